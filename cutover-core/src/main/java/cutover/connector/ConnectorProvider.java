@@ -1,0 +1,19 @@
+package cutover.connector;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens connectors for the schemes it claims. Listed in
+ * {@code META-INF/services/cutover.connector.ConnectorProvider} and found by {@link Connectors}.
+ */
+public interface ConnectorProvider {
+    /** The schemes this provider opens, lower case: {@code postgresql}, {@code postgres}. */
+    Set<String> schemes();
+
+    /** The settings it understands, for {@code cutover help connector} and validation. */
+    List<Setting> settings();
+
+    /** Opens a connector. Fails with a {@link cutover.error.CutoverException} that names the (redacted) location. */
+    Connector open(Location location, Settings settings);
+}

@@ -1,0 +1,50 @@
+package cutover.connector;
+
+import cutover.error.RecordError;
+import cutover.model.Record;
+import cutover.model.Table;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An endpoint that rows can be written to, idempotently and resumably. A batch of rows and the
+ * checkpoint of the split they came from commit together, so a crash never loses or repeats a row.
+ */
+public interface Sink extends Capability {
+
+    /** What the target is like before anything is written. */
+    TargetInfo describe();
+
+    /**
+     * Makes the target ready for these tables: creates the missing ones (when {@code create}) and
+     * checks existing ones. Foreign keys are not created here but in {@link #finish}, since splits load
+     * in any order. Returns the problems found, each naming the table and column; empty when ready.
+     */
+    List<String> prepare(String runId, List<Table> tables, boolean create);
+
+    /**
+     * A value the target cannot store in this column (text with NUL for PostgreSQL, a number out of
+     * range), found before writing so that only this record is set aside.
+     */
+    Optional<RecordError> check(Table table, Record row);
+
+    /** The checkpoints of a run, by split id, as committed with the last batch of each split. */
+    Map<String, Checkpoint> checkpoints(String runId);
+
+    /** Forgets a run's checkpoints, so the next run with this id starts from the beginning. */
+    void resetCheckpoints(String runId);
+
+    /** Opens a writer for one split. One writer per thread. */
+    SinkWriter writer(String runId, String splitId, List<Table> tables);
+
+    /**
+     * After every split is done: adds the foreign keys and whatever else needs all rows in place.
+     * Returns warnings (rows whose parent is missing, for example), never drops a row.
+     */
+    List<String> finish(String runId, List<Table> tables);
+
+    /** A split's committed position and the counts of what was done up to it. */
+    record Checkpoint(Position position, long read, long written, long deadLettered, long skipped, boolean done) {}
+}

@@ -1,0 +1,31 @@
+package cutover.migrate;
+
+import cutover.error.RecordError;
+import cutover.model.Record;
+import cutover.model.Table;
+
+import java.util.List;
+
+/**
+ * Turns a source record into the rows of target tables, as a plan says. Thread-safe: the pipeline
+ * maps on several threads. A record maps to one or more rows (a child table per array, when the
+ * plan asks for one), is skipped because the plan leaves its entity out, or fails with a reason
+ * that sends it to the dead-letter file.
+ */
+public interface RowMapper {
+    /** Every table the rows can go to, parents before children. */
+    List<Table> tables();
+
+    Mapped map(Record source);
+
+    sealed interface Mapped permits Rows, Skipped, Failed {}
+
+    /** The rows, each a Record whose entity is its table's name and whose fields are its columns. */
+    record Rows(List<Record> rows) implements Mapped {
+        public Rows { rows = List.copyOf(rows); }
+    }
+
+    record Skipped(String why) implements Mapped {}
+
+    record Failed(RecordError error) implements Mapped {}
+}

@@ -1,0 +1,31 @@
+package cutover.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A target table as the plan defines it. {@code name} may carry a schema ({@code public.users});
+ * without one the sink's default schema is used. Rows written to it are {@link Record}s whose
+ * entity is {@code EntityName.of(name)}, whose fields are the columns, and whose key is the primary
+ * key columns' values in order.
+ */
+public record Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys,
+                    boolean rowLevelSecurity) {
+    public Table {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+        foreignKeys = List.copyOf(foreignKeys);
+        if (primaryKey.isEmpty()) throw new IllegalArgumentException("table " + name + " needs a primary key");
+        for (String pk : primaryKey) {
+            if (columns.stream().noneMatch(c -> c.name().equals(pk))) {
+                throw new IllegalArgumentException("table " + name + ": primary key column " + pk + " is not a column");
+            }
+        }
+    }
+
+    public Optional<Column> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    public EntityName entity() { return EntityName.of(name); }
+}
