@@ -43,6 +43,9 @@ public enum ErrorCode {
     RECORD_TRANSFORM_FAILED(1, false),
     RECORD_REJECTED_BY_TARGET(1, false),
 
+    // The run stopped because too many records were set aside (the plan is probably wrong).
+    DEAD_LETTER_LIMIT(7, false),
+
     // Cutover's own state (the .cutover folder, the cutover schema).
     STATE_IO(6, true),
     STATE_CONFLICT(6, false),

@@ -1,0 +1,136 @@
+package cutover.migrate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.JsonValues;
+import cutover.model.Record;
+import cutover.model.Value;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records a run set aside, one JSON object per line: split, ordinal (the record's place in its
+ * split), entity, key, field, code, reason, and the record as read. Lines are forced to disk before
+ * the batch they belong to commits, so a committed batch never lacks its dead letters; on resume,
+ * lines of batches that did not commit are dropped (they come again), so no record is listed twice.
+ */
+public final class DeadLetterFile implements AutoCloseable {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path path;
+    private final FileChannel channel;
+    private final OutputStream out;
+
+    private DeadLetterFile(Path path) throws IOException {
+        this.path = path;
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.out = java.nio.channels.Channels.newOutputStream(channel);
+    }
+
+    /**
+     * Opens the run's dead-letter file for appending, first dropping the lines of any split written
+     * at or past that split's committed ordinal (the batches that did not commit before a crash).
+     */
+    public static DeadLetterFile open(Path path, Map<String, Long> committedOrdinals) {
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            if (Files.exists(path)) dropUncommitted(path, committedOrdinals);
+            return new DeadLetterFile(path);
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot open the dead-letter file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void dropUncommitted(Path path, Map<String, Long> committed) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        boolean changed = false;
+        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+             var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(line);
+                } catch (IOException torn) {
+                    changed = true; // a line torn by a crash mid-write; its batch did not commit
+                    continue;
+                }
+                long ordinal = node.path("ordinal").asLong(-1);
+                long upTo = committed.getOrDefault(node.path("split").asText(), 0L);
+                if (ordinal >= 0 && ordinal < upTo) {
+                    w.write(line);
+                    w.newLine();
+                } else {
+                    changed = true;
+                }
+            }
+        }
+        if (changed) Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        else Files.delete(tmp);
+    }
+
+    /** One entry, ready to be appended. */
+    public record Entry(String split, long ordinal, String entity, String key, RecordError error, Record record, String raw) {}
+
+    /** Appends the entries and forces them to disk. Safe to call from several writer threads. */
+    public synchronized void append(List<Entry> entries) {
+        if (entries.isEmpty()) return;
+        try {
+            for (Entry e : entries) out.write(line(e).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            channel.force(false);
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the dead-letter file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String line(Entry e) throws IOException {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(s)) {
+            g.writeStartObject();
+            g.writeStringField("split", e.split());
+            g.writeNumberField("ordinal", e.ordinal());
+            g.writeStringField("entity", e.entity());
+            g.writeStringField("key", e.key());
+            if (e.error().field() != null) g.writeStringField("field", e.error().field());
+            g.writeStringField("code", e.error().code().name());
+            g.writeStringField("reason", e.error().reason());
+            if (e.record() != null) {
+                g.writeFieldName("record");
+                JsonValues.write(new Value.MapValue(e.record().fields()), g);
+            }
+            if (e.raw() != null) g.writeStringField("raw", e.raw());
+            g.writeEndObject();
+        }
+        return s + "\n";
+    }
+
+    public Path path() { return path; }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot close the dead-letter file " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package cutover.migrate;
+
+import cutover.model.EntityName;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a migration did. {@code read = written + deadLettered + skipped} always holds for the totals,
+ * which count every attempt of the run (a resumed run adds to what the interrupted one committed);
+ * {@code thisAttempt} counts per entity what this invocation moved.
+ */
+public record MigrateResult(String runId, Totals totals, Map<EntityName, MigrationProgress.Snapshot> thisAttempt,
+                            int splits, int splitsResumed, int splitsAlreadyDone, long rowsWritten,
+                            List<String> warnings, Path deadLetterFile, Duration duration) {
+    public MigrateResult {
+        thisAttempt = Map.copyOf(thisAttempt);
+        warnings = List.copyOf(warnings);
+    }
+
+    public record Totals(long read, long written, long deadLettered, long skipped) {
+        public boolean balanced() { return read == written + deadLettered + skipped; }
+
+        Totals plus(Totals o) {
+            return new Totals(read + o.read, written + o.written, deadLettered + o.deadLettered, skipped + o.skipped);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package cutover.migrate;
+
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.EntityName;
+import cutover.model.Record;
+import cutover.model.Table;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Moves one split: a reader thread, a mapper thread and the calling thread as writer, joined by
+ * small bounded queues, so memory holds at most a few batches whatever the size of the split and
+ * reading, mapping and writing overlap. Batches commit in order, each with the checkpoint after its
+ * last record, so the split can resume exactly where the last commit left it.
+ */
+final class SplitPipeline {
+    private static final int QUEUE_BATCHES = 2;
+
+    private final Migration.Config config;
+    private final Split split;
+    private final Sink.Checkpoint start;
+    private final DeadLetterFile deadLetters;
+    private final MigrationProgress progress;
+    private final AtomicReference<Throwable> failure;
+    private final Map<String, Table> tablesByName = new HashMap<>();
+    private long rowsWritten;
+
+    SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
+                  MigrationProgress progress, AtomicReference<Throwable> failure) {
+        this.config = config;
+        this.split = split;
+        this.start = start;
+        this.deadLetters = deadLetters;
+        this.progress = progress;
+        this.failure = failure;
+        for (Table t : config.mapper().tables()) tablesByName.put(t.name(), t);
+    }
+
+    /** Records of one batch as read: items with their ordinals, and the position after the last. */
+    private record RawBatch(List<RecordReader.Item> items, long firstOrdinal, Position end, boolean last) {}
+
+    /** A batch ready to write: rows, dead letters, and the counts it adds. */
+    private record MappedBatch(List<Record> rows, List<DeadLetterFile.Entry> deadLetters, Map<EntityName, long[]> counts,
+                               long read, long skipped, Position end, boolean last) {}
+
+    private static final int READ = 0, DEAD = 1, SKIPPED = 2, OK = 3;
+
+    /** Runs the split to its end; returns what this attempt added. */
+    MigrateResult.Totals run() throws InterruptedException {
+        BlockingQueue<RawBatch> raw = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+        BlockingQueue<MappedBatch> mapped = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+        Thread reader = thread("read", () -> readInto(raw));
+        Thread mapper = thread("map", () -> mapInto(raw, mapped));
+        reader.start();
+        mapper.start();
+        try {
+            return writeFrom(mapped);
+        } catch (RuntimeException | Error e) {
+            // Record the cause before the other stages are interrupted, or their echo would win.
+            failure.compareAndSet(null, e);
+            throw e;
+        } finally {
+            reader.interrupt();
+            mapper.interrupt();
+            reader.join();
+            mapper.join();
+        }
+    }
+
+    long rowsWritten() { return rowsWritten; }
+
+    private Thread thread(String stage, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (StopStage quietly) {
+                // another stage failed first and recorded why
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "cutover-" + stage + "-" + split.id());
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void readInto(BlockingQueue<RawBatch> out) {
+        Position from = start == null ? Position.START : start.position();
+        try (RecordReader reader = config.source().read(split, from)) {
+            long ordinal = from.ordinal();
+            List<RecordReader.Item> items = new ArrayList<>(config.batchSize());
+            RecordReader.Item item;
+            while ((item = reader.next()) != null) {
+                items.add(item);
+                if (items.size() == config.batchSize()) {
+                    put(out, new RawBatch(items, ordinal, reader.position(), false));
+                    ordinal += items.size();
+                    items = new ArrayList<>(config.batchSize());
+                }
+                if (failure.get() != null) return;
+            }
+            put(out, new RawBatch(items, ordinal, reader.position(), true));
+        }
+    }
+
+    private void mapInto(BlockingQueue<RawBatch> in, BlockingQueue<MappedBatch> out) {
+        while (true) {
+            RawBatch batch = take(in);
+            if (batch == null) return;
+            put(out, map(batch));
+            if (batch.last()) return;
+        }
+    }
+
+    private MappedBatch map(RawBatch batch) {
+        List<Record> rows = new ArrayList<>(batch.items().size());
+        List<DeadLetterFile.Entry> dead = new ArrayList<>();
+        Map<EntityName, long[]> counts = new HashMap<>();
+        long skipped = 0;
+        long ordinal = batch.firstOrdinal();
+        for (RecordReader.Item item : batch.items()) {
+            if (item instanceof RecordReader.Unreadable u) {
+                count(counts, u.entity(), READ, DEAD);
+                dead.add(new DeadLetterFile.Entry(split.id(), ordinal, u.entity().value(), u.key(), u.error(), null, u.raw()));
+            } else {
+                Record record = ((RecordReader.Ok) item).record();
+                RowMapper.Mapped m = mapSafely(record);
+                if (m instanceof RowMapper.Skipped) {
+                    skipped++;
+                    count(counts, record.entity(), READ, SKIPPED);
+                } else if (m instanceof RowMapper.Failed f) {
+                    count(counts, record.entity(), READ, DEAD);
+                    dead.add(entry(ordinal, record, f.error()));
+                } else {
+                    List<Record> recordRows = ((RowMapper.Rows) m).rows();
+                    Optional<RecordError> refused = checkRows(recordRows);
+                    if (refused.isPresent()) {
+                        count(counts, record.entity(), READ, DEAD);
+                        dead.add(entry(ordinal, record, refused.get()));
+                    } else {
+                        count(counts, record.entity(), READ, OK);
+                        rows.addAll(recordRows);
+                    }
+                }
+            }
+            ordinal++;
+        }
+        return new MappedBatch(rows, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
+    }
+
+    private RowMapper.Mapped mapSafely(Record record) {
+        try {
+            return config.mapper().map(record);
+        } catch (RuntimeException e) {
+            // A mapper bug must not drop the record: set it aside with what went wrong.
+            return new RowMapper.Failed(RecordError.of(ErrorCode.RECORD_TRANSFORM_FAILED, null,
+                    "mapping failed unexpectedly: " + e));
+        }
+    }
+
+    private Optional<RecordError> checkRows(List<Record> rows) {
+        for (Record row : rows) {
+            Table table = tablesByName.get(row.entity().value());
+            if (table == null) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_TRANSFORM_FAILED, null,
+                        "the plan mapped this record to table " + row.entity() + ", which the plan does not define"));
+            }
+            Optional<RecordError> e = config.sink().check(table, row);
+            if (e.isPresent()) return e;
+        }
+        return Optional.empty();
+    }
+
+    private DeadLetterFile.Entry entry(long ordinal, Record record, RecordError error) {
+        return new DeadLetterFile.Entry(split.id(), ordinal, record.entity().value(), record.key().toString(), error, record, null);
+    }
+
+    private static void count(Map<EntityName, long[]> counts, EntityName entity, int... which) {
+        long[] c = counts.computeIfAbsent(entity, e -> new long[4]);
+        for (int w : which) c[w]++;
+    }
+
+    private MigrateResult.Totals writeFrom(BlockingQueue<MappedBatch> in) throws InterruptedException {
+        long read = start == null ? 0 : start.read();
+        long written = start == null ? 0 : start.written();
+        long dead = start == null ? 0 : start.deadLettered();
+        long skipped = start == null ? 0 : start.skipped();
+        MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+        SinkWriter writer = null;
+        try {
+            while (true) {
+                MappedBatch batch = take(in);
+                if (batch == null) throw stopped();
+                long batchWritten = batch.read() - batch.deadLetters().size() - batch.skipped();
+                // Dead letters reach the disk before their batch commits: a committed batch is never
+                // missing its rejects, and a batch that does not commit has its lines dropped on resume.
+                deadLetters.append(batch.deadLetters());
+                read += batch.read();
+                written += batchWritten;
+                dead += batch.deadLetters().size();
+                skipped += batch.skipped();
+                Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), read, written, dead, skipped, batch.last());
+                writer = writeWithRetry(writer, batch.rows(), checkpoint);
+                rowsWritten += batch.rows().size();
+                added = added.plus(new MigrateResult.Totals(batch.read(), batchWritten, batch.deadLetters().size(), batch.skipped()));
+                batch.counts().forEach((entity, c) -> {
+                    MigrationProgress.Counters counters = progress.counters(entity);
+                    counters.read.add(c[READ]);
+                    counters.written.add(c[OK]);
+                    counters.deadLettered.add(c[DEAD]);
+                    counters.skipped.add(c[SKIPPED]);
+                });
+                config.deadLetterLimit().check(dead, read, split);
+                if (batch.last()) return added;
+            }
+        } finally {
+            if (writer != null) closeQuietly(writer);
+        }
+    }
+
+    private SinkWriter writeWithRetry(SinkWriter writer, List<Record> rows, Sink.Checkpoint checkpoint) throws InterruptedException {
+        Retry retry = config.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (writer == null) writer = config.sink().writer(config.runId(), split.id(), config.mapper().tables());
+                writer.write(rows, checkpoint);
+                return writer;
+            } catch (CutoverException e) {
+                if (writer != null) closeQuietly(writer);
+                writer = null;
+                if (!retry.shouldRetry(e, attempt)) {
+                    if (!e.retryable()) throw e;
+                    throw new CutoverException(e.code(), "gave up after " + attempt + " attempts to write split " + split.id()
+                            + ": " + e.getMessage() + ". Every batch before this one is committed with its checkpoint;"
+                            + " run the same command again to resume from there.", e);
+                }
+                Thread.sleep(retry.delayBefore(attempt + 1).toMillis());
+                if (committedAlready(checkpoint)) return null;
+            }
+        }
+    }
+
+    /** After a dropped connection the commit may have landed anyway; the stored checkpoint tells. */
+    private boolean committedAlready(Sink.Checkpoint checkpoint) {
+        try {
+            Sink.Checkpoint stored = config.sink().checkpoints(config.runId()).get(split.id());
+            return stored != null && stored.position().ordinal() == checkpoint.position().ordinal() && stored.done() == checkpoint.done()
+                    && stored.read() == checkpoint.read();
+        } catch (CutoverException e) {
+            if (!e.retryable()) throw e;
+            return false; // still down: the next attempt will tell
+        }
+    }
+
+    private static void closeQuietly(SinkWriter writer) {
+        try {
+            writer.close();
+        } catch (RuntimeException ignored) {
+            // the connection is already broken; closing it cannot tell us more
+        }
+    }
+
+    private CutoverException stopped() {
+        Throwable f = failure.get();
+        if (f instanceof CutoverException ce) return ce;
+        return new CutoverException(ErrorCode.INTERNAL, "split " + split.id() + " stopped: " + f, f);
+    }
+
+    private <T> void put(BlockingQueue<T> queue, T item) {
+        try {
+            while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                if (failure.get() != null) throw new StopStage();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StopStage();
+        }
+    }
+
+    private <T> T take(BlockingQueue<T> queue) {
+        try {
+            while (true) {
+                T item = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (item != null) return item;
+                if (failure.get() != null) return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Ends a stage quietly because another stage already failed and recorded why. */
+    private static final class StopStage extends RuntimeException {
+        StopStage() { super(null, null, false, false); }
+    }
+}

@@ -1,0 +1,96 @@
+package cutover.migrate;
+
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A transactional sink in memory for testing the pipeline: a batch and its checkpoint commit
+ * atomically under one lock, as a database transaction would. Faults can be injected before or after
+ * the commit. Rows are kept by table and key, and every upsert is counted, so a test can tell a
+ * duplicate write from a lost one.
+ */
+final class MemorySink implements Sink {
+    final Map<String, TreeMap<Key, Record>> tables = new HashMap<>();
+    final Map<String, Map<String, Checkpoint>> checkpoints = new HashMap<>();
+    final AtomicInteger writes = new AtomicInteger();
+    /** Fail the Nth write (1-based) before committing, with this code; 0 = never. */
+    volatile int failBeforeCommitAt;
+    volatile int failAfterCommitAt;
+    volatile ErrorCode failure = ErrorCode.TARGET_UNREACHABLE;
+    /** Always fail every write (a target that stays down). */
+    volatile boolean down;
+    /** Goes down for good once this many writes were attempted; 0 = never. */
+    volatile int downAfterWrites;
+    int rowsOverwritten;
+
+    @Override
+    public TargetInfo describe() { return new TargetInfo("memory", "1", "main", Map.of(), false); }
+
+    @Override
+    public synchronized List<String> prepare(String runId, List<Table> defs, boolean create) {
+        for (Table t : defs) tables.computeIfAbsent(t.name(), n -> new TreeMap<>());
+        return List.of();
+    }
+
+    @Override
+    public Optional<RecordError> check(Table table, Record row) {
+        for (var e : row.fields().entrySet()) {
+            if (e.getValue() instanceof Value.Text t && t.value().indexOf('\0') >= 0) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, e.getKey(), "text contains NUL"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Map<String, Checkpoint> checkpoints(String runId) {
+        if (down) throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "down");
+        return Map.copyOf(checkpoints.getOrDefault(runId, Map.of()));
+    }
+
+    @Override
+    public synchronized void resetCheckpoints(String runId) { checkpoints.remove(runId); }
+
+    @Override
+    public SinkWriter writer(String runId, String splitId, List<Table> defs) {
+        return new SinkWriter() {
+            @Override
+            public void write(List<Record> rows, Checkpoint checkpoint) {
+                synchronized (MemorySink.this) {
+                    int n = writes.incrementAndGet();
+                    if (downAfterWrites > 0 && n >= downAfterWrites) down = true;
+                    if (down || n == failBeforeCommitAt) throw new CutoverException(failure, "simulated failure before commit of write " + n);
+                    for (Record r : rows) {
+                        if (tables.get(r.entity().value()).put(r.key(), r) != null) rowsOverwritten++;
+                    }
+                    checkpoints.computeIfAbsent(runId, id -> new HashMap<>()).put(splitId, checkpoint);
+                    if (n == failAfterCommitAt) throw new CutoverException(failure, "simulated connection loss after commit of write " + n);
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public List<String> finish(String runId, List<Table> defs) { return List.of(); }
+
+    synchronized List<Record> rows(String table) { return new ArrayList<>(tables.get(table).values()); }
+}
