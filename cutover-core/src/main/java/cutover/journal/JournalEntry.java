@@ -1,0 +1,23 @@
+package cutover.journal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of the journal: a command that ran (or failed), on what, with which counts and results.
+ * {@code details} carries command-specific figures (per-entity counts, checksums, warnings) as plain
+ * JSON-able values. Locations are stored redacted.
+ */
+public record JournalEntry(Instant time, String command, String runId, String status, String source, String target,
+                           long durationMillis, Map<String, Object> details, List<String> warnings, String error) {
+    public JournalEntry {
+        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+    public static final String SUCCEEDED_WITH_REJECTS = "succeeded-with-rejects";
+}
