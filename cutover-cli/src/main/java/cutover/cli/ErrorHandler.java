@@ -1,0 +1,53 @@
+package cutover.cli;
+
+import cutover.connector.Location;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * Turns an exception into the exit code of its {@link ErrorCode} and a message a person can act on:
+ * the code's name, what went wrong, what to do. A Cutover error never shows a stack trace; anything
+ * else is a bug, shown with its trace when {@code CUTOVER_DEBUG} is set. With {@code --json}, the
+ * error is also printed as JSON on standard output.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        ErrorCode code;
+        String message;
+        if (ex instanceof CutoverException ce) {
+            code = ce.code();
+            message = ce.getMessage();
+        } else if (ex instanceof CommandLine.ParameterException) {
+            throw (CommandLine.ParameterException) ex;
+        } else {
+            code = ErrorCode.INTERNAL;
+            message = "unexpected " + ex + " (set CUTOVER_DEBUG=1 for the stack trace, and please report it)";
+        }
+        message = Location.redact(message);
+        err.println("cutover: " + code + ": " + message);
+        if (code.retryable()) err.println("cutover: this may pass if tried again; committed work is kept.");
+        if (System.getenv("CUTOVER_DEBUG") != null) ex.printStackTrace(err);
+        err.flush();
+        if (wantsJson(parsed)) {
+            PrintWriter out = cmd.getOut();
+            out.println(Json.object("error", java.util.Map.of("code", code.name(), "message", message,
+                    "retryable", code.retryable(), "exitCode", code.exitCode())));
+            out.flush();
+        }
+        return code.exitCode();
+    }
+
+    private static boolean wantsJson(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p != null) {
+            if (p.hasMatchedOption("--json")) return true;
+            p = p.subcommand();
+        }
+        return false;
+    }
+}
