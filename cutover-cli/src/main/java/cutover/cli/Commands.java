@@ -1,0 +1,12 @@
+package cutover.cli;
+
+import java.util.List;
+
+/** The subcommands, in the order `cutover --help` lists them. */
+final class Commands {
+    private Commands() {}
+
+    static List<Object> all() {
+        return List.of(new ReportCommand());
+    }
+}
