@@ -24,7 +24,7 @@ docs=$(./cutover analyze "firestore-export:$export" --json --quiet | python3 -c 
 echo "== export: $docs documents, $(du -h "$export" | cut -f1)"
 
 $pg -d postgres -c "drop database if exists bench_cutover" -c "drop database if exists bench_copy" -c "create database bench_cutover" -c "create database bench_copy"
-./cutover plan "firestore-export:$export" postgresql://postgres@127.0.0.1:5432/bench_cutover -o "$work/plan.yaml" --quiet
+./cutover plan "firestore-export:$export" postgresql://postgres@127.0.0.1:5432/bench_cutover -o "$work/plan.yaml" --force --quiet
 rm -rf "$work/state"
 
 echo "== cutover migrate (-Xmx256m)"

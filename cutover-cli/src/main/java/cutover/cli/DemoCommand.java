@@ -1,0 +1,200 @@
+package cutover.cli;
+
+import cutover.analyze.EntitySchema;
+import cutover.analyze.Schema;
+import cutover.analyze.SchemaReport;
+import cutover.cli.demo.SampleApp;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.firebase.FirestoreExportWriter;
+import cutover.migrate.MigrateResult;
+import cutover.migrate.MigrationProgress;
+import cutover.model.EntityName;
+import cutover.model.Record;
+import cutover.plan.EntityMapping;
+import cutover.plan.Plan;
+import cutover.plan.PlanFile;
+import cutover.plan.PlanGenerator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole flow on a generated FlutterFlow-style app: export → analyze → plan → migrate → counts
+ * check, into a PostgreSQL that needs no install (embedded, from Maven Central).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Generates a FlutterFlow-style Firestore export (users, posts with comments, chats with",
+                "messages, orders referencing users; with the usual flaws: a field that is sometimes a",
+                "string, dangling references, a NUL in a name), then runs analyze, plan, migrate and a",
+                "counts check into an embedded PostgreSQL, and says where to look next."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--users", paramLabel = "N", defaultValue = "2000", description = "Users to generate; about 12 documents each (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--generate-only", paramLabel = "FILE", description = "Only write the sample export to FILE and stop.")
+    Path generateOnly;
+
+    @Option(names = "--target", paramLabel = "URL",
+            description = "Migrate into this PostgreSQL instead of the embedded one (its tables are replaced).")
+    String target;
+
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException, SQLException {
+        if (generateOnly != null) {
+            long n = writeExport(generateOnly);
+            System.out.printf(java.util.Locale.ROOT, "wrote %,d documents (%d users) to %s%n", n, users, generateOnly);
+            return 0;
+        }
+        Path dir = state.state.resolve("demo");
+        Files.createDirectories(dir);
+        Path export = dir.resolve("export.json");
+        long documents = writeExport(export);
+        System.out.printf(java.util.Locale.ROOT, "1. generated a FlutterFlow-style export: %,d documents in %s%n", documents, export);
+
+        String source = "firestore-export:" + export;
+        Schema schema = AnalyzeCommand.analyze(source, 2, true);
+        Files.writeString(dir.resolve("analysis.md"), SchemaReport.markdown(schema));
+        System.out.println("2. analyzed it: " + schema.entities().size() + " collections; report in " + dir.resolve("analysis.md"));
+        schema.entities().forEach(e -> e.fields().stream().filter(f -> f.hasConflict()).forEach(f ->
+                System.out.println("   conflict: " + e.name() + "." + String.join(".", f.path()) + " holds " + f.kinds())));
+
+        try (DemoDatabase db = DemoDatabase.start(target)) {
+            TargetInfo info = PlanCommand.describeTarget(db.location());
+            Plan plan = PlanGenerator.generate(schema, source, db.location(), info);
+            Path planFile = dir.resolve("plan.yaml");
+            Files.writeString(planFile, PlanFile.write(plan));
+            System.out.println("3. wrote the plan: " + plan.tables().size() + " tables, " + planFile);
+
+            System.out.println("4. migrating into " + db.description());
+            MigrateCommand migrate = new MigrateCommand();
+            migrate.planFile = planFile;
+            migrate.restart = true;
+            migrate.output = new OutputOptions();
+            migrate.state = state;
+            MigrateResult result = migrate.runPlan();
+
+            System.out.println("5. counts check (source documents, rows in the target, set aside):");
+            boolean allMatch = countsCheck(schema, plan, result, db);
+            System.out.println();
+            System.out.println(allMatch ? "Every document is in the target or in the dead-letter file, with its reason."
+                    : "COUNTS DIFFER: see above.");
+            System.out.println("Where to look next:");
+            System.out.println("  " + dir.resolve("analysis.md") + "   what analyze found (conflicts, dangling references)");
+            System.out.println("  " + planFile + "   the plan you would review and edit");
+            if (result.totals().deadLettered() > 0) System.out.println("  " + result.deadLetterFile() + "   the records set aside, each with its reason");
+            System.out.println("  ./cutover report --state " + state.state + "   the journal of what ran");
+            System.out.println("  ./cutover analyze firestore-export:YOUR_EXPORT.json   the same on your own export");
+            if (!allMatch) throw new CutoverException(ErrorCode.INTERNAL, "the demo's counts check failed");
+            return 0;
+        }
+    }
+
+    private long writeExport(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        long n = 0;
+        try (FirestoreExportWriter writer = FirestoreExportWriter.create(file)) {
+            for (Record r : new SampleApp(users, seed)) {
+                writer.write(r);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean countsCheck(Schema schema, Plan plan, MigrateResult result, DemoDatabase db) throws SQLException {
+        boolean ok = true;
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+             Statement st = c.createStatement()) {
+            System.out.printf("   %-22s %-16s %10s %10s %10s%n", "collection", "table", "documents", "rows", "set aside");
+            for (EntitySchema e : schema.entities()) {
+                EntityMapping m = plan.mapping(e.name()).orElse(null);
+                if (m == null || m.skip()) continue;
+                long rows;
+                try (ResultSet rs = st.executeQuery("select count(*) from " + quoteTable(m.table()))) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+                MigrationProgress.Snapshot s = result.thisAttempt().get(e.name());
+                long aside = s == null ? 0 : s.deadLettered();
+                boolean match = rows + aside == e.count() && s != null && s.written() == rows;
+                ok &= match;
+                System.out.printf(java.util.Locale.ROOT, "   %-22s %-16s %,10d %,10d %,10d  %s%n", e.name(), m.table(), e.count(), rows, aside, match ? "ok" : "MISMATCH");
+            }
+        }
+        return ok;
+    }
+
+    private static String quoteTable(String name) {
+        StringBuilder s = new StringBuilder();
+        for (String part : name.split("\\.")) {
+            if (s.length() > 0) s.append('.');
+            s.append('"').append(part.replace("\"", "\"\"")).append('"');
+        }
+        return s.toString();
+    }
+
+    /** The demo's PostgreSQL: the one given, or an embedded one, or (as root, which PostgreSQL refuses) the local server. */
+    private static final class DemoDatabase implements AutoCloseable {
+        private final EmbeddedPostgres embedded;
+        private final String location;
+        private final String jdbcUrl;
+        private final String description;
+
+        private DemoDatabase(EmbeddedPostgres embedded, String location, String jdbcUrl, String description) {
+            this.embedded = embedded;
+            this.location = location;
+            this.jdbcUrl = jdbcUrl;
+            this.description = description;
+        }
+
+        static DemoDatabase start(String given) throws IOException, SQLException {
+            if (given != null) {
+                return new DemoDatabase(null, given, "jdbc:" + given.replaceFirst("^postgres(ql)?://[^@/]*@", "postgresql://"), cutover.connector.Location.redact(given));
+            }
+            if ("root".equals(System.getProperty("user.name"))) {
+                // initdb refuses to run as root, so the embedded server cannot start; use the local one.
+                String admin = "jdbc:postgresql://127.0.0.1:5432/postgres";
+                try (Connection c = DriverManager.getConnection(admin, "postgres", ""); Statement st = c.createStatement()) {
+                    st.execute("drop database if exists cutover_demo with (force)");
+                    st.execute("create database cutover_demo");
+                } catch (SQLException e) {
+                    throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "running as root, where PostgreSQL's initdb refuses to start an"
+                            + " embedded server, and no PostgreSQL answers on 127.0.0.1:5432 (" + e.getMessage() + "). Run the demo as an"
+                            + " ordinary user, start one with scripts/test-servers.sh, or give --target postgresql://...", e);
+                }
+                return new DemoDatabase(null, "postgresql://postgres@127.0.0.1:5432/cutover_demo",
+                        "jdbc:postgresql://127.0.0.1:5432/cutover_demo", "the local PostgreSQL, database cutover_demo (running as root: no embedded server)");
+            }
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            String location = "postgresql://postgres@localhost:" + pg.getPort() + "/postgres";
+            return new DemoDatabase(pg, location, pg.getJdbcUrl("postgres", "postgres"), "an embedded PostgreSQL on port " + pg.getPort());
+        }
+
+        String location() { return location; }
+        String jdbcUrl() { return jdbcUrl; }
+        String description() { return description; }
+
+        @Override
+        public void close() throws IOException {
+            if (embedded != null) embedded.close();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package cutover.cli;
+
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Sink;
+import cutover.connector.Source;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+import cutover.migrate.DeadLetterLimit;
+import cutover.migrate.MigrateResult;
+import cutover.migrate.Migration;
+import cutover.migrate.MigrationProgress;
+import cutover.plan.PlanChecker;
+import cutover.plan.PlanFile;
+import cutover.plan.PlanMapper;
+import cutover.plan.PlanProblem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs a plan: creates (or checks) the target tables and copies every record through the plan's
+ * mapping. The run id is derived from the source, the target and the plan's text, so running the same
+ * plan again resumes where an interrupted run stopped.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Copies the source into the target as the plan says: parallel, batched, resumable.",
+                "Each batch commits together with its checkpoint: kill it at any moment, run it again, and",
+                "every record ends up exactly once in the target or in the run's dead-letter file.",
+                "Exit 1 when records were set aside (dead-letter file), 7 when too many were."})
+final class MigrateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (from `cutover plan`).")
+    Path planFile;
+
+    @Option(names = "--restart", description = "Forget the checkpoints of this plan's run and start over (rows already written are updated, not duplicated).")
+    boolean restart;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Splits migrated at once (default: the plan's, else the number of cores).")
+    Integer parallel;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Rows per committed batch (default: the plan's, else 5000).")
+    Integer batchSize;
+
+    @Option(names = "--dead-letter-limit", paramLabel = "N|P%",
+            description = "Stop when more records than this go to the dead-letter file, as a count or a percentage (default: the plan's).")
+    String deadLetterLimit;
+
+    @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException {
+        return runPlan().totals().deadLettered() > 0 ? 1 : 0;
+    }
+
+    /** Runs the plan, records it in the journal and prints the summary; the demo calls it too. */
+    MigrateResult runPlan() throws IOException {
+        Instant started = Instant.now();
+        PlanFile file = PlanFile.load(planFile);
+        var plan = file.plan();
+        String runId = runId(plan.source(), plan.target(), Files.readString(planFile));
+        Journal journal = new Journal(state.state);
+        try (Connector sourceConnector = Endpoints.openSource(plan.source());
+             Connector targetConnector = Endpoints.openTarget(plan.target())) {
+            Source source = Endpoints.require(sourceConnector, Source.class);
+            Sink sink = Endpoints.require(targetConnector, Sink.class);
+            TargetInfo target = sink.describe();
+            List<PlanProblem> problems = PlanChecker.check(file, null, target);
+            List<PlanProblem> errors = problems.stream().filter(PlanProblem::isError).toList();
+            if (!errors.isEmpty()) {
+                throw new CutoverException(ErrorCode.PLAN_INVALID, "the plan has " + errors.size() + " problem(s):\n  "
+                        + String.join("\n  ", errors.stream().map(PlanProblem::toString).toList())
+                        + "\nFix them (cutover plan check " + planFile + " explains each) and run again.");
+            }
+            Path runDirectory = state.state.resolve("runs").resolve(runId);
+            if (restart) {
+                sink.resetCheckpoints(runId);
+                Files.deleteIfExists(runDirectory.resolve("dead-letter.ndjson"));
+            }
+            Files.createDirectories(runDirectory);
+            MigrationProgress progress = new MigrationProgress();
+            Migration migration = Migration.builder()
+                    .source(source).sink(sink).mapper(PlanMapper.of(plan))
+                    .runId(runId).runDirectory(runDirectory)
+                    .parallelism(parallel != null ? parallel : plan.options().parallelism())
+                    .batchSize(batchSize != null ? batchSize : plan.options().batchSize())
+                    .createTables(plan.options().createTables())
+                    .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : limitOf(plan.options().deadLetterLimit()))
+                    .progress(progress)
+                    .build();
+            MigrateResult result;
+            try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
+                result = migration.run();
+            }
+            List<String> warnings = new java.util.ArrayList<>(result.warnings());
+            problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
+            boolean rejects = result.totals().deadLettered() > 0;
+            journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+                    Location.redact(plan.source()), Location.redact(plan.target()), Duration.between(started, Instant.now()).toMillis(),
+                    details(result, target), warnings, null));
+            print(result, warnings, target);
+            return result;
+        } catch (CutoverException e) {
+            journal.append(new JournalEntry(started, "migrate", runId, JournalEntry.FAILED, Location.redact(plan.source()),
+                    Location.redact(plan.target()), Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(),
+                    e.code() + ": " + Location.redact(e.getMessage())));
+            throw e;
+        }
+    }
+
+    /** Same source, target and plan text: same run, so a re-run resumes it. Passwords are not part of it. */
+    static String runId(String source, String target, String planText) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : List.of(Location.redact(source), Location.redact(target), planText)) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return "m-" + HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static DeadLetterLimit parseLimit(String text) {
+        String t = text.trim();
+        try {
+            if (t.endsWith("%")) return new DeadLetterLimit(-1, Double.parseDouble(t.substring(0, t.length() - 1)), 1000);
+            return new DeadLetterLimit(Long.parseLong(t), -1, 0);
+        } catch (NumberFormatException e) {
+            throw new CutoverException(ErrorCode.USAGE, "--dead-letter-limit must be a count (100) or a percentage (2%), found '" + text + "'");
+        }
+    }
+
+    private static DeadLetterLimit limitOf(String planValue) {
+        return planValue == null || planValue.isBlank() || planValue.equals("none") ? DeadLetterLimit.NONE : parseLimit(planValue);
+    }
+
+    private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {
+        Map<String, ProgressDisplay.Line> out = new TreeMap<>();
+        progress.snapshot().forEach((entity, s) -> out.put(entity.value(), new ProgressDisplay.Line(s.settled(), s.estimated())));
+        return out;
+    }
+
+    private static Map<String, Object> details(MigrateResult r, TargetInfo target) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("read", r.totals().read());
+        d.put("written", r.totals().written());
+        d.put("deadLettered", r.totals().deadLettered());
+        d.put("skipped", r.totals().skipped());
+        d.put("rowsWritten", r.rowsWritten());
+        d.put("splits", r.splits());
+        d.put("splitsResumed", r.splitsResumed());
+        d.put("splitsAlreadyDone", r.splitsAlreadyDone());
+        d.put("deadLetterFile", r.deadLetterFile().toString());
+        d.put("supabase", target.supabase());
+        Map<String, Object> perEntity = new TreeMap<>();
+        r.thisAttempt().forEach((e, s) -> perEntity.put(e.value(), Map.of("read", s.read(), "written", s.written(),
+                "deadLettered", s.deadLettered(), "skipped", s.skipped())));
+        d.put("thisAttempt", perEntity);
+        return d;
+    }
+
+    private void print(MigrateResult r, List<String> warnings, TargetInfo target) {
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("runId", r.runId());
+            out.put("totals", Map.of("read", r.totals().read(), "written", r.totals().written(),
+                    "deadLettered", r.totals().deadLettered(), "skipped", r.totals().skipped()));
+            out.put("details", details(r, target));
+            out.put("warnings", warnings);
+            out.put("durationMillis", r.duration().toMillis());
+            System.out.println(Json.write(out));
+            return;
+        }
+        if (!output.showSummary()) return;
+        MigrateResult.Totals t = r.totals();
+        System.out.printf(java.util.Locale.ROOT, "run %s: %,d read = %,d written + %,d dead-lettered + %,d skipped  (%s, %d splits",
+                r.runId(), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()), r.splits());
+        if (r.splitsResumed() > 0 || r.splitsAlreadyDone() > 0) {
+            System.out.printf(", %d resumed, %d already done", r.splitsResumed(), r.splitsAlreadyDone());
+        }
+        System.out.println(")");
+        r.thisAttempt().forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
+                e.value(), s.read(), s.written(), s.deadLettered(), s.skipped()));
+        if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        if (target.supabase()) {
+            System.out.println("Supabase: the tables Cutover created have row level security enabled and no policies;"
+                    + " they stay closed to the anon and authenticated roles until you write policies.");
+        }
+        warnings.forEach(w -> System.out.println("warning: " + w));
+    }
+}

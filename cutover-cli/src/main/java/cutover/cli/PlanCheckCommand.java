@@ -1,0 +1,56 @@
+package cutover.cli;
+
+import cutover.analyze.Schema;
+import cutover.connector.TargetInfo;
+import cutover.plan.PlanChecker;
+import cutover.plan.PlanFile;
+import cutover.plan.PlanProblem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Checks a (hand-edited) plan against its source and target; every problem with its line number. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Checks a plan against its source (analyzed again: fields must exist) and its target",
+                "(existing tables must fit). Prints every problem as FILE:LINE: message. Exit 3 on errors."})
+final class PlanCheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file.")
+    Path planFile;
+
+    @Option(names = "--no-source", description = "Do not read the source (faster; fields are then not checked).")
+    boolean noSource;
+
+    @Option(names = "--no-target", description = "Do not connect to the target.")
+    boolean noTarget;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Splits analyzed at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+        PlanFile file = PlanFile.load(planFile);
+        Schema schema = noSource ? null : AnalyzeCommand.analyze(file.plan().source(), parallel, output.showProgress());
+        TargetInfo target = noTarget ? null : PlanCommand.describeTarget(file.plan().target());
+        List<PlanProblem> problems = PlanChecker.check(file, schema, target);
+        long errors = problems.stream().filter(PlanProblem::isError).count();
+        if (output.json) {
+            System.out.println(Json.write(Map.of("plan", planFile.toString(), "errors", errors,
+                    "problems", problems.stream().map(p -> Map.of("line", p.line(), "severity", p.severity().toString().toLowerCase(java.util.Locale.ROOT),
+                            "message", p.message())).toList())));
+        } else {
+            problems.forEach(p -> System.out.println(p));
+            if (output.showSummary()) {
+                System.out.println(errors == 0 ? planFile + ": ok" + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)")
+                        : planFile + ": " + errors + " problem" + (errors == 1 ? "" : "s") + "; fix them and check again");
+            }
+        }
+        return errors == 0 ? 0 : cutover.error.ErrorCode.PLAN_INVALID.exitCode();
+    }
+}

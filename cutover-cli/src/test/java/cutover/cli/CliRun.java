@@ -1,0 +1,28 @@
+package cutover.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the command line in this JVM and captures what it prints, for tests. */
+record CliRun(int exitCode, String out, String err) {
+    static synchronized CliRun of(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            var cl = CutoverCommand.commandLine();
+            cl.setOut(new java.io.PrintWriter(o, true));
+            cl.setErr(new java.io.PrintWriter(e, true));
+            int code = cl.execute(args);
+            return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Override
+    public String toString() { return "exit " + exitCode + "\n--- out\n" + out + "\n--- err\n" + err; }
+}

@@ -1,0 +1,207 @@
+package cutover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.analyze.AnalyzeOptions;
+import cutover.analyze.Analyzer;
+import cutover.analyze.AnalyzeListener;
+import cutover.analyze.Schema;
+import cutover.cli.demo.SampleApp;
+import cutover.connector.Connector;
+import cutover.connector.Connectors;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Sink;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.firebase.FirestoreExportWriter;
+import cutover.migrate.RowMapper;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.plan.Plan;
+import cutover.plan.PlanFile;
+import cutover.plan.PlanGenerator;
+import cutover.plan.PlanMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spine's promise, tested the hard way: a migrate of about 200,000 documents into the real
+ * PostgreSQL is killed with SIGKILL at random moments, several times, then run to its end. The
+ * target must then equal the source passed through the plan, row for row (by order-independent
+ * digests of canonical encodings), and every record the plan or the target refuses must be in the
+ * dead-letter file exactly once.
+ */
+class CrashResumeIT {
+    private static final String DB = "cutover_it_crash";
+    private static final String TARGET = "postgresql://postgres@127.0.0.1:5432/" + DB;
+
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void database() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + DB + " with (force)");
+            st.execute("create database " + DB);
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + DB + " with (force)");
+        }
+    }
+
+    @Test
+    void killedAtRandomMomentsTheTargetStillEqualsTheSource() throws Exception {
+        Path export = dir.resolve("export.json");
+        long documents = 0;
+        try (FirestoreExportWriter w = FirestoreExportWriter.create(export)) {
+            for (Record r : new SampleApp(16_500, 7)) {
+                w.write(r);
+                documents++;
+            }
+        }
+        assertThat(documents).isGreaterThanOrEqualTo(200_000);
+        String source = "firestore-export:" + export;
+        Connectors connectors = Connectors.discover();
+
+        Plan plan;
+        try (Connector s = connectors.open(source); Connector t = connectors.open(TARGET)) {
+            Schema schema = new Analyzer(AnalyzeOptions.defaults()).analyze(source, Connectors.require(s, Source.class), AnalyzeListener.NONE);
+            plan = PlanGenerator.generate(schema, source, TARGET, Connectors.require(t, Sink.class).describe());
+        }
+        Path planFile = dir.resolve("plan.yaml");
+        Files.writeString(planFile, PlanFile.write(plan));
+        Path state = dir.resolve("state");
+
+        SplittableRandom random = new SplittableRandom(2026);
+        int killedMidRun = 0;
+        for (int attempt = 0; attempt < 8 && killedMidRun < 4; attempt++) {
+            Process p = migrate(planFile, state, dir.resolve("attempt-" + attempt + ".log"));
+            long wait = 1500 + random.nextInt(4000);
+            if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+                p.waitFor();
+                killedMidRun++;
+            }
+        }
+        assertThat(killedMidRun).as("runs killed while migrating").isGreaterThanOrEqualTo(3);
+
+        Path log = dir.resolve("final.log");
+        Process last = migrate(planFile, state, log);
+        assertThat(last.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String output = Files.readString(log);
+        assertThat(last.exitValue()).as(output).isIn(0, 1);
+        JsonNode summary = new ObjectMapper().readTree(output.substring(output.indexOf('{')));
+        JsonNode totals = summary.get("totals");
+        assertThat(totals.get("read").asLong()).isEqualTo(documents);
+        assertThat(totals.get("written").asLong() + totals.get("deadLettered").asLong() + totals.get("skipped").asLong()).isEqualTo(documents);
+
+        // What the target should hold: the source through the plan, minus what the plan or the target refuses.
+        RowMapper mapper = PlanMapper.of(plan);
+        Map<String, Table> tables = new HashMap<>();
+        mapper.tables().forEach(t -> tables.put(t.name(), t));
+        Map<String, TargetDigest> expected = new HashMap<>();
+        Set<String> expectedDeadLetters = new HashSet<>();
+        try (Connector s = connectors.open(source); Connector t = connectors.open(TARGET)) {
+            Source src = Connectors.require(s, Source.class);
+            Sink sink = Connectors.require(t, Sink.class);
+            for (Split split : src.splits(2)) {
+                try (RecordReader reader = src.read(split, Position.START)) {
+                    for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                        if (item instanceof RecordReader.Unreadable u) {
+                            expectedDeadLetters.add(u.entity() + "|" + u.key());
+                            continue;
+                        }
+                        Record record = ((RecordReader.Ok) item).record();
+                        RowMapper.Mapped m = mapper.map(record);
+                        if (m instanceof RowMapper.Failed) {
+                            expectedDeadLetters.add(record.entity() + "|" + record.key());
+                        } else if (m instanceof RowMapper.Rows rows) {
+                            boolean refused = rows.rows().stream().anyMatch(r -> sink.check(tables.get(r.entity().value()), r).isPresent());
+                            if (refused) {
+                                expectedDeadLetters.add(record.entity() + "|" + record.key());
+                            } else {
+                                rows.rows().forEach(r -> expected.computeIfAbsent(r.entity().value(), k -> new TargetDigest()).add(tables.get(r.entity().value()), r));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(expectedDeadLetters).as("the sample has records the target refuses (a NUL in a name)").isNotEmpty();
+
+        // What the target holds, read back through the PostgreSQL source.
+        Map<String, TargetDigest> actual = new HashMap<>();
+        try (Connector t = connectors.open(TARGET)) {
+            Source target = Connectors.require(t, Source.class);
+            for (Split split : target.splits(1)) {
+                try (RecordReader reader = target.read(split, Position.START)) {
+                    for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                        Record row = ((RecordReader.Ok) item).record();
+                        Table table = tableOf(tables, row.entity().leaf());
+                        if (table == null) continue; // not a table of the plan
+                        actual.computeIfAbsent(table.name(), k -> new TargetDigest()).add(table, row);
+                    }
+                }
+            }
+        }
+        for (String table : tables.keySet()) {
+            assertThat(actual.get(table)).as("table " + table).isEqualTo(expected.get(table));
+        }
+
+        Set<String> deadLetters = new HashSet<>();
+        List<String> lines;
+        try (BufferedReader r = Files.newBufferedReader(Path.of(summary.get("details").get("deadLetterFile").asText()))) {
+            lines = r.lines().toList();
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode n = json.readTree(line);
+            String id = n.get("entity").asText() + "|" + n.get("key").asText();
+            assertThat(deadLetters.add(id)).as("listed once: " + id).isTrue();
+        }
+        assertThat(deadLetters).isEqualTo(expectedDeadLetters);
+        assertThat(totals.get("deadLettered").asLong()).isEqualTo(expectedDeadLetters.size());
+    }
+
+    private static Table tableOf(Map<String, Table> tables, String leaf) {
+        for (Table t : tables.values()) {
+            String name = t.name().contains(".") ? t.name().substring(t.name().lastIndexOf('.') + 1) : t.name();
+            if (name.equals(leaf)) return t;
+        }
+        return null;
+    }
+
+    private static Process migrate(Path plan, Path state, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "cutover.cli.Main",
+                "migrate", plan.toString(), "--state", state.toString(), "--json", "--batch-size", "2000")
+                .redirectErrorStream(false)
+                .redirectOutput(log.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".err").toFile()))
+                .start();
+    }
+}
