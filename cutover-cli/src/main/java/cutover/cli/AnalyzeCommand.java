@@ -70,7 +70,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             Source source = Endpoints.require(connector, Source.class);
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
             try (ProgressDisplay display = ProgressDisplay.start(progress, "records", () -> new java.util.TreeMap<>(lines))) {
-                return new Analyzer(AnalyzeOptions.defaults().withParallelism(parallelism))
+                return new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallelism))
                         .analyze(Location.redact(location), source,
                                 (EntityName entity, long seen, long expected) -> lines.put(entity.value(), new ProgressDisplay.Line(seen, expected)));
             }

@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             Plan plan = PlanGenerator.generate(schema, source, db.location(), info);
             Path planFile = dir.resolve("plan.yaml");
             Files.writeString(planFile, PlanFile.write(plan));
-            System.out.println("3. wrote the plan: " + plan.tables().size() + " tables, " + planFile);
+            System.out.println("3. wrote the plan: " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables, " + planFile);
 
             System.out.println("4. migrating into " + db.description());
             MigrateCommand migrate = new MigrateCommand();
@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
              Statement st = c.createStatement()) {
             System.out.printf("   %-22s %-16s %10s %10s %10s%n", "collection", "table", "documents", "rows", "set aside");
             for (EntitySchema e : schema.entities()) {
-                EntityMapping m = plan.mapping(e.name()).orElse(null);
+                EntityMapping m = plan.entity(e.name().value()).orElse(null);
                 if (m == null || m.skip()) continue;
                 long rows;
                 try (ResultSet rs = st.executeQuery("select count(*) from " + quoteTable(m.table()))) {

@@ -100,10 +100,10 @@ final class MigrateCommand implements Callable<Integer> {
             Migration migration = Migration.builder()
                     .source(source).sink(sink).mapper(PlanMapper.of(plan))
                     .runId(runId).runDirectory(runDirectory)
-                    .parallelism(parallel != null ? parallel : plan.options().parallelism())
+                    .parallelism(parallel != null ? parallel : plan.options().effectiveParallelism())
                     .batchSize(batchSize != null ? batchSize : plan.options().batchSize())
                     .createTables(plan.options().createTables())
-                    .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : limitOf(plan.options().deadLetterLimit()))
+                    .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : plan.options().deadLetterLimitValue())
                     .progress(progress)
                     .build();
             MigrateResult result;
@@ -148,10 +148,6 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new CutoverException(ErrorCode.USAGE, "--dead-letter-limit must be a count (100) or a percentage (2%), found '" + text + "'");
         }
-    }
-
-    private static DeadLetterLimit limitOf(String planValue) {
-        return planValue == null || planValue.isBlank() || planValue.equals("none") ? DeadLetterLimit.NONE : parseLimit(planValue);
     }
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {

@@ -56,9 +56,9 @@ final class PlanCommand implements Callable<Integer> {
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(planFile, yaml);
         if (output.json) {
-            System.out.println(Json.write(Map.of("plan", planFile.toString(), "tables", plan.tables().size(), "supabase", targetInfo.supabase())));
+            System.out.println(Json.write(Map.of("plan", planFile.toString(), "tables", cutover.plan.PlanMapper.of(plan).tables().size(), "supabase", targetInfo.supabase())));
         } else if (output.showSummary()) {
-            System.out.println("wrote " + planFile + ": " + plan.tables().size() + " tables from " + schema.entities().size() + " collections");
+            System.out.println("wrote " + planFile + ": " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables from " + schema.entities().size() + " collections");
             if (targetInfo.supabase()) {
                 System.out.println("the target is Supabase: every table Cutover creates gets row level security enabled with no policies");
                 System.out.println("(closed to the anon and authenticated roles until you write policies); see rowLevelSecurity in the plan.");

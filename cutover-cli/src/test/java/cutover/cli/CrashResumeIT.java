@@ -89,7 +89,7 @@ class CrashResumeIT {
 
         Plan plan;
         try (Connector s = connectors.open(source); Connector t = connectors.open(TARGET)) {
-            Schema schema = new Analyzer(AnalyzeOptions.defaults()).analyze(source, Connectors.require(s, Source.class), AnalyzeListener.NONE);
+            Schema schema = new Analyzer(AnalyzeOptions.DEFAULTS).analyze(source, Connectors.require(s, Source.class), AnalyzeListener.NONE);
             plan = PlanGenerator.generate(schema, source, TARGET, Connectors.require(t, Sink.class).describe());
         }
         Path planFile = dir.resolve("plan.yaml");
