@@ -119,8 +119,8 @@ class BadInputIT {
     void referenceToAMissingDocumentIsKeptAndReported() throws Exception {
         Path f = export("{\"__collections__\": {"
                 + "\"users\": {\"u1\": {\"name\": \"Ada\"}},"
-                + "\"orders\": {\"o1\": {\"user\": {\"__datatype__\": \"documentReferenceValue\", \"value\": \"users/u1\"}},"
-                + "             \"o2\": {\"user\": {\"__datatype__\": \"documentReferenceValue\", \"value\": \"users/gone\"}}}}}");
+                + "\"orders\": {\"o1\": {\"user\": {\"__datatype__\": \"documentReference\", \"value\": \"users/u1\"}},"
+                + "             \"o2\": {\"user\": {\"__datatype__\": \"documentReference\", \"value\": \"users/gone\"}}}}}");
         CliRun analyze = CliRun.of("analyze", "firestore-export:" + f, "--json", "--state", dir.resolve("state").toString());
         assertThat(analyze.exitCode()).as(analyze.toString()).isZero();
         assertThat(analyze.out()).contains("\"dangling\" : 1");
