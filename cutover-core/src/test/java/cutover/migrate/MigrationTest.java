@@ -143,7 +143,8 @@ class MigrationTest {
             assertThat(second.totals().balanced()).isTrue();
             assertThat(sink.rows("users")).hasSize(expected(items, "written"));
             assertThat(sink.rowsOverwritten).as("no row written twice").isZero();
-            assertThat(second.splitsResumed() + second.splitsAlreadyDone()).isPositive();
+            // at the first write nothing may have committed yet (the other split is stopped before its first commit)
+            if (crashAt > 1) assertThat(second.splitsResumed() + second.splitsAlreadyDone()).isPositive();
             List<String> lines = Files.readAllLines(dir.resolve("c" + crashAt).resolve("dead-letter.ndjson"));
             Set<String> keys = new HashSet<>();
             for (String l : lines) keys.add(new ObjectMapper().readTree(l).get("key").asText());
