@@ -80,27 +80,36 @@ public final class FirestoreExportWriter implements AutoCloseable {
                         + path(collections, ids, depth - 1) + " is not the open document: write documents depth-first");
             }
         }
-        try {
-            while (levels.size() > depth + 1) closeDocument(levels.remove(levels.size() - 1));
-            if (levels.size() == depth + 1) {
-                Level sibling = levels.remove(levels.size() - 1);
-                if (sibling.collection.equals(collections.get(depth - 1)) && sibling.id.equals(ids.get(depth - 1))) {
-                    throw new IllegalStateException("document " + path(collections, ids, depth) + " is written twice");
-                }
-                closeDocument(sibling);
+        if (document.fields().containsKey("__collections__")) {
+            throw new IllegalArgumentException("document " + path(collections, ids, depth)
+                    + " has a field named __collections__, which this format reserves for subcollections");
+        }
+        for (Map.Entry<String, Value> field : document.fields().entrySet()) {
+            String at = markerKeyAt(field.getValue());
+            if (at != null) {
+                throw new IllegalArgumentException("field " + field.getKey() + at + " of " + path(collections, ids, depth)
+                        + " is a map with a key __datatype__, which this format reserves for typed values");
             }
-            Level parent = levels.get(depth - 1);
-            String collection = collections.get(depth - 1);
+        }
+        // Every check comes before any output, so a refused record leaves the writer as it was.
+        Level parent = levels.get(depth - 1);
+        String collection = collections.get(depth - 1);
+        String id = ids.get(depth - 1);
+        if (levels.size() > depth && levels.get(depth).collection.equals(collection) && levels.get(depth).id.equals(id)) {
+            throw new IllegalStateException("document " + path(collections, ids, depth) + " is written twice");
+        }
+        if (!collection.equals(parent.openCollection) && parent.closedCollections.contains(collection)) {
+            throw new IllegalStateException("document " + path(collections, ids, depth) + " arrives after its collection "
+                    + collection + " was closed by another collection: write each collection's documents together");
+        }
+        try {
+            while (levels.size() > depth) closeDocument(levels.remove(levels.size() - 1));
             if (parent.openCollection != null && !parent.openCollection.equals(collection)) {
                 gen.writeEndObject();
                 parent.closedCollections.add(parent.openCollection);
                 parent.openCollection = null;
             }
             if (parent.openCollection == null) {
-                if (parent.closedCollections.contains(collection)) {
-                    throw new IllegalStateException("document " + path(collections, ids, depth) + " arrives after its collection "
-                            + collection + " was closed by another collection: write each collection's documents together");
-                }
                 if (!parent.collectionsOpen) {
                     gen.writeFieldName("__collections__");
                     gen.writeStartObject();
@@ -110,16 +119,11 @@ public final class FirestoreExportWriter implements AutoCloseable {
                 gen.writeStartObject();
                 parent.openCollection = collection;
             }
-            String id = ids.get(depth - 1);
             gen.writeFieldName(id);
             gen.writeStartObject();
             for (Map.Entry<String, Value> field : document.fields().entrySet()) {
-                if (field.getKey().equals("__collections__")) {
-                    throw new IllegalArgumentException("document " + path(collections, ids, depth)
-                            + " has a field named __collections__, which this format reserves for subcollections");
-                }
                 gen.writeFieldName(field.getKey());
-                writeValue(field.getValue(), field.getKey());
+                writeValue(field.getValue());
             }
             levels.add(new Level(collection, id));
         } catch (IOException e) {
@@ -148,13 +152,34 @@ public final class FirestoreExportWriter implements AutoCloseable {
         return s.toString();
     }
 
+    /**
+     * Where in the value a map has a __datatype__ key (which would read back as a typed value, so
+     * cannot be written): "" for the value itself, ".a[2]" below it, null when nowhere. The path is
+     * built only on the way out of a hit, so the common case allocates nothing.
+     */
+    private static String markerKeyAt(Value value) {
+        if (value instanceof Value.MapValue m) {
+            if (m.fields().containsKey(NodeValueDecoder.MARKER)) return "";
+            for (Map.Entry<String, Value> e : m.fields().entrySet()) {
+                String below = markerKeyAt(e.getValue());
+                if (below != null) return "." + e.getKey() + below;
+            }
+        } else if (value instanceof Value.Array a) {
+            for (int i = 0; i < a.values().size(); i++) {
+                String below = markerKeyAt(a.values().get(i));
+                if (below != null) return "[" + i + "]" + below;
+            }
+        }
+        return null;
+    }
+
     private void closeDocument(Level doc) throws IOException {
         if (doc.openCollection != null) gen.writeEndObject();
         if (doc.collectionsOpen) gen.writeEndObject();
         gen.writeEndObject();
     }
 
-    private void writeValue(Value value, String path) throws IOException {
+    private void writeValue(Value value) throws IOException {
         switch (value.kind()) {
             case NULL -> gen.writeNull();
             case BOOL -> gen.writeBoolean(((Value.Bool) value).value());
@@ -191,19 +216,15 @@ public final class FirestoreExportWriter implements AutoCloseable {
             }
             case ARRAY -> {
                 gen.writeStartArray();
-                int i = 0;
-                for (Value v : ((Value.Array) value).values()) writeValue(v, path + "[" + i++ + "]");
+                for (Value v : ((Value.Array) value).values()) writeValue(v);
                 gen.writeEndArray();
             }
             case MAP -> {
                 Map<String, Value> fields = ((Value.MapValue) value).fields();
-                if (fields.containsKey(NodeValueDecoder.MARKER)) {
-                    throw new IllegalArgumentException("field " + path + " is a map with a key __datatype__, which this format reserves for typed values");
-                }
                 gen.writeStartObject();
                 for (Map.Entry<String, Value> e : fields.entrySet()) {
                     gen.writeFieldName(e.getKey());
-                    writeValue(e.getValue(), path + "." + e.getKey());
+                    writeValue(e.getValue());
                 }
                 gen.writeEndObject();
             }
