@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +35,6 @@ final class NodeExportStream implements ExportStream {
     private final JsonParser p;
     private final RawText raw;
     private final NodeValueDecoder values = new NodeValueDecoder();
-    private final PathHashSet seen = new PathHashSet();
     private final Deque<Frame> stack = new ArrayDeque<>();
     private boolean started;
     private boolean finished;
@@ -49,10 +49,16 @@ final class NodeExportStream implements ExportStream {
 
     private record Root() implements Frame {}
 
-    /** A {@code __collections__} object; {@code owner} is null at the root. */
-    private record Collections(Document owner, long start) implements Frame {}
+    /**
+     * A {@code __collections__} object; {@code owner} is null at the root. {@code ids} holds the
+     * ids seen per collection id, so that a collection named twice in one object is still checked
+     * as one; it lives as long as the object, so ids of subcollections are forgotten with their
+     * parent and memory follows the largest collection, not the file.
+     */
+    private record Collections(Document owner, long start, Map<String, PathHashSet> ids) implements Frame {}
 
-    private record Collection(EntityName entity, String[] parentIds) implements Frame {}
+    /** {@code copy} is true under a document that is itself a duplicate: its whole subtree is set aside with it. */
+    private record Collection(EntityName entity, String[] parentIds, PathHashSet ids, boolean copy) implements Frame {}
 
     private static final class Document implements Frame {
         final EntityName entity;
@@ -60,16 +66,18 @@ final class NodeExportStream implements ExportStream {
         final long start;
         final int line;
         final boolean duplicate;
+        final boolean copy;
         final Map<String, Value> fields = new LinkedHashMap<>();
         final ValueProblem problems = new ValueProblem();
         long subcollectionBytes;
 
-        Document(EntityName entity, String[] ids, long start, int line, boolean duplicate) {
+        Document(EntityName entity, String[] ids, long start, int line, boolean duplicate, boolean copy) {
             this.entity = entity;
             this.ids = ids;
             this.start = start;
             this.line = line;
             this.duplicate = duplicate;
+            this.copy = copy;
         }
     }
 
@@ -88,7 +96,7 @@ final class NodeExportStream implements ExportStream {
                         throw JsonErrors.shape(file, p, FORMAT, "unexpected field '" + p.currentName() + "' at the root (only __collections__ belongs there)");
                     }
                     expectObject("__collections__");
-                    stack.push(new Collections(null, offset()));
+                    stack.push(new Collections(null, offset(), new HashMap<>()));
                 } else if (top instanceof Collections c) {
                     if (t == JsonToken.END_OBJECT) {
                         stack.pop();
@@ -97,9 +105,10 @@ final class NodeExportStream implements ExportStream {
                         String id = p.currentName();
                         expectObject("collection '" + id + "'");
                         Document owner = c.owner();
+                        PathHashSet ids = c.ids().computeIfAbsent(id, k -> new PathHashSet());
                         stack.push(owner == null
-                                ? new Collection(EntityName.of(id), new String[0])
-                                : new Collection(owner.entity.child(id), owner.ids));
+                                ? new Collection(EntityName.of(id), new String[0], ids, false)
+                                : new Collection(owner.entity.child(id), owner.ids, ids, owner.duplicate || owner.copy));
                     }
                 } else if (top instanceof Collection c) {
                     if (t == JsonToken.END_OBJECT) {
@@ -117,7 +126,7 @@ final class NodeExportStream implements ExportStream {
                     String name = p.currentName();
                     if (COLLECTIONS.equals(name)) {
                         expectObject("__collections__ of " + describe(d));
-                        stack.push(new Collections(d, offset()));
+                        stack.push(new Collections(d, offset(), new HashMap<>()));
                     } else {
                         p.nextToken();
                         d.fields.put(name, values.read(p, name, d.problems));
@@ -152,12 +161,12 @@ final class NodeExportStream implements ExportStream {
     private Parsed startDocument(Collection c, String id) throws IOException {
         String[] ids = Arrays.copyOf(c.parentIds(), c.parentIds().length + 1);
         ids[ids.length - 1] = id;
-        boolean duplicate = !seen.add(hashPath(c.entity(), ids));
+        boolean duplicate = !c.ids().add(id);
         JsonToken t = p.nextToken();
         long start = offset();
         int line = p.currentTokenLocation().getLineNr();
         if (t == JsonToken.START_OBJECT) {
-            stack.push(new Document(c.entity(), ids, start, line, duplicate));
+            stack.push(new Document(c.entity(), ids, start, line, duplicate, c.copy()));
             return null;
         }
         p.skipChildren();
@@ -172,6 +181,12 @@ final class NodeExportStream implements ExportStream {
         long end = offset() + 1;
         long bytes = end - d.start - d.subcollectionBytes;
         String key = String.join("/", d.ids);
+        if (d.copy) {
+            RecordError error = RecordError.of(ErrorCode.RECORD_DUPLICATE_KEY, null,
+                    "document " + describe(d) + " (line " + d.line + " of " + file.getFileName()
+                            + ") lies under a second copy of an ancestor document, which is set aside with everything below it");
+            return new Parsed(new RecordReader.Unreadable(d.entity, key, raw.read(d.start, end), error), d.entity, bytes);
+        }
         if (d.duplicate) {
             RecordError error = RecordError.of(ErrorCode.RECORD_DUPLICATE_KEY, null,
                     "document id '" + d.ids[d.ids.length - 1] + "' appears more than once in collection " + d.entity
@@ -191,13 +206,6 @@ final class NodeExportStream implements ExportStream {
 
     private String describe(Document d) {
         return d.entity + " " + String.join("/", d.ids);
-    }
-
-    /** Entity and ids together name one document path; NUL cannot be confused with an id's characters in practice. */
-    static String hashPath(EntityName entity, String[] ids) {
-        StringBuilder s = new StringBuilder(entity.value());
-        for (String id : ids) s.append('\0').append(id);
-        return s.toString();
     }
 
     @Override

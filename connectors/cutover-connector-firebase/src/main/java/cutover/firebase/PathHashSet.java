@@ -1,20 +1,20 @@
 package cutover.firebase;
 
 /**
- * The document paths seen in one file, kept as 64-bit hashes in an open-addressing table (about
- * 16 bytes a document), so duplicate ids are found without holding every id of a 5 GB export.
- * Two different paths with the same hash would be reported as a duplicate; with a 64-bit hash the
- * chance is about n²/2⁶⁵ (3·10⁻⁶ for ten million documents), accepted for the memory it saves.
+ * The document ids seen in one collection, kept as 64-bit hashes in an open-addressing table (8 to
+ * 16 bytes an id), so duplicate ids are found without holding every id of a 5 GB export. Two
+ * different ids with the same hash would be reported as a duplicate; with a 64-bit hash the chance
+ * is about n²/2⁶⁵ (3·10⁻⁶ for ten million documents), accepted for the memory it saves.
  */
 final class PathHashSet {
-    private long[] slots = new long[1024];
+    private long[] slots = new long[16];
     private int size;
 
     /** Adds the path; false when it was already there. */
     boolean add(CharSequence path) {
         long h = hash(path);
         if (h == 0) h = 1; // 0 marks an empty slot
-        if (size * 2 >= slots.length) grow();
+        if (size * 4 >= slots.length * 3) grow(); // load at most 3/4
         return insert(slots, h);
     }
 

@@ -135,17 +135,19 @@ class NodeExportFormatTest {
                 {'__collections__': {'users': {
                   'u1': {'name': 'first', '__collections__': {'posts': {'p1': {}, 'p1': {'again': true}}}},
                   'u2': {},
-                  'u1': {'name': 'second'}
-                }, 'other': {'u1': {}}}}
+                  'u1': {'name': 'second', '__collections__': {'posts': {'p9': {}}}}
+                }, 'other': {'u1': {}}, 'users': {'u3': {}, 'u2': {}}}}
                 """));
         List<RecordReader.Item> items = Exports.readAll(file);
         assertThat(Exports.records(items)).extracting(r -> r.key().documentPath(r.entity()))
-                .containsExactly("users/u1/posts/p1", "users/u1", "users/u2", "other/u1");
+                .containsExactly("users/u1/posts/p1", "users/u1", "users/u2", "other/u1", "users/u3");
         List<RecordReader.Unreadable> dups = Exports.unreadable(items);
-        assertThat(dups).extracting(RecordReader.Unreadable::key).containsExactly("u1/p1", "u1");
+        // the second copy of u1 goes aside with its subtree; "users" named twice is still one collection
+        assertThat(dups).extracting(RecordReader.Unreadable::key).containsExactly("u1/p1", "u1/p9", "u1", "u2");
         assertThat(dups).allSatisfy(u -> assertThat(u.error().code()).isEqualTo(ErrorCode.RECORD_DUPLICATE_KEY));
-        assertThat(dups.get(1).raw()).isEqualTo(json("{'name': 'second'}"));
-        assertThat(dups.get(1).error().reason()).contains("line 4");
+        assertThat(dups.get(1).error().reason()).contains("second copy of an ancestor");
+        assertThat(dups.get(2).raw()).isEqualTo(json("{'name': 'second', '__collections__': {'posts': {'p9': {}}}}"));
+        assertThat(dups.get(2).error().reason()).contains("line 4");
         assertThat(Exports.records(items).get(1).fields()).containsEntry("name", Value.of("first"));
     }
 
