@@ -7,12 +7,12 @@ import cutover.connector.Source;
 
 import java.util.Optional;
 
-/** A Firestore JSON export, offered as a {@link Source}. Holds no open file between reads. */
+/** A Firestore export (JSON or managed), offered as a {@link Source}. Holds no open file between reads. */
 final class FirestoreExportConnector implements Connector {
     private final Location location;
-    private final FirestoreExportSource source;
+    private final Source source;
 
-    FirestoreExportConnector(Location location, FirestoreExportSource source) {
+    FirestoreExportConnector(Location location, Source source) {
         this.location = location;
         this.source = source;
     }
