@@ -32,7 +32,7 @@ final class Firestore2JsonStream implements ExportStream {
     private final JsonParser p;
     private final RawText raw;
     private final Firestore2JsonValueDecoder values = new Firestore2JsonValueDecoder();
-    private final PathHashSet seen = new PathHashSet();
+    private final IdHashSet seen = new IdHashSet();
     private boolean started;
     private boolean finished;
     private long index;

@@ -87,11 +87,4 @@ final class FirestoreExportSource implements Source {
         ExportFormat format = FormatDetector.detect(file.path());
         return new FileRecordReader(file.path(), ExportStream.open(file.path(), file.relativeName(), format), from);
     }
-
-    /** The format of each file, by split id, without reading the files through. */
-    Map<String, ExportFormat> formats() {
-        Map<String, ExportFormat> out = new TreeMap<>();
-        for (ExportFiles.ExportFile f : files) out.put(f.relativeName(), FormatDetector.detect(f.path()));
-        return out;
-    }
 }

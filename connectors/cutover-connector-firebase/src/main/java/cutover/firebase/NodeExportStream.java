@@ -55,10 +55,10 @@ final class NodeExportStream implements ExportStream {
      * as one; it lives as long as the object, so ids of subcollections are forgotten with their
      * parent and memory follows the largest collection, not the file.
      */
-    private record Collections(Document owner, long start, Map<String, PathHashSet> ids) implements Frame {}
+    private record Collections(Document owner, long start, Map<String, IdHashSet> ids) implements Frame {}
 
     /** {@code copy} is true under a document that is itself a duplicate: its whole subtree is set aside with it. */
-    private record Collection(EntityName entity, String[] parentIds, PathHashSet ids, boolean copy) implements Frame {}
+    private record Collection(EntityName entity, String[] parentIds, IdHashSet ids, boolean copy) implements Frame {}
 
     private static final class Document implements Frame {
         final EntityName entity;
@@ -105,7 +105,7 @@ final class NodeExportStream implements ExportStream {
                         String id = p.currentName();
                         expectObject("collection '" + id + "'");
                         Document owner = c.owner();
-                        PathHashSet ids = c.ids().computeIfAbsent(id, k -> new PathHashSet());
+                        IdHashSet ids = c.ids().computeIfAbsent(id, k -> new IdHashSet());
                         stack.push(owner == null
                                 ? new Collection(EntityName.of(id), new String[0], ids, false)
                                 : new Collection(owner.entity.child(id), owner.ids, ids, owner.duplicate || owner.copy));

@@ -6,13 +6,13 @@ package cutover.firebase;
  * different ids with the same hash would be reported as a duplicate; with a 64-bit hash the chance
  * is about n²/2⁶⁵ (3·10⁻⁶ for ten million documents), accepted for the memory it saves.
  */
-final class PathHashSet {
+final class IdHashSet {
     private long[] slots = new long[16];
     private int size;
 
-    /** Adds the path; false when it was already there. */
-    boolean add(CharSequence path) {
-        long h = hash(path);
+    /** Adds the id; false when it was already there. */
+    boolean add(CharSequence id) {
+        long h = hash(id);
         if (h == 0) h = 1; // 0 marks an empty slot
         if (size * 4 >= slots.length * 3) grow(); // load at most 3/4
         return insert(slots, h);
