@@ -1,0 +1,35 @@
+package cutover.firebase;
+
+import cutover.connector.Connector;
+import cutover.connector.ConnectorProvider;
+import cutover.connector.Location;
+import cutover.connector.Setting;
+import cutover.connector.Settings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens {@code firestore-export:PATH}, where PATH is a .json export file or a folder of them
+ * (read recursively, one split per file). The format of each file is detected: see
+ * {@link ExportFormat}.
+ */
+public final class FirestoreExportProvider implements ConnectorProvider {
+    public static final String SCHEME = "firestore-export";
+
+    @Override
+    public Set<String> schemes() { return Set.of(SCHEME); }
+
+    @Override
+    public List<Setting> settings() { return List.of(); }
+
+    @Override
+    public Connector open(Location location, Settings settings) {
+        String rest = location.rest();
+        // firestore-export:///abs/file.json is accepted as well as firestore-export:/abs/file.json
+        if (rest.startsWith("//")) rest = rest.substring(2);
+        Path path = Path.of(rest);
+        return new FirestoreExportConnector(location, new FirestoreExportSource(ExportFiles.list(path)));
+    }
+}

@@ -1,0 +1,262 @@
+package cutover.firebase;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import cutover.model.EntityName;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes documents as a node-firestore-import-export file, streaming, so that exports of any size
+ * can be produced for demos and benchmarks. Documents must arrive depth-first: a document, then the
+ * documents of its subcollections (recursively), then the next document. The writer keeps the path
+ * of open collections and documents and throws {@link IllegalStateException} for a document whose
+ * parent is not open or whose collection was already closed, since JSON cannot reopen an object.
+ *
+ * <p>Every {@link Value} kind is written so that reading the file back gives an equal value: the
+ * format's own markers for timestamps, geopoints and references, and Cutover's markers
+ * ({@code bytes}, {@code decimal}, {@code date}, {@code double}) for what the format lacks.
+ */
+public final class FirestoreExportWriter implements AutoCloseable {
+    private final JsonGenerator gen;
+    /** levels.get(0) is the root; levels.get(i) the open document at depth i. */
+    private final List<Level> levels = new ArrayList<>();
+    private boolean closed;
+
+    /** A container of collections: the root, or an open document. */
+    private static final class Level {
+        final String collection;
+        final String id;
+        String openCollection;
+        boolean collectionsOpen;
+        final Set<String> closedCollections = new HashSet<>();
+
+        Level(String collection, String id) {
+            this.collection = collection;
+            this.id = id;
+        }
+    }
+
+    private FirestoreExportWriter(JsonGenerator gen) throws IOException {
+        this.gen = gen;
+        gen.writeStartObject();
+        gen.writeFieldName("__collections__");
+        gen.writeStartObject();
+        Level root = new Level(null, null);
+        root.collectionsOpen = true;
+        levels.add(root);
+    }
+
+    /** Creates (or replaces) the file. */
+    public static FirestoreExportWriter create(Path file) {
+        try {
+            return new FirestoreExportWriter(ExportStream.JSON.createGenerator(file.toFile(), JsonEncoding.UTF8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file, e);
+        }
+    }
+
+    /** Writes one document; its entity is its collection pattern, its key the ids from the root. */
+    public void write(Record document) {
+        if (closed) throw new IllegalStateException("the writer is closed");
+        List<String> collections = document.entity().collectionIds();
+        List<String> ids = idsOf(document.key(), document.entity());
+        int depth = collections.size();
+        for (int i = 1; i < depth; i++) {
+            if (i >= levels.size() || !levels.get(i).collection.equals(collections.get(i - 1)) || !levels.get(i).id.equals(ids.get(i - 1))) {
+                throw new IllegalStateException("document " + path(collections, ids, depth) + " arrives while its parent "
+                        + path(collections, ids, depth - 1) + " is not the open document: write documents depth-first");
+            }
+        }
+        if (document.fields().containsKey("__collections__")) {
+            throw new IllegalArgumentException("document " + path(collections, ids, depth)
+                    + " has a field named __collections__, which this format reserves for subcollections");
+        }
+        for (Map.Entry<String, Value> field : document.fields().entrySet()) {
+            String at = markerKeyAt(field.getValue());
+            if (at != null) {
+                throw new IllegalArgumentException("field " + field.getKey() + at + " of " + path(collections, ids, depth)
+                        + " is a map with a key __datatype__, which this format reserves for typed values");
+            }
+        }
+        // Every check comes before any output, so a refused record leaves the writer as it was.
+        Level parent = levels.get(depth - 1);
+        String collection = collections.get(depth - 1);
+        String id = ids.get(depth - 1);
+        if (levels.size() > depth && levels.get(depth).collection.equals(collection) && levels.get(depth).id.equals(id)) {
+            throw new IllegalStateException("document " + path(collections, ids, depth) + " is written twice");
+        }
+        if (!collection.equals(parent.openCollection) && parent.closedCollections.contains(collection)) {
+            throw new IllegalStateException("document " + path(collections, ids, depth) + " arrives after its collection "
+                    + collection + " was closed by another collection: write each collection's documents together");
+        }
+        try {
+            while (levels.size() > depth) closeDocument(levels.remove(levels.size() - 1));
+            if (parent.openCollection != null && !parent.openCollection.equals(collection)) {
+                gen.writeEndObject();
+                parent.closedCollections.add(parent.openCollection);
+                parent.openCollection = null;
+            }
+            if (parent.openCollection == null) {
+                if (!parent.collectionsOpen) {
+                    gen.writeFieldName("__collections__");
+                    gen.writeStartObject();
+                    parent.collectionsOpen = true;
+                }
+                gen.writeFieldName(collection);
+                gen.writeStartObject();
+                parent.openCollection = collection;
+            }
+            gen.writeFieldName(id);
+            gen.writeStartObject();
+            for (Map.Entry<String, Value> field : document.fields().entrySet()) {
+                gen.writeFieldName(field.getKey());
+                writeValue(field.getValue());
+            }
+            levels.add(new Level(collection, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> idsOf(Key key, EntityName entity) {
+        if (key.parts().size() != entity.depth()) {
+            throw new IllegalArgumentException("key " + key + " has " + key.parts().size() + " parts but " + entity + " needs " + entity.depth());
+        }
+        List<String> ids = new ArrayList<>();
+        for (Value part : key.parts()) {
+            if (!(part instanceof Value.Text t)) throw new IllegalArgumentException("document ids are strings; key " + key + " has " + part);
+            ids.add(t.value());
+        }
+        return ids;
+    }
+
+    private static String path(List<String> collections, List<String> ids, int depth) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < depth; i++) {
+            if (i > 0) s.append('/');
+            s.append(collections.get(i)).append('/').append(ids.get(i));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Where in the value a map has a __datatype__ key (which would read back as a typed value, so
+     * cannot be written): "" for the value itself, ".a[2]" below it, null when nowhere. The path is
+     * built only on the way out of a hit, so the common case allocates nothing.
+     */
+    private static String markerKeyAt(Value value) {
+        if (value instanceof Value.MapValue m) {
+            if (m.fields().containsKey(NodeValueDecoder.MARKER)) return "";
+            for (Map.Entry<String, Value> e : m.fields().entrySet()) {
+                String below = markerKeyAt(e.getValue());
+                if (below != null) return "." + e.getKey() + below;
+            }
+        } else if (value instanceof Value.Array a) {
+            for (int i = 0; i < a.values().size(); i++) {
+                String below = markerKeyAt(a.values().get(i));
+                if (below != null) return "[" + i + "]" + below;
+            }
+        }
+        return null;
+    }
+
+    private void closeDocument(Level doc) throws IOException {
+        if (doc.openCollection != null) gen.writeEndObject();
+        if (doc.collectionsOpen) gen.writeEndObject();
+        gen.writeEndObject();
+    }
+
+    private void writeValue(Value value) throws IOException {
+        switch (value.kind()) {
+            case NULL -> gen.writeNull();
+            case BOOL -> gen.writeBoolean(((Value.Bool) value).value());
+            case INT64 -> gen.writeNumber(((Value.Int64) value).value());
+            case FLOAT64 -> {
+                double d = ((Value.Float64) value).value();
+                if (Double.isFinite(d)) gen.writeNumber(d);
+                else marker(NodeValueDecoder.DOUBLE, Double.toString(d));
+            }
+            case DECIMAL -> marker(NodeValueDecoder.DECIMAL, ((Value.Decimal) value).value().toString());
+            case TIMESTAMP -> {
+                Instant t = ((Value.Timestamp) value).value();
+                startMarker(NodeValueDecoder.TIMESTAMP);
+                gen.writeStartObject();
+                gen.writeNumberField("_seconds", t.getEpochSecond());
+                gen.writeNumberField("_nanoseconds", t.getNano());
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            case DATE -> marker(NodeValueDecoder.DATE, ((Value.Date) value).value().toString());
+            case TEXT -> gen.writeString(((Value.Text) value).value());
+            case BYTES -> marker(NodeValueDecoder.BYTES, Base64.getEncoder().encodeToString(((Value.Bytes) value).toByteArray()));
+            case REFERENCE -> marker(NodeValueDecoder.REFERENCE, ((Value.Reference) value).path());
+            case GEOPOINT -> {
+                Value.GeoPoint g = (Value.GeoPoint) value;
+                startMarker(NodeValueDecoder.GEOPOINT);
+                gen.writeStartObject();
+                gen.writeFieldName("_latitude");
+                gen.writeNumber(g.latitude());
+                gen.writeFieldName("_longitude");
+                gen.writeNumber(g.longitude());
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            case ARRAY -> {
+                gen.writeStartArray();
+                for (Value v : ((Value.Array) value).values()) writeValue(v);
+                gen.writeEndArray();
+            }
+            case MAP -> {
+                Map<String, Value> fields = ((Value.MapValue) value).fields();
+                gen.writeStartObject();
+                for (Map.Entry<String, Value> e : fields.entrySet()) {
+                    gen.writeFieldName(e.getKey());
+                    writeValue(e.getValue());
+                }
+                gen.writeEndObject();
+            }
+        }
+    }
+
+    private void startMarker(String type) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField(NodeValueDecoder.MARKER, type);
+        gen.writeFieldName(NodeValueDecoder.VALUE);
+    }
+
+    private void marker(String type, String value) throws IOException {
+        startMarker(type);
+        gen.writeString(value);
+        gen.writeEndObject();
+    }
+
+    /** Closes every open document and collection and the file; idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            while (levels.size() > 1) closeDocument(levels.remove(levels.size() - 1));
+            Level root = levels.get(0);
+            if (root.openCollection != null) gen.writeEndObject();
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

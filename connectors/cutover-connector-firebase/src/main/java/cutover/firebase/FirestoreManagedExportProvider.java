@@ -1,0 +1,33 @@
+package cutover.firebase;
+
+import cutover.connector.Connector;
+import cutover.connector.ConnectorProvider;
+import cutover.connector.Location;
+import cutover.connector.Setting;
+import cutover.connector.Settings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens {@code firestore-managed-export:FOLDER}, a Firestore managed export copied from its bucket
+ * ({@code gsutil cp -r gs://bucket/EXPORT FOLDER}): the {@code output-N} files under FOLDER are
+ * read, one split each.
+ */
+public final class FirestoreManagedExportProvider implements ConnectorProvider {
+    public static final String SCHEME = "firestore-managed-export";
+
+    @Override
+    public Set<String> schemes() { return Set.of(SCHEME); }
+
+    @Override
+    public List<Setting> settings() { return List.of(); }
+
+    @Override
+    public Connector open(Location location, Settings settings) {
+        String rest = location.rest();
+        if (rest.startsWith("//")) rest = rest.substring(2);
+        return new FirestoreExportConnector(location, new FirestoreManagedExportSource(Path.of(rest)));
+    }
+}

@@ -1,0 +1,108 @@
+package cutover.firebase;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import cutover.model.Value;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes one JSON value at the parser's current token into a {@link Value}. Objects are read
+ * whole (one field value is part of one document, which is buffered anyway) and then handed to
+ * {@link #object}, where each format recognises its typed values.
+ */
+abstract class ValueDecoder {
+
+    /** Reads the value starting at the current token; leaves the parser on its last token. */
+    final Value read(JsonParser p, String path, ValueProblem problems) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case VALUE_STRING: return Value.of(p.getText());
+            case VALUE_NUMBER_INT:
+                // JSON has no integer limit; past 64 bits the number is kept exactly as a decimal
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? Value.of(new BigDecimal(p.getBigIntegerValue()))
+                        : Value.of(p.getLongValue());
+            case VALUE_NUMBER_FLOAT: return Value.of(p.getDoubleValue());
+            case VALUE_TRUE: return Value.of(true);
+            case VALUE_FALSE: return Value.of(false);
+            case VALUE_NULL: return Value.NULL;
+            case START_ARRAY: {
+                List<Value> values = new ArrayList<>();
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) values.add(read(p, path + "[" + i++ + "]", problems));
+                return new Value.Array(values);
+            }
+            case START_OBJECT: {
+                Map<String, Value> fields = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    fields.put(name, read(p, path + "." + name, problems));
+                }
+                return object(fields, path, problems);
+            }
+            default:
+                throw new IOException("unexpected " + t + " where a value was expected");
+        }
+    }
+
+    /** A decoded JSON object: a typed value of the format, or a plain map. */
+    abstract Value object(Map<String, Value> fields, String path, ValueProblem problems);
+
+    // Helpers shared by the formats.
+
+    static Long asLong(Value v) {
+        return v instanceof Value.Int64 i ? i.value() : null;
+    }
+
+    static Double asDouble(Value v) {
+        if (v instanceof Value.Float64 f) return f.value();
+        if (v instanceof Value.Int64 i) return (double) i.value();
+        return null;
+    }
+
+    static final long MIN_SECONDS = -62_135_596_800L; // 0001-01-01T00:00:00Z
+    static final long MAX_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
+
+    /** The timestamp for {@code {_seconds, _nanoseconds}}, or null with the reason reported. */
+    static Value timestamp(Value seconds, Value nanos, String path, ValueProblem problems) {
+        Long s = asLong(seconds);
+        Long n = asLong(nanos);
+        if (s == null || n == null) {
+            problems.report(path, "malformed timestamp: _seconds and _nanoseconds must be whole numbers, found "
+                    + seconds + " and " + nanos);
+            return null;
+        }
+        if (n < 0 || n > 999_999_999 || s < MIN_SECONDS || s > MAX_SECONDS) {
+            problems.report(path, "malformed timestamp: _seconds " + s + " / _nanoseconds " + n
+                    + " is outside years 1-9999 or nanoseconds 0-999999999");
+            return null;
+        }
+        return Value.of(java.time.Instant.ofEpochSecond(s, n));
+    }
+
+    static Value geoPoint(Value latitude, Value longitude, String path, ValueProblem problems) {
+        Double lat = asDouble(latitude);
+        Double lng = asDouble(longitude);
+        if (lat == null || lng == null) {
+            problems.report(path, "malformed geopoint: _latitude and _longitude must be numbers, found "
+                    + latitude + " and " + longitude);
+            return null;
+        }
+        return new Value.GeoPoint(lat, lng);
+    }
+
+    /** True for collection/id[/collection/id...] with no empty segment. */
+    static boolean isDocumentPath(String path) {
+        String[] parts = path.split("/", -1);
+        if (parts.length < 2 || parts.length % 2 != 0) return false;
+        for (String part : parts) if (part.isEmpty()) return false;
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+package cutover.firebase;
+
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+
+/**
+ * Collects the first problem found while decoding one document's values. Decoding goes on after a
+ * problem so that the parser stays in step with the file; the document is then set aside.
+ */
+final class ValueProblem {
+    private RecordError first;
+
+    void report(String field, String reason) {
+        if (first == null) first = RecordError.of(ErrorCode.RECORD_UNKNOWN_MARKER, field, reason);
+    }
+
+    RecordError first() { return first; }
+
+    boolean any() { return first != null; }
+}
