@@ -49,7 +49,7 @@ final class PostgresReader implements RecordReader {
         for (int i = 0; i < keyColumns.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(quoteKey(keyColumns.get(i))).append("::text");
         }
-        sql.append(" FROM ").append(table.name().sql()).append(" WHERE TRUE");
+        sql.append(" FROM ").append(table.name().sql()).append(" AS src WHERE TRUE");
         String first = quoteKey(keyColumns.get(0));
         String firstType = typeOf(keyColumns.get(0));
         if (lo != null) {
@@ -101,7 +101,8 @@ final class PostgresReader implements RecordReader {
     }
 
     private String quoteKey(String keyColumn) {
-        return keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "ctid" : TableName.quote(keyColumn);
+        // qualified: the key's text form is also selected, and an output column of the same name would make ORDER BY ambiguous
+        return "src." + (keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "ctid" : TableName.quote(keyColumn));
     }
 
     @Override
