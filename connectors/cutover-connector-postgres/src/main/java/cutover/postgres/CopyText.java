@@ -123,7 +123,14 @@ final class CopyText {
                 case '\n' -> escaped.append("\\n");
                 case '\r' -> escaped.append("\\r");
                 case '\t' -> escaped.append("\\t");
-                default -> escaped.append(c);
+                default -> {
+                    // UTF-8 encoding would silently turn an unpaired surrogate into '?': refuse instead
+                    if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))) {
+                        throw new IllegalArgumentException("text with an unpaired UTF-16 surrogate at index " + i);
+                    }
+                    escaped.append(c);
+                    if (Character.isHighSurrogate(c)) escaped.append(s.charAt(++i));
+                }
             }
         }
         byte[] bytes = escaped.toString().getBytes(StandardCharsets.UTF_8);

@@ -62,8 +62,9 @@ final class PostgresSource implements Source {
     @Override
     public List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();
+        Map<String, SourceTable> tables = tables(); // before borrowing: a pool of one must not wait on itself
         try (Connection c = pool.connection()) {
-            for (SourceTable t : tables().values()) {
+            for (SourceTable t : tables.values()) {
                 EntityName entity = EntityName.of(t.name().name());
                 long rows = t.estimatedRows() >= 0 ? t.estimatedRows() : count(c, t);
                 long parts = Math.min(parallelism, (rows + splitRows - 1) / splitRows);

@@ -169,10 +169,15 @@ final class PostgresWriter implements SinkWriter {
                 Column col = columns.get(i);
                 Value v = row.get(col.name());
                 if (v != null && !col.type().accepts(v)) {
-                    throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
-                            + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)");
+                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                            + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
                 }
-                text.value(v, col.type(), i == 0);
+                try {
+                    text.value(v, col.type(), i == 0);
+                } catch (IllegalArgumentException e) {
+                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                            + col.name() + ": " + e.getMessage() + " (the sink's check should have set it aside)", e, false);
+                }
             }
             text.endRow();
         }
@@ -185,8 +190,8 @@ final class PostgresWriter implements SinkWriter {
         for (Record r : rows) {
             Table t = tables.get(r.entity().value());
             if (t == null) {
-                throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
-                        + " is for a table this writer was not opened for; known: " + tables.keySet());
+                throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
+                        + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
             }
             List<Value> pk = new ArrayList<>(t.primaryKey().size());
             for (String col : t.primaryKey()) {

@@ -56,4 +56,11 @@ class CopyTextTest {
                 List.of(ColumnType.DOUBLE, ColumnType.DOUBLE, ColumnType.DOUBLE, ColumnType.BOOLEAN)))
                 .isEqualTo("NaN\t-Infinity\t1.0E300\tt\n");
     }
+
+    @Test
+    void refusesUnpairedSurrogatesRatherThanWritingAQuestionMark() {
+        assertThat(row(List.of(Value.of("ok \uD83D\uDE00")), List.of(ColumnType.TEXT))).isEqualTo("ok \uD83D\uDE00\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> row(List.of(Value.of("bad \uD83D")), List.of(ColumnType.TEXT)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired");
+    }
 }
