@@ -1,0 +1,109 @@
+package cutover.postgres;
+
+import cutover.model.ForeignKey;
+import cutover.model.Table;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Adds the plan's foreign keys once every row is in (splits load in any order, so earlier a child
+ * could arrive before its parent). Rows whose parent is missing are never deleted: the constraint is
+ * then added {@code NOT VALID} (enforced for new rows, not checked for old ones) and a warning names
+ * the table, the columns and how many rows are orphans. Each foreign key's columns get an index, which
+ * PostgreSQL does not create by itself and joins and cascades need.
+ */
+final class ForeignKeys {
+    private final String defaultSchema;
+
+    ForeignKeys(String defaultSchema) { this.defaultSchema = defaultSchema; }
+
+    List<String> add(Connection c, List<Table> tables) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        for (Table table : tables) {
+            TableName child = TableName.resolve(table.name(), defaultSchema);
+            for (ForeignKey fk : table.foreignKeys()) {
+                TableName parent = TableName.resolve(fk.referencedTable(), defaultSchema);
+                String cols = TargetSchema.quotedList(fk.columns());
+                String constraint = name("fk", child, fk.columns());
+                if (!constraintExists(c, child, constraint)) {
+                    long orphans = orphans(c, child, parent, fk);
+                    try (Statement s = c.createStatement()) {
+                        s.execute("ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY (" + cols
+                                + ") REFERENCES " + parent.sql() + " (" + TargetSchema.quotedList(fk.referencedColumns()) + ")"
+                                + (orphans > 0 ? " NOT VALID" : ""));
+                    }
+                    if (orphans > 0) {
+                        warnings.add("table " + child + ": " + orphans + " row(s) have " + String.join(", ", fk.columns())
+                                + " values with no matching row in " + parent + "; the foreign key " + constraint
+                                + " was added NOT VALID (new rows are checked, these are kept). Find them with: SELECT * FROM "
+                                + child.sql() + " c WHERE NOT EXISTS (SELECT 1 FROM " + parent.sql() + " p WHERE " + join(fk) + ")");
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql() + " (" + cols + ")");
+                }
+            }
+        }
+        return warnings;
+    }
+
+    private static long orphans(Connection c, TableName child, TableName parent, ForeignKey fk) throws SQLException {
+        StringBuilder notNull = new StringBuilder();
+        for (String col : fk.columns()) notNull.append(" AND c.").append(TableName.quote(col)).append(" IS NOT NULL");
+        // MATCH SIMPLE, PostgreSQL's default: a row with any null key column references nothing and is no orphan.
+        String sql = "SELECT count(*) FROM " + child.sql() + " c WHERE TRUE" + notNull + " AND NOT EXISTS (SELECT 1 FROM "
+                + parent.sql() + " p WHERE " + join(fk) + ")";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String join(ForeignKey fk) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < fk.columns().size(); i++) {
+            parts.add("p." + TableName.quote(fk.referencedColumns().get(i)) + " = c." + TableName.quote(fk.columns().get(i)));
+        }
+        return String.join(" AND ", parts);
+    }
+
+    private static boolean constraintExists(Connection c, TableName table, String constraint) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid "
+                + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relname = ? AND k.conname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            ps.setString(3, constraint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** A readable name within PostgreSQL's 63 bytes, made unique by a short hash of the full one. */
+    static String name(String prefix, TableName table, List<String> columns) {
+        String full = prefix + "_" + table.name() + "_" + String.join("_", columns);
+        String hash = hash(table + "|" + String.join("|", columns));
+        String readable = full;
+        while (readable.getBytes(StandardCharsets.UTF_8).length > 50) readable = readable.substring(0, readable.length() - 1);
+        return readable + "_" + hash;
+    }
+
+    private static String hash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package cutover.postgres;
+
+import cutover.model.ColumnType;
+
+import java.util.Set;
+
+/** How each portable {@link ColumnType} is stored in PostgreSQL, and which existing column types can take it. */
+final class PgTypes {
+    private PgTypes() {}
+
+    /** The type Cutover creates for a column. */
+    static String sqlType(ColumnType type) {
+        return switch (type) {
+            case TEXT -> "text";
+            case BIGINT -> "bigint";
+            case DOUBLE -> "double precision";
+            case NUMERIC -> "numeric";
+            case BOOLEAN -> "boolean";
+            case TIMESTAMPTZ -> "timestamptz";
+            case DATE -> "date";
+            case BYTES -> "bytea";
+            case JSON -> "jsonb";
+            case GEOPOINT -> "point";
+        };
+    }
+
+    /**
+     * The existing column types (pg_type.typname) that store every value of the plan's type without
+     * loss. Narrower types (integer for bigint, timestamp without zone for timestamptz) are refused:
+     * they would fail or change values half way through a run.
+     */
+    static Set<String> compatible(ColumnType type) {
+        return switch (type) {
+            case TEXT -> Set.of("text", "varchar", "citext");
+            case BIGINT -> Set.of("int8", "numeric");
+            case DOUBLE -> Set.of("float8");
+            case NUMERIC -> Set.of("numeric");
+            case BOOLEAN -> Set.of("bool");
+            case TIMESTAMPTZ -> Set.of("timestamptz");
+            case DATE -> Set.of("date");
+            case BYTES -> Set.of("bytea");
+            case JSON -> Set.of("jsonb", "json");
+            case GEOPOINT -> Set.of("point");
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package cutover.postgres;
+
+import cutover.connector.Capability;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Sink;
+import cutover.connector.Source;
+
+import java.util.Optional;
+
+/** An open PostgreSQL database: a {@link Source} and a {@link Sink} sharing one connection pool. */
+final class PostgresConnector implements Connector {
+    private final Location location;
+    private final Pool pool;
+    private final PostgresSink sink;
+    private final PostgresSource source;
+
+    PostgresConnector(Location location, Pool pool, String schema, int splitRows, int fetchSize) {
+        this.location = location;
+        this.pool = pool;
+        this.sink = new PostgresSink(pool, schema);
+        this.source = new PostgresSource(pool, schema, splitRows, fetchSize);
+    }
+
+    @Override
+    public Location location() { return location; }
+
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        if (type == Sink.class) return Optional.of(type.cast(sink));
+        if (type == Source.class) return Optional.of(type.cast(source));
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() { pool.close(); }
+}

@@ -1,0 +1,58 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import cutover.connector.ConnectorProvider;
+import cutover.connector.Location;
+import cutover.connector.Setting;
+import cutover.connector.Settings;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * PostgreSQL and Supabase, as a source and as a sink: {@code postgresql://user:pass@host:5432/db?schema=public}
+ * (also {@code postgres://}). Query parameters other than {@code schema} go to pgjdbc
+ * ({@code sslmode=require}).
+ */
+public final class PostgresProvider implements ConnectorProvider {
+    public static final Setting SCHEMA = Setting.of("schema", Setting.Type.STRING, "public",
+            "The schema tables without a schema in their name live in (as a source: the schema read). "
+                    + "A ?schema= in the location takes precedence.");
+    public static final Setting POOL_SIZE = Setting.of("pool-size", Setting.Type.INT, "8",
+            "Most connections open at once; one per parallel writer or reader, plus one.");
+    public static final Setting CONNECT_TIMEOUT = Setting.of("connect-timeout", Setting.Type.INT, "10",
+            "Seconds to wait for a connection before the target counts as unreachable.");
+    public static final Setting SPLIT_ROWS = Setting.of("split-rows", Setting.Type.INT, "100000",
+            "As a source: tables with fewer (estimated) rows are read as one split; larger ones are cut into key ranges.");
+    public static final Setting FETCH_SIZE = Setting.of("fetch-size", Setting.Type.INT, "1000",
+            "As a source: rows fetched per round trip by the server-side cursor.");
+    public static final Setting PASSWORD = Setting.secret("password",
+            "The password, when it is not in the location (keeps it out of shell history).");
+
+    @Override
+    public Set<String> schemes() { return Set.of("postgresql", "postgres"); }
+
+    @Override
+    public List<Setting> settings() { return List.of(SCHEMA, POOL_SIZE, CONNECT_TIMEOUT, SPLIT_ROWS, FETCH_SIZE, PASSWORD); }
+
+    @Override
+    public Connector open(Location location, Settings settings) {
+        PgLocation where = PgLocation.parse(location);
+        int poolSize = positive(settings, POOL_SIZE);
+        int connectTimeout = positive(settings, CONNECT_TIMEOUT);
+        int splitRows = positive(settings, SPLIT_ROWS);
+        int fetchSize = positive(settings, FETCH_SIZE);
+        String schema = where.schema() != null ? where.schema() : settings.get(SCHEMA);
+        String password = where.password() != null ? where.password() : settings.get(PASSWORD.name()).orElse(null);
+        Pool pool = Pool.open(where, password, poolSize, connectTimeout);
+        return new PostgresConnector(location, pool, schema, splitRows, fetchSize);
+    }
+
+    private static int positive(Settings settings, Setting setting) {
+        int v = settings.getInt(setting);
+        if (v < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "setting " + setting.name() + " must be at least 1, found " + v);
+        return v;
+    }
+}

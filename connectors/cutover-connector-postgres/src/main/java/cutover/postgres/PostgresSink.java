@@ -1,0 +1,165 @@
+package cutover.postgres;
+
+import cutover.connector.Position;
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.TargetInfo;
+import cutover.error.RecordError;
+import cutover.model.Record;
+import cutover.model.Table;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * PostgreSQL as a target. Each batch is written in one transaction together with its split's
+ * checkpoint in {@code cutover.checkpoints}; see {@link PostgresWriter} for the write path.
+ */
+final class PostgresSink implements Sink {
+    private final Pool pool;
+    private final String schema;
+
+    PostgresSink(Pool pool, String schema) {
+        this.pool = pool;
+        this.schema = schema;
+    }
+
+    @Override
+    public TargetInfo describe() {
+        return withConnection("describing the target", c -> {
+            String version;
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            Map<String, Set<String>> tables = new TreeMap<>();
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT n.nspname, r.relname, a.attname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                            + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                            + "WHERE r.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover') "
+                            + "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY n.nspname, r.relname, a.attnum")) {
+                while (rs.next()) {
+                    String ns = rs.getString(1);
+                    String key = ns.equals(schema) ? rs.getString(2) : ns + "." + rs.getString(2);
+                    tables.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(rs.getString(3));
+                }
+            }
+            boolean supabase;
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') "
+                            + "AND (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2")) {
+                rs.next();
+                supabase = rs.getBoolean(1);
+            }
+            return new TargetInfo("PostgreSQL", version, schema, tables, supabase);
+        });
+    }
+
+    @Override
+    public List<String> prepare(String runId, List<Table> tables, boolean create) {
+        return inTransaction("preparing the target tables", c -> {
+            StateTables.create(c);
+            return new TargetSchema(schema).prepare(c, runId, tables, create);
+        });
+    }
+
+    @Override
+    public Optional<RecordError> check(Table table, Record row) {
+        return ValueCheck.check(table, row);
+    }
+
+    @Override
+    public Map<String, Checkpoint> checkpoints(String runId) {
+        return withConnection("reading checkpoints", c -> {
+            Map<String, Checkpoint> out = new HashMap<>();
+            if (!stateExists(c)) return out;
+            try (PreparedStatement ps = c.prepareStatement("SELECT split_id, position_ordinal, position_token, read, written, dead_lettered, skipped, done FROM "
+                    + StateTables.CHECKPOINTS + " WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new Checkpoint(new Position(rs.getLong(2), rs.getString(3)),
+                                rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void resetCheckpoints(String runId) {
+        inTransaction("resetting checkpoints", c -> {
+            if (!stateExists(c)) return null;
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + StateTables.CHECKPOINTS + " WHERE run_id = ?");
+                 // Rows from the forgotten attempt stay, so a direct COPY of them again would collide: upsert from now on.
+                 PreparedStatement slow = c.prepareStatement("UPDATE " + StateTables.RUN_TABLES + " SET fast_path = false WHERE run_id = ?")) {
+                del.setString(1, runId);
+                del.executeUpdate();
+                slow.setString(1, runId);
+                slow.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public SinkWriter writer(String runId, String splitId, List<Table> tables) {
+        return new PostgresWriter(pool, schema, runId, splitId, tables);
+    }
+
+    @Override
+    public List<String> finish(String runId, List<Table> tables) {
+        return inTransaction("adding foreign keys", c -> new ForeignKeys(schema).add(c, tables));
+    }
+
+    private static boolean stateExists(Connection c) throws SQLException {
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('cutover.checkpoints') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T withConnection(String doing, Work<T> work) {
+        try (Connection c = pool.connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, doing, pool.location());
+        }
+    }
+
+    private <T> T inTransaction(String doing, Work<T> work) {
+        return withConnection(doing, c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        });
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the server rolls the transaction back itself
+        }
+    }
+}

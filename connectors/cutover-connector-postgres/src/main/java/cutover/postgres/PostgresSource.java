@@ -1,0 +1,168 @@
+package cutover.postgres;
+
+import cutover.connector.EntityInfo;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PostgreSQL as a source: the tables of one schema, each read in primary key order with a
+ * server-side cursor and resumable after the last key read. Entities are named by bare table name.
+ *
+ * <p>Splits: a table with fewer estimated rows than {@code split-rows} is one split, id = the table
+ * name. A larger one is cut into key ranges on its first primary key column at percentiles of a
+ * sample ({@code TABLESAMPLE SYSTEM … REPEATABLE}); the id is {@code table#["lo","hi"]} (bounds in
+ * PostgreSQL's text form, null for open ends), so it can be read back without asking again. The
+ * sample is repeatable, so ids stay the same while the table's pages do; if they move, a resumed run
+ * reads those ranges again and the sink's upsert absorbs the repeats.
+ *
+ * <p>A table without a primary key is read as one split in {@code ctid} order, keyed by ctid: exact
+ * only if its rows are not updated while it is read (an update moves a row).
+ */
+final class PostgresSource implements Source {
+    /** Rows sampled to place split bounds. */
+    private static final int SAMPLE_ROWS = 20_000;
+
+    private final Pool pool;
+    private final String schema;
+    private final int splitRows;
+    private final int fetchSize;
+
+    PostgresSource(Pool pool, String schema, int splitRows, int fetchSize) {
+        this.pool = pool;
+        this.schema = schema;
+        this.splitRows = splitRows;
+        this.fetchSize = fetchSize;
+    }
+
+    @Override
+    public List<EntityInfo> entities() {
+        List<EntityInfo> out = new ArrayList<>();
+        for (SourceTable t : tables().values()) {
+            out.add(new EntityInfo(EntityName.of(t.name().name()), t.estimatedRows(), t.estimatedBytes(), t.primaryKey()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Split> splits(int parallelism) {
+        List<Split> out = new ArrayList<>();
+        Map<String, SourceTable> tables = tables(); // before borrowing: a pool of one must not wait on itself
+        try (Connection c = pool.connection()) {
+            for (SourceTable t : tables.values()) {
+                EntityName entity = EntityName.of(t.name().name());
+                long rows = t.estimatedRows() >= 0 ? t.estimatedRows() : count(c, t);
+                long parts = Math.min(parallelism, (rows + splitRows - 1) / splitRows);
+                if (t.primaryKey().isEmpty() || parts < 2) {
+                    out.add(new Split(t.name().name(), Set.of(entity), rows, "table " + t.name() + ", all rows"));
+                    continue;
+                }
+                List<String> bounds = bounds(c, t, (int) parts, rows);
+                for (int i = 0; i <= bounds.size(); i++) {
+                    String lo = i == 0 ? null : bounds.get(i - 1);
+                    String hi = i == bounds.size() ? null : bounds.get(i);
+                    String id = t.name().name() + "#" + KeyText.encode(Arrays.asList(lo, hi));
+                    out.add(new Split(id, Set.of(entity), rows / (bounds.size() + 1), "table " + t.name() + ", "
+                            + t.primaryKey().get(0) + (lo == null ? "" : " from " + lo) + (hi == null ? "" : " before " + hi)));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "splitting the tables", pool.location());
+        }
+        return out;
+    }
+
+    @Override
+    public RecordReader read(Split split, Position from) {
+        Map<String, SourceTable> tables = tables();
+        SourceTable table = tables.get(split.id());
+        String lo = null, hi = null;
+        if (table == null) {
+            for (SourceTable t : tables.values()) {
+                if (split.id().startsWith(t.name().name() + "#[")) {
+                    List<String> range = KeyText.decode(split.id().substring(t.name().name().length() + 1), "split bounds");
+                    table = t;
+                    lo = range.get(0);
+                    hi = range.get(1);
+                }
+            }
+        }
+        if (table == null) {
+            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "split " + split.id() + " names no table of schema " + schema
+                    + " in " + pool.location() + "; was the table renamed or dropped since the run started?");
+        }
+        return new PostgresReader(pool, table, lo, hi, from, fetchSize);
+    }
+
+    /** The tables of the schema, by name, with columns, primary keys and the catalog's estimates. */
+    private Map<String, SourceTable> tables() {
+        Map<String, SourceTable> out = new LinkedHashMap<>();
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT r.relname, r.reltuples::bigint, pg_total_relation_size(r.oid), "
+                     + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
+                     + "array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
+                     + "array(SELECT a.attname::text FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) "
+                     + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = k.attnum WHERE i.indrelid = r.oid AND i.indisprimary ORDER BY k.pos) "
+                     + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
+                     + "AND NOT r.relispartition ORDER BY r.relname")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
+                            rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "listing the tables of schema " + schema, pool.location());
+        }
+        return out;
+    }
+
+    private static List<String> strings(ResultSet rs, int column) throws SQLException {
+        return List.of((String[]) rs.getArray(column).getArray());
+    }
+
+    private static long count(Connection c, SourceTable t) throws SQLException {
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t.name().sql())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Distinct values of the first key column at the 1/parts … (parts-1)/parts percentiles of a sample. */
+    private static List<String> bounds(Connection c, SourceTable t, int parts, long rows) throws SQLException {
+        double percent = rows <= SAMPLE_ROWS ? 100.0 : Math.max(0.01, 100.0 * SAMPLE_ROWS / rows);
+        Double[] fractions = new Double[parts - 1];
+        for (int i = 1; i < parts; i++) fractions[i - 1] = (double) i / parts;
+        String key = TableName.quote(t.primaryKey().get(0));
+        try (PreparedStatement ps = c.prepareStatement("SELECT (percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + "))::text[] FROM "
+                + t.name().sql() + " TABLESAMPLE SYSTEM (" + percent + ") REPEATABLE (0)")) {
+            ps.setArray(1, c.createArrayOf("float8", fractions));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                if (rs.next() && rs.getArray(1) != null) {
+                    for (String b : (String[]) rs.getArray(1).getArray()) {
+                        if (b != null && (out.isEmpty() || !out.get(out.size() - 1).equals(b))) out.add(b);
+                    }
+                }
+                return out;
+            }
+        }
+    }
+}

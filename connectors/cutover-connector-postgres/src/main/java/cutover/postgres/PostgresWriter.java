@@ -1,0 +1,286 @@
+package cutover.postgres;
+
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.Column;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+import org.postgresql.PGConnection;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes one split's batches. A batch is one transaction: its rows, grouped by table, go by COPY
+ * into a session-local staging table and from there into the target with
+ * {@code INSERT … ON CONFLICT (pk) DO UPDATE}, then the split's checkpoint is upserted, then commit.
+ * So a batch re-sent after a failure updates rows instead of duplicating them, and a crash leaves
+ * either the batch and its checkpoint or neither.
+ *
+ * <p>Fast path: a table this run created (so it held no rows but this run's) is filled by COPY
+ * straight into it, skipping the staging step. That stays exact on resume because rows re-sent after
+ * a crash are exactly the ones that did not commit. Should a key collide anyway (a run restarted over
+ * its own rows), the batch is rolled back and redone through staging, and the table leaves the fast
+ * path for good.
+ *
+ * <p>Within a batch the last row of a key wins: PostgreSQL refuses to update one row twice in one
+ * statement, and the last is the newest the source sent.
+ */
+final class PostgresWriter implements SinkWriter {
+    private final Pool pool;
+    private final String schema;
+    private final String runId;
+    private final String splitId;
+    private final Map<String, Table> tables = new HashMap<>();
+
+    private Connection connection;
+    /** Tables this run may COPY into directly, as recorded by prepare. */
+    private Set<TableName> fastPath;
+    /** Staging tables known to exist in this connection's session (created in a committed transaction). */
+    private final Set<String> staged = new HashSet<>();
+
+    PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables) {
+        this.pool = pool;
+        this.schema = schema;
+        this.runId = runId;
+        this.splitId = splitId;
+        for (Table t : tables) this.tables.put(t.name(), t);
+    }
+
+    @Override
+    public void write(List<Record> rows, Sink.Checkpoint checkpoint) {
+        Map<Table, Map<List<Value>, Record>> byTable = group(rows);
+        try {
+            open();
+            try {
+                writeBatch(byTable, checkpoint, true);
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState()) || !usesFastPath(byTable)) throw e;
+                rollback();
+                leaveFastPath(byTable);
+                writeBatch(byTable, checkpoint, false);
+            }
+        } catch (SQLException e) {
+            rollback();
+            CutoverException failure = SqlErrors.translate(e, "writing a batch of split " + splitId + " (" + rows.size() + " rows)", pool.location());
+            if (SqlErrors.isConnectionLoss(e)) dropConnection();
+            throw failure;
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private void writeBatch(Map<Table, Map<List<Value>, Record>> byTable, Sink.Checkpoint checkpoint, boolean allowFastPath) throws SQLException {
+        List<String> createdNow = new ArrayList<>();
+        for (var e : byTable.entrySet()) {
+            Table table = e.getKey();
+            TableName name = TableName.resolve(table.name(), schema);
+            byte[] data = encode(table, e.getValue().values());
+            String columns = TargetSchema.quotedList(table.columns().stream().map(Column::name).toList());
+            if (allowFastPath && fastPath.contains(name)) {
+                copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", data);
+            } else {
+                String stage = stagingName(name, table);
+                if (!staged.contains(stage)) {
+                    try (Statement s = connection.createStatement()) {
+                        // Only the plan's columns, no constraints: defaults and NOT NULL apply when rows reach the target.
+                        s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TableName.quote(stage) + " ON COMMIT DELETE ROWS AS SELECT "
+                                + columns + " FROM " + name.sql() + " WITH NO DATA");
+                    }
+                    createdNow.add(stage);
+                }
+                copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", data);
+                try (Statement s = connection.createStatement()) {
+                    s.executeUpdate(upsert(table, name, stage, columns));
+                }
+            }
+        }
+        saveCheckpoint(checkpoint);
+        connection.commit();
+        staged.addAll(createdNow);
+    }
+
+    private static String upsert(Table table, TableName name, String stage, String columns) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") SELECT ")
+                .append(columns).append(" FROM ").append(TableName.quote(stage)).append(" ON CONFLICT (")
+                .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
+        List<String> updates = new ArrayList<>();
+        for (Column c : table.columns()) {
+            if (!table.primaryKey().contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
+        }
+        if (updates.isEmpty()) sql.append("NOTHING");
+        else sql.append("UPDATE SET ").append(String.join(", ", updates));
+        return sql.toString();
+    }
+
+    private void saveCheckpoint(Sink.Checkpoint cp) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + StateTables.CHECKPOINTS
+                + " (run_id, split_id, position_ordinal, position_token, read, written, dead_lettered, skipped, done, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (run_id, split_id) DO UPDATE SET "
+                + "position_ordinal = EXCLUDED.position_ordinal, position_token = EXCLUDED.position_token, read = EXCLUDED.read, "
+                + "written = EXCLUDED.written, dead_lettered = EXCLUDED.dead_lettered, skipped = EXCLUDED.skipped, done = EXCLUDED.done, "
+                + "updated_at = EXCLUDED.updated_at")) {
+            ps.setString(1, runId);
+            ps.setString(2, splitId);
+            ps.setLong(3, cp.position().ordinal());
+            ps.setString(4, cp.position().token());
+            ps.setLong(5, cp.read());
+            ps.setLong(6, cp.written());
+            ps.setLong(7, cp.deadLettered());
+            ps.setLong(8, cp.skipped());
+            ps.setBoolean(9, cp.done());
+            ps.executeUpdate();
+        }
+    }
+
+    private void copy(String sql, byte[] data) throws SQLException {
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+        }
+    }
+
+    private static byte[] encode(Table table, Iterable<Record> rows) {
+        CopyText text = new CopyText();
+        List<Column> columns = table.columns();
+        for (Record row : rows) {
+            for (int i = 0; i < columns.size(); i++) {
+                Column col = columns.get(i);
+                Value v = row.get(col.name());
+                if (v != null && !col.type().accepts(v)) {
+                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                            + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
+                }
+                try {
+                    text.value(v, col.type(), i == 0);
+                } catch (IllegalArgumentException e) {
+                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                            + col.name() + ": " + e.getMessage() + " (the sink's check should have set it aside)", e, false);
+                }
+            }
+            text.endRow();
+        }
+        return text.bytes();
+    }
+
+    /** Rows by table, deduplicated on the primary key values, the last one kept. */
+    private Map<Table, Map<List<Value>, Record>> group(List<Record> rows) {
+        Map<Table, Map<List<Value>, Record>> out = new LinkedHashMap<>();
+        for (Record r : rows) {
+            Table t = tables.get(r.entity().value());
+            if (t == null) {
+                throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
+                        + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
+            }
+            List<Value> pk = new ArrayList<>(t.primaryKey().size());
+            for (String col : t.primaryKey()) {
+                Value v = r.get(col);
+                pk.add(v == null ? Value.NULL : v);
+            }
+            Map<List<Value>, Record> rowsOfTable = out.computeIfAbsent(t, k -> new LinkedHashMap<>());
+            rowsOfTable.remove(pk);
+            rowsOfTable.put(pk, r);
+        }
+        return out;
+    }
+
+    private boolean usesFastPath(Map<Table, ?> byTable) {
+        for (Table t : byTable.keySet()) if (fastPath.contains(TableName.resolve(t.name(), schema))) return true;
+        return false;
+    }
+
+    private void leaveFastPath(Map<Table, ?> byTable) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + StateTables.RUN_TABLES
+                + " SET fast_path = false WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+            for (Table t : byTable.keySet()) {
+                TableName name = TableName.resolve(t.name(), schema);
+                if (!fastPath.remove(name)) continue;
+                ps.setString(1, runId);
+                ps.setString(2, name.schema());
+                ps.setString(3, name.name());
+                ps.executeUpdate();
+            }
+        }
+        connection.commit();
+    }
+
+    private void open() throws SQLException {
+        if (connection != null) return;
+        connection = pool.connection();
+        connection.setAutoCommit(false);
+        staged.clear();
+        if (fastPath == null) fastPath = loadFastPath();
+    }
+
+    private Set<TableName> loadFastPath() throws SQLException {
+        Set<TableName> out = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT table_schema, table_name FROM " + StateTables.RUN_TABLES
+                + " WHERE run_id = ? AND fast_path")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new TableName(rs.getString(1), rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) throw e; // no state tables: prepare was never run, so no fast path
+            connection.rollback();
+        }
+        connection.commit();
+        return out;
+    }
+
+    /** A session-local name per target table and column set, so writers sharing a pooled connection agree on it. */
+    private static String stagingName(TableName name, Table table) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(name.toString().getBytes(StandardCharsets.UTF_8));
+            for (Column c : table.columns()) sha.update(("\0" + c.name()).getBytes(StandardCharsets.UTF_8));
+            return "cutover_stage_" + HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void rollback() {
+        if (connection != null) PostgresSink.rollbackQuietly(connection);
+    }
+
+    private void dropConnection() {
+        if (connection == null) return;
+        pool.discard(connection);
+        connection = null;
+        staged.clear();
+    }
+
+    @Override
+    public void close() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // returning a broken connection to the pool: the pool drops it
+        } finally {
+            connection = null;
+        }
+    }
+}

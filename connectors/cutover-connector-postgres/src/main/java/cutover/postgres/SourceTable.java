@@ -1,0 +1,19 @@
+package cutover.postgres;
+
+import java.util.List;
+
+/**
+ * What a reader needs to know of a source table: its columns with their SQL types (as
+ * {@code format_type} prints them, for casts), its primary key, and estimates from the catalog.
+ */
+record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
+                   long estimatedRows, long estimatedBytes) {
+
+    SourceTable {
+        columns = List.copyOf(columns);
+        types = List.copyOf(types);
+        primaryKey = List.copyOf(primaryKey);
+    }
+
+    String typeOf(String column) { return types.get(columns.indexOf(column)); }
+}

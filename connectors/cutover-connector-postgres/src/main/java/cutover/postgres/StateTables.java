@@ -1,0 +1,31 @@
+package cutover.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Cutover's own tables, in schema {@code cutover} and never in {@code public} (Supabase serves
+ * {@code public} over HTTP). {@code checkpoints} holds each split's committed position, written in the
+ * transaction of the batch it ends; {@code run_tables} remembers which tables a run created empty and
+ * may therefore fill by direct COPY.
+ */
+final class StateTables {
+    static final String CHECKPOINTS = "cutover.checkpoints";
+    static final String RUN_TABLES = "cutover.run_tables";
+
+    private StateTables() {}
+
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS cutover");
+            s.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " ("
+                    + "run_id text NOT NULL, split_id text NOT NULL, position_ordinal bigint NOT NULL, position_token text NOT NULL, "
+                    + "read bigint NOT NULL, written bigint NOT NULL, dead_lettered bigint NOT NULL, skipped bigint NOT NULL, "
+                    + "done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, split_id))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + RUN_TABLES + " ("
+                    + "run_id text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL, fast_path boolean NOT NULL, "
+                    + "created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, table_schema, table_name))");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package cutover.postgres;
+
+import cutover.model.Column;
+import cutover.model.Table;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creates the plan's missing tables and checks the existing ones against it (prepare). */
+final class TargetSchema {
+    private final String defaultSchema;
+
+    TargetSchema(String defaultSchema) { this.defaultSchema = defaultSchema; }
+
+    /**
+     * Creates or checks each table and records in {@code cutover.run_tables} whether this run may COPY
+     * straight into it: only when this run created it (now, or in an earlier attempt of the same run).
+     */
+    List<String> prepare(Connection c, String runId, List<Table> tables, boolean create) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (Table table : tables) {
+            TableName name = TableName.resolve(table.name(), defaultSchema);
+            Map<String, String> existing = columns(c, name);
+            if (existing.isEmpty()) {
+                if (!create) {
+                    problems.add("table " + name + " does not exist and creating tables is off; create it or allow creation");
+                    continue;
+                }
+                createTable(c, name, table);
+                markRunTable(c, runId, name, true);
+            } else {
+                problems.addAll(compare(c, name, table, existing));
+                markRunTable(c, runId, name, false);
+            }
+        }
+        return problems;
+    }
+
+    private void createTable(Connection c, TableName name, Table table) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
+        for (Column col : table.columns()) {
+            ddl.append(TableName.quote(col.name())).append(' ').append(PgTypes.sqlType(col.type()));
+            if (!col.nullable() || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
+            ddl.append(", ");
+        }
+        ddl.append("PRIMARY KEY (").append(quotedList(table.primaryKey())).append("))");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(name.schema()));
+            s.execute(ddl.toString());
+            // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
+            if (table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
+        }
+    }
+
+    /** A table this run created keeps its fast path on a resumed prepare; any other table never gets it. */
+    private static void markRunTable(Connection c, String runId, TableName name, boolean createdNow) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + StateTables.RUN_TABLES
+                + " (run_id, table_schema, table_name, fast_path) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) DO NOTHING")) {
+            ps.setString(1, runId);
+            ps.setString(2, name.schema());
+            ps.setString(3, name.name());
+            ps.setBoolean(4, createdNow);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<String> compare(Connection c, TableName name, Table table, Map<String, String> existing) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (Column col : table.columns()) {
+            String actual = existing.get(col.name());
+            if (actual == null) {
+                problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
+            } else if (!PgTypes.compatible(col.type()).contains(actual)) {
+                problems.add("table " + name + ": column " + col.name() + " is " + actual + " but the plan wants " + PgTypes.sqlType(col.type())
+                        + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
+            }
+        }
+        for (String required : requiredWithoutDefault(c, name)) {
+            if (table.column(required).isEmpty()) {
+                problems.add("table " + name + ": column " + required + " is NOT NULL without a default, and the plan writes no value to it");
+            }
+        }
+        if (!hasUniqueOn(c, name, table.primaryKey())) {
+            problems.add("table " + name + ": no primary key or unique constraint on (" + String.join(", ", table.primaryKey())
+                    + "), which the upsert needs; add one or change the plan's key");
+        }
+        return problems;
+    }
+
+    /** Column name to pg_type.typname (arrays as _text), in column order; empty if the table does not exist. */
+    static Map<String, String> columns(Connection c, TableName name) throws SQLException {
+        Map<String, String> cols = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                        + "JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
+                        + "AND r.relkind IN ('r', 'p') ORDER BY a.attnum")) {
+            ps.setString(1, name.schema());
+            ps.setString(2, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) cols.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return cols;
+    }
+
+    private static List<String> requiredWithoutDefault(Connection c, TableName name) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+                + "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO' AND is_generated = 'NEVER' ORDER BY ordinal_position")) {
+            ps.setString(1, name.schema());
+            ps.setString(2, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** True if a unique index (the primary key or another) covers exactly these columns, in any order. */
+    private static boolean hasUniqueOn(Connection c, TableName name, List<String> columns) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_index i "
+                + "JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ANY (i.indkey) "
+                + "WHERE n.nspname = ? AND r.relname = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL GROUP BY i.indexrelid")) {
+            ps.setString(1, name.schema());
+            ps.setString(2, name.name());
+            java.util.Set<String> wanted = java.util.Set.copyOf(columns);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> got = List.of((String[]) rs.getArray(1).getArray());
+                    if (got.size() == wanted.size() && wanted.containsAll(got)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String quotedList(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            if (!sb.isEmpty()) sb.append(", ");
+            sb.append(TableName.quote(n));
+        }
+        return sb.toString();
+    }
+}

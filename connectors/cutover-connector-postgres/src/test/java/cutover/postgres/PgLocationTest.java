@@ -1,0 +1,49 @@
+package cutover.postgres;
+
+import cutover.connector.Location;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PgLocationTest {
+    @Test
+    void takesTheLocationApartAndKeepsCredentialsOutOfTheUrl() {
+        PgLocation l = PgLocation.parse(Location.parse("postgresql://app:s%40cr%3At@db.example.com:6543/shop?schema=sales&sslmode=require"));
+        assertThat(l.host()).isEqualTo("db.example.com");
+        assertThat(l.port()).isEqualTo(6543);
+        assertThat(l.database()).isEqualTo("shop");
+        assertThat(l.user()).isEqualTo("app");
+        assertThat(l.password()).isEqualTo("s@cr:t");
+        assertThat(l.schema()).isEqualTo("sales");
+        assertThat(l.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/shop?sslmode=require");
+        assertThat(l.toString()).doesNotContain("s%40cr").contains("***");
+    }
+
+    @Test
+    void defaultsPortAndHasNoSchemaUnlessGiven() {
+        PgLocation l = PgLocation.parse(Location.parse("postgres://postgres@localhost/app"));
+        assertThat(l.port()).isEqualTo(5432);
+        assertThat(l.schema()).isNull();
+        assertThat(l.password()).isNull();
+        assertThat(l.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/app");
+    }
+
+    @Test
+    void ipv6Host() {
+        PgLocation l = PgLocation.parse(Location.parse("postgresql://u@[::1]:5433/db"));
+        assertThat(l.host()).isEqualTo("[::1]");
+        assertThat(l.port()).isEqualTo(5433);
+    }
+
+    @Test
+    void refusesALocationWithoutDatabaseOrWithABadPort() {
+        assertThatThrownBy(() -> PgLocation.parse(Location.parse("postgresql://u:pw@host:5432")))
+                .isInstanceOf(CutoverException.class).hasMessageContaining("names no database").hasMessageNotContaining("pw@")
+                .satisfies(e -> assertThat(((CutoverException) e).code()).isEqualTo(ErrorCode.LOCATION_INVALID));
+        assertThatThrownBy(() -> PgLocation.parse(Location.parse("postgresql://u@host:99999/db")))
+                .isInstanceOf(CutoverException.class).hasMessageContaining("port '99999'");
+    }
+}

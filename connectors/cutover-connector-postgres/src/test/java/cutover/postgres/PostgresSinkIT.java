@@ -1,0 +1,174 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.Record;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static cutover.postgres.Fixtures.checkpoint;
+import static cutover.postgres.Fixtures.post;
+import static cutover.postgres.Fixtures.tag;
+import static cutover.postgres.Fixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PostgresSinkIT {
+    static TestDatabase db;
+    static Connector connector;
+    static Sink sink;
+
+    @BeforeAll
+    static void start() {
+        db = new TestDatabase();
+        connector = db.open();
+        sink = TestDatabase.sink(connector);
+    }
+
+    @AfterAll
+    static void stop() {
+        connector.close();
+        db.close();
+    }
+
+    @Test
+    void prepareCreatesTablesWithTypesKeysNotNullAndRowLevelSecurity() {
+        assertThat(sink.prepare("run-create", Fixtures.all("created"), true)).isEmpty();
+        assertThat(db.query("SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+                + "WHERE table_schema = 'created' AND table_name = 'users' ORDER BY ordinal_position")).containsExactly(
+                List.of("id", "text", "NO"), List.of("name", "text", "NO"), List.of("age", "bigint", "YES"),
+                List.of("score", "double precision", "YES"), List.of("balance", "numeric", "YES"), List.of("active", "boolean", "YES"),
+                List.of("created", "timestamp with time zone", "YES"), List.of("birthday", "date", "YES"), List.of("avatar", "bytea", "YES"),
+                List.of("profile", "jsonb", "YES"), List.of("home", "point", "YES"));
+        assertThat(db.one("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'created.tags'::regclass AND contype = 'p'"))
+                .isEqualTo("PRIMARY KEY (post, tag)");
+        assertThat(db.query("SELECT relname, relrowsecurity::text FROM pg_class WHERE relnamespace = 'created'::regnamespace AND relkind = 'r' ORDER BY 1"))
+                .containsExactly(List.of("posts", "false"), List.of("tags", "false"), List.of("users", "true"));
+        assertThat(db.one("SELECT to_regclass('cutover.checkpoints')::text")).isEqualTo("cutover.checkpoints");
+        // foreign keys wait for finish()
+        assertThat(db.one("SELECT count(*) FROM pg_constraint WHERE conrelid = 'created.posts'::regclass AND contype = 'f'")).isEqualTo("0");
+        // preparing again (a resumed run) changes nothing and finds nothing wrong
+        assertThat(sink.prepare("run-create", Fixtures.all("created"), true)).isEmpty();
+        assertThat(db.query("SELECT table_name, fast_path::text FROM cutover.run_tables WHERE run_id = 'run-create' ORDER BY 1"))
+                .containsExactly(List.of("posts", "true"), List.of("tags", "true"), List.of("users", "true"));
+    }
+
+    @Test
+    void existingTablesThatDoNotFitAreReportedByTableAndColumn() {
+        db.sql("CREATE SCHEMA misfit", "CREATE TABLE misfit.users (id text PRIMARY KEY, name text NOT NULL, age integer, score float8, "
+                + "balance numeric, active boolean, created timestamp, birthday date, avatar bytea, profile json, home point, "
+                + "tenant text NOT NULL)", "CREATE TABLE misfit.tags (post text, tag text)");
+        List<String> problems = sink.prepare("run-misfit", List.of(Fixtures.users("misfit"), Fixtures.tags("misfit")), false);
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("misfit.users").contains("column age is int4").contains("bigint"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("misfit.users").contains("column created is timestamp ").contains("timestamptz"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("misfit.users").contains("column tenant is NOT NULL without a default"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("misfit.tags").contains("no primary key or unique constraint on (post, tag)"));
+        assertThat(problems).noneSatisfy(p -> assertThat(p).contains("column profile"));
+        assertThat(problems).hasSize(4);
+
+        List<String> missing = sink.prepare("run-misfit", List.of(Fixtures.posts("misfit")), false);
+        assertThat(missing).singleElement().asString().contains("misfit.posts does not exist");
+        db.sql("CREATE TABLE misfit.posts (id text PRIMARY KEY, title text)");
+        assertThat(sink.prepare("run-misfit", List.of(Fixtures.posts("misfit")), false))
+                .singleElement().asString().contains("misfit.posts").contains("column author is missing");
+    }
+
+    @Test
+    void theSameBatchWrittenTwiceLeavesTheSameRowsAndTheLastDuplicateWins() {
+        // Tables that existed before the run: the staging path with INSERT … ON CONFLICT.
+        assertThat(sink.prepare("setup", Fixtures.all("twice"), true)).isEmpty();
+        assertThat(sink.prepare("run-twice", Fixtures.all("twice"), true)).isEmpty();
+        assertThat(db.one("SELECT bool_or(fast_path)::text FROM cutover.run_tables WHERE run_id = 'run-twice'")).isEqualTo("false");
+        List<Record> batch = List.of(user("twice", "u1", "Ann", 30), user("twice", "u2", "Bob", 41), user("twice", "u1", "Ann B.", 31),
+                post("twice", "p1", "u1", "hello"), tag("twice", "p1", "x"), tag("twice", "p1", "x"), tag("twice", "p1", "y"));
+        try (SinkWriter w = sink.writer("run-twice", "split-a", Fixtures.all("twice"))) {
+            w.write(batch, checkpoint(7, false));
+            String first = dump("twice");
+            w.write(batch, checkpoint(7, false));
+            assertThat(dump("twice")).isEqualTo(first);
+        }
+        assertThat(db.query("SELECT id, name, age FROM twice.users ORDER BY id")).containsExactly(List.of("u1", "Ann B.", "31"), List.of("u2", "Bob", "41"));
+        assertThat(db.one("SELECT count(*) FROM twice.tags")).isEqualTo("2");
+        Sink.Checkpoint cp = sink.checkpoints("run-twice").get("split-a");
+        assertThat(cp).isEqualTo(checkpoint(7, false));
+    }
+
+    @Test
+    void fastPathAndStagingPathGiveTheSameRows() {
+        assertThat(sink.prepare("run-fast", Fixtures.all("fast"), true)).isEmpty();
+        assertThat(sink.prepare("setup", Fixtures.all("slow"), true)).isEmpty();
+        assertThat(sink.prepare("run-slow", Fixtures.all("slow"), true)).isEmpty();
+        assertThat(db.one("SELECT bool_and(fast_path)::text FROM cutover.run_tables WHERE run_id = 'run-fast'")).isEqualTo("true");
+        for (String schema : List.of("fast", "slow")) {
+            try (SinkWriter w = sink.writer("run-" + schema, "s1", Fixtures.all(schema))) {
+                w.write(List.of(user(schema, "u1", "Ann", 30), user(schema, "u1", "Ann 2", 32), user(schema, "u2", "Bob", 41),
+                        post(schema, "p1", "u1", "one"), tag(schema, "p1", "a"), tag(schema, "p1", "a")), checkpoint(3, false));
+                w.write(List.of(user(schema, "u3", "Cy", 50), post(schema, "p2", null, "two\tcols\\")), checkpoint(5, true));
+            }
+        }
+        assertThat(dump("fast")).isEqualTo(dump("slow")).contains("Ann 2").doesNotContain("Ann|30");
+        assertThat(sink.checkpoints("run-fast")).isEqualTo(sink.checkpoints("run-slow"));
+
+        // A batch sent again on the fast path (a run restarted over its own rows) collides on the key:
+        // it is redone through staging, the rows are updated, and the table leaves the fast path.
+        try (SinkWriter w = sink.writer("run-fast", "s1", Fixtures.all("fast"))) {
+            w.write(List.of(user("fast", "u3", "Cy again", 51)), checkpoint(6, true));
+        }
+        assertThat(db.query("SELECT name FROM fast.users WHERE id = 'u3'")).containsExactly(List.of("Cy again"));
+        assertThat(db.one("SELECT fast_path::text FROM cutover.run_tables WHERE run_id = 'run-fast' AND table_name = 'users'")).isEqualTo("false");
+        assertThat(db.one("SELECT count(*) FROM fast.users")).isEqualTo("3");
+    }
+
+    @Test
+    void aBatchThatFailsHalfWayLeavesNothingCommittedNotEvenItsCheckpoint() {
+        for (String schema : List.of("atomic_fast", "atomic_slow")) {
+            if (schema.endsWith("slow")) sink.prepare("setup", Fixtures.all(schema), true);
+            assertThat(sink.prepare("run-atomic", Fixtures.all(schema), true)).isEmpty();
+            try (SinkWriter w = sink.writer("run-atomic", schema, Fixtures.all(schema))) {
+                // users are written first, then the posts' COPY fails on a NUL the check was not asked about
+                List<Record> bad = List.of(user(schema, "u1", "Ann", 30), post(schema, "p1", "u1", "nul \0 here"));
+                assertThatThrownBy(() -> w.write(bad, checkpoint(2, false))).isInstanceOfSatisfying(CutoverException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("split " + schema).doesNotContain("secret-pw");
+                });
+                assertThat(db.one("SELECT count(*) FROM " + schema + ".users")).isEqualTo("0");
+                assertThat(sink.checkpoints("run-atomic")).doesNotContainKey(schema);
+                // the same writer goes on with the next batch
+                w.write(List.of(user(schema, "u1", "Ann", 30)), checkpoint(2, false));
+            }
+            assertThat(db.one("SELECT count(*) FROM " + schema + ".users")).isEqualTo("1");
+            assertThat(sink.checkpoints("run-atomic")).containsKey(schema);
+        }
+        sink.resetCheckpoints("run-atomic");
+        assertThat(sink.checkpoints("run-atomic")).isEmpty();
+        assertThat(db.one("SELECT bool_or(fast_path)::text FROM cutover.run_tables WHERE run_id = 'run-atomic'")).isEqualTo("false");
+    }
+
+    @Test
+    void describeListsTablesAndIsNotSupabaseOnPlainPostgres() {
+        sink.prepare("run-describe", List.of(Fixtures.tags("public")), true);
+        TargetInfo info = sink.describe();
+        assertThat(info.product()).isEqualTo("PostgreSQL");
+        assertThat(info.version()).matches("\\d+.*");
+        assertThat(info.defaultSchema()).isEqualTo("public");
+        assertThat(info.tables()).containsEntry("tags", java.util.Set.of("post", "tag"));
+        assertThat(info.tables().keySet()).noneMatch(t -> t.startsWith("cutover."));
+        assertThat(info.supabase()).isFalse();
+    }
+
+    private static String dump(String schema) {
+        StringBuilder sb = new StringBuilder();
+        for (String table : List.of("users", "posts", "tags")) {
+            for (List<String> row : db.query("SELECT t::text FROM " + schema + "." + table + " t ORDER BY 1")) sb.append(table).append(row).append('\n');
+        }
+        return sb.toString();
+    }
+}

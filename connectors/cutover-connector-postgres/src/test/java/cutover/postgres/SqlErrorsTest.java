@@ -1,0 +1,38 @@
+package cutover.postgres;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqlErrorsTest {
+    private static CutoverException of(String state) {
+        return SqlErrors.translate(new SQLException("server said no", state), "writing", "postgresql://u:***@h/db");
+    }
+
+    @Test
+    void classifiesBySqlState() {
+        assertThat(of("08006").code()).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
+        assertThat(of("08006").retryable()).isTrue();
+        assertThat(of("57P01").code()).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
+        assertThat(of("28P01").code()).isEqualTo(ErrorCode.TARGET_AUTH);
+        assertThat(of("28P01").retryable()).isFalse();
+        assertThat(of("40001").code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        assertThat(of("40001").retryable()).isTrue();
+        assertThat(of("40P01").retryable()).isTrue();
+        assertThat(of("23505").code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        assertThat(of("23505").retryable()).as("a constraint violation fails again").isFalse();
+        assertThat(of("23505").getMessage()).contains("SQLSTATE 23505").contains("***");
+    }
+
+    @Test
+    void keyTextRoundTripsNullsAndQuotes() {
+        List<String> key = Arrays.asList("a \"quoted\" \\ value", null, "2024-01-01 00:00:00+00");
+        assertThat(KeyText.decode(KeyText.encode(key), "token")).isEqualTo(key);
+    }
+}
