@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads a whole source and says what is in it: per entity, the count and size of its records, its
@@ -82,17 +83,35 @@ public final class Analyzer {
             t.setDaemon(true);
             return t;
         });
+        // the first failure stops the other readers early, and is the one reported
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             List<Future<SourceTally>> futures = new ArrayList<>();
-            for (Split split : splits) futures.add(pool.submit(() -> readSplit(source, split, progress)));
+            for (Split split : splits) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        return readSplit(source, split, progress, failure);
+                    } catch (CutoverException e) {
+                        failure.compareAndSet(null, e);
+                        throw e;
+                    } catch (RuntimeException | Error e) {
+                        CutoverException wrapped = new CutoverException(ErrorCode.INTERNAL,
+                                "analyze failed while reading " + split.description() + ": " + e, e);
+                        failure.compareAndSet(null, wrapped);
+                        throw wrapped;
+                    }
+                }));
+            }
             // merged in split order, whichever finishes first, so the result never depends on timing
             for (int i = 0; i < futures.size(); i++) {
-                total.merge(futures.get(i).get());
+                SourceTally part = futures.get(i).get();
+                if (failure.get() != null) throw new ExecutionException(failure.get());
+                total.merge(part);
                 futures.set(i, null);
             }
             return total;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
+            Throwable cause = failure.get() != null ? failure.get() : e.getCause();
             if (cause instanceof CutoverException ce) throw ce;
             throw new CutoverException(ErrorCode.INTERNAL, "analyze failed while reading the source: " + cause, cause);
         } catch (InterruptedException e) {
@@ -103,13 +122,14 @@ public final class Analyzer {
         }
     }
 
-    private SourceTally readSplit(Source source, Split split, Progress progress) {
+    private SourceTally readSplit(Source source, Split split, Progress progress, AtomicReference<Throwable> failure) {
         SourceTally tally = new SourceTally(options);
         KeyHasher hasher = new KeyHasher();
         Map<EntityName, Long> unreported = new HashMap<>();
         int sinceReport = 0;
         try (RecordReader reader = source.read(split, Position.START)) {
             for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                if (failure.get() != null) return tally;
                 if (Thread.currentThread().isInterrupted()) throw new CutoverException(ErrorCode.INTERRUPTED, "analyze was interrupted");
                 EntityName entity = tally.add(item, hasher);
                 if (entity != null) unreported.merge(entity, 1L, Long::sum);

@@ -213,6 +213,7 @@ class AnalyzerTest {
         assertThatThrownBy(() -> analyze(source)).isInstanceOf(CutoverException.class).hasMessage("disk gone");
         source.failure = new IllegalStateException("bug");
         assertThatThrownBy(() -> analyze(source)).isInstanceOf(CutoverException.class)
+                .hasMessageContaining("memory split b").hasMessageContaining("bug")
                 .satisfies(e -> assertThat(((CutoverException) e).code()).isEqualTo(ErrorCode.INTERNAL));
     }
 
