@@ -57,7 +57,7 @@ final class EntityTally {
 
     void add(Record record, KeyHasher hasher) {
         count++;
-        bytes += hasher.encodedSize(record);
+        bytes += EncodedSize.of(record);
         keyHashes.add(hasher.hash(record.key()));
         visit(record.fields(), List.of(), hasher);
     }

@@ -29,6 +29,8 @@ final class FieldTally {
     private final int maxExamples;
     /** Rendered example → the smallest hash it was seen with; holds the maxExamples smallest pairs. */
     private final Map<String, Long> examples = new java.util.HashMap<>();
+    /** Scalars already offered as examples, by hash: a cache, cleared when it grows. */
+    private final Map<Long, Value> offeredScalars = new java.util.HashMap<>();
 
     /** The target given to references whose path is not a document path. */
     static final EntityName INVALID_TARGET = EntityName.of("?");
@@ -85,7 +87,14 @@ final class FieldTally {
     private void offerExample(Value value) {
         long h = mix(value.hashCode());
         if (examples.size() >= maxExamples && h > largestExampleHash()) return;
+        // offering the same value twice changes nothing, so a repeated scalar ("Paris" again) is not rendered again
+        boolean scalar = !(value instanceof Value.Array || value instanceof Value.MapValue);
+        if (scalar && value.equals(offeredScalars.get(h))) return;
         offerExample(render(value), h);
+        if (scalar) {
+            if (offeredScalars.size() >= 4 * maxExamples) offeredScalars.clear();
+            offeredScalars.put(h, value);
+        }
     }
 
     private void offerExample(String text, long h) {

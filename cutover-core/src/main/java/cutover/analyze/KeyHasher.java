@@ -5,20 +5,18 @@ import cutover.model.ValueCodec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * 64-bit fingerprints of keys (the first 8 bytes of the SHA-256 of the canonical key encoding) and
- * the size of a record's canonical encoding. SHA-256 rather than a fast non-cryptographic hash so the
- * collision bound holds for any keys, adversarial ones included. One per reading thread.
+ * 64-bit fingerprints of keys: the first 8 bytes of the SHA-256 of the canonical key encoding.
+ * SHA-256 rather than a fast non-cryptographic hash so the collision bound holds for any keys,
+ * adversarial ones included (and with the CPU's SHA instructions it is cheap). One per reading thread.
  */
 final class KeyHasher {
     private final MessageDigest sha256;
     private final ExposedBuffer buffer = new ExposedBuffer();
-    private final CountingStream counter = new CountingStream();
 
     KeyHasher() {
         try {
@@ -42,23 +40,8 @@ final class KeyHasher {
         return h;
     }
 
-    long encodedSize(cutover.model.Record record) {
-        counter.count = 0;
-        try {
-            ValueCodec.encodeRecord(record, counter);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return counter.count;
-    }
-
     private static final class ExposedBuffer extends ByteArrayOutputStream {
         byte[] array() { return buf; }
     }
 
-    private static final class CountingStream extends OutputStream {
-        long count;
-        @Override public void write(int b) { count++; }
-        @Override public void write(byte[] b, int off, int len) { count += len; }
-    }
 }

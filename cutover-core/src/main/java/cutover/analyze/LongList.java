@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A growable array of primitive longs: 8 bytes an element where a {@code HashSet<Long>} takes about
- * 50. Holds key hashes (sorted once, then searched) and reference targets.
+ * 50. Holds key hashes and reference targets, sorted at the end and compared in one pass.
  */
 final class LongList {
     private long[] values = new long[16];
@@ -28,14 +28,9 @@ final class LongList {
 
     long get(int i) { return values[i]; }
 
-    /** Sorts in place so that {@link #contains} can search; call once, after the last add. */
+    /** Sorts in place; cheap when already sorted. */
     void sort() {
         if (!sorted) Arrays.sort(values, 0, size);
         sorted = true;
-    }
-
-    boolean contains(long v) {
-        if (!sorted) throw new IllegalStateException("sort() before contains()");
-        return Arrays.binarySearch(values, 0, size, v) >= 0;
     }
 }

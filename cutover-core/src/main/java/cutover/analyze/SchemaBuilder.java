@@ -46,9 +46,15 @@ final class SchemaBuilder {
     private long dangling(EntityName target, FieldTally.References refs) {
         EntityTally existing = tally.entities.get(target);
         if (existing == null) return 0;
+        // both sorted, one merge pass: far fewer cache misses than a binary search per reference
+        refs.targets.sort();
+        LongList keys = existing.keyHashes;
         long missing = 0;
+        int k = 0;
         for (int i = 0; i < refs.targets.size(); i++) {
-            if (!existing.keyHashes.contains(refs.targets.get(i))) missing++;
+            long wanted = refs.targets.get(i);
+            while (k < keys.size() && keys.get(k) < wanted) k++;
+            if (k == keys.size() || keys.get(k) != wanted) missing++;
         }
         return missing;
     }
