@@ -23,8 +23,8 @@ public record EntityMapping(String source, String table, boolean skip, List<Stri
         key = List.copyOf(key);
         foreignKeys = foreignKeys == null ? List.of() : List.copyOf(foreignKeys);
         columns = List.copyOf(columns);
-        // a note is one comment line: no line breaks, no surrounding blanks
-        notes = notes == null ? List.of() : notes.stream().map(n -> n.replaceAll("[\\r\\n\\u0085\\u2028\\u2029]+", " ").strip()).toList();
+        // a note is one YAML comment line: no line breaks or other characters YAML refuses, no surrounding blanks
+        notes = notes == null ? List.of() : notes.stream().map(n -> n.replaceAll("[\\p{Cc}\\u2028\\u2029\\uFFFE\\uFFFF]+", " ").strip()).toList();
     }
 
     public Optional<ColumnMapping> column(String name) {
