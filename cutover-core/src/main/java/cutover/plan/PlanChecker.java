@@ -149,7 +149,7 @@ public final class PlanChecker {
 
         private void checkKey() {
             if (e.key().isEmpty()) {
-                error(at, prefix + "key columns missing: give the primary key (key: [id])");
+                error(at + "/key", prefix + "key columns missing: give the primary key (key: [id])");
                 return;
             }
             Set<String> seen = new HashSet<>();
@@ -190,7 +190,7 @@ public final class PlanChecker {
                 if (isKey) error(cat + "/arrays", p + "a key column cannot become a child table");
                 String child = PlanMapper.childTableName(e, c);
                 claimTable(tableOwners, child, e.source() + " column " + c.name(), cat + "/arrays");
-                if (type != null) checkExistingTable(child, childColumns(type), cat + "/arrays");
+                checkExistingTable(child, childColumns(), cat + "/arrays");
             }
             if (isKey && c.nullable()) warning(cat + "/nullable", p + "a key column is never null; nullable: true is ignored");
             if (c.references() != null) checkReference(cat + "/references", p + "references", 1, c.references());
@@ -257,7 +257,7 @@ public final class PlanChecker {
             return cols;
         }
 
-        private List<String> childColumns(ColumnType type) {
+        private List<String> childColumns() {
             List<String> cols = new ArrayList<>();
             for (String k : e.key()) cols.add(Names.parentKeyColumn(e.table(), k));
             cols.add(PlanMapper.CHILD_INDEX);
@@ -289,7 +289,7 @@ public final class PlanChecker {
         if (existing == null && target.defaultSchema() != null) existing = target.tables().get(target.defaultSchema() + "." + table);
         if (existing == null) return;
         Set<String> have = existing;
-        List<String> missing = columns.stream().filter(c -> !have.contains(c)).toList();
+        List<String> missing = columns.stream().filter(c -> !have.contains(c)).distinct().toList();
         if (!missing.isEmpty()) {
             error(pointer, "table " + table + " already exists in the target without the columns " + String.join(", ", missing)
                     + "; add them to the table, or map to another table name");
