@@ -6,6 +6,7 @@ import cutover.analyze.FieldStats;
 import cutover.analyze.Schema;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.model.ColumnType;
 import cutover.model.EntityName;
 import cutover.model.Value;
@@ -193,7 +194,12 @@ public final class PlanChecker {
                 checkExistingTable(child, childColumns(), cat + "/arrays");
             }
             if (isKey && c.nullable()) warning(cat + "/nullable", p + "a key column is never null; nullable: true is ignored");
-            if (c.references() != null) checkReference(cat + "/references", p + "references", 1, c.references());
+            if (c.references() != null) {
+                checkReference(cat + "/references", p + "references", 1, c.references());
+                if (type != null && type != ColumnType.TEXT) {
+                    error(cat + "/type", p + "a column with references holds the referenced document's id: its type must be text, not " + c.type());
+                }
+            }
             if (c.defaultValue() != null && type != null) checkDefault(c, type, cat + "/default", p);
             if (analysis != null) checkField(c, type, transform, rule, cat, p);
         }
@@ -293,6 +299,18 @@ public final class PlanChecker {
         if (!missing.isEmpty()) {
             error(pointer, "table " + table + " already exists in the target without the columns " + String.join(", ", missing)
                     + "; add them to the table, or map to another table name");
+        }
+    }
+
+    /**
+     * Stops with PLAN_MISMATCH listing every error (warnings are left to the caller to show) when the
+     * checker found any; does nothing otherwise.
+     */
+    public static void requireNoErrors(List<PlanProblem> problems) {
+        List<String> errors = problems.stream().filter(PlanProblem::isError).map(PlanProblem::toString).toList();
+        if (!errors.isEmpty()) {
+            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "the plan has " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
+                    + ":\n  " + String.join("\n  ", errors));
         }
     }
 

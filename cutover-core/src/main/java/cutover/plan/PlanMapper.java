@@ -64,6 +64,8 @@ public final class PlanMapper implements RowMapper {
             entities.put(name, p);
             tables.add(p.table());
             for (ColumnPlan c : p.childColumns()) tables.add(c.childTable());
+            java.util.Set<String> tableNames = new java.util.HashSet<>();
+            for (Table t : tables) if (!tableNames.add(t.name())) throw invalid(e, null, "table " + t.name() + " is made twice");
         }
         return new PlanMapper(entities, skipped, TableOrder.parentsFirst(tables));
     }
@@ -106,8 +108,10 @@ public final class PlanMapper implements RowMapper {
                     c.references() != null, null));
             if (c.references() != null) fks.add(foreignKey(e, c, List.of(c.name()), c.references(), keys));
         }
+        java.util.Set<String> columnNames = new java.util.HashSet<>();
+        for (Column col : columns) if (!columnNames.add(col.name())) throw invalid(e, null, "column " + col.name() + " is defined twice");
         for (String k : e.key()) {
-            if (columns.stream().noneMatch(col -> col.name().equals(k))) throw invalid(e, null, "key column " + k + " is not a column");
+            if (!columnNames.contains(k)) throw invalid(e, null, "key column " + k + " is a child table, not a column");
         }
         Table table = new Table(e.table(), columns, e.key(), fks, plan.rowLevelSecurity(e));
         return new EntityPlan(table, keyParts, plain, children);

@@ -1,6 +1,8 @@
 package cutover.plan;
 
 import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PlanCheckerTest {
     /** A plan as someone might leave it after editing by hand; the line numbers matter. */
@@ -158,6 +161,9 @@ class PlanCheckerTest {
                       - name: tags
                         type: text
                         arrays: child_table
+                      - name: boss
+                        type: bigint
+                        references: users
                   - source: posts
                     table: users_tags
                     key: [id]
@@ -168,7 +174,12 @@ class PlanCheckerTest {
                 """;
         List<PlanProblem> problems = PlanChecker.check(PlanFile.parse(text, "p.yaml"), null, null);
         assertThat(problems).extracting(PlanProblem::toString).containsExactly(
-                "p.yaml:13: table users_tags of posts is already the table of users column tags",
-                "p.yaml:18: entity posts column body: arrays must be jsonb or child_table, found \"rows\"");
+                "p.yaml:13: entity users column boss: a column with references holds the referenced document's id: its type must be text, not bigint",
+                "p.yaml:16: table users_tags of posts is already the table of users column tags",
+                "p.yaml:21: entity posts column body: arrays must be jsonb or child_table, found \"rows\"");
+        assertThatThrownBy(() -> PlanChecker.requireNoErrors(problems))
+                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PLAN_MISMATCH))
+                .hasMessage("the plan has 3 problems:\n  " + problems.get(0) + "\n  " + problems.get(1) + "\n  " + problems.get(2));
+        PlanChecker.requireNoErrors(List.of(new PlanProblem("p.yaml", 3, PlanProblem.Severity.WARNING, "only a warning")));
     }
 }

@@ -138,6 +138,20 @@ class PlanGeneratorTest {
     }
 
     @Test
+    void tablesOfADatabaseKeepTheirKeyColumns() {
+        var orders = new cutover.analyze.EntitySchema(cutover.model.EntityName.of("public.orders"), 3, 300, List.of("orderId"), List.of(), 0,
+                List.of(SampleSchema.field("orderId", 3, Map.of(cutover.model.Value.Kind.INT64, 3L)),
+                        SampleSchema.field("note", 2, Map.of(cutover.model.Value.Kind.TEXT, 2L))));
+        Plan p = PlanGenerator.generate(new cutover.analyze.Schema("mysql://db", List.of(orders)), "mysql://db", "t", null);
+        EntityMapping e = p.entity("public.orders").orElseThrow();
+        assertThat(e.table()).isEqualTo("orders");
+        assertThat(e.key()).containsExactly("order_id");
+        assertThat(e.keyPartColumns()).isEmpty();
+        assertThat(e.column("order_id").orElseThrow().type()).isEqualTo("bigint");
+        assertThat(PlanMapper.of(p).tables().get(0).primaryKey()).containsExactly("order_id");
+    }
+
+    @Test
     void snakeCaseNames() {
         assertThat(Names.snake("firstName")).isEqualTo("first_name");
         assertThat(Names.snake("HTTPStatus")).isEqualTo("http_status");

@@ -217,6 +217,10 @@ class PlanMapperTest {
         assertThatThrownBy(() -> PlanMapper.of(plan(users(List.of(col("n", "n", "bigint", "trim", null)), "widen"))))
                 .hasMessageContaining("transform trim makes values for [text] columns, not bigint");
         assertThatThrownBy(() -> PlanMapper.of(plan(users(List.of(), "maybe")))).hasMessageContaining("unknown onConflict rule \"maybe\"");
+        assertThatThrownBy(() -> PlanMapper.of(plan(users(List.of(col("n", "n", "text"), col("n", "m", "text")), "widen"))))
+                .hasMessageContaining("column n is defined twice");
+        assertThatThrownBy(() -> PlanMapper.of(plan(users(List.of(), "widen"), users(List.of(), "widen"))))
+                .hasMessageContaining("mapped twice");
     }
 
     @Test
