@@ -86,9 +86,15 @@ public final class PlanGenerator {
         Map<String, String> columnOfField = new HashMap<>();
         for (FieldStats f : e.topLevelFields()) {
             String field = f.path().get(0);
-            String name = Names.unique(Names.snake(field), taken);
+            String base = Names.snake(field);
+            List<String> why = new ArrayList<>();
+            String references = f.nonNullKinds().equals(List.of(Value.Kind.REFERENCE)) ? referenceTable(f, schema, tables, why) : null;
+            // a column holding the referenced document's id is named like one: user → user_id
+            if (references != null && !base.endsWith("_id")) base = base + "_id";
+            String name = Names.unique(base, taken);
             columnOfField.put(field, name);
-            columns.add(column(e, f, name, schema, tables, notes));
+            columns.add(column(e, f, name, references, notes));
+            for (String w : why) notes.add(name + ": " + w);
         }
         if (!documents) {
             for (String k : e.keyColumns()) key.add(columnOfField.getOrDefault(k, Names.snake(k)));
@@ -104,29 +110,24 @@ public final class PlanGenerator {
                 fks, columns, notes);
     }
 
-    private static ColumnMapping column(EntitySchema e, FieldStats f, String name, Schema schema, Map<EntityName, String> tables,
-                                        List<String> notes) {
+    private static ColumnMapping column(EntitySchema e, FieldStats f, String name, String references, List<String> notes) {
         List<Value.Kind> kinds = f.nonNullKinds();
         boolean nullable = f.present() < e.count() || f.nulls() > 0;
         ColumnType type = typeOf(kinds);
-        String references = null;
         if (kinds.size() > 1) {
             boolean numbers = kinds.stream().allMatch(PlanGenerator::isNumber);
             notes.add(name + ": " + kindShares(f) + (numbers
                     ? " — mixed numbers, " + PlanTypes.name(type) + " holds them all"
                     : " — conflict, widened to " + PlanTypes.name(type) + " (rule widen)"));
         }
-        if (kinds.equals(List.of(Value.Kind.REFERENCE))) {
-            references = referenceTable(f, schema, tables, name, notes);
-        }
         return new ColumnMapping(name, f.path(), PlanTypes.name(type), nullable, null, null, null, references, null);
     }
 
-    /** The table a reference column can have a foreign key to, or null with a note saying why not. */
-    private static String referenceTable(FieldStats f, Schema schema, Map<EntityName, String> tables, String name, List<String> notes) {
+    /** The table a reference column can have a foreign key to, or null; {@code why} gets a note either way. */
+    private static String referenceTable(FieldStats f, Schema schema, Map<EntityName, String> tables, List<String> why) {
         List<FieldStats.ReferenceStats> targets = f.references().stream().filter(r -> r.count() > 0).toList();
         if (targets.size() != 1) {
-            notes.add(name + ": references point into " + (targets.isEmpty() ? "no known collection" : targets.size() + " collections")
+            why.add("references point into " + (targets.isEmpty() ? "no known collection" : targets.size() + " collections")
                     + ": the column holds the document path, no foreign key");
             return null;
         }
@@ -134,16 +135,16 @@ public final class PlanGenerator {
         boolean singleKeyTable = !r.target().isSubcollection()
                 && schema.entity(r.target()).map(t -> t.keyColumns().isEmpty()).orElse(false);
         if (!tables.containsKey(r.target()) || !singleKeyTable) {
-            notes.add(name + ": references " + r.target() + ", which " + (tables.containsKey(r.target())
+            why.add("references " + r.target() + ", which " + (tables.containsKey(r.target())
                     ? "has a composite key" : "is not migrated") + ": the column holds the document path, no foreign key");
             return null;
         }
         if (r.dangling() > 0) {
-            notes.add(name + ": " + r.dangling() + " of " + r.count() + " references point to missing documents of " + r.target()
+            why.add(r.dangling() + " of " + r.count() + " references point to missing documents of " + r.target()
                     + ": the column holds the document path, no foreign key");
             return null;
         }
-        notes.add(name + ": references " + r.target() + " — holds the document id, foreign key to " + tables.get(r.target()));
+        why.add("references " + r.target() + " — holds the document id, foreign key to " + tables.get(r.target()));
         return tables.get(r.target());
     }
 

@@ -54,8 +54,9 @@ final class ValueConverter {
 
     /** A document id of a reference: the last part of its path. */
     static String referencedId(Value.Reference r) {
-        Value last = r.key().last();
-        return last instanceof Value.Text t ? t.value() : last.toString();
+        // by the path's text rather than r.key(), which refuses a malformed path: the id is still its last part
+        String path = r.path();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static Value coerce(Value v, ColumnType type) {

@@ -93,9 +93,12 @@ class PlanGeneratorTest {
 
     @Test
     void referencesBecomeForeignKeysWhereTheyCan() {
-        assertThat(column("orders", "user").references()).isEqualTo("users");
-        assertThat(column("orders", "user").type()).isEqualTo("text");
-        assertThat(column("posts/*/comments", "author").references()).isEqualTo("users");
+        // named like the id it holds
+        assertThat(column("orders", "user_id").references()).isEqualTo("users");
+        assertThat(column("orders", "user_id").type()).isEqualTo("text");
+        assertThat(column("orders", "user_id").from()).containsExactly("user");
+        assertThat(column("posts/*/comments", "author_id").references()).isEqualTo("users");
+        assertThat(entity("orders").notes()).contains("user_id: references users — holds the document id, foreign key to users");
         // to a subcollection (composite key) or an entity not migrated: the path, no foreign key
         assertThat(column("videos/*/comments", "reply_to").references()).isNull();
         assertThat(column("orders", "coupon").references()).isNull();
@@ -108,6 +111,7 @@ class PlanGeneratorTest {
                 SampleSchema.documents("orders", 10, SampleSchema.reference("user", 10, "users", 2))));
         Plan p = PlanGenerator.generate(schema, "x", "y", null);
         assertThat(p.entity("orders").orElseThrow().column("user").orElseThrow().references()).isNull();
+        assertThat(p.entity("orders").orElseThrow().column("user").orElseThrow().type()).isEqualTo("text");
         assertThat(p.entity("orders").orElseThrow().notes()).anyMatch(n -> n.contains("2 of 10 references point to missing documents"));
     }
 
@@ -134,7 +138,7 @@ class PlanGeneratorTest {
         assertThat(comments.primaryKey()).containsExactly("post_id", "id");
         assertThat(comments.foreignKeys()).containsExactly(
                 new ForeignKey(List.of("post_id"), "posts", List.of("id")),
-                new ForeignKey(List.of("author"), "users", List.of("id")));
+                new ForeignKey(List.of("author_id"), "users", List.of("id")));
     }
 
     @Test
