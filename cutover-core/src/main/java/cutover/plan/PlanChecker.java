@@ -85,6 +85,7 @@ public final class PlanChecker {
                 }
             }
             if (e.skip()) continue;
+            checkName(at + "/table", "entity " + e.source() + ": table", e.table());
             claimTable(tableOwners, e.table(), e.source(), at + "/table");
             new EntityCheck(e, at, found.orElse(null), supabase, tableOwners).run();
         }
@@ -99,6 +100,13 @@ public final class PlanChecker {
         } catch (CutoverException ex) {
             error("/options/deadLetterLimit", ex.getMessage());
         }
+    }
+
+    /** PostgreSQL silently cuts identifiers at 63 bytes, which could merge two names into one. */
+    private void checkName(String pointer, String what, String name) {
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (name.isBlank()) error(pointer, what + " name is empty");
+        else if (bytes > Names.MAX_LENGTH) error(pointer, what + " name " + name + " is " + bytes + " bytes long; PostgreSQL keeps only " + Names.MAX_LENGTH);
     }
 
     private void claimTable(Map<String, String> owners, String table, String owner, String pointer) {
@@ -166,6 +174,7 @@ public final class PlanChecker {
         private void checkColumn(ColumnMapping c, String cat, Set<String> names, ConflictRule entityRule) {
             String p = prefix.substring(0, prefix.length() - 2) + " column " + c.name() + ": ";
             if (!names.add(c.name())) error(cat + "/name", p + "the name is used twice in table " + e.table());
+            checkName(cat + "/name", p + "column", c.name());
             ColumnType type = PlanTypes.columnType(c.type()).orElse(null);
             if (type == null) error(cat + "/type", p + "unknown type \"" + c.type() + "\"; the types are " + PlanTypes.names());
             Transform transform = null;

@@ -171,15 +171,19 @@ class PlanCheckerTest {
                       - name: body
                         type: text
                         arrays: rows
-                """;
+                      - name: "%s"
+                        type: text
+                """.formatted("x".repeat(64));
         List<PlanProblem> problems = PlanChecker.check(PlanFile.parse(text, "p.yaml"), null, null);
         assertThat(problems).extracting(PlanProblem::toString).containsExactly(
                 "p.yaml:13: entity users column boss: a column with references holds the referenced document's id: its type must be text, not bigint",
                 "p.yaml:16: table users_tags of posts is already the table of users column tags",
-                "p.yaml:21: entity posts column body: arrays must be jsonb or child_table, found \"rows\"");
+                "p.yaml:21: entity posts column body: arrays must be jsonb or child_table, found \"rows\"",
+                "p.yaml:22: entity posts column " + "x".repeat(64) + ": column name " + "x".repeat(64) + " is 64 bytes long; PostgreSQL keeps only 63");
         assertThatThrownBy(() -> PlanChecker.requireNoErrors(problems))
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PLAN_MISMATCH))
-                .hasMessage("the plan has 3 problems:\n  " + problems.get(0) + "\n  " + problems.get(1) + "\n  " + problems.get(2));
+                .hasMessage("the plan has 4 problems:\n  " + problems.get(0) + "\n  " + problems.get(1) + "\n  " + problems.get(2)
+                        + "\n  " + problems.get(3));
         PlanChecker.requireNoErrors(List.of(new PlanProblem("p.yaml", 3, PlanProblem.Severity.WARNING, "only a warning")));
     }
 }
