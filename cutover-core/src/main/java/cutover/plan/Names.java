@@ -1,0 +1,62 @@
+package cutover.plan;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** SQL-friendly names for tables and columns: snake_case, at most 63 characters (PostgreSQL's limit), unique. */
+final class Names {
+    static final int MAX_LENGTH = 63;
+
+    private Names() {}
+
+    /** {@code firstName} → {@code first_name}, {@code HTTPStatus} → {@code http_status}, {@code Full Name} → {@code full_name}. */
+    static String snake(String name) {
+        StringBuilder out = new StringBuilder();
+        int n = name.length();
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean afterLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1)) || Character.isDigit(name.charAt(i - 1)));
+                boolean beforeLower = i > 0 && i + 1 < n && Character.isUpperCase(name.charAt(i - 1)) && Character.isLowerCase(name.charAt(i + 1));
+                if (afterLower || beforeLower) out.append('_');
+                out.append(Character.toLowerCase(c));
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                out.append('_');
+            }
+        }
+        String s = out.toString().toLowerCase(Locale.ROOT).replaceAll("_+", "_").replaceAll("^_|_$", "");
+        if (s.isEmpty()) s = "field";
+        if (Character.isDigit(s.charAt(0))) s = "f_" + s;
+        return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+    }
+
+    /** A naive English singular for key column names: users → user, categories → category, addresses → address. */
+    static String singular(String plural) {
+        if (plural.endsWith("ies") && plural.length() > 3) return plural.substring(0, plural.length() - 3) + "y";
+        if (plural.endsWith("sses") || plural.endsWith("xes") || plural.endsWith("ches") || plural.endsWith("shes")) {
+            return plural.substring(0, plural.length() - 2);
+        }
+        if (plural.endsWith("s") && !plural.endsWith("ss") && plural.length() > 1) return plural.substring(0, plural.length() - 1);
+        return plural;
+    }
+
+    /** {@code name}, or {@code name_2}, {@code name_3}… whichever is not taken yet; the result is added to {@code taken}. */
+    static String unique(String name, Set<String> taken) {
+        String candidate = name;
+        for (int i = 2; taken.contains(candidate); i++) {
+            String suffix = "_" + i;
+            candidate = (name.length() + suffix.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH - suffix.length()) : name) + suffix;
+        }
+        taken.add(candidate);
+        return candidate;
+    }
+
+    /** The column a child table uses for a parent key column: {@code id} of {@code users} becomes {@code user_id}. */
+    static String parentKeyColumn(String parentTable, String keyColumn) {
+        if (!keyColumn.equals("id")) return keyColumn;
+        int dot = parentTable.lastIndexOf('.');
+        return singular(parentTable.substring(dot + 1)) + "_id";
+    }
+}
