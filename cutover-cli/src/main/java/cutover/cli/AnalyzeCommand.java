@@ -1,6 +1,7 @@
 package cutover.cli;
 
 import cutover.analyze.AnalyzeOptions;
+import cutover.analyze.AnalyzeResult;
 import cutover.analyze.Analyzer;
 import cutover.analyze.Schema;
 import cutover.analyze.SchemaJson;
@@ -47,14 +48,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
-        Schema schema = analyze(source, parallel, output.showProgress());
+        AnalyzeResult result = analyzeWithNotes(source, parallel, output.showProgress());
+        Schema schema = result.schema();
         if (output.json) {
             OutputStream out = System.out;
-            SchemaJson.write(schema, out);
+            SchemaJson.write(result, out);
             System.out.println();
             System.out.flush();
         }
-        String md = SchemaReport.markdown(schema);
+        String md = SchemaReport.markdown(result);
         if (output.showSummary()) System.out.print(md);
         if (report != null) Files.writeString(report, md);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -66,12 +68,16 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** Analyzes a source with progress lines per entity; shared with {@code plan} and the demo. */
     static Schema analyze(String location, int parallelism, boolean progress) {
+        return analyzeWithNotes(location, parallelism, progress).schema();
+    }
+
+    static AnalyzeResult analyzeWithNotes(String location, int parallelism, boolean progress) {
         try (Connector connector = Endpoints.openSource(location)) {
             Source source = Endpoints.require(connector, Source.class);
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
             try (ProgressDisplay display = ProgressDisplay.start(progress, "records", () -> new java.util.TreeMap<>(lines))) {
                 return new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallelism))
-                        .analyze(Location.redact(location), source,
+                        .analyzeWithNotes(Location.redact(location), source,
                                 (EntityName entity, long seen, long expected) -> lines.put(entity.value(), new ProgressDisplay.Line(seen, expected)));
             }
         }

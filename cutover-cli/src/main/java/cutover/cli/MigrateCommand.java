@@ -140,14 +140,8 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    static DeadLetterLimit parseLimit(String text) {
-        String t = text.trim();
-        try {
-            if (t.endsWith("%")) return new DeadLetterLimit(-1, Double.parseDouble(t.substring(0, t.length() - 1)), 1000);
-            return new DeadLetterLimit(Long.parseLong(t), -1, 0);
-        } catch (NumberFormatException e) {
-            throw new CutoverException(ErrorCode.USAGE, "--dead-letter-limit must be a count (100) or a percentage (2%), found '" + text + "'");
-        }
+    private static DeadLetterLimit parseLimit(String text) {
+        return new cutover.plan.Plan.Options(1, 0, text, true).deadLetterLimitValue();
     }
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {

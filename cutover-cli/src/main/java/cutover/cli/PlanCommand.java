@@ -2,6 +2,7 @@ package cutover.cli;
 
 import cutover.analyze.Schema;
 import cutover.connector.Connector;
+import cutover.connector.Location;
 import cutover.connector.Sink;
 import cutover.connector.TargetInfo;
 import cutover.plan.Plan;
@@ -50,7 +51,8 @@ final class PlanCommand implements Callable<Integer> {
         }
         Schema schema = AnalyzeCommand.analyze(source, parallel, output.showProgress());
         TargetInfo targetInfo = describeTarget(target);
-        Plan plan = PlanGenerator.generate(schema, source, target, targetInfo);
+        // A plan is reviewed and shared: a password in a location stays out of it (given again by environment).
+        Plan plan = PlanGenerator.generate(schema, Location.withoutSecrets(source), Location.withoutSecrets(target), targetInfo);
         String yaml = PlanFile.write(plan);
         Path parent = planFile.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -59,6 +61,9 @@ final class PlanCommand implements Callable<Integer> {
             System.out.println(Json.write(Map.of("plan", planFile.toString(), "tables", cutover.plan.PlanMapper.of(plan).tables().size(), "supabase", targetInfo.supabase())));
         } else if (output.showSummary()) {
             System.out.println("wrote " + planFile + ": " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables from " + schema.entities().size() + " collections");
+            if (Location.hasSecrets(source) || Location.hasSecrets(target)) {
+                System.out.println("the plan holds no password: give it to migrate as CUTOVER_SOURCE_PASSWORD / CUTOVER_TARGET_PASSWORD");
+            }
             if (targetInfo.supabase()) {
                 System.out.println("the target is Supabase: every table Cutover creates gets row level security enabled with no policies");
                 System.out.println("(closed to the anon and authenticated roles until you write policies); see rowLevelSecurity in the plan.");

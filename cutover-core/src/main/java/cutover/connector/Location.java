@@ -50,6 +50,27 @@ public final class Location {
     /** The location with any password or secret query parameter replaced by {@code ***}. */
     public String redacted() { return redact(raw); }
 
+    /**
+     * The location with any password or secret query parameter left out, for files that are kept and
+     * shared (a plan): the secret then comes from the environment when the location is opened.
+     */
+    public static String withoutSecrets(String text) {
+        String out = USERINFO_PASSWORD.matcher(text).replaceAll("$1@");
+        int q = out.indexOf('?');
+        if (q < 0) return out;
+        StringBuilder kept = new StringBuilder();
+        for (String param : out.substring(q + 1).split("&")) {
+            if (QUERY_SECRET.matcher("?" + param).lookingAt()) continue;
+            kept.append(kept.length() == 0 ? "?" : "&").append(param);
+        }
+        return out.substring(0, q) + kept;
+    }
+
+    /** True when the location holds a password or a secret query parameter. */
+    public static boolean hasSecrets(String text) {
+        return !withoutSecrets(text).equals(text);
+    }
+
     public static String redact(String text) {
         String out = USERINFO_PASSWORD.matcher(text).replaceAll("$1:***@");
         return QUERY_SECRET.matcher(out).replaceAll("$1***");
