@@ -42,6 +42,7 @@ final class SqliteDatabase {
             s.executeQuery("SELECT count(*) FROM sqlite_master").close();
         } catch (SQLException e) {
             closeQuietly(c);
+            if (isBusy(e)) throw new CutoverException(ErrorCode.SOURCE_IO, path + " is locked by another connection: " + e.getMessage(), e);
             throw new CutoverException(ErrorCode.SOURCE_FORMAT_UNKNOWN, path + " is not a readable SQLite database: " + e.getMessage(), e);
         }
         return c;
@@ -61,6 +62,7 @@ final class SqliteDatabase {
             s.executeQuery("SELECT count(*) FROM sqlite_master").close();
         } catch (SQLException e) {
             closeQuietly(c);
+            if (isBusy(e)) throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, path + " is locked by another connection: " + e.getMessage(), e);
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, path + " is not a writable SQLite database: " + e.getMessage(), e);
         }
         return c;
@@ -73,6 +75,12 @@ final class SqliteDatabase {
         } catch (SQLException e) {
             throw new CutoverException(onFailure, "cannot open the SQLite database " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** SQLITE_BUSY or SQLITE_LOCKED: another connection holds the file; waiting may help. */
+    static boolean isBusy(SQLException e) {
+        String name = e instanceof org.sqlite.SQLiteException se ? se.getResultCode().name() : "";
+        return name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED");
     }
 
     static void closeQuietly(AutoCloseable c) {

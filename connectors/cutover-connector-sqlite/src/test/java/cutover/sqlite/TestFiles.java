@@ -29,6 +29,11 @@ final class TestFiles {
         return Connectors.discover().open("sqlite:" + file);
     }
 
+    static Connector openWithBusyTimeout(Path file, int millis) {
+        return Connectors.discover().open(cutover.connector.Location.parse("sqlite:" + file),
+                new cutover.connector.Settings(java.util.Map.of(SqliteProvider.BUSY_TIMEOUT.name(), Integer.toString(millis))));
+    }
+
     static Sink sink(Connector c) { return Connectors.require(c, Sink.class); }
 
     static Source source(Connector c) { return Connectors.require(c, Source.class); }
