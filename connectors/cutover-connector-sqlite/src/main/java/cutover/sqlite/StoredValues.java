@@ -14,8 +14,9 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Converts between values and what SQLite stores (null, Long, Double, String, byte[]), following
- * the table in {@link SqliteTypes}. Decoding is led by the column's declared type and falls back
- * to the storage class: a value that does not parse as its declared type comes back as what it is
+ * the table in {@link SqliteTypes}. Decoding is led by the column's declared type (a DECIMAL or
+ * NUMERIC column gives decimals whether SQLite kept TEXT, INTEGER or REAL) and falls back to the
+ * storage class: a value that does not parse as its declared type comes back as what it is
  * (TEXT as text, INTEGER as int64), so nothing a foreign database holds is lost or refused.
  */
 final class StoredValues {
@@ -54,6 +55,12 @@ final class StoredValues {
         if (stored instanceof Number n && !(stored instanceof Double) && type == ColumnType.BOOLEAN) {
             long l = n.longValue();
             if (l == 0 || l == 1) return Value.of(l == 1);
+        }
+        if (type == ColumnType.NUMERIC && stored instanceof Number n) {
+            // NUMERIC affinity stores '12.50' as the REAL 12.5: give the column one kind, the
+            // shortest decimal that is that double (or the integer), so a plan's numeric column takes it
+            if (n instanceof Double d && Double.isFinite(d)) return Value.of(BigDecimal.valueOf(d));
+            if (!(n instanceof Double)) return Value.of(BigDecimal.valueOf(n.longValue()));
         }
         if (stored instanceof Double d) return Value.of(d);
         if (stored instanceof Number n) return Value.of(n.longValue());
