@@ -173,7 +173,10 @@ class SqliteMigrationTest {
                 assertThat(result.totals().read()).as(what).isEqualTo(USERS + POSTS);
                 assertThat(result.totals().written()).as(what).isEqualTo(USERS + POSTS);
                 assertThat(result.totals().balanced()).isTrue();
-                assertThat(result.splitsResumed() + result.splitsAlreadyDone()).as(what).isPositive();
+                if (crashAt > 1 || fault == CrashingSink.Fault.AFTER_COMMIT) {
+                    // something committed before the crash, so the second run resumed rather than started over
+                    assertThat(result.splitsResumed() + result.splitsAlreadyDone()).as(what).isPositive();
+                }
                 assertThat(committed.get()).as("%s: every row committed exactly once over both runs", what).isEqualTo(USERS + POSTS);
                 assertThat(result.warnings()).as(what).singleElement().asString().contains(ORPHANS + " rows").contains("posts");
                 assertThat(Files.readAllLines(runDir.resolve("dead-letter.ndjson"))).isEmpty();
