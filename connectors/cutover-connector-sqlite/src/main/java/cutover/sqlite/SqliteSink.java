@@ -31,6 +31,8 @@ import java.util.Set;
 final class SqliteSink implements Sink, AutoCloseable {
     private final SqliteDatabase db;
     private Connection connection;
+    /** Set once the checkpoint table is known to exist, so opening a writer costs nothing after that. */
+    private boolean checkpointTableReady;
 
     SqliteSink(SqliteDatabase db) {
         this.db = db;
@@ -92,6 +94,7 @@ final class SqliteSink implements Sink, AutoCloseable {
                     for (Table t : missing) s.execute(TableDdl.create(t));
                 }
             });
+            checkpointTableReady = true;
             return problems;
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "preparing the tables");
@@ -106,7 +109,10 @@ final class SqliteSink implements Sink, AutoCloseable {
     @Override
     public synchronized Map<String, Checkpoint> checkpoints(String runId) {
         try {
-            return CheckpointTable.read(connection(), runId);
+            Connection c = connection();
+            if (!CheckpointTable.exists(c)) return Map.of();
+            checkpointTableReady = true;
+            return CheckpointTable.read(c, runId);
         } catch (SQLException e) {
             throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot read the checkpoints of run " + runId + " in " + db.path()
                     + ": " + e.getMessage(), e);
@@ -122,8 +128,17 @@ final class SqliteSink implements Sink, AutoCloseable {
         }
     }
 
+    /** Makes sure the checkpoint table is there, so a writer works even if prepare was not called on this file. */
     @Override
-    public SinkWriter writer(String runId, String splitId, List<Table> tables) {
+    public synchronized SinkWriter writer(String runId, String splitId, List<Table> tables) {
+        if (!checkpointTableReady) {
+            try {
+                CheckpointTable.create(connection());
+                checkpointTableReady = true;
+            } catch (SQLException e) {
+                throw WriteFailures.of(e, db.path(), "creating the checkpoint table");
+            }
+        }
         return new SqliteSinkWriter(this, runId, splitId, tables);
     }
 

@@ -158,6 +158,20 @@ class SqliteSinkTest {
     }
 
     @Test
+    void aTableChangedUnderTheWriterFailsWithoutRetrying() {
+        sink.prepare("r", List.of(USERS), true);
+        TestFiles.sql(file, "ALTER TABLE users DROP COLUMN active");
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            assertThatThrownBy(() -> w.write(List.of(user("u1", 1)), checkpoint(1, false)))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
+                        assertThat(e.getMessage()).contains("active");
+                    });
+        }
+        assertThat(sink.checkpoints("r")).isEmpty();
+    }
+
+    @Test
     void existingTablesThatDoNotFitAreReportedByTableAndColumn() {
         TestFiles.sql(file, "CREATE TABLE users (id TEXT PRIMARY KEY, n TEXT, extra TEXT NOT NULL)",
                 "CREATE TABLE posts (user_id TEXT, seq INTEGER, body TEXT, PRIMARY KEY (user_id))");

@@ -22,7 +22,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Resuming from any position yields exactly the records after it, whatever the keys hold. */
-class ResumeProperties {
+class ResumePropertyTest {
 
     /** A key part of any SQLite storage class, NULL included. */
     @Provide
