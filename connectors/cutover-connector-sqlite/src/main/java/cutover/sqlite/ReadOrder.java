@@ -20,6 +20,11 @@ record ReadOrder(List<String> keyColumns, List<String> orderExpressions, boolean
         return new ReadOrder(shape.primaryKey(), order, false);
     }
 
+    /** True when key order is rowid order, so a rowid range is a key range read straight off the table. */
+    static boolean isRowidOrdered(TableShape shape) {
+        return shape.hasRowid() && (shape.primaryKey().isEmpty() || isRowidAlias(shape));
+    }
+
     /** An INTEGER PRIMARY KEY column is the rowid itself: unique and never NULL. */
     private static boolean isRowidAlias(TableShape shape) {
         if (shape.primaryKey().size() != 1) return false;

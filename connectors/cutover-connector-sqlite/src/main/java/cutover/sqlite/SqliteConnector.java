@@ -17,9 +17,9 @@ final class SqliteConnector implements Connector {
     private final SqliteSource source;
     private final SqliteSink sink;
 
-    SqliteConnector(Location location, SqliteDatabase db) {
+    SqliteConnector(Location location, SqliteDatabase db, long splitRows) {
         this.location = location;
-        this.source = new SqliteSource(db);
+        this.source = new SqliteSource(db, splitRows);
         this.sink = new SqliteSink(db);
     }
 

@@ -23,11 +23,16 @@ public final class SqliteProvider implements ConnectorProvider {
     public static final Setting BUSY_TIMEOUT = Setting.of("busy-timeout-ms", Setting.Type.INT, "30000",
             "milliseconds to wait for a lock held by another connection to the file before a write fails (retryably)");
 
+    /** When a source table is big enough to be read in several rowid ranges at once. */
+    public static final Setting SPLIT_ROWS = Setting.of("split-rows", Setting.Type.INT, "500000",
+            "a source table keyed by rowid (INTEGER PRIMARY KEY or no key) with more rows than this is read in up to"
+                    + " --parallelism rowid ranges at once; resume a run with the same parallelism");
+
     @Override
     public Set<String> schemes() { return Set.of("sqlite"); }
 
     @Override
-    public List<Setting> settings() { return List.of(BUSY_TIMEOUT); }
+    public List<Setting> settings() { return List.of(BUSY_TIMEOUT, SPLIT_ROWS); }
 
     @Override
     public Connector open(Location location, Settings settings) {
@@ -40,12 +45,16 @@ public final class SqliteProvider implements ConnectorProvider {
         if (busyTimeout < 0) {
             throw new CutoverException(ErrorCode.SETTING_INVALID, "setting " + BUSY_TIMEOUT.name() + " must not be negative, found " + busyTimeout);
         }
+        int splitRows = settings.getInt(SPLIT_ROWS);
+        if (splitRows < 1) {
+            throw new CutoverException(ErrorCode.SETTING_INVALID, "setting " + SPLIT_ROWS.name() + " must be at least 1, found " + splitRows);
+        }
         Path path;
         try {
             path = Path.of(rest);
         } catch (InvalidPathException e) {
             throw new CutoverException(ErrorCode.LOCATION_INVALID, "'" + location.redacted() + "' is not a file path: " + e.getMessage(), e);
         }
-        return new SqliteConnector(location, new SqliteDatabase(path, busyTimeout));
+        return new SqliteConnector(location, new SqliteDatabase(path, busyTimeout), splitRows);
     }
 }

@@ -36,7 +36,7 @@ final class SqliteRecordReader implements RecordReader {
     private final ResultSet rows;
     private Position position;
 
-    SqliteRecordReader(Connection connection, TableShape shape, Position from, String splitId) throws SQLException {
+    SqliteRecordReader(Connection connection, TableShape shape, RowidRange range, Position from, String splitId) throws SQLException {
         this.connection = connection;
         this.shape = shape;
         this.order = ReadOrder.of(shape);
@@ -48,11 +48,14 @@ final class SqliteRecordReader implements RecordReader {
         List<String> select = new ArrayList<>(order.orderExpressions());
         for (TableShape.ColumnShape c : shape.columns()) select.add(Sql.quote(c.name()));
         List<Object> binds = new ArrayList<>();
-        String where = "";
+        List<String> conditions = new ArrayList<>();
+        String inRange = range.condition(binds);
+        if (!inRange.isEmpty()) conditions.add(inRange);
         if (!from.isStart()) {
             List<Object> last = KeyToken.decode(from.token(), order.orderExpressions().size(), splitId);
-            where = " WHERE " + order.after(last, binds);
+            conditions.add(order.after(last, binds));
         }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         String sql = "SELECT " + String.join(", ", select) + " FROM " + Sql.quote(shape.name()) + where
                 + " ORDER BY " + String.join(", ", order.orderExpressions());
         this.statement = connection.prepareStatement(sql);

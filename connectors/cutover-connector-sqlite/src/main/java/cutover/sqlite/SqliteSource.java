@@ -26,10 +26,13 @@ import java.util.Set;
  */
 final class SqliteSource implements Source, AutoCloseable {
     private final SqliteDatabase db;
+    private final long splitRows;
     private Connection connection;
 
-    SqliteSource(SqliteDatabase db) {
+    /** {@code splitRows}: a table keyed by rowid with more rows than this is read in rowid ranges. */
+    SqliteSource(SqliteDatabase db, long splitRows) {
         this.db = db;
+        this.splitRows = splitRows;
     }
 
     private synchronized Connection connection() {
@@ -52,21 +55,55 @@ final class SqliteSource implements Source, AutoCloseable {
         }
     }
 
+    /**
+     * One split per table, whose id is the table name; a table keyed by rowid (INTEGER PRIMARY KEY, or
+     * no key) with more than {@code splitRows} rows is cut into up to {@code parallelism} rowid ranges,
+     * each a key range read in key order, with ids like {@code users#rowid:1000..2000}. Ids depend on
+     * the rowids present and on {@code parallelism}, so resume a run with the same parallelism.
+     */
     @Override
-    public List<Split> splits(int parallelism) {
+    public synchronized List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();
-        for (EntityInfo e : entities()) {
-            out.add(new Split(e.name().value(), Set.of(e.name()), e.estimatedCount(), "table " + e.name() + " of " + db.path()));
+        try {
+            Connection c = connection();
+            for (EntityInfo e : entities()) {
+                String table = e.name().value();
+                int parts = (int) Math.min(parallelism, (e.estimatedCount() + splitRows - 1) / Math.max(1, splitRows));
+                TableShape shape = shape(c, table);
+                List<RowidRange> ranges = parts > 1 && ReadOrder.isRowidOrdered(shape)
+                        ? rowidRanges(c, table, parts) : List.of(new RowidRange(null, null));
+                if (ranges.size() == 1) {
+                    out.add(new Split(table, Set.of(e.name()), e.estimatedCount(), "table " + table + " of " + db.path()));
+                    continue;
+                }
+                for (RowidRange r : ranges) {
+                    out.add(new Split(table + r.idSuffix(), Set.of(e.name()), e.estimatedCount() / ranges.size(),
+                            "rowids " + r.idSuffix().substring(RowidRange.MARK.length()) + " of table " + table + " of " + db.path()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CutoverException(ErrorCode.SOURCE_IO, "cannot split the tables of " + db.path() + ": " + e.getMessage(), e);
         }
-        return out;
+    }
+
+    private static List<RowidRange> rowidRanges(Connection c, String table, int parts) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(rowid), max(rowid) FROM " + Sql.quote(table))) {
+            if (!rs.next() || rs.getObject(1) == null) return List.of(new RowidRange(null, null));
+            return RowidRange.cover(rs.getLong(1), rs.getLong(2), parts);
+        }
     }
 
     @Override
     public RecordReader read(Split split, Position from) {
         Connection c = db.openForReading();
         try {
-            TableShape shape = shape(c, split.id());
-            return new SqliteRecordReader(c, shape, from, split.id());
+            // a table's own name wins over a range suffix, for a table whose name looks like one
+            var whole = TableShape.read(c, split.id());
+            RowidRange range = whole.isPresent() ? null : RowidRange.parse(split.id());
+            TableShape shape = whole.isPresent() ? whole.get() : shape(c, range == null ? split.id() : RowidRange.table(split.id()));
+            return new SqliteRecordReader(c, shape, range == null ? new RowidRange(null, null) : range, from, split.id());
         } catch (SQLException | RuntimeException e) {
             SqliteDatabase.closeQuietly(c);
             if (e instanceof CutoverException ce) throw ce;

@@ -186,6 +186,30 @@ class SqliteMigrationTest {
     }
 
     @Test
+    void copiesThroughRowidRangeSplitsWithACrashInTheMiddle() throws Exception {
+        Path from = sourceFile(), to = dir.resolve("ranges.db");
+        AtomicLong committed = new AtomicLong();
+        Map<String, String> small = Map.of("split-rows", "300");
+        try (Connector source = TestFiles.open(from, small); Connector target = TestFiles.open(to)) {
+            assertThat(TestFiles.source(source).splits(3)).hasSize(4); // users in 3 rowid ranges, posts (text key) whole
+            CrashingSink crashing = new CrashingSink(TestFiles.sink(target), 7, CrashingSink.Fault.INSIDE_TRANSACTION, committed);
+            assertThatThrownBy(() -> Migration.builder().source(TestFiles.source(source)).sink(crashing).mapper(IDENTITY).runId("r")
+                    .runDirectory(dir.resolve("run")).parallelism(3).batchSize(50).retry(Retry.NONE).build().run())
+                    .isInstanceOf(CutoverException.class);
+        }
+        try (Connector source = TestFiles.open(from, small); Connector target = TestFiles.open(to)) {
+            CrashingSink healthy = new CrashingSink(TestFiles.sink(target), 0, CrashingSink.Fault.INSIDE_TRANSACTION, committed);
+            MigrateResult result = Migration.builder().source(TestFiles.source(source)).sink(healthy).mapper(IDENTITY).runId("r")
+                    .runDirectory(dir.resolve("run")).parallelism(3).batchSize(50).retry(Retry.NONE).build().run();
+            assertThat(result.splits()).isEqualTo(4);
+            assertThat(result.splitsResumed() + result.splitsAlreadyDone()).isPositive();
+            assertThat(result.totals().written()).isEqualTo(USERS + POSTS);
+        }
+        assertThat(committed.get()).isEqualTo(USERS + POSTS);
+        assertSameRecords(from, to);
+    }
+
+    @Test
     void aFinishedCopyRunAgainWritesNothing() throws Exception {
         Path from = sourceFile(), to = dir.resolve("copy.db");
         AtomicLong committed = new AtomicLong();

@@ -130,6 +130,46 @@ class SqliteSourceTest {
     }
 
     @Test
+    void bigRowidTablesAreReadInRowidRangesThatCoverEveryRowOnce() {
+        Path file = dir.resolve("big.db");
+        TestFiles.sql(file, "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO big SELECT i * 7 - 300, 'v' || i FROM n",
+                "CREATE TABLE nokey (v TEXT)", "INSERT INTO nokey SELECT v FROM big",
+                "CREATE TABLE keyed (k TEXT PRIMARY KEY)", "INSERT INTO keyed SELECT v FROM big",
+                "CREATE TABLE small (id INTEGER PRIMARY KEY)", "INSERT INTO small VALUES (1), (2)");
+        try (Connector c = TestFiles.open(file, java.util.Map.of("split-rows", "100"))) {
+            Source source = TestFiles.source(c);
+            List<Split> splits = source.splits(4);
+            assertThat(splits).extracting(Split::id).containsExactly(
+                    "big#rowid:..1456", "big#rowid:1456..3205", "big#rowid:3205..4954", "big#rowid:4954..", // ids -293..6700 in 4 widths of 1749
+                    "keyed", // a text key is not a rowid range
+                    "nokey#rowid:..251", "nokey#rowid:251..501", "nokey#rowid:501..751", "nokey#rowid:751..",
+                    "small");
+            assertThat(source.splits(4)).as("stable ids").isEqualTo(splits);
+            for (String table : List.of("big", "nokey")) {
+                List<Record> pieced = new java.util.ArrayList<>();
+                for (Split s : splits) {
+                    if (!s.id().startsWith(table + "#")) continue;
+                    List<Record> part = TestFiles.readAll(source, s, Position.START);
+                    assertThat(part).as("split %s", s.id()).hasSizeBetween(200, 300);
+                    // resuming inside a range stays inside it
+                    Position at;
+                    try (RecordReader r = source.read(s, Position.START)) {
+                        for (int i = 0; i < 10; i++) r.next();
+                        at = r.position();
+                    }
+                    assertThat(TestFiles.readAll(source, s, at)).isEqualTo(part.subList(10, part.size()));
+                    pieced.addAll(part);
+                }
+                try (Connector whole = TestFiles.open(file)) {
+                    Source one = TestFiles.source(whole);
+                    assertThat(pieced).as(table).isEqualTo(TestFiles.readAll(one, TestFiles.split(one, table), Position.START));
+                }
+            }
+        }
+    }
+
+    @Test
     void aTokenThatDoesNotFitTheTableIsRefused() {
         Path file = dir.resolve("t.db");
         TestFiles.sql(file, "CREATE TABLE t (id INTEGER PRIMARY KEY)", "INSERT INTO t VALUES (1), (2)");

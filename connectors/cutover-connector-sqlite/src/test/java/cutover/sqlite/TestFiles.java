@@ -29,6 +29,10 @@ final class TestFiles {
         return Connectors.discover().open("sqlite:" + file);
     }
 
+    static Connector open(Path file, java.util.Map<String, String> settings) {
+        return Connectors.discover().open(cutover.connector.Location.parse("sqlite:" + file), new cutover.connector.Settings(settings));
+    }
+
     static Connector openWithBusyTimeout(Path file, int millis) {
         return Connectors.discover().open(cutover.connector.Location.parse("sqlite:" + file),
                 new cutover.connector.Settings(java.util.Map.of(SqliteProvider.BUSY_TIMEOUT.name(), Integer.toString(millis))));
