@@ -1,0 +1,61 @@
+package cutover.sqlite;
+
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.Column;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+
+import java.util.Optional;
+
+/** Finds, before writing, a value of a row that its SQLite column cannot hold as it is. */
+final class RowCheck {
+    private RowCheck() {}
+
+    static Optional<RecordError> check(Table table, Record row) {
+        for (String field : row.fields().keySet()) {
+            if (table.column(field).isEmpty()) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, field,
+                        "table " + table.name() + " has no column " + field));
+            }
+        }
+        for (Column c : table.columns()) {
+            Value v = row.fields().getOrDefault(c.name(), Value.NULL);
+            if (v.kind() == Value.Kind.NULL) {
+                if (!c.nullable()) {
+                    return Optional.of(RecordError.of(ErrorCode.RECORD_MISSING_REQUIRED, c.name(),
+                            "column " + c.name() + " of table " + table.name() + " cannot be null, and the row has no value for it"));
+                }
+                continue;
+            }
+            if (!c.type().accepts(v)) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, c.name(), "column " + c.name() + " of table "
+                        + table.name() + " is " + c.type() + ", which takes " + c.type().valueKind() + " values; found " + v.kind()));
+            }
+            if (StoredValues.toStored(v, c.type()) instanceof String s) {
+                int at = unpairedSurrogate(s);
+                if (at >= 0) {
+                    return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, c.name(), "the text for column " + c.name()
+                            + " holds an unpaired UTF-16 surrogate at index " + at + ", which SQLite's UTF-8 text cannot store"
+                            + " (it would become '?')"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The index of the first surrogate without its partner, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isHighSurrogate(ch)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+                else return i;
+            } else if (Character.isLowSurrogate(ch)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

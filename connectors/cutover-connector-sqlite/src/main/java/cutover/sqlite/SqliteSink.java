@@ -1,0 +1,192 @@
+package cutover.sqlite;
+
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.ForeignKey;
+import cutover.model.Record;
+import cutover.model.Table;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes plan tables into a SQLite file, creating it when missing. One connection serves every
+ * writer, and each batch holds it for its transaction: SQLite lets one writer in at a time anyway,
+ * and taking turns in Java avoids SQLITE_BUSY between our own threads. Column types are stored as
+ * {@link SqliteTypes} says; checkpoints live in {@code _cutover_checkpoints} ({@link CheckpointTable}).
+ */
+final class SqliteSink implements Sink, AutoCloseable {
+    private final SqliteDatabase db;
+    private Connection connection;
+    /** Set once the checkpoint table is known to exist, so opening a writer costs nothing after that. */
+    private boolean checkpointTableReady;
+
+    SqliteSink(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    synchronized Connection connection() {
+        if (connection == null) connection = db.openForWriting();
+        return connection;
+    }
+
+    SqliteDatabase database() { return db; }
+
+    @Override
+    public synchronized TargetInfo describe() {
+        try {
+            Connection c = connection();
+            String version;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            Map<String, Set<String>> tables = new HashMap<>();
+            for (String t : TableShape.userTables(c)) {
+                Set<String> columns = new LinkedHashSet<>();
+                TableShape.read(c, t).ifPresent(shape -> shape.columns().forEach(col -> columns.add(col.name())));
+                tables.put(t, columns);
+            }
+            return new TargetInfo("SQLite", version, "main", tables, false);
+        } catch (SQLException e) {
+            throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot read the tables of " + db.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks every table first and creates the missing ones only when nothing is wrong, in one transaction. */
+    @Override
+    public synchronized List<String> prepare(String runId, List<Table> tables, boolean create) {
+        Connection c = connection();
+        List<String> problems = new ArrayList<>();
+        List<Table> missing = new ArrayList<>();
+        Map<String, String> planNameBySqliteName = new HashMap<>();
+        try {
+            for (Table t : tables) {
+                String name = Sql.tableName(t.name());
+                String other = planNameBySqliteName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), t.name());
+                if (other != null) {
+                    problems.add("tables " + other + " and " + t.name() + " both become the SQLite table " + name
+                            + " (SQLite has no schemas); rename one in the plan");
+                    continue;
+                }
+                Optional<TableShape> existing = TableShape.read(c, name);
+                if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
+                else if (create) missing.add(t);
+                else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
+            }
+            if (!problems.isEmpty()) return problems;
+            inTransaction(c, () -> {
+                CheckpointTable.create(c);
+                try (Statement s = c.createStatement()) {
+                    for (Table t : missing) s.execute(TableDdl.create(t));
+                }
+            });
+            checkpointTableReady = true;
+            return problems;
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "preparing the tables");
+        }
+    }
+
+    @Override
+    public Optional<RecordError> check(Table table, Record row) {
+        return RowCheck.check(table, row);
+    }
+
+    @Override
+    public synchronized Map<String, Checkpoint> checkpoints(String runId) {
+        try {
+            Connection c = connection();
+            if (!CheckpointTable.exists(c)) return Map.of();
+            checkpointTableReady = true;
+            return CheckpointTable.read(c, runId);
+        } catch (SQLException e) {
+            throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot read the checkpoints of run " + runId + " in " + db.path()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void resetCheckpoints(String runId) {
+        try {
+            CheckpointTable.delete(connection(), runId);
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "forgetting the checkpoints of run " + runId);
+        }
+    }
+
+    /** Makes sure the checkpoint table is there, so a writer works even if prepare was not called on this file. */
+    @Override
+    public synchronized SinkWriter writer(String runId, String splitId, List<Table> tables) {
+        if (!checkpointTableReady) {
+            try {
+                CheckpointTable.create(connection());
+                checkpointTableReady = true;
+            } catch (SQLException e) {
+                throw WriteFailures.of(e, db.path(), "creating the checkpoint table");
+            }
+        }
+        return new SqliteSinkWriter(this, runId, splitId, tables);
+    }
+
+    /** Nothing to add (foreign keys were declared with the tables); reports rows whose parent is missing. */
+    @Override
+    public synchronized List<String> finish(String runId, List<Table> tables) {
+        List<String> warnings = new ArrayList<>();
+        try (Statement s = connection().createStatement()) {
+            for (Table t : tables) {
+                for (ForeignKey fk : t.foreignKeys()) {
+                    try (ResultSet rs = s.executeQuery(Orphans.countQuery(t, fk))) {
+                        long orphans = rs.next() ? rs.getLong(1) : 0;
+                        if (orphans > 0) warnings.add(Orphans.describe(t, fk, orphans));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot check the foreign keys in " + db.path() + ": " + e.getMessage(), e);
+        }
+        return warnings;
+    }
+
+    @Override
+    public synchronized void close() {
+        SqliteDatabase.closeQuietly(connection);
+        connection = null;
+    }
+
+    interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed whole, or rolled back whole and the error rethrown. */
+    static void inTransaction(Connection c, SqlWork work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            work.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+}

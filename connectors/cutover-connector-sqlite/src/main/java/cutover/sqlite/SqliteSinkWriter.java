@@ -1,0 +1,94 @@
+package cutover.sqlite;
+
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.Column;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one split's batches: every row upserted on its primary key and the split's checkpoint,
+ * in one transaction on the sink's connection, so a batch is committed whole or not at all.
+ */
+final class SqliteSinkWriter implements SinkWriter {
+    private final SqliteSink sink;
+    private final String runId;
+    private final String splitId;
+    private final Map<String, Table> tables = new HashMap<>();
+    private boolean closed;
+
+    SqliteSinkWriter(SqliteSink sink, String runId, String splitId, List<Table> tables) {
+        this.sink = sink;
+        this.runId = runId;
+        this.splitId = splitId;
+        for (Table t : tables) this.tables.put(t.name(), t);
+    }
+
+    @Override
+    public void write(List<Record> rows, Sink.Checkpoint checkpoint) {
+        if (closed) throw new IllegalStateException("writer of split " + splitId + " is closed");
+        Map<Table, List<Record>> byTable = group(rows);
+        synchronized (sink) {
+            Connection c = sink.connection();
+            try {
+                SqliteSink.inTransaction(c, () -> {
+                    for (Map.Entry<Table, List<Record>> e : byTable.entrySet()) upsert(c, e.getKey(), e.getValue());
+                    CheckpointTable.upsert(c, runId, splitId, checkpoint);
+                });
+            } catch (SQLException e) {
+                throw WriteFailures.of(e, sink.database().path(), "writing a batch of " + rows.size() + " rows of split " + splitId);
+            }
+        }
+    }
+
+    /** Rows by table, keeping each table's rows in batch order so a later version of a row wins. */
+    private Map<Table, List<Record>> group(List<Record> rows) {
+        Map<Table, List<Record>> byTable = new LinkedHashMap<>();
+        for (Record r : rows) {
+            Table t = tables.get(r.entity().value());
+            if (t == null) {
+                throw new CutoverException(ErrorCode.PLAN_MISMATCH, "a row of split " + splitId + " is for table " + r.entity()
+                        + ", which is not among the plan's tables " + tables.keySet());
+            }
+            byTable.computeIfAbsent(t, k -> new java.util.ArrayList<>()).add(r);
+        }
+        return byTable;
+    }
+
+    private static void upsert(Connection c, Table table, List<Record> rows) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(TableDdl.upsert(table))) {
+            for (Record r : rows) {
+                int i = 1;
+                for (Column col : table.columns()) bind(p, i++, StoredValues.toStored(r.fields().getOrDefault(col.name(), Value.NULL), col.type()));
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement p, int i, Object stored) throws SQLException {
+        if (stored == null) p.setNull(i, Types.NULL);
+        else if (stored instanceof Long l) p.setLong(i, l);
+        else if (stored instanceof Double d) p.setDouble(i, d);
+        else if (stored instanceof String s) p.setString(i, s);
+        else if (stored instanceof byte[] b) p.setBytes(i, b);
+        else throw new IllegalArgumentException("cannot bind " + stored.getClass());
+    }
+
+    @Override
+    public void close() {
+        closed = true; // the connection is the sink's, shared by its writers
+    }
+}

@@ -1,0 +1,48 @@
+package cutover.sqlite;
+
+import cutover.model.Column;
+import cutover.model.Table;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What keeps an existing table from taking a plan's rows; each problem names table and column. */
+final class TableCheck {
+    private TableCheck() {}
+
+    static List<String> problems(Table plan, TableShape existing) {
+        List<String> problems = new ArrayList<>();
+        String where = "table " + existing.name() + (existing.name().equals(plan.name()) ? "" : " (plan table " + plan.name() + ")");
+        for (Column c : plan.columns()) {
+            var found = existing.column(c.name());
+            if (found.isEmpty()) {
+                problems.add(where + ": column " + c.name() + " is missing; add it as " + SqliteTypes.declaredType(c.type())
+                        + " or remove it from the plan");
+                continue;
+            }
+            Affinity affinity = found.get().affinity();
+            if (!SqliteTypes.compatibleAffinities(c.type()).contains(affinity)) {
+                problems.add(where + ": column " + c.name() + " is declared '" + found.get().declaredType() + "' (" + affinity
+                        + " affinity), where SQLite would convert " + c.type() + " values; declare it "
+                        + SqliteTypes.declaredType(c.type()) + " or change the plan's type");
+            }
+            if (c.nullable() && found.get().notNull() && !plan.primaryKey().contains(c.name())) {
+                problems.add(where + ": column " + c.name() + " is NOT NULL but the plan lets it be null");
+            }
+        }
+        Set<String> planned = new HashSet<>();
+        plan.columns().forEach(c -> planned.add(c.name().toLowerCase(java.util.Locale.ROOT)));
+        for (TableShape.ColumnShape c : existing.columns()) {
+            if (c.notNull() && !planned.contains(c.name().toLowerCase(java.util.Locale.ROOT))) {
+                problems.add(where + ": column " + c.name() + " is NOT NULL and the plan does not fill it; map a field to it or make it nullable");
+            }
+        }
+        if (!existing.isUniqueOn(new HashSet<>(plan.primaryKey()))) {
+            problems.add(where + ": neither its primary key " + existing.primaryKey() + " nor a unique index matches the plan's key "
+                    + plan.primaryKey() + ", so rows cannot be upserted on it");
+        }
+        return problems;
+    }
+}

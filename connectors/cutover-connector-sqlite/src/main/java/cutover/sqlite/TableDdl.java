@@ -1,0 +1,43 @@
+package cutover.sqlite;
+
+import cutover.model.Column;
+import cutover.model.ForeignKey;
+import cutover.model.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CREATE TABLE for a plan's table. Foreign keys are declared here because SQLite cannot add
+ * them to an existing table; they are not enforced while loading (foreign_keys is off, SQLite's
+ * default), since splits load in any order, and {@link SqliteSink#finish} reports orphans instead.
+ */
+final class TableDdl {
+    private TableDdl() {}
+
+    static String create(Table table) {
+        List<String> parts = new ArrayList<>();
+        for (Column c : table.columns()) {
+            parts.add(Sql.quote(c.name()) + " " + SqliteTypes.declaredType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
+        }
+        parts.add("PRIMARY KEY (" + Sql.quoteAll(table.primaryKey()) + ")");
+        for (ForeignKey fk : table.foreignKeys()) {
+            parts.add("FOREIGN KEY (" + Sql.quoteAll(fk.columns()) + ") REFERENCES " + Sql.quote(Sql.tableName(fk.referencedTable()))
+                    + " (" + Sql.quoteAll(fk.referencedColumns()) + ")");
+        }
+        return "CREATE TABLE " + Sql.quote(Sql.tableName(table.name())) + " (\n  " + String.join(",\n  ", parts) + "\n)";
+    }
+
+    /** The idempotent upsert of one row: insert, or update every non-key column on a key conflict. */
+    static String upsert(Table table) {
+        List<String> names = table.columns().stream().map(Column::name).toList();
+        List<String> updates = new ArrayList<>();
+        for (String n : names) {
+            if (!table.primaryKey().contains(n)) updates.add(Sql.quote(n) + " = excluded." + Sql.quote(n));
+        }
+        String placeholders = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+        return "INSERT INTO " + Sql.quote(Sql.tableName(table.name())) + " (" + Sql.quoteAll(names) + ") VALUES (" + placeholders + ")"
+                + " ON CONFLICT (" + Sql.quoteAll(table.primaryKey()) + ") DO "
+                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
+    }
+}

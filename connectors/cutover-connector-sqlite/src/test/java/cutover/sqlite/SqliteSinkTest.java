@@ -1,0 +1,231 @@
+package cutover.sqlite;
+
+import cutover.connector.Connector;
+import cutover.connector.Position;
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.Source;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.Column;
+import cutover.model.ColumnType;
+import cutover.model.ForeignKey;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteSinkTest {
+    static final Table USERS = new Table("public.users", List.of(new Column("id", ColumnType.TEXT, false),
+            new Column("n", ColumnType.BIGINT, true), new Column("active", ColumnType.BOOLEAN, true)), List.of("id"), List.of(), false);
+    static final Table POSTS = new Table("posts", List.of(new Column("user_id", ColumnType.TEXT, false),
+            new Column("seq", ColumnType.BIGINT, false), new Column("body", ColumnType.JSON, true)), List.of("user_id", "seq"),
+            List.of(new ForeignKey(List.of("user_id"), "public.users", List.of("id"))), false);
+
+    @TempDir Path dir;
+    Path file;
+    Connector connector;
+    Sink sink;
+
+    @BeforeEach
+    void open() {
+        file = dir.resolve("target.db");
+        connector = TestFiles.open(file);
+        sink = TestFiles.sink(connector);
+    }
+
+    @AfterEach
+    void close() { connector.close(); }
+
+    static Record user(String id, long n) {
+        Map<String, Value> f = new LinkedHashMap<>();
+        f.put("id", Value.of(id));
+        f.put("n", Value.of(n));
+        f.put("active", Value.of(n % 2 == 0));
+        return new Record(USERS.entity(), Key.of(id), f);
+    }
+
+    static Record post(String userId, long seq) {
+        return new Record(POSTS.entity(), Key.of(Value.of(userId), Value.of(seq)),
+                Map.of("user_id", Value.of(userId), "seq", Value.of(seq), "body", new Value.MapValue(Map.of("title", Value.of("t" + seq)))));
+    }
+
+    static Sink.Checkpoint checkpoint(long ordinal, boolean done) {
+        return new Sink.Checkpoint(new Position(ordinal, "[" + ordinal + "]"), ordinal, ordinal, 0, 0, done);
+    }
+
+    @Test
+    void createsTheFileAndTablesWithForeignKeysDeclaredButNotEnforced() {
+        assertThat(file).doesNotExist();
+        assertThat(sink.prepare("r", List.of(USERS, POSTS), true)).isEmpty();
+        assertThat(file).exists();
+        TargetInfo info = sink.describe();
+        assertThat(info.product()).isEqualTo("SQLite");
+        assertThat(info.tables()).containsOnlyKeys("users", "posts");
+        assertThat(info.tables().get("posts")).containsExactly("user_id", "seq", "body");
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM pragma_foreign_key_list('posts') WHERE \"table\" = 'users'")).isEqualTo(1);
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM sqlite_master WHERE name = '_cutover_checkpoints'")).isEqualTo(1);
+
+        // a child before its parent is fine while loading: splits finish in any order
+        try (SinkWriter w = sink.writer("r", "posts", List.of(USERS, POSTS))) {
+            w.write(List.of(post("u1", 1), post("ghost", 2)), checkpoint(2, true));
+        }
+        try (SinkWriter w = sink.writer("r", "users", List.of(USERS, POSTS))) {
+            w.write(List.of(user("u1", 1)), checkpoint(1, true));
+        }
+        List<String> warnings = sink.finish("r", List.of(USERS, POSTS));
+        assertThat(warnings).singleElement().asString().contains("posts").contains("1 row").contains("users");
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM posts")).as("orphans are kept, only reported").isEqualTo(2);
+    }
+
+    @Test
+    void rewritingABatchIsIdempotentAndUpdatesInPlace() {
+        sink.prepare("r", List.of(USERS), true);
+        List<Record> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) batch.add(user("u" + i, i));
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            w.write(batch, checkpoint(50, false));
+            w.write(batch, checkpoint(50, false));
+            w.write(List.of(user("u7", 700)), checkpoint(51, true));
+        }
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).isEqualTo(50);
+        assertThat(TestFiles.count(file, "SELECT n FROM users WHERE id = 'u7'")).isEqualTo(700);
+        Sink.Checkpoint cp = sink.checkpoints("r").get("a");
+        assertThat(cp).isEqualTo(checkpoint(51, true));
+        assertThat(sink.checkpoints("other")).isEmpty();
+        sink.resetCheckpoints("r");
+        assertThat(sink.checkpoints("r")).isEmpty();
+    }
+
+    @Test
+    void aFailingBatchLeavesNeitherRowsNorCheckpoint() {
+        // the target has a constraint the plan does not know of; the second row breaks it
+        TestFiles.sql(file, "CREATE TABLE users (id TEXT PRIMARY KEY, n INTEGER CHECK (n >= 0), active BOOLEAN)");
+        assertThat(sink.prepare("r", List.of(USERS), true)).isEmpty();
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            w.write(List.of(user("u0", 0)), checkpoint(1, false));
+            assertThatThrownBy(() -> w.write(List.of(user("u1", 1), user("u2", -2), user("u3", 3)), checkpoint(4, false)))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).contains("CHECK constraint").contains("nothing of it stays committed");
+                    });
+            // the writer (and its shared connection) stays usable
+            w.write(List.of(user("u5", 5)), checkpoint(5, false));
+        }
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users WHERE id IN ('u1', 'u2', 'u3')")).isZero();
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).isEqualTo(2);
+        assertThat(sink.checkpoints("r").get("a").position().ordinal()).isEqualTo(5);
+    }
+
+    @Test
+    void aBusyFileIsARetryableFailureAndRollsBack() throws Exception {
+        sink.prepare("r", List.of(USERS), true);
+        Connector slow = TestFiles.openWithBusyTimeout(file, 50);
+        Sink blocked = TestFiles.sink(slow);
+        assertThat(blocked.checkpoints("r")).isEmpty(); // connected before the lock is taken
+        try (var other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = other.createStatement()) {
+            s.execute("BEGIN EXCLUSIVE");
+            try (SinkWriter w = blocked.writer("r", "a", List.of(USERS))) {
+                assertThatThrownBy(() -> w.write(List.of(user("u1", 1)), checkpoint(1, false)))
+                        .isInstanceOfSatisfying(CutoverException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+                            assertThat(e.retryable()).isTrue();
+                        });
+            }
+            s.execute("ROLLBACK");
+        } finally {
+            slow.close();
+        }
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).isZero();
+        assertThat(sink.checkpoints("r")).isEmpty();
+    }
+
+    @Test
+    void aTableChangedUnderTheWriterFailsWithoutRetrying() {
+        sink.prepare("r", List.of(USERS), true);
+        TestFiles.sql(file, "ALTER TABLE users DROP COLUMN active");
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            assertThatThrownBy(() -> w.write(List.of(user("u1", 1)), checkpoint(1, false)))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
+                        assertThat(e.getMessage()).contains("active");
+                    });
+        }
+        assertThat(sink.checkpoints("r")).isEmpty();
+    }
+
+    @Test
+    void existingTablesThatDoNotFitAreReportedByTableAndColumn() {
+        TestFiles.sql(file, "CREATE TABLE users (id TEXT PRIMARY KEY, n TEXT, extra TEXT NOT NULL)",
+                "CREATE TABLE posts (user_id TEXT, seq INTEGER, body TEXT, PRIMARY KEY (user_id))");
+        List<String> problems = sink.prepare("r", List.of(USERS, POSTS), true);
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("table users").contains("column n").contains("TEXT affinity"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("table users").contains("column active is missing"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("column extra is NOT NULL"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("table posts").contains("[user_id, seq]"));
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM sqlite_master WHERE name = '_cutover_checkpoints'"))
+                .as("nothing is created while problems remain").isZero();
+    }
+
+    @Test
+    void missingTablesAreAProblemWhenCreatingIsOff() {
+        assertThat(sink.prepare("r", List.of(USERS), false)).singleElement().asString().contains("table users does not exist");
+    }
+
+    @Test
+    void twoPlanTablesThatBecomeOneSqliteTableAreAProblem() {
+        Table other = new Table("auth.users", USERS.columns(), USERS.primaryKey(), List.of(), false);
+        assertThat(sink.prepare("r", List.of(USERS, other), true)).singleElement().asString().contains("no schemas");
+    }
+
+    @Test
+    void checkSetsAsideValuesTheColumnCannotTake() {
+        sink.prepare("r", List.of(USERS), true);
+        Map<String, Value> wrongKind = new LinkedHashMap<>(user("u1", 1).fields());
+        wrongKind.put("n", Value.of("twelve"));
+        assertThat(check(wrongKind)).hasValueSatisfying(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.RECORD_TYPE_MISMATCH);
+            assertThat(e.field()).isEqualTo("n");
+            assertThat(e.reason()).contains("BIGINT").contains("TEXT");
+        });
+        assertThat(check(Map.of("n", Value.of(1)))).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_MISSING_REQUIRED));
+        assertThat(check(Map.of("id", Value.of("a\uD800b")))).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_INVALID_TEXT));
+        assertThat(check(Map.of("id", Value.of("a"), "nope", Value.of(1)))).hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("nope"));
+        assertThat(check(Map.of("id", Value.of("a\0b")))).isEmpty();
+    }
+
+    private Optional<RecordError> check(Map<String, Value> fields) {
+        return sink.check(USERS, new Record(USERS.entity(), Key.of("k"), fields));
+    }
+
+    @Test
+    void aSourceOnTheSameFileSkipsCutoversOwnTable() {
+        sink.prepare("r", List.of(USERS), true);
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            w.write(List.of(user("u1", 1)), checkpoint(1, true));
+        }
+        Source source = TestFiles.source(connector);
+        assertThat(source.entities()).singleElement().satisfies(e -> {
+            assertThat(e.name().value()).isEqualTo("users");
+            assertThat(e.estimatedCount()).isEqualTo(1);
+            assertThat(e.keyColumns()).containsExactly("id");
+        });
+    }
+}
