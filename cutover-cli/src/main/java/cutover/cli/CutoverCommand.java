@@ -10,7 +10,7 @@ import java.nio.file.Path;
 @Command(name = "cutover",
         mixinStandardHelpOptions = true,
         versionProvider = CutoverCommand.Version.class,
-        description = {"Moves a live app's backend to a new one without losing data.", ""},
+        description = "Moves a live app's backend to a new one without losing data.",
         subcommands = {CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -42,10 +42,7 @@ import picocli.CommandLine.Parameters;
  * plan again resumes where an interrupted run stopped.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copies the source into the target as the plan says: parallel, batched, resumable.",
-                "Each batch commits together with its checkpoint: kill it at any moment, run it again, and",
-                "every record ends up exactly once in the target or in the run's dead-letter file.",
-                "Exit 1 when records were set aside (dead-letter file), 7 when too many were."})
+        description = "Copies the source into the target as the plan says: parallel, batched, resumable. Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were.")
 final class MigrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (from `cutover plan`).")
     Path planFile;
@@ -189,7 +186,7 @@ final class MigrateCommand implements Callable<Integer> {
             System.out.printf(", %d resumed, %d already done", r.splitsResumed(), r.splitsAlreadyDone());
         }
         System.out.println(")");
-        r.thisAttempt().forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
+        new TreeMap<>(r.thisAttempt()).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
                 e.value(), s.read(), s.written(), s.deadLettered(), s.skipped()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
         if (target.supabase()) {

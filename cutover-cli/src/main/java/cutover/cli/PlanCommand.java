@@ -21,15 +21,12 @@ import picocli.CommandLine.Parameters;
 /** Writes an editable plan from an analysis of the source and a look at the target. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         subcommands = PlanCheckCommand.class,
-        description = {"Analyzes the source, looks at the target, and writes an editable YAML plan: one table per",
-                "collection, a child table per subcollection with a foreign key to its parent, column types,",
-                "conflict rules, references as foreign keys. Review it, edit it, check it with `plan check`.",
-                "On a Supabase target every new table gets row level security with no policies (closed)."})
+        description = "Analyzes the source, looks at the target, and writes an editable YAML plan: one table per collection, a child table per subcollection with a foreign key to its parent, column types, conflict rules, references as foreign keys. Review it, edit it, check it with `plan check`. On a Supabase target every new table gets row level security with no policies (closed).")
 final class PlanCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The source location, e.g. firestore-export:./export.json")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "The source location, e.g. firestore-export:./export.json")
     String source;
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "The target location, e.g. postgresql://postgres@127.0.0.1:5432/app")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "The target location, e.g. postgresql://postgres@127.0.0.1:5432/app")
     String target;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "plan.yaml", description = "Where to write the plan (default: ${DEFAULT-VALUE}).")
@@ -43,8 +40,13 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin OutputOptions output;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (source == null || target == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameters: SOURCE and TARGET (or use `plan check PLAN`)");
+        }
         if (Files.exists(planFile) && !force) {
             throw new cutover.error.CutoverException(cutover.error.ErrorCode.USAGE,
                     planFile + " exists; it may hold your edits. Give another -o FILE, or --force to overwrite it.");

@@ -118,6 +118,10 @@ class CrashResumeIT {
         JsonNode totals = summary.get("totals");
         assertThat(totals.get("read").asLong()).isEqualTo(documents);
         assertThat(totals.get("written").asLong() + totals.get("deadLettered").asLong() + totals.get("skipped").asLong()).isEqualTo(documents);
+        long readByLastRun = 0;
+        for (JsonNode e : summary.get("details").get("thisAttempt")) readByLastRun += e.get("read").asLong();
+        assertThat(summary.get("details").get("splitsResumed").asInt()).as("the last run resumed from a checkpoint").isPositive();
+        assertThat(readByLastRun).as("the last run read only what the killed runs had not committed").isLessThan(documents);
 
         // What the target should hold: the source through the plan, minus what the plan or the target refuses.
         RowMapper mapper = PlanMapper.of(plan);

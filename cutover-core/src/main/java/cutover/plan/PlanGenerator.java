@@ -140,9 +140,10 @@ public final class PlanGenerator {
             return null;
         }
         if (r.dangling() > 0) {
+            // Deleted users and the like are common in Firestore; the rows are kept and the key still guards new rows.
             why.add(r.dangling() + " of " + r.count() + " references point to missing documents of " + r.target()
-                    + ": the column holds the document path, no foreign key");
-            return null;
+                    + ": the foreign key to " + tables.get(r.target()) + " is added NOT VALID, the rows are kept and migrate names them");
+            return tables.get(r.target());
         }
         why.add("references " + r.target() + " — holds the document id, foreign key to " + tables.get(r.target()));
         return tables.get(r.target());

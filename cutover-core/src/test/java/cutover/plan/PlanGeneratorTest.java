@@ -106,13 +106,13 @@ class PlanGeneratorTest {
     }
 
     @Test
-    void danglingReferencesGetNoForeignKey() {
+    void danglingReferencesKeepTheirRowsUnderAForeignKeyAddedNotValid() {
         var schema = new cutover.analyze.Schema("x", List.of(SampleSchema.documents("users", 1),
                 SampleSchema.documents("orders", 10, SampleSchema.reference("user", 10, "users", 2))));
         Plan p = PlanGenerator.generate(schema, "x", "y", null);
-        assertThat(p.entity("orders").orElseThrow().column("user").orElseThrow().references()).isNull();
-        assertThat(p.entity("orders").orElseThrow().column("user").orElseThrow().type()).isEqualTo("text");
-        assertThat(p.entity("orders").orElseThrow().notes()).anyMatch(n -> n.contains("2 of 10 references point to missing documents"));
+        assertThat(p.entity("orders").orElseThrow().column("user_id").orElseThrow().references()).isEqualTo("users");
+        assertThat(p.entity("orders").orElseThrow().notes())
+                .anyMatch(n -> n.contains("2 of 10 references point to missing documents") && n.contains("NOT VALID"));
     }
 
     @Test
