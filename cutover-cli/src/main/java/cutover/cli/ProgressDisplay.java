@@ -67,7 +67,7 @@ final class ProgressDisplay implements AutoCloseable {
         snapshot.get().forEach((name, line) -> {
             ProgressBar bar = bars.computeIfAbsent(name, n -> new ProgressBarBuilder()
                     .setTaskName(pad(n))
-                    .setInitialMax(Math.max(line.expected(), 0))
+                    .setInitialMax(line.expected() > 0 ? line.expected() : -1) // -1: unknown, a counter without a bar
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUnit(" " + unit, 1)
                     .showSpeed()

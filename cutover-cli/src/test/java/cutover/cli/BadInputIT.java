@@ -105,6 +105,33 @@ class BadInputIT {
     }
 
     @Test
+    void invalidUtf8InTheFileNamesTheFileLineAndColumn() throws Exception {
+        Path f = dir.resolve("export.json");
+        byte[] head = "{\"__collections__\": {\"users\": {\n\"u1\": {\"name\": \"Bad ".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = " byte\"}}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(head);
+        bytes.write(new byte[] {(byte) 0xc3, 0x28});
+        bytes.write(tail);
+        Files.write(f, bytes.toByteArray());
+        CliRun run = CliRun.of("analyze", "firestore-export:" + f, "--quiet", "--state", dir.resolve("state").toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+        assertThat(run.err()).contains("SOURCE_PARSE_ERROR").contains("export.json").contains("line 2").contains("UTF-8");
+    }
+
+    @Test
+    void loneSurrogateInTextIsSetAsideForPostgres() throws Exception {
+        Path f = export("{\"__collections__\": {\"users\": {"
+                + "\"u1\": {\"name\": \"half \\ud800 a pair\"}, \"u2\": {\"name\": \"Grace\"}}}}");
+        CliRun run = planAndMigrate(f);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        List<JsonNode> dead = deadLetters(run);
+        assertThat(dead).extracting(n -> n.get("code").asText()).containsExactly("RECORD_INVALID_TEXT");
+        assertThat(dead.get(0).get("key").asText()).isEqualTo("u1");
+        assertThat(count("users")).isEqualTo(1);
+    }
+
+    @Test
     void duplicateDocumentIdIsSetAside() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {"
                 + "\"u1\": {\"name\": \"Ada\"}, \"u1\": {\"name\": \"Ada again\"}, \"u2\": {\"name\": \"Bob\"}}}}");

@@ -1,6 +1,7 @@
 package cutover.connector;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An endpoint that records can be read from. Splits are read in parallel, each by its own reader,
@@ -9,6 +10,15 @@ import java.util.List;
 public interface Source extends Capability {
     /** The entities this source holds, with estimates. May scan a file source once. */
     List<EntityInfo> entities();
+
+    /**
+     * What the source can tell of its entities without reading them all (a database's statistics), or
+     * empty when only a full pass would tell (a JSON export not yet scanned): a migration uses it for
+     * its progress bars and must not read a large export twice just to draw them.
+     */
+    default Optional<List<EntityInfo>> quickEstimates() {
+        return Optional.of(entities());
+    }
 
     /**
      * The splits covering every record of the source exactly once. {@code parallelism} is a hint:

@@ -60,7 +60,7 @@ public final class Migration {
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());
         checkSplitsMatch(splits, checkpoints);
-        for (EntityInfo e : config.source().entities()) config.progress().estimate(e.name(), e.estimatedCount());
+        config.source().quickEstimates().ifPresent(infos -> infos.forEach(e -> config.progress().estimate(e.name(), e.estimatedCount())));
         config.progress().splitsTotal(splits.size());
 
         Map<String, Long> committed = new HashMap<>();

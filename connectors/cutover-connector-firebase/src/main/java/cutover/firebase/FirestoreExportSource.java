@@ -12,6 +12,8 @@ import cutover.model.EntityName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -56,27 +58,38 @@ final class FirestoreExportSource implements Source {
 
     @Override
     public List<EntityInfo> entities() {
-        Map<EntityName, long[]> total = new TreeMap<>();
-        for (FileScan s : scans()) {
-            s.countAndBytes().forEach((entity, c) -> {
-                long[] t = total.computeIfAbsent(entity, e -> new long[2]);
-                t[0] += c[0];
-                t[1] += c[1];
-            });
-        }
-        List<EntityInfo> out = new ArrayList<>();
-        total.forEach((entity, c) -> out.add(new EntityInfo(entity, c[0], c[1], List.of())));
-        return out;
+        return EntityTotals.of(scans().stream().map(FileScan::countAndBytes).toList());
     }
 
+    /** Counts only once a scan was made (by {@link #entities()}): a migration reads each file once. */
+    @Override
+    public synchronized Optional<List<EntityInfo>> quickEstimates() {
+        return scans == null ? Optional.empty() : Optional.of(entities());
+    }
+
+    /**
+     * One split per file. Without a scan made already, the splits come from each file's first bytes
+     * (its format) and say neither their entities nor their counts: those are found while reading.
+     */
     @Override
     public List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();
-        for (FileScan s : scans()) {
-            out.add(new Split(s.file().relativeName(), s.countAndBytes().keySet(), s.documents(),
-                    s.file().relativeName() + " (" + s.format().label() + " format)"));
+        List<FileScan> known;
+        synchronized (this) {
+            known = scans;
+        }
+        if (known != null) {
+            for (FileScan s : known) {
+                out.add(new Split(s.file().relativeName(), s.countAndBytes().keySet(), s.documents(), description(s.file(), s.format())));
+            }
+        } else {
+            for (ExportFiles.ExportFile f : files) out.add(new Split(f.relativeName(), Set.of(), -1, description(f, FormatDetector.detect(f.path()))));
         }
         return out;
+    }
+
+    private static String description(ExportFiles.ExportFile file, ExportFormat format) {
+        return file.relativeName() + " (" + format.label() + " format)";
     }
 
     @Override

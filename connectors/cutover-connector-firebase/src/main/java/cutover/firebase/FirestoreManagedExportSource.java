@@ -82,17 +82,7 @@ final class FirestoreManagedExportSource implements Source {
 
     @Override
     public List<EntityInfo> entities() {
-        Map<EntityName, long[]> total = new TreeMap<>();
-        for (Scan s : scans()) {
-            s.countAndBytes().forEach((entity, c) -> {
-                long[] t = total.computeIfAbsent(entity, e -> new long[2]);
-                t[0] += c[0];
-                t[1] += c[1];
-            });
-        }
-        List<EntityInfo> out = new ArrayList<>();
-        total.forEach((entity, c) -> out.add(new EntityInfo(entity, c[0], c[1], List.of())));
-        return out;
+        return EntityTotals.of(scans().stream().map(Scan::countAndBytes).toList());
     }
 
     @Override

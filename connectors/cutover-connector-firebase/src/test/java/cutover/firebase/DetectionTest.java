@@ -23,10 +23,16 @@ class DetectionTest {
         Exports.write(dir, "users.json", json("[{'firestore_id': 'u3'}]"));
         Exports.write(dir, "notes.txt", "not an export");
         Source source = Exports.source(dir);
+        // before a scan, splits come from each file's head: formats known, counts not
+        assertThat(source.quickEstimates()).isEmpty();
         assertThat(source.splits(8)).extracting(Split::id, Split::description, Split::estimatedCount).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("full/export.json", "full/export.json (node-firestore-import-export format)", 2L),
-                org.assertj.core.groups.Tuple.tuple("users.json", "users.json (firestore2json format)", 1L));
+                org.assertj.core.groups.Tuple.tuple("full/export.json", "full/export.json (node-firestore-import-export format)", -1L),
+                org.assertj.core.groups.Tuple.tuple("users.json", "users.json (firestore2json format)", -1L));
         assertThat(source.entities()).singleElement().satisfies(e -> assertThat(e.estimatedCount()).isEqualTo(3));
+        // after it, they carry the counts, and the same ids
+        assertThat(source.quickEstimates()).isPresent();
+        assertThat(source.splits(8)).extracting(Split::id, Split::estimatedCount).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("full/export.json", 2L), org.assertj.core.groups.Tuple.tuple("users.json", 1L));
         assertThat(Exports.readAll(dir)).hasSize(3);
     }
 

@@ -53,7 +53,9 @@ class Firestore2JsonFormatTest {
                 Map.entry("prefs", new Value.MapValue(Map.of("theme", Value.of("dark"), "seconds", new Value.MapValue(Map.of("_seconds", Value.of(1L)))))));
         assertThat(records.get(1).fields()).containsExactly(Map.entry("firestore_id", Value.of("own value")), Map.entry("name", Value.of("Bob")));
 
-        var split = Exports.source(file).splits(1).get(0);
+        var source = Exports.source(file);
+        source.entities();
+        var split = source.splits(1).get(0);
         assertThat(split.description()).isEqualTo("users.json (firestore2json format)");
         assertThat(split.entities()).containsExactly(EntityName.of("users"));
     }

@@ -181,7 +181,7 @@ class NodeExportFormatTest {
         Path file = Exports.write(dir, "cut.json", whole.substring(0, whole.indexOf("'Bob'".replace('\'', '"')) + 3));
         var source = Exports.source(file);
         // the scan fails as well: counting needs the whole file
-        assertThatThrownBy(() -> source.splits(1))
+        assertThatThrownBy(source::entities)
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SOURCE_PARSE_ERROR))
                 .hasMessageContaining("cut.json line 1");
         Split split = new Split("cut.json", java.util.Set.of(), 0, "");

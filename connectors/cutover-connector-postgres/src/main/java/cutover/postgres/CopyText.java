@@ -4,8 +4,6 @@ import cutover.model.ColumnType;
 import cutover.model.JsonValues;
 import cutover.model.Value;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -25,14 +23,40 @@ import java.time.temporal.ChronoUnit;
  * </ul>
  */
 final class CopyText {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    /** Where full chunks go: the COPY stream of the connection. */
+    interface Chunks {
+        void write(byte[] bytes, int length) throws java.io.IOException;
+    }
+
+    private static final int CHUNK = 1 << 16;
+
+    private final Chunks chunks;
+    private byte[] buf = new byte[CHUNK + 1024];
+    private int len;
     private final StringBuilder field = new StringBuilder();
 
-    void value(Value value, ColumnType type, boolean first) {
-        if (!first) out.write('\t');
+    /**
+     * Rows go to {@code chunks} in pieces of about 64 KiB as they are encoded, so a batch is never held
+     * whole as bytes (large arrays are what makes a small heap collect often).
+     */
+    CopyText(Chunks chunks) {
+        this.chunks = chunks;
+    }
+
+    /** Keeps everything in memory, for tests: read it with {@link #bytes()}. */
+    CopyText() {
+        this(null);
+    }
+
+    void value(Value value, ColumnType type, boolean first) throws java.io.IOException {
+        if (!first) put((byte) '\t');
         if (value == null || value.kind() == Value.Kind.NULL) {
-            out.write('\\');
-            out.write('N');
+            put((byte) '\\');
+            put((byte) 'N');
+            return;
+        }
+        if (value instanceof Value.Text t && type != ColumnType.JSON) {
+            escape(t.value());
             return;
         }
         field.setLength(0);
@@ -40,13 +64,25 @@ final class CopyText {
         escape(field);
     }
 
-    void endRow() { out.write('\n'); }
+    void endRow() throws java.io.IOException {
+        put((byte) '\n');
+        if (chunks != null && len >= CHUNK) flush();
+    }
 
-    byte[] bytes() { return out.toByteArray(); }
+    /** Sends what is left; the COPY can then end. */
+    void flush() throws java.io.IOException {
+        if (chunks != null && len > 0) {
+            chunks.write(buf, len);
+            len = 0;
+        }
+    }
 
-    int size() { return out.size(); }
+    byte[] bytes() { return java.util.Arrays.copyOf(buf, len); }
 
-    void reset() { out.reset(); }
+    private void put(byte b) {
+        if (len == buf.length) buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        buf[len++] = b;
+    }
 
     static void render(Value value, ColumnType type, StringBuilder sb) {
         if (type == ColumnType.JSON) {
@@ -113,27 +149,40 @@ final class CopyText {
         for (byte b : bytes) sb.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
     }
 
-    /** Writes the field with COPY text escapes: backslash, and the row and column delimiters. */
+    /**
+     * Writes the field as UTF-8 with COPY text escapes (backslash, and the row and column delimiters),
+     * straight into the buffer: no copy of the field is made.
+     */
     private void escape(CharSequence s) {
-        StringBuilder escaped = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> escaped.append("\\\\");
-                case '\n' -> escaped.append("\\n");
-                case '\r' -> escaped.append("\\r");
-                case '\t' -> escaped.append("\\t");
-                default -> {
-                    // UTF-8 encoding would silently turn an unpaired surrogate into '?': refuse instead
-                    if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))) {
-                        throw new IllegalArgumentException("text with an unpaired UTF-16 surrogate at index " + i);
-                    }
-                    escaped.append(c);
-                    if (Character.isHighSurrogate(c)) escaped.append(s.charAt(++i));
+            if (c < 0x80) {
+                switch (c) {
+                    case '\\' -> { put((byte) '\\'); put((byte) '\\'); }
+                    case '\n' -> { put((byte) '\\'); put((byte) 'n'); }
+                    case '\r' -> { put((byte) '\\'); put((byte) 'r'); }
+                    case '\t' -> { put((byte) '\\'); put((byte) 't'); }
+                    default -> put((byte) c);
                 }
+            } else if (c < 0x800) {
+                put((byte) (0xc0 | (c >> 6)));
+                put((byte) (0x80 | (c & 0x3f)));
+            } else if (Character.isSurrogate(c)) {
+                // UTF-8 encoding would silently turn an unpaired surrogate into '?': refuse instead
+                if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    throw new IllegalArgumentException("text with an unpaired UTF-16 surrogate at index " + i);
+                }
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                put((byte) (0xf0 | (cp >> 18)));
+                put((byte) (0x80 | ((cp >> 12) & 0x3f)));
+                put((byte) (0x80 | ((cp >> 6) & 0x3f)));
+                put((byte) (0x80 | (cp & 0x3f)));
+            } else {
+                put((byte) (0xe0 | (c >> 12)));
+                put((byte) (0x80 | ((c >> 6) & 0x3f)));
+                put((byte) (0x80 | (c & 0x3f)));
             }
         }
-        byte[] bytes = escaped.toString().getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
     }
 }

@@ -9,8 +9,8 @@ import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -95,10 +95,9 @@ final class PostgresWriter implements SinkWriter {
         for (var e : byTable.entrySet()) {
             Table table = e.getKey();
             TableName name = TableName.resolve(table.name(), schema);
-            byte[] data = encode(table, e.getValue().values());
             String columns = TargetSchema.quotedList(table.columns().stream().map(Column::name).toList());
             if (allowFastPath && fastPath.contains(name)) {
-                copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", data);
+                copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", table, e.getValue().values());
             } else {
                 String stage = stagingName(name, table);
                 if (!staged.contains(stage)) {
@@ -109,7 +108,7 @@ final class PostgresWriter implements SinkWriter {
                     }
                     createdNow.add(stage);
                 }
-                copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", data);
+                copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
                     s.executeUpdate(upsert(table, name, stage, columns));
                 }
@@ -153,16 +152,33 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private void copy(String sql, byte[] data) throws SQLException {
+    /** COPYs the rows, encoding them as they are sent: the batch is never held whole as bytes. */
+    private void copy(String sql, Table table, Iterable<Record> rows) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
+            encode(table, rows, new CopyText((bytes, length) -> {
+                try {
+                    copy.writeToCopy(bytes, 0, length);
+                } catch (SQLException e) {
+                    throw new IOException(e);
+                }
+            }));
+            copy.endCopy();
         } catch (IOException e) {
+            if (e.getCause() instanceof SQLException se) throw se;
             throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+        } finally {
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the batch fails anyway; its rollback follows
+                }
+            }
         }
     }
 
-    private static byte[] encode(Table table, Iterable<Record> rows) {
-        CopyText text = new CopyText();
+    private static void encode(Table table, Iterable<Record> rows, CopyText text) throws IOException {
         List<Column> columns = table.columns();
         for (Record row : rows) {
             for (int i = 0; i < columns.size(); i++) {
@@ -181,7 +197,7 @@ final class PostgresWriter implements SinkWriter {
             }
             text.endRow();
         }
-        return text.bytes();
+        text.flush();
     }
 
     /** Rows by table, deduplicated on the primary key values, the last one kept. */

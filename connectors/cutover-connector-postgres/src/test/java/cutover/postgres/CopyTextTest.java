@@ -13,10 +13,28 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CopyTextTest {
+    @Test
+    void encodesEveryPlaneOfUnicodeAsUtf8AndStreamsInChunks() throws Exception {
+        String text = "aé€😀\u0001";
+        assertThat(row(List.of(Value.of(text)), List.of(ColumnType.TEXT))).isEqualTo(text + "\n");
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        int[] chunks = {0};
+        CopyText t = new CopyText((bytes, length) -> { sent.write(bytes, 0, length); chunks[0]++; });
+        String big = "x".repeat(1000);
+        for (int i = 0; i < 200; i++) { t.value(Value.of(big), ColumnType.TEXT, true); t.endRow(); }
+        t.flush();
+        assertThat(sent.size()).isEqualTo(200 * 1001);
+        assertThat(chunks[0]).isGreaterThan(1);
+    }
+
     private static String row(List<Value> values, List<ColumnType> types) {
         CopyText t = new CopyText();
-        for (int i = 0; i < values.size(); i++) t.value(values.get(i), types.get(i), i == 0);
-        t.endRow();
+        try {
+            for (int i = 0; i < values.size(); i++) t.value(values.get(i), types.get(i), i == 0);
+            t.endRow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new String(t.bytes(), StandardCharsets.UTF_8);
     }
 
