@@ -53,7 +53,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", description = "Splits migrated at once (default: the plan's, else the number of cores).")
     Integer parallel;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Rows per committed batch (default: the plan's, else 5000).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Rows per committed batch (default: the plan's, else 2500).")
     Integer batchSize;
 
     @Option(names = "--dead-letter-limit", paramLabel = "N|P%",

@@ -167,7 +167,7 @@ public final class Migration {
         private String runId;
         private Path runDirectory;
         private int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
-        private int batchSize = 5000;
+        private int batchSize = 2500; // measured: bench/RESULTS.md
         private boolean createTables = true;
         private Retry retry = Retry.DEFAULT;
         private DeadLetterLimit deadLetterLimit = DeadLetterLimit.NONE;

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * last record, so the split can resume exactly where the last commit left it.
  */
 final class SplitPipeline {
-    private static final int QUEUE_BATCHES = 2;
+    // One batch waiting between stages keeps them overlapped; more only adds live rows (and GC) on a small heap.
+    private static final int QUEUE_BATCHES = 1;
 
     private final Migration.Config config;
     private final Split split;

@@ -42,7 +42,7 @@ public record Plan(int version, String source, String target, Options options, b
      * {@code deadLetterLimit} is a percentage ({@code "1%"}), a count ({@code "100"}) or {@code "none"}.
      */
     public record Options(int batchSize, int parallelism, String deadLetterLimit, boolean createTables) {
-        public static final Options DEFAULTS = new Options(5000, 0, "1%", true);
+        public static final Options DEFAULTS = new Options(2500, 0, "1%", true);
         /** A percentage limit is judged only after this many records, so a few early rejects do not stop a run. */
         public static final long PERCENT_AFTER_RECORDS = 1000;
 
