@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 
 /** Reads a whole source and reports what is in it: counts, sizes, field kinds, conflicts, references. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = "Reads every record of a source and reports its collections or tables: counts, sizes, every field with its value kinds and how often each occurs, type conflicts, missing and null rates, references and how many point nowhere, subcollections.")
+        description = {"Reports what a source holds: collections or tables, fields, types, conflicts, references.", "", "Reads every record and reports, per collection or table: counts, sizes, every field with its value kinds and how often each occurs, type conflicts, missing and null rates, references and how many point nowhere, subcollections."})
 final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source location, e.g. firestore-export:./export.json")
     String source;

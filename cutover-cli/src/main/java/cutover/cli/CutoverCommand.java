@@ -15,7 +15,7 @@ import java.nio.file.Path;
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  success",
-                "  1  finished, but some records were set aside (dead-letter file) or differences found",
+                "  1  finished, but records were set aside (dead-letter file)",
                 "  2  bad usage (unknown option, missing argument)",
                 "  3  invalid plan, location or setting",
                 "  4  the source cannot be read",
@@ -25,8 +25,9 @@ import java.nio.file.Path;
                 " 70  internal error (a bug: please report it with the journal)",
                 "130  interrupted",
                 "",
-                "Settings come from flags, then environment variables (CUTOVER_STATE, CUTOVER_TARGET_PASSWORD, ...),",
-                "then ./cutover.properties. Passwords are never printed."})
+                "Settings come from flags, then the environment (CUTOVER_STATE,",
+                "CUTOVER_SOURCE_PASSWORD, CUTOVER_TARGET_PASSWORD), then ./cutover.properties.",
+                "Passwords are never printed."})
 public final class CutoverCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

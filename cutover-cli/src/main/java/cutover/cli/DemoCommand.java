@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * check, into a PostgreSQL that needs no install (embedded, from Maven Central).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generates a FlutterFlow-style Firestore export (users, posts with comments, chats with messages, orders referencing users; with the usual flaws: a field that is sometimes a string, dangling references, a NUL in a name), then runs analyze, plan, migrate and a counts check into an embedded PostgreSQL, and says where to look next.")
+        description = {"Runs the whole flow on a generated FlutterFlow-style app, nothing to set up.", "", "Generates a FlutterFlow-style Firestore export (users, posts with comments, chats with messages, orders referencing users; with the usual flaws: a field that is sometimes a string, dangling references, a NUL in a name), then runs analyze, plan, migrate and a counts check into an embedded PostgreSQL, and says where to look next."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--users", paramLabel = "N", defaultValue = "2000", description = "Users to generate; about 12 documents each (default: ${DEFAULT-VALUE}).")
     int users;

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
  * plan again resumes where an interrupted run stopped.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = "Copies the source into the target as the plan says: parallel, batched, resumable. Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were.")
+        description = {"Copies the source into the target as the plan says: parallel, batched, resumable.", "", "Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were."})
 final class MigrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (from `cutover plan`).")
     Path planFile;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** Checks a (hand-edited) plan against its source and target; every problem with its line number. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Checks a plan against its source (analyzed again: fields must exist) and its target (existing tables must fit). Prints every problem as FILE:LINE: message. Exit 3 on errors.")
+        description = {"Checks a plan against its source (analyzed again: fields must exist) and its target (existing tables must fit).", "", "Prints every problem as FILE:LINE: message. Exit 3 on errors."})
 final class PlanCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file.")
     Path planFile;

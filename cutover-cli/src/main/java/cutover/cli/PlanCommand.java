@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** Writes an editable plan from an analysis of the source and a look at the target. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         subcommands = PlanCheckCommand.class,
-        description = "Analyzes the source, looks at the target, and writes an editable YAML plan: one table per collection, a child table per subcollection with a foreign key to its parent, column types, conflict rules, references as foreign keys. Review it, edit it, check it with `plan check`. On a Supabase target every new table gets row level security with no policies (closed).")
+        description = {"Writes an editable migration plan (YAML) from the source and the target.", "", "Analyzes the source, looks at the target, and writes the plan: one table per collection, a child table per subcollection with a foreign key to its parent, column types, conflict rules, references as foreign keys. Review it, edit it, check it with `plan check`. On a Supabase target every new table gets row level security with no policies (closed)."})
 final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "The source location, e.g. firestore-export:./export.json")
     String source;

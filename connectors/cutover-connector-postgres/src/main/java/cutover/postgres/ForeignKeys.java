@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,38 +24,64 @@ import java.util.List;
  * PostgreSQL does not create by itself and joins and cascades need.
  */
 final class ForeignKeys {
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
     private final String defaultSchema;
 
     ForeignKeys(String defaultSchema) { this.defaultSchema = defaultSchema; }
 
+    /**
+     * Adds the foreign keys, in one transaction. Each is first added as it should be, validated; only
+     * when PostgreSQL finds a row without its parent is it added {@code NOT VALID} and the orphans
+     * counted, so the common case reads each child table once.
+     */
     List<String> add(Connection c, List<Table> tables) throws SQLException {
         List<String> warnings = new ArrayList<>();
         for (Table table : tables) {
             TableName child = TableName.resolve(table.name(), defaultSchema);
             for (ForeignKey fk : table.foreignKeys()) {
                 TableName parent = TableName.resolve(fk.referencedTable(), defaultSchema);
-                String cols = TargetSchema.quotedList(fk.columns());
                 String constraint = name("fk", child, fk.columns());
-                if (!constraintExists(c, child, constraint)) {
-                    long orphans = orphans(c, child, parent, fk);
-                    try (Statement s = c.createStatement()) {
-                        s.execute("ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY (" + cols
-                                + ") REFERENCES " + parent.sql() + " (" + TargetSchema.quotedList(fk.referencedColumns()) + ")"
-                                + (orphans > 0 ? " NOT VALID" : ""));
-                    }
-                    if (orphans > 0) {
-                        warnings.add("table " + child + ": " + orphans + " row(s) have " + String.join(", ", fk.columns())
-                                + " values with no matching row in " + parent + "; the foreign key " + constraint
-                                + " was added NOT VALID (new rows are checked, these are kept). Find them with: SELECT * FROM "
-                                + child.sql() + " c WHERE NOT EXISTS (SELECT 1 FROM " + parent.sql() + " p WHERE " + join(fk) + ")");
-                    }
-                }
+                if (constraintExists(c, child, constraint)) continue;
+                String ddl = "ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY ("
+                        + TargetSchema.quotedList(fk.columns()) + ") REFERENCES " + parent.sql() + " ("
+                        + TargetSchema.quotedList(fk.referencedColumns()) + ")";
+                Savepoint before = c.setSavepoint();
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql() + " (" + cols + ")");
+                    s.execute(ddl);
+                    c.releaseSavepoint(before);
+                    continue;
+                } catch (SQLException e) {
+                    if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) throw e;
+                    c.rollback(before);
                 }
+                long orphans = orphans(c, child, parent, fk);
+                try (Statement s = c.createStatement()) {
+                    s.execute(ddl + " NOT VALID");
+                }
+                warnings.add("table " + child + ": " + orphans + " row(s) have " + String.join(", ", fk.columns())
+                        + " values with no matching row in " + parent + "; the foreign key " + constraint
+                        + " was added NOT VALID (new rows are checked, these are kept). Find them with: SELECT * FROM "
+                        + child.sql() + " c WHERE NOT EXISTS (SELECT 1 FROM " + parent.sql() + " p WHERE " + join(fk) + ")");
             }
         }
         return warnings;
+    }
+
+    /**
+     * The statements that index every foreign key's columns (PostgreSQL does not, and joins and
+     * cascades need them). Independent of each other, so they can run at once on several connections.
+     */
+    List<String> indexStatements(List<Table> tables) {
+        List<String> out = new ArrayList<>();
+        for (Table table : tables) {
+            TableName child = TableName.resolve(table.name(), defaultSchema);
+            for (ForeignKey fk : table.foreignKeys()) {
+                out.add("CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql()
+                        + " (" + TargetSchema.quotedList(fk.columns()) + ")");
+            }
+        }
+        return out;
     }
 
     private static long orphans(Connection c, TableName child, TableName parent, ForeignKey fk) throws SQLException {
