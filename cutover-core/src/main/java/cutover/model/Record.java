@@ -1,7 +1,5 @@
 package cutover.model;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,9 +13,10 @@ public record Record(EntityName entity, Key key, Map<String, Value> fields, Stri
     public Record {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(key, "key");
-        LinkedHashMap<String, Value> copy = new LinkedHashMap<>(fields);
-        copy.forEach((name, value) -> Objects.requireNonNull(value, () -> "field " + name + " of " + entity + "/" + key + " is null; use Value.NULL"));
-        fields = Collections.unmodifiableMap(copy);
+        if (!(fields instanceof Fields)) {
+            fields.forEach((name, value) -> Objects.requireNonNull(value, () -> "field " + name + " of " + entity + "/" + key + " is null; use Value.NULL"));
+        }
+        fields = Fields.copyOf(fields); // no copy when they are Fields already: immutable
     }
 
     public Record(EntityName entity, Key key, Map<String, Value> fields) {

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -134,7 +132,7 @@ public sealed interface Value extends Comparable<Value> {
 
     /** A map of field names to values; equality ignores order, the encoding sorts keys. */
     record MapValue(Map<String, Value> fields) implements Value {
-        public MapValue { fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields)); }
+        public MapValue { fields = Fields.copyOf(fields); }
         public Kind kind() { return Kind.MAP; }
         @Override public String toString() { return fields.toString(); }
     }

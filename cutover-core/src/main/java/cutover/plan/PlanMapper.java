@@ -8,6 +8,7 @@ import cutover.migrate.RowMapper;
 import cutover.model.Column;
 import cutover.model.ColumnType;
 import cutover.model.EntityName;
+import cutover.model.Fields;
 import cutover.model.ForeignKey;
 import cutover.model.Key;
 import cutover.model.Record;
@@ -197,7 +198,7 @@ public final class PlanMapper implements RowMapper {
             return new Skipped(why != null ? why : "the plan has no mapping for " + source.entity());
         }
         try {
-            Map<String, Value> row = new LinkedHashMap<>();
+            Fields.Builder row = Fields.builder(16);
             List<Value> parts = source.key().parts();
             int n = p.keyParts().size();
             if (parts.size() < n) {
@@ -216,7 +217,7 @@ public final class PlanMapper implements RowMapper {
             }
             Key key = new Key(keyValues);
             List<Record> rows = new ArrayList<>();
-            rows.add(new Record(p.table().entity(), key, row, source.version()));
+            rows.add(new Record(p.table().entity(), key, row.build(), source.version()));
             for (ColumnPlan c : p.childColumns()) childRows(source, c, keyValues, rows);
             return new Rows(rows);
         } catch (RowProblem problem) {
@@ -251,13 +252,13 @@ public final class PlanMapper implements RowMapper {
             Value element = array.values().get(i);
             if (c.transform() != null) element = c.transform().apply(element, c.field() + "[" + i + "]");
             if (element.kind() != Value.Kind.NULL) element = ValueConverter.convert(element, c.type(), c.rule(), c.referenceId(), c.field() + "[" + i + "]");
-            Map<String, Value> row = new LinkedHashMap<>();
+            Fields.Builder row = Fields.builder(16);
             for (int k = 0; k < parentKey.size(); k++) row.put(names.get(k), parentKey.get(k));
             row.put(CHILD_INDEX, Value.of((long) i));
             row.put(CHILD_VALUE, element);
             List<Value> key = new ArrayList<>(parentKey);
             key.add(Value.of((long) i));
-            rows.add(new Record(c.childTable().entity(), new Key(key), row, source.version()));
+            rows.add(new Record(c.childTable().entity(), new Key(key), row.build(), source.version()));
         }
     }
 

@@ -79,7 +79,7 @@ final class Firestore2JsonStream implements ExportStream {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
-                fields.put(name, values.read(p, name, problems));
+                fields.put(name, values.readField(p, name, problems));
             }
             long end = p.currentTokenLocation().getByteOffset() + 1;
             return document(fields, problems, start, end, line, at);

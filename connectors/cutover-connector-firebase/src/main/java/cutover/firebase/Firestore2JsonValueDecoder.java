@@ -14,12 +14,12 @@ import java.util.Map;
 final class Firestore2JsonValueDecoder extends ValueDecoder {
 
     @Override
-    Value object(Map<String, Value> fields, String path, ValueProblem problems) {
+    Value object(Map<String, Value> fields, ValuePath path, ValueProblem problems) {
         Value typed = typed(fields, path, problems);
         return typed != null ? typed : new Value.MapValue(fields);
     }
 
-    private Value typed(Map<String, Value> f, String path, ValueProblem problems) {
+    private Value typed(Map<String, Value> f, ValuePath path, ValueProblem problems) {
         if (f.size() == 2 && f.containsKey("_seconds") && f.containsKey("_nanoseconds")) {
             Value t = timestamp(f.get("_seconds"), f.get("_nanoseconds"), path, problems);
             return t == null ? Value.NULL : t;

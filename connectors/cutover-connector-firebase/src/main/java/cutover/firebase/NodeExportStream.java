@@ -6,6 +6,7 @@ import cutover.connector.RecordReader;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.EntityName;
+import cutover.model.Fields;
 import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Value;
@@ -16,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,7 +67,7 @@ final class NodeExportStream implements ExportStream {
         final int line;
         final boolean duplicate;
         final boolean copy;
-        final Map<String, Value> fields = new LinkedHashMap<>();
+        final Fields.Builder fields = Fields.builder(16);
         final ValueProblem problems = new ValueProblem();
         long subcollectionBytes;
 
@@ -129,7 +129,7 @@ final class NodeExportStream implements ExportStream {
                         stack.push(new Collections(d, offset(), new HashMap<>()));
                     } else {
                         p.nextToken();
-                        d.fields.put(name, values.read(p, name, d.problems));
+                        d.fields.put(name, values.readField(p, name, d.problems));
                     }
                 }
             }
@@ -197,7 +197,7 @@ final class NodeExportStream implements ExportStream {
         if (d.problems.any()) {
             return new Parsed(new RecordReader.Unreadable(d.entity, key, raw.read(d.start, end), d.problems.first()), d.entity, bytes);
         }
-        return new Parsed(new RecordReader.Ok(new Record(d.entity, Key.of(d.ids), d.fields)), d.entity, bytes);
+        return new Parsed(new RecordReader.Ok(new Record(d.entity, Key.of(d.ids), d.fields.build())), d.entity, bytes);
     }
 
     private long offset() {

@@ -30,14 +30,14 @@ final class NodeValueDecoder extends ValueDecoder {
     private static final String KNOWN = String.join(", ", TIMESTAMP, GEOPOINT, REFERENCE, BYTES, DECIMAL, DATE, DOUBLE);
 
     @Override
-    Value object(Map<String, Value> fields, String path, ValueProblem problems) {
+    Value object(Map<String, Value> fields, ValuePath path, ValueProblem problems) {
         Value marker = fields.get(MARKER);
         if (marker == null) return new Value.MapValue(fields);
         Value typed = typed(marker, fields, path, problems);
         return typed == null ? Value.NULL : typed; // NULL only stands in: the document is set aside
     }
 
-    private Value typed(Value marker, Map<String, Value> fields, String path, ValueProblem problems) {
+    private Value typed(Value marker, Map<String, Value> fields, ValuePath path, ValueProblem problems) {
         if (!(marker instanceof Value.Text type)) {
             problems.report(path, "__datatype__ must be a string, found " + marker);
             return null;
@@ -98,7 +98,7 @@ final class NodeValueDecoder extends ValueDecoder {
         }
     }
 
-    private static Value timestamp(Value v, String path, ValueProblem problems) {
+    private static Value timestamp(Value v, ValuePath path, ValueProblem problems) {
         if (v instanceof Value.MapValue m && m.fields().containsKey("_seconds")) {
             return timestamp(m.fields().get("_seconds"), m.fields().getOrDefault("_nanoseconds", Value.of(0L)), path, problems);
         }

@@ -2,12 +2,12 @@ package cutover.firebase;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import cutover.model.Fields;
 import cutover.model.Value;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +19,20 @@ import java.util.Map;
 abstract class ValueDecoder {
 
     /** Reads the value starting at the current token; leaves the parser on its last token. */
-    final Value read(JsonParser p, String path, ValueProblem problems) throws IOException {
+    final Value read(JsonParser p, ValuePath path, ValueProblem problems) throws IOException {
+        return read(p, null, null, -1, path, problems);
+    }
+
+    /** Reads the value of the document's top-level field {@code name}. */
+    final Value readField(JsonParser p, String name, ValueProblem problems) throws IOException {
+        return read(p, null, name, -1, null, problems);
+    }
+
+    /**
+     * Reads the value of field {@code name} (or element {@code index}) of {@code parent}; its path is
+     * made only for a map or an array, whose contents and typed values need it.
+     */
+    private Value read(JsonParser p, ValuePath parent, String name, int index, ValuePath known, ValueProblem problems) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_STRING: return Value.of(p.getText());
@@ -33,27 +46,35 @@ abstract class ValueDecoder {
             case VALUE_FALSE: return Value.of(false);
             case VALUE_NULL: return Value.NULL;
             case START_ARRAY: {
+                ValuePath path = pathOf(parent, name, index, known);
                 List<Value> values = new ArrayList<>();
                 int i = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) values.add(read(p, path + "[" + i++ + "]", problems));
+                while (p.nextToken() != JsonToken.END_ARRAY) values.add(read(p, path, null, i++, null, problems));
                 return new Value.Array(values);
             }
             case START_OBJECT: {
-                Map<String, Value> fields = new LinkedHashMap<>();
+                ValuePath path = pathOf(parent, name, index, known);
+                Fields.Builder fields = Fields.builder(4);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
+                    String field = p.currentName();
                     p.nextToken();
-                    fields.put(name, read(p, path + "." + name, problems));
+                    fields.put(field, read(p, path, field, -1, null, problems));
                 }
-                return object(fields, path, problems);
+                return object(fields.build(), path, problems);
             }
             default:
                 throw new IOException("unexpected " + t + " where a value was expected");
         }
     }
 
+    private static ValuePath pathOf(ValuePath parent, String name, int index, ValuePath known) {
+        if (known != null) return known;
+        if (parent == null) return ValuePath.of(name);
+        return name != null ? parent.field(name) : parent.element(index);
+    }
+
     /** A decoded JSON object: a typed value of the format, or a plain map. */
-    abstract Value object(Map<String, Value> fields, String path, ValueProblem problems);
+    abstract Value object(Map<String, Value> fields, ValuePath path, ValueProblem problems);
 
     // Helpers shared by the formats.
 
@@ -71,7 +92,7 @@ abstract class ValueDecoder {
     static final long MAX_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
 
     /** The timestamp for {@code {_seconds, _nanoseconds}}, or null with the reason reported. */
-    static Value timestamp(Value seconds, Value nanos, String path, ValueProblem problems) {
+    static Value timestamp(Value seconds, Value nanos, ValuePath path, ValueProblem problems) {
         Long s = asLong(seconds);
         Long n = asLong(nanos);
         if (s == null || n == null) {
@@ -87,7 +108,7 @@ abstract class ValueDecoder {
         return Value.of(java.time.Instant.ofEpochSecond(s, n));
     }
 
-    static Value geoPoint(Value latitude, Value longitude, String path, ValueProblem problems) {
+    static Value geoPoint(Value latitude, Value longitude, ValuePath path, ValueProblem problems) {
         Double lat = asDouble(latitude);
         Double lng = asDouble(longitude);
         if (lat == null || lng == null) {
@@ -100,9 +121,17 @@ abstract class ValueDecoder {
 
     /** True for collection/id[/collection/id...] with no empty segment. */
     static boolean isDocumentPath(String path) {
-        String[] parts = path.split("/", -1);
-        if (parts.length < 2 || parts.length % 2 != 0) return false;
-        for (String part : parts) if (part.isEmpty()) return false;
-        return true;
+        int segments = 1;
+        int length = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                if (length == 0) return false;
+                segments++;
+                length = 0;
+            } else {
+                length++;
+            }
+        }
+        return length > 0 && segments >= 2 && segments % 2 == 0;
     }
 }

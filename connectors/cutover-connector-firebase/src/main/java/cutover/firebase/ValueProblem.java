@@ -10,8 +10,8 @@ import cutover.error.RecordError;
 final class ValueProblem {
     private RecordError first;
 
-    void report(String field, String reason) {
-        if (first == null) first = RecordError.of(ErrorCode.RECORD_UNKNOWN_MARKER, field, reason);
+    void report(ValuePath field, String reason) {
+        if (first == null) first = RecordError.of(ErrorCode.RECORD_UNKNOWN_MARKER, field.toString(), reason);
     }
 
     RecordError first() { return first; }

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Encodes rows in COPY's text format (tab between columns, newline after a row, {@code \N} for
@@ -107,7 +106,8 @@ final class CopyText {
     }
 
     static void timestamp(Instant instant, StringBuilder sb) {
-        LocalDateTime t = LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        // from epoch seconds directly: no time-zone rules to look up for every value
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano() / 1000 * 1000, ZoneOffset.UTC);
         int year = t.getYear();
         pad(year > 0 ? year : 1 - year, 4, sb);
         sb.append('-');
@@ -137,9 +137,10 @@ final class CopyText {
     }
 
     private static void pad(long n, int width, StringBuilder sb) {
-        String s = Long.toString(n);
-        for (int i = s.length(); i < width; i++) sb.append('0');
-        sb.append(s);
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) digits++;
+        for (int i = digits; i < width; i++) sb.append('0');
+        sb.append(n); // StringBuilder appends a long without making a String
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
