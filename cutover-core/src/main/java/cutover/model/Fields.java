@@ -69,6 +69,15 @@ public final class Fields extends AbstractMap<String, Value> {
         for (int i = 0; i < size; i++) action.accept(names[i], values[i]);
     }
 
+    /**
+     * The value of {@code name}, looked for first at position {@code hint}: a row made for a table
+     * holds its columns in the table's order, so a writer going column by column finds each at once.
+     */
+    public static Value lookup(Map<String, Value> fields, int hint, String name) {
+        if (fields instanceof Fields f && hint < f.size && f.names[hint].equals(name)) return f.values[hint];
+        return fields.get(name);
+    }
+
     /** The name of the i-th field, in order. */
     public String name(int i) { Objects.checkIndex(i, size); return names[i]; }
 
@@ -112,6 +121,7 @@ public final class Fields extends AbstractMap<String, Value> {
         public Builder put(String name, Value value) {
             Objects.requireNonNull(name, "field name");
             Objects.requireNonNull(value, () -> "field " + name + " is null; use Value.NULL");
+            if (names == null) throw new IllegalStateException("this builder was built already");
             int at = find(name);
             if (at >= 0) {
                 values[at] = value;

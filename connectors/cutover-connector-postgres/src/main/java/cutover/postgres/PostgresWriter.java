@@ -5,6 +5,7 @@ import cutover.connector.SinkWriter;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.model.Column;
+import cutover.model.Fields;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
@@ -183,7 +184,7 @@ final class PostgresWriter implements SinkWriter {
         for (Record row : rows) {
             for (int i = 0; i < columns.size(); i++) {
                 Column col = columns.get(i);
-                Value v = row.get(col.name());
+                Value v = Fields.lookup(row.fields(), i, col.name());
                 if (v != null && !col.type().accepts(v)) {
                     throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);

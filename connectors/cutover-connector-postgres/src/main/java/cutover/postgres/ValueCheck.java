@@ -3,6 +3,7 @@ package cutover.postgres;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.Column;
+import cutover.model.Fields;
 import cutover.model.ColumnType;
 import cutover.model.Record;
 import cutover.model.Table;
@@ -12,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,8 +36,10 @@ final class ValueCheck {
     private ValueCheck() {}
 
     static Optional<RecordError> check(Table table, Record row) {
-        for (Column column : table.columns()) {
-            Value value = row.get(column.name());
+        List<Column> columns = table.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            Value value = Fields.lookup(row.fields(), i, column.name());
             if (value == null || value.kind() == Value.Kind.NULL) {
                 if (!column.nullable()) {
                     return Optional.of(RecordError.of(ErrorCode.RECORD_MISSING_REQUIRED, column.name(),
