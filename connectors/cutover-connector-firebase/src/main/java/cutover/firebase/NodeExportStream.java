@@ -67,7 +67,7 @@ final class NodeExportStream implements ExportStream {
         final int line;
         final boolean duplicate;
         final boolean copy;
-        final Fields.Builder fields = Fields.builder(16);
+        final Fields.Builder fields = Fields.builder(8);
         final ValueProblem problems = new ValueProblem();
         long subcollectionBytes;
 

@@ -93,13 +93,14 @@ abstract class ValueDecoder {
 
     /** The timestamp for {@code {_seconds, _nanoseconds}}, or null with the reason reported. */
     static Value timestamp(Value seconds, Value nanos, ValuePath path, ValueProblem problems) {
-        Long s = asLong(seconds);
-        Long n = asLong(nanos);
-        if (s == null || n == null) {
+        // read without boxing: this runs for every timestamp of an export
+        if (!(seconds instanceof Value.Int64 secondsValue) || !(nanos instanceof Value.Int64 nanosValue)) {
             problems.report(path, "malformed timestamp: _seconds and _nanoseconds must be whole numbers, found "
                     + seconds + " and " + nanos);
             return null;
         }
+        long s = secondsValue.value();
+        long n = nanosValue.value();
         if (n < 0 || n > 999_999_999 || s < MIN_SECONDS || s > MAX_SECONDS) {
             problems.report(path, "malformed timestamp: _seconds " + s + " / _nanoseconds " + n
                     + " is outside years 1-9999 or nanoseconds 0-999999999");
