@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Adds the plan's foreign keys once every row is in (splits load in any order, so earlier a child
@@ -30,42 +31,51 @@ final class ForeignKeys {
 
     ForeignKeys(String defaultSchema) { this.defaultSchema = defaultSchema; }
 
-    /**
-     * Adds the foreign keys, in one transaction. Each is first added as it should be, validated; only
-     * when PostgreSQL finds a row without its parent is it added {@code NOT VALID} and the orphans
-     * counted, so the common case reads each child table once.
-     */
-    List<String> add(Connection c, List<Table> tables) throws SQLException {
-        List<String> warnings = new ArrayList<>();
+    /** One foreign key to add: the child table, the parent table, and the key. */
+    record Job(TableName child, TableName parent, ForeignKey key) {
+        boolean touches(TableName table) { return child.equals(table) || parent.equals(table); }
+    }
+
+    /** Every foreign key of the plan's tables, in plan order. */
+    List<Job> jobs(List<Table> tables) {
+        List<Job> out = new ArrayList<>();
         for (Table table : tables) {
             TableName child = TableName.resolve(table.name(), defaultSchema);
-            for (ForeignKey fk : table.foreignKeys()) {
-                TableName parent = TableName.resolve(fk.referencedTable(), defaultSchema);
-                String constraint = name("fk", child, fk.columns());
-                if (constraintExists(c, child, constraint)) continue;
-                String ddl = "ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY ("
-                        + TargetSchema.quotedList(fk.columns()) + ") REFERENCES " + parent.sql() + " ("
-                        + TargetSchema.quotedList(fk.referencedColumns()) + ")";
-                Savepoint before = c.setSavepoint();
-                try (Statement s = c.createStatement()) {
-                    s.execute(ddl);
-                    c.releaseSavepoint(before);
-                    continue;
-                } catch (SQLException e) {
-                    if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) throw e;
-                    c.rollback(before);
-                }
-                long orphans = orphans(c, child, parent, fk);
-                try (Statement s = c.createStatement()) {
-                    s.execute(ddl + " NOT VALID");
-                }
-                warnings.add("table " + child + ": " + orphans + " row(s) have " + String.join(", ", fk.columns())
-                        + " values with no matching row in " + parent + "; the foreign key " + constraint
-                        + " was added NOT VALID (new rows are checked, these are kept). Find them with: SELECT * FROM "
-                        + child.sql() + " c WHERE NOT EXISTS (SELECT 1 FROM " + parent.sql() + " p WHERE " + join(fk) + ")");
-            }
+            for (ForeignKey fk : table.foreignKeys()) out.add(new Job(child, TableName.resolve(fk.referencedTable(), defaultSchema), fk));
         }
-        return warnings;
+        return out;
+    }
+
+    /**
+     * Adds one foreign key, within the caller's transaction. It is first added as it should be,
+     * validated; only when PostgreSQL finds a row without its parent is it added {@code NOT VALID} and
+     * the orphans counted, so the common case reads the child table once. Returns the warning, if any.
+     */
+    Optional<String> add(Connection c, Job job) throws SQLException {
+        TableName child = job.child(), parent = job.parent();
+        ForeignKey fk = job.key();
+        String constraint = name("fk", child, fk.columns());
+        if (constraintExists(c, child, constraint)) return Optional.empty();
+        String ddl = "ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY ("
+                + TargetSchema.quotedList(fk.columns()) + ") REFERENCES " + parent.sql() + " ("
+                + TargetSchema.quotedList(fk.referencedColumns()) + ")";
+        Savepoint before = c.setSavepoint();
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl);
+            c.releaseSavepoint(before);
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) throw e;
+            c.rollback(before);
+        }
+        long orphans = orphans(c, child, parent, fk);
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl + " NOT VALID");
+        }
+        return Optional.of("table " + child + ": " + orphans + " row(s) have " + String.join(", ", fk.columns())
+                + " values with no matching row in " + parent + "; the foreign key " + constraint
+                + " was added NOT VALID (new rows are checked, these are kept). Find them with: SELECT * FROM "
+                + child.sql() + " c WHERE NOT EXISTS (SELECT 1 FROM " + parent.sql() + " p WHERE " + join(fk) + ")");
     }
 
     /**

@@ -126,19 +126,87 @@ final class PostgresSink implements Sink {
     public List<String> finish(String runId, List<Table> tables) {
         ForeignKeys keys = new ForeignKeys(schema);
         createInParallel(keys.indexStatements(tables));
-        return inTransaction("adding foreign keys", c -> {
-            try (var s = c.createStatement()) {
-                // validating a key joins child and parent tables: let the join hash in memory (this transaction only)
-                s.execute("SET LOCAL work_mem = '" + FINISH_MEMORY + "'");
+        return addInParallel(keys, keys.jobs(tables));
+    }
+
+    /**
+     * Adds the foreign keys two at a time, each in its own transaction (a re-run skips those already
+     * there). Adding a key locks its child and its parent table, so two keys run together only when
+     * they touch four different tables; otherwise one waits here rather than inside PostgreSQL.
+     */
+    private List<String> addInParallel(ForeignKeys keys, List<ForeignKeys.Job> jobs) {
+        if (jobs.isEmpty()) return List.of();
+        List<ForeignKeys.Job> pending = new java.util.ArrayList<>(jobs);
+        List<TableName> busy = new java.util.ArrayList<>();
+        Map<ForeignKeys.Job, String> warnings = new java.util.concurrent.ConcurrentHashMap<>();
+        Object turn = new Object();
+        runOnFinishThreads(Math.min(FINISH_PARALLELISM, jobs.size()), () -> {
+            while (true) {
+                ForeignKeys.Job job;
+                synchronized (turn) {
+                    job = null;
+                    while (job == null) {
+                        if (pending.isEmpty()) return null;
+                        for (ForeignKeys.Job j : pending) {
+                            if (busy.stream().noneMatch(j::touches)) {
+                                job = j;
+                                break;
+                            }
+                        }
+                        if (job == null) turn.wait();
+                    }
+                    pending.remove(job);
+                    busy.add(job.child());
+                    busy.add(job.parent());
+                }
+                try {
+                    ForeignKeys.Job current = job;
+                    inTransaction("adding foreign key " + current.key().columns() + " of " + current.child(), c -> {
+                        try (var s = c.createStatement()) {
+                            // validating a key joins child and parent: let the join hash in memory (this transaction only)
+                            s.execute("SET LOCAL work_mem = '" + FINISH_MEMORY + "'");
+                        }
+                        keys.add(c, current).ifPresent(w -> warnings.put(current, w));
+                        return null;
+                    });
+                } finally {
+                    synchronized (turn) {
+                        busy.remove(job.child());
+                        busy.remove(job.parent());
+                        turn.notifyAll();
+                    }
+                }
             }
-            return keys.add(c, tables);
         });
+        List<String> out = new java.util.ArrayList<>();
+        for (ForeignKeys.Job j : jobs) if (warnings.containsKey(j)) out.add(warnings.get(j));
+        return out;
     }
 
     /** Index builds use one core each in PostgreSQL: two at a time halve the wait on a two-core server. */
     private void createInParallel(List<String> statements) {
         if (statements.isEmpty()) return;
-        int threads = Math.min(FINISH_PARALLELISM, statements.size());
+        java.util.concurrent.ConcurrentLinkedQueue<String> todo = new java.util.concurrent.ConcurrentLinkedQueue<>(statements);
+        runOnFinishThreads(Math.min(FINISH_PARALLELISM, statements.size()), () -> {
+            for (String sql = todo.poll(); sql != null; sql = todo.poll()) {
+                String statement = sql;
+                withConnection("indexing foreign key columns", c -> {
+                    c.setAutoCommit(true);
+                    try (var s = c.createStatement()) {
+                        // for this session only: sorting a million keys in memory rather than in temp files
+                        s.execute("SET maintenance_work_mem = '" + FINISH_MEMORY + "'");
+                        s.execute(statement);
+                        s.execute("RESET maintenance_work_mem");
+                    }
+                    return null;
+                });
+            }
+            return null;
+        });
+    }
+
+    /** Runs {@code worker} on {@code threads} threads and waits for all; the first failure is thrown. */
+    private static void runOnFinishThreads(int threads, java.util.concurrent.Callable<Object> worker) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cutover-finish");
             t.setDaemon(true);
@@ -146,18 +214,7 @@ final class PostgresSink implements Sink {
         });
         try {
             List<java.util.concurrent.Future<Object>> done = new java.util.ArrayList<>();
-            for (String sql : statements) {
-                done.add(pool.submit(() -> withConnection("indexing foreign key columns", c -> {
-                    c.setAutoCommit(true);
-                    try (var s = c.createStatement()) {
-                        // for this session only: sorting a million keys in memory rather than in temp files
-                        s.execute("SET maintenance_work_mem = '" + FINISH_MEMORY + "'");
-                        s.execute(sql);
-                        s.execute("RESET maintenance_work_mem");
-                    }
-                    return null;
-                })));
-            }
+            for (int i = 0; i < threads; i++) done.add(pool.submit(worker));
             for (java.util.concurrent.Future<Object> f : done) {
                 try {
                     f.get();
@@ -166,7 +223,7 @@ final class PostgresSink implements Sink {
                     throw new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new CutoverException(ErrorCode.INTERRUPTED, "interrupted while indexing foreign key columns");
+                    throw new CutoverException(ErrorCode.INTERRUPTED, "interrupted while adding foreign keys");
                 }
             }
         } finally {
