@@ -59,6 +59,14 @@ class BadInputIT {
         return out;
     }
 
+    /** The run finished with exit 1 and set exactly one record aside, with this code: that record's line. */
+    private static JsonNode onlyDeadLetter(CliRun run, String code) throws Exception {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        List<JsonNode> dead = deadLetters(run);
+        assertThat(dead).extracting(n -> n.get("code").asText()).containsExactly(code);
+        return dead.get(0);
+    }
+
     private static long count(String table) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DB, "postgres", "");
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from " + table)) {
@@ -81,13 +89,9 @@ class BadInputIT {
                 + "\"u1\": {\"name\": \"Ada\", \"born\": {\"__datatype__\": \"timestamp\", \"value\": {\"_seconds\": 0, \"_nanoseconds\": 5}}},"
                 + "\"u2\": {\"name\": \"Bob\", \"born\": {\"__datatype__\": \"vectorOfDoom\", \"value\": [1, 2]}},"
                 + "\"u3\": {\"name\": \"Cy\"}}}}");
-        CliRun run = planAndMigrate(f);
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        List<JsonNode> dead = deadLetters(run);
-        assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).get("key").asText()).isEqualTo("u2");
-        assertThat(dead.get(0).get("code").asText()).isEqualTo("RECORD_UNKNOWN_MARKER");
-        assertThat(dead.get(0).get("reason").asText()).contains("vectorOfDoom");
+        JsonNode dead = onlyDeadLetter(planAndMigrate(f), "RECORD_UNKNOWN_MARKER");
+        assertThat(dead.get("key").asText()).isEqualTo("u2");
+        assertThat(dead.get("reason").asText()).contains("vectorOfDoom");
         assertThat(count("users")).isEqualTo(2);
     }
 
@@ -95,12 +99,8 @@ class BadInputIT {
     void nulInTextIsSetAsideForPostgresWithItsField() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {"
                 + "\"u1\": {\"name\": \"Ada\\u0000Lovelace\"}, \"u2\": {\"name\": \"Grace\"}}}}");
-        CliRun run = planAndMigrate(f);
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        List<JsonNode> dead = deadLetters(run);
-        assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).get("code").asText()).isEqualTo("RECORD_INVALID_TEXT");
-        assertThat(dead.get(0).get("field").asText()).isEqualTo("name");
+        JsonNode dead = onlyDeadLetter(planAndMigrate(f), "RECORD_INVALID_TEXT");
+        assertThat(dead.get("field").asText()).isEqualTo("name");
         assertThat(count("users")).isEqualTo(1);
     }
 
@@ -123,11 +123,8 @@ class BadInputIT {
     void loneSurrogateInTextIsSetAsideForPostgres() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {"
                 + "\"u1\": {\"name\": \"half \\ud800 a pair\"}, \"u2\": {\"name\": \"Grace\"}}}}");
-        CliRun run = planAndMigrate(f);
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        List<JsonNode> dead = deadLetters(run);
-        assertThat(dead).extracting(n -> n.get("code").asText()).containsExactly("RECORD_INVALID_TEXT");
-        assertThat(dead.get(0).get("key").asText()).isEqualTo("u1");
+        JsonNode dead = onlyDeadLetter(planAndMigrate(f), "RECORD_INVALID_TEXT");
+        assertThat(dead.get("key").asText()).isEqualTo("u1");
         assertThat(count("users")).isEqualTo(1);
     }
 
@@ -135,10 +132,7 @@ class BadInputIT {
     void duplicateDocumentIdIsSetAside() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {"
                 + "\"u1\": {\"name\": \"Ada\"}, \"u1\": {\"name\": \"Ada again\"}, \"u2\": {\"name\": \"Bob\"}}}}");
-        CliRun run = planAndMigrate(f);
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        List<JsonNode> dead = deadLetters(run);
-        assertThat(dead).extracting(n -> n.get("code").asText()).containsExactly("RECORD_DUPLICATE_KEY");
+        onlyDeadLetter(planAndMigrate(f), "RECORD_DUPLICATE_KEY");
         assertThat(count("users")).isEqualTo(2);
     }
 
