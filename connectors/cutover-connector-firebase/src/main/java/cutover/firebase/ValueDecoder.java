@@ -18,21 +18,19 @@ import java.util.Map;
  */
 abstract class ValueDecoder {
 
-    /** Reads the value starting at the current token; leaves the parser on its last token. */
-    final Value read(JsonParser p, ValuePath path, ValueProblem problems) throws IOException {
-        return read(p, null, null, -1, path, problems);
-    }
-
-    /** Reads the value of the document's top-level field {@code name}. */
+    /**
+     * Reads the value of the document's top-level field {@code name}, starting at the current token;
+     * leaves the parser on the value's last token.
+     */
     final Value readField(JsonParser p, String name, ValueProblem problems) throws IOException {
-        return read(p, null, name, -1, null, problems);
+        return read(p, null, name, -1, problems);
     }
 
     /**
      * Reads the value of field {@code name} (or element {@code index}) of {@code parent}; its path is
      * made only for a map or an array, whose contents and typed values need it.
      */
-    private Value read(JsonParser p, ValuePath parent, String name, int index, ValuePath known, ValueProblem problems) throws IOException {
+    private Value read(JsonParser p, ValuePath parent, String name, int index, ValueProblem problems) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_STRING: return Value.of(p.getText());
@@ -46,19 +44,19 @@ abstract class ValueDecoder {
             case VALUE_FALSE: return Value.of(false);
             case VALUE_NULL: return Value.NULL;
             case START_ARRAY: {
-                ValuePath path = pathOf(parent, name, index, known);
+                ValuePath path = pathOf(parent, name, index);
                 List<Value> values = new ArrayList<>();
                 int i = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) values.add(read(p, path, null, i++, null, problems));
+                while (p.nextToken() != JsonToken.END_ARRAY) values.add(read(p, path, null, i++, problems));
                 return new Value.Array(values);
             }
             case START_OBJECT: {
-                ValuePath path = pathOf(parent, name, index, known);
+                ValuePath path = pathOf(parent, name, index);
                 Fields.Builder fields = Fields.builder(4);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     p.nextToken();
-                    fields.put(field, read(p, path, field, -1, null, problems));
+                    fields.put(field, read(p, path, field, -1, problems));
                 }
                 return object(fields.build(), path, problems);
             }
@@ -67,8 +65,7 @@ abstract class ValueDecoder {
         }
     }
 
-    private static ValuePath pathOf(ValuePath parent, String name, int index, ValuePath known) {
-        if (known != null) return known;
+    private static ValuePath pathOf(ValuePath parent, String name, int index) {
         if (parent == null) return ValuePath.of(name);
         return name != null ? parent.field(name) : parent.element(index);
     }
