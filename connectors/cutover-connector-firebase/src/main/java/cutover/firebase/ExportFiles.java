@@ -1,5 +1,6 @@
 package cutover.firebase;
 
+import cutover.connector.Location;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
@@ -18,6 +19,12 @@ final class ExportFiles {
     private ExportFiles() {}
 
     record ExportFile(Path path, String relativeName) {}
+
+    /** The path a location names: {@code firestore-export:///abs} as well as {@code firestore-export:/abs}. */
+    static Path pathOf(Location location) {
+        String rest = location.rest();
+        return Path.of(rest.startsWith("//") ? rest.substring(2) : rest);
+    }
 
     static List<ExportFile> list(Path location) {
         if (Files.isRegularFile(location)) return List.of(new ExportFile(location, location.getFileName().toString()));

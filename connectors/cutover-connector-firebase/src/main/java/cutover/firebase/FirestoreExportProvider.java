@@ -6,7 +6,6 @@ import cutover.connector.Location;
 import cutover.connector.Setting;
 import cutover.connector.Settings;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -26,10 +25,6 @@ public final class FirestoreExportProvider implements ConnectorProvider {
 
     @Override
     public Connector open(Location location, Settings settings) {
-        String rest = location.rest();
-        // firestore-export:///abs/file.json is accepted as well as firestore-export:/abs/file.json
-        if (rest.startsWith("//")) rest = rest.substring(2);
-        Path path = Path.of(rest);
-        return new FirestoreExportConnector(location, new FirestoreExportSource(ExportFiles.list(path)));
+        return new FirestoreExportConnector(location, new FirestoreExportSource(ExportFiles.list(ExportFiles.pathOf(location))));
     }
 }

@@ -6,7 +6,6 @@ import cutover.connector.Location;
 import cutover.connector.Setting;
 import cutover.connector.Settings;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -26,8 +25,6 @@ public final class FirestoreManagedExportProvider implements ConnectorProvider {
 
     @Override
     public Connector open(Location location, Settings settings) {
-        String rest = location.rest();
-        if (rest.startsWith("//")) rest = rest.substring(2);
-        return new FirestoreExportConnector(location, new FirestoreManagedExportSource(Path.of(rest)));
+        return new FirestoreExportConnector(location, new FirestoreManagedExportSource(ExportFiles.pathOf(location)));
     }
 }
