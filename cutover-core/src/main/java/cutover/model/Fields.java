@@ -18,23 +18,19 @@ import java.util.function.BiConsumer;
  */
 public final class Fields extends AbstractMap<String, Value> {
     private static final int LINEAR_LOOKUP_MAX = 16;
-    public static final Fields EMPTY = new Fields(new String[0], new Value[0], 0);
+    public static final Fields EMPTY = new Fields(new String[0], new Value[0], 0, null);
 
     private final String[] names;
     private final Value[] values;
     private final int size;
     private final Map<String, Integer> index; // only for wide records, where a scan would be slow
 
-    private Fields(String[] names, Value[] values, int size) {
+    /** {@code index} is the builder's, present exactly when there are more than {@link #LINEAR_LOOKUP_MAX} fields. */
+    private Fields(String[] names, Value[] values, int size, Map<String, Integer> index) {
         this.names = names;
         this.values = values;
         this.size = size;
-        if (size > LINEAR_LOOKUP_MAX) {
-            index = new HashMap<>(size * 2);
-            for (int i = 0; i < size; i++) index.put(names[i], i);
-        } else {
-            index = null;
-        }
+        this.index = index;
     }
 
     /** The same fields as an immutable {@code Fields}: {@code map} itself when it is one already. */
@@ -47,7 +43,10 @@ public final class Fields extends AbstractMap<String, Value> {
 
     public static Builder builder(int expectedSize) { return new Builder(expectedSize); }
 
-    private int indexOf(Object name) {
+    private int indexOf(Object name) { return find(names, size, index, name); }
+
+    /** Where {@code name} is among the first {@code size} names: by the index when there is one, else by a scan. */
+    private static int find(String[] names, int size, Map<String, Integer> index, Object name) {
         if (index != null) {
             Integer i = index.get(name);
             return i == null ? -1 : i;
@@ -142,14 +141,7 @@ public final class Fields extends AbstractMap<String, Value> {
             return this;
         }
 
-        private int find(String name) {
-            if (index != null) {
-                Integer i = index.get(name);
-                return i == null ? -1 : i;
-            }
-            for (int i = 0; i < size; i++) if (names[i].equals(name)) return i;
-            return -1;
-        }
+        private int find(String name) { return Fields.find(names, size, index, name); }
 
         public int size() { return size; }
 
@@ -161,7 +153,7 @@ public final class Fields extends AbstractMap<String, Value> {
 
         /** The fields; the builder must not be used afterwards. */
         public Fields build() {
-            Fields built = size == 0 ? EMPTY : new Fields(names, values, size);
+            Fields built = size == 0 ? EMPTY : new Fields(names, values, size, index);
             names = null; // the arrays now belong to the Fields
             values = null;
             return built;
