@@ -4,6 +4,11 @@ import cutover.analyze.EntitySchema;
 import cutover.analyze.Schema;
 import cutover.analyze.SchemaReport;
 import cutover.cli.demo.SampleApp;
+import cutover.connector.Connector;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
@@ -22,9 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,55 +122,55 @@ final class DemoCommand implements Callable<Integer> {
         return n;
     }
 
-    private static boolean countsCheck(Schema schema, Plan plan, MigrateResult result, DemoDatabase db) throws SQLException {
+    /** Compares, per collection, the documents analyzed, the rows read back from the target and those set aside. */
+    private static boolean countsCheck(Schema schema, Plan plan, MigrateResult result, DemoDatabase db) {
+        Map<String, Long> rowsByTable = rowsInTarget(db.location());
         boolean ok = true;
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
-             Statement st = c.createStatement()) {
-            System.out.printf("   %-22s %-16s %10s %10s %10s%n", "collection", "table", "documents", "rows", "set aside");
-            for (EntitySchema e : schema.entities()) {
-                EntityMapping m = plan.entity(e.name().value()).orElse(null);
-                if (m == null || m.skip()) continue;
-                long rows;
-                try (ResultSet rs = st.executeQuery("select count(*) from " + quoteTable(m.table()))) {
-                    rs.next();
-                    rows = rs.getLong(1);
-                }
-                MigrationProgress.Snapshot s = result.thisAttempt().get(e.name());
-                long aside = s == null ? 0 : s.deadLettered();
-                boolean match = rows + aside == e.count() && s != null && s.written() == rows;
-                ok &= match;
-                System.out.printf(java.util.Locale.ROOT, "   %-22s %-16s %,10d %,10d %,10d  %s%n", e.name(), m.table(), e.count(), rows, aside, match ? "ok" : "MISMATCH");
-            }
+        System.out.printf("   %-22s %-16s %10s %10s %10s%n", "collection", "table", "documents", "rows", "set aside");
+        for (EntitySchema e : schema.entities()) {
+            EntityMapping m = plan.entity(e.name().value()).orElse(null);
+            if (m == null || m.skip()) continue;
+            long rows = rowsByTable.getOrDefault(EntityName.of(m.table()).leaf(), 0L);
+            MigrationProgress.Snapshot s = result.thisAttempt().get(e.name());
+            long aside = s == null ? 0 : s.deadLettered();
+            boolean match = rows + aside == e.count() && s != null && s.written() == rows;
+            ok &= match;
+            System.out.printf(java.util.Locale.ROOT, "   %-22s %-16s %,10d %,10d %,10d  %s%n", e.name(), m.table(), e.count(), rows, aside, match ? "ok" : "MISMATCH");
         }
         return ok;
     }
 
-    private static String quoteTable(String name) {
-        StringBuilder s = new StringBuilder();
-        for (String part : name.split("\\.")) {
-            if (s.length() > 0) s.append('.');
-            s.append('"').append(part.replace("\"", "\"\"")).append('"');
+    /** Rows per table, read back through the target's own connector (the demo's tables are small). */
+    private static Map<String, Long> rowsInTarget(String location) {
+        Map<String, Long> rows = new HashMap<>();
+        try (Connector connector = Endpoints.openTarget(location)) {
+            Source target = Endpoints.require(connector, Source.class);
+            for (Split split : target.splits(1)) {
+                try (RecordReader reader = target.read(split, Position.START)) {
+                    for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                        if (item instanceof RecordReader.Ok ok) rows.merge(ok.record().entity().leaf(), 1L, Long::sum);
+                    }
+                }
+            }
         }
-        return s.toString();
+        return rows;
     }
 
     /** The demo's PostgreSQL: the one given, or an embedded one, or (as root, which PostgreSQL refuses) the local server. */
     private static final class DemoDatabase implements AutoCloseable {
         private final EmbeddedPostgres embedded;
         private final String location;
-        private final String jdbcUrl;
         private final String description;
 
-        private DemoDatabase(EmbeddedPostgres embedded, String location, String jdbcUrl, String description) {
+        private DemoDatabase(EmbeddedPostgres embedded, String location, String description) {
             this.embedded = embedded;
             this.location = location;
-            this.jdbcUrl = jdbcUrl;
             this.description = description;
         }
 
         static DemoDatabase start(String given) throws IOException, SQLException {
             if (given != null) {
-                return new DemoDatabase(null, given, "jdbc:" + given.replaceFirst("^postgres(ql)?://[^@/]*@", "postgresql://"), cutover.connector.Location.redact(given));
+                return new DemoDatabase(null, given, cutover.connector.Location.redact(given));
             }
             if ("root".equals(System.getProperty("user.name"))) {
                 // initdb refuses to run as root, so the embedded server cannot start; use the local one.
@@ -178,15 +184,14 @@ final class DemoCommand implements Callable<Integer> {
                             + " ordinary user, start one with scripts/test-servers.sh, or give --target postgresql://...", e);
                 }
                 return new DemoDatabase(null, "postgresql://postgres@127.0.0.1:5432/cutover_demo",
-                        "jdbc:postgresql://127.0.0.1:5432/cutover_demo", "the local PostgreSQL, database cutover_demo (running as root: no embedded server)");
+                        "the local PostgreSQL, database cutover_demo (running as root: no embedded server)");
             }
             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
             String location = "postgresql://postgres@localhost:" + pg.getPort() + "/postgres";
-            return new DemoDatabase(pg, location, pg.getJdbcUrl("postgres", "postgres"), "an embedded PostgreSQL on port " + pg.getPort());
+            return new DemoDatabase(pg, location, "an embedded PostgreSQL on port " + pg.getPort());
         }
 
         String location() { return location; }
-        String jdbcUrl() { return jdbcUrl; }
         String description() { return description; }
 
         @Override
