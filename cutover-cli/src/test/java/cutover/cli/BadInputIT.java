@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -23,18 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIT {
     private static final String DB = "cutover_it_badinput";
-    private static final String TARGET = "postgresql://postgres@127.0.0.1:5432/" + DB;
+    private static final String TARGET = LocalPostgres.location(DB);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + DB + " with (force)");
-            st.execute("create database " + DB);
-        }
+        LocalPostgres.recreate(DB);
     }
 
     private Path export(String json) throws Exception {
@@ -68,8 +63,7 @@ class BadInputIT {
     }
 
     private static long count(String table) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DB, "postgres", "");
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from " + table)) {
             rs.next();
             return rs.getLong(1);
         }

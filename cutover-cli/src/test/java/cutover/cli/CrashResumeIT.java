@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,25 +51,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashResumeIT {
     private static final String DB = "cutover_it_crash";
-    private static final String TARGET = "postgresql://postgres@127.0.0.1:5432/" + DB;
+    private static final String TARGET = LocalPostgres.location(DB);
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void database() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + DB + " with (force)");
-            st.execute("create database " + DB);
-        }
+        LocalPostgres.recreate(DB);
     }
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + DB + " with (force)");
-        }
+        LocalPostgres.drop(DB);
     }
 
     @Test
@@ -200,8 +192,7 @@ class CrashResumeIT {
 
     /** The committed position summed over the splits, and 1 when every split is done (0 before any commit). */
     private static long[] committedPosition() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DB, "postgres", "");
-             Statement st = c.createStatement()) {
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
             try (var rs = st.executeQuery("select to_regclass('cutover.checkpoints') is not null")) {
                 rs.next();
                 if (!rs.getBoolean(1)) return new long[] {0, 0};
