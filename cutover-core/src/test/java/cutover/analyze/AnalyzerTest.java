@@ -8,6 +8,7 @@ import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Value;
 import cutover.model.ValueCodec;
+import cutover.testing.MemorySource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,13 +27,13 @@ class AnalyzerTest {
     private static final EntityName USERS = EntityName.of("users");
     private static final EntityName POSTS = EntityName.of("posts");
 
-    private static Schema analyze(ListSource source) {
+    private static Schema analyze(MemorySource source) {
         return new Analyzer(AnalyzeOptions.DEFAULTS).analyze("memory:test", source, AnalyzeListener.NONE);
     }
 
     @Test
     void countsKindsAndConflicts() {
-        ListSource source = new ListSource().split("s", List.of(
+        MemorySource source = new MemorySource().split("s", List.of(
                 doc("users/u1", "name", Value.of("Ann"), "age", Value.of(31)),
                 doc("users/u2", "name", Value.of("Bob"), "age", Value.of(-4)),
                 doc("users/u3", "name", Value.NULL, "age", Value.of(70)),
@@ -62,7 +63,7 @@ class AnalyzerTest {
     void totalBytesIsTheSizeOfTheCanonicalEncoding() {
         var a = doc("users/u1", "name", Value.of("Ann"));
         var b = doc("users/u2", "tags", new Value.Array(List.of(Value.of("x"), Value.of(2))));
-        Schema schema = analyze(new ListSource().split("s", List.of(a, b)));
+        Schema schema = analyze(new MemorySource().split("s", List.of(a, b)));
         long expected = ValueCodec.encodeRecord(((cutover.connector.RecordReader.Ok) a).record()).length
                 + ValueCodec.encodeRecord(((cutover.connector.RecordReader.Ok) b).record()).length;
         assertThat(schema.entity(USERS).orElseThrow().totalBytes()).isEqualTo(expected);
@@ -71,7 +72,7 @@ class AnalyzerTest {
 
     @Test
     void nestedMapPathsDownToTheDepthLimit() {
-        ListSource source = new ListSource().split("s", List.of(
+        MemorySource source = new MemorySource().split("s", List.of(
                 doc("users/u1", "address", map("city", Value.of("Paris"), "geo", map("lat", Value.of(1.5), "deep", map("x", Value.of(1))))),
                 doc("users/u2", "address", map("city", Value.of("Oslo"))),
                 doc("users/u3", "address", Value.of("unknown"))));
@@ -90,7 +91,7 @@ class AnalyzerTest {
 
     @Test
     void danglingReferencesOnlyForTargetsInTheSource() {
-        ListSource source = new ListSource()
+        MemorySource source = new MemorySource()
                 .split("users", List.of(doc("users/u1", "name", Value.of("Ann")), doc("users/u2", "name", Value.of("Bob"))))
                 .split("posts", List.of(
                         doc("posts/p1", "author", ref("users/u1"), "tag", ref("tags/t1")),
@@ -113,7 +114,7 @@ class AnalyzerTest {
 
     @Test
     void referencesIntoSubcollectionsAreCheckedAgainstTheirFullKey() {
-        ListSource source = new ListSource().split("s", List.of(
+        MemorySource source = new MemorySource().split("s", List.of(
                 doc("users/u1/posts/p1", "title", Value.of("a")),
                 doc("users/u2/posts/p1", "title", Value.of("b")),
                 doc("feed/f1", "post", ref("users/u1/posts/p1")),
@@ -124,7 +125,7 @@ class AnalyzerTest {
 
     @Test
     void subcollectionsAreListedUnderTheirParent() {
-        ListSource source = new ListSource().split("s", List.of(
+        MemorySource source = new MemorySource().split("s", List.of(
                 doc("users/u1", "name", Value.of("Ann")),
                 doc("users/u1/posts/p1", "title", Value.of("a")),
                 doc("users/u1/posts/p1/comments/c1", "text", Value.of("hi")),
@@ -143,7 +144,7 @@ class AnalyzerTest {
         items.add(doc("users/u1", "name", Value.of("Ann")));
         for (int i = 9; i >= 1; i--) items.add(unreadable("users", "k" + i, ErrorCode.RECORD_UNKNOWN_MARKER, "unknown marker __x__ in field f" + i));
         items.add(unreadable(null, null, ErrorCode.RECORD_INVALID_TEXT, "no entity"));
-        AnalyzeResult result = new Analyzer(AnalyzeOptions.DEFAULTS).analyzeWithNotes("m", new ListSource().split("s", items), AnalyzeListener.NONE);
+        AnalyzeResult result = new Analyzer(AnalyzeOptions.DEFAULTS).analyzeWithNotes("m", new MemorySource().split("s", items), AnalyzeListener.NONE);
 
         EntitySchema users = result.schema().entity(USERS).orElseThrow();
         assertThat(users.count()).as("count excludes unreadable records").isEqualTo(1);
@@ -157,7 +158,7 @@ class AnalyzerTest {
 
     @Test
     void entitiesTheSourceListsButHoldNoRecordsAppearEmpty() {
-        ListSource source = new ListSource()
+        MemorySource source = new MemorySource()
                 .split("s", List.of(doc("users/u1", "id", Value.of(1))))
                 .info(new EntityInfo(USERS, 1, -1, List.of("id")))
                 .info(new EntityInfo(EntityName.of("archive"), 0, 0, List.of("id")));
@@ -173,7 +174,7 @@ class AnalyzerTest {
         items.add(doc("users/u1", "zeta", Value.of(1), "meta", map("a", Value.of(1), "b", Value.of(2))));
         items.add(doc("users/u2", "alpha", Value.of(1), "meta", map("c", Value.of(1))));
         AnalyzeResult result = new Analyzer(AnalyzeOptions.DEFAULTS.withMaxFieldPaths(4)).analyzeWithNotes("m",
-                new ListSource().split("s", items), AnalyzeListener.NONE);
+                new MemorySource().split("s", items), AnalyzeListener.NONE);
         assertThat(result.schema().entity(USERS).orElseThrow().fields()).extracting(FieldStats::path)
                 .containsExactly(List.of("zeta"), List.of("meta"), List.of("alpha"), List.of("meta", "a"));
         assertThat(result.notes(USERS).unlistedPaths()).isEqualTo(2);
@@ -184,7 +185,7 @@ class AnalyzerTest {
     void examplesAreFewShortAndNeverNull() {
         List<cutover.connector.RecordReader.Item> items = new ArrayList<>();
         for (int i = 0; i < 50; i++) items.add(doc("users/u" + i, "bio", i % 2 == 0 ? Value.NULL : Value.of(i + "x".repeat(100))));
-        FieldStats bio = analyze(new ListSource().split("s", items)).entity(USERS).orElseThrow().field(List.of("bio")).orElseThrow();
+        FieldStats bio = analyze(new MemorySource().split("s", items)).entity(USERS).orElseThrow().field(List.of("bio")).orElseThrow();
         assertThat(bio.examples()).hasSize(3).allSatisfy(e -> {
             assertThat(e).hasSize(60).startsWith("\"").endsWith("xx…");
         });
@@ -198,7 +199,7 @@ class AnalyzerTest {
         for (int i = 0; i < 2500; i++) a.add(doc("users/a" + i, "n", Value.of(i)));
         for (int i = 0; i < 1700; i++) b.add(doc("users/b" + i, "n", Value.of(i)));
         Map<EntityName, Long> last = new ConcurrentHashMap<>();
-        new Analyzer(AnalyzeOptions.DEFAULTS).analyze("m", new ListSource().split("a", a).split("b", b),
+        new Analyzer(AnalyzeOptions.DEFAULTS).analyze("m", new MemorySource().split("a", a).split("b", b),
                 (entity, seen, estimate) -> last.merge(entity, seen, Math::max));
         assertThat(last).containsEntry(USERS, 4200L);
     }
@@ -207,7 +208,7 @@ class AnalyzerTest {
     void aFailingReaderStopsTheAnalysisWithItsError() {
         List<cutover.connector.RecordReader.Item> items = new ArrayList<>();
         for (int i = 0; i < 10; i++) items.add(doc("users/u" + i, "n", Value.of(i)));
-        ListSource source = new ListSource().split("a", items).split("b", items);
+        MemorySource source = new MemorySource().split("a", items).split("b", items);
         source.failingSplit = "b";
         source.failure = new CutoverException(ErrorCode.SOURCE_IO, "disk gone");
         assertThatThrownBy(() -> analyze(source)).isInstanceOf(CutoverException.class).hasMessage("disk gone");

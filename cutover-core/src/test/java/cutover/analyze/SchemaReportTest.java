@@ -4,6 +4,7 @@ import cutover.connector.RecordReader;
 import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 import cutover.model.Value;
+import cutover.testing.MemorySource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class SchemaReportTest {
         items.add(doc("users/u0/posts/p1", "tag", ref("tags/t1"), "title", Value.of("a | b")));
         items.add(unreadable("users", "u99", ErrorCode.RECORD_UNKNOWN_MARKER, "unknown type marker __weird__"));
         AnalyzeResult result = new Analyzer(AnalyzeOptions.DEFAULTS).analyzeWithNotes("firestore-export:./dump.json",
-                new ListSource().split("s", items), AnalyzeListener.NONE);
+                new MemorySource().split("s", items), AnalyzeListener.NONE);
         return SchemaReport.markdown(result);
     }
 

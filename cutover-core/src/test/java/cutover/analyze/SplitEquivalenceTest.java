@@ -4,6 +4,7 @@ import cutover.connector.RecordReader;
 import cutover.error.ErrorCode;
 import cutover.model.Value;
 import cutover.model.Values;
+import cutover.testing.MemorySource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,7 +31,7 @@ class SplitEquivalenceTest {
     void splitsInParallelGiveTheSameResultAsOneSplit(@ForAll("items") List<RecordReader.Item> items,
                                                      @ForAll @IntRange(min = 1, max = 5) int parts,
                                                      @ForAll @IntRange(min = 1, max = 8) int maxPaths) {
-        ListSource split = new ListSource();
+        MemorySource split = new MemorySource();
         int size = (items.size() + parts - 1) / parts;
         for (int p = 0; p < parts; p++) {
             split.split("part" + p, items.subList(Math.min(items.size(), p * size), Math.min(items.size(), (p + 1) * size)));

@@ -1,7 +1,7 @@
 package cutover.migrate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.connector.RecordReader;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
@@ -12,6 +12,7 @@ import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
+import cutover.testing.MemorySource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

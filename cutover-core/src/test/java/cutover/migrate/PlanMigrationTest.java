@@ -7,6 +7,7 @@ import cutover.model.Record;
 import cutover.model.Value;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanMapper;
+import cutover.testing.MemorySource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

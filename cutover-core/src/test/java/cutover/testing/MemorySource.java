@@ -1,42 +1,46 @@
-package cutover.analyze;
+package cutover.testing;
 
 import cutover.connector.EntityInfo;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
 import cutover.connector.Split;
-import cutover.error.CutoverException;
 import cutover.model.EntityName;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A source over lists of items in memory, one list per split, with entity infos given or derived. */
-final class ListSource implements Source {
+/**
+ * A source over lists of items held in memory, one list per split, for tests of the pipeline and
+ * of analyze: entity infos given or derived from the items, and two ways to fail on purpose.
+ */
+public final class MemorySource implements Source {
     private final Map<String, List<RecordReader.Item>> splits = new LinkedHashMap<>();
     private final List<EntityInfo> infos = new ArrayList<>();
-    /** When set, reading the split of this id throws it. */
-    RuntimeException failure;
-    String failingSplit;
+    /** Fails the reader with this exception after this many items in total, once; -1 never. */
+    public final AtomicInteger failAfterItems = new AtomicInteger(-1);
+    /** When set, reading the split of this id throws {@link #failure} halfway through. */
+    public String failingSplit;
+    public RuntimeException failure;
 
-    ListSource split(String id, List<RecordReader.Item> items) {
+    public MemorySource split(String id, List<RecordReader.Item> items) {
         splits.put(id, List.copyOf(items));
         return this;
     }
 
-    ListSource info(EntityInfo info) {
+    public MemorySource info(EntityInfo info) {
         infos.add(info);
         return this;
     }
 
     /** The same items as one split, in split order. */
-    ListSource asOneSplit() {
+    public MemorySource asOneSplit() {
         List<RecordReader.Item> all = new ArrayList<>();
         splits.values().forEach(all::addAll);
-        ListSource one = new ListSource().split("all", all);
+        MemorySource one = new MemorySource().split("all", all);
         infos.forEach(one::info);
         return one;
     }
@@ -70,6 +74,11 @@ final class ListSource implements Source {
             @Override
             public Item next() {
                 if (split.id().equals(failingSplit) && next == items.size() / 2) throw failure;
+                if (failAfterItems.get() == 0) {
+                    failAfterItems.set(-1);
+                    throw new IllegalStateException("simulated crash of the reader");
+                }
+                if (failAfterItems.get() > 0) failAfterItems.decrementAndGet();
                 return next < items.size() ? items.get(next++) : null;
             }
 
