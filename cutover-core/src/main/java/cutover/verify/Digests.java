@@ -1,0 +1,38 @@
+package cutover.verify;
+
+import cutover.connector.Capability;
+import cutover.model.Value;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Checksums of key ranges computed inside the database, so that comparing two large tables moves
+ * a few numbers per range across the wire instead of every row. Two sides' digests are comparable
+ * only when their {@link #dialect()}s are equal (the same row text and hash, computed the same way);
+ * otherwise verify streams the rows and hashes them itself.
+ */
+public interface Digests extends Capability {
+    /** Names how rows are turned into hashes, with a version; e.g. {@code postgresql/md5-row-text/1}. */
+    String dialect();
+
+    /** The table's key and columns as this side stores them, or empty if there is no such table. */
+    Optional<TableShape> table(String table);
+
+    /**
+     * Up to {@code parts - 1} distinct values of the first key column, ascending in {@link KeyRange}'s
+     * order, that cut {@code within} into about {@code parts} ranges of similar row counts.
+     */
+    List<Value> splitPoints(String table, KeyRange within, int parts);
+
+    /**
+     * The digests of the ranges that {@code bounds} (ascending, inside {@code within}) cut
+     * {@code within} into, in order: {@code bounds.size() + 1} of them, computed in one pass. Each
+     * row's hash covers the listed {@code columns}, in that order.
+     */
+    List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds);
+
+    /** Every row of the range (any order), with the same hash {@link #digests} gave it. */
+    void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out);
+}

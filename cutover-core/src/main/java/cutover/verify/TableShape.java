@@ -1,0 +1,16 @@
+package cutover.verify;
+
+import java.util.List;
+
+/** A table as one side of a comparison stores it: its primary key columns and its columns with their types. */
+public record TableShape(String name, List<String> keyColumns, List<ColumnShape> columns) {
+    public TableShape {
+        keyColumns = List.copyOf(keyColumns);
+        columns = List.copyOf(columns);
+    }
+
+    /** A column's name and its type as the database spells it ({@code bigint}, {@code text}, …). */
+    public record ColumnShape(String name, String type) {}
+
+    public List<String> columnNames() { return columns.stream().map(ColumnShape::name).toList(); }
+}
