@@ -2,15 +2,20 @@ package cutover.verify;
 
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
+import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.migrate.RowMapper;
 import cutover.model.EntityName;
+import cutover.error.RecordError;
 import cutover.model.Record;
+import cutover.model.Table;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -28,24 +33,33 @@ public final class SourceFeed implements RowFeed {
     private final Source source;
     private final RowMapper mapper;                  // null: records are taken as stored
     private final Map<EntityName, String> tables;    // as stored: entity → compared table
+    private final Sink target;                       // checks mapped rows as a migration does; null: no check
+    private final Map<String, Table> targetTables;
     private final int parallelism;
 
-    private SourceFeed(String description, Source source, RowMapper mapper, Map<EntityName, String> tables, int parallelism) {
+    private SourceFeed(String description, Source source, RowMapper mapper, Map<EntityName, String> tables, Sink target, int parallelism) {
         this.description = description;
         this.source = source;
         this.mapper = mapper;
         this.tables = tables == null ? null : Map.copyOf(tables);
+        this.target = target;
+        this.targetTables = new HashMap<>();
+        if (mapper != null) mapper.tables().forEach(t -> targetTables.put(t.name(), t));
         this.parallelism = Math.max(1, parallelism);
     }
 
-    /** Every record mapped through the plan; the rows' entities are the target tables. */
-    public static SourceFeed mapped(String description, Source source, RowMapper mapper, int parallelism) {
-        return new SourceFeed(description, source, mapper, null, parallelism);
+    /**
+     * Every record mapped through the plan; the rows' entities are the target tables. With a
+     * {@code target}, a record whose row the target would refuse (text with NUL for PostgreSQL, a
+     * number out of range) counts as refused, as the migration set it aside for the same reason.
+     */
+    public static SourceFeed mapped(String description, Source source, RowMapper mapper, Sink target, int parallelism) {
+        return new SourceFeed(description, source, mapper, null, target, parallelism);
     }
 
     /** The records of the given entities as stored, each under its compared table's name; other entities are not read. */
     public static SourceFeed asStored(String description, Source source, Map<EntityName, String> tables, int parallelism) {
-        return new SourceFeed(description, source, null, tables, parallelism);
+        return new SourceFeed(description, source, null, tables, null, parallelism);
     }
 
     @Override
@@ -82,6 +96,16 @@ public final class SourceFeed implements RowFeed {
         }
     }
 
+    /** Why the target would refuse one of a record's rows, if it would; the whole record was set aside then. */
+    private Optional<RecordError> refusal(List<Record> rows) {
+        if (target == null) return Optional.empty();
+        for (Record row : rows) {
+            Optional<RecordError> e = target.check(targetTables.get(row.entity().value()), row);
+            if (e.isPresent()) return e;
+        }
+        return Optional.empty();
+    }
+
     private void readSplit(Split split, Rows out) {
         try (RecordReader reader = source.read(split, Position.START)) {
             RecordReader.Item item;
@@ -97,7 +121,9 @@ public final class SourceFeed implements RowFeed {
                     } else {
                         RowMapper.Mapped mapped = mapper.map(r);
                         if (mapped instanceof RowMapper.Rows rows) {
-                            for (Record row : rows.rows()) out.row(row.entity().value(), row);
+                            Optional<RecordError> refusal = refusal(rows.rows());
+                            if (refusal.isPresent()) out.refused(r.entity().value(), r.key().toString(), refusal.get().reason());
+                            else for (Record row : rows.rows()) out.row(row.entity().value(), row);
                         } else if (mapped instanceof RowMapper.Failed f) {
                             out.refused(r.entity().value(), r.key().toString(), f.error().reason());
                         }
