@@ -22,6 +22,8 @@ import java.nio.file.Path;
                 "  5  the target cannot be written",
                 "  6  Cutover's own state (.cutover/) cannot be read or written",
                 "  7  stopped: too many records set aside (dead-letter limit)",
+                "  8  migrated, but `migrate --verify` found differences (see the differences file)",
+                "     (`verify` itself answers like diff: 0 equal, 1 different, 2 could not compare)",
                 " 70  internal error (a bug: please report it with the journal)",
                 "130  interrupted",
                 "",

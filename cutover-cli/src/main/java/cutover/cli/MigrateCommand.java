@@ -60,12 +60,33 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Stop when more records than this go to the dead-letter file, as a count or a percentage (default: the plan's).")
     String deadLetterLimit;
 
+    @Option(names = "--verify", description = "Right after the migration, verify the target against the source through the plan"
+            + " (as `cutover verify PLAN`); exit 8 when it finds differences.")
+    boolean verify;
+
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
 
+    /** With --verify --json, the migration's JSON waits here to be printed together with the verification's summary. */
+    private Map<String, Object> pendingJson;
+
     @Override
     public Integer call() throws IOException {
-        return runPlan().totals().deadLettered() > 0 ? 1 : 0;
+        MigrateResult result = runPlan();
+        int code = result.totals().deadLettered() > 0 ? 1 : 0;
+        if (!verify) return code;
+        VerifyCommand v = new VerifyCommand();
+        v.what = List.of(planFile.toString());
+        v.state = state;
+        v.output = new OutputOptions();
+        v.output.quiet = output.quiet || output.json;
+        v.show = 20;
+        var verified = v.run();
+        if (output.json) {
+            pendingJson.put("verify", VerifyCommand.details(verified));
+            System.out.println(Json.write(pendingJson));
+        }
+        return verified.equal() ? code : 8;
     }
 
     /** Runs the plan, records it in the journal and prints the summary; the demo calls it too. */
@@ -175,7 +196,8 @@ final class MigrateCommand implements Callable<Integer> {
             out.put("details", details(r, target));
             out.put("warnings", warnings);
             out.put("durationMillis", r.duration().toMillis());
-            System.out.println(Json.write(out));
+            if (verify) pendingJson = out;
+            else System.out.println(Json.write(out));
             return;
         }
         if (!output.showSummary()) return;

@@ -102,8 +102,8 @@ final class VerifyCommand implements Callable<Integer> {
             a = plan.source();
             b = plan.target();
         } else {
-            a = what.get(0);
-            b = what.get(1);
+            a = withSchemaOf(what.get(0));
+            b = withSchemaOf(what.get(1));
         }
         Verifier.Options options = new Verifier.Options(sampleFraction(), seed,
                 parallel != null ? parallel : Math.max(2, Runtime.getRuntime().availableProcessors()), Verifier.Options.DEFAULTS.rowsPerRound());
@@ -118,7 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (withPlan) {
                 result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), options, progress, log);
             } else {
-                List<String> names = tables != null && !tables.isEmpty() ? tables
+                List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()
                         : sourceSide.entities().stream().map(e -> e.name().value()).toList();
                 result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
             }
@@ -135,6 +135,28 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --tables public.orders}: a database location reads one schema, so the tables' schema
+     * (one for all) goes into a location that names none, and the tables are compared by bare name.
+     */
+    private String withSchemaOf(String location) {
+        if (tables == null) return location;
+        java.util.Set<String> schemas = new java.util.TreeSet<>();
+        for (String t : tables) if (t.contains(".")) schemas.add(t.substring(0, t.lastIndexOf('.')));
+        if (schemas.isEmpty()) return location;
+        if (schemas.size() > 1) {
+            throw new CutoverException(ErrorCode.SETTING_INVALID, "--tables names tables of several schemas (" + String.join(", ", schemas)
+                    + "); verify one schema at a time");
+        }
+        boolean database = location.startsWith("postgresql:") || location.startsWith("postgres:");
+        if (!database || location.contains("schema=")) return location;
+        return location + (location.contains("?") ? "&" : "?") + "schema=" + schemas.iterator().next();
+    }
+
+    private static String bareName(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
+    }
+
     private double sampleFraction() {
         if (sample == null) return 1.0;
         String s = sample.strip();
@@ -147,7 +169,7 @@ final class VerifyCommand implements Callable<Integer> {
         throw new CutoverException(ErrorCode.SETTING_INVALID, "--sample takes a share of the key space above 0 and at most 100% (\"1%\", \"0.01\"), found \"" + sample + "\"");
     }
 
-    private static Map<String, Object> details(VerifyResult r) {
+    static Map<String, Object> details(VerifyResult r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("equal", r.equal());
         d.put("differences", r.differences());

@@ -3,6 +3,8 @@ package cutover.verify;
 import cutover.connector.EntityInfo;
 import cutover.connector.Sink;
 import cutover.connector.Source;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.migrate.RowMapper;
 import cutover.model.EntityName;
 import cutover.model.Table;
@@ -63,6 +65,8 @@ public final class Verifier {
     public static VerifyResult streamedTables(Source a, String aName, Source b, String bName, List<String> tables,
                                               Options options, VerifyProgress progress, DifferenceLog log) {
         Instant started = Instant.now();
+        requireTables(a, aName, tables);
+        requireTables(b, bName, tables);
         List<ComparedTable> compared = new ArrayList<>();
         Map<EntityName, String> names = new LinkedHashMap<>();
         for (String t : tables) {
@@ -78,6 +82,19 @@ public final class Verifier {
                 .compare(SourceFeed.asStored(aName, a, names, options.parallelism()),
                         SourceFeed.asStored(bName, b, names, options.parallelism()), estimates, log);
         return new VerifyResult(r.verdicts(), r.refused(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now()));
+    }
+
+    /** A table named for comparison that a side lacks is an error, not two empty tables found equal. */
+    private static void requireTables(Source side, String name, List<String> tables) {
+        java.util.Set<String> present = new java.util.TreeSet<>();
+        side.entities().forEach(e -> present.add(e.name().value()));
+        for (String t : tables) {
+            if (!present.contains(t)) {
+                throw new CutoverException(ErrorCode.PLAN_UNKNOWN_ENTITY, "there is no table " + t + " in " + name
+                        + (present.isEmpty() ? " (it has none)" : "; it has: " + String.join(", ", present))
+                        + (t.contains(".") ? ". Give the schema in the location (?schema=" + t.substring(0, t.indexOf('.')) + ") and the bare table name" : ""));
+            }
+        }
     }
 
     /** A source reads a database's tables by bare name, in the schema its location names. */
