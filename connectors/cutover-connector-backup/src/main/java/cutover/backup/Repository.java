@@ -149,6 +149,8 @@ public final class Repository {
         }
     }
 
+    Internals internals() { return internals; }
+
     /** The repository's random id (64 hex digits). */
     public String id() { return internals.config().id(); }
 
