@@ -28,6 +28,18 @@ public record Snapshot(String id, Instant time, String host, String source, List
         return entities.stream().filter(e -> e.name().equals(name.value())).findFirst();
     }
 
+    /** The same snapshot restricted to these entities, for a partial restore; an unknown name is an error that lists the known ones. */
+    public Snapshot only(java.util.Collection<String> names) {
+        for (String n : names) {
+            if (entities.stream().noneMatch(e -> e.name().equals(n))) {
+                throw new cutover.error.CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + shortId() + " has no entity "
+                        + n + "; it has: " + String.join(", ", entities.stream().map(EntitySnapshot::name).toList()));
+            }
+        }
+        return new Snapshot(id, time, host, source, tags, entities.stream().filter(e -> names.contains(e.name())).toList(),
+                totalBytes, storedBytes, addedBytes, addedChunks);
+    }
+
     static Snapshot of(BlobId id, ManifestFile m) {
         return new Snapshot(id.hex(), Instant.parse(m.time()), m.host(), m.source(), m.tags(), m.entities(),
                 m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks());
