@@ -22,6 +22,7 @@ import java.nio.file.Path;
                 "  5  the target cannot be written",
                 "  6  Cutover's own state (.cutover/) cannot be read or written",
                 "  7  stopped: too many records set aside (dead-letter limit)",
+                "  8  the backup repository: not found, wrong passphrase, locked, or damaged",
                 " 70  internal error (a bug: please report it with the journal)",
                 "130  interrupted",
                 "",

@@ -280,7 +280,8 @@ public final class Repository {
         /** As {@link #from(Source)}, telling {@code progress} the records read so far of each entity, every 1,000 records. */
         public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
             try (SnapshotWriter writer = open()) {
-                for (EntityInfo e : source.entities()) writer.declare(e.name(), e.keyColumns());
+                // quick estimates: a database's tables with their keys; an export is not scanned twice for them
+                for (EntityInfo e : source.quickEstimates().orElse(List.of())) writer.declare(e.name(), e.keyColumns());
                 java.util.Map<cutover.model.EntityName, Long> counts = new java.util.HashMap<>();
                 for (Split split : source.splits(1)) {
                     try (RecordReader reader = source.read(split, Position.START)) {

@@ -52,18 +52,30 @@ class ChunkerTest {
         assertThat(ids(chunks)).isEqualTo(ids(chunk(data, size + 1)));
     }
 
+    /**
+     * Cut points before an insert do not move at all; after it they fall back into step with the old
+     * ones within a few chunks (how many varies: a moved cut shifts the next chunk's start), so the
+     * chunks an incremental backup must store stay a small part of the whole.
+     */
     @Property(tries = 30)
-    void anInsertFarAwayLeavesTheOtherChunksAlone(@ForAll long seed, @ForAll @IntRange(min = 0, max = 199_000) int at,
-                                                  @ForAll @IntRange(min = 1, max = 100) int inserted) {
+    void anInsertChangesOnlyTheChunksNearIt(@ForAll long seed, @ForAll @IntRange(min = 0, max = 199_000) int at,
+                                            @ForAll @IntRange(min = 1, max = 100) int inserted) {
         byte[] data = randomBytes(seed, 200_000);
         byte[] changed = new byte[data.length + inserted];
         System.arraycopy(data, 0, changed, 0, at);
         System.arraycopy(randomBytes(seed + 1, inserted), 0, changed, at, inserted);
         System.arraycopy(data, at, changed, at + inserted, data.length - at);
-        Set<String> before = ids(chunk(data, 8192));
+        List<byte[]> original = chunk(data, 8192);
         List<byte[]> after = chunk(changed, 8192);
+        int end = 0;
+        for (int i = 0; i < original.size() && end + original.get(i).length <= at; i++) {
+            assertThat(after.get(i)).as("chunk %d, before the insert", i).isEqualTo(original.get(i));
+            end += original.get(i).length;
+        }
+        Set<String> before = ids(original);
         long fresh = after.stream().filter(c -> !before.contains(BlobId.sha256(c).hex())).count();
-        assertThat(fresh).as("new chunks after inserting %d bytes at %d of %d chunks", inserted, at, after.size()).isLessThanOrEqualTo(4);
+        assertThat(fresh).as("new chunks after inserting %d bytes at %d, of %d chunks", inserted, at, after.size())
+                .isLessThanOrEqualTo(after.size() / 10);
     }
 
     @Test
