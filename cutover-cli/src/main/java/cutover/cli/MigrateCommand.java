@@ -61,7 +61,7 @@ final class MigrateCommand implements Callable<Integer> {
     String deadLetterLimit;
 
     @Option(names = "--verify", description = "Right after the migration, verify the target against the source through the plan"
-            + " (as `cutover verify PLAN`); exit 8 when it finds differences.")
+            + " (as `cutover verify PLAN`); exit 9 when it finds differences.")
     boolean verify;
 
     @Mixin OutputOptions output;
@@ -86,7 +86,7 @@ final class MigrateCommand implements Callable<Integer> {
             pendingJson.put("verify", VerifyCommand.details(verified));
             System.out.println(Json.write(pendingJson));
         }
-        return verified.equal() ? code : 8;
+        return verified.equal() ? code : 9;
     }
 
     /** Runs the plan, records it in the journal and prints the summary; the demo calls it too. */

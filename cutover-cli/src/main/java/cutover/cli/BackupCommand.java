@@ -1,0 +1,102 @@
+package cutover.cli;
+
+import cutover.backup.EntitySnapshot;
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Source;
+import cutover.error.CutoverException;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Takes a snapshot of any source into a backup repository; its subcommands create, check and unlock the repository. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupUnlockCommand.class},
+        description = {"Backs up any source into an encrypted, deduplicated repository (docs/backup-format.md).", "",
+                "Records are kept as read, entity by entity; a later backup stores only the chunks that changed."
+                        + " The passphrase comes from CUTOVER_PASSWORD, --password-file, or a prompt."})
+final class BackupCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "The source location, e.g. postgresql://app@db:5432/app")
+    String source;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag for the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
+    List<String> tags = new ArrayList<>();
+
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (source == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE (or a subcommand: init, check, unlock)");
+        }
+        Instant started = Instant.now();
+        Journal journal = new Journal(state.state);
+        String redacted = Location.redact(source);
+        try {
+            Repository repository = repo.open();
+            Snapshot snapshot;
+            Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
+            try (Connector connector = Endpoints.openSource(source);
+                 ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
+                Source src = Endpoints.require(connector, Source.class);
+                snapshot = repository.backup().source(source).tags(tags)
+                        .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+            }
+            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
+                    Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
+            print(snapshot);
+            return 0;
+        } catch (CutoverException e) {
+            journal.append(new JournalEntry(started, "backup", null, JournalEntry.FAILED, redacted, repo.repo.toString(),
+                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private static List<String> warnings(Snapshot s) {
+        List<String> out = new ArrayList<>();
+        for (EntitySnapshot e : s.entities()) {
+            if (e.unreadable() > 0) {
+                out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "
+                        + String.join("; ", e.unreadableSamples().subList(0, Math.min(3, e.unreadableSamples().size()))));
+            }
+        }
+        return out;
+    }
+
+    private void print(Snapshot s) {
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
+            out.put("warnings", warnings(s));
+            System.out.println(Json.write(out));
+            return;
+        }
+        if (!output.showSummary()) return;
+        System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %,d records in %d entities, %s of data, %s stored, %s added%n",
+                s.shortId(), s.source(), s.records(), s.entities().size(), SnapshotsCommand.bytes(s.totalBytes()),
+                SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
+        for (EntitySnapshot e : s.entities()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%n", e.name(), e.records());
+        }
+        warnings(s).forEach(w -> System.out.println("warning: " + w));
+    }
+}

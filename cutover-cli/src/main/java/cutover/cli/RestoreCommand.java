@@ -1,0 +1,135 @@
+package cutover.cli;
+
+import cutover.analyze.AnalyzeOptions;
+import cutover.analyze.Analyzer;
+import cutover.analyze.Schema;
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.backup.SnapshotSource;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Sink;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+import cutover.migrate.MigrateResult;
+import cutover.migrate.Migration;
+import cutover.migrate.MigrationProgress;
+import cutover.plan.Plan;
+import cutover.plan.PlanGenerator;
+import cutover.plan.PlanMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Restores a snapshot into any target through the migration pipeline: the snapshot is the source,
+ * the plan is generated from it as `cutover plan` would (one table per entity, keys as backed up),
+ * and the run resumes like a migrate if it is interrupted.
+ */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restores a snapshot (or some of its entities) into any target, by upsert on the key.", "",
+                "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
+                        + " Run it again to resume. Exit 1 when the target set records aside (dead-letter file)."})
+final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
+    String snapshotRef;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
+    String target;
+
+    @Option(names = "--only", split = ",", paramLabel = "ENTITY", description = "Restore only these entities (comma-separated, as `snapshots --json` names them).")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Entities restored at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException {
+        Instant started = Instant.now();
+        Repository repository = repo.open();
+        Snapshot snapshot = repository.snapshot(snapshotRef);
+        if (!only.isEmpty()) snapshot = snapshot.only(only);
+        String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
+        String runId = MigrateCommand.runId(sourceName, target, String.join(",", only));
+        Journal journal = new Journal(state.state);
+        try {
+            SnapshotSource source = repository.source(snapshot);
+            Schema schema = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel)).analyze(sourceName, source, (e, seen, total) -> {});
+            MigrateResult result;
+            try (Connector connector = Endpoints.openTarget(target)) {
+                Sink sink = Endpoints.require(connector, Sink.class);
+                TargetInfo info = sink.describe();
+                Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
+                Path runDirectory = state.state.resolve("runs").resolve(runId);
+                Files.createDirectories(runDirectory);
+                MigrationProgress progress = new MigrationProgress();
+                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan))
+                        .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
+                try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
+                    result = migration.run();
+                }
+            }
+            boolean rejects = result.totals().deadLettered() > 0;
+            journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+                    sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
+            print(snapshot, result);
+            return rejects ? 1 : 0;
+        } catch (CutoverException e) {
+            journal.append(new JournalEntry(started, "restore", runId, JournalEntry.FAILED, sourceName, Location.redact(target),
+                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {
+        Map<String, ProgressDisplay.Line> out = new TreeMap<>();
+        progress.snapshot().forEach((entity, s) -> out.put(entity.value(), new ProgressDisplay.Line(s.settled(), s.estimated())));
+        return out;
+    }
+
+    private static Map<String, Object> details(Snapshot s, MigrateResult r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("snapshot", s.id());
+        d.put("read", r.totals().read());
+        d.put("written", r.totals().written());
+        d.put("deadLettered", r.totals().deadLettered());
+        d.put("skipped", r.totals().skipped());
+        d.put("deadLetterFile", r.deadLetterFile().toString());
+        return d;
+    }
+
+    private void print(Snapshot s, MigrateResult r) {
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>(details(s, r));
+            out.put("runId", r.runId());
+            out.put("warnings", r.warnings());
+            out.put("durationMillis", r.duration().toMillis());
+            System.out.println(Json.write(out));
+            return;
+        }
+        if (!output.showSummary()) return;
+        MigrateResult.Totals t = r.totals();
+        System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d read = %,d written + %,d dead-lettered + %,d skipped (%s)%n",
+                s.shortId(), Location.redact(target), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()));
+        if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        r.warnings().forEach(w -> System.out.println("warning: " + w));
+    }
+}
