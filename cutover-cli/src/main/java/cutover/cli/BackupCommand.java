@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "A tag for the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--files", paramLabel = "DIR",
+            description = "Also back up the files under DIR (e.g. a Firebase Storage download): chunked, deduplicated and encrypted like the records.")
+    Path files;
+
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
@@ -45,21 +50,25 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (source == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE (or a subcommand: init, check, unlock)");
+        if (source == null && files == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
         }
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = Location.redact(source);
+        String redacted = source != null ? Location.redact(source) : "files:" + files;
         try {
             Repository repository = repo.open();
             Snapshot snapshot;
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
-            try (Connector connector = Endpoints.openSource(source);
-                 ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
-                Source src = Endpoints.require(connector, Source.class);
-                snapshot = repository.backup().source(source).tags(tags)
-                        .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+            if (source == null) {
+                snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
+            } else {
+                try (Connector connector = Endpoints.openSource(source);
+                     ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
+                    Source src = Endpoints.require(connector, Source.class);
+                    snapshot = repository.backup().source(source).tags(tags).folder(files)
+                            .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                }
             }
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
@@ -96,6 +105,9 @@ final class BackupCommand implements Callable<Integer> {
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%n", e.name(), e.records());
+        }
+        if (!s.files().isEmpty()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
         }
         warnings(s).forEach(w -> System.out.println("warning: " + w));
     }

@@ -51,7 +51,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
     String snapshotRef;
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
     String target;
 
     @Option(names = "--only", split = ",", paramLabel = "ENTITY", description = "Restore only these entities (comma-separated, as `snapshots --json` names them).")
@@ -61,6 +61,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             description = "Restore only records whose key matches (e.g. 'u_1*'; * any characters, ? one). A key is written as `snapshots` shows it,"
                     + " a subcollection's as parent/child (u_1/p7), so 'u_1*' picks those users and their subcollections.")
     String whereKey;
+
+    @Option(names = "--files-to", paramLabel = "DIR",
+            description = "Restore the snapshot's files (backed up with `backup --files`) under DIR; each file is proven before it takes its name.")
+    Path filesTo;
 
     @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
     boolean dryRun;
@@ -72,11 +76,39 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
-        Instant started = Instant.now();
+        if (target == null && filesTo == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
+        }
         Repository repository = repo.open();
         Snapshot snapshot = repository.snapshot(snapshotRef);
+        if (filesTo != null) restoreFiles(repository, snapshot);
+        return target == null ? 0 : restoreRecords(repository, snapshot);
+    }
+
+    private void restoreFiles(Repository repository, Snapshot snapshot) {
+        if (snapshot.files().isEmpty()) {
+            throw new CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " holds no files (back them up with `backup --files DIR`)");
+        }
+        if (dryRun) {
+            if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "dry run: would restore %,d files (%s) under %s%n",
+                    snapshot.files().size(), SnapshotsCommand.bytes(snapshot.fileBytes()), filesTo);
+            return;
+        }
+        Instant started = Instant.now();
+        long bytes = repository.restoreFiles(snapshot, filesTo);
+        new Journal(state.state).append(new JournalEntry(started, "restore --files-to", snapshot.shortId(), JournalEntry.SUCCEEDED,
+                "backup:" + repo.repo + "#" + snapshot.shortId(), filesTo.toString(), Duration.between(started, Instant.now()).toMillis(),
+                Map.of("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
+        if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "restored %,d files (%s) of snapshot %s under %s%n",
+                snapshot.files().size(), SnapshotsCommand.bytes(bytes), snapshot.shortId(), filesTo);
+    }
+
+    private int restoreRecords(Repository repository, Snapshot snapshot) throws IOException {
+        Instant started = Instant.now();
         if (!only.isEmpty()) snapshot = snapshot.only(only);
         String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
         String runId = MigrateCommand.runId(sourceName, target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
