@@ -78,7 +78,7 @@ public final class Repository {
         byte[] wrapped = Crypto.seal(derive(passphrase, kdf), master, RepoConfig.wrapAad(FORMAT_VERSION, id), random);
         RepoConfig config = new RepoConfig(FORMAT_VERSION, id, kdf, options.chunker(),
                 new RepoConfig.WrappedKey(Base64.getEncoder().encodeToString(wrapped)));
-        RepoFiles files = new RepoFiles(path);
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
         files.createLayout();
         files.writeAtomically(files.config(), new Json().write(config));
         return new Repository(internals(files, config, master, random, options));
@@ -91,7 +91,7 @@ public final class Repository {
     /** Opens a repository; {@code options} gives only the run settings (pack size, stale lock age) here. */
     public static Repository open(Path path, String passphrase, RepositoryOptions options) {
         requirePassphrase(passphrase);
-        RepoFiles files = new RepoFiles(path);
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
         if (!Files.exists(files.config())) {
             throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
                     + " (no config file); create one with `cutover backup init --repo " + path + "`");
