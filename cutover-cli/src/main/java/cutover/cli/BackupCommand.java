@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,19 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "A tag for the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--files", paramLabel = "DIR",
+            description = "Also back up the files under DIR (e.g. a Firebase Storage download): chunked, deduplicated and encrypted like the records.")
+    Path files;
+
+    @Option(names = "--every", paramLabel = "INTERVAL",
+            description = "Run the backup again every INTERVAL (6h, 30m, 1d, 1h30m) until stopped, one log line per run."
+                    + " A run that fails is logged and retried at the next time, unless trying again cannot help (e.g. a wrong passphrase).")
+    String every;
+
+    @Option(names = "--print-timer", description = "With --every: print a systemd service and timer, and a crontab line, that run this backup"
+            + " on that schedule (the passphrase read from a file, never written into them), and exit.")
+    boolean printTimer;
+
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
@@ -44,27 +58,76 @@ final class BackupCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        if (source == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE (or a subcommand: init, check, unlock)");
+    public Integer call() throws InterruptedException {
+        if (source == null && files == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
         }
+        if (printTimer) {
+            if (every == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--print-timer needs --every INTERVAL");
+            return printTimer(Interval.parse(every));
+        }
+        if (every != null) return runEvery(Interval.parse(every));
+        print(backupOnce());
+        return 0;
+    }
+
+    /** Backs up again and again, each run starting an interval after the previous one started; stops on a non-retryable error. */
+    private int runEvery(Interval interval) throws InterruptedException {
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ISO_INSTANT;
+        for (long run = 1; ; run++) {
+            Instant started = Instant.now();
+            Instant next = started.plus(interval.duration());
+            try {
+                Snapshot s = backupOnce();
+                log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
+                        + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
+                        + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + "; next run at " + time.format(next));
+            } catch (CutoverException e) {
+                log(time.format(Instant.now()) + " backup run " + run + " FAILED: " + e.code() + ": " + Location.redact(e.getMessage())
+                        + (e.code().retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
+                if (!e.code().retryable()) throw e;
+            }
+            long wait = Duration.between(Instant.now(), next).toMillis();
+            if (wait > 0) Thread.sleep(wait);
+        }
+    }
+
+    private void log(String line) {
+        if (output.quiet) return;
+        System.out.println(output.json ? Json.write(Map.of("log", line)) : line);
+        System.out.flush();
+    }
+
+    private int printTimer(Interval interval) {
+        Path passwordFile = repo.passwordFile != null ? repo.passwordFile : TimerUnits.SUGGESTED_PASSWORD_FILE;
+        String launcher = System.getenv().getOrDefault("CUTOVER_LAUNCHER", "cutover");
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<String> command = TimerUnits.command(launcher, args, passwordFile);
+        System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null).text());
+        return 0;
+    }
+
+    private Snapshot backupOnce() {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = Location.redact(source);
+        String redacted = source != null ? Location.redact(source) : "files:" + files;
         try {
             Repository repository = repo.open();
             Snapshot snapshot;
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
-            try (Connector connector = Endpoints.openSource(source);
-                 ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
-                Source src = Endpoints.require(connector, Source.class);
-                snapshot = repository.backup().source(source).tags(tags)
-                        .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+            if (source == null) {
+                snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
+            } else {
+                try (Connector connector = Endpoints.openSource(source);
+                     ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
+                    Source src = Endpoints.require(connector, Source.class);
+                    snapshot = repository.backup().source(source).tags(tags).folder(files)
+                            .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                }
             }
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
-            print(snapshot);
-            return 0;
+            return snapshot;
         } catch (CutoverException e) {
             journal.append(new JournalEntry(started, "backup", null, JournalEntry.FAILED, redacted, repo.repo.toString(),
                     Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
@@ -96,6 +159,9 @@ final class BackupCommand implements Callable<Integer> {
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%n", e.name(), e.records());
+        }
+        if (!s.files().isEmpty()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
         }
         warnings(s).forEach(w -> System.out.println("warning: " + w));
     }

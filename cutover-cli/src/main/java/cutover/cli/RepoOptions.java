@@ -41,6 +41,11 @@ final class RepoOptions {
     }
 
     String passphrase(boolean confirm) {
+        return passphrase(confirm, "set " + PASSWORD_VARIABLE + " or give --password-file FILE");
+    }
+
+    /** As {@link #passphrase(boolean)}; {@code howToGive} tells the user, when there is no terminal, what to do instead. */
+    String passphrase(boolean confirm, String howToGive) {
         if (passwordFile != null) {
             try {
                 String text = Files.readString(passwordFile);
@@ -55,7 +60,7 @@ final class RepoOptions {
         Console console = System.console();
         if (console == null) {
             throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "no passphrase for the repository at " + repo
-                    + ": set " + PASSWORD_VARIABLE + " or give --password-file FILE (there is no terminal to ask on)");
+                    + ": " + howToGive + " (there is no terminal to ask on)");
         }
         char[] first = console.readPassword("passphrase for %s: ", repo);
         if (confirm) {

@@ -5,7 +5,9 @@ import cutover.analyze.Analyzer;
 import cutover.analyze.Schema;
 import cutover.backup.Repository;
 import cutover.backup.Snapshot;
-import cutover.backup.SnapshotSource;
+import cutover.backup.KeyFilteredSource;
+import cutover.backup.KeyGlob;
+import cutover.connector.Source;
 import cutover.connector.Connector;
 import cutover.connector.Location;
 import cutover.connector.Sink;
@@ -41,18 +43,31 @@ import java.util.TreeMap;
  * and the run resumes like a migrate if it is interrupted.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restores a snapshot (or some of its entities) into any target, by upsert on the key.", "",
+        description = {"Restores a snapshot (or some of its entities, or the records whose key matches) into any target, by upsert on the key.", "",
+                "--dry-run reads the snapshot and the target and says, per table, what would be inserted, updated or left unchanged, writing nothing.", "",
                 "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
                         + " Run it again to resume. Exit 1 when the target set records aside (dead-letter file)."})
 final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
     String snapshotRef;
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
     String target;
 
     @Option(names = "--only", split = ",", paramLabel = "ENTITY", description = "Restore only these entities (comma-separated, as `snapshots --json` names them).")
     List<String> only = new ArrayList<>();
+
+    @Option(names = "--where-key", paramLabel = "GLOB",
+            description = "Restore only records whose key matches (e.g. 'u_1*'; * any characters, ? one). A key is written as `snapshots` shows it,"
+                    + " a subcollection's as parent/child (u_1/p7), so 'u_1*' picks those users and their subcollections.")
+    String whereKey;
+
+    @Option(names = "--files-to", paramLabel = "DIR",
+            description = "Restore the snapshot's files (backed up with `backup --files`) under DIR; each file is proven before it takes its name.")
+    Path filesTo;
+
+    @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
+    boolean dryRun;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Entities restored at once (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -61,17 +76,46 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
-        Instant started = Instant.now();
+        if (target == null && filesTo == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
+        }
         Repository repository = repo.open();
         Snapshot snapshot = repository.snapshot(snapshotRef);
+        if (filesTo != null) restoreFiles(repository, snapshot);
+        return target == null ? 0 : restoreRecords(repository, snapshot);
+    }
+
+    private void restoreFiles(Repository repository, Snapshot snapshot) {
+        if (snapshot.files().isEmpty()) {
+            throw new CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " holds no files (back them up with `backup --files DIR`)");
+        }
+        if (dryRun) {
+            if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "dry run: would restore %,d files (%s) under %s%n",
+                    snapshot.files().size(), SnapshotsCommand.bytes(snapshot.fileBytes()), filesTo);
+            return;
+        }
+        Instant started = Instant.now();
+        long bytes = repository.restoreFiles(snapshot, filesTo);
+        new Journal(state.state).append(new JournalEntry(started, "restore --files-to", snapshot.shortId(), JournalEntry.SUCCEEDED,
+                "backup:" + repo.repo + "#" + snapshot.shortId(), filesTo.toString(), Duration.between(started, Instant.now()).toMillis(),
+                Map.of("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
+        if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "restored %,d files (%s) of snapshot %s under %s%n",
+                snapshot.files().size(), SnapshotsCommand.bytes(bytes), snapshot.shortId(), filesTo);
+    }
+
+    private int restoreRecords(Repository repository, Snapshot snapshot) throws IOException {
+        Instant started = Instant.now();
         if (!only.isEmpty()) snapshot = snapshot.only(only);
         String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
-        String runId = MigrateCommand.runId(sourceName, target, String.join(",", only));
+        String runId = MigrateCommand.runId(sourceName, target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
         Journal journal = new Journal(state.state);
         try {
-            SnapshotSource source = repository.source(snapshot);
+            Source source = repository.source(snapshot);
+            if (whereKey != null) source = new KeyFilteredSource(source, KeyGlob.of(whereKey));
             Schema schema = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel)).analyze(sourceName, source, (e, seen, total) -> {});
             MigrateResult result;
             try (Connector connector = Endpoints.openTarget(target)) {
@@ -80,6 +124,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
+                if (dryRun) {
+                    var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
+                            runDirectory.resolve("dry-run-changes.ndjson"));
+                    journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
+                            Duration.between(started, Instant.now()).toMillis(), dryRunDetails(snapshot, forecast), List.of(), null));
+                    printDryRun(snapshot, forecast);
+                    return 0;
+                }
                 MigrationProgress progress = new MigrationProgress();
                 Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan))
                         .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
@@ -97,6 +149,38 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
             throw e;
         }
+    }
+
+    private Map<String, Object> dryRunDetails(Snapshot s, RestoreDryRun.Forecast f) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("snapshot", s.id());
+        d.put("dryRun", true);
+        d.put("whereKey", whereKey);
+        Map<String, Object> tables = new TreeMap<>();
+        for (RestoreDryRun.TableChange t : f.tables()) {
+            tables.put(t.table(), Map.of("insert", t.insert(), "update", t.update(), "unchanged", t.unchanged(),
+                    "refused", t.refused(), "onlyInTarget", t.onlyInTarget()));
+        }
+        d.put("tables", tables);
+        d.put("insert", f.insert());
+        d.put("update", f.update());
+        d.put("changesFile", f.changesFile().toString());
+        return d;
+    }
+
+    private void printDryRun(Snapshot s, RestoreDryRun.Forecast f) {
+        if (output.json) {
+            System.out.println(Json.write(dryRunDetails(s, f)));
+            return;
+        }
+        if (!output.showSummary()) return;
+        System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d; nothing was written%n",
+                s.shortId(), Location.redact(target), f.insert(), f.update());
+        System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
+        for (RestoreDryRun.TableChange t : f.tables()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());
+        }
+        System.out.println("every row that would change: " + f.changesFile());
     }
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {

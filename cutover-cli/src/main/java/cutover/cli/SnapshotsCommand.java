@@ -55,6 +55,8 @@ final class SnapshotsCommand implements Callable<Integer> {
             entities.put(e.name(), Map.of("records", e.records(), "bytes", e.bytes(), "chunks", e.chunks().size(), "unreadable", e.unreadable()));
         }
         out.put("entities", entities);
+        out.put("files", s.files().size());
+        out.put("fileBytes", s.fileBytes());
         return out;
     }
 

@@ -100,6 +100,31 @@ class BackupRestoreIT {
         assertThat(refused.err()).contains("BACKUP_PASSPHRASE").doesNotContain("\tat ").doesNotContain("not it");
     }
 
+    @Test
+    void aFolderIsBackedUpBesideTheRecordsAndRestoredToAnotherFolder() throws Exception {
+        Path repo = dir.resolve("files-repo"), password = dir.resolve("files-password"), storage = dir.resolve("storage");
+        Files.writeString(password, "files passphrase\n");
+        Files.createDirectories(storage.resolve("avatars"));
+        Files.writeString(storage.resolve("avatars/u_1.png"), "not really a png ".repeat(2000));
+        Files.writeString(storage.resolve("terms.txt"), "terms\n");
+        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(concat(new String[] {"backup", "init"}, repoArgs)).exitCode()).isZero();
+        CliRun backup = CliRun.of(concat(new String[] {"backup", LocalPostgres.location(SRC), "--files", storage.toString(), "--json",
+                "--state", dir.resolve("state").toString()}, repoArgs));
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        JsonNode json = Json.MAPPER.readTree(backup.out());
+        assertThat(json.get("files").asInt()).isEqualTo(2);
+        assertThat(json.get("records").asLong()).isEqualTo(5000);
+
+        Path restored = dir.resolve("restored-files");
+        CliRun restore = CliRun.of(concat(new String[] {"restore", "latest", "--files-to", restored.toString(), "--state", dir.resolve("state").toString()}, repoArgs));
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Files.readString(restored.resolve("avatars/u_1.png"))).isEqualTo(Files.readString(storage.resolve("avatars/u_1.png")));
+        assertThat(Files.readString(restored.resolve("terms.txt"))).isEqualTo("terms\n");
+        CliRun check = CliRun.of(concat(new String[] {"backup", "check", "--read-data"}, repoArgs));
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -151,6 +151,33 @@ final class Checker {
             }
             if (readData && whole) readBack(s, e, index);
         }
+        for (FileEntry f : s.files()) {
+            boolean whole = true;
+            for (int i = 0; i < f.chunks().size(); i++) {
+                BlobId chunk = BlobId.parse(f.chunks().get(i));
+                BlobLocation at = index.get(chunk);
+                String which = "file " + f.path() + ", chunk " + (i + 1) + " of " + f.chunks().size();
+                if (at == null) {
+                    problems.add(new CheckProblem(s.shortId(), null, chunk.hex(), null, which + " is in no index"));
+                    whole = false;
+                } else if (brokenPacks.containsKey(at.pack()) || brokenBlobs.contains(chunk)) {
+                    problems.add(new CheckProblem(s.shortId(), null, chunk.hex(), files.relative(files.pack(at.pack())), which + " is damaged or unreadable"));
+                    whole = false;
+                }
+            }
+            if (readData && whole) readBack(s, f, index);
+        }
+    }
+
+    /** Reads the file back as a restore does: size and digest must match. */
+    private void readBack(Snapshot s, FileEntry f, Index index) {
+        try (FileRestorer r = new FileRestorer(s, new BlobReader(repo.files(), index, repo.keys()))) {
+            r.stream(f, java.io.OutputStream.nullOutputStream());
+        } catch (CutoverException ex) {
+            problems.add(new CheckProblem(s.shortId(), null, null, null, ex.getMessage()));
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex); // a null output stream does not fail
+        }
     }
 
     /** Reads the entity's records back through the same reader a restore uses: digest and count must match. */

@@ -54,6 +54,7 @@ final class PackWriter implements AutoCloseable {
     /** Appends a blob already sealed (nonce, ciphertext, tag). */
     void add(BlobId id, byte[] sealed, int rawLength) {
         try {
+            files.beforeWrite(temp, sealed.length);
             out.write(sealed);
         } catch (IOException e) {
             throw files.io("cannot write a pack under tmp/", e);
@@ -72,6 +73,7 @@ final class PackWriter implements AutoCloseable {
             ByteBuffer header = ByteBuffer.allocate(entries.size() * HEADER_ENTRY_BYTES);
             for (Entry e : entries) header.put(e.id().bytes()).putInt(e.length()).putInt(e.rawLength());
             byte[] sealedHeader = keys.seal(header.array(), HEADER_AAD);
+            files.beforeWrite(temp, sealedHeader.length + 4L);
             out.write(sealedHeader);
             out.write(ByteBuffer.allocate(4).putInt(sealedHeader.length).array());
             out.flush();

@@ -33,15 +33,13 @@ final class Pruner {
         Index index = repo.loadIndex();
         Set<BlobId> needed = new HashSet<>();
         for (Snapshot s : snapshots) {
-            for (EntitySnapshot e : s.entities()) {
-                for (String c : e.chunks()) {
-                    BlobId id = BlobId.parse(c);
-                    if (!index.contains(id)) {
-                        throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + s.shortId() + ", entity " + e.name() + ": chunk " + c
-                                + " is in no index; prune stops before deleting anything. Run `cutover backup check --read-data`.");
-                    }
-                    needed.add(id);
+            for (String c : s.chunkIds()) { // records' and files' chunks alike
+                BlobId id = BlobId.parse(c);
+                if (!index.contains(id)) {
+                    throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + s.shortId() + ": chunk " + c
+                            + " is in no index; prune stops before deleting anything. Run `cutover backup check --read-data`.");
                 }
+                needed.add(id);
             }
         }
 

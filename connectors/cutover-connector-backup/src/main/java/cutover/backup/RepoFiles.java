@@ -30,9 +30,20 @@ final class RepoFiles {
     static final String TMP = "tmp";
 
     private final Path root;
+    private final WriteGuard guard;
 
     RepoFiles(Path root) {
+        this(root, WriteGuard.NONE);
+    }
+
+    RepoFiles(Path root, WriteGuard guard) {
         this.root = root;
+        this.guard = guard;
+    }
+
+    /** Before {@code bytes} are written to {@code file}: where a full disk is simulated in tests. */
+    void beforeWrite(Path file, long bytes) throws IOException {
+        guard.beforeWrite(file, bytes);
     }
 
     Path root() { return root; }
@@ -110,6 +121,7 @@ final class RepoFiles {
         Path temp = newTemp(target.getParent().getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                beforeWrite(temp, bytes.length);
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);

@@ -78,7 +78,7 @@ public final class Repository {
         byte[] wrapped = Crypto.seal(derive(passphrase, kdf), master, RepoConfig.wrapAad(FORMAT_VERSION, id), random);
         RepoConfig config = new RepoConfig(FORMAT_VERSION, id, kdf, options.chunker(),
                 new RepoConfig.WrappedKey(Base64.getEncoder().encodeToString(wrapped)));
-        RepoFiles files = new RepoFiles(path);
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
         files.createLayout();
         files.writeAtomically(files.config(), new Json().write(config));
         return new Repository(internals(files, config, master, random, options));
@@ -91,7 +91,7 @@ public final class Repository {
     /** Opens a repository; {@code options} gives only the run settings (pack size, stale lock age) here. */
     public static Repository open(Path path, String passphrase, RepositoryOptions options) {
         requirePassphrase(passphrase);
-        RepoFiles files = new RepoFiles(path);
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
         if (!Files.exists(files.config())) {
             throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
                     + " (no config file); create one with `cutover backup init --repo " + path + "`");
@@ -199,6 +199,13 @@ public final class Repository {
     /** The snapshot as a source of records, for restoring into any sink. */
     public SnapshotSource source(Snapshot snapshot) { return new SnapshotSource(internals, snapshot); }
 
+    /** Writes the snapshot's files under {@code folder}, each proven before it takes its name; returns the bytes written. */
+    public long restoreFiles(Snapshot snapshot, Path folder) {
+        try (FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), internals.loadIndex(), internals.keys()))) {
+            return r.restore(folder);
+        }
+    }
+
     /** Checks the structure and, with {@code readData}, decrypts and hashes every blob and every snapshot's streams. */
     public CheckResult check(boolean readData) { return new Checker(internals, this).run(readData); }
 
@@ -239,6 +246,7 @@ public final class Repository {
         private final Internals internals;
         private String source = "";
         private final List<String> tags = new ArrayList<>();
+        private Path folder;
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -261,6 +269,12 @@ public final class Repository {
             return this;
         }
 
+        /** A folder to back up beside the records (e.g. a Firebase Storage download). */
+        public BackupBuilder folder(Path folder) {
+            this.folder = folder;
+            return this;
+        }
+
         /** Takes the lock and opens a writer for records. */
         public SnapshotWriter open() {
             RepoLock lock = internals.lock("backup");
@@ -269,6 +283,15 @@ public final class Repository {
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;
+            }
+        }
+
+        /** A snapshot of the folder alone, no records. */
+        public Snapshot filesOnly() {
+            if (folder == null) throw new IllegalStateException("no folder given");
+            try (SnapshotWriter writer = open()) {
+                writer.addFolder(folder);
+                return writer.commit();
             }
         }
 
@@ -297,6 +320,7 @@ public final class Repository {
                     }
                 }
                 counts.forEach(progress::accept);
+                if (folder != null) writer.addFolder(folder);
                 return writer.commit();
             }
         }

@@ -13,11 +13,28 @@ import java.util.Optional;
  * {@code addedBytes} and {@code addedChunks} what this snapshot stored that earlier ones had not.
  */
 public record Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
-                       long totalBytes, long storedBytes, long addedBytes, int addedChunks) {
+                       long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
     public Snapshot {
         tags = List.copyOf(tags);
         entities = List.copyOf(entities);
+        files = files == null ? List.of() : List.copyOf(files);
     }
+
+    /** A snapshot of records only. */
+    public Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
+                    long totalBytes, long storedBytes, long addedBytes, int addedChunks) {
+        this(id, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, List.of());
+    }
+
+    /** Every chunk the snapshot needs, records' and files' (what prune keeps and check looks for). */
+    public java.util.LinkedHashSet<String> chunkIds() {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        entities.forEach(e -> out.addAll(e.chunks()));
+        files.forEach(f -> out.addAll(f.chunks()));
+        return out;
+    }
+
+    public long fileBytes() { return files.stream().mapToLong(FileEntry::size).sum(); }
 
     /** The first 8 hex digits of the id, as shown and as accepted by {@link Repository#snapshot(String)}. */
     public String shortId() { return id.substring(0, 8); }
@@ -37,11 +54,11 @@ public record Snapshot(String id, Instant time, String host, String source, List
             }
         }
         return new Snapshot(id, time, host, source, tags, entities.stream().filter(e -> names.contains(e.name())).toList(),
-                totalBytes, storedBytes, addedBytes, addedChunks);
+                totalBytes, storedBytes, addedBytes, addedChunks, files);
     }
 
     static Snapshot of(BlobId id, ManifestFile m) {
         return new Snapshot(id.hex(), Instant.parse(m.time()), m.host(), m.source(), m.tags(), m.entities(),
-                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks());
+                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks(), m.files());
     }
 }

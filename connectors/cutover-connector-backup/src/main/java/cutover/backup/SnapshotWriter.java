@@ -36,6 +36,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Chunker chunker;
     private final Index index;
     private final Map<EntityName, EntityStream> entities = new LinkedHashMap<>();
+    private final List<FileEntry> files = new ArrayList<>();
     private Snapshot committed;
     private boolean closed;
 
@@ -63,6 +64,14 @@ public final class SnapshotWriter implements AutoCloseable {
         stream(entity, List.of()).unreadable(key, reason);
     }
 
+    /** Backs up the regular files under {@code folder} beside the records (docs/backup-format.md, "Files"); once per snapshot. */
+    public List<FileEntry> addFolder(java.nio.file.Path folder) {
+        if (closed || committed != null) throw new IllegalStateException("this writer was committed or closed already");
+        if (!files.isEmpty()) throw new IllegalStateException("a snapshot holds one folder");
+        files.addAll(new FolderBackup(chunker, store).write(folder));
+        return List.copyOf(files);
+    }
+
     /** Writes the last pack, the index of the new packs, then the manifest; returns the snapshot. */
     public Snapshot commit() {
         if (closed || committed != null) throw new IllegalStateException("this writer was committed or closed already");
@@ -77,15 +86,16 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         long total = 0, stored = 0;
         Set<BlobId> counted = new HashSet<>();
-        for (EntitySnapshot e : done) {
-            total += e.bytes();
-            for (String c : e.chunks()) {
-                BlobId id = BlobId.parse(c);
-                if (counted.add(id)) stored += index.get(id).length();
-            }
+        for (EntitySnapshot e : done) total += e.bytes();
+        List<String> allChunks = new ArrayList<>();
+        done.forEach(e -> allChunks.addAll(e.chunks()));
+        files.forEach(f -> allChunks.addAll(f.chunks()));
+        for (String c : allChunks) {
+            BlobId id = BlobId.parse(c);
+            if (counted.add(id)) stored += index.get(id).length();
         }
         ManifestFile manifest = new ManifestFile(ManifestFile.VERSION, Instant.now().toString(), RepoLock.host(), source, tags, done,
-                total, stored, store.addedBytes(), store.addedChunks());
+                total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
         committed = Snapshot.of(id, manifest);
         return committed;
