@@ -30,7 +30,7 @@ class StreamedComparisonTest {
         assertThat(found).isEmpty();
         assertThat(v.equal()).isTrue();
         assertThat(v.sampled()).isEqualTo(0.1);
-        assertThat(v.sourceCount()).isEqualTo(v.targetCount()).isBetween(1_000L, 3_000L) // 10% of 128 buckets of about 156 rows each;
+        assertThat(v.sourceCount()).isEqualTo(v.targetCount()).isBetween(1_000L, 3_000L); // 10% of 128 buckets of about 156 rows each
 
         // every row changed: the sample names exactly the changed rows it covers, and another seed covers others
         List<Record> changed = new ArrayList<>();
