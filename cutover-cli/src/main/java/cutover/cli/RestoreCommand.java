@@ -7,6 +7,7 @@ import cutover.backup.Repository;
 import cutover.backup.Snapshot;
 import cutover.backup.KeyFilteredSource;
 import cutover.backup.KeyGlob;
+import cutover.backup.SnapshotSource;
 import cutover.connector.Source;
 import cutover.connector.Connector;
 import cutover.connector.Location;
@@ -35,12 +36,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Restores a snapshot into any target through the migration pipeline: the snapshot is the source,
- * the plan is generated from it as `cutover plan` would (one table per entity, keys as backed up),
- * and the run resumes like a migrate if it is interrupted.
+ * Restores a snapshot into any target through the migration pipeline: the snapshot is the source
+ * (one split per part, so a table backed up in several key ranges is restored by as many readers),
+ * the plan is generated from it as `cutover plan` would (one table per entity, keys as backed up;
+ * from the manifest's field kinds, without reading the records twice), and the run resumes like a
+ * migrate if it is interrupted.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restores a snapshot (or some of its entities, or the records whose key matches) into any target, by upsert on the key.", "",
@@ -69,8 +73,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
     boolean dryRun;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Entities restored at once (default: ${DEFAULT-VALUE}).")
-    int parallel;
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Parts restored at once: entities, and the key ranges a table was backed up in (default: the processors, at least 2).")
+    int parallel = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
@@ -114,9 +119,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         String runId = MigrateCommand.runId(sourceName, target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
         Journal journal = new Journal(state.state);
         try {
-            Source source = repository.source(snapshot);
-            if (whereKey != null) source = new KeyFilteredSource(source, KeyGlob.of(whereKey));
-            Schema schema = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel)).analyze(sourceName, source, (e, seen, total) -> {});
+            SnapshotSource snapshotSource = repository.source(snapshot);
+            Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));
+            // the manifest has the kinds and counts the plan needs; only a key filter (counts of the
+            // matching records) or an old manifest needs a pass over the records
+            Optional<Schema> fromManifest = whereKey == null ? snapshotSource.schemaFromManifest(sourceName) : Optional.empty();
+            Source analyzed = source;
+            Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
+                    .analyze(sourceName, analyzed, (e, seen, total) -> {}));
             MigrateResult result;
             try (Connector connector = Endpoints.openTarget(target)) {
                 Sink sink = Endpoints.require(connector, Sink.class);

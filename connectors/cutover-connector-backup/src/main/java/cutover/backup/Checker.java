@@ -182,12 +182,16 @@ final class Checker {
 
     /** Reads the entity's records back through the same reader a restore uses: digest and count must match. */
     private void readBack(Snapshot s, EntitySnapshot e, Index index) {
-        try (SnapshotRecordReader reader = new SnapshotRecordReader(s, e, new BlobReader(repo.files(), index, repo.keys()), Position.START)) {
-            while (reader.next() != null) {
-                // every record decodes; the end proves the digest
+        for (int part = 0; part < e.streamParts().size(); part++) {
+            try (BlobReader blobs = new BlobReader(repo.files(), index, repo.keys());
+                 SnapshotRecordReader reader = new SnapshotRecordReader(s, e, part, blobs, Position.START)) {
+                while (reader.next() != null) {
+                    // every record decodes; the end proves the digest
+                }
+            } catch (CutoverException ex) {
+                problems.add(new CheckProblem(s.shortId(), e.name(), null, null, ex.getMessage()));
+                return; // the parts of a manifest that does not add up would each say so
             }
-        } catch (CutoverException ex) {
-            problems.add(new CheckProblem(s.shortId(), e.name(), null, null, ex.getMessage()));
         }
     }
 

@@ -1,58 +1,118 @@
 package cutover.backup;
 
 import com.github.luben.zstd.Zstd;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stores the chunks of one backup: a chunk the index (or this backup) has already is only named,
  * a new one is compressed, sealed with its id as associated data, and appended to the current pack,
  * which is finished once it reaches the target size. This is where an incremental backup saves.
+ *
+ * <p>Thread-safe. The caller gets the chunk's id at once; compression and encryption run on a pool
+ * of {@code threads}, so the threads reading the source never wait on them, with at most a few
+ * chunks per thread in flight to bound memory. The first failure of a pool thread (a full disk) is
+ * thrown by the next {@link #store} or by {@link #finish()}. Blobs land in packs in the order they
+ * are sealed, which the format leaves free (the index says where each one is).
  */
 final class ChunkStore implements AutoCloseable {
-    static final int ZSTD_LEVEL = 3;
+    private static final int IN_FLIGHT_PER_THREAD = 8;
 
     private final RepoFiles files;
     private final Keys keys;
     private final Index index;
     private final long packSize;
-    private final Set<BlobId> stored = new HashSet<>();
+    private final int zstdLevel;
+    private final ExecutorService workers;
+    private final int inFlightMax;
+    private final Semaphore inFlight;
+    private final Set<BlobId> stored = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final Object packLock = new Object();
     private final List<PackWriter.Written> written = new ArrayList<>();
     private PackWriter pack;
     private long addedBytes;
     private int addedChunks;
 
-    ChunkStore(RepoFiles files, Keys keys, Index index, long packSize) {
+    ChunkStore(RepoFiles files, Keys keys, Index index, long packSize, int zstdLevel, int threads) {
         this.files = files;
         this.keys = keys;
         this.index = index;
         this.packSize = packSize;
+        this.zstdLevel = zstdLevel;
+        this.inFlightMax = threads * IN_FLIGHT_PER_THREAD;
+        this.inFlight = new Semaphore(inFlightMax);
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cutover-backup-seal");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
+    /** The chunk's id; a new chunk is stored by the pool (the array must not change afterwards). */
     BlobId store(byte[] chunk) {
+        throwFailure();
         BlobId id = keys.idOf(chunk, 0, chunk.length);
         if (index.contains(id) || !stored.add(id)) return id;
-        byte[] sealed = keys.seal(Zstd.compress(chunk, ZSTD_LEVEL), id.bytes());
-        if (pack == null) pack = new PackWriter(files, keys);
-        pack.add(id, sealed, chunk.length);
-        addedBytes += sealed.length;
-        addedChunks++;
-        if (pack.size() >= packSize) finishPack();
+        inFlight.acquireUninterruptibly();
+        try {
+            workers.execute(() -> {
+                try {
+                    if (failure.get() == null) append(id, keys.seal(Zstd.compress(chunk, zstdLevel), id.bytes()), chunk.length);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
         return id;
     }
 
-    /** Finishes the last pack; returns every pack this backup wrote, for its index file. */
+    /** Waits for the pool, finishes the last pack; returns every pack this backup wrote, for its index file. */
     List<PackWriter.Written> finish() {
-        finishPack();
-        return List.copyOf(written);
+        drain();
+        throwFailure();
+        synchronized (packLock) {
+            finishPack();
+            return List.copyOf(written);
+        }
     }
 
-    long addedBytes() { return addedBytes; }
+    long addedBytes() {
+        synchronized (packLock) {
+            return addedBytes;
+        }
+    }
 
-    int addedChunks() { return addedChunks; }
+    int addedChunks() {
+        synchronized (packLock) {
+            return addedChunks;
+        }
+    }
+
+    private void append(BlobId id, byte[] sealed, int rawLength) {
+        synchronized (packLock) {
+            if (pack == null) pack = new PackWriter(files, keys);
+            pack.add(id, sealed, rawLength);
+            addedBytes += sealed.length;
+            addedChunks++;
+            if (pack.size() >= packSize) finishPack();
+        }
+    }
 
     private void finishPack() {
         if (pack == null) return;
@@ -62,9 +122,31 @@ final class ChunkStore implements AutoCloseable {
         }
     }
 
+    private void drain() {
+        inFlight.acquireUninterruptibly(inFlightMax);
+        inFlight.release(inFlightMax);
+    }
+
+    private void throwFailure() {
+        RuntimeException e = failure.get();
+        if (e == null) return;
+        if (e instanceof CutoverException ce) throw ce;
+        throw new CutoverException(ErrorCode.INTERNAL, "storing a chunk failed: " + e, e);
+    }
+
+    /** Stops the pool and abandons an unfinished pack (its temporary file is removed). */
     @Override
     public void close() {
-        if (pack != null) pack.close();
-        pack = null;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(1, TimeUnit.MINUTES)) workers.shutdownNow();
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        synchronized (packLock) {
+            if (pack != null) pack.close();
+            pack = null;
+        }
     }
 }

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * Cuts the bytes written to it into chunks with a {@link Chunker} and hands each chunk on. It holds
  * at most {@code max} bytes: a cut is decided only with {@code max} bytes in hand or at the end, so
- * the chunks do not depend on how the stream was split into writes.
+ * the chunks do not depend on how the stream was split into writes. The buffer is twice that, and
+ * the bytes in hand are moved to its front only when its end is reached, not after every chunk.
  */
 final class ChunkingStream extends OutputStream {
     interface ChunkConsumer {
@@ -16,13 +17,16 @@ final class ChunkingStream extends OutputStream {
     private final Chunker chunker;
     private final ChunkConsumer consumer;
     private final byte[] buffer;
+    private final int max;
+    private int start;
     private int length;
     private boolean finished;
 
     ChunkingStream(Chunker chunker, ChunkConsumer consumer) {
         this.chunker = chunker;
         this.consumer = consumer;
-        this.buffer = new byte[chunker.params().max()];
+        this.max = chunker.params().max();
+        this.buffer = new byte[2 * max];
     }
 
     @Override
@@ -34,12 +38,13 @@ final class ChunkingStream extends OutputStream {
     public void write(byte[] b, int off, int len) {
         if (finished) throw new IllegalStateException("the stream was finished");
         while (len > 0) {
-            int n = Math.min(len, buffer.length - length);
-            System.arraycopy(b, off, buffer, length, n);
+            if (start + length == buffer.length) compact();
+            int n = Math.min(len, Math.min(max - length, buffer.length - start - length));
+            System.arraycopy(b, off, buffer, start + length, n);
             length += n;
             off += n;
             len -= n;
-            if (length == buffer.length) emitOne();
+            if (length == max) emitOne();
         }
     }
 
@@ -54,9 +59,15 @@ final class ChunkingStream extends OutputStream {
     public void close() { finish(); }
 
     private void emitOne() {
-        int n = chunker.cut(buffer, 0, length);
-        consumer.accept(Arrays.copyOf(buffer, n));
-        System.arraycopy(buffer, n, buffer, 0, length - n);
+        int n = chunker.cut(buffer, start, length);
+        consumer.accept(Arrays.copyOfRange(buffer, start, start + n));
+        start += n;
         length -= n;
+        if (length == 0) start = 0;
+    }
+
+    private void compact() {
+        System.arraycopy(buffer, start, buffer, 0, length);
+        start = 0;
     }
 }

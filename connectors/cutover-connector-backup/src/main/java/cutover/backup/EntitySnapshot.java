@@ -2,25 +2,85 @@ package cutover.backup;
 
 import cutover.model.EntityName;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One entity as a snapshot holds it: its records as one canonical stream (docs/backup-format.md,
- * "Record streams") cut into {@code chunks}, {@code bytes} long with SHA-256 {@code digest};
- * {@code fields} maps each field name seen, in first-seen order, to the value kinds seen for it.
- * Records the source could not decode are counted in {@code unreadable}, with a few samples
- * (key and reason), since they cannot be kept.
+ * One entity as a snapshot holds it: its records as one or more parts, each a canonical record
+ * stream (docs/backup-format.md, "Record streams"), cut into {@code chunks} (all parts' chunks, in
+ * order); {@code bytes} and {@code records} are the parts' sums. {@code fields} maps each field name
+ * seen, in first-seen order, to the value kinds seen for it, and {@code kindCounts} (manifest version
+ * 2) counts them. Records the source could not decode are counted in {@code unreadable}, with a few
+ * samples (key and reason), since they cannot be kept.
+ *
+ * <p>A version-1 manifest has no {@code parts}: its entity is one stream, and {@code digest} is that
+ * stream's SHA-256. With parts, {@code digest} is the SHA-256 of the parts' digests (32 raw bytes
+ * each, in order).
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
-                             List<String> unreadableSamples) {
+                             List<String> unreadableSamples, List<EntityPart> parts,
+                             Map<String, Map<String, Long>> kindCounts) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
         chunks = List.copyOf(chunks);
         unreadableSamples = List.copyOf(unreadableSamples);
+        parts = parts == null ? null : List.copyOf(parts); // absent in version-1 manifests
+        kindCounts = kindCounts == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kindCounts));
+    }
+
+    /** An entity written as one stream, as version-1 manifests hold it. */
+    public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
+                          Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }
+
+    /** The parts, or for a version-1 entity the one stream it is. */
+    public List<EntityPart> streamParts() {
+        return parts != null ? parts : List.of(new EntityPart(records, bytes, digest, chunks.size()));
+    }
+
+    /** The index in {@link #chunks()} of the part's first chunk. */
+    public int firstChunkOf(int part) {
+        int first = 0;
+        for (int i = 0; i < part; i++) first += streamParts().get(i).chunks();
+        return first;
+    }
+
+    /** What is wrong with the parts against the entity's own totals, or null when they agree. */
+    String partsProblem() {
+        if (parts == null) return null;
+        if (parts.isEmpty()) return "it has no parts";
+        long r = 0, b = 0, c = 0;
+        for (EntityPart p : parts) {
+            r += p.records();
+            b += p.bytes();
+            c += p.chunks();
+        }
+        if (r != records || b != bytes || c != chunks.size()) {
+            return "its parts add up to " + r + " records, " + b + " bytes, " + c + " chunks; the entity says " + records
+                    + " records, " + bytes + " bytes, " + chunks.size() + " chunks";
+        }
+        String ofParts = digestOfParts(parts);
+        return ofParts.equals(digest) ? null : "the SHA-256 of its parts' digests is " + ofParts + "; the manifest says " + digest;
+    }
+
+    /** SHA-256 of the parts' digests, 32 raw bytes each, in order. */
+    static String digestOfParts(List<EntityPart> parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (EntityPart p : parts) sha.update(HexFormat.of().parseHex(p.digest()));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IllegalArgumentException e) {
+            return "(a part's digest is not hex)";
+        }
+    }
 }

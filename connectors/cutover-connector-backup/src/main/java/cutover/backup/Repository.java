@@ -1,11 +1,7 @@
 package cutover.backup;
 
-import cutover.connector.EntityInfo;
 import cutover.connector.Location;
-import cutover.connector.Position;
-import cutover.connector.RecordReader;
 import cutover.connector.Source;
-import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import org.bouncycastle.crypto.generators.SCrypt;
@@ -247,6 +243,7 @@ public final class Repository {
         private String source = "";
         private final List<String> tags = new ArrayList<>();
         private Path folder;
+        private int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -295,34 +292,30 @@ public final class Repository {
             }
         }
 
-        /** Reads every split of the source, in order, into a new snapshot. */
+        /** Reads every split of the source into a new snapshot (see {@link #from(Source, java.util.function.ObjLongConsumer)}). */
         public Snapshot from(Source source) {
             return from(source, (entity, records) -> {});
         }
 
-        /** As {@link #from(Source)}, telling {@code progress} the records read so far of each entity, every 1,000 records. */
+        /**
+         * Reads the source's splits, {@link #readers(int)} at a time (a database's tables cut into about
+         * twice that many key ranges each), into a new snapshot: each split's records of an entity are a
+         * part of its own, and the parts are in split order. Tells {@code progress} the records read so far
+         * of each entity every 1,000 records, from the reading threads.
+         */
         public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
             try (SnapshotWriter writer = open()) {
-                // quick estimates: a database's tables with their keys; an export is not scanned twice for them
-                for (EntityInfo e : source.quickEstimates().orElse(List.of())) writer.declare(e.name(), e.keyColumns());
-                java.util.Map<cutover.model.EntityName, Long> counts = new java.util.HashMap<>();
-                for (Split split : source.splits(1)) {
-                    try (RecordReader reader = source.read(split, Position.START)) {
-                        for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
-                            if (item instanceof RecordReader.Ok ok) {
-                                writer.write(ok.record());
-                                long n = counts.merge(ok.record().entity(), 1L, Long::sum);
-                                if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
-                            } else if (item instanceof RecordReader.Unreadable u && u.entity() != null) {
-                                writer.unreadable(u.entity(), u.key(), u.error().code() + ": " + u.error().reason());
-                            }
-                        }
-                    }
-                }
-                counts.forEach(progress::accept);
+                new SourceReading(source, readers, progress).into(writer, 2 * readers);
                 if (folder != null) writer.addFolder(folder);
                 return writer.commit();
             }
+        }
+
+        /** How many splits are read at once (default: the processors, at least 2). */
+        public BackupBuilder readers(int readers) {
+            if (readers < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "readers must be at least 1, found " + readers);
+            this.readers = readers;
+            return this;
         }
     }
 }

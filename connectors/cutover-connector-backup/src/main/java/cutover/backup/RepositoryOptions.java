@@ -7,17 +7,20 @@ import java.time.Duration;
 
 /**
  * How a repository is made and used. {@code scryptN/R/P} and {@code chunker} are fixed when the
- * repository is created (they are stored in its config); {@code packSize} and {@code staleLockAge}
- * apply to each run.
+ * repository is created (they are stored in its config); {@code packSize}, {@code staleLockAge},
+ * {@code zstdLevel} and {@code sealThreads} apply to each run (a reader needs none of them).
  *
  * @param scryptN      scrypt's cost (a power of two); the default 2^15 takes about 0.1 s and 32 MiB
  * @param packSize     a pack is finished once its blobs reach this many bytes
  * @param staleLockAge a lock older than this is reported stale (locks are not refreshed while held)
+ * @param zstdLevel    the zstd level new chunks are compressed at (bench/RESULTS.md, issue 5, chose the default)
+ * @param sealThreads  threads that compress and encrypt new chunks while the source is being read
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
-                                WriteGuard writeGuard) {
+                                WriteGuard writeGuard, int zstdLevel, int sealThreads) {
+    public static final int DEFAULT_ZSTD_LEVEL = 3;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofHours(24),
-            WriteGuard.NONE);
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public RepositoryOptions {
         if (scryptN < 2 || Integer.bitCount(scryptN) != 1 || scryptR < 1 || scryptP < 1) {
@@ -25,12 +28,16 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
                     + scryptN + ", r " + scryptR + ", p " + scryptP);
         }
         if (packSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "pack size must be positive, found " + packSize);
+        if (zstdLevel < 1 || zstdLevel > 19) throw new CutoverException(ErrorCode.SETTING_INVALID, "zstd level must be 1 to 19, found " + zstdLevel);
+        if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
-    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard); }
-    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard); }
-    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard); }
+    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads); }
+    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads); }
+    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads); }
     /** For tests of a full disk: see {@link WriteGuard}. */
-    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g); }
-    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard); }
+    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads); }
+    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads); }
+    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads); }
+    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n); }
 }

@@ -11,26 +11,36 @@ import java.io.IOException;
 import java.util.HexFormat;
 
 /**
- * Reads one entity of a snapshot in the order it was backed up. Resumes by ordinal (decoding and
- * dropping the records before it, since a stream has no random access). At the end it proves the
- * whole stream: its SHA-256 and record count must be the manifest's, or it stops with
- * {@link ErrorCode#BACKUP_CORRUPT} instead of ending as if all was well.
+ * Reads one part of one entity of a snapshot (a version-1 entity is one part) in the order it was
+ * backed up. Resumes by ordinal (decoding and dropping the records before it, since a stream has no
+ * random access). At the end it proves the part's stream: its SHA-256, length and record count must
+ * be the manifest's, or it stops with {@link ErrorCode#BACKUP_CORRUPT} instead of ending as if all
+ * was well. Parts that do not add up to their entity are refused before a record is read.
  */
 final class SnapshotRecordReader implements RecordReader {
     private final Snapshot snapshot;
     private final EntitySnapshot entity;
+    private final int partIndex;
+    private final EntityPart part;
+    private final int firstChunk;
     private final EntityName name;
     private final BlobReader blobs;
     private final ChunkInput in;
     private long ordinal;
     private boolean ended;
 
-    SnapshotRecordReader(Snapshot snapshot, EntitySnapshot entity, BlobReader blobs, Position from) {
+    SnapshotRecordReader(Snapshot snapshot, EntitySnapshot entity, int partIndex, BlobReader blobs, Position from) {
         this.snapshot = snapshot;
         this.entity = entity;
+        this.partIndex = partIndex;
         this.name = entity.entityName();
         this.blobs = blobs;
-        this.in = new ChunkInput(entity.chunks().stream().map(BlobId::parse).toList(), blobs);
+        String problem = entity.partsProblem();
+        if (problem != null) throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + snapshot.shortId() + ", entity " + entity.name()
+                + ": the manifest does not add up: " + problem);
+        this.part = entity.streamParts().get(partIndex);
+        this.firstChunk = entity.firstChunkOf(partIndex);
+        this.in = new ChunkInput(entity.chunks().subList(firstChunk, firstChunk + part.chunks()).stream().map(BlobId::parse).toList(), blobs);
         guard(() -> {
             RecordStream.readHeader(in);
             return null;
@@ -60,10 +70,10 @@ final class SnapshotRecordReader implements RecordReader {
 
     private void proveEnd() {
         String digest = HexFormat.of().formatHex(in.digest());
-        if (ordinal != entity.records() || in.bytesRead() != entity.bytes() || !digest.equals(entity.digest())) {
+        if (ordinal != part.records() || in.bytesRead() != part.bytes() || !digest.equals(part.digest())) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + " read back " + ordinal + " records, " + in.bytesRead()
-                    + " bytes, SHA-256 " + digest + "; the manifest says " + entity.records() + " records, " + entity.bytes()
-                    + " bytes, SHA-256 " + entity.digest());
+                    + " bytes, SHA-256 " + digest + "; the manifest says " + part.records() + " records, " + part.bytes()
+                    + " bytes, SHA-256 " + part.digest());
         }
     }
 
@@ -74,7 +84,8 @@ final class SnapshotRecordReader implements RecordReader {
     public void close() { blobs.close(); }
 
     private String where() {
-        return "snapshot " + snapshot.shortId() + ", entity " + entity.name();
+        int parts = entity.streamParts().size();
+        return "snapshot " + snapshot.shortId() + ", entity " + entity.name() + (parts == 1 ? "" : ", part " + (partIndex + 1) + " of " + parts);
     }
 
     private interface Step<T> {
@@ -87,7 +98,7 @@ final class SnapshotRecordReader implements RecordReader {
             return step.run();
         } catch (CutoverException e) {
             if (e.code() != ErrorCode.BACKUP_CORRUPT && e.code() != ErrorCode.BACKUP_IO) throw e;
-            throw new CutoverException(e.code(), where() + ", chunk " + (in.chunkNumber() + 1) + " of " + entity.chunks().size()
+            throw new CutoverException(e.code(), where() + ", chunk " + (firstChunk + in.chunkNumber() + 1) + " of " + entity.chunks().size()
                     + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             BlobId chunk = in.currentChunk();

@@ -13,8 +13,11 @@ import java.util.List;
 
 /**
  * A snapshot as a {@link Source}, so a restore is the same pipeline as a migration: one split per
- * entity (its id is the entity name, stable across runs), read in the order it was backed up.
- * Readers run in parallel, each with its own pack handle.
+ * part of each entity, read in the order it was backed up. A part is the records one source split
+ * gave at backup time, so a table that was read in several key ranges is restored by as many
+ * readers. The split id is the entity name for a one-part entity, {@code name#part-N} (N from 1)
+ * otherwise: stable across runs over the same snapshot. Readers run in parallel, each with its own
+ * pack handle.
  */
 public final class SnapshotSource implements Source {
     private final Repository.Internals repo;
@@ -29,6 +32,14 @@ public final class SnapshotSource implements Source {
 
     public Snapshot snapshot() { return snapshot; }
 
+    /**
+     * The snapshot's schema as analyze would find it, read from the manifest without a pass over the
+     * records; empty when the manifest cannot tell (see {@link SnapshotSchema}).
+     */
+    public java.util.Optional<cutover.analyze.Schema> schemaFromManifest(String sourceName) {
+        return SnapshotSchema.of(snapshot, sourceName);
+    }
+
     @Override
     public List<EntityInfo> entities() {
         List<EntityInfo> out = new ArrayList<>();
@@ -40,19 +51,34 @@ public final class SnapshotSource implements Source {
     public List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();
         for (EntitySnapshot e : snapshot.entities()) {
-            out.add(new Split(e.name(), java.util.Set.of(e.entityName()), e.records(),
-                    "snapshot " + snapshot.shortId() + ", entity " + e.name()));
+            List<EntityPart> parts = e.streamParts();
+            for (int i = 0; i < parts.size(); i++) {
+                String id = splitId(e, i);
+                String description = "snapshot " + snapshot.shortId() + ", entity " + e.name() + (parts.size() == 1 ? "" : ", part " + (i + 1) + " of " + parts.size());
+                out.add(new Split(id, java.util.Set.of(e.entityName()), parts.get(i).records(), description));
+            }
         }
         return out;
     }
 
     @Override
     public RecordReader read(Split split, Position from) {
-        EntitySnapshot entity = snapshot.entities().stream().filter(e -> e.name().equals(split.id())).findFirst()
-                .orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity " + split.id()));
+        for (EntitySnapshot e : snapshot.entities()) {
+            for (int i = 0; i < e.streamParts().size(); i++) {
+                if (splitId(e, i).equals(split.id())) return open(e, i, from);
+            }
+        }
+        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());
+    }
+
+    private static String splitId(EntitySnapshot e, int part) {
+        return e.streamParts().size() == 1 ? e.name() : e.name() + "#part-" + (part + 1);
+    }
+
+    private RecordReader open(EntitySnapshot entity, int part, Position from) {
         BlobReader blobs = new BlobReader(repo.files(), index, repo.keys());
         try {
-            return new SnapshotRecordReader(snapshot, entity, blobs, from);
+            return new SnapshotRecordReader(snapshot, entity, part, blobs, from);
         } catch (RuntimeException e) {
             blobs.close();
             throw e;

@@ -17,7 +17,12 @@ import java.util.Set;
  * collection), and turns them into one snapshot. Records of an entity are kept in the order given.
  * Holds the repository's lock from creation to {@link #close()}. Nothing is listed until
  * {@link #commit()} writes the manifest, after the packs and the index are on disk: a writer closed
- * or killed before that leaves only unreferenced packs, which prune removes. Not thread-safe.
+ * or killed before that leaves only unreferenced packs, which prune removes.
+ *
+ * <p>{@link #write(Record)} and friends are for one thread. A backup of a whole source instead takes
+ * one {@link SplitWriter} per split ({@link #split()}), each used by its own thread: each gives
+ * every entity it yields a part of its own, and parts are listed in the order the split writers
+ * were taken.
  *
  * <pre>{@code
  * try (SnapshotWriter w = repo.backup().source("postgresql://app@db/app").tag("nightly").open()) {
@@ -35,7 +40,9 @@ public final class SnapshotWriter implements AutoCloseable {
     private final ChunkStore store;
     private final Chunker chunker;
     private final Index index;
-    private final Map<EntityName, EntityStream> entities = new LinkedHashMap<>();
+    private final Map<EntityName, EntityParts> entities = new LinkedHashMap<>();
+    private int splits;
+    private SplitWriter sequential;
     private final List<FileEntry> files = new ArrayList<>();
     private Snapshot committed;
     private boolean closed;
@@ -47,21 +54,29 @@ public final class SnapshotWriter implements AutoCloseable {
         this.tags = List.copyOf(tags);
         this.index = repo.loadIndex();
         this.chunker = new Chunker(repo.config().chunker());
-        this.store = new ChunkStore(repo.files(), repo.keys(), index, repo.options().packSize());
+        this.store = new ChunkStore(repo.files(), repo.keys(), index, repo.options().packSize(), repo.options().zstdLevel(),
+                repo.options().sealThreads());
     }
 
     /** Makes the entity part of the snapshot even if it has no records, with the key columns a restore needs. */
     public void declare(EntityName entity, List<String> keyColumns) {
-        stream(entity, keyColumns);
+        entity(entity, keyColumns);
     }
 
+    /** Writes a record as the next of its entity (all records written here form one part per entity). */
     public void write(Record record) {
-        stream(record.entity(), List.of()).write(record);
+        sequential().write(record);
     }
 
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
     public void unreadable(EntityName entity, String key, String reason) {
-        stream(entity, List.of()).unreadable(key, reason);
+        entity(entity, List.of()).unreadable(key, reason);
+    }
+
+    /** A writer for the records of the next split, for a thread of its own; finish it before {@link #commit()}. */
+    synchronized SplitWriter split() {
+        requireOpen();
+        return new SplitWriter(splits++, chunker, store, this::entity);
     }
 
     /** Backs up the regular files under {@code folder} beside the records (docs/backup-format.md, "Files"); once per snapshot. */
@@ -75,8 +90,9 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Writes the last pack, the index of the new packs, then the manifest; returns the snapshot. */
     public Snapshot commit() {
         if (closed || committed != null) throw new IllegalStateException("this writer was committed or closed already");
+        if (sequential != null) sequential.finish();
         List<EntitySnapshot> done = new ArrayList<>();
-        for (EntityStream s : entities.values()) done.add(s.finish());
+        for (EntityParts e : entities.values()) done.add(e.finish(chunker, store));
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         List<PackWriter.Written> packs = store.finish();
         if (!packs.isEmpty()) {
@@ -111,15 +127,19 @@ public final class SnapshotWriter implements AutoCloseable {
         }
     }
 
-    private EntityStream stream(EntityName entity, List<String> keyColumns) {
+    private synchronized SplitWriter sequential() {
+        if (sequential == null) sequential = split();
+        return sequential;
+    }
+
+    private synchronized EntityParts entity(EntityName entity, List<String> keyColumns) {
+        requireOpen();
+        EntityParts e = entities.computeIfAbsent(entity, n -> new EntityParts(n, keyColumns));
+        e.keyColumns(keyColumns);
+        return e;
+    }
+
+    private void requireOpen() {
         if (closed || committed != null) throw new IllegalStateException("this writer was committed or closed already");
-        EntityStream s = entities.get(entity);
-        if (s == null) {
-            s = new EntityStream(entity, keyColumns, chunker, store);
-            entities.put(entity, s);
-        } else if (!keyColumns.isEmpty()) {
-            s.keyColumns(keyColumns);
-        }
-        return s;
     }
 }

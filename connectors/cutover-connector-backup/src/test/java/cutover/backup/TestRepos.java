@@ -56,16 +56,16 @@ final class TestRepos {
         }
     }
 
-    /** Every record of every entity of the snapshot, read back through its source, in order. */
+    /** Every record of every entity of the snapshot, read back through its source (part by part), in order. */
     static Map<EntityName, List<Record>> readAll(Repository repo, Snapshot snapshot) {
         Source source = repo.source(snapshot);
         Map<EntityName, List<Record>> out = new LinkedHashMap<>();
         for (Split split : source.splits(4)) {
-            List<Record> records = new ArrayList<>();
+            // an entity's parts come in order, so appending them gives its records in backup order
+            List<Record> records = out.computeIfAbsent(split.entities().iterator().next(), e -> new ArrayList<>());
             try (RecordReader r = source.read(split, Position.START)) {
                 for (RecordReader.Item i = r.next(); i != null; i = r.next()) records.add(((RecordReader.Ok) i).record());
             }
-            out.put(split.entities().iterator().next(), records);
         }
         return out;
     }

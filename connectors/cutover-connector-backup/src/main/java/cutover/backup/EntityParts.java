@@ -1,0 +1,73 @@
+package cutover.backup;
+
+import cutover.model.EntityName;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Gathers the parts of one entity as the readers of a backup finish them, in any order, and puts
+ * them in the order of the splits they came from. Thread-safe: every reader of a backup adds to it.
+ */
+final class EntityParts {
+    static final int UNREADABLE_SAMPLES = 20;
+
+    private final EntityName name;
+    private List<String> keyColumns;
+    private final TreeMap<Integer, PartStream.Result> parts = new TreeMap<>();
+    private final List<String> unreadableSamples = new ArrayList<>();
+    private long unreadable;
+
+    EntityParts(EntityName name, List<String> keyColumns) {
+        this.name = name;
+        this.keyColumns = List.copyOf(keyColumns);
+    }
+
+    EntityName name() { return name; }
+
+    synchronized void keyColumns(List<String> columns) {
+        if (!columns.isEmpty()) this.keyColumns = List.copyOf(columns);
+    }
+
+    synchronized void add(int order, PartStream.Result part) {
+        if (parts.putIfAbsent(order, part) != null) throw new IllegalStateException("part " + order + " of " + name + " was added twice");
+    }
+
+    synchronized void unreadable(String key, String reason) {
+        unreadable++;
+        if (unreadableSamples.size() < UNREADABLE_SAMPLES) unreadableSamples.add((key == null ? "?" : key) + ": " + reason);
+    }
+
+    /** The entity as the manifest lists it; an entity with no records gets one empty part, so it is still restored as a table. */
+    synchronized EntitySnapshot finish(Chunker chunker, ChunkStore store) {
+        if (parts.isEmpty()) parts.put(0, new PartStream(chunker, store).finish());
+        List<EntityPart> list = new ArrayList<>();
+        List<String> chunks = new ArrayList<>();
+        Map<String, EnumMap<Value.Kind, Long>> kinds = new LinkedHashMap<>();
+        long records = 0, bytes = 0;
+        for (PartStream.Result r : parts.values()) {
+            list.add(r.part());
+            chunks.addAll(r.chunkIds());
+            records += r.part().records();
+            bytes += r.part().bytes();
+            // merged in part order, so "first seen" is first seen in the entity's stream
+            r.kinds().forEach((field, counts) -> counts.forEach((kind, n) ->
+                    kinds.computeIfAbsent(field, f -> new EnumMap<>(Value.Kind.class)).merge(kind, n, Long::sum)));
+        }
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> kindCounts = new LinkedHashMap<>();
+        kinds.forEach((field, counts) -> {
+            fields.put(field, counts.keySet().stream().map(Enum::name).toList());
+            Map<String, Long> byName = new LinkedHashMap<>();
+            counts.forEach((kind, n) -> byName.put(kind.name(), n));
+            kindCounts.put(field, byName);
+        });
+        return new EntitySnapshot(name.value(), keyColumns, records, bytes, EntitySnapshot.digestOfParts(list), fields, chunks,
+                unreadable, unreadableSamples, list, kindCounts);
+    }
+}

@@ -1,0 +1,52 @@
+package cutover.backup;
+
+import cutover.model.EntityName;
+import cutover.model.Record;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Writes the records of one source split: one part per entity it yields, each its own record
+ * stream, so splits can be read and chunked in parallel. Used by one thread; its parts take the
+ * split's place ({@code order}) among their entities' parts when it is finished.
+ */
+final class SplitWriter {
+    private final int order;
+    private final Chunker chunker;
+    private final ChunkStore store;
+    private final BiFunction<EntityName, List<String>, EntityParts> entities;
+    private final Map<EntityName, PartStream> parts = new LinkedHashMap<>();
+    private boolean finished;
+
+    SplitWriter(int order, Chunker chunker, ChunkStore store, BiFunction<EntityName, List<String>, EntityParts> entities) {
+        this.order = order;
+        this.chunker = chunker;
+        this.store = store;
+        this.entities = entities;
+    }
+
+    void write(Record record) {
+        if (finished) throw new IllegalStateException("this split was finished already");
+        PartStream part = parts.get(record.entity());
+        if (part == null) {
+            entities.apply(record.entity(), List.of()); // so the entity is listed even if its part fails later
+            part = new PartStream(chunker, store);
+            parts.put(record.entity(), part);
+        }
+        part.write(record);
+    }
+
+    void unreadable(EntityName entity, String key, String reason) {
+        entities.apply(entity, List.of()).unreadable(key, reason);
+    }
+
+    /** Cuts the last chunks of each part and hands the parts to their entities. */
+    void finish() {
+        if (finished) return;
+        finished = true;
+        parts.forEach((entity, part) -> entities.apply(entity, List.of()).add(order, part.finish()));
+    }
+}
