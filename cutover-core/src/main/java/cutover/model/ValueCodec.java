@@ -204,7 +204,16 @@ public final class ValueCodec {
         return out.toByteArray();
     }
 
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) return false;
+        }
+        return true;
+    }
+
     static String fromUtf8(byte[] b) throws IOException {
+        // most text is ASCII: the same characters, without the code point loop (a restore's hot path)
+        if (isAscii(b)) return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
         StringBuilder s = new StringBuilder(b.length);
         for (int i = 0; i < b.length; ) {
             int c = b[i] & 0xFF;
