@@ -119,7 +119,7 @@ class CrashResumeIT {
         long readByLastRun = 0;
         for (JsonNode e : summary.get("details").get("thisAttempt")) readByLastRun += e.get("read").asLong();
         assertThat(summary.get("details").get("splitsResumed").asInt() + summary.get("details").get("splitsAlreadyDone").asInt())
-                .as("the last run went on from the checkpoints of the killed ones").isPositive();
+                .as("the last run went on from the checkpoints of the killed ones; its summary: %s; checkpoints before it: %s", summary.get("details"), java.util.Arrays.toString(committedPosition())).isPositive();
         assertThat(readByLastRun).as("the last run read only what the killed runs had not committed").isLessThan(documents);
 
         // What the target should hold: the source through the plan, minus what the plan or the target refuses.
