@@ -20,6 +20,9 @@ public interface Digests extends Capability {
     /** The table's key and columns as this side stores them, or empty if there is no such table. */
     Optional<TableShape> table(String table);
 
+    /** The table's row count as the database estimates it (no scan), or -1 when unknown; for progress bars. */
+    default long estimatedRows(String table) { return -1; }
+
     /**
      * Up to {@code parts - 1} distinct values of the first key column, ascending in {@link KeyRange}'s
      * order, that cut {@code within} into about {@code parts} ranges of similar row counts.

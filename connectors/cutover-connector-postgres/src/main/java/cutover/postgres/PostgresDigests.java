@@ -1,0 +1,301 @@
+package cutover.postgres;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+import cutover.verify.Digests;
+import cutover.verify.HashedRow;
+import cutover.verify.KeyRange;
+import cutover.verify.RangeDigest;
+import cutover.verify.TableShape;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * PostgreSQL's {@link Digests}: range digests computed by the server in one scan, rows hashed by
+ * {@link RowHash}, ranges ordered by {@link KeyOrder}. Every call runs in its own read-only
+ * transaction whose settings are pinned ({@link #SESSION}), so the text forms that some hashes use
+ * are the same on every server.
+ */
+final class PostgresDigests implements Digests {
+    /** Settings that decide the text of values: zone, date and interval styles, shortest exact floats, hex bytea, money. */
+    static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
+            + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'";
+    static final String DIALECT = "postgresql/typed-column-hash/1";
+    /** Rows sampled to place the first level's split points on a large table whose key is not an integer. */
+    private static final int SAMPLE_ROWS = 20_000;
+
+    private final Pool pool;
+    private final String schema;
+    private final int fetchSize;
+    private String dialect; // computed on first use: it costs a query
+
+    PostgresDigests(Pool pool, String schema, int fetchSize) {
+        this.pool = pool;
+        this.schema = schema;
+        this.fetchSize = fetchSize;
+    }
+
+    /** The dialect's name and the hash of {@link DialectProbe}'s rows on this server: equal only where the hashes agree. */
+    @Override
+    public synchronized String dialect() {
+        if (dialect == null) dialect = DIALECT + " probe=" + inTransaction("hashing the dialect probe", DialectProbe::hash);
+        return dialect;
+    }
+
+    @Override
+    public Optional<TableShape> table(String table) {
+        return inTransaction("reading the columns of " + table, c -> DigestTable.load(c, TableName.resolve(table, schema)))
+                .map(t -> new TableShape(table, t.primaryKey(), t.columns().stream()
+                        .map(col -> new TableShape.ColumnShape(col.name(), col.type())).toList()));
+    }
+
+    @Override
+    public long estimatedRows(String table) {
+        return inTransaction("reading the size of " + table, c -> DigestTable.load(c, TableName.resolve(table, schema)))
+                .map(DigestTable::estimatedRows).orElse(-1L);
+    }
+
+    @Override
+    public List<Value> splitPoints(String table, KeyRange within, int parts) {
+        if (parts < 2) return List.of();
+        return inTransaction("placing split points in " + table, c -> {
+            DigestTable t = keyed(c, table);
+            KeyOrder order = new KeyOrder(t);
+            if (order.integer()) return evenlyBetweenMinAndMax(c, t, order, within, parts);
+            boolean sample = within.lo() == null && within.hi() == null && t.estimatedRows() > SAMPLE_ROWS;
+            return percentiles(c, t, order, within, parts, sample);
+        });
+    }
+
+    /** Integer keys: cuts at equal steps between the range's least and greatest key, found on the index. */
+    private List<Value> evenlyBetweenMinAndMax(Connection c, DigestTable t, KeyOrder order, KeyRange within, int parts) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT min(" + order.expression("src") + ")::int8, max(" + order.expression("src") + ")::int8 FROM " + t.name().sql()
+                + " AS src WHERE " + where(order, within, params);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                if (rs.wasNull()) return List.of();
+                long max = rs.getLong(2);
+                BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+                BigInteger step = span.add(BigInteger.valueOf(parts - 1)).divide(BigInteger.valueOf(parts)).max(BigInteger.ONE);
+                List<Value> out = new ArrayList<>();
+                for (BigInteger b = BigInteger.valueOf(min).add(step); b.compareTo(BigInteger.valueOf(max)) <= 0 && out.size() < parts - 1;
+                     b = b.add(step)) {
+                    out.add(Value.of(b.longValueExact()));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Other keys: the values at 1/parts, 2/parts… of the range in key order (of a repeatable sample, for a large table's first level). */
+    private List<Value> percentiles(Connection c, DigestTable t, KeyOrder order, KeyRange within, int parts, boolean sample) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sampled = "";
+        if (sample) sampled = " TABLESAMPLE SYSTEM (" + Math.max(0.01, 100.0 * SAMPLE_ROWS / t.estimatedRows()) + ") REPEATABLE (0)";
+        String sql = "SELECT unnest(percentile_disc(CAST(? AS float8[])) WITHIN GROUP (ORDER BY " + order.expression("src") + ")) FROM "
+                + t.name().sql() + " AS src" + sampled + " WHERE " + where(order, within, params);
+        Double[] fractions = new Double[parts - 1];
+        for (int i = 1; i < parts; i++) fractions[i - 1] = (double) i / parts;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("float8", fractions));
+            for (int i = 0; i < params.size(); i++) ps.setString(i + 2, (String) params.get(i));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Value> out = new ArrayList<>();
+                while (rs.next()) {
+                    Value v = order.readBound(rs, 1);
+                    if (v == Value.NULL || v.equals(within.lo())) continue;
+                    if (out.isEmpty() || !out.get(out.size() - 1).equals(v)) out.add(v);
+                }
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds) {
+        return inTransaction("digesting " + table, c -> {
+            DigestTable t = keyed(c, table);
+            KeyOrder order = new KeyOrder(t);
+            List<Object> params = new ArrayList<>();
+            String bucket = bucket(order, within, bounds, params);
+            String sql = "SELECT " + bucket + ", count(*), sum(" + RowHash.expression(listed(t, columns), "src") + ") FROM " + t.name().sql()
+                    + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
+            long[] counts = new long[bounds.size() + 1], sums = new long[bounds.size() + 1];
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int b = rs.getInt(1);
+                        counts[b] = rs.getLong(2);
+                        // sum(bigint) is exact (numeric); its low 64 bits are the sum mod 2^64
+                        java.math.BigDecimal sum = rs.getBigDecimal(3);
+                        sums[b] = sum == null ? 0 : sum.toBigInteger().longValue();
+                    }
+                }
+            }
+            List<RangeDigest> out = new ArrayList<>(bounds.size() + 1);
+            Value lo = within.lo();
+            for (int i = 0; i <= bounds.size(); i++) {
+                Value hi = i < bounds.size() ? bounds.get(i) : within.hi();
+                out.add(new RangeDigest(new KeyRange(lo, hi), counts[i], sums[i]));
+                lo = hi;
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The index of the range a row falls in: arithmetic when integer bounds are equally spaced (as
+     * {@link #evenlyBetweenMinAndMax} places them; a binary search per row costs more than the hash),
+     * otherwise {@code width_bucket}'s binary search over the bounds in key order.
+     */
+    private static String bucket(KeyOrder order, KeyRange within, List<Value> bounds, List<Object> params) {
+        if (bounds.isEmpty()) return "0";
+        String key = order.expression("src");
+        long[] step = equalSteps(order, within, bounds);
+        if (step != null) {
+            return "CASE WHEN " + key + " < " + step[0] + " THEN 0 ELSE least((" + key + "::int8 - " + step[0] + ") / " + step[1]
+                    + " + 1, " + bounds.size() + ") END";
+        }
+        String[] text = new String[bounds.size()];
+        for (int i = 0; i < text.length; i++) text[i] = KeyOrder.boundText(bounds.get(i));
+        params.add(text);
+        return "width_bucket(" + key + ", CAST(? AS " + order.boundType() + "[]))";
+    }
+
+    /** First bound and step when the bounds are integers at equal steps and no key in range can overflow the subtraction; else null. */
+    private static long[] equalSteps(KeyOrder order, KeyRange within, List<Value> bounds) {
+        if (!order.integer()) return null;
+        long[] b = new long[bounds.size()];
+        for (int i = 0; i < b.length; i++) {
+            if (!(bounds.get(i) instanceof Value.Int64 v)) return null;
+            b[i] = v.value();
+        }
+        long step = b.length > 1 ? b[1] - b[0] : 1;
+        if (step <= 0) return null;
+        for (int i = 1; i < b.length; i++) if (b[i] - b[i - 1] != step) return null;
+        boolean safe = b[0] >= 0 || (within.hi() instanceof Value.Int64 hi && hi.value() <= Long.MAX_VALUE + b[0]);
+        return safe ? new long[] {b[0], step} : null;
+    }
+
+    @Override
+    public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
+        inTransaction("reading rows of " + table, c -> {
+            DigestTable t = keyed(c, table);
+            KeyOrder order = new KeyOrder(t);
+            List<DigestTable.Column> listed = listed(t, columns);
+            List<String> selected = new ArrayList<>(columns);
+            for (String k : t.primaryKey()) if (!selected.contains(k)) selected.add(k);
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (String col : selected) sql.append("src.").append(TableName.quote(col)).append(", ");
+            List<Object> params = new ArrayList<>();
+            sql.append(RowHash.expression(listed, "src")).append(" FROM ").append(t.name().sql()).append(" AS src WHERE ")
+                    .append(where(order, range, params));
+            EntityName entity = EntityName.of(table);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(fetchSize);
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    String[] types = new String[selected.size()];
+                    for (int i = 0; i < types.length; i++) types[i] = meta.getColumnTypeName(i + 1);
+                    while (rs.next()) {
+                        Map<String, Value> values = new LinkedHashMap<>();
+                        for (int i = 0; i < types.length; i++) values.put(selected.get(i), PgValues.read(rs, i + 1, types[i]));
+                        List<Value> key = new ArrayList<>(t.primaryKey().size());
+                        for (String k : t.primaryKey()) key.add(values.get(k));
+                        Map<String, Value> fields = new LinkedHashMap<>();
+                        for (String col : columns) fields.put(col, values.get(col));
+                        out.accept(new HashedRow(new Record(entity, new Key(key), fields), rs.getLong(types.length + 1)));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The range condition on the key, with its bounds appended to {@code params}. */
+    private static String where(KeyOrder order, KeyRange range, List<Object> params) {
+        StringBuilder sql = new StringBuilder("TRUE");
+        String key = order.expression("src");
+        if (range.lo() != null) {
+            sql.append(" AND ").append(key).append(" >= CAST(? AS ").append(order.boundType()).append(')');
+            params.add(KeyOrder.boundText(range.lo()));
+        }
+        if (range.hi() != null) {
+            sql.append(" AND ").append(key).append(" < CAST(? AS ").append(order.boundType()).append(')');
+            params.add(KeyOrder.boundText(range.hi()));
+        }
+        return sql.toString();
+    }
+
+    /** Binds text parameters, and arrays of bounds as text arrays (the SQL casts both to the key's type). */
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) instanceof String[] array) ps.setArray(i + 1, ps.getConnection().createArrayOf("text", array));
+            else ps.setString(i + 1, (String) params.get(i));
+        }
+    }
+
+    private DigestTable keyed(Connection c, String table) throws SQLException {
+        DigestTable t = DigestTable.load(c, TableName.resolve(table, schema)).orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_NOT_FOUND,
+                "table " + table + " is not in schema " + schema + " of " + pool.location()));
+        if (t.primaryKey().isEmpty()) {
+            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + t.name() + " in " + pool.location()
+                    + " has no primary key; digests cut key ranges, so they need one");
+        }
+        return t;
+    }
+
+    private static List<DigestTable.Column> listed(DigestTable t, List<String> columns) {
+        List<DigestTable.Column> out = new ArrayList<>(columns.size());
+        for (String name : columns) {
+            out.add(t.column(name).orElseThrow(() -> new CutoverException(ErrorCode.PLAN_UNKNOWN_FIELD,
+                    "column " + name + " is not in table " + t.name() + "; its columns are "
+                            + t.columns().stream().map(DigestTable.Column::name).toList())));
+        }
+        return out;
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs the work in a read-only transaction with the pinned settings, and ends it. */
+    private <T> T inTransaction(String doing, SqlWork<T> work) {
+        try (Connection c = pool.connection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute(SESSION);
+                }
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, doing + " (schema " + schema + ")", pool.location());
+        }
+    }
+}

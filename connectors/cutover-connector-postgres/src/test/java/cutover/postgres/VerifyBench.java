@@ -1,0 +1,45 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import cutover.connector.Connectors;
+import cutover.connector.Location;
+import cutover.connector.Settings;
+import cutover.verify.Difference;
+import cutover.verify.Digests;
+import cutover.verify.RangeBisection;
+import cutover.verify.TableVerdict;
+import cutover.verify.VerifyProgress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives {@link RangeBisection} on one table of two PostgreSQL databases and prints the verdict,
+ * every difference and the rate, for bench/verify-vs-fullscan.sh (until {@code cutover verify}
+ * exists). Arguments: source location, target location, table, and optionally the number of threads.
+ */
+public final class VerifyBench {
+    public static void main(String[] args) {
+        if (args.length < 3) {
+            System.err.println("usage: VerifyBench <source location> <target location> <table> [threads]");
+            System.exit(2);
+        }
+        RangeBisection.Options options = RangeBisection.Options.defaults();
+        if (args.length > 3) options = options.threads(Integer.parseInt(args[3]));
+        long started = System.nanoTime();
+        try (Connector a = Connectors.discover().open(Location.parse(args[0]), new Settings(Map.of()));
+             Connector b = Connectors.discover().open(Location.parse(args[1]), new Settings(Map.of()))) {
+            Digests source = Connectors.require(a, Digests.class), target = Connectors.require(b, Digests.class);
+            List<String> columns = source.table(args[2]).orElseThrow().columnNames();
+            List<Difference> found = new ArrayList<>();
+            long compareStarted = System.nanoTime();
+            TableVerdict verdict = new RangeBisection(source, target, options, VerifyProgress.NONE).compare(args[2], args[2], columns, found::add);
+            double seconds = (System.nanoTime() - compareStarted) / 1e9;
+            for (Difference d : found) System.out.println(d);
+            System.out.println(verdict);
+            System.out.printf("pushdown: %d source rows compared in %.2f s = %.0f rows/s (%.2f s with connecting); %d differences%n",
+                    verdict.sourceCount(), seconds, verdict.sourceCount() / seconds, (System.nanoTime() - started) / 1e9, found.size());
+        }
+    }
+}
