@@ -91,8 +91,15 @@ final class PostgresDigests implements Digests {
         });
     }
 
-    /** Integer keys: cuts at equal steps between the range's least and greatest key, found on the index. */
+    /**
+     * Integer keys: cuts at equal steps between the range's least and greatest key. A range with
+     * both ends known is cut between them without a query (deeper levels of a bisection); an open
+     * end is replaced by the least or greatest key, found on the index.
+     */
     private List<Value> evenlyBetweenMinAndMax(Connection c, DigestTable t, KeyOrder order, KeyRange within, int parts) throws SQLException {
+        if (within.lo() instanceof Value.Int64 lo && within.hi() instanceof Value.Int64 hi) {
+            return evenly(lo.value(), hi.value() - 1, parts);
+        }
         List<Object> params = new ArrayList<>();
         String sql = "SELECT min(" + order.expression("src") + ")::int8, max(" + order.expression("src") + ")::int8 FROM " + t.name().sql()
                 + " AS src WHERE " + where(order, within, params);
@@ -102,17 +109,20 @@ final class PostgresDigests implements Digests {
                 rs.next();
                 long min = rs.getLong(1);
                 if (rs.wasNull()) return List.of();
-                long max = rs.getLong(2);
-                BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
-                BigInteger step = span.add(BigInteger.valueOf(parts - 1)).divide(BigInteger.valueOf(parts)).max(BigInteger.ONE);
-                List<Value> out = new ArrayList<>();
-                for (BigInteger b = BigInteger.valueOf(min).add(step); b.compareTo(BigInteger.valueOf(max)) <= 0 && out.size() < parts - 1;
-                     b = b.add(step)) {
-                    out.add(Value.of(b.longValueExact()));
-                }
-                return out;
+                return evenly(min, rs.getLong(2), parts);
             }
         }
+    }
+
+    /** Up to {@code parts - 1} bounds at equal integer steps above {@code min}, none above {@code max}. */
+    static List<Value> evenly(long min, long max, int parts) {
+        BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+        BigInteger step = span.add(BigInteger.valueOf(parts - 1)).divide(BigInteger.valueOf(parts)).max(BigInteger.ONE);
+        List<Value> out = new ArrayList<>();
+        for (BigInteger b = BigInteger.valueOf(min).add(step); b.compareTo(BigInteger.valueOf(max)) <= 0 && out.size() < parts - 1; b = b.add(step)) {
+            out.add(Value.of(b.longValueExact()));
+        }
+        return out;
     }
 
     /** Other keys: the values at 1/parts, 2/parts… of the range in key order (of a repeatable sample, for a large table's first level). */
