@@ -37,12 +37,13 @@ final class PostgresDigests implements Digests {
     /**
      * Settings that decide the text of values (zone, date and interval styles, shortest exact floats,
      * hex bytea, money), then the plan: the planner cannot know that a range number has few values,
-     * estimates one group per row and sorts the whole table to aggregate it (4.7 s instead of 1.9 s
-     * on 5M rows), and JIT spends up to 1.8 s compiling an expression that runs for one scan.
+     * estimates one group per row and would sort the whole table to aggregate it (4.7 s instead of
+     * 1.9 s on 5M rows). JIT is left to the server: on a large scan it pays for itself (the row
+     * hash costs a third less CPU compiled, compile time included).
      */
     static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
             + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'; "
-            + "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
+            + "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
     static final String DIALECT = "postgresql/typed-column-hash/1";
     /** Rows sampled to place the first level's split points on a large table whose key is not an integer. */
     private static final int SAMPLE_ROWS = 20_000;
