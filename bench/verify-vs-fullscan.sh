@@ -41,10 +41,15 @@ pgjar=$(tr ':' '\n' < "$work/cp.txt" | grep '/postgresql-[0-9]')
 
 a=postgresql://postgres@127.0.0.1:5432/cutover_bench_verify_a
 b=postgresql://postgres@127.0.0.1:5432/cutover_bench_verify_b
+# Reads both tables once so that neither contender pays for the disk: other work on this machine
+# can push them out of the page cache between rounds.
+warm() { for db in cutover_bench_verify_a cutover_bench_verify_b; do $pg -d $db -Atc "select count(*) from orders" >/dev/null; done; }
 pushdown_once() {
+  warm
   /usr/bin/time -v -o "$work/time-pushdown-$1.txt" java -Xmx256m -cp "$cp" cutover.postgres.VerifyBench "$a" "$b" orders > "$work/pushdown-$1.txt"
 }
 fullscan_once() {
+  warm
   /usr/bin/time -v -o "$work/time-fullscan-$1.txt" java -Xmx256m -cp "$pgjar" bench/FullScanDiff.java \
     "jdbc:postgresql://127.0.0.1:5432/cutover_bench_verify_a?user=postgres" "jdbc:postgresql://127.0.0.1:5432/cutover_bench_verify_b?user=postgres" \
     orders id > "$work/fullscan-$1.txt"
@@ -55,7 +60,7 @@ for r in $(seq 1 "$rounds"); do
   echo "== round $r (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   pushdown_once "$r"
   fullscan_once "$r"
-  grep -E '^pushdown:' "$work/pushdown-$r.txt"
+  grep -E '^(round|pushdown:)' "$work/pushdown-$r.txt"
   grep -E '^full scan:' "$work/fullscan-$r.txt"
   named=$(grep -cE '^(Missing|Extra|Changed)\[' "$work/pushdown-$r.txt" || true)
   [ "$named" = 50 ] || { echo "pushdown named $named differences, not 50"; exit 1; }

@@ -43,9 +43,14 @@ public final class VerifyBench {
             for (int round = 0; round < Integer.getInteger("rounds", 1); round++) { // -Drounds=2: the second round runs in a warm JVM
                 found.clear();
                 long compareStarted = System.nanoTime();
-                verdict = new RangeBisection(source, target, options, VerifyProgress.NONE).compare(args[2], args[2], columns, found::add);
+                java.util.concurrent.atomic.AtomicLong firstLevel = new java.util.concurrent.atomic.AtomicLong();
+                VerifyProgress progress = new VerifyProgress() {
+                    @Override
+                    public void rowsCompared(String table, long rows) { firstLevel.compareAndSet(0, System.nanoTime() - compareStarted); }
+                };
+                verdict = new RangeBisection(source, target, options, progress).compare(args[2], args[2], columns, found::add);
                 seconds = (System.nanoTime() - compareStarted) / 1e9;
-                System.out.printf("round %d: %.2f s%n", round + 1, seconds);
+                System.out.printf("round %d: %.2f s (first level done after %.2f s)%n", round + 1, seconds, firstLevel.get() / 1e9);
             }
             for (Difference d : found) System.out.println(d);
             System.out.println(verdict);
