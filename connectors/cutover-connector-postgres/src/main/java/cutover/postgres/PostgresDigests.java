@@ -83,6 +83,8 @@ final class PostgresDigests implements Digests {
     @Override
     public List<Value> splitPoints(String table, KeyRange within, int parts) {
         if (parts < 2) return List.of();
+        // only an integer key has integer bounds: cut between them without a round trip
+        if (within.lo() instanceof Value.Int64 lo && within.hi() instanceof Value.Int64 hi) return evenly(lo.value(), hi.value() - 1, parts);
         return inTransaction("placing split points in " + table, c -> {
             DigestTable t = keyed(c, table);
             KeyOrder order = new KeyOrder(t);
@@ -93,14 +95,10 @@ final class PostgresDigests implements Digests {
     }
 
     /**
-     * Integer keys: cuts at equal steps between the range's least and greatest key. A range with
-     * both ends known is cut between them without a query (deeper levels of a bisection); an open
-     * end is replaced by the least or greatest key, found on the index.
+     * Integer keys: cuts at equal steps between the range's least and greatest key, found on the
+     * index. (A range with both ends known is cut between them without a query, above.)
      */
     private List<Value> evenlyBetweenMinAndMax(Connection c, DigestTable t, KeyOrder order, KeyRange within, int parts) throws SQLException {
-        if (within.lo() instanceof Value.Int64 lo && within.hi() instanceof Value.Int64 hi) {
-            return evenly(lo.value(), hi.value() - 1, parts);
-        }
         List<Object> params = new ArrayList<>();
         String sql = "SELECT min(" + order.expression("src") + ")::int8, max(" + order.expression("src") + ")::int8 FROM " + t.name().sql()
                 + " AS src WHERE " + where(order, within, params);
