@@ -36,7 +36,8 @@ echo "== building"
 ./mvnw -B -ntp -q -pl connectors/cutover-connector-postgres -am install -DskipTests -DskipITs
 ./mvnw -B -ntp -q -pl connectors/cutover-connector-postgres dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
 mod=connectors/cutover-connector-postgres
-cp="$mod/target/test-classes:$mod/target/classes:$(cat "$work/cp.txt")"
+# this worktree's own cutover-core first: ~/.m2 holds whichever SNAPSHOT was installed last, by anyone
+cp="$mod/target/test-classes:$mod/target/classes:cutover-core/target/classes:$(cat "$work/cp.txt")"
 pgjar=$(tr ':' '\n' < "$work/cp.txt" | grep '/postgresql-[0-9]')
 
 a=postgresql://postgres@127.0.0.1:5432/cutover_bench_verify_a

@@ -38,7 +38,8 @@ public final class RangeBisection {
      * @param firstLevelRanges ranges of the first level, digested in one scan per side
      * @param fanOut           parts a differing range is cut into at each further level
      * @param leafRows         a range with at most this many rows on each side is compared row by row
-     * @param threads          queries running at once (each side's query counts as one)
+     * @param threads          queries running at once (each side's query counts as one); keep it at most
+     *                         each side's connection pool size, or queries wait for connections
      * @param sample           fraction of the first-level ranges compared, in (0, 1]; 1 compares all
      * @param seed             chooses the sampled ranges, so a sampled run can be repeated
      */

@@ -209,6 +209,17 @@ class DigestsIT {
     }
 
     @Test
+    void withNoColumnListedOnlyKeysAndCountsAreCompared() {
+        both("CREATE TABLE keysonly (id uuid PRIMARY KEY, v text)",
+                "INSERT INTO keysonly SELECT md5(g::text)::uuid, 'v' || g FROM generate_series(1, 200) g");
+        b.sql("UPDATE keysonly SET v = 'other'", "DELETE FROM keysonly WHERE id = md5('7')::uuid");
+        List<Difference> found = new ArrayList<>();
+        new RangeBisection(da, db, SMALL, VerifyProgress.NONE).compare("keysonly", "keysonly", List.of(), found::add);
+        assertThat(found).singleElement().isInstanceOf(Difference.Missing.class)
+                .satisfies(d -> assertThat(d.key()).isEqualTo(Key.of(Value.of("8f14e45f-ceea-167a-5a36-dedd4bea2543"))));
+    }
+
+    @Test
     void differentColumnTypesAreRefusedNotMisreported() {
         a.sql("CREATE TABLE typed (id int PRIMARY KEY, v int)");
         b.sql("CREATE TABLE typed (id int PRIMARY KEY, v bigint)");
