@@ -37,7 +37,7 @@ cutover_once() { # $1 = round; prints seconds
   local start end
   start=$(date +%s.%N)
   CUTOVER_JAVA_OPTS="-Xmx256m -Xlog:gc:file=$work/gc-$1.log" /usr/bin/time -v -o "$work/time-$1.txt" \
-    ./cutover migrate "$work/plan.yaml" --state "$work/state-run" --json --quiet > "$work/migrate-$1.json" || true
+    ./cutover migrate "$work/plan.yaml" --no-backup --state "$work/state-run" --json --quiet > "$work/migrate-$1.json" || true
   end=$(date +%s.%N)
   python3 -c "print($end-$start)"
 }

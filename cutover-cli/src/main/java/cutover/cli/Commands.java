@@ -7,6 +7,7 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new DemoCommand(), new AnalyzeCommand(), new PlanCommand(), new MigrateCommand(), new ReportCommand());
+        return List.of(new DemoCommand(), new AnalyzeCommand(), new PlanCommand(), new MigrateCommand(), new VerifyCommand(),
+                new BackupCommand(), new SnapshotsCommand(), new RestoreCommand(), new ForgetCommand(), new ReportCommand());
     }
 }

@@ -91,6 +91,8 @@ final class DemoCommand implements Callable<Integer> {
             migrate.restart = true;
             migrate.output = new OutputOptions();
             migrate.state = state;
+            migrate.backup.repo = dir.resolve("backups");
+            migrate.backup.passwordFile = demoPassphrase(dir.resolve("backup-passphrase"));
             MigrateResult result = migrate.runPlan();
 
             System.out.println("5. counts check (source documents, rows in the target, set aside):");
@@ -103,10 +105,26 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  " + planFile + "   the plan you would review and edit");
             if (result.totals().deadLettered() > 0) System.out.println("  " + result.deadLetterFile() + "   the records set aside, each with its reason");
             System.out.println("  ./cutover report --state " + state.state + "   the journal of what ran");
+            System.out.println("  ./cutover snapshots --repo " + dir.resolve("backups") + " --password-file " + dir.resolve("backup-passphrase")
+                    + "   the rollback points migrate took");
             System.out.println("  ./cutover analyze firestore-export:YOUR_EXPORT.json   the same on your own export");
             if (!allMatch) throw new CutoverException(ErrorCode.INTERNAL, "the demo's counts check failed");
             return 0;
         }
+    }
+
+    /** The demo's rollback points need a passphrase and nobody to type it: a random one, kept in a file only its owner reads. */
+    private static Path demoPassphrase(Path file) throws IOException {
+        if (Files.exists(file)) return file;
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        Files.writeString(file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file stays with the folder's permissions
+        }
+        return file;
     }
 
     private long writeExport(Path file) throws IOException {

@@ -39,7 +39,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                     "retryable", code.retryable(), "exitCode", code.exitCode())));
             out.flush();
         }
-        return code.exitCode();
+        // verify answers like diff(1): 0 equal, 1 different, 2 could not tell (the message says why)
+        return cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
     }
 
     private static boolean wantsJson(CommandLine.ParseResult parsed) {

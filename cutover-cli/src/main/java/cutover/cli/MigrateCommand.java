@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,11 @@ import picocli.CommandLine.Parameters;
  * plan again resumes where an interrupted run stopped.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copies the source into the target as the plan says: parallel, batched, resumable.", "", "Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were."})
+        description = {"Copies the source into the target as the plan says: parallel, batched, resumable.", "", "Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were.", "",
+                "Before it writes, it snapshots the source and (when it has tables) the target into a backup repository"
+                        + " (--backup-repo, env CUTOVER_BACKUP_REPO, else <state>/backups, created on first use) and records both in the journal"
+                        + " as rollback points; a resumed run reuses its first attempt's. The passphrase comes from --backup-password-file,"
+                        + " CUTOVER_PASSWORD or a prompt; without one it stops before writing (exit 8) unless given --no-backup."})
 final class MigrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (from `cutover plan`).")
     Path planFile;
@@ -60,12 +65,34 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Stop when more records than this go to the dead-letter file, as a count or a percentage (default: the plan's).")
     String deadLetterLimit;
 
+    @Option(names = "--verify", description = "Right after the migration, verify the target against the source through the plan"
+            + " (as `cutover verify PLAN`); exit 9 when it finds differences.")
+    boolean verify;
+
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
+    @Mixin MigrateBackupOptions backup = new MigrateBackupOptions();
+
+    /** With --verify --json, the migration's JSON waits here to be printed together with the verification's summary. */
+    private Map<String, Object> pendingJson;
 
     @Override
     public Integer call() throws IOException {
-        return runPlan().totals().deadLettered() > 0 ? 1 : 0;
+        MigrateResult result = runPlan();
+        int code = result.totals().deadLettered() > 0 ? 1 : 0;
+        if (!verify) return code;
+        VerifyCommand v = new VerifyCommand();
+        v.what = List.of(planFile.toString());
+        v.state = state;
+        v.output = new OutputOptions();
+        v.output.quiet = output.quiet || output.json;
+        v.show = 20;
+        var verified = v.run();
+        if (output.json) {
+            pendingJson.put("verify", VerifyCommand.details(verified));
+            System.out.println(Json.write(pendingJson));
+        }
+        return verified.equal() ? code : 9;
     }
 
     /** Runs the plan, records it in the journal and prints the summary; the demo calls it too. */
@@ -87,6 +114,14 @@ final class MigrateCommand implements Callable<Integer> {
                         + String.join("\n  ", errors.stream().map(PlanProblem::toString).toList())
                         + "\nFix them (cutover plan check " + planFile + " explains each) and run again.");
             }
+            List<String> warnings = new java.util.ArrayList<>();
+            Optional<RollbackPoints> rollbackPoints = Optional.empty();
+            if (!backup.noBackup) {
+                var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
+                        .takeOrReuse(runId, plan.source(), source, plan.target(), targetConnector, sink, target);
+                rollbackPoints = outcome.points();
+                outcome.warning().ifPresent(warnings::add);
+            }
             Path runDirectory = state.state.resolve("runs").resolve(runId);
             if (restart) {
                 sink.resetCheckpoints(runId);
@@ -107,13 +142,13 @@ final class MigrateCommand implements Callable<Integer> {
             try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                 result = migration.run();
             }
-            List<String> warnings = new java.util.ArrayList<>(result.warnings());
+            warnings.addAll(result.warnings());
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     Location.redact(plan.source()), Location.redact(plan.target()), Duration.between(started, Instant.now()).toMillis(),
-                    details(result, target), warnings, null));
-            print(result, warnings, target);
+                    details(result, target, rollbackPoints), warnings, null));
+            print(result, warnings, target, rollbackPoints);
             return result;
         } catch (CutoverException e) {
             journal.append(new JournalEntry(started, "migrate", runId, JournalEntry.FAILED, Location.redact(plan.source()),
@@ -147,7 +182,7 @@ final class MigrateCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Map<String, Object> details(MigrateResult r, TargetInfo target) {
+    private static Map<String, Object> details(MigrateResult r, TargetInfo target, Optional<RollbackPoints> rollbackPoints) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("read", r.totals().read());
         d.put("written", r.totals().written());
@@ -159,6 +194,7 @@ final class MigrateCommand implements Callable<Integer> {
         d.put("splitsAlreadyDone", r.splitsAlreadyDone());
         d.put("deadLetterFile", r.deadLetterFile().toString());
         d.put("supabase", target.supabase());
+        d.put("rollbackPoints", rollbackPoints.map(RollbackPoints::details).orElse(null));
         Map<String, Object> perEntity = new TreeMap<>();
         r.thisAttempt().forEach((e, s) -> perEntity.put(e.value(), Map.of("read", s.read(), "written", s.written(),
                 "deadLettered", s.deadLettered(), "skipped", s.skipped())));
@@ -166,16 +202,17 @@ final class MigrateCommand implements Callable<Integer> {
         return d;
     }
 
-    private void print(MigrateResult r, List<String> warnings, TargetInfo target) {
+    private void print(MigrateResult r, List<String> warnings, TargetInfo target, Optional<RollbackPoints> rollbackPoints) {
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("runId", r.runId());
             out.put("totals", Map.of("read", r.totals().read(), "written", r.totals().written(),
                     "deadLettered", r.totals().deadLettered(), "skipped", r.totals().skipped()));
-            out.put("details", details(r, target));
+            out.put("details", details(r, target, rollbackPoints));
             out.put("warnings", warnings);
             out.put("durationMillis", r.duration().toMillis());
-            System.out.println(Json.write(out));
+            if (verify) pendingJson = out;
+            else System.out.println(Json.write(out));
             return;
         }
         if (!output.showSummary()) return;
@@ -189,6 +226,7 @@ final class MigrateCommand implements Callable<Integer> {
         new TreeMap<>(r.thisAttempt()).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
                 e.value(), s.read(), s.written(), s.deadLettered(), s.skipped()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        rollbackPoints.ifPresent(p -> System.out.println(p.describe()));
         if (target.supabase()) {
             System.out.println("Supabase: the tables Cutover created have row level security enabled and no policies;"
                     + " they stay closed to the anon and authenticated roles until you write policies.");

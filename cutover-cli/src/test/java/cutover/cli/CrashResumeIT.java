@@ -215,7 +215,7 @@ class CrashResumeIT {
     private static Process migrate(Path plan, Path state, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "cutover.cli.Main",
-                "migrate", plan.toString(), "--state", state.toString(), "--json", "--batch-size", "2000")
+                "migrate", plan.toString(), "--no-backup", "--state", state.toString(), "--json", "--batch-size", "2000")
                 .redirectErrorStream(false)
                 .redirectOutput(log.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".err").toFile()))

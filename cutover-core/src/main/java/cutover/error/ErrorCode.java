@@ -46,6 +46,15 @@ public enum ErrorCode {
     // The run stopped because too many records were set aside (the plan is probably wrong).
     DEAD_LETTER_LIMIT(7, false),
 
+    // The backup repository: exit 8.
+    BACKUP_NOT_FOUND(8, false),
+    BACKUP_EXISTS(8, false),
+    BACKUP_PASSPHRASE(8, false),
+    BACKUP_VERSION(8, false),
+    BACKUP_LOCKED(8, true),
+    BACKUP_CORRUPT(8, false),
+    BACKUP_IO(8, true),
+
     // Cutover's own state (the .cutover folder, the cutover schema).
     STATE_IO(6, true),
     STATE_CONFLICT(6, false),

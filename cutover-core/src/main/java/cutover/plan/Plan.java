@@ -4,6 +4,7 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.migrate.DeadLetterLimit;
 
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * @param rowLevelSecurity the default for tables whose entity does not say
  */
 public record Plan(int version, String source, String target, Options options, boolean supabase,
-                   boolean rowLevelSecurity, List<EntityMapping> entities) {
+                   boolean rowLevelSecurity, List<EntityMapping> entities, VerifyRules verify) {
     public static final int VERSION = 1;
 
     public Plan {
@@ -26,6 +27,12 @@ public record Plan(int version, String source, String target, Options options, b
         Objects.requireNonNull(target, "target");
         options = options == null ? Options.DEFAULTS : options;
         entities = List.copyOf(entities);
+        verify = verify == null ? VerifyRules.DEFAULTS : verify;
+    }
+
+    public Plan(int version, String source, String target, Options options, boolean supabase,
+                boolean rowLevelSecurity, List<EntityMapping> entities) {
+        this(version, source, target, options, supabase, rowLevelSecurity, entities, VerifyRules.DEFAULTS);
     }
 
     public Optional<EntityMapping> entity(String sourceEntity) {
@@ -71,6 +78,38 @@ public record Plan(int version, String source, String target, Options options, b
             }
             throw new CutoverException(ErrorCode.SETTING_INVALID, "deadLetterLimit must be a percentage between 0% and 100%"
                     + " (\"1%\"), a count of records (\"100\") or \"none\", found \"" + deadLetterLimit + "\"");
+        }
+    }
+
+    /**
+     * How verify compares values the target cannot hold exactly as the source had them, said in the
+     * plan so that nobody has to guess. {@code timestampPrecision}: timestamps are truncated to it on
+     * both sides before comparing ({@code micros} for PostgreSQL, which keeps microseconds;
+     * {@code nanos}, {@code millis}, {@code seconds}). {@code floatDigits}: doubles are rounded to this
+     * many significant digits before comparing; 0 compares them exactly, so a one-ulp change counts.
+     */
+    public record VerifyRules(String timestampPrecision, int floatDigits) {
+        public static final List<String> PRECISIONS = List.of("nanos", "micros", "millis", "seconds");
+        public static final VerifyRules DEFAULTS = new VerifyRules("micros", 0);
+
+        public VerifyRules {
+            Objects.requireNonNull(timestampPrecision, "timestampPrecision");
+            if (!PRECISIONS.contains(timestampPrecision)) {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "verify.timestampPrecision must be one of "
+                        + String.join(", ", PRECISIONS) + ", found \"" + timestampPrecision + "\"");
+            }
+            if (floatDigits < 0 || floatDigits > 17) {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "verify.floatDigits must be 0 (exact) to 17, found " + floatDigits);
+            }
+        }
+
+        public ChronoUnit timestampUnit() {
+            return switch (timestampPrecision) {
+                case "nanos" -> ChronoUnit.NANOS;
+                case "millis" -> ChronoUnit.MILLIS;
+                case "seconds" -> ChronoUnit.SECONDS;
+                default -> ChronoUnit.MICROS;
+            };
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  * the checker, which reports them with everything else.
  */
 final class PlanReader {
-    private static final Set<String> PLAN_KEYS = Set.of("version", "source", "target", "options", "supabase", "rowLevelSecurity", "entities");
+    private static final Set<String> PLAN_KEYS = Set.of("version", "source", "target", "options", "supabase", "rowLevelSecurity", "entities", "verify");
+    private static final Set<String> VERIFY_KEYS = Set.of("timestampPrecision", "floatDigits");
     private static final Set<String> OPTION_KEYS = Set.of("batchSize", "parallelism", "deadLetterLimit", "createTables");
     private static final Set<String> ENTITY_KEYS = Set.of("source", "table", "skip", "key", "onConflict", "rowLevelSecurity",
             "foreignKeys", "columns");
@@ -48,7 +49,22 @@ final class PlanReader {
             for (int i = 0; i < list.size(); i++) entities.add(entity(list.get(i), "/entities/" + i));
         }
         return new Plan(version, requiredText(root, "", "source"), requiredText(root, "", "target"), options,
-                bool(root, "", "supabase", false), bool(root, "", "rowLevelSecurity", false), entities);
+                bool(root, "", "supabase", false), bool(root, "", "rowLevelSecurity", false), entities,
+                verifyRules(root.get("verify"), "/verify"));
+    }
+
+    private Plan.VerifyRules verifyRules(JsonNode node, String at) {
+        Plan.VerifyRules d = Plan.VerifyRules.DEFAULTS;
+        if (node == null || node.isNull()) return d;
+        object(node, at);
+        known(node, at, VERIFY_KEYS);
+        String precision = text(node, at, "timestampPrecision", d.timestampPrecision());
+        if (!Plan.VerifyRules.PRECISIONS.contains(precision)) {
+            throw invalid(at + "/timestampPrecision", "timestampPrecision must be one of " + String.join(", ", Plan.VerifyRules.PRECISIONS));
+        }
+        int digits = integer(node, at, "floatDigits", d.floatDigits());
+        if (digits < 0 || digits > 17) throw invalid(at + "/floatDigits", "floatDigits must be 0 (exact) to 17");
+        return new Plan.VerifyRules(precision, digits);
     }
 
     private Plan.Options options(JsonNode node, String at) {

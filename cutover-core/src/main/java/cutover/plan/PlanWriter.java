@@ -41,6 +41,9 @@ final class PlanWriter {
             #                   iso_text_to_timestamptz, to_text, to_json), onConflict, references (a table:
             #                   the column holds the referenced document's id, with a foreign key),
             #                   arrays (jsonb, or child_table: one row per element in <table>_<column>)
+            # verify            how `cutover verify` compares what the target cannot hold exactly:
+            #                   timestampPrecision (nanos, micros, millis, seconds: both sides truncated to it),
+            #                   floatDigits (0 = doubles compared exactly; n = rounded to n significant digits)
             #
             # Row level security: Supabase exposes the public schema over its HTTP API; Cutover enables row
             # level security with no policies on every table it creates unless rowLevelSecurity: false
@@ -68,6 +71,9 @@ final class PlanWriter {
         line(2, "createTables", Boolean.toString(o.createTables()));
         line(0, "supabase", Boolean.toString(plan.supabase()));
         line(0, "rowLevelSecurity", Boolean.toString(plan.rowLevelSecurity()));
+        out.append("verify:\n");
+        line(2, "timestampPrecision", plan.verify().timestampPrecision());
+        line(2, "floatDigits", Integer.toString(plan.verify().floatDigits()));
         if (plan.entities().isEmpty()) {
             out.append("entities: []\n");
             return;

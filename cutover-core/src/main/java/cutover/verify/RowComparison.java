@@ -18,7 +18,10 @@ import java.util.function.Consumer;
 public final class RowComparison {
     private RowComparison() {}
 
-    /** Reports, in key order, every key that is on one side only and every row whose columns differ. */
+    /**
+     * Reports, in key order, every key that is on one side only and every row whose columns differ
+     * ({@code columns} null: every field either row has).
+     */
     public static void compare(String table, List<String> columns, Map<Key, HashedRow> source, Map<Key, HashedRow> target,
                                Consumer<Difference> out) {
         List<Key> keys = new ArrayList<>(source.keySet());
@@ -32,9 +35,17 @@ public final class RowComparison {
         }
     }
 
-    /** The columns whose values differ; a column a row lacks is compared as absent (null), not as NULL. */
+    /**
+     * The columns whose values differ; a column a row lacks is compared as absent (null), not as NULL.
+     * Null {@code columns} compares every field either row has, by name.
+     */
     public static List<Difference.FieldDifference> fieldDifferences(List<String> columns, Record source, Record target) {
         List<Difference.FieldDifference> out = new ArrayList<>();
+        if (columns == null) {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>(source.fields().keySet());
+            names.addAll(target.fields().keySet());
+            columns = List.copyOf(names);
+        }
         for (String c : columns) {
             Value a = source.get(c), b = target.get(c);
             if (!Objects.equals(a, b)) out.add(new Difference.FieldDifference(c, a, b));

@@ -1,0 +1,86 @@
+package cutover.backup;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * The two primitives of the format (docs/backup-format.md, "Keys and encryption"): AES-256-GCM
+ * envelopes {@code nonce(12) || ciphertext || tag(16)} with a random nonce, and HMAC-SHA-256.
+ */
+final class Crypto {
+    static final int KEY_BYTES = 32;
+    static final int NONCE_BYTES = 12;
+    static final int TAG_BYTES = 16;
+    static final int OVERHEAD = NONCE_BYTES + TAG_BYTES;
+
+    /** Thrown when an envelope fails authentication: a wrong key, or bytes changed since they were written. */
+    static final class NotAuthentic extends Exception {
+        NotAuthentic(String message) { super(message); }
+    }
+
+    private Crypto() {}
+
+    static byte[] seal(byte[] key, byte[] plaintext, byte[] aad, SecureRandom random) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            cipher.updateAAD(aad);
+            byte[] out = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            cipher.doFinal(plaintext, 0, plaintext.length, out, NONCE_BYTES);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    static byte[] open(byte[] key, byte[] envelope, byte[] aad) throws NotAuthentic {
+        return open(key, envelope, 0, envelope.length, aad);
+    }
+
+    static byte[] open(byte[] key, byte[] bytes, int offset, int length, byte[] aad) throws NotAuthentic {
+        if (length < OVERHEAD) throw new NotAuthentic("too short for an envelope (" + length + " bytes)");
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    new GCMParameterSpec(TAG_BYTES * 8, bytes, offset, NONCE_BYTES));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(bytes, offset + NONCE_BYTES, length - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw new NotAuthentic("authentication tag does not match");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    static byte[] hmacSha256(byte[] key, byte[] data) {
+        return hmacSha256(key, data, 0, data.length);
+    }
+
+    static byte[] hmacSha256(byte[] key, byte[] data, int offset, int length) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(data, offset, length);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /** HKDF-Expand (RFC 5869) for one 32-byte block: HMAC-SHA-256(prk, info || 0x01). */
+    static byte[] hkdfExpand(byte[] prk, String info) {
+        byte[] label = info.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] input = Arrays.copyOf(label, label.length + 1);
+        input[label.length] = 1;
+        return hmacSha256(prk, input);
+    }
+}

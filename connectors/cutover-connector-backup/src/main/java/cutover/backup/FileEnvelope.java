@@ -1,0 +1,74 @@
+package cutover.backup;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The JSON files of a repository (index, snapshot, lock): JSON, zstd-compressed, sealed with
+ * AES-256-GCM whose associated data is the file's kind, so a file moved into another folder fails
+ * to open. Index and snapshot files are named by the SHA-256 of their bytes.
+ */
+final class FileEnvelope {
+    static final int ZSTD_LEVEL = 3;
+
+    private final RepoFiles files;
+    private final Keys keys;
+    private final Json json = new Json();
+
+    FileEnvelope(RepoFiles files, Keys keys) {
+        this.files = files;
+        this.keys = keys;
+    }
+
+    static byte[] aad(String kind) {
+        return ("cutover-backup " + kind).getBytes(StandardCharsets.UTF_8);
+    }
+
+    byte[] seal(String kind, Object content) {
+        return keys.seal(Zstd.compress(json.write(content), ZSTD_LEVEL), aad(kind));
+    }
+
+    /** Writes a content-named file ({@code index/<id>}, {@code snapshots/<id>}) and returns its id. */
+    BlobId writeNamed(String dir, String kind, Object content) {
+        byte[] bytes = seal(kind, content);
+        BlobId id = BlobId.sha256(bytes);
+        files.writeAtomically(files.root().resolve(dir).resolve(id.hex()), bytes);
+        return id;
+    }
+
+    /** Reads and opens a content-named file, checking its name against its hash first. */
+    <T> T readNamed(Path path, String kind, Class<T> type) {
+        byte[] bytes = files.read(path);
+        String name = path.getFileName().toString();
+        if (!BlobId.sha256(bytes).hex().equals(name)) {
+            throw corrupt(path, "its SHA-256 does not match its name (the file was changed or truncated)");
+        }
+        return open(path, bytes, kind, type);
+    }
+
+    <T> T open(Path path, byte[] bytes, String kind, Class<T> type) {
+        byte[] compressed;
+        try {
+            compressed = keys.open(bytes, 0, bytes.length, aad(kind));
+        } catch (Crypto.NotAuthentic e) {
+            throw corrupt(path, "it fails authentication (" + e.getMessage() + "): the file was damaged or is not a " + kind + " file");
+        }
+        try {
+            long size = Zstd.getFrameContentSize(compressed);
+            if (size < 0 || size > Integer.MAX_VALUE) throw corrupt(path, "its zstd frame has no valid content size");
+            return json.read(Zstd.decompress(compressed, (int) size), type);
+        } catch (ZstdException | IOException e) {
+            throw corrupt(path, "it authenticates but does not decode (" + e.getMessage() + ")");
+        }
+    }
+
+    private CutoverException corrupt(Path path, String why) {
+        return new CutoverException(ErrorCode.BACKUP_CORRUPT, files.relative(path) + " in the repository at " + files.root() + " is damaged: " + why);
+    }
+}

@@ -1,0 +1,72 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every blob the index files know, by id. A blob listed twice (after a prune that stopped before it
+ * removed the old index) keeps the location from the index file whose name sorts first: both copies
+ * are whole, and the next prune removes the other.
+ */
+final class Index {
+    private final Map<BlobId, BlobLocation> blobs = new HashMap<>();
+    private final Map<BlobId, List<BlobId>> packs = new LinkedHashMap<>(); // pack → blobs in stored order
+    private final List<BlobId> files = new ArrayList<>();
+
+    static Index load(RepoFiles repoFiles, FileEnvelope envelope) {
+        Index index = new Index();
+        for (BlobId file : repoFiles.listIds(RepoFiles.INDEX)) {
+            IndexFile content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
+            index.add(file, content, repoFiles);
+        }
+        return index;
+    }
+
+    void add(BlobId file, IndexFile content, RepoFiles repoFiles) {
+        if (content.version() > IndexFile.VERSION) {
+            throw new CutoverException(ErrorCode.BACKUP_VERSION, "index/" + file.hex() + " has format version " + content.version()
+                    + "; this Cutover reads up to " + IndexFile.VERSION + ". Use a newer Cutover.");
+        }
+        files.add(file);
+        for (IndexFile.Pack pack : content.packs()) {
+            BlobId packId = BlobId.parse(pack.id());
+            List<BlobId> inPack = packs.computeIfAbsent(packId, k -> new ArrayList<>());
+            for (IndexFile.Blob b : pack.blobs()) {
+                BlobId id = BlobId.parse(b.id());
+                BlobLocation known = blobs.putIfAbsent(id, new BlobLocation(packId, b.offset(), b.length(), b.rawLength()));
+                if (known == null || !known.pack().equals(packId)) inPack.add(id); // a pack listed by two index files counts once
+            }
+        }
+    }
+
+    BlobLocation get(BlobId id) { return blobs.get(id); }
+
+    boolean contains(BlobId id) { return blobs.containsKey(id); }
+
+    /** The index files this index was read from. */
+    List<BlobId> files() { return Collections.unmodifiableList(files); }
+
+    /** Each pack any index file lists, with the blobs it lists for it. */
+    Map<BlobId, List<BlobId>> packs() { return Collections.unmodifiableMap(packs); }
+
+    Set<BlobId> blobIds() { return Collections.unmodifiableSet(blobs.keySet()); }
+
+    /** The index file that lists these packs. */
+    static IndexFile fileOf(List<PackWriter.Written> written) {
+        List<IndexFile.Pack> packs = new ArrayList<>();
+        for (PackWriter.Written w : written) {
+            List<IndexFile.Blob> blobs = new ArrayList<>();
+            for (PackWriter.Entry e : w.entries()) blobs.add(new IndexFile.Blob(e.id().hex(), e.offset(), e.length(), e.rawLength()));
+            packs.add(new IndexFile.Pack(w.id().hex(), blobs));
+        }
+        return new IndexFile(IndexFile.VERSION, packs);
+    }
+}

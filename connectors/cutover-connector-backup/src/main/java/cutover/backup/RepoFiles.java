@@ -1,0 +1,176 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The repository's folder (docs/backup-format.md, "Layout") and the one way files get into it: written
+ * under {@code tmp/}, forced to disk, renamed into place, and the folder forced too. A crash leaves
+ * either the whole file under its final name or only a temporary file that nothing refers to.
+ */
+final class RepoFiles {
+    static final String CONFIG = "config";
+    static final String DATA = "data";
+    static final String INDEX = "index";
+    static final String SNAPSHOTS = "snapshots";
+    static final String LOCKS = "locks";
+    static final String TMP = "tmp";
+
+    private final Path root;
+    private final WriteGuard guard;
+
+    RepoFiles(Path root) {
+        this(root, WriteGuard.NONE);
+    }
+
+    RepoFiles(Path root, WriteGuard guard) {
+        this.root = root;
+        this.guard = guard;
+    }
+
+    /** Before {@code bytes} are written to {@code file}: where a full disk is simulated in tests. */
+    void beforeWrite(Path file, long bytes) throws IOException {
+        guard.beforeWrite(file, bytes);
+    }
+
+    Path root() { return root; }
+    Path config() { return root.resolve(CONFIG); }
+    Path index(BlobId id) { return root.resolve(INDEX).resolve(id.hex()); }
+    Path snapshot(BlobId id) { return root.resolve(SNAPSHOTS).resolve(id.hex()); }
+    Path lock(String name) { return root.resolve(LOCKS).resolve(name); }
+    Path pack(BlobId id) { return root.resolve(DATA).resolve(id.hex().substring(0, 2)).resolve(id.hex()); }
+
+    /** A path relative to the repository, as messages show it: {@code data/3f/3f2a…}. */
+    String relative(Path path) { return root.relativize(path).toString().replace('\\', '/'); }
+
+    void createLayout() {
+        try {
+            for (String dir : List.of(DATA, INDEX, SNAPSHOTS, LOCKS, TMP)) Files.createDirectories(root.resolve(dir));
+        } catch (IOException e) {
+            throw io("cannot create the repository folders in " + root, e);
+        }
+    }
+
+    /** The ids of the files in {@code index/} or {@code snapshots/}, sorted; names that are not ids are ignored. */
+    List<BlobId> listIds(String dir) {
+        List<BlobId> ids = new ArrayList<>();
+        for (Path p : list(root.resolve(dir))) {
+            String name = p.getFileName().toString();
+            if (name.matches("[0-9a-f]{64}")) ids.add(BlobId.parse(name));
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** Every pack file under {@code data/xx/}, by id. */
+    List<BlobId> listPacks() {
+        List<BlobId> ids = new ArrayList<>();
+        for (Path sub : list(root.resolve(DATA))) {
+            if (!Files.isDirectory(sub)) continue;
+            for (Path p : list(sub)) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9a-f]{64}") && name.startsWith(sub.getFileName().toString())) ids.add(BlobId.parse(name));
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(out::add);
+        } catch (IOException e) {
+            throw io("cannot list " + relative(dir), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    byte[] read(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, relative(path) + " is missing from the repository at " + root);
+        } catch (IOException e) {
+            throw io("cannot read " + relative(path), e);
+        }
+    }
+
+    /** A fresh temporary file name under {@code tmp/}. */
+    Path newTemp(String kind) {
+        return root.resolve(TMP).resolve(kind + "-" + UUID.randomUUID() + ".tmp");
+    }
+
+    /** Writes {@code bytes} to {@code target} so that a crash leaves either all of it or nothing there. */
+    void writeAtomically(Path target, byte[] bytes) {
+        Path temp = newTemp(target.getParent().getFileName().toString());
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                beforeWrite(temp, bytes.length);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            moveIntoPlace(temp, target);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw io("cannot write " + relative(target) + " (the repository is unchanged)", e);
+        }
+    }
+
+    /** Renames a temporary file that was forced to disk already to its final name, then forces the folder. */
+    void moveIntoPlace(Path temp, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(target.getParent());
+    }
+
+    void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+            forceDirectory(path.getParent());
+        } catch (IOException e) {
+            throw io("cannot delete " + relative(path), e);
+        }
+    }
+
+    static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a leftover temporary file is garbage that prune removes
+        }
+    }
+
+    /** Forces a folder's entries to disk, so a rename survives a power cut (a no-op where folders cannot be opened). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems (and Windows) cannot open a folder; the rename itself is still atomic there
+        }
+    }
+
+    CutoverException io(String message, IOException e) {
+        return new CutoverException(ErrorCode.BACKUP_IO, message + ": " + e, e);
+    }
+}

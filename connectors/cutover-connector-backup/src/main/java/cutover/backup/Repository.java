@@ -1,0 +1,328 @@
+package cutover.backup;
+
+import cutover.connector.EntityInfo;
+import cutover.connector.Location;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import org.bouncycastle.crypto.generators.SCrypt;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A backup repository (docs/backup-format.md): content-defined chunks of each entity's canonical
+ * record stream, deduplicated, zstd-compressed and AES-256-GCM-encrypted in packs, with an index and
+ * one manifest per snapshot. The entry point of the backup engine; the CLI is a shell over it.
+ *
+ * <pre>{@code
+ * Repository repo = Repository.init(Path.of("backups"), passphrase);
+ * Snapshot s = repo.backup().source("postgresql://app@db/app").tag("before-migration").from(source);
+ * Source restored = repo.source(repo.snapshot("latest"));      // feed it to any sink
+ * CheckResult check = repo.check(true);                        // decrypts and hashes everything
+ * repo.forget(RetentionPolicy.none().keepLast(3).keepDaily(7)); repo.prune();
+ * }</pre>
+ */
+public final class Repository {
+    static final int FORMAT_VERSION = 1;
+    static final String KDF = "scrypt";
+
+    /** What the parts of the engine share: one open repository. */
+    record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope) {
+        Index loadIndex() { return Index.load(files, envelope); }
+
+        RepoLock lock(String operation) { return RepoLock.acquire(files, envelope, operation, options.staleLockAge()); }
+    }
+
+    private final Internals internals;
+
+    private Repository(Internals internals) {
+        this.internals = internals;
+    }
+
+    public static Repository init(Path path, String passphrase) {
+        return init(path, passphrase, RepositoryOptions.DEFAULTS);
+    }
+
+    /** Creates a repository in an empty or missing folder, with a new random master key wrapped under the passphrase. */
+    public static Repository init(Path path, String passphrase, RepositoryOptions options) {
+        requirePassphrase(passphrase);
+        if (Files.exists(path.resolve(RepoFiles.CONFIG))) {
+            throw new CutoverException(ErrorCode.BACKUP_EXISTS, "there is a repository at " + path + " already; open it, or choose another folder");
+        }
+        if (Files.isDirectory(path) && !isEmpty(path)) {
+            throw new CutoverException(ErrorCode.BACKUP_EXISTS, path + " is not empty; a repository needs a folder of its own");
+        }
+        SecureRandom random = new SecureRandom();
+        byte[] master = new byte[Crypto.KEY_BYTES];
+        byte[] salt = new byte[16];
+        byte[] idBytes = new byte[32];
+        random.nextBytes(master);
+        random.nextBytes(salt);
+        random.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        RepoConfig.Kdf kdf = new RepoConfig.Kdf(KDF, options.scryptN(), options.scryptR(), options.scryptP(),
+                Base64.getEncoder().encodeToString(salt));
+        byte[] wrapped = Crypto.seal(derive(passphrase, kdf), master, RepoConfig.wrapAad(FORMAT_VERSION, id), random);
+        RepoConfig config = new RepoConfig(FORMAT_VERSION, id, kdf, options.chunker(),
+                new RepoConfig.WrappedKey(Base64.getEncoder().encodeToString(wrapped)));
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
+        files.createLayout();
+        files.writeAtomically(files.config(), new Json().write(config));
+        return new Repository(internals(files, config, master, random, options));
+    }
+
+    public static Repository open(Path path, String passphrase) {
+        return open(path, passphrase, RepositoryOptions.DEFAULTS);
+    }
+
+    /** Opens a repository; {@code options} gives only the run settings (pack size, stale lock age) here. */
+    public static Repository open(Path path, String passphrase, RepositoryOptions options) {
+        requirePassphrase(passphrase);
+        RepoFiles files = new RepoFiles(path, options.writeGuard());
+        if (!Files.exists(files.config())) {
+            throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
+                    + " (no config file); create one with `cutover backup init --repo " + path + "`");
+        }
+        RepoConfig config;
+        try {
+            config = new Json().read(files.read(files.config()), RepoConfig.class);
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "the config file of the repository at " + path + " is not valid JSON: " + e.getMessage());
+        }
+        if (config.version() > FORMAT_VERSION) {
+            throw new CutoverException(ErrorCode.BACKUP_VERSION, "the repository at " + path + " has format version " + config.version()
+                    + ", written by a newer Cutover; this one reads version " + FORMAT_VERSION + ". Use a newer Cutover.");
+        }
+        if (config.version() < 1 || config.id() == null || config.kdf() == null || config.masterKey() == null || config.chunker() == null) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "the config file of the repository at " + path + " lacks a field (version, id, kdf, chunker, masterKey)");
+        }
+        if (!KDF.equals(config.kdf().algorithm())) {
+            throw new CutoverException(ErrorCode.BACKUP_VERSION, "the repository at " + path + " uses key derivation '" + config.kdf().algorithm()
+                    + "', which this Cutover does not know (it knows scrypt)");
+        }
+        byte[] master;
+        try {
+            byte[] wrapped = Base64.getDecoder().decode(config.masterKey().envelope());
+            master = Crypto.open(derive(passphrase, config.kdf()), wrapped, RepoConfig.wrapAad(config.version(), config.id()));
+        } catch (Crypto.NotAuthentic | IllegalArgumentException e) {
+            throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "the passphrase does not open the repository at " + path
+                    + " (wrong passphrase, or its config file was changed)");
+        }
+        files.createLayout(); // a copied repository may have lost its empty folders
+        return new Repository(internals(files, config, master, new SecureRandom(), options));
+    }
+
+    private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, SecureRandom random, RepositoryOptions options) {
+        Keys keys = Keys.fromMaster(master, random);
+        return new Internals(files, keys, config, options, new FileEnvelope(files, keys));
+    }
+
+    private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
+        byte[] salt = Base64.getDecoder().decode(kdf.salt());
+        return SCrypt.generate(passphrase.getBytes(StandardCharsets.UTF_8), salt, kdf.n(), kdf.r(), kdf.p(), Crypto.KEY_BYTES);
+    }
+
+    private static void requirePassphrase(String passphrase) {
+        if (passphrase == null || passphrase.isEmpty()) {
+            throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "a repository needs a passphrase (CUTOVER_PASSWORD, --password-file, or the prompt)");
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.BACKUP_IO, "cannot list " + dir + ": " + e, e);
+        }
+    }
+
+    Internals internals() { return internals; }
+
+    /** The repository's random id (64 hex digits). */
+    public String id() { return internals.config().id(); }
+
+    public Path path() { return internals.files().root(); }
+
+    /** Every snapshot, oldest first. A damaged manifest stops the listing with an error naming its file. */
+    public List<Snapshot> snapshots() {
+        List<Snapshot> out = new ArrayList<>();
+        for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) out.add(readSnapshot(id));
+        out.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
+        return out;
+    }
+
+    Snapshot readSnapshot(BlobId id) {
+        ManifestFile m = internals.envelope().readNamed(internals.files().snapshot(id), "snapshot", ManifestFile.class);
+        if (m.version() > ManifestFile.VERSION) {
+            throw new CutoverException(ErrorCode.BACKUP_VERSION, "snapshots/" + id.hex() + " has format version " + m.version()
+                    + "; this Cutover reads up to " + ManifestFile.VERSION + ". Use a newer Cutover.");
+        }
+        return Snapshot.of(id, m);
+    }
+
+    /** The snapshot {@code latest}, or the one whose id starts with {@code ref} (at least 4 hex digits). */
+    public Snapshot snapshot(String ref) {
+        List<Snapshot> all = snapshots();
+        if (ref.equals("latest")) {
+            if (all.isEmpty()) throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "the repository at " + path() + " has no snapshot yet");
+            return all.get(all.size() - 1);
+        }
+        String prefix = ref.toLowerCase(java.util.Locale.ROOT);
+        if (!prefix.matches("[0-9a-f]{4,64}")) {
+            throw new CutoverException(ErrorCode.USAGE, "'" + ref + "' is not a snapshot id: write latest, or at least 4 hex digits of an id");
+        }
+        List<Snapshot> found = all.stream().filter(s -> s.id().startsWith(prefix)).toList();
+        if (found.isEmpty()) throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "the repository at " + path() + " has no snapshot " + ref);
+        if (found.size() > 1) {
+            throw new CutoverException(ErrorCode.USAGE, "'" + ref + "' matches " + found.size() + " snapshots ("
+                    + String.join(", ", found.stream().map(Snapshot::shortId).toList()) + "); give more digits");
+        }
+        return found.get(0);
+    }
+
+    /** Starts a backup: name its source and tags, then write records ({@link BackupBuilder#open()}) or read a whole source. */
+    public BackupBuilder backup() { return new BackupBuilder(internals); }
+
+    /** The snapshot as a source of records, for restoring into any sink. */
+    public SnapshotSource source(Snapshot snapshot) { return new SnapshotSource(internals, snapshot); }
+
+    /** Writes the snapshot's files under {@code folder}, each proven before it takes its name; returns the bytes written. */
+    public long restoreFiles(Snapshot snapshot, Path folder) {
+        try (FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), internals.loadIndex(), internals.keys()))) {
+            return r.restore(folder);
+        }
+    }
+
+    /** Checks the structure and, with {@code readData}, decrypts and hashes every blob and every snapshot's streams. */
+    public CheckResult check(boolean readData) { return new Checker(internals, this).run(readData); }
+
+    /** Removes the snapshots the policy does not keep; their data stays until {@link #prune()}. */
+    public ForgetResult forget(RetentionPolicy policy) {
+        try (RepoLock lock = internals.lock("forget")) {
+            ForgetResult result = policy.apply(snapshots());
+            for (Snapshot s : result.removed()) internals.files().delete(internals.files().snapshot(BlobId.parse(s.id())));
+            return result;
+        }
+    }
+
+    /** Removes the data no snapshot needs any more (see {@link Pruner} for the crash-safe order). */
+    public PruneResult prune() {
+        try (RepoLock lock = internals.lock("prune")) {
+            return new Pruner(internals, snapshots()).run();
+        }
+    }
+
+    /** The locks in {@code locks/}, stale or not. */
+    public List<LockInfo> locks() {
+        return RepoLock.list(internals.files(), internals.envelope(), internals.options().staleLockAge());
+    }
+
+    /** Removes the stale locks (or, with {@code all}, every lock: only when no other Cutover uses the repository); returns them. */
+    public List<LockInfo> unlock(boolean all) {
+        List<LockInfo> removed = new ArrayList<>();
+        for (LockInfo lock : locks()) {
+            if (!all && !lock.stale()) continue;
+            internals.files().delete(internals.files().lock(lock.file()));
+            removed.add(lock);
+        }
+        return removed;
+    }
+
+    /** A backup being set up: its source's location (kept without any password) and tags. */
+    public static final class BackupBuilder {
+        private final Internals internals;
+        private String source = "";
+        private final List<String> tags = new ArrayList<>();
+        private Path folder;
+
+        private BackupBuilder(Internals internals) {
+            this.internals = internals;
+        }
+
+        /** Where the records come from, as the user wrote it; any password is left out of the manifest. */
+        public BackupBuilder source(String location) {
+            this.source = Location.withoutSecrets(location);
+            return this;
+        }
+
+        public BackupBuilder tag(String tag) {
+            if (tag.isBlank()) throw new CutoverException(ErrorCode.USAGE, "a tag cannot be blank");
+            tags.add(tag);
+            return this;
+        }
+
+        public BackupBuilder tags(Collection<String> tags) {
+            tags.forEach(this::tag);
+            return this;
+        }
+
+        /** A folder to back up beside the records (e.g. a Firebase Storage download). */
+        public BackupBuilder folder(Path folder) {
+            this.folder = folder;
+            return this;
+        }
+
+        /** Takes the lock and opens a writer for records. */
+        public SnapshotWriter open() {
+            RepoLock lock = internals.lock("backup");
+            try {
+                return new SnapshotWriter(internals, lock, source, tags);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+        }
+
+        /** A snapshot of the folder alone, no records. */
+        public Snapshot filesOnly() {
+            if (folder == null) throw new IllegalStateException("no folder given");
+            try (SnapshotWriter writer = open()) {
+                writer.addFolder(folder);
+                return writer.commit();
+            }
+        }
+
+        /** Reads every split of the source, in order, into a new snapshot. */
+        public Snapshot from(Source source) {
+            return from(source, (entity, records) -> {});
+        }
+
+        /** As {@link #from(Source)}, telling {@code progress} the records read so far of each entity, every 1,000 records. */
+        public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
+            try (SnapshotWriter writer = open()) {
+                // quick estimates: a database's tables with their keys; an export is not scanned twice for them
+                for (EntityInfo e : source.quickEstimates().orElse(List.of())) writer.declare(e.name(), e.keyColumns());
+                java.util.Map<cutover.model.EntityName, Long> counts = new java.util.HashMap<>();
+                for (Split split : source.splits(1)) {
+                    try (RecordReader reader = source.read(split, Position.START)) {
+                        for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                            if (item instanceof RecordReader.Ok ok) {
+                                writer.write(ok.record());
+                                long n = counts.merge(ok.record().entity(), 1L, Long::sum);
+                                if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
+                            } else if (item instanceof RecordReader.Unreadable u && u.entity() != null) {
+                                writer.unreadable(u.entity(), u.key(), u.error().code() + ": " + u.error().reason());
+                            }
+                        }
+                    }
+                }
+                counts.forEach(progress::accept);
+                if (folder != null) writer.addFolder(folder);
+                return writer.commit();
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Which snapshots {@link Repository#forget} keeps, as restic's forget does: the newest
+ * {@code last}; for hourly/daily/weekly/monthly, the newest snapshot of each of the newest
+ * {@code n} hours/days/ISO weeks/months (UTC) that have one; and any snapshot with a kept tag. A
+ * snapshot kept by any rule stays. A policy with no rule at all is refused rather than forgetting everything.
+ */
+public record RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly, Set<String> tags) {
+    public RetentionPolicy {
+        if (last < 0 || hourly < 0 || daily < 0 || weekly < 0 || monthly < 0) {
+            throw new CutoverException(ErrorCode.USAGE, "keep counts cannot be negative");
+        }
+        tags = Set.copyOf(tags);
+    }
+
+    public static RetentionPolicy none() { return new RetentionPolicy(0, 0, 0, 0, 0, Set.of()); }
+
+    public RetentionPolicy keepLast(int n) { return new RetentionPolicy(n, hourly, daily, weekly, monthly, tags); }
+    public RetentionPolicy keepHourly(int n) { return new RetentionPolicy(last, n, daily, weekly, monthly, tags); }
+    public RetentionPolicy keepDaily(int n) { return new RetentionPolicy(last, hourly, n, weekly, monthly, tags); }
+    public RetentionPolicy keepWeekly(int n) { return new RetentionPolicy(last, hourly, daily, n, monthly, tags); }
+    public RetentionPolicy keepMonthly(int n) { return new RetentionPolicy(last, hourly, daily, weekly, n, tags); }
+    public RetentionPolicy keepTags(Set<String> keep) { return new RetentionPolicy(last, hourly, daily, weekly, monthly, keep); }
+
+    public boolean isEmpty() { return last + hourly + daily + weekly + monthly == 0 && tags.isEmpty(); }
+
+    /** Splits the snapshots into kept (with the rules that keep each) and removed. */
+    ForgetResult apply(List<Snapshot> snapshots) {
+        if (isEmpty()) {
+            throw new CutoverException(ErrorCode.USAGE, "no keep rule given (--keep-last, --keep-hourly, --keep-daily, --keep-weekly,"
+                    + " --keep-monthly, --keep-tag): refusing to forget every snapshot");
+        }
+        List<Snapshot> newestFirst = new ArrayList<>(snapshots);
+        newestFirst.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id).reversed());
+        Map<Snapshot, List<String>> reasons = new LinkedHashMap<>();
+        newestFirst.forEach(s -> reasons.put(s, new ArrayList<>()));
+        for (int i = 0; i < Math.min(last, newestFirst.size()); i++) reasons.get(newestFirst.get(i)).add("last");
+        bucket(newestFirst, reasons, hourly, "hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "T" + t.getHour());
+        bucket(newestFirst, reasons, daily, "daily", t -> t.getYear() + "-" + t.getDayOfYear());
+        bucket(newestFirst, reasons, weekly, "weekly", t -> t.get(IsoFields.WEEK_BASED_YEAR) + "W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+        bucket(newestFirst, reasons, monthly, "monthly", t -> t.getYear() + "-" + t.getMonthValue());
+        for (Snapshot s : newestFirst) {
+            for (String tag : s.tags()) if (tags.contains(tag)) reasons.get(s).add("tag " + tag);
+        }
+        List<ForgetResult.Kept> kept = new ArrayList<>();
+        List<Snapshot> removed = new ArrayList<>();
+        reasons.forEach((s, why) -> {
+            if (why.isEmpty()) removed.add(s);
+            else kept.add(new ForgetResult.Kept(s, List.copyOf(why)));
+        });
+        return new ForgetResult(kept, removed);
+    }
+
+    private static void bucket(List<Snapshot> newestFirst, Map<Snapshot, List<String>> reasons, int count, String rule,
+                               Function<ZonedDateTime, String> key) {
+        String previous = null;
+        for (Snapshot s : newestFirst) {
+            if (count == 0) return;
+            String k = key.apply(s.time().atZone(ZoneOffset.UTC));
+            if (!Objects.equals(k, previous)) {
+                reasons.get(s).add(rule);
+                previous = k;
+                count--;
+            }
+        }
+    }
+}

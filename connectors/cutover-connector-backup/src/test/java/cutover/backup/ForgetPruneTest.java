@@ -1,0 +1,139 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ForgetPruneTest {
+    @TempDir Path dir;
+
+    private static Snapshot at(String time, String... tags) {
+        return new Snapshot(Integer.toHexString(time.hashCode()) + "0".repeat(56), Instant.parse(time), "h", "s", List.of(tags), List.of(), 0, 0, 0, 0);
+    }
+
+    private static List<String> keptTimes(ForgetResult r) {
+        return r.kept().stream().map(k -> k.snapshot().time().toString()).toList();
+    }
+
+    @Test
+    void retentionKeepsTheNewestOfEachPeriodAndTaggedOnes() {
+        List<Snapshot> all = List.of(
+                at("2025-01-01T10:00:00Z"), at("2025-01-01T12:00:00Z"), at("2025-01-02T09:00:00Z", "before-migration"),
+                at("2025-01-09T09:00:00Z"), at("2025-02-01T09:00:00Z"), at("2025-02-01T18:00:00Z"));
+        assertThat(keptTimes(RetentionPolicy.none().keepLast(2).apply(all)))
+                .containsExactly("2025-02-01T18:00:00Z", "2025-02-01T09:00:00Z");
+        assertThat(keptTimes(RetentionPolicy.none().keepDaily(3).apply(all)))
+                .containsExactly("2025-02-01T18:00:00Z", "2025-01-09T09:00:00Z", "2025-01-02T09:00:00Z");
+        assertThat(keptTimes(RetentionPolicy.none().keepMonthly(5).apply(all)))
+                .containsExactly("2025-02-01T18:00:00Z", "2025-01-09T09:00:00Z");
+        assertThat(keptTimes(RetentionPolicy.none().keepWeekly(2).apply(all)))
+                .containsExactly("2025-02-01T18:00:00Z", "2025-01-09T09:00:00Z");
+        ForgetResult tagged = RetentionPolicy.none().keepLast(1).keepTags(Set.of("before-migration")).apply(all);
+        assertThat(keptTimes(tagged)).containsExactly("2025-02-01T18:00:00Z", "2025-01-02T09:00:00Z");
+        assertThat(tagged.kept().get(1).reasons()).containsExactly("tag before-migration");
+        assertThat(tagged.removed()).hasSize(4);
+        assertThatThrownBy(() -> RetentionPolicy.none().apply(all)).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+    }
+
+    @Test
+    void pruneRemovesWhatOnlyForgottenSnapshotsNeededAndKeepsTheRestWhole() {
+        Repository repo = TestRepos.init(dir);
+        Snapshot old = TestRepos.backup(repo, TestRepos.users(2000, 1));
+        Snapshot mid = TestRepos.backup(repo, TestRepos.users(2000, 2));
+        Snapshot last = TestRepos.backup(repo, TestRepos.users(1000, 2)); // shares most chunks with mid
+        ForgetResult forgot = repo.forget(RetentionPolicy.none().keepLast(2));
+        assertThat(forgot.removed()).extracting(Snapshot::id).containsExactly(old.id());
+        long blobsBefore = repo.check(false).blobs();
+
+        PruneResult pruned = repo.prune();
+        assertThat(pruned.chunksRemoved()).isPositive();
+        assertThat(pruned.bytesFreed()).isPositive();
+        CheckResult check = repo.check(true);
+        assertThat(check.problems()).isEmpty();
+        assertThat(check.blobs()).isLessThan(blobsBefore);
+        assertThat(check.indexFiles()).isEqualTo(1);
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(mid.id(), last.id());
+        assertThat(TestRepos.readAll(repo, mid).get(EntityName.of("public.users"))).containsExactlyElementsOf(TestRepos.users(2000, 2));
+        assertThat(TestRepos.readAll(repo, last).get(EntityName.of("public.users"))).containsExactlyElementsOf(TestRepos.users(1000, 2));
+    }
+
+    /**
+     * A prune stopped at each of its steps: the packs copied but no new index; the new index written
+     * beside the old ones; the old index files deleted but the old packs not yet. Each state checks
+     * clean, reads back, and the next prune tidies it.
+     */
+    @Test
+    void aPruneStoppedAtAnyStepLeavesARepositoryThatChecksClean() throws IOException {
+        Path before = dir.resolve("before");
+        Path after = dir.resolve("after");
+        Repository repo = TestRepos.init(before);
+        TestRepos.backup(repo, TestRepos.users(1500, 1));
+        Snapshot kept = TestRepos.backup(repo, TestRepos.users(1500, 2));
+        repo.forget(RetentionPolicy.none().keepLast(1));
+        copyTree(before, after);
+        PruneResult pruned = TestRepos.open(after).prune();
+        assertThat(pruned.packsRepacked() + pruned.packsDeleted()).isPositive();
+
+        // 1. new packs on disk, old index still the only one
+        Path s1 = dir.resolve("s1");
+        copyTree(before, s1);
+        copyFolder(after.resolve("data"), s1.resolve("data"));
+        // 2. new index beside the old ones, every pack still there
+        Path s2 = dir.resolve("s2");
+        copyTree(s1, s2);
+        copyFolder(after.resolve("index"), s2.resolve("index"));
+        // 3. old index files gone, old packs not yet
+        Path s3 = dir.resolve("s3");
+        copyTree(after, s3);
+        copyFolder(before.resolve("data"), s3.resolve("data"));
+
+        for (Path state : List.of(s1, s2, s3)) {
+            Repository r = TestRepos.open(state);
+            assertThat(r.check(true).problems()).as(state.toString()).isEmpty();
+            assertThat(TestRepos.readAll(r, kept).get(EntityName.of("public.users"))).containsExactlyElementsOf(TestRepos.users(1500, 2));
+            r.prune();
+            CheckResult tidy = r.check(true);
+            assertThat(tidy.problems()).isEmpty();
+            assertThat(tidy.unreferencedPacks()).isEmpty();
+            assertThat(tidy.indexFiles()).isEqualTo(1);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Adds the files of {@code from} to {@code to}, keeping what is there. */
+    static void copyFolder(Path from, Path to) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var walk = Files.walk(from)) {
+            walk.filter(Files::isRegularFile).forEach(files::add);
+        }
+        for (Path p : files) {
+            Path target = to.resolve(from.relativize(p).toString());
+            Files.createDirectories(target.getParent());
+            if (!Files.exists(target)) Files.copy(p, target);
+        }
+    }
+}

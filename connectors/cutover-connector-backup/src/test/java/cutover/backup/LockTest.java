@@ -1,0 +1,83 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LockTest {
+    @TempDir Path dir;
+
+    private static void plantLock(Repository repo, String name, String host, long pid, Instant time) {
+        Repository.Internals in = repo.internals();
+        in.files().writeAtomically(in.files().lock(name), in.envelope().seal("lock", new LockFile(host, pid, time.toString(), "backup")));
+    }
+
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    @Test
+    void aSecondWriterIsKeptOutWhileTheFirstHoldsTheLock() {
+        Repository repo = TestRepos.init(dir);
+        Repository other = TestRepos.open(dir);
+        try (SnapshotWriter first = repo.backup().open()) {
+            assertThatThrownBy(() -> other.backup().open()).isInstanceOfSatisfying(CutoverException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+                assertThat(e.getMessage()).contains("locked by backup on " + RepoLock.host())
+                        .contains("process " + ProcessHandle.current().pid()).contains("Wait for it");
+            });
+            assertThatThrownBy(() -> other.prune()).isInstanceOfSatisfying(CutoverException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
+            assertThat(other.locks()).singleElement().satisfies(l -> assertThat(l.stale()).isFalse());
+            assertThat(other.unlock(false)).isEmpty();
+            first.commit();
+        }
+        assertThat(repo.locks()).isEmpty();
+        assertThat(TestRepos.backup(other, TestRepos.users(5, 1)).records()).isEqualTo(5);
+    }
+
+    @Test
+    void aLockWhoseProcessIsGoneFromThisHostIsStaleAndRemovedByTheNextWriter() throws Exception {
+        Repository repo = TestRepos.init(dir);
+        plantLock(repo, "dead", RepoLock.host(), deadPid(), Instant.now());
+        assertThat(repo.locks()).singleElement().satisfies(l -> {
+            assertThat(l.stale()).isTrue();
+            assertThat(l.staleReason()).contains("no longer runs");
+        });
+        TestRepos.backup(repo, TestRepos.users(5, 1));
+        assertThat(repo.locks()).isEmpty();
+    }
+
+    @Test
+    void anOldLockFromAnotherHostIsReportedStaleButOnlyRemovedByUnlock() {
+        Repository repo = TestRepos.init(dir);
+        plantLock(repo, "old", "elsewhere", 4242, Instant.now().minus(2, ChronoUnit.DAYS));
+        assertThatThrownBy(() -> TestRepos.backup(repo, TestRepos.users(5, 1))).isInstanceOfSatisfying(CutoverException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+            assertThat(e.getMessage()).contains("elsewhere").contains("stale").contains("cutover backup unlock");
+        });
+        assertThat(repo.locks()).as("the failed writer withdrew its own lock").hasSize(1);
+        assertThat(repo.unlock(false)).singleElement().satisfies(l -> assertThat(l.host()).isEqualTo("elsewhere"));
+        assertThat(TestRepos.backup(repo, TestRepos.users(5, 1)).records()).isEqualTo(5);
+    }
+
+    @Test
+    void aFreshLockFromAnotherHostIsNotStale() {
+        Repository repo = TestRepos.init(dir);
+        plantLock(repo, "busy", "elsewhere", 4242, Instant.now());
+        assertThat(repo.unlock(false)).isEmpty();
+        assertThatThrownBy(() -> repo.forget(RetentionPolicy.none().keepLast(1))).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
+        assertThat(repo.unlock(true)).hasSize(1);
+    }
+}

@@ -1,0 +1,168 @@
+package cutover.cli;
+
+import cutover.backup.EntitySnapshot;
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Source;
+import cutover.error.CutoverException;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Takes a snapshot of any source into a backup repository; its subcommands create, check and unlock the repository. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupUnlockCommand.class},
+        description = {"Backs up any source into an encrypted, deduplicated repository (docs/backup-format.md).", "",
+                "Records are kept as read, entity by entity; a later backup stores only the chunks that changed."
+                        + " The passphrase comes from CUTOVER_PASSWORD, --password-file, or a prompt."})
+final class BackupCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "The source location, e.g. postgresql://app@db:5432/app")
+    String source;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag for the snapshot (repeatable); forget --keep-tag keeps tagged snapshots.")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--files", paramLabel = "DIR",
+            description = "Also back up the files under DIR (e.g. a Firebase Storage download): chunked, deduplicated and encrypted like the records.")
+    Path files;
+
+    @Option(names = "--every", paramLabel = "INTERVAL",
+            description = "Run the backup again every INTERVAL (6h, 30m, 1d, 1h30m) until stopped, one log line per run."
+                    + " A run that fails is logged and retried at the next time, unless trying again cannot help (e.g. a wrong passphrase).")
+    String every;
+
+    @Option(names = "--print-timer", description = "With --every: print a systemd service and timer, and a crontab line, that run this backup"
+            + " on that schedule (the passphrase read from a file, never written into them), and exit.")
+    boolean printTimer;
+
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (source == null && files == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
+        }
+        if (printTimer) {
+            if (every == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--print-timer needs --every INTERVAL");
+            return printTimer(Interval.parse(every));
+        }
+        if (every != null) return runEvery(Interval.parse(every));
+        print(backupOnce());
+        return 0;
+    }
+
+    /** Backs up again and again, each run starting an interval after the previous one started; stops on a non-retryable error. */
+    private int runEvery(Interval interval) throws InterruptedException {
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ISO_INSTANT;
+        for (long run = 1; ; run++) {
+            Instant started = Instant.now();
+            Instant next = started.plus(interval.duration());
+            try {
+                Snapshot s = backupOnce();
+                log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
+                        + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
+                        + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + "; next run at " + time.format(next));
+            } catch (CutoverException e) {
+                log(time.format(Instant.now()) + " backup run " + run + " FAILED: " + e.code() + ": " + Location.redact(e.getMessage())
+                        + (e.code().retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
+                if (!e.code().retryable()) throw e;
+            }
+            long wait = Duration.between(Instant.now(), next).toMillis();
+            if (wait > 0) Thread.sleep(wait);
+        }
+    }
+
+    private void log(String line) {
+        if (output.quiet) return;
+        System.out.println(output.json ? Json.write(Map.of("log", line)) : line);
+        System.out.flush();
+    }
+
+    private int printTimer(Interval interval) {
+        Path passwordFile = repo.passwordFile != null ? repo.passwordFile : TimerUnits.SUGGESTED_PASSWORD_FILE;
+        String launcher = System.getenv().getOrDefault("CUTOVER_LAUNCHER", "cutover");
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<String> command = TimerUnits.command(launcher, args, passwordFile);
+        System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null).text());
+        return 0;
+    }
+
+    private Snapshot backupOnce() {
+        Instant started = Instant.now();
+        Journal journal = new Journal(state.state);
+        String redacted = source != null ? Location.redact(source) : "files:" + files;
+        try {
+            Repository repository = repo.open();
+            Snapshot snapshot;
+            Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
+            if (source == null) {
+                snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
+            } else {
+                try (Connector connector = Endpoints.openSource(source);
+                     ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
+                    Source src = Endpoints.require(connector, Source.class);
+                    snapshot = repository.backup().source(source).tags(tags).folder(files)
+                            .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                }
+            }
+            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
+                    Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
+            return snapshot;
+        } catch (CutoverException e) {
+            journal.append(new JournalEntry(started, "backup", null, JournalEntry.FAILED, redacted, repo.repo.toString(),
+                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private static List<String> warnings(Snapshot s) {
+        List<String> out = new ArrayList<>();
+        for (EntitySnapshot e : s.entities()) {
+            if (e.unreadable() > 0) {
+                out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "
+                        + String.join("; ", e.unreadableSamples().subList(0, Math.min(3, e.unreadableSamples().size()))));
+            }
+        }
+        return out;
+    }
+
+    private void print(Snapshot s) {
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
+            out.put("warnings", warnings(s));
+            System.out.println(Json.write(out));
+            return;
+        }
+        if (!output.showSummary()) return;
+        System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %,d records in %d entities, %s of data, %s stored, %s added%n",
+                s.shortId(), s.source(), s.records(), s.entities().size(), SnapshotsCommand.bytes(s.totalBytes()),
+                SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
+        for (EntitySnapshot e : s.entities()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%n", e.name(), e.records());
+        }
+        if (!s.files().isEmpty()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
+        }
+        warnings(s).forEach(w -> System.out.println("warning: " + w));
+    }
+}

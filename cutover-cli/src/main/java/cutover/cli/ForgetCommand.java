@@ -1,0 +1,59 @@
+package cutover.cli;
+
+import cutover.backup.ForgetResult;
+import cutover.backup.PruneResult;
+import cutover.backup.Repository;
+import cutover.backup.RetentionPolicy;
+import cutover.backup.Snapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** Applies a retention policy to the snapshots, and with --prune removes the data no snapshot needs. */
+@Command(name = "forget", mixinStandardHelpOptions = true,
+        description = {"Removes the snapshots the keep rules do not keep (a snapshot kept by any rule stays); --prune then frees their data.", "",
+                "Periods are in UTC; for each, the newest snapshot of each of the newest N periods that have one is kept."})
+final class ForgetCommand implements Callable<Integer> {
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.") int last;
+    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest snapshot of each of the last N hours that have one.") int hourly;
+    @Option(names = "--keep-daily", paramLabel = "N", description = "Likewise for days.") int daily;
+    @Option(names = "--keep-weekly", paramLabel = "N", description = "Likewise for ISO weeks.") int weekly;
+    @Option(names = "--keep-monthly", paramLabel = "N", description = "Likewise for months.") int monthly;
+    @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep every snapshot with this tag (repeatable).") List<String> keepTags = new ArrayList<>();
+    @Option(names = "--prune", description = "Then remove the data that no remaining snapshot needs.") boolean prune;
+
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+        Repository repository = repo.open();
+        RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, Set.copyOf(keepTags));
+        ForgetResult result = repository.forget(policy);
+        PruneResult pruned = prune ? repository.prune() : null;
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("kept", result.kept().stream().map(k -> Map.of("id", k.snapshot().id(), "reasons", k.reasons())).toList());
+            out.put("removed", result.removed().stream().map(Snapshot::id).toList());
+            if (pruned != null) out.put("prune", pruned);
+            System.out.println(Json.write(out));
+        } else if (output.showSummary()) {
+            result.kept().forEach(k -> System.out.println("keep   " + k.snapshot().shortId() + "  " + k.snapshot().time() + "  (" + String.join(", ", k.reasons()) + ")"));
+            result.removed().forEach(s -> System.out.println("forget " + s.shortId() + "  " + s.time()));
+            if (pruned != null) {
+                System.out.printf(java.util.Locale.ROOT, "pruned: %d packs deleted, %d rewritten, %,d chunks removed, %s freed%n",
+                        pruned.packsDeleted(), pruned.packsRepacked(), pruned.chunksRemoved(), SnapshotsCommand.bytes(Math.max(0, pruned.bytesFreed())));
+            } else if (!result.removed().isEmpty()) {
+                System.out.println("their data stays until `cutover forget --prune` (or a later prune)");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package cutover.cli;
+
+import cutover.backup.Repository;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import picocli.CommandLine.Option;
+
+import java.io.Console;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The backup repository a command works on, and its passphrase: from {@code CUTOVER_PASSWORD}, from
+ * {@code --password-file} (first line), or asked at the terminal. Never from a flag, which would
+ * show in the shell history and the process list; never printed.
+ */
+final class RepoOptions {
+    static final String PASSWORD_VARIABLE = "CUTOVER_PASSWORD";
+
+    // not picocli-required: `backup --repo` would then be demanded before `backup init --repo` too
+    @Option(names = "--repo", paramLabel = "DIR", description = "The backup repository folder (required).")
+    Path repo;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the repository's passphrase from the first line of FILE (else env CUTOVER_PASSWORD, else a prompt).")
+    Path passwordFile;
+
+    Repository open() {
+        requireRepo();
+        return Repository.open(repo, passphrase(false));
+    }
+
+    Repository init() {
+        requireRepo();
+        return Repository.init(repo, passphrase(true));
+    }
+
+    private void requireRepo() {
+        if (repo == null) throw new CutoverException(ErrorCode.USAGE, "missing --repo DIR: which backup repository?");
+    }
+
+    String passphrase(boolean confirm) {
+        return passphrase(confirm, "set " + PASSWORD_VARIABLE + " or give --password-file FILE");
+    }
+
+    /** As {@link #passphrase(boolean)}; {@code howToGive} tells the user, when there is no terminal, what to do instead. */
+    String passphrase(boolean confirm, String howToGive) {
+        if (passwordFile != null) {
+            try {
+                String text = Files.readString(passwordFile);
+                int nl = text.indexOf('\n');
+                return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "");
+            } catch (IOException e) {
+                throw new CutoverException(ErrorCode.USAGE, "cannot read the password file " + passwordFile + ": " + e.getMessage());
+            }
+        }
+        String env = System.getenv(PASSWORD_VARIABLE);
+        if (env != null && !env.isEmpty()) return env;
+        Console console = System.console();
+        if (console == null) {
+            throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "no passphrase for the repository at " + repo
+                    + ": " + howToGive + " (there is no terminal to ask on)");
+        }
+        char[] first = console.readPassword("passphrase for %s: ", repo);
+        if (confirm) {
+            char[] again = console.readPassword("the same passphrase again: ");
+            if (!Arrays.equals(first, again)) throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "the two passphrases differ; nothing was created");
+        }
+        return new String(first);
+    }
+}

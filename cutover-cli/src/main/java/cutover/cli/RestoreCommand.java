@@ -1,0 +1,219 @@
+package cutover.cli;
+
+import cutover.analyze.AnalyzeOptions;
+import cutover.analyze.Analyzer;
+import cutover.analyze.Schema;
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.backup.KeyFilteredSource;
+import cutover.backup.KeyGlob;
+import cutover.connector.Source;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Sink;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+import cutover.migrate.MigrateResult;
+import cutover.migrate.Migration;
+import cutover.migrate.MigrationProgress;
+import cutover.plan.Plan;
+import cutover.plan.PlanGenerator;
+import cutover.plan.PlanMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Restores a snapshot into any target through the migration pipeline: the snapshot is the source,
+ * the plan is generated from it as `cutover plan` would (one table per entity, keys as backed up),
+ * and the run resumes like a migrate if it is interrupted.
+ */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restores a snapshot (or some of its entities, or the records whose key matches) into any target, by upsert on the key.", "",
+                "--dry-run reads the snapshot and the target and says, per table, what would be inserted, updated or left unchanged, writing nothing.", "",
+                "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
+                        + " Run it again to resume. Exit 1 when the target set records aside (dead-letter file)."})
+final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
+    String snapshotRef;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
+    String target;
+
+    @Option(names = "--only", split = ",", paramLabel = "ENTITY", description = "Restore only these entities (comma-separated, as `snapshots --json` names them).")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--where-key", paramLabel = "GLOB",
+            description = "Restore only records whose key matches (e.g. 'u_1*'; * any characters, ? one). A key is written as `snapshots` shows it,"
+                    + " a subcollection's as parent/child (u_1/p7), so 'u_1*' picks those users and their subcollections.")
+    String whereKey;
+
+    @Option(names = "--files-to", paramLabel = "DIR",
+            description = "Restore the snapshot's files (backed up with `backup --files`) under DIR; each file is proven before it takes its name.")
+    Path filesTo;
+
+    @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
+    boolean dryRun;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "Entities restored at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (target == null && filesTo == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
+        }
+        Repository repository = repo.open();
+        Snapshot snapshot = repository.snapshot(snapshotRef);
+        if (filesTo != null) restoreFiles(repository, snapshot);
+        return target == null ? 0 : restoreRecords(repository, snapshot);
+    }
+
+    private void restoreFiles(Repository repository, Snapshot snapshot) {
+        if (snapshot.files().isEmpty()) {
+            throw new CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " holds no files (back them up with `backup --files DIR`)");
+        }
+        if (dryRun) {
+            if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "dry run: would restore %,d files (%s) under %s%n",
+                    snapshot.files().size(), SnapshotsCommand.bytes(snapshot.fileBytes()), filesTo);
+            return;
+        }
+        Instant started = Instant.now();
+        long bytes = repository.restoreFiles(snapshot, filesTo);
+        new Journal(state.state).append(new JournalEntry(started, "restore --files-to", snapshot.shortId(), JournalEntry.SUCCEEDED,
+                "backup:" + repo.repo + "#" + snapshot.shortId(), filesTo.toString(), Duration.between(started, Instant.now()).toMillis(),
+                Map.of("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
+        if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "restored %,d files (%s) of snapshot %s under %s%n",
+                snapshot.files().size(), SnapshotsCommand.bytes(bytes), snapshot.shortId(), filesTo);
+    }
+
+    private int restoreRecords(Repository repository, Snapshot snapshot) throws IOException {
+        Instant started = Instant.now();
+        if (!only.isEmpty()) snapshot = snapshot.only(only);
+        String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
+        String runId = MigrateCommand.runId(sourceName, target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
+        Journal journal = new Journal(state.state);
+        try {
+            Source source = repository.source(snapshot);
+            if (whereKey != null) source = new KeyFilteredSource(source, KeyGlob.of(whereKey));
+            Schema schema = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel)).analyze(sourceName, source, (e, seen, total) -> {});
+            MigrateResult result;
+            try (Connector connector = Endpoints.openTarget(target)) {
+                Sink sink = Endpoints.require(connector, Sink.class);
+                TargetInfo info = sink.describe();
+                Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
+                Path runDirectory = state.state.resolve("runs").resolve(runId);
+                Files.createDirectories(runDirectory);
+                if (dryRun) {
+                    var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
+                            runDirectory.resolve("dry-run-changes.ndjson"));
+                    journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
+                            Duration.between(started, Instant.now()).toMillis(), dryRunDetails(snapshot, forecast), List.of(), null));
+                    printDryRun(snapshot, forecast);
+                    return 0;
+                }
+                MigrationProgress progress = new MigrationProgress();
+                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan))
+                        .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
+                try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
+                    result = migration.run();
+                }
+            }
+            boolean rejects = result.totals().deadLettered() > 0;
+            journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+                    sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
+            print(snapshot, result);
+            return rejects ? 1 : 0;
+        } catch (CutoverException e) {
+            journal.append(new JournalEntry(started, "restore", runId, JournalEntry.FAILED, sourceName, Location.redact(target),
+                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private Map<String, Object> dryRunDetails(Snapshot s, RestoreDryRun.Forecast f) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("snapshot", s.id());
+        d.put("dryRun", true);
+        d.put("whereKey", whereKey);
+        Map<String, Object> tables = new TreeMap<>();
+        for (RestoreDryRun.TableChange t : f.tables()) {
+            tables.put(t.table(), Map.of("insert", t.insert(), "update", t.update(), "unchanged", t.unchanged(),
+                    "refused", t.refused(), "onlyInTarget", t.onlyInTarget()));
+        }
+        d.put("tables", tables);
+        d.put("insert", f.insert());
+        d.put("update", f.update());
+        d.put("changesFile", f.changesFile().toString());
+        return d;
+    }
+
+    private void printDryRun(Snapshot s, RestoreDryRun.Forecast f) {
+        if (output.json) {
+            System.out.println(Json.write(dryRunDetails(s, f)));
+            return;
+        }
+        if (!output.showSummary()) return;
+        System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d; nothing was written%n",
+                s.shortId(), Location.redact(target), f.insert(), f.update());
+        System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
+        for (RestoreDryRun.TableChange t : f.tables()) {
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());
+        }
+        System.out.println("every row that would change: " + f.changesFile());
+    }
+
+    private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {
+        Map<String, ProgressDisplay.Line> out = new TreeMap<>();
+        progress.snapshot().forEach((entity, s) -> out.put(entity.value(), new ProgressDisplay.Line(s.settled(), s.estimated())));
+        return out;
+    }
+
+    private static Map<String, Object> details(Snapshot s, MigrateResult r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("snapshot", s.id());
+        d.put("read", r.totals().read());
+        d.put("written", r.totals().written());
+        d.put("deadLettered", r.totals().deadLettered());
+        d.put("skipped", r.totals().skipped());
+        d.put("deadLetterFile", r.deadLetterFile().toString());
+        return d;
+    }
+
+    private void print(Snapshot s, MigrateResult r) {
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>(details(s, r));
+            out.put("runId", r.runId());
+            out.put("warnings", r.warnings());
+            out.put("durationMillis", r.duration().toMillis());
+            System.out.println(Json.write(out));
+            return;
+        }
+        if (!output.showSummary()) return;
+        MigrateResult.Totals t = r.totals();
+        System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d read = %,d written + %,d dead-lettered + %,d skipped (%s)%n",
+                s.shortId(), Location.redact(target), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()));
+        if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        r.warnings().forEach(w -> System.out.println("warning: " + w));
+    }
+}

@@ -1,0 +1,50 @@
+package cutover.cli;
+
+import cutover.connector.Sink;
+import cutover.connector.Source;
+import cutover.plan.Plan;
+import cutover.plan.PlanMapper;
+import cutover.verify.DifferenceLog;
+import cutover.verify.TableVerdict;
+import cutover.verify.Verifier;
+import cutover.verify.VerifyResult;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a restore would change, found without writing: the snapshot is read through the restore's
+ * plan and compared with the target as verify compares (counts, digests, then the differing rows).
+ * A row only the snapshot has would be inserted, one that differs would be updated (upsert on the
+ * key), an equal one is unchanged; rows only the target has are left as they are.
+ */
+final class RestoreDryRun {
+    /** One table's forecast; {@code refused} rows the target would not take (the dead-letter file's). */
+    record TableChange(String table, long insert, long update, long unchanged, long refused, long onlyInTarget) {}
+
+    /** The forecast, and the file listing every row that would change (the differences file of verify). */
+    record Forecast(List<TableChange> tables, Path changesFile) {
+        long insert() { return tables.stream().mapToLong(TableChange::insert).sum(); }
+
+        long update() { return tables.stream().mapToLong(TableChange::update).sum(); }
+    }
+
+    private RestoreDryRun() {}
+
+    static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile) {
+        VerifyResult result;
+        try (DifferenceLog log = new DifferenceLog(changesFile, 0)) {
+            Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
+            result = Verifier.plan(plan, PlanMapper.of(plan), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log);
+        }
+        List<TableChange> tables = new ArrayList<>();
+        for (TableVerdict v : result.tables()) {
+            long refused = result.refused().entrySet().stream()
+                    .filter(e -> plan.entity(e.getKey()).map(m -> m.table().equals(v.table())).orElse(false))
+                    .mapToLong(java.util.Map.Entry::getValue).sum();
+            tables.add(new TableChange(v.table(), v.missing(), v.changed(), v.sourceCount() - v.missing() - v.changed(), refused, v.extra()));
+        }
+        return new Forecast(tables, changesFile);
+    }
+}

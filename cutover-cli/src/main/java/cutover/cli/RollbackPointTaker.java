@@ -1,0 +1,90 @@
+package cutover.cli;
+
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.connector.Connector;
+import cutover.connector.Location;
+import cutover.connector.Sink;
+import cutover.connector.Source;
+import cutover.connector.TargetInfo;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.journal.Journal;
+import cutover.journal.JournalEntry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Before a migration writes: snapshots the source and (when it has tables) the target into the
+ * backup repository and records them in the journal. A run that resumes (the target holds its
+ * checkpoints) takes none: its target is half-written, so it reuses the points of its first attempt.
+ */
+final class RollbackPointTaker {
+    static final String TAG = "before-migrate";
+
+    private final MigrateBackupOptions options;
+    private final Path state;
+    private final Journal journal;
+    private final boolean showProgress;
+
+    RollbackPointTaker(MigrateBackupOptions options, Path state, Journal journal, boolean showProgress) {
+        this.options = options;
+        this.state = state;
+        this.journal = journal;
+        this.showProgress = showProgress;
+    }
+
+    /** What was decided: the points (empty when the resumed run had none) and a warning to show, if any. */
+    record Outcome(Optional<RollbackPoints> points, Optional<String> warning) {}
+
+    Outcome takeOrReuse(String runId, String sourceLocation, Source source, String targetLocation, Connector targetConnector,
+                        Sink sink, TargetInfo target) {
+        if (!sink.checkpoints(runId).isEmpty()) {
+            Optional<RollbackPoints> earlier = RollbackPoints.latest(journal, runId);
+            if (earlier.isPresent()) return new Outcome(earlier, Optional.empty());
+            return new Outcome(Optional.empty(), Optional.of("run " + runId + " resumes an attempt that took no rollback points"
+                    + " (--no-backup, or an older Cutover); none are taken now, because its target is already partly written"));
+        }
+        Instant started = Instant.now();
+        Repository repository = openOrCreate();
+        String sourceId = snapshot(repository, sourceLocation, source, "source");
+        String targetId = null;
+        if (!target.tables().isEmpty()) {
+            Source targetAsSource = targetConnector.capability(Source.class).orElseThrow(() -> new CutoverException(ErrorCode.CAPABILITY_MISSING,
+                    Location.redact(targetLocation) + " cannot be read back, so it cannot be backed up before the migration writes to it;"
+                            + " back it up another way and pass --no-backup"));
+            targetId = snapshot(repository, targetLocation, targetAsSource, "target");
+        }
+        RollbackPoints points = new RollbackPoints(repository.path().toString(), sourceId, targetId, false);
+        journal.append(new JournalEntry(started, RollbackPoints.JOURNAL_COMMAND, runId, JournalEntry.SUCCEEDED, Location.redact(sourceLocation),
+                Location.redact(targetLocation), Duration.between(started, Instant.now()).toMillis(), points.details(), List.of(), null));
+        return new Outcome(Optional.of(points), Optional.empty());
+    }
+
+    private Repository openOrCreate() {
+        RepoOptions repo = options.asRepoOptions(state);
+        boolean exists = Files.exists(repo.repo.resolve("config"));
+        String how = "set " + RepoOptions.PASSWORD_VARIABLE + " or give --backup-password-file FILE, so that migrate can back up the source"
+                + " and the target before it writes" + (exists ? "" : " (into a new repository there)")
+                + "; or pass --no-backup to migrate without rollback points";
+        String passphrase = repo.passphrase(!exists, how);
+        return exists ? Repository.open(repo.repo, passphrase) : Repository.init(repo.repo, passphrase);
+    }
+
+    private String snapshot(Repository repository, String location, Source source, String role) {
+        Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
+        try (ProgressDisplay display = ProgressDisplay.start(showProgress, "records", () -> new TreeMap<>(lines))) {
+            Snapshot s = repository.backup().source(location).tag(TAG).tag(TAG + "-" + role)
+                    .from(source, (entity, n) -> lines.put("backup " + role + " " + entity.value(), new ProgressDisplay.Line(n, -1)));
+            return s.id();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package cutover.cli;
+
+import cutover.backup.EntitySnapshot;
+import cutover.backup.Snapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Lists a repository's snapshots: id, time, source, tags, entities, records, sizes. */
+@Command(name = "snapshots", mixinStandardHelpOptions = true, description = "Lists the snapshots of a backup repository, oldest first.")
+final class SnapshotsCommand implements Callable<Integer> {
+    @Mixin RepoOptions repo;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+        List<Snapshot> snapshots = repo.open().snapshots();
+        if (output.json) {
+            System.out.println(Json.object("snapshots", snapshots.stream().map(SnapshotsCommand::summary).toList()));
+            return 0;
+        }
+        if (output.quiet) return 0;
+        if (snapshots.isEmpty()) {
+            System.out.println("no snapshots yet");
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8s  %12s  %10s  %10s  %s%n", "id", "time (UTC)", "source", "entities", "records", "size", "added", "tags");
+        for (Snapshot s : snapshots) {
+            System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8d  %,12d  %10s  %10s  %s%n", s.shortId(),
+                    s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", ""),
+                    s.source(), s.entities().size(), s.records(), bytes(s.totalBytes()), bytes(s.addedBytes()), String.join(",", s.tags()));
+        }
+        return 0;
+    }
+
+    static Map<String, Object> summary(Snapshot s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", s.id());
+        out.put("shortId", s.shortId());
+        out.put("time", s.time().toString());
+        out.put("host", s.host());
+        out.put("source", s.source());
+        out.put("tags", s.tags());
+        out.put("records", s.records());
+        out.put("totalBytes", s.totalBytes());
+        out.put("storedBytes", s.storedBytes());
+        out.put("addedBytes", s.addedBytes());
+        Map<String, Object> entities = new LinkedHashMap<>();
+        for (EntitySnapshot e : s.entities()) {
+            entities.put(e.name(), Map.of("records", e.records(), "bytes", e.bytes(), "chunks", e.chunks().size(), "unreadable", e.unreadable()));
+        }
+        out.put("entities", entities);
+        out.put("files", s.files().size());
+        out.put("fileBytes", s.fileBytes());
+        return out;
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

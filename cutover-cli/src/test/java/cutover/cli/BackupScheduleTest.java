@@ -1,0 +1,80 @@
+package cutover.cli;
+
+import cutover.error.CutoverException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** backup --every: intervals, the printed systemd timer and crontab line, and a real scheduled run in a child process. */
+class BackupScheduleTest {
+    @TempDir Path dir;
+
+    @Test
+    void intervalsParseAndMapToCronWhereCronCanKeepThePace() {
+        assertThat(Interval.parse("6h").duration()).isEqualTo(Duration.ofHours(6));
+        assertThat(Interval.parse("1h30m").duration()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Interval.parse("6h").cron()).isEqualTo("0 */6 * * *");
+        assertThat(Interval.parse("15m").cron()).isEqualTo("*/15 * * * *");
+        assertThat(Interval.parse("1d").cron()).isEqualTo("0 0 * * *");
+        assertThat(Interval.parse("7h").cron()).isNull();
+        assertThat(Interval.parse("1h30m").cron()).isNull();
+        for (String bad : List.of("", "6", "h", "6x", "0h", "6h junk")) {
+            assertThatThrownBy(() -> Interval.parse(bad)).as(bad).isInstanceOf(CutoverException.class);
+        }
+    }
+
+    @Test
+    void printTimerGivesAServiceATimerAndACronLineWithoutThePassphrase() throws Exception {
+        Path password = dir.resolve("pass");
+        Files.writeString(password, "the secret passphrase\n");
+        CliRun run = CliRun.of("backup", "postgresql://app:hunter2@db:5432/app", "--repo", "/srv/backups", "--password-file", password.toString(),
+                "--tag", "nightly", "--every", "6h", "--print-timer");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("OnUnitActiveSec=6h").contains("ExecStart=").contains("[Timer]")
+                .contains("0 */6 * * *").contains("--password-file " + password.toAbsolutePath()).contains("--tag nightly")
+                .contains("postgresql://app@db:5432/app")
+                .doesNotContain("--every").doesNotContain("--print-timer").doesNotContain("hunter2").doesNotContain("the secret passphrase");
+
+        CliRun noFile = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "7h", "--print-timer");
+        assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h");
+        assertThat(CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--print-timer").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void everyRunsTheBackupAgainUntilStoppedWithALineAPerRun() throws Exception {
+        Path repo = dir.resolve("repo"), password = dir.resolve("pass"), folder = dir.resolve("storage");
+        Files.writeString(password, "schedule passphrase\n");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("a.txt"), "a");
+        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
+        Path log = dir.resolve("schedule.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", "--files", folder.toString(),
+                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s")
+                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && count(log, "backup run ") < 3) Thread.sleep(200);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = Files.readString(log);
+        assertThat(text).contains("backup run 1: snapshot").contains("backup run 2: snapshot").contains("next run at");
+        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").size()).isGreaterThanOrEqualTo(2);
+    }
+
+    private static long count(Path file, String text) throws Exception {
+        if (!Files.exists(file)) return 0;
+        return Files.readAllLines(file).stream().filter(l -> l.contains(text)).count();
+    }
+}

@@ -1,0 +1,106 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * migrate snapshots the source and the non-empty target before it writes, records both in the
+ * journal as rollback points, reuses them when the run is resumed, and refuses to start without a
+ * passphrase unless told --no-backup.
+ */
+class MigrateRollbackIT {
+    private static final String SRC = "cutover_it_backup_msrc";
+    private static final String DST = "cutover_it_backup_mdst";
+
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void databases() throws Exception {
+        LocalPostgres.recreate(SRC);
+        LocalPostgres.recreate(DST);
+        try (Connection c = LocalPostgres.connect(SRC); Statement st = c.createStatement()) {
+            st.execute("create table accounts (id bigint primary key, email text not null)");
+            st.execute("insert into accounts select g, 'user' || g || '@example.com' from generate_series(1, 2000) g");
+        }
+        try (Connection c = LocalPostgres.connect(DST); Statement st = c.createStatement()) {
+            st.execute("create table legacy (id int primary key, name text)");
+            st.execute("insert into legacy values (1, 'a'), (2, 'b'), (3, 'c')");
+        }
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC);
+        LocalPostgres.drop(DST);
+    }
+
+    @Test
+    void migrateTakesRollbackPointsOnceAndAResumedRunReusesThem() throws Exception {
+        Path plan = dir.resolve("plan.yaml"), state = dir.resolve("state"), repo = dir.resolve("rollback-repo");
+        Path password = dir.resolve("password");
+        Files.writeString(password, "rollback passphrase\n");
+        CliRun planned = CliRun.of("plan", LocalPostgres.location(SRC), LocalPostgres.location(DST), "-o", plan.toString(), "--quiet");
+        assertThat(planned.exitCode()).as(planned.toString()).isZero();
+
+        if (System.getenv("CUTOVER_PASSWORD") == null) {
+            CliRun refused = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--backup-repo", repo.toString());
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(8);
+            assertThat(refused.err()).contains("BACKUP_PASSPHRASE").contains("CUTOVER_PASSWORD").contains("--backup-password-file")
+                    .contains("--no-backup").doesNotContain("\tat ");
+            assertThat(tableExists(DST, "accounts")).as("nothing is written without rollback points").isFalse();
+        }
+
+        String[] migrate = {"migrate", plan.toString(), "--state", state.toString(), "--json",
+                "--backup-repo", repo.toString(), "--backup-password-file", password.toString()};
+        CliRun first = CliRun.of(migrate);
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        JsonNode points = Json.MAPPER.readTree(first.out()).at("/details/rollbackPoints");
+        assertThat(points.get("reused").asBoolean()).isFalse();
+        String sourceSnapshot = points.get("sourceSnapshot").asText(), targetSnapshot = points.get("targetSnapshot").asText();
+
+        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        assertThat(snapshots.exitCode()).as(snapshots.toString()).isZero();
+        JsonNode listed = Json.MAPPER.readTree(snapshots.out()).get("snapshots");
+        assertThat(listed).hasSize(2);
+        for (JsonNode s : listed) {
+            String id = s.get("id").asText();
+            long records = s.get("records").asLong();
+            if (id.equals(sourceSnapshot)) assertThat(records).isEqualTo(2000);
+            else assertThat(id).isEqualTo(targetSnapshot).satisfies(x -> assertThat(records).as("the target before: legacy's 3 rows").isEqualTo(3));
+        }
+        assertThat(Files.readString(state.resolve("journal.ndjson"))).contains("\"command\":\"rollback-points\"").contains(targetSnapshot);
+
+        CliRun again = CliRun.of(migrate); // the run's checkpoints are in the target: a resume, not a new run
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        JsonNode reused = Json.MAPPER.readTree(again.out()).at("/details/rollbackPoints");
+        assertThat(reused.get("reused").asBoolean()).isTrue();
+        assertThat(reused.get("sourceSnapshot").asText()).isEqualTo(sourceSnapshot);
+        assertThat(reused.get("targetSnapshot").asText()).isEqualTo(targetSnapshot);
+        CliRun after = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        assertThat(Json.MAPPER.readTree(after.out()).get("snapshots")).as("no snapshot of the half-written target").hasSize(2);
+
+        CliRun without = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--json", "--no-backup", "--restart");
+        assertThat(without.exitCode()).as(without.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(without.out()).at("/details/rollbackPoints").isNull()).isTrue();
+    }
+
+    private static boolean tableExists(String database, String table) throws Exception {
+        try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select to_regclass('public." + table + "') is not null")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package cutover.verify;
+
+import cutover.model.Column;
+import cutover.model.ColumnType;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A table as a streamed comparison sees it: which columns make a row's key, which columns are
+ * compared, and how each is normalized. Built from a plan's table (named columns and types), or for
+ * two endpoints compared as they are ({@link #asStored}): every field of each record, by name, keyed
+ * by the record's own key.
+ */
+public record ComparedTable(String name, List<String> keyColumns, List<String> columns, List<ColumnType> types) {
+    public ComparedTable {
+        keyColumns = keyColumns == null ? null : List.copyOf(keyColumns);
+        columns = columns == null ? null : List.copyOf(columns);
+        types = types == null ? null : List.copyOf(types);
+    }
+
+    public static ComparedTable of(Table table) {
+        return new ComparedTable(table.name(), table.primaryKey(), table.columns().stream().map(Column::name).toList(),
+                table.columns().stream().map(Column::type).toList());
+    }
+
+    /** Records compared field by field as they are, keyed by their own keys: no plan, no normalization. */
+    public static ComparedTable asStored(String name) {
+        return new ComparedTable(name, null, null, null);
+    }
+
+    /** The row's key: its key columns' values, or the record's own key when compared as stored. */
+    Key keyOf(Record row) {
+        if (keyColumns == null) return row.key();
+        List<Value> parts = new ArrayList<>(keyColumns.size());
+        for (String c : keyColumns) {
+            Value v = row.get(c);
+            parts.add(v == null ? Value.NULL : v);
+        }
+        return new Key(parts);
+    }
+
+    /** The columns compared for these two rows: the table's, or every field either row has, by name. */
+    List<String> columnsOf(Record a, Record b) {
+        if (columns != null) return columns;
+        TreeSet<String> names = new TreeSet<>(a.fields().keySet());
+        if (b != null) names.addAll(b.fields().keySet());
+        return List.copyOf(names);
+    }
+
+    /** The rows's values normalized by column type; fields not compared are dropped. */
+    Record normalized(Record row, ComparableValues values) {
+        if (columns == null) return row;
+        cutover.model.Fields.Builder f = cutover.model.Fields.builder(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            Value v = row.get(columns.get(i));
+            if (v != null) f.put(columns.get(i), values.normalize(types.get(i), v));
+        }
+        return new Record(row.entity(), row.key(), f.build(), row.version());
+    }
+}

@@ -1,0 +1,147 @@
+package cutover.verify;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.JsonValues;
+import cutover.model.Record;
+import cutover.model.Value;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every difference a verification finds, one JSON object per line in the differences file (the
+ * complete list, however long), and the first {@code keep} of them in memory for the terminal.
+ * Thread-safe: comparisons of several tables report into one log.
+ *
+ * <p>A line: {@code {"table":"orders","key":["o1"],"kind":"changed","fields":[{"column":"total",
+ * "source":12.5,"target":"12.50","sourceKind":"FLOAT64","targetKind":"TEXT"}]}}; a missing row
+ * carries {@code "source":{…}}, an extra one {@code "target":{…}}. A column a row lacks has no
+ * value and no kind there, which tells it from a NULL.
+ */
+public final class DifferenceLog implements Consumer<Difference>, AutoCloseable {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path file;
+    private final BufferedWriter out;
+    private final int keep;
+    private final List<Difference> kept = new ArrayList<>();
+    private long count;
+
+    public DifferenceLog(Path file, int keep) {
+        this.file = file;
+        this.keep = keep;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void accept(Difference d) {
+        count++;
+        if (kept.size() < keep) kept.add(d);
+        try {
+            out.write(line(d));
+            out.newLine();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() { return file; }
+
+    public synchronized long count() { return count; }
+
+    /** The first differences found, at most {@code keep}. */
+    public synchronized List<Difference> kept() { return List.copyOf(kept); }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JSON line of one difference. */
+    public static String line(Difference d) {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(s)) {
+            g.writeStartObject();
+            g.writeStringField("table", d.table());
+            g.writeArrayFieldStart("key");
+            for (Value part : d.key().parts()) JsonValues.write(part, g);
+            g.writeEndArray();
+            if (d instanceof Difference.Missing m) {
+                g.writeStringField("kind", "missing");
+                writeRow(g, "source", m.source());
+            } else if (d instanceof Difference.Extra e) {
+                g.writeStringField("kind", "extra");
+                writeRow(g, "target", e.target());
+            } else {
+                g.writeStringField("kind", "changed");
+                g.writeArrayFieldStart("fields");
+                for (Difference.FieldDifference f : ((Difference.Changed) d).fields()) {
+                    g.writeStartObject();
+                    g.writeStringField("column", f.column());
+                    writeValue(g, "source", f.source());
+                    writeValue(g, "target", f.target());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return s.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, String side, Value v) throws IOException {
+        if (v == null) return;
+        g.writeFieldName(side);
+        JsonValues.write(v, g);
+        g.writeStringField(side + "Kind", v.kind().name());
+    }
+
+    private static void writeRow(JsonGenerator g, String side, Record r) throws IOException {
+        g.writeObjectFieldStart(side);
+        for (var e : r.fields().entrySet()) {
+            g.writeFieldName(e.getKey());
+            JsonValues.write(e.getValue(), g);
+        }
+        g.writeEndObject();
+    }
+
+    /** A difference in one line of text for the terminal: {@code changed orders o1: total 12.5 → "12.50"}. */
+    public static String describe(Difference d) {
+        String head = d.table() + " " + d.key();
+        if (d instanceof Difference.Missing) return "missing  " + head + " (in the source, not in the target)";
+        if (d instanceof Difference.Extra) return "extra    " + head + " (in the target, not in the source)";
+        List<String> parts = new ArrayList<>();
+        for (Difference.FieldDifference f : ((Difference.Changed) d).fields()) {
+            parts.add(f.column() + " " + shown(f.source()) + " → " + shown(f.target()));
+        }
+        return "changed  " + head + ": " + (parts.isEmpty() ? "the stored text differs, the values read back are equal" : String.join(", ", parts));
+    }
+
+    private static String shown(Value v) {
+        if (v == null) return "(absent)";
+        String text = JsonValues.toJson(v);
+        if (v.kind() != Value.Kind.TEXT && v.kind() != Value.Kind.NULL) text += " (" + v.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+    }
+}

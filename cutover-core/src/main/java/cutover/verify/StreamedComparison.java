@@ -1,0 +1,279 @@
+package cutover.verify;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Compares two sides that cannot compute digests themselves (an export, a plan's mapping, a
+ * database of another dialect) with memory bounded by the differences, not by the data.
+ *
+ * <p>Neither side is in key order (an export is in file order), so instead of key ranges the key
+ * space is cut into hash buckets. Pass one reads both sides at once and keeps, per bucket, the row
+ * count and the sum of the rows' hashes. Only buckets whose numbers differ are looked at again: pass
+ * two reads both sides once more, keeps just the rows of those buckets, and compares them row by
+ * row. When the differing buckets hold more rows than {@code rowsPerRound}, pass two runs in rounds,
+ * so heap stays bounded even when every row differs (at the cost of more reads).
+ */
+public final class StreamedComparison {
+    /** Rows per bucket aimed at: small enough that a bucket's rows are cheap to fetch again. */
+    private static final long ROWS_PER_BUCKET = 256;
+    private static final int MAX_BUCKETS = 1 << 18;
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+
+    /**
+     * {@code sample}: the fraction of buckets compared (1 = all); {@code seed} picks them, so two runs
+     * with one seed sample the same keys. {@code rowsPerRound}: rows per side held in memory at once.
+     */
+    public record Options(double sample, long seed, long rowsPerRound) {
+        public static final Options DEFAULTS = new Options(1.0, 0, 400_000);
+
+        public Options {
+            if (!(sample > 0 && sample <= 1)) throw new IllegalArgumentException("sample must be in (0, 1], was " + sample);
+            if (rowsPerRound < 1) throw new IllegalArgumentException("rowsPerRound " + rowsPerRound);
+        }
+    }
+
+    /** The verdict per table, and the source records that yield no row (by entity), which the target need not hold. */
+    public record Result(List<TableVerdict> verdicts, Map<String, Long> refused) {}
+
+    private final Map<String, ComparedTable> tables = new LinkedHashMap<>();
+    private final ComparableValues values;
+    private final Options options;
+    private final VerifyProgress progress;
+    private final ThreadLocal<RowHasher> hashers = ThreadLocal.withInitial(RowHasher::new);
+
+    public StreamedComparison(List<ComparedTable> tables, ComparableValues values, Options options, VerifyProgress progress) {
+        tables.forEach(t -> this.tables.put(t.name(), t));
+        this.values = values;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Compares every table; {@code estimates} (rows per table, may be empty) size the buckets. */
+    public Result compare(RowFeed source, RowFeed target, Map<String, Long> estimates, Consumer<Difference> out) {
+        Map<String, Buckets> src = new LinkedHashMap<>(), tgt = new LinkedHashMap<>();
+        for (ComparedTable t : tables.values()) {
+            long estimate = estimates.getOrDefault(t.name(), -1L);
+            int n = bucketCount(estimate);
+            src.put(t.name(), new Buckets(n));
+            tgt.put(t.name(), new Buckets(n));
+            progress.tableStarted(t.name(), estimate);
+        }
+        Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+        both(() -> source.read(digesting(src, refused, true)), () -> target.read(digesting(tgt, new ConcurrentHashMap<>(), false)));
+
+        Map<String, BitSet> differing = new LinkedHashMap<>();
+        for (String name : tables.keySet()) {
+            BitSet d = src.get(name).differingFrom(tgt.get(name));
+            if (!d.isEmpty()) differing.put(name, d);
+        }
+        Map<String, long[]> found = new LinkedHashMap<>(); // table → missing, extra, changed
+        tables.keySet().forEach(n -> found.put(n, new long[3]));
+        for (Map<String, BitSet> round : rounds(differing, src, tgt)) compareRows(round, src, source, target, found, out);
+
+        List<TableVerdict> verdicts = new ArrayList<>();
+        for (String name : tables.keySet()) {
+            Buckets s = src.get(name), t = tgt.get(name);
+            long[] f = found.get(name);
+            TableVerdict v = new TableVerdict(name, "streamed", options.sample(), s.count(), t.count(),
+                    TableVerdict.digestText(s.count(), s.sum()), TableVerdict.digestText(t.count(), t.sum()), f[0], f[1], f[2]);
+            progress.tableDone(v);
+            verdicts.add(v);
+        }
+        Map<String, Long> refusedCounts = new LinkedHashMap<>();
+        refused.forEach((e, n) -> refusedCounts.put(e, n.sum()));
+        return new Result(verdicts, refusedCounts);
+    }
+
+    private RowFeed.Rows digesting(Map<String, Buckets> buckets, Map<String, LongAdder> refused, boolean isSource) {
+        return new RowFeed.Rows() {
+            @Override
+            public void row(String table, Record row) {
+                ComparedTable t = tables.get(table);
+                if (t == null) return; // a table the comparison does not cover
+                Buckets b = buckets.get(table);
+                RowHasher h = hashers.get();
+                Key key = key(t, row);
+                long keyHash = h.key(key);
+                int bucket = b.bucketOf(keyHash);
+                if (!sampled(bucket)) return;
+                Record n = t.normalized(row, values);
+                b.add(bucket, keyHash * MIX + h.row(t.columnsOf(n, null), n));
+                if (isSource) progress.rowsCompared(table, 1);
+            }
+
+            @Override
+            public void refused(String entity, String key, String reason) {
+                refused.computeIfAbsent(entity, e -> new LongAdder()).increment();
+            }
+        };
+    }
+
+    /** Pass two for one round: the rows of the round's buckets from both sides, compared row by row. */
+    private void compareRows(Map<String, BitSet> round, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found, Consumer<Difference> out) {
+        Map<String, Rows> s = new LinkedHashMap<>(), t = new LinkedHashMap<>();
+        round.keySet().forEach(n -> { s.put(n, new Rows()); t.put(n, new Rows()); });
+        both(() -> source.read(collecting(round, sizes, s)), () -> target.read(collecting(round, sizes, t)));
+        for (String name : round.keySet()) {
+            long[] f = found.get(name);
+            ComparedTable table = tables.get(name);
+            Consumer<Difference> counting = d -> {
+                if (d instanceof Difference.Missing) f[0]++;
+                else if (d instanceof Difference.Extra) f[1]++;
+                else f[2]++;
+                out.accept(d);
+            };
+            Rows sr = s.get(name), tr = t.get(name);
+            RowComparison.compare(name, table.columns(), sr.byKey, tr.byKey, counting);
+            sr.repeats.forEach(r -> counting.accept(new Difference.Missing(name, table.keyOf(r), r)));
+            tr.repeats.forEach(r -> counting.accept(new Difference.Extra(name, table.keyOf(r), r)));
+        }
+    }
+
+    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into) {
+        return (table, row) -> {
+            BitSet wanted = round.get(table);
+            if (wanted == null) return;
+            ComparedTable t = tables.get(table);
+            RowHasher h = hashers.get();
+            Key key = key(t, row);
+            long keyHash = h.key(key);
+            if (!wanted.get(sizes.get(table).bucketOf(keyHash))) return;
+            Record n = t.normalized(row, values);
+            HashedRow hashed = new HashedRow(n, h.row(t.columnsOf(n, null), n));
+            Rows rows = into.get(table);
+            if (rows.byKey.putIfAbsent(key, hashed) != null) rows.repeats.add(n); // a key twice on one side
+        };
+    }
+
+    /** The row's key, its parts normalized like the columns they come from (a timestamp key truncated alike). */
+    private Key key(ComparedTable t, Record row) {
+        Key key = t.keyOf(row);
+        if (t.columns() == null) return key;
+        List<Value> parts = new ArrayList<>(key.parts().size());
+        for (int i = 0; i < key.parts().size(); i++) {
+            int c = t.columns().indexOf(t.keyColumns().get(i));
+            parts.add(c < 0 ? key.parts().get(i) : values.normalize(t.types().get(c), key.parts().get(i)));
+        }
+        return new Key(parts);
+    }
+
+    /** Groups the differing buckets into rounds holding at most {@code rowsPerRound} rows of the larger side (at least one bucket each). */
+    private List<Map<String, BitSet>> rounds(Map<String, BitSet> differing, Map<String, Buckets> src, Map<String, Buckets> tgt) {
+        List<Map<String, BitSet>> rounds = new ArrayList<>();
+        Map<String, BitSet> current = new LinkedHashMap<>();
+        long rows = 0;
+        for (Map.Entry<String, BitSet> e : differing.entrySet()) {
+            Buckets s = src.get(e.getKey()), t = tgt.get(e.getKey());
+            for (int b = e.getValue().nextSetBit(0); b >= 0; b = e.getValue().nextSetBit(b + 1)) {
+                long n = Math.max(s.count(b), t.count(b));
+                if (rows > 0 && rows + n > options.rowsPerRound()) {
+                    rounds.add(current);
+                    current = new LinkedHashMap<>();
+                    rows = 0;
+                }
+                current.computeIfAbsent(e.getKey(), k -> new BitSet(s.size())).set(b);
+                rows += n;
+            }
+        }
+        if (!current.isEmpty()) rounds.add(current);
+        return rounds;
+    }
+
+    private boolean sampled(int bucket) {
+        if (options.sample() >= 1) return true;
+        long h = (bucket + options.seed()) * MIX;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (h >>> 11) * 0x1.0p-53 < options.sample();
+    }
+
+    private static int bucketCount(long estimate) {
+        if (estimate <= 0) return 1024;
+        long wanted = Math.max(64, estimate / ROWS_PER_BUCKET);
+        return (int) Math.min(MAX_BUCKETS, Long.highestOneBit(wanted - 1) << 1);
+    }
+
+    private static void both(Runnable a, Runnable b) {
+        CompletableFuture<Void> other = CompletableFuture.runAsync(b, r -> {
+            Thread t = new Thread(r, "verify-target");
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            a.run();
+        } catch (RuntimeException e) {
+            other.cancel(true);
+            throw e;
+        }
+        try {
+            other.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new CutoverException(ErrorCode.INTERNAL, "verify failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Per-bucket count and hash sum of one side of one table; updated from several threads. */
+    private static final class Buckets {
+        private final AtomicLongArray counts, sums;
+
+        Buckets(int n) {
+            counts = new AtomicLongArray(n);
+            sums = new AtomicLongArray(n);
+        }
+
+        int size() { return counts.length(); }
+
+        int bucketOf(long keyHash) { return (int) ((keyHash >>> 1) % size()); }
+
+        void add(int bucket, long rowHash) {
+            counts.incrementAndGet(bucket);
+            sums.addAndGet(bucket, rowHash);
+        }
+
+        long count(int b) { return counts.get(b); }
+
+        long count() {
+            long n = 0;
+            for (int i = 0; i < counts.length(); i++) n += counts.get(i);
+            return n;
+        }
+
+        long sum() {
+            long s = 0;
+            for (int i = 0; i < sums.length(); i++) s += sums.get(i);
+            return s;
+        }
+
+        BitSet differingFrom(Buckets other) {
+            BitSet d = new BitSet(size());
+            for (int i = 0; i < size(); i++) {
+                if (counts.get(i) != other.counts.get(i) || sums.get(i) != other.sums.get(i)) d.set(i);
+            }
+            return d;
+        }
+    }
+
+    /** Pass two's rows of one side of one table, by key, and the rows whose key was already taken. */
+    private static final class Rows {
+        final Map<Key, HashedRow> byKey = new ConcurrentHashMap<>();
+        final List<Record> repeats = java.util.Collections.synchronizedList(new ArrayList<>());
+    }
+}

@@ -1,0 +1,24 @@
+package cutover.verify;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A verification's outcome: each table's verdict, the source records the plan refuses (they are in
+ * a migration's dead-letter file, not expected in the target), how many differences were found in
+ * all, the first of them, and the file that lists every one.
+ */
+public record VerifyResult(List<TableVerdict> tables, Map<String, Long> refused, long differences,
+                           List<Difference> firstDifferences, Path differencesFile, Duration duration) {
+    public VerifyResult {
+        tables = List.copyOf(tables);
+        refused = Map.copyOf(refused);
+        firstDifferences = List.copyOf(firstDifferences);
+    }
+
+    public boolean equal() { return differences == 0 && tables.stream().allMatch(TableVerdict::equal); }
+
+    public long rowsCompared() { return tables.stream().mapToLong(t -> Math.max(t.sourceCount(), t.targetCount())).sum(); }
+}
