@@ -29,6 +29,12 @@ import java.util.function.Supplier;
  * compared with {@link RowComparison}. Equal data therefore costs one scan per side, and each
  * difference a few small indexed queries.
  *
+ * <p>Where a side's range queries scan the whole table ({@link Digests#rangesUseIndex}: a text key
+ * whose index is not in code point order), bisecting range by range would scan once per query.
+ * The first level is then cut into leaves (about {@code leafRows} rows each, up to 65,536 ranges) in
+ * its one scan, and the rows of all differing leaves are read together, one query per side for each
+ * 50,000 rows: two or three scans in all.
+ *
  * <p>Memory holds at most {@code threads} leaf ranges at a time (two maps of up to {@code leafRows}
  * rows each), whatever the table's size. A range that cannot be cut further because all its rows
  * share one value of the first key column is compared whole.
@@ -67,6 +73,11 @@ public final class RangeBisection {
             return new Options(firstLevelRanges, fanOut, leafRows, count, sample, seed);
         }
     }
+
+    /** First-level ranges at most, when they are cut small enough to be leaves (sides whose range queries scan). */
+    static final int MAX_BATCHED_RANGES = 65_536;
+    /** Rows a side read together in one query, when its range queries scan. */
+    static final long BATCH_ROWS = 50_000;
 
     private final Digests source;
     private final Digests target;
@@ -151,40 +162,77 @@ public final class RangeBisection {
         }
 
         TableVerdict run() {
-            progress.tableStarted(sourceTable, source.estimatedRows(sourceTable));
-            List<Value> bounds = source.splitPoints(sourceTable, KeyRange.ALL, options.firstLevelRanges());
+            long estimate = source.estimatedRows(sourceTable);
+            progress.tableStarted(sourceTable, estimate);
+            boolean batched = !source.rangesUseIndex(sourceTable) || !target.rangesUseIndex(targetTable);
+            int parts = batched ? (int) Math.min(MAX_BATCHED_RANGES, Math.max(options.firstLevelRanges(), estimate / options.leafRows()))
+                    : options.firstLevelRanges();
+            List<Value> bounds = source.splitPoints(sourceTable, KeyRange.ALL, parts);
             List<KeyRange> ranges = cut(KeyRange.ALL, bounds);
             double sampled = 1.0;
             List<CompletableFuture<List<RangeDigest>[]>> levels = new ArrayList<>();
+            java.util.Set<KeyRange> chosen = null;
             if (options.sample() >= 1.0) {
                 levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
-            } else {
-                List<KeyRange> chosen = choose(ranges);
+            } else if (batched) {
+                // one query per range would scan the table once per range: digest them all, look at the sample only
+                chosen = new java.util.HashSet<>(choose(ranges));
                 sampled = (double) chosen.size() / ranges.size();
-                for (KeyRange r : chosen) levels.add(both(s -> s.digests(table(s), columns, r, List.of())));
+                levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
+            } else {
+                List<KeyRange> picked = choose(ranges);
+                sampled = (double) picked.size() / ranges.size();
+                for (KeyRange r : picked) levels.add(both(s -> s.digests(table(s), columns, r, List.of())));
             }
             long[] totals = new long[4]; // source count, source sum, target count, target sum
             List<CompletableFuture<Void>> refinements = new ArrayList<>();
+            List<RangeDigest[]> differing = new ArrayList<>();
             for (CompletableFuture<List<RangeDigest>[]> level : levels) {
                 List<RangeDigest>[] pair = join(level);
                 long accounted = 0;
                 for (int i = 0; i < pair[0].size(); i++) {
                     RangeDigest a = pair[0].get(i), b = pair[1].get(i);
+                    if (chosen != null && !chosen.contains(a.range())) continue;
                     totals[0] += a.count();
                     totals[1] += a.sum();
                     totals[2] += b.count();
                     totals[3] += b.sum();
                     if (a.sameRows(b)) accounted += Math.max(a.count(), b.count());
+                    else if (batched) differing.add(new RangeDigest[] {a, b});
                     else refinements.add(refine(a, b));
                 }
                 progress.rowsCompared(sourceTable, accounted);
             }
+            if (batched) refinements.add(leaves(differing));
             join(CompletableFuture.allOf(refinements.toArray(CompletableFuture[]::new)));
             TableVerdict verdict = new TableVerdict(sourceTable, "pushdown", sampled, totals[0], totals[2],
                     TableVerdict.digestText(totals[0], totals[1]), TableVerdict.digestText(totals[2], totals[3]),
                     missing.get(), extra.get(), changed.get());
             progress.tableDone(verdict);
             return verdict;
+        }
+
+        /**
+         * Where a range query scans the table, the differing ranges of the first level (cut small
+         * enough to be leaves) are read together: one query per side for each batch of up to
+         * {@link #BATCH_ROWS} rows, instead of one scan per range.
+         */
+        private CompletableFuture<Void> leaves(List<RangeDigest[]> differing) {
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            List<KeyRange> batch = new ArrayList<>();
+            long rows = 0;
+            for (int i = 0; i < differing.size(); i++) {
+                RangeDigest[] d = differing.get(i);
+                batch.add(d[0].range());
+                rows += Math.max(d[0].count(), d[1].count());
+                if (rows >= BATCH_ROWS || i == differing.size() - 1) {
+                    List<KeyRange> ranges = List.copyOf(batch);
+                    done = done.thenCompose(x -> leaf(ranges)); // one batch at a time: each holds up to BATCH_ROWS rows a side
+                    batch.clear();
+                    rows = 0;
+                }
+            }
+            return done;
         }
 
         /** The first-level ranges a sampled run compares: {@code sample} of them, picked by the seeded random. */
@@ -222,10 +270,12 @@ public final class RangeBisection {
                     });
         }
 
-        /** Fetches the range's rows from both sides at once and names each difference. */
-        private CompletableFuture<Void> leaf(KeyRange range) {
-            CompletableFuture<Map<Key, HashedRow>> a = CompletableFuture.supplyAsync(() -> rows(source, range), pool);
-            CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(() -> rows(target, range), pool);
+        private CompletableFuture<Void> leaf(KeyRange range) { return leaf(List.of(range)); }
+
+        /** Fetches the ranges' rows from both sides at once and names each difference. */
+        private CompletableFuture<Void> leaf(List<KeyRange> ranges) {
+            CompletableFuture<Map<Key, HashedRow>> a = CompletableFuture.supplyAsync(() -> rows(source, ranges), pool);
+            CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(() -> rows(target, ranges), pool);
             return a.thenCombine(b, (s, t) -> {
                 List<Difference> found = new ArrayList<>();
                 RowComparison.compare(sourceTable, columns, s, t, found::add);
@@ -235,14 +285,17 @@ public final class RangeBisection {
             });
         }
 
-        private Map<Key, HashedRow> rows(Digests side, KeyRange range) {
+        private Map<Key, HashedRow> rows(Digests side, List<KeyRange> ranges) {
             Map<Key, HashedRow> rows = new HashMap<>();
-            side.rows(table(side), columns, range, row -> {
+            Consumer<HashedRow> keep = row -> {
                 if (rows.put(row.row().key(), row) != null) {
                     throw new CutoverException(ErrorCode.SOURCE_CORRUPT, "table " + table(side) + " returned key " + row.row().key()
-                            + " twice in range " + range + "; is its primary key enforced?");
+                            + " twice in " + (ranges.size() == 1 ? "range " + ranges.get(0) : ranges.size() + " ranges")
+                            + "; is its primary key enforced?");
                 }
-            });
+            };
+            if (ranges.size() == 1) side.rows(table(side), columns, ranges.get(0), keep);
+            else side.rows(table(side), columns, ranges, keep);
             return rows;
         }
 

@@ -23,6 +23,8 @@ final class MemoryDigests implements Digests {
     private final TableShape shape;
     private final TreeMap<Key, Record> rows = new TreeMap<>();
     final AtomicInteger digestCalls = new AtomicInteger(), rowCalls = new AtomicInteger();
+    /** When true, behaves as a table whose range queries scan: the bisection should batch its ranges. */
+    boolean scans;
 
     MemoryDigests(String dialect, TableShape shape) {
         this.dialect = dialect;
@@ -85,6 +87,17 @@ final class MemoryDigests implements Digests {
     public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
         rowCalls.incrementAndGet();
         for (Record r : rows.values()) if (range.contains(r.key().parts().get(0))) out.accept(new HashedRow(r, hash(r, columns)));
+    }
+
+    @Override
+    public boolean rangesUseIndex(String table) { return !scans; }
+
+    @Override
+    public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
+        rowCalls.incrementAndGet();
+        for (Record r : rows.values()) {
+            if (ranges.stream().anyMatch(k -> k.contains(r.key().parts().get(0)))) out.accept(new HashedRow(r, hash(r, columns)));
+        }
     }
 
     static long hash(Record r, List<String> columns) {

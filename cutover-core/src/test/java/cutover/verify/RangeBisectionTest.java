@@ -67,6 +67,23 @@ class RangeBisectionTest {
     }
 
     @Test
+    void whereRangeQueriesScanTheDifferingRangesAreReadTogether() {
+        MemoryDigests a = table(5000), b = table(5000);
+        a.scans = true;
+        b.remove(Key.of(Value.of(30L))).remove(Key.of(Value.of(14997L))).put(row(31, "new")).put(row(7500, "changed"));
+        Map<String, String> found = found(a, b, OPTIONS);
+        assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of("30", "Missing", "14997", "Missing", "31", "Extra", "7500", "Changed [v]"));
+        // one scan per side for the first level, cut into leaves (5,000 rows / 10), and one for all differing leaves
+        assertThat(a.digestCalls.get()).isEqualTo(1);
+        assertThat(a.rowCalls.get()).isEqualTo(1);
+        assertThat(b.rowCalls.get()).isEqualTo(1);
+        TableVerdict sampled = new RangeBisection(a, b, OPTIONS.sampled(0.5, 3), VerifyProgress.NONE).compare("t", "t", COLUMNS, d -> {});
+        assertThat(sampled.sampled()).isEqualTo(0.5);
+        assertThat(sampled.sourceCount()).isBetween(2000L, 3000L);
+        assertThat(a.digestCalls.get()).isEqualTo(2); // still one scan: the sample only narrows what is looked at
+    }
+
+    @Test
     void anEmptySideIsAllMissing() {
         MemoryDigests a = table(50), b = new MemoryDigests("memory/1", SHAPE);
         assertThat(found(a, b, OPTIONS)).hasSize(50).allSatisfy((k, what) -> assertThat(what).isEqualTo("Missing"));

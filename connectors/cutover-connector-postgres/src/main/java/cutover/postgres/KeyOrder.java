@@ -31,6 +31,9 @@ final class KeyOrder {
     /** True for integer keys, whose split points can be placed by arithmetic between min and max. */
     boolean integer() { return INTEGER.contains(key.typname()); }
 
+    /** True when range conditions on {@link #expression} can use the primary key's index. */
+    boolean usesIndex() { return natural || (collationIsC && key.typname().equals("text")); }
+
     /** The expression range conditions compare, for the row aliased {@code alias}. */
     String expression(String alias) {
         String column = alias + "." + TableName.quote(key.name());

@@ -225,36 +225,77 @@ final class PostgresDigests implements Digests {
     public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
         inTransaction("reading rows of " + table, c -> {
             DigestTable t = keyed(c, table);
-            KeyOrder order = new KeyOrder(t);
-            List<DigestTable.Column> listed = listed(t, columns);
-            List<String> selected = new ArrayList<>(columns);
-            for (String k : t.primaryKey()) if (!selected.contains(k)) selected.add(k);
-            StringBuilder sql = new StringBuilder("SELECT ");
-            for (String col : selected) sql.append("src.").append(TableName.quote(col)).append(", ");
             List<Object> params = new ArrayList<>();
-            sql.append(RowHash.expression(listed, "src")).append(" FROM ").append(t.name().sql()).append(" AS src WHERE ")
-                    .append(where(order, range, params));
-            EntityName entity = EntityName.of(table);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setFetchSize(fetchSize);
-                bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    String[] types = new String[selected.size()];
-                    for (int i = 0; i < types.length; i++) types[i] = meta.getColumnTypeName(i + 1);
-                    while (rs.next()) {
-                        Map<String, Value> values = new LinkedHashMap<>();
-                        for (int i = 0; i < types.length; i++) values.put(selected.get(i), PgValues.read(rs, i + 1, types[i]));
-                        List<Value> key = new ArrayList<>(t.primaryKey().size());
-                        for (String k : t.primaryKey()) key.add(values.get(k));
-                        Map<String, Value> fields = new LinkedHashMap<>();
-                        for (String col : columns) fields.put(col, values.get(col));
-                        out.accept(new HashedRow(new Record(entity, new Key(key), fields), rs.getLong(types.length + 1)));
-                    }
-                }
-            }
+            String where = where(new KeyOrder(t), range, params);
+            stream(c, t, table, columns, where, params, out);
             return null;
         });
+    }
+
+    @Override
+    public boolean rangesUseIndex(String table) {
+        return inTransaction("reading the key of " + table, c -> new KeyOrder(keyed(c, table)).usesIndex());
+    }
+
+    /**
+     * The rows of several disjoint ranges in one scan: each row's position among the ranges' ends
+     * ({@code width_bucket}, a binary search) must be one of the ranges' own.
+     */
+    @Override
+    public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
+        if (ranges.size() == 1) {
+            rows(table, columns, ranges.get(0), out);
+            return;
+        }
+        inTransaction("reading rows of " + table, c -> {
+            DigestTable t = keyed(c, table);
+            KeyOrder order = new KeyOrder(t);
+            List<String> ends = new ArrayList<>();
+            List<Integer> buckets = new ArrayList<>();
+            for (KeyRange r : ranges) {
+                if (r.lo() != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(KeyOrder.boundText(r.lo())))) {
+                    ends.add(KeyOrder.boundText(r.lo()));
+                }
+                buckets.add(r.lo() == null ? 0 : ends.size()); // width_bucket gives i where ends[i-1] <= key < ends[i]
+                if (r.hi() != null) ends.add(KeyOrder.boundText(r.hi()));
+            }
+            List<Object> params = new ArrayList<>();
+            params.add(ends.toArray(String[]::new));
+            String where = "width_bucket(" + order.expression("src") + ", CAST(? AS " + order.boundType() + "[])) = ANY('"
+                    + buckets.toString().replace('[', '{').replace(']', '}').replace(" ", "") + "'::int[])";
+            stream(c, t, table, columns, where, params, out);
+            return null;
+        });
+    }
+
+    /** Streams the rows that match {@code where} through a server-side cursor, decoded, keyed, with their hashes. */
+    private void stream(Connection c, DigestTable t, String table, List<String> columns, String where, List<Object> params,
+                        Consumer<HashedRow> out) throws SQLException {
+        List<DigestTable.Column> listed = listed(t, columns);
+        List<String> selected = new ArrayList<>(columns);
+        for (String k : t.primaryKey()) if (!selected.contains(k)) selected.add(k);
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (String col : selected) sql.append("src.").append(TableName.quote(col)).append(", ");
+        sql.append(RowHash.expression(listed, "src")).append(" FROM ").append(t.name().sql()).append(" AS src WHERE ").append(where);
+        EntityName entity = EntityName.of(table);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setFetchSize(fetchSize);
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                String[] types = new String[selected.size()];
+                for (int i = 0; i < types.length; i++) types[i] = meta.getColumnTypeName(i + 1);
+                while (rs.next()) {
+                    Map<String, Value> values = new LinkedHashMap<>();
+                    for (int i = 0; i < types.length; i++) values.put(selected.get(i), PgValues.read(rs, i + 1, types[i]));
+                    List<Value> key = new ArrayList<>(t.primaryKey().size());
+                    for (String k : t.primaryKey()) key.add(values.get(k));
+                    Map<String, Value> fields = new LinkedHashMap<>();
+                    for (String col : columns) fields.put(col, values.get(col));
+                    out.accept(new HashedRow(new Record(entity, new Key(key), fields), rs.getLong(types.length + 1)));
+                }
+            }
+        }
     }
 
     /** The range condition on the key, with its bounds appended to {@code params}. */
