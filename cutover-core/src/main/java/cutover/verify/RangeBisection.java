@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  *
  * <p>Where a side's range queries scan the whole table ({@link Digests#rangesUseIndex}: a text key
  * whose index is not in code point order), bisecting range by range would scan once per query.
- * The first level is then cut into leaves (about {@code leafRows} rows each, up to 65,536 ranges) in
+ * The first level is then cut into leaves (about {@code leafRows} rows each, up to 16,384 ranges) in
  * its one scan, and the rows of all differing leaves are read together, one query per side for each
  * 50,000 rows: two or three scans in all.
  *
@@ -75,7 +75,7 @@ public final class RangeBisection {
     }
 
     /** First-level ranges at most, when they are cut small enough to be leaves (sides whose range queries scan). */
-    static final int MAX_BATCHED_RANGES = 65_536;
+    static final int MAX_BATCHED_RANGES = 16_384;
     /** Rows a side read together in one query, when its range queries scan. */
     static final long BATCH_ROWS = 50_000;
 

@@ -4,6 +4,7 @@ import cutover.model.Value;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,6 +31,44 @@ final class KeyOrder {
 
     /** True for integer keys, whose split points can be placed by arithmetic between min and max. */
     boolean integer() { return INTEGER.contains(key.typname()); }
+
+    /** Natural-order key types of fixed width, whose arrays {@code width_bucket} searches in log time. */
+    private static final Set<String> FIXED_WIDTH = Set.of("int2", "int4", "int8", "float4", "float8", "uuid", "date", "timestamp",
+            "timestamptz", "bool");
+
+    /**
+     * An expression giving the number of the range a row falls in among those {@code bounds}
+     * (ascending) cut: 0 below the first bound, i from the i-th on. For fixed-width keys this is
+     * {@code width_bucket}; over an array of text or numeric it walks the array from its start at
+     * every step of its search, so 4,096 text bounds cost 22 s on 1M rows; those keys get a binary
+     * search written out as nested {@code CASE}s instead (12 comparisons for 4,096 bounds).
+     */
+    String bucket(String alias, List<Value> bounds, List<Object> params) {
+        String key = expression(alias);
+        if (!searchesInSql()) {
+            String[] text = new String[bounds.size()];
+            for (int i = 0; i < text.length; i++) text[i] = boundText(bounds.get(i));
+            params.add(text);
+            return "width_bucket(" + key + ", CAST(? AS " + boundType() + "[]))";
+        }
+        return search(key, bounds, 0, bounds.size(), params);
+    }
+
+    /** Ranges lo..hi (numbers); bound i - 1 starts range i. Parameters in the order their marks appear. */
+    private String search(String key, List<Value> bounds, int lo, int hi, List<Object> params) {
+        if (lo == hi) return Integer.toString(lo);
+        int mid = (lo + hi + 1) / 2;
+        params.add(boundText(bounds.get(mid - 1)));
+        String below = "CASE WHEN " + key + " < CAST(? AS " + boundType() + ") THEN ";
+        String left = search(key, bounds, lo, mid - 1, params);
+        return below + left + " ELSE " + search(key, bounds, mid, hi, params) + " END";
+    }
+
+    /**
+     * True when {@link #bucket} writes its search out as SQL: JIT must then be off for the query,
+     * since LLVM takes minutes over thousands of nested comparisons that run in microseconds.
+     */
+    boolean searchesInSql() { return !(natural && FIXED_WIDTH.contains(key.typname())); }
 
     /** True when range conditions on {@link #expression} can use the primary key's index. */
     boolean usesIndex() { return natural || (collationIsC && key.typname().equals("text")); }

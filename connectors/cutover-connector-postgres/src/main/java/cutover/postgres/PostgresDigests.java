@@ -155,6 +155,7 @@ final class PostgresDigests implements Digests {
             KeyOrder order = new KeyOrder(t);
             List<Object> params = new ArrayList<>();
             Buckets buckets = Buckets.of(order, within, bounds, params);
+            if (bounds.size() > 1 && order.searchesInSql()) noJit(c);
             String sql = "SELECT " + buckets.sql() + ", count(*), sum(" + RowHash.expression(listed(t, columns), "src") + ") FROM " + t.name().sql()
                     + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
             long[] counts = new long[bounds.size() + 1], sums = new long[bounds.size() + 1];
@@ -187,7 +188,7 @@ final class PostgresDigests implements Digests {
      * places them) group by {@code (key - (b0 - step)) / step}, clamped to the ranges afterwards in
      * Java: the cheapest expression that a hash aggregate can group by (a third of the cost of the
      * CASE it replaces, and a binary search per row costs more than the hash). Other bounds use
-     * {@code width_bucket}'s binary search in key order.
+     * a binary search in key order ({@link KeyOrder#bucket}).
      */
     private record Buckets(String sql, long last, boolean clamped) {
         int range(long group) { return (int) (clamped ? Math.max(0, Math.min(group, last)) : group); }
@@ -197,10 +198,7 @@ final class PostgresDigests implements Digests {
             long[] step = equalSteps(order, within, bounds);
             String key = order.expression("src");
             if (step != null) return new Buckets("(" + key + "::int8 - " + step[0] + ") / " + step[1], bounds.size(), true);
-            String[] text = new String[bounds.size()];
-            for (int i = 0; i < text.length; i++) text[i] = KeyOrder.boundText(bounds.get(i));
-            params.add(text);
-            return new Buckets("width_bucket(" + key + ", CAST(? AS " + order.boundType() + "[]))", bounds.size(), false);
+            return new Buckets(order.bucket("src", bounds, params), bounds.size(), false);
         }
     }
 
@@ -239,7 +237,7 @@ final class PostgresDigests implements Digests {
 
     /**
      * The rows of several disjoint ranges in one scan: each row's position among the ranges' ends
-     * ({@code width_bucket}, a binary search) must be one of the ranges' own.
+     * ({@link KeyOrder#bucket}, a binary search) must be one of the ranges' own.
      */
     @Override
     public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
@@ -250,18 +248,16 @@ final class PostgresDigests implements Digests {
         inTransaction("reading rows of " + table, c -> {
             DigestTable t = keyed(c, table);
             KeyOrder order = new KeyOrder(t);
-            List<String> ends = new ArrayList<>();
+            List<Value> ends = new ArrayList<>();
             List<Integer> buckets = new ArrayList<>();
             for (KeyRange r : ranges) {
-                if (r.lo() != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(KeyOrder.boundText(r.lo())))) {
-                    ends.add(KeyOrder.boundText(r.lo()));
-                }
-                buckets.add(r.lo() == null ? 0 : ends.size()); // width_bucket gives i where ends[i-1] <= key < ends[i]
-                if (r.hi() != null) ends.add(KeyOrder.boundText(r.hi()));
+                if (r.lo() != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(r.lo()))) ends.add(r.lo());
+                buckets.add(r.lo() == null ? 0 : ends.size()); // range i starts at ends[i - 1]
+                if (r.hi() != null) ends.add(r.hi());
             }
             List<Object> params = new ArrayList<>();
-            params.add(ends.toArray(String[]::new));
-            String where = "width_bucket(" + order.expression("src") + ", CAST(? AS " + order.boundType() + "[])) = ANY('"
+            if (order.searchesInSql()) noJit(c);
+            String where = order.bucket("src", ends, params) + " = ANY('"
                     + buckets.toString().replace('[', '{').replace(']', '}').replace(" ", "") + "'::int[])";
             stream(c, t, table, columns, where, params, out);
             return null;
@@ -311,6 +307,12 @@ final class PostgresDigests implements Digests {
             params.add(KeyOrder.boundText(range.hi()));
         }
         return sql.toString();
+    }
+
+    private static void noJit(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL jit = off");
+        }
     }
 
     /** Binds text parameters, and arrays of bounds as text arrays (the SQL casts both to the key's type). */

@@ -220,6 +220,18 @@ class DigestsIT {
     }
 
     @Test
+    void numericAndTimestampKeysAreCutInTheirNaturalOrder() {
+        both("CREATE TABLE prices (p numeric PRIMARY KEY, v text)", "INSERT INTO prices SELECT round(g / 4.0 - 50, 2), 'v' || g FROM generate_series(1, 400) g",
+                "CREATE TABLE events (at timestamptz PRIMARY KEY, v text)",
+                "INSERT INTO events SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '1.000001 second', 'v' || g FROM generate_series(1, 400) g");
+        b.sql("UPDATE prices SET v = 'changed' WHERE p = -12.25", "DELETE FROM prices WHERE p = 49.75",
+                "UPDATE events SET v = 'changed' WHERE at = timestamptz '2024-01-01 00:01:40.0001+00'");
+        assertThat(compare("prices", SMALL).stream().map(d -> d.getClass().getSimpleName() + " " + d.key()).sorted().toList())
+                .containsExactly("Changed -12.25", "Missing 49.75");
+        assertThat(compare("events", SMALL)).singleElement().isInstanceOf(Difference.Changed.class);
+    }
+
+    @Test
     void differentColumnTypesAreRefusedNotMisreported() {
         a.sql("CREATE TABLE typed (id int PRIMARY KEY, v int)");
         b.sql("CREATE TABLE typed (id int PRIMARY KEY, v bigint)");

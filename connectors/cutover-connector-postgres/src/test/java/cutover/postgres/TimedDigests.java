@@ -65,6 +65,17 @@ final class TimedDigests implements Digests {
     }
 
     @Override
+    public boolean rangesUseIndex(String table) { return inner.rangesUseIndex(table); }
+
+    @Override
+    public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
+        timed("rows", () -> {
+            inner.rows(table, columns, ranges, out);
+            return null;
+        });
+    }
+
+    @Override
     public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
         timed("rows", () -> {
             inner.rows(table, columns, range, out);
