@@ -20,6 +20,9 @@ public interface Digests extends Capability {
     /** The table's key and columns as this side stores them, or empty if there is no such table. */
     Optional<TableShape> table(String table);
 
+    /** The table's row count as the database estimates it (no scan), or -1 when unknown; for progress bars. */
+    default long estimatedRows(String table) { return -1; }
+
     /**
      * Up to {@code parts - 1} distinct values of the first key column, ascending in {@link KeyRange}'s
      * order, that cut {@code within} into about {@code parts} ranges of similar row counts.
@@ -35,4 +38,16 @@ public interface Digests extends Capability {
 
     /** Every row of the range (any order), with the same hash {@link #digests} gave it. */
     void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out);
+
+    /**
+     * False when a query over one key range reads the whole table (no index in the ranges' order,
+     * e.g. a text key under a collation other than C): a comparison then asks for many ranges per
+     * query instead of bisecting range by range.
+     */
+    default boolean rangesUseIndex(String table) { return true; }
+
+    /** Every row of the ranges (disjoint, ascending), in any order; by default one {@link #rows} call per range. */
+    default void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
+        for (KeyRange r : ranges) rows(table, columns, r, out);
+    }
 }

@@ -1,0 +1,371 @@
+package cutover.verify;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.Key;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Compares one table on two sides whose {@link Digests} have the same dialect, by bisection of key
+ * ranges as data-diff does: the first level cuts the whole key space into many ranges and digests
+ * them in a single scan per side, both sides at once; only ranges whose digests differ are cut
+ * again ({@link Options#fanOut} parts, using the key index), until a range holds at most
+ * {@link Options#leafRows} rows on each side; then its rows are fetched from both sides and
+ * compared with {@link RowComparison}. Equal data therefore costs one scan per side, and each
+ * difference a few small indexed queries.
+ *
+ * <p>Where a side's range queries scan the whole table ({@link Digests#rangesUseIndex}: a text key
+ * whose index is not in code point order), bisecting range by range would scan once per query.
+ * The first level is then cut into leaves (about {@code leafRows} rows each, up to 16,384 ranges) in
+ * its one scan, and the rows of all differing leaves are read together, one query per side for each
+ * 50,000 rows: two or three scans in all.
+ *
+ * <p>Memory holds at most {@code threads} leaf ranges at a time (two maps of up to {@code leafRows}
+ * rows each), whatever the table's size. A range that cannot be cut further because all its rows
+ * share one value of the first key column is compared whole.
+ */
+public final class RangeBisection {
+    /**
+     * @param firstLevelRanges ranges of the first level, digested in one scan per side
+     * @param fanOut           parts a differing range is cut into at each further level
+     * @param leafRows         a range with at most this many rows on each side is compared row by row
+     * @param threads          queries running at once (each side's query counts as one); keep it at most
+     *                         each side's connection pool size, or queries wait for connections
+     * @param sample           fraction of the first-level ranges compared, in (0, 1]; 1 compares all
+     * @param seed             chooses the sampled ranges, so a sampled run can be repeated
+     */
+    public record Options(int firstLevelRanges, int fanOut, long leafRows, int threads, double sample, long seed) {
+        public Options {
+            if (firstLevelRanges < 1 || fanOut < 2 || leafRows < 1 || threads < 1) {
+                throw new IllegalArgumentException("bisection needs firstLevelRanges >= 1, fanOut >= 2, leafRows >= 1, threads >= 1");
+            }
+            if (!(sample > 0 && sample <= 1)) throw new IllegalArgumentException("sample must be in (0, 1], found " + sample);
+        }
+
+        /**
+         * 4,096 first-level ranges (their number costs nothing in the one scan, and smaller ranges
+         * mean fewer levels after it), cut 16 ways, rows compared below 256 a side (fetching and
+         * decoding rows costs more than one more indexed digest), 4 queries at once, no sampling.
+         * Measured on 5M rows with 50 differences: bench/RESULTS.md.
+         */
+        public static Options defaults() { return new Options(4096, 16, 256, 4, 1.0, 0); }
+
+        public Options sampled(double fraction, long seed) {
+            return new Options(firstLevelRanges, fanOut, leafRows, threads, fraction, seed);
+        }
+
+        public Options threads(int count) {
+            return new Options(firstLevelRanges, fanOut, leafRows, count, sample, seed);
+        }
+    }
+
+    /** First-level ranges at most, when they are cut small enough to be leaves (sides whose range queries scan). */
+    static final int MAX_BATCHED_RANGES = 16_384;
+    /** Rows a side read together in one query, when its range queries scan. */
+    static final long BATCH_ROWS = 50_000;
+
+    private final Digests source;
+    private final Digests target;
+    private final Options options;
+    private final VerifyProgress progress;
+
+    public RangeBisection(Digests source, Digests target, Options options, VerifyProgress progress) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.target = Objects.requireNonNull(target, "target");
+        this.options = Objects.requireNonNull(options, "options");
+        this.progress = Objects.requireNonNull(progress, "progress");
+        String a = source.dialect(), b = target.dialect();
+        if (!a.equals(b)) {
+            throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "the two sides compute digests differently (source: " + a
+                    + ", target: " + b + "), so their digests cannot be compared; compare by streaming the rows instead");
+        }
+    }
+
+    /**
+     * Compares {@code columns} of the table on both sides (named {@code sourceTable} and
+     * {@code targetTable}) and sends every difference to {@code out}, one call at a time.
+     * Differences are named by {@code sourceTable}.
+     */
+    public TableVerdict compare(String sourceTable, String targetTable, List<String> columns, Consumer<Difference> out) {
+        TableShape s = source.table(sourceTable).orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_NOT_FOUND,
+                "table " + sourceTable + " is not in the source"));
+        TableShape t = target.table(targetTable).orElseThrow(() -> new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH,
+                "table " + targetTable + " is not in the target"));
+        checkComparable(s, t, columns);
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), new QueryThreads(sourceTable));
+        try {
+            return new Run(sourceTable, targetTable, List.copyOf(columns), out, pool).run();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Both sides must key the table alike and store each compared column with the same type, or equal rows would hash apart. */
+    static void checkComparable(TableShape s, TableShape t, List<String> columns) {
+        if (s.keyColumns().isEmpty()) {
+            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + s.name() + " has no primary key; bisection needs one to cut key ranges");
+        }
+        if (!s.keyColumns().equals(t.keyColumns())) {
+            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + s.name() + " is keyed by " + s.keyColumns() + " in the source but "
+                    + t.name() + " by " + t.keyColumns() + " in the target");
+        }
+        Map<String, String> sourceTypes = types(s), targetTypes = types(t);
+        for (String c : columns) {
+            String a = sourceTypes.get(c), b = targetTypes.get(c);
+            if (a == null || b == null) {
+                throw new CutoverException(ErrorCode.PLAN_UNKNOWN_FIELD, "column " + c + " is not in " + (a == null ? "the source's " + s.name()
+                        : "the target's " + t.name()));
+            }
+            if (!a.equals(b)) {
+                throw new CutoverException(ErrorCode.PLAN_MISMATCH, "column " + c + " of " + s.name() + " is " + a + " in the source but " + b
+                        + " in the target; digests hash each type its own way, so compare by streaming the rows instead");
+            }
+        }
+    }
+
+    private static Map<String, String> types(TableShape shape) {
+        Map<String, String> out = new HashMap<>();
+        for (TableShape.ColumnShape c : shape.columns()) out.put(c.name(), c.type());
+        return out;
+    }
+
+    /** The state of one table's comparison, shared by its tasks. */
+    private final class Run {
+        private final String sourceTable;
+        private final String targetTable;
+        private final List<String> columns;
+        private final Consumer<Difference> out;
+        private final ExecutorService pool;
+        private final AtomicLong missing = new AtomicLong(), extra = new AtomicLong(), changed = new AtomicLong();
+
+        Run(String sourceTable, String targetTable, List<String> columns, Consumer<Difference> out, ExecutorService pool) {
+            this.sourceTable = sourceTable;
+            this.targetTable = targetTable;
+            this.columns = columns;
+            this.out = out;
+            this.pool = pool;
+        }
+
+        TableVerdict run() {
+            long estimate = source.estimatedRows(sourceTable);
+            progress.tableStarted(sourceTable, estimate);
+            boolean batched = !source.rangesUseIndex(sourceTable) || !target.rangesUseIndex(targetTable);
+            int parts = batched ? (int) Math.min(MAX_BATCHED_RANGES, Math.max(options.firstLevelRanges(), estimate / options.leafRows()))
+                    : options.firstLevelRanges();
+            List<Value> bounds = source.splitPoints(sourceTable, KeyRange.ALL, parts);
+            List<KeyRange> ranges = cut(KeyRange.ALL, bounds);
+            double sampled = 1.0;
+            List<CompletableFuture<List<RangeDigest>[]>> levels = new ArrayList<>();
+            java.util.Set<KeyRange> chosen = null;
+            if (options.sample() >= 1.0) {
+                levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
+            } else if (batched) {
+                // one query per range would scan the table once per range: digest them all, look at the sample only
+                chosen = new java.util.HashSet<>(choose(ranges));
+                sampled = (double) chosen.size() / ranges.size();
+                levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
+            } else {
+                List<KeyRange> picked = choose(ranges);
+                sampled = (double) picked.size() / ranges.size();
+                for (KeyRange r : picked) levels.add(both(s -> s.digests(table(s), columns, r, List.of())));
+            }
+            long[] totals = new long[4]; // source count, source sum, target count, target sum
+            List<CompletableFuture<Void>> refinements = new ArrayList<>();
+            List<RangeDigest[]> differing = new ArrayList<>();
+            for (CompletableFuture<List<RangeDigest>[]> level : levels) {
+                List<RangeDigest>[] pair = join(level);
+                long accounted = 0;
+                for (int i = 0; i < pair[0].size(); i++) {
+                    RangeDigest a = pair[0].get(i), b = pair[1].get(i);
+                    if (chosen != null && !chosen.contains(a.range())) continue;
+                    totals[0] += a.count();
+                    totals[1] += a.sum();
+                    totals[2] += b.count();
+                    totals[3] += b.sum();
+                    if (a.sameRows(b)) accounted += Math.max(a.count(), b.count());
+                    else if (batched) differing.add(new RangeDigest[] {a, b});
+                    else refinements.add(refine(a, b));
+                }
+                progress.rowsCompared(sourceTable, accounted);
+            }
+            if (batched) refinements.add(leaves(differing));
+            join(CompletableFuture.allOf(refinements.toArray(CompletableFuture[]::new)));
+            TableVerdict verdict = new TableVerdict(sourceTable, "pushdown", sampled, totals[0], totals[2],
+                    TableVerdict.digestText(totals[0], totals[1]), TableVerdict.digestText(totals[2], totals[3]),
+                    missing.get(), extra.get(), changed.get());
+            progress.tableDone(verdict);
+            return verdict;
+        }
+
+        /**
+         * Where a range query scans the table, the differing ranges of the first level (cut small
+         * enough to be leaves) are read together: one query per side for each batch of up to
+         * {@link #BATCH_ROWS} rows, instead of one scan per range.
+         */
+        private CompletableFuture<Void> leaves(List<RangeDigest[]> differing) {
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            List<KeyRange> batch = new ArrayList<>();
+            long rows = 0;
+            for (int i = 0; i < differing.size(); i++) {
+                RangeDigest[] d = differing.get(i);
+                batch.add(d[0].range());
+                rows += Math.max(d[0].count(), d[1].count());
+                if (rows >= BATCH_ROWS || i == differing.size() - 1) {
+                    List<KeyRange> ranges = List.copyOf(batch);
+                    done = done.thenCompose(x -> leaf(ranges)); // one batch at a time: each holds up to BATCH_ROWS rows a side
+                    batch.clear();
+                    rows = 0;
+                }
+            }
+            return done;
+        }
+
+        /** The first-level ranges a sampled run compares: {@code sample} of them, picked by the seeded random. */
+        private List<KeyRange> choose(List<KeyRange> ranges) {
+            int count = (int) Math.max(1, Math.round(options.sample() * ranges.size()));
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < ranges.size(); i++) order.add(i);
+            java.util.Collections.shuffle(order, new Random(options.seed()));
+            List<Integer> picked = new ArrayList<>(order.subList(0, count));
+            picked.sort(null);
+            List<KeyRange> out = new ArrayList<>(count);
+            for (int i : picked) out.add(ranges.get(i));
+            return out;
+        }
+
+        /** Narrows down a range whose digests differ: cut it again, or compare its rows once it is small. */
+        private CompletableFuture<Void> refine(RangeDigest a, RangeDigest b) {
+            KeyRange range = a.range();
+            if (Math.max(a.count(), b.count()) <= options.leafRows()) return leaf(range);
+            Digests larger = a.count() >= b.count() ? source : target;
+            return CompletableFuture.supplyAsync(() -> larger.splitPoints(table(larger), range, options.fanOut()), pool)
+                    .thenCompose(points -> {
+                        if (points.isEmpty()) return leaf(range); // one value of the first key column: cannot cut further
+                        return both(s -> s.digests(table(s), columns, range, points)).thenCompose(pair -> {
+                            List<CompletableFuture<Void>> children = new ArrayList<>();
+                            long accounted = 0;
+                            for (int i = 0; i < pair[0].size(); i++) {
+                                RangeDigest x = pair[0].get(i), y = pair[1].get(i);
+                                if (x.sameRows(y)) accounted += Math.max(x.count(), y.count());
+                                else children.add(refine(x, y));
+                            }
+                            progress.rowsCompared(sourceTable, accounted);
+                            return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new));
+                        });
+                    });
+        }
+
+        private CompletableFuture<Void> leaf(KeyRange range) { return leaf(List.of(range)); }
+
+        /** Fetches the ranges' rows from both sides at once and names each difference. */
+        private CompletableFuture<Void> leaf(List<KeyRange> ranges) {
+            CompletableFuture<Map<Key, HashedRow>> a = CompletableFuture.supplyAsync(() -> rows(source, ranges), pool);
+            CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(() -> rows(target, ranges), pool);
+            return a.thenCombine(b, (s, t) -> {
+                List<Difference> found = new ArrayList<>();
+                RowComparison.compare(sourceTable, columns, s, t, found::add);
+                report(found);
+                progress.rowsCompared(sourceTable, Math.max(s.size(), t.size()));
+                return null;
+            });
+        }
+
+        private Map<Key, HashedRow> rows(Digests side, List<KeyRange> ranges) {
+            Map<Key, HashedRow> rows = new HashMap<>();
+            Consumer<HashedRow> keep = row -> {
+                if (rows.put(row.row().key(), row) != null) {
+                    throw new CutoverException(ErrorCode.SOURCE_CORRUPT, "table " + table(side) + " returned key " + row.row().key()
+                            + " twice in " + (ranges.size() == 1 ? "range " + ranges.get(0) : ranges.size() + " ranges")
+                            + "; is its primary key enforced?");
+                }
+            };
+            if (ranges.size() == 1) side.rows(table(side), columns, ranges.get(0), keep);
+            else side.rows(table(side), columns, ranges, keep);
+            return rows;
+        }
+
+        private void report(List<Difference> found) {
+            for (Difference d : found) {
+                if (d instanceof Difference.Missing) missing.incrementAndGet();
+                else if (d instanceof Difference.Extra) extra.incrementAndGet();
+                else changed.incrementAndGet();
+            }
+            synchronized (out) {
+                found.forEach(out);
+            }
+        }
+
+        private String table(Digests side) { return side == source ? sourceTable : targetTable; }
+
+        /** Runs the same query on both sides at once. */
+        @SuppressWarnings("unchecked")
+        private CompletableFuture<List<RangeDigest>[]> both(java.util.function.Function<Digests, List<RangeDigest>> query) {
+            CompletableFuture<List<RangeDigest>> a = CompletableFuture.supplyAsync(supplier(query, source), pool);
+            CompletableFuture<List<RangeDigest>> b = CompletableFuture.supplyAsync(supplier(query, target), pool);
+            return a.thenCombine(b, (x, y) -> {
+                if (x.size() != y.size()) {
+                    throw new CutoverException(ErrorCode.INTERNAL, "the sides returned " + x.size() + " and " + y.size()
+                            + " range digests for the same bounds of " + sourceTable);
+                }
+                return new List[] {x, y};
+            });
+        }
+
+        private Supplier<List<RangeDigest>> supplier(java.util.function.Function<Digests, List<RangeDigest>> query, Digests side) {
+            return () -> query.apply(side);
+        }
+    }
+
+    /** The ranges {@code bounds} cut {@code within} into, in order. */
+    static List<KeyRange> cut(KeyRange within, List<Value> bounds) {
+        List<KeyRange> out = new ArrayList<>(bounds.size() + 1);
+        Value lo = within.lo();
+        for (Value b : bounds) {
+            out.add(new KeyRange(lo, b));
+            lo = b;
+        }
+        out.add(new KeyRange(lo, within.hi()));
+        return out;
+    }
+
+    /** Waits for a task; a failure inside it is rethrown as it was thrown. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    /** Named daemon threads, so a stack dump says what they compare and they never keep the JVM alive. */
+    private static final class QueryThreads implements java.util.concurrent.ThreadFactory {
+        private final String table;
+        private final AtomicInteger count = new AtomicInteger();
+
+        QueryThreads(String table) { this.table = table; }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread t = new Thread(task, "verify-" + table + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package cutover.verify;
+
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+import cutover.model.ValueCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * {@link Digests} over one table held in memory, for tests of the bisection without a database:
+ * rows kept in key order, each hashed by FNV-1a over the canonical encoding of its listed columns.
+ * Counts its scans, so tests can see how much work a comparison asked for.
+ */
+final class MemoryDigests implements Digests {
+    private final String dialect;
+    private final TableShape shape;
+    private final TreeMap<Key, Record> rows = new TreeMap<>();
+    final AtomicInteger digestCalls = new AtomicInteger(), rowCalls = new AtomicInteger();
+    /** When true, behaves as a table whose range queries scan: the bisection should batch its ranges. */
+    boolean scans;
+
+    MemoryDigests(String dialect, TableShape shape) {
+        this.dialect = dialect;
+        this.shape = shape;
+    }
+
+    MemoryDigests put(Record r) {
+        rows.put(r.key(), r);
+        return this;
+    }
+
+    MemoryDigests remove(Key k) {
+        rows.remove(k);
+        return this;
+    }
+
+    @Override
+    public String dialect() { return dialect; }
+
+    @Override
+    public Optional<TableShape> table(String table) { return table.equals(shape.name()) ? Optional.of(shape) : Optional.empty(); }
+
+    @Override
+    public long estimatedRows(String table) { return rows.size(); }
+
+    @Override
+    public List<Value> splitPoints(String table, KeyRange within, int parts) {
+        List<Value> firsts = new ArrayList<>();
+        for (Key k : rows.keySet()) {
+            Value first = k.parts().get(0);
+            if (within.contains(first) && (firsts.isEmpty() || !firsts.get(firsts.size() - 1).equals(first))) firsts.add(first);
+        }
+        List<Value> out = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            int at = (int) ((long) i * firsts.size() / parts);
+            if (at > 0 && at < firsts.size() && (out.isEmpty() || !out.get(out.size() - 1).equals(firsts.get(at)))) out.add(firsts.get(at));
+        }
+        return out;
+    }
+
+    @Override
+    public List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds) {
+        digestCalls.incrementAndGet();
+        List<KeyRange> ranges = RangeBisection.cut(within, bounds);
+        long[] counts = new long[ranges.size()], sums = new long[ranges.size()];
+        for (Record r : rows.values()) {
+            for (int i = 0; i < ranges.size(); i++) {
+                if (ranges.get(i).contains(r.key().parts().get(0))) {
+                    counts[i]++;
+                    sums[i] += hash(r, columns);
+                }
+            }
+        }
+        List<RangeDigest> out = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) out.add(new RangeDigest(ranges.get(i), counts[i], sums[i]));
+        return out;
+    }
+
+    @Override
+    public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
+        rowCalls.incrementAndGet();
+        for (Record r : rows.values()) if (range.contains(r.key().parts().get(0))) out.accept(new HashedRow(r, hash(r, columns)));
+    }
+
+    @Override
+    public boolean rangesUseIndex(String table) { return !scans; }
+
+    @Override
+    public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
+        rowCalls.incrementAndGet();
+        for (Record r : rows.values()) {
+            if (ranges.stream().anyMatch(k -> k.contains(r.key().parts().get(0)))) out.accept(new HashedRow(r, hash(r, columns)));
+        }
+    }
+
+    static long hash(Record r, List<String> columns) {
+        long h = 0xcbf29ce484222325L;
+        for (String c : columns) {
+            Value v = r.get(c);
+            byte[] bytes = v == null ? new byte[] {(byte) 0xff} : ValueCodec.encode(v);
+            for (byte b : bytes) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            h = (h ^ 0xfe) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    static Map<String, Value> fields(Object... pairs) {
+        Map<String, Value> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) out.put((String) pairs[i], (Value) pairs[i + 1]);
+        return out;
+    }
+}
