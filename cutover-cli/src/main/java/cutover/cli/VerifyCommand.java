@@ -13,6 +13,7 @@ import cutover.plan.Plan;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanMapper;
 import cutover.verify.Difference;
+import cutover.verify.Digests;
 import cutover.verify.DifferenceLog;
 import cutover.verify.TableVerdict;
 import cutover.verify.Verifier;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +64,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--tables", split = ",", paramLabel = "TABLE",
             description = "With two locations: the tables (entities) to compare, in the schema the location names (default: every one of the first).")
     List<String> tables;
+
+    enum Method { auto, pushdown, streamed }
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
+            description = "With two locations: pushdown (digests of key ranges computed inside both databases), streamed (rows read"
+                    + " and hashed by Cutover), or auto: pushdown when both sides can, else streamed (default: ${DEFAULT-VALUE}).")
+    Method method;
 
     @Option(names = "--sample", paramLabel = "P%",
             description = "Compare only this share of the key space, chosen at random (e.g. 1%%): a quick check of huge tables. Counts then cover the sample.")
@@ -120,7 +129,19 @@ final class VerifyCommand implements Callable<Integer> {
             } else {
                 List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()
                         : sourceSide.entities().stream().map(e -> e.name().value()).toList();
-                result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
+                Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
+                Optional<String> refusal = da.isEmpty() || db.isEmpty() ? Optional.of("only databases that compute digests themselves can")
+                        : Verifier.pushdownRefusal(da.get(), db.get(), names);
+                if (method == Method.pushdown && refusal.isPresent()) {
+                    throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "cannot compare by digests computed in the databases: "
+                            + refusal.get() + "; use --method streamed");
+                }
+                if (method != Method.streamed && refusal.isEmpty()) {
+                    result = Verifier.pushdownTables(da.get(), db.get(), names, options, progress, log);
+                } else {
+                    if (method == Method.auto && output.showSummary()) System.err.println("comparing by streaming the rows: " + refusal.get());
+                    result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
+                }
             }
             display.close();
             log.close(); // flushed before the JSON output reads it back

@@ -94,17 +94,21 @@ class VerifyIT {
             st.execute("update tags set weight = 4.000000000000001 where name = 'é'"); // one ulp above 4
             st.execute("insert into tags values ('a  ', 8)");
         }
-        CliRun verify = CliRun.of("verify", LocalPostgres.location(A), LocalPostgres.location(B), "--tables", "orders,tags",
-                "--json", "--state", dir.resolve("s").toString());
-        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
-        Map<String, String> found = new TreeMap<>();
-        for (JsonNode d : JSON.readTree(verify.out()).get("differenceList")) {
-            found.put(d.get("table").asText() + " " + d.get("key").get(0).asText(), d.get("kind").asText()
-                    + (d.has("fields") ? " " + d.get("fields").get(0).get("column").asText() : ""));
+        for (String method : List.of("pushdown", "streamed")) {
+            CliRun verify = CliRun.of("verify", LocalPostgres.location(A), LocalPostgres.location(B), "--tables", "orders,tags",
+                    "--method", method, "--json", "--state", dir.resolve("s").toString());
+            assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
+            JsonNode result = JSON.readTree(verify.out());
+            assertThat(result.at("/summary/tables/orders/method").asText()).isEqualTo(method);
+            Map<String, String> found = new TreeMap<>();
+            for (JsonNode d : result.get("differenceList")) {
+                found.put(d.get("table").asText() + " " + d.get("key").get(0).asText(), d.get("kind").asText()
+                        + (d.has("fields") ? " " + d.get("fields").get(0).get("column").asText() : ""));
+            }
+            assertThat(found).as(method).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "orders 10", "changed total", "orders 11", "changed note", "orders 4000", "missing",
+                    "tags é", "changed weight", "tags a  ", "extra"));
         }
-        assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "orders 10", "changed total", "orders 11", "changed note", "orders 4000", "missing",
-                "tags é", "changed weight", "tags a  ", "extra"));
 
         CliRun missingTable = CliRun.of("verify", LocalPostgres.location(A), LocalPostgres.location(B), "--tables", "invoices",
                 "--state", dir.resolve("s").toString());

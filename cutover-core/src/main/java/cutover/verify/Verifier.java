@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a verification: a plan's source through its mapping against the target, or the same tables
@@ -82,6 +83,49 @@ public final class Verifier {
                 .compare(SourceFeed.asStored(aName, a, names, options.parallelism()),
                         SourceFeed.asStored(bName, b, names, options.parallelism()), estimates, log);
         return new VerifyResult(r.verdicts(), r.refused(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now()));
+    }
+
+    /**
+     * Why two sides cannot be compared by digests computed inside the databases, or empty when they
+     * can: they compute digests alike (the same dialect), hold every table, key each the same way and
+     * store the same columns with the same types.
+     */
+    public static Optional<String> pushdownRefusal(Digests a, Digests b, List<String> tables) {
+        if (!a.dialect().equals(b.dialect())) {
+            return Optional.of("the two sides compute digests differently (" + a.dialect() + " and " + b.dialect() + ")");
+        }
+        for (String t : tables) {
+            Optional<TableShape> sa = a.table(t), sb = b.table(t);
+            if (sa.isEmpty() || sb.isEmpty()) return Optional.of("table " + t + " is not on both sides");
+            if (!new java.util.HashSet<>(sa.get().columnNames()).equals(new java.util.HashSet<>(sb.get().columnNames()))) {
+                return Optional.of("table " + t + " has other columns on each side (" + sa.get().columnNames() + " and " + sb.get().columnNames() + ")");
+            }
+            try {
+                RangeBisection.checkComparable(sa.get(), sb.get(), sa.get().columnNames());
+            } catch (CutoverException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The named tables of two databases compared by range digests computed inside each (see
+     * {@link RangeBisection}); check {@link #pushdownRefusal} first. Every column is compared.
+     */
+    public static VerifyResult pushdownTables(Digests a, Digests b, List<String> tables, Options options,
+                                              VerifyProgress progress, DifferenceLog log) {
+        Instant started = Instant.now();
+        RangeBisection.Options bisection = RangeBisection.Options.defaults().sampled(options.sample(), options.seed());
+        List<TableVerdict> verdicts = new ArrayList<>();
+        for (String t : tables) {
+            List<String> columns = a.table(t).orElseThrow().columnNames();
+            progress.tableStarted(t, a.estimatedRows(t));
+            TableVerdict v = new RangeBisection(a, b, bisection, progress).compare(t, t, columns, log);
+            progress.tableDone(v);
+            verdicts.add(v);
+        }
+        return new VerifyResult(verdicts, Map.of(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now()));
     }
 
     /** A table named for comparison that a side lacks is an error, not two empty tables found equal. */
