@@ -4,6 +4,8 @@
 #   (a) by the pushdown engine (cutover.verify.RangeBisection over PostgreSQL's Digests), driven by
 #       cutover.postgres.VerifyBench from the postgres module's test classes until `cutover verify`
 #       lands, and
+#   (a2) by the command a user runs, `cutover verify A B --tables orders --method pushdown --json`,
+#       timed whole (JVM start, connecting and the dialect probe included), and
 #   (b) by a plain full scan (bench/FullScanDiff.java: both sides streamed in key order over JDBC,
 #       hashed in Java, merged).
 # Both run with -Xmx256m under GNU time (peak RSS), ROUNDS times, alternating; medians are compared.
@@ -33,6 +35,7 @@ fi
 echo "== rows: A $($pg -d cutover_bench_verify_a -Atc 'select count(*) from orders'), B $($pg -d cutover_bench_verify_b -Atc 'select count(*) from orders')"
 
 echo "== building"
+./cutover --version >/dev/null
 ./mvnw -B -ntp -q -pl connectors/cutover-connector-postgres -am install -DskipTests -DskipITs
 ./mvnw -B -ntp -q -pl connectors/cutover-connector-postgres dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
 mod=connectors/cutover-connector-postgres
@@ -49,6 +52,15 @@ pushdown_once() {
   warm
   /usr/bin/time -v -o "$work/time-pushdown-$1.txt" java -Xmx256m -cp "$cp" cutover.postgres.VerifyBench "$a" "$b" orders > "$work/pushdown-$1.txt"
 }
+cli_once() {
+  warm
+  local start end
+  start=$(date +%s.%N)
+  CUTOVER_JAVA_OPTS="-Xmx256m" /usr/bin/time -v -o "$work/time-cli-$1.txt" ./cutover verify "$a" "$b" --tables orders --method pushdown \
+    --json --quiet --state "$work/state" > "$work/cli-$1.json" || [ $? = 1 ]
+  end=$(date +%s.%N)
+  python3 -c "import json,sys; d=json.load(open('$work/cli-$1.json')); n=len(d['differenceList']); print(f'cli: compared in {$end-$start:.2f} s = {int(5_000_000/($end-$start))} rows/s, {n} differences named')" > "$work/cli-$1.txt"
+}
 fullscan_once() {
   warm
   /usr/bin/time -v -o "$work/time-fullscan-$1.txt" java -Xmx256m -cp "$pgjar" bench/FullScanDiff.java \
@@ -60,14 +72,17 @@ echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $($pg -d post
 for r in $(seq 1 "$rounds"); do
   echo "== round $r (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   pushdown_once "$r"
+  cli_once "$r"
   fullscan_once "$r"
   grep -E '^(round|pushdown:)' "$work/pushdown-$r.txt"
+  cat "$work/cli-$r.txt"
+  grep -q ', 50 differences named' "$work/cli-$r.txt" || { echo "cutover verify did not name 50 differences"; exit 1; }
   grep -E '^full scan:' "$work/fullscan-$r.txt"
   named=$(grep -cE '^(Missing|Extra|Changed)\[' "$work/pushdown-$r.txt" || true)
   [ "$named" = 50 ] || { echo "pushdown named $named differences, not 50"; exit 1; }
   named=$(grep -cE '^(missing|extra|changed) ' "$work/fullscan-$r.txt" || true)
   [ "$named" = 50 ] || { echo "full scan named $named differences, not 50"; exit 1; }
-  echo "   peak RSS: pushdown $(grep 'Maximum resident' "$work/time-pushdown-$r.txt" | awk '{print int($6/1024)}') MiB, full scan $(grep 'Maximum resident' "$work/time-fullscan-$r.txt" | awk '{print int($6/1024)}') MiB"
+  echo "   peak RSS: pushdown $(grep 'Maximum resident' "$work/time-pushdown-$r.txt" | awk '{print int($6/1024)}') MiB, cli $(grep 'Maximum resident' "$work/time-cli-$r.txt" | awk '{print int($6/1024)}') MiB, full scan $(grep 'Maximum resident' "$work/time-fullscan-$r.txt" | awk '{print int($6/1024)}') MiB"
 done
 
 python3 - "$work" "$rounds" <<'PY'
@@ -79,7 +94,7 @@ def rate(kind, r):
     return float(m.group(1)), int(m.group(2))
 def rss(kind, r):
     return max(int(l.split()[-1]) for l in open(f"{work}/time-{kind}-{r}.txt") if "Maximum resident" in l) // 1024
-for kind in ("pushdown", "fullscan"):
+for kind in ("pushdown", "cli", "fullscan"):
     runs = [rate(kind, r) for r in range(1, rounds + 1)]
     secs = [s for s, _ in runs]
     print(f"{kind:9s} median {statistics.median(secs):.2f} s = {5_000_000 / statistics.median(secs):,.0f} rows/s; "
