@@ -1,7 +1,5 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
-import cutover.connector.Connectors;
 import cutover.model.Key;
 import cutover.model.Value;
 import cutover.verify.Difference;
@@ -28,28 +26,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** PostgreSQL's digests and the bisection over them, on two scratch databases of the test server. */
 class DigestsIT {
+    static DatabasePair pair;
     static TestDatabase a, b;
-    static Connector ca, cb;
     static Digests da, db;
     /** Small levels, so that a few hundred rows go through every level of the bisection. */
     static final RangeBisection.Options SMALL = new RangeBisection.Options(8, 4, 5, 3, 1.0, 0);
 
     @BeforeAll
     static void start() {
-        a = new TestDatabase();
-        b = new TestDatabase();
-        ca = a.open();
-        cb = b.open();
-        da = Connectors.require(ca, Digests.class);
-        db = Connectors.require(cb, Digests.class);
+        pair = new DatabasePair();
+        a = pair.a;
+        b = pair.b;
+        da = pair.da;
+        db = pair.db;
     }
 
     @AfterAll
     static void stop() {
-        ca.close();
-        cb.close();
-        a.close();
-        b.close();
+        pair.close();
     }
 
     static void both(String... sql) {

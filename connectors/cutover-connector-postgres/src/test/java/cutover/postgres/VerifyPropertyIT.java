@@ -1,7 +1,5 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
-import cutover.connector.Connectors;
 import cutover.model.Key;
 import cutover.model.Value;
 import cutover.verify.Difference;
@@ -40,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whatever collation each side's key column has.
  */
 class VerifyPropertyIT {
+    static DatabasePair pair;
     static TestDatabase a, b;
-    static Connector ca, cb;
     static Digests da, db;
     static final AtomicInteger tables = new AtomicInteger();
     /** Text keys: case, trailing spaces, accents and characters beyond the BMP, which collations order differently. */
@@ -50,20 +48,16 @@ class VerifyPropertyIT {
 
     @BeforeContainer
     static void start() {
-        a = new TestDatabase();
-        b = new TestDatabase();
-        ca = a.open();
-        cb = b.open();
-        da = Connectors.require(ca, Digests.class);
-        db = Connectors.require(cb, Digests.class);
+        pair = new DatabasePair();
+        a = pair.a;
+        b = pair.b;
+        da = pair.da;
+        db = pair.db;
     }
 
     @AfterContainer
     static void stop() {
-        ca.close();
-        cb.close();
-        a.close();
-        b.close();
+        pair.close();
     }
 
     enum KeyKind { BIGINT, TEXT, TEXT_AND_INT }
