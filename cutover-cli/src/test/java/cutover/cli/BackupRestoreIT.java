@@ -28,21 +28,17 @@ class BackupRestoreIT {
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC);
-        LocalPostgres.recreate(DST);
-        try (Connection c = LocalPostgres.connect(SRC); Statement st = c.createStatement()) {
-            st.execute("create table accounts (id bigint primary key, email text not null, balance numeric(12,2), active boolean,"
-                    + " created timestamptz, note text)");
-            st.execute("insert into accounts select g, 'user' || g || '@example.com', (g * 7.31)::numeric(12,2), g % 3 = 0,"
-                    + " timestamptz '2024-01-01 00:00:00+00' + g * interval '17 minutes', case when g % 5 = 0 then null else md5(g::text) end"
-                    + " from generate_series(1, 5000) g");
-        }
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table accounts (id bigint primary key, email text not null, balance numeric(12,2), active boolean,"
+                        + " created timestamptz, note text)",
+                "insert into accounts select g, 'user' || g || '@example.com', (g * 7.31)::numeric(12,2), g % 3 = 0,"
+                        + " timestamptz '2024-01-01 00:00:00+00' + g * interval '17 minutes', case when g % 5 = 0 then null else md5(g::text) end"
+                        + " from generate_series(1, 5000) g");
     }
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC);
-        LocalPostgres.drop(DST);
+        LocalPostgres.drop(SRC, DST);
     }
 
     private static List<String> rows(String database) throws Exception {
@@ -65,31 +61,29 @@ class BackupRestoreIT {
         String state = dir.resolve("state").toString();
         String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
 
-        CliRun init = CliRun.of(concat(new String[] {"backup", "init"}, repoArgs));
+        CliRun init = CliRun.of(new String[] {"backup", "init"}, repoArgs);
         assertThat(init.exitCode()).as(init.toString()).isZero();
 
-        CliRun first = CliRun.of(concat(new String[] {"backup", LocalPostgres.location(SRC), "--tag", "before-migration", "--json", "--state", state}, repoArgs));
+        CliRun first = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--tag", "before-migration", "--json", "--state", state}, repoArgs);
         assertThat(first.exitCode()).as(first.toString()).isZero();
         JsonNode firstJson = Json.MAPPER.readTree(first.out());
         assertThat(firstJson.get("records").asLong()).isEqualTo(5000);
 
-        try (Connection c = LocalPostgres.connect(SRC); Statement st = c.createStatement()) {
-            st.execute("update accounts set note = 'changed' where id = 2500");
-        }
-        CliRun second = CliRun.of(concat(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs));
+        LocalPostgres.sql(SRC, "update accounts set note = 'changed' where id = 2500");
+        CliRun second = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
         assertThat(second.exitCode()).as(second.toString()).isZero();
         long addedSecond = Json.MAPPER.readTree(second.out()).get("addedBytes").asLong();
         assertThat(addedSecond).isLessThan(firstJson.get("addedBytes").asLong() / 10);
 
-        CliRun snapshots = CliRun.of(concat(new String[] {"snapshots", "--json"}, repoArgs));
+        CliRun snapshots = CliRun.of(new String[] {"snapshots", "--json"}, repoArgs);
         assertThat(snapshots.exitCode()).as(snapshots.toString()).isZero();
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots")).hasSize(2);
 
-        CliRun restore = CliRun.of(concat(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, repoArgs));
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(rows(DST)).hasSize(5000).containsExactlyElementsOf(rows(SRC));
 
-        CliRun check = CliRun.of(concat(new String[] {"backup", "check", "--read-data"}, repoArgs));
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
         assertThat(check.exitCode()).as(check.toString()).isZero();
         assertThat(check.out()).contains("no problems");
 
@@ -108,26 +102,20 @@ class BackupRestoreIT {
         Files.writeString(storage.resolve("avatars/u_1.png"), "not really a png ".repeat(2000));
         Files.writeString(storage.resolve("terms.txt"), "terms\n");
         String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(concat(new String[] {"backup", "init"}, repoArgs)).exitCode()).isZero();
-        CliRun backup = CliRun.of(concat(new String[] {"backup", LocalPostgres.location(SRC), "--files", storage.toString(), "--json",
-                "--state", dir.resolve("state").toString()}, repoArgs));
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--files", storage.toString(), "--json",
+                "--state", dir.resolve("state").toString()}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         JsonNode json = Json.MAPPER.readTree(backup.out());
         assertThat(json.get("files").asInt()).isEqualTo(2);
         assertThat(json.get("records").asLong()).isEqualTo(5000);
 
         Path restored = dir.resolve("restored-files");
-        CliRun restore = CliRun.of(concat(new String[] {"restore", "latest", "--files-to", restored.toString(), "--state", dir.resolve("state").toString()}, repoArgs));
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "--files-to", restored.toString(), "--state", dir.resolve("state").toString()}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(Files.readString(restored.resolve("avatars/u_1.png"))).isEqualTo(Files.readString(storage.resolve("avatars/u_1.png")));
         assertThat(Files.readString(restored.resolve("terms.txt"))).isEqualTo("terms\n");
-        CliRun check = CliRun.of(concat(new String[] {"backup", "check", "--read-data"}, repoArgs));
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
         assertThat(check.exitCode()).as(check.toString()).isZero();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

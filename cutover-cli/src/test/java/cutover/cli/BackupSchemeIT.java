@@ -8,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +28,9 @@ class BackupSchemeIT {
     @BeforeAll
     static void database() throws Exception {
         LocalPostgres.recreate(DB);
-        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
-            st.execute("create table orders (id bigint primary key, customer text not null, total numeric(10,2), placed timestamptz)");
-            st.execute("insert into orders select g, 'c' || (g % 97), (g * 3.17)::numeric(10,2), timestamptz '2024-03-01 00:00:00+00' + g * interval '1 hour'"
-                    + " from generate_series(1, 3000) g");
-        }
+        LocalPostgres.sql(DB, "create table orders (id bigint primary key, customer text not null, total numeric(10,2), placed timestamptz)",
+                "insert into orders select g, 'c' || (g % 97), (g * 3.17)::numeric(10,2), timestamptz '2024-03-01 00:00:00+00' + g * interval '1 hour'"
+                        + " from generate_series(1, 3000) g");
     }
 
     @AfterAll
@@ -58,9 +54,7 @@ class BackupSchemeIT {
         Result equal = cutover("verify", snapshot, LocalPostgres.location(DB), "--tables", "orders", "--json", "--state", state);
         assertThat(equal.exitCode).as(equal.output).isZero();
 
-        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
-            st.execute("update orders set customer = 'someone else' where id = 1234");
-        }
+        LocalPostgres.sql(DB, "update orders set customer = 'someone else' where id = 1234");
         Result changed = cutover("verify", snapshot, LocalPostgres.location(DB), "--tables", "orders", "--json", "--state", state);
         assertThat(changed.exitCode).as(changed.output).isEqualTo(1);
         JsonNode summary = Json.MAPPER.readTree(changed.output.substring(changed.output.indexOf('{')));

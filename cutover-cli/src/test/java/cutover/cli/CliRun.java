@@ -3,6 +3,7 @@ package cutover.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Runs the command line in this JVM and captures what it prints, for tests. */
 record CliRun(int exitCode, String out, String err) {
@@ -21,6 +22,13 @@ record CliRun(int exitCode, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** Runs {@code command} followed by {@code options}: the --repo and --password-file that every backup command of a test repeats. */
+    static CliRun of(String[] command, String[] options) {
+        String[] args = Arrays.copyOf(command, command.length + options.length);
+        System.arraycopy(options, 0, args, command.length, options.length);
+        return of(args);
     }
 
     @Override

@@ -18,13 +18,20 @@ final class LocalPostgres {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
     }
 
-    /** Drops the database if it exists, sessions included, and creates it empty. */
-    static void recreate(String database) throws SQLException {
-        admin("drop database if exists " + database + " with (force)", "create database " + database);
+    /** Drops each database if it exists, sessions included, and creates it empty. */
+    static void recreate(String... databases) throws SQLException {
+        for (String database : databases) admin("drop database if exists " + database + " with (force)", "create database " + database);
     }
 
-    static void drop(String database) throws SQLException {
-        admin("drop database if exists " + database + " with (force)");
+    static void drop(String... databases) throws SQLException {
+        for (String database : databases) admin("drop database if exists " + database + " with (force)");
+    }
+
+    /** Runs the statements in one database, in order, each committed on its own. */
+    static void sql(String database, String... statements) throws SQLException {
+        try (Connection c = connect(database); Statement st = c.createStatement()) {
+            for (String sql : statements) st.execute(sql);
+        }
     }
 
     private static void admin(String... statements) throws SQLException {

@@ -28,22 +28,16 @@ class MigrateRollbackIT {
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC);
-        LocalPostgres.recreate(DST);
-        try (Connection c = LocalPostgres.connect(SRC); Statement st = c.createStatement()) {
-            st.execute("create table accounts (id bigint primary key, email text not null)");
-            st.execute("insert into accounts select g, 'user' || g || '@example.com' from generate_series(1, 2000) g");
-        }
-        try (Connection c = LocalPostgres.connect(DST); Statement st = c.createStatement()) {
-            st.execute("create table legacy (id int primary key, name text)");
-            st.execute("insert into legacy values (1, 'a'), (2, 'b'), (3, 'c')");
-        }
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table accounts (id bigint primary key, email text not null)",
+                "insert into accounts select g, 'user' || g || '@example.com' from generate_series(1, 2000) g");
+        LocalPostgres.sql(DST, "create table legacy (id int primary key, name text)",
+                "insert into legacy values (1, 'a'), (2, 'b'), (3, 'c')");
     }
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC);
-        LocalPostgres.drop(DST);
+        LocalPostgres.drop(SRC, DST);
     }
 
     @Test

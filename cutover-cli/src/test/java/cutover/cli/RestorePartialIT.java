@@ -29,25 +29,19 @@ class RestorePartialIT {
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC);
-        LocalPostgres.recreate(DST);
+        LocalPostgres.recreate(SRC, DST);
         String table = "create table users (id text primary key, email text not null, visits bigint)";
-        try (Connection c = LocalPostgres.connect(SRC); Statement st = c.createStatement()) {
-            st.execute(table);
-            st.execute("insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 300) g");
-        }
-        try (Connection c = LocalPostgres.connect(DST); Statement st = c.createStatement()) {
-            st.execute(table);
-            st.execute("insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 100) g");
-            st.execute("update users set email = 'changed@example.com' where id between 'u_10' and 'u_19' and length(id) = 4");
-            st.execute("insert into users values ('x_1', 'only-in-target@example.com', 0)");
-        }
+        LocalPostgres.sql(SRC, table,
+                "insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 300) g");
+        LocalPostgres.sql(DST, table,
+                "insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 100) g",
+                "update users set email = 'changed@example.com' where id between 'u_10' and 'u_19' and length(id) = 4",
+                "insert into users values ('x_1', 'only-in-target@example.com', 0)");
     }
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC);
-        LocalPostgres.drop(DST);
+        LocalPostgres.drop(SRC, DST);
     }
 
     @Test
@@ -57,11 +51,11 @@ class RestorePartialIT {
         String state = dir.resolve("state").toString();
         String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString(), "--state", state};
         assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
-        CliRun backup = CliRun.of(concat(new String[] {"backup", LocalPostgres.location(SRC)}, repoArgs));
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC)}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         Map<String, String> before = rows(DST);
 
-        CliRun dry = CliRun.of(concat(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*", "--dry-run", "--json"}, repoArgs));
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*", "--dry-run", "--json"}, repoArgs);
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
         JsonNode forecast = Json.MAPPER.readTree(dry.out()).get("tables").elements().next();
         // u_1, u_10..u_19, u_100..u_199 match: 111; the target has u_1, u_10..u_19 (changed) and u_100
@@ -71,7 +65,7 @@ class RestorePartialIT {
         assertThat(forecast.get("onlyInTarget").asLong()).isEqualTo(101 - 12);
         assertThat(rows(DST)).as("a dry run writes nothing").isEqualTo(before);
 
-        CliRun restore = CliRun.of(concat(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*"}, repoArgs));
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*"}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         Map<String, String> after = rows(DST), source = rows(SRC);
         assertThat(after).hasSize(101 + 99);
@@ -81,7 +75,7 @@ class RestorePartialIT {
         });
         assertThat(after).containsKey("x_1").doesNotContainKey("u_2" + "00");
 
-        CliRun again = CliRun.of(concat(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*", "--dry-run"}, repoArgs));
+        CliRun again = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*", "--dry-run"}, repoArgs);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("would insert 0 rows and update 0");
     }
@@ -92,12 +86,6 @@ class RestorePartialIT {
              ResultSet rs = st.executeQuery("select id, email, visits from users")) {
             while (rs.next()) out.put(rs.getString(1), rs.getString(2) + "|" + rs.getInt(3));
         }
-        return out;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 }
