@@ -129,8 +129,7 @@ final class BackupCommand implements Callable<Integer> {
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
             return snapshot;
         } catch (CutoverException e) {
-            journal.append(new JournalEntry(started, "backup", null, JournalEntry.FAILED, redacted, repo.repo.toString(),
-                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            journal.append(JournalEntry.failed(started, "backup", null, redacted, repo.repo.toString(), e));
             throw e;
         }
     }

@@ -155,8 +155,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             print(snapshot, result);
             return rejects ? 1 : 0;
         } catch (CutoverException e) {
-            journal.append(new JournalEntry(started, "restore", runId, JournalEntry.FAILED, sourceName, Location.redact(target),
-                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            journal.append(JournalEntry.failed(started, "restore", runId, sourceName, Location.redact(target), e));
             throw e;
         }
     }

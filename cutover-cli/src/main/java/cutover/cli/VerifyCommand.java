@@ -150,8 +150,7 @@ final class VerifyCommand implements Callable<Integer> {
             print(id, result);
             return result;
         } catch (CutoverException e) {
-            journal.append(new JournalEntry(started, "verify", id, JournalEntry.FAILED, Location.redact(a), Location.redact(b),
-                    Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage())));
+            journal.append(JournalEntry.failed(started, "verify", id, Location.redact(a), Location.redact(b), e));
             throw e;
         }
     }

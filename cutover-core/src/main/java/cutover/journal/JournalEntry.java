@@ -1,5 +1,9 @@
 package cutover.journal;
 
+import cutover.connector.Location;
+import cutover.error.CutoverException;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,4 +24,14 @@ public record JournalEntry(Instant time, String command, String runId, String st
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String SUCCEEDED_WITH_REJECTS = "succeeded-with-rejects";
+
+    /**
+     * A command that started at {@code started} and failed now with {@code e}: no details, and the
+     * error as code and message with any credentials in the message redacted, since the journal is
+     * read by people who may not hold them.
+     */
+    public static JournalEntry failed(Instant started, String command, String runId, String source, String target, CutoverException e) {
+        return new JournalEntry(started, command, runId, FAILED, source, target, Duration.between(started, Instant.now()).toMillis(),
+                Map.of(), List.of(), e.code() + ": " + Location.redact(e.getMessage()));
+    }
 }
