@@ -105,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  " + planFile + "   the plan you would review and edit");
             if (result.totals().deadLettered() > 0) System.out.println("  " + result.deadLetterFile() + "   the records set aside, each with its reason");
             System.out.println("  ./cutover report --state " + state.state + "   the journal of what ran");
+            System.out.println("  ./cutover verify " + planFile + " --state " + state.state + "   every row of the target against the source, through the plan");
             System.out.println("  ./cutover snapshots --repo " + dir.resolve("backups") + " --password-file " + dir.resolve("backup-passphrase")
                     + "   the rollback points migrate took");
             System.out.println("  ./cutover analyze firestore-export:YOUR_EXPORT.json   the same on your own export");
