@@ -181,6 +181,9 @@ public final class ValueCodec {
      * does) instead of being replaced by '?', so that two different Java strings never encode alike.
      */
     static byte[] utf8(String s) {
+        // Text without surrogates encodes the same either way, and the JDK's encoder is far faster;
+        // only a lone surrogate needs the hand-written path (which keeps it, where the JDK writes '?').
+        if (!hasSurrogate(s)) return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 8);
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
@@ -202,6 +205,13 @@ public final class ValueCodec {
             }
         }
         return out.toByteArray();
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) return true;
+        }
+        return false;
     }
 
     private static boolean isAscii(byte[] b) {

@@ -1,5 +1,6 @@
 package cutover.verify;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +65,7 @@ public final class ComparableValues {
             s.append('{');
             String sep = "";
             for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-                s.append(sep).append(JSON.valueToTree(e.getKey()).toString()).append(':');
+                s.append(sep).append('"').append(JsonStringEncoder.getInstance().quoteAsString(e.getKey())).append("\":");
                 write(e.getValue(), s);
                 sep = ",";
             }

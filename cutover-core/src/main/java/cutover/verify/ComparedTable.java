@@ -2,6 +2,7 @@ package cutover.verify;
 
 import cutover.model.Column;
 import cutover.model.ColumnType;
+import cutover.model.Fields;
 import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Table;
@@ -34,6 +35,34 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
         return new ComparedTable(name, null, null, null);
     }
 
+    /** The positions of the key columns among the compared columns (-1 for one not compared), or null when compared as stored. */
+    int[] keyPositions() {
+        if (columns == null) return null;
+        int[] at = new int[keyColumns.size()];
+        for (int i = 0; i < at.length; i++) at[i] = columns.indexOf(keyColumns.get(i));
+        return at;
+    }
+
+    /**
+     * The compared columns' values of a row, normalized, in column order; null where the row lacks
+     * the field. A mapped row holds its columns in the table's order, so each is found at once.
+     */
+    Value[] values(Record row, ComparableValues normalizer) {
+        Value[] out = new Value[columns.size()];
+        for (int i = 0; i < out.length; i++) {
+            Value v = Fields.lookup(row.fields(), i, columns.get(i));
+            out[i] = v == null ? null : normalizer.normalize(types.get(i), v);
+        }
+        return out;
+    }
+
+    /** A record of these normalized values, for the rows kept to be compared field by field. */
+    Record record(Record row, Value[] values) {
+        Fields.Builder f = Fields.builder(columns.size());
+        for (int i = 0; i < values.length; i++) if (values[i] != null) f.put(columns.get(i), values[i]);
+        return new Record(row.entity(), row.key(), f.build(), row.version());
+    }
+
     /** The row's key: its key columns' values, or the record's own key when compared as stored. */
     Key keyOf(Record row) {
         if (keyColumns == null) return row.key();
@@ -51,16 +80,5 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
         TreeSet<String> names = new TreeSet<>(a.fields().keySet());
         if (b != null) names.addAll(b.fields().keySet());
         return List.copyOf(names);
-    }
-
-    /** The rows's values normalized by column type; fields not compared are dropped. */
-    Record normalized(Record row, ComparableValues values) {
-        if (columns == null) return row;
-        cutover.model.Fields.Builder f = cutover.model.Fields.builder(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            Value v = row.get(columns.get(i));
-            if (v != null) f.put(columns.get(i), values.normalize(types.get(i), v));
-        }
-        return new Record(row.entity(), row.key(), f.build(), row.version());
     }
 }

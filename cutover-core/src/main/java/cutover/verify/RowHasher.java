@@ -58,6 +58,22 @@ final class RowHasher {
         return hash();
     }
 
+    /** The same hash as {@link #row(List, Record)} gives a row holding these values (null: no such field). */
+    long row(List<String> columns, Value[] values) {
+        buffer.reset();
+        try {
+            for (int i = 0; i < values.length; i++) {
+                buffer.write(columns.get(i).getBytes(StandardCharsets.UTF_8));
+                buffer.write(0);
+                if (values[i] == null) buffer.write(ABSENT);
+                else ValueCodec.encode(values[i], buffer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return hash();
+    }
+
     private long hash() {
         sha256.update(buffer.bytes(), 0, buffer.size());
         byte[] d = sha256.digest();

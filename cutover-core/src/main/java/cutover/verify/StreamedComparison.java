@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -34,6 +35,8 @@ public final class StreamedComparison {
     private static final long ROWS_PER_BUCKET = 256;
     private static final int MAX_BUCKETS = 1 << 18;
     private static final long MIX = 0x9E3779B97F4A7C15L;
+    /** Rows between two progress reports of a table, so that reporting costs nothing per row. */
+    private static final long PROGRESS_EVERY = 4096;
 
     /**
      * {@code sample}: the fraction of buckets compared (1 = all); {@code seed} picks them, so two runs
@@ -52,14 +55,20 @@ public final class StreamedComparison {
     public record Result(List<TableVerdict> verdicts, Map<String, Long> refused) {}
 
     private final Map<String, ComparedTable> tables = new LinkedHashMap<>();
-    private final ComparableValues values;
+    private final ComparableValues normalizer;
+    private final Map<String, int[]> keyPositions = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> counted = new LinkedHashMap<>(); // rows digested per table, for progress in steps
     private final Options options;
     private final VerifyProgress progress;
     private final ThreadLocal<RowHasher> hashers = ThreadLocal.withInitial(RowHasher::new);
 
     public StreamedComparison(List<ComparedTable> tables, ComparableValues values, Options options, VerifyProgress progress) {
-        tables.forEach(t -> this.tables.put(t.name(), t));
-        this.values = values;
+        for (ComparedTable t : tables) {
+            this.tables.put(t.name(), t);
+            keyPositions.put(t.name(), t.keyPositions());
+            counted.put(t.name(), new AtomicLong());
+        }
+        this.normalizer = values;
         this.options = options;
         this.progress = progress;
     }
@@ -90,6 +99,7 @@ public final class StreamedComparison {
         for (String name : tables.keySet()) {
             Buckets s = src.get(name), t = tgt.get(name);
             long[] f = found.get(name);
+            progress.rowsCompared(name, counted.get(name).get() % PROGRESS_EVERY);
             TableVerdict v = new TableVerdict(name, "streamed", options.sample(), s.count(), t.count(),
                     TableVerdict.digestText(s.count(), s.sum()), TableVerdict.digestText(t.count(), t.sum()), f[0], f[1], f[2]);
             progress.tableDone(v);
@@ -108,13 +118,11 @@ public final class StreamedComparison {
                 if (t == null) return; // a table the comparison does not cover
                 Buckets b = buckets.get(table);
                 RowHasher h = hashers.get();
-                Key key = key(t, row);
-                long keyHash = h.key(key);
-                int bucket = b.bucketOf(keyHash);
+                RowView v = new RowView(t, row, h);
+                int bucket = b.bucketOf(v.keyHash);
                 if (!sampled(bucket)) return;
-                Record n = t.normalized(row, values);
-                b.add(bucket, keyHash * MIX + h.row(t.columnsOf(n, null), n));
-                if (isSource) progress.rowsCompared(table, 1);
+                b.add(bucket, v.keyHash * MIX + v.hash(h));
+                if (isSource && counted.get(table).incrementAndGet() % PROGRESS_EVERY == 0) progress.rowsCompared(table, PROGRESS_EVERY);
             }
 
             @Override
@@ -149,28 +157,50 @@ public final class StreamedComparison {
         return (table, row) -> {
             BitSet wanted = round.get(table);
             if (wanted == null) return;
-            ComparedTable t = tables.get(table);
             RowHasher h = hashers.get();
-            Key key = key(t, row);
-            long keyHash = h.key(key);
-            if (!wanted.get(sizes.get(table).bucketOf(keyHash))) return;
-            Record n = t.normalized(row, values);
-            HashedRow hashed = new HashedRow(n, h.row(t.columnsOf(n, null), n));
+            RowView v = new RowView(tables.get(table), row, h);
+            if (!wanted.get(sizes.get(table).bucketOf(v.keyHash))) return;
+            Record n = v.normalized();
             Rows rows = into.get(table);
-            if (rows.byKey.putIfAbsent(key, hashed) != null) rows.repeats.add(n); // a key twice on one side
+            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, v.hash(h))) != null) rows.repeats.add(n); // a key twice on one side
         };
     }
 
-    /** The row's key, its parts normalized like the columns they come from (a timestamp key truncated alike). */
-    private Key key(ComparedTable t, Record row) {
-        Key key = t.keyOf(row);
-        if (t.columns() == null) return key;
-        List<Value> parts = new ArrayList<>(key.parts().size());
-        for (int i = 0; i < key.parts().size(); i++) {
-            int c = t.columns().indexOf(t.keyColumns().get(i));
-            parts.add(c < 0 ? key.parts().get(i) : values.normalize(t.types().get(c), key.parts().get(i)));
+    /**
+     * One row as the comparison sees it: its compared values normalized (once), its key made of
+     * them (so a timestamp key is truncated like its column) and the key's hash.
+     */
+    private final class RowView {
+        final ComparedTable table;
+        final Record row;
+        final Value[] values;     // null when compared as stored
+        final Key key;
+        final long keyHash;
+
+        RowView(ComparedTable table, Record row, RowHasher hasher) {
+            this.table = table;
+            this.row = row;
+            if (table.columns() == null) {
+                values = null;
+                key = table.keyOf(row);
+            } else {
+                values = table.values(row, normalizer);
+                int[] at = keyPositions.get(table.name());
+                List<Value> parts = new ArrayList<>(at.length);
+                for (int i = 0; i < at.length; i++) {
+                    Value part = at[i] < 0 ? row.get(table.keyColumns().get(i)) : values[at[i]];
+                    parts.add(part == null ? Value.NULL : part);
+                }
+                key = new Key(parts);
+            }
+            keyHash = hasher.key(key);
         }
-        return new Key(parts);
+
+        long hash(RowHasher hasher) {
+            return values == null ? hasher.row(table.columnsOf(row, null), row) : hasher.row(table.columns(), values);
+        }
+
+        Record normalized() { return values == null ? row : table.record(row, values); }
     }
 
     /** Groups the differing buckets into rounds holding at most {@code rowsPerRound} rows of the larger side (at least one bucket each). */

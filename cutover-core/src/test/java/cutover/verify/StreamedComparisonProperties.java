@@ -54,6 +54,7 @@ class StreamedComparisonProperties {
                 injected.put(extra.key(), change);
                 continue;
             }
+            if (target.isEmpty()) continue; // the one row was removed already
             int i = random.nextInt(target.size());
             Record r = target.get(i);
             if (injected.containsKey(r.key()) || r.key().toString().startsWith("extra-")) continue;
