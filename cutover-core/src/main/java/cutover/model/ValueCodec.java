@@ -11,7 +11,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -160,12 +159,14 @@ public final class ValueCodec {
 
     public static Map<String, Value> decodeFields(InputStream in) throws IOException {
         int n = readVarint(in);
-        Map<String, Value> fields = new LinkedHashMap<>();
+        // straight into Fields, which Record and MapValue keep as they are: a LinkedHashMap here was
+        // hashed per field and then copied into Fields, per record of a restore (JFR, issue 5)
+        Fields.Builder fields = Fields.builder(Math.min(n, 64)); // n is untrusted until the fields are read
         for (int i = 0; i < n; i++) {
             String name = fromUtf8(readBlob(in));
             fields.put(name, decode(in));
         }
-        return fields;
+        return fields.build();
     }
 
     public static Record decodeRecord(InputStream in) throws IOException {

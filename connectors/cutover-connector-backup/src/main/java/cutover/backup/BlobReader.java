@@ -1,6 +1,5 @@
 package cutover.backup;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
@@ -21,14 +20,14 @@ import java.nio.file.StandardOpenOption;
 final class BlobReader implements AutoCloseable {
     private final RepoFiles files;
     private final Index index;
-    private final Keys keys;
+    private final ChunkOpener opener;
     private BlobId openPack;
     private FileChannel channel;
 
     BlobReader(RepoFiles files, Index index, Keys keys) {
         this.files = files;
         this.index = index;
-        this.keys = keys;
+        this.opener = new ChunkOpener(keys);
     }
 
     byte[] read(BlobId id) {
@@ -61,17 +60,17 @@ final class BlobReader implements AutoCloseable {
         String where = "chunk " + id.hex() + " in pack " + files.relative(files.pack(at.pack())) + " at offset " + at.offset();
         byte[] compressed;
         try {
-            compressed = keys.open(sealed, 0, sealed.length, id.bytes());
+            compressed = opener.open(sealed, 0, sealed.length, id.bytes());
         } catch (Crypto.NotAuthentic e) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + " fails authentication: its bytes were changed");
         }
         byte[] plain;
         try {
-            plain = Zstd.decompress(compressed, at.rawLength());
+            plain = opener.decompress(compressed, at.rawLength());
         } catch (ZstdException e) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + " does not decompress: " + e.getMessage());
         }
-        if (plain.length != at.rawLength() || !keys.idOf(plain, 0, plain.length).equals(id)) {
+        if (plain.length != at.rawLength() || !opener.idOf(plain, 0, plain.length).equals(id)) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + ": its content does not match its id");
         }
         return plain;
@@ -79,7 +78,7 @@ final class BlobReader implements AutoCloseable {
 
     private FileChannel channel(BlobId packId, Path pack, String where) throws IOException {
         if (packId.equals(openPack)) return channel;
-        close();
+        closePack();
         if (!Files.exists(pack)) throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + ": the pack file is missing");
         channel = FileChannel.open(pack, StandardOpenOption.READ);
         openPack = packId;
@@ -88,6 +87,11 @@ final class BlobReader implements AutoCloseable {
 
     @Override
     public void close() {
+        closePack();
+        opener.close();
+    }
+
+    private void closePack() {
         if (channel != null) {
             try {
                 channel.close();

@@ -47,11 +47,26 @@ final class Crypto {
     }
 
     static byte[] open(byte[] key, byte[] bytes, int offset, int length, byte[] aad) throws NotAuthentic {
+        return open(gcm(), new SecretKeySpec(key, "AES"), bytes, offset, length, aad);
+    }
+
+    /** A fresh AES-GCM cipher, to be given to {@link #open(Cipher, SecretKeySpec, byte[], int, int, byte[])} as often as needed. */
+    static Cipher gcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * Opens an envelope with a cipher that may have opened others: decryption may re-initialise a GCM
+     * cipher with any nonce, and the JDK keeps the AES key schedule while the key stays the same.
+     */
+    static byte[] open(Cipher cipher, SecretKeySpec key, byte[] bytes, int offset, int length, byte[] aad) throws NotAuthentic {
         if (length < OVERHEAD) throw new NotAuthentic("too short for an envelope (" + length + " bytes)");
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
-                    new GCMParameterSpec(TAG_BYTES * 8, bytes, offset, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, bytes, offset, NONCE_BYTES));
             cipher.updateAAD(aad);
             return cipher.doFinal(bytes, offset + NONCE_BYTES, length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
