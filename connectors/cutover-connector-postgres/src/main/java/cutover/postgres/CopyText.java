@@ -156,34 +156,39 @@ final class CopyText {
      */
     private void escape(CharSequence s) {
         int n = s.length();
+        // room for the worst case (every char three bytes, or four for a pair), so the loop needs no bounds check per byte
+        if (len + 3 * n + 1 > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + 3 * n + 1));
+        byte[] b = buf;
+        int at = len;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 switch (c) {
-                    case '\\' -> { put((byte) '\\'); put((byte) '\\'); }
-                    case '\n' -> { put((byte) '\\'); put((byte) 'n'); }
-                    case '\r' -> { put((byte) '\\'); put((byte) 'r'); }
-                    case '\t' -> { put((byte) '\\'); put((byte) 't'); }
-                    default -> put((byte) c);
+                    case '\\' -> { b[at++] = '\\'; b[at++] = '\\'; }
+                    case '\n' -> { b[at++] = '\\'; b[at++] = 'n'; }
+                    case '\r' -> { b[at++] = '\\'; b[at++] = 'r'; }
+                    case '\t' -> { b[at++] = '\\'; b[at++] = 't'; }
+                    default -> b[at++] = (byte) c;
                 }
             } else if (c < 0x800) {
-                put((byte) (0xc0 | (c >> 6)));
-                put((byte) (0x80 | (c & 0x3f)));
+                b[at++] = (byte) (0xc0 | (c >> 6));
+                b[at++] = (byte) (0x80 | (c & 0x3f));
             } else if (Character.isSurrogate(c)) {
                 // UTF-8 encoding would silently turn an unpaired surrogate into '?': refuse instead
                 if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
                     throw new IllegalArgumentException("text with an unpaired UTF-16 surrogate at index " + i);
                 }
                 int cp = Character.toCodePoint(c, s.charAt(++i));
-                put((byte) (0xf0 | (cp >> 18)));
-                put((byte) (0x80 | ((cp >> 12) & 0x3f)));
-                put((byte) (0x80 | ((cp >> 6) & 0x3f)));
-                put((byte) (0x80 | (cp & 0x3f)));
+                b[at++] = (byte) (0xf0 | (cp >> 18));
+                b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                b[at++] = (byte) (0x80 | (cp & 0x3f));
             } else {
-                put((byte) (0xe0 | (c >> 12)));
-                put((byte) (0x80 | ((c >> 6) & 0x3f)));
-                put((byte) (0x80 | (c & 0x3f)));
+                b[at++] = (byte) (0xe0 | (c >> 12));
+                b[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                b[at++] = (byte) (0x80 | (c & 0x3f));
             }
         }
+        len = at;
     }
 }
