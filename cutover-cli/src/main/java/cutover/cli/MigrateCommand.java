@@ -151,9 +151,7 @@ final class MigrateCommand implements Callable<Integer> {
             print(result, warnings, target, rollbackPoints);
             return result;
         } catch (CutoverException e) {
-            journal.append(new JournalEntry(started, "migrate", runId, JournalEntry.FAILED, Location.redact(plan.source()),
-                    Location.redact(plan.target()), Duration.between(started, Instant.now()).toMillis(), Map.of(), List.of(),
-                    e.code() + ": " + Location.redact(e.getMessage())));
+            journal.append(JournalEntry.failed(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target()), e));
             throw e;
         }
     }
