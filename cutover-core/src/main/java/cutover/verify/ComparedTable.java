@@ -74,11 +74,8 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
         return new Key(parts);
     }
 
-    /** The columns compared for these two rows: the table's, or every field either row has, by name. */
-    List<String> columnsOf(Record a, Record b) {
-        if (columns != null) return columns;
-        TreeSet<String> names = new TreeSet<>(a.fields().keySet());
-        if (b != null) names.addAll(b.fields().keySet());
-        return List.copyOf(names);
+    /** A row's field names in order of name: what is compared of a record taken as stored. */
+    static List<String> fieldNames(Record row) {
+        return List.copyOf(new TreeSet<>(row.fields().keySet()));
     }
 }

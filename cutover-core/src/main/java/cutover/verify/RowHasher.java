@@ -43,22 +43,12 @@ final class RowHasher {
     }
 
     long row(List<String> columns, Record row) {
-        buffer.reset();
-        try {
-            for (String c : columns) {
-                buffer.write(c.getBytes(StandardCharsets.UTF_8));
-                buffer.write(0);
-                Value v = row.get(c);
-                if (v == null) buffer.write(ABSENT);
-                else ValueCodec.encode(v, buffer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return hash();
+        Value[] values = new Value[columns.size()];
+        for (int i = 0; i < values.length; i++) values[i] = row.get(columns.get(i));
+        return row(columns, values);
     }
 
-    /** The same hash as {@link #row(List, Record)} gives a row holding these values (null: no such field). */
+    /** The hash of a row holding these values, in column order (null: no such field). */
     long row(List<String> columns, Value[] values) {
         buffer.reset();
         try {

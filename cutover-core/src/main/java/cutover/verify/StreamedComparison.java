@@ -197,7 +197,7 @@ public final class StreamedComparison {
         }
 
         long hash(RowHasher hasher) {
-            return values == null ? hasher.row(table.columnsOf(row, null), row) : hasher.row(table.columns(), values);
+            return values == null ? hasher.row(ComparedTable.fieldNames(row), row) : hasher.row(table.columns(), values);
         }
 
         Record normalized() { return values == null ? row : table.record(row, values); }
