@@ -174,16 +174,7 @@ final class SplitPipeline {
     }
 
     private Optional<RecordError> checkRows(List<Record> rows) {
-        for (Record row : rows) {
-            Table table = tablesByName.get(row.entity().value());
-            if (table == null) {
-                return Optional.of(RecordError.of(ErrorCode.RECORD_TRANSFORM_FAILED, null,
-                        "the plan mapped this record to table " + row.entity() + ", which the plan does not define"));
-            }
-            Optional<RecordError> e = config.sink().check(table, row);
-            if (e.isPresent()) return e;
-        }
-        return Optional.empty();
+        return RowChecks.refusal(config.sink(), tablesByName, rows);
     }
 
     private DeadLetterFile.Entry entry(long ordinal, Record record, RecordError error) {

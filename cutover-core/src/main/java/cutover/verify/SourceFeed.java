@@ -7,6 +7,7 @@ import cutover.connector.Source;
 import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.migrate.RowChecks;
 import cutover.migrate.RowMapper;
 import cutover.model.EntityName;
 import cutover.error.RecordError;
@@ -96,14 +97,9 @@ public final class SourceFeed implements RowFeed {
         }
     }
 
-    /** Why the target would refuse one of a record's rows, if it would; the whole record was set aside then. */
+    /** Why the target would refuse one of a record's rows, if it would: the whole record was set aside then. */
     private Optional<RecordError> refusal(List<Record> rows) {
-        if (target == null) return Optional.empty();
-        for (Record row : rows) {
-            Optional<RecordError> e = target.check(targetTables.get(row.entity().value()), row);
-            if (e.isPresent()) return e;
-        }
-        return Optional.empty();
+        return target == null ? Optional.empty() : RowChecks.refusal(target, targetTables, rows);
     }
 
     private void readSplit(Split split, Rows out) {
