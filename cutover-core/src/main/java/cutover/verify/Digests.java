@@ -36,18 +36,22 @@ public interface Digests extends Capability {
      */
     List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds);
 
-    /** Every row of the range (any order), with the same hash {@link #digests} gave it. */
-    void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out);
-
     /**
      * False when a query over one key range reads the whole table (no index in the ranges' order,
      * e.g. a text key under a collation other than C): a comparison then asks for many ranges per
-     * query instead of bisecting range by range.
+     * query instead of bisecting range by range, and reads their rows whole in one pass.
      */
     default boolean rangesUseIndex(String table) { return true; }
 
-    /** Every row of the ranges (disjoint, ascending), in any order; by default one {@link #rows} call per range. */
-    default void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
-        for (KeyRange r : ranges) rows(table, columns, r, out);
-    }
+    /** Every row of the ranges (disjoint, ascending), in any order, with the same hash {@link #digests} gave it. */
+    void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out);
+
+    /**
+     * The key and hash of every row of the ranges (disjoint, ascending), in any order: what a
+     * comparison reads first of a small differing range, to read whole only the rows that differ.
+     */
+    void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<KeyedHash> out);
+
+    /** The rows of the ranges whose hash is one of {@code hashes} (and maybe a few more), in any order. */
+    void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out);
 }

@@ -58,10 +58,10 @@ public final class RangeBisection {
         }
 
         /**
-         * 4,096 first-level ranges (their number costs nothing in the one scan, and smaller ranges
-         * mean fewer levels after it), cut 16 ways, rows compared below 256 a side (fetching and
-         * decoding rows costs more than one more indexed digest), 4 queries at once, no sampling.
-         * Measured on 5M rows with 50 differences: bench/RESULTS.md.
+         * At least 4,096 first-level ranges (their number costs nothing in the one scan, and smaller
+         * ranges mean fewer levels after it; more on a large table, see {@link #MAX_FIRST_LEVEL_RANGES}),
+         * cut 16 ways, rows compared below 256 a side, 4 queries at once, no sampling. Measured on
+         * 5M rows with 50 differences: bench/RESULTS.md.
          */
         public static Options defaults() { return new Options(4096, 16, 256, 4, 1.0, 0); }
 
@@ -74,6 +74,12 @@ public final class RangeBisection {
         }
     }
 
+    /**
+     * First-level ranges at most on a large table, which is cut into ranges of about half a leaf so
+     * that a differing range is read at once, without a second level of digests: the grouping
+     * costs the same per row whatever the number of groups, and each level costs a round trip.
+     */
+    static final int MAX_FIRST_LEVEL_RANGES = 32_768;
     /** First-level ranges at most, when they are cut small enough to be leaves (sides whose range queries scan). */
     static final int MAX_BATCHED_RANGES = 16_384;
     /** Rows a side read together in one query, when its range queries scan. */
@@ -152,6 +158,8 @@ public final class RangeBisection {
         private final Consumer<Difference> out;
         private final ExecutorService pool;
         private final AtomicLong missing = new AtomicLong(), extra = new AtomicLong(), changed = new AtomicLong();
+        /** Whether a side's range queries scan the table, so that differing ranges are read together, whole. */
+        private boolean batched;
 
         Run(String sourceTable, String targetTable, List<String> columns, Consumer<Difference> out, ExecutorService pool) {
             this.sourceTable = sourceTable;
@@ -164,9 +172,9 @@ public final class RangeBisection {
         TableVerdict run() {
             long estimate = source.estimatedRows(sourceTable);
             progress.tableStarted(sourceTable, estimate);
-            boolean batched = !source.rangesUseIndex(sourceTable) || !target.rangesUseIndex(targetTable);
+            batched = !source.rangesUseIndex(sourceTable) || !target.rangesUseIndex(targetTable);
             int parts = batched ? (int) Math.min(MAX_BATCHED_RANGES, Math.max(options.firstLevelRanges(), estimate / options.leafRows()))
-                    : options.firstLevelRanges();
+                    : (int) Math.min(MAX_FIRST_LEVEL_RANGES, Math.max(options.firstLevelRanges(), 2 * estimate / options.leafRows()));
             List<Value> bounds = source.splitPoints(sourceTable, KeyRange.ALL, parts);
             List<KeyRange> ranges = cut(KeyRange.ALL, bounds);
             double sampled = 1.0;
@@ -198,12 +206,12 @@ public final class RangeBisection {
                     totals[2] += b.count();
                     totals[3] += b.sum();
                     if (a.sameRows(b)) accounted += Math.max(a.count(), b.count());
-                    else if (batched) differing.add(new RangeDigest[] {a, b});
+                    else if (batched || leaf(a, b)) differing.add(new RangeDigest[] {a, b});
                     else refinements.add(refine(a, b));
                 }
                 progress.rowsCompared(sourceTable, accounted);
             }
-            if (batched) refinements.add(leaves(differing));
+            if (!differing.isEmpty()) refinements.add(leaves(differing));
             join(CompletableFuture.allOf(refinements.toArray(CompletableFuture[]::new)));
             TableVerdict verdict = new TableVerdict(sourceTable, "pushdown", sampled, totals[0], totals[2],
                     TableVerdict.digestText(totals[0], totals[1]), TableVerdict.digestText(totals[2], totals[3]),
@@ -213,9 +221,9 @@ public final class RangeBisection {
         }
 
         /**
-         * Where a range query scans the table, the differing ranges of the first level (cut small
-         * enough to be leaves) are read together: one query per side for each batch of up to
-         * {@link #BATCH_ROWS} rows, instead of one scan per range.
+         * Differing ranges small enough to be leaves are read together: one query per side for each
+         * batch of up to {@link #BATCH_ROWS} rows, instead of one query (or, where a range query
+         * scans the table, one scan) per range.
          */
         private CompletableFuture<Void> leaves(List<RangeDigest[]> differing) {
             CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -248,22 +256,27 @@ public final class RangeBisection {
             return out;
         }
 
+        private boolean leaf(RangeDigest a, RangeDigest b) { return Math.max(a.count(), b.count()) <= options.leafRows(); }
+
         /** Narrows down a range whose digests differ: cut it again, or compare its rows once it is small. */
         private CompletableFuture<Void> refine(RangeDigest a, RangeDigest b) {
             KeyRange range = a.range();
-            if (Math.max(a.count(), b.count()) <= options.leafRows()) return leaf(range);
+            if (leaf(a, b)) return leaf(range);
             Digests larger = a.count() >= b.count() ? source : target;
             return CompletableFuture.supplyAsync(() -> larger.splitPoints(table(larger), range, options.fanOut()), pool)
                     .thenCompose(points -> {
                         if (points.isEmpty()) return leaf(range); // one value of the first key column: cannot cut further
                         return both(s -> s.digests(table(s), columns, range, points)).thenCompose(pair -> {
                             List<CompletableFuture<Void>> children = new ArrayList<>();
+                            List<RangeDigest[]> leaves = new ArrayList<>();
                             long accounted = 0;
                             for (int i = 0; i < pair[0].size(); i++) {
                                 RangeDigest x = pair[0].get(i), y = pair[1].get(i);
                                 if (x.sameRows(y)) accounted += Math.max(x.count(), y.count());
+                                else if (leaf(x, y)) leaves.add(new RangeDigest[] {x, y});
                                 else children.add(refine(x, y));
                             }
+                            if (!leaves.isEmpty()) children.add(leaves(leaves));
                             progress.rowsCompared(sourceTable, accounted);
                             return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new));
                         });
@@ -272,31 +285,72 @@ public final class RangeBisection {
 
         private CompletableFuture<Void> leaf(KeyRange range) { return leaf(List.of(range)); }
 
-        /** Fetches the ranges' rows from both sides at once and names each difference. */
+        /**
+         * Names each difference in the ranges. Where range queries use an index, each side's keys
+         * and row hashes come first and only the rows whose hashes differ are read whole: a leaf
+         * of a few hundred rows usually holds one difference, and decoding rows costs more than
+         * the second query. Where they scan, the rows are read whole at once, in one pass.
+         */
         private CompletableFuture<Void> leaf(List<KeyRange> ranges) {
-            CompletableFuture<Map<Key, HashedRow>> a = CompletableFuture.supplyAsync(() -> rows(source, ranges), pool);
-            CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(() -> rows(target, ranges), pool);
+            if (batched) return compareRows(ranges, rows(source, ranges, null), rows(target, ranges, null), 0);
+            CompletableFuture<Map<Key, Long>> a = CompletableFuture.supplyAsync(() -> hashes(source, ranges), pool);
+            CompletableFuture<Map<Key, Long>> b = CompletableFuture.supplyAsync(() -> hashes(target, ranges), pool);
+            return a.thenCompose(s -> b.thenCompose(t -> compareRows(ranges, rows(source, ranges, differing(s, t)),
+                    rows(target, ranges, differing(t, s)), Math.max(s.size(), t.size()))));
+        }
+
+        /** The keys and hashes of one side's rows that the other side lacks or hashes differently. */
+        private static Map<Key, Long> differing(Map<Key, Long> side, Map<Key, Long> other) {
+            Map<Key, Long> out = new HashMap<>();
+            side.forEach((key, hash) -> {
+                if (!hash.equals(other.get(key))) out.put(key, hash);
+            });
+            return out;
+        }
+
+        /**
+         * Compares the rows both suppliers read (at once), reports each difference and counts
+         * {@code rows} compared, or as many as were read when that is zero.
+         */
+        private CompletableFuture<Void> compareRows(List<KeyRange> ranges, Supplier<Map<Key, HashedRow>> source,
+                                                    Supplier<Map<Key, HashedRow>> target, long rows) {
+            CompletableFuture<Map<Key, HashedRow>> a = CompletableFuture.supplyAsync(source, pool);
+            CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(target, pool);
             return a.thenCombine(b, (s, t) -> {
                 List<Difference> found = new ArrayList<>();
                 RowComparison.compare(sourceTable, columns, s, t, found::add);
                 report(found);
-                progress.rowsCompared(sourceTable, Math.max(s.size(), t.size()));
+                progress.rowsCompared(sourceTable, rows > 0 ? rows : Math.max(s.size(), t.size()));
                 return null;
             });
         }
 
-        private Map<Key, HashedRow> rows(Digests side, List<KeyRange> ranges) {
-            Map<Key, HashedRow> rows = new HashMap<>();
-            Consumer<HashedRow> keep = row -> {
-                if (rows.put(row.row().key(), row) != null) {
-                    throw new CutoverException(ErrorCode.SOURCE_CORRUPT, "table " + table(side) + " returned key " + row.row().key()
-                            + " twice in " + (ranges.size() == 1 ? "range " + ranges.get(0) : ranges.size() + " ranges")
-                            + "; is its primary key enforced?");
-                }
+        private Map<Key, Long> hashes(Digests side, List<KeyRange> ranges) {
+            Map<Key, Long> hashes = new HashMap<>();
+            side.hashes(table(side), columns, ranges, h -> {
+                if (hashes.put(h.key(), h.hash()) != null) throw twice(side, h.key(), ranges);
+            });
+            return hashes;
+        }
+
+        /** A side's rows of the ranges: all of them, or when {@code only} is given, those of its keys (read by their hashes). */
+        private Supplier<Map<Key, HashedRow>> rows(Digests side, List<KeyRange> ranges, Map<Key, Long> only) {
+            return () -> {
+                Map<Key, HashedRow> rows = new HashMap<>();
+                if (only != null && only.isEmpty()) return rows;
+                Consumer<HashedRow> keep = row -> {
+                    if (only != null && !only.containsKey(row.row().key())) return; // another row with one of the hashes
+                    if (rows.put(row.row().key(), row) != null) throw twice(side, row.row().key(), ranges);
+                };
+                if (only == null) side.rows(table(side), columns, ranges, keep);
+                else side.rowsWithHashes(table(side), columns, ranges, only.values().stream().mapToLong(Long::longValue).distinct().toArray(), keep);
+                return rows;
             };
-            if (ranges.size() == 1) side.rows(table(side), columns, ranges.get(0), keep);
-            else side.rows(table(side), columns, ranges, keep);
-            return rows;
+        }
+
+        private CutoverException twice(Digests side, Key key, List<KeyRange> ranges) {
+            return new CutoverException(ErrorCode.SOURCE_CORRUPT, "table " + table(side) + " returned key " + key + " twice in "
+                    + (ranges.size() == 1 ? "range " + ranges.get(0) : ranges.size() + " ranges") + "; is its primary key enforced?");
         }
 
         private void report(List<Difference> found) {

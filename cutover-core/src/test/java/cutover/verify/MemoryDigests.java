@@ -22,9 +22,12 @@ final class MemoryDigests implements Digests {
     private final String dialect;
     private final TableShape shape;
     private final TreeMap<Key, Record> rows = new TreeMap<>();
-    final AtomicInteger digestCalls = new AtomicInteger(), rowCalls = new AtomicInteger();
+    final AtomicInteger digestCalls = new AtomicInteger(), rowCalls = new AtomicInteger(), hashCalls = new AtomicInteger(),
+            rowsRead = new AtomicInteger();
     /** When true, behaves as a table whose range queries scan: the bisection should batch its ranges. */
     boolean scans;
+    /** Whether {@link #estimatedRows} knows the size, as a database whose table was never analyzed does not. */
+    boolean sized = true;
 
     MemoryDigests(String dialect, TableShape shape) {
         this.dialect = dialect;
@@ -48,7 +51,7 @@ final class MemoryDigests implements Digests {
     public Optional<TableShape> table(String table) { return table.equals(shape.name()) ? Optional.of(shape) : Optional.empty(); }
 
     @Override
-    public long estimatedRows(String table) { return rows.size(); }
+    public long estimatedRows(String table) { return sized ? rows.size() : -1; }
 
     @Override
     public List<Value> splitPoints(String table, KeyRange within, int parts) {
@@ -84,20 +87,37 @@ final class MemoryDigests implements Digests {
     }
 
     @Override
-    public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
-        rowCalls.incrementAndGet();
-        for (Record r : rows.values()) if (range.contains(r.key().parts().get(0))) out.accept(new HashedRow(r, hash(r, columns)));
-    }
-
-    @Override
     public boolean rangesUseIndex(String table) { return !scans; }
 
     @Override
     public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
         rowCalls.incrementAndGet();
-        for (Record r : rows.values()) {
-            if (ranges.stream().anyMatch(k -> k.contains(r.key().parts().get(0)))) out.accept(new HashedRow(r, hash(r, columns)));
+        for (Record r : inRanges(ranges)) {
+            rowsRead.incrementAndGet();
+            out.accept(new HashedRow(r, hash(r, columns)));
         }
+    }
+
+    @Override
+    public void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<KeyedHash> out) {
+        hashCalls.incrementAndGet();
+        for (Record r : inRanges(ranges)) out.accept(new KeyedHash(r.key(), hash(r, columns)));
+    }
+
+    @Override
+    public void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out) {
+        rowCalls.incrementAndGet();
+        java.util.Set<Long> wanted = java.util.Arrays.stream(hashes).boxed().collect(java.util.stream.Collectors.toSet());
+        for (Record r : inRanges(ranges)) {
+            long h = hash(r, columns);
+            if (!wanted.contains(h)) continue;
+            rowsRead.incrementAndGet();
+            out.accept(new HashedRow(r, h));
+        }
+    }
+
+    private List<Record> inRanges(List<KeyRange> ranges) {
+        return rows.values().stream().filter(r -> ranges.stream().anyMatch(k -> k.contains(r.key().parts().get(0)))).toList();
     }
 
     static long hash(Record r, List<String> columns) {

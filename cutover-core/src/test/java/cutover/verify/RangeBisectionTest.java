@@ -47,7 +47,7 @@ class RangeBisectionTest {
         assertThat(v.sourceCount()).isEqualTo(1000);
         assertThat(v.sourceDigest()).isEqualTo(v.targetDigest());
         assertThat(a.digestCalls.get()).isEqualTo(1);
-        assertThat(a.rowCalls.get() + b.rowCalls.get()).isZero();
+        assertThat(a.rowCalls.get() + b.rowCalls.get() + a.hashCalls.get() + b.hashCalls.get()).isZero();
     }
 
     @Test
@@ -56,6 +56,7 @@ class RangeBisectionTest {
         b.remove(Key.of(Value.of(30L))).remove(Key.of(Value.of(2997L))).put(row(31, "new")).put(row(1500, "changed")).put(row(-5, "first"));
         TableVerdict v = new RangeBisection(a, b, OPTIONS, VerifyProgress.NONE).compare("t", "t", COLUMNS, d -> {});
         int rowReads = b.rowCalls.get();
+        int sourceRowsRead = a.rowsRead.get(), targetRowsRead = b.rowsRead.get();
         assertThat(found(a, b, OPTIONS)).containsExactlyInAnyOrderEntriesOf(Map.of("30", "Missing", "2997", "Missing", "31", "Extra",
                 "-5", "Extra", "1500", "Changed [v]"));
         assertThat(v.missing()).isEqualTo(2);
@@ -64,6 +65,28 @@ class RangeBisectionTest {
         assertThat(v.targetCount()).isEqualTo(1000); // two removed, two added
         // only the ranges around five keys were read row by row
         assertThat(rowReads).isLessThanOrEqualTo(5);
+        // and of those, only the differing rows were read whole: 30, 2997 and 1500 from the source; 31, 1500 and -5 from the target
+        assertThat(sourceRowsRead).isEqualTo(3);
+        assertThat(targetRowsRead).isEqualTo(3);
+    }
+
+    @Test
+    void aLargeTableIsCutIntoRangesOfAboutHalfALeafSoThatDifferingRangesAreLeavesAtOnce() {
+        MemoryDigests a = table(1000), b = table(1000);
+        b.remove(Key.of(Value.of(30L))).put(row(1500, "changed"));
+        assertThat(found(a, b, OPTIONS)).containsExactlyInAnyOrderEntriesOf(Map.of("30", "Missing", "1500", "Changed [v]"));
+        assertThat(a.digestCalls.get()).isEqualTo(1); // 2 * 1,000 rows / 10 = 200 first-level ranges: no second level
+        assertThat(a.hashCalls.get()).isEqualTo(1);   // both differing ranges' keys and hashes read together
+    }
+
+    @Test
+    void whereTheSizeIsUnknownDifferingRangesAreCutLevelByLevel() {
+        MemoryDigests a = table(1000), b = table(1000);
+        a.sized = false;
+        b.remove(Key.of(Value.of(30L))).put(row(1500, "changed"));
+        assertThat(found(a, b, OPTIONS)).containsExactlyInAnyOrderEntriesOf(Map.of("30", "Missing", "1500", "Changed [v]"));
+        // 16 first-level ranges of about 62 rows, cut 4 ways until at most 10 rows: levels below the first
+        assertThat(a.digestCalls.get()).isGreaterThan(3);
     }
 
     @Test

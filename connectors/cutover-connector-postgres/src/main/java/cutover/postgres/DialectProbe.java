@@ -25,13 +25,16 @@ final class DialectProbe {
             + "'{\"a\": [1, 2.5, null]}'::jsonb, '\\x00ff'::bytea, interval '1 day 02:03:04.5'), "
             + "(-3, 7, 'NaN', -0.0::float8, 'NaN', timestamptz '3000-01-01 00:00:00+00', timestamp '-infinity', date 'infinity', NULL, "
             + "false, '', 'null'::jsonb, '\\x'::bytea, NULL), "
+            + "(NULL, NULL, NULL, NULL, NULL, timestamptz '1969-07-20 20:17:40.5+00', timestamp '2038-01-19 03:14:08.000001', NULL, NULL, "
+            + "NULL, NULL, NULL, NULL, NULL), "
+            + "(NULL, NULL, NULL, NULL, NULL, timestamptz 'infinity', timestamp 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
             + "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"
             + ") AS probe(i8, i4, n, f8, f4, ts, t, d, u, b, s, j, \"by\", iv)";
 
     /** The sum of the probe rows' hashes, as 16 hex digits. */
     static String hash(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT sum(" + RowHash.expression(COLUMNS, "probe") + ") FROM " + ROWS)) {
+             ResultSet rs = s.executeQuery("SELECT sum(" + RowHash.expression(COLUMNS, "probe", RowHash.dateBin(c)) + ") FROM " + ROWS)) {
             rs.next();
             return String.format("%016x", rs.getBigDecimal(1).toBigInteger().longValue());
         }

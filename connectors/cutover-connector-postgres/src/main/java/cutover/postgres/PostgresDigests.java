@@ -9,6 +9,7 @@ import cutover.model.Value;
 import cutover.verify.Digests;
 import cutover.verify.HashedRow;
 import cutover.verify.KeyRange;
+import cutover.verify.KeyedHash;
 import cutover.verify.RangeDigest;
 import cutover.verify.TableShape;
 
@@ -36,14 +37,19 @@ import java.util.function.Consumer;
 final class PostgresDigests implements Digests {
     /**
      * Settings that decide the text of values (zone, date and interval styles, shortest exact floats,
-     * hex bytea, money), then the plan: the planner cannot know that a range number has few values,
-     * estimates one group per row and would sort the whole table to aggregate it (4.7 s instead of
-     * 1.9 s on 5M rows). JIT is left to the server: on a large scan it pays for itself (the row
-     * hash costs a third less CPU compiled, compile time included).
+     * hex bytea, money), pinned for every call.
      */
     static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
-            + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'; "
-            + "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
+            + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'";
+    /**
+     * The plan of a grouped digest: the planner cannot know that a range number has few values,
+     * estimates one group per row and would sort the whole table to aggregate it (4.7 s instead of
+     * 1.9 s on 5M rows). Set for that query only: with sorts disabled, any other query that sorts
+     * (the catalog's, ordered) costs enough to be compiled by JIT, 90-160 ms each. JIT is left to
+     * the server: on a large scan it pays for itself (the row hash costs a third less CPU compiled,
+     * compile time included).
+     */
+    private static final String GROUPED_DIGEST = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
     static final String DIALECT = "postgresql/typed-column-hash/1";
     /** Rows sampled to place the first level's split points on a large table whose key is not an integer. */
     private static final int SAMPLE_ROWS = 20_000;
@@ -69,15 +75,14 @@ final class PostgresDigests implements Digests {
 
     @Override
     public Optional<TableShape> table(String table) {
-        return inTransaction("reading the columns of " + table, c -> DigestTable.load(c, TableName.resolve(table, schema)))
+        return inTransaction("reading the columns of " + table, c -> catalog(c, table))
                 .map(t -> new TableShape(table, t.primaryKey(), t.columns().stream()
                         .map(col -> new TableShape.ColumnShape(col.name(), col.type())).toList()));
     }
 
     @Override
     public long estimatedRows(String table) {
-        return inTransaction("reading the size of " + table, c -> DigestTable.load(c, TableName.resolve(table, schema)))
-                .map(DigestTable::estimatedRows).orElse(-1L);
+        return inTransaction("reading the size of " + table, c -> catalog(c, table)).map(DigestTable::estimatedRows).orElse(-1L);
     }
 
     @Override
@@ -155,8 +160,9 @@ final class PostgresDigests implements Digests {
             KeyOrder order = new KeyOrder(t);
             List<Object> params = new ArrayList<>();
             Buckets buckets = Buckets.of(order, within, bounds, params);
-            if (bounds.size() > 1 && order.searchesInSql()) noJit(c);
-            String sql = "SELECT " + buckets.sql() + ", count(*), sum(" + RowHash.expression(listed(t, columns), "src") + ") FROM " + t.name().sql()
+            if (!bounds.isEmpty()) set(c, GROUPED_DIGEST);
+            if (bounds.size() > 1 && order.searchesInSql()) set(c, "SET LOCAL jit = off");
+            String sql = "SELECT " + buckets.sql() + ", count(*), sum(" + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)) + ") FROM " + t.name().sql()
                     + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
             long[] counts = new long[bounds.size() + 1], sums = new long[bounds.size() + 1];
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -220,48 +226,89 @@ final class PostgresDigests implements Digests {
     }
 
     @Override
-    public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
-        inTransaction("reading rows of " + table, c -> {
-            DigestTable t = keyed(c, table);
-            List<Object> params = new ArrayList<>();
-            String where = where(new KeyOrder(t), range, params);
-            stream(c, t, table, columns, where, params, out);
-            return null;
-        });
-    }
-
-    @Override
     public boolean rangesUseIndex(String table) {
         return inTransaction("reading the key of " + table, c -> new KeyOrder(keyed(c, table)).usesIndex());
     }
 
-    /**
-     * The rows of several disjoint ranges in one scan: each row's position among the ranges' ends
-     * ({@link KeyOrder#bucket}, a binary search) must be one of the ranges' own.
-     */
     @Override
     public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) {
-        if (ranges.size() == 1) {
-            rows(table, columns, ranges.get(0), out);
-            return;
-        }
         inTransaction("reading rows of " + table, c -> {
             DigestTable t = keyed(c, table);
-            KeyOrder order = new KeyOrder(t);
-            List<Value> ends = new ArrayList<>();
-            List<Integer> buckets = new ArrayList<>();
-            for (KeyRange r : ranges) {
-                if (r.lo() != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(r.lo()))) ends.add(r.lo());
-                buckets.add(r.lo() == null ? 0 : ends.size()); // range i starts at ends[i - 1]
-                if (r.hi() != null) ends.add(r.hi());
-            }
             List<Object> params = new ArrayList<>();
-            if (order.searchesInSql()) noJit(c);
-            String where = order.bucket("src", ends, params) + " = ANY('"
-                    + buckets.toString().replace('[', '{').replace(']', '}').replace(" ", "") + "'::int[])";
+            stream(c, t, table, columns, inRanges(c, new KeyOrder(t), ranges, params), params, out);
+            return null;
+        });
+    }
+
+    @Override
+    public void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out) {
+        inTransaction("reading rows of " + table, c -> {
+            DigestTable t = keyed(c, table);
+            List<Object> params = new ArrayList<>();
+            String where = "(" + inRanges(c, new KeyOrder(t), ranges, params) + ") AND "
+                    + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)) + " = ANY(?)";
+            params.add(hashes);
             stream(c, t, table, columns, where, params, out);
             return null;
         });
+    }
+
+    /** Keys and row hashes only: two numbers or so a row to decode, where a whole row costs ten times that. */
+    @Override
+    public void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<KeyedHash> out) {
+        inTransaction("reading row hashes of " + table, c -> {
+            DigestTable t = keyed(c, table);
+            List<Object> params = new ArrayList<>();
+            String where = inRanges(c, new KeyOrder(t), ranges, params);
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (String k : t.primaryKey()) sql.append("src.").append(TableName.quote(k)).append(", ");
+            sql.append(RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c))).append(" FROM ").append(t.name().sql())
+                    .append(" AS src WHERE ").append(where);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(fetchSize);
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int keys = t.primaryKey().size();
+                    String[] types = new String[keys];
+                    for (int i = 0; i < keys; i++) types[i] = rs.getMetaData().getColumnTypeName(i + 1);
+                    while (rs.next()) {
+                        List<Value> key = new ArrayList<>(keys);
+                        for (int i = 0; i < keys; i++) key.add(PgValues.read(rs, i + 1, types[i]));
+                        out.accept(new KeyedHash(new Key(key), rs.getLong(keys + 1)));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The condition that a row is in one of the ranges (disjoint, ascending): one range's bounds;
+     * where range conditions use the key's index, their disjunction (a bitmap of index scans);
+     * where they would scan the table anyway, each row's position among the ranges' ends
+     * ({@link KeyOrder#bucket}, a binary search) must be one of the ranges' own.
+     */
+    private static String inRanges(Connection c, KeyOrder order, List<KeyRange> ranges, List<Object> params) throws SQLException {
+        if (ranges.size() == 1) return where(order, ranges.get(0), params);
+        return order.usesIndex() ? anyOf(order, ranges, params) : inBuckets(c, order, ranges, params);
+    }
+
+    private static String anyOf(KeyOrder order, List<KeyRange> ranges, List<Object> params) {
+        StringBuilder where = new StringBuilder();
+        for (KeyRange r : ranges) where.append(where.length() == 0 ? "(" : " OR (").append(where(order, r, params)).append(')');
+        return where.toString();
+    }
+
+    private static String inBuckets(Connection c, KeyOrder order, List<KeyRange> ranges, List<Object> params) throws SQLException {
+        List<Value> ends = new ArrayList<>();
+        List<Integer> buckets = new ArrayList<>();
+        for (KeyRange r : ranges) {
+            if (r.lo() != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(r.lo()))) ends.add(r.lo());
+            buckets.add(r.lo() == null ? 0 : ends.size()); // range i starts at ends[i - 1]
+            if (r.hi() != null) ends.add(r.hi());
+        }
+        if (order.searchesInSql()) set(c, "SET LOCAL jit = off");
+        return order.bucket("src", ends, params) + " = ANY('" + buckets.toString().replace('[', '{').replace(']', '}').replace(" ", "") + "'::int[])";
     }
 
     /** Streams the rows that match {@code where} through a server-side cursor, decoded, keyed, with their hashes. */
@@ -272,7 +319,7 @@ final class PostgresDigests implements Digests {
         for (String k : t.primaryKey()) if (!selected.contains(k)) selected.add(k);
         StringBuilder sql = new StringBuilder("SELECT ");
         for (String col : selected) sql.append("src.").append(TableName.quote(col)).append(", ");
-        sql.append(RowHash.expression(listed, "src")).append(" FROM ").append(t.name().sql()).append(" AS src WHERE ").append(where);
+        sql.append(RowHash.expression(listed, "src", RowHash.dateBin(c))).append(" FROM ").append(t.name().sql()).append(" AS src WHERE ").append(where);
         EntityName entity = EntityName.of(table);
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setFetchSize(fetchSize);
@@ -309,35 +356,42 @@ final class PostgresDigests implements Digests {
         return sql.toString();
     }
 
-    private static void noJit(Connection c) throws SQLException {
+    private static void set(Connection c, String settings) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL jit = off");
+            s.execute(settings);
         }
     }
 
-    /** Binds text parameters, and arrays of bounds as text arrays (the SQL casts both to the key's type). */
+    /** Binds text parameters, arrays of bounds as text arrays (the SQL casts both to the key's type), and hashes as a bigint array. */
     private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             if (params.get(i) instanceof String[] array) ps.setArray(i + 1, ps.getConnection().createArrayOf("text", array));
+            else if (params.get(i) instanceof long[] hashes) ps.setObject(i + 1, hashes);
             else ps.setString(i + 1, (String) params.get(i));
         }
+    }
+
+    /** The table's catalog entry, which must have a primary key. */
+    private DigestTable keyed(Connection c, String table) throws SQLException {
+        DigestTable t = catalog(c, table).orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_NOT_FOUND,
+                "table " + table + " is not in schema " + schema + " of " + pool.location()));
+        if (t.primaryKey().isEmpty()) {
+            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + t.name() + " in " + pool.location()
+                    + " has no primary key; digests cut key ranges, so they need one");
+        }
+        return t;
     }
 
     /**
      * The table's catalog entry, read once per table and connector: a comparison makes hundreds of
      * small range queries, and three catalog queries before each one cost more than the query.
      */
-    private DigestTable keyed(Connection c, String table) throws SQLException {
+    private Optional<DigestTable> catalog(Connection c, String table) throws SQLException {
         DigestTable cached = tables.get(table);
-        if (cached != null) return cached;
-        DigestTable t = DigestTable.load(c, TableName.resolve(table, schema)).orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_NOT_FOUND,
-                "table " + table + " is not in schema " + schema + " of " + pool.location()));
-        if (t.primaryKey().isEmpty()) {
-            throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + t.name() + " in " + pool.location()
-                    + " has no primary key; digests cut key ranges, so they need one");
-        }
-        tables.putIfAbsent(table, t);
-        return t;
+        if (cached != null) return Optional.of(cached);
+        Optional<DigestTable> loaded = DigestTable.load(c, TableName.resolve(table, schema));
+        loaded.ifPresent(t -> tables.putIfAbsent(table, t));
+        return loaded;
     }
 
     private static List<DigestTable.Column> listed(DigestTable t, List<String> columns) {

@@ -22,7 +22,7 @@ final class TimedDigests implements Digests {
 
     TimedDigests(Digests inner) {
         this.inner = inner;
-        for (String name : List.of("splitPoints", "digests(first level)", "digests(deeper)", "rows")) {
+        for (String name : List.of("splitPoints", "digests(first level)", "digests(deeper)", "rows", "hashes", "rowsWithHashes")) {
             calls.put(name, new AtomicLong[] {new AtomicLong(), new AtomicLong()});
         }
     }
@@ -76,9 +76,17 @@ final class TimedDigests implements Digests {
     }
 
     @Override
-    public void rows(String table, List<String> columns, KeyRange range, Consumer<HashedRow> out) {
-        timed("rows", () -> {
-            inner.rows(table, columns, range, out);
+    public void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<cutover.verify.KeyedHash> out) {
+        timed("hashes", () -> {
+            inner.hashes(table, columns, ranges, out);
+            return null;
+        });
+    }
+
+    @Override
+    public void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out) {
+        timed("rowsWithHashes", () -> {
+            inner.rowsWithHashes(table, columns, ranges, hashes, out);
             return null;
         });
     }
