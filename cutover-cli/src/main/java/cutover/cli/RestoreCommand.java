@@ -89,9 +89,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
         }
         Repository repository = repo.open();
-        Snapshot snapshot = repository.snapshot(snapshotRef);
-        if (filesTo != null) restoreFiles(repository, snapshot);
-        return target == null ? 0 : restoreRecords(repository, snapshot);
+        try (Repository.Lock lock = repository.lockForReading("restore")) {
+            Snapshot snapshot = repository.snapshot(snapshotRef);
+            if (filesTo != null) restoreFiles(repository, snapshot);
+            return target == null ? 0 : restoreRecords(repository, snapshot);
+        }
     }
 
     private void restoreFiles(Repository repository, Snapshot snapshot) {

@@ -54,18 +54,26 @@ public final class BackupProvider implements ConnectorProvider {
                     + ": set CUTOVER_PASSWORD (or CUTOVER_SOURCE_PASSWORD) to read " + location.redacted());
         }
         Repository repository = Repository.open(path, passphrase);
-        SnapshotSource source = repository.source(repository.snapshot(ref));
-        return new BackupConnector(location, source);
+        Repository.Lock lock = repository.lockForReading("read " + location.redacted());
+        try {
+            return new BackupConnector(location, repository.source(repository.snapshot(ref)), lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
-    /** A snapshot is read only: a source, never a sink (a backup is taken with `cutover backup`). */
-    private record BackupConnector(Location location, SnapshotSource source) implements Connector {
+    /**
+     * A snapshot is read only: a source, never a sink (a backup is taken with `cutover backup`). It
+     * holds a read lock on the repository until closed, so that no prune removes what it reads.
+     */
+    private record BackupConnector(Location location, SnapshotSource source, Repository.Lock lock) implements Connector {
         @Override
         public <C extends Capability> Optional<C> capability(Class<C> type) {
             return type.isInstance(source) ? Optional.of(type.cast(source)) : Optional.empty();
         }
 
         @Override
-        public void close() {} // each reader holds, and closes, its own pack handle
+        public void close() { lock.close(); } // each reader holds, and closes, its own pack handle
     }
 }

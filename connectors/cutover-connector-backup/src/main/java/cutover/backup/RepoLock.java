@@ -4,30 +4,77 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The exclusive lock of the writers (backup, forget, prune), as a file in {@code locks/}. To take it:
- * remove the locks whose process is provably gone (same host, no such pid), write ours, then look
- * again: any other lock still there means someone else holds or is taking it, and ours is withdrawn.
- * Two racing writers may both back off (and retry), but never both proceed.
+ * A lock on the repository, as a file in {@code locks/}. Readers (restore, check, a snapshot read as
+ * a source) hold a {@link Mode#READ} lock, so that prune cannot remove data they read; backup holds
+ * an {@link Mode#APPEND} lock (it only adds files, which readers may ignore, but two backups at once
+ * are not needed and are kept apart); forget and prune hold an {@link Mode#EXCLUSIVE} one.
+ *
+ * <p>To take a lock: remove the locks whose process is provably gone (same host, no such pid), write
+ * ours, then look again: any other lock that conflicts with ours ({@link Mode#conflicts}) means
+ * someone else holds or is taking one, and ours is withdrawn. Two racing processes may both back
+ * off (and retry), but never both proceed. While held, the lock file is rewritten with the current
+ * time every {@code staleAfter / 6} (at most every 5 minutes), so that only a lock whose holder has
+ * stopped refreshing it grows stale, however long the work takes. If the file vanishes meanwhile
+ * (someone ran `unlock --all`), the holder learns it at {@link #requireHeld} instead of writing on.
  */
-final class RepoLock implements AutoCloseable {
-    private final RepoFiles files;
-    private final Path path;
-    private boolean released;
+final class RepoLock implements Repository.Lock {
+    /** What a lock lets its holder do, and so which other locks it cannot share the repository with. */
+    enum Mode {
+        READ, APPEND, EXCLUSIVE;
 
-    private RepoLock(RepoFiles files, Path path) {
-        this.files = files;
-        this.path = path;
+        /** An exclusive lock conflicts with every other lock, an append lock with another append lock; reads share. */
+        boolean conflicts(Mode other) {
+            return this == EXCLUSIVE || other == EXCLUSIVE || (this == APPEND && other == APPEND);
+        }
+
+        String json() { return name().toLowerCase(Locale.ROOT); }
+
+        static Mode parse(String text) {
+            for (Mode m : values()) if (m.json().equals(text)) return m;
+            return EXCLUSIVE; // a mode from a newer version: assume the strictest
+        }
     }
 
-    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Duration staleAfter) {
+    private static final Duration LONGEST_REFRESH = Duration.ofMinutes(5);
+
+    private final RepoFiles files;
+    private final FileEnvelope envelope;
+    private final Path path;
+    private final String operation;
+    private final Mode mode;
+    private final ScheduledExecutorService refresher;
+    private volatile boolean lost;
+    private boolean released;
+
+    private RepoLock(RepoFiles files, FileEnvelope envelope, Path path, String operation, Mode mode, Duration refreshEvery) {
+        this.files = files;
+        this.envelope = envelope;
+        this.path = path;
+        this.operation = operation;
+        this.mode = mode;
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cutover-lock-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(1, refreshEvery.toMillis());
+        refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter) {
         for (LockInfo lock : list(files, envelope, staleAfter)) {
             if (lock.stale() && lock.staleReason().startsWith("process")) files.delete(files.lock(lock.file()));
         }
@@ -35,9 +82,11 @@ final class RepoLock implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(name);
         String file = HexFormat.of().formatHex(name);
         Path path = files.lock(file);
-        files.writeAtomically(path, envelope.seal("lock", new LockFile(host(), ProcessHandle.current().pid(), Instant.now().toString(), operation)));
-        RepoLock ours = new RepoLock(files, path);
-        List<LockInfo> others = list(files, envelope, staleAfter).stream().filter(l -> !l.file().equals(file)).toList();
+        files.writeAtomically(path, seal(envelope, operation, mode));
+        Duration refresh = staleAfter.dividedBy(6);
+        RepoLock ours = new RepoLock(files, envelope, path, operation, mode, refresh.compareTo(LONGEST_REFRESH) > 0 ? LONGEST_REFRESH : refresh);
+        List<LockInfo> others = list(files, envelope, staleAfter).stream()
+                .filter(l -> !l.file().equals(file) && mode.conflicts(Mode.parse(l.mode()))).toList();
         if (!others.isEmpty()) {
             ours.close();
             LockInfo other = others.get(0);
@@ -50,6 +99,34 @@ final class RepoLock implements AutoCloseable {
         return ours;
     }
 
+    private static byte[] seal(FileEnvelope envelope, String operation, Mode mode) {
+        return envelope.seal("lock", new LockFile(host(), ProcessHandle.current().pid(), Instant.now().toString(), operation, mode.json()));
+    }
+
+    /** Rewrites the lock with the current time, unless it was released or removed by someone else. */
+    private synchronized void refresh() {
+        if (released || lost) return;
+        if (!Files.exists(path)) {
+            lost = true;
+            return;
+        }
+        try {
+            files.writeAtomically(path, seal(envelope, operation, mode));
+        } catch (RuntimeException e) {
+            // a full disk or a network hiccup: try again at the next tick; staleness needs six misses in a row
+        }
+    }
+
+    /** Fails when the lock file was removed while held: whatever this process was about to write might meet a prune. */
+    void requireHeld(String doing) {
+        if (lost || !Files.exists(path)) {
+            lost = true;
+            throw new CutoverException(ErrorCode.BACKUP_LOCKED, "cannot " + doing + ": this " + operation + "'s lock (" + path.getFileName()
+                    + ") was removed from " + files.root() + " while it ran (`cutover backup unlock --all`?); nothing more is written."
+                    + " Run it again.");
+        }
+    }
+
     static List<LockInfo> list(RepoFiles files, FileEnvelope envelope, Duration staleAfter) {
         List<LockInfo> out = new ArrayList<>();
         for (Path p : files.list(files.root().resolve(RepoFiles.LOCKS))) {
@@ -58,8 +135,8 @@ final class RepoLock implements AutoCloseable {
             try {
                 lock = envelope.open(p, files.read(p), "lock", LockFile.class);
             } catch (CutoverException e) {
-                if (!java.nio.file.Files.exists(p)) continue; // released meanwhile
-                out.add(new LockInfo(name, "?", -1, Instant.EPOCH, "unknown (the lock file cannot be opened)", false, null));
+                if (!Files.exists(p)) continue; // released meanwhile
+                out.add(new LockInfo(name, "?", -1, Instant.EPOCH, "unknown (the lock file cannot be opened)", Mode.EXCLUSIVE.json(), false, null));
                 continue;
             }
             out.add(info(name, lock, staleAfter));
@@ -73,9 +150,15 @@ final class RepoLock implements AutoCloseable {
         if (lock.host().equals(host()) && ProcessHandle.of(lock.pid()).map(ph -> !ph.isAlive()).orElse(true)) {
             reason = "process " + lock.pid() + " no longer runs on this host";
         } else if (time.plus(staleAfter).isBefore(Instant.now())) {
-            reason = "older than " + staleAfter.toHours() + " hours";
+            reason = "not refreshed for more than " + describe(staleAfter);
         }
-        return new LockInfo(name, lock.host(), lock.pid(), time, lock.operation(), reason != null, reason);
+        return new LockInfo(name, lock.host(), lock.pid(), time, lock.operation(), lock.lockMode().json(), reason != null, reason);
+    }
+
+    private static String describe(Duration d) {
+        if (d.toHours() > 0 && d.toMinutesPart() == 0) return d.toHours() + " hours";
+        if (d.toMinutes() > 0 && d.toSecondsPart() == 0) return d.toMinutes() + " minutes";
+        return d.toMillis() + " ms";
     }
 
     static String host() {
@@ -89,8 +172,11 @@ final class RepoLock implements AutoCloseable {
 
     @Override
     public void close() {
-        if (released) return;
-        released = true;
+        synchronized (this) {
+            if (released) return;
+            released = true;
+        }
+        refresher.shutdownNow();
         files.delete(path);
     }
 }

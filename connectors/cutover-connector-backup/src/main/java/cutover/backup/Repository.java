@@ -39,7 +39,13 @@ public final class Repository {
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope) {
         Index loadIndex() { return Index.load(files, envelope); }
 
-        RepoLock lock(String operation) { return RepoLock.acquire(files, envelope, operation, options.staleLockAge()); }
+        RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
+    }
+
+    /** A lock held on the repository until closed (see {@link #lockForReading}). */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private final Internals internals;
@@ -195,19 +201,30 @@ public final class Repository {
     /** The snapshot as a source of records, for restoring into any sink. */
     public SnapshotSource source(Snapshot snapshot) { return new SnapshotSource(internals, snapshot); }
 
+    /**
+     * A read lock, for as long as snapshots are read (a restore, a snapshot read as a source):
+     * forget and prune wait until it is released; backups and other readers do not. Take it before
+     * choosing the snapshot, so that it cannot be forgotten and pruned between the choice and the read.
+     */
+    public Lock lockForReading(String operation) { return internals.lock(operation, RepoLock.Mode.READ); }
+
     /** Writes the snapshot's files under {@code folder}, each proven before it takes its name; returns the bytes written. */
     public long restoreFiles(Snapshot snapshot, Path folder) {
-        try (FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), internals.loadIndex(), internals.keys()))) {
+        try (Lock lock = lockForReading("restore files"); FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), internals.loadIndex(), internals.keys()))) {
             return r.restore(folder);
         }
     }
 
     /** Checks the structure and, with {@code readData}, decrypts and hashes every blob and every snapshot's streams. */
-    public CheckResult check(boolean readData) { return new Checker(internals, this).run(readData); }
+    public CheckResult check(boolean readData) {
+        try (Lock lock = lockForReading("check")) {
+            return new Checker(internals, this).run(readData);
+        }
+    }
 
     /** Removes the snapshots the policy does not keep; their data stays until {@link #prune()}. */
     public ForgetResult forget(RetentionPolicy policy) {
-        try (RepoLock lock = internals.lock("forget")) {
+        try (RepoLock lock = internals.lock("forget", RepoLock.Mode.EXCLUSIVE)) {
             ForgetResult result = policy.apply(snapshots());
             for (Snapshot s : result.removed()) internals.files().delete(internals.files().snapshot(BlobId.parse(s.id())));
             return result;
@@ -216,7 +233,7 @@ public final class Repository {
 
     /** Removes the data no snapshot needs any more (see {@link Pruner} for the crash-safe order). */
     public PruneResult prune() {
-        try (RepoLock lock = internals.lock("prune")) {
+        try (RepoLock lock = internals.lock("prune", RepoLock.Mode.EXCLUSIVE)) {
             return new Pruner(internals, snapshots()).run();
         }
     }
@@ -274,7 +291,7 @@ public final class Repository {
 
         /** Takes the lock and opens a writer for records. */
         public SnapshotWriter open() {
-            RepoLock lock = internals.lock("backup");
+            RepoLock lock = internals.lock("backup", RepoLock.Mode.APPEND);
             try {
                 return new SnapshotWriter(internals, lock, source, tags);
             } catch (RuntimeException e) {

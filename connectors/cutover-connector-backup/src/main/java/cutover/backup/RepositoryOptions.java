@@ -12,14 +12,14 @@ import java.time.Duration;
  *
  * @param scryptN      scrypt's cost (a power of two); the default 2^15 takes about 0.1 s and 32 MiB
  * @param packSize     a pack is finished once its blobs reach this many bytes
- * @param staleLockAge a lock older than this is reported stale (locks are not refreshed while held)
+ * @param staleLockAge a lock not refreshed for this long is reported stale (holders refresh theirs every sixth of it, at most every 5 minutes)
  * @param zstdLevel    the zstd level new chunks are compressed at (bench/RESULTS.md, issue 5, chose the default)
  * @param sealThreads  threads that compress and encrypt new chunks while the source is being read
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
                                 WriteGuard writeGuard, int zstdLevel, int sealThreads) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
-    public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofHours(24),
+    public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
             WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public RepositoryOptions {

@@ -95,6 +95,7 @@ public final class SnapshotWriter implements AutoCloseable {
         for (EntityParts e : entities.values()) done.add(e.finish(chunker, store));
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         List<PackWriter.Written> packs = store.finish();
+        lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
         if (!packs.isEmpty()) {
             IndexFile file = Index.fileOf(packs);
             BlobId fileId = repo.envelope().writeNamed(RepoFiles.INDEX, "index", file);

@@ -15,9 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LockTest {
     @TempDir Path dir;
 
+    /** A lock as a version before lock modes wrote it (no mode: a writer's, so exclusive). */
     private static void plantLock(Repository repo, String name, String host, long pid, Instant time) {
+        plantLock(repo, name, host, pid, time, null);
+    }
+
+    private static void plantLock(Repository repo, String name, String host, long pid, Instant time, String mode) {
         Repository.Internals in = repo.internals();
-        in.files().writeAtomically(in.files().lock(name), in.envelope().seal("lock", new LockFile(host, pid, time.toString(), "backup")));
+        in.files().writeAtomically(in.files().lock(name), in.envelope().seal("lock", new LockFile(host, pid, time.toString(), "backup", mode)));
     }
 
     private static long deadPid() throws Exception {
@@ -44,6 +49,71 @@ class LockTest {
         }
         assertThat(repo.locks()).isEmpty();
         assertThat(TestRepos.backup(other, TestRepos.users(5, 1)).records()).isEqualTo(5);
+    }
+
+    @Test
+    void readersShareWithBackupsAndEachOtherButKeepForgetAndPruneOut() {
+        Repository repo = TestRepos.init(dir);
+        Snapshot first = TestRepos.backup(repo, TestRepos.users(5, 1));
+        Repository other = TestRepos.open(dir);
+        try (Repository.Lock reading = repo.lockForReading("restore"); Repository.Lock alsoReading = other.lockForReading("restore")) {
+            assertThat(other.locks()).hasSize(2).allSatisfy(l -> assertThat(l.mode()).isEqualTo("read"));
+            assertThat(TestRepos.backup(other, TestRepos.users(7, 2)).records()).isEqualTo(7); // a backup only adds files
+            assertThat(other.check(true).ok()).isTrue();
+            assertThatThrownBy(() -> other.forget(RetentionPolicy.none().keepLast(1))).isInstanceOfSatisfying(CutoverException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+                assertThat(e.getMessage()).contains("locked by restore").contains("read lock");
+            });
+            assertThatThrownBy(other::prune).isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
+        }
+        assertThat(repo.locks()).isEmpty();
+        assertThat(repo.forget(RetentionPolicy.none().keepLast(1)).removed()).extracting(Snapshot::id).containsExactly(first.id());
+    }
+
+    @Test
+    void aPruneKeepsReadersOut() {
+        Repository repo = TestRepos.init(dir);
+        plantLock(repo, "pruning", "elsewhere", 4242, Instant.now(), "exclusive");
+        assertThatThrownBy(() -> repo.lockForReading("restore")).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
+        assertThatThrownBy(() -> repo.check(false)).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
+        assertThat(repo.locks()).hasSize(1);
+    }
+
+    @Test
+    void aHeldLockIsRefreshedSoThatALongBackupNeverLooksStale() throws Exception {
+        RepositoryOptions quick = TestRepos.FAST.withStaleLockAge(java.time.Duration.ofMillis(600)); // refreshed every 100 ms
+        Repository.init(dir, TestRepos.PASSPHRASE, quick);
+        Repository repo = Repository.open(dir, TestRepos.PASSPHRASE, quick);
+        try (SnapshotWriter writer = repo.backup().open()) {
+            Instant taken = repo.locks().get(0).time();
+            Thread.sleep(1_500); // more than twice the stale age
+            assertThat(repo.locks()).singleElement().satisfies(l -> {
+                assertThat(l.stale()).isFalse();
+                assertThat(l.time()).isAfter(taken);
+                assertThat(l.mode()).isEqualTo("append");
+            });
+            TestRepos.users(3, 1).forEach(writer::write);
+            writer.commit();
+        }
+        assertThat(repo.locks()).isEmpty();
+    }
+
+    @Test
+    void aBackupWhoseLockWasRemovedWhileItRanDoesNotCommit() {
+        Repository repo = TestRepos.init(dir);
+        Repository other = TestRepos.open(dir);
+        try (SnapshotWriter writer = repo.backup().open()) {
+            TestRepos.users(20, 1).forEach(writer::write);
+            assertThat(other.unlock(true)).hasSize(1); // someone forced it
+            assertThatThrownBy(writer::commit).isInstanceOfSatisfying(CutoverException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+                assertThat(e.getMessage()).contains("was removed").contains("Run it again");
+            });
+        }
+        assertThat(other.snapshots()).isEmpty();
+        assertThat(other.check(false).ok()).isTrue();
     }
 
     @Test
