@@ -139,7 +139,7 @@ final class SplitPipeline {
                 dead.add(new DeadLetterFile.Entry(split.id(), ordinal, u.entity().value(), u.key(), u.error(), null, u.raw()));
             } else {
                 Record record = ((RecordReader.Ok) item).record();
-                RowMapper.Mapped m = mapSafely(record);
+                RowMapper.Mapped m = config.mapper().mapGuarded(record);
                 if (m instanceof RowMapper.Skipped) {
                     skipped++;
                     count(counts, record.entity(), READ, SKIPPED);
@@ -161,16 +161,6 @@ final class SplitPipeline {
             ordinal++;
         }
         return new MappedBatch(rows, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
-    }
-
-    private RowMapper.Mapped mapSafely(Record record) {
-        try {
-            return config.mapper().map(record);
-        } catch (RuntimeException e) {
-            // A mapper bug must not drop the record: set it aside with what went wrong.
-            return new RowMapper.Failed(RecordError.of(ErrorCode.RECORD_TRANSFORM_FAILED, null,
-                    "mapping failed unexpectedly: " + e));
-        }
     }
 
     private Optional<RecordError> checkRows(List<Record> rows) {

@@ -115,7 +115,7 @@ public final class SourceFeed implements RowFeed {
                         String table = tables.get(r.entity());
                         if (table != null) out.row(table, r);
                     } else {
-                        RowMapper.Mapped mapped = mapper.map(r);
+                        RowMapper.Mapped mapped = mapper.mapGuarded(r);
                         if (mapped instanceof RowMapper.Rows rows) {
                             Optional<RecordError> refusal = refusal(rows.rows());
                             if (refusal.isPresent()) out.refused(r.entity().value(), r.key().toString(), refusal.get().reason());
