@@ -37,20 +37,25 @@ import java.util.function.Consumer;
 final class PostgresDigests implements Digests {
     /**
      * Settings that decide the text of values (zone, date and interval styles, shortest exact floats,
-     * hex bytea, money), pinned for every call.
+     * hex bytea, money), pinned for every call; and JIT: left to the server, which compiles a large
+     * scan (the row hash then costs a third less CPU, compile included), but without inlining
+     * PostgreSQL's functions into it: on the benchmark's first level, inlining took 100-150 ms of
+     * the compile and bought nothing back (1.57 s median with it, 1.36 s without, 5 alternating
+     * runs; bench/RESULTS.md).
      */
     static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
-            + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'";
+            + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'; "
+            + "SET LOCAL jit_inline_above_cost = -1";
     /**
      * The plan of a grouped digest: the planner cannot know that a range number has few values,
      * estimates one group per row and would sort the whole table to aggregate it (4.7 s instead of
      * 1.9 s on 5M rows). Set for that query only: with sorts disabled, any other query that sorts
-     * (the catalog's, ordered) costs enough to be compiled by JIT, 90-160 ms each. JIT is left to
-     * the server: on a large scan it pays for itself (the row hash costs a third less CPU compiled,
-     * compile time included).
+     * (the catalog's, ordered) costs enough to be compiled by JIT, 90-160 ms each.
      */
     private static final String GROUPED_DIGEST = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
     static final String DIALECT = "postgresql/typed-column-hash/1";
+    /** Keys and hashes a round trip: a batch of leaves (up to 50,000 rows) in one or two. */
+    private static final int HASHES_FETCH_SIZE = 25_000;
     /** Rows sampled to place the first level's split points on a large table whose key is not an integer. */
     private static final int SAMPLE_ROWS = 20_000;
 
@@ -162,8 +167,11 @@ final class PostgresDigests implements Digests {
             Buckets buckets = Buckets.of(order, within, bounds, params);
             if (!bounds.isEmpty()) set(c, GROUPED_DIGEST);
             if (bounds.size() > 1 && order.searchesInSql()) set(c, "SET LOCAL jit = off");
-            String sql = "SELECT " + buckets.sql() + ", count(*), sum(" + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)) + ") FROM " + t.name().sql()
-                    + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
+            // sum(bigint) is exact (numeric); the server keeps its low 64 bits (mod 2^64, less 2^63 to fit a
+            // bigint), so that the client reads three longs a range, not a decimal
+            String sql = "SELECT " + buckets.sql() + ", count(*), (mod(mod(coalesce(sum(" + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c))
+                    + "), 0), 18446744073709551616) + 18446744073709551616, 18446744073709551616) - 9223372036854775808)::int8 FROM "
+                    + t.name().sql() + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
             long[] counts = new long[bounds.size() + 1], sums = new long[bounds.size() + 1];
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
@@ -171,9 +179,7 @@ final class PostgresDigests implements Digests {
                     while (rs.next()) {
                         int b = buckets.range(rs.getLong(1));
                         counts[b] += rs.getLong(2);
-                        // sum(bigint) is exact (numeric); its low 64 bits are the sum mod 2^64
-                        java.math.BigDecimal sum = rs.getBigDecimal(3);
-                        if (sum != null) sums[b] += sum.toBigInteger().longValue();
+                        sums[b] += rs.getLong(3) ^ Long.MIN_VALUE; // adds 2^63 back, mod 2^64
                     }
                 }
             }
@@ -265,7 +271,7 @@ final class PostgresDigests implements Digests {
             sql.append(RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c))).append(" FROM ").append(t.name().sql())
                     .append(" AS src WHERE ").append(where);
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setFetchSize(fetchSize);
+                ps.setFetchSize(HASHES_FETCH_SIZE);
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     int keys = t.primaryKey().size();
