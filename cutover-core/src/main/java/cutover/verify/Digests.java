@@ -37,6 +37,14 @@ public interface Digests extends Capability {
     List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds);
 
     /**
+     * The digests of {@code within}'s rows cut into {@code buckets} parts by a hash of each row's
+     * whole key (the ranges {@code within.bucket(0, buckets)}, …), in bucket order, computed in one
+     * pass: how a range is cut whose rows all share one value of the first key column. Every other
+     * call taking ranges accepts such bucket ranges.
+     */
+    List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets);
+
+    /**
      * False when a query over one key range reads the whole table (no index in the ranges' order,
      * e.g. a text key under a collation other than C): a comparison then asks for many ranges per
      * query instead of bisecting range by range, and reads their rows whole in one pass.

@@ -35,9 +35,10 @@ import java.util.function.Supplier;
  * its one scan, and the rows of all differing leaves are read together, one query per side for each
  * 50,000 rows: two or three scans in all.
  *
- * <p>Memory holds at most {@code threads} leaf ranges at a time (two maps of up to {@code leafRows}
- * rows each), whatever the table's size. A range that cannot be cut further because all its rows
- * share one value of the first key column is compared whole.
+ * <p>Memory holds at most a batch of leaves' keys and hashes at a time, whatever the table's size.
+ * A range that bounds cannot cut, because all its rows share one value of the first key column (a
+ * composite key such as {@code (tenant, id)} with one tenant), is cut by a hash of the whole key
+ * instead ({@link Digests#bucketDigests}), so it is never read whole either.
  */
 public final class RangeBisection {
     /**
@@ -206,7 +207,7 @@ public final class RangeBisection {
                     totals[2] += b.count();
                     totals[3] += b.sum();
                     if (a.sameRows(b)) accounted += Math.max(a.count(), b.count());
-                    else if (batched || leaf(a, b)) differing.add(new RangeDigest[] {a, b});
+                    else if (leaf(a, b) || (batched && Math.max(a.count(), b.count()) <= BATCH_ROWS)) differing.add(new RangeDigest[] {a, b});
                     else refinements.add(refine(a, b));
                 }
                 progress.rowsCompared(sourceTable, accounted);
@@ -258,29 +259,42 @@ public final class RangeBisection {
 
         private boolean leaf(RangeDigest a, RangeDigest b) { return Math.max(a.count(), b.count()) <= options.leafRows(); }
 
-        /** Narrows down a range whose digests differ: cut it again, or compare its rows once it is small. */
+        /**
+         * Narrows down a range whose digests differ: cut it again, or compare its rows once it is
+         * small. A range that bounds cannot cut (its rows share one value of the first key column)
+         * or whose cutting would scan the table anyway is cut by key hash instead, so that no range
+         * is ever read whole however large it is.
+         */
         private CompletableFuture<Void> refine(RangeDigest a, RangeDigest b) {
             KeyRange range = a.range();
-            if (leaf(a, b)) return leaf(range);
+            if (leaf(a, b) || range.hashed()) return leaf(range);
+            if (batched) return byHash(a, b);
             Digests larger = a.count() >= b.count() ? source : target;
             return CompletableFuture.supplyAsync(() -> larger.splitPoints(table(larger), range, options.fanOut()), pool)
-                    .thenCompose(points -> {
-                        if (points.isEmpty()) return leaf(range); // one value of the first key column: cannot cut further
-                        return both(s -> s.digests(table(s), columns, range, points)).thenCompose(pair -> {
-                            List<CompletableFuture<Void>> children = new ArrayList<>();
-                            List<RangeDigest[]> leaves = new ArrayList<>();
-                            long accounted = 0;
-                            for (int i = 0; i < pair[0].size(); i++) {
-                                RangeDigest x = pair[0].get(i), y = pair[1].get(i);
-                                if (x.sameRows(y)) accounted += Math.max(x.count(), y.count());
-                                else if (leaf(x, y)) leaves.add(new RangeDigest[] {x, y});
-                                else children.add(refine(x, y));
-                            }
-                            if (!leaves.isEmpty()) children.add(leaves(leaves));
-                            progress.rowsCompared(sourceTable, accounted);
-                            return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new));
-                        });
-                    });
+                    .thenCompose(points -> points.isEmpty() ? byHash(a, b)
+                            : both(s -> s.digests(table(s), columns, range, points)).thenCompose(this::descend));
+        }
+
+        /** Cuts a range into buckets of about half a leaf each by key hash, and goes on with those that differ. */
+        private CompletableFuture<Void> byHash(RangeDigest a, RangeDigest b) {
+            int buckets = (int) Math.min(MAX_FIRST_LEVEL_RANGES, Math.max(2, 2 * Math.max(a.count(), b.count()) / options.leafRows()));
+            return both(s -> s.bucketDigests(table(s), columns, a.range(), buckets)).thenCompose(this::descend);
+        }
+
+        /** Compares the parts of a range on both sides: equal ones are done, small ones read together, others refined. */
+        private CompletableFuture<Void> descend(List<RangeDigest>[] pair) {
+            List<CompletableFuture<Void>> children = new ArrayList<>();
+            List<RangeDigest[]> leaves = new ArrayList<>();
+            long accounted = 0;
+            for (int i = 0; i < pair[0].size(); i++) {
+                RangeDigest x = pair[0].get(i), y = pair[1].get(i);
+                if (x.sameRows(y)) accounted += Math.max(x.count(), y.count());
+                else if (leaf(x, y)) leaves.add(new RangeDigest[] {x, y});
+                else children.add(refine(x, y));
+            }
+            if (!leaves.isEmpty()) children.add(leaves(leaves));
+            progress.rowsCompared(sourceTable, accounted);
+            return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new));
         }
 
         private CompletableFuture<Void> leaf(KeyRange range) { return leaf(List.of(range)); }

@@ -23,7 +23,7 @@ final class MemoryDigests implements Digests {
     private final TableShape shape;
     private final TreeMap<Key, Record> rows = new TreeMap<>();
     final AtomicInteger digestCalls = new AtomicInteger(), rowCalls = new AtomicInteger(), hashCalls = new AtomicInteger(),
-            rowsRead = new AtomicInteger();
+            rowsRead = new AtomicInteger(), largestRead = new AtomicInteger();
     /** When true, behaves as a table whose range queries scan: the bisection should batch its ranges. */
     boolean scans;
     /** Whether {@link #estimatedRows} knows the size, as a database whose table was never analyzed does not. */
@@ -75,7 +75,7 @@ final class MemoryDigests implements Digests {
         long[] counts = new long[ranges.size()], sums = new long[ranges.size()];
         for (Record r : rows.values()) {
             for (int i = 0; i < ranges.size(); i++) {
-                if (ranges.get(i).contains(r.key().parts().get(0))) {
+                if (in(ranges.get(i), r)) {
                     counts[i]++;
                     sums[i] += hash(r, columns);
                 }
@@ -84,6 +84,33 @@ final class MemoryDigests implements Digests {
         List<RangeDigest> out = new ArrayList<>();
         for (int i = 0; i < ranges.size(); i++) out.add(new RangeDigest(ranges.get(i), counts[i], sums[i]));
         return out;
+    }
+
+    @Override
+    public List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets) {
+        digestCalls.incrementAndGet();
+        long[] counts = new long[buckets], sums = new long[buckets];
+        for (Record r : rows.values()) {
+            if (!in(within, r)) continue;
+            int b = bucketOf(r, buckets);
+            counts[b]++;
+            sums[b] += hash(r, columns);
+        }
+        List<RangeDigest> out = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) out.add(new RangeDigest(within.bucket(b, buckets), counts[b], sums[b]));
+        return out;
+    }
+
+    /** Whether the record is in the range: its first key column between the bounds, and its key in the bucket. */
+    static boolean in(KeyRange range, Record r) {
+        if (!range.contains(r.key().parts().get(0))) return false;
+        return !range.hashed() || bucketOf(r, range.buckets()) == range.bucket();
+    }
+
+    private static int bucketOf(Record r, int buckets) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : r.key().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        return (int) Math.floorMod(h, (long) buckets);
     }
 
     @Override
@@ -117,7 +144,9 @@ final class MemoryDigests implements Digests {
     }
 
     private List<Record> inRanges(List<KeyRange> ranges) {
-        return rows.values().stream().filter(r -> ranges.stream().anyMatch(k -> k.contains(r.key().parts().get(0)))).toList();
+        List<Record> out = rows.values().stream().filter(r -> ranges.stream().anyMatch(k -> in(k, r))).toList();
+        largestRead.accumulateAndGet(out.size(), Math::max);
+        return out;
     }
 
     static long hash(Record r, List<String> columns) {

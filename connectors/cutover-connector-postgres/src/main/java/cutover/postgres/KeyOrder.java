@@ -22,12 +22,22 @@ final class KeyOrder {
     private final DigestTable.Column key;
     private final boolean natural;
     private final boolean collationIsC;
+    private final String keyHash;
 
-    KeyOrder(DigestTable table) {
+    KeyOrder(DigestTable table, boolean dateBin) {
         this.key = table.firstKey();
         this.natural = NATURAL.contains(key.typname());
         this.collationIsC = table.keyCollationIsC();
+        List<DigestTable.Column> keys = table.primaryKey().stream().map(k -> table.column(k).orElseThrow()).toList();
+        this.keyHash = "(" + RowHash.expression(keys, "src", dateBin) + " & 9223372036854775807)";
     }
+
+    /**
+     * The bucket of the row aliased {@code src} among {@code buckets}, by a hash of its whole key (the
+     * row hash of the key columns, made non-negative): how a range whose rows share one value of the
+     * first key column is cut. Both sides compute it alike wherever their dialects are equal.
+     */
+    String keyBucket(int buckets) { return "(" + keyHash + " % " + buckets + ")"; }
 
     /** True for integer keys, whose split points can be placed by arithmetic between min and max. */
     boolean integer() { return INTEGER.contains(key.typname()); }

@@ -97,7 +97,7 @@ final class PostgresDigests implements Digests {
         if (within.lo() instanceof Value.Int64 lo && within.hi() instanceof Value.Int64 hi) return evenly(lo.value(), hi.value() - 1, parts);
         return inTransaction("placing split points in " + table, c -> {
             DigestTable t = keyed(c, table);
-            KeyOrder order = new KeyOrder(t);
+            KeyOrder order = new KeyOrder(t, RowHash.dateBin(c));
             if (order.integer()) return evenlyBetweenMinAndMax(c, t, order, within, parts);
             boolean sample = within.lo() == null && within.hi() == null && t.estimatedRows() > SAMPLE_ROWS;
             return percentiles(c, t, order, within, parts, sample);
@@ -162,16 +162,13 @@ final class PostgresDigests implements Digests {
     public List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds) {
         return inTransaction("digesting " + table, c -> {
             DigestTable t = keyed(c, table);
-            KeyOrder order = new KeyOrder(t);
+            KeyOrder order = new KeyOrder(t, RowHash.dateBin(c));
             List<Object> params = new ArrayList<>();
             Buckets buckets = Buckets.of(order, within, bounds, params);
             if (!bounds.isEmpty()) set(c, GROUPED_DIGEST);
             if (bounds.size() > 1 && order.searchesInSql()) set(c, "SET LOCAL jit = off");
-            // sum(bigint) is exact (numeric); the server keeps its low 64 bits (mod 2^64, less 2^63 to fit a
-            // bigint), so that the client reads three longs a range, not a decimal
-            String sql = "SELECT " + buckets.sql() + ", count(*), (mod(mod(coalesce(sum(" + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c))
-                    + "), 0), 18446744073709551616) + 18446744073709551616, 18446744073709551616) - 9223372036854775808)::int8 FROM "
-                    + t.name().sql() + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
+            String sql = "SELECT " + buckets.sql() + ", count(*), " + lowBitsOfSum(RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)))
+                    + " FROM " + t.name().sql() + " AS src WHERE " + where(order, within, params) + (bounds.isEmpty() ? "" : " GROUP BY 1");
             long[] counts = new long[bounds.size() + 1], sums = new long[bounds.size() + 1];
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
@@ -192,6 +189,42 @@ final class PostgresDigests implements Digests {
             }
             return out;
         });
+    }
+
+    @Override
+    public List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets) {
+        return inTransaction("digesting " + table, c -> {
+            DigestTable t = keyed(c, table);
+            KeyOrder order = new KeyOrder(t, RowHash.dateBin(c));
+            List<Object> params = new ArrayList<>();
+            set(c, GROUPED_DIGEST);
+            String sql = "SELECT " + order.keyBucket(buckets) + ", count(*), " + lowBitsOfSum(RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)))
+                    + " FROM " + t.name().sql() + " AS src WHERE " + where(order, within, params) + " GROUP BY 1";
+            long[] counts = new long[buckets], sums = new long[buckets];
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int b = (int) rs.getLong(1);
+                        counts[b] += rs.getLong(2);
+                        sums[b] += rs.getLong(3) ^ Long.MIN_VALUE;
+                    }
+                }
+            }
+            List<RangeDigest> out = new ArrayList<>(buckets);
+            for (int b = 0; b < buckets; b++) out.add(new RangeDigest(within.bucket(b, buckets), counts[b], sums[b]));
+            return out;
+        });
+    }
+
+    /**
+     * The sum of the row hashes mod 2^64, less 2^63 to fit a bigint (the reader XORs the sign bit
+     * back): {@code sum(bigint)} is exact (numeric), and the server reduces it, so that the client
+     * reads three longs a range, not a decimal.
+     */
+    private static String lowBitsOfSum(String rowHash) {
+        return "(mod(mod(coalesce(sum(" + rowHash + "), 0), 18446744073709551616) + 18446744073709551616, 18446744073709551616)"
+                + " - 9223372036854775808)::int8";
     }
 
     /**
@@ -233,7 +266,7 @@ final class PostgresDigests implements Digests {
 
     @Override
     public boolean rangesUseIndex(String table) {
-        return inTransaction("reading the key of " + table, c -> new KeyOrder(keyed(c, table)).usesIndex());
+        return inTransaction("reading the key of " + table, c -> new KeyOrder(keyed(c, table), RowHash.dateBin(c)).usesIndex());
     }
 
     @Override
@@ -241,7 +274,7 @@ final class PostgresDigests implements Digests {
         inTransaction("reading rows of " + table, c -> {
             DigestTable t = keyed(c, table);
             List<Object> params = new ArrayList<>();
-            stream(c, t, table, columns, inRanges(c, new KeyOrder(t), ranges, params), params, out);
+            stream(c, t, table, columns, inRanges(c, new KeyOrder(t, RowHash.dateBin(c)), ranges, params), params, out);
             return null;
         });
     }
@@ -251,7 +284,7 @@ final class PostgresDigests implements Digests {
         inTransaction("reading rows of " + table, c -> {
             DigestTable t = keyed(c, table);
             List<Object> params = new ArrayList<>();
-            String where = "(" + inRanges(c, new KeyOrder(t), ranges, params) + ") AND "
+            String where = "(" + inRanges(c, new KeyOrder(t, RowHash.dateBin(c)), ranges, params) + ") AND "
                     + RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c)) + " = ANY(?)";
             params.add(hashes);
             stream(c, t, table, columns, where, params, out);
@@ -265,7 +298,7 @@ final class PostgresDigests implements Digests {
         inTransaction("reading row hashes of " + table, c -> {
             DigestTable t = keyed(c, table);
             List<Object> params = new ArrayList<>();
-            String where = inRanges(c, new KeyOrder(t), ranges, params);
+            String where = inRanges(c, new KeyOrder(t, RowHash.dateBin(c)), ranges, params);
             StringBuilder sql = new StringBuilder("SELECT ");
             for (String k : t.primaryKey()) sql.append("src.").append(TableName.quote(k)).append(", ");
             sql.append(RowHash.expression(listed(t, columns), "src", RowHash.dateBin(c))).append(" FROM ").append(t.name().sql())
@@ -296,7 +329,8 @@ final class PostgresDigests implements Digests {
      */
     private static String inRanges(Connection c, KeyOrder order, List<KeyRange> ranges, List<Object> params) throws SQLException {
         if (ranges.size() == 1) return where(order, ranges.get(0), params);
-        return order.usesIndex() ? anyOf(order, ranges, params) : inBuckets(c, order, ranges, params);
+        boolean hashed = ranges.stream().anyMatch(KeyRange::hashed); // buckets of one key range share its ends
+        return order.usesIndex() || hashed ? anyOf(order, ranges, params) : inBuckets(c, order, ranges, params);
     }
 
     private static String anyOf(KeyOrder order, List<KeyRange> ranges, List<Object> params) {
@@ -359,6 +393,7 @@ final class PostgresDigests implements Digests {
             sql.append(" AND ").append(key).append(" < CAST(? AS ").append(order.boundType()).append(')');
             params.add(KeyOrder.boundText(range.hi()));
         }
+        if (range.hashed()) sql.append(" AND ").append(order.keyBucket(range.buckets())).append(" = ").append(range.bucket());
         return sql.toString();
     }
 

@@ -22,7 +22,7 @@ final class TimedDigests implements Digests {
 
     TimedDigests(Digests inner) {
         this.inner = inner;
-        for (String name : List.of("splitPoints", "digests(first level)", "digests(deeper)", "rows", "hashes", "rowsWithHashes")) {
+        for (String name : List.of("splitPoints", "digests(first level)", "digests(deeper)", "rows", "hashes", "rowsWithHashes", "bucketDigests")) {
             calls.put(name, new AtomicLong[] {new AtomicLong(), new AtomicLong()});
         }
     }
@@ -37,6 +37,9 @@ final class TimedDigests implements Digests {
             c[1].addAndGet(System.nanoTime() - start);
         }
     }
+
+    /** How many calls of a kind were made. */
+    long calls(String name) { return calls.get(name)[0].get(); }
 
     /** One line per kind of call: how many, and their total and longest time. */
     String report(String side) {
@@ -62,6 +65,11 @@ final class TimedDigests implements Digests {
     @Override
     public List<RangeDigest> digests(String table, List<String> columns, KeyRange within, List<Value> bounds) {
         return timed(within.equals(KeyRange.ALL) ? "digests(first level)" : "digests(deeper)", () -> inner.digests(table, columns, within, bounds));
+    }
+
+    @Override
+    public List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets) {
+        return timed("bucketDigests", () -> inner.bucketDigests(table, columns, within, buckets));
     }
 
     @Override
