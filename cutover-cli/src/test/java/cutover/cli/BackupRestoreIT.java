@@ -23,12 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackupRestoreIT {
     private static final String SRC = "cutover_it_backup_src";
     private static final String DST = "cutover_it_backup_dst";
+    private static final String OLD = "cutover_it_backup_old";
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.recreate(SRC, DST, OLD);
         LocalPostgres.sql(SRC, "create table accounts (id bigint primary key, email text not null, balance numeric(12,2), active boolean,"
                         + " created timestamptz, note text)",
                 "insert into accounts select g, 'user' || g || '@example.com', (g * 7.31)::numeric(12,2), g % 3 = 0,"
@@ -38,7 +39,7 @@ class BackupRestoreIT {
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC, DST);
+        LocalPostgres.drop(SRC, DST, OLD);
     }
 
     private static List<String> rows(String database) throws Exception {
@@ -92,6 +93,37 @@ class BackupRestoreIT {
         CliRun refused = CliRun.of("snapshots", "--repo", repo.toString(), "--password-file", wrong.toString());
         assertThat(refused.exitCode()).isEqualTo(8);
         assertThat(refused.err()).contains("BACKUP_PASSPHRASE").doesNotContain("\tat ").doesNotContain("not it");
+    }
+
+    @Test
+    void aSnapshotIsRestoredOverTheTablesItCameFromWhateverTheirNarrowerTypes() throws Exception {
+        // the old backend's own schema: integer and smallint keys and counts, bounded text and numbers
+        LocalPostgres.sql(OLD, "create table stock (id integer primary key, qty smallint not null, sku varchar(12), price numeric(8,2))",
+                "insert into stock select g, g % 300, 'sku-' || g, g / 4.0 from generate_series(1, 2000) g");
+        List<String> before = stock();
+        Path repo = dir.resolve("repo-over");
+        Path password = dir.resolve("password-over");
+        Files.writeString(password, "another passphrase\n");
+        String state = dir.resolve("state-over").toString();
+        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(OLD), "--quiet", "--state", state}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+        LocalPostgres.sql(OLD, "delete from stock where id % 7 = 0", "update stock set qty = 0, sku = null where id % 11 = 0");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(OLD), "--only", "stock", "--state", state}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.out()).contains("2,000 written").contains("0 dead-lettered");
+        assertThat(stock()).containsExactlyElementsOf(before);
+    }
+
+    private static List<String> stock() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(OLD); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, qty, sku, price::text from stock order by id")) {
+            while (rs.next()) out.add(rs.getInt(1) + "|" + rs.getInt(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+        }
+        return out;
     }
 
     @Test

@@ -26,8 +26,10 @@ final class PgTypes {
 
     /**
      * The existing column types (pg_type.typname) that store every value of the plan's type without
-     * loss. Narrower types (integer for bigint, timestamp without zone for timestamptz) are refused:
-     * they would fail or change values half way through a run.
+     * loss (with their modifiers, varchar(n) and numeric(p,s) check each value: {@link ColumnLimit}).
+     * Narrower integers take the plan's bigint too, each value checked ({@link ColumnLimit#takes});
+     * other narrower types (timestamp without zone for timestamptz, real for double) are refused:
+     * they would change values.
      */
     static Set<String> compatible(ColumnType type) {
         return switch (type) {

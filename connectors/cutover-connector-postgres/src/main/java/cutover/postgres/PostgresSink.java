@@ -9,6 +9,7 @@ import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.Record;
 import cutover.model.Table;
+import cutover.model.Value;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,6 +33,8 @@ final class PostgresSink implements Sink {
 
     private final Pool pool;
     private final String schema;
+    /** The existing columns that take values within a limit, found by {@link #prepare}: table → column → limit. */
+    private final Map<String, Map<String, ColumnLimit>> limits = new java.util.concurrent.ConcurrentHashMap<>();
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -73,13 +76,28 @@ final class PostgresSink implements Sink {
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
         return inTransaction("preparing the target tables", c -> {
             StateTables.create(c);
-            return new TargetSchema(schema).prepare(c, runId, tables, create);
+            TargetSchema target = new TargetSchema(schema);
+            List<String> problems = target.prepare(c, runId, tables, create);
+            limits.clear();
+            limits.putAll(target.limits());
+            return problems;
         });
     }
 
     @Override
     public Optional<RecordError> check(Table table, Record row) {
-        return ValueCheck.check(table, row);
+        Optional<RecordError> refused = ValueCheck.check(table, row);
+        Map<String, ColumnLimit> limited = limits.get(table.name());
+        if (refused.isPresent() || limited == null) return refused;
+        for (Map.Entry<String, ColumnLimit> e : limited.entrySet()) {
+            Value value = row.get(e.getKey());
+            String problem = value == null ? null : e.getValue().problem(value);
+            if (problem != null) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, e.getKey(), "column " + table.name() + "." + e.getKey()
+                        + " is " + e.getValue().type() + " in the target: " + problem));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

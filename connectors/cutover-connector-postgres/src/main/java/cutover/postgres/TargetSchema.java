@@ -13,11 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Creates the plan's missing tables and checks the existing ones against it (prepare). */
+/**
+ * Creates the plan's missing tables and checks the existing ones against it (prepare), noting the
+ * existing columns that take the plan's values only within a limit ({@link ColumnLimit}).
+ */
 final class TargetSchema {
+    /** An existing column: its {@code pg_type} name and type modifier (length, precision and scale). */
+    record ExistingColumn(String typname, int typmod) {}
+
     private final String defaultSchema;
+    private final Map<String, Map<String, ColumnLimit>> limits = new LinkedHashMap<>();
 
     TargetSchema(String defaultSchema) { this.defaultSchema = defaultSchema; }
+
+    /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
+    Map<String, Map<String, ColumnLimit>> limits() { return limits; }
 
     /**
      * Creates or checks each table and records in {@code cutover.run_tables} whether this run may COPY
@@ -27,7 +37,7 @@ final class TargetSchema {
         List<String> problems = new ArrayList<>();
         for (Table table : tables) {
             TableName name = TableName.resolve(table.name(), defaultSchema);
-            Map<String, String> existing = columns(c, name);
+            Map<String, ExistingColumn> existing = columns(c, name);
             if (existing.isEmpty()) {
                 if (!create) {
                     problems.add("table " + name + " does not exist and creating tables is off; create it or allow creation");
@@ -37,6 +47,12 @@ final class TargetSchema {
                 markRunTable(c, runId, name, true);
             } else {
                 problems.addAll(compare(c, name, table, existing));
+                Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
+                for (Column col : table.columns()) {
+                    ExistingColumn actual = existing.get(col.name());
+                    if (actual != null) ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
+                }
+                if (!tableLimits.isEmpty()) limits.put(table.name(), tableLimits);
                 markRunTable(c, runId, name, false);
             }
         }
@@ -71,13 +87,14 @@ final class TargetSchema {
         }
     }
 
-    private static List<String> compare(Connection c, TableName name, Table table, Map<String, String> existing) throws SQLException {
+    private static List<String> compare(Connection c, TableName name, Table table, Map<String, ExistingColumn> existing) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (Column col : table.columns()) {
-            String actual = existing.get(col.name());
+            ExistingColumn column = existing.get(col.name());
+            String actual = column == null ? null : column.typname();
             if (actual == null) {
                 problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
-            } else if (!PgTypes.compatible(col.type()).contains(actual)) {
+            } else if (!PgTypes.compatible(col.type()).contains(actual) && !ColumnLimit.takes(col.type(), actual)) {
                 problems.add("table " + name + ": column " + col.name() + " is " + actual + " but the plan wants " + PgTypes.sqlType(col.type())
                         + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
             }
@@ -94,17 +111,17 @@ final class TargetSchema {
         return problems;
     }
 
-    /** Column name to pg_type.typname (arrays as _text), in column order; empty if the table does not exist. */
-    static Map<String, String> columns(Connection c, TableName name) throws SQLException {
-        Map<String, String> cols = new LinkedHashMap<>();
+    /** Column name to pg_type.typname (arrays as _text) and modifier, in column order; empty if the table does not exist. */
+    static Map<String, ExistingColumn> columns(Connection c, TableName name) throws SQLException {
+        Map<String, ExistingColumn> cols = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
                         + "JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
                         + "AND r.relkind IN ('r', 'p') ORDER BY a.attnum")) {
             ps.setString(1, name.schema());
             ps.setString(2, name.name());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) cols.put(rs.getString(1), rs.getString(2));
+                while (rs.next()) cols.put(rs.getString(1), new ExistingColumn(rs.getString(2), rs.getInt(3)));
             }
         }
         return cols;
