@@ -194,6 +194,21 @@ class DigestsIT {
     }
 
     @Test
+    void keysAtTheEndsOfTheirTypesAreCutAndCompared() {
+        both("CREATE TABLE ends_ts (at timestamptz PRIMARY KEY, v text)",
+                "INSERT INTO ends_ts SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '1 hour', 'v' || g FROM generate_series(1, 300) g",
+                "INSERT INTO ends_ts VALUES ('infinity', 'last'), ('-infinity', 'first'), ('1500-06-01 00:00:00+00', 'old')",
+                "CREATE TABLE ends_f (x float8 PRIMARY KEY, v text)",
+                "INSERT INTO ends_f SELECT g / 7.0, 'v' || g FROM generate_series(1, 300) g",
+                "INSERT INTO ends_f VALUES ('NaN', 'nan'), ('Infinity', 'inf'), ('-Infinity', '-inf'), ('-0', 'zero')");
+        b.sql("UPDATE ends_ts SET v = 'changed' WHERE at = 'infinity'", "DELETE FROM ends_ts WHERE at = '-infinity'",
+                "UPDATE ends_ts SET v = 'changed' WHERE at = '2024-01-05 00:00:00+00'",
+                "UPDATE ends_f SET v = 'changed' WHERE x = 'NaN'", "DELETE FROM ends_f WHERE x = '-Infinity'", "UPDATE ends_f SET v = 'c' WHERE x = 10.0 / 7.0");
+        assertThat(compare("ends_ts", SMALL)).extracting(d -> d.getClass().getSimpleName()).containsExactlyInAnyOrder("Changed", "Missing", "Changed");
+        assertThat(compare("ends_f", SMALL)).extracting(d -> d.getClass().getSimpleName()).containsExactlyInAnyOrder("Changed", "Missing", "Changed");
+    }
+
+    @Test
     void aTenantThatBoundsCannotCutIsCutByKeyHash() {
         // one tenant: every row shares the first key column, by an integer (indexed ranges) or a text (this server's
         // collation is not C, so its ranges scan, and up to 50,000 rows of them are read together: 60,000 are too many)
