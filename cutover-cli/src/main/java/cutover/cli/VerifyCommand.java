@@ -13,8 +13,9 @@ import cutover.plan.Plan;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanMapper;
 import cutover.verify.Difference;
-import cutover.verify.Digests;
 import cutover.verify.DifferenceLog;
+import cutover.verify.Digests;
+import cutover.verify.PlanPushdown;
 import cutover.verify.TableVerdict;
 import cutover.verify.Verifier;
 import cutover.verify.VerifyProgress;
@@ -68,8 +69,9 @@ final class VerifyCommand implements Callable<Integer> {
     enum Method { auto, pushdown, streamed }
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
-            description = "With two locations: pushdown (digests of key ranges computed inside both databases), streamed (rows read"
-                    + " and hashed by Cutover), or auto: pushdown when both sides can, else streamed (default: ${DEFAULT-VALUE}).")
+            description = "pushdown (digests of key ranges computed inside both databases), streamed (rows read and hashed by Cutover),"
+                    + " or auto: pushdown when both sides can (with a plan, when each of its tables copies a source table's columns as they are,"
+                    + " at most renamed), else streamed (default: ${DEFAULT-VALUE}).")
     Method method;
 
     @Option(names = "--sample", paramLabel = "P%",
@@ -125,7 +127,22 @@ final class VerifyCommand implements Callable<Integer> {
             Source targetSide = Endpoints.require(target, Source.class);
             VerifyResult result;
             if (withPlan) {
-                result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), options, progress, log);
+                Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
+                PlanPushdown.Result pushdown = da.isEmpty() || db.isEmpty() || method == Method.streamed
+                        ? new PlanPushdown.Result(List.of(), Optional.of("only databases that compute digests themselves can"))
+                        : PlanPushdown.of(plan, da.get(), db.get());
+                if (method == Method.pushdown && pushdown.refusal().isPresent()) {
+                    throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "cannot compare by digests computed in the databases: "
+                            + pushdown.refusal().get() + "; use --method streamed");
+                }
+                if (pushdown.refusal().isEmpty()) {
+                    result = Verifier.pushdownPlan(da.get(), db.get(), pushdown.tables(), options, progress, log);
+                } else {
+                    if (method == Method.auto && da.isPresent() && db.isPresent() && output.showSummary()) {
+                        System.err.println("comparing by streaming the rows: " + pushdown.refusal().get());
+                    }
+                    result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), options, progress, log);
+                }
             } else {
                 List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()
                         : sourceSide.entities().stream().map(e -> e.name().value()).toList();

@@ -20,13 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** `cutover verify` against the real PostgreSQL: differences injected by SQL must be named exactly, with the exit codes of diff(1). */
 class VerifyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DB = "cutover_it_verify", A = "cutover_it_verify_a", B = "cutover_it_verify_b";
+    private static final String DB = "cutover_it_verify", A = "cutover_it_verify_a", B = "cutover_it_verify_b",
+            C = "cutover_it_verify_c", D = "cutover_it_verify_d";
 
     @TempDir Path dir;
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        for (String db : List.of(DB, A, B)) LocalPostgres.drop(db);
+        for (String db : List.of(DB, A, B, C, D)) LocalPostgres.drop(db);
     }
 
     @Test
@@ -69,6 +70,54 @@ class VerifyIT {
 
         CliRun report = CliRun.of("report", "--state", state.toString());
         assertThat(report.out()).contains("| verify |").contains("differences");
+    }
+
+    @Test
+    void postgresToPostgresThroughAPlanWithARenameIsComparedByDigests() throws Exception {
+        LocalPostgres.recreate(C, D);
+        try (Connection c = LocalPostgres.connect(C); Statement st = c.createStatement()) {
+            st.execute("create table customers (id integer primary key, full_name varchar(40) not null, born date not null, score double precision not null)");
+            st.execute("insert into customers select g, 'name ' || g, date '1990-01-01' + g, g / 3.0 from generate_series(1, 3000) g");
+        }
+        String state = dir.resolve("s").toString();
+        Path planFile = dir.resolve("plan.yaml");
+        CliRun plan = CliRun.of("plan", LocalPostgres.location(C), LocalPostgres.location(D), "-o", planFile.toString(), "--quiet");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        // the target names the column otherwise
+        Files.writeString(planFile, Files.readString(planFile).replace("- name: full_name", "- name: name"));
+        CliRun migrate = CliRun.of("migrate", planFile.toString(), "--no-backup", "--quiet", "--state", state);
+        assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+
+        CliRun equal = CliRun.of("verify", planFile.toString(), "--json", "--state", state);
+        assertThat(equal.exitCode()).as(equal.toString()).isZero();
+        assertThat(JSON.readTree(equal.out()).at("/summary/tables/customers/method").asText()).isEqualTo("pushdown");
+
+        try (Connection c = LocalPostgres.connect(D); Statement st = c.createStatement()) {
+            st.execute("update customers set name = 'Name 10' where id = 10");
+            st.execute("update customers set score = 1e-300 where id = 20");
+            st.execute("delete from customers where id = 2000");
+        }
+        for (String method : List.of("pushdown", "streamed")) {
+            CliRun verify = CliRun.of("verify", planFile.toString(), "--method", method, "--json", "--state", state);
+            assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
+            JsonNode result = JSON.readTree(verify.out());
+            assertThat(result.at("/summary/tables/customers/method").asText()).isEqualTo(method);
+            Map<String, String> found = new TreeMap<>();
+            for (JsonNode d : result.get("differenceList")) {
+                found.put(d.get("key").get(0).asText(), d.get("kind").asText() + (d.has("fields") ? " " + d.get("fields").get(0).get("column").asText() : ""));
+            }
+            assertThat(found).as(method).containsExactlyInAnyOrderEntriesOf(Map.of("10", "changed name", "20", "changed score", "2000", "missing"));
+        }
+
+        // a transform needs the rows mapped by Cutover: auto streams them, and says why
+        Files.writeString(planFile, Files.readString(planFile).replace("from: full_name", "from: full_name\n        transform: uppercase"));
+        CliRun transformed = CliRun.of("verify", planFile.toString(), "--json", "--state", state);
+        assertThat(JSON.readTree(transformed.out()).at("/summary/tables/customers/method").asText()).isEqualTo("streamed");
+        CliRun told = CliRun.of("verify", planFile.toString(), "--state", state);
+        assertThat(told.err()).contains("comparing by streaming the rows").contains("transformed (uppercase)");
+        CliRun forced = CliRun.of("verify", planFile.toString(), "--method", "pushdown", "--state", state);
+        assertThat(forced.exitCode()).isEqualTo(2);
+        assertThat(forced.err()).contains("cannot compare by digests").contains("transformed (uppercase)");
     }
 
     @Test

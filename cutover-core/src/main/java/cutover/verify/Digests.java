@@ -20,6 +20,13 @@ public interface Digests extends Capability {
     /** The table's key and columns as this side stores them, or empty if there is no such table. */
     Optional<TableShape> table(String table);
 
+    /**
+     * Whether a column of {@code targetType} holds every value of a column of {@code sourceType}
+     * unchanged and this dialect hashes the two alike (e.g. {@code integer} into {@code bigint}):
+     * columns compared by digest must be so. By default only the same type.
+     */
+    default boolean holdsAlike(String sourceType, String targetType) { return sourceType.equals(targetType); }
+
     /** The table's row count as the database estimates it (no scan), or -1 when unknown; for progress bars. */
     default long estimatedRows(String table) { return -1; }
 

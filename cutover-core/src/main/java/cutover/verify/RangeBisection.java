@@ -109,38 +109,68 @@ public final class RangeBisection {
      * Differences are named by {@code sourceTable}.
      */
     public TableVerdict compare(String sourceTable, String targetTable, List<String> columns, Consumer<Difference> out) {
+        return compare(sourceTable, columns, targetTable, columns, out);
+    }
+
+    /**
+     * Compares the table on both sides where the target names the source's columns otherwise (a
+     * plan's renames): {@code sourceColumns.get(i)} is stored as {@code targetColumns.get(i)}, and
+     * the source's key columns, renamed, are the target's. Rows hash their columns by position, so
+     * renamed columns hash alike. Differences name the target's columns and the source's table.
+     */
+    public TableVerdict compare(String sourceTable, List<String> sourceColumns, String targetTable, List<String> targetColumns,
+                                Consumer<Difference> out) {
         TableShape s = source.table(sourceTable).orElseThrow(() -> new CutoverException(ErrorCode.SOURCE_NOT_FOUND,
                 "table " + sourceTable + " is not in the source"));
         TableShape t = target.table(targetTable).orElseThrow(() -> new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH,
                 "table " + targetTable + " is not in the target"));
-        checkComparable(s, t, columns);
+        checkComparable(s, sourceColumns, t, targetColumns, (a, b) -> source.holdsAlike(a, b) || source.holdsAlike(b, a));
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), new QueryThreads(sourceTable));
         try {
-            return new Run(sourceTable, targetTable, List.copyOf(columns), out, pool).run();
+            return new Run(sourceTable, List.copyOf(sourceColumns), targetTable, List.copyOf(targetColumns), out, pool).run();
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Both sides must key the table alike and store each compared column with the same type, or equal rows would hash apart. */
-    static void checkComparable(TableShape s, TableShape t, List<String> columns) {
+    /**
+     * Both sides must key the table alike and store each compared column with types their dialect
+     * hashes alike ({@code alike}, e.g. {@link Digests#holdsAlike} either way), or equal rows would
+     * hash apart.
+     */
+    static void checkComparable(TableShape s, TableShape t, List<String> columns, java.util.function.BiPredicate<String, String> alike) {
+        checkComparable(s, columns, t, columns, alike);
+    }
+
+    /**
+     * The same, for columns that the target may name otherwise: {@code sourceColumns.get(i)} is
+     * {@code targetColumns.get(i)}; the source's key columns must be among them, and renamed they
+     * must be the target's key columns, in order.
+     */
+    static void checkComparable(TableShape s, List<String> sourceColumns, TableShape t, List<String> targetColumns,
+                                java.util.function.BiPredicate<String, String> alike) {
+        if (sourceColumns.size() != targetColumns.size()) throw new IllegalArgumentException("column lists of different sizes");
         if (s.keyColumns().isEmpty()) {
             throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + s.name() + " has no primary key; bisection needs one to cut key ranges");
         }
-        if (!s.keyColumns().equals(t.keyColumns())) {
+        Map<String, String> renamed = new HashMap<>();
+        for (int i = 0; i < sourceColumns.size(); i++) renamed.put(sourceColumns.get(i), targetColumns.get(i));
+        List<String> keysAsTarget = s.keyColumns().stream().map(k -> renamed.getOrDefault(k, k)).toList();
+        if (!keysAsTarget.equals(t.keyColumns())) {
             throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + s.name() + " is keyed by " + s.keyColumns() + " in the source but "
                     + t.name() + " by " + t.keyColumns() + " in the target");
         }
         Map<String, String> sourceTypes = types(s), targetTypes = types(t);
-        for (String c : columns) {
-            String a = sourceTypes.get(c), b = targetTypes.get(c);
+        for (int i = 0; i < sourceColumns.size(); i++) {
+            String sc = sourceColumns.get(i), tc = targetColumns.get(i);
+            String a = sourceTypes.get(sc), b = targetTypes.get(tc);
             if (a == null || b == null) {
-                throw new CutoverException(ErrorCode.PLAN_UNKNOWN_FIELD, "column " + c + " is not in " + (a == null ? "the source's " + s.name()
-                        : "the target's " + t.name()));
+                throw new CutoverException(ErrorCode.PLAN_UNKNOWN_FIELD, "column " + (a == null ? sc + " is not in the source's " + s.name()
+                        : tc + " is not in the target's " + t.name()));
             }
-            if (!a.equals(b)) {
-                throw new CutoverException(ErrorCode.PLAN_MISMATCH, "column " + c + " of " + s.name() + " is " + a + " in the source but " + b
-                        + " in the target; digests hash each type its own way, so compare by streaming the rows instead");
+            if (!alike.test(a, b)) {
+                throw new CutoverException(ErrorCode.PLAN_MISMATCH, "column " + sc + " of " + s.name() + " is " + a + " in the source but "
+                        + (sc.equals(tc) ? "" : tc + " is ") + b + " in the target; digests hash each type its own way, so compare by streaming the rows instead");
             }
         }
     }
@@ -155,17 +185,26 @@ public final class RangeBisection {
     private final class Run {
         private final String sourceTable;
         private final String targetTable;
-        private final List<String> columns;
+        private final List<String> sourceColumns;
+        private final List<String> columns; // the target's names, which differences use
+        private final Map<String, String> renamed;
         private final Consumer<Difference> out;
         private final ExecutorService pool;
         private final AtomicLong missing = new AtomicLong(), extra = new AtomicLong(), changed = new AtomicLong();
         /** Whether a side's range queries scan the table, so that differing ranges are read together, whole. */
         private boolean batched;
 
-        Run(String sourceTable, String targetTable, List<String> columns, Consumer<Difference> out, ExecutorService pool) {
+        Run(String sourceTable, List<String> sourceColumns, String targetTable, List<String> targetColumns, Consumer<Difference> out,
+            ExecutorService pool) {
             this.sourceTable = sourceTable;
             this.targetTable = targetTable;
-            this.columns = columns;
+            this.sourceColumns = sourceColumns;
+            this.columns = targetColumns;
+            Map<String, String> renamed = new HashMap<>();
+            for (int i = 0; i < sourceColumns.size(); i++) {
+                if (!sourceColumns.get(i).equals(targetColumns.get(i))) renamed.put(sourceColumns.get(i), targetColumns.get(i));
+            }
+            this.renamed = Map.copyOf(renamed);
             this.out = out;
             this.pool = pool;
         }
@@ -182,16 +221,16 @@ public final class RangeBisection {
             List<CompletableFuture<List<RangeDigest>[]>> levels = new ArrayList<>();
             java.util.Set<KeyRange> chosen = null;
             if (options.sample() >= 1.0) {
-                levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
+                levels.add(both(s -> s.digests(table(s), columns(s), KeyRange.ALL, bounds)));
             } else if (batched) {
                 // one query per range would scan the table once per range: digest them all, look at the sample only
                 chosen = new java.util.HashSet<>(choose(ranges));
                 sampled = (double) chosen.size() / ranges.size();
-                levels.add(both(s -> s.digests(table(s), columns, KeyRange.ALL, bounds)));
+                levels.add(both(s -> s.digests(table(s), columns(s), KeyRange.ALL, bounds)));
             } else {
                 List<KeyRange> picked = choose(ranges);
                 sampled = (double) picked.size() / ranges.size();
-                for (KeyRange r : picked) levels.add(both(s -> s.digests(table(s), columns, r, List.of())));
+                for (KeyRange r : picked) levels.add(both(s -> s.digests(table(s), columns(s), r, List.of())));
             }
             long[] totals = new long[4]; // source count, source sum, target count, target sum
             List<CompletableFuture<Void>> refinements = new ArrayList<>();
@@ -272,13 +311,13 @@ public final class RangeBisection {
             Digests larger = a.count() >= b.count() ? source : target;
             return CompletableFuture.supplyAsync(() -> larger.splitPoints(table(larger), range, options.fanOut()), pool)
                     .thenCompose(points -> points.isEmpty() ? byHash(a, b)
-                            : both(s -> s.digests(table(s), columns, range, points)).thenCompose(this::descend));
+                            : both(s -> s.digests(table(s), columns(s), range, points)).thenCompose(this::descend));
         }
 
         /** Cuts a range into buckets of about half a leaf each by key hash, and goes on with those that differ. */
         private CompletableFuture<Void> byHash(RangeDigest a, RangeDigest b) {
             int buckets = (int) Math.min(MAX_FIRST_LEVEL_RANGES, Math.max(2, 2 * Math.max(a.count(), b.count()) / options.leafRows()));
-            return both(s -> s.bucketDigests(table(s), columns, a.range(), buckets)).thenCompose(this::descend);
+            return both(s -> s.bucketDigests(table(s), columns(s), a.range(), buckets)).thenCompose(this::descend);
         }
 
         /** Compares the parts of a range on both sides: equal ones are done, small ones read together, others refined. */
@@ -332,7 +371,7 @@ public final class RangeBisection {
             CompletableFuture<Map<Key, HashedRow>> b = CompletableFuture.supplyAsync(target, pool);
             return a.thenCombine(b, (s, t) -> {
                 List<Difference> found = new ArrayList<>();
-                RowComparison.compare(sourceTable, columns, s, t, found::add);
+                RowComparison.compare(sourceTable, columns, renamed.isEmpty() ? s : asTarget(s), t, found::add);
                 report(found);
                 progress.rowsCompared(sourceTable, rows > 0 ? rows : Math.max(s.size(), t.size()));
                 return null;
@@ -341,7 +380,7 @@ public final class RangeBisection {
 
         private Map<Key, Long> hashes(Digests side, List<KeyRange> ranges) {
             Map<Key, Long> hashes = new HashMap<>();
-            side.hashes(table(side), columns, ranges, h -> {
+            side.hashes(table(side), columns(side), ranges, h -> {
                 if (hashes.put(h.key(), h.hash()) != null) throw twice(side, h.key(), ranges);
             });
             return hashes;
@@ -356,8 +395,8 @@ public final class RangeBisection {
                     if (only != null && !only.containsKey(row.row().key())) return; // another row with one of the hashes
                     if (rows.put(row.row().key(), row) != null) throw twice(side, row.row().key(), ranges);
                 };
-                if (only == null) side.rows(table(side), columns, ranges, keep);
-                else side.rowsWithHashes(table(side), columns, ranges, only.values().stream().mapToLong(Long::longValue).distinct().toArray(), keep);
+                if (only == null) side.rows(table(side), columns(side), ranges, keep);
+                else side.rowsWithHashes(table(side), columns(side), ranges, only.values().stream().mapToLong(Long::longValue).distinct().toArray(), keep);
                 return rows;
             };
         }
@@ -379,6 +418,19 @@ public final class RangeBisection {
         }
 
         private String table(Digests side) { return side == source ? sourceTable : targetTable; }
+
+        private List<String> columns(Digests side) { return side == source ? sourceColumns : columns; }
+
+        /** The source's rows with their columns named as the target names them, so that rows compare field by field. */
+        private Map<Key, HashedRow> asTarget(Map<Key, HashedRow> rows) {
+            Map<Key, HashedRow> out = new HashMap<>();
+            rows.forEach((key, row) -> {
+                Map<String, Value> fields = new java.util.LinkedHashMap<>();
+                row.row().fields().forEach((name, value) -> fields.put(renamed.getOrDefault(name, name), value));
+                out.put(key, new HashedRow(new cutover.model.Record(row.row().entity(), row.row().key(), fields), row.hash()));
+            });
+            return out;
+        }
 
         /** Runs the same query on both sides at once. */
         @SuppressWarnings("unchecked")

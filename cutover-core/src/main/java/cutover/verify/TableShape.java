@@ -9,8 +9,14 @@ public record TableShape(String name, List<String> keyColumns, List<ColumnShape>
         columns = List.copyOf(columns);
     }
 
-    /** A column's name and its type as the database spells it ({@code bigint}, {@code text}, …). */
-    public record ColumnShape(String name, String type) {}
+    /** A column's name, its type as the database spells it ({@code bigint}, {@code text}, …), and whether it may hold NULL. */
+    public record ColumnShape(String name, String type, boolean nullable) {
+        public ColumnShape(String name, String type) { this(name, type, true); }
+    }
+
+    public java.util.Optional<ColumnShape> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
 
     public List<String> columnNames() { return columns.stream().map(ColumnShape::name).toList(); }
 }

@@ -101,7 +101,7 @@ public final class Verifier {
                 return Optional.of("table " + t + " has other columns on each side (" + sa.get().columnNames() + " and " + sb.get().columnNames() + ")");
             }
             try {
-                RangeBisection.checkComparable(sa.get(), sb.get(), sa.get().columnNames());
+                RangeBisection.checkComparable(sa.get(), sb.get(), sa.get().columnNames(), (x, y) -> a.holdsAlike(x, y) || a.holdsAlike(y, x));
             } catch (CutoverException e) {
                 return Optional.of(e.getMessage());
             }
@@ -122,6 +122,26 @@ public final class Verifier {
             List<String> columns = a.table(t).orElseThrow().columnNames();
             progress.tableStarted(t, a.estimatedRows(t));
             TableVerdict v = new RangeBisection(a, b, bisection, progress).compare(t, t, columns, log);
+            progress.tableDone(v);
+            verdicts.add(v);
+        }
+        return new VerifyResult(verdicts, Map.of(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now()));
+    }
+
+    /**
+     * A plan's tables compared by range digests computed inside both databases, each source table
+     * against its target table under the plan's renames (see {@link PlanPushdown}, which says when
+     * this gives what {@link #plan} would).
+     */
+    public static VerifyResult pushdownPlan(Digests source, Digests target, List<PlanPushdown.Table> tables, Options options,
+                                            VerifyProgress progress, DifferenceLog log) {
+        Instant started = Instant.now();
+        RangeBisection.Options bisection = RangeBisection.Options.defaults().sampled(options.sample(), options.seed());
+        List<TableVerdict> verdicts = new ArrayList<>();
+        for (PlanPushdown.Table t : tables) {
+            progress.tableStarted(t.targetTable(), source.estimatedRows(t.sourceTable()));
+            TableVerdict v = new RangeBisection(source, target, bisection, progress)
+                    .compare(t.sourceTable(), t.sourceColumns(), t.targetTable(), t.targetColumns(), log);
             progress.tableDone(v);
             verdicts.add(v);
         }

@@ -82,7 +82,23 @@ final class PostgresDigests implements Digests {
     public Optional<TableShape> table(String table) {
         return inTransaction("reading the columns of " + table, c -> catalog(c, table))
                 .map(t -> new TableShape(table, t.primaryKey(), t.columns().stream()
-                        .map(col -> new TableShape.ColumnShape(col.name(), col.type())).toList()));
+                        .map(col -> new TableShape.ColumnShape(col.name(), col.type(), !col.notNull())).toList()));
+    }
+
+    private static final List<String> INTEGERS = List.of("smallint", "integer", "bigint");
+
+    /**
+     * The same type; a smaller integer into a larger one ({@link RowHash} hashes every integer as
+     * a bigint); bounded or unbounded varchar and text into text or unbounded varchar (hashed by
+     * their text alike).
+     */
+    @Override
+    public boolean holdsAlike(String sourceType, String targetType) {
+        if (sourceType.equals(targetType)) return true;
+        int from = INTEGERS.indexOf(sourceType), to = INTEGERS.indexOf(targetType);
+        if (from >= 0 && to >= 0) return from <= to;
+        boolean textual = sourceType.equals("text") || sourceType.startsWith("character varying");
+        return textual && (targetType.equals("text") || targetType.equals("character varying"));
     }
 
     @Override

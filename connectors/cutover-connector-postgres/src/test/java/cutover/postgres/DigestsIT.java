@@ -285,10 +285,21 @@ class DigestsIT {
     }
 
     @Test
-    void differentColumnTypesAreRefusedNotMisreported() {
+    void differentColumnTypesAreRefusedNotMisreportedUnlessTheyHashAlike() {
         a.sql("CREATE TABLE typed (id int PRIMARY KEY, v int)");
-        b.sql("CREATE TABLE typed (id int PRIMARY KEY, v bigint)");
+        b.sql("CREATE TABLE typed (id int PRIMARY KEY, v numeric)");
         assertThatThrownBy(() -> compare("typed", SMALL)).isInstanceOf(CutoverException.class)
-                .hasMessageContaining("column v of typed is integer in the source but bigint in the target");
+                .hasMessageContaining("column v of typed is integer in the source but numeric in the target");
+        // an integer and a bigint, a varchar(n) and a text hold the same values alike: compared by digest
+        a.sql("CREATE TABLE widened (id int PRIMARY KEY, n int, s varchar(20))",
+                "INSERT INTO widened SELECT g, g * 1000, 's' || g FROM generate_series(1, 200) g");
+        b.sql("CREATE TABLE widened (id bigint PRIMARY KEY, n bigint, s text)",
+                "INSERT INTO widened SELECT g, g * 1000, 's' || g FROM generate_series(1, 200) g",
+                "UPDATE widened SET n = 3000000000 WHERE id = 50", "UPDATE widened SET s = 's150 ' WHERE id = 150");
+        assertThat(compare("widened", SMALL)).extracting(d -> d.key().parts().get(0) + " " + ((Difference.Changed) d).fields().get(0).column())
+                .containsExactlyInAnyOrder("50 n", "150 s");
+        assertThat(da.holdsAlike("integer", "bigint")).isTrue();
+        assertThat(da.holdsAlike("bigint", "integer")).as("narrower: a value may not fit").isFalse();
+        assertThat(da.holdsAlike("text", "character varying(20)")).as("bounded: a text may not fit").isFalse();
     }
 }
