@@ -12,10 +12,14 @@ import java.util.Map;
 final class SchemaBuilder {
     private final SourceTally tally;
     private final Map<EntityName, List<String>> keyColumns = new HashMap<>();
+    private final Map<EntityName, List<String>> nullableColumns = new HashMap<>();
 
     SchemaBuilder(SourceTally tally, List<EntityInfo> infos) {
         this.tally = tally;
-        for (EntityInfo info : infos) keyColumns.put(info.name(), info.keyColumns());
+        for (EntityInfo info : infos) {
+            keyColumns.put(info.name(), info.keyColumns());
+            if (info.nullableColumns() != null) nullableColumns.put(info.name(), info.nullableColumns());
+        }
     }
 
     AnalyzeResult build(String source) {
@@ -28,7 +32,7 @@ final class SchemaBuilder {
             List<EntityName> children = tally.entities.keySet().stream()
                     .filter(n -> n.parent().map(e.name::equals).orElse(false)).toList();
             entities.add(new EntitySchema(e.name, e.count, e.bytes, keyColumns.getOrDefault(e.name, List.of()), children,
-                    e.unreadable, fields));
+                    e.unreadable, fields, nullableColumns.get(e.name)));
             EntityNotes n = new EntityNotes(e.name, e.unreadableSamples, e.unlistedPaths(), e.unlistedCapped);
             if (!n.isEmpty()) notes.add(n);
         }

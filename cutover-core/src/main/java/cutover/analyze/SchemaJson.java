@@ -71,6 +71,7 @@ public final class SchemaJson {
         gen.writeNumberField("count", e.count());
         gen.writeNumberField("bytes", e.totalBytes());
         writeStrings(gen, "key", e.keyColumns());
+        if (e.declaredNullable() != null) writeStrings(gen, "nullableColumns", e.declaredNullable());
         writeStrings(gen, "subcollections", e.subcollections().stream().map(EntityName::value).toList());
         gen.writeNumberField("unreadable", e.unreadable());
         writeSamples(gen, "unreadableExamples", notes.unreadableSamples());

@@ -112,7 +112,10 @@ public final class PlanGenerator {
 
     private static ColumnMapping column(EntitySchema e, FieldStats f, String name, String references, List<String> notes) {
         List<Value.Kind> kinds = f.nonNullKinds();
-        boolean nullable = f.present() < e.count() || f.nulls() > 0;
+        // what the data shows, or what the source's schema allows: a column that may hold NULL stays
+        // nullable even if none is there yet (a later NULL, in a phased migration, must not be refused)
+        boolean nullable = f.present() < e.count() || f.nulls() > 0
+                || (f.path().size() == 1 && e.declaresNullable(f.path().get(0)).orElse(false));
         ColumnType type = typeOf(kinds);
         if (kinds.size() > 1) {
             boolean numbers = kinds.stream().allMatch(PlanGenerator::isNumber);

@@ -156,6 +156,19 @@ class PlanGeneratorTest {
     }
 
     @Test
+    void aTableColumnThatItsSchemaLetsHoldNullStaysNullableThoughNoneWasSeen() {
+        var text = cutover.model.Value.Kind.TEXT;
+        var customers = new cutover.analyze.EntitySchema(cutover.model.EntityName.of("customers"), 3, 300, List.of("id"), List.of(), 0,
+                List.of(SampleSchema.field("id", 3, Map.of(cutover.model.Value.Kind.INT64, 3L)), SampleSchema.field("name", 3, Map.of(text, 3L)),
+                        SampleSchema.field("nickname", 3, Map.of(text, 3L))), List.of("nickname"));
+        EntityMapping e = PlanGenerator.generate(new cutover.analyze.Schema("postgresql://db", List.of(customers)), "postgresql://db", "t", null)
+                .entity("customers").orElseThrow();
+        assertThat(e.column("nickname").orElseThrow().nullable()).as("declared nullable, no NULL seen").isTrue();
+        assertThat(e.column("name").orElseThrow().nullable()).as("declared NOT NULL").isFalse();
+        assertThat(e.column("id").orElseThrow().nullable()).isFalse();
+    }
+
+    @Test
     void snakeCaseNames() {
         assertThat(Names.snake("firstName")).isEqualTo("first_name");
         assertThat(Names.snake("HTTPStatus")).isEqualTo("http_status");

@@ -54,7 +54,7 @@ final class PostgresSource implements Source {
     public List<EntityInfo> entities() {
         List<EntityInfo> out = new ArrayList<>();
         for (SourceTable t : tables().values()) {
-            out.add(new EntityInfo(EntityName.of(t.name().name()), t.estimatedRows(), t.estimatedBytes(), t.primaryKey()));
+            out.add(new EntityInfo(EntityName.of(t.name().name()), t.estimatedRows(), t.estimatedBytes(), t.primaryKey(), t.nullableColumns()));
         }
         return out;
     }
@@ -117,7 +117,9 @@ final class PostgresSource implements Source {
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(SELECT a.attname::text FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) "
-                     + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = k.attnum WHERE i.indrelid = r.oid AND i.indisprimary ORDER BY k.pos) "
+                     + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = k.attnum WHERE i.indrelid = r.oid AND i.indisprimary ORDER BY k.pos), "
+                     + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                     + "AND NOT a.attnotnull ORDER BY a.attnum) "
                      + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition ORDER BY r.relname")) {
             ps.setString(1, schema);
@@ -125,7 +127,7 @@ final class PostgresSource implements Source {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            rs.getLong(2), rs.getLong(3)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3)));
                 }
             }
         } catch (SQLException e) {

@@ -4,15 +4,17 @@ import java.util.List;
 
 /**
  * What a reader needs to know of a source table: its columns with their SQL types (as
- * {@code format_type} prints them, for casts), its primary key, and estimates from the catalog.
+ * {@code format_type} prints them, for casts), its primary key, the columns that may hold NULL,
+ * and estimates from the catalog.
  */
 record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
-                   long estimatedRows, long estimatedBytes) {
+                   List<String> nullableColumns, long estimatedRows, long estimatedBytes) {
 
     SourceTable {
         columns = List.copyOf(columns);
         types = List.copyOf(types);
         primaryKey = List.copyOf(primaryKey);
+        nullableColumns = List.copyOf(nullableColumns);
     }
 
     String typeOf(String column) { return types.get(columns.indexOf(column)); }
