@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -138,7 +139,7 @@ public final class RangeBisection {
      * hashes alike ({@code alike}, e.g. {@link Digests#holdsAlike} either way), or equal rows would
      * hash apart.
      */
-    static void checkComparable(TableShape s, TableShape t, List<String> columns, java.util.function.BiPredicate<String, String> alike) {
+    static void checkComparable(TableShape s, TableShape t, List<String> columns, BiPredicate<String, String> alike) {
         checkComparable(s, columns, t, columns, alike);
     }
 
@@ -148,7 +149,7 @@ public final class RangeBisection {
      * must be the target's key columns, in order.
      */
     static void checkComparable(TableShape s, List<String> sourceColumns, TableShape t, List<String> targetColumns,
-                                java.util.function.BiPredicate<String, String> alike) {
+                                BiPredicate<String, String> alike) {
         if (sourceColumns.size() != targetColumns.size()) throw new IllegalArgumentException("column lists of different sizes");
         if (s.keyColumns().isEmpty()) {
             throw new CutoverException(ErrorCode.PLAN_MISMATCH, "table " + s.name() + " has no primary key; bisection needs one to cut key ranges");
