@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Proves the target equals the source, and names every difference.", "",
                 "With a plan: the source is read and mapped through the plan, the plan's tables are read back from the target, and"
-                        + " both are compared by counts, digests and row by row (timestamps and doubles by the plan's verify rules).",
+                        + " both are compared by counts, digests and row by row (timestamps and doubles by the plan's verify rules);"
+                        + " where the plan copies a database's columns as they are, the digests are computed inside both databases instead.",
                 "With two locations: the same tables of both are compared as they are stored.", "",
                 "Every difference is written to the differences file (one JSON object per line); the terminal shows the first"
                         + " ones, --json all of them."},
