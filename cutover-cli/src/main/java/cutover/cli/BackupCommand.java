@@ -107,6 +107,9 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The tables the last backup reused from the previous snapshot of the source, unread. */
+    private List<String> unchanged = List.of();
+
     private Snapshot backupOnce() {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
@@ -121,8 +124,11 @@ final class BackupCommand implements Callable<Integer> {
                 try (Connector connector = Endpoints.openSource(source);
                      ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
                     Source src = Endpoints.require(connector, Source.class);
-                    snapshot = repository.backup().source(source).tags(tags).folder(files)
-                            .from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                    Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files);
+                    // a database that digests its tables lets the tables unchanged since the last snapshot go unread
+                    connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
+                    snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                    unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
                 }
             }
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
@@ -148,6 +154,7 @@ final class BackupCommand implements Callable<Integer> {
     private void print(Snapshot s) {
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
+            out.put("unchanged", unchanged);
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
             return;
@@ -157,7 +164,8 @@ final class BackupCommand implements Callable<Integer> {
                 s.shortId(), s.source(), s.records(), s.entities().size(), SnapshotsCommand.bytes(s.totalBytes()),
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
-            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%n", e.name(), e.records());
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%s%n", e.name(), e.records(),
+                    unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)" : "");
         }
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));

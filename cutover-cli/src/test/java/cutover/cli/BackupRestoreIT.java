@@ -76,9 +76,19 @@ class BackupRestoreIT {
         long addedSecond = Json.MAPPER.readTree(second.out()).get("addedBytes").asLong();
         assertThat(addedSecond).isLessThan(firstJson.get("addedBytes").asLong() / 10);
 
+        assertThat(Json.MAPPER.readTree(second.out()).get("unchanged")).isEmpty(); // a row changed: read again
+
+        // nothing changed since: the table's digest in PostgreSQL is the one stored with it, so it is not read
+        CliRun third = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
+        assertThat(third.exitCode()).as(third.toString()).isZero();
+        JsonNode thirdJson = Json.MAPPER.readTree(third.out());
+        assertThat(thirdJson.get("unchanged").toString()).isEqualTo("[\"accounts\"]");
+        assertThat(thirdJson.get("addedBytes").asLong()).isZero();
+        assertThat(thirdJson.get("records").asLong()).isEqualTo(5000);
+
         CliRun snapshots = CliRun.of(new String[] {"snapshots", "--json"}, repoArgs);
         assertThat(snapshots.exitCode()).as(snapshots.toString()).isZero();
-        assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots")).hasSize(2);
+        assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots")).hasSize(3);
 
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();

@@ -18,12 +18,13 @@ import java.util.Map;
  *
  * <p>A version-1 manifest has no {@code parts}: its entity is one stream, and {@code digest} is that
  * stream's SHA-256. With parts, {@code digest} is the SHA-256 of the parts' digests (32 raw bytes
- * each, in order).
+ * each, in order). {@code sourceDigest}, when present, is the source database's digest of the table
+ * these records are ({@link SourceDigest}): a later backup reuses the entity while it is the same.
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
-                             Map<String, Map<String, Long>> kindCounts) {
+                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
@@ -33,10 +34,21 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
         kindCounts = kindCounts == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kindCounts));
     }
 
+    public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
+                          Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
+                          List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts) {
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null);
+    }
+
+    /** The same entity, known to be the records of the source table that has this digest. */
+    EntitySnapshot withSourceDigest(SourceDigest d) {
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d);
+    }
+
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }

@@ -261,6 +261,8 @@ public final class Repository {
         private final List<String> tags = new ArrayList<>();
         private Path folder;
         private int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private cutover.verify.Digests digests;
+        private List<cutover.model.EntityName> unchanged = List.of();
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -282,6 +284,19 @@ public final class Repository {
             tags.forEach(this::tag);
             return this;
         }
+
+        /**
+         * The source database's digests: a table whose digest equals the one stored with it in the
+         * latest snapshot of the same source is not read again, its entity is reused
+         * ({@link SourceDigest}), and every table read gets its digest stored for the next backup.
+         */
+        public BackupBuilder unchangedFrom(cutover.verify.Digests digests) {
+            this.digests = digests;
+            return this;
+        }
+
+        /** The tables the last {@link #from} reused from the earlier snapshot without reading them. */
+        public List<cutover.model.EntityName> unchanged() { return unchanged; }
 
         /** A folder to back up beside the records (e.g. a Firebase Storage download). */
         public BackupBuilder folder(Path folder) {
@@ -322,10 +337,21 @@ public final class Repository {
          */
         public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
             try (SnapshotWriter writer = open()) {
-                new SourceReading(source, readers, progress).into(writer, 2 * readers);
+                SourceReading reading = new SourceReading(source, readers, progress, digests, digests == null ? null : latestOfSource());
+                reading.into(writer, 2 * readers);
+                unchanged = reading.unchanged();
                 if (folder != null) writer.addFolder(folder);
                 return writer.commit();
             }
+        }
+
+        /** The latest snapshot taken of the same source (by location, without password), or null. */
+        private Snapshot latestOfSource() {
+            Snapshot latest = null;
+            for (Snapshot s : new Repository(internals).snapshots()) {
+                if (s.source().equals(source) && (latest == null || s.time().compareTo(latest.time()) > 0)) latest = s;
+            }
+            return latest;
         }
 
         /** How many splits are read at once (default: the processors, at least 2). */

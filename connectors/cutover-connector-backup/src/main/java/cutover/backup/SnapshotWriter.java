@@ -41,6 +41,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Chunker chunker;
     private final Index index;
     private final Map<EntityName, EntityParts> entities = new LinkedHashMap<>();
+    private final Map<EntityName, EntitySnapshot> reused = new LinkedHashMap<>();
+    private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
     private int splits;
     private SplitWriter sequential;
     private final List<FileEntry> files = new ArrayList<>();
@@ -68,6 +70,21 @@ public final class SnapshotWriter implements AutoCloseable {
         sequential().write(record);
     }
 
+    /**
+     * Puts an entity of an earlier snapshot into this one as it is, its chunks already stored: for a
+     * table whose source digest has not changed since ({@link SourceDigest}). Nothing of it is written.
+     */
+    synchronized void reuse(EntitySnapshot earlier) {
+        requireOpen();
+        if (entities.containsKey(earlier.entityName())) throw new IllegalStateException("entity " + earlier.name() + " is being written");
+        reused.put(earlier.entityName(), earlier);
+    }
+
+    /** Records that the entity written is the source table with this digest (read while it stayed so). */
+    synchronized void sourceDigest(EntityName entity, SourceDigest digest) {
+        sourceDigests.put(entity, digest);
+    }
+
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
     public void unreadable(EntityName entity, String key, String reason) {
         entity(entity, List.of()).unreadable(key, reason);
@@ -92,7 +109,12 @@ public final class SnapshotWriter implements AutoCloseable {
         if (closed || committed != null) throw new IllegalStateException("this writer was committed or closed already");
         if (sequential != null) sequential.finish();
         List<EntitySnapshot> done = new ArrayList<>();
-        for (EntityParts e : entities.values()) done.add(e.finish(chunker, store));
+        for (EntityParts e : entities.values()) {
+            EntitySnapshot written = e.finish(chunker, store);
+            SourceDigest digest = sourceDigests.get(written.entityName());
+            done.add(digest == null ? written : written.withSourceDigest(digest));
+        }
+        done.addAll(reused.values());
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
@@ -135,6 +157,7 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private synchronized EntityParts entity(EntityName entity, List<String> keyColumns) {
         requireOpen();
+        if (reused.containsKey(entity)) throw new IllegalStateException("entity " + entity + " is reused from an earlier snapshot, not written");
         EntityParts e = entities.computeIfAbsent(entity, n -> new EntityParts(n, keyColumns));
         e.keyColumns(keyColumns);
         return e;

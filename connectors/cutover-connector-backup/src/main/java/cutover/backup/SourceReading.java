@@ -8,6 +8,10 @@ import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.model.EntityName;
+import cutover.verify.Digests;
+import cutover.verify.KeyRange;
+import cutover.verify.RangeDigest;
+import cutover.verify.TableShape;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,24 +29,53 @@ import java.util.function.ObjLongConsumer;
  * its own {@link SplitWriter} taken in split order: so an entity's parts are in split order (key
  * order for a database cut into key ranges) however the threads finish, and the chunks stay put
  * from one backup to the next as long as the split bounds do.
+ *
+ * <p>Where the source database computes digests ({@link Digests}) and an earlier snapshot of the
+ * same source holds a table with the same digest, that table is not read: its entity is reused
+ * ({@link SourceDigest}). Every table read gets its digest before and after the read; only when
+ * the two agree (nothing was written to it meanwhile) is the digest stored with the entity, so a
+ * reused entity always holds exactly the rows its digest describes.
  */
 final class SourceReading {
     private final Source source;
     private final int threads;
     private final ObjLongConsumer<EntityName> progress;
+    private final Digests digests;         // null: every table is read
+    private final Snapshot earlier;        // the latest snapshot of the same source, or null
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final List<EntityName> unchanged = new ArrayList<>();
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
+        this(source, threads, progress, null, null);
+    }
+
+    SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress, Digests digests, Snapshot earlier) {
         this.source = source;
         this.threads = threads;
         this.progress = progress;
+        this.digests = digests;
+        this.earlier = earlier;
     }
+
+    /** The tables reused from the earlier snapshot, unread, by the last {@link #into}. */
+    List<EntityName> unchanged() { return List.copyOf(unchanged); }
 
     /** Declares the source's entities, reads every split, finishes their writers; the caller commits. */
     void into(SnapshotWriter writer, int splitHint) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
-        for (EntityInfo e : source.quickEstimates().orElse(List.of())) writer.declare(e.name(), e.keyColumns());
-        List<Split> splits = source.splits(splitHint);
+        Map<EntityName, SourceDigest> before = new java.util.LinkedHashMap<>();
+        for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
+            java.util.Optional<SourceDigest> now = digestOf(e.name());
+            java.util.Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d));
+            if (same.isPresent()) {
+                writer.reuse(same.get());
+                unchanged.add(e.name());
+                continue;
+            }
+            now.ifPresent(d -> before.put(e.name(), d));
+            writer.declare(e.name(), e.keyColumns());
+        }
+        List<Split> splits = source.splits(splitHint).stream().filter(s -> !unchanged.containsAll(s.entities())).toList();
         List<SplitWriter> writers = new ArrayList<>();
         for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size())), r -> {
@@ -62,12 +95,31 @@ final class SourceReading {
             pool.shutdownNow();
         }
         counts.forEach((entity, n) -> progress.accept(entity, n.get()));
+        before.forEach((entity, d) -> {
+            if (digestOf(entity).equals(java.util.Optional.of(d))) writer.sourceDigest(entity, d); // else written to while read: not reusable
+        });
+    }
+
+    /** The table's digest in the source database over all its columns, if it computes one (a table with a primary key). */
+    private java.util.Optional<SourceDigest> digestOf(EntityName entity) {
+        if (digests == null) return java.util.Optional.empty();
+        java.util.Optional<TableShape> shape = digests.table(entity.value());
+        if (shape.isEmpty() || shape.get().keyColumns().isEmpty()) return java.util.Optional.empty();
+        List<String> columns = shape.get().columnNames();
+        RangeDigest d = digests.digests(entity.value(), columns, KeyRange.ALL, List.of()).get(0);
+        return java.util.Optional.of(new SourceDigest(digests.dialect(), columns, d.count(), d.sum()));
+    }
+
+    private java.util.Optional<EntitySnapshot> earlierEntity(EntityName entity, SourceDigest digest) {
+        if (earlier == null) return java.util.Optional.empty();
+        return earlier.entities().stream().filter(e -> e.entityName().equals(entity) && digest.equals(e.sourceDigest())).findFirst();
     }
 
     private void read(Split split, SplitWriter writer) {
         try (RecordReader reader = source.read(split, Position.START)) {
             for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
                 if (item instanceof RecordReader.Ok ok) {
+                    if (unchanged.contains(ok.record().entity())) continue; // reused; a split of several entities still yields it
                     writer.write(ok.record());
                     long n = counts.computeIfAbsent(ok.record().entity(), e -> new AtomicLong()).incrementAndGet();
                     if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
