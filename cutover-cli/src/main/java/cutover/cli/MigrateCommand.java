@@ -118,7 +118,7 @@ final class MigrateCommand implements Callable<Integer> {
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
-                        .takeOrReuse(runId, plan.source(), source, plan.target(), targetConnector, sink, target);
+                        .takeOrReuse(runId, plan.source(), sourceConnector, source, plan.target(), targetConnector, sink, target);
                 rollbackPoints = outcome.points();
                 outcome.warning().ifPresent(warnings::add);
             }

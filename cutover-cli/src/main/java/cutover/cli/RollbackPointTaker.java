@@ -45,8 +45,8 @@ final class RollbackPointTaker {
     /** What was decided: the points (empty when the resumed run had none) and a warning to show, if any. */
     record Outcome(Optional<RollbackPoints> points, Optional<String> warning) {}
 
-    Outcome takeOrReuse(String runId, String sourceLocation, Source source, String targetLocation, Connector targetConnector,
-                        Sink sink, TargetInfo target) {
+    Outcome takeOrReuse(String runId, String sourceLocation, Connector sourceConnector, Source source, String targetLocation,
+                        Connector targetConnector, Sink sink, TargetInfo target) {
         if (!sink.checkpoints(runId).isEmpty()) {
             Optional<RollbackPoints> earlier = RollbackPoints.latest(journal, runId);
             if (earlier.isPresent()) return new Outcome(earlier, Optional.empty());
@@ -55,13 +55,13 @@ final class RollbackPointTaker {
         }
         Instant started = Instant.now();
         Repository repository = openOrCreate();
-        String sourceId = snapshot(repository, sourceLocation, source, "source");
+        String sourceId = snapshot(repository, sourceLocation, source, sourceConnector, "source");
         String targetId = null;
         if (!target.tables().isEmpty()) {
             Source targetAsSource = targetConnector.capability(Source.class).orElseThrow(() -> new CutoverException(ErrorCode.CAPABILITY_MISSING,
                     Location.redact(targetLocation) + " cannot be read back, so it cannot be backed up before the migration writes to it;"
                             + " back it up another way and pass --no-backup"));
-            targetId = snapshot(repository, targetLocation, targetAsSource, "target");
+            targetId = snapshot(repository, targetLocation, targetAsSource, targetConnector, "target");
         }
         RollbackPoints points = new RollbackPoints(repository.path().toString(), sourceId, targetId, false);
         journal.append(new JournalEntry(started, RollbackPoints.JOURNAL_COMMAND, runId, JournalEntry.SUCCEEDED, Location.redact(sourceLocation),
@@ -79,10 +79,13 @@ final class RollbackPointTaker {
         return exists ? Repository.open(repo.repo, passphrase) : Repository.init(repo.repo, passphrase);
     }
 
-    private String snapshot(Repository repository, String location, Source source, String role) {
+    /** A snapshot of one side; a table unchanged since the last snapshot of the same location is reused, not read again. */
+    private String snapshot(Repository repository, String location, Source source, Connector connector, String role) {
         Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
         try (ProgressDisplay display = ProgressDisplay.start(showProgress, "records", () -> new TreeMap<>(lines))) {
-            Snapshot s = repository.backup().source(location).tag(TAG).tag(TAG + "-" + role)
+            Repository.BackupBuilder builder = repository.backup().source(location).tag(TAG).tag(TAG + "-" + role);
+            connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
+            Snapshot s = builder
                     .from(source, (entity, n) -> lines.put("backup " + role + " " + entity.value(), new ProgressDisplay.Line(n, -1)));
             return s.id();
         }
