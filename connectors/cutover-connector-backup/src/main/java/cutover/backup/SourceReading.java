@@ -66,7 +66,8 @@ final class SourceReading {
         Map<EntityName, SourceDigest> before = new java.util.LinkedHashMap<>();
         for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
             java.util.Optional<SourceDigest> now = digestOf(e.name());
-            java.util.Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d));
+            java.util.Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d))
+                    .filter(earlierOne -> earlierOne.keyColumns().equals(e.keyColumns())); // a new primary key: restore needs it
             if (same.isPresent()) {
                 writer.reuse(same.get());
                 unchanged.add(e.name());
