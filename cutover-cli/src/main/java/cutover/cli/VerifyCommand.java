@@ -139,9 +139,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (pushdown.refusal().isEmpty()) {
                     result = Verifier.pushdownPlan(da.get(), db.get(), pushdown.tables(), options, progress, log);
                 } else {
-                    if (method == Method.auto && da.isPresent() && db.isPresent() && output.showSummary()) {
-                        System.err.println("comparing by streaming the rows: " + pushdown.refusal().get());
-                    }
+                    if (method == Method.auto && da.isPresent() && db.isPresent()) streamedBecause(pushdown.refusal().get());
                     result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), options, progress, log);
                 }
             } else {
@@ -157,14 +155,15 @@ final class VerifyCommand implements Callable<Integer> {
                 if (method != Method.streamed && refusal.isEmpty()) {
                     result = Verifier.pushdownTables(da.get(), db.get(), names, options, progress, log);
                 } else {
-                    if (method == Method.auto && output.showSummary()) System.err.println("comparing by streaming the rows: " + refusal.get());
+                    if (method == Method.auto) streamedBecause(refusal.get());
                     result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
                 }
             }
             display.close();
             log.close(); // flushed before the JSON output reads it back
             journal.append(new JournalEntry(started, "verify", id, result.equal() ? JournalEntry.SUCCEEDED : "differences",
-                    Location.redact(a), Location.redact(b), Duration.between(started, Instant.now()).toMillis(), details(result), List.of(), null));
+                    Location.redact(a), Location.redact(b), Duration.between(started, Instant.now()).toMillis(), details(result, streamedBecause),
+                    List.of(), null));
             print(id, result);
             return result;
         } catch (CutoverException e) {
@@ -207,7 +206,17 @@ final class VerifyCommand implements Callable<Integer> {
         throw new CutoverException(ErrorCode.SETTING_INVALID, "--sample takes a share of the key space above 0 and at most 100% (\"1%\", \"0.01\"), found \"" + sample + "\"");
     }
 
-    static Map<String, Object> details(VerifyResult r) {
+    /** Why a comparison that could have been made by digests was streamed, when it was: said on the terminal and kept in the result. */
+    private String streamedBecause;
+
+    private void streamedBecause(String why) {
+        streamedBecause = why;
+        if (output.showSummary()) System.err.println("comparing by streaming the rows: " + why);
+    }
+
+    static Map<String, Object> details(VerifyResult r) { return details(r, null); }
+
+    static Map<String, Object> details(VerifyResult r, String streamedBecause) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("equal", r.equal());
         d.put("differences", r.differences());
@@ -216,6 +225,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (TableVerdict v : r.tables()) perTable.put(v.table(), verdict(v));
         d.put("tables", perTable);
         if (!r.refused().isEmpty()) d.put("refusedBySource", new TreeMap<>(r.refused()));
+        if (streamedBecause != null) d.put("streamedBecause", streamedBecause);
         return d;
     }
 
@@ -235,7 +245,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private void print(String id, VerifyResult r) throws IOException {
         if (output.json) {
-            printJson(id, r, System.out);
+            printJson(id, r, details(r, streamedBecause), System.out);
             return;
         }
         if (!output.showSummary()) return;
@@ -259,7 +269,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The summary, then every difference, streamed from the differences file so the JSON is complete however long. */
-    private static void printJson(String id, VerifyResult r, PrintStream out) throws IOException {
+    private static void printJson(String id, VerifyResult r, Map<String, Object> summary, PrintStream out) throws IOException {
         JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
         g.writeStartObject();
         g.writeStringField("verifyId", id);
@@ -267,7 +277,7 @@ final class VerifyCommand implements Callable<Integer> {
         g.writeNumberField("rowsCompared", r.rowsCompared());
         g.writeNumberField("durationMillis", r.duration().toMillis());
         g.writeFieldName("summary");
-        Json.MAPPER.writeValue(g, details(r));
+        Json.MAPPER.writeValue(g, summary);
         g.writeArrayFieldStart("differenceList");
         try (BufferedReader in = Files.newBufferedReader(r.differencesFile(), StandardCharsets.UTF_8)) {
             String line;

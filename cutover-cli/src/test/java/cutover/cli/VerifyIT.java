@@ -116,6 +116,7 @@ class VerifyIT {
         Files.writeString(planFile, Files.readString(planFile).replace("from: full_name", "from: full_name\n        transform: uppercase"));
         CliRun transformed = CliRun.of("verify", planFile.toString(), "--json", "--state", state);
         assertThat(JSON.readTree(transformed.out()).at("/summary/tables/customers/method").asText()).isEqualTo("streamed");
+        assertThat(JSON.readTree(transformed.out()).at("/summary/streamedBecause").asText()).contains("transformed (uppercase)");
         CliRun told = CliRun.of("verify", planFile.toString(), "--state", state);
         assertThat(told.err()).contains("comparing by streaming the rows").contains("transformed (uppercase)");
         CliRun forced = CliRun.of("verify", planFile.toString(), "--method", "pushdown", "--state", state);
