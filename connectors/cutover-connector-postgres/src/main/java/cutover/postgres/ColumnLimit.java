@@ -37,11 +37,6 @@ record ColumnLimit(String type, long min, long max, int maxLength, int precision
         return Optional.empty();
     }
 
-    /** Whether a plan's column of {@code type} may go to an existing column of {@code typname} with a limit. */
-    static boolean takes(ColumnType type, String typname) {
-        return type == ColumnType.BIGINT && (typname.equals("int2") || typname.equals("int4"));
-    }
-
     /** What is wrong with the value for this column, or null when it fits. */
     String problem(Value value) {
         if (maxLength >= 0 && value instanceof Value.Text t) {

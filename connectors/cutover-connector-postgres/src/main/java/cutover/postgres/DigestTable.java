@@ -62,10 +62,7 @@ record DigestTable(TableName name, List<Column> columns, List<String> primaryKey
                 }
             }
             List<String> key = new ArrayList<>();
-            try (PreparedStatement pk = c.prepareStatement("SELECT a.attname::text FROM pg_index i "
-                    + "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) "
-                    + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-                    + "WHERE i.indrelid = ? AND i.indisprimary ORDER BY k.pos")) {
+            try (PreparedStatement pk = c.prepareStatement(Catalog.primaryKeyColumns("?"))) {
                 pk.setLong(1, oid);
                 try (ResultSet rs = pk.executeQuery()) {
                     while (rs.next()) key.add(rs.getString(1));

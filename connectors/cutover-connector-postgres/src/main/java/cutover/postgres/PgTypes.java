@@ -27,7 +27,7 @@ final class PgTypes {
     /**
      * The existing column types (pg_type.typname) that store every value of the plan's type without
      * loss (with their modifiers, varchar(n) and numeric(p,s) check each value: {@link ColumnLimit}).
-     * Narrower integers take the plan's bigint too, each value checked ({@link ColumnLimit#takes});
+     * Narrower integers take the plan's bigint too, each value checked ({@link ColumnLimit#of});
      * other narrower types (timestamp without zone for timestamptz, real for double) are refused:
      * they would change values.
      */

@@ -94,7 +94,7 @@ final class TargetSchema {
             String actual = column == null ? null : column.typname();
             if (actual == null) {
                 problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
-            } else if (!PgTypes.compatible(col.type()).contains(actual) && !ColumnLimit.takes(col.type(), actual)) {
+            } else if (!PgTypes.compatible(col.type()).contains(actual) && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()) {
                 problems.add("table " + name + ": column " + col.name() + " is " + actual + " but the plan wants " + PgTypes.sqlType(col.type())
                         + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
             }
