@@ -247,7 +247,7 @@ public final class RangeBisection {
                     totals[2] += b.count();
                     totals[3] += b.sum();
                     if (a.sameRows(b)) accounted += Math.max(a.count(), b.count());
-                    else if (leaf(a, b) || (batched && Math.max(a.count(), b.count()) <= BATCH_ROWS)) differing.add(new RangeDigest[] {a, b});
+                    else if (isLeaf(a, b) || (batched && Math.max(a.count(), b.count()) <= BATCH_ROWS)) differing.add(new RangeDigest[] {a, b});
                     else refinements.add(refine(a, b));
                 }
                 progress.rowsCompared(sourceTable, accounted);
@@ -297,7 +297,7 @@ public final class RangeBisection {
             return out;
         }
 
-        private boolean leaf(RangeDigest a, RangeDigest b) { return Math.max(a.count(), b.count()) <= options.leafRows(); }
+        private boolean isLeaf(RangeDigest a, RangeDigest b) { return Math.max(a.count(), b.count()) <= options.leafRows(); }
 
         /**
          * Narrows down a range whose digests differ: cut it again, or compare its rows once it is
@@ -307,7 +307,7 @@ public final class RangeBisection {
          */
         private CompletableFuture<Void> refine(RangeDigest a, RangeDigest b) {
             KeyRange range = a.range();
-            if (leaf(a, b) || range.hashed()) return leaf(range);
+            if (isLeaf(a, b) || range.hashed()) return leaf(range);
             if (batched) return byHash(a, b);
             Digests larger = a.count() >= b.count() ? source : target;
             return CompletableFuture.supplyAsync(() -> larger.splitPoints(table(larger), range, options.fanOut()), pool)
@@ -329,7 +329,7 @@ public final class RangeBisection {
             for (int i = 0; i < pair[0].size(); i++) {
                 RangeDigest x = pair[0].get(i), y = pair[1].get(i);
                 if (x.sameRows(y)) accounted += Math.max(x.count(), y.count());
-                else if (leaf(x, y)) leaves.add(new RangeDigest[] {x, y});
+                else if (isLeaf(x, y)) leaves.add(new RangeDigest[] {x, y});
                 else children.add(refine(x, y));
             }
             if (!leaves.isEmpty()) children.add(leaves(leaves));

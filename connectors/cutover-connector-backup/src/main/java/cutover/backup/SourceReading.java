@@ -14,8 +14,12 @@ import cutover.verify.RangeDigest;
 import cutover.verify.TableShape;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +47,7 @@ final class SourceReading {
     private final Digests digests;         // null: every table is read
     private final Snapshot earlier;        // the latest snapshot of the same source, or null
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
-    private final List<EntityName> unchanged = new ArrayList<>();
+    private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
         this(source, threads, progress, null, null);
@@ -63,10 +67,10 @@ final class SourceReading {
     /** Declares the source's entities, reads every split, finishes their writers; the caller commits. */
     void into(SnapshotWriter writer, int splitHint) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
-        Map<EntityName, SourceDigest> before = new java.util.LinkedHashMap<>();
+        Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
-            java.util.Optional<SourceDigest> now = digestOf(e.name());
-            java.util.Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d))
+            Optional<SourceDigest> now = digestOf(e.name());
+            Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d))
                     .filter(earlierOne -> earlierOne.keyColumns().equals(e.keyColumns())); // a new primary key: restore needs it
             if (same.isPresent()) {
                 writer.reuse(same.get());
@@ -97,22 +101,22 @@ final class SourceReading {
         }
         counts.forEach((entity, n) -> progress.accept(entity, n.get()));
         before.forEach((entity, d) -> {
-            if (digestOf(entity).equals(java.util.Optional.of(d))) writer.sourceDigest(entity, d); // else written to while read: not reusable
+            if (digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d); // else written to while read: not reusable
         });
     }
 
     /** The table's digest in the source database over all its columns, if it computes one (a table with a primary key). */
-    private java.util.Optional<SourceDigest> digestOf(EntityName entity) {
-        if (digests == null) return java.util.Optional.empty();
-        java.util.Optional<TableShape> shape = digests.table(entity.value());
-        if (shape.isEmpty() || shape.get().keyColumns().isEmpty()) return java.util.Optional.empty();
+    private Optional<SourceDigest> digestOf(EntityName entity) {
+        if (digests == null) return Optional.empty();
+        Optional<TableShape> shape = digests.table(entity.value());
+        if (shape.isEmpty() || shape.get().keyColumns().isEmpty()) return Optional.empty();
         List<String> columns = shape.get().columnNames();
         RangeDigest d = digests.digests(entity.value(), columns, KeyRange.ALL, List.of()).get(0);
-        return java.util.Optional.of(new SourceDigest(digests.dialect(), columns, d.count(), d.sum()));
+        return Optional.of(new SourceDigest(digests.dialect(), columns, d.count(), d.sum()));
     }
 
-    private java.util.Optional<EntitySnapshot> earlierEntity(EntityName entity, SourceDigest digest) {
-        if (earlier == null) return java.util.Optional.empty();
+    private Optional<EntitySnapshot> earlierEntity(EntityName entity, SourceDigest digest) {
+        if (earlier == null) return Optional.empty();
         return earlier.entities().stream().filter(e -> e.entityName().equals(entity) && digest.equals(e.sourceDigest())).findFirst();
     }
 

@@ -54,10 +54,13 @@ class UnchangedTablesTest {
             return List.of(new RangeDigest(within, now.size(), sum));
         }
 
-        @Override public List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets) { throw new UnsupportedOperationException(); }
-        @Override public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) { throw new UnsupportedOperationException(); }
-        @Override public void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<KeyedHash> out) { throw new UnsupportedOperationException(); }
-        @Override public void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out) { throw new UnsupportedOperationException(); }
+        // a backup asks a table only for its whole digest: any other call is a test failure
+        @Override public List<RangeDigest> bucketDigests(String table, List<String> columns, KeyRange within, int buckets) { throw notAsked(); }
+        @Override public void rows(String table, List<String> columns, List<KeyRange> ranges, Consumer<HashedRow> out) { throw notAsked(); }
+        @Override public void hashes(String table, List<String> columns, List<KeyRange> ranges, Consumer<KeyedHash> out) { throw notAsked(); }
+        @Override public void rowsWithHashes(String table, List<String> columns, List<KeyRange> ranges, long[] hashes, Consumer<HashedRow> out) { throw notAsked(); }
+
+        private static AssertionError notAsked() { return new AssertionError("a backup reads tables through the source, not through digests"); }
     }
 
     static List<Record> users(int n, String suffix) {
