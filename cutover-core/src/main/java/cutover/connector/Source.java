@@ -21,6 +21,17 @@ public interface Source extends Capability {
     }
 
     /**
+     * Holds the source at this moment until the returned handle is closed: readers opened meanwhile,
+     * and the digests of the same connector, all see the data as it is now, so a backup of several
+     * tables read in parallel splits is one consistent image of the database. Empty where the source
+     * cannot (a file, which nothing changes during a read, or a database without that facility).
+     * A reader resumed later, after the handle is closed, reads the present.
+     */
+    default Optional<PointInTime> holdAtThisMoment() {
+        return Optional.empty();
+    }
+
+    /**
      * The splits covering every record of the source exactly once. {@code parallelism} is a hint:
      * a database splits a large table into about that many key ranges per table; a file is one split.
      */

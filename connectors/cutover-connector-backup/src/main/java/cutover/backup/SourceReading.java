@@ -1,6 +1,7 @@
 package cutover.backup;
 
 import cutover.connector.EntityInfo;
+import cutover.connector.PointInTime;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
@@ -34,11 +35,17 @@ import java.util.function.ObjLongConsumer;
  * order for a database cut into key ranges) however the threads finish, and the chunks stay put
  * from one backup to the next as long as the split bounds do.
  *
+ * <p>Where the source can hold still ({@link Source#holdAtThisMoment()}: a database's exported
+ * snapshot), everything is read at one moment: every split, and every digest, sees the database as
+ * it was when the backup began, so the snapshot is one consistent image across tables, whatever the
+ * application writes meanwhile.
+ *
  * <p>Where the source database computes digests ({@link Digests}) and an earlier snapshot of the
  * same source holds a table with the same digest, that table is not read: its entity is reused
- * ({@link SourceDigest}). Every table read gets its digest before and after the read; only when
- * the two agree (nothing was written to it meanwhile) is the digest stored with the entity, so a
- * reused entity always holds exactly the rows its digest describes.
+ * ({@link SourceDigest}). Read at one moment, a table's digest describes exactly the rows read and
+ * is stored with its entity. A source that cannot hold still gets its digest before and after the
+ * read, stored only when the two agree (nothing was written meanwhile), so a reused entity always
+ * holds exactly the rows its digest describes.
  */
 final class SourceReading {
     private final Source source;
@@ -64,8 +71,14 @@ final class SourceReading {
     /** The tables reused from the earlier snapshot, unread, by the last {@link #into}. */
     List<EntityName> unchanged() { return List.copyOf(unchanged); }
 
-    /** Declares the source's entities, reads every split, finishes their writers; the caller commits. */
+    /** Declares the source's entities, reads every split (at one moment where the source can), finishes their writers; the caller commits. */
     void into(SnapshotWriter writer, int splitHint) {
+        try (PointInTime moment = source.holdAtThisMoment().orElse(null)) {
+            readAll(writer, splitHint, moment != null);
+        }
+    }
+
+    private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
@@ -101,7 +114,8 @@ final class SourceReading {
         }
         counts.forEach((entity, n) -> progress.accept(entity, n.get()));
         before.forEach((entity, d) -> {
-            if (digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d); // else written to while read: not reusable
+            // read at one moment, the digest is of the rows read; else it must not have moved while they were read
+            if (atOneMoment || digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d);
         });
     }
 

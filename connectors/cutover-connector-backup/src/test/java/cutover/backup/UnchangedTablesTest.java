@@ -1,5 +1,11 @@
 package cutover.backup;
 
+import cutover.connector.EntityInfo;
+import cutover.connector.PointInTime;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
 import cutover.model.EntityName;
 import cutover.model.Record;
 import cutover.model.Value;
@@ -122,6 +128,48 @@ class UnchangedTablesTest {
         assertThat(second.unchanged()).isEmpty();
         assertThat(TestRepos.readAll(repo, s2).get(USERS)).containsExactlyElementsOf(after);
         assertThat(s2.entities().get(0).sourceDigest()).isNotNull();
+    }
+
+    /** A source that holds still like a database's exported snapshot: its digests and reads see one moment. */
+    static final class HeldSource implements Source {
+        final Source rows;
+        final AtomicInteger held = new AtomicInteger(), released = new AtomicInteger();
+
+        HeldSource(Source rows) { this.rows = rows; }
+
+        @Override public List<EntityInfo> entities() { return rows.entities(); }
+        @Override public List<Split> splits(int parallelism) { return rows.splits(parallelism); }
+        @Override public RecordReader read(Split split, Position from) {
+            assertThat(held.get()).as("read while held").isEqualTo(released.get() + 1);
+            return rows.read(split, from);
+        }
+
+        @Override
+        public Optional<PointInTime> holdAtThisMoment() {
+            held.incrementAndGet();
+            return Optional.of(new PointInTime() {
+                @Override public String id() { return "moment " + held.get(); }
+                @Override public void close() { released.incrementAndGet(); }
+            });
+        }
+    }
+
+    @Test
+    void aSourceHeldAtOneMomentIsDigestedOnceATableAndKeepsTheDigest() {
+        Repository repo = TestRepos.init(dir);
+        List<Record> rows = users(300, "");
+        TableDigests digests = new TableDigests(() -> rows);
+        HeldSource source = new HeldSource(SplitsInPartsTest.RangesSource.of(rows, 3));
+
+        Snapshot s1 = builder(repo, digests).from(source);
+        assertThat(digests.calls).as("one digest, in the same moment as the reads").hasValue(1);
+        assertThat(source.held).hasValue(1);
+        assertThat(source.released).as("let go once read").hasValue(1);
+        assertThat(s1.entities().get(0).sourceDigest()).isNotNull();
+
+        Repository.BackupBuilder second = builder(repo, digests);
+        second.from(new HeldSource(new SplitsInPartsTest.RangesSource(List.of())));
+        assertThat(second.unchanged()).containsExactly(USERS);
     }
 
     @Test

@@ -7,20 +7,33 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The connection pool of one connector. Opening it connects once, so a wrong host or password is
  * reported before any work starts, with the location redacted. Sessions run in UTC so timestamps
  * travel as text without a zone surprise.
+ *
+ * <p>While the pool is held at a moment ({@link #holdAtThisMoment()}), every read transaction begun
+ * with {@link #beginRead} imports the snapshot exported then, so parallel readers see one image.
  */
 final class Pool implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String location;
+    private final String jdbcUrl;
+    private final Properties connectProperties;
+    /** The exported snapshot readers import, while one is held. */
+    private final AtomicReference<String> heldSnapshot = new AtomicReference<>();
 
-    private Pool(HikariDataSource dataSource, String location) {
+    private Pool(HikariDataSource dataSource, String location, String jdbcUrl, Properties connectProperties) {
         this.dataSource = dataSource;
         this.location = location;
+        this.jdbcUrl = jdbcUrl;
+        this.connectProperties = connectProperties;
     }
 
     static Pool open(PgLocation where, String password, int size, int connectTimeoutSeconds) {
@@ -37,8 +50,12 @@ final class Pool implements AutoCloseable {
         config.addDataSourceProperty("tcpKeepAlive", true);
         config.addDataSourceProperty("ApplicationName", "cutover");
         config.addDataSourceProperty("options", "-c TimeZone=UTC");
+        Properties direct = new Properties();
+        direct.putAll(config.getDataSourceProperties());
+        if (where.user() != null) direct.setProperty("user", where.user());
+        if (password != null) direct.setProperty("password", password);
         try {
-            return new Pool(new HikariDataSource(config), where.redacted());
+            return new Pool(new HikariDataSource(config), where.redacted(), where.jdbcUrl(), direct);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql) throw SqlErrors.translate(sql, "connecting", where.redacted());
@@ -64,6 +81,78 @@ final class Pool implements AutoCloseable {
     }
 
     String location() { return location; }
+
+    /**
+     * Exports a snapshot from a transaction of its own, on a connection outside the pool (so a pool
+     * of one still has a connection for the readers), and makes {@link #beginRead} import it until
+     * the returned handle is closed. One at a time.
+     */
+    cutover.connector.PointInTime holdAtThisMoment() {
+        Connection holder = null;
+        try {
+            holder = new org.postgresql.Driver().connect(jdbcUrl, connectProperties);
+            holder.setAutoCommit(false);
+            String id;
+            try (Statement s = holder.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+                    rs.next();
+                    id = rs.getString(1);
+                }
+            }
+            if (!heldSnapshot.compareAndSet(null, id)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+            return new HeldSnapshot(id, holder);
+        } catch (SQLException e) {
+            closeQuietly(holder);
+            throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
+        } catch (RuntimeException e) {
+            closeQuietly(holder);
+            throw e;
+        }
+    }
+
+    /**
+     * Begins a read-only transaction on {@code c} (at its first statement, as the driver does), in the
+     * snapshot held by {@link #holdAtThisMoment()} if one is: the transaction then sees exactly what
+     * that moment saw.
+     */
+    void beginRead(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setReadOnly(true);
+        String id = heldSnapshot.get();
+        if (id == null) return;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id.replace("'", "''") + "'");
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the server ends the transaction with the session anyway
+        }
+    }
+
+    /** The exporting transaction, kept open while readers import its snapshot. */
+    private final class HeldSnapshot implements cutover.connector.PointInTime {
+        private final String id;
+        private final Connection holder;
+
+        HeldSnapshot(String id, Connection holder) {
+            this.id = id;
+            this.holder = holder;
+        }
+
+        @Override
+        public String id() { return id; }
+
+        @Override
+        public void close() {
+            if (heldSnapshot.compareAndSet(id, null)) closeQuietly(holder);
+        }
+    }
 
     @Override
     public void close() { dataSource.close(); }

@@ -468,8 +468,7 @@ final class PostgresDigests implements Digests {
     /** Runs the work in a read-only transaction with the pinned settings, and ends it. */
     private <T> T inTransaction(String doing, SqlWork<T> work) {
         try (Connection c = pool.connection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
+            pool.beginRead(c); // at the backup's moment, while one is held
             try {
                 try (Statement s = c.createStatement()) {
                     s.execute(SESSION);

@@ -79,8 +79,7 @@ final class PostgresReader implements RecordReader {
 
         Connection c = pool.connection();
         try {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
+            pool.beginRead(c); // at the backup's moment, while one is held
             PreparedStatement ps = c.prepareStatement(sql.toString());
             ps.setFetchSize(fetchSize);
             for (int i = 0; i < params.size(); i++) ps.setString(i + 1, params.get(i));

@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import cutover.connector.EntityInfo;
+import cutover.connector.PointInTime;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +59,12 @@ final class PostgresSource implements Source {
             out.add(new EntityInfo(EntityName.of(t.name().name()), t.estimatedRows(), t.estimatedBytes(), t.primaryKey(), t.nullableColumns()));
         }
         return out;
+    }
+
+    /** An exported snapshot (as {@code pg_dump} takes), imported by every reader and digest of this connector while held. */
+    @Override
+    public Optional<PointInTime> holdAtThisMoment() {
+        return Optional.of(pool.holdAtThisMoment());
     }
 
     @Override

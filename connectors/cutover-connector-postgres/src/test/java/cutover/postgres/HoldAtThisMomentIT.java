@@ -1,0 +1,113 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import cutover.connector.Connectors;
+import cutover.connector.PointInTime;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.model.Record;
+import cutover.model.Value;
+import cutover.verify.Digests;
+import cutover.verify.KeyRange;
+import cutover.verify.RangeDigest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A source held at a moment reads, in every split and every digest, the database as it was then,
+ * whatever is committed meanwhile: what makes a backup of a live database one consistent image.
+ */
+class HoldAtThisMomentIT {
+    TestDatabase db;
+    Connector connector;
+    Source source;
+    Digests digests;
+
+    @BeforeEach
+    void start() {
+        db = new TestDatabase();
+        db.sql("CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance numeric(12,2) NOT NULL)",
+                "INSERT INTO accounts SELECT g, 'owner ' || g, 100 FROM generate_series(1, 1000) g",
+                "CREATE TABLE transfers (id bigint PRIMARY KEY, account bigint NOT NULL REFERENCES accounts, amount numeric(12,2) NOT NULL)",
+                "ANALYZE");
+        // a pool of one: the held transaction must not take the readers' only connection
+        connector = db.open(Map.of("split-rows", "100", "pool-size", "1"));
+        source = TestDatabase.source(connector);
+        digests = Connectors.require(connector, Digests.class);
+    }
+
+    @AfterEach
+    void stop() {
+        connector.close();
+        db.close();
+    }
+
+    @Test
+    void everySplitAndDigestReadsTheMomentItWasHeldAt() {
+        RangeDigest before = wholeDigest("accounts");
+        List<Split> splits = source.splits(4);
+        assertThat(splits.stream().filter(s -> s.entities().toString().contains("accounts"))).hasSizeGreaterThan(1);
+
+        Map<Long, String> read;
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            assertThat(moment.id()).isNotBlank();
+            // the application goes on: a transfer with a new account, a changed balance, a closed account
+            db.sql("INSERT INTO accounts VALUES (1001, 'owner 1001', 5)",
+                    "INSERT INTO transfers VALUES (1, 1001, 5)",
+                    "UPDATE accounts SET balance = 0 WHERE id = 500",
+                    "DELETE FROM accounts WHERE id = 999");
+            read = readAll(splits);
+            assertThat(wholeDigest("accounts")).isEqualTo(before);
+            assertThat(wholeDigest("transfers").count()).isZero();
+        }
+        assertThat(read).hasSize(1000).containsEntry(500L, "100.00").containsEntry(999L, "100.00").doesNotContainKey(1001L);
+
+        // let go, the present is read again
+        Map<Long, String> now = readAll(source.splits(4));
+        assertThat(now).hasSize(1000).containsEntry(500L, "0.00").doesNotContainKey(999L).containsEntry(1001L, "5.00");
+        assertThat(wholeDigest("accounts")).isNotEqualTo(before);
+    }
+
+    @Test
+    void oneMomentIsHeldAtATimeAndClosingTwiceIsHarmless() {
+        PointInTime first = source.holdAtThisMoment().orElseThrow();
+        assertThatThrownBy(() -> source.holdAtThisMoment()).isInstanceOf(IllegalStateException.class).hasMessageContaining("held at a moment already");
+        first.close();
+        first.close();
+        try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
+            assertThat(second.id()).isNotEqualTo(first.id());
+        }
+    }
+
+    private RangeDigest wholeDigest(String table) {
+        return digests.digests(table, digests.table(table).orElseThrow().columnNames(), KeyRange.ALL, List.of()).get(0);
+    }
+
+    /** Balance by account id over every split of the accounts table. */
+    private Map<Long, String> readAll(List<Split> splits) {
+        Map<Long, String> out = new TreeMap<>();
+        List<Record> records = new ArrayList<>();
+        for (Split split : splits) {
+            try (RecordReader r = source.read(split, Position.START)) {
+                for (RecordReader.Item i = r.next(); i != null; i = r.next()) records.add(((RecordReader.Ok) i).record());
+            }
+        }
+        for (Record r : records) {
+            if (!r.entity().value().endsWith("accounts")) continue;
+            long id = ((Value.Int64) r.fields().get("id")).value();
+            assertThat(out.put(id, r.fields().get("balance").toString())).as("account " + id + " read twice").isNull();
+        }
+        return out;
+    }
+}
