@@ -1,6 +1,5 @@
 package cutover.backup;
 
-import com.github.luben.zstd.Zstd;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
@@ -37,6 +36,9 @@ final class ChunkStore implements AutoCloseable {
     private final int inFlightMax;
     private final Semaphore inFlight;
     private final Set<BlobId> stored = ConcurrentHashMap.newKeySet();
+    /** One sealer per thread that names chunks (the readers) or seals them (the pool), all closed with the store. */
+    private final List<ChunkSealer> sealers = new ArrayList<>();
+    private final ThreadLocal<ChunkSealer> sealer = ThreadLocal.withInitial(this::newSealer);
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Object packLock = new Object();
     private final List<PackWriter.Written> written = new ArrayList<>();
@@ -62,13 +64,13 @@ final class ChunkStore implements AutoCloseable {
     /** The chunk's id; a new chunk is stored by the pool (the array must not change afterwards). */
     BlobId store(byte[] chunk) {
         throwFailure();
-        BlobId id = keys.idOf(chunk, 0, chunk.length);
+        BlobId id = sealer.get().idOf(chunk, 0, chunk.length);
         if (index.contains(id) || !stored.add(id)) return id;
         inFlight.acquireUninterruptibly();
         try {
             workers.execute(() -> {
                 try {
-                    if (failure.get() == null) append(id, keys.seal(Zstd.compress(chunk, zstdLevel), id.bytes()), chunk.length);
+                    if (failure.get() == null) append(id, sealer.get().seal(chunk, id.bytes()), chunk.length);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 } finally {
@@ -148,5 +150,17 @@ final class ChunkStore implements AutoCloseable {
             if (pack != null) pack.close();
             pack = null;
         }
+        synchronized (sealers) {
+            sealers.forEach(ChunkSealer::close); // a reader still naming a chunk now would fail: the store is closed
+            sealers.clear();
+        }
+    }
+
+    private ChunkSealer newSealer() {
+        ChunkSealer s = new ChunkSealer(keys, zstdLevel);
+        synchronized (sealers) {
+            sealers.add(s);
+        }
+        return s;
     }
 }

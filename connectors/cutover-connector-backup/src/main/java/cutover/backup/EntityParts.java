@@ -16,12 +16,16 @@ import java.util.TreeMap;
  */
 final class EntityParts {
     static final int UNREADABLE_SAMPLES = 20;
+    /** A part of no rows in a bulk text format: no bytes at all, so no chunk. */
+    private static final PartStream.Result EMPTY_COPY = new PartStream.Result(new EntityPart(0, 0,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 0), List.of(), Map.of()); // SHA-256 of nothing
 
     private final EntityName name;
     private List<String> keyColumns;
     private final TreeMap<Integer, PartStream.Result> parts = new TreeMap<>();
     private final List<String> unreadableSamples = new ArrayList<>();
     private long unreadable;
+    private EntitySnapshot.CopyText copyText;
 
     EntityParts(EntityName name, List<String> keyColumns) {
         this.name = name;
@@ -32,6 +36,11 @@ final class EntityParts {
 
     synchronized void keyColumns(List<String> columns) {
         if (!columns.isEmpty()) this.keyColumns = List.copyOf(columns);
+    }
+
+    /** The entity's parts are rows in this bulk text format, not record streams. */
+    synchronized void copyText(EntitySnapshot.CopyText format) {
+        this.copyText = format;
     }
 
     synchronized void add(int order, PartStream.Result part) {
@@ -45,7 +54,7 @@ final class EntityParts {
 
     /** The entity as the manifest lists it; an entity with no records gets one empty part, so it is still restored as a table. */
     synchronized EntitySnapshot finish(Chunker chunker, ChunkStore store) {
-        if (parts.isEmpty()) parts.put(0, new PartStream(chunker, store).finish());
+        if (parts.isEmpty()) parts.put(0, copyText != null ? EMPTY_COPY : new PartStream(chunker, store).finish());
         List<EntityPart> list = new ArrayList<>();
         List<String> chunks = new ArrayList<>();
         Map<String, EnumMap<Value.Kind, Long>> kinds = new LinkedHashMap<>();
@@ -68,6 +77,6 @@ final class EntityParts {
             kindCounts.put(field, byName);
         });
         return new EntitySnapshot(name.value(), keyColumns, records, bytes, EntitySnapshot.digestOfParts(list), fields, chunks,
-                unreadable, unreadableSamples, list, kindCounts);
+                unreadable, unreadableSamples, list, kindCounts, null, copyText);
     }
 }

@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.CopyColumn;
 import cutover.model.EntityName;
 
 import java.security.MessageDigest;
@@ -20,11 +21,20 @@ import java.util.Map;
  * stream's SHA-256. With parts, {@code digest} is the SHA-256 of the parts' digests (32 raw bytes
  * each, in order). {@code sourceDigest}, when present, is the source database's digest of the table
  * these records are ({@link SourceDigest}): a later backup reuses the entity while it is the same.
+ * {@code copyText}, when present (manifest version 3), says its parts are not record streams but
+ * rows in a database's bulk text format ({@link CopyText}).
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
-                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest) {
+                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyText copyText) {
+    /** The format of an entity's parts when they hold rows as the database's COPY text gives them, and the columns of those rows. */
+    public record CopyText(String format, List<CopyColumn> columns) {
+        public CopyText {
+            columns = List.copyOf(columns);
+        }
+    }
+
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
@@ -37,18 +47,18 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null, null);
     }
 
     /** The same entity, known to be the records of the source table that has this digest. */
     EntitySnapshot withSourceDigest(SourceDigest d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText);
     }
 
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }

@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.CopyTextFormat;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.error.CutoverException;
@@ -26,6 +27,7 @@ final class SnapshotRecordReader implements RecordReader {
     private final EntityName name;
     private final BlobReader blobs;
     private final ChunkInput in;
+    private final CopyLines lines; // for an entity stored as bulk text, else null
     private long ordinal;
     private boolean ended;
 
@@ -41,10 +43,13 @@ final class SnapshotRecordReader implements RecordReader {
         this.part = entity.streamParts().get(partIndex);
         this.firstChunk = entity.firstChunkOf(partIndex);
         this.in = new ChunkInput(entity.chunks().subList(firstChunk, firstChunk + part.chunks()).stream().map(BlobId::parse).toList(), blobs);
-        guard(() -> {
-            RecordStream.readHeader(in);
-            return null;
-        });
+        this.lines = entity.copyText() == null ? null : new CopyLines(in, decoderOf(snapshot, entity));
+        if (lines == null) {
+            guard(() -> {
+                RecordStream.readHeader(in);
+                return null;
+            });
+        }
         while (ordinal < from.ordinal() && next() != null) {
             // skipping what the resumed reader had consumed
         }
@@ -57,13 +62,13 @@ final class SnapshotRecordReader implements RecordReader {
     @Override
     public Item next() {
         if (ended) return null;
-        boolean more = guard(() -> !in.atEnd());
+        boolean more = guard(() -> lines == null ? !in.atEnd() : lines.hasMore());
         if (!more) {
             ended = true;
             proveEnd();
             return null;
         }
-        Record record = guard(() -> RecordStream.read(name, in));
+        Record record = guard(() -> lines == null ? RecordStream.read(name, in) : lines.next());
         ordinal++;
         return new Ok(record);
     }
@@ -75,6 +80,15 @@ final class SnapshotRecordReader implements RecordReader {
                     + " bytes, SHA-256 " + digest + "; the manifest says " + part.records() + " records, " + part.bytes()
                     + " bytes, SHA-256 " + part.digest());
         }
+    }
+
+    /** The decoder of the entity's bulk text, from whichever connector on the class path reads its format. */
+    private static CopyTextFormat.LineDecoder decoderOf(Snapshot snapshot, EntitySnapshot entity) {
+        EntitySnapshot.CopyText copy = entity.copyText();
+        CopyTextFormat format = CopyTextFormat.named(copy.format()).orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_VERSION,
+                "snapshot " + snapshot.shortId() + ", entity " + entity.name() + " holds rows in the format " + copy.format()
+                        + ", which no connector of this Cutover reads"));
+        return format.decoder(entity.entityName(), copy.columns(), entity.keyColumns());
     }
 
     @Override

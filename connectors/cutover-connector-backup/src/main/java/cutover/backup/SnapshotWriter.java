@@ -65,6 +65,11 @@ public final class SnapshotWriter implements AutoCloseable {
         entity(entity, keyColumns);
     }
 
+    /** Stores the entity's parts as rows in a bulk text format ({@link SplitWriter#copyPart}) instead of record streams. */
+    void copyText(EntityName entity, EntitySnapshot.CopyText format) {
+        entity(entity, List.of()).copyText(format);
+    }
+
     /** Writes a record as the next of its entity (all records written here form one part per entity). */
     public void write(Record record) {
         sequential().write(record);
@@ -133,7 +138,9 @@ public final class SnapshotWriter implements AutoCloseable {
             BlobId id = BlobId.parse(c);
             if (counted.add(id)) stored += index.get(id).length();
         }
-        ManifestFile manifest = new ManifestFile(ManifestFile.VERSION, Instant.now().toString(), RepoLock.host(), source, tags, done,
+        // version 3 only where it is needed, so that a reader of version 2 still reads the rest
+        int version = done.stream().anyMatch(e -> e.copyText() != null) ? ManifestFile.VERSION : 2;
+        ManifestFile manifest = new ManifestFile(version, Instant.now().toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
         committed = Snapshot.of(id, manifest);

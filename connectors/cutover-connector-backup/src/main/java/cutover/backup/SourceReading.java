@@ -1,5 +1,7 @@
 package cutover.backup;
 
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
 import cutover.connector.Position;
@@ -55,6 +57,7 @@ final class SourceReading {
     private final Snapshot earlier;        // the latest snapshot of the same source, or null
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
+    private final Map<EntityName, List<CopyColumn>> copied = new ConcurrentHashMap<>(); // entities read as bulk text
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
         this(source, threads, progress, null, null);
@@ -92,6 +95,12 @@ final class SourceReading {
             }
             now.ifPresent(d -> before.put(e.name(), d));
             writer.declare(e.name(), e.keyColumns());
+            if (source instanceof CopyTextSource copying) {
+                copying.copyColumns(e.name()).ifPresent(columns -> {
+                    writer.copyText(e.name(), new EntitySnapshot.CopyText(copying.copyFormat().name(), columns));
+                    copied.put(e.name(), columns);
+                });
+            }
         }
         List<Split> splits = source.splits(splitHint).stream().filter(s -> !unchanged.containsAll(s.entities())).toList();
         List<SplitWriter> writers = new ArrayList<>();
@@ -135,6 +144,10 @@ final class SourceReading {
     }
 
     private void read(Split split, SplitWriter writer) {
+        if (split.entities().size() == 1 && copied.containsKey(split.entities().iterator().next())) {
+            copy(split, split.entities().iterator().next(), writer);
+            return;
+        }
         try (RecordReader reader = source.read(split, Position.START)) {
             for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
                 if (item instanceof RecordReader.Ok ok) {
@@ -148,6 +161,23 @@ final class SourceReading {
             }
         }
         writer.finish();
+    }
+
+    /** The split's rows as the database's bulk text, stored as they come: no record is decoded. */
+    private void copy(Split split, EntityName entity, SplitWriter writer) {
+        CopyTextSource copying = (CopyTextSource) source;
+        AtomicLong total = counts.computeIfAbsent(entity, e -> new AtomicLong());
+        long[] reported = {0};
+        CopyPartStream part = writer.copyPart(entity, copying.copyFormat().tally(copied.get(entity)), rows -> {
+            progress.accept(entity, total.addAndGet(rows - reported[0]));
+            reported[0] = rows;
+        });
+        long rows = copying.copyOut(split, part);
+        writer.finish();
+        if (rows != reported[0]) {
+            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "the copy of " + split.description() + " said " + rows
+                    + " rows but gave " + reported[0] + " lines");
+        }
     }
 
     /** Waits for one split; the first failure stops the backup (the others are interrupted by the pool's shutdown). */

@@ -19,6 +19,7 @@ final class SplitWriter {
     private final ChunkStore store;
     private final BiFunction<EntityName, List<String>, EntityParts> entities;
     private final Map<EntityName, PartStream> parts = new LinkedHashMap<>();
+    private final Map<EntityName, CopyPartStream> copies = new LinkedHashMap<>();
     private boolean finished;
 
     SplitWriter(int order, Chunker chunker, ChunkStore store, BiFunction<EntityName, List<String>, EntityParts> entities) {
@@ -39,6 +40,19 @@ final class SplitWriter {
         part.write(record);
     }
 
+    /**
+     * A part for the rows of {@code entity} in a bulk text format, to be written whole by the caller
+     * (an entity the snapshot writer was told is stored so); finished with the split.
+     */
+    CopyPartStream copyPart(EntityName entity, cutover.connector.CopyTextFormat.KindTally tally, java.util.function.LongConsumer progress) {
+        if (finished) throw new IllegalStateException("this split was finished already");
+        if (parts.containsKey(entity) || copies.containsKey(entity)) throw new IllegalStateException("split " + order + " has a part of " + entity + " already");
+        entities.apply(entity, List.of());
+        CopyPartStream part = new CopyPartStream(chunker, store, tally, progress);
+        copies.put(entity, part);
+        return part;
+    }
+
     void unreadable(EntityName entity, String key, String reason) {
         entities.apply(entity, List.of()).unreadable(key, reason);
     }
@@ -48,5 +62,6 @@ final class SplitWriter {
         if (finished) return;
         finished = true;
         parts.forEach((entity, part) -> entities.apply(entity, List.of()).add(order, part.finish()));
+        copies.forEach((entity, part) -> entities.apply(entity, List.of()).add(order, part.finish()));
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads one split in key order through a server-side cursor (pgjdbc streams with a fetch size only
@@ -44,43 +45,16 @@ final class PostgresReader implements RecordReader {
         this.ordinal = from.ordinal();
         this.token = from.token();
         List<String> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (String col : table.columns()) sql.append(TableName.quote(col)).append(", ");
-        for (int i = 0; i < keyColumns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(quoteKey(keyColumns.get(i))).append("::text");
-        }
-        sql.append(" FROM ").append(table.name().sql()).append(" AS src WHERE TRUE");
-        String first = quoteKey(keyColumns.get(0));
-        String firstType = typeOf(keyColumns.get(0));
-        if (lo != null) {
-            sql.append(" AND ").append(first).append(" >= CAST(? AS ").append(firstType).append(')');
-            params.add(lo);
-        }
-        if (hi != null) {
-            sql.append(" AND ").append(first).append(" < CAST(? AS ").append(firstType).append(')');
-            params.add(hi);
-        }
-        if (!from.token().isEmpty()) {
-            List<String> after = KeyText.decode(from.token(), "resume position of " + entity);
-            StringBuilder left = new StringBuilder(), right = new StringBuilder();
-            for (int i = 0; i < keyColumns.size(); i++) {
-                if (i > 0) {
-                    left.append(", ");
-                    right.append(", ");
-                }
-                left.append(quoteKey(keyColumns.get(i)));
-                right.append("CAST(? AS ").append(typeOf(keyColumns.get(i))).append(')');
-                params.add(after.get(i));
-            }
-            sql.append(" AND (").append(left).append(") > (").append(right).append(')');
-        }
-        sql.append(" ORDER BY ");
-        for (int i = 0; i < keyColumns.size(); i++) sql.append(i == 0 ? "" : ", ").append(quoteKey(keyColumns.get(i)));
+        List<String> after = from.token().isEmpty() ? List.of() : KeyText.decode(from.token(), "resume position of " + entity);
+        String sql = select(table, lo, hi, after, true, value -> {
+            params.add(value);
+            return "?";
+        });
 
         Connection c = pool.connection();
         try {
             pool.beginRead(c); // at the backup's moment, while one is held
-            PreparedStatement ps = c.prepareStatement(sql.toString());
+            PreparedStatement ps = c.prepareStatement(sql);
             ps.setFetchSize(fetchSize);
             for (int i = 0; i < params.size(); i++) ps.setString(i + 1, params.get(i));
             this.connection = c;
@@ -95,11 +69,41 @@ final class PostgresReader implements RecordReader {
         }
     }
 
-    private String typeOf(String keyColumn) {
+    /**
+     * The query of a split's rows in key order: the table's columns (and, with {@code keyText}, the
+     * key's text forms, for positions), from {@code lo} (inclusive) to {@code hi} (exclusive) on the
+     * first key column, after the key {@code after} when resuming. {@code bind} turns each value
+     * into SQL: a parameter marker for a prepared statement, a literal for COPY, which takes none.
+     */
+    static String select(SourceTable table, String lo, String hi, List<String> after, boolean keyText, Function<String, String> bind) {
+        List<String> keyColumns = table.primaryKey().isEmpty() ? List.of("ctid") : table.primaryKey();
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < table.columns().size(); i++) sql.append(i == 0 ? "" : ", ").append("src.").append(TableName.quote(table.columns().get(i)));
+        if (keyText) for (String k : keyColumns) sql.append(", ").append(quoteKey(table, k)).append("::text");
+        sql.append(" FROM ").append(table.name().sql()).append(" AS src WHERE TRUE");
+        String first = quoteKey(table, keyColumns.get(0));
+        String firstType = typeOf(table, keyColumns.get(0));
+        if (lo != null) sql.append(" AND ").append(first).append(" >= CAST(").append(bind.apply(lo)).append(" AS ").append(firstType).append(')');
+        if (hi != null) sql.append(" AND ").append(first).append(" < CAST(").append(bind.apply(hi)).append(" AS ").append(firstType).append(')');
+        if (!after.isEmpty()) {
+            StringBuilder left = new StringBuilder(), right = new StringBuilder();
+            for (int i = 0; i < keyColumns.size(); i++) {
+                left.append(i == 0 ? "" : ", ").append(quoteKey(table, keyColumns.get(i)));
+                right.append(i == 0 ? "" : ", ").append("CAST(").append(bind.apply(after.get(i))).append(" AS ")
+                        .append(typeOf(table, keyColumns.get(i))).append(')');
+            }
+            sql.append(" AND (").append(left).append(") > (").append(right).append(')');
+        }
+        sql.append(" ORDER BY ");
+        for (int i = 0; i < keyColumns.size(); i++) sql.append(i == 0 ? "" : ", ").append(quoteKey(table, keyColumns.get(i)));
+        return sql.toString();
+    }
+
+    private static String typeOf(SourceTable table, String keyColumn) {
         return keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "tid" : table.typeOf(keyColumn);
     }
 
-    private String quoteKey(String keyColumn) {
+    private static String quoteKey(SourceTable table, String keyColumn) {
         // qualified: the key's text form is also selected, and an output column of the same name would make ORDER BY ambiguous
         return "src." + (keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "ctid" : TableName.quote(keyColumn));
     }

@@ -1,5 +1,8 @@
 package cutover.postgres;
 
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyTextFormat;
+import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
 import cutover.connector.Position;
@@ -10,9 +13,16 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Utils;
+
+import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +46,7 @@ import java.util.Set;
  * <p>A table without a primary key is read as one split in {@code ctid} order, keyed by ctid: exact
  * only if its rows are not updated while it is read (an update moves a row).
  */
-final class PostgresSource implements Source {
+final class PostgresSource implements CopyTextSource {
     /** Rows sampled to place split bounds. */
     private static final int SAMPLE_ROWS = 20_000;
 
@@ -97,24 +107,84 @@ final class PostgresSource implements Source {
 
     @Override
     public RecordReader read(Split split, Position from) {
-        Map<String, SourceTable> tables = tables();
-        SourceTable table = tables.get(split.id());
-        String lo = null, hi = null;
-        if (table == null) {
-            for (SourceTable t : tables.values()) {
-                if (split.id().startsWith(t.name().name() + "#[")) {
-                    List<String> range = KeyText.decode(split.id().substring(t.name().name().length() + 1), "split bounds");
-                    table = t;
-                    lo = range.get(0);
-                    hi = range.get(1);
-                }
+        Located at = locate(split);
+        return new PostgresReader(pool, at.table(), at.lo(), at.hi(), from, fetchSize);
+    }
+
+    @Override
+    public CopyTextFormat copyFormat() { return new PgCopyText(); }
+
+    /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key or has an array column. */
+    @Override
+    public Optional<List<CopyColumn>> copyColumns(EntityName entity) {
+        SourceTable table = tables().get(entity.value());
+        if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement(PostgresReader.select(table, null, null, List.of(), false, v -> v) + " LIMIT 0")) {
+            ResultSetMetaData meta = ps.getMetaData();
+            List<CopyColumn> out = new ArrayList<>();
+            for (int i = 0; i < table.columns().size(); i++) {
+                String type = meta.getColumnTypeName(i + 1);
+                if (!PgCopyText.decodes(type)) return Optional.empty();
+                out.add(new CopyColumn(table.columns().get(i), type));
+            }
+            return Optional.of(out);
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the columns of " + table.name(), pool.location());
+        }
+    }
+
+    /**
+     * {@code COPY (SELECT … ORDER BY key) TO STDOUT}: the split's query as {@link #read} runs it, with
+     * its bounds as literals, in a read transaction of the connector (at the held moment, if any),
+     * whose session settings (UTC, ISO dates, shortest exact floats) fix the text forms.
+     */
+    @Override
+    public long copyOut(Split split, OutputStream out) {
+        Located at = locate(split);
+        Connection c = pool.connection();
+        try {
+            pool.beginRead(c);
+            boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
+            String select = PostgresReader.select(at.table(), at.lo(), at.hi(), List.of(), false, v -> literal(v, standardStrings));
+            return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT", out);
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "copying " + at.table().name(), pool.location());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing the rows of " + at.table().name() + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                c.rollback();
+                c.close();
+            } catch (SQLException e) {
+                pool.discard(c);
             }
         }
-        if (table == null) {
-            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "split " + split.id() + " names no table of schema " + schema
-                    + " in " + pool.location() + "; was the table renamed or dropped since the run started?");
+    }
+
+    private static String literal(String value, boolean standardStrings) {
+        try {
+            return "'" + Utils.escapeLiteral(null, value, standardStrings) + "'";
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("a split bound PostgreSQL cannot take as a literal: " + e.getMessage(), e);
         }
-        return new PostgresReader(pool, table, lo, hi, from, fetchSize);
+    }
+
+    /** The table and key range a split covers. */
+    private record Located(SourceTable table, String lo, String hi) {}
+
+    private Located locate(Split split) {
+        Map<String, SourceTable> tables = tables();
+        SourceTable table = tables.get(split.id());
+        if (table != null) return new Located(table, null, null);
+        for (SourceTable t : tables.values()) {
+            if (split.id().startsWith(t.name().name() + "#[")) {
+                List<String> range = KeyText.decode(split.id().substring(t.name().name().length() + 1), "split bounds");
+                return new Located(t, range.get(0), range.get(1));
+            }
+        }
+        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "split " + split.id() + " names no table of schema " + schema
+                + " in " + pool.location() + "; was the table renamed or dropped since the run started?");
     }
 
     /** The tables of the schema, by name, with columns, primary keys and the catalog's estimates. */

@@ -1,0 +1,237 @@
+package cutover.postgres;
+
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyTextFormat;
+import cutover.model.EntityName;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+import org.postgresql.geometric.PGpoint;
+import org.postgresql.jdbc.TimestampUtils;
+import org.postgresql.util.PGbytea;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * PostgreSQL's COPY text format ({@code COPY … TO STDOUT}, the default text format: fields separated
+ * by tabs, {@code \N} for NULL, backslash escapes) as a backup stores it, decoded into exactly the
+ * values {@link PgValues#read} gives for the same rows over JDBC: the same text forms (the session
+ * settings of the connector's connections, which COPY also uses) through the same conversions, the
+ * driver's own date and time parsers included. Arrays are not decoded here (their text form needs
+ * the element type's parser): a table with an array column is backed up as records.
+ */
+public final class PgCopyText implements CopyTextFormat {
+    static final String NAME = "postgresql/copy-text/1";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public PgCopyText() {}
+
+    @Override
+    public String name() { return NAME; }
+
+    /** Whether a column of this type (its {@code pg_type.typname}) is decoded from COPY text. */
+    static boolean decodes(String typname) {
+        return !typname.startsWith("_");
+    }
+
+    @Override
+    public LineDecoder decoder(EntityName entity, List<CopyColumn> columns, List<String> keyColumns) {
+        String[] names = columns.stream().map(CopyColumn::name).toArray(String[]::new);
+        String[] types = columns.stream().map(CopyColumn::type).toArray(String[]::new);
+        int[] keyAt = keyColumns.stream().mapToInt(k -> columns.stream().map(CopyColumn::name).toList().indexOf(k)).toArray();
+        for (int i = 0; i < keyAt.length; i++) {
+            if (keyAt[i] < 0) throw new IllegalArgumentException("key column " + keyColumns.get(i) + " of " + entity + " is not among its columns");
+        }
+        TimestampUtils timestamps = timestamps();
+        return (line, offset, length) -> {
+            String[] fields = split(line, offset, length, names.length);
+            Map<String, Value> values = new LinkedHashMap<>(names.length * 2);
+            for (int i = 0; i < names.length; i++) values.put(names[i], fields[i] == null ? Value.NULL : value(types[i], fields[i], timestamps));
+            List<Value> key = new ArrayList<>(keyAt.length);
+            for (int k : keyAt) key.add(values.get(names[k]));
+            return new Record(entity, new Key(key), values);
+        };
+    }
+
+    @Override
+    public KindTally tally(List<CopyColumn> columns) {
+        return new Tally(columns);
+    }
+
+    /** The value of a field's text (unescaped) for a column of this type, as {@link PgValues#read} gives it. */
+    static Value value(String type, String text, TimestampUtils timestamps) {
+        try {
+            return switch (type) {
+                case "int2", "int4", "int8", "oid" -> Value.of(Long.parseLong(text));
+                case "float4", "float8" -> Value.of(Double.parseDouble(text));
+                case "numeric" -> text.equals("NaN") || text.endsWith("Infinity") ? Value.of(Double.parseDouble(text)) : Value.of(new BigDecimal(text));
+                case "bool" -> switch (text) {
+                    case "t" -> Value.of(true);
+                    case "f" -> Value.of(false);
+                    default -> throw new IllegalArgumentException("not a boolean: " + text);
+                };
+                case "timestamptz" -> Value.of(timestamps.toOffsetDateTime(text).toInstant());
+                case "timestamp" -> Value.of(timestamps.toLocalDateTime(text).toInstant(ZoneOffset.UTC));
+                case "date" -> Value.of(timestamps.toLocalDate(text.getBytes(StandardCharsets.US_ASCII)));
+                case "bytea" -> Value.of(PGbytea.toBytes(text.getBytes(StandardCharsets.US_ASCII)));
+                case "json", "jsonb" -> PgValues.parseJson(text);
+                case "point" -> {
+                    PGpoint p = new PGpoint(text);
+                    yield new Value.GeoPoint(p.y, p.x);
+                }
+                default -> {
+                    if (!decodes(type)) throw new IllegalArgumentException("arrays (" + type + ") are not stored as COPY text");
+                    yield Value.of(text);
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("not a " + type + ": " + text + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The driver's parser of date and time text forms, as its result sets use (one per thread: it keeps state). */
+    static TimestampUtils timestamps() {
+        return new TimestampUtils(false, () -> TimeZone.getTimeZone("UTC"));
+    }
+
+    /**
+     * The line's fields, unescaped, null for {@code \N}; exactly {@code count} of them, or an
+     * {@link IllegalArgumentException} saying how many there were.
+     */
+    static String[] split(byte[] line, int offset, int length, int count) {
+        String[] out = new String[count];
+        int field = 0, start = offset, end = offset + length;
+        for (int i = offset; i <= end; i++) {
+            if (i < end && line[i] != '\t') continue;
+            if (field == count) throw new IllegalArgumentException("a line of more than " + count + " fields");
+            out[field++] = field(line, start, i);
+            start = i + 1;
+        }
+        if (field != count) throw new IllegalArgumentException("a line of " + field + " fields, expected " + count);
+        return out;
+    }
+
+    private static String field(byte[] b, int from, int to) {
+        if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return null;
+        int backslash = -1;
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\\') {
+                backslash = i;
+                break;
+            }
+        }
+        if (backslash < 0) return new String(b, from, to - from, StandardCharsets.UTF_8);
+        byte[] out = new byte[to - from];
+        int n = backslash - from;
+        System.arraycopy(b, from, out, 0, n);
+        for (int i = backslash; i < to; i++) {
+            byte c = b[i];
+            if (c != '\\') {
+                out[n++] = c;
+                continue;
+            }
+            if (++i == to) throw new IllegalArgumentException("a field that ends in a lone backslash");
+            c = b[i];
+            switch (c) {
+                case 'b' -> out[n++] = '\b';
+                case 'f' -> out[n++] = '\f';
+                case 'n' -> out[n++] = '\n';
+                case 'r' -> out[n++] = '\r';
+                case 't' -> out[n++] = '\t';
+                case 'v' -> out[n++] = 0x0B;
+                case 'x' -> { // \xH or \xHH
+                    int v = 0, digits = 0;
+                    while (digits < 2 && i + 1 < to && Character.digit(b[i + 1], 16) >= 0) {
+                        v = v * 16 + Character.digit(b[++i], 16);
+                        digits++;
+                    }
+                    if (digits == 0) out[n++] = 'x';
+                    else out[n++] = (byte) v;
+                }
+                default -> {
+                    if (c >= '0' && c <= '7') { // \O, \OO or \OOO
+                        int v = c - '0', digits = 1;
+                        while (digits < 3 && i + 1 < to && b[i + 1] >= '0' && b[i + 1] <= '7') {
+                            v = v * 8 + (b[++i] - '0');
+                            digits++;
+                        }
+                        out[n++] = (byte) v;
+                    } else {
+                        out[n++] = c; // \\ and any other escaped character stand for themselves
+                    }
+                }
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Kinds per column: NULL for {@code \N}; else the type's one kind, except numeric (NaN and the
+     * infinities are FLOAT64, as the decoder gives them) and JSON, whose values are decoded to tell.
+     */
+    private static final class Tally implements KindTally {
+        private final List<CopyColumn> columns;
+        private final Value.Kind[] fixed;
+        private final long[][] counts;
+
+        Tally(List<CopyColumn> columns) {
+            this.columns = List.copyOf(columns);
+            this.fixed = new Value.Kind[columns.size()];
+            this.counts = new long[columns.size()][Value.Kind.values().length];
+            for (int i = 0; i < fixed.length; i++) fixed[i] = fixedKind(columns.get(i).type());
+        }
+
+        private static Value.Kind fixedKind(String type) {
+            return switch (type) {
+                case "int2", "int4", "int8", "oid" -> Value.Kind.INT64;
+                case "float4", "float8" -> Value.Kind.FLOAT64;
+                case "bool" -> Value.Kind.BOOL;
+                case "timestamptz", "timestamp" -> Value.Kind.TIMESTAMP;
+                case "date" -> Value.Kind.DATE;
+                case "bytea" -> Value.Kind.BYTES;
+                case "point" -> Value.Kind.GEOPOINT;
+                case "numeric", "json", "jsonb" -> null; // told by the value
+                default -> Value.Kind.TEXT;
+            };
+        }
+
+        @Override
+        public void line(byte[] line, int offset, int length) {
+            int column = 0, start = offset, end = offset + length;
+            for (int i = offset; i <= end && column < fixed.length; i++) {
+                if (i < end && line[i] != '\t') continue;
+                counts[column][kind(column, line, start, i).ordinal()]++;
+                column++;
+                start = i + 1;
+            }
+        }
+
+        private Value.Kind kind(int column, byte[] b, int from, int to) {
+            if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return Value.Kind.NULL;
+            if (fixed[column] != null) return fixed[column];
+            String type = columns.get(column).type();
+            if (type.equals("numeric")) return b[from] == 'N' || b[from] == 'I' || (b[from] == '-' && to - from > 1 && b[from + 1] == 'I') ? Value.Kind.FLOAT64 : Value.Kind.DECIMAL;
+            return PgValues.parseJson(field(b, from, to)).kind();
+        }
+
+        @Override
+        public Map<String, EnumMap<Value.Kind, Long>> counts() {
+            Map<String, EnumMap<Value.Kind, Long>> out = new LinkedHashMap<>();
+            for (int c = 0; c < fixed.length; c++) {
+                EnumMap<Value.Kind, Long> byKind = new EnumMap<>(Value.Kind.class);
+                for (Value.Kind k : Value.Kind.values()) if (counts[c][k.ordinal()] > 0) byKind.put(k, counts[c][k.ordinal()]);
+                out.put(columns.get(c).name(), byKind);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package cutover.connector;
+
+import cutover.model.EntityName;
+import cutover.model.Record;
+import cutover.model.Value;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A database's own bulk text format (PostgreSQL's COPY text): one line per row, ended by {@code \n}.
+ * A backup stores a table's rows in it as the database wrote them, without decoding them, and reads
+ * them back into records through this, found by {@link #named(String)} (the connector that wrote
+ * them need not be open). Implementations are stateless; their decoders are for one thread.
+ */
+public interface CopyTextFormat {
+    /** The format's name with its version, stored with the rows ({@code postgresql/copy-text/1}). */
+    String name();
+
+    /** A decoder of one entity's lines into records, keyed by {@code keyColumns}. */
+    LineDecoder decoder(EntityName entity, List<CopyColumn> columns, List<String> keyColumns);
+
+    /** A tally of the value kinds each column holds, line by line, without decoding the values where the type tells. */
+    KindTally tally(List<CopyColumn> columns);
+
+    /** Turns one line (without its {@code \n}) into a record; throws {@link IllegalArgumentException} naming what is wrong with it. */
+    interface LineDecoder {
+        Record decode(byte[] line, int offset, int length);
+    }
+
+    /** Counts, per column, the kinds of the values of the lines given, as the decoder would give them. */
+    interface KindTally {
+        void line(byte[] line, int offset, int length);
+
+        /** Per column, in column order: each kind seen and how often (NULL included). */
+        Map<String, EnumMap<Value.Kind, Long>> counts();
+    }
+
+    /** The format of that name among those on the class path. */
+    static Optional<CopyTextFormat> named(String name) {
+        return ServiceLoader.load(CopyTextFormat.class).stream().map(ServiceLoader.Provider::get).filter(f -> f.name().equals(name)).findFirst();
+    }
+}
