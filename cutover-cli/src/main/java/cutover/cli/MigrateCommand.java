@@ -190,6 +190,7 @@ final class MigrateCommand implements Callable<Integer> {
         d.put("splits", r.splits());
         d.put("splitsResumed", r.splitsResumed());
         d.put("splitsAlreadyDone", r.splitsAlreadyDone());
+        d.put("splitsCopiedAsText", r.splitsCopiedAsText());
         d.put("deadLetterFile", r.deadLetterFile().toString());
         d.put("supabase", target.supabase());
         d.put("rollbackPoints", rollbackPoints.map(RollbackPoints::details).orElse(null));

@@ -207,6 +207,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("written", r.totals().written());
         d.put("deadLettered", r.totals().deadLettered());
         d.put("skipped", r.totals().skipped());
+        d.put("splits", r.splits());
+        d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
         return d;
     }

@@ -3,7 +3,6 @@ package cutover.connector;
 import cutover.model.EntityName;
 
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,17 +11,17 @@ import java.util.Optional;
  * bytes as they are. The rows and their order are exactly those {@link Source#read} gives the split.
  */
 public interface CopyTextSource extends Source {
-    CopyTextFormat copyFormat();
-
     /**
-     * The entity's columns in the order its lines hold them, or empty when the entity is read as
-     * records only (a table without a primary key, or with a column type the format does not decode).
+     * The format and columns of the entity's lines, or empty when the entity is read as records only
+     * (a table without a primary key, or with a column type the format does not decode).
      */
-    Optional<List<CopyColumn>> copyColumns(EntityName entity);
+    Optional<CopyShape> copyShape(EntityName entity);
 
     /**
-     * Writes the split's rows (of one entity that has {@link #copyColumns}) in key order, one line
+     * Writes the split's rows (of one entity that has a {@link #copyShape}) in key order, one line
      * each, at the held moment if one is ({@link Source#holdAtThisMoment()}); returns how many.
+     * A source that checks what it gives (a backup's digests) throws when the check fails at the
+     * end, after the lines: whoever loads them must not commit before this returns.
      */
     long copyOut(Split split, OutputStream out);
 }

@@ -10,10 +10,11 @@ import java.util.Map;
 /**
  * What a migration did. {@code read = written + deadLettered + skipped} always holds for the totals,
  * which count every attempt of the run (a resumed run adds to what the interrupted one committed);
- * {@code thisAttempt} counts per entity what this invocation moved.
+ * {@code thisAttempt} counts per entity what this invocation moved. {@code splitsCopiedAsText} of
+ * the splits were loaded as the source's bulk text ({@link BulkCopy}), the others record by record.
  */
 public record MigrateResult(String runId, Totals totals, Map<EntityName, MigrationProgress.Snapshot> thisAttempt,
-                            int splits, int splitsResumed, int splitsAlreadyDone, long rowsWritten,
+                            int splits, int splitsResumed, int splitsAlreadyDone, int splitsCopiedAsText, long rowsWritten,
                             List<String> warnings, Path deadLetterFile, Duration duration) {
     public MigrateResult {
         thisAttempt = Map.copyOf(thisAttempt);

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Migration {
     private final Config config;
+    private final java.util.Queue<String> bulkWarnings = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger splitsCopied = new java.util.concurrent.atomic.AtomicInteger();
 
     private Migration(Config config) {
         this.config = config;
@@ -87,7 +90,8 @@ public final class Migration {
         try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed)) {
             added = runSplits(todo, checkpoints, deadLetters, failure, rows);
         }
-        List<String> warnings = sink.finish(config.runId(), config.mapper().tables());
+        List<String> warnings = new ArrayList<>(bulkWarnings);
+        warnings.addAll(sink.finish(config.runId(), config.mapper().tables()));
         MigrateResult.Totals totals = before.plus(added);
         if (!totals.balanced()) {
             // Cannot happen by construction; if it ever does, say so loudly rather than report success.
@@ -95,7 +99,7 @@ public final class Migration {
                     + totals.written() + " + dead-lettered " + totals.deadLettered() + " + skipped " + totals.skipped());
         }
         return new MigrateResult(config.runId(), totals, config.progress().snapshot(), splits.size(), resumed, alreadyDone,
-                rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started));
+                splitsCopied.get(), rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
@@ -111,6 +115,12 @@ public final class Migration {
             for (Split split : todo) {
                 futures.add(pool.submit(() -> {
                     if (failure.get() != null) return new MigrateResult.Totals(0, 0, 0, 0);
+                    Optional<MigrateResult.Totals> copied = copyInBulk(split, checkpoints.get(split.id()));
+                    if (copied.isPresent()) {
+                        config.progress().splitDone();
+                        rows.addAndGet(copied.get().written());
+                        return copied.get();
+                    }
                     SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure);
                     try {
                         MigrateResult.Totals t = pipeline.run();
@@ -142,6 +152,26 @@ public final class Migration {
             return added;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The split loaded as the source's bulk text where both ends can ({@link BulkCopy}); empty when
+     * they cannot, or when the load failed and rolled back (a row the table refuses, say): the
+     * record pipeline then moves the split, setting such rows aside one by one, and a warning says so.
+     */
+    private Optional<MigrateResult.Totals> copyInBulk(Split split, Sink.Checkpoint start) {
+        Optional<BulkCopy> bulk = BulkCopy.of(config, split, start);
+        if (bulk.isEmpty()) return Optional.empty();
+        try {
+            Optional<MigrateResult.Totals> done = Optional.of(bulk.get().run());
+            splitsCopied.incrementAndGet();
+            return done;
+        } catch (CutoverException e) {
+            if (e.code() == ErrorCode.INTERRUPTED) throw e;
+            bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
+                    + " record by record (" + e.getMessage() + ")");
+            return Optional.empty();
         }
     }
 

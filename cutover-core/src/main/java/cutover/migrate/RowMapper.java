@@ -20,6 +20,16 @@ public interface RowMapper {
     Mapped map(Record source);
 
     /**
+     * The table the records of {@code entity} go to as they are, when each record is one row whose
+     * columns are exactly {@code fields}, each the field of its name, with nothing computed (no
+     * transform, default, reference, key part or child table); else empty. A sink may then load
+     * the source's bulk text into it without mapping a record ({@link cutover.connector.CopyTextSink}).
+     */
+    default java.util.Optional<Table> copiesAsIs(cutover.model.EntityName entity, List<String> fields) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * {@link #map}, with a mapper bug (any exception) turned into a {@link Failed} record that names
      * it: a record must not be dropped, and one odd record must not stop a run. Migrate sets such a
      * record aside; verify counts it as refused, as the migration did.

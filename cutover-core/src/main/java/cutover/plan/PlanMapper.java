@@ -191,6 +191,18 @@ public final class PlanMapper implements RowMapper {
     public List<Table> tables() { return tables; }
 
     @Override
+    public java.util.Optional<Table> copiesAsIs(EntityName entity, List<String> fields) {
+        EntityPlan p = entities.get(entity);
+        if (p == null || !p.keyParts().isEmpty() || !p.childColumns().isEmpty() || p.columns().size() != fields.size()) return java.util.Optional.empty();
+        for (ColumnPlan c : p.columns()) {
+            boolean plain = fields.contains(c.name()) && c.from().equals(List.of(c.name())) && c.transform() == null
+                    && c.defaultValue() == null && !c.referenceId();
+            if (!plain) return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(p.table());
+    }
+
+    @Override
     public Mapped map(Record source) {
         EntityPlan p = entities.get(source.entity());
         if (p == null) {

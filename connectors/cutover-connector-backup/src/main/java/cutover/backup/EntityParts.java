@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.CopyShape;
 import cutover.model.EntityName;
 import cutover.model.Value;
 
@@ -25,7 +26,7 @@ final class EntityParts {
     private final TreeMap<Integer, PartStream.Result> parts = new TreeMap<>();
     private final List<String> unreadableSamples = new ArrayList<>();
     private long unreadable;
-    private EntitySnapshot.CopyText copyText;
+    private CopyShape copyText;
 
     EntityParts(EntityName name, List<String> keyColumns) {
         this.name = name;
@@ -39,7 +40,7 @@ final class EntityParts {
     }
 
     /** The entity's parts are rows in this bulk text format, not record streams. */
-    synchronized void copyText(EntitySnapshot.CopyText format) {
+    synchronized void copyText(CopyShape format) {
         this.copyText = format;
     }
 

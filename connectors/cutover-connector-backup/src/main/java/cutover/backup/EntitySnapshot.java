@@ -1,6 +1,6 @@
 package cutover.backup;
 
-import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
 import cutover.model.EntityName;
 
 import java.security.MessageDigest;
@@ -22,19 +22,12 @@ import java.util.Map;
  * each, in order). {@code sourceDigest}, when present, is the source database's digest of the table
  * these records are ({@link SourceDigest}): a later backup reuses the entity while it is the same.
  * {@code copyText}, when present (manifest version 3), says its parts are not record streams but
- * rows in a database's bulk text format ({@link CopyText}).
+ * rows in a database's bulk text format, laid out as it says.
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
-                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyText copyText) {
-    /** The format of an entity's parts when they hold rows as the database's COPY text gives them, and the columns of those rows. */
-    public record CopyText(String format, List<CopyColumn> columns) {
-        public CopyText {
-            columns = List.copyOf(columns);
-        }
-    }
-
+                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));

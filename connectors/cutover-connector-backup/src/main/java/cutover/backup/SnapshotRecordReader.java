@@ -73,6 +73,30 @@ final class SnapshotRecordReader implements RecordReader {
         return new Ok(record);
     }
 
+    /**
+     * The part's bytes, unread so far, written to {@code out} as they are (a part stored as bulk text);
+     * then the end is proven as {@link #next()} proves it. Returns the lines written.
+     */
+    long copyTo(java.io.OutputStream out) {
+        if (lines == null) throw new IllegalStateException("entity " + entity.name() + " holds records, not bulk text");
+        byte[] buffer = new byte[64 * 1024];
+        long newlines = 0;
+        while (true) {
+            int n = guard(() -> in.read(buffer, 0, buffer.length));
+            if (n < 0) break;
+            for (int i = 0; i < n; i++) if (buffer[i] == '\n') newlines++;
+            try {
+                out.write(buffer, 0, n);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("writing the rows of " + where() + ": " + e.getMessage(), e);
+            }
+        }
+        ordinal = newlines;
+        ended = true;
+        proveEnd();
+        return newlines;
+    }
+
     private void proveEnd() {
         String digest = HexFormat.of().formatHex(in.digest());
         if (ordinal != part.records() || in.bytesRead() != part.bytes() || !digest.equals(part.digest())) {
@@ -84,7 +108,7 @@ final class SnapshotRecordReader implements RecordReader {
 
     /** The decoder of the entity's bulk text, from whichever connector on the class path reads its format. */
     private static CopyTextFormat.LineDecoder decoderOf(Snapshot snapshot, EntitySnapshot entity) {
-        EntitySnapshot.CopyText copy = entity.copyText();
+        cutover.connector.CopyShape copy = entity.copyText();
         CopyTextFormat format = CopyTextFormat.named(copy.format()).orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_VERSION,
                 "snapshot " + snapshot.shortId() + ", entity " + entity.name() + " holds rows in the format " + copy.format()
                         + ", which no connector of this Cutover reads"));

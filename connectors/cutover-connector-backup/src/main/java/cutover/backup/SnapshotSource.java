@@ -1,5 +1,8 @@
 package cutover.backup;
 
+import cutover.connector.CopyShape;
+import cutover.connector.CopyTextFormat;
+import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
@@ -8,6 +11,9 @@ import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
+import cutover.model.EntityName;
+
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +25,7 @@ import java.util.List;
  * otherwise: stable across runs over the same snapshot. Readers run in parallel, each with its own
  * pack handle.
  */
-public final class SnapshotSource implements Source {
+public final class SnapshotSource implements CopyTextSource {
     private final Repository.Internals repo;
     private final Snapshot snapshot;
     private final Index index;
@@ -66,6 +72,31 @@ public final class SnapshotSource implements Source {
         for (EntitySnapshot e : snapshot.entities()) {
             for (int i = 0; i < e.streamParts().size(); i++) {
                 if (splitId(e, i).equals(split.id())) return open(e, i, from);
+            }
+        }
+        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());
+    }
+
+    /** The entity's bulk text layout, where the backup stored it so and this Cutover reads its format. */
+    @Override
+    public java.util.Optional<CopyShape> copyShape(EntityName entity) {
+        return snapshot.entity(entity).map(EntitySnapshot::copyText).filter(shape -> CopyTextFormat.named(shape.format()).isPresent());
+    }
+
+    /**
+     * The part's bytes as they were stored, chunk by chunk, each proven as it is read; at the end the
+     * part's length, SHA-256 and line count are checked against the manifest, and a mismatch throws
+     * {@code BACKUP_CORRUPT} after the lines were written: a sink commits nothing before this returns.
+     */
+    @Override
+    public long copyOut(Split split, OutputStream out) {
+        for (EntitySnapshot e : snapshot.entities()) {
+            for (int i = 0; i < e.streamParts().size(); i++) {
+                if (!splitId(e, i).equals(split.id())) continue;
+                if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
+                try (BlobReader blobs = new BlobReader(repo.files(), index, repo.keys())) {
+                    return new SnapshotRecordReader(snapshot, e, i, blobs, Position.START).copyTo(out);
+                }
             }
         }
         throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());

@@ -66,7 +66,7 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     /** Stores the entity's parts as rows in a bulk text format ({@link SplitWriter#copyPart}) instead of record streams. */
-    void copyText(EntityName entity, EntitySnapshot.CopyText format) {
+    void copyText(EntityName entity, cutover.connector.CopyShape format) {
         entity(entity, List.of()).copyText(format);
     }
 

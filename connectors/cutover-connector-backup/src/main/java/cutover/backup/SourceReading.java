@@ -1,6 +1,7 @@
 package cutover.backup;
 
-import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
+import cutover.connector.CopyTextFormat;
 import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
@@ -57,7 +58,7 @@ final class SourceReading {
     private final Snapshot earlier;        // the latest snapshot of the same source, or null
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
-    private final Map<EntityName, List<CopyColumn>> copied = new ConcurrentHashMap<>(); // entities read as bulk text
+    private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
         this(source, threads, progress, null, null);
@@ -96,9 +97,9 @@ final class SourceReading {
             now.ifPresent(d -> before.put(e.name(), d));
             writer.declare(e.name(), e.keyColumns());
             if (source instanceof CopyTextSource copying) {
-                copying.copyColumns(e.name()).ifPresent(columns -> {
-                    writer.copyText(e.name(), new EntitySnapshot.CopyText(copying.copyFormat().name(), columns));
-                    copied.put(e.name(), columns);
+                copying.copyShape(e.name()).filter(shape -> CopyTextFormat.named(shape.format()).isPresent()).ifPresent(shape -> {
+                    writer.copyText(e.name(), shape);
+                    copied.put(e.name(), shape);
                 });
             }
         }
@@ -168,7 +169,8 @@ final class SourceReading {
         CopyTextSource copying = (CopyTextSource) source;
         AtomicLong total = counts.computeIfAbsent(entity, e -> new AtomicLong());
         long[] reported = {0};
-        CopyPartStream part = writer.copyPart(entity, copying.copyFormat().tally(copied.get(entity)), rows -> {
+        CopyShape shape = copied.get(entity);
+        CopyPartStream part = writer.copyPart(entity, CopyTextFormat.named(shape.format()).orElseThrow().tally(shape.columns()), rows -> {
             progress.accept(entity, total.addAndGet(rows - reported[0]));
             reported[0] = rows;
         });

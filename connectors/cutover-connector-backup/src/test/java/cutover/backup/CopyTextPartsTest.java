@@ -1,6 +1,7 @@
 package cutover.backup;
 
 import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
 import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
@@ -87,14 +88,7 @@ class CopyTextPartsTest {
         @Override public RecordReader read(Split split, Position from) { throw new AssertionError("a copied entity is not read as records"); }
 
         @Override
-        public CopyTextFormat copyFormat() {
-            return new TabbedFormat() {
-                @Override public String name() { return format; }
-            };
-        }
-
-        @Override
-        public Optional<List<CopyColumn>> copyColumns(EntityName entity) { return Optional.of(COLUMNS); }
+        public Optional<CopyShape> copyShape(EntityName entity) { return Optional.of(new CopyShape(format, COLUMNS)); }
 
         @Override
         public long copyOut(Split split, OutputStream out) {
@@ -132,7 +126,7 @@ class CopyTextPartsTest {
         Snapshot s = repo.backup().readers(3).from(new TabbedSource(new SplitsInPartsTest.RangesSource(ranges), "test/tabbed/1", 0));
 
         EntitySnapshot e = s.entities().get(0);
-        assertThat(e.copyText()).isEqualTo(new EntitySnapshot.CopyText("test/tabbed/1", COLUMNS));
+        assertThat(e.copyText()).isEqualTo(new CopyShape("test/tabbed/1", COLUMNS));
         assertThat(e.records()).isEqualTo(20_000);
         assertThat(e.parts()).hasSize(5).last().satisfies(p -> {
             assertThat(p.records()).isZero();
@@ -171,9 +165,15 @@ class CopyTextPartsTest {
     @Test
     void aFormatNoConnectorReadsIsNamed() {
         Repository repo = TestRepos.init(dir);
-        Snapshot s = repo.backup().from(new TabbedSource(SplitsInPartsTest.RangesSource.of(users(10), 1), "test/unknown/9", 0));
-        assertThatThrownBy(() -> TestRepos.readAll(repo, s))
-                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_VERSION))
+        Snapshot s = repo.backup().from(new TabbedSource(SplitsInPartsTest.RangesSource.of(users(10), 1), "test/tabbed/1", 0));
+        EntitySnapshot e = s.entities().get(0);
+        // a snapshot written by a Cutover with a connector this one lacks
+        EntitySnapshot elsewhere = new EntitySnapshot(e.name(), e.keyColumns(), e.records(), e.bytes(), e.digest(), e.fields(), e.chunks(),
+                e.unreadable(), e.unreadableSamples(), e.parts(), e.kindCounts(), e.sourceDigest(), new CopyShape("test/unknown/9", COLUMNS));
+        Snapshot forged = new Snapshot(s.id(), s.time(), s.host(), s.source(), s.tags(), List.of(elsewhere), s.totalBytes(), s.storedBytes(),
+                s.addedBytes(), s.addedChunks());
+        assertThatThrownBy(() -> TestRepos.readAll(repo, forged))
+                .isInstanceOfSatisfying(CutoverException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BACKUP_VERSION))
                 .hasMessageContaining("test/unknown/9");
     }
 }

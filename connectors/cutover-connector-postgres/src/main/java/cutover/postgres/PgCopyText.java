@@ -2,6 +2,7 @@ package cutover.postgres;
 
 import cutover.connector.CopyColumn;
 import cutover.connector.CopyTextFormat;
+import cutover.model.ColumnType;
 import cutover.model.EntityName;
 import cutover.model.Key;
 import cutover.model.Record;
@@ -37,6 +38,27 @@ public final class PgCopyText implements CopyTextFormat {
 
     @Override
     public String name() { return NAME; }
+
+    /**
+     * The plan type whose PostgreSQL column reads this source type's COPY text as the value the
+     * record path writes for it: integers → bigint, floats → double precision, numeric → numeric,
+     * bool, timestamps → timestamptz (the session is in UTC, as the decoder takes a timestamp),
+     * date, bytea, and text for the types decoded as their text; null for JSON and points, whose
+     * records are re-encoded (a COPY of their text would keep what the record path normalizes).
+     */
+    static ColumnType loadsAs(String typname) {
+        return switch (typname) {
+            case "int2", "int4", "int8", "oid" -> ColumnType.BIGINT;
+            case "float4", "float8" -> ColumnType.DOUBLE;
+            case "numeric" -> ColumnType.NUMERIC;
+            case "bool" -> ColumnType.BOOLEAN;
+            case "timestamptz", "timestamp" -> ColumnType.TIMESTAMPTZ;
+            case "date" -> ColumnType.DATE;
+            case "bytea" -> ColumnType.BYTES;
+            case "json", "jsonb", "point" -> null;
+            default -> decodes(typname) ? ColumnType.TEXT : null;
+        };
+    }
 
     /** Whether a column of this type (its {@code pg_type.typname}) is decoded from COPY text. */
     static boolean decodes(String typname) {

@@ -1,6 +1,9 @@
 package cutover.postgres;
 
 import cutover.connector.Position;
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
+import cutover.connector.CopyTextSink;
 import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.connector.TargetInfo;
@@ -22,12 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 
 /**
  * PostgreSQL as a target. Each batch is written in one transaction together with its split's
  * checkpoint in {@code cutover.checkpoints}; see {@link PostgresWriter} for the write path.
  */
-final class PostgresSink implements Sink {
+final class PostgresSink implements CopyTextSink {
     private static final int FINISH_PARALLELISM = 2;
     private static final String FINISH_MEMORY = "256MB";
 
@@ -39,6 +43,41 @@ final class PostgresSink implements Sink {
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
         this.schema = schema;
+    }
+
+    /**
+     * A table this run created, whose columns are the shape's, each of the type the record path would
+     * have written its values as ({@link PgCopyText#loadsAs}): COPY then stores the same values.
+     */
+    @Override
+    public boolean takesCopy(String runId, Table table, CopyShape shape) {
+        if (!PgCopyText.NAME.equals(shape.format()) || table.columns().size() != shape.columns().size()) return false;
+        for (CopyColumn source : shape.columns()) {
+            boolean same = table.columns().stream().anyMatch(c -> c.name().equals(source.name()) && c.type() == PgCopyText.loadsAs(source.type()));
+            if (!same) return false;
+        }
+        TableName name = TableName.resolve(table.name(), schema);
+        return withConnection("reading the tables of run " + runId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT fast_path FROM " + StateTables.RUN_TABLES
+                    + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+                ps.setString(1, runId);
+                ps.setString(2, name.schema());
+                ps.setString(3, name.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
+        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table));
+        try {
+            return writer.copyText(table, columns, rows, checkpoint);
+        } finally {
+            writer.close();
+        }
     }
 
     @Override

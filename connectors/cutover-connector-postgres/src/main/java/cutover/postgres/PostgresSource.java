@@ -1,7 +1,7 @@
 package cutover.postgres;
 
 import cutover.connector.CopyColumn;
-import cutover.connector.CopyTextFormat;
+import cutover.connector.CopyShape;
 import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
@@ -111,12 +111,9 @@ final class PostgresSource implements CopyTextSource {
         return new PostgresReader(pool, at.table(), at.lo(), at.hi(), from, fetchSize);
     }
 
-    @Override
-    public CopyTextFormat copyFormat() { return new PgCopyText(); }
-
     /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key or has an array column. */
     @Override
-    public Optional<List<CopyColumn>> copyColumns(EntityName entity) {
+    public Optional<CopyShape> copyShape(EntityName entity) {
         SourceTable table = tables().get(entity.value());
         if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
         try (Connection c = pool.connection();
@@ -128,7 +125,7 @@ final class PostgresSource implements CopyTextSource {
                 if (!PgCopyText.decodes(type)) return Optional.empty();
                 out.add(new CopyColumn(table.columns().get(i), type));
             }
-            return Optional.of(out);
+            return Optional.of(new CopyShape(PgCopyText.NAME, out));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the columns of " + table.name(), pool.location());
         }

@@ -1,5 +1,7 @@
 package cutover.postgres;
 
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyTextSink;
 import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.error.CutoverException;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Writes one split's batches. A batch is one transaction: its rows, grouped by table, go by COPY
@@ -150,6 +153,56 @@ final class PostgresWriter implements SinkWriter {
             ps.setLong(8, cp.skipped());
             ps.setBoolean(9, cp.done());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The split's rows as COPY text straight into a table this run created, committed with the
+     * split's checkpoint ({@link CopyTextSink#copyIn}); nothing is committed if anything fails,
+     * the source's own check at the end of its rows included.
+     */
+    long copyText(Table table, List<CopyColumn> columns, CopyTextSink.RowWriter rows, LongFunction<Sink.Checkpoint> checkpoint) {
+        TableName name = TableName.resolve(table.name(), schema);
+        try {
+            open();
+            if (!fastPath.contains(name)) throw new IllegalStateException(name + " was not created by run " + runId + ": it takes rows by upsert only");
+            String sql = "COPY " + name.sql() + " (" + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).toList()) + ") FROM STDIN";
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+            long written, loaded;
+            try {
+                written = rows.writeTo(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        try {
+                            copy.writeToCopy(b, off, len);
+                        } catch (SQLException e) {
+                            throw new IOException(e);
+                        }
+                    }
+                });
+                loaded = copy.endCopy();
+            } finally {
+                if (copy.isActive()) copy.cancelCopy();
+            }
+            if (loaded != written) {
+                throw new CutoverException(ErrorCode.INTERNAL, "COPY into " + name + " loaded " + loaded + " rows of the " + written + " sent");
+            }
+            saveCheckpoint(checkpoint.apply(loaded));
+            connection.commit();
+            return loaded;
+        } catch (SQLException e) {
+            rollback();
+            CutoverException failure = SqlErrors.translate(e, "loading split " + splitId + " into " + name + " as COPY text", pool.location());
+            if (SqlErrors.isConnectionLoss(e)) dropConnection();
+            throw failure;
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
         }
     }
 

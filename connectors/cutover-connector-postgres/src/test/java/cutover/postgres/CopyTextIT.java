@@ -73,10 +73,10 @@ class CopyTextIT {
     @Test
     void copiedRowsDecodeToTheRecordsTheSourceReads() {
         EntityName everything = EntityName.of("everything");
-        List<CopyColumn> columns = source.copyColumns(everything).orElseThrow();
+        List<CopyColumn> columns = source.copyShape(everything).orElseThrow().columns();
         assertThat(columns).extracting(CopyColumn::type).startsWith("int8", "int2", "int4", "oid", "float4", "float8", "numeric", "numeric",
                 "bool", "timestamp", "timestamptz", "date", "bytea", "text", "varchar", "bpchar", "uuid", "json", "jsonb", "point", "mood", "interval", "inet");
-        CopyTextFormat format = CopyTextFormat.named(source.copyFormat().name()).orElseThrow();
+        CopyTextFormat format = CopyTextFormat.named(source.copyShape(everything).orElseThrow().format()).orElseThrow();
         List<Split> splits = source.splits(4).stream().filter(s -> s.entities().contains(everything)).toList();
         assertThat(splits).hasSizeGreaterThan(1);
 
@@ -111,9 +111,9 @@ class CopyTextIT {
 
     @Test
     void tablesWithAnArrayColumnOrWithoutAKeyAreReadAsRecords() {
-        assertThat(source.copyColumns(EntityName.of("listed"))).isEmpty();
-        assertThat(source.copyColumns(EntityName.of("unkeyed"))).isEmpty();
-        assertThat(source.copyColumns(EntityName.of("absent"))).isEmpty();
+        assertThat(source.copyShape(EntityName.of("listed"))).isEmpty();
+        assertThat(source.copyShape(EntityName.of("unkeyed"))).isEmpty();
+        assertThat(source.copyShape(EntityName.of("absent"))).isEmpty();
     }
 
     @Test

@@ -1,0 +1,33 @@
+package cutover.connector;
+
+import cutover.model.Table;
+
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * A sink that can load rows given in a bulk text format as they are, when that gives exactly the rows
+ * the records would have given (a restore of a backup into tables the run created): no record is
+ * decoded, mapped or encoded again.
+ */
+public interface CopyTextSink extends Sink {
+    /**
+     * Whether lines of {@code shape} load into {@code table} as the same values their records would
+     * write: the run created the table (so it holds only this run's rows), its columns are the shape's,
+     * and each column's type reads its source column's text as the value the record path would store.
+     */
+    boolean takesCopy(String runId, Table table, CopyShape shape);
+
+    /**
+     * Loads the lines {@code rows} writes into {@code table} and commits them in one transaction
+     * with the split's checkpoint, {@code checkpoint} of the number of rows loaded; returns that
+     * number. On any failure nothing is committed and the exception is thrown.
+     */
+    long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Sink.Checkpoint> checkpoint);
+
+    /** Writes the rows to load, one line each; returns how many it wrote. */
+    interface RowWriter {
+        long writeTo(OutputStream out);
+    }
+}
