@@ -5,7 +5,6 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 
 /**
  * What one reader needs to open thousands of chunks, made once instead of once a chunk: the AES-GCM
@@ -23,13 +22,8 @@ final class ChunkOpener implements AutoCloseable {
 
     ChunkOpener(Keys keys) {
         this.encryptionKey = new SecretKeySpec(keys.encryption(), "AES");
-        try {
-            this.cipher = Crypto.gcm();
-            this.chunkIdMac = Mac.getInstance("HmacSHA256");
-            chunkIdMac.init(new SecretKeySpec(keys.chunkId(), "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM or HMAC-SHA-256 is not available in this JVM", e);
-        }
+        this.cipher = Crypto.gcm();
+        this.chunkIdMac = Crypto.hmacSha256(keys.chunkId());
     }
 
     /** As {@link Keys#open}: the plaintext of an envelope, or {@link Crypto.NotAuthentic}. */
@@ -37,7 +31,7 @@ final class ChunkOpener implements AutoCloseable {
         return Crypto.open(cipher, encryptionKey, envelope, offset, length, aad);
     }
 
-    /** As {@link Keys#idOf}. */
+    /** The id of a chunk: HMAC-SHA-256 of its plaintext under the chunk-id key ({@link Keys#chunkId()}). */
     BlobId idOf(byte[] chunk, int offset, int length) {
         chunkIdMac.update(chunk, offset, length);
         return new BlobId(chunkIdMac.doFinal()); // doFinal resets the Mac for the next chunk

@@ -27,11 +27,19 @@ final class Crypto {
     private Crypto() {}
 
     static byte[] seal(byte[] key, byte[] plaintext, byte[] aad, SecureRandom random) {
+        return seal(gcm(), new SecretKeySpec(key, "AES"), plaintext, aad, random);
+    }
+
+    /**
+     * Seals with a cipher that may have sealed others: each call draws a fresh random nonce and
+     * re-initialises the cipher with it (GCM never sees a nonce twice), and the JDK keeps the AES key
+     * schedule while the key stays the same.
+     */
+    static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plaintext, byte[] aad, SecureRandom random) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             cipher.updateAAD(aad);
             byte[] out = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
             System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
@@ -81,11 +89,17 @@ final class Crypto {
     }
 
     static byte[] hmacSha256(byte[] key, byte[] data, int offset, int length) {
+        Mac mac = hmacSha256(key);
+        mac.update(data, offset, length);
+        return mac.doFinal();
+    }
+
+    /** An HMAC-SHA-256 keyed with {@code key}, to be used for many messages ({@code doFinal} resets it). */
+    static Mac hmacSha256(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(data, offset, length);
-            return mac.doFinal();
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA-256 is not available in this JVM", e);
         }

@@ -15,11 +15,6 @@ record Keys(byte[] encryption, byte[] chunkId, SecureRandom random) {
         return new Keys(Crypto.hkdfExpand(master, ENCRYPTION_INFO), Crypto.hkdfExpand(master, CHUNK_ID_INFO), random);
     }
 
-    /** The id of a chunk: HMAC-SHA-256 of its plaintext under the chunk-id key. */
-    BlobId idOf(byte[] chunk, int offset, int length) {
-        return new BlobId(Crypto.hmacSha256(chunkId, chunk, offset, length));
-    }
-
     byte[] seal(byte[] plaintext, byte[] aad) {
         return Crypto.seal(encryption, plaintext, aad, random);
     }
