@@ -23,6 +23,7 @@ final class BlobReader implements AutoCloseable {
     private final ChunkOpener opener;
     private BlobId openPack;
     private FileChannel channel;
+    private long packSize; // of the open pack: packs are written once, never appended to
 
     BlobReader(RepoFiles files, Index index, Keys keys) {
         this.files = files;
@@ -38,12 +39,10 @@ final class BlobReader implements AutoCloseable {
 
     /** The stored bytes of a blob, as they are in its pack. */
     byte[] readSealed(BlobId id, BlobLocation at) {
-        Path pack = files.pack(at.pack());
-        String where = "chunk " + id.hex() + " in pack " + files.relative(pack) + " at offset " + at.offset();
         try {
-            FileChannel ch = channel(at.pack(), pack, where);
-            if (at.offset() + at.length() > ch.size()) {
-                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + ": the pack is truncated (" + ch.size()
+            FileChannel ch = channel(id, at);
+            if (at.offset() + at.length() > packSize) {
+                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where(id, at) + ": the pack is truncated (" + packSize
                         + " bytes, the chunk ends at " + (at.offset() + at.length()) + ")");
             }
             ByteBuffer buf = ByteBuffer.allocate(at.length());
@@ -52,36 +51,43 @@ final class BlobReader implements AutoCloseable {
             }
             return buf.array();
         } catch (IOException e) {
-            throw files.io("cannot read " + where, e);
+            throw files.io("cannot read " + where(id, at), e);
         }
     }
 
     byte[] decode(BlobId id, BlobLocation at, byte[] sealed) {
-        String where = "chunk " + id.hex() + " in pack " + files.relative(files.pack(at.pack())) + " at offset " + at.offset();
         byte[] compressed;
         try {
             compressed = opener.open(sealed, 0, sealed.length, id.bytes());
         } catch (Crypto.NotAuthentic e) {
-            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + " fails authentication: its bytes were changed");
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where(id, at) + " fails authentication: its bytes were changed");
         }
         byte[] plain;
         try {
             plain = opener.decompress(compressed, at.rawLength());
         } catch (ZstdException e) {
-            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + " does not decompress: " + e.getMessage());
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where(id, at) + " does not decompress: " + e.getMessage());
         }
         if (plain.length != at.rawLength() || !opener.idOf(plain, 0, plain.length).equals(id)) {
-            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + ": its content does not match its id");
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where(id, at) + ": its content does not match its id");
         }
         return plain;
     }
 
-    private FileChannel channel(BlobId packId, Path pack, String where) throws IOException {
-        if (packId.equals(openPack)) return channel;
+    /** Where a blob is, for messages only: made when something is wrong, not for each of thousands of chunks read. */
+    private String where(BlobId id, BlobLocation at) {
+        return "chunk " + id.hex() + " in pack " + files.relative(files.pack(at.pack())) + " at offset " + at.offset();
+    }
+
+    /** The open pack's channel, the pack of {@code at} opened (and its size read) when it is another. */
+    private FileChannel channel(BlobId id, BlobLocation at) throws IOException {
+        if (at.pack().equals(openPack)) return channel;
         closePack();
-        if (!Files.exists(pack)) throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where + ": the pack file is missing");
+        Path pack = files.pack(at.pack());
+        if (!Files.exists(pack)) throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where(id, at) + ": the pack file is missing");
         channel = FileChannel.open(pack, StandardOpenOption.READ);
-        openPack = packId;
+        packSize = channel.size();
+        openPack = at.pack();
         return channel;
     }
 

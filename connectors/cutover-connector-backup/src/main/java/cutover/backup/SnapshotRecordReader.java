@@ -82,7 +82,12 @@ final class SnapshotRecordReader implements RecordReader {
         byte[] buffer = new byte[64 * 1024];
         long newlines = 0;
         while (true) {
-            int n = guard(() -> in.read(buffer, 0, buffer.length));
+            int n;
+            try {
+                n = in.read(buffer, 0, buffer.length); // each chunk proven as it is read
+            } catch (CutoverException e) {
+                throw located(e);
+            }
             if (n < 0) break;
             for (int i = 0; i < n; i++) if (buffer[i] == '\n') newlines++;
             try {
@@ -131,13 +136,18 @@ final class SnapshotRecordReader implements RecordReader {
     }
 
     /** Adds the snapshot, entity and chunk to any failure, so a broken byte is named where it is. */
+    /** A repository failure with the snapshot, entity, part and chunk it happened in; any other failure as it is. */
+    private CutoverException located(CutoverException e) {
+        if (e.code() != ErrorCode.BACKUP_CORRUPT && e.code() != ErrorCode.BACKUP_IO) return e;
+        return new CutoverException(e.code(), where() + ", chunk " + (firstChunk + in.chunkNumber() + 1) + " of " + entity.chunks().size()
+                + ": " + e.getMessage(), e);
+    }
+
     private <T> T guard(Step<T> step) {
         try {
             return step.run();
         } catch (CutoverException e) {
-            if (e.code() != ErrorCode.BACKUP_CORRUPT && e.code() != ErrorCode.BACKUP_IO) throw e;
-            throw new CutoverException(e.code(), where() + ", chunk " + (firstChunk + in.chunkNumber() + 1) + " of " + entity.chunks().size()
-                    + ": " + e.getMessage(), e);
+            throw located(e);
         } catch (IOException | RuntimeException e) {
             BlobId chunk = in.currentChunk();
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + ", record " + (ordinal + 1) + (chunk == null ? "" : " (chunk " + chunk.hex() + ")")
