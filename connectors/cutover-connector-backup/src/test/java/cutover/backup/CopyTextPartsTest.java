@@ -163,6 +163,47 @@ class CopyTextPartsTest {
     }
 
     @Test
+    void aPartCopiedOutAsItIsIsProvenAtItsEndAndAFlippedByteIsNamed() throws IOException {
+        Repository repo = TestRepos.init(dir);
+        List<Record> users = users(3_000);
+        Snapshot s = repo.backup().from(new TabbedSource(SplitsInPartsTest.RangesSource.of(users, 1), "test/tabbed/1", 0));
+        SnapshotSource source = repo.source(s);
+        Split split = source.splits(1).get(0);
+        assertThat(source.copyShape(USERS)).contains(new CopyShape("test/tabbed/1", COLUMNS));
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThat(source.copyOut(split, out)).isEqualTo(3_000);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("0\tuser0@example.com").contains("\n3\t\\N\n").endsWith("\n");
+
+        // a manifest whose part digest is not the bytes': every line is written, then the copy fails, so a sink commits nothing
+        EntitySnapshot e = s.entities().get(0);
+        List<EntityPart> lyingParts = List.of(new EntityPart(e.records(), e.bytes(), "00".repeat(32), e.chunks().size()));
+        EntitySnapshot lying = new EntitySnapshot(e.name(), e.keyColumns(), e.records(), e.bytes(), EntitySnapshot.digestOfParts(lyingParts),
+                e.fields(), e.chunks(), e.unreadable(), e.unreadableSamples(), lyingParts, e.kindCounts(), e.sourceDigest(), e.copyText());
+        Snapshot forged = new Snapshot(s.id(), s.time(), s.host(), s.source(), s.tags(), List.of(lying), s.totalBytes(), s.storedBytes(),
+                s.addedBytes(), s.addedChunks());
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> repo.source(forged).copyOut(split, all))
+                .isInstanceOfSatisfying(CutoverException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
+                .hasMessageContaining("the manifest says");
+        assertThat(all.size()).isEqualTo(e.bytes());
+
+        try (var files = java.nio.file.Files.walk(dir.resolve("data"))) {
+            Path pack = files.filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow();
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
+                f.seek(100);
+                int b = f.read();
+                f.seek(100);
+                f.write(b ^ 1);
+            }
+        }
+        assertThatThrownBy(() -> source.copyOut(split, new java.io.ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(CutoverException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
+                .hasMessageContaining("snapshot " + s.shortId()).hasMessageContaining("entity " + USERS.value()).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestRepos.readAll(repo, s)).hasMessageContaining("fails authentication");
+    }
+
+    @Test
     void aFormatNoConnectorReadsIsNamed() {
         Repository repo = TestRepos.init(dir);
         Snapshot s = repo.backup().from(new TabbedSource(SplitsInPartsTest.RangesSource.of(users(10), 1), "test/tabbed/1", 0));
