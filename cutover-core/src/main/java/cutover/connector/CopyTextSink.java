@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.function.LongFunction;
 
 /**
- * A sink that can load rows given in a bulk text format as they are, when that gives exactly the rows
- * the records would have given (a restore of a backup into tables the run created): no record is
- * decoded, mapped or encoded again.
+ * A sink that can load rows given in a bulk text format as they are, when that gives the rows the
+ * records would have given (a restore of a backup into tables the run created): no record is
+ * decoded, mapped or encoded again. Values the records cannot carry (a numeric NaN into a numeric
+ * column, which the record pipeline sets aside) are kept as the source has them.
  */
 public interface CopyTextSink extends Sink {
     /**
