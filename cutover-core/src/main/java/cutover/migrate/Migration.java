@@ -167,8 +167,8 @@ public final class Migration {
             Optional<MigrateResult.Totals> done = Optional.of(bulk.get().run());
             splitsCopied.incrementAndGet();
             return done;
-        } catch (CutoverException e) {
-            if (e.code() == ErrorCode.INTERRUPTED) throw e;
+        } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
+            if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
             bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
                     + " record by record (" + e.getMessage() + ")");
             return Optional.empty();
