@@ -114,7 +114,7 @@ final class PostgresSource implements CopyTextSource {
     /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key or has an array column. */
     @Override
     public Optional<CopyShape> copyShape(EntityName entity) {
-        SourceTable table = tables().get(entity.value());
+        SourceTable table = tables(entity.value()).get(entity.value());
         if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement(PostgresReader.select(table, null, null, List.of(), false, v -> v) + " LIMIT 0")) {
@@ -186,6 +186,11 @@ final class PostgresSource implements CopyTextSource {
 
     /** The tables of the schema, by name, with columns, primary keys and the catalog's estimates. */
     private Map<String, SourceTable> tables() {
+        return tables(null);
+    }
+
+    /** The tables of the schema, or only the one named {@code only} (one catalog row, not all: asked once per table). */
+    private Map<String, SourceTable> tables(String only) {
         Map<String, SourceTable> out = new LinkedHashMap<>();
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement("SELECT r.relname, r.reltuples::bigint, pg_total_relation_size(r.oid), "
@@ -195,8 +200,10 @@ final class PostgresSource implements CopyTextSource {
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
                      + "AND NOT a.attnotnull ORDER BY a.attnum) "
                      + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
-                     + "AND NOT r.relispartition ORDER BY r.relname")) {
+                     + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
+            ps.setString(2, only);
+            ps.setString(3, only);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
