@@ -31,14 +31,18 @@ final class CopyPartStream extends OutputStream {
     private long bytes;
 
     CopyPartStream(Chunker chunker, ChunkStore store, CopyTextFormat.KindTally tally, LongConsumer progress) {
-        this.chunks = new ChunkingStream(chunker, chunk -> chunkIds.add(store.store(chunk).hex()));
-        this.tally = tally;
-        this.progress = progress;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        // the chunks are the stream, in order: hashed as they are cut, a few KiB at a time, not a row at a time
+        this.chunks = new ChunkingStream(chunker, chunk -> {
+            digest.update(chunk);
+            chunkIds.add(store.store(chunk).hex());
+        });
+        this.tally = tally;
+        this.progress = progress;
     }
 
     @Override
@@ -48,7 +52,6 @@ final class CopyPartStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        digest.update(b, off, len);
         chunks.write(b, off, len);
         bytes += len;
         int start = off, end = off + len;

@@ -32,12 +32,18 @@ final class PartStream {
     private long bytes;
 
     PartStream(Chunker chunker, ChunkStore store) {
-        this.chunks = new ChunkingStream(chunker, chunk -> chunkIds.add(store.store(chunk).hex()));
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
-            RecordStream.writeHeader(scratch);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+        // the chunks are the stream, in order: hashed as they are cut, a few KiB at a time, not a record at a time
+        this.chunks = new ChunkingStream(chunker, chunk -> {
+            digest.update(chunk);
+            chunkIds.add(store.store(chunk).hex());
+        });
+        try {
+            RecordStream.writeHeader(scratch);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
@@ -66,7 +72,6 @@ final class PartStream {
         // the scratch buffer is handed over without a copy: the chunker copies what it keeps
         byte[] b = scratch.buffer();
         int n = scratch.size();
-        digest.update(b, 0, n);
         chunks.write(b, 0, n);
         bytes += n;
         scratch.reset();
