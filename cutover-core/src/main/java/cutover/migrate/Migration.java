@@ -1,6 +1,5 @@
 package cutover.migrate;
 
-import cutover.connector.EntityInfo;
 import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.connector.Split;

@@ -4,7 +4,6 @@ import cutover.connector.Position;
 import cutover.connector.CopyColumn;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextSink;
-import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;

@@ -7,7 +7,6 @@ import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
-import cutover.connector.Source;
 import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
