@@ -241,7 +241,10 @@ public final class PgCopyText implements CopyTextFormat {
             if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return Value.Kind.NULL;
             if (fixed[column] != null) return fixed[column];
             String type = columns.get(column).type();
-            if (type.equals("numeric")) return b[from] == 'N' || b[from] == 'I' || (b[from] == '-' && to - from > 1 && b[from + 1] == 'I') ? Value.Kind.FLOAT64 : Value.Kind.DECIMAL;
+            if (type.equals("numeric")) {
+                boolean special = to > from && (b[from] == 'N' || b[from] == 'I' || (b[from] == '-' && to - from > 1 && b[from + 1] == 'I'));
+                return special ? Value.Kind.FLOAT64 : Value.Kind.DECIMAL; // NaN, Infinity, -Infinity: floats, as decoded
+            }
             return PgValues.parseJson(field(b, from, to)).kind();
         }
 
