@@ -52,7 +52,13 @@ final class SnapshotsCommand implements Callable<Integer> {
         out.put("addedBytes", s.addedBytes());
         Map<String, Object> entities = new LinkedHashMap<>();
         for (EntitySnapshot e : s.entities()) {
-            entities.put(e.name(), Map.of("records", e.records(), "bytes", e.bytes(), "chunks", e.chunks().size(), "unreadable", e.unreadable()));
+            Map<String, Object> entity = new LinkedHashMap<>();
+            entity.put("records", e.records());
+            entity.put("bytes", e.bytes());
+            entity.put("chunks", e.chunks().size());
+            entity.put("unreadable", e.unreadable());
+            entity.put("stored", e.copyText() == null ? "records" : e.copyText().format()); // records, or the database's COPY text
+            entities.put(e.name(), entity);
         }
         out.put("entities", entities);
         out.put("files", s.files().size());

@@ -69,6 +69,7 @@ class BackupRestoreIT {
         assertThat(first.exitCode()).as(first.toString()).isZero();
         JsonNode firstJson = Json.MAPPER.readTree(first.out());
         assertThat(firstJson.get("records").asLong()).isEqualTo(5000);
+        assertThat(firstJson.get("entities").get("accounts").get("stored").asText()).isEqualTo("postgresql/copy-text/1");
 
         LocalPostgres.sql(SRC, "update accounts set note = 'changed' where id = 2500");
         CliRun second = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
