@@ -9,10 +9,8 @@ import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.SinkWriter;
 import cutover.connector.Split;
-import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
-import cutover.error.RecordError;
 import cutover.model.EntityName;
 import cutover.model.Key;
 import cutover.model.Record;
@@ -20,6 +18,7 @@ import cutover.model.Table;
 import cutover.model.Value;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanMapper;
+import cutover.testing.ForwardingSink;
 import cutover.testing.MemorySource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,19 +106,19 @@ class BulkCopyTest {
     }
 
     /** A memory sink that takes lines when told to, loading them through a writer as one batch (one transaction). */
-    static final class LinesSink implements CopyTextSink {
-        final MemorySink memory = new MemorySink();
+    static final class LinesSink extends ForwardingSink implements CopyTextSink {
+        final MemorySink memory;
         boolean takes = true;
         boolean refuses;
         final AtomicInteger loads = new AtomicInteger();
 
-        @Override public TargetInfo describe() { return memory.describe(); }
-        @Override public List<String> prepare(String runId, List<Table> tables, boolean create) { return memory.prepare(runId, tables, create); }
-        @Override public Optional<RecordError> check(Table table, Record row) { return memory.check(table, row); }
-        @Override public Map<String, Checkpoint> checkpoints(String runId) { return memory.checkpoints(runId); }
-        @Override public void resetCheckpoints(String runId) { memory.resetCheckpoints(runId); }
-        @Override public SinkWriter writer(String runId, String splitId, List<Table> tables) { return memory.writer(runId, splitId, tables); }
-        @Override public List<String> finish(String runId, List<Table> tables) { return memory.finish(runId, tables); }
+        LinesSink() { this(new MemorySink()); }
+
+        private LinesSink(MemorySink memory) {
+            super(memory);
+            this.memory = memory;
+        }
+
         @Override public boolean takesCopy(String runId, Table table, CopyShape shape) { return takes && shape.equals(SHAPE); }
 
         @Override

@@ -3,12 +3,7 @@ package cutover.backup;
 import cutover.connector.CopyTextFormat;
 
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -20,27 +15,15 @@ import java.util.function.LongConsumer;
 final class CopyPartStream extends OutputStream {
     private static final int PROGRESS_EVERY = 10_000;
 
-    private final ChunkingStream chunks;
-    private final List<String> chunkIds = new ArrayList<>();
-    private final MessageDigest digest;
+    private final PartChunks chunks;
     private final CopyTextFormat.KindTally tally;
     private final LongConsumer progress;
     private byte[] partial = new byte[256]; // the line begun in an earlier write
     private int partialLength;
     private long rows;
-    private long bytes;
 
     CopyPartStream(Chunker chunker, ChunkStore store, CopyTextFormat.KindTally tally, LongConsumer progress) {
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        // the chunks are the stream, in order: hashed as they are cut, a few KiB at a time, not a row at a time
-        this.chunks = new ChunkingStream(chunker, chunk -> {
-            digest.update(chunk);
-            chunkIds.add(store.store(chunk).hex());
-        });
+        this.chunks = new PartChunks(chunker, store);
         this.tally = tally;
         this.progress = progress;
     }
@@ -53,7 +36,6 @@ final class CopyPartStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) {
         chunks.write(b, off, len);
-        bytes += len;
         int start = off, end = off + len;
         for (int i = off; i < end; i++) {
             if (b[i] != '\n') continue;
@@ -79,9 +61,8 @@ final class CopyPartStream extends OutputStream {
     /** Cuts the last chunks; the rows must have ended with their line. */
     PartStream.Result finish() {
         if (partialLength > 0) throw new IllegalStateException("the rows ended inside a line (" + partialLength + " bytes after the last newline)");
-        chunks.finish();
+        PartStream.Result done = chunks.finish(rows, tally.counts());
         progress.accept(rows);
-        EntityPart part = new EntityPart(rows, bytes, HexFormat.of().formatHex(digest.digest()), chunkIds.size());
-        return new PartStream.Result(part, List.copyOf(chunkIds), tally.counts());
+        return done;
     }
 }

@@ -17,9 +17,6 @@ import java.util.TreeMap;
  */
 final class EntityParts {
     static final int UNREADABLE_SAMPLES = 20;
-    /** A part of no rows in a bulk text format: no bytes at all, so no chunk. */
-    private static final PartStream.Result EMPTY_COPY = new PartStream.Result(new EntityPart(0, 0,
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 0), List.of(), Map.of()); // SHA-256 of nothing
 
     private final EntityName name;
     private List<String> keyColumns;
@@ -55,7 +52,10 @@ final class EntityParts {
 
     /** The entity as the manifest lists it; an entity with no records gets one empty part, so it is still restored as a table. */
     synchronized EntitySnapshot finish(Chunker chunker, ChunkStore store) {
-        if (parts.isEmpty()) parts.put(0, copyText != null ? EMPTY_COPY : new PartStream(chunker, store).finish());
+        if (parts.isEmpty()) {
+            // a record stream is at least its version byte; COPY text of no rows is no bytes at all, so no chunk
+            parts.put(0, copyText != null ? new PartChunks(chunker, store).finish(0, Map.of()) : new PartStream(chunker, store).finish());
+        }
         List<EntityPart> list = new ArrayList<>();
         List<String> chunks = new ArrayList<>();
         Map<String, EnumMap<Value.Kind, Long>> kinds = new LinkedHashMap<>();

@@ -6,11 +6,7 @@ import cutover.model.Value;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,25 +19,13 @@ final class PartStream {
     /** What a finished part adds to its entity. */
     record Result(EntityPart part, List<String> chunkIds, Map<String, EnumMap<Value.Kind, Long>> kinds) {}
 
-    private final ChunkingStream chunks;
-    private final List<String> chunkIds = new ArrayList<>();
-    private final MessageDigest digest;
+    private final PartChunks chunks;
     private final Scratch scratch = new Scratch();
     private final Map<String, EnumMap<Value.Kind, Long>> kinds = new LinkedHashMap<>();
     private long records;
-    private long bytes;
 
     PartStream(Chunker chunker, ChunkStore store) {
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        // the chunks are the stream, in order: hashed as they are cut, a few KiB at a time, not a record at a time
-        this.chunks = new ChunkingStream(chunker, chunk -> {
-            digest.update(chunk);
-            chunkIds.add(store.store(chunk).hex());
-        });
+        this.chunks = new PartChunks(chunker, store);
         try {
             RecordStream.writeHeader(scratch);
         } catch (IOException e) {
@@ -63,17 +47,11 @@ final class PartStream {
     }
 
     Result finish() {
-        chunks.finish();
-        EntityPart part = new EntityPart(records, bytes, HexFormat.of().formatHex(digest.digest()), chunkIds.size());
-        return new Result(part, List.copyOf(chunkIds), kinds);
+        return chunks.finish(records, kinds);
     }
 
     private void emitScratch() {
-        // the scratch buffer is handed over without a copy: the chunker copies what it keeps
-        byte[] b = scratch.buffer();
-        int n = scratch.size();
-        chunks.write(b, 0, n);
-        bytes += n;
+        chunks.write(scratch.buffer(), 0, scratch.size()); // handed over without a copy: the chunker copies what it keeps
         scratch.reset();
     }
 

@@ -1,23 +1,17 @@
 package cutover.postgres;
 
 import cutover.connector.Connector;
-import cutover.connector.Sink;
-import cutover.connector.SinkWriter;
-import cutover.connector.TargetInfo;
-import cutover.error.RecordError;
 import cutover.migrate.MigrateResult;
 import cutover.migrate.Migration;
-import cutover.model.Record;
-import cutover.model.Table;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanMapper;
+import cutover.testing.ForwardingSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,17 +55,6 @@ class BulkCopyIT {
 
     @TempDir Path dir;
 
-    /** The same sink without its COPY text side: every split goes record by record. */
-    record RecordsOnly(Sink sink) implements Sink {
-        @Override public TargetInfo describe() { return sink.describe(); }
-        @Override public List<String> prepare(String runId, List<Table> tables, boolean create) { return sink.prepare(runId, tables, create); }
-        @Override public Optional<RecordError> check(Table table, Record row) { return sink.check(table, row); }
-        @Override public Map<String, Checkpoint> checkpoints(String runId) { return sink.checkpoints(runId); }
-        @Override public void resetCheckpoints(String runId) { sink.resetCheckpoints(runId); }
-        @Override public SinkWriter writer(String runId, String splitId, List<Table> tables) { return sink.writer(runId, splitId, tables); }
-        @Override public List<String> finish(String runId, List<Table> tables) { return sink.finish(runId, tables); }
-    }
-
     private static String readDeadLetters(MigrateResult r) {
         try {
             return java.nio.file.Files.exists(r.deadLetterFile()) ? java.nio.file.Files.readString(r.deadLetterFile()) : "";
@@ -99,7 +82,7 @@ class BulkCopyIT {
             try (Connector source = from.open(Map.of("split-rows", "1000")); Connector one = bulk.open(); Connector two = records.open()) {
                 asText = Migration.builder().source(TestDatabase.source(source)).sink(TestDatabase.sink(one)).mapper(mapper)
                         .runId("bulk").runDirectory(dir.resolve("bulk")).parallelism(2).build().run();
-                asRecords = Migration.builder().source(TestDatabase.source(source)).sink(new RecordsOnly(TestDatabase.sink(two))).mapper(mapper)
+                asRecords = Migration.builder().source(TestDatabase.source(source)).sink(new ForwardingSink(TestDatabase.sink(two))) /* no COPY text side: record by record */.mapper(mapper)
                         .runId("records").runDirectory(dir.resolve("records")).parallelism(2).build().run();
             }
             assertThat(asText.splitsCopiedAsText()).as("the simple table's splits, not the one with JSON").isEqualTo(asText.splits() - 1).isPositive();
