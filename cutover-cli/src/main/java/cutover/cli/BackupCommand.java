@@ -109,6 +109,8 @@ final class BackupCommand implements Callable<Integer> {
 
     /** The tables the last backup reused from the previous snapshot of the source, unread. */
     private List<String> unchanged = List.of();
+    /** The tables of which the last backup stored only the rows changed since the previous snapshot. */
+    private List<String> layered = List.of();
 
     private Snapshot backupOnce() {
         Instant started = Instant.now();
@@ -129,6 +131,7 @@ final class BackupCommand implements Callable<Integer> {
                     connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
                     snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
                     unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
+                    layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
                 }
             }
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
@@ -155,6 +158,7 @@ final class BackupCommand implements Callable<Integer> {
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
             out.put("unchanged", unchanged);
+            out.put("changesOnly", layered);
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
             return;
@@ -165,7 +169,8 @@ final class BackupCommand implements Callable<Integer> {
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%s%n", e.name(), e.records(),
-                    unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)" : "");
+                    unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)"
+                            : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored)" : "");
         }
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));

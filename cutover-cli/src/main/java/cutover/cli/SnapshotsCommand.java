@@ -58,6 +58,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             entity.put("chunks", e.chunks().size());
             entity.put("unreadable", e.unreadable());
             entity.put("stored", e.copyText() == null ? "records" : e.copyText().format()); // records, or the database's COPY text
+            if (e.changes() != null) entity.put("changeLayers", e.changes().layers().size()); // layers of changed rows over the last full read
             entities.put(e.name(), entity);
         }
         out.put("entities", entities);

@@ -26,6 +26,27 @@ public interface CopyTextFormat {
     /** A tally of the value kinds each column holds, line by line, without decoding the values where the type tells. */
     KindTally tally(List<CopyColumn> columns);
 
+    /**
+     * Reads the key of lines laid out as {@code columns}, or empty when this format cannot bucket
+     * the key's types ({@link ChangeTracking}). Lines of the key columns alone are read by the
+     * reader of those columns.
+     */
+    default Optional<KeyReader> keyReader(List<CopyColumn> columns, List<String> keyColumns) {
+        return Optional.empty();
+    }
+
+    /** The key of a line, as written, and its bucket; for one thread. */
+    interface KeyReader {
+        /**
+         * The key fields as the line holds them, tab-separated, one char per byte: one database writes
+         * one key the same way every time, so equal keys are equal strings.
+         */
+        String key(byte[] line, int offset, int length);
+
+        /** The key's bucket, the one the source counted it in. */
+        int bucket(byte[] line, int offset, int length, ChangeTracking.Bucketing bucketing);
+    }
+
     /** Turns one line (without its {@code \n}) into a record; throws {@link IllegalArgumentException} naming what is wrong with it. */
     interface LineDecoder {
         Record decode(byte[] line, int offset, int length);

@@ -7,8 +7,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
 
-/** The rows of a part stored as bulk text, one line each, decoded into records as they are read. */
+/** The rows of a part stored as bulk text, one line each, decoded into records (or handed on as lines) as they are read. */
 final class CopyLines {
+    /** Takes one line, without its newline; the bytes are the reader's, valid during the call only. */
+    interface LineVisitor {
+        void line(byte[] b, int offset, int length);
+    }
+
     private final ChunkInput in;
     private final CopyTextFormat.LineDecoder decoder;
     private final byte[] buffer = new byte[64 * 1024];
@@ -28,6 +33,13 @@ final class CopyLines {
 
     /** The next line's record; call only while {@link #hasMore()}. */
     Record next() throws IOException {
+        Record[] out = new Record[1];
+        nextLine((b, offset, length) -> out[0] = decoder.decode(b, offset, length));
+        return out[0];
+    }
+
+    /** Hands the next line to {@code visitor}; call only while {@link #hasMore()}. */
+    void nextLine(LineVisitor visitor) throws IOException {
         int length = 0;
         while (true) {
             if (position == limit) {
@@ -40,10 +52,11 @@ final class CopyLines {
             }
             int end = position;
             while (end < limit && buffer[end] != '\n') end++;
-            if (end < limit && length == 0) { // the whole line is in the buffer: decoded in place
-                Record r = decoder.decode(buffer, position, end - position);
+            if (end < limit && length == 0) { // the whole line is in the buffer: taken in place
+                int start = position;
                 position = end + 1;
-                return r;
+                visitor.line(buffer, start, end - start);
+                return;
             }
             if (length + end - position > line.length) line = Arrays.copyOf(line, Math.max(2 * line.length, length + end - position));
             System.arraycopy(buffer, position, line, length, end - position);
@@ -51,7 +64,8 @@ final class CopyLines {
             position = end;
             if (end < limit) {
                 position++;
-                return decoder.decode(line, 0, length);
+                visitor.line(line, 0, length);
+                return;
             }
         }
     }

@@ -22,12 +22,15 @@ import java.util.Map;
  * each, in order). {@code sourceDigest}, when present, is the source database's digest of the table
  * these records are ({@link SourceDigest}): a later backup reuses the entity while it is the same.
  * {@code copyText}, when present (manifest version 3), says its parts are not record streams but
- * rows in a database's bulk text format, laid out as it says.
+ * rows in a database's bulk text format, laid out as it says. {@code changes}, when present (manifest
+ * version 4), is how the source tells the table's changes since this snapshot, and the layers of
+ * changes stored after its base parts ({@link ChangeTrack}).
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
-                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
+                             Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
+                             ChangeTrack changes) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
@@ -40,18 +43,39 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null, null, null);
+    }
+
+    public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
+                          Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
+                          List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null);
     }
 
     /** The same entity, known to be the records of the source table that has this digest. */
     EntitySnapshot withSourceDigest(SourceDigest d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes);
+    }
+
+    /** The same entity, its changes tracked as {@code track} says. */
+    EntitySnapshot withChanges(ChangeTrack track) {
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track);
+    }
+
+    /** Whether the part holds keys of a change layer, not rows: it is read to apply the layer, never restored as rows. */
+    public boolean isKeysPart(int part) {
+        return changes != null && changes.layers().stream().anyMatch(l -> l.keysPart() == part);
+    }
+
+    /** Whether the entity has change layers to apply over its base parts. */
+    public boolean layered() {
+        return changes != null && !changes.layers().isEmpty();
     }
 
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }
@@ -78,8 +102,9 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
             b += p.bytes();
             c += p.chunks();
         }
-        if (r != records || b != bytes || c != chunks.size()) {
-            return "its parts add up to " + r + " records, " + b + " bytes, " + c + " chunks; the entity says " + records
+        long lines = changes != null ? changes.storedRecords() : records; // with layers, the rows they hold are fewer than the lines stored
+        if (r != lines || b != bytes || c != chunks.size()) {
+            return "its parts add up to " + r + " records, " + b + " bytes, " + c + " chunks; the entity says " + lines
                     + " records, " + bytes + " bytes, " + chunks.size() + " chunks";
         }
         String ofParts = digestOfParts(parts);

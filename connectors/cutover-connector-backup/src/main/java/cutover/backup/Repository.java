@@ -263,6 +263,7 @@ public final class Repository {
         private int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
         private cutover.verify.Digests digests;
         private List<cutover.model.EntityName> unchanged = List.of();
+        private List<cutover.model.EntityName> layered = List.of();
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -297,6 +298,9 @@ public final class Repository {
 
         /** The tables the last {@link #from} reused from the earlier snapshot without reading them. */
         public List<cutover.model.EntityName> unchanged() { return unchanged; }
+
+        /** The tables of which the last {@link #from} stored only the rows changed since the earlier snapshot ({@link ChangeTrack}). */
+        public List<cutover.model.EntityName> layered() { return layered; }
 
         /** A folder to back up beside the records (e.g. a Firebase Storage download). */
         public BackupBuilder folder(Path folder) {
@@ -337,9 +341,11 @@ public final class Repository {
          */
         public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
             try (SnapshotWriter writer = open()) {
-                SourceReading reading = new SourceReading(source, readers, progress, digests, digests == null ? null : latestOfSource());
+                boolean comparable = digests != null || source instanceof cutover.connector.ChangeTracking;
+                SourceReading reading = new SourceReading(source, readers, progress, digests, comparable ? latestOfSource() : null);
                 reading.into(writer, 2 * readers);
                 unchanged = reading.unchanged();
+                layered = reading.layered();
                 if (folder != null) writer.addFolder(folder);
                 return writer.commit();
             }

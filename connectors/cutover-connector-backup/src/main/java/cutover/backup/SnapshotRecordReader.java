@@ -28,10 +28,22 @@ final class SnapshotRecordReader implements RecordReader {
     private final BlobReader blobs;
     private final ChunkInput in;
     private final CopyLines lines; // for an entity stored as bulk text, else null
-    private long ordinal;
+    private final CopyTextFormat.LineDecoder decoder; // of those lines
+    private final LineFilter keep; // the lines a later change layer leaves, or null for all
+    private long ordinal;          // records given
+    private long lineCount;        // lines read, given or not
     private boolean ended;
 
+    /** Which lines of a part stored as bulk text are given: those a later change layer did not replace or delete ({@link ChangeLayers}). */
+    interface LineFilter {
+        boolean keeps(byte[] line, int offset, int length);
+    }
+
     SnapshotRecordReader(Snapshot snapshot, EntitySnapshot entity, int partIndex, BlobReader blobs, Position from) {
+        this(snapshot, entity, partIndex, blobs, from, null);
+    }
+
+    SnapshotRecordReader(Snapshot snapshot, EntitySnapshot entity, int partIndex, BlobReader blobs, Position from, LineFilter keep) {
         this.snapshot = snapshot;
         this.entity = entity;
         this.partIndex = partIndex;
@@ -43,7 +55,9 @@ final class SnapshotRecordReader implements RecordReader {
         this.part = entity.streamParts().get(partIndex);
         this.firstChunk = entity.firstChunkOf(partIndex);
         this.in = new ChunkInput(entity.chunks().subList(firstChunk, firstChunk + part.chunks()).stream().map(BlobId::parse).toList(), blobs);
-        this.lines = entity.copyText() == null ? null : new CopyLines(in, decoderOf(snapshot, entity));
+        this.keep = keep;
+        this.decoder = entity.copyText() == null ? null : decoderOf(snapshot, entity, entity.isKeysPart(partIndex));
+        this.lines = decoder == null ? null : new CopyLines(in, decoder);
         if (lines == null) {
             guard(() -> {
                 RecordStream.readHeader(in);
@@ -61,16 +75,50 @@ final class SnapshotRecordReader implements RecordReader {
 
     @Override
     public Item next() {
-        if (ended) return null;
-        boolean more = guard(() -> lines == null ? !in.atEnd() : lines.hasMore());
-        if (!more) {
-            ended = true;
-            proveEnd();
-            return null;
+        while (!ended) {
+            boolean more = guard(() -> lines == null ? !in.atEnd() : lines.hasMore());
+            if (!more) {
+                ended = true;
+                proveEnd();
+                return null;
+            }
+            Record record = guard(() -> lines == null ? RecordStream.read(name, in) : nextKeptLine());
+            if (record == null) continue; // a line a later layer replaced or deleted
+            ordinal++;
+            return new Ok(record);
         }
-        Record record = guard(() -> lines == null ? RecordStream.read(name, in) : lines.next());
-        ordinal++;
-        return new Ok(record);
+        return null;
+    }
+
+    private Record nextKeptLine() throws IOException {
+        Record[] out = new Record[1];
+        lines.nextLine((b, offset, length) -> {
+            lineCount++;
+            if (keep == null || keep.keeps(b, offset, length)) out[0] = decoder.decode(b, offset, length);
+        });
+        return out[0];
+    }
+
+    /** Hands every line of a part stored as bulk text to {@code visitor}, unfiltered, then proves the end. */
+    void eachLine(CopyLines.LineVisitor visitor) {
+        if (lines == null) throw new IllegalStateException("entity " + entity.name() + " holds records, not bulk text");
+        RuntimeException[] failed = {null}; // the visitor's own failure (a sink that stopped taking lines) is not a corrupt backup
+        while (guard(lines::hasMore)) {
+            guard(() -> {
+                lines.nextLine((b, offset, length) -> {
+                    lineCount++;
+                    try {
+                        visitor.line(b, offset, length);
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    }
+                });
+                return null;
+            });
+            if (failed[0] != null) throw failed[0];
+        }
+        ended = true;
+        proveEnd();
     }
 
     /**
@@ -79,6 +127,7 @@ final class SnapshotRecordReader implements RecordReader {
      */
     long copyTo(java.io.OutputStream out) {
         if (lines == null) throw new IllegalStateException("entity " + entity.name() + " holds records, not bulk text");
+        if (keep != null) return copyKeptTo(out);
         byte[] buffer = new byte[64 * 1024];
         long newlines = 0;
         while (true) {
@@ -97,27 +146,58 @@ final class SnapshotRecordReader implements RecordReader {
             }
         }
         ordinal = newlines;
+        lineCount = newlines;
         ended = true;
         proveEnd();
         return newlines;
     }
 
+    /** The lines no later change layer replaced or deleted, one at a time. */
+    private long copyKeptTo(java.io.OutputStream out) {
+        eachLine((b, offset, length) -> {
+            if (!keep.keeps(b, offset, length)) return;
+            try {
+                out.write(b, offset, length);
+                out.write('\n');
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("writing the rows of " + where() + ": " + e.getMessage(), e);
+            }
+            ordinal++;
+        });
+        return ordinal;
+    }
+
     private void proveEnd() {
         String digest = HexFormat.of().formatHex(in.digest());
-        if (ordinal != part.records() || in.bytesRead() != part.bytes() || !digest.equals(part.digest())) {
-            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + " read back " + ordinal + " records, " + in.bytesRead()
+        long seen = lines == null ? ordinal : lineCount;
+        if (seen != part.records() || in.bytesRead() != part.bytes() || !digest.equals(part.digest())) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + " read back " + seen + " records, " + in.bytesRead()
                     + " bytes, SHA-256 " + digest + "; the manifest says " + part.records() + " records, " + part.bytes()
                     + " bytes, SHA-256 " + part.digest());
         }
     }
 
     /** The decoder of the entity's bulk text, from whichever connector on the class path reads its format. */
-    private static CopyTextFormat.LineDecoder decoderOf(Snapshot snapshot, EntitySnapshot entity) {
+    private static CopyTextFormat.LineDecoder decoderOf(Snapshot snapshot, EntitySnapshot entity, boolean keysOnly) {
         cutover.connector.CopyShape copy = entity.copyText();
-        CopyTextFormat format = CopyTextFormat.named(copy.format()).orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_VERSION,
+        CopyTextFormat format = formatOf(snapshot, entity);
+        return format.decoder(entity.entityName(), keysOnly ? keyColumnsOf(entity) : copy.columns(), entity.keyColumns());
+    }
+
+    /** The format of the entity's bulk text, from whichever connector on the class path reads it. */
+    static CopyTextFormat formatOf(Snapshot snapshot, EntitySnapshot entity) {
+        cutover.connector.CopyShape copy = entity.copyText();
+        return CopyTextFormat.named(copy.format()).orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_VERSION,
                 "snapshot " + snapshot.shortId() + ", entity " + entity.name() + " holds rows in the format " + copy.format()
                         + ", which no connector of this Cutover reads"));
-        return format.decoder(entity.entityName(), copy.columns(), entity.keyColumns());
+    }
+
+    /** The columns of a change layer's keys part: the key columns, in key order. */
+    static java.util.List<cutover.connector.CopyColumn> keyColumnsOf(EntitySnapshot entity) {
+        java.util.List<cutover.connector.CopyColumn> columns = entity.copyText().columns();
+        return entity.keyColumns().stream().map(k -> columns.stream().filter(c -> c.name().equals(k)).findFirst()
+                .orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_CORRUPT, "entity " + entity.name() + ": key column " + k
+                        + " is not among its columns"))).toList();
     }
 
     @Override

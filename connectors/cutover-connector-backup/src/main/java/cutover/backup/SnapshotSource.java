@@ -29,6 +29,7 @@ public final class SnapshotSource implements CopyTextSource {
     private final Repository.Internals repo;
     private final Snapshot snapshot;
     private final Index index;
+    private final java.util.Map<String, ChangeLayers> layers = new java.util.concurrent.ConcurrentHashMap<>(); // by entity, read once
 
     SnapshotSource(Repository.Internals repo, Snapshot snapshot) {
         this.repo = repo;
@@ -59,6 +60,7 @@ public final class SnapshotSource implements CopyTextSource {
         for (EntitySnapshot e : snapshot.entities()) {
             List<EntityPart> parts = e.streamParts();
             for (int i = 0; i < parts.size(); i++) {
+                if (e.isKeysPart(i)) continue; // read to apply its layer, not restored
                 String id = splitId(e, i);
                 String description = "snapshot " + snapshot.shortId() + ", entity " + e.name() + (parts.size() == 1 ? "" : ", part " + (i + 1) + " of " + parts.size());
                 out.add(new Split(id, java.util.Set.of(e.entityName()), parts.get(i).records(), description));
@@ -94,8 +96,9 @@ public final class SnapshotSource implements CopyTextSource {
             for (int i = 0; i < e.streamParts().size(); i++) {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
+                SnapshotRecordReader.LineFilter keep = filterFor(e, i);
                 try (BlobReader blobs = new BlobReader(repo.files(), index, repo.keys())) {
-                    return new SnapshotRecordReader(snapshot, e, i, blobs, Position.START).copyTo(out);
+                    return new SnapshotRecordReader(snapshot, e, i, blobs, Position.START, keep).copyTo(out);
                 }
             }
         }
@@ -106,10 +109,19 @@ public final class SnapshotSource implements CopyTextSource {
         return e.streamParts().size() == 1 ? e.name() : e.name() + "#part-" + (part + 1);
     }
 
+    /** The lines of the part that later change layers leave, or null for all. */
+    private SnapshotRecordReader.LineFilter filterFor(EntitySnapshot entity, int part) {
+        if (!entity.layered()) return null;
+        ChangeLayers applied = layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity,
+                ChangeLayers.opener(snapshot, entity, () -> new BlobReader(repo.files(), index, repo.keys()))));
+        return applied.filterFor(part);
+    }
+
     private RecordReader open(EntitySnapshot entity, int part, Position from) {
+        SnapshotRecordReader.LineFilter keep = filterFor(entity, part);
         BlobReader blobs = new BlobReader(repo.files(), index, repo.keys());
         try {
-            return new SnapshotRecordReader(snapshot, entity, part, blobs, from);
+            return new SnapshotRecordReader(snapshot, entity, part, blobs, from, keep);
         } catch (RuntimeException e) {
             blobs.close();
             throw e;

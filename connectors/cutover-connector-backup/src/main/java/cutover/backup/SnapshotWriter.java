@@ -43,6 +43,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Map<EntityName, EntityParts> entities = new LinkedHashMap<>();
     private final Map<EntityName, EntitySnapshot> reused = new LinkedHashMap<>();
     private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
+    private final Map<EntityName, ChangeTrack> changes = new LinkedHashMap<>();
     private int splits;
     private SplitWriter sequential;
     private final List<FileEntry> files = new ArrayList<>();
@@ -90,6 +91,25 @@ public final class SnapshotWriter implements AutoCloseable {
         sourceDigests.put(entity, digest);
     }
 
+    /** Records how the source tells the entity's changes from the moment it was read ({@link ChangeTrack}, no layers yet). */
+    synchronized void changes(EntityName entity, ChangeTrack track) {
+        changes.put(entity, track);
+    }
+
+    /**
+     * Puts into this snapshot an entity the caller built from an earlier one and parts of its own
+     * ({@link #loosePart}): an earlier entity with a change layer added. Nothing more of it is written.
+     */
+    synchronized void layered(EntitySnapshot entity) {
+        reuse(entity);
+    }
+
+    /** A part of rows in a bulk text format that belongs to no split: a change layer's rows or keys. */
+    CopyPartStream loosePart(cutover.connector.CopyTextFormat.KindTally tally) {
+        requireOpen();
+        return new CopyPartStream(chunker, store, tally, rows -> { });
+    }
+
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
     public void unreadable(EntityName entity, String key, String reason) {
         entity(entity, List.of()).unreadable(key, reason);
@@ -117,7 +137,11 @@ public final class SnapshotWriter implements AutoCloseable {
         for (EntityParts e : entities.values()) {
             EntitySnapshot written = e.finish(chunker, store);
             SourceDigest digest = sourceDigests.get(written.entityName());
-            done.add(digest == null ? written : written.withSourceDigest(digest));
+            ChangeTrack track = changes.get(written.entityName());
+            if (digest != null) written = written.withSourceDigest(digest);
+            // the keys counted at the moment must be the rows read at it, or the track would mislead the next backup
+            if (track != null && track.storedRecords() == written.records()) written = written.withChanges(track);
+            done.add(written);
         }
         done.addAll(reused.values());
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
@@ -138,8 +162,8 @@ public final class SnapshotWriter implements AutoCloseable {
             BlobId id = BlobId.parse(c);
             if (counted.add(id)) stored += index.get(id).length();
         }
-        // version 3 only where it is needed, so that a reader of version 2 still reads the rest
-        int version = done.stream().anyMatch(e -> e.copyText() != null) ? ManifestFile.VERSION : 2;
+        // each version only where it is needed, so that a reader of an earlier one still reads the rest
+        int version = done.stream().anyMatch(e -> e.changes() != null) ? 4 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, Instant.now().toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);

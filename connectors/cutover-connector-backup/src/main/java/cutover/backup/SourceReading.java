@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.ChangeTracking;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
 import cutover.connector.CopyTextSource;
@@ -43,6 +44,11 @@ import java.util.function.ObjLongConsumer;
  * it was when the backup began, so the snapshot is one consistent image across tables, whatever the
  * application writes meanwhile.
  *
+ * <p>Where the source also tells which rows changed since an earlier moment ({@link ChangeTracking}),
+ * a table with few changes since the latest snapshot of the same source is not read: only its
+ * changed rows (and, where rows were deleted, its keys in the buckets that lost some) are stored, as
+ * a layer on that snapshot's entity ({@link TableChanges}); one without changes is reused as it is.
+ *
  * <p>Where the source database computes digests ({@link Digests}) and an earlier snapshot of the
  * same source holds a table with the same digest, that table is not read: its entity is reused
  * ({@link SourceDigest}). Read at one moment, a table's digest describes exactly the rows read and
@@ -58,6 +64,7 @@ final class SourceReading {
     private final Snapshot earlier;        // the latest snapshot of the same source, or null
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
+    private final Set<EntityName> layered = new LinkedHashSet<>();   // stored as a layer of their changes
     private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
@@ -75,6 +82,9 @@ final class SourceReading {
     /** The tables reused from the earlier snapshot, unread, by the last {@link #into}. */
     List<EntityName> unchanged() { return List.copyOf(unchanged); }
 
+    /** The tables of which the last {@link #into} stored only the rows changed since the earlier snapshot, as a layer on it. */
+    List<EntityName> layered() { return List.copyOf(layered); }
+
     /** Declares the source's entities, reads every split (at one moment where the source can), finishes their writers; the caller commits. */
     void into(SnapshotWriter writer, int splitHint) {
         try (PointInTime moment = source.holdAtThisMoment().orElse(null)) {
@@ -83,9 +93,32 @@ final class SourceReading {
     }
 
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment) {
+        // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
+        ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
+        String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
+        TableChanges changes = mark == null ? null : new TableChanges(tracking, mark);
+        List<TableChanges.AddLayer> layers = new ArrayList<>();
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
+            CopyShape shape = copyShapeOf(e.name());
+            Optional<TableChanges.Decision> decision = changes == null || shape == null ? Optional.empty()
+                    : changes.decide(e.name(), e.keyColumns(), shape, earlier);
+            if (decision.isPresent()) {
+                if (decision.get() instanceof TableChanges.Unchanged same) {
+                    writer.reuse(same.entity());
+                    unchanged.add(e.name());
+                } else if (decision.get() instanceof TableChanges.AddLayer layer) {
+                    layers.add(layer);
+                    layered.add(e.name());
+                } else if (decision.get() instanceof TableChanges.ReadWhole whole) {
+                    writer.declare(e.name(), e.keyColumns());
+                    writer.copyText(e.name(), shape);
+                    copied.put(e.name(), shape);
+                    writer.changes(e.name(), whole.track()); // its keys, for the next backup: no digest of the rows is needed
+                }
+                continue;
+            }
             Optional<SourceDigest> now = digestOf(e.name());
             Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d))
                     .filter(earlierOne -> earlierOne.keyColumns().equals(e.keyColumns())); // a new primary key: restore needs it
@@ -96,23 +129,28 @@ final class SourceReading {
             }
             now.ifPresent(d -> before.put(e.name(), d));
             writer.declare(e.name(), e.keyColumns());
-            if (source instanceof CopyTextSource copying) {
-                copying.copyShape(e.name()).filter(shape -> CopyTextFormat.named(shape.format()).isPresent()).ifPresent(shape -> {
-                    writer.copyText(e.name(), shape);
-                    copied.put(e.name(), shape);
-                });
+            if (shape != null) {
+                writer.copyText(e.name(), shape);
+                copied.put(e.name(), shape);
             }
         }
-        List<Split> splits = source.splits(splitHint).stream().filter(s -> !unchanged.containsAll(s.entities())).toList();
+        List<Split> splits = source.splits(splitHint).stream()
+                .filter(s -> !s.entities().stream().allMatch(n -> unchanged.contains(n) || layered.contains(n))).toList();
         List<SplitWriter> writers = new ArrayList<>();
         for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size() + layers.size())), r -> {
             Thread t = new Thread(r, "cutover-backup-read");
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<?>> running = new ArrayList<>();
+            for (TableChanges.AddLayer layer : layers) {
+                running.add(pool.submit(() -> {
+                    long rows = changes.writeLayer(writer, layer);
+                    counts.computeIfAbsent(layer.prior().entityName(), n -> new AtomicLong()).addAndGet(rows);
+                }));
+            }
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
                 SplitWriter w = writers.get(i);
@@ -127,6 +165,12 @@ final class SourceReading {
             // read at one moment, the digest is of the rows read; else it must not have moved while they were read
             if (atOneMoment || digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d);
         });
+    }
+
+    /** The entity's layout in the source's bulk text, when the source gives one in a format this Cutover reads; else null. */
+    private CopyShape copyShapeOf(EntityName entity) {
+        if (!(source instanceof CopyTextSource copying)) return null;
+        return copying.copyShape(entity).filter(shape -> CopyTextFormat.named(shape.format()).isPresent()).orElse(null);
     }
 
     /** The table's digest in the source database over all its columns, if it computes one (a table with a primary key). */

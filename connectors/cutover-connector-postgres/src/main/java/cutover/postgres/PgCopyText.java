@@ -84,6 +84,57 @@ public final class PgCopyText implements CopyTextFormat {
         };
     }
 
+    /** Keys of the types {@link KeyBucket} buckets; the bucket as the source counts it. */
+    @Override
+    public java.util.Optional<KeyReader> keyReader(List<CopyColumn> columns, List<String> keyColumns) {
+        List<String> names = columns.stream().map(CopyColumn::name).toList();
+        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        if (keyAt.length == 0 || java.util.Arrays.stream(keyAt).anyMatch(i -> i < 0)) return java.util.Optional.empty();
+        List<String> keyTypes = java.util.Arrays.stream(keyAt).mapToObj(i -> columns.get(i).type()).toList();
+        if (!KeyBucket.buckets(keyTypes)) return java.util.Optional.empty();
+        boolean byValue = KeyBucket.byValue(keyTypes);
+        int last = java.util.Arrays.stream(keyAt).max().orElseThrow();
+        return java.util.Optional.of(new KeyReader() {
+            private final int[] starts = new int[last + 1];
+            private final int[] ends = new int[last + 1];
+            private final java.security.MessageDigest md5 = KeyBucket.md5();
+
+            @Override
+            public String key(byte[] line, int offset, int length) {
+                locate(line, offset, length);
+                if (keyAt.length == 1) return new String(line, starts[keyAt[0]], ends[keyAt[0]] - starts[keyAt[0]], StandardCharsets.ISO_8859_1);
+                StringBuilder key = new StringBuilder();
+                for (int i = 0; i < keyAt.length; i++) {
+                    if (i > 0) key.append('\t');
+                    key.append(new String(line, starts[keyAt[i]], ends[keyAt[i]] - starts[keyAt[i]], StandardCharsets.ISO_8859_1));
+                }
+                return key.toString();
+            }
+
+            @Override
+            public int bucket(byte[] line, int offset, int length, cutover.connector.ChangeTracking.Bucketing buckets) {
+                locate(line, offset, length);
+                String[] texts = new String[keyAt.length];
+                for (int i = 0; i < keyAt.length; i++) {
+                    texts[i] = field(line, starts[keyAt[i]], ends[keyAt[i]]);
+                    if (texts[i] == null) throw new IllegalArgumentException("a key field is NULL");
+                }
+                return KeyBucket.of(texts, byValue, buckets, md5);
+            }
+
+            private void locate(byte[] line, int offset, int length) {
+                int field = 0, start = offset, end = offset + length;
+                for (int i = offset; i <= end && field <= last; i++) {
+                    if (i < end && line[i] != '\t') continue;
+                    starts[field] = start;
+                    ends[field++] = i;
+                    start = i + 1;
+                }
+                if (field <= last) throw new IllegalArgumentException("a line of " + field + " fields, the key is in field " + (last + 1));
+            }
+        });
+    }
+
     @Override
     public KindTally tally(List<CopyColumn> columns) {
         return new Tally(columns);
@@ -142,7 +193,7 @@ public final class PgCopyText implements CopyTextFormat {
         return out;
     }
 
-    private static String field(byte[] b, int from, int to) {
+    static String field(byte[] b, int from, int to) {
         if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return null;
         int backslash = -1;
         for (int i = from; i < to; i++) {

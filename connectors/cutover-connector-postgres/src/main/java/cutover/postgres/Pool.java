@@ -27,7 +27,14 @@ final class Pool implements AutoCloseable {
     private final String jdbcUrl;
     private final Properties connectProperties;
     /** The exported snapshot readers import, while one is held. */
-    private final AtomicReference<String> heldSnapshot = new AtomicReference<>();
+    private final AtomicReference<Moment> heldSnapshot = new AtomicReference<>();
+
+    /**
+     * A held moment: the exported snapshot's id, the oldest transaction still running then
+     * ({@code txid_snapshot_xmin}, with its epoch: every row written by a later transaction, or one
+     * still running, has an {@code xmin} at or after it), and the database it was taken in.
+     */
+    record Moment(String snapshotId, long xmin, long databaseOid) {}
 
     private Pool(HikariDataSource dataSource, String location, String jdbcUrl, Properties connectProperties) {
         this.dataSource = dataSource;
@@ -82,6 +89,11 @@ final class Pool implements AutoCloseable {
 
     String location() { return location; }
 
+    /** The moment the pool is held at, or empty when it is not. */
+    java.util.Optional<Moment> heldMoment() {
+        return java.util.Optional.ofNullable(heldSnapshot.get());
+    }
+
     /**
      * Exports a snapshot from a transaction of its own, on a connection outside the pool (so a pool
      * of one still has a connection for the readers), and makes {@link #beginRead} import it until
@@ -92,16 +104,18 @@ final class Pool implements AutoCloseable {
         try {
             holder = new org.postgresql.Driver().connect(jdbcUrl, connectProperties);
             holder.setAutoCommit(false);
-            String id;
+            Moment moment;
             try (Statement s = holder.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+                // one statement, so the snapshot exported is the one whose xmin is read
+                try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_snapshot_xmin(txid_current_snapshot()), "
+                        + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
                     rs.next();
-                    id = rs.getString(1);
+                    moment = new Moment(rs.getString(1), rs.getLong(2), rs.getLong(3));
                 }
             }
-            if (!heldSnapshot.compareAndSet(null, id)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
-            return new HeldSnapshot(id, holder);
+            if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+            return new HeldSnapshot(moment.snapshotId(), holder);
         } catch (SQLException e) {
             closeQuietly(holder);
             throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
@@ -119,8 +133,9 @@ final class Pool implements AutoCloseable {
     void beginRead(Connection c) throws SQLException {
         c.setAutoCommit(false);
         c.setReadOnly(true);
-        String id = heldSnapshot.get();
-        if (id == null) return;
+        Moment held = heldSnapshot.get();
+        if (held == null) return;
+        String id = held.snapshotId();
         try (Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id.replace("'", "''") + "'");
         }
@@ -150,7 +165,8 @@ final class Pool implements AutoCloseable {
 
         @Override
         public void close() {
-            if (heldSnapshot.compareAndSet(id, null)) closeQuietly(holder);
+            Moment held = heldSnapshot.get();
+            if (held != null && held.snapshotId().equals(id) && heldSnapshot.compareAndSet(held, null)) closeQuietly(holder);
         }
     }
 

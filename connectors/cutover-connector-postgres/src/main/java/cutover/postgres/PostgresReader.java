@@ -76,11 +76,18 @@ final class PostgresReader implements RecordReader {
      * into SQL: a parameter marker for a prepared statement, a literal for COPY, which takes none.
      */
     static String select(SourceTable table, String lo, String hi, List<String> after, boolean keyText, Function<String, String> bind) {
+        return select(table, lo, hi, after, keyText, bind, null);
+    }
+
+    /** The same, of the rows that also meet {@code condition} (SQL over the table as {@code src}), when it is not null. */
+    static String select(SourceTable table, String lo, String hi, List<String> after, boolean keyText, Function<String, String> bind,
+                         String condition) {
         List<String> keyColumns = table.primaryKey().isEmpty() ? List.of("ctid") : table.primaryKey();
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < table.columns().size(); i++) sql.append(i == 0 ? "" : ", ").append("src.").append(TableName.quote(table.columns().get(i)));
         if (keyText) for (String k : keyColumns) sql.append(", ").append(quoteKey(table, k)).append("::text");
         sql.append(" FROM ").append(table.name().sql()).append(" AS src WHERE TRUE");
+        if (condition != null) sql.append(" AND (").append(condition).append(')');
         String first = quoteKey(table, keyColumns.get(0));
         String firstType = typeOf(table, keyColumns.get(0));
         if (lo != null) sql.append(" AND ").append(first).append(" >= CAST(").append(bind.apply(lo)).append(" AS ").append(firstType).append(')');

@@ -2,7 +2,7 @@ package cutover.postgres;
 
 import cutover.connector.CopyColumn;
 import cutover.connector.CopyShape;
-import cutover.connector.CopyTextSource;
+import cutover.connector.ChangeTracking;
 import cutover.connector.EntityInfo;
 import cutover.connector.PointInTime;
 import cutover.connector.Position;
@@ -45,7 +45,9 @@ import java.util.Set;
  * <p>A table without a primary key is read as one split in {@code ctid} order, keyed by ctid: exact
  * only if its rows are not updated while it is read (an update moves a row).
  */
-final class PostgresSource implements CopyTextSource {
+final class PostgresSource implements ChangeTracking {
+    /** Change tracking by {@code xmin} (docs/backup-format.md, "Change layers"). */
+    static final String CHANGE_METHOD = "postgresql/xmin/1";
     /** Rows sampled to place split bounds. */
     private static final int SAMPLE_ROWS = 20_000;
 
@@ -138,23 +140,189 @@ final class PostgresSource implements CopyTextSource {
     @Override
     public long copyOut(Split split, OutputStream out) {
         Located at = locate(split);
+        return copy(at.table(), standardStrings -> PostgresReader.select(at.table(), at.lo(), at.hi(), List.of(), false,
+                v -> literal(v, standardStrings)), out);
+    }
+
+    @Override
+    public String changeMethod() { return CHANGE_METHOD; }
+
+    /**
+     * {@code <system identifier>:<database oid>:<xmin>}: the cluster (a restored or upgraded copy
+     * is another one), the database, and the oldest transaction running at the held moment, with its
+     * epoch. Empty when not held, or when the server does not say its system identifier.
+     */
+    @Override
+    public Optional<String> markOfThisMoment() {
+        Optional<Pool.Moment> held = pool.heldMoment();
+        if (held.isEmpty()) return Optional.empty();
+        return systemIdentifier().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin());
+    }
+
+    /**
+     * The same cluster and database, and fewer than 2^31 transactions since, less a margin: an
+     * {@code xmin} is 32 bits, and tells a later transaction from an earlier one only that far.
+     */
+    @Override
+    public boolean tracksSince(String mark) {
+        Optional<String> now = markOfThisMoment();
+        if (now.isEmpty()) return false;
+        String[] then = mark.split(":"), current = now.get().split(":");
+        if (then.length != 3 || !then[0].equals(current[0]) || !then[1].equals(current[1])) return false;
+        try {
+            long from = Long.parseLong(then[2]), to = Long.parseLong(current[2]);
+            return from <= to && to - from < (1L << 31) - (1L << 24);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Keys per bucket aimed at when the bucketing is chosen: a deleted key costs its bucket's keys in the next change layer. */
+    private static final int KEYS_PER_BUCKET = 256;
+    private static final int MIN_BUCKETS = 64;
+    private static final int MAX_BUCKETS = 4096;
+
+    @Override
+    public Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since) {
+        Optional<Keyed> keyed = keyed(entity);
+        if (keyed.isEmpty()) return Optional.empty();
+        SourceTable table = keyed.get().table();
+        List<String> keys = keyed.get().quotedKeys();
+        List<String> types = keyed.get().keyTypes();
+        if (bucketing == null) bucketing = bucketingOf(keyed.get());
+        int buckets = bucketing.buckets();
+        String sql = "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c) FROM (SELECT "
+                + KeyBucket.sql(keys, types, bucketing) + " AS b, " + KeyBucket.hashSql(keys, types) + " AS h, "
+                + (since == null ? "false" : changedSince(since)) + " AS c FROM " + table.name().sql() + " AS src) s GROUP BY b";
+        long[] counts = new long[buckets];
+        String[] digests = new String[buckets];
+        java.util.Arrays.fill(digests, "0");
+        long changed = 0;
+        Connection c = pool.connection();
+        try {
+            pool.beginRead(c);
+            try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    int b = rs.getInt(1);
+                    counts[b] = rs.getLong(2);
+                    digests[b] = rs.getString(3);
+                    changed += rs.getLong(4);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "counting the keys of " + table.name(), pool.location());
+        } finally {
+            release(c);
+        }
+        return Optional.of(new KeyBuckets(bucketing, counts, digests, changed));
+    }
+
+    /**
+     * About {@link #KEYS_PER_BUCKET} keys a bucket, by the catalog's estimate; for an integer key, the
+     * shift that makes the buckets' runs of keys cover the key range once (from the index's ends).
+     */
+    private Bucketing bucketingOf(Keyed keyed) {
+        long rows = Math.max(0, keyed.table().estimatedRows());
+        int buckets = Integer.highestOneBit((int) Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, rows / KEYS_PER_BUCKET)));
+        if (!KeyBucket.byValue(keyed.keyTypes())) return new Bucketing(buckets, 0);
+        String key = keyed.quotedKeys().get(0);
+        Connection c = pool.connection();
+        try {
+            pool.beginRead(c);
+            try (java.sql.Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT min(" + key + ")::int8, max(" + key + ")::int8 FROM " + keyed.table().name().sql() + " AS src")) {
+                rs.next();
+                long span = rs.getLong(2) - rs.getLong(1); // wraps for a range wider than a long: shifted as far as it goes
+                int shift = 0;
+                while (shift < 62 && Long.compareUnsigned(span >>> shift, buckets) >= 0) shift++;
+                return new Bucketing(buckets, shift);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the key range of " + keyed.table().name(), pool.location());
+        } finally {
+            release(c);
+        }
+    }
+
+    @Override
+    public long copyChangedSince(EntityName entity, String mark, OutputStream out) {
+        SourceTable table = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by")).table();
+        return copy(table, standardStrings -> PostgresReader.select(table, null, null, List.of(), false, v -> literal(v, standardStrings),
+                changedSince(mark)), out);
+    }
+
+    @Override
+    public long copyKeysIn(EntityName entity, Bucketing buckets, int[] which, OutputStream out) {
+        Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
+        String keys = String.join(", ", keyed.quotedKeys());
+        StringBuilder in = new StringBuilder();
+        for (int b : which) in.append(in.length() == 0 ? "" : ",").append(b);
+        String select = "SELECT " + keys + " FROM " + keyed.table().name().sql() + " AS src WHERE "
+                + KeyBucket.sql(keyed.quotedKeys(), keyed.keyTypes(), buckets) + " = ANY('{" + in + "}'::int[]) ORDER BY " + keys;
+        return copy(keyed.table(), standardStrings -> select, out);
+    }
+
+    /**
+     * Rows whose {@code xmin} is at or after the mark's, in 32-bit modular order: every row inserted
+     * or updated by a transaction that had not ended at the mark's moment has one (a later
+     * transaction, or a subtransaction, has a later id). Also some rows visible then (of transactions
+     * that ended between the oldest running and the moment) and rows frozen more than 2^31
+     * transactions ago: a few rows too many, never one too few.
+     */
+    private static String changedSince(String mark) {
+        String[] parts = mark.split(":");
+        long xmin = Long.parseLong(parts[parts.length - 1]) & 0xFFFF_FFFFL;
+        return "((src.xmin::text::int8 - " + xmin + " + 4294967296) % 4294967296) < 2147483648";
+    }
+
+    /** A table with a primary key of bucketed types, its key columns quoted for SQL over {@code src}, and their types. */
+    private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes) {}
+
+    private Optional<Keyed> keyed(EntityName entity) {
+        Optional<CopyShape> shape = copyShape(entity);
+        if (shape.isEmpty()) return Optional.empty();
+        SourceTable table = tables(entity.value()).get(entity.value());
+        List<String> types = new ArrayList<>();
+        for (String k : table.primaryKey()) types.add(shape.get().columns().get(shape.get().columnNames().indexOf(k)).type());
+        if (!KeyBucket.buckets(types)) return Optional.empty();
+        return Optional.of(new Keyed(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types));
+    }
+
+    private Optional<String> systemIdentifier() {
+        try (Connection c = pool.connection(); java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty(); // a server that does not say: every backup reads all
+        }
+    }
+
+    /**
+     * {@code COPY (select) TO STDOUT} in a read transaction of the connector (at the held moment, if
+     * any), whose session settings (UTC, ISO dates, shortest exact floats) fix the text forms.
+     */
+    private long copy(SourceTable table, java.util.function.Function<Boolean, String> select, OutputStream out) {
         Connection c = pool.connection();
         try {
             pool.beginRead(c);
             boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
-            String select = PostgresReader.select(at.table(), at.lo(), at.hi(), List.of(), false, v -> literal(v, standardStrings));
-            return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT", out);
+            return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select.apply(standardStrings) + ") TO STDOUT", out);
         } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "copying " + at.table().name(), pool.location());
+            throw SqlErrors.translateRead(e, "copying " + table.name(), pool.location());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing the rows of " + at.table().name() + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("writing the rows of " + table.name() + ": " + e.getMessage(), e);
         } finally {
-            try {
-                c.rollback();
-                c.close();
-            } catch (SQLException e) {
-                pool.discard(c);
-            }
+            release(c);
+        }
+    }
+
+    /** Ends the read transaction and gives the connection back, or drops it if it is broken. */
+    private void release(Connection c) {
+        try {
+            c.rollback();
+            c.close();
+        } catch (SQLException e) {
+            pool.discard(c);
         }
     }
 

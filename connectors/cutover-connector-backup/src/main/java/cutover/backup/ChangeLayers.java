@@ -1,0 +1,111 @@
+package cutover.backup;
+
+import cutover.connector.CopyTextFormat;
+import cutover.connector.Position;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * The change layers of one entity, as a reader applies them (docs/backup-format.md, "Change
+ * layers"): a line of a part is given only if no later layer replaced its key (a changed row of the
+ * same key) or deleted it (its bucket moved, and the layer's keys part does not list it). So every
+ * part, base or layer, is read on its own, in any order, and the parts together give each key's
+ * latest row once.
+ *
+ * <p>Holds the keys of every layer in memory, its changed rows' and its listed ones: a backup adds
+ * a layer only while they are few against the table (else it reads the table whole again), so they
+ * stay a small share of what a restore of the table writes.
+ */
+final class ChangeLayers {
+    private final CopyTextFormat format;
+    private final EntitySnapshot entity;
+    private final List<Layer> layers;
+    private final cutover.connector.ChangeTracking.Bucketing buckets;
+
+    private record Layer(int rowsPart, Set<String> changed, BitSet moved, Set<String> listed) {}
+
+    private ChangeLayers(CopyTextFormat format, EntitySnapshot entity, List<Layer> layers) {
+        this.format = format;
+        this.entity = entity;
+        this.layers = layers;
+        this.buckets = entity.changes().bucketing();
+    }
+
+    /** Reads the keys of every layer of the entity, each part opened by {@code open} (and proven to its end). */
+    static ChangeLayers read(Snapshot snapshot, EntitySnapshot entity, IntFunction<SnapshotRecordReader> open) {
+        CopyTextFormat format = SnapshotRecordReader.formatOf(snapshot, entity);
+        List<Layer> layers = new ArrayList<>();
+        for (ChangeTrack.ChangeLayer l : entity.changes().layers()) {
+            Set<String> changed = keysOf(snapshot, entity, format, l.rowsPart(), false, open);
+            BitSet moved = new BitSet();
+            for (int b : l.movedBuckets()) moved.set(b);
+            Set<String> listed = l.keysPart() < 0 ? Set.of() : keysOf(snapshot, entity, format, l.keysPart(), true, open);
+            layers.add(new Layer(l.rowsPart(), changed, moved, listed));
+        }
+        return new ChangeLayers(format, entity, layers);
+    }
+
+    private static Set<String> keysOf(Snapshot snapshot, EntitySnapshot entity, CopyTextFormat format, int part, boolean keysOnly,
+                                      IntFunction<SnapshotRecordReader> open) {
+        CopyTextFormat.KeyReader keys = keyReader(snapshot, entity, format, keysOnly);
+        Set<String> out = new HashSet<>();
+        try (SnapshotRecordReader reader = open.apply(part)) {
+            reader.eachLine((b, offset, length) -> out.add(keyOf(keys, b, offset, length, snapshot, entity, part)));
+        }
+        return out;
+    }
+
+    /** Which lines of {@code part} are given, or null when all are (the last layer's, and any part of an entity without layers). */
+    SnapshotRecordReader.LineFilter filterFor(int part) {
+        int after = layerOf(part); // the layers after the part's own
+        if (after >= layers.size()) return null;
+        CopyTextFormat.KeyReader keys = keyReader(null, entity, format, false);
+        List<Layer> later = layers.subList(after, layers.size());
+        return (b, offset, length) -> {
+            String key = keys.key(b, offset, length);
+            int bucket = -1;
+            for (Layer l : later) {
+                if (l.changed.contains(key)) return false;
+                if (!l.moved.isEmpty()) {
+                    if (bucket < 0) bucket = keys.bucket(b, offset, length, buckets);
+                    if (l.moved.get(bucket) && !l.listed.contains(key)) return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /** 0 for a base part, n for a part of the n-th layer. */
+    private int layerOf(int part) {
+        int n = 0;
+        while (n < layers.size() && layers.get(n).rowsPart() <= part) n++;
+        return n;
+    }
+
+    private static CopyTextFormat.KeyReader keyReader(Snapshot snapshot, EntitySnapshot entity, CopyTextFormat format, boolean keysOnly) {
+        return format.keyReader(keysOnly ? SnapshotRecordReader.keyColumnsOf(entity) : entity.copyText().columns(), entity.keyColumns())
+                .orElseThrow(() -> new CutoverException(ErrorCode.BACKUP_VERSION, (snapshot == null ? "" : "snapshot " + snapshot.shortId() + ", ")
+                        + "entity " + entity.name() + " has change layers over a key the format " + format.name() + " of this Cutover does not read"));
+    }
+
+    private static String keyOf(CopyTextFormat.KeyReader keys, byte[] b, int offset, int length, Snapshot snapshot, EntitySnapshot entity, int part) {
+        try {
+            return keys.key(b, offset, length);
+        } catch (IllegalArgumentException e) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + snapshot.shortId() + ", entity " + entity.name() + ", part "
+                    + (part + 1) + ": a line whose key does not read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a part at its start, for {@link #read}. */
+    static IntFunction<SnapshotRecordReader> opener(Snapshot snapshot, EntitySnapshot entity, java.util.function.Supplier<BlobReader> blobs) {
+        return part -> new SnapshotRecordReader(snapshot, entity, part, blobs.get(), Position.START);
+    }
+}

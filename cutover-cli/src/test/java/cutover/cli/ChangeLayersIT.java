@@ -1,0 +1,145 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backups of a live PostgreSQL database after small changes store only the rows changed since the
+ * last snapshot (and, where rows were deleted, the keys left): docs/backup-format.md "Change
+ * layers". Each snapshot, restored, must be exactly the tables as they were at its moment: rows
+ * updated, inserted, deleted, deleted and inserted again, written by a transaction still open while
+ * a backup ran, and frozen by VACUUM since.
+ */
+class ChangeLayersIT {
+    private static final String SRC = "cutover_it_layers_src";
+    private static final String DST = "cutover_it_layers_dst";
+
+    @TempDir static Path dir;
+    private static int restores; // each restore its own state: a snapshot restored twice is restored anew
+
+    @BeforeAll
+    static void databases() throws Exception {
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table orders (id bigint primary key, customer text not null, total numeric(12,2), note text)",
+                "insert into orders select g, 'c' || (g % 97), g * 1.25, case when g % 7 = 0 then null else 'note ' || g end"
+                        + " from generate_series(1, 20000) g",
+                // text keys with what COPY escapes (tab, newline, backslash) and non-ASCII: the bucket of a key is computed in SQL and in Java
+                "create table tags (name text primary key, uses int not null)",
+                "insert into tags select 'tag' || g || case g % 4 when 0 then E'\\t' when 1 then E'\\\\x' when 2 then 'é' else E'\\n' end, g"
+                        + " from generate_series(1, 3000) g",
+                "analyze");
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, DST);
+    }
+
+    private static List<String> rows(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select id, customer, total::text, note from orders order by id")) {
+                while (rs.next()) out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+            }
+            try (ResultSet rs = st.executeQuery("select name, uses from tags order by name collate \"C\"")) {
+                while (rs.next()) out.add(rs.getString(1) + "|" + rs.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void eachSnapshotRestoresTheTablesAsTheyWereAtItsMoment() throws Exception {
+        Path password = dir.resolve("password");
+        Files.writeString(password, "layers passphrase\n");
+        String state = dir.resolve("state").toString();
+        String[] repoArgs = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+
+        JsonNode full = backup(state, repoArgs);
+        assertThat(full.get("changesOnly")).isEmpty();
+        List<String> atFull = rows(SRC);
+
+        // updates, appended and re-inserted keys, a range deleted, text keys deleted and added
+        LocalPostgres.sql(SRC, "update orders set total = total + 1 where id % 157 = 3",
+                "insert into orders select g, 'new', 1, 'appended' from generate_series(20001, 20050) g",
+                "delete from orders where id between 500 and 540",
+                "delete from orders where id = 9000", "insert into orders values (9000, 'again', 2, 'deleted, then inserted again')",
+                "delete from tags where uses % 500 = 0", "insert into tags values (E'new\\ttag', 1), ('ünïcode', 2)",
+                "update tags set uses = uses + 1 where uses % 300 = 1");
+        // a transaction still open while the next backup runs: not in it, and in the one after
+        try (Connection open = LocalPostgres.connect(SRC)) {
+            open.setAutoCommit(false);
+            try (Statement st = open.createStatement()) {
+                st.execute("update orders set note = 'written while a backup ran' where id = 77");
+                st.execute("insert into orders values (30000, 'late', 3, 'inserted while a backup ran')");
+            }
+            JsonNode second = backup(state, repoArgs);
+            assertThat(second.get("changesOnly").toString()).contains("orders").contains("tags");
+            assertThat(second.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(1);
+            assertThat(second.get("addedBytes").asLong()).isLessThan(full.get("addedBytes").asLong() / 5);
+            assertThat(restored(second, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
+            open.commit();
+        }
+        List<String> atSecond = rows(DST);
+
+        // rows changed since, then frozen: a frozen row keeps its xmin, so it is still told apart
+        LocalPostgres.sql(SRC, "update orders set customer = 'frozen after' where id in (5, 15000)", "delete from orders where id = 20050");
+        LocalPostgres.sql(SRC, "vacuum freeze orders");
+        JsonNode third = backup(state, repoArgs);
+        assertThat(third.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(2);
+        List<String> now = rows(SRC);
+        assertThat(now).contains("77|c77|96.25|written while a backup ran").contains("30000|late|3.00|inserted while a backup ran");
+        assertThat(restored(third, state, repoArgs)).containsExactlyElementsOf(now);
+
+        // nothing changed: the tables are not read, and no layer is added
+        JsonNode fourth = backup(state, repoArgs);
+        assertThat(fourth.get("unchanged").toString()).contains("orders").contains("tags");
+        assertThat(fourth.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(2);
+
+        // earlier snapshots still restore to their own moments
+        assertThat(restored(full, state, repoArgs)).containsExactlyElementsOf(atFull);
+        JsonNode secondAgain = Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots").get(1);
+        assertThat(restored(secondAgain, state, repoArgs)).containsExactlyElementsOf(atSecond);
+
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("no problems");
+
+        // deletes scattered over the whole table: a layer would list most of its keys, so it is read whole again
+        LocalPostgres.sql(SRC, "delete from orders where id % 40 = 1");
+        JsonNode scattered = backup(state, repoArgs);
+        assertThat(scattered.get("entities").get("orders").get("changeLayers").asInt()).isZero();
+        assertThat(restored(scattered, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
+    }
+
+    private static JsonNode backup(String state, String[] repoArgs) throws Exception {
+        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return Json.MAPPER.readTree(run.out());
+    }
+
+    /** The snapshot restored into a new database, by COPY text where it can: its rows. */
+    private static List<String> restored(JsonNode snapshot, String state, String[] repoArgs) throws Exception {
+        LocalPostgres.recreate(DST);
+        CliRun restore = CliRun.of(new String[] {"restore", snapshot.get("shortId").asText(), LocalPostgres.location(DST), "--state",
+                state + "-restore-" + restores++, "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        JsonNode result = Json.MAPPER.readTree(restore.out());
+        assertThat(result.get("splitsCopiedAsText").asInt()).isEqualTo(result.get("splits").asInt());
+        return rows(DST);
+    }
+}

@@ -1,0 +1,70 @@
+package cutover.connector;
+
+import cutover.model.EntityName;
+
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * A source that can tell which rows of a table may have changed since an earlier moment it was
+ * held at, and which keys the table holds, without reading the rows: so a backup after a small
+ * change stores only the rows that changed, and the keys where some were deleted
+ * (docs/backup-format.md, "Change layers"). Every method answers for the moment the source is held
+ * at ({@link Source#holdAtThisMoment()}) and is called only while it is held.
+ *
+ * <p>Keys are counted in buckets: a power of two of them, a key's bucket given by the bulk text
+ * format's {@link CopyTextFormat.KeyReader#bucket}, so a reader of the stored lines finds the same
+ * bucket the source counted it in.
+ */
+public interface ChangeTracking extends CopyTextSource {
+    /** The method's name and version ({@code postgresql/xmin/1}): a mark of one method means nothing to another. */
+    String changeMethod();
+
+    /** The held moment as this method tells it from later ones, or empty when it cannot (every backup then reads all). */
+    Optional<String> markOfThisMoment();
+
+    /** Whether the changes since {@code mark}, of an earlier moment, can be told now (the same database, not too long ago). */
+    boolean tracksSince(String mark);
+
+    /**
+     * The entity's keys at the held moment, counted in the buckets of {@code bucketing} (chosen by
+     * the source for the table when null), and how many of its rows may have changed since
+     * {@code since} (none asked when null). Empty when the entity's key has a type the format does
+     * not bucket: that table is then read whole every time.
+     */
+    Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since);
+
+    /**
+     * The rows that may have changed since {@code mark}: every row inserted or updated since, and
+     * possibly a few more, never one less; in key order, as {@link #copyOut} writes them. Returns how many.
+     */
+    long copyChangedSince(EntityName entity, String mark, OutputStream out);
+
+    /** The keys in the buckets {@code which}, the key columns only, in key order, one line each; returns how many. */
+    long copyKeysIn(EntityName entity, Bucketing bucketing, int[] which, OutputStream out);
+
+    /**
+     * How keys fall into buckets: {@code buckets} of them (a power of two); a key of one integer
+     * column goes to bucket {@code (key >> shift) mod buckets}, so that runs of {@code 2^shift}
+     * neighbouring keys share a bucket (rows deleted together, as old ones are, move few buckets);
+     * any other key to a bucket by a hash of its text ({@link CopyTextFormat.KeyReader#bucket}).
+     */
+    record Bucketing(int buckets, int shift) {
+        public Bucketing {
+            if (buckets < 1 || Integer.bitCount(buckets) != 1) throw new IllegalArgumentException("buckets must be a power of two, not " + buckets);
+            if (shift < 0 || shift > 62) throw new IllegalArgumentException("a shift of " + shift);
+        }
+    }
+
+    /**
+     * Per bucket of {@code bucketing}, the number of keys and a digest of them (equal digests: the
+     * same keys, but for a hash collision), and the number of rows changed since the mark asked about.
+     */
+    record KeyBuckets(Bucketing bucketing, long[] counts, String[] digests, long changed) {
+        public long total() {
+            long n = 0;
+            for (long c : counts) n += c;
+            return n;
+        }
+    }
+}
