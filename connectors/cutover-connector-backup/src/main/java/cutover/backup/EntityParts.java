@@ -24,6 +24,7 @@ final class EntityParts {
     private final List<String> unreadableSamples = new ArrayList<>();
     private long unreadable;
     private CopyShape copyText;
+    private boolean coarse;
 
     EntityParts(EntityName name, List<String> keyColumns) {
         this.name = name;
@@ -40,6 +41,13 @@ final class EntityParts {
     synchronized void copyText(CopyShape format) {
         this.copyText = format;
     }
+
+    /** Cut the entity's parts with the coarse chunker ({@link ChunkerParams#coarse()}). */
+    synchronized void coarse() {
+        this.coarse = true;
+    }
+
+    synchronized boolean isCoarse() { return coarse; }
 
     synchronized void add(int order, PartStream.Result part) {
         if (parts.putIfAbsent(order, part) != null) throw new IllegalStateException("part " + order + " of " + name + " was added twice");

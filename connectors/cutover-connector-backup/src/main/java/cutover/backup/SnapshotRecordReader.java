@@ -152,19 +152,61 @@ final class SnapshotRecordReader implements RecordReader {
         return newlines;
     }
 
-    /** The lines no later change layer replaced or deleted, one at a time. */
+    /**
+     * The lines no later change layer replaced or deleted: each line is looked at, but the lines
+     * kept are written a run at a time, as they lie in the buffer.
+     */
     private long copyKeptTo(java.io.OutputStream out) {
-        eachLine((b, offset, length) -> {
-            if (!keep.keeps(b, offset, length)) return;
+        byte[] buffer = new byte[256 * 1024];
+        int carried = 0; // the start of a line whose end is in the next read, moved to the buffer's start
+        while (true) {
+            int n;
             try {
-                out.write(b, offset, length);
-                out.write('\n');
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("writing the rows of " + where() + ": " + e.getMessage(), e);
+                n = in.read(buffer, carried, buffer.length - carried); // each chunk proven as it is read
+            } catch (CutoverException e) {
+                throw located(e);
             }
-            ordinal++;
-        });
+            if (n < 0) break;
+            int end = carried + n, lineStart = 0, runStart = 0;
+            for (int i = carried; i < end; i++) {
+                if (buffer[i] != '\n') continue;
+                lineCount++;
+                if (!keeps(buffer, lineStart, i - lineStart)) {
+                    write(out, buffer, runStart, lineStart - runStart);
+                    runStart = i + 1;
+                } else {
+                    ordinal++;
+                }
+                lineStart = i + 1;
+            }
+            write(out, buffer, runStart, lineStart - runStart);
+            carried = end - lineStart;
+            System.arraycopy(buffer, lineStart, buffer, 0, carried);
+            if (carried == buffer.length) buffer = java.util.Arrays.copyOf(buffer, 2 * buffer.length); // a line longer than the buffer
+        }
+        if (carried > 0) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + ": the rows end inside a line (" + carried + " bytes after the last newline)");
+        }
+        ended = true;
+        proveEnd();
         return ordinal;
+    }
+
+    private boolean keeps(byte[] b, int offset, int length) {
+        try {
+            return keep.keeps(b, offset, length);
+        } catch (RuntimeException e) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + ", line " + lineCount + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private void write(java.io.OutputStream out, byte[] b, int offset, int length) {
+        if (length == 0) return;
+        try {
+            out.write(b, offset, length);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing the rows of " + where() + ": " + e.getMessage(), e);
+        }
     }
 
     private void proveEnd() {

@@ -39,6 +39,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final List<String> tags;
     private final ChunkStore store;
     private final Chunker chunker;
+    private final Chunker coarseChunker; // for tables whose changes are layers, not deduplicated chunks
     private final Index index;
     private final Map<EntityName, EntityParts> entities = new LinkedHashMap<>();
     private final Map<EntityName, EntitySnapshot> reused = new LinkedHashMap<>();
@@ -57,6 +58,7 @@ public final class SnapshotWriter implements AutoCloseable {
         this.tags = List.copyOf(tags);
         this.index = repo.loadIndex();
         this.chunker = new Chunker(repo.config().chunker());
+        this.coarseChunker = new Chunker(repo.config().chunker().coarse());
         this.store = new ChunkStore(repo.files(), repo.keys(), index, repo.options().packSize(), repo.options().zstdLevel(),
                 repo.options().sealThreads());
     }
@@ -94,6 +96,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Records how the source tells the entity's changes from the moment it was read ({@link ChangeTrack}, no layers yet). */
     synchronized void changes(EntityName entity, ChangeTrack track) {
         changes.put(entity, track);
+        entity(entity, List.of()).coarse(); // its changes will be layers: larger chunks store it smaller
     }
 
     /**
@@ -107,7 +110,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** A part of rows in a bulk text format that belongs to no split: a change layer's rows or keys. */
     CopyPartStream loosePart(cutover.connector.CopyTextFormat.KindTally tally) {
         requireOpen();
-        return new CopyPartStream(chunker, store, tally, rows -> { });
+        return new CopyPartStream(coarseChunker, store, tally, rows -> { });
     }
 
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
@@ -118,7 +121,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** A writer for the records of the next split, for a thread of its own; finish it before {@link #commit()}. */
     synchronized SplitWriter split() {
         requireOpen();
-        return new SplitWriter(splits++, chunker, store, this::entity);
+        return new SplitWriter(splits++, chunker, coarseChunker, store, this::entity);
     }
 
     /** Backs up the regular files under {@code folder} beside the records (docs/backup-format.md, "Files"); once per snapshot. */

@@ -16,15 +16,17 @@ import java.util.function.BiFunction;
 final class SplitWriter {
     private final int order;
     private final Chunker chunker;
+    private final Chunker coarseChunker;
     private final ChunkStore store;
     private final BiFunction<EntityName, List<String>, EntityParts> entities;
     private final Map<EntityName, PartStream> parts = new LinkedHashMap<>();
     private final Map<EntityName, CopyPartStream> copies = new LinkedHashMap<>();
     private boolean finished;
 
-    SplitWriter(int order, Chunker chunker, ChunkStore store, BiFunction<EntityName, List<String>, EntityParts> entities) {
+    SplitWriter(int order, Chunker chunker, Chunker coarseChunker, ChunkStore store, BiFunction<EntityName, List<String>, EntityParts> entities) {
         this.order = order;
         this.chunker = chunker;
+        this.coarseChunker = coarseChunker;
         this.store = store;
         this.entities = entities;
     }
@@ -47,8 +49,8 @@ final class SplitWriter {
     CopyPartStream copyPart(EntityName entity, cutover.connector.CopyTextFormat.KindTally tally, java.util.function.LongConsumer progress) {
         if (finished) throw new IllegalStateException("this split was finished already");
         if (parts.containsKey(entity) || copies.containsKey(entity)) throw new IllegalStateException("split " + order + " has a part of " + entity + " already");
-        entities.apply(entity, List.of());
-        CopyPartStream part = new CopyPartStream(chunker, store, tally, progress);
+        EntityParts parts = entities.apply(entity, List.of());
+        CopyPartStream part = new CopyPartStream(parts.isCoarse() ? coarseChunker : chunker, store, tally, progress);
         copies.put(entity, part);
         return part;
     }
