@@ -43,6 +43,11 @@ public interface CopyTextFormat {
          */
         String key(byte[] line, int offset, int length);
 
+        /** {@code key(line, offset, length).hashCode()}, without making the string: most lines' keys need no more. */
+        default int keyHash(byte[] line, int offset, int length) {
+            return key(line, offset, length).hashCode();
+        }
+
         /** The key's bucket, the one the source counted it in. */
         int bucket(byte[] line, int offset, int length, ChangeTracking.Bucketing bucketing);
     }

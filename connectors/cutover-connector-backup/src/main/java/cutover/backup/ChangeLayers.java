@@ -68,7 +68,12 @@ final class ChangeLayers {
         if (after >= layers.size()) return null;
         CopyTextFormat.KeyReader keys = keyReader(null, entity, format, false);
         List<Layer> later = layers.subList(after, layers.size());
+        boolean anyMoved = later.stream().anyMatch(l -> !l.moved.isEmpty());
+        HashBits replaced = new HashBits(later.stream().mapToInt(l -> l.changed.size()).sum());
+        later.forEach(l -> l.changed.forEach(k -> replaced.add(k.hashCode())));
         return (b, offset, length) -> {
+            // most lines were not replaced: their key's hash says so without a string or a set
+            if (!anyMoved && !replaced.mayHold(keys.keyHash(b, offset, length))) return true;
             String key = keys.key(b, offset, length);
             int bucket = -1;
             for (Layer l : later) {
@@ -80,6 +85,32 @@ final class ChangeLayers {
             }
             return true;
         };
+    }
+
+    /** A set of hashes that may say yes wrongly, never no wrongly: one bit per hash, about eight bits per key. */
+    private static final class HashBits {
+        private final long[] bits;
+        private final int shift;
+
+        HashBits(int keys) {
+            int size = Integer.highestOneBit(Math.max(64, keys * 8 - 1)) << 1; // a power of two
+            bits = new long[size / 64];
+            shift = 32 - Integer.numberOfTrailingZeros(size);
+        }
+
+        void add(int hash) {
+            int i = spread(hash);
+            bits[i >>> 6] |= 1L << i;
+        }
+
+        boolean mayHold(int hash) {
+            int i = spread(hash);
+            return (bits[i >>> 6] & (1L << i)) != 0;
+        }
+
+        private int spread(int hash) {
+            return (hash * 0x9E3779B9) >>> shift; // the top bits of a multiplicative hash
+        }
     }
 
     /** 0 for a base part, n for a part of the n-th layer. */

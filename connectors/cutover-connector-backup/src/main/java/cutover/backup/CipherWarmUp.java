@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * C2 compiles a caller after thousands of calls: a backup of a million rows seals only a few
  * thousand 32 KiB chunks, so without this nearly all of them went through GHASH's plain Java at
  * about 100 MB/s instead of 3 GB/s (a third of the backup's CPU, bench/RESULTS.md). Twenty thousand
- * seals and opens of 64 bytes under a throwaway key take ~0.15 s on a thread of their own, while the
- * passphrase's scrypt runs on the caller's.
+ * seals and opens under a throwaway key take ~0.2 s on a thread of their own, while the passphrase's
+ * scrypt runs on the caller's. They are of 64 bytes but one in a hundred of 32 KiB: code compiled
+ * after seeing only small inputs was thrown away at the first large one, and took seconds to be
+ * compiled again.
  */
 final class CipherWarmUp {
     private static final int ROUNDS = 20_000;
@@ -35,11 +37,13 @@ final class CipherWarmUp {
             SecretKeySpec key = new SecretKeySpec(new byte[Crypto.KEY_BYTES], "AES"); // never used for data
             Cipher seal = Cipher.getInstance("AES/GCM/NoPadding");
             Cipher open = Cipher.getInstance("AES/GCM/NoPadding");
-            byte[] plain = new byte[64];
-            byte[] sealed = new byte[plain.length + Crypto.TAG_BYTES];
-            byte[] opened = new byte[plain.length];
+            byte[] small = new byte[64];
+            byte[] large = new byte[32 * 1024];
+            byte[] sealed = new byte[large.length + Crypto.TAG_BYTES];
+            byte[] opened = new byte[large.length];
             byte[] aad = new byte[32];
             for (int i = 0; i < ROUNDS; i++) {
+                byte[] plain = i % 100 == 0 ? large : small;
                 byte[] nonce = new byte[Crypto.NONCE_BYTES];
                 nonce[0] = (byte) i;
                 nonce[1] = (byte) (i >>> 8);
@@ -47,10 +51,10 @@ final class CipherWarmUp {
                 GCMParameterSpec spec = new GCMParameterSpec(Crypto.TAG_BYTES * 8, nonce);
                 seal.init(Cipher.ENCRYPT_MODE, key, spec);
                 seal.updateAAD(aad);
-                seal.doFinal(plain, 0, plain.length, sealed, 0);
+                int n = seal.doFinal(plain, 0, plain.length, sealed, 0);
                 open.init(Cipher.DECRYPT_MODE, key, spec);
                 open.updateAAD(aad);
-                open.doFinal(sealed, 0, sealed.length, opened, 0);
+                open.doFinal(sealed, 0, n, opened, 0);
             }
         } catch (GeneralSecurityException e) {
             // the warm-up only saves time: the real sealing reports any real failure

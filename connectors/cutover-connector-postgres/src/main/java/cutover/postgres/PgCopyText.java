@@ -112,6 +112,17 @@ public final class PgCopyText implements CopyTextFormat {
             }
 
             @Override
+            public int keyHash(byte[] line, int offset, int length) {
+                locate(line, offset, length);
+                int h = 0; // String.hashCode of the key as key() makes it: one char per byte
+                for (int i = 0; i < keyAt.length; i++) {
+                    if (i > 0) h = 31 * h + '\t';
+                    for (int j = starts[keyAt[i]]; j < ends[keyAt[i]]; j++) h = 31 * h + (line[j] & 0xFF);
+                }
+                return h;
+            }
+
+            @Override
             public int bucket(byte[] line, int offset, int length, cutover.connector.ChangeTracking.Bucketing buckets) {
                 locate(line, offset, length);
                 String[] texts = new String[keyAt.length];
