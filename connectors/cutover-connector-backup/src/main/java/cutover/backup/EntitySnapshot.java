@@ -96,6 +96,8 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     String partsProblem() {
         if (parts == null) return null;
         if (parts.isEmpty()) return "it has no parts";
+        String layers = layersProblem();
+        if (layers != null) return layers;
         long r = 0, b = 0, c = 0;
         for (EntityPart p : parts) {
             r += p.records();
@@ -109,6 +111,24 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
         }
         String ofParts = digestOfParts(parts);
         return ofParts.equals(digest) ? null : "the SHA-256 of its parts' digests is " + ofParts + "; the manifest says " + digest;
+    }
+
+    /** What is wrong with the change layers' parts and buckets, or null: each layer's parts follow the base and the layer before, in order. */
+    private String layersProblem() {
+        if (changes == null || changes.layers().isEmpty()) return null;
+        if (copyText == null) return "it has change layers but its parts are not bulk text";
+        int next = 1; // a layer's first part comes after the base's, at least one
+        for (ChangeTrack.ChangeLayer l : changes.layers()) {
+            if (l.rowsPart() < next || l.rowsPart() >= parts.size() || (l.keysPart() >= 0 && l.keysPart() != l.rowsPart() + 1)
+                    || l.keysPart() >= parts.size() || (l.keysPart() < 0) != (l.movedBuckets().length == 0)) {
+                return "its change layer " + l + " does not follow its base and the layer before among its " + parts.size() + " parts";
+            }
+            for (int bucket : l.movedBuckets()) {
+                if (bucket < 0 || bucket >= changes.buckets()) return "its change layer " + l + " names bucket " + bucket + " of " + changes.buckets();
+            }
+            next = (l.keysPart() >= 0 ? l.keysPart() : l.rowsPart()) + 1;
+        }
+        return next == parts.size() ? null : "its last change layer ends before its last part";
     }
 
     /** SHA-256 of the parts' digests, 32 raw bytes each, in order. */

@@ -1,0 +1,68 @@
+package cutover.backup;
+
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The manifest's change track (docs/backup-format.md "Change layers"): as stored, and what a reader refuses before reading a part. */
+class ChangeTrackTest {
+    private static final CopyShape SHAPE = new CopyShape("postgresql/copy-text/1", List.of(new CopyColumn("id", "int8"), new CopyColumn("v", "text")));
+
+    private static EntitySnapshot entity(int partCount, List<ChangeTrack.ChangeLayer> layers) {
+        List<EntityPart> parts = new ArrayList<>();
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < partCount; i++) {
+            parts.add(new EntityPart(10, 100, String.format("%064x", i), 1));
+            chunks.add(String.format("%064x", 100 + i));
+        }
+        ChangeTrack track = new ChangeTrack("postgresql/xmin/1", "7714605022244911232:16386:1234", 3, new long[] {4, 0, 3, 3},
+                new String[] {"-12", "0", "99", "7"}, layers, 10L * partCount);
+        return new EntitySnapshot("orders", List.of("id"), 10, 100L * partCount, EntitySnapshot.digestOfParts(parts), Map.of(), chunks,
+                0, List.of(), parts, Map.of(), null, SHAPE, track);
+    }
+
+    @Test
+    void theTrackIsStoredAndReadBackAsItIs() throws Exception {
+        EntitySnapshot e = entity(4, List.of(new ChangeTrack.ChangeLayer(2, 3, new int[] {1, 3})));
+        Json json = new Json();
+        EntitySnapshot back = json.read(json.write(e), EntitySnapshot.class);
+        assertThat(back.changes()).isEqualTo(e.changes());
+        assertThat(back.changes().bucketing().buckets()).isEqualTo(4);
+        assertThat(back.changes().bucketing().shift()).isEqualTo(3);
+        assertThat(back.isKeysPart(3)).isTrue();
+        assertThat(back.isKeysPart(2)).isFalse();
+        assertThat(back.partsProblem()).isNull();
+        assertThat(new String(json.write(e), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"changes\":{\"method\":\"postgresql/xmin/1\"").doesNotContain("layered").doesNotContain("bucketing");
+    }
+
+    @Test
+    void theBucketsThatMovedAreThoseWhoseCountOrDigestDiffers() {
+        ChangeTrack then = entity(2, List.of()).changes();
+        assertThat(then.movedBuckets(new long[] {4, 0, 3, 3}, new String[] {"-12", "0", "99", "7"})).isEmpty();
+        assertThat(then.movedBuckets(new long[] {4, 1, 3, 3}, new String[] {"-12", "5", "99", "8"})).containsExactly(1, 3);
+        assertThat(then.movedBuckets(new long[] {3, 0, 3, 3}, new String[] {"-12", "0", "99", "7"})).containsExactly(0);
+    }
+
+    @Test
+    void layersThatDoNotFollowTheirBaseAreRefusedBeforeAPartIsRead() {
+        assertThat(entity(3, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {0}))).partsProblem()).isNull();
+        assertThat(entity(4, List.of(new ChangeTrack.ChangeLayer(1, -1, new int[0]), new ChangeTrack.ChangeLayer(2, 3, new int[] {2})))
+                .partsProblem()).isNull();
+        // a layer cannot be the base, nor name a part the entity does not have
+        assertThat(entity(2, List.of(new ChangeTrack.ChangeLayer(0, 1, new int[] {0}))).partsProblem()).contains("does not follow");
+        assertThat(entity(2, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {0}))).partsProblem()).contains("does not follow");
+        // keys without moved buckets, moved buckets without keys, a bucket the track does not have
+        assertThat(entity(3, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[0]))).partsProblem()).contains("does not follow");
+        assertThat(entity(2, List.of(new ChangeTrack.ChangeLayer(1, -1, new int[] {2}))).partsProblem()).contains("does not follow");
+        assertThat(entity(3, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {4}))).partsProblem()).contains("bucket 4 of 4");
+        // a part after the last layer belongs to nothing
+        assertThat(entity(4, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {0}))).partsProblem()).contains("ends before its last part");
+    }
+}
