@@ -124,6 +124,27 @@ class ChangeLayersIT {
         JsonNode scattered = backup(state, repoArgs);
         assertThat(scattered.get("entities").get("orders").get("changeLayers").asInt()).isZero();
         assertThat(restored(scattered, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
+
+        // the snapshots a layered one was built on are forgotten and pruned: it keeps their chunks, and still restores
+        CliRun forget = CliRun.of(new String[] {"forget", "--keep-last", "3", "--prune"}, repoArgs);
+        assertThat(forget.exitCode()).as(forget.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots")).hasSize(3);
+        assertThat(restored(third, state, repoArgs)).containsExactlyElementsOf(now);
+        CliRun checkAfterPrune = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
+        assertThat(checkAfterPrune.exitCode()).as(checkAfterPrune.toString()).isZero();
+
+        // restored elsewhere, record by record (no COPY text): the same rows
+        Path sqlite = dir.resolve("layered.db");
+        CliRun toSqlite = CliRun.of(new String[] {"restore", third.get("shortId").asText(), "sqlite:" + sqlite, "--state", state + "-sqlite", "--json"},
+                repoArgs);
+        assertThat(toSqlite.exitCode()).as(toSqlite.toString()).isZero();
+        List<String> inSqlite = new ArrayList<>();
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, customer, note from orders order by id")) {
+            while (rs.next()) inSqlite.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+        }
+        assertThat(inSqlite).containsExactlyElementsOf(now.stream().filter(r -> r.matches("^\\d+\\|.*"))
+                .map(r -> r.split("\\|", -1)).map(f -> f[0] + "|" + f[1] + "|" + f[3]).toList());
     }
 
     private static JsonNode backup(String state, String[] repoArgs) throws Exception {
