@@ -148,34 +148,47 @@ final class PostgresSource implements ChangeTracking {
     public String changeMethod() { return CHANGE_METHOD; }
 
     /**
-     * {@code <system identifier>:<database oid>:<xmin>}: the cluster (a restored or upgraded copy
-     * is another one), the database, and the oldest transaction running at the held moment, with its
-     * epoch. Empty when not held, or when the server does not say its system identifier.
+     * {@code <system identifier>:<timeline>:<database oid>:<xmin>}: the cluster (a restored or
+     * upgraded copy is another one) and its timeline (a point-in-time recovery or a promoted standby
+     * starts a new one, and may give again transaction ids the mark has seen), the database, and the
+     * oldest transaction running at the held moment, with its epoch. Empty when not held, or when the
+     * server does not say its system identifier or timeline.
      */
     @Override
     public Optional<String> markOfThisMoment() {
         Optional<Pool.Moment> held = pool.heldMoment();
         if (held.isEmpty()) return Optional.empty();
-        return systemIdentifier().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin());
+        Cluster cluster = this.cluster;
+        if (cluster == null || !cluster.snapshotId().equals(held.get().snapshotId())) {
+            cluster = new Cluster(held.get().snapshotId(), clusterIdentity());
+            this.cluster = cluster;
+        }
+        return cluster.identity().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin());
     }
 
     /**
-     * The same cluster and database, and fewer than 2^31 transactions since, less a margin: an
-     * {@code xmin} is 32 bits, and tells a later transaction from an earlier one only that far.
+     * The same cluster, timeline and database, and fewer than 2^31 transactions since, less a margin:
+     * an {@code xmin} is 32 bits, and tells a later transaction from an earlier one only that far.
      */
     @Override
     public boolean tracksSince(String mark) {
         Optional<String> now = markOfThisMoment();
         if (now.isEmpty()) return false;
         String[] then = mark.split(":"), current = now.get().split(":");
-        if (then.length != 3 || !then[0].equals(current[0]) || !then[1].equals(current[1])) return false;
+        if (then.length != 4 || current.length != 4) return false;
+        for (int i = 0; i < 3; i++) if (!then[i].equals(current[i])) return false;
         try {
-            long from = Long.parseLong(then[2]), to = Long.parseLong(current[2]);
+            long from = Long.parseLong(then[3]), to = Long.parseLong(current[3]);
             return from <= to && to - from < (1L << 31) - (1L << 24);
         } catch (NumberFormatException e) {
             return false;
         }
     }
+
+    /** The cluster's identity as the held moment {@code snapshotId} saw it. */
+    private record Cluster(String snapshotId, Optional<String> identity) {}
+
+    private volatile Cluster cluster;
 
     /** Keys per bucket aimed at when the bucketing is chosen: a deleted key costs its bucket's keys in the next change layer. */
     private static final int KEYS_PER_BUCKET = 256;
@@ -288,10 +301,17 @@ final class PostgresSource implements ChangeTracking {
         return Optional.of(new Keyed(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types));
     }
 
-    private Optional<String> systemIdentifier() {
+    /**
+     * {@code <system identifier>:<timeline>}: the timeline the server writes WAL on (a primary), or
+     * the one of its last restart point (a standby).
+     */
+    private Optional<String> clusterIdentity() {
         try (Connection c = pool.connection(); java.sql.Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+             ResultSet rs = s.executeQuery("SELECT (SELECT system_identifier FROM pg_control_system()), CASE WHEN pg_is_in_recovery() "
+                     + "THEN (SELECT timeline_id FROM pg_control_checkpoint())::int8 "
+                     + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int8 END")) {
+            if (!rs.next() || rs.getString(1) == null || rs.getString(2) == null) return Optional.empty();
+            return Optional.of(rs.getString(1) + ":" + rs.getString(2));
         } catch (SQLException e) {
             return Optional.empty(); // a server that does not say: every backup reads all
         }
