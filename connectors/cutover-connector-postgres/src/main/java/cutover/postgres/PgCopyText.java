@@ -265,13 +265,18 @@ public final class PgCopyText implements CopyTextFormat {
     private static final class Tally implements KindTally {
         private final List<CopyColumn> columns;
         private final Value.Kind[] fixed;
+        private final boolean[] numeric;
         private final long[][] counts;
 
         Tally(List<CopyColumn> columns) {
             this.columns = List.copyOf(columns);
             this.fixed = new Value.Kind[columns.size()];
             this.counts = new long[columns.size()][Value.Kind.values().length];
-            for (int i = 0; i < fixed.length; i++) fixed[i] = fixedKind(columns.get(i).type());
+            this.numeric = new boolean[columns.size()];
+            for (int i = 0; i < fixed.length; i++) {
+                fixed[i] = fixedKind(columns.get(i).type());
+                numeric[i] = columns.get(i).type().equals("numeric");
+            }
         }
 
         private static Value.Kind fixedKind(String type) {
@@ -290,20 +295,21 @@ public final class PgCopyText implements CopyTextFormat {
 
         @Override
         public void line(byte[] line, int offset, int length) {
-            int column = 0, start = offset, end = offset + length;
-            for (int i = offset; i <= end && column < fixed.length; i++) {
-                if (i < end && line[i] != '\t') continue;
+            int last = fixed.length - 1, column = 0, start = offset, end = offset + length;
+            for (int i = offset; column < last && i < end; i++) {
+                if (line[i] != '\t') continue;
                 counts[column][kind(column, line, start, i).ordinal()]++;
                 column++;
                 start = i + 1;
             }
+            // the last field runs to the line's end: not scanned for tabs (it is often the longest)
+            if (column == last) counts[column][kind(column, line, start, end).ordinal()]++;
         }
 
         private Value.Kind kind(int column, byte[] b, int from, int to) {
             if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return Value.Kind.NULL;
             if (fixed[column] != null) return fixed[column];
-            String type = columns.get(column).type();
-            if (type.equals("numeric")) {
+            if (numeric[column]) {
                 boolean special = to > from && (b[from] == 'N' || b[from] == 'I' || (b[from] == '-' && to - from > 1 && b[from + 1] == 'I'));
                 return special ? Value.Kind.FLOAT64 : Value.Kind.DECIMAL; // NaN, Infinity, -Infinity: floats, as decoded
             }
