@@ -57,10 +57,19 @@ public interface ChangeTracking extends CopyTextSource {
     }
 
     /**
-     * Per bucket of {@code bucketing}, the number of keys and a digest of them (equal digests: the
-     * same keys, but for a hash collision), and the number of rows changed since the mark asked about.
+     * Per bucket of {@code bucketing}, the number of keys and a digest of them (the sum, as a
+     * decimal, of a 64-bit hash of each key: equal digests, the same keys but for a hash collision),
+     * and the same of the keys of the rows changed since the mark asked about: a bucket whose keys
+     * grew by exactly its changed rows lost none.
      */
-    record KeyBuckets(Bucketing bucketing, long[] counts, String[] digests, long changed) {
+    record KeyBuckets(Bucketing bucketing, long[] counts, String[] digests, long[] changedCounts, String[] changedDigests) {
+        /** The rows changed since the mark, in all buckets. */
+        public long changed() {
+            long n = 0;
+            for (long c : changedCounts) n += c;
+            return n;
+        }
+
         public long total() {
             long n = 0;
             for (long c : counts) n += c;

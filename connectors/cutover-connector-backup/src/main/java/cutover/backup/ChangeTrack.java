@@ -31,10 +31,20 @@ public record ChangeTrack(String method, String mark, int shift, long[] counts, 
         return layers.isEmpty() ? parts : layers.get(0).rowsPart();
     }
 
-    /** The buckets whose keys differ between then (this) and now. */
-    int[] movedBuckets(long[] nowCounts, String[] nowDigests) {
-        return java.util.stream.IntStream.range(0, counts.length)
-                .filter(b -> counts[b] != nowCounts[b] || !digests[b].equals(nowDigests[b])).toArray();
+    /**
+     * The buckets that may have lost keys between then (this) and now: not those whose keys are the
+     * same, nor those whose keys grew by exactly the keys of their changed rows (then every changed
+     * row of the bucket was inserted, and none of its keys was deleted or updated: the counts say so
+     * exactly, the digests confirm it).
+     */
+    int[] movedBuckets(cutover.connector.ChangeTracking.KeyBuckets now) {
+        return java.util.stream.IntStream.range(0, counts.length).filter(b -> {
+            if (counts[b] == now.counts()[b] && digests[b].equals(now.digests()[b])) return false;
+            boolean onlyInserted = now.counts()[b] - counts[b] == now.changedCounts()[b]
+                    && new java.math.BigInteger(now.digests()[b]).subtract(new java.math.BigInteger(digests[b]))
+                            .equals(new java.math.BigInteger(now.changedDigests()[b]));
+            return !onlyInserted;
+        }).toArray();
     }
 
     /** The same track, now at a later moment whose keys are these (the entity read again, or a layer added). */

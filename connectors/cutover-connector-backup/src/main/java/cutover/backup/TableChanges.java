@@ -23,9 +23,9 @@ import java.util.Optional;
  * applies them to every base row. Past that, the table is read whole and its layers start over.
  */
 final class TableChanges {
-    /** A layer holds at most this share of the table's rows (changed plus listed): past it, reading the table whole costs little more. */
+    /** A layer holds at most 1/LAYER_SHARE of the table's rows (changed plus listed): past it, reading the table whole costs little more. */
     static final int LAYER_SHARE = 5;
-    /** All layers together hold at most this share of the base's lines. */
+    /** All layers together hold at most 1/LAYERS_SHARE of the base's lines. */
     static final int LAYERS_SHARE = 2;
     /** All layers together hold at most this many keys: what a restore keeps in memory for the table. */
     static final long LAYER_KEYS = 2_000_000;
@@ -65,7 +65,7 @@ final class TableChanges {
         ChangeTrack whole = new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
         if (prior == null) return Optional.of(new ReadWhole(whole));
         ChangeTrack then = prior.changes();
-        int[] moved = then.movedBuckets(now.counts(), now.digests());
+        int[] moved = then.movedBuckets(now);
         if (now.changed() == 0 && moved.length == 0) {
             return Optional.of(new Unchanged(prior.withChanges(then.at(mark, now.counts(), now.digests(), then.layers(), then.storedRecords()))));
         }

@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.ChangeTracking;
 import cutover.connector.CopyColumn;
 import cutover.connector.CopyShape;
 import org.junit.jupiter.api.Test;
@@ -42,12 +43,30 @@ class ChangeTrackTest {
                 .contains("\"changes\":{\"method\":\"postgresql/xmin/1\"").doesNotContain("layered").doesNotContain("bucketing");
     }
 
+    private static ChangeTracking.KeyBuckets now(long[] counts, String[] digests, long[] changedCounts, String[] changedDigests) {
+        return new ChangeTracking.KeyBuckets(new ChangeTracking.Bucketing(4, 3), counts, digests, changedCounts, changedDigests);
+    }
+
     @Test
-    void theBucketsThatMovedAreThoseWhoseCountOrDigestDiffers() {
-        ChangeTrack then = entity(2, List.of()).changes();
-        assertThat(then.movedBuckets(new long[] {4, 0, 3, 3}, new String[] {"-12", "0", "99", "7"})).isEmpty();
-        assertThat(then.movedBuckets(new long[] {4, 1, 3, 3}, new String[] {"-12", "5", "99", "8"})).containsExactly(1, 3);
-        assertThat(then.movedBuckets(new long[] {3, 0, 3, 3}, new String[] {"-12", "0", "99", "7"})).containsExactly(0);
+    void theBucketsThatMayHaveLostKeysAreThoseWhoseKeysDifferOtherwiseThanByInsertedOnes() {
+        ChangeTrack then = entity(2, List.of()).changes(); // counts 4, 0, 3, 3; digests -12, 0, 99, 7
+        long[] none = {0, 0, 0, 0};
+        String[] zero = {"0", "0", "0", "0"};
+        assertThat(then.movedBuckets(now(new long[] {4, 0, 3, 3}, new String[] {"-12", "0", "99", "7"}, none, zero))).isEmpty();
+        // updated rows only: the same keys
+        assertThat(then.movedBuckets(now(new long[] {4, 0, 3, 3}, new String[] {"-12", "0", "99", "7"}, new long[] {2, 0, 1, 0},
+                new String[] {"40", "0", "-3", "0"}))).isEmpty();
+        // bucket 1 gained a key it has a changed row of (inserted); bucket 3 another that is no changed row's
+        assertThat(then.movedBuckets(now(new long[] {4, 1, 3, 3}, new String[] {"-12", "5", "99", "8"}, new long[] {0, 1, 0, 0},
+                new String[] {"0", "5", "0", "0"}))).containsExactly(3);
+        // bucket 0 lost a key
+        assertThat(then.movedBuckets(now(new long[] {3, 0, 3, 3}, new String[] {"-20", "0", "99", "7"}, none, zero))).containsExactly(0);
+        // bucket 2: one insert and one delete, and a changed row: its count grew by less than its changed rows
+        assertThat(then.movedBuckets(now(new long[] {4, 0, 3, 3}, new String[] {"-12", "0", "150", "7"}, new long[] {0, 0, 1, 0},
+                new String[] {"0", "0", "60", "0"}))).containsExactly(2);
+        // the count grew by its one changed row, but the digest not by that row's key: moved
+        assertThat(then.movedBuckets(now(new long[] {4, 0, 4, 3}, new String[] {"-12", "0", "150", "7"}, new long[] {0, 0, 1, 0},
+                new String[] {"0", "0", "50", "0"}))).containsExactly(2);
     }
 
     @Test

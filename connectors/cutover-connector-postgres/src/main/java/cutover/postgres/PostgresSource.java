@@ -204,13 +204,15 @@ final class PostgresSource implements ChangeTracking {
         List<String> types = keyed.get().keyTypes();
         if (bucketing == null) bucketing = bucketingOf(keyed.get());
         int buckets = bucketing.buckets();
-        String sql = "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c) FROM (SELECT "
+        String sql = "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c), coalesce(sum(h) FILTER (WHERE c), 0)::text FROM (SELECT "
                 + KeyBucket.sql(keys, types, bucketing) + " AS b, " + KeyBucket.hashSql(keys, types) + " AS h, "
                 + (since == null ? "false" : changedSince(since)) + " AS c FROM " + table.name().sql() + " AS src) s GROUP BY b";
         long[] counts = new long[buckets];
         String[] digests = new String[buckets];
+        long[] changedCounts = new long[buckets];
+        String[] changedDigests = new String[buckets];
         java.util.Arrays.fill(digests, "0");
-        long changed = 0;
+        java.util.Arrays.fill(changedDigests, "0");
         Connection c = pool.connection();
         try {
             pool.beginRead(c);
@@ -219,7 +221,8 @@ final class PostgresSource implements ChangeTracking {
                     int b = rs.getInt(1);
                     counts[b] = rs.getLong(2);
                     digests[b] = rs.getString(3);
-                    changed += rs.getLong(4);
+                    changedCounts[b] = rs.getLong(4);
+                    changedDigests[b] = rs.getString(5);
                 }
             }
         } catch (SQLException e) {
@@ -227,7 +230,7 @@ final class PostgresSource implements ChangeTracking {
         } finally {
             release(c);
         }
-        return Optional.of(new KeyBuckets(bucketing, counts, digests, changed));
+        return Optional.of(new KeyBuckets(bucketing, counts, digests, changedCounts, changedDigests));
     }
 
     /**
