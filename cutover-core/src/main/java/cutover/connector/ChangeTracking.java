@@ -26,6 +26,9 @@ public interface ChangeTracking extends CopyTextSource {
     /** Whether the changes since {@code mark}, of an earlier moment, can be told now (the same database, not too long ago). */
     boolean tracksSince(String mark);
 
+    /** Whether the entity's changes can be told ({@link #keyBuckets} gives its keys), without reading it. */
+    boolean tracks(EntityName entity);
+
     /**
      * The entity's keys at the held moment, counted in the buckets of {@code bucketing} (chosen by
      * the source for the table when null), and how many of its rows may have changed since

@@ -96,7 +96,11 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Records how the source tells the entity's changes from the moment it was read ({@link ChangeTrack}, no layers yet). */
     synchronized void changes(EntityName entity, ChangeTrack track) {
         changes.put(entity, track);
-        entity(entity, List.of()).coarse(); // its changes will be layers: larger chunks store it smaller
+    }
+
+    /** Cuts the entity's parts in coarse chunks: its changes will be layers, and larger chunks store it smaller. */
+    synchronized void coarse(EntityName entity) {
+        entity(entity, List.of()).coarse();
     }
 
     /**

@@ -98,6 +98,7 @@ final class SourceReading {
         String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
         TableChanges changes = mark == null ? null : new TableChanges(tracking, mark);
         List<TableChanges.AddLayer> layers = new ArrayList<>();
+        Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks = new LinkedHashMap<>();
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
@@ -114,8 +115,9 @@ final class SourceReading {
                 } else if (decision.get() instanceof TableChanges.ReadWhole whole) {
                     writer.declare(e.name(), e.keyColumns());
                     writer.copyText(e.name(), shape);
+                    writer.coarse(e.name());
                     copied.put(e.name(), shape);
-                    writer.changes(e.name(), whole.track()); // its keys, for the next backup: no digest of the rows is needed
+                    tracks.put(e.name(), whole.track()); // its keys, for the next backup: no digest of the rows is needed
                 }
                 continue;
             }
@@ -138,13 +140,14 @@ final class SourceReading {
                 .filter(s -> !s.entities().stream().allMatch(n -> unchanged.contains(n) || layered.contains(n))).toList();
         List<SplitWriter> writers = new ArrayList<>();
         for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size() + layers.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size() + layers.size() + tracks.size())), r -> {
             Thread t = new Thread(r, "cutover-backup-read");
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<?>> running = new ArrayList<>();
+            tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
             for (TableChanges.AddLayer layer : layers) {
                 running.add(pool.submit(() -> {
                     long rows = changes.writeLayer(writer, layer);

@@ -40,8 +40,11 @@ final class TableChanges {
     /** Few rows changed: a layer on the earlier entity. */
     record AddLayer(EntitySnapshot prior, ChangeTracking.KeyBuckets now, int[] moved) implements Decision {}
 
-    /** Read the table whole; {@code track} goes with the entity read. */
-    record ReadWhole(ChangeTrack track) implements Decision {}
+    /**
+     * Read the table whole; {@code track} counts its keys at the backup's moment, for the entity read
+     * (at once, or, when no earlier snapshot needs comparing, beside the reads).
+     */
+    record ReadWhole(java.util.function.Supplier<ChangeTrack> track) implements Decision {}
 
     private final ChangeTracking source;
     private final String mark;
@@ -58,12 +61,15 @@ final class TableChanges {
                 .filter(e -> shape.equals(e.copyText()) && e.keyColumns().equals(keyColumns)) // a new column or key: read whole
                 .filter(e -> source.tracksSince(e.changes().mark()))
                 .orElse(null);
-        Optional<ChangeTracking.KeyBuckets> counted = source.keyBuckets(entity, prior == null ? null : prior.changes().bucketing(),
-                prior == null ? null : prior.changes().mark());
+        if (prior == null) {
+            // nothing to compare with: the keys are counted beside the reads
+            return source.tracks(entity) ? Optional.of(new ReadWhole(() -> source.keyBuckets(entity, null, null).map(this::whole)
+                    .orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not")))) : Optional.empty();
+        }
+        Optional<ChangeTracking.KeyBuckets> counted = source.keyBuckets(entity, prior.changes().bucketing(), prior.changes().mark());
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
-        ChangeTrack whole = new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
-        if (prior == null) return Optional.of(new ReadWhole(whole));
+        ChangeTrack whole = whole(now);
         ChangeTrack then = prior.changes();
         int[] moved = then.movedBuckets(now);
         if (now.changed() == 0 && moved.length == 0) {
@@ -77,7 +83,12 @@ final class TableChanges {
         long allLayers = then.storedRecords() - baseLines + layer;
         boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
                 && then.layers().size() < MAX_LAYERS;
-        return Optional.of(small ? new AddLayer(prior, now, moved) : new ReadWhole(whole));
+        return Optional.of(small ? new AddLayer(prior, now, moved) : new ReadWhole(() -> whole));
+    }
+
+    /** The track of the table read whole at this moment, its keys as counted. */
+    private ChangeTrack whole(ChangeTracking.KeyBuckets now) {
+        return new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
     }
 
     /** Stores the layer's rows and keys, and puts the earlier entity with the layer into the snapshot. Returns the rows stored. */

@@ -196,6 +196,11 @@ final class PostgresSource implements ChangeTracking {
     private static final int MAX_BUCKETS = 4096;
 
     @Override
+    public boolean tracks(EntityName entity) {
+        return keyed(entity).isPresent();
+    }
+
+    @Override
     public Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since) {
         Optional<Keyed> keyed = keyed(entity);
         if (keyed.isEmpty()) return Optional.empty();
