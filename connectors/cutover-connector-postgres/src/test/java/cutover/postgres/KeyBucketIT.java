@@ -1,0 +1,93 @@
+package cutover.postgres;
+
+import cutover.connector.ChangeTracking;
+import cutover.connector.Connector;
+import cutover.connector.CopyShape;
+import cutover.connector.CopyTextFormat;
+import cutover.connector.PointInTime;
+import cutover.connector.Split;
+import cutover.model.EntityName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bucket of a key is the same whether PostgreSQL counts it ({@code keyBuckets}) or a reader of the
+ * stored COPY text lines computes it ({@link CopyTextFormat.KeyReader}): a restore applies a change
+ * layer's deletes by that bucket, so one key counted in one bucket and looked for in another would
+ * keep a deleted row or drop a live one. Every key type that is bucketed, composite keys, negative
+ * integers, text with what COPY escapes.
+ */
+class KeyBucketIT {
+    TestDatabase db;
+    Connector connector;
+    ChangeTracking source;
+
+    @BeforeEach
+    void start() {
+        db = new TestDatabase();
+        db.sql("CREATE TABLE by_int2 (k smallint PRIMARY KEY, v text)",
+                "INSERT INTO by_int2 SELECT g, 'v' FROM generate_series(-3000, 3000) g",
+                "CREATE TABLE by_int8 (k bigint PRIMARY KEY, v text)",
+                "INSERT INTO by_int8 SELECT g::int8 * 7919 * 1000003 - 5000000000, 'v' FROM generate_series(1, 5000) g",
+                "CREATE TABLE by_text (k text PRIMARY KEY, v int)",
+                "INSERT INTO by_text SELECT 'key ' || g || CASE g % 5 WHEN 0 THEN E'\\t' WHEN 1 THEN E'\\\\' WHEN 2 THEN 'é' WHEN 3 THEN E'\\n' ELSE '' END, g"
+                        + " FROM generate_series(1, 5000) g",
+                "CREATE TABLE by_uuid (k uuid PRIMARY KEY, v int)",
+                "INSERT INTO by_uuid SELECT md5(g::text)::uuid, g FROM generate_series(1, 5000) g",
+                "CREATE TABLE by_time (k timestamptz PRIMARY KEY, d date NOT NULL, v int)",
+                "INSERT INTO by_time SELECT timestamptz '1999-12-31 23:59:59.5+00' + g * interval '1 hour 7.25 seconds', date '2000-01-01' + g, g"
+                        + " FROM generate_series(1, 5000) g",
+                "CREATE TABLE by_pair (tenant varchar(20), at timestamp, n int, PRIMARY KEY (tenant, at))",
+                "INSERT INTO by_pair SELECT 'tenant ' || (g % 17), timestamp '2024-02-29 12:00' + g * interval '1 minute', g FROM generate_series(1, 5000) g",
+                "ANALYZE");
+        connector = db.open(Map.of());
+        source = (ChangeTracking) TestDatabase.source(connector);
+    }
+
+    @AfterEach
+    void stop() {
+        if (connector != null) connector.close();
+        db.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair"})
+    void theDatabaseAndTheLinesPutEveryKeyInTheSameBucket(String table) {
+        EntityName entity = EntityName.of(table);
+        assertThat(source.tracks(entity)).isTrue();
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            ChangeTracking.KeyBuckets counted = source.keyBuckets(entity, null, null).orElseThrow();
+            assertThat(counted.total()).isEqualTo(table.equals("by_int2") ? 6001 : 5000);
+            ChangeTracking.Bucketing bucketing = counted.bucketing();
+
+            CopyShape shape = source.copyShape(entity).orElseThrow();
+            List<String> keys = table.equals("by_pair") ? List.of("tenant", "at") : List.of("k");
+            CopyTextFormat.KeyReader reader = new PgCopyText().keyReader(shape.columns(), keys).orElseThrow();
+            long[] inLines = new long[bucketing.buckets()];
+            for (Split split : source.splits(1)) {
+                if (!split.entities().contains(entity)) continue;
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                source.copyOut(split, out);
+                byte[] bytes = out.toByteArray();
+                int start = 0;
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] != '\n') continue;
+                    inLines[reader.bucket(bytes, start, i - start, bucketing)]++;
+                    assertThat(reader.keyHash(bytes, start, i - start)).isEqualTo(reader.key(bytes, start, i - start).hashCode());
+                    start = i + 1;
+                }
+            }
+            assertThat(inLines).isEqualTo(counted.counts());
+            assertThat(Arrays.stream(counted.counts()).filter(n -> n > 0).count()).as("keys spread over buckets").isGreaterThan(1);
+        }
+    }
+}
