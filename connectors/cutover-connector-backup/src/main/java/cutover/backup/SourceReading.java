@@ -101,10 +101,55 @@ final class SourceReading {
         Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks = new LinkedHashMap<>();
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
-        for (EntityInfo e : source.quickEstimates().orElse(List.of())) {
-            CopyShape shape = copyShapeOf(e.name());
-            Optional<TableChanges.Decision> decision = changes == null || shape == null ? Optional.empty()
-                    : changes.decide(e.name(), e.keyColumns(), shape, earlier);
+        List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
+        Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
+        for (EntityInfo e : estimates) shapes.put(e.name(), copyShapeOf(e.name()));
+        ExecutorService deciding = daemonPool(threads, "cutover-backup-changes");
+        try {
+            decideAndDeclare(writer, estimates, shapes, decideAll(deciding, changes, estimates, shapes), layers, tracks, before);
+        } finally {
+            deciding.shutdownNow(); // after a failure, the decisions still running are not waited for
+        }
+        List<Split> splits = source.splits(splitHint).stream()
+                .filter(s -> !s.entities().stream().allMatch(n -> unchanged.contains(n) || layered.contains(n))).toList();
+        List<SplitWriter> writers = new ArrayList<>();
+        for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
+        ExecutorService pool = daemonPool(Math.min(threads, splits.size() + layers.size() + tracks.size()), "cutover-backup-read");
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
+            for (TableChanges.AddLayer layer : layers) {
+                running.add(pool.submit(() -> {
+                    long rows = changes.writeLayer(writer, layer);
+                    counts.computeIfAbsent(layer.prior().entityName(), n -> new AtomicLong()).addAndGet(rows);
+                }));
+            }
+            for (int i = 0; i < splits.size(); i++) {
+                Split split = splits.get(i);
+                SplitWriter w = writers.get(i);
+                running.add(pool.submit(() -> read(split, w)));
+            }
+            for (Future<?> f : running) await(f);
+        } finally {
+            pool.shutdownNow();
+        }
+        counts.forEach((entity, n) -> progress.accept(entity, n.get()));
+        before.forEach((entity, d) -> {
+            // read at one moment, the digest is of the rows read; else it must not have moved while they were read
+            if (atOneMoment || digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d);
+        });
+    }
+
+    /**
+     * Declares each table to the writer as the decisions say (reused, a layer to write, read whole),
+     * in the source's order; a table whose changes are not tracked by its digest, as before.
+     */
+    private void decideAndDeclare(SnapshotWriter writer, List<EntityInfo> estimates, Map<EntityName, CopyShape> shapes,
+                                  Map<EntityName, Future<Optional<TableChanges.Decision>>> decisions, List<TableChanges.AddLayer> layers,
+                                  Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks, Map<EntityName, SourceDigest> before) {
+        for (EntityInfo e : estimates) {
+            CopyShape shape = shapes.get(e.name());
+            Optional<TableChanges.Decision> decision = decisions.containsKey(e.name()) ? await(decisions.get(e.name())) : Optional.empty();
             if (decision.isPresent()) {
                 if (decision.get() instanceof TableChanges.Unchanged same) {
                     writer.reuse(same.entity());
@@ -136,38 +181,21 @@ final class SourceReading {
                 copied.put(e.name(), shape);
             }
         }
-        List<Split> splits = source.splits(splitHint).stream()
-                .filter(s -> !s.entities().stream().allMatch(n -> unchanged.contains(n) || layered.contains(n))).toList();
-        List<SplitWriter> writers = new ArrayList<>();
-        for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, splits.size() + layers.size() + tracks.size())), r -> {
-            Thread t = new Thread(r, "cutover-backup-read");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
-            for (TableChanges.AddLayer layer : layers) {
-                running.add(pool.submit(() -> {
-                    long rows = changes.writeLayer(writer, layer);
-                    counts.computeIfAbsent(layer.prior().entityName(), n -> new AtomicLong()).addAndGet(rows);
-                }));
-            }
-            for (int i = 0; i < splits.size(); i++) {
-                Split split = splits.get(i);
-                SplitWriter w = writers.get(i);
-                running.add(pool.submit(() -> read(split, w)));
-            }
-            for (Future<?> f : running) await(f);
-        } finally {
-            pool.shutdownNow();
+    }
+
+    /**
+     * What to do with each table whose changes the source tracks, decided a few tables at a time
+     * (each decision may be a pass over its table in the database); empty when none is tracked.
+     */
+    private Map<EntityName, Future<Optional<TableChanges.Decision>>> decideAll(ExecutorService deciding, TableChanges changes,
+                                                                            List<EntityInfo> estimates, Map<EntityName, CopyShape> shapes) {
+        Map<EntityName, Future<Optional<TableChanges.Decision>>> out = new LinkedHashMap<>();
+        if (changes == null) return out;
+        for (EntityInfo e : estimates) {
+            CopyShape shape = shapes.get(e.name());
+            if (shape != null) out.put(e.name(), deciding.submit(() -> changes.decide(e.name(), e.keyColumns(), shape, earlier)));
         }
-        counts.forEach((entity, n) -> progress.accept(entity, n.get()));
-        before.forEach((entity, d) -> {
-            // read at one moment, the digest is of the rows read; else it must not have moved while they were read
-            if (atOneMoment || digestOf(entity).equals(Optional.of(d))) writer.sourceDigest(entity, d);
-        });
+        return out;
     }
 
     /** The entity's layout in the source's bulk text, when the source gives one in a format this Cutover reads; else null. */
@@ -229,10 +257,19 @@ final class SourceReading {
         }
     }
 
+    /** A pool of at least one daemon thread: a backup that fails does not keep the process alive. */
+    private static ExecutorService daemonPool(int threads, String name) {
+        return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Waits for one split; the first failure stops the backup (the others are interrupted by the pool's shutdown). */
-    private static void await(Future<?> f) {
+    private static <T> T await(Future<T> f) {
         try {
-            f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CutoverException(ErrorCode.INTERRUPTED, "the backup was interrupted");
