@@ -141,6 +141,19 @@ final class Pool implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a read transaction begun with {@link #beginRead} (read-only: nothing to keep, and it lets
+     * go of the snapshot) and gives the connection back, or drops it from the pool if it is broken.
+     */
+    void endRead(Connection c) {
+        try {
+            c.rollback();
+            c.close();
+        } catch (SQLException e) {
+            discard(c);
+        }
+    }
+
     private static void closeQuietly(Connection c) {
         if (c == null) return;
         try {

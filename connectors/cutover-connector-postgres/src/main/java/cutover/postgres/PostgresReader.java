@@ -64,7 +64,7 @@ final class PostgresReader implements RecordReader {
             this.typeNames = new String[table.columns().size()];
             for (int i = 0; i < typeNames.length; i++) typeNames[i] = meta.getColumnTypeName(i + 1);
         } catch (SQLException e) {
-            closeQuietly(c);
+            pool.endRead(c);
             throw SqlErrors.translateRead(e, "reading " + table.name(), pool.location());
         }
     }
@@ -150,15 +150,6 @@ final class PostgresReader implements RecordReader {
         } catch (SQLException ignored) {
             // closing the connection below releases the cursor anyway
         }
-        closeQuietly(connection);
-    }
-
-    private void closeQuietly(Connection c) {
-        try {
-            c.rollback(); // read-only: nothing to keep, and it ends the snapshot
-            c.close();
-        } catch (SQLException e) {
-            pool.discard(c);
-        }
+        pool.endRead(connection);
     }
 }

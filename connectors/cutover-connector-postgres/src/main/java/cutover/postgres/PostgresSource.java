@@ -115,7 +115,10 @@ final class PostgresSource implements ChangeTracking {
     /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key or has an array column. */
     @Override
     public Optional<CopyShape> copyShape(EntityName entity) {
-        SourceTable table = tables(entity.value()).get(entity.value());
+        return shapeOf(tables(entity.value()).get(entity.value()));
+    }
+
+    private Optional<CopyShape> shapeOf(SourceTable table) {
         if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement(PostgresReader.select(table, null, null, List.of(), false, v -> v) + " LIMIT 0")) {
@@ -218,9 +221,7 @@ final class PostgresSource implements ChangeTracking {
         String[] changedDigests = new String[buckets];
         java.util.Arrays.fill(digests, "0");
         java.util.Arrays.fill(changedDigests, "0");
-        Connection c = pool.connection();
-        try {
-            pool.beginRead(c);
+        reading("counting the keys of " + table.name(), c -> {
             try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     int b = rs.getInt(1);
@@ -230,11 +231,8 @@ final class PostgresSource implements ChangeTracking {
                     changedDigests[b] = rs.getString(5);
                 }
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "counting the keys of " + table.name(), pool.location());
-        } finally {
-            release(c);
-        }
+            return null;
+        });
         return Optional.of(new KeyBuckets(bucketing, counts, digests, changedCounts, changedDigests));
     }
 
@@ -247,9 +245,7 @@ final class PostgresSource implements ChangeTracking {
         int buckets = Integer.highestOneBit((int) Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, rows / KEYS_PER_BUCKET)));
         if (!KeyBucket.byValue(keyed.keyTypes())) return new Bucketing(buckets, 0);
         String key = keyed.quotedKeys().get(0);
-        Connection c = pool.connection();
-        try {
-            pool.beginRead(c);
+        return reading("reading the key range of " + keyed.table().name(), c -> {
             try (java.sql.Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT min(" + key + ")::int8, max(" + key + ")::int8 FROM " + keyed.table().name().sql() + " AS src")) {
                 rs.next();
@@ -258,11 +254,7 @@ final class PostgresSource implements ChangeTracking {
                 while (shift < 62 && Long.compareUnsigned(span >>> shift, buckets) >= 0) shift++;
                 return new Bucketing(buckets, shift);
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "reading the key range of " + keyed.table().name(), pool.location());
-        } finally {
-            release(c);
-        }
+        });
     }
 
     @Override
@@ -300,9 +292,9 @@ final class PostgresSource implements ChangeTracking {
     private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes) {}
 
     private Optional<Keyed> keyed(EntityName entity) {
-        Optional<CopyShape> shape = copyShape(entity);
-        if (shape.isEmpty()) return Optional.empty();
         SourceTable table = tables(entity.value()).get(entity.value());
+        Optional<CopyShape> shape = shapeOf(table);
+        if (shape.isEmpty()) return Optional.empty();
         List<String> types = new ArrayList<>();
         for (String k : table.primaryKey()) types.add(shape.get().columns().get(shape.get().columnNames().indexOf(k)).type());
         if (!KeyBucket.buckets(types)) return Optional.empty();
@@ -330,27 +322,30 @@ final class PostgresSource implements ChangeTracking {
      * any), whose session settings (UTC, ISO dates, shortest exact floats) fix the text forms.
      */
     private long copy(SourceTable table, java.util.function.Function<Boolean, String> select, OutputStream out) {
+        return reading("copying " + table.name(), c -> {
+            boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
+            try {
+                return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select.apply(standardStrings) + ") TO STDOUT", out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("writing the rows of " + table.name() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in a read transaction of the connector (at the held moment, if any), then ends it. */
+    private <T> T reading(String doing, ReadWork<T> work) {
         Connection c = pool.connection();
         try {
             pool.beginRead(c);
-            boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
-            return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select.apply(standardStrings) + ") TO STDOUT", out);
+            return work.run(c);
         } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "copying " + table.name(), pool.location());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing the rows of " + table.name() + ": " + e.getMessage(), e);
+            throw SqlErrors.translateRead(e, doing, pool.location());
         } finally {
-            release(c);
-        }
-    }
-
-    /** Ends the read transaction and gives the connection back, or drops it if it is broken. */
-    private void release(Connection c) {
-        try {
-            c.rollback();
-            c.close();
-        } catch (SQLException e) {
-            pool.discard(c);
+            pool.endRead(c);
         }
     }
 
