@@ -1,6 +1,8 @@
 package cutover.backup;
 
 import cutover.connector.CopyTextFormat;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -56,6 +58,17 @@ final class CopyPartStream extends OutputStream {
         if (partialLength + len > partial.length) partial = Arrays.copyOf(partial, Math.max(2 * partial.length, partialLength + len));
         System.arraycopy(b, off, partial, partialLength, len);
         partialLength += len;
+    }
+
+    /**
+     * Refuses a copy whose source said it wrote {@code said} rows where {@code lines} lines came: the
+     * part would not hold what the source holds.
+     */
+    static void requireLines(String what, long said, long lines) {
+        if (said != lines) {
+            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "the copy of " + what + " said " + said
+                    + " rows but gave " + lines + " lines");
+        }
     }
 
     /** Cuts the last chunks; the rows must have ended with their line. */

@@ -251,10 +251,7 @@ final class SourceReading {
         });
         long rows = copying.copyOut(split, part);
         writer.finish();
-        if (rows != reported[0]) {
-            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "the copy of " + split.description() + " said " + rows
-                    + " rows but gave " + reported[0] + " lines");
-        }
+        CopyPartStream.requireLines(split.description(), rows, reported[0]);
     }
 
     /** A pool of at least one daemon thread: a backup that fails does not keep the process alive. */

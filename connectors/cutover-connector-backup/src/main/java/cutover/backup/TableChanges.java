@@ -3,8 +3,6 @@ package cutover.backup;
 import cutover.connector.ChangeTracking;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
-import cutover.error.CutoverException;
-import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 
 import java.util.ArrayList;
@@ -100,13 +98,13 @@ final class TableChanges {
         CopyPartStream rowsOut = writer.loosePart(format.tally(shape.columns()));
         long rows = source.copyChangedSince(entity, prior.changes().mark(), rowsOut);
         PartStream.Result rowsPart = rowsOut.finish();
-        requireLines(entity, "changed rows", rows, rowsPart);
+        CopyPartStream.requireLines("the changed rows of " + entity, rows, rowsPart.part().records());
         PartStream.Result keysPart = null;
         if (layer.moved().length > 0) {
             CopyPartStream keysOut = writer.loosePart(format.tally(SnapshotRecordReader.keyColumnsOf(prior)));
             long keys = source.copyKeysIn(entity, prior.changes().bucketing(), layer.moved(), keysOut);
             keysPart = keysOut.finish();
-            requireLines(entity, "keys", keys, keysPart);
+            CopyPartStream.requireLines("the keys of " + entity, keys, keysPart.part().records());
         }
         writer.layered(withLayer(prior, rowsPart, keysPart, layer));
         return rows;
@@ -143,11 +141,5 @@ final class TableChanges {
                 chunks, prior.unreadable(), prior.unreadableSamples(), parts, kindCounts, null, prior.copyText(), track);
     }
 
-    private static void requireLines(EntityName entity, String what, long said, PartStream.Result part) {
-        if (said != part.part().records()) {
-            throw new CutoverException(ErrorCode.SOURCE_CHANGED, "the copy of the " + what + " of " + entity + " said " + said
-                    + " rows but gave " + part.part().records() + " lines");
-        }
-    }
 
 }
