@@ -51,6 +51,11 @@ final class BackupCommand implements Callable<Integer> {
             + " on that schedule (the passphrase read from a file, never written into them), and exit.")
     boolean printTimer;
 
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Parts read at once: tables, the key ranges a large table is cut into, and the changed rows of a table copied"
+                    + " while its keys are counted (default: the processors, at least 2).")
+    int parallel = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
@@ -62,6 +67,7 @@ final class BackupCommand implements Callable<Integer> {
         if (source == null && files == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
         }
+        if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
         if (printTimer) {
             if (every == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--print-timer needs --every INTERVAL");
             return printTimer(Interval.parse(every));
@@ -126,7 +132,7 @@ final class BackupCommand implements Callable<Integer> {
                 try (Connector connector = Endpoints.openSource(source);
                      ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
                     Source src = Endpoints.require(connector, Source.class);
-                    Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files);
+                    Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);
                     // a database that digests its tables lets the tables unchanged since the last snapshot go unread
                     connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
                     snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));

@@ -69,7 +69,7 @@ class ChangeLayersIT {
         String[] repoArgs = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
         assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
 
-        JsonNode full = backup(state, repoArgs);
+        JsonNode full = backup(state, repoArgs, 2);
         assertThat(full.get("changesOnly")).isEmpty();
         List<String> atFull = rows(SRC);
 
@@ -87,7 +87,8 @@ class ChangeLayersIT {
                 st.execute("update orders set note = 'written while a backup ran' where id = 77");
                 st.execute("insert into orders values (30000, 'late', 3, 'inserted while a backup ran')");
             }
-            JsonNode second = backup(state, repoArgs);
+            // two tables, four readers: each table's changed rows are copied while its keys are counted
+            JsonNode second = backup(state, repoArgs, 4);
             assertThat(second.get("changesOnly").toString()).contains("orders").contains("tags");
             assertThat(second.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(1);
             assertThat(second.get("addedBytes").asLong()).isLessThan(full.get("addedBytes").asLong() / 5);
@@ -99,14 +100,14 @@ class ChangeLayersIT {
         // rows changed since, then frozen: a frozen row keeps its xmin, so it is still told apart
         LocalPostgres.sql(SRC, "update orders set customer = 'frozen after' where id in (5, 15000)", "delete from orders where id = 20050");
         LocalPostgres.sql(SRC, "vacuum freeze orders");
-        JsonNode third = backup(state, repoArgs);
+        JsonNode third = backup(state, repoArgs, 2); // two readers, both deciding: the changed rows are copied after
         assertThat(third.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(2);
         List<String> now = rows(SRC);
         assertThat(now).contains("77|c77|96.25|written while a backup ran").contains("30000|late|3.00|inserted while a backup ran");
         assertThat(restored(third, state, repoArgs)).containsExactlyElementsOf(now);
 
         // nothing changed: the tables are not read, and no layer is added
-        JsonNode fourth = backup(state, repoArgs);
+        JsonNode fourth = backup(state, repoArgs, 4); // the changed rows copied beside (none) are let go
         assertThat(fourth.get("unchanged").toString()).contains("orders").contains("tags");
         assertThat(fourth.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(2);
 
@@ -121,7 +122,7 @@ class ChangeLayersIT {
 
         // deletes scattered over the whole table: a layer would list most of its keys, so it is read whole again
         LocalPostgres.sql(SRC, "delete from orders where id % 40 = 1");
-        JsonNode scattered = backup(state, repoArgs);
+        JsonNode scattered = backup(state, repoArgs, 4);
         assertThat(scattered.get("entities").get("orders").get("changeLayers").asInt()).isZero();
         assertThat(restored(scattered, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
 
@@ -147,8 +148,9 @@ class ChangeLayersIT {
                 .map(r -> r.split("\\|", -1)).map(f -> f[0] + "|" + f[1] + "|" + f[3]).toList());
     }
 
-    private static JsonNode backup(String state, String[] repoArgs) throws Exception {
-        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
+    private static JsonNode backup(String state, String[] repoArgs, int parallel) throws Exception {
+        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state, "--parallel", String.valueOf(parallel)},
+                repoArgs);
         assertThat(run.exitCode()).as(run.toString()).isZero();
         return Json.MAPPER.readTree(run.out());
     }

@@ -57,6 +57,9 @@ import java.util.function.ObjLongConsumer;
  * holds exactly the rows its digest describes.
  */
 final class SourceReading {
+    /** Changed rows copied beside the counting passes are held in memory up to this many bytes, all tables together. */
+    static final long SPOOLED_BYTES = 32L << 20;
+
     private final Source source;
     private final int threads;
     private final ObjLongConsumer<EntityName> progress;
@@ -93,17 +96,29 @@ final class SourceReading {
     }
 
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment) {
-        // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
-        ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
-        String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
-        TableChanges changes = mark == null ? null : new TableChanges(tracking, mark);
-        List<TableChanges.AddLayer> layers = new ArrayList<>();
-        Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks = new LinkedHashMap<>();
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
-        Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
         Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
         for (EntityInfo e : estimates) shapes.put(e.name(), copyShapeOf(e.name()));
+        // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
+        ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
+        String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
+        int bulkTables = (int) shapes.values().stream().filter(java.util.Objects::nonNull).count();
+        // threads the decisions leave idle copy each table's changed rows while its keys are counted
+        ExecutorService beside = mark != null && bulkTables > 0 && bulkTables < threads ? daemonPool(bulkTables, "cutover-backup-changed-rows") : null;
+        try {
+            readAll(writer, splitHint, atOneMoment, estimates, shapes,
+                    mark == null ? null : new TableChanges(tracking, mark, beside, SPOOLED_BYTES / Math.max(1, bulkTables)));
+        } finally {
+            if (beside != null) beside.shutdownNow();
+        }
+    }
+
+    private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment, List<EntityInfo> estimates,
+                         Map<EntityName, CopyShape> shapes, TableChanges changes) {
+        List<TableChanges.AddLayer> layers = new ArrayList<>();
+        Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks = new LinkedHashMap<>();
+        Map<EntityName, SourceDigest> before = new LinkedHashMap<>();
         ExecutorService deciding = daemonPool(threads, "cutover-backup-changes");
         try {
             decideAndDeclare(writer, estimates, shapes, decideAll(deciding, changes, estimates, shapes), layers, tracks, before);

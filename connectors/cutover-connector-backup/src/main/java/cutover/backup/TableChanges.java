@@ -3,6 +3,8 @@ package cutover.backup;
 import cutover.connector.ChangeTracking;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 
 import java.util.ArrayList;
@@ -10,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * What a backup does with a table whose changes its source tracks ({@link ChangeTracking},
@@ -35,8 +40,14 @@ final class TableChanges {
     /** Nothing changed: the earlier entity, at this moment. */
     record Unchanged(EntitySnapshot entity) implements Decision {}
 
-    /** Few rows changed: a layer on the earlier entity. */
-    record AddLayer(EntitySnapshot prior, ChangeTracking.KeyBuckets now, int[] moved) implements Decision {}
+    /**
+     * Few rows changed: a layer on the earlier entity; {@code early}, when not null, the changed rows
+     * as copied beside the counting pass (empty when that copy did not finish: they are copied again).
+     */
+    record AddLayer(EntitySnapshot prior, ChangeTracking.KeyBuckets now, int[] moved, Future<Optional<Spooled>> early) implements Decision {}
+
+    /** The changed rows the source copied into a spool: {@code rows} as it counted them. */
+    record Spooled(long rows, ChangedRowsSpool bytes) {}
 
     /**
      * Read the table whole; {@code track} counts its keys at the backup's moment, for the entity read
@@ -46,10 +57,19 @@ final class TableChanges {
 
     private final ChangeTracking source;
     private final String mark;
+    private final ExecutorService beside; // copies changed rows during the counting pass; null: after it
+    private final long spoolBytes;
 
-    TableChanges(ChangeTracking source, String mark) {
+    /**
+     * Changes of {@code source} since earlier snapshots, at the moment {@code mark}; with {@code beside}
+     * (threads the backup does not use while it decides), each table's changed rows are copied while
+     * its keys are counted, into memory up to {@code spoolBytes} a table.
+     */
+    TableChanges(ChangeTracking source, String mark, ExecutorService beside, long spoolBytes) {
         this.source = source;
         this.mark = mark;
+        this.beside = beside;
+        this.spoolBytes = spoolBytes;
     }
 
     /** The decision for the table, or empty when its changes cannot be told (a key the source does not bucket). */
@@ -64,6 +84,18 @@ final class TableChanges {
             return source.tracks(entity) ? Optional.of(new ReadWhole(() -> source.keyBuckets(entity, null, null).map(this::whole)
                     .orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not")))) : Optional.empty();
         }
+        ChangedRowsSpool spool = beside == null ? null : new ChangedRowsSpool(spoolBytes);
+        Future<Optional<Spooled>> early = spool == null ? null : beside.submit(() -> spoolChangedRows(entity, prior.changes().mark(), spool));
+        Optional<Decision> decision = Optional.empty();
+        try {
+            decision = decide(entity, prior, early);
+            return decision;
+        } finally {
+            if (spool != null && !(decision.orElse(null) instanceof AddLayer)) spool.abandon(); // its scan stops at its next row
+        }
+    }
+
+    private Optional<Decision> decide(EntityName entity, EntitySnapshot prior, Future<Optional<Spooled>> early) {
         Optional<ChangeTracking.KeyBuckets> counted = source.keyBuckets(entity, prior.changes().bucketing(), prior.changes().mark());
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
@@ -81,7 +113,19 @@ final class TableChanges {
         long allLayers = then.storedRecords() - baseLines + layer;
         boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
                 && then.layers().size() < MAX_LAYERS;
-        return Optional.of(small ? new AddLayer(prior, now, moved) : new ReadWhole(() -> whole));
+        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole));
+    }
+
+    /**
+     * The changed rows copied into {@code spool}; empty when the copy stopped (the spool was full or
+     * abandoned) or failed: the layer then copies them again, and a failure that lasts is reported there.
+     */
+    private Optional<Spooled> spoolChangedRows(EntityName entity, String since, ChangedRowsSpool spool) {
+        try {
+            return Optional.of(new Spooled(source.copyChangedSince(entity, since, spool), spool));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The track of the table read whole at this moment, its keys as counted. */
@@ -96,7 +140,18 @@ final class TableChanges {
         CopyShape shape = prior.copyText();
         CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
         CopyPartStream rowsOut = writer.loosePart(format.tally(shape.columns()));
-        long rows = source.copyChangedSince(entity, prior.changes().mark(), rowsOut);
+        Optional<Spooled> spooled = layer.early() == null ? Optional.empty() : awaitSpool(layer.early());
+        long rows;
+        if (spooled.isPresent()) {
+            rows = spooled.get().rows();
+            try {
+                spooled.get().bytes().moveTo(rowsOut);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // the part's stream writes to the store, which throws no IOException
+            }
+        } else {
+            rows = source.copyChangedSince(entity, prior.changes().mark(), rowsOut);
+        }
         PartStream.Result rowsPart = rowsOut.finish();
         CopyPartStream.requireLines("the changed rows of " + entity, rows, rowsPart.part().records());
         PartStream.Result keysPart = null;
@@ -108,6 +163,17 @@ final class TableChanges {
         }
         writer.layered(withLayer(prior, rowsPart, keysPart, layer));
         return rows;
+    }
+
+    private static Optional<Spooled> awaitSpool(Future<Optional<Spooled>> early) {
+        try {
+            return early.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(ErrorCode.INTERRUPTED, "the backup was interrupted");
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            return Optional.empty();
+        }
     }
 
     private EntitySnapshot withLayer(EntitySnapshot prior, PartStream.Result rows, PartStream.Result keys, AddLayer layer) {
