@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Stores the chunks of one backup: a chunk the index (or this backup) has already is only named,
@@ -29,7 +30,7 @@ final class ChunkStore implements AutoCloseable {
 
     private final RepoFiles files;
     private final Keys keys;
-    private final Index index;
+    private final Supplier<Index> index; // may still be loading: the first chunk waits for it
     private final long packSize;
     private final int zstdLevel;
     private final ExecutorService workers;
@@ -46,7 +47,7 @@ final class ChunkStore implements AutoCloseable {
     private long addedBytes;
     private int addedChunks;
 
-    ChunkStore(RepoFiles files, Keys keys, Index index, long packSize, int zstdLevel, int threads) {
+    ChunkStore(RepoFiles files, Keys keys, Supplier<Index> index, long packSize, int zstdLevel, int threads) {
         this.files = files;
         this.keys = keys;
         this.index = index;
@@ -65,7 +66,7 @@ final class ChunkStore implements AutoCloseable {
     BlobId store(byte[] chunk) {
         throwFailure();
         BlobId id = sealer.get().idOf(chunk, 0, chunk.length);
-        if (index.contains(id) || !stored.add(id)) return id;
+        if (index.get().contains(id) || !stored.add(id)) return id;
         inFlight.acquireUninterruptibly();
         try {
             workers.execute(() -> {

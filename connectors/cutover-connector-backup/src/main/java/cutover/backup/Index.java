@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * Every blob the index files know, by id. A blob listed twice (after a prune that stopped before it
@@ -28,6 +31,30 @@ final class Index {
             index.add(file, content, repoFiles);
         }
         return index;
+    }
+
+    /**
+     * The index, read on a thread of its own while a backup starts (connects, decides which tables
+     * changed: seconds for a large table, which a large index takes a good part of); the first chunk
+     * stored waits for it, and a failure to read it is thrown there.
+     */
+    static Supplier<Index> loadBeside(RepoFiles repoFiles, FileEnvelope envelope) {
+        FutureTask<Index> loading = new FutureTask<>(() -> load(repoFiles, envelope));
+        Thread thread = new Thread(loading, "cutover-index-load");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            try {
+                return loading.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutoverException(ErrorCode.INTERRUPTED, "interrupted while reading the repository's index");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new CutoverException(ErrorCode.INTERNAL, "reading the repository's index failed: " + e.getCause(), e.getCause());
+            }
+        };
     }
 
     void add(BlobId file, IndexFile content, RepoFiles repoFiles) {

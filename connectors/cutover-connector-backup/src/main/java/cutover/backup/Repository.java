@@ -39,6 +39,9 @@ public final class Repository {
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope) {
         Index loadIndex() { return Index.load(files, envelope); }
 
+        /** The index, read on a thread of its own meanwhile ({@link Index#loadBeside}). */
+        java.util.function.Supplier<Index> loadIndexBeside() { return Index.loadBeside(files, envelope); }
+
         RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
     }
 

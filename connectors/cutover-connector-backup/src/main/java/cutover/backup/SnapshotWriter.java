@@ -40,7 +40,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final ChunkStore store;
     private final Chunker chunker;
     private final Chunker coarseChunker; // for tables whose changes are layers, not deduplicated chunks
-    private final Index index;
+    private final java.util.function.Supplier<Index> index; // read meanwhile: the source is opened and decided on first
     private final Map<EntityName, EntityParts> entities = new LinkedHashMap<>();
     private final Map<EntityName, EntitySnapshot> reused = new LinkedHashMap<>();
     private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ public final class SnapshotWriter implements AutoCloseable {
         this.lock = lock;
         this.source = source;
         this.tags = List.copyOf(tags);
-        this.index = repo.loadIndex();
+        this.index = repo.loadIndexBeside();
         this.chunker = new Chunker(repo.config().chunker());
         this.coarseChunker = new Chunker(repo.config().chunker().coarse());
         this.store = new ChunkStore(repo.files(), repo.keys(), index, repo.options().packSize(), repo.options().zstdLevel(),
@@ -157,7 +157,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!packs.isEmpty()) {
             IndexFile file = Index.fileOf(packs);
             BlobId fileId = repo.envelope().writeNamed(RepoFiles.INDEX, "index", file);
-            index.add(fileId, file, repo.files());
+            index.get().add(fileId, file, repo.files());
         }
         long total = 0, stored = 0;
         Set<BlobId> counted = new HashSet<>();
@@ -167,7 +167,7 @@ public final class SnapshotWriter implements AutoCloseable {
         files.forEach(f -> allChunks.addAll(f.chunks()));
         for (String c : allChunks) {
             BlobId id = BlobId.parse(c);
-            if (counted.add(id)) stored += index.get(id).length();
+            if (counted.add(id)) stored += index.get().get(id).length();
         }
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
         int version = done.stream().anyMatch(e -> e.changes() != null) ? 4 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
