@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
@@ -43,18 +42,7 @@ final class Index {
         Thread thread = new Thread(loading, "cutover-index-load");
         thread.setDaemon(true);
         thread.start();
-        return () -> {
-            try {
-                return loading.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CutoverException(ErrorCode.INTERRUPTED, "interrupted while reading the repository's index");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new CutoverException(ErrorCode.INTERNAL, "reading the repository's index failed: " + e.getCause(), e.getCause());
-            }
-        };
+        return () -> Waiting.on(loading, "reading the repository's index");
     }
 
     void add(BlobId file, IndexFile content, RepoFiles repoFiles) {

@@ -10,8 +10,6 @@ import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
 import cutover.connector.Split;
-import cutover.error.CutoverException;
-import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 import cutover.verify.Digests;
 import cutover.verify.KeyRange;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -278,19 +275,8 @@ final class SourceReading {
         });
     }
 
-    /** Waits for one split; the first failure stops the backup (the others are interrupted by the pool's shutdown). */
+    /** Waits for one task; the first failure stops the backup (the others are interrupted by the pool's shutdown). */
     private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CutoverException(ErrorCode.INTERRUPTED, "the backup was interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CutoverException ce) throw ce;
-            if (cause instanceof RuntimeException re) throw re;
-            if (cause instanceof Error err) throw err;
-            throw new CutoverException(ErrorCode.INTERNAL, "reading a split failed: " + cause, cause);
-        }
+        return Waiting.on(f, "reading the source");
     }
 }
