@@ -3,8 +3,6 @@ package cutover.backup;
 import cutover.connector.ChangeTracking;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
-import cutover.error.CutoverException;
-import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 
 import java.util.ArrayList;
@@ -12,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -140,7 +137,7 @@ final class TableChanges {
         CopyShape shape = prior.copyText();
         CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
         CopyPartStream rowsOut = writer.loosePart(format.tally(shape.columns()));
-        Optional<Spooled> spooled = layer.early() == null ? Optional.empty() : awaitSpool(layer.early());
+        Optional<Spooled> spooled = layer.early() == null ? Optional.empty() : Waiting.on(layer.early(), "copying the changed rows of " + entity);
         long rows;
         if (spooled.isPresent()) {
             rows = spooled.get().rows();
@@ -163,17 +160,6 @@ final class TableChanges {
         }
         writer.layered(withLayer(prior, rowsPart, keysPart, layer));
         return rows;
-    }
-
-    private static Optional<Spooled> awaitSpool(Future<Optional<Spooled>> early) {
-        try {
-            return early.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CutoverException(ErrorCode.INTERRUPTED, "the backup was interrupted");
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            return Optional.empty();
-        }
     }
 
     private EntitySnapshot withLayer(EntitySnapshot prior, PartStream.Result rows, PartStream.Result keys, AddLayer layer) {
