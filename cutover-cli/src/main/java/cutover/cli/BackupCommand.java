@@ -129,7 +129,7 @@ final class BackupCommand implements Callable<Integer> {
             if (source == null) {
                 snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
             } else {
-                try (Connector connector = Endpoints.openSource(source);
+                try (Connector connector = Endpoints.openSource(source, 2 * parallel);  // readers, and changed rows copied beside their counts
                      ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
                     Source src = Endpoints.require(connector, Source.class);
                     Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);

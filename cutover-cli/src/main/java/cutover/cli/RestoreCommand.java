@@ -130,7 +130,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
                     .analyze(sourceName, analyzed, (e, seen, total) -> {}));
             MigrateResult result;
-            try (Connector connector = Endpoints.openTarget(target)) {
+            try (Connector connector = Endpoints.openTarget(target, parallel + 2)) { // a writer per part, and the run's state
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
