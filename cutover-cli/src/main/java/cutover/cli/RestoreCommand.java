@@ -88,6 +88,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (target == null && filesTo == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
         }
+        if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
         Repository repository = repo.open();
         try (Repository.Lock lock = repository.lockForReading("restore")) {
             Snapshot snapshot = repository.snapshot(snapshotRef);

@@ -117,11 +117,12 @@ final class VerifyCommand implements Callable<Integer> {
             a = withSchemaOf(what.get(0));
             b = withSchemaOf(what.get(1));
         }
-        Verifier.Options options = new Verifier.Options(sampleFraction(), seed,
-                parallel != null ? parallel : Math.max(2, Runtime.getRuntime().availableProcessors()), Verifier.Options.DEFAULTS.rowsPerRound());
+        int readers = parallel != null ? parallel : Math.max(2, Runtime.getRuntime().availableProcessors());
+        if (readers < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + readers);
+        Verifier.Options options = new Verifier.Options(sampleFraction(), seed, readers, Verifier.Options.DEFAULTS.rowsPerRound());
         Progress progress = new Progress();
-        try (Connector source = Endpoints.openSource(a);
-             Connector target = Endpoints.openTarget(b);
+        try (Connector source = Endpoints.openSource(a, readers + 1);
+             Connector target = Endpoints.openTarget(b, readers + 1);
              DifferenceLog log = new DifferenceLog(file, Math.max(show, 0));
              ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "rows", progress::lines)) {
             Source sourceSide = Endpoints.require(source, Source.class);
