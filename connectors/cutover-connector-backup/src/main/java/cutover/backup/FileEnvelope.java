@@ -44,15 +44,24 @@ final class FileEnvelope {
 
     /** Reads and opens a content-named file, checking its name against its hash first. */
     <T> T readNamed(Path path, String kind, Class<T> type) {
+        return decode(path, readNamedJson(path, kind), type);
+    }
+
+    /** The JSON of a content-named file, its name and authentication checked, not yet decoded: a reader may want only its start. */
+    byte[] readNamedJson(Path path, String kind) {
         byte[] bytes = files.read(path);
         String name = path.getFileName().toString();
         if (!BlobId.sha256(bytes).hex().equals(name)) {
             throw corrupt(path, "its SHA-256 does not match its name (the file was changed or truncated)");
         }
-        return open(path, bytes, kind, type);
+        return openJson(path, bytes, kind);
     }
 
     <T> T open(Path path, byte[] bytes, String kind, Class<T> type) {
+        return decode(path, openJson(path, bytes, kind), type);
+    }
+
+    private byte[] openJson(Path path, byte[] bytes, String kind) {
         byte[] compressed;
         try {
             compressed = keys.open(bytes, 0, bytes.length, aad(kind));
@@ -62,8 +71,17 @@ final class FileEnvelope {
         try {
             long size = Zstd.getFrameContentSize(compressed);
             if (size < 0 || size > Integer.MAX_VALUE) throw corrupt(path, "its zstd frame has no valid content size");
-            return json.read(Zstd.decompress(compressed, (int) size), type);
-        } catch (ZstdException | IOException e) {
+            return Zstd.decompress(compressed, (int) size);
+        } catch (ZstdException e) {
+            throw corrupt(path, "it authenticates but does not decode (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The JSON of a file this envelope opened, as {@code type}; JSON it cannot read names the file as damaged. */
+    <T> T decode(Path path, byte[] content, Class<T> type) {
+        try {
+            return json.read(content, type);
+        } catch (IOException e) {
             throw corrupt(path, "it authenticates but does not decode (" + e.getMessage() + ")");
         }
     }

@@ -16,4 +16,37 @@ record ManifestFile(int version, String time, String host, String source, List<S
     ManifestFile {
         files = files == null ? List.of() : files; // absent in manifests without a folder
     }
+
+    /** What names a snapshot among others: its format version, time and source. */
+    record Header(int version, String time, String source) {}
+
+    /**
+     * The header of a manifest's JSON, read from its start: the fields come before the entities,
+     * which are most of a manifest's bytes (a table of 10M rows lists 40,000 chunks) and are not
+     * decoded. Null where a field is missing.
+     */
+    static Header headerOf(byte[] json) throws java.io.IOException {
+        int version = 0;
+        String time = null, source = null;
+        try (com.fasterxml.jackson.core.JsonParser p = HEADER_JSON.createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) throw new java.io.IOException("not a JSON object");
+            boolean versionSeen = false;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && (!versionSeen || time == null || source == null)) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "version" -> {
+                        version = p.getIntValue();
+                        versionSeen = true;
+                    }
+                    case "time" -> time = p.getValueAsString();
+                    case "source" -> source = p.getValueAsString();
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        return new Header(version, time, source);
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory HEADER_JSON = new com.fasterxml.jackson.core.JsonFactory();
 }
