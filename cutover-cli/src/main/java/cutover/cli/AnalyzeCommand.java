@@ -70,7 +70,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static AnalyzeResult analyzeWithNotes(String location, int parallelism, boolean progress) {
-        try (Connector connector = Endpoints.openSource(location)) {
+        try (Connector connector = Endpoints.openSource(location, parallelism + 1)) {
             Source source = Endpoints.require(connector, Source.class);
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
             try (ProgressDisplay display = ProgressDisplay.start(progress, "records", () -> new java.util.TreeMap<>(lines))) {

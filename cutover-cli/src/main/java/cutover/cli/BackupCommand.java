@@ -54,7 +54,7 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts read at once: tables, the key ranges a large table is cut into, and the changed rows of a table copied"
                     + " while its keys are counted (default: the processors, at least 2).")
-    int parallel = Math.max(2, Runtime.getRuntime().availableProcessors());
+    int parallel = Repository.DEFAULT_READERS;
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;

@@ -1,5 +1,6 @@
 package cutover.cli;
 
+import cutover.backup.Repository;
 import cutover.connector.Connector;
 import cutover.connector.Location;
 import cutover.connector.Sink;
@@ -102,8 +103,11 @@ final class MigrateCommand implements Callable<Integer> {
         var plan = file.plan();
         String runId = runId(plan.source(), plan.target(), Files.readString(planFile));
         Journal journal = new Journal(state.state);
-        try (Connector sourceConnector = Endpoints.openSource(plan.source());
-             Connector targetConnector = Endpoints.openTarget(plan.target())) {
+        int parallelism = parallel != null ? parallel : plan.options().effectiveParallelism();
+        // a reader or writer per split at once, and the run's state; before it, the rollback points' backups
+        int connections = Math.max(parallelism + 2, backup.noBackup ? 0 : 2 * Repository.DEFAULT_READERS);
+        try (Connector sourceConnector = Endpoints.openSource(plan.source(), connections);
+             Connector targetConnector = Endpoints.openTarget(plan.target(), connections)) {
             Source source = Endpoints.require(sourceConnector, Source.class);
             Sink sink = Endpoints.require(targetConnector, Sink.class);
             TargetInfo target = sink.describe();
@@ -132,7 +136,7 @@ final class MigrateCommand implements Callable<Integer> {
             Migration migration = Migration.builder()
                     .source(source).sink(sink).mapper(PlanMapper.of(plan))
                     .runId(runId).runDirectory(runDirectory)
-                    .parallelism(parallel != null ? parallel : plan.options().effectiveParallelism())
+                    .parallelism(parallelism)
                     .batchSize(batchSize != null ? batchSize : plan.options().batchSize())
                     .createTables(plan.options().createTables())
                     .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : plan.options().deadLetterLimitValue())

@@ -33,6 +33,8 @@ import java.util.List;
  * }</pre>
  */
 public final class Repository {
+    /** How many splits a backup reads at once unless told otherwise: the processors, at least 2. */
+    public static final int DEFAULT_READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     static final int FORMAT_VERSION = 1;
     static final String KDF = "scrypt";
 
@@ -307,7 +309,7 @@ public final class Repository {
         private String source = "";
         private final List<String> tags = new ArrayList<>();
         private Path folder;
-        private int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int readers = DEFAULT_READERS;
         private cutover.verify.Digests digests;
         private List<cutover.model.EntityName> unchanged = List.of();
         private List<cutover.model.EntityName> layered = List.of();
