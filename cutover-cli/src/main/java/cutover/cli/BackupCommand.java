@@ -122,14 +122,15 @@ final class BackupCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
         String redacted = source != null ? Location.redact(source) : "files:" + files;
-        try {
+        // readers, and the changed rows copied beside their counts; connecting while the key is derived
+        try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel)) {
             Repository repository = repo.open();
             Snapshot snapshot;
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
             if (source == null) {
                 snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
             } else {
-                try (Connector connector = Endpoints.openSource(source, 2 * parallel);  // readers, and changed rows copied beside their counts
+                try (Connector connector = opening.take();
                      ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
                     Source src = Endpoints.require(connector, Source.class);
                     Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);

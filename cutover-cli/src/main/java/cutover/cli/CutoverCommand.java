@@ -40,10 +40,19 @@ public final class CutoverCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The configured command line, with the error handling and defaults every subcommand shares. */
+    /** The configured command line, with every subcommand, the error handling and defaults they share. */
     public static CommandLine commandLine() {
+        return commandLine(Commands.all());
+    }
+
+    /** The command line that runs {@code args}: the same, with only the subcommand they name when they name one. */
+    public static CommandLine commandLine(String... args) {
+        return commandLine(Commands.forArgs(args));
+    }
+
+    private static CommandLine commandLine(java.util.List<Object> subcommands) {
         CommandLine cl = new CommandLine(new CutoverCommand());
-        for (Object sub : Commands.all()) cl.addSubcommand(sub);
+        for (Object sub : subcommands) cl.addSubcommand(sub);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         Path defaults = Path.of("cutover.properties");

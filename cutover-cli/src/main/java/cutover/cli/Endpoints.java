@@ -5,7 +5,13 @@ import cutover.connector.Connector;
 import cutover.connector.Connectors;
 import cutover.connector.Location;
 import cutover.connector.Settings;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.postgres.PostgresProvider;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Opens the endpoints a command names. A password may be left out of a location and given in the
@@ -18,12 +24,30 @@ final class Endpoints {
     private Endpoints() {}
 
     static Connector openSource(String location) {
-        return open(location, "CUTOVER_SOURCE_PASSWORD", 0);
+        return openSource(location, 0);
     }
 
     /** The source, for a command that holds up to {@code connections} of its connections at once. */
     static Connector openSource(String location, int connections) {
-        return open(location, "CUTOVER_SOURCE_PASSWORD", connections);
+        try {
+            return open(location, "CUTOVER_SOURCE_PASSWORD", connections);
+        } catch (CutoverException e) {
+            throw asSource(e);
+        }
+    }
+
+    /**
+     * A database connector reports a failure to connect as its target's (exit 5): it does not know
+     * which end it was opened as. A source that cannot be reached or refuses the credentials is
+     * the source's failure (exit 4), and a user must not be sent to fix the wrong database.
+     */
+    private static CutoverException asSource(CutoverException e) {
+        ErrorCode code = switch (e.code()) {
+            case TARGET_UNREACHABLE -> ErrorCode.SOURCE_IO;
+            case TARGET_AUTH -> ErrorCode.SOURCE_AUTH;
+            default -> null;
+        };
+        return code == null ? e : new CutoverException(code, e.getMessage(), e);
     }
 
     static Connector openTarget(String location) {
@@ -33,6 +57,55 @@ final class Endpoints {
     /** The target, for a command that holds up to {@code connections} of its connections at once. */
     static Connector openTarget(String location, int connections) {
         return open(location, "CUTOVER_TARGET_PASSWORD", connections);
+    }
+
+    /** The source, opened on a thread of its own while the caller goes on (see {@link Opening}). */
+    static Opening openSourceBeside(String location, int connections) {
+        return new Opening(() -> openSource(location, connections), "source");
+    }
+
+    /** The target, opened on a thread of its own while the caller goes on (see {@link Opening}). */
+    static Opening openTargetBeside(String location, int connections) {
+        return new Opening(() -> openTarget(location, connections), "target");
+    }
+
+    /**
+     * An endpoint being opened while the command does work that does not need it yet: a backup or
+     * a restore derives the repository's key (scrypt, ~0.5 s in a fresh JVM) while connecting,
+     * loading the driver and reading the catalog take their own ~0.2 s. {@link #take} hands the
+     * connector over, or throws what opening it threw; closing an Opening not taken (the command
+     * failed first) closes its connector whenever it is ready, without waiting for it.
+     */
+    static final class Opening implements AutoCloseable {
+        private final CompletableFuture<Connector> connector;
+        private final String what;
+        private boolean taken;
+
+        private Opening(Supplier<Connector> open, String what) {
+            this.what = what;
+            this.connector = CompletableFuture.supplyAsync(open, task -> {
+                Thread t = new Thread(task, "cutover-open-" + what);
+                t.setDaemon(true); // a failed command exits without waiting for a slow server
+                t.start();
+            });
+        }
+
+        /** The open connector, which the caller now closes; waits for it. */
+        Connector take() {
+            taken = true;
+            try {
+                return connector.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new CutoverException(ErrorCode.INTERNAL, "opening the " + what + " failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!taken) connector.thenAccept(Connector::close); // a failure to open needs no closing
+        }
     }
 
     static <C extends Capability> C require(Connector connector, Class<C> capability) {

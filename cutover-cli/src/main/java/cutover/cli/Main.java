@@ -12,6 +12,6 @@ public final class Main {
 
     /** Runs without exiting, for tests and the demo. */
     public static int run(String... args) {
-        return CutoverCommand.commandLine().execute(args);
+        return CutoverCommand.commandLine(args).execute(args);
     }
 }

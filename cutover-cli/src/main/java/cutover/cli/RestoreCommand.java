@@ -89,11 +89,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
         }
         if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
-        Repository repository = repo.open();
-        try (Repository.Lock lock = repository.lockForReading("restore")) {
-            Snapshot snapshot = repository.snapshot(snapshotRef);
-            if (filesTo != null) restoreFiles(repository, snapshot);
-            return target == null ? 0 : restoreRecords(repository, snapshot);
+        // a writer per part, and the run's state; connecting while the key is derived
+        try (Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2)) {
+            Repository repository = repo.open();
+            try (Repository.Lock lock = repository.lockForReading("restore")) {
+                Snapshot snapshot = repository.snapshot(snapshotRef);
+                if (filesTo != null) restoreFiles(repository, snapshot);
+                return target == null ? 0 : restoreRecords(repository, snapshot, opening);
+            }
         }
     }
 
@@ -115,7 +118,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 snapshot.files().size(), SnapshotsCommand.bytes(bytes), snapshot.shortId(), filesTo);
     }
 
-    private int restoreRecords(Repository repository, Snapshot snapshot) throws IOException {
+    private int restoreRecords(Repository repository, Snapshot snapshot, Endpoints.Opening opening) throws IOException {
         Instant started = Instant.now();
         if (!only.isEmpty()) snapshot = snapshot.only(only);
         String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
@@ -131,7 +134,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
                     .analyze(sourceName, analyzed, (e, seen, total) -> {}));
             MigrateResult result;
-            try (Connector connector = Endpoints.openTarget(target, parallel + 2)) { // a writer per part, and the run's state
+            try (Connector connector = opening.take()) {
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);

@@ -109,6 +109,42 @@ class BackupRestoreIT {
         assertThat(refused.err()).contains("BACKUP_PASSPHRASE").doesNotContain("\tat ").doesNotContain("not it");
     }
 
+    /**
+     * Backup and restore open the database while the repository's key is derived: a repository
+     * that does not open is reported as before, whatever the database does, and a database that
+     * does not open is reported once the repository has.
+     */
+    @Test
+    void theRepositoryAndTheDatabaseOpenedTogetherEachReportTheirOwnFailure() throws Exception {
+        Path repo = dir.resolve("repo-both");
+        Path password = dir.resolve("password-both");
+        Files.writeString(password, "both passphrase\n");
+        Path wrong = dir.resolve("wrong-both");
+        Files.writeString(wrong, "not this one\n");
+        String state = dir.resolve("state-both").toString();
+        String nobody = "postgresql://postgres@127.0.0.1:1/nobody"; // nothing listens on port 1: refused at once
+        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
+        assertThat(CliRun.of("backup", LocalPostgres.location(SRC), "--repo", repo.toString(), "--password-file", password.toString(),
+                "--state", state, "--quiet").exitCode()).isZero();
+
+        CliRun sourceDown = CliRun.of("backup", nobody, "--repo", repo.toString(), "--password-file", password.toString(), "--state", state);
+        assertThat(sourceDown.exitCode()).as(sourceDown.toString()).isEqualTo(4);
+        assertThat(sourceDown.err()).contains("SOURCE_IO", "127.0.0.1:1").doesNotContain("\tat "); // the source's failure, not a target's
+        CliRun wrongKeySourceDown = CliRun.of("backup", nobody, "--repo", repo.toString(), "--password-file", wrong.toString(), "--state", state);
+        assertThat(wrongKeySourceDown.exitCode()).as(wrongKeySourceDown.toString()).isEqualTo(8);
+        assertThat(wrongKeySourceDown.err()).contains("BACKUP_PASSPHRASE");
+
+        CliRun targetDown = CliRun.of("restore", "latest", nobody, "--repo", repo.toString(), "--password-file", password.toString(), "--state", state);
+        assertThat(targetDown.exitCode()).as(targetDown.toString()).isEqualTo(5);
+        assertThat(targetDown.err()).contains("TARGET_UNREACHABLE", "127.0.0.1:1").doesNotContain("\tat ");
+        CliRun wrongKeyTargetDown = CliRun.of("restore", "latest", nobody, "--repo", repo.toString(), "--password-file", wrong.toString(), "--state", state);
+        assertThat(wrongKeyTargetDown.exitCode()).as(wrongKeyTargetDown.toString()).isEqualTo(8);
+        CliRun noSnapshot = CliRun.of("restore", "0123abcd", LocalPostgres.location(DST), "--repo", repo.toString(), "--password-file", password.toString(),
+                "--state", state);
+        assertThat(noSnapshot.exitCode()).as(noSnapshot.toString()).isEqualTo(8);
+        assertThat(noSnapshot.err()).contains("0123abcd");
+    }
+
     @Test
     void aSnapshotIsRestoredOverTheTablesItCameFromWhateverTheirNarrowerTypes() throws Exception {
         // the old backend's own schema: integer and smallint keys and counts, bounded text and numbers

@@ -13,7 +13,7 @@ record CliRun(int exitCode, String out, String err) {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            var cl = CutoverCommand.commandLine();
+            var cl = CutoverCommand.commandLine(args); // as Main builds it
             cl.setOut(new java.io.PrintWriter(o, true));
             cl.setErr(new java.io.PrintWriter(e, true));
             int code = cl.execute(args);

@@ -24,6 +24,7 @@ public enum ErrorCode {
     SOURCE_FORMAT_UNKNOWN(4, false),
     SOURCE_CORRUPT(4, false),
     SOURCE_IO(4, true),
+    SOURCE_AUTH(4, false),
     SOURCE_CHANGED(4, false),
 
     // The target: exit 5.
