@@ -38,6 +38,28 @@ public interface ChangeTracking extends CopyTextSource {
     Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since);
 
     /**
+     * Counts the entity's keys as {@link #keyBuckets}{@code (entity, null, null)} does, from its lines
+     * as {@link #copyOut} writes them while a backup reads them, instead of in a scan of its own;
+     * empty when this source cannot (the keys are then counted by {@link #keyBuckets}).
+     */
+    default Optional<KeyCounting> keyCounting(EntityName entity) {
+        return Optional.empty();
+    }
+
+    /** Keys counted from an entity's lines by readers of its splits, each with a {@link #counter()} of its own. */
+    interface KeyCounting {
+        /** A counter of one reader's lines (each without its {@code \n}), for one thread. */
+        LineCounter counter();
+
+        /** The keys of every line given to the counters, once their readers are done. */
+        KeyBuckets result();
+    }
+
+    interface LineCounter {
+        void line(byte[] line, int offset, int length);
+    }
+
+    /**
      * The rows that may have changed since {@code mark}: every row inserted or updated since, and
      * possibly a few more, never one less; in key order, as {@link #copyOut} writes them. Returns how many.
      */

@@ -66,6 +66,8 @@ final class SourceReading {
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
     private final Set<EntityName> layered = new LinkedHashSet<>();   // stored as a layer of their changes
     private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
+    /** Entities read whole whose keys their readers count in the lines they read, for the next backup. */
+    private final Map<EntityName, TableChanges.ReadWhole> keysCountedAsRead = new ConcurrentHashMap<>();
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
         this(source, threads, progress, null, null);
@@ -145,6 +147,10 @@ final class SourceReading {
         } finally {
             pool.shutdownNow();
         }
+        keysCountedAsRead.forEach((entity, whole) -> {
+            AtomicLong read = counts.get(entity);
+            writer.changes(entity, changes.trackOfLines(entity, whole, read == null ? 0 : read.get()));
+        });
         counts.forEach((entity, n) -> progress.accept(entity, n.get()));
         before.forEach((entity, d) -> {
             // read at one moment, the digest is of the rows read; else it must not have moved while they were read
@@ -174,7 +180,9 @@ final class SourceReading {
                     writer.copyText(e.name(), shape);
                     writer.coarse(e.name());
                     copied.put(e.name(), shape);
-                    tracks.put(e.name(), whole.track()); // its keys, for the next backup: no digest of the rows is needed
+                    // its keys, for the next backup (no digest of the rows is needed): counted as it is read, or beside
+                    if (whole.fromLines() != null) keysCountedAsRead.put(e.name(), whole);
+                    else tracks.put(e.name(), whole.track());
                 }
                 continue;
             }
@@ -257,13 +265,30 @@ final class SourceReading {
         AtomicLong total = counts.computeIfAbsent(entity, e -> new AtomicLong());
         long[] reported = {0};
         CopyShape shape = copied.get(entity);
-        CopyPartStream part = writer.copyPart(entity, CopyTextFormat.named(shape.format()).orElseThrow().tally(shape.columns()), rows -> {
+        CopyTextFormat.KindTally tally = CopyTextFormat.named(shape.format()).orElseThrow().tally(shape.columns());
+        TableChanges.ReadWhole counting = keysCountedAsRead.get(entity);
+        if (counting != null) tally = alsoCountingKeys(tally, counting.fromLines().counter());
+        CopyPartStream part = writer.copyPart(entity, tally, rows -> {
             progress.accept(entity, total.addAndGet(rows - reported[0]));
             reported[0] = rows;
         });
         long rows = copying.copyOut(split, part);
         writer.finish();
         CopyPartStream.requireLines(split.description(), rows, reported[0]);
+    }
+
+    /** The tally, which also gives each line to {@code keys}. */
+    private static CopyTextFormat.KindTally alsoCountingKeys(CopyTextFormat.KindTally tally, ChangeTracking.LineCounter keys) {
+        return new CopyTextFormat.KindTally() {
+            @Override
+            public void line(byte[] line, int offset, int length) {
+                tally.line(line, offset, length);
+                keys.line(line, offset, length);
+            }
+
+            @Override
+            public Map<String, java.util.EnumMap<cutover.model.Value.Kind, Long>> counts() { return tally.counts(); }
+        };
     }
 
     /** A pool of at least one daemon thread: a backup that fails does not keep the process alive. */

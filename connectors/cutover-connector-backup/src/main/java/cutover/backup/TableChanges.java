@@ -48,9 +48,11 @@ final class TableChanges {
 
     /**
      * Read the table whole; {@code track} counts its keys at the backup's moment, for the entity read
-     * (at once, or, when no earlier snapshot needs comparing, beside the reads).
+     * (at once, or, when no earlier snapshot needs comparing, beside the reads); or, when
+     * {@code fromLines} is given, its readers count them in the lines they read, and {@link #trackOfLines}
+     * makes the track of those counts once they are done.
      */
-    record ReadWhole(java.util.function.Supplier<ChangeTrack> track) implements Decision {}
+    record ReadWhole(java.util.function.Supplier<ChangeTrack> track, ChangeTracking.KeyCounting fromLines) implements Decision {}
 
     private final ChangeTracking source;
     private final String mark;
@@ -78,8 +80,9 @@ final class TableChanges {
                 .orElse(null);
         if (prior == null) {
             // nothing to compare with: the keys are counted beside the reads
-            return source.tracks(entity) ? Optional.of(new ReadWhole(() -> source.keyBuckets(entity, null, null).map(this::whole)
-                    .orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not")))) : Optional.empty();
+            if (!source.tracks(entity)) return Optional.empty();
+            // counted from the rows as they are read where the source can, else in a scan of its own
+            return Optional.of(new ReadWhole(() -> counted(entity), source.keyCounting(entity).orElse(null)));
         }
         ChangedRowsSpool spool = beside == null ? null : new ChangedRowsSpool(spoolBytes);
         Future<Optional<Spooled>> early = spool == null ? null : beside.submit(() -> spoolChangedRows(entity, prior.changes().mark(), spool));
@@ -110,7 +113,7 @@ final class TableChanges {
         long allLayers = then.storedRecords() - baseLines + layer;
         boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
                 && then.layers().size() < MAX_LAYERS;
-        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole));
+        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole, null));
     }
 
     /**
@@ -126,6 +129,21 @@ final class TableChanges {
     }
 
     /** The track of the table read whole at this moment, its keys as counted. */
+    /** The track of a table read whole, its keys counted by the source in a scan of their own. */
+    private ChangeTrack counted(EntityName entity) {
+        return source.keyBuckets(entity, null, null).map(this::whole).orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not"));
+    }
+
+    /**
+     * The track of a table read whole whose readers counted the keys of its lines: those counts,
+     * if they are of every row read ({@code rowsRead}); else (a reader that read it otherwise than as
+     * lines) counted again by the source, so that a track is never of fewer keys than were stored.
+     */
+    ChangeTrack trackOfLines(EntityName entity, ReadWhole read, long rowsRead) {
+        ChangeTracking.KeyBuckets counted = read.fromLines().result();
+        return counted.total() == rowsRead ? whole(counted) : counted(entity);
+    }
+
     private ChangeTrack whole(ChangeTracking.KeyBuckets now) {
         return new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
     }

@@ -95,13 +95,14 @@ public final class PgCopyText implements CopyTextFormat {
         boolean byValue = KeyBucket.byValue(keyTypes);
         int last = java.util.Arrays.stream(keyAt).max().orElseThrow();
         return java.util.Optional.of(new KeyReader() {
-            private final int[] starts = new int[last + 1];
-            private final int[] ends = new int[last + 1];
+            private final FieldBounds fields = new FieldBounds(last);
+            private final int[] starts = fields.starts;
+            private final int[] ends = fields.ends;
             private final java.security.MessageDigest md5 = KeyBucket.md5();
 
             @Override
             public String key(byte[] line, int offset, int length) {
-                locate(line, offset, length);
+                fields.locate(line, offset, length);
                 if (keyAt.length == 1) return new String(line, starts[keyAt[0]], ends[keyAt[0]] - starts[keyAt[0]], StandardCharsets.ISO_8859_1);
                 StringBuilder key = new StringBuilder();
                 for (int i = 0; i < keyAt.length; i++) {
@@ -113,7 +114,7 @@ public final class PgCopyText implements CopyTextFormat {
 
             @Override
             public int keyHash(byte[] line, int offset, int length) {
-                locate(line, offset, length);
+                fields.locate(line, offset, length);
                 int h = 0; // String.hashCode of the key as key() makes it: one char per byte
                 for (int i = 0; i < keyAt.length; i++) {
                     if (i > 0) h = 31 * h + '\t';
@@ -124,24 +125,13 @@ public final class PgCopyText implements CopyTextFormat {
 
             @Override
             public int bucket(byte[] line, int offset, int length, cutover.connector.ChangeTracking.Bucketing buckets) {
-                locate(line, offset, length);
+                fields.locate(line, offset, length);
                 String[] texts = new String[keyAt.length];
                 for (int i = 0; i < keyAt.length; i++) {
                     texts[i] = field(line, starts[keyAt[i]], ends[keyAt[i]]);
                     if (texts[i] == null) throw new IllegalArgumentException("a key field is NULL");
                 }
                 return KeyBucket.of(texts, byValue, buckets, md5);
-            }
-
-            private void locate(byte[] line, int offset, int length) {
-                int field = 0, start = offset, end = offset + length;
-                for (int i = offset; i <= end && field <= last; i++) {
-                    if (i < end && line[i] != '\t') continue;
-                    starts[field] = start;
-                    ends[field++] = i;
-                    start = i + 1;
-                }
-                if (field <= last) throw new IllegalArgumentException("a line of " + field + " fields, the key is in field " + (last + 1));
             }
         });
     }

@@ -302,16 +302,51 @@ final class PostgresSource implements ChangeTracking {
     }
 
     /** A table with a primary key of bucketed types, its key columns quoted for SQL over {@code src}, and their types. */
-    private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes) {}
+    /** A table whose key is bucketed: the key columns as SQL, their types, and their positions in a COPY line. */
+    private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes, int[] keyAt) {}
 
     private Optional<Keyed> keyed(EntityName entity) {
         SourceTable table = tables(entity.value()).get(entity.value());
         Optional<CopyShape> shape = shapeOf(table);
         if (shape.isEmpty()) return Optional.empty();
         List<String> types = new ArrayList<>();
-        for (String k : table.primaryKey()) types.add(shape.get().columns().get(shape.get().columnNames().indexOf(k)).type());
+        int[] keyAt = table.primaryKey().stream().mapToInt(k -> shape.get().columnNames().indexOf(k)).toArray();
+        for (int at : keyAt) types.add(shape.get().columns().get(at).type());
         if (!KeyBucket.buckets(types)) return Optional.empty();
-        return Optional.of(new Keyed(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types));
+        return Optional.of(new Keyed(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types, keyAt));
+    }
+
+    /**
+     * Keys of the types {@link LineKeyCounting} counts, from the lines a backup reads, where this
+     * server's hash functions give what {@link PgHash} computes (checked once, on probe values).
+     */
+    @Override
+    public Optional<KeyCounting> keyCounting(EntityName entity) {
+        Optional<Keyed> keyed = keyed(entity);
+        if (keyed.isEmpty() || !LineKeyCounting.counts(keyed.get().keyTypes()) || !hashesLikePgHash()) return Optional.empty();
+        return Optional.of(new LineKeyCounting(bucketingOf(keyed.get()), keyed.get().keyAt(), keyed.get().keyTypes()));
+    }
+
+    private volatile Boolean hashesLikePgHash;
+
+    /** Whether the server's {@code hashint8extended} and {@code hashtextextended} give {@link PgHash}'s results (not on a big-endian server). */
+    private boolean hashesLikePgHash() {
+        if (hashesLikePgHash == null) {
+            String text = "probe é\t2024-01-01 00:00:00+00 0123456789abcdef"; // multi-byte, longer than one 12-byte block
+            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            hashesLikePgHash = reading("probing the hash functions", c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT hashint8extended(-1234567890123456789, 0), hashint8extended(42, 0), "
+                        + "hashtextextended(? COLLATE \"C\", 0)")) {
+                    ps.setString(1, text);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1) == PgHash.int8Extended(-1234567890123456789L, 0) && rs.getLong(2) == PgHash.int8Extended(42, 0)
+                                && rs.getLong(3) == PgHash.bytesExtended(utf8, 0, utf8.length, 0);
+                    }
+                }
+            });
+        }
+        return hashesLikePgHash;
     }
 
     /**

@@ -48,6 +48,8 @@ class KeyBucketIT {
                         + " FROM generate_series(1, 5000) g",
                 "CREATE TABLE by_pair (tenant varchar(20), at timestamp, n int, PRIMARY KEY (tenant, at))",
                 "INSERT INTO by_pair SELECT 'tenant ' || (g % 17), timestamp '2024-02-29 12:00' + g * interval '1 minute', g FROM generate_series(1, 5000) g",
+                "CREATE TABLE by_day_n (d date, n bigint, v text, PRIMARY KEY (d, n))",
+                "INSERT INTO by_day_n SELECT date '2020-02-01' + (g % 40), g::int8 * 1000003 - 2500000000, 'v' FROM generate_series(1, 5000) g",
                 "ANALYZE");
         connector = db.open(Map.of());
         source = (ChangeTracking) TestDatabase.source(connector);
@@ -57,6 +59,45 @@ class KeyBucketIT {
     void stop() {
         if (connector != null) connector.close();
         db.close();
+    }
+
+    /**
+     * A full backup counts the keys of the lines it reads (three readers here) instead of asking the
+     * database to: the counts and digests must be exactly the database's, or the next backup would
+     * see every bucket as changed. Text keys, whose collation may hash otherwise, are not counted so.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair", "by_day_n"})
+    void keysCountedFromTheLinesAreTheDatabasesCount(String table) {
+        EntityName entity = EntityName.of(table);
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            java.util.Optional<ChangeTracking.KeyCounting> counting = source.keyCounting(entity);
+            if (table.equals("by_text") || table.equals("by_pair")) {
+                assertThat(counting).as("a text key").isEmpty();
+                return;
+            }
+            assertThat(counting).isPresent();
+            List<ChangeTracking.LineCounter> counters = List.of(counting.get().counter(), counting.get().counter(), counting.get().counter());
+            int line = 0;
+            for (Split split : source.splits(1)) {
+                if (!split.entities().contains(entity)) continue;
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                source.copyOut(split, out);
+                byte[] bytes = out.toByteArray();
+                int start = 0;
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] != '\n') continue;
+                    counters.get(line++ % counters.size()).line(bytes, start, i - start);
+                    start = i + 1;
+                }
+            }
+            ChangeTracking.KeyBuckets fromLines = counting.get().result();
+            ChangeTracking.KeyBuckets inDatabase = source.keyBuckets(entity, fromLines.bucketing(), null).orElseThrow();
+            assertThat(fromLines.total()).isEqualTo(table.equals("by_int2") ? 6001 : 5000);
+            assertThat(fromLines.counts()).isEqualTo(inDatabase.counts());
+            assertThat(fromLines.digests()).isEqualTo(inDatabase.digests());
+            assertThat(Arrays.stream(fromLines.digests()).filter(d -> d.startsWith("-")).count()).as("negative sums too").isPositive();
+        }
     }
 
     @ParameterizedTest

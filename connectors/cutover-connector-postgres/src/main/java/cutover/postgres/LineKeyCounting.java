@@ -1,0 +1,134 @@
+package cutover.postgres;
+
+import cutover.connector.ChangeTracking;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A table's keys counted from its COPY text lines while a backup reads them, exactly as
+ * {@link PostgresSource#keyBuckets} counts them in SQL: each key in its {@link KeyBucket} bucket,
+ * and per bucket the number of keys and the sum of {@code hashint8extended(key, 0)} (one integer
+ * column) or {@code hashtextextended(<columns' text joined by tabs>, 0)}, computed by {@link PgHash}.
+ * A full backup then reads its table once instead of also scanning it for its keys.
+ *
+ * <p>Only keys whose COPY text is their text form as it is ({@link #counts}): integers, uuid, date
+ * and timestamps, whose output has nothing COPY escapes and no collation. A text key may have a
+ * collation that hashes otherwise (a non-deterministic one hashes its sort key), so it is counted
+ * in SQL.
+ */
+final class LineKeyCounting implements ChangeTracking.KeyCounting {
+    private static final Set<String> COUNTED = Set.of("int2", "int4", "int8", "uuid", "date", "timestamp", "timestamptz");
+
+    private final ChangeTracking.Bucketing bucketing;
+    private final int[] keyAt;
+    private final boolean byValue;
+    private final List<Counter> counters = new ArrayList<>();
+
+    /** {@code keyAt}: the key columns' positions in a line, in key order. */
+    LineKeyCounting(ChangeTracking.Bucketing bucketing, int[] keyAt, List<String> keyTypes) {
+        this.bucketing = bucketing;
+        this.keyAt = keyAt.clone();
+        this.byValue = KeyBucket.byValue(keyTypes);
+    }
+
+    /** Whether keys of these types are counted from lines. */
+    static boolean counts(List<String> keyTypes) {
+        return !keyTypes.isEmpty() && COUNTED.containsAll(keyTypes);
+    }
+
+    @Override
+    public synchronized ChangeTracking.LineCounter counter() {
+        Counter c = new Counter();
+        counters.add(c);
+        return c;
+    }
+
+    @Override
+    public synchronized ChangeTracking.KeyBuckets result() {
+        int n = bucketing.buckets();
+        long[] counts = new long[n];
+        long[] high = new long[n], low = new long[n];
+        for (Counter c : counters) {
+            for (int b = 0; b < n; b++) {
+                counts[b] += c.counts[b];
+                long sum = low[b] + c.low[b];
+                high[b] += c.high[b] + (Long.compareUnsigned(sum, low[b]) < 0 ? 1 : 0);
+                low[b] = sum;
+            }
+        }
+        String[] digests = new String[n];
+        for (int b = 0; b < n; b++) {
+            digests[b] = BigInteger.valueOf(high[b]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low[b]))).toString();
+        }
+        String[] none = new String[n];
+        Arrays.fill(none, "0");
+        return new ChangeTracking.KeyBuckets(bucketing, counts, digests, new long[n], none);
+    }
+
+    /** One reader's counts, and per bucket its sum of hashes as a 128-bit number (high and low words): exact for any table. */
+    private final class Counter implements ChangeTracking.LineCounter {
+        private final long[] counts = new long[bucketing.buckets()];
+        private final long[] high = new long[bucketing.buckets()];
+        private final long[] low = new long[bucketing.buckets()];
+        private final FieldBounds fields = new FieldBounds(Arrays.stream(keyAt).max().orElseThrow());
+        private final int[] starts = fields.starts;
+        private final int[] ends = fields.ends;
+        private final MessageDigest md5 = KeyBucket.md5();
+        private byte[] joined = new byte[64];
+
+        @Override
+        public void line(byte[] line, int offset, int length) {
+            fields.locate(line, offset, length);
+            int bucket;
+            long hash;
+            if (byValue) {
+                long key = parseLong(line, starts[keyAt[0]], ends[keyAt[0]]);
+                bucket = (int) ((key >> bucketing.shift()) & (bucketing.buckets() - 1));
+                hash = PgHash.int8Extended(key, 0);
+            } else {
+                int size = join(line);
+                md5.reset();
+                md5.update(joined, 0, size);
+                byte[] h = md5.digest();
+                bucket = (((h[0] & 0xFF) << 24) | ((h[1] & 0xFF) << 16) | ((h[2] & 0xFF) << 8) | (h[3] & 0xFF)) & (bucketing.buckets() - 1);
+                hash = PgHash.bytesExtended(joined, 0, size, 0);
+            }
+            counts[bucket]++;
+            long sum = low[bucket] + hash;
+            high[bucket] += (hash >> 63) + (Long.compareUnsigned(sum, low[bucket]) < 0 ? 1 : 0); // the hash's sign, and the carry
+            low[bucket] = sum;
+        }
+
+        /** The key columns' text, joined by tabs as the SQL joins them, into {@link #joined}; returns its length. */
+        private int join(byte[] line) {
+            int size = 0;
+            for (int i = 0; i < keyAt.length; i++) {
+                int from = starts[keyAt[i]], to = ends[keyAt[i]];
+                if (to - from == 2 && line[from] == '\\' && line[from + 1] == 'N') throw new IllegalArgumentException("a key field is NULL");
+                int need = size + (to - from) + 1;
+                if (need > joined.length) joined = Arrays.copyOf(joined, Math.max(need, 2 * joined.length));
+                if (i > 0) joined[size++] = '\t';
+                System.arraycopy(line, from, joined, size, to - from);
+                size += to - from;
+            }
+            return size;
+        }
+
+        private static long parseLong(byte[] b, int from, int to) {
+            if (from >= to) throw new IllegalArgumentException("an empty integer key");
+            boolean negative = b[from] == '-';
+            long value = 0;
+            for (int i = negative ? from + 1 : from; i < to; i++) {
+                int digit = b[i] - '0';
+                if (digit < 0 || digit > 9) throw new IllegalArgumentException("not an integer key: " + new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+                value = value * 10 - digit; // negative, so that Long.MIN_VALUE fits
+            }
+            return negative ? value : -value;
+        }
+    }
+}
