@@ -1,9 +1,7 @@
 package cutover.backup;
 
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,7 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * seals and opens under a throwaway key take ~0.2 s on a thread of their own, while the passphrase's
  * scrypt runs on the caller's. They are of 64 bytes but one in a hundred of 32 KiB: code compiled
  * after seeing only small inputs was thrown away at the first large one, and took seconds to be
- * compiled again.
+ * compiled again. They go through {@link Crypto}'s own seal and open, with inputs of the lengths
+ * real ones have (rarely whole 16-byte blocks, some shorter than one, some above 64 KiB) and a chunk's 32-byte
+ * associated data or now and then a file's: code trained on whole blocks and chunks alone was
+ * thrown away at the first manifest a restore opened and the first chunk of an odd length, and
+ * the chunks that followed were opened in C1's code for more than a second (-XX:+LogCompilation:
+ * {@code unstable_if} in {@code GaloisCounterMode.processAAD}, {@code GHASH.update},
+ * {@code GHASH.doFinal} and {@code GCMDecrypt.decryptBlocks}).
  */
 final class CipherWarmUp {
     private static final int ROUNDS = 20_000;
@@ -35,28 +39,23 @@ final class CipherWarmUp {
     private static void run() {
         try {
             SecretKeySpec key = new SecretKeySpec(new byte[Crypto.KEY_BYTES], "AES"); // never used for data
-            Cipher seal = Cipher.getInstance("AES/GCM/NoPadding");
-            Cipher open = Cipher.getInstance("AES/GCM/NoPadding");
-            byte[] small = new byte[64];
-            byte[] large = new byte[32 * 1024];
-            byte[] sealed = new byte[large.length + Crypto.TAG_BYTES];
-            byte[] opened = new byte[large.length];
-            byte[] aad = new byte[32];
+            Cipher seal = Crypto.gcm();
+            Cipher open = Crypto.gcm();
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            // compressed chunks of any length, mostly not whole 16-byte blocks, some shorter than one
+            byte[][] small = {new byte[61], new byte[64], new byte[5], new byte[300], new byte[1003]};
+            byte[] large = new byte[32 * 1024 + 7];
+            byte[] huge = new byte[96 * 1024 + 3]; // above 64 KiB, which GCM processes in slices (an index, a large chunk)
+            byte[] chunkAad = new byte[32]; // a chunk's id
+            // the repository's files: associated data of any length, shorter than a block too
+            byte[][] fileAad = {FileEnvelope.aad("snapshot"), FileEnvelope.aad("lock"), new byte[9]};
             for (int i = 0; i < ROUNDS; i++) {
-                byte[] plain = i % 100 == 0 ? large : small;
-                byte[] nonce = new byte[Crypto.NONCE_BYTES];
-                nonce[0] = (byte) i;
-                nonce[1] = (byte) (i >>> 8);
-                nonce[2] = (byte) (i >>> 16); // a nonce is never reused under a key: GCM refuses that
-                GCMParameterSpec spec = new GCMParameterSpec(Crypto.TAG_BYTES * 8, nonce);
-                seal.init(Cipher.ENCRYPT_MODE, key, spec);
-                seal.updateAAD(aad);
-                int n = seal.doFinal(plain, 0, plain.length, sealed, 0);
-                open.init(Cipher.DECRYPT_MODE, key, spec);
-                open.updateAAD(aad);
-                open.doFinal(sealed, 0, n, opened, 0);
+                byte[] plain = i % 1000 == 0 ? huge : i % 100 == 0 ? large : small[i % small.length];
+                byte[] aad = i % 10 == 5 ? fileAad[(i / 10) % fileAad.length] : chunkAad;
+                byte[] sealed = Crypto.seal(seal, key, plain, aad, random); // the very calls a backup and a restore make
+                Crypto.open(open, key, sealed, 0, sealed.length, aad);
             }
-        } catch (GeneralSecurityException e) {
+        } catch (Crypto.NotAuthentic | RuntimeException e) {
             // the warm-up only saves time: the real sealing reports any real failure
         }
     }
