@@ -16,16 +16,18 @@ import java.util.Set;
  * column) or {@code hashtextextended(<columns' text joined by tabs>, 0)}, computed by {@link PgHash}.
  * A full backup then reads its table once instead of also scanning it for its keys.
  *
- * <p>Only keys whose COPY text is their text form as it is ({@link #counts}): integers, uuid, date
- * and timestamps, whose output has nothing COPY escapes and no collation. A text key may have a
- * collation that hashes otherwise (a non-deterministic one hashes its sort key), so it is counted
- * in SQL.
+ * <p>Keys of integers, uuid, date, timestamps, text and varchar ({@link #counts}); text fields are
+ * unescaped from COPY's form first. The caller makes sure that a text key's collation is
+ * deterministic: a non-deterministic one hashes its sort key, which only the server can compute.
  */
 final class LineKeyCounting implements ChangeTracking.KeyCounting {
-    private static final Set<String> COUNTED = Set.of("int2", "int4", "int8", "uuid", "date", "timestamp", "timestamptz");
+    private static final Set<String> COUNTED = Set.of("int2", "int4", "int8", "uuid", "date", "timestamp", "timestamptz", "text", "varchar");
+    /** Types whose COPY text may hold escapes; the others' output never has a backslash, tab or newline. */
+    static final Set<String> TEXTUAL = Set.of("text", "varchar");
 
     private final ChangeTracking.Bucketing bucketing;
     private final int[] keyAt;
+    private final boolean[] escaped;
     private final boolean byValue;
     private final List<Counter> counters = new ArrayList<>();
 
@@ -34,6 +36,8 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         this.bucketing = bucketing;
         this.keyAt = keyAt.clone();
         this.byValue = KeyBucket.byValue(keyTypes);
+        this.escaped = new boolean[keyTypes.size()];
+        for (int i = 0; i < escaped.length; i++) escaped[i] = TEXTUAL.contains(keyTypes.get(i));
     }
 
     /** Whether keys of these types are counted from lines. */
@@ -108,12 +112,18 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         private int join(byte[] line) {
             int size = 0;
             for (int i = 0; i < keyAt.length; i++) {
+                byte[] source = line;
                 int from = starts[keyAt[i]], to = ends[keyAt[i]];
                 if (to - from == 2 && line[from] == '\\' && line[from + 1] == 'N') throw new IllegalArgumentException("a key field is NULL");
+                if (escaped[i]) { // the text COPY escaped, as the server hashes it
+                    source = PgCopyText.field(line, from, to).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    from = 0;
+                    to = source.length;
+                }
                 int need = size + (to - from) + 1;
                 if (need > joined.length) joined = Arrays.copyOf(joined, Math.max(need, 2 * joined.length));
                 if (i > 0) joined[size++] = '\t';
-                System.arraycopy(line, from, joined, size, to - from);
+                System.arraycopy(source, from, joined, size, to - from);
                 size += to - from;
             }
             return size;

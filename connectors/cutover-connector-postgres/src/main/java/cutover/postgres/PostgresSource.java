@@ -324,7 +324,23 @@ final class PostgresSource implements ChangeTracking {
     public Optional<KeyCounting> keyCounting(EntityName entity) {
         Optional<Keyed> keyed = keyed(entity);
         if (keyed.isEmpty() || !LineKeyCounting.counts(keyed.get().keyTypes()) || !hashesLikePgHash()) return Optional.empty();
+        if (keyed.get().keyTypes().stream().anyMatch(LineKeyCounting.TEXTUAL::contains) && !deterministicKeys(keyed.get().table())) return Optional.empty();
         return Optional.of(new LineKeyCounting(bucketingOf(keyed.get()), keyed.get().keyAt(), keyed.get().keyTypes()));
+    }
+
+    /** Whether every key column's collation is deterministic (a non-deterministic one hashes a sort key only the server computes). */
+    private boolean deterministicKeys(SourceTable table) {
+        return reading("reading the key's collations of " + table.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(bool_and(coalesce(co.collisdeterministic, true)), true) FROM pg_attribute a "
+                    + "LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = ?::regclass AND a.attname = ANY(?)")) {
+                ps.setString(1, table.name().sql());
+                ps.setArray(2, c.createArrayOf("text", table.primaryKey().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
     }
 
     private volatile Boolean hashesLikePgHash;

@@ -48,6 +48,9 @@ class KeyBucketIT {
                         + " FROM generate_series(1, 5000) g",
                 "CREATE TABLE by_pair (tenant varchar(20), at timestamp, n int, PRIMARY KEY (tenant, at))",
                 "INSERT INTO by_pair SELECT 'tenant ' || (g % 17), timestamp '2024-02-29 12:00' + g * interval '1 minute', g FROM generate_series(1, 5000) g",
+                "CREATE COLLATION IF NOT EXISTS case_blind (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                "CREATE TABLE by_blind (k text COLLATE case_blind PRIMARY KEY, v int)",
+                "INSERT INTO by_blind SELECT 'Key ' || g, g FROM generate_series(1, 500) g",
                 "CREATE TABLE by_day_n (d date, n bigint, v text, PRIMARY KEY (d, n))",
                 "INSERT INTO by_day_n SELECT date '2020-02-01' + (g % 40), g::int8 * 1000003 - 2500000000, 'v' FROM generate_series(1, 5000) g",
                 "ANALYZE");
@@ -64,16 +67,17 @@ class KeyBucketIT {
     /**
      * A full backup counts the keys of the lines it reads (three readers here) instead of asking the
      * database to: the counts and digests must be exactly the database's, or the next backup would
-     * see every bucket as changed. Text keys, whose collation may hash otherwise, are not counted so.
+     * see every bucket as changed. Text with what COPY escapes, varchar beside a timestamp; a key of
+     * a non-deterministic collation, which hashes a sort key only the server computes, is not counted so.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair", "by_day_n"})
+    @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair", "by_day_n", "by_blind"})
     void keysCountedFromTheLinesAreTheDatabasesCount(String table) {
         EntityName entity = EntityName.of(table);
         try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
             java.util.Optional<ChangeTracking.KeyCounting> counting = source.keyCounting(entity);
-            if (table.equals("by_text") || table.equals("by_pair")) {
-                assertThat(counting).as("a text key").isEmpty();
+            if (table.equals("by_blind")) {
+                assertThat(counting).as("a non-deterministic collation").isEmpty();
                 return;
             }
             assertThat(counting).isPresent();
