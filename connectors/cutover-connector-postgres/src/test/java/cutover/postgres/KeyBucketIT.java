@@ -82,19 +82,8 @@ class KeyBucketIT {
             }
             assertThat(counting).isPresent();
             List<ChangeTracking.LineCounter> counters = List.of(counting.get().counter(), counting.get().counter(), counting.get().counter());
-            int line = 0;
-            for (Split split : source.splits(1)) {
-                if (!split.entities().contains(entity)) continue;
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                source.copyOut(split, out);
-                byte[] bytes = out.toByteArray();
-                int start = 0;
-                for (int i = 0; i < bytes.length; i++) {
-                    if (bytes[i] != '\n') continue;
-                    counters.get(line++ % counters.size()).line(bytes, start, i - start);
-                    start = i + 1;
-                }
-            }
+            int[] line = {0};
+            eachLine(entity, (bytes, start, length) -> counters.get(line[0]++ % counters.size()).line(bytes, start, length));
             ChangeTracking.KeyBuckets fromLines = counting.get().result();
             ChangeTracking.KeyBuckets inDatabase = source.keyBuckets(entity, fromLines.bucketing(), null).orElseThrow();
             assertThat(fromLines.total()).isEqualTo(table.equals("by_int2") ? 6001 : 5000);
@@ -118,21 +107,28 @@ class KeyBucketIT {
             List<String> keys = table.equals("by_pair") ? List.of("tenant", "at") : List.of("k");
             CopyTextFormat.KeyReader reader = new PgCopyText().keyReader(shape.columns(), keys).orElseThrow();
             long[] inLines = new long[bucketing.buckets()];
-            for (Split split : source.splits(1)) {
-                if (!split.entities().contains(entity)) continue;
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                source.copyOut(split, out);
-                byte[] bytes = out.toByteArray();
-                int start = 0;
-                for (int i = 0; i < bytes.length; i++) {
-                    if (bytes[i] != '\n') continue;
-                    inLines[reader.bucket(bytes, start, i - start, bucketing)]++;
-                    assertThat(reader.keyHash(bytes, start, i - start)).isEqualTo(reader.key(bytes, start, i - start).hashCode());
-                    start = i + 1;
-                }
-            }
+            eachLine(entity, (bytes, start, length) -> {
+                inLines[reader.bucket(bytes, start, length, bucketing)]++;
+                assertThat(reader.keyHash(bytes, start, length)).isEqualTo(reader.key(bytes, start, length).hashCode());
+            });
             assertThat(inLines).isEqualTo(counted.counts());
             assertThat(Arrays.stream(counted.counts()).filter(n -> n > 0).count()).as("keys spread over buckets").isGreaterThan(1);
+        }
+    }
+
+    /** Each line (without its newline) of the entity's splits as the source copies them out. */
+    private void eachLine(EntityName entity, ChangeTracking.LineCounter each) {
+        for (Split split : source.splits(1)) {
+            if (!split.entities().contains(entity)) continue;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            source.copyOut(split, out);
+            byte[] bytes = out.toByteArray();
+            int start = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] != '\n') continue;
+                each.line(bytes, start, i - start);
+                start = i + 1;
+            }
         }
     }
 }
