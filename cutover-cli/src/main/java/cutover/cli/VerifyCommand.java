@@ -121,8 +121,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (readers < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + readers);
         Verifier.Options options = new Verifier.Options(sampleFraction(), seed, readers, Verifier.Options.DEFAULTS.rowsPerRound());
         Progress progress = new Progress();
-        try (Connector source = Endpoints.openSource(a, readers + 1);
-             Connector target = Endpoints.openTarget(b, readers + 1);
+        // the target is opened beside the source; a source that fails is still the error reported
+        try (Endpoints.Opening opening = Endpoints.openTargetBeside(b, readers + 1);
+             Connector source = Endpoints.openSource(a, readers + 1);
+             Connector target = opening.take();
              DifferenceLog log = new DifferenceLog(file, Math.max(show, 0));
              ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "rows", progress::lines)) {
             Source sourceSide = Endpoints.require(source, Source.class);

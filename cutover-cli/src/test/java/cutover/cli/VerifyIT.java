@@ -168,4 +168,21 @@ class VerifyIT {
         assertThat(missingTable.exitCode()).isEqualTo(2);
         assertThat(missingTable.err()).contains("no table invoices");
     }
+
+    /** The two databases are opened at once: each side that cannot be reached is named, the source first when both cannot. */
+    @Test
+    void aSideThatCannotBeReachedIsNamed() throws Exception {
+        LocalPostgres.recreate(A);
+        String nobody = "postgresql://postgres@127.0.0.1:1/nobody"; // nothing listens on port 1
+        String state = dir.resolve("unreachable").toString();
+        CliRun sourceDown = CliRun.of("verify", nobody, LocalPostgres.location(A), "--state", state);
+        assertThat(sourceDown.exitCode()).as(sourceDown.toString()).isEqualTo(2);
+        assertThat(sourceDown.err()).contains("SOURCE_IO", "127.0.0.1:1").doesNotContain("\tat ");
+        CliRun targetDown = CliRun.of("verify", LocalPostgres.location(A), nobody, "--state", state);
+        assertThat(targetDown.exitCode()).as(targetDown.toString()).isEqualTo(2);
+        assertThat(targetDown.err()).contains("TARGET_UNREACHABLE", "127.0.0.1:1").doesNotContain("\tat ");
+        CliRun bothDown = CliRun.of("verify", nobody, "postgresql://postgres@127.0.0.1:2/nobody", "--state", state);
+        assertThat(bothDown.exitCode()).as(bothDown.toString()).isEqualTo(2);
+        assertThat(bothDown.err()).contains("SOURCE_IO", "127.0.0.1:1");
+    }
 }
