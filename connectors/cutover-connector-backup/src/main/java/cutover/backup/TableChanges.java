@@ -128,7 +128,6 @@ final class TableChanges {
         }
     }
 
-    /** The track of the table read whole at this moment, its keys as counted. */
     /** The track of a table read whole, its keys counted by the source in a scan of their own. */
     private ChangeTrack counted(EntityName entity) {
         return source.keyBuckets(entity, null, null).map(this::whole).orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not"));
@@ -144,6 +143,7 @@ final class TableChanges {
         return counted.total() == rowsRead ? whole(counted) : counted(entity);
     }
 
+    /** The track of the table read whole at this moment, its keys as counted. */
     private ChangeTrack whole(ChangeTracking.KeyBuckets now) {
         return new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
     }

@@ -301,8 +301,7 @@ final class PostgresSource implements ChangeTracking {
         return "age(src.xmin) <= (SELECT CASE WHEN a >= 0 THEN a ELSE 2147483647 END FROM age('" + xmin + "'::xid) AS a)";
     }
 
-    /** A table with a primary key of bucketed types, its key columns quoted for SQL over {@code src}, and their types. */
-    /** A table whose key is bucketed: the key columns as SQL, their types, and their positions in a COPY line. */
+    /** A table with a primary key of bucketed types: its key columns quoted for SQL over {@code src}, their types, and their positions in a COPY line. */
     private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes, int[] keyAt) {}
 
     private Optional<Keyed> keyed(EntityName entity) {
