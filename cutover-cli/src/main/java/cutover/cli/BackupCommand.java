@@ -5,6 +5,7 @@ import cutover.backup.Repository;
 import cutover.backup.Snapshot;
 import cutover.connector.Connector;
 import cutover.connector.Location;
+import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
 import cutover.journal.Journal;
@@ -54,7 +55,7 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts read at once: tables, the key ranges a large table is cut into, and the changed rows of a table copied"
                     + " while its keys are counted (default: the processors, at least 2).")
-    int parallel = Repository.DEFAULT_READERS;
+    int parallel = Parallelism.DEFAULT;
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;

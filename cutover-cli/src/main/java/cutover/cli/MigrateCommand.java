@@ -1,8 +1,8 @@
 package cutover.cli;
 
-import cutover.backup.Repository;
 import cutover.connector.Connector;
 import cutover.connector.Location;
+import cutover.connector.Parallelism;
 import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.connector.TargetInfo;
@@ -105,7 +105,7 @@ final class MigrateCommand implements Callable<Integer> {
         Journal journal = new Journal(state.state);
         int parallelism = parallel != null ? parallel : plan.options().effectiveParallelism();
         // a reader or writer per split at once, and the run's state; before it, the rollback points' backups
-        int connections = Math.max(parallelism + 2, backup.noBackup ? 0 : 2 * Repository.DEFAULT_READERS);
+        int connections = Math.max(parallelism + 2, backup.noBackup ? 0 : 2 * Parallelism.DEFAULT);
         try (Connector sourceConnector = Endpoints.openSource(plan.source(), connections);
              Connector targetConnector = Endpoints.openTarget(plan.target(), connections)) {
             Source source = Endpoints.require(sourceConnector, Source.class);

@@ -8,6 +8,7 @@ import cutover.backup.Snapshot;
 import cutover.backup.KeyFilteredSource;
 import cutover.backup.KeyGlob;
 import cutover.backup.SnapshotSource;
+import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.connector.Connector;
 import cutover.connector.Location;
@@ -75,7 +76,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts restored at once: entities, and the key ranges a table was backed up in (default: the processors, at least 2).")
-    int parallel = Math.max(2, Runtime.getRuntime().availableProcessors());
+    int parallel = Parallelism.DEFAULT;
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;

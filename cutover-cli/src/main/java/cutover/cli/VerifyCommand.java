@@ -3,6 +3,7 @@ package cutover.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import cutover.connector.Connector;
 import cutover.connector.Location;
+import cutover.connector.Parallelism;
 import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
@@ -117,7 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
             a = withSchemaOf(what.get(0));
             b = withSchemaOf(what.get(1));
         }
-        int readers = parallel != null ? parallel : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int readers = parallel != null ? parallel : Parallelism.DEFAULT;
         if (readers < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + readers);
         Verifier.Options options = new Verifier.Options(sampleFraction(), seed, readers, Verifier.Options.DEFAULTS.rowsPerRound());
         Progress progress = new Progress();

@@ -1,5 +1,6 @@
 package cutover.migrate;
 
+import cutover.connector.Parallelism;
 import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.connector.Split;
@@ -195,7 +196,7 @@ public final class Migration {
         private RowMapper mapper;
         private String runId;
         private Path runDirectory;
-        private int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int parallelism = Parallelism.DEFAULT;
         private int batchSize = 2500; // measured: bench/RESULTS.md
         private boolean createTables = true;
         private Retry retry = Retry.DEFAULT;

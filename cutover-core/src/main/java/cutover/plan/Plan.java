@@ -1,5 +1,6 @@
 package cutover.plan;
 
+import cutover.connector.Parallelism;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.migrate.DeadLetterLimit;
@@ -58,7 +59,7 @@ public record Plan(int version, String source, String target, Options options, b
         }
 
         public int effectiveParallelism() {
-            return parallelism > 0 ? parallelism : Math.max(2, Runtime.getRuntime().availableProcessors());
+            return parallelism > 0 ? parallelism : Parallelism.DEFAULT;
         }
 
         /** The limit as the pipeline takes it; SETTING_INVALID when the text is neither a percentage, a count nor "none". */

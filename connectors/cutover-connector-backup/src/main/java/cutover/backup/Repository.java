@@ -1,6 +1,7 @@
 package cutover.backup;
 
 import cutover.connector.Location;
+import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
@@ -33,8 +34,6 @@ import java.util.List;
  * }</pre>
  */
 public final class Repository {
-    /** How many splits a backup reads at once unless told otherwise: the processors, at least 2. */
-    public static final int DEFAULT_READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     static final int FORMAT_VERSION = 1;
     static final String KDF = "scrypt";
 
@@ -309,7 +308,7 @@ public final class Repository {
         private String source = "";
         private final List<String> tags = new ArrayList<>();
         private Path folder;
-        private int readers = DEFAULT_READERS;
+        private int readers = Parallelism.DEFAULT;
         private cutover.verify.Digests digests;
         private List<cutover.model.EntityName> unchanged = List.of();
         private List<cutover.model.EntityName> layered = List.of();

@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.Parallelism;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
@@ -20,7 +21,7 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
                                 WriteGuard writeGuard, int zstdLevel, int sealThreads) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
-            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Math.max(2, Runtime.getRuntime().availableProcessors()));
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT);
 
     public RepositoryOptions {
         if (scryptN < 2 || Integer.bitCount(scryptN) != 1 || scryptR < 1 || scryptP < 1) {
