@@ -48,7 +48,10 @@ public interface ChangeTracking extends CopyTextSource {
 
     /** Keys counted from an entity's lines by readers of its splits, each with a {@link #counter()} of its own. */
     interface KeyCounting {
-        /** A counter of one reader's lines (each without its {@code \n}), for one thread. */
+        /**
+         * A counter of the calling thread's lines (each without its {@code \n}), used by that thread
+         * only; a thread that asks again (for its next split) may be given the same one.
+         */
         LineCounter counter();
 
         /** The keys of every line given to the counters, once their readers are done. */

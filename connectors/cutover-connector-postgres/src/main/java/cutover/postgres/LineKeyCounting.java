@@ -4,9 +4,10 @@ import cutover.connector.ChangeTracking;
 
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,7 +30,8 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
     private final int[] keyAt;
     private final boolean[] escaped;
     private final boolean byValue;
-    private final List<Counter> counters = new ArrayList<>();
+    /** One counter per reader thread, whatever the number of splits it reads: memory stays that of a few bucket arrays. */
+    private final Map<Thread, Counter> counters = new HashMap<>();
 
     /** {@code keyAt}: the key columns' positions in a line, in key order. */
     LineKeyCounting(ChangeTracking.Bucketing bucketing, int[] keyAt, List<String> keyTypes) {
@@ -45,11 +47,10 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         return !keyTypes.isEmpty() && COUNTED.containsAll(keyTypes);
     }
 
+    /** The calling thread's counter: a reader that reads several splits counts them all in one. */
     @Override
     public synchronized ChangeTracking.LineCounter counter() {
-        Counter c = new Counter();
-        counters.add(c);
-        return c;
+        return counters.computeIfAbsent(Thread.currentThread(), t -> new Counter());
     }
 
     @Override
@@ -57,7 +58,7 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         int n = bucketing.buckets();
         long[] counts = new long[n];
         long[] high = new long[n], low = new long[n];
-        for (Counter c : counters) {
+        for (Counter c : counters.values()) {
             for (int b = 0; b < n; b++) {
                 counts[b] += c.counts[b];
                 long sum = low[b] + c.low[b];

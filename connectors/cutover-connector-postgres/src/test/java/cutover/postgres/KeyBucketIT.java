@@ -72,7 +72,7 @@ class KeyBucketIT {
      */
     @ParameterizedTest
     @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair", "by_day_n", "by_blind"})
-    void keysCountedFromTheLinesAreTheDatabasesCount(String table) {
+    void keysCountedFromTheLinesAreTheDatabasesCount(String table) throws InterruptedException {
         EntityName entity = EntityName.of(table);
         try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
             java.util.Optional<ChangeTracking.KeyCounting> counting = source.keyCounting(entity);
@@ -81,9 +81,18 @@ class KeyBucketIT {
                 return;
             }
             assertThat(counting).isPresent();
-            List<ChangeTracking.LineCounter> counters = List.of(counting.get().counter(), counting.get().counter(), counting.get().counter());
-            int[] line = {0};
-            eachLine(entity, (bytes, start, length) -> counters.get(line[0]++ % counters.size()).line(bytes, start, length));
+            List<byte[]> lines = new java.util.ArrayList<>();
+            eachLine(entity, (bytes, start, length) -> lines.add(Arrays.copyOfRange(bytes, start, start + length)));
+            List<Thread> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 3; r++) { // three readers, each with its own counter, a third of the lines each
+                int reader = r;
+                readers.add(new Thread(() -> {
+                    ChangeTracking.LineCounter counter = counting.get().counter();
+                    for (int i = reader; i < lines.size(); i += 3) counter.line(lines.get(i), 0, lines.get(i).length);
+                }));
+            }
+            for (Thread t : readers) t.start();
+            for (Thread t : readers) t.join();
             ChangeTracking.KeyBuckets fromLines = counting.get().result();
             ChangeTracking.KeyBuckets inDatabase = source.keyBuckets(entity, fromLines.bucketing(), null).orElseThrow();
             assertThat(fromLines.total()).isEqualTo(table.equals("by_int2") ? 6001 : 5000);
