@@ -40,7 +40,8 @@ public interface ChangeTracking extends CopyTextSource {
     /**
      * Counts the entity's keys as {@link #keyBuckets}{@code (entity, null, null)} does, from its lines
      * as {@link #copyOut} writes them while a backup reads them, instead of in a scan of its own;
-     * empty when this source cannot (the keys are then counted by {@link #keyBuckets}).
+     * empty when this source cannot (the keys are then counted by {@link #keyBuckets}). Present
+     * only for an entity it {@link #tracks}.
      */
     default Optional<KeyCounting> keyCounting(EntityName entity) {
         return Optional.empty();

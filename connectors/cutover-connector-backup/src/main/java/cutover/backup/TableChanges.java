@@ -80,9 +80,10 @@ final class TableChanges {
                 .orElse(null);
         if (prior == null) {
             // nothing to compare with: the keys are counted beside the reads
-            if (!source.tracks(entity)) return Optional.empty();
             // counted from the rows as they are read where the source can, else in a scan of its own
-            return Optional.of(new ReadWhole(() -> counted(entity), source.keyCounting(entity).orElse(null)));
+            Optional<ChangeTracking.KeyCounting> fromLines = source.keyCounting(entity); // a table it counts is one it tracks
+            if (fromLines.isEmpty() && !source.tracks(entity)) return Optional.empty();
+            return Optional.of(new ReadWhole(() -> counted(entity), fromLines.orElse(null)));
         }
         ChangedRowsSpool spool = beside == null ? null : new ChangedRowsSpool(spoolBytes);
         Future<Optional<Spooled>> early = spool == null ? null : beside.submit(() -> spoolChangedRows(entity, prior.changes().mark(), spool));

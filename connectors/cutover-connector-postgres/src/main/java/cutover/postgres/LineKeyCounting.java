@@ -26,16 +26,17 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
     /** Types whose COPY text may hold escapes; the others' output never has a backslash, tab or newline. */
     static final Set<String> TEXTUAL = Set.of("text", "varchar");
 
-    private final ChangeTracking.Bucketing bucketing;
+    private final java.util.function.Supplier<ChangeTracking.Bucketing> choose;
+    private ChangeTracking.Bucketing bucketing; // chosen when the first reader starts: a query, kept off the decisions' path
     private final int[] keyAt;
     private final boolean[] escaped;
     private final boolean byValue;
     /** One counter per reader thread, whatever the number of splits it reads: memory stays that of a few bucket arrays. */
     private final Map<Thread, Counter> counters = new HashMap<>();
 
-    /** {@code keyAt}: the key columns' positions in a line, in key order. */
-    LineKeyCounting(ChangeTracking.Bucketing bucketing, int[] keyAt, List<String> keyTypes) {
-        this.bucketing = bucketing;
+    /** {@code keyAt}: the key columns' positions in a line, in key order; {@code bucketing} asked once, when first needed. */
+    LineKeyCounting(java.util.function.Supplier<ChangeTracking.Bucketing> bucketing, int[] keyAt, List<String> keyTypes) {
+        this.choose = bucketing;
         this.keyAt = keyAt.clone();
         this.byValue = KeyBucket.byValue(keyTypes);
         this.escaped = new boolean[keyTypes.size()];
@@ -50,11 +51,18 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
     /** The calling thread's counter: a reader that reads several splits counts them all in one. */
     @Override
     public synchronized ChangeTracking.LineCounter counter() {
-        return counters.computeIfAbsent(Thread.currentThread(), t -> new Counter());
+        ChangeTracking.Bucketing chosen = bucketing();
+        return counters.computeIfAbsent(Thread.currentThread(), t -> new Counter(chosen));
+    }
+
+    private synchronized ChangeTracking.Bucketing bucketing() {
+        if (bucketing == null) bucketing = choose.get();
+        return bucketing;
     }
 
     @Override
     public synchronized ChangeTracking.KeyBuckets result() {
+        ChangeTracking.Bucketing bucketing = bucketing();
         int n = bucketing.buckets();
         long[] counts = new long[n];
         long[] high = new long[n], low = new long[n];
@@ -77,14 +85,22 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
 
     /** One reader's counts, and per bucket its sum of hashes as a 128-bit number (high and low words): exact for any table. */
     private final class Counter implements ChangeTracking.LineCounter {
-        private final long[] counts = new long[bucketing.buckets()];
-        private final long[] high = new long[bucketing.buckets()];
-        private final long[] low = new long[bucketing.buckets()];
+        private final ChangeTracking.Bucketing bucketing;
+        private final long[] counts;
+        private final long[] high;
+        private final long[] low;
         private final FieldBounds fields = new FieldBounds(Arrays.stream(keyAt).max().orElseThrow());
         private final int[] starts = fields.starts;
         private final int[] ends = fields.ends;
         private final MessageDigest md5 = KeyBucket.md5();
         private byte[] joined = new byte[64];
+
+        Counter(ChangeTracking.Bucketing bucketing) {
+            this.bucketing = bucketing;
+            this.counts = new long[bucketing.buckets()];
+            this.high = new long[bucketing.buckets()];
+            this.low = new long[bucketing.buckets()];
+        }
 
         @Override
         public void line(byte[] line, int offset, int length) {

@@ -324,7 +324,8 @@ final class PostgresSource implements ChangeTracking {
         Optional<Keyed> keyed = keyed(entity);
         if (keyed.isEmpty() || !LineKeyCounting.counts(keyed.get().keyTypes()) || !hashesLikePgHash()) return Optional.empty();
         if (keyed.get().keyTypes().stream().anyMatch(LineKeyCounting.TEXTUAL::contains) && !deterministicKeys(keyed.get().table())) return Optional.empty();
-        return Optional.of(new LineKeyCounting(bucketingOf(keyed.get()), keyed.get().keyAt(), keyed.get().keyTypes()));
+        Keyed table = keyed.get();
+        return Optional.of(new LineKeyCounting(() -> bucketingOf(table), table.keyAt(), table.keyTypes()));
     }
 
     /** Whether every key column's collation is deterministic (a non-deterministic one hashes a sort key only the server computes). */
