@@ -7,10 +7,10 @@ import cutover.connector.Location;
 import cutover.connector.Settings;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.error.Waiting;
 import cutover.postgres.PostgresProvider;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -93,13 +93,7 @@ final class Endpoints {
         /** The open connector, which the caller now closes; waits for it. */
         Connector take() {
             taken = true;
-            try {
-                return connector.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new CutoverException(ErrorCode.INTERNAL, "opening the " + what + " failed: " + e.getCause(), e.getCause());
-            }
+            return Waiting.on(connector, "opening the " + what);
         }
 
         @Override

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thousand 32 KiB chunks, so without this nearly all of them went through GHASH's plain Java at
  * about 100 MB/s instead of 3 GB/s (a third of the backup's CPU, bench/RESULTS.md). Twenty thousand
  * seals and opens under a throwaway key take ~0.2 s on a thread of their own, while the passphrase's
- * scrypt runs on the caller's. They are of 64 bytes but one in a hundred of 32 KiB: code compiled
- * after seeing only small inputs was thrown away at the first large one, and took seconds to be
- * compiled again. They go through {@link Crypto}'s own seal and open, with inputs of the lengths
+ * scrypt runs on the caller's. Most are small, one in a hundred of 32 KiB and one in a thousand of
+ * 96 KiB: code compiled after seeing only small inputs was thrown away at the first large one, and
+ * took seconds to be compiled again. They go through {@link Crypto}'s own seal and open, with inputs of the lengths
  * real ones have (rarely whole 16-byte blocks, some shorter than one, some above 64 KiB) and a chunk's 32-byte
  * associated data or now and then a file's: code trained on whole blocks and chunks alone was
  * thrown away at the first manifest a restore opened and the first chunk of an odd length, and

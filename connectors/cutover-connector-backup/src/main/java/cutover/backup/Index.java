@@ -2,6 +2,7 @@ package cutover.backup;
 
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.error.Waiting;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -10,6 +10,7 @@ import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
 import cutover.connector.Split;
+import cutover.error.Waiting;
 import cutover.model.EntityName;
 import cutover.verify.Digests;
 import cutover.verify.KeyRange;

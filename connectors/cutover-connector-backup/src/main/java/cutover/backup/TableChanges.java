@@ -3,6 +3,7 @@ package cutover.backup;
 import cutover.connector.ChangeTracking;
 import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
+import cutover.error.Waiting;
 import cutover.model.EntityName;
 
 import java.util.ArrayList;

@@ -1,20 +1,17 @@
-package cutover.backup;
-
-import cutover.error.CutoverException;
-import cutover.error.ErrorCode;
+package cutover.error;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-/** Waiting for work a backup gave another thread. */
-final class Waiting {
+/** Waiting for work given to another thread, whose failure is then this thread's. */
+public final class Waiting {
     private Waiting() {}
 
     /**
      * The result of {@code work}, or its failure thrown here as it was thrown there (a checked one,
-     * which the backup's work does not throw, as an internal error); {@code doing} names it in errors.
+     * which Cutover's work does not throw, as an internal error); {@code doing} names it in errors.
      */
-    static <T> T on(Future<T> work, String doing) {
+    public static <T> T on(Future<T> work, String doing) {
         try {
             return work.get();
         } catch (InterruptedException e) {
