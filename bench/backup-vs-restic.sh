@@ -6,21 +6,31 @@
 # Each side runs ROUNDS times, alternating which goes first; every figure of every round is printed.
 #
 #   bench/backup-vs-restic.sh [ROWS] [ROUNDS]     # default 1000000 rows, 2 rounds
+#   BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh …
+#       # on the test cluster with wal_level = logical (scripts/test-servers.sh), Cutover's backups
+#       # finding the changes in the write-ahead log (--follow-changes) instead of by scans
 #
-# Needs PostgreSQL on 127.0.0.1:5432 (trust auth) and restic (apt-get install restic).
+# Needs PostgreSQL on 127.0.0.1:$BENCH_PORT (5432; trust auth) and restic (apt-get install restic).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 rounds=${2:-2}
 work=${BENCH_DIR:-/tmp/cutover-bench-backup}
+port=${BENCH_PORT:-5432}
+follow=()
+[ -n "${BENCH_FOLLOW_CHANGES:-}" ] && follow=(--follow-changes=bench_backup)
+export PGPORT=$port
 pg="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q"
-src=postgresql://postgres@127.0.0.1:5432/bench_backup_src
+src=postgresql://postgres@127.0.0.1:$port/bench_backup_src
 export CUTOVER_PASSWORD=bench-passphrase RESTIC_PASSWORD=bench-passphrase
 command -v restic >/dev/null || apt-get install -y -qq restic >/dev/null
 mkdir -p "$work"
 ./cutover --version >/dev/null
 
-fresh() { $pg -d postgres -c "drop database if exists $1 with (force)" -c "create database $1"; }
+fresh() {
+  $pg -d postgres -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '$1'" >/dev/null
+  $pg -d postgres -c "drop database if exists $1 with (force)" -c "create database $1"
+}
 now() { date +%s.%N; }
 size() { du -sb "$1" | cut -f1; }
 out="$work/figures.txt"; : > "$out"
@@ -37,7 +47,7 @@ from generate_series(1, $rows) g;
 vacuum analyze events;
 SQL
 dump_bytes=$(pg_dump -h 127.0.0.1 -U postgres -d bench_backup_src | wc -c)
-say "database: $rows rows, pg_dump output $dump_bytes bytes, table $($pg -d bench_backup_src -Atc "select pg_size_pretty(pg_total_relation_size('events'))")"
+say "database: port $port${follow:+, cutover ${follow[*]}}, $rows rows, pg_dump output $dump_bytes bytes, table $($pg -d bench_backup_src -Atc "select pg_size_pretty(pg_total_relation_size('events'))")"
 
 restic_backup() { # $1 repo; prints seconds
   local s e; s=$(now)
@@ -46,7 +56,7 @@ restic_backup() { # $1 repo; prints seconds
 }
 cutover_backup() { # $1 repo; prints seconds
   local s e; s=$(now)
-  ./cutover backup "$src" --repo "$1" --state "$work/state" --quiet
+  ./cutover backup "$src" --repo "$1" --state "$work/state" --quiet "${follow[@]}"
   e=$(now); echo "$e - $s" | bc
 }
 
@@ -55,6 +65,7 @@ for round in $(seq 1 "$rounds"); do
   rm -rf "$rr" "$cr"
   restic -r "$rr" init -q >/dev/null
   ./cutover backup init --repo "$cr" >/dev/null
+  $pg -d bench_backup_src -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'bench_backup'" >/dev/null
   $pg -d postgres -c checkpoint
   if [ $((round % 2)) -eq 1 ]; then rt=$(restic_backup "$rr"); ct=$(cutover_backup "$cr"); else ct=$(cutover_backup "$cr"); rt=$(restic_backup "$rr"); fi
   rs=$(size "$rr"); cs=$(size "$cr")
@@ -77,7 +88,7 @@ for round in $(seq 1 "$rounds"); do
   restore_once() {
     fresh bench_backup_restore; rm -rf "$work/state-restore"; $pg -d postgres -c checkpoint
     local s e; s=$(now)
-    ./cutover restore --repo "$work/cutover-1" latest postgresql://postgres@127.0.0.1:5432/bench_backup_restore --state "$work/state-restore" --quiet
+    ./cutover restore --repo "$work/cutover-1" latest postgresql://postgres@127.0.0.1:$port/bench_backup_restore --state "$work/state-restore" --quiet
     e=$(now); echo "$e - $s" | bc
   }
   if [ $((round % 2)) -eq 1 ]; then cp=$(copy_once); rt=$(restore_once); else rt=$(restore_once); cp=$(copy_once); fi

@@ -2,7 +2,8 @@
 # Makes sure the servers the integration tests talk to run on 127.0.0.1, as on a user's fresh
 # machine: PostgreSQL (5432, trust auth for 127.0.0.1, database "test") and MariaDB (3306, root with
 # no password, database "test"). Servers that already answer are used as they are; missing ones are
-# installed from Debian's packages (needs root) and started.
+# installed from Debian's packages (needs root) and started. A second cluster with logical decoding
+# (127.0.0.1:5433, or $CUTOVER_TEST_PG_LOGICAL_PORT) is created beside the first.
 set -euo pipefail
 
 log() { printf '[test-servers] %s\n' "$*" >&2; }
@@ -40,8 +41,37 @@ ensure_postgres() {
   if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -Atc "select 1 from pg_database where datname='test'")" != 1 ]; then
     psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database test'
   fi
-  # logical decoding for change data capture tests (takes effect on the next restart)
-  psql -h 127.0.0.1 -U postgres -d postgres -qc "alter system set wal_level = logical" >/dev/null 2>&1 || true
+}
+
+# A second PostgreSQL cluster of the same installation whose write-ahead log can be decoded
+# (wal_level = logical), for the tests of backups that follow changes: the setting needs a restart,
+# which a test script must not impose on a server it did not create.
+logical_port=${CUTOVER_TEST_PG_LOGICAL_PORT:-5433}
+pg_logical_answers() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p "$logical_port"; }
+
+ensure_postgres_logical() {
+  local sql="psql -h 127.0.0.1 -p $logical_port -U postgres -d postgres -Atc"
+  if pg_logical_answers && [ "$($sql 'show wal_level' 2>/dev/null)" = logical ]; then
+    log "PostgreSQL with logical decoding answers on 127.0.0.1:$logical_port"
+  else
+    local version conf
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    conf=/etc/postgresql/$version/cutover_logical
+    if [ ! -d "$conf" ]; then
+      log "creating the PostgreSQL cluster cutover_logical (port $logical_port, wal_level = logical)"
+      pg_createcluster -p "$logical_port" -o wal_level=logical \
+        -o max_replication_slots=20 -o max_wal_senders=20 "$version" cutover_logical >/dev/null
+      sed -i '/^[^#]/d' "$conf/pg_hba.conf"
+      printf 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n' >> "$conf/pg_hba.conf"
+    fi
+    log "starting the PostgreSQL cluster cutover_logical"
+    pg_ctlcluster --skip-systemctl-redirect "$version" cutover_logical start
+    for _ in $(seq 1 30); do pg_logical_answers && break; sleep 1; done
+    [ "$($sql 'show wal_level' 2>/dev/null)" = logical ] || { log "PostgreSQL with logical decoding did not start on $logical_port"; exit 1; }
+  fi
+  if [ "$($sql "select 1 from pg_database where datname='test'")" != 1 ]; then
+    $sql 'create database test' >/dev/null
+  fi
 }
 
 maria_answers() { command -v mysql >/dev/null && mysql -h 127.0.0.1 -P 3306 -uroot -e 'select 1' >/dev/null 2>&1; }
@@ -68,6 +98,7 @@ ensure_mariadb() {
 case "${1:-all}" in
   postgres) ensure_postgres ;;
   mariadb) ensure_mariadb ;;
-  all) ensure_postgres; ensure_mariadb ;;
-  *) echo "usage: $0 [all|postgres|mariadb]" >&2; exit 2 ;;
+  postgres-logical) ensure_postgres; ensure_postgres_logical ;;
+  all) ensure_postgres; ensure_postgres_logical; ensure_mariadb ;;
+  *) echo "usage: $0 [all|postgres|postgres-logical|mariadb]" >&2; exit 2 ;;
 esac

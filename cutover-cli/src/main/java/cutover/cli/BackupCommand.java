@@ -52,6 +52,18 @@ final class BackupCommand implements Callable<Integer> {
             + " on that schedule (the passphrase read from a file, never written into them), and exit.")
     boolean printTimer;
 
+    @Option(names = "--follow-changes", paramLabel = "SLOT", arity = "0..1", fallbackValue = "cutover_backup",
+            description = "PostgreSQL: learn the rows changed since the previous backup from the write-ahead log, through the logical "
+                    + "replication slot SLOT (default cutover_backup) and a publication of that name, created on first use, instead of "
+                    + "scanning each table (needs wal_level = logical; one slot per repository). The slot keeps the server's log from "
+                    + "the last backup on: drop it (SELECT pg_drop_replication_slot('SLOT')) when you stop backing up.")
+    String followChanges;
+
+    @Option(names = "--follow-changes-wait", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --follow-changes: how long to wait for transactions running when the backup starts to end; past it, "
+                    + "this backup finds the changed rows by scanning instead (default: ${DEFAULT-VALUE}).")
+    int followChangesWait;
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts read at once: tables, the key ranges a large table is cut into, and the changed rows of a table copied"
                     + " while its keys are counted (default: the processors, at least 2).")
@@ -69,6 +81,9 @@ final class BackupCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
         }
         if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
+        if (followChanges != null && (source == null || !source.matches("(?i)postgres(ql)?://.*"))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--follow-changes needs a PostgreSQL source (postgresql://…)");
+        }
         if (printTimer) {
             if (every == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--print-timer needs --every INTERVAL");
             return printTimer(Interval.parse(every));
@@ -118,13 +133,17 @@ final class BackupCommand implements Callable<Integer> {
     private List<String> unchanged = List.of();
     /** The tables of which the last backup stored only the rows changed since the previous snapshot. */
     private List<String> layered = List.of();
+    /** The tables whose changes the last backup learned from the write-ahead log. */
+    private List<String> toldByLog = List.of();
 
     private Snapshot backupOnce() {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
         String redacted = source != null ? Location.redact(source) : "files:" + files;
         // readers, and the changed rows copied beside their counts; connecting while the key is derived
-        try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel)) {
+        try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel,
+                followChanges == null ? Map.of() : Map.of(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), followChanges,
+                        cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), String.valueOf(followChangesWait)))) {
             Repository repository = repo.open();
             Snapshot snapshot;
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
@@ -140,6 +159,7 @@ final class BackupCommand implements Callable<Integer> {
                     snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
                     unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
                     layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
+                    toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
                 }
             }
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
@@ -167,6 +187,7 @@ final class BackupCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
             out.put("unchanged", unchanged);
             out.put("changesOnly", layered);
+            out.put("changesFromLog", toldByLog);
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
             return;
@@ -178,7 +199,8 @@ final class BackupCommand implements Callable<Integer> {
         for (EntitySnapshot e : s.entities()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%s%n", e.name(), e.records(),
                     unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)"
-                            : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored)" : "");
+                            : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored"
+                            + (toldByLog.contains(e.name()) ? ", found in the write-ahead log)" : ")") : "");
         }
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));

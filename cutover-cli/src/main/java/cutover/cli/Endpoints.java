@@ -10,6 +10,7 @@ import cutover.error.ErrorCode;
 import cutover.error.Waiting;
 import cutover.postgres.PostgresProvider;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -29,8 +30,13 @@ final class Endpoints {
 
     /** The source, for a command that holds up to {@code connections} of its connections at once. */
     static Connector openSource(String location, int connections) {
+        return openSource(location, connections, Map.of());
+    }
+
+    /** The same, with connector settings of the command's ({@code follow-changes} of a backup). */
+    static Connector openSource(String location, int connections, Map<String, String> settings) {
         try {
-            return open(location, "CUTOVER_SOURCE_PASSWORD", connections);
+            return open(location, "CUTOVER_SOURCE_PASSWORD", connections, settings);
         } catch (CutoverException e) {
             throw asSource(e);
         }
@@ -51,17 +57,21 @@ final class Endpoints {
     }
 
     static Connector openTarget(String location) {
-        return open(location, "CUTOVER_TARGET_PASSWORD", 0);
+        return open(location, "CUTOVER_TARGET_PASSWORD", 0, Map.of());
     }
 
     /** The target, for a command that holds up to {@code connections} of its connections at once. */
     static Connector openTarget(String location, int connections) {
-        return open(location, "CUTOVER_TARGET_PASSWORD", connections);
+        return open(location, "CUTOVER_TARGET_PASSWORD", connections, Map.of());
     }
 
     /** The source, opened on a thread of its own while the caller goes on (see {@link Opening}). */
     static Opening openSourceBeside(String location, int connections) {
-        return new Opening(() -> openSource(location, connections), "source");
+        return openSourceBeside(location, connections, Map.of());
+    }
+
+    static Opening openSourceBeside(String location, int connections, Map<String, String> settings) {
+        return new Opening(() -> openSource(location, connections, settings), "source");
     }
 
     /** The target, opened on a thread of its own while the caller goes on (see {@link Opening}). */
@@ -111,8 +121,8 @@ final class Endpoints {
      * {@code connections} at once: a reader or writer that found the pool full would wait only the
      * connect timeout (10 s) for one, then fail, however healthy the server.
      */
-    private static Connector open(String location, String passwordVariable, int connections) {
-        Settings settings = Settings.EMPTY;
+    private static Connector open(String location, String passwordVariable, int connections, Map<String, String> given) {
+        Settings settings = new Settings(given);
         String password = System.getenv(passwordVariable);
         if (password != null && !password.isEmpty()) settings = settings.with("password", password);
         int pooled = Integer.parseInt(PostgresProvider.POOL_SIZE.defaultValue());

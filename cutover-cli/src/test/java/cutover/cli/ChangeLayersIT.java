@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,17 +24,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * updated, inserted, deleted, deleted and inserted again, written by a transaction still open while
  * a backup ran, and frozen by VACUUM since.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChangeLayersIT {
-    private static final String SRC = "cutover_it_layers_src";
-    private static final String DST = "cutover_it_layers_dst";
+    static final String SRC = "cutover_it_layers_src";
+    static final String DST = "cutover_it_layers_dst";
 
-    @TempDir static Path dir;
-    private static int restores; // each restore its own state: a snapshot restored twice is restored anew
+    @TempDir Path dir;
+    private int restores; // each restore its own state: a snapshot restored twice is restored anew
+
+    /** The server the tables are on. */
+    LocalPostgres.Server server() { return LocalPostgres.MAIN; }
+
+    /** How the backups are asked to find changes (here: by scans, the default). */
+    List<String> backupArgs() { return List.of(); }
 
     @BeforeAll
-    static void databases() throws Exception {
-        LocalPostgres.recreate(SRC, DST);
-        LocalPostgres.sql(SRC, "create table orders (id bigint primary key, customer text not null, total numeric(12,2), note text)",
+    void databases() throws Exception {
+        server().recreate(SRC, DST);
+        server().sql(SRC, "create table orders (id bigint primary key, customer text not null, total numeric(12,2), note text)",
                 "insert into orders select g, 'c' || (g % 97), g * 1.25, case when g % 7 = 0 then null else 'note ' || g end"
                         + " from generate_series(1, 20000) g",
                 // text keys with what COPY escapes (tab, newline, backslash) and non-ASCII: the bucket of a key is computed in SQL and in Java
@@ -44,13 +52,13 @@ class ChangeLayersIT {
     }
 
     @AfterAll
-    static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC, DST);
+    void dropDatabases() throws Exception {
+        server().drop(SRC, DST);
     }
 
-    private static List<String> rows(String database) throws Exception {
+    List<String> rows(String database) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement()) {
+        try (Connection c = server().connect(database); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("select id, customer, total::text, note from orders order by id")) {
                 while (rs.next()) out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
             }
@@ -74,14 +82,14 @@ class ChangeLayersIT {
         List<String> atFull = rows(SRC);
 
         // updates, appended and re-inserted keys, a range deleted, text keys deleted and added
-        LocalPostgres.sql(SRC, "update orders set total = total + 1 where id % 157 = 3",
+        server().sql(SRC, "update orders set total = total + 1 where id % 157 = 3",
                 "insert into orders select g, 'new', 1, 'appended' from generate_series(20001, 20050) g",
                 "delete from orders where id between 500 and 540",
                 "delete from orders where id = 9000", "insert into orders values (9000, 'again', 2, 'deleted, then inserted again')",
                 "delete from tags where uses % 500 = 0", "insert into tags values (E'new\\ttag', 1), ('ünïcode', 2)",
                 "update tags set uses = uses + 1 where uses % 300 = 1");
         // a transaction still open while the next backup runs: not in it, and in the one after
-        try (Connection open = LocalPostgres.connect(SRC)) {
+        try (Connection open = server().connect(SRC)) {
             open.setAutoCommit(false);
             try (Statement st = open.createStatement()) {
                 st.execute("update orders set note = 'written while a backup ran' where id = 77");
@@ -98,8 +106,8 @@ class ChangeLayersIT {
         List<String> atSecond = rows(DST);
 
         // rows changed since, then frozen: a frozen row keeps its xmin, so it is still told apart
-        LocalPostgres.sql(SRC, "update orders set customer = 'frozen after' where id in (5, 15000)", "delete from orders where id = 20050");
-        LocalPostgres.sql(SRC, "vacuum freeze orders");
+        server().sql(SRC, "update orders set customer = 'frozen after' where id in (5, 15000)", "delete from orders where id = 20050");
+        server().sql(SRC, "vacuum freeze orders");
         JsonNode third = backup(state, repoArgs, 2); // two readers, both deciding: the changed rows are copied after
         assertThat(third.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(2);
         List<String> now = rows(SRC);
@@ -121,7 +129,7 @@ class ChangeLayersIT {
         assertThat(check.out()).contains("no problems");
 
         // deletes scattered over the whole table: a layer would list most of its keys, so it is read whole again
-        LocalPostgres.sql(SRC, "delete from orders where id % 40 = 1");
+        server().sql(SRC, "delete from orders where id % 40 = 1");
         JsonNode scattered = backup(state, repoArgs, 4);
         assertThat(scattered.get("entities").get("orders").get("changeLayers").asInt()).isZero();
         assertThat(restored(scattered, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
@@ -148,17 +156,18 @@ class ChangeLayersIT {
                 .map(r -> r.split("\\|", -1)).map(f -> f[0] + "|" + f[1] + "|" + f[3]).toList());
     }
 
-    private static JsonNode backup(String state, String[] repoArgs, int parallel) throws Exception {
-        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state, "--parallel", String.valueOf(parallel)},
-                repoArgs);
+    JsonNode backup(String state, String[] repoArgs, int parallel) throws Exception {
+        List<String> args = new ArrayList<>(List.of("backup", server().location(SRC), "--json", "--state", state, "--parallel", String.valueOf(parallel)));
+        args.addAll(backupArgs());
+        CliRun run = CliRun.of(args.toArray(String[]::new), repoArgs);
         assertThat(run.exitCode()).as(run.toString()).isZero();
         return Json.MAPPER.readTree(run.out());
     }
 
     /** The snapshot restored into a new database, by COPY text where it can: its rows. */
-    private static List<String> restored(JsonNode snapshot, String state, String[] repoArgs) throws Exception {
-        LocalPostgres.recreate(DST);
-        CliRun restore = CliRun.of(new String[] {"restore", snapshot.get("shortId").asText(), LocalPostgres.location(DST), "--state",
+    List<String> restored(JsonNode snapshot, String state, String[] repoArgs) throws Exception {
+        server().recreate(DST);
+        CliRun restore = CliRun.of(new String[] {"restore", snapshot.get("shortId").asText(), server().location(DST), "--state",
                 state + "-restore-" + restores++, "--json"}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         JsonNode result = Json.MAPPER.readTree(restore.out());

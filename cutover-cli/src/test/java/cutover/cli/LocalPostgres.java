@@ -5,38 +5,65 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The test server on 127.0.0.1:5432 (scripts/test-servers.sh starts it): scratch databases for the ITs. */
+/**
+ * The test servers (scripts/test-servers.sh starts them): scratch databases for the ITs, on the
+ * server on 127.0.0.1:5432 (the static methods), or on {@link #LOGICAL}, whose write-ahead log can
+ * be decoded (127.0.0.1:5433, or {@code $CUTOVER_TEST_PG_LOGICAL_PORT}).
+ */
 final class LocalPostgres {
+    static final Server MAIN = new Server(5432);
+    static final Server LOGICAL = new Server(Integer.parseInt(System.getenv().getOrDefault("CUTOVER_TEST_PG_LOGICAL_PORT", "5433")));
+
     private LocalPostgres() {}
 
-    /** The location Cutover opens for a database of the test server. */
-    static String location(String database) {
-        return "postgresql://postgres@127.0.0.1:5432/" + database;
-    }
+    static String location(String database) { return MAIN.location(database); }
 
-    static Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
-    }
+    static Connection connect(String database) throws SQLException { return MAIN.connect(database); }
 
-    /** Drops each database if it exists, sessions included, and creates it empty. */
-    static void recreate(String... databases) throws SQLException {
-        for (String database : databases) admin("drop database if exists " + database + " with (force)", "create database " + database);
-    }
+    static void recreate(String... databases) throws SQLException { MAIN.recreate(databases); }
 
-    static void drop(String... databases) throws SQLException {
-        for (String database : databases) admin("drop database if exists " + database + " with (force)");
-    }
+    static void drop(String... databases) throws SQLException { MAIN.drop(databases); }
 
-    /** Runs the statements in one database, in order, each committed on its own. */
-    static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = connect(database); Statement st = c.createStatement()) {
-            for (String sql : statements) st.execute(sql);
+    static void sql(String database, String... statements) throws SQLException { MAIN.sql(database, statements); }
+
+    /** One PostgreSQL server on 127.0.0.1, user postgres, no password. */
+    record Server(int port) {
+        /** The location Cutover opens for a database of the server. */
+        String location(String database) {
+            return "postgresql://postgres@127.0.0.1:" + port + "/" + database;
         }
-    }
 
-    private static void admin(String... statements) throws SQLException {
-        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
-            for (String sql : statements) st.execute(sql);
+        Connection connect(String database) throws SQLException {
+            return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "");
+        }
+
+        /** Drops each database if it exists, sessions and replication slots included, and creates it empty. */
+        void recreate(String... databases) throws SQLException {
+            for (String database : databases) {
+                drop(database);
+                admin("create database " + database);
+            }
+        }
+
+        void drop(String... databases) throws SQLException {
+            for (String database : databases) {
+                admin("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database + "' and pid <> pg_backend_pid()",
+                        "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '" + database + "' and not active",
+                        "drop database if exists " + database + " with (force)");
+            }
+        }
+
+        /** Runs the statements in one database, in order, each committed on its own. */
+        void sql(String database, String... statements) throws SQLException {
+            try (Connection c = connect(database); Statement st = c.createStatement()) {
+                for (String sql : statements) st.execute(sql);
+            }
+        }
+
+        private void admin(String... statements) throws SQLException {
+            try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+                for (String sql : statements) st.execute(sql);
+            }
         }
     }
 }

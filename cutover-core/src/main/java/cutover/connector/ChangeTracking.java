@@ -38,6 +38,23 @@ public interface ChangeTracking extends CopyTextSource {
     Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since);
 
     /**
+     * The entity's keys at the held moment as {@link #keyBuckets}{@code (entity, then.bucketing(), since)}
+     * counts them, told instead from the keys at the moment {@code since} ({@code then}, as an
+     * earlier backup stored them) and a log of the keys changed since (a database's write-ahead
+     * log), without a scan of the table; empty when this source keeps no such log for the entity,
+     * or it cannot tell every change: {@link #keyBuckets} is asked then.
+     */
+    default Optional<KeyBuckets> keyBucketsAfter(EntityName entity, KeyBuckets then, String since) {
+        return Optional.empty();
+    }
+
+    /**
+     * Tells the source that a backup holding the moment {@code mark} is stored: what it keeps to
+     * tell the changes since earlier moments (a replication slot's log) may go.
+     */
+    default void storedUpTo(String mark) {}
+
+    /**
      * Counts the entity's keys as {@link #keyBuckets}{@code (entity, null, null)} does, from its lines
      * as {@link #copyOut} writes them while a backup reads them, instead of in a scan of its own;
      * empty when this source cannot (the keys are then counted by {@link #keyBuckets}). Present

@@ -312,6 +312,7 @@ public final class Repository {
         private cutover.verify.Digests digests;
         private List<cutover.model.EntityName> unchanged = List.of();
         private List<cutover.model.EntityName> layered = List.of();
+        private List<cutover.model.EntityName> toldByLog = List.of();
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -349,6 +350,9 @@ public final class Repository {
 
         /** The tables of which the last {@link #from} stored only the rows changed since the earlier snapshot ({@link ChangeTrack}). */
         public List<cutover.model.EntityName> layered() { return layered; }
+
+        /** The tables whose changes since the earlier snapshot the last {@link #from} learned from the source's log, without scanning them. */
+        public List<cutover.model.EntityName> toldByLog() { return toldByLog; }
 
         /** A folder to back up beside the records (e.g. a Firebase Storage download). */
         public BackupBuilder folder(Path folder) {
@@ -394,8 +398,11 @@ public final class Repository {
                 reading.into(writer, 2 * readers);
                 unchanged = reading.unchanged();
                 layered = reading.layered();
+                toldByLog = reading.toldByLog();
                 if (folder != null) writer.addFolder(folder);
-                return writer.commit();
+                Snapshot stored = writer.commit();
+                reading.committed();
+                return stored;
             }
         }
 

@@ -66,6 +66,7 @@ final class SourceReading {
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
     private final Set<EntityName> layered = new LinkedHashSet<>();   // stored as a layer of their changes
+    private final Set<EntityName> toldByLog = new LinkedHashSet<>(); // their changes told by the source's log, not a scan
     private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
     /** Entities read whole whose keys their readers count in the lines they read, for the next backup. */
     private final Map<EntityName, TableChanges.ReadWhole> keysCountedAsRead = new ConcurrentHashMap<>();
@@ -82,11 +83,22 @@ final class SourceReading {
         this.earlier = earlier;
     }
 
+    /** Tells the source that the snapshot of the last {@link #into} is stored, when it tracks changes. */
+    private Runnable stored = () -> {};
+
+    /** Called once the snapshot {@link #into} wrote is committed: the source may let go of the changes before its moment. */
+    void committed() {
+        stored.run();
+    }
+
     /** The tables reused from the earlier snapshot, unread, by the last {@link #into}. */
     List<EntityName> unchanged() { return List.copyOf(unchanged); }
 
     /** The tables of which the last {@link #into} stored only the rows changed since the earlier snapshot, as a layer on it. */
     List<EntityName> layered() { return List.copyOf(layered); }
+
+    /** The tables whose changes since the earlier snapshot the last {@link #into} learned from the source's log of changes, without scanning them. */
+    List<EntityName> toldByLog() { return List.copyOf(toldByLog); }
 
     /** Declares the source's entities, reads every split (at one moment where the source can), finishes their writers; the caller commits. */
     void into(SnapshotWriter writer, int splitHint) {
@@ -103,12 +115,14 @@ final class SourceReading {
         // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
         ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
         String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
+        if (mark != null) stored = () -> tracking.storedUpTo(mark);
         int bulkTables = (int) shapes.values().stream().filter(java.util.Objects::nonNull).count();
         // threads the decisions leave idle copy each table's changed rows while its keys are counted
         ExecutorService beside = mark != null && bulkTables > 0 && bulkTables < threads ? daemonPool(bulkTables, "cutover-backup-changed-rows") : null;
+        TableChanges changes = mark == null ? null : new TableChanges(tracking, mark, beside, SPOOLED_BYTES / Math.max(1, bulkTables));
         try {
-            readAll(writer, splitHint, atOneMoment, estimates, shapes,
-                    mark == null ? null : new TableChanges(tracking, mark, beside, SPOOLED_BYTES / Math.max(1, bulkTables)));
+            readAll(writer, splitHint, atOneMoment, estimates, shapes, changes);
+            if (changes != null) estimates.forEach(e -> { if (changes.toldByLog().contains(e.name())) toldByLog.add(e.name()); });
         } finally {
             if (beside != null) beside.shutdownNow();
         }

@@ -59,6 +59,8 @@ final class TableChanges {
     private final String mark;
     private final ExecutorService beside; // copies changed rows during the counting pass; null: after it
     private final long spoolBytes;
+    /** The tables whose changes the source told from its log, not by a scan. */
+    private final java.util.Set<EntityName> toldByLog = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Changes of {@code source} since earlier snapshots, at the moment {@code mark}; with {@code beside}
@@ -98,11 +100,15 @@ final class TableChanges {
     }
 
     private Optional<Decision> decide(EntityName entity, EntitySnapshot prior, Future<Optional<Spooled>> early) {
-        Optional<ChangeTracking.KeyBuckets> counted = source.keyBuckets(entity, prior.changes().bucketing(), prior.changes().mark());
+        ChangeTrack then = prior.changes();
+        // told from the earlier counts and the source's log of changes where it keeps one; else counted in a scan
+        ChangeTracking.KeyBuckets stored = new ChangeTracking.KeyBuckets(then.bucketing(), then.counts(), then.digests(), new long[then.buckets()], zeros(then.buckets()));
+        Optional<ChangeTracking.KeyBuckets> fromLog = source.keyBucketsAfter(entity, stored, then.mark());
+        if (fromLog.isPresent()) toldByLog.add(entity);
+        Optional<ChangeTracking.KeyBuckets> counted = fromLog.or(() -> source.keyBuckets(entity, then.bucketing(), then.mark()));
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
         ChangeTrack whole = whole(now);
-        ChangeTrack then = prior.changes();
         int[] moved = then.movedBuckets(now);
         if (now.changed() == 0 && moved.length == 0) {
             return Optional.of(new Unchanged(prior.withChanges(then.at(mark, now.counts(), now.digests(), then.layers(), then.storedRecords()))));
@@ -116,6 +122,15 @@ final class TableChanges {
         boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
                 && then.layers().size() < MAX_LAYERS;
         return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole, null));
+    }
+
+    /** The tables whose changes since the earlier snapshot the source told from its log of changes, without scanning them. */
+    java.util.Set<EntityName> toldByLog() { return java.util.Set.copyOf(toldByLog); }
+
+    private static String[] zeros(int n) {
+        String[] out = new String[n];
+        java.util.Arrays.fill(out, "0");
+        return out;
     }
 
     /**

@@ -126,6 +126,49 @@ final class Pool implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #beginRead} import the snapshot {@code snapshotId}, exported by {@code exporter}
+     * (a replication connection that created a slot), until the returned handle is closed, which
+     * closes {@code exporter} too. One at a time.
+     */
+    cutover.connector.PointInTime holdAt(String snapshotId, Connection exporter) {
+        Connection c = connection();
+        try {
+            c.setAutoCommit(false);
+            Moment moment;
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
+                try (ResultSet rs = s.executeQuery("SELECT txid_snapshot_xmin(txid_current_snapshot()), (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                    rs.next();
+                    moment = new Moment(snapshotId, rs.getLong(1), rs.getLong(2));
+                }
+            }
+            if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+            return new HeldSnapshot(snapshotId, exporter);
+        } catch (SQLException e) {
+            closeQuietly(exporter);
+            throw SqlErrors.translateRead(e, "reading at the moment of snapshot " + snapshotId, location);
+        } catch (RuntimeException e) {
+            closeQuietly(exporter);
+            throw e;
+        } finally {
+            endRead(c);
+        }
+    }
+
+    /**
+     * A connection of the replication protocol to the database (for logical replication slots),
+     * with the pool's credentials and session settings; the caller closes it.
+     */
+    Connection replicationConnection() throws SQLException {
+        Properties p = new Properties();
+        p.putAll(connectProperties);
+        org.postgresql.PGProperty.REPLICATION.set(p, "database");
+        org.postgresql.PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+        org.postgresql.PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        return new org.postgresql.Driver().connect(jdbcUrl, p);
+    }
+
+    /**
      * Begins a read-only transaction on {@code c} (at its first statement, as the driver does), in the
      * snapshot held by {@link #holdAtThisMoment()} if one is: the transaction then sees exactly what
      * that moment saw.

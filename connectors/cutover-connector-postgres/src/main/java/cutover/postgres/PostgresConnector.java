@@ -17,11 +17,11 @@ final class PostgresConnector implements Connector {
     private final PostgresSource source;
     private final PostgresDigests digests;
 
-    PostgresConnector(Location location, Pool pool, String schema, int splitRows, int fetchSize) {
+    PostgresConnector(Location location, Pool pool, String schema, int splitRows, int fetchSize, ChangeLog log) {
         this.location = location;
         this.pool = pool;
         this.sink = new PostgresSink(pool, schema);
-        this.source = new PostgresSource(pool, schema, splitRows, fetchSize);
+        this.source = new PostgresSource(pool, schema, splitRows, fetchSize, log);
         this.digests = new PostgresDigests(pool, schema, fetchSize);
     }
 

@@ -28,6 +28,13 @@ public final class PostgresProvider implements ConnectorProvider {
             "As a source: tables with fewer (estimated) rows are read as one split; larger ones are cut into key ranges.");
     public static final Setting FETCH_SIZE = Setting.of("fetch-size", Setting.Type.INT, "1000",
             "As a source: rows fetched per round trip by the server-side cursor.");
+    public static final Setting FOLLOW_CHANGES = Setting.of("follow-changes", Setting.Type.STRING, "",
+            "As a source backed up: the name of a logical replication slot (and of a publication) through which a backup "
+                    + "learns the rows changed since the previous one from the write-ahead log instead of scanning its tables; "
+                    + "created on first use, needs wal_level = logical. Empty: changes are found by scans.");
+    public static final Setting FOLLOW_CHANGES_WAIT = Setting.of("follow-changes-wait", Setting.Type.INT, "30",
+            "With follow-changes: seconds a backup waits for the transactions running when it starts to end (its moment's "
+                    + "place in the log needs it); past that, this backup finds the changes by scans instead.");
     public static final Setting PASSWORD = Setting.secret("password",
             "The password, when it is not in the location (keeps it out of shell history).");
 
@@ -35,7 +42,7 @@ public final class PostgresProvider implements ConnectorProvider {
     public Set<String> schemes() { return Set.of("postgresql", "postgres"); }
 
     @Override
-    public List<Setting> settings() { return List.of(SCHEMA, POOL_SIZE, CONNECT_TIMEOUT, SPLIT_ROWS, FETCH_SIZE, PASSWORD); }
+    public List<Setting> settings() { return List.of(SCHEMA, POOL_SIZE, CONNECT_TIMEOUT, SPLIT_ROWS, FETCH_SIZE, FOLLOW_CHANGES, FOLLOW_CHANGES_WAIT, PASSWORD); }
 
     @Override
     public Connector open(Location location, Settings settings) {
@@ -46,8 +53,11 @@ public final class PostgresProvider implements ConnectorProvider {
         int fetchSize = positive(settings, FETCH_SIZE);
         String schema = where.schema() != null ? where.schema() : settings.get(SCHEMA);
         String password = where.password() != null ? where.password() : settings.get(PASSWORD.name()).orElse(null);
+        String follow = settings.get(FOLLOW_CHANGES);
+        int wait = positive(settings, FOLLOW_CHANGES_WAIT);
+        if (!follow.isEmpty()) ChangeLog.requireSlotName(follow);
         Pool pool = Pool.open(where, password, poolSize, connectTimeout);
-        return new PostgresConnector(location, pool, schema, splitRows, fetchSize);
+        return new PostgresConnector(location, pool, schema, splitRows, fetchSize, follow.isEmpty() ? null : new ChangeLog(pool, follow, schema, wait));
     }
 
     private static int positive(Settings settings, Setting setting) {

@@ -48,6 +48,8 @@ import java.util.Set;
 final class PostgresSource implements ChangeTracking {
     /** Change tracking by {@code xmin} (docs/backup-format.md, "Change layers"). */
     static final String CHANGE_METHOD = "postgresql/xmin/1";
+    /** Change tracking by the write-ahead log, through a replication slot, and by {@code xmin} where the log cannot tell. */
+    static final String LOG_CHANGE_METHOD = "postgresql/wal/1";
     /** Rows sampled to place split bounds. */
     private static final int SAMPLE_ROWS = 20_000;
 
@@ -55,12 +57,20 @@ final class PostgresSource implements ChangeTracking {
     private final String schema;
     private final int splitRows;
     private final int fetchSize;
+    /** The log changes are read from between backups, or null: they are found by {@code xmin} scans. */
+    private final ChangeLog log;
+    /** The log's moment the source is held at, while it is. */
+    private volatile ChangeLog.Moment logMoment;
+    /** The keys the log says changed since a mark, per table, for the held moment; asked once per mark. */
+    private final Map<String, Optional<Map<String, LoggedKeys>>> logged = new java.util.concurrent.ConcurrentHashMap<>();
 
-    PostgresSource(Pool pool, String schema, int splitRows, int fetchSize) {
+    /** {@code log}: where changes between backups are read from, or null (by scans). */
+    PostgresSource(Pool pool, String schema, int splitRows, int fetchSize, ChangeLog log) {
         this.pool = pool;
         this.schema = schema;
         this.splitRows = splitRows;
         this.fetchSize = fetchSize;
+        this.log = log;
     }
 
     @Override
@@ -72,10 +82,30 @@ final class PostgresSource implements ChangeTracking {
         return out;
     }
 
-    /** An exported snapshot (as {@code pg_dump} takes), imported by every reader and digest of this connector while held. */
+    /**
+     * An exported snapshot (as {@code pg_dump} takes), imported by every reader and digest of this
+     * connector while held; when following the log, the one a temporary replication slot exports,
+     * whose place in the log is known.
+     */
     @Override
     public Optional<PointInTime> holdAtThisMoment() {
-        return Optional.of(pool.holdAtThisMoment());
+        if (log == null) return Optional.of(pool.holdAtThisMoment());
+        ChangeLog.Moment moment = log.takeMoment();
+        // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
+        PointInTime held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder()) : pool.holdAtThisMoment();
+        logMoment = moment;
+        logged.clear();
+        return Optional.of(new PointInTime() {
+            @Override
+            public String id() { return held.id(); }
+
+            @Override
+            public void close() {
+                logMoment = null;
+                logged.clear();
+                held.close();
+            }
+        });
     }
 
     @Override
@@ -148,14 +178,15 @@ final class PostgresSource implements ChangeTracking {
     }
 
     @Override
-    public String changeMethod() { return CHANGE_METHOD; }
+    public String changeMethod() { return log == null ? CHANGE_METHOD : LOG_CHANGE_METHOD; }
 
     /**
      * {@code <system identifier>:<timeline>:<database oid>:<xmin>}: the cluster (a restored or
      * upgraded copy is another one) and its timeline (a point-in-time recovery or a promoted standby
      * starts a new one, and may give again transaction ids the mark has seen), the database, and the
-     * oldest transaction running at the held moment, with its epoch. Empty when not held, or when the
-     * server does not say its system identifier or timeline.
+     * oldest transaction running at the held moment, with its epoch; when following the log, then
+     * {@code :<slot>:<LSN>}, the slot and the moment's place in the log. Empty when not held, or when
+     * the server does not say its system identifier or timeline.
      */
     @Override
     public Optional<String> markOfThisMoment() {
@@ -166,7 +197,10 @@ final class PostgresSource implements ChangeTracking {
             cluster = new Cluster(held.get().snapshotId(), clusterIdentity());
             this.cluster = cluster;
         }
-        return cluster.identity().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin());
+        ChangeLog.Moment inLog = logMoment;
+        String logged = log == null || inLog == null ? ""
+                : ":" + log.slot() + ":" + (inLog.inLog() ? org.postgresql.replication.LogSequenceNumber.valueOf(inLog.lsn()).asString() : "-");
+        return cluster.identity().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin() + logged);
     }
 
     /**
@@ -178,7 +212,7 @@ final class PostgresSource implements ChangeTracking {
         Optional<String> now = markOfThisMoment();
         if (now.isEmpty()) return false;
         String[] then = mark.split(":"), current = now.get().split(":");
-        if (then.length != 4 || current.length != 4) return false;
+        if (then.length != current.length) return false;
         for (int i = 0; i < 3; i++) if (!then[i].equals(current[i])) return false;
         try {
             long from = Long.parseLong(then[3]), to = Long.parseLong(current[3]);
@@ -257,11 +291,115 @@ final class PostgresSource implements ChangeTracking {
         });
     }
 
+    /**
+     * The rows changed since {@code mark}: where the log tells them, the rows of the keys it names,
+     * read by key at the held moment; else every row whose {@code xmin} is at or after the mark's.
+     */
     @Override
     public long copyChangedSince(EntityName entity, String mark, OutputStream out) {
-        SourceTable table = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by")).table();
+        Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
+        SourceTable table = keyed.table();
+        Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
+        if (fromLog.isPresent()) {
+            return copy(table, ROWS_BY_KEY_PLAN, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
+                    v -> literal(v, standardStrings), keysIn(keyed, fromLog.get(), standardStrings)), out);
+        }
         return copy(table, CHANGED_ROWS_PLAN, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
                 v -> literal(v, standardStrings), changedSince(mark)), out);
+    }
+
+    /**
+     * The rows the log names are looked up by key, one index probe each: the planner, costing random
+     * reads as from disk, would scan the whole table and hash the keys once they are a few hundred,
+     * which costs the scan the log is there to avoid (a second on 10M rows).
+     */
+    private static final String ROWS_BY_KEY_PLAN = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off";
+
+    /** A condition on {@code src}: its key is one of those the log says are in the table now. */
+    private static String keysIn(Keyed keyed, LoggedKeys keys, boolean standardStrings) {
+        int n = keyed.quotedKeys().size();
+        StringBuilder[] arrays = new StringBuilder[n];
+        for (int i = 0; i < n; i++) arrays[i] = new StringBuilder("{");
+        keys.forEach((line, before, after) -> {
+            if (!after) return;
+            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            FieldBounds fields = new FieldBounds(n - 1);
+            fields.locate(bytes, 0, bytes.length);
+            for (int i = 0; i < n; i++) {
+                String v = PgCopyText.field(bytes, fields.starts[i], fields.ends[i]);
+                StringBuilder a = arrays[i];
+                if (a.length() > 1) a.append(',');
+                a.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        });
+        StringBuilder unnest = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            unnest.append(i == 0 ? "" : ", ").append(literal(arrays[i].append('}').toString(), standardStrings))
+                    .append("::").append(keyed.keyTypes().get(i)).append("[]");
+        }
+        return "(" + String.join(", ", keyed.quotedKeys()) + ") IN (SELECT * FROM unnest(" + unnest + "))";
+    }
+
+    /**
+     * From the keys at {@code since} and the keys the log says changed since: each key now in the
+     * table that was not then counted in, each that was and is not counted out, each now in the
+     * table counted as changed; as {@link #keyBuckets} counts them (by {@link LineKeyCounting}).
+     */
+    @Override
+    public Optional<KeyBuckets> keyBucketsAfter(EntityName entity, KeyBuckets then, String since) {
+        Optional<LoggedKeys> fromLog = loggedKeys(entity, since);
+        Optional<Keyed> keyed = keyed(entity);
+        if (fromLog.isEmpty() || keyed.isEmpty() || keyCounting(entity).isEmpty()) return Optional.empty();
+        int[] keyAt = new int[keyed.get().keyTypes().size()];
+        for (int i = 0; i < keyAt.length; i++) keyAt[i] = i;
+        LineKeyCounting added = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
+        LineKeyCounting removed = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
+        LineKeyCounting written = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
+        LineCounter in = added.counter(), out = removed.counter(), changed = written.counter();
+        fromLog.get().forEach((line, before, after) -> {
+            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (after && !before) in.line(bytes, 0, bytes.length);
+            if (before && !after) out.line(bytes, 0, bytes.length);
+            if (after) changed.line(bytes, 0, bytes.length);
+        });
+        KeyBuckets plus = added.result(), minus = removed.result(), writes = written.result();
+        int n = then.bucketing().buckets();
+        long[] counts = new long[n];
+        String[] digests = new String[n];
+        for (int b = 0; b < n; b++) {
+            counts[b] = then.counts()[b] + plus.counts()[b] - minus.counts()[b];
+            digests[b] = new java.math.BigInteger(then.digests()[b]).add(new java.math.BigInteger(plus.digests()[b]))
+                    .subtract(new java.math.BigInteger(minus.digests()[b])).toString();
+        }
+        return Optional.of(new KeyBuckets(then.bucketing(), counts, digests, writes.counts(), writes.digests()));
+    }
+
+    /** The keys of the entity's table that the log says changed since {@code mark}, or empty when it cannot tell them all. */
+    private Optional<LoggedKeys> loggedKeys(EntityName entity, String mark) {
+        ChangeLog.Moment moment = logMoment;
+        if (log == null || moment == null) return Optional.empty();
+        String[] parts = mark.split(":");
+        if (parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-") || !moment.inLog()
+                || !moment.logged().contains(entity.value())) return Optional.empty(); // a table outside the publication has no changes in the log
+        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark, m -> {
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            tables().forEach((name, t) -> {
+                if (!t.primaryKey().isEmpty()) keys.put(name, t.primaryKey());
+            });
+            return log.changes(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong(), moment.lsn(), keys);
+        });
+        if (tables.isEmpty()) return Optional.empty();
+        LoggedKeys keys = tables.get().getOrDefault(entity.value(), new LoggedKeys());
+        return keys.known() ? Optional.of(keys) : Optional.empty();
+    }
+
+    /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */
+    @Override
+    public void storedUpTo(String mark) {
+        String[] parts = mark.split(":");
+        if (log != null && parts.length == 6 && parts[4].equals(log.slot()) && !parts[5].equals("-")) {
+            log.confirm(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong());
+        }
     }
 
     /**
@@ -296,8 +434,7 @@ final class PostgresSource implements ChangeTracking {
      * then wraps negative; {@link #tracksSince} keeps it 2^24 short of that), every row counts as changed.
      */
     private static String changedSince(String mark) {
-        String[] parts = mark.split(":");
-        long xmin = Long.parseLong(parts[parts.length - 1]) & 0xFFFF_FFFFL;
+        long xmin = Long.parseLong(mark.split(":")[3]) & 0xFFFF_FFFFL;
         return "age(src.xmin) <= (SELECT CASE WHEN a >= 0 THEN a ELSE 2147483647 END FROM age('" + xmin + "'::xid) AS a)";
     }
 

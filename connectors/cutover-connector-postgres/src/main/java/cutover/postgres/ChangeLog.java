@@ -1,0 +1,360 @@
+package cutover.postgres;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The write-ahead log of a database read through a logical replication slot and a publication of
+ * the same name ({@code pgoutput}), so that a backup learns which keys changed since the previous
+ * one without scanning its tables (docs/backup-format.md, "Changes from the write-ahead log").
+ *
+ * <p>Each backup's moment is the exported snapshot of a temporary slot, created after the
+ * persistent one: a transaction whose commit record lies before that slot's consistent point is in
+ * the snapshot, any later one is not. The changes between two backups are then exactly the
+ * transactions the persistent slot decodes with commits from the earlier moment's point up to the
+ * later one's; the slot is moved past them only once the later snapshot is stored, so a backup that
+ * fails leaves them to the next.
+ */
+final class ChangeLog {
+    /** Keys told at most per reading: past it, the scans ({@code xmin}) cost less than holding them. */
+    static final int MAX_KEYS = 2_000_000;
+    /** How long reading the log may wait for it to reach the moment before giving up (the scans then tell the changes). */
+    private static final long READ_TIMEOUT_MS = 120_000;
+
+    private final Pool pool;
+    private final String slot;
+    private final String schema;
+    private final int waitSeconds;
+
+    /** {@code waitSeconds}: how long a moment may wait for the transactions running when it is asked for. */
+    ChangeLog(Pool pool, String slot, String schema, int waitSeconds) {
+        requireSlotName(slot);
+        this.pool = pool;
+        this.slot = slot;
+        this.schema = schema;
+        this.waitSeconds = waitSeconds;
+    }
+
+    static void requireSlotName(String slot) {
+        if (!slot.matches("[a-z0-9_]{1,50}")) {
+            throw new CutoverException(ErrorCode.SETTING_INVALID, "a replication slot's name for --follow-changes is 1 to 50 of a-z, 0-9 and _, not '" + slot + "'");
+        }
+    }
+
+    String slot() { return slot; }
+
+    /**
+     * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
+     * while its connection stays open and idle ({@link #lsn} -1, no snapshot, when the slot could not
+     * be made in time: the caller takes one of its own); {@code logged}, the tables the publication
+     * held before this moment was asked for: only their changes are all in the log.
+     */
+    record Moment(String snapshotId, long lsn, Set<String> logged, Connection holder) {
+        boolean inLog() { return lsn >= 0; }
+    }
+
+    /**
+     * Makes the publication hold every table of the schema whose log carries its key, and the slot
+     * exist (creating them on first use), then takes the moment.
+     */
+    Moment takeMoment() {
+        Set<String> logged;
+        try (Connection c = pool.connection()) {
+            c.setAutoCommit(true);
+            requireLogicalWal(c);
+            logged = publishTables(c);
+            if (!ensureSlot(c)) return new Moment(null, -1, logged, null);
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "preparing the replication slot " + slot, pool.location());
+        }
+        Connection holder = null;
+        try {
+            holder = pool.replicationConnection();
+            Optional<ReplicationSlotInfo> info = temporarySlot(holder);
+            if (info.isEmpty()) {
+                close(holder);
+                return new Moment(null, -1, logged, null);
+            }
+            return new Moment(info.get().getSnapshotName(), info.get().getConsistentPoint().asLong(), logged, holder);
+        } catch (SQLException e) {
+            close(holder);
+            throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
+        } catch (RuntimeException e) {
+            close(holder);
+            throw e;
+        }
+    }
+
+    /**
+     * A temporary slot exporting its snapshot, made on {@code c}; empty when it took longer than
+     * {@link #waitSeconds}: a slot's snapshot waits for every transaction running when it is asked
+     * for to end, and one left open for hours must not hold a backup for as long. Its session is
+     * then ended, which drops the half-made slot.
+     */
+    private Optional<ReplicationSlotInfo> temporarySlot(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        int pid = pg.getBackendPID();
+        java.util.concurrent.CompletableFuture<ReplicationSlotInfo> making = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return pg.getReplicationAPI().createReplicationSlot().logical()
+                        .withSlotName(slot + "_" + Long.toHexString(System.nanoTime() & 0xFFFFFFFL)).withOutputPlugin("pgoutput").withTemporaryOption().make();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, task -> {
+            Thread t = new Thread(task, "cutover-slot-" + slot);
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            ReplicationSlotInfo info = making.get(waitSeconds, TimeUnit.SECONDS);
+            if (info.getSnapshotName() == null) throw new IllegalStateException("the server exported no snapshot with the temporary slot");
+            return Optional.of(info);
+        } catch (java.util.concurrent.TimeoutException e) {
+            try (Connection admin = pool.connection(); PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                ps.setInt(1, pid);
+                ps.execute();
+            }
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) throw sql;
+            throw new IllegalStateException("making a temporary replication slot failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(ErrorCode.INTERNAL, "interrupted while taking a moment", e);
+        }
+    }
+
+    private void requireLogicalWal(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW wal_level")) {
+            rs.next();
+            if (!"logical".equals(rs.getString(1))) {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "following changes through the write-ahead log needs wal_level = logical on "
+                        + pool.location() + " (it is " + rs.getString(1) + "): set it and restart the server, or back up without --follow-changes");
+            }
+        }
+    }
+
+    /**
+     * Adds the schema's tables that the publication lacks (creating it if missing), takes out those
+     * that no longer qualify, and returns the qualifying tables it held already. A table qualifies when its log carries its
+     * primary key: replica identity {@code DEFAULT} with a primary key, or {@code FULL}. Any other
+     * table must stay out: PostgreSQL refuses every UPDATE and DELETE of a table without a replica
+     * identity in a publication of them, and a backup must never break the application's writes.
+     */
+    private Set<String> publishTables(Connection c) throws SQLException {
+        Set<String> keyed = new HashSet<>(), published = new HashSet<>();
+        boolean exists;
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.relname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE n.nspname = ? AND r.relkind IN ('r', 'p') AND NOT r.relispartition AND (r.relreplident = 'f' OR (r.relreplident = 'd' "
+                + "AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.oid AND i.indisprimary)))")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) keyed.add(rs.getString(1));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM pg_publication WHERE pubname = ?), "
+                + "array(SELECT tablename::text FROM pg_publication_tables WHERE pubname = ? AND schemaname = ?)")) {
+            ps.setString(1, slot);
+            ps.setString(2, slot);
+            ps.setString(3, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                exists = rs.getLong(1) > 0;
+                published.addAll(List.of((String[]) rs.getArray(2).getArray()));
+            }
+        }
+        Set<String> missing = new HashSet<>(keyed), unqualified = new HashSet<>(published);
+        missing.removeAll(published);
+        unqualified.removeAll(keyed);
+        if (exists && !unqualified.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER PUBLICATION " + slot + " DROP TABLE " + tableList(unqualified));
+            }
+        }
+        if (!exists) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE PUBLICATION " + slot + (missing.isEmpty() ? "" : " FOR TABLE " + tableList(missing)));
+            }
+        } else if (!missing.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER PUBLICATION " + slot + " ADD TABLE " + tableList(missing));
+            }
+        }
+        Set<String> logged = new HashSet<>(keyed);
+        logged.retainAll(published);
+        return logged;
+    }
+
+    private String tableList(Set<String> tables) {
+        StringBuilder out = new StringBuilder();
+        for (String t : tables) out.append(out.length() == 0 ? "" : ", ").append(new TableName(schema, t).sql());
+        return out.toString();
+    }
+
+    /** Whether the slot exists, made now if it did not; false when making it waited too long for running transactions. */
+    private boolean ensureSlot(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT plugin, database = current_database() FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    if (!"pgoutput".equals(rs.getString(1)) || !rs.getBoolean(2)) {
+                        throw new CutoverException(ErrorCode.SETTING_INVALID, "the replication slot " + slot + " on " + pool.location()
+                                + " is not a pgoutput slot of this database; name another with --follow-changes=NAME");
+                    }
+                    return true;
+                }
+            }
+        }
+        // making a slot waits for the transactions running to end, as a temporary one does (see temporarySlot)
+        try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+            s.execute("SET statement_timeout = " + waitSeconds * 1000L);
+            try {
+                ps.setString(1, slot);
+                ps.execute();
+                return true;
+            } catch (SQLException e) {
+                if ("57014".equals(e.getSQLState())) return false; // cancelled by the timeout: the next backup tries again
+                throw e;
+            } finally {
+                s.execute("RESET statement_timeout");
+            }
+        }
+    }
+
+    /**
+     * The keys changed by the transactions that committed from {@code from} up to (not including)
+     * {@code to}, per table of the schema; empty when the log cannot tell them all: the slot is gone,
+     * was moved past {@code from}, lost its WAL, or more than {@link #MAX_KEYS} keys changed.
+     * {@code keys} gives each table's primary key columns.
+     */
+    Optional<Map<String, LoggedKeys>> changes(long from, long to, Map<String, List<String>> keys) {
+        if (from > to) return Optional.empty();
+        try {
+            if (!readableFrom(from)) return Optional.empty();
+            if (from == to) return Optional.of(Map.of());
+            try (Connection c = pool.replicationConnection()) {
+                PGReplicationStream stream = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                        .withSlotName(slot).withStartPosition(LogSequenceNumber.valueOf(from))
+                        .withSlotOption("proto_version", "1").withSlotOption("publication_names", slot)
+                        .withStatusInterval(1, TimeUnit.SECONDS).start();
+                try {
+                    return read(stream, to, keys);
+                } finally {
+                    stream.close();
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the changes from the replication slot " + slot, pool.location());
+        }
+    }
+
+    /** Whether the slot can still give every change from {@code from}: it exists, was not moved past it, and keeps its WAL. */
+    private boolean readableFrom(long from) throws SQLException {
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn <= ?::pg_lsn AND coalesce(wal_status, 'reserved') <> 'lost' AND NOT active "
+                     + "FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+            ps.setString(1, LogSequenceNumber.valueOf(from).asString());
+            ps.setString(2, slot);
+            c.setAutoCommit(true);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private Optional<Map<String, LoggedKeys>> read(PGReplicationStream stream, long to, Map<String, List<String>> keys) throws SQLException {
+        Map<Integer, LoggedKeys.Reader> relations = new HashMap<>();
+        Map<String, LoggedKeys> out = new HashMap<>();
+        long deadline = System.currentTimeMillis() + READ_TIMEOUT_MS;
+        int told = 0;
+        boolean inTransaction = false;
+        while (true) {
+            ByteBuffer message = stream.readPending();
+            if (message == null) {
+                if (!inTransaction && stream.getLastReceiveLSN().asLong() >= to) return Optional.of(out);
+                if (System.currentTimeMillis() > deadline) return Optional.empty();
+                sleep();
+                continue;
+            }
+            PgOutput.Message m = PgOutput.parse(message);
+            if (m instanceof PgOutput.Begin b) {
+                if (b.finalLsn() >= to) return Optional.of(out); // committed after the moment: not in its snapshot
+                inTransaction = true;
+            } else if (m instanceof PgOutput.Commit) {
+                inTransaction = false;
+                if (told > MAX_KEYS) return Optional.empty();
+            } else if (m instanceof PgOutput.Relation r) {
+                List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
+                relations.put(r.oid(), key == null ? LoggedKeys.Reader.IGNORED : out.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key));
+            } else if (m instanceof PgOutput.Insert i) {
+                told += reader(relations, i.relation()).inserted(i.row());
+            } else if (m instanceof PgOutput.Update u) {
+                told += reader(relations, u.relation()).updated(u.old(), u.row());
+            } else if (m instanceof PgOutput.Delete d) {
+                told += reader(relations, d.relation()).deleted(d.old());
+            } else if (m instanceof PgOutput.Truncate t) {
+                for (int oid : t.relations()) reader(relations, oid).truncated();
+            }
+        }
+    }
+
+    private static LoggedKeys.Reader reader(Map<Integer, LoggedKeys.Reader> relations, int oid) {
+        LoggedKeys.Reader r = relations.get(oid);
+        if (r == null) throw new IllegalStateException("a change of relation " + oid + " before its description");
+        return r;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(ErrorCode.INTERNAL, "interrupted while reading the write-ahead log", e);
+        }
+    }
+
+    /** Moves the slot to {@code lsn} (the moment of a stored snapshot): the server may then recycle the WAL before it. */
+    void confirm(long lsn) {
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(slot_name, ?::pg_lsn) FROM pg_replication_slots "
+                     + "WHERE slot_name = ? AND confirmed_flush_lsn < ?::pg_lsn AND NOT active")) {
+            c.setAutoCommit(true);
+            String at = LogSequenceNumber.valueOf(lsn).asString();
+            ps.setString(1, at);
+            ps.setString(2, slot);
+            ps.setString(3, at);
+            ps.execute();
+        } catch (SQLException e) {
+            // the slot stays where it was: the next backup reads a little more of the log
+        }
+    }
+
+    static void close(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the temporary slot goes with the session
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backups that learn the changed rows from the write-ahead log ({@code --follow-changes}, a logical
+ * replication slot), on the test server with {@code wal_level = logical}: every scenario of
+ * {@link ChangeLayersIT} (a transaction left open while a backup runs makes that backup find the
+ * changes by scans, after waiting two seconds for it), and the log's own cases: the log used
+ * without scanning the table, keys changed by an update, a truncated table, a table whose log
+ * does not carry its key, a table created between backups, and the slot dropped.
+ */
+class LogChangeLayersIT extends ChangeLayersIT {
+    private static final String LOG_SRC = "cutover_it_log_src";
+    private static final String LOG_DST = "cutover_it_log_dst";
+    private static final String SLOT = "cutover_it_log";
+
+    @Override
+    LocalPostgres.Server server() { return LocalPostgres.LOGICAL; }
+
+    @Override
+    List<String> backupArgs() { return List.of("--follow-changes=cutover_it_layers", "--follow-changes-wait", "2"); }
+
+    @Test
+    void theLogTellsWhichRowsChangedWithoutAScanOfTheTable() throws Exception {
+        LocalPostgres.Server pg = server();
+        pg.recreate(LOG_SRC, LOG_DST);
+        pg.sql(LOG_SRC, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 30000) g",
+                "create table tags (k text primary key, v text)",
+                "insert into tags select 'k' || g, 'v' || g from generate_series(1, 2000) g",
+                "create table unkeyed_log (id int primary key, v text)", "alter table unkeyed_log replica identity nothing", // kept out of the publication: its updates must go on working
+                "insert into unkeyed_log select g, 'u' from generate_series(1, 500) g", "analyze");
+        Path password = dir.resolve("log-password");
+        Files.writeString(password, "log passphrase\n");
+        String state = dir.resolve("log-state").toString();
+        String[] repoArgs = {"--repo", dir.resolve("log-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+
+        JsonNode full = logBackup(state, repoArgs);
+        assertThat(slotPosition()).as("the slot moved to the stored moment").isNotNull();
+        assertThat(restoredAll(full, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // updates and inserts only: the log names the rows, read by key; the table is not scanned
+        pg.sql(LOG_SRC, "update items set n = n + 100 where id % 97 = 0", "insert into items select g, 'new', 1 from generate_series(40001, 40100) g",
+                "update tags set k = 'renamed' where k = 'k5'", "delete from tags where k = 'k7'", "update tags set v = E'tab\\there' where k = 'k9'",
+                "update unkeyed_log set v = 'changed' where id < 10", "delete from unkeyed_log where id = 20");
+        String slotBefore = slotPosition();
+        JsonNode second = logBackup(state, repoArgs);
+        assertThat(second.get("changesOnly").toString()).contains("items").contains("tags").contains("unkeyed_log");
+        assertThat(second.get("changesFromLog").toString()).contains("items").contains("tags").doesNotContain("unkeyed_log");
+        assertThat(slotPosition()).isNotEqualTo(slotBefore);
+        assertThat(restoredAll(second, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // a truncated table and a table created since: read whole or by scans, and right
+        pg.sql(LOG_SRC, "truncate tags", "insert into tags values ('after truncate', '1')",
+                "create table later (id int primary key, v text)", "insert into later select g, 'l' from generate_series(1, 50) g");
+        JsonNode third = logBackup(state, repoArgs);
+        assertThat(third.get("changesFromLog").toString()).contains("items").doesNotContain("tags").doesNotContain("later");
+        assertThat(restoredAll(third, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // the table created since is in the log from then on
+        pg.sql(LOG_SRC, "update later set v = 'changed' where id = 3", "delete from later where id = 4");
+        JsonNode fourth = logBackup(state, repoArgs);
+        assertThat(fourth.get("changesOnly").toString()).contains("later");
+        assertThat(fourth.get("changesFromLog").toString()).contains("later").contains("tags");
+        assertThat(restoredAll(fourth, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // the slot dropped: that backup finds the changes by scans, and makes the slot again
+        pg.sql(LOG_SRC, "select pg_drop_replication_slot('" + SLOT + "')", "update items set name = 'after the slot went' where id = 11");
+        JsonNode fifth = logBackup(state, repoArgs);
+        assertThat(fifth.get("changesOnly").toString()).contains("items");
+        assertThat(fifth.get("changesFromLog")).isEmpty();
+        assertThat(slotPosition()).isNotNull();
+        assertThat(restoredAll(fifth, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+        pg.sql(LOG_SRC, "update items set name = 'and after it came back' where id = 12");
+        JsonNode sixth = logBackup(state, repoArgs);
+        assertThat(sixth.get("changesOnly").toString()).contains("items");
+        assertThat(sixth.get("changesFromLog").toString()).contains("items");
+        assertThat(restoredAll(sixth, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // earlier snapshots still restore to their moments, and the repository checks clean
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        pg.drop(LOG_SRC, LOG_DST);
+    }
+
+    @Test
+    void aServerWithoutLogicalDecodingIsNamedWithTheFix() throws Exception {
+        Path password = dir.resolve("replica-password");
+        Files.writeString(password, "replica passphrase\n");
+        String[] repoArgs = {"--repo", dir.resolve("replica-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        LocalPostgres.MAIN.recreate(LOG_SRC);
+        LocalPostgres.MAIN.sql(LOG_SRC, "create table t (id int primary key)");
+        boolean logical;
+        try (Connection c = LocalPostgres.MAIN.connect(LOG_SRC); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("show wal_level")) {
+            rs.next();
+            logical = rs.getString(1).equals("logical");
+        }
+        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.MAIN.location(LOG_SRC), "--follow-changes", "--state", dir.resolve("replica-state").toString()},
+                repoArgs);
+        LocalPostgres.MAIN.drop(LOG_SRC);
+        if (logical) return; // a server set up otherwise: nothing to refuse
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.err()).contains("wal_level = logical").contains("--follow-changes");
+    }
+
+    private JsonNode logBackup(String state, String[] repoArgs) throws Exception {
+        CliRun run = CliRun.of(new String[] {"backup", server().location(LOG_SRC), "--json", "--state", state, "--follow-changes=" + SLOT}, repoArgs);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return Json.MAPPER.readTree(run.out());
+    }
+
+    /** The snapshot restored into a new database: its rows, as {@link #all} reads them. */
+    private List<String> restoredAll(JsonNode snapshot, String state, String[] repoArgs) throws Exception {
+        server().recreate(LOG_DST);
+        CliRun restore = CliRun.of(new String[] {"restore", snapshot.get("shortId").asText(), server().location(LOG_DST), "--state",
+                state + "-restore-" + snapshot.get("shortId").asText()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        return all(LOG_DST);
+    }
+
+    /** Every row of every table of the database, as text, tables and rows in a fixed order. */
+    private List<String> all(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server().connect(database); Statement st = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public' order by 1")) {
+                while (rs.next()) tables.add(rs.getString(1));
+            }
+            for (String t : tables) {
+                try (ResultSet rs = st.executeQuery("select t::text from " + t + " t order by t::text collate \"C\"")) {
+                    while (rs.next()) out.add(t + ": " + rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String slotPosition() throws Exception {
+        try (Connection c = server().connect(LOG_SRC); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select confirmed_flush_lsn::text from pg_replication_slots where slot_name = '" + SLOT + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
