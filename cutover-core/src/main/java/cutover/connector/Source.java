@@ -37,6 +37,14 @@ public interface Source extends Capability {
      */
     List<Split> splits(int parallelism);
 
+    /**
+     * The {@link #splits} but those of entities all in {@code skipped}, for a reader that needs no
+     * others (a backup that reuses or layers them): a database then plans no key ranges for them.
+     */
+    default List<Split> splitsExcept(int parallelism, java.util.Set<cutover.model.EntityName> skipped) {
+        return splits(parallelism).stream().filter(s -> !skipped.containsAll(s.entities())).toList();
+    }
+
     /** Opens a reader positioned after {@code from} ({@link Position#START} for the beginning). */
     RecordReader read(Split split, Position from);
 }

@@ -28,6 +28,7 @@ public final class KeyFilteredSource implements Source {
     @Override public Optional<List<EntityInfo>> quickEstimates() { return source.quickEstimates(); }
 
     @Override public List<Split> splits(int parallelism) { return source.splits(parallelism); }
+    @Override public List<Split> splitsExcept(int parallelism, java.util.Set<cutover.model.EntityName> skipped) { return source.splitsExcept(parallelism, skipped); }
 
     @Override
     public RecordReader read(Split split, Position from) {

@@ -139,8 +139,9 @@ final class SourceReading {
         } finally {
             deciding.shutdownNow(); // after a failure, the decisions still running are not waited for
         }
-        List<Split> splits = source.splits(splitHint).stream()
-                .filter(s -> !s.entities().stream().allMatch(n -> unchanged.contains(n) || layered.contains(n))).toList();
+        Set<EntityName> notRead = new java.util.HashSet<>(unchanged);
+        notRead.addAll(layered);
+        List<Split> splits = source.splitsExcept(splitHint, notRead);
         List<SplitWriter> writers = new ArrayList<>();
         for (int i = 0; i < splits.size(); i++) writers.add(writer.split());
         ExecutorService pool = daemonPool(Math.min(threads, splits.size() + layers.size() + tracks.size()), "cutover-backup-read");
