@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the backup repository (issue 5): `cutover backup postgresql://…` against
 # `pg_dump | restic backup --stdin` of the same database (ROWS rows), then 1% of the rows updated at
-# random and a second backup with both; then `cutover restore` into an empty database against a
+# random (BENCH_CHANGED rows) and a second backup with both; then `cutover restore` into an empty database against a
 # plain `psql \copy` of the same rows (table with its primary key created first, as restore does).
 # Each side runs ROUNDS times, alternating which goes first; every figure of every round is printed.
 #
@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 rounds=${2:-2}
+changed=${BENCH_CHANGED:-$((rows / 100))} # rows updated at random before the second backup (1%)
 work=${BENCH_DIR:-/tmp/cutover-bench-backup}
 port=${BENCH_PORT:-5432}
 follow=()
@@ -70,10 +71,10 @@ for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then rt=$(restic_backup "$rr"); ct=$(cutover_backup "$cr"); else ct=$(cutover_backup "$cr"); rt=$(restic_backup "$rr"); fi
   rs=$(size "$rr"); cs=$(size "$cr")
   say "round $round full:        restic $rt s, repo $rs bytes | cutover $ct s, repo $cs bytes"
-  $pg -d bench_backup_src -c "update events set amount = amount + 1, payload = payload || '!' where id in (select id from events order by random() limit $((rows / 100)))"
+  $pg -d bench_backup_src -c "update events set amount = amount + 1, payload = payload || '!' where id in (select id from events order by random() limit $changed)"
   $pg -d postgres -c checkpoint
   if [ $((round % 2)) -eq 1 ]; then rti=$(restic_backup "$rr"); cti=$(cutover_backup "$cr"); else cti=$(cutover_backup "$cr"); rti=$(restic_backup "$rr"); fi
-  say "round $round incremental: restic $rti s, added $(( $(size "$rr") - rs )) bytes | cutover $cti s, added $(( $(size "$cr") - cs )) bytes"
+  say "round $round incremental ($changed rows changed): restic $rti s, added $(( $(size "$rr") - rs )) bytes | cutover $cti s, added $(( $(size "$cr") - cs )) bytes"
 done
 
 echo "== restore vs COPY"

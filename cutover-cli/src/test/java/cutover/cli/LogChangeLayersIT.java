@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ChangeLayersIT} (a transaction left open while a backup runs makes that backup find the
  * changes by scans, after waiting two seconds for it), and the log's own cases: the log used
  * without scanning the table, keys changed by an update, a truncated table, a table whose log
- * does not carry its key, a table created between backups, and the slot dropped.
+ * does not carry its key, a table created between backups, the slot dropped, and the slot fallen
+ * so far behind that scanning costs less than reading it.
  */
 class LogChangeLayersIT extends ChangeLayersIT {
     private static final String LOG_SRC = "cutover_it_log_src";
@@ -41,7 +42,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
                 "create table tags (k text primary key, v text)",
                 "insert into tags select 'k' || g, 'v' || g from generate_series(1, 2000) g",
                 "create table unkeyed_log (id int primary key, v text)", "alter table unkeyed_log replica identity nothing", // kept out of the publication: its updates must go on working
-                "insert into unkeyed_log select g, 'u' from generate_series(1, 500) g", "analyze");
+                "insert into unkeyed_log select g, 'u' from generate_series(1, 500) g", "create table filler (id int primary key)", "analyze");
         Path password = dir.resolve("log-password");
         Files.writeString(password, "log passphrase\n");
         String state = dir.resolve("log-state").toString();
@@ -89,6 +90,18 @@ class LogChangeLayersIT extends ChangeLayersIT {
         assertThat(sixth.get("changesOnly").toString()).contains("items");
         assertThat(sixth.get("changesFromLog").toString()).contains("items");
         assertThat(restoredAll(sixth, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+
+        // the slot fallen far behind (80 MB of WAL of other work): that backup scans, and the slot starts afresh before its moment
+        for (int i = 0; i < 5; i++) pg.sql(LOG_SRC, "insert into filler values (" + i + ")", "select pg_switch_wal()");
+        pg.sql(LOG_SRC, "update items set name = 'after much other work' where id = 13");
+        JsonNode behind = logBackup(state, repoArgs);
+        assertThat(behind.get("changesOnly").toString()).contains("items");
+        assertThat(behind.get("changesFromLog")).isEmpty();
+        assertThat(restoredAll(behind, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
+        pg.sql(LOG_SRC, "update items set name = 'and then little' where id = 14");
+        JsonNode caughtUp = logBackup(state, repoArgs);
+        assertThat(caughtUp.get("changesFromLog").toString()).contains("items");
+        assertThat(restoredAll(caughtUp, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
 
         // earlier snapshots still restore to their moments, and the repository checks clean
         CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);

@@ -29,6 +29,13 @@ final class LoggedKeys {
 
     int size() { return states.size(); }
 
+    /** The keys that are in the table now: those whose rows a layer stores. */
+    long written() {
+        long n = 0;
+        for (byte state : states.values()) if ((state & AFTER) != 0) n++;
+        return n;
+    }
+
     interface KeyVisitor {
         void key(String line, boolean before, boolean after);
     }

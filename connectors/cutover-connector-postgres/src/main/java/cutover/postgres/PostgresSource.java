@@ -307,13 +307,23 @@ final class PostgresSource implements ChangeTracking {
         Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
         SourceTable table = keyed.table();
         Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
-        if (fromLog.isPresent()) {
+        if (fromLog.isPresent() && fromLog.get().written() <= Math.max(BY_KEY_ALWAYS, table.estimatedRows() / BY_KEY_SHARE)) {
             return copy(table, keyed.quotedKeys().size() == 1 ? ROWS_BY_KEY : ROWS_BY_COMPOSITE_KEY, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
                     v -> literal(v, standardStrings), keysIn(keyed, fromLog.get(), standardStrings)), out);
         }
         return copy(table, CHANGED_ROWS_PLAN, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
                 v -> literal(v, standardStrings), changedSince(mark)), out);
     }
+
+    /**
+     * The log's rows are looked up by key while they are at most 1/BY_KEY_SHARE of the table's: a
+     * probe reads a page at random (50 µs each from the OS's cache for 100,000 keys of a 1.85 GB
+     * table, 5 s), a scan of the changed rows by {@code xmin} reads every page in order (4.6 s): past
+     * about 1%, the scan is cheaper, and gives the same rows (and possibly a few more). Up to
+     * {@link #BY_KEY_ALWAYS} keys they are looked up whatever the table's size: a fraction of a second.
+     */
+    private static final int BY_KEY_SHARE = 150;
+    private static final int BY_KEY_ALWAYS = 2_000;
 
     /**
      * The rows the log names, looked up by key: {@code key = ANY(keys)} is an index scan that searches
