@@ -130,6 +130,24 @@ class LogChangeLayersIT extends ChangeLayersIT {
         assertThat(run.err()).contains("wal_level = logical").contains("--follow-changes");
     }
 
+    @Test
+    void aRoleThatMayNotMakeTheSlotIsToldWhatItNeeds() throws Exception {
+        Path password = dir.resolve("role-password");
+        Files.writeString(password, "role passphrase\n");
+        String[] repoArgs = {"--repo", dir.resolve("role-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String db = "cutover_it_log_role";
+        server().recreate(db);
+        server().sql("postgres", "drop role if exists cutover_it_reader", "create role cutover_it_reader login");
+        server().sql(db, "create table t (id int primary key)", "grant select on t to cutover_it_reader");
+        CliRun run = CliRun.of(new String[] {"backup", "postgresql://cutover_it_reader@127.0.0.1:" + server().port() + "/" + db, "--follow-changes",
+                "--state", dir.resolve("role-state").toString()}, repoArgs);
+        server().drop(db);
+        server().sql("postgres", "drop role cutover_it_reader");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+        assertThat(run.err()).contains("REPLICATION").contains("owns the tables");
+    }
+
     private JsonNode logBackup(String state, String[] repoArgs) throws Exception {
         CliRun run = CliRun.of(new String[] {"backup", server().location(LOG_SRC), "--json", "--state", state, "--follow-changes=" + SLOT}, repoArgs);
         assertThat(run.exitCode()).as(run.toString()).isZero();

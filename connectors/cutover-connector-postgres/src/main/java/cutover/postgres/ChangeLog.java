@@ -100,6 +100,10 @@ final class ChangeLog {
                 if (!ensureSlot(c)) return new Moment(null, -1, logged, null);
             }
         } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new CutoverException(ErrorCode.SOURCE_AUTH, "following changes on " + pool.location() + " needs a role with the REPLICATION "
+                        + "attribute (or a superuser) that owns the tables, to make the publication and slot " + slot + ": " + e.getMessage(), e);
+            }
             throw SqlErrors.translateRead(e, "preparing the replication slot " + slot, pool.location());
         }
         Connection holder = null;
