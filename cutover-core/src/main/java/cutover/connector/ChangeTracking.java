@@ -49,6 +49,15 @@ public interface ChangeTracking extends CopyTextSource {
     }
 
     /**
+     * What tells the entity's table from another of the same name (a database's id of the table):
+     * a table dropped and made again, or another renamed into its name, has changes that cannot be
+     * told from the earlier one's, even where its keys are the same. Empty where the source has none.
+     */
+    default Optional<String> tableIdentity(EntityName entity) {
+        return Optional.empty();
+    }
+
+    /**
      * Tells the source that a backup holding the moment {@code mark} is stored: what it keeps to
      * tell the changes since earlier moments (a replication slot's log) may go.
      */

@@ -10,8 +10,11 @@ import java.util.List;
  * in {@code counts.length} buckets with a digest each; and the layers of changes stored after the
  * entity's base parts, oldest first. {@code storedRecords} counts the lines of every part, base and
  * layers; the entity's {@code records} counts the rows they hold once the layers are applied.
+ * {@code table} is the source's identity of the table ({@link cutover.connector.ChangeTracking#tableIdentity}),
+ * null where it has none or the manifest predates it.
  */
-public record ChangeTrack(String method, String mark, int shift, long[] counts, String[] digests, List<ChangeLayer> layers, long storedRecords) {
+public record ChangeTrack(String method, String mark, int shift, long[] counts, String[] digests, List<ChangeLayer> layers, long storedRecords,
+                          String table) {
     public ChangeTrack {
         layers = layers == null ? List.of() : List.copyOf(layers);
         if (counts.length != digests.length || Integer.bitCount(counts.length) != 1) {
@@ -49,13 +52,14 @@ public record ChangeTrack(String method, String mark, int shift, long[] counts, 
 
     /** The same track, now at a later moment whose keys are these (the entity read again, or a layer added). */
     ChangeTrack at(String laterMark, long[] nowCounts, String[] nowDigests, List<ChangeLayer> nowLayers, long nowStored) {
-        return new ChangeTrack(method, laterMark, shift, nowCounts, nowDigests, nowLayers, nowStored);
+        return new ChangeTrack(method, laterMark, shift, nowCounts, nowDigests, nowLayers, nowStored, table);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ChangeTrack t && method.equals(t.method) && mark.equals(t.mark) && shift == t.shift && Arrays.equals(counts, t.counts)
-                && Arrays.equals(digests, t.digests) && layers.equals(t.layers) && storedRecords == t.storedRecords;
+                && Arrays.equals(digests, t.digests) && layers.equals(t.layers) && storedRecords == t.storedRecords
+                && java.util.Objects.equals(table, t.table);
     }
 
     @Override

@@ -80,6 +80,8 @@ final class TableChanges {
                 .filter(e -> e.changes() != null && e.changes().method().equals(source.changeMethod()))
                 .filter(e -> shape.equals(e.copyText()) && e.keyColumns().equals(keyColumns)) // a new column or key: read whole
                 .filter(e -> source.tracksSince(e.changes().mark()))
+                // another table under the same name (dropped and made again, or renamed into it) has changes of its own
+                .filter(e -> java.util.Objects.equals(e.changes().table(), source.tableIdentity(entity).orElse(null)))
                 .orElse(null);
         if (prior == null) {
             // nothing to compare with: the keys are counted beside the reads
@@ -108,7 +110,7 @@ final class TableChanges {
         Optional<ChangeTracking.KeyBuckets> counted = fromLog.or(() -> source.keyBuckets(entity, then.bucketing(), then.mark()));
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
-        ChangeTrack whole = whole(now);
+        ChangeTrack whole = whole(entity, now);
         int[] moved = then.movedBuckets(now);
         if (now.changed() == 0 && moved.length == 0) {
             return Optional.of(new Unchanged(prior.withChanges(then.at(mark, now.counts(), now.digests(), then.layers(), then.storedRecords()))));
@@ -147,7 +149,8 @@ final class TableChanges {
 
     /** The track of a table read whole, its keys counted by the source in a scan of their own. */
     private ChangeTrack counted(EntityName entity) {
-        return source.keyBuckets(entity, null, null).map(this::whole).orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not"));
+        return source.keyBuckets(entity, null, null).map(now -> whole(entity, now))
+                .orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not"));
     }
 
     /**
@@ -157,12 +160,13 @@ final class TableChanges {
      */
     ChangeTrack trackOfLines(EntityName entity, ReadWhole read, long rowsRead) {
         ChangeTracking.KeyBuckets counted = read.fromLines().result();
-        return counted.total() == rowsRead ? whole(counted) : counted(entity);
+        return counted.total() == rowsRead ? whole(entity, counted) : counted(entity);
     }
 
     /** The track of the table read whole at this moment, its keys as counted. */
-    private ChangeTrack whole(ChangeTracking.KeyBuckets now) {
-        return new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total());
+    private ChangeTrack whole(EntityName entity, ChangeTracking.KeyBuckets now) {
+        return new ChangeTrack(source.changeMethod(), mark, now.bucketing().shift(), now.counts(), now.digests(), List.of(), now.total(),
+                source.tableIdentity(entity).orElse(null));
     }
 
     /** Stores the layer's rows and keys, and puts the earlier entity with the layer into the snapshot. Returns the rows stored. */

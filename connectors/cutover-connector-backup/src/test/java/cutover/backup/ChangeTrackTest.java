@@ -23,7 +23,7 @@ class ChangeTrackTest {
             chunks.add(String.format("%064x", 100 + i));
         }
         ChangeTrack track = new ChangeTrack("postgresql/xmin/1", "7714605022244911232:16386:1234", 3, new long[] {4, 0, 3, 3},
-                new String[] {"-12", "0", "99", "7"}, layers, 10L * partCount);
+                new String[] {"-12", "0", "99", "7"}, layers, 10L * partCount, "16384");
         return new EntitySnapshot("orders", List.of("id"), 10, 100L * partCount, EntitySnapshot.digestOfParts(parts), Map.of(), chunks,
                 0, List.of(), parts, Map.of(), null, SHAPE, track);
     }

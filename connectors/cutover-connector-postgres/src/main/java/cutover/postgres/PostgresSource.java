@@ -420,6 +420,22 @@ final class PostgresSource implements ChangeTracking {
         return keys.known() ? Optional.of(keys) : Optional.empty();
     }
 
+    /** The table's relation oid: a table made again, or renamed into the name, has another. */
+    @Override
+    public Optional<String> tableIdentity(EntityName entity) {
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT r.oid::text FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                     + "WHERE n.nspname = ? AND r.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, entity.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the identity of table " + entity, pool.location());
+        }
+    }
+
     /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */
     @Override
     public void storedUpTo(String mark) {
