@@ -1,11 +1,5 @@
 package cutover.postgres;
 
-import cutover.model.ColumnType;
-import cutover.model.Value;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +10,23 @@ import java.util.Map;
  * the first change of a key tells the one (an insert: it was not), the last the other (a delete:
  * it is not). A key is its columns' text in COPY's form joined by tabs, as {@link LineKeyCounting}
  * reads lines. A truncated table, or one whose log does not carry its primary key (replica identity
- * {@code NOTHING}, or an index other than the key), is {@link #known() not known}.
+ * {@code NOTHING}, or an index other than the key), is {@link #known() not known}. The row each
+ * insert or update wrote is kept too, its values in text form, so that a layer can be written from
+ * the log without reading the table ({@link #rows}), up to {@link #ROW_CHARS}.
  */
 final class LoggedKeys {
     private static final byte BEFORE = 1, AFTER = 2;
+    /** The rows' values kept at most (characters, about twice as many bytes): past it they are read from the table. */
+    static final long ROW_CHARS = 32L << 20;
 
     private final Map<String, Byte> states = new HashMap<>();
+    /** The values of each key's row as its last change wrote it, while {@link #rowsKept}. */
+    private final Map<String, String[]> rows = new HashMap<>();
     private boolean unknown;
+    private boolean rowsKept = true;
+    private long rowChars;
+    /** The columns the kept rows' values are in (the table's, as the log described it). */
+    private List<String> columns;
 
     /** Whether every change of the table is told. */
     boolean known() { return !unknown; }
@@ -44,6 +48,23 @@ final class LoggedKeys {
         states.forEach((key, state) -> visitor.key(key, (state & BEFORE) != 0, (state & AFTER) != 0));
     }
 
+    /**
+     * The rows of the keys that are in the table now, as the log wrote them, by key, in the
+     * columns {@code columns}; empty when they were not all kept (too many, a value stored out of
+     * line and not sent again, or the table's columns changed meanwhile): they are read by key then.
+     */
+    java.util.Optional<Map<String, String[]>> rows(List<String> columns) {
+        if (!rowsKept || !columns.equals(this.columns)) return java.util.Optional.empty();
+        Map<String, String[]> out = new HashMap<>();
+        for (Map.Entry<String, Byte> e : states.entrySet()) {
+            if ((e.getValue() & AFTER) == 0) continue;
+            String[] row = rows.get(e.getKey());
+            if (row == null) return java.util.Optional.empty();
+            out.put(e.getKey(), row);
+        }
+        return java.util.Optional.of(out);
+    }
+
     /** Reads the changes of the relation {@code r} (as the log describes it now) whose primary key is {@code keyColumns}. */
     Reader reader(PgOutput.Relation r, List<String> keyColumns) {
         int[] at = new int[keyColumns.size()];
@@ -56,24 +77,26 @@ final class LoggedKeys {
             unknown = true;
             return Reader.IGNORED;
         }
+        if (columns != null && !columns.equals(r.columns())) dropRows(); // the rows kept so far are in the earlier columns
+        columns = r.columns();
         return new Reader() {
             @Override
             public int inserted(PgOutput.Tuple row) {
-                return change(key(row), false, true);
+                return change(key(row), false, true, row);
             }
 
             @Override
             public int updated(PgOutput.Tuple old, PgOutput.Tuple row) {
                 String now = key(row);
                 String then = old == null ? now : key(old);
-                if (now == null || then == null) return change(null, true, true);
-                if (then.equals(now)) return change(now, true, true);
-                return change(then, true, false) + change(now, false, true); // the key itself changed
+                if (now == null || then == null) return change(null, true, true, null);
+                if (then.equals(now)) return change(now, true, true, row);
+                return change(then, true, false, null) + change(now, false, true, row); // the key itself changed
             }
 
             @Override
             public int deleted(PgOutput.Tuple old) {
-                return change(key(old), true, false);
+                return change(key(old), true, false, null);
             }
 
             @Override
@@ -83,23 +106,23 @@ final class LoggedKeys {
 
             /** The key's line, or null when a key column was not sent. */
             private String key(PgOutput.Tuple row) {
-                CopyText line = new CopyText();
-                try {
-                    for (int i = 0; i < at.length; i++) {
-                        String v = row.value(at[i]);
-                        if (v == null || v == PgOutput.UNCHANGED) return null;
-                        line.value(Value.of(v), ColumnType.TEXT, i == 0);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e); // kept in memory: never thrown
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < at.length; i++) {
+                    String v = row.value(at[i]);
+                    if (v == null || v == PgOutput.UNCHANGED) return null;
+                    if (i > 0) line.append('\t');
+                    PgCopyText.appendField(line, v);
                 }
-                return new String(line.bytes(), StandardCharsets.UTF_8);
+                return line.toString();
             }
         };
     }
 
-    /** Records a change of {@code key}: its state before is that of its first change. Returns the keys told (1). */
-    private int change(String key, boolean before, boolean after) {
+    /**
+     * Records a change of {@code key}: its state before is that of its first change; {@code row},
+     * the row it wrote (null for a delete). Returns the keys told (1).
+     */
+    private int change(String key, boolean before, boolean after, PgOutput.Tuple row) {
         if (key == null) {
             unknown = true;
             return 0;
@@ -107,7 +130,30 @@ final class LoggedKeys {
         Byte was = states.get(key);
         byte first = was == null ? (before ? BEFORE : 0) : (byte) (was & BEFORE);
         states.put(key, (byte) (first | (after ? AFTER : 0)));
+        if (rowsKept) keepRow(key, row);
         return 1;
+    }
+
+    private void keepRow(String key, PgOutput.Tuple row) {
+        String[] values = row == null ? null : row.values().toArray(String[]::new);
+        if (values != null) {
+            for (String v : values) {
+                if (v == PgOutput.UNCHANGED) { // its value is only in the table
+                    dropRows();
+                    return;
+                }
+                if (v != null) rowChars += v.length();
+            }
+        }
+        String[] earlier = values == null ? rows.remove(key) : rows.put(key, values);
+        if (earlier != null) for (String v : earlier) if (v != null) rowChars -= v.length();
+        if (rowChars > ROW_CHARS) dropRows();
+    }
+
+    private void dropRows() {
+        rowsKept = false;
+        rows.clear();
+        rowChars = 0;
     }
 
     /** What one relation's changes do to its keys. */

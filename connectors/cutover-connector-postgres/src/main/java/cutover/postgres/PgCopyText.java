@@ -194,6 +194,31 @@ public final class PgCopyText implements CopyTextFormat {
         return out;
     }
 
+    /**
+     * A field as {@code COPY … TO} writes it in text format (PostgreSQL's {@code CopyAttributeOutText}):
+     * {@code \N} for null; a backslash, backspace, form feed, newline, carriage return, tab and
+     * vertical tab as backslash escapes; every other character as it is.
+     */
+    static void appendField(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("\\N");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case 0x0B -> out.append("\\v");
+                default -> out.append(c);
+            }
+        }
+    }
+
     static String field(byte[] b, int from, int to) {
         if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') return null;
         int backslash = -1;

@@ -18,18 +18,27 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A scratch database on the test server (127.0.0.1:5432, user postgres, trust auth), created for
- * one test class and dropped after it, plus helpers to open the connector on it and run SQL.
+ * A scratch database on the test server (127.0.0.1:5432, user postgres, trust auth), or on the one
+ * whose write-ahead log can be decoded ({@link #LOGICAL}: 127.0.0.1:5433, or
+ * {@code $CUTOVER_TEST_PG_LOGICAL_PORT}), created for one test class and dropped after it (its
+ * replication slots first), plus helpers to open the connector on it and run SQL.
  */
 final class TestDatabase implements AutoCloseable {
     static final String HOST = "127.0.0.1:5432";
+    static final String LOGICAL = "127.0.0.1:" + System.getenv().getOrDefault("CUTOVER_TEST_PG_LOGICAL_PORT", "5433");
     final String name = "cutover_it_pg_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+    private final String host;
 
     TestDatabase() {
-        admin("CREATE DATABASE " + name);
+        this(HOST);
     }
 
-    String location() { return "postgresql://postgres:secret-pw@" + HOST + "/" + name; }
+    TestDatabase(String host) {
+        this.host = host;
+        admin(host, "CREATE DATABASE " + name);
+    }
+
+    String location() { return "postgresql://postgres:secret-pw@" + host + "/" + name; }
 
     Connector open(Map<String, String> settings) {
         return Connectors.discover().open(Location.parse(location()), new Settings(settings));
@@ -42,7 +51,7 @@ final class TestDatabase implements AutoCloseable {
     static Source source(Connector c) { return Connectors.require(c, Source.class); }
 
     Connection jdbc() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + HOST + "/" + name + "?options=-c%20TimeZone=UTC", "postgres", "");
+        return DriverManager.getConnection("jdbc:postgresql://" + host + "/" + name + "?options=-c%20TimeZone=UTC", "postgres", "");
     }
 
     void sql(String... statements) {
@@ -72,7 +81,11 @@ final class TestDatabase implements AutoCloseable {
     String one(String sql) { return query(sql).get(0).get(0); }
 
     static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + "/test", "postgres", "");
+        admin(HOST, sql);
+    }
+
+    private static void admin(String host, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + "/test", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -82,6 +95,8 @@ final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        admin(host, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "' AND pid <> pg_backend_pid()");
+        admin(host, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name + "' AND NOT active");
+        admin(host, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 }
