@@ -95,12 +95,18 @@ final class BackupCommand implements Callable<Integer> {
 
     /** Backs up again and again, each run starting an interval after the previous one started; stops on a non-retryable error. */
     private int runEvery(Interval interval) throws InterruptedException {
+        try (Following following = followChanges != null && source != null ? new Following() : null) {
+            return runEvery(interval, following);
+        }
+    }
+
+    private int runEvery(Interval interval, Following following) throws InterruptedException {
         java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ISO_INSTANT;
         for (long run = 1; ; run++) {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
             try {
-                Snapshot s = backupOnce();
+                Snapshot s = following == null ? backupOnce() : following.backup();
                 log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
                         + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + "; next run at " + time.format(next));
@@ -137,37 +143,102 @@ final class BackupCommand implements Callable<Integer> {
     private List<String> toldByLog = List.of();
 
     private Snapshot backupOnce() {
+        return journaled(() -> {
+            // readers, and the changed rows copied beside their counts; connecting while the key is derived
+            try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
+                Repository repository = repo.open();
+                if (source == null) return repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
+                try (Connector connector = opening.take()) {
+                    return backupWith(repository, connector);
+                }
+            }
+        });
+    }
+
+    private Map<String, String> connectorSettings() {
+        return followChanges == null ? Map.of() : Map.of(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), followChanges,
+                cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), String.valueOf(followChangesWait));
+    }
+
+    /** Runs one backup, recording it in the journal whether it succeeds or not. */
+    private Snapshot journaled(java.util.function.Supplier<Snapshot> backup) {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
         String redacted = source != null ? Location.redact(source) : "files:" + files;
-        // readers, and the changed rows copied beside their counts; connecting while the key is derived
-        try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel,
-                followChanges == null ? Map.of() : Map.of(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), followChanges,
-                        cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), String.valueOf(followChangesWait)))) {
-            Repository repository = repo.open();
-            Snapshot snapshot;
-            Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
-            if (source == null) {
-                snapshot = repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
-            } else {
-                try (Connector connector = opening.take();
-                     ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
-                    Source src = Endpoints.require(connector, Source.class);
-                    Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);
-                    // a database that digests its tables lets the tables unchanged since the last snapshot go unread
-                    connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
-                    snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
-                    unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
-                    layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
-                    toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
-                }
-            }
+        try {
+            Snapshot snapshot = backup.get();
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
             return snapshot;
         } catch (CutoverException e) {
             journal.append(JournalEntry.failed(started, "backup", null, redacted, repo.repo.toString(), e));
             throw e;
+        }
+    }
+
+    /** The source's backup into the open repository. */
+    private Snapshot backupWith(Repository repository, Connector connector) {
+        Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
+        try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
+            Source src = Endpoints.require(connector, Source.class);
+            Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);
+            // a database that digests its tables lets the tables unchanged since the last snapshot go unread
+            connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
+            Snapshot snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+            unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
+            layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
+            toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
+            return snapshot;
+        }
+    }
+
+    /**
+     * Scheduled backups that follow the log ({@code --every … --follow-changes}): the source and the
+     * repository stay open from run to run (the key is derived once), and between runs a thread
+     * lets the source read the log ahead ({@link cutover.connector.ChangeTracking#keepUp}), so a run
+     * decodes only what was logged since the last read: the decoding is spread over the interval.
+     */
+    private final class Following implements AutoCloseable {
+        /** How often the log is read ahead between runs. */
+        private static final long KEEP_UP_SECONDS = 5;
+        private final Connector connector;
+        private final Repository repository;
+        private final java.util.concurrent.ScheduledExecutorService keeper;
+
+        Following() {
+            Connector opened = Endpoints.openSource(source, 2 * parallel, connectorSettings());
+            try {
+                this.repository = repo.open();
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            this.connector = opened;
+            this.keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread t = new Thread(task, "cutover-follow-changes");
+                t.setDaemon(true);
+                return t;
+            });
+            Source src = Endpoints.require(connector, Source.class);
+            if (src instanceof cutover.connector.ChangeTracking tracking) {
+                keeper.scheduleWithFixedDelay(() -> {
+                    try {
+                        tracking.keepUp();
+                    } catch (RuntimeException e) {
+                        // the changes stay in the log: the next run reads them
+                    }
+                }, KEEP_UP_SECONDS, KEEP_UP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+
+        Snapshot backup() {
+            return journaled(() -> backupWith(repository, connector));
+        }
+
+        @Override
+        public void close() {
+            keeper.shutdownNow();
+            connector.close();
         }
     }
 

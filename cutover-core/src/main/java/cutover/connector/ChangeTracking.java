@@ -58,6 +58,13 @@ public interface ChangeTracking extends CopyTextSource {
     }
 
     /**
+     * For a process that stays up between backups ({@code backup --every}): lets the source read
+     * ahead what it logs of the changes, so that the next backup has less to read. Called from a
+     * thread of its own, now and then; does nothing where the source keeps no log.
+     */
+    default void keepUp() {}
+
+    /**
      * Tells the source that a backup holding the moment {@code mark} is stored: what it keeps to
      * tell the changes since earlier moments (a replication slot's log) may go.
      */

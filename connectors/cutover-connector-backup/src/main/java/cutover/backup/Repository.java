@@ -37,8 +37,14 @@ public final class Repository {
     static final int FORMAT_VERSION = 1;
     static final String KDF = "scrypt";
 
-    /** What the parts of the engine share: one open repository. */
-    record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope) {
+    /**
+     * What the parts of the engine share: one open repository. {@code heads} keeps each snapshot's
+     * head once read: a snapshot file never changes (it is named by its content's id), and a process
+     * that backs up again and again ({@code backup --every}) would otherwise read every snapshot of
+     * the repository, whole, before each backup.
+     */
+    record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope,
+                     java.util.Map<BlobId, Head> heads) {
         Index loadIndex() { return Index.load(files, envelope); }
 
         /** The index, read on a thread of its own meanwhile ({@link Index#loadBeside}). */
@@ -135,7 +141,7 @@ public final class Repository {
 
     private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, SecureRandom random, RepositoryOptions options) {
         Keys keys = Keys.fromMaster(master, random);
-        return new Internals(files, keys, config, options, new FileEnvelope(files, keys));
+        return new Internals(files, keys, config, options, new FileEnvelope(files, keys), new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
@@ -196,6 +202,11 @@ public final class Repository {
     List<Head> heads() {
         List<Head> out = new ArrayList<>();
         for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) {
+            Head known = internals.heads().get(id);
+            if (known != null) {
+                out.add(known);
+                continue;
+            }
             Path file = internals.files().snapshot(id);
             byte[] json = internals.envelope().readNamedJson(file, "snapshot");
             ManifestFile.Header header;
@@ -217,7 +228,9 @@ public final class Repository {
                 throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
                         + " is damaged: its time '" + header.time() + "' is not a time");
             }
-            out.add(new Head(id, time, header.source()));
+            Head head = new Head(id, time, header.source());
+            internals.heads().put(id, head);
+            out.add(head);
         }
         out.sort(Comparator.comparing(Head::time).thenComparing(h -> h.id().hex()));
         return out;

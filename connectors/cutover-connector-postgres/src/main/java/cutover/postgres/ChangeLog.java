@@ -71,6 +71,16 @@ final class ChangeLog {
     String slot() { return slot; }
 
     /**
+     * The changes {@link #keepUp} read ahead (and consumed from the slot) since the moment {@code from}
+     * was stored, up to the slot's position {@code upTo}; {@code complete} false once more keys
+     * changed than are kept. Null until a backup is stored through this process.
+     */
+    private record ReadAhead(long from, long upTo, Map<String, LoggedKeys> tables, boolean complete) {}
+
+    private ReadAhead ahead;          // guarded by this
+    private boolean backingUp;        // guarded by this: from a moment taken until it is stored
+
+    /**
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
      * while its connection stays open and idle ({@link #lsn} -1, no snapshot, when the slot could not
      * be made in time: the caller takes one of its own); {@code logged}, the tables the publication
@@ -85,6 +95,9 @@ final class ChangeLog {
      * exist (creating them on first use), then takes the moment.
      */
     Moment takeMoment() {
+        synchronized (this) {
+            backingUp = true; // after any read ahead in progress: none may consume the changes past this moment
+        }
         Set<String> logged;
         try (Connection c = pool.connection()) {
             c.setAutoCommit(true);
@@ -276,13 +289,18 @@ final class ChangeLog {
      */
     Optional<Map<String, LoggedKeys>> changes(long from, long to, Map<String, List<String>> keys) {
         if (from > to) return Optional.empty();
+        ReadAhead read;
+        synchronized (this) {
+            read = ahead != null && ahead.from() == from ? ahead : null;
+        }
+        if (read != null && !read.complete()) return Optional.empty();
         Connection c = null;
         try {
             c = pool.connection();
             c.setAutoCommit(true);
-            if (!readableFrom(c, from)) return Optional.empty();
+            if (read == null ? !readableFrom(c, from) : !readableFrom(c, read.upTo(), true)) return Optional.empty();
             if (from == to) return Optional.of(Map.of());
-            if (!smallerThanTheTables(c, from, to)) return Optional.empty();
+            if (!smallerThanTheTables(c, read == null ? from : read.upTo(), to)) return Optional.empty();
             c.setAutoCommit(false); // a cursor: the messages are fetched in batches, not all at once
             try (PreparedStatement ps = c.prepareStatement("SELECT data FROM pg_logical_slot_peek_binary_changes(?, ?::pg_lsn, NULL, "
                     + "'proto_version', '1', 'publication_names', ?)")) {
@@ -291,7 +309,8 @@ final class ChangeLog {
                 ps.setString(2, LogSequenceNumber.valueOf(to).asString());
                 ps.setString(3, slot);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs, from, to, keys);
+                    Optional<Map<String, LoggedKeys>> rest = read(rs, from, to, keys);
+                    return read == null || rest.isEmpty() ? rest : Optional.of(joined(read.tables(), rest.get()));
                 }
             } finally {
                 c.rollback();
@@ -305,8 +324,13 @@ final class ChangeLog {
 
     /** Whether the slot can still give every change from {@code from}: it exists, was not moved past it, and keeps its WAL. */
     private boolean readableFrom(Connection c, long from) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn <= ?::pg_lsn AND coalesce(wal_status, 'reserved') <> 'lost' AND NOT active "
-                + "FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+        return readableFrom(c, from, false);
+    }
+
+    /** The same; {@code exactly}: the slot is at {@code from}, where this process's read ahead left it (no one else moved it). */
+    private boolean readableFrom(Connection c, long from, boolean exactly) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn " + (exactly ? "=" : "<=") + " ?::pg_lsn "
+                + "AND coalesce(wal_status, 'reserved') <> 'lost' AND NOT active FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             ps.setString(1, LogSequenceNumber.valueOf(from).asString());
             ps.setString(2, slot);
             try (ResultSet rs = ps.executeQuery()) {
@@ -381,14 +405,81 @@ final class ChangeLog {
         return Optional.of(out);
     }
 
+    /**
+     * The changes read ahead followed by the rest, per table, leaving both as they are (a backup that
+     * fails reads them again): a table changed on one side only is that side's, as it is.
+     */
+    private static Map<String, LoggedKeys> joined(Map<String, LoggedKeys> ahead, Map<String, LoggedKeys> rest) {
+        Map<String, LoggedKeys> out = new HashMap<>(ahead);
+        rest.forEach((table, later) -> out.merge(table, later, (earlier, then) -> {
+            LoggedKeys both = new LoggedKeys();
+            both.addLater(earlier);
+            both.addLater(then);
+            return both;
+        }));
+        return out;
+    }
+
+    /**
+     * For a process that stays up between backups ({@code backup --every … --follow-changes}):
+     * decodes the changes logged since the last call and keeps them, consuming them from the slot,
+     * so that a backup decodes only what came after. Only once a backup's moment was stored
+     * through this process (the changes kept start there) and not while a backup holds one (the
+     * changes after its moment belong to the next).
+     */
+    synchronized void keepUp(Map<String, List<String>> keys) {
+        if (backingUp || ahead == null || !ahead.complete()) return;
+        try (Connection c = pool.connection()) {
+            c.setAutoCommit(true);
+            if (!readableFrom(c, ahead.upTo(), true)) {
+                ahead = new ReadAhead(ahead.from(), ahead.upTo(), Map.of(), false); // moved by someone else: the next backup scans
+                return;
+            }
+            c.setAutoCommit(false);
+            Optional<Map<String, LoggedKeys>> read;
+            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM pg_logical_slot_get_binary_changes(?, NULL, NULL, "
+                    + "'proto_version', '1', 'publication_names', ?)")) {
+                ps.setFetchSize(10_000);
+                ps.setString(1, slot);
+                ps.setString(2, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    read = read(rs, 0, Long.MAX_VALUE, keys);
+                }
+                c.commit(); // the slot moves past what was read only now
+            }
+            long upTo = confirmedPosition(c);
+            Map<String, LoggedKeys> tables = read.isEmpty() ? Map.of() : joined(ahead.tables(), read.get());
+            long keysKept = tables.values().stream().mapToLong(LoggedKeys::size).sum();
+            ahead = new ReadAhead(ahead.from(), upTo, tables, read.isPresent() && keysKept <= MAX_KEYS);
+        } catch (SQLException e) {
+            // the changes stay in the slot (unless it moved, which the next check sees): the next backup reads them
+        }
+    }
+
+    private long confirmedPosition(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        try (PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("the replication slot " + slot + " is gone");
+                return LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+            }
+        }
+    }
+
     private static LoggedKeys.Reader reader(Map<Integer, LoggedKeys.Reader> relations, int oid) {
         LoggedKeys.Reader r = relations.get(oid);
         if (r == null) throw new IllegalStateException("a change of relation " + oid + " before its description");
         return r;
     }
 
-    /** Moves the slot to {@code lsn} (the moment of a stored snapshot): the server may then recycle the WAL before it. */
-    void confirm(long lsn) {
+    /**
+     * Moves the slot to {@code lsn} (the moment of a stored snapshot): the server may then recycle
+     * the WAL before it; what {@link #keepUp} reads from then on starts there.
+     */
+    synchronized void confirm(long lsn) {
+        backingUp = false;
+        ahead = null;
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(slot_name, ?::pg_lsn) FROM pg_replication_slots "
                      + "WHERE slot_name = ? AND confirmed_flush_lsn < ?::pg_lsn AND NOT active")) {
@@ -398,6 +489,7 @@ final class ChangeLog {
             ps.setString(2, slot);
             ps.setString(3, at);
             ps.execute();
+            if (confirmedPosition(c) == lsn) ahead = new ReadAhead(lsn, lsn, Map.of(), true);
         } catch (SQLException e) {
             // the slot stays where it was: the next backup reads a little more of the log
         }

@@ -65,6 +65,25 @@ final class LoggedKeys {
         return java.util.Optional.of(out);
     }
 
+    /**
+     * Adds the changes {@code later} read of the same table, which came after these: a key keeps the
+     * state before of its first change here, and takes its state after and its row from there.
+     */
+    void addLater(LoggedKeys later) {
+        if (later.unknown) unknown = true;
+        if (!later.rowsKept || (columns != null && later.columns != null && !columns.equals(later.columns))) dropRows();
+        if (later.columns != null) columns = later.columns;
+        later.states.forEach((key, state) -> {
+            Byte was = states.get(key);
+            states.put(key, was == null ? state : (byte) ((was & BEFORE) | (state & AFTER)));
+            if (rowsKept) {
+                String[] row = later.rows.get(key);
+                if (row == null && (state & AFTER) != 0) dropRows(); // cannot happen while later kept its rows
+                else keepRow(key, row == null ? null : new PgOutput.Tuple(java.util.Arrays.asList(row)));
+            }
+        });
+    }
+
     /** Reads the changes of the relation {@code r} (as the log describes it now) whose primary key is {@code keyColumns}. */
     Reader reader(PgOutput.Relation r, List<String> keyColumns) {
         int[] at = new int[keyColumns.size()];

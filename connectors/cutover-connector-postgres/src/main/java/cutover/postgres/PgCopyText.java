@@ -204,7 +204,14 @@ public final class PgCopyText implements CopyTextFormat {
             out.append("\\N");
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        int first = 0;
+        while (first < value.length() && value.charAt(first) >= 0x20 && value.charAt(first) != '\\') first++;
+        if (first == value.length()) { // nothing to escape: most values
+            out.append(value);
+            return;
+        }
+        out.append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");

@@ -368,11 +368,13 @@ final class PostgresSource implements ChangeTracking {
         if (keyed.keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.keyTypes().get(0))) return Optional.empty();
         Optional<Map<String, String[]>> rows = keys.rows(keyed.table().columns());
         if (rows.isEmpty()) return Optional.empty();
-        List<Map.Entry<String, String[]>> sorted = new ArrayList<>(rows.get().entrySet());
-        sorted.sort(java.util.Comparator.comparingLong(e -> Long.parseLong(e.getKey())));
+        record Row(long key, String[] values) {}
+        List<Row> sorted = new ArrayList<>(rows.get().size());
+        rows.get().forEach((key, values) -> sorted.add(new Row(Long.parseLong(key), values)));
+        sorted.sort(java.util.Comparator.comparingLong(Row::key));
         StringBuilder text = new StringBuilder();
-        for (Map.Entry<String, String[]> row : sorted) {
-            String[] values = row.getValue();
+        for (Row row : sorted) {
+            String[] values = row.values();
             for (int i = 0; i < values.length; i++) {
                 if (i > 0) text.append('\t');
                 PgCopyText.appendField(text, values[i]);
@@ -450,13 +452,8 @@ final class PostgresSource implements ChangeTracking {
         String[] parts = mark.split(":");
         if (parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-") || !moment.inLog()
                 || !moment.logged().contains(entity.value())) return Optional.empty(); // a table outside the publication has no changes in the log
-        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark, m -> {
-            Map<String, List<String>> keys = new LinkedHashMap<>();
-            tables().forEach((name, t) -> {
-                if (!t.primaryKey().isEmpty()) keys.put(name, t.primaryKey());
-            });
-            return log.changes(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong(), moment.lsn(), keys);
-        });
+        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark,
+                m -> log.changes(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong(), moment.lsn(), primaryKeys()));
         if (tables.isEmpty()) return Optional.empty();
         LoggedKeys keys = tables.get().getOrDefault(entity.value(), new LoggedKeys());
         return keys.known() ? Optional.of(keys) : Optional.empty();
@@ -476,6 +473,21 @@ final class PostgresSource implements ChangeTracking {
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the identity of table " + entity, pool.location());
         }
+    }
+
+    /** The primary key columns of the schema's tables that have one. */
+    private Map<String, List<String>> primaryKeys() {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        tables().forEach((name, t) -> {
+            if (!t.primaryKey().isEmpty()) keys.put(name, t.primaryKey());
+        });
+        return keys;
+    }
+
+    /** Reads ahead the changes the slot logged since the last stored moment (see {@link ChangeLog#keepUp}). */
+    @Override
+    public void keepUp() {
+        if (log != null) log.keepUp(primaryKeys());
     }
 
     /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */

@@ -84,6 +84,69 @@ class LoggedRowsIT {
         }
     }
 
+    /**
+     * A process that stays up between backups reads the log ahead ({@code keepUp}, consuming it from
+     * the slot); the next backup joins what was read ahead with the rest and gets what one reading
+     * would have given. A backup that is not stored keeps what was read ahead for the next attempt,
+     * and no read ahead consumes the changes after its moment.
+     */
+    @Test
+    void changesReadAheadAreJoinedWithTheRest() throws Exception {
+        try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
+            db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
+            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_ahead"))) {
+                PostgresSource source = (PostgresSource) TestDatabase.source(connector);
+                String mark;
+                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
+                    mark = source.markOfThisMoment().orElseThrow();
+                }
+                source.storedUpTo(mark);
+                String stored = slotPosition(db);
+
+                db.sql("UPDATE t SET v = 'a' WHERE id <= 100", "DELETE FROM t WHERE id BETWEEN 200 AND 210",
+                        "INSERT INTO t SELECT g, 'new' FROM generate_series(2000, 2050) g");
+                source.keepUp();
+                String afterFirst = slotPosition(db);
+                assertThat(afterFirst).as("read ahead and consumed").isNotEqualTo(stored);
+                db.sql("UPDATE t SET v = E'b\\tb' WHERE id BETWEEN 50 AND 150", "UPDATE t SET id = 3000 WHERE id = 300");
+                source.keepUp();
+                db.sql("DELETE FROM t WHERE id BETWEEN 2000 AND 2010"); // not read ahead
+
+                String expected = rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000");
+                try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(source.loggedLines(T, mark).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(expected);
+                }
+                // that backup was not stored: what was read ahead is kept, and nothing reads past its moment
+                String heldAt = slotPosition(db);
+                db.sql("UPDATE t SET v = 'd' WHERE id = 400");
+                source.keepUp();
+                assertThat(slotPosition(db)).isEqualTo(heldAt);
+                try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(source.loggedLines(T, mark).map(b -> new String(b, StandardCharsets.UTF_8)))
+                            .hasValue(rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000 OR id = 400"));
+                    String thirdMark = source.markOfThisMoment().orElseThrow();
+                    source.storedUpTo(thirdMark);
+                    assertThat(slotPosition(db)).isEqualTo(thirdMark.substring(thirdMark.lastIndexOf(':') + 1));
+                }
+            }
+        }
+    }
+
+    /** The rows of t meeting {@code where}, in key order, as COPY writes them. */
+    private static String rowsOf(TestDatabase db, String where) {
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : db.query("SELECT id, v FROM t WHERE " + where + " ORDER BY id")) {
+            out.append(row.get(0)).append('\t');
+            PgCopyText.appendField(out, row.get(1));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String slotPosition(TestDatabase db) {
+        return db.one("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'cutover_it_ahead'");
+    }
+
     private static String prefix(String s, int codePoints) {
         return s.codePoints().limit(codePoints).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
