@@ -55,8 +55,9 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--follow-changes", paramLabel = "SLOT", arity = "0..1", fallbackValue = "cutover_backup",
             description = "PostgreSQL: learn the rows changed since the previous backup from the write-ahead log, through the logical "
                     + "replication slot SLOT (default cutover_backup) and a publication of that name, created on first use, instead of "
-                    + "scanning each table (needs wal_level = logical; one slot per repository). The slot keeps the server's log from "
-                    + "the last backup on: drop it (SELECT pg_drop_replication_slot('SLOT')) when you stop backing up.")
+                    + "scanning each table (needs wal_level = logical; one slot per repository). With --every, the process reads the "
+                    + "log ahead between runs. The slot keeps the server's log from the last backup on: drop it "
+                    + "(SELECT pg_drop_replication_slot('SLOT'); DROP PUBLICATION SLOT) when you stop backing up.")
     String followChanges;
 
     @Option(names = "--follow-changes-wait", paramLabel = "SECONDS", defaultValue = "30",

@@ -307,15 +307,8 @@ final class PostgresSource implements ChangeTracking {
         Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
         SourceTable table = keyed.table();
         Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
-        Optional<byte[]> logged = loggedLines(entity, mark);
-        if (logged.isPresent()) {
-            try {
-                out.write(logged.get());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("writing the changed rows of " + table.name() + ": " + e.getMessage(), e);
-            }
-            return fromLog.get().written();
-        }
+        java.util.OptionalLong logged = writeLoggedRows(entity, mark, out);
+        if (logged.isPresent()) return logged.getAsLong();
         if (fromLog.isPresent() && fromLog.get().written() <= Math.max(BY_KEY_ALWAYS, table.estimatedRows() / BY_KEY_SHARE)) {
             return copy(table, keyed.quotedKeys().size() == 1 ? ROWS_BY_KEY : ROWS_BY_COMPOSITE_KEY, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
                     v -> literal(v, standardStrings), keysIn(keyed, fromLog.get(), standardStrings)), out);
@@ -358,30 +351,36 @@ final class PostgresSource implements ChangeTracking {
      * knows (a text key's order is its collation's), and while the log kept every row's values in
      * the table's columns ({@link LoggedKeys#rows}).
      */
-    Optional<byte[]> loggedLines(EntityName entity, String mark) {
+    java.util.OptionalLong writeLoggedRows(EntityName entity, String mark, OutputStream out) {
         Optional<Keyed> keyed = keyed(entity);
         Optional<LoggedKeys> keys = loggedKeys(entity, mark);
-        return keyed.isEmpty() || keys.isEmpty() ? Optional.empty() : loggedLines(keyed.get(), keys.get());
-    }
-
-    private static Optional<byte[]> loggedLines(Keyed keyed, LoggedKeys keys) {
-        if (keyed.keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.keyTypes().get(0))) return Optional.empty();
-        Optional<Map<String, String[]>> rows = keys.rows(keyed.table().columns());
-        if (rows.isEmpty()) return Optional.empty();
+        if (keyed.isEmpty() || keys.isEmpty()) return java.util.OptionalLong.empty();
+        if (keyed.get().keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.get().keyTypes().get(0))) return java.util.OptionalLong.empty();
+        Optional<Map<String, String[]>> rows = keys.get().rows(keyed.get().table().columns());
+        if (rows.isEmpty()) return java.util.OptionalLong.empty();
         record Row(long key, String[] values) {}
         List<Row> sorted = new ArrayList<>(rows.get().size());
         rows.get().forEach((key, values) -> sorted.add(new Row(Long.parseLong(key), values)));
         sorted.sort(java.util.Comparator.comparingLong(Row::key));
-        StringBuilder text = new StringBuilder();
-        for (Row row : sorted) {
-            String[] values = row.values();
-            for (int i = 0; i < values.length; i++) {
-                if (i > 0) text.append('\t');
-                PgCopyText.appendField(text, values[i]);
+        // a line at a time into a buffered writer: the rows of a large change are not held twice more as text and bytes
+        java.io.Writer text = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+        StringBuilder line = new StringBuilder();
+        try {
+            for (Row row : sorted) {
+                line.setLength(0);
+                String[] values = row.values();
+                for (int i = 0; i < values.length; i++) {
+                    if (i > 0) line.append('\t');
+                    PgCopyText.appendField(line, values[i]);
+                }
+                line.append('\n');
+                text.append(line);
             }
-            text.append('\n');
+            text.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing the changed rows of " + entity + ": " + e.getMessage(), e);
         }
-        return Optional.of(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.OptionalLong.of(sorted.size());
     }
 
     /** A condition on {@code src}: its key is one of those the log says are in the table now. */

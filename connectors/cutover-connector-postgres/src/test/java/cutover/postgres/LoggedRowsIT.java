@@ -17,7 +17,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rows written from the write-ahead log ({@code PostgresSource#loggedLines}) are, byte for byte,
+ * Rows written from the write-ahead log ({@code PostgresSource#writeLoggedRows}) are, byte for byte,
  * what {@code COPY … TO} writes for the same rows at the same moment: every type the COPY text
  * format stores, with what its text escapes (backslash, tab, newline, carriage return, backspace,
  * form feed, vertical tab), NULLs, non-ASCII text, special floats, and rows inserted, updated
@@ -65,7 +65,7 @@ class LoggedRowsIT {
                         "DELETE FROM t WHERE id % 11 = 0", "INSERT INTO t (id, txt) SELECT id, 'back' FROM generate_series(11, 400, 33) id");
 
                 try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
-                    Optional<byte[]> fromLog = ((PostgresSource) source).loggedLines(T, mark);
+                    Optional<byte[]> fromLog = logged((PostgresSource) source, mark);
                     assertThat(fromLog).as("the log kept every row").isPresent();
                     ByteArrayOutputStream copied = new ByteArrayOutputStream();
                     List<Split> splits = source.splits(1);
@@ -114,7 +114,7 @@ class LoggedRowsIT {
 
                 String expected = rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000");
                 try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
-                    assertThat(source.loggedLines(T, mark).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(expected);
+                    assertThat(logged(source, mark).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(expected);
                 }
                 // that backup was not stored: what was read ahead is kept, and nothing reads past its moment
                 String heldAt = slotPosition(db);
@@ -122,7 +122,7 @@ class LoggedRowsIT {
                 source.keepUp();
                 assertThat(slotPosition(db)).isEqualTo(heldAt);
                 try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
-                    assertThat(source.loggedLines(T, mark).map(b -> new String(b, StandardCharsets.UTF_8)))
+                    assertThat(logged(source, mark).map(b -> new String(b, StandardCharsets.UTF_8)))
                             .hasValue(rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000 OR id = 400"));
                     String thirdMark = source.markOfThisMoment().orElseThrow();
                     source.storedUpTo(thirdMark);
@@ -130,6 +130,12 @@ class LoggedRowsIT {
                 }
             }
         }
+    }
+
+    /** The changed rows of t as written from the log, or empty when they are not. */
+    private static Optional<byte[]> logged(PostgresSource source, String mark) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return source.writeLoggedRows(T, mark, out).isPresent() ? Optional.of(out.toByteArray()) : Optional.empty();
     }
 
     /** The rows of t meeting {@code where}, in key order, as COPY writes them. */
