@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -128,6 +129,63 @@ class LogChangeLayersIT extends ChangeLayersIT {
         if (logical) return; // a server set up otherwise: nothing to refuse
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(run.err()).contains("wal_level = logical").contains("--follow-changes");
+    }
+
+    /**
+     * Scheduled backups in one process that stays up ({@code --every 6s --follow-changes}): between
+     * runs it reads the log ahead; each run's snapshot restores to the tables as they were, and the
+     * last one to the tables as they are.
+     */
+    @Test
+    void scheduledBackupsThatReadTheLogAheadRestoreWhatWasThere() throws Exception {
+        String db = "cutover_it_log_every", dst = "cutover_it_log_every_dst";
+        LocalPostgres.Server pg = server();
+        pg.recreate(db, dst);
+        pg.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 5000) g");
+        Path password = dir.resolve("every-password"), repo = dir.resolve("every-repo"), log = dir.resolve("every.log");
+        Files.writeString(password, "every passphrase\n");
+        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", pg.location(db),
+                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("every-state").toString(),
+                "--every", "6s", "--follow-changes=cutover_it_every")
+                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitRuns(log, 1);
+            pg.sql(db, "update items set n = n + 100 where id % 50 = 0", "delete from items where id between 10 and 20",
+                    "insert into items select g, 'new', 1 from generate_series(6001, 6100) g");
+            awaitRuns(log, 3); // a read ahead (every 5 s) comes between
+            pg.sql(db, "update items set name = E'after\\tthe read ahead' where id % 77 = 0", "delete from items where id = 6050");
+            awaitRuns(log, 5);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).doesNotContain("FAILED");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", pg.location(dst), "--state", dir.resolve("every-restore").toString()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(rowsOf(dst)).containsExactlyElementsOf(rowsOf(db));
+        pg.drop(db, dst);
+    }
+
+    private static void awaitRuns(Path log, int runs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readAllLines(log).stream().filter(l -> l.contains("backup run ") && !l.contains("FAILED")).count() >= runs) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("fewer than " + runs + " runs in 90 s: " + (Files.exists(log) ? Files.readString(log) : "no log"));
+    }
+
+    private List<String> rowsOf(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server().connect(database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select t::text from items t order by id")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
     }
 
     @Test

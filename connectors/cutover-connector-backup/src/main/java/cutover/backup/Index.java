@@ -25,11 +25,26 @@ final class Index {
     private final List<BlobId> files = new ArrayList<>();
 
     static Index load(RepoFiles repoFiles, FileEnvelope envelope) {
+        return load(repoFiles, envelope, null);
+    }
+
+    /**
+     * The same, each index file's content taken from {@code read} when it holds it, and kept there
+     * once read (null: none kept): an index file never changes once written (a prune writes new ones
+     * and removes the old), so a process that backs up again and again reads each one once.
+     */
+    static Index load(RepoFiles repoFiles, FileEnvelope envelope, Map<BlobId, IndexFile> read) {
         Index index = new Index();
-        for (BlobId file : repoFiles.listIds(RepoFiles.INDEX)) {
-            IndexFile content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
+        List<BlobId> listed = repoFiles.listIds(RepoFiles.INDEX);
+        for (BlobId file : listed) {
+            IndexFile content = read == null ? null : read.get(file);
+            if (content == null) {
+                content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
+                if (read != null) read.put(file, content);
+            }
             index.add(file, content, repoFiles);
         }
+        if (read != null) read.keySet().retainAll(new java.util.HashSet<>(listed)); // those pruned since
         return index;
     }
 
@@ -38,8 +53,8 @@ final class Index {
      * changed: seconds for a large table, which a large index takes a good part of); the first chunk
      * stored waits for it, and a failure to read it is thrown there.
      */
-    static Supplier<Index> loadBeside(RepoFiles repoFiles, FileEnvelope envelope) {
-        FutureTask<Index> loading = new FutureTask<>(() -> load(repoFiles, envelope));
+    static Supplier<Index> loadBeside(RepoFiles repoFiles, FileEnvelope envelope, Map<BlobId, IndexFile> read) {
+        FutureTask<Index> loading = new FutureTask<>(() -> load(repoFiles, envelope, read));
         Thread thread = new Thread(loading, "cutover-index-load");
         thread.setDaemon(true);
         thread.start();

@@ -39,16 +39,16 @@ public final class Repository {
 
     /**
      * What the parts of the engine share: one open repository. {@code heads} keeps each snapshot's
-     * head once read: a snapshot file never changes (it is named by its content's id), and a process
-     * that backs up again and again ({@code backup --every}) would otherwise read every snapshot of
-     * the repository, whole, before each backup.
+     * head once read, and {@code indexFiles} each index file's content a backup read: neither kind of
+     * file changes once written, and a process that backs up again and again ({@code backup --every})
+     * would otherwise read every snapshot and index file of the repository before each backup.
      */
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope,
-                     java.util.Map<BlobId, Head> heads) {
+                     java.util.Map<BlobId, Head> heads, java.util.Map<BlobId, IndexFile> indexFiles) {
         Index loadIndex() { return Index.load(files, envelope); }
 
-        /** The index, read on a thread of its own meanwhile ({@link Index#loadBeside}). */
-        java.util.function.Supplier<Index> loadIndexBeside() { return Index.loadBeside(files, envelope); }
+        /** The index for a backup, read on a thread of its own meanwhile ({@link Index#loadBeside}). */
+        java.util.function.Supplier<Index> loadIndexBeside() { return Index.loadBeside(files, envelope, indexFiles); }
 
         RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
     }
@@ -141,7 +141,8 @@ public final class Repository {
 
     private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, SecureRandom random, RepositoryOptions options) {
         Keys keys = Keys.fromMaster(master, random);
-        return new Internals(files, keys, config, options, new FileEnvelope(files, keys), new java.util.concurrent.ConcurrentHashMap<>());
+        return new Internals(files, keys, config, options, new FileEnvelope(files, keys), new java.util.concurrent.ConcurrentHashMap<>(),
+                new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
