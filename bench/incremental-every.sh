@@ -12,15 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; shift || true
 sizes=("${@:-100000}"); sizes=(${sizes[*]})
-port=${BENCH_PORT:-5433}
-work=${BENCH_DIR:-/tmp/cutover-bench-every}
-export PGPORT=$port CUTOVER_PASSWORD=bench-passphrase
-pg="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
-src=postgresql://postgres@127.0.0.1:$port/bench_backup_src
-rows=$($pg -d bench_backup_src -c "select count(*) from events")
-./cutover --version >/dev/null
-rm -rf "$work"; mkdir -p "$work"
-$pg -d bench_backup_src -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'bench_every'" >/dev/null
+. bench/logical-table.sh /tmp/cutover-bench-every bench_every
 ./cutover backup init --repo "$work/repo" >/dev/null
 log="$work/runs.log"
 ./cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every 30s > "$log" 2>/dev/null &
@@ -28,8 +20,6 @@ pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 runs() { grep -c "backup run" "$log" || true; }
 wait_runs() { while [ "$(runs)" -lt "$1" ]; do sleep 0.2; done; }
-out="$work/figures.txt"; : > "$out"
-say() { echo "$*" | tee -a "$out"; }
 wait_runs 1
 say "table events: $rows rows, port $port; run 1 (full): $(grep "backup run 1:" "$log" | sed 's/.* in \(.*\); next.*/\1/')"
 run=1

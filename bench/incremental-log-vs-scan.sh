@@ -12,17 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-2}; shift || true
 sizes=("${@:-1000 10000 100000}"); sizes=(${sizes[*]})
-port=${BENCH_PORT:-5433}
-work=${BENCH_DIR:-/tmp/cutover-bench-incremental}
-export PGPORT=$port CUTOVER_PASSWORD=bench-passphrase
-pg="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt"
-src=postgresql://postgres@127.0.0.1:$port/bench_backup_src
-rows=$($pg -d bench_backup_src -c "select count(*) from events")
-./cutover --version >/dev/null
-rm -rf "$work"; mkdir -p "$work"
-$pg -d bench_backup_src -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'bench_incremental'" >/dev/null
-out="$work/figures.txt"; : > "$out"
-say() { echo "$*" | tee -a "$out"; }
+. bench/logical-table.sh /tmp/cutover-bench-incremental bench_incremental
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 scan() { ./cutover backup "$src" --repo "$work/scan" --state "$work/state-scan" --quiet; }
 log() { ./cutover backup "$src" --repo "$work/log" --state "$work/state-log" --quiet --follow-changes=bench_incremental; }
