@@ -122,7 +122,10 @@ final class SourceReading {
         TableChanges changes = mark == null ? null : new TableChanges(tracking, mark, beside, SPOOLED_BYTES / Math.max(1, bulkTables));
         try {
             readAll(writer, splitHint, atOneMoment, estimates, shapes, changes);
-            if (changes != null) estimates.forEach(e -> { if (changes.toldByLog().contains(e.name())) toldByLog.add(e.name()); });
+            if (changes != null) {
+                Set<EntityName> told = changes.toldByLog();
+                estimates.forEach(e -> { if (told.contains(e.name())) toldByLog.add(e.name()); }); // in the source's order
+            }
         } finally {
             if (beside != null) beside.shutdownNow();
         }

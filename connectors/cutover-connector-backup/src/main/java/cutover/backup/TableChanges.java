@@ -110,7 +110,6 @@ final class TableChanges {
         Optional<ChangeTracking.KeyBuckets> counted = fromLog.or(() -> source.keyBuckets(entity, then.bucketing(), then.mark()));
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
-        ChangeTrack whole = whole(entity, now);
         int[] moved = then.movedBuckets(now);
         if (now.changed() == 0 && moved.length == 0) {
             return Optional.of(new Unchanged(prior.withChanges(then.at(mark, now.counts(), now.digests(), then.layers(), then.storedRecords()))));
@@ -123,7 +122,7 @@ final class TableChanges {
         long allLayers = then.storedRecords() - baseLines + layer;
         boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
                 && then.layers().size() < MAX_LAYERS;
-        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole, null));
+        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole(entity, now), null));
     }
 
     /** The tables whose changes since the earlier snapshot the source told from its log of changes, without scanning them. */

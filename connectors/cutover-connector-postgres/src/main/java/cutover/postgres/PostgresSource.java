@@ -307,7 +307,7 @@ final class PostgresSource implements ChangeTracking {
         Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
         SourceTable table = keyed.table();
         Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
-        java.util.OptionalLong logged = writeLoggedRows(entity, mark, out);
+        java.util.OptionalLong logged = fromLog.isEmpty() ? java.util.OptionalLong.empty() : writeLoggedRows(keyed, fromLog.get(), out);
         if (logged.isPresent()) return logged.getAsLong();
         if (fromLog.isPresent() && fromLog.get().written() <= Math.max(BY_KEY_ALWAYS, table.estimatedRows() / BY_KEY_SHARE)) {
             return copy(table, keyed.quotedKeys().size() == 1 ? ROWS_BY_KEY : ROWS_BY_COMPOSITE_KEY, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
@@ -354,9 +354,12 @@ final class PostgresSource implements ChangeTracking {
     java.util.OptionalLong writeLoggedRows(EntityName entity, String mark, OutputStream out) {
         Optional<Keyed> keyed = keyed(entity);
         Optional<LoggedKeys> keys = loggedKeys(entity, mark);
-        if (keyed.isEmpty() || keys.isEmpty()) return java.util.OptionalLong.empty();
-        if (keyed.get().keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.get().keyTypes().get(0))) return java.util.OptionalLong.empty();
-        Optional<Map<String, String[]>> rows = keys.get().rows(keyed.get().table().columns());
+        return keyed.isEmpty() || keys.isEmpty() ? java.util.OptionalLong.empty() : writeLoggedRows(keyed.get(), keys.get(), out);
+    }
+
+    private static java.util.OptionalLong writeLoggedRows(Keyed keyed, LoggedKeys keys, OutputStream out) {
+        if (keyed.keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.keyTypes().get(0))) return java.util.OptionalLong.empty();
+        Optional<Map<String, String[]>> rows = keys.rows(keyed.table().columns());
         if (rows.isEmpty()) return java.util.OptionalLong.empty();
         record Row(long key, String[] values) {}
         List<Row> sorted = new ArrayList<>(rows.get().size());
@@ -378,7 +381,7 @@ final class PostgresSource implements ChangeTracking {
             }
             text.flush();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing the changed rows of " + entity + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("writing the changed rows of " + keyed.table().name() + ": " + e.getMessage(), e);
         }
         return java.util.OptionalLong.of(sorted.size());
     }
@@ -418,8 +421,8 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public Optional<KeyBuckets> keyBucketsAfter(EntityName entity, KeyBuckets then, String since) {
         Optional<LoggedKeys> fromLog = loggedKeys(entity, since);
-        Optional<Keyed> keyed = keyed(entity);
-        if (fromLog.isEmpty() || keyed.isEmpty() || keyCounting(entity).isEmpty()) return Optional.empty();
+        Optional<Keyed> keyed = fromLog.isEmpty() ? Optional.empty() : keyed(entity);
+        if (keyed.isEmpty() || !countsLines(keyed.get())) return Optional.empty();
         int[] keyAt = new int[keyed.get().keyTypes().size()];
         for (int i = 0; i < keyAt.length; i++) keyAt[i] = i;
         LineKeyCounting added = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
@@ -447,12 +450,10 @@ final class PostgresSource implements ChangeTracking {
     /** The keys of the entity's table that the log says changed since {@code mark}, or empty when it cannot tell them all. */
     private Optional<LoggedKeys> loggedKeys(EntityName entity, String mark) {
         ChangeLog.Moment moment = logMoment;
-        if (log == null || moment == null) return Optional.empty();
-        String[] parts = mark.split(":");
-        if (parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-") || !moment.inLog()
+        java.util.OptionalLong from = placeInLog(mark);
+        if (moment == null || from.isEmpty() || !moment.inLog()
                 || !moment.logged().contains(entity.value())) return Optional.empty(); // a table outside the publication has no changes in the log
-        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark,
-                m -> log.changes(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong(), moment.lsn(), primaryKeys()));
+        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark, m -> log.changes(from.getAsLong(), moment.lsn(), primaryKeys()));
         if (tables.isEmpty()) return Optional.empty();
         LoggedKeys keys = tables.get().getOrDefault(entity.value(), new LoggedKeys());
         return keys.known() ? Optional.of(keys) : Optional.empty();
@@ -492,10 +493,14 @@ final class PostgresSource implements ChangeTracking {
     /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */
     @Override
     public void storedUpTo(String mark) {
+        if (log != null) placeInLog(mark).ifPresent(log::confirm); // a method reference to a null log would throw at once
+    }
+
+    /** The LSN of a mark ({@link #markOfThisMoment}) taken through this source's slot, or empty: none, another slot's, or not placed in the log ("-"). */
+    private java.util.OptionalLong placeInLog(String mark) {
         String[] parts = mark.split(":");
-        if (log != null && parts.length == 6 && parts[4].equals(log.slot()) && !parts[5].equals("-")) {
-            log.confirm(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong());
-        }
+        if (log == null || parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-")) return java.util.OptionalLong.empty();
+        return java.util.OptionalLong.of(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong());
     }
 
     /**
@@ -555,10 +560,15 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public Optional<KeyCounting> keyCounting(EntityName entity) {
         Optional<Keyed> keyed = keyed(entity);
-        if (keyed.isEmpty() || !LineKeyCounting.counts(keyed.get().keyTypes()) || !hashesLikePgHash()) return Optional.empty();
-        if (keyed.get().keyTypes().stream().anyMatch(LineKeyCounting.TEXTUAL::contains) && !deterministicKeys(keyed.get().table())) return Optional.empty();
+        if (keyed.isEmpty() || !countsLines(keyed.get())) return Optional.empty();
         Keyed table = keyed.get();
         return Optional.of(new LineKeyCounting(() -> bucketingOf(table), table.keyAt(), table.keyTypes()));
+    }
+
+    /** Whether the table's keys are counted in Java as the server counts them ({@link LineKeyCounting}, {@link PgHash}). */
+    private boolean countsLines(Keyed keyed) {
+        if (!LineKeyCounting.counts(keyed.keyTypes()) || !hashesLikePgHash()) return false;
+        return keyed.keyTypes().stream().noneMatch(LineKeyCounting.TEXTUAL::contains) || deterministicKeys(keyed.table());
     }
 
     /** Whether every key column's collation is deterministic (a non-deterministic one hashes a sort key only the server computes). */
