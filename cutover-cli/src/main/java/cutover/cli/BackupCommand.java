@@ -198,30 +198,38 @@ final class BackupCommand implements Callable<Integer> {
      * repository stay open from run to run (the key is derived once), and between runs a thread
      * lets the source read the log ahead ({@link cutover.connector.ChangeTracking#keepUp}), so a run
      * decodes only what was logged since the last read: the decoding is spread over the interval.
+     * They are opened by the first run that can reach them, so a database down when the command
+     * starts is a failed run, retried at the next interval, as without {@code --follow-changes}.
      */
     private final class Following implements AutoCloseable {
         /** How often the log is read ahead between runs. */
         private static final long KEEP_UP_SECONDS = 5;
-        private final Connector connector;
-        private final Repository repository;
-        private final java.util.concurrent.ScheduledExecutorService keeper;
+        private final java.util.concurrent.ScheduledExecutorService keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "cutover-follow-changes");
+            t.setDaemon(true);
+            return t;
+        });
+        private Connector connector;
+        private Repository repository;
 
-        Following() {
+        Snapshot backup() {
+            return journaled(() -> {
+                open();
+                return backupWith(repository, connector);
+            });
+        }
+
+        private void open() {
+            if (connector != null) return;
             Connector opened = Endpoints.openSource(source, 2 * parallel, connectorSettings());
             try {
-                this.repository = repo.open();
+                repository = repo.open();
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
             }
-            this.connector = opened;
-            this.keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread t = new Thread(task, "cutover-follow-changes");
-                t.setDaemon(true);
-                return t;
-            });
-            Source src = Endpoints.require(connector, Source.class);
-            if (src instanceof cutover.connector.ChangeTracking tracking) {
+            connector = opened;
+            if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
                 keeper.scheduleWithFixedDelay(() -> {
                     try {
                         tracking.keepUp();
@@ -232,14 +240,10 @@ final class BackupCommand implements Callable<Integer> {
             }
         }
 
-        Snapshot backup() {
-            return journaled(() -> backupWith(repository, connector));
-        }
-
         @Override
         public void close() {
             keeper.shutdownNow();
-            connector.close();
+            if (connector != null) connector.close();
         }
     }
 

@@ -170,6 +170,37 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.drop(db, dst);
     }
 
+    /** A database that cannot be reached when the scheduled command starts is a failed run, tried again at the next interval. */
+    @Test
+    void aScheduledProcessStartedBeforeItsDatabaseExistsRetriesUntilItDoes() throws Exception {
+        String db = "cutover_it_log_late";
+        LocalPostgres.Server pg = server();
+        pg.drop(db);
+        Path password = dir.resolve("late-password"), repo = dir.resolve("late-repo"), log = dir.resolve("late.log");
+        Files.writeString(password, "late passphrase\n");
+        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", pg.location(db),
+                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("late-state").toString(),
+                "--every", "2s", "--follow-changes=cutover_it_late")
+                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !(Files.exists(log) && Files.readString(log).contains("FAILED"))) Thread.sleep(200);
+            assertThat(Files.readString(log)).contains("backup run 1 FAILED").contains("next run at");
+            assertThat(p.isAlive()).as("still running after the failed run").isTrue();
+            pg.recreate(db);
+            pg.sql(db, "create table items (id bigint primary key, name text)", "insert into items select g, 'item ' || g from generate_series(1, 100) g");
+            awaitRuns(log, 1);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            pg.drop(db);
+        }
+        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").get(0).toString()).contains("100");
+    }
+
     private static void awaitRuns(Path log, int runs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
