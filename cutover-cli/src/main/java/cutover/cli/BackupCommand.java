@@ -106,6 +106,7 @@ final class BackupCommand implements Callable<Integer> {
         for (long run = 1; ; run++) {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
+            if (following != null) following.nextRunAt(next);
             try {
                 Snapshot s = following == null ? backupOnce() : following.backup();
                 log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
@@ -204,6 +205,11 @@ final class BackupCommand implements Callable<Integer> {
     private final class Following implements AutoCloseable {
         /** How often the log is read ahead between runs. */
         private static final long KEEP_UP_SECONDS = 5;
+        /**
+         * No read ahead starts this close to the next run: a run waits for one in progress (it must
+         * not consume changes past the run's moment), and would start that much later.
+         */
+        private static final Duration QUIET_BEFORE_RUN = Duration.ofSeconds(2);
         private final java.util.concurrent.ScheduledExecutorService keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "cutover-follow-changes");
             t.setDaemon(true);
@@ -211,6 +217,11 @@ final class BackupCommand implements Callable<Integer> {
         });
         private Connector connector;
         private Repository repository;
+        private volatile Instant nextRun = Instant.MAX;
+
+        void nextRunAt(Instant next) {
+            nextRun = next;
+        }
 
         Snapshot backup() {
             return journaled(() -> {
@@ -231,6 +242,7 @@ final class BackupCommand implements Callable<Integer> {
             connector = opened;
             if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
                 keeper.scheduleWithFixedDelay(() -> {
+                    if (Instant.now().plus(QUIET_BEFORE_RUN).isAfter(nextRun)) return;
                     try {
                         tracking.keepUp();
                     } catch (RuntimeException e) {

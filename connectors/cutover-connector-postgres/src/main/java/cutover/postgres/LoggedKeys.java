@@ -11,20 +11,23 @@ import java.util.Map;
  * it is not). A key is its columns' text in COPY's form joined by tabs, as {@link LineKeyCounting}
  * reads lines. A truncated table, or one whose log does not carry its primary key (replica identity
  * {@code NOTHING}, or an index other than the key), is {@link #known() not known}. The row each
- * insert or update wrote is kept too, its values in text form, so that a layer can be written from
- * the log without reading the table ({@link #rows}), up to {@link #ROW_CHARS}.
+ * insert or update wrote is kept too, as the line {@code COPY … TO} would write for it, so that a
+ * layer can be written from the log without reading the table ({@link #rows}), up to
+ * {@link #ROW_BYTES}. Kept as encoded lines, not values: a process that reads the log ahead holds
+ * them for the whole interval, where a row's six strings cost three times its line's bytes and the
+ * garbage collector copies them all, and the escaping is done as they are read, not at the backup.
  */
 final class LoggedKeys {
     private static final byte BEFORE = 1, AFTER = 2;
-    /** The rows' values kept at most (characters, about twice as many bytes): past it they are read from the table. */
-    static final long ROW_CHARS = 32L << 20;
+    /** The rows' lines kept at most, in bytes: past it they are read from the table. */
+    static final long ROW_BYTES = 64L << 20;
 
     private final Map<String, Byte> states = new HashMap<>();
-    /** The values of each key's row as its last change wrote it, while {@link #rowsKept}. */
-    private final Map<String, String[]> rows = new HashMap<>();
+    /** Each key's row as its last change wrote it, a line of COPY text (UTF-8, no newline), while {@link #rowsKept}. */
+    private final Map<String, byte[]> rows = new HashMap<>();
     private boolean unknown;
     private boolean rowsKept = true;
-    private long rowChars;
+    private long rowBytes;
     /** The columns the kept rows' values are in (the table's, as the log described it). */
     private List<String> columns;
 
@@ -48,19 +51,22 @@ final class LoggedKeys {
         states.forEach((key, state) -> visitor.key(key, (state & BEFORE) != 0, (state & AFTER) != 0));
     }
 
+    /** A key in the table now, with its row there as a line of COPY text (UTF-8, no newline). */
+    record Row(String key, byte[] line) {}
+
     /**
-     * The rows of the keys that are in the table now, as the log wrote them, by key, in the
+     * The rows of the keys that are in the table now, as the log wrote them, in no order, in the
      * columns {@code columns}; empty when they were not all kept (too many, a value stored out of
      * line and not sent again, or the table's columns changed meanwhile): they are read by key then.
      */
-    java.util.Optional<Map<String, String[]>> rows(List<String> columns) {
+    java.util.Optional<List<Row>> rows(List<String> columns) {
         if (!rowsKept || !columns.equals(this.columns)) return java.util.Optional.empty();
-        Map<String, String[]> out = new HashMap<>();
+        List<Row> out = new java.util.ArrayList<>(rows.size());
         for (Map.Entry<String, Byte> e : states.entrySet()) {
             if ((e.getValue() & AFTER) == 0) continue;
-            String[] row = rows.get(e.getKey());
+            byte[] row = rows.get(e.getKey());
             if (row == null) return java.util.Optional.empty();
-            out.put(e.getKey(), row);
+            out.add(new Row(e.getKey(), row));
         }
         return java.util.Optional.of(out);
     }
@@ -77,9 +83,9 @@ final class LoggedKeys {
             Byte was = states.get(key);
             states.put(key, was == null ? state : (byte) ((was & BEFORE) | (state & AFTER)));
             if (rowsKept) {
-                String[] row = later.rows.get(key);
+                byte[] row = later.rows.get(key);
                 if (row == null && (state & AFTER) != 0) dropRows(); // cannot happen while later kept its rows
-                else keepRow(key, row == null ? null : new PgOutput.Tuple(java.util.Arrays.asList(row)));
+                else keepLine(key, row);
             }
         });
     }
@@ -154,25 +160,35 @@ final class LoggedKeys {
     }
 
     private void keepRow(String key, PgOutput.Tuple row) {
-        String[] values = row == null ? null : row.values().toArray(String[]::new);
-        if (values != null) {
-            for (String v : values) {
-                if (v == PgOutput.UNCHANGED) { // its value is only in the table
-                    dropRows();
-                    return;
-                }
-                if (v != null) rowChars += v.length();
-            }
+        if (row == null) {
+            keepLine(key, null);
+            return;
         }
-        String[] earlier = values == null ? rows.remove(key) : rows.put(key, values);
-        if (earlier != null) for (String v : earlier) if (v != null) rowChars -= v.length();
-        if (rowChars > ROW_CHARS) dropRows();
+        StringBuilder line = new StringBuilder();
+        List<String> values = row.values();
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            if (v == PgOutput.UNCHANGED) { // its value is only in the table
+                dropRows();
+                return;
+            }
+            if (i > 0) line.append('\t');
+            PgCopyText.appendField(line, v);
+        }
+        keepLine(key, line.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Keeps {@code line} as the key's row, or forgets its row ({@code null}: the key was deleted). */
+    private void keepLine(String key, byte[] line) {
+        byte[] earlier = line == null ? rows.remove(key) : rows.put(key, line);
+        rowBytes += (line == null ? 0 : line.length) - (earlier == null ? 0 : earlier.length);
+        if (rowBytes > ROW_BYTES) dropRows();
     }
 
     private void dropRows() {
         rowsKept = false;
         rows.clear();
-        rowChars = 0;
+        rowBytes = 0;
     }
 
     /** What one relation's changes do to its keys. */

@@ -359,31 +359,23 @@ final class PostgresSource implements ChangeTracking {
 
     private static java.util.OptionalLong writeLoggedRows(Keyed keyed, LoggedKeys keys, OutputStream out) {
         if (keyed.keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.keyTypes().get(0))) return java.util.OptionalLong.empty();
-        Optional<Map<String, String[]>> rows = keys.rows(keyed.table().columns());
+        Optional<List<LoggedKeys.Row>> rows = keys.rows(keyed.table().columns());
         if (rows.isEmpty()) return java.util.OptionalLong.empty();
-        record Row(long key, String[] values) {}
-        List<Row> sorted = new ArrayList<>(rows.get().size());
-        rows.get().forEach((key, values) -> sorted.add(new Row(Long.parseLong(key), values)));
-        sorted.sort(java.util.Comparator.comparingLong(Row::key));
-        // a line at a time into a buffered writer: the rows of a large change are not held twice more as text and bytes
-        java.io.Writer text = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
-        StringBuilder line = new StringBuilder();
+        record ByKey(long key, byte[] line) {}
+        ByKey[] sorted = new ByKey[rows.get().size()];
+        for (int i = 0; i < sorted.length; i++) sorted[i] = new ByKey(Long.parseLong(rows.get().get(i).key()), rows.get().get(i).line());
+        java.util.Arrays.sort(sorted, java.util.Comparator.comparingLong(ByKey::key));
         try {
-            for (Row row : sorted) {
-                line.setLength(0);
-                String[] values = row.values();
-                for (int i = 0; i < values.length; i++) {
-                    if (i > 0) line.append('\t');
-                    PgCopyText.appendField(line, values[i]);
-                }
-                line.append('\n');
-                text.append(line);
+            OutputStream lines = new java.io.BufferedOutputStream(out, 1 << 16);
+            for (ByKey row : sorted) {
+                lines.write(row.line());
+                lines.write('\n');
             }
-            text.flush();
+            lines.flush();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("writing the changed rows of " + keyed.table().name() + ": " + e.getMessage(), e);
         }
-        return java.util.OptionalLong.of(sorted.size());
+        return java.util.OptionalLong.of(sorted.length);
     }
 
     /** A condition on {@code src}: its key is one of those the log says are in the table now. */
