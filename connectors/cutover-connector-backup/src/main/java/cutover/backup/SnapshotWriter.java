@@ -175,6 +175,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
         committed = Snapshot.of(id, manifest);
+        repo.wrote(committed);
         return committed;
     }
 
