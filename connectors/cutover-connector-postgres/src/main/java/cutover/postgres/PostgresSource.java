@@ -57,12 +57,8 @@ final class PostgresSource implements ChangeTracking {
     private final String schema;
     private final int splitRows;
     private final int fetchSize;
-    /** The log changes are read from between backups, or null: they are found by {@code xmin} scans. */
-    private final ChangeLog log;
-    /** The log's moment the source is held at, while it is. */
-    private volatile ChangeLog.Moment logMoment;
-    /** The keys the log says changed since a mark, per table, for the held moment; asked once per mark. */
-    private final Map<String, Optional<Map<String, LoggedKeys>>> logged = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the log tells of the changes between backups, or null: they are found by {@code xmin} scans. */
+    private final LoggedChanges logged;
 
     /** {@code log}: where changes between backups are read from, or null (by scans). */
     PostgresSource(Pool pool, String schema, int splitRows, int fetchSize, ChangeLog log) {
@@ -70,7 +66,7 @@ final class PostgresSource implements ChangeTracking {
         this.schema = schema;
         this.splitRows = splitRows;
         this.fetchSize = fetchSize;
-        this.log = log;
+        this.logged = log == null ? null : new LoggedChanges(log);
     }
 
     @Override
@@ -89,20 +85,17 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public Optional<PointInTime> holdAtThisMoment() {
-        if (log == null) return Optional.of(pool.holdAtThisMoment());
-        ChangeLog.Moment moment = log.takeMoment();
+        if (logged == null) return Optional.of(pool.holdAtThisMoment());
+        ChangeLog.Moment moment = logged.hold();
         // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
         PointInTime held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder()) : pool.holdAtThisMoment();
-        logMoment = moment;
-        logged.clear();
         return Optional.of(new PointInTime() {
             @Override
             public String id() { return held.id(); }
 
             @Override
             public void close() {
-                logMoment = null;
-                logged.clear();
+                logged.release();
                 held.close();
             }
         });
@@ -185,7 +178,7 @@ final class PostgresSource implements ChangeTracking {
     }
 
     @Override
-    public String changeMethod() { return log == null ? CHANGE_METHOD : LOG_CHANGE_METHOD; }
+    public String changeMethod() { return logged == null ? CHANGE_METHOD : LOG_CHANGE_METHOD; }
 
     /**
      * {@code <system identifier>:<timeline>:<database oid>:<xmin>}: the cluster (a restored or
@@ -204,10 +197,8 @@ final class PostgresSource implements ChangeTracking {
             cluster = new Cluster(held.get().snapshotId(), clusterIdentity());
             this.cluster = cluster;
         }
-        ChangeLog.Moment inLog = logMoment;
-        String logged = log == null || inLog == null ? ""
-                : ":" + log.slot() + ":" + (inLog.inLog() ? org.postgresql.replication.LogSequenceNumber.valueOf(inLog.lsn()).asString() : "-");
-        return cluster.identity().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin() + logged);
+        String inLog = logged == null ? "" : logged.placeOfTheMoment();
+        return cluster.identity().map(id -> id + ":" + held.get().databaseOid() + ":" + held.get().xmin() + inLog);
     }
 
     /**
@@ -246,7 +237,7 @@ final class PostgresSource implements ChangeTracking {
 
     @Override
     public Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since) {
-        Optional<Keyed> keyed = keyed(entity);
+        Optional<KeyedTable> keyed = keyed(entity);
         if (keyed.isEmpty()) return Optional.empty();
         SourceTable table = keyed.get().table();
         List<String> keys = keyed.get().quotedKeys();
@@ -281,7 +272,7 @@ final class PostgresSource implements ChangeTracking {
      * About {@link #KEYS_PER_BUCKET} keys a bucket, by the catalog's estimate; for an integer key, the
      * shift that makes the buckets' runs of keys cover the key range once (from the index's ends).
      */
-    private Bucketing bucketingOf(Keyed keyed) {
+    private Bucketing bucketingOf(KeyedTable keyed) {
         long rows = Math.max(0, keyed.table().estimatedRows());
         int buckets = Integer.highestOneBit((int) Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, rows / KEYS_PER_BUCKET)));
         if (!KeyBucket.byValue(keyed.keyTypes())) return new Bucketing(buckets, 0);
@@ -304,14 +295,14 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public long copyChangedSince(EntityName entity, String mark, OutputStream out) {
-        Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
+        KeyedTable keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
         SourceTable table = keyed.table();
         Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
-        java.util.OptionalLong logged = fromLog.isEmpty() ? java.util.OptionalLong.empty() : writeLoggedRows(keyed, fromLog.get(), out);
-        if (logged.isPresent()) return logged.getAsLong();
+        java.util.OptionalLong written = fromLog.isEmpty() ? java.util.OptionalLong.empty() : LoggedChanges.writeRows(keyed, fromLog.get(), out);
+        if (written.isPresent()) return written.getAsLong();
         if (fromLog.isPresent() && fromLog.get().written() <= Math.max(BY_KEY_ALWAYS, table.estimatedRows() / BY_KEY_SHARE)) {
             return copy(table, keyed.quotedKeys().size() == 1 ? ROWS_BY_KEY : ROWS_BY_COMPOSITE_KEY, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
-                    v -> literal(v, standardStrings), keysIn(keyed, fromLog.get(), standardStrings)), out);
+                    v -> literal(v, standardStrings), LoggedChanges.keysIn(keyed, fromLog.get(), standardStrings)), out);
         }
         return copy(table, CHANGED_ROWS_PLAN, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
                 v -> literal(v, standardStrings), changedSince(mark)), out);
@@ -342,72 +333,11 @@ final class PostgresSource implements ChangeTracking {
     private static final String ROWS_BY_COMPOSITE_KEY = "SET LOCAL jit = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
             + "SET LOCAL enable_mergejoin = off";
 
-    private static final Set<String> INTEGER_KEYS = Set.of("int2", "int4", "int8");
-
-    /**
-     * The changed rows as the log wrote them, as {@code COPY … TO} would write them (the values'
-     * text forms come from the same output functions, in a session of the same settings), in key
-     * order: without a read of the table. Only for a key of one integer column, whose order Java
-     * knows (a text key's order is its collation's), and while the log kept every row's values in
-     * the table's columns ({@link LoggedKeys#rows}).
-     */
+    /** The changed rows of the entity as the log wrote them ({@link LoggedChanges#writeRows}), or empty where it cannot. */
     java.util.OptionalLong writeLoggedRows(EntityName entity, String mark, OutputStream out) {
-        Optional<Keyed> keyed = keyed(entity);
+        Optional<KeyedTable> keyed = keyed(entity);
         Optional<LoggedKeys> keys = loggedKeys(entity, mark);
-        return keyed.isEmpty() || keys.isEmpty() ? java.util.OptionalLong.empty() : writeLoggedRows(keyed.get(), keys.get(), out);
-    }
-
-    private static java.util.OptionalLong writeLoggedRows(Keyed keyed, LoggedKeys keys, OutputStream out) {
-        if (keyed.keyTypes().size() != 1 || !INTEGER_KEYS.contains(keyed.keyTypes().get(0))) return java.util.OptionalLong.empty();
-        Optional<List<LoggedKeys.Row>> rows = keys.rows(keyed.table().columns());
-        if (rows.isEmpty()) return java.util.OptionalLong.empty();
-        // sorted as primitives, each line then put at its key's rank: sorting 100,000 row objects by a comparator took 40 ms
-        List<LoggedKeys.Row> found = rows.get();
-        long[] rowKeys = new long[found.size()];
-        for (int i = 0; i < rowKeys.length; i++) rowKeys[i] = Long.parseLong(found.get(i).key());
-        long[] order = rowKeys.clone();
-        java.util.Arrays.sort(order);
-        for (int i = 1; i < order.length; i++) if (order[i] == order[i - 1]) return java.util.OptionalLong.empty(); // not one text per key
-        byte[][] sorted = new byte[rowKeys.length][];
-        for (int i = 0; i < rowKeys.length; i++) sorted[java.util.Arrays.binarySearch(order, rowKeys[i])] = found.get(i).line();
-        try {
-            OutputStream lines = new java.io.BufferedOutputStream(out, 1 << 16);
-            for (byte[] line : sorted) {
-                lines.write(line);
-                lines.write('\n');
-            }
-            lines.flush();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing the changed rows of " + keyed.table().name() + ": " + e.getMessage(), e);
-        }
-        return java.util.OptionalLong.of(sorted.length);
-    }
-
-    /** A condition on {@code src}: its key is one of those the log says are in the table now. */
-    private static String keysIn(Keyed keyed, LoggedKeys keys, boolean standardStrings) {
-        int n = keyed.quotedKeys().size();
-        StringBuilder[] arrays = new StringBuilder[n];
-        for (int i = 0; i < n; i++) arrays[i] = new StringBuilder("{");
-        keys.forEach((line, before, after) -> {
-            if (!after) return;
-            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            FieldBounds fields = new FieldBounds(n - 1);
-            fields.locate(bytes, 0, bytes.length);
-            for (int i = 0; i < n; i++) {
-                String v = PgCopyText.field(bytes, fields.starts[i], fields.ends[i]);
-                StringBuilder a = arrays[i];
-                if (a.length() > 1) a.append(',');
-                a.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-        });
-        StringBuilder unnest = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            unnest.append(i == 0 ? "" : ", ").append(literal(arrays[i].append('}').toString(), standardStrings))
-                    .append("::").append(keyed.keyTypes().get(i)).append("[]");
-        }
-        // one column: = ANY, which a B-tree searches for each key in order; several: a join with the keys' columns
-        if (n == 1) return keyed.quotedKeys().get(0) + " = ANY(" + unnest + ")";
-        return "(" + String.join(", ", keyed.quotedKeys()) + ") IN (SELECT * FROM unnest(" + unnest + "))";
+        return keyed.isEmpty() || keys.isEmpty() ? java.util.OptionalLong.empty() : LoggedChanges.writeRows(keyed.get(), keys.get(), out);
     }
 
     /**
@@ -418,42 +348,14 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public Optional<KeyBuckets> keyBucketsAfter(EntityName entity, KeyBuckets then, String since) {
         Optional<LoggedKeys> fromLog = loggedKeys(entity, since);
-        Optional<Keyed> keyed = fromLog.isEmpty() ? Optional.empty() : keyed(entity);
+        Optional<KeyedTable> keyed = fromLog.isEmpty() ? Optional.empty() : keyed(entity);
         if (keyed.isEmpty() || !countsLines(keyed.get())) return Optional.empty();
-        int[] keyAt = new int[keyed.get().keyTypes().size()];
-        for (int i = 0; i < keyAt.length; i++) keyAt[i] = i;
-        LineKeyCounting added = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
-        LineKeyCounting removed = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
-        LineKeyCounting written = new LineKeyCounting(then::bucketing, keyAt, keyed.get().keyTypes());
-        LineCounter in = added.counter(), out = removed.counter(), changed = written.counter();
-        fromLog.get().forEach((line, before, after) -> {
-            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (after && !before) in.line(bytes, 0, bytes.length);
-            if (before && !after) out.line(bytes, 0, bytes.length);
-            if (after) changed.line(bytes, 0, bytes.length);
-        });
-        KeyBuckets plus = added.result(), minus = removed.result(), writes = written.result();
-        int n = then.bucketing().buckets();
-        long[] counts = new long[n];
-        String[] digests = new String[n];
-        for (int b = 0; b < n; b++) {
-            counts[b] = then.counts()[b] + plus.counts()[b] - minus.counts()[b];
-            digests[b] = new java.math.BigInteger(then.digests()[b]).add(new java.math.BigInteger(plus.digests()[b]))
-                    .subtract(new java.math.BigInteger(minus.digests()[b])).toString();
-        }
-        return Optional.of(new KeyBuckets(then.bucketing(), counts, digests, writes.counts(), writes.digests()));
+        return Optional.of(LoggedChanges.bucketsAfter(keyed.get(), fromLog.get(), then));
     }
 
     /** The keys of the entity's table that the log says changed since {@code mark}, or empty when it cannot tell them all. */
     private Optional<LoggedKeys> loggedKeys(EntityName entity, String mark) {
-        ChangeLog.Moment moment = logMoment;
-        java.util.OptionalLong from = placeInLog(mark);
-        if (moment == null || from.isEmpty() || !moment.inLog()
-                || !moment.logged().contains(entity.value())) return Optional.empty(); // a table outside the publication has no changes in the log
-        Optional<Map<String, LoggedKeys>> tables = logged.computeIfAbsent(mark, m -> log.changes(from.getAsLong(), moment.lsn(), primaryKeys()));
-        if (tables.isEmpty()) return Optional.empty();
-        LoggedKeys keys = tables.get().getOrDefault(entity.value(), new LoggedKeys());
-        return keys.known() ? Optional.of(keys) : Optional.empty();
+        return logged == null ? Optional.empty() : logged.keys(entity, mark, this::primaryKeys);
     }
 
     /** The table's relation oid: a table made again, or renamed into the name, has another. */
@@ -484,20 +386,13 @@ final class PostgresSource implements ChangeTracking {
     /** Reads ahead the changes the slot logged since the last stored moment (see {@link ChangeLog#keepUp}). */
     @Override
     public void keepUp() {
-        if (log != null) log.keepUp(primaryKeys());
+        if (logged != null) logged.keepUp(primaryKeys());
     }
 
     /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */
     @Override
     public void storedUpTo(String mark) {
-        if (log != null) placeInLog(mark).ifPresent(log::confirm); // a method reference to a null log would throw at once
-    }
-
-    /** The LSN of a mark ({@link #markOfThisMoment}) taken through this source's slot, or empty: none, another slot's, or not placed in the log ("-"). */
-    private java.util.OptionalLong placeInLog(String mark) {
-        String[] parts = mark.split(":");
-        if (log == null || parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-")) return java.util.OptionalLong.empty();
-        return java.util.OptionalLong.of(org.postgresql.replication.LogSequenceNumber.valueOf(parts[5]).asLong());
+        if (logged != null) logged.storedUpTo(mark);
     }
 
     /**
@@ -509,7 +404,7 @@ final class PostgresSource implements ChangeTracking {
 
     @Override
     public long copyKeysIn(EntityName entity, Bucketing buckets, int[] which, OutputStream out) {
-        Keyed keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
+        KeyedTable keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
         String keys = String.join(", ", keyed.quotedKeys());
         StringBuilder in = new StringBuilder();
         for (int b : which) in.append(in.length() == 0 ? "" : ",").append(b);
@@ -536,10 +431,7 @@ final class PostgresSource implements ChangeTracking {
         return "age(src.xmin) <= (SELECT CASE WHEN a >= 0 THEN a ELSE 2147483647 END FROM age('" + xmin + "'::xid) AS a)";
     }
 
-    /** A table with a primary key of bucketed types: its key columns quoted for SQL over {@code src}, their types, and their positions in a COPY line. */
-    private record Keyed(SourceTable table, List<String> quotedKeys, List<String> keyTypes, int[] keyAt) {}
-
-    private Optional<Keyed> keyed(EntityName entity) {
+    private Optional<KeyedTable> keyed(EntityName entity) {
         SourceTable table = tables(entity.value()).get(entity.value());
         Optional<CopyShape> shape = shapeOf(table);
         if (shape.isEmpty()) return Optional.empty();
@@ -547,7 +439,7 @@ final class PostgresSource implements ChangeTracking {
         int[] keyAt = table.primaryKey().stream().mapToInt(k -> shape.get().columnNames().indexOf(k)).toArray();
         for (int at : keyAt) types.add(shape.get().columns().get(at).type());
         if (!KeyBucket.buckets(types)) return Optional.empty();
-        return Optional.of(new Keyed(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types, keyAt));
+        return Optional.of(new KeyedTable(table, table.primaryKey().stream().map(k -> "src." + TableName.quote(k)).toList(), types, keyAt));
     }
 
     /**
@@ -556,14 +448,14 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public Optional<KeyCounting> keyCounting(EntityName entity) {
-        Optional<Keyed> keyed = keyed(entity);
+        Optional<KeyedTable> keyed = keyed(entity);
         if (keyed.isEmpty() || !countsLines(keyed.get())) return Optional.empty();
-        Keyed table = keyed.get();
+        KeyedTable table = keyed.get();
         return Optional.of(new LineKeyCounting(() -> bucketingOf(table), table.keyAt(), table.keyTypes()));
     }
 
     /** Whether the table's keys are counted in Java as the server counts them ({@link LineKeyCounting}, {@link PgHash}). */
-    private boolean countsLines(Keyed keyed) {
+    private boolean countsLines(KeyedTable keyed) {
         if (!LineKeyCounting.counts(keyed.keyTypes()) || !hashesLikePgHash()) return false;
         return keyed.keyTypes().stream().noneMatch(LineKeyCounting.TEXTUAL::contains) || deterministicKeys(keyed.table());
     }
@@ -658,7 +550,7 @@ final class PostgresSource implements ChangeTracking {
         }
     }
 
-    private static String literal(String value, boolean standardStrings) {
+    static String literal(String value, boolean standardStrings) {
         try {
             return "'" + Utils.escapeLiteral(null, value, standardStrings) + "'";
         } catch (SQLException e) {
