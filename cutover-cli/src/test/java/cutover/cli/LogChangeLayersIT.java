@@ -147,11 +147,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
         Files.writeString(password, "every passphrase\n");
         String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
         assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", pg.location(db),
-                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("every-state").toString(),
-                "--every", "6s", "--follow-changes=cutover_it_every")
-                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = scheduled(pg.location(db), repoArgs, "every-state", "6s", "cutover_it_every", log);
         try {
             awaitRuns(log, 1);
             pg.sql(db, "update items set n = n + 100 where id % 50 = 0", "delete from items where id between 10 and 20",
@@ -179,11 +175,8 @@ class LogChangeLayersIT extends ChangeLayersIT {
         Path password = dir.resolve("late-password"), repo = dir.resolve("late-repo"), log = dir.resolve("late.log");
         Files.writeString(password, "late passphrase\n");
         assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", pg.location(db),
-                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("late-state").toString(),
-                "--every", "2s", "--follow-changes=cutover_it_late")
-                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = scheduled(pg.location(db), new String[] {"--repo", repo.toString(), "--password-file", password.toString()}, "late-state", "2s",
+                "cutover_it_late", log);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && !(Files.exists(log) && Files.readString(log).contains("FAILED"))) Thread.sleep(200);
@@ -199,6 +192,15 @@ class LogChangeLayersIT extends ChangeLayersIT {
         }
         CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").get(0).toString()).contains("100");
+    }
+
+    /** Starts {@code backup SOURCE --every EVERY --follow-changes=SLOT} in a process of its own, its output to {@code log}. */
+    private Process scheduled(String source, String[] repoArgs, String state, String every, String slot, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "cutover.cli.Main", "backup", source));
+        command.addAll(List.of(repoArgs));
+        command.addAll(List.of("--state", dir.resolve(state).toString(), "--every", every, "--follow-changes=" + slot));
+        return new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static void awaitRuns(Path log, int runs) throws Exception {
