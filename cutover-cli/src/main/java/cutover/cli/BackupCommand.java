@@ -49,7 +49,8 @@ final class BackupCommand implements Callable<Integer> {
     String every;
 
     @Option(names = "--print-timer", description = "With --every: print a systemd service and timer, and a crontab line, that run this backup"
-            + " on that schedule (the passphrase read from a file, never written into them), and exit.")
+            + " on that schedule (the passphrase read from a file, never written into them), and exit. With --follow-changes, a service"
+            + " that stays up instead (it reads the log ahead between runs).")
     boolean printTimer;
 
     @Option(names = "--follow-changes", paramLabel = "SLOT", arity = "0..1", fallbackValue = "cutover_backup",
@@ -133,7 +134,8 @@ final class BackupCommand implements Callable<Integer> {
         String launcher = System.getenv().getOrDefault("CUTOVER_LAUNCHER", "cutover");
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<String> command = TimerUnits.command(launcher, args, passwordFile);
-        System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null).text());
+        System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null,
+                followChanges != null).text());
         return 0;
     }
 

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The systemd service and timer, and the crontab line, that run one backup command on a schedule.
+ * The systemd service and timer, and the crontab line, that run one backup command on a schedule;
+ * for a backup that follows the write-ahead log ({@code followsLog}), a service that stays up and
+ * runs it with {@code --every} instead: a process started per run cannot read the log ahead.
  * The passphrase is read from a file (never written into a unit or a crontab, which others may read).
  */
-record TimerUnits(List<String> command, Interval every, Path workingDirectory, Path passwordFile, boolean passwordFileGiven) {
+record TimerUnits(List<String> command, Interval every, Path workingDirectory, Path passwordFile, boolean passwordFileGiven, boolean followsLog) {
     static final Path SUGGESTED_PASSWORD_FILE = Path.of("/etc/cutover/backup-passphrase");
 
     String text() {
@@ -18,6 +20,7 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
             s.append("# Put the repository's passphrase on the first line of ").append(passwordFile)
                     .append(", readable only by the user the backup runs as (chmod 600).\n");
         }
+        if (followsLog) return service(s, cmd).toString();
         s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup (").append(cmd).append(")\n\n")
                 .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory).append('\n')
@@ -35,6 +38,24 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
             s.append("# cron cannot run exactly every ").append(every.text()).append("; use the systemd timer\n");
         }
         return s.toString();
+    }
+
+    /**
+     * One service that stays up and backs up every interval: between runs it reads the replication
+     * slot ahead, which a timer or cron, starting a process per run, would lose (each run would then
+     * decode, or scan, all that changed since the last). Restarted by systemd if it stops on an error.
+     */
+    private StringBuilder service(StringBuilder s, String cmd) {
+        return s.append("# /etc/systemd/system/cutover-backup.service\n")
+                .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append(", following the write-ahead log (")
+                .append(cmd).append(")\nWants=network-online.target\nAfter=network-online.target\n\n")
+                .append("[Service]\nType=simple\nWorkingDirectory=").append(workingDirectory).append('\n')
+                .append("ExecStart=").append(cmd).append(" --every ").append(every.systemd()).append('\n')
+                .append("Restart=on-failure\nRestartSec=60s\n\n")
+                .append("[Install]\nWantedBy=multi-user.target\n\n")
+                .append("# then: systemctl daemon-reload && systemctl enable --now cutover-backup.service\n")
+                .append("# One process that stays up, not a timer or a cron line: between runs it reads the replication slot ahead,\n")
+                .append("# which a process started for each run cannot do. Its log: journalctl -u cutover-backup\n");
     }
 
     /** The backup command without --every / --print-timer / --password-file, with the password file added back as an absolute path. */

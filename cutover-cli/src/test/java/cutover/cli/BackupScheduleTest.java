@@ -49,6 +49,20 @@ class BackupScheduleTest {
     }
 
     @Test
+    void aBackupThatFollowsTheLogIsGivenAServiceThatStaysUpNotATimer() throws Exception {
+        Path password = dir.resolve("pass");
+        Files.writeString(password, "the secret passphrase\n");
+        CliRun run = CliRun.of("backup", "postgresql://app:hunter2@db:5432/app", "--repo", "/srv/backups", "--password-file", password.toString(),
+                "--every", "6h", "--follow-changes=nightly_slot", "--print-timer");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Type=simple").contains("Restart=on-failure").contains("WantedBy=multi-user.target")
+                .contains("--follow-changes=nightly_slot").contains("--every 6h").contains("--password-file " + password.toAbsolutePath())
+                .contains("postgresql://app@db:5432/app").contains("enable --now cutover-backup.service")
+                .doesNotContain("[Timer]").doesNotContain("crontab").doesNotContain("--print-timer")
+                .doesNotContain("hunter2").doesNotContain("the secret passphrase");
+    }
+
+    @Test
     void everyRunsTheBackupAgainUntilStoppedWithALineAPerRun() throws Exception {
         Path repo = dir.resolve("repo"), password = dir.resolve("pass"), folder = dir.resolve("storage");
         Files.writeString(password, "schedule passphrase\n");
