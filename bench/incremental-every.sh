@@ -7,25 +7,27 @@
 #   bench/incremental-every.sh [ROUNDS] [N…]     # default 3 rounds of 100000 (1% of 10M rows)
 #
 # Needs the table bench/backup-vs-restic.sh loads (events, database bench_backup_src) on a server
-# with wal_level = logical: BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh 10000000 1
+# with wal_level = logical: BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh 10000000 1;
+# or, with BENCH_TEXT_KEYS=1, the one bench/text-keys-table.sh loads. BENCH_EVERY sets the interval
+# (default 30s: longer than the full backup's first run leaves it waiting for nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; shift || true
 sizes=("${@:-100000}"); sizes=(${sizes[*]})
 . bench/logical-table.sh /tmp/cutover-bench-every bench_every
-./cutover backup init --repo "$work/repo" >/dev/null
+$cutover backup init --repo "$work/repo" >/dev/null
 log="$work/runs.log"
-./cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every 30s > "$log" 2>/dev/null &
+$cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every "${BENCH_EVERY:-30s}" > "$log" 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 runs() { grep -c "backup run" "$log" || true; }
 wait_runs() { while [ "$(runs)" -lt "$1" ]; do sleep 0.2; done; }
 wait_runs 1
-say "table events: $rows rows, port $port; run 1 (full): $(grep "backup run 1:" "$log" | sed 's/.* in \(.*\); next.*/\1/')"
+say "table $table: $rows rows, port $port; run 1 (full): $(grep "backup run 1:" "$log" | sed 's/.* in \(.*\); next.*/\1/')"
 run=1
 for round in $(seq 1 "$rounds"); do
   for n in "${sizes[@]}"; do
-    $pg -d bench_backup_src -c "update events set amount = amount + 1, payload = payload || '!' where id in (select (1 + floor(random() * $rows))::bigint from generate_series(1, $n))"
+    update_rows $n
     run=$((run + 1)); wait_runs $run
     say "round $round, $n rows updated: run $run $(grep "backup run $run:" "$log" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
   done

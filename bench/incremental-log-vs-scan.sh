@@ -14,16 +14,16 @@ rounds=${1:-2}; shift || true
 sizes=("${@:-1000 10000 100000}"); sizes=(${sizes[*]})
 . bench/logical-table.sh /tmp/cutover-bench-incremental bench_incremental
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
-scan() { ./cutover backup "$src" --repo "$work/scan" --state "$work/state-scan" --quiet; }
-log() { ./cutover backup "$src" --repo "$work/log" --state "$work/state-log" --quiet --follow-changes=bench_incremental; }
-./cutover backup init --repo "$work/scan" >/dev/null; ./cutover backup init --repo "$work/log" >/dev/null
-say "table events: $rows rows, port $port; full backups: scan $(secs scan) s, log $(secs log) s"
+scan() { $cutover backup "$src" --repo "$work/scan" --state "$work/state-scan" --quiet; }
+log() { $cutover backup "$src" --repo "$work/log" --state "$work/state-log" --quiet --follow-changes=bench_incremental; }
+$cutover backup init --repo "$work/scan" >/dev/null; $cutover backup init --repo "$work/log" >/dev/null
+say "table $table: $rows rows, port $port; full backups: scan $(secs scan) s, log $(secs log) s"
 for round in $(seq 1 "$rounds"); do
   for n in "${sizes[@]}"; do
     $pg -d postgres -c checkpoint >/dev/null
-    before=$($pg -d bench_backup_src -c "select pg_current_wal_lsn()")
-    $pg -d bench_backup_src -c "update events set amount = amount + 1, payload = payload || '!' where id in (select (1 + floor(random() * $rows))::bigint from generate_series(1, $n))"
-    wal=$($pg -d bench_backup_src -c "select pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$before'))")
+    before=$($pg -d $db -c "select pg_current_wal_lsn()")
+    update_rows $n
+    wal=$($pg -d $db -c "select pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$before'))")
     if [ $(( (round + n / 1000) % 2 )) -eq 0 ]; then s=$(secs scan); l=$(secs log); first=scan; else l=$(secs log); s=$(secs scan); first=log; fi
     say "round $round, $n rows updated (WAL $wal): scan $s s, log $l s ($first first)"
   done
