@@ -8,6 +8,11 @@ import org.postgresql.replication.LogSequenceNumber;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +122,56 @@ final class LoggedChanges {
             throw new java.io.UncheckedIOException("writing the changed rows of " + keyed.table().name() + ": " + e.getMessage(), e);
         }
         return OptionalLong.of(order.length);
+    }
+
+    /**
+     * The positions of {@code keys} (key lines: each key column's COPY text, joined by tabs) in the
+     * order the table's reads sort them ({@code ORDER BY} its key columns, each in its own collation),
+     * sorted by the server, which alone knows a collation's order; null where a key column's collation
+     * is not deterministic (two different keys may sort as equal, in either order).
+     */
+    static int[] serverOrder(Connection c, SourceTable table, List<String> keys) throws SQLException {
+        int n = table.primaryKey().size();
+        String[][] columns = new String[n][keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            byte[] bytes = keys.get(k).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            FieldBounds fields = new FieldBounds(n - 1);
+            fields.locate(bytes, 0, bytes.length);
+            for (int i = 0; i < n; i++) columns[i][k] = PgCopyText.field(bytes, fields.starts[i], fields.ends[i]);
+        }
+        List<String> collations = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN co.oid IS NULL THEN '' ELSE quote_ident(cn.nspname) || '.' || "
+                + "quote_ident(co.collname) END, coalesce(co.collisdeterministic, true) FROM unnest(?::text[]) WITH ORDINALITY AS k(name, at) "
+                + "JOIN pg_attribute a ON a.attrelid = ?::regclass AND a.attname = k.name LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+                + "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace ORDER BY k.at")) {
+            ps.setArray(1, c.createArrayOf("text", table.primaryKey().toArray()));
+            ps.setString(2, table.name().sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getBoolean(2)) return null;
+                    collations.add(rs.getString(1));
+                }
+            }
+        }
+        StringBuilder sql = new StringBuilder("SELECT u.at FROM unnest(");
+        for (int i = 0; i < n; i++) sql.append(i == 0 ? "" : ", ").append("CAST(? AS text[])::").append(table.typeOf(table.primaryKey().get(i))).append("[]");
+        sql.append(") WITH ORDINALITY AS u(");
+        for (int i = 0; i < n; i++) sql.append('k').append(i).append(", ");
+        sql.append("at) ORDER BY ");
+        for (int i = 0; i < n; i++) {
+            sql.append(i == 0 ? "" : ", ").append("u.k").append(i);
+            if (!collations.get(i).isEmpty()) sql.append(" COLLATE ").append(collations.get(i));
+        }
+        int[] order = new int[keys.size()];
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < n; i++) ps.setArray(i + 1, c.createArrayOf("text", columns[i]));
+            try (ResultSet rs = ps.executeQuery()) {
+                int rank = 0;
+                while (rs.next()) order[rank++] = rs.getInt(1) - 1;
+                if (rank != order.length) return null;
+            }
+        }
+        return order;
     }
 
     /**
