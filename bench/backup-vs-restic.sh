@@ -97,4 +97,6 @@ for round in $(seq 1 "$rounds"); do
   say "round $round restore:     copy $cp s | cutover restore $rt s ($restored rows restored)"
 done
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the slot would keep every byte of WAL written from now on (17 GB after a few benchmarks here)
+[ -n "${BENCH_FOLLOW_CHANGES:-}" ] && $pg -d bench_backup_src -Atc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'bench_backup' and not active" >/dev/null
 echo "== figures in $out"

@@ -19,7 +19,7 @@ $cutover backup init --repo "$work/repo" >/dev/null
 log="$work/runs.log"
 $cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every "${BENCH_EVERY:-30s}" > "$log" 2>/dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; drop_slot' EXIT
 runs() { grep -c "backup run" "$log" || true; }
 wait_runs() { while [ "$(runs)" -lt "$1" ]; do sleep 0.2; done; }
 wait_runs 1
