@@ -38,7 +38,7 @@ final class ChunkSealer implements AutoCloseable {
 
     /** The chunk compressed and sealed as a blob ({@code nonce || ciphertext || tag}), with {@code aad} authenticated. */
     byte[] seal(byte[] chunk, byte[] aad) {
-        return Crypto.seal(cipher, encryptionKey, zstd.compress(chunk), aad, keys.random());
+        return Crypto.seal(cipher, encryptionKey, zstd.compress(chunk), aad, keys.nonces());
     }
 
     @Override

@@ -41,7 +41,7 @@ final class CipherWarmUp {
             SecretKeySpec key = new SecretKeySpec(new byte[Crypto.KEY_BYTES], "AES"); // never used for data
             Cipher seal = Crypto.gcm();
             Cipher open = Crypto.gcm();
-            java.security.SecureRandom random = new java.security.SecureRandom();
+            Nonces nonces = Nonces.forWarmUp();
             // compressed chunks of any length, mostly not whole 16-byte blocks, some shorter than one
             byte[][] small = {new byte[61], new byte[64], new byte[5], new byte[300], new byte[1003]};
             byte[] large = new byte[32 * 1024 + 7];
@@ -52,7 +52,7 @@ final class CipherWarmUp {
             for (int i = 0; i < ROUNDS; i++) {
                 byte[] plain = i % 1000 == 0 ? huge : i % 100 == 0 ? large : small[i % small.length];
                 byte[] aad = i % 10 == 5 ? fileAad[(i / 10) % fileAad.length] : chunkAad;
-                byte[] sealed = Crypto.seal(seal, key, plain, aad, random); // the very calls a backup and a restore make
+                byte[] sealed = Crypto.seal(seal, key, plain, aad, nonces); // the very calls a backup and a restore make
                 Crypto.open(open, key, sealed, 0, sealed.length, aad);
             }
         } catch (Crypto.NotAuthentic | RuntimeException e) {

@@ -6,7 +6,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -26,8 +25,8 @@ final class Crypto {
 
     private Crypto() {}
 
-    static byte[] seal(byte[] key, byte[] plaintext, byte[] aad, SecureRandom random) {
-        return seal(gcm(), new SecretKeySpec(key, "AES"), plaintext, aad, random);
+    static byte[] seal(byte[] key, byte[] plaintext, byte[] aad, Nonces nonces) {
+        return seal(gcm(), new SecretKeySpec(key, "AES"), plaintext, aad, nonces);
     }
 
     /**
@@ -35,9 +34,8 @@ final class Crypto {
      * re-initialises the cipher with it (GCM never sees a nonce twice), and the JDK keeps the AES key
      * schedule while the key stays the same.
      */
-    static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plaintext, byte[] aad, SecureRandom random) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+    static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plaintext, byte[] aad, Nonces nonces) {
+        byte[] nonce = nonces.next();
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             cipher.updateAAD(aad);

@@ -99,13 +99,14 @@ public final class Repository {
         String id = HexFormat.of().formatHex(idBytes);
         RepoConfig.Kdf kdf = new RepoConfig.Kdf(KDF, options.scryptN(), options.scryptR(), options.scryptP(),
                 Base64.getEncoder().encodeToString(salt));
-        byte[] wrapped = Crypto.seal(derive(passphrase, kdf), master, RepoConfig.wrapAad(FORMAT_VERSION, id), random);
+        Nonces nonces = new Nonces(random);
+        byte[] wrapped = Crypto.seal(derive(passphrase, kdf), master, RepoConfig.wrapAad(FORMAT_VERSION, id), nonces);
         RepoConfig config = new RepoConfig(FORMAT_VERSION, id, kdf, options.chunker(),
                 new RepoConfig.WrappedKey(Base64.getEncoder().encodeToString(wrapped)));
         RepoFiles files = new RepoFiles(path, options.writeGuard());
         files.createLayout();
         files.writeAtomically(files.config(), new Json().write(config));
-        return new Repository(internals(files, config, master, random, options));
+        return new Repository(internals(files, config, master, nonces, options));
     }
 
     public static Repository open(Path path, String passphrase) {
@@ -147,11 +148,11 @@ public final class Repository {
                     + " (wrong passphrase, or its config file was changed)");
         }
         files.createLayout(); // a copied repository may have lost its empty folders
-        return new Repository(internals(files, config, master, new SecureRandom(), options));
+        return new Repository(internals(files, config, master, new Nonces(new SecureRandom()), options));
     }
 
-    private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, SecureRandom random, RepositoryOptions options) {
-        Keys keys = Keys.fromMaster(master, random);
+    private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, Nonces nonces, RepositoryOptions options) {
+        Keys keys = Keys.fromMaster(master, nonces);
         return new Internals(files, keys, config, options, new FileEnvelope(files, keys), new java.util.concurrent.ConcurrentHashMap<>(),
                 new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.atomic.AtomicReference<>());
     }
