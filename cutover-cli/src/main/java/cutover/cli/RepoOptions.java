@@ -1,6 +1,7 @@
 package cutover.cli;
 
 import cutover.backup.Repository;
+import cutover.backup.RepositoryOptions;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import picocli.CommandLine.Option;
@@ -28,12 +29,12 @@ final class RepoOptions {
 
     Repository open() {
         requireRepo();
-        return Repository.open(repo, passphrase(false));
+        return Repository.open(repo, passphrase(false), RepositoryOptions.forCommands());
     }
 
     Repository init() {
         requireRepo();
-        return Repository.init(repo, passphrase(true));
+        return Repository.init(repo, passphrase(true), RepositoryOptions.forCommands());
     }
 
     private void requireRepo() {

@@ -76,7 +76,8 @@ final class RollbackPointTaker {
                 + " and the target before it writes" + (exists ? "" : " (into a new repository there)")
                 + "; or pass --no-backup to migrate without rollback points";
         String passphrase = repo.passphrase(!exists, how);
-        return exists ? Repository.open(repo.repo, passphrase) : Repository.init(repo.repo, passphrase);
+        return exists ? Repository.open(repo.repo, passphrase, cutover.backup.RepositoryOptions.forCommands())
+                : Repository.init(repo.repo, passphrase, cutover.backup.RepositoryOptions.forCommands());
     }
 
     /** A snapshot of one side; a table unchanged since the last snapshot of the same location is reused, not read again. */

@@ -53,7 +53,7 @@ public final class BackupProvider implements ConnectorProvider {
             throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "no passphrase for the repository at " + path
                     + ": set CUTOVER_PASSWORD (or CUTOVER_SOURCE_PASSWORD) to read " + location.redacted());
         }
-        Repository repository = Repository.open(path, passphrase);
+        Repository repository = Repository.open(path, passphrase, RepositoryOptions.forCommands());
         Repository.Lock lock = repository.lockForReading("read " + location.redacted());
         try {
             return new BackupConnector(location, repository.source(repository.snapshot(ref)), lock);

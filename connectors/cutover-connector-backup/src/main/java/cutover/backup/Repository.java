@@ -44,16 +44,33 @@ public final class Repository {
      * would otherwise read every snapshot and index file of the repository before each backup.
      * {@code lastWritten} holds the last snapshot this process wrote, which its next backup builds on:
      * read back, its manifest (1.45 MB at 10M rows) costs a decryption and a parse each time. Only
-     * a backup uses it; a check or a restore reads the file.
+     * a backup uses it; a check or a restore reads the file. {@code headsCache} keeps heads across
+     * processes ({@link HeadsCache}), read into {@code heads} once.
      */
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope,
                      java.util.Map<BlobId, Head> heads, java.util.Map<BlobId, IndexFile> indexFiles,
-                     java.util.concurrent.atomic.AtomicReference<Snapshot> lastWritten) {
-        /** Remembers a snapshot just written: its head, and the snapshot itself as the last written. */
+                     java.util.concurrent.atomic.AtomicReference<Snapshot> lastWritten, HeadsCache headsCache,
+                     java.util.concurrent.atomic.AtomicBoolean headsCacheRead) {
+        /** Remembers a snapshot just written: its head (here and in the heads cache), and the snapshot itself as the last written. */
         void wrote(Snapshot snapshot) {
             BlobId id = BlobId.parse(snapshot.id());
-            heads.put(id, new Head(id, snapshot.time(), snapshot.source()));
+            Head head = new Head(id, snapshot.time(), snapshot.source(), ManifestFile.VERSION);
+            heads.put(id, head);
             lastWritten.set(snapshot);
+            if (!headsCache.enabled()) return;
+            java.util.Map<BlobId, Head> kept = headsCache.load();
+            try {
+                kept.keySet().retainAll(files.listIds(RepoFiles.SNAPSHOTS)); // forgotten since: no longer kept
+            } catch (CutoverException e) {
+                return; // the snapshot is stored; its head will be read from it next time
+            }
+            kept.put(id, head);
+            headsCache.store(kept.values());
+        }
+
+        /** The heads cache's content, added to {@code heads} once per process. */
+        void readHeadsCache() {
+            if (headsCacheRead.compareAndSet(false, true)) headsCache.load().forEach(heads::putIfAbsent);
         }
 
         Index loadIndex() { return Index.load(files, envelope); }
@@ -153,8 +170,10 @@ public final class Repository {
 
     private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, Nonces nonces, RepositoryOptions options) {
         Keys keys = Keys.fromMaster(master, nonces);
-        return new Internals(files, keys, config, options, new FileEnvelope(files, keys), new java.util.concurrent.ConcurrentHashMap<>(),
-                new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.atomic.AtomicReference<>());
+        FileEnvelope envelope = new FileEnvelope(files, keys);
+        return new Internals(files, keys, config, options, envelope, new java.util.concurrent.ConcurrentHashMap<>(),
+                new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.atomic.AtomicReference<>(),
+                HeadsCache.in(options.headsCache(), envelope, config.id()), new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
@@ -204,8 +223,8 @@ public final class Repository {
         }
     }
 
-    /** A snapshot as {@link #heads()} lists it. */
-    record Head(BlobId id, Instant time, String source) {}
+    /** A snapshot as {@link #heads()} lists it, with its manifest's format version. */
+    record Head(BlobId id, Instant time, String source, int manifestVersion) {}
 
     /**
      * Every snapshot's id, time and source, oldest first, each manifest checked as when it is read
@@ -213,7 +232,9 @@ public final class Repository {
      * then costs little more than reading that one (a manifest of a 10M-row table takes ~0.1 s to decode).
      */
     List<Head> heads() {
+        internals.readHeadsCache();
         List<Head> out = new ArrayList<>();
+        boolean read = false;
         for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) {
             Head known = internals.heads().get(id);
             if (known != null) {
@@ -241,10 +262,12 @@ public final class Repository {
                 throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
                         + " is damaged: its time '" + header.time() + "' is not a time");
             }
-            Head head = new Head(id, time, header.source());
+            Head head = new Head(id, time, header.source(), header.version());
             internals.heads().put(id, head);
             out.add(head);
+            read = true;
         }
+        if (read) internals.headsCache().store(out); // the snapshots listed now, no forgotten one
         out.sort(Comparator.comparing(Head::time).thenComparing(h -> h.id().hex()));
         return out;
     }

@@ -16,12 +16,18 @@ import java.time.Duration;
  * @param staleLockAge a lock not refreshed for this long is reported stale (holders refresh theirs every sixth of it, at most every 5 minutes)
  * @param zstdLevel    the zstd level new chunks are compressed at (bench/RESULTS.md, issue 5, chose the default)
  * @param sealThreads  threads that compress and encrypt new chunks while the source is being read
+ * @param headsCache   the folder of the local cache of snapshot heads ({@link HeadsCache}), or null for none
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
-                                WriteGuard writeGuard, int zstdLevel, int sealThreads) {
+                                WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
-            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT);
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null);
+
+    /** The defaults, with the heads cache in the user's cache folder ({@code CUTOVER_CACHE_DIR}, {@code off} for none): what commands use. */
+    public static RepositoryOptions forCommands() {
+        return DEFAULTS.withHeadsCache(HeadsCache.userFolder(System.getenv(), System.getProperty("user.home")));
+    }
 
     public RepositoryOptions {
         if (scryptN < 2 || Integer.bitCount(scryptN) != 1 || scryptR < 1 || scryptP < 1) {
@@ -33,12 +39,14 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
         if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
-    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads); }
-    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads); }
-    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads); }
+    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
+    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
+    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
     /** For tests of a full disk: see {@link WriteGuard}. */
-    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads); }
-    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads); }
-    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads); }
-    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n); }
+    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache); }
+    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache); }
+    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache); }
+    /** Keeps snapshot heads in {@code folder} (null: no cache); see {@link HeadsCache}. */
+    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder); }
+    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache); }
 }
