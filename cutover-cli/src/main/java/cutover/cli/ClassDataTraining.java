@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * A short run of the commands a user runs, in a temporary folder, so that the JVM can write the
  * classes they load into a class-data-sharing archive (the launcher runs this once per build with
- * {@code -XX:ArchiveClassesAtExit}). Started with that archive, every later command skips most of
+ * {@code -XX:DumpLoadedClassList}, then dumps the list). Started with that archive, every later command skips most of
  * its class loading and verification: 0.5 s of a 1.7 s restore of a small table here
  * (bench/RESULTS.md). Loads the database connectors' classes too, without connecting anywhere.
  */
@@ -35,6 +35,7 @@ public final class ClassDataTraining {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("cutover-cds-");
         PrintStream out = System.out, err = System.err;
+        System.setProperty("cutover.cacheDir", "off"); // its throwaway repository's heads are no one's to cache
         try {
             System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             System.setErr(new PrintStream(OutputStream.nullOutputStream()));
@@ -43,6 +44,7 @@ public final class ClassDataTraining {
         } finally {
             System.setOut(out);
             System.setErr(err);
+            System.clearProperty("cutover.cacheDir");
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

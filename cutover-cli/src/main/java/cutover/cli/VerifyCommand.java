@@ -106,7 +106,6 @@ final class VerifyCommand implements Callable<Integer> {
         Instant started = Instant.now();
         String id = "v-" + ID_TIME.format(started) + "-" + Long.toHexString(System.nanoTime() & 0xFFFF);
         Path file = differencesFile != null ? differencesFile : state.state.resolve("runs").resolve(id).resolve("differences.ndjson");
-        Journal journal = new Journal(state.state);
         boolean withPlan = what.size() == 1;
         String a, b;
         Plan plan = null;
@@ -122,10 +121,19 @@ final class VerifyCommand implements Callable<Integer> {
         if (readers < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + readers);
         Verifier.Options options = new Verifier.Options(sampleFraction(), seed, readers, Verifier.Options.DEFAULTS.rowsPerRound());
         Progress progress = new Progress();
-        // the target is opened beside the source; a source that fails is still the error reported
-        try (Endpoints.Opening opening = Endpoints.openTargetBeside(b, readers + 1);
-             Connector source = Endpoints.openSource(a, readers + 1);
-             Connector target = opening.take();
+        // both sides connect on threads of their own while the journal's JSON is set up (~50 ms of a
+        // cold start); a source that fails is still the error reported
+        try (Endpoints.Opening openingTarget = Endpoints.openTargetBeside(b, readers + 1);
+             Endpoints.Opening openingSource = Endpoints.openSourceBeside(a, readers + 1)) {
+            Journal journal = new Journal(state.state);
+            return compare(started, id, file, withPlan, plan, a, b, options, progress, journal, openingSource, openingTarget);
+        }
+    }
+
+    private VerifyResult compare(Instant started, String id, Path file, boolean withPlan, Plan plan, String a, String b, Verifier.Options options,
+                                 Progress progress, Journal journal, Endpoints.Opening openingSource, Endpoints.Opening openingTarget) throws IOException {
+        try (Connector source = openingSource.take();
+             Connector target = openingTarget.take();
              DifferenceLog log = new DifferenceLog(file, Math.max(show, 0));
              ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "rows", progress::lines)) {
             Source sourceSide = Endpoints.require(source, Source.class);

@@ -470,7 +470,7 @@ public final class RangeBisection {
     }
 
     /** Waits for a task; a failure inside it is rethrown as it was thrown. */
-    private static <T> T join(CompletableFuture<T> future) {
+    static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

@@ -91,11 +91,15 @@ public final class Verifier {
      * store the same columns with the same types.
      */
     public static Optional<String> pushdownRefusal(Digests a, Digests b, List<String> tables) {
-        if (!a.dialect().equals(b.dialect())) {
-            return Optional.of("the two sides compute digests differently (" + a.dialect() + " and " + b.dialect() + ")");
+        // each side's probe and catalog are read while the other's are: a cold start's round trips overlap
+        java.util.concurrent.CompletableFuture<String> otherDialect = java.util.concurrent.CompletableFuture.supplyAsync(b::dialect);
+        String dialect = a.dialect();
+        if (!dialect.equals(RangeBisection.join(otherDialect))) {
+            return Optional.of("the two sides compute digests differently (" + dialect + " and " + b.dialect() + ")");
         }
         for (String t : tables) {
-            Optional<TableShape> sa = a.table(t), sb = b.table(t);
+            java.util.concurrent.CompletableFuture<Optional<TableShape>> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> b.table(t));
+            Optional<TableShape> sa = a.table(t), sb = RangeBisection.join(other);
             if (sa.isEmpty() || sb.isEmpty()) return Optional.of("table " + t + " is not on both sides");
             if (!new java.util.HashSet<>(sa.get().columnNames()).equals(new java.util.HashSet<>(sb.get().columnNames()))) {
                 return Optional.of("table " + t + " has other columns on each side (" + sa.get().columnNames() + " and " + sb.get().columnNames() + ")");

@@ -24,9 +24,15 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
             WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null);
 
-    /** The defaults, with the heads cache in the user's cache folder ({@code CUTOVER_CACHE_DIR}, {@code off} for none): what commands use. */
+    /**
+     * The defaults, with the heads cache in the user's cache folder: what commands use. The system
+     * property {@code cutover.cacheDir} stands for {@code CUTOVER_CACHE_DIR} where it is set ({@code off}
+     * for none), for runs inside another program (the launcher's class-data training).
+     */
     public static RepositoryOptions forCommands() {
-        return DEFAULTS.withHeadsCache(HeadsCache.userFolder(System.getenv(), System.getProperty("user.home")));
+        String property = System.getProperty("cutover.cacheDir");
+        java.util.Map<String, String> env = property == null ? System.getenv() : java.util.Map.of("CUTOVER_CACHE_DIR", property);
+        return DEFAULTS.withHeadsCache(HeadsCache.userFolder(env, System.getProperty("user.home")));
     }
 
     public RepositoryOptions {

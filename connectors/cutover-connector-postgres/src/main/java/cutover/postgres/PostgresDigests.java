@@ -80,7 +80,7 @@ final class PostgresDigests implements Digests {
 
     @Override
     public Optional<TableShape> table(String table) {
-        return inTransaction("reading the columns of " + table, c -> catalog(c, table))
+        return catalogOf(table, "reading the columns of " + table)
                 .map(t -> new TableShape(table, t.primaryKey(), t.columns().stream()
                         .map(col -> new TableShape.ColumnShape(col.name(), col.type(), !col.notNull())).toList()));
     }
@@ -103,7 +103,7 @@ final class PostgresDigests implements Digests {
 
     @Override
     public long estimatedRows(String table) {
-        return inTransaction("reading the size of " + table, c -> catalog(c, table)).map(DigestTable::estimatedRows).orElse(-1L);
+        return catalogOf(table, "reading the size of " + table).map(DigestTable::estimatedRows).orElse(-1L);
     }
 
     @Override
@@ -443,6 +443,12 @@ final class PostgresDigests implements Digests {
      * The table's catalog entry, read once per table and connector: a comparison makes hundreds of
      * small range queries, and three catalog queries before each one cost more than the query.
      */
+    /** The table's catalog: as read once already, without a round trip, or read now. */
+    private Optional<DigestTable> catalogOf(String table, String doing) {
+        DigestTable cached = tables.get(table);
+        return cached != null ? Optional.of(cached) : inTransaction(doing, c -> catalog(c, table));
+    }
+
     private Optional<DigestTable> catalog(Connection c, String table) throws SQLException {
         DigestTable cached = tables.get(table);
         if (cached != null) return Optional.of(cached);
