@@ -158,6 +158,7 @@ public final class SnapshotWriter implements AutoCloseable {
             IndexFile file = Index.fileOf(packs);
             BlobId fileId = repo.envelope().writeNamed(RepoFiles.INDEX, "index", file);
             index.get().add(fileId, file, repo.files());
+            repo.indexFiles().put(fileId, file); // the next backup of this process need not read it back (110 ms at 10M rows)
         }
         long total = 0, stored = 0;
         Set<BlobId> counted = new HashSet<>();
