@@ -181,4 +181,19 @@ class RepositoryTest {
         assertThat(back.get(EntityName.of("users"))).containsExactlyElementsOf(users);
         assertThat(back.get(EntityName.of("users/*/posts"))).containsExactlyElementsOf(posts);
     }
+
+    @Test
+    void aProcessBacksUpAgainWithoutReadingBackTheIndexFilesItKnows() throws Exception {
+        Repository repo = TestRepos.init(dir);
+        TestRepos.backup(repo, TestRepos.users(50, 1));
+        // index files never change once written: the one this process wrote is kept, not read again
+        try (var files = java.nio.file.Files.list(dir.resolve("index"))) {
+            for (java.nio.file.Path f : files.toList()) java.nio.file.Files.write(f, new byte[] {1, 2, 3});
+        }
+        Snapshot second = TestRepos.backup(repo, TestRepos.users(60, 2));
+        assertThat(second.records()).isEqualTo(60);
+        // a new process reads them, and finds the damage
+        assertThatThrownBy(() -> TestRepos.backup(TestRepos.open(dir), TestRepos.users(70, 3)))
+                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT));
+    }
 }
