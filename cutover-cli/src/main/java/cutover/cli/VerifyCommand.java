@@ -123,16 +123,11 @@ final class VerifyCommand implements Callable<Integer> {
         Progress progress = new Progress();
         // both sides connect on threads of their own while the journal's JSON is set up (~50 ms of a
         // cold start); a source that fails is still the error reported
-        try (Endpoints.Opening openingTarget = Endpoints.openTargetBeside(b, readers + 1);
-             Endpoints.Opening openingSource = Endpoints.openSourceBeside(a, readers + 1)) {
-            Journal journal = new Journal(state.state);
-            return compare(started, id, file, withPlan, plan, a, b, options, progress, journal, openingSource, openingTarget);
-        }
-    }
-
-    private VerifyResult compare(Instant started, String id, Path file, boolean withPlan, Plan plan, String a, String b, Verifier.Options options,
-                                 Progress progress, Journal journal, Endpoints.Opening openingSource, Endpoints.Opening openingTarget) throws IOException {
-        try (Connector source = openingSource.take();
+        Endpoints.Opening openingTarget = Endpoints.openTargetBeside(b, readers + 1);
+        Endpoints.Opening openingSource = Endpoints.openSourceBeside(a, readers + 1);
+        Journal journal = new Journal(state.state);
+        try (openingTarget; openingSource;
+             Connector source = openingSource.take();
              Connector target = openingTarget.take();
              DifferenceLog log = new DifferenceLog(file, Math.max(show, 0));
              ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "rows", progress::lines)) {

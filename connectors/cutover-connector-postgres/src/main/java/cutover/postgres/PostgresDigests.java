@@ -439,16 +439,16 @@ final class PostgresDigests implements Digests {
         return t;
     }
 
-    /**
-     * The table's catalog entry, read once per table and connector: a comparison makes hundreds of
-     * small range queries, and three catalog queries before each one cost more than the query.
-     */
     /** The table's catalog: as read once already, without a round trip, or read now. */
     private Optional<DigestTable> catalogOf(String table, String doing) {
         DigestTable cached = tables.get(table);
         return cached != null ? Optional.of(cached) : inTransaction(doing, c -> catalog(c, table));
     }
 
+    /**
+     * The table's catalog entry, read once per table and connector: a comparison makes hundreds of
+     * small range queries, and three catalog queries before each one cost more than the query.
+     */
     private Optional<DigestTable> catalog(Connection c, String table) throws SQLException {
         DigestTable cached = tables.get(table);
         if (cached != null) return Optional.of(cached);
