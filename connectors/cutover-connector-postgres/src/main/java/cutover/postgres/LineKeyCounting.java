@@ -75,12 +75,22 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
             }
         }
         String[] digests = new String[n];
-        for (int b = 0; b < n; b++) {
-            digests[b] = BigInteger.valueOf(high[b]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low[b]))).toString();
-        }
+        for (int b = 0; b < n; b++) digests[b] = decimal(high[b], low[b]);
         String[] none = new String[n];
         Arrays.fill(none, "0");
         return new ChangeTracking.KeyBuckets(bucketing, counts, digests, new long[n], none);
+    }
+
+    /** The 128-bit two's complement integer {@code high:low} in decimal, as PostgreSQL writes a numeric sum. */
+    static String decimal(long high, long low) {
+        if (high == (low >> 63)) return Long.toString(low); // it fits in a long, as a sum of few hashes does
+        return BigInteger.valueOf(high).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low))).toString();
+    }
+
+    /** {@code a + b - c}, decimal integers of any size; in a long where none has more than 18 digits (no overflow then). */
+    static String plusMinus(String a, String b, String c) {
+        if (a.length() <= 18 && b.length() <= 18 && c.length() <= 18) return Long.toString(Long.parseLong(a) + Long.parseLong(b) - Long.parseLong(c));
+        return new BigInteger(a).add(new BigInteger(b)).subtract(new BigInteger(c)).toString();
     }
 
     /** One reader's counts, and per bucket its sum of hashes as a 128-bit number (high and low words): exact for any table. */

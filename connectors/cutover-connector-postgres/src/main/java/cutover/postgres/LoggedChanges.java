@@ -241,8 +241,8 @@ final class LoggedChanges {
         String[] digests = new String[n];
         for (int b = 0; b < n; b++) {
             counts[b] = then.counts()[b] + plus.counts()[b] - minus.counts()[b];
-            digests[b] = new java.math.BigInteger(then.digests()[b]).add(new java.math.BigInteger(plus.digests()[b]))
-                    .subtract(new java.math.BigInteger(minus.digests()[b])).toString();
+            boolean same = plus.counts()[b] == 0 && minus.counts()[b] == 0; // no key added or removed: its sum is the same
+            digests[b] = same ? then.digests()[b] : LineKeyCounting.plusMinus(then.digests()[b], plus.digests()[b], minus.digests()[b]);
         }
         return new KeyBuckets(then.bucketing(), counts, digests, writes.counts(), writes.digests());
     }

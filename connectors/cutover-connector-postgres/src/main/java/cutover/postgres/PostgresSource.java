@@ -85,21 +85,31 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public Optional<PointInTime> holdAtThisMoment() {
-        if (logged == null) return Optional.of(pool.holdAtThisMoment());
-        ChangeLog.Moment moment = logged.hold();
-        // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
-        PointInTime held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder()) : pool.holdAtThisMoment();
+        PointInTime held;
+        if (logged == null) {
+            held = pool.holdAtThisMoment();
+        } else {
+            ChangeLog.Moment moment = logged.hold();
+            // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
+            held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder()) : pool.holdAtThisMoment();
+        }
+        MomentCatalog catalog = new MomentCatalog();
+        heldCatalog = catalog;
         return Optional.of(new PointInTime() {
             @Override
             public String id() { return held.id(); }
 
             @Override
             public void close() {
-                logged.release();
+                if (heldCatalog == catalog) heldCatalog = null;
+                if (logged != null) logged.release();
                 held.close();
             }
         });
     }
+
+    /** The catalog as read while the current moment is held; null when none is. */
+    private volatile MomentCatalog heldCatalog;
 
     @Override
     public List<Split> splits(int parallelism) {
@@ -150,6 +160,11 @@ final class PostgresSource implements ChangeTracking {
 
     private Optional<CopyShape> shapeOf(SourceTable table) {
         if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
+        MomentCatalog held = heldCatalog;
+        return held == null ? readShape(table) : held.shape(table.name().name(), () -> readShape(table));
+    }
+
+    private Optional<CopyShape> readShape(SourceTable table) {
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement(PostgresReader.select(table, null, null, List.of(), false, v -> v) + " LIMIT 0")) {
             ResultSetMetaData meta = ps.getMetaData();
@@ -585,8 +600,14 @@ final class PostgresSource implements ChangeTracking {
         return tables(null);
     }
 
-    /** The tables of the schema, or only the one named {@code only} (one catalog row, not all: asked once per table). */
+    /** The tables of the schema, or only the one named {@code only}; read once while a moment is held. */
     private Map<String, SourceTable> tables(String only) {
+        MomentCatalog held = heldCatalog;
+        return held == null ? readTables(only) : held.tables(only, this::readTables);
+    }
+
+    /** The tables of the schema, or only the one named {@code only} (one catalog row, not all: asked once per table). */
+    private Map<String, SourceTable> readTables(String only) {
         Map<String, SourceTable> out = new LinkedHashMap<>();
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement("SELECT r.relname, r.reltuples::bigint, pg_total_relation_size(r.oid), "
