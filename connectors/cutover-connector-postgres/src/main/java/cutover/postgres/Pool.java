@@ -49,8 +49,9 @@ final class Pool implements AutoCloseable {
         if (where.user() != null) config.setUsername(where.user());
         if (password != null) config.setPassword(password);
         config.setMaximumPoolSize(size);
-        // one: the connection that checks the server at opening stays for the first borrower
-        // (with none, the pool closes it and the first borrower connects again, ~20 ms)
+        // one while opening, so that the connection that checks the server stays for the first
+        // borrower (with none, the pool closes it and the first borrower connects again, ~20 ms);
+        // none after, so that no connection is added in the background or kept idle for hours
         config.setMinimumIdle(1);
         config.setPoolName("cutover-" + where.host() + "-" + where.database());
         config.setConnectionTimeout(connectTimeoutSeconds * 1000L);
@@ -64,7 +65,9 @@ final class Pool implements AutoCloseable {
         if (where.user() != null) direct.setProperty("user", where.user());
         if (password != null) direct.setProperty("password", password);
         try {
-            return new Pool(new HikariDataSource(config), where.redacted(), where.jdbcUrl(), direct);
+            HikariDataSource dataSource = new HikariDataSource(config);
+            dataSource.getHikariConfigMXBean().setMinimumIdle(0);
+            return new Pool(dataSource, where.redacted(), where.jdbcUrl(), direct);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql) throw SqlErrors.translate(sql, "connecting", where.redacted());
