@@ -33,6 +33,37 @@ class ConnectIT {
     }
 
     @Test
+    void theConnectionThatChecksTheServerServesTheFirstQuery() throws Exception {
+        try (TestDatabase db = new TestDatabase()) {
+            long before = sessionsOnceClosed(db.name);
+            try (Connector c = db.open()) {
+                TestDatabase.source(c).entities(); // one catalog query, after the check made at opening
+            }
+            // with none kept idle, the pool closed the checking connection and connected again: two
+            assertThat(sessionsOnceClosed(db.name) - before).isEqualTo(1);
+        }
+    }
+
+    /** The sessions the server has counted for {@code database}, once none is open (each is counted as it ends). */
+    private static long sessionsOnceClosed(String database) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + TestDatabase.HOST + "/postgres", "postgres", "");
+             java.sql.Statement s = c.createStatement()) {
+            for (int wait = 0; wait < 100; wait++) {
+                try (java.sql.ResultSet open = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'")) {
+                    open.next();
+                    if (open.getLong(1) == 0) break;
+                }
+                Thread.sleep(50);
+            }
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT sessions FROM pg_stat_database WHERE datname = '" + database + "'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void anUnreachableServerIsRetryableAndTheMessageHidesThePassword() {
         CutoverException e = openFails("postgresql://postgres:hunter2@127.0.0.1:1/test", Map.of("connect-timeout", "2"));
         assertThat(e.code()).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
