@@ -24,7 +24,7 @@ final class MomentCatalog {
     Map<String, SourceTable> tables(String only, Function<String, Map<String, SourceTable>> read) {
         Map<String, SourceTable> all = tables.get(ALL);
         if (only != null && all != null) return all.containsKey(only) ? Map.of(only, all.get(only)) : Map.of();
-        return once(tables, only == null ? ALL : only, () -> read.apply(only));
+        return once(tables, only == null ? ALL : only, () -> java.util.Collections.unmodifiableMap(read.apply(only))); // shared by the run's steps
     }
 
     /** The COPY shape of {@code table}, read once. */
