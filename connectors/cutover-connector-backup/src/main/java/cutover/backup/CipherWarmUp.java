@@ -2,11 +2,10 @@ package cutover.backup;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Gets the JIT to compile AES-GCM's Java code into its CPU instructions before the first blob is
- * sealed or opened. HotSpot uses the AES and GHASH intrinsics only in methods C2 has compiled, and
+ * Where AES-GCM is the JDK's own ({@link NativeCrypto} found no native provider), gets the JIT to
+ * compile its Java code into its CPU instructions before the first blob is sealed or opened. HotSpot uses the AES and GHASH intrinsics only in methods C2 has compiled, and
  * C2 compiles a caller after thousands of calls: a backup of a million rows seals only a few
  * thousand 32 KiB chunks, so without this nearly all of them went through GHASH's plain Java at
  * about 100 MB/s instead of 3 GB/s (a third of the backup's CPU, bench/RESULTS.md). Twenty thousand
@@ -23,24 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class CipherWarmUp {
     private static final int ROUNDS = 20_000;
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private CipherWarmUp() {}
 
-    /** Starts the warm-up once per process, in a daemon thread; returns at once. */
-    static void start() {
-        if (!STARTED.compareAndSet(false, true)) return;
-        Thread t = new Thread(CipherWarmUp::run, "cutover-cipher-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    private static void run() {
+    /** Runs the warm-up on the caller's thread ({@link NativeCrypto#prepare()}'s, beside the scrypt). */
+    static void run() {
+        Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
         try {
             SecretKeySpec key = new SecretKeySpec(new byte[Crypto.KEY_BYTES], "AES"); // never used for data
-            Cipher seal = Crypto.gcm();
-            Cipher open = Crypto.gcm();
+            Cipher seal = Crypto.gcm(null);
+            Cipher open = Crypto.gcm(null);
             Nonces nonces = Nonces.forWarmUp();
             // compressed chunks of any length, mostly not whole 16-byte blocks, some shorter than one
             byte[][] small = {new byte[61], new byte[64], new byte[5], new byte[300], new byte[1003]};

@@ -56,10 +56,18 @@ final class Crypto {
         return open(gcm(), new SecretKeySpec(key, "AES"), bytes, offset, length, aad);
     }
 
-    /** A fresh AES-GCM cipher, to be given to {@link #open(Cipher, SecretKeySpec, byte[], int, int, byte[])} as often as needed. */
+    /**
+     * A fresh AES-GCM cipher, to be given to {@link #open(Cipher, SecretKeySpec, byte[], int, int, byte[])} as often as needed:
+     * native where it loads ({@link NativeCrypto}), the JDK's otherwise.
+     */
     static Cipher gcm() {
+        return gcm(NativeCrypto.provider());
+    }
+
+    /** An AES-GCM cipher of {@code provider}, or of the JDK's own when it is null. */
+    static Cipher gcm(java.security.Provider provider) {
         try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
+            return provider != null ? Cipher.getInstance("AES/GCM/NoPadding", provider) : Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }

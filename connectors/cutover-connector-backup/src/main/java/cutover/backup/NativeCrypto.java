@@ -1,0 +1,66 @@
+package cutover.backup;
+
+import java.security.Provider;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * AES-GCM from BoringSSL, through Conscrypt's provider, where its native library loads (Linux and
+ * macOS on x86-64 and ARM, Windows on x86-64); the JDK's own elsewhere, or when
+ * {@code CUTOVER_NATIVE_CRYPTO=off}. The bytes are the same either way (AES-256-GCM is a standard),
+ * so a repository written with one opens with the other. Why: the JDK's AES-GCM reaches its CPU
+ * instructions only once C2 has compiled its Java callers, which cost a 1M-row backup ~0.35 s of
+ * compiler time and a warm-up of ~0.2 s ({@link CipherWarmUp}) on every command; native code needs
+ * neither (bench/RESULTS.md). The library loads in ~40 ms, on a thread of its own beside the
+ * passphrase's scrypt.
+ */
+final class NativeCrypto {
+    /** The environment variable that turns the native provider off (any of off, false, no, 0). */
+    static final String SETTING = "CUTOVER_NATIVE_CRYPTO";
+    private static CompletableFuture<Provider> provider;
+
+    private NativeCrypto() {}
+
+    /**
+     * Starts loading the provider on a daemon thread, once per process; returns at once. Where it
+     * does not load, the same thread warms the JDK's AES-GCM up instead.
+     */
+    static synchronized void prepare() {
+        if (provider != null) return;
+        CompletableFuture<Provider> loading = new CompletableFuture<>();
+        provider = loading;
+        Thread t = new Thread(() -> {
+            Provider p = load();
+            loading.complete(p);
+            if (p == null) CipherWarmUp.run();
+        }, "cutover-crypto-setup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The native provider, or null for the JDK's own; waits for {@link #prepare()}'s thread, or loads it here if none was started. */
+    static Provider provider() {
+        CompletableFuture<Provider> loading;
+        synchronized (NativeCrypto.class) {
+            if (provider == null) provider = CompletableFuture.completedFuture(load());
+            loading = provider;
+        }
+        return loading.join();
+    }
+
+    private static Provider load() {
+        if (turnedOff(System.getenv(SETTING))) return null;
+        try {
+            return org.conscrypt.Conscrypt.newProvider();
+        } catch (Throwable e) { // LinkageError for a platform without a library, an unwritable temp folder…
+            return null;
+        }
+    }
+
+    static boolean turnedOff(String setting) {
+        return setting != null && switch (setting.trim().toLowerCase(Locale.ROOT)) {
+            case "off", "false", "no", "0" -> true;
+            default -> false;
+        };
+    }
+}
