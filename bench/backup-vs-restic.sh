@@ -48,6 +48,7 @@ from generate_series(1, $rows) g;
 vacuum analyze events;
 SQL
 dump_bytes=$(pg_dump -h 127.0.0.1 -U postgres -d bench_backup_src | wc -c)
+say "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p; s/^CPU family: *\(.*\)/family \1/p; s/^Model: *\(.*\)/model \1/p' | paste -sd' ')"
 say "database: port $port${follow:+, cutover ${follow[*]}}, $rows rows, pg_dump output $dump_bytes bytes, table $($pg -d bench_backup_src -Atc "select pg_size_pretty(pg_total_relation_size('events'))")"
 
 restic_backup() { # $1 repo; prints seconds

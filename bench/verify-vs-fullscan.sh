@@ -68,7 +68,8 @@ fullscan_once() {
     orders id > "$work/fullscan-$1.txt"
 }
 
-echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $($pg -d postgres -Atc 'show server_version')"
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p; s/^CPU family: *\(.*\)/family \1/p; s/^Model: *\(.*\)/model \1/p' | paste -sd' ')
+echo "== machine: $(nproc) cores (${cpu:-cpu unknown}), $(java -version 2>&1 | head -1), $($pg -d postgres -Atc 'show server_version')"
 for r in $(seq 1 "$rounds"); do
   echo "== round $r (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   pushdown_once "$r"
