@@ -1,11 +1,17 @@
 package cutover.backup;
 
+import org.bouncycastle.crypto.generators.SCrypt;
+import org.conscrypt.ScryptKeySpec;
+
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.util.Arrays;
 
 /**
@@ -65,7 +71,7 @@ final class Crypto {
     }
 
     /** An AES-GCM cipher of {@code provider}, or of the JDK's own when it is null. */
-    static Cipher gcm(java.security.Provider provider) {
+    static Cipher gcm(Provider provider) {
         try {
             return provider != null ? Cipher.getInstance("AES/GCM/NoPadding", provider) : Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
@@ -111,9 +117,27 @@ final class Crypto {
         }
     }
 
+    /**
+     * scrypt (RFC 7914) of the passphrase's UTF-8 bytes: BoringSSL's where {@code provider} (the native one) is given,
+     * about 70 ms in a fresh JVM against 250 ms for Bouncy Castle's, which runs as bytecode until the JIT has compiled
+     * it (bench/RESULTS.md); Bouncy Castle's otherwise, and for what BoringSSL refuses (it caps the memory scrypt may
+     * take, below 1 GiB), which then fails or succeeds as it always did. Both compute the same function.
+     */
+    static byte[] scrypt(String passphrase, byte[] salt, int n, int r, int p, Provider provider) {
+        if (provider != null) {
+            try {
+                SecretKeyFactory factory = SecretKeyFactory.getInstance("SCRYPT", provider);
+                return factory.generateSecret(new ScryptKeySpec(passphrase.toCharArray(), salt, n, r, p, KEY_BYTES * 8)).getEncoded();
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // refused (memory cap, parameters): Bouncy Castle's below gives the same key or the same error as before
+            }
+        }
+        return SCrypt.generate(passphrase.getBytes(StandardCharsets.UTF_8), salt, n, r, p, KEY_BYTES);
+    }
+
     /** HKDF-Expand (RFC 5869) for one 32-byte block: HMAC-SHA-256(prk, info || 0x01). */
     static byte[] hkdfExpand(byte[] prk, String info) {
-        byte[] label = info.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] label = info.getBytes(StandardCharsets.UTF_8);
         byte[] input = Arrays.copyOf(label, label.length + 1);
         input[label.length] = 1;
         return hmacSha256(prk, input);

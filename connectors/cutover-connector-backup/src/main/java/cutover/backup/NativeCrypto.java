@@ -5,14 +5,15 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AES-GCM from BoringSSL, through Conscrypt's provider, where its native library loads (Linux and
- * macOS on x86-64 and ARM, Windows on x86-64); the JDK's own elsewhere, or when
- * {@code CUTOVER_NATIVE_CRYPTO=off}. The bytes are the same either way (AES-256-GCM is a standard),
- * so a repository written with one opens with the other. Why: the JDK's AES-GCM reaches its CPU
- * instructions only once C2 has compiled its Java callers, which cost a 1M-row backup ~0.35 s of
- * compiler time and a warm-up of ~0.2 s ({@link CipherWarmUp}) on every command; native code needs
- * neither (bench/RESULTS.md). The library loads in ~40 ms, on a thread of its own beside the
- * passphrase's scrypt.
+ * AES-GCM and scrypt from BoringSSL, through Conscrypt's provider, where its native library loads
+ * (Linux and macOS on x86-64 and ARM, Windows on x86-64); the JDK's AES-GCM and Bouncy Castle's scrypt
+ * elsewhere, or when {@code CUTOVER_NATIVE_CRYPTO=off}. The bytes are the same either way (both are
+ * standards), so a repository written with one opens with the other. Why: the JDK's AES-GCM reaches
+ * its CPU instructions only once C2 has compiled its Java callers, which cost a 1M-row backup ~0.35 s
+ * of compiler time and a warm-up of ~0.2 s ({@link CipherWarmUp}) on every command, and Bouncy
+ * Castle's scrypt runs as bytecode for most of its ~250 ms in a fresh JVM; native code needs no JIT
+ * (bench/RESULTS.md). The library loads in ~40 ms, on a thread of its own started as a repository
+ * is opened, while the repository's config is read.
  */
 final class NativeCrypto {
     /** The environment variable that turns the native provider off (any of off, false, no, 0). */

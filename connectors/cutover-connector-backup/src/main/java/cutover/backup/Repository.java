@@ -5,10 +5,8 @@ import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -178,7 +176,7 @@ public final class Repository {
 
     private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
         byte[] salt = Base64.getDecoder().decode(kdf.salt());
-        return SCrypt.generate(passphrase.getBytes(StandardCharsets.UTF_8), salt, kdf.n(), kdf.r(), kdf.p(), Crypto.KEY_BYTES);
+        return Crypto.scrypt(passphrase, salt, kdf.n(), kdf.r(), kdf.p(), NativeCrypto.provider());
     }
 
     private static void requirePassphrase(String passphrase) {
