@@ -5,8 +5,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Where AES-GCM is the JDK's own ({@link NativeCrypto} found no native provider), gets the JIT to
- * compile its Java code into its CPU instructions before the first blob is sealed or opened. HotSpot uses the AES and GHASH intrinsics only in methods C2 has compiled, and
- * C2 compiles a caller after thousands of calls: a backup of a million rows seals only a few
+ * compile its Java code into its CPU instructions before the first blob is sealed or opened.
+ * HotSpot uses the AES and GHASH intrinsics only in methods C2 has compiled, and C2 compiles a
+ * caller after thousands of calls: a backup of a million rows seals only a few
  * thousand 32 KiB chunks, so without this nearly all of them went through GHASH's plain Java at
  * about 100 MB/s instead of 3 GB/s (a third of the backup's CPU, bench/RESULTS.md). Twenty thousand
  * seals and opens under a throwaway key take ~0.2 s on a thread of their own, while the passphrase's

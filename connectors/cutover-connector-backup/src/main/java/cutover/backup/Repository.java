@@ -131,7 +131,7 @@ public final class Repository {
     /** Opens a repository; {@code options} gives only the run settings (pack size, stale lock age) here. */
     public static Repository open(Path path, String passphrase, RepositoryOptions options) {
         requirePassphrase(passphrase);
-        NativeCrypto.prepare(); // beside the scrypt below
+        NativeCrypto.prepare(); // loads while the config is read; the scrypt below uses it
         RepoFiles files = new RepoFiles(path, options.writeGuard());
         if (!Files.exists(files.config())) {
             throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
