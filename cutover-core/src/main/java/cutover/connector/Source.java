@@ -40,9 +40,11 @@ public interface Source extends Capability {
     /**
      * The {@link #splits} but those of entities all in {@code skipped}, for a reader that needs no
      * others (a backup that reuses or layers them): a database then plans no key ranges for them.
+     * A split whose entities are not known before it is read (an export file not scanned yet) may
+     * hold any, so it is kept.
      */
     default List<Split> splitsExcept(int parallelism, java.util.Set<cutover.model.EntityName> skipped) {
-        return splits(parallelism).stream().filter(s -> !skipped.containsAll(s.entities())).toList();
+        return splits(parallelism).stream().filter(s -> s.entities().isEmpty() || !skipped.containsAll(s.entities())).toList();
     }
 
     /** Opens a reader positioned after {@code from} ({@link Position#START} for the beginning). */
