@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A Firestore export backed up and restored through the command line, as the README's tour does:
@@ -47,5 +48,25 @@ class FirestoreBackupTest {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(40);
         }
+    }
+
+    @Test
+    void aManagedExportWrittenByGooglesEmulatorIsBackedUpWhole() throws Exception {
+        Path fixture = Path.of(System.getProperty("cutover.fixtures", "/work/shared/fixtures"), "firestore-managed-export", "export");
+        assumeTrue(Files.isDirectory(fixture), "the managed-export fixture is not on this machine");
+        Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
+        String[] repo = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
+        String state = dir.resolve("state").toString();
+        JsonNode analysis = Json.MAPPER.readTree(CliRun.of("analyze", "firestore-managed-export:" + fixture, "--json", "--state", state).out());
+        long documents = 0;
+        for (JsonNode e : analysis.get("entities")) documents += e.get("count").asLong();
+
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-managed-export:" + fixture, "--json", "--state", state}, repo);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        JsonNode snapshot = Json.MAPPER.readTree(backup.out());
+        assertThat(documents).isPositive();
+        assertThat(snapshot.get("records").asLong()).isEqualTo(documents);
+        assertThat(snapshot.get("entities").size()).isEqualTo(analysis.get("entities").size());
     }
 }
