@@ -12,7 +12,9 @@ import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.connector.Connector;
 import cutover.connector.Location;
+import cutover.connector.DocumentTarget;
 import cutover.connector.Sink;
+import cutover.migrate.DeadLetterFile;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
 import cutover.journal.Journal;
@@ -56,7 +58,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
     String snapshotRef;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET",
+            description = "Where to restore, e.g. postgresql://postgres@127.0.0.1:5432/app_restored, sqlite:./app.db, or firestore-export:./restored.json"
+                    + " (documents written back as an export file, replaced whole).")
     String target;
 
     @Option(names = "--only", split = ",", paramLabel = "ENTITY", description = "Restore only these entities (comma-separated, as `snapshots --json` names them).")
@@ -128,14 +132,16 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         try {
             SnapshotSource snapshotSource = repository.source(snapshot);
             Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));
-            // the manifest has the kinds and counts the plan needs; only a key filter (counts of the
-            // matching records) or an old manifest needs a pass over the records
-            Optional<Schema> fromManifest = whereKey == null ? snapshotSource.schemaFromManifest(sourceName) : Optional.empty();
-            Source analyzed = source;
-            Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
-                    .analyze(sourceName, analyzed, (e, seen, total) -> {}));
             MigrateResult result;
             try (Connector connector = opening.take()) {
+                Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
+                if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
+                // the manifest has the kinds and counts the plan needs; only a key filter (counts of the
+                // matching records) or an old manifest needs a pass over the records
+                Optional<Schema> fromManifest = whereKey == null ? snapshotSource.schemaFromManifest(sourceName) : Optional.empty();
+                Source analyzed = source;
+                Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
+                        .analyze(sourceName, analyzed, (e, seen, total) -> {}));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
@@ -165,6 +171,74 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             journal.append(JournalEntry.failed(started, "restore", runId, sourceName, Location.redact(target), e));
             throw e;
         }
+    }
+
+    /**
+     * A snapshot written back into a target that keeps documents as read (a Firestore export file):
+     * no plan, every field and subcollection as backed up; the target is replaced whole or left as
+     * it was. Records the snapshot could not decode when it was taken go to the dead-letter file.
+     */
+    private int restoreDocuments(Snapshot snapshot, Source source, DocumentTarget documents, String runId, String sourceName,
+                                 Journal journal, Instant started) throws IOException {
+        Path runDirectory = state.state.resolve("runs").resolve(runId);
+        Files.createDirectories(runDirectory);
+        long expected = whereKey == null ? snapshot.records() : 0;
+        if (dryRun) {
+            long records = 0;
+            for (cutover.connector.Split split : source.splits(1)) {
+                try (cutover.connector.RecordReader r = source.read(split, cutover.connector.Position.START)) {
+                    while (r.next() != null) records++;
+                }
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("snapshot", snapshot.id());
+            d.put("dryRun", true);
+            d.put("whereKey", whereKey);
+            d.put("documents", records);
+            journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
+                    Duration.between(started, Instant.now()).toMillis(), d, List.of(), null));
+            if (output.json) System.out.println(Json.write(d));
+            else if (output.showSummary()) System.out.printf(java.util.Locale.ROOT,
+                    "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds; nothing was written%n",
+                    snapshot.shortId(), Location.redact(target), records);
+            return 0;
+        }
+        Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong(), unreadable = new java.util.concurrent.atomic.AtomicLong();
+        DocumentTarget.Written result;
+        try (DeadLetterFile dead = DeadLetterFile.open(deadLetters, Map.of());
+             ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "documents",
+                     () -> Map.of("documents", new ProgressDisplay.Line(written.get(), expected)))) {
+            result = documents.replaceWith(source, u -> dead.append(List.of(new DeadLetterFile.Entry("restore", unreadable.incrementAndGet(),
+                    u.entity().value(), u.key(), u.error(), null, u.raw()))), written::set);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("snapshot", snapshot.id());
+        d.put("read", result.records() + unreadable.get());
+        d.put("written", result.records());
+        d.put("deadLettered", unreadable.get());
+        d.put("emptyParentsWritten", result.emptyParents());
+        d.put("deadLetterFile", deadLetters.toString());
+        List<String> warnings = result.emptyParents() == 0 ? List.of() : List.of(String.format(java.util.Locale.ROOT,
+                "%,d parent documents the snapshot did not hold were written with no fields: the export places a subcollection only inside its parent",
+                result.emptyParents()));
+        boolean rejects = unreadable.get() > 0;
+        journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+                sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), d, warnings, null));
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>(d);
+            out.put("runId", runId);
+            out.put("warnings", warnings);
+            out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
+            System.out.println(Json.write(out));
+        } else if (output.showSummary()) {
+            System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d documents written, %,d dead-lettered (%s)%n",
+                    snapshot.shortId(), Location.redact(target), result.records(), unreadable.get(),
+                    ReportCommand.human(Duration.between(started, Instant.now())));
+            if (rejects) System.out.println("records set aside, each with its reason: " + deadLetters);
+            warnings.forEach(w -> System.out.println("warning: " + w));
+        }
+        return rejects ? 1 : 0;
     }
 
     private Map<String, Object> dryRunDetails(Snapshot s, RestoreDryRun.Forecast f) {

@@ -48,6 +48,14 @@ class FirestoreBackupTest {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(40);
         }
+
+        // to the old kind of endpoint: an export file again, every document and field as it was
+        Path again = dir.resolve("restored-export.json");
+        CliRun back = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + again, "--json", "--state", state}, repo);
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(back.out()).get("written").asLong()).isEqualTo(documents);
+        CliRun same = CliRun.of("verify", "firestore-export:" + export, "firestore-export:" + again, "--json", "--state", state);
+        assertThat(same.exitCode()).as(same.toString()).isZero();
     }
 
     @Test

@@ -25,6 +25,6 @@ public final class FirestoreExportProvider implements ConnectorProvider {
 
     @Override
     public Connector open(Location location, Settings settings) {
-        return new FirestoreExportConnector(location, new FirestoreExportSource(ExportFiles.list(ExportFiles.pathOf(location))));
+        return FirestoreExportConnector.ofJson(location, ExportFiles.pathOf(location));
     }
 }

@@ -131,6 +131,26 @@ public final class FirestoreExportWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens, as documents with no fields, the parents of {@code document} that are not the open
+     * documents: a source may hold a subcollection's documents without their parent's (Firestore
+     * keeps subcollections of deleted documents), or a partial restore may leave it out, and this
+     * format places a subcollection only inside its parent. Returns how many it wrote; call it
+     * before {@link #write(Record)}, in the same depth-first order.
+     */
+    public int openMissingParents(Record document) {
+        List<String> collections = document.entity().collectionIds();
+        List<String> ids = idsOf(document.key(), document.entity());
+        int opened = 0;
+        for (int i = 1; i < collections.size(); i++) {
+            if (i < levels.size() && levels.get(i).collection.equals(collections.get(i - 1)) && levels.get(i).id.equals(ids.get(i - 1))) continue;
+            EntityName parent = new EntityName(String.join("/*/", collections.subList(0, i)));
+            write(new Record(parent, new Key(document.key().parts().subList(0, i)), Map.of()));
+            opened++;
+        }
+        return opened;
+    }
+
     private static List<String> idsOf(Key key, EntityName entity) {
         if (key.parts().size() != entity.depth()) {
             throw new IllegalArgumentException("key " + key + " has " + key.parts().size() + " parts but " + entity + " needs " + entity.depth());

@@ -3,6 +3,7 @@ package cutover.firebase;
 import cutover.connector.Connector;
 import cutover.connector.ConnectorProvider;
 import cutover.connector.Location;
+import cutover.connector.Source;
 import cutover.connector.Setting;
 import cutover.connector.Settings;
 
@@ -25,6 +26,7 @@ public final class FirestoreManagedExportProvider implements ConnectorProvider {
 
     @Override
     public Connector open(Location location, Settings settings) {
-        return new FirestoreExportConnector(location, new FirestoreManagedExportSource(ExportFiles.pathOf(location)));
+        Source source = new FirestoreManagedExportSource(ExportFiles.pathOf(location)); // a folder that must be there: checked now
+        return new FirestoreExportConnector(location, () -> source, null);
     }
 }

@@ -1,0 +1,90 @@
+package cutover.firebase;
+
+import cutover.connector.DocumentTarget;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * A node-firestore-import-export file as a {@link DocumentTarget}: the records are sorted depth
+ * first ({@link DepthFirstSort}, in bounded memory, spilling beside the file), written by
+ * {@link FirestoreExportWriter} into a temporary file in the same folder, and moved over the file
+ * at the end, so that the file is whole or as it was. The file reads back as the same records
+ * (every value kind round-trips), and the format's own tool imports it into Firestore.
+ */
+final class FirestoreExportTarget implements DocumentTarget {
+    /** Sorted records kept in memory before they are spilled to a run file. */
+    static final long SORT_MEMORY = 64L << 20;
+    private final Path file;
+    private final long sortMemory;
+
+    FirestoreExportTarget(Path file, long sortMemory) {
+        this.file = file.toAbsolutePath();
+        this.sortMemory = sortMemory;
+    }
+
+    @Override
+    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer progress) {
+        Path folder = file.getParent();
+        Path temp = null;
+        try (DepthFirstSort sort = new DepthFirstSort(folderOf(folder), sortMemory)) {
+            for (Split split : source.splits(1)) {
+                try (RecordReader reader = source.read(split, Position.START)) {
+                    for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                        if (item instanceof RecordReader.Ok ok) sort.add(ok.record());
+                        else unreadable.accept((RecordReader.Unreadable) item);
+                    }
+                }
+            }
+            temp = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp");
+            long[] written = {0}, parents = {0};
+            try (FirestoreExportWriter writer = FirestoreExportWriter.create(temp)) {
+                sort.drainTo(document -> {
+                    parents[0] += writer.openMissingParents(document);
+                    writer.write(document);
+                    progress.accept(++written[0]);
+                });
+            }
+            move(temp, file);
+            temp = null;
+            return new Written(written[0], parents[0]);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()
+                    + "; the file is as it was", e);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()
+                    + "; the file is as it was", e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // a leftover hidden temporary file beside the export; the export itself is untouched
+                }
+            }
+        }
+    }
+
+    private static Path folderOf(Path folder) throws IOException {
+        return Files.createDirectories(folder);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

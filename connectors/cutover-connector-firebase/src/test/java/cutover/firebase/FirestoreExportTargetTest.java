@@ -1,0 +1,186 @@
+package cutover.firebase;
+
+import cutover.connector.DocumentTarget;
+import cutover.connector.EntityInfo;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
+import cutover.model.EntityName;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Value;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A restore into a node-firestore-import-export file ({@link FirestoreExportTarget}): what is written reads back the same. */
+class FirestoreExportTargetTest {
+    @TempDir Path dir;
+
+    @Test
+    void documentsInAnyOrderAreWrittenDepthFirstAndReadBackEqual() {
+        for (long seed = 0; seed < 20; seed++) {
+            List<Record> documents = forest(new Random(seed));
+            List<Record> shuffled = new ArrayList<>(documents);
+            Collections.shuffle(shuffled, new Random(seed));
+            Path file = dir.resolve("export-" + seed + ".json");
+            // a few KiB of memory: the sort spills many runs and merges them
+            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, n -> {});
+
+            assertThat(written).isEqualTo(new DocumentTarget.Written(documents.size(), 0));
+            assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(documents));
+        }
+    }
+
+    @Test
+    void theSortSpillsRunsPastItsMemoryAndMergesThemInPathOrder() {
+        List<Record> documents = forest(new Random(7));
+        List<Record> shuffled = new ArrayList<>(documents);
+        Collections.shuffle(shuffled, new Random(7));
+        List<Record> out = new ArrayList<>();
+        try (DepthFirstSort sort = new DepthFirstSort(dir, 512)) {
+            shuffled.forEach(sort::add);
+            sort.drainTo(out::add);
+            assertThat(sort.runs()).isGreaterThan(3);
+        }
+        assertThat(out).hasSize(documents.size());
+        for (int i = 1; i < out.size(); i++) {
+            assertThat(java.util.Arrays.compareUnsigned(DepthFirstSort.pathOf(out.get(i - 1)), DepthFirstSort.pathOf(out.get(i)))).isNegative();
+        }
+        try (var left = java.util.stream.Stream.of(dir.toFile().listFiles())) {
+            assertThat(left.filter(f -> f.getName().endsWith(".run"))).as("run files are removed").isEmpty();
+        }
+    }
+
+    @Test
+    void aSubcollectionWhoseParentIsMissingGetsAnEmptyParent() {
+        Record reply = doc("posts/*/comments", Map.of("text", Value.of("hi")), "p1", "c1");
+        Record post = doc("posts", Map.of("title", Value.of("t")), "p2");
+        Path file = dir.resolve("ghost.json");
+
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, n -> {});
+
+        assertThat(written).isEqualTo(new DocumentTarget.Written(2, 1));
+        assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(List.of(reply, post, doc("posts", Map.of(), "p1"))));
+    }
+
+    @Test
+    void aFailedWriteLeavesTheFileAsItWasAndNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("kept.json");
+        Files.writeString(file, "{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"Ada\"}}}}");
+        String before = Files.readString(file);
+        Record twice = doc("users", Map.of("name", Value.of("Bo")), "u2");
+
+        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, n -> {}))
+                .isInstanceOfSatisfying(CutoverException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+                    assertThat(e.getMessage()).contains("users/u2").contains("written twice").contains(file.toString());
+                });
+        assertThat(Files.readString(file)).isEqualTo(before);
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("kept.json");
+        }
+    }
+
+    @Test
+    void aRecordTheSourceCouldNotDecodeIsHandedBackNotWritten() {
+        RecordReader.Unreadable bad = new RecordReader.Unreadable(EntityName.of("users"), "u9", "{\"__datatype__\": \"?\"}",
+                new RecordError(ErrorCode.RECORD_UNKNOWN_MARKER, "x", "unknown marker"));
+        Record good = doc("users", Map.of("name", Value.of("Ada")), "u1");
+        List<RecordReader.Unreadable> handed = new ArrayList<>();
+        Path file = dir.resolve("some.json");
+
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, n -> {});
+
+        assertThat(written.records()).isEqualTo(1);
+        assertThat(handed).containsExactly(bad);
+        assertThat(Exports.records(Exports.readAll(file))).containsExactly(good);
+    }
+
+    @Test
+    void theExportConnectorOffersATargetForAJsonFileThatIsNotThereYet() {
+        var connector = FirestoreExportConnector.ofJson(cutover.connector.Location.parse("firestore-export:" + dir.resolve("new.json")), dir.resolve("new.json"));
+        assertThat(connector.capability(DocumentTarget.class)).isPresent();
+        assertThatThrownBy(() -> connector.capability(Source.class)).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.SOURCE_NOT_FOUND));
+        var folder = FirestoreExportConnector.ofJson(cutover.connector.Location.parse("firestore-export:" + dir), dir);
+        assertThat(folder.capability(DocumentTarget.class)).as("a folder of exports is read, not written").isEmpty();
+    }
+
+    /** Users with posts with comments, and orders: ids drawn at random, several value kinds. */
+    private static List<Record> forest(Random random) {
+        List<Record> out = new ArrayList<>();
+        Set<String> used = new java.util.HashSet<>();
+        for (int u = 0; u < 5 + random.nextInt(10); u++) {
+            String user = id(random, used, "u");
+            out.add(doc("users", Map.of("name", Value.of("n" + random.nextInt(1000)), "age", Value.of((long) random.nextInt(90))), user));
+            for (int p = 0; p < random.nextInt(4); p++) {
+                String post = id(random, used, "p");
+                out.add(doc("users/*/posts", Map.of("score", Value.of(random.nextDouble()), "tags", new Value.Array(List.of(Value.of("a"), Value.of("b")))), user, post));
+                for (int c = 0; c < random.nextInt(3); c++) {
+                    out.add(doc("users/*/posts/*/comments", Map.of("text", Value.of("é" + random.nextInt())), user, post, id(random, used, "c")));
+                }
+            }
+            if (random.nextBoolean()) out.add(doc("users/*/likes", Map.of("at", Value.of(java.time.Instant.ofEpochSecond(random.nextInt()))), user, id(random, used, "l")));
+        }
+        for (int o = 0; o < random.nextInt(8); o++) out.add(doc("orders", Map.of("total", Value.of(new java.math.BigDecimal("12.50"))), id(random, used, "o")));
+        return out;
+    }
+
+    private static String id(Random random, Set<String> used, String prefix) {
+        String id;
+        do id = prefix + Integer.toString(random.nextInt(1 << 20), 36); while (!used.add(id));
+        return id;
+    }
+
+    private static Record doc(String entity, Map<String, Value> fields, String... ids) {
+        List<Value> key = new ArrayList<>();
+        for (String id : ids) key.add(Value.of(id));
+        return new Record(EntityName.of(entity), new Key(key), new LinkedHashMap<>(fields));
+    }
+
+    private static Map<String, Record> byPath(List<Record> records) {
+        Map<String, Record> out = new HashMap<>();
+        for (Record r : records) out.put(r.key().documentPath(r.entity()), r);
+        return out;
+    }
+
+    /** A source of given records, one split. */
+    private record ListSource(List<Record> records, List<RecordReader.Unreadable> unreadable) implements Source {
+        ListSource(List<Record> records) { this(records, List.of()); }
+
+        @Override public List<EntityInfo> entities() { return List.of(); }
+        @Override public List<Split> splits(int parallelism) { return List.of(new Split("all", Set.of(), records.size(), "records")); }
+
+        @Override
+        public RecordReader read(Split split, Position from) {
+            List<RecordReader.Item> items = new ArrayList<>();
+            records.forEach(r -> items.add(new RecordReader.Ok(r)));
+            items.addAll(unreadable);
+            Iterator<RecordReader.Item> it = items.iterator();
+            return new RecordReader() {
+                @Override public Item next() { return it.hasNext() ? it.next() : null; }
+                @Override public Position position() { return Position.START; }
+                @Override public void close() {}
+            };
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package cutover.connector;
+
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * An endpoint that keeps records as documents, as a source read them: every field and subcollection,
+ * no plan and no tables (a Firestore export). A restore of a document source's snapshot writes it
+ * back into one, to the old kind of endpoint; a database takes rows through a {@link Sink} instead.
+ */
+public interface DocumentTarget extends Capability {
+    /**
+     * Replaces what the target holds with every record of {@code source}, so that a failure or a crash
+     * leaves the target as it was. A record the source cannot decode goes to {@code unreadable} and
+     * is not written; {@code progress} is told how many records are written so far.
+     */
+    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer progress);
+
+    /**
+     * What was written: the source's records, and the parent documents that the target's format
+     * needed but the source did not hold (written empty: a subcollection needs its parent's place).
+     */
+    record Written(long records, long emptyParents) {}
+}
