@@ -26,20 +26,10 @@ class FirestoreBackupTest {
         Path export = dir.resolve("export.json");
         CliRun generated = CliRun.of("demo", "--generate-only", export.toString(), "--users", "40");
         assertThat(generated.exitCode()).as(generated.toString()).isZero();
-        Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
-        String[] repo = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
+        String[] repo = repo();
         String state = dir.resolve("state").toString();
-        JsonNode analysis = Json.MAPPER.readTree(CliRun.of("analyze", "firestore-export:" + export, "--json", "--state", state).out());
-        long documents = 0;
-        for (JsonNode e : analysis.get("entities")) documents += e.get("count").asLong();
+        long documents = backedUpWhole("firestore-export:" + export, repo, state);
         assertThat(documents).isGreaterThan(40);
-
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
-        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--json", "--state", state}, repo);
-        assertThat(backup.exitCode()).as(backup.toString()).isZero();
-        JsonNode snapshot = Json.MAPPER.readTree(backup.out());
-        assertThat(snapshot.get("records").asLong()).isEqualTo(documents);
-        assertThat(snapshot.get("entities").size()).isEqualTo(analysis.get("entities").size());
 
         Path restored = dir.resolve("restored.db");
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + restored, "--only", "users", "--json", "--state", state}, repo);
@@ -62,19 +52,25 @@ class FirestoreBackupTest {
     void aManagedExportWrittenByGooglesEmulatorIsBackedUpWhole() throws Exception {
         Path fixture = Path.of(System.getProperty("cutover.fixtures", "/work/shared/fixtures"), "firestore-managed-export", "export");
         assumeTrue(Files.isDirectory(fixture), "the managed-export fixture is not on this machine");
+        assertThat(backedUpWhole("firestore-managed-export:" + fixture, repo(), dir.resolve("state").toString())).isPositive();
+    }
+
+    private String[] repo() throws java.io.IOException {
         Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
-        String[] repo = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-        String state = dir.resolve("state").toString();
-        JsonNode analysis = Json.MAPPER.readTree(CliRun.of("analyze", "firestore-managed-export:" + fixture, "--json", "--state", state).out());
+        return new String[] {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
+    }
+
+    /** Backs the location up into a new repository and checks the snapshot holds every document analyze counts; returns how many. */
+    private static long backedUpWhole(String location, String[] repo, String state) throws Exception {
+        JsonNode analysis = Json.MAPPER.readTree(CliRun.of("analyze", location, "--json", "--state", state).out());
         long documents = 0;
         for (JsonNode e : analysis.get("entities")) documents += e.get("count").asLong();
-
         assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
-        CliRun backup = CliRun.of(new String[] {"backup", "firestore-managed-export:" + fixture, "--json", "--state", state}, repo);
+        CliRun backup = CliRun.of(new String[] {"backup", location, "--json", "--state", state}, repo);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         JsonNode snapshot = Json.MAPPER.readTree(backup.out());
-        assertThat(documents).isPositive();
         assertThat(snapshot.get("records").asLong()).isEqualTo(documents);
         assertThat(snapshot.get("entities").size()).isEqualTo(analysis.get("entities").size());
+        return documents;
     }
 }
