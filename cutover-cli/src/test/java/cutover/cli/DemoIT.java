@@ -23,6 +23,14 @@ class DemoIT {
         assertThat(run.out()).contains("dead-letter.ndjson");
         CliRun report = CliRun.of("report", "--state", state.toString());
         assertThat(report.out()).contains("migrate").contains("succeeded-with-rejects");
+        // the rollback point migrate took holds every document of the export (it once held none)
+        CliRun analyzed = CliRun.of("analyze", "firestore-export:" + state.resolve("demo/export.json"), "--json", "--state", state.toString());
+        long documents = 0;
+        for (var e : Json.MAPPER.readTree(analyzed.out()).get("entities")) documents += e.get("count").asLong();
+        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", state.resolve("demo/backups").toString(),
+                "--password-file", state.resolve("demo/backup-passphrase").toString());
+        assertThat(snapshots.exitCode()).as(snapshots.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").get(0).get("records").asLong()).isEqualTo(documents).isPositive();
     }
 
     @Test
