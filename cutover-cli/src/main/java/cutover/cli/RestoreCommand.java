@@ -13,7 +13,10 @@ import cutover.connector.Source;
 import cutover.connector.Connector;
 import cutover.connector.Location;
 import cutover.connector.DocumentTarget;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
 import cutover.connector.Sink;
+import cutover.connector.Split;
 import cutover.migrate.DeadLetterFile;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
@@ -41,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores a snapshot into any target through the migration pipeline: the snapshot is the source
@@ -185,8 +189,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         long expected = whereKey == null ? snapshot.records() : 0;
         if (dryRun) {
             long records = 0;
-            for (cutover.connector.Split split : source.splits(1)) {
-                try (cutover.connector.RecordReader r = source.read(split, cutover.connector.Position.START)) {
+            for (Split split : source.splits(1)) {
+                try (RecordReader r = source.read(split, Position.START)) {
                     while (r.next() != null) records++;
                 }
             }
@@ -204,7 +208,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
-        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong(), unreadable = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong written = new AtomicLong(), unreadable = new AtomicLong();
         DocumentTarget.Written result;
         try (DeadLetterFile dead = DeadLetterFile.open(deadLetters, Map.of());
              ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "documents",

@@ -38,7 +38,7 @@ final class FirestoreExportTarget implements DocumentTarget {
     public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer progress) {
         Path folder = file.getParent();
         Path temp = null;
-        try (DepthFirstSort sort = new DepthFirstSort(folderOf(folder), sortMemory)) {
+        try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
             for (Split split : source.splits(1)) {
                 try (RecordReader reader = source.read(split, Position.START)) {
                     for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
@@ -59,10 +59,8 @@ final class FirestoreExportTarget implements DocumentTarget {
             move(temp, file);
             temp = null;
             return new Written(written[0], parents[0]);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()
-                    + "; the file is as it was", e);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
+            // a document the format cannot hold (an id that is not a string, a document twice), or the disk
             throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()
                     + "; the file is as it was", e);
         } finally {
@@ -74,10 +72,6 @@ final class FirestoreExportTarget implements DocumentTarget {
                 }
             }
         }
-    }
-
-    private static Path folderOf(Path folder) throws IOException {
-        return Files.createDirectories(folder);
     }
 
     private static void move(Path from, Path to) throws IOException {
