@@ -208,13 +208,18 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
-        AtomicLong written = new AtomicLong(), unreadable = new AtomicLong();
+        AtomicLong read = new AtomicLong(), written = new AtomicLong(), unreadable = new AtomicLong();
         DocumentTarget.Written result;
+        // the target reads (and sorts) every document before it writes one: a line for each
         try (DeadLetterFile dead = DeadLetterFile.open(deadLetters, Map.of());
-             ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "documents",
-                     () -> Map.of("documents", new ProgressDisplay.Line(written.get(), expected)))) {
+             ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "documents", () -> {
+                 Map<String, ProgressDisplay.Line> lines = new LinkedHashMap<>();
+                 lines.put("read", new ProgressDisplay.Line(read.get(), expected));
+                 lines.put("written", new ProgressDisplay.Line(written.get(), expected));
+                 return lines;
+             })) {
             result = documents.replaceWith(source, u -> dead.append(List.of(new DeadLetterFile.Entry("restore", unreadable.incrementAndGet(),
-                    u.entity().value(), u.key(), u.error(), null, u.raw()))), written::set);
+                    u.entity().value(), u.key(), u.error(), null, u.raw()))), read::set, written::set);
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", snapshot.id());

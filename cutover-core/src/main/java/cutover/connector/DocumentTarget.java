@@ -12,9 +12,10 @@ public interface DocumentTarget extends Capability {
     /**
      * Replaces what the target holds with every record of {@code source}, so that a failure or a crash
      * leaves the target as it was. A record the source cannot decode goes to {@code unreadable} and
-     * is not written; {@code progress} is told how many records are written so far.
+     * is not written; {@code read} and {@code written} are told how many records are read and written
+     * so far (a target may read everything before it writes).
      */
-    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer progress);
+    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written);
 
     /**
      * What was written: the source's records, and the parent documents that the target's format

@@ -35,15 +35,17 @@ final class FirestoreExportTarget implements DocumentTarget {
     }
 
     @Override
-    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer progress) {
+    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer progress) {
         Path folder = file.getParent();
         Path temp = null;
         try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
+            long items = 0;
             for (Split split : source.splits(1)) {
                 try (RecordReader reader = source.read(split, Position.START)) {
                     for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
                         if (item instanceof RecordReader.Ok ok) sort.add(ok.record());
                         else unreadable.accept((RecordReader.Unreadable) item);
+                        read.accept(++items);
                     }
                 }
             }

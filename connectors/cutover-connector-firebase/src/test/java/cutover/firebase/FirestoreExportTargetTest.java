@@ -43,9 +43,12 @@ class FirestoreExportTargetTest {
             Collections.shuffle(shuffled, new Random(seed));
             Path file = dir.resolve("export-" + seed + ".json");
             // a few KiB of memory: the sort spills many runs and merges them
-            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, n -> {});
+            java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong(), wrote = new java.util.concurrent.atomic.AtomicLong();
+            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, read::set, wrote::set);
 
             assertThat(written).isEqualTo(new DocumentTarget.Written(documents.size(), 0));
+            assertThat(read.get()).as("read progress").isEqualTo(documents.size());
+            assertThat(wrote.get()).as("write progress").isEqualTo(documents.size());
             assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(documents));
         }
     }
@@ -76,7 +79,7 @@ class FirestoreExportTargetTest {
         Record post = doc("posts", Map.of("title", Value.of("t")), "p2");
         Path file = dir.resolve("ghost.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, n -> {}, n -> {});
 
         assertThat(written).isEqualTo(new DocumentTarget.Written(2, 1));
         assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(List.of(reply, post, doc("posts", Map.of(), "p1"))));
@@ -89,7 +92,7 @@ class FirestoreExportTargetTest {
         String before = Files.readString(file);
         Record twice = doc("users", Map.of("name", Value.of("Bo")), "u2");
 
-        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, n -> {}))
+        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
                     assertThat(e.getMessage()).contains("users/u2").contains("written twice").contains(file.toString());
@@ -108,7 +111,7 @@ class FirestoreExportTargetTest {
         List<RecordReader.Unreadable> handed = new ArrayList<>();
         Path file = dir.resolve("some.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, n -> {}, n -> {});
 
         assertThat(written.records()).isEqualTo(1);
         assertThat(handed).containsExactly(bad);
