@@ -10,8 +10,11 @@ import java.util.List;
  * runs it with {@code --every} instead: a process started per run cannot read the log ahead.
  * The passphrase is read from a file (never written into a unit or a crontab, which others may read).
  */
-record TimerUnits(List<String> command, Interval every, Path workingDirectory, Path passwordFile, boolean passwordFileGiven, boolean followsLog) {
+record TimerUnits(List<String> command, Interval every, Path workingDirectory, Path passwordFile, boolean passwordFileGiven, boolean followsLog,
+                  boolean sourcePasswordRemoved) {
     static final Path SUGGESTED_PASSWORD_FILE = Path.of("/etc/cutover/backup-passphrase");
+    /** Where the source's password goes when the location carried one (CUTOVER_SOURCE_PASSWORD=…). */
+    static final Path ENVIRONMENT_FILE = Path.of("/etc/cutover/backup.env");
 
     String text() {
         String cmd = String.join(" ", command.stream().map(TimerUnits::quote).toList());
@@ -20,10 +23,16 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
             s.append("# Put the repository's passphrase on the first line of ").append(passwordFile)
                     .append(", readable only by the user the backup runs as (chmod 600).\n");
         }
+        if (sourcePasswordRemoved) {
+            s.append("# The database password was taken out of the location (unit files and cron tables are often readable by all):\n")
+                    .append("# put CUTOVER_SOURCE_PASSWORD=<the password> in ").append(ENVIRONMENT_FILE)
+                    .append(", readable only by the user the backup runs as (chmod 600).\n");
+        }
         if (followsLog) return service(s, cmd).toString();
         s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup (").append(cmd).append(")\n\n")
                 .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory).append('\n')
+                .append(environment())
                 .append("ExecStart=").append(cmd).append("\n\n")
                 .append("# /etc/systemd/system/cutover-backup.timer\n")
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append("\n\n")
@@ -32,7 +41,8 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("# then: systemctl daemon-reload && systemctl enable --now cutover-backup.timer\n\n");
         String cron = every.cron();
         if (cron != null) {
-            s.append("# or, in crontab -e:\n").append(cron).append(" cd ").append(quote(workingDirectory.toString())).append(" && ").append(cmd)
+            String env = sourcePasswordRemoved ? "set -a && . " + ENVIRONMENT_FILE + " && set +a && " : "";
+            s.append("# or, in crontab -e:\n").append(cron).append(" cd ").append(quote(workingDirectory.toString())).append(" && ").append(env).append(cmd)
                     .append(" --quiet >> cutover-backup.log 2>&1\n");
         } else {
             s.append("# cron cannot run exactly every ").append(every.text()).append("; use the systemd timer\n");
@@ -50,12 +60,22 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append(", following the write-ahead log (")
                 .append(cmd).append(")\nWants=network-online.target\nAfter=network-online.target\n\n")
                 .append("[Service]\nType=simple\nWorkingDirectory=").append(workingDirectory).append('\n')
+                .append(environment())
                 .append("ExecStart=").append(cmd).append(" --every ").append(every.systemd()).append('\n')
                 .append("Restart=on-failure\nRestartSec=60s\n\n")
                 .append("[Install]\nWantedBy=multi-user.target\n\n")
                 .append("# then: systemctl daemon-reload && systemctl enable --now cutover-backup.service\n")
                 .append("# One process that stays up, not a timer or a cron line: between runs it reads the replication slot ahead,\n")
                 .append("# which a process started for each run cannot do. Its log: journalctl -u cutover-backup\n");
+    }
+
+    private String environment() {
+        return sourcePasswordRemoved ? "EnvironmentFile=" + ENVIRONMENT_FILE + "\n" : "";
+    }
+
+    /** Whether any of the arguments is a location that carried a password ({@link #command} takes it out). */
+    static boolean removesSourcePassword(List<String> args) {
+        return args.stream().anyMatch(a -> !cutover.connector.Location.withoutSecrets(a).equals(a));
     }
 
     /** The backup command without --every / --print-timer / --password-file, with the password file added back as an absolute path. */

@@ -42,9 +42,13 @@ class BackupScheduleTest {
                 .contains("0 */6 * * *").contains("--password-file " + password.toAbsolutePath()).contains("--tag nightly")
                 .contains("postgresql://app@db:5432/app")
                 .doesNotContain("--every").doesNotContain("--print-timer").doesNotContain("hunter2").doesNotContain("the secret passphrase");
+        // the password taken out of the location comes back from a file only the backup's user reads
+        assertThat(run.out()).contains("CUTOVER_SOURCE_PASSWORD=").contains("EnvironmentFile=/etc/cutover/backup.env")
+                .contains("set -a && . /etc/cutover/backup.env && set +a && ");
 
         CliRun noFile = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "7h", "--print-timer");
-        assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h");
+        assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h")
+                .as("no password in the location, no environment file").doesNotContain("EnvironmentFile").doesNotContain("CUTOVER_SOURCE_PASSWORD");
         assertThat(CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--print-timer").exitCode()).isEqualTo(2);
     }
 
@@ -57,7 +61,7 @@ class BackupScheduleTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Type=simple").contains("Restart=on-failure").contains("WantedBy=multi-user.target")
                 .contains("--follow-changes=nightly_slot").contains("--every 6h").contains("--password-file " + password.toAbsolutePath())
-                .contains("postgresql://app@db:5432/app").contains("enable --now cutover-backup.service")
+                .contains("postgresql://app@db:5432/app").contains("enable --now cutover-backup.service").contains("EnvironmentFile=/etc/cutover/backup.env")
                 .doesNotContain("[Timer]").doesNotContain("crontab").doesNotContain("--print-timer")
                 .doesNotContain("hunter2").doesNotContain("the secret passphrase");
     }
