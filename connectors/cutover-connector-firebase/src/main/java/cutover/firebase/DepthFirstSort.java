@@ -1,7 +1,6 @@
 package cutover.firebase;
 
 import cutover.model.Record;
-import cutover.model.Value;
 import cutover.model.ValueCodec;
 
 import java.io.BufferedInputStream;
@@ -39,6 +38,8 @@ final class DepthFirstSort implements AutoCloseable {
 
     private record Entry(byte[] path, byte[] record) {}
 
+    private static final Comparator<Entry> BY_PATH = Comparator.comparing(Entry::path, Arrays::compareUnsigned);
+
     DepthFirstSort(Path spillFolder, long memoryBytes) {
         this.spillFolder = spillFolder;
         this.memoryBytes = memoryBytes;
@@ -53,8 +54,8 @@ final class DepthFirstSort implements AutoCloseable {
 
     /** Hands every record to {@code out} in depth-first order. */
     void drainTo(Consumer<Record> out) {
-        buffered.sort(Comparator.comparing(Entry::path, Arrays::compareUnsigned));
         if (runs.isEmpty()) {
+            buffered.sort(BY_PATH);
             for (Entry e : buffered) out.accept(decode(e.record));
             buffered.clear();
             return;
@@ -62,7 +63,7 @@ final class DepthFirstSort implements AutoCloseable {
         spill();
         List<RunReader> readers = new ArrayList<>();
         try {
-            PriorityQueue<RunReader> heads = new PriorityQueue<>(Comparator.comparing((RunReader r) -> r.head.path, Arrays::compareUnsigned));
+            PriorityQueue<RunReader> heads = new PriorityQueue<>(Comparator.comparing((RunReader r) -> r.head, BY_PATH));
             for (Path run : runs) {
                 RunReader r = new RunReader(run);
                 readers.add(r);
@@ -103,17 +104,11 @@ final class DepthFirstSort implements AutoCloseable {
      */
     static byte[] pathOf(Record document) {
         List<String> collections = document.entity().collectionIds();
-        List<Value> ids = document.key().parts();
-        if (ids.size() != collections.size()) {
-            throw new IllegalArgumentException("key " + document.key() + " has " + ids.size() + " parts but " + document.entity() + " needs " + collections.size());
-        }
+        List<String> ids = FirestoreExportWriter.idsOf(document.key(), document.entity());
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         for (int i = 0; i < collections.size(); i++) {
             segment(out, collections.get(i));
-            if (!(ids.get(i) instanceof Value.Text id)) {
-                throw new IllegalArgumentException("document ids are strings; " + document.entity() + " has the key " + document.key());
-            }
-            segment(out, id.value());
+            segment(out, ids.get(i));
         }
         return out.toByteArray();
     }
@@ -132,7 +127,7 @@ final class DepthFirstSort implements AutoCloseable {
 
     private void spill() {
         if (buffered.isEmpty()) return;
-        buffered.sort(Comparator.comparing(Entry::path, Arrays::compareUnsigned));
+        buffered.sort(BY_PATH);
         try {
             Path run = Files.createTempFile(spillFolder, "cutover-sort-", ".run");
             runs.add(run);

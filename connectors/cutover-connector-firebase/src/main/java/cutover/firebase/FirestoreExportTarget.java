@@ -35,7 +35,7 @@ final class FirestoreExportTarget implements DocumentTarget {
     }
 
     @Override
-    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer progress) {
+    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written) {
         Path folder = file.getParent();
         Path temp = null;
         try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
@@ -50,17 +50,17 @@ final class FirestoreExportTarget implements DocumentTarget {
                 }
             }
             temp = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp");
-            long[] written = {0}, parents = {0};
+            long[] documents = {0}, parents = {0};
             try (FirestoreExportWriter writer = FirestoreExportWriter.create(temp)) {
                 sort.drainTo(document -> {
                     parents[0] += writer.openMissingParents(document);
                     writer.write(document);
-                    progress.accept(++written[0]);
+                    written.accept(++documents[0]);
                 });
             }
             move(temp, file);
             temp = null;
-            return new Written(written[0], parents[0]);
+            return new Written(documents[0], parents[0]);
         } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
             // a document the format cannot hold (an id that is not a string, a document twice), or the disk
             throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()

@@ -151,7 +151,8 @@ public final class FirestoreExportWriter implements AutoCloseable {
         return opened;
     }
 
-    private static List<String> idsOf(Key key, EntityName entity) {
+    /** The document ids of {@code key} from the root, one per collection of {@code entity}; refuses a key that is not all strings. */
+    static List<String> idsOf(Key key, EntityName entity) {
         if (key.parts().size() != entity.depth()) {
             throw new IllegalArgumentException("key " + key + " has " + key.parts().size() + " parts but " + entity + " needs " + entity.depth());
         }
