@@ -1,6 +1,8 @@
 package cutover.backup;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +49,24 @@ final class NativeCrypto {
             loading = provider;
         }
         return loading.join();
+    }
+
+    /**
+     * A generator for nonces: BoringSSL's ({@code RAND_bytes}, native) where the provider loaded, else
+     * the JDK's default. The JDK's mixes what it reads from /dev/urandom through SHA-1 in Java, which
+     * C2 compiled three times over (OSR) during a 1M-row backup's ~1,500 seals: ~0.1 s of compiler
+     * CPU on two cores (bench/RESULTS.md).
+     */
+    static SecureRandom secureRandom() {
+        Provider p = provider();
+        if (p != null) {
+            try {
+                return SecureRandom.getInstance("SHA1PRNG", p); // Conscrypt's name for RAND_bytes, not a SHA-1 generator
+            } catch (NoSuchAlgorithmException e) {
+                // a provider without it: the JDK's below
+            }
+        }
+        return new SecureRandom();
     }
 
     private static Provider load() {

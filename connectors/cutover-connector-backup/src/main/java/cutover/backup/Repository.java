@@ -163,7 +163,7 @@ public final class Repository {
                     + " (wrong passphrase, or its config file was changed)");
         }
         files.createLayout(); // a copied repository may have lost its empty folders
-        return new Repository(internals(files, config, master, new Nonces(new SecureRandom()), options));
+        return new Repository(internals(files, config, master, new Nonces(NativeCrypto.secureRandom()), options));
     }
 
     private static Internals internals(RepoFiles files, RepoConfig config, byte[] master, Nonces nonces, RepositoryOptions options) {

@@ -30,6 +30,18 @@ class CryptoTest {
     void theNativeProviderLoadsWhereItShips() {
         assertThat(NativeCrypto.provider()).isNotNull();
         assertThat(Crypto.gcm().getProvider().getName()).isEqualTo("Conscrypt");
+        assertThat(NativeCrypto.secureRandom().getProvider().getName()).isEqualTo("Conscrypt");
+    }
+
+    @Test
+    void noncesNeverRepeatAcrossBatches() {
+        Nonces nonces = new Nonces(NativeCrypto.secureRandom());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) { // more than ten 4 KiB batches
+            byte[] nonce = nonces.next();
+            assertThat(nonce).hasSize(Crypto.NONCE_BYTES);
+            assertThat(seen.add(HexFormat.of().formatHex(nonce))).as("nonce %d is new", i).isTrue();
+        }
     }
 
     @Property(tries = 200)
