@@ -176,6 +176,39 @@ class LoggedRowsIT {
         }
     }
 
+    /**
+     * A read ahead leaves the slot's restart point past the changes it read, so the next backup's
+     * look at the rest of the log does not decode them again (reading a slot starts at its restart
+     * point, which moves only past a record of the running transactions); and it leaves no slot behind.
+     */
+    @Test
+    void aReadAheadMovesTheRestartPointPastWhatItRead() throws Exception {
+        try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
+            db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
+            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_restart"))) {
+                PostgresSource source = (PostgresSource) TestDatabase.source(connector);
+                String mark;
+                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
+                    mark = source.markOfThisMoment().orElseThrow();
+                }
+                source.storedUpTo(mark);
+                db.sql("UPDATE t SET v = 'a' WHERE id <= 500");
+                String written = db.one("SELECT pg_current_wal_lsn()::text");
+                assertThat(db.one("SELECT restart_lsn < '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
+                        .isEqualTo("t");
+
+                source.keepUp();
+
+                assertThat(db.one("SELECT restart_lsn >= '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
+                        .as("restart point past the updates").isEqualTo("t");
+                assertThat(db.one("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'cutover_it_restart_%'")).isEqualTo("0");
+                try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(source.copyChangedSince(T, mark, new ByteArrayOutputStream())).isEqualTo(500);
+                }
+            }
+        }
+    }
+
     /** The changed rows of t as written from the log, or empty when they are not. */
     private static Optional<byte[]> logged(PostgresSource source, String mark) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
