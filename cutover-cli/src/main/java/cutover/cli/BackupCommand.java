@@ -112,7 +112,7 @@ final class BackupCommand implements Callable<Integer> {
                 Snapshot s = following == null ? backupOnce() : following.backup();
                 log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
-                        + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + "; next run at " + time.format(next));
+                        + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")") + "; next run at " + time.format(next));
             } catch (CutoverException e) {
                 log(time.format(Instant.now()) + " backup run " + run + " FAILED: " + e.code() + ": " + Location.redact(e.getMessage())
                         + (e.code().retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
@@ -145,13 +145,20 @@ final class BackupCommand implements Callable<Integer> {
     private List<String> layered = List.of();
     /** The tables whose changes the last backup learned from the write-ahead log. */
     private List<String> toldByLog = List.of();
+    /** How long each step of the last backup took. */
+    private cutover.backup.RunPhases phases = new cutover.backup.RunPhases();
 
     private Snapshot backupOnce() {
         return journaled(() -> {
             // readers, and the changed rows copied beside their counts; connecting while the key is derived
             try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
                 Repository repository = repo.open();
-                if (source == null) return repository.backup().source("files:" + files).tags(tags).folder(files).filesOnly();
+                if (source == null) {
+                    Repository.BackupBuilder builder = repository.backup().source("files:" + files).tags(tags).folder(files);
+                    Snapshot snapshot = builder.filesOnly();
+                    phases = builder.phases();
+                    return snapshot;
+                }
                 try (Connector connector = opening.take()) {
                     return backupWith(repository, connector);
                 }
@@ -192,6 +199,7 @@ final class BackupCommand implements Callable<Integer> {
             unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
             layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
             toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
+            phases = builder.phases();
             return snapshot;
         }
     }
@@ -278,6 +286,7 @@ final class BackupCommand implements Callable<Integer> {
             out.put("unchanged", unchanged);
             out.put("changesOnly", layered);
             out.put("changesFromLog", toldByLog);
+            out.put("phasesMillis", phases.millis());
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
             return;

@@ -87,6 +87,8 @@ class BackupScheduleTest {
         }
         String text = Files.readString(log);
         assertThat(text).contains("backup run 1: snapshot").contains("backup run 2: snapshot").contains("next run at");
+        assertThat(text).as("each run says where its time went")
+                .containsPattern("backup run 2: .* in [^(]+ \\(lock \\d+, files \\d+, storing \\d+, releasing \\d+ ms\\); next run at");
         CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").size()).isGreaterThanOrEqualTo(2);
     }

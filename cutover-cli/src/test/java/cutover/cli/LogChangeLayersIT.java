@@ -62,6 +62,10 @@ class LogChangeLayersIT extends ChangeLayersIT {
         JsonNode second = logBackup(state, repoArgs);
         assertThat(second.get("changesOnly").toString()).contains("items").contains("tags").contains("unkeyed_log");
         assertThat(second.get("changesFromLog").toString()).contains("items").contains("tags").doesNotContain("unkeyed_log");
+        List<String> phases = new java.util.ArrayList<>();
+        second.get("phasesMillis").fieldNames().forEachRemaining(phases::add);
+        assertThat(phases).containsExactly("lock", "moment", "deciding", "reading", "storing", "releasing");
+        second.get("phasesMillis").forEach(ms -> assertThat(ms.asLong()).isNotNegative());
         assertThat(slotPosition()).isNotEqualTo(slotBefore);
         assertThat(restoredAll(second, state, repoArgs)).containsExactlyElementsOf(all(LOG_SRC));
 

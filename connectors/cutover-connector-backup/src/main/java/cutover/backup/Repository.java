@@ -360,6 +360,7 @@ public final class Repository {
         private List<cutover.model.EntityName> unchanged = List.of();
         private List<cutover.model.EntityName> layered = List.of();
         private List<cutover.model.EntityName> toldByLog = List.of();
+        private RunPhases phases = new RunPhases();
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -421,10 +422,18 @@ public final class Repository {
         /** A snapshot of the folder alone, no records. */
         public Snapshot filesOnly() {
             if (folder == null) throw new IllegalStateException("no folder given");
+            RunPhases run = new RunPhases();
+            phases = run;
+            Snapshot stored;
             try (SnapshotWriter writer = open()) {
+                run.end("lock");
                 writer.addFolder(folder);
-                return writer.commit();
+                run.end("files");
+                stored = writer.commit();
+                run.end("storing");
             }
+            run.end("releasing");
+            return stored;
         }
 
         /** Reads every split of the source into a new snapshot (see {@link #from(Source, java.util.function.ObjLongConsumer)}). */
@@ -439,19 +448,29 @@ public final class Repository {
          * of each entity every 1,000 records, from the reading threads.
          */
         public Snapshot from(Source source, java.util.function.ObjLongConsumer<cutover.model.EntityName> progress) {
+            RunPhases run = new RunPhases();
+            phases = run;
+            Snapshot stored;
             try (SnapshotWriter writer = open()) {
                 boolean comparable = digests != null || source instanceof cutover.connector.ChangeTracking;
                 SourceReading reading = new SourceReading(source, readers, progress, digests, comparable ? latestOfSource() : null);
-                reading.into(writer, 2 * readers);
+                run.end("lock");
+                reading.into(writer, 2 * readers, run);
                 unchanged = reading.unchanged();
                 layered = reading.layered();
                 toldByLog = reading.toldByLog();
                 if (folder != null) writer.addFolder(folder);
-                Snapshot stored = writer.commit();
+                if (folder != null) run.end("files");
+                stored = writer.commit();
+                run.end("storing");
                 reading.committed();
-                return stored;
             }
+            run.end("releasing");
+            return stored;
         }
+
+        /** How long each step of the last {@link #from} took. */
+        public RunPhases phases() { return phases; }
 
         /** The latest snapshot taken of the same source (by location, without password), or null. */
         private Snapshot latestOfSource() {

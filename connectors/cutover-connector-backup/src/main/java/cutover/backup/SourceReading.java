@@ -100,12 +100,20 @@ final class SourceReading {
     /** The tables whose changes since the earlier snapshot the last {@link #into} learned from the source's log of changes, without scanning them. */
     List<EntityName> toldByLog() { return List.copyOf(toldByLog); }
 
-    /** Declares the source's entities, reads every split (at one moment where the source can), finishes their writers; the caller commits. */
-    void into(SnapshotWriter writer, int splitHint) {
+    /**
+     * Declares the source's entities, reads every split (at one moment where the source can), finishes
+     * their writers, timing the moment, the decisions and the reading into {@code phases}; the caller commits.
+     */
+    void into(SnapshotWriter writer, int splitHint, RunPhases phases) {
+        this.phases = phases;
         try (PointInTime moment = source.holdAtThisMoment().orElse(null)) {
+            phases.end("moment");
             readAll(writer, splitHint, moment != null);
         }
+        phases.end("reading");
     }
+
+    private RunPhases phases = new RunPhases();
 
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
@@ -142,6 +150,7 @@ final class SourceReading {
         } finally {
             deciding.shutdownNow(); // after a failure, the decisions still running are not waited for
         }
+        phases.end("deciding");
         Set<EntityName> notRead = new java.util.HashSet<>(unchanged);
         notRead.addAll(layered);
         List<Split> splits = source.splitsExcept(splitHint, notRead);
