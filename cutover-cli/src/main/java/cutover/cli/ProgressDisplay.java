@@ -29,7 +29,7 @@ final class ProgressDisplay implements AutoCloseable {
     private final String unit;
     private volatile boolean stopped;
 
-    private ProgressDisplay(Supplier<Map<String, Line>> snapshot, String unit, boolean interactive, PrintStream plainOut) {
+    ProgressDisplay(Supplier<Map<String, Line>> snapshot, String unit, boolean interactive, PrintStream plainOut) {
         this.snapshot = snapshot;
         this.unit = unit;
         this.interactive = interactive;
@@ -79,8 +79,10 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     private void printPlain() {
+        Map<String, Line> lines = snapshot.get();
+        if (lines.isEmpty()) return; // nothing read (e.g. every table unchanged): no empty "progress:" line
         StringBuilder s = new StringBuilder();
-        snapshot.get().forEach((name, line) -> {
+        lines.forEach((name, line) -> {
             if (s.length() > 0) s.append(", ");
             s.append(name).append(' ').append(line.done());
             if (line.expected() > 0) s.append('/').append(line.expected());
