@@ -49,7 +49,7 @@ final class FirestoreExportTarget implements DocumentTarget {
                     }
                 }
             }
-            temp = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp");
+            temp = newFileBeside(folder);
             long[] documents = {0}, parents = {0};
             try (FirestoreExportWriter writer = FirestoreExportWriter.create(temp)) {
                 sort.drainTo(document -> {
@@ -73,6 +73,30 @@ final class FirestoreExportTarget implements DocumentTarget {
                     // a leftover hidden temporary file beside the export; the export itself is untouched
                 }
             }
+        }
+    }
+
+    /**
+     * A new hidden file beside the export, made as any file the user makes (the umask's mode; a
+     * temporary file's would be 0600, which the export would keep), and with the old export's mode
+     * where it replaces one.
+     */
+    private Path newFileBeside(Path folder) throws IOException {
+        while (true) {
+            Path temp = folder.resolve("." + file.getFileName() + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                Files.createFile(temp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                continue;
+            }
+            if (Files.exists(file)) {
+                try {
+                    Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: the new file's own permissions
+                }
+            }
+            return temp;
         }
     }
 

@@ -86,6 +86,22 @@ class FirestoreExportTargetTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs({org.junit.jupiter.api.condition.OS.LINUX, org.junit.jupiter.api.condition.OS.MAC})
+    void aNewExportGetsTheModeOfAnyNewFileAndAReplacedOneKeepsItsOwn() throws Exception {
+        Record post = doc("posts", Map.of("title", Value.of("t")), "p1");
+        Path made = Files.createFile(dir.resolve("made-by-the-user")); // the umask's mode, as the user's own files get
+        Path fresh = dir.resolve("fresh.json");
+        new FirestoreExportTarget(fresh, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, n -> {}, n -> {});
+        assertThat(Files.getPosixFilePermissions(fresh)).isEqualTo(Files.getPosixFilePermissions(made)); // not a temporary file's 0600
+
+        Path shared = dir.resolve("shared.json");
+        Files.writeString(shared, "{\"__collections__\": {}}");
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        new FirestoreExportTarget(shared, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, n -> {}, n -> {});
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
+    }
+
+    @Test
     void aFailedWriteLeavesTheFileAsItWasAndNoTemporaryFile() throws Exception {
         Path file = dir.resolve("kept.json");
         Files.writeString(file, "{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"Ada\"}}}}");
