@@ -160,7 +160,9 @@ public final class Verifier {
             if (!present.contains(t)) {
                 throw new CutoverException(ErrorCode.PLAN_UNKNOWN_ENTITY, "there is no table " + t + " in " + name
                         + (present.isEmpty() ? " (it has none)" : "; it has: " + String.join(", ", present))
-                        + (t.contains(".") ? ". Give the schema in the location (?schema=" + t.substring(0, t.indexOf('.')) + ") and the bare table name" : ""));
+                        + (t.contains(".") ? ". Give the schema in the location (?schema=" + t.substring(0, t.indexOf('.')) + ") and the bare table name" : "")
+                        + (tables.stream().anyMatch(n -> n.contains("/")) ? ". Documents become tables of other names through a plan (a restore makes one): compare through it, "
+                        + "`cutover plan SOURCE TARGET -o plan.yaml` then `cutover verify plan.yaml`" : ""));
             }
         }
     }
