@@ -110,11 +110,23 @@ final class BackupCommand implements Callable<Integer> {
             if (following != null) following.nextRunAt(next);
             try {
                 Snapshot s = following == null ? backupOnce() : following.backup();
-                log(time.format(Instant.now()) + " backup run " + run + ": snapshot " + s.shortId() + " of " + s.source() + ", "
+                Duration took = Duration.between(started, Instant.now());
+                logRun(run, ok -> {
+                    ok.put("snapshot", SnapshotsCommand.summary(s));
+                    ok.put("millis", took.toMillis());
+                    ok.put("phasesMillis", phases.millis());
+                    ok.put("nextRun", time.format(next));
+                }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
-                        + " in " + ReportCommand.human(Duration.between(started, Instant.now())) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")") + "; next run at " + time.format(next));
+                        + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")") + "; next run at " + time.format(next));
             } catch (CutoverException e) {
-                log(time.format(Instant.now()) + " backup run " + run + " FAILED: " + e.code() + ": " + Location.redact(e.getMessage())
+                String error = Location.redact(e.getMessage());
+                logRun(run, failed -> {
+                    failed.put("failed", true);
+                    failed.put("code", e.code().name());
+                    failed.put("error", error);
+                    failed.put("nextRun", e.code().retryable() ? time.format(next) : null);
+                }, () -> " FAILED: " + e.code() + ": " + error
                         + (e.code().retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
                 if (!e.code().retryable()) throw e;
             }
@@ -123,9 +135,23 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    private void log(String line) {
+    /**
+     * One line per run: with {@code --json} a JSON object on a line of its own (JSON Lines: time, run,
+     * then the snapshot's summary, millis and phasesMillis, or failed, code and error; nextRun), else
+     * the time, "backup run N" and what {@code text} gives.
+     */
+    private void logRun(long run, java.util.function.Consumer<Map<String, Object>> fields, java.util.function.Supplier<String> text) {
         if (output.quiet) return;
-        System.out.println(output.json ? Json.write(Map.of("log", line)) : line);
+        String now = java.time.format.DateTimeFormatter.ISO_INSTANT.format(Instant.now());
+        if (output.json) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("time", now);
+            event.put("run", run);
+            fields.accept(event);
+            System.out.println(Json.line(event));
+        } else {
+            System.out.println(now + " backup run " + run + text.get());
+        }
         System.out.flush();
     }
 

@@ -26,6 +26,15 @@ final class Json {
         }
     }
 
+    /** The value on one line, for output that is a stream of objects (JSON Lines), as a scheduled backup's runs are. */
+    static String line(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON output", e);
+        }
+    }
+
     static String object(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(key, value);

@@ -91,6 +91,29 @@ class BackupScheduleTest {
                 .containsPattern("backup run 2: .* in [^(]+ \\(lock \\d+, files \\d+, storing \\d+, releasing \\d+ ms\\); next run at");
         CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").size()).isGreaterThanOrEqualTo(2);
+
+        // with --json, a JSON object per line (JSON Lines) that a script reads line by line
+        Path jsonLog = dir.resolve("schedule.jsonl");
+        Process json = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", "--files", folder.toString(),
+                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s", "--json")
+                .redirectOutput(jsonLog.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && count(jsonLog, "\"run\"") < 2) Thread.sleep(200);
+        } finally {
+            json.destroy();
+            json.waitFor(10, TimeUnit.SECONDS);
+        }
+        java.util.List<String> lines = Files.readAllLines(jsonLog);
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            com.fasterxml.jackson.databind.JsonNode event = Json.MAPPER.readTree(lines.get(i));
+            assertThat(event.get("run").asLong()).isEqualTo(i + 1);
+            assertThat(event.get("snapshot").get("shortId").asText()).hasSize(8);
+            assertThat(event.get("millis").asLong()).isNotNegative();
+            assertThat(event.get("phasesMillis").has("storing")).isTrue();
+            assertThat(event.get("nextRun").asText()).isNotBlank();
+        }
     }
 
     private static long count(Path file, String text) throws Exception {
