@@ -197,10 +197,12 @@ class LoggedRowsIT {
                 assertThat(db.one("SELECT restart_lsn < '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
                         .isEqualTo("t");
 
+                String past = "SELECT restart_lsn >= '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'";
                 source.keepUp();
+                // a transaction running as the record is written (an autoanalyze's) holds the restart point back until a later record
+                for (int again = 0; again < 3 && !"t".equals(db.one(past)); again++) source.keepUp();
 
-                assertThat(db.one("SELECT restart_lsn >= '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
-                        .as("restart point past the updates").isEqualTo("t");
+                assertThat(db.one(past)).as("restart point past the updates").isEqualTo("t");
                 assertThat(db.one("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'cutover_it_restart_%'")).isEqualTo("0");
                 try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
                     assertThat(source.copyChangedSince(T, mark, new ByteArrayOutputStream())).isEqualTo(500);
