@@ -28,6 +28,7 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--keep-monthly", paramLabel = "N", description = "Likewise for months.") int monthly;
     @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep every snapshot with this tag (repeatable).") List<String> keepTags = new ArrayList<>();
     @Option(names = "--prune", description = "Then remove the data that no remaining snapshot needs.") boolean prune;
+    @Option(names = "--dry-run", description = "Say which snapshots the rules would keep and forget, and remove nothing (nor prune).") boolean dryRun;
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
@@ -36,18 +37,22 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() {
         Repository repository = repo.open();
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, Set.copyOf(keepTags));
-        ForgetResult result = repository.forget(policy);
-        PruneResult pruned = prune ? repository.prune() : null;
+        ForgetResult result = dryRun ? repository.wouldForget(policy) : repository.forget(policy);
+        PruneResult pruned = prune && !dryRun ? repository.prune() : null;
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
+            if (dryRun) out.put("dryRun", true);
             out.put("kept", result.kept().stream().map(k -> Map.of("id", k.snapshot().id(), "reasons", k.reasons())).toList());
             out.put("removed", result.removed().stream().map(Snapshot::id).toList());
             if (pruned != null) out.put("prune", pruned);
             System.out.println(Json.write(out));
         } else if (output.showSummary()) {
-            result.kept().forEach(k -> System.out.println("keep   " + k.snapshot().shortId() + "  " + k.snapshot().time() + "  (" + String.join(", ", k.reasons()) + ")"));
-            result.removed().forEach(s -> System.out.println("forget " + s.shortId() + "  " + s.time()));
-            if (pruned != null) {
+            String would = dryRun ? "would " : "";
+            result.kept().forEach(k -> System.out.println(would + "keep   " + k.snapshot().shortId() + "  " + k.snapshot().time() + "  (" + String.join(", ", k.reasons()) + ")"));
+            result.removed().forEach(s -> System.out.println(would + "forget " + s.shortId() + "  " + s.time()));
+            if (dryRun) {
+                System.out.println("dry run: nothing removed" + (prune ? ", nothing pruned" : ""));
+            } else if (pruned != null) {
                 System.out.printf(java.util.Locale.ROOT, "pruned: %d packs deleted, %d rewritten, %,d chunks removed, %s freed%n",
                         pruned.packsDeleted(), pruned.packsRepacked(), pruned.chunksRemoved(), SnapshotsCommand.bytes(Math.max(0, pruned.bytesFreed())));
             } else if (!result.removed().isEmpty()) {

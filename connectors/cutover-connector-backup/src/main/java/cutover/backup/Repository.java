@@ -326,6 +326,11 @@ public final class Repository {
         }
     }
 
+    /** What {@link #forget} would keep and remove under {@code policy}, removing nothing. */
+    public ForgetResult wouldForget(RetentionPolicy policy) {
+        return policy.apply(snapshots());
+    }
+
     /** Removes the data no snapshot needs any more (see {@link Pruner} for the crash-safe order). */
     public PruneResult prune() {
         try (RepoLock lock = internals.lock("prune", RepoLock.Mode.EXCLUSIVE)) {
