@@ -73,19 +73,9 @@ class BackupScheduleTest {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("a.txt"), "a");
         assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
-        Path log = dir.resolve("schedule.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", "--files", folder.toString(),
-                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s")
-                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && count(log, "backup run ") < 3) Thread.sleep(200);
-        } finally {
-            p.destroy();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        String text = Files.readString(log);
+        java.util.List<String> args = java.util.List.of("backup", "--files", folder.toString(), "--repo", repo.toString(), "--password-file",
+                password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s");
+        String text = String.join("\n", scheduled(args, "backup run ", 3));
         assertThat(text).contains("backup run 1: snapshot").contains("backup run 2: snapshot").contains("next run at");
         assertThat(text).as("each run says where its time went")
                 .containsPattern("backup run 2: .* in [^(]+ \\(lock \\d+, files \\d+, storing \\d+, releasing \\d+ ms\\); next run at");
@@ -93,18 +83,9 @@ class BackupScheduleTest {
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").size()).isGreaterThanOrEqualTo(2);
 
         // with --json, a JSON object per line (JSON Lines) that a script reads line by line
-        Path jsonLog = dir.resolve("schedule.jsonl");
-        Process json = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", "--files", folder.toString(),
-                "--repo", repo.toString(), "--password-file", password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s", "--json")
-                .redirectOutput(jsonLog.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && count(jsonLog, "\"run\"") < 2) Thread.sleep(200);
-        } finally {
-            json.destroy();
-            json.waitFor(10, TimeUnit.SECONDS);
-        }
-        java.util.List<String> lines = Files.readAllLines(jsonLog);
+        java.util.List<String> withJson = new java.util.ArrayList<>(args);
+        withJson.add("--json");
+        java.util.List<String> lines = scheduled(withJson, "\"run\"", 2);
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
         for (int i = 0; i < 2; i++) {
             com.fasterxml.jackson.databind.JsonNode event = Json.MAPPER.readTree(lines.get(i));
@@ -114,6 +95,23 @@ class BackupScheduleTest {
             assertThat(event.get("phasesMillis").has("storing")).isTrue();
             assertThat(event.get("nextRun").asText()).isNotBlank();
         }
+    }
+
+    /** The lines a scheduled backup ({@code args}, in a child process) printed until {@code runs} lines held {@code marker}, or a minute passed. */
+    private java.util.List<String> scheduled(java.util.List<String> args, String marker, int runs) throws Exception {
+        Path log = Files.createTempFile(dir, "schedule", ".log");
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "cutover.cli.Main"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && count(log, marker) < runs) Thread.sleep(200);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        return Files.readAllLines(log);
     }
 
     private static long count(Path file, String text) throws Exception {
