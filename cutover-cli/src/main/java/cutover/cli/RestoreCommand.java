@@ -137,6 +137,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             SnapshotSource snapshotSource = repository.source(snapshot);
             Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));
             MigrateResult result;
+            List<String> made; // tables this restore made from a PostgreSQL table's snapshot
             try (Connector connector = opening.take()) {
                 Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
                 if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
@@ -165,7 +166,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                     result = migration.run();
                 }
+                made = madeFromPostgres(snapshot, plan, info);
             }
+            if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
@@ -299,6 +302,23 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
         return d;
+    }
+
+    /** The target tables the plan made (they were not in the target) for entities a PostgreSQL table was stored as. */
+    private static List<String> madeFromPostgres(Snapshot snapshot, Plan plan, TargetInfo before) {
+        java.util.Set<String> fromPostgres = new java.util.HashSet<>();
+        for (cutover.backup.EntitySnapshot e : snapshot.entities()) {
+            if (e.copyText() != null && e.copyText().format().startsWith("postgresql/")) fromPostgres.add(e.name());
+        }
+        return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table()))
+                .map(cutover.plan.EntityMapping::table).toList();
+    }
+
+    /** What a restore into new tables leaves out (docs/design.md, "Open: a restore into an empty PostgreSQL recreates columns and primary keys only"). */
+    static String notRestoredWithTheirTables(List<String> made) {
+        return "tables made by this restore (" + String.join(", ", made) + ") have the snapshot's columns, NOT NULLs and primary keys, but not the"
+                + " source's other indexes, foreign keys, checks, defaults or sequences, which a snapshot does not hold yet; `pg_dump --schema-only"
+                + " --section=post-data` of the source prints its indexes and constraints";
     }
 
     private void print(Snapshot s, MigrateResult r) {

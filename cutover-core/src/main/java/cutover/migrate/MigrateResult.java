@@ -21,6 +21,14 @@ public record MigrateResult(String runId, Totals totals, Map<EntityName, Migrati
         warnings = List.copyOf(warnings);
     }
 
+    /** The same result with one more warning for the user. */
+    public MigrateResult withWarning(String warning) {
+        List<String> more = new java.util.ArrayList<>(warnings);
+        more.add(warning);
+        return new MigrateResult(runId, totals, thisAttempt, splits, splitsResumed, splitsAlreadyDone, splitsCopiedAsText, rowsWritten,
+                more, deadLetterFile, duration);
+    }
+
     public record Totals(long read, long written, long deadLettered, long skipped) {
         public boolean balanced() { return read == written + deadLettered + skipped; }
 
