@@ -19,17 +19,17 @@ final class Json {
     private Json() {}
 
     static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON output", e);
-        }
+        return render(MAPPER.writer(), value);
     }
 
     /** The value on one line, for output that is a stream of objects (JSON Lines), as a scheduled backup's runs are. */
     static String line(Object value) {
+        return render(MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT), value);
+    }
+
+    private static String render(com.fasterxml.jackson.databind.ObjectWriter writer, Object value) {
         try {
-            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+            return writer.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON output", e);
         }

@@ -464,8 +464,10 @@ public final class Repository {
                 unchanged = reading.unchanged();
                 layered = reading.layered();
                 toldByLog = reading.toldByLog();
-                if (folder != null) writer.addFolder(folder);
-                if (folder != null) run.end("files");
+                if (folder != null) {
+                    writer.addFolder(folder);
+                    run.end("files");
+                }
                 stored = writer.commit();
                 run.end("storing");
                 reading.committed();

@@ -105,17 +105,14 @@ final class SourceReading {
      * their writers, timing the moment, the decisions and the reading into {@code phases}; the caller commits.
      */
     void into(SnapshotWriter writer, int splitHint, RunPhases phases) {
-        this.phases = phases;
         try (PointInTime moment = source.holdAtThisMoment().orElse(null)) {
             phases.end("moment");
-            readAll(writer, splitHint, moment != null);
+            readAll(writer, splitHint, moment != null, phases);
         }
         phases.end("reading");
     }
 
-    private RunPhases phases = new RunPhases();
-
-    private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment) {
+    private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment, RunPhases phases) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
         Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
@@ -129,7 +126,7 @@ final class SourceReading {
         ExecutorService beside = mark != null && bulkTables > 0 && bulkTables < threads ? daemonPool(bulkTables, "cutover-backup-changed-rows") : null;
         TableChanges changes = mark == null ? null : new TableChanges(tracking, mark, beside, SPOOLED_BYTES / Math.max(1, bulkTables));
         try {
-            readAll(writer, splitHint, atOneMoment, estimates, shapes, changes);
+            readAll(writer, splitHint, atOneMoment, estimates, shapes, changes, phases);
             if (changes != null) {
                 Set<EntityName> told = changes.toldByLog();
                 estimates.forEach(e -> { if (told.contains(e.name())) toldByLog.add(e.name()); }); // in the source's order
@@ -140,7 +137,7 @@ final class SourceReading {
     }
 
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment, List<EntityInfo> estimates,
-                         Map<EntityName, CopyShape> shapes, TableChanges changes) {
+                         Map<EntityName, CopyShape> shapes, TableChanges changes, RunPhases phases) {
         List<TableChanges.AddLayer> layers = new ArrayList<>();
         Map<EntityName, java.util.function.Supplier<ChangeTrack>> tracks = new LinkedHashMap<>();
         Map<EntityName, SourceDigest> before = new LinkedHashMap<>();

@@ -33,11 +33,7 @@ class LoggedRowsIT {
                     + "b boolean, by bytea, js jsonb, u uuid, iv interval, vc varchar(12), ch char(3), i2 smallint, i4 int)");
             try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_rows"))) {
                 ChangeTracking source = (ChangeTracking) TestDatabase.source(connector);
-                String mark;
-                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
-                    mark = source.markOfThisMoment().orElseThrow();
-                }
-                source.storedUpTo(mark);
+                String mark = storedMoment(source);
 
                 Random random = new Random(20261202);
                 String[] texts = {"plain", "tab\there", "new\nline", "back\\slash", "cr\rhere", "bs\bff\fvt\u000b", "é ü 日本 🎉", "", "\\N", "'quote'"};
@@ -97,11 +93,7 @@ class LoggedRowsIT {
                     "CREATE TABLE pairs (a varchar(20) COLLATE \"sv-x-icu\", b int, v text, PRIMARY KEY (a, b))");
             try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_keys"))) {
                 PostgresSource source = (PostgresSource) TestDatabase.source(connector);
-                String mark;
-                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
-                    mark = source.markOfThisMoment().orElseThrow();
-                }
-                source.storedUpTo(mark);
+                String mark = storedMoment(source);
                 String[] words = {"apple", "Apple", "APPLE", "banana", "Banana", "äpple", "zebra", "Zebra", "ångström", "öl", "oz", "a b", "a-b",
                         "ab", "tab\there", "back\\slash", "日本", "🎉", "é", "e", "E", "f", " lead", "trail "};
                 StringBuilder sql = new StringBuilder();
@@ -140,11 +132,7 @@ class LoggedRowsIT {
             db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
             try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_ahead"))) {
                 PostgresSource source = (PostgresSource) TestDatabase.source(connector);
-                String mark;
-                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
-                    mark = source.markOfThisMoment().orElseThrow();
-                }
-                source.storedUpTo(mark);
+                String mark = storedMoment(source);
                 String stored = slotPosition(db);
 
                 db.sql("UPDATE t SET v = 'a' WHERE id <= 100", "DELETE FROM t WHERE id BETWEEN 200 AND 210",
@@ -187,11 +175,7 @@ class LoggedRowsIT {
             db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
             try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_restart"))) {
                 PostgresSource source = (PostgresSource) TestDatabase.source(connector);
-                String mark;
-                try (PointInTime first = source.holdAtThisMoment().orElseThrow()) {
-                    mark = source.markOfThisMoment().orElseThrow();
-                }
-                source.storedUpTo(mark);
+                String mark = storedMoment(source);
                 db.sql("UPDATE t SET v = 'a' WHERE id <= 500");
                 String written = db.one("SELECT pg_current_wal_lsn()::text");
                 assertThat(db.one("SELECT restart_lsn < '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
@@ -209,6 +193,16 @@ class LoggedRowsIT {
                 }
             }
         }
+    }
+
+    /** Takes a moment and tells the source its snapshot was stored, as a backup does; returns the moment's mark. */
+    private static String storedMoment(ChangeTracking source) {
+        String mark;
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            mark = source.markOfThisMoment().orElseThrow();
+        }
+        source.storedUpTo(mark);
+        return mark;
     }
 
     /** The changed rows of t as written from the log, or empty when they are not. */
