@@ -161,7 +161,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     return 0;
                 }
                 MigrationProgress progress = new MigrationProgress();
-                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan))
+                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan).withDefinitions(definitions(snapshot, plan)))
                         .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                     result = migration.run();
@@ -304,20 +304,38 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return d;
     }
 
-    /** The target tables the plan made (they were not in the target) for entities a PostgreSQL table was stored as. */
+    /**
+     * The tables' definitions, by the plan's table name, of the entities stored as their database's
+     * own rows: a sink of that database makes such a table as it was (a table stored as records gets
+     * the plan's types, which its records were decoded to).
+     */
+    private static Map<String, cutover.model.NativeDefinition> definitions(Snapshot snapshot, Plan plan) {
+        Map<String, cutover.model.NativeDefinition> out = new LinkedHashMap<>();
+        for (cutover.plan.EntityMapping m : plan.entities()) {
+            if (m.skip()) continue;
+            snapshot.entity(cutover.model.EntityName.of(m.source())).filter(e -> e.copyText() != null && e.definition() != null)
+                    .ifPresent(e -> out.put(m.table(), e.definition()));
+        }
+        return out;
+    }
+
+    /**
+     * The target tables the plan made (they were not in the target) for entities a PostgreSQL table
+     * was stored as without its definition (a snapshot taken before definitions were kept).
+     */
     private static List<String> madeFromPostgres(Snapshot snapshot, Plan plan, TargetInfo before) {
         java.util.Set<String> fromPostgres = new java.util.HashSet<>();
         for (cutover.backup.EntitySnapshot e : snapshot.entities()) {
-            if (e.copyText() != null && e.copyText().format().startsWith("postgresql/")) fromPostgres.add(e.name());
+            if (e.copyText() != null && e.copyText().format().startsWith("postgresql/") && e.definition() == null) fromPostgres.add(e.name());
         }
         return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table()))
                 .map(cutover.plan.EntityMapping::table).toList();
     }
 
-    /** What a restore into new tables leaves out (docs/design.md, "Open: a restore into an empty PostgreSQL recreates columns and primary keys only"). */
+    /** What a restore into new tables leaves out when the snapshot holds no definitions of them. */
     static String notRestoredWithTheirTables(List<String> made) {
         return "tables made by this restore (" + String.join(", ", made) + ") have the snapshot's columns, NOT NULLs and primary keys, but not the"
-                + " source's other indexes, foreign keys, checks, defaults or sequences, which a snapshot does not hold yet; `pg_dump --schema-only"
+                + " source's other indexes, foreign keys, checks, defaults or sequences, which snapshots taken before version 5 of the format do not hold; `pg_dump --schema-only"
                 + " --section=post-data` of the source prints its indexes and constraints";
     }
 

@@ -18,6 +18,14 @@ public interface CopyTextSource extends Source {
     Optional<CopyShape> copyShape(EntityName entity);
 
     /**
+     * The definitions of these entities' tables as their database would make them again (types,
+     * defaults, sequences, indexes, constraints), read together; an entity without one is left out.
+     */
+    default java.util.Map<EntityName, cutover.model.NativeDefinition> definitions(java.util.Collection<EntityName> entities) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Writes the split's rows (of one entity that has a {@link #copyShape}) in key order, one line
      * each, at the held moment if one is ({@link Source#holdAtThisMoment()}); returns how many.
      * A source that checks what it gives (a backup's digests) throws when the check fails at the

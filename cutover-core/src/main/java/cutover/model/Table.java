@@ -7,10 +7,11 @@ import java.util.Optional;
  * A target table as the plan defines it. {@code name} may carry a schema ({@code public.users});
  * without one the sink's default schema is used. Rows written to it are {@link Record}s whose
  * entity is {@code EntityName.of(name)}, whose fields are the columns, and whose key is the primary
- * key columns' values in order.
+ * key columns' values in order. {@code definition}, when present, is the table as a database of the
+ * same kind defined it (a restore of its backup): a sink of that kind makes the table from it.
  */
 public record Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys,
-                    boolean rowLevelSecurity) {
+                    boolean rowLevelSecurity, NativeDefinition definition) {
     public Table {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
@@ -21,6 +22,15 @@ public record Table(String name, List<Column> columns, List<String> primaryKey, 
                 throw new IllegalArgumentException("table " + name + ": primary key column " + pk + " is not a column");
             }
         }
+    }
+
+    public Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys, boolean rowLevelSecurity) {
+        this(name, columns, primaryKey, foreignKeys, rowLevelSecurity, null);
+    }
+
+    /** The same table, to be made as {@code d} defines it where the sink reads its format. */
+    public Table withDefinition(NativeDefinition d) {
+        return new Table(name, columns, primaryKey, foreignKeys, rowLevelSecurity, d);
     }
 
     public Optional<Column> column(String name) {

@@ -190,6 +190,17 @@ public final class PlanMapper implements RowMapper {
     @Override
     public List<Table> tables() { return tables; }
 
+    /**
+     * The same mapping, its tables carrying their definitions where {@code byTable} has one (a restore
+     * of tables a database of the target's kind defined): the sink makes them as defined.
+     */
+    public PlanMapper withDefinitions(Map<String, cutover.model.NativeDefinition> byTable) {
+        java.util.function.UnaryOperator<Table> defined = t -> byTable.containsKey(t.name()) ? t.withDefinition(byTable.get(t.name())) : t;
+        Map<EntityName, EntityPlan> out = new LinkedHashMap<>();
+        entities.forEach((name, p) -> out.put(name, new EntityPlan(defined.apply(p.table()), p.keyParts(), p.columns(), p.childColumns())));
+        return new PlanMapper(out, skipped, tables.stream().map(defined).toList());
+    }
+
     @Override
     public java.util.Optional<Table> copiesAsIs(EntityName entity, List<String> fields) {
         EntityPlan p = entities.get(entity);

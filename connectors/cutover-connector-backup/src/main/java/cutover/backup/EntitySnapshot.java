@@ -30,7 +30,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
                              Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
-                             ChangeTrack changes) {
+                             ChangeTrack changes, cutover.model.NativeDefinition definition) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
@@ -49,17 +49,29 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null, null);
+    }
+
+    public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
+                          Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
+                          List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
+                          ChangeTrack changes) {
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, null);
     }
 
     /** The same entity, known to be the records of the source table that has this digest. */
     EntitySnapshot withSourceDigest(SourceDigest d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes, definition);
     }
 
     /** The same entity, its changes tracked as {@code track} says. */
     EntitySnapshot withChanges(ChangeTrack track) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track, definition);
+    }
+
+    /** The same entity, its table defined as {@code d} says (read again by each backup, reused or not). */
+    EntitySnapshot withDefinition(cutover.model.NativeDefinition d) {
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, d);
     }
 
     /** Whether the part holds keys of a change layer, not rows: it is read to apply the layer, never restored as rows. */
@@ -75,7 +87,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }

@@ -6,12 +6,13 @@ import java.util.List;
 record ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
                     long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
     /**
-     * 4: entities whose changes are tracked ({@code changes}, docs/backup-format.md "Change layers");
+     * 5: entities with their table's definition ({@code definition}, docs/backup-format.md "Table
+     * definitions"); 4: entities whose changes are tracked ({@code changes}, docs/backup-format.md "Change layers");
      * 3: entities whose parts are rows in COPY text ({@code copyText}); 2: entities in parts
      * (docs/backup-format.md, "Changes"); version-1 manifests are read as entities of one part. A
      * snapshot is written in the lowest version that holds its entities.
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     ManifestFile {
         files = files == null ? List.of() : files; // absent in manifests without a folder

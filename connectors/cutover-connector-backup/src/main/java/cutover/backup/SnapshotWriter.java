@@ -45,6 +45,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Map<EntityName, EntitySnapshot> reused = new LinkedHashMap<>();
     private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
     private final Map<EntityName, ChangeTrack> changes = new LinkedHashMap<>();
+    private final Map<EntityName, cutover.model.NativeDefinition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
     private int splits;
     private SplitWriter sequential;
     private final List<FileEntry> files = new ArrayList<>();
@@ -71,6 +72,11 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Stores the entity's parts as rows in a bulk text format ({@link SplitWriter#copyPart}) instead of record streams. */
     void copyText(EntityName entity, cutover.connector.CopyShape format) {
         entity(entity, List.of()).copyText(format);
+    }
+
+    /** The entity's table as its database defines it, kept in the manifest whether its rows are read or reused. */
+    void definition(EntityName entity, cutover.model.NativeDefinition d) {
+        definitions.put(entity, d);
     }
 
     /** Writes a record as the next of its entity (all records written here form one part per entity). */
@@ -151,6 +157,7 @@ public final class SnapshotWriter implements AutoCloseable {
             done.add(written);
         }
         done.addAll(reused.values());
+        done.replaceAll(e -> definitions.containsKey(e.entityName()) ? e.withDefinition(definitions.get(e.entityName())) : e);
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
@@ -171,7 +178,8 @@ public final class SnapshotWriter implements AutoCloseable {
             if (counted.add(id)) stored += index.get().get(id).length();
         }
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
-        int version = done.stream().anyMatch(e -> e.changes() != null) ? 4 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
+        int version = done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
+                : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, Instant.now().toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);

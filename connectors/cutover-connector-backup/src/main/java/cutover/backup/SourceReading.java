@@ -117,6 +117,7 @@ final class SourceReading {
         List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
         Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
         for (EntityInfo e : estimates) shapes.put(e.name(), copyShapeOf(e.name()));
+        if (source instanceof CopyTextSource copying) copying.definitions(shapes.keySet()).forEach(writer::definition);
         // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
         ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
         String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
@@ -213,7 +214,8 @@ final class SourceReading {
             }
             Optional<SourceDigest> now = digestOf(e.name());
             Optional<EntitySnapshot> same = now.flatMap(d -> earlierEntity(e.name(), d))
-                    .filter(earlierOne -> earlierOne.keyColumns().equals(e.keyColumns())); // a new primary key: restore needs it
+                    .filter(earlierOne -> earlierOne.keyColumns().equals(e.keyColumns())) // a new primary key: restore needs it
+                    .filter(earlierOne -> java.util.Objects.equals(earlierOne.copyText(), shape)); // now stored as the database's rows, or no longer
             if (same.isPresent()) {
                 writer.reuse(same.get());
                 unchanged.add(e.name());

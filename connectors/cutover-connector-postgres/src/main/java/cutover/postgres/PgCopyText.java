@@ -27,8 +27,8 @@ import java.util.TimeZone;
  * by tabs, {@code \N} for NULL, backslash escapes) as a backup stores it, decoded into exactly the
  * values {@link PgValues#read} gives for the same rows over JDBC: the same text forms (the session
  * settings of the connector's connections, which COPY also uses) through the same conversions, the
- * driver's own date and time parsers included. Arrays are not decoded here (their text form needs
- * the element type's parser): a table with an array column is backed up as records.
+ * driver's own date and time parsers included; an array's elements as its element type's
+ * ({@link PgArrayText}).
  */
 public final class PgCopyText implements CopyTextFormat {
     static final String NAME = "postgresql/copy-text/1";
@@ -43,10 +43,12 @@ public final class PgCopyText implements CopyTextFormat {
      * The plan type whose PostgreSQL column reads this source type's COPY text as the value the
      * record path writes for it: integers → bigint, floats → double precision, numeric → numeric,
      * bool, timestamps → timestamptz (the session is in UTC, as the decoder takes a timestamp),
-     * date, bytea, and text for the types decoded as their text; null for JSON and points, whose
-     * records are re-encoded (a COPY of their text would keep what the record path normalizes).
+     * date, bytea, and text for the types decoded as their text; null for JSON, points and arrays,
+     * whose records are re-encoded (a COPY of their text would keep what the record path normalizes;
+     * an array is JSON to the record path).
      */
     static ColumnType loadsAs(String typname) {
+        if (typname.startsWith("_")) return null;
         return switch (typname) {
             case "int2", "int4", "int8", "oid" -> ColumnType.BIGINT;
             case "float4", "float8" -> ColumnType.DOUBLE;
@@ -56,13 +58,8 @@ public final class PgCopyText implements CopyTextFormat {
             case "date" -> ColumnType.DATE;
             case "bytea" -> ColumnType.BYTES;
             case "json", "jsonb", "point" -> null;
-            default -> decodes(typname) ? ColumnType.TEXT : null;
+            default -> ColumnType.TEXT;
         };
-    }
-
-    /** Whether a column of this type (its {@code pg_type.typname}) is decoded from COPY text. */
-    static boolean decodes(String typname) {
-        return !typname.startsWith("_");
     }
 
     @Override
@@ -162,10 +159,8 @@ public final class PgCopyText implements CopyTextFormat {
                     PGpoint p = new PGpoint(text);
                     yield new Value.GeoPoint(p.y, p.x);
                 }
-                default -> {
-                    if (!decodes(type)) throw new IllegalArgumentException("arrays (" + type + ") are not stored as COPY text");
-                    yield Value.of(text);
-                }
+                default -> type.startsWith("_") ? PgArrayText.parse(text, type.substring(1), element -> value(type.substring(1), element, timestamps))
+                        : Value.of(text);
             };
         } catch (SQLException e) {
             throw new IllegalArgumentException("not a " + type + ": " + text + " (" + e.getMessage() + ")", e);
@@ -311,7 +306,7 @@ public final class PgCopyText implements CopyTextFormat {
                 case "bytea" -> Value.Kind.BYTES;
                 case "point" -> Value.Kind.GEOPOINT;
                 case "numeric", "json", "jsonb" -> null; // told by the value
-                default -> Value.Kind.TEXT;
+                default -> type.startsWith("_") ? Value.Kind.ARRAY : Value.Kind.TEXT;
             };
         }
 

@@ -8,6 +8,21 @@ import java.util.Set;
 final class PgTypes {
     private PgTypes() {}
 
+    /**
+     * The column's {@code pg_type.typname}. The driver's {@code getColumnTypeName} says {@code serial}
+     * (and {@code bigserial}, {@code smallserial}) for an integer column whose default draws from a
+     * sequence or that is an identity: a name of the column's declaration, not of its values' type.
+     */
+    static String typname(java.sql.ResultSetMetaData meta, int column) throws java.sql.SQLException {
+        String name = meta.getColumnTypeName(column);
+        return switch (name) {
+            case "serial" -> "int4";
+            case "bigserial" -> "int8";
+            case "smallserial" -> "int2";
+            default -> name;
+        };
+    }
+
     /** The type Cutover creates for a column. */
     static String sqlType(ColumnType type) {
         return switch (type) {

@@ -94,7 +94,11 @@ final class PgValues {
     private static Value readArray(Array array, String elementType) throws SQLException {
         List<Value> values = new ArrayList<>();
         try (ResultSet rs = array.getResultSet()) {
-            while (rs.next()) values.add(read(rs, 2, elementType));
+            boolean nested = rs.getMetaData().getColumnType(2) == java.sql.Types.ARRAY; // a row of a multidimensional array
+            while (rs.next()) {
+                Array inner = nested ? rs.getArray(2) : null;
+                values.add(nested ? (inner == null ? Value.NULL : readArray(inner, elementType)) : read(rs, 2, elementType));
+            }
         } finally {
             array.free();
         }

@@ -325,7 +325,7 @@ final class PostgresDigests implements Digests {
                 try (ResultSet rs = ps.executeQuery()) {
                     int keys = t.primaryKey().size();
                     String[] types = new String[keys];
-                    for (int i = 0; i < keys; i++) types[i] = rs.getMetaData().getColumnTypeName(i + 1);
+                    for (int i = 0; i < keys; i++) types[i] = PgTypes.typname(rs.getMetaData(), i + 1);
                     while (rs.next()) {
                         List<Value> key = new ArrayList<>(keys);
                         for (int i = 0; i < keys; i++) key.add(PgValues.read(rs, i + 1, types[i]));
@@ -383,7 +383,7 @@ final class PostgresDigests implements Digests {
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 String[] types = new String[selected.size()];
-                for (int i = 0; i < types.length; i++) types[i] = meta.getColumnTypeName(i + 1);
+                for (int i = 0; i < types.length; i++) types[i] = PgTypes.typname(meta, i + 1);
                 while (rs.next()) {
                     Map<String, Value> values = new LinkedHashMap<>();
                     for (int i = 0; i < types.length; i++) values.put(selected.get(i), PgValues.read(rs, i + 1, types[i]));

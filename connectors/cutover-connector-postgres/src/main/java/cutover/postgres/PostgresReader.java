@@ -62,7 +62,7 @@ final class PostgresReader implements RecordReader {
             this.rows = ps.executeQuery();
             ResultSetMetaData meta = rows.getMetaData();
             this.typeNames = new String[table.columns().size()];
-            for (int i = 0; i < typeNames.length; i++) typeNames[i] = meta.getColumnTypeName(i + 1);
+            for (int i = 0; i < typeNames.length; i++) typeNames[i] = PgTypes.typname(meta, i + 1);
         } catch (SQLException e) {
             pool.endRead(c);
             throw SqlErrors.translateRead(e, "reading " + table.name(), pool.location());

@@ -46,13 +46,16 @@ final class PostgresSink implements CopyTextSink {
 
     /**
      * A table this run created, whose columns are the shape's, each of the type the record path would
-     * have written its values as ({@link PgCopyText#loadsAs}): COPY then stores the same values.
+     * have written its values as ({@link PgCopyText#loadsAs}), or of the source's own type (a table
+     * made from its definition): COPY then stores the same values.
      */
     @Override
     public boolean takesCopy(String runId, Table table, CopyShape shape) {
         if (!PgCopyText.NAME.equals(shape.format()) || table.columns().size() != shape.columns().size()) return false;
+        // a table made from its definition has the source's own column types: its COPY text loads as it was
+        boolean defined = TableDefinition.of(table).isPresent();
         for (CopyColumn source : shape.columns()) {
-            boolean same = table.columns().stream().anyMatch(c -> c.name().equals(source.name()) && c.type() == PgCopyText.loadsAs(source.type()));
+            boolean same = table.columns().stream().anyMatch(c -> c.name().equals(source.name()) && (defined || c.type() == PgCopyText.loadsAs(source.type())));
             if (!same) return false;
         }
         TableName name = TableName.resolve(table.name(), schema);
@@ -182,7 +185,13 @@ final class PostgresSink implements CopyTextSink {
     public List<String> finish(String runId, List<Table> tables) {
         ForeignKeys keys = new ForeignKeys(schema);
         createInParallel(keys.indexStatements(tables));
-        return addInParallel(keys, keys.jobs(tables));
+        List<String> warnings = new java.util.ArrayList<>(addInParallel(keys, keys.jobs(tables)));
+        try {
+            warnings.addAll(new TableCompletion(pool, schema).complete(runId, tables, FINISH_PARALLELISM));
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
+        }
+        return warnings;
     }
 
     /**
@@ -262,7 +271,7 @@ final class PostgresSink implements CopyTextSink {
     }
 
     /** Runs {@code worker} on {@code threads} threads and waits for all; the first failure is thrown. */
-    private static void runOnFinishThreads(int threads, java.util.concurrent.Callable<Object> worker) {
+    static void runOnFinishThreads(int threads, java.util.concurrent.Callable<Object> worker) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cutover-finish");
             t.setDaemon(true);

@@ -152,7 +152,7 @@ final class PostgresSource implements ChangeTracking {
         return new PostgresReader(pool, at.table(), at.lo(), at.hi(), from, fetchSize);
     }
 
-    /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key or has an array column. */
+    /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key. */
     @Override
     public Optional<CopyShape> copyShape(EntityName entity) {
         return shapeOf(tables(entity.value()).get(entity.value()));
@@ -170,9 +170,7 @@ final class PostgresSource implements ChangeTracking {
             ResultSetMetaData meta = ps.getMetaData();
             List<CopyColumn> out = new ArrayList<>();
             for (int i = 0; i < table.columns().size(); i++) {
-                String type = meta.getColumnTypeName(i + 1);
-                if (!PgCopyText.decodes(type)) return Optional.empty();
-                out.add(new CopyColumn(table.columns().get(i), type));
+                out.add(new CopyColumn(table.columns().get(i), PgTypes.typname(meta, i + 1)));
             }
             return Optional.of(new CopyShape(PgCopyText.NAME, out));
         } catch (SQLException e) {
@@ -190,6 +188,19 @@ final class PostgresSource implements ChangeTracking {
         Located at = locate(split);
         return copy(at.table(), null, standardStrings -> PostgresReader.select(at.table(), at.lo(), at.hi(), List.of(), false,
                 v -> literal(v, standardStrings)), out);
+    }
+
+    /** The tables' {@link TableDefinition}s, read from the catalog now (a sequence's last value is the server's, not the held moment's). */
+    @Override
+    public Map<EntityName, cutover.model.NativeDefinition> definitions(java.util.Collection<EntityName> entities) {
+        List<String> names = entities.stream().map(EntityName::value).toList();
+        try (Connection c = pool.connection()) {
+            Map<EntityName, cutover.model.NativeDefinition> out = new LinkedHashMap<>();
+            TableDefinitions.read(c, schema, names).forEach((table, d) -> out.put(EntityName.of(table), d.toNative()));
+            return out;
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the definitions of the tables of schema " + schema, pool.location());
+        }
     }
 
     @Override

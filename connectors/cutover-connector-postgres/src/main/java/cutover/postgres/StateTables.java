@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -8,7 +9,8 @@ import java.sql.Statement;
  * Cutover's own tables, in schema {@code cutover} and never in {@code public} (Supabase serves
  * {@code public} over HTTP). {@code checkpoints} holds each split's committed position, written in the
  * transaction of the batch it ends; {@code run_tables} remembers which tables a run created empty and
- * may therefore fill by direct COPY.
+ * may therefore fill by direct COPY, and which it made from their definition ({@link DefinedTable}),
+ * to complete once the rows are in, also when the run is resumed.
  */
 final class StateTables {
     static final String CHECKPOINTS = "cutover.checkpoints";
@@ -25,7 +27,14 @@ final class StateTables {
                     + "done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, split_id))");
             s.execute("CREATE TABLE IF NOT EXISTS " + RUN_TABLES + " ("
                     + "run_id text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL, fast_path boolean NOT NULL, "
-                    + "created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, table_schema, table_name))");
+                    + "created_at timestamptz NOT NULL DEFAULT now(), defined boolean NOT NULL DEFAULT false, "
+                    + "PRIMARY KEY (run_id, table_schema, table_name))");
+            // made before definitions were kept: the column is added once (ADD COLUMN would lock the table on every run)
+            try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + RUN_TABLES
+                    + "'::regclass AND attname = 'defined')")) {
+                rs.next();
+                if (rs.getBoolean(1)) s.execute("ALTER TABLE " + RUN_TABLES + " ADD COLUMN IF NOT EXISTS defined boolean NOT NULL DEFAULT false");
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates the plan's missing tables and checks the existing ones against it (prepare), noting the
@@ -43,8 +44,12 @@ final class TargetSchema {
                     problems.add("table " + name + " does not exist and creating tables is off; create it or allow creation");
                     continue;
                 }
-                createTable(c, name, table);
-                markRunTable(c, runId, name, true);
+                Optional<TableDefinition> definition = TableDefinition.of(table);
+                if (definition.isPresent()) new DefinedTable(name, definition.get()).create(c, table);
+                else createTable(c, name, table);
+                markRunTable(c, runId, name, true, definition.isPresent());
+            } else if (TableDefinition.of(table).isPresent() && madeFromDefinition(c, runId, name)) {
+                continue; // made by an earlier attempt of this run as the source defined it, not as the plan's types say
             } else {
                 problems.addAll(compare(c, name, table, existing));
                 Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
@@ -53,7 +58,7 @@ final class TargetSchema {
                     if (actual != null) ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
                 }
                 if (!tableLimits.isEmpty()) limits.put(table.name(), tableLimits);
-                markRunTable(c, runId, name, false);
+                markRunTable(c, runId, name, false, false);
             }
         }
         return problems;
@@ -75,14 +80,30 @@ final class TargetSchema {
         }
     }
 
-    /** A table this run created keeps its fast path on a resumed prepare; any other table never gets it. */
-    private static void markRunTable(Connection c, String runId, TableName name, boolean createdNow) throws SQLException {
+    private static boolean madeFromDefinition(Connection c, String runId, TableName name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT defined FROM " + StateTables.RUN_TABLES
+                + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, name.schema());
+            ps.setString(3, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * A table this run created keeps its fast path on a resumed prepare; any other table never gets
+     * it. One it made from its definition is completed by {@link PostgresSink#finish}.
+     */
+    private static void markRunTable(Connection c, String runId, TableName name, boolean createdNow, boolean defined) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + StateTables.RUN_TABLES
-                + " (run_id, table_schema, table_name, fast_path) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) DO NOTHING")) {
+                + " (run_id, table_schema, table_name, fast_path, defined) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) DO NOTHING")) {
             ps.setString(1, runId);
             ps.setString(2, name.schema());
             ps.setString(3, name.name());
             ps.setBoolean(4, createdNow);
+            ps.setBoolean(5, defined);
             ps.executeUpdate();
         }
     }

@@ -57,8 +57,19 @@ class CopyTextIT {
                         + "'00000000-0000-0000-0000-000000000000', 'null', '12', '(-0,1e-300)', 'ok', '00:00:00.000001', '10.0.0.0/8', 2147483647)",
                 "INSERT INTO everything (id, t, n, tstz) SELECT g, 'row ' || g, g / 7.0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1.000123 seconds' "
                         + "FROM generate_series(5, 500) g",
-                "CREATE TABLE listed (id int PRIMARY KEY, tags text[])", "INSERT INTO listed VALUES (1, ARRAY['a'])",
+                "CREATE TABLE listed (id int PRIMARY KEY, t text[], i int4[], big int8[], n numeric[], b bool[], ts timestamptz[], "
+                        + "d date[], by bytea[], jb jsonb[], m mood[], p point[], u uuid[], grid int4[])",
+                "INSERT INTO listed VALUES "
+                        + "(1, ARRAY['a b', '', NULL, 'NULL', 'null', 'quote\"', 'back\\slash', '{brace}', 'comma,', E'tab\there', ' lead', 'naïve ☃'], "
+                        + "'{1,-2,NULL,2147483647}', '{-9223372036854775808}', '{NaN,1.50,-Infinity,NULL}', '{t,f,NULL}', "
+                        + "'{\"2024-02-29 12:00:00+00\",infinity}', '{2024-02-29,\"0044-03-15 BC\"}', ARRAY['\\x00ff5c'::bytea, ''::bytea, NULL], "
+                        + "ARRAY['{\"a\": [1, \"x,y\"]}'::jsonb, 'null', '\"s\"'], '{sad,happy}', ARRAY[point(1.5,-2), NULL], "
+                        + "'{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', '{{1,2},{3,NULL}}'), "
+                        + "(2, '{}', '[0:1]={7,8}', NULL, '{}', NULL, NULL, NULL, NULL, NULL, '{}', '{}', NULL, '{}'), "
+                        + "(3, ARRAY[NULL]::text[], ARRAY[NULL]::int4[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 "CREATE TABLE unkeyed (v text)",
+                "CREATE TABLE counted (id serial PRIMARY KEY, big bigint GENERATED ALWAYS AS IDENTITY, small smallserial)",
+                "INSERT INTO counted DEFAULT VALUES",
                 "ANALYZE");
         connector = db.open(Map.of("split-rows", "100"));
         source = (CopyTextSource) TestDatabase.source(connector);
@@ -110,8 +121,48 @@ class CopyTextIT {
     }
 
     @Test
-    void tablesWithAnArrayColumnOrWithoutAKeyAreReadAsRecords() {
-        assertThat(source.copyShape(EntityName.of("listed"))).isEmpty();
+    void arraysDecodeToTheRecordsTheSourceReads() {
+        EntityName listed = EntityName.of("listed");
+        List<CopyColumn> columns = source.copyShape(listed).orElseThrow().columns();
+        assertThat(columns).extracting(CopyColumn::type).contains("_text", "_int4", "_jsonb", "_mood", "_point");
+        CopyTextFormat format = CopyTextFormat.named(source.copyShape(listed).orElseThrow().format()).orElseThrow();
+        Split split = source.splits(1).stream().filter(s -> s.entities().contains(listed)).findFirst().orElseThrow();
+        ByteArrayOutputStream copied = new ByteArrayOutputStream();
+        source.copyOut(split, copied);
+        String[] lines = copied.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        CopyTextFormat.LineDecoder decoder = format.decoder(listed, columns, List.of("id"));
+        CopyTextFormat.KindTally tally = format.tally(columns);
+        List<Record> read = read(split);
+        assertThat(lines).hasSize(3);
+        for (int i = 0; i < lines.length; i++) {
+            byte[] line = lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            tally.line(line, 0, line.length);
+            Record decoded = decoder.decode(line, 0, line.length);
+            assertThat(decoded).as("row %s", read.get(i).key()).isEqualTo(read.get(i));
+        }
+        Record first = decoder.decode(lines[0].getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, lines[0].getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(first.get("t")).isEqualTo(new Value.Array(List.of(Value.of("a b"), Value.of(""), Value.NULL, Value.of("NULL"), Value.of("null"),
+                Value.of("quote\""), Value.of("back\\slash"), Value.of("{brace}"), Value.of("comma,"), Value.of("tab\there"), Value.of(" lead"), Value.of("naïve ☃"))));
+        assertThat(first.get("grid")).isEqualTo(new Value.Array(List.of(new Value.Array(List.of(Value.of(1L), Value.of(2L))),
+                new Value.Array(List.of(Value.of(3L), Value.NULL)))));
+        assertThat(tally.counts().get("t")).containsEntry(Value.Kind.ARRAY, 3L);
+        assertThat(tally.counts().get("big")).containsEntry(Value.Kind.ARRAY, 1L).containsEntry(Value.Kind.NULL, 2L);
+    }
+
+    /** The driver names an integer column drawing from a sequence "serial"; its values are integers all the same. */
+    @Test
+    void serialAndIdentityColumnsAreIntegers() {
+        EntityName counted = EntityName.of("counted");
+        assertThat(source.copyShape(counted).orElseThrow().columns()).extracting(CopyColumn::type).containsExactly("int4", "int8", "int2");
+        Split split = source.splits(1).stream().filter(s -> s.entities().contains(counted)).findFirst().orElseThrow();
+        assertThat(read(split)).singleElement().satisfies(r -> {
+            assertThat(r.key().parts()).containsExactly(Value.of(1L));
+            assertThat(r.fields()).containsEntry("big", Value.of(1L)).containsEntry("small", Value.of(1L));
+        });
+    }
+
+    @Test
+    void tablesWithoutAKeyAreReadAsRecords() {
         assertThat(source.copyShape(EntityName.of("unkeyed"))).isEmpty();
         assertThat(source.copyShape(EntityName.of("absent"))).isEmpty();
     }

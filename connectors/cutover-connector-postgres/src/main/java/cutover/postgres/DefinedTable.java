@@ -1,0 +1,290 @@
+package cutover.postgres;
+
+import cutover.model.Column;
+import cutover.model.Table;
+import cutover.postgres.TableDefinition.DefinedColumn;
+import cutover.postgres.TableDefinition.DefinedConstraint;
+import cutover.postgres.TableDefinition.DefinedIndex;
+import cutover.postgres.TableDefinition.DefinedSequence;
+import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.Extension;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes a table as its {@link TableDefinition} says, in {@code pg_restore}'s order: before the rows,
+ * the columns with their own types, NOT NULLs, primary key and row level security (and the enum
+ * types they need); after the rows, {@link #completion} gives the sequences with their last values,
+ * defaults, identities, constraints and indexes, so the load meets no index and nothing is checked
+ * twice. Foreign keys come last of all ({@link #foreignKeys}): they need their parent tables whole.
+ * SQL from the definition runs with the target schema alone on the search path, where the source's
+ * schema was when it was printed.
+ */
+final class DefinedTable {
+    /** One statement of a table's completion: skipped when {@code doneCheck} (SQL, one boolean) says it is done already. */
+    record Step(String what, String doneCheck, String sql) {}
+
+    private final TableName name;
+    private final TableDefinition definition;
+
+    DefinedTable(TableName name, TableDefinition definition) {
+        this.name = name;
+        this.definition = definition;
+    }
+
+    /**
+     * Creates the table with the plan's columns, each of the definition's type where the target has
+     * that type (an enum the definition holds is created first), else of the plan's type: a later
+     * warning names it ({@link #differences}). Runs in the caller's transaction.
+     */
+    void create(Connection c, Table table) throws SQLException {
+        String searchPath = onlySchemaOnPath(c, name.schema());
+        try {
+            createExtensions(c);
+            Set<String> missingEnums = createEnums(c);
+            StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
+            for (Column col : table.columns()) {
+                DefinedColumn defined = definition.column(col.name()).orElse(null);
+                String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
+                        ? defined.type() : PgTypes.sqlType(col.type());
+                ddl.append(TableName.quote(col.name())).append(' ').append(type);
+                boolean notNull = defined != null ? defined.notNull() : !col.nullable();
+                if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
+                ddl.append(", ");
+            }
+            String pk = definition.primaryKeyName();
+            if (pk != null && !relationExists(c, pk)) ddl.append("CONSTRAINT ").append(TableName.quote(pk)).append(' ');
+            ddl.append("PRIMARY KEY (").append(TargetSchema.quotedList(table.primaryKey())).append("))");
+            try (Statement s = c.createStatement()) {
+                s.execute(ddl.toString());
+                // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
+                if (definition.rowLevelSecurity() || table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
+                if (definition.forceRowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " FORCE ROW LEVEL SECURITY");
+            }
+        } finally {
+            setSearchPath(c, searchPath);
+        }
+    }
+
+    /**
+     * Creates the extensions the target lacks, in the source's schema where the target has it (as on
+     * Supabase, {@code extensions}); one that cannot be created (not available, not allowed) is left
+     * for {@link #differences} to name.
+     */
+    private void createExtensions(Connection c) throws SQLException {
+        for (Extension e : definition.extensions()) {
+            if (bool(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", e.name())) continue;
+            boolean schemaThere = bool(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
+            Savepoint before = c.setSavepoint();
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name()) + (schemaThere ? " SCHEMA " + TableName.quote(e.schema()) : ""));
+                c.releaseSavepoint(before);
+            } catch (SQLException failed) {
+                c.rollback(before);
+            }
+        }
+    }
+
+    /** Creates the enum types the target lacks; returns those it could not create or whose labels in the target are not the definition's. */
+    private Set<String> createEnums(Connection c) throws SQLException {
+        Set<String> missing = new HashSet<>();
+        for (EnumType e : definition.enums()) {
+            List<String> labels = enumLabels(c, e.name());
+            if (labels == null) {
+                Savepoint before = c.setSavepoint();
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")");
+                    c.releaseSavepoint(before);
+                } catch (SQLException failed) {
+                    c.rollback(before);
+                    missing.add(e.name());
+                }
+            } else if (!labels.containsAll(e.labels())) {
+                missing.add(e.name());
+            }
+        }
+        return missing;
+    }
+
+    /** The statements that complete the table once its rows are in, foreign keys aside, in the order they must run. */
+    List<Step> completion() {
+        List<Step> steps = new ArrayList<>();
+        String table = name.sql();
+        for (DefinedSequence s : definition.sequences()) {
+            if (s.use().equals(DefinedSequence.IDENTITY)) continue;
+            steps.add(new Step("sequence " + s.name(), "SELECT to_regclass(" + literal(s.name()) + ") IS NOT NULL",
+                    "CREATE SEQUENCE " + s.name() + " AS " + s.type() + options(s)));
+            if (s.use().equals(DefinedSequence.OWNED)) {
+                steps.add(new Step("sequence " + s.name() + " owned by " + s.column(), null,
+                        "ALTER SEQUENCE " + s.name() + " OWNED BY " + table + "." + TableName.quote(s.column())));
+            }
+            steps.add(new Step("the last value of sequence " + s.name(), null, setval(literal(s.name()), s)));
+        }
+        for (DefinedColumn col : definition.columns()) {
+            String column = TableName.quote(col.name());
+            if (col.defaultExpression() != null) {
+                steps.add(new Step("the default of column " + col.name(), null,
+                        "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DEFAULT " + col.defaultExpression()));
+            }
+            if (col.identity() != null) {
+                DefinedSequence s = definition.sequences().stream().filter(q -> q.use().equals(DefinedSequence.IDENTITY) && q.column().equals(col.name()))
+                        .findFirst().orElse(null);
+                steps.add(new Step("the identity of column " + col.name(), "SELECT attidentity <> '' FROM pg_attribute WHERE attrelid = "
+                        + literal(table) + "::regclass AND attname = " + literal(col.name()),
+                        "ALTER TABLE " + table + " ALTER COLUMN " + column + " ADD GENERATED " + col.identity().toUpperCase(java.util.Locale.ROOT)
+                                + " AS IDENTITY" + (s == null ? "" : " (SEQUENCE NAME " + s.name() + options(s) + ")")));
+                if (s != null) {
+                    steps.add(new Step("the last value of the identity of column " + col.name(), null,
+                            setval("pg_get_serial_sequence(" + literal(table) + ", " + literal(col.name()) + ")", s)));
+                }
+            }
+        }
+        for (DefinedConstraint k : definition.constraints()) if (!k.foreignKey()) steps.add(constraint(k));
+        for (DefinedIndex i : definition.indexes()) {
+            steps.add(new Step("index " + i.name(), "SELECT to_regclass(" + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name()))
+                    + ") IS NOT NULL", (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON " + table + " " + i.definition()));
+        }
+        return steps;
+    }
+
+    /** The table's foreign keys, added once every table of the restore is complete. */
+    List<Step> foreignKeys() {
+        return definition.constraints().stream().filter(DefinedConstraint::foreignKey).map(this::constraint).toList();
+    }
+
+    /**
+     * What the table lacks against its definition, once complete: columns of another type (the
+     * target has no such type), generated columns that hold their values but are not generated,
+     * and the triggers, policies and rules a backup of rows cannot bring back.
+     */
+    List<String> differences(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Extension e : definition.extensions()) {
+            if (!bool(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", e.name())) {
+                out.add("it uses extension " + e.name() + ", which the target does not have and could not be created here"
+                        + " (not available, or not allowed for this role): CREATE EXTENSION " + TableName.quote(e.name()));
+            }
+        }
+        String searchPath = onlySchemaOnPath(c, name.schema());
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String column = rs.getString(1), type = rs.getString(2);
+                    definition.column(column).filter(d -> !d.type().equals(type)).ifPresent(d -> out.add("column " + column + " is " + type
+                            + ", not " + d.type() + " as in the source: the target has no type " + d.type()));
+                }
+            }
+        } finally {
+            setSearchPath(c, searchPath);
+        }
+        for (DefinedColumn col : definition.columns()) {
+            if (col.generated() != null) {
+                out.add("column " + col.name() + " holds the source's values but is not generated (GENERATED ALWAYS AS (" + col.generated()
+                        + ") STORED in the source): PostgreSQL adds a generation expression only with the column");
+            }
+        }
+        List<String> outside = new ArrayList<>();
+        if (!definition.triggers().isEmpty()) outside.add("triggers " + String.join(", ", definition.triggers()));
+        if (!definition.policies().isEmpty()) outside.add("policies " + String.join(", ", definition.policies()));
+        if (!definition.rules().isEmpty()) outside.add("rules " + String.join(", ", definition.rules()));
+        if (!outside.isEmpty()) {
+            out.add(String.join("; ", outside) + " of the source were not restored (they run functions or name roles a table's backup does not hold):"
+                    + " `pg_dump --schema-only --table=" + name.name() + "` of the source prints them");
+        }
+        return out;
+    }
+
+    private Step constraint(DefinedConstraint k) {
+        return new Step((k.foreignKey() ? "foreign key " : "constraint ") + k.name(), "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+                + literal(name.sql()) + "::regclass AND conname = " + literal(k.name()) + ")",
+                "ALTER TABLE " + name.sql() + " ADD CONSTRAINT " + TableName.quote(k.name()) + " " + k.definition());
+    }
+
+    /**
+     * Moves the sequence to where the source's stood: its last value, or, unknown, the column's
+     * greatest value; never back (a resumed or repeated restore must not hand out a value again).
+     */
+    private String setval(String sequence, DefinedSequence s) {
+        String ahead = s.increment() > 0 ? " < " : " > ";
+        String notBack = "coalesce(pg_sequence_last_value(" + sequence + ")" + ahead + "v, true)";
+        if (s.lastValue() != null) return "SELECT setval(" + sequence + ", v, true) FROM (SELECT " + s.lastValue() + "::bigint AS v) x WHERE " + notBack;
+        String column = TableName.quote(s.column());
+        String extreme = s.increment() > 0 ? "max" : "min";
+        return "SELECT setval(" + sequence + ", v, true) FROM (SELECT " + extreme + "(" + column + ")::bigint AS v FROM " + name.sql() + ") x"
+                + " WHERE v IS NOT NULL AND " + notBack;
+    }
+
+    private static String options(DefinedSequence s) {
+        return " INCREMENT BY " + s.increment() + " MINVALUE " + s.min() + " MAXVALUE " + s.max() + " START WITH " + s.start()
+                + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
+    }
+
+    /** Puts {@code schema} alone on the search path for the rest of the transaction; returns the path it replaced. */
+    static String onlySchemaOnPath(Connection c, String schema) throws SQLException {
+        String before;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('search_path')")) {
+            rs.next();
+            before = rs.getString(1);
+        }
+        setSearchPath(c, TableName.quote(schema));
+        return before;
+    }
+
+    private static void setSearchPath(Connection c, String path) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, " + !c.getAutoCommit() + ")")) {
+            ps.setString(1, path);
+            ps.execute();
+        }
+    }
+
+    private static boolean typeExists(Connection c, String type) throws SQLException {
+        return bool(c, "SELECT to_regtype(?) IS NOT NULL", type);
+    }
+
+    private boolean relationExists(Connection c, String relation) throws SQLException {
+        return bool(c, "SELECT to_regclass(?) IS NOT NULL", TableName.quote(name.schema()) + "." + TableName.quote(relation));
+    }
+
+    /** The enum's labels in order, or null when the target has no type of that name. */
+    private static List<String> enumLabels(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT enumlabel::text FROM pg_enum "
+                + "WHERE enumtypid = to_regtype(?) ORDER BY enumsortorder)")) {
+            ps.setString(1, type);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? List.of((String[]) rs.getArray(2).getArray()) : null;
+            }
+        }
+    }
+
+    private static boolean bool(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** {@code mood} for {@code mood[]}: an array column needs its element's enum. */
+    private static String elementType(String type) {
+        return type.endsWith("[]") ? elementType(type.substring(0, type.length() - 2)) : type;
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,117 @@
+package cutover.postgres;
+
+import cutover.model.Table;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Completes the tables a run made from their definitions, once every row is in: each table's
+ * {@link DefinedTable#completion} (two tables at a time, as index builds use a core each), then every
+ * foreign key, then what each table still lacks. Each statement is its own transaction and is
+ * skipped when already done, so a resumed run finishes what a crash left; one that fails becomes a
+ * warning naming the table, the statement and the server's reason, and the others still run.
+ */
+final class TableCompletion {
+    private static final String INDEX_MEMORY = "256MB";
+
+    private final Pool pool;
+    private final String schema;
+
+    TableCompletion(Pool pool, String schema) {
+        this.pool = pool;
+        this.schema = schema;
+    }
+
+    /** Completes the run's tables made from a definition; returns the warnings. */
+    List<String> complete(String runId, List<Table> tables, int threads) throws SQLException {
+        List<DefinedTable> defined = new ArrayList<>();
+        List<TableName> names = new ArrayList<>();
+        List<TableName> madeByRun = madeFromDefinitions(runId);
+        for (Table t : tables) {
+            TableName name = TableName.resolve(t.name(), schema);
+            Optional<TableDefinition> d = TableDefinition.of(t);
+            if (d.isPresent() && madeByRun.contains(name)) {
+                defined.add(new DefinedTable(name, d.get()));
+                names.add(name);
+            }
+        }
+        if (defined.isEmpty()) return List.of();
+        Map<Integer, List<String>> warnings = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < defined.size(); i++) todo.add(i);
+        PostgresSink.runOnFinishThreads(Math.min(threads, defined.size()), () -> {
+            for (Integer i = todo.poll(); i != null; i = todo.poll()) {
+                try {
+                    warnings.put(i, run(names.get(i), defined.get(i).completion()));
+                } catch (SQLException e) {
+                    throw SqlErrors.translate(e, "completing table " + names.get(i), pool.location());
+                }
+            }
+            return null;
+        });
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < defined.size(); i++) out.addAll(warnings.get(i));
+        for (int i = 0; i < defined.size(); i++) out.addAll(run(names.get(i), defined.get(i).foreignKeys()));
+        try (Connection c = pool.connection()) {
+            for (int i = 0; i < defined.size(); i++) {
+                TableName name = names.get(i);
+                defined.get(i).differences(c).forEach(d -> out.add("table " + name + ": " + d));
+            }
+        }
+        return out;
+    }
+
+    /** Runs the steps in order on one connection, each in its own transaction; returns a warning for each that failed. */
+    private List<String> run(TableName table, List<DefinedTable.Step> steps) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        try (Connection c = pool.connection()) {
+            c.setAutoCommit(false);
+            for (DefinedTable.Step step : steps) {
+                try {
+                    DefinedTable.onlySchemaOnPath(c, schema);
+                    if (step.doneCheck() == null || !done(c, step.doneCheck())) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET LOCAL maintenance_work_mem = '" + INDEX_MEMORY + "'"); // an index's sort in memory, not temp files
+                            s.execute(step.sql());
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException e) {
+                    if (SqlErrors.isConnectionLoss(e)) throw e; // the target is gone: not a statement to report and pass
+                    PostgresSink.rollbackQuietly(c);
+                    String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+                    warnings.add("table " + table + ": " + step.what() + " was not restored: " + reason + " (" + step.sql() + ")");
+                }
+            }
+        }
+        return warnings;
+    }
+
+    private static boolean done(Connection c, String check) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(check)) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private List<TableName> madeFromDefinitions(String runId) throws SQLException {
+        List<TableName> out = new ArrayList<>();
+        try (Connection c = pool.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT table_schema, table_name FROM " + StateTables.RUN_TABLES + " WHERE run_id = ? AND defined")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new TableName(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return out;
+    }
+}

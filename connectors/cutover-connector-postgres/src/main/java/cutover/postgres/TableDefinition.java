@@ -1,0 +1,101 @@
+package cutover.postgres;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.model.NativeDefinition;
+import cutover.model.Table;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table as PostgreSQL defines it, beyond the columns and key a plan holds: each column's own type,
+ * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
+ * constraints and indexes as the server prints them; its row level security; and the names of what
+ * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
+ * outside the table). SQL in it is printed with the table's schema as the search path, so names in
+ * that schema are bare and the definition applies in whichever schema the table is restored to.
+ * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                       List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                       boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules) {
+    static final String FORMAT = "postgresql/table/1";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    TableDefinition {
+        columns = List.copyOf(columns);
+        extensions = extensions == null ? List.of() : List.copyOf(extensions);
+        enums = List.copyOf(enums);
+        sequences = List.copyOf(sequences);
+        constraints = List.copyOf(constraints);
+        indexes = List.copyOf(indexes);
+        triggers = List.copyOf(triggers);
+        policies = List.copyOf(policies);
+        rules = List.copyOf(rules);
+    }
+
+    /**
+     * A column: {@code type} as {@code format_type} prints it ({@code character varying(40)}); {@code
+     * defaultExpression} as {@code pg_get_expr}; {@code identity} {@code always} or {@code by default};
+     * {@code generated} the expression of a stored generated column.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DefinedColumn(String name, String type, boolean notNull, String defaultExpression, String identity, String generated) {}
+
+    /** An extension whose types, operator classes or functions the table uses, and the schema it was installed in. */
+    record Extension(String name, String schema) {}
+
+    /** An enum type a column's values are of (or the elements of an array column), with its labels in order. */
+    record EnumType(String name, List<String> labels) {
+        EnumType { labels = List.copyOf(labels); }
+    }
+
+    /**
+     * A sequence a column draws from: {@code use} is {@code identity} (the column's identity), {@code
+     * owned} (a serial column's, dropped with it) or {@code default} (named in the column's default
+     * only, possibly shared). {@code lastValue} is null when no value was drawn yet or the backup's
+     * role could not read it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DefinedSequence(String name, String column, String use, String type, long start, long increment, long min, long max,
+                           long cache, boolean cycle, Long lastValue) {
+        static final String IDENTITY = "identity";
+        static final String OWNED = "owned";
+        static final String DEFAULT = "default";
+    }
+
+    /** A check, unique, exclusion or foreign key constraint: {@code definition} as {@code pg_get_constraintdef} prints it. */
+    record DefinedConstraint(String name, String kind, String definition) {
+        static final String FOREIGN_KEY = "foreign key";
+
+        boolean foreignKey() { return FOREIGN_KEY.equals(kind); }
+    }
+
+    /**
+     * An index that backs no constraint: {@code definition} is what follows the table's name in
+     * {@code pg_get_indexdef} ({@code USING btree (lower(title)) WHERE …}).
+     */
+    record DefinedIndex(String name, boolean unique, String definition) {}
+
+    Optional<DefinedColumn> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    NativeDefinition toNative() {
+        return new NativeDefinition(FORMAT, JSON.valueToTree(this));
+    }
+
+    /** The PostgreSQL definition the table carries, if it carries one in this format. */
+    static Optional<TableDefinition> of(Table table) {
+        NativeDefinition d = table.definition();
+        if (d == null || !FORMAT.equals(d.format())) return Optional.empty();
+        try {
+            return Optional.of(JSON.treeToValue(d.body(), TableDefinition.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the definition of table " + table.name() + " is not a " + FORMAT + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package cutover.postgres;
+
+import cutover.postgres.TableDefinition.DefinedColumn;
+import cutover.postgres.TableDefinition.DefinedConstraint;
+import cutover.postgres.TableDefinition.DefinedIndex;
+import cutover.postgres.TableDefinition.DefinedSequence;
+import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.Extension;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads tables' {@link TableDefinition}s from the catalog, all tables at once (a few queries however
+ * many there are: a scheduled backup reads them every run). The queries run with the schema alone
+ * on the search path, so what they print names that schema's objects bare.
+ */
+final class TableDefinitions {
+    private TableDefinitions() {}
+
+    private static final String CONSTRAINT_KINDS = "CASE k.contype WHEN 'c' THEN 'check' WHEN 'u' THEN 'unique' WHEN 'x' THEN 'exclusion' "
+            + "WHEN 'f' THEN '" + DefinedConstraint.FOREIGN_KEY + "' END";
+
+    /** The definitions of the named tables of {@code schema}, by table name; a name that is not a table there is left out. */
+    static Map<String, TableDefinition> read(Connection c, String schema, Collection<String> tables) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
+                ps.setString(1, schema);
+                ps.execute();
+            }
+            return readAll(c, schema, tables);
+        } finally {
+            c.rollback(); // read only; the search path goes with the transaction
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static Map<String, TableDefinition> readAll(Connection c, String schema, Collection<String> tables) throws SQLException {
+        Map<Long, Builder> byOid = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.oid, r.relname, r.relrowsecurity, r.relforcerowsecurity, "
+                + "(SELECT k.conname FROM pg_constraint k WHERE k.conrelid = r.oid AND k.contype = 'p'), "
+                + "array(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal ORDER BY 1), "
+                + "array(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = r.oid ORDER BY 1), "
+                + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1) "
+                + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE n.nspname = ? AND r.relname = ANY (?) AND r.relkind IN ('r', 'p')")) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOid.put(rs.getLong(1), new Builder(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getString(5),
+                            strings(rs.getArray(6)), strings(rs.getArray(7)), strings(rs.getArray(8))));
+                }
+            }
+        }
+        if (byOid.isEmpty()) return Map.of();
+        Array oids = c.createArrayOf("int8", byOid.keySet().toArray());
+        columns(c, oids, byOid);
+        extensions(c, oids, byOid);
+        sequences(c, oids, byOid);
+        constraints(c, oids, byOid);
+        indexes(c, oids, byOid);
+        Map<String, TableDefinition> out = new LinkedHashMap<>();
+        for (Builder b : byOid.values()) out.put(b.table, b.build());
+        return out;
+    }
+
+    private static void columns(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        // an array column's enum is its element type's
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                + "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+                + "CASE WHEN e.typtype = 'e' THEN format_type(e.oid, NULL) END, "
+                + "CASE WHEN e.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = e.oid ORDER BY l.enumsortorder) END "
+                + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
+                + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum")) {
+            ps.setArray(1, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Builder b = byOid.get(rs.getLong(1));
+                    String expression = rs.getString(5);
+                    boolean generated = !rs.getString(7).isEmpty();
+                    String identity = switch (rs.getString(6)) {
+                        case "a" -> "always";
+                        case "d" -> "by default";
+                        default -> null;
+                    };
+                    b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
+                            identity, generated ? expression : null));
+                    String enumName = rs.getString(8);
+                    if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
+                        b.enums.add(new EnumType(enumName, strings(rs.getArray(9))));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The extensions the table, its defaults, constraints and indexes use directly: a column's type,
+     * an index's operator class, a default's function (a type within an array type is not followed).
+     */
+    private static void extensions(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH parts AS ("
+                + "SELECT 'pg_class'::regclass AS classid, r.oid AS objid, r.oid AS rel FROM pg_class r WHERE r.oid = ANY (?::oid[]) "
+                + "UNION ALL SELECT 'pg_class'::regclass, i.indexrelid, i.indrelid FROM pg_index i WHERE i.indrelid = ANY (?::oid[]) "
+                + "UNION ALL SELECT 'pg_attrdef'::regclass, d.oid, d.adrelid FROM pg_attrdef d WHERE d.adrelid = ANY (?::oid[]) "
+                + "UNION ALL SELECT 'pg_constraint'::regclass, k.oid, k.conrelid FROM pg_constraint k WHERE k.conrelid = ANY (?::oid[])) "
+                + "SELECT DISTINCT p.rel, x.extname, s.nspname FROM parts p "
+                + "JOIN pg_depend d ON d.classid = p.classid AND d.objid = p.objid "
+                + "JOIN pg_depend e ON e.classid = d.refclassid AND e.objid = d.refobjid AND e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e' "
+                + "JOIN pg_extension x ON x.oid = e.refobjid JOIN pg_namespace s ON s.oid = x.extnamespace ORDER BY 1, 2")) {
+            for (int i = 1; i <= 4; i++) ps.setArray(i, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) byOid.get(rs.getLong(1)).extensions.add(new Extension(rs.getString(2), rs.getString(3)));
+            }
+        }
+    }
+
+    /** Sequences a column owns (serial, identity) or names in its default; a serial column's appears once, as owned. */
+    private static void sequences(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH used AS ("
+                + "SELECT d.refobjid AS rel, d.refobjsubid AS attnum, d.objid AS seq, CASE d.deptype WHEN 'i' THEN 0 ELSE 1 END AS rank "
+                + "FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+                + "AND d.refobjid = ANY (?::oid[]) "
+                + "UNION ALL SELECT ad.adrelid, ad.adnum, d.refobjid, 2 FROM pg_attrdef ad JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass "
+                + "AND d.objid = ad.oid AND d.refclassid = 'pg_class'::regclass WHERE ad.adrelid = ANY (?::oid[])) "
+                + "SELECT DISTINCT ON (u.rel, u.seq) u.rel, a.attname, u.rank, u.seq::regclass::text, format_type(q.seqtypid, NULL), q.seqstart, "
+                + "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, "
+                + "CASE WHEN has_sequence_privilege(u.seq, 'SELECT,USAGE') THEN pg_sequence_last_value(u.seq) END "
+                + "FROM used u JOIN pg_sequence q ON q.seqrelid = u.seq JOIN pg_attribute a ON a.attrelid = u.rel AND a.attnum = u.attnum "
+                + "ORDER BY u.rel, u.seq, u.rank")) {
+            ps.setArray(1, oids);
+            ps.setArray(2, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String use = switch (rs.getInt(3)) {
+                        case 0 -> DefinedSequence.IDENTITY;
+                        case 1 -> DefinedSequence.OWNED;
+                        default -> DefinedSequence.DEFAULT;
+                    };
+                    long last = rs.getLong(12);
+                    byOid.get(rs.getLong(1)).sequences.add(new DefinedSequence(rs.getString(4), rs.getString(2), use, rs.getString(5),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11),
+                            rs.wasNull() ? null : last));
+                }
+            }
+        }
+    }
+
+    /** Check, unique, exclusion and foreign key constraints the table declares itself (not inherited). */
+    private static void constraints(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.conrelid, k.conname, " + CONSTRAINT_KINDS + ", pg_get_constraintdef(k.oid) "
+                + "FROM pg_constraint k WHERE k.conrelid = ANY (?::oid[]) AND k.contype IN ('c', 'u', 'x', 'f') AND k.conislocal "
+                + "ORDER BY k.conrelid, k.contype = 'f', k.conname")) {
+            ps.setArray(1, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) byOid.get(rs.getLong(1)).constraints.add(new DefinedConstraint(rs.getString(2), rs.getString(3), rs.getString(4)));
+            }
+        }
+    }
+
+    /**
+     * Indexes that back none of the table's constraints, each as what follows the table's name in its
+     * {@code CREATE INDEX} (the server prints the table schema-qualified; the restore names its own).
+     */
+    private static void indexes(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indrelid, x.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
+                + "CASE WHEN i.indisunique THEN 'CREATE UNIQUE INDEX ' ELSE 'CREATE INDEX ' END || quote_ident(x.relname) || ' ON ' "
+                + "|| CASE WHEN r.relkind = 'p' THEN 'ONLY ' ELSE '' END || quote_ident(n.nspname) || '.' || quote_ident(r.relname) || ' ' "
+                + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid "
+                + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE i.indrelid = ANY (?::oid[]) AND NOT EXISTS "
+                + "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
+                + "ORDER BY i.indrelid, x.relname")) {
+            ps.setArray(1, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String statement = rs.getString(4);
+                    String prefix = rs.getString(5);
+                    if (!statement.startsWith(prefix)) {
+                        throw new SQLException("index " + rs.getString(2) + " is printed as \"" + statement + "\", which does not start \"" + prefix + "\"");
+                    }
+                    byOid.get(rs.getLong(1)).indexes.add(new DefinedIndex(rs.getString(2), rs.getBoolean(3), statement.substring(prefix.length())));
+                }
+            }
+        }
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? List.of() : List.of((String[]) a.getArray());
+    }
+
+    private static final class Builder {
+        final String table;
+        final boolean rowLevelSecurity, forceRowLevelSecurity;
+        final String primaryKeyName;
+        final List<String> triggers, policies, rules;
+        final List<DefinedColumn> columns = new ArrayList<>();
+        final List<Extension> extensions = new ArrayList<>();
+        final List<EnumType> enums = new ArrayList<>();
+        final List<DefinedSequence> sequences = new ArrayList<>();
+        final List<DefinedConstraint> constraints = new ArrayList<>();
+        final List<DefinedIndex> indexes = new ArrayList<>();
+
+        Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
+                List<String> triggers, List<String> policies, List<String> rules) {
+            this.table = table;
+            this.rowLevelSecurity = rowLevelSecurity;
+            this.forceRowLevelSecurity = forceRowLevelSecurity;
+            this.primaryKeyName = primaryKeyName;
+            this.triggers = triggers;
+            this.policies = policies;
+            this.rules = rules;
+        }
+
+        TableDefinition build() {
+            return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity,
+                    triggers, policies, rules);
+        }
+    }
+}
