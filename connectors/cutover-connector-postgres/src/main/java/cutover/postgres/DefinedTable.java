@@ -174,20 +174,8 @@ final class DefinedTable {
                         + " (not available, or not allowed for this role): CREATE EXTENSION " + TableName.quote(e.name()));
             }
         }
-        String searchPath = onlySchemaOnPath(c, name.schema());
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
-            ps.setString(1, name.sql());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String column = rs.getString(1), type = rs.getString(2);
-                    definition.column(column).filter(d -> !d.type().equals(type)).ifPresent(d -> out.add("column " + column + " is " + type
-                            + ", not " + d.type() + " as in the source: the target has no type " + d.type()));
-                }
-            }
-        } finally {
-            setSearchPath(c, searchPath);
-        }
+        actualTypes(c).forEach((column, type) -> definition.column(column).filter(d -> !d.type().equals(type)).ifPresent(d -> out.add(
+                "column " + column + " is " + type + ", not " + d.type() + " as in the source: the target has no type " + d.type())));
         for (DefinedColumn col : definition.columns()) {
             if (col.generated() != null) {
                 out.add("column " + col.name() + " holds the source's values but is not generated (GENERATED ALWAYS AS (" + col.generated()
@@ -201,6 +189,32 @@ final class DefinedTable {
         if (!outside.isEmpty()) {
             out.add(String.join("; ", outside) + " of the source were not restored (they run functions or name roles a table's backup does not hold):"
                     + " `pg_dump --schema-only --table=" + name.name() + "` of the source prints them");
+        }
+        return out;
+    }
+
+    /**
+     * Whether the existing table has each of these columns of its definition's type: then the
+     * source's COPY text loads into it as the same values (a snapshot restored over the tables it
+     * came from).
+     */
+    boolean takesTheSourceText(Connection c, List<String> columns) throws SQLException {
+        java.util.Map<String, String> actual = actualTypes(c);
+        return columns.stream().allMatch(col -> definition.column(col).map(d -> d.type().equals(actual.get(col))).orElse(false));
+    }
+
+    /** The table's columns and their types as {@code format_type} prints them with the table's schema alone on the search path. */
+    private java.util.Map<String, String> actualTypes(Connection c) throws SQLException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String searchPath = onlySchemaOnPath(c, name.schema());
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        } finally {
+            setSearchPath(c, searchPath);
         }
         return out;
     }

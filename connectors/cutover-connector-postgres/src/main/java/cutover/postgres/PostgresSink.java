@@ -38,6 +38,8 @@ final class PostgresSink implements CopyTextSink {
     private final String schema;
     /** The existing columns that take values within a limit, found by {@link #prepare}: table → column → limit. */
     private final Map<String, Map<String, ColumnLimit>> limits = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The existing tables, found by {@link #prepare}, whose columns are of their definition's types: they take the source's text by upsert. */
+    private final Set<String> takingSourceText = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -47,7 +49,8 @@ final class PostgresSink implements CopyTextSink {
     /**
      * A table this run created, whose columns are the shape's, each of the type the record path would
      * have written its values as ({@link PgCopyText#loadsAs}), or of the source's own type (a table
-     * made from its definition): COPY then stores the same values.
+     * made from its definition): COPY then stores the same values. Or an existing table whose columns
+     * are of its definition's types (the snapshot's own table): the text goes through staging, by upsert.
      */
     @Override
     public boolean takesCopy(String runId, Table table, CopyShape shape) {
@@ -58,6 +61,7 @@ final class PostgresSink implements CopyTextSink {
             boolean same = table.columns().stream().anyMatch(c -> c.name().equals(source.name()) && (defined || c.type() == PgCopyText.loadsAs(source.type())));
             if (!same) return false;
         }
+        if (defined && takingSourceText.contains(table.name())) return true; // loaded through staging, by upsert
         TableName name = TableName.resolve(table.name(), schema);
         return withConnection("reading the tables of run " + runId, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT fast_path FROM " + StateTables.RUN_TABLES
@@ -121,6 +125,8 @@ final class PostgresSink implements CopyTextSink {
             List<String> problems = target.prepare(c, runId, tables, create);
             limits.clear();
             limits.putAll(target.limits());
+            takingSourceText.clear();
+            takingSourceText.addAll(target.takingSourceText());
             return problems;
         });
     }

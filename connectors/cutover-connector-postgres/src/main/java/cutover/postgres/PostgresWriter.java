@@ -105,11 +105,7 @@ final class PostgresWriter implements SinkWriter {
             } else {
                 String stage = stagingName(name, table);
                 if (!staged.contains(stage)) {
-                    try (Statement s = connection.createStatement()) {
-                        // Only the plan's columns, no constraints: defaults and NOT NULL apply when rows reach the target.
-                        s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TableName.quote(stage) + " ON COMMIT DELETE ROWS AS SELECT "
-                                + columns + " FROM " + name.sql() + " WITH NO DATA");
-                    }
+                    staging(name, table, columns);
                     createdNow.add(stage);
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, e.getValue().values());
@@ -123,8 +119,20 @@ final class PostgresWriter implements SinkWriter {
         staged.addAll(createdNow);
     }
 
+    /** Creates the session's staging table for {@code table} if it has none yet; returns its name. */
+    private String staging(TableName name, Table table, String columns) throws SQLException {
+        String stage = stagingName(name, table);
+        try (Statement s = connection.createStatement()) {
+            // Only the plan's columns, no constraints: defaults and NOT NULL apply when rows reach the target.
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + TableName.quote(stage) + " ON COMMIT DELETE ROWS AS SELECT "
+                    + columns + " FROM " + name.sql() + " WITH NO DATA");
+        }
+        return stage;
+    }
+
     private static String upsert(Table table, TableName name, String stage, String columns) {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") SELECT ")
+        // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE SELECT ")
                 .append(columns).append(" FROM ").append(TableName.quote(stage)).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         List<String> updates = new ArrayList<>();
@@ -157,16 +165,20 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /**
-     * The split's rows as COPY text straight into a table this run created, committed with the
-     * split's checkpoint ({@link CopyTextSink#copyIn}); nothing is committed if anything fails,
-     * the source's own check at the end of its rows included.
+     * The split's rows as COPY text straight into a table this run created, or through staging and
+     * an upsert into one that has rows of its own, committed with the split's checkpoint ({@link
+     * CopyTextSink#copyIn}); nothing is committed if anything fails, the source's own check at the
+     * end of its rows included.
      */
     long copyText(Table table, List<CopyColumn> columns, CopyTextSink.RowWriter rows, LongFunction<Sink.Checkpoint> checkpoint) {
         TableName name = TableName.resolve(table.name(), schema);
         try {
             open();
-            if (!fastPath.contains(name)) throw new IllegalStateException(name + " was not created by run " + runId + ": it takes rows by upsert only");
-            String sql = "COPY " + name.sql() + " (" + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).toList()) + ") FROM STDIN";
+            boolean direct = fastPath.contains(name);
+            String tableColumns = TargetSchema.quotedList(table.columns().stream().map(Column::name).toList());
+            String stage = direct ? null : staging(name, table, tableColumns); // a table with rows of its own: upsert from staging
+            String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + " (" + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).toList())
+                    + ") FROM STDIN";
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
             long written, loaded;
             try {
@@ -191,6 +203,11 @@ final class PostgresWriter implements SinkWriter {
             }
             if (loaded != written) {
                 throw new CutoverException(ErrorCode.INTERNAL, "COPY into " + name + " loaded " + loaded + " rows of the " + written + " sent");
+            }
+            if (!direct) {
+                try (Statement s = connection.createStatement()) {
+                    s.executeUpdate(upsert(table, name, stage, tableColumns));
+                }
             }
             saveCheckpoint(checkpoint.apply(loaded));
             connection.commit();

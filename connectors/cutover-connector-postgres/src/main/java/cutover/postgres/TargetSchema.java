@@ -24,8 +24,12 @@ final class TargetSchema {
 
     private final String defaultSchema;
     private final Map<String, Map<String, ColumnLimit>> limits = new LinkedHashMap<>();
+    private final java.util.Set<String> sourceText = new java.util.HashSet<>();
 
     TargetSchema(String defaultSchema) { this.defaultSchema = defaultSchema; }
+
+    /** The existing tables found by {@link #prepare} to have their definition's column types, by plan table name. */
+    java.util.Set<String> takingSourceText() { return sourceText; }
 
     /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
     Map<String, Map<String, ColumnLimit>> limits() { return limits; }
@@ -50,6 +54,12 @@ final class TargetSchema {
                 markRunTable(c, runId, name, true, definition.isPresent());
             } else if (TableDefinition.of(table).isPresent() && madeFromDefinition(c, runId, name)) {
                 continue; // made by an earlier attempt of this run as the source defined it, not as the plan's types say
+            } else if (TableDefinition.of(table).isPresent() && new DefinedTable(name, TableDefinition.of(table).get())
+                    .takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
+                // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
+                problems.addAll(keyAndRequiredColumns(c, name, table));
+                sourceText.add(table.name());
+                markRunTable(c, runId, name, false, false);
             } else {
                 problems.addAll(compare(c, name, table, existing));
                 Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
@@ -120,6 +130,13 @@ final class TargetSchema {
                         + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
             }
         }
+        problems.addAll(keyAndRequiredColumns(c, name, table));
+        return problems;
+    }
+
+    /** An upsert's needs of an existing table: a unique index on the key, and a value or a default for each NOT NULL column. */
+    private static List<String> keyAndRequiredColumns(Connection c, TableName name, Table table) throws SQLException {
+        List<String> problems = new ArrayList<>();
         for (String required : requiredWithoutDefault(c, name)) {
             if (table.column(required).isEmpty()) {
                 problems.add("table " + name + ": column " + required + " is NOT NULL without a default, and the plan writes no value to it");
