@@ -68,15 +68,10 @@ class DefinedRestoreIT {
 
     @Test
     void anEmptyDatabaseGetsItsTablesAsTheyWereDefined() throws Exception {
-        Path repo = dir.resolve("repo");
-        Path password = dir.resolve("password");
-        Files.writeString(password, "defined passphrase\n");
-        String state = dir.resolve("state").toString();
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
-        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
-        assertThat(backup.exitCode()).as(backup.toString()).isZero();
-        JsonNode entities = Json.MAPPER.readTree(backup.out()).get("entities");
+        BackedUp source = backUp("empty");
+        String[] repoArgs = source.repoArgs();
+        String state = source.state();
+        JsonNode entities = source.json().get("entities");
         for (String table : List.of("authors", "books", "loans", "notes")) {
             assertThat(entities.get(table).get("stored").asText()).as(table).isEqualTo("postgresql/copy-text/1"); // arrays, ranges and all
         }
@@ -116,17 +111,13 @@ class DefinedRestoreIT {
     /**
      * Restored over the tables it came from, whose columns are of the types the snapshot's definitions
      * say, the snapshot's text goes back by upsert, enum, array and range columns and a GENERATED
-     * ALWAYS identity key included; rows only the target has stay.
+     * ALWAYS identity key included.
      */
     @Test
     void aSnapshotRestoredOverItsOwnTablesPutsTheirRowsBack() throws Exception {
-        Path repo = dir.resolve("repo-over");
-        Path password = dir.resolve("password-over");
-        Files.writeString(password, "over passphrase\n");
-        String state = dir.resolve("state-over").toString();
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
-        assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--quiet", "--state", state}, repoArgs).exitCode()).isZero();
+        BackedUp source = backUp("over");
+        String[] repoArgs = source.repoArgs();
+        String state = source.state();
         List<String> authors = rows(SRC, "authors"), books = rows(SRC, "books"), loans = rows(SRC, "loans");
 
         LocalPostgres.sql(SRC, "update authors set m = 'it''s complicated', moods = '{}' where id = 1",
@@ -142,6 +133,20 @@ class DefinedRestoreIT {
         assertThat(rows(SRC, "authors")).isEqualTo(authors);
         assertThat(rows(SRC, "books")).isEqualTo(books);
         assertThat(rows(SRC, "loans")).isEqualTo(loans);
+    }
+
+    private record BackedUp(String[] repoArgs, String state, JsonNode json) {}
+
+    /** A new repository (named {@code name} in the test's folder) holding one backup of the source database. */
+    private static BackedUp backUp(String name) throws Exception {
+        Path password = dir.resolve(name + "-password");
+        Files.writeString(password, name + " passphrase\n");
+        String state = dir.resolve(name + "-state").toString();
+        String[] repoArgs = {"--repo", dir.resolve(name + "-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        return new BackedUp(repoArgs, state, Json.MAPPER.readTree(backup.out()));
     }
 
     /** Each table's rows in key order, as text. */

@@ -63,17 +63,7 @@ final class PostgresSink implements CopyTextSink {
         }
         if (defined && takingSourceText.contains(table.name())) return true; // loaded through staging, by upsert
         TableName name = TableName.resolve(table.name(), schema);
-        return withConnection("reading the tables of run " + runId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT fast_path FROM " + StateTables.RUN_TABLES
-                    + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
-                ps.setString(1, runId);
-                ps.setString(2, name.schema());
-                ps.setString(3, name.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && rs.getBoolean(1);
-                }
-            }
-        });
+        return withConnection("reading the tables of run " + runId, c -> StateTables.runTable(c, runId, name, StateTables.FAST_PATH));
     }
 
     @Override

@@ -16,7 +16,23 @@ final class StateTables {
     static final String CHECKPOINTS = "cutover.checkpoints";
     static final String RUN_TABLES = "cutover.run_tables";
 
+    /** Flags of {@code run_tables}: the run may COPY straight into the table; the run made it from its definition. */
+    static final String FAST_PATH = "fast_path", DEFINED = "defined";
+
     private StateTables() {}
+
+    /** The flag ({@link #FAST_PATH} or {@link #DEFINED}) of the run's table; false when the run has no row for it. */
+    static boolean runTable(Connection c, String runId, TableName name, String flag) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT " + flag + " FROM " + RUN_TABLES
+                + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, name.schema());
+            ps.setString(3, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
 
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -52,7 +52,7 @@ final class TargetSchema {
                 if (definition.isPresent()) new DefinedTable(name, definition.get()).create(c, table);
                 else createTable(c, name, table);
                 markRunTable(c, runId, name, true, definition.isPresent());
-            } else if (TableDefinition.of(table).isPresent() && madeFromDefinition(c, runId, name)) {
+            } else if (TableDefinition.of(table).isPresent() && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
                 continue; // made by an earlier attempt of this run as the source defined it, not as the plan's types say
             } else if (TableDefinition.of(table).isPresent() && new DefinedTable(name, TableDefinition.of(table).get())
                     .takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
@@ -87,18 +87,6 @@ final class TargetSchema {
             s.execute(ddl.toString());
             // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
             if (table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
-        }
-    }
-
-    private static boolean madeFromDefinition(Connection c, String runId, TableName name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT defined FROM " + StateTables.RUN_TABLES
-                + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
-            ps.setString(1, runId);
-            ps.setString(2, name.schema());
-            ps.setString(3, name.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
         }
     }
 
