@@ -1,0 +1,63 @@
+package cutover.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import cutover.model.Column;
+import cutover.model.ColumnType;
+import cutover.model.Table;
+import cutover.postgres.TableDefinition.DefinedColumn;
+import cutover.postgres.TableDefinition.DefinedConstraint;
+import cutover.postgres.TableDefinition.DefinedIndex;
+import cutover.postgres.TableDefinition.DefinedSequence;
+import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.Extension;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A definition written field by field reads back as itself, and no field of the records is left out. */
+class TableDefinitionTest {
+    private static final TableDefinition FULL = new TableDefinition("books_pkey",
+            List.of(new DefinedColumn("id", "bigint", true, null, "always", null),
+                    new DefinedColumn("price", "numeric(10,2)", false, "0", null, null),
+                    new DefinedColumn("total", "numeric", false, null, null, "(price * 2)")),
+            List.of(new Extension("btree_gist", "public")), List.of(new EnumType("mood", List.of("happy", "it's"))),
+            List.of(new DefinedSequence("books_id_seq", "id", DefinedSequence.IDENTITY, "bigint", 100, 5, 1, Long.MAX_VALUE, 1, false, 110L),
+                    new DefinedSequence("shared", "code", DefinedSequence.DEFAULT, "integer", 1, -1, Integer.MIN_VALUE, -1, 20, true, null)),
+            List.of(new DefinedConstraint("cheap", "check", "CHECK ((price < (1000)::numeric))")),
+            List.of(new DefinedIndex("books_title", false, "USING btree (lower(title))")),
+            true, true, List.of("loud"), List.of("mine"), List.of("r"));
+
+    private static Table table(TableDefinition d) {
+        return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
+    }
+
+    @Test
+    void readsBackAsItself() {
+        assertThat(TableDefinition.of(table(FULL))).contains(FULL);
+        TableDefinition bare = new TableDefinition(null, List.of(new DefinedColumn("id", "text", true, null, null, null)), List.of(), List.of(),
+                List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of());
+        assertThat(TableDefinition.of(table(bare))).contains(bare);
+    }
+
+    @Test
+    void everyComponentIsWritten() {
+        assertEveryComponent(TableDefinition.class, List.of(FULL.toNative().body()));
+    }
+
+    /** Each record component of {@code type} is a field of one of {@code nodes} at least (optional ones are left out when null), and so on down. */
+    private static void assertEveryComponent(Class<?> type, List<JsonNode> nodes) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            List<JsonNode> values = nodes.stream().filter(n -> n.has(c.getName())).map(n -> n.get(c.getName())).toList();
+            assertThat(values).as("%s.%s written", type.getSimpleName(), c.getName()).isNotEmpty();
+            if (c.getType() == List.class && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+                List<JsonNode> elements = new java.util.ArrayList<>();
+                values.forEach(v -> v.forEach(elements::add));
+                assertEveryComponent(element, elements);
+            }
+        }
+    }
+}
