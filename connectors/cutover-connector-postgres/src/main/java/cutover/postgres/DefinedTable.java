@@ -182,6 +182,10 @@ final class DefinedTable {
                         + ") STORED in the source): PostgreSQL adds a generation expression only with the column");
             }
         }
+        if (definition.partitionKey() != null) {
+            out.add("it was partitioned (PARTITION BY " + definition.partitionKey() + ") in the source and holds all its partitions' rows as one"
+                    + " table here: a backup reads a partitioned table through its parent, not its partitions' definitions");
+        }
         List<String> outside = new ArrayList<>();
         if (!definition.triggers().isEmpty()) outside.add("triggers " + String.join(", ", definition.triggers()));
         if (!definition.policies().isEmpty()) outside.add("policies " + String.join(", ", definition.policies()));

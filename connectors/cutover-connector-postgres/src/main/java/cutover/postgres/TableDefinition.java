@@ -17,14 +17,15 @@ import java.util.Optional;
  * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
  * constraints and indexes as the server prints them; its row level security; and the names of what
  * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
- * outside the table). SQL in it is printed with the table's schema as the search path, so names in
+ * outside the table), and a partitioned table's partition key. SQL in it is printed with the table's schema as the search path, so names in
  * that schema are bare and the definition applies in whichever schema the table is restored to.
  * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
-                       boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules) {
+                       boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                       String partitionKey) {
     static final String FORMAT = "postgresql/table/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -120,6 +121,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         strings(o, "triggers", triggers);
         strings(o, "policies", policies);
         strings(o, "rules", rules);
+        putIfPresent(o, "partitionKey", partitionKey);
         return new NativeDefinition(FORMAT, o);
     }
 

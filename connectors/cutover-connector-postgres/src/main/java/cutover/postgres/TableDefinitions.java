@@ -51,7 +51,8 @@ final class TableDefinitions {
                 + "(SELECT k.conname FROM pg_constraint k WHERE k.conrelid = r.oid AND k.contype = 'p'), "
                 + "array(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal ORDER BY 1), "
                 + "array(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = r.oid ORDER BY 1), "
-                + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1) "
+                + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1), "
+                + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END "
                 + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
                 + "WHERE n.nspname = ? AND r.relname = ANY (?) AND r.relkind IN ('r', 'p')")) {
             ps.setString(1, schema);
@@ -59,7 +60,7 @@ final class TableDefinitions {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byOid.put(rs.getLong(1), new Builder(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getString(5),
-                            strings(rs.getArray(6)), strings(rs.getArray(7)), strings(rs.getArray(8))));
+                            strings(rs.getArray(6)), strings(rs.getArray(7)), strings(rs.getArray(8)), rs.getString(9)));
                 }
             }
         }
@@ -206,6 +207,7 @@ final class TableDefinitions {
         final boolean rowLevelSecurity, forceRowLevelSecurity;
         final String primaryKeyName;
         final List<String> triggers, policies, rules;
+        final String partitionKey;
         final List<DefinedColumn> columns = new ArrayList<>();
         final List<Extension> extensions = new ArrayList<>();
         final List<EnumType> enums = new ArrayList<>();
@@ -214,7 +216,7 @@ final class TableDefinitions {
         final List<DefinedIndex> indexes = new ArrayList<>();
 
         Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
-                List<String> triggers, List<String> policies, List<String> rules) {
+                List<String> triggers, List<String> policies, List<String> rules, String partitionKey) {
             this.table = table;
             this.rowLevelSecurity = rowLevelSecurity;
             this.forceRowLevelSecurity = forceRowLevelSecurity;
@@ -222,11 +224,12 @@ final class TableDefinitions {
             this.triggers = triggers;
             this.policies = policies;
             this.rules = rules;
+            this.partitionKey = partitionKey;
         }
 
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity,
-                    triggers, policies, rules);
+                    triggers, policies, rules, partitionKey);
         }
     }
 }

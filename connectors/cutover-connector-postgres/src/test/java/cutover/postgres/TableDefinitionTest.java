@@ -28,7 +28,7 @@ class TableDefinitionTest {
                     new DefinedSequence("shared", "code", DefinedSequence.DEFAULT, "integer", 1, -1, Integer.MIN_VALUE, -1, 20, true, null)),
             List.of(new DefinedConstraint("cheap", "check", "CHECK ((price < (1000)::numeric))")),
             List.of(new DefinedIndex("books_title", false, "USING btree (lower(title))")),
-            true, true, List.of("loud"), List.of("mine"), List.of("r"));
+            true, true, List.of("loud"), List.of("mine"), List.of("r"), "RANGE (at)");
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
@@ -38,7 +38,7 @@ class TableDefinitionTest {
     void readsBackAsItself() {
         assertThat(TableDefinition.of(table(FULL))).contains(FULL);
         TableDefinition bare = new TableDefinition(null, List.of(new DefinedColumn("id", "text", true, null, null, null)), List.of(), List.of(),
-                List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of(), null);
         assertThat(TableDefinition.of(table(bare))).contains(bare);
     }
 
