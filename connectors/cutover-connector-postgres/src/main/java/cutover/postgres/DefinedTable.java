@@ -24,8 +24,9 @@ import java.util.Set;
  * Makes a table as its {@link TableDefinition} says, in {@code pg_restore}'s order: before the rows,
  * the columns with their own types, NOT NULLs, primary key and row level security (and the enum
  * types they need); after the rows, {@link #completion} gives the sequences with their last values,
- * defaults, identities, constraints and indexes, so the load meets no index and nothing is checked
- * twice. Foreign keys come last of all ({@link #foreignKeys}): they need their parent tables whole.
+ * defaults, identities and constraints, and {@link #indexes} the indexes, so the load meets no index
+ * and nothing is checked twice. Foreign keys come last of all ({@link #foreignKeys}): they need their
+ * parent tables whole.
  * SQL from the definition runs with the target schema alone on the search path, where the source's
  * schema was when it was printed.
  */
@@ -115,7 +116,7 @@ final class DefinedTable {
         return missing;
     }
 
-    /** The statements that complete the table once its rows are in, foreign keys aside, in the order they must run. */
+    /** The statements that complete the table once its rows are in, indexes and foreign keys aside, in the order they must run. */
     List<Step> completion() {
         List<Step> steps = new ArrayList<>();
         String table = name.sql();
@@ -149,11 +150,17 @@ final class DefinedTable {
             }
         }
         for (DefinedConstraint k : definition.constraints()) if (!k.foreignKey()) steps.add(constraint(k));
-        for (DefinedIndex i : definition.indexes()) {
-            steps.add(new Step("index " + i.name(), "SELECT to_regclass(" + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name()))
-                    + ") IS NOT NULL", (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON " + table + " " + i.definition()));
-        }
         return steps;
+    }
+
+    /**
+     * The indexes that back no constraint, one step each: builds of the same table may run at once
+     * (each takes a lock that only writers wait for), where the {@link #completion} steps lock it whole.
+     */
+    List<Step> indexes() {
+        return definition.indexes().stream().map(i -> new Step("index " + i.name(), "SELECT to_regclass("
+                + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name())) + ") IS NOT NULL",
+                (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON " + name.sql() + " " + i.definition())).toList();
     }
 
     /** The table's foreign keys, added once every table of the restore is complete. */

@@ -16,10 +16,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Completes the tables a run made from their definitions, once every row is in: each table's
- * {@link DefinedTable#completion} (two tables at a time, as index builds use a core each), then every
- * foreign key, then what each table still lacks. Each statement is its own transaction and is
- * skipped when already done, so a resumed run finishes what a crash left; one that fails becomes a
- * warning naming the table, the statement and the server's reason, and the others still run.
+ * {@link DefinedTable#completion} (two tables at a time), then every index (two builds at a time, also
+ * of one table: a build uses a core), then every foreign key, then what each table still lacks. Each
+ * statement is its own transaction and is skipped when already done, so a resumed run finishes what a
+ * crash left; one that fails becomes a warning naming the table, the statement and the server's
+ * reason, and the others still run.
  */
 final class TableCompletion {
     private static final String INDEX_MEMORY = "256MB";
@@ -46,21 +47,14 @@ final class TableCompletion {
             }
         }
         if (defined.isEmpty()) return List.of();
-        Map<Integer, List<String>> warnings = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < defined.size(); i++) todo.add(i);
-        PostgresSink.runOnFinishThreads(Math.min(threads, defined.size()), () -> {
-            for (Integer i = todo.poll(); i != null; i = todo.poll()) {
-                try {
-                    warnings.put(i, run(names.get(i), defined.get(i).completion()));
-                } catch (SQLException e) {
-                    throw SqlErrors.translate(e, "completing table " + names.get(i), pool.location());
-                }
-            }
-            return null;
-        });
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < defined.size(); i++) out.addAll(warnings.get(i));
+        // each table's own steps, then every index (two builds at once, also of one table), then the foreign keys
+        List<Job> completions = new ArrayList<>(), indexes = new ArrayList<>();
+        for (int i = 0; i < defined.size(); i++) {
+            completions.add(new Job(names.get(i), defined.get(i).completion()));
+            for (DefinedTable.Step index : defined.get(i).indexes()) indexes.add(new Job(names.get(i), List.of(index)));
+        }
+        List<String> out = new ArrayList<>(runAll(completions, threads));
+        out.addAll(runAll(indexes, threads));
         for (int i = 0; i < defined.size(); i++) out.addAll(run(names.get(i), defined.get(i).foreignKeys()));
         try (Connection c = pool.connection()) {
             for (int i = 0; i < defined.size(); i++) {
@@ -68,6 +62,31 @@ final class TableCompletion {
                 defined.get(i).differences(c).forEach(d -> out.add("table " + name + ": " + d));
             }
         }
+        return out;
+    }
+
+    /** Steps of one table, run in order on one connection. */
+    private record Job(TableName table, List<DefinedTable.Step> steps) {}
+
+    /** Runs the jobs on up to {@code threads} threads; returns the warnings in the jobs' order. */
+    private List<String> runAll(List<Job> jobs, int threads) {
+        if (jobs.isEmpty()) return List.of();
+        Map<Integer, List<String>> warnings = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < jobs.size(); i++) todo.add(i);
+        PostgresSink.runOnFinishThreads(Math.min(threads, jobs.size()), () -> {
+            for (Integer i = todo.poll(); i != null; i = todo.poll()) {
+                Job job = jobs.get(i);
+                try {
+                    warnings.put(i, run(job.table(), job.steps()));
+                } catch (SQLException e) {
+                    throw SqlErrors.translate(e, "completing table " + job.table(), pool.location());
+                }
+            }
+            return null;
+        });
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) out.addAll(warnings.get(i));
         return out;
     }
 
