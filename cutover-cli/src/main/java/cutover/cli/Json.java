@@ -11,7 +11,7 @@ import java.util.Map;
 /** The one JSON mapper of the command line's {@code --json} output: pretty, ISO dates, stable. */
 final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
-            .findAndAddModules()
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()) // named: finding modules scans the class path (~90 ms a start)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
