@@ -161,12 +161,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     return 0;
                 }
                 MigrationProgress progress = new MigrationProgress();
-                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan).withDefinitions(definitions(snapshot, plan)))
+                // a key filter reads records, which the plan types: then the tables are made from the plan
+                Map<String, cutover.model.NativeDefinition> definitions = whereKey == null ? definitions(snapshot, plan) : Map.of();
+                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan).withDefinitions(definitions))
                         .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                     result = migration.run();
                 }
-                made = madeFromPostgres(snapshot, plan, info);
+                made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }
             if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
             boolean rejects = result.totals().deadLettered() > 0;
@@ -321,22 +323,25 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     /**
      * The target tables the plan made (they were not in the target) for entities a PostgreSQL table
-     * was stored as without its definition (a snapshot taken before definitions were kept).
+     * was stored as, without the table's definition: a snapshot taken before definitions were kept,
+     * or a restore filtered by key.
      */
-    private static List<String> madeFromPostgres(Snapshot snapshot, Plan plan, TargetInfo before) {
+    private static List<String> madeFromPostgres(Snapshot snapshot, Plan plan, TargetInfo before, java.util.Set<String> defined) {
         java.util.Set<String> fromPostgres = new java.util.HashSet<>();
         for (cutover.backup.EntitySnapshot e : snapshot.entities()) {
-            if (e.copyText() != null && e.copyText().format().startsWith("postgresql/") && e.definition() == null) fromPostgres.add(e.name());
+            if (e.copyText() != null && e.copyText().format().startsWith("postgresql/")) fromPostgres.add(e.name());
         }
-        return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table()))
-                .map(cutover.plan.EntityMapping::table).toList();
+        return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table())
+                && !defined.contains(m.table())).map(cutover.plan.EntityMapping::table).toList();
     }
 
-    /** What a restore into new tables leaves out when the snapshot holds no definitions of them. */
+    /** What a restore into new tables leaves out when they are made from the plan, not from their definitions. */
     static String notRestoredWithTheirTables(List<String> made) {
-        return "tables made by this restore (" + String.join(", ", made) + ") have the snapshot's columns, NOT NULLs and primary keys, but not the"
-                + " source's other indexes, foreign keys, checks, defaults or sequences, which snapshots taken before version 5 of the format do not hold; `pg_dump --schema-only"
-                + " --section=post-data` of the source prints its indexes and constraints";
+        return "tables made by this restore (" + String.join(", ", made) + ") have the snapshot's columns, typed from their values, NOT NULLs and"
+                + " primary keys, but not the source's column types, other indexes, foreign keys, checks, defaults or sequences: a restore"
+                + " filtered by --where-key makes tables from their records, and snapshots taken before version 5 of the format hold no"
+                + " table definitions (restore without --where-key into a database without the tables, then filter there, or"
+                + " `pg_dump --schema-only` the source)";
     }
 
     private void print(Snapshot s, MigrateResult r) {

@@ -27,13 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DefinedRestoreIT {
     private static final String SRC = "cutover_it_defined_src";
     private static final String DST = "cutover_it_defined_dst";
+    private static final String FILTERED = "cutover_it_defined_filtered";
     private static final List<String> WHOLE = List.of("authors", "books", "loans");
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.recreate(SRC, DST, FILTERED);
         LocalPostgres.sql(SRC, "create extension if not exists btree_gist",
                 "create type mood as enum ('happy', 'sad', 'it''s complicated')",
                 "create table authors (id serial primary key, name varchar(40) not null unique, born date check (born > '1800-01-01'),"
@@ -67,7 +68,7 @@ class DefinedRestoreIT {
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC, DST);
+        LocalPostgres.drop(SRC, DST, FILTERED);
     }
 
     @Test
@@ -139,6 +140,26 @@ class DefinedRestoreIT {
         assertThat(rows(SRC, "authors")).isEqualTo(authors);
         assertThat(rows(SRC, "books")).isEqualTo(books);
         assertThat(rows(SRC, "loans")).isEqualTo(loans);
+    }
+
+    /**
+     * Filtered by key, a restore reads records, typed by the plan: the tables it makes are the plan's
+     * (an array as jsonb), and it says what they lack against the source's.
+     */
+    @Test
+    void aRestoreFilteredByKeyMakesThePlansTablesAndSaysSo() throws Exception {
+        BackedUp source = backUp("filtered");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(FILTERED), "--only", "authors,books",
+                "--where-key", "100", "--json", "--state", source.state()}, source.repoArgs());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("tables made by this restore (authors, books)")
+                .contains("--where-key");
+        assertThat(rows(FILTERED, "books")).extracting(r -> r.split("\\|")[0]).containsExactly("100");
+        try (Connection c = LocalPostgres.connect(FILTERED); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'books'::regclass and attname = 'tags'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("jsonb");
+        }
     }
 
     private record BackedUp(String[] repoArgs, String state, JsonNode json) {}
