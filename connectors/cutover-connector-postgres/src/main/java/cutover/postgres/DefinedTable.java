@@ -23,7 +23,7 @@ import java.util.Set;
 /**
  * Makes a table as its {@link TableDefinition} says, in {@code pg_restore}'s order: before the rows,
  * the columns with their own types, NOT NULLs, primary key and row level security (and the enum
- * types they need); after the rows, {@link #completion} gives the sequences with their last values,
+ * types they need); after the rows (row level security forced on the owner too, if it was), {@link #completion} gives the sequences with their last values,
  * defaults, identities and constraints, and {@link #indexes} the indexes, so the load meets no index
  * and nothing is checked twice. Foreign keys come last of all ({@link #foreignKeys}): they need their
  * parent tables whole.
@@ -69,7 +69,6 @@ final class DefinedTable {
                 s.execute(ddl.toString());
                 // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
                 if (definition.rowLevelSecurity() || table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
-                if (definition.forceRowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " FORCE ROW LEVEL SECURITY");
             }
         } finally {
             setSearchPath(c, searchPath);
@@ -150,6 +149,8 @@ final class DefinedTable {
             }
         }
         for (DefinedConstraint k : definition.constraints()) if (!k.foreignKey()) steps.add(constraint(k));
+        // after the rows: forced on its owner, row level security without a policy refuses the owner's COPY
+        if (definition.forceRowLevelSecurity()) steps.add(new Step("forced row level security", null, "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY"));
         return steps;
     }
 
