@@ -2,7 +2,6 @@ package cutover.backup;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -22,11 +21,7 @@ final class ChunkInput extends InputStream {
     ChunkInput(List<BlobId> chunks, BlobReader reader) {
         this.chunks = chunks;
         this.reader = reader;
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.digest = NativeCrypto.sha256();
     }
 
     /** True when every chunk has been read to its end. */

@@ -109,7 +109,7 @@ final class Crypto {
     /** An HMAC-SHA-256 keyed with {@code key}, to be used for many messages ({@code doFinal} resets it). */
     static Mac hmacSha256(byte[] key) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = NativeCrypto.hmacSha256();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;
         } catch (GeneralSecurityException e) {

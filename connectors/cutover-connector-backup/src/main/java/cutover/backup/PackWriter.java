@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,11 +39,9 @@ final class PackWriter implements AutoCloseable {
         this.files = files;
         this.keys = keys;
         this.temp = files.newTemp("pack");
+        this.sha256 = NativeCrypto.sha256();
         try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
             this.file = new FileOutputStream(temp.toFile());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw files.io("cannot create a pack under tmp/", e);
         }

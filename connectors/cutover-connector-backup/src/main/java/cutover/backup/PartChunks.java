@@ -3,7 +3,6 @@ package cutover.backup;
 import cutover.model.Value;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -22,11 +21,7 @@ final class PartChunks {
     private long bytes;
 
     PartChunks(Chunker chunker, ChunkStore store) {
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.digest = NativeCrypto.sha256();
         this.chunks = new ChunkingStream(chunker, chunk -> {
             digest.update(chunk);
             chunkIds.add(store.store(chunk).hex());
