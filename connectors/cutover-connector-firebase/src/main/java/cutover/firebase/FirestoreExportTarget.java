@@ -61,8 +61,12 @@ final class FirestoreExportTarget implements DocumentTarget {
             move(temp, file);
             temp = null;
             return new Written(documents[0], parents[0]);
-        } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
-            // a document the format cannot hold (an id that is not a string, a document twice), or the disk
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a document the format cannot hold (an id that is neither a string nor an integer, a key of two columns, a
+            // document twice): trying again would meet it again
+            throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "cannot write the export " + file + ": " + e.getMessage()
+                    + "; the file is as it was", e);
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot write the export " + file + ": " + e.getMessage()
                     + "; the file is as it was", e);
         } finally {

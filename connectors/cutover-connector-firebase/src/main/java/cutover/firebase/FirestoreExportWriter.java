@@ -151,15 +151,19 @@ public final class FirestoreExportWriter implements AutoCloseable {
         return opened;
     }
 
-    /** The document ids of {@code key} from the root, one per collection of {@code entity}; refuses a key that is not all strings. */
+    /**
+     * The document ids of {@code key} from the root, one per collection of {@code entity}: strings as
+     * they are, integers (a database table's key) in decimal; refuses any other kind of key part.
+     */
     static List<String> idsOf(Key key, EntityName entity) {
         if (key.parts().size() != entity.depth()) {
             throw new IllegalArgumentException("key " + key + " has " + key.parts().size() + " parts but " + entity + " needs " + entity.depth());
         }
         List<String> ids = new ArrayList<>();
         for (Value part : key.parts()) {
-            if (!(part instanceof Value.Text t)) throw new IllegalArgumentException("document ids are strings; key " + key + " has " + part);
-            ids.add(t.value());
+            if (part instanceof Value.Text t) ids.add(t.value());
+            else if (part instanceof Value.Int64 n) ids.add(Long.toString(n.value()));
+            else throw new IllegalArgumentException("document ids are strings (or integers, written in decimal); key " + key + " has " + part);
         }
         return ids;
     }

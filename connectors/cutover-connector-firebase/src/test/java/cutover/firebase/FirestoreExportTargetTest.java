@@ -110,13 +110,31 @@ class FirestoreExportTargetTest {
 
         assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+                    assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH); // the same records would fail again
+                    assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).contains("users/u2").contains("written twice").contains(file.toString());
                 });
         assertThat(Files.readString(file)).isEqualTo(before);
         try (var names = Files.list(dir)) {
             assertThat(names.map(p -> p.getFileName().toString())).containsExactly("kept.json");
         }
+    }
+
+    /** A database table's snapshot as documents: an integer key is the id in decimal; a key of two columns has no document id. */
+    @Test
+    void integerKeysAreIdsInDecimalAndAKeyOfTwoColumnsIsRefused() throws Exception {
+        Path file = dir.resolve("from-a-table.json");
+        Record row = new Record(EntityName.of("accounts"), new Key(List.of(Value.of(42L))), new LinkedHashMap<>(Map.of("id", Value.of(42L))));
+        new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(row)), u -> {}, n -> {}, n -> {});
+        assertThat(Files.readString(file)).contains("\"42\"");
+
+        Record pair = new Record(EntityName.of("lines"), new Key(List.of(Value.of(1L), Value.of(2L))), new LinkedHashMap<>());
+        assertThatThrownBy(() -> new FirestoreExportTarget(dir.resolve("pairs.json"), 1 << 20).replaceWith(new ListSource(List.of(pair)),
+                u -> {}, n -> {}, n -> {}))
+                .isInstanceOfSatisfying(CutoverException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
+                    assertThat(e.getMessage()).contains("has 2 parts but lines needs 1");
+                });
     }
 
     @Test
