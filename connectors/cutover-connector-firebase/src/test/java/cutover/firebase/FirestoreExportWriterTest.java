@@ -149,8 +149,9 @@ class FirestoreExportWriterTest {
             assertThatThrownBy(() -> writer.write(new Record(EntityName.of("a"), Key.of("1"),
                     Map.of("m", new Value.MapValue(Map.of("__datatype__", Value.of("x")))))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field m");
-            assertThatThrownBy(() -> writer.write(new Record(EntityName.of("a"), Key.of(Value.of(1L)), Map.of())))
-                    .isInstanceOf(IllegalArgumentException.class);
+            // an id is a string, or an integer (a table's key) in decimal; nothing else
+            assertThatThrownBy(() -> writer.write(new Record(EntityName.of("a"), Key.of(Value.of(1.5)), Map.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("document ids are strings");
         }
     }
 
