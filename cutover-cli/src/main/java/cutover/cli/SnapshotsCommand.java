@@ -59,6 +59,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             entity.put("unreadable", e.unreadable());
             entity.put("stored", e.copyText() == null ? "records" : e.copyText().format()); // records, or the database's COPY text
             if (e.changes() != null) entity.put("changeLayers", e.changes().layers().size()); // layers of changed rows over the last full read
+            if (e.definition() != null) entity.put("definition", e.definition().format()); // the table as its database defines it
             entities.put(e.name(), entity);
         }
         out.put("entities", entities);

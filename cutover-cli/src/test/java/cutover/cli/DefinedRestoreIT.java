@@ -82,6 +82,7 @@ class DefinedRestoreIT {
         JsonNode entities = source.json().get("entities");
         for (String table : List.of("authors", "books", "loans", "notes", "events")) {
             assertThat(entities.get(table).get("stored").asText()).as(table).isEqualTo("postgresql/copy-text/1"); // arrays, ranges and all
+            assertThat(entities.get(table).get("definition").asText()).as(table).isEqualTo("postgresql/table/1");
         }
 
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json", "--state", state}, repoArgs);
