@@ -62,9 +62,8 @@ final class DefinedTable {
                 if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
                 ddl.append(", ");
             }
-            String pk = definition.primaryKeyName();
-            if (pk != null && !relationExists(c, pk)) ddl.append("CONSTRAINT ").append(TableName.quote(pk)).append(' ');
-            ddl.append("PRIMARY KEY (").append(TargetSchema.quotedList(table.primaryKey())).append("))");
+            ddl.setLength(ddl.length() - 2); // the primary key comes after the rows (completion): one sort, not a btree kept up row by row
+            ddl.append(')');
             try (Statement s = c.createStatement()) {
                 s.execute(ddl.toString());
                 // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
@@ -116,9 +115,10 @@ final class DefinedTable {
     }
 
     /** The statements that complete the table once its rows are in, indexes and foreign keys aside, in the order they must run. */
-    List<Step> completion() {
+    List<Step> completion(List<String> primaryKey) {
         List<Step> steps = new ArrayList<>();
         String table = name.sql();
+        steps.addAll(primaryKey(primaryKey));
         for (DefinedSequence s : definition.sequences()) {
             if (s.use().equals(DefinedSequence.IDENTITY)) continue;
             steps.add(new Step("sequence " + s.name(), "SELECT to_regclass(" + literal(s.name()) + ") IS NOT NULL",
@@ -162,6 +162,35 @@ final class DefinedTable {
         return definition.indexes().stream().map(i -> new Step("index " + i.name(), "SELECT to_regclass("
                 + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name())) + ") IS NOT NULL",
                 (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON " + name.sql() + " " + i.definition())).toList();
+    }
+
+    /** Adds the primary key now, in the caller's transaction, unless the table has one: rows are about to come by upsert. */
+    void ensurePrimaryKey(Connection c, List<String> columns) throws SQLException {
+        for (Step step : primaryKey(columns)) {
+            if (holds(c, step.doneCheck())) continue;
+            try (Statement s = c.createStatement()) {
+                s.execute(step.sql());
+            }
+        }
+    }
+
+    /**
+     * The primary key: under the source's name where no relation of the schema has that name, else
+     * under the server's; added after the rows ({@link #completion}), or before rows come by upsert,
+     * which needs it ({@link TargetSchema#prepare} on a restarted run).
+     */
+    List<Step> primaryKey(List<String> columns) {
+        String hasKey = "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(name.sql()) + "::regclass AND contype = 'p')";
+        String add = "ALTER TABLE " + name.sql() + " ADD ";
+        String key = "PRIMARY KEY (" + TargetSchema.quotedList(columns) + ")";
+        List<Step> steps = new ArrayList<>();
+        String pk = definition.primaryKeyName();
+        if (pk != null) {
+            steps.add(new Step("primary key " + pk, hasKey.replace("SELECT EXISTS", "SELECT to_regclass(" + literal(TableName.quote(name.schema())
+                    + "." + TableName.quote(pk)) + ") IS NOT NULL OR EXISTS"), add + "CONSTRAINT " + TableName.quote(pk) + " " + key));
+        }
+        steps.add(new Step("primary key", hasKey, add + key));
+        return steps;
     }
 
     /** The table's foreign keys, added once every table of the restore is complete. */
@@ -278,10 +307,6 @@ final class DefinedTable {
         return bool(c, "SELECT to_regtype(?) IS NOT NULL", type);
     }
 
-    private boolean relationExists(Connection c, String relation) throws SQLException {
-        return bool(c, "SELECT to_regclass(?) IS NOT NULL", TableName.quote(name.schema()) + "." + TableName.quote(relation));
-    }
-
     /** The enum's labels in order, or null when the target has no type of that name. */
     private static List<String> enumLabels(Connection c, String type) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT enumlabel::text FROM pg_enum "
@@ -292,6 +317,13 @@ final class DefinedTable {
                 rs.next();
                 return rs.getBoolean(1) ? List.of((String[]) rs.getArray(2).getArray()) : null;
             }
+        }
+    }
+
+    /** Whether the query's one boolean is true (a step's check that it is done). */
+    static boolean holds(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

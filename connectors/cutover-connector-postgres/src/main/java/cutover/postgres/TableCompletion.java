@@ -37,6 +37,7 @@ final class TableCompletion {
     List<String> complete(String runId, List<Table> tables, int threads) throws SQLException {
         List<DefinedTable> defined = new ArrayList<>();
         List<TableName> names = new ArrayList<>();
+        List<List<String>> keys = new ArrayList<>();
         List<TableName> madeByRun = madeFromDefinitions(runId);
         for (Table t : tables) {
             TableName name = TableName.resolve(t.name(), schema);
@@ -44,13 +45,14 @@ final class TableCompletion {
             if (d.isPresent() && madeByRun.contains(name)) {
                 defined.add(new DefinedTable(name, d.get()));
                 names.add(name);
+                keys.add(t.primaryKey());
             }
         }
         if (defined.isEmpty()) return List.of();
         // each table's own steps, then every index (two builds at once, also of one table), then the foreign keys
         List<Job> completions = new ArrayList<>(), indexes = new ArrayList<>();
         for (int i = 0; i < defined.size(); i++) {
-            completions.add(new Job(names.get(i), defined.get(i).completion()));
+            completions.add(new Job(names.get(i), defined.get(i).completion(keys.get(i))));
             for (DefinedTable.Step index : defined.get(i).indexes()) indexes.add(new Job(names.get(i), List.of(index)));
         }
         List<String> out = new ArrayList<>(runAll(completions, threads));
@@ -98,7 +100,7 @@ final class TableCompletion {
             for (DefinedTable.Step step : steps) {
                 try {
                     DefinedTable.onlySchemaOnPath(c, schema);
-                    if (step.doneCheck() == null || !done(c, step.doneCheck())) {
+                    if (step.doneCheck() == null || !DefinedTable.holds(c, step.doneCheck())) {
                         try (Statement s = c.createStatement()) {
                             s.execute("SET LOCAL maintenance_work_mem = '" + INDEX_MEMORY + "'"); // an index's sort in memory, not temp files
                             s.execute(step.sql());
@@ -114,12 +116,6 @@ final class TableCompletion {
             }
         }
         return warnings;
-    }
-
-    private static boolean done(Connection c, String check) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(check)) {
-            return rs.next() && rs.getBoolean(1);
-        }
     }
 
     private List<TableName> madeFromDefinitions(String runId) throws SQLException {

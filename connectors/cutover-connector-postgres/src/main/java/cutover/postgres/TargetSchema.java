@@ -53,7 +53,12 @@ final class TargetSchema {
                 else createTable(c, name, table);
                 markRunTable(c, runId, name, true, definition.isPresent());
             } else if (TableDefinition.of(table).isPresent() && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
-                continue; // made by an earlier attempt of this run as the source defined it, not as the plan's types say
+                // made by an earlier attempt of this run as the source defined it, not as the plan's types say; its key
+                // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it
+                if (!StateTables.runTable(c, runId, name, StateTables.FAST_PATH)) {
+                    new DefinedTable(name, TableDefinition.of(table).get()).ensurePrimaryKey(c, table.primaryKey());
+                }
+                continue;
             } else if (TableDefinition.of(table).isPresent() && new DefinedTable(name, TableDefinition.of(table).get())
                     .takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
