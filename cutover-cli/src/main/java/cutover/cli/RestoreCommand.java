@@ -149,7 +149,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         .analyze(sourceName, analyzed, (e, seen, total) -> {}));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
-                Plan plan = PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info);
+                Plan plan = TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info), snapshot);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
                 if (dryRun) {

@@ -66,7 +66,11 @@ class DefinedRestoreIT {
                 "create table events (id bigint, at date not null, primary key (id, at)) partition by range (at)",
                 "create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01')",
                 "create index events_at on events (at)",
-                "insert into events values (1, '2024-03-01'), (2, '2024-04-01')");
+                "insert into events values (1, '2024-03-01'), (2, '2024-04-01')",
+                // names a plan would write in snake case: a restored table keeps its own
+                "create table \"MixedCase\" (\"Id\" serial primary key, \"select\" text default 'x''y', \"Ünï\" int check (\"Ünï\" > 0))",
+                "create index \"Odd Index\" on \"MixedCase\" (\"select\")",
+                "insert into \"MixedCase\" (\"select\", \"Ünï\") values ('a', 1), ('b', 2)");
     }
 
     @AfterAll
@@ -90,8 +94,9 @@ class DefinedRestoreIT {
         JsonNode restored = Json.MAPPER.readTree(restore.out());
         assertThat(restored.get("splitsCopiedAsText").asInt()).isEqualTo(restored.get("splits").asInt());
         for (String table : WHOLE) assertThat(rows(DST, table)).as(table).isNotEmpty().containsExactlyElementsOf(rows(SRC, table));
-        assertThat(definitions(DST)).isEqualTo(definitions(SRC));
+        assertThat(definitions(DST)).isEqualTo(definitions(SRC)).anySatisfy(line -> assertThat(line).contains("MixedCase.Ünï integer"));
         assertThat(rows(DST, "notes")).containsExactlyElementsOf(rows(SRC, "notes"));
+        assertThat(rows(DST, "\"MixedCase\"", "\"Id\"")).hasSize(2).containsExactlyElementsOf(rows(SRC, "\"MixedCase\"", "\"Id\""));
 
         List<String> warnings = new ArrayList<>();
         restored.get("warnings").forEach(w -> warnings.add(w.asText()));
@@ -130,20 +135,22 @@ class DefinedRestoreIT {
         String[] repoArgs = source.repoArgs();
         String state = source.state();
         List<String> authors = rows(SRC, "authors"), books = rows(SRC, "books"), loans = rows(SRC, "loans");
+        List<String> mixed = rows(SRC, "\"MixedCase\"", "\"Id\"");
 
         LocalPostgres.sql(SRC, "update authors set m = 'it''s complicated', moods = '{}' where id = 1",
                 "update books set tags = '{changed}', title = 'X', meta = '[]' where id = 100", "delete from books where id = 110",
-                "update loans set during = '[2030-01-01, 2030-02-01)' where id = 1");
+                "update loans set during = '[2030-01-01, 2030-02-01)' where id = 1", "update \"MixedCase\" set \"select\" = 'changed'");
         assertThat(rows(SRC, "books")).isNotEqualTo(books);
-        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(SRC), "--only", "authors,books,loans",
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(SRC), "--only", "authors,books,loans,MixedCase",
                 "--json", "--state", state}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         JsonNode restored = Json.MAPPER.readTree(restore.out());
-        assertThat(restored.get("splitsCopiedAsText").asInt()).isEqualTo(restored.get("splits").asInt()).isEqualTo(3);
+        assertThat(restored.get("splitsCopiedAsText").asInt()).isEqualTo(restored.get("splits").asInt()).isEqualTo(4);
         assertThat(restored.get("warnings")).isEmpty();
         assertThat(rows(SRC, "authors")).isEqualTo(authors);
         assertThat(rows(SRC, "books")).isEqualTo(books);
         assertThat(rows(SRC, "loans")).isEqualTo(loans);
+        assertThat(rows(SRC, "\"MixedCase\"", "\"Id\"")).isEqualTo(mixed); // found by its own name, not mixed_case
     }
 
     /**
@@ -182,9 +189,13 @@ class DefinedRestoreIT {
 
     /** Each table's rows in key order, as text. */
     private static List<String> rows(String database, String table) throws Exception {
+        return rows(database, table, "id");
+    }
+
+    private static List<String> rows(String database, String table, String key) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select * from " + table + " order by id")) {
+             ResultSet rs = st.executeQuery("select * from " + table + " order by " + key)) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
@@ -197,7 +208,7 @@ class DefinedRestoreIT {
 
     /** The definitions of the restorable tables, one line each, as the catalog prints them. */
     private static List<String> definitions(String database) throws Exception {
-        String tables = "c.relname in ('authors', 'books', 'loans')";
+        String tables = "c.relname in ('authors', 'books', 'loans', 'MixedCase')";
         List<String> out = new ArrayList<>();
         try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "select format('column %s.%s %s not null %s default %s identity %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
