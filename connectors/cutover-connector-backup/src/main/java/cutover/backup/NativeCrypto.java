@@ -58,15 +58,8 @@ final class NativeCrypto {
      * CPU on two cores (bench/RESULTS.md).
      */
     static SecureRandom secureRandom() {
-        Provider p = provider();
-        if (p != null) {
-            try {
-                return SecureRandom.getInstance("SHA1PRNG", p); // Conscrypt's name for RAND_bytes, not a SHA-1 generator
-            } catch (NoSuchAlgorithmException e) {
-                // a provider without it: the JDK's below
-            }
-        }
-        return new SecureRandom();
+        // "SHA1PRNG" is Conscrypt's name for RAND_bytes, not a SHA-1 generator
+        return preferNative(p -> p == null ? new SecureRandom() : SecureRandom.getInstance("SHA1PRNG", p), "a secure random generator");
     }
 
     /**
@@ -76,32 +69,36 @@ final class NativeCrypto {
      * Java code first (bench/RESULTS.md).
      */
     static java.security.MessageDigest sha256() {
-        Provider p = provider();
-        try {
-            if (p != null) {
-                try {
-                    return java.security.MessageDigest.getInstance("SHA-256", p);
-                } catch (NoSuchAlgorithmException e) {
-                    // a provider without it: the JDK's below
-                }
-            }
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-        }
+        return preferNative(p -> p == null ? java.security.MessageDigest.getInstance("SHA-256")
+                : java.security.MessageDigest.getInstance("SHA-256", p), "SHA-256");
     }
 
     /** An HMAC-SHA-256 algorithm, from the same provider as {@link #sha256()}. */
-    static javax.crypto.Mac hmacSha256() throws NoSuchAlgorithmException {
+    static javax.crypto.Mac hmacSha256() {
+        return preferNative(p -> p == null ? javax.crypto.Mac.getInstance("HmacSHA256") : javax.crypto.Mac.getInstance("HmacSHA256", p),
+                "HMAC-SHA-256");
+    }
+
+    /** An algorithm's instance from a provider, or from the JDK's own when given null. */
+    private interface Lookup<T> {
+        T in(Provider p) throws NoSuchAlgorithmException;
+    }
+
+    /** The native provider's instance where it loaded and has the algorithm, else the JDK's. */
+    private static <T> T preferNative(Lookup<T> lookup, String algorithm) {
         Provider p = provider();
         if (p != null) {
             try {
-                return javax.crypto.Mac.getInstance("HmacSHA256", p);
+                return lookup.in(p);
             } catch (NoSuchAlgorithmException e) {
-                // the JDK's below
+                // a provider without it: the JDK's below
             }
         }
-        return javax.crypto.Mac.getInstance("HmacSHA256");
+        try {
+            return lookup.in(null);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is not available in this JVM", e);
+        }
     }
 
     private static Provider load() {

@@ -1,8 +1,37 @@
 package cutover.postgres;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /** SQL over PostgreSQL's catalog that more than one reader of it needs. */
 final class Catalog {
     private Catalog() {}
+
+    /**
+     * Puts {@code schema} alone on the search path, for the rest of the transaction (for the session
+     * where none is open): what the server prints then names that schema's objects bare, and bare
+     * names resolve in it. Returns the path it replaced.
+     */
+    static String schemaAloneOnPath(Connection c, String schema) throws SQLException {
+        String before;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('search_path')")) {
+            rs.next();
+            before = rs.getString(1);
+        }
+        setSearchPath(c, TableName.quote(schema));
+        return before;
+    }
+
+    /** Sets the search path, as {@link #schemaAloneOnPath} does. */
+    static void setSearchPath(Connection c, String path) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, " + !c.getAutoCommit() + ")")) {
+            ps.setString(1, path);
+            ps.execute();
+        }
+    }
 
     /** A query for the primary key columns of the relation whose oid is {@code relation} (SQL), in key order. */
     static String primaryKeyColumns(String relation) {

@@ -22,13 +22,13 @@ import java.util.Set;
 
 /**
  * Makes a table as its {@link TableDefinition} says, in {@code pg_restore}'s order: before the rows,
- * the columns with their own types, NOT NULLs, primary key and row level security (and the enum
- * types they need); after the rows (row level security forced on the owner too, if it was), {@link #completion} gives the sequences with their last values,
- * defaults, identities and constraints, and {@link #indexes} the indexes, so the load meets no index
- * and nothing is checked twice. Foreign keys come last of all ({@link #foreignKeys}): they need their
- * parent tables whole.
- * SQL from the definition runs with the target schema alone on the search path, where the source's
- * schema was when it was printed.
+ * the columns with their own types, NOT NULLs and row level security (and the extensions and enum
+ * types they need); after the rows, {@link #completion} gives the primary key (one sort, not a btree
+ * kept up row by row), the sequences with their last values, defaults, identities, constraints and
+ * row level security forced on the owner, and {@link #indexes} the indexes, so the load meets no
+ * index and nothing is checked twice. Foreign keys come last of all ({@link #foreignKeys}): they need
+ * their parent tables whole. SQL from the definition runs with the target schema alone on the search
+ * path, where the source's schema was when it was printed.
  */
 final class DefinedTable {
     /** One statement of a table's completion: skipped when {@code doneCheck} (SQL, one boolean) says it is done already. */
@@ -48,7 +48,7 @@ final class DefinedTable {
      * warning names it ({@link #differences}). Runs in the caller's transaction.
      */
     void create(Connection c, Table table) throws SQLException {
-        String searchPath = onlySchemaOnPath(c, name.schema());
+        String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
             Set<String> missingEnums = createEnums(c);
@@ -70,7 +70,7 @@ final class DefinedTable {
                 if (definition.rowLevelSecurity() || table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
             }
         } finally {
-            setSearchPath(c, searchPath);
+            Catalog.setSearchPath(c, searchPath);
         }
     }
 
@@ -81,8 +81,8 @@ final class DefinedTable {
      */
     private void createExtensions(Connection c) throws SQLException {
         for (Extension e : definition.extensions()) {
-            if (bool(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", e.name())) continue;
-            boolean schemaThere = bool(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
+            if (extensionThere(c, e.name())) continue;
+            boolean schemaThere = holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
             Savepoint before = c.setSavepoint();
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name()) + (schemaThere ? " SCHEMA " + TableName.quote(e.schema()) : ""));
@@ -180,16 +180,16 @@ final class DefinedTable {
      * which needs it ({@link TargetSchema#prepare} on a restarted run).
      */
     List<Step> primaryKey(List<String> columns) {
-        String hasKey = "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(name.sql()) + "::regclass AND contype = 'p')";
+        String hasKey = "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(name.sql()) + "::regclass AND contype = 'p')";
         String add = "ALTER TABLE " + name.sql() + " ADD ";
         String key = "PRIMARY KEY (" + TargetSchema.quotedList(columns) + ")";
         List<Step> steps = new ArrayList<>();
         String pk = definition.primaryKeyName();
-        if (pk != null) {
-            steps.add(new Step("primary key " + pk, hasKey.replace("SELECT EXISTS", "SELECT to_regclass(" + literal(TableName.quote(name.schema())
-                    + "." + TableName.quote(pk)) + ") IS NOT NULL OR EXISTS"), add + "CONSTRAINT " + TableName.quote(pk) + " " + key));
+        if (pk != null) { // skipped where another relation has the name: the next step then names it as the server does
+            String taken = "to_regclass(" + literal(TableName.quote(name.schema()) + "." + TableName.quote(pk)) + ") IS NOT NULL";
+            steps.add(new Step("primary key " + pk, "SELECT " + taken + " OR " + hasKey, add + "CONSTRAINT " + TableName.quote(pk) + " " + key));
         }
-        steps.add(new Step("primary key", hasKey, add + key));
+        steps.add(new Step("primary key", "SELECT " + hasKey, add + key));
         return steps;
     }
 
@@ -206,7 +206,7 @@ final class DefinedTable {
     List<String> differences(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         for (Extension e : definition.extensions()) {
-            if (!bool(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", e.name())) {
+            if (!extensionThere(c, e.name())) {
                 out.add("it uses extension " + e.name() + ", which the target does not have and could not be created here"
                         + " (not available, or not allowed for this role): CREATE EXTENSION " + TableName.quote(e.name()));
             }
@@ -247,7 +247,7 @@ final class DefinedTable {
     /** The table's columns and their types as {@code format_type} prints them with the table's schema alone on the search path. */
     private java.util.Map<String, String> actualTypes(Connection c) throws SQLException {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        String searchPath = onlySchemaOnPath(c, name.schema());
+        String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
             ps.setString(1, name.sql());
@@ -255,7 +255,7 @@ final class DefinedTable {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }
         } finally {
-            setSearchPath(c, searchPath);
+            Catalog.setSearchPath(c, searchPath);
         }
         return out;
     }
@@ -285,26 +285,8 @@ final class DefinedTable {
                 + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
     }
 
-    /** Puts {@code schema} alone on the search path for the rest of the transaction; returns the path it replaced. */
-    static String onlySchemaOnPath(Connection c, String schema) throws SQLException {
-        String before;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('search_path')")) {
-            rs.next();
-            before = rs.getString(1);
-        }
-        setSearchPath(c, TableName.quote(schema));
-        return before;
-    }
-
-    private static void setSearchPath(Connection c, String path) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, " + !c.getAutoCommit() + ")")) {
-            ps.setString(1, path);
-            ps.execute();
-        }
-    }
-
     private static boolean typeExists(Connection c, String type) throws SQLException {
-        return bool(c, "SELECT to_regtype(?) IS NOT NULL", type);
+        return holds(c, "SELECT to_regtype(?) IS NOT NULL", type);
     }
 
     /** The enum's labels in order, or null when the target has no type of that name. */
@@ -320,21 +302,18 @@ final class DefinedTable {
         }
     }
 
-    /** Whether the query's one boolean is true (a step's check that it is done). */
-    static boolean holds(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() && rs.getBoolean(1);
+    /** Whether the query's one boolean, given these text parameters, is true (a step's check that it is done, a lookup). */
+    static boolean holds(Connection c, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) ps.setString(i + 1, parameters[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 
-    private static boolean bool(Connection c, String sql, String parameter) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, parameter);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+    private static boolean extensionThere(Connection c, String extension) throws SQLException {
+        return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", extension);
     }
 
     /** {@code mood} for {@code mood[]}: an array column needs its element's enum. */

@@ -35,37 +35,31 @@ final class TableCompletion {
 
     /** Completes the run's tables made from a definition; returns the warnings. */
     List<String> complete(String runId, List<Table> tables, int threads) throws SQLException {
-        List<DefinedTable> defined = new ArrayList<>();
-        List<TableName> names = new ArrayList<>();
-        List<List<String>> keys = new ArrayList<>();
         List<TableName> madeByRun = madeFromDefinitions(runId);
+        List<Made> made = new ArrayList<>();
         for (Table t : tables) {
             TableName name = TableName.resolve(t.name(), schema);
             Optional<TableDefinition> d = TableDefinition.of(t);
-            if (d.isPresent() && madeByRun.contains(name)) {
-                defined.add(new DefinedTable(name, d.get()));
-                names.add(name);
-                keys.add(t.primaryKey());
-            }
+            if (d.isPresent() && madeByRun.contains(name)) made.add(new Made(name, new DefinedTable(name, d.get()), t.primaryKey()));
         }
-        if (defined.isEmpty()) return List.of();
+        if (made.isEmpty()) return List.of();
         // each table's own steps, then every index (two builds at once, also of one table), then the foreign keys
         List<Job> completions = new ArrayList<>(), indexes = new ArrayList<>();
-        for (int i = 0; i < defined.size(); i++) {
-            completions.add(new Job(names.get(i), defined.get(i).completion(keys.get(i))));
-            for (DefinedTable.Step index : defined.get(i).indexes()) indexes.add(new Job(names.get(i), List.of(index)));
+        for (Made m : made) {
+            completions.add(new Job(m.name(), m.table().completion(m.key())));
+            for (DefinedTable.Step index : m.table().indexes()) indexes.add(new Job(m.name(), List.of(index)));
         }
         List<String> out = new ArrayList<>(runAll(completions, threads));
         out.addAll(runAll(indexes, threads));
-        for (int i = 0; i < defined.size(); i++) out.addAll(run(names.get(i), defined.get(i).foreignKeys()));
+        for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys()));
         try (Connection c = pool.connection()) {
-            for (int i = 0; i < defined.size(); i++) {
-                TableName name = names.get(i);
-                defined.get(i).differences(c).forEach(d -> out.add("table " + name + ": " + d));
-            }
+            for (Made m : made) m.table().differences(c).forEach(d -> out.add("table " + m.name() + ": " + d));
         }
         return out;
     }
+
+    /** A table the run made from its definition, and its primary key's columns. */
+    private record Made(TableName name, DefinedTable table, List<String> key) {}
 
     /** Steps of one table, run in order on one connection. */
     private record Job(TableName table, List<DefinedTable.Step> steps) {}
@@ -99,7 +93,7 @@ final class TableCompletion {
             c.setAutoCommit(false);
             for (DefinedTable.Step step : steps) {
                 try {
-                    DefinedTable.onlySchemaOnPath(c, schema);
+                    Catalog.schemaAloneOnPath(c, schema);
                     if (step.doneCheck() == null || !DefinedTable.holds(c, step.doneCheck())) {
                         try (Statement s = c.createStatement()) {
                             s.execute("SET LOCAL maintenance_work_mem = '" + INDEX_MEMORY + "'"); // an index's sort in memory, not temp files

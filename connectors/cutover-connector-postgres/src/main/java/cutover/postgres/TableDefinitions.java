@@ -34,10 +34,7 @@ final class TableDefinitions {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
-                ps.setString(1, schema);
-                ps.execute();
-            }
+            Catalog.schemaAloneOnPath(c, schema);
             return readAll(c, schema, tables);
         } finally {
             c.rollback(); // read only; the search path goes with the transaction

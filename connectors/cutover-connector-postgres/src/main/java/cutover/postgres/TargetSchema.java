@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Creates the plan's missing tables and checks the existing ones against it (prepare), noting the
@@ -43,24 +42,21 @@ final class TargetSchema {
         for (Table table : tables) {
             TableName name = TableName.resolve(table.name(), defaultSchema);
             Map<String, ExistingColumn> existing = columns(c, name);
+            DefinedTable defined = TableDefinition.of(table).map(d -> new DefinedTable(name, d)).orElse(null);
             if (existing.isEmpty()) {
                 if (!create) {
                     problems.add("table " + name + " does not exist and creating tables is off; create it or allow creation");
                     continue;
                 }
-                Optional<TableDefinition> definition = TableDefinition.of(table);
-                if (definition.isPresent()) new DefinedTable(name, definition.get()).create(c, table);
+                if (defined != null) defined.create(c, table);
                 else createTable(c, name, table);
-                markRunTable(c, runId, name, true, definition.isPresent());
-            } else if (TableDefinition.of(table).isPresent() && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
+                markRunTable(c, runId, name, true, defined != null);
+            } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
                 // made by an earlier attempt of this run as the source defined it, not as the plan's types say; its key
                 // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it
-                if (!StateTables.runTable(c, runId, name, StateTables.FAST_PATH)) {
-                    new DefinedTable(name, TableDefinition.of(table).get()).ensurePrimaryKey(c, table.primaryKey());
-                }
+                if (!StateTables.runTable(c, runId, name, StateTables.FAST_PATH)) defined.ensurePrimaryKey(c, table.primaryKey());
                 continue;
-            } else if (TableDefinition.of(table).isPresent() && new DefinedTable(name, TableDefinition.of(table).get())
-                    .takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
+            } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
                 problems.addAll(keyAndRequiredColumns(c, name, table));
                 sourceText.add(table.name());
