@@ -3,10 +3,13 @@ package cutover.backup;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -21,12 +24,16 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe. The caller gets the chunk's id at once; compression and encryption run on a pool
  * of {@code threads}, so the threads reading the source never wait on them, with at most a few
- * chunks per thread in flight to bound memory. The first failure of a pool thread (a full disk) is
+ * chunks per thread in flight to bound memory. A chunk is {@link #stage staged} in a direct buffer
+ * of the store's (so that it is hashed and sealed in native code without further copies: see
+ * {@link ChunkSealer}), which comes back to the store once it is named or sealed. The first failure of a pool thread (a full disk) is
  * thrown by the next {@link #store} or by {@link #finish()}. Blobs land in packs in the order they
  * are sealed, which the format leaves free (the index says where each one is).
  */
 final class ChunkStore implements AutoCloseable {
     private static final int IN_FLIGHT_PER_THREAD = 8;
+    /** The size of a staging buffer: the largest chunk of the coarse chunker's defaults, so one buffer fits any chunk in practice. */
+    private static final int SPARE_BYTES = 256 * 1024;
 
     private final RepoFiles files;
     private final Keys keys;
@@ -37,6 +44,7 @@ final class ChunkStore implements AutoCloseable {
     private final int inFlightMax;
     private final Semaphore inFlight;
     private final Set<BlobId> stored = ConcurrentHashMap.newKeySet();
+    private final Queue<ByteBuffer> spares = new ConcurrentLinkedQueue<>();
     /** One sealer per thread that names chunks (the readers) or seals them (the pool), all closed with the store. */
     private final List<ChunkSealer> sealers = new ArrayList<>();
     private final ThreadLocal<ChunkSealer> sealer = ThreadLocal.withInitial(this::newSealer);
@@ -62,27 +70,44 @@ final class ChunkStore implements AutoCloseable {
         });
     }
 
-    /** The chunk's id; a new chunk is stored by the pool (the array must not change afterwards). */
-    BlobId store(byte[] chunk) {
-        throwFailure();
-        BlobId id = sealer.get().idOf(chunk, 0, chunk.length);
-        if (index.get().contains(id) || !stored.add(id)) return id;
-        inFlight.acquireUninterruptibly();
+    /**
+     * The chunk {@code buffer[offset, offset + length)} copied into a direct buffer of the store's,
+     * to be read (without moving its position) and then given to {@link #store(ByteBuffer)}.
+     */
+    ByteBuffer stage(byte[] buffer, int offset, int length) {
+        ByteBuffer b = spares.poll();
+        if (b == null || b.capacity() < length) b = ByteBuffer.allocateDirect(Math.max(length, SPARE_BYTES));
+        return b.clear().put(buffer, offset, length).flip();
+    }
+
+    /** The id of a {@link #stage staged} chunk; a new chunk is stored by the pool. The buffer is the store's again afterwards. */
+    BlobId store(ByteBuffer chunk) {
+        boolean handedOn = false;
         try {
-            workers.execute(() -> {
-                try {
-                    if (failure.get() == null) append(id, sealer.get().seal(chunk, id.bytes()), chunk.length);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    inFlight.release();
-                }
-            });
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
+            throwFailure();
+            BlobId id = sealer.get().idOf(chunk);
+            if (index.get().contains(id) || !stored.add(id)) return id;
+            inFlight.acquireUninterruptibly();
+            try {
+                workers.execute(() -> {
+                    try {
+                        if (failure.get() == null) append(id, sealer.get().seal(chunk, id.bytes()), chunk.remaining());
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        spares.offer(chunk);
+                        inFlight.release();
+                    }
+                });
+                handedOn = true;
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw e;
+            }
+            return id;
+        } finally {
+            if (!handedOn) spares.offer(chunk);
         }
-        return id;
     }
 
     /** Waits for the pool, finishes the last pack; returns every pack this backup wrote, for its index file. */
@@ -107,11 +132,11 @@ final class ChunkStore implements AutoCloseable {
         }
     }
 
-    private void append(BlobId id, byte[] sealed, int rawLength) {
+    private void append(BlobId id, ChunkSealer.Sealed sealed, int rawLength) {
         synchronized (packLock) {
             if (pack == null) pack = new PackWriter(files, keys);
-            pack.add(id, sealed, rawLength);
-            addedBytes += sealed.length;
+            pack.add(id, sealed.bytes(), sealed.length(), rawLength);
+            addedBytes += sealed.length();
             addedChunks++;
             if (pack.size() >= packSize) finishPack();
         }

@@ -1,7 +1,6 @@
 package cutover.backup;
 
 import java.io.OutputStream;
-import java.util.Arrays;
 
 /**
  * Cuts the bytes written to it into chunks with a {@link Chunker} and hands each chunk on. It holds
@@ -10,8 +9,9 @@ import java.util.Arrays;
  * the bytes in hand are moved to its front only when its end is reached, not after every chunk.
  */
 final class ChunkingStream extends OutputStream {
+    /** Takes each chunk as a slice of the stream's buffer, valid only during the call: a consumer that keeps it copies it. */
     interface ChunkConsumer {
-        void accept(byte[] chunk);
+        void accept(byte[] buffer, int offset, int length);
     }
 
     private final Chunker chunker;
@@ -60,7 +60,7 @@ final class ChunkingStream extends OutputStream {
 
     private void emitOne() {
         int n = chunker.cut(buffer, start, length);
-        consumer.accept(Arrays.copyOfRange(buffer, start, start + n));
+        consumer.accept(buffer, start, n); // no copy: most chunks of an incremental backup are only named
         start += n;
         length -= n;
         if (length == 0) start = 0;

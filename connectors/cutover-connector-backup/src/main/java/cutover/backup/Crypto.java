@@ -9,6 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -41,10 +42,8 @@ final class Crypto {
      * schedule while the key stays the same.
      */
     static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plaintext, byte[] aad, Nonces nonces) {
-        byte[] nonce = nonces.next();
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
-            cipher.updateAAD(aad);
+            byte[] nonce = beginSeal(cipher, key, aad, nonces);
             byte[] out = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
             System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
             cipher.doFinal(plaintext, 0, plaintext.length, out, NONCE_BYTES);
@@ -52,6 +51,29 @@ final class Crypto {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
         }
+    }
+
+    /**
+     * The same, of a buffer's remaining bytes, written into {@code out} from its position (which has
+     * room for {@code plaintext.remaining() + OVERHEAD} bytes); returns the envelope's length. For a
+     * writer sealing thousands of chunks from and into buffers it keeps (direct ones are passed to
+     * the native provider as they are).
+     */
+    static int sealInto(Cipher cipher, SecretKeySpec key, ByteBuffer plaintext, byte[] aad, Nonces nonces, ByteBuffer out) {
+        try {
+            out.put(beginSeal(cipher, key, aad, nonces));
+            return NONCE_BYTES + cipher.doFinal(plaintext, out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available in this JVM", e);
+        }
+    }
+
+    /** Draws a fresh nonce, sets the cipher to seal with it and authenticates {@code aad}; returns the nonce. */
+    private static byte[] beginSeal(Cipher cipher, SecretKeySpec key, byte[] aad, Nonces nonces) throws GeneralSecurityException {
+        byte[] nonce = nonces.next();
+        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+        cipher.updateAAD(aad);
+        return nonce;
     }
 
     static byte[] open(byte[] key, byte[] envelope, byte[] aad) throws NotAuthentic {

@@ -51,7 +51,7 @@ final class FolderBackup {
         MessageDigest sha = sha256();
         long size = 0;
         try (InputStream in = Files.newInputStream(file);
-             ChunkingStream cut = new ChunkingStream(chunker, chunk -> chunks.add(store.store(chunk).hex()))) {
+             ChunkingStream cut = new ChunkingStream(chunker, (buffer, offset, length) -> chunks.add(store.store(store.stage(buffer, offset, length)).hex()))) {
             byte[] buf = new byte[1 << 16];
             for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                 sha.update(buf, 0, n);

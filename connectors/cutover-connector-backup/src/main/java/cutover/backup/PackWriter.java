@@ -48,16 +48,16 @@ final class PackWriter implements AutoCloseable {
         this.out = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
     }
 
-    /** Appends a blob already sealed (nonce, ciphertext, tag). */
-    void add(BlobId id, byte[] sealed, int rawLength) {
+    /** Appends a blob already sealed (nonce, ciphertext, tag): {@code sealed[0, length)}. */
+    void add(BlobId id, byte[] sealed, int length, int rawLength) {
         try {
-            files.beforeWrite(temp, sealed.length);
-            out.write(sealed);
+            files.beforeWrite(temp, length);
+            out.write(sealed, 0, length);
         } catch (IOException e) {
             throw files.io("cannot write a pack under tmp/", e);
         }
-        entries.add(new Entry(id, size, sealed.length, rawLength));
-        size += sealed.length;
+        entries.add(new Entry(id, size, length, rawLength));
+        size += length;
     }
 
     long size() { return size; }

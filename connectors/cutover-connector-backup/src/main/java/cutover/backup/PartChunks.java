@@ -2,6 +2,7 @@ package cutover.backup;
 
 import cutover.model.Value;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,8 +23,9 @@ final class PartChunks {
 
     PartChunks(Chunker chunker, ChunkStore store) {
         this.digest = NativeCrypto.sha256();
-        this.chunks = new ChunkingStream(chunker, chunk -> {
-            digest.update(chunk);
+        this.chunks = new ChunkingStream(chunker, (buffer, offset, length) -> {
+            ByteBuffer chunk = store.stage(buffer, offset, length);
+            digest.update(chunk.duplicate());
             chunkIds.add(store.store(chunk).hex());
         });
     }

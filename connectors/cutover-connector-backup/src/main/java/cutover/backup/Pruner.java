@@ -93,7 +93,7 @@ final class Pruner {
                     byte[] sealed = reader.readSealed(blob, at);
                     reader.decode(blob, at, sealed); // never copy a damaged chunk over a whole one
                     if (out == null) out = new PackWriter(repo.files(), repo.keys());
-                    out.add(blob, sealed, at.rawLength());
+                    out.add(blob, sealed, sealed.length, at.rawLength());
                     if (out.size() >= repo.options().packSize()) {
                         written.add(out.finish());
                         out = null;

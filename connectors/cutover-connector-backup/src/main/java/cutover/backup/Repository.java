@@ -124,6 +124,14 @@ public final class Repository {
         return new Repository(internals(files, config, master, nonces, options));
     }
 
+    /**
+     * Starts loading the native cryptography (~50 ms, {@link NativeCrypto}) on a thread of its own,
+     * for a process about to open a repository: its command line can be read meanwhile.
+     */
+    public static void prepare() {
+        NativeCrypto.prepare();
+    }
+
     public static Repository open(Path path, String passphrase) {
         return open(path, passphrase, RepositoryOptions.DEFAULTS);
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +20,7 @@ class ChunkerTest {
 
     static List<byte[]> chunk(byte[] data, int writeSize) {
         List<byte[]> chunks = new ArrayList<>();
-        try (ChunkingStream s = new ChunkingStream(new Chunker(PARAMS), chunks::add)) {
+        try (ChunkingStream s = new ChunkingStream(new Chunker(PARAMS), (b, off, len) -> chunks.add(Arrays.copyOfRange(b, off, off + len)))) {
             for (int off = 0; off < data.length; off += writeSize) s.write(data, off, Math.min(writeSize, data.length - off));
         }
         return chunks;
