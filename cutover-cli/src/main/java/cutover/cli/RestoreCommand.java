@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
         description = {"Restores a snapshot (or some of its entities, or the records whose key matches) into any target, by upsert on the key.", "",
                 "--dry-run reads the snapshot and the target and says, per table, what would be inserted, updated or left unchanged, writing nothing.", "",
                 "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
-                        + " Run it again to resume. Exit 1 when the target set records aside (dead-letter file)."})
+                        + " A restore that stopped part way resumes when run again; one that finished restores again. Exit 1 when the target set records aside (dead-letter file)."})
 final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
     String snapshotRef;
@@ -160,13 +160,23 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast);
                     return 0;
                 }
-                MigrationProgress progress = new MigrationProgress();
                 // a key filter reads records, which the plan types: then the tables are made from the plan
                 Map<String, cutover.model.NativeDefinition> definitions = whereKey == null ? definitions(snapshot, plan) : Map.of();
-                Migration migration = Migration.builder().source(source).sink(sink).mapper(PlanMapper.of(plan).withDefinitions(definitions))
-                        .runId(runId).runDirectory(runDirectory).parallelism(parallel).progress(progress).build();
-                try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
-                    result = migration.run();
+                java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
+                java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
+                        .mapper(PlanMapper.of(plan).withDefinitions(definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
+                        .progress(progress.get()).build();
+                try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
+                    result = migration.get().run();
+                    if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits()) {
+                        // This restore had finished before (same snapshot, target and options: same run). Run again, a
+                        // restore puts the snapshot's rows back, whatever changed in the target since; resuming is for
+                        // a restore that stopped part way. The finished run's checkpoints and dead letters go.
+                        sink.resetCheckpoints(runId);
+                        Files.deleteIfExists(runDirectory.resolve("dead-letter.ndjson"));
+                        progress.set(new MigrationProgress());
+                        result = migration.get().run();
+                    }
                 }
                 made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }

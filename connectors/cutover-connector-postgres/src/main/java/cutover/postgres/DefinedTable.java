@@ -44,34 +44,52 @@ final class DefinedTable {
 
     /**
      * Creates the table with the plan's columns, each of the definition's type where the target has
-     * that type (an enum the definition holds is created first), else of the plan's type: a later
-     * warning names it ({@link #differences}). Runs in the caller's transaction.
+     * that type (an enum the definition holds is created first), else of the plan's type, and
+     * generated as in the source where the target takes the expression: a later warning names what
+     * differs ({@link #differences}). Runs in the caller's transaction.
      */
     void create(Connection c, Table table) throws SQLException {
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
             Set<String> missingEnums = createEnums(c);
-            StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
-            for (Column col : table.columns()) {
-                DefinedColumn defined = definition.column(col.name()).orElse(null);
-                String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
-                        ? defined.type() : PgTypes.sqlType(col.type());
-                ddl.append(TableName.quote(col.name())).append(' ').append(type);
-                boolean notNull = defined != null ? defined.notNull() : !col.nullable();
-                if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
-                ddl.append(", ");
-            }
-            ddl.setLength(ddl.length() - 2); // the primary key comes after the rows (completion): one sort, not a btree kept up row by row
-            ddl.append(')');
+            boolean generates = table.columns().stream().anyMatch(col -> definition.column(col.name()).map(d -> d.generated() != null).orElse(false));
+            Savepoint before = generates ? c.setSavepoint() : null;
             try (Statement s = c.createStatement()) {
-                s.execute(ddl.toString());
-                // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
-                if (definition.rowLevelSecurity() || table.rowLevelSecurity()) s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
+                s.execute(createTable(c, table, missingEnums, generates));
+            } catch (SQLException refused) {
+                if (!generates) throw refused;
+                // an expression calling what the target lacks: the columns then hold the source's values, as plain ones
+                c.rollback(before);
+                try (Statement s = c.createStatement()) {
+                    s.execute(createTable(c, table, missingEnums, false));
+                }
+            }
+            // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
+            if (definition.rowLevelSecurity() || table.rowLevelSecurity()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
+                }
             }
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
+    }
+
+    private String createTable(Connection c, Table table, Set<String> missingEnums, boolean generated) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
+        for (Column col : table.columns()) {
+            DefinedColumn defined = definition.column(col.name()).orElse(null);
+            String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
+                    ? defined.type() : PgTypes.sqlType(col.type());
+            ddl.append(TableName.quote(col.name())).append(' ').append(type);
+            if (generated && defined != null && defined.generated() != null) ddl.append(" GENERATED ALWAYS AS (").append(defined.generated()).append(") STORED");
+            boolean notNull = defined != null ? defined.notNull() : !col.nullable();
+            if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
+            ddl.append(", ");
+        }
+        ddl.setLength(ddl.length() - 2); // the primary key comes after the rows (completion): one sort, not a btree kept up row by row
+        return ddl.append(')').toString();
     }
 
     /**
@@ -200,7 +218,8 @@ final class DefinedTable {
 
     /**
      * What the table lacks against its definition, once complete: columns of another type (the
-     * target has no such type), generated columns that hold their values but are not generated,
+     * target has no such type), generated columns that hold their values but are not generated (the
+     * target refused the expression, or the table was there before),
      * and the triggers, policies and rules a backup of rows cannot bring back.
      */
     List<String> differences(Connection c) throws SQLException {
@@ -213,10 +232,12 @@ final class DefinedTable {
         }
         actualTypes(c).forEach((column, type) -> definition.column(column).filter(d -> !d.type().equals(type)).ifPresent(d -> out.add(
                 "column " + column + " is " + type + ", not " + d.type() + " as in the source: the target has no type " + d.type())));
+        Set<String> generatedHere = Catalog.generatedColumns(c, name);
         for (DefinedColumn col : definition.columns()) {
-            if (col.generated() != null) {
+            if (col.generated() != null && !generatedHere.contains(col.name())) {
                 out.add("column " + col.name() + " holds the source's values but is not generated (GENERATED ALWAYS AS (" + col.generated()
-                        + ") STORED in the source): PostgreSQL adds a generation expression only with the column");
+                        + ") STORED in the source): the target did not take the expression when the table was made, and PostgreSQL"
+                        + " adds one only with its column");
             }
         }
         if (definition.partitionKey() != null) {

@@ -61,6 +61,7 @@ final class PostgresWriter implements SinkWriter {
     private Set<TableName> fastPath;
     /** Staging tables known to exist in this connection's session (created in a committed transaction). */
     private final Set<String> staged = new HashSet<>();
+    private final Map<TableName, Set<String>> generatedColumns = new HashMap<>();
 
     PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables) {
         this.pool = pool;
@@ -110,7 +111,7 @@ final class PostgresWriter implements SinkWriter {
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns));
+                    s.executeUpdate(upsert(table, name, stage, columns, Set.of()));
                 }
             }
         }
@@ -130,14 +131,21 @@ final class PostgresWriter implements SinkWriter {
         return stage;
     }
 
-    private static String upsert(Table table, TableName name, String stage, String columns) {
+    /** The table's generated columns, asked once per writer. */
+    private Set<String> generatedColumns(TableName name) throws SQLException {
+        Set<String> known = generatedColumns.get(name);
+        if (known == null) generatedColumns.put(name, known = Catalog.generatedColumns(connection, name));
+        return known;
+    }
+
+    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated) {
         // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE SELECT ")
                 .append(columns).append(" FROM ").append(TableName.quote(stage)).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         List<String> updates = new ArrayList<>();
         for (Column c : table.columns()) {
-            if (!table.primaryKey().contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
+            if (!table.primaryKey().contains(c.name()) && !generated.contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
         }
         if (updates.isEmpty()) sql.append("NOTHING");
         else sql.append("UPDATE SET ").append(String.join(", ", updates));
@@ -175,14 +183,18 @@ final class PostgresWriter implements SinkWriter {
         try {
             open();
             boolean direct = fastPath.contains(name);
-            String tableColumns = TargetSchema.quotedList(table.columns().stream().map(Column::name).toList());
+            // generated columns (a table made from a definition that has them) are the server's to fill: their fields are left out
+            Set<String> generated = generatedColumns(name);
+            String tableColumns = TargetSchema.quotedList(table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList());
             String stage = direct ? null : staging(name, table, tableColumns); // a table with rows of its own: upsert from staging
-            String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + " (" + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).toList())
-                    + ") FROM STDIN";
+            String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + " ("
+                    + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).filter(c -> !generated.contains(c)).toList()) + ") FROM STDIN";
+            Set<Integer> droppedFields = new HashSet<>();
+            for (int i = 0; i < columns.size(); i++) if (generated.contains(columns.get(i).name())) droppedFields.add(i);
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
             long written, loaded;
             try {
-                written = rows.writeTo(new java.io.OutputStream() {
+                java.io.OutputStream toCopy = new java.io.OutputStream() {
                     @Override
                     public void write(int b) throws IOException {
                         write(new byte[] {(byte) b}, 0, 1);
@@ -196,7 +208,8 @@ final class PostgresWriter implements SinkWriter {
                             throw new IOException(e);
                         }
                     }
-                });
+                };
+                written = rows.writeTo(droppedFields.isEmpty() ? toCopy : new CopyFieldsDropped(toCopy, droppedFields));
                 loaded = copy.endCopy();
             } finally {
                 if (copy.isActive()) copy.cancelCopy();
@@ -206,7 +219,7 @@ final class PostgresWriter implements SinkWriter {
             }
             if (!direct) {
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, tableColumns));
+                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated));
                 }
             }
             saveCheckpoint(checkpoint.apply(loaded));

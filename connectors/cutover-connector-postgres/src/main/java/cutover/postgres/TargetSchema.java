@@ -53,8 +53,12 @@ final class TargetSchema {
                 markRunTable(c, runId, name, true, defined != null);
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
                 // made by an earlier attempt of this run as the source defined it, not as the plan's types say; its key
-                // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it
-                if (!StateTables.runTable(c, runId, name, StateTables.FAST_PATH)) defined.ensurePrimaryKey(c, table.primaryKey());
+                // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it, and
+                // takes them as the source's text, its columns being of the source's types
+                if (!StateTables.runTable(c, runId, name, StateTables.FAST_PATH)) {
+                    defined.ensurePrimaryKey(c, table.primaryKey());
+                    sourceText.add(table.name());
+                }
                 continue;
             } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
