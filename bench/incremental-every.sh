@@ -10,6 +10,8 @@
 # with wal_level = logical: BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh 10000000 1;
 # or, with BENCH_TEXT_KEYS=1, the one bench/text-keys-table.sh loads. BENCH_EVERY sets the interval
 # (default 30s: longer than the full backup's first run leaves it waiting for nothing).
+# BENCH_UPDATE_BEFORE_RUN=S: the rows are updated so that the update ends about S seconds before the
+# next run starts (the run then meets a change just logged), instead of right after the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; shift || true
@@ -27,9 +29,17 @@ say "table $table: $rows rows, port $port; run 1 (full): $(grep "backup run 1:" 
 run=1
 for round in $(seq 1 "$rounds"); do
   for n in "${sizes[@]}"; do
+    if [ -n "${BENCH_UPDATE_BEFORE_RUN:-}" ]; then
+      # the next run's start, from the last run's line; the update's own time, from the last update (first: 0)
+      next=$(date -d "$(grep "backup run $run:" "$log" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N)
+      wait_s=$(echo "$next - $(date +%s.%N) - ${update_took:-0} - $BENCH_UPDATE_BEFORE_RUN" | bc)
+      if [ "$(echo "$wait_s > 0" | bc)" = 1 ]; then sleep "$wait_s"; fi
+    fi
+    u0=$(date +%s.%N)
     update_rows $n
+    update_took=$(echo "$(date +%s.%N) - $u0" | bc)
     run=$((run + 1)); wait_runs $run
-    say "round $round, $n rows updated: run $run $(grep "backup run $run:" "$log" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
+    say "round $round, $n rows updated (in ${update_took}s, ended $(echo "$(date -d "$(grep "backup run $((run - 1)):" "$log" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N) - $u0 - $update_took" | bc)s before the run): run $run $(grep "backup run $run:" "$log" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
   done
 done
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

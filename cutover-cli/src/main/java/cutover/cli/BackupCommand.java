@@ -107,7 +107,6 @@ final class BackupCommand implements Callable<Integer> {
         for (long run = 1; ; run++) {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
-            if (following != null) following.nextRunAt(next);
             try {
                 Snapshot s = following == null ? backupOnce() : following.backup();
                 Duration took = Duration.between(started, Instant.now());
@@ -232,20 +231,16 @@ final class BackupCommand implements Callable<Integer> {
 
     /**
      * Scheduled backups that follow the log ({@code --every … --follow-changes}): the source and the
-     * repository stay open from run to run (the key is derived once), and between runs a thread
-     * lets the source read the log ahead ({@link cutover.connector.ChangeTracking#keepUp}), so a run
-     * decodes only what was logged since the last read: the decoding is spread over the interval.
-     * They are opened by the first run that can reach them, so a database down when the command
-     * starts is a failed run, retried at the next interval, as without {@code --follow-changes}.
+     * repository stay open from run to run (the key is derived once), and a thread lets the source
+     * read the log as it is written ({@link cutover.connector.ChangeTracking#keepUp}: a replication
+     * stream, started once a run is stored, kept up and restarted by later calls), so a run waits
+     * only for what was logged just before its moment. They are opened by the first run that can
+     * reach them, so a database down when the command starts is a failed run, retried at the next
+     * interval, as without {@code --follow-changes}.
      */
     private final class Following implements AutoCloseable {
-        /** How often the log is read ahead between runs. */
-        private static final long KEEP_UP_SECONDS = 5;
-        /**
-         * No read ahead starts this close to the next run: a run waits for one in progress (it must
-         * not consume changes past the run's moment), and would start that much later.
-         */
-        private static final Duration QUIET_BEFORE_RUN = Duration.ofSeconds(2);
+        /** How often the stream is looked after (started after a stored run, given the tables' keys). */
+        private static final long KEEP_UP_SECONDS = 2;
         private final java.util.concurrent.ScheduledExecutorService keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "cutover-follow-changes");
             t.setDaemon(true);
@@ -253,11 +248,6 @@ final class BackupCommand implements Callable<Integer> {
         });
         private Connector connector;
         private Repository repository;
-        private volatile Instant nextRun = Instant.MAX;
-
-        void nextRunAt(Instant next) {
-            nextRun = next;
-        }
 
         Snapshot backup() {
             return journaled(() -> {
@@ -278,7 +268,6 @@ final class BackupCommand implements Callable<Integer> {
             connector = opened;
             if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
                 keeper.scheduleWithFixedDelay(() -> {
-                    if (Instant.now().plus(QUIET_BEFORE_RUN).isAfter(nextRun)) return;
                     try {
                         tracking.keepUp();
                     } catch (RuntimeException e) {

@@ -47,8 +47,6 @@ final class ChangeLog {
      */
     static final int WAL_SHARE = 8;
     static final long WAL_ALWAYS_READ = 64L << 20;
-    /** How long a read ahead waits for running transactions while it marks its place ({@link #logRunningTransactions}). */
-    static final int MARK_WAIT_MILLIS = 500;
 
     private final Pool pool;
     private final String slot;
@@ -72,15 +70,11 @@ final class ChangeLog {
 
     String slot() { return slot; }
 
-    /**
-     * The changes {@link #keepUp} read ahead (and consumed from the slot) since the moment {@code from}
-     * was stored, up to the slot's position {@code upTo}; {@code complete} false once more keys
-     * changed than are kept. Null until a backup is stored through this process.
-     */
-    private record ReadAhead(long from, long upTo, Map<String, LoggedKeys> tables, boolean complete) {}
-
-    private ReadAhead ahead;          // guarded by this
-    private boolean backingUp;        // guarded by this: from a moment taken until it is stored
+    /** The moment of the last backup stored through this process, where the slot was confirmed; -1 before one. */
+    private long storedAt = -1;      // guarded by this
+    /** The slot read as it is logged, in a process that stays up ({@link #keepUp}); null when not. */
+    private SlotStream stream;       // guarded by this
+    private boolean backingUp;       // guarded by this: from a moment taken until it is stored
 
     /**
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
@@ -94,12 +88,25 @@ final class ChangeLog {
 
     /**
      * Makes the publication hold every table of the schema whose log carries its key, and the slot
-     * exist (creating them on first use), then takes the moment.
+     * exist (creating them on first use), then takes the moment; the stream, if one runs, is cut there.
      */
     Moment takeMoment() {
+        SlotStream streaming;
         synchronized (this) {
-            backingUp = true; // after any read ahead in progress: none may consume the changes past this moment
+            backingUp = true;
+            streaming = stream;
         }
+        if (streaming != null) streaming.barrier(); // the transactions arriving while the moment is placed wait for it
+        Moment taken = null;
+        try {
+            taken = placeMoment();
+            return taken;
+        } finally {
+            if (streaming != null) streaming.cut(taken == null ? -1 : taken.lsn());
+        }
+    }
+
+    private Moment placeMoment() {
         Set<String> logged;
         try (Connection c = pool.connection()) {
             c.setAutoCommit(true);
@@ -291,18 +298,22 @@ final class ChangeLog {
      */
     Optional<Map<String, LoggedKeys>> changes(long from, long to, Map<String, List<String>> keys) {
         if (from > to) return Optional.empty();
-        ReadAhead read;
+        SlotStream streaming;
         synchronized (this) {
-            read = ahead != null && ahead.from() == from ? ahead : null;
+            streaming = stream;
         }
-        if (read != null && !read.complete()) return Optional.empty();
+        if (streaming != null) {
+            Optional<Map<String, LoggedKeys>> streamed = streaming.from() == from ? streamed(streaming, to) : Optional.empty();
+            if (streamed.isPresent()) return streamed;
+            stopStream(streaming); // it cannot tell this backup's changes: the slot is read as without it, where its position allows
+        }
         Connection c = null;
         try {
             c = pool.connection();
             c.setAutoCommit(true);
-            if (read == null ? !readableFrom(c, from) : !readableFrom(c, read.upTo(), true)) return Optional.empty();
+            if (!readableFrom(c, from)) return Optional.empty();
             if (from == to) return Optional.of(Map.of());
-            if (!smallerThanTheTables(c, read == null ? from : read.upTo(), to)) return Optional.empty();
+            if (!smallerThanTheTables(c, from, to)) return Optional.empty();
             c.setAutoCommit(false); // a cursor: the messages are fetched in batches, not all at once
             try (PreparedStatement ps = c.prepareStatement("SELECT data FROM pg_logical_slot_peek_binary_changes(?, ?::pg_lsn, NULL, "
                     + "'proto_version', '1', 'publication_names', ?)")) {
@@ -311,8 +322,7 @@ final class ChangeLog {
                 ps.setString(2, LogSequenceNumber.valueOf(to).asString());
                 ps.setString(3, slot);
                 try (ResultSet rs = ps.executeQuery()) {
-                    Optional<Map<String, LoggedKeys>> rest = read(rs, from, to, keys);
-                    return read == null || rest.isEmpty() ? rest : Optional.of(joined(read.tables(), rest.get()));
+                    return read(rs, from, to, keys);
                 }
             } finally {
                 c.rollback();
@@ -324,12 +334,30 @@ final class ChangeLog {
         }
     }
 
+    /**
+     * The changes the stream brought up to the moment at {@code to}: a marker committed now, after the
+     * moment, brings the stream past it at once (a keepalive could take seconds); empty when the
+     * stream cannot tell them.
+     */
+    private Optional<Map<String, LoggedKeys>> streamed(SlotStream streaming, long to) {
+        try (Connection c = pool.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("SELECT pg_logical_emit_message(true, 'cutover', 'moment')");
+            return streaming.changesUpTo(to, TimeUnit.SECONDS.toMillis(waitSeconds));
+        } catch (SQLException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(ErrorCode.INTERNAL, "interrupted while reading the changes from the replication slot " + slot, e);
+        }
+    }
+
     /** Whether the slot can still give every change from {@code from}: it exists, was not moved past it, and keeps its WAL. */
     private boolean readableFrom(Connection c, long from) throws SQLException {
         return readableFrom(c, from, false);
     }
 
-    /** The same; {@code exactly}: the slot is at {@code from}, where this process's read ahead left it (no one else moved it). */
+    /** The same; {@code exactly}: the slot is at {@code from}, where this process left it (no one else moved it). */
     private boolean readableFrom(Connection c, long from, boolean exactly) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn " + (exactly ? "=" : "<=") + " ?::pg_lsn "
                 + "AND coalesce(wal_status, 'reserved') <> 'lost' AND NOT active FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
@@ -408,91 +436,60 @@ final class ChangeLog {
     }
 
     /**
-     * The changes read ahead followed by the rest, per table, leaving both as they are (a backup that
-     * fails reads them again): a table changed on one side only is that side's, as it is.
-     */
-    private static Map<String, LoggedKeys> joined(Map<String, LoggedKeys> ahead, Map<String, LoggedKeys> rest) {
-        Map<String, LoggedKeys> out = new HashMap<>(ahead);
-        rest.forEach((table, later) -> out.merge(table, later, (earlier, then) -> {
-            LoggedKeys both = new LoggedKeys();
-            both.addLater(earlier);
-            both.addLater(then);
-            return both;
-        }));
-        return out;
-    }
-
-    /**
-     * For a process that stays up between backups ({@code backup --every … --follow-changes}):
-     * decodes the changes logged since the last call and keeps them, consuming them from the slot,
-     * so that a backup decodes only what came after. Only once a backup's moment was stored
-     * through this process (the changes kept start there) and not while a backup holds one (the
-     * changes after its moment belong to the next).
+     * For a process that stays up between backups ({@code backup --every … --follow-changes}): reads
+     * the slot as the server logs it ({@link SlotStream}), so that a backup waits only for what was
+     * logged just before its moment. Started once a backup's moment was stored through this process
+     * (the changes kept start there) and the slot is still there, unread by anyone else; called
+     * again, it gives the stream the tables' keys as they are now, and replaces one that failed at
+     * the next stored backup. Where it cannot start (no walsender free, a role without replication),
+     * backups read the slot themselves, as without it.
      */
     synchronized void keepUp(Map<String, List<String>> keys) {
-        if (backingUp || ahead == null || !ahead.complete()) return;
-        try (Connection c = pool.connection()) {
-            c.setAutoCommit(true);
-            if (!readableFrom(c, ahead.upTo(), true)) {
-                ahead = new ReadAhead(ahead.from(), ahead.upTo(), Map.of(), false); // moved by someone else: the next backup scans
+        if (stream != null) {
+            if (!stream.failed()) {
+                stream.keys(keys);
                 return;
             }
-            logRunningTransactions();
-            c.setAutoCommit(false);
-            Optional<Map<String, LoggedKeys>> read;
-            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM pg_logical_slot_get_binary_changes(?, NULL, NULL, "
-                    + "'proto_version', '1', 'publication_names', ?)")) {
-                ps.setFetchSize(10_000);
-                ps.setString(1, slot);
-                ps.setString(2, slot);
-                try (ResultSet rs = ps.executeQuery()) {
-                    read = read(rs, 0, Long.MAX_VALUE, keys);
+            stopStream(stream);
+        }
+        if (backingUp || storedAt < 0) return;
+        try {
+            try (Connection c = pool.connection()) {
+                c.setAutoCommit(true);
+                if (!readableFrom(c, storedAt, true)) {
+                    storedAt = -1; // moved by someone else: the next backup reads what it needs, and reading ahead waits for the one after
+                    return;
                 }
-                c.commit(); // the slot moves past what was read only now
             }
-            long upTo = confirmedPosition(c);
-            Map<String, LoggedKeys> tables = read.isEmpty() ? Map.of() : joined(ahead.tables(), read.get());
-            long keysKept = tables.values().stream().mapToLong(LoggedKeys::size).sum();
-            ahead = new ReadAhead(ahead.from(), upTo, tables, read.isPresent() && keysKept <= MAX_KEYS);
+            stream = SlotStream.start(pool, slot, schema, storedAt, keys);
         } catch (SQLException e) {
-            // the changes stay in the slot (unless it moved, which the next check sees): the next backup reads them
+            // the changes stay in the slot: the next backup reads them
         }
     }
 
-    /**
-     * Writes a record of the running transactions into the log, as making a logical slot does (a
-     * temporary one, dropped at once), so that the read that follows passes one. Why: reading a slot
-     * starts at its restart point, which moves only past such records (the server writes one every
-     * 15 s at most). Without one after the changes just read, the next backup's look at the rest of
-     * the log decoded those changes all over again: 0.35 s of a 10M-row run after 100,000 updates,
-     * and most of the spread between runs at 1M (bench/RESULTS.md). Skipped when running
-     * transactions hold the slot longer than {@link #MARK_WAIT_MILLIS} (the record is written anyway),
-     * or when the server refuses a slot (none left): the restart point then moves later, as before.
-     */
-    private void logRunningTransactions() {
-        String marker = slot + "_m" + Long.toHexString(System.nanoTime() & 0xFFFFFFFL);
-        Connection c = null;
-        boolean made = false;
-        try {
-            c = pool.connection();
+    /** Ends the stream and waits (up to a few seconds) for the server to free the slot, which it does once the session ends. */
+    private synchronized void stopStream(SlotStream streaming) {
+        streaming.close();
+        if (stream == streaming) stream = null;
+        try (Connection c = pool.connection(); PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
             c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET statement_timeout = " + MARK_WAIT_MILLIS);
-                try {
-                    s.execute("SELECT pg_create_logical_replication_slot('" + marker + "', 'pgoutput', true)");
-                    made = true;
-                    s.execute("SELECT pg_drop_replication_slot('" + marker + "')");
-                    made = false;
-                } finally {
-                    s.execute("RESET statement_timeout");
+            ps.setString(1, slot);
+            for (int tries = 0; tries < 100; tries++) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) return;
                 }
+                Thread.sleep(20);
             }
         } catch (SQLException e) {
-            // cancelled by the timeout (a slot half made goes with the error) or refused: the restart point moves later
-        } finally {
-            if (made) pool.discard(c); // the temporary slot goes with its session, not back into the pool
-            close(c);
+            // the slot's state is asked again by whoever reads it next
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops reading ahead, for a source being closed. */
+    synchronized void close() {
+        if (stream != null) stopStream(stream);
     }
 
     private long confirmedPosition(Connection c) throws SQLException {
@@ -514,11 +511,19 @@ final class ChangeLog {
 
     /**
      * Moves the slot to {@code lsn} (the moment of a stored snapshot): the server may then recycle
-     * the WAL before it; what {@link #keepUp} reads from then on starts there.
+     * the WAL before it. A stream cut there goes on from it (it confirms the slot there itself);
+     * any other is stopped, and the slot moved here.
      */
     synchronized void confirm(long lsn) {
         backingUp = false;
-        ahead = null;
+        if (stream != null) {
+            if (stream.advance(lsn)) {
+                storedAt = lsn;
+                return;
+            }
+            stopStream(stream);
+        }
+        storedAt = -1;
         try (Connection c = pool.connection();
              PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(slot_name, ?::pg_lsn) FROM pg_replication_slots "
                      + "WHERE slot_name = ? AND confirmed_flush_lsn < ?::pg_lsn AND NOT active")) {
@@ -528,7 +533,7 @@ final class ChangeLog {
             ps.setString(2, slot);
             ps.setString(3, at);
             ps.execute();
-            if (confirmedPosition(c) == lsn) ahead = new ReadAhead(lsn, lsn, Map.of(), true);
+            if (confirmedPosition(c) == lsn) storedAt = lsn;
         } catch (SQLException e) {
             // the slot stays where it was: the next backup reads a little more of the log
         }

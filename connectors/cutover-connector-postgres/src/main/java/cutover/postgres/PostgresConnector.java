@@ -16,6 +16,7 @@ final class PostgresConnector implements Connector {
     private final PostgresSink sink;
     private final PostgresSource source;
     private final PostgresDigests digests;
+    private final ChangeLog log;
 
     PostgresConnector(Location location, Pool pool, String schema, int splitRows, int fetchSize, ChangeLog log) {
         this.location = location;
@@ -23,6 +24,7 @@ final class PostgresConnector implements Connector {
         this.sink = new PostgresSink(pool, schema);
         this.source = new PostgresSource(pool, schema, splitRows, fetchSize, log);
         this.digests = new PostgresDigests(pool, schema, fetchSize);
+        this.log = log;
     }
 
     @Override
@@ -37,5 +39,8 @@ final class PostgresConnector implements Connector {
     }
 
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        if (log != null) log.close(); // a read ahead's replication session
+        pool.close();
+    }
 }

@@ -121,75 +121,85 @@ class LoggedRowsIT {
     }
 
     /**
-     * A process that stays up between backups reads the log ahead ({@code keepUp}, consuming it from
-     * the slot); the next backup joins what was read ahead with the rest and gets what one reading
-     * would have given. A backup that is not stored keeps what was read ahead for the next attempt,
-     * and no read ahead consumes the changes after its moment.
+     * A process that stays up between backups streams the slot ({@code keepUp}); a backup takes the
+     * changes that committed before its moment from the stream, and the later ones are the next
+     * backup's. A backup that is not stored leaves what it took for the next attempt, which also
+     * gets what came since; once one is stored, the slot is confirmed at its moment and the stream
+     * goes on from there.
      */
     @Test
-    void changesReadAheadAreJoinedWithTheRest() throws Exception {
+    void aStreamedSlotGivesEachBackupTheChangesBeforeItsMoment() throws Exception {
         try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
             db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
             try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_ahead"))) {
                 PostgresSource source = (PostgresSource) TestDatabase.source(connector);
                 String mark = storedMoment(source);
-                String stored = slotPosition(db);
+                source.keepUp();
+                assertThat(slotActive(db)).as("streamed").isEqualTo("t");
 
                 db.sql("UPDATE t SET v = 'a' WHERE id <= 100", "DELETE FROM t WHERE id BETWEEN 200 AND 210",
                         "INSERT INTO t SELECT g, 'new' FROM generate_series(2000, 2050) g");
-                source.keepUp();
-                String afterFirst = slotPosition(db);
-                assertThat(afterFirst).as("read ahead and consumed").isNotEqualTo(stored);
                 db.sql("UPDATE t SET v = E'b\\tb' WHERE id BETWEEN 50 AND 150", "UPDATE t SET id = 3000 WHERE id = 300");
-                source.keepUp();
-                db.sql("DELETE FROM t WHERE id BETWEEN 2000 AND 2010"); // not read ahead
-
-                String expected = rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000");
+                String expected = rowsOf(db, "id <= 150 OR id BETWEEN 2000 AND 2050 OR id = 3000");
+                String third;
                 try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
+                    db.sql("DELETE FROM t WHERE id BETWEEN 2000 AND 2010"); // after the moment: the next backup's
                     assertThat(logged(source, mark).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(expected);
                 }
-                // that backup was not stored: what was read ahead is kept, and nothing reads past its moment
-                String heldAt = slotPosition(db);
+                // that backup was not stored: the next one gets its changes and those since, by the same stream
                 db.sql("UPDATE t SET v = 'd' WHERE id = 400");
-                source.keepUp();
-                assertThat(slotPosition(db)).isEqualTo(heldAt);
-                try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
+                try (PointInTime again = source.holdAtThisMoment().orElseThrow()) {
                     assertThat(logged(source, mark).map(b -> new String(b, StandardCharsets.UTF_8)))
                             .hasValue(rowsOf(db, "id <= 150 OR id BETWEEN 2011 AND 2050 OR id = 3000 OR id = 400"));
-                    String thirdMark = source.markOfThisMoment().orElseThrow();
-                    source.storedUpTo(thirdMark);
-                    assertThat(slotPosition(db)).isEqualTo(thirdMark.substring(thirdMark.lastIndexOf(':') + 1));
+                    third = source.markOfThisMoment().orElseThrow();
+                    source.storedUpTo(third);
+                }
+                assertThat(slotActive(db)).as("the same stream goes on").isEqualTo("t");
+                db.sql("UPDATE t SET v = 'e' WHERE id = 500");
+                try (PointInTime fourth = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(logged(source, third).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(rowsOf(db, "id = 500"));
+                    String fourthMark = source.markOfThisMoment().orElseThrow();
+                    source.storedUpTo(fourthMark);
+                    String at = fourthMark.substring(fourthMark.lastIndexOf(':') + 1);
+                    for (int wait = 0; wait < 100 && !"t".equals(db.one("SELECT confirmed_flush_lsn >= '" + at + "'::pg_lsn FROM pg_replication_slots "
+                            + "WHERE slot_name = 'cutover_it_ahead'")); wait++) Thread.sleep(50);
+                    assertThat(db.one("SELECT confirmed_flush_lsn >= '" + at + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_ahead'"))
+                            .as("confirmed by the stream").isEqualTo("t");
                 }
             }
+            assertThat(slotActive(db)).as("the stream ends with the source").isEqualTo("f");
         }
     }
 
     /**
-     * A read ahead leaves the slot's restart point past the changes it read, so the next backup's
-     * look at the rest of the log does not decode them again (reading a slot starts at its restart
-     * point, which moves only past a record of the running transactions); and it leaves no slot behind.
+     * A stream that breaks (its session ended by the server) tells no backup anything: the next one
+     * scans, and once it is stored a later {@code keepUp} streams again.
      */
     @Test
-    void aReadAheadMovesTheRestartPointPastWhatItRead() throws Exception {
+    void aBrokenStreamLeavesTheBackupsToScansUntilOneIsStored() throws Exception {
         try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
             db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 1000) g");
-            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_restart"))) {
+            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_broken"))) {
                 PostgresSource source = (PostgresSource) TestDatabase.source(connector);
                 String mark = storedMoment(source);
-                db.sql("UPDATE t SET v = 'a' WHERE id <= 500");
-                String written = db.one("SELECT pg_current_wal_lsn()::text");
-                assertThat(db.one("SELECT restart_lsn < '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'"))
-                        .isEqualTo("t");
-
-                String past = "SELECT restart_lsn >= '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_restart'";
                 source.keepUp();
-                // a transaction running as the record is written (an autoanalyze's) holds the restart point back until a later record
-                for (int again = 0; again < 3 && !"t".equals(db.one(past)); again++) source.keepUp();
-
-                assertThat(db.one(past)).as("restart point past the updates").isEqualTo("t");
-                assertThat(db.one("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'cutover_it_restart_%'")).isEqualTo("0");
-                try (PointInTime second = source.holdAtThisMoment().orElseThrow()) {
-                    assertThat(source.copyChangedSince(T, mark, new ByteArrayOutputStream())).isEqualTo(500);
+                db.sql("UPDATE t SET v = 'a' WHERE id <= 10");
+                for (int wait = 0; wait < 100 && !"t".equals(db.one("SELECT confirmed_flush_lsn > '" + mark.substring(mark.lastIndexOf(':') + 1)
+                        + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cutover_it_broken'")); wait++) Thread.sleep(50);
+                db.sql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cutover_it_broken'");
+                db.sql("UPDATE t SET v = 'b' WHERE id = 20");
+                String second;
+                try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(logged(source, mark)).as("the log cannot tell: scans").isEmpty();
+                    assertThat(source.copyChangedSince(T, mark, new ByteArrayOutputStream())).isEqualTo(11);
+                    second = source.markOfThisMoment().orElseThrow();
+                    source.storedUpTo(second);
+                }
+                source.keepUp();
+                assertThat(db.one("SELECT active FROM pg_replication_slots WHERE slot_name = 'cutover_it_broken'")).isEqualTo("t");
+                db.sql("UPDATE t SET v = 'c' WHERE id = 30");
+                try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(logged(source, second).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(rowsOf(db, "id = 30"));
                 }
             }
         }
@@ -222,8 +232,8 @@ class LoggedRowsIT {
         return out.toString();
     }
 
-    private static String slotPosition(TestDatabase db) {
-        return db.one("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'cutover_it_ahead'");
+    private static String slotActive(TestDatabase db) {
+        return db.one("SELECT active::text FROM pg_replication_slots WHERE slot_name = 'cutover_it_ahead'").substring(0, 1);
     }
 
     private static String prefix(String s, int codePoints) {
