@@ -289,12 +289,12 @@ final class ChangeLog {
      * was moved past {@code from}, lost its WAL, or more than {@link #MAX_KEYS} keys changed.
      * {@code keys} gives each table's primary key columns.
      *
-     * <p>Read with {@code pg_logical_slot_peek_binary_changes}, which decodes only the transactions
-     * that commit before {@code to} and ends there, leaving the slot where it is (it moves once the
-     * snapshot is stored). Streaming over the replication protocol instead ends only when the
-     * server's next keepalive says it has passed {@code to}: seconds, for a few milliseconds of work.
-     * The slot starts at its confirmed position, which a backup that failed after moving it could
-     * leave before {@code from}: transactions that committed before {@code from} are skipped.
+     * <p>Taken from the stream where this process streams the slot from {@code from} ({@link
+     * #keepUp}); else read with {@code pg_logical_slot_peek_binary_changes}, which decodes only the
+     * transactions that commit before {@code to} and ends there, leaving the slot where it is (it
+     * moves once the snapshot is stored). The slot starts at its confirmed position, which a backup
+     * that failed after moving it could leave before {@code from}: transactions that committed
+     * before {@code from} are skipped.
      */
     Optional<Map<String, LoggedKeys>> changes(long from, long to, Map<String, List<String>> keys) {
         if (from > to) return Optional.empty();

@@ -78,7 +78,7 @@ final class LoggedChanges {
         return keys.known() ? Optional.of(keys) : Optional.empty();
     }
 
-    /** Reads ahead the changes the slot logged since the last stored moment (see {@link ChangeLog#keepUp}). */
+    /** Keeps the slot streamed from the last stored moment, for a process that stays up (see {@link ChangeLog#keepUp}). */
     void keepUp(Map<String, List<String>> primaryKeys) {
         log.keepUp(primaryKeys);
     }

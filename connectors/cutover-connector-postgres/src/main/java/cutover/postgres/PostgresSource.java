@@ -414,7 +414,7 @@ final class PostgresSource implements ChangeTracking {
         return keys;
     }
 
-    /** Reads ahead the changes the slot logged since the last stored moment (see {@link ChangeLog#keepUp}). */
+    /** Keeps the slot streamed from the last stored moment, for a process that stays up (see {@link ChangeLog#keepUp}). */
     @Override
     public void keepUp() {
         if (logged != null) logged.keepUp(primaryKeys());
