@@ -420,16 +420,8 @@ final class ChangeLog {
             } else if (m instanceof PgOutput.Relation r) {
                 List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
                 relations.put(r.oid(), key == null ? LoggedKeys.Reader.IGNORED : out.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key));
-            } else if (skipping) {
-                continue;
-            } else if (m instanceof PgOutput.Insert i) {
-                told += reader(relations, i.relation()).inserted(i.row());
-            } else if (m instanceof PgOutput.Update u) {
-                told += reader(relations, u.relation()).updated(u.old(), u.row());
-            } else if (m instanceof PgOutput.Delete d) {
-                told += reader(relations, d.relation()).deleted(d.old());
-            } else if (m instanceof PgOutput.Truncate t) {
-                for (int oid : t.relations()) reader(relations, oid).truncated();
+            } else if (!skipping) {
+                told += LoggedKeys.Reader.apply(m, oid -> reader(relations, oid));
             }
         }
         return Optional.of(out);

@@ -201,6 +201,18 @@ final class LoggedKeys {
             @Override public void truncated() {}
         };
 
+        /**
+         * Applies a change message (insert, update, delete, truncate) through the reader of its
+         * relation; returns the keys it told (0 for any other message).
+         */
+        static int apply(PgOutput.Message m, java.util.function.IntFunction<Reader> readerOf) {
+            if (m instanceof PgOutput.Insert i) return readerOf.apply(i.relation()).inserted(i.row());
+            if (m instanceof PgOutput.Update u) return readerOf.apply(u.relation()).updated(u.old(), u.row());
+            if (m instanceof PgOutput.Delete d) return readerOf.apply(d.relation()).deleted(d.old());
+            if (m instanceof PgOutput.Truncate t) t.relations().forEach(oid -> readerOf.apply(oid).truncated());
+            return 0;
+        }
+
         int inserted(PgOutput.Tuple row);
 
         int updated(PgOutput.Tuple old, PgOutput.Tuple row);

@@ -197,7 +197,7 @@ final class SlotStream implements AutoCloseable {
                         later.readers.remove(r.oid());
                         if (window != null) window.forEach(t -> t.readers.remove(r.oid()));
                     } else if (current != null) {
-                        told += change(current, m);
+                        told += LoggedKeys.Reader.apply(m, current::reader);
                         if (told > ChangeLog.MAX_KEYS) throw new IllegalStateException("more keys changed than are kept");
                     }
                 }
@@ -217,14 +217,6 @@ final class SlotStream implements AutoCloseable {
     private Changes add(Changes transaction) {
         window.add(transaction);
         return transaction;
-    }
-
-    private static int change(Changes into, PgOutput.Message m) {
-        if (m instanceof PgOutput.Insert i) return into.reader(i.relation()).inserted(i.row());
-        if (m instanceof PgOutput.Update u) return into.reader(u.relation()).updated(u.old(), u.row());
-        if (m instanceof PgOutput.Delete d) return into.reader(d.relation()).deleted(d.old());
-        if (m instanceof PgOutput.Truncate t) t.relations().forEach(oid -> into.reader(oid).truncated());
-        return 0;
     }
 
     /** Tells the server the slot may move to {@code lsn}: sent with the stream's next status update (the reader's thread only). */
