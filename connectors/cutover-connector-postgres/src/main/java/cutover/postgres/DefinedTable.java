@@ -8,6 +8,7 @@ import cutover.postgres.TableDefinition.DefinedIndex;
 import cutover.postgres.TableDefinition.DefinedSequence;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
+import cutover.postgres.TableDefinition.Partition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,26 +45,25 @@ final class DefinedTable {
 
     /**
      * Creates the table with the plan's columns, each of the definition's type where the target has
-     * that type (an enum the definition holds is created first), else of the plan's type, and
-     * generated as in the source where the target takes the expression: a later warning names what
-     * differs ({@link #differences}). Runs in the caller's transaction.
+     * that type (an enum the definition holds is created first), else of the plan's type, generated
+     * as in the source, and partitioned as in the source, with its partitions. Where the target
+     * refuses a generation expression or a partition, the table is made plain instead (generated
+     * columns holding the source's values, one table holding every partition's rows): a later
+     * warning names what differs ({@link #differences}). Runs in the caller's transaction.
      */
     void create(Connection c, Table table) throws SQLException {
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
             Set<String> missingEnums = createEnums(c);
-            boolean generates = table.columns().stream().anyMatch(col -> definition.column(col.name()).map(d -> d.generated() != null).orElse(false));
-            Savepoint before = generates ? c.setSavepoint() : null;
-            try (Statement s = c.createStatement()) {
-                s.execute(createTable(c, table, missingEnums, generates));
+            Savepoint before = c.setSavepoint();
+            try {
+                createTable(c, table, missingEnums, true);
+                c.releaseSavepoint(before);
             } catch (SQLException refused) {
-                if (!generates) throw refused;
-                // an expression calling what the target lacks: the columns then hold the source's values, as plain ones
+                // an expression calling what the target lacks, a partition's name taken: made as a plain table
                 c.rollback(before);
-                try (Statement s = c.createStatement()) {
-                    s.execute(createTable(c, table, missingEnums, false));
-                }
+                createTable(c, table, missingEnums, false);
             }
             // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
             if (definition.rowLevelSecurity() || table.rowLevelSecurity()) {
@@ -76,20 +76,32 @@ final class DefinedTable {
         }
     }
 
-    private String createTable(Connection c, Table table, Set<String> missingEnums, boolean generated) throws SQLException {
+    /** The table, and with {@code asDefined} its generated columns' expressions, its partition key and its partitions. */
+    private void createTable(Connection c, Table table, Set<String> missingEnums, boolean asDefined) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
         for (Column col : table.columns()) {
             DefinedColumn defined = definition.column(col.name()).orElse(null);
             String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
                     ? defined.type() : PgTypes.sqlType(col.type());
             ddl.append(TableName.quote(col.name())).append(' ').append(type);
-            if (generated && defined != null && defined.generated() != null) ddl.append(" GENERATED ALWAYS AS (").append(defined.generated()).append(") STORED");
+            if (asDefined && defined != null && defined.generated() != null) ddl.append(" GENERATED ALWAYS AS (").append(defined.generated()).append(") STORED");
             boolean notNull = defined != null ? defined.notNull() : !col.nullable();
             if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
             ddl.append(", ");
         }
         ddl.setLength(ddl.length() - 2); // the primary key comes after the rows (completion): one sort, not a btree kept up row by row
-        return ddl.append(')').toString();
+        ddl.append(')');
+        // a snapshot from before partitions were stored has the key only: a partitioned table without partitions would take no row
+        boolean partitioned = asDefined && definition.partitionKey() != null && !definition.partitions().isEmpty();
+        if (partitioned) ddl.append(" PARTITION BY ").append(definition.partitionKey());
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl.toString());
+            if (!partitioned) return;
+            for (Partition p : definition.partitions()) {
+                s.execute("CREATE TABLE " + new TableName(name.schema(), p.name()).sql() + " PARTITION OF " + new TableName(name.schema(), p.parent()).sql()
+                        + " " + p.bound() + (p.partitionKey() == null ? "" : " PARTITION BY " + p.partitionKey()));
+            }
+        }
     }
 
     /**
@@ -240,9 +252,10 @@ final class DefinedTable {
                         + " adds one only with its column");
             }
         }
-        if (definition.partitionKey() != null) {
+        if (definition.partitionKey() != null && !holds(c, "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind = 'p')", name.sql())) {
             out.add("it was partitioned (PARTITION BY " + definition.partitionKey() + ") in the source and holds all its partitions' rows as one"
-                    + " table here: a backup reads a partitioned table through its parent, not its partitions' definitions");
+                    + " table here: the target did not take its partitions when the table was made (a partition's name taken, or a"
+                    + " snapshot from before partitions were stored)");
         }
         List<String> outside = new ArrayList<>();
         if (!definition.triggers().isEmpty()) outside.add("triggers " + String.join(", ", definition.triggers()));

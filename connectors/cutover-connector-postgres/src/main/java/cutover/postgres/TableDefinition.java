@@ -17,7 +17,7 @@ import java.util.Optional;
  * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
  * constraints and indexes as the server prints them; its row level security; and the names of what
  * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
- * outside the table), and a partitioned table's partition key. SQL in it is printed with the table's schema as the search path, so names in
+ * outside the table), and a partitioned table's partition key and partitions. SQL in it is printed with the table's schema as the search path, so names in
  * that schema are bare and the definition applies in whichever schema the table is restored to.
  * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
  */
@@ -25,7 +25,7 @@ import java.util.Optional;
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
-                       String partitionKey) {
+                       String partitionKey, List<Partition> partitions) {
     static final String FORMAT = "postgresql/table/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -39,6 +39,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         triggers = List.copyOf(triggers);
         policies = List.copyOf(policies);
         rules = List.copyOf(rules);
+        partitions = partitions == null ? List.of() : List.copyOf(partitions); // absent before they were stored
     }
 
     /**
@@ -84,6 +85,14 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
      */
     record DefinedIndex(String name, boolean unique, String definition) {}
 
+    /**
+     * A partition of a partitioned table, or of one of its partitions ({@code parent}): {@code bound}
+     * as {@code pg_get_expr} prints it ({@code FOR VALUES FROM (…) TO (…)}, {@code DEFAULT}), and its
+     * own {@code partitionKey} when it is partitioned in turn. Listed parents first.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Partition(String name, String parent, String bound, String partitionKey) {}
+
     Optional<DefinedColumn> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
     }
@@ -122,6 +131,10 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         strings(o, "policies", policies);
         strings(o, "rules", rules);
         putIfPresent(o, "partitionKey", partitionKey);
+        if (!partitions.isEmpty()) {
+            ArrayNode parts = o.putArray("partitions");
+            for (Partition p : partitions) putIfPresent(parts.addObject().put("name", p.name()).put("parent", p.parent()).put("bound", p.bound()), "partitionKey", p.partitionKey());
+        }
         return new NativeDefinition(FORMAT, o);
     }
 

@@ -6,6 +6,7 @@ import cutover.postgres.TableDefinition.DefinedIndex;
 import cutover.postgres.TableDefinition.DefinedSequence;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
+import cutover.postgres.TableDefinition.Partition;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -68,6 +69,7 @@ final class TableDefinitions {
         sequences(c, oids, byOid);
         constraints(c, oids, byOid);
         indexes(c, oids, byOid);
+        if (byOid.values().stream().anyMatch(b -> b.partitionKey != null)) partitions(c, oids, byOid);
         Map<String, TableDefinition> out = new LinkedHashMap<>();
         for (Builder b : byOid.values()) out.put(b.table, b.build());
         return out;
@@ -195,6 +197,22 @@ final class TableDefinitions {
         }
     }
 
+    /** The partitions of the partitioned tables, at every level, parents first. */
+    private static void partitions(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_partition_root(p.oid)::oid::int8, p.relname, up.relname, "
+                + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END "
+                + "FROM pg_class p JOIN pg_inherits i ON i.inhrelid = p.oid JOIN pg_class up ON up.oid = i.inhparent "
+                + "WHERE p.relispartition AND pg_partition_root(p.oid) = ANY (?::oid[]) "
+                + "ORDER BY 1, (SELECT count(*) FROM pg_partition_ancestors(p.oid)), p.relname")) {
+            ps.setArray(1, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOid.get(rs.getLong(1)).partitions.add(new Partition(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+    }
+
     private static List<String> strings(Array a) throws SQLException {
         return a == null ? List.of() : List.of((String[]) a.getArray());
     }
@@ -211,6 +229,7 @@ final class TableDefinitions {
         final List<DefinedSequence> sequences = new ArrayList<>();
         final List<DefinedConstraint> constraints = new ArrayList<>();
         final List<DefinedIndex> indexes = new ArrayList<>();
+        final List<Partition> partitions = new ArrayList<>();
 
         Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
                 List<String> triggers, List<String> policies, List<String> rules, String partitionKey) {
@@ -226,7 +245,7 @@ final class TableDefinitions {
 
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity,
-                    triggers, policies, rules, partitionKey);
+                    triggers, policies, rules, partitionKey, partitions);
         }
     }
 }

@@ -40,7 +40,7 @@ class DefinedTableIT {
     private static Table defined(String name, String primaryKeyName) {
         TableDefinition d = new TableDefinition(primaryKeyName, List.of(new DefinedColumn("id", "integer", true, null, null, null),
                 new DefinedColumn("note", "character varying(20)", false, null, null, null)), List.of(), List.of(), List.of(), List.of(),
-                List.of(), false, false, List.of(), List.of(), List.of(), null);
+                List.of(), false, false, List.of(), List.of(), List.of(), null, null);
         return new Table(name, List.of(new Column("id", ColumnType.BIGINT, false), new Column("note", ColumnType.TEXT, true)), List.of("id"),
                 List.of(), false).withDefinition(d.toNative());
     }

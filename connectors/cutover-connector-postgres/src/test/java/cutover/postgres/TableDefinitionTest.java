@@ -10,6 +10,7 @@ import cutover.postgres.TableDefinition.DefinedIndex;
 import cutover.postgres.TableDefinition.DefinedSequence;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
+import cutover.postgres.TableDefinition.Partition;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.RecordComponent;
@@ -28,7 +29,9 @@ class TableDefinitionTest {
                     new DefinedSequence("shared", "code", DefinedSequence.DEFAULT, "integer", 1, -1, Integer.MIN_VALUE, -1, 20, true, null)),
             List.of(new DefinedConstraint("cheap", "check", "CHECK ((price < (1000)::numeric))")),
             List.of(new DefinedIndex("books_title", false, "USING btree (lower(title))")),
-            true, true, List.of("loud"), List.of("mine"), List.of("r"), "RANGE (at)");
+            true, true, List.of("loud"), List.of("mine"), List.of("r"), "RANGE (at)",
+            List.of(new Partition("books_2024", "books", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "LIST (kind)"),
+                    new Partition("books_2024_a", "books_2024", "FOR VALUES IN ('a')", null)));
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
@@ -38,8 +41,9 @@ class TableDefinitionTest {
     void readsBackAsItself() {
         assertThat(TableDefinition.of(table(FULL))).contains(FULL);
         TableDefinition bare = new TableDefinition(null, List.of(new DefinedColumn("id", "text", true, null, null, null)), List.of(), List.of(),
-                List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of(), null);
+                List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of(), null, null);
         assertThat(TableDefinition.of(table(bare))).contains(bare);
+        assertThat(bare.partitions()).isEmpty(); // a manifest from before partitions were stored
     }
 
     @Test
