@@ -9,6 +9,7 @@
 #   BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh …
 #       # on the test cluster with wal_level = logical (scripts/test-servers.sh), Cutover's backups
 #       # finding the changes in the write-ahead log (--follow-changes) instead of by scans
+#   BENCH_CUTOVER_ARGS="--compression-level 1" bench/backup-vs-restic.sh …   # more flags for Cutover's backups
 #
 # Needs PostgreSQL on 127.0.0.1:$BENCH_PORT (5432; trust auth) and restic (apt-get install restic).
 set -euo pipefail
@@ -20,6 +21,7 @@ work=${BENCH_DIR:-/tmp/cutover-bench-backup}
 port=${BENCH_PORT:-5432}
 follow=()
 [ -n "${BENCH_FOLLOW_CHANGES:-}" ] && follow=(--follow-changes=bench_backup)
+read -r -a extra <<< "${BENCH_CUTOVER_ARGS:-}"
 export PGPORT=$port
 pg="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q"
 src=postgresql://postgres@127.0.0.1:$port/bench_backup_src
@@ -49,7 +51,7 @@ vacuum analyze events;
 SQL
 dump_bytes=$(pg_dump -h 127.0.0.1 -U postgres -d bench_backup_src | wc -c)
 say "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p; s/^CPU family: *\(.*\)/family \1/p; s/^Model: *\(.*\)/model \1/p' | paste -sd' ')"
-say "database: port $port${follow:+, cutover ${follow[*]}}, $rows rows, pg_dump output $dump_bytes bytes, table $($pg -d bench_backup_src -Atc "select pg_size_pretty(pg_total_relation_size('events'))")"
+say "database: port $port${follow:+, cutover ${follow[*]}}${extra:+, cutover ${extra[*]}}, $rows rows, pg_dump output $dump_bytes bytes, table $($pg -d bench_backup_src -Atc "select pg_size_pretty(pg_total_relation_size('events'))")"
 
 restic_backup() { # $1 repo; prints seconds
   local s e; s=$(now)
@@ -58,7 +60,7 @@ restic_backup() { # $1 repo; prints seconds
 }
 cutover_backup() { # $1 repo; prints seconds
   local s e; s=$(now)
-  ./cutover backup "$src" --repo "$1" --state "$work/state" --quiet "${follow[@]}"
+  ./cutover backup "$src" --repo "$1" --state "$work/state" --quiet "${follow[@]}" ${extra[@]+"${extra[@]}"}
   e=$(now); echo "$e - $s" | bc
 }
 

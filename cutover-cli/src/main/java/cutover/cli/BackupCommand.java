@@ -71,6 +71,11 @@ final class BackupCommand implements Callable<Integer> {
                     + " while its keys are counted (default: the processors, at least 2).")
     int parallel = Parallelism.DEFAULT;
 
+    @Option(names = "--compression-level", paramLabel = "N",
+            description = "The zstd level new chunks are compressed at: 1 (fastest) to 19 (smallest); default 3, zstd's own."
+                    + " Any level reads back the same: snapshots at different levels share the repository and its unchanged chunks.")
+    Integer compressionLevel;
+
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
@@ -177,7 +182,7 @@ final class BackupCommand implements Callable<Integer> {
         return journaled(() -> {
             // readers, and the changed rows copied beside their counts; connecting while the key is derived
             try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
-                Repository repository = repo.open();
+                Repository repository = repo.open(this::runOptions);
                 if (source == null) {
                     Repository.BackupBuilder builder = repository.backup().source("files:" + files).tags(tags).folder(files);
                     Snapshot snapshot = builder.filesOnly();
@@ -189,6 +194,11 @@ final class BackupCommand implements Callable<Integer> {
                 }
             }
         });
+    }
+
+    /** The repository's run settings as the flags give them. */
+    private cutover.backup.RepositoryOptions runOptions(cutover.backup.RepositoryOptions options) {
+        return compressionLevel == null ? options : options.withZstdLevel(compressionLevel);
     }
 
     private Map<String, String> connectorSettings() {
@@ -260,7 +270,7 @@ final class BackupCommand implements Callable<Integer> {
             if (connector != null) return;
             Connector opened = Endpoints.openSource(source, 2 * parallel, connectorSettings());
             try {
-                repository = repo.open();
+                repository = repo.open(BackupCommand.this::runOptions);
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;

@@ -28,8 +28,13 @@ final class RepoOptions {
     Path passwordFile;
 
     Repository open() {
+        return open(java.util.function.UnaryOperator.identity());
+    }
+
+    /** Opens the repository with the commands' options as {@code adjust} changes them (a run's own settings). */
+    Repository open(java.util.function.UnaryOperator<RepositoryOptions> adjust) {
         requireRepo();
-        return Repository.open(repo, passphrase(false), RepositoryOptions.forCommands());
+        return Repository.open(repo, passphrase(false), adjust.apply(RepositoryOptions.forCommands()));
     }
 
     Repository init() {

@@ -60,6 +60,35 @@ class FirestoreBackupTest {
         assertThat(backedUpWhole("firestore-managed-export:" + fixture, repo(), dir.resolve("state").toString())).isPositive();
     }
 
+    /** The zstd level is a run's: any level reads back, and two levels share the repository's chunks. */
+    @Test
+    void theCompressionLevelIsTheRunsOwn() throws Exception {
+        Path export = dir.resolve("export.json");
+        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "200").exitCode()).isZero();
+        String state = dir.resolve("state").toString();
+        Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
+        long[] stored = new long[2];
+        int[] levels = {1, 19};
+        for (int i = 0; i < 2; i++) {
+            String[] repo = {"--repo", dir.resolve("repo-" + levels[i]).toString(), "--password-file", password.toString()};
+            assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
+            CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--compression-level", String.valueOf(levels[i]),
+                    "--json", "--state", state}, repo);
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            stored[i] = Json.MAPPER.readTree(backup.out()).get("storedBytes").asLong();
+            assertThat(CliRun.of(new String[] {"backup", "check", "--read-data"}, repo).exitCode()).isZero();
+            // the same data at the default level: every chunk is there already, whatever level stored it
+            CliRun again = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--json", "--state", state}, repo);
+            assertThat(Json.MAPPER.readTree(again.out()).get("addedBytes").asLong()).isZero();
+        }
+        assertThat(stored[1]).isLessThan(stored[0]);
+
+        String[] repo = {"--repo", dir.resolve("repo-1").toString(), "--password-file", password.toString()};
+        CliRun refused = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--compression-level", "20", "--state", state}, repo);
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("--compression-level").contains("1 to 19").contains("20");
+    }
+
     private String[] repo() throws java.io.IOException {
         Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
         return new String[] {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};

@@ -41,7 +41,7 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
                     + scryptN + ", r " + scryptR + ", p " + scryptP);
         }
         if (packSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "pack size must be positive, found " + packSize);
-        if (zstdLevel < 1 || zstdLevel > 19) throw new CutoverException(ErrorCode.SETTING_INVALID, "zstd level must be 1 to 19, found " + zstdLevel);
+        if (zstdLevel < 1 || zstdLevel > 19) throw new CutoverException(ErrorCode.SETTING_INVALID, "the zstd level (--compression-level) must be 1 to 19, found " + zstdLevel);
         if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
