@@ -100,18 +100,20 @@ final class PostgresWriter implements SinkWriter {
         for (var e : byTable.entrySet()) {
             Table table = e.getKey();
             TableName name = TableName.resolve(table.name(), schema);
-            String columns = TargetSchema.quotedList(table.columns().stream().map(Column::name).toList());
+            // a generated column of the target (one the application's schema made) is the server's to fill: its values are left out
+            Set<String> generated = generatedColumns(name);
+            String columns = TargetSchema.quotedList(table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList());
             if (allowFastPath && fastPath.contains(name)) {
-                copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", table, e.getValue().values());
+                copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
             } else {
                 String stage = stagingName(name, table);
                 if (!staged.contains(stage)) {
                     staging(name, table, columns);
                     createdNow.add(stage);
                 }
-                copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, e.getValue().values());
+                copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns, Set.of()));
+                    s.executeUpdate(upsert(table, name, stage, columns, generated));
                 }
             }
         }
@@ -237,10 +239,10 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /** COPYs the rows, encoding them as they are sent: the batch is never held whole as bytes. */
-    private void copy(String sql, Table table, Iterable<Record> rows) throws SQLException {
+    private void copy(String sql, Table table, Set<String> generated, Iterable<Record> rows) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            encode(table, rows, new CopyText((bytes, length) -> {
+            encode(table, generated, rows, new CopyText((bytes, length) -> {
                 try {
                     copy.writeToCopy(bytes, 0, length);
                 } catch (SQLException e) {
@@ -262,18 +264,21 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private static void encode(Table table, Iterable<Record> rows, CopyText text) throws IOException {
+    private static void encode(Table table, Set<String> generated, Iterable<Record> rows, CopyText text) throws IOException {
         List<Column> columns = table.columns();
         for (Record row : rows) {
+            boolean first = true;
             for (int i = 0; i < columns.size(); i++) {
                 Column col = columns.get(i);
+                if (generated.contains(col.name())) continue;
                 Value v = Fields.lookup(row.fields(), i, col.name());
                 if (v != null && !col.type().accepts(v)) {
                     throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
                 }
                 try {
-                    text.value(v, col.type(), i == 0);
+                    text.value(v, col.type(), first);
+                    first = false;
                 } catch (IllegalArgumentException e) {
                     throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + ": " + e.getMessage() + " (the sink's check should have set it aside)", e, false);
