@@ -80,7 +80,10 @@ final class SlotStream implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 ByteBuffer message = stream.readPending();
                 if (message == null) {
-                    // a keepalive's position (or the last message's): every transaction committed before it was sent before it
+                    // the last position received: a keepalive's (the server sends a transaction once it has decoded
+                    // its commit, in commit order, so every transaction that commits before a position it has passed was
+                    // sent before it), or a message's (a begin's first record, a change's own, a commit's end: each
+                    // after the commits of every transaction sent before it, and before its own)
                     changes.passed(stream.getLastReceiveLSN().asLong());
                     long stored = changes.confirmAt();
                     if (stored > 0) confirm(stored);
