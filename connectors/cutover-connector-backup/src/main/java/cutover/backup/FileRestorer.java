@@ -57,7 +57,7 @@ final class FileRestorer implements AutoCloseable {
 
     /** Reads the file's chunks in order into {@code out}, proving each, then its size and digest. */
     void stream(FileEntry f, OutputStream out) throws IOException {
-        MessageDigest sha = FolderBackup.sha256();
+        MessageDigest sha = NativeCrypto.sha256();
         long size = 0;
         for (String c : f.chunks()) {
             byte[] chunk = blobs.read(BlobId.parse(c));

@@ -10,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,7 +47,7 @@ final class FolderBackup {
 
     private FileEntry file(Path folder, Path file) {
         List<String> chunks = new ArrayList<>();
-        MessageDigest sha = sha256();
+        MessageDigest sha = NativeCrypto.sha256();
         long size = 0;
         try (InputStream in = Files.newInputStream(file);
              ChunkingStream cut = new ChunkingStream(chunker, (buffer, offset, length) -> chunks.add(store.store(store.stage(buffer, offset, length)).hex()))) {
@@ -85,13 +84,5 @@ final class FolderBackup {
         Set<PosixFilePermission> out = java.util.EnumSet.noneOf(PosixFilePermission.class);
         for (PosixFilePermission p : PosixFilePermission.values()) if ((mode & (1 << (8 - p.ordinal()))) != 0) out.add(p);
         return out;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -418,8 +418,7 @@ final class ChangeLog {
             } else if (m instanceof PgOutput.Commit) {
                 if (told > MAX_KEYS) return Optional.empty();
             } else if (m instanceof PgOutput.Relation r) {
-                List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
-                relations.put(r.oid(), key == null ? LoggedKeys.Reader.IGNORED : out.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key));
+                relations.put(r.oid(), LoggedKeys.readerInto(out, r, schema, keys));
             } else if (!skipping) {
                 told += LoggedKeys.Reader.apply(m, oid -> reader(relations, oid));
             }

@@ -90,6 +90,15 @@ final class LoggedKeys {
         });
     }
 
+    /**
+     * The reader of a relation's changes into {@code tables}, by table name: the changes of a table
+     * of {@code schema} whose primary key {@code keys} gives; any other relation's are ignored.
+     */
+    static Reader readerInto(Map<String, LoggedKeys> tables, PgOutput.Relation r, String schema, Map<String, List<String>> keys) {
+        List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
+        return key == null ? Reader.IGNORED : tables.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key);
+    }
+
     /** Reads the changes of the relation {@code r} (as the log describes it now) whose primary key is {@code keyColumns}. */
     Reader reader(PgOutput.Relation r, List<String> keyColumns) {
         int[] at = new int[keyColumns.size()];

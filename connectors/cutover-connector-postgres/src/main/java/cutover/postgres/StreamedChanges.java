@@ -46,8 +46,7 @@ final class StreamedChanges {
             return readers.computeIfAbsent(oid, o -> {
                 PgOutput.Relation r = relations.get(o);
                 if (r == null) throw new IllegalStateException("a change of relation " + o + " before its description");
-                List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
-                return key == null ? LoggedKeys.Reader.IGNORED : tables.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key);
+                return LoggedKeys.readerInto(tables, r, schema, keys);
             });
         }
 
