@@ -28,13 +28,14 @@ class DefinedRestoreIT {
     private static final String SRC = "cutover_it_defined_src";
     private static final String DST = "cutover_it_defined_dst";
     private static final String FILTERED = "cutover_it_defined_filtered";
+    private static final String PLAIN = "cutover_it_defined_plain";
     private static final List<String> WHOLE = List.of("authors", "books", "loans", "posts");
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void databases() throws Exception {
-        LocalPostgres.recreate(SRC, DST, FILTERED);
+        LocalPostgres.recreate(SRC, DST, FILTERED, PLAIN);
         LocalPostgres.sql(SRC, "create extension if not exists btree_gist",
                 "create type mood as enum ('happy', 'sad', 'it''s complicated')",
                 "create table authors (id serial primary key, name varchar(40) not null unique, born date check (born > '1800-01-01'),"
@@ -74,7 +75,13 @@ class DefinedRestoreIT {
                 "create table events_2024_rest partition of events_2024 default",
                 "create table events_other partition of events default",
                 "create index events_at on events (at)",
+                // made on single partitions: an index of a leaf, one of a partition partitioned in turn (its own reach its partitions), checks
+                "create index events_other_id on events_other (id desc)",
+                "create index events_2024_at_id on events_2024 (at, id)",
+                "alter table events_2024_q1 add constraint events_2024_q1_small check (id < 100)",
+                "alter table events_other add constraint events_other_unique unique (id, at)",
                 "insert into events values (1, '2024-03-01'), (2, '2024-04-01'), (3, '2023-05-05')",
+                "alter table events_other add constraint events_other_author foreign key (id) references authors (id) not valid", // over a dangling row
                 // names a plan would write in snake case: a restored table keeps its own
                 "create table \"MixedCase\" (\"Id\" serial primary key, \"select\" text default 'x''y', \"Ünï\" int check (\"Ünï\" > 0))",
                 "create index \"Odd Index\" on \"MixedCase\" (\"select\")",
@@ -83,7 +90,7 @@ class DefinedRestoreIT {
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC, DST, FILTERED);
+        LocalPostgres.drop(SRC, DST, FILTERED, PLAIN);
     }
 
     @Test
@@ -191,6 +198,26 @@ class DefinedRestoreIT {
              ResultSet rs = st.executeQuery("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'books'::regclass and attname = 'tags'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("jsonb");
+        }
+    }
+
+    @Test
+    void aPartitionsNameTakenInTheTargetMakesOnePlainTableAndSaysWhatItLacks() throws Exception {
+        BackedUp source = backUp("taken");
+        LocalPostgres.sql(PLAIN, "drop table if exists events, events_other", "create table events_other (note text)");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(PLAIN), "--only", "events", "--json",
+                "--state", source.state()}, source.repoArgs());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(rows(PLAIN, "events")).containsExactlyElementsOf(rows(SRC, "events")).hasSize(3);
+        List<String> warnings = new ArrayList<>();
+        Json.MAPPER.readTree(restore.out()).get("warnings").forEach(w -> warnings.add(w.asText()));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("table public.events: it was partitioned")
+                .contains("the 5 constraints and indexes made on single partitions were not made"));
+        // the other table named as a partition was left alone
+        try (Connection c = LocalPostgres.connect(PLAIN); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from pg_index where indrelid = 'events_other'::regclass"
+                     + " union all select count(*) from pg_constraint where conrelid = 'events_other'::regclass")) {
+            while (rs.next()) assertThat(rs.getInt(1)).isZero();
         }
     }
 

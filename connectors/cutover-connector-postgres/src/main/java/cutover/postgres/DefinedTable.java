@@ -178,7 +178,10 @@ final class DefinedTable {
                 }
             }
         }
-        for (DefinedConstraint k : definition.constraints()) if (!k.foreignKey()) steps.add(constraint(k));
+        for (DefinedConstraint k : definition.constraints()) if (!k.foreignKey()) steps.add(constraint(name, k));
+        for (Partition p : definition.partitions()) {
+            for (DefinedConstraint k : p.constraints()) if (!k.foreignKey()) steps.add(constraint(partition(p), k));
+        }
         // after the rows: forced on its owner, row level security without a policy refuses the owner's COPY
         if (definition.forceRowLevelSecurity()) steps.add(new Step("forced row level security", null, "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY"));
         return steps;
@@ -189,9 +192,33 @@ final class DefinedTable {
      * (each takes a lock that only writers wait for), where the {@link #completion} steps lock it whole.
      */
     List<Step> indexes() {
-        return definition.indexes().stream().map(i -> new Step("index " + i.name(), "SELECT to_regclass("
-                + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name())) + ") IS NOT NULL",
-                (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON " + name.sql() + " " + i.definition())).toList();
+        List<Step> steps = new ArrayList<>();
+        for (DefinedIndex i : definition.indexes()) steps.add(index(name, i));
+        for (Partition p : definition.partitions()) for (DefinedIndex i : p.indexes()) steps.add(index(partition(p), i));
+        return steps;
+    }
+
+    /** An index of the table or of one of its partitions; one of a partition the target lacks (made as one plain table) is not made. */
+    private Step index(TableName on, DefinedIndex i) {
+        return new Step("index " + i.name(), "SELECT to_regclass(" + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name()))
+                + ") IS NOT NULL" + orAbsent(on), (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON "
+                + on.sql() + " " + i.definition());
+    }
+
+    private TableName partition(Partition p) {
+        return new TableName(name.schema(), p.name());
+    }
+
+    /**
+     * For a partition's own constraint or index: done also when that partition is not one of the
+     * table's (the table was made plain, its name perhaps another table's; {@link #differences} says so).
+     */
+    private String orAbsent(TableName on) {
+        return on.equals(name) ? "" : " OR " + notOurPartition(on);
+    }
+
+    private String notOurPartition(TableName on) {
+        return "NOT EXISTS (SELECT 1 FROM pg_partition_tree(" + literal(name.sql()) + "::regclass) t WHERE t.relid = to_regclass(" + literal(on.sql()) + "))";
     }
 
     /** Adds the primary key now, in the caller's transaction, unless the table has one: rows are about to come by upsert. */
@@ -225,7 +252,12 @@ final class DefinedTable {
 
     /** The table's foreign keys, added once every table of the restore is complete. */
     List<Step> foreignKeys() {
-        return definition.constraints().stream().filter(DefinedConstraint::foreignKey).map(this::constraint).toList();
+        List<Step> steps = new ArrayList<>();
+        for (DefinedConstraint k : definition.constraints()) if (k.foreignKey()) steps.add(constraint(name, k));
+        for (Partition p : definition.partitions()) {
+            for (DefinedConstraint k : p.constraints()) if (k.foreignKey()) steps.add(constraint(partition(p), k));
+        }
+        return steps;
     }
 
     /**
@@ -253,9 +285,11 @@ final class DefinedTable {
             }
         }
         if (definition.partitionKey() != null && !holds(c, "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind = 'p')", name.sql())) {
+            long own = definition.partitions().stream().mapToLong(p -> p.constraints().size() + p.indexes().size()).sum();
             out.add("it was partitioned (PARTITION BY " + definition.partitionKey() + ") in the source and holds all its partitions' rows as one"
                     + " table here: the target did not take its partitions when the table was made (a partition's name taken, or a"
-                    + " snapshot from before partitions were stored)");
+                    + " snapshot from before partitions were stored)" + (own == 0 ? "" : "; the " + own
+                    + " constraints and indexes made on single partitions were not made"));
         }
         List<String> outside = new ArrayList<>();
         if (!definition.triggers().isEmpty()) outside.add("triggers " + String.join(", ", definition.triggers()));
@@ -294,10 +328,13 @@ final class DefinedTable {
         return out;
     }
 
-    private Step constraint(DefinedConstraint k) {
-        return new Step((k.foreignKey() ? "foreign key " : "constraint ") + k.name(), "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
-                + literal(name.sql()) + "::regclass AND conname = " + literal(k.name()) + ")",
-                "ALTER TABLE " + name.sql() + " ADD CONSTRAINT " + TableName.quote(k.name()) + " " + k.definition());
+    private Step constraint(TableName on, DefinedConstraint k) {
+        boolean own = on.equals(name);
+        String exists = "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(on.sql()) + "::regclass AND conname = " + literal(k.name()) + ")";
+        // whether it is our partition is asked first: a name that is no relation stops ::regclass
+        return new Step((k.foreignKey() ? "foreign key " : "constraint ") + k.name() + (own ? "" : " of partition " + on.name()),
+                own ? "SELECT " + exists : "SELECT CASE WHEN " + notOurPartition(on) + " THEN true ELSE " + exists + " END",
+                "ALTER TABLE " + on.sql() + " ADD CONSTRAINT " + TableName.quote(k.name()) + " " + k.definition());
     }
 
     /**

@@ -87,11 +87,17 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
 
     /**
      * A partition of a partitioned table, or of one of its partitions ({@code parent}): {@code bound}
-     * as {@code pg_get_expr} prints it ({@code FOR VALUES FROM (…) TO (…)}, {@code DEFAULT}), and its
-     * own {@code partitionKey} when it is partitioned in turn. Listed parents first.
+     * as {@code pg_get_expr} prints it ({@code FOR VALUES FROM (…) TO (…)}, {@code DEFAULT}), its
+     * own {@code partitionKey} when it is partitioned in turn, and the constraints and indexes made
+     * on it alone (those made on a parent reach it from there). Listed parents first.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Partition(String name, String parent, String bound, String partitionKey) {}
+    record Partition(String name, String parent, String bound, String partitionKey, List<DefinedConstraint> constraints, List<DefinedIndex> indexes) {
+        Partition {
+            constraints = constraints == null ? List.of() : List.copyOf(constraints); // absent before they were stored, and when none
+            indexes = indexes == null ? List.of() : List.copyOf(indexes);
+        }
+    }
 
     Optional<DefinedColumn> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
@@ -122,10 +128,8 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                     .put("cycle", q.cycle());
             if (q.lastValue() != null) n.put("lastValue", q.lastValue());
         }
-        ArrayNode cons = o.putArray("constraints");
-        for (DefinedConstraint k : constraints) cons.addObject().put("name", k.name()).put("kind", k.kind()).put("definition", k.definition());
-        ArrayNode idx = o.putArray("indexes");
-        for (DefinedIndex i : indexes) idx.addObject().put("name", i.name()).put("unique", i.unique()).put("definition", i.definition());
+        putConstraints(o, constraints);
+        putIndexes(o, indexes);
         o.put("rowLevelSecurity", rowLevelSecurity).put("forceRowLevelSecurity", forceRowLevelSecurity);
         strings(o, "triggers", triggers);
         strings(o, "policies", policies);
@@ -133,9 +137,24 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         putIfPresent(o, "partitionKey", partitionKey);
         if (!partitions.isEmpty()) {
             ArrayNode parts = o.putArray("partitions");
-            for (Partition p : partitions) putIfPresent(parts.addObject().put("name", p.name()).put("parent", p.parent()).put("bound", p.bound()), "partitionKey", p.partitionKey());
+            for (Partition p : partitions) {
+                ObjectNode n = parts.addObject().put("name", p.name()).put("parent", p.parent()).put("bound", p.bound());
+                putIfPresent(n, "partitionKey", p.partitionKey());
+                if (!p.constraints().isEmpty()) putConstraints(n, p.constraints());
+                if (!p.indexes().isEmpty()) putIndexes(n, p.indexes());
+            }
         }
         return new NativeDefinition(FORMAT, o);
+    }
+
+    private static void putConstraints(ObjectNode o, List<DefinedConstraint> constraints) {
+        ArrayNode cons = o.putArray("constraints");
+        for (DefinedConstraint k : constraints) cons.addObject().put("name", k.name()).put("kind", k.kind()).put("definition", k.definition());
+    }
+
+    private static void putIndexes(ObjectNode o, List<DefinedIndex> indexes) {
+        ArrayNode idx = o.putArray("indexes");
+        for (DefinedIndex i : indexes) idx.addObject().put("name", i.name()).put("unique", i.unique()).put("definition", i.definition());
     }
 
     private static void putIfPresent(ObjectNode o, String field, String value) {

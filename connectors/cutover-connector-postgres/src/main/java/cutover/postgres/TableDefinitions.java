@@ -67,9 +67,13 @@ final class TableDefinitions {
         columns(c, oids, byOid);
         extensions(c, oids, byOid);
         sequences(c, oids, byOid);
-        constraints(c, oids, byOid);
-        indexes(c, oids, byOid);
-        if (byOid.values().stream().anyMatch(b -> b.partitionKey != null)) partitions(c, oids, byOid);
+        // constraints and indexes are each the table's own, or a partition's own
+        Map<Long, Owned> owners = new LinkedHashMap<>();
+        byOid.forEach((oid, b) -> owners.put(oid, b.owned));
+        if (byOid.values().stream().anyMatch(b -> b.partitionKey != null)) partitions(c, oids, byOid, owners);
+        Array owning = c.createArrayOf("int8", owners.keySet().toArray());
+        constraints(c, owning, owners);
+        indexes(c, owning, owners);
         Map<String, TableDefinition> out = new LinkedHashMap<>();
         for (Builder b : byOid.values()) out.put(b.table, b.build());
         return out;
@@ -159,29 +163,35 @@ final class TableDefinitions {
         }
     }
 
-    /** Check, unique, exclusion and foreign key constraints the table declares itself (not inherited). */
-    private static void constraints(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+    /**
+     * Check, unique, exclusion and foreign key constraints the table or partition declares itself (not
+     * inherited; of a partition, not one a parent's constraint made on it).
+     */
+    private static void constraints(Connection c, Array oids, Map<Long, Owned> owners) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT k.conrelid, k.conname, " + CONSTRAINT_KINDS + ", pg_get_constraintdef(k.oid) "
-                + "FROM pg_constraint k WHERE k.conrelid = ANY (?::oid[]) AND k.contype IN ('c', 'u', 'x', 'f') AND k.conislocal "
+                + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid WHERE k.conrelid = ANY (?::oid[]) "
+                + "AND k.contype IN ('c', 'u', 'x', 'f') AND k.conislocal AND (NOT r.relispartition OR (k.coninhcount = 0 AND k.conparentid = 0)) "
                 + "ORDER BY k.conrelid, k.contype = 'f', k.conname")) {
             ps.setArray(1, oids);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) byOid.get(rs.getLong(1)).constraints.add(new DefinedConstraint(rs.getString(2), rs.getString(3), rs.getString(4)));
+                while (rs.next()) owners.get(rs.getLong(1)).constraints.add(new DefinedConstraint(rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
     }
 
     /**
-     * Indexes that back none of the table's constraints, each as what follows the table's name in its
-     * {@code CREATE INDEX} (the server prints the table schema-qualified; the restore names its own).
+     * Indexes that back none of the table's (or partition's) constraints and that no parent's index
+     * made, each as what follows the table's name in its {@code CREATE INDEX} (the server prints the
+     * table schema-qualified; the restore names its own).
      */
-    private static void indexes(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+    private static void indexes(Connection c, Array oids, Map<Long, Owned> owners) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT i.indrelid, x.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
                 + "CASE WHEN i.indisunique THEN 'CREATE UNIQUE INDEX ' ELSE 'CREATE INDEX ' END || quote_ident(x.relname) || ' ON ' "
                 + "|| CASE WHEN r.relkind = 'p' THEN 'ONLY ' ELSE '' END || quote_ident(n.nspname) || '.' || quote_ident(r.relname) || ' ' "
                 + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid "
                 + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE i.indrelid = ANY (?::oid[]) AND NOT EXISTS "
                 + "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
+                + "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) "
                 + "ORDER BY i.indrelid, x.relname")) {
             ps.setArray(1, oids);
             try (ResultSet rs = ps.executeQuery()) {
@@ -191,23 +201,25 @@ final class TableDefinitions {
                     if (!statement.startsWith(prefix)) {
                         throw new SQLException("index " + rs.getString(2) + " is printed as \"" + statement + "\", which does not start \"" + prefix + "\"");
                     }
-                    byOid.get(rs.getLong(1)).indexes.add(new DefinedIndex(rs.getString(2), rs.getBoolean(3), statement.substring(prefix.length())));
+                    owners.get(rs.getLong(1)).indexes.add(new DefinedIndex(rs.getString(2), rs.getBoolean(3), statement.substring(prefix.length())));
                 }
             }
         }
     }
 
-    /** The partitions of the partitioned tables, at every level, parents first. */
-    private static void partitions(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+    /** The partitions of the partitioned tables, at every level, parents first; each one's constraints and indexes go to {@code owners}. */
+    private static void partitions(Connection c, Array oids, Map<Long, Builder> byOid, Map<Long, Owned> owners) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_partition_root(p.oid)::oid::int8, p.relname, up.relname, "
-                + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END "
+                + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END, p.oid::int8 "
                 + "FROM pg_class p JOIN pg_inherits i ON i.inhrelid = p.oid JOIN pg_class up ON up.oid = i.inhparent "
                 + "WHERE p.relispartition AND pg_partition_root(p.oid) = ANY (?::oid[]) "
                 + "ORDER BY 1, (SELECT count(*) FROM pg_partition_ancestors(p.oid)), p.relname")) {
             ps.setArray(1, oids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byOid.get(rs.getLong(1)).partitions.add(new Partition(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    PartitionBuilder p = new PartitionBuilder(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+                    byOid.get(rs.getLong(1)).partitions.add(p);
+                    owners.put(rs.getLong(6), p.owned);
                 }
             }
         }
@@ -227,9 +239,8 @@ final class TableDefinitions {
         final List<Extension> extensions = new ArrayList<>();
         final List<EnumType> enums = new ArrayList<>();
         final List<DefinedSequence> sequences = new ArrayList<>();
-        final List<DefinedConstraint> constraints = new ArrayList<>();
-        final List<DefinedIndex> indexes = new ArrayList<>();
-        final List<Partition> partitions = new ArrayList<>();
+        final Owned owned = new Owned();
+        final List<PartitionBuilder> partitions = new ArrayList<>();
 
         Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
                 List<String> triggers, List<String> policies, List<String> rules, String partitionKey) {
@@ -244,8 +255,22 @@ final class TableDefinitions {
         }
 
         TableDefinition build() {
-            return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity,
-                    triggers, policies, rules, partitionKey, partitions);
+            return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
+                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList());
         }
+    }
+
+    /** The constraints and indexes a table or a partition declares itself. */
+    private static final class Owned {
+        final List<DefinedConstraint> constraints = new ArrayList<>();
+        final List<DefinedIndex> indexes = new ArrayList<>();
+    }
+
+    private record PartitionBuilder(String name, String parent, String bound, String partitionKey, Owned owned) {
+        PartitionBuilder(String name, String parent, String bound, String partitionKey) {
+            this(name, parent, bound, partitionKey, new Owned());
+        }
+
+        Partition build() { return new Partition(name, parent, bound, partitionKey, owned.constraints, owned.indexes); }
     }
 }

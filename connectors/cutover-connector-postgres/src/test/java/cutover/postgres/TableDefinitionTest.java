@@ -30,8 +30,10 @@ class TableDefinitionTest {
             List.of(new DefinedConstraint("cheap", "check", "CHECK ((price < (1000)::numeric))")),
             List.of(new DefinedIndex("books_title", false, "USING btree (lower(title))")),
             true, true, List.of("loud"), List.of("mine"), List.of("r"), "RANGE (at)",
-            List.of(new Partition("books_2024", "books", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "LIST (kind)"),
-                    new Partition("books_2024_a", "books_2024", "FOR VALUES IN ('a')", null)));
+            List.of(new Partition("books_2024", "books", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "LIST (kind)", null, null),
+                    new Partition("books_2024_a", "books_2024", "FOR VALUES IN ('a')", null,
+                            List.of(new DefinedConstraint("books_2024_a_recent", "check", "CHECK ((id > 100))")),
+                            List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))));
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
@@ -44,6 +46,8 @@ class TableDefinitionTest {
                 List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of(), null, null);
         assertThat(TableDefinition.of(table(bare))).contains(bare);
         assertThat(bare.partitions()).isEmpty(); // a manifest from before partitions were stored
+        assertThat(FULL.partitions().get(0).indexes()).isEmpty(); // nor their own constraints and indexes, left out when none
+        assertThat(FULL.toNative().body().get("partitions").get(0).has("indexes")).isFalse();
     }
 
     @Test
