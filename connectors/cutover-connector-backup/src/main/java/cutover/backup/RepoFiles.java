@@ -118,15 +118,25 @@ final class RepoFiles {
 
     /** Writes {@code bytes} to {@code target} so that a crash leaves either all of it or nothing there. */
     void writeAtomically(Path target, byte[] bytes) {
+        writeAtomically(target, bytes, true);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[])}; not {@code durable}: nothing is forced to disk, for a
+     * file only live processes need (a lock: a power cut ends its holder, and a lock lost with it is
+     * as good as released). Forcing costs little on an idle disk but waits behind other writes on a
+     * busy one (a database's checkpoint): 9-90 ms per scheduled backup run here.
+     */
+    void writeAtomically(Path target, byte[] bytes, boolean durable) {
         Path temp = newTemp(target.getParent().getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 beforeWrite(temp, bytes.length);
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
+                if (durable) ch.force(true);
             }
-            moveIntoPlace(temp, target);
+            moveIntoPlace(temp, target, durable);
         } catch (IOException e) {
             deleteQuietly(temp);
             throw io("cannot write " + relative(target) + " (the repository is unchanged)", e);
@@ -135,19 +145,28 @@ final class RepoFiles {
 
     /** Renames a temporary file that was forced to disk already to its final name, then forces the folder. */
     void moveIntoPlace(Path temp, Path target) throws IOException {
+        moveIntoPlace(temp, target, true);
+    }
+
+    private void moveIntoPlace(Path temp, Path target, boolean durable) throws IOException {
         Files.createDirectories(target.getParent());
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        forceDirectory(target.getParent());
+        if (durable) forceDirectory(target.getParent());
     }
 
     void delete(Path path) {
+        delete(path, true);
+    }
+
+    /** Deletes the file; not {@code durable}: without forcing its folder to disk (see {@link #writeAtomically(Path, byte[], boolean)}). */
+    void delete(Path path, boolean durable) {
         try {
             Files.deleteIfExists(path);
-            forceDirectory(path.getParent());
+            if (durable) forceDirectory(path.getParent());
         } catch (IOException e) {
             throw io("cannot delete " + relative(path), e);
         }

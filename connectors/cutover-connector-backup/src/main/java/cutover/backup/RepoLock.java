@@ -76,13 +76,13 @@ final class RepoLock implements Repository.Lock {
 
     static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter) {
         for (LockInfo lock : list(files, envelope, staleAfter)) {
-            if (lock.stale() && lock.staleReason().startsWith("process")) files.delete(files.lock(lock.file()));
+            if (lock.stale() && lock.staleReason().startsWith("process")) files.delete(files.lock(lock.file()), false);
         }
         byte[] name = new byte[16];
         new java.security.SecureRandom().nextBytes(name);
         String file = HexFormat.of().formatHex(name);
         Path path = files.lock(file);
-        files.writeAtomically(path, seal(envelope, operation, mode));
+        files.writeAtomically(path, seal(envelope, operation, mode), false);
         Duration refresh = staleAfter.dividedBy(6);
         RepoLock ours = new RepoLock(files, envelope, path, operation, mode, refresh.compareTo(LONGEST_REFRESH) > 0 ? LONGEST_REFRESH : refresh);
         List<LockInfo> others = list(files, envelope, staleAfter).stream()
@@ -111,7 +111,7 @@ final class RepoLock implements Repository.Lock {
             return;
         }
         try {
-            files.writeAtomically(path, seal(envelope, operation, mode));
+            files.writeAtomically(path, seal(envelope, operation, mode), false);
         } catch (RuntimeException e) {
             // a full disk or a network hiccup: try again at the next tick; staleness needs six misses in a row
         }
@@ -177,6 +177,6 @@ final class RepoLock implements Repository.Lock {
             released = true;
         }
         refresher.shutdownNow();
-        files.delete(path);
+        files.delete(path, false);
     }
 }
