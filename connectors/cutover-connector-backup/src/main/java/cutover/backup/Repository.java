@@ -76,6 +76,9 @@ public final class Repository {
         /** The index for a backup, read on a thread of its own meanwhile ({@link Index#loadBeside}). */
         java.util.function.Supplier<Index> loadIndexBeside() { return Index.loadBeside(files, envelope, indexFiles); }
 
+        /** The index for a reader, read on a thread of its own meanwhile; not kept for later backups (a reader's index is its own). */
+        java.util.function.Supplier<Index> readIndexBeside() { return Index.loadBeside(files, envelope, null); }
+
         RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
     }
 

@@ -28,13 +28,14 @@ import java.util.List;
 public final class SnapshotSource implements CopyTextSource {
     private final Repository.Internals repo;
     private final Snapshot snapshot;
-    private final Index index;
+    /** Read on a thread of its own from the start: the plan, the target's tables and connections are made meanwhile. */
+    private final java.util.function.Supplier<Index> index;
     private final java.util.Map<String, ChangeLayers> layers = new java.util.concurrent.ConcurrentHashMap<>(); // by entity, read once
 
     SnapshotSource(Repository.Internals repo, Snapshot snapshot) {
         this.repo = repo;
         this.snapshot = snapshot;
-        this.index = repo.loadIndex();
+        this.index = repo.readIndexBeside();
     }
 
     public Snapshot snapshot() { return snapshot; }
@@ -97,7 +98,7 @@ public final class SnapshotSource implements CopyTextSource {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
                 SnapshotRecordReader.LineFilter keep = filterFor(e, i);
-                try (BlobReader blobs = new BlobReader(repo.files(), index, repo.keys())) {
+                try (BlobReader blobs = new BlobReader(repo.files(), index.get(), repo.keys())) {
                     return new SnapshotRecordReader(snapshot, e, i, blobs, Position.START, keep).copyTo(out);
                 }
             }
@@ -113,13 +114,13 @@ public final class SnapshotSource implements CopyTextSource {
     private SnapshotRecordReader.LineFilter filterFor(EntitySnapshot entity, int part) {
         if (!entity.layered()) return null;
         ChangeLayers applied = layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity,
-                ChangeLayers.opener(snapshot, entity, () -> new BlobReader(repo.files(), index, repo.keys()))));
+                ChangeLayers.opener(snapshot, entity, () -> new BlobReader(repo.files(), index.get(), repo.keys()))));
         return applied.filterFor(part);
     }
 
     private RecordReader open(EntitySnapshot entity, int part, Position from) {
         SnapshotRecordReader.LineFilter keep = filterFor(entity, part);
-        BlobReader blobs = new BlobReader(repo.files(), index, repo.keys());
+        BlobReader blobs = new BlobReader(repo.files(), index.get(), repo.keys());
         try {
             return new SnapshotRecordReader(snapshot, entity, part, blobs, from, keep);
         } catch (RuntimeException e) {
