@@ -201,7 +201,7 @@ final class DefinedTable {
     /** An index of the table or of one of its partitions; one of a partition the target lacks (made as one plain table) is not made. */
     private Step index(TableName on, DefinedIndex i) {
         return new Step("index " + i.name(), "SELECT to_regclass(" + literal(TableName.quote(name.schema()) + "." + TableName.quote(i.name()))
-                + ") IS NOT NULL" + orAbsent(on), (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON "
+                + ") IS NOT NULL" + orNotOurs(on), (i.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + TableName.quote(i.name()) + " ON "
                 + on.sql() + " " + i.definition());
     }
 
@@ -213,7 +213,7 @@ final class DefinedTable {
      * For a partition's own constraint or index: done also when that partition is not one of the
      * table's (the table was made plain, its name perhaps another table's; {@link #differences} says so).
      */
-    private String orAbsent(TableName on) {
+    private String orNotOurs(TableName on) {
         return on.equals(name) ? "" : " OR " + notOurPartition(on);
     }
 
