@@ -37,6 +37,44 @@ final class RepoOptions {
         return Repository.open(repo, passphrase(false), adjust.apply(RepositoryOptions.forCommands()));
     }
 
+    /**
+     * Starts deriving the key of the repository {@code args} name, before picocli reads them
+     * ({@link Repository#prepare(Path, String)}), when they name it ({@code --repo DIR}) and the
+     * passphrase comes without asking (a {@code --password-file} or {@code CUTOVER_PASSWORD}). A guess
+     * that is wrong only costs the derivation: the open takes nothing that does not match.
+     */
+    static void deriveAhead(String... args) {
+        Named named = named(args);
+        if (named.repo() == null) return;
+        try {
+            Repository.prepare(named.repo(), named.passwordFile() != null ? firstLine(named.passwordFile()) : System.getenv(PASSWORD_VARIABLE));
+        } catch (IOException | RuntimeException e) {
+            // the command itself reads them again and says what is wrong
+        }
+    }
+
+    /** The repository and password file a command line names, as {@code --opt value} or {@code --opt=value}; null where it names none. */
+    record Named(Path repo, Path passwordFile) {}
+
+    static Named named(String... args) {
+        Path repo = null, file = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--repo") && value != null) repo = Path.of(value);
+            else if (args[i].startsWith("--repo=")) repo = Path.of(args[i].substring("--repo=".length()));
+            else if (args[i].equals("--password-file") && value != null) file = Path.of(value);
+            else if (args[i].startsWith("--password-file=")) file = Path.of(args[i].substring("--password-file=".length()));
+        }
+        return new Named(repo, file);
+    }
+
+    /** A password file's first line, without its line end. */
+    private static String firstLine(Path file) throws IOException {
+        String text = Files.readString(file);
+        int nl = text.indexOf('\n');
+        return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "");
+    }
+
     Repository init() {
         requireRepo();
         return Repository.init(repo, passphrase(true), RepositoryOptions.forCommands());
@@ -54,9 +92,7 @@ final class RepoOptions {
     String passphrase(boolean confirm, String howToGive) {
         if (passwordFile != null) {
             try {
-                String text = Files.readString(passwordFile);
-                int nl = text.indexOf('\n');
-                return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "");
+                return firstLine(passwordFile);
             } catch (IOException e) {
                 throw new CutoverException(ErrorCode.USAGE, "cannot read the password file " + passwordFile + ": " + e.getMessage());
             }

@@ -135,6 +135,16 @@ public final class Repository {
         NativeCrypto.prepare();
     }
 
+    /**
+     * As {@link #prepare()}, and starts deriving the key of the repository at {@code path} under
+     * {@code passphrase} ({@link KeyAhead}): the command that then opens it with the same ones finds
+     * the key ready or nearly so.
+     */
+    public static void prepare(Path path, String passphrase) {
+        NativeCrypto.prepare();
+        if (passphrase != null && !passphrase.isEmpty()) KeyAhead.start(path, passphrase);
+    }
+
     public static Repository open(Path path, String passphrase) {
         return open(path, passphrase, RepositoryOptions.DEFAULTS);
     }
@@ -149,8 +159,9 @@ public final class Repository {
                     + " (no config file); create one with `cutover backup init --repo " + path + "`");
         }
         RepoConfig config;
+        byte[] configBytes = files.read(files.config());
         try {
-            config = new Json().read(files.read(files.config()), RepoConfig.class);
+            config = new Json().read(configBytes, RepoConfig.class);
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "the config file of the repository at " + path + " is not valid JSON: " + e.getMessage());
         }
@@ -168,7 +179,8 @@ public final class Repository {
         byte[] master;
         try {
             byte[] wrapped = Base64.getDecoder().decode(config.masterKey().envelope());
-            master = Crypto.open(derive(passphrase, config.kdf()), wrapped, RepoConfig.wrapAad(config.version(), config.id()));
+            byte[] key = KeyAhead.take(files.config(), configBytes, passphrase).orElseGet(() -> derive(passphrase, config.kdf()));
+            master = Crypto.open(key, wrapped, RepoConfig.wrapAad(config.version(), config.id()));
         } catch (Crypto.NotAuthentic | IllegalArgumentException e) {
             throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "the passphrase does not open the repository at " + path
                     + " (wrong passphrase, or its config file was changed)");
@@ -185,7 +197,7 @@ public final class Repository {
                 HeadsCache.in(options.headsCache(), envelope, config.id()), new java.util.concurrent.atomic.AtomicBoolean());
     }
 
-    private static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
+    static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
         byte[] salt = Base64.getDecoder().decode(kdf.salt());
         return Crypto.scrypt(passphrase, salt, kdf.n(), kdf.r(), kdf.p(), NativeCrypto.provider());
     }
