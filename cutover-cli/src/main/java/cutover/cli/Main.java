@@ -1,7 +1,5 @@
 package cutover.cli;
 
-import cutover.backup.Repository;
-
 import java.util.Set;
 
 /** Entry point: runs the command line and exits with its code. */
@@ -19,10 +17,7 @@ public final class Main {
     public static int run(String... args) {
         // the native cryptography loads, and the repository's key is derived, while picocli builds
         // the command line (~0.15 s), instead of after it on the same thread (bench/RESULTS.md)
-        if (args.length > 0 && REPOSITORY_COMMANDS.contains(args[0])) {
-            Repository.prepare();
-            RepoOptions.deriveAhead(args);
-        }
+        if (args.length > 0 && REPOSITORY_COMMANDS.contains(args[0])) RepoOptions.prepare(args);
         return CutoverCommand.commandLine(args).execute(args);
     }
 }

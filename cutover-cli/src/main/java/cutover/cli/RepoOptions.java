@@ -38,19 +38,20 @@ final class RepoOptions {
     }
 
     /**
-     * Starts deriving the key of the repository {@code args} name, before picocli reads them
-     * ({@link Repository#prepare(Path, String)}), when they name it ({@code --repo DIR}) and the
+     * Prepares the repository {@code args} name before picocli reads them ({@link Repository#prepare}):
+     * the native cryptography, and the key when they name the repository ({@code --repo DIR}) and the
      * passphrase comes without asking (a {@code --password-file} or {@code CUTOVER_PASSWORD}). A guess
      * that is wrong only costs the derivation: the open takes nothing that does not match.
      */
-    static void deriveAhead(String... args) {
+    static void prepare(String... args) {
         Named named = named(args);
-        if (named.repo() == null) return;
+        String passphrase;
         try {
-            Repository.prepare(named.repo(), named.passwordFile() != null ? firstLine(named.passwordFile()) : System.getenv(PASSWORD_VARIABLE));
+            passphrase = named.passwordFile() != null ? firstLine(named.passwordFile()) : System.getenv(PASSWORD_VARIABLE);
         } catch (IOException | RuntimeException e) {
-            // the command itself reads them again and says what is wrong
+            passphrase = null; // the command itself reads it again and says what is wrong
         }
+        Repository.prepare(named.repo(), passphrase);
     }
 
     /** The repository and password file a command line names, as {@code --opt value} or {@code --opt=value}; null where it names none. */

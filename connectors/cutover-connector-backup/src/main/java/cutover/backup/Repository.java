@@ -128,21 +128,14 @@ public final class Repository {
     }
 
     /**
-     * Starts loading the native cryptography (~50 ms, {@link NativeCrypto}) on a thread of its own,
-     * for a process about to open a repository: its command line can be read meanwhile.
-     */
-    public static void prepare() {
-        NativeCrypto.prepare();
-    }
-
-    /**
-     * As {@link #prepare()}, and starts deriving the key of the repository at {@code path} under
-     * {@code passphrase} ({@link KeyAhead}): the command that then opens it with the same ones finds
-     * the key ready or nearly so.
+     * For a process about to open a repository, while its command line is read: starts loading the
+     * native cryptography (~50 ms, {@link NativeCrypto}) on a thread of its own, and, when {@code path}
+     * and {@code passphrase} are known (either may be null), deriving that repository's key
+     * ({@link KeyAhead}): the open with the same ones finds the key ready or nearly so.
      */
     public static void prepare(Path path, String passphrase) {
         NativeCrypto.prepare();
-        if (passphrase != null && !passphrase.isEmpty()) KeyAhead.start(path, passphrase);
+        if (path != null && passphrase != null && !passphrase.isEmpty()) KeyAhead.start(path, passphrase);
     }
 
     public static Repository open(Path path, String passphrase) {
