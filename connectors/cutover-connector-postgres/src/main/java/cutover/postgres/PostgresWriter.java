@@ -102,7 +102,7 @@ final class PostgresWriter implements SinkWriter {
             TableName name = TableName.resolve(table.name(), schema);
             // a generated column of the target (one the application's schema made) is the server's to fill: its values are left out
             Set<String> generated = generatedColumns(name);
-            String columns = TargetSchema.quotedList(table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList());
+            String columns = writtenColumns(table, generated);
             if (allowFastPath && fastPath.contains(name)) {
                 copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
             } else {
@@ -131,6 +131,11 @@ final class PostgresWriter implements SinkWriter {
                     + columns + " FROM " + name.sql() + " WITH NO DATA");
         }
         return stage;
+    }
+
+    /** The table's columns a write names (quoted, in order): all but the generated ones. */
+    private static String writtenColumns(Table table, Set<String> generated) {
+        return TargetSchema.quotedList(table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList());
     }
 
     /** The table's generated columns, asked once per writer. */
@@ -187,7 +192,7 @@ final class PostgresWriter implements SinkWriter {
             boolean direct = fastPath.contains(name);
             // generated columns (a table made from a definition that has them) are the server's to fill: their fields are left out
             Set<String> generated = generatedColumns(name);
-            String tableColumns = TargetSchema.quotedList(table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList());
+            String tableColumns = writtenColumns(table, generated);
             String stage = direct ? null : staging(name, table, tableColumns); // a table with rows of its own: upsert from staging
             String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + " ("
                     + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).filter(c -> !generated.contains(c)).toList()) + ") FROM STDIN";
