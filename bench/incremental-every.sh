@@ -19,7 +19,7 @@ sizes=("${@:-100000}"); sizes=(${sizes[*]})
 . bench/logical-table.sh /tmp/cutover-bench-every bench_every
 $cutover backup init --repo "$work/repo" >/dev/null
 log="$work/runs.log"
-$cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every "${BENCH_EVERY:-30s}" > "$log" 2>/dev/null &
+$cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every "${BENCH_EVERY:-30s}" > "$log" 2>"$work/err.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; drop_slot' EXIT
 runs() { grep -c "backup run" "$log" || true; }

@@ -243,6 +243,32 @@ class LogChangeLayersIT extends ChangeLayersIT {
         assertThat(run.err()).contains("REPLICATION").contains("owns the tables");
     }
 
+    @Test
+    void aSlotOfThatNameMadeForAnotherPluginIsLeftAloneAndNamed() throws Exception {
+        Path password = dir.resolve("plugin-password");
+        Files.writeString(password, "plugin passphrase\n");
+        String[] repoArgs = {"--repo", dir.resolve("plugin-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String db = "cutover_it_log_plugin", slot = "cutover_it_other_plugin";
+        server().recreate(db);
+        server().sql(db, "create table t (id int primary key)", "insert into t values (1)",
+                "select pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+        try {
+            CliRun run = CliRun.of(new String[] {"backup", server().location(db), "--follow-changes=" + slot,
+                    "--state", dir.resolve("plugin-state").toString()}, repoArgs);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+            assertThat(run.err()).contains(slot).contains("not a pgoutput slot");
+            try (Connection c = server().connect(db); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select plugin from pg_replication_slots where slot_name = '" + slot + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("test_decoding"); // not dropped nor made again
+            }
+        } finally {
+            server().sql(db, "select pg_drop_replication_slot('" + slot + "')");
+            server().drop(db);
+        }
+    }
+
     private JsonNode logBackup(String state, String[] repoArgs) throws Exception {
         CliRun run = CliRun.of(new String[] {"backup", server().location(LOG_SRC), "--json", "--state", state, "--follow-changes=" + SLOT}, repoArgs);
         assertThat(run.exitCode()).as(run.toString()).isZero();

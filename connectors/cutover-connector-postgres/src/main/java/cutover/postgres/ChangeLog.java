@@ -47,6 +47,13 @@ final class ChangeLog {
      */
     static final int WAL_SHARE = 8;
     static final long WAL_ALWAYS_READ = 64L << 20;
+    /**
+     * How long a moment's replication connection is kept idle for the next moment of a process
+     * that stays up: it saves the next backup 20-35 ms of connecting (a walsender forked), against
+     * a walsender held between backups. Backups further apart connect again.
+     */
+    static final long SPARE_SECONDS = 120;
+    private static final int SPARE_CHECK_SECONDS = 5;
 
     private final Pool pool;
     private final String slot;
@@ -75,6 +82,11 @@ final class ChangeLog {
     /** The slot read as it is logged, in a process that stays up ({@link #keepUp}); null when not. */
     private SlotStream stream;       // guarded by this
     private boolean backingUp;       // guarded by this: from a moment taken until it is stored
+    /** Whether this process stays up between backups ({@link #keepUp} was called): moments' connections are then kept. */
+    private boolean staysUp;         // guarded by this
+    /** A replication connection without a slot, kept from the last moment for the next ({@link #giveBack}); null when none. */
+    private Connection spare;        // guarded by this
+    private long spareSince;         // guarded by this: System.nanoTime() when it was kept
 
     /**
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
@@ -82,8 +94,10 @@ final class ChangeLog {
      * be made in time: the caller takes one of its own); {@code logged}, the tables the publication
      * held before this moment was asked for: only their changes are all in the log.
      */
-    record Moment(String snapshotId, long lsn, Set<String> logged, Connection holder) {
+    record Moment(String snapshotId, long lsn, Set<String> logged, Connection holder, String temporarySlot) {
         boolean inLog() { return lsn >= 0; }
+
+        static Moment notInLog(Set<String> logged) { return new Moment(null, -1, logged, null, null); }
     }
 
     /**
@@ -107,20 +121,133 @@ final class ChangeLog {
     }
 
     private Moment placeMoment() {
-        Set<String> logged;
+        // the connection kept since the last moment, or a new one (the server forks a walsender:
+        // 20-35 ms here), made ready while the publication and slot are checked on a pooled one
+        java.util.concurrent.CompletableFuture<Connection> opening = replicationConnection(takeSpare());
+        boolean handedOver = false;
+        try {
+            Prepared prepared = prepareSlot();
+            if (!prepared.slotReady()) return Moment.notInLog(prepared.logged());
+            Connection holder = ready(opening);
+            Optional<ReplicationSlotInfo> info = temporarySlot(holder);
+            if (info.isEmpty()) return Moment.notInLog(prepared.logged());
+            handedOver = true;
+            ReplicationSlotInfo made = info.get();
+            return new Moment(made.getSnapshotName(), made.getConsistentPoint().asLong(), prepared.logged(), holder, made.getSlotName());
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
+        } finally {
+            if (!handedOver) opening.thenAccept(ChangeLog::close); // now, or when it arrives
+        }
+    }
+
+    /** {@code spare} if it still answers (the server may have ended it since: a restart, a timeout), else a new replication connection. */
+    private java.util.concurrent.CompletableFuture<Connection> replicationConnection(Connection spare) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                if (spare != null && spare.isValid(SPARE_CHECK_SECONDS)) return spare;
+                close(spare);
+                return pool.replicationConnection();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, task -> daemon(task, "cutover-slot-connect-" + slot));
+    }
+
+    private synchronized Connection takeSpare() {
+        Connection c = spare;
+        spare = null;
+        return c;
+    }
+
+    /**
+     * The moment's replication connection, once no reader needs its snapshot: in a process that
+     * stays up, its temporary slot dropped (which ends the exported snapshot too) and the connection
+     * kept for the next moment, for up to {@link #SPARE_SECONDS} idle; else closed, which drops the slot.
+     */
+    void giveBack(Moment moment) {
+        Connection c = moment.holder();
+        if (c == null) return;
+        boolean keep;
+        synchronized (this) {
+            keep = staysUp && spare == null;
+        }
+        if (keep && dropTemporarySlot(c, moment.temporarySlot())) {
+            synchronized (this) {
+                if (staysUp && spare == null) {
+                    spare = c;
+                    spareSince = System.nanoTime();
+                    java.util.concurrent.CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expireSpare(c));
+                    return;
+                }
+            }
+        }
+        close(c);
+    }
+
+    private static boolean dropTemporarySlot(Connection c, String temporarySlot) {
+        try {
+            c.unwrap(PGConnection.class).getReplicationAPI().dropReplicationSlot(temporarySlot);
+            return true;
+        } catch (SQLException e) {
+            return false; // closed instead: the slot goes with the session
+        }
+    }
+
+    private void expireSpare(Connection c) {
+        synchronized (this) {
+            if (spare != c || System.nanoTime() - spareSince < TimeUnit.SECONDS.toNanos(SPARE_SECONDS)) return; // taken, or kept again since
+            spare = null;
+        }
+        close(c);
+    }
+
+    private static Connection ready(java.util.concurrent.CompletableFuture<Connection> opening) throws SQLException {
+        try {
+            return opening.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) throw sql;
+            throw e;
+        }
+    }
+
+    private static void daemon(Runnable task, String name) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The tables whose changes are all in the log, and whether the slot is ready (false: making it waited too long). */
+    private record Prepared(Set<String> logged, boolean slotReady) {}
+
+    /**
+     * Makes the publication hold every table of the schema whose log carries its key and the slot
+     * exist, made now (or made again, when it has {@link #fallenBehind} too far); one round trip
+     * when both are as the last backup left them.
+     */
+    private Prepared prepareSlot() {
         try (Connection c = pool.connection()) {
             c.setAutoCommit(true);
-            requireLogicalWal(c);
-            logged = publishTables(c);
-            if (!ensureSlot(c)) return new Moment(null, -1, logged, null);
-            if (fallenBehind(c)) {
+            Probe probe = probe(c);
+            if (!"logical".equals(probe.walLevel())) {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "following changes through the write-ahead log needs wal_level = logical on "
+                        + pool.location() + " (it is " + probe.walLevel() + "): set it and restart the server, or back up without --follow-changes");
+            }
+            Set<String> logged = publishTables(c, probe);
+            if (probe.slotPlugin() == null) return new Prepared(logged, createSlot(c));
+            if (!"pgoutput".equals(probe.slotPlugin()) || !probe.slotOfThisDatabase()) {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "the replication slot " + slot + " on " + pool.location()
+                        + " is not a pgoutput slot of this database; name another with --follow-changes=NAME");
+            }
+            if (fallenBehind(c, probe)) {
                 // the scans will be cheaper than the log this time; moving the slot past it would decode it all
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
                     ps.setString(1, slot);
                     ps.execute();
                 }
-                if (!ensureSlot(c)) return new Moment(null, -1, logged, null);
+                return new Prepared(logged, createSlot(c));
             }
+            return new Prepared(logged, true);
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 throw new CutoverException(ErrorCode.SOURCE_AUTH, "following changes on " + pool.location() + " needs a role with the REPLICATION "
@@ -128,21 +255,42 @@ final class ChangeLog {
             }
             throw SqlErrors.translateRead(e, "preparing the replication slot " + slot, pool.location());
         }
-        Connection holder = null;
-        try {
-            holder = pool.replicationConnection();
-            Optional<ReplicationSlotInfo> info = temporarySlot(holder);
-            if (info.isEmpty()) {
-                close(holder);
-                return new Moment(null, -1, logged, null);
+    }
+
+    /**
+     * What a moment needs to know before it is taken, asked in one query: the server's {@code
+     * wal_level}; the schema's tables whose log carries their key ({@code keyed}: replica identity
+     * {@code DEFAULT} with a primary key, or {@code FULL}); whether the publication exists and the
+     * schema's tables it holds; the slot's plugin and database (null: no slot), the bytes of WAL it
+     * keeps past its confirmed position and whether a process streams it.
+     */
+    private record Probe(String walLevel, Set<String> keyed, boolean publicationExists, Set<String> published,
+                         String slotPlugin, boolean slotOfThisDatabase, long slotKeptBytes, boolean slotActive) {}
+
+    private static Set<String> names(java.sql.Array array) throws SQLException {
+        return new HashSet<>(List.of((String[]) array.getArray()));
+    }
+
+    private Probe probe(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('wal_level'), "
+                + "array(SELECT r.relname::text FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE n.nspname = ? AND r.relkind IN ('r', 'p') AND NOT r.relispartition AND (r.relreplident = 'f' OR (r.relreplident = 'd' "
+                + "AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.oid AND i.indisprimary)))), "
+                + "EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?), "
+                + "array(SELECT tablename::text FROM pg_publication_tables WHERE pubname = ? AND schemaname = ?), "
+                + "s.plugin, s.database = current_database(), "
+                + "CASE WHEN pg_is_in_recovery() THEN 0 ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::int8 END, s.active "
+                + "FROM (SELECT 1) AS one LEFT JOIN pg_replication_slots s ON s.slot_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, slot);
+            ps.setString(3, slot);
+            ps.setString(4, schema);
+            ps.setString(5, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Probe(rs.getString(1), names(rs.getArray(2)), rs.getBoolean(3), names(rs.getArray(4)),
+                        rs.getString(5), rs.getBoolean(6), rs.getLong(7), rs.getBoolean(8));
             }
-            return new Moment(info.get().getSnapshotName(), info.get().getConsistentPoint().asLong(), logged, holder);
-        } catch (SQLException e) {
-            close(holder);
-            throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
-        } catch (RuntimeException e) {
-            close(holder);
-            throw e;
         }
     }
 
@@ -162,11 +310,7 @@ final class ChangeLog {
             } catch (SQLException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        }, task -> {
-            Thread t = new Thread(task, "cutover-slot-" + slot);
-            t.setDaemon(true);
-            t.start();
-        });
+        }, task -> daemon(task, "cutover-slot-" + slot));
         try {
             ReplicationSlotInfo info = making.get(waitSeconds, TimeUnit.SECONDS);
             if (info.getSnapshotName() == null) throw new IllegalStateException("the server exported no snapshot with the temporary slot");
@@ -186,16 +330,6 @@ final class ChangeLog {
         }
     }
 
-    private void requireLogicalWal(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW wal_level")) {
-            rs.next();
-            if (!"logical".equals(rs.getString(1))) {
-                throw new CutoverException(ErrorCode.SETTING_INVALID, "following changes through the write-ahead log needs wal_level = logical on "
-                        + pool.location() + " (it is " + rs.getString(1) + "): set it and restart the server, or back up without --follow-changes");
-            }
-        }
-    }
-
     /**
      * Adds the schema's tables that the publication lacks (creating it if missing), takes out those
      * that no longer qualify, and returns the qualifying tables it held already. A table qualifies when its log carries its
@@ -203,28 +337,9 @@ final class ChangeLog {
      * table must stay out: PostgreSQL refuses every UPDATE and DELETE of a table without a replica
      * identity in a publication of them, and a backup must never break the application's writes.
      */
-    private Set<String> publishTables(Connection c) throws SQLException {
-        Set<String> keyed = new HashSet<>(), published = new HashSet<>();
-        boolean exists;
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.relname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
-                + "WHERE n.nspname = ? AND r.relkind IN ('r', 'p') AND NOT r.relispartition AND (r.relreplident = 'f' OR (r.relreplident = 'd' "
-                + "AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.oid AND i.indisprimary)))")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) keyed.add(rs.getString(1));
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM pg_publication WHERE pubname = ?), "
-                + "array(SELECT tablename::text FROM pg_publication_tables WHERE pubname = ? AND schemaname = ?)")) {
-            ps.setString(1, slot);
-            ps.setString(2, slot);
-            ps.setString(3, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                exists = rs.getLong(1) > 0;
-                published.addAll(List.of((String[]) rs.getArray(2).getArray()));
-            }
-        }
+    private Set<String> publishTables(Connection c, Probe probe) throws SQLException {
+        Set<String> keyed = probe.keyed(), published = probe.published();
+        boolean exists = probe.publicationExists();
         Set<String> missing = new HashSet<>(keyed), unqualified = new HashSet<>(published);
         missing.removeAll(published);
         unqualified.removeAll(keyed);
@@ -253,20 +368,8 @@ final class ChangeLog {
         return out.toString();
     }
 
-    /** Whether the slot exists, made now if it did not; false when making it waited too long for running transactions. */
-    private boolean ensureSlot(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT plugin, database = current_database() FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    if (!"pgoutput".equals(rs.getString(1)) || !rs.getBoolean(2)) {
-                        throw new CutoverException(ErrorCode.SETTING_INVALID, "the replication slot " + slot + " on " + pool.location()
-                                + " is not a pgoutput slot of this database; name another with --follow-changes=NAME");
-                    }
-                    return true;
-                }
-            }
-        }
+    /** Makes the slot; false when making it waited too long for running transactions. */
+    private boolean createSlot(Connection c) throws SQLException {
         // making a slot waits for the transactions running to end, as a temporary one does (see temporarySlot)
         try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
             s.execute("SET statement_timeout = " + waitSeconds * 1000L);
@@ -396,14 +499,8 @@ final class ChangeLog {
      * moment, starts from it, instead of being moved past that WAL afterwards, which decodes it all
      * (0.4 s a gigabyte) only to throw it away.
      */
-    private boolean fallenBehind(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::int8, active "
-                + "FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && !rs.getBoolean(2) && rs.getLong(1) > WAL_ALWAYS_READ && rs.getLong(1) * WAL_SHARE >= publishedHeapBytes(c);
-            }
-        }
+    private boolean fallenBehind(Connection c, Probe probe) throws SQLException {
+        return !probe.slotActive() && probe.slotKeptBytes() > WAL_ALWAYS_READ && probe.slotKeptBytes() * WAL_SHARE >= publishedHeapBytes(c);
     }
 
     private Optional<Map<String, LoggedKeys>> read(ResultSet messages, long from, long to, Map<String, List<String>> keys) throws SQLException {
@@ -436,6 +533,7 @@ final class ChangeLog {
      * backups read the slot themselves, as without it.
      */
     synchronized void keepUp(Map<String, List<String>> keys) {
+        staysUp = true;
         if (stream != null) {
             if (!stream.failed()) {
                 stream.keys(keys);
@@ -478,9 +576,12 @@ final class ChangeLog {
         }
     }
 
-    /** Stops reading ahead, for a source being closed. */
+    /** Stops reading ahead and closes the connection kept for the next moment, for a source being closed. */
     synchronized void close() {
+        staysUp = false;
         if (stream != null) stopStream(stream);
+        close(spare);
+        spare = null;
     }
 
     private long confirmedPosition(Connection c) throws SQLException {

@@ -55,6 +55,11 @@ final class LoggedChanges {
         told.clear();
     }
 
+    /** The moment's replication connection, once no reader needs its snapshot any more ({@link ChangeLog#giveBack}). */
+    void giveBack(ChangeLog.Moment taken) {
+        log.giveBack(taken);
+    }
+
     /** {@code :<slot>:<LSN>}, the held moment's place in the log ({@code -} when it has none), for a mark; empty when none is held. */
     String placeOfTheMoment() {
         ChangeLog.Moment held = moment;

@@ -120,7 +120,7 @@ final class Pool implements AutoCloseable {
                 }
             }
             if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
-            return new HeldSnapshot(moment.snapshotId(), holder);
+            return new HeldSnapshot(moment.snapshotId(), holder, Pool::closeQuietly);
         } catch (SQLException e) {
             closeQuietly(holder);
             throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
@@ -133,9 +133,10 @@ final class Pool implements AutoCloseable {
     /**
      * Makes {@link #beginRead} import the snapshot {@code snapshotId}, exported by {@code exporter}
      * (a replication connection that created a slot), until the returned handle is closed, which
-     * closes {@code exporter} too. One at a time.
+     * gives {@code exporter} to {@code release} (it is closed instead when the snapshot cannot be
+     * read at). One at a time.
      */
-    cutover.connector.PointInTime holdAt(String snapshotId, Connection exporter) {
+    cutover.connector.PointInTime holdAt(String snapshotId, Connection exporter, java.util.function.Consumer<Connection> release) {
         Connection c = connection();
         try {
             c.setAutoCommit(false);
@@ -148,7 +149,7 @@ final class Pool implements AutoCloseable {
                 }
             }
             if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
-            return new HeldSnapshot(snapshotId, exporter);
+            return new HeldSnapshot(snapshotId, exporter, release);
         } catch (SQLException e) {
             closeQuietly(exporter);
             throw SqlErrors.translateRead(e, "reading at the moment of snapshot " + snapshotId, location);
@@ -215,10 +216,12 @@ final class Pool implements AutoCloseable {
     private final class HeldSnapshot implements cutover.connector.PointInTime {
         private final String id;
         private final Connection holder;
+        private final java.util.function.Consumer<Connection> release;
 
-        HeldSnapshot(String id, Connection holder) {
+        HeldSnapshot(String id, Connection holder, java.util.function.Consumer<Connection> release) {
             this.id = id;
             this.holder = holder;
+            this.release = release;
         }
 
         @Override
@@ -227,7 +230,7 @@ final class Pool implements AutoCloseable {
         @Override
         public void close() {
             Moment held = heldSnapshot.get();
-            if (held != null && held.snapshotId().equals(id) && heldSnapshot.compareAndSet(held, null)) closeQuietly(holder);
+            if (held != null && held.snapshotId().equals(id) && heldSnapshot.compareAndSet(held, null)) release.accept(holder);
         }
     }
 

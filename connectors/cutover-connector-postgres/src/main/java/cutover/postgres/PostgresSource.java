@@ -91,7 +91,7 @@ final class PostgresSource implements ChangeTracking {
         } else {
             ChangeLog.Moment moment = logged.hold();
             // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
-            held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder()) : pool.holdAtThisMoment();
+            held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder(), exporter -> logged.giveBack(moment)) : pool.holdAtThisMoment();
         }
         MomentCatalog catalog = new MomentCatalog();
         heldCatalog = catalog;
