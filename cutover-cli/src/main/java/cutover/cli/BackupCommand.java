@@ -201,9 +201,26 @@ final class BackupCommand implements Callable<Integer> {
         return compressionLevel == null ? options : options.withZstdLevel(compressionLevel);
     }
 
-    private Map<String, String> connectorSettings() {
-        return followChanges == null ? Map.of() : Map.of(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), followChanges,
-                cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), String.valueOf(followChangesWait));
+    /**
+     * Rows per key range when a backup reads a table of a PostgreSQL server on this machine. A
+     * backup passes the server's COPY text through, so the server does most of the per-row work;
+     * on this machine it shares the cores with the backup's own threads, and two ranges at once of a
+     * 1M-row table read ~7% slower than one (their restore too), while at 10M rows two ranges are
+     * no slower (bench/RESULTS.md, eighth session). A server elsewhere keeps the connector's default:
+     * there the backup's own threads are what parallel ranges share out.
+     */
+    static final int SPLIT_ROWS_ON_THIS_MACHINE = 1_000_000;
+
+    Map<String, String> connectorSettings() {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (followChanges != null) {
+            out.put(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), followChanges);
+            out.put(cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), String.valueOf(followChangesWait));
+        }
+        if (source != null && cutover.postgres.PostgresProvider.onThisMachine(Location.parse(source))) {
+            out.put(cutover.postgres.PostgresProvider.SPLIT_ROWS.name(), String.valueOf(SPLIT_ROWS_ON_THIS_MACHINE));
+        }
+        return out;
     }
 
     /** Runs one backup, recording it in the journal whether it succeeds or not. */

@@ -67,6 +67,12 @@ record PgLocation(String host, int port, String database, String user, String pa
         return new PgLocation(host, port, database, user, password, schema, Map.copyOf(params), location.redacted());
     }
 
+    /** Whether the host is this machine's loopback (by name or address, not looked up): the server then shares this machine's cores. */
+    boolean onThisMachine() {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
     /** The JDBC URL, without user or password. */
     String jdbcUrl() {
         StringBuilder url = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port).append('/')

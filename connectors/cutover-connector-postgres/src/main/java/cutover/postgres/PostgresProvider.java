@@ -38,6 +38,11 @@ public final class PostgresProvider implements ConnectorProvider {
     public static final Setting PASSWORD = Setting.secret("password",
             "The password, when it is not in the location (keeps it out of shell history).");
 
+    /** Whether {@code location} is a PostgreSQL server on this machine's loopback (see {@link PgLocation#onThisMachine}). */
+    public static boolean onThisMachine(Location location) {
+        return (location.scheme().equals("postgresql") || location.scheme().equals("postgres")) && PgLocation.parse(location).onThisMachine();
+    }
+
     @Override
     public Set<String> schemes() { return Set.of("postgresql", "postgres"); }
 

@@ -32,6 +32,19 @@ class PgLocationTest {
     }
 
     @Test
+    void aLoopbackHostIsThisMachineAndNoOtherIs() {
+        for (String local : new String[] {"localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "[0:0:0:0:0:0:0:1]"}) {
+            assertThat(PgLocation.parse(Location.parse("postgresql://u@" + local + ":5432/db")).onThisMachine()).as(local).isTrue();
+        }
+        assertThat(PgLocation.parse(Location.parse("postgresql://u@/db")).onThisMachine()).as("no host: localhost").isTrue();
+        for (String remote : new String[] {"db.example.com", "10.0.0.5", "127.example.com", "1127.0.0.1", "[2001:db8::1]", "localhost.example.com"}) {
+            assertThat(PgLocation.parse(Location.parse("postgresql://u@" + remote + ":5432/db")).onThisMachine()).as(remote).isFalse();
+        }
+        assertThat(PostgresProvider.onThisMachine(Location.parse("postgres://u@127.0.0.1/db"))).isTrue();
+        assertThat(PostgresProvider.onThisMachine(Location.parse("sqlite:./local.db"))).isFalse();
+    }
+
+    @Test
     void ipv6Host() {
         PgLocation l = PgLocation.parse(Location.parse("postgresql://u@[::1]:5433/db"));
         assertThat(l.host()).isEqualTo("[::1]");
