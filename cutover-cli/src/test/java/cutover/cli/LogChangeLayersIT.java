@@ -170,6 +170,51 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.drop(db, dst);
     }
 
+    /**
+     * A process that stays up keeps a moment's replication connection, without its temporary slot,
+     * for the next run's moment; one the server ended meanwhile is replaced, and the run is as good.
+     */
+    @Test
+    void theMomentsConnectionKeptBetweenRunsIsReplacedWhenTheServerEndedIt() throws Exception {
+        String db = "cutover_it_log_spare", dst = "cutover_it_log_spare_dst";
+        LocalPostgres.Server pg = server();
+        pg.recreate(db, dst);
+        pg.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 2000) g");
+        Path password = dir.resolve("spare-password"), repo = dir.resolve("spare-repo"), log = dir.resolve("spare.log");
+        Files.writeString(password, "spare passphrase\n");
+        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        Process p = scheduled(pg.location(db), repoArgs, "spare-state", "3s", "cutover_it_spare", log);
+        try {
+            awaitRuns(log, 2);
+            // the walsenders of the database that hold no slot: the connection kept for the next moment
+            String kept = "select a.pid from pg_stat_activity a where a.datname = '" + db + "' and a.backend_type = 'walsender' "
+                    + "and not exists (select 1 from pg_replication_slots s where s.active_pid = a.pid)";
+            assertThat(count(db, "select count(*) from (" + kept + ") k")).isEqualTo(1);
+            assertThat(count(db, "select count(*) from pg_replication_slots where temporary and database = '" + db + "'"))
+                    .as("no temporary slot kept between runs").isZero();
+            pg.sql(db, "select pg_terminate_backend(pid) from (" + kept + ") k");
+            pg.sql(db, "update items set n = n + 100 where id % 40 = 0", "delete from items where id between 5 and 9");
+            awaitRuns(log, 4);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).doesNotContain("FAILED");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", pg.location(dst), "--state", dir.resolve("spare-restore").toString()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(rowsOf(dst)).containsExactlyElementsOf(rowsOf(db));
+        pg.drop(db, dst);
+    }
+
+    private long count(String database, String sql) throws Exception {
+        try (Connection c = server().connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** A database that cannot be reached when the scheduled command starts is a failed run, tried again at the next interval. */
     @Test
     void aScheduledProcessStartedBeforeItsDatabaseExistsRetriesUntilItDoes() throws Exception {
