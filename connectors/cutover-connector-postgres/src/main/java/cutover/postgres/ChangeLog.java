@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The write-ahead log of a database read through a logical replication slot and a publication of
@@ -123,7 +127,7 @@ final class ChangeLog {
     private Moment placeMoment() {
         // the connection kept since the last moment, or a new one (the server forks a walsender:
         // 20-35 ms here), made ready while the publication and slot are checked on a pooled one
-        java.util.concurrent.CompletableFuture<Connection> opening = replicationConnection(takeSpare());
+        CompletableFuture<Connection> opening = replicationConnection(takeSpare());
         boolean handedOver = false;
         try {
             Prepared prepared = prepareSlot();
@@ -142,14 +146,14 @@ final class ChangeLog {
     }
 
     /** {@code spare} if it still answers (the server may have ended it since: a restart, a timeout), else a new replication connection. */
-    private java.util.concurrent.CompletableFuture<Connection> replicationConnection(Connection spare) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    private CompletableFuture<Connection> replicationConnection(Connection spare) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 if (spare != null && spare.isValid(SPARE_CHECK_SECONDS)) return spare;
                 close(spare);
                 return pool.replicationConnection();
             } catch (SQLException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }, task -> daemon(task, "cutover-slot-connect-" + slot));
     }
@@ -177,7 +181,7 @@ final class ChangeLog {
                 if (staysUp && spare == null) {
                     spare = c;
                     spareSince = System.nanoTime();
-                    java.util.concurrent.CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expireSpare(c));
+                    CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expireSpare(c));
                     return;
                 }
             }
@@ -202,10 +206,10 @@ final class ChangeLog {
         close(c);
     }
 
-    private static Connection ready(java.util.concurrent.CompletableFuture<Connection> opening) throws SQLException {
+    private static Connection ready(CompletableFuture<Connection> opening) throws SQLException {
         try {
             return opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof SQLException sql) throw sql;
             throw e;
         }
@@ -303,25 +307,25 @@ final class ChangeLog {
     private Optional<ReplicationSlotInfo> temporarySlot(Connection c) throws SQLException {
         PGConnection pg = c.unwrap(PGConnection.class);
         int pid = pg.getBackendPID();
-        java.util.concurrent.CompletableFuture<ReplicationSlotInfo> making = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ReplicationSlotInfo> making = CompletableFuture.supplyAsync(() -> {
             try {
                 return pg.getReplicationAPI().createReplicationSlot().logical()
                         .withSlotName(slot + "_" + Long.toHexString(System.nanoTime() & 0xFFFFFFFL)).withOutputPlugin("pgoutput").withTemporaryOption().make();
             } catch (SQLException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }, task -> daemon(task, "cutover-slot-" + slot));
         try {
             ReplicationSlotInfo info = making.get(waitSeconds, TimeUnit.SECONDS);
             if (info.getSnapshotName() == null) throw new IllegalStateException("the server exported no snapshot with the temporary slot");
             return Optional.of(info);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             try (Connection admin = pool.connection(); PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
                 ps.setInt(1, pid);
                 ps.execute();
             }
             return Optional.empty();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException sql) throw sql;
             throw new IllegalStateException("making a temporary replication slot failed", e.getCause());
         } catch (InterruptedException e) {
