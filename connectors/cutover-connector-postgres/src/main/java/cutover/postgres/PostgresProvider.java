@@ -17,6 +17,8 @@ import java.util.Set;
  * ({@code sslmode=require}).
  */
 public final class PostgresProvider implements ConnectorProvider {
+    private static final Set<String> SCHEMES = Set.of("postgresql", "postgres");
+
     public static final Setting SCHEMA = Setting.of("schema", Setting.Type.STRING, "public",
             "The schema tables without a schema in their name live in (as a source: the schema read). "
                     + "A ?schema= in the location takes precedence.");
@@ -40,11 +42,11 @@ public final class PostgresProvider implements ConnectorProvider {
 
     /** Whether {@code location} is a PostgreSQL server on this machine's loopback (see {@link PgLocation#onThisMachine}). */
     public static boolean onThisMachine(Location location) {
-        return (location.scheme().equals("postgresql") || location.scheme().equals("postgres")) && PgLocation.parse(location).onThisMachine();
+        return SCHEMES.contains(location.scheme()) && PgLocation.parse(location).onThisMachine();
     }
 
     @Override
-    public Set<String> schemes() { return Set.of("postgresql", "postgres"); }
+    public Set<String> schemes() { return SCHEMES; }
 
     @Override
     public List<Setting> settings() { return List.of(SCHEMA, POOL_SIZE, CONNECT_TIMEOUT, SPLIT_ROWS, FETCH_SIZE, FOLLOW_CHANGES, FOLLOW_CHANGES_WAIT, PASSWORD); }
