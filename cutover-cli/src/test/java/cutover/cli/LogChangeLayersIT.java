@@ -44,11 +44,8 @@ class LogChangeLayersIT extends ChangeLayersIT {
                 "insert into tags select 'k' || g, 'v' || g from generate_series(1, 2000) g",
                 "create table unkeyed_log (id int primary key, v text)", "alter table unkeyed_log replica identity nothing", // kept out of the publication: its updates must go on working
                 "insert into unkeyed_log select g, 'u' from generate_series(1, 500) g", "create table filler (id int primary key)", "analyze");
-        Path password = dir.resolve("log-password");
-        Files.writeString(password, "log passphrase\n");
         String state = dir.resolve("log-state").toString();
-        String[] repoArgs = {"--repo", dir.resolve("log-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = initRepo("log");
 
         JsonNode full = logBackup(state, repoArgs);
         assertThat(slotPosition()).as("the slot moved to the stored moment").isNotNull();
@@ -116,10 +113,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aServerWithoutLogicalDecodingIsNamedWithTheFix() throws Exception {
-        Path password = dir.resolve("replica-password");
-        Files.writeString(password, "replica passphrase\n");
-        String[] repoArgs = {"--repo", dir.resolve("replica-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = initRepo("replica");
         LocalPostgres.MAIN.recreate(LOG_SRC);
         LocalPostgres.MAIN.sql(LOG_SRC, "create table t (id int primary key)");
         boolean logical;
@@ -147,10 +141,8 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.recreate(db, dst);
         pg.sql(db, "create table items (id bigint primary key, name text, n int)",
                 "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 5000) g");
-        Path password = dir.resolve("every-password"), repo = dir.resolve("every-repo"), log = dir.resolve("every.log");
-        Files.writeString(password, "every passphrase\n");
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        Path log = dir.resolve("every.log");
+        String[] repoArgs = initRepo("every");
         Process p = scheduled(pg.location(db), repoArgs, "every-state", "6s", "cutover_it_every", log);
         try {
             awaitRuns(log, 1);
@@ -164,9 +156,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         assertThat(Files.readString(log)).doesNotContain("FAILED");
-        CliRun restore = CliRun.of(new String[] {"restore", "latest", pg.location(dst), "--state", dir.resolve("every-restore").toString()}, repoArgs);
-        assertThat(restore.exitCode()).as(restore.toString()).isZero();
-        assertThat(rowsOf(dst)).containsExactlyElementsOf(rowsOf(db));
+        assertLatestRestoresAs(db, dst, repoArgs, "every-restore");
         pg.drop(db, dst);
     }
 
@@ -181,10 +171,8 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.recreate(db, dst);
         pg.sql(db, "create table items (id bigint primary key, name text, n int)",
                 "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 2000) g");
-        Path password = dir.resolve("spare-password"), repo = dir.resolve("spare-repo"), log = dir.resolve("spare.log");
-        Files.writeString(password, "spare passphrase\n");
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        Path log = dir.resolve("spare.log");
+        String[] repoArgs = initRepo("spare");
         Process p = scheduled(pg.location(db), repoArgs, "spare-state", "3s", "cutover_it_spare", log);
         try {
             awaitRuns(log, 2);
@@ -202,10 +190,24 @@ class LogChangeLayersIT extends ChangeLayersIT {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         assertThat(Files.readString(log)).doesNotContain("FAILED");
-        CliRun restore = CliRun.of(new String[] {"restore", "latest", pg.location(dst), "--state", dir.resolve("spare-restore").toString()}, repoArgs);
+        assertLatestRestoresAs(db, dst, repoArgs, "spare-restore");
+        pg.drop(db, dst);
+    }
+
+    /** A repository made in the test's folder, its passphrase in a file: the arguments that name both. */
+    private String[] initRepo(String name) throws Exception {
+        Path password = dir.resolve(name + "-password");
+        Files.writeString(password, name + " passphrase\n");
+        String[] repoArgs = {"--repo", dir.resolve(name + "-repo").toString(), "--password-file", password.toString()};
+        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        return repoArgs;
+    }
+
+    /** The repository's latest snapshot restored into {@code dst} holds the rows {@code db} holds now. */
+    private void assertLatestRestoresAs(String db, String dst, String[] repoArgs, String state) throws Exception {
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", server().location(dst), "--state", dir.resolve(state).toString()}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(rowsOf(dst)).containsExactlyElementsOf(rowsOf(db));
-        pg.drop(db, dst);
     }
 
     private long count(String database, String sql) throws Exception {
@@ -221,10 +223,9 @@ class LogChangeLayersIT extends ChangeLayersIT {
         String db = "cutover_it_log_late";
         LocalPostgres.Server pg = server();
         pg.drop(db);
-        Path password = dir.resolve("late-password"), repo = dir.resolve("late-repo"), log = dir.resolve("late.log");
-        Files.writeString(password, "late passphrase\n");
-        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
-        Process p = scheduled(pg.location(db), new String[] {"--repo", repo.toString(), "--password-file", password.toString()}, "late-state", "2s",
+        Path log = dir.resolve("late.log");
+        String[] repoArgs = initRepo("late");
+        Process p = scheduled(pg.location(db), repoArgs, "late-state", "2s",
                 "cutover_it_late", log);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -239,7 +240,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
             p.waitFor(10, TimeUnit.SECONDS);
             pg.drop(db);
         }
-        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        CliRun snapshots = CliRun.of(new String[] {"snapshots", "--json"}, repoArgs);
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").get(0).toString()).contains("100");
     }
 
@@ -272,10 +273,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aRoleThatMayNotMakeTheSlotIsToldWhatItNeeds() throws Exception {
-        Path password = dir.resolve("role-password");
-        Files.writeString(password, "role passphrase\n");
-        String[] repoArgs = {"--repo", dir.resolve("role-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = initRepo("role");
         String db = "cutover_it_log_role";
         server().recreate(db);
         server().sql("postgres", "drop role if exists cutover_it_reader", "create role cutover_it_reader login");
@@ -290,10 +288,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aSlotOfThatNameMadeForAnotherPluginIsLeftAloneAndNamed() throws Exception {
-        Path password = dir.resolve("plugin-password");
-        Files.writeString(password, "plugin passphrase\n");
-        String[] repoArgs = {"--repo", dir.resolve("plugin-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = initRepo("plugin");
         String db = "cutover_it_log_plugin", slot = "cutover_it_other_plugin";
         server().recreate(db);
         server().sql(db, "create table t (id int primary key)", "insert into t values (1)",
