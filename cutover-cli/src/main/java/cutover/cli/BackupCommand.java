@@ -129,10 +129,10 @@ final class BackupCommand implements Callable<Integer> {
                     failed.put("failed", true);
                     failed.put("code", e.code().name());
                     failed.put("error", error);
-                    failed.put("nextRun", e.code().retryable() ? time.format(next) : null);
+                    failed.put("nextRun", e.retryable() ? time.format(next) : null);
                 }, () -> " FAILED: " + e.code() + ": " + error
-                        + (e.code().retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
-                if (!e.code().retryable()) throw e;
+                        + (e.retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
+                if (!e.retryable()) throw e;
             }
             long wait = Duration.between(Instant.now(), next).toMillis();
             if (wait > 0) Thread.sleep(wait);

@@ -45,7 +45,8 @@ final class Endpoints {
     /**
      * A database connector reports a failure to connect as its target's (exit 5): it does not know
      * which end it was opened as. A source that cannot be reached or refuses the credentials is
-     * the source's failure (exit 4), and a user must not be sent to fix the wrong database.
+     * the source's failure (exit 4), and a user must not be sent to fix the wrong database. Whether
+     * trying again can help stays as the connector said (a missing database: never).
      */
     private static CutoverException asSource(CutoverException e) {
         ErrorCode code = switch (e.code()) {
@@ -53,7 +54,7 @@ final class Endpoints {
             case TARGET_AUTH -> ErrorCode.SOURCE_AUTH;
             default -> null;
         };
-        return code == null ? e : new CutoverException(code, e.getMessage(), e);
+        return code == null ? e : new CutoverException(code, e.getMessage(), e, e.retryable());
     }
 
     static Connector openTarget(String location) {

@@ -19,24 +19,27 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         PrintWriter err = cmd.getErr();
         ErrorCode code;
         String message;
+        boolean retryable;
         if (ex instanceof CutoverException ce) {
             code = ce.code();
             message = ce.getMessage();
+            retryable = ce.retryable();
         } else if (ex instanceof CommandLine.ParameterException) {
             throw (CommandLine.ParameterException) ex;
         } else {
             code = ErrorCode.INTERNAL;
+            retryable = code.retryable();
             message = "unexpected " + ex + " (set CUTOVER_DEBUG=1 for the stack trace, and please report it)";
         }
         message = Location.redact(message);
         err.println("cutover: " + code + ": " + message);
-        if (code.retryable()) err.println("cutover: this may pass if tried again; committed work is kept.");
+        if (retryable) err.println("cutover: this may pass if tried again; committed work is kept.");
         if (System.getenv("CUTOVER_DEBUG") != null) ex.printStackTrace(err);
         err.flush();
         if (wantsJson(parsed)) {
             PrintWriter out = cmd.getOut();
             out.println(Json.object("error", java.util.Map.of("code", code.name(), "message", message,
-                    "retryable", code.retryable(), "exitCode", code.exitCode())));
+                    "retryable", retryable, "exitCode", code.exitCode())));
             out.flush();
         }
         // verify answers like diff(1): 0 equal, 1 different, 2 could not tell (the message says why)

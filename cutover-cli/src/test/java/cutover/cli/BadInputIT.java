@@ -70,6 +70,21 @@ class BadInputIT {
     }
 
     @Test
+    void aSourceDatabaseThatDoesNotExistIsNamedAndNotCalledWorthRetrying() throws Exception {
+        String missing = LocalPostgres.location("cutover_it_no_such_database");
+        CliRun run = CliRun.of("analyze", missing, "--json");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+        assertThat(run.err()).contains("SOURCE_IO").contains("cutover_it_no_such_database").contains("create the database first")
+                .doesNotContain("may pass if tried again");
+        assertThat(JSON.readTree(run.out()).get("error").get("retryable").asBoolean()).isFalse();
+
+        CliRun down = CliRun.of("analyze", "postgresql://postgres@127.0.0.1:1/app", "--json"); // nothing listens on port 1
+        assertThat(down.exitCode()).as(down.toString()).isEqualTo(4);
+        assertThat(down.err()).contains("may pass if tried again");
+        assertThat(JSON.readTree(down.out()).get("error").get("retryable").asBoolean()).isTrue();
+    }
+
+    @Test
     void malformedJsonNamesTheFileLineAndColumn() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {\n  \"u1\": {\"name\": \"Ada\",}\n}}}");
         CliRun run = CliRun.of("analyze", "firestore-export:" + f, "--quiet", "--state", dir.resolve("state").toString());

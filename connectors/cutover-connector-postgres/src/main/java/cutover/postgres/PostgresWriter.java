@@ -278,14 +278,14 @@ final class PostgresWriter implements SinkWriter {
                 if (generated.contains(col.name())) continue;
                 Value v = Fields.lookup(row.fields(), i, col.name());
                 if (v != null && !col.type().accepts(v)) {
-                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                    throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
                 }
                 try {
                     text.value(v, col.type(), first);
                     first = false;
                 } catch (IllegalArgumentException e) {
-                    throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
+                    throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + ": " + e.getMessage() + " (the sink's check should have set it aside)", e, false);
                 }
             }
@@ -300,7 +300,7 @@ final class PostgresWriter implements SinkWriter {
         for (Record r : rows) {
             Table t = tables.get(r.entity().value());
             if (t == null) {
-                throw new PgException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
+                throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
                         + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
             }
             List<Value> pk = new ArrayList<>(t.primaryKey().size());

@@ -24,19 +24,28 @@ final class SqlErrors {
         return false;
     }
 
-    /** Reading failed: worth retrying when the connection was lost, otherwise not. */
+    /**
+     * SQLSTATEs of a conflict with another session that a second attempt may not meet: a
+     * serialization failure (also what a standby reports when replay cancels a query), a deadlock,
+     * a lock not granted within {@code lock_timeout}.
+     */
+    private static boolean isTransientConflict(String state) {
+        return state.equals("40001") || state.equals("40P01") || state.equals("55P03");
+    }
+
+    /** Reading failed: worth retrying when the connection was lost or another session was in the way, otherwise not. */
     static CutoverException translateRead(SQLException e, String doing, String location) {
-        String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")";
-        return new PgException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e));
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
+        return new CutoverException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e) || isTransientConflict(state));
     }
 
     static CutoverException translate(SQLException e, String doing, String location) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
-        if (isConnectionLoss(e)) return new PgException(ErrorCode.TARGET_UNREACHABLE, message, e, true);
-        if (state.startsWith("28")) return new PgException(ErrorCode.TARGET_AUTH, message, e, false);
-        if (state.equals("3D000")) return new PgException(ErrorCode.TARGET_UNREACHABLE, message + "; create the database first", e, false);
-        boolean transientConflict = state.equals("40001") || state.equals("40P01");
-        return new PgException(ErrorCode.TARGET_WRITE_FAILED, message, e, transientConflict);
+        if (isConnectionLoss(e)) return new CutoverException(ErrorCode.TARGET_UNREACHABLE, message, e, true);
+        if (state.startsWith("28")) return new CutoverException(ErrorCode.TARGET_AUTH, message, e, false);
+        if (state.equals("3D000")) return new CutoverException(ErrorCode.TARGET_UNREACHABLE, message + "; create the database first", e, false);
+        return new CutoverException(ErrorCode.TARGET_WRITE_FAILED, message, e, isTransientConflict(state));
     }
 }

@@ -31,6 +31,17 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aReadIsRetriedAfterALostConnectionOrAConflictNeverAfterAnError() {
+        java.util.function.Function<String, CutoverException> read =
+                state -> SqlErrors.translateRead(new SQLException("server said no", state), "reading", "postgresql://u:***@h/db");
+        assertThat(read.apply("08006").retryable()).isTrue();
+        assertThat(read.apply("40001").retryable()).as("a standby's query cancelled by replay").isTrue();
+        assertThat(read.apply("55P03").retryable()).as("a lock not granted in lock_timeout").isTrue();
+        assertThat(read.apply("42501").retryable()).as("permission denied fails again").isFalse();
+        assertThat(read.apply("42501").code()).isEqualTo(ErrorCode.SOURCE_IO);
+    }
+
+    @Test
     void keyTextRoundTripsNullsAndQuotes() {
         List<String> key = Arrays.asList("a \"quoted\" \\ value", null, "2024-01-01 00:00:00+00");
         assertThat(KeyText.decode(KeyText.encode(key), "token")).isEqualTo(key);
