@@ -124,15 +124,19 @@ final class BackupCommand implements Callable<Integer> {
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
                         + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")") + "; next run at " + time.format(next));
             } catch (CutoverException e) {
+                // by the code's kind, not this error's own retryability: a schedule outlives what a
+                // command sees, so a database not made yet (or a read refused until a grant) is
+                // tried again at the next run, while refused credentials or a bad repository stop it
+                boolean tryAgain = e.code().retryable();
                 String error = Location.redact(e.getMessage());
                 logRun(run, failed -> {
                     failed.put("failed", true);
                     failed.put("code", e.code().name());
                     failed.put("error", error);
-                    failed.put("nextRun", e.retryable() ? time.format(next) : null);
+                    failed.put("nextRun", tryAgain ? time.format(next) : null);
                 }, () -> " FAILED: " + e.code() + ": " + error
-                        + (e.retryable() ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
-                if (!e.retryable()) throw e;
+                        + (tryAgain ? "; next run at " + time.format(next) : "; stopping, running again cannot help"));
+                if (!tryAgain) throw e;
             }
             long wait = Duration.between(Instant.now(), next).toMillis();
             if (wait > 0) Thread.sleep(wait);
