@@ -298,6 +298,7 @@ final class BackupCommand implements Callable<Integer> {
             }
             connector = opened;
             if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
+                tracking.staysUp();
                 keeper.scheduleWithFixedDelay(() -> {
                     try {
                         tracking.keepUp();

@@ -65,6 +65,12 @@ public interface ChangeTracking extends CopyTextSource {
     default void keepUp() {}
 
     /**
+     * Tells the source, before its first backup, that this process stays up between backups ({@code
+     * backup --every}): what a backup opens for its moment may be kept for the next one's.
+     */
+    default void staysUp() {}
+
+    /**
      * Tells the source that a backup holding the moment {@code mark} is stored: what it keeps to
      * tell the changes since earlier moments (a replication slot's log) may go.
      */

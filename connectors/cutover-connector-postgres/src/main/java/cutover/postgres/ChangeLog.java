@@ -88,7 +88,7 @@ final class ChangeLog {
     /** The slot read as it is logged, in a process that stays up ({@link #keepUp}); null when not. */
     private SlotStream stream;       // guarded by this
     private boolean backingUp;       // guarded by this: from a moment taken until it is stored
-    /** Whether this process stays up between backups ({@link #keepUp} was called): moments' connections are then kept. */
+    /** Whether this process stays up between backups ({@link #staysUp}): moments' connections are then kept. */
     private boolean staysUp;         // guarded by this
     /** A replication connection without a slot, kept from the last moment for the next ({@link #giveBack}); null when none. */
     private Connection spare;        // guarded by this
@@ -544,7 +544,7 @@ final class ChangeLog {
      * backups read the slot themselves, as without it.
      */
     synchronized void keepUp(Map<String, List<String>> keys) {
-        staysUp = true;
+        staysUp();
         if (stream != null) {
             if (!stream.failed()) {
                 stream.keys(keys);
@@ -565,6 +565,15 @@ final class ChangeLog {
         } catch (SQLException e) {
             // the changes stay in the slot: the next backup reads them
         }
+    }
+
+    /**
+     * This process stays up between backups: each moment's replication connection is kept for the
+     * next ({@link #giveBack}). Said before the first backup, so that its moment's is kept too: the
+     * read ahead ({@link #keepUp}) starts only once that backup is stored, after it gave it back.
+     */
+    synchronized void staysUp() {
+        staysUp = true;
     }
 
     /** Ends the stream and waits (up to a few seconds) for the server to free the slot, which it does once the session ends. */

@@ -88,6 +88,11 @@ final class LoggedChanges {
         log.keepUp(primaryKeys);
     }
 
+    /** This process stays up between backups (see {@link ChangeLog#staysUp}). */
+    void staysUp() {
+        log.staysUp();
+    }
+
     /** The slot moves to the stored moment of {@code mark}: the changes before it are no longer kept. */
     void storedUpTo(String mark) {
         placeInLog(mark).ifPresent(log::confirm);

@@ -420,6 +420,12 @@ final class PostgresSource implements ChangeTracking {
         if (logged != null) logged.keepUp(primaryKeys());
     }
 
+    /** Moments' replication connections are kept for the next backup's (see {@link ChangeLog#staysUp}). */
+    @Override
+    public void staysUp() {
+        if (logged != null) logged.staysUp();
+    }
+
     /** The log's slot moves to the stored moment: the changes before it are no longer kept for this source. */
     @Override
     public void storedUpTo(String mark) {
