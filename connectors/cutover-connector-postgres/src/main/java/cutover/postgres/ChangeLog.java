@@ -46,7 +46,7 @@ final class ChangeLog {
      * the full page images written after each checkpoint), ~4.6 s a GB here, and moving the slot past
      * it afterwards ~0.5 s a GB; the scans it replaces (the keys' buckets and the changed rows, side by
      * side) ~2.8 s per GB of heap; the rows come from the log too (up to {@link LoggedKeys#ROW_BYTES}),
-     * so none is looked up. Even at about half: below it the log is cheaper (1M rows, 1% updated at
+     * so none is looked up. They break even at about half: below it the log is cheaper (1M rows, 1% updated at
      * random, 79-83 MB of WAL against a 185 MB heap: 1.11-1.15 s a backup against 1.58 s by scans);
      * above it, as for 1% of 10M rows (1.1-1.5 GB of WAL against 1.85 GB), the scans. Up to
      * {@link #WAL_ALWAYS_READ} it is read whatever the tables' size: a fraction of a second.
@@ -485,7 +485,7 @@ final class ChangeLog {
      */
     /** Whether the WAL from {@code from} to {@code to} is under 1/{@link #WAL_SHARE} of the published tables' heaps. */
     private boolean smallerThanTheTables(Connection c, long from, long to) throws SQLException {
-        return to - from <= WAL_ALWAYS_READ || worthReading(to - from, publishedHeapBytes(c));
+        return to - from <= WAL_ALWAYS_READ || worthReading(to - from, publishedHeapBytes(c)); // a small log asks no heap sizes
     }
 
     /** Whether decoding {@code walBytes} of WAL costs less than scanning {@code heapBytes} of tables ({@link #WAL_SHARE}). */
