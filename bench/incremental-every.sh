@@ -2,7 +2,8 @@
 # Scheduled backups that follow the write-ahead log (`backup --every 30s --follow-changes`): one
 # process stays up, reads the slot ahead between runs, and each run stores what changed. After the
 # first run (a full backup), before each later run, N rows are updated at random just after the
-# previous run ended; the run's own time (its log line) is the incremental's. Prints every run.
+# previous run ended; the run's own time (its log line) is the incremental's. Prints every run, then
+# each run's time as a share of the full backup's (the first run's) and their median.
 #
 #   bench/incremental-every.sh [ROUNDS] [N…]     # default 3 rounds of 100000 (1% of 10M rows)
 #
@@ -42,4 +43,11 @@ for round in $(seq 1 "$rounds"); do
     say "round $round, $n rows updated (in ${update_took}s, ended $(echo "$(date -d "$(grep "backup run $((run - 1)):" "$log" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N) - $u0 - $update_took" | bc)s before the run): run $run $(grep "backup run $run:" "$log" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
   done
 done
+# each later run against the full backup (run 1), as the issue's goal puts it (<= 5%)
+runs_ms=$(grep -o 'backup run [0-9]*: .* in [0-9.]* m\?s' "$log" | sed 's/backup run \([0-9]*\):.* in \([0-9.]*\) \(m\?s\)$/\1 \2 \3/' \
+  | awk '{ printf "%s %d\n", $1, ($3 == "s") ? $2 * 1000 : $2 }')
+full_ms=$(echo "$runs_ms" | awk '$1 == 1 { print $2 }')
+shares=$(echo "$runs_ms" | awk -v full="$full_ms" '$1 > 1 { printf " %.1f%%", 100 * $2 / full }')
+median_ms=$(echo "$runs_ms" | awk '$1 > 1 { print $2 }' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+[ -n "$median_ms" ] && say "runs 2-$run against the full backup ($full_ms ms):$shares; median $(echo "scale=1; 100 * $median_ms / $full_ms" | bc)%"
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
