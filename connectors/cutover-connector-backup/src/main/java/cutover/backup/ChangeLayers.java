@@ -7,8 +7,10 @@ import cutover.error.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -27,14 +29,29 @@ final class ChangeLayers {
     private final CopyTextFormat format;
     private final EntitySnapshot entity;
     private final List<Layer> layers;
+    /**
+     * Each key a layer changed, with the last layer that did (its index): one lookup tells whether a
+     * later layer replaced a line, where asking each later layer's set cost a restore of a table
+     * with 24 layers a dozen lookups per replaced line (bench/RESULTS.md, ninth session).
+     */
+    private final Map<String, Integer> newest;
+    /** The hash codes of the keys whose last change is in each layer, for the filters' {@link HashBits}. */
+    private final int[][] hashesByNewest;
     private final cutover.connector.ChangeTracking.Bucketing buckets;
 
-    private record Layer(int rowsPart, Set<String> changed, BitSet moved, Set<String> listed) {}
+    private record Layer(int rowsPart, BitSet moved, Set<String> listed) {}
 
-    private ChangeLayers(CopyTextFormat format, EntitySnapshot entity, List<Layer> layers) {
+    private ChangeLayers(CopyTextFormat format, EntitySnapshot entity, List<Layer> layers, Map<String, Integer> newest) {
         this.format = format;
         this.entity = entity;
         this.layers = layers;
+        this.newest = newest;
+        this.hashesByNewest = new int[layers.size()][];
+        int[] filled = new int[layers.size()];
+        newest.values().forEach(layer -> filled[layer]++);
+        for (int i = 0; i < layers.size(); i++) hashesByNewest[i] = new int[filled[i]];
+        java.util.Arrays.fill(filled, 0);
+        newest.forEach((key, layer) -> hashesByNewest[layer][filled[layer]++] = key.hashCode());
         this.buckets = entity.changes().bucketing();
     }
 
@@ -42,24 +59,25 @@ final class ChangeLayers {
     static ChangeLayers read(Snapshot snapshot, EntitySnapshot entity, IntFunction<SnapshotRecordReader> open) {
         CopyTextFormat format = SnapshotRecordReader.formatOf(snapshot, entity);
         List<Layer> layers = new ArrayList<>();
+        Map<String, Integer> newest = new HashMap<>();
         for (ChangeTrack.ChangeLayer l : entity.changes().layers()) {
-            Set<String> changed = keysOf(snapshot, entity, format, l.rowsPart(), false, open);
+            Integer index = layers.size();
+            eachKey(snapshot, entity, format, l.rowsPart(), false, open, key -> newest.put(key, index)); // in layer order: the last wins
             BitSet moved = new BitSet();
             for (int b : l.movedBuckets()) moved.set(b);
-            Set<String> listed = l.keysPart() < 0 ? Set.of() : keysOf(snapshot, entity, format, l.keysPart(), true, open);
-            layers.add(new Layer(l.rowsPart(), changed, moved, listed));
+            Set<String> listed = new HashSet<>();
+            if (l.keysPart() >= 0) eachKey(snapshot, entity, format, l.keysPart(), true, open, listed::add);
+            layers.add(new Layer(l.rowsPart(), moved, listed));
         }
-        return new ChangeLayers(format, entity, layers);
+        return new ChangeLayers(format, entity, layers, newest);
     }
 
-    private static Set<String> keysOf(Snapshot snapshot, EntitySnapshot entity, CopyTextFormat format, int part, boolean keysOnly,
-                                      IntFunction<SnapshotRecordReader> open) {
+    private static void eachKey(Snapshot snapshot, EntitySnapshot entity, CopyTextFormat format, int part, boolean keysOnly,
+                                IntFunction<SnapshotRecordReader> open, java.util.function.Consumer<String> into) {
         CopyTextFormat.KeyReader keys = keyReader(snapshot, entity, format, keysOnly);
-        Set<String> out = new HashSet<>();
         try (SnapshotRecordReader reader = open.apply(part)) {
-            reader.eachLine((b, offset, length) -> out.add(keyOf(keys, b, offset, length, snapshot, entity, part)));
+            reader.eachLine((b, offset, length) -> into.accept(keyOf(keys, b, offset, length, snapshot, entity, part)));
         }
-        return out;
     }
 
     /** Which lines of {@code part} are given, or null when all are (the last layer's, and any part of an entity without layers). */
@@ -67,21 +85,24 @@ final class ChangeLayers {
         int after = layerOf(part); // the layers after the part's own
         if (after >= layers.size()) return null;
         CopyTextFormat.KeyReader keys = keyReader(null, entity, format, false);
-        List<Layer> later = layers.subList(after, layers.size());
-        boolean anyMoved = later.stream().anyMatch(l -> !l.moved.isEmpty());
-        HashBits replaced = new HashBits(later.stream().mapToInt(l -> l.changed.size()).sum());
-        later.forEach(l -> l.changed.forEach(k -> replaced.add(k.hashCode())));
+        List<Layer> movedLater = layers.subList(after, layers.size()).stream().filter(l -> !l.moved.isEmpty()).toList();
+        int laterKeys = 0;
+        for (int i = after; i < layers.size(); i++) laterKeys += hashesByNewest[i].length;
+        HashBits replaced = new HashBits(laterKeys);
+        for (int i = after; i < layers.size(); i++) {
+            for (int hash : hashesByNewest[i]) replaced.add(hash);
+        }
         return (b, offset, length) -> {
             // most lines were not replaced: their key's hash says so without a string or a set
-            if (!anyMoved && !replaced.mayHold(keys.keyHash(b, offset, length))) return true;
+            if (movedLater.isEmpty() && !replaced.mayHold(keys.keyHash(b, offset, length))) return true;
             String key = keys.key(b, offset, length);
+            Integer changedIn = newest.get(key);
+            if (changedIn != null && changedIn >= after) return false; // a later layer holds its row
+            // deleted: its bucket moved in a later layer, which does not list it
             int bucket = -1;
-            for (Layer l : later) {
-                if (l.changed.contains(key)) return false;
-                if (!l.moved.isEmpty()) {
-                    if (bucket < 0) bucket = keys.bucket(b, offset, length, buckets);
-                    if (l.moved.get(bucket) && !l.listed.contains(key)) return false;
-                }
+            for (Layer l : movedLater) {
+                if (bucket < 0) bucket = keys.bucket(b, offset, length, buckets);
+                if (l.moved.get(bucket) && !l.listed.contains(key)) return false;
             }
             return true;
         };
