@@ -13,6 +13,9 @@
 # (default 30s: longer than the full backup's first run leaves it waiting for nothing).
 # BENCH_UPDATE_BEFORE_RUN=S: the rows are updated so that the update ends about S seconds before the
 # next run starts (the run then meets a change just logged), instead of right after the last run.
+# BENCH_RESTORE=1: then, twice, the latest snapshot (the full backup and the change layers of every
+# later run) restored into an empty database, against psql's \copy of the same rows into the table
+# made as the source has it (the issue's restore goal, for a snapshot of many layers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; shift || true
@@ -50,4 +53,24 @@ full_ms=$(echo "$runs_ms" | awk '$1 == 1 { print $2 }')
 shares=$(echo "$runs_ms" | awk -v full="$full_ms" '$1 > 1 { printf " %.1f%%", 100 * $2 / full }')
 median_ms=$(echo "$runs_ms" | awk '$1 > 1 { print $2 }' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 [ -n "$median_ms" ] && say "runs 2-$run against the full backup ($full_ms ms):$shares; median $(echo "scale=1; 100 * $median_ms / $full_ms" | bc)%"
+if [ -n "${BENCH_RESTORE:-}" ]; then
+  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+  csv="$work/$table.csv"
+  $pg -d $db -c "\\copy $table to '$csv' csv"
+  fresh_db() { $pg -d postgres -c "drop database if exists $1 with (force)" >/dev/null 2>&1; $pg -d postgres -c "create database $1" >/dev/null; }
+  seconds_since() { echo "$(date +%s.%N) - $1" | bc; }
+  for round in 1 2; do
+    fresh_db bench_every_copy
+    pg_dump -h 127.0.0.1 -p "$port" -U postgres --schema-only -t "$table" "$db" | $pg -d bench_every_copy >/dev/null
+    $pg -d postgres -c checkpoint >/dev/null
+    s=$(date +%s.%N); $pg -d bench_every_copy -c "\\copy $table from '$csv' csv"; copy_s=$(seconds_since "$s")
+    fresh_db bench_every_restore
+    $pg -d postgres -c checkpoint >/dev/null
+    s=$(date +%s.%N)
+    $cutover restore --repo "$work/repo" latest "postgresql://postgres@127.0.0.1:$port/bench_every_restore" --state "$work/state-restore-$round" --quiet
+    restore_s=$(seconds_since "$s")
+    say "restore of the latest of $run snapshots ($($pg -d bench_every_restore -c "select count(*) from $table") rows): \\copy $copy_s s | cutover restore $restore_s s ($(echo "100 * $copy_s / $restore_s" | bc)% of COPY's throughput)"
+  done
+  $pg -d postgres -c "drop database if exists bench_every_copy with (force)" -c "drop database if exists bench_every_restore with (force)" >/dev/null
+fi
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
