@@ -33,6 +33,11 @@ final class Catalog {
         }
     }
 
+    /** A {@code text[]} value as a list (empty for SQL NULL), as the catalog queries' {@code array(…)} columns give them. */
+    static java.util.List<String> texts(java.sql.Array array) throws SQLException {
+        return array == null ? java.util.List.of() : java.util.List.of((String[]) array.getArray());
+    }
+
     /** The table's generated columns (empty for one the target lacks): COPY and INSERT must leave them out, the server computes them. */
     static java.util.Set<String> generatedColumns(Connection c, TableName table) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();

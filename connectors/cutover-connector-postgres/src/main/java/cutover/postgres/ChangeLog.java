@@ -273,10 +273,6 @@ final class ChangeLog {
     private record Probe(String walLevel, Set<String> keyed, boolean publicationExists, Set<String> published,
                          String slotPlugin, boolean slotOfThisDatabase, long slotKeptBytes, boolean slotActive) {}
 
-    private static Set<String> names(java.sql.Array array) throws SQLException {
-        return new HashSet<>(List.of((String[]) array.getArray()));
-    }
-
     private Probe probe(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('wal_level'), "
                 + "array(SELECT r.relname::text FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
@@ -294,7 +290,7 @@ final class ChangeLog {
             ps.setString(5, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Probe(rs.getString(1), names(rs.getArray(2)), rs.getBoolean(3), names(rs.getArray(4)),
+                return new Probe(rs.getString(1), Set.copyOf(Catalog.texts(rs.getArray(2))), rs.getBoolean(3), Set.copyOf(Catalog.texts(rs.getArray(4))),
                         rs.getString(5), rs.getBoolean(6), rs.getLong(7), rs.getBoolean(8));
             }
         }

@@ -652,7 +652,7 @@ final class PostgresSource implements ChangeTracking {
     }
 
     private static List<String> strings(ResultSet rs, int column) throws SQLException {
-        return List.of((String[]) rs.getArray(column).getArray());
+        return Catalog.texts(rs.getArray(column));
     }
 
     private static long count(Connection c, SourceTable t) throws SQLException {

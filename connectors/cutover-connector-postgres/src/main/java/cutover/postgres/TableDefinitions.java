@@ -58,7 +58,7 @@ final class TableDefinitions {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byOid.put(rs.getLong(1), new Builder(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getString(5),
-                            strings(rs.getArray(6)), strings(rs.getArray(7)), strings(rs.getArray(8)), rs.getString(9)));
+                            Catalog.texts(rs.getArray(6)), Catalog.texts(rs.getArray(7)), Catalog.texts(rs.getArray(8)), rs.getString(9)));
                 }
             }
         }
@@ -104,7 +104,7 @@ final class TableDefinitions {
                             identity, generated ? expression : null));
                     String enumName = rs.getString(8);
                     if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
-                        b.enums.add(new EnumType(enumName, strings(rs.getArray(9))));
+                        b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
                     }
                 }
             }
@@ -223,10 +223,6 @@ final class TableDefinitions {
                 }
             }
         }
-    }
-
-    private static List<String> strings(Array a) throws SQLException {
-        return a == null ? List.of() : List.of((String[]) a.getArray());
     }
 
     private static final class Builder {
