@@ -50,6 +50,15 @@ public interface CopyTextFormat {
 
         /** The key's bucket, the one the source counted it in. */
         int bucket(byte[] line, int offset, int length, ChangeTracking.Bucketing bucketing);
+
+        /**
+         * Compares keys, as {@link #key} gives them, in the order the source sorted its lines by (a
+         * database's {@code ORDER BY} of the key), where this format can tell that order by itself;
+         * null where it cannot (a text key sorts by its collation, which only the database knows).
+         */
+        default java.util.Comparator<String> order() {
+            return null;
+        }
     }
 
     /** Turns one line (without its {@code \n}) into a record; throws {@link IllegalArgumentException} naming what is wrong with it. */

@@ -34,9 +34,18 @@ final class SnapshotRecordReader implements RecordReader {
     private long lineCount;        // lines read, given or not
     private boolean ended;
 
-    /** Which lines of a part stored as bulk text are given: those a later change layer did not replace or delete ({@link ChangeLayers}). */
+    /** Which lines of a part stored as bulk text are given: those a later change layer did not replace or delete ({@link LayerMerge}). */
     interface LineFilter {
         boolean keeps(byte[] line, int offset, int length);
+
+        /**
+         * Called once the part's last line was looked at and its end proven: a filter that reads
+         * other parts beside this one checks the rest of them now, before the part is taken as read.
+         */
+        default void partEnded() {}
+
+        /** Lets go of what the filter holds open; called when the reader is closed. */
+        default void close() {}
     }
 
     SnapshotRecordReader(Snapshot snapshot, EntitySnapshot entity, int partIndex, BlobReader blobs, Position from) {
@@ -80,6 +89,7 @@ final class SnapshotRecordReader implements RecordReader {
             if (!more) {
                 ended = true;
                 proveEnd();
+                if (keep != null) keep.partEnded();
                 return null;
             }
             Record record = guard(() -> lines == null ? RecordStream.read(name, in) : nextKeptLine());
@@ -101,24 +111,38 @@ final class SnapshotRecordReader implements RecordReader {
 
     /** Hands every line of a part stored as bulk text to {@code visitor}, unfiltered, then proves the end. */
     void eachLine(CopyLines.LineVisitor visitor) {
-        if (lines == null) throw new IllegalStateException("entity " + entity.name() + " holds records, not bulk text");
-        RuntimeException[] failed = {null}; // the visitor's own failure (a sink that stopped taking lines) is not a corrupt backup
-        while (guard(lines::hasMore)) {
-            guard(() -> {
-                lines.nextLine((b, offset, length) -> {
-                    lineCount++;
-                    try {
-                        visitor.line(b, offset, length);
-                    } catch (RuntimeException e) {
-                        failed[0] = e;
-                    }
-                });
-                return null;
-            });
-            if (failed[0] != null) throw failed[0];
+        while (nextLine(visitor)) {
+            // each line handed over
         }
-        ended = true;
-        proveEnd();
+    }
+
+    /**
+     * Hands the next line of a part stored as bulk text to {@code visitor}, unfiltered; at the end
+     * proves it and returns false. The visitor's own failure (a sink that stopped taking lines) is
+     * thrown as it is: it is not a corrupt backup.
+     */
+    boolean nextLine(CopyLines.LineVisitor visitor) {
+        if (lines == null) throw new IllegalStateException("entity " + entity.name() + " holds records, not bulk text");
+        if (ended) return false;
+        if (!guard(lines::hasMore)) {
+            ended = true;
+            proveEnd();
+            return false;
+        }
+        RuntimeException[] failed = {null};
+        guard(() -> {
+            lines.nextLine((b, offset, length) -> {
+                lineCount++;
+                try {
+                    visitor.line(b, offset, length);
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                }
+            });
+            return null;
+        });
+        if (failed[0] != null) throw failed[0];
+        return true;
     }
 
     /**
@@ -189,12 +213,15 @@ final class SnapshotRecordReader implements RecordReader {
         }
         ended = true;
         proveEnd();
+        keep.partEnded();
         return ordinal;
     }
 
     private boolean keeps(byte[] b, int offset, int length) {
         try {
             return keep.keeps(b, offset, length);
+        } catch (CutoverException e) {
+            throw e; // already says where
         } catch (RuntimeException e) {
             throw new CutoverException(ErrorCode.BACKUP_CORRUPT, where() + ", line " + lineCount + " does not decode: " + e.getMessage(), e);
         }
@@ -246,9 +273,19 @@ final class SnapshotRecordReader implements RecordReader {
     public Position position() { return new Position(ordinal, ""); }
 
     @Override
-    public void close() { blobs.close(); }
+    public void close() {
+        try {
+            if (keep != null) keep.close();
+        } finally {
+            blobs.close();
+        }
+    }
 
-    private String where() {
+    /** Lines read so far, given or not. */
+    long linesRead() { return lineCount; }
+
+    /** The snapshot, entity and part, for messages. */
+    String where() {
         int parts = entity.streamParts().size();
         return "snapshot " + snapshot.shortId() + ", entity " + entity.name() + (parts == 1 ? "" : ", part " + (partIndex + 1) + " of " + parts);
     }

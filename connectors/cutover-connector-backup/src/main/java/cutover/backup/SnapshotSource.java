@@ -22,8 +22,10 @@ import java.util.List;
  * part of each entity, read in the order it was backed up. A part is the records one source split
  * gave at backup time, so a table that was read in several key ranges is restored by as many
  * readers. The split id is the entity name for a one-part entity, {@code name#part-N} (N from 1)
- * otherwise: stable across runs over the same snapshot. Readers run in parallel, each with its own
- * pack handle.
+ * otherwise: stable across runs over the same snapshot. An entity with change layers has a split
+ * per base part, each filtered by the layers ({@link LayerMerge}, or {@link ChangeLayers} where the
+ * format cannot tell the keys' order), and one split, {@code name#layers}, for all its layers'
+ * rows ({@link LayersNewestFirst}). Readers run in parallel, each with its own pack handle.
  */
 public final class SnapshotSource implements CopyTextSource {
     private final Repository.Internals repo;
@@ -31,6 +33,7 @@ public final class SnapshotSource implements CopyTextSource {
     /** Read on a thread of its own from the start: the plan, the target's tables and connections are made meanwhile. */
     private final java.util.function.Supplier<Index> index;
     private final java.util.Map<String, ChangeLayers> layers = new java.util.concurrent.ConcurrentHashMap<>(); // by entity, read once
+    private static final String LAYERS = "#layers";
 
     SnapshotSource(Repository.Internals repo, Snapshot snapshot) {
         this.repo = repo;
@@ -60,20 +63,29 @@ public final class SnapshotSource implements CopyTextSource {
         List<Split> out = new ArrayList<>();
         for (EntitySnapshot e : snapshot.entities()) {
             List<EntityPart> parts = e.streamParts();
-            for (int i = 0; i < parts.size(); i++) {
-                if (e.isKeysPart(i)) continue; // read to apply its layer, not restored
-                String id = splitId(e, i);
+            for (int i = 0; i < baseParts(e); i++) {
                 String description = "snapshot " + snapshot.shortId() + ", entity " + e.name() + (parts.size() == 1 ? "" : ", part " + (i + 1) + " of " + parts.size());
-                out.add(new Split(id, java.util.Set.of(e.entityName()), parts.get(i).records(), description));
+                out.add(new Split(splitId(e, i), java.util.Set.of(e.entityName()), parts.get(i).records(), description));
+            }
+            if (e.layered()) {
+                long rows = e.changes().layers().stream().mapToLong(l -> parts.get(l.rowsPart()).records()).sum(); // at most: some are replaced
+                out.add(new Split(e.name() + LAYERS, java.util.Set.of(e.entityName()), rows, "snapshot " + snapshot.shortId() + ", entity " + e.name()
+                        + ", its " + e.changes().layers().size() + " change layers"));
             }
         }
         return out;
     }
 
+    /** The parts before the entity's first change layer: all of them when it has none. */
+    private static int baseParts(EntitySnapshot e) {
+        return e.layered() ? e.changes().layers().get(0).rowsPart() : e.streamParts().size();
+    }
+
     @Override
     public RecordReader read(Split split, Position from) {
         for (EntitySnapshot e : snapshot.entities()) {
-            for (int i = 0; i < e.streamParts().size(); i++) {
+            if (e.layered() && split.id().equals(e.name() + LAYERS)) return new LayersNewestFirst(snapshot, e, parts(e), from);
+            for (int i = 0; i < baseParts(e); i++) {
                 if (splitId(e, i).equals(split.id())) return open(e, i, from);
             }
         }
@@ -94,12 +106,16 @@ public final class SnapshotSource implements CopyTextSource {
     @Override
     public long copyOut(Split split, OutputStream out) {
         for (EntitySnapshot e : snapshot.entities()) {
-            for (int i = 0; i < e.streamParts().size(); i++) {
+            if (e.layered() && split.id().equals(e.name() + LAYERS)) {
+                try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START)) {
+                    return layered.copyTo(out);
+                }
+            }
+            for (int i = 0; i < baseParts(e); i++) {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
-                SnapshotRecordReader.LineFilter keep = filterFor(e, i);
-                try (BlobReader blobs = new BlobReader(repo.files(), index.get(), repo.keys())) {
-                    return new SnapshotRecordReader(snapshot, e, i, blobs, Position.START, keep).copyTo(out);
+                try (SnapshotRecordReader part = open(e, i, Position.START)) {
+                    return part.copyTo(out);
                 }
             }
         }
@@ -110,21 +126,30 @@ public final class SnapshotSource implements CopyTextSource {
         return e.streamParts().size() == 1 ? e.name() : e.name() + "#part-" + (part + 1);
     }
 
-    /** The lines of the part that later change layers leave, or null for all. */
-    private SnapshotRecordReader.LineFilter filterFor(EntitySnapshot entity, int part) {
-        if (!entity.layered()) return null;
-        ChangeLayers applied = layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity,
-                ChangeLayers.opener(snapshot, entity, () -> new BlobReader(repo.files(), index.get(), repo.keys()))));
-        return applied.filterFor(part);
+    private LayerKeys.Parts parts(EntitySnapshot entity) {
+        return LayerKeys.parts(snapshot, entity, () -> new BlobReader(repo.files(), index.get(), repo.keys()));
     }
 
-    private RecordReader open(EntitySnapshot entity, int part, Position from) {
+    /**
+     * The lines of a base part that the change layers leave, or null for all: merged with the layers
+     * where the format tells the keys' order, else from every layer's keys, read once for the entity.
+     */
+    private SnapshotRecordReader.LineFilter filterFor(EntitySnapshot entity, int part) {
+        if (!entity.layered()) return null;
+        java.util.Comparator<String> order = LayerKeys.reader(snapshot, entity, false).order();
+        if (order != null) return LayerMerge.open(snapshot, entity, "snapshot " + snapshot.shortId() + ", entity " + entity.name() + ", part " + (part + 1),
+                parts(entity), order);
+        return layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity, parts(entity))).baseFilter();
+    }
+
+    private SnapshotRecordReader open(EntitySnapshot entity, int part, Position from) {
         SnapshotRecordReader.LineFilter keep = filterFor(entity, part);
         BlobReader blobs = new BlobReader(repo.files(), index.get(), repo.keys());
         try {
             return new SnapshotRecordReader(snapshot, entity, part, blobs, from, keep);
         } catch (RuntimeException e) {
             blobs.close();
+            if (keep != null) keep.close();
             throw e;
         }
     }

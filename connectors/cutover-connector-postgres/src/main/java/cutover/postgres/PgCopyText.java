@@ -130,6 +130,11 @@ public final class PgCopyText implements CopyTextFormat {
                 }
                 return KeyBucket.of(texts, byValue, buckets, md5);
             }
+
+            @Override
+            public java.util.Comparator<String> order() {
+                return KeyTextOrder.of(keyTypes);
+            }
         });
     }
 
