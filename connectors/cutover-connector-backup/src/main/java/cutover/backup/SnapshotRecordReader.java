@@ -192,8 +192,7 @@ final class SnapshotRecordReader implements RecordReader {
             }
             if (n < 0) break;
             int end = carried + n, lineStart = 0, runStart = 0;
-            for (int i = carried; i < end; i++) {
-                if (buffer[i] != '\n') continue;
+            for (int i = newline(buffer, carried, end); i >= 0; i = newline(buffer, i + 1, end)) {
                 lineCount++;
                 if (!keeps(buffer, lineStart, i - lineStart)) {
                     write(out, buffer, runStart, lineStart - runStart);
@@ -215,6 +214,18 @@ final class SnapshotRecordReader implements RecordReader {
         proveEnd();
         keep.partEnded();
         return ordinal;
+    }
+
+    /**
+     * The first newline in {@code b[from, to)}, or -1. A method of its own, compiled as such: the
+     * loop that calls it runs once per part, and only on-stack replacement would compile it there,
+     * into slower code (the scan took 1.3 ns a byte in a restore's profile).
+     */
+    private static int newline(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n') return i;
+        }
+        return -1;
     }
 
     private boolean keeps(byte[] b, int offset, int length) {
