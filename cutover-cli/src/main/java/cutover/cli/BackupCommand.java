@@ -279,12 +279,17 @@ final class BackupCommand implements Callable<Integer> {
         });
         private Connector connector;
         private Repository repository;
+        private Runnable keepUp; // null until the source is open, or where it tracks no changes
 
         Snapshot backup() {
-            return journaled(() -> {
+            Snapshot stored = journaled(() -> {
                 open();
                 return backupWith(repository, connector);
             });
+            // at once, not at the next tick: a run stored just before a tick would leave the stream
+            // down for up to a tick, and a short interval's next run would decode the log itself
+            if (keepUp != null) keeper.execute(keepUp);
+            return stored;
         }
 
         private void open() {
@@ -299,13 +304,14 @@ final class BackupCommand implements Callable<Integer> {
             connector = opened;
             if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
                 tracking.staysUp();
-                keeper.scheduleWithFixedDelay(() -> {
+                keepUp = () -> {
                     try {
                         tracking.keepUp();
                     } catch (RuntimeException e) {
                         // the changes stay in the log: the next run reads them
                     }
-                }, KEEP_UP_SECONDS, KEEP_UP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                };
+                keeper.scheduleWithFixedDelay(keepUp, KEEP_UP_SECONDS, KEEP_UP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
 
