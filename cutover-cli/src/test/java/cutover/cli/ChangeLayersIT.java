@@ -113,6 +113,7 @@ class ChangeLayersIT {
         List<String> now = rows(SRC);
         assertThat(now).contains("77|c77|96.25|written while a backup ran").contains("30000|late|3.00|inserted while a backup ran");
         assertThat(restored(third, state, repoArgs)).containsExactlyElementsOf(now);
+        layersAreOneSplitThatResumesWhereItStopped(third.get("shortId").asText());
 
         // nothing changed: the tables are not read, and no layer is added
         JsonNode fourth = backup(state, repoArgs, 4); // the changed rows copied beside (none) are let go
@@ -154,6 +155,38 @@ class ChangeLayersIT {
         }
         assertThat(inSqlite).containsExactlyElementsOf(now.stream().filter(r -> r.matches("^\\d+\\|.*"))
                 .map(r -> r.split("\\|", -1)).map(f -> f[0] + "|" + f[1] + "|" + f[3]).toList());
+    }
+
+    /**
+     * An entity's layers are one split, the last layer first, after a split per base part; read
+     * from a position (as a resumed restore reads it) it gives the rest of what it gives from the start.
+     */
+    private void layersAreOneSplitThatResumesWhereItStopped(String snapshot) {
+        cutover.backup.Repository repo = cutover.backup.Repository.open(dir.resolve("repo"), "layers passphrase");
+        cutover.backup.SnapshotSource source = repo.source(repo.snapshot(snapshot));
+        List<String> ids = source.splits(2).stream().map(cutover.connector.Split::id).toList();
+        assertThat(ids.stream().filter(id -> id.endsWith("orders#layers"))).hasSize(1);
+        assertThat(ids.stream().filter(id -> id.endsWith("tags#layers"))).hasSize(1);
+        assertThat(ids.indexOf(ids.stream().filter(id -> id.endsWith("orders#layers")).findFirst().orElseThrow()))
+                .as("after the base parts").isGreaterThan(ids.indexOf(ids.stream().filter(id -> id.contains("orders#part-")).findFirst().orElseThrow()));
+        for (cutover.connector.Split split : source.splits(2)) {
+            if (!split.id().endsWith("#layers")) continue;
+            List<String> whole = keysRead(source, split, 0);
+            assertThat(whole).as(split.id()).isNotEmpty().doesNotHaveDuplicates();
+            int half = whole.size() / 2;
+            assertThat(keysRead(source, split, half)).as(split.id() + " from " + half).containsExactlyElementsOf(whole.subList(half, whole.size()));
+        }
+    }
+
+    private static List<String> keysRead(cutover.backup.SnapshotSource source, cutover.connector.Split split, long from) {
+        List<String> out = new ArrayList<>();
+        try (cutover.connector.RecordReader reader = source.read(split, new cutover.connector.Position(from, ""))) {
+            for (cutover.connector.RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
+                out.add(((cutover.connector.RecordReader.Ok) item).record().key().toString());
+            }
+            assertThat(reader.position().ordinal()).isEqualTo(from + out.size());
+        }
+        return out;
     }
 
     @Test
