@@ -23,14 +23,24 @@ final class KeyCursor implements AutoCloseable {
         void close();
     }
 
+    /**
+     * Keys are read ahead this many at a time, by a method of its own: the merge asks for the next
+     * key on the path of every base line that reaches a layer's, and reading a line there (chunks,
+     * decryption, the line's key) made the compiler inline all of it into that path.
+     */
+    private static final int AHEAD = 128;
+
     private final Keys keys;
     private final Comparator<String> order;
+    private final String[] ahead = new String[AHEAD];
+    private int at, filled;
+    private boolean ended;
     private String head;
 
     KeyCursor(Keys keys, Comparator<String> order) {
         this.keys = keys;
         this.order = order;
-        this.head = keys.next();
+        step();
     }
 
     /** The keys of the lines of {@code part}, read by {@code reader}. */
@@ -70,9 +80,25 @@ final class KeyCursor implements AutoCloseable {
     }
 
     private void step() {
-        String before = head;
-        head = keys.next();
-        if (head != null && order.compare(before, head) >= 0) throw outOfOrder(keys.where(), before, head);
+        if (at == filled) fill();
+        head = at < filled ? ahead[at++] : null;
+    }
+
+    /** Reads up to {@link #AHEAD} keys, each checked to follow the one before. */
+    private void fill() {
+        String before = filled > 0 ? ahead[filled - 1] : null;
+        at = 0;
+        filled = 0;
+        while (filled < AHEAD && !ended) {
+            String key = keys.next();
+            if (key == null) {
+                ended = true;
+            } else {
+                if (before != null && order.compare(before, key) >= 0) throw outOfOrder(keys.where(), before, key);
+                ahead[filled++] = key;
+                before = key;
+            }
+        }
     }
 
     static CutoverException outOfOrder(String where, String before, String key) {

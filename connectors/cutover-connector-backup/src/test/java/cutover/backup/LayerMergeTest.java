@@ -151,21 +151,25 @@ class LayerMergeTest {
 
     @Test
     void aLayerWhoseKeysAreOutOfOrderIsNamedAsCorrupt() {
-        LayerMerge merge = new LayerMerge(List.of(new LayerMerge.Layer(new KeyCursor(keys(List.of(5L, 9L, 7L, 12L), "layer 1"), NUMERIC),
-                new BitSet(), null)), NUMERIC, null, null, "base");
-        assertThat(merge.replaced("5")).isTrue();
-        assertThat(merge.replaced("6")).isFalse();
-        assertThatThrownBy(() -> merge.replaced("10"))
-                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
+        assertThatThrownBy(() -> {
+            LayerMerge merge = new LayerMerge(List.of(new LayerMerge.Layer(new KeyCursor(keys(List.of(5L, 9L, 7L, 12L), "layer 1"), NUMERIC),
+                    new BitSet(), null)), NUMERIC, null, null, "base");
+            merge.replaced("5");
+            merge.replaced("10");
+        }).isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
                 .hasMessageContaining("layer 1, line 3").hasMessageContaining("key 7 follows key 9");
     }
 
     @Test
     void theRestOfALayerIsCheckedWhenThePartEnds() {
-        LayerMerge merge = new LayerMerge(List.of(new LayerMerge.Layer(new KeyCursor(keys(List.of(1L, 40L, 30L), "layer 1"), NUMERIC),
+        List<Long> keys = new ArrayList<>();
+        for (long k = 1; k <= 1000; k++) keys.add(k * 10);
+        keys.add(5005L); // far past what the base's keys need read
+        LayerMerge merge = new LayerMerge(List.of(new LayerMerge.Layer(new KeyCursor(keys(keys, "layer 1"), NUMERIC),
                 new BitSet(), null)), NUMERIC, null, null, "base");
-        assertThat(merge.replaced("2")).isFalse();
-        assertThatThrownBy(merge::partEnded).hasMessageContaining("key 30 follows key 40");
+        assertThat(merge.replaced("20")).isTrue();
+        assertThat(merge.replaced("25")).isFalse();
+        assertThatThrownBy(merge::partEnded).hasMessageContaining("layer 1, line 1001").hasMessageContaining("key 5005 follows key 10000");
     }
 
     @Test
