@@ -34,6 +34,7 @@ final class KeyCursor implements AutoCloseable {
     private final Comparator<String> order;
     private final String[] ahead = new String[AHEAD];
     private int at, filled;
+    private int batch = 1; // the first key alone: a part's merge opens a cursor on every layer before its first line goes out
     private boolean ended;
     private String head;
 
@@ -89,7 +90,7 @@ final class KeyCursor implements AutoCloseable {
         String before = filled > 0 ? ahead[filled - 1] : null;
         at = 0;
         filled = 0;
-        while (filled < AHEAD && !ended) {
+        while (filled < batch && !ended) {
             String key = keys.next();
             if (key == null) {
                 ended = true;
@@ -99,6 +100,7 @@ final class KeyCursor implements AutoCloseable {
                 before = key;
             }
         }
+        batch = AHEAD;
     }
 
     static CutoverException outOfOrder(String where, String before, String key) {
