@@ -12,9 +12,10 @@ import java.util.List;
  * Which lines of a base part the change layers leave, decided by reading every layer beside the
  * part: the part's lines and each layer's are in the order of their keys, so each layer is a cursor
  * that moves forward with the part's lines. A line is left out when a layer's rows hold its key
- * (replaced), or its bucket moved in a layer whose listed keys do not (deleted). The part's
- * copy starts at once, with no pass over the layers first, and holds no keys in memory: where the
- * format cannot tell the keys' order, {@link ChangeLayers} reads them all first instead.
+ * (replaced), or its bucket moved in a layer whose listed keys do not (deleted). The part's copy
+ * starts at once, with no pass over the layers first, and holds a few keys of each layer (and a
+ * pack open and a chunk each), not all of them: where the format cannot tell the keys' order,
+ * {@link ChangeLayers} reads them all first instead.
  *
  * <p>The merge relies on the order, so it checks it: a base line or a layer's key out of order is a
  * corrupt part. When the base part ends, the rest of every layer is read and checked too (and each
