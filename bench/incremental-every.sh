@@ -55,6 +55,9 @@ median_ms=$(echo "$runs_ms" | awk '$1 > 1 { print $2 }' | sort -n | awk '{ v[NR]
 [ -n "$median_ms" ] && say "runs 2-$run against the full backup ($full_ms ms):$shares; median $(echo "scale=1; 100 * $median_ms / $full_ms" | bc)%"
 if [ -n "${BENCH_RESTORE:-}" ]; then
   kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+  # the runs' updates left dead rows that autovacuum would clean up during whichever side runs next:
+  # cleaned up now, so that \copy and the restore share the machine with nothing else
+  $pg -d $db -c "vacuum analyze $table"
   csv="$work/$table.csv"
   $pg -d $db -c "\\copy $table to '$csv' csv"
   fresh_db() { $pg -d postgres -c "drop database if exists $1 with (force)" >/dev/null 2>&1; $pg -d postgres -c "create database $1" >/dev/null; }
