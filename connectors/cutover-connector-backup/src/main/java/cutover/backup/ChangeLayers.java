@@ -43,9 +43,7 @@ final class ChangeLayers {
         return (b, offset, length) -> {
             // most lines were not replaced: their key's hash says so without a string or a set
             if (!layers.deletes() && !changedHashes.mayHold(keys.keyHash(b, offset, length))) return true;
-            String key = keys.key(b, offset, length);
-            if (layers.replaced(key)) return false;
-            return !layers.deletes() || !layers.deleted(key, keys.bucket(b, offset, length, buckets));
+            return !layers.removes(keys.key(b, offset, length), keys, b, offset, length, buckets);
         };
     }
 

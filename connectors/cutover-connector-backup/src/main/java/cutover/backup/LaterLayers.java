@@ -25,6 +25,13 @@ final class LaterLayers {
         if (deleted != null) deleting.add(deleted);
     }
 
+    /** Whether the layers replaced or deleted the line of this key (its bucket read from the line only when a layer moved one). */
+    boolean removes(String key, cutover.connector.CopyTextFormat.KeyReader keys, byte[] line, int offset, int length,
+                    cutover.connector.ChangeTracking.Bucketing buckets) {
+        if (replaced(key)) return true;
+        return deletes() && deleted(key, keys.bucket(line, offset, length, buckets));
+    }
+
     /** Whether a layer holds a row of the key. */
     boolean replaced(String key) {
         return replacing.contains(key);

@@ -13,22 +13,31 @@ import java.util.Set;
 final class LayerKeys {
     private LayerKeys() {}
 
-    /** Opens a part of the entity at its start, with a filter of its lines or none, each with a reader of the repository's blobs of its own. */
+    /**
+     * Opens a part of the entity, with a filter of its lines or none, each with a reader of the
+     * repository's blobs of its own; if the part cannot be opened, the blob reader and the filter
+     * are closed.
+     */
     interface Parts {
-        SnapshotRecordReader open(int part, SnapshotRecordReader.LineFilter keep);
+        SnapshotRecordReader open(int part, Position from, SnapshotRecordReader.LineFilter keep);
+
+        default SnapshotRecordReader open(int part, SnapshotRecordReader.LineFilter keep) {
+            return open(part, Position.START, keep);
+        }
 
         default SnapshotRecordReader open(int part) {
-            return open(part, null);
+            return open(part, Position.START, null);
         }
     }
 
     static Parts parts(Snapshot snapshot, EntitySnapshot entity, java.util.function.Supplier<BlobReader> blobs) {
-        return (part, keep) -> {
+        return (part, from, keep) -> {
             BlobReader reader = blobs.get();
             try {
-                return new SnapshotRecordReader(snapshot, entity, part, reader, Position.START, keep);
+                return new SnapshotRecordReader(snapshot, entity, part, reader, from, keep);
             } catch (RuntimeException e) {
                 reader.close();
+                if (keep != null) keep.close();
                 throw e;
             }
         };

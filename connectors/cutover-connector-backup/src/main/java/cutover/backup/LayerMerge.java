@@ -48,9 +48,12 @@ final class LayerMerge implements SnapshotRecordReader.LineFilter {
         }
     }
 
-    /** The merge of the entity's layers for one of its base parts, whose keys are compared by {@code order}. */
-    static LayerMerge open(Snapshot snapshot, EntitySnapshot entity, String where, LayerKeys.Parts parts, Comparator<String> order) {
-        CopyTextFormat.KeyReader rowKeys = LayerKeys.reader(snapshot, entity, false);
+    /**
+     * The merge of the entity's layers for its base part {@code part}, whose lines' keys {@code rowKeys}
+     * reads and compares ({@link CopyTextFormat.KeyReader#order}, which must not be null).
+     */
+    static LayerMerge open(Snapshot snapshot, EntitySnapshot entity, int part, LayerKeys.Parts parts, CopyTextFormat.KeyReader rowKeys) {
+        Comparator<String> order = rowKeys.order();
         List<Layer> layers = new ArrayList<>();
         List<KeyCursor> opened = new ArrayList<>();
         try {
@@ -59,7 +62,7 @@ final class LayerMerge implements SnapshotRecordReader.LineFilter {
                 KeyCursor listed = l.keysPart() < 0 ? null : cursor(parts.open(l.keysPart()), LayerKeys.reader(snapshot, entity, true), order, opened);
                 layers.add(new Layer(rows, LayerKeys.moved(l), listed));
             }
-            return new LayerMerge(layers, order, rowKeys, entity.changes().bucketing(), where);
+            return new LayerMerge(layers, order, rowKeys, entity.changes().bucketing(), SnapshotRecordReader.where(snapshot, entity, part));
         } catch (RuntimeException e) {
             opened.forEach(KeyCursor::close);
             throw e;

@@ -27,6 +27,7 @@ final class LayersNewestFirst implements RecordReader {
     private final LayerKeys.Parts parts;
     private final List<ChangeTrack.ChangeLayer> layers;
     private final ChangeTracking.Bucketing buckets;
+    private final CopyTextFormat.KeyReader rowKeys, listedKeys; // of the layers' rows and keys parts: one thread reads them all
     private final LaterLayers later = new LaterLayers(); // the layers read so far, later than the one being read
     private int next;                        // the layer to read after the current one, counting down
     private SnapshotRecordReader current;
@@ -39,6 +40,8 @@ final class LayersNewestFirst implements RecordReader {
         this.parts = parts;
         this.layers = entity.changes().layers();
         this.buckets = entity.changes().bucketing();
+        this.rowKeys = LayerKeys.reader(snapshot, entity, false);
+        this.listedKeys = LayerKeys.reader(snapshot, entity, true);
         this.next = layers.size() - 1;
         while (ordinal < from.ordinal() && next() != null) {
             // skipping what the resumed reader had given
@@ -75,13 +78,11 @@ final class LayersNewestFirst implements RecordReader {
 
     private boolean openNext() {
         if (next < 0) return false;
-        CopyTextFormat.KeyReader keys = LayerKeys.reader(snapshot, entity, false);
         Set<String> seen = new HashSet<>();
         current = parts.open(layers.get(next).rowsPart(), (b, offset, length) -> {
-            String key = keys.key(b, offset, length);
+            String key = rowKeys.key(b, offset, length);
             seen.add(key);
-            if (later.replaced(key)) return false;
-            return !later.deletes() || !later.deleted(key, keys.bucket(b, offset, length, buckets));
+            return !later.removes(key, rowKeys, b, offset, length, buckets);
         });
         currentKeys = seen;
         return true;
@@ -93,7 +94,7 @@ final class LayersNewestFirst implements RecordReader {
         current.close();
         current = null;
         later.add(currentKeys, layer.keysPart() < 0 ? null
-                : new LaterLayers.Deleting(LayerKeys.moved(layer), LayerKeys.all(parts.open(layer.keysPart()), LayerKeys.reader(snapshot, entity, true))));
+                : new LaterLayers.Deleting(LayerKeys.moved(layer), LayerKeys.all(parts.open(layer.keysPart()), listedKeys)));
         currentKeys = null;
     }
 

@@ -297,6 +297,10 @@ final class SnapshotRecordReader implements RecordReader {
 
     /** The snapshot, entity and part, for messages. */
     String where() {
+        return where(snapshot, entity, partIndex);
+    }
+
+    static String where(Snapshot snapshot, EntitySnapshot entity, int partIndex) {
         int parts = entity.streamParts().size();
         return "snapshot " + snapshot.shortId() + ", entity " + entity.name() + (parts == 1 ? "" : ", part " + (partIndex + 1) + " of " + parts);
     }

@@ -136,21 +136,12 @@ public final class SnapshotSource implements CopyTextSource {
      */
     private SnapshotRecordReader.LineFilter filterFor(EntitySnapshot entity, int part) {
         if (!entity.layered()) return null;
-        java.util.Comparator<String> order = LayerKeys.reader(snapshot, entity, false).order();
-        if (order != null) return LayerMerge.open(snapshot, entity, "snapshot " + snapshot.shortId() + ", entity " + entity.name() + ", part " + (part + 1),
-                parts(entity), order);
+        CopyTextFormat.KeyReader keys = LayerKeys.reader(snapshot, entity, false);
+        if (keys.order() != null) return LayerMerge.open(snapshot, entity, part, parts(entity), keys);
         return layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity, parts(entity))).baseFilter();
     }
 
     private SnapshotRecordReader open(EntitySnapshot entity, int part, Position from) {
-        SnapshotRecordReader.LineFilter keep = filterFor(entity, part);
-        BlobReader blobs = new BlobReader(repo.files(), index.get(), repo.keys());
-        try {
-            return new SnapshotRecordReader(snapshot, entity, part, blobs, from, keep);
-        } catch (RuntimeException e) {
-            blobs.close();
-            if (keep != null) keep.close();
-            throw e;
-        }
+        return parts(entity).open(part, from, filterFor(entity, part));
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * to text differ from their output.
  */
 final class KeyBucket {
-    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
+    /** The integer types ({@code typname}): their keys are bucketed by value, and their text compares as numbers ({@link KeyTextOrder}). */
+    static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
     private static final Set<String> TEXTUAL = Set.of("text", "varchar", "uuid", "date", "timestamp", "timestamptz");
 
     private KeyBucket() {}

@@ -2,7 +2,6 @@ package cutover.postgres;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The order of {@code ORDER BY} a table's key, told from the keys' COPY text (each key column's text
@@ -12,8 +11,6 @@ import java.util.Set;
  * a collation or has text forms out of order (a date BC, {@code infinity}): no order is told.
  */
 final class KeyTextOrder {
-    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
-
     private KeyTextOrder() {}
 
     /** The order of keys of columns of these types, or null when one of them is not an integer or a uuid. */
@@ -22,8 +19,8 @@ final class KeyTextOrder {
         boolean[] integer = new boolean[keyTypes.size()];
         for (int i = 0; i < integer.length; i++) {
             String type = keyTypes.get(i);
-            if (!INTEGERS.contains(type) && !type.equals("uuid")) return null;
-            integer[i] = INTEGERS.contains(type);
+            integer[i] = KeyBucket.INTEGERS.contains(type);
+            if (!integer[i] && !type.equals("uuid")) return null;
         }
         if (integer.length == 1) return integer[0] ? KeyTextOrder::compareIntegers : Comparator.naturalOrder();
         return (a, b) -> compareFields(a, b, integer);

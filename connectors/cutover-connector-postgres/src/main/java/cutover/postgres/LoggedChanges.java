@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -30,7 +29,6 @@ import java.util.function.Supplier;
  * tell, and by its {@code xmin} scans where not.
  */
 final class LoggedChanges {
-    private static final Set<String> INTEGER_KEYS = Set.of("int2", "int4", "int8");
 
     private final ChangeLog log;
     /** The log's moment the source is held at, while it is. */
@@ -118,7 +116,7 @@ final class LoggedChanges {
         Optional<List<LoggedKeys.Row>> rows = keys.rows(keyed.table().columns());
         if (rows.isEmpty()) return OptionalLong.empty();
         List<LoggedKeys.Row> found = rows.get();
-        boolean integerKey = keyed.keyTypes().size() == 1 && INTEGER_KEYS.contains(keyed.keyTypes().get(0));
+        boolean integerKey = KeyBucket.byValue(keyed.keyTypes()); // one integer column
         int[] order = integerKey ? integerOrder(found) : serverOrder.apply(found.stream().map(LoggedKeys.Row::key).toList());
         if (order == null) return OptionalLong.empty();
         try {
