@@ -15,6 +15,8 @@ import java.security.NoSuchAlgorithmException;
  * the masks test the top bits. See docs/backup-format.md, "Chunking", for the gear table.
  */
 final class Chunker {
+    private static final long[] GEAR = gearTable();
+
     private final ChunkerParams params;
     private final long[] gear;
     private final long maskSmall; // more bits: harder to cut before avg
@@ -22,7 +24,7 @@ final class Chunker {
 
     Chunker(ChunkerParams params) {
         this.params = params;
-        this.gear = gearTable();
+        this.gear = GEAR;
         int bits = Integer.numberOfTrailingZeros(params.avg());
         this.maskSmall = topBits(bits + 2);
         this.maskLarge = topBits(Math.max(1, bits - 2));
@@ -35,7 +37,7 @@ final class Chunker {
      * The caller must pass at least {@code max} bytes unless they are the end of the stream.
      */
     int cut(byte[] data, int offset, int length) {
-        if (length <= params.min()) return length;
+        if (length <= params.min()) return length; // (callers check this first: see ChunkingStream.emitOne)
         int end = Math.min(length, params.max());
         int normal = Math.min(params.avg(), end);
         long h = 0;

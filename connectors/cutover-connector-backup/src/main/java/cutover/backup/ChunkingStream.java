@@ -59,7 +59,9 @@ final class ChunkingStream extends OutputStream {
     public void close() { finish(); }
 
     private void emitOne() {
-        int n = chunker.cut(buffer, start, length);
+        // a rest no longer than the minimum is the last chunk as it is: told here, so that the
+        // compiled cut, which a full backup's parts rarely reach with one, is not recompiled for it
+        int n = length <= chunker.params().min() ? length : chunker.cut(buffer, start, length);
         consumer.accept(buffer, start, n); // no copy: most chunks of an incremental backup are only named
         start += n;
         length -= n;

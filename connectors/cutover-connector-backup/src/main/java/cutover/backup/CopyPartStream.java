@@ -35,23 +35,38 @@ final class CopyPartStream extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    // The bytes are scanned for newlines by a method of its own, and each line is handled by another:
+    // a backup's first table reads one row per write, a change layer blocks that cut lines anywhere,
+    // and a branch one of them never took sends the compiled method back to the interpreter when the
+    // other takes it; a small method is compiled again in a moment, a byte loop inlined in it was not.
     @Override
     public void write(byte[] b, int off, int len) {
         chunks.write(b, off, len);
         int start = off, end = off + len;
-        for (int i = off; i < end; i++) {
-            if (b[i] != '\n') continue;
-            if (partialLength > 0) {
-                keep(b, start, i - start);
-                tally.line(partial, 0, partialLength);
-                partialLength = 0;
-            } else {
-                tally.line(b, start, i - start);
-            }
-            if (++rows % PROGRESS_EVERY == 0) progress.accept(rows);
-            start = i + 1;
+        for (int newline = newline(b, start, end); newline >= 0; newline = newline(b, start, end)) {
+            line(b, start, newline - start);
+            start = newline + 1;
         }
         if (start < end) keep(b, start, end - start);
+    }
+
+    private static int newline(byte[] b, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == '\n') return i;
+        }
+        return -1;
+    }
+
+    /** A line ended at {@code b[off + len]}, its start in {@link #partial} if an earlier write began it. */
+    private void line(byte[] b, int off, int len) {
+        if (partialLength > 0) {
+            keep(b, off, len);
+            tally.line(partial, 0, partialLength);
+            partialLength = 0;
+        } else {
+            tally.line(b, off, len);
+        }
+        if (++rows % PROGRESS_EVERY == 0) progress.accept(rows);
     }
 
     private void keep(byte[] b, int off, int len) {

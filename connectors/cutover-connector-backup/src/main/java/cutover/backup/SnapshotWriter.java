@@ -123,6 +123,12 @@ public final class SnapshotWriter implements AutoCloseable {
         return new CopyPartStream(coarseChunker, store, tally, rows -> { });
     }
 
+    /** Where this snapshot's chunks go: for a part a caller builds itself. */
+    ChunkStore store() {
+        requireOpen();
+        return store;
+    }
+
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
     public void unreadable(EntityName entity, String key, String reason) {
         entity(entity, List.of()).unreadable(key, reason);

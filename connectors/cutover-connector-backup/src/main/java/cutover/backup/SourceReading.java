@@ -57,6 +57,8 @@ import java.util.function.ObjLongConsumer;
 final class SourceReading {
     /** Changed rows copied beside the counting passes are held in memory up to this many bytes, all tables together. */
     static final long SPOOLED_BYTES = 32L << 20;
+    /** A table's bulk text reaches its part in writes of this many bytes. */
+    private static final int COPY_BLOCK = 64 << 10;
 
     private final Source source;
     private final int threads;
@@ -303,9 +305,21 @@ final class SourceReading {
             progress.accept(entity, total.addAndGet(rows - reported[0]));
             reported[0] = rows;
         });
-        long rows = copying.copyOut(split, part);
+        // the rows reach the part in blocks that cut lines anywhere, as a change layer's spooled rows
+        // do, not one row a write: one shape of writes, so what a full backup compiled serves the next runs
+        java.io.BufferedOutputStream blocks = new java.io.BufferedOutputStream(part, COPY_BLOCK);
+        long rows = copying.copyOut(split, blocks);
+        flush(blocks);
         writer.finish();
         CopyPartStream.requireLines(split.description(), rows, reported[0]);
+    }
+
+    private static void flush(java.io.OutputStream out) {
+        try {
+            out.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the part's stream writes to the store, which throws no IOException
+        }
     }
 
     /** The tally, which also gives each line to {@code keys}. */
