@@ -34,7 +34,7 @@ final class RestoreDryRun {
 
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile) {
         VerifyResult result;
-        try (DifferenceLog log = new DifferenceLog(changesFile, 0)) {
+        try (DifferenceLog log = DifferenceLog.ofChanges(changesFile)) {
             Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
             result = Verifier.plan(plan, PlanMapper.of(plan), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log);
         }

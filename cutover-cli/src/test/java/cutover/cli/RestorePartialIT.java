@@ -64,6 +64,12 @@ class RestorePartialIT {
         assertThat(forecast.get("unchanged").asLong()).isEqualTo(2);
         assertThat(forecast.get("onlyInTarget").asLong()).isEqualTo(101 - 12);
         assertThat(rows(DST)).as("a dry run writes nothing").isEqualTo(before);
+        // the file lists the rows that would change, not the ones a restore leaves (outside the pattern, x_1)
+        Map<String, Long> listed = new TreeMap<>();
+        for (String line : Files.readAllLines(Path.of(Json.MAPPER.readTree(dry.out()).get("changesFile").asText()))) {
+            listed.merge(Json.MAPPER.readTree(line).get("kind").asText(), 1L, Long::sum);
+        }
+        assertThat(listed).isEqualTo(Map.of("missing", 99L, "changed", 10L));
 
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*"}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();

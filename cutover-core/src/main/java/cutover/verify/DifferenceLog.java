@@ -34,12 +34,27 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     private final Path file;
     private final BufferedWriter out;
     private final int keep;
+    private final boolean listsExtras;
     private final List<Difference> kept = new ArrayList<>();
     private long count;
 
     public DifferenceLog(Path file, int keep) {
+        this(file, keep, true);
+    }
+
+    /**
+     * A log of the rows a restore would change: missing rows (it would insert them) and changed ones
+     * (it would update them). Rows only the target has are counted but not listed: a restore leaves
+     * them as they are, and a partial one has every row outside its keys among them.
+     */
+    public static DifferenceLog ofChanges(Path file) {
+        return new DifferenceLog(file, 0, false);
+    }
+
+    private DifferenceLog(Path file, int keep, boolean listsExtras) {
         this.file = file;
         this.keep = keep;
+        this.listsExtras = listsExtras;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -51,6 +66,7 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     @Override
     public synchronized void accept(Difference d) {
         count++;
+        if (!listsExtras && d instanceof Difference.Extra) return;
         if (kept.size() < keep) kept.add(d);
         try {
             out.write(line(d));
