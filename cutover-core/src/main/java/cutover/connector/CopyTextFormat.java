@@ -34,6 +34,21 @@ public interface CopyTextFormat {
         return Optional.empty();
     }
 
+    /**
+     * Decodes the key of lines laid out as {@code columns} from its fields alone, equal to the key of
+     * the record {@link #decoder} makes of the same line; empty when this format cannot. Lets a
+     * reader that wants some keys only skip the other lines without decoding them.
+     */
+    default Optional<KeyDecoder> keyDecoder(List<CopyColumn> columns, List<String> keyColumns) {
+        return Optional.empty();
+    }
+
+    /** The key of a line, decoded as the line's record would have it; for one thread. */
+    interface KeyDecoder {
+        /** Throws {@link IllegalArgumentException} naming what is wrong with the line. */
+        cutover.model.Key key(byte[] line, int offset, int length);
+    }
+
     /** The key of a line, as written, and its bucket; for one thread. */
     interface KeyReader {
         /**

@@ -5,6 +5,8 @@ import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
 import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +15,12 @@ import java.util.Optional;
  * A source that hands out only the records whose key matches a pattern, for a partial restore.
  * Positions are the underlying reader's, so a resumed read skips what the killed one passed over,
  * matched or not. Estimates stay the whole source's: a pattern's share is not known before reading.
+ *
+ * <p>A snapshot is asked for the matching records only ({@link SnapshotSource#read(Split, Position,
+ * KeyGlob)}): the lines of its bulk text whose key does not match are skipped undecoded, and its
+ * positions count the records it gives. They carry the pattern, so that a checkpoint written by a
+ * reader that counted otherwise (a Cutover before this one counted every record) is refused, not
+ * taken for a count of matching records.
  */
 public final class KeyFilteredSource implements Source {
     private final Source source;
@@ -32,7 +40,23 @@ public final class KeyFilteredSource implements Source {
 
     @Override
     public RecordReader read(Split split, Position from) {
-        RecordReader reader = source.read(split, from);
+        if (source instanceof SnapshotSource snapshot) return matching(snapshot.read(split, from(split, from), glob));
+        return matching(source.read(split, from));
+    }
+
+    private Position from(Split split, Position from) {
+        if (from.isStart() || from.token().equals(token())) return from;
+        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "the checkpoint of " + split.description() + " counts " + from.ordinal()
+                + " records read in another way than this Cutover reads a pattern's records; run the restore again with --restart");
+    }
+
+    /** The token of this source's positions over a snapshot: the pattern they count the records of. */
+    private String token() {
+        return "where-key " + glob.pattern();
+    }
+
+    private RecordReader matching(RecordReader reader) {
+        boolean counted = source instanceof SnapshotSource;
         return new RecordReader() {
             @Override
             public Item next() {
@@ -43,7 +67,11 @@ public final class KeyFilteredSource implements Source {
                 return null;
             }
 
-            @Override public Position position() { return reader.position(); }
+            @Override
+            public Position position() {
+                Position at = reader.position();
+                return counted ? new Position(at.ordinal(), token()) : at;
+            }
 
             @Override public void close() { reader.close(); }
         };

@@ -19,7 +19,8 @@ import java.util.Set;
  * so far are held in memory (a backup keeps a layer a small share of its table). As one split the
  * layers cost one transaction and one reading, where a split per layer cost a transaction each and
  * a pass over every later layer's keys before the first could start (bench/RESULTS.md, tenth session).
- * Resumes by ordinal, the lines given so far in this order.
+ * Resumes by ordinal, the lines given so far in this order. With a key pattern, only the lines whose
+ * key matches are given ({@link KeyGate}), after the layers' own rule has seen every line.
  */
 final class LayersNewestFirst implements RecordReader {
     private final Snapshot snapshot;
@@ -29,12 +30,13 @@ final class LayersNewestFirst implements RecordReader {
     private final ChangeTracking.Bucketing buckets;
     private final CopyTextFormat.KeyReader rowKeys, listedKeys; // of the layers' rows and keys parts: one thread reads them all
     private final LaterLayers later = new LaterLayers(); // the layers read so far, later than the one being read
+    private final KeyGate gate;              // the lines whose key matches the pattern, or null for all
     private int next;                        // the layer to read after the current one, counting down
     private SnapshotRecordReader current;
     private Set<String> currentKeys;
     private long ordinal;
 
-    LayersNewestFirst(Snapshot snapshot, EntitySnapshot entity, LayerKeys.Parts parts, Position from) {
+    LayersNewestFirst(Snapshot snapshot, EntitySnapshot entity, LayerKeys.Parts parts, Position from, KeyGlob glob) {
         this.snapshot = snapshot;
         this.entity = entity;
         this.parts = parts;
@@ -42,6 +44,7 @@ final class LayersNewestFirst implements RecordReader {
         this.buckets = entity.changes().bucketing();
         this.rowKeys = LayerKeys.reader(snapshot, entity, false);
         this.listedKeys = LayerKeys.reader(snapshot, entity, true);
+        this.gate = KeyGate.of(snapshot, entity, glob);
         this.next = layers.size() - 1;
         while (ordinal < from.ordinal() && next() != null) {
             // skipping what the resumed reader had given
@@ -82,7 +85,7 @@ final class LayersNewestFirst implements RecordReader {
         current = parts.open(layers.get(next).rowsPart(), (b, offset, length) -> {
             String key = rowKeys.key(b, offset, length);
             seen.add(key);
-            return !later.removes(key, rowKeys, b, offset, length, buckets);
+            return !later.removes(key, rowKeys, b, offset, length, buckets) && (gate == null || gate.keeps(b, offset, length));
         });
         currentKeys = seen;
         return true;

@@ -83,10 +83,19 @@ public final class SnapshotSource implements CopyTextSource {
 
     @Override
     public RecordReader read(Split split, Position from) {
+        return read(split, from, null);
+    }
+
+    /**
+     * The split's records whose key matches {@code glob} (null: all), the other lines of a part
+     * stored as bulk text skipped before they are decoded ({@link KeyGate}); a part of records gives
+     * them all. Positions count the records given, so a resumed read must be given the same pattern.
+     */
+    RecordReader read(Split split, Position from, KeyGlob glob) {
         for (EntitySnapshot e : snapshot.entities()) {
-            if (e.layered() && split.id().equals(e.name() + LAYERS)) return new LayersNewestFirst(snapshot, e, parts(e), from);
+            if (e.layered() && split.id().equals(e.name() + LAYERS)) return new LayersNewestFirst(snapshot, e, parts(e), from, glob);
             for (int i = 0; i < baseParts(e); i++) {
-                if (splitId(e, i).equals(split.id())) return open(e, i, from);
+                if (splitId(e, i).equals(split.id())) return parts(e).open(i, from, KeyGate.after(filterFor(e, i), KeyGate.of(snapshot, e, glob)));
             }
         }
         throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());
@@ -107,7 +116,7 @@ public final class SnapshotSource implements CopyTextSource {
     public long copyOut(Split split, OutputStream out) {
         for (EntitySnapshot e : snapshot.entities()) {
             if (e.layered() && split.id().equals(e.name() + LAYERS)) {
-                try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START)) {
+                try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START, null)) {
                     return layered.copyTo(out);
                 }
             }

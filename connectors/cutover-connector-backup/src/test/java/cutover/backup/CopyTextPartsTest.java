@@ -47,15 +47,28 @@ class CopyTextPartsTest {
     public static class TabbedFormat implements CopyTextFormat {
         @Override public String name() { return "test/tabbed/1"; }
 
+        /** Lines decoded whole, by every decoder of this format. */
+        static final java.util.concurrent.atomic.AtomicLong DECODED = new java.util.concurrent.atomic.AtomicLong();
+
         @Override
         public LineDecoder decoder(EntityName entity, List<CopyColumn> columns, List<String> keyColumns) {
             return (line, offset, length) -> {
+                DECODED.incrementAndGet();
                 String[] parts = new String(line, offset, length, StandardCharsets.UTF_8).split("\t", -1);
                 if (parts.length != columns.size()) throw new IllegalArgumentException(parts.length + " fields, expected " + columns.size());
                 Map<String, Value> fields = new LinkedHashMap<>();
                 for (int i = 0; i < parts.length; i++) fields.put(columns.get(i).name(), value(columns.get(i).type(), parts[i]));
                 return new Record(entity, Key.of(fields.get(keyColumns.get(0))), fields);
             };
+        }
+
+        @Override
+        public Optional<KeyDecoder> keyDecoder(List<CopyColumn> columns, List<String> keyColumns) {
+            List<String> names = columns.stream().map(CopyColumn::name).toList();
+            return Optional.of((line, offset, length) -> {
+                String[] parts = new String(line, offset, length, StandardCharsets.UTF_8).split("\t", -1);
+                return new Key(keyColumns.stream().map(k -> value(columns.get(names.indexOf(k)).type(), parts[names.indexOf(k)])).toList());
+            });
         }
 
         @Override

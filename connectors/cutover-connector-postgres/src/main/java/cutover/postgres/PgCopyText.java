@@ -81,6 +81,26 @@ public final class PgCopyText implements CopyTextFormat {
         };
     }
 
+    /** The key fields of a line, located and decoded as {@link #decoder} decodes them; the other fields are not looked at. */
+    @Override
+    public java.util.Optional<KeyDecoder> keyDecoder(List<CopyColumn> columns, List<String> keyColumns) {
+        List<String> names = columns.stream().map(CopyColumn::name).toList();
+        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        if (keyAt.length == 0 || java.util.Arrays.stream(keyAt).anyMatch(i -> i < 0)) return java.util.Optional.empty();
+        String[] keyTypes = java.util.Arrays.stream(keyAt).mapToObj(i -> columns.get(i).type()).toArray(String[]::new);
+        FieldBounds fields = new FieldBounds(java.util.Arrays.stream(keyAt).max().orElseThrow());
+        TimestampUtils timestamps = timestamps();
+        return java.util.Optional.of((line, offset, length) -> {
+            fields.locate(line, offset, length);
+            List<Value> key = new ArrayList<>(keyAt.length);
+            for (int i = 0; i < keyAt.length; i++) {
+                String text = field(line, fields.starts[keyAt[i]], fields.ends[keyAt[i]]);
+                key.add(text == null ? Value.NULL : value(keyTypes[i], text, timestamps));
+            }
+            return new Key(key);
+        });
+    }
+
     /** Keys of the types {@link KeyBucket} buckets; the bucket as the source counts it. */
     @Override
     public java.util.Optional<KeyReader> keyReader(List<CopyColumn> columns, List<String> keyColumns) {
