@@ -154,7 +154,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Files.createDirectories(runDirectory);
                 if (dryRun) {
                     var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
-                            runDirectory.resolve("dry-run-changes.ndjson"));
+                            runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
                             Duration.between(started, Instant.now()).toMillis(), dryRunDetails(snapshot, forecast), List.of(), null));
                     printDryRun(snapshot, forecast);
@@ -279,6 +279,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("insert", f.insert());
         d.put("update", f.update());
         d.put("changesFile", f.changesFile().toString());
+        if (whereKey != null) d.put("onlyInTargetMatching", f.targetInPattern());
         return d;
     }
 
@@ -293,6 +294,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
         for (RestoreDryRun.TableChange t : f.tables()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());
+        }
+        if (whereKey != null) {
+            System.out.println(f.targetInPattern() ? "only in target: the target's rows whose key matches " + whereKey + " and the snapshot lacks"
+                    : "only in target: every target row the snapshot's matching records lack (the plan gives records other keys than the pattern's)");
         }
         System.out.println("every row that would change: " + f.changesFile());
     }

@@ -1,5 +1,6 @@
 package cutover.cli;
 
+import cutover.backup.KeyGlob;
 import cutover.connector.Sink;
 import cutover.connector.Source;
 import cutover.plan.Plan;
@@ -23,8 +24,12 @@ final class RestoreDryRun {
     /** One table's forecast; {@code refused} rows the target would not take (the dead-letter file's). */
     record TableChange(String table, long insert, long update, long unchanged, long refused, long onlyInTarget) {}
 
-    /** The forecast, and the file listing every row that would change (the differences file of verify). */
-    record Forecast(List<TableChange> tables, Path changesFile) {
+    /**
+     * The forecast, and the file listing every row that would change (the differences file of
+     * verify); {@code targetInPattern}: the target's rows were held to the key pattern too, so
+     * "only in target" counts its rows whose key matches (else every row the snapshot's lack).
+     */
+    record Forecast(List<TableChange> tables, Path changesFile, boolean targetInPattern) {
         long insert() { return tables.stream().mapToLong(TableChange::insert).sum(); }
 
         long update() { return tables.stream().mapToLong(TableChange::update).sum(); }
@@ -32,12 +37,20 @@ final class RestoreDryRun {
 
     private RestoreDryRun() {}
 
-    static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile) {
-        VerifyResult result;
+    /**
+     * With a key pattern ({@code --where-key}, null: none), the target's rows are compared where their
+     * key matches it too: a partial restore neither touches nor needs to read again the target's
+     * other rows. That holds where the plan keeps the snapshot's keys (a database's table restored);
+     * where it gives a record another key, every target row is compared ({@link Verifier#planWithin}).
+     */
+    static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile, KeyGlob pattern) {
+        Verifier.Scoped compared;
         try (DifferenceLog log = DifferenceLog.ofChanges(changesFile)) {
             Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
-            result = Verifier.plan(plan, PlanMapper.of(plan), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log);
+            compared = Verifier.planWithin(plan, PlanMapper.of(plan), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
+                    pattern == null ? null : pattern::matches);
         }
+        VerifyResult result = compared.result();
         List<TableChange> tables = new ArrayList<>();
         for (TableVerdict v : result.tables()) {
             long refused = result.refused().entrySet().stream()
@@ -45,6 +58,6 @@ final class RestoreDryRun {
                     .mapToLong(java.util.Map.Entry::getValue).sum();
             tables.add(new TableChange(v.table(), v.missing(), v.changed(), v.sourceCount() - v.missing() - v.changed(), refused, v.extra()));
         }
-        return new Forecast(tables, changesFile);
+        return new Forecast(tables, changesFile, pattern != null && compared.scoped());
     }
 }

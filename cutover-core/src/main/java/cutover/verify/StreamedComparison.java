@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Compares two sides that cannot compute digests themselves (an export, a plan's mapping, a
@@ -51,8 +53,11 @@ public final class StreamedComparison {
         }
     }
 
-    /** The verdict per table, and the source records that yield no row (by entity), which the target need not hold. */
-    public record Result(List<TableVerdict> verdicts, Map<String, Long> refused) {}
+    /**
+     * The verdict per table, and the source records that yield no row (by entity), which the target
+     * need not hold; {@code scoped}: whether the comparison was held to the scope it was given.
+     */
+    public record Result(List<TableVerdict> verdicts, Map<String, Long> refused, boolean scoped) {}
 
     private final Map<String, ComparedTable> tables = new LinkedHashMap<>();
     private final ComparableValues normalizer;
@@ -75,6 +80,18 @@ public final class StreamedComparison {
 
     /** Compares every table; {@code estimates} (rows per table, may be empty) size the buckets. */
     public Result compare(RowFeed source, RowFeed target, Map<String, Long> estimates, Consumer<Difference> out) {
+        return compare(source, target, estimates, out, null);
+    }
+
+    /**
+     * Compares the rows whose key (as compared: normalized) is in {@code scope} (null: all), when the
+     * source holds no other: a partial restore's rows against the target's rows of the same keys, the
+     * target's other rows not looked at again after pass one. Where a source row's key is outside the
+     * scope (its key is not the one the scope was written for: a plan that maps keys), the whole
+     * comparison is made again without it, so a row is never taken for missing because its
+     * counterpart was left out; {@link Result#scoped} tells which was done.
+     */
+    public Result compare(RowFeed source, RowFeed target, Map<String, Long> estimates, Consumer<Difference> out, Predicate<Key> scope) {
         Map<String, Buckets> src = new LinkedHashMap<>(), tgt = new LinkedHashMap<>();
         for (ComparedTable t : tables.values()) {
             long estimate = estimates.getOrDefault(t.name(), -1L);
@@ -84,7 +101,10 @@ public final class StreamedComparison {
             progress.tableStarted(t.name(), estimate);
         }
         Map<String, LongAdder> refused = new ConcurrentHashMap<>();
-        both(() -> source.read(digesting(src, refused, true)), () -> target.read(digesting(tgt, new ConcurrentHashMap<>(), false)));
+        AtomicBoolean outOfScope = new AtomicBoolean();
+        both(() -> source.read(digesting(src, refused, true, scope, outOfScope)),
+                () -> target.read(digesting(tgt, new ConcurrentHashMap<>(), false, scope, outOfScope)));
+        if (outOfScope.get()) return compare(source, target, estimates, out, null); // nothing was reported yet but progress
 
         Map<String, BitSet> differing = new LinkedHashMap<>();
         for (String name : tables.keySet()) {
@@ -93,7 +113,7 @@ public final class StreamedComparison {
         }
         Map<String, long[]> found = new LinkedHashMap<>(); // table → missing, extra, changed
         tables.keySet().forEach(n -> found.put(n, new long[3]));
-        for (Map<String, BitSet> round : rounds(differing, src, tgt)) compareRows(round, src, source, target, found, out);
+        for (Map<String, BitSet> round : rounds(differing, src, tgt)) compareRows(round, src, source, target, found, out, scope);
 
         List<TableVerdict> verdicts = new ArrayList<>();
         for (String name : tables.keySet()) {
@@ -107,10 +127,11 @@ public final class StreamedComparison {
         }
         Map<String, Long> refusedCounts = new LinkedHashMap<>();
         refused.forEach((e, n) -> refusedCounts.put(e, n.sum()));
-        return new Result(verdicts, refusedCounts);
+        return new Result(verdicts, refusedCounts, scope != null);
     }
 
-    private RowFeed.Rows digesting(Map<String, Buckets> buckets, Map<String, LongAdder> refused, boolean isSource) {
+    private RowFeed.Rows digesting(Map<String, Buckets> buckets, Map<String, LongAdder> refused, boolean isSource,
+                                   Predicate<Key> scope, AtomicBoolean outOfScope) {
         return new RowFeed.Rows() {
             @Override
             public void row(String table, Record row) {
@@ -119,6 +140,10 @@ public final class StreamedComparison {
                 Buckets b = buckets.get(table);
                 RowHasher h = hashers.get();
                 RowView v = new RowView(t, row, h);
+                if (scope != null && !scope.test(v.key)) {
+                    if (isSource) outOfScope.set(true);
+                    else return; // a target row the scope leaves out: as if the target did not hold it
+                }
                 int bucket = b.bucketOf(v.keyHash);
                 if (!sampled(bucket)) return;
                 b.add(bucket, v.keyHash * MIX + v.hash(h));
@@ -133,10 +158,11 @@ public final class StreamedComparison {
     }
 
     /** Pass two for one round: the rows of the round's buckets from both sides, compared row by row. */
-    private void compareRows(Map<String, BitSet> round, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found, Consumer<Difference> out) {
+    private void compareRows(Map<String, BitSet> round, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found,
+                             Consumer<Difference> out, Predicate<Key> scope) {
         Map<String, Rows> s = new LinkedHashMap<>(), t = new LinkedHashMap<>();
         round.keySet().forEach(n -> { s.put(n, new Rows()); t.put(n, new Rows()); });
-        both(() -> source.read(collecting(round, sizes, s)), () -> target.read(collecting(round, sizes, t)));
+        both(() -> source.read(collecting(round, sizes, s, null)), () -> target.read(collecting(round, sizes, t, scope)));
         for (String name : round.keySet()) {
             long[] f = found.get(name);
             ComparedTable table = tables.get(name);
@@ -153,13 +179,14 @@ public final class StreamedComparison {
         }
     }
 
-    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into) {
+    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into, Predicate<Key> scope) {
         return (table, row) -> {
             BitSet wanted = round.get(table);
             if (wanted == null) return;
             RowHasher h = hashers.get();
             RowView v = new RowView(tables.get(table), row, h);
             if (!wanted.get(sizes.get(table).bucketOf(v.keyHash))) return;
+            if (scope != null && !scope.test(v.key)) return;
             Record n = v.normalized();
             Rows rows = into.get(table);
             if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, v.hash(h))) != null) rows.repeats.add(n); // a key twice on one side

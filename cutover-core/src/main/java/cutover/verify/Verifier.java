@@ -38,6 +38,19 @@ public final class Verifier {
      */
     public static VerifyResult plan(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, Options options,
                                     VerifyProgress progress, DifferenceLog log) {
+        return planWithin(plan, mapper, source, target, targetChecks, options, progress, log, null).result();
+    }
+
+    /** A comparison's result, and whether it was held to the scope it was given ({@link StreamedComparison#compare}). */
+    public record Scoped(VerifyResult result, boolean scoped) {}
+
+    /**
+     * {@link #plan}, of the rows whose key is in {@code scope} (null: all) where the source holds no
+     * other: a partial restore's snapshot against the target's rows of the same keys. Where the plan
+     * gives a source row a key outside the scope, the comparison is of every row instead.
+     */
+    public static Scoped planWithin(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, Options options,
+                                    VerifyProgress progress, DifferenceLog log, java.util.function.Predicate<cutover.model.Key> scope) {
         Instant started = Instant.now();
         List<ComparedTable> tables = new ArrayList<>();
         Map<EntityName, String> stored = new LinkedHashMap<>();
@@ -55,8 +68,9 @@ public final class Verifier {
         StreamedComparison.Result r = new StreamedComparison(tables, new ComparableValues(plan.verify()),
                 new StreamedComparison.Options(options.sample(), options.seed(), options.rowsPerRound()), progress)
                 .compare(SourceFeed.mapped(plan.source(), source, mapper, targetChecks, options.parallelism()),
-                        SourceFeed.asStored(plan.target(), target, stored, options.parallelism()), estimates, log);
-        return new VerifyResult(r.verdicts(), r.refused(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now()));
+                        SourceFeed.asStored(plan.target(), target, stored, options.parallelism()), estimates, log, scope);
+        return new Scoped(new VerifyResult(r.verdicts(), r.refused(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now())),
+                r.scoped());
     }
 
     /**

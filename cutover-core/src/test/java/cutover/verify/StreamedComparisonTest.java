@@ -70,6 +70,48 @@ class StreamedComparisonTest {
         assertThat(reads.get()).isEqualTo(1);
     }
 
+    /**
+     * A partial restore's rows (keys k1…) against a target that also holds others (keys x…): within
+     * the scope the target's other rows are not compared, and equal buckets are not read again;
+     * a source row outside the scope (a plan that maps keys) makes it a comparison of every row.
+     */
+    @Test
+    void aScopeLeavesTheTargetsOtherRowsOutUnlessTheSourceHasRowsOutsideIt() {
+        Random random = new Random(11);
+        List<Record> source = new ArrayList<>(), target = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) source.add(StreamedComparisonProperties.row("k1" + i, random));
+        target.addAll(source.subList(0, 1_900)); // 100 missing
+        target.set(5, StreamedComparisonProperties.changed(target.get(5), StreamedComparisonProperties.Change.FIELD));
+        for (int i = 0; i < 20_000; i++) target.add(StreamedComparisonProperties.row("x" + i, random));
+        Collections.shuffle(target, random);
+        java.util.function.Predicate<Key> scope = k -> k.toString().startsWith("k1");
+
+        AtomicInteger reads = new AtomicInteger();
+        List<Difference> found = Collections.synchronizedList(new ArrayList<>());
+        StreamedComparison.Result r = new StreamedComparison(List.of(StreamedComparisonProperties.TABLE), EXACT, StreamedComparison.Options.DEFAULTS,
+                VerifyProgress.NONE).compare(StreamedComparisonProperties.feed(source), counting(target, reads), Map.of("t", 22_000L), found::add, scope);
+        assertThat(r.scoped()).isTrue();
+        TableVerdict v = r.verdicts().get(0);
+        assertThat(v.missing()).isEqualTo(100);
+        assertThat(v.changed()).isEqualTo(1);
+        assertThat(v.extra()).as("the target's rows outside the scope").isZero();
+        assertThat(found).hasSize(101).allMatch(d -> scope.test(d.key()));
+        assertThat(v.targetCount()).isEqualTo(1_900);
+        assertThat(reads.get()).as("pass one, and one round of the few differing buckets").isEqualTo(2);
+
+        // one source row outside the scope: every row compared, the target's others as extra
+        List<Record> wider = new ArrayList<>(source);
+        wider.add(StreamedComparisonProperties.row("y1", random));
+        found.clear();
+        StreamedComparison.Result all = new StreamedComparison(List.of(StreamedComparisonProperties.TABLE), EXACT, StreamedComparison.Options.DEFAULTS,
+                VerifyProgress.NONE).compare(StreamedComparisonProperties.feed(wider), StreamedComparisonProperties.feed(target), Map.of("t", 22_000L), found::add, scope);
+        assertThat(all.scoped()).isFalse();
+        TableVerdict w = all.verdicts().get(0);
+        assertThat(w.missing()).isEqualTo(101);
+        assertThat(w.changed()).isEqualTo(1);
+        assertThat(w.extra()).isEqualTo(20_000);
+    }
+
     private static List<TableVerdict> compare(List<Record> source, List<Record> target, StreamedComparison.Options options, List<Difference> found) {
         return new StreamedComparison(List.of(StreamedComparisonProperties.TABLE), EXACT, options, VerifyProgress.NONE)
                 .compare(StreamedComparisonProperties.feed(source), StreamedComparisonProperties.feed(target), Map.of("t", (long) source.size()), found::add)
