@@ -141,12 +141,13 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             try (Connector connector = opening.take()) {
                 Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
                 if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
-                // the manifest has the kinds and counts the plan needs; only a key filter (counts of the
-                // matching records) or an old manifest needs a pass over the records
-                Optional<Schema> fromManifest = whereKey == null ? snapshotSource.schemaFromManifest(sourceName) : Optional.empty();
-                Source analyzed = source;
+                // the plan is the whole snapshot's, with a key pattern too: a partial restore writes into
+                // the tables a whole one made (or makes them so), and an entity none of whose records match
+                // still has its columns there. The manifest has the kinds and counts it needs; an old one,
+                // or references (their foreign keys), need a pass over the records
+                Optional<Schema> fromManifest = snapshotSource.schemaFromManifest(sourceName);
                 Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
-                        .analyze(sourceName, analyzed, (e, seen, total) -> {}));
+                        .analyze(sourceName, snapshotSource, (e, seen, total) -> {}));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info), snapshot);
