@@ -3,7 +3,8 @@
 # benchmark wrote (bench/incremental-every.sh: a 1M-row events table, a base and its change layers),
 # for a few key patterns: into an empty database (its rows checked equal, by md5, to the source's
 # rows whose key matches), then `--dry-run` against the source itself (nothing to change: every
-# matching row is unchanged). Each timed alternately with another build, if given.
+# matching row is unchanged). Each timed alternately with another build, if given. The source must
+# not have changed since that snapshot was taken (the restored rows are checked against its rows now).
 #
 #   bench/restore-where-key.sh [PATTERN…]          # default: '12345*' '1*'
 #
