@@ -30,11 +30,12 @@ class RestorePartialIT {
     @BeforeAll
     static void databases() throws Exception {
         LocalPostgres.recreate(SRC, DST);
-        String table = "create table users (id text primary key, email text not null, visits bigint)";
+        // a native array column: the restore writes records, whose lists the plan has as JSON
+        String table = "create table users (id text primary key, email text not null, visits bigint, tags text[])";
         LocalPostgres.sql(SRC, table,
-                "insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 300) g");
+                "insert into users select 'u_' || g, 'user' || g || '@example.com', g, array['t' || (g % 3), 'a \"b\"', null] from generate_series(1, 300) g");
         LocalPostgres.sql(DST, table,
-                "insert into users select 'u_' || g, 'user' || g || '@example.com', g from generate_series(1, 100) g",
+                "insert into users select 'u_' || g, 'user' || g || '@example.com', g, array['t' || (g % 3), 'a \"b\"', null] from generate_series(1, 100) g",
                 "update users set email = 'changed@example.com' where id between 'u_10' and 'u_19' and length(id) = 4",
                 "insert into users values ('x_1', 'only-in-target@example.com', 0)");
     }
@@ -91,8 +92,8 @@ class RestorePartialIT {
     private static Map<String, String> rows(String database) throws Exception {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select id, email, visits from users")) {
-            while (rs.next()) out.put(rs.getString(1), rs.getString(2) + "|" + rs.getInt(3));
+             ResultSet rs = st.executeQuery("select id, email, visits, tags::text from users")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getString(2) + "|" + rs.getInt(3) + "|" + rs.getString(4));
         }
         return out;
     }

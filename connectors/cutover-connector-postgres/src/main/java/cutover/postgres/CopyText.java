@@ -63,6 +63,18 @@ final class CopyText {
         escape(field);
     }
 
+    /** A value of a native array column ({@link ArrayColumn}): its array literal, or {@code \N}. */
+    void array(Value value, ArrayColumn column, boolean first) throws java.io.IOException {
+        if (value == null || value.kind() == Value.Kind.NULL) {
+            value(value, ColumnType.JSON, first);
+            return;
+        }
+        if (!first) put((byte) '\t');
+        field.setLength(0);
+        column.render(value, field);
+        escape(field);
+    }
+
     void endRow() throws java.io.IOException {
         put((byte) '\n');
         if (chunks != null && len >= CHUNK) flush();

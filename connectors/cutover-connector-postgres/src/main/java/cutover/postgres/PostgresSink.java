@@ -38,6 +38,7 @@ final class PostgresSink implements CopyTextSink {
     private final String schema;
     /** The existing columns that take values within a limit, found by {@link #prepare}: table → column → limit. */
     private final Map<String, Map<String, ColumnLimit>> limits = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, ArrayColumn>> arrays = new java.util.concurrent.ConcurrentHashMap<>();
     /** The existing tables, found by {@link #prepare}, whose columns are of their definition's types: they take the source's text by upsert. */
     private final Set<String> takingSourceText = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -68,7 +69,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
-        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table));
+        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays);
         try {
             return writer.copyText(table, columns, rows, checkpoint);
         } finally {
@@ -115,6 +116,8 @@ final class PostgresSink implements CopyTextSink {
             List<String> problems = target.prepare(c, runId, tables, create);
             limits.clear();
             limits.putAll(target.limits());
+            arrays.clear();
+            arrays.putAll(target.arrays());
             takingSourceText.clear();
             takingSourceText.addAll(target.takingSourceText());
             return problems;
@@ -124,13 +127,20 @@ final class PostgresSink implements CopyTextSink {
     @Override
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> refused = ValueCheck.check(table, row);
-        Map<String, ColumnLimit> limited = limits.get(table.name());
-        if (refused.isPresent() || limited == null) return refused;
-        for (Map.Entry<String, ColumnLimit> e : limited.entrySet()) {
+        if (refused.isPresent()) return refused;
+        for (Map.Entry<String, ColumnLimit> e : limits.getOrDefault(table.name(), Map.of()).entrySet()) {
             Value value = row.get(e.getKey());
             String problem = value == null ? null : e.getValue().problem(value);
             if (problem != null) {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, e.getKey(), "column " + table.name() + "." + e.getKey()
+                        + " is " + e.getValue().type() + " in the target: " + problem));
+            }
+        }
+        for (Map.Entry<String, ArrayColumn> e : arrays.getOrDefault(table.name(), Map.of()).entrySet()) {
+            Value value = row.get(e.getKey());
+            String problem = value == null || value.kind() == Value.Kind.NULL ? null : e.getValue().problem(value);
+            if (problem != null) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, e.getKey(), "column " + table.name() + "." + e.getKey()
                         + " is " + e.getValue().type() + " in the target: " + problem));
             }
         }
@@ -174,7 +184,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
-        return new PostgresWriter(pool, schema, runId, splitId, tables);
+        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays);
     }
 
     @Override

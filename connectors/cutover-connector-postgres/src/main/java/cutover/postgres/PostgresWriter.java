@@ -62,9 +62,12 @@ final class PostgresWriter implements SinkWriter {
     /** Staging tables known to exist in this connection's session (created in a committed transaction). */
     private final Set<String> staged = new HashSet<>();
     private final Map<TableName, Set<String>> generatedColumns = new HashMap<>();
+    /** Native array columns of existing tables where the plan has JSON, by plan table (written as array literals). */
+    private final Map<String, Map<String, ArrayColumn>> arrays;
 
-    PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables) {
+    PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables, Map<String, Map<String, ArrayColumn>> arrays) {
         this.pool = pool;
+        this.arrays = arrays;
         this.schema = schema;
         this.runId = runId;
         this.splitId = splitId;
@@ -247,7 +250,7 @@ final class PostgresWriter implements SinkWriter {
     private void copy(String sql, Table table, Set<String> generated, Iterable<Record> rows) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            encode(table, generated, rows, new CopyText((bytes, length) -> {
+            encode(table, generated, arrays.getOrDefault(table.name(), Map.of()), rows, new CopyText((bytes, length) -> {
                 try {
                     copy.writeToCopy(bytes, 0, length);
                 } catch (SQLException e) {
@@ -269,7 +272,8 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private static void encode(Table table, Set<String> generated, Iterable<Record> rows, CopyText text) throws IOException {
+    private static void encode(Table table, Set<String> generated, Map<String, ArrayColumn> arrays, Iterable<Record> rows, CopyText text)
+            throws IOException {
         List<Column> columns = table.columns();
         for (Record row : rows) {
             boolean first = true;
@@ -282,7 +286,9 @@ final class PostgresWriter implements SinkWriter {
                             + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
                 }
                 try {
-                    text.value(v, col.type(), first);
+                    ArrayColumn array = arrays.get(col.name());
+                    if (array == null) text.value(v, col.type(), first);
+                    else text.array(v, array, first);
                     first = false;
                 } catch (IllegalArgumentException e) {
                     throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "

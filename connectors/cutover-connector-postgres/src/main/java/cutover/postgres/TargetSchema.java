@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Creates the plan's missing tables and checks the existing ones against it (prepare), noting the
- * existing columns that take the plan's values only within a limit ({@link ColumnLimit}).
+ * existing columns that take the plan's values only within a limit ({@link ColumnLimit}) or as a
+ * native array ({@link ArrayColumn}).
  */
 final class TargetSchema {
     /** An existing column: its {@code pg_type} name and type modifier (length, precision and scale). */
@@ -23,6 +24,7 @@ final class TargetSchema {
 
     private final String defaultSchema;
     private final Map<String, Map<String, ColumnLimit>> limits = new LinkedHashMap<>();
+    private final Map<String, Map<String, ArrayColumn>> arrays = new LinkedHashMap<>();
     private final java.util.Set<String> sourceText = new java.util.HashSet<>();
 
     TargetSchema(String defaultSchema) { this.defaultSchema = defaultSchema; }
@@ -32,6 +34,9 @@ final class TargetSchema {
 
     /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
     Map<String, Map<String, ColumnLimit>> limits() { return limits; }
+
+    /** The native array columns found by {@link #prepare} where the plan has JSON: plan table name → column name → array column. */
+    Map<String, Map<String, ArrayColumn>> arrays() { return arrays; }
 
     /**
      * Creates or checks each table and records in {@code cutover.run_tables} whether this run may COPY
@@ -68,11 +73,15 @@ final class TargetSchema {
             } else {
                 problems.addAll(compare(c, name, table, existing));
                 Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
+                Map<String, ArrayColumn> tableArrays = new LinkedHashMap<>();
                 for (Column col : table.columns()) {
                     ExistingColumn actual = existing.get(col.name());
-                    if (actual != null) ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
+                    if (actual == null) continue;
+                    ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
+                    ArrayColumn.of(col.type(), actual.typname(), actual.typmod()).ifPresent(a -> tableArrays.put(col.name(), a));
                 }
                 if (!tableLimits.isEmpty()) limits.put(table.name(), tableLimits);
+                if (!tableArrays.isEmpty()) arrays.put(table.name(), tableArrays);
                 markRunTable(c, runId, name, false, false);
             }
         }
@@ -118,7 +127,8 @@ final class TargetSchema {
             String actual = column == null ? null : column.typname();
             if (actual == null) {
                 problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
-            } else if (!PgTypes.compatible(col.type()).contains(actual) && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()) {
+            } else if (!PgTypes.compatible(col.type()).contains(actual) && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()
+                    && ArrayColumn.of(col.type(), actual, column.typmod()).isEmpty()) {
                 problems.add("table " + name + ": column " + col.name() + " is " + actual + " but the plan wants " + PgTypes.sqlType(col.type())
                         + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
             }

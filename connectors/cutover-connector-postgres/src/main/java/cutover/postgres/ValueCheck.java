@@ -62,7 +62,7 @@ final class ValueCheck {
     }
 
     /** What is wrong with the value for PostgreSQL, or null. Inside JSON, only what jsonb itself refuses. */
-    private static String problem(Value value, boolean inJson) {
+    static String problem(Value value, boolean inJson) {
         switch (value.kind()) {
             case TEXT: return textProblem(((Value.Text) value).value());
             case REFERENCE: return textProblem(((Value.Reference) value).path());

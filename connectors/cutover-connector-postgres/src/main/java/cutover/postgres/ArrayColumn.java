@@ -1,0 +1,130 @@
+package cutover.postgres;
+
+import cutover.model.ColumnType;
+import cutover.model.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An existing column of a native array type ({@code text[]}, {@code integer[]}, …) where the plan
+ * has JSON for a field whose values are lists: the table a PostgreSQL table's snapshot came from,
+ * restored over record by record ({@code restore --where-key}), or one made as the source defined
+ * it. Such a column is accepted: each value is checked against its element type before its batch
+ * is written ({@link PostgresSink#check}), so a value it cannot hold sets its one record aside, and
+ * a list is written as PostgreSQL's array literal ({@code {"a","b c",NULL}}, nested braces for a
+ * further dimension) instead of JSON. Only element types whose values the check can tell are taken;
+ * others (enums, intervals, network addresses, a length-limited varchar or char) are refused when the
+ * target is prepared, as a scalar column of those types is, and so are json and jsonb arrays: a value
+ * does not tell a JSON {@code null} element from an SQL NULL one.
+ */
+record ArrayColumn(String type, String element) {
+    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
+    private static final Set<String> TEXTS = Set.of("text", "varchar", "citext");
+    private static final Set<String> OTHERS = Set.of("float4", "float8", "numeric", "bool", "timestamptz", "timestamp", "date", "bytea", "uuid");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** The array column an existing column of {@code typname} (an array type: {@code _int4}) and modifier {@code typmod} is for the plan's {@code type}, if it takes its values. */
+    static Optional<ArrayColumn> of(ColumnType type, String typname, int typmod) {
+        if (type != ColumnType.JSON || !typname.startsWith("_") || typmod >= 0) return Optional.empty();
+        String element = typname.substring(1);
+        if (!INTEGERS.contains(element) && !TEXTS.contains(element) && !OTHERS.contains(element)) return Optional.empty();
+        return Optional.of(new ArrayColumn(element + "[]", element));
+    }
+
+    /** What is wrong with the value for this column, or null when it fits. */
+    String problem(Value value) {
+        if (!(value instanceof Value.Array array)) return "a " + kindName(value) + " is not a list, which " + type + " holds";
+        if (dimensions(array) == null) return "lists of different lengths or depths cannot be written to " + type + " (a PostgreSQL array is rectangular)";
+        return elementsProblem(array);
+    }
+
+    /** The lengths of a rectangular array's dimensions, outermost first, or null when it is not rectangular. */
+    private static List<Integer> dimensions(Value.Array array) {
+        List<Integer> inner = null;
+        boolean values = false;
+        for (Value v : array.values()) {
+            if (v instanceof Value.Array sub) {
+                List<Integer> d = dimensions(sub);
+                if (values || d == null || (inner != null && !inner.equals(d))) return null;
+                inner = d;
+            } else {
+                if (inner != null) return null;
+                values = true;
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        out.add(array.values().size());
+        if (inner != null) out.addAll(inner);
+        return out;
+    }
+
+    private String elementsProblem(Value.Array array) {
+        for (Value v : array.values()) {
+            String p = v instanceof Value.Array inner ? elementsProblem(inner) : elementProblem(v);
+            if (p != null) return p;
+        }
+        return null;
+    }
+
+    private String elementProblem(Value v) {
+        if (v.kind() == Value.Kind.NULL) return null;
+        String beyond = ValueCheck.problem(v, false); // what PostgreSQL refuses in any column of the kind: infinite timestamps, NUL in text
+        if (beyond != null) return beyond + ", as an element of " + type;
+        boolean fits = switch (element) {
+            case "int2" -> v instanceof Value.Int64 i && i.value() >= Short.MIN_VALUE && i.value() <= Short.MAX_VALUE;
+            case "int4" -> v instanceof Value.Int64 i && i.value() >= Integer.MIN_VALUE && i.value() <= Integer.MAX_VALUE;
+            case "int8" -> v instanceof Value.Int64;
+            case "float4", "float8" -> v instanceof Value.Float64 || v instanceof Value.Int64 || v instanceof Value.Decimal;
+            case "numeric" -> v instanceof Value.Decimal || v instanceof Value.Int64 || v instanceof Value.Float64 f && !Double.isInfinite(f.value());
+            case "bool" -> v instanceof Value.Bool;
+            case "timestamptz", "timestamp" -> v instanceof Value.Timestamp;
+            case "date" -> v instanceof Value.Date;
+            case "bytea" -> v instanceof Value.Bytes;
+            case "uuid" -> v instanceof Value.Text t && UUID.matcher(t.value()).matches();
+            default -> v instanceof Value.Text; // text, varchar, citext
+        };
+        return fits ? null : "a " + kindName(v) + " cannot be an element of " + type;
+    }
+
+    private static String kindName(Value v) {
+        return v.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The value as PostgreSQL's array literal, every element quoted (its type's input reads it), NULL for a null one; the value must fit. */
+    void render(Value value, StringBuilder out) {
+        render((Value.Array) value, out);
+    }
+
+    private void render(Value.Array array, StringBuilder out) {
+        out.append('{');
+        List<Value> values = array.values();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) out.append(',');
+            Value v = values.get(i);
+            if (v.kind() == Value.Kind.NULL) out.append("NULL");
+            else if (v instanceof Value.Array inner) render(inner, out);
+            else quoted(text(v), out);
+        }
+        out.append('}');
+    }
+
+    private String text(Value v) {
+        StringBuilder sb = new StringBuilder();
+        CopyText.render(v, element.equals("float4") || element.equals("float8") ? ColumnType.DOUBLE : ColumnType.TEXT, sb);
+        return sb.toString();
+    }
+
+    private static void quoted(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') out.append('\\');
+            out.append(c);
+        }
+        out.append('"');
+    }
+}

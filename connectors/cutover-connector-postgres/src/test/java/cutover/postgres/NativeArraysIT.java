@@ -1,0 +1,148 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
+import cutover.connector.Sink;
+import cutover.connector.SinkWriter;
+import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.ErrorCode;
+import cutover.model.Column;
+import cutover.model.ColumnType;
+import cutover.model.EntityName;
+import cutover.model.Key;
+import cutover.model.Record;
+import cutover.model.Table;
+import cutover.model.Value;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static cutover.postgres.Fixtures.checkpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An existing table with native array columns, where the plan has JSON for the lists (a PostgreSQL
+ * table's snapshot restored over it record by record, {@code restore --where-key}): the columns are
+ * accepted, every list the source read comes back as the same array, element types and dimensions
+ * included, and a list a column cannot hold sets its one record aside at the check.
+ */
+class NativeArraysIT {
+    static TestDatabase db;
+    static Connector connector;
+    static Sink sink;
+    static final String COLUMNS = "i2 int2[], i4 int4[], i8 int8[], f4 float4[], f8 float8[], n numeric[], b bool[], t text[], vc varchar[], "
+            + "ts timestamptz[], tsn timestamp[], d date[], by bytea[], u uuid[], grid int4[]";
+
+    @BeforeAll
+    static void start() {
+        db = new TestDatabase();
+        db.sql("CREATE TABLE arr_src (id int PRIMARY KEY, " + COLUMNS + ")",
+                "CREATE TABLE arr_dst (id int PRIMARY KEY, " + COLUMNS + ")",
+                "INSERT INTO arr_src VALUES (1, '{-32768,32767,NULL}', '{-2147483648,2147483647}', '{-9223372036854775808,0}', '{1.5,NaN,-Infinity}', "
+                        + "'{0.1,-0,1e308,Infinity}', '{1.50,-0.000001,NaN,123456789012345678901234567890}', '{t,f,NULL}', "
+                        + "ARRAY['plain', 'two words', '', 'NULL', 'quote\"', 'back\\slash', '{brace}', 'comma,', E'tab\\there', 'naïve ☃', NULL], "
+                        + "ARRAY['x'], '{\"2024-02-29 12:00:00.123456+00\",\"0044-03-15 12:00:00+00 BC\"}', '{\"2000-01-01 00:00:00\"}', "
+                        + "'{2024-02-29,\"0001-01-01 BC\"}', ARRAY['\\x00ff5c'::bytea, ''::bytea, NULL], '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', "
+                        + "'{{1,2},{3,NULL}}')",
+                "INSERT INTO arr_src (id, t, grid) VALUES (2, '{}', '{{{1},{2}},{{3},{4}}}')",
+                "INSERT INTO arr_src (id) VALUES (3)");
+        connector = db.open();
+        sink = TestDatabase.sink(connector);
+    }
+
+    @AfterAll
+    static void stop() {
+        connector.close();
+        db.close();
+    }
+
+    /** The plan a restore makes of such a table: its lists as JSON. */
+    static Table plan() {
+        List<Column> columns = new ArrayList<>(List.of(new Column("id", ColumnType.BIGINT, false)));
+        for (String c : COLUMNS.split(", ")) columns.add(new Column(c.substring(0, c.indexOf(' ')), ColumnType.JSON, true));
+        return new Table("arr_dst", columns, List.of("id"), List.of(), false);
+    }
+
+    @Test
+    void everyListComesBackAsTheSameArray() {
+        Table table = plan();
+        assertThat(sink.prepare("run-arrays", List.of(table), false)).isEmpty();
+        List<Record> rows = new ArrayList<>();
+        Source source = TestDatabase.source(connector);
+        for (Split split : source.splits(1)) {
+            if (!split.entities().contains(EntityName.of("arr_src"))) continue;
+            try (RecordReader r = source.read(split, Position.START)) {
+                for (RecordReader.Item i = r.next(); i != null; i = r.next()) {
+                    Record read = ((RecordReader.Ok) i).record();
+                    if (read.entity().equals(EntityName.of("arr_src"))) rows.add(new Record(EntityName.of("arr_dst"), read.key(), read.fields()));
+                }
+            }
+        }
+        assertThat(rows).hasSize(3);
+        for (Record row : rows) assertThat(sink.check(table, row)).as("row %s", row.key()).isEmpty();
+        try (SinkWriter w = sink.writer("run-arrays", "s1", List.of(table))) {
+            w.write(rows, checkpoint(3, true));
+        }
+        for (String c : COLUMNS.split(", ")) {
+            String column = c.substring(0, c.indexOf(' '));
+            assertThat(db.query("SELECT s.id, s." + column + "::text, d." + column + "::text FROM arr_src s JOIN arr_dst d USING (id) WHERE s."
+                    + column + " IS DISTINCT FROM d." + column)).as(column).isEmpty();
+        }
+        assertThat(db.query("SELECT count(*) FROM (SELECT * FROM arr_src EXCEPT SELECT * FROM arr_dst) d")).containsExactly(List.of("0"));
+        assertThat(db.query("SELECT count(*) FROM (SELECT * FROM arr_dst EXCEPT SELECT * FROM arr_src) d")).containsExactly(List.of("0"));
+        assertThat(db.query("SELECT array_ndims(grid) FROM arr_dst ORDER BY id")).containsExactly(List.of("2"), List.of("3"), java.util.Arrays.asList((String) null));
+    }
+
+    @Test
+    void aListTheColumnCannotHoldSetsItsRecordAside() {
+        Table table = plan();
+        assertThat(sink.prepare("run-arrays-refused", List.of(table), false)).isEmpty();
+        Map<String, Value> bad = new LinkedHashMap<>();
+        bad.put("i4", list(Value.of(1L << 40)));
+        bad.put("i2", list(Value.of("1")));
+        bad.put("grid", list(list(Value.of(1L), Value.of(2L)), list(Value.of(3L))));
+        bad.put("u", list(Value.of("not-a-uuid")));
+        bad.put("b", Value.of(true));
+        bad.put("d", list(list(Value.of(1L)), Value.of(2L)));
+        bad.put("ts", list(Value.of(java.time.OffsetDateTime.MAX.toInstant())));
+        bad.forEach((column, value) -> {
+            Map<String, Value> fields = new LinkedHashMap<>(Map.of("id", Value.of(9L)));
+            fields.put(column, value);
+            assertThat(sink.check(table, new Record(EntityName.of("arr_dst"), Key.of(Value.of(9L)), fields))).as(column)
+                    .hasValueSatisfying(e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.RECORD_TYPE_MISMATCH);
+                        assertThat(e.reason()).contains("arr_dst." + column + " is ");
+                    });
+        });
+    }
+
+    @Test
+    void textWithANulCharacterIsSetAsideAsInAnyColumn() {
+        Table table = plan();
+        assertThat(sink.prepare("run-arrays-nul", List.of(table), false)).isEmpty();
+        Record row = new Record(EntityName.of("arr_dst"), Key.of(Value.of(9L)), Map.of("id", Value.of(9L), "t", list(Value.of("a\0b"))));
+        assertThat(sink.check(table, row)).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_INVALID_TEXT));
+    }
+
+    @Test
+    void arraysOfTypesTheCheckCannotTellAreStillRefusedWhenTheTargetIsPrepared() {
+        db.sql("CREATE TYPE mood AS ENUM ('sad', 'ok')", "CREATE TABLE arr_other (id int PRIMARY KEY, m mood[], v varchar(3)[], j jsonb[])");
+        Table table = new Table("arr_other", List.of(new Column("id", ColumnType.BIGINT, false), new Column("m", ColumnType.JSON, true),
+                new Column("v", ColumnType.JSON, true), new Column("j", ColumnType.JSON, true)), List.of("id"), List.of(), false);
+        assertThat(sink.prepare("run-arrays-other", List.of(table), false))
+                .anySatisfy(p -> assertThat(p).contains("column m is _mood but the plan wants jsonb"))
+                .anySatisfy(p -> assertThat(p).contains("column v is _varchar but the plan wants jsonb"))
+                .anySatisfy(p -> assertThat(p).contains("column j is _jsonb but the plan wants jsonb"));
+    }
+
+    private static Value list(Value... values) {
+        return new Value.Array(List.of(values));
+    }
+}
