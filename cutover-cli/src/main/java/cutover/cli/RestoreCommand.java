@@ -161,8 +161,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast);
                     return 0;
                 }
-                // a key filter reads records, which the plan types: then the tables are made from the plan
-                Map<String, cutover.model.NativeDefinition> definitions = whereKey == null ? definitions(snapshot, plan) : Map.of();
+                // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
+                // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
+                Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(PlanMapper.of(plan).withDefinitions(definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
@@ -339,8 +340,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     /**
      * The target tables the plan made (they were not in the target) for entities a PostgreSQL table
-     * was stored as, without the table's definition: a snapshot taken before definitions were kept,
-     * or a restore filtered by key.
+     * was stored as, without the table's definition: a snapshot taken before definitions were kept.
      */
     private static List<String> madeFromPostgres(Snapshot snapshot, Plan plan, TargetInfo before, java.util.Set<String> defined) {
         java.util.Set<String> fromPostgres = new java.util.HashSet<>();
@@ -354,10 +354,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** What a restore into new tables leaves out when they are made from the plan, not from their definitions. */
     static String notRestoredWithTheirTables(List<String> made) {
         return "tables made by this restore (" + String.join(", ", made) + ") have the snapshot's columns, typed from their values, NOT NULLs and"
-                + " primary keys, but not the source's column types, other indexes, foreign keys, checks, defaults or sequences: a restore"
-                + " filtered by --where-key makes tables from their records, and snapshots taken before version 5 of the format hold no"
-                + " table definitions (restore without --where-key into a database without the tables, then filter there, or"
-                + " `pg_dump --schema-only` the source)";
+                + " primary keys, but not the source's column types, other indexes, foreign keys, checks, defaults or sequences:"
+                + " snapshots taken before version 5 of the format hold no table definitions (`pg_dump --schema-only` the source"
+                + " into the target first)";
     }
 
     private void print(Snapshot s, MigrateResult r) {

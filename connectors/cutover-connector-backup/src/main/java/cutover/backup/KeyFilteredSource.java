@@ -1,5 +1,7 @@
 package cutover.backup;
 
+import cutover.connector.CopyShape;
+import cutover.connector.CopyTextSource;
 import cutover.connector.EntityInfo;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
@@ -7,6 +9,9 @@ import cutover.connector.Source;
 import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+
+import java.io.OutputStream;
 
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +27,7 @@ import java.util.Optional;
  * reader that counted otherwise (a Cutover before this one counted every record) is refused, not
  * taken for a count of matching records.
  */
-public final class KeyFilteredSource implements Source {
+public final class KeyFilteredSource implements CopyTextSource {
     private final Source source;
     private final KeyGlob glob;
 
@@ -37,6 +42,21 @@ public final class KeyFilteredSource implements Source {
 
     @Override public List<Split> splits(int parallelism) { return source.splits(parallelism); }
     @Override public List<Split> splitsExcept(int parallelism, java.util.Set<cutover.model.EntityName> skipped) { return source.splitsExcept(parallelism, skipped); }
+
+    /**
+     * A snapshot's entity stored as bulk text whose lines are told by key: its matching lines, as
+     * they are stored, so that a partial restore goes the way a whole one does (COPY, into tables
+     * made as the source defined them, or by upsert over the ones it came from); else records.
+     */
+    @Override
+    public Optional<CopyShape> copyShape(EntityName entity) {
+        return source instanceof SnapshotSource snapshot && snapshot.gated(entity) ? snapshot.copyShape(entity) : Optional.empty();
+    }
+
+    @Override
+    public long copyOut(Split split, OutputStream out) {
+        return ((SnapshotSource) source).copyOut(split, out, glob);
+    }
 
     @Override
     public RecordReader read(Split split, Position from) {

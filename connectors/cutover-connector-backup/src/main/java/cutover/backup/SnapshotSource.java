@@ -101,6 +101,11 @@ public final class SnapshotSource implements CopyTextSource {
         throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());
     }
 
+    /** Whether the entity's lines are told by key before they are decoded ({@link KeyGate}): stored as bulk text of a format that decodes a key alone. */
+    boolean gated(EntityName entity) {
+        return snapshot.entity(entity).map(e -> KeyGate.of(snapshot, e, KeyGlob.of("*")) != null).orElse(false);
+    }
+
     /** The entity's bulk text layout, where the backup stored it so and this Cutover reads its format. */
     @Override
     public java.util.Optional<CopyShape> copyShape(EntityName entity) {
@@ -114,16 +119,25 @@ public final class SnapshotSource implements CopyTextSource {
      */
     @Override
     public long copyOut(Split split, OutputStream out) {
+        return copyOut(split, out, null);
+    }
+
+    /**
+     * {@link #copyOut(Split, OutputStream)} of the lines whose key matches {@code glob} (null: all),
+     * told from their key fields ({@link KeyGate}); the entity must be {@link #gated} by it.
+     */
+    long copyOut(Split split, OutputStream out, KeyGlob glob) {
         for (EntitySnapshot e : snapshot.entities()) {
             if (e.layered() && split.id().equals(e.name() + LAYERS)) {
-                try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START, null)) {
+                try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START, glob)) {
                     return layered.copyTo(out);
                 }
             }
             for (int i = 0; i < baseParts(e); i++) {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
-                try (SnapshotRecordReader part = open(e, i, Position.START)) {
+                if (glob != null && KeyGate.of(snapshot, e, glob) == null) throw new IllegalArgumentException(e.name() + "'s lines cannot be told by key");
+                try (SnapshotRecordReader part = parts(e).open(i, Position.START, KeyGate.after(filterFor(e, i), KeyGate.of(snapshot, e, glob)))) {
                     return part.copyTo(out);
                 }
             }
@@ -150,7 +164,4 @@ public final class SnapshotSource implements CopyTextSource {
         return layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity, parts(entity))).baseFilter();
     }
 
-    private SnapshotRecordReader open(EntitySnapshot entity, int part, Position from) {
-        return parts(entity).open(part, from, filterFor(entity, part));
-    }
 }
