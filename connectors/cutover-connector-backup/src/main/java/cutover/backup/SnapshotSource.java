@@ -128,6 +128,9 @@ public final class SnapshotSource implements CopyTextSource {
      */
     long copyOut(Split split, OutputStream out, KeyGlob glob) {
         for (EntitySnapshot e : snapshot.entities()) {
+            if (glob != null && split.entities().contains(e.entityName()) && !gated(e.entityName())) {
+                throw new IllegalArgumentException("entity " + e.name() + "'s lines cannot be told by key");
+            }
             if (e.layered() && split.id().equals(e.name() + LAYERS)) {
                 try (LayersNewestFirst layered = new LayersNewestFirst(snapshot, e, parts(e), Position.START, glob)) {
                     return layered.copyTo(out);
@@ -136,7 +139,6 @@ public final class SnapshotSource implements CopyTextSource {
             for (int i = 0; i < baseParts(e); i++) {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
-                if (glob != null && KeyGate.of(snapshot, e, glob) == null) throw new IllegalArgumentException(e.name() + "'s lines cannot be told by key");
                 try (SnapshotRecordReader part = parts(e).open(i, Position.START, KeyGate.after(filterFor(e, i), KeyGate.of(snapshot, e, glob)))) {
                     return part.copyTo(out);
                 }

@@ -1,5 +1,6 @@
 package cutover.backup;
 
+import cutover.connector.CopyTextSource;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.connector.Source;
@@ -42,6 +43,7 @@ class KeyFilteredSourceTest {
         assertThat(expected).hasSize(1 + 10 + 100);
         assertThat(keys).containsExactlyElementsOf(expected);
         assertThat(keys).doesNotContain(Key.of(Value.of(2L)));
+        assertThat(((CopyTextSource) filtered).copyShape(split.entities().iterator().next())).as("records, not bulk text").isEmpty();
     }
 
     /**
@@ -74,6 +76,15 @@ class KeyFilteredSourceTest {
                     .hasMessageContaining("--restart");
         }
         assertThat(read).containsExactlyElementsOf(expected);
+        // as bulk text: the matching lines as they are stored, for a restore that goes by COPY
+        CopyTextSource copying = (CopyTextSource) filtered;
+        assertThat(copying.copyShape(CopyTextPartsTest.USERS)).isPresent();
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        long lines = 0;
+        for (Split split : filtered.splits(2)) lines += copying.copyOut(split, text);
+        assertThat(lines).isEqualTo(expected.size());
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().map(l -> l.substring(0, l.indexOf('\t'))).toList())
+                .containsExactlyElementsOf(expected.stream().map(r -> r.key().toString()).toList());
         // each matching line decoded once, and again for the five of each split that the resumed reader skipped
         assertThat(CopyTextPartsTest.TabbedFormat.DECODED.get() - decodedBefore).isEqualTo(expected.size() + 5L * s.entities().get(0).parts().size());
     }
