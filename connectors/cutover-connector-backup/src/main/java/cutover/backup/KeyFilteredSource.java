@@ -12,7 +12,6 @@ import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 
 import java.io.OutputStream;
-
 import java.util.List;
 import java.util.Optional;
 

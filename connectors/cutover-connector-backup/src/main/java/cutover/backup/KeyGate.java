@@ -5,9 +5,9 @@ import cutover.connector.CopyTextFormat;
 /**
  * The lines of a part stored as bulk text whose key matches a pattern, told from their key fields
  * alone: a partial restore ({@code --where-key}) then decodes only the lines it restores, not every
- * line of the snapshot (a pattern matching a ninth of 1M rows decoded them all, twice: once to
- * type the plan, once to restore). For one thread. {@link KeyFilteredSource} still checks every
- * record it gives.
+ * line of the snapshot, or copies them undecoded. For one thread. The key is the one the line's
+ * record has ({@link CopyTextFormat#keyDecoder}), so the gate alone decides what a COPY gives;
+ * {@link KeyFilteredSource} still checks every record it gives.
  */
 final class KeyGate implements SnapshotRecordReader.LineFilter {
     private final CopyTextFormat.KeyDecoder keys;
