@@ -20,9 +20,13 @@ final class KeyGate implements SnapshotRecordReader.LineFilter {
 
     /** The gate of the entity's rows, or null (every line passes) where they are records or their format cannot decode a key alone. */
     static KeyGate of(Snapshot snapshot, EntitySnapshot entity, KeyGlob glob) {
-        if (glob == null || entity.copyText() == null || entity.keyColumns().isEmpty()) return null;
-        return SnapshotRecordReader.formatOf(snapshot, entity).keyDecoder(entity.copyText().columns(), entity.keyColumns())
-                .map(keys -> new KeyGate(keys, glob)).orElse(null);
+        return glob == null ? null : keysOf(snapshot, entity).map(keys -> new KeyGate(keys, glob)).orElse(null);
+    }
+
+    /** The decoder of the keys of the entity's lines, where it is stored as bulk text of a format that decodes a key alone. */
+    static java.util.Optional<CopyTextFormat.KeyDecoder> keysOf(Snapshot snapshot, EntitySnapshot entity) {
+        if (entity.copyText() == null || entity.keyColumns().isEmpty()) return java.util.Optional.empty();
+        return SnapshotRecordReader.formatOf(snapshot, entity).keyDecoder(entity.copyText().columns(), entity.keyColumns());
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class SnapshotSource implements CopyTextSource {
         for (EntitySnapshot e : snapshot.entities()) {
             if (e.layered() && split.id().equals(e.name() + LAYERS)) return new LayersNewestFirst(snapshot, e, parts(e), from, glob);
             for (int i = 0; i < baseParts(e); i++) {
-                if (splitId(e, i).equals(split.id())) return parts(e).open(i, from, KeyGate.after(filterFor(e, i), KeyGate.of(snapshot, e, glob)));
+                if (splitId(e, i).equals(split.id())) return open(e, i, from, glob);
             }
         }
         throw new CutoverException(ErrorCode.SOURCE_CHANGED, "snapshot " + snapshot.shortId() + " has no entity or part " + split.id());
@@ -103,7 +103,7 @@ public final class SnapshotSource implements CopyTextSource {
 
     /** Whether the entity's lines are told by key before they are decoded ({@link KeyGate}): stored as bulk text of a format that decodes a key alone. */
     boolean gated(EntityName entity) {
-        return snapshot.entity(entity).map(e -> KeyGate.of(snapshot, e, KeyGlob.of("*")) != null).orElse(false);
+        return snapshot.entity(entity).flatMap(e -> KeyGate.keysOf(snapshot, e)).isPresent();
     }
 
     /** The entity's bulk text layout, where the backup stored it so and this Cutover reads its format. */
@@ -139,7 +139,7 @@ public final class SnapshotSource implements CopyTextSource {
             for (int i = 0; i < baseParts(e); i++) {
                 if (!splitId(e, i).equals(split.id())) continue;
                 if (e.copyText() == null) throw new IllegalArgumentException(e.name() + " holds records, not bulk text");
-                try (SnapshotRecordReader part = parts(e).open(i, Position.START, KeyGate.after(filterFor(e, i), KeyGate.of(snapshot, e, glob)))) {
+                try (SnapshotRecordReader part = open(e, i, Position.START, glob)) {
                     return part.copyTo(out);
                 }
             }
@@ -166,4 +166,8 @@ public final class SnapshotSource implements CopyTextSource {
         return layers.computeIfAbsent(entity.name(), name -> ChangeLayers.read(snapshot, entity, parts(entity))).baseFilter();
     }
 
+    /** A base part's lines that the change layers leave and, with a pattern, whose key matches it. */
+    private SnapshotRecordReader open(EntitySnapshot entity, int part, Position from, KeyGlob glob) {
+        return parts(entity).open(part, from, KeyGate.after(filterFor(entity, part), KeyGate.of(snapshot, entity, glob)));
+    }
 }

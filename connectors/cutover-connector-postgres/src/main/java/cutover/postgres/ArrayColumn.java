@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * target is prepared, as a scalar column of those types is, and so are json and jsonb arrays: a value
  * does not tell a JSON {@code null} element from an SQL NULL one.
  */
-record ArrayColumn(String type, String element) {
+record ArrayColumn(String type, String element) implements ExistingColumnCheck {
     private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
     private static final Set<String> TEXTS = Set.of("text", "varchar", "citext");
     private static final Set<String> OTHERS = Set.of("float4", "float8", "numeric", "bool", "timestamptz", "timestamp", "date", "bytea", "uuid");
@@ -36,7 +36,8 @@ record ArrayColumn(String type, String element) {
     }
 
     /** What is wrong with the value for this column, or null when it fits. */
-    String problem(Value value) {
+    @Override
+    public String problem(Value value) {
         if (!(value instanceof Value.Array array)) return "a " + kindName(value) + " is not a list, which " + type + " holds";
         if (dimensions(array) == null) return "lists of different lengths or depths cannot be written to " + type + " (a PostgreSQL array is rectangular)";
         return elementsProblem(array);
@@ -75,9 +76,9 @@ record ArrayColumn(String type, String element) {
         String beyond = ValueCheck.problem(v, false); // what PostgreSQL refuses in any column of the kind: infinite timestamps, NUL in text
         if (beyond != null) return beyond + ", as an element of " + type;
         boolean fits = switch (element) {
-            case "int2" -> v instanceof Value.Int64 i && i.value() >= Short.MIN_VALUE && i.value() <= Short.MAX_VALUE;
-            case "int4" -> v instanceof Value.Int64 i && i.value() >= Integer.MIN_VALUE && i.value() <= Integer.MAX_VALUE;
-            case "int8" -> v instanceof Value.Int64;
+            // smallint and integer elements within their column's range, as ColumnLimit checks a scalar column of them
+            case "int2", "int4", "int8" -> v instanceof Value.Int64
+                    && ColumnLimit.of(ColumnType.BIGINT, element, -1).map(limit -> limit.problem(v) == null).orElse(true);
             case "float4", "float8" -> v instanceof Value.Float64 || v instanceof Value.Int64 || v instanceof Value.Decimal;
             case "numeric" -> v instanceof Value.Decimal || v instanceof Value.Int64 || v instanceof Value.Float64 f && !Double.isInfinite(f.value());
             case "bool" -> v instanceof Value.Bool;

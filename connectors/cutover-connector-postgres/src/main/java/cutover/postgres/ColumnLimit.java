@@ -14,7 +14,7 @@ import java.util.Optional;
  * fit sets its one record aside instead of failing the batch, and a value PostgreSQL would round
  * (a numeric with more decimals than the column's scale) is refused rather than changed.
  */
-record ColumnLimit(String type, long min, long max, int maxLength, int precision, int scale) {
+record ColumnLimit(String type, long min, long max, int maxLength, int precision, int scale) implements ExistingColumnCheck {
     private static final ColumnLimit SMALLINT = new ColumnLimit("smallint", Short.MIN_VALUE, Short.MAX_VALUE, -1, -1, -1);
     private static final ColumnLimit INTEGER = new ColumnLimit("integer", Integer.MIN_VALUE, Integer.MAX_VALUE, -1, -1, -1);
 
@@ -38,7 +38,8 @@ record ColumnLimit(String type, long min, long max, int maxLength, int precision
     }
 
     /** What is wrong with the value for this column, or null when it fits. */
-    String problem(Value value) {
+    @Override
+    public String problem(Value value) {
         if (maxLength >= 0 && value instanceof Value.Text t) {
             int length = t.value().codePointCount(0, t.value().length());
             return length > maxLength ? "text of " + length + " characters does not fit " + type : null;

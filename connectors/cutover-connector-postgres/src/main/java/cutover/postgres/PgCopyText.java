@@ -81,12 +81,18 @@ public final class PgCopyText implements CopyTextFormat {
         };
     }
 
+    /** The positions among {@code columns} of the key columns, in key order; null when there are none or one is missing. */
+    private static int[] keyFields(List<CopyColumn> columns, List<String> keyColumns) {
+        List<String> names = columns.stream().map(CopyColumn::name).toList();
+        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        return keyAt.length == 0 || java.util.Arrays.stream(keyAt).anyMatch(i -> i < 0) ? null : keyAt;
+    }
+
     /** The key fields of a line, located and decoded as {@link #decoder} decodes them; the other fields are not looked at. */
     @Override
     public java.util.Optional<KeyDecoder> keyDecoder(List<CopyColumn> columns, List<String> keyColumns) {
-        List<String> names = columns.stream().map(CopyColumn::name).toList();
-        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
-        if (keyAt.length == 0 || java.util.Arrays.stream(keyAt).anyMatch(i -> i < 0)) return java.util.Optional.empty();
+        int[] keyAt = keyFields(columns, keyColumns);
+        if (keyAt == null) return java.util.Optional.empty();
         String[] keyTypes = java.util.Arrays.stream(keyAt).mapToObj(i -> columns.get(i).type()).toArray(String[]::new);
         FieldBounds fields = new FieldBounds(java.util.Arrays.stream(keyAt).max().orElseThrow());
         TimestampUtils timestamps = timestamps();
@@ -104,9 +110,8 @@ public final class PgCopyText implements CopyTextFormat {
     /** Keys of the types {@link KeyBucket} buckets; the bucket as the source counts it. */
     @Override
     public java.util.Optional<KeyReader> keyReader(List<CopyColumn> columns, List<String> keyColumns) {
-        List<String> names = columns.stream().map(CopyColumn::name).toList();
-        int[] keyAt = keyColumns.stream().mapToInt(names::indexOf).toArray();
-        if (keyAt.length == 0 || java.util.Arrays.stream(keyAt).anyMatch(i -> i < 0)) return java.util.Optional.empty();
+        int[] keyAt = keyFields(columns, keyColumns);
+        if (keyAt == null) return java.util.Optional.empty();
         List<String> keyTypes = java.util.Arrays.stream(keyAt).mapToObj(i -> columns.get(i).type()).toList();
         if (!KeyBucket.buckets(keyTypes)) return java.util.Optional.empty();
         boolean byValue = KeyBucket.byValue(keyTypes);

@@ -128,19 +128,17 @@ final class PostgresSink implements CopyTextSink {
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> refused = ValueCheck.check(table, row);
         if (refused.isPresent()) return refused;
-        for (Map.Entry<String, ColumnLimit> e : limits.getOrDefault(table.name(), Map.of()).entrySet()) {
-            Value value = row.get(e.getKey());
-            String problem = value == null ? null : e.getValue().problem(value);
-            if (problem != null) {
-                return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, e.getKey(), "column " + table.name() + "." + e.getKey()
-                        + " is " + e.getValue().type() + " in the target: " + problem));
-            }
-        }
-        for (Map.Entry<String, ArrayColumn> e : arrays.getOrDefault(table.name(), Map.of()).entrySet()) {
+        return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
+                .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_TYPE_MISMATCH));
+    }
+
+    /** The first of the row's values that one of the table's checked columns cannot hold, as a record error with {@code code}. */
+    private static Optional<RecordError> refusal(Table table, Record row, Map<String, ? extends ExistingColumnCheck> columns, ErrorCode code) {
+        for (Map.Entry<String, ? extends ExistingColumnCheck> e : columns.entrySet()) {
             Value value = row.get(e.getKey());
             String problem = value == null || value.kind() == Value.Kind.NULL ? null : e.getValue().problem(value);
             if (problem != null) {
-                return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, e.getKey(), "column " + table.name() + "." + e.getKey()
+                return Optional.of(RecordError.of(code, e.getKey(), "column " + table.name() + "." + e.getKey()
                         + " is " + e.getValue().type() + " in the target: " + problem));
             }
         }
