@@ -28,6 +28,7 @@ final class ChunkSealer implements AutoCloseable {
     private final Cipher cipher;
     private final Mac chunkIdMac;
     private final ZstdCompressCtx zstd;
+    private final int zstdLevel;
     private ByteBuffer compressed = ByteBuffer.allocateDirect(0);
     private ByteBuffer sealed = ByteBuffer.allocateDirect(0);
     private byte[] sealedBytes = new byte[0];
@@ -41,8 +42,11 @@ final class ChunkSealer implements AutoCloseable {
         this.cipher = Crypto.gcm();
         this.chunkIdMac = Crypto.hmacSha256(keys.chunkId());
         this.zstd = new ZstdCompressCtx();
+        this.zstdLevel = zstdLevel;
         zstd.setLevel(zstdLevel);
     }
+
+    int zstdLevel() { return zstdLevel; }
 
     /** The id of a chunk (its position to its limit, left as they are): HMAC-SHA-256 of its plaintext under the chunk-id key ({@link Keys#chunkId()}). */
     BlobId idOf(ByteBuffer chunk) {

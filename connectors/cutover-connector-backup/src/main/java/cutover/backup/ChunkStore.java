@@ -6,10 +6,8 @@ import cutover.error.ErrorCode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -44,9 +42,12 @@ final class ChunkStore implements AutoCloseable {
     private final int inFlightMax;
     private final Semaphore inFlight;
     private final Set<BlobId> stored = ConcurrentHashMap.newKeySet();
-    private final Queue<ByteBuffer> spares = new ConcurrentLinkedQueue<>();
-    /** One sealer per thread that names chunks (the readers) or seals them (the pool), all closed with the store. */
+    /** Staging buffers and sealers, kept from one backup of this process to the next. */
+    private final SealingKit kit;
+    /** One sealer per thread that names chunks (the readers) or seals them (the pool), all handed back or closed with the store. */
     private final List<ChunkSealer> sealers = new ArrayList<>();
+    /** Every chunk was sealed and the pool stopped ({@link #finish}): no thread uses the sealers any more. */
+    private volatile boolean finished;
     private final ThreadLocal<ChunkSealer> sealer = ThreadLocal.withInitial(this::newSealer);
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Object packLock = new Object();
@@ -55,9 +56,10 @@ final class ChunkStore implements AutoCloseable {
     private long addedBytes;
     private int addedChunks;
 
-    ChunkStore(RepoFiles files, Keys keys, Supplier<Index> index, long packSize, int zstdLevel, int threads) {
+    ChunkStore(RepoFiles files, Keys keys, SealingKit kit, Supplier<Index> index, long packSize, int zstdLevel, int threads) {
         this.files = files;
         this.keys = keys;
+        this.kit = kit;
         this.index = index;
         this.packSize = packSize;
         this.zstdLevel = zstdLevel;
@@ -75,9 +77,7 @@ final class ChunkStore implements AutoCloseable {
      * to be read (without moving its position) and then given to {@link #store(ByteBuffer)}.
      */
     ByteBuffer stage(byte[] buffer, int offset, int length) {
-        ByteBuffer b = spares.poll();
-        if (b == null || b.capacity() < length) b = ByteBuffer.allocateDirect(Math.max(length, SPARE_BYTES));
-        return b.clear().put(buffer, offset, length).flip();
+        return kit.buffer(Math.max(length, SPARE_BYTES)).put(buffer, offset, length).flip();
     }
 
     /** The id of a {@link #stage staged} chunk; a new chunk is stored by the pool. The buffer is the store's again afterwards. */
@@ -95,7 +95,7 @@ final class ChunkStore implements AutoCloseable {
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                     } finally {
-                        spares.offer(chunk);
+                        kit.giveBack(chunk);
                         inFlight.release();
                     }
                 });
@@ -106,7 +106,7 @@ final class ChunkStore implements AutoCloseable {
             }
             return id;
         } finally {
-            if (!handedOn) spares.offer(chunk);
+            if (!handedOn) kit.giveBack(chunk);
         }
     }
 
@@ -116,6 +116,7 @@ final class ChunkStore implements AutoCloseable {
         throwFailure();
         synchronized (packLock) {
             finishPack();
+            finished = true; // called once every chunk was stored: the readers are done with their sealers
             return List.copyOf(written);
         }
     }
@@ -177,13 +178,15 @@ final class ChunkStore implements AutoCloseable {
             pack = null;
         }
         synchronized (sealers) {
-            sealers.forEach(ChunkSealer::close); // a reader still naming a chunk now would fail: the store is closed
+            // kept for the next backup once no thread can use them; after a failure a reader may still be naming a
+            // chunk, and fails with its sealer closed
+            sealers.forEach(finished && workers.isTerminated() ? kit::giveBack : ChunkSealer::close);
             sealers.clear();
         }
     }
 
     private ChunkSealer newSealer() {
-        ChunkSealer s = new ChunkSealer(keys, zstdLevel);
+        ChunkSealer s = kit.sealer(zstdLevel);
         synchronized (sealers) {
             sealers.add(s);
         }

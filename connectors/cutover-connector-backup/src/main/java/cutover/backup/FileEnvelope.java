@@ -20,6 +20,8 @@ final class FileEnvelope {
     private final RepoFiles files;
     private final Keys keys;
     private final Json json = new Json();
+    /** Kept for every file this repository's process writes: a context's tables are allocated and cleared when it is made. */
+    private final com.github.luben.zstd.ZstdCompressCtx zstd = new com.github.luben.zstd.ZstdCompressCtx().setLevel(ZSTD_LEVEL);
 
     FileEnvelope(RepoFiles files, Keys keys) {
         this.files = files;
@@ -31,7 +33,12 @@ final class FileEnvelope {
     }
 
     byte[] seal(String kind, Object content) {
-        return keys.seal(Zstd.compress(json.write(content), ZSTD_LEVEL), aad(kind));
+        byte[] plain = json.write(content);
+        byte[] compressed;
+        synchronized (zstd) {
+            compressed = zstd.compress(plain);
+        }
+        return keys.seal(compressed, aad(kind));
     }
 
     /** Writes a content-named file ({@code index/<id>}, {@code snapshots/<id>}) and returns its id. */

@@ -60,7 +60,7 @@ public final class SnapshotWriter implements AutoCloseable {
         this.index = repo.loadIndexBeside();
         this.chunker = new Chunker(repo.config().chunker());
         this.coarseChunker = new Chunker(repo.config().chunker().coarse());
-        this.store = new ChunkStore(repo.files(), repo.keys(), index, repo.options().packSize(), repo.options().zstdLevel(),
+        this.store = new ChunkStore(repo.files(), repo.keys(), repo.sealingKit(), index, repo.options().packSize(), repo.options().zstdLevel(),
                 repo.options().sealThreads());
     }
 

@@ -558,6 +558,7 @@ final class ChangeLog {
                 }
             }
             stream = SlotStream.start(pool, slot, schema, storedAt, keys);
+            LogReadingRehearsal.startOnce(); // while it waits for its first incremental
         } catch (SQLException e) {
             // the changes stay in the slot: the next backup reads them
         }
