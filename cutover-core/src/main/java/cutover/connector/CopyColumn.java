@@ -8,4 +8,15 @@ public record CopyColumn(String name, String type) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
     }
+
+    // Written out, as CopyShape's: a record's own equals links through invokedynamic on its first call.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CopyColumn c && name.equals(c.name) && type.equals(c.type);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + type.hashCode();
+    }
 }

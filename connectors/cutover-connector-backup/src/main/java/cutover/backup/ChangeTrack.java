@@ -41,13 +41,16 @@ public record ChangeTrack(String method, String mark, int shift, long[] counts, 
      * exactly, the digests confirm it).
      */
     int[] movedBuckets(cutover.connector.ChangeTracking.KeyBuckets now) {
-        return java.util.stream.IntStream.range(0, counts.length).filter(b -> {
-            if (counts[b] == now.counts()[b] && digests[b].equals(now.digests()[b])) return false;
+        int[] moved = new int[counts.length];
+        int n = 0;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] == now.counts()[b] && digests[b].equals(now.digests()[b])) continue;
             boolean onlyInserted = now.counts()[b] - counts[b] == now.changedCounts()[b]
                     && new java.math.BigInteger(now.digests()[b]).subtract(new java.math.BigInteger(digests[b]))
                             .equals(new java.math.BigInteger(now.changedDigests()[b]));
-            return !onlyInserted;
-        }).toArray();
+            if (!onlyInserted) moved[n++] = b;
+        }
+        return Arrays.copyOf(moved, n);
     }
 
     /** The same track, now at a later moment whose keys are these (the entity read again, or a layer added). */
