@@ -92,11 +92,20 @@ final class LoggedKeys {
 
     /**
      * The reader of a relation's changes into {@code tables}, by table name: the changes of a table
-     * of {@code schema} whose primary key {@code keys} gives; any other relation's are ignored.
+     * of {@code schema} whose primary key {@code keys} gives; another schema's are ignored. A table
+     * of the schema whose key {@code keys} lacks (made since they were read, and published at a
+     * backup's moment since) is {@link #known() not known}: ignoring its changes would tell a backup
+     * it has none.
      */
     static Reader readerInto(Map<String, LoggedKeys> tables, PgOutput.Relation r, String schema, Map<String, List<String>> keys) {
-        List<String> key = r.schema().equals(schema) ? keys.get(r.name()) : null;
-        return key == null ? Reader.IGNORED : tables.computeIfAbsent(r.name(), n -> new LoggedKeys()).reader(r, key);
+        if (!r.schema().equals(schema)) return Reader.IGNORED;
+        LoggedKeys table = tables.computeIfAbsent(r.name(), n -> new LoggedKeys());
+        List<String> key = keys.get(r.name());
+        if (key == null) {
+            table.unknown = true;
+            return Reader.IGNORED;
+        }
+        return table.reader(r, key);
     }
 
     /** Reads the changes of the relation {@code r} (as the log describes it now) whose primary key is {@code keyColumns}. */
