@@ -119,23 +119,42 @@ final class ChangeLog {
         if (streaming != null) streaming.barrier(); // the transactions arriving while the moment is placed wait for it
         Moment taken = null;
         try {
-            taken = placeMoment();
+            taken = placeMoment(streaming != null && !streaming.failed());
             return taken;
         } finally {
             if (streaming != null) streaming.cut(taken == null ? -1 : taken.lsn());
         }
     }
 
-    private Moment placeMoment() {
+    /**
+     * {@code slotStreamed}: this process streams the slot, so it exists and is this database's
+     * pgoutput slot; the temporary slot is then made while the publication is checked, and kept
+     * only if the check changed nothing: a table it adds to the publication must be in it before the
+     * moment, or its changes between the two would be missing from the log. 5-20 ms of each
+     * scheduled run (bench/RESULTS.md, twelfth session).
+     */
+    private Moment placeMoment(boolean slotStreamed) {
         // the connection kept since the last moment, or a new one (the server forks a walsender:
         // 20-35 ms here), made ready while the publication and slot are checked on a pooled one
         CompletableFuture<Connection> opening = replicationConnection(takeSpare());
+        CompletableFuture<Optional<ReplicationSlotInfo>> early = slotStreamed ? opening.thenApplyAsync(c -> {
+            try {
+                return temporarySlot(c);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, task -> daemon(task, "cutover-slot-early-" + slot)) : null;
         boolean handedOver = false;
         try {
             Prepared prepared = prepareSlot();
             if (!prepared.slotReady()) return Moment.notInLog(prepared.logged());
             Connection holder = ready(opening);
-            Optional<ReplicationSlotInfo> info = temporarySlot(holder);
+            Optional<ReplicationSlotInfo> info = early == null ? temporarySlot(holder) : ready(early);
+            if (early != null && !prepared.asBefore()) {
+                // made before the publication took its new tables: not a moment their changes can follow from
+                if (info.isEmpty() || !dropTemporarySlot(holder, info.get().getSlotName())) return Moment.notInLog(prepared.logged());
+                info = temporarySlot(holder);
+            }
             if (info.isEmpty()) return Moment.notInLog(prepared.logged());
             handedOver = true;
             ReplicationSlotInfo made = info.get();
@@ -143,7 +162,8 @@ final class ChangeLog {
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
         } finally {
-            if (!handedOver) opening.thenAccept(ChangeLog::close); // now, or when it arrives
+            // now, or when it arrives (and is no longer making a slot)
+            if (!handedOver) (early == null ? opening : early.handle((info, e) -> null).thenCompose(done -> opening)).thenAccept(ChangeLog::close);
         }
     }
 
@@ -208,11 +228,13 @@ final class ChangeLog {
         close(c);
     }
 
-    private static Connection ready(CompletableFuture<Connection> opening) throws SQLException {
+    /** What {@code work} on another thread gave, or the failure it threw, as if thrown here. */
+    private static <T> T ready(CompletableFuture<T> work) throws SQLException {
         try {
-            return opening.join();
+            return work.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof SQLException sql) throw sql;
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }
@@ -223,8 +245,12 @@ final class ChangeLog {
         t.start();
     }
 
-    /** The tables whose changes are all in the log, and whether the slot is ready (false: making it waited too long). */
-    private record Prepared(Set<String> logged, boolean slotReady) {}
+    /**
+     * The tables whose changes are all in the log, whether the slot is ready (false: making it waited
+     * too long), and whether the publication and slot were as the last backup left them (nothing
+     * added, taken out, made or made again).
+     */
+    private record Prepared(Set<String> logged, boolean slotReady, boolean asBefore) {}
 
     /**
      * Makes the publication hold every table of the schema whose log carries its key and the slot
@@ -240,7 +266,8 @@ final class ChangeLog {
                         + pool.location() + " (it is " + probe.walLevel() + "): set it and restart the server, or back up without --follow-changes");
             }
             Set<String> logged = publishTables(c, probe);
-            if (probe.slotPlugin() == null) return new Prepared(logged, createSlot(c));
+            boolean published = probe.publicationExists() && probe.keyed().equals(probe.published());
+            if (probe.slotPlugin() == null) return new Prepared(logged, createSlot(c), false);
             if (!"pgoutput".equals(probe.slotPlugin()) || !probe.slotOfThisDatabase()) {
                 throw new CutoverException(ErrorCode.SETTING_INVALID, "the replication slot " + slot + " on " + pool.location()
                         + " is not a pgoutput slot of this database; name another with --follow-changes=NAME");
@@ -251,9 +278,9 @@ final class ChangeLog {
                     ps.setString(1, slot);
                     ps.execute();
                 }
-                return new Prepared(logged, createSlot(c));
+                return new Prepared(logged, createSlot(c), false);
             }
-            return new Prepared(logged, true);
+            return new Prepared(logged, true, published);
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 throw new CutoverException(ErrorCode.SOURCE_AUTH, "following changes on " + pool.location() + " needs a role with the REPLICATION "
