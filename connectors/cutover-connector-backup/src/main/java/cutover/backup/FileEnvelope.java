@@ -15,7 +15,12 @@ import java.nio.file.Path;
  * to open. Index and snapshot files are named by the SHA-256 of their bytes.
  */
 final class FileEnvelope {
-    static final int ZSTD_LEVEL = 3;
+    /**
+     * Level 1: these files are mostly hex ids, which every level compresses to about half (a 1M-row
+     * table's manifest 342 KB to 173 KB at 1, 172 KB at 3) and level 1 in half the time of 3 (1-2
+     * against 2-3 ms, on every scheduled run; bench/RESULTS.md, twelfth session).
+     */
+    static final int ZSTD_LEVEL = 1;
 
     private final RepoFiles files;
     private final Keys keys;
