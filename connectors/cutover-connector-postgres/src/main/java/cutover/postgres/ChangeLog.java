@@ -90,9 +90,10 @@ final class ChangeLog {
     private boolean backingUp;       // guarded by this: from a moment taken until it is stored
     /** Whether this process stays up between backups ({@link #staysUp}): moments' connections are then kept. */
     private boolean staysUp;         // guarded by this
-    /** A replication connection without a slot, kept from the last moment for the next ({@link #giveBack}); null when none. */
-    private Connection spare;        // guarded by this
-    private long spareSince;         // guarded by this: System.nanoTime() when it was kept
+    /** A replication connection without a slot, kept from the last moment for the next ({@link #giveBack}). */
+    private final KeptConnection spare = new KeptConnection();
+    /** The connection that exported the last moment's snapshot ({@link #exportedMoment}), kept for the next. */
+    private final KeptConnection exporter = new KeptConnection();
 
     /**
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
@@ -119,7 +120,9 @@ final class ChangeLog {
         if (streaming != null) streaming.barrier(); // the transactions arriving while the moment is placed wait for it
         Moment taken = null;
         try {
-            taken = placeMoment(streaming != null && !streaming.failed());
+            boolean streamed = streaming != null && !streaming.failed();
+            if (streamed) taken = exportedMoment(streaming);
+            if (taken == null) taken = placeMoment(streamed);
             return taken;
         } finally {
             if (streaming != null) streaming.cut(taken == null ? -1 : taken.lsn());
@@ -136,7 +139,7 @@ final class ChangeLog {
     private Moment placeMoment(boolean slotStreamed) {
         // the connection kept since the last moment, or a new one (the server forks a walsender:
         // 20-35 ms here), made ready while the publication and slot are checked on a pooled one
-        CompletableFuture<Connection> opening = replicationConnection(takeSpare());
+        CompletableFuture<Connection> opening = replicationConnection(spare.take());
         CompletableFuture<Optional<ReplicationSlotInfo>> early = slotStreamed ? opening.thenApplyAsync(c -> {
             try {
                 return temporarySlot(c);
@@ -180,10 +183,104 @@ final class ChangeLog {
         }, task -> daemon(task, "cutover-slot-connect-" + slot));
     }
 
-    private synchronized Connection takeSpare() {
-        Connection c = spare;
-        spare = null;
-        return c;
+    /**
+     * A moment without a temporary slot, for a process that streams the slot: a snapshot exported
+     * from a transaction of its own, and the commit position the stream places it at ({@link
+     * StreamedChanges#cutFor}: the transactions the snapshot sees are exactly those that commit
+     * before it). Making a temporary slot took 6-18 ms of each scheduled run, and 60-90 ms at times,
+     * where this is a query and the marker's round trip. Null where the stream cannot place the
+     * snapshot (a transaction became visible after one that committed later, or the stream failed or
+     * lagged): the caller takes a temporary slot's moment instead.
+     */
+    private Moment exportedMoment(SlotStream streaming) {
+        // the checks run beside the snapshot: where they change the publication, the snapshot is taken
+        // again after them, so that a table they add is in it before the moment
+        CompletableFuture<Prepared> preparing = CompletableFuture.supplyAsync(this::prepareSlot, task -> daemon(task, "cutover-slot-check-" + slot));
+        Connection holder = null;
+        boolean handedOver = false;
+        try {
+            holder = exporter.take();
+            if (holder == null || !holder.isValid(SPARE_CHECK_SECONDS)) {
+                close(holder);
+                holder = pool.directConnection();
+            }
+            holder.setAutoCommit(false);
+            Exported exported = export(holder);
+            Prepared prepared = ready(preparing);
+            if (!prepared.slotReady()) return Moment.notInLog(prepared.logged());
+            if (!prepared.asBefore()) {
+                holder.rollback();
+                exported = export(holder);
+            }
+            java.util.OptionalLong at = streaming.cutFor(exported.seen(), exported.insertedUpTo(), TimeUnit.SECONDS.toMillis(waitSeconds));
+            if (at.isEmpty()) return null;
+            handedOver = true;
+            return new Moment(exported.snapshotId(), at.getAsLong(), prepared.logged(), holder, null);
+        } catch (SQLException e) {
+            return null; // the temporary slot's way reports what lasts
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(ErrorCode.INTERNAL, "interrupted while taking a moment", e);
+        } finally {
+            if (!handedOver) {
+                keepExporter(holder);
+                preparing.handle((done, failed) -> null).join(); // the temporary slot's way checks again, after these checks
+            }
+        }
+    }
+
+    /** A snapshot exported by {@link #export}: its id, the transactions it sees, and the WAL's insert position read after it. */
+    private record Exported(String snapshotId, SnapshotXids seen, long insertedUpTo) {}
+
+    /**
+     * Exports a snapshot from a new transaction on {@code holder} (left open for the readers to import
+     * it), then commits the marker that brings the stream past the insert position read after it.
+     */
+    private Exported export(Connection holder) throws SQLException {
+        Exported exported;
+        try (Statement s = holder.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            // the insert position is read after the snapshot is taken (at the statement's start)
+            try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_current_snapshot()::text, pg_current_wal_insert_lsn()::text")) {
+                rs.next();
+                exported = new Exported(rs.getString(1), SnapshotXids.parse(rs.getString(2)), LogSequenceNumber.valueOf(rs.getString(3)).asLong());
+            }
+        }
+        emitMarker();
+        return exported;
+    }
+
+    /** A connection made ready for the next exported moment, unless one is kept already. */
+    private void openExporter() {
+        try {
+            Connection c = pool.directConnection();
+            if (!exporter.keep(c)) close(c);
+        } catch (SQLException e) {
+            // the moment makes its own
+        }
+    }
+
+    /** The exporting transaction ended and its connection kept for the next moment, in a process that stays up; else closed. */
+    private void keepExporter(Connection c) {
+        if (c == null) return;
+        boolean keep;
+        synchronized (this) {
+            keep = staysUp;
+        }
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            keep = false;
+        }
+        if (!keep || !exporter.keep(c)) close(c);
+    }
+
+    /** Commits a logical message, which brings the stream past every position logged before it at once (a keepalive may take seconds). */
+    private void emitMarker() throws SQLException {
+        try (Connection c = pool.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("SELECT pg_logical_emit_message(true, 'cutover', 'moment')");
+        }
     }
 
     /**
@@ -194,20 +291,15 @@ final class ChangeLog {
     void giveBack(Moment moment) {
         Connection c = moment.holder();
         if (c == null) return;
+        if (moment.temporarySlot() == null) { // an exported moment's (see exportedMoment)
+            keepExporter(c);
+            return;
+        }
         boolean keep;
         synchronized (this) {
-            keep = staysUp && spare == null;
+            keep = staysUp;
         }
-        if (keep && dropTemporarySlot(c, moment.temporarySlot())) {
-            synchronized (this) {
-                if (staysUp && spare == null) {
-                    spare = c;
-                    spareSince = System.nanoTime();
-                    CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expireSpare(c));
-                    return;
-                }
-            }
-        }
+        if (keep && dropTemporarySlot(c, moment.temporarySlot()) && spare.keep(c)) return;
         close(c);
     }
 
@@ -220,12 +312,37 @@ final class ChangeLog {
         }
     }
 
-    private void expireSpare(Connection c) {
-        synchronized (this) {
-            if (spare != c || System.nanoTime() - spareSince < TimeUnit.SECONDS.toNanos(SPARE_SECONDS)) return; // taken, or kept again since
-            spare = null;
+    /** One connection kept idle for the next moment, for up to {@link #SPARE_SECONDS}; closed after. */
+    private static final class KeptConnection {
+        private Connection kept;  // guarded by this
+        private long since;       // guarded by this: System.nanoTime() when it was kept
+
+        synchronized Connection take() {
+            Connection c = kept;
+            kept = null;
+            return c;
         }
-        close(c);
+
+        /** Keeps {@code c}; false when one is kept already (the caller closes it). */
+        synchronized boolean keep(Connection c) {
+            if (kept != null) return false;
+            kept = c;
+            since = System.nanoTime();
+            CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expire(c));
+            return true;
+        }
+
+        private void expire(Connection c) {
+            synchronized (this) {
+                if (kept != c || System.nanoTime() - since < TimeUnit.SECONDS.toNanos(SPARE_SECONDS)) return; // taken, or kept again since
+                kept = null;
+            }
+            ChangeLog.close(c);
+        }
+
+        void close() {
+            ChangeLog.close(take());
+        }
     }
 
     /** What {@code work} on another thread gave, or the failure it threw, as if thrown here. */
@@ -472,9 +589,8 @@ final class ChangeLog {
      * stream cannot tell them.
      */
     private Optional<Map<String, LoggedKeys>> streamed(SlotStream streaming, long to) {
-        try (Connection c = pool.connection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            s.execute("SELECT pg_logical_emit_message(true, 'cutover', 'moment')");
+        try {
+            if (streaming.passed() < to) emitMarker(); // an exported moment's marker brought it there already
             return streaming.changesUpTo(to, TimeUnit.SECONDS.toMillis(waitSeconds));
         } catch (SQLException e) {
             return Optional.empty();
@@ -586,6 +702,7 @@ final class ChangeLog {
             }
             stream = SlotStream.start(pool, slot, schema, storedAt, keys);
             LogReadingRehearsal.startOnce(); // while it waits for its first incremental
+            daemon(this::openExporter, "cutover-slot-exporter-" + slot); // the next moment's (a new one forks a backend: 20-35 ms)
         } catch (SQLException e) {
             // the changes stay in the slot: the next backup reads them
         }
@@ -624,8 +741,8 @@ final class ChangeLog {
     synchronized void close() {
         staysUp = false;
         if (stream != null) stopStream(stream);
-        close(spare);
-        spare = null;
+        spare.close();
+        exporter.close();
     }
 
     private long confirmedPosition(Connection c) throws SQLException {

@@ -193,6 +193,11 @@ final class Pool implements AutoCloseable {
         }
     }
 
+    /** A connection of its own to the database, outside the pool, with the pool's credentials and session settings; the caller closes it. */
+    Connection directConnection() throws SQLException {
+        return DRIVER.connect(jdbcUrl, connectProperties);
+    }
+
     /**
      * A connection of the replication protocol to the database (for logical replication slots),
      * with the pool's credentials and session settings; the caller closes it.

@@ -75,6 +75,12 @@ final class SlotStream implements AutoCloseable {
 
     boolean advance(long to) { return changes.advance(to); }
 
+    java.util.OptionalLong cutFor(SnapshotXids snapshot, long insertedUpTo, long waitMillis) throws InterruptedException {
+        return changes.cutFor(snapshot, insertedUpTo, waitMillis);
+    }
+
+    long passed() { return changes.passed(); }
+
     private void read() {
         try {
             while (!Thread.currentThread().isInterrupted()) {

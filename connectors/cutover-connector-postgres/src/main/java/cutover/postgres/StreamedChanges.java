@@ -32,14 +32,30 @@ final class StreamedChanges {
     private long confirmAt;                // the last stored moment: the slot may move there
     private boolean failed;
 
-    /** Changes of some transactions, per table; {@code finalLsn}: the commit position of a window's one transaction. */
+    /**
+     * Changes of some transactions, per table, and the transactions' ids; {@code finalLsn}: the
+     * commit position of a window's one transaction.
+     */
     private final class Changes {
         final long finalLsn;
         final Map<String, LoggedKeys> tables = new HashMap<>();
         final Map<Integer, LoggedKeys.Reader> readers = new HashMap<>();
+        private int[] xids = new int[4];
+        private int xidCount;
 
         Changes(long finalLsn) {
             this.finalLsn = finalLsn;
+        }
+
+        void told(int xid) {
+            if (xidCount == xids.length) xids = java.util.Arrays.copyOf(xids, 2 * xids.length);
+            xids[xidCount++] = xid;
+        }
+
+        /** Whether the snapshot sees every transaction of these changes. */
+        boolean allSeenBy(SnapshotXids snapshot) {
+            for (int i = 0; i < xidCount; i++) if (!snapshot.sees(xids[i])) return false;
+            return true;
         }
 
         LoggedKeys.Reader reader(int oid) {
@@ -54,6 +70,7 @@ final class StreamedChanges {
         void addLater(Changes later) {
             later.tables.forEach((table, changes) -> tables.computeIfAbsent(table, t -> new LoggedKeys()).addLater(changes));
             readers.clear(); // a reader may have been made before its table's changes came from elsewhere
+            for (int i = 0; i < later.xidCount; i++) told(later.xids[i]);
         }
 
         long keys() {
@@ -93,6 +110,7 @@ final class StreamedChanges {
         try {
             if (m instanceof PgOutput.Begin b) {
                 current = b.finalLsn() < from ? null : window != null ? inWindow(new Changes(b.finalLsn())) : b.finalLsn() >= cut ? later : before;
+                if (current != null) current.told(b.xid());
             } else if (m instanceof PgOutput.Commit c) {
                 current = null;
                 passed(c.commitLsn());
@@ -140,6 +158,35 @@ final class StreamedChanges {
         if (current != null && window.contains(current)) current = current.finalLsn >= cut ? later : before;
         window = null;
     }
+
+    /**
+     * Where to cut for a moment that is an exported snapshot, taken after the {@link #barrier}, of
+     * which {@code insertedUpTo} is the WAL's insert position read after it (every transaction the
+     * snapshot sees has its commit record before it; every transaction whose commit record is after
+     * it began its commit after the snapshot, which does not see it). Once the stream is past that
+     * position: the commit position {@code C} such that the snapshot sees every transaction told
+     * that commits before {@code C} and none that commits at or after it, which makes the snapshot's
+     * moment a place in the log as a temporary slot's is. Empty when there is none (a transaction
+     * the snapshot does not see committed before one it sees: it became visible later than its
+     * commit record was written, as happens in the instant between the two), when the stream
+     * failed, was cut elsewhere, or did not get there within {@code waitMillis}.
+     */
+    synchronized java.util.OptionalLong cutFor(SnapshotXids snapshot, long insertedUpTo, long waitMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (!failed && window != null && passed < insertedUpTo) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) return java.util.OptionalLong.empty();
+            wait(left);
+        }
+        if (failed || window == null || !before.allSeenBy(snapshot)) return java.util.OptionalLong.empty();
+        long c = insertedUpTo;
+        for (Changes t : window) if (!t.allSeenBy(snapshot)) c = Math.min(c, t.finalLsn);
+        for (Changes t : window) if (t.allSeenBy(snapshot) && t.finalLsn >= c) return java.util.OptionalLong.empty();
+        return java.util.OptionalLong.of(c);
+    }
+
+    /** Every transaction that commits before this position has been told. */
+    synchronized long passed() { return passed; }
 
     /**
      * The changes of the transactions that commit from {@link #from()} up to the cut at {@code to},

@@ -124,6 +124,61 @@ class StreamedChangesTest {
         keepalive.join();
     }
 
+    @Test
+    void anExportedSnapshotIsPlacedAtTheFirstCommitItDoesNotSee() throws InterruptedException {
+        changes.take(T);
+        transaction(150, 1);                 // xid 150, seen
+        changes.barrier();
+        transaction(180, 2);                 // xid 180, seen
+        transaction(190, 3);                 // xid 190: committed before the insert position, not seen
+        changes.passed(300);
+        SnapshotXids snapshot = SnapshotXids.parse("150:190:");
+        assertThat(changes.cutFor(snapshot, 250, 0)).hasValue(190);
+        changes.cut(190);
+        assertThat(keys(changes.changesUpTo(190, 0))).containsExactly("1", "2");
+        assertThat(changes.advance(190)).isTrue();
+        changes.barrier();
+        changes.passed(400);
+        assertThat(changes.cutFor(SnapshotXids.parse("300:300:"), 350, 0)).as("nothing since: at the insert position").hasValue(350);
+        changes.cut(350);
+        assertThat(keys(changes.changesUpTo(350, 0))).as("the one the last snapshot did not see").containsExactly("3");
+    }
+
+    @Test
+    void anExportedSnapshotThatSeesALaterCommitButNotAnEarlierOneIsNotPlaced() throws InterruptedException {
+        changes.take(T);
+        changes.barrier();
+        transaction(180, 2);                 // not seen: still running when the snapshot was taken …
+        transaction(190, 3);                 // … though this later commit was seen
+        changes.passed(300);
+        assertThat(changes.cutFor(SnapshotXids.parse("180:191:180"), 250, 0)).isEmpty();
+        changes.cut(-1);
+    }
+
+    @Test
+    void aTransactionToldBeforeTheBarrierThatTheSnapshotDoesNotSeeLeavesItUnplaced() throws InterruptedException {
+        changes.take(T);
+        transaction(150, 1);                 // told, yet still running for a snapshot taken after the barrier
+        changes.barrier();
+        changes.passed(300);
+        assertThat(changes.cutFor(SnapshotXids.parse("150:160:150"), 250, 0)).isEmpty();
+        assertThat(changes.cutFor(SnapshotXids.parse("151:160:"), 250, 0)).hasValue(250);
+    }
+
+    @Test
+    void anExportedSnapshotWaitsForTheStreamToPassItsInsertPosition() throws InterruptedException {
+        changes.take(T);
+        changes.barrier();
+        assertThat(changes.cutFor(SnapshotXids.parse("100:200:"), 250, 0)).as("not there yet").isEmpty();
+        Thread stream = new Thread(() -> {
+            transaction(180, 1);
+            changes.passed(260);
+        });
+        stream.start();
+        assertThat(changes.cutFor(SnapshotXids.parse("100:200:"), 250, 10_000)).hasValue(250);
+        stream.join();
+    }
+
     private void transaction(long finalLsn, int... ids) {
         changes.take(new PgOutput.Begin(finalLsn, (int) finalLsn));
         for (int id : ids) insert(id);
