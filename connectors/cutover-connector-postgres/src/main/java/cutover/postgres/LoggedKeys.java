@@ -60,6 +60,7 @@ final class LoggedKeys {
      * line and not sent again, or the table's columns changed meanwhile): they are read by key then.
      */
     java.util.Optional<List<Row>> rows(List<String> columns) {
+        if (states.isEmpty()) return java.util.Optional.of(List.of()); // nothing changed: no row, in any columns
         if (!rowsKept || !columns.equals(this.columns)) return java.util.Optional.empty();
         List<Row> out = new java.util.ArrayList<>(rows.size());
         for (Map.Entry<String, Byte> e : states.entrySet()) {

@@ -210,6 +210,7 @@ class LoggedRowsIT {
                 source.storedUpTo(mark);
                 source.keepUp();
                 writers.forEach(Thread::start);
+                for (int wait = 0; commits.get() < 20 && wait < 2_000; wait++) Thread.sleep(5); // writing before the first moment
                 int exported = 0;
                 for (int moment = 0; moment < 12; moment++) {
                     Thread.sleep(40);
@@ -239,6 +240,40 @@ class LoggedRowsIT {
                 assertThat(exported).as("moments without a temporary slot").isGreaterThanOrEqualTo(6);
             } finally {
                 writing.set(false);
+            }
+        }
+    }
+
+    /**
+     * A transaction left open while a streaming process takes its moment does not hold the moment
+     * (a temporary slot's snapshot would wait for it to end): the moment sees it as running, and its
+     * changes, told when it commits, are the next moment's.
+     */
+    @Test
+    void aTransactionLeftOpenDoesNotHoldAStreamedMomentAndIsTheNextOnes() throws Exception {
+        try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
+            db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'a' FROM generate_series(1, 10) g");
+            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_ahead", "follow-changes-wait", "20"));
+                 java.sql.Connection open = db.jdbc(); java.sql.Statement st = open.createStatement()) {
+                PostgresSource source = (PostgresSource) TestDatabase.source(connector);
+                String first = storedMoment(source);
+                source.keepUp();
+                open.setAutoCommit(false);
+                st.execute("UPDATE t SET v = 'open' WHERE id = 5");
+                db.sql("UPDATE t SET v = 'b' WHERE id = 2");
+                String second;
+                long started = System.nanoTime();
+                try (PointInTime held = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("not held by the open transaction").isLessThan(java.time.Duration.ofSeconds(5));
+                    assertThat(rowsAt(db, held.id())).containsEntry(2L, "b").containsEntry(5L, "a");
+                    assertThat(logged(source, first).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue("2\tb\n");
+                    second = source.markOfThisMoment().orElseThrow();
+                }
+                source.storedUpTo(second);
+                open.commit();
+                try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(logged(source, second).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue("5\topen\n");
+                }
             }
         }
     }
