@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * read by a backup's; thread-safe.
  */
 final class StreamedChanges {
+    /**
+     * Transaction ids kept per side of a cut, at most (4 MiB): a busy database's hours between runs
+     * can commit millions. Past it the stream does not place an exported moment (it could not tell
+     * whether the snapshot sees them all) and the run takes a temporary slot's.
+     */
+    static final int MAX_XIDS = 1 << 20;
     private final String schema;
     private volatile Map<String, List<String>> keys;
     private final Map<Integer, PgOutput.Relation> relations = new HashMap<>();
@@ -42,18 +48,24 @@ final class StreamedChanges {
         final Map<Integer, LoggedKeys.Reader> readers = new HashMap<>();
         private int[] xids = new int[4];
         private int xidCount;
+        private boolean xidsDropped; // past MAX_XIDS
 
         Changes(long finalLsn) {
             this.finalLsn = finalLsn;
         }
 
         void told(int xid) {
-            if (xidCount == xids.length) xids = java.util.Arrays.copyOf(xids, 2 * xids.length);
+            if (xidCount == MAX_XIDS) {
+                xidsDropped = true;
+                return;
+            }
+            if (xidCount == xids.length) xids = java.util.Arrays.copyOf(xids, Math.min(MAX_XIDS, 2 * xids.length));
             xids[xidCount++] = xid;
         }
 
-        /** Whether the snapshot sees every transaction of these changes. */
+        /** Whether the snapshot sees every transaction of these changes (false when their ids were not all kept). */
         boolean allSeenBy(SnapshotXids snapshot) {
+            if (xidsDropped) return false;
             for (int i = 0; i < xidCount; i++) if (!snapshot.sees(xids[i])) return false;
             return true;
         }
@@ -71,6 +83,7 @@ final class StreamedChanges {
             later.tables.forEach((table, changes) -> tables.computeIfAbsent(table, t -> new LoggedKeys()).addLater(changes));
             readers.clear(); // a reader may have been made before its table's changes came from elsewhere
             for (int i = 0; i < later.xidCount; i++) told(later.xids[i]);
+            if (later.xidsDropped) xidsDropped = true;
         }
 
         long keys() {

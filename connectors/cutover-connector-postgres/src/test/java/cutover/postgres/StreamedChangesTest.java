@@ -166,6 +166,22 @@ class StreamedChangesTest {
     }
 
     @Test
+    void pastTheTransactionIdsKeptAnExportedSnapshotIsNotPlaced() throws InterruptedException {
+        changes.take(T);
+        for (int i = 0; i <= StreamedChanges.MAX_XIDS; i++) {
+            changes.take(new PgOutput.Begin(150, 1_000 + i));
+            changes.take(new PgOutput.Commit(150, 151));
+        }
+        changes.barrier();
+        changes.passed(300);
+        assertThat(changes.cutFor(SnapshotXids.parse("5000000:5000000:"), 250, 0)).isEmpty();
+        changes.cut(250);
+        assertThat(changes.advance(250)).isTrue();
+        changes.barrier();
+        assertThat(changes.cutFor(SnapshotXids.parse("5000000:5000000:"), 260, 0)).as("a stored cut starts the count again").hasValue(260);
+    }
+
+    @Test
     void anExportedSnapshotWaitsForTheStreamToPassItsInsertPosition() throws InterruptedException {
         changes.take(T);
         changes.barrier();
