@@ -120,44 +120,25 @@ final class ChangeLog {
         if (streaming != null) streaming.barrier(); // the transactions arriving while the moment is placed wait for it
         Moment taken = null;
         try {
-            boolean streamed = streaming != null && !streaming.failed();
-            if (streamed) taken = exportedMoment(streaming);
-            if (taken == null) taken = placeMoment(streamed);
+            if (streaming != null && !streaming.failed()) taken = exportedMoment(streaming);
+            if (taken == null) taken = placeMoment();
             return taken;
         } finally {
             if (streaming != null) streaming.cut(taken == null ? -1 : taken.lsn());
         }
     }
 
-    /**
-     * {@code slotStreamed}: this process streams the slot, so it exists and is this database's
-     * pgoutput slot; the temporary slot is then made while the publication is checked, and kept
-     * only if the check changed nothing: a table it adds to the publication must be in it before the
-     * moment, or its changes between the two would be missing from the log. 5-20 ms of each
-     * scheduled run (bench/RESULTS.md, twelfth session).
-     */
-    private Moment placeMoment(boolean slotStreamed) {
+    /** A moment through a temporary slot, made after the publication and slot are checked (see {@link #exportedMoment} for a streaming process's). */
+    private Moment placeMoment() {
         // the connection kept since the last moment, or a new one (the server forks a walsender:
         // 20-35 ms here), made ready while the publication and slot are checked on a pooled one
         CompletableFuture<Connection> opening = replicationConnection(spare.take());
-        CompletableFuture<Optional<ReplicationSlotInfo>> early = slotStreamed ? opening.thenApplyAsync(c -> {
-            try {
-                return temporarySlot(c);
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        }, task -> daemon(task, "cutover-slot-early-" + slot)) : null;
         boolean handedOver = false;
         try {
             Prepared prepared = prepareSlot();
             if (!prepared.slotReady()) return Moment.notInLog(prepared.logged());
             Connection holder = ready(opening);
-            Optional<ReplicationSlotInfo> info = early == null ? temporarySlot(holder) : ready(early);
-            if (early != null && !prepared.asBefore()) {
-                // made before the publication took its new tables: not a moment their changes can follow from
-                if (info.isEmpty() || !dropTemporarySlot(holder, info.get().getSlotName())) return Moment.notInLog(prepared.logged());
-                info = temporarySlot(holder);
-            }
+            Optional<ReplicationSlotInfo> info = temporarySlot(holder);
             if (info.isEmpty()) return Moment.notInLog(prepared.logged());
             handedOver = true;
             ReplicationSlotInfo made = info.get();
@@ -165,8 +146,7 @@ final class ChangeLog {
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
         } finally {
-            // now, or when it arrives (and is no longer making a slot)
-            if (!handedOver) (early == null ? opening : early.handle((info, e) -> null).thenCompose(done -> opening)).thenAccept(ChangeLog::close);
+            if (!handedOver) opening.thenAccept(ChangeLog::close); // now, or when it arrives
         }
     }
 

@@ -1,6 +1,5 @@
 package cutover.postgres;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -10,14 +9,15 @@ import java.util.Set;
  * sends are 32 bits; each is placed in the epoch that puts it nearest {@code xmax} (the server
  * keeps every id it still decodes within 2^31 of the newest).
  */
-record SnapshotXids(long xmin, long xmax, Set<Long> running) {
+record SnapshotXids(long xmax, Set<Long> running) {
 
+    /** From the text form; its {@code xmin} is not needed: every id below it is below {@code xmax} and not running. */
     static SnapshotXids parse(String text) {
         String[] parts = text.split(":", -1);
         if (parts.length != 3) throw new IllegalArgumentException("not a pg_snapshot: " + text);
-        Set<Long> running = new HashSet<>();
-        if (!parts[2].isEmpty()) for (String xid : parts[2].split(",")) running.add(Long.parseLong(xid));
-        return new SnapshotXids(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Set.copyOf(running));
+        Set<Long> running = parts[2].isEmpty() ? Set.of()
+                : java.util.Arrays.stream(parts[2].split(",")).map(Long::valueOf).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return new SnapshotXids(Long.parseLong(parts[1]), running);
     }
 
     /** Whether the snapshot sees the committed top-level transaction whose 32-bit id is {@code xid}. */

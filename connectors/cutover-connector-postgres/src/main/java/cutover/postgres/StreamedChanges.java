@@ -192,10 +192,12 @@ final class StreamedChanges {
             wait(left);
         }
         if (failed || window == null || !before.allSeenBy(snapshot)) return java.util.OptionalLong.empty();
-        long c = insertedUpTo;
-        for (Changes t : window) if (!t.allSeenBy(snapshot)) c = Math.min(c, t.finalLsn);
-        for (Changes t : window) if (t.allSeenBy(snapshot) && t.finalLsn >= c) return java.util.OptionalLong.empty();
-        return java.util.OptionalLong.of(c);
+        long c = insertedUpTo, lastSeen = -1;
+        for (Changes t : window) {
+            if (t.allSeenBy(snapshot)) lastSeen = Math.max(lastSeen, t.finalLsn);
+            else c = Math.min(c, t.finalLsn);
+        }
+        return lastSeen < c ? java.util.OptionalLong.of(c) : java.util.OptionalLong.empty();
     }
 
     /** Every transaction that commits before this position has been told. */
