@@ -112,6 +112,7 @@ final class ChangeLog {
      * exist (creating them on first use), then takes the moment; the stream, if one runs, is cut there.
      */
     Moment takeMoment() {
+        LogReadingRehearsal.runBegins();
         SlotStream streaming;
         synchronized (this) {
             backingUp = true;

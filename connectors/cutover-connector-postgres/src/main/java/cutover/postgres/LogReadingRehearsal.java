@@ -14,30 +14,59 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The work of an incremental backup from the log, rehearsed once by a process that stays up
  * between backups, on rows it makes up, while it waits for its next run: the stream's messages
- * parsed and told ({@link StreamedChanges}), the changed keys' buckets counted ({@link
- * LoggedChanges#bucketsAfter}), the rows put in key order and written ({@link
- * LoggedChanges#writeRows}). A full backup runs none of it, so the first incremental ran it
- * interpreted while the compiler caught up beside it, 60-80 ms more than the runs after it, a
- * 1M-row table's first incremental 7-9% of its full backup instead of 4-5% (bench/RESULTS.md,
- * twelfth session). Nothing here touches a database or a repository.
+ * parsed and told ({@link StreamedChanges}) as a run meets them (a change's transaction, then the
+ * moment's barrier, its marker's transaction in the window and the cut), the changed keys' buckets
+ * counted ({@link LoggedChanges#bucketsAfter}), the rows put in key order and written ({@link
+ * LoggedChanges#writeRows}), the stream advanced past the moment. A full backup runs none of it,
+ * so the first incremental ran it interpreted while the compiler caught up beside it, 60-80 ms
+ * more than the runs after it, a 1M-row table's first incremental 7-9% of its full backup instead
+ * of 4-5% (bench/RESULTS.md, twelfth session). The messages are of every kind a run meets (inserts,
+ * updates, deletes, the marker's logical message): code compiled for updates alone was thrown away
+ * at the first other one (a deoptimization in {@code PgOutput.parse} and {@code Reader.apply}, in
+ * the thirteenth session's first runs). Nothing here touches a database or a repository.
  */
 final class LogReadingRehearsal {
-    /** Rows per round, as many as 1% of a 1M-row table; enough rounds for the compiler's thresholds (the launcher's, x3). */
+    /** Changes per round, as many as 1% of a 1M-row table. */
     static final int ROWS = 10_000;
-    static final int ROUNDS = 6;
+    /** One change in {@link #EVERY} inserts a row, one deletes one, the others update one. */
+    static final int EVERY = 20;
+    /** Rows a round writes: its updates and inserts. */
+    static final int WRITTEN = ROWS - ROWS / EVERY;
+    /**
+     * Rounds at most, ~20-30 ms each once compiled. The rehearsal goes on until the next run takes its
+     * moment ({@link #runBegins}), up to these: what it runs must stay in use until the compiler has
+     * compiled it, as a compilation waiting in the queue is dropped once its method has not run for a
+     * while; at six rounds the buckets' per-key lambdas were left in C1's code and compiled by C2
+     * during the first run (JFR, thirteenth session).
+     */
+    static final int ROUNDS = 40;
     private static final String SCHEMA = "cutover_rehearsal";
     private static final String TABLE = "events";
     private static final int OID = 1;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static volatile boolean runBegun;
 
-    private LogReadingRehearsal() {}
+    private final StreamedChanges changes = new StreamedChanges(SCHEMA, 0, Map.of(TABLE, List.of("id")));
+    private final KeyedTable keyed = new KeyedTable(new SourceTable(new TableName(SCHEMA, TABLE), COLUMNS,
+            List.of("bigint", "text", "text", "numeric(12,2)", "timestamp with time zone", "text"), List.of("id"), List.of("amount", "payload"),
+            1_000_000, 185L << 20), List.of("src.id"), List.of("int8"), new int[] {0});
+    /** A round's changes as the stream sends them, made once: making them is no part of the rehearsal. */
+    private final List<ByteBuffer> messages = new java.util.ArrayList<>(ROWS);
+    private long lsn = 1_000;
+    private int xid = 7;
+
+    LogReadingRehearsal() {
+        changes.take(PgOutput.parse(relation())); // once per session, before the table's first change
+        for (int i = 0; i < ROWS; i++) messages.add(change(i));
+    }
 
     /** Starts the rehearsal on a thread of its own, at the lowest priority, once per process. */
     static void startOnce() {
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(() -> {
             try {
-                for (int round = 0; round < ROUNDS; round++) rehearse(round, OutputStream.nullOutputStream());
+                LogReadingRehearsal rehearsal = new LogReadingRehearsal();
+                for (int i = 0; i < ROUNDS && !runBegun; i++) rehearsal.round(OutputStream.nullOutputStream());
             } catch (RuntimeException e) {
                 // it only saves the next run time: that run reports any real failure
             }
@@ -47,47 +76,62 @@ final class LogReadingRehearsal {
         t.start();
     }
 
+    /** A run takes its moment: the rehearsal, if it still runs, ends after its round (it would only compete with the run). */
+    static void runBegins() {
+        if (STARTED.get()) runBegun = true;
+    }
+
     /**
-     * One round: {@link #ROWS} made-up rows updated in one transaction, told by a stream, cut at a
-     * moment, counted and written to {@code out} in key order. Returns the rows written.
+     * One round: the {@link #ROWS} made-up changes committed in one transaction, then a moment taken
+     * after them, their keys counted and the rows written to {@code out} in key order, and the
+     * stream advanced past the moment. Returns the rows written ({@link #WRITTEN}).
      */
-    static long rehearse(int round, OutputStream out) {
-        Map<String, List<String>> keys = Map.of(TABLE, List.of("id"));
-        StreamedChanges changes = new StreamedChanges(SCHEMA, 0, keys);
-        long commit = 1_000 + round;
-        changes.take(PgOutput.parse(begin(commit)));
-        changes.take(PgOutput.parse(relation()));
-        for (int i = 0; i < ROWS; i++) changes.take(PgOutput.parse(update(i, round)));
-        changes.take(PgOutput.parse(commit(commit)));
+    long round(OutputStream out) {
+        long changed = lsn += 10, marker = lsn + 5;
+        changes.take(PgOutput.parse(begin(changed, xid++)));
+        for (ByteBuffer m : messages) changes.take(PgOutput.parse(m.duplicate()));
+        changes.take(PgOutput.parse(commit(changed)));
         changes.barrier();
-        changes.cut(commit + 1);
-        changes.passed(commit + 1); // a keepalive past the moment
+        changes.take(PgOutput.parse(begin(marker, xid++))); // the marker a moment emits, after its snapshot
+        changes.take(PgOutput.parse(markerMessage(marker - 1)));
+        changes.take(PgOutput.parse(commit(marker)));
+        changes.cut(marker);
         Optional<Map<String, LoggedKeys>> told;
         try {
-            told = changes.changesUpTo(commit + 1, 0);
+            told = changes.changesUpTo(marker, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
         }
         LoggedKeys logged = told.orElseThrow().get(TABLE);
-        SourceTable table = new SourceTable(new TableName(SCHEMA, TABLE), COLUMNS, List.of("bigint", "text", "text", "numeric(12,2)",
-                "timestamp with time zone", "text"), List.of("id"), List.of("amount", "payload"), 1_000_000, 185L << 20);
-        KeyedTable keyed = new KeyedTable(table, List.of("src.id"), List.of("int8"), new int[] {0});
         int buckets = 1024;
         String[] zeros = new String[buckets];
         java.util.Arrays.fill(zeros, "0");
         ChangeTracking.KeyBuckets then = new ChangeTracking.KeyBuckets(new ChangeTracking.Bucketing(buckets, 10), new long[buckets], zeros,
                 new long[buckets], zeros);
         LoggedChanges.bucketsAfter(keyed, logged, then);
-        return LoggedChanges.writeRows(keyed, logged, out, order -> null).orElseThrow();
+        long written = LoggedChanges.writeRows(keyed, logged, out, order -> null).orElseThrow();
+        changes.advance(marker);
+        return written;
     }
 
     private static final List<String> COLUMNS = List.of("id", "account", "kind", "amount", "created", "payload");
 
-    private static ByteBuffer begin(long finalLsn) {
+    private static ByteBuffer begin(long finalLsn, int xid) {
         ByteBuffer b = ByteBuffer.allocate(21);
-        b.put((byte) 'B').putLong(finalLsn).putLong(0).putInt(7);
+        b.put((byte) 'B').putLong(finalLsn).putLong(0).putInt(xid);
         return b.flip();
+    }
+
+    /** pgoutput's logical message ('M'), as {@code pg_logical_emit_message(true, 'cutover', 'moment')} sends it. */
+    private static ByteBuffer markerMessage(long at) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(ByteBuffer.allocate(10).put((byte) 'M').put((byte) 1).putLong(at).array());
+        cString(out, "cutover");
+        byte[] content = "moment".getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(content.length).array());
+        out.writeBytes(content);
+        return ByteBuffer.wrap(out.toByteArray());
     }
 
     private static ByteBuffer commit(long lsn) {
@@ -112,24 +156,43 @@ final class LogReadingRehearsal {
         return ByteBuffer.wrap(out.toByteArray());
     }
 
-    /** An update of row {@code i} (its key unchanged), its ids spread as a table's are when rows are updated at random. */
-    private static ByteBuffer update(int i, int round) {
-        long id = (i * 7_919L + round) % 1_000_000;
+    /**
+     * Change {@code i} of a round: an insert of a new row, a delete (its key alone, as a table's
+     * replica identity sends it), or an update of a row (its key unchanged); the ids spread as a
+     * table's are when rows change at random.
+     */
+    private static ByteBuffer change(int i) {
+        long id = i * 7_919L % 1_000_000;
+        if (i % EVERY == 0) return row('I', 1_000_000L + i, i);
+        if (i % EVERY == EVERY / 2) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(ByteBuffer.allocate(8).put((byte) 'D').putInt(OID).put((byte) 'K').putShort((short) COLUMNS.size()).array());
+            tupleValue(out, Long.toString(id));
+            for (int c = 1; c < COLUMNS.size(); c++) out.write('n');
+            return ByteBuffer.wrap(out.toByteArray());
+        }
+        return row('U', id, i);
+    }
+
+    /** An insert ('I') or an update ('U') of the row {@code id}, its values made up from {@code i}. */
+    private static ByteBuffer row(char kind, long id, int i) {
         String[] values = {Long.toString(id), "acct-" + (id % 5_000), i % 3 == 0 ? "refund" : "payment", (id % 100_000) + "." + (i % 100),
                 "2026-12-04 13:" + (10 + i % 50) + ":0" + (i % 10) + ".123456+00", i % 11 == 0 ? null : "note\t" + i + " with a \\ and a tab"};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ByteBuffer.allocate(8).put((byte) 'U').putInt(OID).put((byte) 'N').putShort((short) values.length).array());
-        for (String v : values) {
-            if (v == null) {
-                out.write('n');
-                continue;
-            }
-            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-            out.write('t');
-            out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-            out.writeBytes(bytes);
-        }
+        out.writeBytes(ByteBuffer.allocate(8).put((byte) kind).putInt(OID).put((byte) 'N').putShort((short) values.length).array());
+        for (String v : values) tupleValue(out, v);
         return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    private static void tupleValue(ByteArrayOutputStream out, String v) {
+        if (v == null) {
+            out.write('n');
+            return;
+        }
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        out.write('t');
+        out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        out.writeBytes(bytes);
     }
 
     private static void cString(ByteArrayOutputStream out, String s) {
