@@ -75,6 +75,36 @@ class HeadsCacheTest {
     }
 
     @Test
+    void aProcessReadsTheCacheAgainOnlyOnceAnotherOneWroteIt() throws Exception {
+        threeSnapshots();
+        Repository repo = open();
+        HeadsCache mine = HeadsCache.in(cacheDir(), repo.internals().envelope(), repo.id());
+        assertThat(mine.load()).hasSize(3);
+
+        // damaged in place, its time put back: the same file as far as its attributes tell, so not read again
+        Path file = cacheDir().resolve(repo.id()).resolve("heads");
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[30] ^= 0x40;
+        try (var out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(bytes);
+        }
+        Files.setLastModifiedTime(file, time);
+        assertThat(mine.load()).hasSize(3);
+        assertThat(HeadsCache.in(cacheDir(), repo.internals().envelope(), repo.id()).load()).as("read by another").isEmpty();
+
+        // another process keeps two of them: this one reads what it wrote
+        HeadsCache theirs = HeadsCache.in(cacheDir(), repo.internals().envelope(), repo.id());
+        java.util.List<Repository.Head> two = repo.heads().subList(0, 2);
+        theirs.store(two);
+        assertThat(mine.load().keySet()).containsExactlyInAnyOrderElementsOf(two.stream().map(Repository.Head::id).toList());
+        // and what this one writes, it knows without reading it
+        mine.store(repo.heads());
+        assertThat(mine.load()).hasSize(3);
+        assertThat(theirs.load()).hasSize(3);
+    }
+
+    @Test
     void aForgottenSnapshotIsNotChosenFromTheCache() {
         String[] ids = threeSnapshots();
         open().forget(RetentionPolicy.none().keepLast(1));
