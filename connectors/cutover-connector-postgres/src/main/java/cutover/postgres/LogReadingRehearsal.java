@@ -1,11 +1,15 @@
 package cutover.postgres;
 
 import cutover.connector.ChangeTracking;
+import cutover.connector.CopyColumn;
+import cutover.connector.CopyTextFormat;
+import cutover.model.Value;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parsed and told ({@link StreamedChanges}) as a run meets them (a change's transaction, then the
  * moment's barrier, its marker's transaction in the window and the cut), the changed keys' buckets
  * counted ({@link LoggedChanges#bucketsAfter}), the rows put in key order and written ({@link
- * LoggedChanges#writeRows}), the stream advanced past the moment. A full backup runs none of it,
+ * LoggedChanges#writeRows}) and their lines' value kinds tallied as a backup's layer tallies them
+ * ({@link PgCopyText}'s tally), the stream advanced past the moment. A full backup runs none of it,
  * so the first incremental ran it interpreted while the compiler caught up beside it, 60-80 ms
  * more than the runs after it, a 1M-row table's first incremental 7-9% of its full backup instead
  * of 4-5% (bench/RESULTS.md, twelfth session). The messages are of every kind a run meets (inserts,
@@ -52,6 +57,11 @@ final class LogReadingRehearsal {
             1_000_000, 185L << 20), List.of("src.id"), List.of("int8"), new int[] {0});
     /** A round's changes as the stream sends them, made once: making them is no part of the rehearsal. */
     private final List<ByteBuffer> messages = new java.util.ArrayList<>(ROWS);
+    private final List<CopyColumn> copyColumns = List.of(new CopyColumn("id", "int8"), new CopyColumn("account", "text"),
+            new CopyColumn("kind", "text"), new CopyColumn("amount", "numeric"), new CopyColumn("created", "timestamptz"),
+            new CopyColumn("payload", "text"));
+    private final ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    private Map<String, EnumMap<Value.Kind, Long>> kinds = Map.of();
     private long lsn = 1_000;
     private int xid = 7;
 
@@ -83,8 +93,8 @@ final class LogReadingRehearsal {
 
     /**
      * One round: the {@link #ROWS} made-up changes committed in one transaction, then a moment taken
-     * after them, their keys counted and the rows written to {@code out} in key order, and the
-     * stream advanced past the moment. Returns the rows written ({@link #WRITTEN}).
+     * after them, their keys counted, the rows written in key order and tallied ({@link #kinds}),
+     * then to {@code out}, and the stream advanced past the moment. Returns the rows written ({@link #WRITTEN}).
      */
     long round(OutputStream out) {
         long changed = lsn += 10, marker = lsn + 5;
@@ -110,10 +120,34 @@ final class LogReadingRehearsal {
         ChangeTracking.KeyBuckets then = new ChangeTracking.KeyBuckets(new ChangeTracking.Bucketing(buckets, 10), new long[buckets], zeros,
                 new long[buckets], zeros);
         LoggedChanges.bucketsAfter(keyed, logged, then);
-        long written = LoggedChanges.writeRows(keyed, logged, out, order -> null).orElseThrow();
+        rows.reset();
+        long written = LoggedChanges.writeRows(keyed, logged, rows, order -> null).orElseThrow();
+        kinds = tally(rows.toByteArray());
+        try {
+            rows.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         changes.advance(marker);
         return written;
     }
+
+    /**
+     * The value kinds of the lines, as a layer's part counts them: a full backup compiles the tally
+     * inlined into its own line loop, which the first layer's lines, of another shape, throw away.
+     */
+    private Map<String, EnumMap<Value.Kind, Long>> tally(byte[] lines) {
+        CopyTextFormat.KindTally tally = CopyTextFormat.named(PgCopyText.NAME).orElseThrow().tally(copyColumns);
+        for (int start = 0, i = 0; i < lines.length; i++) {
+            if (lines[i] != '\n') continue;
+            tally.line(lines, start, i - start);
+            start = i + 1;
+        }
+        return tally.counts();
+    }
+
+    /** The last round's value kinds per column. */
+    Map<String, EnumMap<Value.Kind, Long>> kinds() { return kinds; }
 
     private static final List<String> COLUMNS = List.of("id", "account", "kind", "amount", "created", "payload");
 

@@ -1,5 +1,6 @@
 package cutover.postgres;
 
+import cutover.model.Value;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,12 @@ class LogReadingRehearsalTest {
                 assertThat(fields[5]).matches("\\\\N|note\\\\t\\d+ with a \\\\\\\\ and a tab"); // NULL, or the tab and backslash escaped
             }
             assertThat(inserted).isEqualTo(LogReadingRehearsal.ROWS / LogReadingRehearsal.EVERY);
+            // every line tallied as a layer's part tallies it: ids integers, payloads text or NULL, amounts decimals
+            long nulls = java.util.Arrays.stream(lines).filter(l -> l.endsWith("\t\\N")).count();
+            assertThat(rehearsal.kinds().get("id")).containsExactly(java.util.Map.entry(Value.Kind.INT64, (long) LogReadingRehearsal.WRITTEN));
+            assertThat(rehearsal.kinds().get("amount")).containsExactly(java.util.Map.entry(Value.Kind.DECIMAL, (long) LogReadingRehearsal.WRITTEN));
+            assertThat(rehearsal.kinds().get("payload")).containsOnly(java.util.Map.entry(Value.Kind.TEXT, LogReadingRehearsal.WRITTEN - nulls),
+                    java.util.Map.entry(Value.Kind.NULL, nulls));
             // each round the same changes after the last moment: the same rows, none left over from the round before
             if (first == null) first = written;
             else assertThat(written).isEqualTo(first);
