@@ -52,20 +52,30 @@ final class ChunkingStream extends OutputStream {
     void finish() {
         if (finished) return;
         finished = true;
-        while (length > 0) emitOne();
+        while (length > 0) emitLast();
     }
 
     @Override
     public void close() { finish(); }
 
+    /** Cuts a chunk off the {@code max} bytes in hand. */
     private void emitOne() {
-        // a rest no longer than the minimum is the last chunk as it is: told here, so that the
-        // compiled cut, which a full backup's parts rarely reach with one, is not recompiled for it
-        int n = length <= chunker.params().min() ? length : chunker.cut(buffer, start, length);
+        int n = chunker.cut(buffer, start, length);
         consumer.accept(buffer, start, n); // no copy: most chunks of an incremental backup are only named
         start += n;
         length -= n;
         if (length == 0) start = 0;
+    }
+
+    /**
+     * Cuts a chunk off the stream's rest, by the chunker's copy of its cut for rests ({@link
+     * Chunker#cutLast}); a rest no longer than the minimum is the last chunk as it is.
+     */
+    private void emitLast() {
+        int n = length <= chunker.params().min() ? length : chunker.cutLast(buffer, start, length);
+        consumer.accept(buffer, start, n);
+        start += n;
+        length -= n;
     }
 
     private void compact() {

@@ -53,6 +53,14 @@ class ChunkerTest {
         assertThat(ids(chunks)).isEqualTo(ids(chunk(data, size + 1)));
     }
 
+    /** A stream's rest is cut by a copy of the window's loops (for the compiler): the copies must cut alike. */
+    @Property(tries = 300)
+    void theLastCutIsTheCutOfTheSameBytes(@ForAll long seed, @ForAll @IntRange(min = 0, max = 4095) int length) {
+        byte[] data = randomBytes(seed, length + 7);
+        Chunker chunker = new Chunker(PARAMS);
+        assertThat(chunker.cutLast(data, 7, length)).isEqualTo(chunker.cut(data, 7, length));
+    }
+
     /**
      * Cut points before an insert do not move at all; after it they fall back into step with the old
      * ones within a few chunks (how many varies: a moved cut shifts the next chunk's start), so the
