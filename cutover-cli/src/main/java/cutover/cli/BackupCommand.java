@@ -119,10 +119,12 @@ final class BackupCommand implements Callable<Integer> {
                     ok.put("snapshot", SnapshotsCommand.summary(s));
                     ok.put("millis", took.toMillis());
                     ok.put("phasesMillis", phases.millis());
+                    ok.put("readWhole", readWhole);
                     ok.put("nextRun", time.format(next));
                 }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
-                        + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")") + "; next run at " + time.format(next));
+                        + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")")
+                        + readWholeText() + "; next run at " + time.format(next));
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
                 // command sees, so a database not made yet (or a read refused until a grant) is
@@ -141,6 +143,14 @@ final class BackupCommand implements Callable<Integer> {
             long wait = Duration.between(Instant.now(), next).toMillis();
             if (wait > 0) Thread.sleep(wait);
         }
+    }
+
+    /** "; read whole: t (why), …" for the tables the last run read whole though it could have layered them; else "". */
+    private String readWholeText() {
+        if (readWhole.isEmpty()) return "";
+        List<String> each = new ArrayList<>();
+        readWhole.forEach((table, why) -> each.add(table + " (" + why + ")"));
+        return "; read whole: " + String.join(", ", each);
     }
 
     /**
@@ -179,6 +189,8 @@ final class BackupCommand implements Callable<Integer> {
     private List<String> layered = List.of();
     /** The tables whose changes the last backup learned from the write-ahead log. */
     private List<String> toldByLog = List.of();
+    /** The tables the last backup read whole though their changes were tracked, each with why. */
+    private Map<String, String> readWhole = Map.of();
     /** How long each step of the last backup took. */
     private cutover.backup.RunPhases phases = new cutover.backup.RunPhases();
 
@@ -255,6 +267,8 @@ final class BackupCommand implements Callable<Integer> {
             unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
             layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
             toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
+            readWhole = new LinkedHashMap<>();
+            builder.readWhole().forEach((entity, why) -> readWhole.put(entity.value(), why));
             phases = builder.phases();
             return snapshot;
         }
@@ -339,6 +353,7 @@ final class BackupCommand implements Callable<Integer> {
             out.put("unchanged", unchanged);
             out.put("changesOnly", layered);
             out.put("changesFromLog", toldByLog);
+            out.put("readWhole", readWhole);
             out.put("phasesMillis", phases.millis());
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
@@ -352,7 +367,8 @@ final class BackupCommand implements Callable<Integer> {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%s%n", e.name(), e.records(),
                     unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)"
                             : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored"
-                            + (toldByLog.contains(e.name()) ? ", found in the write-ahead log)" : ")") : "");
+                            + (toldByLog.contains(e.name()) ? ", found in the write-ahead log)" : ")")
+                            : readWhole.containsKey(e.name()) ? " (read whole: " + readWhole.get(e.name()) + ")" : "");
         }
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));

@@ -133,6 +133,8 @@ class ChangeLayersIT {
         server().sql(SRC, "delete from orders where id % 40 = 1");
         JsonNode scattered = backup(state, repoArgs, 4);
         assertThat(scattered.get("entities").get("orders").get("changeLayers").asInt()).isZero();
+        assertThat(scattered.get("readWhole").get("orders").asText()).isEqualTo("a layer of its changes would hold more than a fifth of its rows");
+        assertThat(scattered.get("readWhole").has("tags")).as("not read whole, or read whole with nothing to compare").isFalse();
         assertThat(restored(scattered, state, repoArgs)).containsExactlyElementsOf(rows(SRC));
 
         // the snapshots a layered one was built on are forgotten and pruned: it keeps their chunks, and still restores

@@ -382,6 +382,7 @@ public final class Repository {
         private List<cutover.model.EntityName> unchanged = List.of();
         private List<cutover.model.EntityName> layered = List.of();
         private List<cutover.model.EntityName> toldByLog = List.of();
+        private java.util.Map<cutover.model.EntityName, String> readWhole = java.util.Map.of();
         private RunPhases phases = new RunPhases();
 
         private BackupBuilder(Internals internals) {
@@ -423,6 +424,12 @@ public final class Repository {
 
         /** The tables whose changes since the earlier snapshot the last {@link #from} learned from the source's log, without scanning them. */
         public List<cutover.model.EntityName> toldByLog() { return toldByLog; }
+
+        /**
+         * The tables whose changes the last {@link #from} could have stored as a layer but read whole,
+         * each with why (too many changes, or layers, to add another), in the source's order.
+         */
+        public java.util.Map<cutover.model.EntityName, String> readWhole() { return readWhole; }
 
         /** A folder to back up beside the records (e.g. a Firebase Storage download). */
         public BackupBuilder folder(Path folder) {
@@ -481,6 +488,7 @@ public final class Repository {
                 unchanged = reading.unchanged();
                 layered = reading.layered();
                 toldByLog = reading.toldByLog();
+                readWhole = reading.readWhole();
                 if (folder != null) {
                     writer.addFolder(folder);
                     run.end("files");

@@ -68,6 +68,7 @@ final class SourceReading {
     private final Map<EntityName, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<EntityName> unchanged = new LinkedHashSet<>(); // looked up for every record read
     private final Set<EntityName> layered = new LinkedHashSet<>();   // stored as a layer of their changes
+    private final Map<EntityName, String> readWhole = new LinkedHashMap<>(); // tracked, yet read whole: why
     private final Set<EntityName> toldByLog = new LinkedHashSet<>(); // their changes told by the source's log, not a scan
     private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
     /** Entities read whole whose keys their readers count in the lines they read, for the next backup. */
@@ -98,6 +99,9 @@ final class SourceReading {
 
     /** The tables of which the last {@link #into} stored only the rows changed since the earlier snapshot, as a layer on it. */
     List<EntityName> layered() { return List.copyOf(layered); }
+
+    /** The tables whose changes since the earlier snapshot were tracked but read whole all the same, each with why (too many to layer). */
+    Map<EntityName, String> readWhole() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(readWhole)); }
 
     /** The tables whose changes since the earlier snapshot the last {@link #into} learned from the source's log of changes, without scanning them. */
     List<EntityName> toldByLog() { return List.copyOf(toldByLog); }
@@ -208,6 +212,7 @@ final class SourceReading {
                     layers.add(layer);
                     layered.add(e.name());
                 } else if (decision.get() instanceof TableChanges.ReadWhole whole) {
+                    if (whole.why() != null) readWhole.put(e.name(), whole.why());
                     writer.declare(e.name(), e.keyColumns());
                     writer.copyText(e.name(), shape);
                     writer.coarse(e.name());

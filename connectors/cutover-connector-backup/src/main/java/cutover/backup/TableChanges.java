@@ -51,9 +51,10 @@ final class TableChanges {
      * Read the table whole; {@code track} counts its keys at the backup's moment, for the entity read
      * (at once, or, when no earlier snapshot needs comparing, beside the reads); or, when
      * {@code fromLines} is given, its readers count them in the lines they read, and {@link #trackOfLines}
-     * makes the track of those counts once they are done.
+     * makes the track of those counts once they are done. {@code why}: why the changes were not
+     * stored as a layer on the earlier entity, or null when there was none to compare with.
      */
-    record ReadWhole(java.util.function.Supplier<ChangeTrack> track, ChangeTracking.KeyCounting fromLines) implements Decision {}
+    record ReadWhole(java.util.function.Supplier<ChangeTrack> track, ChangeTracking.KeyCounting fromLines, String why) implements Decision {}
 
     private final ChangeTracking source;
     private final String mark;
@@ -88,7 +89,7 @@ final class TableChanges {
             // counted from the rows as they are read where the source can, else in a scan of its own
             Optional<ChangeTracking.KeyCounting> fromLines = source.keyCounting(entity); // a table it counts is one it tracks
             if (fromLines.isEmpty() && !source.tracks(entity)) return Optional.empty();
-            return Optional.of(new ReadWhole(() -> counted(entity), fromLines.orElse(null)));
+            return Optional.of(new ReadWhole(() -> counted(entity), fromLines.orElse(null), null));
         }
         ChangedRowsSpool spool = beside == null ? null : new ChangedRowsSpool(spoolBytes);
         Future<Optional<Spooled>> early = spool == null ? null : beside.submit(() -> spoolChangedRows(entity, prior.changes().mark(), spool));
@@ -120,9 +121,12 @@ final class TableChanges {
         long baseLines = 0;
         for (int i = 0; i < then.firstLayerPart(prior.streamParts().size()); i++) baseLines += prior.streamParts().get(i).records();
         long allLayers = then.storedRecords() - baseLines + layer;
-        boolean small = layer <= now.total() / LAYER_SHARE && allLayers <= baseLines / LAYERS_SHARE && allLayers <= LAYER_KEYS
-                && then.layers().size() < MAX_LAYERS;
-        return Optional.of(small ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole(entity, now), null));
+        String tooLarge = then.layers().size() >= MAX_LAYERS ? "it has " + MAX_LAYERS + " change layers, the most a table keeps"
+                : layer > now.total() / LAYER_SHARE ? "a layer of its changes would hold more than a fifth of its rows"
+                : allLayers > baseLines / LAYERS_SHARE ? "its change layers would hold more than half the rows of its base"
+                : allLayers > LAYER_KEYS ? "its change layers would hold more than " + String.format(java.util.Locale.ROOT, "%,d", LAYER_KEYS) + " keys"
+                : null;
+        return Optional.of(tooLarge == null ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole(entity, now), null, tooLarge));
     }
 
     /** The tables whose changes since the earlier snapshot the source told from its log of changes, without scanning them. */
