@@ -58,17 +58,16 @@ final class EntityParts {
         if (unreadableSamples.size() < UNREADABLE_SAMPLES) unreadableSamples.add((key == null ? "?" : key) + ": " + reason);
     }
 
-    /** The entity as the manifest lists it; an entity with no records gets one empty part, so it is still restored as a table. */
-    synchronized EntitySnapshot finish(Chunker chunker, ChunkStore store) {
-        if (parts.isEmpty()) {
-            // a record stream is at least its version byte; COPY text of no rows is no bytes at all, so no chunk
-            parts.put(0, copyText != null ? new PartChunks(chunker, store).finish(0, Map.of()) : new PartStream(chunker, store).finish());
-        }
+    /** Finished parts put together, in order: what the manifest lists of them. */
+    record Assembled(List<EntityPart> parts, List<String> chunks, long records, long bytes, Map<String, List<String>> fields,
+                     Map<String, Map<String, Long>> kindCounts) {}
+
+    static Assembled assemble(java.util.Collection<PartStream.Result> parts) {
         List<EntityPart> list = new ArrayList<>();
         List<String> chunks = new ArrayList<>();
         Map<String, EnumMap<Value.Kind, Long>> kinds = new LinkedHashMap<>();
         long records = 0, bytes = 0;
-        for (PartStream.Result r : parts.values()) {
+        for (PartStream.Result r : parts) {
             list.add(r.part());
             chunks.addAll(r.chunkIds());
             records += r.part().records();
@@ -85,7 +84,17 @@ final class EntityParts {
             counts.forEach((kind, n) -> byName.put(kind.name(), n));
             kindCounts.put(field, byName);
         });
-        return new EntitySnapshot(name.value(), keyColumns, records, bytes, EntitySnapshot.digestOfParts(list), fields, chunks,
-                unreadable, unreadableSamples, list, kindCounts, null, copyText);
+        return new Assembled(list, chunks, records, bytes, fields, kindCounts);
+    }
+
+    /** The entity as the manifest lists it; an entity with no records gets one empty part, so it is still restored as a table. */
+    synchronized EntitySnapshot finish(Chunker chunker, ChunkStore store) {
+        if (parts.isEmpty()) {
+            // a record stream is at least its version byte; COPY text of no rows is no bytes at all, so no chunk
+            parts.put(0, copyText != null ? new PartChunks(chunker, store).finish(0, Map.of()) : new PartStream(chunker, store).finish());
+        }
+        Assembled a = assemble(parts.values());
+        return new EntitySnapshot(name.value(), keyColumns, a.records(), a.bytes(), EntitySnapshot.digestOfParts(a.parts()), a.fields(), a.chunks(),
+                unreadable, unreadableSamples, a.parts(), a.kindCounts(), null, copyText);
     }
 }

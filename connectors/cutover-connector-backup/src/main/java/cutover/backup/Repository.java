@@ -307,6 +307,42 @@ public final class Repository {
         return readSnapshot(found.get(0).id());
     }
 
+    /** The tag of a snapshot written by {@link #compact}. */
+    public static final String COMPACTED = "compacted";
+
+    /**
+     * Writes the snapshot again with the change layers of the entities {@code which} chooses merged
+     * into new bases ({@link LayerCompaction}; docs/backup-format.md, "Compaction"), as a new snapshot
+     * of the same source, tags and rows, tagged {@link #COMPACTED}; its other entities and files are
+     * the snapshot's own. The next backup of the source builds on it (the latest). Takes the lock a
+     * backup takes, so prune waits for it, and checks that the snapshot is still listed once it holds
+     * it. Empty when no entity chosen has layers to compact in a format that tells its keys' order.
+     * The snapshot itself stays, as every snapshot does until it is forgotten.
+     */
+    public java.util.Optional<Snapshot> compact(Snapshot snapshot, java.util.function.Predicate<EntitySnapshot> which) {
+        java.util.Set<String> chosen = new java.util.HashSet<>(snapshot.entities().stream()
+                .filter(e -> which.test(e) && LayerCompaction.possible(snapshot, e)).map(EntitySnapshot::name).toList());
+        if (chosen.isEmpty()) return java.util.Optional.empty();
+        List<String> tags = new ArrayList<>(snapshot.tags());
+        if (!tags.contains(COMPACTED)) tags.add(COMPACTED);
+        try (SnapshotWriter writer = backup().source(snapshot.source()).tags(tags).open()) {
+            if (!internals.files().listIds(RepoFiles.SNAPSHOTS).contains(BlobId.parse(snapshot.id()))) {
+                throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " was forgotten before it could be compacted");
+            }
+            Index index = writer.index();
+            for (EntitySnapshot e : snapshot.entities()) {
+                if (!chosen.contains(e.name())) {
+                    writer.reuse(e);
+                    continue;
+                }
+                LayerKeys.Parts parts = LayerKeys.parts(snapshot, e, () -> new BlobReader(internals.files(), index, internals.keys()));
+                writer.layered(LayerCompaction.compact(snapshot, e, parts, writer::loosePart));
+            }
+            writer.reuseFiles(snapshot.files());
+            return java.util.Optional.of(writer.commit());
+        }
+    }
+
     /** Starts a backup: name its source and tags, then write records ({@link BackupBuilder#open()}) or read a whole source. */
     public BackupBuilder backup() { return new BackupBuilder(internals); }
 

@@ -129,6 +129,19 @@ public final class SnapshotWriter implements AutoCloseable {
         return store;
     }
 
+    /** Puts an earlier snapshot's files into this one as they are, their chunks already stored (a compaction's snapshot). */
+    void reuseFiles(List<FileEntry> earlier) {
+        requireOpen();
+        if (!files.isEmpty()) throw new IllegalStateException("a snapshot holds one folder");
+        files.addAll(earlier);
+    }
+
+    /** The repository's index as this writer read it: for reading blobs stored before it opened. */
+    Index index() {
+        requireOpen();
+        return index.get();
+    }
+
     /** A record the source could not decode: counted and sampled in the manifest, since it cannot be kept. */
     public void unreadable(EntityName entity, String key, String reason) {
         entity(entity, List.of()).unreadable(key, reason);
