@@ -26,9 +26,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Takes a snapshot of any source into a backup repository; its subcommands create, check and unlock the repository. */
+/** Takes a snapshot of any source into a backup repository; its subcommands create, check, compact and unlock the repository. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupUnlockCommand.class},
+        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupCompactCommand.class, BackupUnlockCommand.class},
         description = {"Backs up any source into an encrypted, deduplicated repository (docs/backup-format.md).", "",
                 "Records are kept as read, entity by entity; a later backup stores only the chunks that changed."
                         + " The passphrase comes from CUTOVER_PASSWORD, --password-file, or a prompt."})
@@ -125,6 +125,7 @@ final class BackupCommand implements Callable<Integer> {
                         + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
                         + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")")
                         + readWholeText() + "; next run at " + time.format(next));
+                compactIfDue(run, s, following);
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
                 // command sees, so a database not made yet (or a read refused until a grant) is
@@ -142,6 +143,40 @@ final class BackupCommand implements Callable<Integer> {
             }
             long wait = Duration.between(Instant.now(), next).toMillis();
             if (wait > 0) Thread.sleep(wait);
+        }
+    }
+
+    /**
+     * After a run, in the time before the next: the snapshot written again with the layers of the
+     * tables its next run would read whole merged into new bases ({@link Repository#compact}), read
+     * from the repository alone, so that the next run adds its layer to them instead of reading
+     * those tables from the database. Logged as a line of the run, and journaled.
+     */
+    private void compactIfDue(long run, Snapshot s, Following following) {
+        if (s.entities().stream().noneMatch(Repository::dueForCompaction)) return;
+        Instant started = Instant.now();
+        Journal journal = new Journal(state.state);
+        String redacted = Location.redact(source != null ? source : "files:" + files);
+        try {
+            Repository repository = following != null ? following.repository : repo.open(this::runOptions);
+            java.util.Optional<Snapshot> compacted = repository.compact(s, Repository::dueForCompaction);
+            Duration took = Duration.between(started, Instant.now());
+            if (compacted.isEmpty()) return;
+            Snapshot c = compacted.get();
+            journal.append(new JournalEntry(started, "compact", c.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(), took.toMillis(),
+                    BackupCompactCommand.describe(s, compacted, took), List.of(), null));
+            logRun(run, event -> event.put("compacted", BackupCompactCommand.describe(s, compacted, took)), () -> ": " + BackupCompactCommand.text(s, c, took));
+        } catch (RuntimeException e) {
+            // a compaction only spares the next run a read: whatever stopped it, that run reads the tables whole, as it would have
+            CutoverException failed = e instanceof CutoverException ce ? ce
+                    : new CutoverException(cutover.error.ErrorCode.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            journal.append(JournalEntry.failed(started, "compact", null, redacted, repo.repo.toString(), failed));
+            String error = Location.redact(failed.getMessage());
+            logRun(run, event -> {
+                event.put("compactionFailed", true);
+                event.put("code", failed.code().name());
+                event.put("error", error);
+            }, () -> ": compaction FAILED: " + failed.code() + ": " + error + "; the next run reads those tables whole");
         }
     }
 

@@ -307,6 +307,15 @@ public final class Repository {
         return readSnapshot(found.get(0).id());
     }
 
+    /**
+     * Whether the entity's change layers are due for {@link #compact}: the next backup would read its
+     * table whole after a change as large as the last one (the most layers a table keeps, or layers
+     * past half its base).
+     */
+    public static boolean dueForCompaction(EntitySnapshot entity) {
+        return TableChanges.dueForCompaction(entity);
+    }
+
     /** The tag of a snapshot written by {@link #compact}. */
     public static final String COMPACTED = "compacted";
 

@@ -129,6 +129,25 @@ final class TableChanges {
         return Optional.of(tooLarge == null ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole(entity, now), null, tooLarge));
     }
 
+    /**
+     * Whether the next backup would read the entity whole if its layer were as large as the last
+     * one: its layers at the most a table keeps, or one more such layer past half its base's lines
+     * or past {@link #LAYER_KEYS}. Compacting it first ({@link LayerCompaction}) lets that backup add
+     * its layer to a new base instead; compacting sooner would rewrite the base more often for nothing.
+     */
+    static boolean dueForCompaction(EntitySnapshot entity) {
+        if (!entity.layered()) return false;
+        ChangeTrack track = entity.changes();
+        List<EntityPart> parts = entity.streamParts();
+        if (track.layers().size() >= MAX_LAYERS) return true;
+        long baseLines = 0;
+        for (int i = 0; i < track.firstLayerPart(parts.size()); i++) baseLines += parts.get(i).records();
+        long allLayers = track.storedRecords() - baseLines;
+        long lastLayer = 0;
+        for (int i = track.layers().get(track.layers().size() - 1).rowsPart(); i < parts.size(); i++) lastLayer += parts.get(i).records();
+        return allLayers + lastLayer > baseLines / LAYERS_SHARE || allLayers + lastLayer > LAYER_KEYS;
+    }
+
     /** The tables whose changes since the earlier snapshot the source told from its log of changes, without scanning them. */
     java.util.Set<EntityName> toldByLog() { return java.util.Set.copyOf(toldByLog); }
 

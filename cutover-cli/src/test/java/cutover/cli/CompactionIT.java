@@ -1,0 +1,214 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A table's change layers merged into a new base from the repository alone (docs/backup-format.md,
+ * "Compaction"): by {@code backup compact}, and by a scheduled backup before the run that would
+ * otherwise read the table whole. The compacted snapshot restores to the same rows as the one it
+ * was made from, the next backup adds its layer to it, and the repository checks clean, also once
+ * the layered snapshots are forgotten and pruned.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CompactionIT {
+    static final String SRC = "cutover_it_compact_src";
+    static final String DST = "cutover_it_compact_dst";
+    static final String PASSPHRASE = "compaction passphrase";
+
+    @TempDir Path dir;
+    private int restores;
+
+    @BeforeAll
+    void databases() throws Exception {
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table orders (id bigint primary key, customer text not null, total numeric(12,2), note text)",
+                "insert into orders select g, 'c' || (g % 97), g * 1.25, case when g % 7 = 0 then null else 'note ' || g end"
+                        + " from generate_series(1, 20000) g",
+                // a text key under the database's collation: an order only the server knows, so its layers stay as they are
+                "create table tags (name text primary key, uses int not null)",
+                "insert into tags select 'tag' || g, g from generate_series(1, 2000) g",
+                "analyze");
+    }
+
+    @AfterAll
+    void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, DST, SRC + "_every", DST + "_every");
+    }
+
+    @Test
+    void aCompactedSnapshotRestoresTheSameRowsAndTheNextBackupLayersOnIt() throws Exception {
+        String[] repoArgs = initRepo("repo");
+        String state = dir.resolve("state").toString();
+        backup(state, repoArgs);
+        // five layers: updates, appended keys, a range deleted, a key deleted and inserted again, scattered deletes, text keys
+        String[] rounds = {
+                "update orders set total = total + 1 where id % 157 = 3",
+                "insert into orders select g, 'new', 1, 'appended' from generate_series(20001, 20300) g",
+                "delete from orders where id between 500 and 900",
+                "delete from orders where id = 9000; insert into orders values (9000, 'again', 2, 'deleted, then inserted again')",
+                "delete from orders where id in (777, 15555, 19999); update orders set note = E'tab\\there' where id % 1009 = 1; update tags set uses = uses + 1 where uses % 50 = 0"};
+        JsonNode layered = null;
+        for (String round : rounds) {
+            LocalPostgres.sql(SRC, round.split("; "));
+            layered = backup(state, repoArgs);
+        }
+        assertThat(layered.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(5);
+        List<String> atLayered = rows(SRC);
+
+        CliRun compact = CliRun.of(new String[] {"backup", "compact", "--json"}, repoArgs);
+        assertThat(compact.exitCode()).as(compact.toString()).isZero();
+        JsonNode result = Json.MAPPER.readTree(compact.out());
+        assertThat(result.get("from").asText()).isEqualTo(layered.get("id").asText());
+        assertThat(result.get("tables").get("orders").asInt()).isEqualTo(5);
+        assertThat(result.get("tables").has("tags")).as("a collation's order: left layered").isFalse();
+        JsonNode compacted = result.get("snapshot");
+        assertThat(compacted.get("tags").toString()).contains("compacted");
+        assertThat(compacted.get("entities").get("orders").get("changeLayers").asInt()).isZero();
+        assertThat(compacted.get("entities").get("tags").get("changeLayers").asInt()).isEqualTo(1);
+        assertThat(compacted.get("records").asLong()).isEqualTo(layered.get("records").asLong());
+        assertThat(restored(compacted, repoArgs)).containsExactlyElementsOf(atLayered);
+        assertThat(restored(layered, repoArgs)).containsExactlyElementsOf(atLayered);
+
+        // compacting the compacted snapshot again finds nothing of the kind to do
+        CliRun again = CliRun.of(new String[] {"backup", "compact", compacted.get("shortId").asText()}, repoArgs);
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("has no change layers to compact");
+
+        // the next backup adds one layer to the compacted base
+        LocalPostgres.sql(SRC, "update orders set customer = 'after compaction' where id % 211 = 7", "delete from orders where id = 20100");
+        JsonNode next = backup(state, repoArgs);
+        assertThat(next.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(1);
+        assertThat(next.get("readWhole")).isEmpty();
+        assertThat(restored(next, repoArgs)).containsExactlyElementsOf(rows(SRC));
+
+        // the layered snapshots forgotten and pruned: what is kept still restores and checks clean
+        CliRun forget = CliRun.of(new String[] {"forget", "--keep-last", "2", "--prune"}, repoArgs);
+        assertThat(forget.exitCode()).as(forget.toString()).isZero();
+        assertThat(restored(compacted, repoArgs)).containsExactlyElementsOf(atLayered);
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("no problems");
+    }
+
+    /**
+     * A scheduled backup whose table's layers pass half its base compacts it after that run, and the
+     * next run adds a layer to the compacted base instead of reading the table whole.
+     */
+    @Test
+    void aScheduledBackupCompactsBeforeTheRunThatWouldReadTheTableWhole() throws Exception {
+        String db = SRC + "_every", dst = DST + "_every";
+        LocalPostgres.recreate(db, dst);
+        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, 0 from generate_series(1, 1000) g", "analyze");
+        String[] repoArgs = initRepo("every-repo");
+        Path log = dir.resolve("every.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "cutover.cli.Main", "backup", LocalPostgres.location(db)));
+        command.addAll(List.of(repoArgs));
+        command.addAll(List.of("--state", dir.resolve("every-state").toString(), "--every", "2s"));
+        Process p = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            // 150 rows a run (under a fifth of the table): the third layer's run leaves layers that one more would take past half the base
+            for (int round = 1; round <= 6 && lines(log, "compacted into") == 0; round++) {
+                awaitLines(log, " records, ", round);
+                LocalPostgres.sql(db, "update items set n = n + 1, name = 'round " + round + "' where id in "
+                        + "(select id from items order by md5(id::text || '" + round + "') limit 150)");
+            }
+            awaitLines(log, "compacted into", 1);
+            awaitLines(log, " records, ", (int) lines(log, " records, ") + 2); // runs after the last change: the latest holds it
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = Files.readString(log);
+        assertThat(text).doesNotContain("FAILED").doesNotContain("read whole").containsPattern("compacted into [0-9a-f]{8}: items \\([0-9]+ layers\\)");
+        JsonNode latest = latest(repoArgs);
+        // layered on the compacted base: the rounds after it (one, or two where a round came before the compaction was seen)
+        assertThat(latest.get("entities").get("items").get("changeLayers").asInt()).isBetween(1, 2);
+        LocalPostgres.recreate(dst);
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", dir.resolve("every-restore").toString()},
+                repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
+    }
+
+    private String[] initRepo(String name) throws Exception {
+        Path password = dir.resolve(name + "-password");
+        Files.writeString(password, PASSPHRASE + "\n");
+        String[] repoArgs = {"--repo", dir.resolve(name).toString(), "--password-file", password.toString()};
+        CliRun init = CliRun.of(new String[] {"backup", "init"}, repoArgs);
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        return repoArgs;
+    }
+
+    private JsonNode backup(String state, String[] repoArgs) throws Exception {
+        CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return Json.MAPPER.readTree(run.out());
+    }
+
+    private JsonNode latest(String[] repoArgs) throws Exception {
+        JsonNode all = Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots");
+        return all.get(all.size() - 1);
+    }
+
+    private List<String> restored(JsonNode snapshot, String[] repoArgs) throws Exception {
+        LocalPostgres.recreate(DST);
+        CliRun restore = CliRun.of(new String[] {"restore", snapshot.get("shortId").asText(), LocalPostgres.location(DST), "--state",
+                dir.resolve("restore-" + restores++).toString()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        return rows(DST);
+    }
+
+    private static List<String> rows(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select t::text from orders t order by id")) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            try (ResultSet rs = st.executeQuery("select t::text from tags t order by name collate \"C\"")) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> itemsOf(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select t::text from items t order by id")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    private static long lines(Path log, String text) throws Exception {
+        if (!Files.exists(log)) return 0;
+        return Files.readAllLines(log).stream().filter(l -> l.contains(text)).count();
+    }
+
+    private static void awaitLines(Path log, String text, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (lines(log, text) >= count) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("fewer than " + count + " lines with '" + text + "' in 90 s: " + (Files.exists(log) ? Files.readString(log) : "no log"));
+    }
+}
