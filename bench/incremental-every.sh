@@ -26,16 +26,18 @@ log="$work/runs.log"
 $cutover backup "$src" --repo "$work/repo" --state "$work/state" --follow-changes=bench_every --every "${BENCH_EVERY:-30s}" > "$log" 2>"$work/err.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; drop_slot' EXIT
-runs() { grep -c "backup run" "$log" || true; }
+# a run's line; a compaction after a run (backup run N: snapshot … compacted into …) is a line of its own
+run_lines() { grep "backup run" "$log" | grep -v "compacted into" || true; }
+runs() { run_lines | grep -c "backup run" || true; }
 wait_runs() { while [ "$(runs)" -lt "$1" ]; do sleep 0.2; done; }
 wait_runs 1
-say "table $table: $rows rows, port $port; run 1 (full): $(grep "backup run 1:" "$log" | sed 's/.* in \(.*\); next.*/\1/')"
+say "table $table: $rows rows, port $port; run 1 (full): $(run_lines | grep "backup run 1:" | sed 's/.* in \(.*\); next.*/\1/')"
 run=1
 for round in $(seq 1 "$rounds"); do
   for n in "${sizes[@]}"; do
     if [ -n "${BENCH_UPDATE_BEFORE_RUN:-}" ]; then
       # the next run's start, from the last run's line; the update's own time, from the last update (first: 0)
-      next=$(date -d "$(grep "backup run $run:" "$log" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N)
+      next=$(date -d "$(run_lines | grep "backup run $run:" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N)
       wait_s=$(echo "$next - $(date +%s.%N) - ${update_took:-0} - $BENCH_UPDATE_BEFORE_RUN" | bc)
       if [ "$(echo "$wait_s > 0" | bc)" = 1 ]; then sleep "$wait_s"; fi
     fi
@@ -43,16 +45,19 @@ for round in $(seq 1 "$rounds"); do
     update_rows $n
     update_took=$(echo "$(date +%s.%N) - $u0" | bc)
     run=$((run + 1)); wait_runs $run
-    say "round $round, $n rows updated (in ${update_took}s, ended $(echo "$(date -d "$(grep "backup run $((run - 1)):" "$log" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N) - $u0 - $update_took" | bc)s before the run): run $run $(grep "backup run $run:" "$log" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
+    say "round $round, $n rows updated (in ${update_took}s, ended $(echo "$(date -d "$(run_lines | grep "backup run $((run - 1)):" | sed 's/.*next run at \(.*\)Z$/\1/')Z" +%s.%N) - $u0 - $update_took" | bc)s before the run): run $run $(run_lines | grep "backup run $run:" | sed 's/.*records, 0 files, \(.*\); next.*/\1/')"
   done
 done
 # each later run against the full backup (run 1), as the issue's goal puts it (<= 5%)
-runs_ms=$(grep -o 'backup run [0-9]*: .* in [0-9.]* m\?s' "$log" | sed 's/backup run \([0-9]*\):.* in \([0-9.]*\) \(m\?s\)$/\1 \2 \3/' \
+runs_ms=$(run_lines | grep -o 'backup run [0-9]*: .* in [0-9.]* m\?s' | sed 's/backup run \([0-9]*\):.* in \([0-9.]*\) \(m\?s\)$/\1 \2 \3/' \
   | awk '{ printf "%s %d\n", $1, ($3 == "s") ? $2 * 1000 : $2 }')
 full_ms=$(echo "$runs_ms" | awk '$1 == 1 { print $2 }')
 shares=$(echo "$runs_ms" | awk -v full="$full_ms" '$1 > 1 { printf " %.1f%%", 100 * $2 / full }')
 median_ms=$(echo "$runs_ms" | awk '$1 > 1 { print $2 }' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 [ -n "$median_ms" ] && say "runs 2-$run against the full backup ($full_ms ms):$shares; median $(echo "scale=1; 100 * $median_ms / $full_ms" | bc)%"
+# compactions between runs (their time is not a run's: the next run starts at its interval all the same)
+{ grep "compacted into" "$log" || true; } | sed 's/.*backup run \([0-9]*\): snapshot \([0-9a-f]*\) compacted into \([0-9a-f]*\): \(.*\)$/compaction after run \1: \4/' \
+  | while read -r line; do say "$line"; done
 if [ -n "${BENCH_RESTORE:-}" ]; then
   kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   # the runs' updates left dead rows that autovacuum would clean up during whichever side runs next:

@@ -148,6 +148,59 @@ class CompactionIT {
         assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
     }
 
+    /**
+     * A compaction killed half-way (three packs written, no index, no manifest) lists nothing: the
+     * snapshots are those before it, the repository checks clean, a compaction again succeeds, and
+     * prune removes what the killed one left.
+     */
+    @Test
+    void aCompactionKilledHalfWayLeavesOnlyGarbage() throws Exception {
+        String db = SRC + "_kill", dst = DST + "_kill";
+        LocalPostgres.recreate(db, dst);
+        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, md5(g::text), 0 from generate_series(1, 20000) g", "analyze");
+        String[] repoArgs = initRepo("kill-repo");
+        String state = dir.resolve("kill-state").toString();
+        for (String change : List.of("", "update items set n = 1 where id % 50 = 0", "delete from items where id between 100 and 200")) {
+            if (!change.isEmpty()) LocalPostgres.sql(db, change);
+            CliRun run = CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state}, repoArgs);
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+        }
+        List<String> before = snapshotIds(repoArgs);
+
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                CompactChild.class.getName(), dir.resolve("kill-repo").toString(), PASSPHRASE).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("packs");
+        } finally {
+            child.destroyForcibly(); // SIGKILL: nothing of the child's runs after
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(snapshotIds(repoArgs)).isEqualTo(before);
+        CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data", "--json"}, repoArgs);
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(check.out()).get("unreferencedPacks").size()).isGreaterThanOrEqualTo(2);
+
+        CliRun compact = CliRun.of(new String[] {"backup", "compact", "--json"}, repoArgs);
+        assertThat(compact.exitCode()).as(compact.toString()).isZero();
+        CliRun prune = CliRun.of(new String[] {"forget", "--keep-last", "10", "--prune"}, repoArgs);
+        assertThat(prune.exitCode()).as(prune.toString()).isZero();
+        CliRun clean = CliRun.of(new String[] {"backup", "check", "--read-data", "--json"}, repoArgs);
+        assertThat(clean.exitCode()).as(clean.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(clean.out()).get("unreferencedPacks")).isEmpty();
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", dir.resolve("kill-restore").toString()},
+                repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
+        LocalPostgres.drop(db, dst);
+    }
+
+    private static List<String> snapshotIds(String[] repoArgs) throws Exception {
+        List<String> out = new ArrayList<>();
+        Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots").forEach(s -> out.add(s.get("id").asText()));
+        return out;
+    }
+
     private String[] initRepo(String name) throws Exception {
         Path password = dir.resolve(name + "-password");
         Files.writeString(password, PASSPHRASE + "\n");
