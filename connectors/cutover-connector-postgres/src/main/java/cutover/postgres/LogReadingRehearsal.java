@@ -42,9 +42,11 @@ final class LogReadingRehearsal {
      * moment ({@link #runBegins}), up to these: what it runs must stay in use until the compiler has
      * compiled it, as a compilation waiting in the queue is dropped once its method has not run for a
      * while; at six rounds the buckets' per-key lambdas were left in C1's code and compiled by C2
-     * during the first run (JFR, thirteenth session).
+     * during the first run (JFR, thirteenth session), and at 40, on a slower machine, the rows'
+     * writing and ordering ({@code LoggedChanges.writeRows}, {@code LoggedKeys.rows}) were (fourteenth).
+     * 200 rounds are a few seconds of one core at the lowest priority, once per process.
      */
-    static final int ROUNDS = 40;
+    static final int ROUNDS = 200;
     private static final String SCHEMA = "cutover_rehearsal";
     private static final String TABLE = "events";
     private static final int OID = 1;
