@@ -195,6 +195,64 @@ class CompactionIT {
         LocalPostgres.drop(db, dst);
     }
 
+    /**
+     * A base read in many key ranges (parts) is compacted part by part: as many parts as before, each
+     * from its old part's first key, and the whole restores to the table's rows; a layer added on it
+     * restores too (its merge checks each new part's order).
+     */
+    @Test
+    void aBaseOfManyPartsIsCompactedIntoAsManyParts() throws Exception {
+        String db = SRC + "_parts", dst = DST + "_parts";
+        LocalPostgres.recreate(db, dst);
+        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g * 3, md5(g::text), 0 from generate_series(1, 20000) g", "analyze");
+        Path path = dir.resolve("parts-repo");
+        cutover.backup.Repository repo = cutover.backup.Repository.init(path, PASSPHRASE, cutover.backup.RepositoryOptions.forCommands());
+        String location = LocalPostgres.location(db);
+        // changes in the middle of ranges and between them: updates, inserts between keys and past the end, deletes
+        List<String> changes = List.of("update items set n = n + 1 where id % 41 = 0",
+                "insert into items select g * 3 + 1, 'between', 1 from generate_series(1, 20000, 97) g",
+                "delete from items where id between 15000 and 15300 or id in (3, 29997, 60000); insert into items select g, 'past the end', 2 from generate_series(60001, 60400) g",
+                "update items set name = 'again' where id % 59 = 1");
+        cutover.backup.Snapshot latest = null;
+        for (int round = 0; round <= changes.size(); round++) {
+            if (round > 0) LocalPostgres.sql(db, changes.get(round - 1).split("; "));
+            try (cutover.connector.Connector c = Endpoints.openSource(location, 4, java.util.Map.of("split-rows", "3000"))) {
+                latest = repo.backup().source(location).readers(2).from(Endpoints.require(c, cutover.connector.Source.class));
+            }
+        }
+        cutover.backup.EntitySnapshot layered = latest.entities().get(0);
+        assertThat(layered.changes().layers()).hasSize(changes.size());
+        int baseParts = layered.changes().firstLayerPart(layered.streamParts().size());
+        assertThat(baseParts).isGreaterThan(3);
+
+        cutover.backup.Snapshot compacted = repo.compact(latest, e -> true).orElseThrow();
+        cutover.backup.EntitySnapshot merged = compacted.entities().get(0);
+        assertThat(merged.layered()).isFalse();
+        assertThat(merged.streamParts()).hasSize(baseParts);
+        assertThat(merged.records()).isEqualTo(layered.records());
+        assertThat(merged.streamParts().stream().mapToLong(cutover.backup.EntityPart::records).sum()).isEqualTo(layered.records());
+
+        String[] repoArgs = {"--repo", path.toString(), "--password-file", Files.writeString(dir.resolve("parts-password"), PASSPHRASE + "\n").toString()};
+        CliRun restore = CliRun.of(new String[] {"restore", compacted.shortId(), LocalPostgres.location(dst), "--state", dir.resolve("parts-restore").toString()},
+                repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
+
+        LocalPostgres.sql(db, "update items set n = 7 where id % 31 = 2", "delete from items where id between 30000 and 30100");
+        cutover.backup.Snapshot next;
+        try (cutover.connector.Connector c = Endpoints.openSource(location, 4, java.util.Map.of("split-rows", "3000"))) {
+            next = repo.backup().source(location).readers(2).from(Endpoints.require(c, cutover.connector.Source.class));
+        }
+        assertThat(next.entities().get(0).changes().layers()).hasSize(1);
+        LocalPostgres.recreate(dst);
+        CliRun again = CliRun.of(new String[] {"restore", next.shortId(), LocalPostgres.location(dst), "--state", dir.resolve("parts-restore-2").toString()},
+                repoArgs);
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
+        LocalPostgres.drop(db, dst);
+    }
+
     private static List<String> snapshotIds(String[] repoArgs) throws Exception {
         List<String> out = new ArrayList<>();
         Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots").forEach(s -> out.add(s.get("id").asText()));
