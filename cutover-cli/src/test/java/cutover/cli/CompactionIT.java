@@ -113,9 +113,7 @@ class CompactionIT {
     @Test
     void aScheduledBackupCompactsBeforeTheRunThatWouldReadTheTableWhole() throws Exception {
         String db = SRC + "_every", dst = DST + "_every";
-        LocalPostgres.recreate(db, dst);
-        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
-                "insert into items select g, 'item ' || g, 0 from generate_series(1, 1000) g", "analyze");
+        itemsTable(db, dst, "g, 'item ' || g, 0", 1000);
         String[] repoArgs = initRepo("every-repo");
         Path log = dir.resolve("every.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -156,9 +154,7 @@ class CompactionIT {
     @Test
     void aCompactionKilledHalfWayLeavesOnlyGarbage() throws Exception {
         String db = SRC + "_kill", dst = DST + "_kill";
-        LocalPostgres.recreate(db, dst);
-        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
-                "insert into items select g, md5(g::text), 0 from generate_series(1, 20000) g", "analyze");
+        itemsTable(db, dst, "g, md5(g::text), 0", 20000);
         String[] repoArgs = initRepo("kill-repo");
         String state = dir.resolve("kill-state").toString();
         for (String change : List.of("", "update items set n = 1 where id % 50 = 0", "delete from items where id between 100 and 200")) {
@@ -203,9 +199,7 @@ class CompactionIT {
     @Test
     void aBaseOfManyPartsIsCompactedIntoAsManyParts() throws Exception {
         String db = SRC + "_parts", dst = DST + "_parts";
-        LocalPostgres.recreate(db, dst);
-        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
-                "insert into items select g * 3, md5(g::text), 0 from generate_series(1, 20000) g", "analyze");
+        itemsTable(db, dst, "g * 3, md5(g::text), 0", 20000);
         Path path = dir.resolve("parts-repo");
         cutover.backup.Repository repo = cutover.backup.Repository.init(path, PASSPHRASE, cutover.backup.RepositoryOptions.forCommands());
         String location = LocalPostgres.location(db);
@@ -251,6 +245,13 @@ class CompactionIT {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(itemsOf(dst)).containsExactlyElementsOf(itemsOf(db));
         LocalPostgres.drop(db, dst);
+    }
+
+    /** Databases {@code db} and {@code dst} made anew, {@code db} with a table items of {@code rows} rows, each {@code select}ed from g. */
+    private static void itemsTable(String db, String dst, String select, int rows) throws Exception {
+        LocalPostgres.recreate(db, dst);
+        LocalPostgres.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select " + select + " from generate_series(1, " + rows + ") g", "analyze");
     }
 
     private static List<String> snapshotIds(String[] repoArgs) throws Exception {
