@@ -95,14 +95,14 @@ final class TableChanges {
         Future<Optional<Spooled>> early = spool == null ? null : beside.submit(() -> spoolChangedRows(entity, prior.changes().mark(), spool));
         Optional<Decision> decision = Optional.empty();
         try {
-            decision = decide(entity, prior, early);
+            decision = decide(entity, prior, earlier, early);
             return decision;
         } finally {
             if (spool != null && !(decision.orElse(null) instanceof AddLayer)) spool.abandon(); // its scan stops at its next row
         }
     }
 
-    private Optional<Decision> decide(EntityName entity, EntitySnapshot prior, Future<Optional<Spooled>> early) {
+    private Optional<Decision> decide(EntityName entity, EntitySnapshot prior, Snapshot earlier, Future<Optional<Spooled>> early) {
         ChangeTrack then = prior.changes();
         // told from the earlier counts and the source's log of changes where it keeps one; else counted in a scan
         ChangeTracking.KeyBuckets stored = new ChangeTracking.KeyBuckets(then.bucketing(), then.counts(), then.digests(), new long[then.buckets()], zeros(then.buckets()));
@@ -121,11 +121,14 @@ final class TableChanges {
         long baseLines = 0;
         for (int i = 0; i < then.firstLayerPart(prior.streamParts().size()); i++) baseLines += prior.streamParts().get(i).records();
         long allLayers = then.storedRecords() - baseLines + layer;
+        boolean oneLargeChange = layer > now.total() / LAYER_SHARE;
         String tooLarge = then.layers().size() >= MAX_LAYERS ? "it has " + MAX_LAYERS + " change layers, the most a table keeps"
-                : layer > now.total() / LAYER_SHARE ? "a layer of its changes would hold more than a fifth of its rows"
+                : oneLargeChange ? "a layer of its changes would hold more than a fifth of its rows"
                 : allLayers > baseLines / LAYERS_SHARE ? "its change layers would hold more than half the rows of its base"
                 : allLayers > LAYER_KEYS ? "its change layers would hold more than " + String.format(java.util.Locale.ROOT, "%,d", LAYER_KEYS) + " keys"
                 : null;
+        // too many layers, unlike one large change, are what a compaction of the earlier snapshot spares the next backup
+        if (tooLarge != null && !oneLargeChange && LayerCompaction.possible(earlier, prior)) tooLarge += " (`backup compact` merges them beforehand)";
         return Optional.of(tooLarge == null ? new AddLayer(prior, now, moved, early) : new ReadWhole(() -> whole(entity, now), null, tooLarge));
     }
 
