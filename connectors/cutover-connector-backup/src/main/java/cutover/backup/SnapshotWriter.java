@@ -117,10 +117,13 @@ public final class SnapshotWriter implements AutoCloseable {
         reuse(entity);
     }
 
+    /** A loose part's progress, told to no one; made with the class, not where a first incremental first writes a layer. */
+    private static final java.util.function.LongConsumer NO_PROGRESS = rows -> { };
+
     /** A part of rows in a bulk text format that belongs to no split: a change layer's rows or keys. */
     CopyPartStream loosePart(cutover.connector.CopyTextFormat.KindTally tally) {
         requireOpen();
-        return new CopyPartStream(coarseChunker, store, tally, rows -> { });
+        return new CopyPartStream(coarseChunker, store, tally, NO_PROGRESS);
     }
 
     /** Where this snapshot's chunks go: for a part a caller builds itself. */

@@ -168,12 +168,7 @@ final class SourceReading {
         try {
             List<Future<?>> running = new ArrayList<>();
             tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
-            for (TableChanges.AddLayer layer : layers) {
-                running.add(pool.submit(() -> {
-                    long rows = changes.writeLayer(writer, layer);
-                    counts.computeIfAbsent(layer.prior().entityName(), n -> new AtomicLong()).addAndGet(rows);
-                }));
-            }
+            for (TableChanges.AddLayer layer : layers) running.add(pool.submit(new LayerWriting(changes, writer, layer)));
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
                 SplitWriter w = writers.get(i);
@@ -287,7 +282,7 @@ final class SourceReading {
                 if (item instanceof RecordReader.Ok ok) {
                     if (unchanged.contains(ok.record().entity())) continue; // reused; a split of several entities still yields it
                     writer.write(ok.record());
-                    long n = counts.computeIfAbsent(ok.record().entity(), e -> new AtomicLong()).incrementAndGet();
+                    long n = counts.computeIfAbsent(ok.record().entity(), NEW_COUNT).incrementAndGet();
                     if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
                 } else if (item instanceof RecordReader.Unreadable u && u.entity() != null) {
                     writer.unreadable(u.entity(), u.key(), u.error().code() + ": " + u.error().reason());
@@ -300,7 +295,7 @@ final class SourceReading {
     /** The split's rows as the database's bulk text, stored as they come: no record is decoded. */
     private void copy(Split split, EntityName entity, SplitWriter writer) {
         CopyTextSource copying = (CopyTextSource) source;
-        AtomicLong total = counts.computeIfAbsent(entity, e -> new AtomicLong());
+        AtomicLong total = counts.computeIfAbsent(entity, NEW_COUNT);
         long[] reported = {0};
         CopyShape shape = copied.get(entity);
         CopyTextFormat.KindTally tally = CopyTextFormat.named(shape.format()).orElseThrow().tally(shape.columns());
@@ -340,6 +335,31 @@ final class SourceReading {
             public Map<String, java.util.EnumMap<cutover.model.Value.Kind, Long>> counts() { return tally.counts(); }
         };
     }
+
+    /**
+     * A table's change layer written, its rows counted: a class, not a lambda, as only an incremental
+     * backup writes one (a lambda's class is made the first time its line runs: see {@link TableChanges}).
+     */
+    private final class LayerWriting implements Runnable {
+        private final TableChanges changes;
+        private final SnapshotWriter writer;
+        private final TableChanges.AddLayer layer;
+
+        LayerWriting(TableChanges changes, SnapshotWriter writer, TableChanges.AddLayer layer) {
+            this.changes = changes;
+            this.writer = writer;
+            this.layer = layer;
+        }
+
+        @Override
+        public void run() {
+            long rows = changes.writeLayer(writer, layer);
+            counts.computeIfAbsent(layer.prior().entityName(), NEW_COUNT).addAndGet(rows);
+        }
+    }
+
+    /** A count's start, made once (with the class): see {@link LayerWriting}. */
+    private static final java.util.function.Function<EntityName, AtomicLong> NEW_COUNT = entity -> new AtomicLong();
 
     /** Runs the task on a daemon thread of its own, which ends with it. */
     private static void onItsOwnThread(Runnable task) {

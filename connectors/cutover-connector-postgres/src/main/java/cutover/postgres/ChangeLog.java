@@ -73,6 +73,7 @@ final class ChangeLog {
         this.slot = slot;
         this.schema = schema;
         this.waitSeconds = waitSeconds;
+        this.checking = task -> daemon(task, "cutover-slot-check-" + slot);
     }
 
     static void requireSlotName(String slot) {
@@ -94,6 +95,12 @@ final class ChangeLog {
     private final KeptConnection spare = new KeptConnection();
     /** The connection that exported the last moment's snapshot ({@link #exportedMoment}), kept for the next. */
     private final KeptConnection exporter = new KeptConnection();
+    /**
+     * The slot's checks of {@link #exportedMoment}, on a thread of their own: made with the log, as a
+     * lambda's class is made the first time its line runs, in a streaming process's first incremental.
+     */
+    private final java.util.function.Supplier<Prepared> prepare = this::prepareSlot;
+    private final java.util.concurrent.Executor checking;
 
     /**
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
@@ -176,7 +183,7 @@ final class ChangeLog {
     private Moment exportedMoment(SlotStream streaming) {
         // the checks run beside the snapshot: where they change the publication, the snapshot is taken
         // again after them, so that a table they add is in it before the moment
-        CompletableFuture<Prepared> preparing = CompletableFuture.supplyAsync(this::prepareSlot, task -> daemon(task, "cutover-slot-check-" + slot));
+        CompletableFuture<Prepared> preparing = CompletableFuture.supplyAsync(prepare, checking);
         Connection holder = null;
         boolean handedOver = false;
         try {

@@ -75,7 +75,7 @@ final class LoggedChanges {
         OptionalLong from = placeInLog(mark);
         if (held == null || from.isEmpty() || !held.inLog()
                 || !held.logged().contains(entity.value())) return Optional.empty(); // a table outside the publication has no changes in the log
-        Optional<Map<String, LoggedKeys>> tables = told.computeIfAbsent(mark, m -> log.changes(from.getAsLong(), held.lsn(), primaryKeys.get()));
+        Optional<Map<String, LoggedKeys>> tables = told.computeIfAbsent(mark, new ChangesSince(from.getAsLong(), held.lsn(), primaryKeys));
         if (tables.isEmpty()) return Optional.empty();
         LoggedKeys keys = tables.get().getOrDefault(entity.value(), new LoggedKeys());
         return keys.known() ? Optional.of(keys) : Optional.empty();
@@ -101,6 +101,24 @@ final class LoggedChanges {
         String[] parts = mark.split(":");
         if (parts.length != 6 || !parts[4].equals(log.slot()) || parts[5].equals("-")) return OptionalLong.empty();
         return OptionalLong.of(LogSequenceNumber.valueOf(parts[5]).asLong());
+    }
+
+    /**
+     * The log's changes from a position to the moment's, read once per mark (its tables asked
+     * together): a class, not a lambda, whose class would be made in a process's first incremental.
+     */
+    private final class ChangesSince implements java.util.function.Function<String, Optional<Map<String, LoggedKeys>>> {
+        private final long from, to;
+        private final Supplier<Map<String, List<String>>> primaryKeys;
+
+        ChangesSince(long from, long to, Supplier<Map<String, List<String>>> primaryKeys) {
+            this.from = from;
+            this.to = to;
+            this.primaryKeys = primaryKeys;
+        }
+
+        @Override
+        public Optional<Map<String, LoggedKeys>> apply(String mark) { return log.changes(from, to, primaryKeys.get()); }
     }
 
     /**

@@ -321,10 +321,12 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public long copyChangedSince(EntityName entity, String mark, OutputStream out) {
-        KeyedTable keyed = keyed(entity).orElseThrow(() -> new IllegalArgumentException(entity + " has no key changes are tracked by"));
+        Optional<KeyedTable> found = keyed(entity);
+        if (found.isEmpty()) throw new IllegalArgumentException(entity + " has no key changes are tracked by");
+        KeyedTable keyed = found.get();
         SourceTable table = keyed.table();
         Optional<LoggedKeys> fromLog = loggedKeys(entity, mark);
-        java.util.OptionalLong written = fromLog.isEmpty() ? java.util.OptionalLong.empty() : LoggedChanges.writeRows(keyed, fromLog.get(), out, keys -> keyOrder(keyed, keys));
+        java.util.OptionalLong written = fromLog.isEmpty() ? java.util.OptionalLong.empty() : LoggedChanges.writeRows(keyed, fromLog.get(), out, new KeyOrder(keyed));
         if (written.isPresent()) return written.getAsLong();
         if (fromLog.isPresent() && fromLog.get().written() <= Math.max(BY_KEY_ALWAYS, table.estimatedRows() / BY_KEY_SHARE)) {
             return copy(table, keyed.quotedKeys().size() == 1 ? ROWS_BY_KEY : ROWS_BY_COMPOSITE_KEY, standardStrings -> PostgresReader.select(table, null, null, List.of(), false,
@@ -384,9 +386,24 @@ final class PostgresSource implements ChangeTracking {
         return reading("ordering the changed keys of " + keyed.table().name(), c -> LoggedChanges.serverOrder(c, keyed.table(), keys));
     }
 
+    // What only an incremental backup from the log runs is a class, or a lambda made with the source:
+    // a lambda's class is made the first time its line runs, in a streaming process's first incremental.
+
+    /** The changed keys' order of a table, asked of the server ({@link #keyOrder}). */
+    private final class KeyOrder implements java.util.function.Function<List<String>, int[]> {
+        private final KeyedTable keyed;
+
+        KeyOrder(KeyedTable keyed) { this.keyed = keyed; }
+
+        @Override
+        public int[] apply(List<String> keys) { return keyOrder(keyed, keys); }
+    }
+
+    private final java.util.function.Supplier<Map<String, List<String>>> primaryKeysWhenAsked = this::primaryKeys;
+
     /** The keys of the entity's table that the log says changed since {@code mark}, or empty when it cannot tell them all. */
     private Optional<LoggedKeys> loggedKeys(EntityName entity, String mark) {
-        return logged == null ? Optional.empty() : logged.keys(entity, mark, this::primaryKeys);
+        return logged == null ? Optional.empty() : logged.keys(entity, mark, primaryKeysWhenAsked);
     }
 
     /** The table's relation oid: a table made again, or renamed into the name, has another. */
