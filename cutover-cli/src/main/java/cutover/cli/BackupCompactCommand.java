@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 /** Writes a snapshot again with its tables' change layers merged into new bases, from the repository alone. */
 @Command(name = "compact", mixinStandardHelpOptions = true,
         description = {"Writes a snapshot again with the change layers of its tables merged into new bases, read from the repository alone "
-                + "(the database is not read), as a new snapshot of the same rows tagged 'compacted'. The next backup of the source adds "
-                + "its changes to it, where a table with 32 layers (or layers over half its base) would be read whole.",
+                + "(the database is not read), as a new snapshot of the same rows tagged 'compacted', listed just after it. The next backup "
+                + "of the source adds its changes to the compacted latest, where a table with 32 layers (or layers over half its base) "
+                + "would be read whole.",
                 "", "A scheduled backup (--every) compacts a table by itself when its next run would read it whole. The snapshot "
                 + "compacted stays until forget removes it."})
 final class BackupCompactCommand implements Callable<Integer> {

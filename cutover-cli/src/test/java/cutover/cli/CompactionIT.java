@@ -97,8 +97,16 @@ class CompactionIT {
         assertThat(next.get("readWhole")).isEmpty();
         assertThat(restored(next, repoArgs)).containsExactlyElementsOf(rows(SRC));
 
+        // an older snapshot compacted sorts right after it, by its own time: the latest stays the latest
+        CliRun older = CliRun.of(new String[] {"backup", "compact", layered.get("shortId").asText(), "--json"}, repoArgs);
+        assertThat(older.exitCode()).as(older.toString()).isZero();
+        String olderId = Json.MAPPER.readTree(older.out()).get("snapshot").get("id").asText();
+        List<String> ids = snapshotIds(repoArgs);
+        assertThat(ids.get(ids.size() - 1)).isEqualTo(next.get("id").asText());
+        assertThat(ids.indexOf(olderId)).isBetween(ids.indexOf(layered.get("id").asText()) + 1, ids.indexOf(next.get("id").asText()) - 1);
+
         // the layered snapshots forgotten and pruned: what is kept still restores and checks clean
-        CliRun forget = CliRun.of(new String[] {"forget", "--keep-last", "2", "--prune"}, repoArgs);
+        CliRun forget = CliRun.of(new String[] {"forget", "--keep-last", "3", "--prune"}, repoArgs);
         assertThat(forget.exitCode()).as(forget.toString()).isZero();
         assertThat(restored(compacted, repoArgs)).containsExactlyElementsOf(atLayered);
         CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data"}, repoArgs);

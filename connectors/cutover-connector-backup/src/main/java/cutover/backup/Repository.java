@@ -322,8 +322,9 @@ public final class Repository {
     /**
      * Writes the snapshot again with the change layers of the entities {@code which} chooses merged
      * into new bases ({@link LayerCompaction}; docs/backup-format.md, "Compaction"), as a new snapshot
-     * of the same source, tags and rows, tagged {@link #COMPACTED}; its other entities and files are
-     * the snapshot's own. The next backup of the source builds on it (the latest). Takes the lock a
+     * of the same source, tags and rows, tagged {@link #COMPACTED}, its time a millisecond after the
+     * snapshot's; its other entities and files are the snapshot's own. Where the snapshot was the
+     * latest of its source, the next backup builds on the compacted one. Takes the lock a
      * backup takes, so prune waits for it, and checks that the snapshot is still listed once it holds
      * it. Empty when no entity chosen has layers to compact in a format that tells its keys' order.
      * The snapshot itself stays, as every snapshot does until it is forgotten.
@@ -348,6 +349,9 @@ public final class Repository {
                 writer.layered(LayerCompaction.compact(snapshot, e, parts, writer::loosePart));
             }
             writer.reuseFiles(snapshot.files());
+            // just after the snapshot's own time, as its rows are: a snapshot compacted after later ones
+            // must not become the latest, nor the one a schedule's next backup builds on
+            writer.time(snapshot.time().plusMillis(1));
             return java.util.Optional.of(writer.commit());
         }
     }

@@ -51,6 +51,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final List<FileEntry> files = new ArrayList<>();
     private Snapshot committed;
     private boolean closed;
+    private Instant time; // the snapshot's time, when not its commit's
 
     SnapshotWriter(Repository.Internals repo, RepoLock lock, String source, List<String> tags) {
         this.repo = repo;
@@ -139,6 +140,12 @@ public final class SnapshotWriter implements AutoCloseable {
         files.addAll(earlier);
     }
 
+    /** The snapshot's time, instead of the commit's: for a snapshot written again from another ({@link Repository#compact}). */
+    void time(Instant at) {
+        requireOpen();
+        this.time = at;
+    }
+
     /** The repository's index as this writer read it: for reading blobs stored before it opened. */
     Index index() {
         requireOpen();
@@ -202,7 +209,7 @@ public final class SnapshotWriter implements AutoCloseable {
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
         int version = done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
-        ManifestFile manifest = new ManifestFile(version, Instant.now().toString(), RepoLock.host(), source, tags, done,
+        ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
         committed = Snapshot.of(id, manifest);
