@@ -155,12 +155,12 @@ class CompactionIT {
     }
 
     /**
-     * A compaction killed half-way (three packs written, no index, no manifest) lists nothing: the
-     * snapshots are those before it, the repository checks clean, a compaction again succeeds, and
-     * prune removes what the killed one left.
+     * A compaction killed half-way (three packs written, no index, no manifest) lists nothing, and
+     * neither does one that meets a full disk: the snapshots are those before them, the repository
+     * checks clean, a compaction again succeeds, and prune removes what the failed ones left.
      */
     @Test
-    void aCompactionKilledHalfWayLeavesOnlyGarbage() throws Exception {
+    void aCompactionKilledHalfWayOrOnAFullDiskLeavesOnlyGarbage() throws Exception {
         String db = SRC + "_kill", dst = DST + "_kill";
         itemsTable(db, dst, "g, md5(g::text), 0", 20000);
         String[] repoArgs = initRepo("kill-repo");
@@ -181,6 +181,18 @@ class CompactionIT {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(snapshotIds(repoArgs)).isEqualTo(before);
+
+        // a full disk half-way: the compaction fails with BACKUP_IO naming the cause, and lists nothing
+        java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong(200_000);
+        cutover.backup.Repository full = cutover.backup.Repository.open(dir.resolve("kill-repo"), PASSPHRASE, cutover.backup.RepositoryOptions.forCommands()
+                .withPackSize(16 << 10).withWriteGuard((file, bytes) -> {
+                    if (left.addAndGet(-bytes) < 0) throw new java.io.IOException("No space left on device");
+                }));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> full.compact(full.snapshot("latest"), e -> true))
+                .isInstanceOfSatisfying(cutover.error.CutoverException.class, e -> assertThat(e.code()).isEqualTo(cutover.error.ErrorCode.BACKUP_IO))
+                .hasMessageContaining("No space left on device");
+        assertThat(snapshotIds(repoArgs)).isEqualTo(before);
+
         CliRun check = CliRun.of(new String[] {"backup", "check", "--read-data", "--json"}, repoArgs);
         assertThat(check.exitCode()).as(check.toString()).isZero();
         assertThat(Json.MAPPER.readTree(check.out()).get("unreferencedPacks").size()).isGreaterThanOrEqualTo(2);
