@@ -5,6 +5,7 @@ import cutover.backup.Repository;
 import cutover.backup.Snapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
@@ -28,6 +29,10 @@ final class BackupCompactCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = "latest", paramLabel = "SNAPSHOT", description = "latest (the default) or an id prefix.")
     String ref;
 
+    @Option(names = "--due", description = "Only the tables whose next backup would read them whole (32 layers, or one more layer like "
+            + "the last past half the base): cheap to run after every backup a timer or cron starts, as a scheduled backup does by itself.")
+    boolean due;
+
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
 
@@ -36,13 +41,13 @@ final class BackupCompactCommand implements Callable<Integer> {
         Repository repository = repo.open();
         Snapshot snapshot = repository.snapshot(ref);
         Instant started = Instant.now();
-        Optional<Snapshot> compacted = repository.compact(snapshot, e -> true);
+        Optional<Snapshot> compacted = repository.compact(snapshot, due ? Repository::dueForCompaction : e -> true);
         Duration took = Duration.between(started, Instant.now());
         if (output.json) {
             System.out.println(Json.write(describe(snapshot, compacted, took)));
         } else if (output.showSummary()) {
             System.out.println(compacted.map(c -> text(snapshot, c, took))
-                    .orElse("snapshot " + snapshot.shortId() + " has no change layers to compact"));
+                    .orElse("snapshot " + snapshot.shortId() + " has no change layers " + (due ? "due for compaction" : "to compact")));
         }
         return 0;
     }

@@ -18,6 +18,7 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
 
     String text() {
         String cmd = String.join(" ", command.stream().map(TimerUnits::quote).toList());
+        String compact = String.join(" ", compactCommand().stream().map(TimerUnits::quote).toList());
         StringBuilder s = new StringBuilder();
         if (!passwordFileGiven) {
             s.append("# Put the repository's passphrase on the first line of ").append(passwordFile)
@@ -33,7 +34,9 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("[Unit]\nDescription=Cutover backup (").append(cmd).append(")\n\n")
                 .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory).append('\n')
                 .append(environment())
-                .append("ExecStart=").append(cmd).append("\n\n")
+                .append("ExecStart=").append(cmd).append('\n')
+                .append("# the tables the next run would read whole, their change layers merged from the repository instead\n")
+                .append("ExecStartPost=").append(compact).append(" --quiet\n\n")
                 .append("# /etc/systemd/system/cutover-backup.timer\n")
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append("\n\n")
                 .append("[Timer]\nOnBootSec=5m\nOnUnitActiveSec=").append(every.systemd()).append("\nPersistent=true\n\n")
@@ -42,8 +45,8 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         String cron = every.cron();
         if (cron != null) {
             String env = sourcePasswordRemoved ? "set -a && . " + ENVIRONMENT_FILE + " && set +a && " : "";
-            s.append("# or, in crontab -e:\n").append(cron).append(" cd ").append(quote(workingDirectory.toString())).append(" && ").append(env).append(cmd)
-                    .append(" --quiet >> cutover-backup.log 2>&1\n");
+            s.append("# or, in crontab -e:\n").append(cron).append(" cd ").append(quote(workingDirectory.toString())).append(" && ").append(env).append("{ ").append(cmd)
+                    .append(" --quiet && ").append(compact).append(" --quiet; } >> cutover-backup.log 2>&1\n");
         } else {
             s.append("# cron cannot run exactly every ").append(every.text()).append("; use the systemd timer\n");
         }
@@ -89,6 +92,24 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         }
         out.add("--password-file");
         out.add(passwordFile.toAbsolutePath().toString());
+        return out;
+    }
+
+    /**
+     * {@code backup compact --due} of the same repository and passphrase file: a process started per
+     * run does not compact by itself, as one that stays up does after its runs (docs/backup-format.md "Compaction").
+     */
+    List<String> compactCommand() {
+        List<String> out = new ArrayList<>(List.of(command.get(0), "backup", "compact", "--due"));
+        for (int i = 1; i < command.size(); i++) {
+            String a = command.get(i);
+            if ((a.equals("--repo") || a.equals("--password-file")) && i + 1 < command.size()) {
+                out.add(a);
+                out.add(command.get(++i));
+            } else if (a.startsWith("--repo=")) {
+                out.add(a);
+            }
+        }
         return out;
     }
 

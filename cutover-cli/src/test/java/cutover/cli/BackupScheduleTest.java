@@ -42,6 +42,10 @@ class BackupScheduleTest {
                 .contains("0 */6 * * *").contains("--password-file " + password.toAbsolutePath()).contains("--tag nightly")
                 .contains("postgresql://app@db:5432/app")
                 .doesNotContain("--every").doesNotContain("--print-timer").doesNotContain("hunter2").doesNotContain("the secret passphrase");
+        // after each run, the layers its next run would read whole are compacted, in the same repository with the same passphrase file
+        assertThat(run.out()).contains("ExecStartPost=cutover backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath() + " --quiet")
+                .contains("--quiet && cutover backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath()
+                        + " --quiet; } >> cutover-backup.log 2>&1");
         // the password taken out of the location comes back from a file only the backup's user reads
         assertThat(run.out()).contains("CUTOVER_SOURCE_PASSWORD=").contains("EnvironmentFile=/etc/cutover/backup.env")
                 .contains("set -a && . /etc/cutover/backup.env && set +a && ");

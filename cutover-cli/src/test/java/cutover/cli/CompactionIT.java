@@ -71,6 +71,11 @@ class CompactionIT {
         assertThat(layered.get("entities").get("orders").get("changeLayers").asInt()).isEqualTo(5);
         List<String> atLayered = rows(SRC);
 
+        // five layers of a few rows each are not due: --due leaves them
+        CliRun notDue = CliRun.of(new String[] {"backup", "compact", "--due"}, repoArgs);
+        assertThat(notDue.exitCode()).as(notDue.toString()).isZero();
+        assertThat(notDue.out()).contains("has no change layers due for compaction");
+
         CliRun compact = CliRun.of(new String[] {"backup", "compact", "--json"}, repoArgs);
         assertThat(compact.exitCode()).as(compact.toString()).isZero();
         JsonNode result = Json.MAPPER.readTree(compact.out());
