@@ -42,6 +42,22 @@ final class CompactingMerge {
 
     CompactingMerge(List<Layer> layers, Comparator<String> order, CopyTextFormat.KeyReader keys, ChangeTracking.Bucketing buckets,
                     List<? extends OutputStream> outs) {
+        this(layers, order, keys, buckets, outs, 0, null);
+    }
+
+    /**
+     * A merge of the base parts from {@code firstPart} on, whose layers' rows before {@code from} (the
+     * first key of that part; null: none) are another merge's: base parts merged by several threads,
+     * each a run of them, the rows between two runs with the earlier ({@link #finish(String)}).
+     */
+    CompactingMerge(List<Layer> layers, Comparator<String> order, CopyTextFormat.KeyReader keys, ChangeTracking.Bucketing buckets,
+                    List<? extends OutputStream> outs, int firstPart, String from) {
+        this.part = firstPart;
+        if (from != null) {
+            for (Layer l : layers) {
+                while (l.rows().key() != null && order.compare(l.rows().key(), from) < 0) l.rows().advance();
+            }
+        }
         this.layers = List.copyOf(layers);
         this.order = order;
         this.keys = keys;
@@ -128,6 +144,19 @@ final class CompactingMerge {
 
     /** Writes the layers' rows after the last base line into the last part, and reads the rest of the listed keys (checking their order). */
     void finish() {
+        finish(null);
+    }
+
+    /**
+     * Writes the layers' rows before {@code upTo} (the first key of the next merge's parts) into the
+     * current part; with null, every row left into the last part, and reads the rest of every layer
+     * (checking its order, and proving its parts).
+     */
+    void finish(String upTo) {
+        if (upTo != null) {
+            while (live > 0 && order.compare(heads[0].key(), upTo) < 0) newestOfLowestKey();
+            return;
+        }
         part = outs.size() - 1;
         while (live > 0) newestOfLowestKey();
         for (Layer l : layers) {

@@ -3,12 +3,16 @@ package cutover.backup;
 import cutover.connector.CopyTextFormat;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.error.Waiting;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -39,15 +43,96 @@ final class LayerCompaction {
 
     /**
      * The entity as one base, its parts written through {@code newPart} (a part stream for a tally of
-     * the given columns' value kinds).
+     * the given columns' value kinds), its base parts merged in up to {@code threads} runs at once.
      */
     static EntitySnapshot compact(Snapshot snapshot, EntitySnapshot entity, LayerKeys.Parts parts,
-                                  Function<CopyTextFormat.KindTally, CopyPartStream> newPart) {
+                                  Function<CopyTextFormat.KindTally, CopyPartStream> newPart, int threads) {
         CopyTextFormat format = SnapshotRecordReader.formatOf(snapshot, entity);
         CopyTextFormat.KeyReader rowKeys = LayerKeys.reader(snapshot, entity, false);
         if (rowKeys.order() == null) throw new IllegalArgumentException(entity.name() + ": its keys' order is its database's");
+        int baseParts = entity.changes().firstLayerPart(entity.streamParts().size());
+        List<Integer> starts = runStarts(entity.streamParts().subList(0, baseParts), threads);
+        List<String> firstKeys = new ArrayList<>(); // of each run after the first: where the run before it ends
+        for (int run = 1; run < starts.size(); run++) firstKeys.add(firstKey(parts.open(starts.get(run)), rowKeys));
+        firstKeys.add(null);
+        List<CopyPartStream> streams = new ArrayList<>();
+        List<BufferedOutputStream> outs = new ArrayList<>();
+        for (int i = 0; i < baseParts; i++) {
+            CopyPartStream stream = newPart.apply(format.tally(entity.copyText().columns()));
+            streams.add(stream);
+            outs.add(new BufferedOutputStream(stream, BUFFER));
+        }
+        long written = 0;
+        if (starts.size() == 1) {
+            written = mergeRun(snapshot, entity, parts, outs, 0, baseParts, null, null);
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(starts.size(), task -> {
+                Thread t = new Thread(task, "cutover-compact");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Long>> runs = new ArrayList<>();
+                for (int run = 0; run < starts.size(); run++) {
+                    int first = starts.get(run), end = run + 1 < starts.size() ? starts.get(run + 1) : baseParts;
+                    String from = run == 0 ? null : firstKeys.get(run - 1), upTo = firstKeys.get(run);
+                    runs.add(pool.submit(() -> mergeRun(snapshot, entity, parts, outs, first, end, from, upTo)));
+                }
+                for (Future<Long> run : runs) written += Waiting.on(run, "compacting " + entity.name());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        if (written != entity.records()) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + snapshot.shortId() + ", entity " + entity.name() + ": its base and "
+                    + entity.changes().layers().size() + " change layers merge into " + written + " rows, where the manifest says it holds "
+                    + entity.records() + "; not compacted");
+        }
+        List<PartStream.Result> results = new ArrayList<>();
+        for (int i = 0; i < baseParts; i++) {
+            flush(outs.get(i));
+            results.add(streams.get(i).finish());
+        }
+        return entityOf(entity, results);
+    }
+
+    /**
+     * Where each run of base parts starts, up to {@code threads} runs of about as many lines: the
+     * first at part 0, each other at a part that has lines (its first line's key is where the run
+     * before it ends).
+     */
+    static List<Integer> runStarts(List<EntityPart> base, int threads) {
+        long total = 0;
+        for (EntityPart p : base) total += p.records();
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        long before = 0;
+        for (int i = 0; i < base.size(); i++) {
+            if (i > 0 && base.get(i).records() > 0 && starts.size() < threads && before >= total * starts.size() / threads) starts.add(i);
+            before += base.get(i).records();
+        }
+        return starts;
+    }
+
+    /** The key of the part's first line (the part has lines). */
+    private static String firstKey(SnapshotRecordReader part, CopyTextFormat.KeyReader keys) {
+        try (part) {
+            String[] key = new String[1];
+            if (!part.nextLine((b, offset, length) -> key[0] = LayerKeys.keyOf(keys, b, offset, length, part))) {
+                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, part.where() + " has no line, where the manifest counts some");
+            }
+            return key[0];
+        }
+    }
+
+    /**
+     * Base parts {@code [first, end)} merged with the layers' rows from {@code from} (null: the first)
+     * up to {@code upTo} (null: the last), each layer read by cursors of this run's own, and the keys
+     * by readers of its own (a key reader keeps its scratch space: one per thread). Returns the lines written.
+     */
+    private static long mergeRun(Snapshot snapshot, EntitySnapshot entity, LayerKeys.Parts parts,
+                                 List<BufferedOutputStream> outs, int first, int end, String from, String upTo) {
         ChangeTrack track = entity.changes();
-        int baseParts = track.firstLayerPart(entity.streamParts().size());
+        CopyTextFormat.KeyReader rowKeys = LayerKeys.reader(snapshot, entity, false);
         List<CompactingMerge.Layer> layers = new ArrayList<>();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -55,7 +140,6 @@ final class LayerCompaction {
             for (ChangeTrack.ChangeLayer l : track.layers()) {
                 number++;
                 LineCursor rows = new LineCursor(LineCursor.of(opened(parts.open(l.rowsPart()), opened)), rowKeys, rowKeys.order(), number);
-                opened.add(rows);
                 KeyCursor listed = null;
                 if (l.keysPart() >= 0) {
                     SnapshotRecordReader keysPart = opened(parts.open(l.keysPart()), opened);
@@ -63,32 +147,15 @@ final class LayerCompaction {
                 }
                 layers.add(new CompactingMerge.Layer(rows, LayerKeys.moved(l), listed));
             }
-            List<CopyPartStream> streams = new ArrayList<>();
-            List<BufferedOutputStream> outs = new ArrayList<>();
-            for (int i = 0; i < baseParts; i++) {
-                CopyPartStream stream = newPart.apply(format.tally(entity.copyText().columns()));
-                streams.add(stream);
-                outs.add(new BufferedOutputStream(stream, BUFFER));
-            }
-            CompactingMerge merge = new CompactingMerge(layers, rowKeys.order(), rowKeys, track.bucketing(), outs);
-            for (int i = 0; i < baseParts; i++) {
+            CompactingMerge merge = new CompactingMerge(layers, rowKeys.order(), rowKeys, track.bucketing(), outs, first, from);
+            for (int i = first; i < end; i++) {
                 try (SnapshotRecordReader base = parts.open(i)) {
                     merge.basePart(i, base.where());
                     base.eachLine((b, offset, length) -> merge.baseLine(b, offset, length, base.linesRead()));
                 }
             }
-            merge.finish();
-            if (merge.written() != entity.records()) {
-                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot " + snapshot.shortId() + ", entity " + entity.name() + ": its base and "
-                        + track.layers().size() + " change layers merge into " + merge.written() + " rows, where the manifest says it holds "
-                        + entity.records() + "; not compacted");
-            }
-            List<PartStream.Result> written = new ArrayList<>();
-            for (int i = 0; i < baseParts; i++) {
-                flush(outs.get(i));
-                written.add(streams.get(i).finish());
-            }
-            return entityOf(entity, written);
+            merge.finish(upTo);
+            return merge.written();
         } finally {
             for (AutoCloseable c : opened) {
                 try {

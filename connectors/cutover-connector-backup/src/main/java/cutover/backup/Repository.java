@@ -346,7 +346,7 @@ public final class Repository {
                     continue;
                 }
                 LayerKeys.Parts parts = LayerKeys.parts(snapshot, e, () -> new BlobReader(internals.files(), index, internals.keys()));
-                writer.layered(LayerCompaction.compact(snapshot, e, parts, writer::loosePart));
+                writer.layered(LayerCompaction.compact(snapshot, e, parts, writer::loosePart, Runtime.getRuntime().availableProcessors()));
             }
             writer.reuseFiles(snapshot.files());
             // just after the snapshot's own time, as its rows are: a snapshot compacted after later ones

@@ -129,6 +129,54 @@ class CompactingMergeTest {
         assertThat(merge.written()).isEqualTo(expected.size());
     }
 
+    @Property(tries = 300)
+    void runsOfBasePartsMergedApartGiveTheSameTable(@ForAll long seed) {
+        LayerMergeTest.History h = LayerMergeTest.play(seed);
+        Random random = new Random(seed);
+        List<Integer> bounds = new ArrayList<>(List.of(0));
+        for (int i = 1 + random.nextInt(5); i > 0; i--) bounds.add(h.base().isEmpty() ? 0 : random.nextInt(h.base().size() + 1));
+        bounds.add(h.base().size());
+        bounds.sort(null);
+        int parts = bounds.size() - 1;
+        List<EntityPart> base = new ArrayList<>();
+        for (int i = 0; i < parts; i++) base.add(new EntityPart(bounds.get(i + 1) - bounds.get(i), 0, "", 0));
+        List<Integer> starts = LayerCompaction.runStarts(base, 1 + random.nextInt(4));
+        List<ByteArrayOutputStream> outs = new ArrayList<>();
+        for (int i = 0; i < parts; i++) outs.add(new ByteArrayOutputStream());
+        long written = 0;
+        for (int run = starts.size() - 1; run >= 0; run--) { // in any order: each run reads the layers with cursors of its own
+            int first = starts.get(run), end = run + 1 < starts.size() ? starts.get(run + 1) : parts;
+            String from = run == 0 ? null : String.valueOf(h.base().get(bounds.get(first)));
+            String upTo = run + 1 < starts.size() ? String.valueOf(h.base().get(bounds.get(end))) : null;
+            CompactingMerge merge = new CompactingMerge(layers(h), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), outs, first, from);
+            for (int i = first; i < end; i++) feed(merge, i, rows(h.base().subList(bounds.get(i), bounds.get(i + 1)), 0));
+            merge.finish(upTo);
+            written += merge.written();
+        }
+        List<String> expected = new ArrayList<>();
+        for (Map.Entry<Long, Integer> e : h.latest().entrySet()) expected.add(e.getKey() + "\t" + e.getValue());
+        List<String> all = new ArrayList<>();
+        for (ByteArrayOutputStream out : outs) {
+            String text = out.toString(StandardCharsets.UTF_8);
+            if (!text.isEmpty()) all.addAll(List.of(text.substring(0, text.length() - 1).split("\n", -1)));
+        }
+        assertThat(all).as("runs starting at parts %s of %s", starts, bounds).isEqualTo(expected);
+        assertThat(written).isEqualTo(expected.size());
+    }
+
+    @Test
+    void runsStartAtPartsWithLinesAndShareTheLinesOut() {
+        List<EntityPart> base = List.of(part(0), part(100), part(100), part(0), part(100), part(100));
+        assertThat(LayerCompaction.runStarts(base, 1)).containsExactly(0);
+        assertThat(LayerCompaction.runStarts(base, 2)).containsExactly(0, 4);
+        assertThat(LayerCompaction.runStarts(base, 4)).containsExactly(0, 2, 4, 5);
+        assertThat(LayerCompaction.runStarts(List.of(part(0), part(0)), 2)).containsExactly(0);
+    }
+
+    private static EntityPart part(long records) {
+        return new EntityPart(records, 0, "", 0);
+    }
+
     /** The first key of the first non-empty base part from {@code part} on ({@code onward}), or of that part alone; null when none. */
     private static Long firstKey(LayerMergeTest.History h, List<Integer> bounds, int part, boolean onward) {
         for (int i = part; i + 1 < bounds.size(); i++) {
