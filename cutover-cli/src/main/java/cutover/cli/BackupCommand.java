@@ -156,16 +156,17 @@ final class BackupCommand implements Callable<Integer> {
         if (s.entities().stream().noneMatch(Repository::dueForCompaction)) return;
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = Location.redact(source != null ? source : "files:" + files);
+        String redacted = redactedSource();
         try {
             Repository repository = following != null ? following.repository : repo.open(this::runOptions);
             java.util.Optional<Snapshot> compacted = repository.compact(s, Repository::dueForCompaction);
             Duration took = Duration.between(started, Instant.now());
             if (compacted.isEmpty()) return;
             Snapshot c = compacted.get();
+            Map<String, Object> described = BackupCompactCommand.describe(s, compacted, took);
             journal.append(new JournalEntry(started, "compact", c.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(), took.toMillis(),
-                    BackupCompactCommand.describe(s, compacted, took), List.of(), null));
-            logRun(run, event -> event.put("compacted", BackupCompactCommand.describe(s, compacted, took)), () -> ": " + BackupCompactCommand.text(s, c, took));
+                    described, List.of(), null));
+            logRun(run, event -> event.put("compacted", described), () -> ": " + BackupCompactCommand.text(s, c, took));
         } catch (RuntimeException e) {
             // a compaction only spares the next run a read: whatever stopped it, that run reads the tables whole, as it would have
             CutoverException failed = e instanceof CutoverException ce ? ce
@@ -274,11 +275,16 @@ final class BackupCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The backup's source as the journal names it: the location without its password, or the folder backed up alone. */
+    private String redactedSource() {
+        return source != null ? Location.redact(source) : "files:" + files;
+    }
+
     /** Runs one backup, recording it in the journal whether it succeeds or not. */
     private Snapshot journaled(java.util.function.Supplier<Snapshot> backup) {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = source != null ? Location.redact(source) : "files:" + files;
+        String redacted = redactedSource();
         try {
             Snapshot snapshot = backup.get();
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),

@@ -40,11 +40,6 @@ final class CompactingMerge {
     private String where;                 // the base part being read, for messages
     private long written;
 
-    CompactingMerge(List<Layer> layers, Comparator<String> order, CopyTextFormat.KeyReader keys, ChangeTracking.Bucketing buckets,
-                    List<? extends OutputStream> outs) {
-        this(layers, order, keys, buckets, outs, 0, null);
-    }
-
     /**
      * A merge of the base parts from {@code firstPart} on, whose layers' rows before {@code from} (the
      * first key of that part; null: none) are another merge's: base parts merged by several threads,
@@ -140,11 +135,6 @@ final class CompactingMerge {
             throw new UncheckedIOException(e);
         }
         written++;
-    }
-
-    /** Writes the layers' rows after the last base line into the last part, and reads the rest of the listed keys (checking their order). */
-    void finish() {
-        finish(null);
     }
 
     /**

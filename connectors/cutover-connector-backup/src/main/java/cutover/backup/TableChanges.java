@@ -141,8 +141,7 @@ final class TableChanges {
         long listed = 0;
         for (int b : moved) listed += now.counts()[b];
         long layer = now.changed() + listed;
-        long baseLines = 0;
-        for (int i = 0; i < then.firstLayerPart(prior.streamParts().size()); i++) baseLines += prior.streamParts().get(i).records();
+        long baseLines = baseLines(prior);
         long allLayers = then.storedRecords() - baseLines + layer;
         boolean oneLargeChange = layer > now.total() / LAYER_SHARE;
         String tooLarge = then.layers().size() >= MAX_LAYERS ? "it has " + MAX_LAYERS + " change layers, the most a table keeps"
@@ -166,12 +165,19 @@ final class TableChanges {
         ChangeTrack track = entity.changes();
         List<EntityPart> parts = entity.streamParts();
         if (track.layers().size() >= MAX_LAYERS) return true;
-        long baseLines = 0;
-        for (int i = 0; i < track.firstLayerPart(parts.size()); i++) baseLines += parts.get(i).records();
+        long baseLines = baseLines(entity);
         long allLayers = track.storedRecords() - baseLines;
         long lastLayer = 0;
         for (int i = track.layers().get(track.layers().size() - 1).rowsPart(); i < parts.size(); i++) lastLayer += parts.get(i).records();
         return allLayers + lastLayer > baseLines / LAYERS_SHARE || allLayers + lastLayer > LAYER_KEYS;
+    }
+
+    /** The lines of the entity's base parts, those before its first layer's. */
+    private static long baseLines(EntitySnapshot entity) {
+        long lines = 0;
+        List<EntityPart> parts = entity.streamParts();
+        for (int i = 0; i < entity.changes().firstLayerPart(parts.size()); i++) lines += parts.get(i).records();
+        return lines;
     }
 
     /** The tables whose changes since the earlier snapshot the source told from its log of changes, without scanning them. */

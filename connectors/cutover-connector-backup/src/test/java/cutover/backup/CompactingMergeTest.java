@@ -106,9 +106,9 @@ class CompactingMergeTest {
         bounds.sort(null);
         List<ByteArrayOutputStream> outs = new ArrayList<>();
         for (int i = 0; i + 1 < bounds.size(); i++) outs.add(new ByteArrayOutputStream());
-        CompactingMerge merge = new CompactingMerge(layers(h), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), outs);
+        CompactingMerge merge = new CompactingMerge(layers(h), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), outs, 0, null);
         for (int i = 0; i + 1 < bounds.size(); i++) feed(merge, i, rows(h.base().subList(bounds.get(i), bounds.get(i + 1)), 0));
-        merge.finish();
+        merge.finish(null);
 
         List<String> expected = new ArrayList<>();
         for (Map.Entry<Long, Integer> e : h.latest().entrySet()) expected.add(e.getKey() + "\t" + e.getValue());
@@ -188,7 +188,7 @@ class CompactingMergeTest {
 
     @Test
     void aBaseLineOutOfOrderIsNamedAsCorrupt() {
-        CompactingMerge merge = new CompactingMerge(List.of(), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()));
+        CompactingMerge merge = new CompactingMerge(List.of(), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()), 0, null);
         assertThatThrownBy(() -> feed(merge, 0, List.of("5\t0", "9\t0", "7\t0")))
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
                 .hasMessageContaining("base part 1, line 3").hasMessageContaining("key 7 follows key 9");
@@ -198,17 +198,17 @@ class CompactingMergeTest {
     void aLayerRowOutOfOrderIsNamedAsCorrupt() {
         LineCursor rows = new LineCursor(lines(List.of("3\t1", "8\t1", "6\t1"), "layer 1"), KEYS, NUMERIC, 1);
         CompactingMerge merge = new CompactingMerge(List.of(new CompactingMerge.Layer(rows, new BitSet(), null)), NUMERIC, KEYS,
-                new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()));
+                new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()), 0, null);
         assertThatThrownBy(() -> {
             feed(merge, 0, List.of("1\t0", "10\t0"));
-            merge.finish();
+            merge.finish(null);
         }).isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
                 .hasMessageContaining("layer 1, line 3").hasMessageContaining("key 6 follows key 8");
     }
 
     @Test
     void aLineWhoseKeyDoesNotReadIsNamed() {
-        CompactingMerge merge = new CompactingMerge(List.of(), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()));
+        CompactingMerge merge = new CompactingMerge(List.of(), NUMERIC, KEYS, new ChangeTracking.Bucketing(16, 0), List.of(new ByteArrayOutputStream()), 0, null);
         assertThatThrownBy(() -> feed(merge, 0, List.of("1\t0", "garbled")))
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT))
                 .hasMessageContaining("base part 1, line 2").hasMessageContaining("no tab");
