@@ -237,6 +237,118 @@ class ChangeLayersIT {
         server().drop(src, dst);
     }
 
+    /** Settings of the source a backup made through the API opens: how it finds changes, as {@link #backupArgs} tells the command. */
+    java.util.Map<String, String> sourceSettings() { return java.util.Map.of(); }
+
+    /**
+     * A change layer is proven against the keys its source counted at the backup's moment before it
+     * is stored: a source that leaves a changed row out of the layer's rows, or a key out of a moved
+     * bucket's list (a fault put between the backup and the real source), gets its table read whole
+     * instead, the run saying why; the next backup layers on that snapshot again, and each restores
+     * the table as it was.
+     */
+    @Test
+    void aLayerThatIsNotWhatTheSourceCountedIsReadWholeInstead() throws Exception {
+        String src = "cutover_it_disproved_src", dst = "cutover_it_disproved_dst";
+        server().recreate(src, dst);
+        server().sql(src, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 20000) g", "analyze");
+        Path path = dir.resolve("disproved-repo");
+        cutover.backup.Repository repo = cutover.backup.Repository.init(path, "disproved passphrase", cutover.backup.RepositoryOptions.forCommands());
+        String[] repoArgs = {"--repo", path.toString(), "--password-file", Files.writeString(dir.resolve("disproved-password"), "disproved passphrase\n").toString()};
+        cutover.model.EntityName items = cutover.model.EntityName.of("items");
+        backupThrough(repo, src, null);
+
+        server().sql(src, "update items set n = n + 1 where id % 97 = 0");
+        cutover.backup.Repository.BackupBuilder second = repo.backup().source(server().location(src)).readers(2);
+        cutover.backup.Snapshot rowLeftOut = backupThrough(second, src, "copyChangedSince");
+        assertThat(second.readWhole().get(items)).startsWith("its change layer's rows are not the changes the source counted: key bucket ")
+                .endsWith("key bucket 0 holds 4 changed rows where the source counted 5"); // 97 of 97, 194, … 485, in keys 1-511
+        assertThat(rowLeftOut.entity(items).orElseThrow().changes().layers()).isEmpty();
+        assertThat(restoredItems(rowLeftOut, dst, repoArgs)).containsExactlyElementsOf(items(src));
+
+        server().sql(src, "delete from items where id between 100 and 120", "update items set name = 'moved' where id % 101 = 0");
+        cutover.backup.Repository.BackupBuilder third = repo.backup().source(server().location(src)).readers(2);
+        cutover.backup.Snapshot keyLeftOut = backupThrough(third, src, "copyKeysIn");
+        assertThat(third.readWhole().get(items)).startsWith("its change layer's keys are not the keys the source counted: key bucket ")
+                .endsWith("key bucket 0 lists 489 keys where the source counted 490"); // 1-511 but 100-120, less the first
+        assertThat(keyLeftOut.entity(items).orElseThrow().changes().layers()).isEmpty();
+        assertThat(restoredItems(keyLeftOut, dst, repoArgs)).containsExactlyElementsOf(items(src));
+
+        // the keys the read-whole table was tracked with are right: the next backup adds a layer, and it restores
+        server().sql(src, "update items set n = 0 where id % 89 = 0", "delete from items where id = 5000");
+        cutover.backup.Repository.BackupBuilder fourth = repo.backup().source(server().location(src)).readers(2);
+        cutover.backup.Snapshot layered = backupThrough(fourth, src, null);
+        assertThat(fourth.readWhole()).isEmpty();
+        assertThat(layered.entity(items).orElseThrow().changes().layers()).hasSize(1);
+        assertThat(restoredItems(layered, dst, repoArgs)).containsExactlyElementsOf(items(src));
+        server().drop(src, dst);
+    }
+
+    private cutover.backup.Snapshot backupThrough(cutover.backup.Repository repo, String database, String faulty) throws Exception {
+        return backupThrough(repo.backup().source(server().location(database)).readers(2), database, faulty);
+    }
+
+    /** A backup through {@code builder} of the database's source, whose method {@code faulty} (when not null) leaves out the first line it writes. */
+    private cutover.backup.Snapshot backupThrough(cutover.backup.Repository.BackupBuilder builder, String database, String faulty) throws Exception {
+        try (cutover.connector.Connector c = Endpoints.openSource(server().location(database), 4, sourceSettings())) {
+            cutover.connector.Source real = Endpoints.require(c, cutover.connector.Source.class);
+            return builder.from(faulty == null ? real : firstLineLeftOut(real, faulty));
+        }
+    }
+
+    /** The source, but its method {@code method} (one that writes lines to its last argument and returns how many) leaves out the first. */
+    private static cutover.connector.Source firstLineLeftOut(cutover.connector.Source real, String method) {
+        return (cutover.connector.Source) java.lang.reflect.Proxy.newProxyInstance(ChangeLayersIT.class.getClassLoader(),
+                new Class<?>[] {cutover.connector.ChangeTracking.class}, (proxy, m, args) -> {
+                    boolean leaveOut = m.getName().equals(method);
+                    if (leaveOut) args[args.length - 1] = new FirstLineLeftOut((java.io.OutputStream) args[args.length - 1]);
+                    try {
+                        Object result = m.invoke(real, args);
+                        return leaveOut && ((FirstLineLeftOut) args[args.length - 1]).leftOut ? (Long) result - 1 : result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static final class FirstLineLeftOut extends java.io.FilterOutputStream {
+        boolean leftOut;
+
+        FirstLineLeftOut(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            if (leftOut) out.write(b);
+            else if (b == '\n') leftOut = true;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            for (int i = off; i < off + len && !leftOut; i++, off++, len--) write(b[i]);
+            if (leftOut && len > 0) out.write(b, off, len);
+        }
+    }
+
+    private List<String> items(String database) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server().connect(database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, name, n from items order by id")) {
+            while (rs.next()) out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));
+        }
+        return out;
+    }
+
+    private List<String> restoredItems(cutover.backup.Snapshot snapshot, String dst, String[] repoArgs) throws Exception {
+        server().recreate(dst);
+        CliRun restore = CliRun.of(new String[] {"restore", snapshot.shortId(), server().location(dst), "--state",
+                dir.resolve("disproved-restore-" + restores++).toString()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        return items(dst);
+    }
+
     JsonNode backup(String state, String[] repoArgs, int parallel) throws Exception {
         List<String> args = new ArrayList<>(List.of("backup", server().location(SRC), "--json", "--state", state, "--parallel", String.valueOf(parallel)));
         args.addAll(backupArgs());

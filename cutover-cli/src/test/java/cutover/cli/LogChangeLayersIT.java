@@ -34,6 +34,12 @@ class LogChangeLayersIT extends ChangeLayersIT {
     @Override
     List<String> backupArgs() { return List.of("--follow-changes=cutover_it_layers", "--follow-changes-wait", "2"); }
 
+    @Override
+    java.util.Map<String, String> sourceSettings() {
+        return java.util.Map.of(cutover.postgres.PostgresProvider.FOLLOW_CHANGES.name(), "cutover_it_layers_api",
+                cutover.postgres.PostgresProvider.FOLLOW_CHANGES_WAIT.name(), "2");
+    }
+
     @Test
     void theLogTellsWhichRowsChangedWithoutAScanOfTheTable() throws Exception {
         LocalPostgres.Server pg = server();

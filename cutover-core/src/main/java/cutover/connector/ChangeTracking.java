@@ -86,6 +86,16 @@ public interface ChangeTracking extends CopyTextSource {
         return Optional.empty();
     }
 
+    /**
+     * Counts keys as {@link #keyCounting} does, into the buckets of {@code bucketing}, from the lines
+     * of a change layer: the rows {@link #copyChangedSince} writes, or, {@code keyLines}, the keys
+     * {@link #copyKeysIn} writes. A backup checks each layer with it against the buckets this source
+     * counted at its moment; empty where this source cannot count them (the layer is then not checked).
+     */
+    default Optional<KeyCounting> layerKeyCounting(EntityName entity, Bucketing bucketing, boolean keyLines) {
+        return Optional.empty();
+    }
+
     /** Keys counted from an entity's lines by readers of its splits, each with a {@link #counter()} of its own. */
     interface KeyCounting {
         /**

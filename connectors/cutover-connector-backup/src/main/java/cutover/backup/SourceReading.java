@@ -168,7 +168,11 @@ final class SourceReading {
         try {
             List<Future<?>> running = new ArrayList<>();
             tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
-            for (TableChanges.AddLayer layer : layers) running.add(pool.submit(new LayerWriting(changes, writer, layer)));
+            for (TableChanges.AddLayer layer : layers) {
+                Set<EntityName> others = new java.util.HashSet<>(shapes.keySet());
+                others.remove(layer.prior().entityName());
+                running.add(pool.submit(new LayerWriting(changes, writer, layer, splitHint, others)));
+            }
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
                 SplitWriter w = writers.get(i);
@@ -300,7 +304,7 @@ final class SourceReading {
         CopyShape shape = copied.get(entity);
         CopyTextFormat.KindTally tally = CopyTextFormat.named(shape.format()).orElseThrow().tally(shape.columns());
         TableChanges.ReadWhole counting = keysCountedAsRead.get(entity);
-        if (counting != null) tally = alsoCountingKeys(tally, counting.fromLines().counter());
+        if (counting != null) tally = new KeyCountingTally(tally, counting.fromLines().counter());
         CopyPartStream part = writer.copyPart(entity, tally, rows -> {
             progress.accept(entity, total.addAndGet(rows - reported[0]));
             reported[0] = rows;
@@ -322,20 +326,6 @@ final class SourceReading {
         }
     }
 
-    /** The tally, which also gives each line to {@code keys}. */
-    private static CopyTextFormat.KindTally alsoCountingKeys(CopyTextFormat.KindTally tally, ChangeTracking.LineCounter keys) {
-        return new CopyTextFormat.KindTally() {
-            @Override
-            public void line(byte[] line, int offset, int length) {
-                tally.line(line, offset, length);
-                keys.line(line, offset, length);
-            }
-
-            @Override
-            public Map<String, java.util.EnumMap<cutover.model.Value.Kind, Long>> counts() { return tally.counts(); }
-        };
-    }
-
     /**
      * A table's change layer written, its rows counted: a class, not a lambda, as only an incremental
      * backup writes one (a lambda's class is made the first time its line runs: see {@link TableChanges}).
@@ -344,17 +334,46 @@ final class SourceReading {
         private final TableChanges changes;
         private final SnapshotWriter writer;
         private final TableChanges.AddLayer layer;
+        private final int splitHint;
+        private final Set<EntityName> others;
 
-        LayerWriting(TableChanges changes, SnapshotWriter writer, TableChanges.AddLayer layer) {
+        /** {@code others}: every other entity of the source, whose splits a table read whole instead leaves out. */
+        LayerWriting(TableChanges changes, SnapshotWriter writer, TableChanges.AddLayer layer, int splitHint, Set<EntityName> others) {
             this.changes = changes;
             this.writer = writer;
             this.layer = layer;
+            this.splitHint = splitHint;
+            this.others = others;
         }
 
         @Override
         public void run() {
-            long rows = changes.writeLayer(writer, layer);
-            counts.computeIfAbsent(layer.prior().entityName(), NEW_COUNT).addAndGet(rows);
+            try {
+                long rows = changes.writeLayer(writer, layer);
+                counts.computeIfAbsent(layer.prior().entityName(), NEW_COUNT).addAndGet(rows);
+            } catch (TableChanges.LayerDisproved e) {
+                readWholeInstead(e.getMessage());
+            }
+        }
+
+        /**
+         * The table read whole at the same moment, as if its changes had been too many to layer, and
+         * its keys counted by the source in a scan of their own: the counts its layer disagreed with
+         * are not trusted for the next backup. The run says why it read the table.
+         */
+        private void readWholeInstead(String why) {
+            EntitySnapshot prior = layer.prior();
+            EntityName entity = prior.entityName();
+            synchronized (readWhole) {
+                layered.remove(entity);
+                readWhole.put(entity, why);
+            }
+            writer.declare(entity, prior.keyColumns());
+            writer.copyText(entity, prior.copyText());
+            writer.coarse(entity);
+            copied.put(entity, prior.copyText());
+            for (Split split : source.splitsExcept(splitHint, others)) read(split, writer.split());
+            writer.changes(entity, changes.counted(entity));
         }
     }
 

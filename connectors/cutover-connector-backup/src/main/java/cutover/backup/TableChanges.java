@@ -202,7 +202,7 @@ final class TableChanges {
     }
 
     /** The track of a table read whole, its keys counted by the source in a scan of their own. */
-    private ChangeTrack counted(EntityName entity) {
+    ChangeTrack counted(EntityName entity) {
         return source.keyBuckets(entity, null, null).map(now -> whole(entity, now))
                 .orElseThrow(() -> new IllegalStateException(entity + " was tracked, then not"));
     }
@@ -223,13 +223,20 @@ final class TableChanges {
                 source.tableIdentity(entity).orElse(null));
     }
 
-    /** Stores the layer's rows and keys, and puts the earlier entity with the layer into the snapshot. Returns the rows stored. */
+    /**
+     * Stores the layer's rows and keys, and puts the earlier entity with the layer into the snapshot.
+     * Returns the rows stored. Where the source counts the layer's keys, they are proven against the
+     * buckets it counted at this moment ({@link LayerCheck}) before the layer is put in: a layer that
+     * fails is {@link LayerDisproved}, and its parts are left unreferenced.
+     */
     long writeLayer(SnapshotWriter writer, AddLayer layer) {
         EntitySnapshot prior = layer.prior();
         EntityName entity = prior.entityName();
         CopyShape shape = prior.copyText();
         CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
-        CopyPartStream rowsOut = writer.loosePart(format.tally(shape.columns()));
+        ChangeTracking.Bucketing bucketing = prior.changes().bucketing();
+        Optional<ChangeTracking.KeyCounting> rowKeys = source.layerKeyCounting(entity, bucketing, false);
+        CopyPartStream rowsOut = writer.loosePart(counting(format.tally(shape.columns()), rowKeys));
         Optional<Spooled> spooled = layer.early() == null ? Optional.empty() : Waiting.on(layer.early(), "copying the changed rows of " + entity);
         long rows;
         if (spooled.isPresent()) {
@@ -244,15 +251,34 @@ final class TableChanges {
         }
         PartStream.Result rowsPart = rowsOut.finish();
         CopyPartStream.requireLines("the changed rows of " + entity, rows, rowsPart.part().records());
+        if (rowKeys.isPresent()) disprovedIf("rows are not the changes", LayerCheck.rows(rowKeys.get().result(), layer.now()));
         PartStream.Result keysPart = null;
         if (layer.moved().length > 0) {
-            CopyPartStream keysOut = writer.loosePart(format.tally(SnapshotRecordReader.keyColumnsOf(prior)));
-            long keys = source.copyKeysIn(entity, prior.changes().bucketing(), layer.moved(), keysOut);
+            Optional<ChangeTracking.KeyCounting> listedKeys = source.layerKeyCounting(entity, bucketing, true);
+            CopyPartStream keysOut = writer.loosePart(counting(format.tally(SnapshotRecordReader.keyColumnsOf(prior)), listedKeys));
+            long keys = source.copyKeysIn(entity, bucketing, layer.moved(), keysOut);
             keysPart = keysOut.finish();
             CopyPartStream.requireLines("the keys of " + entity, keys, keysPart.part().records());
+            if (listedKeys.isPresent()) disprovedIf("keys are not the keys", LayerCheck.keys(listedKeys.get().result(), layer.now(), layer.moved()));
         }
         writer.layered(withLayer(prior, rowsPart, keysPart, layer));
         return rows;
+    }
+
+    /** The tally, giving each line to the key counter too where there is one. */
+    private static CopyTextFormat.KindTally counting(CopyTextFormat.KindTally kinds, Optional<ChangeTracking.KeyCounting> keys) {
+        return keys.isPresent() ? new KeyCountingTally(kinds, keys.get().counter()) : kinds;
+    }
+
+    private static void disprovedIf(String what, Optional<String> why) {
+        if (why.isPresent()) throw new LayerDisproved("its change layer's " + what + " the source counted: " + why.get());
+    }
+
+    /** A change layer whose rows or keys are not what its source counted ({@link LayerCheck}): not stored; the message says why, of the table. */
+    static final class LayerDisproved extends RuntimeException {
+        LayerDisproved(String message) {
+            super(message);
+        }
     }
 
     private EntitySnapshot withLayer(EntitySnapshot prior, PartStream.Result rows, PartStream.Result keys, AddLayer layer) {

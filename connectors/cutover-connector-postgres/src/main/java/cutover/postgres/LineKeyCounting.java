@@ -43,6 +43,12 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         for (int i = 0; i < escaped.length; i++) escaped[i] = TEXTUAL.contains(keyTypes.get(i));
     }
 
+    /** Counts into the buckets of {@code bucketing}: a change layer's keys, checked against the buckets counted at its moment. */
+    LineKeyCounting(ChangeTracking.Bucketing bucketing, int[] keyAt, List<String> keyTypes) {
+        this((java.util.function.Supplier<ChangeTracking.Bucketing>) null, keyAt, keyTypes);
+        this.bucketing = bucketing;
+    }
+
     /** Whether keys of these types are counted from lines. */
     static boolean counts(List<String> keyTypes) {
         return !keyTypes.isEmpty() && COUNTED.containsAll(keyTypes);

@@ -277,9 +277,9 @@ final class LoggedChanges {
     static KeyBuckets bucketsAfter(KeyedTable keyed, LoggedKeys keys, KeyBuckets then) {
         int[] keyAt = new int[keyed.keyTypes().size()];
         for (int i = 0; i < keyAt.length; i++) keyAt[i] = i;
-        LineKeyCounting added = new LineKeyCounting(then::bucketing, keyAt, keyed.keyTypes());
-        LineKeyCounting removed = new LineKeyCounting(then::bucketing, keyAt, keyed.keyTypes());
-        LineKeyCounting written = new LineKeyCounting(then::bucketing, keyAt, keyed.keyTypes());
+        LineKeyCounting added = new LineKeyCounting(then.bucketing(), keyAt, keyed.keyTypes());
+        LineKeyCounting removed = new LineKeyCounting(then.bucketing(), keyAt, keyed.keyTypes());
+        LineKeyCounting written = new LineKeyCounting(then.bucketing(), keyAt, keyed.keyTypes());
         LineCounter in = added.counter(), out = removed.counter(), changed = written.counter();
         keys.forEach((line, before, after) -> {
             byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -508,6 +508,15 @@ final class PostgresSource implements ChangeTracking {
         return Optional.of(new LineKeyCounting(() -> bucketingOf(table), table.keyAt(), table.keyTypes()));
     }
 
+    @Override
+    public Optional<KeyCounting> layerKeyCounting(EntityName entity, Bucketing bucketing, boolean keyLines) {
+        Optional<KeyedTable> keyed = keyed(entity);
+        if (keyed.isEmpty() || !countsLines(keyed.get())) return Optional.empty();
+        KeyedTable table = keyed.get();
+        int[] keyAt = keyLines ? java.util.stream.IntStream.range(0, table.keyTypes().size()).toArray() : table.keyAt();
+        return Optional.of(new LineKeyCounting(bucketing, keyAt, table.keyTypes())); // no lambda: a class made in the first incremental
+    }
+
     /** Whether the table's keys are counted in Java as the server counts them ({@link LineKeyCounting}, {@link PgHash}). */
     private boolean countsLines(KeyedTable keyed) {
         if (!LineKeyCounting.counts(keyed.keyTypes()) || !hashesLikePgHash()) return false;
