@@ -46,8 +46,7 @@ public record ChangeTrack(String method, String mark, int shift, long[] counts, 
         for (int b = 0; b < counts.length; b++) {
             if (counts[b] == now.counts()[b] && digests[b].equals(now.digests()[b])) continue;
             boolean onlyInserted = now.counts()[b] - counts[b] == now.changedCounts()[b]
-                    && new java.math.BigInteger(now.digests()[b]).subtract(new java.math.BigInteger(digests[b]))
-                            .equals(new java.math.BigInteger(now.changedDigests()[b]));
+                    && cutover.connector.KeyDigests.differenceIs(now.digests()[b], digests[b], now.changedDigests()[b]);
             if (!onlyInserted) moved[n++] = b;
         }
         return Arrays.copyOf(moved, n);

@@ -57,8 +57,6 @@ import java.util.function.ObjLongConsumer;
 final class SourceReading {
     /** Changed rows copied beside the counting passes are held in memory up to this many bytes, all tables together. */
     static final long SPOOLED_BYTES = 32L << 20;
-    /** A table's bulk text reaches its part in writes of this many bytes. */
-    private static final int COPY_BLOCK = 64 << 10;
 
     private final Source source;
     private final int threads;
@@ -311,19 +309,11 @@ final class SourceReading {
         });
         // the rows reach the part in blocks that cut lines anywhere, as a change layer's spooled rows
         // do, not one row a write: one shape of writes, so what a full backup compiled serves the next runs
-        java.io.BufferedOutputStream blocks = new java.io.BufferedOutputStream(part, COPY_BLOCK);
+        FixedBlocks blocks = new FixedBlocks(part);
         long rows = copying.copyOut(split, blocks);
-        flush(blocks);
+        blocks.finish();
         writer.finish();
         CopyPartStream.requireLines(split.description(), rows, reported[0]);
-    }
-
-    private static void flush(java.io.OutputStream out) {
-        try {
-            out.flush();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // the part's stream writes to the store, which throws no IOException
-        }
     }
 
     /**

@@ -247,7 +247,9 @@ final class TableChanges {
                 throw new java.io.UncheckedIOException(e); // the part's stream writes to the store, which throws no IOException
             }
         } else {
-            rows = source.copyChangedSince(entity, prior.changes().mark(), rowsOut);
+            FixedBlocks blocks = new FixedBlocks(rowsOut); // as the spool and a full backup give their rows
+            rows = source.copyChangedSince(entity, prior.changes().mark(), blocks);
+            blocks.finish();
         }
         PartStream.Result rowsPart = rowsOut.finish();
         CopyPartStream.requireLines("the changed rows of " + entity, rows, rowsPart.part().records());

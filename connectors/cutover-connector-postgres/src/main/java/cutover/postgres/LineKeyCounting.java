@@ -1,8 +1,8 @@
 package cutover.postgres;
 
 import cutover.connector.ChangeTracking;
+import cutover.connector.KeyDigests;
 
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,51 +83,10 @@ final class LineKeyCounting implements ChangeTracking.KeyCounting {
         String[] digests = new String[n];
         // an empty bucket's sum is 0: most buckets of the keys a change added or removed (a few of 4,096), and
         // converting them cost a scheduled run ~8,000 decimals and C2 a 150 ms compile of decimal beside the runs
-        for (int b = 0; b < n; b++) digests[b] = counts[b] == 0 ? "0" : decimal(high[b], low[b]);
+        for (int b = 0; b < n; b++) digests[b] = counts[b] == 0 ? "0" : KeyDigests.decimal(high[b], low[b]);
         String[] none = new String[n];
         Arrays.fill(none, "0");
         return new ChangeTracking.KeyBuckets(bucketing, counts, digests, new long[n], none);
-    }
-
-    /**
-     * The 128-bit two's complement integer {@code high:low} in decimal, as PostgreSQL writes a numeric
-     * sum. Not through BigInteger: a sum of ten hashes passes a long more often than not, so a 1%
-     * change converted hundreds a run, and C2 compiled BigInteger's division for 30 ms beside a
-     * scheduled process's first incremental (JFR, thirteenth session).
-     */
-    static String decimal(long high, long low) {
-        if (high == (low >> 63)) return Long.toString(low); // it fits in a long
-        boolean negative = high < 0;
-        if (negative) { // its magnitude, 2^127 at most: an unsigned 128-bit number
-            low = -low;
-            high = ~high + (low == 0 ? 1 : 0);
-        }
-        int[] limbs = {(int) (high >>> 32), (int) high, (int) (low >>> 32), (int) low}; // most significant first
-        char[] digits = new char[40];
-        int at = digits.length;
-        boolean rest;
-        do { // divides the limbs by 10^9: the remainder is the next nine digits, from the right
-            long remainder = 0;
-            rest = false;
-            for (int i = 0; i < limbs.length; i++) {
-                long current = (remainder << 32) | (limbs[i] & 0xFFFF_FFFFL);
-                limbs[i] = (int) (current / 1_000_000_000L);
-                remainder = current % 1_000_000_000L;
-                rest |= limbs[i] != 0;
-            }
-            for (int d = 0; d < 9 && (rest || remainder != 0); d++) { // all nine, but for the leading group
-                digits[--at] = (char) ('0' + remainder % 10);
-                remainder /= 10;
-            }
-        } while (rest);
-        if (negative) digits[--at] = '-';
-        return new String(digits, at, digits.length - at);
-    }
-
-    /** {@code a + b - c}, decimal integers of any size; in a long where none has more than 18 digits (no overflow then). */
-    static String plusMinus(String a, String b, String c) {
-        if (a.length() <= 18 && b.length() <= 18 && c.length() <= 18) return Long.toString(Long.parseLong(a) + Long.parseLong(b) - Long.parseLong(c));
-        return new BigInteger(a).add(new BigInteger(b)).subtract(new BigInteger(c)).toString();
     }
 
     /** One reader's counts, and per bucket its sum of hashes as a 128-bit number (high and low words): exact for any table. */

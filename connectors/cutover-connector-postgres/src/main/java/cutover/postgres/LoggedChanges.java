@@ -294,7 +294,7 @@ final class LoggedChanges {
         for (int b = 0; b < n; b++) {
             counts[b] = then.counts()[b] + plus.counts()[b] - minus.counts()[b];
             boolean same = plus.counts()[b] == 0 && minus.counts()[b] == 0; // no key added or removed: its sum is the same
-            digests[b] = same ? then.digests()[b] : LineKeyCounting.plusMinus(then.digests()[b], plus.digests()[b], minus.digests()[b]);
+            digests[b] = same ? then.digests()[b] : cutover.connector.KeyDigests.plusMinus(then.digests()[b], plus.digests()[b], minus.digests()[b]);
         }
         return new KeyBuckets(then.bucketing(), counts, digests, writes.counts(), writes.digests());
     }
