@@ -167,6 +167,64 @@ class LogChangeLayersIT extends ChangeLayersIT {
     }
 
     /**
+     * Scheduled runs while a writer commits updates, inserts and now and then a delete all the time:
+     * each run's layer is proven against the buckets counted at its moment (`LayerCheck`) and none
+     * is found wanting, however the commits fall around the moments; the layers pile up, and the
+     * latest snapshot, taken after the writer stopped, restores the table as it is.
+     */
+    @Test
+    void layersOfRunsWhileAWriterCommitsAllProveOut() throws Exception {
+        String db = "cutover_it_log_writer", dst = "cutover_it_log_writer_dst";
+        LocalPostgres.Server pg = server();
+        pg.recreate(db, dst);
+        pg.sql(db, "create table items (id bigint primary key, name text, n int)",
+                "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 20000) g", "analyze");
+        Path log = dir.resolve("writer.log");
+        String[] repoArgs = initRepo("writer");
+        Process p = scheduled(pg.location(db), repoArgs, "writer-state", "2s", "cutover_it_writer", log);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+        Thread writer = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
+                for (long i = 0; writing.get(); i++) {
+                    long id = 1 + random.nextInt(20000);
+                    if (i % 60 == 59) st.execute("delete from items where id = " + id); // a bucket moved: its keys listed
+                    else if (i % 3 == 0) st.execute("insert into items values (" + (30000 + i) + ", 'written', 1)");
+                    else st.execute("update items set n = n + 1, name = 'updated " + i + "' where id = " + id);
+                    commits.incrementAndGet();
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            awaitRuns(log, 1);
+            writer.start();
+            awaitRuns(log, 6);
+            writing.set(false);
+            writer.join();
+            awaitRuns(log, 8); // the last one after the writer stopped
+        } finally {
+            writing.set(false);
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String runs = Files.readString(log);
+        assertThat(commits.get()).isGreaterThan(200);
+        assertThat(runs).doesNotContain("FAILED").doesNotContain("is not what the source counted")
+                .doesNotContain("are not the changes the source counted").doesNotContain("are not the keys the source counted");
+        String passphrase = Files.readString(dir.resolve("writer-password")).trim();
+        cutover.backup.Repository repo = cutover.backup.Repository.open(dir.resolve("writer-repo"), passphrase);
+        List<cutover.backup.Snapshot> snapshots = repo.snapshots();
+        cutover.backup.EntitySnapshot latest = snapshots.get(snapshots.size() - 1).entity(cutover.model.EntityName.of("items")).orElseThrow();
+        assertThat(latest.changes().layers()).as(runs).hasSizeGreaterThanOrEqualTo(4);
+        assertLatestRestoresAs(db, dst, repoArgs, "writer-restore");
+        pg.drop(db, dst);
+    }
+
+    /**
      * A process that stays up keeps a moment's replication connection, without its temporary slot,
      * for the next run's moment; one the server ended meanwhile is replaced, and the run is as good.
      */
