@@ -48,10 +48,18 @@ final class FileEnvelope {
 
     /** Writes a content-named file ({@code index/<id>}, {@code snapshots/<id>}) and returns its id. */
     BlobId writeNamed(String dir, String kind, Object content) {
+        Named named = sealNamed(dir, kind, content);
+        files.writeAtomically(named.path(), named.bytes());
+        return named.id();
+    }
+
+    /** A content-named file's bytes, sealed, and where they go: for a caller that writes several in an order ({@link RepoFiles#writeInOrder}). */
+    record Named(BlobId id, Path path, byte[] bytes) {}
+
+    Named sealNamed(String dir, String kind, Object content) {
         byte[] bytes = seal(kind, content);
         BlobId id = BlobId.sha256(bytes);
-        files.writeAtomically(files.root().resolve(dir).resolve(id.hex()), bytes);
-        return id;
+        return new Named(id, files.root().resolve(dir).resolve(id.hex()), bytes);
     }
 
     /** Reads and opens a content-named file, checking its name against its hash first. */

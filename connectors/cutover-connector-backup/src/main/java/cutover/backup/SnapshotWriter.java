@@ -190,12 +190,9 @@ public final class SnapshotWriter implements AutoCloseable {
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
-        if (!packs.isEmpty()) {
-            IndexFile file = Index.fileOf(packs);
-            BlobId fileId = repo.envelope().writeNamed(RepoFiles.INDEX, "index", file);
-            index.get().add(fileId, file, repo.files());
-            repo.indexFiles().put(fileId, file); // the next backup of this process need not read it back (110 ms at 10M rows)
-        }
+        IndexFile indexFile = packs.isEmpty() ? null : Index.fileOf(packs);
+        FileEnvelope.Named indexNamed = indexFile == null ? null : repo.envelope().sealNamed(RepoFiles.INDEX, "index", indexFile);
+        if (indexFile != null) index.get().add(indexNamed.id(), indexFile, repo.files()); // this backup's view: the sizes below
         long total = 0, stored = 0;
         Set<BlobId> counted = new HashSet<>();
         for (EntitySnapshot e : done) total += e.bytes();
@@ -211,7 +208,11 @@ public final class SnapshotWriter implements AutoCloseable {
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
-        BlobId id = repo.envelope().writeNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
+        FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
+        // the index before the manifest that names its packs' chunks, their bytes forced to disk together
+        repo.files().writeInOrder(indexNamed == null ? List.of(manifestNamed) : List.of(indexNamed, manifestNamed));
+        if (indexFile != null) repo.indexFiles().put(indexNamed.id(), indexFile); // the next backup of this process need not read it back (110 ms at 10M rows)
+        BlobId id = manifestNamed.id();
         committed = Snapshot.of(id, manifest);
         repo.wrote(committed);
         return committed;

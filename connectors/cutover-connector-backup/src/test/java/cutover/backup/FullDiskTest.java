@@ -37,7 +37,7 @@ class FullDiskTest {
 
     /** The bytes of each write the second backup makes (lock, packs, index, manifest), measured on a twin repository. */
     private List<long[]> writesOfTheSecondBackup(List<Record> before, List<Record> bigger) {
-        List<long[]> writes = new java.util.ArrayList<>();
+        List<long[]> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>()); // the index and the manifest are written together
         Path twin = dir.resolve("twin");
         TestRepos.backup(TestRepos.init(twin), before);
         Repository counting = Repository.open(twin, TestRepos.PASSPHRASE, TestRepos.FAST.withWriteGuard((file, bytes) -> writes.add(new long[] {
