@@ -110,31 +110,14 @@ final class ChunkStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Every pack this backup wrote, for its index file, and the folder of the last one, whose rename
-     * is not yet forced to disk: the caller forces it before any file names the pack (beside the
-     * index's own writing, {@link RepoFiles#writeInOrder(List, List)}); null when no pack was left.
-     */
-    record Finished(List<PackWriter.Written> packs, java.nio.file.Path lastPackFolder) {}
-
-    /** Waits for the pool, finishes the last pack (its folder not forced: see {@link Finished}). */
-    Finished finish() {
+    /** Waits for the pool, finishes the last pack; returns every pack this backup wrote, for its index file. */
+    List<PackWriter.Written> finish() {
         drain();
         throwFailure();
         synchronized (packLock) {
-            java.nio.file.Path folder = null;
-            if (pack != null) {
-                try (PackWriter p = pack) {
-                    pack = null;
-                    if (!p.isEmpty()) {
-                        PackWriter.Written last = p.finish(false);
-                        written.add(last);
-                        folder = files.pack(last.id()).getParent();
-                    }
-                }
-            }
+            finishPack();
             finished = true; // called once every chunk was stored: the readers are done with their sealers
-            return new Finished(List.copyOf(written), folder);
+            return List.copyOf(written);
         }
     }
 

@@ -64,16 +64,8 @@ final class PackWriter implements AutoCloseable {
 
     boolean isEmpty() { return entries.isEmpty(); }
 
-    /** Writes the header, forces the pack to disk and moves it to its final name, its folder forced too. */
+    /** Writes the header, forces the pack to disk and moves it to its final name. */
     Written finish() {
-        return finish(true);
-    }
-
-    /**
-     * As {@link #finish()}; not {@code forceFolder}: the rename is not yet forced to disk, and the
-     * caller must force the pack's folder ({@link RepoFiles#forceFolder}) before any file names it.
-     */
-    Written finish(boolean forceFolder) {
         try {
             ByteBuffer header = ByteBuffer.allocate(entries.size() * HEADER_ENTRY_BYTES);
             for (Entry e : entries) header.put(e.id().bytes()).putInt(e.length()).putInt(e.rawLength());
@@ -85,7 +77,7 @@ final class PackWriter implements AutoCloseable {
             file.getFD().sync();
             out.close();
             BlobId id = new BlobId(sha256.digest());
-            files.moveIntoPlace(temp, files.pack(id), forceFolder);
+            files.moveIntoPlace(temp, files.pack(id));
             done = true;
             return new Written(id, List.copyOf(entries), size + sealedHeader.length + 4);
         } catch (IOException e) {

@@ -139,24 +139,6 @@ final class RepoFiles {
      * once for them all, not once each; only the renames need the order.
      */
     void writeInOrder(List<FileEnvelope.Named> named) {
-        writeInOrder(List.of(), named);
-    }
-
-    /**
-     * As {@link #writeInOrder(List)}, the folders {@code foldersFirst} (of files already renamed into
-     * them, such as a backup's last pack) forced beside the files' bytes, before any file is renamed.
-     */
-    void writeInOrder(List<Path> foldersFirst, List<FileEnvelope.Named> named) {
-        java.util.concurrent.FutureTask<Void> folders = null;
-        if (!foldersFirst.isEmpty()) {
-            folders = new java.util.concurrent.FutureTask<>(() -> {
-                foldersFirst.forEach(RepoFiles::forceFolder);
-                return null;
-            });
-            Thread thread = new Thread(folders, "cutover-repo-folders");
-            thread.setDaemon(true);
-            thread.start();
-        }
         List<java.util.concurrent.FutureTask<Staged>> beside = new ArrayList<>();
         for (int i = 0; i < named.size() - 1; i++) {
             FileEnvelope.Named file = named.get(i);
@@ -173,7 +155,6 @@ final class RepoFiles {
             last = stage(lastFile.path(), lastFile.bytes(), true);
             for (java.util.concurrent.FutureTask<Staged> task : beside) staged.add(cutover.error.Waiting.on(task, "writing the repository's files"));
             staged.add(last);
-            if (folders != null) cutover.error.Waiting.on(folders, "forcing the repository's folders"); // before any name that refers to their files
         } catch (RuntimeException e) { // nothing is placed: the others' bytes go too, once their threads are done with them
             if (last != null) deleteQuietly(last.temp());
             for (java.util.concurrent.FutureTask<Staged> task : beside) {
@@ -226,8 +207,7 @@ final class RepoFiles {
         moveIntoPlace(temp, target, true);
     }
 
-    /** As {@link #moveIntoPlace(Path, Path)}; not {@code durable}: the folder is not forced (see {@link #forceFolder}). */
-    void moveIntoPlace(Path temp, Path target, boolean durable) throws IOException {
+    private void moveIntoPlace(Path temp, Path target, boolean durable) throws IOException {
         Files.createDirectories(target.getParent());
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -260,10 +240,6 @@ final class RepoFiles {
     }
 
     /** Forces a folder's entries to disk, so a rename survives a power cut (a no-op where folders cannot be opened). */
-    static void forceFolder(Path dir) {
-        forceDirectory(dir);
-    }
-
     private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

@@ -188,8 +188,7 @@ public final class SnapshotWriter implements AutoCloseable {
         done.addAll(reused.values());
         done.replaceAll(e -> definitions.containsKey(e.entityName()) ? e.withDefinition(definitions.get(e.entityName())) : e);
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
-        ChunkStore.Finished finished = store.finish();
-        List<PackWriter.Written> packs = finished.packs();
+        List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
         IndexFile indexFile = packs.isEmpty() ? null : Index.fileOf(packs);
         FileEnvelope.Named indexNamed = indexFile == null ? null : repo.envelope().sealNamed(RepoFiles.INDEX, "index", indexFile);
@@ -211,8 +210,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
         // the index before the manifest that names its packs' chunks, their bytes forced to disk together
-        repo.files().writeInOrder(finished.lastPackFolder() == null ? List.of() : List.of(finished.lastPackFolder()),
-                indexNamed == null ? List.of(manifestNamed) : List.of(indexNamed, manifestNamed));
+        repo.files().writeInOrder(indexNamed == null ? List.of(manifestNamed) : List.of(indexNamed, manifestNamed));
         if (indexFile != null) repo.indexFiles().put(indexNamed.id(), indexFile); // the next backup of this process need not read it back (110 ms at 10M rows)
         BlobId id = manifestNamed.id();
         committed = Snapshot.of(id, manifest);
