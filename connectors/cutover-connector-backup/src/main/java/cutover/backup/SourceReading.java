@@ -166,11 +166,7 @@ final class SourceReading {
         try {
             List<Future<?>> running = new ArrayList<>();
             tracks.forEach((entity, track) -> running.add(pool.submit(() -> writer.changes(entity, track.get()))));
-            for (TableChanges.AddLayer layer : layers) {
-                Set<EntityName> others = new java.util.HashSet<>(shapes.keySet());
-                others.remove(layer.prior().entityName());
-                running.add(pool.submit(new LayerWriting(changes, writer, layer, splitHint, others)));
-            }
+            for (TableChanges.AddLayer layer : layers) running.add(pool.submit(new LayerWriting(changes, writer, layer, splitHint, shapes.keySet())));
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
                 SplitWriter w = writers.get(i);
@@ -210,10 +206,7 @@ final class SourceReading {
                     layered.add(e.name());
                 } else if (decision.get() instanceof TableChanges.ReadWhole whole) {
                     if (whole.why() != null) readWhole.put(e.name(), whole.why());
-                    writer.declare(e.name(), e.keyColumns());
-                    writer.copyText(e.name(), shape);
-                    writer.coarse(e.name());
-                    copied.put(e.name(), shape);
+                    declareReadWhole(writer, e.name(), e.keyColumns(), shape);
                     // its keys, for the next backup (no digest of the rows is needed): counted as it is read, or beside
                     if (whole.fromLines() != null) keysCountedAsRead.put(e.name(), whole);
                     else tracks.put(e.name(), whole.track());
@@ -236,6 +229,14 @@ final class SourceReading {
                 copied.put(e.name(), shape);
             }
         }
+    }
+
+    /** A tracked table read whole into a new base: its rows as bulk text, in coarse chunks (its changes will be layers). */
+    private void declareReadWhole(SnapshotWriter writer, EntityName entity, List<String> keyColumns, CopyShape shape) {
+        writer.declare(entity, keyColumns);
+        writer.copyText(entity, shape);
+        writer.coarse(entity);
+        copied.put(entity, shape);
     }
 
     /**
@@ -325,15 +326,15 @@ final class SourceReading {
         private final SnapshotWriter writer;
         private final TableChanges.AddLayer layer;
         private final int splitHint;
-        private final Set<EntityName> others;
+        private final Set<EntityName> entities;
 
-        /** {@code others}: every other entity of the source, whose splits a table read whole instead leaves out. */
-        LayerWriting(TableChanges changes, SnapshotWriter writer, TableChanges.AddLayer layer, int splitHint, Set<EntityName> others) {
+        /** {@code entities}: the source's, all of whose splits but this table's a table read whole instead leaves out. */
+        LayerWriting(TableChanges changes, SnapshotWriter writer, TableChanges.AddLayer layer, int splitHint, Set<EntityName> entities) {
             this.changes = changes;
             this.writer = writer;
             this.layer = layer;
             this.splitHint = splitHint;
-            this.others = others;
+            this.entities = entities;
         }
 
         @Override
@@ -358,10 +359,9 @@ final class SourceReading {
                 layered.remove(entity);
                 readWhole.put(entity, why);
             }
-            writer.declare(entity, prior.keyColumns());
-            writer.copyText(entity, prior.copyText());
-            writer.coarse(entity);
-            copied.put(entity, prior.copyText());
+            declareReadWhole(writer, entity, prior.keyColumns(), prior.copyText());
+            Set<EntityName> others = new java.util.HashSet<>(entities);
+            others.remove(entity);
             for (Split split : source.splitsExcept(splitHint, others)) read(split, writer.split());
             writer.changes(entity, changes.counted(entity));
         }
