@@ -19,6 +19,7 @@ final class MomentCatalog {
 
     private final Map<String, Map<String, SourceTable>> tables = new ConcurrentHashMap<>();
     private final Map<String, Optional<CopyShape>> shapes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> deterministicKeys = new ConcurrentHashMap<>();
 
     /** The tables {@code read} gives for {@code only} (null: all), read once; one table is taken from all where those were read. */
     Map<String, SourceTable> tables(String only, Function<String, Map<String, SourceTable>> read) {
@@ -30,6 +31,11 @@ final class MomentCatalog {
     /** The COPY shape of {@code table}, read once. */
     Optional<CopyShape> shape(String table, Supplier<Optional<CopyShape>> read) {
         return once(shapes, table, read);
+    }
+
+    /** Whether every key column of {@code table} has a deterministic collation, read once (asked when deciding, and by each layer's check). */
+    boolean deterministicKeys(String table, Supplier<Boolean> read) {
+        return once(deterministicKeys, table, read);
     }
 
     /**

@@ -523,8 +523,16 @@ final class PostgresSource implements ChangeTracking {
         return keyed.keyTypes().stream().noneMatch(LineKeyCounting.TEXTUAL::contains) || deterministicKeys(keyed.table());
     }
 
-    /** Whether every key column's collation is deterministic (a non-deterministic one hashes a sort key only the server computes). */
+    /**
+     * Whether every key column's collation is deterministic (a non-deterministic one hashes a sort key
+     * only the server computes); read once while a moment is held.
+     */
     private boolean deterministicKeys(SourceTable table) {
+        MomentCatalog held = heldCatalog;
+        return held == null ? readDeterministicKeys(table) : held.deterministicKeys(table.name().name(), () -> readDeterministicKeys(table));
+    }
+
+    private boolean readDeterministicKeys(SourceTable table) {
         return reading("reading the key's collations of " + table.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(bool_and(coalesce(co.collisdeterministic, true)), true) FROM pg_attribute a "
                     + "LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = ?::regclass AND a.attname = ANY(?)")) {
