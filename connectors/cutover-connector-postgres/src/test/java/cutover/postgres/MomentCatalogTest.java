@@ -56,4 +56,14 @@ class MomentCatalogTest {
         catalog.shape("users", () -> { reads[0]++; return none; });
         assertThat(reads[0]).isEqualTo(2);
     }
+
+    @Test
+    void whetherAKeysCollationsAreDeterministicIsReadOncePerTable() {
+        MomentCatalog catalog = new MomentCatalog();
+        int[] reads = new int[1];
+        assertThat(catalog.deterministicKeys("tags", () -> { reads[0]++; return false; })).isFalse();
+        assertThat(catalog.deterministicKeys("tags", () -> { reads[0]++; return true; })).as("the first answer stays").isFalse();
+        assertThat(catalog.deterministicKeys("names", () -> { reads[0]++; return true; })).isTrue();
+        assertThat(reads[0]).isEqualTo(2);
+    }
 }
