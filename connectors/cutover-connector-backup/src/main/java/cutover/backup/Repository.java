@@ -529,7 +529,8 @@ public final class Repository {
             RunPhases run = new RunPhases();
             phases = run;
             Snapshot stored;
-            try (SnapshotWriter writer = open()) {
+            // the disk takes others' pending writes while the source is read, not when the pack is forced
+            try (SnapshotWriter writer = open(); RepoFiles.Settling settling = internals.files().settleAhead()) {
                 boolean comparable = digests != null || source instanceof cutover.connector.ChangeTracking;
                 SourceReading reading = new SourceReading(source, readers, progress, digests, comparable ? latestOfSource() : null);
                 run.end("lock");
