@@ -161,12 +161,21 @@ final class RepoLock implements Repository.Lock {
         return d.toMillis() + " ms";
     }
 
+    /** This machine's name, as locks and manifests record it: asked once a process (the JDK asks the resolver again after 5 s, each scheduled run). */
     static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            String env = System.getenv("HOSTNAME");
-            return env != null ? env : "unknown-host";
+        return HostName.NAME;
+    }
+
+    private static final class HostName {
+        static final String NAME = resolve();
+
+        private static String resolve() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                String env = System.getenv("HOSTNAME");
+                return env != null ? env : "unknown-host";
+            }
         }
     }
 
