@@ -187,13 +187,22 @@ final class ChangeLog {
         Connection holder = null;
         boolean handedOver = false;
         try {
+            // the connection kept since the last moment, unasked whether it still answers (a round trip
+            // of every run): one the server ended meanwhile (a restart, a timeout) fails at once, and a new one exports
             holder = exporter.take();
-            if (holder == null || !holder.isValid(SPARE_CHECK_SECONDS)) {
-                close(holder);
-                holder = pool.directConnection();
+            Exported exported = null;
+            if (holder != null) {
+                try {
+                    exported = export(holder, streaming);
+                } catch (SQLException ended) {
+                    close(holder);
+                    holder = null;
+                }
             }
-            holder.setAutoCommit(false);
-            Exported exported = export(holder, streaming);
+            if (holder == null) {
+                holder = exportingConnection();
+                exported = export(holder, streaming);
+            }
             Prepared prepared = ready(preparing);
             if (!prepared.slotReady()) return Moment.notInLog(prepared.logged());
             if (!prepared.asBefore()) {
@@ -228,7 +237,6 @@ final class ChangeLog {
     private Exported export(Connection holder, SlotStream streaming) throws SQLException {
         Exported exported;
         try (Statement s = holder.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             // the insert position is read after the snapshot is taken (at the statement's start)
             try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_current_snapshot()::text, pg_current_wal_insert_lsn()::text")) {
                 rs.next();
@@ -241,10 +249,27 @@ final class ChangeLog {
         return exported;
     }
 
+    /**
+     * A connection for {@link #export}: its transactions repeatable reads and read only, set once for
+     * its session, so that each export's {@code BEGIN READ ONLY} goes with its query in one round trip.
+     */
+    private Connection exportingConnection() throws SQLException {
+        Connection c = pool.directConnection();
+        try {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            close(c);
+            throw e;
+        }
+    }
+
     /** A connection made ready for the next exported moment, unless one is kept already. */
     private void openExporter() {
         try {
-            Connection c = pool.directConnection();
+            Connection c = exportingConnection();
             if (!exporter.keep(c)) close(c);
         } catch (SQLException e) {
             // the moment makes its own

@@ -201,6 +201,41 @@ class LoggedRowsIT {
         }
     }
 
+    /**
+     * The connection a streamed moment exports its snapshot from is kept for the next moment and not
+     * asked first whether it still answers (a round trip of every run): one the server ended
+     * meanwhile fails at the export, and a new one exports the moment, still without a temporary
+     * slot (falling back to one would hold it during the moment), its changes those before it.
+     */
+    @Test
+    void anExportingConnectionTheServerEndedIsReplacedByANewOne() throws Exception {
+        try (TestDatabase db = new TestDatabase(TestDatabase.LOGICAL)) {
+            db.sql("CREATE TABLE t (id bigint PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g");
+            try (Connector connector = db.open(Map.of("follow-changes", "cutover_it_exporter"))) {
+                PostgresSource source = (PostgresSource) TestDatabase.source(connector);
+                String mark = storedMoment(source);
+                source.keepUp();
+                db.sql("UPDATE t SET v = 'a' WHERE id <= 5");
+                String second;
+                try (PointInTime held = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(db.one("SELECT count(*) FROM pg_replication_slots WHERE temporary")).as("an exported moment").isEqualTo("0");
+                    assertThat(logged(source, mark).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(rowsOf(db, "id <= 5"));
+                    second = source.markOfThisMoment().orElseThrow();
+                    source.storedUpTo(second);
+                }
+                String others = "FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+                assertThat(Integer.parseInt(db.one("SELECT count(*) " + others))).as("the kept exporting connection, and the pool's").isPositive();
+                db.sql("SELECT pg_terminate_backend(pid) " + others);
+                Thread.sleep(600); // past the pool's window in which a connection is lent without a check
+                db.sql("UPDATE t SET v = 'b' WHERE id BETWEEN 10 AND 12");
+                try (PointInTime third = source.holdAtThisMoment().orElseThrow()) {
+                    assertThat(db.one("SELECT count(*) FROM pg_replication_slots WHERE temporary")).as("exported again by a new connection").isEqualTo("0");
+                    assertThat(logged(source, second).map(b -> new String(b, StandardCharsets.UTF_8))).hasValue(rowsOf(db, "id BETWEEN 10 AND 12"));
+                }
+            }
+        }
+    }
+
     /** Waits until the slot's stream has been sent everything logged, and a little more for the source to read it; the log's end then. */
     private static String streamedUpToTheLogsEnd(TestDatabase db, String slot) throws InterruptedException {
         String query = "SELECT r.sent_lsn >= pg_current_wal_insert_lsn() FROM pg_stat_replication r JOIN pg_replication_slots s "
