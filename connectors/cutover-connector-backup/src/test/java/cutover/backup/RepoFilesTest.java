@@ -62,6 +62,22 @@ class RepoFilesTest {
         assertThat(tmp()).isEmpty();
     }
 
+    /** The force a backup starts as it begins ({@link RepoFiles#settleAhead}) leaves no file once closed, and a failure of it is no one's. */
+    @Test
+    void theForceAheadLeavesNothingAndFailsQuietly() throws IOException {
+        RepoFiles files = new RepoFiles(root);
+        try (RepoFiles.Settling settling = files.settleAhead()) {
+            assertThat(settling.thread().getName()).isEqualTo("cutover-repo-settle");
+        }
+        assertThat(tmp()).isEmpty();
+
+        Files.delete(root.resolve(RepoFiles.TMP)); // its file cannot be made: nothing to say, nothing left
+        try (RepoFiles.Settling settling = files.settleAhead()) {
+            assertThat(settling.thread().isDaemon()).isTrue();
+        }
+        assertThat(root.resolve(RepoFiles.TMP)).doesNotExist();
+    }
+
     private List<Path> tmp() throws IOException {
         try (Stream<Path> files = Files.list(root.resolve(RepoFiles.TMP))) {
             return files.toList();
