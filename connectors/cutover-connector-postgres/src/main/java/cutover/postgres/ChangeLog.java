@@ -106,12 +106,14 @@ final class ChangeLog {
      * A moment to read at: the temporary slot's exported snapshot and its consistent point, held
      * while its connection stays open and idle ({@link #lsn} -1, no snapshot, when the slot could not
      * be made in time: the caller takes one of its own); {@code logged}, the tables the publication
-     * held before this moment was asked for: only their changes are all in the log.
+     * held before this moment was asked for: only their changes are all in the log. {@code read}: the
+     * snapshot's oldest running transaction and database, where its export read them (a streamed
+     * moment's); null where the pool reads them by importing the snapshot (a temporary slot's).
      */
-    record Moment(String snapshotId, long lsn, Set<String> logged, Connection holder, String temporarySlot) {
+    record Moment(String snapshotId, long lsn, Set<String> logged, Connection holder, String temporarySlot, Pool.Moment read) {
         boolean inLog() { return lsn >= 0; }
 
-        static Moment notInLog(Set<String> logged) { return new Moment(null, -1, logged, null, null); }
+        static Moment notInLog(Set<String> logged) { return new Moment(null, -1, logged, null, null, null); }
     }
 
     /**
@@ -150,7 +152,7 @@ final class ChangeLog {
             if (info.isEmpty()) return Moment.notInLog(prepared.logged());
             handedOver = true;
             ReplicationSlotInfo made = info.get();
-            return new Moment(made.getSnapshotName(), made.getConsistentPoint().asLong(), prepared.logged(), holder, made.getSlotName());
+            return new Moment(made.getSnapshotName(), made.getConsistentPoint().asLong(), prepared.logged(), holder, made.getSlotName(), null);
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
         } finally {
@@ -212,7 +214,8 @@ final class ChangeLog {
             java.util.OptionalLong at = streaming.cutFor(exported.seen(), exported.insertedUpTo(), TimeUnit.SECONDS.toMillis(waitSeconds));
             if (at.isEmpty()) return null;
             handedOver = true;
-            return new Moment(exported.snapshotId(), at.getAsLong(), prepared.logged(), holder, null);
+            return new Moment(exported.snapshotId(), at.getAsLong(), prepared.logged(), holder, null,
+                    new Pool.Moment(exported.snapshotId(), exported.xmin(), exported.databaseOid()));
         } catch (SQLException e) {
             return null; // the temporary slot's way reports what lasts
         } catch (InterruptedException e) {
@@ -226,8 +229,11 @@ final class ChangeLog {
         }
     }
 
-    /** A snapshot exported by {@link #export}: its id, the transactions it sees, and the WAL's insert position read after it. */
-    private record Exported(String snapshotId, SnapshotXids seen, long insertedUpTo) {}
+    /**
+     * A snapshot exported by {@link #export}: its id, the transactions it sees, and the WAL's insert
+     * position read after it; its oldest running transaction and the database, as a moment's mark needs them.
+     */
+    private record Exported(String snapshotId, SnapshotXids seen, long insertedUpTo, long xmin, long databaseOid) {}
 
     /**
      * Exports a snapshot from a new transaction on {@code holder} (left open for the readers to import
@@ -238,9 +244,11 @@ final class ChangeLog {
         Exported exported;
         try (Statement s = holder.createStatement()) {
             // the insert position is read after the snapshot is taken (at the statement's start)
-            try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_current_snapshot()::text, pg_current_wal_insert_lsn()::text")) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_current_snapshot()::text, pg_current_wal_insert_lsn()::text, "
+                    + "txid_snapshot_xmin(txid_current_snapshot()), (SELECT oid FROM pg_database WHERE datname = current_database())")) {
                 rs.next();
-                exported = new Exported(rs.getString(1), SnapshotXids.parse(rs.getString(2)), LogSequenceNumber.valueOf(rs.getString(3)).asLong());
+                exported = new Exported(rs.getString(1), SnapshotXids.parse(rs.getString(2)), LogSequenceNumber.valueOf(rs.getString(3)).asLong(),
+                        rs.getLong(4), rs.getLong(5));
             }
         }
         // past it already where nothing was logged since the stream's last transaction or keepalive: the

@@ -193,6 +193,19 @@ final class Pool implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #holdAt}, for a snapshot whose transaction {@code exporter} keeps open, and whose
+     * oldest running transaction and database the export read already: nothing to ask (importing
+     * it to read them cost a connection and three round trips of every scheduled run).
+     */
+    cutover.connector.PointInTime holdExported(Moment moment, Connection exporter, java.util.function.Consumer<Connection> release) {
+        if (!heldSnapshot.compareAndSet(null, moment)) {
+            closeQuietly(exporter);
+            throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+        }
+        return new HeldSnapshot(moment.snapshotId(), exporter, release);
+    }
+
     /** A connection of its own to the database, outside the pool, with the pool's credentials and session settings; the caller closes it. */
     Connection directConnection() throws SQLException {
         return DRIVER.connect(jdbcUrl, connectProperties);

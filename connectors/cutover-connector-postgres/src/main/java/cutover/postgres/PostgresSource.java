@@ -91,7 +91,10 @@ final class PostgresSource implements ChangeTracking {
         } else {
             ChangeLog.Moment moment = logged.hold();
             // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
-            held = moment.inLog() ? pool.holdAt(moment.snapshotId(), moment.holder(), exporter -> logged.giveBack(moment)) : pool.holdAtThisMoment();
+            java.util.function.Consumer<java.sql.Connection> giveBack = exporter -> logged.giveBack(moment);
+            held = !moment.inLog() ? pool.holdAtThisMoment()
+                    : moment.read() != null ? pool.holdExported(moment.read(), moment.holder(), giveBack)
+                    : pool.holdAt(moment.snapshotId(), moment.holder(), giveBack);
         }
         MomentCatalog catalog = new MomentCatalog();
         heldCatalog = catalog;
