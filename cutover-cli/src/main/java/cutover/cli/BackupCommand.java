@@ -335,8 +335,10 @@ final class BackupCommand implements Callable<Integer> {
         private Connector connector;
         private Repository repository;
         private Runnable keepUp; // null until the source is open, or where it tracks no changes
+        private cutover.connector.ChangeTracking tracking; // null until the source is open, or where it tracks no changes
 
         Snapshot backup() {
+            if (tracking != null) tracking.backupBegins(); // what the source does between runs stops competing with this one
             Snapshot stored = journaled(() -> {
                 open();
                 return backupWith(repository, connector);
@@ -358,6 +360,7 @@ final class BackupCommand implements Callable<Integer> {
             }
             connector = opened;
             if (Endpoints.require(connector, Source.class) instanceof cutover.connector.ChangeTracking tracking) {
+                this.tracking = tracking;
                 tracking.staysUp();
                 keepUp = () -> {
                     try {

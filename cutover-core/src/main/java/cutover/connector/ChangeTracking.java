@@ -65,6 +65,13 @@ public interface ChangeTracking extends CopyTextSource {
     default void keepUp() {}
 
     /**
+     * For a process that stays up between backups: a backup begins (before it locks its repository).
+     * What the source does between backups to make the next one quicker (rehearsing it while the
+     * compiler catches up) stops here, rather than compete with it for the processors.
+     */
+    default void backupBegins() {}
+
+    /**
      * Tells the source, before its first backup, that this process stays up between backups ({@code
      * backup --every}): what a backup opens for its moment may be kept for the next one's.
      */

@@ -88,7 +88,12 @@ final class LogReadingRehearsal {
         t.start();
     }
 
-    /** A run takes its moment: the rehearsal, if it still runs, ends after its round (it would only compete with the run). */
+    /**
+     * A run begins (told by the schedule before it locks the repository, and again as it takes its
+     * moment): the rehearsal, if it still runs, ends after its round. It would only compete with the
+     * run: a thread's priority is not the operating system's on Linux, and run 2's lock and moment
+     * took 10-20 ms longer beside it on two cores (bench/RESULTS.md, sixteenth session).
+     */
     static void runBegins() {
         if (STARTED.get()) runBegun = true;
     }

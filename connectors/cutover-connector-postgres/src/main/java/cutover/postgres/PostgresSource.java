@@ -440,6 +440,12 @@ final class PostgresSource implements ChangeTracking {
         if (logged != null) logged.keepUp(primaryKeys());
     }
 
+    /** The rehearsal of an incremental backup, if it still runs, ends after its round ({@link LogReadingRehearsal#runBegins}). */
+    @Override
+    public void backupBegins() {
+        LogReadingRehearsal.runBegins();
+    }
+
     /** Moments' replication connections are kept for the next backup's (see {@link ChangeLog#staysUp}). */
     @Override
     public void staysUp() {
