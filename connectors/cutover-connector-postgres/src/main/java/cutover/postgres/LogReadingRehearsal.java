@@ -56,7 +56,7 @@ final class LogReadingRehearsal {
     private final StreamedChanges changes = new StreamedChanges(SCHEMA, 0, Map.of(TABLE, List.of("id")));
     private final KeyedTable keyed = new KeyedTable(new SourceTable(new TableName(SCHEMA, TABLE), COLUMNS,
             List.of("bigint", "text", "text", "numeric(12,2)", "timestamp with time zone", "text"), List.of("id"), List.of("amount", "payload"),
-            1_000_000, 185L << 20), List.of("src.id"), List.of("int8"), new int[] {0});
+            1_000_000, 185L << 20, String.valueOf(OID)), List.of("src.id"), List.of("int8"), new int[] {0});
     /** A round's changes as the stream sends them, made once: making them is no part of the rehearsal. */
     private final List<ByteBuffer> messages = new java.util.ArrayList<>(ROWS);
     private final List<CopyColumn> copyColumns = List.of(new CopyColumn("id", "int8"), new CopyColumn("account", "text"),

@@ -409,20 +409,13 @@ final class PostgresSource implements ChangeTracking {
         return logged == null ? Optional.empty() : logged.keys(entity, mark, primaryKeysWhenAsked);
     }
 
-    /** The table's relation oid: a table made again, or renamed into the name, has another. */
+    /**
+     * The table's relation oid: a table made again, or renamed into the name, has another. From the
+     * catalog's rows of the tables, which a held moment reads once (a query of every run before).
+     */
     @Override
     public Optional<String> tableIdentity(EntityName entity) {
-        try (Connection c = pool.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT r.oid::text FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
-                     + "WHERE n.nspname = ? AND r.relname = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, entity.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "reading the identity of table " + entity, pool.location());
-        }
+        return Optional.ofNullable(tables(entity.value()).get(entity.value())).map(SourceTable::oid);
     }
 
     /** The primary key columns of the schema's tables that have one. */
@@ -675,7 +668,7 @@ final class PostgresSource implements ChangeTracking {
                      + "array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(" + Catalog.primaryKeyColumns("r.oid") + "), "
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                     + "AND NOT a.attnotnull ORDER BY a.attnum) "
+                     + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text "
                      + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
@@ -685,7 +678,7 @@ final class PostgresSource implements ChangeTracking {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            strings(rs, 7), rs.getLong(2), rs.getLong(3)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8)));
                 }
             }
         } catch (SQLException e) {

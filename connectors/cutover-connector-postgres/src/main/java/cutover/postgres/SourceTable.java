@@ -8,7 +8,7 @@ import java.util.List;
  * and estimates from the catalog.
  */
 record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
-                   List<String> nullableColumns, long estimatedRows, long estimatedBytes) {
+                   List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid) {
 
     SourceTable {
         columns = List.copyOf(columns);

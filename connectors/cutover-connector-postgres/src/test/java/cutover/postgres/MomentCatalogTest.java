@@ -24,7 +24,7 @@ class MomentCatalogTest {
     }
 
     private static SourceTable table(String name) {
-        return new SourceTable(new TableName("public", name), List.of("id"), List.of("bigint"), List.of("id"), List.of(), 10, 8192);
+        return new SourceTable(new TableName("public", name), List.of("id"), List.of("bigint"), List.of("id"), List.of(), 10, 8192, "16384");
     }
 
     @Test
