@@ -80,7 +80,7 @@ for round in $(seq 1 "$rounds"); do
   say "round $round incremental ($changed rows changed): restic $rti s, added $(( $(size "$rr") - rs )) bytes | cutover $cti s, added $(( $(size "$cr") - cs )) bytes"
   # a command per backup pays the JVM's start, the key's derivation and connecting each time;
   # the schedule that stays up (backup --every --follow-changes) is measured by bench/incremental-every.sh
-  say "round $round incremental against the full backup: restic $(echo "scale=1; 100 * $rti / $rt" | bc)% | cutover $(echo "scale=1; 100 * $cti / $ct" | bc)% of its time (a command per backup; bench/incremental-every.sh for a process that stays up), $(echo "scale=1; 100 * ($(size "$cr") - cs) / cs" | bc)% of its size"
+  say "round $round incremental against the full backup: restic $(echo "scale=1; 100 * $rti / $rt" | bc)% | cutover $(echo "scale=1; 100 * $cti / $ct" | bc)% of its time (a command per backup; bench/incremental-every.sh for a process that stays up), $(echo "scale=1; 100 * ($(size "$cr") - $cs) / $cs" | bc)% of its size"
 done
 
 echo "== restore vs COPY"
