@@ -214,8 +214,7 @@ final class ChangeLog {
             java.util.OptionalLong at = streaming.cutFor(exported.seen(), exported.insertedUpTo(), TimeUnit.SECONDS.toMillis(waitSeconds));
             if (at.isEmpty()) return null;
             handedOver = true;
-            return new Moment(exported.snapshotId(), at.getAsLong(), prepared.logged(), holder, null,
-                    new Pool.Moment(exported.snapshotId(), exported.xmin(), exported.databaseOid()));
+            return new Moment(exported.moment().snapshotId(), at.getAsLong(), prepared.logged(), holder, null, exported.moment());
         } catch (SQLException e) {
             return null; // the temporary slot's way reports what lasts
         } catch (InterruptedException e) {
@@ -230,10 +229,10 @@ final class ChangeLog {
     }
 
     /**
-     * A snapshot exported by {@link #export}: its id, the transactions it sees, and the WAL's insert
-     * position read after it; its oldest running transaction and the database, as a moment's mark needs them.
+     * A snapshot exported by {@link #export}: its id with its oldest running transaction and the
+     * database (as the pool holds it), the transactions it sees, and the WAL's insert position read after it.
      */
-    private record Exported(String snapshotId, SnapshotXids seen, long insertedUpTo, long xmin, long databaseOid) {}
+    private record Exported(Pool.Moment moment, SnapshotXids seen, long insertedUpTo) {}
 
     /**
      * Exports a snapshot from a new transaction on {@code holder} (left open for the readers to import
@@ -253,10 +252,10 @@ final class ChangeLog {
         try (Statement s = holder.createStatement()) {
             // the insert position is read after the snapshot is taken (at the statement's start)
             try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_current_snapshot()::text, pg_current_wal_insert_lsn()::text, "
-                    + "txid_snapshot_xmin(txid_current_snapshot()), (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                    + Pool.MOMENT_COLUMNS)) {
                 rs.next();
-                return new Exported(rs.getString(1), SnapshotXids.parse(rs.getString(2)), LogSequenceNumber.valueOf(rs.getString(3)).asLong(),
-                        rs.getLong(4), rs.getLong(5));
+                return new Exported(Pool.momentOf(rs.getString(1), rs, 4), SnapshotXids.parse(rs.getString(2)),
+                        LogSequenceNumber.valueOf(rs.getString(3)).asLong());
             }
         }
     }

@@ -145,14 +145,12 @@ final class Pool implements AutoCloseable {
             try (Statement s = holder.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 // one statement, so the snapshot exported is the one whose xmin is read
-                try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), txid_snapshot_xmin(txid_current_snapshot()), "
-                        + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), " + MOMENT_COLUMNS)) {
                     rs.next();
-                    moment = new Moment(rs.getString(1), rs.getLong(2), rs.getLong(3));
+                    moment = momentOf(rs.getString(1), rs, 2);
                 }
             }
-            if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
-            return new HeldSnapshot(moment.snapshotId(), holder, Pool::closeQuietly);
+            return held(moment, holder, Pool::closeQuietly);
         } catch (SQLException e) {
             closeQuietly(holder);
             throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
@@ -175,13 +173,12 @@ final class Pool implements AutoCloseable {
             Moment moment;
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
-                try (ResultSet rs = s.executeQuery("SELECT txid_snapshot_xmin(txid_current_snapshot()), (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                try (ResultSet rs = s.executeQuery("SELECT " + MOMENT_COLUMNS)) {
                     rs.next();
-                    moment = new Moment(snapshotId, rs.getLong(1), rs.getLong(2));
+                    moment = momentOf(snapshotId, rs, 1);
                 }
             }
-            if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
-            return new HeldSnapshot(snapshotId, exporter, release);
+            return held(moment, exporter, release);
         } catch (SQLException e) {
             closeQuietly(exporter);
             throw SqlErrors.translateRead(e, "reading at the moment of snapshot " + snapshotId, location);
@@ -199,11 +196,29 @@ final class Pool implements AutoCloseable {
      * it to read them cost a connection and three round trips of every scheduled run).
      */
     cutover.connector.PointInTime holdExported(Moment moment, Connection exporter, java.util.function.Consumer<Connection> release) {
-        if (!heldSnapshot.compareAndSet(null, moment)) {
+        try {
+            return held(moment, exporter, release);
+        } catch (RuntimeException e) {
             closeQuietly(exporter);
-            throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+            throw e;
         }
-        return new HeldSnapshot(moment.snapshotId(), exporter, release);
+    }
+
+    /**
+     * The columns a {@link Moment} is read from, in the transaction that holds or imported its
+     * snapshot: the snapshot's oldest running transaction, then the database ({@link #momentOf}).
+     */
+    static final String MOMENT_COLUMNS = "txid_snapshot_xmin(txid_current_snapshot()), (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+    /** The moment of snapshot {@code snapshotId} from {@link #MOMENT_COLUMNS}, starting at column {@code first} of the row. */
+    static Moment momentOf(String snapshotId, ResultSet rs, int first) throws SQLException {
+        return new Moment(snapshotId, rs.getLong(first), rs.getLong(first + 1));
+    }
+
+    /** The pool held at {@code moment} until the handle is closed, which gives {@code holder} to {@code release}. One at a time. */
+    private HeldSnapshot held(Moment moment, Connection holder, java.util.function.Consumer<Connection> release) {
+        if (!heldSnapshot.compareAndSet(null, moment)) throw new IllegalStateException("the pool of " + location + " is held at a moment already");
+        return new HeldSnapshot(moment.snapshotId(), holder, release);
     }
 
     /** A connection of its own to the database, outside the pool, with the pool's credentials and session settings; the caller closes it. */
