@@ -44,12 +44,13 @@ public final class Repository {
      * read back, its manifest (1.45 MB at 10M rows) costs a decryption and a parse each time. Only
      * a backup uses it; a check or a restore reads the file. {@code headsCache} keeps heads across
      * processes ({@link HeadsCache}), read into {@code heads} once. {@code sealingKit}: the chunk
-     * sealers and staging buffers one backup leaves to the next.
+     * sealers and staging buffers one backup leaves to the next; {@code chunkLengths}, the stored
+     * length of each chunk the last one referred to.
      */
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope,
                      java.util.Map<BlobId, Head> heads, java.util.Map<BlobId, IndexFile> indexFiles,
                      java.util.concurrent.atomic.AtomicReference<Snapshot> lastWritten, HeadsCache headsCache,
-                     java.util.concurrent.atomic.AtomicBoolean headsCacheRead, SealingKit sealingKit) {
+                     java.util.concurrent.atomic.AtomicBoolean headsCacheRead, SealingKit sealingKit, ChunkLengths chunkLengths) {
         /** Remembers a snapshot just written: its head (here and in the heads cache), and the snapshot itself as the last written. */
         void wrote(Snapshot snapshot) {
             BlobId id = BlobId.parse(snapshot.id());
@@ -188,7 +189,8 @@ public final class Repository {
         FileEnvelope envelope = new FileEnvelope(files, keys);
         return new Internals(files, keys, config, options, envelope, new java.util.concurrent.ConcurrentHashMap<>(),
                 new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.atomic.AtomicReference<>(),
-                HeadsCache.in(options.headsCache(), envelope, config.id()), new java.util.concurrent.atomic.AtomicBoolean(), new SealingKit(keys));
+                HeadsCache.in(options.headsCache(), envelope, config.id()), new java.util.concurrent.atomic.AtomicBoolean(), new SealingKit(keys),
+                new ChunkLengths());
     }
 
     static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {

@@ -6,11 +6,9 @@ import cutover.model.Record;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Takes the records of a source, of any entities in any interleaving (one export file holds every
@@ -193,16 +191,12 @@ public final class SnapshotWriter implements AutoCloseable {
         IndexFile indexFile = packs.isEmpty() ? null : Index.fileOf(packs);
         FileEnvelope.Named indexNamed = indexFile == null ? null : repo.envelope().sealNamed(RepoFiles.INDEX, "index", indexFile);
         if (indexFile != null) index.get().add(indexNamed.id(), indexFile, repo.files()); // this backup's view: the sizes below
-        long total = 0, stored = 0;
-        Set<BlobId> counted = new HashSet<>();
+        long total = 0;
         for (EntitySnapshot e : done) total += e.bytes();
         List<String> allChunks = new ArrayList<>();
         done.forEach(e -> allChunks.addAll(e.chunks()));
         files.forEach(f -> allChunks.addAll(f.chunks()));
-        for (String c : allChunks) {
-            BlobId id = BlobId.parse(c);
-            if (counted.add(id)) stored += index.get().get(id).length();
-        }
+        long stored = repo.chunkLengths().storedBytes(allChunks, index.get());
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
         int version = done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
