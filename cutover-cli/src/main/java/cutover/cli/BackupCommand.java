@@ -346,6 +346,7 @@ final class BackupCommand implements Callable<Integer> {
             // at once, not at the next tick: a run stored just before a tick would leave the stream
             // down for up to a tick, and a short interval's next run would decode the log itself
             if (keepUp != null) keeper.execute(keepUp);
+            repository.warmUpForLaterBackups(stored); // once per process: what later runs do more often than this one
             return stored;
         }
 

@@ -96,6 +96,15 @@ public final class Repository {
         this.internals = internals;
     }
 
+    /**
+     * For a process that backs up again and again ({@code backup --every}), after a backup: starts,
+     * once per process, the warm-up of what its later backups run more often than its first did
+     * ({@link NextBackupsWarmUp}), with the snapshot just written. Writes nothing.
+     */
+    public void warmUpForLaterBackups(Snapshot written) {
+        NextBackupsWarmUp.startOnce(written, internals.config().chunker());
+    }
+
     public static Repository init(Path path, String passphrase) {
         return init(path, passphrase, RepositoryOptions.DEFAULTS);
     }
