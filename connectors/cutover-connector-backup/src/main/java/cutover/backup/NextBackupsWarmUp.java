@@ -46,18 +46,19 @@ final class NextBackupsWarmUp {
         }
     }
 
-    /** Cuts made-up rests ({@link #RESTS} of them, each as long as the largest chunk) as a part's finish does; returns the chunks. */
+    /**
+     * Made-up rests ({@link #RESTS} of them, each just short of the largest chunk, so that all of it
+     * is cut at the finish) written to a chunking stream and finished, as a part's are; returns the chunks.
+     */
     private static long cutRests(Chunker chunker) {
-        byte[] rest = new byte[chunker.params().max()];
+        byte[] rest = new byte[chunker.params().max() - 1];
         new SplittableRandom(1).nextBytes(rest); // a gear hash cuts random bytes as often as it cuts text
-        long chunks = 0;
+        long[] chunks = {0};
         for (int i = 0; i < RESTS; i++) {
-            for (int start = 0, length = rest.length - i; length > 0; chunks++) { // rests of different lengths: their last chunks end anywhere
-                int n = length <= chunker.params().min() ? length : chunker.cutLast(rest, start, length);
-                start += n;
-                length -= n;
-            }
+            ChunkingStream stream = new ChunkingStream(chunker, (buffer, offset, length) -> chunks[0]++);
+            stream.write(rest, 0, rest.length - i); // rests of different lengths: their last chunks end anywhere
+            stream.finish();
         }
-        return chunks;
+        return chunks[0];
     }
 }

@@ -15,17 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NextBackupsWarmUpTest {
     @TempDir Path dir;
 
-    /** The chunks a part's finish cuts from a rest of {@code length} bytes of {@code bytes}: all of them through the rest's cut. */
-    private static long chunksAtFinish(ChunkerParams params, byte[] bytes, int length) {
-        long[] chunks = {0};
-        ChunkingStream stream = new ChunkingStream(new Chunker(params), (buffer, offset, n) -> chunks[0]++);
-        stream.write(bytes, 0, length);
-        stream.finish();
-        return chunks[0];
+    /** The chunks the rest's cut ({@link Chunker#cutLast}) makes of {@code length} bytes of {@code bytes}, called directly. */
+    private static long chunksOfRest(ChunkerParams params, byte[] bytes, int length) {
+        Chunker chunker = new Chunker(params);
+        long chunks = 0;
+        for (int start = 0; length > 0; chunks++) {
+            int n = length <= params.min() ? length : chunker.cutLast(bytes, start, length);
+            start += n;
+            length -= n;
+        }
+        return chunks;
     }
 
     @Test
-    void itCutsTheRestsAsAPartsFinishDoesAndWritesNothing() throws IOException {
+    void itCutsItsRestsWithTheRestsCutAndWritesNothing() throws IOException {
         Repository repo = Repository.init(dir.resolve("repo"), TestRepos.PASSPHRASE, TestRepos.FAST);
         Snapshot written = TestRepos.backup(repo, TestRepos.users(50, 1));
         List<Path> before = files(dir.resolve("repo"));
@@ -33,10 +36,10 @@ class NextBackupsWarmUpTest {
         long cut = NextBackupsWarmUp.run(written, ChunkerParams.DEFAULT);
 
         ChunkerParams coarse = ChunkerParams.DEFAULT.coarse();
-        byte[] rest = new byte[coarse.max()];
+        byte[] rest = new byte[coarse.max() - 1];
         new SplittableRandom(1).nextBytes(rest);
         long expected = 0;
-        for (int i = 0; i < NextBackupsWarmUp.RESTS; i++) expected += chunksAtFinish(coarse, rest, rest.length - i);
+        for (int i = 0; i < NextBackupsWarmUp.RESTS; i++) expected += chunksOfRest(coarse, rest, rest.length - i);
         assertThat(cut).isEqualTo(expected).isGreaterThan(NextBackupsWarmUp.RESTS); // rests of several chunks, not one each
         assertThat(files(dir.resolve("repo"))).isEqualTo(before);
     }
