@@ -35,15 +35,16 @@ final class BackupCheckCommand implements Callable<Integer> {
             out.put("chunks", r.blobs());
             out.put("problems", r.problems().stream().map(CheckProblem::toString).toList());
             out.put("unreferencedPacks", r.unreferencedPacks());
+            out.put("unreferencedLists", r.unreferencedLists());
             out.put("tempFiles", r.tempFiles());
             System.out.println(Json.write(out));
         } else if (output.showSummary() || !r.ok()) {
             System.out.printf(java.util.Locale.ROOT, "%s: %d snapshots, %d packs, %,d chunks%s%n", r.ok() ? "no problems" : r.problems().size() + " problem(s)",
                     r.snapshots(), r.packs(), r.blobs(), r.readData() ? ", all data read and verified" : " (structure only; --read-data reads all data)");
             r.problems().forEach(p -> System.out.println("  " + p));
-            if (!r.unreferencedPacks().isEmpty() || r.tempFiles() > 0) {
-                System.out.println("garbage from an interrupted run (not damage; prune removes it): " + r.unreferencedPacks().size()
-                        + " unreferenced pack(s), " + r.tempFiles() + " temporary file(s)");
+            if (!r.unreferencedPacks().isEmpty() || !r.unreferencedLists().isEmpty() || r.tempFiles() > 0) {
+                System.out.println("garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + r.unreferencedPacks().size()
+                        + " unreferenced pack(s), " + r.unreferencedLists().size() + " unreferenced chunk list(s), " + r.tempFiles() + " temporary file(s)");
             }
         }
         return r.ok() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();

@@ -53,8 +53,8 @@ final class ForgetCommand implements Callable<Integer> {
             if (dryRun) {
                 System.out.println("dry run: nothing removed" + (prune ? ", nothing pruned" : ""));
             } else if (pruned != null) {
-                System.out.printf(java.util.Locale.ROOT, "pruned: %d packs deleted, %d rewritten, %,d chunks removed, %s freed%n",
-                        pruned.packsDeleted(), pruned.packsRepacked(), pruned.chunksRemoved(), SnapshotsCommand.bytes(Math.max(0, pruned.bytesFreed())));
+                System.out.printf(java.util.Locale.ROOT, "pruned: %d packs deleted, %d rewritten, %,d chunks removed, %d chunk lists deleted, %s freed%n",
+                        pruned.packsDeleted(), pruned.packsRepacked(), pruned.chunksRemoved(), pruned.listsDeleted(), SnapshotsCommand.bytes(Math.max(0, pruned.bytesFreed())));
             } else if (!result.removed().isEmpty()) {
                 System.out.println("their data stays until `cutover forget --prune` (or a later prune)");
             }

@@ -48,7 +48,7 @@ final class Checker {
         List<Snapshot> snapshots = new ArrayList<>();
         for (BlobId id : files.listIds(RepoFiles.SNAPSHOTS)) {
             try {
-                snapshots.add(repository.readSnapshot(id));
+                snapshots.add(repository.readSnapshot(id, true));
             } catch (CutoverException e) {
                 problems.add(new CheckProblem(id.shortHex(), null, null, "snapshots/" + id.hex(), e.getMessage()));
             }
@@ -61,9 +61,13 @@ final class Checker {
 
         List<String> unreferenced = onDisk.stream().filter(p -> !index.packs().containsKey(p)).sorted()
                 .map(p -> files.relative(files.pack(p))).toList();
+        Set<String> named = new HashSet<>(); // the list files the snapshots read name (each read and proven as its snapshot was)
+        snapshots.forEach(s -> s.entities().forEach(e -> { if (e.chunkList() != null) named.add(e.chunkList().id()); }));
+        List<String> unnamedLists = files.listIds(RepoFiles.LISTS).stream().filter(l -> !named.contains(l.hex()))
+                .map(l -> files.relative(files.chunkList(l))).toList();
         int temps = files.list(files.root().resolve(RepoFiles.TMP)).size();
         return new CheckResult(readData, snapshots.size(), indexFiles.size(), index.packs().size(), index.blobIds().size(),
-                problems, unreferenced, temps);
+                problems, unreferenced, unnamedLists, temps);
     }
 
     /** Returns the packs that cannot be read at all, with why. */

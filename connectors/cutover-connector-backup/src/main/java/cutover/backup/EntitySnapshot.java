@@ -24,13 +24,16 @@ import java.util.Map;
  * {@code copyText}, when present (manifest version 3), says its parts are not record streams but
  * rows in a database's bulk text format, laid out as it says. {@code changes}, when present (manifest
  * version 4), is how the source tells the table's changes since this snapshot, and the layers of
- * changes stored after its base parts ({@link ChangeTrack}).
+ * changes stored after its base parts ({@link ChangeTrack}). {@code chunkList}, when present
+ * (manifest version 6), says the first of {@code chunks} are kept in a list file of their own
+ * ({@link ChunkList}): in memory {@code chunks} is always the whole list; the manifest holds only
+ * the ids after the listed ones ({@link #asWritten()}, {@link #withListedChunks}).
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
                              Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
-                             ChangeTrack changes, cutover.model.NativeDefinition definition) {
+                             ChangeTrack changes, cutover.model.NativeDefinition definition, ChunkList chunkList) {
     public EntitySnapshot {
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
@@ -49,29 +52,54 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null, null, null);
     }
 
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
                           ChangeTrack changes) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, null, null);
     }
 
     /** The same entity, known to be the records of the source table that has this digest. */
     EntitySnapshot withSourceDigest(SourceDigest d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes, definition);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes, definition, chunkList);
     }
 
     /** The same entity, its changes tracked as {@code track} says. */
     EntitySnapshot withChanges(ChangeTrack track) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track, definition);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track, definition, chunkList);
     }
 
     /** The same entity, its table defined as {@code d} says (read again by each backup, reused or not). */
     EntitySnapshot withDefinition(cutover.model.NativeDefinition d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, d);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, d, chunkList);
+    }
+
+    /** The same entity, its first {@code list.chunks()} chunks kept in the list file {@code list} names (null: all in the manifest). */
+    EntitySnapshot withChunkList(ChunkList list) {
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, list);
+    }
+
+    /** The entity as its manifest holds it: of its chunks, only those after the listed ones. */
+    EntitySnapshot asWritten() {
+        if (chunkList == null) return this;
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks.subList(chunkList.chunks(), chunks.size()),
+                unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList);
+    }
+
+    /** The entity as read from its manifest ({@link #asWritten()}), with the ids its list file holds put before the rest. */
+    EntitySnapshot withListedChunks(List<String> listed) {
+        List<String> all = new java.util.ArrayList<>(listed.size() + chunks.size());
+        all.addAll(listed);
+        all.addAll(chunks);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, all, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList);
+    }
+
+    /** How many of its chunks are its base parts' (all of them when it has no change layers): what a chunk list holds. */
+    int baseChunks() {
+        return layered() ? firstChunkOf(changes.layers().get(0).rowsPart()) : chunks.size();
     }
 
     /** Whether the part holds keys of a change layer, not rows: it is read to apply the layer, never restored as rows. */
@@ -87,7 +115,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }

@@ -6,16 +6,28 @@ import java.util.List;
 record ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
                     long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
     /**
-     * 5: entities with their table's definition ({@code definition}, docs/backup-format.md "Table
+     * 6: entities whose base chunks are listed in a file of their own ({@code chunkList},
+     * docs/backup-format.md "Chunk lists"); 5: entities with their table's definition ({@code definition}, docs/backup-format.md "Table
      * definitions"); 4: entities whose changes are tracked ({@code changes}, docs/backup-format.md "Change layers");
      * 3: entities whose parts are rows in COPY text ({@code copyText}); 2: entities in parts
      * (docs/backup-format.md, "Changes"); version-1 manifests are read as entities of one part. A
      * snapshot is written in the lowest version that holds its entities.
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     ManifestFile {
         files = files == null ? List.of() : files; // absent in manifests without a folder
+    }
+
+    /** The manifest as written: each entity's chunks after those its list file holds ({@link EntitySnapshot#asWritten()}). */
+    ManifestFile asWritten() {
+        return new ManifestFile(version, time, host, source, tags, entities.stream().map(EntitySnapshot::asWritten).toList(),
+                totalBytes, storedBytes, addedBytes, addedChunks, files);
+    }
+
+    /** The same manifest with these entities (its list files read back: {@link ChunkLists#resolve}). */
+    ManifestFile withEntities(List<EntitySnapshot> e) {
+        return new ManifestFile(version, time, host, source, tags, e, totalBytes, storedBytes, addedBytes, addedChunks, files);
     }
 
     /** What names a snapshot among others: its format version, time and source. */

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Warms, once per process, what a process that backs up again and again ({@code backup --every})
  * runs a few thousand times in every later backup, and its first backup ran too seldom for the JIT
- * to compile: the manifest's JSON (every chunk id of a table, ~5,800 at 1M rows, is a string the
- * generator writes again each run) and the chunker's cut of a part's rest ({@link Chunker#cutLast}:
+ * to compile: the manifest's JSON, as later runs write it (a table's layers' chunk ids, and its base's
+ * until a list file held them: ~5,800 at 1M rows, eighteenth session) and the chunker's cut of a part's rest ({@link Chunker#cutLast}:
  * a change layer's last quarter megabyte every run, a full backup's once a split). JFR of a
  * scheduled process's first incrementals (bench/RESULTS.md, seventeenth session): both compiled by
  * C2 during runs 2 and 3, 6-23 ms of a compiler thread each, beside a run of 70-100 ms on two cores.
@@ -37,7 +37,7 @@ final class NextBackupsWarmUp {
         try {
             ManifestFile manifest = new ManifestFile(ManifestFile.VERSION, written.time().toString(), written.host(), written.source(),
                     written.tags(), written.entities(), written.totalBytes(), written.storedBytes(), written.addedBytes(), written.addedChunks(),
-                    written.files().isEmpty() ? null : written.files());
+                    written.files().isEmpty() ? null : written.files()).asWritten();
             Json json = new Json(); // another mapper, the same serializer classes and generator: the compiled code is shared
             for (int i = 0; i < MANIFESTS; i++) json.write(manifest);
             return cutRests(new Chunker(params.coarse()));

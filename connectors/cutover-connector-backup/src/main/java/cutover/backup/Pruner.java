@@ -75,9 +75,21 @@ final class Pruner {
             files.delete(files.pack(pack));
             deleted++;
         }
+        // last: a list file names chunks only, and a crash before this step leaves lists nothing names, which check reports as garbage
+        Set<BlobId> listsNeeded = new HashSet<>();
+        for (Snapshot s : snapshots) {
+            for (EntitySnapshot e : s.entities()) if (e.chunkList() != null) listsNeeded.add(BlobId.parse(e.chunkList().id()));
+        }
+        int listsDeleted = 0;
+        for (BlobId list : files.listIds(RepoFiles.LISTS)) {
+            if (listsNeeded.contains(list)) continue;
+            freed += sizeOf(files.chunkList(list));
+            files.delete(files.chunkList(list));
+            listsDeleted++;
+        }
         for (Path temp : files.list(files.root().resolve(RepoFiles.TMP))) files.delete(temp);
         for (PackWriter.Written w : kept) if (w.size() > 0) freed -= w.size();
-        return new PruneResult(snapshots.size(), keptPacks.size(), deleted, repacked, chunksRemoved, freed);
+        return new PruneResult(snapshots.size(), keptPacks.size(), deleted, repacked, chunksRemoved, listsDeleted, freed);
     }
 
     /** Copies the needed chunks of these packs into new packs, each proven by decrypting it first. */

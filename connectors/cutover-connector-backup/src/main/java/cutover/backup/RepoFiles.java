@@ -26,6 +26,7 @@ final class RepoFiles {
     static final String DATA = "data";
     static final String INDEX = "index";
     static final String SNAPSHOTS = "snapshots";
+    static final String LISTS = "lists";
     static final String LOCKS = "locks";
     static final String TMP = "tmp";
 
@@ -50,6 +51,7 @@ final class RepoFiles {
     Path config() { return root.resolve(CONFIG); }
     Path index(BlobId id) { return root.resolve(INDEX).resolve(id.hex()); }
     Path snapshot(BlobId id) { return root.resolve(SNAPSHOTS).resolve(id.hex()); }
+    Path chunkList(BlobId id) { return root.resolve(LISTS).resolve(id.hex()); }
     Path lock(String name) { return root.resolve(LOCKS).resolve(name); }
     Path pack(BlobId id) { return root.resolve(DATA).resolve(id.hex().substring(0, 2)).resolve(id.hex()); }
 
@@ -58,13 +60,13 @@ final class RepoFiles {
 
     void createLayout() {
         try {
-            for (String dir : List.of(DATA, INDEX, SNAPSHOTS, LOCKS, TMP)) Files.createDirectories(root.resolve(dir));
+            for (String dir : List.of(DATA, INDEX, SNAPSHOTS, LISTS, LOCKS, TMP)) Files.createDirectories(root.resolve(dir));
         } catch (IOException e) {
             throw io("cannot create the repository folders in " + root, e);
         }
     }
 
-    /** The ids of the files in {@code index/} or {@code snapshots/}, sorted; names that are not ids are ignored. */
+    /** The ids of the files in {@code index/}, {@code snapshots/} or {@code lists/}, sorted; names that are not ids are ignored. */
     List<BlobId> listIds(String dir) {
         List<BlobId> ids = new ArrayList<>();
         for (Path p : list(root.resolve(dir))) {

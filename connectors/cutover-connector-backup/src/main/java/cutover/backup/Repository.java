@@ -50,7 +50,8 @@ public final class Repository {
     record Internals(RepoFiles files, Keys keys, RepoConfig config, RepositoryOptions options, FileEnvelope envelope,
                      java.util.Map<BlobId, Head> heads, java.util.Map<BlobId, IndexFile> indexFiles,
                      java.util.concurrent.atomic.AtomicReference<Snapshot> lastWritten, HeadsCache headsCache,
-                     java.util.concurrent.atomic.AtomicBoolean headsCacheRead, SealingKit sealingKit, ChunkLengths chunkLengths) {
+                     java.util.concurrent.atomic.AtomicBoolean headsCacheRead, SealingKit sealingKit, ChunkLengths chunkLengths,
+                     ChunkLists chunkLists) {
         /** Remembers a snapshot just written: its head (here and in the heads cache), and the snapshot itself as the last written. */
         void wrote(Snapshot snapshot) {
             BlobId id = BlobId.parse(snapshot.id());
@@ -199,7 +200,7 @@ public final class Repository {
         return new Internals(files, keys, config, options, envelope, new java.util.concurrent.ConcurrentHashMap<>(),
                 new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.atomic.AtomicReference<>(),
                 HeadsCache.in(options.headsCache(), envelope, config.id()), new java.util.concurrent.atomic.AtomicBoolean(), new SealingKit(keys),
-                new ChunkLengths());
+                new ChunkLengths(), new ChunkLists(files, envelope));
     }
 
     static byte[] derive(String passphrase, RepoConfig.Kdf kdf) {
@@ -237,9 +238,14 @@ public final class Repository {
     }
 
     Snapshot readSnapshot(BlobId id) {
+        return readSnapshot(id, false);
+    }
+
+    /** The snapshot, its chunk lists read from disk when {@code proven} (a check), else possibly as this process last read or wrote them. */
+    Snapshot readSnapshot(BlobId id, boolean proven) {
         ManifestFile m = internals.envelope().readNamed(internals.files().snapshot(id), "snapshot", ManifestFile.class);
         requireReadable(id, m.version());
-        return Snapshot.of(id, m);
+        return Snapshot.of(id, m.withEntities(internals.chunkLists().resolve(id, m.entities(), proven)));
     }
 
     private static void requireReadable(BlobId id, int version) {
@@ -543,7 +549,9 @@ public final class Repository {
             // the disk takes others' pending writes while the source is read, not when the pack is forced
             try (SnapshotWriter writer = open(); RepoFiles.Settling settling = internals.files().settleAhead()) {
                 boolean comparable = digests != null || source instanceof cutover.connector.ChangeTracking;
-                SourceReading reading = new SourceReading(source, readers, progress, digests, comparable ? latestOfSource() : null);
+                Snapshot earlier = comparable ? latestOfSource() : null;
+                writer.buildsOn(earlier);
+                SourceReading reading = new SourceReading(source, readers, progress, digests, earlier);
                 run.end("lock");
                 reading.into(writer, 2 * readers, run);
                 unchanged = reading.unchanged();

@@ -17,22 +17,43 @@ import java.time.Duration;
  * @param zstdLevel    the zstd level new chunks are compressed at (bench/RESULTS.md, issue 5, chose the default)
  * @param sealThreads  threads that compress and encrypt new chunks while the source is being read
  * @param headsCache   the folder of the local cache of snapshot heads ({@link HeadsCache}), or null for none
+ * @param listedChunks an entity whose base parts have at least this many chunks keeps their ids in a list file of
+ *                     their own, named by the manifest ({@link ChunkList}); fewer stay in the manifest
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
-                                WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache) {
+                                WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache, int listedChunks) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
+    /** ~2 MB of rows and more (chunks of ~8 KB stored): below that, a list file would cost more than the ids it moves out of each manifest. */
+    public static final int DEFAULT_LISTED_CHUNKS = 256;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
-            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null);
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null, DEFAULT_LISTED_CHUNKS);
 
     /**
      * The defaults, with the heads cache in the user's cache folder: what commands use. The system
      * property {@code cutover.cacheDir} stands for {@code CUTOVER_CACHE_DIR} where it is set ({@code off}
      * for none), for runs inside another program (the launcher's class-data training).
+     * {@code CUTOVER_LISTED_CHUNKS} sets {@link #listedChunks} (the tests of whole commands list the
+     * chunks of their small tables with it).
      */
     public static RepositoryOptions forCommands() {
         String property = System.getProperty("cutover.cacheDir");
         java.util.Map<String, String> env = property == null ? System.getenv() : java.util.Map.of("CUTOVER_CACHE_DIR", property);
-        return DEFAULTS.withHeadsCache(HeadsCache.userFolder(env, System.getProperty("user.home")));
+        return DEFAULTS.withHeadsCache(HeadsCache.userFolder(env, System.getProperty("user.home")))
+                .withListedChunks(listedChunks(System.getenv(LISTED_CHUNKS_VARIABLE)));
+    }
+
+    static final String LISTED_CHUNKS_VARIABLE = "CUTOVER_LISTED_CHUNKS";
+
+    /** {@code CUTOVER_LISTED_CHUNKS} as set, or the default where it is not. */
+    static int listedChunks(String set) {
+        if (set == null || set.isBlank()) return DEFAULT_LISTED_CHUNKS;
+        try {
+            int n = Integer.parseInt(set.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new CutoverException(ErrorCode.SETTING_INVALID, LISTED_CHUNKS_VARIABLE + " must be a whole number of chunks, at least 1; found '" + set + "'");
     }
 
     public RepositoryOptions {
@@ -42,17 +63,20 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
         }
         if (packSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "pack size must be positive, found " + packSize);
         if (zstdLevel < 1 || zstdLevel > 19) throw new CutoverException(ErrorCode.SETTING_INVALID, "the zstd level (--compression-level) must be 1 to 19, found " + zstdLevel);
+        if (listedChunks < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "listed chunks must be at least 1, found " + listedChunks);
         if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
-    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
-    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
-    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache); }
+    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
     /** For tests of a full disk: see {@link WriteGuard}. */
-    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache); }
-    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache); }
-    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache); }
+    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache, listedChunks); }
     /** Keeps snapshot heads in {@code folder} (null: no cache); see {@link HeadsCache}. */
-    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder); }
-    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache); }
+    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder, listedChunks); }
+    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache, listedChunks); }
+    /** Keeps the ids of an entity's base chunks in a list file from {@code n} of them on ({@link ChunkList}). */
+    public RepositoryOptions withListedChunks(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, n); }
 }

@@ -50,6 +50,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private Snapshot committed;
     private boolean closed;
     private Instant time; // the snapshot's time, when not its commit's
+    /** The entities of the snapshot this one builds on, whose chunk lists an entity with the same base parts names again. */
+    private Map<String, EntitySnapshot> listedBefore = Map.of();
 
     SnapshotWriter(Repository.Internals repo, RepoLock lock, String source, List<String> tags) {
         this.repo = repo;
@@ -61,6 +63,16 @@ public final class SnapshotWriter implements AutoCloseable {
         this.coarseChunker = new Chunker(repo.config().chunker().coarse());
         this.store = new ChunkStore(repo.files(), repo.keys(), repo.sealingKit(), index, repo.options().packSize(), repo.options().zstdLevel(),
                 repo.options().sealThreads());
+    }
+
+    /**
+     * The snapshot this one builds on (the latest of its source): an entity whose base parts are the
+     * same as there names the same list file ({@link ChunkList}) instead of writing its ids again.
+     */
+    void buildsOn(Snapshot earlier) {
+        Map<String, EntitySnapshot> listed = new java.util.HashMap<>();
+        if (earlier != null) earlier.entities().forEach(e -> { if (e.chunkList() != null) listed.put(e.name(), e); });
+        listedBefore = listed;
     }
 
     /** Makes the entity part of the snapshot even if it has no records, with the key columns a restore needs. */
@@ -186,6 +198,8 @@ public final class SnapshotWriter implements AutoCloseable {
         done.addAll(reused.values());
         done.replaceAll(e -> definitions.containsKey(e.entityName()) ? e.withDefinition(definitions.get(e.entityName())) : e);
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
+        List<FileEnvelope.Named> lists = new ArrayList<>();
+        done.replaceAll(e -> listed(e, lists));
         List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
         IndexFile indexFile = packs.isEmpty() ? null : Index.fileOf(packs);
@@ -198,18 +212,47 @@ public final class SnapshotWriter implements AutoCloseable {
         files.forEach(f -> allChunks.addAll(f.chunks()));
         long stored = repo.chunkLengths().storedBytes(allChunks, index.get());
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
-        int version = done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
+        int version = !lists.isEmpty() || done.stream().anyMatch(e -> e.chunkList() != null) ? 6
+                : done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
-        FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest);
-        // the index before the manifest that names its packs' chunks, their bytes forced to disk together
-        repo.files().writeInOrder(indexNamed == null ? List.of(manifestNamed) : List.of(indexNamed, manifestNamed));
+        FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest.asWritten());
+        // the new list files and the index before the manifest that names them and its packs' chunks, their bytes forced to disk together
+        List<FileEnvelope.Named> inOrder = new ArrayList<>(lists);
+        if (indexNamed != null) inOrder.add(indexNamed);
+        inOrder.add(manifestNamed);
+        repo.files().writeInOrder(inOrder);
+        for (EntitySnapshot e : done) {
+            if (e.chunkList() != null) repo.chunkLists().wrote(e.chunkList(), e.chunks().subList(0, e.chunkList().chunks()));
+        }
         if (indexFile != null) repo.indexFiles().put(indexNamed.id(), indexFile); // the next backup of this process need not read it back (110 ms at 10M rows)
         BlobId id = manifestNamed.id();
         committed = Snapshot.of(id, manifest);
         repo.wrote(committed);
         return committed;
+    }
+
+    /**
+     * The entity with its base parts' chunk ids in a list file when they are many: the one the
+     * snapshot it builds on names for the same ids, else a new one (added to {@code toWrite}).
+     */
+    private EntitySnapshot listed(EntitySnapshot e, List<FileEnvelope.Named> toWrite) {
+        int base = e.baseChunks();
+        if (base < repo.options().listedChunks()) return e.withChunkList(null);
+        if (e.chunkList() != null && e.chunkList().chunks() == base && listStored(e.chunkList())) return e; // reused as it was
+        EntitySnapshot before = listedBefore.get(e.name());
+        if (before != null && before.chunkList().chunks() == base && listStored(before.chunkList())
+                && before.chunks().subList(0, base).equals(e.chunks().subList(0, base))) {
+            return e.withChunkList(before.chunkList());
+        }
+        FileEnvelope.Named file = repo.envelope().sealNamed(RepoFiles.LISTS, ChunkList.KIND, new ChunkList.File(e.chunks().subList(0, base)));
+        toWrite.add(file);
+        return e.withChunkList(new ChunkList(file.id().hex(), base));
+    }
+
+    private boolean listStored(ChunkList list) {
+        return java.nio.file.Files.isRegularFile(repo.files().chunkList(BlobId.parse(list.id())));
     }
 
     /** Releases the lock; without a commit, abandons the snapshot (its finished packs stay as garbage for prune). */

@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Small, fast repositories for tests: cheap scrypt, 1 KiB average chunks, 64 KiB packs. */
+/** Small, fast repositories for tests: cheap scrypt, 1 KiB average chunks, 64 KiB packs, chunk lists from 16 chunks (every test of more meets them). */
 final class TestRepos {
     static final String PASSPHRASE = "correct horse battery staple";
     static final RepositoryOptions FAST = RepositoryOptions.DEFAULTS
             .withScrypt(1 << 10, 8, 1)
             .withChunker(new ChunkerParams(256, 1024, 4096))
-            .withPackSize(64 * 1024);
+            .withPackSize(64 * 1024)
+            .withListedChunks(16);
 
     private TestRepos() {}
 

@@ -1,0 +1,85 @@
+package cutover.backup;
+
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the list files manifests name ({@link ChunkList}) and puts their ids back before each
+ * entity's own: what a snapshot read from its manifest holds in memory. Keeps the last few lists
+ * read, since snapshots one after another name the same one (a schedule's snapshots layer on one
+ * base); a list file never changes once written, its name being the hash of its bytes.
+ */
+final class ChunkLists {
+    /** Lists kept: a listing of many snapshots meets a handful of bases, one after another. */
+    private static final int KEPT = 4;
+
+    private final RepoFiles files;
+    private final FileEnvelope envelope;
+    private final Map<String, List<String>> kept = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+            return size() > KEPT;
+        }
+    };
+
+    ChunkLists(RepoFiles files, FileEnvelope envelope) {
+        this.files = files;
+        this.envelope = envelope;
+    }
+
+    /**
+     * The manifest's entities with their listed chunks read back; an entity without a list as it is.
+     * {@code fromDisk}: every list read and proven again, none taken from those kept (a check).
+     */
+    List<EntitySnapshot> resolve(BlobId snapshot, List<EntitySnapshot> entities, boolean fromDisk) {
+        if (entities.stream().noneMatch(e -> e.chunkList() != null)) return entities;
+        return entities.stream().map(e -> e.chunkList() == null ? e : e.withListedChunks(read(snapshot, e, fromDisk))).toList();
+    }
+
+    /** Remembers a list just written, so that the next snapshot read that names it is not read back from disk. */
+    synchronized void wrote(ChunkList list, List<String> chunks) {
+        kept.put(list.id(), List.copyOf(chunks));
+    }
+
+    private List<String> read(BlobId snapshot, EntitySnapshot e, boolean fromDisk) {
+        ChunkList list = e.chunkList();
+        List<String> chunks = null;
+        if (!fromDisk) {
+            synchronized (this) {
+                chunks = kept.get(list.id());
+            }
+        }
+        if (chunks == null) {
+            BlobId id;
+            try {
+                id = BlobId.parse(list.id());
+            } catch (IllegalArgumentException bad) {
+                throw damaged(snapshot, e, "its chunk list '" + list.id() + "' is not a file id");
+            }
+            java.nio.file.Path path = files.chunkList(id);
+            if (!java.nio.file.Files.isRegularFile(path)) throw damaged(snapshot, e, "its chunk list " + files.relative(path) + " is missing");
+            try {
+                chunks = envelope.readNamed(path, ChunkList.KIND, ChunkList.File.class).chunks();
+            } catch (CutoverException unreadable) {
+                throw damaged(snapshot, e, unreadable.getMessage());
+            }
+            synchronized (this) {
+                kept.put(list.id(), chunks);
+            }
+        }
+        if (chunks.size() != list.chunks()) {
+            throw damaged(snapshot, e, "its chunk list " + files.relative(files.chunkList(BlobId.parse(list.id()))) + " holds "
+                    + chunks.size() + " chunk ids; the manifest says " + list.chunks());
+        }
+        return chunks;
+    }
+
+    private CutoverException damaged(BlobId snapshot, EntitySnapshot e, String why) {
+        return new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + snapshot.hex() + " in the repository at " + files.root()
+                + ": entity " + e.name() + ": " + why);
+    }
+}
