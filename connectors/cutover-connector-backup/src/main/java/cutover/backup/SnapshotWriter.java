@@ -198,7 +198,7 @@ public final class SnapshotWriter implements AutoCloseable {
         done.addAll(reused.values());
         done.replaceAll(e -> definitions.containsKey(e.entityName()) ? e.withDefinition(definitions.get(e.entityName())) : e);
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
-        List<FileEnvelope.Named> lists = new ArrayList<>();
+        Map<ChunkList, FileEnvelope.Named> lists = new LinkedHashMap<>(); // the new list files, by what entities name
         done.replaceAll(e -> listed(e, lists));
         List<PackWriter.Written> packs = store.finish();
         lock.requireHeld("commit the snapshot"); // its index and manifest would refer to packs a prune may be removing
@@ -219,12 +219,12 @@ public final class SnapshotWriter implements AutoCloseable {
                 total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
         FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest.asWritten());
         // the new list files and the index before the manifest that names them and its packs' chunks, their bytes forced to disk together
-        List<FileEnvelope.Named> inOrder = new ArrayList<>(lists);
+        List<FileEnvelope.Named> inOrder = new ArrayList<>(lists.values());
         if (indexNamed != null) inOrder.add(indexNamed);
         inOrder.add(manifestNamed);
         repo.files().writeInOrder(inOrder);
         for (EntitySnapshot e : done) {
-            if (e.chunkList() != null) repo.chunkLists().wrote(e.chunkList(), e.chunks().subList(0, e.chunkList().chunks()));
+            if (lists.containsKey(e.chunkList())) repo.chunkLists().wrote(e.chunkList(), e.chunks().subList(0, e.chunkList().chunks()));
         }
         if (indexFile != null) repo.indexFiles().put(indexNamed.id(), indexFile); // the next backup of this process need not read it back (110 ms at 10M rows)
         BlobId id = manifestNamed.id();
@@ -237,7 +237,7 @@ public final class SnapshotWriter implements AutoCloseable {
      * The entity with its base parts' chunk ids in a list file when they are many: the one the
      * snapshot it builds on names for the same ids, else a new one (added to {@code toWrite}).
      */
-    private EntitySnapshot listed(EntitySnapshot e, List<FileEnvelope.Named> toWrite) {
+    private EntitySnapshot listed(EntitySnapshot e, Map<ChunkList, FileEnvelope.Named> toWrite) {
         int base = e.baseChunks();
         if (base < repo.options().listedChunks()) return e.withChunkList(null);
         if (e.chunkList() != null && e.chunkList().chunks() == base && listStored(e.chunkList())) return e; // reused as it was
@@ -247,8 +247,9 @@ public final class SnapshotWriter implements AutoCloseable {
             return e.withChunkList(before.chunkList());
         }
         FileEnvelope.Named file = repo.envelope().sealNamed(RepoFiles.LISTS, ChunkList.KIND, new ChunkList.File(e.chunks().subList(0, base)));
-        toWrite.add(file);
-        return e.withChunkList(new ChunkList(file.id().hex(), base));
+        ChunkList list = new ChunkList(file.id().hex(), base);
+        toWrite.put(list, file);
+        return e.withChunkList(list);
     }
 
     private boolean listStored(ChunkList list) {

@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ChunkerTest {
     static final ChunkerParams PARAMS = new ChunkerParams(256, 1024, 4096);
+    /** See {@link #anInsertChangesOnlyTheChunksNearIt}. */
+    private static final int MOST_NEW_CHUNKS_AFTER_AN_INSERT = 40;
 
     static List<byte[]> chunk(byte[] data, int writeSize) {
         List<byte[]> chunks = new ArrayList<>();
@@ -64,7 +66,12 @@ class ChunkerTest {
     /**
      * Cut points before an insert do not move at all; after it they fall back into step with the old
      * ones within a few chunks (how many varies: a moved cut shifts the next chunk's start), so the
-     * chunks an incremental backup must store stay a small part of the whole.
+     * chunks an incremental backup must store stay a small part of the whole. How many is a
+     * geometric tail: of 3,000 random inserts into 200 KB (~175 chunks), 76% changed one chunk,
+     * 99.9% at most 11, the most 16, and one sample of this property 19 (each chunk out of step
+     * stays so with a chance of about one half). The bound, 40, fails a sound chunker about once in
+     * 10^9 tries, and one that did not fall back into step at all in most tries (half the chunks on
+     * average). It was a tenth of the chunks (17), which such a sample crossed.
      */
     @Property(tries = 30)
     void anInsertChangesOnlyTheChunksNearIt(@ForAll long seed, @ForAll @IntRange(min = 0, max = 199_000) int at,
@@ -84,7 +91,7 @@ class ChunkerTest {
         Set<String> before = ids(original);
         long fresh = after.stream().filter(c -> !before.contains(BlobId.sha256(c).hex())).count();
         assertThat(fresh).as("new chunks after inserting %d bytes at %d, of %d chunks", inserted, at, after.size())
-                .isLessThanOrEqualTo(after.size() / 10);
+                .isLessThanOrEqualTo(MOST_NEW_CHUNKS_AFTER_AN_INSERT);
     }
 
     @Test
