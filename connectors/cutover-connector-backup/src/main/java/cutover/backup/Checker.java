@@ -46,9 +46,10 @@ final class Checker {
             }
         }
         List<Snapshot> snapshots = new ArrayList<>();
+        Set<String> listsProven = new HashSet<>(); // each list read from disk once per check, whichever snapshots name it
         for (BlobId id : files.listIds(RepoFiles.SNAPSHOTS)) {
             try {
-                snapshots.add(repository.readSnapshot(id, true));
+                snapshots.add(repository.readSnapshot(id, listsProven));
             } catch (CutoverException e) {
                 problems.add(new CheckProblem(id.shortHex(), null, null, "snapshots/" + id.hex(), e.getMessage()));
             }

@@ -33,11 +33,12 @@ final class ChunkLists {
 
     /**
      * The manifest's entities with their listed chunks read back; an entity without a list as it is.
-     * {@code fromDisk}: every list read and proven again, none taken from those kept (a check).
+     * {@code proven}, for a check: the lists it read from disk already; a list not among them is read
+     * and proven again (then added), not taken from those kept. Null: any kept list will do.
      */
-    List<EntitySnapshot> resolve(BlobId snapshot, List<EntitySnapshot> entities, boolean fromDisk) {
+    List<EntitySnapshot> resolve(BlobId snapshot, List<EntitySnapshot> entities, java.util.Set<String> proven) {
         if (entities.stream().noneMatch(e -> e.chunkList() != null)) return entities;
-        return entities.stream().map(e -> e.chunkList() == null ? e : e.withListedChunks(read(snapshot, e, fromDisk))).toList();
+        return entities.stream().map(e -> e.chunkList() == null ? e : e.withListedChunks(read(snapshot, e, proven))).toList();
     }
 
     /** Remembers a list just written, so that the next snapshot read that names it is not read back from disk. */
@@ -45,10 +46,10 @@ final class ChunkLists {
         kept.put(list.id(), List.copyOf(chunks));
     }
 
-    private List<String> read(BlobId snapshot, EntitySnapshot e, boolean fromDisk) {
+    private List<String> read(BlobId snapshot, EntitySnapshot e, java.util.Set<String> proven) {
         ChunkList list = e.chunkList();
         List<String> chunks = null;
-        if (!fromDisk) {
+        if (proven == null || proven.contains(list.id())) {
             synchronized (this) {
                 chunks = kept.get(list.id());
             }
@@ -70,6 +71,7 @@ final class ChunkLists {
             synchronized (this) {
                 kept.put(list.id(), chunks);
             }
+            if (proven != null) proven.add(list.id());
         }
         if (chunks.size() != list.chunks()) {
             throw damaged(snapshot, e, "its chunk list " + files.relative(files.chunkList(BlobId.parse(list.id()))) + " holds "

@@ -238,11 +238,14 @@ public final class Repository {
     }
 
     Snapshot readSnapshot(BlobId id) {
-        return readSnapshot(id, false);
+        return readSnapshot(id, null);
     }
 
-    /** The snapshot, its chunk lists read from disk when {@code proven} (a check), else possibly as this process last read or wrote them. */
-    Snapshot readSnapshot(BlobId id, boolean proven) {
+    /**
+     * The snapshot, its chunk lists possibly as this process last read or wrote them; for a check,
+     * {@code proven} (not null) holds the lists it read from disk already, and any other is read again.
+     */
+    Snapshot readSnapshot(BlobId id, java.util.Set<String> proven) {
         ManifestFile m = internals.envelope().readNamed(internals.files().snapshot(id), "snapshot", ManifestFile.class);
         requireReadable(id, m.version());
         return Snapshot.of(id, m.withEntities(internals.chunkLists().resolve(id, m.entities(), proven)));

@@ -127,6 +127,24 @@ class ChunkListsTest {
     }
 
     @Test
+    void aDamagedListNamedByTwoSnapshotsIsNamedForEachAndAWholeOneReadOncePerCheck() throws IOException {
+        Repository repo = TestRepos.init(dir);
+        Snapshot first = TestRepos.backup(repo, TestRepos.users(2000, 1));
+        Snapshot second;
+        try (SnapshotWriter w = repo.backup().source("memory:test").open()) {
+            w.buildsOn(first);
+            w.reuse(first.entity(USERS).orElseThrow());
+            second = w.commit();
+        }
+        assertThat(lists()).hasSize(1);
+        assertThat(TestRepos.open(dir).check(true).problems()).isEmpty();
+
+        Files.write(lists().get(0), new byte[] {1, 2, 3}); // truncated: fails before its name is even checked against its hash
+        assertThat(TestRepos.open(dir).check(false).problems()).extracting(CheckProblem::snapshot)
+                .containsExactlyInAnyOrder(first.shortId(), second.shortId());
+    }
+
+    @Test
     void pruneDeletesTheListsNoSnapshotNamesAndCheckCallsThemGarbageUntilThen() throws IOException {
         Repository repo = TestRepos.init(dir);
         Snapshot old = TestRepos.backup(repo, TestRepos.users(2000, 1));
