@@ -46,8 +46,19 @@ final class ChunkLists {
         kept.put(list.id(), List.copyOf(chunks));
     }
 
+    /** Whether the list's file is in the repository: a backup names a list again only then. */
+    boolean stored(ChunkList list) {
+        return java.nio.file.Files.isRegularFile(files.chunkList(BlobId.parse(list.id())));
+    }
+
     private List<String> read(BlobId snapshot, EntitySnapshot e, java.util.Set<String> proven) {
         ChunkList list = e.chunkList();
+        java.nio.file.Path path;
+        try {
+            path = files.chunkList(BlobId.parse(list.id()));
+        } catch (IllegalArgumentException bad) {
+            throw damaged(snapshot, e, "its chunk list '" + list.id() + "' is not a file id");
+        }
         List<String> chunks = null;
         if (proven == null || proven.contains(list.id())) {
             synchronized (this) {
@@ -55,13 +66,6 @@ final class ChunkLists {
             }
         }
         if (chunks == null) {
-            BlobId id;
-            try {
-                id = BlobId.parse(list.id());
-            } catch (IllegalArgumentException bad) {
-                throw damaged(snapshot, e, "its chunk list '" + list.id() + "' is not a file id");
-            }
-            java.nio.file.Path path = files.chunkList(id);
             if (!java.nio.file.Files.isRegularFile(path)) throw damaged(snapshot, e, "its chunk list " + files.relative(path) + " is missing");
             try {
                 chunks = envelope.readNamed(path, ChunkList.KIND, ChunkList.File.class).chunks();
@@ -74,7 +78,7 @@ final class ChunkLists {
             if (proven != null) proven.add(list.id());
         }
         if (chunks.size() != list.chunks()) {
-            throw damaged(snapshot, e, "its chunk list " + files.relative(files.chunkList(BlobId.parse(list.id()))) + " holds "
+            throw damaged(snapshot, e, "its chunk list " + files.relative(path) + " holds "
                     + chunks.size() + " chunk ids; the manifest says " + list.chunks());
         }
         return chunks;

@@ -76,13 +76,11 @@ final class Pruner {
             deleted++;
         }
         // last: a list file names chunks only, and a crash before this step leaves lists nothing names, which check reports as garbage
-        Set<BlobId> listsNeeded = new HashSet<>();
-        for (Snapshot s : snapshots) {
-            for (EntitySnapshot e : s.entities()) if (e.chunkList() != null) listsNeeded.add(BlobId.parse(e.chunkList().id()));
-        }
+        Set<String> listsNeeded = new HashSet<>();
+        snapshots.forEach(s -> listsNeeded.addAll(s.chunkListIds()));
         int listsDeleted = 0;
         for (BlobId list : files.listIds(RepoFiles.LISTS)) {
-            if (listsNeeded.contains(list)) continue;
+            if (listsNeeded.contains(list.hex())) continue;
             freed += sizeOf(files.chunkList(list));
             files.delete(files.chunkList(list));
             listsDeleted++;

@@ -34,6 +34,13 @@ public record Snapshot(String id, Instant time, String host, String source, List
         return out;
     }
 
+    /** The ids of the list files its entities name ({@link ChunkList}): what prune keeps and check does not call garbage. */
+    java.util.Set<String> chunkListIds() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        entities.forEach(e -> { if (e.chunkList() != null) out.add(e.chunkList().id()); });
+        return out;
+    }
+
     public long fileBytes() { return files.stream().mapToLong(FileEntry::size).sum(); }
 
     /** The first 8 hex digits of the id, as shown and as accepted by {@link Repository#snapshot(String)}. */

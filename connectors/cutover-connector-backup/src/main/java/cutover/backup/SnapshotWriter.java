@@ -240,9 +240,9 @@ public final class SnapshotWriter implements AutoCloseable {
     private EntitySnapshot listed(EntitySnapshot e, Map<ChunkList, FileEnvelope.Named> toWrite) {
         int base = e.baseChunks();
         if (base < repo.options().listedChunks()) return e.withChunkList(null);
-        if (e.chunkList() != null && e.chunkList().chunks() == base && listStored(e.chunkList())) return e; // reused as it was
+        if (e.chunkList() != null && e.chunkList().chunks() == base && repo.chunkLists().stored(e.chunkList())) return e; // reused as it was
         EntitySnapshot before = listedBefore.get(e.name());
-        if (before != null && before.chunkList().chunks() == base && listStored(before.chunkList())
+        if (before != null && before.chunkList().chunks() == base && repo.chunkLists().stored(before.chunkList())
                 && before.chunks().subList(0, base).equals(e.chunks().subList(0, base))) {
             return e.withChunkList(before.chunkList());
         }
@@ -250,10 +250,6 @@ public final class SnapshotWriter implements AutoCloseable {
         ChunkList list = new ChunkList(file.id().hex(), base);
         toWrite.put(list, file);
         return e.withChunkList(list);
-    }
-
-    private boolean listStored(ChunkList list) {
-        return java.nio.file.Files.isRegularFile(repo.files().chunkList(BlobId.parse(list.id())));
     }
 
     /** Releases the lock; without a commit, abandons the snapshot (its finished packs stay as garbage for prune). */
