@@ -4,6 +4,8 @@
 # random (BENCH_CHANGED rows) and a second backup with both; then `cutover restore` into an empty database against a
 # plain `psql \copy` of the same rows (table with its primary key created first, as restore does).
 # Each side runs ROUNDS times, alternating which goes first; every figure of every round is printed.
+# With BENCH_FOLLOW_CHANGES, then ROUNDS processes that stay up (`backup --every --follow-changes`),
+# each a full backup and two incrementals after the same change (bench/incremental-every.sh).
 #
 #   bench/backup-vs-restic.sh [ROWS] [ROUNDS]     # default 1000000 rows, 2 rounds
 #   BENCH_PORT=5433 BENCH_FOLLOW_CHANGES=1 bench/backup-vs-restic.sh …
@@ -102,6 +104,26 @@ for round in $(seq 1 "$rounds"); do
   restored=$($pg -d bench_backup_restore -Atc "select count(*) from events")
   say "round $round restore:     copy $cp s | cutover restore $rt s ($restored rows restored)"
 done
+if [ -n "${BENCH_FOLLOW_CHANGES:-}" ]; then
+  # The goal's other reading: backups taken by a process that stays up (`backup --every
+  # --follow-changes`), as a schedule takes them; the same change each time (BENCH_CHANGED rows at
+  # random), its runs timed against its own full backup (bench/incremental-every.sh, ROUNDS times).
+  echo "== a process that stays up"
+  interval=${BENCH_EVERY:-$([ "$rows" -gt 2000000 ] && echo 30s || echo 5s)}
+  # the restores' databases gone and the source vacuumed: autovacuum on a freshly loaded table is
+  # a burst of work on the same two cores, which a run of 100 ms meets and a full backup averages out
+  $pg -d postgres -c "drop database if exists bench_backup_copy with (force)" -c "drop database if exists bench_backup_restore with (force)"
+  $pg -d bench_backup_src -c "vacuum analyze events"
+  for round in $(seq 1 "$rounds"); do
+    $pg -d postgres -c checkpoint
+    for _ in $(seq 1 60); do
+      [ "$($pg -d postgres -Atc "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'")" = 0 ] && break
+      sleep 1
+    done
+    BENCH_DIR="$work/every-$round" BENCH_PORT=$port BENCH_EVERY=$interval bench/incremental-every.sh 2 "$changed" > "$work/every-$round.out"
+    say "round $round scheduled, every $interval:$(grep 'against the full backup' "$work/every-$round.out" | sed 's/^runs 2-3//')"
+  done
+fi
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # the slot would keep every byte of WAL written from now on (17 GB after a few benchmarks here)
 [ -n "${BENCH_FOLLOW_CHANGES:-}" ] && $pg -d bench_backup_src -Atc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'bench_backup' and not active" >/dev/null
