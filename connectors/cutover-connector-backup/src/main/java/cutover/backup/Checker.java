@@ -62,10 +62,8 @@ final class Checker {
 
         List<String> unreferenced = onDisk.stream().filter(p -> !index.packs().containsKey(p)).sorted()
                 .map(p -> files.relative(files.pack(p))).toList();
-        Set<String> named = new HashSet<>(); // the list files the snapshots read name (each read and proven as its snapshot was)
-        snapshots.forEach(s -> named.addAll(s.chunkListIds()));
-        List<String> unnamedLists = files.listIds(RepoFiles.LISTS).stream().filter(l -> !named.contains(l.hex()))
-                .map(l -> files.relative(files.chunkList(l))).toList();
+        // named by the snapshots read (each list read and proven as its snapshot was)
+        List<String> unnamedLists = ChunkLists.unnamed(files, snapshots).stream().map(l -> files.relative(files.chunkList(l))).toList();
         int temps = files.list(files.root().resolve(RepoFiles.TMP)).size();
         return new CheckResult(readData, snapshots.size(), indexFiles.size(), index.packs().size(), index.blobIds().size(),
                 problems, unreferenced, unnamedLists, temps);

@@ -46,6 +46,13 @@ final class ChunkLists {
         kept.put(list.id(), List.copyOf(chunks));
     }
 
+    /** The list files in the repository that none of {@code snapshots} names: garbage to check, what prune deletes. */
+    static List<BlobId> unnamed(RepoFiles files, List<Snapshot> snapshots) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        snapshots.forEach(s -> named.addAll(s.chunkListIds()));
+        return files.listIds(RepoFiles.LISTS).stream().filter(l -> !named.contains(l.hex())).toList();
+    }
+
     /** Whether the list's file is in the repository: a backup names a list again only then. */
     boolean stored(ChunkList list) {
         return java.nio.file.Files.isRegularFile(files.chunkList(BlobId.parse(list.id())));

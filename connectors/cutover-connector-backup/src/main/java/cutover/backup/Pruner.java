@@ -76,11 +76,8 @@ final class Pruner {
             deleted++;
         }
         // last: a list file names chunks only, and a crash before this step leaves lists nothing names, which check reports as garbage
-        Set<String> listsNeeded = new HashSet<>();
-        snapshots.forEach(s -> listsNeeded.addAll(s.chunkListIds()));
         int listsDeleted = 0;
-        for (BlobId list : files.listIds(RepoFiles.LISTS)) {
-            if (listsNeeded.contains(list.hex())) continue;
+        for (BlobId list : ChunkLists.unnamed(files, snapshots)) {
             freed += sizeOf(files.chunkList(list));
             files.delete(files.chunkList(list));
             listsDeleted++;
