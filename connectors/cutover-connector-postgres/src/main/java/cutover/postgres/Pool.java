@@ -126,6 +126,41 @@ final class Pool implements AutoCloseable {
 
     String location() { return location; }
 
+    /** Work on a connection, which may fail as JDBC does. */
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** The connection {@link #readCatalog} keeps; null before its first reading, after a failure, and once the pool is closed. */
+    private Connection catalogReader;
+
+    /**
+     * Runs {@code reading} on a connection kept for reading the catalog, outside the pool, one caller
+     * at a time. A server process that has read the catalog answers the same queries again in a
+     * fraction of the time (its caches of the catalog are filled: the tables' definitions take ~4 ms
+     * instead of ~21, measured in psql), and the pool hands out its connections in whichever order
+     * is free: a backup that stays up, reading the definitions every run, met a connection that had
+     * never read them at its second run, and waited ~45 ms for them instead of ~20.
+     */
+    synchronized <T> T readCatalog(SqlWork<T> reading) throws SQLException {
+        if (closed) throw new SQLException("the connection pool of " + location + " is closed", "08003");
+        if (catalogReader != null && !catalogReader.isValid(CATALOG_CHECK_SECONDS)) { // e.g. the server restarted since
+            closeQuietly(catalogReader);
+            catalogReader = null;
+        }
+        if (catalogReader == null) catalogReader = directConnection();
+        try {
+            return reading.run(catalogReader);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(catalogReader); // in whatever state the failure left it: the next reading starts afresh
+            catalogReader = null;
+            throw e;
+        }
+    }
+
+    private static final int CATALOG_CHECK_SECONDS = 5;
+    private boolean closed;
+
     /** The moment the pool is held at, or empty when it is not. */
     java.util.Optional<Moment> heldMoment() {
         return java.util.Optional.ofNullable(heldSnapshot.get());
@@ -300,5 +335,12 @@ final class Pool implements AutoCloseable {
     }
 
     @Override
-    public void close() { dataSource.close(); }
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            closeQuietly(catalogReader);
+            catalogReader = null;
+        }
+        dataSource.close();
+    }
 }

@@ -467,12 +467,8 @@ final class PostgresDigests implements Digests {
         return out;
     }
 
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs the work in a read-only transaction with the pinned settings, and ends it. */
-    private <T> T inTransaction(String doing, SqlWork<T> work) {
+    private <T> T inTransaction(String doing, Pool.SqlWork<T> work) {
         try (Connection c = pool.connection()) {
             pool.beginRead(c); // at the backup's moment, while one is held
             try {

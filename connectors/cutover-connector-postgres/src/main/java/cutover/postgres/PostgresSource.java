@@ -197,9 +197,9 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public Map<EntityName, cutover.model.NativeDefinition> definitions(java.util.Collection<EntityName> entities) {
         List<String> names = entities.stream().map(EntityName::value).toList();
-        try (Connection c = pool.connection()) {
+        try {
             Map<EntityName, cutover.model.NativeDefinition> out = new LinkedHashMap<>();
-            TableDefinitions.read(c, schema, names).forEach((table, d) -> out.put(EntityName.of(table), d.toNative()));
+            pool.readCatalog(c -> TableDefinitions.read(c, schema, names)).forEach((table, d) -> out.put(EntityName.of(table), d.toNative()));
             return out;
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the definitions of the tables of schema " + schema, pool.location());

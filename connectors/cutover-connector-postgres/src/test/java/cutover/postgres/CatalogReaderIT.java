@@ -1,0 +1,90 @@
+package cutover.postgres;
+
+import cutover.connector.Location;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The connection a pool keeps for reading the catalog ({@link Pool#readCatalog}): the same server process while it serves, a new one after it stopped serving. */
+class CatalogReaderIT {
+    private TestDatabase db;
+    private Pool pool;
+
+    @BeforeEach
+    void open() {
+        db = new TestDatabase();
+        pool = Pool.open(PgLocation.parse(Location.parse(db.location())), null, 2, 10);
+    }
+
+    @AfterEach
+    void close() {
+        pool.close();
+        db.close();
+    }
+
+    private int backend() throws SQLException {
+        return pool.readCatalog(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private boolean running(int pid) {
+        return db.one("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("1");
+    }
+
+    @Test
+    void everyReadingIsServedByTheSameServerProcessOutsideThePool() throws Exception {
+        int first = backend();
+        assertThat(backend()).isEqualTo(first);
+        try (var pooled = pool.connection(); Statement s = pooled.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("a connection of the pool").isNotEqualTo(first);
+        }
+        assertThat(backend()).isEqualTo(first);
+    }
+
+    @Test
+    void aServerProcessEndedSinceTheLastReadingIsReplaced() throws Exception {
+        int first = backend();
+        db.one("SELECT pg_terminate_backend(" + first + ")");
+        for (int wait = 0; wait < 100 && running(first); wait++) Thread.sleep(20);
+        int second = backend();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(backend()).isEqualTo(second);
+    }
+
+    @Test
+    void aReadingThatFailedLeavesItsConnectionClosedAndTheNextOneStartsAfresh() throws Exception {
+        int first = backend();
+        assertThatThrownBy(() -> pool.readCatalog(c -> {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT no_such_column FROM pg_class");
+            }
+            return null;
+        })).isInstanceOf(SQLException.class).hasMessageContaining("no_such_column");
+        int second = backend();
+        assertThat(second).isNotEqualTo(first);
+        for (int wait = 0; wait < 100 && running(first); wait++) Thread.sleep(20);
+        assertThat(running(first)).as("the failed reading's server process").isFalse();
+    }
+
+    @Test
+    void closingThePoolEndsTheKeptConnectionAndRefusesLaterReadings() throws Exception {
+        int kept = backend();
+        pool.close();
+        for (int wait = 0; wait < 100 && running(kept); wait++) Thread.sleep(20);
+        assertThat(running(kept)).isFalse();
+        assertThatThrownBy(this::backend).isInstanceOf(SQLException.class).hasMessageContaining("closed");
+    }
+}
