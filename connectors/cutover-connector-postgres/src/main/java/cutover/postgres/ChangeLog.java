@@ -92,9 +92,9 @@ final class ChangeLog {
     /** Whether this process stays up between backups ({@link #staysUp}): moments' connections are then kept. */
     private boolean staysUp;         // guarded by this
     /** A replication connection without a slot, kept from the last moment for the next ({@link #giveBack}). */
-    private final KeptConnection spare = new KeptConnection();
+    private final SpareConnection spare = new SpareConnection(SPARE_SECONDS);
     /** The connection that exported the last moment's snapshot ({@link #exportedMoment}), kept for the next. */
-    private final KeptConnection exporter = new KeptConnection();
+    private final SpareConnection exporter = new SpareConnection(SPARE_SECONDS);
     /**
      * The slot's checks of {@link #exportedMoment}, on a thread of their own: made with the log, as a
      * lambda's class is made the first time its line runs, in a streaming process's first incremental.
@@ -345,39 +345,6 @@ final class ChangeLog {
             return true;
         } catch (SQLException e) {
             return false; // closed instead: the slot goes with the session
-        }
-    }
-
-    /** One connection kept idle for the next moment, for up to {@link #SPARE_SECONDS}; closed after. */
-    private static final class KeptConnection {
-        private Connection kept;  // guarded by this
-        private long since;       // guarded by this: System.nanoTime() when it was kept
-
-        synchronized Connection take() {
-            Connection c = kept;
-            kept = null;
-            return c;
-        }
-
-        /** Keeps {@code c}; false when one is kept already (the caller closes it). */
-        synchronized boolean keep(Connection c) {
-            if (kept != null) return false;
-            kept = c;
-            since = System.nanoTime();
-            CompletableFuture.delayedExecutor(SPARE_SECONDS, TimeUnit.SECONDS).execute(() -> expire(c));
-            return true;
-        }
-
-        private void expire(Connection c) {
-            synchronized (this) {
-                if (kept != c || System.nanoTime() - since < TimeUnit.SECONDS.toNanos(SPARE_SECONDS)) return; // taken, or kept again since
-                kept = null;
-            }
-            ChangeLog.close(c);
-        }
-
-        void close() {
-            ChangeLog.close(take());
         }
     }
 
