@@ -56,14 +56,10 @@ class BackupRestoreIT {
 
     @Test
     void aTableIsBackedUpIncrementallyAndRestoredIntoAnotherDatabase() throws Exception {
-        Path repo = dir.resolve("repo");
-        Path password = dir.resolve("password");
-        Files.writeString(password, "it is a secret passphrase\n");
+        TestRepository repository = TestRepository.init(dir, "incremental");
+        Path repo = repository.path();
         String state = dir.resolve("state").toString();
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-
-        CliRun init = CliRun.of(new String[] {"backup", "init"}, repoArgs);
-        assertThat(init.exitCode()).as(init.toString()).isZero();
+        String[] repoArgs = repository.args();
 
         CliRun first = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--tag", "before-migration", "--json", "--state", state}, repoArgs);
         assertThat(first.exitCode()).as(first.toString()).isZero();
@@ -118,14 +114,12 @@ class BackupRestoreIT {
      */
     @Test
     void theRepositoryAndTheDatabaseOpenedTogetherEachReportTheirOwnFailure() throws Exception {
-        Path repo = dir.resolve("repo-both");
-        Path password = dir.resolve("password-both");
-        Files.writeString(password, "both passphrase\n");
+        TestRepository both = TestRepository.init(dir, "both");
+        Path repo = both.path(), password = both.passwordFile();
         Path wrong = dir.resolve("wrong-both");
         Files.writeString(wrong, "not this one\n");
         String state = dir.resolve("state-both").toString();
         String nobody = "postgresql://postgres@127.0.0.1:1/nobody"; // nothing listens on port 1: refused at once
-        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
         assertThat(CliRun.of("backup", LocalPostgres.location(SRC), "--repo", repo.toString(), "--password-file", password.toString(),
                 "--state", state, "--quiet").exitCode()).isZero();
         // the full backup counted the keys in the lines it read, the next one in the database: the same counts, so nothing changed
@@ -158,12 +152,8 @@ class BackupRestoreIT {
         LocalPostgres.sql(OLD, "create table stock (id integer primary key, qty smallint not null, sku varchar(12), price numeric(8,2))",
                 "insert into stock select g, g % 300, 'sku-' || g, g / 4.0 from generate_series(1, 2000) g");
         List<String> before = stock();
-        Path repo = dir.resolve("repo-over");
-        Path password = dir.resolve("password-over");
-        Files.writeString(password, "another passphrase\n");
         String state = dir.resolve("state-over").toString();
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "over").args();
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(OLD), "--quiet", "--state", state}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
 
@@ -186,13 +176,11 @@ class BackupRestoreIT {
 
     @Test
     void aFolderIsBackedUpBesideTheRecordsAndRestoredToAnotherFolder() throws Exception {
-        Path repo = dir.resolve("files-repo"), password = dir.resolve("files-password"), storage = dir.resolve("storage");
-        Files.writeString(password, "files passphrase\n");
+        Path storage = dir.resolve("storage");
         Files.createDirectories(storage.resolve("avatars"));
         Files.writeString(storage.resolve("avatars/u_1.png"), "not really a png ".repeat(2000));
         Files.writeString(storage.resolve("terms.txt"), "terms\n");
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "files").args();
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--files", storage.toString(), "--json",
                 "--state", dir.resolve("state").toString()}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();

@@ -72,18 +72,18 @@ class BackupScheduleTest {
 
     @Test
     void everyRunsTheBackupAgainUntilStoppedWithALineAPerRun() throws Exception {
-        Path repo = dir.resolve("repo"), password = dir.resolve("pass"), folder = dir.resolve("storage");
-        Files.writeString(password, "schedule passphrase\n");
+        Path folder = dir.resolve("storage");
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("a.txt"), "a");
-        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
-        java.util.List<String> args = java.util.List.of("backup", "--files", folder.toString(), "--repo", repo.toString(), "--password-file",
-                password.toString(), "--state", dir.resolve("state").toString(), "--every", "1s");
+        String[] repoArgs = TestRepository.init(dir, "schedule").args();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("backup", "--files", folder.toString()));
+        args.addAll(java.util.List.of(repoArgs));
+        args.addAll(java.util.List.of("--state", dir.resolve("state").toString(), "--every", "1s"));
         String text = String.join("\n", scheduled(args, "backup run ", 3));
         assertThat(text).contains("backup run 1: snapshot").contains("backup run 2: snapshot").contains("next run at");
         assertThat(text).as("each run says where its time went")
                 .containsPattern("backup run 2: .* in [^(]+ \\(lock \\d+, files \\d+, storing \\d+, releasing \\d+ ms\\); next run at");
-        CliRun snapshots = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
+        CliRun snapshots = CliRun.of(new String[] {"snapshots", "--json"}, repoArgs);
         assertThat(Json.MAPPER.readTree(snapshots.out()).get("snapshots").size()).isGreaterThanOrEqualTo(2);
 
         // with --json, a JSON object per line (JSON Lines) that a script reads line by line

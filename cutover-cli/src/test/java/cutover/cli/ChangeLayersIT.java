@@ -71,11 +71,8 @@ class ChangeLayersIT {
 
     @Test
     void eachSnapshotRestoresTheTablesAsTheyWereAtItsMoment() throws Exception {
-        Path password = dir.resolve("password");
-        Files.writeString(password, "layers passphrase\n");
         String state = dir.resolve("state").toString();
-        String[] repoArgs = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "layers").args();
 
         JsonNode full = backup(state, repoArgs, 2);
         assertThat(full.get("changesOnly")).isEmpty();
@@ -164,7 +161,7 @@ class ChangeLayersIT {
      * from a position (as a resumed restore reads it) it gives the rest of what it gives from the start.
      */
     private void layersAreOneSplitThatResumesWhereItStopped(String snapshot) {
-        cutover.backup.Repository repo = cutover.backup.Repository.open(dir.resolve("repo"), "layers passphrase");
+        cutover.backup.Repository repo = cutover.backup.Repository.open(dir.resolve("layers-repo"), "layers passphrase");
         cutover.backup.SnapshotSource source = repo.source(repo.snapshot(snapshot));
         List<String> ids = source.splits(2).stream().map(cutover.connector.Split::id).toList();
         assertThat(ids.stream().filter(id -> id.endsWith("orders#layers"))).hasSize(1);
@@ -214,10 +211,7 @@ class ChangeLayersIT {
         // the same keys in both: their key counts and digests are equal, so only the tables' identity tells them apart
         server().sql(src, "create table a (id int primary key, v text)", "insert into a select g, 'was a' from generate_series(1, 1000) g",
                 "create table b (id int primary key, v text)", "insert into b select g, 'was b' from generate_series(1, 1000) g", "analyze");
-        Path password = dir.resolve("swap-password");
-        Files.writeString(password, "swap passphrase\n");
-        String[] repoArgs = {"--repo", dir.resolve("swap-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "swap").args();
         List<String> args = new ArrayList<>(List.of("backup", server().location(src), "--json", "--state", dir.resolve("swap-state").toString()));
         args.addAll(backupArgs());
         assertThat(CliRun.of(args.toArray(String[]::new), repoArgs).exitCode()).isZero();

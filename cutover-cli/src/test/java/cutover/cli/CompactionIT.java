@@ -53,7 +53,7 @@ class CompactionIT {
 
     @Test
     void aCompactedSnapshotRestoresTheSameRowsAndTheNextBackupLayersOnIt() throws Exception {
-        String[] repoArgs = initRepo("repo");
+        String[] repoArgs = TestRepository.init(dir, "compacted").args();
         String state = dir.resolve("state").toString();
         backup(state, repoArgs);
         // five layers: updates, appended keys, a range deleted, a key deleted and inserted again, scattered deletes, text keys
@@ -127,7 +127,7 @@ class CompactionIT {
     void aScheduledBackupCompactsBeforeTheRunThatWouldReadTheTableWhole() throws Exception {
         String db = SRC + "_every", dst = DST + "_every";
         itemsTable(db, dst, "g, 'item ' || g, 0", 1000);
-        String[] repoArgs = initRepo("every-repo");
+        String[] repoArgs = TestRepository.init(dir, "every").args();
         Path log = dir.resolve("every.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "cutover.cli.Main", "backup", LocalPostgres.location(db)));
@@ -168,7 +168,8 @@ class CompactionIT {
     void aCompactionKilledHalfWayOrOnAFullDiskLeavesOnlyGarbage() throws Exception {
         String db = SRC + "_kill", dst = DST + "_kill";
         itemsTable(db, dst, "g, md5(g::text), 0", 20000);
-        String[] repoArgs = initRepo("kill-repo");
+        TestRepository killed = TestRepository.init(dir, "kill");
+        String[] repoArgs = killed.args();
         String state = dir.resolve("kill-state").toString();
         for (String change : List.of("", "update items set n = 1 where id % 50 = 0", "delete from items where id between 100 and 200")) {
             if (!change.isEmpty()) LocalPostgres.sql(db, change);
@@ -178,7 +179,7 @@ class CompactionIT {
         List<String> before = snapshotIds(repoArgs);
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                CompactChild.class.getName(), dir.resolve("kill-repo").toString(), PASSPHRASE).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                CompactChild.class.getName(), killed.path().toString(), killed.passphrase()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("packs");
         } finally {
@@ -189,7 +190,7 @@ class CompactionIT {
 
         // a full disk half-way: the compaction fails with BACKUP_IO naming the cause, and lists nothing
         java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong(200_000);
-        cutover.backup.Repository full = cutover.backup.Repository.open(dir.resolve("kill-repo"), PASSPHRASE, cutover.backup.RepositoryOptions.forCommands()
+        cutover.backup.Repository full = cutover.backup.Repository.open(killed.path(), killed.passphrase(), cutover.backup.RepositoryOptions.forCommands()
                 .withPackSize(16 << 10).withWriteGuard((file, bytes) -> {
                     if (left.addAndGet(-bytes) < 0) throw new java.io.IOException("No space left on device");
                 }));
@@ -283,15 +284,6 @@ class CompactionIT {
         List<String> out = new ArrayList<>();
         Json.MAPPER.readTree(CliRun.of(new String[] {"snapshots", "--json"}, repoArgs).out()).get("snapshots").forEach(s -> out.add(s.get("id").asText()));
         return out;
-    }
-
-    private String[] initRepo(String name) throws Exception {
-        Path password = dir.resolve(name + "-password");
-        Files.writeString(password, PASSPHRASE + "\n");
-        String[] repoArgs = {"--repo", dir.resolve(name).toString(), "--password-file", password.toString()};
-        CliRun init = CliRun.of(new String[] {"backup", "init"}, repoArgs);
-        assertThat(init.exitCode()).as(init.toString()).isZero();
-        return repoArgs;
     }
 
     private JsonNode backup(String state, String[] repoArgs) throws Exception {

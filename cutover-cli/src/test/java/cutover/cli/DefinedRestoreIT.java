@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -224,11 +223,8 @@ class DefinedRestoreIT {
 
     /** A new repository (named {@code name} in the test's folder) holding one backup of the source database. */
     private static BackedUp backUp(String name) throws Exception {
-        Path password = dir.resolve(name + "-password");
-        Files.writeString(password, name + " passphrase\n");
         String state = dir.resolve(name + "-state").toString();
-        String[] repoArgs = {"--repo", dir.resolve(name + "-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, name).args();
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         return new BackedUp(repoArgs, state, Json.MAPPER.readTree(backup.out()));

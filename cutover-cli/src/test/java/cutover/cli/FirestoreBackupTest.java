@@ -26,7 +26,7 @@ class FirestoreBackupTest {
         Path export = dir.resolve("export.json");
         CliRun generated = CliRun.of("demo", "--generate-only", export.toString(), "--users", "40");
         assertThat(generated.exitCode()).as(generated.toString()).isZero();
-        String[] repo = repo();
+        String[] repo = TestRepository.init(dir, "export").args();
         String state = dir.resolve("state").toString();
         long documents = backedUpWhole("firestore-export:" + export, repo, state);
         assertThat(documents).isGreaterThan(40);
@@ -57,7 +57,7 @@ class FirestoreBackupTest {
     void aManagedExportWrittenByGooglesEmulatorIsBackedUpWhole() throws Exception {
         Path fixture = Path.of(System.getProperty("cutover.fixtures", "/work/shared/fixtures"), "firestore-managed-export", "export");
         assumeTrue(Files.isDirectory(fixture), "the managed-export fixture is not on this machine");
-        assertThat(backedUpWhole("firestore-managed-export:" + fixture, repo(), dir.resolve("state").toString())).isPositive();
+        assertThat(backedUpWhole("firestore-managed-export:" + fixture, TestRepository.init(dir, "managed").args(), dir.resolve("state").toString())).isPositive();
     }
 
     /** The zstd level is a run's: any level reads back, and two levels share the repository's chunks. */
@@ -66,12 +66,11 @@ class FirestoreBackupTest {
         Path export = dir.resolve("export.json");
         assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "200").exitCode()).isZero();
         String state = dir.resolve("state").toString();
-        Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
         long[] stored = new long[2];
+        String[][] repos = new String[2][];
         int[] levels = {1, 19};
         for (int i = 0; i < 2; i++) {
-            String[] repo = {"--repo", dir.resolve("repo-" + levels[i]).toString(), "--password-file", password.toString()};
-            assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
+            String[] repo = repos[i] = TestRepository.init(dir, "level-" + levels[i]).args();
             CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--compression-level", String.valueOf(levels[i]),
                     "--json", "--state", state}, repo);
             assertThat(backup.exitCode()).as(backup.toString()).isZero();
@@ -83,23 +82,16 @@ class FirestoreBackupTest {
         }
         assertThat(stored[1]).isLessThan(stored[0]);
 
-        String[] repo = {"--repo", dir.resolve("repo-1").toString(), "--password-file", password.toString()};
-        CliRun refused = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--compression-level", "20", "--state", state}, repo);
+        CliRun refused = CliRun.of(new String[] {"backup", "firestore-export:" + export, "--compression-level", "20", "--state", state}, repos[0]);
         assertThat(refused.exitCode()).isEqualTo(3);
         assertThat(refused.err()).contains("--compression-level").contains("1 to 19").contains("20");
     }
 
-    private String[] repo() throws java.io.IOException {
-        Path password = Files.writeString(dir.resolve("password"), "a passphrase\n");
-        return new String[] {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-    }
-
-    /** Backs the location up into a new repository and checks the snapshot holds every document analyze counts; returns how many. */
+    /** Backs the location up into the repository, new and empty, and checks the snapshot holds every document analyze counts; returns how many. */
     private static long backedUpWhole(String location, String[] repo, String state) throws Exception {
         JsonNode analysis = Json.MAPPER.readTree(CliRun.of("analyze", location, "--json", "--state", state).out());
         long documents = 0;
         for (JsonNode e : analysis.get("entities")) documents += e.get("count").asLong();
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
         CliRun backup = CliRun.of(new String[] {"backup", location, "--json", "--state", state}, repo);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         JsonNode snapshot = Json.MAPPER.readTree(backup.out());

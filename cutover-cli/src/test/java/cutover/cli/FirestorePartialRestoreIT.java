@@ -39,10 +39,9 @@ class FirestorePartialRestoreIT {
 
     @Test
     void aPostAndItsCommentsAreForecastAndRestoredByTheirKeys() throws Exception {
-        Path export = dir.resolve("export.json"), password = Files.writeString(dir.resolve("password"), "partial passphrase\n");
+        Path export = dir.resolve("export.json");
         assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "50").exitCode()).isZero();
-        String[] repoArgs = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "partial").args();
         CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + export}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         CliRun whole = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", dir.resolve("state-whole").toString()}, repoArgs);

@@ -15,9 +15,8 @@ class ForgetDryRunTest {
 
     @Test
     void aDryRunNamesWhatWouldGoAndKeepsEverything() throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("storage")), password = Files.writeString(dir.resolve("pass"), "forget passphrase\n");
-        String[] repo = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repo).exitCode()).isZero();
+        Path folder = Files.createDirectories(dir.resolve("storage"));
+        String[] repo = TestRepository.init(dir, "forget").args();
         for (int i = 0; i < 3; i++) {
             Files.writeString(folder.resolve("file" + i + ".txt"), "version " + i);
             CliRun backup = CliRun.of(new String[] {"backup", "--files", folder.toString(), "-q", "--state", dir.resolve("state").toString()}, repo);

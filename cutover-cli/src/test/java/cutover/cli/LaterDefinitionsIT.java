@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,11 +39,8 @@ class LaterDefinitionsIT {
 
     @Test
     void eachBackupStoresTheDefinitionsAsTheyAreWhenItRuns() throws Exception {
-        Path password = dir.resolve("password");
-        Files.writeString(password, "later definitions\n");
         String state = dir.resolve("state").toString();
-        String[] repoArgs = {"--repo", dir.resolve("repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "later").args();
         backUp(repoArgs, state);
 
         // another set of tables than the earlier snapshot's

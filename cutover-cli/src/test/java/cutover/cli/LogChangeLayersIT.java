@@ -51,7 +51,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
                 "create table unkeyed_log (id int primary key, v text)", "alter table unkeyed_log replica identity nothing", // kept out of the publication: its updates must go on working
                 "insert into unkeyed_log select g, 'u' from generate_series(1, 500) g", "create table filler (id int primary key)", "analyze");
         String state = dir.resolve("log-state").toString();
-        String[] repoArgs = initRepo("log");
+        String[] repoArgs = TestRepository.init(dir, "log").args();
 
         JsonNode full = logBackup(state, repoArgs);
         assertThat(slotPosition()).as("the slot moved to the stored moment").isNotNull();
@@ -119,7 +119,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aServerWithoutLogicalDecodingIsNamedWithTheFix() throws Exception {
-        String[] repoArgs = initRepo("replica");
+        String[] repoArgs = TestRepository.init(dir, "replica").args();
         LocalPostgres.MAIN.recreate(LOG_SRC);
         LocalPostgres.MAIN.sql(LOG_SRC, "create table t (id int primary key)");
         boolean logical;
@@ -148,7 +148,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.sql(db, "create table items (id bigint primary key, name text, n int)",
                 "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 5000) g");
         Path log = dir.resolve("every.log");
-        String[] repoArgs = initRepo("every");
+        String[] repoArgs = TestRepository.init(dir, "every").args();
         Process p = scheduled(pg.location(db), repoArgs, "every-state", "6s", "cutover_it_every", log);
         try {
             awaitRuns(log, 1);
@@ -180,7 +180,8 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.sql(db, "create table items (id bigint primary key, name text, n int)",
                 "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 20000) g", "analyze");
         Path log = dir.resolve("writer.log");
-        String[] repoArgs = initRepo("writer");
+        TestRepository writerRepo = TestRepository.init(dir, "writer");
+        String[] repoArgs = writerRepo.args();
         Process p = scheduled(pg.location(db), repoArgs, "writer-state", "2s", "cutover_it_writer", log);
         java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
@@ -215,8 +216,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
         assertThat(commits.get()).isGreaterThan(200);
         assertThat(runs).doesNotContain("FAILED").doesNotContain("is not what the source counted")
                 .doesNotContain("are not the changes the source counted").doesNotContain("are not the keys the source counted");
-        String passphrase = Files.readString(dir.resolve("writer-password")).trim();
-        cutover.backup.Repository repo = cutover.backup.Repository.open(dir.resolve("writer-repo"), passphrase);
+        cutover.backup.Repository repo = cutover.backup.Repository.open(writerRepo.path(), writerRepo.passphrase());
         List<cutover.backup.Snapshot> snapshots = repo.snapshots();
         cutover.backup.EntitySnapshot latest = snapshots.get(snapshots.size() - 1).entity(cutover.model.EntityName.of("items")).orElseThrow();
         assertThat(latest.changes().layers()).as(runs).hasSizeGreaterThanOrEqualTo(4);
@@ -236,7 +236,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.sql(db, "create table items (id bigint primary key, name text, n int)",
                 "insert into items select g, 'item ' || g, g % 7 from generate_series(1, 2000) g");
         Path log = dir.resolve("spare.log");
-        String[] repoArgs = initRepo("spare");
+        String[] repoArgs = TestRepository.init(dir, "spare").args();
         Process p = scheduled(pg.location(db), repoArgs, "spare-state", "3s", "cutover_it_spare", log);
         try {
             // the walsenders of the database that hold no slot: the connection kept for the next moment
@@ -262,15 +262,6 @@ class LogChangeLayersIT extends ChangeLayersIT {
         pg.drop(db, dst);
     }
 
-    /** A repository made in the test's folder, its passphrase in a file: the arguments that name both. */
-    private String[] initRepo(String name) throws Exception {
-        Path password = dir.resolve(name + "-password");
-        Files.writeString(password, name + " passphrase\n");
-        String[] repoArgs = {"--repo", dir.resolve(name + "-repo").toString(), "--password-file", password.toString()};
-        assertThat(CliRun.of(new String[] {"backup", "init"}, repoArgs).exitCode()).isZero();
-        return repoArgs;
-    }
-
     /** The repository's latest snapshot restored into {@code dst} holds the rows {@code db} holds now. */
     private void assertLatestRestoresAs(String db, String dst, String[] repoArgs, String state) throws Exception {
         CliRun restore = CliRun.of(new String[] {"restore", "latest", server().location(dst), "--state", dir.resolve(state).toString()}, repoArgs);
@@ -292,7 +283,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
         LocalPostgres.Server pg = server();
         pg.drop(db);
         Path log = dir.resolve("late.log");
-        String[] repoArgs = initRepo("late");
+        String[] repoArgs = TestRepository.init(dir, "late").args();
         Process p = scheduled(pg.location(db), repoArgs, "late-state", "2s",
                 "cutover_it_late", log);
         try {
@@ -341,7 +332,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aRoleThatMayNotMakeTheSlotIsToldWhatItNeeds() throws Exception {
-        String[] repoArgs = initRepo("role");
+        String[] repoArgs = TestRepository.init(dir, "role").args();
         String db = "cutover_it_log_role";
         server().recreate(db);
         server().sql("postgres", "drop role if exists cutover_it_reader", "create role cutover_it_reader login");
@@ -356,7 +347,7 @@ class LogChangeLayersIT extends ChangeLayersIT {
 
     @Test
     void aSlotOfThatNameMadeForAnotherPluginIsLeftAloneAndNamed() throws Exception {
-        String[] repoArgs = initRepo("plugin");
+        String[] repoArgs = TestRepository.init(dir, "plugin").args();
         String db = "cutover_it_log_plugin", slot = "cutover_it_other_plugin";
         server().recreate(db);
         server().sql(db, "create table t (id int primary key)", "insert into t values (1)",

@@ -47,11 +47,8 @@ class RestorePartialIT {
 
     @Test
     void aDryRunForecastsTheUpsertAndThePartialRestoreDoesExactlyThat() throws Exception {
-        Path repo = dir.resolve("repo"), password = dir.resolve("password");
-        Files.writeString(password, "partial restore passphrase\n");
         String state = dir.resolve("state").toString();
-        String[] repoArgs = {"--repo", repo.toString(), "--password-file", password.toString(), "--state", state};
-        assertThat(CliRun.of("backup", "init", "--repo", repo.toString(), "--password-file", password.toString()).exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "partial").args("--state", state);
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC)}, repoArgs);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         Map<String, String> before = rows(DST);
