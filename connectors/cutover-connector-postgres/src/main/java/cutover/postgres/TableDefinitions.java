@@ -81,34 +81,29 @@ final class TableDefinitions {
 
     private static void columns(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
         // an array column's enum is its element type's
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+        eachRow(c, "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                 + "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                 + "CASE WHEN e.typtype = 'e' THEN format_type(e.oid, NULL) END, "
                 + "CASE WHEN e.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = e.oid ORDER BY l.enumsortorder) END "
                 + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
                 + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum")) {
-            ps.setArray(1, oids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Builder b = byOid.get(rs.getLong(1));
-                    String expression = rs.getString(5);
-                    boolean generated = !rs.getString(7).isEmpty();
-                    String identity = switch (rs.getString(6)) {
-                        case "a" -> "always";
-                        case "d" -> "by default";
-                        default -> null;
-                    };
-                    b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
-                            identity, generated ? expression : null));
-                    String enumName = rs.getString(8);
-                    if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
-                        b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
-                    }
-                }
+                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum", oids, 1, rs -> {
+            Builder b = byOid.get(rs.getLong(1));
+            String expression = rs.getString(5);
+            boolean generated = !rs.getString(7).isEmpty();
+            String identity = switch (rs.getString(6)) {
+                case "a" -> "always";
+                case "d" -> "by default";
+                default -> null;
+            };
+            b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
+                    identity, generated ? expression : null));
+            String enumName = rs.getString(8);
+            if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
+                b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
             }
-        }
+        });
     }
 
     /**
@@ -116,7 +111,7 @@ final class TableDefinitions {
      * an index's operator class, a default's function (a type within an array type is not followed).
      */
     private static void extensions(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("WITH parts AS ("
+        eachRow(c, "WITH parts AS ("
                 + "SELECT 'pg_class'::regclass AS classid, r.oid AS objid, r.oid AS rel FROM pg_class r WHERE r.oid = ANY (?::oid[]) "
                 + "UNION ALL SELECT 'pg_class'::regclass, i.indexrelid, i.indrelid FROM pg_index i WHERE i.indrelid = ANY (?::oid[]) "
                 + "UNION ALL SELECT 'pg_attrdef'::regclass, d.oid, d.adrelid FROM pg_attrdef d WHERE d.adrelid = ANY (?::oid[]) "
@@ -124,17 +119,13 @@ final class TableDefinitions {
                 + "SELECT DISTINCT p.rel, x.extname, s.nspname FROM parts p "
                 + "JOIN pg_depend d ON d.classid = p.classid AND d.objid = p.objid "
                 + "JOIN pg_depend e ON e.classid = d.refclassid AND e.objid = d.refobjid AND e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e' "
-                + "JOIN pg_extension x ON x.oid = e.refobjid JOIN pg_namespace s ON s.oid = x.extnamespace ORDER BY 1, 2")) {
-            for (int i = 1; i <= 4; i++) ps.setArray(i, oids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) byOid.get(rs.getLong(1)).extensions.add(new Extension(rs.getString(2), rs.getString(3)));
-            }
-        }
+                + "JOIN pg_extension x ON x.oid = e.refobjid JOIN pg_namespace s ON s.oid = x.extnamespace ORDER BY 1, 2", oids, 4,
+                rs -> byOid.get(rs.getLong(1)).extensions.add(new Extension(rs.getString(2), rs.getString(3))));
     }
 
     /** Sequences a column owns (serial, identity) or names in its default; a serial column's appears once, as owned. */
     private static void sequences(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("WITH used AS ("
+        eachRow(c, "WITH used AS ("
                 + "SELECT d.refobjid AS rel, d.refobjsubid AS attnum, d.objid AS seq, CASE d.deptype WHEN 'i' THEN 0 ELSE 1 END AS rank "
                 + "FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
                 + "AND d.refobjid = ANY (?::oid[]) "
@@ -144,23 +135,17 @@ final class TableDefinitions {
                 + "q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, "
                 + "CASE WHEN has_sequence_privilege(u.seq, 'SELECT,USAGE') THEN pg_sequence_last_value(u.seq) END "
                 + "FROM used u JOIN pg_sequence q ON q.seqrelid = u.seq JOIN pg_attribute a ON a.attrelid = u.rel AND a.attnum = u.attnum "
-                + "ORDER BY u.rel, u.seq, u.rank")) {
-            ps.setArray(1, oids);
-            ps.setArray(2, oids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String use = switch (rs.getInt(3)) {
-                        case 0 -> DefinedSequence.IDENTITY;
-                        case 1 -> DefinedSequence.OWNED;
-                        default -> DefinedSequence.DEFAULT;
-                    };
-                    long last = rs.getLong(12);
-                    byOid.get(rs.getLong(1)).sequences.add(new DefinedSequence(rs.getString(4), rs.getString(2), use, rs.getString(5),
-                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11),
-                            rs.wasNull() ? null : last));
-                }
-            }
-        }
+                + "ORDER BY u.rel, u.seq, u.rank", oids, 2, rs -> {
+            String use = switch (rs.getInt(3)) {
+                case 0 -> DefinedSequence.IDENTITY;
+                case 1 -> DefinedSequence.OWNED;
+                default -> DefinedSequence.DEFAULT;
+            };
+            long last = rs.getLong(12);
+            byOid.get(rs.getLong(1)).sequences.add(new DefinedSequence(rs.getString(4), rs.getString(2), use, rs.getString(5),
+                    rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11),
+                    rs.wasNull() ? null : last));
+        });
     }
 
     /**
@@ -168,15 +153,11 @@ final class TableDefinitions {
      * inherited; of a partition, not one a parent's constraint made on it).
      */
     private static void constraints(Connection c, Array oids, Map<Long, Owned> owners) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.conrelid, k.conname, " + CONSTRAINT_KINDS + ", pg_get_constraintdef(k.oid) "
+        eachRow(c, "SELECT k.conrelid, k.conname, " + CONSTRAINT_KINDS + ", pg_get_constraintdef(k.oid) "
                 + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid WHERE k.conrelid = ANY (?::oid[]) "
                 + "AND k.contype IN ('c', 'u', 'x', 'f') AND k.conislocal AND (NOT r.relispartition OR (k.coninhcount = 0 AND k.conparentid = 0)) "
-                + "ORDER BY k.conrelid, k.contype = 'f', k.conname")) {
-            ps.setArray(1, oids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) owners.get(rs.getLong(1)).constraints.add(new DefinedConstraint(rs.getString(2), rs.getString(3), rs.getString(4)));
-            }
-        }
+                + "ORDER BY k.conrelid, k.contype = 'f', k.conname", oids, 1,
+                rs -> owners.get(rs.getLong(1)).constraints.add(new DefinedConstraint(rs.getString(2), rs.getString(3), rs.getString(4))));
     }
 
     /**
@@ -185,42 +166,47 @@ final class TableDefinitions {
      * table schema-qualified; the restore names its own).
      */
     private static void indexes(Connection c, Array oids, Map<Long, Owned> owners) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT i.indrelid, x.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
+        eachRow(c, "SELECT i.indrelid, x.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
                 + "CASE WHEN i.indisunique THEN 'CREATE UNIQUE INDEX ' ELSE 'CREATE INDEX ' END || quote_ident(x.relname) || ' ON ' "
                 + "|| CASE WHEN r.relkind = 'p' THEN 'ONLY ' ELSE '' END || quote_ident(n.nspname) || '.' || quote_ident(r.relname) || ' ' "
                 + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid "
                 + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE i.indrelid = ANY (?::oid[]) AND NOT EXISTS "
                 + "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
                 + "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) "
-                + "ORDER BY i.indrelid, x.relname")) {
-            ps.setArray(1, oids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String statement = rs.getString(4);
-                    String prefix = rs.getString(5);
-                    if (!statement.startsWith(prefix)) {
-                        throw new SQLException("index " + rs.getString(2) + " is printed as \"" + statement + "\", which does not start \"" + prefix + "\"");
-                    }
-                    owners.get(rs.getLong(1)).indexes.add(new DefinedIndex(rs.getString(2), rs.getBoolean(3), statement.substring(prefix.length())));
-                }
+                + "ORDER BY i.indrelid, x.relname", oids, 1, rs -> {
+            String statement = rs.getString(4);
+            String prefix = rs.getString(5);
+            if (!statement.startsWith(prefix)) {
+                throw new SQLException("index " + rs.getString(2) + " is printed as \"" + statement + "\", which does not start \"" + prefix + "\"");
             }
-        }
+            owners.get(rs.getLong(1)).indexes.add(new DefinedIndex(rs.getString(2), rs.getBoolean(3), statement.substring(prefix.length())));
+        });
     }
 
     /** The partitions of the partitioned tables, at every level, parents first; each one's constraints and indexes go to {@code owners}. */
     private static void partitions(Connection c, Array oids, Map<Long, Builder> byOid, Map<Long, Owned> owners) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_partition_root(p.oid)::oid::int8, p.relname, up.relname, "
+        eachRow(c, "SELECT pg_partition_root(p.oid)::oid::int8, p.relname, up.relname, "
                 + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END, p.oid::int8 "
                 + "FROM pg_class p JOIN pg_inherits i ON i.inhrelid = p.oid JOIN pg_class up ON up.oid = i.inhparent "
                 + "WHERE p.relispartition AND pg_partition_root(p.oid) = ANY (?::oid[]) "
-                + "ORDER BY 1, (SELECT count(*) FROM pg_partition_ancestors(p.oid)), p.relname")) {
-            ps.setArray(1, oids);
+                + "ORDER BY 1, (SELECT count(*) FROM pg_partition_ancestors(p.oid)), p.relname", oids, 1, rs -> {
+            PartitionBuilder p = new PartitionBuilder(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+            byOid.get(rs.getLong(1)).partitions.add(p);
+            owners.put(rs.getLong(6), p.owned);
+        });
+    }
+
+    /** What is read of one row of a catalog query. */
+    private interface RowReading {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql}, each of its {@code parameters} the tables' {@code oids}, and reads every row it gives. */
+    private static void eachRow(Connection c, String sql, Array oids, int parameters, RowReading row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= parameters; i++) ps.setArray(i, oids);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    PartitionBuilder p = new PartitionBuilder(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
-                    byOid.get(rs.getLong(1)).partitions.add(p);
-                    owners.put(rs.getLong(6), p.owned);
-                }
+                while (rs.next()) row.read(rs);
             }
         }
     }
