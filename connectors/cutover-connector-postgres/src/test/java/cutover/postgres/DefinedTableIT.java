@@ -1,13 +1,9 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
-import cutover.connector.Sink;
 import cutover.model.Column;
 import cutover.model.ColumnType;
 import cutover.model.Table;
 import cutover.postgres.TableDefinition.DefinedColumn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,24 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * source's name where it is free; and at once when rows are to come by upsert (the run left the fast
  * path), since the upsert needs it.
  */
-class DefinedTableIT {
-    static TestDatabase db;
-    static Connector connector;
-    static Sink sink;
-
-    @BeforeAll
-    static void start() {
-        db = new TestDatabase();
-        connector = db.open();
-        sink = TestDatabase.sink(connector);
-    }
-
-    @AfterAll
-    static void stop() {
-        connector.close();
-        db.close();
-    }
-
+class DefinedTableIT extends ScratchSink {
     private static Table defined(String name, String primaryKeyName) {
         TableDefinition d = new TableDefinition(primaryKeyName, List.of(new DefinedColumn("id", "integer", true, null, null, null),
                 new DefinedColumn("note", "character varying(20)", false, null, null, null)), List.of(), List.of(), List.of(), List.of(),

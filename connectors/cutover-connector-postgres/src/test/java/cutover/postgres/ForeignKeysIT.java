@@ -1,10 +1,6 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
-import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,24 +10,7 @@ import static cutover.postgres.Fixtures.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ForeignKeysIT {
-    static TestDatabase db;
-    static Connector connector;
-    static Sink sink;
-
-    @BeforeAll
-    static void start() {
-        db = new TestDatabase();
-        connector = db.open();
-        sink = TestDatabase.sink(connector);
-    }
-
-    @AfterAll
-    static void stop() {
-        connector.close();
-        db.close();
-    }
-
+class ForeignKeysIT extends ScratchSink {
     @Test
     void orphansKeepTheirRowsAndGetANotValidKeyWithAWarning() {
         assertThat(sink.prepare("fk", Fixtures.all("orph"), true)).isEmpty();

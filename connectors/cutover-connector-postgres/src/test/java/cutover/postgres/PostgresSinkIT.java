@@ -1,6 +1,5 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
 import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.connector.TargetInfo;
@@ -8,8 +7,6 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.model.Record;
 import cutover.model.Table;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,24 +18,7 @@ import static cutover.postgres.Fixtures.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PostgresSinkIT {
-    static TestDatabase db;
-    static Connector connector;
-    static Sink sink;
-
-    @BeforeAll
-    static void start() {
-        db = new TestDatabase();
-        connector = db.open();
-        sink = TestDatabase.sink(connector);
-    }
-
-    @AfterAll
-    static void stop() {
-        connector.close();
-        db.close();
-    }
-
+class PostgresSinkIT extends ScratchSink {
     @Test
     void prepareCreatesTablesWithTypesKeysNotNullAndRowLevelSecurity() {
         assertThat(sink.prepare("run-create", Fixtures.all("created"), true)).isEmpty();
