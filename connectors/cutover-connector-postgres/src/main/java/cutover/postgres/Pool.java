@@ -150,7 +150,15 @@ final class Pool implements AutoCloseable {
             closeQuietly(c);
             c = null;
         }
-        if (c == null) c = directConnection();
+        if (c == null) {
+            try {
+                c = directConnection();
+            } catch (SQLException refused) { // e.g. the server's or the role's connections all taken: one of the pool's, as before, not kept
+                try (Connection pooled = connection()) {
+                    return reading.run(pooled);
+                }
+            }
+        }
         T read;
         try {
             read = reading.run(c);

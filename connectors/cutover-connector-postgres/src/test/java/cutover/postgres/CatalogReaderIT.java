@@ -30,12 +30,14 @@ class CatalogReaderIT {
     }
 
     private int backend() throws SQLException {
-        return pool.readCatalog(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+        return pool.readCatalog(CatalogReaderIT::pid);
+    }
+
+    private static int pid(java.sql.Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private boolean running(int pid) {
@@ -46,9 +48,8 @@ class CatalogReaderIT {
     void everyReadingIsServedByTheSameServerProcessOutsideThePool() throws Exception {
         int first = backend();
         assertThat(backend()).isEqualTo(first);
-        try (var pooled = pool.connection(); Statement s = pooled.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("a connection of the pool").isNotEqualTo(first);
+        try (var pooled = pool.connection()) {
+            assertThat(pid(pooled)).as("a connection of the pool").isNotEqualTo(first);
         }
         assertThat(backend()).isEqualTo(first);
     }
@@ -86,5 +87,23 @@ class CatalogReaderIT {
         for (int wait = 0; wait < 100 && running(kept); wait++) Thread.sleep(20);
         assertThat(running(kept)).isFalse();
         assertThatThrownBy(this::backend).isInstanceOf(SQLException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void whereNoConnectionCanBeMadeBesideThePoolAReadingTakesOneOfThePool() throws Exception {
+        String role = "cutover_it_two_connections";
+        TestDatabase.admin("DROP ROLE IF EXISTS " + role);
+        TestDatabase.admin("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT 2");
+        try (Pool limited = Pool.open(PgLocation.parse(Location.parse("postgresql://" + role + "@" + TestDatabase.HOST + "/" + db.name)), null, 2, 10);
+             java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:postgresql://" + TestDatabase.HOST + "/" + db.name, role, "")) {
+            // the role's two connections: the one the pool made when it opened (idle in it) and this test's
+            int read = limited.readCatalog(CatalogReaderIT::pid);
+            try (var pooled = limited.connection()) {
+                assertThat(read).as("the pool's idle connection").isEqualTo(pid(pooled));
+            }
+            assertThat(limited.readCatalog(CatalogReaderIT::pid)).isEqualTo(read);
+        } finally {
+            TestDatabase.admin("DROP ROLE IF EXISTS " + role);
+        }
     }
 }
