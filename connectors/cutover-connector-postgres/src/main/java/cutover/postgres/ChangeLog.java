@@ -156,7 +156,7 @@ final class ChangeLog {
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "taking a moment through a temporary replication slot", pool.location());
         } finally {
-            if (!handedOver) opening.thenAccept(ChangeLog::close); // now, or when it arrives
+            if (!handedOver) opening.thenAccept(Pool::closeQuietly); // now, or when it arrives
         }
     }
 
@@ -165,7 +165,7 @@ final class ChangeLog {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 if (spare != null && spare.isValid(SPARE_CHECK_SECONDS)) return spare;
-                close(spare);
+                Pool.closeQuietly(spare);
                 return pool.replicationConnection();
             } catch (SQLException e) {
                 throw new CompletionException(e);
@@ -197,7 +197,7 @@ final class ChangeLog {
                 try {
                     exported = export(holder, streaming);
                 } catch (SQLException ended) {
-                    close(holder);
+                    Pool.closeQuietly(holder);
                     holder = null;
                 }
             }
@@ -272,7 +272,7 @@ final class ChangeLog {
             c.setAutoCommit(false);
             return c;
         } catch (SQLException e) {
-            close(c);
+            Pool.closeQuietly(c);
             throw e;
         }
     }
@@ -292,7 +292,7 @@ final class ChangeLog {
         } catch (SQLException e) {
             // the moment makes its own
         } finally {
-            close(c);
+            Pool.closeQuietly(c);
         }
     }
 
@@ -308,7 +308,7 @@ final class ChangeLog {
         } catch (SQLException e) {
             keep = false;
         }
-        if (!keep || !exporter.keep(c)) close(c);
+        if (!keep || !exporter.keep(c)) Pool.closeQuietly(c);
     }
 
     /** Commits a logical message, which brings the stream past every position logged before it at once (a keepalive may take seconds). */
@@ -336,7 +336,7 @@ final class ChangeLog {
             keep = staysUp;
         }
         if (keep && dropTemporarySlot(c, moment.temporarySlot()) && spare.keep(c)) return;
-        close(c);
+        Pool.closeQuietly(c);
     }
 
     private static boolean dropTemporarySlot(Connection c, String temporarySlot) {
@@ -582,7 +582,7 @@ final class ChangeLog {
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the changes from the replication slot " + slot, pool.location());
         } finally {
-            close(c);
+            Pool.closeQuietly(c);
         }
     }
 
@@ -792,15 +792,6 @@ final class ChangeLog {
             if (confirmedPosition(c) == lsn) storedAt = lsn;
         } catch (SQLException e) {
             // the slot stays where it was: the next backup reads a little more of the log
-        }
-    }
-
-    static void close(Connection c) {
-        if (c == null) return;
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // the temporary slot goes with the session
         }
     }
 }

@@ -317,7 +317,7 @@ final class Pool implements AutoCloseable {
         try {
             c.close();
         } catch (SQLException ignored) {
-            // the server ends the transaction with the session anyway
+            // the server ends the session's transaction and temporary slot with it anyway
         }
     }
 

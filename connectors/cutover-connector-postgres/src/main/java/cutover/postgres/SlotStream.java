@@ -54,7 +54,7 @@ final class SlotStream implements AutoCloseable {
             s.reader.start();
             return s;
         } catch (SQLException | RuntimeException e) {
-            ChangeLog.close(c);
+            Pool.closeQuietly(c);
             throw e;
         }
     }
@@ -128,6 +128,6 @@ final class SlotStream implements AutoCloseable {
         } catch (SQLException ignored) {
             // the session ends with the connection
         }
-        ChangeLog.close(connection);
+        Pool.closeQuietly(connection);
     }
 }
