@@ -44,6 +44,12 @@ class CatalogReaderIT {
         return db.one("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("1");
     }
 
+    /** Whether server process {@code pid} has ended, waiting up to two seconds for it to. */
+    private boolean ended(int pid) throws InterruptedException {
+        for (int wait = 0; wait < 100 && running(pid); wait++) Thread.sleep(20);
+        return !running(pid);
+    }
+
     @Test
     void everyReadingIsServedByTheSameServerProcessOutsideThePool() throws Exception {
         int first = backend();
@@ -58,7 +64,7 @@ class CatalogReaderIT {
     void aServerProcessEndedSinceTheLastReadingIsReplaced() throws Exception {
         int first = backend();
         db.one("SELECT pg_terminate_backend(" + first + ")");
-        for (int wait = 0; wait < 100 && running(first); wait++) Thread.sleep(20);
+        ended(first);
         int second = backend();
         assertThat(second).isNotEqualTo(first);
         assertThat(backend()).isEqualTo(second);
@@ -76,16 +82,14 @@ class CatalogReaderIT {
         })).isInstanceOf(SQLException.class).hasMessageContaining("no_such_column");
         int second = backend();
         assertThat(second).isNotEqualTo(first);
-        for (int wait = 0; wait < 100 && running(first); wait++) Thread.sleep(20);
-        assertThat(running(first)).as("the failed reading's server process").isFalse();
+        assertThat(ended(first)).as("the failed reading's server process").isTrue();
     }
 
     @Test
     void closingThePoolEndsTheKeptConnectionAndRefusesLaterReadings() throws Exception {
         int kept = backend();
         pool.close();
-        for (int wait = 0; wait < 100 && running(kept); wait++) Thread.sleep(20);
-        assertThat(running(kept)).isFalse();
+        assertThat(ended(kept)).isTrue();
         assertThatThrownBy(this::backend).isInstanceOf(SQLException.class).hasMessageContaining("closed");
     }
 

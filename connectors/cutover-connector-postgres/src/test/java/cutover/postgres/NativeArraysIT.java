@@ -1,9 +1,7 @@
 package cutover.postgres;
 
-import cutover.connector.Connector;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
-import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.connector.Source;
 import cutover.connector.Split;
@@ -15,7 +13,6 @@ import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * accepted, every list the source read comes back as the same array, element types and dimensions
  * included, and a list a column cannot hold sets its one record aside at the check.
  */
-class NativeArraysIT {
-    static TestDatabase db;
-    static Connector connector;
-    static Sink sink;
+class NativeArraysIT extends ScratchSink {
     static final String COLUMNS = "i2 int2[], i4 int4[], i8 int8[], f4 float4[], f8 float8[], n numeric[], b bool[], t text[], vc varchar[], "
             + "ts timestamptz[], tsn timestamp[], d date[], by bytea[], u uuid[], grid int4[]";
 
     @BeforeAll
-    static void start() {
-        db = new TestDatabase();
+    static void tables() {
         db.sql("CREATE TABLE arr_src (id int PRIMARY KEY, " + COLUMNS + ")",
                 "CREATE TABLE arr_dst (id int PRIMARY KEY, " + COLUMNS + ")",
                 "INSERT INTO arr_src VALUES (1, '{-32768,32767,NULL}', '{-2147483648,2147483647}', '{-9223372036854775808,0}', '{1.5,NaN,-Infinity}', "
@@ -53,14 +46,6 @@ class NativeArraysIT {
                         + "'{{1,2},{3,NULL}}')",
                 "INSERT INTO arr_src (id, t, grid) VALUES (2, '{}', '{{{1},{2}},{{3},{4}}}')",
                 "INSERT INTO arr_src (id) VALUES (3)");
-        connector = db.open();
-        sink = TestDatabase.sink(connector);
-    }
-
-    @AfterAll
-    static void stop() {
-        connector.close();
-        db.close();
     }
 
     /** The plan a restore makes of such a table: its lists as JSON. */
