@@ -157,9 +157,10 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     private String layersProblem() {
         if (changes == null || changes.layers().isEmpty()) return null;
         if (copyText == null) return "it has change layers but its parts are not bulk text";
-        int next = 1; // a layer's first part comes after the base's, at least one
+        int next = 1; // the first layer's rows part comes after the base's parts, at least one; a later one right after the layer before
+        boolean first = true;
         for (ChangeTrack.ChangeLayer l : changes.layers()) {
-            if (l.rowsPart() < next || l.rowsPart() >= parts.size() || (l.keysPart() >= 0 && l.keysPart() != l.rowsPart() + 1)
+            if ((first ? l.rowsPart() < next : l.rowsPart() != next) || l.rowsPart() >= parts.size() || (l.keysPart() >= 0 && l.keysPart() != l.rowsPart() + 1)
                     || l.keysPart() >= parts.size() || (l.keysPart() < 0) != (l.movedBuckets().length == 0)) {
                 return "its change layer " + l + " does not follow its base and the layer before among its " + parts.size() + " parts";
             }
@@ -167,6 +168,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
                 if (bucket < 0 || bucket >= changes.buckets()) return "its change layer " + l + " names bucket " + bucket + " of " + changes.buckets();
             }
             next = (l.keysPart() >= 0 ? l.keysPart() : l.rowsPart()) + 1;
+            first = false;
         }
         return next == parts.size() ? null : "its last change layer ends before its last part";
     }

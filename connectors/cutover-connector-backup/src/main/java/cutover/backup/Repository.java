@@ -580,8 +580,8 @@ public final class Repository {
         private Snapshot latestOfSource() {
             Repository repository = new Repository(internals);
             Head latest = null;
-            for (Head h : repository.heads()) {
-                if (h.source().equals(source) && (latest == null || h.time().compareTo(latest.time()) > 0)) latest = h;
+            for (Head h : repository.heads()) { // listed as `latest` chooses: by time, then id
+                if (h.source().equals(source)) latest = h;
             }
             if (latest == null) return null;
             Snapshot written = internals.lastWritten().get(); // built on as written, not read back (a check reads it from the file)

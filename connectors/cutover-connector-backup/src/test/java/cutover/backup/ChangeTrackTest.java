@@ -81,6 +81,11 @@ class ChangeTrackTest {
         assertThat(entity(3, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[0]))).partsProblem()).contains("does not follow");
         assertThat(entity(2, List.of(new ChangeTrack.ChangeLayer(1, -1, new int[] {2}))).partsProblem()).contains("does not follow");
         assertThat(entity(3, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {4}))).partsProblem()).contains("bucket 4 of 4");
+        // a part between two layers belongs to neither: the second layer must start right after the first
+        assertThat(entity(4, List.of(new ChangeTrack.ChangeLayer(1, -1, new int[0]), new ChangeTrack.ChangeLayer(3, -1, new int[0])))
+                .partsProblem()).contains("does not follow");
+        // a base of several parts
+        assertThat(entity(4, List.of(new ChangeTrack.ChangeLayer(3, -1, new int[0]))).partsProblem()).isNull();
         // a part after the last layer belongs to nothing
         assertThat(entity(4, List.of(new ChangeTrack.ChangeLayer(1, 2, new int[] {0}))).partsProblem()).contains("ends before its last part");
     }
