@@ -3,7 +3,9 @@
 # machine: PostgreSQL (5432, trust auth for 127.0.0.1, database "test") and MariaDB (3306, root with
 # no password, database "test"). Servers that already answer are used as they are; missing ones are
 # installed from Debian's packages (needs root) and started. A second cluster with logical decoding
-# (127.0.0.1:5433, or $CUTOVER_TEST_PG_LOGICAL_PORT) is created beside the first.
+# (127.0.0.1:5433, or $CUTOVER_TEST_PG_LOGICAL_PORT) is created beside the first. Debian's Python 3
+# with its cryptography and zstandard packages runs the reference reader of backups
+# (docs/reference-reader/), which a test holds to what Cutover wrote.
 set -euo pipefail
 
 log() { printf '[test-servers] %s\n' "$*" >&2; }
@@ -95,10 +97,23 @@ ensure_mariadb() {
   mysql -h 127.0.0.1 -uroot -e 'create database if not exists test'
 }
 
+python_reads_backups() { /usr/bin/python3 -c 'import cryptography, zstandard' >/dev/null 2>&1; }
+
+ensure_python_reader() {
+  if python_reads_backups; then
+    log "Python 3 with cryptography and zstandard found (/usr/bin/python3)"
+  else
+    log "installing Python 3 with cryptography and zstandard from Debian's packages"
+    apt_install python3 python3-cryptography python3-zstandard
+    python_reads_backups || { log "/usr/bin/python3 still cannot import cryptography and zstandard"; exit 1; }
+  fi
+}
+
 case "${1:-all}" in
   postgres) ensure_postgres ;;
   mariadb) ensure_mariadb ;;
   postgres-logical) ensure_postgres; ensure_postgres_logical ;;
-  all) ensure_postgres; ensure_postgres_logical; ensure_mariadb ;;
-  *) echo "usage: $0 [all|postgres|postgres-logical|mariadb]" >&2; exit 2 ;;
+  python) ensure_python_reader ;;
+  all) ensure_postgres; ensure_postgres_logical; ensure_mariadb; ensure_python_reader ;;
+  *) echo "usage: $0 [all|postgres|postgres-logical|mariadb|python]" >&2; exit 2 ;;
 esac
