@@ -72,8 +72,9 @@ class ReferenceReaderIT {
         Path files = dir.resolve("files");
         Files.createDirectories(files.resolve("sub"));
         Files.writeString(files.resolve("a.txt"), "file one\n");
-        Files.write(files.resolve("sub").resolve("b.bin"), new java.util.Random(5).ints(300_000, 0, 256).collect(ByteArrayOutputStream::new,
-                ByteArrayOutputStream::write, (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+        byte[] random = new byte[300_000]; // many chunks
+        new java.util.Random(5).nextBytes(random);
+        Files.write(files.resolve("sub").resolve("b.bin"), random);
         Files.writeString(files.resolve("empty"), "");
 
         Repository repo = Repository.init(dir.resolve("repo"), PASSPHRASE, RepositoryOptions.forCommands());
