@@ -19,13 +19,14 @@ import java.util.concurrent.Callable;
 /** Applies a retention policy to the snapshots, and with --prune removes the data no snapshot needs. */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Removes the snapshots the keep rules do not keep (a snapshot kept by any rule stays); --prune then frees their data.", "",
-                "Periods are in UTC; for each, the newest snapshot of each of the newest N periods that have one is kept."})
+                "The rules apply to each source's snapshots on their own (a repository of a database, an export and a migration's target keeps"
+                        + " each one's newest). Periods are in UTC; for each, the newest snapshot of each of the newest N periods that have one is kept."})
 final class ForgetCommand implements Callable<Integer> {
-    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.") int last;
-    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest snapshot of each of the last N hours that have one.") int hourly;
-    @Option(names = "--keep-daily", paramLabel = "N", description = "Likewise for days.") int daily;
-    @Option(names = "--keep-weekly", paramLabel = "N", description = "Likewise for ISO weeks.") int weekly;
-    @Option(names = "--keep-monthly", paramLabel = "N", description = "Likewise for months.") int monthly;
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots of each source.") int last;
+    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep, of each source, the newest snapshot of each of the last N hours that have one.") int hourly;
+    @Option(names = "--keep-daily", paramLabel = "N", description = "Keep, of each source, the newest snapshot of each of the last N days that have one.") int daily;
+    @Option(names = "--keep-weekly", paramLabel = "N", description = "Keep, of each source, the newest snapshot of each of the last N ISO weeks that have one.") int weekly;
+    @Option(names = "--keep-monthly", paramLabel = "N", description = "Keep, of each source, the newest snapshot of each of the last N months that have one.") int monthly;
     @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep every snapshot with this tag (repeatable).") List<String> keepTags = new ArrayList<>();
     @Option(names = "--prune", description = "Then remove the data that no remaining snapshot needs.") boolean prune;
     @Option(names = "--dry-run", description = "Say which snapshots the rules would keep and forget, and remove nothing (nor prune).") boolean dryRun;

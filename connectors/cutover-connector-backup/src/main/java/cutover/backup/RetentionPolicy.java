@@ -19,7 +19,10 @@ import java.util.function.Function;
  * Which snapshots {@link Repository#forget} keeps, as restic's forget does: the newest
  * {@code last}; for hourly/daily/weekly/monthly, the newest snapshot of each of the newest
  * {@code n} hours/days/ISO weeks/months (UTC) that have one; and any snapshot with a kept tag. A
- * snapshot kept by any rule stays. A policy with no rule at all is refused rather than forgetting everything.
+ * snapshot kept by any rule stays. The rules apply to each source's snapshots on their own (restic
+ * groups by host and paths): a repository that holds a database, a Firestore export and a
+ * migration's target keeps the newest of each, not the newest three of whichever was backed up
+ * last. A policy with no rule at all is refused rather than forgetting everything.
  */
 public record RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly, Set<String> tags) {
     public RetentionPolicy {
@@ -46,6 +49,15 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
             throw new CutoverException(ErrorCode.USAGE, "no keep rule given (--keep-last, --keep-hourly, --keep-daily, --keep-weekly,"
                     + " --keep-monthly, --keep-tag): refusing to forget every snapshot");
         }
+        Map<String, List<Snapshot>> bySource = new LinkedHashMap<>();
+        for (Snapshot s : snapshots) bySource.computeIfAbsent(s.source(), source -> new ArrayList<>()).add(s);
+        List<ForgetResult.Kept> kept = new ArrayList<>();
+        List<Snapshot> removed = new ArrayList<>();
+        bySource.values().forEach(ofOneSource -> applyToOneSource(ofOneSource, kept, removed));
+        return new ForgetResult(kept, removed);
+    }
+
+    private void applyToOneSource(List<Snapshot> snapshots, List<ForgetResult.Kept> kept, List<Snapshot> removed) {
         List<Snapshot> newestFirst = new ArrayList<>(snapshots);
         newestFirst.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id).reversed());
         Map<Snapshot, List<String>> reasons = new LinkedHashMap<>();
@@ -58,13 +70,10 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
         for (Snapshot s : newestFirst) {
             for (String tag : s.tags()) if (tags.contains(tag)) reasons.get(s).add("tag " + tag);
         }
-        List<ForgetResult.Kept> kept = new ArrayList<>();
-        List<Snapshot> removed = new ArrayList<>();
         reasons.forEach((s, why) -> {
             if (why.isEmpty()) removed.add(s);
             else kept.add(new ForgetResult.Kept(s, List.copyOf(why)));
         });
-        return new ForgetResult(kept, removed);
     }
 
     private static void bucket(List<Snapshot> newestFirst, Map<Snapshot, List<String>> reasons, int count, String rule,

@@ -22,7 +22,25 @@ class ForgetPruneTest {
     @TempDir Path dir;
 
     private static Snapshot at(String time, String... tags) {
-        return new Snapshot(Integer.toHexString(time.hashCode()) + "0".repeat(56), Instant.parse(time), "h", "s", List.of(tags), List.of(), 0, 0, 0, 0);
+        return of("s", time, tags);
+    }
+
+    private static Snapshot of(String source, String time, String... tags) {
+        return new Snapshot(Integer.toHexString((source + time).hashCode()) + "0".repeat(56), Instant.parse(time), "h", source, List.of(tags), List.of(), 0, 0, 0, 0);
+    }
+
+    /** A repository of several sources (a database, an export, a migration's target) keeps each one's newest, not only the last backed up. */
+    @Test
+    void retentionKeepsEachSourcesOwnSnapshots() {
+        List<Snapshot> all = List.of(of("postgresql://db/app", "2025-05-01T10:00:00Z"), of("postgresql://db/app", "2025-05-02T10:00:00Z"),
+                of("firestore-export:./export", "2025-05-03T10:00:00Z"), of("postgresql://db/target", "2025-05-04T10:00:00Z"),
+                of("postgresql://db/target", "2025-05-05T10:00:00Z"));
+        ForgetResult lastOne = RetentionPolicy.none().keepLast(1).apply(all);
+        assertThat(lastOne.kept()).extracting(k -> k.snapshot().source() + " " + k.snapshot().time())
+                .containsExactlyInAnyOrder("postgresql://db/app 2025-05-02T10:00:00Z", "firestore-export:./export 2025-05-03T10:00:00Z",
+                        "postgresql://db/target 2025-05-05T10:00:00Z");
+        assertThat(lastOne.removed()).extracting(s -> s.time().toString()).containsExactlyInAnyOrder("2025-05-01T10:00:00Z", "2025-05-04T10:00:00Z");
+        assertThat(keptTimes(RetentionPolicy.none().keepDaily(1).apply(all))).hasSize(3);
     }
 
     private static List<String> keptTimes(ForgetResult r) {
