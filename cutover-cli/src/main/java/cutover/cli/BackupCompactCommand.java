@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 "", "A scheduled backup (--every) compacts a table by itself when its next run would read it whole. The snapshot "
                 + "compacted stays until forget removes it."})
 final class BackupCompactCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "latest", paramLabel = "SNAPSHOT", description = "latest (the default) or an id prefix.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT", description = "latest (the default) or an id prefix; with --due and none"
+            + " given, the latest snapshot of each source the repository holds.")
     String ref;
 
     @Option(names = "--due", description = "Only the tables whose next backup would read them whole (32 layers, or one more layer like "
@@ -39,16 +40,21 @@ final class BackupCompactCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Repository repository = repo.open();
-        Snapshot snapshot = repository.snapshot(ref);
-        Instant started = Instant.now();
-        Optional<Snapshot> compacted = repository.compact(snapshot, due ? Repository::dueForCompaction : e -> true);
-        Duration took = Duration.between(started, Instant.now());
-        if (output.json) {
-            System.out.println(Json.write(describe(snapshot, compacted, took)));
-        } else if (output.showSummary()) {
-            System.out.println(compacted.map(c -> text(snapshot, c, took))
-                    .orElse("snapshot " + snapshot.shortId() + " has no change layers " + (due ? "due for compaction" : "to compact")));
+        // a timer's `compact --due` after each backup: each source's next backup builds on its own latest
+        List<Snapshot> snapshots = ref == null && due ? repository.latestOfEachSource() : List.of(repository.snapshot(ref == null ? "latest" : ref));
+        List<Map<String, Object>> described = new ArrayList<>();
+        for (Snapshot snapshot : snapshots) {
+            Instant started = Instant.now();
+            Optional<Snapshot> compacted = repository.compact(snapshot, due ? Repository::dueForCompaction : e -> true);
+            Duration took = Duration.between(started, Instant.now());
+            described.add(describe(snapshot, compacted, took));
+            if (!output.json && output.showSummary()) {
+                System.out.println(compacted.map(c -> text(snapshot, c, took))
+                        .orElse("snapshot " + snapshot.shortId() + " has no change layers " + (due ? "due for compaction" : "to compact")));
+            }
         }
+        // one snapshot: its description as ever; the latest of several sources: {"compactions": [...]}
+        if (output.json) System.out.println(Json.write(described.size() == 1 ? described.get(0) : Map.of("compactions", described)));
         return 0;
     }
 

@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
                 "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
                         + " A restore that stopped part way resumes when run again; one that finished restores again. Exit 1 when the target set records aside (dead-letter file)."})
 final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "latest, or the first digits of a snapshot id (see `cutover snapshots`).")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "The first digits of a snapshot id (see `cutover snapshots`), or latest where the repository holds one source's snapshots.")
     String snapshotRef;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET",
@@ -201,6 +201,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      */
     private int restoreDocuments(Snapshot snapshot, Source source, DocumentTarget documents, String runId, String sourceName,
                                  Journal journal, Instant started) throws IOException {
+        if ((!only.isEmpty() || whereKey != null) && documents.holdsDocuments()) {
+            throw new CutoverException(cutover.error.ErrorCode.USAGE, Location.redact(target) + " is written whole: restoring part of snapshot "
+                    + snapshot.shortId() + " (--only, --where-key) into it would drop every other document it holds. Restore the part into a new"
+                    + " file, or the whole snapshot over this one");
+        }
         Path runDirectory = state.state.resolve("runs").resolve(runId);
         Files.createDirectories(runDirectory);
         long expected = whereKey == null ? snapshot.records() : 0;

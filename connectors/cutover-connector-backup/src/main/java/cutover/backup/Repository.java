@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A backup repository (docs/backup-format.md): content-defined chunks of each entity's canonical
@@ -261,6 +262,17 @@ public final class Repository {
     /** A snapshot as {@link #heads()} lists it, with its manifest's format version. */
     record Head(BlobId id, Instant time, String source, int manifestVersion) {}
 
+    /** The latest snapshot of each source the repository holds, by source, as `latest` would choose among that source's. */
+    public List<Snapshot> latestOfEachSource() {
+        return latestOfEachSource(heads()).values().stream().map(h -> readSnapshot(h.id())).toList();
+    }
+
+    private static Map<String, Head> latestOfEachSource(List<Head> oldestFirst) {
+        Map<String, Head> out = new java.util.TreeMap<>();
+        for (Head h : oldestFirst) out.put(h.source(), h);
+        return out;
+    }
+
     /**
      * Every snapshot's id, time and source, oldest first, each manifest checked as when it is read
      * (name, authentication, version) but only its start decoded: choosing one snapshot among many
@@ -307,11 +319,23 @@ public final class Repository {
         return out;
     }
 
-    /** The snapshot {@code latest}, or the one whose id starts with {@code ref} (at least 4 hex digits). */
+    /**
+     * The snapshot {@code latest}, or the one whose id starts with {@code ref} (at least 4 hex digits).
+     * {@code latest} of a repository that holds snapshots of several sources is refused, naming the
+     * latest of each: the newest snapshot of whichever source was backed up last is rarely what a
+     * restore into one database means (a Firestore export's tables into the app's database).
+     */
     public Snapshot snapshot(String ref) {
         List<Head> all = heads();
         if (ref.equals("latest")) {
             if (all.isEmpty()) throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "the repository at " + path() + " has no snapshot yet");
+            Map<String, Head> latestOfEach = latestOfEachSource(all);
+            if (latestOfEach.size() > 1) {
+                List<String> each = new ArrayList<>();
+                latestOfEach.forEach((source, h) -> each.add(h.id().hex().substring(0, 8) + " (" + source + ")"));
+                throw new CutoverException(ErrorCode.USAGE, "'latest' is ambiguous: the repository at " + path() + " holds snapshots of "
+                        + latestOfEach.size() + " sources; give the id of the one you mean, the latest of each being " + String.join(", ", each));
+            }
             return readSnapshot(all.get(all.size() - 1).id());
         }
         String prefix = ref.toLowerCase(java.util.Locale.ROOT);

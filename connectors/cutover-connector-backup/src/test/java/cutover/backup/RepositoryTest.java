@@ -161,6 +161,25 @@ class RepositoryTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
     }
 
+    /** Of a repository of several sources, 'latest' names none: a restore of the wrong source's tables is refused, naming each source's latest. */
+    @Test
+    void latestOfSeveralSourcesIsRefusedNamingEachSourcesLatest() {
+        Repository repo = TestRepos.init(dir);
+        Snapshot app = TestRepos.backup(repo, TestRepos.users(10, 1));
+        Snapshot export;
+        try (SnapshotWriter w = repo.backup().source("firestore-export:./export.json").open()) {
+            TestRepos.users(5, 3).forEach(w::write);
+            export = w.commit();
+        }
+        assertThatThrownBy(() -> repo.snapshot("latest")).isInstanceOfSatisfying(CutoverException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+            assertThat(e.getMessage()).contains("'latest' is ambiguous", "2 sources", app.shortId() + " (memory:test)",
+                    export.shortId() + " (firestore-export:./export.json)");
+        });
+        assertThat(repo.latestOfEachSource()).extracting(Snapshot::id).containsExactlyInAnyOrder(app.id(), export.id());
+        assertThat(repo.snapshot(export.shortId()).id()).isEqualTo(export.id());
+    }
+
     @Test
     void recordsOfSeveralEntitiesMayComeInterleaved() {
         Repository repo = TestRepos.init(dir);
