@@ -82,6 +82,28 @@ class FirestorePartialRestoreIT {
         assertThat(after).contains("p0000002|c00|edited too, outside the pattern");
     }
 
+    /** An export file is written whole: a part restored over one that holds documents would drop the rest, so it is refused; into a new file it is written. */
+    @Test
+    void aPartIsNotRestoredOverAnExportFileThatWouldLoseTheRest() throws Exception {
+        Path export = dir.resolve("whole.json");
+        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "20").exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "file-part").args();
+        assertThat(CliRun.of(new String[] {"backup", "firestore-export:" + export}, repoArgs).exitCode()).isZero();
+        byte[] before = Files.readAllBytes(export);
+        for (String[] part : List.of(new String[] {"--only", "users"}, new String[] {"--where-key", "u0000001"})) {
+            CliRun over = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + export, part[0], part[1],
+                    "--state", dir.resolve("state-file-part").toString()}, repoArgs);
+            assertThat(over.exitCode()).as(over.toString()).isEqualTo(2);
+            assertThat(over.err()).contains("is written whole", "would drop every other document", "into a new file");
+            assertThat(Files.readAllBytes(export)).isEqualTo(before);
+        }
+        Path fresh = dir.resolve("users-only.json");
+        CliRun into = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + fresh, "--only", "users",
+                "--state", dir.resolve("state-file-new").toString()}, repoArgs);
+        assertThat(into.exitCode()).as(into.toString()).isZero();
+        assertThat(Files.readString(fresh)).contains("\"users\"").doesNotContain("\"posts\"");
+    }
+
     private static List<String> comments() throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = LocalPostgres.connect(DST); Statement st = c.createStatement();

@@ -17,6 +17,9 @@ public interface DocumentTarget extends Capability {
      */
     Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written);
 
+    /** Whether the target holds documents now, which {@link #replaceWith} would drop (a part of a snapshot written there would lose the rest). */
+    boolean holdsDocuments();
+
     /**
      * What was written: the source's records, and the parent documents that the target's format
      * needed but the source did not hold (written empty: a subcollection needs its parent's place).

@@ -35,6 +35,15 @@ final class FirestoreExportTarget implements DocumentTarget {
     }
 
     @Override
+    public boolean holdsDocuments() {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            return true; // unknown: as if it held some, so that nothing is replaced unasked
+        }
+    }
+
+    @Override
     public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written) {
         Path folder = file.getParent();
         Path temp = null;
