@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Removes stale locks (or, with --all, every lock) left by a backup, forget or prune that died. */
 @Command(name = "unlock", mixinStandardHelpOptions = true,
-        description = "Removes stale locks: those whose process is gone from this host, or older than 24 hours. --all removes every lock; use it only when no other Cutover works on the repository.")
+        description = "Removes stale locks: those whose process is gone from this host, or not refreshed for 30 minutes (a running holder refreshes its lock every 5). --all removes every lock; use it only when no other Cutover works on the repository.")
 final class BackupUnlockCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--all", description = "Remove every lock, stale or not.")
     boolean all;

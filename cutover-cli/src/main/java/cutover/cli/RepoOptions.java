@@ -81,7 +81,7 @@ final class RepoOptions {
         return Repository.init(repo, passphrase(true), RepositoryOptions.forCommands());
     }
 
-    private void requireRepo() {
+    void requireRepo() {
         if (repo == null) throw new CutoverException(ErrorCode.USAGE, "missing --repo DIR: which backup repository?");
     }
 

@@ -3,6 +3,7 @@ package cutover.cli;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,5 +17,16 @@ class RepoOptionsTest {
                 .isEqualTo(new RepoOptions.Named(Path.of("/var/b"), Path.of("/etc/pw")));
         assertThat(RepoOptions.named("snapshots", "--repo", "r")).isEqualTo(new RepoOptions.Named(Path.of("r"), null));
         assertThat(RepoOptions.named("snapshots", "--repo")).as("no value: nothing guessed").isEqualTo(new RepoOptions.Named(null, null));
+    }
+
+    /** A backup without --repo is a usage error before anything runs, also one that would only print a timer (whose runs would all fail). */
+    @Test
+    void aBackupWithoutARepositoryIsAUsageError() {
+        for (String[] args : List.of(new String[] {"backup", "postgresql://app@127.0.0.1:1/app"}, new String[] {"backup", "--files", "."},
+                new String[] {"backup", "postgresql://app@127.0.0.1:1/app", "--every", "6h", "--print-timer"})) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains("missing --repo DIR").doesNotContain("INTERNAL");
+        }
     }
 }
