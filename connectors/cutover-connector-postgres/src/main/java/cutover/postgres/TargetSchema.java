@@ -69,23 +69,29 @@ final class TargetSchema {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
                 problems.addAll(keyAndRequiredColumns(c, name, table));
                 sourceText.add(table.name());
+                noteColumnChecks(table, existing); // for a split whose text the table refuses, which goes record by record
                 markRunTable(c, runId, name, false, false);
             } else {
                 problems.addAll(compare(c, name, table, existing));
-                Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
-                Map<String, ArrayColumn> tableArrays = new LinkedHashMap<>();
-                for (Column col : table.columns()) {
-                    ExistingColumn actual = existing.get(col.name());
-                    if (actual == null) continue;
-                    ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
-                    ArrayColumn.of(col.type(), actual.typname(), actual.typmod()).ifPresent(a -> tableArrays.put(col.name(), a));
-                }
-                if (!tableLimits.isEmpty()) limits.put(table.name(), tableLimits);
-                if (!tableArrays.isEmpty()) arrays.put(table.name(), tableArrays);
+                noteColumnChecks(table, existing);
                 markRunTable(c, runId, name, false, false);
             }
         }
         return problems;
+    }
+
+    /** The limits and native arrays of an existing table's columns, which records written into it are checked and shaped by. */
+    private void noteColumnChecks(Table table, Map<String, ExistingColumn> existing) {
+        Map<String, ColumnLimit> tableLimits = new LinkedHashMap<>();
+        Map<String, ArrayColumn> tableArrays = new LinkedHashMap<>();
+        for (Column col : table.columns()) {
+            ExistingColumn actual = existing.get(col.name());
+            if (actual == null) continue;
+            ColumnLimit.of(col.type(), actual.typname(), actual.typmod()).ifPresent(l -> tableLimits.put(col.name(), l));
+            ArrayColumn.of(col.type(), actual.typname(), actual.typmod()).ifPresent(a -> tableArrays.put(col.name(), a));
+        }
+        if (!tableLimits.isEmpty()) limits.put(table.name(), tableLimits);
+        if (!tableArrays.isEmpty()) arrays.put(table.name(), tableArrays);
     }
 
     private void createTable(Connection c, TableName name, Table table) throws SQLException {

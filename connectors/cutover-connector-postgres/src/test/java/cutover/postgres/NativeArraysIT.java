@@ -85,6 +85,28 @@ class NativeArraysIT extends ScratchSink {
         assertThat(db.query("SELECT array_ndims(grid) FROM arr_dst ORDER BY id")).containsExactly(List.of("2"), List.of("3"), java.util.Arrays.asList((String) null));
     }
 
+    /**
+     * A snapshot's table restored over the table it came from takes its COPY text; where that fails
+     * (a foreign key, a lost connection) its split goes record by record, and a list still becomes
+     * the native array, not its JSON (which the column refused, failing the split).
+     */
+    @Test
+    void aTableOfItsDefinitionsTypesTakesListsRecordByRecordToo() {
+        db.sql("CREATE TABLE def_arr (id int PRIMARY KEY, likes int4[])");
+        TableDefinition d = new TableDefinition("def_arr_pkey", List.of(new TableDefinition.DefinedColumn("id", "integer", true, null, null, null),
+                new TableDefinition.DefinedColumn("likes", "integer[]", false, null, null, null)), List.of(), List.of(), List.of(), List.of(),
+                List.of(), false, false, List.of(), List.of(), List.of(), null, null);
+        Table table = new Table("def_arr", List.of(new Column("id", ColumnType.BIGINT, false), new Column("likes", ColumnType.JSON, true)),
+                List.of("id"), List.of(), false).withDefinition(d.toNative());
+        assertThat(sink.prepare("run-defined-arrays", List.of(table), false)).isEmpty();
+        Record row = new Record(EntityName.of("def_arr"), Key.of(Value.of(1L)), Map.of("id", Value.of(1L), "likes", list(Value.of(1L), Value.of(2L))));
+        assertThat(sink.check(table, row)).isEmpty();
+        try (SinkWriter w = sink.writer("run-defined-arrays", "s1", List.of(table))) {
+            w.write(List.of(row), checkpoint(1, true));
+        }
+        assertThat(db.query("SELECT likes::text FROM def_arr")).containsExactly(List.of("{1,2}"));
+    }
+
     @Test
     void aListTheColumnCannotHoldSetsItsRecordAside() {
         Table table = plan();
