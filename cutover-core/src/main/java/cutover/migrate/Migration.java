@@ -102,8 +102,28 @@ public final class Migration {
                 splitsCopied.get(), rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /**
+     * Runs the splits in passes. A split whose bulk load a foreign key refused (its parent rows are
+     * in a split still loading: splits run in parallel, in no order of their tables) waits for the
+     * next pass rather than going record by record, where each such row would be set aside; passes
+     * go on while one loads something, and in the last, nothing waits.
+     */
     private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
                                            AtomicReference<Throwable> failure, AtomicLong rows) {
+        MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+        List<Split> pass = todo;
+        boolean mayWait = todo.size() > 1;
+        while (!pass.isEmpty()) {
+            java.util.Queue<Split> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            added = added.plus(runPass(pass, checkpoints, deadLetters, failure, rows, mayWait ? waiting : null));
+            mayWait = waiting.size() > 1 && waiting.size() < pass.size();
+            pass = List.copyOf(waiting);
+        }
+        return added;
+    }
+
+    private MigrateResult.Totals runPass(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
+                                         AtomicReference<Throwable> failure, AtomicLong rows, java.util.Queue<Split> waiting) {
         if (todo.isEmpty()) return new MigrateResult.Totals(0, 0, 0, 0);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.parallelism(), todo.size()), r -> {
             Thread t = new Thread(r, "cutover-split");
@@ -115,7 +135,13 @@ public final class Migration {
             for (Split split : todo) {
                 futures.add(pool.submit(() -> {
                     if (failure.get() != null) return new MigrateResult.Totals(0, 0, 0, 0);
-                    Optional<MigrateResult.Totals> copied = copyInBulk(split, checkpoints.get(split.id()));
+                    Optional<MigrateResult.Totals> copied;
+                    try {
+                        copied = copyInBulk(split, checkpoints.get(split.id()), waiting != null);
+                    } catch (RefusedForAParent e) {
+                        waiting.add(split);
+                        return new MigrateResult.Totals(0, 0, 0, 0);
+                    }
                     if (copied.isPresent()) {
                         config.progress().splitDone();
                         rows.addAndGet(copied.get().written());
@@ -160,7 +186,7 @@ public final class Migration {
      * they cannot, or when the load failed and rolled back (a row the table refuses, say): the
      * record pipeline then moves the split, setting such rows aside one by one, and a warning says so.
      */
-    private Optional<MigrateResult.Totals> copyInBulk(Split split, Sink.Checkpoint start) {
+    private Optional<MigrateResult.Totals> copyInBulk(Split split, Sink.Checkpoint start, boolean mayWait) {
         Optional<BulkCopy> bulk = BulkCopy.of(config, split, start);
         if (bulk.isEmpty()) return Optional.empty();
         try {
@@ -169,9 +195,25 @@ public final class Migration {
             return done;
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
+            if (mayWait && isForeignKeyViolation(e)) throw new RefusedForAParent();
             bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
                     + " record by record (" + e.getMessage() + ")");
             return Optional.empty();
+        }
+    }
+
+    /** SQLSTATE 23503, standard SQL's foreign key violation, anywhere in the causes. */
+    private static boolean isForeignKeyViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && "23503".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    /** A split's bulk load refused by a foreign key, to be tried again after the splits still loading. */
+    private static final class RefusedForAParent extends RuntimeException {
+        RefusedForAParent() {
+            super(null, null, false, false);
         }
     }
 
