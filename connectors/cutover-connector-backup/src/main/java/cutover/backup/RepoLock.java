@@ -49,6 +49,13 @@ final class RepoLock implements Repository.Lock {
     }
 
     private static final Duration LONGEST_REFRESH = Duration.ofMinutes(5);
+    /**
+     * The locks this process holds, released by a shutdown hook when it is stopped (Ctrl-C, SIGTERM
+     * from `systemctl stop`): a lock left behind keeps other hosts out until it goes stale. A process
+     * killed outright leaves its lock for the stale rules.
+     */
+    private static final java.util.Set<RepoLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean RELEASED_AT_EXIT = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final RepoFiles files;
     private final FileEnvelope envelope;
@@ -72,6 +79,10 @@ final class RepoLock implements Repository.Lock {
         });
         long millis = Math.max(1, refreshEvery.toMillis());
         refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+        if (RELEASED_AT_EXIT.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(HELD).forEach(RepoLock::close), "cutover-lock-release"));
+        }
+        HELD.add(this);
     }
 
     static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter) {
@@ -185,6 +196,7 @@ final class RepoLock implements Repository.Lock {
             if (released) return;
             released = true;
         }
+        HELD.remove(this);
         refresher.shutdownNow();
         files.delete(path, false);
     }

@@ -47,4 +47,21 @@ class CrashTest {
         assertThat(clean.tempFiles()).isZero();
         assertThat(TestRepos.readAll(after, before).values().iterator().next()).containsExactlyElementsOf(TestRepos.users(300, 1));
     }
+
+    /** A backup stopped (SIGTERM, as `systemctl stop` and Ctrl-C's SIGINT end it) releases its lock as it goes: other hosts are not kept out. */
+    @Test
+    void aBackupStoppedReleasesItsLock() throws Exception {
+        TestRepos.init(dir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("packs");
+            assertThat(TestRepos.open(dir).locks()).hasSize(1);
+        } finally {
+            child.destroy(); // SIGTERM: the shutdown hooks run
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(TestRepos.open(dir).locks()).isEmpty();
+    }
 }
