@@ -216,7 +216,7 @@ final class BackupCommand implements Callable<Integer> {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<String> command = TimerUnits.command(launcher, args, passwordFile);
         System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null,
-                followChanges != null, TimerUnits.removesSourcePassword(args)).text());
+                followChanges != null, TimerUnits.removesSourcePassword(args), System.getenv("CUTOVER_SOURCE_PASSWORD") != null).text());
         return 0;
     }
 

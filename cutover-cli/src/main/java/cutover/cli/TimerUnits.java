@@ -11,14 +11,16 @@ import java.util.List;
  * The passphrase is read from a file (never written into a unit or a crontab, which others may read).
  */
 record TimerUnits(List<String> command, Interval every, Path workingDirectory, Path passwordFile, boolean passwordFileGiven, boolean followsLog,
-                  boolean sourcePasswordRemoved) {
+                  boolean sourcePasswordRemoved, boolean sourcePasswordInEnvironment) {
     static final Path SUGGESTED_PASSWORD_FILE = Path.of("/etc/cutover/backup-passphrase");
     /** Where the source's password goes when the location carried one (CUTOVER_SOURCE_PASSWORD=…). */
     static final Path ENVIRONMENT_FILE = Path.of("/etc/cutover/backup.env");
 
     String text() {
-        String cmd = String.join(" ", command.stream().map(TimerUnits::quote).toList());
-        String compact = String.join(" ", compactCommand().stream().map(TimerUnits::quote).toList());
+        String shell = String.join(" ", command.stream().map(TimerUnits::quote).toList());
+        String shellCompact = String.join(" ", compactCommand().stream().map(TimerUnits::quote).toList());
+        // a unit file reads % as a specifier (%% for itself); cron turns % into a line break (\% for itself)
+        String cmd = shell.replace("%", "%%"), compact = shellCompact.replace("%", "%%");
         StringBuilder s = new StringBuilder();
         if (!passwordFileGiven) {
             s.append("# Put the repository's passphrase on the first line of ").append(passwordFile)
@@ -28,11 +30,15 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
             s.append("# The database password was taken out of the location (unit files and cron tables are often readable by all):\n")
                     .append("# put CUTOVER_SOURCE_PASSWORD=<the password> in ").append(ENVIRONMENT_FILE)
                     .append(", readable only by the user the backup runs as (chmod 600).\n");
+        } else if (sourcePasswordInEnvironment) {
+            s.append("# CUTOVER_SOURCE_PASSWORD is set in this shell, not in the service's or cron's environment:\n")
+                    .append("# put CUTOVER_SOURCE_PASSWORD=<the password> in ").append(ENVIRONMENT_FILE)
+                    .append(", readable only by the user the backup runs as (chmod 600).\n");
         }
         if (followsLog) return service(s, cmd).toString();
         s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup (").append(cmd).append(")\n\n")
-                .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory).append('\n')
+                .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory.toString().replace("%", "%%")).append('\n')
                 .append(environment())
                 .append("ExecStart=").append(cmd).append('\n')
                 .append("# the tables the next run would read whole, their change layers merged from the repository instead\n")
@@ -44,9 +50,10 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("# then: systemctl daemon-reload && systemctl enable --now cutover-backup.timer\n\n");
         String cron = every.cron();
         if (cron != null) {
-            String env = sourcePasswordRemoved ? "set -a && . " + ENVIRONMENT_FILE + " && set +a && " : "";
-            s.append("# or, in crontab -e:\n").append(cron).append(" cd ").append(quote(workingDirectory.toString())).append(" && ").append(env).append("{ ").append(cmd)
-                    .append(" --quiet && ").append(compact).append(" --quiet; } >> cutover-backup.log 2>&1\n");
+            String env = sourcePasswordFromFile() ? "set -a && . " + ENVIRONMENT_FILE + " && set +a && " : "";
+            String cronLine = " cd " + quote(workingDirectory.toString()) + " && " + env + "{ " + shell + " --quiet && " + shellCompact
+                    + " --quiet; } >> cutover-backup.log 2>&1";
+            s.append("# or, in crontab -e:\n").append(cron).append(cronLine.replace("%", "\\%")).append('\n');
         } else {
             s.append("# cron cannot run exactly every ").append(every.text()).append("; use the systemd timer\n");
         }
@@ -62,7 +69,7 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         return s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append(", following the write-ahead log (")
                 .append(cmd).append(")\nWants=network-online.target\nAfter=network-online.target\n\n")
-                .append("[Service]\nType=simple\nWorkingDirectory=").append(workingDirectory).append('\n')
+                .append("[Service]\nType=simple\nWorkingDirectory=").append(workingDirectory.toString().replace("%", "%%")).append('\n')
                 .append(environment())
                 .append("ExecStart=").append(cmd).append(" --every ").append(every.systemd()).append('\n')
                 .append("Restart=on-failure\nRestartSec=60s\n\n")
@@ -72,8 +79,10 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("# which a process started for each run cannot do. Its log: journalctl -u cutover-backup\n");
     }
 
+    private boolean sourcePasswordFromFile() { return sourcePasswordRemoved || sourcePasswordInEnvironment; }
+
     private String environment() {
-        return sourcePasswordRemoved ? "EnvironmentFile=" + ENVIRONMENT_FILE + "\n" : "";
+        return sourcePasswordFromFile() ? "EnvironmentFile=" + ENVIRONMENT_FILE + "\n" : "";
     }
 
     /** Whether any of the arguments is a location that carried a password ({@link #command} takes it out). */

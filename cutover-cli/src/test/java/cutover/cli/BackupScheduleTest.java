@@ -54,6 +54,16 @@ class BackupScheduleTest {
         assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h")
                 .as("no password in the location, no environment file").doesNotContain("EnvironmentFile").doesNotContain("CUTOVER_SOURCE_PASSWORD");
         assertThat(CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--print-timer").exitCode()).isEqualTo(2);
+
+        // the source's password given as CUTOVER_SOURCE_PASSWORD where the timer is printed: the units are told where to find it
+        String fromEnvironment = new TimerUnits(List.of("cutover", "backup", "postgresql://app@db/app"), Interval.parse("6h"), Path.of("/srv"),
+                Path.of("/etc/cutover/backup-passphrase"), true, false, false, true).text();
+        assertThat(fromEnvironment).contains("CUTOVER_SOURCE_PASSWORD is set in this shell").contains("EnvironmentFile=/etc/cutover/backup.env")
+                .contains("set -a && . /etc/cutover/backup.env && set +a && ");
+        // a % (a location's escaped character) is a specifier to systemd and a line break to cron: doubled there, escaped here
+        CliRun percent = CliRun.of("backup", "postgresql://post%67res@db:5432/app", "--repo", "/srv/backups", "--every", "6h", "--print-timer");
+        assertThat(percent.out()).contains("ExecStart=cutover backup postgresql://post%%67res@db:5432/app")
+                .contains("{ cutover backup postgresql://post\\%67res@db:5432/app");
     }
 
     @Test
