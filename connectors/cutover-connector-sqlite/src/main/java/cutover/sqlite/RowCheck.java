@@ -33,7 +33,16 @@ final class RowCheck {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, c.name(), "column " + c.name() + " of table "
                         + table.name() + " is " + c.type() + ", which takes " + c.type().valueKind() + " values; found " + v.kind()));
             }
-            if (StoredValues.toStored(v, c.type()) instanceof String s) {
+            Object stored;
+            try {
+                stored = StoredValues.toStored(v, c.type());
+            } catch (java.time.DateTimeException e) {
+                // PostgreSQL's 'infinity' and '-infinity' arrive as the driver's furthest times, past any year a text form holds
+                return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, c.name(), "the time for column " + c.name()
+                        + " of table " + table.name() + " (" + v + ") is outside the years SQLite's text form of a time holds"
+                        + " (PostgreSQL's infinity and -infinity read as such times)"));
+            }
+            if (stored instanceof String s) {
                 int at = unpairedSurrogate(s);
                 if (at >= 0) {
                     return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, c.name(), "the text for column " + c.name()

@@ -211,6 +211,24 @@ class SqliteSinkTest {
         assertThat(check(Map.of("id", Value.of("a\0b")))).isEmpty();
     }
 
+    /** PostgreSQL's infinity reaches a sink as the driver's furthest time, past any year SQLite's text of a time holds: set aside, named. */
+    @Test
+    void aTimePastTheYearsTextHoldsIsSetAsideNotACrash() {
+        Table events = new Table("events", List.of(new Column("id", ColumnType.TEXT, false), new Column("at", ColumnType.TIMESTAMPTZ, true)),
+                List.of("id"), List.of(), false);
+        sink.prepare("r", List.of(events), true);
+        for (java.time.OffsetDateTime far : List.of(java.time.OffsetDateTime.MAX, java.time.OffsetDateTime.MIN)) {
+            Record row = new Record(events.entity(), Key.of("k"), Map.of("id", Value.of("k"), "at", Value.of(far.toInstant())));
+            assertThat(sink.check(events, row)).as(far.toString()).hasValueSatisfying(e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.RECORD_VALUE_OUT_OF_RANGE);
+                assertThat(e.field()).isEqualTo("at");
+                assertThat(e.reason()).contains("infinity");
+            });
+        }
+        Record now = new Record(events.entity(), Key.of("k"), Map.of("id", Value.of("k"), "at", Value.of(java.time.Instant.parse("2024-01-01T00:00:00Z"))));
+        assertThat(sink.check(events, now)).isEmpty();
+    }
+
     private Optional<RecordError> check(Map<String, Value> fields) {
         return sink.check(USERS, new Record(USERS.entity(), Key.of("k"), fields));
     }
