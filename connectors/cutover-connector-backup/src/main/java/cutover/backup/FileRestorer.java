@@ -30,13 +30,30 @@ final class FileRestorer implements AutoCloseable {
     /** Writes every file under {@code folder}; returns the bytes written. */
     long restore(Path folder) {
         long bytes = 0;
+        Path realRoot;
+        try {
+            realRoot = Files.createDirectories(folder).toRealPath();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "cannot make the folder " + folder + ": " + e.getMessage(), e);
+        }
         for (FileEntry f : snapshot.files()) {
             Path target = inside(folder, f.path());
+            Path partial = target.resolveSibling(target.getFileName() + ".cutover-partial");
             try {
                 Files.createDirectories(target.getParent());
-                Path partial = target.resolveSibling(target.getFileName() + ".cutover-partial");
-                try (OutputStream out = Files.newOutputStream(partial)) {
+                // a symbolic link already in the folder must not carry a file outside it
+                if (!target.getParent().toRealPath().startsWith(realRoot)) {
+                    throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "snapshot " + snapshot.shortId() + ", file " + f.path() + ": "
+                            + target.getParent() + " leads outside " + folder + " (a symbolic link?); nothing is written through it");
+                }
+                Files.deleteIfExists(partial); // an earlier attempt's (deleteIfExists does not follow a link)
+                try (OutputStream out = Files.newOutputStream(partial, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     stream(f, out);
+                } catch (CutoverException e) {
+                    Files.deleteIfExists(partial);
+                    throw new CutoverException(e.code(), e.getMessage().startsWith("snapshot ") ? e.getMessage()
+                            : "snapshot " + snapshot.shortId() + ", file " + f.path() + ": " + e.getMessage(), e);
                 }
                 if (f.mode() >= 0) {
                     try {

@@ -96,9 +96,25 @@ class FilesTest {
         }
         assertThat(repo.check(true).problems()).anySatisfy(p -> assertThat(p.toString()).contains("file ").contains(s.shortId()));
         Path restored = dir.resolve("restored");
-        assertThatThrownBy(() -> repo.restoreFiles(s, restored)).hasMessageContaining("chunk");
+        assertThatThrownBy(() -> repo.restoreFiles(s, restored)).hasMessageContaining("chunk")
+                .hasMessageContaining("snapshot " + s.shortId()).hasMessageContaining("file users/u_1/photo.jpg");
         try (Stream<Path> left = Files.walk(restored)) {
-            assertThat(left.filter(p -> p.toString().endsWith("photo.jpg"))).as("the damaged file is not under its name").isEmpty();
+            assertThat(left.filter(p -> p.toString().contains("photo.jpg"))).as("the damaged file is not under its name, nor half written").isEmpty();
+        }
+    }
+
+    /** A symbolic link already in the folder restored into does not carry a file out of it. */
+    @Test
+    void aLinkInTheFolderDoesNotLeadAFileOutOfIt() throws IOException {
+        Path storage = folder();
+        Repository repo = TestRepos.init(dir.resolve("repo"));
+        Snapshot s = repo.backup().source("files").folder(storage).filesOnly();
+        Path restored = Files.createDirectories(dir.resolve("restored")), elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(restored.resolve("users"), elsewhere);
+        assertThatThrownBy(() -> repo.restoreFiles(s, restored)).isInstanceOfSatisfying(cutover.error.CutoverException.class,
+                e -> assertThat(e.getMessage()).contains("leads outside").contains("users"));
+        try (Stream<Path> written = Files.walk(elsewhere)) {
+            assertThat(written.filter(Files::isRegularFile)).isEmpty();
         }
     }
 }
