@@ -40,11 +40,16 @@ final class BackupCheckCommand implements Callable<Integer> {
             System.out.println(Json.write(out));
         } else if (output.showSummary() || !r.ok()) {
             System.out.printf(java.util.Locale.ROOT, "%s: %d snapshots, %d packs, %,d chunks%s%n", r.ok() ? "no problems" : r.problems().size() + " problem(s)",
-                    r.snapshots(), r.packs(), r.blobs(), r.readData() ? ", all data read and verified" : " (structure only; --read-data reads all data)");
+                    r.snapshots(), r.packs(), r.blobs(), !r.readData() ? " (structure only; --read-data reads all data)"
+                            : r.ok() ? ", all data read and verified" : ", all data read");
             r.problems().forEach(p -> System.out.println("  " + p));
             if (!r.unreferencedPacks().isEmpty() || !r.unreferencedLists().isEmpty() || r.tempFiles() > 0) {
-                System.out.println("garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + r.unreferencedPacks().size()
-                        + " unreferenced pack(s), " + r.unreferencedLists().size() + " unreferenced chunk list(s), " + r.tempFiles() + " temporary file(s)");
+                String counts = r.unreferencedPacks().size() + " unreferenced pack(s), " + r.unreferencedLists().size() + " unreferenced chunk list(s), "
+                        + r.tempFiles() + " temporary file(s)";
+                // with a damaged index or manifest, what nothing readable names may be the data it named: not garbage until that is mended
+                System.out.println(r.ok() ? "garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + counts
+                        : "not named by any readable index file or snapshot (with the problems above, possibly the data the damaged files named;"
+                                + " prune refuses until they are mended): " + counts);
             }
         }
         return r.ok() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();

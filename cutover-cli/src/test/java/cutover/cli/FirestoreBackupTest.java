@@ -60,6 +60,27 @@ class FirestoreBackupTest {
         assertThat(backedUpWhole("firestore-managed-export:" + fixture, TestRepository.init(dir, "managed").args(), dir.resolve("state").toString())).isPositive();
     }
 
+    /** With an index file damaged, the packs it named are not called garbage that prune may remove: check names the damage and says so. */
+    @Test
+    void aDamagedIndexDoesNotMakeItsPacksGarbage() throws Exception {
+        Path export = dir.resolve("export.json");
+        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "20").exitCode()).isZero();
+        TestRepository repository = TestRepository.init(dir, "damaged-index");
+        String[] repo = repository.args();
+        assertThat(CliRun.of(new String[] {"backup", "firestore-export:" + export, "--state", dir.resolve("state").toString()}, repo).exitCode()).isZero();
+        Path index;
+        try (var files = Files.list(repository.path().resolve("index"))) {
+            index = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(index);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(index, bytes);
+        CliRun check = CliRun.of(new String[] {"backup", "check"}, repo);
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(8);
+        assertThat(check.out()).contains(index.getFileName().toString()).contains("not named by any readable index file or snapshot")
+                .doesNotContain("not damage; prune removes it").doesNotContain("verified");
+    }
+
     /** The zstd level is a run's: any level reads back, and two levels share the repository's chunks. */
     @Test
     void theCompressionLevelIsTheRunsOwn() throws Exception {
