@@ -33,7 +33,11 @@ final class BlobReader implements AutoCloseable {
 
     byte[] read(BlobId id) {
         BlobLocation at = index.get(id);
-        if (at == null) throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "chunk " + id.hex() + " is in no index file");
+        if (at == null) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "chunk " + id.hex() + " is in no index file" + (index.unreadable().isEmpty() ? ""
+                    : " that opens; it may be listed in the damaged " + String.join(", ", index.unreadable().keySet().stream().map(f -> "index/" + f.hex()).toList())
+                    + " (" + index.unreadable().values().iterator().next() + ")"));
+        }
         return decode(id, at, readSealed(id, at));
     }
 

@@ -23,6 +23,8 @@ final class Index {
     private final Map<BlobId, BlobLocation> blobs = new HashMap<>();
     private final Map<BlobId, List<BlobId>> packs = new LinkedHashMap<>(); // pack → blobs in stored order
     private final List<BlobId> files = new ArrayList<>();
+    /** Index files left out by {@link #loadReadable} because they do not open, with why. */
+    private final Map<BlobId, String> unreadable = new LinkedHashMap<>();
 
     static Index load(RepoFiles repoFiles, FileEnvelope envelope) {
         return load(repoFiles, envelope, null);
@@ -49,12 +51,46 @@ final class Index {
     }
 
     /**
+     * The index as a reader needs it: an index file that does not open (damaged) is left out and
+     * remembered, so a snapshot whose chunks other index files list still restores, and a chunk
+     * found in none names the files left out. Never for writing or pruning, which must see every
+     * index file or stop.
+     */
+    static Index loadReadable(RepoFiles repoFiles, FileEnvelope envelope) {
+        Index index = new Index();
+        for (BlobId file : repoFiles.listIds(RepoFiles.INDEX)) {
+            IndexFile content;
+            try {
+                content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
+            } catch (CutoverException e) {
+                if (e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                index.unreadable.put(file, e.getMessage());
+                continue;
+            }
+            index.add(file, content, repoFiles);
+        }
+        return index;
+    }
+
+    /** The index files {@link #loadReadable} left out, with why (none for a full load, which stops at the first). */
+    Map<BlobId, String> unreadable() { return Collections.unmodifiableMap(unreadable); }
+
+    /**
      * The index, read on a thread of its own while a backup starts (connects, decides which tables
      * changed: seconds for a large table, which a large index takes a good part of); the first chunk
      * stored waits for it, and a failure to read it is thrown there.
      */
     static Supplier<Index> loadBeside(RepoFiles repoFiles, FileEnvelope envelope, Map<BlobId, IndexFile> read) {
-        FutureTask<Index> loading = new FutureTask<>(() -> load(repoFiles, envelope, read));
+        return beside(() -> load(repoFiles, envelope, read));
+    }
+
+    /** {@link #loadReadable} on a thread of its own, as {@link #loadBeside}. */
+    static Supplier<Index> loadReadableBeside(RepoFiles repoFiles, FileEnvelope envelope) {
+        return beside(() -> loadReadable(repoFiles, envelope));
+    }
+
+    private static Supplier<Index> beside(java.util.concurrent.Callable<Index> load) {
+        FutureTask<Index> loading = new FutureTask<>(load);
         Thread thread = new Thread(loading, "cutover-index-load");
         thread.setDaemon(true);
         thread.start();

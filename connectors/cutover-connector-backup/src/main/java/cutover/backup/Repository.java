@@ -81,7 +81,7 @@ public final class Repository {
         java.util.function.Supplier<Index> loadIndexBeside() { return Index.loadBeside(files, envelope, indexFiles); }
 
         /** The index for a reader, read on a thread of its own meanwhile; not kept for later backups (a reader's index is its own). */
-        java.util.function.Supplier<Index> readIndexBeside() { return Index.loadBeside(files, envelope, null); }
+        java.util.function.Supplier<Index> readIndexBeside() { return Index.loadReadableBeside(files, envelope); }
 
         RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
     }
@@ -415,7 +415,7 @@ public final class Repository {
 
     /** Writes the snapshot's files under {@code folder}, each proven before it takes its name; returns the bytes written. */
     public long restoreFiles(Snapshot snapshot, Path folder) {
-        try (Lock lock = lockForReading("restore files"); FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), internals.loadIndex(), internals.keys()))) {
+        try (Lock lock = lockForReading("restore files"); FileRestorer r = new FileRestorer(snapshot, new BlobReader(internals.files(), Index.loadReadable(internals.files(), internals.envelope()), internals.keys()))) {
             return r.restore(folder);
         }
     }

@@ -111,6 +111,20 @@ class CorruptionTest {
         });
     }
 
+    /** A damaged index file holds up only the snapshots whose chunks it alone lists: another snapshot, listed by another index file, restores. */
+    @Test
+    void aDamagedIndexFileStopsOnlyTheSnapshotsItAloneLists() throws IOException {
+        Path first = onlyFileIn("index");
+        Snapshot other;
+        try (SnapshotWriter w = repo.backup().source("memory:other").open()) {
+            TestRepos.users(300, 99).forEach(w::write);
+            other = w.commit();
+        }
+        flipByte(first, 40);
+        assertThat(TestRepos.readAll(repo, other).values().iterator().next()).containsExactlyElementsOf(TestRepos.users(300, 99));
+        assertReadFailsNaming("is in no index file that opens", "index/" + first.getFileName());
+    }
+
     @Test
     void aFlippedByteInAManifestIsNamed() throws IOException {
         Path manifest = onlyFileIn("snapshots");
