@@ -183,6 +183,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }
             if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
+            if (whereKey != null && result.totals().read() == 0) {
+                result = result.withWarning("no key of snapshot " + snapshot.shortId() + " matches --where-key '" + whereKey + "', so nothing was"
+                        + " restored; a key is matched whole as written: a document's id (u_1; a subcollection's u_1/p7), a table's key columns joined by /; * stands for any characters, ? for one");
+            }
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));

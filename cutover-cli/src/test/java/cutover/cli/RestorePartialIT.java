@@ -84,6 +84,11 @@ class RestorePartialIT {
         CliRun again = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "u_1*", "--dry-run"}, repoArgs);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("would insert 0 rows and update 0");
+
+        // a pattern that matches no key restores nothing, and says so
+        CliRun none = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "zz*"}, repoArgs);
+        assertThat(none.exitCode()).as(none.toString()).isZero();
+        assertThat(none.out() + none.err()).contains("no key of snapshot").contains("matches --where-key 'zz*'").contains("matched whole");
     }
 
     private static Map<String, String> rows(String database) throws Exception {
