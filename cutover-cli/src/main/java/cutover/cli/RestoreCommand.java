@@ -167,7 +167,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(PlanMapper.of(plan).withDefinitions(definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
-                        .progress(progress.get()).build();
+                        .progress(progress.get()).howToFixTheTarget("A restore's plan is made from the snapshot, so the target is what differs (\"the plan\""
+                                + " above is the snapshot's tables): restore into an empty database, where the tables are made as they were, or leave these"
+                                + " tables out with --only.").build();
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();
                     if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits()) {

@@ -212,6 +212,22 @@ class DefinedRestoreIT {
         LocalPostgres.drop(db);
     }
 
+    /** A target table of another shape is named, and the advice is a restore's (its plan is the snapshot's, not the user's to fix). */
+    @Test
+    void aTargetTableOfAnotherShapeIsRefusedWithARestoresAdvice() throws Exception {
+        String db = "cutover_it_defined_shape", dst = "cutover_it_defined_shape_dst";
+        LocalPostgres.recreate(db, dst);
+        LocalPostgres.sql(db, "create table t (id int primary key, v text)", "insert into t values (1, 'a')");
+        LocalPostgres.sql(dst, "create table t (id int primary key, v int, w int not null)");
+        String state = dir.resolve("shape-state").toString();
+        String[] repoArgs = TestRepository.init(dir, "shape").args();
+        assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state}, repoArgs).exitCode()).isZero();
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(5);
+        assertThat(restore.err()).contains("restore into an empty database").contains("--only").doesNotContain("Fix the plan");
+        LocalPostgres.drop(db, dst);
+    }
+
     /**
      * Filtered by key, a restore still makes the tables as they were defined (an array stays an
      * array) and copies the matching lines of their stored text, as a whole restore copies all.

@@ -48,7 +48,8 @@ public final class Migration {
 
     /** Frozen settings of one run. */
     record Config(Source source, Sink sink, RowMapper mapper, String runId, Path runDirectory, int parallelism,
-                  int batchSize, boolean createTables, Retry retry, DeadLetterLimit deadLetterLimit, MigrationProgress progress) {}
+                  int batchSize, boolean createTables, Retry retry, DeadLetterLimit deadLetterLimit, MigrationProgress progress,
+                  String howToFixTheTarget) {}
 
     public MigrationProgress progress() { return config.progress(); }
 
@@ -58,7 +59,7 @@ public final class Migration {
         List<String> problems = sink.prepare(config.runId(), config.mapper().tables(), config.createTables());
         if (!problems.isEmpty()) {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan:\n  - "
-                    + String.join("\n  - ", problems) + "\nFix the plan or the target, then run again.");
+                    + String.join("\n  - ", problems) + "\n" + config.howToFixTheTarget());
         }
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());
@@ -244,6 +245,7 @@ public final class Migration {
         private Retry retry = Retry.DEFAULT;
         private DeadLetterLimit deadLetterLimit = DeadLetterLimit.NONE;
         private MigrationProgress progress = new MigrationProgress();
+        private String howToFixTheTarget = "Fix the plan or the target, then run again.";
 
         public Builder source(Source source) { this.source = source; return this; }
         public Builder sink(Sink sink) { this.sink = sink; return this; }
@@ -256,6 +258,8 @@ public final class Migration {
         public Builder retry(Retry retry) { this.retry = retry; return this; }
         public Builder deadLetterLimit(DeadLetterLimit limit) { this.deadLetterLimit = limit; return this; }
         public Builder progress(MigrationProgress progress) { this.progress = progress; return this; }
+        /** What the error for a target not ready for the plan tells the user to do (a restore's plan is not the user's to fix). */
+        public Builder howToFixTheTarget(String advice) { this.howToFixTheTarget = advice; return this; }
 
         public Migration build() {
             Objects.requireNonNull(source, "source");
@@ -266,7 +270,7 @@ public final class Migration {
             if (parallelism < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "parallelism must be at least 1, found " + parallelism);
             if (batchSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "batch size must be at least 1, found " + batchSize);
             return new Migration(new Config(source, sink, mapper, runId, runDirectory, parallelism, batchSize, createTables,
-                    retry, deadLetterLimit, progress));
+                    retry, deadLetterLimit, progress, howToFixTheTarget));
         }
     }
 }
