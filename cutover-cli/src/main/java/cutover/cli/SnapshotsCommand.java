@@ -1,6 +1,7 @@
 package cutover.cli;
 
 import cutover.backup.EntitySnapshot;
+import cutover.backup.Repository;
 import cutover.backup.Snapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,23 +20,31 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Snapshot> snapshots = repo.open().snapshots();
+        Repository.Listing listing = repo.open().listing();
+        List<Snapshot> snapshots = listing.snapshots();
+        // a damaged snapshot is named beside the others (and the exit code says so), not in place of them
+        int exit = listing.damaged().isEmpty() ? 0 : cutover.error.ErrorCode.BACKUP_CORRUPT.exitCode();
+        listing.damaged().forEach((file, why) -> System.err.println("cutover: BACKUP_CORRUPT: " + file + " does not read (`backup check` names"
+                + " what else is damaged): " + why));
         if (output.json) {
-            System.out.println(Json.object("snapshots", snapshots.stream().map(SnapshotsCommand::summary).toList()));
-            return 0;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("snapshots", snapshots.stream().map(SnapshotsCommand::summary).toList());
+            out.put("damaged", listing.damaged());
+            System.out.println(Json.write(out));
+            return exit;
         }
-        if (output.quiet) return 0;
+        if (output.quiet) return exit;
         if (snapshots.isEmpty()) {
-            System.out.println("no snapshots yet");
-            return 0;
+            System.out.println(listing.damaged().isEmpty() ? "no snapshots yet" : "no snapshot reads");
+            return exit;
         }
         System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8s  %12s  %10s  %10s  %s%n", "id", "time (UTC)", "source", "entities", "records", "size", "added", "tags");
         for (Snapshot s : snapshots) {
             System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8d  %,12d  %10s  %10s  %s%n", s.shortId(),
                     s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", ""),
-                    s.source(), s.entities().size(), s.records(), bytes(s.totalBytes()), bytes(s.addedBytes()), String.join(",", s.tags()));
+                    s.source(), s.entities().size(), s.records(), bytes(s.totalBytes() + s.fileBytes()), bytes(s.addedBytes()), String.join(",", s.tags()));
         }
-        return 0;
+        return exit;
     }
 
     static Map<String, Object> summary(Snapshot s) {

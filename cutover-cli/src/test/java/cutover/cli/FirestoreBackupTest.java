@@ -81,6 +81,32 @@ class FirestoreBackupTest {
                 .doesNotContain("not damage; prune removes it").doesNotContain("verified");
     }
 
+    /** A damaged snapshot is named beside the others, which are still listed; the exit code says something is wrong. */
+    @Test
+    void aDamagedSnapshotDoesNotHideTheOthers() throws Exception {
+        Path export = dir.resolve("export.json");
+        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "10").exitCode()).isZero();
+        TestRepository repository = TestRepository.init(dir, "damaged-snapshot");
+        String[] repo = repository.args();
+        String state = dir.resolve("state").toString();
+        JsonNode first = Json.MAPPER.readTree(CliRun.of(new String[] {"backup", "firestore-export:" + export, "--json", "--state", state}, repo).out());
+        JsonNode second = Json.MAPPER.readTree(CliRun.of(new String[] {"backup", "firestore-export:" + export, "--tag", "second", "--json", "--state", state},
+                repo).out());
+        Path damaged = repository.path().resolve("snapshots").resolve(first.get("id").asText());
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 0x20;
+        Files.write(damaged, bytes);
+        CliRun listed = CliRun.of(new String[] {"snapshots", "--json"}, repo);
+        assertThat(listed.exitCode()).as(listed.toString()).isEqualTo(8);
+        JsonNode json = Json.MAPPER.readTree(listed.out());
+        assertThat(json.get("snapshots")).singleElement().satisfies(s -> assertThat(s.get("id").asText()).isEqualTo(second.get("id").asText()));
+        assertThat(json.get("damaged").fieldNames().next()).isEqualTo("snapshots/" + damaged.getFileName());
+        assertThat(listed.err()).contains("snapshots/" + damaged.getFileName());
+        CliRun text = CliRun.of(new String[] {"snapshots"}, repo);
+        assertThat(text.exitCode()).isEqualTo(8);
+        assertThat(text.out()).contains(second.get("shortId").asText()).contains("second");
+    }
+
     /** The zstd level is a run's: any level reads back, and two levels share the repository's chunks. */
     @Test
     void theCompressionLevelIsTheRunsOwn() throws Exception {

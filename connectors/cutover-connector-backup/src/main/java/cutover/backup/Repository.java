@@ -238,6 +238,25 @@ public final class Repository {
         return out;
     }
 
+    /** Every snapshot that reads, oldest first, and each that does not (its file, why): a listing that one damaged manifest does not hide. */
+    public record Listing(List<Snapshot> snapshots, Map<String, String> damaged) {}
+
+    /** As {@link #snapshots}, but a damaged manifest or chunk list is named beside the others instead of stopping the listing. */
+    public Listing listing() {
+        List<Snapshot> out = new ArrayList<>();
+        Map<String, String> damaged = new java.util.TreeMap<>();
+        for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) {
+            try {
+                out.add(readSnapshot(id));
+            } catch (CutoverException e) {
+                if (e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                damaged.put("snapshots/" + id.hex(), e.getMessage());
+            }
+        }
+        out.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
+        return new Listing(out, damaged);
+    }
+
     Snapshot readSnapshot(BlobId id) {
         return readSnapshot(id, null);
     }
