@@ -54,6 +54,7 @@ public final class CutoverCommand implements Runnable {
         CommandLine cl = new CommandLine(new CutoverCommand());
         for (Object sub : subcommands) cl.addSubcommand(sub);
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(ErrorHandler.usage(cl.getParameterExceptionHandler()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         Path defaults = Path.of("cutover.properties");
         if (Files.isRegularFile(defaults)) {

@@ -46,6 +46,24 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
     }
 
+    /**
+     * A wrong command line as picocli says it (the message and the usage, exit 2), and with
+     * {@code --json} also as the JSON error every other failure prints: a script that asked for JSON
+     * gets JSON, even when the line did not parse.
+     */
+    static CommandLine.IParameterExceptionHandler usage(CommandLine.IParameterExceptionHandler picocli) {
+        return (ex, args) -> {
+            int exit = picocli.handleParseException(ex, args);
+            if (java.util.Arrays.asList(args).contains("--json")) {
+                PrintWriter out = ex.getCommandLine().getOut();
+                out.println(Json.object("error", java.util.Map.of("code", ErrorCode.USAGE.name(), "message", Location.redact(ex.getMessage()),
+                        "retryable", false, "exitCode", exit)));
+                out.flush();
+            }
+            return exit;
+        };
+    }
+
     private static boolean wantsJson(CommandLine.ParseResult parsed) {
         CommandLine.ParseResult p = parsed;
         while (p != null) {

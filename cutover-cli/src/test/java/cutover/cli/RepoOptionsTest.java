@@ -29,4 +29,18 @@ class RepoOptionsTest {
             assertThat(run.err()).as(run.toString()).contains("missing --repo DIR").doesNotContain("INTERNAL");
         }
     }
+
+    /** A line that does not parse still answers --json with the JSON error, beside picocli's usage text. */
+    @Test
+    void aWrongLineAnswersJsonWhenAskedTo() throws Exception {
+        for (String[] args : List.of(new String[] {"snapshots", "--json", "--no-such-option"}, new String[] {"restore", "--json", "--repo", "r"})) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            com.fasterxml.jackson.databind.JsonNode error = Json.MAPPER.readTree(run.out()).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("USAGE");
+            assertThat(error.get("exitCode").asInt()).isEqualTo(2);
+            assertThat(run.err()).contains("Usage:");
+        }
+        assertThat(CliRun.of("snapshots", "--no-such-option").out()).isEmpty();
+    }
 }
