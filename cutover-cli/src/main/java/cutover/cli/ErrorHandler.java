@@ -36,12 +36,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (retryable) err.println("cutover: this may pass if tried again; committed work is kept.");
         if (System.getenv("CUTOVER_DEBUG") != null) ex.printStackTrace(err);
         err.flush();
-        if (wantsJson(parsed)) {
-            PrintWriter out = cmd.getOut();
-            out.println(Json.object("error", java.util.Map.of("code", code.name(), "message", message,
-                    "retryable", retryable, "exitCode", code.exitCode())));
-            out.flush();
-        }
+        if (wantsJson(parsed)) printJson(cmd.getOut(), code, message, retryable, code.exitCode());
         // verify answers like diff(1): 0 equal, 1 different, 2 could not tell (the message says why)
         return cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
     }
@@ -55,13 +50,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return (ex, args) -> {
             int exit = picocli.handleParseException(ex, args);
             if (java.util.Arrays.asList(args).contains("--json")) {
-                PrintWriter out = ex.getCommandLine().getOut();
-                out.println(Json.object("error", java.util.Map.of("code", ErrorCode.USAGE.name(), "message", Location.redact(ex.getMessage()),
-                        "retryable", false, "exitCode", exit)));
-                out.flush();
+                printJson(ex.getCommandLine().getOut(), ErrorCode.USAGE, Location.redact(ex.getMessage()), false, exit);
             }
             return exit;
         };
+    }
+
+    /** The error as JSON on standard output, for a script that asked for --json. */
+    private static void printJson(PrintWriter out, ErrorCode code, String message, boolean retryable, int exitCode) {
+        out.println(Json.object("error", java.util.Map.of("code", code.name(), "message", message, "retryable", retryable, "exitCode", exitCode)));
+        out.flush();
     }
 
     private static boolean wantsJson(CommandLine.ParseResult parsed) {

@@ -20,25 +20,22 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         String shell = String.join(" ", command.stream().map(TimerUnits::quote).toList());
         String shellCompact = String.join(" ", compactCommand().stream().map(TimerUnits::quote).toList());
         // a unit file reads % as a specifier (%% for itself); cron turns % into a line break (\% for itself)
-        String cmd = shell.replace("%", "%%"), compact = shellCompact.replace("%", "%%");
+        String cmd = inUnit(shell), compact = inUnit(shellCompact);
         StringBuilder s = new StringBuilder();
         if (!passwordFileGiven) {
             s.append("# Put the repository's passphrase on the first line of ").append(passwordFile)
                     .append(", readable only by the user the backup runs as (chmod 600).\n");
         }
-        if (sourcePasswordRemoved) {
-            s.append("# The database password was taken out of the location (unit files and cron tables are often readable by all):\n")
-                    .append("# put CUTOVER_SOURCE_PASSWORD=<the password> in ").append(ENVIRONMENT_FILE)
-                    .append(", readable only by the user the backup runs as (chmod 600).\n");
-        } else if (sourcePasswordInEnvironment) {
-            s.append("# CUTOVER_SOURCE_PASSWORD is set in this shell, not in the service's or cron's environment:\n")
+        if (sourcePasswordFromFile()) {
+            s.append(sourcePasswordRemoved ? "# The database password was taken out of the location (unit files and cron tables are often readable by all):\n"
+                            : "# CUTOVER_SOURCE_PASSWORD is set in this shell, not in the service's or cron's environment:\n")
                     .append("# put CUTOVER_SOURCE_PASSWORD=<the password> in ").append(ENVIRONMENT_FILE)
                     .append(", readable only by the user the backup runs as (chmod 600).\n");
         }
         if (followsLog) return service(s, cmd).toString();
         s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup (").append(cmd).append(")\n\n")
-                .append("[Service]\nType=oneshot\nWorkingDirectory=").append(workingDirectory.toString().replace("%", "%%")).append('\n')
+                .append("[Service]\nType=oneshot\nWorkingDirectory=").append(inUnit(workingDirectory.toString())).append('\n')
                 .append(environment())
                 .append("ExecStart=").append(cmd).append('\n')
                 .append("# the tables the next run would read whole, their change layers merged from the repository instead\n")
@@ -69,7 +66,7 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         return s.append("# /etc/systemd/system/cutover-backup.service\n")
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append(", following the write-ahead log (")
                 .append(cmd).append(")\nWants=network-online.target\nAfter=network-online.target\n\n")
-                .append("[Service]\nType=simple\nWorkingDirectory=").append(workingDirectory.toString().replace("%", "%%")).append('\n')
+                .append("[Service]\nType=simple\nWorkingDirectory=").append(inUnit(workingDirectory.toString())).append('\n')
                 .append(environment())
                 .append("ExecStart=").append(cmd).append(" --every ").append(every.systemd()).append('\n')
                 .append("Restart=on-failure\nRestartSec=60s\n\n")
@@ -78,6 +75,9 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("# One process that stays up, not a timer or a cron line: between runs it reads the replication slot ahead,\n")
                 .append("# which a process started for each run cannot do. Its log: journalctl -u cutover-backup\n");
     }
+
+    /** Text as a unit file reads it: {@code %} starts a specifier there, {@code %%} is a percent sign. */
+    private static String inUnit(String text) { return text.replace("%", "%%"); }
 
     private boolean sourcePasswordFromFile() { return sourcePasswordRemoved || sourcePasswordInEnvironment; }
 

@@ -63,8 +63,7 @@ class FirestoreBackupTest {
     /** With an index file damaged, the packs it named are not called garbage that prune may remove: check names the damage and says so. */
     @Test
     void aDamagedIndexDoesNotMakeItsPacksGarbage() throws Exception {
-        Path export = dir.resolve("export.json");
-        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "20").exitCode()).isZero();
+        Path export = demoExport(20);
         TestRepository repository = TestRepository.init(dir, "damaged-index");
         String[] repo = repository.args();
         assertThat(CliRun.of(new String[] {"backup", "firestore-export:" + export, "--state", dir.resolve("state").toString()}, repo).exitCode()).isZero();
@@ -72,9 +71,7 @@ class FirestoreBackupTest {
         try (var files = Files.list(repository.path().resolve("index"))) {
             index = files.findFirst().orElseThrow();
         }
-        byte[] bytes = Files.readAllBytes(index);
-        bytes[bytes.length / 2] ^= 0x10;
-        Files.write(index, bytes);
+        flipAByteOf(index, 0x10);
         CliRun check = CliRun.of(new String[] {"backup", "check"}, repo);
         assertThat(check.exitCode()).as(check.toString()).isEqualTo(8);
         assertThat(check.out()).contains(index.getFileName().toString()).contains("not named by any readable index file or snapshot")
@@ -84,8 +81,7 @@ class FirestoreBackupTest {
     /** A damaged snapshot is named beside the others, which are still listed; the exit code says something is wrong. */
     @Test
     void aDamagedSnapshotDoesNotHideTheOthers() throws Exception {
-        Path export = dir.resolve("export.json");
-        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", "10").exitCode()).isZero();
+        Path export = demoExport(10);
         TestRepository repository = TestRepository.init(dir, "damaged-snapshot");
         String[] repo = repository.args();
         String state = dir.resolve("state").toString();
@@ -93,9 +89,7 @@ class FirestoreBackupTest {
         JsonNode second = Json.MAPPER.readTree(CliRun.of(new String[] {"backup", "firestore-export:" + export, "--tag", "second", "--json", "--state", state},
                 repo).out());
         Path damaged = repository.path().resolve("snapshots").resolve(first.get("id").asText());
-        byte[] bytes = Files.readAllBytes(damaged);
-        bytes[bytes.length / 2] ^= 0x20;
-        Files.write(damaged, bytes);
+        flipAByteOf(damaged, 0x20);
         CliRun listed = CliRun.of(new String[] {"snapshots", "--json"}, repo);
         assertThat(listed.exitCode()).as(listed.toString()).isEqualTo(8);
         JsonNode json = Json.MAPPER.readTree(listed.out());
@@ -105,6 +99,20 @@ class FirestoreBackupTest {
         CliRun text = CliRun.of(new String[] {"snapshots"}, repo);
         assertThat(text.exitCode()).isEqualTo(8);
         assertThat(text.out()).contains(second.get("shortId").asText()).contains("second");
+    }
+
+    /** The demo's Firestore export of {@code users} users, written into the test's folder. */
+    private Path demoExport(int users) {
+        Path export = dir.resolve("export.json");
+        assertThat(CliRun.of("demo", "--generate-only", export.toString(), "--users", String.valueOf(users)).exitCode()).isZero();
+        return export;
+    }
+
+    /** The file's middle byte with the {@code bits} flipped: damage of the kind a disk or a copy does. */
+    private static void flipAByteOf(Path file, int bits) throws java.io.IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= (byte) bits;
+        Files.write(file, bytes);
     }
 
     /** The zstd level is a run's: any level reads back, and two levels share the repository's chunks. */

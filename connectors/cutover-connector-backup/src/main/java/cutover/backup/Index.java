@@ -36,18 +36,7 @@ final class Index {
      * and removes the old), so a process that backs up again and again reads each one once.
      */
     static Index load(RepoFiles repoFiles, FileEnvelope envelope, Map<BlobId, IndexFile> read) {
-        Index index = new Index();
-        List<BlobId> listed = repoFiles.listIds(RepoFiles.INDEX);
-        for (BlobId file : listed) {
-            IndexFile content = read == null ? null : read.get(file);
-            if (content == null) {
-                content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
-                if (read != null) read.put(file, content);
-            }
-            index.add(file, content, repoFiles);
-        }
-        if (read != null) read.keySet().retainAll(new java.util.HashSet<>(listed)); // those pruned since
-        return index;
+        return load(repoFiles, envelope, read, false);
     }
 
     /**
@@ -57,18 +46,27 @@ final class Index {
      * index file or stop.
      */
     static Index loadReadable(RepoFiles repoFiles, FileEnvelope envelope) {
+        return load(repoFiles, envelope, null, true);
+    }
+
+    private static Index load(RepoFiles repoFiles, FileEnvelope envelope, Map<BlobId, IndexFile> read, boolean leaveOutDamaged) {
         Index index = new Index();
-        for (BlobId file : repoFiles.listIds(RepoFiles.INDEX)) {
-            IndexFile content;
-            try {
-                content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
-            } catch (CutoverException e) {
-                if (e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
-                index.unreadable.put(file, e.getMessage());
-                continue;
+        List<BlobId> listed = repoFiles.listIds(RepoFiles.INDEX);
+        for (BlobId file : listed) {
+            IndexFile content = read == null ? null : read.get(file);
+            if (content == null) {
+                try {
+                    content = envelope.readNamed(repoFiles.index(file), "index", IndexFile.class);
+                } catch (CutoverException e) {
+                    if (!leaveOutDamaged || e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                    index.unreadable.put(file, e.getMessage());
+                    continue;
+                }
+                if (read != null) read.put(file, content);
             }
             index.add(file, content, repoFiles);
         }
+        if (read != null) read.keySet().retainAll(new java.util.HashSet<>(listed)); // those pruned since
         return index;
     }
 

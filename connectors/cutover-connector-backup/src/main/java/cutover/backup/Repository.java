@@ -286,6 +286,7 @@ public final class Repository {
         return latestOfEachSource(heads()).values().stream().map(h -> readSnapshot(h.id())).toList();
     }
 
+    /** The last head of each source as {@link #heads()} lists them (by time, then id): what `latest` and a backup's base choose. */
     private static Map<String, Head> latestOfEachSource(List<Head> oldestFirst) {
         Map<String, Head> out = new java.util.TreeMap<>();
         for (Head h : oldestFirst) out.put(h.source(), h);
@@ -622,10 +623,7 @@ public final class Repository {
         /** The latest snapshot taken of the same source (by location, without password), or null. */
         private Snapshot latestOfSource() {
             Repository repository = new Repository(internals);
-            Head latest = null;
-            for (Head h : repository.heads()) { // listed as `latest` chooses: by time, then id
-                if (h.source().equals(source)) latest = h;
-            }
+            Head latest = latestOfEachSource(repository.heads()).get(source);
             if (latest == null) return null;
             Snapshot written = internals.lastWritten().get(); // built on as written, not read back (a check reads it from the file)
             return written != null && written.id().equals(latest.id().hex()) ? written : repository.readSnapshot(latest.id());
