@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Reference reader of a Cutover backup repository, written from docs/backup-format.md and
-docs/value-encoding.md alone (repository format version 1, manifest versions 1 to 6).
+docs/value-encoding.md alone (repository format version 1, manifest versions 1 to 7).
 
     read_backup.py REPO list
     read_backup.py REPO dump SNAPSHOT OUTDIR        entities to OUTDIR, files to OUTDIR/files/
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 import zstandard
 
 REPO_VERSION = 1                 # config "version" this reader knows
-MAX_MANIFEST_VERSION = 6
+MAX_MANIFEST_VERSION = 7
 COPY_FORMATS = {"postgresql/copy-text/1"}
 INT_TYPES = {"int2", "int4", "int8"}        # a "one-column integer key" of the bucket rule ("Change layers")
 

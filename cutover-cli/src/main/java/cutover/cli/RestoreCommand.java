@@ -150,7 +150,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         .analyze(sourceName, snapshotSource, (e, seen, total) -> {}));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
-                Plan plan = TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info), snapshot);
+                Plan plan = TablesWithoutKey.of(TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
+                        snapshot), snapshot, sink, whereKey != null);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
                 if (dryRun) {
@@ -166,7 +167,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
-                        .mapper(PlanMapper.of(plan).withDefinitions(definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
+                        .mapper(PlanMapper.of(plan, definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget("A restore's plan is made from the snapshot, so the target is what differs (\"the plan\""
                                 + " above is the snapshot's tables): restore into an empty database, where the tables are made as they were, or leave these"
                                 + " tables out with --only.").build();
@@ -185,6 +186,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }
             if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
+            List<String> keyless = whereKey == null ? List.of() : TablesWithoutKey.in(snapshot);
+            if (!keyless.isEmpty()) {
+                result = result.withWarning("left out of this restore by key, having no primary key for --where-key to match: " + String.join(", ", keyless)
+                        + " (restore such a table whole, with --only and without --where-key)");
+            }
             if (whereKey != null && result.totals().read() == 0) {
                 result = result.withWarning("no key of snapshot " + snapshot.shortId() + " matches --where-key '" + whereKey + "', so nothing was"
                         + " restored; a key is matched whole as written: a document's id (u_1; a subcollection's u_1/p7), a table's key columns joined by /; * stands for any characters, ? for one");

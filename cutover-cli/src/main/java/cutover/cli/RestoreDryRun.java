@@ -1,8 +1,16 @@
 package cutover.cli;
 
 import cutover.backup.KeyGlob;
+import cutover.connector.EntityInfo;
+import cutover.connector.Position;
+import cutover.connector.RecordReader;
 import cutover.connector.Sink;
 import cutover.connector.Source;
+import cutover.connector.Split;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+import cutover.plan.EntityMapping;
 import cutover.plan.Plan;
 import cutover.plan.PlanMapper;
 import cutover.verify.DifferenceLog;
@@ -44,14 +52,17 @@ final class RestoreDryRun {
      * where it gives a record another key, every target row is compared ({@link Verifier#planWithin}).
      */
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile, KeyGlob pattern) {
+        // a table without a key has no rows to compare by key: it is inserted whole, or the restore stops
+        List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
+        List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot, target));
+        Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("compared apart: a table without a key") : e).toList());
         Verifier.Scoped compared;
         try (DifferenceLog log = DifferenceLog.ofChanges(changesFile)) {
             Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
-            compared = Verifier.planWithin(plan, PlanMapper.of(plan), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
+            compared = Verifier.planWithin(keyed, PlanMapper.of(keyed), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
                     pattern == null ? null : pattern::matches);
         }
         VerifyResult result = compared.result();
-        List<TableChange> tables = new ArrayList<>();
         for (TableVerdict v : result.tables()) {
             long refused = result.refused().entrySet().stream()
                     .filter(e -> plan.entity(e.getKey()).map(m -> m.table().equals(v.table())).orElse(false))
@@ -59,5 +70,37 @@ final class RestoreDryRun {
             tables.add(new TableChange(v.table(), v.missing(), v.changed(), v.sourceCount() - v.missing() - v.changed(), refused, v.extra()));
         }
         return new Forecast(tables, changesFile, pattern != null && compared.scoped());
+    }
+
+    /**
+     * Tables without a key, as the restore loads them: every row of the snapshot inserted into a table
+     * that is new or empty; one with rows of its own stops the restore, and so the dry run, with why.
+     */
+    private static List<TableChange> wholeTables(List<EntityMapping> keyless, Source snapshot, Source target) {
+        if (keyless.isEmpty()) return List.of();
+        java.util.Map<EntityName, Long> stored = new java.util.HashMap<>();
+        for (EntityInfo e : snapshot.entities()) stored.put(e.name(), e.estimatedCount());
+        java.util.Set<EntityName> inTarget = new java.util.HashSet<>();
+        for (EntityInfo e : target.entities()) inTarget.add(e.name());
+        List<TableChange> out = new ArrayList<>();
+        for (EntityMapping e : keyless) {
+            EntityName table = EntityName.of(e.table());
+            if (inTarget.contains(table) && hasRows(target, table)) {
+                throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "table " + e.table() + " has rows, and it has no primary key to match the"
+                        + " snapshot's rows to them by, so the restore would stop: empty it (TRUNCATE) to restore it whole, or leave it out with --only");
+            }
+            out.add(new TableChange(e.table(), stored.getOrDefault(EntityName.of(e.source()), 0L), 0, 0, 0, 0));
+        }
+        return out;
+    }
+
+    private static boolean hasRows(Source target, EntityName table) {
+        for (Split split : target.splits(1)) {
+            if (!split.entities().contains(table)) continue;
+            try (RecordReader reader = target.read(split, Position.START)) {
+                if (reader.next() != null) return true;
+            }
+        }
+        return false;
     }
 }

@@ -19,7 +19,10 @@ public interface CopyTextFormat {
     /** The format's name with its version, stored with the rows ({@code postgresql/copy-text/1}). */
     String name();
 
-    /** A decoder of one entity's lines into records, keyed by {@code keyColumns}. */
+    /**
+     * A decoder of one entity's lines into records, keyed by {@code keyColumns}; with none (a table
+     * without a primary key), by the line's number among those it decoded, from 1.
+     */
     LineDecoder decoder(EntityName entity, List<CopyColumn> columns, List<String> keyColumns);
 
     /** A tally of the value kinds each column holds, line by line, without decoding the values where the type tells. */

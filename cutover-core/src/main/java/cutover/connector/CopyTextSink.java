@@ -9,8 +9,7 @@ import java.util.function.LongFunction;
 /**
  * A sink that can load rows given in a bulk text format as they are, when that gives the rows the
  * records would have given (a restore of a backup into tables the run created): no record is
- * decoded, mapped or encoded again. Values the records cannot carry (a numeric NaN into a numeric
- * column, which the record pipeline sets aside) are kept as the source has them.
+ * decoded, mapped or encoded again, and every value is kept as the source has it.
  */
 public interface CopyTextSink extends Sink {
     /**
@@ -19,6 +18,14 @@ public interface CopyTextSink extends Sink {
      * and each column's type reads its source column's text as the value the record path would store.
      */
     boolean takesCopy(String runId, Table table, CopyShape shape);
+
+    /**
+     * Whether this sink makes a table as {@code definition} defines it (its own database's format),
+     * and so can restore one without a primary key: whole, as its source's text.
+     */
+    default boolean makesAsDefined(cutover.model.NativeDefinition definition) {
+        return false;
+    }
 
     /**
      * Loads the lines {@code rows} writes into {@code table} and commits them in one transaction

@@ -142,6 +142,9 @@ public final class Migration {
                     } catch (RefusedForAParent e) {
                         waiting.add(split);
                         return new MigrateResult.Totals(0, 0, 0, 0);
+                    } catch (Throwable e) { // the run's failure, as the pipeline's are: a future's own exception is not looked at
+                        failure.compareAndSet(null, e);
+                        throw e;
                     }
                     if (copied.isPresent()) {
                         config.progress().splitDone();
@@ -189,6 +192,12 @@ public final class Migration {
      */
     private Optional<MigrateResult.Totals> copyInBulk(Split split, Sink.Checkpoint start, boolean mayWait) {
         Optional<BulkCopy> bulk = BulkCopy.of(config, split, start);
+        Optional<cutover.model.Table> keyless = split.entities().stream().map(config.mapper()::tableWithoutKey).flatMap(Optional::stream).findFirst();
+        if (bulk.isEmpty() && keyless.isPresent()) {
+            throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, split.description() + ": table " + keyless.get().name() + " has no primary key,"
+                    + " so its rows can only be loaded whole, as the source's text, into a table this run made or found empty; here they cannot"
+                    + " (the table already has rows of its own, or the source cannot give its rows as text)");
+        }
         if (bulk.isEmpty()) return Optional.empty();
         try {
             Optional<MigrateResult.Totals> done = Optional.of(bulk.get().run());
@@ -197,6 +206,10 @@ public final class Migration {
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
             if (mayWait && isForeignKeyViolation(e)) throw new RefusedForAParent();
+            if (keyless.isPresent()) { // no record pipeline to fall back on: nothing would tell its rows apart
+                throw new CutoverException(e instanceof CutoverException ce ? ce.code() : ErrorCode.TARGET_WRITE_FAILED, split.description() + ": loading it into " + keyless.get().name()
+                        + " (a table without a primary key, which only takes its rows whole) failed, so none of its rows were written: " + e.getMessage(), e);
+            }
             bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
                     + " record by record (" + e.getMessage() + ")");
             return Optional.empty();

@@ -30,6 +30,15 @@ public interface RowMapper {
     }
 
     /**
+     * The table of {@code entity} when it has no primary key (one made as its source table, which had
+     * none, defined it): its rows load only whole, as the source's bulk text ({@link #copiesAsIs}),
+     * since nothing tells them apart to resume or upsert by. Empty for a keyed table.
+     */
+    default java.util.Optional<Table> tableWithoutKey(cutover.model.EntityName entity) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * {@link #map}, with a mapper bug (any exception) turned into a {@link Failed} record that names
      * it: a record must not be dropped, and one odd record must not stop a run. Migrate sets such a
      * record aside; verify counts it as refused, as the migration did.

@@ -9,6 +9,8 @@ import java.util.Optional;
  * entity is {@code EntityName.of(name)}, whose fields are the columns, and whose key is the primary
  * key columns' values in order. {@code definition}, when present, is the table as a database of the
  * same kind defined it (a restore of its backup): a sink of that kind makes the table from it.
+ * Only such a table may lack a primary key (its source table had none): its rows are loaded whole,
+ * as the source's bulk text, never record by record, which needs a key to resume and to upsert by.
  */
 public record Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys,
                     boolean rowLevelSecurity, NativeDefinition definition) {
@@ -16,7 +18,7 @@ public record Table(String name, List<Column> columns, List<String> primaryKey, 
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         foreignKeys = List.copyOf(foreignKeys);
-        if (primaryKey.isEmpty()) throw new IllegalArgumentException("table " + name + " needs a primary key");
+        if (primaryKey.isEmpty() && definition == null) throw new IllegalArgumentException("table " + name + " needs a primary key");
         for (String pk : primaryKey) {
             if (columns.stream().noneMatch(c -> c.name().equals(pk))) {
                 throw new IllegalArgumentException("table " + name + ": primary key column " + pk + " is not a column");

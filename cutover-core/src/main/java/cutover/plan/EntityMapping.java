@@ -39,4 +39,20 @@ public record EntityMapping(String source, String table, boolean skip, List<Stri
     public EntityMapping withColumns(List<ColumnMapping> newColumns) {
         return new EntityMapping(source, table, skip, key, onConflict, rowLevelSecurity, foreignKeys, newColumns, notes);
     }
+
+    /** The same mapping keyed by {@code newKey}, {@code why} added to its notes. */
+    public EntityMapping withKey(List<String> newKey, String why) {
+        return new EntityMapping(source, table, skip, newKey, onConflict, rowLevelSecurity, foreignKeys, columns, notesWith(why));
+    }
+
+    /** The same mapping skipped ({@code skip: true}), {@code why} added to its notes. */
+    public EntityMapping skipped(String why) {
+        return new EntityMapping(source, table, true, key, onConflict, rowLevelSecurity, foreignKeys, columns, notesWith(why));
+    }
+
+    private List<String> notesWith(String why) {
+        List<String> out = new java.util.ArrayList<>(notes);
+        out.add(why);
+        return out;
+    }
 }

@@ -36,6 +36,10 @@ public record Plan(int version, String source, String target, Options options, b
         this(version, source, target, options, supabase, rowLevelSecurity, entities, VerifyRules.DEFAULTS);
     }
 
+    public Plan withEntities(List<EntityMapping> newEntities) {
+        return new Plan(version, source, target, options, supabase, rowLevelSecurity, newEntities, verify);
+    }
+
     public Optional<EntityMapping> entity(String sourceEntity) {
         return entities.stream().filter(e -> e.source().equals(sourceEntity)).findFirst();
     }

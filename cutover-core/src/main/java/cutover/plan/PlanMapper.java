@@ -49,6 +49,15 @@ public final class PlanMapper implements RowMapper {
     }
 
     public static PlanMapper of(Plan plan) {
+        return of(plan, Map.of());
+    }
+
+    /**
+     * The plan's mapper, its tables made as {@code definitions} (by table name) define them where the
+     * sink reads their format: a restore of tables stored as their database's own rows. An entity
+     * without a key is allowed only with a definition (a source table that had no primary key).
+     */
+    public static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions) {
         Map<String, List<String>> keys = new HashMap<>();
         for (EntityMapping e : plan.entities()) if (!e.skip()) keys.put(e.table(), e.key());
         Map<EntityName, EntityPlan> entities = new LinkedHashMap<>();
@@ -61,7 +70,7 @@ public final class PlanMapper implements RowMapper {
                 skipped.put(name, "the plan skips " + e.source() + " (skip: true)");
                 continue;
             }
-            EntityPlan p = compile(plan, e, keys);
+            EntityPlan p = compile(plan, e, keys, definitions.get(e.table()));
             entities.put(name, p);
             tables.add(p.table());
             for (ColumnPlan c : p.childColumns()) tables.add(c.childTable());
@@ -71,8 +80,8 @@ public final class PlanMapper implements RowMapper {
         return new PlanMapper(entities, skipped, TableOrder.parentsFirst(tables));
     }
 
-    private static EntityPlan compile(Plan plan, EntityMapping e, Map<String, List<String>> keys) {
-        if (e.key().isEmpty()) throw invalid(e, null, "the key names no column");
+    private static EntityPlan compile(Plan plan, EntityMapping e, Map<String, List<String>> keys, cutover.model.NativeDefinition definition) {
+        if (e.key().isEmpty() && definition == null) throw invalid(e, null, "the key names no column");
         ConflictRule entityRule = ConflictRule.named(e.onConflict())
                 .orElseThrow(() -> invalid(e, null, "unknown onConflict rule \"" + e.onConflict() + "\" (" + ConflictRule.names() + ")"));
         List<Column> columns = new ArrayList<>();
@@ -100,6 +109,7 @@ public final class PlanMapper implements RowMapper {
             Value defaultValue = c.defaultValue() == null ? null : defaultValue(e, c, type);
             String field = FieldPath.format(c.from());
             if (c.childTable()) {
+                if (e.key().isEmpty()) throw invalid(e, c, "a table without a key has no child tables: its rows have nothing to be referenced by");
                 Table child = childTable(e, c, type, columns, plan);
                 children.add(new ColumnPlan(c.name(), c.from(), field, type, true, null, transform, rule, c.references() != null, child));
                 continue;
@@ -114,7 +124,7 @@ public final class PlanMapper implements RowMapper {
         for (String k : e.key()) {
             if (!columnNames.contains(k)) throw invalid(e, null, "key column " + k + " is a child table, not a column");
         }
-        Table table = new Table(e.table(), columns, e.key(), fks, plan.rowLevelSecurity(e));
+        Table table = new Table(e.table(), columns, e.key(), fks, plan.rowLevelSecurity(e), definition);
         return new EntityPlan(table, keyParts, plain, children);
     }
 
@@ -194,11 +204,10 @@ public final class PlanMapper implements RowMapper {
      * The same mapping, its tables carrying their definitions where {@code byTable} has one (a restore
      * of tables a database of the target's kind defined): the sink makes them as defined.
      */
-    public PlanMapper withDefinitions(Map<String, cutover.model.NativeDefinition> byTable) {
-        java.util.function.UnaryOperator<Table> defined = t -> byTable.containsKey(t.name()) ? t.withDefinition(byTable.get(t.name())) : t;
-        Map<EntityName, EntityPlan> out = new LinkedHashMap<>();
-        entities.forEach((name, p) -> out.put(name, new EntityPlan(defined.apply(p.table()), p.keyParts(), p.columns(), p.childColumns())));
-        return new PlanMapper(out, skipped, tables.stream().map(defined).toList());
+    @Override
+    public java.util.Optional<Table> tableWithoutKey(EntityName entity) {
+        EntityPlan p = entities.get(entity);
+        return p == null || !p.table().primaryKey().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(p.table());
     }
 
     @Override

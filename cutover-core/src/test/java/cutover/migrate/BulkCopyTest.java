@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Splits that both ends can move as bulk text go as one load each, counted like records; a load the
@@ -110,6 +111,7 @@ class BulkCopyTest {
         final MemorySink memory;
         boolean takes = true;
         boolean refuses;
+        boolean unreachable;
         final AtomicInteger loads = new AtomicInteger();
 
         LinesSink() { this(new MemorySink()); }
@@ -119,7 +121,11 @@ class BulkCopyTest {
             this.memory = memory;
         }
 
-        @Override public boolean takesCopy(String runId, Table table, CopyShape shape) { return takes && shape.equals(SHAPE); }
+        @Override
+        public boolean takesCopy(String runId, Table table, CopyShape shape) {
+            if (unreachable) throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "connection refused");
+            return takes && shape.equals(SHAPE);
+        }
 
         @Override
         public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
@@ -177,6 +183,51 @@ class BulkCopyTest {
         assertThat(result.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("record by record"))
                 .anySatisfy(w -> assertThat(w).contains("not-null constraint")).anySatisfy(w -> assertThat(w).contains("connection reset"));
         assertThat(sink.memory.rows("users")).hasSize(200);
+    }
+
+    /** A sink that fails while asked whether it takes the text fails the run: the split is not passed over as if moved. */
+    @Test
+    void aSinkThatFailsWhileAskedFailsTheRun() {
+        LinesSink sink = new LinesSink();
+        sink.unreachable = true;
+        assertThatThrownBy(() -> migrate(new LinesSource(), sink, "text")).isInstanceOf(CutoverException.class).hasMessageContaining("connection refused");
+        assertThat(sink.memory.rows("users")).isEmpty();
+    }
+
+    /**
+     * A table without a key (made as its source defined it) takes its rows only whole: where the sink
+     * declines the text, or refuses a load, the run stops naming the table, with nothing written,
+     * since records would have nothing to resume or upsert by.
+     */
+    @Test
+    void aTableWithoutAKeyTakesItsRowsWholeOrTheRunStops() {
+        PlanMapper keyless = PlanMapper.of(PlanFile.parse(PLAN.formatted("text").replace("key: [id]", "key: []"), "plan.yaml").plan(),
+                Map.of("users", new cutover.model.NativeDefinition("test/table/1", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+        assertThat(keyless.tableWithoutKey(USERS)).hasValueSatisfying(t -> assertThat(t.primaryKey()).isEmpty());
+
+        LinesSink taking = new LinesSink();
+        MigrateResult whole = Migration.builder().source(new LinesSource()).sink(taking).mapper(keyless).runId("k1").runDirectory(dir.resolve("k1"))
+                .parallelism(2).build().run();
+        assertThat(whole.splitsCopiedAsText()).isEqualTo(2);
+        assertThat(taking.memory.rows("users")).hasSize(200);
+
+        LinesSink declining = new LinesSink();
+        declining.takes = false;
+        assertThatThrownBy(() -> Migration.builder().source(new LinesSource()).sink(declining).mapper(keyless).runId("k2").runDirectory(dir.resolve("k2"))
+                .parallelism(2).build().run())
+                .isInstanceOf(CutoverException.class).hasMessageContaining("table users has no primary key").hasMessageContaining("only be loaded whole");
+        assertThat(declining.memory.rows("users")).isEmpty();
+
+        LinesSink refusing = new LinesSink();
+        refusing.refuses = true;
+        assertThatThrownBy(() -> Migration.builder().source(new LinesSource()).sink(refusing).mapper(keyless).runId("k3").runDirectory(dir.resolve("k3"))
+                .parallelism(1).build().run())
+                .isInstanceOf(CutoverException.class).hasMessageContaining("a table without a primary key, which only takes its rows whole");
+        assertThat(refusing.memory.rows("users")).isEmpty();
+
+        // without a definition, a plan without a key is refused as before
+        assertThatThrownBy(() -> PlanMapper.of(PlanFile.parse(PLAN.formatted("text").replace("key: [id]", "key: []"), "plan.yaml").plan()))
+                .hasMessageContaining("the key names no column");
     }
 
     @Test

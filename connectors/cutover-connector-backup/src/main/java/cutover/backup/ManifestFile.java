@@ -13,7 +13,7 @@ record ManifestFile(int version, String time, String host, String source, List<S
      * (docs/backup-format.md, "Changes"); version-1 manifests are read as entities of one part. A
      * snapshot is written in the lowest version that holds its entities.
      */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     ManifestFile {
         files = files == null ? List.of() : files; // absent in manifests without a folder

@@ -212,7 +212,8 @@ public final class SnapshotWriter implements AutoCloseable {
         files.forEach(f -> allChunks.addAll(f.chunks()));
         long stored = repo.chunkLengths().storedBytes(allChunks, index.get());
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
-        int version = done.stream().anyMatch(e -> e.chunkList() != null) ? 6
+        int version = done.stream().anyMatch(e -> e.copyText() != null && e.keyColumns().isEmpty()) ? 7
+                : done.stream().anyMatch(e -> e.chunkList() != null) ? 6
                 : done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,

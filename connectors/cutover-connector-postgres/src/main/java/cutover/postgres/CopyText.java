@@ -118,6 +118,11 @@ final class CopyText {
     }
 
     static void timestamp(Instant instant, StringBuilder sb) {
+        String infinity = PgInfinity.of(instant);
+        if (infinity != null) {
+            sb.append(infinity);
+            return;
+        }
         // from epoch seconds directly: no time-zone rules to look up for every value
         LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano() / 1000 * 1000, ZoneOffset.UTC);
         int year = t.getYear();
@@ -139,6 +144,11 @@ final class CopyText {
     }
 
     static void date(LocalDate d, StringBuilder sb) {
+        String infinity = PgInfinity.of(d);
+        if (infinity != null) {
+            sb.append(infinity);
+            return;
+        }
         int year = d.getYear();
         pad(year > 0 ? year : 1 - year, 4, sb);
         sb.append('-');

@@ -237,6 +237,7 @@ final class DefinedTable {
      * which needs it ({@link TargetSchema#prepare} on a restarted run).
      */
     List<Step> primaryKey(List<String> columns) {
+        if (columns.isEmpty()) return List.of(); // the source table had none
         String hasKey = "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(name.sql()) + "::regclass AND contype = 'p')";
         String add = "ALTER TABLE " + name.sql() + " ADD ";
         String key = "PRIMARY KEY (" + TargetSchema.quotedList(columns) + ")";

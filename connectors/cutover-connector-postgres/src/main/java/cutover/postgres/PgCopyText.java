@@ -71,10 +71,13 @@ public final class PgCopyText implements CopyTextFormat {
             if (keyAt[i] < 0) throw new IllegalArgumentException("key column " + keyColumns.get(i) + " of " + entity + " is not among its columns");
         }
         TimestampUtils timestamps = timestamps();
+        long[] lineNumber = {0}; // the key of a table without one: nothing else tells its rows apart
         return (line, offset, length) -> {
             String[] fields = split(line, offset, length, names.length);
             Map<String, Value> values = new LinkedHashMap<>(names.length * 2);
             for (int i = 0; i < names.length; i++) values.put(names[i], fields[i] == null ? Value.NULL : value(types[i], fields[i], timestamps));
+            lineNumber[0]++;
+            if (keyAt.length == 0) return new Record(entity, Key.of(Value.of(lineNumber[0])), values);
             List<Value> key = new ArrayList<>(keyAt.length);
             for (int k : keyAt) key.add(values.get(names[k]));
             return new Record(entity, new Key(key), values);

@@ -68,6 +68,11 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
+    public boolean makesAsDefined(cutover.model.NativeDefinition definition) {
+        return TableDefinition.FORMAT.equals(definition.format());
+    }
+
+    @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
         PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays);
         try {

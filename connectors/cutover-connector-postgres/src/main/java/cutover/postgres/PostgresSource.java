@@ -155,14 +155,18 @@ final class PostgresSource implements ChangeTracking {
         return new PostgresReader(pool, at.table(), at.lo(), at.hi(), from, fetchSize);
     }
 
-    /** The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes by), unless it has no primary key. */
+    /**
+     * The table's columns with the type names its rows carry over JDBC (those {@link PgValues} decodes
+     * by). A table without a primary key has one too: its text, in {@code ctid} order, is the only
+     * faithful copy of rows that nothing tells apart (two equal rows stay two).
+     */
     @Override
     public Optional<CopyShape> copyShape(EntityName entity) {
         return shapeOf(tables(entity.value()).get(entity.value()));
     }
 
     private Optional<CopyShape> shapeOf(SourceTable table) {
-        if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
+        if (table == null) return Optional.empty();
         MomentCatalog held = heldCatalog;
         return held == null ? readShape(table) : held.shape(table.name().name(), () -> readShape(table));
     }
@@ -489,6 +493,7 @@ final class PostgresSource implements ChangeTracking {
 
     private Optional<KeyedTable> keyed(EntityName entity) {
         SourceTable table = tables(entity.value()).get(entity.value());
+        if (table == null || table.primaryKey().isEmpty()) return Optional.empty();
         Optional<CopyShape> shape = shapeOf(table);
         if (shape.isEmpty()) return Optional.empty();
         List<String> types = new ArrayList<>();

@@ -34,6 +34,17 @@ final class StateTables {
         }
     }
 
+    /** Puts the run's table (which has a row) on the fast path: it holds no rows but this run's. */
+    static void setFastPath(Connection c, String runId, TableName name) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + RUN_TABLES + " SET " + FAST_PATH + " = true"
+                + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, name.schema());
+            ps.setString(3, name.name());
+            ps.executeUpdate();
+        }
+    }
+
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS cutover");

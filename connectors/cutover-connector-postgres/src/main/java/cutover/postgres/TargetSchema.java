@@ -56,6 +56,19 @@ final class TargetSchema {
                 if (defined != null) defined.create(c, table);
                 else createTable(c, name, table);
                 markRunTable(c, runId, name, true, defined != null);
+            } else if (table.primaryKey().isEmpty()) {
+                // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
+                // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
+                boolean ours = StateTables.runTable(c, runId, name, StateTables.FAST_PATH);
+                if (!ours && (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList()))) {
+                    problems.add("table " + name + " exists with other columns or types than the snapshot's table, which had no primary key");
+                } else if (!ours && !isEmpty(c, name)) {
+                    problems.add("table " + name + " has rows, and it has no primary key to match the snapshot's rows to them by: empty it"
+                            + " (TRUNCATE) to restore it whole");
+                } else {
+                    markRunTable(c, runId, name, true, false);
+                    StateTables.setFastPath(c, runId, name); // found empty again after a finished attempt took it off the fast path
+                }
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
                 // made by an earlier attempt of this run as the source defined it, not as the plan's types say; its key
                 // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it, and
@@ -78,6 +91,13 @@ final class TargetSchema {
             }
         }
         return problems;
+    }
+
+    private static boolean isEmpty(Connection c, TableName name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + name.sql() + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     /** The limits and native arrays of an existing table's columns, which records written into it are checked and shaped by. */

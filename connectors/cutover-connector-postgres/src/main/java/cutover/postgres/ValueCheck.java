@@ -47,7 +47,7 @@ final class ValueCheck {
                 }
                 continue;
             }
-            if (!column.type().accepts(value)) {
+            if (!takes(column, value)) {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, column.name(),
                         "column " + table.name() + "." + column.name() + " is " + PgTypes.sqlType(column.type()) + " and takes "
                                 + column.type().valueKind() + " values, found " + value.kind()));
@@ -61,6 +61,16 @@ final class ValueCheck {
         return Optional.empty();
     }
 
+    /**
+     * Whether the column takes a value of this kind: its type's, or for a numeric column NaN or an
+     * infinity, which PostgreSQL's numeric holds (infinities since version 14) and a record carries
+     * as a float, a decimal being unable to; written as the same text.
+     */
+    static boolean takes(Column column, Value value) {
+        return column.type().accepts(value)
+                || column.type() == ColumnType.NUMERIC && value instanceof Value.Float64 f && !Double.isFinite(f.value());
+    }
+
     /** What is wrong with the value for PostgreSQL, or null. Inside JSON, only what jsonb itself refuses. */
     static String problem(Value value, boolean inJson) {
         switch (value.kind()) {
@@ -70,6 +80,7 @@ final class ValueCheck {
             case TIMESTAMP:
                 if (inJson) return null; // rendered as an ISO string: any instant fits
                 Instant t = ((Value.Timestamp) value).value();
+                if (PgInfinity.of(t) != null) return null; // read from PostgreSQL as its infinity, written back as one
                 if (t.isBefore(TIMESTAMP_MIN) || !t.isBefore(TIMESTAMP_MAX_EXCLUSIVE)) {
                     return "timestamp " + t + " is outside PostgreSQL's range (4714-11-24 BC to 294276-12-31 AD)";
                 }
@@ -77,6 +88,7 @@ final class ValueCheck {
             case DATE:
                 if (inJson) return null;
                 LocalDate d = ((Value.Date) value).value();
+                if (PgInfinity.of(d) != null) return null;
                 if (d.isBefore(DATE_MIN) || d.isAfter(DATE_MAX)) return "date " + d + " is outside PostgreSQL's range (4714-11-24 BC to 5874897-12-31 AD)";
                 return null;
             case ARRAY:

@@ -18,9 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * PostgreSQL to PostgreSQL through a plan that copies a table column for column: the splits go as
  * COPY text, as they are, and the target holds exactly what the record pipeline writes into a twin
- * target, row for row, in every column type the text path takes, and also the values the records
- * cannot carry (a numeric NaN into numeric), which the record pipeline sets aside; a table with a
- * JSON column goes record by record.
+ * target, row for row, in every column type the text path takes, the values at the edges included
+ * (a numeric NaN, PostgreSQL's infinities); a table with a JSON column goes record by record.
  */
 class BulkCopyIT {
     static final String PLAN = """
@@ -55,14 +54,6 @@ class BulkCopyIT {
 
     @TempDir Path dir;
 
-    private static String readDeadLetters(MigrateResult r) {
-        try {
-            return java.nio.file.Files.exists(r.deadLetterFile()) ? java.nio.file.Files.readString(r.deadLetterFile()) : "";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void aTableCopiedColumnForColumnGoesAsTextAndLandsAsTheRecordsWould() {
         try (TestDatabase from = new TestDatabase(); TestDatabase bulk = new TestDatabase(); TestDatabase records = new TestDatabase()) {
@@ -88,15 +79,14 @@ class BulkCopyIT {
             assertThat(asText.splitsCopiedAsText()).as("the simple table's splits, not the one with JSON").isEqualTo(asText.splits() - 1).isPositive();
             assertThat(asRecords.splitsCopiedAsText()).isZero();
             assertThat(asText.totals()).isEqualTo(new MigrateResult.Totals(4302, 4302, 0, 0));
-            // the record pipeline cannot carry a numeric NaN into a numeric column and sets that row aside; the text keeps it
-            assertThat(asRecords.totals()).isEqualTo(new MigrateResult.Totals(4302, 4301, 1, 0));
-            assertThat(readDeadLetters(asRecords)).contains("\"key\":\"5000\"").contains("RECORD_TYPE_MISMATCH").contains("found float64 NaN");
+            // the record pipeline carries a numeric NaN and PostgreSQL's infinities back as they were read, as the text does
+            assertThat(asRecords.totals()).isEqualTo(new MigrateResult.Totals(4302, 4302, 0, 0));
             String edge = "SELECT amount::text || ' ' || ratio::text || ' ' || tiny::text || ' ' || at::text || ' ' || local::text || ' ' || day::text "
                     + "FROM public.simple WHERE id = 5000";
-            assertThat(bulk.one(edge)).isEqualTo(from.one(edge)).isEqualTo("NaN Infinity -Infinity infinity -infinity infinity");
+            assertThat(bulk.one(edge)).isEqualTo(from.one(edge)).isEqualTo(records.one(edge)).isEqualTo("NaN Infinity -Infinity infinity -infinity infinity");
             for (String table : List.of("simple", "documents")) {
-                String digest = "SELECT count(*) || ':' || md5(string_agg(t::text, '|' ORDER BY id)) FROM public." + table + " t WHERE id <> 5000";
-                assertThat(bulk.one(digest)).as(table).isEqualTo(records.one(digest)).startsWith(table.equals("simple") ? "4001:" : "300:");
+                String digest = "SELECT count(*) || ':' || md5(string_agg(t::text, '|' ORDER BY id)) FROM public." + table + " t";
+                assertThat(bulk.one(digest)).as(table).isEqualTo(records.one(digest)).startsWith(table.equals("simple") ? "4002:" : "300:");
             }
         }
     }

@@ -2,6 +2,7 @@ package cutover.postgres;
 
 import cutover.connector.Connector;
 import cutover.connector.CopyColumn;
+import cutover.connector.CopyShape;
 import cutover.connector.CopyTextFormat;
 import cutover.connector.CopyTextSource;
 import cutover.connector.Position;
@@ -67,7 +68,8 @@ class CopyTextIT {
                         + "'{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', '{{1,2},{3,NULL}}'), "
                         + "(2, '{}', '[0:1]={7,8}', NULL, '{}', NULL, NULL, NULL, NULL, NULL, '{}', '{}', NULL, '{}'), "
                         + "(3, ARRAY[NULL]::text[], ARRAY[NULL]::int4[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-                "CREATE TABLE unkeyed (v text)",
+                "CREATE TABLE unkeyed (v text)", "INSERT INTO unkeyed VALUES ('b'), ('a'), ('a'), (NULL), ('c')", "DELETE FROM unkeyed WHERE v = 'b'",
+                "UPDATE unkeyed SET v = 'moved' WHERE v = 'c'",
                 "CREATE TABLE counted (id serial PRIMARY KEY, big bigint GENERATED ALWAYS AS IDENTITY, small smallserial)",
                 "INSERT INTO counted DEFAULT VALUES",
                 "ANALYZE");
@@ -194,10 +196,29 @@ class CopyTextIT {
         });
     }
 
+    /**
+     * A table without a key is given as text too, in ctid order, equal rows each a line; decoded, a
+     * line is keyed by its number, its fields those the record path reads (which keys them by ctid).
+     */
     @Test
-    void tablesWithoutAKeyAreReadAsRecords() {
-        assertThat(source.copyShape(EntityName.of("unkeyed"))).isEmpty();
+    void tablesWithoutAKeyAreCopiedInCtidOrderAndTheirLinesNumbered() {
+        EntityName unkeyed = EntityName.of("unkeyed");
+        CopyShape shape = source.copyShape(unkeyed).orElseThrow();
+        assertThat(shape.columns()).containsExactly(new CopyColumn("v", "text"));
         assertThat(source.copyShape(EntityName.of("absent"))).isEmpty();
+        Split split = source.splits(1).stream().filter(s -> s.entities().contains(unkeyed)).findFirst().orElseThrow();
+        ByteArrayOutputStream copied = new ByteArrayOutputStream();
+        assertThat(source.copyOut(split, copied)).isEqualTo(4);
+        String[] lines = copied.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).containsExactly("a", "a", "\\N", "moved");
+        CopyTextFormat.LineDecoder decoder = CopyTextFormat.named(shape.format()).orElseThrow().decoder(unkeyed, shape.columns(), List.of());
+        List<Record> read = read(split);
+        for (int i = 0; i < lines.length; i++) {
+            byte[] line = lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Record decoded = decoder.decode(line, 0, line.length);
+            assertThat(decoded.key().parts()).containsExactly(Value.of(i + 1L));
+            assertThat(decoded.fields()).isEqualTo(read.get(i).fields());
+        }
     }
 
     @Test

@@ -1,0 +1,51 @@
+package cutover.cli;
+
+import cutover.backup.EntitySnapshot;
+import cutover.backup.Snapshot;
+import cutover.connector.CopyTextSink;
+import cutover.connector.Sink;
+import cutover.model.EntityName;
+import cutover.plan.EntityMapping;
+import cutover.plan.Plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A restore's plan with the tables that had no primary key left without one. A generated plan keys
+ * an entity without key columns as it keys documents, by an {@code id} column of the record's key;
+ * but a table without a primary key, stored as its database's own rows, goes back as it was (its
+ * equal rows kept, no column added) into a sink that makes tables as their definitions say. In any
+ * other sink (SQLite) it keeps the plan's {@code id}: each row's number in the snapshot.
+ */
+final class TablesWithoutKey {
+    private TablesWithoutKey() {}
+
+    /** The snapshot's entities stored as rows of a table without a primary key. */
+    static List<String> in(Snapshot snapshot) {
+        return snapshot.entities().stream().filter(TablesWithoutKey::keyless).map(EntitySnapshot::name).toList();
+    }
+
+    /** {@code byKey}: the restore picks rows by key pattern, which a table without a key has none of: such tables are left out. */
+    static Plan of(Plan plan, Snapshot snapshot, Sink sink, boolean byKey) {
+        List<EntityMapping> entities = new ArrayList<>();
+        for (EntityMapping e : plan.entities()) {
+            Optional<EntitySnapshot> stored = snapshot.entity(EntityName.of(e.source())).filter(TablesWithoutKey::keyless);
+            if (stored.isEmpty() || e.skip()) {
+                entities.add(e);
+            } else if (byKey) {
+                entities.add(e.skipped("the source table has no primary key, so a key pattern matches none of its rows"));
+            } else if (stored.get().definition() != null && sink instanceof CopyTextSink copy && copy.makesAsDefined(stored.get().definition())) {
+                entities.add(e.withKey(List.of(), "the source table has no primary key: restored whole, as it was, into a new or empty table"));
+            } else {
+                entities.add(e.withKey(e.key(), "the source table has no primary key: " + String.join(", ", e.key()) + " is each row's number in the snapshot"));
+            }
+        }
+        return plan.withEntities(entities);
+    }
+
+    private static boolean keyless(EntitySnapshot e) {
+        return e.copyText() != null && e.keyColumns().isEmpty();
+    }
+}

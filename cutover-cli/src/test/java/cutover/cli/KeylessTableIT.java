@@ -1,0 +1,155 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A table without a primary key (an event log, a join table) is backed up as its own rows and comes
+ * back as it was: the same columns and types, no column added, equal rows kept as many as they were.
+ * It has no key to match rows by, so it is restored only into a new or empty table; over one with
+ * rows the restore (and its dry run) stops and says why, and a key pattern leaves it out, saying so.
+ */
+class KeylessTableIT {
+    private static final String SRC = "cutover_it_keyless_src";
+    private static final String NEW = "cutover_it_keyless_new";
+    private static final String BY_KEY = "cutover_it_keyless_bykey";
+
+    @TempDir static Path dir;
+    private static TestRepository repo;
+    private static String state;
+
+    @BeforeAll
+    static void backUp() throws Exception {
+        LocalPostgres.recreate(SRC, NEW, BY_KEY);
+        LocalPostgres.sql(SRC, "create table events (at timestamp, kind text default 'click', n int, tags int[], price numeric(12,3), note text)",
+                "create index events_kind on events (kind)",
+                "insert into events select timestamp '2024-01-01' + g * interval '1 minute', 'k' || (g % 7), g % 100,"
+                        + " case when g % 5 = 0 then null else array[g, g + 1] end, g / 7.0, case when g % 11 = 0 then E'tab\\there \\\\ back' end"
+                        + " from generate_series(1, 3000) g",
+                // rows nothing tells apart: each must come back as many times as it was there
+                "insert into events values ('2024-05-05 05:05', 'same', 1, '{1}', 1, null), ('2024-05-05 05:05', 'same', 1, '{1}', 1, null),"
+                        + " ('2024-05-05 05:05', 'same', 1, '{1}', 1, null), (null, null, null, null, null, null), (null, null, null, null, null, null),"
+                        + " ('infinity', 'far', 2, '{}', 'NaN', ''), ('-infinity', 'far', 2, '{}', 'NaN', '')",
+                "update events set note = 'moved' where n = 42", // updated rows move in the heap: ctid order is not insertion order
+                "create table kinds (id text primary key, label text)",
+                "insert into kinds select 'k' || g, 'kind ' || g from generate_series(0, 6) g");
+        repo = TestRepository.init(dir, "keyless");
+        state = dir.resolve("state").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--json", "--state", state}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        JsonNode events = Json.MAPPER.readTree(backup.out()).get("entities").get("events");
+        assertThat(events.get("stored").asText()).as("the table's own rows, not records keyed by ctid").isEqualTo("postgresql/copy-text/1");
+        assertThat(events.get("records").asLong()).isEqualTo(3007);
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, NEW, BY_KEY);
+    }
+
+    @Test
+    void intoAnEmptyDatabaseItComesBackAsItWasDuplicatesAndAll() throws Exception {
+        CliRun dry = restore(NEW, "--dry-run", "--json");
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode forecast = Json.MAPPER.readTree(dry.out()).get("tables");
+        List<String> inserts = new ArrayList<>();
+        forecast.fields().forEachRemaining(t -> inserts.add(t.getKey() + " " + t.getValue().get("insert").asLong() + " " + t.getValue().get("update").asLong()));
+        assertThat(inserts).containsExactlyInAnyOrder("events 3007 0", "kinds 7 0");
+
+        CliRun restore = restore(NEW, "--json");
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(columns(NEW)).isEqualTo(columns(SRC)).doesNotContain("events.id text");
+        assertThat(rowsSorted(NEW)).hasSize(3007).isEqualTo(rowsSorted(SRC));
+        assertThat(query(NEW, "select count(*) from pg_constraint where conrelid = 'events'::regclass and contype = 'p'")).containsExactly("0");
+        assertThat(query(NEW, "select indexname from pg_indexes where tablename = 'events'")).containsExactly("events_kind");
+        assertThat(query(NEW, "select count(*) from events where kind = 'same'")).containsExactly("3");
+
+        // run again, the table has rows and nothing to match the snapshot's to them by: stopped, not doubled
+        CliRun again = restore(NEW);
+        assertThat(again.exitCode()).as(again.toString()).isNotZero();
+        assertThat(again.err()).contains("table public.events has rows, and it has no primary key").contains("TRUNCATE");
+        assertThat(rowsSorted(NEW)).hasSize(3007);
+        CliRun dryAgain = restore(NEW, "--dry-run");
+        assertThat(dryAgain.exitCode()).as(dryAgain.toString()).isNotZero();
+        assertThat(dryAgain.err()).contains("table events has rows, and it has no primary key");
+
+        // emptied, it is restored whole again
+        LocalPostgres.sql(NEW, "truncate events");
+        CliRun emptied = restore(NEW, "--only", "events", "--json");
+        assertThat(emptied.exitCode()).as(emptied.toString()).isZero();
+        assertThat(rowsSorted(NEW)).isEqualTo(rowsSorted(SRC));
+    }
+
+    @Test
+    void overTheTableItCameFromTheRestoreStopsAndChangesNothing() throws Exception {
+        List<String> before = rowsSorted(SRC);
+        CliRun over = restore(SRC, "--only", "events");
+        assertThat(over.exitCode()).as(over.toString()).isNotZero();
+        assertThat(over.err()).contains("table public.events has rows, and it has no primary key to match the snapshot's rows to them by");
+        assertThat(rowsSorted(SRC)).isEqualTo(before);
+    }
+
+    @Test
+    void aKeyPatternLeavesItOutAndSaysSo() throws Exception {
+        CliRun restore = restore(BY_KEY, "--where-key", "k1*", "--json");
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        List<String> warnings = new ArrayList<>();
+        Json.MAPPER.readTree(restore.out()).get("warnings").forEach(w -> warnings.add(w.asText()));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("no primary key for --where-key to match: events"));
+        assertThat(query(BY_KEY, "select id from kinds")).containsExactly("k1");
+        assertThat(query(BY_KEY, "select count(*) from pg_tables where tablename = 'events'")).containsExactly("0");
+    }
+
+    /** In SQLite, which makes tables from the plan, a row's number in the snapshot is its key; the infinities SQLite cannot hold are set aside. */
+    @Test
+    void intoSqliteEachRowIsNumbered() throws Exception {
+        Path db = dir.resolve("keyless.db");
+        CliRun restore = restore("sqlite:" + db, "--only", "events");
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+        assertThat(restore.out()).contains("3,007 read = 3,005 written + 2 dead-lettered");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*), count(distinct id), min(cast(id as integer)), max(cast(id as integer)),"
+                     + " sum(kind = 'same') from events")) {
+            rs.next();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).containsExactly(3005L, 3005L, 1L, 3007L, 3L);
+        }
+    }
+
+    private static CliRun restore(String target, String... options) {
+        List<String> command = new ArrayList<>(List.of("restore", "latest", target.contains(":") ? target : LocalPostgres.location(target), "--state", state));
+        command.addAll(List.of(options));
+        return CliRun.of(command.toArray(String[]::new), repo.args());
+    }
+
+    /** Each table's columns and their types, as the catalog has them. */
+    private static List<String> columns(String database) throws Exception {
+        return query(database, "select table_name || '.' || column_name || ' ' || data_type || coalesce(' ' || column_default, '')"
+                + " from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position");
+    }
+
+    /** The rows of events as text, sorted: a multiset, equal rows as many times as they are there. */
+    private static List<String> rowsSorted(String database) throws Exception {
+        return query(database, "select e::text from events e order by 1");
+    }
+
+    private static List<String> query(String database, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+}
