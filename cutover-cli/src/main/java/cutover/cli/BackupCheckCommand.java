@@ -20,11 +20,12 @@ final class BackupCheckCommand implements Callable<Integer> {
     boolean readData;
 
     @Mixin RepoOptions repo;
+    @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
-        CheckResult r = repo.open().check(readData);
+        CheckResult r = repo.open(lockWait::apply).check(readData);
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", r.ok());

@@ -77,6 +77,7 @@ final class BackupCommand implements Callable<Integer> {
     Integer compressionLevel;
 
     @Mixin RepoOptions repo;
+    @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
 
@@ -251,6 +252,7 @@ final class BackupCommand implements Callable<Integer> {
 
     /** The repository's run settings as the flags give them. */
     private cutover.backup.RepositoryOptions runOptions(cutover.backup.RepositoryOptions options) {
+        options = lockWait.apply(options);
         return compressionLevel == null ? options : options.withZstdLevel(compressionLevel);
     }
 

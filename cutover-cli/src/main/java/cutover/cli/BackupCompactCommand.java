@@ -35,11 +35,12 @@ final class BackupCompactCommand implements Callable<Integer> {
     boolean due;
 
     @Mixin RepoOptions repo;
+    @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
-        Repository repository = repo.open();
+        Repository repository = repo.open(lockWait::apply);
         // a timer's `compact --due` after each backup: each source's next backup builds on its own latest
         List<Snapshot> snapshots = ref == null && due ? repository.latestOfEachSource() : List.of(repository.snapshot(ref == null ? "latest" : ref));
         List<Map<String, Object>> described = new ArrayList<>();

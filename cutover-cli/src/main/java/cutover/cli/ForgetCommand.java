@@ -32,11 +32,12 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say which snapshots the rules would keep and forget, and remove nothing (nor prune).") boolean dryRun;
 
     @Mixin RepoOptions repo;
+    @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
-        Repository repository = repo.open();
+        Repository repository = repo.open(lockWait::apply);
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, Set.copyOf(keepTags));
         ForgetResult result = dryRun ? repository.wouldForget(policy) : repository.forget(policy);
         PruneResult pruned = prune && !dryRun ? repository.prune() : null;

@@ -87,6 +87,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     int parallel = Parallelism.DEFAULT;
 
     @Mixin RepoOptions repo;
+    @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
 
@@ -100,7 +101,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
         // a writer per part, and the run's state; connecting while the key is derived
         try (Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2)) {
-            Repository repository = repo.open();
+            Repository repository = repo.open(lockWait::apply);
             try (Repository.Lock lock = repository.lockForReading("restore")) {
                 Snapshot snapshot = repository.snapshot(snapshotRef);
                 if (filesTo != null) restoreFiles(repository, snapshot);

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>To take a lock: remove the locks whose process is provably gone (same host, no such pid), write
  * ours, then look again: any other lock that conflicts with ours ({@link Mode#conflicts}) means
  * someone else holds or is taking one, and ours is withdrawn. Two racing processes may both back
- * off (and retry), but never both proceed. While held, the lock file is rewritten with the current
+ * off, but never both proceed; each tries again at random pauses while the locks it meets are new
+ * ({@link #RACE}), or for the time the user gives, so one of them gets it. While held, the lock file is rewritten with the current
  * time every {@code staleAfter / 6} (at most every 5 minutes), so that only a lock whose holder has
  * stopped refreshing it grows stale, however long the work takes. If the file vanishes meanwhile
  * (someone ran `unlock --all`), the holder learns it at {@link #requireHeld} instead of writing on.
@@ -85,7 +86,44 @@ final class RepoLock implements Repository.Lock {
         HELD.add(this);
     }
 
-    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter) {
+    /**
+     * How long a process keeps trying while the locks it meets keep changing: another process taking
+     * a lock at the same moment as ours (each sees the other's and withdraws) shows a new lock file at
+     * each try, where a holder shows the same one. So a lock not met before is tried again, at random
+     * pauses, even without a time to retry, and two backups started together end with one running.
+     */
+    static final Duration RACE = Duration.ofSeconds(5);
+    private static final long FIRST_PAUSE_MILLIS = 100, LONGEST_PAUSE_MILLIS = 10_000;
+
+    /** Takes the lock, trying again at growing random pauses while another conflicts, for {@code retryFor} (and {@link #RACE}). */
+    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter, Duration retryFor) {
+        Instant started = Instant.now();
+        java.util.Set<String> met = new java.util.HashSet<>();
+        long pause = FIRST_PAUSE_MILLIS;
+        while (true) {
+            Taken taken = tryAcquire(files, envelope, operation, mode, staleAfter);
+            if (taken.lock() != null) return taken.lock();
+            LockInfo other = taken.conflict();
+            boolean racing = !other.stale() && met.add(other.file());
+            Instant now = Instant.now();
+            Instant until = started.plus(retryFor);
+            if (racing && until.isBefore(started.plus(RACE))) until = started.plus(RACE);
+            long sleep = pause / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause); // apart, two racers meet again less often
+            if (now.plusMillis(sleep).isAfter(until)) throw locked(files, operation, other, Duration.between(started, now));
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutoverException(ErrorCode.INTERRUPTED, "interrupted while waiting for the lock on " + files.root());
+            }
+            pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+        }
+    }
+
+    /** Our lock, or the first lock that conflicts with it (ours then withdrawn). */
+    private record Taken(RepoLock lock, LockInfo conflict) {}
+
+    private static Taken tryAcquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter) {
         for (LockInfo lock : list(files, envelope, staleAfter)) {
             if (lock.stale() && lock.staleReason().startsWith("process")) files.delete(files.lock(lock.file()), false);
         }
@@ -98,16 +136,18 @@ final class RepoLock implements Repository.Lock {
         RepoLock ours = new RepoLock(files, envelope, path, operation, mode, refresh.compareTo(LONGEST_REFRESH) > 0 ? LONGEST_REFRESH : refresh);
         List<LockInfo> others = list(files, envelope, staleAfter).stream()
                 .filter(l -> !l.file().equals(file) && mode.conflicts(Mode.parse(l.mode()))).toList();
-        if (!others.isEmpty()) {
-            ours.close();
-            LockInfo other = others.get(0);
-            String fix = other.stale()
-                    ? " The lock looks stale; if no other Cutover works on this repository, remove it with `cutover backup unlock --repo " + files.root() + "`."
-                    : " Wait for it to finish, then try again.";
-            throw new CutoverException(ErrorCode.BACKUP_LOCKED, "cannot " + operation + ": the repository at " + files.root() + " is "
-                    + other.describe() + " (locks/" + other.file() + ")." + fix);
-        }
-        return ours;
+        if (others.isEmpty()) return new Taken(ours, null);
+        ours.close();
+        return new Taken(null, others.get(0));
+    }
+
+    private static CutoverException locked(RepoFiles files, String operation, LockInfo other, Duration waited) {
+        String fix = other.stale()
+                ? " The lock looks stale; if no other Cutover works on this repository, remove it with `cutover backup unlock --repo " + files.root() + "`."
+                : " Wait for it to finish, then try again, or give --retry-lock DURATION to wait for it.";
+        String tried = waited.toMillis() < 1000 ? "" : " (tried for " + waited.toSeconds() + " s)";
+        return new CutoverException(ErrorCode.BACKUP_LOCKED, "cannot " + operation + ": the repository at " + files.root() + " is "
+                + other.describe() + " (locks/" + other.file() + ")" + tried + "." + fix);
     }
 
     private static byte[] seal(FileEnvelope envelope, String operation, Mode mode) {

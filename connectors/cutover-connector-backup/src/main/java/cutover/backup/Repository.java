@@ -83,7 +83,9 @@ public final class Repository {
         /** The index for a reader, read on a thread of its own meanwhile; not kept for later backups (a reader's index is its own). */
         java.util.function.Supplier<Index> readIndexBeside() { return Index.loadReadableBeside(files, envelope); }
 
-        RepoLock lock(String operation, RepoLock.Mode mode) { return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge()); }
+        RepoLock lock(String operation, RepoLock.Mode mode) {
+            return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge(), options.retryLock());
+        }
     }
 
     /** A lock held on the repository until closed (see {@link #lockForReading}). */

@@ -19,14 +19,16 @@ import java.time.Duration;
  * @param headsCache   the folder of the local cache of snapshot heads ({@link HeadsCache}), or null for none
  * @param listedChunks an entity whose base parts have at least this many chunks keeps their ids in a list file of
  *                     their own, named by the manifest ({@link ChunkList}); fewer stay in the manifest
+ * @param retryLock    how long to keep trying, when another process holds a lock ours conflicts with, before giving up
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
-                                WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache, int listedChunks) {
+                                WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache, int listedChunks,
+                                Duration retryLock) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
     /** ~2 MB of rows and more (chunks of ~8 KB stored): below that, a list file would cost more than the ids it moves out of each manifest. */
     public static final int DEFAULT_LISTED_CHUNKS = 256;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
-            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null, DEFAULT_LISTED_CHUNKS);
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null, DEFAULT_LISTED_CHUNKS, Duration.ZERO);
 
     /**
      * The defaults, with the heads cache in the user's cache folder: what commands use. The system
@@ -64,19 +66,21 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
         if (packSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "pack size must be positive, found " + packSize);
         if (zstdLevel < 1 || zstdLevel > 19) throw new CutoverException(ErrorCode.SETTING_INVALID, "the zstd level (--compression-level) must be 1 to 19, found " + zstdLevel);
         if (listedChunks < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "listed chunks must be at least 1, found " + listedChunks);
+        if (retryLock == null || retryLock.isNegative()) throw new CutoverException(ErrorCode.SETTING_INVALID, "the time to retry a lock must not be negative, found " + retryLock);
         if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
-    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
-    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
-    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
     /** For tests of a full disk: see {@link WriteGuard}. */
-    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache, listedChunks); }
-    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks); }
-    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache, listedChunks); }
+    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache, listedChunks, retryLock); }
     /** Keeps snapshot heads in {@code folder} (null: no cache); see {@link HeadsCache}. */
-    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder, listedChunks); }
-    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache, listedChunks); }
+    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder, listedChunks, retryLock); }
+    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache, listedChunks, retryLock); }
     /** Keeps the ids of an entity's base chunks in a list file from {@code n} of them on ({@link ChunkList}). */
-    public RepositoryOptions withListedChunks(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, n); }
+    public RepositoryOptions withRetryLock(Duration d) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, d); }
+    public RepositoryOptions withListedChunks(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, n, retryLock); }
 }

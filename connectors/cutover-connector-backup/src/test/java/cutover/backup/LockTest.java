@@ -150,4 +150,61 @@ class LockTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED));
         assertThat(repo.unlock(true)).hasSize(1);
     }
+
+    /**
+     * Backups started at the same moment, in two processes' stead: each sees the other's new lock and
+     * withdraws, then tries again at random pauses; every round ends with exactly one holding the lock
+     * while the other gives up or waits, never both writing, and never neither.
+     */
+    @Test
+    void twoBackupsStartedTogetherEndWithOneRunning() throws Exception {
+        TestRepos.init(dir);
+        for (int round = 0; round < 10; round++) {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger(), most = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            for (int i = 0; i < 2; i++) {
+                outcomes.add(pool.submit(() -> {
+                    Repository repo = TestRepos.open(dir);
+                    start.await();
+                    try (RepoLock lock = repo.internals().lock("backup", RepoLock.Mode.APPEND)) {
+                        most.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                        Thread.sleep(300);
+                        holding.decrementAndGet();
+                        return "ran";
+                    } catch (CutoverException e) {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+                        return "gave up";
+                    }
+                }));
+            }
+            java.util.List<String> ended = new java.util.ArrayList<>();
+            for (var f : outcomes) ended.add(f.get());
+            pool.shutdown();
+            assertThat(most.get()).as("round %d: never both", round).isEqualTo(1);
+            assertThat(ended).as("round %d", round).contains("ran");
+            assertThat(TestRepos.open(dir).locks()).isEmpty();
+        }
+    }
+
+    /** A holder's lock is not a racer's: met again unchanged, it is given up on at once, unless told to wait, which then gets it when released. */
+    @Test
+    void aHeldLockIsWaitedForOnlyWhenToldTo() throws Exception {
+        Repository repo = TestRepos.init(dir);
+        Repository patient = Repository.open(dir, TestRepos.PASSPHRASE, TestRepos.FAST.withRetryLock(java.time.Duration.ofSeconds(30)));
+        SnapshotWriter first = repo.backup().open();
+        long before = System.nanoTime();
+        assertThatThrownBy(() -> TestRepos.open(dir).backup().open()).isInstanceOfSatisfying(CutoverException.class, e ->
+                assertThat(e.getMessage()).contains("--retry-lock"));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - before)).as("one short pause, not the race's seconds").isLessThan(RepoLock.RACE);
+        java.util.concurrent.CompletableFuture<Snapshot> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> TestRepos.backup(patient, TestRepos.users(3, 2)));
+        Thread.sleep(1500);
+        assertThat(waiting).isNotDone();
+        first.commit();
+        first.close();
+        assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).records()).isEqualTo(3);
+        assertThat(repo.snapshots()).hasSize(2);
+    }
 }
