@@ -40,8 +40,8 @@ final class BackupCheckCommand implements Callable<Integer> {
             out.put("tempFiles", r.tempFiles());
             System.out.println(Json.write(out));
         } else if (output.showSummary() || !r.ok()) {
-            System.out.printf(java.util.Locale.ROOT, "%s: %d snapshots, %d packs, %,d chunks%s%n", r.ok() ? "no problems" : r.problems().size() + " problem(s)",
-                    r.snapshots(), r.packs(), r.blobs(), !r.readData() ? " (structure only; --read-data reads all data)"
+            System.out.printf(java.util.Locale.ROOT, "%s: %s, %s, %s%s%n", r.ok() ? "no problems" : Counted.of(r.problems().size(), "problem"),
+                    Counted.of(r.snapshots(), "snapshot"), Counted.of(r.packs(), "pack"), Counted.of(r.blobs(), "chunk"), !r.readData() ? " (structure only; --read-data reads all data)"
                             : r.ok() ? ", all data read and verified" : ", all data read");
             r.problems().forEach(p -> System.out.println("  " + p));
             if (!r.unreferencedPacks().isEmpty() || !r.unreferencedLists().isEmpty() || r.tempFiles() > 0) {
@@ -51,6 +51,11 @@ final class BackupCheckCommand implements Callable<Integer> {
                 System.out.println(r.ok() ? "garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + counts
                         : "not named by any readable index file or snapshot (with the problems above, possibly the data the damaged files named;"
                                 + " prune refuses until they are mended): " + counts);
+            }
+            boolean indexLost = r.problems().stream().anyMatch(p -> (p.file() != null && p.file().startsWith("index/")) || p.message().endsWith("is in no index"));
+            if (indexLost && !r.unreferencedPacks().isEmpty()) {
+                System.out.println("the index misses what packs on disk may hold: `cutover backup repair index --repo " + repo.repo
+                        + "` rebuilds it from the packs' own headers; then check again");
             }
         }
         return r.ok() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();

@@ -26,9 +26,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Takes a snapshot of any source into a backup repository; its subcommands create, check, compact and unlock the repository. */
+/** Takes a snapshot of any source into a backup repository; its subcommands create, check, compact, unlock and repair the repository. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupCompactCommand.class, BackupUnlockCommand.class},
+        subcommands = {BackupInitCommand.class, BackupCheckCommand.class, BackupCompactCommand.class, BackupUnlockCommand.class, BackupRepairCommand.class},
         description = {"Backs up any source into an encrypted, deduplicated repository (docs/backup-format.md).", "",
                 "Records are kept as read, entity by entity; a later backup stores only the chunks that changed."
                         + " The passphrase comes from CUTOVER_PASSWORD, --password-file, or a prompt."})
@@ -124,7 +124,7 @@ final class BackupCommand implements Callable<Integer> {
                     ok.put("readWhole", readWhole);
                     ok.put("nextRun", time.format(next));
                 }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
-                        + String.format(java.util.Locale.ROOT, "%,d records, %d files, %s added", s.records(), s.files().size(), SnapshotsCommand.bytes(s.addedBytes()))
+                        + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
                         + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")")
                         + readWholeText() + "; next run at " + time.format(next));
                 compactIfDue(run, s, following);
@@ -408,11 +408,11 @@ final class BackupCommand implements Callable<Integer> {
             return;
         }
         if (!output.showSummary()) return;
-        System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %,d records in %d entities, %s of data, %s stored, %s added%n",
-                s.shortId(), s.source(), s.records(), s.entities().size(), SnapshotsCommand.bytes(s.totalBytes()),
+        System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %s in %s, %s of data, %s stored, %s added%n",
+                s.shortId(), s.source(), Counted.of(s.records(), "record"), Counted.of(s.entities().size(), "entity", "entities"), SnapshotsCommand.bytes(s.totalBytes()),
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
-            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d records%s%n", e.name(), e.records(),
+            System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %s%s%n", e.name(), e.records(), e.records() == 1 ? "record " : "records",
                     unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)"
                             : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored"
                             + (toldByLog.contains(e.name()) ? ", found in the write-ahead log)" : ")")

@@ -58,11 +58,15 @@ final class Endpoints {
     }
 
     static Connector openTarget(String location) {
-        return open(location, "CUTOVER_TARGET_PASSWORD", 0, Map.of());
+        return openTarget(location, 0);
     }
 
     /** The target, for a command that holds up to {@code connections} of its connections at once. */
     static Connector openTarget(String location, int connections) {
+        String scheme = Location.parse(location).scheme();
+        CONNECTORS.provider(scheme).readOnly().ifPresent(why -> {
+            throw new CutoverException(ErrorCode.CAPABILITY_MISSING, scheme + ": cannot be written to: " + why);
+        });
         return open(location, "CUTOVER_TARGET_PASSWORD", connections, Map.of());
     }
 

@@ -132,7 +132,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         Instant started = Instant.now();
         if (!only.isEmpty()) snapshot = snapshot.only(only);
         String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
-        String runId = MigrateCommand.runId(sourceName, target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
+        // by the snapshot's id, not the repository's path: run again from a copy of the repository (the first
+        // stopped on a damaged chunk), the same restore resumes, finishing the tables it had begun
+        String runId = MigrateCommand.runId("snapshot:" + snapshot.id(), target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
         Journal journal = new Journal(state.state);
         try {
             SnapshotSource snapshotSource = repository.source(snapshot);

@@ -38,9 +38,12 @@ final class SnapshotsCommand implements Callable<Integer> {
             System.out.println(listing.damaged().isEmpty() ? "no snapshots yet" : "no snapshot reads");
             return exit;
         }
-        System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8s  %12s  %10s  %10s  %s%n", "id", "time (UTC)", "source", "entities", "records", "size", "added", "tags");
+        // the source column as wide as its longest, so a long location does not push the columns after it out of line
+        int sourceWidth = Math.max("source".length(), snapshots.stream().mapToInt(s -> s.source().length()).max().orElse(0));
+        String row = "%-8s  %-20s  %-" + sourceWidth + "s  %8s  %12s  %10s  %10s  %s%n";
+        System.out.printf(Locale.ROOT, row, "id", "time (UTC)", "source", "entities", "records", "size", "added", "tags");
         for (Snapshot s : snapshots) {
-            System.out.printf(Locale.ROOT, "%-8s  %-20s  %-40s  %8d  %,12d  %10s  %10s  %s%n", s.shortId(),
+            System.out.printf(Locale.ROOT, row.replace("%8s  %12s", "%8d  %,12d"), s.shortId(),
                     s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", ""),
                     s.source(), s.entities().size(), s.records(), bytes(s.totalBytes() + s.fileBytes()), bytes(s.addedBytes()), String.join(",", s.tags()));
         }

@@ -14,6 +14,14 @@ public interface ConnectorProvider {
     /** The settings it understands, for {@code cutover help connector} and validation. */
     List<Setting> settings();
 
+    /**
+     * Why this provider's locations cannot be written to (as a migration's or a restore's target), or
+     * empty when they can: said before opening one, which for a source checks what is there.
+     */
+    default java.util.Optional<String> readOnly() {
+        return java.util.Optional.empty();
+    }
+
     /** Opens a connector. Fails with a {@link cutover.error.CutoverException} that names the (redacted) location. */
     Connector open(Location location, Settings settings);
 }

@@ -470,6 +470,13 @@ public final class Repository {
         }
     }
 
+    /** Rebuilds the index from the packs' headers ({@link IndexRepair}), holding an exclusive lock. */
+    public IndexRepairResult repairIndex() {
+        try (RepoLock lock = internals.lock("repair index", RepoLock.Mode.EXCLUSIVE)) {
+            return new IndexRepair(internals).run(lock);
+        }
+    }
+
     /** The locks in {@code locks/}, stale or not. */
     public List<LockInfo> locks() {
         return RepoLock.list(internals.files(), internals.envelope(), internals.options().staleLockAge());

@@ -25,6 +25,12 @@ public final class FirestoreManagedExportProvider implements ConnectorProvider {
     public List<Setting> settings() { return List.of(); }
 
     @Override
+    public java.util.Optional<String> readOnly() {
+        return java.util.Optional.of("Cutover reads Google's managed exports (gcloud firestore export) but does not write them: give"
+                + " firestore-export:FILE.json instead (the format firestore-import tools load), or a database");
+    }
+
+    @Override
     public Connector open(Location location, Settings settings) {
         Source source = new FirestoreManagedExportSource(ExportFiles.pathOf(location)); // a folder that must be there: checked now
         return new FirestoreExportConnector(location, () -> source, null);

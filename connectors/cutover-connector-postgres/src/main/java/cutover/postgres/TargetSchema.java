@@ -172,10 +172,26 @@ final class TargetSchema {
             }
         }
         if (!hasUniqueOn(c, name, table.primaryKey())) {
+            String madeBy = madeByAnotherRun(c, name);
             problems.add("table " + name + ": no primary key or unique constraint on (" + String.join(", ", table.primaryKey())
-                    + "), which the upsert needs; add one or change the plan's key");
+                    + "), which the upsert needs; " + (madeBy == null ? "add one or change the plan's key"
+                    : "it was made by run " + madeBy + ", which stopped before adding its key: run that same restore or migration again"
+                    + " to finish it (from a copy of the repository, if a damaged one stopped it), or drop the table to start over"));
         }
         return problems;
+    }
+
+    /** The run that made the table from its definition, when one did (its key comes last, so a run that stopped left none). */
+    private static String madeByAnotherRun(Connection c, TableName name) throws SQLException {
+        // the state tables exist: prepare made them first
+        try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM " + StateTables.RUN_TABLES
+                + " WHERE table_schema = ? AND table_name = ? AND defined ORDER BY created_at DESC LIMIT 1")) {
+            ps.setString(1, name.schema());
+            ps.setString(2, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** Column name to pg_type.typname (arrays as _text) and modifier, in column order; empty if the table does not exist. */

@@ -1,0 +1,10 @@
+package cutover.backup;
+
+import java.util.Map;
+
+/** What a repair of the index found: packs indexed, the chunks in them, old index files replaced, and packs left out, each with why. */
+public record IndexRepairResult(int packs, long chunks, int indexFilesReplaced, Map<String, String> unreadablePacks) {
+    public IndexRepairResult {
+        unreadablePacks = Map.copyOf(unreadablePacks);
+    }
+}

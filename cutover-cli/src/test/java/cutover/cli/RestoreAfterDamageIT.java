@@ -1,0 +1,123 @@
+package cutover.cli;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A restore stopped by a damaged pack leaves tables begun (made as defined, their keys still to come).
+ * Run again from an undamaged copy of the repository, it is the same restore, so it resumes and
+ * finishes them; another snapshot meeting those tables is told which run made them and what to do.
+ */
+class RestoreAfterDamageIT {
+    private static final String SRC = "cutover_it_damage_src";
+    private static final String DST = "cutover_it_damage_dst";
+
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void databases() throws Exception {
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table users (id bigint primary key, name text not null)",
+                "insert into users select g, 'user ' || g from generate_series(1, 20000) g",
+                "create table posts (id bigint primary key, user_id bigint references users (id), body text)",
+                "insert into posts select g, 1 + g % 20000, md5(g::text) from generate_series(1, 20000) g");
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, DST);
+    }
+
+    @Test
+    void aRestoreStoppedByDamageResumesFromACopyOfTheRepository() throws Exception {
+        TestRepository damaged = TestRepository.init(dir, "damaged");
+        String state = dir.resolve("state").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--state", state}, damaged.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        Path copy = dir.resolve("copy-repo");
+        copyFolder(damaged.path(), copy);
+        Path pack;
+        try (var packs = Files.walk(damaged.path().resolve("data"))) {
+            pack = packs.filter(Files::isRegularFile).max(Comparator.comparingLong(RestoreAfterDamageIT::size)).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(pack, bytes);
+
+        CliRun stopped = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, damaged.args());
+        assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(8);
+        assertThat(stopped.err()).contains("BACKUP_CORRUPT");
+
+        String[] copyArgs = {"--repo", copy.toString(), "--password-file", damaged.passwordFile().toString()};
+        CliRun resumed = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, copyArgs);
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        for (String table : List.of("users", "posts")) {
+            assertThat(query(DST, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"))
+                    .as(table).isEqualTo(query(SRC, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"));
+            assertThat(query(DST, "select count(*) from pg_constraint where conrelid = '" + table + "'::regclass and contype = 'p'")).as(table).containsExactly("1");
+        }
+        assertThat(query(DST, "select count(*) from pg_constraint where conrelid = 'posts'::regclass and contype = 'f'")).containsExactly("1");
+    }
+
+    @Test
+    void tablesAStoppedRestoreBeganAreNamedWithTheRunThatMadeThem() throws Exception {
+        String target = "cutover_it_damage_other";
+        LocalPostgres.recreate(target);
+        try {
+            // a table as a stopped restore leaves it: made from its definition and recorded so, its key still to come
+            LocalPostgres.sql(target, "create table users (id bigint not null, name text not null)", "insert into users values (1, 'user 1')",
+                    "create schema cutover", "create table cutover.run_tables (run_id text not null, table_schema text not null, table_name text not null,"
+                            + " fast_path boolean not null, created_at timestamptz not null default now(), defined boolean not null default false,"
+                            + " primary key (run_id, table_schema, table_name))",
+                    "insert into cutover.run_tables values ('m-stopped', 'public', 'users', true, now(), true)");
+            TestRepository repo = TestRepository.init(dir, "other");
+            String state = dir.resolve("other-state").toString();
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--state", state}, repo.args()).exitCode()).isZero();
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(target), "--only", "users", "--state", state}, repo.args());
+            assertThat(restore.exitCode()).as(restore.toString()).isNotZero();
+            assertThat(restore.err()).contains("it was made by run m-stopped, which stopped before adding its key");
+        } finally {
+            LocalPostgres.drop(target);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (var all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
+    private static List<String> query(String database, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = LocalPostgres.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+}
