@@ -3,8 +3,8 @@ package cutover.cli;
 import picocli.CommandLine.Command;
 
 /** Repairs parts of a damaged repository, as restic's {@code repair} commands do. */
-@Command(name = "repair", mixinStandardHelpOptions = true, subcommands = RepairIndexCommand.class,
-        description = "Repairs a damaged repository: `cutover backup repair index` rebuilds the index from the packs.")
+@Command(name = "repair", mixinStandardHelpOptions = true, subcommands = {RepairIndexCommand.class, RepairSnapshotsCommand.class},
+        description = "Repairs a damaged repository: `repair index` rebuilds the index from the packs; `repair snapshots` removes the snapshots that do not read.")
 final class BackupRepairCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

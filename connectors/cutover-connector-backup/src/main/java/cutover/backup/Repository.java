@@ -235,7 +235,15 @@ public final class Repository {
     /** Every snapshot, oldest first. A damaged manifest stops the listing with an error naming its file. */
     public List<Snapshot> snapshots() {
         List<Snapshot> out = new ArrayList<>();
-        for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) out.add(readSnapshot(id));
+        for (BlobId id : internals.files().listIds(RepoFiles.SNAPSHOTS)) {
+            try {
+                out.add(readSnapshot(id));
+            } catch (CutoverException e) {
+                if (e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                throw new CutoverException(e.code(), e.getMessage() + ". `cutover backup repair snapshots` removes the snapshots that do not read"
+                        + " (none can be restored), so that the rest can be listed, forgotten and pruned", e);
+            }
+        }
         out.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
         return out;
     }
@@ -467,6 +475,26 @@ public final class Repository {
     public PruneResult prune() {
         try (RepoLock lock = internals.lock("prune", RepoLock.Mode.EXCLUSIVE)) {
             return new Pruner(internals, snapshots()).run();
+        }
+    }
+
+    /**
+     * The snapshots that do not read (a damaged manifest, or a damaged chunk list it names), by file,
+     * with why; unless {@code dryRun}, their manifests are removed, under an exclusive lock. None of
+     * them can be restored, and each keeps forget and prune from running; their data goes at the
+     * next prune where no other snapshot needs it. A manifest of a newer format is not damaged: kept.
+     */
+    public Map<String, String> repairSnapshots(boolean dryRun) {
+        if (dryRun) {
+            try (Lock lock = lockForReading("repair snapshots --dry-run")) {
+                return listing().damaged();
+            }
+        }
+        try (RepoLock lock = internals.lock("repair snapshots", RepoLock.Mode.EXCLUSIVE)) {
+            Map<String, String> damaged = listing().damaged();
+            lock.requireHeld("remove the snapshots that do not read");
+            for (String file : damaged.keySet()) internals.files().delete(internals.files().root().resolve(file));
+            return damaged;
         }
     }
 

@@ -159,6 +159,29 @@ class CorruptionTest {
         assertThat(repo.locks()).isEmpty();
     }
 
+    /** A damaged manifest stops forget until `repair snapshots` removes it; the others stay, and prune then frees what only it needed. */
+    @Test
+    void repairSnapshotsRemovesTheOnesThatDoNotRead() throws IOException {
+        Snapshot other;
+        try (SnapshotWriter w = repo.backup().source("memory:other").open()) {
+            TestRepos.users(300, 99).forEach(w::write);
+            other = w.commit();
+        }
+        Path manifest = dir.resolve("snapshots").resolve(snapshot.id());
+        flipByte(manifest, 30);
+        assertThatThrownBy(() -> repo.forget(RetentionPolicy.none().keepLast(5))).isInstanceOfSatisfying(CutoverException.class,
+                e -> assertThat(e.getMessage()).contains("snapshots/" + snapshot.id()).contains("repair snapshots"));
+        assertThat(repo.repairSnapshots(true)).containsOnlyKeys("snapshots/" + snapshot.id());
+        assertThat(manifest).exists();
+        assertThat(repo.repairSnapshots(false)).containsOnlyKeys("snapshots/" + snapshot.id());
+        assertThat(manifest).doesNotExist();
+        assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(other.id());
+        assertThat(repo.prune().chunksRemoved()).isPositive();
+        assertThat(repo.check(true).problems()).isEmpty();
+        assertThat(TestRepos.readAll(repo, other).values().iterator().next()).containsExactlyElementsOf(TestRepos.users(300, 99));
+        assertThat(repo.repairSnapshots(false)).isEmpty();
+    }
+
     @Test
     void aFlippedByteInAManifestIsNamed() throws IOException {
         Path manifest = onlyFileIn("snapshots");
