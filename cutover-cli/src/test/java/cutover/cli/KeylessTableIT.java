@@ -73,9 +73,9 @@ class KeylessTableIT {
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(columns(NEW)).isEqualTo(columns(SRC)).doesNotContain("events.id text");
         assertThat(rowsSorted(NEW)).hasSize(3007).isEqualTo(rowsSorted(SRC));
-        assertThat(query(NEW, "select count(*) from pg_constraint where conrelid = 'events'::regclass and contype = 'p'")).containsExactly("0");
-        assertThat(query(NEW, "select indexname from pg_indexes where tablename = 'events'")).containsExactly("events_kind");
-        assertThat(query(NEW, "select count(*) from events where kind = 'same'")).containsExactly("3");
+        assertThat(LocalPostgres.query(NEW, "select count(*) from pg_constraint where conrelid = 'events'::regclass and contype = 'p'")).containsExactly("0");
+        assertThat(LocalPostgres.query(NEW, "select indexname from pg_indexes where tablename = 'events'")).containsExactly("events_kind");
+        assertThat(LocalPostgres.query(NEW, "select count(*) from events where kind = 'same'")).containsExactly("3");
 
         // run again, the table has rows and nothing to match the snapshot's to them by: stopped, not doubled
         CliRun again = restore(NEW);
@@ -109,8 +109,8 @@ class KeylessTableIT {
         List<String> warnings = new ArrayList<>();
         Json.MAPPER.readTree(restore.out()).get("warnings").forEach(w -> warnings.add(w.asText()));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("no primary key for --where-key to match: events"));
-        assertThat(query(BY_KEY, "select id from kinds")).containsExactly("k1");
-        assertThat(query(BY_KEY, "select count(*) from pg_tables where tablename = 'events'")).containsExactly("0");
+        assertThat(LocalPostgres.query(BY_KEY, "select id from kinds")).containsExactly("k1");
+        assertThat(LocalPostgres.query(BY_KEY, "select count(*) from pg_tables where tablename = 'events'")).containsExactly("0");
     }
 
     /** In SQLite, which makes tables from the plan, a row's number in the snapshot is its key; the infinities SQLite cannot hold are set aside. */
@@ -136,20 +136,12 @@ class KeylessTableIT {
 
     /** Each table's columns and their types, as the catalog has them. */
     private static List<String> columns(String database) throws Exception {
-        return query(database, "select table_name || '.' || column_name || ' ' || data_type || coalesce(' ' || column_default, '')"
+        return LocalPostgres.query(database, "select table_name || '.' || column_name || ' ' || data_type || coalesce(' ' || column_default, '')"
                 + " from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position");
     }
 
     /** The rows of events as text, sorted: a multiset, equal rows as many times as they are there. */
     private static List<String> rowsSorted(String database) throws Exception {
-        return query(database, "select e::text from events e order by 1");
-    }
-
-    private static List<String> query(String database, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = LocalPostgres.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
+        return LocalPostgres.query(database, "select e::text from events e order by 1");
     }
 }

@@ -26,6 +26,26 @@ final class LocalPostgres {
 
     static void sql(String database, String... statements) throws SQLException { MAIN.sql(database, statements); }
 
+    /** The first column of every row the query gives, as text. */
+    static java.util.List<String> query(String database, String sql) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = connect(database); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    /** A copy of the folder {@code from} (a repository, say) at {@code to}. */
+    static void copyFolder(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        try (var all = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path p : all.toList()) {
+                java.nio.file.Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.createDirectories(target);
+                else java.nio.file.Files.copy(p, target);
+            }
+        }
+    }
+
     /** One PostgreSQL server on 127.0.0.1, user postgres, no password. */
     record Server(int port) {
         /** The location Cutover opens for a database of the server. */

@@ -15,7 +15,6 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,7 +133,7 @@ class ReferenceReaderIT {
 
         // a byte flipped in a pack of a copy: found, named, exit 2
         Path damaged = dir.resolve("damaged");
-        copyFolder(dir.resolve("repo"), damaged);
+        LocalPostgres.copyFolder(dir.resolve("repo"), damaged);
         Path pack;
         try (var packs = Files.walk(damaged.resolve("data"))) {
             pack = packs.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
@@ -409,15 +408,5 @@ class ReferenceReaderIT {
             throw new AssertionError("the reader did not end in 5 minutes: " + command);
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private static void copyFolder(Path from, Path to) throws IOException {
-        try (var all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
     }
 }

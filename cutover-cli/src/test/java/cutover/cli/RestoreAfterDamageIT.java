@@ -8,10 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -49,7 +45,7 @@ class RestoreAfterDamageIT {
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--state", state}, damaged.args());
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         Path copy = dir.resolve("copy-repo");
-        copyFolder(damaged.path(), copy);
+        LocalPostgres.copyFolder(damaged.path(), copy);
         Path pack;
         try (var packs = Files.walk(damaged.path().resolve("data"))) {
             pack = packs.filter(Files::isRegularFile).max(Comparator.comparingLong(RestoreAfterDamageIT::size)).orElseThrow();
@@ -66,11 +62,11 @@ class RestoreAfterDamageIT {
         CliRun resumed = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--state", state}, copyArgs);
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         for (String table : List.of("users", "posts")) {
-            assertThat(query(DST, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"))
-                    .as(table).isEqualTo(query(SRC, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"));
-            assertThat(query(DST, "select count(*) from pg_constraint where conrelid = '" + table + "'::regclass and contype = 'p'")).as(table).containsExactly("1");
+            assertThat(LocalPostgres.query(DST, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"))
+                    .as(table).isEqualTo(LocalPostgres.query(SRC, "select count(*) || ':' || md5(string_agg(t::text, '|' order by id)) from " + table + " t"));
+            assertThat(LocalPostgres.query(DST, "select count(*) from pg_constraint where conrelid = '" + table + "'::regclass and contype = 'p'")).as(table).containsExactly("1");
         }
-        assertThat(query(DST, "select count(*) from pg_constraint where conrelid = 'posts'::regclass and contype = 'f'")).containsExactly("1");
+        assertThat(LocalPostgres.query(DST, "select count(*) from pg_constraint where conrelid = 'posts'::regclass and contype = 'f'")).containsExactly("1");
     }
 
     @Test
@@ -101,23 +97,5 @@ class RestoreAfterDamageIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static void copyFolder(Path from, Path to) throws IOException {
-        try (var all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
-    }
-
-    private static List<String> query(String database, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = LocalPostgres.connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
     }
 }
