@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * ours, then look again: any other lock that conflicts with ours ({@link Mode#conflicts}) means
  * someone else holds or is taking one, and ours is withdrawn. Two racing processes may both back
  * off, but never both proceed; each tries again at random pauses while the locks it meets are new
- * ({@link #RACE}), or for the time the user gives, so one of them gets it. While held, the lock file is rewritten with the current
- * time every {@code staleAfter / 6} (at most every 5 minutes), so that only a lock whose holder has
+ * ({@link #RACE}), or for the time the user gives, so one of them gets it. While held, the lock file
+ * is rewritten with the current time every {@code staleAfter / 6} (at most every 5 minutes), so that only a lock whose holder has
  * stopped refreshing it grows stale, however long the work takes. If the file vanishes meanwhile
  * (someone ran `unlock --all`), the holder learns it at {@link #requireHeld} instead of writing on.
  */
