@@ -44,7 +44,7 @@ class LauncherTemporaryFolderIT {
             assertThat(init.exit).as(init.output).isZero();
             Result backup = run(List.of(LAUNCHER.toString(), "backup", "firestore-export:" + export, "--repo", repo, "--state", state), env);
             assertThat(backup.exit).as(backup.output).isZero();
-            assertThat(backup.output).contains("1 records");
+            assertThat(backup.output).contains("1 record in 1 entity");
             assertThat(cache.resolve("cutover/tmp")).isDirectory();
 
             // the same command told to use the noexec folder itself fails, as every command did before
