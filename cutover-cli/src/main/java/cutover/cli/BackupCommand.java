@@ -216,8 +216,17 @@ final class BackupCommand implements Callable<Integer> {
         String launcher = System.getenv().getOrDefault("CUTOVER_LAUNCHER", "cutover");
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<String> command = TimerUnits.command(launcher, args, passwordFile);
-        System.out.print(new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null,
-                followChanges != null, TimerUnits.removesSourcePassword(args), System.getenv("CUTOVER_SOURCE_PASSWORD") != null).text());
+        String units = new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null,
+                followChanges != null, TimerUnits.removesSourcePassword(args), System.getenv("CUTOVER_SOURCE_PASSWORD") != null).text();
+        if (output.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("every", interval.text());
+            out.put("command", command);
+            out.put("units", units); // the same text, systemd units and crontab line with their comments
+            System.out.println(Json.write(out));
+        } else {
+            System.out.print(units);
+        }
         return 0;
     }
 
@@ -304,6 +313,7 @@ final class BackupCommand implements Callable<Integer> {
         Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
         try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
             Source src = Endpoints.require(connector, Source.class);
+            if (leftOut == null) leftOut = src.leftOut(); // once a process: a scheduled run's catalog does not change that
             Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);
             // a database that digests its tables lets the tables unchanged since the last snapshot go unread
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
@@ -384,8 +394,11 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> warnings(Snapshot s) {
-        List<String> out = new ArrayList<>();
+    /** What of the source's endpoint the backups do not read, asked once a process; null until the first backup of a source. */
+    private List<String> leftOut;
+
+    private List<String> warnings(Snapshot s) {
+        List<String> out = new ArrayList<>(leftOut == null ? List.of() : leftOut);
         for (EntitySnapshot e : s.entities()) {
             if (e.unreadable() > 0) {
                 out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "

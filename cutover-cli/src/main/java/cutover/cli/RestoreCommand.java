@@ -141,6 +141,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));
             MigrateResult result;
             List<String> made; // tables this restore made from a PostgreSQL table's snapshot
+            List<String> widened; // columns the plan made text for values of several kinds
             try (Connector connector = opening.take()) {
                 Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
                 if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
@@ -155,6 +156,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 TargetInfo info = sink.describe();
                 Plan plan = TablesWithoutKey.of(TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
                         snapshot), snapshot, sink, whereKey != null);
+                widened = widened(plan);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
                 if (dryRun) {
@@ -189,6 +191,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }
             if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
+            if (!widened.isEmpty()) {
+                result = result.withWarning("columns that hold values of several kinds in the snapshot were restored as text, each value as its text"
+                        + " (bytes as base64): " + String.join("; ", widened));
+            }
             List<String> keyless = whereKey == null ? List.of() : TablesWithoutKey.in(snapshot);
             if (!keyless.isEmpty()) {
                 result = result.withWarning("left out of this restore by key, having no primary key for --where-key to match: " + String.join(", ", keyless)
@@ -369,6 +375,16 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table())
                 && !defined.contains(m.table())).map(cutover.plan.EntityMapping::table).toList();
+    }
+
+    /** The plan's notes of columns widened to text for values of several kinds (a SQLite column of text and blobs), as table: note. */
+    private static List<String> widened(Plan plan) {
+        List<String> out = new ArrayList<>();
+        for (cutover.plan.EntityMapping m : plan.entities()) {
+            if (m.skip()) continue;
+            for (String note : m.notes()) if (note.contains("conflict, widened to")) out.add(m.table() + "." + note);
+        }
+        return out;
     }
 
     /** What a restore into new tables leaves out when they are made from the plan, not from their definitions. */

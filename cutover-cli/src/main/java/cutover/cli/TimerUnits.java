@@ -42,7 +42,7 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
                 .append("ExecStartPost=").append(compact).append(" --quiet\n\n")
                 .append("# /etc/systemd/system/cutover-backup.timer\n")
                 .append("[Unit]\nDescription=Cutover backup every ").append(every.text()).append("\n\n")
-                .append("[Timer]\nOnBootSec=5m\nOnUnitActiveSec=").append(every.systemd()).append("\nPersistent=true\n\n")
+                .append("[Timer]\nOnBootSec=5m\nOnUnitActiveSec=").append(every.systemd()).append("\n\n") // Persistent= acts on OnCalendar= only
                 .append("[Install]\nWantedBy=timers.target\n\n")
                 .append("# then: systemctl daemon-reload && systemctl enable --now cutover-backup.timer\n\n");
         String cron = every.cron();

@@ -50,6 +50,13 @@ class BackupScheduleTest {
         assertThat(run.out()).contains("CUTOVER_SOURCE_PASSWORD=").contains("EnvironmentFile=/etc/cutover/backup.env")
                 .contains("set -a && . /etc/cutover/backup.env && set +a && ");
 
+        assertThat(run.out()).as("Persistent= acts on OnCalendar= timers only").doesNotContain("Persistent=");
+        CliRun json = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "6h", "--print-timer", "--json");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        var printed = Json.MAPPER.readTree(json.out());
+        assertThat(printed.get("every").asText()).isEqualTo("6h");
+        assertThat(printed.get("units").asText()).contains("OnUnitActiveSec=6h").contains("0 */6 * * *");
+
         CliRun noFile = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "7h", "--print-timer");
         assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h")
                 .as("no password in the location, no environment file").doesNotContain("EnvironmentFile").doesNotContain("CUTOVER_SOURCE_PASSWORD");

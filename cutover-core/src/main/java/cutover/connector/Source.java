@@ -21,6 +21,15 @@ public interface Source extends Capability {
     }
 
     /**
+     * What of the endpoint this source does not read, each a sentence a user can act on (a database's
+     * other schemas, its views): a backup warns of them, since a backup of the source is then not a
+     * backup of all of it. Empty where it reads everything.
+     */
+    default List<String> leftOut() {
+        return List.of();
+    }
+
+    /**
      * Holds the source at this moment until the returned handle is closed: readers opened meanwhile,
      * and the digests of the same connector, all see the data as it is now, so a backup of several
      * tables read in parallel splits is one consistent image of the database. Empty where the source

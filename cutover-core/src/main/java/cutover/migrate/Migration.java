@@ -206,6 +206,8 @@ public final class Migration {
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
             if (mayWait && isForeignKeyViolation(e)) throw new RefusedForAParent();
+            Optional<CutoverException> unreadable = sourceFailure(e);
+            if (unreadable.isPresent()) throw unreadable.get(); // a damaged backup or a lost source: records would meet it too
             if (keyless.isPresent()) { // no record pipeline to fall back on: nothing would tell its rows apart
                 throw new CutoverException(e instanceof CutoverException ce ? ce.code() : ErrorCode.TARGET_WRITE_FAILED, split.description() + ": loading it into " + keyless.get().name()
                         + " (a table without a primary key, which only takes its rows whole) failed, so none of its rows were written: " + e.getMessage(), e);
@@ -214,6 +216,14 @@ public final class Migration {
                     + " record by record (" + e.getMessage() + ")");
             return Optional.empty();
         }
+    }
+
+    /** The source's own failure (a damaged backup, an unreadable file) anywhere in the causes, which the sink may have wrapped in its own. */
+    private static Optional<CutoverException> sourceFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CutoverException c && (c.code().name().startsWith("SOURCE_") || c.code().name().startsWith("BACKUP_"))) return Optional.of(c);
+        }
+        return Optional.empty();
     }
 
     /** SQLSTATE 23503, standard SQL's foreign key violation, anywhere in the causes. */

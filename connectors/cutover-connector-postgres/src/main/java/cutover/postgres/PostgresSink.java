@@ -9,6 +9,7 @@ import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
+import cutover.model.Column;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
@@ -41,6 +42,8 @@ final class PostgresSink implements CopyTextSink {
     private final Map<String, Map<String, ArrayColumn>> arrays = new java.util.concurrent.ConcurrentHashMap<>();
     /** The existing tables, found by {@link #prepare}, whose columns are of their definition's types: they take the source's text by upsert. */
     private final Set<String> takingSourceText = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The target's encoding where text must be checked against it (not UTF-8), read at prepare; null: none. */
+    private volatile ServerEncoding encoding;
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -125,6 +128,7 @@ final class PostgresSink implements CopyTextSink {
             arrays.putAll(target.arrays());
             takingSourceText.clear();
             takingSourceText.addAll(target.takingSourceText());
+            encoding = ServerEncoding.of(c);
             return problems;
         });
     }
@@ -133,6 +137,16 @@ final class PostgresSink implements CopyTextSink {
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> refused = ValueCheck.check(table, row);
         if (refused.isPresent()) return refused;
+        ServerEncoding target = encoding;
+        if (target != null) {
+            for (Column col : table.columns()) {
+                Value v = row.get(col.name());
+                String problem = v == null ? null : target.problem(v);
+                if (problem != null) {
+                    return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, col.name(), "column " + table.name() + "." + col.name() + ": " + problem));
+                }
+            }
+        }
         return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
                 .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_TYPE_MISMATCH));
     }

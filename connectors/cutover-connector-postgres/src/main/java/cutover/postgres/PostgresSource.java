@@ -150,6 +150,15 @@ final class PostgresSource implements ChangeTracking {
     }
 
     @Override
+    public List<String> leftOut() {
+        try (Connection c = pool.connection()) {
+            return LeftOut.of(c, schema);
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading what is outside schema " + schema, pool.location());
+        }
+    }
+
+    @Override
     public RecordReader read(Split split, Position from) {
         Located at = locate(split);
         return new PostgresReader(pool, at.table(), at.lo(), at.hi(), from, fetchSize);

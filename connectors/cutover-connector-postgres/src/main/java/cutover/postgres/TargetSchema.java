@@ -56,6 +56,8 @@ final class TargetSchema {
                 if (defined != null) defined.create(c, table);
                 else createTable(c, name, table);
                 markRunTable(c, runId, name, true, defined != null);
+                // made as the source defined it: native arrays and limits the plan's types do not show, should records come
+                if (defined != null) noteColumnChecks(table, columns(c, name));
             } else if (table.primaryKey().isEmpty()) {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
@@ -77,6 +79,7 @@ final class TargetSchema {
                     defined.ensurePrimaryKey(c, table.primaryKey());
                     sourceText.add(table.name());
                 }
+                noteColumnChecks(table, existing);
                 continue;
             } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert

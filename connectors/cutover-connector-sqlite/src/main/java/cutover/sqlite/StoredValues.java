@@ -31,7 +31,9 @@ final class StoredValues {
         if (type == ColumnType.JSON || type == ColumnType.GEOPOINT) return JsonValues.toJson(v);
         if (v instanceof Value.Text t) return t.value();
         if (v instanceof Value.Int64 i) return i.value();
-        if (v instanceof Value.Float64 f) return Double.isNaN(f.value()) ? "NaN" : (Object) f.value();
+        // NaN as text (SQLite stores a NaN REAL as NULL); in a numeric column, the infinities too (its TEXT affinity would write "Inf")
+        if (v instanceof Value.Float64 f) return Double.isNaN(f.value()) || (type == ColumnType.NUMERIC && Double.isInfinite(f.value()))
+                ? Double.toString(f.value()) : (Object) f.value();
         if (v instanceof Value.Decimal d) return decimalText(d.value());
         if (v instanceof Value.Bool b) return b.value() ? 1L : 0L;
         if (v instanceof Value.Timestamp t) return TIMESTAMP.format(t.value());
@@ -75,7 +77,10 @@ final class StoredValues {
             case GEOPOINT -> geoPoint(s);
             case TIMESTAMPTZ -> timestamp(s);
             case DATE -> date(s);
-            case NUMERIC -> decimal(s);
+            case NUMERIC -> {
+                Value special = specialDouble(s); // NaN and the infinities a PostgreSQL numeric holds: floats, as it reads them
+                yield special != null ? special : decimal(s);
+            }
             case DOUBLE -> specialDouble(s);
             default -> null;
         };

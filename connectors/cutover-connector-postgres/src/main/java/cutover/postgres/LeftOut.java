@@ -1,0 +1,72 @@
+package cutover.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a read of one schema's tables leaves out of the database, for a backup to warn of: the tables
+ * of other schemas (on Supabase, {@code auth.users} among them), and of this schema what is not a
+ * table's rows or definition (views, materialized views, sequences no column owns) or what its
+ * definition does not keep (unlogged tables come back logged, column collations as the default).
+ * Objects an extension made are its own, and left out of the lists.
+ */
+final class LeftOut {
+    private static final String NOT_AN_EXTENSIONS = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
+            + " AND e.objid = c.oid AND e.deptype = 'e')";
+
+    private LeftOut() {}
+
+    static List<String> of(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        Map<String, Long> schemas = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> ? AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover')"
+                + " AND n.nspname NOT LIKE 'pg\\_%' AND " + NOT_AN_EXTENSIONS + " GROUP BY n.nspname ORDER BY n.nspname")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) schemas.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        if (!schemas.isEmpty()) {
+            List<String> each = new ArrayList<>();
+            schemas.forEach((name, tables) -> each.add(TableName.quote(name) + " (" + tables + (tables == 1 ? " table)" : " tables)")));
+            out.add("only schema " + TableName.quote(schema) + " is read: the tables of " + String.join(", ", each) + " are not in this"
+                    + " snapshot (back each schema up on its own, with ?schema=NAME in the location)");
+        }
+        names(c, schema, "c.relkind IN ('v', 'm')", "views and materialized views of " + TableName.quote(schema)
+                + " are not backed up, being no table's rows (pg_dump --schema-only keeps their definitions): ", out);
+        names(c, schema, "c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+                + " AND d.deptype IN ('a', 'i'))", "sequences that no column owns are not backed up: ", out);
+        names(c, schema, "c.relkind IN ('r', 'p') AND c.relpersistence = 'u'", "unlogged tables come back logged: ", out);
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname || '.' || a.attname || ' (' || co.collname || ')' FROM pg_attribute a"
+                + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_collation co ON co.oid = a.attcollation"
+                + " JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0"
+                + " AND NOT a.attisdropped AND a.attcollation <> t.typcollation AND " + NOT_AN_EXTENSIONS + " ORDER BY 1")) {
+            ps.setString(1, schema);
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) columns.add(rs.getString(1));
+            }
+            if (!columns.isEmpty()) out.add("columns of their own collation come back with their type's: " + String.join(", ", columns));
+        }
+        return out;
+    }
+
+    private static void names(Connection c, String schema, String condition, String sentence, List<String> out) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND " + condition + " AND " + NOT_AN_EXTENSIONS + " ORDER BY 1")) {
+            ps.setString(1, schema);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.add(rs.getString(1));
+            }
+            if (!names.isEmpty()) out.add(sentence + String.join(", ", names));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package cutover.postgres;
+
+import cutover.connector.Connector;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A source reads one schema's tables; what it leaves out of the database is said, so that a backup
+ * can warn of it: other schemas' tables, views, sequences no column owns, unlogged tables, column
+ * collations; an extension's own objects are not the user's to hear of.
+ */
+class LeftOutIT {
+    @Test
+    void whatASchemasTablesLeaveOutIsNamed() {
+        try (TestDatabase db = new TestDatabase()) {
+            db.sql("CREATE SCHEMA \"App Schema\"", "CREATE TABLE \"App Schema\".t (id int PRIMARY KEY)", "CREATE SCHEMA auth",
+                    "CREATE TABLE auth.users (id int PRIMARY KEY)", "CREATE TABLE auth.sessions (id int PRIMARY KEY)",
+                    "CREATE TABLE p (id int PRIMARY KEY, t text COLLATE \"C\", u text)", "CREATE UNLOGGED TABLE unl (id int PRIMARY KEY)",
+                    "CREATE SEQUENCE standalone_seq", "CREATE TABLE s (id serial PRIMARY KEY)", "CREATE VIEW v AS SELECT 1 AS one",
+                    "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one", "CREATE EXTENSION IF NOT EXISTS pg_trgm");
+            try (Connector c = db.open()) {
+                assertThat(TestDatabase.source(c).leftOut()).containsExactly(
+                        "only schema \"public\" is read: the tables of \"App Schema\" (1 table), \"auth\" (2 tables) are not in this snapshot"
+                                + " (back each schema up on its own, with ?schema=NAME in the location)",
+                        "views and materialized views of \"public\" are not backed up, being no table's rows (pg_dump --schema-only keeps"
+                                + " their definitions): mv, v",
+                        "sequences that no column owns are not backed up: standalone_seq",
+                        "unlogged tables come back logged: unl",
+                        "columns of their own collation come back with their type's: p.t (C)");
+            }
+        }
+        try (TestDatabase plain = new TestDatabase()) {
+            plain.sql("CREATE TABLE users (id serial PRIMARY KEY, name text)");
+            try (Connector c = plain.open()) {
+                assertThat(TestDatabase.source(c).leftOut()).isEmpty();
+            }
+        }
+    }
+}
