@@ -20,6 +20,7 @@ import cutover.connector.Split;
 import cutover.migrate.DeadLetterFile;
 import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.journal.Journal;
 import cutover.journal.JournalEntry;
 import cutover.migrate.MigrateResult;
@@ -131,6 +132,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     private int restoreRecords(Repository repository, Snapshot snapshot, Endpoints.Opening opening) throws IOException {
         Instant started = Instant.now();
         if (!only.isEmpty()) snapshot = snapshot.only(only);
+        // a key pattern matches no row of a table without a key: such a table is not read at all (a warning says so)
+        List<String> keyless = whereKey == null ? List.of() : TablesWithoutKey.in(snapshot);
+        if (!keyless.isEmpty()) {
+            snapshot = snapshot.only(snapshot.entities().stream().map(cutover.backup.EntitySnapshot::name).filter(n -> !keyless.contains(n)).toList());
+        }
         String sourceName = "backup:" + repo.repo + "#" + snapshot.shortId();
         // by the snapshot's id, not the repository's path: run again from a copy of the repository (the first
         // stopped on a damaged chunk), the same restore resumes, finishing the tables it had begun
@@ -155,11 +161,19 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = TablesWithoutKey.of(TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
-                        snapshot), snapshot, sink, whereKey != null);
+                        snapshot), snapshot, sink);
                 widened = widened(plan);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
+                // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
+                // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
+                Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 if (dryRun) {
+                    List<String> problems = sink.wouldPrepare(runId, PlanMapper.of(plan, definitions).tables(), plan.options().createTables());
+                    if (!problems.isEmpty()) {
+                        throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan, so the restore would stop:\n  - "
+                                + String.join("\n  - ", problems) + "\n" + TARGET_ADVICE);
+                    }
                     var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
                             runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
@@ -167,15 +181,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast);
                     return 0;
                 }
-                // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
-                // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
-                Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(PlanMapper.of(plan, definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
-                        .progress(progress.get()).howToFixTheTarget("A restore's plan is made from the snapshot, so the target is what differs (\"the plan\""
-                                + " above is the snapshot's tables): restore into an empty database, where the tables are made as they were, or leave these"
-                                + " tables out with --only.").build();
+                        .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();
                     if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits()) {
@@ -195,7 +204,6 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 result = result.withWarning("columns that hold values of several kinds in the snapshot were restored as text, each value as its text"
                         + " (bytes as base64): " + String.join("; ", widened));
             }
-            List<String> keyless = whereKey == null ? List.of() : TablesWithoutKey.in(snapshot);
             if (!keyless.isEmpty()) {
                 result = result.withWarning("left out of this restore by key, having no primary key for --where-key to match: " + String.join(", ", keyless)
                         + " (restore such a table whole, with --only and without --where-key)");
@@ -376,6 +384,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return plan.entities().stream().filter(m -> !m.skip() && fromPostgres.contains(m.source()) && !before.tables().containsKey(m.table())
                 && !defined.contains(m.table())).map(cutover.plan.EntityMapping::table).toList();
     }
+
+    /** What a restore says of a target that is not ready for the snapshot's tables. */
+    static final String TARGET_ADVICE = "A restore's plan is made from the snapshot, so the target is what differs (\"the plan\" above is the"
+            + " snapshot's tables): restore into an empty database, where the tables are made as they were, or leave these tables out with --only.";
 
     /** The plan's notes of columns widened to text for values of several kinds (a SQLite column of text and blobs), as table: note. */
     private static List<String> widened(Plan plan) {

@@ -2,13 +2,8 @@ package cutover.cli;
 
 import cutover.backup.KeyGlob;
 import cutover.connector.EntityInfo;
-import cutover.connector.Position;
-import cutover.connector.RecordReader;
 import cutover.connector.Sink;
 import cutover.connector.Source;
-import cutover.connector.Split;
-import cutover.error.CutoverException;
-import cutover.error.ErrorCode;
 import cutover.model.EntityName;
 import cutover.plan.EntityMapping;
 import cutover.plan.Plan;
@@ -52,9 +47,9 @@ final class RestoreDryRun {
      * where it gives a record another key, every target row is compared ({@link Verifier#planWithin}).
      */
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path changesFile, KeyGlob pattern) {
-        // a table without a key has no rows to compare by key: it is inserted whole, or the restore stops
+        // a table without a key has no rows to compare by key: it is inserted whole
         List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
-        List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot, target));
+        List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot));
         Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("compared apart: a table without a key") : e).toList());
         Verifier.Scoped compared;
         try (DifferenceLog log = DifferenceLog.ofChanges(changesFile)) {
@@ -74,33 +69,14 @@ final class RestoreDryRun {
 
     /**
      * Tables without a key, as the restore loads them: every row of the snapshot inserted into a table
-     * that is new or empty; one with rows of its own stops the restore, and so the dry run, with why.
+     * that is new or empty (one with rows of its own is a problem the sink's checks named already).
      */
-    private static List<TableChange> wholeTables(List<EntityMapping> keyless, Source snapshot, Source target) {
+    private static List<TableChange> wholeTables(List<EntityMapping> keyless, Source snapshot) {
         if (keyless.isEmpty()) return List.of();
         java.util.Map<EntityName, Long> stored = new java.util.HashMap<>();
         for (EntityInfo e : snapshot.entities()) stored.put(e.name(), e.estimatedCount());
-        java.util.Set<EntityName> inTarget = new java.util.HashSet<>();
-        for (EntityInfo e : target.entities()) inTarget.add(e.name());
         List<TableChange> out = new ArrayList<>();
-        for (EntityMapping e : keyless) {
-            EntityName table = EntityName.of(e.table());
-            if (inTarget.contains(table) && hasRows(target, table)) {
-                throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "table " + e.table() + " has rows, and it has no primary key to match the"
-                        + " snapshot's rows to them by, so the restore would stop: empty it (TRUNCATE) to restore it whole, or leave it out with --only");
-            }
-            out.add(new TableChange(e.table(), stored.getOrDefault(EntityName.of(e.source()), 0L), 0, 0, 0, 0));
-        }
+        for (EntityMapping e : keyless) out.add(new TableChange(e.table(), stored.getOrDefault(EntityName.of(e.source()), 0L), 0, 0, 0, 0));
         return out;
-    }
-
-    private static boolean hasRows(Source target, EntityName table) {
-        for (Split split : target.splits(1)) {
-            if (!split.entities().contains(table)) continue;
-            try (RecordReader reader = target.read(split, Position.START)) {
-                if (reader.next() != null) return true;
-            }
-        }
-        return false;
     }
 }

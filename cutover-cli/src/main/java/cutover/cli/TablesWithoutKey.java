@@ -27,15 +27,12 @@ final class TablesWithoutKey {
         return snapshot.entities().stream().filter(TablesWithoutKey::keyless).map(EntitySnapshot::name).toList();
     }
 
-    /** {@code byKey}: the restore picks rows by key pattern, which a table without a key has none of: such tables are left out. */
-    static Plan of(Plan plan, Snapshot snapshot, Sink sink, boolean byKey) {
+    static Plan of(Plan plan, Snapshot snapshot, Sink sink) {
         List<EntityMapping> entities = new ArrayList<>();
         for (EntityMapping e : plan.entities()) {
             Optional<EntitySnapshot> stored = snapshot.entity(EntityName.of(e.source())).filter(TablesWithoutKey::keyless);
             if (stored.isEmpty() || e.skip()) {
                 entities.add(e);
-            } else if (byKey) {
-                entities.add(e.skipped("the source table has no primary key, so a key pattern matches none of its rows"));
             } else if (stored.get().definition() != null && sink instanceof CopyTextSink copy && copy.makesAsDefined(stored.get().definition())) {
                 entities.add(e.withKey(List.of(), "the source table has no primary key: restored whole, as it was, into a new or empty table"));
             } else {

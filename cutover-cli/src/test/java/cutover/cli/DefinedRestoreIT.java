@@ -222,9 +222,16 @@ class DefinedRestoreIT {
         String state = dir.resolve("shape-state").toString();
         String[] repoArgs = TestRepository.init(dir, "shape").args();
         assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state}, repoArgs).exitCode()).isZero();
+        // the dry run says what the restore will say: the same problems, not a forecast of updates it would not make
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state, "--dry-run"}, repoArgs);
+        assertThat(LocalPostgres.query(dst, "select count(*) from pg_namespace where nspname = 'cutover'")).as("the dry run left no state").containsExactly("0");
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(5);
-        assertThat(restore.err()).contains("restore into an empty database").contains("--only").doesNotContain("Fix the plan");
+        assertThat(restore.err()).contains("restore into an empty database").contains("--only").doesNotContain("Fix the plan")
+                .contains("column w is NOT NULL without a default");
+        assertThat(dry.exitCode()).as(dry.toString()).isEqualTo(5);
+        assertThat(dry.err()).contains("the restore would stop").contains("column w is NOT NULL without a default").contains("restore into an empty database");
+        assertThat(LocalPostgres.query(dst, "select count(*) from t")).as("the dry run wrote nothing").containsExactly("0");
         LocalPostgres.drop(db, dst);
     }
 

@@ -25,6 +25,14 @@ public interface Sink extends Capability {
     List<String> prepare(String runId, List<Table> tables, boolean create);
 
     /**
+     * The problems {@link #prepare} would return, without changing the target: what a dry run says
+     * before it forecasts rows. A sink that cannot tell without writing says none.
+     */
+    default List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
+        return List.of();
+    }
+
+    /**
      * A value the target cannot store in this column (text with NUL for PostgreSQL, a number out of
      * range), found before writing so that only this record is set aside.
      */

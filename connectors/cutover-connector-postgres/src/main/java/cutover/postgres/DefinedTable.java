@@ -308,6 +308,15 @@ final class DefinedTable {
      * source's COPY text loads into it as the same values (a snapshot restored over the tables it
      * came from).
      */
+    /** The existing table's columns whose type is the one the definition gives them: their values load as the source's. */
+    java.util.Set<String> columnsAsDefined(Connection c) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        actualTypes(c).forEach((col, type) -> {
+            if (definition.column(col).map(d -> d.type().equals(type)).orElse(false)) out.add(col);
+        });
+        return out;
+    }
+
     boolean takesTheSourceText(Connection c, List<String> columns) throws SQLException {
         java.util.Map<String, String> actual = actualTypes(c);
         return columns.stream().allMatch(col -> definition.column(col).map(d -> d.type().equals(actual.get(col))).orElse(false));

@@ -118,19 +118,34 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
-        return inTransaction("preparing the target tables", c -> {
-            StateTables.create(c);
-            TargetSchema target = new TargetSchema(schema);
-            List<String> problems = target.prepare(c, runId, tables, create);
-            limits.clear();
-            limits.putAll(target.limits());
-            arrays.clear();
-            arrays.putAll(target.arrays());
-            takingSourceText.clear();
-            takingSourceText.addAll(target.takingSourceText());
-            encoding = ServerEncoding.of(c);
-            return problems;
+        return inTransaction("preparing the target tables", c -> prepareIn(c, runId, tables, create));
+    }
+
+    /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */
+    @Override
+    public List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
+        return withConnection("checking the target tables", c -> {
+            c.setAutoCommit(false);
+            try {
+                return prepareIn(c, runId, tables, create);
+            } finally {
+                rollbackQuietly(c);
+            }
         });
+    }
+
+    private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create) throws SQLException {
+        StateTables.create(c);
+        TargetSchema target = new TargetSchema(schema);
+        List<String> problems = target.prepare(c, runId, tables, create);
+        limits.clear();
+        limits.putAll(target.limits());
+        arrays.clear();
+        arrays.putAll(target.arrays());
+        takingSourceText.clear();
+        takingSourceText.addAll(target.takingSourceText());
+        encoding = ServerEncoding.of(c);
+        return problems;
     }
 
     @Override

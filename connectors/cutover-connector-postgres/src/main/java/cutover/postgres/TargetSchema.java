@@ -88,7 +88,8 @@ final class TargetSchema {
                 noteColumnChecks(table, existing); // for a split whose text the table refuses, which goes record by record
                 markRunTable(c, runId, name, false, false);
             } else {
-                problems.addAll(compare(c, name, table, existing));
+                // a column of the type the snapshot's table had takes its values, whatever kind the plan made of them (a uuid as text)
+                problems.addAll(compare(c, name, table, existing, defined == null ? java.util.Set.of() : defined.columnsAsDefined(c)));
                 noteColumnChecks(table, existing);
                 markRunTable(c, runId, name, false, false);
             }
@@ -149,11 +150,13 @@ final class TargetSchema {
         }
     }
 
-    private static List<String> compare(Connection c, TableName name, Table table, Map<String, ExistingColumn> existing) throws SQLException {
+    private static List<String> compare(Connection c, TableName name, Table table, Map<String, ExistingColumn> existing,
+                                        java.util.Set<String> asDefined) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (Column col : table.columns()) {
             ExistingColumn column = existing.get(col.name());
             String actual = column == null ? null : column.typname();
+            if (asDefined.contains(col.name())) continue;
             if (actual == null) {
                 problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
             } else if (!PgTypes.compatible(col.type()).contains(actual) && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()

@@ -66,27 +66,23 @@ final class SqliteSink implements Sink, AutoCloseable {
         }
     }
 
+    /** The checks of {@link #prepare}, which come before it creates anything. */
+    @Override
+    public synchronized List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
+        try {
+            return problems(connection(), tables, create, new ArrayList<>());
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "checking the tables");
+        }
+    }
+
     /** Checks every table first and creates the missing ones only when nothing is wrong, in one transaction. */
     @Override
     public synchronized List<String> prepare(String runId, List<Table> tables, boolean create) {
         Connection c = connection();
-        List<String> problems = new ArrayList<>();
         List<Table> missing = new ArrayList<>();
-        Map<String, String> planNameBySqliteName = new HashMap<>();
         try {
-            for (Table t : tables) {
-                String name = Sql.tableName(t.name());
-                String other = planNameBySqliteName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), t.name());
-                if (other != null) {
-                    problems.add("tables " + other + " and " + t.name() + " both become the SQLite table " + name
-                            + " (SQLite has no schemas); rename one in the plan");
-                    continue;
-                }
-                Optional<TableShape> existing = TableShape.read(c, name);
-                if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
-                else if (create) missing.add(t);
-                else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
-            }
+            List<String> problems = problems(c, tables, create, missing);
             if (!problems.isEmpty()) return problems;
             inTransaction(c, () -> {
                 CheckpointTable.create(c);
@@ -99,6 +95,26 @@ final class SqliteSink implements Sink, AutoCloseable {
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "preparing the tables");
         }
+    }
+
+    /** What is wrong with the target for these tables; {@code missing} gets those to create. */
+    private List<String> problems(Connection c, List<Table> tables, boolean create, List<Table> missing) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> planNameBySqliteName = new HashMap<>();
+        for (Table t : tables) {
+            String name = Sql.tableName(t.name());
+            String other = planNameBySqliteName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), t.name());
+            if (other != null) {
+                problems.add("tables " + other + " and " + t.name() + " both become the SQLite table " + name
+                        + " (SQLite has no schemas); rename one in the plan");
+                continue;
+            }
+            Optional<TableShape> existing = TableShape.read(c, name);
+            if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
+            else if (create) missing.add(t);
+            else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
+        }
+        return problems;
     }
 
     @Override
