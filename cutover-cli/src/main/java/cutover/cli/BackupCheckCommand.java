@@ -43,10 +43,10 @@ final class BackupCheckCommand implements Callable<Integer> {
             System.out.printf(java.util.Locale.ROOT, "%s: %s, %s, %s%s%n", r.ok() ? "no problems" : Counted.of(r.problems().size(), "problem"),
                     Counted.of(r.snapshots(), "snapshot"), Counted.of(r.packs(), "pack"), Counted.of(r.blobs(), "chunk"), !r.readData() ? " (structure only; --read-data reads all data)"
                             : r.ok() ? ", all data read and verified" : ", all data read");
-            r.problems().forEach(p -> System.out.println("  " + p));
+            printGrouped(r.problems());
             if (!r.unreferencedPacks().isEmpty() || !r.unreferencedLists().isEmpty() || r.tempFiles() > 0) {
-                String counts = r.unreferencedPacks().size() + " unreferenced pack(s), " + r.unreferencedLists().size() + " unreferenced chunk list(s), "
-                        + r.tempFiles() + " temporary file(s)";
+                String counts = Counted.of(r.unreferencedPacks().size(), "unreferenced pack") + ", " + Counted.of(r.unreferencedLists().size(),
+                        "unreferenced chunk list") + ", " + Counted.of(r.tempFiles(), "temporary file");
                 // with a damaged index or manifest, what nothing readable names may be the data it named: not garbage until that is mended
                 System.out.println(r.ok() ? "garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + counts
                         : "not named by any readable index file or snapshot (with the problems above, possibly the data the damaged files named;"
@@ -59,5 +59,23 @@ final class BackupCheckCommand implements Callable<Integer> {
             }
         }
         return r.ok() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();
+    }
+
+    /**
+     * The problems, those of the same snapshot, entity and file that differ only in their chunk on one
+     * line with how many more there are: one damaged index file names every chunk it listed, which is
+     * hundreds of lines to read. {@code --json} lists each.
+     */
+    private static void printGrouped(java.util.List<CheckProblem> problems) {
+        Map<String, java.util.List<CheckProblem>> groups = new LinkedHashMap<>();
+        for (CheckProblem p : problems) {
+            String kind = p.snapshot() + "|" + p.entity() + "|" + p.file() + "|" + (p.chunk() == null ? p.message()
+                    : p.message().replaceAll("chunk \\d+ of \\d+ ", "chunk "));
+            groups.computeIfAbsent(kind, k -> new java.util.ArrayList<>()).add(p);
+        }
+        for (java.util.List<CheckProblem> same : groups.values()) {
+            int more = same.size() - 1;
+            System.out.println("  " + same.get(0) + (more == 0 ? "" : " (and " + Counted.of(more, "more chunk") + " like it; --json lists each)"));
+        }
     }
 }

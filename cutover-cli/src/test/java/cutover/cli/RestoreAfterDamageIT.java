@@ -68,6 +68,23 @@ class RestoreAfterDamageIT {
             assertThat(LocalPostgres.query(DST, "select count(*) from pg_constraint where conrelid = '" + table + "'::regclass and contype = 'p'")).as(table).containsExactly("1");
         }
         assertThat(LocalPostgres.query(DST, "select count(*) from pg_constraint where conrelid = 'posts'::regclass and contype = 'f'")).containsExactly("1");
+
+        // the copy's index damaged in turn: check names each kind of problem once, with how many chunks it meets, and points to the repair
+        Path index;
+        try (var files = Files.list(copy.resolve("index"))) {
+            index = files.findFirst().orElseThrow();
+        }
+        byte[] indexBytes = Files.readAllBytes(index);
+        indexBytes[40] ^= 0x01;
+        Files.write(index, indexBytes);
+        CliRun check = CliRun.of(new String[] {"backup", "check"}, copyArgs);
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(8);
+        assertThat(check.out()).contains("more chunks like it").contains("backup repair index");
+        assertThat(check.out().lines().count()).as(check.out()).isLessThan(12);
+        CliRun repair = CliRun.of(new String[] {"backup", "repair", "index"}, copyArgs);
+        assertThat(repair.exitCode()).as(repair.toString()).isZero();
+        CliRun again = CliRun.of(new String[] {"backup", "check", "--read-data"}, copyArgs);
+        assertThat(again.exitCode()).as(again.toString()).isZero();
     }
 
     @Test

@@ -163,7 +163,8 @@ public final class FirestoreExportWriter implements AutoCloseable {
         for (Value part : key.parts()) {
             if (part instanceof Value.Text t) ids.add(t.value());
             else if (part instanceof Value.Int64 n) ids.add(Long.toString(n.value()));
-            else throw new IllegalArgumentException("document ids are strings (or integers, written in decimal); key " + key + " has " + part);
+            else throw new IllegalArgumentException("document ids are strings (or integers, written in decimal); key " + key + " has a "
+                    + part.kind().name().toLowerCase(java.util.Locale.ROOT) + " part (" + part + "), which is neither");
         }
         return ids;
     }
