@@ -12,6 +12,7 @@ final class LockWaitOption {
     String retryLock;
 
     RepositoryOptions apply(RepositoryOptions options) {
-        return retryLock == null ? options : options.withRetryLock(Interval.parse(retryLock).duration());
+        return retryLock == null ? options : options.withRetryLock(Interval.parse(retryLock).duration())
+                .withLockWaitNotice(notice -> System.err.println("cutover: " + notice));
     }
 }

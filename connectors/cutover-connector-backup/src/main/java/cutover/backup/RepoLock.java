@@ -96,15 +96,21 @@ final class RepoLock implements Repository.Lock {
     private static final long FIRST_PAUSE_MILLIS = 100, LONGEST_PAUSE_MILLIS = 10_000;
 
     /** Takes the lock, trying again at growing random pauses while another conflicts, for {@code retryFor} (and {@link #RACE}). */
-    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter, Duration retryFor) {
+    static RepoLock acquire(RepoFiles files, FileEnvelope envelope, String operation, Mode mode, Duration staleAfter, Duration retryFor,
+                            java.util.function.Consumer<String> waitNotice) {
         Instant started = Instant.now();
         java.util.Set<String> met = new java.util.HashSet<>();
+        boolean told = false;
         long pause = FIRST_PAUSE_MILLIS;
         while (true) {
             Taken taken = tryAcquire(files, envelope, operation, mode, staleAfter);
             if (taken.lock() != null) return taken.lock();
             LockInfo other = taken.conflict();
             boolean racing = !other.stale() && met.add(other.file());
+            if (!racing && !told && !retryFor.isZero()) { // a holder, to be waited for: say so, or the command seems hung
+                told = true;
+                waitNotice.accept("waiting up to " + retryFor.toSeconds() + " s for the repository at " + files.root() + ", " + other.describe());
+            }
             Instant now = Instant.now();
             Instant until = started.plus(retryFor);
             if (racing && until.isBefore(started.plus(RACE))) until = started.plus(RACE);

@@ -84,7 +84,7 @@ public final class Repository {
         java.util.function.Supplier<Index> readIndexBeside() { return Index.loadReadableBeside(files, envelope); }
 
         RepoLock lock(String operation, RepoLock.Mode mode) {
-            return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge(), options.retryLock());
+            return RepoLock.acquire(files, envelope, operation, mode, options.staleLockAge(), options.retryLock(), options.lockWaitNotice());
         }
     }
 

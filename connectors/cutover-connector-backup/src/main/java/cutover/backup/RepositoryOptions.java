@@ -20,15 +20,16 @@ import java.time.Duration;
  * @param listedChunks an entity whose base parts have at least this many chunks keeps their ids in a list file of
  *                     their own, named by the manifest ({@link ChunkList}); fewer stay in the manifest
  * @param retryLock    how long to keep trying, when another process holds a lock ours conflicts with, before giving up
+ * @param lockWaitNotice told once a holder's lock is to be waited for: who holds it, and for how long at most
  */
 public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerParams chunker, long packSize, Duration staleLockAge,
                                 WriteGuard writeGuard, int zstdLevel, int sealThreads, java.nio.file.Path headsCache, int listedChunks,
-                                Duration retryLock) {
+                                Duration retryLock, java.util.function.Consumer<String> lockWaitNotice) {
     public static final int DEFAULT_ZSTD_LEVEL = 3;
     /** ~2 MB of rows and more (chunks of ~8 KB stored): below that, a list file would cost more than the ids it moves out of each manifest. */
     public static final int DEFAULT_LISTED_CHUNKS = 256;
     public static final RepositoryOptions DEFAULTS = new RepositoryOptions(1 << 15, 8, 1, ChunkerParams.DEFAULT, 16L << 20, Duration.ofMinutes(30),
-            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null, DEFAULT_LISTED_CHUNKS, Duration.ZERO);
+            WriteGuard.NONE, DEFAULT_ZSTD_LEVEL, Parallelism.DEFAULT, null, DEFAULT_LISTED_CHUNKS, Duration.ZERO, notice -> {});
 
     /**
      * The defaults, with the heads cache in the user's cache folder: what commands use. The system
@@ -70,17 +71,19 @@ public record RepositoryOptions(int scryptN, int scryptR, int scryptP, ChunkerPa
         if (sealThreads < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "seal threads must be at least 1, found " + sealThreads);
     }
 
-    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
-    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
-    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withScrypt(int n, int r, int p) { return new RepositoryOptions(n, r, p, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
+    public RepositoryOptions withChunker(ChunkerParams c) { return new RepositoryOptions(scryptN, scryptR, scryptP, c, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
+    public RepositoryOptions withPackSize(long bytes) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, bytes, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
     /** For tests of a full disk: see {@link WriteGuard}. */
-    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
-    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock); }
-    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withWriteGuard(WriteGuard g) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, g, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
+    public RepositoryOptions withStaleLockAge(Duration age) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, age, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
+    public RepositoryOptions withZstdLevel(int level) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, level, sealThreads, headsCache, listedChunks, retryLock, lockWaitNotice); }
     /** Keeps snapshot heads in {@code folder} (null: no cache); see {@link HeadsCache}. */
-    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder, listedChunks, retryLock); }
-    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache, listedChunks, retryLock); }
+    public RepositoryOptions withHeadsCache(java.nio.file.Path folder) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, folder, listedChunks, retryLock, lockWaitNotice); }
+    public RepositoryOptions withSealThreads(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, n, headsCache, listedChunks, retryLock, lockWaitNotice); }
     /** Keeps the ids of an entity's base chunks in a list file from {@code n} of them on ({@link ChunkList}). */
-    public RepositoryOptions withRetryLock(Duration d) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, d); }
-    public RepositoryOptions withListedChunks(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, n, retryLock); }
+    public RepositoryOptions withRetryLock(Duration d) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, d, lockWaitNotice); }
+    /** Told, once a lock held by another process is to be waited for ({@link #retryLock}), who holds it and for how long it waits. */
+    public RepositoryOptions withLockWaitNotice(java.util.function.Consumer<String> notice) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, listedChunks, retryLock, notice); }
+    public RepositoryOptions withListedChunks(int n) { return new RepositoryOptions(scryptN, scryptR, scryptP, chunker, packSize, staleLockAge, writeGuard, zstdLevel, sealThreads, headsCache, n, retryLock, lockWaitNotice); }
 }

@@ -192,7 +192,9 @@ class LockTest {
     @Test
     void aHeldLockIsWaitedForOnlyWhenToldTo() throws Exception {
         Repository repo = TestRepos.init(dir);
-        Repository patient = Repository.open(dir, TestRepos.PASSPHRASE, TestRepos.FAST.withRetryLock(java.time.Duration.ofSeconds(30)));
+        java.util.List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Repository patient = Repository.open(dir, TestRepos.PASSPHRASE, TestRepos.FAST.withRetryLock(java.time.Duration.ofSeconds(30))
+                .withLockWaitNotice(notices::add));
         SnapshotWriter first = repo.backup().open();
         long before = System.nanoTime();
         assertThatThrownBy(() -> TestRepos.open(dir).backup().open()).isInstanceOfSatisfying(CutoverException.class, e ->
@@ -205,6 +207,8 @@ class LockTest {
         first.commit();
         first.close();
         assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).records()).isEqualTo(3);
+        assertThat(notices).as("told once that it waits, and for whom").singleElement().asString()
+                .contains("waiting up to 30 s").contains("locked by backup on " + RepoLock.host());
         assertThat(repo.snapshots()).hasSize(2);
     }
 }
