@@ -40,7 +40,16 @@ final class ForgetCommand implements Callable<Integer> {
         Repository repository = repo.open(lockWait::apply);
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, Set.copyOf(keepTags));
         ForgetResult result = dryRun ? repository.wouldForget(policy) : repository.forget(policy);
-        PruneResult pruned = prune && !dryRun ? repository.prune() : null;
+        PruneResult pruned;
+        try {
+            pruned = prune && !dryRun ? repository.prune() : null;
+        } catch (cutover.error.CutoverException e) {
+            // the snapshots are forgotten already: say which, then why their data stays
+            throw new cutover.error.CutoverException(e.code(), Counted.of(result.removed().size(), "snapshot") + " forgotten ("
+                    + String.join(", ", result.removed().stream().map(Snapshot::shortId).toList()) + "), but the prune stopped, so their data stays: "
+                    + e.getMessage() + (e.code() == cutover.error.ErrorCode.BACKUP_CORRUPT
+                    ? " (`cutover backup check` names what is damaged; `cutover backup repair index` rebuilds an index file)" : ""), e, e.retryable());
+        }
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             if (dryRun) out.put("dryRun", true);

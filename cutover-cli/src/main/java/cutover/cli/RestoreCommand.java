@@ -394,7 +394,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         List<String> out = new ArrayList<>();
         for (cutover.plan.EntityMapping m : plan.entities()) {
             if (m.skip()) continue;
-            for (String note : m.notes()) if (note.contains("conflict, widened to")) out.add(m.table() + "." + note);
+            for (String note : m.notes()) if (note.contains("conflict, widened to text")) out.add(m.table() + "." + note);
         }
         return out;
     }

@@ -90,13 +90,13 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         return args.stream().anyMatch(a -> !cutover.connector.Location.withoutSecrets(a).equals(a));
     }
 
-    /** The backup command without --every / --print-timer / --password-file, with the password file added back as an absolute path. */
+    /** The backup command without --every / --print-timer / --password-file / --json, with the password file added back as an absolute path. */
     static List<String> command(String executable, List<String> args, Path passwordFile) {
         List<String> out = new ArrayList<>(List.of(executable));
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--every") || a.equals("--password-file")) { i++; continue; }
-            if (a.startsWith("--every=") || a.startsWith("--password-file=") || a.equals("--print-timer")) continue;
+            if (a.startsWith("--every=") || a.startsWith("--password-file=") || a.equals("--print-timer") || a.equals("--json")) continue;
             out.add(cutover.connector.Location.withoutSecrets(a)); // a password in a location belongs in CUTOVER_SOURCE_PASSWORD
         }
         out.add("--password-file");

@@ -44,6 +44,8 @@ class KeylessTableIT {
                         + " ('2024-05-05 05:05', 'same', 1, '{1}', 1, null), (null, null, null, null, null, null), (null, null, null, null, null, null),"
                         + " ('infinity', 'far', 2, '{}', 'NaN', ''), ('-infinity', 'far', 2, '{}', 'NaN', '')",
                 "update events set note = 'moved' where n = 42", // updated rows move in the heap: ctid order is not insertion order
+                // an id that is no key: equal ids, and none
+                "create table tagged (id int, tag text)", "insert into tagged values (5, 'a'), (5, 'a'), (1, 'b'), (null, 'n')",
                 "create table kinds (id text primary key, label text)",
                 "insert into kinds select 'k' || g, 'kind ' || g from generate_series(0, 6) g");
         repo = TestRepository.init(dir, "keyless");
@@ -67,7 +69,7 @@ class KeylessTableIT {
         JsonNode forecast = Json.MAPPER.readTree(dry.out()).get("tables");
         List<String> inserts = new ArrayList<>();
         forecast.fields().forEachRemaining(t -> inserts.add(t.getKey() + " " + t.getValue().get("insert").asLong() + " " + t.getValue().get("update").asLong()));
-        assertThat(inserts).containsExactlyInAnyOrder("events 3007 0", "kinds 7 0");
+        assertThat(inserts).containsExactlyInAnyOrder("events 3007 0", "tagged 4 0", "kinds 7 0");
 
         CliRun restore = restore(NEW, "--json");
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -121,10 +123,17 @@ class KeylessTableIT {
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(restore.out()).contains("3,007 read = 3,007 written + 0 dead-lettered");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*), count(distinct id), min(cast(id as integer)), max(cast(id as integer)),"
-                     + " sum(kind = 'same') from events")) {
+             ResultSet rs = s.executeQuery("select count(*), count(distinct row_number), min(cast(row_number as integer)),"
+                     + " max(cast(row_number as integer)), sum(kind = 'same') from events")) {
             rs.next();
             assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).containsExactly(3007L, 3007L, 1L, 3007L, 3L);
+        }
+        CliRun tagged = restore("sqlite:" + db, "--only", "tagged");
+        assertThat(tagged.exitCode()).as(tagged.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select group_concat(coalesce(id, 'null') || ':' || tag, ' ') from (select * from tagged order by row_number)")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("every row, equal ids and a null one included").isEqualTo("5:a 5:a 1:b null:n");
         }
     }
 

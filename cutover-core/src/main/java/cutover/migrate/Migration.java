@@ -209,8 +209,10 @@ public final class Migration {
             Optional<CutoverException> unreadable = sourceFailure(e);
             if (unreadable.isPresent()) throw unreadable.get(); // a damaged backup or a lost source: records would meet it too
             if (keyless.isPresent()) { // no record pipeline to fall back on: nothing would tell its rows apart
-                throw new CutoverException(e instanceof CutoverException ce ? ce.code() : ErrorCode.TARGET_WRITE_FAILED, split.description() + ": loading it into " + keyless.get().name()
-                        + " (a table without a primary key, which only takes its rows whole) failed, so none of its rows were written: " + e.getMessage(), e);
+                // retryable only where the load's own failure was (a lost connection), not where a row was refused
+                throw new CutoverException(e instanceof CutoverException ce ? ce.code() : ErrorCode.TARGET_WRITE_FAILED, split.description() + ": loading it into "
+                        + keyless.get().name() + " (a table without a primary key, which only takes its rows whole) failed, so none of its rows were written: "
+                        + e.getMessage(), e, e instanceof CutoverException ce && ce.retryable());
             }
             bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
                     + " record by record (" + e.getMessage() + ")");

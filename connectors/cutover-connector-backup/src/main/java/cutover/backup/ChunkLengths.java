@@ -23,7 +23,17 @@ final class ChunkLengths {
         for (String chunk : chunkIds) {
             if (now.containsKey(chunk)) continue;
             Integer length = last.get(chunk);
-            if (length == null) length = index.get(BlobId.parse(chunk)).length();
+            if (length == null) {
+                BlobLocation at = index.get(BlobId.parse(chunk));
+                if (at == null) {
+                    // a chunk reused from an earlier snapshot (an unchanged table, a layer's base) that no index file lists:
+                    // committed, the snapshot would name data no reader finds
+                    throw new cutover.error.CutoverException(cutover.error.ErrorCode.BACKUP_CORRUPT, "chunk " + chunk + ", which this backup"
+                            + " reuses from an earlier snapshot, is in no index file (one is damaged or missing): nothing was committed;"
+                            + " run `cutover backup repair index`, then back up again");
+                }
+                length = at.length();
+            }
             now.put(chunk, length);
             total += length;
         }

@@ -37,6 +37,16 @@ final class SnapshotSchema {
                 long present = kinds.values().stream().mapToLong(Long::longValue).sum();
                 fields.add(new FieldStats(List.of(f.getKey()), present, kinds, 0, 0, 0, 0, List.of(), List.of()));
             }
+            if (e.copyText() != null) {
+                // a table's columns are its own, whether or not a row holds a value in them (an empty table holds none):
+                // one no row shows is nullable, of no kind seen (its definition, where the sink reads one, has its type)
+                java.util.Set<String> seen = new java.util.HashSet<>(e.kindCounts().keySet());
+                for (cutover.connector.CopyColumn c : e.copyText().columns()) {
+                    if (seen.add(c.name())) {
+                        fields.add(new FieldStats(List.of(c.name()), 0, Map.of(Value.Kind.NULL, 1L), 0, 0, 0, 0, List.of(), List.of()));
+                    }
+                }
+            }
             entities.add(new EntitySchema(e.entityName(), e.records(), e.bytes(), e.keyColumns(), children(snapshot, e.entityName()),
                     e.unreadable(), fields));
         }

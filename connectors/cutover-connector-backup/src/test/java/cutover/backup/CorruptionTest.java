@@ -154,7 +154,14 @@ class CorruptionTest {
         flipByte(pack, size - 10); // in its sealed header
         IndexRepairResult partly = repo.repairIndex();
         assertThat(partly.unreadablePacks()).containsOnlyKeys(pack.getFileName().toString())
-                .allSatisfy((p, why) -> assertThat(why).contains("header fails authentication"));
+                .allSatisfy((p, why) -> assertThat(why).contains("header fails authentication").contains("stay indexed as the old index said"));
+        // its chunks are whole: still indexed, they read; check names the header
+        assertThat(TestRepos.readAll(repo, snapshot).values().iterator().next()).containsExactlyElementsOf(TestRepos.users(2000, 7));
+        assertThat(repo.check(false).problems()).anySatisfy(p -> assertThat(p.file()).isEqualTo("data/" + pack.getFileName().toString().substring(0, 2)
+                + "/" + pack.getFileName()));
+        // with no index file left to say where they were, they are lost, and check names what needed them
+        for (Path f : Files.list(dir.resolve("index")).toList()) Files.delete(f);
+        assertThat(repo.repairIndex().unreadablePacks()).containsOnlyKeys(pack.getFileName().toString());
         assertThat(repo.check(false).problems()).anySatisfy(p -> assertThat(p.message()).contains("is in no index"));
         assertThat(repo.locks()).isEmpty();
     }

@@ -44,6 +44,9 @@ final class LeftOut {
         names(c, schema, "c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
                 + " AND d.deptype IN ('a', 'i'))", "sequences that no column owns are not backed up: ", out);
         names(c, schema, "c.relkind IN ('r', 'p') AND c.relpersistence = 'u'", "unlogged tables come back logged: ", out);
+        names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
+                + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
+                + " and come back without the INHERITS link: ", out);
         try (PreparedStatement ps = c.prepareStatement("SELECT c.relname || '.' || a.attname || ' (' || co.collname || ')' FROM pg_attribute a"
                 + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_collation co ON co.oid = a.attcollation"
                 + " JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0"

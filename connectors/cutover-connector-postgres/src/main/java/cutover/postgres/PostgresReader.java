@@ -86,7 +86,7 @@ final class PostgresReader implements RecordReader {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < table.columns().size(); i++) sql.append(i == 0 ? "" : ", ").append("src.").append(TableName.quote(table.columns().get(i)));
         if (keyText) for (String k : keyColumns) sql.append(", ").append(quoteKey(table, k)).append("::text");
-        sql.append(" FROM ").append(table.name().sql()).append(" AS src WHERE TRUE");
+        sql.append(" FROM ").append(table.from()).append(" AS src WHERE TRUE");
         if (condition != null) sql.append(" AND (").append(condition).append(')');
         String first = quoteKey(table, keyColumns.get(0));
         String firstType = typeOf(table, keyColumns.get(0));

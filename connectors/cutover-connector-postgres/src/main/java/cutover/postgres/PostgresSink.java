@@ -116,9 +116,21 @@ final class PostgresSink implements CopyTextSink {
         });
     }
 
+    /** Commits what it made only when nothing is wrong: a refused run leaves the target as it found it. */
     @Override
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
-        return inTransaction("preparing the target tables", c -> prepareIn(c, runId, tables, create));
+        return withConnection("preparing the target tables", c -> {
+            c.setAutoCommit(false);
+            try {
+                List<String> problems = prepareIn(c, runId, tables, create);
+                if (problems.isEmpty()) c.commit();
+                else rollbackQuietly(c);
+                return problems;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        });
     }
 
     /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */

@@ -288,7 +288,7 @@ final class PostgresSource implements ChangeTracking {
         int buckets = bucketing.buckets();
         String sql = "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c), coalesce(sum(h) FILTER (WHERE c), 0)::text FROM (SELECT "
                 + KeyBucket.sql(keys, types, bucketing) + " AS b, " + KeyBucket.hashSql(keys, types) + " AS h, "
-                + (since == null ? "false" : changedSince(since)) + " AS c FROM " + table.name().sql() + " AS src) s GROUP BY b";
+                + (since == null ? "false" : changedSince(since)) + " AS c FROM " + table.from() + " AS src) s GROUP BY b";
         long[] counts = new long[buckets];
         String[] digests = new String[buckets];
         long[] changedCounts = new long[buckets];
@@ -321,7 +321,7 @@ final class PostgresSource implements ChangeTracking {
         String key = keyed.quotedKeys().get(0);
         return reading("reading the key range of " + keyed.table().name(), c -> {
             try (java.sql.Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT min(" + key + ")::int8, max(" + key + ")::int8 FROM " + keyed.table().name().sql() + " AS src")) {
+                 ResultSet rs = s.executeQuery("SELECT min(" + key + ")::int8, max(" + key + ")::int8 FROM " + keyed.table().from() + " AS src")) {
                 rs.next();
                 long span = rs.getLong(2) - rs.getLong(1); // wraps for a range wider than a long: shifted as far as it goes
                 int shift = 0;
@@ -477,7 +477,7 @@ final class PostgresSource implements ChangeTracking {
         String keys = String.join(", ", keyed.quotedKeys());
         StringBuilder in = new StringBuilder();
         for (int b : which) in.append(in.length() == 0 ? "" : ",").append(b);
-        String select = "SELECT " + keys + " FROM " + keyed.table().name().sql() + " AS src WHERE "
+        String select = "SELECT " + keys + " FROM " + keyed.table().from() + " AS src WHERE "
                 + KeyBucket.sql(keyed.quotedKeys(), keyed.keyTypes(), buckets) + " = ANY('{" + in + "}'::int[]) ORDER BY " + keys;
         return copy(keyed.table(), null, standardStrings -> select, out);
     }
@@ -682,7 +682,8 @@ final class PostgresSource implements ChangeTracking {
                      + "array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(" + Catalog.primaryKeyColumns("r.oid") + "), "
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                     + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text "
+                     + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text, "
+                     + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid) "
                      + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
@@ -692,7 +693,7 @@ final class PostgresSource implements ChangeTracking {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9)));
                 }
             }
         } catch (SQLException e) {
@@ -706,7 +707,7 @@ final class PostgresSource implements ChangeTracking {
     }
 
     private static long count(Connection c, SourceTable t) throws SQLException {
-        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t.name().sql())) {
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t.from())) {
             rs.next();
             return rs.getLong(1);
         }
@@ -719,7 +720,7 @@ final class PostgresSource implements ChangeTracking {
         for (int i = 1; i < parts; i++) fractions[i - 1] = (double) i / parts;
         String key = TableName.quote(t.primaryKey().get(0));
         try (PreparedStatement ps = c.prepareStatement("SELECT (percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + "))::text[] FROM "
-                + t.name().sql() + " TABLESAMPLE SYSTEM (" + percent + ") REPEATABLE (0)")) {
+                + t.from() + " TABLESAMPLE SYSTEM (" + percent + ") REPEATABLE (0)")) {
             ps.setArray(1, c.createArrayOf("float8", fractions));
             try (ResultSet rs = ps.executeQuery()) {
                 List<String> out = new ArrayList<>();

@@ -64,6 +64,8 @@ final class TargetSchema {
                 boolean ours = StateTables.runTable(c, runId, name, StateTables.FAST_PATH);
                 if (!ours && (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList()))) {
                     problems.add("table " + name + " exists with other columns or types than the snapshot's table, which had no primary key");
+                } else if (!ours && !requiredColumns(c, name, table).isEmpty()) {
+                    problems.addAll(requiredColumns(c, name, table));
                 } else if (!ours && !isEmpty(c, name)) {
                     problems.add("table " + name + " has rows, and it has no primary key to match the snapshot's rows to them by: empty it"
                             + " (TRUNCATE) to restore it whole");
@@ -171,18 +173,24 @@ final class TargetSchema {
 
     /** An upsert's needs of an existing table: a unique index on the key, and a value or a default for each NOT NULL column. */
     private static List<String> keyAndRequiredColumns(Connection c, TableName name, Table table) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        for (String required : requiredWithoutDefault(c, name)) {
-            if (table.column(required).isEmpty()) {
-                problems.add("table " + name + ": column " + required + " is NOT NULL without a default, and the plan writes no value to it");
-            }
-        }
+        List<String> problems = requiredColumns(c, name, table);
         if (!hasUniqueOn(c, name, table.primaryKey())) {
             String madeBy = madeByAnotherRun(c, name);
             problems.add("table " + name + ": no primary key or unique constraint on (" + String.join(", ", table.primaryKey())
                     + "), which the upsert needs; " + (madeBy == null ? "add one or change the plan's key"
                     : "it was made by run " + madeBy + ", which stopped before adding its key: run that same restore or migration again"
                     + " to finish it (from a copy of the repository, if a damaged one stopped it), or drop the table to start over"));
+        }
+        return problems;
+    }
+
+    /** The table's NOT NULL columns without a default that the plan writes no value to: every row would be refused. */
+    private static List<String> requiredColumns(Connection c, TableName name, Table table) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (String required : requiredWithoutDefault(c, name)) {
+            if (table.column(required).isEmpty()) {
+                problems.add("table " + name + ": column " + required + " is NOT NULL without a default, and the plan writes no value to it");
+            }
         }
         return problems;
     }
