@@ -169,7 +169,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 if (dryRun) {
-                    List<String> problems = sink.wouldPrepare(runId, PlanMapper.of(plan, definitions).tables(), plan.options().createTables());
+                    // a restore that finished before starts over when run again (below), its tables then no longer its own
+                    Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
+                    boolean finished = !before.isEmpty() && before.values().stream().allMatch(Sink.Checkpoint::done);
+                    List<String> problems = sink.wouldPrepare(finished ? runId + "/again" : runId, PlanMapper.of(plan, definitions).tables(),
+                            plan.options().createTables());
                     if (!problems.isEmpty()) {
                         throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan, so the restore would stop:\n  - "
                                 + String.join("\n  - ", problems) + "\n" + TARGET_ADVICE);

@@ -79,7 +79,10 @@ class KeylessTableIT {
         assertThat(LocalPostgres.query(NEW, "select indexname from pg_indexes where tablename = 'events'")).containsExactly("events_kind");
         assertThat(LocalPostgres.query(NEW, "select count(*) from events where kind = 'same'")).containsExactly("3");
 
-        // run again, the table has rows and nothing to match the snapshot's to them by: stopped, not doubled
+        // run again, the table has rows and nothing to match the snapshot's to them by: stopped, not doubled, as its dry run says first
+        CliRun dryFirst = restore(NEW, "--dry-run");
+        assertThat(dryFirst.exitCode()).as(dryFirst.toString()).isNotZero();
+        assertThat(dryFirst.err()).contains("table public.events has rows");
         CliRun again = restore(NEW);
         assertThat(again.exitCode()).as(again.toString()).isNotZero();
         assertThat(again.err()).contains("table public.events has rows, and it has no primary key").contains("TRUNCATE");
