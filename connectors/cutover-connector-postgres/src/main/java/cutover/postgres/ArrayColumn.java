@@ -80,7 +80,8 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
             case "int2", "int4", "int8" -> v instanceof Value.Int64
                     && ColumnLimit.of(ColumnType.BIGINT, element, -1).map(limit -> limit.problem(v) == null).orElse(true);
             case "float4", "float8" -> v instanceof Value.Float64 || v instanceof Value.Int64 || v instanceof Value.Decimal;
-            case "numeric" -> v instanceof Value.Decimal || v instanceof Value.Int64 || v instanceof Value.Float64 f && !Double.isInfinite(f.value());
+            // NaN and the infinities (PostgreSQL 14 on) a numeric holds, as a scalar column of one takes them
+            case "numeric" -> v instanceof Value.Decimal || v instanceof Value.Int64 || v instanceof Value.Float64;
             case "bool" -> v instanceof Value.Bool;
             case "timestamptz", "timestamp" -> v instanceof Value.Timestamp;
             case "date" -> v instanceof Value.Date;

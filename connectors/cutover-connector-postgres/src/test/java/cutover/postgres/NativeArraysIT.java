@@ -39,7 +39,7 @@ class NativeArraysIT extends ScratchSink {
         db.sql("CREATE TABLE arr_src (id int PRIMARY KEY, " + COLUMNS + ")",
                 "CREATE TABLE arr_dst (id int PRIMARY KEY, " + COLUMNS + ")",
                 "INSERT INTO arr_src VALUES (1, '{-32768,32767,NULL}', '{-2147483648,2147483647}', '{-9223372036854775808,0}', '{1.5,NaN,-Infinity}', "
-                        + "'{0.1,-0,1e308,Infinity}', '{1.50,-0.000001,NaN,123456789012345678901234567890}', '{t,f,NULL}', "
+                        + "'{0.1,-0,1e308,Infinity}', '{1.50,-0.000001,NaN,Infinity,-Infinity,123456789012345678901234567890}', '{t,f,NULL}', "
                         + "ARRAY['plain', 'two words', '', 'NULL', 'quote\"', 'back\\slash', '{brace}', 'comma,', E'tab\\there', 'naïve ☃', NULL], "
                         + "ARRAY['x'], '{\"2024-02-29 12:00:00.123456+00\",\"0044-03-15 12:00:00+00 BC\"}', '{\"2000-01-01 00:00:00\"}', "
                         + "'{2024-02-29,\"0001-01-01 BC\"}', ARRAY['\\x00ff5c'::bytea, ''::bytea, NULL], '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', "
