@@ -10,8 +10,9 @@ import java.util.Map;
 /** Rebuilds the repository's index from its packs' own headers, for an index file that is damaged or lost. */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {"Rebuilds the index from the packs' own headers, replacing every index file: for an index file that `backup check`"
-                + " calls damaged or missing. Holds an exclusive lock. A pack whose header does not read is named and left out; run"
-                + " `cutover backup check --read-data` afterwards to see which snapshots still miss data.",
+                + " calls damaged or missing. Holds an exclusive lock. A pack whose header does not read is named, its chunks kept as an old"
+                + " index file that still opens placed them, else left out; run `cutover backup check --read-data` afterwards to prove them"
+                + " and to see which snapshots still miss data.",
                 "", "Exit: 0 every pack indexed, 8 some pack could not be read (named)."})
 final class RepairIndexCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin RepoOptions repo;

@@ -168,11 +168,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
+                PlanMapper mapper = PlanMapper.of(plan, definitions);
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
                     boolean finished = !before.isEmpty() && before.values().stream().allMatch(Sink.Checkpoint::done);
-                    List<String> problems = sink.wouldPrepare(finished ? runId + "/again" : runId, PlanMapper.of(plan, definitions).tables(),
+                    List<String> problems = sink.wouldPrepare(finished ? runId + "/again" : runId, mapper.tables(),
                             plan.options().createTables());
                     if (!problems.isEmpty()) {
                         throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan, so the restore would stop:\n  - "
@@ -187,7 +188,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
-                        .mapper(PlanMapper.of(plan, definitions)).runId(runId).runDirectory(runDirectory).parallelism(parallel)
+                        .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();

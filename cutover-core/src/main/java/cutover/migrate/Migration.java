@@ -205,8 +205,10 @@ public final class Migration {
             return done;
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
-            if (mayWait && isForeignKeyViolation(e)) throw new RefusedForAParent();
-            Optional<CutoverException> unreadable = sourceFailure(e);
+            if (mayWait && inCauses(e, java.sql.SQLException.class, s -> "23503".equals(s.getSQLState())).isPresent()) throw new RefusedForAParent();
+            // a damaged backup or a lost source, which the sink may have wrapped in its own failure
+            Optional<CutoverException> unreadable = inCauses(e, CutoverException.class,
+                    c -> c.code().name().startsWith("SOURCE_") || c.code().name().startsWith("BACKUP_"));
             if (unreadable.isPresent()) throw unreadable.get(); // a damaged backup or a lost source: records would meet it too
             if (keyless.isPresent()) { // no record pipeline to fall back on: nothing would tell its rows apart
                 // retryable only where the load's own failure was (a lost connection), not where a row was refused
@@ -220,20 +222,12 @@ public final class Migration {
         }
     }
 
-    /** The source's own failure (a damaged backup, an unreadable file) anywhere in the causes, which the sink may have wrapped in its own. */
-    private static Optional<CutoverException> sourceFailure(Throwable e) {
+    /** The first of {@code e} and its causes that is a {@code type} and meets {@code test} (SQLSTATE 23503 is a foreign key violation). */
+    private static <T extends Throwable> Optional<T> inCauses(Throwable e, Class<T> type, java.util.function.Predicate<T> test) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CutoverException c && (c.code().name().startsWith("SOURCE_") || c.code().name().startsWith("BACKUP_"))) return Optional.of(c);
+            if (type.isInstance(t) && test.test(type.cast(t))) return Optional.of(type.cast(t));
         }
         return Optional.empty();
-    }
-
-    /** SQLSTATE 23503, standard SQL's foreign key violation, anywhere in the causes. */
-    private static boolean isForeignKeyViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && "23503".equals(s.getSQLState())) return true;
-        }
-        return false;
     }
 
     /** A split's bulk load refused by a foreign key, to be tried again after the splits still loading. */

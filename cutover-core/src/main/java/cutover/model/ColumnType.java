@@ -28,8 +28,13 @@ public enum ColumnType {
     /** The kind of value a row carries for this column; null for JSON, which takes any kind. */
     public Value.Kind valueKind() { return valueKind; }
 
-    /** True if a value of this kind may be written to a column of this type without conversion. */
+    /**
+     * True if a value of this kind may be written to a column of this type without conversion. A
+     * numeric column also takes NaN and the infinities, which a database's numeric holds
+     * (PostgreSQL's: infinities since version 14) and a record carries as floats, no decimal being one.
+     */
     public boolean accepts(Value value) {
-        return value.kind() == Value.Kind.NULL || valueKind == null || value.kind() == valueKind;
+        return value.kind() == Value.Kind.NULL || valueKind == null || value.kind() == valueKind
+                || this == NUMERIC && value instanceof Value.Float64 f && !Double.isFinite(f.value());
     }
 }

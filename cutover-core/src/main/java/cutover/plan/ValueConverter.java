@@ -31,8 +31,7 @@ final class ValueConverter {
         }
         if (type == ColumnType.NUMERIC) {
             if (v instanceof Value.Int64 i) return Value.of(BigDecimal.valueOf(i.value()));
-            // NaN and the infinities have no decimal: kept as they are, for the sink to write (PostgreSQL's numeric holds them) or refuse
-            if (v instanceof Value.Float64 f) return Double.isFinite(f.value()) ? Value.of(BigDecimal.valueOf(f.value())) : f;
+            if (v instanceof Value.Float64 f && Double.isFinite(f.value())) return Value.of(BigDecimal.valueOf(f.value()));
         }
         if (rule != ConflictRule.DEAD_LETTER && type == ColumnType.TEXT) return Value.of(asText(v, referenceId));
         if (rule == ConflictRule.COERCE) {

@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
  * someone else holds or is taking one, and ours is withdrawn. Two racing processes may both back
  * off, but never both proceed; each tries again at random pauses while the locks it meets are new
  * ({@link #RACE}), or for the time the user gives, so one of them gets it. While held, the lock file
- * is rewritten with the current time every {@code staleAfter / 6} (at most every 5 minutes), so that only a lock whose holder has
- * stopped refreshing it grows stale, however long the work takes. If the file vanishes meanwhile
- * (someone ran `unlock --all`), the holder learns it at {@link #requireHeld} instead of writing on.
+ * is rewritten with the current time every {@code staleAfter / 6} (at most every 5 minutes), so that
+ * only a lock whose holder has stopped refreshing it grows stale, however long the work takes. If the
+ * file vanishes meanwhile (someone ran `unlock --all`), the holder learns it at {@link #requireHeld}
+ * instead of writing on.
  */
 final class RepoLock implements Repository.Lock {
     /** What a lock lets its holder do, and so which other locks it cannot share the repository with. */

@@ -303,11 +303,6 @@ final class DefinedTable {
         return out;
     }
 
-    /**
-     * Whether the existing table has each of these columns of its definition's type: then the
-     * source's COPY text loads into it as the same values (a snapshot restored over the tables it
-     * came from).
-     */
     /** The existing table's columns whose type is the one the definition gives them: their values load as the source's. */
     java.util.Set<String> columnsAsDefined(Connection c) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
@@ -317,9 +312,13 @@ final class DefinedTable {
         return out;
     }
 
+    /**
+     * Whether the existing table has each of these columns of its definition's type: then the
+     * source's COPY text loads into it as the same values (a snapshot restored over the tables it
+     * came from).
+     */
     boolean takesTheSourceText(Connection c, List<String> columns) throws SQLException {
-        java.util.Map<String, String> actual = actualTypes(c);
-        return columns.stream().allMatch(col -> definition.column(col).map(d -> d.type().equals(actual.get(col))).orElse(false));
+        return columnsAsDefined(c).containsAll(columns);
     }
 
     /** The table's columns and their types as {@code format_type} prints them with the table's schema alone on the search path. */

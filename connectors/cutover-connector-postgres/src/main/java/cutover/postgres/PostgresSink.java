@@ -9,7 +9,6 @@ import cutover.connector.TargetInfo;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
-import cutover.model.Column;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
@@ -119,29 +118,29 @@ final class PostgresSink implements CopyTextSink {
     /** Commits what it made only when nothing is wrong: a refused run leaves the target as it found it. */
     @Override
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
-        return withConnection("preparing the target tables", c -> {
-            c.setAutoCommit(false);
-            try {
-                List<String> problems = prepareIn(c, runId, tables, create);
-                if (problems.isEmpty()) c.commit();
-                else rollbackQuietly(c);
-                return problems;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
-        });
+        return prepare(runId, tables, create, true);
     }
 
     /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */
     @Override
     public List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
-        return withConnection("checking the target tables", c -> {
+        return prepare(runId, tables, create, false);
+    }
+
+    /** Prepares in one transaction, committed when {@code keep} and nothing is wrong, else rolled back. */
+    private List<String> prepare(String runId, List<Table> tables, boolean create, boolean keep) {
+        return withConnection(keep ? "preparing the target tables" : "checking the target tables", c -> {
             c.setAutoCommit(false);
+            boolean committed = false;
             try {
-                return prepareIn(c, runId, tables, create);
+                List<String> problems = prepareIn(c, runId, tables, create);
+                if (keep && problems.isEmpty()) {
+                    c.commit();
+                    committed = true;
+                }
+                return problems;
             } finally {
-                rollbackQuietly(c);
+                if (!committed) rollbackQuietly(c);
             }
         });
     }
@@ -162,18 +161,8 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public Optional<RecordError> check(Table table, Record row) {
-        Optional<RecordError> refused = ValueCheck.check(table, row);
+        Optional<RecordError> refused = ValueCheck.check(table, row, encoding);
         if (refused.isPresent()) return refused;
-        ServerEncoding target = encoding;
-        if (target != null) {
-            for (Column col : table.columns()) {
-                Value v = row.get(col.name());
-                String problem = v == null ? null : target.problem(v);
-                if (problem != null) {
-                    return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, col.name(), "column " + table.name() + "." + col.name() + ": " + problem));
-                }
-            }
-        }
         return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
                 .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_TYPE_MISMATCH));
     }

@@ -281,7 +281,7 @@ final class PostgresWriter implements SinkWriter {
                 Column col = columns.get(i);
                 if (generated.contains(col.name())) continue;
                 Value v = Fields.lookup(row.fields(), i, col.name());
-                if (v != null && !ValueCheck.takes(col, v)) {
+                if (v != null && !col.type().accepts(v)) {
                     throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
                             + col.name() + " takes " + col.type() + ", found " + v.kind() + " (the sink's check should have set it aside)", null, false);
                 }

@@ -1,7 +1,5 @@
 package cutover.postgres;
 
-import cutover.model.Value;
-
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.sql.Connection;
@@ -29,11 +27,12 @@ final class ServerEncoding {
             Map.entry("SJIS", "Shift_JIS"), Map.entry("BIG5", "Big5"), Map.entry("GBK", "GBK"), Map.entry("GB18030", "GB18030"));
 
     private final String name;
-    private final Charset charset;
+    /** An encoder is for one thread, and checks run on several. */
+    private final ThreadLocal<CharsetEncoder> encoders;
 
     private ServerEncoding(String name, Charset charset) {
         this.name = name;
-        this.charset = charset;
+        this.encoders = ThreadLocal.withInitial(charset::newEncoder);
     }
 
     /** The database's encoding when text must be checked against it; null for UTF-8, SQL_ASCII (any bytes) or one Java lacks. */
@@ -47,34 +46,9 @@ final class ServerEncoding {
         }
     }
 
-    /** What in the value the encoding cannot hold, or null: text, map keys, and the text within arrays and maps. */
-    String problem(Value value) {
-        return problem(value, charset.newEncoder()); // an encoder is for one thread, and checks run on several
-    }
-
-    private String problem(Value value, CharsetEncoder encoder) {
-        switch (value.kind()) {
-            case TEXT: return textProblem(((Value.Text) value).value(), encoder);
-            case REFERENCE: return textProblem(((Value.Reference) value).path(), encoder);
-            case ARRAY:
-                for (Value v : ((Value.Array) value).values()) {
-                    String p = problem(v, encoder);
-                    if (p != null) return p;
-                }
-                return null;
-            case MAP:
-                for (Map.Entry<String, Value> e : ((Value.MapValue) value).fields().entrySet()) {
-                    String p = textProblem(e.getKey(), encoder);
-                    if (p == null) p = problem(e.getValue(), encoder);
-                    if (p != null) return p;
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    private String textProblem(String s, CharsetEncoder encoder) {
+    /** What in the text the encoding cannot hold, or null ({@link ValueCheck} walks values, map keys and arrays to their text). */
+    String problem(String s) {
+        CharsetEncoder encoder = encoders.get();
         if (encoder.canEncode(s)) return null;
         for (int i = 0; i < s.length(); i = s.offsetByCodePoints(i, 1)) {
             int cp = s.codePointAt(i);

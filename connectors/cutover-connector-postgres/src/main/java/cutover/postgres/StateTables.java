@@ -34,10 +34,10 @@ final class StateTables {
         }
     }
 
-    /** Puts the run's table (which has a row) on the fast path: it holds no rows but this run's. */
-    static void setFastPath(Connection c, String runId, TableName name) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + RUN_TABLES + " SET " + FAST_PATH + " = true"
-                + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+    /** Puts the run's table on the fast path, whether or not the run has a row for it yet: it holds no rows but this run's. */
+    static void markFastPath(Connection c, String runId, TableName name) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + RUN_TABLES + " (run_id, table_schema, table_name, " + FAST_PATH
+                + ") VALUES (?, ?, ?, true) ON CONFLICT (run_id, table_schema, table_name) DO UPDATE SET " + FAST_PATH + " = true")) {
             ps.setString(1, runId);
             ps.setString(2, name.schema());
             ps.setString(3, name.name());

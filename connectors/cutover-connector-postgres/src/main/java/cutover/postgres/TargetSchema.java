@@ -61,18 +61,9 @@ final class TargetSchema {
             } else if (table.primaryKey().isEmpty()) {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
-                boolean ours = StateTables.runTable(c, runId, name, StateTables.FAST_PATH);
-                if (!ours && (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList()))) {
-                    problems.add("table " + name + " exists with other columns or types than the snapshot's table, which had no primary key");
-                } else if (!ours && !requiredColumns(c, name, table).isEmpty()) {
-                    problems.addAll(requiredColumns(c, name, table));
-                } else if (!ours && !isEmpty(c, name)) {
-                    problems.add("table " + name + " has rows, and it has no primary key to match the snapshot's rows to them by: empty it"
-                            + " (TRUNCATE) to restore it whole");
-                } else {
-                    markRunTable(c, runId, name, true, false);
-                    StateTables.setFastPath(c, runId, name); // found empty again after a finished attempt took it off the fast path
-                }
+                List<String> wrong = StateTables.runTable(c, runId, name, StateTables.FAST_PATH) ? List.of() : notReadyWithoutKey(c, name, table, defined);
+                if (wrong.isEmpty()) StateTables.markFastPath(c, runId, name); // found empty, again too after a finished attempt took it off the fast path
+                problems.addAll(wrong);
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
                 // made by an earlier attempt of this run as the source defined it, not as the plan's types say; its key
                 // comes after the rows, unless rows are to come by upsert (the run was restarted), which needs it, and
@@ -97,6 +88,20 @@ final class TargetSchema {
             }
         }
         return problems;
+    }
+
+    /** Why an existing table cannot take the rows of a table without a key, whole, by COPY; empty when it can. */
+    private static List<String> notReadyWithoutKey(Connection c, TableName name, Table table, DefinedTable defined) throws SQLException {
+        if (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
+            return List.of("table " + name + " exists with other columns or types than the snapshot's table, which had no primary key");
+        }
+        List<String> required = requiredColumns(c, name, table);
+        if (!required.isEmpty()) return required;
+        if (!isEmpty(c, name)) {
+            return List.of("table " + name + " has rows, and it has no primary key to match the snapshot's rows to them by: empty it"
+                    + " (TRUNCATE) to restore it whole");
+        }
+        return List.of();
     }
 
     private static boolean isEmpty(Connection c, TableName name) throws SQLException {

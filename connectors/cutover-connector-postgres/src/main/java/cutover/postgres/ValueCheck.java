@@ -36,6 +36,11 @@ final class ValueCheck {
     private ValueCheck() {}
 
     static Optional<RecordError> check(Table table, Record row) {
+        return check(table, row, null);
+    }
+
+    /** The same, with text also checked against the target's {@code encoding} where it is not UTF-8 (null: it is). */
+    static Optional<RecordError> check(Table table, Record row, ServerEncoding encoding) {
         List<Column> columns = table.columns();
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
@@ -47,12 +52,12 @@ final class ValueCheck {
                 }
                 continue;
             }
-            if (!takes(column, value)) {
+            if (!column.type().accepts(value)) {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, column.name(),
                         "column " + table.name() + "." + column.name() + " is " + PgTypes.sqlType(column.type()) + " and takes "
                                 + column.type().valueKind() + " values, found " + value.kind()));
             }
-            String problem = problem(value, column.type() == ColumnType.JSON);
+            String problem = problem(value, column.type() == ColumnType.JSON, encoding);
             if (problem != null) {
                 ErrorCode code = problem.startsWith("text") ? ErrorCode.RECORD_INVALID_TEXT : ErrorCode.RECORD_VALUE_OUT_OF_RANGE;
                 return Optional.of(RecordError.of(code, column.name(), "column " + table.name() + "." + column.name() + ": " + problem));
@@ -61,21 +66,15 @@ final class ValueCheck {
         return Optional.empty();
     }
 
-    /**
-     * Whether the column takes a value of this kind: its type's, or for a numeric column NaN or an
-     * infinity, which PostgreSQL's numeric holds (infinities since version 14) and a record carries
-     * as a float, a decimal being unable to; written as the same text.
-     */
-    static boolean takes(Column column, Value value) {
-        return column.type().accepts(value)
-                || column.type() == ColumnType.NUMERIC && value instanceof Value.Float64 f && !Double.isFinite(f.value());
-    }
-
     /** What is wrong with the value for PostgreSQL, or null. Inside JSON, only what jsonb itself refuses. */
     static String problem(Value value, boolean inJson) {
+        return problem(value, inJson, null);
+    }
+
+    private static String problem(Value value, boolean inJson, ServerEncoding encoding) {
         switch (value.kind()) {
-            case TEXT: return textProblem(((Value.Text) value).value());
-            case REFERENCE: return textProblem(((Value.Reference) value).path());
+            case TEXT: return textProblem(((Value.Text) value).value(), encoding);
+            case REFERENCE: return textProblem(((Value.Reference) value).path(), encoding);
             case DECIMAL: return decimalProblem(((Value.Decimal) value).value());
             case TIMESTAMP:
                 if (inJson) return null; // rendered as an ISO string: any instant fits
@@ -93,20 +92,25 @@ final class ValueCheck {
                 return null;
             case ARRAY:
                 for (Value v : ((Value.Array) value).values()) {
-                    String p = problem(v, inJson);
+                    String p = problem(v, inJson, encoding);
                     if (p != null) return p;
                 }
                 return null;
             case MAP:
                 for (Map.Entry<String, Value> e : ((Value.MapValue) value).fields().entrySet()) {
-                    String p = textProblem(e.getKey());
-                    if (p == null) p = problem(e.getValue(), inJson);
+                    String p = textProblem(e.getKey(), encoding);
+                    if (p == null) p = problem(e.getValue(), inJson, encoding);
                     if (p != null) return p;
                 }
                 return null;
             default:
                 return null;
         }
+    }
+
+    private static String textProblem(String s, ServerEncoding encoding) {
+        String problem = textProblem(s);
+        return problem != null || encoding == null ? problem : encoding.problem(s);
     }
 
     static String textProblem(String s) {

@@ -3,7 +3,6 @@ package cutover.sqlite;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.Column;
-import cutover.model.ColumnType;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
@@ -30,9 +29,7 @@ final class RowCheck {
                 }
                 continue;
             }
-            // NaN or an infinity in a numeric column (from PostgreSQL's numeric), kept as its text
-            boolean nonFiniteNumber = c.type() == ColumnType.NUMERIC && v instanceof Value.Float64 f && !Double.isFinite(f.value());
-            if (!c.type().accepts(v) && !nonFiniteNumber) {
+            if (!c.type().accepts(v)) {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, c.name(), "column " + c.name() + " of table "
                         + table.name() + " is " + c.type() + ", which takes " + c.type().valueKind() + " values; found " + v.kind()));
             }
