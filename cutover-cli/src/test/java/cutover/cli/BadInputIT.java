@@ -38,10 +38,16 @@ class BadInputIT {
         return f;
     }
 
-    private CliRun planAndMigrate(Path export) {
+    private CliRun planAndMigrate(Path export) throws Exception {
+        return planAndMigrate(export, null);
+    }
+
+    /** Plans and migrates the export, with the plan's dead-letter limit set to {@code limit} when not null. */
+    private CliRun planAndMigrate(Path export, String limit) throws Exception {
         Path plan = dir.resolve("plan.yaml");
         CliRun p = CliRun.of("plan", "firestore-export:" + export, TARGET, "-o", plan.toString(), "--quiet");
         assertThat(p.exitCode()).as(p.toString()).isZero();
+        if (limit != null) Files.writeString(plan, Files.readString(plan).replaceFirst("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"" + limit + "\""));
         return CliRun.of("migrate", plan.toString(), "--no-backup", "--json", "--state", dir.resolve("state").toString());
     }
 
@@ -102,6 +108,41 @@ class BadInputIT {
         assertThat(dead.get("key").asText()).isEqualTo("u2");
         assertThat(dead.get("reason").asText()).contains("vectorOfDoom");
         assertThat(count("users")).isEqualTo(2);
+    }
+
+    @Test
+    void rowsATableOfTheTargetRefusesAreSetAsideOneByOneWithTheServersReason() throws Exception {
+        // the application's own table: a CHECK, a UNIQUE and a trigger the plan knows nothing of
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE users (id text PRIMARY KEY, name text UNIQUE, age bigint CHECK (age >= 0))");
+            st.execute("CREATE FUNCTION no_mallory() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF NEW.name = 'Mallory' THEN RAISE EXCEPTION 'Mallory may not sign up'; END IF; RETURN NEW; END $$");
+            st.execute("CREATE TRIGGER no_mallory BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION no_mallory()");
+        }
+        StringBuilder json = new StringBuilder("{\"__collections__\": {\"users\": {");
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String name = i == 17 ? "Mallory" : i % 50 == 49 ? "name0" : "name" + i; // the first "name0" is u0's, later ones are refused
+            long age = i % 37 == 5 ? -i : i;
+            if (i == 17 || i % 50 == 49 || age < 0) refused.add("u" + i);
+            json.append(i == 0 ? "" : ",").append("\"u").append(i).append("\": {\"name\": \"").append(name).append("\", \"age\": ").append(age).append('}');
+        }
+        Path f = export(json.append("}}}").toString());
+        CliRun run = planAndMigrate(f, "none");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        List<JsonNode> dead = deadLetters(run);
+        assertThat(dead).extracting(n -> n.get("key").asText()).containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(dead).extracting(n -> n.get("code").asText()).containsOnly("RECORD_REJECTED_BY_TARGET");
+        assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u5")).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("users_age_check").contains("23514"));
+        assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u49")).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("users_name_key").contains("(name)=(name0)"));
+        assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u17")).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("Mallory may not sign up").contains("P0001"));
+        assertThat(count("users")).isEqualTo(300 - refused.size());
+        JsonNode totals = JSON.readTree(run.out()).get("details");
+        assertThat(totals.get("written").asLong()).isEqualTo(300 - refused.size());
+        assertThat(totals.get("deadLettered").asLong()).isEqualTo(refused.size());
     }
 
     @Test

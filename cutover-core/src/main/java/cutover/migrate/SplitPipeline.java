@@ -55,11 +55,24 @@ final class SplitPipeline {
     /** Records of one batch as read: items with their ordinals, and the position after the last. */
     private record RawBatch(List<RecordReader.Item> items, long firstOrdinal, Position end, boolean last) {}
 
-    /** A batch ready to write: rows, dead letters, and the counts it adds. */
-    private record MappedBatch(List<Record> rows, List<DeadLetterFile.Entry> deadLetters, Map<EntityName, long[]> counts,
-                               long read, long skipped, Position end, boolean last) {}
+    /** The rows one source record became, with its place in the split (a target refusing one row sets the whole record aside). */
+    private record Mapped(long ordinal, Record source, List<Record> rows) {}
+
+    /** A batch ready to write: each record's rows, dead letters, and the counts it adds. */
+    private record MappedBatch(List<Mapped> records, List<DeadLetterFile.Entry> deadLetters, Map<EntityName, long[]> counts,
+                               long read, long skipped, Position end, boolean last) {
+        List<Record> rows() {
+            List<Record> rows = new ArrayList<>(records.size());
+            for (Mapped m : records) rows.addAll(m.rows());
+            return rows;
+        }
+
+        long written() { return read - deadLetters.size() - skipped; }
+    }
 
     private static final int READ = 0, DEAD = 1, SKIPPED = 2, OK = 3;
+    /** How many times one batch may be refused and have records set aside before its failure stands (each round should be the last). */
+    private static final int MAX_REFUSAL_ROUNDS = 3;
 
     /** Runs the split to its end; returns what this attempt added. */
     MigrateResult.Totals run() throws InterruptedException {
@@ -128,7 +141,7 @@ final class SplitPipeline {
     }
 
     private MappedBatch map(RawBatch batch) {
-        List<Record> rows = new ArrayList<>(batch.items().size());
+        List<Mapped> mapped = new ArrayList<>(batch.items().size());
         List<DeadLetterFile.Entry> dead = new ArrayList<>();
         Map<EntityName, long[]> counts = new HashMap<>();
         long skipped = 0;
@@ -154,13 +167,13 @@ final class SplitPipeline {
                         dead.add(entry(ordinal, record, refused.get()));
                     } else {
                         count(counts, record.entity(), READ, OK);
-                        rows.addAll(recordRows);
+                        mapped.add(new Mapped(ordinal, record, recordRows));
                     }
                 }
             }
             ordinal++;
         }
-        return new MappedBatch(rows, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
+        return new MappedBatch(mapped, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
     }
 
     private Optional<RecordError> checkRows(List<Record> rows) {
@@ -177,28 +190,33 @@ final class SplitPipeline {
     }
 
     private MigrateResult.Totals writeFrom(BlockingQueue<MappedBatch> in) throws InterruptedException {
-        long read = start == null ? 0 : start.read();
-        long written = start == null ? 0 : start.written();
-        long dead = start == null ? 0 : start.deadLettered();
-        long skipped = start == null ? 0 : start.skipped();
+        MigrateResult.Totals total = start == null ? new MigrateResult.Totals(0, 0, 0, 0)
+                : new MigrateResult.Totals(start.read(), start.written(), start.deadLettered(), start.skipped());
         MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
         SinkWriter writer = null;
         try {
             while (true) {
                 MappedBatch batch = take(in);
                 if (batch == null) throw stopped();
-                long batchWritten = batch.read() - batch.deadLetters().size() - batch.skipped();
                 // Dead letters reach the disk before their batch commits: a committed batch is never
                 // missing its rejects, and a batch that does not commit has its lines dropped on resume.
                 deadLetters.append(batch.deadLetters());
-                read += batch.read();
-                written += batchWritten;
-                dead += batch.deadLetters().size();
-                skipped += batch.skipped();
-                Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), read, written, dead, skipped, batch.last());
-                writer = writeWithRetry(writer, batch.rows(), checkpoint);
+                for (int refusals = 0; ; refusals++) {
+                    MigrateResult.Totals after = total.plus(totals(batch));
+                    Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
+                            after.skipped(), batch.last());
+                    try {
+                        writer = writeWithRetry(writer, batch.rows(), checkpoint);
+                        break;
+                    } catch (CutoverException e) {
+                        writer = null; // closed by writeWithRetry
+                        if (e.code() != ErrorCode.TARGET_ROWS_REFUSED || refusals == MAX_REFUSAL_ROUNDS) throw e;
+                        batch = setAsideRefused(batch, e);
+                    }
+                }
                 rowsWritten += batch.rows().size();
-                added = added.plus(new MigrateResult.Totals(batch.read(), batchWritten, batch.deadLetters().size(), batch.skipped()));
+                total = total.plus(totals(batch));
+                added = added.plus(totals(batch));
                 batch.counts().forEach((entity, c) -> {
                     MigrationProgress.Counters counters = progress.counters(entity);
                     counters.read.add(c[READ]);
@@ -206,12 +224,50 @@ final class SplitPipeline {
                     counters.deadLettered.add(c[DEAD]);
                     counters.skipped.add(c[SKIPPED]);
                 });
-                config.deadLetterLimit().check(dead, read, split);
+                config.deadLetterLimit().check(total.deadLettered(), total.read(), split);
                 if (batch.last()) return added;
             }
         } finally {
             if (writer != null) closeQuietly(writer);
         }
+    }
+
+    private static MigrateResult.Totals totals(MappedBatch batch) {
+        return new MigrateResult.Totals(batch.read(), batch.written(), batch.deadLetters().size(), batch.skipped());
+    }
+
+    /**
+     * The batch without the records whose rows the target refused (a CHECK or UNIQUE constraint, a
+     * trigger, a value it will not take: what the sink's checks could not know), which go to the
+     * dead-letter file with the target's reason. The writer finds them by trying the records in
+     * order in a transaction it rolls back; when it cannot name one, the batch's failure stands.
+     */
+    private MappedBatch setAsideRefused(MappedBatch batch, CutoverException refusal) {
+        Map<Integer, RecordError> refused;
+        try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
+            refused = probe.refused(batch.records().stream().map(Mapped::rows).toList());
+        }
+        if (refused.isEmpty()) throw refusal;
+        List<Mapped> kept = new ArrayList<>(batch.records().size() - refused.size());
+        List<DeadLetterFile.Entry> setAside = new ArrayList<>(refused.size());
+        Map<EntityName, long[]> counts = new HashMap<>();
+        batch.counts().forEach((entity, c) -> counts.put(entity, c.clone()));
+        for (int i = 0; i < batch.records().size(); i++) {
+            Mapped m = batch.records().get(i);
+            RecordError error = refused.get(i);
+            if (error == null) {
+                kept.add(m);
+                continue;
+            }
+            setAside.add(entry(m.ordinal(), m.source(), error));
+            long[] c = counts.get(m.source().entity());
+            c[OK]--;
+            c[DEAD]++;
+        }
+        deadLetters.append(setAside);
+        List<DeadLetterFile.Entry> dead = new ArrayList<>(batch.deadLetters());
+        dead.addAll(setAside);
+        return new MappedBatch(kept, dead, counts, batch.read(), batch.skipped(), batch.end(), batch.last());
     }
 
     private SinkWriter writeWithRetry(SinkWriter writer, List<Record> rows, Sink.Checkpoint checkpoint) throws InterruptedException {

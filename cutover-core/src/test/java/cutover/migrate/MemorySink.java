@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the commit. Rows are kept by table and key, and every upsert is counted, so a test can tell a
  * duplicate write from a lost one.
  */
-final class MemorySink implements Sink {
+class MemorySink implements Sink {
     final Map<String, TreeMap<Key, Record>> tables = new HashMap<>();
     final Map<String, Map<String, Checkpoint>> checkpoints = new HashMap<>();
     final AtomicInteger writes = new AtomicInteger();
@@ -38,6 +38,10 @@ final class MemorySink implements Sink {
     /** Goes down for good once this many writes were attempted; 0 = never. */
     volatile int downAfterWrites;
     int rowsOverwritten;
+    /** A rule the table holds that the sink's check does not know (a CHECK constraint): a batch with such a row is refused whole. */
+    volatile java.util.function.Predicate<Record> refuses = r -> false;
+    /** How many times refused() was asked. */
+    final AtomicInteger probes = new AtomicInteger();
 
     @Override
     public TargetInfo describe() { return new TargetInfo("memory", "1", "main", Map.of(), false); }
@@ -77,11 +81,26 @@ final class MemorySink implements Sink {
                     if (downAfterWrites > 0 && n >= downAfterWrites) down = true;
                     if (down || n == failBeforeCommitAt) throw new CutoverException(failure, "simulated failure before commit of write " + n);
                     for (Record r : rows) {
+                        if (refuses.test(r)) throw new CutoverException(ErrorCode.TARGET_ROWS_REFUSED, "the table refused row " + r.key(), null, false);
+                    }
+                    for (Record r : rows) {
                         if (tables.get(r.entity().value()).put(r.key(), r) != null) rowsOverwritten++;
                     }
                     checkpoints.computeIfAbsent(runId, id -> new HashMap<>()).put(splitId, checkpoint);
                     if (n == failAfterCommitAt) throw new CutoverException(failure, "simulated connection loss after commit of write " + n);
                 }
+            }
+
+            @Override
+            public Map<Integer, RecordError> refused(List<List<Record>> groups) {
+                probes.incrementAndGet();
+                Map<Integer, RecordError> out = new TreeMap<>();
+                for (int i = 0; i < groups.size(); i++) {
+                    for (Record r : groups.get(i)) {
+                        if (refuses.test(r)) out.put(i, RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "refused by the table's rule: " + r.key()));
+                    }
+                }
+                return out;
             }
 
             @Override

@@ -201,6 +201,50 @@ class MigrationTest {
     }
 
     @Test
+    void rowsTheTargetRefusesAreSetAsideAndTheRestOfTheirBatchWritten() throws Exception {
+        MemorySink sink = new MemorySink();
+        sink.refuses = r -> ((Value.Int64) r.get("n")).value() % 10 == 3; // a CHECK the sink's own check does not know
+        MigrateResult result = migration(source(), sink).run();
+
+        List<RecordReader.Item> items = all();
+        long refused = items.stream().filter(i -> i instanceof RecordReader.Ok ok && expectedWritten(ok.record())
+                && ((Value.Int64) ok.record().get("n")).value() % 10 == 3).count();
+        assertThat(refused).isGreaterThan(100);
+        assertThat(result.totals().written()).isEqualTo(expected(items, "written") - refused);
+        assertThat(result.totals().deadLettered()).isEqualTo(expected(items, "dead") + refused);
+        assertThat(result.totals().balanced()).isTrue();
+        assertThat(sink.rows("users")).hasSize((int) (expected(items, "written") - refused))
+                .noneMatch(r -> ((Value.Int64) r.get("n")).value() % 10 == 3);
+        assertThat(deadLetterKeys()).hasSize((int) (expected(items, "dead") + refused)).doesNotHaveDuplicates();
+        List<String> lines = Files.readAllLines(dir.resolve("dead-letter.ndjson"));
+        assertThat(lines.stream().filter(l -> l.contains("RECORD_REJECTED_BY_TARGET"))).hasSize((int) refused)
+                .allMatch(l -> l.contains("refused by the table's rule"));
+    }
+
+    @Test
+    void aRefusedBatchWhoseRowsTheWriterCannotNameStopsTheRun() {
+        MemorySink sink = new MemorySink() {
+            @Override
+            public cutover.connector.SinkWriter writer(String runId, String splitId, List<Table> defs) {
+                cutover.connector.SinkWriter inner = super.writer(runId, splitId, defs);
+                return new cutover.connector.SinkWriter() {
+                    @Override public void write(List<Record> rows, Checkpoint checkpoint) { inner.write(rows, checkpoint); }
+                    @Override public void close() { inner.close(); }
+                };
+            }
+        };
+        sink.refuses = r -> r.key().equals(Key.of("u500"));
+        assertThatThrownBy(migration(new MemorySource().split("a", users(0, 1000)), sink)::run)
+                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED))
+                .hasMessageContaining("u500");
+    }
+
+    private static boolean expectedWritten(Record r) {
+        return !r.fields().containsKey("skip") && ((Value.Int64) r.get("n")).value() >= 0
+                && !(r.get("name") instanceof Value.Text t && t.value().contains("\0"));
+    }
+
+    @Test
     void stopsWhenTooManyRecordsAreRejected() {
         MemorySource source = new MemorySource().split("a", users(0, 1000));
         Migration m = Migration.builder().source(source).sink(new MemorySink()).mapper(MAPPER).runId("r").runDirectory(dir)

@@ -89,7 +89,7 @@ final class PostgresWriter implements SinkWriter {
             }
         } catch (SQLException e) {
             rollback();
-            CutoverException failure = SqlErrors.translate(e, "writing a batch of split " + splitId + " (" + rows.size() + " rows)", pool.location());
+            CutoverException failure = SqlErrors.translateBatch(e, "writing a batch of split " + splitId + " (" + rows.size() + " rows)", pool.location());
             if (SqlErrors.isConnectionLoss(e)) dropConnection();
             throw failure;
         } catch (RuntimeException e) {
@@ -99,6 +99,18 @@ final class PostgresWriter implements SinkWriter {
     }
 
     private void writeBatch(Map<Table, Map<List<Value>, Record>> byTable, Sink.Checkpoint checkpoint, boolean allowFastPath) throws SQLException {
+        List<String> createdNow = writeRows(byTable, allowFastPath, false);
+        saveCheckpoint(checkpoint);
+        connection.commit();
+        staged.addAll(createdNow);
+    }
+
+    /**
+     * Writes the rows in the open transaction; returns the staging tables it created (they last once
+     * it commits). A probe writes several times before it rolls back, so it empties staging after
+     * each write (a commit does that for a batch).
+     */
+    private List<String> writeRows(Map<Table, Map<List<Value>, Record>> byTable, boolean allowFastPath, boolean probing) throws SQLException {
         List<String> createdNow = new ArrayList<>();
         for (var e : byTable.entrySet()) {
             Table table = e.getKey();
@@ -117,12 +129,61 @@ final class PostgresWriter implements SinkWriter {
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
                     s.executeUpdate(upsert(table, name, stage, columns, generated));
+                    if (probing) s.executeUpdate("DELETE FROM " + TableName.quote(stage));
                 }
             }
         }
-        saveCheckpoint(checkpoint);
-        connection.commit();
-        staged.addAll(createdNow);
+        return createdNow;
+    }
+
+    /**
+     * Halves the groups until each refused one stands alone: a part that writes is kept (released
+     * savepoint) so later groups see its rows, a refused part is rolled back to its savepoint and
+     * halved. A batch with one bad record among n costs about 2·log2(n) small writes.
+     */
+    @Override
+    public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
+        Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
+        try {
+            open();
+            staged.clear(); // staging tables made in the probe are rolled back with it
+            try {
+                probe(groups, 0, groups.size(), refused);
+            } finally {
+                rollback();
+                staged.clear();
+            }
+            return refused;
+        } catch (SQLException e) {
+            CutoverException failure = SqlErrors.translate(e, "finding the rows split " + splitId + " refused", pool.location());
+            if (SqlErrors.isConnectionLoss(e)) dropConnection();
+            throw failure;
+        }
+    }
+
+    private void probe(List<List<Record>> groups, int from, int to, Map<Integer, cutover.error.RecordError> refused) throws SQLException {
+        if (from >= to) return;
+        List<Record> rows = new ArrayList<>();
+        for (List<Record> g : groups.subList(from, to)) rows.addAll(g);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SAVEPOINT cutover_probe");
+            try {
+                writeRows(group(rows), false, true);
+                s.execute("RELEASE SAVEPOINT cutover_probe");
+                return;
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT cutover_probe");
+                s.execute("RELEASE SAVEPOINT cutover_probe");
+                if (!SqlErrors.isRowRefusal(e)) throw e;
+                if (to - from == 1) {
+                    refused.put(from, SqlErrors.refusal(e));
+                    return;
+                }
+            }
+        }
+        int middle = (from + to) >>> 1;
+        probe(groups, from, middle, refused);
+        probe(groups, middle, to, refused);
     }
 
     /** Creates the session's staging table for {@code table} if it has none yet; returns its name. */
@@ -237,7 +298,7 @@ final class PostgresWriter implements SinkWriter {
             return loaded;
         } catch (SQLException e) {
             rollback();
-            CutoverException failure = SqlErrors.translate(e, "loading split " + splitId + " into " + name + " as COPY text", pool.location());
+            CutoverException failure = SqlErrors.translateBatch(e, "loading split " + splitId + " into " + name + " as COPY text", pool.location());
             if (SqlErrors.isConnectionLoss(e)) dropConnection();
             throw failure;
         } catch (RuntimeException e) {

@@ -40,6 +40,36 @@ final class SqlErrors {
         return new CutoverException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e) || isTransientConflict(state));
     }
 
+    /**
+     * SQLSTATEs of a statement refused for the rows it wrote, not for the connection or the schema:
+     * a data exception (class 22: a value too long, out of range, not in the server's encoding), an
+     * integrity violation (class 23: NOT NULL, UNIQUE, CHECK, an exclusion) or a trigger's RAISE
+     * EXCEPTION (P0001). A foreign key (23503) is not one of them: the parent may be in a split still
+     * loading, so its rows are not set aside as refused.
+     */
+    static boolean isRowRefusal(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return (state.startsWith("22") || state.startsWith("23") || state.equals("P0001")) && !state.equals("23503");
+    }
+
+    /** A batch's failure: {@link ErrorCode#TARGET_ROWS_REFUSED} when rows were refused (those can then be found and set aside). */
+    static CutoverException translateBatch(SQLException e, String doing, String location) {
+        if (!isRowRefusal(e)) return translate(e, doing, location);
+        return new CutoverException(ErrorCode.TARGET_ROWS_REFUSED, doing + " on " + location + " failed: the table refused a row: "
+                + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e, false);
+    }
+
+    /** Why the server refused one record's rows, for its dead letter: the server's message, its SQLSTATE, and the constraint. */
+    static cutover.error.RecordError refusal(SQLException e) {
+        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+        String column = server == null ? null : server.getColumn();
+        StringBuilder reason = new StringBuilder("the target refused the row: ")
+                .append(server == null || server.getMessage() == null ? e.getMessage() : server.getMessage());
+        if (server != null && server.getDetail() != null) reason.append(" (").append(server.getDetail()).append(')');
+        reason.append(" [SQLSTATE ").append(e.getSQLState()).append(']');
+        return cutover.error.RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, column, reason.toString());
+    }
+
     static CutoverException translate(SQLException e, String doing, String location) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";

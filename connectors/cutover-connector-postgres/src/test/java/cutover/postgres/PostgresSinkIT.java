@@ -170,7 +170,7 @@ class PostgresSinkIT extends ScratchSink {
                 // users are written first, then the posts' COPY fails on a NUL the check was not asked about
                 List<Record> bad = List.of(user(schema, "u1", "Ann", 30), post(schema, "p1", "u1", "nul \0 here"));
                 assertThatThrownBy(() -> w.write(bad, checkpoint(2, false))).isInstanceOfSatisfying(CutoverException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+                    assertThat(e.code()).as("the server refuses the row, which can then be found and set aside").isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).contains("split " + schema).doesNotContain("secret-pw");
                 });
@@ -185,6 +185,44 @@ class PostgresSinkIT extends ScratchSink {
         sink.resetCheckpoints("run-atomic");
         assertThat(sink.checkpoints("run-atomic")).isEmpty();
         assertThat(db.one("SELECT bool_or(fast_path)::text FROM cutover.run_tables WHERE run_id = 'run-atomic'")).isEqualTo("false");
+    }
+
+    @Test
+    void aBatchATableConstraintRefusesFailsWholeAndItsRefusedRecordsAreNamedWithoutCommitting() {
+        db.sql("CREATE SCHEMA strict", "CREATE TABLE strict.users (id text PRIMARY KEY, name text NOT NULL UNIQUE, age bigint CHECK (age >= 0), "
+                        + "score float8, balance numeric, active boolean, created timestamptz, birthday date, avatar bytea, profile jsonb, home point)",
+                "CREATE TABLE strict.posts (id text PRIMARY KEY, author text REFERENCES strict.users, title text CHECK (title <> 'spam'))");
+        List<Table> tables = List.of(Fixtures.users("strict"), Fixtures.posts("strict"));
+        assertThat(sink.prepare("run-strict", tables, false)).isEmpty();
+        try (SinkWriter w = sink.writer("run-strict", "s", tables)) {
+            // each group is one source record's rows: a user with a post, a user under the CHECK, one whose name u1 took
+            List<List<Record>> groups = List.of(
+                    List.of(user("strict", "u1", "Ann", 30), post("strict", "p1", "u1", "hello")),
+                    List.of(user("strict", "u2", "Bob", -1)),
+                    List.of(user("strict", "u3", "Ann", 40)),
+                    List.of(user("strict", "u4", "Cy", 50), post("strict", "p4", "u4", "spam")),
+                    List.of(user("strict", "u5", "Di", 60)));
+            List<Record> rows = groups.stream().flatMap(List::stream).toList();
+            assertThatThrownBy(() -> w.write(rows, checkpoint(5, false))).isInstanceOfSatisfying(CutoverException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
+                assertThat(e.retryable()).isFalse();
+            });
+            var refused = w.refused(groups);
+            assertThat(refused).containsOnlyKeys(1, 2, 3);
+            assertThat(refused.get(1).reason()).contains("users_age_check").contains("23514");
+            assertThat(refused.get(2).reason()).contains("users_name_key").contains("(name)=(Ann)").contains("23505");
+            assertThat(refused.get(3).reason()).contains("posts_title_check");
+            assertThat(refused.values()).allSatisfy(r -> assertThat(r.code()).isEqualTo(ErrorCode.RECORD_REJECTED_BY_TARGET));
+            assertThat(db.one("SELECT count(*) FROM strict.users")).as("the probe commits nothing").isEqualTo("0");
+            assertThat(sink.checkpoints("run-strict")).doesNotContainKey("s");
+            // the rest writes, and the same writer goes on
+            w.write(List.of(groups.get(0).get(0), groups.get(0).get(1), groups.get(4).get(0)), checkpoint(5, false));
+            // a missing parent is not a refusal to set aside: the parent may be in a split still loading
+            assertThatThrownBy(() -> w.write(List.of(post("strict", "p9", "u9", "orphan")), checkpoint(6, false)))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TARGET_WRITE_FAILED));
+        }
+        assertThat(db.query("SELECT id FROM strict.users ORDER BY id")).containsExactly(List.of("u1"), List.of("u5"));
+        assertThat(db.one("SELECT count(*) FROM strict.posts")).isEqualTo("1");
     }
 
     @Test

@@ -31,6 +31,18 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aBatchRefusedForItsRowsSaysSoButNotForAMissingParentOrTheConnection() {
+        java.util.function.Function<String, ErrorCode> batch =
+                state -> SqlErrors.translateBatch(new SQLException("server said no", state), "writing", "postgresql://u:***@h/db").code();
+        for (String refusal : List.of("23505", "23514", "23502", "23P01", "22001", "22003", "22021", "P0001")) {
+            assertThat(batch.apply(refusal)).as(refusal).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
+        }
+        assertThat(batch.apply("23503")).as("a foreign key: the parent may come later").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        assertThat(batch.apply("08006")).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
+        assertThat(batch.apply("42703")).as("a missing column is the table's, not a row's").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+    }
+
+    @Test
     void aReadIsRetriedAfterALostConnectionOrAConflictNeverAfterAnError() {
         java.util.function.Function<String, CutoverException> read =
                 state -> SqlErrors.translateRead(new SQLException("server said no", state), "reading", "postgresql://u:***@h/db");

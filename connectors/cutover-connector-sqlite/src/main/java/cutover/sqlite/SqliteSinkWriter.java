@@ -4,6 +4,7 @@ import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.error.RecordError;
 import cutover.model.Column;
 import cutover.model.Record;
 import cutover.model.Table;
@@ -12,11 +13,14 @@ import cutover.model.Value;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes one split's batches: every row upserted on its primary key and the split's checkpoint,
@@ -53,6 +57,57 @@ final class SqliteSinkWriter implements SinkWriter {
         }
     }
 
+    /**
+     * Halves the groups until each refused one stands alone, in one transaction rolled back at the
+     * end: a part that writes is kept (its savepoint released) so later groups see its rows, a refused
+     * part is rolled back to its savepoint and halved.
+     */
+    @Override
+    public Map<Integer, RecordError> refused(List<List<Record>> groups) {
+        if (closed) throw new IllegalStateException("writer of split " + splitId + " is closed");
+        Map<Integer, RecordError> refused = new TreeMap<>();
+        synchronized (sink) {
+            Connection c = sink.connection();
+            try {
+                c.setAutoCommit(false);
+                try {
+                    probe(c, groups, 0, groups.size(), refused);
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw WriteFailures.of(e, sink.database().path(), "finding the rows split " + splitId + " refused");
+            }
+        }
+        return refused;
+    }
+
+    private void probe(Connection c, List<List<Record>> groups, int from, int to, Map<Integer, RecordError> refused) throws SQLException {
+        if (from >= to) return;
+        List<Record> rows = new ArrayList<>();
+        for (List<Record> g : groups.subList(from, to)) rows.addAll(g);
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT cutover_probe");
+            try {
+                for (Map.Entry<Table, List<Record>> e : group(rows).entrySet()) upsert(c, e.getKey(), e.getValue());
+                s.execute("RELEASE cutover_probe");
+                return;
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO cutover_probe");
+                s.execute("RELEASE cutover_probe");
+                if (!WriteFailures.isRowRefusal(e)) throw e;
+                if (to - from == 1) {
+                    refused.put(from, WriteFailures.refusal(e));
+                    return;
+                }
+            }
+        }
+        int middle = (from + to) >>> 1;
+        probe(c, groups, from, middle, refused);
+        probe(c, groups, middle, to, refused);
+    }
+
     /** Rows by table, keeping each table's rows in batch order so a later version of a row wins. */
     private Map<Table, List<Record>> group(List<Record> rows) {
         Map<Table, List<Record>> byTable = new LinkedHashMap<>();
@@ -62,7 +117,7 @@ final class SqliteSinkWriter implements SinkWriter {
                 throw new CutoverException(ErrorCode.PLAN_MISMATCH, "a row of split " + splitId + " is for table " + r.entity()
                         + ", which is not among the plan's tables " + tables.keySet());
             }
-            byTable.computeIfAbsent(t, k -> new java.util.ArrayList<>()).add(r);
+            byTable.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
         }
         return byTable;
     }

@@ -114,7 +114,7 @@ class SqliteSinkTest {
     }
 
     @Test
-    void aFailingBatchLeavesNeitherRowsNorCheckpoint() {
+    void aRefusedBatchLeavesNeitherRowsNorCheckpointAndItsRefusedRecordsAreNamed() {
         // the target has a constraint the plan does not know of; the second row breaks it
         TestFiles.sql(file, "CREATE TABLE users (id TEXT PRIMARY KEY, n INTEGER CHECK (n >= 0), active BOOLEAN)");
         assertThat(sink.prepare("r", List.of(USERS), true)).isEmpty();
@@ -122,10 +122,17 @@ class SqliteSinkTest {
             w.write(List.of(user("u0", 0)), checkpoint(1, false));
             assertThatThrownBy(() -> w.write(List.of(user("u1", 1), user("u2", -2), user("u3", 3)), checkpoint(4, false)))
                     .isInstanceOfSatisfying(CutoverException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
+                        assertThat(e.code()).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
                         assertThat(e.retryable()).isFalse();
                         assertThat(e.getMessage()).contains("CHECK constraint").contains("nothing of it stays committed");
                     });
+            // which record it was, each group a record's rows; u4 and u6 collide on no key, so only the CHECK refuses
+            var refused = w.refused(List.of(List.of(user("u1", 1)), List.of(user("u2", -2)), List.of(user("u3", 3)),
+                    List.of(user("u4", 4), user("u6", -6)), List.of(user("u7", 7))));
+            assertThat(refused).containsOnlyKeys(1, 3);
+            assertThat(refused.get(1).code()).isEqualTo(ErrorCode.RECORD_REJECTED_BY_TARGET);
+            assertThat(refused.get(1).reason()).contains("CHECK constraint failed").contains("SQLITE_CONSTRAINT_CHECK");
+            assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).as("the probe commits nothing").isEqualTo(1);
             // the writer (and its shared connection) stays usable
             w.write(List.of(user("u5", 5)), checkpoint(5, false));
         }

@@ -1,0 +1,62 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A restore over the application's own table, whose CHECK constraint some backed-up rows break (it
+ * was added after the backup): the bulk load is refused, the rows go record by record, and exactly
+ * the refused ones are set aside with the server's reason; the restore does not stop.
+ */
+class RestoreRefusedRowsIT {
+    private static final String SRC = "cutover_it_refused_src";
+    private static final String DST = "cutover_it_refused_dst";
+
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void databases() throws Exception {
+        LocalPostgres.recreate(SRC, DST);
+        LocalPostgres.sql(SRC, "create table users (id int primary key, age int not null)",
+                "insert into users select g, case when g % 100 = 7 then -g else g end from generate_series(1, 5000) g");
+        LocalPostgres.sql(DST, "create table users (id int primary key, age int not null check (age >= 0))");
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, DST);
+    }
+
+    @Test
+    void theRowsTheTargetRefusesAreSetAsideAndTheOthersRestored() throws Exception {
+        String[] repoArgs = TestRepository.init(dir, "refused").args("--state", dir.resolve("state").toString());
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC)}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+        JsonNode summary = Json.MAPPER.readTree(restore.out());
+        assertThat(summary.get("written").asLong()).isEqualTo(4950);
+        assertThat(summary.get("deadLettered").asLong()).isEqualTo(50);
+        assertThat(summary.get("warnings").toString()).contains("record by record").contains("users_age_check");
+        List<JsonNode> dead = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(summary.get("deadLetterFile").asText()))) dead.add(Json.MAPPER.readTree(line));
+        assertThat(dead).hasSize(50).allSatisfy(n -> {
+            assertThat(n.get("code").asText()).isEqualTo("RECORD_REJECTED_BY_TARGET");
+            assertThat(n.get("key").asLong() % 100).isEqualTo(7);
+            assertThat(n.get("reason").asText()).contains("users_age_check");
+        });
+        assertThat(LocalPostgres.query(DST, "select count(*) || ' ' || sum(age) from users"))
+                .containsExactly("4950 " + (5000L * 5001 / 2 - 50 * (7 + 4907) / 2));
+    }
+}
