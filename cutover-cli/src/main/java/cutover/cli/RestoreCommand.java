@@ -146,8 +146,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             SnapshotSource snapshotSource = repository.source(snapshot);
             Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));
             MigrateResult result;
-            List<String> made; // tables this restore made from a PostgreSQL table's snapshot
-            List<String> widened; // columns the plan made text for values of several kinds
+            List<String> said; // what the restore leaves out or changes, known before it writes
             try (Connector connector = opening.take()) {
                 Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
                 if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
@@ -162,13 +161,13 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 TargetInfo info = sink.describe();
                 Plan plan = TablesWithoutKey.of(TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
                         snapshot), snapshot, sink);
-                widened = widened(plan);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
                 // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.of(plan, definitions);
+                said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
@@ -181,9 +180,13 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
                             runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
+                    List<String> warnings = new ArrayList<>(said);
+                    if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
+                        warnings.add(nothingMatches(snapshot));
+                    }
                     journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
-                            Duration.between(started, Instant.now()).toMillis(), dryRunDetails(snapshot, forecast), List.of(), null));
-                    printDryRun(snapshot, forecast);
+                            Duration.between(started, Instant.now()).toMillis(), dryRunDetails(snapshot, forecast), warnings, null));
+                    printDryRun(snapshot, forecast, warnings);
                     return 0;
                 }
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
@@ -202,21 +205,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         result = migration.get().run();
                     }
                 }
-                made = madeFromPostgres(snapshot, plan, info, definitions.keySet());
             }
-            if (!made.isEmpty()) result = result.withWarning(notRestoredWithTheirTables(made));
-            if (!widened.isEmpty()) {
-                result = result.withWarning("columns that hold values of several kinds in the snapshot were restored as text, each value as its text"
-                        + " (bytes as base64): " + String.join("; ", widened));
-            }
-            if (!keyless.isEmpty()) {
-                result = result.withWarning("left out of this restore by key, having no primary key for --where-key to match: " + String.join(", ", keyless)
-                        + " (restore such a table whole, with --only and without --where-key)");
-            }
-            if (whereKey != null && result.totals().read() == 0) {
-                result = result.withWarning("no key of snapshot " + snapshot.shortId() + " matches --where-key '" + whereKey + "', so nothing was"
-                        + " restored; a key is matched whole as written: a document's id (u_1; a subcollection's u_1/p7), a table's key columns joined by /; * stands for any characters, ? for one");
-            }
+            for (String w : said) result = result.withWarning(w);
+            if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
@@ -306,6 +297,30 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return rejects ? 1 : 0;
     }
 
+    /**
+     * What a restore says before it writes, its dry run alike: what its tables' definitions do not
+     * bring back, the columns it makes text, the tables a key pattern leaves out.
+     */
+    private static List<String> warnings(List<String> keyless, List<String> widened, List<String> made) {
+        List<String> out = new ArrayList<>();
+        if (!made.isEmpty()) out.add(notRestoredWithTheirTables(made));
+        if (!widened.isEmpty()) {
+            out.add("columns that hold values of several kinds in the snapshot are restored as text, each value as its text"
+                    + " (bytes as base64): " + String.join("; ", widened));
+        }
+        if (!keyless.isEmpty()) {
+            out.add("left out of this restore by key, having no primary key for --where-key to match: " + String.join(", ", keyless)
+                    + " (restore such a table whole, with --only and without --where-key)");
+        }
+        return out;
+    }
+
+    private String nothingMatches(Snapshot snapshot) {
+        return "no key of snapshot " + snapshot.shortId() + " matches --where-key '" + whereKey + "', so nothing is"
+                + " restored; a key is matched whole as written: a document's id (u_1; a subcollection's u_1/p7), a table's key columns joined by /;"
+                + " * stands for any characters, ? for one";
+    }
+
     private Map<String, Object> dryRunDetails(Snapshot s, RestoreDryRun.Forecast f) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", s.id());
@@ -324,9 +339,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return d;
     }
 
-    private void printDryRun(Snapshot s, RestoreDryRun.Forecast f) {
+    private void printDryRun(Snapshot s, RestoreDryRun.Forecast f, List<String> warnings) {
         if (output.json) {
-            System.out.println(Json.write(dryRunDetails(s, f)));
+            Map<String, Object> d = dryRunDetails(s, f);
+            d.put("warnings", warnings);
+            System.out.println(Json.write(d));
             return;
         }
         if (!output.showSummary()) return;
@@ -341,6 +358,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     : "only in target: every target row the snapshot's matching records lack (the plan gives records other keys than the pattern's)");
         }
         System.out.println("every row that would change: " + f.changesFile());
+        warnings.forEach(w -> System.out.println("warning: " + w));
     }
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {

@@ -153,14 +153,22 @@ final class VerifyCommand implements Callable<Integer> {
                 List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()
                         : sourceSide.entities().stream().map(e -> e.name().value()).toList();
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
+                // a table without a primary key has no key ranges to cut: its rows are matched by content, streamed
+                List<String> byPlace = names.stream().filter(n -> sourceSide.keyedByPlace(cutover.model.EntityName.of(n)) || targetSide.keyedByPlace(cutover.model.EntityName.of(n))).toList();
+                List<String> keyed = names.stream().filter(n -> !byPlace.contains(n)).toList();
                 Optional<String> refusal = da.isEmpty() || db.isEmpty() ? Optional.of("only databases that compute digests themselves can")
-                        : Verifier.pushdownRefusal(da.get(), db.get(), names);
+                        : Verifier.pushdownRefusal(da.get(), db.get(), keyed);
                 if (method == Method.pushdown && refusal.isPresent()) {
                     throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "cannot compare by digests computed in the databases: "
                             + refusal.get() + "; use --method streamed");
                 }
-                if (method != Method.streamed && refusal.isEmpty()) {
-                    result = Verifier.pushdownTables(da.get(), db.get(), names, options, progress, log);
+                if (method != Method.streamed && refusal.isEmpty() && !keyed.isEmpty()) {
+                    result = Verifier.pushdownTables(da.get(), db.get(), keyed, options, progress, log);
+                    if (!byPlace.isEmpty()) {
+                        streamedBecause("tables without a primary key (" + String.join(", ", byPlace) + ") have no key ranges; their rows are matched by content");
+                        result = result.and(Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), byPlace,
+                                options, progress, log));
+                    }
                 } else {
                     if (method == Method.auto) streamedBecause(refusal.get());
                     result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);

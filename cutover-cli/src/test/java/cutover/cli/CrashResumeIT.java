@@ -90,12 +90,14 @@ class CrashResumeIT {
 
         SplittableRandom random = new SplittableRandom(2026);
         int killedMidRun = 0;
-        long lastOrdinal = -1;
+        long lastOrdinal = 0;
         int advanced = 0;
         for (int attempt = 0; attempt < 12 && killedMidRun < 4; attempt++) {
             Process p = migrate(planFile, state, dir.resolve("attempt-" + attempt + ".log"));
-            long wait = 600 + random.nextInt(2400);
-            if (p.waitFor(wait, TimeUnit.MILLISECONDS)) break; // it finished: nothing left to interrupt
+            // killed at a random moment after the run committed a batch of its own: a fixed time from the start
+            // was, on a loaded machine, sometimes before any commit (the JVM, the plan, the tables), so nothing resumed
+            if (!committedBeyond(lastOrdinal, p)) break; // it ended without committing more: nothing left to interrupt
+            if (p.waitFor(random.nextInt(700), TimeUnit.MILLISECONDS)) break; // it finished
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
             p.waitFor();
             long[] committed = committedPosition();
@@ -188,6 +190,16 @@ class CrashResumeIT {
         }
         assertThat(deadLetters).isEqualTo(expectedDeadLetters);
         assertThat(totals.get("deadLettered").asLong()).isEqualTo(expectedDeadLetters.size());
+    }
+
+    /** Waits (up to two minutes) until the committed position passes {@code ordinal}; false when the process ends first. */
+    private static boolean committedBeyond(long ordinal, Process p) throws Exception {
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < until) {
+            if (committedPosition()[0] > ordinal) return true;
+            if (p.waitFor(50, TimeUnit.MILLISECONDS)) return false;
+        }
+        throw new AssertionError("the migration committed nothing past " + ordinal + " in two minutes");
     }
 
     /** The committed position summed over the splits, and 1 when every split is done (0 before any commit). */

@@ -30,6 +30,15 @@ public interface Source extends Capability {
     }
 
     /**
+     * True when the entity's records have no key of their own and are keyed by where they are stored
+     * (a PostgreSQL table without a primary key, keyed by ctid): another copy of the same rows keys
+     * them otherwise, so a comparison matches such rows by their content.
+     */
+    default boolean keyedByPlace(cutover.model.EntityName entity) {
+        return false;
+    }
+
+    /**
      * Holds the source at this moment until the returned handle is closed: readers opened meanwhile,
      * and the digests of the same connector, all see the data as it is now, so a backup of several
      * tables read in parallel splits is one consistent image of the database. Empty where the source

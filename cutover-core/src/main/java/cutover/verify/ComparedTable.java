@@ -16,7 +16,9 @@ import java.util.TreeSet;
  * A table as a streamed comparison sees it: which columns make a row's key, which columns are
  * compared, and how each is normalized. Built from a plan's table (named columns and types), or for
  * two endpoints compared as they are ({@link #asStored}): every field of each record, by name, keyed
- * by the record's own key.
+ * by the record's own key. A table without a key (a plan's table with none, or records keyed by their
+ * place, {@link #asStoredByContent}) is keyed by its rows' content: equal rows are one key, held as
+ * many times as each side has it.
  */
 public record ComparedTable(String name, List<String> keyColumns, List<String> columns, List<ColumnType> types) {
     public ComparedTable {
@@ -26,13 +28,19 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
     }
 
     public static ComparedTable of(Table table) {
-        return new ComparedTable(table.name(), table.primaryKey(), table.columns().stream().map(Column::name).toList(),
+        List<String> columns = table.columns().stream().map(Column::name).toList();
+        return new ComparedTable(table.name(), table.primaryKey().isEmpty() ? columns : table.primaryKey(), columns,
                 table.columns().stream().map(Column::type).toList());
     }
 
     /** Records compared field by field as they are, keyed by their own keys: no plan, no normalization. */
     public static ComparedTable asStored(String name) {
         return new ComparedTable(name, null, null, null);
+    }
+
+    /** Records compared field by field as they are, keyed by their content: their own keys are their places, which copies do not share. */
+    public static ComparedTable asStoredByContent(String name) {
+        return new ComparedTable(name, List.of(), null, null);
     }
 
     /** The positions of the key columns among the compared columns (-1 for one not compared), or null when compared as stored. */
@@ -63,9 +71,14 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
         return new Record(row.entity(), row.key(), f.build(), row.version());
     }
 
-    /** The row's key: its key columns' values, or the record's own key when compared as stored. */
+    /** The row's key: its key columns' values, or the record's own key when compared as stored (its content, by content). */
     Key keyOf(Record row) {
         if (keyColumns == null) return row.key();
+        if (columns == null) {
+            List<Value> content = new ArrayList<>();
+            for (String f : fieldNames(row)) content.add(row.get(f));
+            return new Key(content.isEmpty() ? List.of(Value.NULL) : content);
+        }
         List<Value> parts = new ArrayList<>(keyColumns.size());
         for (String c : keyColumns) {
             Value v = row.get(c);

@@ -174,9 +174,25 @@ public final class StreamedComparison {
             };
             Rows sr = s.get(name), tr = t.get(name);
             RowComparison.compare(name, table.columns(), sr.byKey, tr.byKey, counting);
-            sr.repeats.forEach(r -> counting.accept(new Difference.Missing(name, table.keyOf(r), r)));
-            tr.repeats.forEach(r -> counting.accept(new Difference.Extra(name, table.keyOf(r), r)));
+            // a row held more than once (a table without a key keeps equal rows): as many times on each side is no difference
+            Map<KeyedHash, Integer> unmatched = new java.util.HashMap<>();
+            tr.repeats.forEach(r -> unmatched.merge(r.id(), 1, Integer::sum));
+            for (Repeat r : sr.repeats) {
+                if (!takeOne(unmatched, r.id())) counting.accept(new Difference.Missing(name, r.key(), r.row()));
+            }
+            for (Repeat r : tr.repeats) {
+                if (takeOne(unmatched, r.id())) counting.accept(new Difference.Extra(name, r.key(), r.row()));
+            }
         }
+    }
+
+    /** Takes one of {@code id} from the counts; false when none is left. */
+    private static boolean takeOne(Map<KeyedHash, Integer> counts, KeyedHash id) {
+        Integer n = counts.get(id);
+        if (n == null) return false;
+        if (n == 1) counts.remove(id);
+        else counts.put(id, n - 1);
+        return true;
     }
 
     private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into, Predicate<Key> scope) {
@@ -189,7 +205,8 @@ public final class StreamedComparison {
             if (scope != null && !scope.test(v.key)) return;
             Record n = v.normalized();
             Rows rows = into.get(table);
-            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, v.hash(h))) != null) rows.repeats.add(n); // a key twice on one side
+            long hash = v.hash(h);
+            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, hash)) != null) rows.repeats.add(new Repeat(v.key, n, hash)); // a key twice on one side
         };
     }
 
@@ -331,6 +348,11 @@ public final class StreamedComparison {
     /** Pass two's rows of one side of one table, by key, and the rows whose key was already taken. */
     private static final class Rows {
         final Map<Key, HashedRow> byKey = new ConcurrentHashMap<>();
-        final List<Record> repeats = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Repeat> repeats = java.util.Collections.synchronizedList(new ArrayList<>());
+    }
+
+    /** A row whose key one side already held: a table without a key holding equal rows, or a key twice. */
+    private record Repeat(Key key, Record row, long hash) {
+        KeyedHash id() { return new KeyedHash(key, hash); }
     }
 }

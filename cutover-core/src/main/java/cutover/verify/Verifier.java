@@ -76,6 +76,7 @@ public final class Verifier {
     /**
      * The named tables of two endpoints compared as they are stored, row by row and field by field,
      * read and hashed by Cutover (when the databases cannot compute comparable digests themselves).
+     * A table either side keys by place (no primary key: by ctid) is compared by its rows' content.
      */
     public static VerifyResult streamedTables(Source a, String aName, Source b, String bName, List<String> tables,
                                               Options options, VerifyProgress progress, DifferenceLog log) {
@@ -85,7 +86,8 @@ public final class Verifier {
         List<ComparedTable> compared = new ArrayList<>();
         Map<EntityName, String> names = new LinkedHashMap<>();
         for (String t : tables) {
-            compared.add(ComparedTable.asStored(t));
+            boolean byPlace = a.keyedByPlace(EntityName.of(t)) || b.keyedByPlace(EntityName.of(t));
+            compared.add(byPlace ? ComparedTable.asStoredByContent(t) : ComparedTable.asStored(t));
             names.put(EntityName.of(t), t);
         }
         Map<String, Long> estimates = new LinkedHashMap<>();

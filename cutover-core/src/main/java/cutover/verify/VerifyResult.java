@@ -18,6 +18,18 @@ public record VerifyResult(List<TableVerdict> tables, Map<String, Long> refused,
         firstDifferences = List.copyOf(firstDifferences);
     }
 
+    /**
+     * This result with a later one of other tables, found into the same difference log: the later's
+     * count and first differences of the log are already the totals.
+     */
+    public VerifyResult and(VerifyResult later) {
+        List<TableVerdict> all = new java.util.ArrayList<>(tables);
+        all.addAll(later.tables);
+        Map<String, Long> refusedBoth = new java.util.LinkedHashMap<>(refused);
+        later.refused.forEach((e, n) -> refusedBoth.merge(e, n, Long::sum));
+        return new VerifyResult(all, refusedBoth, later.differences, later.firstDifferences, later.differencesFile, duration.plus(later.duration));
+    }
+
     public boolean equal() { return differences == 0 && tables.stream().allMatch(TableVerdict::equal); }
 
     public long rowsCompared() { return tables.stream().mapToLong(t -> Math.max(t.sourceCount(), t.targetCount())).sum(); }

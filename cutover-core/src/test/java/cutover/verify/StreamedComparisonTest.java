@@ -112,6 +112,42 @@ class StreamedComparisonTest {
         assertThat(w.extra()).isEqualTo(20_000);
     }
 
+    @Test
+    void rowsKeyedByTheirPlaceAreMatchedByContentEachAsOftenAsItIsHeld() {
+        // the same rows, each under another place (a ctid), some of them held twice or three times
+        Random random = new Random(13);
+        List<Record> source = new ArrayList<>(), target = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            Record r = StreamedComparisonProperties.row("r" + (i % 1_000), random); // ids repeat: equal rows nothing tells apart
+            Record same = new Record(r.entity(), r.key(), r.fields());
+            source.add(new Record(r.entity(), Key.of("(0," + i + ")"), r.fields()));
+            target.add(new Record(same.entity(), Key.of("(7," + (3_000 - i) + ")"), same.fields()));
+        }
+        Collections.shuffle(target, random);
+        ComparedTable byContent = ComparedTable.asStoredByContent("t");
+        List<Difference> found = Collections.synchronizedList(new ArrayList<>());
+        TableVerdict equal = new StreamedComparison(List.of(byContent), EXACT, StreamedComparison.Options.DEFAULTS, VerifyProgress.NONE)
+                .compare(StreamedComparisonProperties.feed(source), StreamedComparisonProperties.feed(target), Map.of("t", 3_000L), found::add)
+                .verdicts().get(0);
+        assertThat(found).isEmpty();
+        assertThat(equal.equal()).isTrue();
+
+        // one copy of a row held twice gone, one row changed, one new row: missing, missing and extra, extra
+        Record gone = target.remove(0);
+        Record edited = target.remove(0);
+        target.add(StreamedComparisonProperties.changed(edited, StreamedComparisonProperties.Change.FIELD));
+        target.add(StreamedComparisonProperties.row("new", random));
+        found.clear();
+        TableVerdict d = new StreamedComparison(List.of(byContent), EXACT, StreamedComparison.Options.DEFAULTS, VerifyProgress.NONE)
+                .compare(StreamedComparisonProperties.feed(source), StreamedComparisonProperties.feed(target), Map.of("t", 3_000L), found::add)
+                .verdicts().get(0);
+        assertThat(d.missing()).isEqualTo(2);
+        assertThat(d.extra()).isEqualTo(2);
+        assertThat(d.changed()).as("no key pairs a changed row with its old self").isZero();
+        assertThat(found).filteredOn(x -> x instanceof Difference.Missing).extracting(x -> ((Difference.Missing) x).source().fields())
+                .containsExactlyInAnyOrder(gone.fields(), edited.fields());
+    }
+
     private static List<TableVerdict> compare(List<Record> source, List<Record> target, StreamedComparison.Options options, List<Difference> found) {
         return new StreamedComparison(List.of(StreamedComparisonProperties.TABLE), EXACT, options, VerifyProgress.NONE)
                 .compare(StreamedComparisonProperties.feed(source), StreamedComparisonProperties.feed(target), Map.of("t", (long) source.size()), found::add)

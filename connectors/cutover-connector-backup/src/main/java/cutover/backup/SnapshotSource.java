@@ -58,6 +58,12 @@ public final class SnapshotSource implements CopyTextSource {
         return out;
     }
 
+    /** A table stored without a primary key: its records are keyed by their place in the snapshot. */
+    @Override
+    public boolean keyedByPlace(cutover.model.EntityName entity) {
+        return snapshot.entity(entity).map(e -> e.copyText() != null && e.keyColumns().isEmpty()).orElse(false);
+    }
+
     @Override
     public List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();

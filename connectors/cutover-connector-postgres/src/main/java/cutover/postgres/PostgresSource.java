@@ -431,6 +431,13 @@ final class PostgresSource implements ChangeTracking {
         return Optional.ofNullable(tables(entity.value()).get(entity.value())).map(SourceTable::oid);
     }
 
+    /** A table without a primary key is keyed by ctid, which a copy of its rows does not share. */
+    @Override
+    public boolean keyedByPlace(EntityName entity) {
+        SourceTable t = tables(entity.value()).get(entity.value());
+        return t != null && t.primaryKey().isEmpty();
+    }
+
     /** The primary key columns of the schema's tables that have one. */
     private Map<String, List<String>> primaryKeys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
