@@ -164,6 +164,14 @@ class KeylessTableIT {
             rs.next();
             assertThat(rs.getString(1)).as("every row, equal ids and a null one included").isEqualTo("5:a 5:a 1:b null:n");
         }
+        // a column no row leaves NULL stays nullable, as the source declared it (kinds.label); a key column is NOT NULL
+        CliRun kinds = restore("sqlite:" + db, "--only", "kinds");
+        assertThat(kinds.exitCode()).as(kinds.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select group_concat(name || ':' || \"notnull\", ' ') from pragma_table_info('kinds')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("id:1 label:0");
+        }
     }
 
     private static CliRun restore(String target, String... options) {

@@ -27,14 +27,18 @@ import java.util.Map;
  * changes stored after its base parts ({@link ChangeTrack}). {@code chunkList}, when present
  * (manifest version 6), says the first of {@code chunks} are kept in a list file of their own
  * ({@link ChunkList}): in memory {@code chunks} is always the whole list; the manifest holds only
- * the ids after the listed ones ({@link #asWritten()}, {@link #withListedChunks}).
+ * the ids after the listed ones ({@link #asWritten()}, {@link #withListedChunks}). {@code nullableColumns},
+ * when present, are the columns the source's schema lets hold NULL, whether or not a row does, so
+ * that a restore makes them nullable (absent where the source declares no schema, as documents).
  */
 public record EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                              Map<String, List<String>> fields, List<String> chunks, long unreadable,
                              List<String> unreadableSamples, List<EntityPart> parts,
                              Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
-                             ChangeTrack changes, cutover.model.NativeDefinition definition, ChunkList chunkList) {
+                             ChangeTrack changes, cutover.model.NativeDefinition definition, ChunkList chunkList,
+                             List<String> nullableColumns) {
     public EntitySnapshot {
+        nullableColumns = nullableColumns == null ? null : List.copyOf(nullableColumns); // absent where the source declares none
         keyColumns = List.copyOf(keyColumns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
         chunks = List.copyOf(chunks);
@@ -46,47 +50,52 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, null, null, null, null, null, null);
     }
 
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, null, null, null, null);
     }
 
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples,
                           List<EntityPart> parts, Map<String, Map<String, Long>> kindCounts, SourceDigest sourceDigest, CopyShape copyText,
                           ChangeTrack changes) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, null, null, null);
     }
 
     /** The same entity, known to be the records of the source table that has this digest. */
     EntitySnapshot withSourceDigest(SourceDigest d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes, definition, chunkList);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, d, copyText, changes, definition, chunkList, nullableColumns);
     }
 
     /** The same entity, its changes tracked as {@code track} says. */
     EntitySnapshot withChanges(ChangeTrack track) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track, definition, chunkList);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, track, definition, chunkList, nullableColumns);
     }
 
     /** The same entity, its table defined as {@code d} says (read again by each backup, reused or not). */
     EntitySnapshot withDefinition(cutover.model.NativeDefinition d) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, d, chunkList);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, d, chunkList, nullableColumns);
+    }
+
+    /** The same entity, its source's schema letting {@code columns} hold NULL (read again by each backup, reused or not). */
+    EntitySnapshot withNullableColumns(List<String> columns) {
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList, columns);
     }
 
     /** The same entity, its first {@code list.chunks()} chunks kept in the list file {@code list} names (null: all in the manifest). */
     EntitySnapshot withChunkList(ChunkList list) {
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, list);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, list, nullableColumns);
     }
 
     /** The entity as its manifest holds it: of its chunks, only those after the listed ones. */
     EntitySnapshot asWritten() {
         if (chunkList == null) return this;
         return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, chunks.subList(chunkList.chunks(), chunks.size()),
-                unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList);
+                unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList, nullableColumns);
     }
 
     /** The entity as read from its manifest ({@link #asWritten()}), with the ids its list file holds put before the rest. */
@@ -94,7 +103,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
         List<String> all = new java.util.ArrayList<>(listed.size() + chunks.size());
         all.addAll(listed);
         all.addAll(chunks);
-        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, all, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList);
+        return new EntitySnapshot(name, keyColumns, records, bytes, digest, fields, all, unreadable, unreadableSamples, parts, kindCounts, sourceDigest, copyText, changes, definition, chunkList, nullableColumns);
     }
 
     /** How many of its chunks are its base parts' (all of them when it has no change layers): what a chunk list holds. */
@@ -115,7 +124,7 @@ public record EntitySnapshot(String name, List<String> keyColumns, long records,
     /** An entity written as one stream, as version-1 manifests hold it. */
     public EntitySnapshot(String name, List<String> keyColumns, long records, long bytes, String digest,
                           Map<String, List<String>> fields, List<String> chunks, long unreadable, List<String> unreadableSamples) {
-        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null, null, null);
+        this(name, keyColumns, records, bytes, digest, fields, chunks, unreadable, unreadableSamples, null, null, null, null, null, null, null, null);
     }
 
     public EntityName entityName() { return EntityName.of(name); }

@@ -186,6 +186,6 @@ final class LayerCompaction {
         ChangeTrack then = entity.changes();
         ChangeTrack track = then.at(then.mark(), then.counts(), then.digests(), List.of(), a.records());
         return new EntitySnapshot(entity.name(), entity.keyColumns(), a.records(), a.bytes(), EntitySnapshot.digestOfParts(a.parts()), a.fields(),
-                a.chunks(), entity.unreadable(), entity.unreadableSamples(), a.parts(), a.kindCounts(), entity.sourceDigest(), entity.copyText(), track, entity.definition(), null);
+                a.chunks(), entity.unreadable(), entity.unreadableSamples(), a.parts(), a.kindCounts(), entity.sourceDigest(), entity.copyText(), track, entity.definition(), null, entity.nullableColumns());
     }
 }

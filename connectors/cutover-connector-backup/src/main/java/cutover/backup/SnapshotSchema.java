@@ -18,6 +18,9 @@ import java.util.Optional;
  * had it and which value kinds how often (manifest version 2's {@code kindCounts}). The plan is the
  * one analyze would give, since plan generation uses nothing else for these entities.
  *
+ * <p>A table's columns are nullable as its source's schema declared them ({@code nullableColumns}),
+ * not only where a row held NULL, where the manifest says.
+ *
  * <p>Empty when the manifest cannot tell: a version-1 manifest (kinds without counts), or a field
  * holding references, whose foreign keys need to know which documents they point to. The restore
  * then analyzes the snapshot as before.
@@ -48,7 +51,7 @@ final class SnapshotSchema {
                 }
             }
             entities.add(new EntitySchema(e.entityName(), e.records(), e.bytes(), e.keyColumns(), children(snapshot, e.entityName()),
-                    e.unreadable(), fields));
+                    e.unreadable(), fields, e.nullableColumns()));
         }
         return Optional.of(new Schema(sourceName, entities));
     }

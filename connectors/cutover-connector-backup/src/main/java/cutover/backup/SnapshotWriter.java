@@ -44,6 +44,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
     private final Map<EntityName, ChangeTrack> changes = new LinkedHashMap<>();
     private final Map<EntityName, cutover.model.NativeDefinition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<EntityName, List<String>> nullableColumns = new java.util.concurrent.ConcurrentHashMap<>();
     private int splits;
     private SplitWriter sequential;
     private final List<FileEntry> files = new ArrayList<>();
@@ -88,6 +89,11 @@ public final class SnapshotWriter implements AutoCloseable {
     /** The entity's table as its database defines it, kept in the manifest whether its rows are read or reused. */
     void definition(EntityName entity, cutover.model.NativeDefinition d) {
         definitions.put(entity, d);
+    }
+
+    /** The columns of the entity the source's schema lets hold NULL, kept in the manifest whether its rows are read or reused. */
+    void nullableColumns(EntityName entity, List<String> columns) {
+        nullableColumns.put(entity, columns);
     }
 
     /** Writes a record as the next of its entity (all records written here form one part per entity). */
@@ -197,6 +203,7 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         done.addAll(reused.values());
         done.replaceAll(e -> definitions.containsKey(e.entityName()) ? e.withDefinition(definitions.get(e.entityName())) : e);
+        done.replaceAll(e -> nullableColumns.containsKey(e.entityName()) ? e.withNullableColumns(nullableColumns.get(e.entityName())) : e);
         done.sort(Comparator.comparing(EntitySnapshot::entityName));
         Map<ChunkList, FileEnvelope.Named> lists = new LinkedHashMap<>(); // the new list files, by what entities name
         done.replaceAll(e -> listed(e, lists));

@@ -119,6 +119,7 @@ final class SourceReading {
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment, RunPhases phases) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
         List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
+        for (EntityInfo e : estimates) if (e.nullableColumns() != null) writer.nullableColumns(e.name(), e.nullableColumns());
         Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
         for (EntityInfo e : estimates) shapes.put(e.name(), copyShapeOf(e.name()));
         // the tables' definitions, read beside the decisions and the rows (a cold process spends ~70 ms on them)

@@ -139,7 +139,8 @@ final class PostgresWriter implements SinkWriter {
     /**
      * Halves the groups until each refused one stands alone: a part that writes is kept (released
      * savepoint) so later groups see its rows, a refused part is rolled back to its savepoint and
-     * halved. A batch with one bad record among n costs about 2·log2(n) small writes.
+     * halved, down to parts of four tried one by one. A batch with one bad record among n costs about
+     * 2·log2(n) small writes; with many, about one write per record.
      */
     @Override
     public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
@@ -148,6 +149,13 @@ final class PostgresWriter implements SinkWriter {
             open();
             staged.clear(); // staging tables made in the probe are rolled back with it
             try {
+                // made before the first savepoint: one made under a savepoint rolled back would be gone for the next part
+                List<Record> all = new ArrayList<>();
+                groups.forEach(all::addAll);
+                for (Table table : group(all).keySet()) {
+                    TableName name = TableName.resolve(table.name(), schema);
+                    staged.add(staging(name, table, writtenColumns(table, generatedColumns(name))));
+                }
                 probe(groups, 0, groups.size(), refused);
             } finally {
                 rollback();
@@ -172,14 +180,17 @@ final class PostgresWriter implements SinkWriter {
                 s.execute("RELEASE SAVEPOINT cutover_probe");
                 return;
             } catch (SQLException e) {
-                s.execute("ROLLBACK TO SAVEPOINT cutover_probe");
-                s.execute("RELEASE SAVEPOINT cutover_probe");
+                s.execute("ROLLBACK TO SAVEPOINT cutover_probe; RELEASE SAVEPOINT cutover_probe");
                 if (!SqlErrors.isRowRefusal(e)) throw e;
                 if (to - from == 1) {
                     refused.put(from, SqlErrors.refusal(e));
                     return;
                 }
             }
+        }
+        if (to - from <= 4) { // few left: one by one costs no more than halving, and often less
+            for (int i = from; i < to; i++) probe(groups, i, i + 1, refused);
+            return;
         }
         int middle = (from + to) >>> 1;
         probe(groups, from, middle, refused);

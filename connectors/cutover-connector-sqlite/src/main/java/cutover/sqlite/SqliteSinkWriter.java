@@ -103,6 +103,10 @@ final class SqliteSinkWriter implements SinkWriter {
                 }
             }
         }
+        if (to - from <= 4) { // few left: one by one costs no more than halving, and often less
+            for (int i = from; i < to; i++) probe(c, groups, i, i + 1, refused);
+            return;
+        }
         int middle = (from + to) >>> 1;
         probe(c, groups, from, middle, refused);
         probe(c, groups, middle, to, refused);

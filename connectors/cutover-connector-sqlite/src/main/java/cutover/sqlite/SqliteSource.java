@@ -47,7 +47,11 @@ final class SqliteSource implements Source, AutoCloseable {
             List<EntityInfo> out = new ArrayList<>();
             for (String table : TableShape.userTables(c)) {
                 TableShape shape = shape(c, table);
-                out.add(new EntityInfo(EntityName.of(table), count(c, table), -1, ReadOrder.of(shape).keyColumns()));
+                List<String> keyColumns = ReadOrder.of(shape).keyColumns();
+                // the columns its schema lets hold NULL (a key column is never one: the plan keys by it)
+                List<String> nullable = shape.columns().stream().filter(col -> !col.notNull() && !keyColumns.contains(col.name()))
+                        .map(TableShape.ColumnShape::name).toList();
+                out.add(new EntityInfo(EntityName.of(table), count(c, table), -1, keyColumns, nullable));
             }
             return out;
         } catch (SQLException e) {
