@@ -363,7 +363,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {
         Map<String, ProgressDisplay.Line> out = new TreeMap<>();
-        progress.snapshot().forEach((entity, s) -> out.put(entity.value(), new ProgressDisplay.Line(s.settled(), s.estimated())));
+        progress.snapshot().forEach((entity, s) -> out.put(entity.value(), new ProgressDisplay.Line(s.settledInAll(), s.estimated())));
         return out;
     }
 

@@ -75,6 +75,10 @@ public final class Migration {
         for (Split split : splits) {
             Sink.Checkpoint c = checkpoints.get(split.id());
             if (c != null) before = before.plus(new MigrateResult.Totals(c.read(), c.written(), c.deadLettered(), c.skipped()));
+            // a progress bar goes on from where the earlier attempts left the split (its checkpoint counts one entity's records)
+            if (c != null && split.entities().size() == 1) {
+                config.progress().counters(split.entities().iterator().next()).settledBefore.add(c.written() + c.deadLettered() + c.skipped());
+            }
             if (c != null && c.done()) {
                 alreadyDone++;
                 config.progress().splitDone();

@@ -18,9 +18,16 @@ public final class MigrationProgress {
     private final LongAdder splitsDone = new LongAdder();
     private volatile int splitsTotal;
 
-    /** A point-in-time copy of one entity's counters. */
-    public record Snapshot(long read, long written, long deadLettered, long skipped, long estimated) {
+    /**
+     * A point-in-time copy of one entity's counters: this attempt's, and {@code settledBefore}, the
+     * records earlier attempts settled in the splits this one resumed or found done.
+     */
+    public record Snapshot(long read, long written, long deadLettered, long skipped, long estimated, long settledBefore) {
+        /** Records this attempt settled (written, dead-lettered or skipped). */
         public long settled() { return written + deadLettered + skipped; }
+
+        /** Records settled by this attempt and the earlier ones it goes on from: what a progress bar shows. */
+        public long settledInAll() { return settled() + settledBefore; }
     }
 
     static final class Counters {
@@ -28,6 +35,7 @@ public final class MigrationProgress {
         final LongAdder written = new LongAdder();
         final LongAdder deadLettered = new LongAdder();
         final LongAdder skipped = new LongAdder();
+        final LongAdder settledBefore = new LongAdder();
     }
 
     Counters counters(EntityName entity) {
@@ -57,7 +65,7 @@ public final class MigrationProgress {
     private Snapshot snapshotOf(EntityName e) {
         Counters c = byEntity.get(e);
         long est = estimates.getOrDefault(e, -1L);
-        if (c == null) return new Snapshot(0, 0, 0, 0, est);
-        return new Snapshot(c.read.sum(), c.written.sum(), c.deadLettered.sum(), c.skipped.sum(), est);
+        if (c == null) return new Snapshot(0, 0, 0, 0, est, 0);
+        return new Snapshot(c.read.sum(), c.written.sum(), c.deadLettered.sum(), c.skipped.sum(), est, c.settledBefore.sum());
     }
 }

@@ -146,6 +146,10 @@ class MigrationTest {
             assertThat(sink.rowsOverwritten).as("no row written twice").isZero();
             // at the first write nothing may have committed yet (the other split is stopped before its first commit)
             if (crashAt > 1) assertThat(second.splitsResumed() + second.splitsAlreadyDone()).isPositive();
+            // the progress bar goes on from what the crashed attempt settled, and ends at every record
+            MigrationProgress.Snapshot users = second.thisAttempt().get(USERS);
+            assertThat(users.settledBefore()).as("crash at write %d", crashAt).isEqualTo(second.totals().read() - users.read());
+            assertThat(users.settledInAll()).isEqualTo(items.size());
             List<String> lines = Files.readAllLines(dir.resolve("c" + crashAt).resolve("dead-letter.ndjson"));
             Set<String> keys = new HashSet<>();
             for (String l : lines) keys.add(new ObjectMapper().readTree(l).get("key").asText());

@@ -61,7 +61,14 @@ public final class MemorySource implements Source {
     @Override
     public List<Split> splits(int parallelism) {
         List<Split> out = new ArrayList<>();
-        splits.forEach((id, items) -> out.add(new Split(id, Set.of(), items.size(), "memory split " + id)));
+        splits.forEach((id, items) -> {
+            Set<EntityName> entities = new java.util.TreeSet<>();
+            for (RecordReader.Item item : items) {
+                EntityName entity = item instanceof RecordReader.Unreadable u ? u.entity() : ((RecordReader.Ok) item).record().entity();
+                if (entity != null) entities.add(entity); // an unreadable record may not say whose it is
+            }
+            out.add(new Split(id, entities, items.size(), "memory split " + id));
+        });
         return out;
     }
 
