@@ -47,7 +47,8 @@ final class Checker {
         }
         List<Snapshot> snapshots = new ArrayList<>();
         Set<String> listsProven = new HashSet<>(); // each list read from disk once per check, whichever snapshots name it
-        for (BlobId id : files.listIds(RepoFiles.SNAPSHOTS)) {
+        List<BlobId> snapshotFiles = files.listIds(RepoFiles.SNAPSHOTS);
+        for (BlobId id : snapshotFiles) {
             try {
                 snapshots.add(repository.readSnapshot(id, listsProven));
             } catch (CutoverException e) {
@@ -65,7 +66,8 @@ final class Checker {
         // named by the snapshots read (each list read and proven as its snapshot was)
         List<String> unnamedLists = ChunkLists.unnamed(files, snapshots).stream().map(l -> files.relative(files.chunkList(l))).toList();
         int temps = files.list(files.root().resolve(RepoFiles.TMP)).size();
-        return new CheckResult(readData, snapshots.size(), indexFiles.size(), index.packs().size(), index.blobIds().size(),
+        // every snapshot checked, those that do not read too (each named among the problems)
+        return new CheckResult(readData, snapshotFiles.size(), indexFiles.size(), index.packs().size(), index.blobIds().size(),
                 problems, unreferenced, unnamedLists, temps);
     }
 

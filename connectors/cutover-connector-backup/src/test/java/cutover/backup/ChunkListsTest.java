@@ -110,10 +110,12 @@ class ChunkListsTest {
             f.write(b ^ 0x01);
         }
         String name = "lists/" + list.getFileName();
-        assertThat(repo.check(false).problems()).as("a check reads the lists again, not as this process wrote them").singleElement().satisfies(p -> {
+        CheckResult checked = repo.check(false);
+        assertThat(checked.problems()).as("a check reads the lists again, not as this process wrote them").singleElement().satisfies(p -> {
             assertThat(p.snapshot()).isEqualTo(written.shortId());
             assertThat(p.message()).contains("entity public.users", name);
         });
+        assertThat(checked.snapshots()).as("the snapshot that does not read is counted among those checked").isEqualTo(1);
         assertThatThrownBy(() -> TestRepos.open(dir).snapshots()).isInstanceOfSatisfying(CutoverException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_CORRUPT);
             assertThat(e.getMessage()).contains("snapshots/" + written.id(), "entity public.users", name);
