@@ -101,15 +101,30 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
         // a writer per part, and the run's state; connecting while the key is derived
-        try (Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2)) {
+        Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2);
+        try {
             Repository repository = repo.open(lockWait::apply);
             try (Repository.Lock lock = repository.lockForReading("restore")) {
                 Snapshot snapshot = repository.snapshot(snapshotRef);
                 if (filesTo != null) restoreFiles(repository, snapshot);
-                return target == null ? 0 : restoreRecords(repository, snapshot, opening);
+                if (target == null) return 0;
+                String into = SchemaOfSnapshot.target(snapshot.source(), target);
+                if (!into.equals(target)) { // the snapshot's schema, which the target named none of: connected again, to it
+                    opening.close();
+                    opening = null;
+                    target = into;
+                    intoSnapshotSchema = true;
+                    opening = Endpoints.openTargetBeside(target, parallel + 2);
+                }
+                return restoreRecords(repository, snapshot, opening);
             }
+        } finally {
+            if (opening != null) opening.close();
         }
     }
+
+    /** Whether the target named no schema and the restore writes into the snapshot's ({@link SchemaOfSnapshot}). */
+    private boolean intoSnapshotSchema;
 
     private void restoreFiles(Repository repository, Snapshot snapshot) {
         if (snapshot.files().isEmpty()) {
@@ -168,6 +183,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.of(plan, definitions);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
+                if (intoSnapshotSchema) {
+                    said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
+                            + " was taken of, since the target named none (name another with ?schema=)");
+                }
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);

@@ -170,7 +170,10 @@ final class VerifyCommand implements Callable<Integer> {
                                 options, progress, log));
                     }
                 } else {
-                    if (method == Method.auto) streamedBecause(refusal.get());
+                    if (method == Method.auto) {
+                        streamedBecause(refusal.orElse("the tables have no primary key (" + String.join(", ", byPlace)
+                                + "), so no key ranges; their rows are matched by content"));
+                    }
                     result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
                 }
             }

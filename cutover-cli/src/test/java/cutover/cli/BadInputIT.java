@@ -114,17 +114,21 @@ class BadInputIT {
     void rowsATableOfTheTargetRefusesAreSetAsideOneByOneWithTheServersReason() throws Exception {
         // the application's own table: a CHECK, a UNIQUE and a trigger the plan knows nothing of
         try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE users (id text PRIMARY KEY, name text UNIQUE, age bigint CHECK (age >= 0))");
+            // the UNIQUE is checked at commit (deferred); the trigger refuses by RAISE, by ASSERT, and by a code of its own (as PostgREST's)
+            st.execute("CREATE TABLE users (id text PRIMARY KEY, name text, age bigint CHECK (age >= 0),"
+                    + " CONSTRAINT users_name_key UNIQUE (name) DEFERRABLE INITIALLY DEFERRED)");
             st.execute("CREATE FUNCTION no_mallory() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                    + " IF NEW.name = 'Mallory' THEN RAISE EXCEPTION 'Mallory may not sign up'; END IF; RETURN NEW; END $$");
+                    + " IF NEW.name = 'Mallory' THEN RAISE EXCEPTION 'Mallory may not sign up'; END IF;"
+                    + " ASSERT NEW.name <> 'Trudy', 'Trudy is not allowed';"
+                    + " IF NEW.name = 'Eve' THEN RAISE SQLSTATE 'PT403' USING MESSAGE = 'Eve is forbidden'; END IF; RETURN NEW; END $$");
             st.execute("CREATE TRIGGER no_mallory BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION no_mallory()");
         }
         StringBuilder json = new StringBuilder("{\"__collections__\": {\"users\": {");
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            String name = i == 17 ? "Mallory" : i % 50 == 49 ? "name0" : "name" + i; // the first "name0" is u0's, later ones are refused
+            String name = i == 17 ? "Mallory" : i == 23 ? "Trudy" : i == 31 ? "Eve" : i % 50 == 49 ? "name0" : "name" + i; // the first "name0" is u0's
             long age = i % 37 == 5 ? -i : i;
-            if (i == 17 || i % 50 == 49 || age < 0) refused.add("u" + i);
+            if (i == 17 || i == 23 || i == 31 || i % 50 == 49 || age < 0) refused.add("u" + i);
             json.append(i == 0 ? "" : ",").append("\"u").append(i).append("\": {\"name\": \"").append(name).append("\", \"age\": ").append(age).append('}');
         }
         Path f = export(json.append("}}}").toString());
@@ -139,6 +143,10 @@ class BadInputIT {
                 .satisfies(n -> assertThat(n.get("reason").asText()).contains("users_name_key").contains("(name)=(name0)"));
         assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u17")).singleElement()
                 .satisfies(n -> assertThat(n.get("reason").asText()).contains("Mallory may not sign up").contains("P0001"));
+        assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u23")).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("Trudy is not allowed").contains("P0004"));
+        assertThat(dead).filteredOn(n -> n.get("key").asText().equals("u31")).singleElement()
+                .satisfies(n -> assertThat(n.get("reason").asText()).contains("Eve is forbidden").contains("PT403"));
         assertThat(count("users")).isEqualTo(300 - refused.size());
         JsonNode totals = JSON.readTree(run.out()).get("details");
         assertThat(totals.get("written").asLong()).isEqualTo(300 - refused.size());

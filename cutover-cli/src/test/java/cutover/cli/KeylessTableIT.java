@@ -103,6 +103,9 @@ class KeylessTableIT {
         CliRun equal = CliRun.of("verify", LocalPostgres.location(SRC), LocalPostgres.location(NEW), "--json", "--state", state);
         assertThat(equal.exitCode()).as(equal.toString()).isZero();
         assertThat(Json.MAPPER.readTree(equal.out()).at("/summary/streamedBecause").asText()).contains("tables without a primary key (events, tagged)");
+        CliRun onlyKeyless = CliRun.of("verify", LocalPostgres.location(SRC), LocalPostgres.location(NEW), "--tables", "events,tagged", "--json", "--state", state);
+        assertThat(onlyKeyless.exitCode()).as(onlyKeyless.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(onlyKeyless.out()).at("/summary/streamedBecause").asText()).contains("no primary key (events, tagged)");
         // one of three equal rows gone, one row changed: a row missing, and the changed one missing and extra (no key pairs them)
         LocalPostgres.sql(NEW, "delete from events where ctid = (select min(ctid) from events where kind = 'same')",
                 "update events set note = 'edited' where n = 7 and at = timestamp '2024-01-01' + 7 * interval '1 minute'");

@@ -128,8 +128,8 @@ final class PostgresWriter implements SinkWriter {
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns, generated));
-                    if (probing) s.executeUpdate("DELETE FROM " + TableName.quote(stage));
+                    // a probe writes several times before it rolls back: each write takes only its own rows from staging
+                    s.execute(upsert(table, name, stage, columns, generated) + (probing ? "; DELETE FROM " + TableName.quote(stage) : ""));
                 }
             }
         }
@@ -139,7 +139,7 @@ final class PostgresWriter implements SinkWriter {
     /**
      * Halves the groups until each refused one stands alone: a part that writes is kept (released
      * savepoint) so later groups see its rows, a refused part is rolled back to its savepoint and
-     * halved, down to parts of four tried one by one. A batch with one bad record among n costs about
+     * halved, down to parts of eight tried one by one. A batch with one bad record among n costs about
      * 2·log2(n) small writes; with many, about one write per record.
      */
     @Override
@@ -149,6 +149,10 @@ final class PostgresWriter implements SinkWriter {
             open();
             staged.clear(); // staging tables made in the probe are rolled back with it
             try {
+                // a deferred constraint is checked at each write, so that the part it refuses is the one that fails
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                }
                 // made before the first savepoint: one made under a savepoint rolled back would be gone for the next part
                 List<Record> all = new ArrayList<>();
                 groups.forEach(all::addAll);
@@ -188,7 +192,7 @@ final class PostgresWriter implements SinkWriter {
                 }
             }
         }
-        if (to - from <= 4) { // few left: one by one costs no more than halving, and often less
+        if (to - from <= 8) { // few left: one by one costs little more than halving, and much less where most are refused
             for (int i = from; i < to; i++) probe(groups, i, i + 1, refused);
             return;
         }

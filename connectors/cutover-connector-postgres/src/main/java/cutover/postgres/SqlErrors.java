@@ -43,14 +43,22 @@ final class SqlErrors {
     /**
      * SQLSTATEs of a statement refused for the rows it wrote, not for the connection or the schema:
      * a data exception (class 22: a value too long, out of range, not in the server's encoding), an
-     * integrity violation (class 23: NOT NULL, UNIQUE, CHECK, an exclusion) or a trigger's RAISE
-     * EXCEPTION (P0001). A foreign key (23503) is not one of them: the parent may be in a split still
-     * loading, so its rows are not set aside as refused.
+     * integrity violation (class 23: NOT NULL, UNIQUE, CHECK, an exclusion), a trigger's RAISE
+     * EXCEPTION (P0001) or ASSERT (P0004), or a code of the application's own (a class PostgreSQL
+     * does not use, as PostgREST's PT400 a trigger raises on Supabase). A foreign key (23503) is not
+     * one of them: the parent may be in a split still loading, so its rows are not set aside as refused.
      */
     static boolean isRowRefusal(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return (state.startsWith("22") || state.startsWith("23") || state.equals("P0001")) && !state.equals("23503");
+        if (state.length() != 5 || state.equals("23503")) return false;
+        return state.startsWith("22") || state.startsWith("23") || state.equals("P0001") || state.equals("P0004")
+                || !POSTGRES_CLASSES.contains(state.substring(0, 2));
     }
+
+    /** The SQLSTATE classes PostgreSQL's own errors use (Appendix A of its manual); any other is an application's. */
+    private static final java.util.Set<String> POSTGRES_CLASSES = java.util.Set.of("00", "01", "02", "03", "08", "09", "0A", "0B", "0F",
+            "0L", "0P", "0Z", "20", "21", "22", "23", "24", "25", "26", "27", "28", "2B", "2D", "2F", "34", "38", "39", "3B", "3D", "3F",
+            "40", "42", "44", "53", "54", "55", "57", "58", "72", "F0", "HV", "P0", "XX");
 
     /** A batch's failure: {@link ErrorCode#TARGET_ROWS_REFUSED} when rows were refused (those can then be found and set aside). */
     static CutoverException translateBatch(SQLException e, String doing, String location) {

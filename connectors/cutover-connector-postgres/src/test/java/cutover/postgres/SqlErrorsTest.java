@@ -34,12 +34,14 @@ class SqlErrorsTest {
     void aBatchRefusedForItsRowsSaysSoButNotForAMissingParentOrTheConnection() {
         java.util.function.Function<String, ErrorCode> batch =
                 state -> SqlErrors.translateBatch(new SQLException("server said no", state), "writing", "postgresql://u:***@h/db").code();
-        for (String refusal : List.of("23505", "23514", "23502", "23P01", "22001", "22003", "22021", "P0001")) {
+        for (String refusal : List.of("23505", "23514", "23502", "23P01", "22001", "22003", "22021", "P0001", "P0004", "PT403", "U0001")) {
             assertThat(batch.apply(refusal)).as(refusal).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
         }
         assertThat(batch.apply("23503")).as("a foreign key: the parent may come later").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
         assertThat(batch.apply("08006")).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
         assertThat(batch.apply("42703")).as("a missing column is the table's, not a row's").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        assertThat(batch.apply("53100")).as("a full disk").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        assertThat(batch.apply("P0002")).as("a function's own failure to find data").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
     }
 
     @Test

@@ -194,14 +194,26 @@ final class SqliteSink implements Sink, AutoCloseable {
             work.run();
             c.commit();
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailed) {
-                e.addSuppressed(rollbackFailed);
-            }
+            rollbackQuietly(c, e);
             throw e;
-        } finally {
+        }
+        c.setAutoCommit(true);
+    }
+
+    /**
+     * Rolls back after {@code failure} and turns autocommit on again, whatever state SQLite left the
+     * transaction in (a trigger's RAISE(ROLLBACK) ends it itself): the failure stays the one reported.
+     */
+    static void rollbackQuietly(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailed) {
+            failure.addSuppressed(rollbackFailed);
+        }
+        try {
             c.setAutoCommit(true);
+        } catch (SQLException again) {
+            failure.addSuppressed(again);
         }
     }
 

@@ -72,10 +72,12 @@ final class SqliteSinkWriter implements SinkWriter {
                 c.setAutoCommit(false);
                 try {
                     probe(c, groups, 0, groups.size(), refused);
-                } finally {
-                    c.rollback();
-                    c.setAutoCommit(true);
+                } catch (SQLException | RuntimeException e) {
+                    SqliteSink.rollbackQuietly(c, e);
+                    throw e;
                 }
+                c.rollback();
+                c.setAutoCommit(true);
             } catch (SQLException e) {
                 throw WriteFailures.of(e, sink.database().path(), "finding the rows split " + splitId + " refused");
             }
@@ -94,8 +96,13 @@ final class SqliteSinkWriter implements SinkWriter {
                 s.execute("RELEASE cutover_probe");
                 return;
             } catch (SQLException e) {
-                s.execute("ROLLBACK TO cutover_probe");
-                s.execute("RELEASE cutover_probe");
+                try {
+                    s.execute("ROLLBACK TO cutover_probe");
+                    s.execute("RELEASE cutover_probe");
+                } catch (SQLException gone) { // a trigger's RAISE(ROLLBACK) ended the whole transaction: the rows cannot be told apart
+                    e.addSuppressed(gone);
+                    throw e;
+                }
                 if (!WriteFailures.isRowRefusal(e)) throw e;
                 if (to - from == 1) {
                     refused.put(from, WriteFailures.refusal(e));
@@ -103,7 +110,7 @@ final class SqliteSinkWriter implements SinkWriter {
                 }
             }
         }
-        if (to - from <= 4) { // few left: one by one costs no more than halving, and often less
+        if (to - from <= 8) { // few left: one by one costs little more than halving, and much less where most are refused
             for (int i = from; i < to; i++) probe(c, groups, i, i + 1, refused);
             return;
         }

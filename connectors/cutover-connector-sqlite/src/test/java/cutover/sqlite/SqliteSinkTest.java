@@ -142,6 +142,26 @@ class SqliteSinkTest {
     }
 
     @Test
+    void aTriggerThatRollsTheTransactionBackIsReportedAsItselfAndTheWriterGoesOn() {
+        // RAISE(ROLLBACK) ends the transaction itself: its message is the failure, not the rollback's or autocommit's after it
+        TestFiles.sql(file, "CREATE TABLE users (id TEXT PRIMARY KEY, n INTEGER, active BOOLEAN)",
+                "CREATE TRIGGER no_negatives BEFORE INSERT ON users WHEN NEW.n < 0 BEGIN SELECT RAISE(ROLLBACK, 'no negative n'); END");
+        assertThat(sink.prepare("r", List.of(USERS), true)).isEmpty();
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            assertThatThrownBy(() -> w.write(List.of(user("u1", 1), user("u2", -2)), checkpoint(2, false)))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
+                        assertThat(e.getMessage()).contains("no negative n").doesNotContain("no transaction is active");
+                    });
+            // the rows cannot be told apart (the trigger ends the probe's transaction too): the refusal stands, named
+            assertThatThrownBy(() -> w.refused(List.of(List.of(user("u1", 1)), List.of(user("u2", -2)))))
+                    .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.getMessage()).contains("no negative n"));
+            w.write(List.of(user("u3", 3)), checkpoint(3, false));
+        }
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).isEqualTo(1);
+    }
+
+    @Test
     void aBusyFileIsARetryableFailureAndRollsBack() throws Exception {
         sink.prepare("r", List.of(USERS), true);
         Connector slow = TestFiles.openWithBusyTimeout(file, 50);
