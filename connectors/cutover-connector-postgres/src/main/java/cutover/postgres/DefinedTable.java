@@ -52,6 +52,9 @@ final class DefinedTable {
      * warning names what differs ({@link #differences}). Runs in the caller's transaction.
      */
     void create(Connection c, Table table) throws SQLException {
+        try (Statement s = c.createStatement()) { // a target location may name a schema the database does not have yet
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(name.schema()));
+        }
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
@@ -71,9 +74,15 @@ final class DefinedTable {
                     s.execute("ALTER TABLE " + name.sql() + " ENABLE ROW LEVEL SECURITY");
                 }
             }
-        } finally {
-            Catalog.setSearchPath(c, searchPath);
+        } catch (SQLException failed) {
+            try {
+                Catalog.setSearchPath(c, searchPath);
+            } catch (SQLException aborted) { // the failed statement aborted the transaction: its own error is the one to tell
+                failed.addSuppressed(aborted);
+            }
+            throw failed;
         }
+        Catalog.setSearchPath(c, searchPath);
     }
 
     /** The table, and with {@code asDefined} its generated columns' expressions, its partition key and its partitions. */
