@@ -36,6 +36,8 @@ public final class DeadLetterFile implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
+    /** The ordinals of each split this process listed (a record's ordinal is its place in its split). */
+    private final Map<String, java.util.Set<Long>> taken = new java.util.HashMap<>();
     private final OutputStream out;
 
     private DeadLetterFile(Path path) throws IOException {
@@ -90,11 +92,18 @@ public final class DeadLetterFile implements AutoCloseable {
     /** One entry, ready to be appended. */
     public record Entry(String split, long ordinal, String entity, String key, RecordError error, Record record, String raw) {}
 
-    /** Appends the entries and forces them to disk. Safe to call from several writer threads. */
+    /**
+     * Appends the entries and forces them to disk. Safe to call from several writer threads. An entry
+     * this file took already (a split's batch written again in a later pass, after a foreign key sent
+     * it to wait for its parents) is not listed twice.
+     */
     public synchronized void append(List<Entry> entries) {
         if (entries.isEmpty()) return;
         try {
-            for (Entry e : entries) out.write(line(e).getBytes(StandardCharsets.UTF_8));
+            for (Entry e : entries) {
+                if (!taken.computeIfAbsent(e.split(), s -> new java.util.HashSet<>()).add(e.ordinal())) continue;
+                out.write(line(e).getBytes(StandardCharsets.UTF_8));
+            }
             out.flush();
             channel.force(false);
         } catch (IOException e) {

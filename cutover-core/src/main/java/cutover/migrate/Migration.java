@@ -113,13 +113,16 @@ public final class Migration {
      * next pass rather than going record by record, where each such row would be set aside; passes
      * go on while one loads something, and in the last, nothing waits.
      */
-    private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
+    private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> atStart, DeadLetterFile deadLetters,
                                            AtomicReference<Throwable> failure, AtomicLong rows) {
         MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
         List<Split> pass = todo;
         boolean mayWait = todo.size() > 1;
+        Map<String, Sink.Checkpoint> checkpoints = atStart;
         while (!pass.isEmpty()) {
             java.util.Queue<Split> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            // a split that waited may have committed batches before its parent was missed: it goes on from there
+            if (pass != todo) checkpoints = config.sink().checkpoints(config.runId());
             added = added.plus(runPass(pass, checkpoints, deadLetters, failure, rows, mayWait ? waiting : null));
             mayWait = waiting.size() > 1 && waiting.size() < pass.size();
             pass = List.copyOf(waiting);
@@ -155,11 +158,15 @@ public final class Migration {
                         rows.addAndGet(copied.get().written());
                         return copied.get();
                     }
-                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure);
+                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure,
+                            waiting != null);
                     try {
                         MigrateResult.Totals t = pipeline.run();
                         config.progress().splitDone();
                         return t;
+                    } catch (RefusedForAParent e) {
+                        waiting.add(split);
+                        return e.committed;
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                         throw e;
@@ -209,7 +216,7 @@ public final class Migration {
             return done;
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
-            if (mayWait && inCauses(e, java.sql.SQLException.class, s -> "23503".equals(s.getSQLState())).isPresent()) throw new RefusedForAParent();
+            if (mayWait && missesAParent(e)) throw new RefusedForAParent(new MigrateResult.Totals(0, 0, 0, 0));
             // a damaged backup or a lost source, which the sink may have wrapped in its own failure
             Optional<CutoverException> unreadable = inCauses(e, CutoverException.class,
                     c -> c.code().name().startsWith("SOURCE_") || c.code().name().startsWith("BACKUP_"));
@@ -234,10 +241,22 @@ public final class Migration {
         return Optional.empty();
     }
 
-    /** A split's bulk load refused by a foreign key, to be tried again after the splits still loading. */
-    private static final class RefusedForAParent extends RuntimeException {
-        RefusedForAParent() {
+    /** Whether a foreign key refused the write (SQLSTATE 23503): the parent row may be in a split still loading. */
+    static boolean missesAParent(Throwable e) {
+        return inCauses(e, java.sql.SQLException.class, s -> "23503".equals(s.getSQLState())).isPresent();
+    }
+
+    /**
+     * A split refused by a foreign key, to be tried again after the splits still loading: a bulk load
+     * (rolled back whole), or the record pipeline, whose batches before the refused one stay committed
+     * ({@code committed}: what they added).
+     */
+    static final class RefusedForAParent extends RuntimeException {
+        final MigrateResult.Totals committed;
+
+        RefusedForAParent(MigrateResult.Totals committed) {
             super(null, null, false, false);
+            this.committed = committed;
         }
     }
 

@@ -38,11 +38,14 @@ final class SplitPipeline {
     private final DeadLetterFile deadLetters;
     private final MigrationProgress progress;
     private final AtomicReference<Throwable> failure;
+    /** Whether a batch a foreign key refuses makes the split wait for the next pass (its parent may be in a split still loading). */
+    private final boolean mayWaitForParents;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private long rowsWritten;
 
     SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
-                  MigrationProgress progress, AtomicReference<Throwable> failure) {
+                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents) {
+        this.mayWaitForParents = mayWaitForParents;
         this.config = config;
         this.split = split;
         this.start = start;
@@ -84,6 +87,8 @@ final class SplitPipeline {
         mapper.start();
         try {
             return writeFrom(mapped);
+        } catch (Migration.RefusedForAParent waits) {
+            throw waits; // not the run's failure: this split alone stops, and goes on in the next pass
         } catch (RuntimeException | Error e) {
             // Record the cause before the other stages are interrupted, or their echo would win.
             failure.compareAndSet(null, e);
@@ -210,6 +215,7 @@ final class SplitPipeline {
                         break;
                     } catch (CutoverException e) {
                         writer = null; // closed by writeWithRetry
+                        if (mayWaitForParents && Migration.missesAParent(e)) throw new Migration.RefusedForAParent(added);
                         if (e.code() != ErrorCode.TARGET_ROWS_REFUSED || refusals == MAX_REFUSAL_ROUNDS) throw e;
                         batch = setAsideRefused(batch, e);
                     }
