@@ -136,8 +136,13 @@ final class VerifyCommand implements Callable<Integer> {
             VerifyResult result;
             if (withPlan) {
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
+                // the records the plan's migration set aside when the target refused them: not missing, but refused
+                java.util.Set<String> setAside = cutover.migrate.DeadLetterFile.rejectedByTarget(state.state.resolve("runs")
+                        .resolve(MigrateCommand.runId(plan.source(), plan.target(), Files.readString(Path.of(what.get(0))))).resolve("dead-letter.ndjson"));
                 PlanPushdown.Result pushdown = da.isEmpty() || db.isEmpty() || method == Method.streamed
                         ? new PlanPushdown.Result(List.of(), Optional.of("only databases that compute digests themselves can"))
+                        : !setAside.isEmpty() ? new PlanPushdown.Result(List.of(), Optional.of("the migration set aside " + Counted.of(setAside.size(), "record")
+                                + " the target refused, which only a comparison record by record leaves out"))
                         : PlanPushdown.of(plan, da.get(), db.get());
                 if (method == Method.pushdown && pushdown.refusal().isPresent()) {
                     throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "cannot compare by digests computed in the databases: "
@@ -147,7 +152,8 @@ final class VerifyCommand implements Callable<Integer> {
                     result = Verifier.pushdownPlan(da.get(), db.get(), pushdown.tables(), options, progress, log);
                 } else {
                     if (method == Method.auto && da.isPresent() && db.isPresent()) streamedBecause(pushdown.refusal().get());
-                    result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), options, progress, log);
+                    result = Verifier.plan(plan, PlanMapper.of(plan), sourceSide, targetSide, target.capability(Sink.class).orElse(null), setAside,
+                            options, progress, log);
                 }
             } else {
                 List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()

@@ -151,6 +151,13 @@ class BadInputIT {
         JsonNode totals = JSON.readTree(run.out()).get("details");
         assertThat(totals.get("written").asLong()).isEqualTo(300 - refused.size());
         assertThat(totals.get("deadLettered").asLong()).isEqualTo(refused.size());
+
+        // verify counts them refused, as the run's dead-letter file says, not missing
+        CliRun verify = CliRun.of("verify", dir.resolve("plan.yaml").toString(), "--json", "--state", dir.resolve("state").toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        JsonNode summary = JSON.readTree(verify.out()).get("summary");
+        assertThat(summary.get("equal").asBoolean()).isTrue();
+        assertThat(summary.get("refusedBySource").get("users").asLong()).isEqualTo(refused.size());
     }
 
     @Test

@@ -89,6 +89,38 @@ public final class DeadLetterFile implements AutoCloseable {
         else Files.delete(tmp);
     }
 
+    /**
+     * The records a run's dead-letter file says the target refused when they were written
+     * ({@code RECORD_REJECTED_BY_TARGET}), each as {@link #recordName}; empty
+     * when there is no such file. A line that does not read (torn by a crash) is passed over.
+     */
+    public static java.util.Set<String> rejectedByTarget(Path file) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (!Files.exists(file)) return out;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.contains(ErrorCode.RECORD_REJECTED_BY_TARGET.name())) continue;
+                try {
+                    JsonNode node = MAPPER.readTree(line);
+                    if (node.path("code").asText().equals(ErrorCode.RECORD_REJECTED_BY_TARGET.name())) {
+                        out.add(recordName(node.path("entity").asText(), node.path("key").asText()));
+                    }
+                } catch (IOException torn) {
+                    // a line torn by a crash: its batch did not commit, so its record is not set aside
+                }
+            }
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read the dead-letter file " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A record as a line names it: its entity and its key. */
+    public static String recordName(String entity, String key) {
+        return entity + "\u0000" + key;
+    }
+
     /** One entry, ready to be appended. */
     public record Entry(String split, long ordinal, String entity, String key, RecordError error, Record record, String raw) {}
 

@@ -37,8 +37,11 @@ public final class SourceFeed implements RowFeed {
     private final Sink target;                       // checks mapped rows as a migration does; null: no check
     private final Map<String, Table> targetTables;
     private final int parallelism;
+    private final java.util.Set<String> setAside;    // records a migration set aside when the target refused them: entity NUL key
 
-    private SourceFeed(String description, Source source, RowMapper mapper, Map<EntityName, String> tables, Sink target, int parallelism) {
+    private SourceFeed(String description, Source source, RowMapper mapper, Map<EntityName, String> tables, Sink target, int parallelism,
+                       java.util.Set<String> setAside) {
+        this.setAside = setAside;
         this.description = description;
         this.source = source;
         this.mapper = mapper;
@@ -55,12 +58,22 @@ public final class SourceFeed implements RowFeed {
      * number out of range) counts as refused, as the migration set it aside for the same reason.
      */
     public static SourceFeed mapped(String description, Source source, RowMapper mapper, Sink target, int parallelism) {
-        return new SourceFeed(description, source, mapper, null, target, parallelism);
+        return mapped(description, source, mapper, target, parallelism, java.util.Set.of());
     }
+
+    /**
+     * {@link #mapped}, where {@code setAside} (each {@link cutover.migrate.DeadLetterFile#recordName}) names the records a migration
+     * set aside because the target refused their rows when written (a constraint of its own, which no
+     * check foretells): they count as refused, not as missing.
+     */
+    public static SourceFeed mapped(String description, Source source, RowMapper mapper, Sink target, int parallelism, java.util.Set<String> setAside) {
+        return new SourceFeed(description, source, mapper, null, target, parallelism, setAside);
+    }
+
 
     /** The records of the given entities as stored, each under its compared table's name; other entities are not read. */
     public static SourceFeed asStored(String description, Source source, Map<EntityName, String> tables, int parallelism) {
-        return new SourceFeed(description, source, null, tables, null, parallelism);
+        return new SourceFeed(description, source, null, tables, null, parallelism, java.util.Set.of());
     }
 
     @Override
@@ -116,7 +129,9 @@ public final class SourceFeed implements RowFeed {
                         if (table != null) out.row(table, r);
                     } else {
                         RowMapper.Mapped mapped = mapper.mapGuarded(r);
-                        if (mapped instanceof RowMapper.Rows rows) {
+                        if (!setAside.isEmpty() && setAside.contains(cutover.migrate.DeadLetterFile.recordName(r.entity().value(), r.key().toString()))) {
+                            out.refused(r.entity().value(), r.key().toString(), "the target refused it when the migration wrote it (its dead-letter file says why)");
+                        } else if (mapped instanceof RowMapper.Rows rows) {
                             Optional<RecordError> refusal = refusal(rows.rows());
                             if (refusal.isPresent()) out.refused(r.entity().value(), r.key().toString(), refusal.get().reason());
                             else for (Record row : rows.rows()) out.row(row.entity().value(), row);

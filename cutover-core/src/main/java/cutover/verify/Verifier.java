@@ -38,7 +38,13 @@ public final class Verifier {
      */
     public static VerifyResult plan(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, Options options,
                                     VerifyProgress progress, DifferenceLog log) {
-        return planWithin(plan, mapper, source, target, targetChecks, options, progress, log, null).result();
+        return plan(plan, mapper, source, target, targetChecks, java.util.Set.of(), options, progress, log);
+    }
+
+    /** {@link #plan}, the records in {@code setAside} counted as refused ({@link SourceFeed#mapped(String, Source, RowMapper, Sink, int, java.util.Set)}). */
+    public static VerifyResult plan(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, java.util.Set<String> setAside,
+                                    Options options, VerifyProgress progress, DifferenceLog log) {
+        return planWithin(plan, mapper, source, target, targetChecks, setAside, options, progress, log, null).result();
     }
 
     /** A comparison's result, and whether it was held to the scope it was given ({@link StreamedComparison#compare}). */
@@ -51,6 +57,11 @@ public final class Verifier {
      */
     public static Scoped planWithin(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, Options options,
                                     VerifyProgress progress, DifferenceLog log, java.util.function.Predicate<cutover.model.Key> scope) {
+        return planWithin(plan, mapper, source, target, targetChecks, java.util.Set.of(), options, progress, log, scope);
+    }
+
+    private static Scoped planWithin(Plan plan, RowMapper mapper, Source source, Source target, Sink targetChecks, java.util.Set<String> setAside,
+                                     Options options, VerifyProgress progress, DifferenceLog log, java.util.function.Predicate<cutover.model.Key> scope) {
         Instant started = Instant.now();
         List<ComparedTable> tables = new ArrayList<>();
         Map<EntityName, String> stored = new LinkedHashMap<>();
@@ -67,7 +78,7 @@ public final class Verifier {
         });
         StreamedComparison.Result r = new StreamedComparison(tables, new ComparableValues(plan.verify()),
                 new StreamedComparison.Options(options.sample(), options.seed(), options.rowsPerRound()), progress)
-                .compare(SourceFeed.mapped(plan.source(), source, mapper, targetChecks, options.parallelism()),
+                .compare(SourceFeed.mapped(plan.source(), source, mapper, targetChecks, options.parallelism(), setAside),
                         SourceFeed.asStored(plan.target(), target, stored, options.parallelism()), estimates, log, scope);
         return new Scoped(new VerifyResult(r.verdicts(), r.refused(), log.count(), log.kept(), log.file(), Duration.between(started, Instant.now())),
                 r.scoped());
