@@ -49,7 +49,11 @@ final class SqlErrors {
      * one of them: the parent may be in a split still loading, so its rows are not set aside as refused.
      */
     static boolean isRowRefusal(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return isRowRefusal(e.getSQLState());
+    }
+
+    static boolean isRowRefusal(String sqlState) {
+        String state = sqlState == null ? "" : sqlState;
         if (state.length() != 5 || state.equals("23503")) return false;
         return state.startsWith("22") || state.startsWith("23") || state.equals("P0001") || state.equals("P0004")
                 || !POSTGRES_CLASSES.contains(state.substring(0, 2));
@@ -67,15 +71,12 @@ final class SqlErrors {
                 + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e, false);
     }
 
-    /** Why the server refused one record's rows, for its dead letter: the server's message, its SQLSTATE, and the constraint. */
-    static cutover.error.RecordError refusal(SQLException e) {
-        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
-        String column = server == null ? null : server.getColumn();
-        StringBuilder reason = new StringBuilder("the target refused the row: ")
-                .append(server == null || server.getMessage() == null ? e.getMessage() : server.getMessage());
-        if (server != null && server.getDetail() != null) reason.append(" (").append(server.getDetail()).append(')');
-        reason.append(" [SQLSTATE ").append(e.getSQLState()).append(']');
-        return cutover.error.RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, column, reason.toString());
+    /** Why the server refused one record's rows, for its dead letter: its message, detail and SQLSTATE; the column where it names one. */
+    static cutover.error.RecordError refusal(String state, String message, String detail, String column) {
+        StringBuilder reason = new StringBuilder("the target refused the row: ").append(message);
+        if (detail != null && !detail.isEmpty()) reason.append(" (").append(detail).append(')');
+        reason.append(" [SQLSTATE ").append(state).append(']');
+        return cutover.error.RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, column == null || column.isEmpty() ? null : column, reason.toString());
     }
 
     static CutoverException translate(SQLException e, String doing, String location) {
