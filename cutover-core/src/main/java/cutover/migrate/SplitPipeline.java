@@ -211,7 +211,9 @@ final class SplitPipeline {
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
                             after.skipped(), batch.last());
                     try {
-                        writer = writeWithRetry(writer, batch.rows(), checkpoint);
+                        List<Record> rows = batch.rows();
+                        writer = writeWithRetry(writer, rows, checkpoint);
+                        rowsWritten += rows.size();
                         break;
                     } catch (CutoverException e) {
                         writer = null; // closed by writeWithRetry
@@ -220,7 +222,6 @@ final class SplitPipeline {
                         batch = setAsideRefused(batch, e);
                     }
                 }
-                rowsWritten += batch.rows().size();
                 total = total.plus(totals(batch));
                 added = added.plus(totals(batch));
                 batch.counts().forEach((entity, c) -> {
