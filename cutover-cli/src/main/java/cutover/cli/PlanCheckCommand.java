@@ -1,11 +1,14 @@
 package cutover.cli;
 
 import cutover.analyze.Schema;
-import cutover.connector.TargetInfo;
+import cutover.connector.Connector;
+import cutover.connector.Sink;
+import cutover.plan.PlanMapper;
 import cutover.plan.PlanChecker;
 import cutover.plan.PlanFile;
 import cutover.plan.PlanProblem;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,8 +39,16 @@ final class PlanCheckCommand implements Callable<Integer> {
     public Integer call() {
         PlanFile file = PlanFile.load(planFile);
         Schema schema = noSource ? null : AnalyzeCommand.analyze(file.plan().source(), parallel, output.showProgress());
-        TargetInfo target = noTarget ? null : PlanCommand.describeTarget(file.plan().target());
-        List<PlanProblem> problems = PlanChecker.check(file, schema, target);
+        List<PlanProblem> problems;
+        if (noTarget) {
+            problems = PlanChecker.check(file, schema, null);
+        } else {
+            try (Connector connector = Endpoints.openTarget(file.plan().target())) {
+                Sink sink = Endpoints.require(connector, Sink.class);
+                problems = new ArrayList<>(PlanChecker.check(file, schema, sink.describe()));
+                if (problems.stream().noneMatch(PlanProblem::isError)) problems.addAll(notReady(file, sink, planFile));
+            }
+        }
         long errors = problems.stream().filter(PlanProblem::isError).count();
         if (output.json) {
             System.out.println(Json.write(Map.of("plan", planFile.toString(), "errors", errors,
@@ -51,5 +62,34 @@ final class PlanCheckCommand implements Callable<Integer> {
             }
         }
         return errors == 0 ? 0 : cutover.error.ErrorCode.PLAN_INVALID.exitCode();
+    }
+
+    /**
+     * What the migration's first step would find wrong with the target's existing tables (a column
+     * of another type, a NOT NULL the plan leaves empty, no unique key on the plan's key), asked of
+     * the sink as migrate asks it, in a transaction rolled back: each at the line of the entity
+     * whose table it names.
+     */
+    private static List<PlanProblem> notReady(PlanFile file, Sink sink, Path planFile) {
+        var plan = file.plan();
+        String runId;
+        try {
+            runId = MigrateCommand.runId(plan.source(), plan.target(), java.nio.file.Files.readString(planFile));
+        } catch (java.io.IOException e) {
+            throw new cutover.error.CutoverException(cutover.error.ErrorCode.PLAN_INVALID, "cannot read " + planFile + ": " + e.getMessage(), e);
+        }
+        List<PlanProblem> out = new ArrayList<>();
+        for (String problem : sink.wouldPrepare(runId, PlanMapper.of(plan).tables(), plan.options().createTables())) {
+            int line = 0;
+            for (int i = 0; i < plan.entities().size(); i++) {
+                String table = plan.entities().get(i).table();
+                if (table != null && problem.contains(table)) {
+                    line = file.lineOf("/entities/" + i + "/table");
+                    break;
+                }
+            }
+            out.add(new PlanProblem(file.fileName(), line, "the target is not ready for the plan: " + problem));
+        }
+        return out;
     }
 }

@@ -161,6 +161,24 @@ class BadInputIT {
     }
 
     @Test
+    void planCheckSaysWhatTheTargetsExistingTableLacksAsMigrateWould() throws Exception {
+        Path f = export("{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"Ada\", \"age\": 36}}}}");
+        Path plan = dir.resolve("plan.yaml");
+        CliRun p = CliRun.of("plan", "firestore-export:" + f, TARGET, "-o", plan.toString(), "--quiet");
+        assertThat(p.exitCode()).as(p.toString()).isZero();
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE users (id text PRIMARY KEY, name text, age bigint, tenant text NOT NULL)"); // the application's own column
+        }
+        CliRun check = CliRun.of("plan", "check", plan.toString());
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(3);
+        assertThat(check.out()).contains("plan.yaml:").contains("the target is not ready for the plan").contains("tenant").contains("NOT NULL");
+        assertThat(count("users")).as("checking writes nothing").isZero();
+        CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString());
+        assertThat(migrate.exitCode()).as("migrate refuses it the same way: " + migrate).isEqualTo(5);
+        assertThat(migrate.err()).contains("tenant");
+    }
+
+    @Test
     void nulInTextIsSetAsideForPostgresWithItsField() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {"
                 + "\"u1\": {\"name\": \"Ada\\u0000Lovelace\"}, \"u2\": {\"name\": \"Grace\"}}}}");
