@@ -200,6 +200,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
                             runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     List<String> warnings = new ArrayList<>(said);
+                    warnings.addAll(sink.rulesOfItsOwn(mapper.tables()));
                     if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
                         warnings.add(nothingMatches(snapshot));
                     }

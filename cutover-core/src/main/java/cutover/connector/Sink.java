@@ -33,6 +33,15 @@ public interface Sink extends Capability {
     }
 
     /**
+     * The rules of the target's existing tables that may refuse rows no check here foretells (a
+     * CHECK or UNIQUE constraint, a trigger), each a sentence naming its table: what a dry run
+     * cannot forecast, since only writing tells (the rows they refuse are set aside then).
+     */
+    default List<String> rulesOfItsOwn(List<Table> tables) {
+        return List.of();
+    }
+
+    /**
      * A value the target cannot store in this column (text with NUL for PostgreSQL, a number out of
      * range), found before writing so that only this record is set aside.
      */

@@ -159,6 +159,34 @@ final class PostgresSink implements CopyTextSink {
         return problems;
     }
 
+    /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, and triggers (not the system's). */
+    @Override
+    public List<String> rulesOfItsOwn(List<Table> tables) {
+        return withConnection("reading the target tables' constraints", c -> {
+            List<String> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT array_to_string(array(SELECT n FROM (SELECT conname AS n FROM pg_constraint WHERE conrelid = t.oid"
+                    + " AND contype IN ('c', 'u', 'x') UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+                    + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+                    + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT tgname FROM pg_trigger"
+                    + " WHERE tgrelid = t.oid AND NOT tgisinternal ORDER BY tgname), ', ') FROM pg_class t WHERE t.oid = to_regclass(?)")) {
+                for (Table table : tables) {
+                    TableName name = TableName.resolve(table.name(), schema);
+                    ps.setString(1, name.sql());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) continue; // not there yet: the restore makes it
+                        String constraints = rs.getString(1), triggers = rs.getString(2);
+                        if (constraints.isEmpty() && triggers.isEmpty()) continue;
+                        out.add("table " + name + " has " + (constraints.isEmpty() ? "" : "constraints of its own (" + constraints + ")")
+                                + (constraints.isEmpty() || triggers.isEmpty() ? "" : " and ")
+                                + (triggers.isEmpty() ? "" : "triggers (" + triggers + ")")
+                                + ": rows they refuse are not foreseen here; the restore sets them aside, each with the database's reason");
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> refused = ValueCheck.check(table, row, encoding);
