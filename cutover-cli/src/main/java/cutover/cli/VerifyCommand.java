@@ -137,8 +137,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (withPlan) {
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
                 // the records the plan's migration set aside when the target refused them: not missing, but refused
-                java.util.Set<String> setAside = cutover.migrate.DeadLetterFile.rejectedByTarget(state.state.resolve("runs")
-                        .resolve(MigrateCommand.runId(plan.source(), plan.target(), Files.readString(Path.of(what.get(0))))).resolve("dead-letter.ndjson"));
+                java.util.Set<String> setAside = cutover.migrate.DeadLetterFile.rejectedByTarget(deadLetterFile(plan, Path.of(what.get(0)), journal));
                 PlanPushdown.Result pushdown = da.isEmpty() || db.isEmpty() || method == Method.streamed
                         ? new PlanPushdown.Result(List.of(), Optional.of("only databases that compute digests themselves can"))
                         : !setAside.isEmpty() ? new PlanPushdown.Result(List.of(), Optional.of("the migration set aside " + Counted.of(setAside.size(), "record")
@@ -194,6 +193,26 @@ final class VerifyCommand implements Callable<Integer> {
             journal.append(JournalEntry.failed(started, "verify", id, Location.redact(a), Location.redact(b), e));
             throw e;
         }
+    }
+
+    /**
+     * The dead-letter file of the migration that wrote the plan's target: the run of this plan's
+     * text, or where the plan was edited since (its verify rules, say), the journal's latest migrate
+     * from the same source into the same target.
+     */
+    private Path deadLetterFile(Plan plan, Path planFile, Journal journal) throws IOException {
+        Path runs = state.state.resolve("runs");
+        Path own = runs.resolve(MigrateCommand.runId(plan.source(), plan.target(), Files.readString(planFile))).resolve("dead-letter.ndjson");
+        if (Files.exists(own)) return own;
+        String source = Location.redact(plan.source()), target = Location.redact(plan.target());
+        List<cutover.journal.JournalEntry> entries = journal.read();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            cutover.journal.JournalEntry e = entries.get(i);
+            if (e.command().equals("migrate") && source.equals(e.source()) && target.equals(e.target()) && e.runId() != null) {
+                return runs.resolve(e.runId()).resolve("dead-letter.ndjson");
+            }
+        }
+        return own;
     }
 
     /**

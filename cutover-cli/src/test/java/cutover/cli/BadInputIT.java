@@ -158,6 +158,12 @@ class BadInputIT {
         JsonNode summary = JSON.readTree(verify.out()).get("summary");
         assertThat(summary.get("equal").asBoolean()).isTrue();
         assertThat(summary.get("refusedBySource").get("users").asLong()).isEqualTo(refused.size());
+        // the plan's verify rules edited since: the run that wrote the target is found by the journal
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, Files.readString(plan).replace("floatDigits: 0", "floatDigits: 15") + "# edited after the migration\n");
+        CliRun edited = CliRun.of("verify", plan.toString(), "--json", "--state", dir.resolve("state").toString());
+        assertThat(edited.exitCode()).as(edited.toString()).isZero();
+        assertThat(JSON.readTree(edited.out()).get("summary").get("refusedBySource").get("users").asLong()).isEqualTo(refused.size());
     }
 
     @Test

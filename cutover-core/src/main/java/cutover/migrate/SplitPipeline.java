@@ -219,7 +219,12 @@ final class SplitPipeline {
                         writer = null; // closed by writeWithRetry
                         if (mayWaitForParents && Migration.missesAParent(e)) throw new Migration.RefusedForAParent(added);
                         if (e.code() != ErrorCode.TARGET_ROWS_REFUSED || refusals == MAX_REFUSAL_ROUNDS) throw e;
-                        batch = setAsideRefused(batch, e);
+                        try {
+                            batch = setAsideRefused(batch, e);
+                        } catch (CutoverException seeking) { // a record whose parent is not in yet: the split waits, as above
+                            if (mayWaitForParents && Migration.missesAParent(seeking)) throw new Migration.RefusedForAParent(added);
+                            throw seeking;
+                        }
                     }
                 }
                 total = total.plus(totals(batch));

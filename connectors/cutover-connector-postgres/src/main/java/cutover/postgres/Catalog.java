@@ -51,6 +51,19 @@ final class Catalog {
         return out;
     }
 
+    /** The table's GENERATED ALWAYS identity columns: an upsert inserts their values (OVERRIDING SYSTEM VALUE) but may not update them. */
+    static java.util.Set<String> identityAlwaysColumns(Connection c, TableName table) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 "
+                + "AND NOT attisdropped AND attidentity = 'a'")) {
+            ps.setString(1, table.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** A query for the primary key columns of the relation whose oid is {@code relation} (SQL), in key order. */
     static String primaryKeyColumns(String relation) {
         return "SELECT a.attname::text FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) "

@@ -54,7 +54,8 @@ final class PostgresWriter implements SinkWriter {
     private final String schema;
     private final String runId;
     private final String splitId;
-    private final Map<String, Table> tables = new HashMap<>();
+    /** The plan's tables by name, parents before their children (the order the mapper gives them in). */
+    private final Map<String, Table> tables = new LinkedHashMap<>();
 
     private Connection connection;
     /** Tables this run may COPY into directly, as recorded by prepare. */
@@ -62,6 +63,7 @@ final class PostgresWriter implements SinkWriter {
     /** Staging tables known to exist in this connection's session (created in a committed transaction). */
     private final Set<String> staged = new HashSet<>();
     private final Map<TableName, Set<String>> generatedColumns = new HashMap<>();
+    private final Map<TableName, Set<String>> identityAlways = new HashMap<>();
     /** Native array columns of existing tables where the plan has JSON, by plan table (written as array literals). */
     private final Map<String, Map<String, ArrayColumn>> arrays;
 
@@ -124,7 +126,7 @@ final class PostgresWriter implements SinkWriter {
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns, generated));
+                    s.executeUpdate(upsert(table, name, stage, columns, generated, identityAlways(name)));
                 }
             }
         }
@@ -161,18 +163,23 @@ final class PostgresWriter implements SinkWriter {
         // each table's rows with their groups, in batch order (a table first met in a later group comes later)
         Map<Table, List<Record>> rows = new LinkedHashMap<>();
         Map<Table, List<Integer>> groupOf = new LinkedHashMap<>();
+        for (Table t : tables.values()) { // a record's parent rows before its children's, as in the real write
+            rows.put(t, new ArrayList<>());
+            groupOf.put(t, new ArrayList<>());
+        }
         for (int g = 0; g < groups.size(); g++) {
             for (Record r : groups.get(g)) {
                 Table t = tables.get(r.entity().value());
                 if (t == null) throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
                         + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
-                rows.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
-                groupOf.computeIfAbsent(t, k -> new ArrayList<>()).add(g);
+                rows.get(t).add(r);
+                groupOf.get(t).add(g);
             }
         }
+        rows.values().removeIf(List::isEmpty);
+        immediateButForeignKeys(rows.keySet());
         StringBuilder upserts = new StringBuilder();
         try (Statement s = connection.createStatement()) {
-            s.execute("SET CONSTRAINTS ALL IMMEDIATE");
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
             int n = 0;
             for (var e : rows.entrySet()) {
@@ -185,7 +192,7 @@ final class PostgresWriter implements SinkWriter {
                 copyGrouped("COPY " + probe + " (cutover_group, " + columns + ") FROM STDIN", table, generated, e.getValue(), groupOf.get(table));
                 s.execute("CREATE INDEX ON " + probe + " (cutover_group)");
                 s.execute("ANALYZE " + probe);
-                String upsert = upsert(table, name, probe, columns, generated), from = " FROM " + TableName.quote(probe) + " ON CONFLICT";
+                String upsert = upsert(table, name, probe, columns, generated, identityAlways(name)), from = " FROM " + TableName.quote(probe) + " ON CONFLICT";
                 if (!upsert.contains(from)) throw new IllegalStateException("an upsert without its FROM: " + upsert);
                 upserts.append(upsert.replace(from, " FROM " + TableName.quote(probe) + " WHERE cutover_group = g ON CONFLICT")).append(";\n");
             }
@@ -204,6 +211,28 @@ final class PostgresWriter implements SinkWriter {
             }
         }
         return refused;
+    }
+
+    /**
+     * Makes the tables' deferred constraints IMMEDIATE, so that one refuses its own record in the
+     * probe, but their foreign keys: a child may come before its parent in a batch, which a deferred
+     * key lets through until the commit (the probe never commits; the real write checks them there).
+     */
+    private void immediateButForeignKeys(java.util.Collection<Table> probed) throws SQLException {
+        List<String> deferrable = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(k.conname)"
+                + " FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE k.conrelid = to_regclass(?) AND k.condeferrable AND k.contype <> 'f'")) {
+            for (Table t : probed) {
+                ps.setString(1, TableName.resolve(t.name(), schema).sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) deferrable.add(rs.getString(1));
+                }
+            }
+        }
+        if (deferrable.isEmpty()) return;
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET CONSTRAINTS " + String.join(", ", deferrable) + " IMMEDIATE");
+        }
     }
 
     /** COPYs the rows, each after its group's number. */
@@ -262,14 +291,22 @@ final class PostgresWriter implements SinkWriter {
         return known;
     }
 
-    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated) {
+    /** The table's GENERATED ALWAYS identity columns, asked once per writer. */
+    private Set<String> identityAlways(TableName name) throws SQLException {
+        Set<String> known = identityAlways.get(name);
+        if (known == null) identityAlways.put(name, known = Catalog.identityAlwaysColumns(connection, name));
+        return known;
+    }
+
+    /** The upsert of staged rows; an identity column GENERATED ALWAYS that is no key keeps the value it has (PostgreSQL updates it only to DEFAULT). */
+    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated, Set<String> identityAlways) {
         // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE SELECT ")
                 .append(columns).append(" FROM ").append(TableName.quote(stage)).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         List<String> updates = new ArrayList<>();
         for (Column c : table.columns()) {
-            if (!table.primaryKey().contains(c.name()) && !generated.contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
+            if (!table.primaryKey().contains(c.name()) && !generated.contains(c.name()) && !identityAlways.contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
         }
         if (updates.isEmpty()) sql.append("NOTHING");
         else sql.append("UPDATE SET ").append(String.join(", ", updates));
@@ -343,7 +380,7 @@ final class PostgresWriter implements SinkWriter {
             }
             if (!direct) {
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated));
+                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated, identityAlways(name)));
                 }
             }
             saveCheckpoint(checkpoint.apply(loaded));
@@ -419,9 +456,14 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    /** Rows by table, deduplicated on the primary key values, the last one kept. */
+    /**
+     * Rows by table, parents' tables before their children's (a target's own foreign keys hold while
+     * rows are written, and an export lists a document's subcollections before it), deduplicated on
+     * the primary key values, the last one kept.
+     */
     private Map<Table, Map<List<Value>, Record>> group(List<Record> rows) {
         Map<Table, Map<List<Value>, Record>> out = new LinkedHashMap<>();
+        for (Table t : tables.values()) out.put(t, new LinkedHashMap<>());
         for (Record r : rows) {
             Table t = tables.get(r.entity().value());
             if (t == null) {
@@ -433,10 +475,11 @@ final class PostgresWriter implements SinkWriter {
                 Value v = r.get(col);
                 pk.add(v == null ? Value.NULL : v);
             }
-            Map<List<Value>, Record> rowsOfTable = out.computeIfAbsent(t, k -> new LinkedHashMap<>());
+            Map<List<Value>, Record> rowsOfTable = out.get(t);
             rowsOfTable.remove(pk);
             rowsOfTable.put(pk, r);
         }
+        out.values().removeIf(Map::isEmpty);
         return out;
     }
 

@@ -226,6 +226,23 @@ class PostgresSinkIT extends ScratchSink {
     }
 
     @Test
+    void anIdentityColumnGeneratedAlwaysThatIsNoKeyIsInsertedAndKeptOnUpdate() {
+        db.sql("CREATE SCHEMA ident", "CREATE TABLE ident.b (id bigint PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY, v text)",
+                "INSERT INTO ident.b (id, v) VALUES (1, 'old')");
+        cutover.model.Table b = new cutover.model.Table("ident.b", List.of(new cutover.model.Column("id", cutover.model.ColumnType.BIGINT, false),
+                new cutover.model.Column("n", cutover.model.ColumnType.BIGINT, true), new cutover.model.Column("v", cutover.model.ColumnType.TEXT, true)),
+                List.of("id"), List.of(), false);
+        assertThat(sink.prepare("run-ident", List.of(b), false)).isEmpty();
+        java.util.function.BiFunction<Long, String, Record> row = (id, v) -> new Record(cutover.model.EntityName.of("ident.b"), cutover.model.Key.of(cutover.model.Value.of(id)),
+                java.util.Map.of("id", cutover.model.Value.of(id), "n", cutover.model.Value.of(id * 100), "v", cutover.model.Value.of(v)));
+        try (SinkWriter w = sink.writer("run-ident", "s", List.of(b))) {
+            // PostgreSQL lets a GENERATED ALWAYS column be updated only to DEFAULT: the row it has keeps its number, a new row gets the one given
+            w.write(List.of(row.apply(1L, "new"), row.apply(2L, "added")), checkpoint(2, false));
+        }
+        assertThat(db.query("SELECT id, n, v FROM ident.b ORDER BY id")).containsExactly(List.of("1", "1", "new"), List.of("2", "200", "added"));
+    }
+
+    @Test
     void describeListsTablesAndIsNotSupabaseOnPlainPostgres() {
         sink.prepare("run-describe", List.of(Fixtures.tags("public")), true);
         TargetInfo info = sink.describe();
