@@ -71,11 +71,29 @@ final class SplitPipeline {
         }
 
         long written() { return read - deadLetters.size() - skipped; }
+
+        /** This batch and the one read after it, as one. */
+        MappedBatch followedBy(MappedBatch next) {
+            List<Mapped> both = new ArrayList<>(records);
+            both.addAll(next.records);
+            List<DeadLetterFile.Entry> dead = new ArrayList<>(deadLetters);
+            dead.addAll(next.deadLetters);
+            Map<EntityName, long[]> sums = new HashMap<>();
+            for (Map<EntityName, long[]> c : List.of(counts, next.counts)) {
+                c.forEach((entity, n) -> {
+                    long[] sum = sums.computeIfAbsent(entity, e -> new long[n.length]);
+                    for (int i = 0; i < n.length; i++) sum[i] += n[i];
+                });
+            }
+            return new MappedBatch(both, dead, sums, read + next.read, skipped + next.skipped, next.end, next.last);
+        }
     }
 
     private static final int READ = 0, DEAD = 1, SKIPPED = 2, OK = 3;
     /** How many times one batch may be refused and have records set aside before its failure stands (each round should be the last). */
     private static final int MAX_REFUSAL_ROUNDS = 3;
+    /** How many following batches a batch a foreign key refused is joined with, to meet parents later in the split (memory: that many batches). */
+    private static final int MAX_JOINED_BATCHES = 8;
 
     /** Runs the split to its end; returns what this attempt added. */
     MigrateResult.Totals run() throws InterruptedException {
@@ -206,10 +224,11 @@ final class SplitPipeline {
                 // Dead letters reach the disk before their batch commits: a committed batch is never
                 // missing its rejects, and a batch that does not commit has its lines dropped on resume.
                 deadLetters.append(batch.deadLetters());
-                for (int refusals = 0; ; refusals++) {
+                for (int refusals = 0, joined = 0; ; ) {
                     MigrateResult.Totals after = total.plus(totals(batch));
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
                             after.skipped(), batch.last());
+                    CutoverException refused;
                     try {
                         List<Record> rows = batch.rows();
                         writer = writeWithRetry(writer, rows, checkpoint);
@@ -217,15 +236,28 @@ final class SplitPipeline {
                         break;
                     } catch (CutoverException e) {
                         writer = null; // closed by writeWithRetry
-                        if (mayWaitForParents && Migration.missesAParent(e)) throw new Migration.RefusedForAParent(added);
-                        if (e.code() != ErrorCode.TARGET_ROWS_REFUSED || refusals == MAX_REFUSAL_ROUNDS) throw e;
+                        refused = e;
+                    }
+                    if (refused.code() == ErrorCode.TARGET_ROWS_REFUSED && refusals++ < MAX_REFUSAL_ROUNDS) {
                         try {
-                            batch = setAsideRefused(batch, e);
-                        } catch (CutoverException seeking) { // a record whose parent is not in yet: the split waits, as above
-                            if (mayWaitForParents && Migration.missesAParent(seeking)) throw new Migration.RefusedForAParent(added);
-                            throw seeking;
+                            batch = setAsideRefused(batch, refused);
+                            continue;
+                        } catch (CutoverException seeking) {
+                            refused = seeking; // a record whose parent is not in yet, met while seeking: as below
                         }
                     }
+                    if (!Migration.missesAParent(refused)) throw refused;
+                    // a parent the split holds further on (an export lists a document's subcollections before it, a table
+                    // may refer to its own later rows): written together with the batches after, up to a few
+                    if (!batch.last() && joined++ < MAX_JOINED_BATCHES) {
+                        MappedBatch next = take(in);
+                        if (next == null) throw stopped();
+                        deadLetters.append(next.deadLetters());
+                        batch = batch.followedBy(next);
+                        continue;
+                    }
+                    if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading
+                    throw refused;
                 }
                 total = total.plus(totals(batch));
                 added = added.plus(totals(batch));
