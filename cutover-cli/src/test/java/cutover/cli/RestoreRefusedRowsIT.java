@@ -34,7 +34,30 @@ class RestoreRefusedRowsIT {
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        LocalPostgres.drop(SRC, DST);
+        LocalPostgres.drop(SRC, DST, ENUM_SRC, ENUM_DST);
+    }
+
+    private static final String ENUM_SRC = "cutover_it_refused_enum_src", ENUM_DST = "cutover_it_refused_enum_dst";
+
+    /** A value the target's type refuses (an enum label it lacks) is its record's refusal, found as the others are. */
+    @Test
+    void aValueTheTargetsTypeLacksIsSetAsideWithItsRecord() throws Exception {
+        LocalPostgres.recreate(ENUM_SRC, ENUM_DST);
+        LocalPostgres.sql(ENUM_SRC, "create type st as enum ('a', 'b', 'c')", "create table t (id int primary key, s st not null)",
+                "insert into t select g, (array['a', 'b', 'c'])[1 + g % 3]::st from generate_series(1, 300) g");
+        LocalPostgres.sql(ENUM_DST, "create type st as enum ('a', 'b')", "create table t (id int primary key, s st not null)");
+        String[] repoArgs = TestRepository.init(dir, "refused-enum").args("--state", dir.resolve("state-enum").toString());
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(ENUM_SRC)}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(ENUM_DST), "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+        JsonNode summary = Json.MAPPER.readTree(restore.out());
+        assertThat(summary.get("written").asLong()).isEqualTo(200);
+        assertThat(summary.get("deadLettered").asLong()).isEqualTo(100);
+        List<String> reasons = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(summary.get("deadLetterFile").asText()))) reasons.add(Json.MAPPER.readTree(line).get("reason").asText());
+        assertThat(reasons).hasSize(100).allSatisfy(r -> assertThat(r).contains("invalid input value for enum st").contains("22P02"));
+        assertThat(LocalPostgres.query(ENUM_DST, "select count(*) || ' ' || count(*) filter (where s = 'a') from t")).containsExactly("200 100");
     }
 
     @Test

@@ -51,6 +51,19 @@ final class Catalog {
         return out;
     }
 
+    /** Each column's type by name, without its length or precision ({@code character varying}, {@code numeric}, a domain's or enum's name). */
+    static java.util.Map<String, String> columnTypes(Connection c, TableName table) throws SQLException {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                + " AND attnum > 0 AND NOT attisdropped")) {
+            ps.setString(1, table.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
     /** The table's GENERATED ALWAYS identity columns: an upsert inserts their values (OVERRIDING SYSTEM VALUE) but may not update them. */
     static java.util.Set<String> identityAlwaysColumns(Connection c, TableName table) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();

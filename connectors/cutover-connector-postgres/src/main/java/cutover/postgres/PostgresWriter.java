@@ -188,13 +188,18 @@ final class PostgresWriter implements SinkWriter {
                 Set<String> generated = generatedColumns(name);
                 String columns = writtenColumns(table, generated);
                 String probe = "cutover_probe_" + n++;
-                s.execute("CREATE TEMP TABLE " + probe + " ON COMMIT DROP AS SELECT 0 AS cutover_group, " + columns + " FROM " + name.sql() + " WITH NO DATA");
+                // columns of text, each cast to its column's type (its length or precision left to the column) in the block:
+                // a value the type refuses (an enum's label the target lacks) is then its record's refusal, not the probe's
+                Map<String, String> types = Catalog.columnTypes(connection, name);
+                List<String> written = table.columns().stream().map(Column::name).filter(c -> !generated.contains(c)).toList();
+                s.execute("CREATE TEMP TABLE " + probe + " (cutover_group int, " + String.join(", ", written.stream().map(c -> TableName.quote(c) + " text").toList())
+                        + ") ON COMMIT DROP");
                 copyGrouped("COPY " + probe + " (cutover_group, " + columns + ") FROM STDIN", table, generated, e.getValue(), groupOf.get(table));
                 s.execute("CREATE INDEX ON " + probe + " (cutover_group)");
                 s.execute("ANALYZE " + probe);
-                String upsert = upsert(table, name, probe, columns, generated, identityAlways(name)), from = " FROM " + TableName.quote(probe) + " ON CONFLICT";
-                if (!upsert.contains(from)) throw new IllegalStateException("an upsert without its FROM: " + upsert);
-                upserts.append(upsert.replace(from, " FROM " + TableName.quote(probe) + " WHERE cutover_group = g ON CONFLICT")).append(";\n");
+                String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
+                upserts.append(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name)))
+                        .append(";\n");
             }
             s.execute("DO $cutover$ DECLARE d text; c text; BEGIN FOR g IN 0.." + (groups.size() - 1) + " LOOP BEGIN\n" + upserts
                     + "EXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME;"
@@ -300,9 +305,14 @@ final class PostgresWriter implements SinkWriter {
 
     /** The upsert of staged rows; an identity column GENERATED ALWAYS that is no key keeps the value it has (PostgreSQL updates it only to DEFAULT). */
     private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated, Set<String> identityAlways) {
+        return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns, generated, identityAlways);
+    }
+
+    /** The upsert of the rows {@code rows} (a query giving {@code columns} in order). */
+    private static String upsertOf(Table table, TableName name, String rows, String columns, Set<String> generated, Set<String> identityAlways) {
         // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE SELECT ")
-                .append(columns).append(" FROM ").append(TableName.quote(stage)).append(" ON CONFLICT (")
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
+                .append(rows).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         List<String> updates = new ArrayList<>();
         for (Column c : table.columns()) {
