@@ -226,6 +226,8 @@ final class MigrateCommand implements Callable<Integer> {
             System.out.printf(", %d resumed, %d already done", r.splitsResumed(), r.splitsAlreadyDone());
         }
         System.out.println(")");
+        // the totals above count every attempt; the lines below only this one's, and say so when there were others
+        if (r.splitsResumed() > 0 || r.splitsAlreadyDone() > 0) System.out.println("  this attempt:");
         new TreeMap<>(r.thisAttempt()).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
                 e.value(), s.read(), s.written(), s.deadLettered(), s.skipped()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
