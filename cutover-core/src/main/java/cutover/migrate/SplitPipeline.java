@@ -257,7 +257,10 @@ final class SplitPipeline {
                         continue;
                     }
                     if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading
-                    throw refused;
+                    throw new CutoverException(refused.code(), refused.getMessage() + ". A record of " + split.description()
+                            + " refers to a row the target does not hold, after the other parts had their turn: one the source lacks,"
+                            + " or one this run set aside (the dead-letter file " + deadLetters.path() + " lists those, each with its reason)."
+                            + " Fix it there, or drop the target's foreign key, and run again: the run resumes", refused, false);
                 }
                 total = total.plus(totals(batch));
                 added = added.plus(totals(batch));
