@@ -160,10 +160,10 @@ final class PostgresWriter implements SinkWriter {
     }
 
     private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups) throws SQLException {
-        // each table's rows with their groups, in batch order (a table first met in a later group comes later)
+        // each table's rows with their groups, in batch order, the tables parents first
         Map<Table, List<Record>> rows = new LinkedHashMap<>();
         Map<Table, List<Integer>> groupOf = new LinkedHashMap<>();
-        for (Table t : tables.values()) { // a record's parent rows before its children's, as in the real write
+        for (Table t : tables.values()) { // a record's parent rows are upserted before its children's, as in the real write
             rows.put(t, new ArrayList<>());
             groupOf.put(t, new ArrayList<>());
         }
