@@ -30,6 +30,9 @@ public record MigrateResult(String runId, Totals totals, Map<EntityName, Migrati
     }
 
     public record Totals(long read, long written, long deadLettered, long skipped) {
+        /** Nothing moved yet. */
+        public static final Totals NONE = new Totals(0, 0, 0, 0);
+
         public boolean balanced() { return read == written + deadLettered + skipped; }
 
         Totals plus(Totals o) {

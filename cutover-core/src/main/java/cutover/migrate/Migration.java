@@ -69,7 +69,7 @@ public final class Migration {
 
         Map<String, Long> committed = new HashMap<>();
         checkpoints.forEach((id, c) -> committed.put(id, c.position().ordinal()));
-        MigrateResult.Totals before = new MigrateResult.Totals(0, 0, 0, 0);
+        MigrateResult.Totals before = MigrateResult.Totals.NONE;
         List<Split> todo = new ArrayList<>();
         int resumed = 0, alreadyDone = 0;
         for (Split split : splits) {
@@ -91,7 +91,7 @@ public final class Migration {
         Path deadLetterPath = config.runDirectory().resolve("dead-letter.ndjson");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong rows = new AtomicLong();
-        MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+        MigrateResult.Totals added = MigrateResult.Totals.NONE;
         try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed)) {
             added = runSplits(todo, checkpoints, deadLetters, failure, rows);
         }
@@ -115,7 +115,7 @@ public final class Migration {
      */
     private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> atStart, DeadLetterFile deadLetters,
                                            AtomicReference<Throwable> failure, AtomicLong rows) {
-        MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+        MigrateResult.Totals added = MigrateResult.Totals.NONE;
         List<Split> pass = todo;
         boolean mayWait = todo.size() > 1;
         Map<String, Sink.Checkpoint> checkpoints = atStart;
@@ -132,7 +132,7 @@ public final class Migration {
 
     private MigrateResult.Totals runPass(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
                                          AtomicReference<Throwable> failure, AtomicLong rows, java.util.Queue<Split> waiting) {
-        if (todo.isEmpty()) return new MigrateResult.Totals(0, 0, 0, 0);
+        if (todo.isEmpty()) return MigrateResult.Totals.NONE;
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.parallelism(), todo.size()), r -> {
             Thread t = new Thread(r, "cutover-split");
             t.setDaemon(true);
@@ -142,13 +142,13 @@ public final class Migration {
         try {
             for (Split split : todo) {
                 futures.add(pool.submit(() -> {
-                    if (failure.get() != null) return new MigrateResult.Totals(0, 0, 0, 0);
+                    if (failure.get() != null) return MigrateResult.Totals.NONE;
                     Optional<MigrateResult.Totals> copied;
                     try {
                         copied = copyInBulk(split, checkpoints.get(split.id()), waiting != null);
                     } catch (RefusedForAParent e) {
                         waiting.add(split);
-                        return new MigrateResult.Totals(0, 0, 0, 0);
+                        return MigrateResult.Totals.NONE;
                     } catch (Throwable e) { // the run's failure, as the pipeline's are: a future's own exception is not looked at
                         failure.compareAndSet(null, e);
                         throw e;
@@ -175,7 +175,7 @@ public final class Migration {
                     }
                 }));
             }
-            MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+            MigrateResult.Totals added = MigrateResult.Totals.NONE;
             for (Future<MigrateResult.Totals> f : futures) {
                 try {
                     added = added.plus(f.get());
@@ -216,7 +216,7 @@ public final class Migration {
             return done;
         } catch (RuntimeException e) { // a refused row, a lost connection: the record pipeline retries and sets rows aside one by one
             if (e instanceof CutoverException ce && ce.code() == ErrorCode.INTERRUPTED) throw e;
-            if (mayWait && missesAParent(e)) throw new RefusedForAParent(new MigrateResult.Totals(0, 0, 0, 0));
+            if (mayWait && missesAParent(e)) throw new RefusedForAParent(MigrateResult.Totals.NONE);
             // a damaged backup or a lost source, which the sink may have wrapped in its own failure
             Optional<CutoverException> unreadable = inCauses(e, CutoverException.class,
                     c -> c.code().name().startsWith("SOURCE_") || c.code().name().startsWith("BACKUP_"));

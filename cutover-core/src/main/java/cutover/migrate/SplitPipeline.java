@@ -213,9 +213,9 @@ final class SplitPipeline {
     }
 
     private MigrateResult.Totals writeFrom(BlockingQueue<MappedBatch> in) throws InterruptedException {
-        MigrateResult.Totals total = start == null ? new MigrateResult.Totals(0, 0, 0, 0)
+        MigrateResult.Totals total = start == null ? MigrateResult.Totals.NONE
                 : new MigrateResult.Totals(start.read(), start.written(), start.deadLettered(), start.skipped());
-        MigrateResult.Totals added = new MigrateResult.Totals(0, 0, 0, 0);
+        MigrateResult.Totals added = MigrateResult.Totals.NONE;
         SinkWriter writer = null;
         try {
             while (true) {

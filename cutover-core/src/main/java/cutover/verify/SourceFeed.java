@@ -70,7 +70,6 @@ public final class SourceFeed implements RowFeed {
         return new SourceFeed(description, source, mapper, null, target, parallelism, setAside);
     }
 
-
     /** The records of the given entities as stored, each under its compared table's name; other entities are not read. */
     public static SourceFeed asStored(String description, Source source, Map<EntityName, String> tables, int parallelism) {
         return new SourceFeed(description, source, null, tables, null, parallelism, java.util.Set.of());
@@ -115,6 +114,10 @@ public final class SourceFeed implements RowFeed {
         return target == null ? Optional.empty() : RowChecks.refusal(target, targetTables, rows);
     }
 
+    private boolean setAside(Record r) {
+        return !setAside.isEmpty() && setAside.contains(cutover.migrate.DeadLetterFile.recordName(r.entity().value(), r.key().toString()));
+    }
+
     private void readSplit(Split split, Rows out) {
         try (RecordReader reader = source.read(split, Position.START)) {
             RecordReader.Item item;
@@ -127,11 +130,11 @@ public final class SourceFeed implements RowFeed {
                     if (mapper == null) {
                         String table = tables.get(r.entity());
                         if (table != null) out.row(table, r);
+                    } else if (setAside(r)) { // not mapped: it has no rows to compare
+                        out.refused(r.entity().value(), r.key().toString(), "the target refused it when the migration wrote it (its dead-letter file says why)");
                     } else {
                         RowMapper.Mapped mapped = mapper.mapGuarded(r);
-                        if (!setAside.isEmpty() && setAside.contains(cutover.migrate.DeadLetterFile.recordName(r.entity().value(), r.key().toString()))) {
-                            out.refused(r.entity().value(), r.key().toString(), "the target refused it when the migration wrote it (its dead-letter file says why)");
-                        } else if (mapped instanceof RowMapper.Rows rows) {
+                        if (mapped instanceof RowMapper.Rows rows) {
                             Optional<RecordError> refusal = refusal(rows.rows());
                             if (refusal.isPresent()) out.refused(r.entity().value(), r.key().toString(), refusal.get().reason());
                             else for (Record row : rows.rows()) out.row(row.entity().value(), row);

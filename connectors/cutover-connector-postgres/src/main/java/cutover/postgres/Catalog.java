@@ -40,15 +40,7 @@ final class Catalog {
 
     /** The table's generated columns (empty for one the target lacks): COPY and INSERT must leave them out, the server computes them. */
     static java.util.Set<String> generatedColumns(Connection c, TableName table) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 "
-                + "AND NOT attisdropped AND attgenerated <> ''")) {
-            ps.setString(1, table.sql());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return columnsWhere(c, table, "attgenerated <> ''");
     }
 
     /** Each column's type by name, without its length or precision ({@code character varying}, {@code numeric}, a domain's or enum's name). */
@@ -66,9 +58,14 @@ final class Catalog {
 
     /** The table's GENERATED ALWAYS identity columns: an upsert inserts their values (OVERRIDING SYSTEM VALUE) but may not update them. */
     static java.util.Set<String> identityAlwaysColumns(Connection c, TableName table) throws SQLException {
+        return columnsWhere(c, table, "attidentity = 'a'");
+    }
+
+    /** The names of the table's columns that meet {@code condition} (SQL over {@code pg_attribute}). */
+    private static java.util.Set<String> columnsWhere(Connection c, TableName table, String condition) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 "
-                + "AND NOT attisdropped AND attidentity = 'a'")) {
+                + "AND NOT attisdropped AND " + condition)) {
             ps.setString(1, table.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(rs.getString(1));

@@ -242,35 +242,15 @@ final class PostgresWriter implements SinkWriter {
 
     /** COPYs the rows, each after its group's number. */
     private void copyGrouped(String sql, Table table, Set<String> generated, List<Record> rows, List<Integer> groups) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            CopyText text = new CopyText((bytes, length) -> {
-                try {
-                    copy.writeToCopy(bytes, 0, length);
-                } catch (SQLException e) {
-                    throw new IOException(e);
-                }
-            });
-            Map<String, ArrayColumn> arrayColumns = arrays.getOrDefault(table.name(), Map.of());
+        Map<String, ArrayColumn> arrayColumns = arrays.getOrDefault(table.name(), Map.of());
+        copyIn(sql, text -> {
             for (int i = 0; i < rows.size(); i++) {
                 text.value(Value.of((long) groups.get(i)), cutover.model.ColumnType.BIGINT, true);
                 encodeFields(table, generated, arrayColumns, rows.get(i), text, false);
                 text.endRow();
             }
             text.flush();
-            copy.endCopy();
-        } catch (IOException e) {
-            if (e.getCause() instanceof SQLException se) throw se;
-            throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
-        } finally {
-            if (copy.isActive()) {
-                try {
-                    copy.cancelCopy();
-                } catch (SQLException ignored) {
-                    // the probe fails anyway; its rollback follows
-                }
-            }
-        }
+        });
     }
 
     /** Creates the session's staging table for {@code table} if it has none yet; returns its name. */
@@ -409,9 +389,19 @@ final class PostgresWriter implements SinkWriter {
 
     /** COPYs the rows, encoding them as they are sent: the batch is never held whole as bytes. */
     private void copy(String sql, Table table, Set<String> generated, Iterable<Record> rows) throws SQLException {
+        copyIn(sql, text -> encode(table, generated, arrays.getOrDefault(table.name(), Map.of()), rows, text));
+    }
+
+    /** What a COPY sends: rows written into its text. */
+    private interface CopyBody {
+        void writeTo(CopyText text) throws IOException;
+    }
+
+    /** Runs the COPY {@code sql}, its text written by {@code body} as it is sent; cancelled if anything fails (the transaction's rollback follows). */
+    private void copyIn(String sql, CopyBody body) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            encode(table, generated, arrays.getOrDefault(table.name(), Map.of()), rows, new CopyText((bytes, length) -> {
+            body.writeTo(new CopyText((bytes, length) -> {
                 try {
                     copy.writeToCopy(bytes, 0, length);
                 } catch (SQLException e) {
@@ -427,7 +417,7 @@ final class PostgresWriter implements SinkWriter {
                 try {
                     copy.cancelCopy();
                 } catch (SQLException ignored) {
-                    // the batch fails anyway; its rollback follows
+                    // the write fails anyway; its rollback follows
                 }
             }
         }

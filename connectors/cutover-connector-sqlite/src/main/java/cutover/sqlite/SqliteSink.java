@@ -189,10 +189,20 @@ final class SqliteSink implements Sink, AutoCloseable {
 
     /** Runs the work in one transaction: committed whole, or rolled back whole and the error rethrown. */
     static void inTransaction(Connection c, SqlWork work) throws SQLException {
+        inTransaction(c, work, true);
+    }
+
+    /** Runs the work in one transaction rolled back whatever it did: a trial that leaves nothing behind. */
+    static void rolledBack(Connection c, SqlWork work) throws SQLException {
+        inTransaction(c, work, false);
+    }
+
+    private static void inTransaction(Connection c, SqlWork work, boolean commit) throws SQLException {
         c.setAutoCommit(false);
         try {
             work.run();
-            c.commit();
+            if (commit) c.commit();
+            else c.rollback();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c, e);
             throw e;
@@ -204,7 +214,7 @@ final class SqliteSink implements Sink, AutoCloseable {
      * Rolls back after {@code failure} and turns autocommit on again, whatever state SQLite left the
      * transaction in (a trigger's RAISE(ROLLBACK) ends it itself): the failure stays the one reported.
      */
-    static void rollbackQuietly(Connection c, Exception failure) {
+    private static void rollbackQuietly(Connection c, Exception failure) {
         try {
             c.rollback();
         } catch (SQLException rollbackFailed) {

@@ -69,15 +69,7 @@ final class SqliteSinkWriter implements SinkWriter {
         synchronized (sink) {
             Connection c = sink.connection();
             try {
-                c.setAutoCommit(false);
-                try {
-                    probe(c, groups, 0, groups.size(), refused);
-                } catch (SQLException | RuntimeException e) {
-                    SqliteSink.rollbackQuietly(c, e);
-                    throw e;
-                }
-                c.rollback();
-                c.setAutoCommit(true);
+                SqliteSink.rolledBack(c, () -> probe(c, groups, 0, groups.size(), refused));
             } catch (SQLException e) {
                 throw WriteFailures.of(e, sink.database().path(), "finding the rows split " + splitId + " refused");
             }
