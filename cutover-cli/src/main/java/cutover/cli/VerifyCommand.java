@@ -136,12 +136,13 @@ final class VerifyCommand implements Callable<Integer> {
             VerifyResult result;
             if (withPlan) {
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
-                // the records the plan's migration set aside when the target refused them: not missing, but refused
-                java.util.Set<String> setAside = cutover.migrate.DeadLetterFile.rejectedByTarget(deadLetterFile(plan, Path.of(what.get(0)), journal));
+                // the records the plan's migration set aside after mapping them (the target refused them, or their key was
+                // another record's): not missing, but refused
+                java.util.Set<String> setAside = cutover.migrate.DeadLetterFile.setAsideAfterMapping(deadLetterFile(plan, Path.of(what.get(0)), journal));
                 PlanPushdown.Result pushdown = da.isEmpty() || db.isEmpty() || method == Method.streamed
                         ? new PlanPushdown.Result(List.of(), Optional.of("only databases that compute digests themselves can"))
                         : !setAside.isEmpty() ? new PlanPushdown.Result(List.of(), Optional.of("the migration set aside " + Counted.of(setAside.size(), "record")
-                                + " the target refused, which only a comparison record by record leaves out"))
+                                + " after mapping them (refused by the target, or mapped onto another record's key), which only a comparison record by record leaves out"))
                         : PlanPushdown.of(plan, da.get(), db.get());
                 if (method == Method.pushdown && pushdown.refusal().isPresent()) {
                     throw new CutoverException(ErrorCode.CAPABILITY_MISSING, "cannot compare by digests computed in the databases: "

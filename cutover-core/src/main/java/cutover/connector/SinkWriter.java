@@ -1,5 +1,7 @@
 package cutover.connector;
 
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.Record;
 
@@ -17,6 +19,22 @@ public interface SinkWriter extends AutoCloseable {
     void write(List<Record> rows, Sink.Checkpoint checkpoint);
 
     /**
+     * {@link #write}, claiming in the same transaction each of {@code claims} for the source record
+     * it names: a key that a claim of another record of this run holds (committed, or in a
+     * transaction that commits first) fails the write with {@link KeysTaken}, nothing of it
+     * committed. Claims are kept per run until {@link Sink#finish} or a reset of its checkpoints, so
+     * a batch sent again after a failure finds its own claims, not another's.
+     */
+    default void write(List<Record> rows, List<KeyClaim> claims, Sink.Checkpoint checkpoint) {
+        if (!claims.isEmpty()) {
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "this target cannot tell which source record wrote a row,"
+                    + " so it cannot take tables whose key the plan makes of a record's fields (two records could become one row):"
+                    + " key such tables by the source's own key", null, false);
+        }
+        write(rows, checkpoint);
+    }
+
+    /**
      * After {@link #write} failed with {@link cutover.error.ErrorCode#TARGET_ROWS_REFUSED}: which of
      * these groups of rows (each group the rows of one source record, in batch order) the target
      * refuses, by index, each with the target's reason. Found by writing the groups in order in one
@@ -30,4 +48,22 @@ public interface SinkWriter extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A row's key in {@code table}, claimed for the source record it came from ({@code holder}, as
+     * messages name it). {@code key} is a digest of the key's values: equal keys have equal digests.
+     */
+    record KeyClaim(String table, String key, String holder) {}
+
+    /** A write refused because keys it claims are held by other records of the run: by claim index, the holder. */
+    final class KeysTaken extends CutoverException {
+        private final Map<Integer, String> holders;
+
+        public KeysTaken(Map<Integer, String> holders) {
+            super(ErrorCode.RECORD_DUPLICATE_KEY, holders.size() + " rows have a key another record of this run already wrote", null, false);
+            this.holders = Map.copyOf(holders);
+        }
+
+        public Map<Integer, String> holders() { return holders; }
+    }
 }

@@ -30,6 +30,17 @@ public interface Source extends Capability {
     }
 
     /**
+     * The columns of the entity's primary key, where the source is a database's tables; empty where
+     * records are keyed by their path (documents) or by their place. Asked without reading the records
+     * (by default, of {@link #quickEstimates}): a migration tells by it which tables the plan keys as
+     * the source does.
+     */
+    default List<String> keyColumns(cutover.model.EntityName entity) {
+        return quickEstimates().orElse(List.of()).stream().filter(e -> e.name().equals(entity)).findFirst()
+                .map(EntityInfo::keyColumns).orElse(List.of());
+    }
+
+    /**
      * True when the entity's records have no key of their own and are keyed by where they are stored
      * (a PostgreSQL table without a primary key, keyed by ctid): another copy of the same rows keys
      * them otherwise, so a comparison matches such rows by their content.

@@ -90,20 +90,24 @@ public final class DeadLetterFile implements AutoCloseable {
     }
 
     /**
-     * The records a run's dead-letter file says the target refused when they were written
-     * ({@code RECORD_REJECTED_BY_TARGET}), each as {@link #recordName}; empty
-     * when there is no such file. A line that does not read (torn by a crash) is passed over.
+     * The records a run set aside after mapping them, each as {@link #recordName}: those the target
+     * refused when they were written ({@code RECORD_REJECTED_BY_TARGET}) and those the plan mapped
+     * onto a key another record kept ({@code RECORD_DUPLICATE_KEY} with the record as read; the same
+     * code for a second copy in the source comes without one, since it was never read as a record).
+     * Empty when there is no such file. A line that does not read (torn by a crash) is passed over.
      */
-    public static java.util.Set<String> rejectedByTarget(Path file) {
+    public static java.util.Set<String> setAsideAfterMapping(Path file) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (!Files.exists(file)) return out;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
-                if (!line.contains(ErrorCode.RECORD_REJECTED_BY_TARGET.name())) continue;
+                if (!line.contains(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) && !line.contains(ErrorCode.RECORD_DUPLICATE_KEY.name())) continue;
                 try {
                     JsonNode node = MAPPER.readTree(line);
-                    if (node.path("code").asText().equals(ErrorCode.RECORD_REJECTED_BY_TARGET.name())) {
+                    String code = node.path("code").asText();
+                    boolean keyTaken = code.equals(ErrorCode.RECORD_DUPLICATE_KEY.name()) && node.has("record");
+                    if (code.equals(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) || keyTaken) {
                         out.add(recordName(node.path("entity").asText(), node.path("key").asText()));
                     }
                 } catch (IOException torn) {

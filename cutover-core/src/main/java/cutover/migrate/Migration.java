@@ -39,6 +39,8 @@ public final class Migration {
     private final Config config;
     private final java.util.Queue<String> bulkWarnings = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger splitsCopied = new java.util.concurrent.atomic.AtomicInteger();
+    /** Tables whose keys the run claims for their records, as the plan derives them (see {@link RowMapper#tablesWithDerivedKeys}). */
+    private java.util.Set<String> guardedKeys = java.util.Set.of();
 
     private Migration(Config config) {
         this.config = config;
@@ -61,6 +63,7 @@ public final class Migration {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan:\n  - "
                     + String.join("\n  - ", problems) + "\n" + config.howToFixTheTarget());
         }
+        guardedKeys = config.mapper().tablesWithDerivedKeys(config.source()::keyColumns);
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());
         checkSplitsMatch(splits, checkpoints);
@@ -159,7 +162,7 @@ public final class Migration {
                         return copied.get();
                     }
                     SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure,
-                            waiting != null);
+                            waiting != null, guardedKeys);
                     try {
                         MigrateResult.Totals t = pipeline.run();
                         config.progress().splitDone();
@@ -202,7 +205,8 @@ public final class Migration {
      * record pipeline then moves the split, setting such rows aside one by one, and a warning says so.
      */
     private Optional<MigrateResult.Totals> copyInBulk(Split split, Sink.Checkpoint start, boolean mayWait) {
-        Optional<BulkCopy> bulk = BulkCopy.of(config, split, start);
+        // a table whose key the plan derives takes records one by one, each claiming its key
+        Optional<BulkCopy> bulk = BulkCopy.of(config, split, start).filter(b -> !guardedKeys.contains(b.table()));
         Optional<cutover.model.Table> keyless = split.entities().stream().map(config.mapper()::tableWithoutKey).flatMap(Optional::stream).findFirst();
         if (bulk.isEmpty() && keyless.isPresent()) {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, split.description() + ": table " + keyless.get().name() + " has no primary key,"

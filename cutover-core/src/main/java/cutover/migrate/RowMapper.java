@@ -39,6 +39,16 @@ public interface RowMapper {
     }
 
     /**
+     * The tables whose key is not each record's own key in the source ({@code sourceKeyColumns}: an
+     * entity's primary key columns, empty for documents keyed by path), so that two records may map
+     * onto one key: a lowercased email, a post's id without its user's. A migration guards their keys
+     * (a row has one source record; the others are set aside). Empty where every key is the source's.
+     */
+    default java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<cutover.model.EntityName, List<String>> sourceKeyColumns) {
+        return java.util.Set.of();
+    }
+
+    /**
      * {@link #map}, with a mapper bug (any exception) turned into a {@link Failed} record that names
      * it: a record must not be dropped, and one odd record must not stop a run. Migrate sets such a
      * record aside; verify counts it as refused, as the migration did.

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,11 @@ final class SplitPipeline {
     /** Whether a batch a foreign key refuses makes the split wait for the next pass (its parent may be in a split still loading). */
     private final boolean mayWaitForParents;
     private final Map<String, Table> tablesByName = new HashMap<>();
+    private final KeyClaims keyClaims;
     private long rowsWritten;
 
     SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
-                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents) {
+                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, Set<String> guardedKeys) {
         this.mayWaitForParents = mayWaitForParents;
         this.config = config;
         this.split = split;
@@ -53,13 +55,17 @@ final class SplitPipeline {
         this.progress = progress;
         this.failure = failure;
         for (Table t : config.mapper().tables()) tablesByName.put(t.name(), t);
+        this.keyClaims = new KeyClaims(guardedKeys, tablesByName);
     }
 
     /** Records of one batch as read: items with their ordinals, and the position after the last. */
     private record RawBatch(List<RecordReader.Item> items, long firstOrdinal, Position end, boolean last) {}
 
-    /** The rows one source record became, with its place in the split (a target refusing one row sets the whole record aside). */
-    private record Mapped(long ordinal, Record source, List<Record> rows) {}
+    /**
+     * The rows one source record became, with its place in the split (a target refusing one row sets
+     * the whole record aside), and the keys it claims in tables whose key the plan derives.
+     */
+    private record Mapped(long ordinal, Record source, List<Record> rows, List<SinkWriter.KeyClaim> claims) {}
 
     /** A batch ready to write: each record's rows, dead letters, and the counts it adds. */
     private record MappedBatch(List<Mapped> records, List<DeadLetterFile.Entry> deadLetters, Map<EntityName, long[]> counts,
@@ -71,6 +77,18 @@ final class SplitPipeline {
         }
 
         long written() { return read - deadLetters.size() - skipped; }
+
+        /** The records' claims in batch order; {@code owners} gets each claim's record index. */
+        List<SinkWriter.KeyClaim> claims(List<Integer> owners) {
+            List<SinkWriter.KeyClaim> claims = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                for (SinkWriter.KeyClaim c : records.get(i).claims()) {
+                    claims.add(c);
+                    owners.add(i);
+                }
+            }
+            return claims;
+        }
 
         /** This batch and the one read after it, as one. */
         MappedBatch followedBy(MappedBatch next) {
@@ -169,6 +187,8 @@ final class SplitPipeline {
         Map<EntityName, long[]> counts = new HashMap<>();
         long skipped = 0;
         long ordinal = batch.firstOrdinal();
+        // a key claimed earlier in the batch (table and digest): its record keeps it, a later one is set aside
+        Map<String, String> claimedHere = keyClaims.any() ? new HashMap<>() : Map.of();
         for (RecordReader.Item item : batch.items()) {
             if (item instanceof RecordReader.Unreadable u) {
                 count(counts, u.entity(), READ, DEAD);
@@ -185,18 +205,38 @@ final class SplitPipeline {
                 } else {
                     List<Record> recordRows = ((RowMapper.Rows) m).rows();
                     Optional<RecordError> refused = checkRows(recordRows);
+                    List<SinkWriter.KeyClaim> claims = refused.isEmpty() ? keyClaims.of(record, recordRows) : List.of();
+                    if (refused.isEmpty()) refused = claimedBefore(claims, recordRows, claimedHere);
                     if (refused.isPresent()) {
                         count(counts, record.entity(), READ, DEAD);
                         dead.add(entry(ordinal, record, refused.get()));
                     } else {
                         count(counts, record.entity(), READ, OK);
-                        mapped.add(new Mapped(ordinal, record, recordRows));
+                        mapped.add(new Mapped(ordinal, record, recordRows, claims));
                     }
                 }
             }
             ordinal++;
         }
         return new MappedBatch(mapped, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
+    }
+
+    /** A key one of {@code claims} names that a record earlier in the batch claimed; else the claims are noted as the batch's. */
+    private static Optional<RecordError> claimedBefore(List<SinkWriter.KeyClaim> claims, List<Record> rows, Map<String, String> claimedHere) {
+        for (SinkWriter.KeyClaim c : claims) {
+            String holder = claimedHere.get(c.table() + "\0" + c.key());
+            if (holder != null) return Optional.of(keyTaken(c, rows, holder, "read before it"));
+        }
+        for (SinkWriter.KeyClaim c : claims) claimedHere.put(c.table() + "\0" + c.key(), c.holder());
+        return Optional.empty();
+    }
+
+    /** Why a record whose key another record of the run holds is set aside. */
+    private static RecordError keyTaken(SinkWriter.KeyClaim claim, List<Record> rows, String holder, String when) {
+        String key = rows.stream().filter(r -> r.entity().value().equals(claim.table())).findFirst().map(r -> r.key().toString()).orElse("?");
+        return RecordError.of(ErrorCode.RECORD_DUPLICATE_KEY, null, "the plan maps it onto key (" + key + ") of table " + claim.table()
+                + ", as it does " + holder + ", " + when + ": a row has one source record, so this one is set aside"
+                + " (make the plan's key tell them apart, or merge the records in the source)");
     }
 
     private Optional<RecordError> checkRows(List<Record> rows) {
@@ -229,11 +269,18 @@ final class SplitPipeline {
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
                             after.skipped(), batch.last());
                     CutoverException refused;
+                    List<Integer> owners = new ArrayList<>();
+                    List<SinkWriter.KeyClaim> claims = batch.claims(owners);
                     try {
                         List<Record> rows = batch.rows();
-                        writer = writeWithRetry(writer, rows, checkpoint);
+                        writer = writeWithRetry(writer, rows, claims, checkpoint);
                         rowsWritten += rows.size();
                         break;
+                    } catch (SinkWriter.KeysTaken taken) {
+                        writer = null; // closed by writeWithRetry
+                        // each round sets at least one record aside, so this ends
+                        batch = setAsideTaken(batch, taken, claims, owners);
+                        continue;
                     } catch (CutoverException e) {
                         writer = null; // closed by writeWithRetry
                         refused = e;
@@ -295,6 +342,11 @@ final class SplitPipeline {
             refused = probe.refused(batch.records().stream().map(Mapped::rows).toList());
         }
         if (refused.isEmpty()) throw refusal;
+        return without(batch, refused);
+    }
+
+    /** The batch without the records {@code refused} names (by index), which go to the dead-letter file with their reasons. */
+    private MappedBatch without(MappedBatch batch, Map<Integer, RecordError> refused) {
         List<Mapped> kept = new ArrayList<>(batch.records().size() - refused.size());
         List<DeadLetterFile.Entry> setAside = new ArrayList<>(refused.size());
         Map<EntityName, long[]> counts = new HashMap<>();
@@ -317,12 +369,24 @@ final class SplitPipeline {
         return new MappedBatch(kept, dead, counts, batch.read(), batch.skipped(), batch.end(), batch.last());
     }
 
-    private SinkWriter writeWithRetry(SinkWriter writer, List<Record> rows, Sink.Checkpoint checkpoint) throws InterruptedException {
+    /** The batch without the records whose keys other records of the run hold, which go to the dead-letter file saying which. */
+    private MappedBatch setAsideTaken(MappedBatch batch, SinkWriter.KeysTaken taken, List<SinkWriter.KeyClaim> claims, List<Integer> owners) {
+        Map<Integer, RecordError> refused = new java.util.TreeMap<>();
+        taken.holders().forEach((claim, holder) -> {
+            Mapped m = batch.records().get(owners.get(claim));
+            refused.putIfAbsent(owners.get(claim), keyTaken(claims.get(claim), m.rows(), holder, "which this run wrote first"));
+        });
+        if (refused.isEmpty()) throw taken;
+        return without(batch, refused);
+    }
+
+    private SinkWriter writeWithRetry(SinkWriter writer, List<Record> rows, List<SinkWriter.KeyClaim> claims, Sink.Checkpoint checkpoint)
+            throws InterruptedException {
         Retry retry = config.retry();
         for (int attempt = 1; ; attempt++) {
             try {
                 if (writer == null) writer = config.sink().writer(config.runId(), split.id(), config.mapper().tables());
-                writer.write(rows, checkpoint);
+                writer.write(rows, claims, checkpoint);
                 return writer;
             } catch (CutoverException e) {
                 if (writer != null) closeQuietly(writer);

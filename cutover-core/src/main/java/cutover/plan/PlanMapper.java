@@ -223,6 +223,36 @@ public final class PlanMapper implements RowMapper {
     }
 
     @Override
+    public java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<EntityName, List<String>> sourceKeyColumns) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        entities.forEach((entity, p) -> {
+            if (!p.table().primaryKey().isEmpty() && !keyedAsInSource(entity, p, sourceKeyColumns.apply(entity))) out.add(p.table().name());
+        });
+        return out;
+    }
+
+    /**
+     * Whether each row's key is its record's own key in the source, as it is (so no two records share
+     * one): every part of a document's path, or each primary key column of a source table taken as
+     * it is. A transform, a default, a reference's id or a parse (rule coerce: "01" and "1") may make
+     * two keys one; a child table's rows are keyed by their parent's key and their place in it.
+     */
+    private static boolean keyedAsInSource(EntityName entity, EntityPlan p, List<String> sourceKey) {
+        List<String> key = p.table().primaryKey();
+        if (sourceKey.isEmpty()) return p.keyParts().equals(key) && key.size() == entity.depth();
+        if (!p.keyParts().isEmpty() || key.size() != sourceKey.size()) return false;
+        java.util.Set<String> fromFields = new java.util.HashSet<>();
+        for (ColumnPlan c : p.columns()) {
+            if (!key.contains(c.name())) continue;
+            boolean asItIs = c.from().size() == 1 && c.transform() == null && c.defaultValue() == null && !c.referenceId()
+                    && c.rule() != ConflictRule.COERCE;
+            if (!asItIs) return false;
+            fromFields.add(c.from().get(0));
+        }
+        return fromFields.equals(new java.util.HashSet<>(sourceKey));
+    }
+
+    @Override
     public Mapped map(Record source) {
         EntityPlan p = entities.get(source.entity());
         if (p == null) {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 class MemorySink implements Sink {
     final Map<String, TreeMap<Key, Record>> tables = new HashMap<>();
     final Map<String, Map<String, Checkpoint>> checkpoints = new HashMap<>();
+    /** Key claims by run, then table and key digest: the holder. */
+    final Map<String, Map<String, String>> claims = new HashMap<>();
     final AtomicInteger writes = new AtomicInteger();
     /** Fail the Nth write (1-based) before committing, with this code; 0 = never. */
     volatile int failBeforeCommitAt;
@@ -69,14 +71,33 @@ class MemorySink implements Sink {
     }
 
     @Override
-    public synchronized void resetCheckpoints(String runId) { checkpoints.remove(runId); }
+    public synchronized void resetCheckpoints(String runId) {
+        checkpoints.remove(runId);
+        claims.remove(runId);
+    }
 
     @Override
     public SinkWriter writer(String runId, String splitId, List<Table> defs) {
         return new SinkWriter() {
             @Override
             public void write(List<Record> rows, Checkpoint checkpoint) {
+                write(rows, List.of(), checkpoint);
+            }
+
+            @Override
+            public void write(List<Record> rows, List<KeyClaim> keyClaims, Checkpoint checkpoint) {
                 synchronized (MemorySink.this) {
+                    Map<String, String> held = claims.computeIfAbsent(runId, id -> new HashMap<>());
+                    Map<String, String> claimedNow = new HashMap<>();
+                    Map<Integer, String> taken = new TreeMap<>();
+                    for (int i = 0; i < keyClaims.size(); i++) {
+                        KeyClaim c = keyClaims.get(i);
+                        String id = c.table() + "\0" + c.key();
+                        String holder = held.get(id);
+                        if (holder == null) holder = claimedNow.putIfAbsent(id, c.holder());
+                        if (holder != null && !holder.equals(c.holder())) taken.put(i, holder);
+                    }
+                    if (!taken.isEmpty()) throw new KeysTaken(taken);
                     int n = writes.incrementAndGet();
                     if (downAfterWrites > 0 && n >= downAfterWrites) down = true;
                     if (down || n == failBeforeCommitAt) throw new CutoverException(failure, "simulated failure before commit of write " + n);
@@ -87,6 +108,7 @@ class MemorySink implements Sink {
                         if (tables.get(r.entity().value()).put(r.key(), r) != null) rowsOverwritten++;
                     }
                     checkpoints.computeIfAbsent(runId, id -> new HashMap<>()).put(splitId, checkpoint);
+                    held.putAll(claimedNow);
                     if (n == failAfterCommitAt) throw new CutoverException(failure, "simulated connection loss after commit of write " + n);
                 }
             }
@@ -109,7 +131,10 @@ class MemorySink implements Sink {
     }
 
     @Override
-    public List<String> finish(String runId, List<Table> defs) { return List.of(); }
+    public synchronized List<String> finish(String runId, List<Table> defs) {
+        claims.remove(runId);
+        return List.of();
+    }
 
     synchronized List<Record> rows(String table) { return new ArrayList<>(tables.get(table).values()); }
 }

@@ -61,6 +61,33 @@ class PlanMapperTest {
         return ((RowMapper.Failed) m).error();
     }
 
+    /** A table keyed by the whole document path, or by the source table's own key as it is, cannot hold two records in one row. */
+    @Test
+    void tellsWhichTablesKeysTheSourceDoesNotMakeUnique() {
+        EntityMapping posts = new EntityMapping("users/*/posts", "posts", false, List.of("user_id", "id"), "widen", null, List.of(),
+                List.of(col("title", "title", "text")), List.of());
+        EntityMapping postsById = new EntityMapping("users/*/posts", "posts", false, List.of("id"), "widen", null, List.of(),
+                List.of(col("title", "title", "text")), List.of());
+        EntityMapping byEmail = new EntityMapping("users", "users", false, List.of("email"), "widen", null, List.of(),
+                List.of(col("email", "email", "text", "lowercase", null)), List.of());
+        java.util.function.Function<EntityName, List<String>> documents = e -> List.of();
+
+        assertThat(PlanMapper.of(plan(users(List.of(col("age", "age", "bigint")), "widen"), posts)).tablesWithDerivedKeys(documents)).isEmpty();
+        assertThat(PlanMapper.of(plan(postsById)).tablesWithDerivedKeys(documents)).containsExactly("posts"); // a post id is unique per user only
+        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(documents)).containsExactly("users");
+
+        // tables of a database: keyed by its primary key column as it is, or by something made of it
+        java.util.function.Function<EntityName, List<String>> keyedById = e -> List.of("id");
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById)).isEmpty();
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "text", "trim", null)), "widen"))).tablesWithDerivedKeys(keyedById))
+                .containsExactly("users");
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "coerce"))).tablesWithDerivedKeys(keyedById))
+                .containsExactly("users"); // "01" and "1" parse to one number
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "legacy_id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById))
+                .containsExactly("users");
+        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(keyedById)).containsExactly("users");
+    }
+
     @Test
     void aDocumentBecomesARowKeyedByItsId() {
         PlanMapper mapper = PlanMapper.of(plan(users(List.of(col("name", "name", "text"),

@@ -39,6 +39,10 @@ public final class KeyFilteredSource implements CopyTextSource {
 
     @Override public Optional<List<EntityInfo>> quickEstimates() { return source.quickEstimates(); }
 
+    @Override public List<String> keyColumns(EntityName entity) { return source.keyColumns(entity); }
+
+    @Override public boolean keyedByPlace(EntityName entity) { return source.keyedByPlace(entity); }
+
     @Override public List<Split> splits(int parallelism) { return source.splits(parallelism); }
     @Override public List<Split> splitsExcept(int parallelism, java.util.Set<cutover.model.EntityName> skipped) { return source.splitsExcept(parallelism, skipped); }
 

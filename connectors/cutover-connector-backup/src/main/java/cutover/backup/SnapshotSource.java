@@ -58,6 +58,11 @@ public final class SnapshotSource implements CopyTextSource {
         return out;
     }
 
+    @Override
+    public List<String> keyColumns(cutover.model.EntityName entity) {
+        return snapshot.entity(entity).map(EntitySnapshot::keyColumns).orElse(List.of());
+    }
+
     /** A table stored without a primary key: its records are keyed by their place in the snapshot. */
     @Override
     public boolean keyedByPlace(cutover.model.EntityName entity) {

@@ -236,6 +236,7 @@ final class PostgresSink implements CopyTextSink {
                  PreparedStatement slow = c.prepareStatement("UPDATE " + StateTables.RUN_TABLES + " SET fast_path = false WHERE run_id = ?")) {
                 del.setString(1, runId);
                 del.executeUpdate();
+                StateTables.forgetClaims(c, runId); // the attempt starts over, its records with it: they claim their keys again
                 slow.setString(1, runId);
                 slow.executeUpdate();
             }
@@ -258,6 +259,11 @@ final class PostgresSink implements CopyTextSink {
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
         }
+        // every record is in or set aside: nothing claims a key any more
+        inTransaction("forgetting the run's key claims", c -> {
+            StateTables.forgetClaims(c, runId);
+            return null;
+        });
         return warnings;
     }
 

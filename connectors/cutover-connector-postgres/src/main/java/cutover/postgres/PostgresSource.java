@@ -438,6 +438,12 @@ final class PostgresSource implements ChangeTracking {
         return t != null && t.primaryKey().isEmpty();
     }
 
+    @Override
+    public List<String> keyColumns(EntityName entity) {
+        SourceTable t = tables(entity.value()).get(entity.value());
+        return t == null ? List.of() : t.primaryKey();
+    }
+
     /** The primary key columns of the schema's tables that have one. */
     private Map<String, List<String>> primaryKeys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();

@@ -78,16 +78,21 @@ final class PostgresWriter implements SinkWriter {
 
     @Override
     public void write(List<Record> rows, Sink.Checkpoint checkpoint) {
+        write(rows, List.of(), checkpoint);
+    }
+
+    @Override
+    public void write(List<Record> rows, List<KeyClaim> claims, Sink.Checkpoint checkpoint) {
         Map<Table, Map<List<Value>, Record>> byTable = group(rows);
         try {
             open();
             try {
-                writeBatch(byTable, checkpoint, true);
+                writeBatch(byTable, claims, checkpoint, true);
             } catch (SQLException e) {
                 if (!"23505".equals(e.getSQLState()) || !usesFastPath(byTable)) throw e;
                 rollback();
                 leaveFastPath(byTable);
-                writeBatch(byTable, checkpoint, false);
+                writeBatch(byTable, claims, checkpoint, false);
             }
         } catch (SQLException e) {
             rollback();
@@ -100,7 +105,15 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private void writeBatch(Map<Table, Map<List<Value>, Record>> byTable, Sink.Checkpoint checkpoint, boolean allowFastPath) throws SQLException {
+    private void writeBatch(Map<Table, Map<List<Value>, Record>> byTable, List<KeyClaim> claims, Sink.Checkpoint checkpoint,
+                            boolean allowFastPath) throws SQLException {
+        if (!claims.isEmpty()) {
+            Map<Integer, String> taken = claim(claims);
+            if (!taken.isEmpty()) {
+                rollback();
+                throw new KeysTaken(taken);
+            }
+        }
         List<String> createdNow = writeRows(byTable, allowFastPath);
         saveCheckpoint(checkpoint);
         connection.commit();
@@ -301,6 +314,41 @@ final class PostgresWriter implements SinkWriter {
         if (updates.isEmpty()) sql.append("NOTHING");
         else sql.append("UPDATE SET ").append(String.join(", ", updates));
         return sql.toString();
+    }
+
+    /**
+     * Claims the keys for their records in the open transaction, in key order (two writers claiming
+     * the same keys then wait on each other instead of deadlocking); returns, by claim index, the
+     * holders of keys another record holds. A claim another writer holds uncommitted waits for it.
+     */
+    private Map<Integer, String> claim(List<KeyClaim> claims) throws SQLException {
+        String[] tableNames = new String[claims.size()], keys = new String[claims.size()], holders = new String[claims.size()];
+        for (int i = 0; i < claims.size(); i++) {
+            tableNames[i] = claims.get(i).table();
+            keys[i] = claims.get(i).key();
+            holders[i] = claims.get(i).holder();
+        }
+        String claimed = "unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS c(table_name, key_hex, holder, i)";
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + StateTables.KEY_CLAIMS
+                + " (run_id, table_name, key_digest, holder) SELECT ?, table_name, decode(key_hex, 'hex'), holder FROM " + claimed
+                + " ORDER BY table_name, key_hex ON CONFLICT DO NOTHING");
+             PreparedStatement held = connection.prepareStatement("SELECT c.i, k.holder FROM " + claimed + " JOIN " + StateTables.KEY_CLAIMS
+                     + " k ON k.run_id = ? AND k.table_name = c.table_name AND k.key_digest = decode(c.key_hex, 'hex') WHERE k.holder <> c.holder")) {
+            insert.setString(1, runId);
+            setArrays(insert, 2, tableNames, keys, holders);
+            insert.executeUpdate();
+            setArrays(held, 1, tableNames, keys, holders);
+            held.setString(4, runId);
+            Map<Integer, String> taken = new java.util.TreeMap<>();
+            try (ResultSet rs = held.executeQuery()) {
+                while (rs.next()) taken.put(rs.getInt(1) - 1, rs.getString(2));
+            }
+            return taken;
+        }
+    }
+
+    private void setArrays(PreparedStatement ps, int first, String[]... arrays) throws SQLException {
+        for (int i = 0; i < arrays.length; i++) ps.setArray(first + i, connection.createArrayOf("text", arrays[i]));
     }
 
     private void saveCheckpoint(Sink.Checkpoint cp) throws SQLException {

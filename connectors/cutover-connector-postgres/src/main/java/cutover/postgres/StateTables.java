@@ -10,11 +10,15 @@ import java.sql.Statement;
  * {@code public} over HTTP). {@code checkpoints} holds each split's committed position, written in the
  * transaction of the batch it ends; {@code run_tables} remembers which tables a run created empty and
  * may therefore fill by direct COPY, and which it made from their definition ({@link DefinedTable}),
- * to complete once the rows are in, also when the run is resumed.
+ * to complete once the rows are in, also when the run is resumed. {@code key_claims} names the source
+ * record that wrote each key of a table whose key the plan derives (see {@link
+ * cutover.connector.SinkWriter#write(java.util.List, java.util.List, cutover.connector.Sink.Checkpoint)}),
+ * until the run finishes.
  */
 final class StateTables {
     static final String CHECKPOINTS = "cutover.checkpoints";
     static final String RUN_TABLES = "cutover.run_tables";
+    static final String KEY_CLAIMS = "cutover.key_claims";
 
     /** Flags of {@code run_tables}: the run may COPY straight into the table; the run made it from its definition. */
     static final String FAST_PATH = "fast_path", DEFINED = "defined";
@@ -45,6 +49,18 @@ final class StateTables {
         }
     }
 
+    /** Drops the run's key claims, where there are any (the table is made by the first prepare of a Cutover that claims). */
+    static void forgetClaims(Connection c, String runId) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + KEY_CLAIMS + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) return;
+        }
+        try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + KEY_CLAIMS + " WHERE run_id = ?")) {
+            del.setString(1, runId);
+            del.executeUpdate();
+        }
+    }
+
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS cutover");
@@ -56,6 +72,8 @@ final class StateTables {
                     + "run_id text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL, fast_path boolean NOT NULL, "
                     + "created_at timestamptz NOT NULL DEFAULT now(), defined boolean NOT NULL DEFAULT false, "
                     + "PRIMARY KEY (run_id, table_schema, table_name))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + KEY_CLAIMS + " (run_id text NOT NULL, table_name text NOT NULL, key_digest bytea NOT NULL, "
+                    + "holder text NOT NULL, PRIMARY KEY (run_id, table_name, key_digest))");
             // made before definitions were kept: the column is added once (ADD COLUMN would lock the table on every run)
             try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + RUN_TABLES
                     + "'::regclass AND attname = 'defined')")) {

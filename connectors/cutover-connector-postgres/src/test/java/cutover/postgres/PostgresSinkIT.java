@@ -41,6 +41,49 @@ class PostgresSinkIT extends ScratchSink {
                 .containsExactly(List.of("posts", "true"), List.of("tags", "true"), List.of("users", "true"));
     }
 
+    /**
+     * A claimed key is its record's for the run: claimed again by the same record (a batch sent again)
+     * it writes, by another it refuses the whole write, naming the holder; a writer claiming a key
+     * another holds uncommitted waits for that commit; a reset of the run's checkpoints forgets them.
+     */
+    @Test
+    void keysClaimedForARecordRefuseAnotherRecordOfTheRun() throws Exception {
+        List<Table> tables = List.of(Fixtures.users("claimed"));
+        assertThat(sink.prepare("run-claims", tables, true)).isEmpty();
+        SinkWriter.KeyClaim ann = new SinkWriter.KeyClaim("claimed.users", "0a1b", "users u1");
+        try (SinkWriter w = sink.writer("run-claims", "s1", tables)) {
+            w.write(List.of(user("claimed", "u1", "Ann", 30)), List.of(ann), checkpoint(1, false));
+            w.write(List.of(user("claimed", "u1", "Ann again", 31)), List.of(ann), checkpoint(1, false)); // the same record again
+            SinkWriter.KeyClaim other = new SinkWriter.KeyClaim("claimed.users", "0a1b", "users u9");
+            SinkWriter.KeyClaim free = new SinkWriter.KeyClaim("claimed.users", "ffff", "users u2");
+            assertThatThrownBy(() -> w.write(List.of(user("claimed", "u1", "Mallory", 1), user("claimed", "u2", "Bob", 2)),
+                    List.of(free, other), checkpoint(3, false)))
+                    .isInstanceOfSatisfying(SinkWriter.KeysTaken.class, e -> assertThat(e.holders()).containsExactly(java.util.Map.entry(1, "users u1")));
+            assertThat(db.query("SELECT name FROM claimed.users")).containsExactly(List.of("Ann again")); // nothing of the refused write
+            assertThat(db.one("SELECT count(*) FROM cutover.key_claims WHERE run_id = 'run-claims'")).isEqualTo("1");
+            assertThat(sink.checkpoints("run-claims").get("s1").position().ordinal()).isEqualTo(1);
+        }
+        // two writers at once: the second waits for the first's commit, then finds the key taken
+        try (java.sql.Connection holding = db.jdbc()) {
+            holding.setAutoCommit(false);
+            try (java.sql.Statement st = holding.createStatement()) {
+                st.execute("INSERT INTO cutover.key_claims VALUES ('run-claims', 'claimed.users', '\\xbeef', 'users u5')");
+            }
+            var later = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (SinkWriter w = sink.writer("run-claims", "s2", tables)) {
+                    w.write(List.of(user("claimed", "u6", "Cy", 3)), List.of(new SinkWriter.KeyClaim("claimed.users", "beef", "users u6")),
+                            checkpoint(1, false));
+                }
+            });
+            Thread.sleep(300);
+            assertThat(later).isNotDone();
+            holding.commit();
+            assertThatThrownBy(later::join).hasCauseInstanceOf(SinkWriter.KeysTaken.class);
+        }
+        sink.resetCheckpoints("run-claims");
+        assertThat(db.one("SELECT count(*) FROM cutover.key_claims WHERE run_id = 'run-claims'")).isEqualTo("0");
+    }
+
     @Test
     void existingTablesThatDoNotFitAreReportedByTableAndColumn() {
         db.sql("CREATE SCHEMA misfit", "CREATE TABLE misfit.users (id text PRIMARY KEY, name text NOT NULL, age integer, score float8, "

@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 final class Sql {
     /** Where a sink keeps its checkpoints. SQLite has no schemas, so a name prefix sets it apart. */
     static final String CHECKPOINTS = "_cutover_checkpoints";
+    /** Where a sink keeps which record wrote each key of a table whose key the plan derives. */
+    static final String KEY_CLAIMS = "_cutover_key_claims";
     static final String OWN_PREFIX = "_cutover_";
 
     private Sql() {}

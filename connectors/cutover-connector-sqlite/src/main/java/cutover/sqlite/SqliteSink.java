@@ -86,6 +86,7 @@ final class SqliteSink implements Sink, AutoCloseable {
             if (!problems.isEmpty()) return problems;
             inTransaction(c, () -> {
                 CheckpointTable.create(c);
+                KeyClaimTable.create(c);
                 try (Statement s = c.createStatement()) {
                     for (Table t : missing) s.execute(TableDdl.create(t));
                 }
@@ -127,7 +128,7 @@ final class SqliteSink implements Sink, AutoCloseable {
         try {
             Connection c = connection();
             if (!CheckpointTable.exists(c)) return Map.of();
-            checkpointTableReady = true;
+            checkpointTableReady = KeyClaimTable.exists(c); // a writer need not make them (nor wait for the file's lock to)
             return CheckpointTable.read(c, runId);
         } catch (SQLException e) {
             throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot read the checkpoints of run " + runId + " in " + db.path()
@@ -139,17 +140,19 @@ final class SqliteSink implements Sink, AutoCloseable {
     public synchronized void resetCheckpoints(String runId) {
         try {
             CheckpointTable.delete(connection(), runId);
+            KeyClaimTable.delete(connection(), runId); // the attempt starts over, its records with it: they claim their keys again
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "forgetting the checkpoints of run " + runId);
         }
     }
 
-    /** Makes sure the checkpoint table is there, so a writer works even if prepare was not called on this file. */
+    /** Makes sure the state tables are there, so a writer works even if prepare was not called on this file (or an older Cutover's was). */
     @Override
     public synchronized SinkWriter writer(String runId, String splitId, List<Table> tables) {
         if (!checkpointTableReady) {
             try {
                 CheckpointTable.create(connection());
+                KeyClaimTable.create(connection());
                 checkpointTableReady = true;
             } catch (SQLException e) {
                 throw WriteFailures.of(e, db.path(), "creating the checkpoint table");
@@ -173,6 +176,11 @@ final class SqliteSink implements Sink, AutoCloseable {
             }
         } catch (SQLException e) {
             throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot check the foreign keys in " + db.path() + ": " + e.getMessage(), e);
+        }
+        try {
+            KeyClaimTable.delete(connection(), runId); // every record is in or set aside: nothing claims a key any more
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "forgetting the key claims of run " + runId);
         }
         return warnings;
     }

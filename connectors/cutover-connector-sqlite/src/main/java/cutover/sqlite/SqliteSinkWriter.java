@@ -42,12 +42,19 @@ final class SqliteSinkWriter implements SinkWriter {
 
     @Override
     public void write(List<Record> rows, Sink.Checkpoint checkpoint) {
+        write(rows, List.of(), checkpoint);
+    }
+
+    @Override
+    public void write(List<Record> rows, List<KeyClaim> claims, Sink.Checkpoint checkpoint) {
         if (closed) throw new IllegalStateException("writer of split " + splitId + " is closed");
         Map<Table, List<Record>> byTable = group(rows);
         synchronized (sink) {
             Connection c = sink.connection();
             try {
                 SqliteSink.inTransaction(c, () -> {
+                    Map<Integer, String> taken = KeyClaimTable.claim(c, runId, claims);
+                    if (!taken.isEmpty()) throw new KeysTaken(taken); // rolls the transaction back
                     for (Map.Entry<Table, List<Record>> e : byTable.entrySet()) upsert(c, e.getKey(), e.getValue());
                     CheckpointTable.upsert(c, runId, splitId, checkpoint);
                 });

@@ -59,6 +59,15 @@ final class SqliteSource implements Source, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized List<String> keyColumns(EntityName entity) {
+        try {
+            return TableShape.read(connection(), entity.value()).map(shape -> ReadOrder.of(shape).keyColumns()).orElse(List.of());
+        } catch (SQLException e) {
+            throw new CutoverException(ErrorCode.SOURCE_IO, "cannot read the key of table " + entity + " in " + db.path() + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * One split per table, whose id is the table name; a table keyed by rowid (INTEGER PRIMARY KEY, or
      * no key) with more than {@code splitRows} rows is cut into up to {@code parallelism} rowid ranges,

@@ -113,6 +113,27 @@ class SqliteSinkTest {
         assertThat(sink.checkpoints("r")).isEmpty();
     }
 
+    /** A key claimed for a record stays its own for the run: the same record writes again, another is refused whole, naming it. */
+    @Test
+    void keysClaimedForARecordRefuseAnotherRecordOfTheRun() {
+        sink.prepare("r", List.of(USERS), true);
+        SinkWriter.KeyClaim ann = new SinkWriter.KeyClaim("public.users", "0a1b", "users u1");
+        try (SinkWriter w = sink.writer("r", "a", List.of(USERS))) {
+            w.write(List.of(user("u1", 1)), List.of(ann), checkpoint(1, false));
+            w.write(List.of(user("u1", 10)), List.of(ann), checkpoint(1, false));
+            SinkWriter.KeyClaim other = new SinkWriter.KeyClaim("public.users", "0a1b", "users u9");
+            assertThatThrownBy(() -> w.write(List.of(user("u2", 2), user("u1", 99)),
+                    List.of(new SinkWriter.KeyClaim("public.users", "ffff", "users u2"), other), checkpoint(3, false)))
+                    .isInstanceOfSatisfying(SinkWriter.KeysTaken.class, e -> assertThat(e.holders()).containsExactly(Map.entry(1, "users u1")));
+        }
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM users")).isEqualTo(1);
+        assertThat(TestFiles.count(file, "SELECT n FROM users WHERE id = 'u1'")).isEqualTo(10);
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM _cutover_key_claims")).isEqualTo(1);
+        assertThat(sink.checkpoints("r").get("a").position().ordinal()).isEqualTo(1);
+        sink.resetCheckpoints("r");
+        assertThat(TestFiles.count(file, "SELECT count(*) FROM _cutover_key_claims")).isZero();
+    }
+
     @Test
     void aRefusedBatchLeavesNeitherRowsNorCheckpointAndItsRefusedRecordsAreNamed() {
         // the target has a constraint the plan does not know of; the second row breaks it

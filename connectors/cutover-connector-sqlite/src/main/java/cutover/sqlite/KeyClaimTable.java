@@ -1,0 +1,71 @@
+package cutover.sqlite;
+
+import cutover.connector.SinkWriter;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The table {@code _cutover_key_claims}: which source record wrote each key of a table whose key the
+ * plan derives, per run, until the run finishes (see {@link SinkWriter#write(List, List,
+ * cutover.connector.Sink.Checkpoint)}). One connection writes the file, so claims need no ordering.
+ */
+final class KeyClaimTable {
+    private static final String T = Sql.quote(Sql.KEY_CLAIMS);
+
+    private KeyClaimTable() {}
+
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + T + " (run_id TEXT NOT NULL, table_name TEXT NOT NULL, key_digest TEXT NOT NULL,"
+                    + " holder TEXT NOT NULL, PRIMARY KEY (run_id, table_name, key_digest)) WITHOUT ROWID");
+        }
+    }
+
+    /** Claims the keys in the open transaction; returns, by claim index, the holders of keys another record holds. */
+    static Map<Integer, String> claim(Connection c, String runId, List<SinkWriter.KeyClaim> claims) throws SQLException {
+        Map<Integer, String> taken = new TreeMap<>();
+        if (claims.isEmpty()) return taken;
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + T + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+             PreparedStatement held = c.prepareStatement("SELECT holder FROM " + T + " WHERE run_id = ? AND table_name = ? AND key_digest = ?")) {
+            for (int i = 0; i < claims.size(); i++) {
+                SinkWriter.KeyClaim claim = claims.get(i);
+                insert.setString(1, runId);
+                insert.setString(2, claim.table());
+                insert.setString(3, claim.key());
+                insert.setString(4, claim.holder());
+                if (insert.executeUpdate() == 1) continue;
+                held.setString(1, runId);
+                held.setString(2, claim.table());
+                held.setString(3, claim.key());
+                try (ResultSet rs = held.executeQuery()) {
+                    if (rs.next() && !rs.getString(1).equals(claim.holder())) taken.put(i, rs.getString(1));
+                }
+            }
+        }
+        return taken;
+    }
+
+    static boolean exists(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, Sql.KEY_CLAIMS);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void delete(Connection c, String runId) throws SQLException {
+        if (!exists(c)) return;
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + T + " WHERE run_id = ?")) {
+            p.setString(1, runId);
+            p.executeUpdate();
+        }
+    }
+}
