@@ -320,6 +320,8 @@ final class PostgresWriter implements SinkWriter {
      * Claims the keys for their records in the open transaction, in key order (two writers claiming
      * the same keys then wait on each other instead of deadlocking); returns, by claim index, the
      * holders of keys another record holds. A claim another writer holds uncommitted waits for it.
+     * Only when the insert did not take them all (some held already: by the same record in an earlier
+     * attempt, or by another) are the holders looked up.
      */
     private Map<Integer, String> claim(List<KeyClaim> claims) throws SQLException {
         String[] tableNames = new String[claims.size()], keys = new String[claims.size()], holders = new String[claims.size()];
@@ -328,23 +330,27 @@ final class PostgresWriter implements SinkWriter {
             keys[i] = claims.get(i).key();
             holders[i] = claims.get(i).holder();
         }
-        String claimed = "unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS c(table_name, key_hex, holder, i)";
+        int inserted;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + StateTables.KEY_CLAIMS
-                + " (run_id, table_name, key_digest, holder) SELECT ?, table_name, decode(key_hex, 'hex'), holder FROM " + claimed
-                + " ORDER BY table_name, key_hex ON CONFLICT DO NOTHING");
-             PreparedStatement held = connection.prepareStatement("SELECT c.i, k.holder FROM " + claimed + " JOIN " + StateTables.KEY_CLAIMS
-                     + " k ON k.run_id = ? AND k.table_name = c.table_name AND k.key_digest = decode(c.key_hex, 'hex') WHERE k.holder <> c.holder")) {
+                + " (run_id, table_name, key_digest, holder) SELECT ?, table_name, decode(key_hex, 'hex'), holder"
+                + " FROM unnest(?::text[], ?::text[], ?::text[]) AS c(table_name, key_hex, holder)"
+                + " ORDER BY table_name, key_hex ON CONFLICT DO NOTHING")) {
             insert.setString(1, runId);
             setArrays(insert, 2, tableNames, keys, holders);
-            insert.executeUpdate();
+            inserted = insert.executeUpdate();
+        }
+        Map<Integer, String> taken = new java.util.TreeMap<>();
+        if (inserted == claims.size()) return taken; // every key was free
+        try (PreparedStatement held = connection.prepareStatement("SELECT c.i, k.holder FROM unnest(?::text[], ?::text[], ?::text[])"
+                + " WITH ORDINALITY AS c(table_name, key_hex, holder, i) JOIN " + StateTables.KEY_CLAIMS + " k ON k.run_id = ?"
+                + " AND k.table_name = c.table_name AND k.key_digest = decode(c.key_hex, 'hex') WHERE k.holder <> c.holder")) {
             setArrays(held, 1, tableNames, keys, holders);
             held.setString(4, runId);
-            Map<Integer, String> taken = new java.util.TreeMap<>();
             try (ResultSet rs = held.executeQuery()) {
                 while (rs.next()) taken.put(rs.getInt(1) - 1, rs.getString(2));
             }
-            return taken;
         }
+        return taken;
     }
 
     private void setArrays(PreparedStatement ps, int first, String[]... arrays) throws SQLException {
