@@ -166,6 +166,40 @@ class BadInputIT {
         assertThat(JSON.readTree(edited.out()).get("summary").get("refusedBySource").get("users").asLong()).isEqualTo(refused.size());
     }
 
+    /** A row a row-level security policy refuses (the role Cutover writes as is no owner) is set aside with the policy's message. */
+    @Test
+    void rowsARowLevelSecurityPolicyRefusesAreSetAside() throws Exception {
+        String role = "cutover_it_rls_writer";
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
+            st.execute("GRANT CREATE ON DATABASE " + DB + " TO " + role);
+            st.execute("GRANT USAGE ON SCHEMA public TO " + role);
+            st.execute("CREATE TABLE users (id text PRIMARY KEY, name text, age bigint)");
+            st.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY");
+            st.execute("CREATE POLICY adults ON users USING (true) WITH CHECK (age >= 18)");
+            st.execute("GRANT SELECT, INSERT, UPDATE ON users TO " + role);
+        }
+        try {
+            Path f = export("{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"Ada\", \"age\": 36},"
+                    + " \"u2\": {\"name\": \"Kid\", \"age\": 9}, \"u3\": {\"name\": \"Bob\", \"age\": 40}}}}");
+            Path plan = dir.resolve("plan.yaml");
+            String asWriter = TARGET.replace("postgres@", role + "@");
+            assertThat(asWriter).contains(role + "@");
+            CliRun p = CliRun.of("plan", "firestore-export:" + f, asWriter, "-o", plan.toString(), "--quiet");
+            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Files.writeString(plan, Files.readString(plan).replaceFirst("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"none\""));
+            CliRun run = CliRun.of("migrate", plan.toString(), "--no-backup", "--json", "--state", dir.resolve("state").toString());
+            JsonNode dead = onlyDeadLetter(run, "RECORD_REJECTED_BY_TARGET");
+            assertThat(dead.get("key").asText()).isEqualTo("u2");
+            assertThat(dead.get("reason").asText()).contains("row-level security policy").contains("42501");
+            assertThat(count("users")).isEqualTo(2);
+        } finally {
+            try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY " + role);
+            }
+        }
+    }
+
     @Test
     void planCheckSaysWhatTheTargetsExistingTableLacksAsMigrateWould() throws Exception {
         Path f = export("{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"Ada\", \"age\": 36}}}}");

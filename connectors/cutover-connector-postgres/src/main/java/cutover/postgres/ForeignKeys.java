@@ -55,7 +55,7 @@ final class ForeignKeys {
         TableName child = job.child(), parent = job.parent();
         ForeignKey fk = job.key();
         String constraint = name("fk", child, fk.columns());
-        if (constraintExists(c, child, constraint)) return Optional.empty();
+        if (constraintExists(c, child, constraint) || equivalentExists(c, job)) return Optional.empty();
         String ddl = "ALTER TABLE " + child.sql() + " ADD CONSTRAINT " + TableName.quote(constraint) + " FOREIGN KEY ("
                 + TargetSchema.quotedList(fk.columns()) + ") REFERENCES " + parent.sql() + " ("
                 + TargetSchema.quotedList(fk.referencedColumns()) + ")";
@@ -112,6 +112,29 @@ final class ForeignKeys {
             parts.add("p." + TableName.quote(fk.referencedColumns().get(i)) + " = c." + TableName.quote(fk.columns().get(i)));
         }
         return String.join(" AND ", parts);
+    }
+
+    /**
+     * Whether the child already has a foreign key of its own on the same columns to the same parent
+     * columns (the application's, deferrable or not, whatever its name): a second one would only
+     * check every row twice and stand in the way of the application's changes to its own.
+     */
+    private static boolean equivalentExists(Connection c, Job job) throws SQLException {
+        List<String> pairs = new ArrayList<>();
+        for (int i = 0; i < job.key().columns().size(); i++) pairs.add(job.key().columns().get(i) + "\u0001" + job.key().referencedColumns().get(i));
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_constraint k WHERE k.contype = 'f'"
+                + " AND k.conrelid = to_regclass(?) AND k.confrelid = to_regclass(?) AND cardinality(k.conkey) = ?"
+                + " AND (SELECT array_agg(ca.attname || chr(1) || pa.attname) FROM unnest(k.conkey, k.confkey) AS u(c, p)"
+                + " JOIN pg_attribute ca ON ca.attrelid = k.conrelid AND ca.attnum = u.c"
+                + " JOIN pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = u.p) @> ?::text[]")) {
+            ps.setString(1, job.child().sql());
+            ps.setString(2, job.parent().sql());
+            ps.setInt(3, pairs.size());
+            ps.setArray(4, c.createArrayOf("text", pairs.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static boolean constraintExists(Connection c, TableName table, String constraint) throws SQLException {

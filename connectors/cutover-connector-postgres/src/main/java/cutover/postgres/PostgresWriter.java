@@ -224,7 +224,7 @@ final class PostgresWriter implements SinkWriter {
             while (rs.next()) {
                 String state = rs.getString(2), message = rs.getString(3);
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
-                if (!SqlErrors.isRowRefusal(state)) throw new SQLException(message, state);
+                if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
             }
         }

@@ -42,6 +42,11 @@ class SqlErrorsTest {
         assertThat(batch.apply("42703")).as("a missing column is the table's, not a row's").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
         assertThat(batch.apply("53100")).as("a full disk").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
         assertThat(batch.apply("P0002")).as("a function's own failure to find data").isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        // a row a row-level security policy's WITH CHECK refuses is the row's; a privilege the table lacks is the table's
+        java.util.function.Function<String, ErrorCode> privilege = message -> SqlErrors.translateBatch(new SQLException(message, "42501"),
+                "writing", "postgresql://u:***@h/db").code();
+        assertThat(privilege.apply("ERROR: new row violates row-level security policy for table \"users\"")).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
+        assertThat(privilege.apply("ERROR: permission denied for table users")).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
     }
 
     @Test
