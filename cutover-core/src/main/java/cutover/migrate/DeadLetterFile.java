@@ -36,8 +36,11 @@ public final class DeadLetterFile implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
-    /** The ordinals of each split this process listed (a record's ordinal is its place in its split). */
-    private final Map<String, java.util.Set<Long>> taken = new java.util.HashMap<>();
+    /**
+     * The ordinals of each split this process listed past the split's last commit (a record's ordinal
+     * is its place in its split): only those can come again, so memory holds a few batches' worth.
+     */
+    private final Map<String, java.util.NavigableSet<Long>> taken = new java.util.HashMap<>();
     private final OutputStream out;
 
     private DeadLetterFile(Path path) throws IOException {
@@ -137,7 +140,7 @@ public final class DeadLetterFile implements AutoCloseable {
         if (entries.isEmpty()) return;
         try {
             for (Entry e : entries) {
-                if (!taken.computeIfAbsent(e.split(), s -> new java.util.HashSet<>()).add(e.ordinal())) continue;
+                if (!taken.computeIfAbsent(e.split(), s -> new java.util.TreeSet<>()).add(e.ordinal())) continue;
                 out.write(line(e).getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
@@ -145,6 +148,12 @@ public final class DeadLetterFile implements AutoCloseable {
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the dead-letter file " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The split committed every record before {@code ordinal}: none of them is written again, so their ordinals are forgotten. */
+    public synchronized void committed(String split, long ordinal) {
+        java.util.NavigableSet<Long> listed = taken.get(split);
+        if (listed != null) listed.headSet(ordinal, false).clear();
     }
 
     static String line(Entry e) throws IOException {

@@ -309,6 +309,7 @@ final class SplitPipeline {
                             + " or one this run set aside (the dead-letter file " + deadLetters.path() + " lists those, each with its reason)."
                             + " Fix it there, or drop the target's foreign key, and run again: the run resumes", refused, false);
                 }
+                deadLetters.committed(split.id(), batch.end().ordinal());
                 total = total.plus(totals(batch));
                 added = added.plus(totals(batch));
                 batch.counts().forEach((entity, c) -> {
