@@ -152,6 +152,8 @@ class ForeignKeyTargetIT {
             // the table's own foreign key is the plan's: none is added beside it, and a run started over goes as the first
             assertThat(LocalPostgres.query(db, "select string_agg(conname, ',') from pg_constraint where conrelid = 'posts'::regclass and contype = 'f'"))
                     .containsExactly("posts_user_id_fkey");
+            // and its primary key leads with user_id: no index is added for the key either
+            assertThat(LocalPostgres.query(db, "select count(*) from pg_index where indrelid = 'posts'::regclass")).containsExactly("1");
             CliRun restart = CliRun.of("migrate", plan.toString(), "--no-backup", "--restart", "--batch-size", "1000", "--state", dir.resolve("state").toString());
             assertThat(restart.exitCode()).as(restart.toString()).isZero();
             assertThat(LocalPostgres.query(db, "select count(*) from posts")).containsExactly("6000");

@@ -80,18 +80,28 @@ final class ForeignKeys {
 
     /**
      * The statements that index every foreign key's columns (PostgreSQL does not, and joins and
-     * cascades need them). Independent of each other, so they can run at once on several connections.
+     * cascades need them), unless an index of the table's own already leads with them (in any order,
+     * not partial). Independent of each other, so they can run at once on several connections.
      */
     List<String> indexStatements(List<Table> tables) {
         List<String> out = new ArrayList<>();
         for (Table table : tables) {
             TableName child = TableName.resolve(table.name(), defaultSchema);
             for (ForeignKey fk : table.foreignKeys()) {
-                out.add("CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql()
-                        + " (" + TargetSchema.quotedList(fk.columns()) + ")");
+                int n = fk.columns().size();
+                String columns = "ARRAY[" + String.join(", ", fk.columns().stream().map(ForeignKeys::literal).toList()) + "]::name[]";
+                out.add("DO $cutover$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" + literal(child.sql()) + ")"
+                        + " AND i.indpred IS NULL AND i.indnkeyatts >= " + n + " AND (SELECT array_agg(a.attname) FROM unnest((i.indkey::int2[])[0:"
+                        + (n - 1) + "]) AS k(attnum) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) @> " + columns
+                        + ") THEN CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql()
+                        + " (" + TargetSchema.quotedList(fk.columns()) + "); END IF; END $cutover$");
             }
         }
         return out;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private static long orphans(Connection c, TableName child, TableName parent, ForeignKey fk) throws SQLException {
