@@ -52,9 +52,15 @@ final class PlanCommand implements Callable<Integer> {
                     planFile + " exists; it may hold your edits. Give another -o FILE, or --force to overwrite it.");
         }
         Schema schema = AnalyzeCommand.analyze(source, parallel, output.showProgress());
-        TargetInfo targetInfo = describeTarget(target);
-        // A plan is reviewed and shared: a password in a location stays out of it (given again by environment).
-        Plan plan = PlanGenerator.generate(schema, Location.withoutSecrets(source), Location.withoutSecrets(target), targetInfo);
+        Plan plan;
+        TargetInfo targetInfo;
+        try (Connector sourceConnector = Endpoints.openSource(source); Connector targetConnector = Endpoints.openTarget(target)) {
+            Sink sink = Endpoints.require(targetConnector, Sink.class);
+            targetInfo = sink.describe();
+            // A plan is reviewed and shared: a password in a location stays out of it (given again by environment).
+            plan = PlanGenerator.generate(schema, Location.withoutSecrets(source), Location.withoutSecrets(target), targetInfo);
+            plan = TablesCopiedWhole.of(plan, Endpoints.require(sourceConnector, cutover.connector.Source.class), sink);
+        }
         String yaml = PlanFile.write(plan);
         Path parent = planFile.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);

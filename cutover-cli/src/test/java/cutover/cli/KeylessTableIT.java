@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -174,6 +175,44 @@ class KeylessTableIT {
              ResultSet rs = s.executeQuery("select group_concat(name || ':' || \"notnull\", ' ') from pragma_table_info('kinds')")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("id:1 label:0");
+        }
+    }
+
+    /**
+     * A migration of the same database: the generated plan leaves the tables without a key without one
+     * (no ctid column added), the migration makes them as the source defined them and copies their
+     * rows whole, equal rows and all, and verify through the plan matches the rows by content.
+     */
+    @Test
+    void aMigrationCopiesThemWholeAsTheSourceDefinesThem() throws Exception {
+        String target = "cutover_it_keyless_migrated";
+        LocalPostgres.recreate(target);
+        try {
+            Path plan = dir.resolve("keyless-plan.yaml");
+            CliRun p = CliRun.of("plan", LocalPostgres.location(SRC), LocalPostgres.location(target), "-o", plan.toString());
+            assertThat(p.exitCode()).as(p.toString()).isZero();
+            assertThat(Files.readString(plan)).contains("the source table has no primary key: copied whole").contains("key: []");
+            CliRun check = CliRun.of("plan", "check", plan.toString());
+            assertThat(check.exitCode()).as(check.toString()).isZero();
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
+            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(columns(target)).containsExactlyElementsOf(columns(SRC));
+            assertThat(rowsSorted(target)).containsExactlyElementsOf(rowsSorted(SRC));
+            CliRun verify = CliRun.of("verify", plan.toString(), "--state", state);
+            assertThat(verify.exitCode()).as(verify.toString()).isZero();
+            // a row changed in the source is a difference, found by content (a row only the source has, one only the target has)
+            LocalPostgres.sql(SRC, "update tagged set tag = 'c' where id = 1");
+            try {
+                CliRun after = CliRun.of("verify", plan.toString(), "--json", "--state", state);
+                assertThat(after.exitCode()).as(after.toString()).isEqualTo(1); // differences found
+                JsonNode tagged = Json.MAPPER.readTree(after.out()).get("summary").get("tables").get("tagged");
+                assertThat(tagged.get("missing").asLong()).isEqualTo(1);
+                assertThat(tagged.get("extra").asLong()).isEqualTo(1);
+            } finally {
+                LocalPostgres.sql(SRC, "update tagged set tag = 'b' where id = 1");
+            }
+        } finally {
+            LocalPostgres.drop(target);
         }
     }
 

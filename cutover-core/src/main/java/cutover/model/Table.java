@@ -9,8 +9,9 @@ import java.util.Optional;
  * entity is {@code EntityName.of(name)}, whose fields are the columns, and whose key is the primary
  * key columns' values in order. {@code definition}, when present, is the table as a database of the
  * same kind defined it (a restore of its backup): a sink of that kind makes the table from it.
- * Only such a table may lack a primary key (its source table had none): its rows are loaded whole,
- * as the source's bulk text, never record by record, which needs a key to resume and to upsert by.
+ * A table without a primary key (its source table had none) has its rows loaded whole, as the
+ * source's bulk text, never record by record, which needs a key to resume and to upsert by; a
+ * migration writes it only with its definition, which verify and plan check do without.
  */
 public record Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys,
                     boolean rowLevelSecurity, NativeDefinition definition) {
@@ -18,7 +19,6 @@ public record Table(String name, List<Column> columns, List<String> primaryKey, 
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         foreignKeys = List.copyOf(foreignKeys);
-        if (primaryKey.isEmpty() && definition == null) throw new IllegalArgumentException("table " + name + " needs a primary key");
         for (String pk : primaryKey) {
             if (columns.stream().noneMatch(c -> c.name().equals(pk))) {
                 throw new IllegalArgumentException("table " + name + ": primary key column " + pk + " is not a column");

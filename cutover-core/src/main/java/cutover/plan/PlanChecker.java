@@ -158,7 +158,12 @@ public final class PlanChecker {
 
         private void checkKey() {
             if (e.key().isEmpty()) {
-                error(at + "/key", prefix + "key columns missing: give the primary key (key: [id])");
+                // only a PostgreSQL table without a primary key goes without one, copied whole into PostgreSQL
+                boolean copiedWhole = postgres(plan.source()) && postgres(plan.target()) && (analysis == null || analysis.keyColumns().isEmpty());
+                if (!copiedWhole) {
+                    String key = analysis != null && !analysis.keyColumns().isEmpty() ? analysis.keyColumns().toString() : "[id]";
+                    error(at + "/key", prefix + "key columns missing: give the primary key (key: " + key + ")");
+                }
                 return;
             }
             Set<String> seen = new HashSet<>();
@@ -169,6 +174,10 @@ public final class PlanChecker {
                 error(at + "/key", prefix + "key columns " + fromKey + " are not under columns, so they take the record's key, which has only "
                         + parts + (parts == 1 ? " part" : " parts") + "; define the others under columns or remove them");
             }
+        }
+
+        private static boolean postgres(String location) {
+            return location != null && (location.startsWith("postgresql:") || location.startsWith("postgres:"));
         }
 
         private void checkColumn(ColumnMapping c, String cat, Set<String> names, ConflictRule entityRule) {

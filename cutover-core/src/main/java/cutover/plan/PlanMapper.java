@@ -55,7 +55,8 @@ public final class PlanMapper implements RowMapper {
     /**
      * The plan's mapper, its tables made as {@code definitions} (by table name) define them where the
      * sink reads their format: a restore of tables stored as their database's own rows. An entity
-     * without a key is allowed only with a definition (a source table that had no primary key).
+     * without a key (a source table that had no primary key) takes its rows only whole, as the
+     * source's text ({@link #tableWithoutKey}); a migration gives such a table its definition.
      */
     public static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions) {
         Map<String, List<String>> keys = new HashMap<>();
@@ -81,7 +82,6 @@ public final class PlanMapper implements RowMapper {
     }
 
     private static EntityPlan compile(Plan plan, EntityMapping e, Map<String, List<String>> keys, cutover.model.NativeDefinition definition) {
-        if (e.key().isEmpty() && definition == null) throw invalid(e, null, "the key names no column");
         ConflictRule entityRule = ConflictRule.named(e.onConflict())
                 .orElseThrow(() -> invalid(e, null, "unknown onConflict rule \"" + e.onConflict() + "\" (" + ConflictRule.names() + ")"));
         List<Column> columns = new ArrayList<>();
@@ -277,7 +277,8 @@ public final class PlanMapper implements RowMapper {
                 }
                 keyValues.add(v);
             }
-            Key key = new Key(keyValues);
+            // a table without a key: the row goes by its record's own key (its place), compared by its content
+            Key key = keyValues.isEmpty() ? source.key() : new Key(keyValues);
             List<Record> rows = new ArrayList<>();
             rows.add(new Record(p.table().entity(), key, row.build(), source.version()));
             for (ColumnPlan c : p.childColumns()) childRows(source, c, keyValues, rows);

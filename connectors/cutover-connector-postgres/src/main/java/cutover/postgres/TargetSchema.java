@@ -132,7 +132,9 @@ final class TargetSchema {
             if (!col.nullable() || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
             ddl.append(", ");
         }
-        ddl.append("PRIMARY KEY (").append(quotedList(table.primaryKey())).append("))");
+        if (table.primaryKey().isEmpty()) ddl.setLength(ddl.length() - 2); // a table without a key (its rows only ever come whole)
+        else ddl.append("PRIMARY KEY (").append(quotedList(table.primaryKey())).append(')');
+        ddl.append(')');
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(name.schema()));
             s.execute(ddl.toString());
