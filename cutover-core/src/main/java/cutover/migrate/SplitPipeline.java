@@ -191,8 +191,6 @@ final class SplitPipeline {
         Map<EntityName, long[]> counts = new HashMap<>();
         long skipped = 0;
         long ordinal = batch.firstOrdinal();
-        // a key claimed earlier in the batch (table and digest): its record keeps it, a later one is set aside
-        Map<String, String> claimedHere = keyClaims.any() ? new HashMap<>() : Map.of();
         for (RecordReader.Item item : batch.items()) {
             if (item instanceof RecordReader.Unreadable u) {
                 count(counts, u.entity(), READ, DEAD);
@@ -210,7 +208,6 @@ final class SplitPipeline {
                     List<Record> recordRows = ((RowMapper.Rows) m).rows();
                     Optional<RecordError> refused = checkRows(recordRows);
                     List<SinkWriter.KeyClaim> claims = refused.isEmpty() ? keyClaims.of(record, recordRows) : List.of();
-                    if (refused.isEmpty()) refused = claimedBefore(claims, recordRows, claimedHere);
                     if (refused.isPresent()) {
                         count(counts, record.entity(), READ, DEAD);
                         dead.add(entry(ordinal, record, refused.get()));
@@ -225,14 +222,38 @@ final class SplitPipeline {
         return new MappedBatch(mapped, dead, counts, batch.items().size(), skipped, batch.end(), batch.last());
     }
 
-    /** A key one of {@code claims} names that a record earlier in the batch claimed; else the claims are noted as the batch's. */
-    private static Optional<RecordError> claimedBefore(List<SinkWriter.KeyClaim> claims, List<Record> rows, Map<String, String> claimedHere) {
-        for (SinkWriter.KeyClaim c : claims) {
-            String holder = claimedHere.get(c.table() + "\0" + c.key());
-            if (holder != null) return Optional.of(keyTaken(c, rows, holder, "read before it"));
+    /**
+     * The batch without the later records of those that claim one key: the first the target takes
+     * keeps it. Which records the target refuses is asked first (a rolled-back write, only for a batch
+     * where records share a key), so that a record the target refuses does not take the key from one
+     * it would have taken; those go to the dead-letter file with the target's reason.
+     */
+    private MappedBatch settleSharedKeys(MappedBatch batch) {
+        Set<String> seen = new java.util.HashSet<>();
+        boolean shared = false;
+        for (Mapped m : batch.records()) {
+            for (SinkWriter.KeyClaim c : m.claims()) shared |= !seen.add(c.table() + "\0" + c.key());
         }
-        for (SinkWriter.KeyClaim c : claims) claimedHere.put(c.table() + "\0" + c.key(), c.holder());
-        return Optional.empty();
+        if (!shared) return batch;
+        Map<Integer, RecordError> setAside = new java.util.TreeMap<>();
+        try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
+            setAside.putAll(probe.refused(batch.records().stream().map(Mapped::rows).toList()));
+        } catch (CutoverException cannotTell) {
+            // the target cannot try the batch (a parent not in yet): the first record in order keeps the key
+        }
+        Map<String, Mapped> holders = new HashMap<>();
+        for (int i = 0; i < batch.records().size(); i++) {
+            Mapped m = batch.records().get(i);
+            if (setAside.containsKey(i)) continue;
+            for (SinkWriter.KeyClaim c : m.claims()) {
+                Mapped holder = holders.putIfAbsent(c.table() + "\0" + c.key(), m);
+                if (holder != null) {
+                    setAside.put(i, keyTaken(c, m.rows(), KeyClaims.holder(holder.source()), "read before it"));
+                    break;
+                }
+            }
+        }
+        return without(batch, setAside);
     }
 
     /** Why a record whose key another record of the run holds is set aside. */
@@ -269,6 +290,7 @@ final class SplitPipeline {
                 // missing its rejects, and a batch that does not commit has its lines dropped on resume.
                 deadLetters.append(batch.deadLetters());
                 for (int refusals = 0, joined = 0; ; ) {
+                    batch = settleSharedKeys(batch);
                     MigrateResult.Totals after = total.plus(totals(batch));
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
                             after.skipped(), batch.last());

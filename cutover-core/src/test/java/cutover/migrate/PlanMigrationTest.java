@@ -133,6 +133,24 @@ class PlanMigrationTest {
         assertThat(sink.claims).doesNotContainKey("r1"); // forgotten once the run finished
     }
 
+    /** A record the target refuses does not keep its key from a later record of its batch that the target takes. */
+    @Test
+    void aKeyGoesToTheFirstRecordTheTargetTakes() throws Exception {
+        MemorySource source = new MemorySource().split("a", List.of(ok(user("u1", "one@x.com")), ok(user("u5", "C@x.com")),
+                ok(user("u6", "c@x.com")), ok(user("u7", "C@X.com"))));
+        MemorySink sink = new MemorySink();
+        sink.refuses = r -> r.get("name").equals(Value.of("name of u5")); // a rule of the target's own
+        PlanMapper mapper = PlanMapper.of(PlanFile.parse(BY_EMAIL, "plan.yaml").plan());
+
+        MigrateResult result = Migration.builder().source(source).sink(sink).mapper(mapper).runId("r1").runDirectory(dir).batchSize(10).build().run();
+
+        assertThat(result.totals()).isEqualTo(new MigrateResult.Totals(4, 2, 2, 0));
+        assertThat(sink.rows("users")).extracting(r -> r.get("name")).containsExactlyInAnyOrder(Value.of("name of u1"), Value.of("name of u6"));
+        List<String> lines = Files.readAllLines(result.deadLetterFile());
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"key\":\"u5\"").contains("RECORD_REJECTED_BY_TARGET"))
+                .anySatisfy(l -> assertThat(l).contains("\"key\":\"u7\"").contains("RECORD_DUPLICATE_KEY").contains("as it does users u6"));
+    }
+
     /** A stopped run's claims stay: once resumed, a record mapped onto a key written before the stop is set aside. */
     @Test
     void aResumedRunStillKnowsTheKeysWrittenBefore() throws Exception {
