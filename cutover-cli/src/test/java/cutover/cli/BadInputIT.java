@@ -166,6 +166,61 @@ class BadInputIT {
         assertThat(JSON.readTree(edited.out()).get("summary").get("refusedBySource").get("users").asLong()).isEqualTo(refused.size());
     }
 
+    /** A folder of exports holding one document twice (two files, two exports): the second copy is set aside, not merged into the first. */
+    @Test
+    void aDocumentInTwoFilesOfAFolderIsSetAsideNotMerged() throws Exception {
+        Path folder = dir.resolve("exports");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("a.json"), "{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"fileA\","
+                + " \"__collections__\": {\"posts\": {\"p1\": {\"title\": \"a\"}}}}, \"u2\": {\"name\": \"two\"}}}}");
+        Files.writeString(folder.resolve("b.json"), "{\"__collections__\": {\"users\": {\"u1\": {\"name\": \"fileB\","
+                + " \"__collections__\": {\"posts\": {\"p1\": {\"title\": \"b\"}, \"p2\": {\"title\": \"b2\"}}}}}}}");
+        Path plan = dir.resolve("plan.yaml");
+        CliRun p = CliRun.of("plan", "firestore-export:" + folder, TARGET, "-o", plan.toString(), "--quiet");
+        assertThat(p.exitCode()).as(p.toString()).isZero();
+        Files.writeString(plan, Files.readString(plan).replaceFirst("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"none\""));
+        CliRun run = CliRun.of("migrate", plan.toString(), "--no-backup", "--json", "--parallel", "1", "--state", dir.resolve("state").toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        List<JsonNode> dead = deadLetters(run);
+        assertThat(dead).extracting(n -> n.get("entity").asText() + " " + n.get("key").asText() + " " + n.get("code").asText())
+                .containsExactlyInAnyOrder("users u1 RECORD_DUPLICATE_KEY", "users/*/posts u1/p1 RECORD_DUPLICATE_KEY");
+        assertThat(count("users")).isEqualTo(2);
+        assertThat(count("posts")).isEqualTo(2); // a's p1, and b's p2 (no copy of it in a)
+        JsonNode totals = JSON.readTree(run.out()).get("details");
+        assertThat(totals.get("read").asLong()).isEqualTo(totals.get("written").asLong() + 2);
+        try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select name from users where id = 'u1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("fileA"); // the first file's, read first
+        }
+    }
+
+    /**
+     * A SQLite table keyed by a column of no fixed kind (1 and '1') or by decimal text ('1.5' and
+     * '1.50'), which the plan makes one text or numeric: the second of each is set aside, not merged.
+     */
+    @Test
+    void aSqliteKeyThatTheTargetMakesOneIsSetAsideNotMerged() throws Exception {
+        Path db = dir.resolve("source.db");
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("create table mixed (k PRIMARY KEY, v text)");
+            st.execute("insert into mixed values (1, 'int'), ('1', 'text'), (2, 'two')");
+            st.execute("create table prices (amount DECIMAL TEXT NOT NULL PRIMARY KEY, label text)");
+            st.execute("insert into prices values ('1.5', 'a'), ('1.50', 'b'), ('2', 'c')");
+        }
+        Path plan = dir.resolve("plan.yaml");
+        CliRun p = CliRun.of("plan", "sqlite:" + db, TARGET, "-o", plan.toString(), "--quiet");
+        assertThat(p.exitCode()).as(p.toString()).isZero();
+        Files.writeString(plan, Files.readString(plan).replaceFirst("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"none\""));
+        CliRun run = CliRun.of("migrate", plan.toString(), "--no-backup", "--json", "--state", dir.resolve("state").toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        List<JsonNode> dead = deadLetters(run);
+        assertThat(dead).hasSize(2).allSatisfy(n -> assertThat(n.get("code").asText()).isEqualTo("RECORD_DUPLICATE_KEY"));
+        assertThat(dead).extracting(n -> n.get("entity").asText()).containsExactlyInAnyOrder("mixed", "prices");
+        assertThat(count("mixed")).isEqualTo(2);
+        assertThat(count("prices")).isEqualTo(2);
+    }
+
     /** A row a row-level security policy refuses (the role Cutover writes as is no owner) is set aside with the policy's message. */
     @Test
     void rowsARowLevelSecurityPolicyRefusesAreSetAside() throws Exception {
@@ -284,8 +339,8 @@ class BadInputIT {
         List<JsonNode> dead = deadLetters(run);
         assertThat(dead).extracting(n -> n.get("key").asText()).containsExactly("u7", "u50");
         assertThat(dead).allSatisfy(n -> assertThat(n.get("code").asText()).isEqualTo("RECORD_DUPLICATE_KEY"));
-        assertThat(dead.get(0).get("reason").asText()).contains("onto key (a@x.com) of table users, as it does users u5, read before it");
-        assertThat(dead.get(1).get("reason").asText()).contains("as it does users u5, which this run wrote first");
+        assertThat(dead.get(0).get("reason").asText()).contains("onto key (a@x.com) of table users, as it does users u5 (export.json), read before it");
+        assertThat(dead.get(1).get("reason").asText()).contains("as it does users u5 (export.json), which this run wrote first");
         try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select name from users where email = 'a@x.com'")) {
             assertThat(rs.next()).isTrue();

@@ -47,6 +47,16 @@ public interface Sink extends Capability {
      */
     Optional<RecordError> check(Table table, Record row);
 
+    /**
+     * A key column's value as this target's unique index compares it, so that two values it holds
+     * as one key are equal here: PostgreSQL's numeric 1.50 and 1.5, instants within one microsecond
+     * (it keeps no finer); SQLite keeps a decimal's text, so 1.50 and 1.5 stay two. Keys a migration
+     * claims are compared in this form.
+     */
+    default cutover.model.Value keyAsCompared(cutover.model.ColumnType type, cutover.model.Value value) {
+        return value instanceof cutover.model.Value.Float64 f && f.value() == 0.0 ? cutover.model.Value.of(0.0) : value;
+    }
+
     /** The checkpoints of a run, by split id, as committed with the last batch of each split. */
     Map<String, Checkpoint> checkpoints(String runId);
 

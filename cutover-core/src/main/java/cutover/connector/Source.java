@@ -41,6 +41,15 @@ public interface Source extends Capability {
     }
 
     /**
+     * True when two records of the entity may have one key, the source not keeping them apart: a
+     * folder of JSON exports, each file an export of its own, may hold one document twice. A migration
+     * then claims the keys of the entity's table, as it does for a key the plan derives.
+     */
+    default boolean keysMayRepeat(cutover.model.EntityName entity) {
+        return false;
+    }
+
+    /**
      * True when the entity's records have no key of their own and are keyed by where they are stored
      * (a PostgreSQL table without a primary key, keyed by ctid): another copy of the same rows keys
      * them otherwise, so a comparison matches such rows by their content.

@@ -1,6 +1,9 @@
 package cutover.migrate;
 
+import cutover.connector.Sink;
 import cutover.connector.SinkWriter;
+import cutover.model.Column;
+import cutover.model.ColumnType;
 import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Table;
@@ -10,7 +13,6 @@ import cutover.model.ValueCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,16 +25,21 @@ import java.util.Set;
  * The keys a record's rows claim in the tables whose key the plan derives ({@link
  * RowMapper#tablesWithDerivedKeys}): without a claim, two records mapped onto one key are written as
  * one row, the later upsert overwriting the earlier, and nothing says so. A claim names the key by a
- * digest of its values as the target compares them (1.50 and 1.5 are one numeric, -0.0 and 0.0 one
- * double), and its record by entity and key.
+ * digest of its values as the target compares them ({@link Sink#keyAsCompared}: in PostgreSQL 1.50 and
+ * 1.5 are one numeric), and its record by entity and key.
  */
 final class KeyClaims {
     private final Set<String> tables;
     private final Map<String, Table> tablesByName;
+    private final Sink sink;
+    private final String split;
 
-    KeyClaims(Set<String> tables, Map<String, Table> tablesByName) {
+    /** The claims of one split's records ({@code split}: its id, part of how a claim names its record). */
+    KeyClaims(Set<String> tables, Map<String, Table> tablesByName, Sink sink, String split) {
         this.tables = Set.copyOf(tables);
         this.tablesByName = tablesByName;
+        this.sink = sink;
+        this.split = split;
     }
 
     boolean any() { return !tables.isEmpty(); }
@@ -48,39 +55,35 @@ final class KeyClaims {
         return out;
     }
 
-    /** How messages name the record a claim is for. */
-    static String holder(Record source) {
-        return source.entity() + " " + source.key();
-    }
-
-    private static List<Value> keyOf(Table table, Record row) {
+    /** The row's key values, each as the target compares it. */
+    private List<Value> keyOf(Table table, Record row) {
         List<Value> key = new ArrayList<>(table.primaryKey().size());
         for (String column : table.primaryKey()) {
             Value v = row.get(column);
-            key.add(v == null ? Value.NULL : v);
+            ColumnType type = table.columns().stream().filter(c -> c.name().equals(column)).findFirst().map(Column::type).orElse(ColumnType.TEXT);
+            key.add(sink.keyAsCompared(type, v == null ? Value.NULL : v));
         }
         return key;
     }
 
+    /**
+     * How a claim names its record, as messages show it: entity, key and split (two files of a folder
+     * of exports may each hold a document of one key; a record is read by the same split every time).
+     */
+    String holder(Record source) {
+        return source.entity() + " " + source.key() + " (" + split + ")";
+    }
+
+    /** The first 16 bytes of the SHA-256 of the key's canonical encoding, in hex: small in the target's index, and no two keys of a run share one. */
     static String digest(List<Value> key) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try {
-            ValueCodec.encodeKey(new Key(key.stream().map(KeyClaims::asCompared).toList()), bytes);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+            ValueCodec.encodeKey(new Key(key), bytes);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()), 0, 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A value in the one form the values equal to it in a key column share. */
-    private static Value asCompared(Value v) {
-        if (v instanceof Value.Decimal d) {
-            BigDecimal stripped = d.value().signum() == 0 ? BigDecimal.ZERO : d.value().stripTrailingZeros();
-            return Value.of(stripped);
-        }
-        if (v instanceof Value.Float64 f && f.value() == 0.0) return Value.of(0.0);
-        return v;
     }
 }

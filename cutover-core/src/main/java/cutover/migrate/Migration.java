@@ -63,7 +63,9 @@ public final class Migration {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan:\n  - "
                     + String.join("\n  - ", problems) + "\n" + config.howToFixTheTarget());
         }
-        guardedKeys = config.mapper().tablesWithDerivedKeys(config.source()::keyColumns);
+        java.util.Set<String> guarded = new java.util.LinkedHashSet<>(config.mapper().tablesWithDerivedKeys(config.source()::keyColumns));
+        guarded.addAll(config.mapper().tablesOf(config.source()::keysMayRepeat));
+        guardedKeys = guarded;
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());
         checkSplitsMatch(splits, checkpoints);

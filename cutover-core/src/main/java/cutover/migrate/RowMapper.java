@@ -48,6 +48,11 @@ public interface RowMapper {
         return java.util.Set.of();
     }
 
+    /** The tables the records of the entities {@code which} holds go to (their main tables, not child tables of arrays). */
+    default java.util.Set<String> tablesOf(java.util.function.Predicate<cutover.model.EntityName> which) {
+        return java.util.Set.of();
+    }
+
     /**
      * {@link #map}, with a mapper bug (any exception) turned into a {@link Failed} record that names
      * it: a record must not be dropped, and one odd record must not stop a run. Migrate sets such a

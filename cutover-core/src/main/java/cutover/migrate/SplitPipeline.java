@@ -59,7 +59,7 @@ final class SplitPipeline {
         this.progress = progress;
         this.failure = failure;
         for (Table t : config.mapper().tables()) tablesByName.put(t.name(), t);
-        this.keyClaims = new KeyClaims(guardedKeys, tablesByName);
+        this.keyClaims = new KeyClaims(guardedKeys, tablesByName, config.sink(), split.id());
     }
 
     /** Records of one batch as read: items with their ordinals, and the position after the last. */
@@ -248,7 +248,7 @@ final class SplitPipeline {
             for (SinkWriter.KeyClaim c : m.claims()) {
                 Mapped holder = holders.putIfAbsent(c.table() + "\0" + c.key(), m);
                 if (holder != null) {
-                    setAside.put(i, keyTaken(c, m.rows(), KeyClaims.holder(holder.source()), "read before it"));
+                    setAside.put(i, keyTaken(c, m.rows(), keyClaims.holder(holder.source()), "read before it"));
                     break;
                 }
             }

@@ -231,6 +231,15 @@ public final class PlanMapper implements RowMapper {
         return out;
     }
 
+    @Override
+    public java.util.Set<String> tablesOf(java.util.function.Predicate<EntityName> which) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        entities.forEach((entity, p) -> {
+            if (which.test(entity) && !p.table().primaryKey().isEmpty()) out.add(p.table().name());
+        });
+        return out;
+    }
+
     /**
      * Whether each row's key is its record's own key in the source, as it is (so no two records share
      * one): every part of a document's path, or each primary key column of a source table taken as

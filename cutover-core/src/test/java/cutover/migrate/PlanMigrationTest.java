@@ -173,7 +173,7 @@ class PlanMigrationTest {
         assertThat(sink.rows("users")).hasSize(20);
         assertThat(sink.rowsOverwritten).isZero();
         assertThat(Files.readAllLines(result.deadLetterFile())).singleElement().asString().contains("\"key\":\"late\"")
-                .contains("as it does users u3, which this run wrote first");
+                .contains("as it does users u3 (a), which this run wrote first");
     }
 
     private static Record user(String id, String email) {

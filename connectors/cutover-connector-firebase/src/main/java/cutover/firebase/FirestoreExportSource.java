@@ -56,6 +56,12 @@ final class FirestoreExportSource implements Source {
         return new FileScan(f, format, counts, documents);
     }
 
+    /** Each file of a folder is an export of its own: one document may be in two of them (a file finds its own repeats). */
+    @Override
+    public boolean keysMayRepeat(cutover.model.EntityName entity) {
+        return files.size() > 1;
+    }
+
     @Override
     public List<EntityInfo> entities() {
         return EntityTotals.of(scans().stream().map(FileScan::countAndBytes).toList());

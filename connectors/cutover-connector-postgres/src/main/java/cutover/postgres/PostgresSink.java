@@ -195,6 +195,17 @@ final class PostgresSink implements CopyTextSink {
                 .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_TYPE_MISMATCH));
     }
 
+    /** numeric compares by value (1.50 = 1.5); a timestamp keeps microseconds, the rest cut off as rows are written (CopyText). */
+    @Override
+    public Value keyAsCompared(cutover.model.ColumnType type, Value value) {
+        if (value instanceof Value.Decimal d) return Value.of(d.value().signum() == 0 ? java.math.BigDecimal.ZERO : d.value().stripTrailingZeros());
+        if (value instanceof Value.Timestamp t) {
+            java.time.Instant at = t.value();
+            return PgInfinity.of(at) != null ? value : Value.of(at.minusNanos(at.getNano() % 1000));
+        }
+        return CopyTextSink.super.keyAsCompared(type, value);
+    }
+
     /** The first of the row's values that one of the table's checked columns cannot hold, as a record error with {@code code}. */
     private static Optional<RecordError> refusal(Table table, Record row, Map<String, ? extends ExistingColumnCheck> columns, ErrorCode code) {
         for (Map.Entry<String, ? extends ExistingColumnCheck> e : columns.entrySet()) {

@@ -81,6 +81,14 @@ class PostgresSinkIT extends ScratchSink {
             assertThatThrownBy(later::join).hasCauseInstanceOf(SinkWriter.KeysTaken.class);
         }
         sink.resetCheckpoints("run-claims");
+        // keys compared as the target compares them: numeric by value, instants to the microsecond it keeps
+        java.util.function.Function<String, cutover.model.Value> number = t -> sink.keyAsCompared(cutover.model.ColumnType.NUMERIC,
+                cutover.model.Value.of(new java.math.BigDecimal(t)));
+        assertThat(number.apply("1.50")).isEqualTo(number.apply("1.5")).isNotEqualTo(number.apply("1.51"));
+        java.util.function.Function<String, cutover.model.Value> instant = t -> sink.keyAsCompared(cutover.model.ColumnType.TIMESTAMPTZ,
+                cutover.model.Value.of(java.time.Instant.parse(t)));
+        assertThat(instant.apply("2024-01-01T00:00:00.000000999Z")).isEqualTo(instant.apply("2024-01-01T00:00:00Z"))
+                .isNotEqualTo(instant.apply("2024-01-01T00:00:00.000001Z"));
         assertThat(db.one("SELECT count(*) FROM cutover.key_claims WHERE run_id = 'run-claims'")).isEqualTo("0");
     }
 

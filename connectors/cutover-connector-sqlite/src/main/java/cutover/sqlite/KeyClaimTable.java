@@ -23,7 +23,7 @@ final class KeyClaimTable {
 
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + T + " (run_id TEXT NOT NULL, table_name TEXT NOT NULL, key_digest TEXT NOT NULL,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + T + " (run_id TEXT NOT NULL, table_name TEXT NOT NULL, key_digest BLOB NOT NULL,"
                     + " holder TEXT NOT NULL, PRIMARY KEY (run_id, table_name, key_digest)) WITHOUT ROWID");
         }
     }
@@ -38,12 +38,12 @@ final class KeyClaimTable {
                 SinkWriter.KeyClaim claim = claims.get(i);
                 insert.setString(1, runId);
                 insert.setString(2, claim.table());
-                insert.setString(3, claim.key());
+                insert.setBytes(3, java.util.HexFormat.of().parseHex(claim.key()));
                 insert.setString(4, claim.holder());
                 if (insert.executeUpdate() == 1) continue;
                 held.setString(1, runId);
                 held.setString(2, claim.table());
-                held.setString(3, claim.key());
+                held.setBytes(3, java.util.HexFormat.of().parseHex(claim.key()));
                 try (ResultSet rs = held.executeQuery()) {
                     if (rs.next() && !rs.getString(1).equals(claim.holder())) taken.put(i, rs.getString(1));
                 }

@@ -59,10 +59,16 @@ final class SqliteSource implements Source, AutoCloseable {
         }
     }
 
+    /**
+     * The key of a table keyed by its rowid only (an INTEGER PRIMARY KEY, or none): one integer per
+     * row. Any other key of SQLite's may hold values of several kinds (1 and '1'), text a plan may
+     * make one value of ('1.5' and '1.50' as numeric), and NULLs: a plan keyed by it claims its keys.
+     */
     @Override
     public synchronized List<String> keyColumns(EntityName entity) {
         try {
-            return TableShape.read(connection(), entity.value()).map(shape -> ReadOrder.of(shape).keyColumns()).orElse(List.of());
+            return TableShape.read(connection(), entity.value()).filter(ReadOrder::isRowidOrdered)
+                    .map(shape -> ReadOrder.of(shape).keyColumns()).orElse(List.of());
         } catch (SQLException e) {
             throw new CutoverException(ErrorCode.SOURCE_IO, "cannot read the key of table " + entity + " in " + db.path() + ": " + e.getMessage(), e);
         }
