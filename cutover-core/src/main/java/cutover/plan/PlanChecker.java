@@ -173,6 +173,10 @@ public final class PlanChecker {
             if (fromKey.size() > parts) {
                 error(at + "/key", prefix + "key columns " + fromKey + " are not under columns, so they take the record's key, which has only "
                         + parts + (parts == 1 ? " part" : " parts") + "; define the others under columns or remove them");
+            } else if (fromKey.size() == e.key().size() && fromKey.size() < parts && (analysis == null || analysis.keyColumns().isEmpty())) {
+                warning(at + "/key", prefix + "the key takes the last " + fromKey.size() + " of the " + parts + " ids of a document's path:"
+                        + " documents under different parents with the same " + (fromKey.size() == 1 ? "id" : "ids") + " get one key, the later"
+                        + " is set aside (RECORD_DUPLICATE_KEY), and rows of its subcollections may attach to the one kept");
             }
         }
 

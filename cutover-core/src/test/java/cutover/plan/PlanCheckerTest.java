@@ -107,6 +107,35 @@ class PlanCheckerTest {
         assertThat(problems).extracting(PlanProblem::line).contains(5, 13, 17, 22, 28, 32, 35, 36, 41, 43, 48, 51);
     }
 
+    /** A subcollection keyed by its own id alone: two users' post p1 would share a key, which the check says before migrate sets one aside. */
+    @Test
+    void warnsOfASubcollectionKeyedByFewerIdsThanItsPath() {
+        String text = """
+                version: 1
+                source: s
+                target: t
+                entities:
+                  - source: users/*/posts
+                    table: posts
+                    key: [id]
+                    columns:
+                      - name: title
+                        from: title
+                        type: text
+                  - source: users/*/likes
+                    table: likes
+                    key: [user_id, id]
+                    columns:
+                      - name: at
+                        from: at
+                        type: text
+                """;
+        List<PlanProblem> problems = PlanChecker.check(PlanFile.parse(text, "plan.yaml"), null, null);
+        assertThat(problems).extracting(PlanProblem::toString).containsExactly("plan.yaml:7: warning: entity users/*/posts: the key takes the last 1"
+                + " of the 2 ids of a document's path: documents under different parents with the same id get one key, the later is set aside"
+                + " (RECORD_DUPLICATE_KEY), and rows of its subcollections may attach to the one kept");
+    }
+
     @Test
     void warnsAboutValuesThatWillBeSetAside() {
         String text = """
