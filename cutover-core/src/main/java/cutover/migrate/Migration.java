@@ -41,6 +41,8 @@ public final class Migration {
     private final java.util.concurrent.atomic.AtomicInteger splitsCopied = new java.util.concurrent.atomic.AtomicInteger();
     /** Tables whose keys the run claims for their records, as the plan derives them (see {@link RowMapper#tablesWithDerivedKeys}). */
     private java.util.Set<String> guardedKeys = java.util.Set.of();
+    /** Whether the target's tables have rules of their own that may refuse a row (a CHECK, a trigger): only then are they asked first. */
+    private boolean targetMayRefuse;
 
     private Migration(Config config) {
         this.config = config;
@@ -66,6 +68,7 @@ public final class Migration {
         java.util.Set<String> guarded = new java.util.LinkedHashSet<>(config.mapper().tablesWithDerivedKeys(config.source()::keyColumns));
         guarded.addAll(config.mapper().tablesOf(config.source()::keysMayRepeat));
         guardedKeys = guarded;
+        targetMayRefuse = !guardedKeys.isEmpty() && !sink.rulesOfItsOwn(config.mapper().tables()).isEmpty();
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());
         checkSplitsMatch(splits, checkpoints);
@@ -170,7 +173,7 @@ public final class Migration {
                         return copied.get();
                     }
                     SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure,
-                            waiting != null, guardedKeys);
+                            waiting != null, guardedKeys, targetMayRefuse);
                     try {
                         MigrateResult.Totals t = pipeline.run();
                         config.progress().splitDone();

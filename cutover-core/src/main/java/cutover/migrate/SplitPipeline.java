@@ -47,11 +47,15 @@ final class SplitPipeline {
     private final boolean mayWaitForParents;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private final KeyClaims keyClaims;
+    /** Whether the target's tables have rules of their own (CHECK, UNIQUE, triggers) that may refuse a row the sink's checks pass. */
+    private final boolean targetMayRefuse;
     private long rowsWritten;
 
     SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
-                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, Set<String> guardedKeys) {
+                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, Set<String> guardedKeys,
+                  boolean targetMayRefuse) {
         this.mayWaitForParents = mayWaitForParents;
+        this.targetMayRefuse = targetMayRefuse;
         this.config = config;
         this.split = split;
         this.start = start;
@@ -224,9 +228,10 @@ final class SplitPipeline {
 
     /**
      * The batch without the later records of those that claim one key: the first the target takes
-     * keeps it. Which records the target refuses is asked first (a rolled-back write, only for a batch
-     * where records share a key), so that a record the target refuses does not take the key from one
-     * it would have taken; those go to the dead-letter file with the target's reason.
+     * keeps it. Where the target's tables have rules of their own, which records it refuses is asked
+     * first (a rolled-back write, only for a batch where records share a key), so that a record the
+     * target refuses does not take the key from one it would have taken; those go to the dead-letter
+     * file with the target's reason.
      */
     private MappedBatch settleSharedKeys(MappedBatch batch) {
         Set<String> seen = new java.util.HashSet<>();
@@ -236,7 +241,7 @@ final class SplitPipeline {
         }
         if (!shared) return batch;
         Map<Integer, RecordError> setAside = new java.util.TreeMap<>();
-        try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
+        if (targetMayRefuse) try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
             setAside.putAll(probe.refused(batch.records().stream().map(Mapped::rows).toList()));
         } catch (CutoverException cannotTell) {
             // the target cannot try the batch (a parent not in yet): the first record in order keeps the key

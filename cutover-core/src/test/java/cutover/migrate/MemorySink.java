@@ -42,6 +42,8 @@ class MemorySink implements Sink {
     int rowsOverwritten;
     /** A rule the table holds that the sink's check does not know (a CHECK constraint): a batch with such a row is refused whole. */
     volatile java.util.function.Predicate<Record> refuses = r -> false;
+    /** Whether the sink says its tables have rules of their own (as a table with a CHECK constraint would). */
+    volatile boolean hasRules;
     /** How many times refused() was asked. */
     final AtomicInteger probes = new AtomicInteger();
 
@@ -62,6 +64,11 @@ class MemorySink implements Sink {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<String> rulesOfItsOwn(List<Table> defs) {
+        return hasRules ? List.of("the memory tables have a rule of their own") : List.of();
     }
 
     @Override

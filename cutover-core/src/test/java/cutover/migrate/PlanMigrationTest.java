@@ -140,6 +140,7 @@ class PlanMigrationTest {
                 ok(user("u6", "c@x.com")), ok(user("u7", "C@X.com"))));
         MemorySink sink = new MemorySink();
         sink.refuses = r -> r.get("name").equals(Value.of("name of u5")); // a rule of the target's own
+        sink.hasRules = true;
         PlanMapper mapper = PlanMapper.of(PlanFile.parse(BY_EMAIL, "plan.yaml").plan());
 
         MigrateResult result = Migration.builder().source(source).sink(sink).mapper(mapper).runId("r1").runDirectory(dir).batchSize(10).build().run();

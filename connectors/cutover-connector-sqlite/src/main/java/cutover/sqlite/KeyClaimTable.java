@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,22 +29,29 @@ final class KeyClaimTable {
         }
     }
 
-    /** Claims the keys in the open transaction; returns, by claim index, the holders of keys another record holds. */
+    /**
+     * Claims the keys in the open transaction, as one batch of inserts; returns, by claim index, the
+     * holders of keys another record holds (looked up for the claims the insert did not take).
+     */
     static Map<Integer, String> claim(Connection c, String runId, List<SinkWriter.KeyClaim> claims) throws SQLException {
         Map<Integer, String> taken = new TreeMap<>();
         if (claims.isEmpty()) return taken;
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + T + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
              PreparedStatement held = c.prepareStatement("SELECT holder FROM " + T + " WHERE run_id = ? AND table_name = ? AND key_digest = ?")) {
-            for (int i = 0; i < claims.size(); i++) {
-                SinkWriter.KeyClaim claim = claims.get(i);
+            for (SinkWriter.KeyClaim claim : claims) {
                 insert.setString(1, runId);
                 insert.setString(2, claim.table());
-                insert.setBytes(3, java.util.HexFormat.of().parseHex(claim.key()));
+                insert.setBytes(3, HexFormat.of().parseHex(claim.key()));
                 insert.setString(4, claim.holder());
-                if (insert.executeUpdate() == 1) continue;
+                insert.addBatch();
+            }
+            int[] inserted = insert.executeBatch();
+            for (int i = 0; i < claims.size(); i++) {
+                if (inserted[i] == 1) continue; // the key was free
+                SinkWriter.KeyClaim claim = claims.get(i);
                 held.setString(1, runId);
                 held.setString(2, claim.table());
-                held.setBytes(3, java.util.HexFormat.of().parseHex(claim.key()));
+                held.setBytes(3, HexFormat.of().parseHex(claim.key()));
                 try (ResultSet rs = held.executeQuery()) {
                     if (rs.next() && !rs.getString(1).equals(claim.holder())) taken.put(i, rs.getString(1));
                 }

@@ -11,6 +11,7 @@ import cutover.model.Record;
 import cutover.model.Table;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -144,6 +145,26 @@ final class SqliteSink implements Sink, AutoCloseable {
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "forgetting the checkpoints of run " + runId);
         }
+    }
+
+    /** Existing tables' CHECK and UNIQUE constraints, unique indexes and triggers: rules that may refuse rows no check here foretells. */
+    @Override
+    public synchronized List<String> rulesOfItsOwn(List<Table> tables) {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT group_concat(type || ' ' || name, ', ') FROM sqlite_master WHERE tbl_name = ?"
+                + " AND (type = 'trigger' OR (type = 'index' AND upper(sql) LIKE '%UNIQUE%') OR (type = 'table' AND (upper(sql) LIKE '%CHECK%'"
+                + " OR upper(sql) LIKE '%UNIQUE%')))")) {
+            for (Table t : tables) {
+                ps.setString(1, Sql.tableName(t.name()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    String rules = rs.next() ? rs.getString(1) : null;
+                    if (rules != null) out.add("table " + Sql.tableName(t.name()) + " has rules of its own (" + rules + "): rows they refuse are set aside, each with the database's reason");
+                }
+            }
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "reading the rules of the target's tables");
+        }
+        return out;
     }
 
     /** Makes sure the state tables are there, so a writer works even if prepare was not called on this file (or an older Cutover's was). */
