@@ -59,44 +59,6 @@ class ForeignKeyTargetIT {
         }
     }
 
-    /**
-     * Rows whose parent the source lacks, into tables whose foreign keys refuse them (one immediate,
-     * one deferred): once every other part is in, each such record is set aside naming the missing
-     * parent, and the run moves every other row instead of stopping.
-     */
-    @Test
-    void orphansAreSetAsideOnceNothingElseIsLoading() throws Exception {
-        String src = "cutover_it_fktarget_orphan_src", dst = "cutover_it_fktarget_orphan_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
-            LocalPostgres.sql(src, "create table parent (id int primary key)", "create table kid (id int primary key, parent_id int)",
-                    "create table pet (id int primary key, parent_id int)",
-                    "insert into parent select g from generate_series(1, 5000) g",
-                    "insert into kid select g, case when g in (7, 1500) then 90000 + g else g end from generate_series(1, 3000) g",
-                    "insert into pet select g, case when g = 42 then 99999 else g end from generate_series(1, 3000) g");
-            LocalPostgres.sql(dst, "create table parent (id int primary key)",
-                    "create table kid (id int primary key, parent_id int references parent)",
-                    "create table pet (id int primary key, parent_id int references parent deferrable initially deferred)");
-            Path plan = dir.resolve("orphans.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", dir.resolve("state").toString());
-            assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
-            JsonNode details = Json.MAPPER.readTree(migrate.out()).get("details");
-            assertThat(details.get("written").asLong()).isEqualTo(5000 + 2998 + 2999);
-            List<JsonNode> dead = new java.util.ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(details.get("deadLetterFile").asText()))) dead.add(Json.MAPPER.readTree(line));
-            assertThat(dead).extracting(n -> n.get("entity").asText() + " " + n.get("key").asText())
-                    .containsExactlyInAnyOrder("kid 7", "kid 1500", "pet 42");
-            assertThat(dead).allSatisfy(n -> assertThat(n.get("code").asText()).isEqualTo("RECORD_REFERENCE_MISSING"));
-            assertThat(dead).filteredOn(n -> n.get("key").asText().equals("42")).singleElement()
-                    .satisfies(n -> assertThat(n.get("reason").asText()).contains("(parent_id)=(99999)").contains("not in the target"));
-            assertThat(LocalPostgres.query(dst, "select (select count(*) from kid) || ' ' || (select count(*) from pet)")).containsExactly("2998 2999");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
-    }
-
     /** A table whose rows refer to rows further on (a manager hired after): batches are joined until the parents are in. */
     @Test
     void aTableReferringToItsOwnLaterRowsIsWrittenInJoinedBatches() throws Exception {

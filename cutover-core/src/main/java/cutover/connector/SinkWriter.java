@@ -46,15 +46,6 @@ public interface SinkWriter extends AutoCloseable {
         return Map.of();
     }
 
-    /**
-     * {@link #refused(List)}, and with {@code missingParents} also the groups a foreign key of the
-     * target refuses ({@link ErrorCode#RECORD_REFERENCE_MISSING}): the parents' tables written first,
-     * every constraint checked at once. Asked only when no part still loading can hold the parent.
-     */
-    default Map<Integer, RecordError> refused(List<List<Record>> groups, boolean missingParents) {
-        return refused(groups);
-    }
-
     @Override
     void close();
 

@@ -119,9 +119,7 @@ public final class Migration {
      * Runs the splits in passes. A split whose bulk load a foreign key refused (its parent rows are
      * in a split still loading: splits run in parallel, in no order of their tables) waits for the
      * next pass rather than going record by record, where each such row would be set aside; passes
-     * go on while one loads something. In the last, nothing waits: its splits run one at a time, each
-     * the only one loading, and a record whose parent the target still lacks is set aside as an
-     * orphan (a parent in a later split of that pass, which waited for this one, is the rare loss).
+     * go on while one loads something, and in the last, nothing waits.
      */
     private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> atStart, DeadLetterFile deadLetters,
                                            AtomicReference<Throwable> failure, AtomicLong rows) {
@@ -133,11 +131,8 @@ public final class Migration {
             java.util.Queue<Split> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
             // a split that waited may have committed batches before its parent was missed: it goes on from there
             if (pass != todo) checkpoints = config.sink().checkpoints(config.runId());
-            MigrateResult.Totals passAdded = runPass(pass, checkpoints, deadLetters, failure, rows, mayWait ? waiting : null);
-            added = added.plus(passAdded);
-            // another pass may load more while a split finished or any committed a batch
-            boolean progressed = waiting.size() < pass.size() || passAdded.read() > 0;
-            mayWait = waiting.size() > 1 && progressed;
+            added = added.plus(runPass(pass, checkpoints, deadLetters, failure, rows, mayWait ? waiting : null));
+            mayWait = waiting.size() > 1 && waiting.size() < pass.size();
             pass = List.copyOf(waiting);
         }
         return added;
@@ -146,8 +141,7 @@ public final class Migration {
     private MigrateResult.Totals runPass(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
                                          AtomicReference<Throwable> failure, AtomicLong rows, java.util.Queue<Split> waiting) {
         if (todo.isEmpty()) return MigrateResult.Totals.NONE;
-        // a pass that does not wait runs one split at a time: each is then the only one loading
-        ExecutorService pool = Executors.newFixedThreadPool(waiting == null ? 1 : Math.min(config.parallelism(), todo.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.parallelism(), todo.size()), r -> {
             Thread t = new Thread(r, "cutover-split");
             t.setDaemon(true);
             return t;

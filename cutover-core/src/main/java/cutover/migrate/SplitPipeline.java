@@ -39,11 +39,7 @@ final class SplitPipeline {
     private final DeadLetterFile deadLetters;
     private final MigrationProgress progress;
     private final AtomicReference<Throwable> failure;
-    /**
-     * Whether a batch a foreign key refuses makes the split wait for the next pass (its parent may be
-     * in a split still loading); if not, the split is the only one loading, and the records whose
-     * parent the target lacks are set aside.
-     */
+    /** Whether a batch a foreign key refuses makes the split wait for the next pass (its parent may be in a split still loading). */
     private final boolean mayWaitForParents;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private final KeyClaims keyClaims;
@@ -318,7 +314,7 @@ final class SplitPipeline {
                     }
                     if (refused.code() == ErrorCode.TARGET_ROWS_REFUSED && refusals++ < MAX_REFUSAL_ROUNDS) {
                         try {
-                            batch = setAsideRefused(batch, refused, false);
+                            batch = setAsideRefused(batch, refused);
                             continue;
                         } catch (CutoverException seeking) {
                             refused = seeking; // a record whose parent is not in yet, met while seeking: as below
@@ -335,15 +331,6 @@ final class SplitPipeline {
                         continue;
                     }
                     if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading
-                    // the only split loading, in a pass that does not wait: no part still loading holds its parent, an orphan
-                    if (refusals++ < MAX_REFUSAL_ROUNDS) {
-                        try {
-                            batch = setAsideRefused(batch, refused, true);
-                            continue;
-                        } catch (CutoverException none) {
-                            if (none != refused) throw none; // else the writer could not name the records: the failure stands, as below
-                        }
-                    }
                     throw new CutoverException(refused.code(), refused.getMessage() + ". A record of " + split.description()
                             + " refers to a row the target does not hold, after the other parts had their turn: one the source lacks,"
                             + " or one this run set aside (the dead-letter file " + deadLetters.path() + " lists those, each with its reason)."
@@ -377,10 +364,10 @@ final class SplitPipeline {
      * dead-letter file with the target's reason. The writer finds them by trying the records in
      * order in a transaction it rolls back; when it cannot name one, the batch's failure stands.
      */
-    private MappedBatch setAsideRefused(MappedBatch batch, CutoverException refusal, boolean missingParents) {
+    private MappedBatch setAsideRefused(MappedBatch batch, CutoverException refusal) {
         Map<Integer, RecordError> refused;
         try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
-            refused = probe.refused(batch.records().stream().map(Mapped::rows).toList(), missingParents);
+            refused = probe.refused(batch.records().stream().map(Mapped::rows).toList());
         }
         if (refused.isEmpty()) throw refusal;
         return without(batch, refused);

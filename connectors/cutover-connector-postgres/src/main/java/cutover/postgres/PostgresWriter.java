@@ -158,21 +158,10 @@ final class PostgresWriter implements SinkWriter {
      */
     @Override
     public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
-        return refused(groups, false);
-    }
-
-    /**
-     * With {@code missingParents}, the probe goes table by table, parents first, each table's groups
-     * in order (a group a table refused is passed over in the next), with every constraint IMMEDIATE,
-     * foreign keys too: a child then meets every parent row of the batch, and one that is still missing
-     * is its group's refusal.
-     */
-    @Override
-    public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups, boolean missingParents) {
         try {
             open();
             try {
-                return probe(groups, missingParents);
+                return probe(groups);
             } finally {
                 rollback();
             }
@@ -183,7 +172,7 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups, boolean missingParents) throws SQLException {
+    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups) throws SQLException {
         // each table's rows with their groups, in batch order, the tables parents first
         Map<Table, List<Record>> rows = new LinkedHashMap<>();
         Map<Table, List<Integer>> groupOf = new LinkedHashMap<>();
@@ -201,8 +190,8 @@ final class PostgresWriter implements SinkWriter {
             }
         }
         rows.values().removeIf(List::isEmpty);
-        immediate(rows.keySet(), missingParents);
-        List<String> upserts = new ArrayList<>();
+        immediateButForeignKeys(rows.keySet());
+        StringBuilder upserts = new StringBuilder();
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
             int n = 0;
@@ -222,26 +211,18 @@ final class PostgresWriter implements SinkWriter {
                 s.execute("CREATE INDEX ON " + probe + " (cutover_group)");
                 s.execute("ANALYZE " + probe);
                 String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
-                upserts.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name))
-                        + ";\n");
+                upserts.append(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name)))
+                        .append(";\n");
             }
-            String each = "EXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME;"
-                    + " INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP;\n";
-            String loops = !missingParents
-                    ? "FOR g IN 0.." + (groups.size() - 1) + " LOOP BEGIN\n" + String.join("", upserts) + each
-                    : String.join("", upserts.stream().map(upsert -> "FOR g IN 0.." + (groups.size() - 1)
-                            + " LOOP BEGIN CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);\n" + upsert + each).toList());
-            s.execute("DO $cutover$ DECLARE d text; c text; BEGIN " + loops + "END $cutover$");
+            s.execute("DO $cutover$ DECLARE d text; c text; BEGIN FOR g IN 0.." + (groups.size() - 1) + " LOOP BEGIN\n" + upserts
+                    + "EXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME;"
+                    + " INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP; END $cutover$");
         }
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp")) {
             while (rs.next()) {
                 String state = rs.getString(2), message = rs.getString(3);
-                if (missingParents && "23503".equals(state)) {
-                    refused.put(rs.getInt(1), SqlErrors.parentMissing(message, rs.getString(4)));
-                    continue;
-                }
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
                 if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
@@ -252,15 +233,13 @@ final class PostgresWriter implements SinkWriter {
 
     /**
      * Makes the tables' deferred constraints IMMEDIATE, so that one refuses its own record in the
-     * probe, but (unless {@code foreignKeysToo}) their foreign keys: a child may come before its parent
-     * in a batch, which a deferred key lets through until the commit (the probe never commits; the real
-     * write checks them there).
+     * probe, but their foreign keys: a child may come before its parent in a batch, which a deferred
+     * key lets through until the commit (the probe never commits; the real write checks them there).
      */
-    private void immediate(java.util.Collection<Table> probed, boolean foreignKeysToo) throws SQLException {
+    private void immediateButForeignKeys(java.util.Collection<Table> probed) throws SQLException {
         List<String> deferrable = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(k.conname)"
-                + " FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE k.conrelid = to_regclass(?) AND k.condeferrable"
-                + (foreignKeysToo ? "" : " AND k.contype <> 'f'"))) {
+                + " FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE k.conrelid = to_regclass(?) AND k.condeferrable AND k.contype <> 'f'")) {
             for (Table t : probed) {
                 ps.setString(1, TableName.resolve(t.name(), schema).sql());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -82,15 +82,6 @@ final class SqlErrors {
         return cutover.error.RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, column == null || column.isEmpty() ? null : column, reason.toString());
     }
 
-    /** Why a record whose parent row the target lacks once every other part is in is set aside: the server's words. */
-    static cutover.error.RecordError parentMissing(String message, String detail) {
-        StringBuilder reason = new StringBuilder("a foreign key of the target refuses it: ").append(message);
-        if (detail != null && !detail.isEmpty()) reason.append(" (").append(detail).append(')');
-        reason.append(" [SQLSTATE 23503]; the parent row is not in the target now that every other part of the source is:"
-                + " the source lacks it, this run set it aside (see its own line in this file), or it comes much later in this part");
-        return cutover.error.RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, reason.toString());
-    }
-
     static CutoverException translate(SQLException e, String doing, String location) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
