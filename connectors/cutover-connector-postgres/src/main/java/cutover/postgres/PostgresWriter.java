@@ -149,9 +149,10 @@ final class PostgresWriter implements SinkWriter {
     /**
      * Tries each group on its own, in order, in one pass inside the server: the batch's rows go by
      * COPY into probe tables beside staging, each row tagged with its group, and one PL/pgSQL block
-     * upserts group after group, each in a block of its own whose exception handler (a
-     * subtransaction, as a savepoint) notes the group, the SQLSTATE and the message and goes on. A
-     * group that writes stays, so a later group meets the unique value an earlier one took, as in the
+     * upserts, table by table (parents first, as the real write), group after group, each in a block
+     * of its own whose exception handler (a subtransaction, as a savepoint) notes the group, the
+     * SQLSTATE and the message and goes on; a group refused in one table is passed over in the next.
+     * A group that writes stays, so a later group meets the unique value an earlier one took, as in the
      * real write. Constraints are made IMMEDIATE first, so a deferred one refuses its own group. All of
      * it is rolled back. One round trip whatever the number of refused records (a probe that asked
      * group by group from here cost about 3 ms a refused record).
@@ -191,7 +192,7 @@ final class PostgresWriter implements SinkWriter {
         }
         rows.values().removeIf(List::isEmpty);
         immediateButForeignKeys(rows.keySet());
-        StringBuilder upserts = new StringBuilder();
+        List<String> upserts = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
             int n = 0;
@@ -211,12 +212,17 @@ final class PostgresWriter implements SinkWriter {
                 s.execute("CREATE INDEX ON " + probe + " (cutover_group)");
                 s.execute("ANALYZE " + probe);
                 String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
-                upserts.append(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name)))
-                        .append(";\n");
+                upserts.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name)));
             }
-            s.execute("DO $cutover$ DECLARE d text; c text; BEGIN FOR g IN 0.." + (groups.size() - 1) + " LOOP BEGIN\n" + upserts
-                    + "EXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME;"
-                    + " INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP; END $cutover$");
+            // table by table, parents first, as the real write goes (a child may come before its parent in the batch, as an
+            // export lists a document's subcollections before it); a group a table refused is passed over in the next
+            StringBuilder loops = new StringBuilder();
+            for (String upsert : upserts) {
+                loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);")
+                        .append(" BEGIN\n").append(upsert).append(";\nEXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS")
+                        .append(" d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME; INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP;\n");
+            }
+            s.execute("DO $cutover$ DECLARE d text; c text; BEGIN " + loops + "END $cutover$");
         }
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
         try (Statement s = connection.createStatement();
