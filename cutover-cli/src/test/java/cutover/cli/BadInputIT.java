@@ -248,6 +248,17 @@ class BadInputIT {
             assertThat(dead.get("key").asText()).isEqualTo("u2");
             assertThat(dead.get("reason").asText()).contains("row-level security policy").contains("42501");
             assertThat(count("users")).isEqualTo(2);
+
+            // policies for INSERT only: the upsert needs SELECT and UPDATE too, so every row is refused: the policies' fault, said so
+            try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
+                st.execute("DROP POLICY adults ON users");
+                st.execute("CREATE POLICY adults ON users FOR INSERT WITH CHECK (age >= 18)");
+                st.execute("TRUNCATE users");
+            }
+            CliRun again = CliRun.of("migrate", plan.toString(), "--no-backup", "--restart", "--json", "--state", dir.resolve("state").toString());
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(5);
+            assertThat(again.err()).contains("row-level security refuses every row").contains("INSERT, SELECT and UPDATE");
+            assertThat(count("users")).isZero();
         } finally {
             try (Connection c = LocalPostgres.connect(DB); Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);

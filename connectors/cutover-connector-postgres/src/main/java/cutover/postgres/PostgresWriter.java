@@ -225,14 +225,22 @@ final class PostgresWriter implements SinkWriter {
             s.execute("DO $cutover$ DECLARE d text; c text; BEGIN " + loops + "END $cutover$");
         }
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
+        String rowLevelSecurity = null; // a row-level security policy's message, while it is every refusal's
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp")) {
-            while (rs.next()) {
+            for (boolean first = true; rs.next(); first = false) {
                 String state = rs.getString(2), message = rs.getString(3);
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
                 if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
+                rowLevelSecurity = "42501".equals(state) && (first || rowLevelSecurity != null) ? message : null;
             }
+        }
+        if (rowLevelSecurity != null && refused.size() == groups.size() && groups.size() > 1) {
+            // every record: the policies, not the rows (an upsert needs INSERT, SELECT and UPDATE to pass where only INSERT's was written)
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "row-level security refuses every row of a batch of split " + splitId
+                    + " (" + rowLevelSecurity + "): Cutover writes by INSERT ... ON CONFLICT DO UPDATE, which needs policies letting the role"
+                    + " INSERT, SELECT and UPDATE the rows; write them (or connect as the table's owner), then run again: the run resumes", null, false);
         }
         return refused;
     }
