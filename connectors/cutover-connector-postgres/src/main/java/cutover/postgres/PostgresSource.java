@@ -438,6 +438,15 @@ final class PostgresSource implements ChangeTracking {
         return t != null && t.primaryKey().isEmpty();
     }
 
+    /**
+     * A table without a primary key is keyed by ctid, which repeats across the partitions of a
+     * partitioned one: a plan keyed by it (into a target that does not take the table whole) claims its keys.
+     */
+    @Override
+    public boolean keysMayRepeat(EntityName entity) {
+        return keyedByPlace(entity);
+    }
+
     @Override
     public List<String> keyColumns(EntityName entity) {
         SourceTable t = tables(entity.value()).get(entity.value());
