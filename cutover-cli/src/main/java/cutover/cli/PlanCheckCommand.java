@@ -46,7 +46,7 @@ final class PlanCheckCommand implements Callable<Integer> {
             try (Connector connector = Endpoints.openTarget(file.plan().target())) {
                 Sink sink = Endpoints.require(connector, Sink.class);
                 problems = new ArrayList<>(PlanChecker.check(file, schema, sink.describe()));
-                if (problems.stream().noneMatch(PlanProblem::isError)) problems.addAll(notReady(file, sink, planFile));
+                if (problems.stream().noneMatch(PlanProblem::isError)) problems.addAll(notReady(file, sink, planFile, !noSource));
             }
         }
         long errors = problems.stream().filter(PlanProblem::isError).count();
@@ -70,8 +70,18 @@ final class PlanCheckCommand implements Callable<Integer> {
      * the sink as migrate asks it, in a transaction rolled back: each at the line of the entity
      * whose table it names.
      */
-    private static List<PlanProblem> notReady(PlanFile file, Sink sink, Path planFile) {
+    private static List<PlanProblem> notReady(PlanFile file, Sink sink, Path planFile, boolean readSource) {
         var plan = file.plan();
+        // the tables without a key are made as the source defines them, as migrate makes them
+        Map<String, cutover.model.NativeDefinition> definitions = Map.of();
+        if (readSource && plan.entities().stream().anyMatch(e -> !e.skip() && e.key().isEmpty())) {
+            try (Connector source = Endpoints.openSource(plan.source())) {
+                definitions = TablesCopiedWhole.definitions(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
+            } catch (cutover.error.CutoverException e) {
+                if (e.code() != cutover.error.ErrorCode.PLAN_INVALID) throw e;
+                return List.of(new PlanProblem(file.fileName(), 0, e.getMessage()));
+            }
+        }
         String runId;
         try {
             runId = MigrateCommand.runId(plan.source(), plan.target(), java.nio.file.Files.readString(planFile));
@@ -79,7 +89,7 @@ final class PlanCheckCommand implements Callable<Integer> {
             throw new cutover.error.CutoverException(cutover.error.ErrorCode.PLAN_INVALID, "cannot read " + planFile + ": " + e.getMessage(), e);
         }
         List<PlanProblem> out = new ArrayList<>();
-        for (String problem : sink.wouldPrepare(runId, PlanMapper.of(plan).tables(), plan.options().createTables())) {
+        for (String problem : sink.wouldPrepare(runId, PlanMapper.of(plan, definitions).tables(), plan.options().createTables())) {
             int line = 0;
             for (int i = 0; i < plan.entities().size(); i++) {
                 String table = plan.entities().get(i).table();

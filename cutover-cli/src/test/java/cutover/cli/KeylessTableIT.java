@@ -124,7 +124,7 @@ class KeylessTableIT {
         List<String> before = rowsSorted(SRC);
         CliRun over = restore(SRC, "--only", "events");
         assertThat(over.exitCode()).as(over.toString()).isNotZero();
-        assertThat(over.err()).contains("table public.events has rows, and it has no primary key to match the snapshot's rows to them by");
+        assertThat(over.err()).contains("table public.events has rows, and it has no primary key to match the source's rows to them by");
         assertThat(rowsSorted(SRC)).isEqualTo(before);
     }
 
@@ -200,6 +200,16 @@ class KeylessTableIT {
             assertThat(rowsSorted(target)).containsExactlyElementsOf(rowsSorted(SRC));
             CliRun verify = CliRun.of("verify", plan.toString(), "--state", state);
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
+            // the plan checks out against the tables the run made, as the source defines them
+            CliRun checkAfter = CliRun.of("plan", "check", plan.toString());
+            assertThat(checkAfter.exitCode()).as(checkAfter.toString()).isZero();
+            // a column renamed by hand cannot come as the source's text: plan check says so, at the entity
+            Path renamed = dir.resolve("keyless-renamed.yaml");
+            Files.writeString(renamed, Files.readString(plan).replaceFirst("- name: tag\n", "- name: label\n"));
+            assertThat(Files.readString(renamed)).contains("- name: label");
+            CliRun checkRenamed = CliRun.of("plan", "check", renamed.toString(), "--no-target");
+            assertThat(checkRenamed.exitCode()).as(checkRenamed.toString()).isEqualTo(3);
+            assertThat(checkRenamed.out()).contains("column label: a table without a key is copied whole");
             // a row changed in the source is a difference, found by content (a row only the source has, one only the target has)
             LocalPostgres.sql(SRC, "update tagged set tag = 'c' where id = 1");
             try {

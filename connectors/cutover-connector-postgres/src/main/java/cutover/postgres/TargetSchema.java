@@ -93,13 +93,14 @@ final class TargetSchema {
     /** Why an existing table cannot take the rows of a table without a key, whole, by COPY; empty when it can. */
     private static List<String> notReadyWithoutKey(Connection c, TableName name, Table table, DefinedTable defined) throws SQLException {
         if (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
-            return List.of("table " + name + " exists with other columns or types than the snapshot's table, which had no primary key");
+            return List.of("table " + name + " exists with other columns or types than the source's table, which has no primary key"
+                    + " (its rows go whole, as the source's text, into a table like it)");
         }
         List<String> required = requiredColumns(c, name, table);
         if (!required.isEmpty()) return required;
         if (!isEmpty(c, name)) {
-            return List.of("table " + name + " has rows, and it has no primary key to match the snapshot's rows to them by: empty it"
-                    + " (TRUNCATE) to restore it whole");
+            return List.of("table " + name + " has rows, and it has no primary key to match the source's rows to them by: empty it"
+                    + " (TRUNCATE) to load it whole");
         }
         return List.of();
     }
