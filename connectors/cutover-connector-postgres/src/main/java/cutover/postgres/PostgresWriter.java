@@ -195,6 +195,7 @@ final class PostgresWriter implements SinkWriter {
         List<String> upserts = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
+            if (rows.size() > 1) s.execute("CREATE INDEX ON cutover_refused (grp)"); // each later table's loop asks it group by group
             int n = 0;
             for (var e : rows.entrySet()) {
                 Table table = e.getKey();
@@ -218,7 +219,8 @@ final class PostgresWriter implements SinkWriter {
             // export lists a document's subcollections before it); a group a table refused is passed over in the next
             StringBuilder loops = new StringBuilder();
             for (String upsert : upserts) {
-                loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);")
+                loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP ")
+                        .append(loops.isEmpty() ? "" : "CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);")
                         .append(" BEGIN\n").append(upsert).append(";\nEXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS")
                         .append(" d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME; INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP;\n");
             }
