@@ -219,8 +219,8 @@ final class PostgresWriter implements SinkWriter {
             // export lists a document's subcollections before it); a group a table refused is passed over in the next
             StringBuilder loops = new StringBuilder();
             for (String upsert : upserts) {
-                loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP ")
-                        .append(loops.isEmpty() ? "" : "CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);")
+                String skipRefused = loops.isEmpty() ? "" : "CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);";
+                loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP ").append(skipRefused)
                         .append(" BEGIN\n").append(upsert).append(";\nEXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS")
                         .append(" d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME; INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP;\n");
             }
