@@ -12,9 +12,12 @@ import java.util.Optional;
  * A table without a primary key (its source table had none) has its rows loaded whole, as the
  * source's bulk text, never record by record, which needs a key to resume and to upsert by; a
  * migration writes it only with its definition, which verify and plan check do without.
+ * {@code elementsOf}, when present, says the table holds the elements of an array of its parent's
+ * rows (the key to the parent, then the element's {@code index}): a parent row written again brings
+ * all its elements, so those past them (an array that shrank) are the parent's no more.
  */
 public record Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys,
-                    boolean rowLevelSecurity, NativeDefinition definition) {
+                    boolean rowLevelSecurity, NativeDefinition definition, ForeignKey elementsOf) {
     public Table {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
@@ -26,13 +29,18 @@ public record Table(String name, List<Column> columns, List<String> primaryKey, 
         }
     }
 
+    public Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys, boolean rowLevelSecurity,
+                 NativeDefinition definition) {
+        this(name, columns, primaryKey, foreignKeys, rowLevelSecurity, definition, null);
+    }
+
     public Table(String name, List<Column> columns, List<String> primaryKey, List<ForeignKey> foreignKeys, boolean rowLevelSecurity) {
-        this(name, columns, primaryKey, foreignKeys, rowLevelSecurity, null);
+        this(name, columns, primaryKey, foreignKeys, rowLevelSecurity, null, null);
     }
 
     /** The same table, to be made as {@code d} defines it where the sink reads its format. */
     public Table withDefinition(NativeDefinition d) {
-        return new Table(name, columns, primaryKey, foreignKeys, rowLevelSecurity, d);
+        return new Table(name, columns, primaryKey, foreignKeys, rowLevelSecurity, d, elementsOf);
     }
 
     public Optional<Column> column(String name) {

@@ -143,7 +143,8 @@ public final class PlanMapper implements RowMapper {
         columns.add(new Column(CHILD_VALUE, type, true));
         List<String> pk = new ArrayList<>(parentKey);
         pk.add(CHILD_INDEX);
-        return new Table(childTableName(e, c), columns, pk, List.of(new ForeignKey(parentKey, e.table(), e.key())), plan.rowLevelSecurity(e));
+        ForeignKey toParent = new ForeignKey(parentKey, e.table(), e.key());
+        return new Table(childTableName(e, c), columns, pk, List.of(toParent), plan.rowLevelSecurity(e), null, toParent);
     }
 
     static String childTableName(EntityMapping e, ColumnMapping c) { return e.table() + "_" + c.name(); }

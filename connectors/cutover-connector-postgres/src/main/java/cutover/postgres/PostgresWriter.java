@@ -8,6 +8,7 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.model.Column;
 import cutover.model.Fields;
+import cutover.model.ForeignKey;
 import cutover.model.Record;
 import cutover.model.Table;
 import cutover.model.Value;
@@ -123,6 +124,7 @@ final class PostgresWriter implements SinkWriter {
     /** Writes the rows in the open transaction; returns the staging tables it created (they last once it commits). */
     private List<String> writeRows(Map<Table, Map<List<Value>, Record>> byTable, boolean allowFastPath) throws SQLException {
         List<String> createdNow = new ArrayList<>();
+        Set<Table> upserted = new HashSet<>();
         for (var e : byTable.entrySet()) {
             Table table = e.getKey();
             TableName name = TableName.resolve(table.name(), schema);
@@ -132,6 +134,7 @@ final class PostgresWriter implements SinkWriter {
             if (allowFastPath && fastPath.contains(name)) {
                 copy("COPY " + name.sql() + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
             } else {
+                upserted.add(table);
                 String stage = stagingName(name, table);
                 if (!staged.contains(stage)) {
                     staging(name, table, columns);
@@ -143,7 +146,41 @@ final class PostgresWriter implements SinkWriter {
                 }
             }
         }
+        dropElementsPast(byTable, upserted);
         return createdNow;
+    }
+
+    /**
+     * For each parent row upserted (written again over a row it may have written before), the rows of
+     * its arrays' element tables that this batch did not bring (an array that shrank since): in a
+     * table the run made and fills by COPY there are none. The batch's rows are in the staging tables.
+     */
+    private void dropElementsPast(Map<Table, Map<List<Value>, Record>> byTable, Set<Table> upserted) throws SQLException {
+        for (Table elements : tables.values()) {
+            ForeignKey toParent = elements.elementsOf();
+            Table parent = toParent == null ? null : tables.get(toParent.referencedTable());
+            if (parent == null || !upserted.contains(parent)) continue;
+            TableName name = TableName.resolve(elements.name(), schema);
+            if (fastPath.contains(name) && !byTable.containsKey(elements)) continue; // made by this run: nothing of an earlier write there
+            String parentStage = TableName.quote(stagingName(TableName.resolve(parent.name(), schema), parent));
+            List<String> ofParent = new ArrayList<>(), inBatch = new ArrayList<>();
+            for (int i = 0; i < toParent.columns().size(); i++) {
+                String column = TableName.quote(toParent.columns().get(i));
+                ofParent.add("e." + column + " = p." + TableName.quote(toParent.referencedColumns().get(i)));
+                inBatch.add("s." + column + " = e." + column);
+            }
+            String index = TableName.quote(elements.primaryKey().get(elements.primaryKey().size() - 1));
+            inBatch.add("s." + index + " = e." + index);
+            String sql = "DELETE FROM " + name.sql() + " e USING " + parentStage + " p WHERE " + String.join(" AND ", ofParent);
+            if (upserted.contains(elements)) {
+                sql += " AND NOT EXISTS (SELECT 1 FROM " + TableName.quote(stagingName(name, elements)) + " s WHERE " + String.join(" AND ", inBatch) + ")";
+            } else if (byTable.containsKey(elements)) {
+                continue; // copied straight into a table this run made: only this run's rows are there
+            }
+            try (Statement s = connection.createStatement()) {
+                s.executeUpdate(sql);
+            }
+        }
     }
 
     /**

@@ -56,6 +56,7 @@ final class SqliteSinkWriter implements SinkWriter {
                     Map<Integer, String> taken = KeyClaimTable.claim(c, runId, claims);
                     if (!taken.isEmpty()) throw new KeysTaken(taken); // rolls the transaction back
                     for (Map.Entry<Table, List<Record>> e : byTable.entrySet()) upsert(c, e.getKey(), e.getValue());
+                    dropElementsPast(c, byTable);
                     CheckpointTable.upsert(c, runId, splitId, checkpoint);
                 });
             } catch (SQLException e) {
@@ -130,6 +131,39 @@ final class SqliteSinkWriter implements SinkWriter {
             byTable.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
         }
         return byTable;
+    }
+
+    /**
+     * For each parent row written, the rows of its arrays' element tables past the elements this batch
+     * brought (an array that shrank since an earlier write): they are the parent's no more.
+     */
+    private void dropElementsPast(Connection c, Map<Table, List<Record>> byTable) throws SQLException {
+        for (Table elements : tables.values()) {
+            cutover.model.ForeignKey toParent = elements.elementsOf();
+            Table parent = toParent == null ? null : tables.get(toParent.referencedTable());
+            if (parent == null || !byTable.containsKey(parent)) continue;
+            Map<List<Value>, Long> count = new java.util.HashMap<>();
+            for (Record r : byTable.getOrDefault(elements, List.of())) {
+                count.merge(toParent.columns().stream().map(col -> r.fields().getOrDefault(col, Value.NULL)).toList(), 1L, Long::sum);
+            }
+            String index = Sql.quote(elements.primaryKey().get(elements.primaryKey().size() - 1));
+            StringBuilder sql = new StringBuilder("DELETE FROM " + Sql.quote(Sql.tableName(elements.name())) + " WHERE ");
+            for (String col : toParent.columns()) sql.append(Sql.quote(col)).append(" = ? AND ");
+            sql.append(index).append(" >= ?");
+            try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+                for (Record row : byTable.get(parent)) {
+                    List<Value> key = toParent.referencedColumns().stream().map(col -> row.fields().getOrDefault(col, Value.NULL)).toList();
+                    int i = 1;
+                    for (int k = 0; k < key.size(); k++) {
+                        Column column = elements.column(toParent.columns().get(k)).orElseThrow();
+                        bind(p, i++, StoredValues.toStored(key.get(k), column.type()));
+                    }
+                    p.setLong(i, count.getOrDefault(key, 0L));
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        }
     }
 
     private static void upsert(Connection c, Table table, List<Record> rows) throws SQLException {
