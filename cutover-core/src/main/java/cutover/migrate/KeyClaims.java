@@ -42,8 +42,6 @@ final class KeyClaims {
         this.split = split;
     }
 
-    boolean any() { return !tables.isEmpty(); }
-
     /** The claims of one record's rows (one per row in a guarded table). */
     List<SinkWriter.KeyClaim> of(Record source, List<Record> rows) {
         if (tables.isEmpty()) return List.of();
