@@ -231,6 +231,11 @@ final class MigrateCommand implements Callable<Integer> {
         new TreeMap<>(r.thisAttempt()).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",
                 e.value(), s.read(), s.written(), s.deadLettered(), s.skipped()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        if (r.splitsAlreadyDone() == r.splits() && r.splits() > 0) {
+            // the same plan is the same run: a source changed since is not read again unless asked
+            System.out.println("this run had finished already: nothing was read again. To move the source as it is now, run with --restart"
+                    + " (rows already written are updated in place).");
+        }
         rollbackPoints.ifPresent(p -> System.out.println(p.describe()));
         if (target.supabase()) {
             System.out.println("Supabase: the tables Cutover created have row level security enabled and no policies;"

@@ -111,7 +111,8 @@ class ForeignKeyTargetIT {
             // run again, it is done: the totals count every attempt, the table's line this one's, and says so
             CliRun again = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "1000", "--state", dir.resolve("state").toString());
             assertThat(again.exitCode()).as(again.toString()).isZero();
-            assertThat(again.out()).contains("6,000 read = 6,000 written").contains("1 already done").contains("this attempt:");
+            assertThat(again.out()).contains("6,000 read = 6,000 written").contains("1 already done").contains("this attempt:")
+                    .contains("this run had finished already").contains("--restart");
         } finally {
             LocalPostgres.drop(src, dst);
         }
