@@ -58,7 +58,7 @@ final class KeyClaims {
         List<Value> key = new ArrayList<>(table.primaryKey().size());
         for (String column : table.primaryKey()) {
             Value v = row.get(column);
-            ColumnType type = table.columns().stream().filter(c -> c.name().equals(column)).findFirst().map(Column::type).orElse(ColumnType.TEXT);
+            ColumnType type = table.column(column).map(Column::type).orElse(ColumnType.TEXT);
             key.add(sink.keyAsCompared(type, v == null ? Value.NULL : v));
         }
         return key;

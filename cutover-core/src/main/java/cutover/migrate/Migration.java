@@ -65,9 +65,7 @@ public final class Migration {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan:\n  - "
                     + String.join("\n  - ", problems) + "\n" + config.howToFixTheTarget());
         }
-        java.util.Set<String> guarded = new java.util.LinkedHashSet<>(config.mapper().tablesWithDerivedKeys(config.source()::keyColumns));
-        guarded.addAll(config.mapper().tablesOf(config.source()::keysMayRepeat));
-        guardedKeys = guarded;
+        guardedKeys = config.mapper().tablesWithDerivedKeys(config.source()::keyColumns, config.source()::keysMayRepeat);
         targetMayRefuse = !guardedKeys.isEmpty() && !sink.rulesOfItsOwn(config.mapper().tables()).isEmpty();
         Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
         List<Split> splits = config.source().splits(config.parallelism());

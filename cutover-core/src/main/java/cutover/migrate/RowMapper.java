@@ -39,17 +39,14 @@ public interface RowMapper {
     }
 
     /**
-     * The tables whose key is not each record's own key in the source ({@code sourceKeyColumns}: an
-     * entity's primary key columns, empty for documents keyed by path), so that two records may map
-     * onto one key: a lowercased email, a post's id without its user's. A migration guards their keys
-     * (a row has one source record; the others are set aside). Empty where every key is the source's.
+     * The tables where two records may map onto one key: those whose key is not each record's own key
+     * in the source ({@code sourceKeyColumns}: an entity's primary key columns, empty for documents
+     * keyed by path), as a lowercased email or a post's id without its user's, and those of entities
+     * whose own keys may repeat ({@code keysMayRepeat}). A migration guards their keys (a row has one
+     * source record; the others are set aside). Empty where every key is the source's, kept apart.
      */
-    default java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<cutover.model.EntityName, List<String>> sourceKeyColumns) {
-        return java.util.Set.of();
-    }
-
-    /** The tables the records of the entities {@code which} holds go to (their main tables, not child tables of arrays). */
-    default java.util.Set<String> tablesOf(java.util.function.Predicate<cutover.model.EntityName> which) {
+    default java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<cutover.model.EntityName, List<String>> sourceKeyColumns,
+                                                        java.util.function.Predicate<cutover.model.EntityName> keysMayRepeat) {
         return java.util.Set.of();
     }
 

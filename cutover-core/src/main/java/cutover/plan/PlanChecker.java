@@ -190,7 +190,11 @@ public final class PlanChecker {
         }
 
         private static boolean postgres(String location) {
-            return location != null && (location.startsWith("postgresql:") || location.startsWith("postgres:"));
+            try {
+                return location != null && Set.of("postgresql", "postgres").contains(cutover.connector.Location.parse(location).scheme());
+            } catch (cutover.error.CutoverException notALocation) {
+                return false; // said at its own line
+            }
         }
 
         private void checkColumn(ColumnMapping c, String cat, Set<String> names, ConflictRule entityRule) {

@@ -224,19 +224,12 @@ public final class PlanMapper implements RowMapper {
     }
 
     @Override
-    public java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<EntityName, List<String>> sourceKeyColumns) {
+    public java.util.Set<String> tablesWithDerivedKeys(java.util.function.Function<EntityName, List<String>> sourceKeyColumns,
+                                                       java.util.function.Predicate<EntityName> keysMayRepeat) {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         entities.forEach((entity, p) -> {
-            if (!p.table().primaryKey().isEmpty() && !keyedAsInSource(entity, p, sourceKeyColumns.apply(entity))) out.add(p.table().name());
-        });
-        return out;
-    }
-
-    @Override
-    public java.util.Set<String> tablesOf(java.util.function.Predicate<EntityName> which) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        entities.forEach((entity, p) -> {
-            if (which.test(entity) && !p.table().primaryKey().isEmpty()) out.add(p.table().name());
+            boolean shared = keysMayRepeat.test(entity) || !keyedAsInSource(entity, p, sourceKeyColumns.apply(entity));
+            if (!p.table().primaryKey().isEmpty() && shared) out.add(p.table().name());
         });
         return out;
     }

@@ -131,7 +131,7 @@ public final class SourceFeed implements RowFeed {
                         String table = tables.get(r.entity());
                         if (table != null) out.row(table, r);
                     } else if (setAside(r)) { // not mapped: it has no rows to compare
-                        out.refused(r.entity().value(), r.key().toString(), "the target refused it when the migration wrote it (its dead-letter file says why)");
+                        out.refused(r.entity().value(), r.key().toString(), "the migration set it aside after mapping it (its dead-letter file says why)");
                     } else {
                         RowMapper.Mapped mapped = mapper.mapGuarded(r);
                         if (mapped instanceof RowMapper.Rows rows) {

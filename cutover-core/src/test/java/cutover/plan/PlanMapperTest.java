@@ -71,21 +71,25 @@ class PlanMapperTest {
         EntityMapping byEmail = new EntityMapping("users", "users", false, List.of("email"), "widen", null, List.of(),
                 List.of(col("email", "email", "text", "lowercase", null)), List.of());
         java.util.function.Function<EntityName, List<String>> documents = e -> List.of();
+        java.util.function.Predicate<EntityName> keptApart = e -> false;
 
-        assertThat(PlanMapper.of(plan(users(List.of(col("age", "age", "bigint")), "widen"), posts)).tablesWithDerivedKeys(documents)).isEmpty();
-        assertThat(PlanMapper.of(plan(postsById)).tablesWithDerivedKeys(documents)).containsExactly("posts"); // a post id is unique per user only
-        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(documents)).containsExactly("users");
+        assertThat(PlanMapper.of(plan(users(List.of(col("age", "age", "bigint")), "widen"), posts)).tablesWithDerivedKeys(documents, keptApart)).isEmpty();
+        assertThat(PlanMapper.of(plan(postsById)).tablesWithDerivedKeys(documents, keptApart)).containsExactly("posts"); // a post id is unique per user only
+        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(documents, keptApart)).containsExactly("users");
 
         // tables of a database: keyed by its primary key column as it is, or by something made of it
         java.util.function.Function<EntityName, List<String>> keyedById = e -> List.of("id");
-        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById)).isEmpty();
-        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "text", "trim", null)), "widen"))).tablesWithDerivedKeys(keyedById))
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById, keptApart)).isEmpty();
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "text", "trim", null)), "widen"))).tablesWithDerivedKeys(keyedById, keptApart))
                 .containsExactly("users");
-        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "coerce"))).tablesWithDerivedKeys(keyedById))
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "coerce"))).tablesWithDerivedKeys(keyedById, keptApart))
                 .containsExactly("users"); // "01" and "1" parse to one number
-        assertThat(PlanMapper.of(plan(users(List.of(col("id", "legacy_id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById))
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "legacy_id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById, keptApart))
                 .containsExactly("users");
-        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(keyedById)).containsExactly("users");
+        assertThat(PlanMapper.of(plan(byEmail)).tablesWithDerivedKeys(keyedById, keptApart)).containsExactly("users");
+        // a source whose own keys may repeat (a folder of exports): its tables are guarded, keyed as it is or not
+        assertThat(PlanMapper.of(plan(users(List.of(col("id", "id", "bigint")), "widen"))).tablesWithDerivedKeys(keyedById, e -> true))
+                .containsExactly("users");
     }
 
     @Test

@@ -89,8 +89,8 @@ final class ForeignKeys {
             TableName child = TableName.resolve(table.name(), defaultSchema);
             for (ForeignKey fk : table.foreignKeys()) {
                 int n = fk.columns().size();
-                String columns = "ARRAY[" + String.join(", ", fk.columns().stream().map(ForeignKeys::literal).toList()) + "]::name[]";
-                out.add("DO $cutover$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" + literal(child.sql()) + ")"
+                String columns = "ARRAY[" + String.join(", ", fk.columns().stream().map(DefinedTable::literal).toList()) + "]::name[]";
+                out.add("DO $cutover$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" + DefinedTable.literal(child.sql()) + ")"
                         + " AND i.indpred IS NULL AND i.indnkeyatts >= " + n + " AND (SELECT array_agg(a.attname) FROM unnest((i.indkey::int2[])[0:"
                         + (n - 1) + "]) AS k(attnum) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) @> " + columns
                         + ") THEN CREATE INDEX IF NOT EXISTS " + TableName.quote(name("ix", child, fk.columns())) + " ON " + child.sql()
@@ -98,10 +98,6 @@ final class ForeignKeys {
             }
         }
         return out;
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 
     private static long orphans(Connection c, TableName child, TableName parent, ForeignKey fk) throws SQLException {

@@ -161,22 +161,21 @@ final class PostgresWriter implements SinkWriter {
             Table parent = toParent == null ? null : tables.get(toParent.referencedTable());
             if (parent == null || !upserted.contains(parent)) continue;
             TableName name = TableName.resolve(elements.name(), schema);
-            if (fastPath.contains(name) && !byTable.containsKey(elements)) continue; // made by this run: nothing of an earlier write there
+            // a table this run made and fills by COPY holds only this run's rows: nothing of an earlier write is there
+            boolean inBatch = byTable.containsKey(elements);
+            if (inBatch ? !upserted.contains(elements) : fastPath.contains(name)) continue;
             String parentStage = TableName.quote(stagingName(TableName.resolve(parent.name(), schema), parent));
-            List<String> ofParent = new ArrayList<>(), inBatch = new ArrayList<>();
+            List<String> ofParent = new ArrayList<>(), kept = new ArrayList<>();
             for (int i = 0; i < toParent.columns().size(); i++) {
                 String column = TableName.quote(toParent.columns().get(i));
                 ofParent.add("e." + column + " = p." + TableName.quote(toParent.referencedColumns().get(i)));
-                inBatch.add("s." + column + " = e." + column);
+                kept.add("s." + column + " = e." + column);
             }
             String index = TableName.quote(elements.primaryKey().get(elements.primaryKey().size() - 1));
-            inBatch.add("s." + index + " = e." + index);
+            kept.add("s." + index + " = e." + index);
             String sql = "DELETE FROM " + name.sql() + " e USING " + parentStage + " p WHERE " + String.join(" AND ", ofParent);
-            if (upserted.contains(elements)) {
-                sql += " AND NOT EXISTS (SELECT 1 FROM " + TableName.quote(stagingName(name, elements)) + " s WHERE " + String.join(" AND ", inBatch) + ")";
-            } else if (byTable.containsKey(elements)) {
-                continue; // copied straight into a table this run made: only this run's rows are there
-            }
+            // the parents' elements the batch brought stay (staged with it); with none, every element of theirs goes
+            if (inBatch) sql += " AND NOT EXISTS (SELECT 1 FROM " + TableName.quote(stagingName(name, elements)) + " s WHERE " + String.join(" AND ", kept) + ")";
             try (Statement s = connection.createStatement()) {
                 s.executeUpdate(sql);
             }
@@ -220,9 +219,7 @@ final class PostgresWriter implements SinkWriter {
         }
         for (int g = 0; g < groups.size(); g++) {
             for (Record r : groups.get(g)) {
-                Table t = tables.get(r.entity().value());
-                if (t == null) throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
-                        + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
+                Table t = tableOf(r);
                 rows.get(t).add(r);
                 groupOf.get(t).add(g);
             }
@@ -264,21 +261,23 @@ final class PostgresWriter implements SinkWriter {
             s.execute("DO $cutover$ DECLARE d text; c text; BEGIN " + loops + "END $cutover$");
         }
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
-        String rowLevelSecurity = null; // a row-level security policy's message, while it is every refusal's
+        Set<String> states = new HashSet<>();
+        String message = null; // the last refusal's: a row-level security policy's, when that is every refusal's
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp")) {
-            for (boolean first = true; rs.next(); first = false) {
-                String state = rs.getString(2), message = rs.getString(3);
+            while (rs.next()) {
+                String state = rs.getString(2);
+                message = rs.getString(3);
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
                 if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
-                rowLevelSecurity = "42501".equals(state) && (first || rowLevelSecurity != null) ? message : null;
+                states.add(state);
             }
         }
-        if (rowLevelSecurity != null && refused.size() == groups.size() && groups.size() > 1) {
+        if (states.equals(Set.of("42501")) && refused.size() == groups.size() && groups.size() > 1) {
             // every record: the policies, not the rows (an upsert needs INSERT, SELECT and UPDATE to pass where only INSERT's was written)
             throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "row-level security refuses every row of a batch of split " + splitId
-                    + " (" + rowLevelSecurity + "): Cutover writes by INSERT ... ON CONFLICT DO UPDATE, which needs policies letting the role"
+                    + " (" + message + "): Cutover writes by INSERT ... ON CONFLICT DO UPDATE, which needs policies letting the role"
                     + " INSERT, SELECT and UPDATE the rows; write them (or connect as the table's owner), then run again: the run resumes", null, false);
         }
         return refused;
@@ -572,11 +571,7 @@ final class PostgresWriter implements SinkWriter {
         Map<Table, Map<List<Value>, Record>> out = new LinkedHashMap<>();
         for (Table t : tables.values()) out.put(t, new LinkedHashMap<>());
         for (Record r : rows) {
-            Table t = tables.get(r.entity().value());
-            if (t == null) {
-                throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + r.entity() + "/" + r.key()
-                        + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
-            }
+            Table t = tableOf(r);
             List<Value> pk = new ArrayList<>(t.primaryKey().size());
             for (String col : t.primaryKey()) {
                 Value v = r.get(col);
@@ -588,6 +583,16 @@ final class PostgresWriter implements SinkWriter {
         }
         out.values().removeIf(Map::isEmpty);
         return out;
+    }
+
+    /** The plan's table a row is for. */
+    private Table tableOf(Record row) {
+        Table t = tables.get(row.entity().value());
+        if (t == null) {
+            throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key()
+                    + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
+        }
+        return t;
     }
 
     private boolean usesFastPath(Map<Table, ?> byTable) {

@@ -31,12 +31,7 @@ final class CheckpointTable {
     }
 
     static boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            p.setString(1, Sql.CHECKPOINTS);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Sql.tableExists(c, Sql.CHECKPOINTS);
     }
 
     static void upsert(Connection c, String runId, String splitId, Sink.Checkpoint cp) throws SQLException {

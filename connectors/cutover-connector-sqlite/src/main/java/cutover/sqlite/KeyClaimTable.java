@@ -61,12 +61,7 @@ final class KeyClaimTable {
     }
 
     static boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            p.setString(1, Sql.KEY_CLAIMS);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Sql.tableExists(c, Sql.KEY_CLAIMS);
     }
 
     static void delete(Connection c, String runId) throws SQLException {

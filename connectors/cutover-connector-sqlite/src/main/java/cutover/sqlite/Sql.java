@@ -1,5 +1,9 @@
 package cutover.sqlite;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -12,6 +16,16 @@ final class Sql {
     static final String OWN_PREFIX = "_cutover_";
 
     private Sql() {}
+
+    /** Whether the file has a table of this name. */
+    static boolean tableExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
 
     static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
