@@ -1,5 +1,7 @@
 package cutover.postgres;
 
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.connector.Position;
 import cutover.connector.RecordReader;
 import cutover.model.EntityName;
@@ -13,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,8 @@ final class PostgresReader implements RecordReader {
     private final PreparedStatement statement;
     private final ResultSet rows;
     private final String[] typeNames;
+    /** Of a partitioned table without a key: its partitions' names by oid, which its rows' keys begin with. */
+    private final Map<String, String> partitionNames;
     private long ordinal;
     private String token;
     private boolean closed;
@@ -40,12 +45,16 @@ final class PostgresReader implements RecordReader {
         this.pool = pool;
         this.table = table;
         this.entity = EntityName.of(table.name().name());
-        boolean byCtid = table.primaryKey().isEmpty();
-        this.keyColumns = byCtid ? List.of("ctid") : table.primaryKey();
+        this.keyColumns = table.readOrder();
         this.ordinal = from.ordinal();
         this.token = from.token();
         List<String> params = new ArrayList<>();
         List<String> after = from.token().isEmpty() ? List.of() : KeyText.decode(from.token(), "resume position of " + entity);
+        if (!after.isEmpty() && after.size() != keyColumns.size()) {
+            // a key added or dropped since, or a position from a version that read this table in another order
+            throw new CutoverException(ErrorCode.STATE_CONFLICT, "the resume position of " + entity + " holds " + after.size()
+                    + " values, but the table is now read in order of " + keyColumns + ": it cannot be resumed; run again with --restart");
+        }
         String sql = select(table, lo, hi, after, true, value -> {
             params.add(value);
             return "?";
@@ -54,6 +63,7 @@ final class PostgresReader implements RecordReader {
         Connection c = pool.connection();
         try {
             pool.beginRead(c); // at the backup's moment, while one is held
+            this.partitionNames = table.keyedByPlace() && table.partitioned() ? partitionNames(c, table) : Map.of();
             PreparedStatement ps = c.prepareStatement(sql);
             ps.setFetchSize(fetchSize);
             for (int i = 0; i < params.size(); i++) ps.setString(i + 1, params.get(i));
@@ -82,7 +92,7 @@ final class PostgresReader implements RecordReader {
     /** The same, of the rows that also meet {@code condition} (SQL over the table as {@code src}), when it is not null. */
     static String select(SourceTable table, String lo, String hi, List<String> after, boolean keyText, Function<String, String> bind,
                          String condition) {
-        List<String> keyColumns = table.primaryKey().isEmpty() ? List.of("ctid") : table.primaryKey();
+        List<String> keyColumns = table.readOrder();
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < table.columns().size(); i++) sql.append(i == 0 ? "" : ", ").append("src.").append(TableName.quote(table.columns().get(i)));
         if (keyText) for (String k : keyColumns) sql.append(", ").append(quoteKey(table, k)).append("::text");
@@ -107,12 +117,40 @@ final class PostgresReader implements RecordReader {
     }
 
     private static String typeOf(SourceTable table, String keyColumn) {
-        return keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "tid" : table.typeOf(keyColumn);
+        if (!table.keyedByPlace()) return table.typeOf(keyColumn);
+        return keyColumn.equals("ctid") ? "tid" : "oid";
     }
 
     private static String quoteKey(SourceTable table, String keyColumn) {
         // qualified: the key's text form is also selected, and an output column of the same name would make ORDER BY ambiguous
-        return "src." + (keyColumn.equals("ctid") && table.primaryKey().isEmpty() ? "ctid" : TableName.quote(keyColumn));
+        return "src." + (table.keyedByPlace() ? keyColumn : TableName.quote(keyColumn)); // ctid and tableoid are system columns
+    }
+
+    /**
+     * The leaf partitions of a partitioned table by oid, named as a key shows them: by name, with
+     * the schema where it is not the table's.
+     */
+    private static Map<String, String> partitionNames(Connection c, SourceTable table) throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.oid::text, CASE WHEN p.relnamespace = r.relnamespace THEN p.relname::text "
+                + "ELSE n.nspname || '.' || p.relname END FROM pg_partition_tree(CAST(? AS oid)) t JOIN pg_class p ON p.oid = t.relid "
+                + "JOIN pg_namespace n ON n.oid = p.relnamespace JOIN pg_class r ON r.oid = CAST(? AS oid) WHERE t.isleaf")) {
+            ps.setString(1, table.oid());
+            ps.setString(2, table.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The key of a row of a table without one: its ctid, after its partition's name in a partitioned
+     * table ({@code events_2026:(0,1)}); a partition attached since the read began is named by its oid.
+     */
+    private Value placeKey(List<String> keyText) {
+        if (keyText.size() == 1) return Value.of(keyText.get(0));
+        return Value.of(partitionNames.getOrDefault(keyText.get(0), keyText.get(0)) + ":" + keyText.get(1));
     }
 
     @Override
@@ -123,15 +161,18 @@ final class PostgresReader implements RecordReader {
             Map<String, Value> fields = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) fields.put(table.columns().get(i), PgValues.read(rows, i + 1, typeNames[i]));
             List<String> keyText = new ArrayList<>(keyColumns.size());
-            List<Value> key = new ArrayList<>(keyColumns.size());
-            for (int i = 0; i < keyColumns.size(); i++) {
-                String text = rows.getString(n + 1 + i);
-                keyText.add(text);
-                key.add(table.primaryKey().isEmpty() ? Value.of(text) : fields.get(keyColumns.get(i)));
+            for (int i = 0; i < keyColumns.size(); i++) keyText.add(rows.getString(n + 1 + i));
+            Key key;
+            if (table.keyedByPlace()) {
+                key = new Key(List.of(placeKey(keyText)));
+            } else {
+                List<Value> values = new ArrayList<>(keyColumns.size());
+                for (String k : keyColumns) values.add(fields.get(k));
+                key = new Key(values);
             }
             ordinal++;
             token = KeyText.encode(keyText);
-            return new Ok(new Record(entity, new Key(key), fields));
+            return new Ok(new Record(entity, key, fields));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading " + table.name(), pool.location());
         }

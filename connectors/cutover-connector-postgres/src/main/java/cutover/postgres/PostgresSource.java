@@ -42,8 +42,9 @@ import java.util.Set;
  * sample is repeatable, so ids stay the same while the table's pages do; if they move, a resumed run
  * reads those ranges again and the sink's upsert absorbs the repeats.
  *
- * <p>A table without a primary key is read as one split in {@code ctid} order, keyed by ctid: exact
- * only if its rows are not updated while it is read (an update moves a row).
+ * <p>A table without a primary key is read as one split in {@code ctid} order, keyed by ctid (after
+ * the partition's name in a partitioned table, {@code events_eu:(0,1)}): exact only if its rows are
+ * not updated while it is read (an update moves a row).
  */
 final class PostgresSource implements ChangeTracking {
     /** Change tracking by {@code xmin} (docs/backup-format.md, "Change layers"). */
@@ -435,16 +436,7 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public boolean keyedByPlace(EntityName entity) {
         SourceTable t = tables(entity.value()).get(entity.value());
-        return t != null && t.primaryKey().isEmpty();
-    }
-
-    /**
-     * A table without a primary key is keyed by ctid, which repeats across the partitions of a
-     * partitioned one: a plan keyed by it (into a target that does not take the table whole) claims its keys.
-     */
-    @Override
-    public boolean keysMayRepeat(EntityName entity) {
-        return keyedByPlace(entity);
+        return t != null && t.keyedByPlace();
     }
 
     @Override
@@ -705,7 +697,7 @@ final class PostgresSource implements ChangeTracking {
                      + "array(" + Catalog.primaryKeyColumns("r.oid") + "), "
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
                      + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text, "
-                     + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid) "
+                     + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid), r.relkind = 'p' "
                      + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
@@ -715,7 +707,7 @@ final class PostgresSource implements ChangeTracking {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9), rs.getBoolean(10)));
                 }
             }
         } catch (SQLException e) {

@@ -6,14 +6,15 @@ import java.util.List;
  * What a reader needs to know of a source table: its columns with their SQL types (as
  * {@code format_type} prints them, for casts), its primary key, the columns that may hold NULL,
  * estimates from the catalog, its relation {@code oid} (a table made again under the name has another),
- * and whether tables inherit from it ({@code INHERITS}, not partitions).
+ * whether tables inherit from it ({@code INHERITS}, not partitions) and whether it is partitioned.
  */
 record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
-                   List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid, boolean inheritedFrom) {
+                   List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid, boolean inheritedFrom,
+                   boolean partitioned) {
 
     SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
                 List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid) {
-        this(name, columns, types, primaryKey, nullableColumns, estimatedRows, estimatedBytes, oid, false);
+        this(name, columns, types, primaryKey, nullableColumns, estimatedRows, estimatedBytes, oid, false, false);
     }
 
     SourceTable {
@@ -24,6 +25,19 @@ record SourceTable(TableName name, List<String> columns, List<String> types, Lis
     }
 
     String typeOf(String column) { return types.get(columns.indexOf(column)); }
+
+    /**
+     * The columns the rows are read in order of and resumed after: the primary key; where there is
+     * none, where each row is stored: its ctid, and first the partition holding it in a partitioned
+     * table (a ctid names a place in one partition, and each partition has a row at {@code (0,1)}).
+     */
+    List<String> readOrder() {
+        if (!primaryKey.isEmpty()) return primaryKey;
+        return partitioned ? List.of("tableoid", "ctid") : List.of("ctid");
+    }
+
+    /** Whether the table's rows are keyed by where they are stored: it has no primary key. */
+    boolean keyedByPlace() { return primaryKey.isEmpty(); }
 
     /**
      * The table as a FROM clause names its own rows: {@code ONLY} where other tables inherit from it,

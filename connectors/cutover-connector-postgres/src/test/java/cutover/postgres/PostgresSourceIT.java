@@ -44,6 +44,12 @@ class PostgresSourceIT {
                 "CREATE TABLE pairs (a text, b int, v text, PRIMARY KEY (a, b))",
                 "INSERT INTO pairs SELECT 'k' || (g % 7), g, 'v' || g FROM generate_series(1, 300) g",
                 "CREATE TABLE loose (v text)", "INSERT INTO loose SELECT 'row ' || g FROM generate_series(1, 20) g",
+                // no key, partitioned: each partition has a row at ctid (0,1); one partition in a schema of its own
+                "CREATE TABLE spread (region text, v int) PARTITION BY LIST (region)",
+                "CREATE TABLE spread_eu PARTITION OF spread FOR VALUES IN ('eu')",
+                "CREATE TABLE spread_us PARTITION OF spread FOR VALUES IN ('us')",
+                "CREATE SCHEMA elsewhere", "CREATE TABLE elsewhere.spread_asia PARTITION OF spread FOR VALUES IN ('asia')",
+                "INSERT INTO spread SELECT (ARRAY['eu', 'us', 'asia'])[1 + g % 3], g FROM generate_series(1, 45) g",
                 "ANALYZE");
         connector = db.open(Map.of("split-rows", "100", "fetch-size", "50"));
         source = TestDatabase.source(connector);
@@ -59,7 +65,7 @@ class PostgresSourceIT {
     void entitiesHaveEstimatesAndPrimaryKeys() {
         Map<String, EntityInfo> byName = new LinkedHashMap<>();
         for (EntityInfo e : source.entities()) byName.put(e.name().value(), e);
-        assertThat(byName.keySet()).containsExactly("items", "loose", "pairs");
+        assertThat(byName.keySet()).containsExactly("items", "loose", "pairs", "spread");
         assertThat(byName.get("items").estimatedCount()).isEqualTo(1000);
         assertThat(byName.get("items").estimatedBytes()).isPositive();
         assertThat(byName.get("items").keyColumns()).containsExactly("id");
@@ -78,12 +84,17 @@ class PostgresSourceIT {
         Map<String, List<Key>> keysByTable = new LinkedHashMap<>();
         for (Split split : splits) {
             List<Key> keys = readAll(split, Position.START);
-            if (!split.id().equals("loose")) assertThat(keys).isSorted(); // loose has no key: read in ctid order, keyed by ctid text
+            boolean keyless = split.id().equals("loose") || split.id().equals("spread");
+            if (!keyless) assertThat(keys).isSorted(); // loose has no key: read in ctid order, keyed by ctid text
             keysByTable.computeIfAbsent(split.entities().iterator().next().value(), t -> new ArrayList<>()).addAll(keys);
         }
         assertThat(keysByTable.get("items")).hasSize(1000).doesNotHaveDuplicates();
         assertThat(keysByTable.get("pairs")).hasSize(300).doesNotHaveDuplicates();
         assertThat(keysByTable.get("loose")).hasSize(20).doesNotHaveDuplicates();
+        assertThat(keysByTable.get("spread")).as("a partitioned table without a key: partition and ctid")
+                .hasSize(45).doesNotHaveDuplicates()
+                .contains(new Key(List.of(Value.of("spread_eu:(0,1)"))), new Key(List.of(Value.of("spread_us:(0,1)"))),
+                        new Key(List.of(Value.of("elsewhere.spread_asia:(0,1)"))));
     }
 
     @Test
