@@ -129,7 +129,7 @@ final class MigrateCommand implements Callable<Integer> {
             Path runDirectory = state.state.resolve("runs").resolve(runId);
             if (restart) {
                 sink.resetCheckpoints(runId);
-                Files.deleteIfExists(runDirectory.resolve("dead-letter.ndjson"));
+                Migration.forgetRecordsSetAside(runDirectory);
             }
             Files.createDirectories(runDirectory);
             MigrationProgress progress = new MigrationProgress();

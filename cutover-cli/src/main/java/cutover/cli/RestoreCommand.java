@@ -220,7 +220,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         // restore puts the snapshot's rows back, whatever changed in the target since; resuming is for
                         // a restore that stopped part way. The finished run's checkpoints and dead letters go.
                         sink.resetCheckpoints(runId);
-                        Files.deleteIfExists(runDirectory.resolve("dead-letter.ndjson"));
+                        Migration.forgetRecordsSetAside(runDirectory);
                         progress.set(new MigrationProgress());
                         result = migration.get().run();
                     }

@@ -93,6 +93,77 @@ class ForeignKeyTargetIT {
         }
     }
 
+    /**
+     * Records that refer to rows the source does not hold (a post of a deleted user, its comments; an
+     * employee whose manager's row is gone, and everyone under them) are set aside, each naming the key
+     * it misses, and every other record is written: also those whose parent comes in another split,
+     * later in their own, or with another record parked for the same reason. Before, the run stopped at
+     * the first, after the other splits had their turn.
+     */
+    @Test
+    void recordsReferringToRowsNothingBringsAreSetAsideAndTheRestWritten() throws Exception {
+        String src = "cutover_it_fktarget_orphans_src", dst = "cutover_it_fktarget_orphans_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table users (id int primary key, name text)", "create table posts (id int primary key, user_id int)",
+                    "create table comments (id int primary key, post_id int)",
+                    "insert into users select g, 'u' || g from generate_series(1, 3000) g where g not in (100, 200)",
+                    "insert into posts select g, 1 + g % 3000 from generate_series(1, 6000) g",
+                    "insert into comments select g, g from generate_series(1, 6000) g",
+                    // a tree in an order of its own: each employee's manager is the one ranked at half their rank, which lies
+                    // anywhere in the table; some employees are gone (and the ranks no one has), so their subtrees refer to rows
+                    // nothing brings
+                    "create table emp (id int primary key, manager_id int)",
+                    "insert into emp select a.g, b.g from generate_series(1, 5000) a (g)"
+                            + " left join generate_series(1, 5000) b (g) on (b.g * 7919) % 5003 = ((a.g * 7919) % 5003) / 2",
+                    "update emp set manager_id = -1 where manager_id is null and (id * 7919) % 5003 > 1",
+                    "update emp set manager_id = null where (id * 7919) % 5003 = 1", "delete from emp where id % 500 = 0 and manager_id is not null");
+            LocalPostgres.sql(dst, "create table users (id int primary key, name text)",
+                    "create table posts (id int primary key, user_id int references users)",
+                    "create table comments (id int primary key, post_id int references posts)",
+                    "create table emp (id int primary key, manager_id int references emp)");
+            List<String> reachable = LocalPostgres.query(src, "with recursive t as (select id from emp where manager_id is null"
+                    + " union all select e.id from emp e join t on e.manager_id = t.id) select count(*) from t");
+            long employees = Long.parseLong(reachable.get(0));
+            long inSource = Long.parseLong(LocalPostgres.query(src, "select count(*) from emp").get(0));
+            assertThat(employees).isBetween(100L, inSource - 10);
+            Path plan = dir.resolve("orphans.yaml");
+            CliRun p = CliRun.of("plan", LocalPostgres.location(src) + "?split-rows=1000", LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
+            assertThat(p.exitCode()).as(p.toString()).isZero();
+            String state = dir.resolve("orphans-state").toString();
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", state);
+            assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
+            JsonNode details = Json.MAPPER.readTree(migrate.out()).get("details");
+            long orphans = 4 + 4 + (inSource - employees);
+            assertThat(details.get("deadLettered").asLong()).isEqualTo(orphans);
+            assertThat(details.get("written").asLong()).isEqualTo(2998 + 5996 + 5996 + employees);
+            assertThat(LocalPostgres.query(dst, "select (select count(*) from users) || ' ' || (select count(*) from posts) || ' '"
+                    + " || (select count(*) from comments) || ' ' || (select count(*) from emp)")).containsExactly("2998 5996 5996 " + employees);
+            List<JsonNode> deadLetters = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(Path.of(details.get("deadLetterFile").asText()))) deadLetters.add(Json.MAPPER.readTree(line));
+            assertThat(deadLetters).hasSize((int) orphans).allSatisfy(d -> {
+                assertThat(d.get("code").asText()).isEqualTo("RECORD_REFERENCE_MISSING");
+                assertThat(d.get("reason").asText()).contains("is not present in table");
+            });
+            assertThat(deadLetters.stream().filter(d -> d.get("entity").asText().equals("posts")).map(d -> d.get("key").asText()).sorted())
+                    .containsExactly("199", "3099", "3199", "99");
+            assertThat(deadLetters.stream().filter(d -> d.get("entity").asText().equals("posts")).map(d -> d.get("reason").asText()))
+                    .allSatisfy(r -> assertThat(r).containsAnyOf("Key (user_id)=(100)", "Key (user_id)=(200)"));
+            assertThat(Files.list(Path.of(state, "runs")).flatMap(r -> { try { return Files.list(r); } catch (java.io.IOException e) { throw new RuntimeException(e); } })
+                    .map(f -> f.getFileName().toString())).doesNotContain("parked.ndjson", "dead-letter.ndjson.next");
+            // verify counts them as set aside, not missing
+            CliRun verify = CliRun.of("verify", plan.toString(), "--state", state);
+            assertThat(verify.exitCode()).as(verify.toString()).isZero();
+            // run again: it had finished, and says so; nothing is parked or set aside twice
+            CliRun again = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", state);
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+            assertThat(Json.MAPPER.readTree(again.out()).get("details").get("deadLettered").asLong()).isEqualTo(orphans);
+            assertThat(Files.readAllLines(Path.of(details.get("deadLetterFile").asText()))).hasSize((int) orphans);
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     /** A table whose rows refer to rows further on (a manager hired after): batches are joined until the parents are in. */
     @Test
     void aTableReferringToItsOwnLaterRowsIsWrittenInJoinedBatches() throws Exception {

@@ -46,6 +46,17 @@ public interface SinkWriter extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * {@link #refused}, where a group whose row refers by the target's foreign key to a row the target
+     * does not hold (nor an earlier group wrote) is refused too, with {@code RECORD_REFERENCE_MISSING},
+     * rather than failing the probe: for the end of a run, when every record that could bring that
+     * row has been written. Foreign keys are checked row by row here, deferred or not. Empty when the
+     * writer cannot tell rows apart.
+     */
+    default Map<Integer, RecordError> refusedOrOrphaned(List<List<Record>> groups) {
+        return Map.of();
+    }
+
     @Override
     void close();
 

@@ -42,9 +42,15 @@ public final class DeadLetterFile implements AutoCloseable {
      */
     private final Map<String, java.util.NavigableSet<Long>> taken = new java.util.HashMap<>();
     private final OutputStream out;
+    /** Whether each line also holds the record's canonical encoding (base64), to be read back whole: parked records. */
+    private final boolean keepsRecords;
+    /** How many lines each split has in the file. */
+    private final Map<String, Long> listed;
 
-    private DeadLetterFile(Path path) throws IOException {
+    private DeadLetterFile(Path path, boolean keepsRecords, Map<String, Long> listed) throws IOException {
         this.path = path;
+        this.keepsRecords = keepsRecords;
+        this.listed = new java.util.HashMap<>(listed);
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.out = java.nio.channels.Channels.newOutputStream(channel);
     }
@@ -54,16 +60,39 @@ public final class DeadLetterFile implements AutoCloseable {
      * at or past that split's committed ordinal (the batches that did not commit before a crash).
      */
     public static DeadLetterFile open(Path path, Map<String, Long> committedOrdinals) {
+        return open(path, committedOrdinals, false);
+    }
+
+    /**
+     * {@link #open}, for a file whose lines also hold each record's canonical encoding, so that it can
+     * be read back as it was read ({@link #records}): the records a run parks until its end.
+     */
+    public static DeadLetterFile openKeepingRecords(Path path, Map<String, Long> committedOrdinals) {
+        return open(path, committedOrdinals, true);
+    }
+
+    /** Opens the file for appending as it is, none of its lines dropped: a copy being completed. */
+    static DeadLetterFile appendingTo(Path path) {
+        try {
+            return new DeadLetterFile(path, false, Map.of());
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot open " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DeadLetterFile open(Path path, Map<String, Long> committedOrdinals, boolean keepsRecords) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
-            if (Files.exists(path)) dropUncommitted(path, committedOrdinals);
-            return new DeadLetterFile(path);
+            Map<String, Long> listed = Files.exists(path) ? dropUncommitted(path, committedOrdinals) : Map.of();
+            return new DeadLetterFile(path, keepsRecords, listed);
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot open the dead-letter file " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static void dropUncommitted(Path path, Map<String, Long> committed) throws IOException {
+    /** Drops the lines of batches that did not commit; returns how many lines each split keeps. */
+    private static Map<String, Long> dropUncommitted(Path path, Map<String, Long> committed) throws IOException {
+        Map<String, Long> kept = new java.util.HashMap<>();
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         boolean changed = false;
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
@@ -83,6 +112,7 @@ public final class DeadLetterFile implements AutoCloseable {
                 if (ordinal >= 0 && ordinal < upTo) {
                     w.write(line);
                     w.newLine();
+                    kept.merge(node.path("split").asText(), 1L, Long::sum);
                 } else {
                     changed = true;
                 }
@@ -90,11 +120,12 @@ public final class DeadLetterFile implements AutoCloseable {
         }
         if (changed) Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         else Files.delete(tmp);
+        return kept;
     }
 
     /**
      * The records a run set aside after mapping them, each as {@link #recordName}: those the target
-     * refused when they were written ({@code RECORD_REJECTED_BY_TARGET}) and those the plan mapped
+     * refused when they were written ({@code RECORD_REJECTED_BY_TARGET}, {@code RECORD_REFERENCE_MISSING}) and those the plan mapped
      * onto a key another record kept ({@code RECORD_DUPLICATE_KEY} with the record as read; the same
      * code for a second copy in the source comes without one, since it was never read as a record).
      * Empty when there is no such file. A line that does not read (torn by a crash) is passed over.
@@ -105,12 +136,13 @@ public final class DeadLetterFile implements AutoCloseable {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
-                if (!line.contains(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) && !line.contains(ErrorCode.RECORD_DUPLICATE_KEY.name())) continue;
+                if (!line.contains(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) && !line.contains(ErrorCode.RECORD_DUPLICATE_KEY.name())
+                        && !line.contains(ErrorCode.RECORD_REFERENCE_MISSING.name())) continue;
                 try {
                     JsonNode node = MAPPER.readTree(line);
                     String code = node.path("code").asText();
                     boolean keyTaken = code.equals(ErrorCode.RECORD_DUPLICATE_KEY.name()) && node.has("record");
-                    if (code.equals(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) || keyTaken) {
+                    if (code.equals(ErrorCode.RECORD_REJECTED_BY_TARGET.name()) || code.equals(ErrorCode.RECORD_REFERENCE_MISSING.name()) || keyTaken) {
                         out.add(recordName(node.path("entity").asText(), node.path("key").asText()));
                     }
                 } catch (IOException torn) {
@@ -141,7 +173,8 @@ public final class DeadLetterFile implements AutoCloseable {
         try {
             for (Entry e : entries) {
                 if (!taken.computeIfAbsent(e.split(), s -> new java.util.TreeSet<>()).add(e.ordinal())) continue;
-                out.write(line(e).getBytes(StandardCharsets.UTF_8));
+                out.write(line(e, keepsRecords).getBytes(StandardCharsets.UTF_8));
+                listed.merge(e.split(), 1L, Long::sum);
             }
             out.flush();
             channel.force(false);
@@ -156,7 +189,16 @@ public final class DeadLetterFile implements AutoCloseable {
         if (listed != null) listed.headSet(ordinal, false).clear();
     }
 
+    /** How many records of the split the file lists. */
+    public synchronized long listed(String split) {
+        return listed.getOrDefault(split, 0L);
+    }
+
     static String line(Entry e) throws IOException {
+        return line(e, false);
+    }
+
+    private static String line(Entry e, boolean keepsRecord) throws IOException {
         StringWriter s = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(s)) {
             g.writeStartObject();
@@ -172,12 +214,41 @@ public final class DeadLetterFile implements AutoCloseable {
                 JsonValues.write(new Value.MapValue(e.record().fields()), g);
             }
             if (e.raw() != null) g.writeStringField("raw", e.raw());
+            if (keepsRecord && e.record() != null) g.writeBinaryField("encoded", cutover.model.ValueCodec.encodeRecord(e.record()));
             g.writeEndObject();
         }
         return s + "\n";
     }
 
     public Path path() { return path; }
+
+    /**
+     * The entries of a file opened {@link #openKeepingRecords keeping records}, in file order, each
+     * with its record decoded as it was read, to {@code each}. A line torn by a crash is passed over
+     * (its batch did not commit). Nothing when there is no such file.
+     */
+    public static void records(Path file, java.util.function.Consumer<Entry> each) {
+        if (!Files.exists(file)) return;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(line);
+                } catch (IOException torn) {
+                    continue;
+                }
+                Record record = cutover.model.ValueCodec.decodeRecord(new java.io.ByteArrayInputStream(node.path("encoded").binaryValue()));
+                RecordError error = RecordError.of(ErrorCode.valueOf(node.path("code").asText()), node.hasNonNull("field") ? node.get("field").asText() : null,
+                        node.path("reason").asText());
+                each.accept(new Entry(node.path("split").asText(), node.path("ordinal").asLong(), node.path("entity").asText(),
+                        node.path("key").asText(), error, record, null));
+            }
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
 
     @Override
     public synchronized void close() {

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class Migration {
+    public static final String DEAD_LETTER_FILE = "dead-letter.ndjson";
     private final Config config;
     private final java.util.Queue<String> bulkWarnings = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger splitsCopied = new java.util.concurrent.atomic.AtomicInteger();
@@ -57,6 +58,12 @@ public final class Migration {
 
     public MigrationProgress progress() { return config.progress(); }
 
+    /** For a run started over (its checkpoints reset): its dead-letter file and its parked records go too. */
+    public static void forgetRecordsSetAside(Path runDirectory) throws java.io.IOException {
+        Path deadLetters = runDirectory.resolve(DEAD_LETTER_FILE);
+        for (Path p : List.of(deadLetters, ParkedRecords.next(deadLetters), ParkedRecords.file(runDirectory))) java.nio.file.Files.deleteIfExists(p);
+    }
+
     public MigrateResult run() {
         long started = System.nanoTime();
         Sink sink = config.sink();
@@ -67,7 +74,11 @@ public final class Migration {
         }
         guardedKeys = config.mapper().tablesWithDerivedKeys(config.source()::keyColumns, config.source()::keysMayRepeat);
         targetMayRefuse = !guardedKeys.isEmpty() && !sink.rulesOfItsOwn(config.mapper().tables()).isEmpty();
-        Map<String, Sink.Checkpoint> checkpoints = sink.checkpoints(config.runId());
+        Map<String, Sink.Checkpoint> checkpoints = new HashMap<>(sink.checkpoints(config.runId()));
+        Path deadLetterPath = config.runDirectory().resolve(DEAD_LETTER_FILE);
+        // the records a last pass parked, settled at the end of an earlier attempt: a ledger of their own, no split of the source's
+        Sink.Checkpoint parkedSettled = checkpoints.remove(ParkedRecords.SPLIT);
+        ParkedRecords.recover(config.runDirectory(), deadLetterPath, parkedSettled);
         List<Split> splits = config.source().splits(config.parallelism());
         checkSplitsMatch(splits, checkpoints);
         config.source().quickEstimates().ifPresent(infos -> infos.forEach(e -> config.progress().estimate(e.name(), e.estimatedCount())));
@@ -75,7 +86,8 @@ public final class Migration {
 
         Map<String, Long> committed = new HashMap<>();
         checkpoints.forEach((id, c) -> committed.put(id, c.position().ordinal()));
-        MigrateResult.Totals before = MigrateResult.Totals.NONE;
+        MigrateResult.Totals before = parkedSettled == null ? MigrateResult.Totals.NONE : new MigrateResult.Totals(parkedSettled.read(),
+                parkedSettled.written(), parkedSettled.deadLettered(), parkedSettled.skipped());
         List<Split> todo = new ArrayList<>();
         int resumed = 0, alreadyDone = 0;
         for (Split split : splits) {
@@ -94,12 +106,23 @@ public final class Migration {
             }
         }
 
-        Path deadLetterPath = config.runDirectory().resolve("dead-letter.ndjson");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong rows = new AtomicLong();
         MigrateResult.Totals added = MigrateResult.Totals.NONE;
-        try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed)) {
-            added = runSplits(todo, checkpoints, deadLetters, failure, rows);
+        DeadLetterFile parked = DeadLetterFile.openKeepingRecords(ParkedRecords.file(config.runDirectory()), committed);
+        try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed); parked) {
+            added = runSplits(todo, checkpoints, deadLetters, parked, failure, rows);
+        }
+        if ((parkedSettled == null || !parkedSettled.done()) && ParkedRecords.any(config.runDirectory())) {
+            ParkedRecords settling = new ParkedRecords(config, guardedKeys);
+            added = added.plus(settling.settle(deadLetterPath));
+            // the limit, which counted none of the parked records, now counts those set aside
+            Map<String, Sink.Checkpoint> end = sink.checkpoints(config.runId());
+            for (Split split : splits) {
+                Sink.Checkpoint c = end.get(split.id());
+                if (c == null) continue;
+                config.deadLetterLimit().check(c.deadLettered() - parked.listed(split.id()) + settling.setAside(split.id()), c.read(), split);
+            }
         }
         List<String> warnings = new ArrayList<>(bulkWarnings);
         warnings.addAll(sink.finish(config.runId(), config.mapper().tables()));
@@ -120,7 +143,7 @@ public final class Migration {
      * go on while one loads something, and in the last, nothing waits.
      */
     private MigrateResult.Totals runSplits(List<Split> todo, Map<String, Sink.Checkpoint> atStart, DeadLetterFile deadLetters,
-                                           AtomicReference<Throwable> failure, AtomicLong rows) {
+                                           DeadLetterFile parked, AtomicReference<Throwable> failure, AtomicLong rows) {
         MigrateResult.Totals added = MigrateResult.Totals.NONE;
         List<Split> pass = todo;
         boolean mayWait = todo.size() > 1;
@@ -129,7 +152,7 @@ public final class Migration {
             java.util.Queue<Split> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
             // a split that waited may have committed batches before its parent was missed: it goes on from there
             if (pass != todo) checkpoints = config.sink().checkpoints(config.runId());
-            added = added.plus(runPass(pass, checkpoints, deadLetters, failure, rows, mayWait ? waiting : null));
+            added = added.plus(runPass(pass, checkpoints, deadLetters, parked, failure, rows, mayWait ? waiting : null));
             mayWait = waiting.size() > 1 && waiting.size() < pass.size();
             pass = List.copyOf(waiting);
         }
@@ -137,7 +160,7 @@ public final class Migration {
     }
 
     private MigrateResult.Totals runPass(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,
-                                         AtomicReference<Throwable> failure, AtomicLong rows, java.util.Queue<Split> waiting) {
+                                         DeadLetterFile parked, AtomicReference<Throwable> failure, AtomicLong rows, java.util.Queue<Split> waiting) {
         if (todo.isEmpty()) return MigrateResult.Totals.NONE;
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.parallelism(), todo.size()), r -> {
             Thread t = new Thread(r, "cutover-split");
@@ -165,7 +188,7 @@ public final class Migration {
                         return copied.get();
                     }
                     SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure,
-                            waiting != null, guardedKeys, targetMayRefuse);
+                            waiting != null, parked, guardedKeys, targetMayRefuse);
                     try {
                         MigrateResult.Totals t = pipeline.run();
                         config.progress().splitDone();

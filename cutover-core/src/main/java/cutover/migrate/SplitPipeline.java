@@ -41,6 +41,11 @@ final class SplitPipeline {
     private final AtomicReference<Throwable> failure;
     /** Whether a batch a foreign key refuses makes the split wait for the next pass (its parent may be in a split still loading). */
     private final boolean mayWaitForParents;
+    /**
+     * In the last pass, where the records a foreign key refuses are parked (each with its record), to
+     * be tried again when every split is done ({@link ParkedRecords}); null in the passes before.
+     */
+    private final DeadLetterFile parked;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private final KeyClaims keyClaims;
     /** Whether the target's tables have rules of their own (CHECK, UNIQUE, triggers) that may refuse a row the sink's checks pass. */
@@ -48,9 +53,10 @@ final class SplitPipeline {
     private long rowsWritten;
 
     SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
-                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, Set<String> guardedKeys,
-                  boolean targetMayRefuse) {
+                  MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, DeadLetterFile parked,
+                  Set<String> guardedKeys, boolean targetMayRefuse) {
         this.mayWaitForParents = mayWaitForParents;
+        this.parked = mayWaitForParents ? null : parked;
         this.targetMayRefuse = targetMayRefuse;
         this.config = config;
         this.split = split;
@@ -258,7 +264,7 @@ final class SplitPipeline {
     }
 
     /** Why a record whose key another record of the run holds is set aside. */
-    private static RecordError keyTaken(SinkWriter.KeyClaim claim, List<Record> rows, String holder, String when) {
+    static RecordError keyTaken(SinkWriter.KeyClaim claim, List<Record> rows, String holder, String when) {
         String key = rows.stream().filter(r -> r.entity().value().equals(claim.table())).findFirst().map(r -> r.key().toString()).orElse("?");
         return RecordError.of(ErrorCode.RECORD_DUPLICATE_KEY, null, "the plan maps it onto key (" + key + ") of table " + claim.table()
                 + ", as it does " + holder + ", " + when + ": a row has one source record, so this one is set aside"
@@ -290,7 +296,7 @@ final class SplitPipeline {
                 // Dead letters reach the disk before their batch commits: a committed batch is never
                 // missing its rejects, and a batch that does not commit has its lines dropped on resume.
                 deadLetters.append(batch.deadLetters());
-                for (int refusals = 0, joined = 0; ; ) {
+                for (int refusals = 0, joined = 0, parkings = 0; ; ) {
                     batch = settleSharedKeys(batch);
                     MigrateResult.Totals after = total.plus(totals(batch));
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
@@ -331,6 +337,13 @@ final class SplitPipeline {
                         continue;
                     }
                     if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading
+                    if (parked != null && parkings++ < MAX_REFUSAL_ROUNDS) {
+                        Optional<MappedBatch> rest = parkOrphans(batch);
+                        if (rest.isPresent()) {
+                            batch = rest.get();
+                            continue;
+                        }
+                    }
                     throw new CutoverException(refused.code(), refused.getMessage() + ". A record of " + split.description()
                             + " refers to a row the target does not hold, after the other parts had their turn: one the source lacks,"
                             + " or one this run set aside (the dead-letter file " + deadLetters.path() + " lists those, each with its reason)."
@@ -346,7 +359,8 @@ final class SplitPipeline {
                     counters.deadLettered.add(c[DEAD]);
                     counters.skipped.add(c[SKIPPED]);
                 });
-                config.deadLetterLimit().check(total.deadLettered(), total.read(), split);
+                // parked records are counted as set aside until the run's end settles them, but are not yet
+                config.deadLetterLimit().check(total.deadLettered() - (parked == null ? 0 : parked.listed(split.id())), total.read(), split);
                 if (batch.last()) return added;
             }
         } finally {
@@ -373,10 +387,29 @@ final class SplitPipeline {
         return without(batch, refused);
     }
 
-    /** The batch without the records {@code refused} names (by index), which go to the dead-letter file with their reasons. */
+    /**
+     * In the last pass, the batch without the records the target refuses, where those that refer to
+     * a row it does not hold are parked rather than set aside: the row may come with a record still
+     * to be written (a later batch, another split, a record parked too), so they are tried again at
+     * the run's end. Empty when the target cannot tell which records it refuses.
+     */
+    private Optional<MappedBatch> parkOrphans(MappedBatch batch) {
+        Map<Integer, RecordError> refused;
+        try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
+            refused = probe.refusedOrOrphaned(batch.records().stream().map(Mapped::rows).toList());
+        }
+        return refused.isEmpty() ? Optional.empty() : Optional.of(without(batch, refused));
+    }
+
+    /**
+     * The batch without the records {@code refused} names (by index), which go to the dead-letter file
+     * with their reasons, or, those that refer to a row the target does not hold, in the last pass, to
+     * the parked records (counted as set aside until the run's end settles them).
+     */
     private MappedBatch without(MappedBatch batch, Map<Integer, RecordError> refused) {
         List<Mapped> kept = new ArrayList<>(batch.records().size() - refused.size());
         List<DeadLetterFile.Entry> setAside = new ArrayList<>(refused.size());
+        List<DeadLetterFile.Entry> parkedHere = new ArrayList<>();
         Map<EntityName, long[]> counts = new HashMap<>();
         batch.counts().forEach((entity, c) -> counts.put(entity, c.clone()));
         for (int i = 0; i < batch.records().size(); i++) {
@@ -386,14 +419,17 @@ final class SplitPipeline {
                 kept.add(m);
                 continue;
             }
-            setAside.add(entry(m.ordinal(), m.source(), error));
+            boolean parks = parked != null && error.code() == ErrorCode.RECORD_REFERENCE_MISSING;
+            (parks ? parkedHere : setAside).add(entry(m.ordinal(), m.source(), error));
             long[] c = counts.get(m.source().entity());
             c[OK]--;
             c[DEAD]++;
         }
         deadLetters.append(setAside);
+        if (!parkedHere.isEmpty()) parked.append(parkedHere);
         List<DeadLetterFile.Entry> dead = new ArrayList<>(batch.deadLetters());
         dead.addAll(setAside);
+        dead.addAll(parkedHere);
         return new MappedBatch(kept, dead, counts, batch.read(), batch.skipped(), batch.end(), batch.last());
     }
 

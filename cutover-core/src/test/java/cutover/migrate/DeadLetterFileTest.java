@@ -56,4 +56,54 @@ class DeadLetterFileTest {
         assertThat(DeadLetterFile.setAsideAfterMapping(file))
                 .containsExactlyInAnyOrder(DeadLetterFile.recordName("users", "u1"), DeadLetterFile.recordName("users", "u2"));
     }
+
+    /** Parked records come back as they were read, and a resumed run knows how many each split has. */
+    @Test
+    void parkedRecordsReadBackWholeAndAreCountedBySplit() throws Exception {
+        Path file = dir.resolve(ParkedRecords.FILE);
+        Record odd = new Record(EntityName.of("users"), Key.of(Value.of(7L)), Map.of("at", Value.of(java.time.Instant.parse("2024-01-01T00:00:00.123456789Z")),
+                "tags", new Value.Array(List.of(Value.of("a"), Value.NULL)), "n", Value.of(new java.math.BigDecimal("1.50"))));
+        DeadLetterFile.Entry parked = new DeadLetterFile.Entry("a", 4, "users", "[7]", RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, "no parent"), odd, null);
+        try (DeadLetterFile f = DeadLetterFile.openKeepingRecords(file, Map.of())) {
+            f.append(List.of(entry("a", 1, ErrorCode.RECORD_REFERENCE_MISSING, true), parked, entry("b", 9, ErrorCode.RECORD_REFERENCE_MISSING, true)));
+            assertThat(f.listed("a")).isEqualTo(2);
+        }
+        List<DeadLetterFile.Entry> back = new java.util.ArrayList<>();
+        DeadLetterFile.records(file, back::add);
+        assertThat(back).extracting(DeadLetterFile.Entry::ordinal).containsExactly(1L, 4L, 9L);
+        assertThat(back.get(1).record()).isEqualTo(odd);
+        assertThat(back.get(1).error().code()).isEqualTo(ErrorCode.RECORD_REFERENCE_MISSING);
+        // split b's batch did not commit: a resumed run drops it, and counts split a's two
+        try (DeadLetterFile f = DeadLetterFile.openKeepingRecords(file, Map.of("a", 5L, "b", 9L))) {
+            assertThat(f.listed("a")).isEqualTo(2);
+            assertThat(f.listed("b")).isZero();
+        }
+    }
+
+    /**
+     * Settling parked records commits in the target, then moves the dead-letter file made beside the
+     * old one into place: a crash between the two finishes the move on resume; a crash before the
+     * commit leaves a file that is dropped, and the parked records are settled again.
+     */
+    @Test
+    void settlingParkedRecordsIsFinishedOrForgottenAfterACrash() throws Exception {
+        Path deadLetters = dir.resolve("dead-letter.ndjson");
+        Path next = dir.resolve("dead-letter.ndjson.next");
+        Path parked = dir.resolve(ParkedRecords.FILE);
+        Files.writeString(deadLetters, "old\n");
+        Files.writeString(next, "old\nsettled\n");
+        Files.writeString(parked, "parked\n");
+        cutover.connector.Sink.Checkpoint notDone = new cutover.connector.Sink.Checkpoint(new cutover.connector.Position(3, ""), 0, 3, -3, 0, false);
+        ParkedRecords.recover(dir, deadLetters, notDone);
+        assertThat(next).doesNotExist();
+        assertThat(Files.readString(deadLetters)).isEqualTo("old\n");
+        assertThat(ParkedRecords.any(dir)).isTrue();
+
+        Files.writeString(next, "old\nsettled\n");
+        cutover.connector.Sink.Checkpoint done = new cutover.connector.Sink.Checkpoint(new cutover.connector.Position(3, ""), 0, 3, -3, 0, true);
+        ParkedRecords.recover(dir, deadLetters, done);
+        assertThat(next).doesNotExist();
+        assertThat(Files.readString(deadLetters)).isEqualTo("old\nsettled\n");
+        assertThat(ParkedRecords.any(dir)).isFalse();
+    }
 }

@@ -195,10 +195,19 @@ final class PostgresWriter implements SinkWriter {
      */
     @Override
     public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
+        return refused(groups, false);
+    }
+
+    @Override
+    public Map<Integer, cutover.error.RecordError> refusedOrOrphaned(List<List<Record>> groups) {
+        return refused(groups, true);
+    }
+
+    private Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups, boolean orphansRefused) {
         try {
             open();
             try {
-                return probe(groups);
+                return probe(groups, orphansRefused);
             } finally {
                 rollback();
             }
@@ -209,7 +218,7 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups) throws SQLException {
+    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups, boolean orphansRefused) throws SQLException {
         // each table's rows with their groups, in batch order, the tables parents first
         Map<Table, List<Record>> rows = new LinkedHashMap<>();
         Map<Table, List<Integer>> groupOf = new LinkedHashMap<>();
@@ -225,7 +234,8 @@ final class PostgresWriter implements SinkWriter {
             }
         }
         rows.values().removeIf(List::isEmpty);
-        immediateButForeignKeys(rows.keySet());
+        if (orphansRefused) allImmediate();
+        else immediateButForeignKeys(rows.keySet());
         List<String> upserts = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
@@ -268,6 +278,10 @@ final class PostgresWriter implements SinkWriter {
             while (rs.next()) {
                 String state = rs.getString(2);
                 message = rs.getString(3);
+                if (orphansRefused && SqlErrors.isMissingParent(state)) {
+                    refused.put(rs.getInt(1), SqlErrors.orphan(message, rs.getString(4)));
+                    continue;
+                }
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
                 if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
@@ -302,6 +316,13 @@ final class PostgresWriter implements SinkWriter {
         if (deferrable.isEmpty()) return;
         try (Statement s = connection.createStatement()) {
             s.execute("SET CONSTRAINTS " + String.join(", ", deferrable) + " IMMEDIATE");
+        }
+    }
+
+    /** Makes every deferred constraint IMMEDIATE, foreign keys too: each refuses its own record in the probe. */
+    private void allImmediate() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET CONSTRAINTS ALL IMMEDIATE");
         }
     }
 

@@ -67,6 +67,17 @@ final class SqlErrors {
             "0L", "0P", "0Z", "20", "21", "22", "23", "24", "25", "26", "27", "28", "2B", "2D", "2F", "34", "38", "39", "3B", "3D", "3F",
             "40", "42", "44", "53", "54", "55", "57", "58", "72", "F0", "HV", "P0", "XX");
 
+    /** Whether the state is a foreign key's refusal (23503): a row refers to one the table does not hold. */
+    static boolean isMissingParent(String sqlState) {
+        return "23503".equals(sqlState);
+    }
+
+    /** Why a record whose row refers to a row the target does not hold is set aside: the server's message and detail (the key). */
+    static cutover.error.RecordError orphan(String message, String detail) {
+        return cutover.error.RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, "it refers to a row the target does not hold, and no"
+                + " record of this run brought it: " + message + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")") + " [SQLSTATE 23503]");
+    }
+
     /** A batch's failure: {@link ErrorCode#TARGET_ROWS_REFUSED} when rows were refused (those can then be found and set aside). */
     static CutoverException translateBatch(SQLException e, String doing, String location) {
         if (!isRowRefusal(e)) return translate(e, doing, location);
