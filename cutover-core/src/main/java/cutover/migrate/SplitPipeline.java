@@ -328,8 +328,9 @@ final class SplitPipeline {
                     }
                     if (!Migration.missesAParent(refused)) throw refused;
                     // a parent the split holds further on (an export lists a document's subcollections before it, a table
-                    // may refer to its own later rows): written together with the batches after, up to a few
-                    if (!batch.last() && joined++ < MAX_JOINED_BATCHES) {
+                    // may refer to its own later rows): written together with the batches after, up to a few; in the last
+                    // pass with one only, then the records still refused are parked (each join writes all joined again)
+                    if (!batch.last() && joined++ < (parked == null ? MAX_JOINED_BATCHES : 1)) {
                         MappedBatch next = take(in);
                         if (next == null) throw stopped();
                         deadLetters.append(next.deadLetters());

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# What records whose parent is missing cost (docs/design.md, "Records whose parent is missing"):
+# ROWS posts of ROWS/10 users, PostgreSQL to PostgreSQL, into tables the target made with foreign
+# keys of their own (posts.user_id references users). With no user missing (the baseline: the posts
+# load in bulk once their users are in), with 1% of the users missing from the source (1% of the
+# posts refer to nothing: the last pass parks them, the end of the run tries them again and sets them
+# aside), and with 10% missing.
+#
+#   bench/orphans.sh [ROWS] [ROUNDS]   # default 200000 posts, 3 rounds
+#
+# Needs PostgreSQL on 127.0.0.1:${BENCH_PORT:-5432}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-200000}
+rounds=${2:-3}
+users=$((rows / 10))
+port=${BENCH_PORT:-5432}
+work=${BENCH_DIR:-/tmp/cutover-bench-orphans}
+pg="env PGOPTIONS=-cclient_min_messages=warning psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
+base="postgresql://postgres@127.0.0.1:$port"
+mkdir -p "$work"
+./cutover --version >/dev/null
+
+for missing in 0 100 10; do # none missing, every 100th user, every 10th
+  for db in bench_orphans_src bench_orphans_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+  $pg -d bench_orphans_src -c "create table users (id bigint primary key, name text not null)" \
+      -c "create table posts (id bigint primary key, user_id bigint not null, title text not null)" \
+      -c "insert into users select g, 'user ' || g from generate_series(1, $users) g where $missing = 0 or g % $missing <> 0" \
+      -c "insert into posts select g, 1 + (g * 7919) % $users, 'post ' || g from generate_series(1, $rows) g"
+  schema="create table users (id bigint primary key, name text not null);
+          create table posts (id bigint primary key, user_id bigint not null references users, title text not null)"
+  $pg -d bench_orphans_dst -c "$schema"
+  ./cutover plan "$base/bench_orphans_src" "$base/bench_orphans_dst" -o "$work/plan.yaml" --force --quiet
+  sed -i 's/deadLetterLimit: "[^"]*"/deadLetterLimit: "none"/' "$work/plan.yaml"
+  orphans=$($pg -At -d bench_orphans_src -c "select count(*) from posts p where not exists (select 1 from users u where u.id = p.user_id)")
+  for round in $(seq 1 "$rounds"); do
+    $pg -d bench_orphans_dst -c "drop table if exists posts, users" -c "drop schema if exists cutover cascade" -c "$schema"
+    rm -rf "$work/state"
+    start=$(date +%s.%N)
+    set +e
+    ./cutover migrate "$work/plan.yaml" --no-backup --quiet --state "$work/state" >/dev/null
+    code=$?
+    set -e
+    end=$(date +%s.%N)
+    written=$($pg -At -d bench_orphans_dst -c "select count(*) from posts")
+    aside=$(cat "$work"/state/runs/m-*/dead-letter.ndjson 2>/dev/null | wc -l)
+    label=$([ "$missing" = 0 ] && echo none || echo "1/$missing")
+    printf 'missing %-5s %d posts (%d orphans): %d written, %d set aside, exit %d, %.2f s\n' \
+        "$label" "$rows" "$orphans" "$written" "$aside" "$code" "$(echo "$end - $start" | bc)"
+  done
+done
