@@ -84,7 +84,10 @@ class DefinedRestoreIT {
                 // names a plan would write in snake case: a restored table keeps its own
                 "create table \"MixedCase\" (\"Id\" serial primary key, \"select\" text default 'x''y', \"Ünï\" int check (\"Ünï\" > 0))",
                 "create index \"Odd Index\" on \"MixedCase\" (\"select\")",
-                "insert into \"MixedCase\" (\"select\", \"Ünï\") values ('a', 1), ('b', 2)");
+                "insert into \"MixedCase\" (\"select\", \"Ünï\") values ('a', 1), ('b', 2)",
+                // an unlogged table (a cache, a queue) and columns of a collation of their own: the definitions keep both
+                "create unlogged table scratch (id int primary key, code text collate \"C\", label text collate \"POSIX\", plain text)",
+                "insert into scratch values (1, 'B', 'a', 'x'), (2, 'a', 'B', 'y')");
     }
 
     @AfterAll
@@ -111,6 +114,8 @@ class DefinedRestoreIT {
         assertThat(definitions(DST)).isEqualTo(definitions(SRC)).anySatisfy(line -> assertThat(line).contains("MixedCase.Ünï integer"));
         assertThat(rows(DST, "notes")).containsExactlyElementsOf(rows(SRC, "notes"));
         assertThat(rows(DST, "\"MixedCase\"", "\"Id\"")).hasSize(2).containsExactlyElementsOf(rows(SRC, "\"MixedCase\"", "\"Id\""));
+        assertThat(definitions(DST)).contains("relation scratch r u  ", "column scratch.code text not null f default  identity  generated  collation \"C\"");
+        assertThat(rows(DST, "scratch")).hasSize(2).containsExactlyElementsOf(rows(SRC, "scratch"));
 
         List<String> warnings = new ArrayList<>();
         restored.get("warnings").forEach(w -> warnings.add(w.asText()));
@@ -306,11 +311,13 @@ class DefinedRestoreIT {
 
     /** The definitions of the restorable tables, one line each, as the catalog prints them. */
     private static List<String> definitions(String database) throws Exception {
-        String tables = "c.relname in ('authors', 'books', 'loans', 'posts', 'MixedCase', 'events', 'events_2024', 'events_2024_q1', 'events_2024_rest', 'events_other')";
+        String tables = "c.relname in ('authors', 'books', 'loans', 'posts', 'MixedCase', 'events', 'events_2024', 'events_2024_q1', 'events_2024_rest',"
+                + " 'events_other', 'scratch')";
         List<String> out = new ArrayList<>();
         try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "select format('column %s.%s %s not null %s default %s identity %s generated %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-                        + " a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated) from pg_attribute a join pg_class c on c.oid = a.attrelid"
+                "select format('column %s.%s %s not null %s default %s identity %s generated %s collation %s', c.relname, a.attname,"
+                        + " format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
+                        + " nullif(a.attcollation, 0)::regcollation) from pg_attribute a join pg_class c on c.oid = a.attrelid"
                         + " left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum where " + tables + " and a.attnum > 0 and not a.attisdropped"
                         + " union all select format('constraint %s.%s %s', c.relname, k.conname, pg_get_constraintdef(k.oid)) from pg_constraint k"
                         + " join pg_class c on c.oid = k.conrelid where " + tables
@@ -320,7 +327,7 @@ class DefinedRestoreIT {
                         + " union all select format('enum %s %s', t.typname, array(select enumlabel from pg_enum where enumtypid = t.oid order by enumsortorder))"
                         + " from pg_type t where t.typtype = 'e' and t.typnamespace = 'public'::regnamespace"
                         + " union all select format('security %s %s %s', c.relname, c.relrowsecurity, c.relforcerowsecurity) from pg_class c where " + tables
-                        + " union all select format('relation %s %s %s %s', c.relname, c.relkind, pg_get_expr(c.relpartbound, c.oid),"
+                        + " union all select format('relation %s %s %s %s %s', c.relname, c.relkind, c.relpersistence, pg_get_expr(c.relpartbound, c.oid),"
                         + " case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end) from pg_class c where " + tables
                         + " order by 1")) {
             while (rs.next()) out.add(rs.getString(1));

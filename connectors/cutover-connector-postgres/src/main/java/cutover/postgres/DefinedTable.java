@@ -87,12 +87,15 @@ final class DefinedTable {
 
     /** The table, and with {@code asDefined} its generated columns' expressions, its partition key and its partitions. */
     private void createTable(Connection c, Table table, Set<String> missingEnums, boolean asDefined) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
+        StringBuilder ddl = new StringBuilder(definition.unlogged() ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ").append(name.sql()).append(" (");
         for (Column col : table.columns()) {
             DefinedColumn defined = definition.column(col.name()).orElse(null);
             String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
                     ? defined.type() : PgTypes.sqlType(col.type());
             ddl.append(TableName.quote(col.name())).append(' ').append(type);
+            if (defined != null && defined.collation() != null && type.equals(defined.type()) && collationExists(c, defined.collation())) {
+                ddl.append(" COLLATE ").append(defined.collation());
+            }
             if (asDefined && defined != null && defined.generated() != null) ddl.append(" GENERATED ALWAYS AS (").append(defined.generated()).append(") STORED");
             boolean notNull = defined != null ? defined.notNull() : !col.nullable();
             if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
@@ -288,6 +291,10 @@ final class DefinedTable {
                 "column " + column + " is " + type + ", not " + d.type() + " as in the source: the target has no type " + d.type())));
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
         for (DefinedColumn col : definition.columns()) {
+            if (col.collation() != null && !collationExists(c, col.collation())) {
+                out.add("column " + col.name() + " has its type's collation, not " + col.collation() + " as in the source: the target has no"
+                        + " such collation (CREATE COLLATION, then ALTER TABLE … ALTER COLUMN … TYPE … COLLATE)");
+            }
             if (col.generated() != null && !generatedHere.contains(col.name())) {
                 out.add("column " + col.name() + " holds the source's values but is not generated (GENERATED ALWAYS AS (" + col.generated()
                         + ") STORED in the source): the target did not take the expression when the table was made, and PostgreSQL"
@@ -372,6 +379,13 @@ final class DefinedTable {
     private static String options(DefinedSequence s) {
         return " INCREMENT BY " + s.increment() + " MINVALUE " + s.min() + " MAXVALUE " + s.max() + " START WITH " + s.start()
                 + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
+    }
+
+    /** Whether the target has the collation, named as {@link TableDefinitions} prints it. */
+    private static boolean collationExists(Connection c, String collation) throws SQLException {
+        return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE co.collencoding IN (-1,"
+                + " pg_char_to_encoding(current_setting('server_encoding'))) AND ((pg_collation_is_visible(co.oid) AND quote_ident(co.collname) = ?)"
+                + " OR quote_ident(n.nspname) || '.' || quote_ident(co.collname) = ?))", collation, collation);
     }
 
     private static boolean typeExists(Connection c, String type) throws SQLException {

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * What a read of one schema's tables leaves out of the database, for a backup to warn of: the tables
  * of other schemas (on Supabase, {@code auth.users} among them), and of this schema what is not a
- * table's rows or definition (views, materialized views, sequences no column owns) or what its
- * definition does not keep (unlogged tables come back logged, column collations as the default).
+ * table's rows or definition (views, materialized views, sequences no column owns). Unlogged tables
+ * and columns of a collation of their own are kept by the tables' definitions.
  * Objects an extension made are its own, and left out of the lists.
  */
 final class LeftOut {
@@ -43,21 +43,9 @@ final class LeftOut {
                 + " are not backed up, being no table's rows (pg_dump --schema-only keeps their definitions): ", out);
         names(c, schema, "c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
                 + " AND d.deptype IN ('a', 'i'))", "sequences that no column owns are not backed up: ", out);
-        names(c, schema, "c.relkind IN ('r', 'p') AND c.relpersistence = 'u'", "unlogged tables come back logged: ", out);
         names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
                 + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
                 + " and come back without the INHERITS link: ", out);
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname || '.' || a.attname || ' (' || co.collname || ')' FROM pg_attribute a"
-                + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_collation co ON co.oid = a.attcollation"
-                + " JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0"
-                + " AND NOT a.attisdropped AND a.attcollation <> t.typcollation AND " + NOT_AN_EXTENSIONS + " ORDER BY 1")) {
-            ps.setString(1, schema);
-            List<String> columns = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) columns.add(rs.getString(1));
-            }
-            if (!columns.isEmpty()) out.add("columns of their own collation come back with their type's: " + String.join(", ", columns));
-        }
         return out;
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
  * constraints and indexes as the server prints them; its row level security; and the names of what
  * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
- * outside the table), and a partitioned table's partition key and partitions. SQL in it is printed with the table's schema as the search path, so names in
+ * outside the table), a partitioned table's partition key and partitions, and whether it is unlogged. SQL in it is printed with the table's schema as the search path, so names in
  * that schema are bare and the definition applies in whichever schema the table is restored to.
  * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
  */
@@ -25,8 +25,16 @@ import java.util.Optional;
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
-                       String partitionKey, List<Partition> partitions) {
+                       String partitionKey, List<Partition> partitions, boolean unlogged) {
     static final String FORMAT = "postgresql/table/1";
+
+    TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                    List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                    boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                    String partitionKey, List<Partition> partitions) {
+        this(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity, triggers,
+                policies, rules, partitionKey, partitions, false);
+    }
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     TableDefinition {
@@ -45,10 +53,16 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
     /**
      * A column: {@code type} as {@code format_type} prints it ({@code character varying(40)}); {@code
      * defaultExpression} as {@code pg_get_expr}; {@code identity} {@code always} or {@code by default};
-     * {@code generated} the expression of a stored generated column.
+     * {@code generated} the expression of a stored generated column; {@code collation} the column's
+     * own where it is not its type's ({@code "C"}, schema-qualified where the table's schema does not
+     * see it), absent before collations were stored.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DefinedColumn(String name, String type, boolean notNull, String defaultExpression, String identity, String generated) {}
+    record DefinedColumn(String name, String type, boolean notNull, String defaultExpression, String identity, String generated, String collation) {
+        DefinedColumn(String name, String type, boolean notNull, String defaultExpression, String identity, String generated) {
+            this(name, type, notNull, defaultExpression, identity, generated, null);
+        }
+    }
 
     /** An extension whose types, operator classes or functions the table uses, and the schema it was installed in. */
     record Extension(String name, String schema) {}
@@ -116,6 +130,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
             putIfPresent(n, "defaultExpression", c.defaultExpression());
             putIfPresent(n, "identity", c.identity());
             putIfPresent(n, "generated", c.generated());
+            putIfPresent(n, "collation", c.collation());
         }
         ArrayNode ext = o.putArray("extensions");
         for (Extension e : extensions) ext.addObject().put("name", e.name()).put("schema", e.schema());
@@ -135,6 +150,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         strings(o, "policies", policies);
         strings(o, "rules", rules);
         putIfPresent(o, "partitionKey", partitionKey);
+        if (unlogged) o.put("unlogged", true); // absent, false: as before it was stored
         if (!partitions.isEmpty()) {
             ArrayNode parts = o.putArray("partitions");
             for (Partition p : partitions) {

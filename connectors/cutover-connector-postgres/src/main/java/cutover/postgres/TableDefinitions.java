@@ -50,7 +50,7 @@ final class TableDefinitions {
                 + "array(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal ORDER BY 1), "
                 + "array(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = r.oid ORDER BY 1), "
                 + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1), "
-                + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END "
+                + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END, r.relpersistence = 'u' "
                 + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
                 + "WHERE n.nspname = ? AND r.relname = ANY (?) AND r.relkind IN ('r', 'p')")) {
             ps.setString(1, schema);
@@ -58,7 +58,7 @@ final class TableDefinitions {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byOid.put(rs.getLong(1), new Builder(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getString(5),
-                            Catalog.texts(rs.getArray(6)), Catalog.texts(rs.getArray(7)), Catalog.texts(rs.getArray(8)), rs.getString(9)));
+                            Catalog.texts(rs.getArray(6)), Catalog.texts(rs.getArray(7)), Catalog.texts(rs.getArray(8)), rs.getString(9), rs.getBoolean(10)));
                 }
             }
         }
@@ -84,7 +84,10 @@ final class TableDefinitions {
         eachRow(c, "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                 + "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                 + "CASE WHEN e.typtype = 'e' THEN format_type(e.oid, NULL) END, "
-                + "CASE WHEN e.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = e.oid ORDER BY l.enumsortorder) END "
+                + "CASE WHEN e.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = e.oid ORDER BY l.enumsortorder) END, "
+                // a collation of the column's own, named as the table's schema sees it (the search path here)
+                + "(SELECT CASE WHEN pg_collation_is_visible(co.oid) THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
+                + "FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) "
                 + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
                 + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -98,7 +101,7 @@ final class TableDefinitions {
                 default -> null;
             };
             b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
-                    identity, generated ? expression : null));
+                    identity, generated ? expression : null, rs.getString(10)));
             String enumName = rs.getString(8);
             if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
                 b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
@@ -217,6 +220,7 @@ final class TableDefinitions {
         final String primaryKeyName;
         final List<String> triggers, policies, rules;
         final String partitionKey;
+        final boolean unlogged;
         final List<DefinedColumn> columns = new ArrayList<>();
         final List<Extension> extensions = new ArrayList<>();
         final List<EnumType> enums = new ArrayList<>();
@@ -225,7 +229,7 @@ final class TableDefinitions {
         final List<PartitionBuilder> partitions = new ArrayList<>();
 
         Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
-                List<String> triggers, List<String> policies, List<String> rules, String partitionKey) {
+                List<String> triggers, List<String> policies, List<String> rules, String partitionKey, boolean unlogged) {
             this.table = table;
             this.rowLevelSecurity = rowLevelSecurity;
             this.forceRowLevelSecurity = forceRowLevelSecurity;
@@ -234,11 +238,12 @@ final class TableDefinitions {
             this.policies = policies;
             this.rules = rules;
             this.partitionKey = partitionKey;
+            this.unlogged = unlogged;
         }
 
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
-                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList());
+                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged);
         }
     }
 

@@ -23,6 +23,7 @@ class TableDefinitionTest {
     private static final TableDefinition FULL = new TableDefinition("books_pkey",
             List.of(new DefinedColumn("id", "bigint", true, null, "always", null),
                     new DefinedColumn("price", "numeric(10,2)", false, "0", null, null),
+                    new DefinedColumn("code", "text", false, null, null, null, "\"C\""),
                     new DefinedColumn("total", "numeric", false, null, null, "(price * 2)")),
             List.of(new Extension("btree_gist", "public")), List.of(new EnumType("mood", List.of("happy", "it's"))),
             List.of(new DefinedSequence("books_id_seq", "id", DefinedSequence.IDENTITY, "bigint", 100, 5, 1, Long.MAX_VALUE, 1, false, 110L),
@@ -33,7 +34,7 @@ class TableDefinitionTest {
             List.of(new Partition("books_2024", "books", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "LIST (kind)", null, null),
                     new Partition("books_2024_a", "books_2024", "FOR VALUES IN ('a')", null,
                             List.of(new DefinedConstraint("books_2024_a_recent", "check", "CHECK ((id > 100))")),
-                            List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))));
+                            List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))), true);
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
