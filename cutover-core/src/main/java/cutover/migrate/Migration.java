@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Migration {
     public static final String DEAD_LETTER_FILE = "dead-letter.ndjson";
     private final Config config;
-    private final java.util.Queue<String> bulkWarnings = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** What the run says beside its counts: splits moved record by record after their bulk load failed, parked records settled. */
+    private final java.util.Queue<String> runWarnings = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger splitsCopied = new java.util.concurrent.atomic.AtomicInteger();
     /** Tables whose keys the run claims for their records, as the plan derives them (see {@link RowMapper#tablesWithDerivedKeys}). */
     private java.util.Set<String> guardedKeys = java.util.Set.of();
@@ -116,6 +117,7 @@ public final class Migration {
         if ((parkedSettled == null || !parkedSettled.done()) && ParkedRecords.any(config.runDirectory())) {
             ParkedRecords settling = new ParkedRecords(config, guardedKeys);
             added = added.plus(settling.settle(deadLetterPath));
+            runWarnings.add(settling.summary());
             // the limit, which counted none of the parked records, now counts those set aside
             Map<String, Sink.Checkpoint> end = sink.checkpoints(config.runId());
             for (Split split : splits) {
@@ -124,7 +126,7 @@ public final class Migration {
                 config.deadLetterLimit().check(c.deadLettered() - parked.listed(split.id()) + settling.setAside(split.id()), c.read(), split);
             }
         }
-        List<String> warnings = new ArrayList<>(bulkWarnings);
+        List<String> warnings = new ArrayList<>(runWarnings);
         warnings.addAll(sink.finish(config.runId(), config.mapper().tables()));
         MigrateResult.Totals totals = before.plus(added);
         if (!totals.balanced()) {
@@ -257,7 +259,7 @@ public final class Migration {
                         + keyless.get().name() + " (a table without a primary key, which only takes its rows whole) failed, so none of its rows were written: "
                         + e.getMessage(), e, e instanceof CutoverException ce && ce.retryable());
             }
-            bulkWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
+            runWarnings.add(split.description() + ": loading it as bulk text into " + bulk.get().table() + " failed, so it was moved"
                     + " record by record (" + e.getMessage() + ")");
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ import cutover.connector.SinkWriter;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
+import cutover.model.EntityName;
 import cutover.model.Record;
 import cutover.model.Table;
 
@@ -157,6 +158,9 @@ final class ParkedRecords {
             } else { // the plan skips it now (a plan edited since the record was parked)
                 settled.add(id(e));
                 skipped++;
+                MigrationProgress.Counters counters = config.progress().counters(EntityName.of(e.entity()));
+                counters.deadLettered.decrement();
+                counters.skipped.increment();
             }
         }
         while (!entries.isEmpty()) {
@@ -175,7 +179,13 @@ final class ParkedRecords {
                 long after = written + entries.size();
                 MigrateResult.Totals t = new MigrateResult.Totals(0, after, -after - skipped, skipped);
                 writer.write(all, allClaims, new Sink.Checkpoint(new Position(after, ""), 0, t.written(), t.deadLettered(), t.skipped(), false));
-                for (DeadLetterFile.Entry e : entries) settled.add(id(e));
+                for (DeadLetterFile.Entry e : entries) {
+                    settled.add(id(e));
+                    // the entity's line in the summary: set aside when parked, written now
+                    MigrationProgress.Counters counters = config.progress().counters(EntityName.of(e.entity()));
+                    counters.deadLettered.decrement();
+                    counters.written.increment();
+                }
                 written = after;
                 return;
             } catch (SinkWriter.KeysTaken taken) {
@@ -197,6 +207,15 @@ final class ParkedRecords {
                 else setAsideForGood(e, error);
             }
         }
+    }
+
+    /** What settling did, for the run's summary. */
+    String summary() {
+        long aside = setAsideBySplit.values().stream().mapToLong(Long::longValue).sum();
+        return String.format(java.util.Locale.ROOT, "%,d records referred to rows the target did not hold when their batches were written:"
+                + " %,d were written once every part had loaded%s, %,d set aside (%s where the row they refer to came with no record;"
+                + " the dead-letter file names it)", written + aside + skipped, written,
+                skipped == 0 ? "" : String.format(java.util.Locale.ROOT, ", %,d are skipped by the plan now", skipped), aside, ErrorCode.RECORD_REFERENCE_MISSING);
     }
 
     /** How many of the split's parked records settling set aside: refused for good, or referring to a row nothing brought. */
