@@ -60,14 +60,18 @@ class DefinedRestoreIT {
                 // a key added NOT VALID over a row that breaks it (as migrate adds Firestore's dangling references): restored so
                 "alter table authors add column mentor int", "update authors set mentor = 99 where id = 2",
                 "alter table authors add constraint authors_mentor_fkey foreign key (mentor) references authors (id) not valid", // a value drawn and lost: the restored sequence goes on after it, not after the rows
-                // what a backup of tables cannot bring back into a database that lacks them
-                "create domain positive as integer check (value > 0)",
+                // a domain comes back with its default, NOT NULL and check; one whose check calls a function the target
+                // lacks cannot: that column takes its plan's type, and a warning says so (as what follows: what a backup of
+                // tables cannot bring back into a database that lacks them)
+                "create domain positive as integer default 1 not null constraint above_zero check (value > 0)",
+                "create function is_even(v int) returns boolean language sql immutable as $$ select v % 2 = 0 $$",
+                "create domain even as integer check (is_even(value))",
                 "create function shout() returns trigger language plpgsql as $$ begin new.body := upper(new.body); return new; end $$",
                 "create function code() returns text language sql as $$ select 'c-' || md5(random()::text) $$",
-                "create table notes (id bigint primary key, body text, n positive, code text default code())",
+                "create table notes (id bigint primary key, body text, n positive, code text default code(), e even)",
                 "create trigger loud before insert on notes for each row execute function shout()",
                 "create policy mine on notes using (true)",
-                "insert into notes values (1, 'HI', 3, 'c-1')",
+                "insert into notes values (1, 'HI', 3, 'c-1', 4)",
                 "create table events (id bigint, at date not null, primary key (id, at)) partition by range (at)",
                 "create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01') partition by range (id)",
                 "create table events_2024_q1 partition of events_2024 for values from (minvalue) to (2)",
@@ -120,7 +124,11 @@ class DefinedRestoreIT {
         List<String> warnings = new ArrayList<>();
         restored.get("warnings").forEach(w -> warnings.add(w.asText()));
         assertThat(warnings).noneMatch(w -> w.contains("authors") || w.contains("books") || w.contains("loans") || w.contains("posts"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("table public.notes: column n is bigint, not positive"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("table public.notes: column e is bigint, not even"));
+        assertThat(LocalPostgres.query(DST, "select format('%s %s %s %s', format_type(a.atttypid, a.atttypmod), t.typnotnull, t.typdefault,"
+                + " (select string_agg(conname || ' ' || pg_get_constraintdef(oid), ',') from pg_constraint where contypid = t.oid))"
+                + " from pg_attribute a join pg_type t on t.oid = a.atttypid where a.attrelid = 'notes'::regclass and a.attname = 'n'"))
+                .containsExactly("positive t 1 above_zero CHECK ((VALUE > 0))");
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("table public.notes: the default of column code was not restored")
                 .contains("code()").contains("does not exist"));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("triggers loud; policies mine of the source were not restored"));

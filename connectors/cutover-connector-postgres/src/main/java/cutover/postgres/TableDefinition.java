@@ -25,8 +25,16 @@ import java.util.Optional;
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
-                       String partitionKey, List<Partition> partitions, boolean unlogged) {
+                       String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains) {
     static final String FORMAT = "postgresql/table/1";
+
+    TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                    List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                    boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                    String partitionKey, List<Partition> partitions, boolean unlogged) {
+        this(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity, triggers,
+                policies, rules, partitionKey, partitions, unlogged, List.of());
+    }
 
     TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                     List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
@@ -48,6 +56,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         policies = List.copyOf(policies);
         rules = List.copyOf(rules);
         partitions = partitions == null ? List.of() : List.copyOf(partitions); // absent before they were stored
+        domains = domains == null ? List.of() : List.copyOf(domains); // absent before they were stored, and when none
     }
 
     /**
@@ -66,6 +75,16 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
 
     /** An extension whose types, operator classes or functions the table uses, and the schema it was installed in. */
     record Extension(String name, String schema) {}
+
+    /**
+     * A domain a column's values are of (or the elements of an array column): its base type as {@code
+     * format_type} prints it, its default, NOT NULL and its check constraints ({@code definition} as
+     * {@code pg_get_constraintdef} prints it).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Domain(String name, String baseType, boolean notNull, String defaultExpression, List<DefinedConstraint> constraints) {
+        Domain { constraints = constraints == null ? List.of() : List.copyOf(constraints); }
+    }
 
     /** An enum type a column's values are of (or the elements of an array column), with its labels in order. */
     record EnumType(String name, List<String> labels) {
@@ -151,6 +170,14 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         strings(o, "rules", rules);
         putIfPresent(o, "partitionKey", partitionKey);
         if (unlogged) o.put("unlogged", true); // absent, false: as before it was stored
+        if (!domains.isEmpty()) {
+            ArrayNode doms = o.putArray("domains");
+            for (Domain d : domains) {
+                ObjectNode n = doms.addObject().put("name", d.name()).put("baseType", d.baseType()).put("notNull", d.notNull());
+                putIfPresent(n, "defaultExpression", d.defaultExpression());
+                putConstraints(n, d.constraints());
+            }
+        }
         if (!partitions.isEmpty()) {
             ArrayNode parts = o.putArray("partitions");
             for (Partition p : partitions) {

@@ -4,6 +4,7 @@ import cutover.postgres.TableDefinition.DefinedColumn;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.DefinedIndex;
 import cutover.postgres.TableDefinition.DefinedSequence;
+import cutover.postgres.TableDefinition.Domain;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
 import cutover.postgres.TableDefinition.Partition;
@@ -65,6 +66,7 @@ final class TableDefinitions {
         if (byOid.isEmpty()) return Map.of();
         Array oids = c.createArrayOf("int8", byOid.keySet().toArray());
         columns(c, oids, byOid);
+        domains(c, oids, byOid);
         extensions(c, oids, byOid);
         sequences(c, oids, byOid);
         // constraints and indexes are each the table's own, or a partition's own
@@ -106,6 +108,21 @@ final class TableDefinitions {
             if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
                 b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
             }
+        });
+    }
+
+    /** The domains the table's columns (or their elements) are of, each with its checks; a domain over a domain names the inner as its base. */
+    private static void domains(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        eachRow(c, "SELECT DISTINCT ON (a.attrelid, e.oid) a.attrelid, format_type(e.oid, NULL), format_type(e.typbasetype, e.typtypmod), e.typnotnull, "
+                + "e.typdefault, array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = e.oid AND k.contype = 'c' ORDER BY k.conname), "
+                + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = e.oid AND k.contype = 'c' ORDER BY k.conname) "
+                + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
+                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' ORDER BY a.attrelid, e.oid", oids, 1, rs -> {
+            List<String> names = Catalog.texts(rs.getArray(6)), definitions = Catalog.texts(rs.getArray(7));
+            List<DefinedConstraint> checks = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
+            byOid.get(rs.getLong(1)).domains.add(new Domain(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), checks));
         });
     }
 
@@ -224,6 +241,7 @@ final class TableDefinitions {
         final List<DefinedColumn> columns = new ArrayList<>();
         final List<Extension> extensions = new ArrayList<>();
         final List<EnumType> enums = new ArrayList<>();
+        final List<Domain> domains = new ArrayList<>();
         final List<DefinedSequence> sequences = new ArrayList<>();
         final Owned owned = new Owned();
         final List<PartitionBuilder> partitions = new ArrayList<>();
@@ -243,7 +261,8 @@ final class TableDefinitions {
 
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
-                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged);
+                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
+                    domains);
         }
     }
 
