@@ -147,6 +147,7 @@ final class MigrateCommand implements Callable<Integer> {
                 result = migration.run();
             }
             warnings.addAll(result.warnings());
+            warnings.addAll(schemaObjects(source, sink));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -158,6 +159,19 @@ final class MigrateCommand implements Callable<Integer> {
             journal.append(JournalEntry.failed(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target()), e));
             throw e;
         }
+    }
+
+    /**
+     * What the source holds beside its tables (a PostgreSQL schema's views and the sequences no column
+     * uses), made in the target where it lacks them once the tables are complete; returns what could
+     * not be made (a view over a table the plan renamed or skips, a target of another kind).
+     */
+    private static List<String> schemaObjects(Source source, Sink sink) {
+        if (!(source instanceof cutover.connector.CopyTextSource copying)) return List.of();
+        Optional<cutover.model.NativeDefinition> objects = copying.schemaObjects();
+        if (objects.isEmpty()) return List.of();
+        if (sink instanceof cutover.connector.CopyTextSink target) return target.makeSchemaObjects(objects.get());
+        return List.of("the source's views and sequences were not made: the target is of another kind");
     }
 
     /** Same source, target and plan text: same run, so a re-run resumes it. Passwords are not part of it. */

@@ -225,6 +225,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         result = migration.get().run();
                     }
                 }
+                said.addAll(schemaObjects(snapshot, sink));
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
@@ -237,6 +238,19 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             journal.append(JournalEntry.failed(started, "restore", runId, sourceName, Location.redact(target), e));
             throw e;
         }
+    }
+
+    /**
+     * Makes what the snapshot's source held beside its tables (a PostgreSQL schema's views and
+     * sequences), once the tables are complete, where the target lacks it; returns what could not be
+     * made. Only for a restore of the whole snapshot: a view over a table left out would fail, and a
+     * restore of a part (--only, --where-key) is a repair of those tables, not of the schema.
+     */
+    private List<String> schemaObjects(Snapshot snapshot, Sink sink) {
+        if (snapshot.schema() == null || !only.isEmpty() || whereKey != null) return List.of();
+        if (sink instanceof cutover.connector.CopyTextSink copying) return copying.makeSchemaObjects(snapshot.schema());
+        return List.of("the views and sequences snapshot " + snapshot.shortId() + " holds beside its tables were not made: this target is of"
+                + " another kind than the source");
     }
 
     /**

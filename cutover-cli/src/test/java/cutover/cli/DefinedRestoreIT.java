@@ -91,7 +91,15 @@ class DefinedRestoreIT {
                 "insert into \"MixedCase\" (\"select\", \"Ünï\") values ('a', 1), ('b', 2)",
                 // an unlogged table (a cache, a queue) and columns of a collation of their own: the definitions keep both
                 "create unlogged table scratch (id int primary key, code text collate \"C\", label text collate \"POSIX\", plain text)",
-                "insert into scratch values (1, 'B', 'a', 'x'), (2, 'a', 'B', 'y')");
+                "insert into scratch values (1, 'B', 'a', 'x'), (2, 'a', 'B', 'y')",
+                // the schema's views (one over another, one with options), a materialized view with its index, a sequence
+                // no column uses (an application's invoice numbers); a view calling a function the target lacks is named
+                "create view cheap_books as select id, title, price from books where price < 100",
+                "create view cheap_titles with (security_invoker = true) as select title from cheap_books",
+                "create materialized view books_per_author as select author_id, count(*) as n from books group by author_id",
+                "create unique index books_per_author_id on books_per_author (author_id)",
+                "create view coded as select code() as c",
+                "create sequence invoice_numbers start 1000", "select nextval('invoice_numbers')", "select nextval('invoice_numbers')");
     }
 
     @AfterAll
@@ -132,11 +140,20 @@ class DefinedRestoreIT {
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("table public.notes: the default of column code was not restored")
                 .contains("code()").contains("does not exist"));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("triggers loud; policies mine of the source were not restored"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("view coded was not made").contains("code() does not exist"));
+        for (String view : List.of("cheap_books", "cheap_titles", "books_per_author")) {
+            assertThat(rows(DST, view, "1")).as(view).isNotEmpty().containsExactlyElementsOf(rows(SRC, view, "1"));
+        }
+        assertThat(LocalPostgres.query(DST, "select relname || ' ' || relkind::text || ' ' || coalesce(reloptions::text, '') from pg_class"
+                + " where relname in ('cheap_books', 'cheap_titles', 'books_per_author', 'books_per_author_id', 'invoice_numbers') order by 1"))
+                .containsExactly("books_per_author m ", "books_per_author_id i ", "cheap_books v ", "cheap_titles v {security_invoker=true}",
+                        "invoice_numbers S ");
+        assertThat(LocalPostgres.query(DST, "select last_value || ' ' || is_called from invoice_numbers")).containsExactly("1001 true");
         assertThat(rows(DST, "events")).containsExactlyElementsOf(rows(SRC, "events"));
         assertThat(rows(DST, "events_2024_q1")).containsExactlyElementsOf(rows(SRC, "events_2024_q1")).hasSize(1); // partitioned as in the source
         assertThat(rows(DST, "events_other")).containsExactlyElementsOf(rows(SRC, "events_other")).hasSize(1);
         assertThat(warnings).noneMatch(w -> w.contains("events"));
-        assertThat(warnings).hasSize(3);
+        assertThat(warnings).hasSize(4);
 
         // the sequences go on where the source's stood
         LocalPostgres.sql(DST, "insert into authors (name) values ('Cy')", "insert into books (title) values ('D')", "insert into loans (book_id, during) values (110, '[2025-01-01, 2025-02-01)')");
@@ -147,7 +164,7 @@ class DefinedRestoreIT {
         // run again, the same restore finds its tables complete: nothing to redo, nothing new to say
         CliRun again = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json", "--state", state}, repoArgs);
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(Json.MAPPER.readTree(again.out()).get("warnings")).isEqualTo(restored.get("warnings")); // the same three: no step failed
+        assertThat(Json.MAPPER.readTree(again.out()).get("warnings")).isEqualTo(restored.get("warnings")); // the same four: no step failed
         // a restore that finished is not a resume when run again: it puts the snapshot's rows back (generated columns computed anew)
         LocalPostgres.sql(DST, "delete from posts where id = 2", "update posts set body = 'edited' where id = 1");
         CliRun third = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--only", "posts", "--json", "--state", state}, repoArgs);

@@ -28,6 +28,15 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * Makes what a source's {@link CopyTextSource#schemaObjects} held that the target lacks (one it
+     * has, of the name, is left as it is), once the tables are complete; returns a sentence for each
+     * that could not be made. One in a format this sink does not make is one sentence saying so.
+     */
+    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects) {
+        return List.of("the source's views and sequences (" + objects.format() + ") were not made: the target is of another kind");
+    }
+
+    /**
      * Loads the lines {@code rows} writes into {@code table} and commits them in one transaction
      * with the split's checkpoint, {@code checkpoint} of the number of rows loaded; returns that
      * number. On any failure nothing is committed and the exception is thrown.

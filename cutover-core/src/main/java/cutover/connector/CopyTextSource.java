@@ -26,6 +26,14 @@ public interface CopyTextSource extends Source {
     }
 
     /**
+     * What the source holds beside its tables, as its database would make it again (a schema's views
+     * and its sequences no column uses); empty when there is nothing of the kind.
+     */
+    default Optional<cutover.model.NativeDefinition> schemaObjects() {
+        return Optional.empty();
+    }
+
+    /**
      * Writes the split's rows (of one entity that has a {@link #copyShape}) in key order, one line
      * each, at the held moment if one is ({@link Source#holdAtThisMoment()}); returns how many.
      * A source that checks what it gives (a backup's digests) throws when the check fails at the

@@ -4,8 +4,11 @@ import java.util.List;
 
 /** The JSON of a {@code snapshots/<id>} file; the id is the SHA-256 of the file, so it is not inside. */
 record ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
-                    long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
+                    long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files,
+                    cutover.model.NativeDefinition schema) {
     /**
+     * 8: what the source holds beside its tables ({@code schema}: a PostgreSQL schema's views and
+     * sequences, docs/backup-format.md "Schema objects");
      * 6: entities whose base chunks are listed in a file of their own ({@code chunkList},
      * docs/backup-format.md "Chunk lists"); 5: entities with their table's definition ({@code definition}, docs/backup-format.md "Table
      * definitions"); 4: entities whose changes are tracked ({@code changes}, docs/backup-format.md "Change layers");
@@ -13,21 +16,26 @@ record ManifestFile(int version, String time, String host, String source, List<S
      * (docs/backup-format.md, "Changes"); version-1 manifests are read as entities of one part. A
      * snapshot is written in the lowest version that holds its entities.
      */
-    static final int VERSION = 7;
+    static final int VERSION = 8;
 
     ManifestFile {
         files = files == null ? List.of() : files; // absent in manifests without a folder
     }
 
+    ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
+                 long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
+        this(version, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, files, null);
+    }
+
     /** The manifest as written: each entity's chunks after those its list file holds ({@link EntitySnapshot#asWritten()}). */
     ManifestFile asWritten() {
         return new ManifestFile(version, time, host, source, tags, entities.stream().map(EntitySnapshot::asWritten).toList(),
-                totalBytes, storedBytes, addedBytes, addedChunks, files);
+                totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
     }
 
     /** The same manifest with these entities (its list files read back: {@link ChunkLists#resolve}). */
     ManifestFile withEntities(List<EntitySnapshot> e) {
-        return new ManifestFile(version, time, host, source, tags, e, totalBytes, storedBytes, addedBytes, addedChunks, files);
+        return new ManifestFile(version, time, host, source, tags, e, totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
     }
 
     /** What names a snapshot among others: its format version, time and source. */

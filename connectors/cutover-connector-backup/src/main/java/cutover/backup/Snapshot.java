@@ -13,11 +13,18 @@ import java.util.Optional;
  * {@code addedBytes} and {@code addedChunks} what this snapshot stored that earlier ones had not.
  */
 public record Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
-                       long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
+                       long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files,
+                       cutover.model.NativeDefinition schema) {
     public Snapshot {
         tags = List.copyOf(tags);
         entities = List.copyOf(entities);
         files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** A snapshot of a source that held nothing beside its tables ({@code schema}: its views, sequences). */
+    public Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
+                    long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
+        this(id, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, files, null);
     }
 
     /** A snapshot of records only. */
@@ -61,11 +68,11 @@ public record Snapshot(String id, Instant time, String host, String source, List
             }
         }
         return new Snapshot(id, time, host, source, tags, entities.stream().filter(e -> names.contains(e.name())).toList(),
-                totalBytes, storedBytes, addedBytes, addedChunks, files);
+                totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
     }
 
     static Snapshot of(BlobId id, ManifestFile m) {
         return new Snapshot(id.hex(), Instant.parse(m.time()), m.host(), m.source(), m.tags(), m.entities(),
-                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks(), m.files());
+                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks(), m.files(), m.schema());
     }
 }

@@ -44,6 +44,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Map<EntityName, SourceDigest> sourceDigests = new LinkedHashMap<>();
     private final Map<EntityName, ChangeTrack> changes = new LinkedHashMap<>();
     private final Map<EntityName, cutover.model.NativeDefinition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile cutover.model.NativeDefinition schemaObjects;
     private final Map<EntityName, List<String>> nullableColumns = new java.util.concurrent.ConcurrentHashMap<>();
     private int splits;
     private SplitWriter sequential;
@@ -87,6 +88,11 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     /** The entity's table as its database defines it, kept in the manifest whether its rows are read or reused. */
+    /** What the source holds beside its tables (a schema's views and sequences), kept in the manifest. */
+    void schemaObjects(cutover.model.NativeDefinition objects) {
+        schemaObjects = objects;
+    }
+
     void definition(EntityName entity, cutover.model.NativeDefinition d) {
         definitions.put(entity, d);
     }
@@ -219,12 +225,12 @@ public final class SnapshotWriter implements AutoCloseable {
         files.forEach(f -> allChunks.addAll(f.chunks()));
         long stored = repo.chunkLengths().storedBytes(allChunks, index.get());
         // each version only where it is needed, so that a reader of an earlier one still reads the rest
-        int version = done.stream().anyMatch(e -> e.copyText() != null && e.keyColumns().isEmpty()) ? 7
+        int version = schemaObjects != null ? 8 : done.stream().anyMatch(e -> e.copyText() != null && e.keyColumns().isEmpty()) ? 7
                 : done.stream().anyMatch(e -> e.chunkList() != null) ? 6
                 : done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,
-                total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files));
+                total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files), schemaObjects);
         FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest.asWritten());
         // the new list files and the index before the manifest that names them and its packs' chunks, their bytes forced to disk together
         List<FileEnvelope.Named> inOrder = new ArrayList<>(lists.values());

@@ -126,6 +126,9 @@ final class SourceReading {
         java.util.concurrent.CompletableFuture<Map<EntityName, cutover.model.NativeDefinition>> definitions = source instanceof CopyTextSource copying
                 ? java.util.concurrent.CompletableFuture.supplyAsync(() -> copying.definitions(shapes.keySet()), SourceReading::onItsOwnThread)
                 : java.util.concurrent.CompletableFuture.completedFuture(Map.of());
+        java.util.concurrent.CompletableFuture<java.util.Optional<cutover.model.NativeDefinition>> schemaObjects = source instanceof CopyTextSource copying
+                ? definitions.thenApply(d -> copying.schemaObjects()) // after the tables' definitions, on their thread
+                : java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty());
         // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
         ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;
         String mark = tracking == null ? null : tracking.markOfThisMoment().orElse(null);
@@ -137,6 +140,7 @@ final class SourceReading {
         try {
             readAll(writer, splitHint, atOneMoment, estimates, shapes, changes, phases);
             await(definitions).forEach(writer::definition);
+            await(schemaObjects).ifPresent(writer::schemaObjects);
             if (changes != null) {
                 Set<EntityName> told = changes.toldByLog();
                 estimates.forEach(e -> { if (told.contains(e.name())) toldByLog.add(e.name()); }); // in the source's order

@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * What a read of one schema's tables leaves out of the database, for a backup to warn of: the tables
- * of other schemas (on Supabase, {@code auth.users} among them), and of this schema what is not a
- * table's rows or definition (views, materialized views, sequences no column owns). Unlogged tables
- * and columns of a collation of their own are kept by the tables' definitions.
+ * of other schemas (on Supabase, {@code auth.users} among them), and tables inheriting from another
+ * (their link). Views, materialized views and sequences no column uses are backed up as the schema's
+ * objects ({@link SchemaObjects}); unlogged tables and columns of a collation of their own by the
+ * tables' definitions.
  * Objects an extension made are its own, and left out of the lists.
  */
 final class LeftOut {
@@ -39,10 +40,6 @@ final class LeftOut {
             out.add("only schema " + TableName.quote(schema) + " is read: the tables of " + String.join(", ", each) + " are not in this"
                     + " snapshot (back each schema up on its own, with ?schema=NAME in the location)");
         }
-        names(c, schema, "c.relkind IN ('v', 'm')", "views and materialized views of " + TableName.quote(schema)
-                + " are not backed up, being no table's rows (pg_dump --schema-only keeps their definitions): ", out);
-        names(c, schema, "c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
-                + " AND d.deptype IN ('a', 'i'))", "sequences that no column owns are not backed up: ", out);
         names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
                 + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
                 + " and come back without the INHERITS link: ", out);

@@ -75,6 +75,13 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
+    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects);
+        return inTransaction("making the views and sequences of schema " + schema, c -> own.get().make(c, schema));
+    }
+
+    @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
         PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays);
         try {

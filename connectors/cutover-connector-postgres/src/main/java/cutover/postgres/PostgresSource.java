@@ -220,6 +220,17 @@ final class PostgresSource implements ChangeTracking {
         }
     }
 
+    /** The schema's views, materialized views and sequences no column uses ({@link SchemaObjects}); empty when it has none. */
+    @Override
+    public Optional<cutover.model.NativeDefinition> schemaObjects() {
+        try {
+            SchemaObjects objects = pool.readCatalog(c -> SchemaObjects.read(c, schema));
+            return objects.isEmpty() ? Optional.empty() : Optional.of(objects.toNative());
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "reading the views and sequences of schema " + schema, pool.location());
+        }
+    }
+
     @Override
     public String changeMethod() { return logged == null ? CHANGE_METHOD : LOG_CHANGE_METHOD; }
 
