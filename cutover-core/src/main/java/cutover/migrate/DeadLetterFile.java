@@ -46,6 +46,8 @@ public final class DeadLetterFile implements AutoCloseable {
     private final boolean keepsRecords;
     /** How many lines each split has in the file. */
     private final Map<String, Long> listed;
+    /** Whether every entry appended is one never appended before, so none need be remembered ({@link #appendingTo}). */
+    private boolean unique;
 
     private DeadLetterFile(Path path, boolean keepsRecords, Map<String, Long> listed) throws IOException {
         this.path = path;
@@ -71,10 +73,15 @@ public final class DeadLetterFile implements AutoCloseable {
         return open(path, committedOrdinals, true);
     }
 
-    /** Opens the file for appending as it is, none of its lines dropped: a copy being completed. */
+    /**
+     * Opens the file for appending as it is, none of its lines dropped: a copy being completed, by
+     * entries each of which is appended once (they are not remembered to list them once).
+     */
     static DeadLetterFile appendingTo(Path path) {
         try {
-            return new DeadLetterFile(path, false, Map.of());
+            DeadLetterFile f = new DeadLetterFile(path, false, Map.of());
+            f.unique = true;
+            return f;
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot open " + path + ": " + e.getMessage(), e);
         }
@@ -172,7 +179,7 @@ public final class DeadLetterFile implements AutoCloseable {
         if (entries.isEmpty()) return;
         try {
             for (Entry e : entries) {
-                if (!taken.computeIfAbsent(e.split(), s -> new java.util.TreeSet<>()).add(e.ordinal())) continue;
+                if (!unique && !taken.computeIfAbsent(e.split(), s -> new java.util.TreeSet<>()).add(e.ordinal())) continue;
                 out.write(line(e, keepsRecords).getBytes(StandardCharsets.UTF_8));
                 listed.merge(e.split(), 1L, Long::sum);
             }
@@ -192,6 +199,35 @@ public final class DeadLetterFile implements AutoCloseable {
     /** How many records of the split the file lists. */
     public synchronized long listed(String split) {
         return listed.getOrDefault(split, 0L);
+    }
+
+    /** How many records the file lists. */
+    public synchronized long listedTotal() {
+        return listed.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** How many lines each split has in the file (none: empty); a torn line is passed over. */
+    public static Map<String, Long> countBySplit(Path file) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        if (!Files.exists(file)) return out;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) continue;
+                try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(line)) {
+                    // the split is the first field: no need to read the record after it
+                    if (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT && p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                            && "split".equals(p.currentName()) && p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        out.merge(p.getText(), 1L, Long::sum);
+                    }
+                } catch (IOException torn) {
+                    // a line torn by a crash: its batch did not commit
+                }
+            }
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read the dead-letter file " + file + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     static String line(Entry e) throws IOException {

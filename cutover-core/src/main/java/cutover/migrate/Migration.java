@@ -87,7 +87,9 @@ public final class Migration {
 
         Map<String, Long> committed = new HashMap<>();
         checkpoints.forEach((id, c) -> committed.put(id, c.position().ordinal()));
-        MigrateResult.Totals before = parkedSettled == null ? MigrateResult.Totals.NONE : new MigrateResult.Totals(parkedSettled.read(),
+        // settling that did not finish is done again from the start, and counted once then
+        boolean settledBefore = parkedSettled != null && parkedSettled.done();
+        MigrateResult.Totals before = !settledBefore ? MigrateResult.Totals.NONE : new MigrateResult.Totals(parkedSettled.read(),
                 parkedSettled.written(), parkedSettled.deadLettered(), parkedSettled.skipped());
         List<Split> todo = new ArrayList<>();
         int resumed = 0, alreadyDone = 0;
@@ -112,19 +114,20 @@ public final class Migration {
         MigrateResult.Totals added = MigrateResult.Totals.NONE;
         DeadLetterFile parked = DeadLetterFile.openKeepingRecords(ParkedRecords.file(config.runDirectory()), committed);
         try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed); parked) {
+            if (!settledBefore) requireRecordsOfEarlierAttempts(before, deadLetters.listedTotal() + parked.listedTotal());
             added = runSplits(todo, checkpoints, deadLetters, parked, failure, rows);
         }
-        if ((parkedSettled == null || !parkedSettled.done()) && ParkedRecords.any(config.runDirectory())) {
+        boolean settledNow = !settledBefore && ParkedRecords.any(config.runDirectory());
+        if (settledNow) {
             ParkedRecords settling = new ParkedRecords(config, guardedKeys);
             added = added.plus(settling.settle(deadLetterPath));
+            rows.addAndGet(settling.written());
             runWarnings.add(settling.summary());
-            // the limit, which counted none of the parked records, now counts those set aside
-            Map<String, Sink.Checkpoint> end = sink.checkpoints(config.runId());
-            for (Split split : splits) {
-                Sink.Checkpoint c = end.get(split.id());
-                if (c == null) continue;
-                config.deadLetterLimit().check(c.deadLettered() - parked.listed(split.id()) + settling.setAside(split.id()), c.read(), split);
-            }
+        }
+        ParkedRecords.dropIfNone(config.runDirectory());
+        if (settledBefore || settledNow) {
+            // the limit counted no parked record while the splits ran: it counts those set aside now, every run after too
+            config.deadLetterLimit().checkSplits(DeadLetterFile.countBySplit(deadLetterPath), sink.checkpoints(config.runId()), splits);
         }
         List<String> warnings = new ArrayList<>(runWarnings);
         warnings.addAll(sink.finish(config.runId(), config.mapper().tables()));
@@ -136,6 +139,20 @@ public final class Migration {
         }
         return new MigrateResult(config.runId(), totals, config.progress().snapshot(), splits.size(), resumed, alreadyDone,
                 splitsCopied.get(), rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * A run resumed in a state folder that holds none of the records its earlier attempts set aside
+     * (another {@code --state}, another working folder): their dead letters and parked records are in
+     * the folder of those attempts, and going on here would leave them unlisted, or unwritten.
+     */
+    private void requireRecordsOfEarlierAttempts(MigrateResult.Totals before, long listedHere) {
+        if (before.deadLettered() > 0 && listedHere == 0) {
+            throw new CutoverException(ErrorCode.STATE_CONFLICT, "run " + config.runId() + " set " + before.deadLettered() + " records aside in"
+                    + " earlier attempts, as the target's checkpoints say, but " + config.runDirectory() + " lists none of them: those attempts"
+                    + " ran with another state folder, which holds them and any records still to be written at the run's end (or its"
+                    + " dead-letter file was removed). Run again with that folder (--state), or start over with --restart");
+        }
     }
 
     /**

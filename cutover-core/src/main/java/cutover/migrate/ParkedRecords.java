@@ -44,12 +44,15 @@ final class ParkedRecords {
     private final Set<String> guardedKeys;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private final Map<String, KeyClaims> claimsBySplit = new HashMap<>();
-    /** Records settled for good, by split and ordinal: written, or set aside for a reason that another round cannot change. */
-    private final Set<String> settled = new HashSet<>();
-    /** Records set aside for good in these rounds, with their reasons. */
-    private final List<DeadLetterFile.Entry> setAside = new ArrayList<>();
-    /** The last reason each record still parked was refused for. */
-    private final Map<String, RecordError> lastRefusal = new HashMap<>();
+    /**
+     * Records settled for good, by split, as bits at their ordinals: written, or set aside for a
+     * reason another round cannot change. A bit a record: a million parked records take ~125 KB.
+     */
+    private final Map<String, java.util.BitSet> settled = new HashMap<>();
+    /** Ordinals past what a bit set indexes (2^31), in a set: a split that large is not met in practice. */
+    private final Set<String> settledFar = new HashSet<>();
+    /** The new dead-letter file being made ({@code .next}): records set aside for good are appended as they are met. */
+    private DeadLetterFile setAside;
     private final Map<String, Long> setAsideBySplit = new HashMap<>();
     private long written;
     private long skipped;
@@ -87,6 +90,16 @@ final class ParkedRecords {
         }
     }
 
+    /** Drops the parked records' file when it holds none (a run that parked nothing). */
+    static void dropIfNone(Path runDirectory) {
+        try {
+            Path f = file(runDirectory);
+            if (Files.exists(f) && Files.size(f) == 0) Files.delete(f);
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot remove " + file(runDirectory) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the run has parked records to settle. */
     static boolean any(Path runDirectory) {
         Path f = file(runDirectory);
@@ -103,13 +116,16 @@ final class ParkedRecords {
      */
     MigrateResult.Totals settle(Path deadLetterFile) {
         Path parked = file(config.runDirectory());
+        Path next = next(deadLetterFile);
         boolean wroteAny = true;
-        try (SinkWriter writer = config.sink().writer(config.runId(), SPLIT, config.mapper().tables())) {
+        try (SinkWriter writer = config.sink().writer(config.runId(), SPLIT, config.mapper().tables());
+             DeadLetterFile made = copyOf(deadLetterFile, next)) {
+            setAside = made;
             while (wroteAny) {
                 long before = written;
                 List<DeadLetterFile.Entry> chunk = new ArrayList<>(config.batchSize());
                 DeadLetterFile.records(parked, e -> {
-                    if (settled.contains(id(e))) return;
+                    if (isSettled(e)) return;
                     chunk.add(e);
                     if (chunk.size() == config.batchSize()) {
                         write(writer, chunk);
@@ -119,18 +135,25 @@ final class ParkedRecords {
                 if (!chunk.isEmpty()) write(writer, chunk);
                 wroteAny = written > before;
             }
-            List<DeadLetterFile.Entry> orphans = new ArrayList<>(setAside);
+            // the rest refer to rows nothing brought: set aside with the reason they were parked for (the key they miss)
+            List<DeadLetterFile.Entry> orphans = new ArrayList<>(config.batchSize());
             DeadLetterFile.records(parked, e -> {
-                if (!settled.contains(id(e))) orphans.add(withError(e, lastRefusal.getOrDefault(id(e), e.error())));
+                if (isSettled(e)) return;
+                orphans.add(e);
+                if (orphans.size() == config.batchSize()) {
+                    setAsideForGood(orphans);
+                    orphans.clear();
+                }
             });
-            for (DeadLetterFile.Entry e : orphans) setAsideBySplit.merge(e.split(), 1L, Long::sum);
-            Path next = next(deadLetterFile);
-            withEntries(deadLetterFile, next, orphans);
+            setAsideForGood(orphans);
             writer.write(List.of(), checkpoint(true));
         }
         recover(config.runDirectory(), deadLetterFile, checkpoint(true));
         return totals();
     }
+
+    /** Records written by settling. */
+    long written() { return written; }
 
     /** What settling changed in the run's totals. */
     private MigrateResult.Totals totals() {
@@ -154,9 +177,9 @@ final class ParkedRecords {
                 rows.add(r.rows());
                 claims.add(claimsOf(e.split()).of(e.record(), r.rows()));
             } else if (m instanceof RowMapper.Failed f) {
-                setAsideForGood(e, f.error());
+                setAsideForGood(List.of(withError(e, f.error())));
             } else { // the plan skips it now (a plan edited since the record was parked)
-                settled.add(id(e));
+                settle(e);
                 skipped++;
                 MigrationProgress.Counters counters = config.progress().counters(EntityName.of(e.entity()));
                 counters.deadLettered.decrement();
@@ -180,7 +203,7 @@ final class ParkedRecords {
                 MigrateResult.Totals t = new MigrateResult.Totals(0, after, -after - skipped, skipped);
                 writer.write(all, allClaims, new Sink.Checkpoint(new Position(after, ""), 0, t.written(), t.deadLettered(), t.skipped(), false));
                 for (DeadLetterFile.Entry e : entries) {
-                    settled.add(id(e));
+                    settle(e);
                     // the entity's line in the summary: set aside when parked, written now
                     MigrationProgress.Counters counters = config.progress().counters(EntityName.of(e.entity()));
                     counters.deadLettered.decrement();
@@ -203,8 +226,7 @@ final class ParkedRecords {
                 rows.remove(i);
                 claims.remove(i);
                 // a missing parent may come with a later chunk or round; any other refusal stands
-                if (error.code() == ErrorCode.RECORD_REFERENCE_MISSING) lastRefusal.put(id(e), error);
-                else setAsideForGood(e, error);
+                if (error.code() != ErrorCode.RECORD_REFERENCE_MISSING) setAsideForGood(List.of(withError(e, error)));
             }
         }
     }
@@ -223,9 +245,23 @@ final class ParkedRecords {
         return setAsideBySplit.getOrDefault(split, 0L);
     }
 
-    private void setAsideForGood(DeadLetterFile.Entry e, RecordError error) {
-        settled.add(id(e));
-        setAside.add(withError(e, error));
+    private void setAsideForGood(List<DeadLetterFile.Entry> entries) {
+        for (DeadLetterFile.Entry e : entries) {
+            settle(e);
+            setAsideBySplit.merge(e.split(), 1L, Long::sum);
+        }
+        setAside.append(entries);
+    }
+
+    private void settle(DeadLetterFile.Entry e) {
+        if (e.ordinal() > Integer.MAX_VALUE) settledFar.add(e.split() + "\u0000" + e.ordinal());
+        else settled.computeIfAbsent(e.split(), s -> new java.util.BitSet()).set((int) e.ordinal());
+    }
+
+    private boolean isSettled(DeadLetterFile.Entry e) {
+        if (e.ordinal() > Integer.MAX_VALUE) return settledFar.contains(e.split() + "\u0000" + e.ordinal());
+        java.util.BitSet bits = settled.get(e.split());
+        return bits != null && bits.get((int) e.ordinal());
     }
 
     private KeyClaims claimsOf(String split) {
@@ -236,18 +272,12 @@ final class ParkedRecords {
         return new DeadLetterFile.Entry(e.split(), e.ordinal(), e.entity(), e.key(), error, e.record(), null);
     }
 
-    private static String id(DeadLetterFile.Entry e) {
-        return e.split() + "\u0000" + e.ordinal();
-    }
-
-    /** The dead-letter file with the entries after its lines, as {@code next}, forced to disk. */
-    private static void withEntries(Path deadLetterFile, Path next, List<DeadLetterFile.Entry> entries) {
+    /** A copy of the dead-letter file as {@code next}, open for appending (each append forced to disk). */
+    private static DeadLetterFile copyOf(Path deadLetterFile, Path next) {
         try {
             if (Files.exists(deadLetterFile)) Files.copy(deadLetterFile, next, StandardCopyOption.REPLACE_EXISTING);
             else Files.deleteIfExists(next);
-            try (DeadLetterFile out = DeadLetterFile.appendingTo(next)) {
-                out.append(entries);
-            }
+            return DeadLetterFile.appendingTo(next);
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write " + next + ": " + e.getMessage(), e);
         }

@@ -296,7 +296,7 @@ final class SplitPipeline {
                 // Dead letters reach the disk before their batch commits: a committed batch is never
                 // missing its rejects, and a batch that does not commit has its lines dropped on resume.
                 deadLetters.append(batch.deadLetters());
-                for (int refusals = 0, joined = 0, parkings = 0; ; ) {
+                for (int refusals = 0, joined = 0, unnamed = 0; ; ) {
                     batch = settleSharedKeys(batch);
                     MigrateResult.Totals after = total.plus(totals(batch));
                     Sink.Checkpoint checkpoint = new Sink.Checkpoint(batch.end(), after.read(), after.written(), after.deadLettered(),
@@ -338,12 +338,18 @@ final class SplitPipeline {
                         continue;
                     }
                     if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading
-                    if (parked != null && parkings++ < MAX_REFUSAL_ROUNDS) {
+                    // in the last pass, as often as the probe names a record: each round the batch is smaller, so this ends;
+                    // other splits load beside it, and a parent in a transaction of theirs that rolls back is missing for
+                    // the write even where it was there for the probe
+                    if (parked != null) {
                         Optional<MappedBatch> rest = parkOrphans(batch);
                         if (rest.isPresent()) {
                             batch = rest.get();
                             continue;
                         }
+                        // the probe found every parent: another split's transaction that held one while the write looked
+                        // (its own probe, rolled back) has committed it since; written again, a few times at most
+                        if (unnamed++ < MAX_REFUSAL_ROUNDS) continue;
                     }
                     throw new CutoverException(refused.code(), refused.getMessage() + ". A record of " + split.description()
                             + " refers to a row the target does not hold, after the other parts had their turn: one the source lacks,"
@@ -351,6 +357,7 @@ final class SplitPipeline {
                             + " Fix it there, or drop the target's foreign key, and run again: the run resumes", refused, false);
                 }
                 deadLetters.committed(split.id(), batch.end().ordinal());
+                if (parked != null) parked.committed(split.id(), batch.end().ordinal());
                 total = total.plus(totals(batch));
                 added = added.plus(totals(batch));
                 batch.counts().forEach((entity, c) -> {
@@ -382,7 +389,9 @@ final class SplitPipeline {
     private MappedBatch setAsideRefused(MappedBatch batch, CutoverException refusal) {
         Map<Integer, RecordError> refused;
         try (SinkWriter probe = config.sink().writer(config.runId(), split.id(), config.mapper().tables())) {
-            refused = probe.refused(batch.records().stream().map(Mapped::rows).toList());
+            List<List<Record>> groups = batch.records().stream().map(Mapped::rows).toList();
+            // in the last pass a record whose parent is missing is parked with the refused ones set aside, in one probe
+            refused = parked != null ? probe.refusedOrOrphaned(groups) : probe.refused(groups);
         }
         if (refused.isEmpty()) throw refusal;
         return without(batch, refused);

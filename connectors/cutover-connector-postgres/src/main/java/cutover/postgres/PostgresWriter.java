@@ -273,21 +273,25 @@ final class PostgresWriter implements SinkWriter {
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
         Set<String> states = new HashSet<>();
         String message = null; // the last refusal's: a row-level security policy's, when that is every refusal's
+        String parentMissing = null; // a group's parent not in yet: not its fault, and the batch's write meets it again
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp")) {
             while (rs.next()) {
                 String state = rs.getString(2);
-                message = rs.getString(3);
-                if (orphansRefused && SqlErrors.isMissingParent(state)) {
-                    refused.put(rs.getInt(1), SqlErrors.orphan(message, rs.getString(4)));
+                if (SqlErrors.isMissingParent(state)) {
+                    if (orphansRefused) refused.put(rs.getInt(1), SqlErrors.orphan(rs.getString(3), rs.getString(4)));
+                    else parentMissing = rs.getString(3);
                     continue;
                 }
+                message = rs.getString(3);
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
                 if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
                 states.add(state);
             }
         }
+        // only parents missing: the batch waits for them, as its write's failure says
+        if (refused.isEmpty() && parentMissing != null) throw new SQLException(parentMissing, "23503");
         if (states.equals(Set.of("42501")) && refused.size() == groups.size() && groups.size() > 1) {
             // every record: the policies, not the rows (an upsert needs INSERT, SELECT and UPDATE to pass where only INSERT's was written)
             throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "row-level security refuses every row of a batch of split " + splitId
