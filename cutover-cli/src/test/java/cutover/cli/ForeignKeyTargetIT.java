@@ -165,6 +165,42 @@ class ForeignKeyTargetIT {
     }
 
     /**
+     * The last pass loads the parents' tables first, by the target's foreign keys: the comments'
+     * split meets every post that will come already written, and parks only the comments of posts
+     * that refer to missing users (it parked every comment when its split ran first, written again
+     * at the run's end: 58 s against 6 s without the keys, in an acceptance run).
+     */
+    @Test
+    void theLastPassLoadsParentsBeforeChildrenSoOnlyOrphansWait() throws Exception {
+        String src = "cutover_it_fktarget_waves_src", dst = "cutover_it_fktarget_waves_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table users (id int primary key)", "create table posts (id int primary key, user_id int)",
+                    "create table comments (id int primary key, post_id int)",
+                    "insert into users select g from generate_series(1, 1000) g where g % 50 <> 0",
+                    "insert into posts select g, 1 + (g * 7919) % 1000 from generate_series(1, 10000) g",
+                    "insert into comments select g, 1 + (g * 104729) % 10000 from generate_series(1, 10000) g");
+            LocalPostgres.sql(dst, "create table users (id int primary key)", "create table posts (id int primary key, user_id int references users)",
+                    "create table comments (id int primary key, post_id int references posts)");
+            long orphanPosts = Long.parseLong(LocalPostgres.query(src, "select count(*) from posts where user_id % 50 = 0").get(0));
+            long orphanComments = Long.parseLong(LocalPostgres.query(src, "select count(*) from comments c join posts p on p.id = c.post_id"
+                    + " where p.user_id % 50 = 0").get(0));
+            Path plan = dir.resolve("waves.yaml");
+            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
+            assertThat(p.exitCode()).as(p.toString()).isZero();
+            java.nio.file.Files.writeString(plan, java.nio.file.Files.readString(plan).replaceAll("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"none\""));
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", dir.resolve("waves-state").toString());
+            assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
+            JsonNode result = Json.MAPPER.readTree(migrate.out());
+            assertThat(result.get("details").get("deadLettered").asLong()).isEqualTo(orphanPosts + orphanComments);
+            assertThat(result.toString()).contains(String.format(java.util.Locale.ROOT, "%,d records referred to rows the target did not hold"
+                    + " when their batches were written: 0 were written once every part had loaded", orphanPosts + orphanComments));
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
+    /**
      * A batch holding a row the target's CHECK refuses and one whose parent is missing: the first is
      * set aside with the target's reason, the second as referring to a missing row, the rest written
      * (the run stopped: the probe of the refused batch met the missing parent first and gave up).

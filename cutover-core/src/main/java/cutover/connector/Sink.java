@@ -33,6 +33,15 @@ public interface Sink extends Capability {
     }
 
     /**
+     * For each of these tables that exists, the others of them it refers to by a foreign key of the
+     * target's own (one to itself left out): which must be loaded first. Empty where the target
+     * holds no such keys while rows load.
+     */
+    default java.util.Map<String, java.util.Set<String>> parentsByForeignKey(List<Table> tables) {
+        return java.util.Map.of();
+    }
+
+    /**
      * The rules of the target's existing tables that may refuse rows no check here foretells (a
      * CHECK or UNIQUE constraint, a trigger), each a sentence naming its table: what a dry run
      * cannot forecast, since only writing tells (the rows they refuse are set aside then).

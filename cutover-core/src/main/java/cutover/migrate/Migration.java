@@ -171,11 +171,50 @@ public final class Migration {
             java.util.Queue<Split> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
             // a split that waited may have committed batches before its parent was missed: it goes on from there
             if (pass != todo) checkpoints = config.sink().checkpoints(config.runId());
-            added = added.plus(runPass(pass, checkpoints, deadLetters, parked, failure, rows, mayWait ? waiting : null));
+            if (mayWait || pass.size() < 2) {
+                added = added.plus(runPass(pass, checkpoints, deadLetters, parked, failure, rows, mayWait ? waiting : null));
+            } else {
+                // the last pass, where what a foreign key refuses is parked: the parents' tables first, in waves, so that
+                // a child's split meets its parents written rather than parking every record for the run's end
+                List<List<Split>> waves = parentsFirst(pass);
+                for (int i = 0; i < waves.size(); i++) {
+                    if (i > 0) checkpoints = config.sink().checkpoints(config.runId());
+                    added = added.plus(runPass(waves.get(i), checkpoints, deadLetters, parked, failure, rows, null));
+                }
+            }
             mayWait = waiting.size() > 1 && waiting.size() < pass.size();
             pass = List.copyOf(waiting);
         }
         return added;
+    }
+
+    /**
+     * The splits in waves by the target's own foreign keys between their tables: a split of a table
+     * that refers to none of the others first, then those that refer only to tables of earlier waves,
+     * and so on (a cycle's tables in one wave; a split whose table is not known, in the first).
+     */
+    private List<List<Split>> parentsFirst(List<Split> splits) {
+        Map<String, java.util.Set<String>> parents = config.sink().parentsByForeignKey(config.mapper().tables());
+        Map<String, Integer> depths = new HashMap<>();
+        java.util.TreeMap<Integer, List<Split>> waves = new java.util.TreeMap<>();
+        for (Split split : splits) {
+            int depth = split.entities().stream().map(config.mapper()::tableOf).flatMap(Optional::stream)
+                    .mapToInt(t -> depth(t, parents, depths, new java.util.HashSet<>())).max().orElse(0);
+            waves.computeIfAbsent(depth, d -> new ArrayList<>()).add(split);
+        }
+        return new ArrayList<>(waves.values());
+    }
+
+    /** How many tables lie above {@code table} on its longest chain of parents; an edge back into the chain (a cycle) counts none. */
+    private static int depth(String table, Map<String, java.util.Set<String>> parents, Map<String, Integer> known, java.util.Set<String> chain) {
+        Integer done = known.get(table);
+        if (done != null) return done;
+        if (!chain.add(table)) return 0;
+        int depth = 0;
+        for (String parent : parents.getOrDefault(table, java.util.Set.of())) depth = Math.max(depth, 1 + depth(parent, parents, known, chain));
+        chain.remove(table);
+        if (chain.isEmpty()) known.put(table, depth); // a depth found inside a chain may be cut short by its cycle
+        return depth;
     }
 
     private MigrateResult.Totals runPass(List<Split> todo, Map<String, Sink.Checkpoint> checkpoints, DeadLetterFile deadLetters,

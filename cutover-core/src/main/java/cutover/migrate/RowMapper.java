@@ -29,6 +29,11 @@ public interface RowMapper {
         return java.util.Optional.empty();
     }
 
+    /** The table an entity's records are written to (its own rows; a child table's aside), empty when the mapper does not say. */
+    default java.util.Optional<String> tableOf(cutover.model.EntityName entity) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * The table of {@code entity} when it has no primary key (one made as its source table, which had
      * none, defined it): its rows load only whole, as the source's bulk text ({@link #copiesAsIs}),

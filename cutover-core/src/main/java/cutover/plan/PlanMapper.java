@@ -206,6 +206,11 @@ public final class PlanMapper implements RowMapper {
      * of tables a database of the target's kind defined): the sink makes them as defined.
      */
     @Override
+    public java.util.Optional<String> tableOf(EntityName entity) {
+        return java.util.Optional.ofNullable(entities.get(entity)).map(p -> p.table().name());
+    }
+
+    @Override
     public java.util.Optional<Table> tableWithoutKey(EntityName entity) {
         EntityPlan p = entities.get(entity);
         return p == null || !p.table().primaryKey().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(p.table());

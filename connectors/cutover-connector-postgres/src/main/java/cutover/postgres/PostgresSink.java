@@ -168,6 +168,33 @@ final class PostgresSink implements CopyTextSink {
 
     /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, and triggers (not the system's). */
     @Override
+    public Map<String, Set<String>> parentsByForeignKey(List<Table> tables) {
+        return withConnection("reading the target tables' foreign keys", c -> {
+            Map<String, String> byOid = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid::text")) {
+                for (Table table : tables) {
+                    ps.setString(1, TableName.resolve(table.name(), schema).sql());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) byOid.put(rs.getString(1), table.name());
+                    }
+                }
+            }
+            Map<String, Set<String>> parents = new HashMap<>();
+            if (byOid.isEmpty()) return parents;
+            try (PreparedStatement ps = c.prepareStatement("SELECT conrelid::text, confrelid::text FROM pg_constraint WHERE contype = 'f'"
+                    + " AND conrelid::text = ANY (?) AND confrelid::text = ANY (?) AND conrelid <> confrelid")) {
+                java.sql.Array oids = c.createArrayOf("text", byOid.keySet().toArray());
+                ps.setArray(1, oids);
+                ps.setArray(2, oids);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) parents.computeIfAbsent(byOid.get(rs.getString(1)), t -> new LinkedHashSet<>()).add(byOid.get(rs.getString(2)));
+                }
+            }
+            return parents;
+        });
+    }
+
+    @Override
     public List<String> rulesOfItsOwn(List<Table> tables) {
         return withConnection("reading the target tables' constraints", c -> {
             List<String> out = new java.util.ArrayList<>();
