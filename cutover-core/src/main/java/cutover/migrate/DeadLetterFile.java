@@ -264,10 +264,17 @@ public final class DeadLetterFile implements AutoCloseable {
      * (its batch did not commit). Nothing when there is no such file.
      */
     public static void records(Path file, java.util.function.Consumer<Entry> each) {
+        records(file, 0, Long.MAX_VALUE, each);
+    }
+
+    /** {@link #records}, of the {@code lines} lines from byte {@code offset} on (one of {@link #lineOffsets}). */
+    public static void records(Path file, long offset, long lines, java.util.function.Consumer<Entry> each) {
         if (!Files.exists(file)) return;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+             BufferedReader in = new BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(channel.position(offset)),
+                     StandardCharsets.UTF_8))) {
             String line;
-            while ((line = in.readLine()) != null) {
+            for (long read = 0; read < lines && (line = in.readLine()) != null; read++) {
                 if (line.isBlank()) continue;
                 JsonNode node;
                 try {
@@ -284,6 +291,24 @@ public final class DeadLetterFile implements AutoCloseable {
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The byte offsets of the file's lines 0, {@code every}, 2 × {@code every}, …: where to read it from in parts. */
+    public static List<Long> lineOffsets(Path file, int every) {
+        List<Long> out = new java.util.ArrayList<>();
+        if (!Files.exists(file)) return out;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            long offset = 0, lines = 0;
+            boolean atLineStart = true;
+            for (int b; (b = in.read()) >= 0; offset++) {
+                if (atLineStart && lines % every == 0) out.add(offset);
+                atLineStart = b == '\n';
+                if (atLineStart) lines++;
+            }
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override

@@ -121,18 +121,19 @@ final class ParkedRecords {
         try (SinkWriter writer = config.sink().writer(config.runId(), SPLIT, config.mapper().tables());
              DeadLetterFile made = copyOf(deadLetterFile, next)) {
             setAside = made;
-            while (wroteAny) {
+            // in parts of a batch, the file's order one round and the reverse the next: a chain of references
+            // against the order of one is written in a round of the other (one part a round, the same way)
+            List<Long> parts = DeadLetterFile.lineOffsets(parked, config.batchSize());
+            for (int round = 0; wroteAny; round++) {
                 long before = written;
-                List<DeadLetterFile.Entry> chunk = new ArrayList<>(config.batchSize());
-                DeadLetterFile.records(parked, e -> {
-                    if (isSettled(e)) return;
-                    chunk.add(e);
-                    if (chunk.size() == config.batchSize()) {
-                        write(writer, chunk);
-                        chunk.clear();
-                    }
-                });
-                if (!chunk.isEmpty()) write(writer, chunk);
+                for (int i = 0; i < parts.size(); i++) {
+                    long offset = parts.get(round % 2 == 0 ? i : parts.size() - 1 - i);
+                    List<DeadLetterFile.Entry> chunk = new ArrayList<>(config.batchSize());
+                    DeadLetterFile.records(parked, offset, config.batchSize(), e -> {
+                        if (!isSettled(e)) chunk.add(e);
+                    });
+                    if (!chunk.isEmpty()) write(writer, chunk);
+                }
                 wroteAny = written > before;
             }
             // the rest refer to rows nothing brought: set aside with the reason they were parked for (the key they miss)
