@@ -73,6 +73,15 @@ class DeadLetterFileTest {
         assertThat(back).extracting(DeadLetterFile.Entry::ordinal).containsExactly(1L, 4L, 9L);
         assertThat(back.get(1).record()).isEqualTo(odd);
         assertThat(back.get(1).error().code()).isEqualTo(ErrorCode.RECORD_REFERENCE_MISSING);
+        // read in parts, from where each part's lines begin
+        List<Long> parts = DeadLetterFile.lineOffsets(file, 2);
+        assertThat(parts).hasSize(2).first().isEqualTo(0L);
+        List<Long> second = new java.util.ArrayList<>();
+        DeadLetterFile.records(file, parts.get(1), 2, e -> second.add(e.ordinal()));
+        assertThat(second).containsExactly(9L);
+        List<Long> first = new java.util.ArrayList<>();
+        DeadLetterFile.records(file, parts.get(0), 2, e -> first.add(e.ordinal()));
+        assertThat(first).containsExactly(1L, 4L);
         // split b's batch did not commit: a resumed run drops it, and counts split a's two
         try (DeadLetterFile f = DeadLetterFile.openKeepingRecords(file, Map.of("a", 5L, "b", 9L))) {
             assertThat(f.listed("a")).isEqualTo(2);
