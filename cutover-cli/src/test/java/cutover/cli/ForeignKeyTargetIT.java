@@ -41,9 +41,7 @@ class ForeignKeyTargetIT {
 
     @Test
     void aChildRefusedForItsParentWaitsForTheParentsSplit() throws Exception {
-        Path plan = dir.resolve("plan.yaml");
-        CliRun p = CliRun.of("plan", LocalPostgres.location(SRC), LocalPostgres.location(DST), "-o", plan.toString(), "--quiet");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
+        Path plan = plan(LocalPostgres.location(SRC), LocalPostgres.location(DST), "plan.yaml");
         for (String parallel : new String[] {"1", "2"}) {
             LocalPostgres.sql(DST, "truncate child, parent");
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--restart", "--parallel", parallel, "--json",
@@ -79,9 +77,7 @@ class ForeignKeyTargetIT {
             }
             Path export = dir.resolve("checked.json");
             Files.writeString(export, json.append("}}}").toString());
-            Path plan = dir.resolve("checked.yaml");
-            CliRun p = CliRun.of("plan", "firestore-export:" + export, LocalPostgres.location(db), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan("firestore-export:" + export, LocalPostgres.location(db), "checked.yaml");
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "100", "--json", "--state", dir.resolve("state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
             JsonNode details = Json.MAPPER.readTree(migrate.out()).get("details");
@@ -127,9 +123,7 @@ class ForeignKeyTargetIT {
             long employees = Long.parseLong(reachable.get(0));
             long inSource = Long.parseLong(LocalPostgres.query(src, "select count(*) from emp").get(0));
             assertThat(employees).isBetween(100L, inSource - 10);
-            Path plan = dir.resolve("orphans.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan(LocalPostgres.location(src), LocalPostgres.location(dst), "orphans.yaml");
             String state = dir.resolve("orphans-state").toString();
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", state);
             assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
@@ -185,9 +179,7 @@ class ForeignKeyTargetIT {
             long orphanPosts = Long.parseLong(LocalPostgres.query(src, "select count(*) from posts where user_id % 50 = 0").get(0));
             long orphanComments = Long.parseLong(LocalPostgres.query(src, "select count(*) from comments c join posts p on p.id = c.post_id"
                     + " where p.user_id % 50 = 0").get(0));
-            Path plan = dir.resolve("waves.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan(LocalPostgres.location(src), LocalPostgres.location(dst), "waves.yaml");
             java.nio.file.Files.writeString(plan, java.nio.file.Files.readString(plan).replaceAll("deadLetterLimit: \"[^\"]*\"", "deadLetterLimit: \"none\""));
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "500", "--json", "--state", dir.resolve("waves-state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
@@ -215,9 +207,7 @@ class ForeignKeyTargetIT {
                     "update posts set user_id = 999 where id = 7");
             LocalPostgres.sql(dst, "create table users (id int primary key)", "insert into users select generate_series(1, 100)",
                     "create table posts (id int primary key, user_id int references users, title text check (title <> 'bad'))");
-            Path plan = dir.resolve("mixed.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan(LocalPostgres.location(src), LocalPostgres.location(dst), "mixed.yaml");
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "100", "--json", "--state", dir.resolve("mixed-state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
             JsonNode details = Json.MAPPER.readTree(migrate.out()).get("details");
@@ -251,9 +241,7 @@ class ForeignKeyTargetIT {
                     "insert into b select g, case when g % 2 = 1 then g end from generate_series(1, " + n + ") g");
             LocalPostgres.sql(dst, "create table a (id int primary key, b_id int)", "create table b (id int primary key, a_id int)",
                     "alter table a add foreign key (b_id) references b", "alter table b add foreign key (a_id) references a");
-            Path plan = dir.resolve("settle.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan(LocalPostgres.location(src), LocalPostgres.location(dst), "settle.yaml");
             Path state = dir.resolve("settle-state");
             Process first = migrateProcess(plan, state, dir.resolve("settle-1.log"));
             boolean killed = false;
@@ -292,6 +280,14 @@ class ForeignKeyTargetIT {
         }
     }
 
+    /** The plan drafted from {@code source} to {@code target}, written as {@code name} in the test's folder. */
+    private static Path plan(String source, String target, String name) {
+        Path plan = dir.resolve(name);
+        CliRun p = CliRun.of("plan", source, target, "-o", plan.toString(), "--quiet");
+        assertThat(p.exitCode()).as(p.toString()).isZero();
+        return plan;
+    }
+
     private static Process migrateProcess(Path plan, Path state, Path log) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "cutover.cli.Main",
@@ -308,9 +304,7 @@ class ForeignKeyTargetIT {
             LocalPostgres.sql(src, "create table emp (id int primary key, manager_id int)",
                     "insert into emp select g, case when g < 6000 then g + 1 end from generate_series(1, 6000) g");
             LocalPostgres.sql(dst, "create table emp (id int primary key, manager_id int references emp (id))");
-            Path plan = dir.resolve("self.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan(LocalPostgres.location(src), LocalPostgres.location(dst), "self.yaml");
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "1000", "--state", dir.resolve("state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             assertThat(LocalPostgres.query(dst, "select count(*) || ' ' || count(manager_id) from emp")).containsExactly("6000 5999");
@@ -345,9 +339,7 @@ class ForeignKeyTargetIT {
             }
             Path export = dir.resolve("families.json");
             Files.writeString(export, json.append("}}}").toString());
-            Path plan = dir.resolve("tiny.yaml");
-            CliRun p = CliRun.of("plan", "firestore-export:" + export, LocalPostgres.location(db), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = plan("firestore-export:" + export, LocalPostgres.location(db), "tiny.yaml");
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--batch-size", "1000", "--state", dir.resolve("state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             assertThat(LocalPostgres.query(db, "select count(*) || ' ' || count(distinct user_id) from posts")).containsExactly("6000 3000");
