@@ -45,6 +45,18 @@ public final class Migration {
     private java.util.Set<String> guardedKeys = java.util.Set.of();
     /** Whether the target's tables have rules of their own that may refuse a row (a CHECK, a trigger): only then are they asked first. */
     private boolean targetMayRefuse;
+    /** Marks in the target, once a run, that records were parked, before the first batch that parks one commits. */
+    private final java.util.concurrent.atomic.AtomicBoolean parkingMarked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable parking = this::markParking;
+
+    private void markParking() {
+        synchronized (parkingMarked) {
+            if (!parkingMarked.get()) {
+                ParkedRecords.markParking(config);
+                parkingMarked.set(true);
+            }
+        }
+    }
 
     private Migration(Config config) {
         this.config = config;
@@ -112,12 +124,13 @@ public final class Migration {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong rows = new AtomicLong();
         MigrateResult.Totals added = MigrateResult.Totals.NONE;
+        if (parkedSettled != null && !parkedSettled.done()) requireParkedRecords();
         DeadLetterFile parked = DeadLetterFile.openKeepingRecords(ParkedRecords.file(config.runDirectory()), committed);
         try (DeadLetterFile deadLetters = DeadLetterFile.open(deadLetterPath, committed); parked) {
-            if (!settledBefore) requireRecordsOfEarlierAttempts(before, deadLetters.listedTotal() + parked.listedTotal());
             added = runSplits(todo, checkpoints, deadLetters, parked, failure, rows);
         }
         boolean settledNow = !settledBefore && ParkedRecords.any(config.runDirectory());
+        if (!settledBefore && !settledNow && (parkedSettled != null || parkingMarked.get())) ParkedRecords.markNoneParked(config);
         if (settledNow) {
             ParkedRecords settling = new ParkedRecords(config, guardedKeys);
             added = added.plus(settling.settle(deadLetterPath));
@@ -142,17 +155,15 @@ public final class Migration {
     }
 
     /**
-     * A run resumed in a state folder that holds none of the records its earlier attempts set aside
-     * (another {@code --state}, another working folder): their dead letters and parked records are in
-     * the folder of those attempts, and going on here would leave them unlisted, or unwritten.
+     * An earlier attempt parked records (its mark is in the target: {@link ParkedRecords#markParking})
+     * that are not settled yet, so their file must be here: resumed in another state folder (another
+     * {@code --state}, another working folder) they would never be written nor listed.
      */
-    private void requireRecordsOfEarlierAttempts(MigrateResult.Totals before, long listedHere) {
-        if (before.deadLettered() > 0 && listedHere == 0) {
-            throw new CutoverException(ErrorCode.STATE_CONFLICT, "run " + config.runId() + " set " + before.deadLettered() + " records aside in"
-                    + " earlier attempts, as the target's checkpoints say, but " + config.runDirectory() + " lists none of them: those attempts"
-                    + " ran with another state folder, which holds them and any records still to be written at the run's end (or its"
-                    + " dead-letter file was removed). Run again with that folder (--state), or start over with --restart");
-        }
+    private void requireParkedRecords() {
+        if (java.nio.file.Files.exists(ParkedRecords.file(config.runDirectory()))) return;
+        throw new CutoverException(ErrorCode.STATE_CONFLICT, "run " + config.runId() + " parked records in an earlier attempt, to be written"
+                + " at its end (their parents had not loaded), and " + config.runDirectory() + " does not hold them: that attempt ran with"
+                + " another state folder. Run again with that folder (--state), or start over with --restart");
     }
 
     /**
@@ -245,7 +256,7 @@ public final class Migration {
                         rows.addAndGet(copied.get().written());
                         return copied.get();
                     }
-                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, config.progress(), failure,
+                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, parking, config.progress(), failure,
                             waiting != null, parked, guardedKeys, targetMayRefuse);
                     try {
                         MigrateResult.Totals t = pipeline.run();

@@ -90,6 +90,26 @@ final class ParkedRecords {
         }
     }
 
+    /**
+     * Marks in the target that the run parks records (its settling checkpoint, not done, nothing
+     * counted), in a transaction of its own before the first batch that parks one commits: a run
+     * resumed in a state folder without the parked records' file then knows they are elsewhere.
+     */
+    static void markParking(Migration.Config config) {
+        mark(config, false);
+    }
+
+    /** Marks the run's parking settled, where every record parked since the mark was dropped with its uncommitted batch. */
+    static void markNoneParked(Migration.Config config) {
+        mark(config, true);
+    }
+
+    private static void mark(Migration.Config config, boolean done) {
+        try (SinkWriter writer = config.sink().writer(config.runId(), SPLIT, config.mapper().tables())) {
+            writer.write(List.of(), new Sink.Checkpoint(new Position(0, ""), 0, 0, 0, 0, done));
+        }
+    }
+
     /** Drops the parked records' file when it holds none (a run that parked nothing). */
     static void dropIfNone(Path runDirectory) {
         try {

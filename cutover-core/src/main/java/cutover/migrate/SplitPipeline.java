@@ -46,17 +46,20 @@ final class SplitPipeline {
      * be tried again when every split is done ({@link ParkedRecords}); null in the passes before.
      */
     private final DeadLetterFile parked;
+    /** Marks in the target that the run parks records, before the first batch that parks one commits. */
+    private final Runnable parking;
     private final Map<String, Table> tablesByName = new HashMap<>();
     private final KeyClaims keyClaims;
     /** Whether the target's tables have rules of their own (CHECK, UNIQUE, triggers) that may refuse a row the sink's checks pass. */
     private final boolean targetMayRefuse;
     private long rowsWritten;
 
-    SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters,
+    SplitPipeline(Migration.Config config, Split split, Sink.Checkpoint start, DeadLetterFile deadLetters, Runnable parking,
                   MigrationProgress progress, AtomicReference<Throwable> failure, boolean mayWaitForParents, DeadLetterFile parked,
                   Set<String> guardedKeys, boolean targetMayRefuse) {
         this.mayWaitForParents = mayWaitForParents;
         this.parked = mayWaitForParents ? null : parked;
+        this.parking = parking;
         this.targetMayRefuse = targetMayRefuse;
         this.config = config;
         this.split = split;
@@ -436,7 +439,10 @@ final class SplitPipeline {
             c[DEAD]++;
         }
         deadLetters.append(setAside);
-        if (!parkedHere.isEmpty()) parked.append(parkedHere);
+        if (!parkedHere.isEmpty()) {
+            parking.run();
+            parked.append(parkedHere);
+        }
         List<DeadLetterFile.Entry> dead = new ArrayList<>(batch.deadLetters());
         dead.addAll(setAside);
         dead.addAll(parkedHere);
