@@ -99,7 +99,15 @@ class DefinedRestoreIT {
                 "create materialized view books_per_author as select author_id, count(*) as n from books group by author_id",
                 "create unique index books_per_author_id on books_per_author (author_id)",
                 "create view coded as select code() as c",
-                "create sequence invoice_numbers start 1000", "select nextval('invoice_numbers')", "select nextval('invoice_numbers')");
+                "create sequence invoice_numbers start 1000", "select nextval('invoice_numbers')", "select nextval('invoice_numbers')",
+                // a sequence none was drawn from (it came back at 0, or not at all); a matview made empty stays empty;
+                // domains over an enum and over another domain (their bases were not kept)
+                "create sequence never_drawn as smallint start 42",
+                "create materialized view empty_mv as select id from books with no data",
+                "create domain cheerful as mood check (value <> 'sad')",
+                "create domain short_text as text check (length(value) < 20)",
+                "create domain upper_code as short_text check (value ~ '^[A-Z]+$')",
+                "create table labels (id int primary key, m cheerful, c upper_code)", "insert into labels values (1, 'happy', 'AB')");
     }
 
     @AfterAll
@@ -149,6 +157,14 @@ class DefinedRestoreIT {
                 .containsExactly("books_per_author m ", "books_per_author_id i ", "cheap_books v ", "cheap_titles v {security_invoker=true}",
                         "invoice_numbers S ");
         assertThat(LocalPostgres.query(DST, "select last_value || ' ' || is_called from invoice_numbers")).containsExactly("1001 true");
+        assertThat(LocalPostgres.query(DST, "select coalesce(last_value::text, 'none') from pg_sequences where sequencename = 'never_drawn'"))
+                .containsExactly("none");
+        assertThat(LocalPostgres.query(DST, "select ispopulated::text from pg_matviews where matviewname = 'empty_mv'")).containsExactly("false");
+        assertThat(LocalPostgres.query(DST, "select string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)"
+                + " from pg_attribute a where a.attrelid = 'labels'::regclass and a.attnum > 0"))
+                .containsExactly("id integer, m cheerful, c upper_code");
+        assertThat(LocalPostgres.query(DST, "select format_type(typbasetype, typtypmod) from pg_type where typname = 'upper_code'")).containsExactly("short_text");
+        assertThat(rows(DST, "labels")).containsExactly("1|happy|AB");
         assertThat(rows(DST, "events")).containsExactlyElementsOf(rows(SRC, "events"));
         assertThat(rows(DST, "events_2024_q1")).containsExactlyElementsOf(rows(SRC, "events_2024_q1")).hasSize(1); // partitioned as in the source
         assertThat(rows(DST, "events_other")).containsExactlyElementsOf(rows(SRC, "events_other")).hasSize(1);

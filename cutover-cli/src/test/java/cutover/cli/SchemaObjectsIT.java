@@ -27,7 +27,8 @@ class SchemaObjectsIT {
                     "create view active_names with (security_barrier = true) as select name from active_users",
                     "create materialized view user_count as select count(*) as n from users", "create index user_count_n on user_count (n)",
                     "create view audited as select * from audit",
-                    "create sequence ticket_numbers start 500", "select nextval('ticket_numbers')");
+                    "create sequence ticket_numbers start 500", "select nextval('ticket_numbers')", "create view clash as select 1 as one");
+            LocalPostgres.sql(dst, "create table clash (a int)"); // the target's own table: left as it is, and said
             Path plan = dir.resolve("plan.yaml");
             CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
             assertThat(p.exitCode()).as(p.toString()).isZero();
@@ -35,7 +36,8 @@ class SchemaObjectsIT {
             java.nio.file.Files.writeString(plan, java.nio.file.Files.readString(plan).replace("  - source: audit\n", "  - source: audit\n    skip: true\n"));
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString());
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(migrate.out()).contains("view audited was not made").contains("audit");
+            assertThat(migrate.out()).contains("view audited was not made").contains("audit")
+                    .contains("view clash was not made: the target has a table of that name");
             assertThat(LocalPostgres.query(dst, "select string_agg(name, ',' order by id) from active_names natural join active_users"))
                     .isEqualTo(LocalPostgres.query(src, "select string_agg(name, ',' order by id) from active_names natural join active_users"));
             assertThat(LocalPostgres.query(dst, "select n from user_count")).containsExactly("30");

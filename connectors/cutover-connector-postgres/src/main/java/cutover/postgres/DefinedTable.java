@@ -146,7 +146,7 @@ final class DefinedTable {
         Set<String> notMade = new HashSet<>();
         for (Domain d : definition.domains()) {
             if (typeExists(c, d.name())) continue;
-            if (missing.contains(elementType(d.baseType()))) {
+            if (missing.contains(elementType(d.baseType())) || notMade.contains(elementType(d.baseType()))) {
                 notMade.add(d.name());
                 continue;
             }

@@ -38,10 +38,11 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
     /**
      * A view: {@code query} as {@code pg_get_viewdef} prints it, {@code options} its reloptions
      * ({@code security_invoker=true}, {@code check_option=local}); a materialized one with the full
-     * {@code CREATE INDEX} statements of its indexes.
+     * {@code CREATE INDEX} statements of its indexes, and {@code unpopulated} where it was made
+     * {@code WITH NO DATA} and not refreshed since (made so again: filling it may be costly).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record View(String name, boolean materialized, String query, List<String> options, List<String> indexes) {
+    record View(String name, boolean materialized, String query, List<String> options, List<String> indexes, boolean unpopulated) {
         View {
             options = options == null ? List.of() : List.copyOf(options);
             indexes = indexes == null ? List.of() : List.copyOf(indexes);
@@ -75,13 +76,15 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
             Catalog.schemaAloneOnPath(c, schema);
             List<View> views = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), "
-                    + "coalesce(c.reloptions, '{}')::text[], array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1) "
+                    + "coalesce(c.reloptions, '{}')::text[], array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1), "
+                    + "c.relkind = 'm' AND NOT c.relispopulated "
                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND "
                     + NOT_AN_EXTENSIONS + " ORDER BY c.oid")) { // in order of creation: a view's views were made before it, most often
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        views.add(new View(rs.getString(1), rs.getBoolean(2), rs.getString(3), Catalog.texts(rs.getArray(4)), Catalog.texts(rs.getArray(5))));
+                        views.add(new View(rs.getString(1), rs.getBoolean(2), rs.getString(3), Catalog.texts(rs.getArray(4)), Catalog.texts(rs.getArray(5)),
+                                rs.getBoolean(6)));
                     }
                 }
             }
@@ -97,9 +100,9 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long last = rs.getLong(9);
+                        Long last = rs.getObject(9, Long.class); // null: none drawn yet, or not readable by the backup's role
                         sequences.add(new Sequence(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                                rs.getLong(7), rs.getBoolean(8), rs.wasNull() ? null : last));
+                                rs.getLong(7), rs.getBoolean(8), last));
                     }
                 }
             }
@@ -129,7 +132,20 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                 if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
             }
             List<View> pending = new ArrayList<>();
-            for (View v : views) if (!exists(c, v.name())) pending.add(v);
+            for (View v : views) {
+                String kind = kindOf(c, v.name());
+                if (kind == null) pending.add(v);
+                else if (!kind.equals(v.materialized() ? "m" : "v")) { // one of the name the target has is its own; another kind is said
+                    problems.add((v.materialized() ? "materialized view " : "view ") + v.name() + " was not made: the target has a "
+                            + switch (kind) {
+                                case "r", "p" -> "table";
+                                case "v" -> "view";
+                                case "m" -> "materialized view";
+                                case "S" -> "sequence";
+                                default -> "relation";
+                            } + " of that name");
+                }
+            }
             List<String> lastErrors = new ArrayList<>();
             boolean madeOne = true;
             while (!pending.isEmpty() && madeOne) {
@@ -141,7 +157,7 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                     String query = v.query().strip();
                     if (query.endsWith(";")) query = query.substring(0, query.length() - 1);
                     String ddl = v.materialized()
-                            ? "CREATE MATERIALIZED VIEW " + TableName.quote(v.name()) + with + " AS " + query + " WITH DATA"
+                            ? "CREATE MATERIALIZED VIEW " + TableName.quote(v.name()) + with + " AS " + query + (v.unpopulated() ? " WITH NO DATA" : " WITH DATA")
                             : "CREATE VIEW " + TableName.quote(v.name()) + with + " AS " + query;
                     String failed = attempt(c, ddl, v.indexes().toArray(String[]::new));
                     if (failed == null) {
@@ -174,6 +190,16 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
     }
 
     private static boolean exists(Connection c, String name) throws SQLException {
-        return DefinedTable.holds(c, "SELECT to_regclass(?) IS NOT NULL", TableName.quote(name));
+        return kindOf(c, name) != null;
+    }
+
+    /** The {@code relkind} of the relation of that name on the search path, or null when there is none. */
+    private static String kindOf(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, TableName.quote(name));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 }

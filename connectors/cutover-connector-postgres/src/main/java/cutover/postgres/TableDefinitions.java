@@ -111,18 +111,35 @@ final class TableDefinitions {
         });
     }
 
-    /** The domains the table's columns (or their elements) are of, each with its checks; a domain over a domain names the inner as its base. */
+    /**
+     * The domains the table's columns (or their elements) are of, each with its checks, and the
+     * domains and enum those are made over, bases first: a domain over a domain names the inner as
+     * its base, and an enum under a domain is among the table's enums.
+     */
     private static void domains(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
-        eachRow(c, "SELECT DISTINCT ON (a.attrelid, e.oid) a.attrelid, format_type(e.oid, NULL), format_type(e.typbasetype, e.typtypmod), e.typnotnull, "
-                + "e.typdefault, array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = e.oid AND k.contype = 'c' ORDER BY k.conname), "
-                + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = e.oid AND k.contype = 'c' ORDER BY k.conname) "
-                + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        eachRow(c, "WITH RECURSIVE d (rel, oid, depth) AS ("
+                + "SELECT a.attrelid, e.oid, 0 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
-                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' ORDER BY a.attrelid, e.oid", oids, 1, rs -> {
+                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' "
+                + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid JOIN pg_type b ON b.oid = x.typbasetype "
+                + "WHERE b.typtype = 'd') "
+                + "SELECT d.rel, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
+                + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
+                + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
+                + "CASE WHEN bt.typtype = 'e' THEN format_type(bt.oid, NULL) END, "
+                + "CASE WHEN bt.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = bt.oid ORDER BY l.enumsortorder) END "
+                + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
+                + "JOIN pg_type b0 ON b0.oid = x.typbasetype JOIN pg_type bt ON bt.oid = CASE WHEN b0.typelem <> 0 AND b0.typlen = -1 THEN b0.typelem ELSE b0.oid END "
+                + "ORDER BY d.rel, d.depth DESC, x.oid", oids, 1, rs -> {
+            Builder b = byOid.get(rs.getLong(1));
             List<String> names = Catalog.texts(rs.getArray(6)), definitions = Catalog.texts(rs.getArray(7));
             List<DefinedConstraint> checks = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
-            byOid.get(rs.getLong(1)).domains.add(new Domain(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), checks));
+            b.domains.add(new Domain(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), checks));
+            String enumName = rs.getString(8);
+            if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
+                b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
+            }
         });
     }
 
@@ -161,10 +178,9 @@ final class TableDefinitions {
                 case 1 -> DefinedSequence.OWNED;
                 default -> DefinedSequence.DEFAULT;
             };
-            long last = rs.getLong(12);
+            Long last = rs.getObject(12, Long.class); // null: none drawn yet, or not readable by the backup's role
             byOid.get(rs.getLong(1)).sequences.add(new DefinedSequence(rs.getString(4), rs.getString(2), use, rs.getString(5),
-                    rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11),
-                    rs.wasNull() ? null : last));
+                    rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBoolean(11), last));
         });
     }
 
