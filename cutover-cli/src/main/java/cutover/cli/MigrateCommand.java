@@ -147,7 +147,7 @@ final class MigrateCommand implements Callable<Integer> {
                 result = migration.run();
             }
             warnings.addAll(result.warnings());
-            warnings.addAll(schemaObjects(source, sink));
+            warnings.addAll(schemaObjects(source, sink, plan));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -166,12 +166,24 @@ final class MigrateCommand implements Callable<Integer> {
      * uses), made in the target where it lacks them once the tables are complete; returns what could
      * not be made (a view over a table the plan renamed or skips, a target of another kind).
      */
-    private static List<String> schemaObjects(Source source, Sink sink) {
+    private static List<String> schemaObjects(Source source, Sink sink, cutover.plan.Plan plan) {
         if (!(source instanceof cutover.connector.CopyTextSource copying)) return List.of();
         Optional<cutover.model.NativeDefinition> objects = copying.schemaObjects();
         if (objects.isEmpty()) return List.of();
-        if (sink instanceof cutover.connector.CopyTextSink target) return target.makeSchemaObjects(objects.get());
-        return List.of("the source's views and sequences were not made: the target is of another kind");
+        if (!(sink instanceof cutover.connector.CopyTextSink target)) {
+            return List.of("the source's views and sequences were not made: the target is of another kind");
+        }
+        List<String> notMade = target.makeSchemaObjects(objects.get());
+        // a view names the source's tables: one the plan renames or leaves out is the likely reason
+        List<String> moved = plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
+                .map(e -> e.source() + (e.skip() ? " (left out)" : " (now " + e.table() + ")")).toList();
+        if (notMade.isEmpty() || moved.isEmpty()) return notMade;
+        return notMade.stream().map(w -> w + "; the plan renames or leaves out tables a view may name: " + String.join(", ", moved)).toList();
+    }
+
+    /** A table's name without its schema. */
+    private static String bare(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
     }
 
     /** Same source, target and plan text: same run, so a re-run resumes it. Passwords are not part of it. */
