@@ -201,6 +201,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                             runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     List<String> warnings = new ArrayList<>(said);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables()));
+                    warnings.addAll(schemaObjects(snapshot, sink, true));
                     if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
                         warnings.add(nothingMatches(snapshot));
                     }
@@ -225,7 +226,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         result = migration.get().run();
                     }
                 }
-                said.addAll(schemaObjects(snapshot, sink));
+                said.addAll(schemaObjects(snapshot, sink, false));
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
@@ -243,14 +244,16 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /**
      * Makes what the snapshot's source held beside its tables (a PostgreSQL schema's views and
      * sequences), once the tables are complete, where the target lacks it; returns what could not be
-     * made. Only for a restore of the whole snapshot: a view over a table left out would fail, and a
+     * made (with {@code dryRun}: makes nothing, and names what it would make). Only for a restore of the whole snapshot: a view over a table left out would fail, and a
      * restore of a part (--only, --where-key) is a repair of those tables, not of the schema.
      */
-    private List<String> schemaObjects(Snapshot snapshot, Sink sink) {
+    private List<String> schemaObjects(Snapshot snapshot, Sink sink, boolean dryRun) {
         if (snapshot.schema() == null || !only.isEmpty() || whereKey != null) return List.of();
-        if (sink instanceof cutover.connector.CopyTextSink copying) return copying.makeSchemaObjects(snapshot.schema());
-        return List.of("the views and sequences snapshot " + snapshot.shortId() + " holds beside its tables were not made: this target is of"
-                + " another kind than the source");
+        if (sink instanceof cutover.connector.CopyTextSink copying) {
+            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema());
+        }
+        return List.of("the views and sequences snapshot " + snapshot.shortId() + " holds beside its tables " + (dryRun ? "would not be" : "were not")
+                + " made: this target is of another kind than the source");
     }
 
     /**

@@ -126,6 +126,11 @@ class DefinedRestoreIT {
             assertThat(entities.get(table).get("definition").asText()).as(table).isEqualTo("postgresql/table/1");
         }
 
+        // a dry run names the views and sequences the restore would make
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--dry-run", "--state", state}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.out() + dry.err()).contains("the restore would make views cheap_books, cheap_titles, books_per_author, coded,"
+                + " empty_mv and sequences invoice_numbers, never_drawn of the snapshot");
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json", "--state", state}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         JsonNode restored = Json.MAPPER.readTree(restore.out());

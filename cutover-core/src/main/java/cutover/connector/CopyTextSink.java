@@ -37,6 +37,14 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * What {@link #makeSchemaObjects} would make, without making it: a sentence naming those the
+     * target lacks (whether each can be made is known only by making it).
+     */
+    default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
+        return List.of("the source's views and sequences (" + objects.format() + ") would not be made: the target is of another kind");
+    }
+
+    /**
      * Loads the lines {@code rows} writes into {@code table} and commits them in one transaction
      * with the split's checkpoint, {@code checkpoint} of the number of rows loaded; returns that
      * number. On any failure nothing is committed and the exception is thrown.

@@ -82,6 +82,15 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
+    public List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects);
+        List<String> missing = inTransaction("reading the views and sequences of schema " + schema, c -> own.get().missing(c, schema));
+        return missing.isEmpty() ? List.of() : List.of("the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
+                + " target lacks (whether each can be made is known only by making it)");
+    }
+
+    @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
         PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays);
         try {

@@ -175,6 +175,22 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
         return problems;
     }
 
+    /** The names of the sequences and views {@link #make} would make in {@code schema}: those it lacks, by kind; empty when none. */
+    List<String> missing(Connection c, String schema) throws SQLException {
+        String searchPath = Catalog.schemaAloneOnPath(c, schema);
+        try {
+            List<String> sequencesMissing = new ArrayList<>(), viewsMissing = new ArrayList<>();
+            for (Sequence q : sequences) if (!exists(c, q.name())) sequencesMissing.add(q.name());
+            for (View v : views) if (!exists(c, v.name())) viewsMissing.add(v.name());
+            List<String> out = new ArrayList<>();
+            if (!viewsMissing.isEmpty()) out.add("views " + String.join(", ", viewsMissing));
+            if (!sequencesMissing.isEmpty()) out.add("sequences " + String.join(", ", sequencesMissing));
+            return out;
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+    }
+
     /** Runs the statements under a savepoint; the server's message when one fails (all undone), else null. */
     private static String attempt(Connection c, String first, String... then) throws SQLException {
         Savepoint before = c.setSavepoint();
