@@ -244,8 +244,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /**
      * Makes what the snapshot's source held beside its tables (a PostgreSQL schema's views and
      * sequences), once the tables are complete, where the target lacks it; returns what could not be
-     * made (with {@code dryRun}: makes nothing, and names what it would make). Only for a restore of the whole snapshot: a view over a table left out would fail, and a
-     * restore of a part (--only, --where-key) is a repair of those tables, not of the schema.
+     * made (with {@code dryRun}: makes nothing, and names what it would make). Only for a restore of
+     * the whole snapshot: a view over a table left out would fail, and a restore of a part (--only,
+     * --where-key) is a repair of those tables, not of the schema.
      */
     private List<String> schemaObjects(Snapshot snapshot, Sink sink, boolean dryRun) {
         if (snapshot.schema() == null || !only.isEmpty() || whereKey != null) return List.of();

@@ -45,17 +45,14 @@ public final class Migration {
     private java.util.Set<String> guardedKeys = java.util.Set.of();
     /** Whether the target's tables have rules of their own that may refuse a row (a CHECK, a trigger): only then are they asked first. */
     private boolean targetMayRefuse;
-    /** Marks in the target, once a run, that records were parked, before the first batch that parks one commits. */
-    private final java.util.concurrent.atomic.AtomicBoolean parkingMarked = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Runnable parking = this::markParking;
+    /** Whether this attempt marked in the target that it parks records ({@link #markParking}). */
+    private volatile boolean parkingMarked;
 
-    private void markParking() {
-        synchronized (parkingMarked) {
-            if (!parkingMarked.get()) {
-                ParkedRecords.markParking(config);
-                parkingMarked.set(true);
-            }
-        }
+    /** Marks in the target, once a run, that records were parked, before the first batch that parks one commits; splits wait for it. */
+    private synchronized void markParking() {
+        if (parkingMarked) return;
+        ParkedRecords.markParking(config);
+        parkingMarked = true;
     }
 
     private Migration(Config config) {
@@ -130,7 +127,7 @@ public final class Migration {
             added = runSplits(todo, checkpoints, deadLetters, parked, failure, rows);
         }
         boolean settledNow = !settledBefore && ParkedRecords.any(config.runDirectory());
-        if (!settledBefore && !settledNow && (parkedSettled != null || parkingMarked.get())) ParkedRecords.markNoneParked(config);
+        if (!settledBefore && !settledNow && (parkedSettled != null || parkingMarked)) ParkedRecords.markNoneParked(config);
         if (settledNow) {
             ParkedRecords settling = new ParkedRecords(config, guardedKeys);
             added = added.plus(settling.settle(deadLetterPath));
@@ -256,7 +253,7 @@ public final class Migration {
                         rows.addAndGet(copied.get().written());
                         return copied.get();
                     }
-                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, parking, config.progress(), failure,
+                    SplitPipeline pipeline = new SplitPipeline(config, split, checkpoints.get(split.id()), deadLetters, this::markParking, config.progress(), failure,
                             waiting != null, parked, guardedKeys, targetMayRefuse);
                     try {
                         MigrateResult.Totals t = pipeline.run();

@@ -87,12 +87,12 @@ public final class SnapshotWriter implements AutoCloseable {
         entity(entity, List.of()).copyText(format);
     }
 
-    /** The entity's table as its database defines it, kept in the manifest whether its rows are read or reused. */
     /** What the source holds beside its tables (a schema's views and sequences), kept in the manifest. */
     void schemaObjects(cutover.model.NativeDefinition objects) {
         schemaObjects = objects;
     }
 
+    /** The entity's table as its database defines it, kept in the manifest whether its rows are read or reused. */
     void definition(EntityName entity, cutover.model.NativeDefinition d) {
         definitions.put(entity, d);
     }

@@ -10,6 +10,10 @@ import java.sql.Statement;
 final class Catalog {
     private Catalog() {}
 
+    /** A condition on {@code pg_class c}: the relation is not an extension's own (the user did not make it). */
+    static final String NOT_AN_EXTENSIONS = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
+            + " AND e.objid = c.oid AND e.deptype = 'e')";
+
     /**
      * Puts {@code schema} alone on the search path, for the rest of the transaction (for the session
      * where none is open): what the server prints then names that schema's objects bare, and bare

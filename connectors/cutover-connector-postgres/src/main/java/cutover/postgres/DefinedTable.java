@@ -127,13 +127,7 @@ final class DefinedTable {
         for (Extension e : definition.extensions()) {
             if (extensionThere(c, e.name())) continue;
             boolean schemaThere = holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
-            Savepoint before = c.setSavepoint();
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name()) + (schemaThere ? " SCHEMA " + TableName.quote(e.schema()) : ""));
-                c.releaseSavepoint(before);
-            } catch (SQLException failed) {
-                c.rollback(before);
-            }
+            attempt(c, "CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name()) + (schemaThere ? " SCHEMA " + TableName.quote(e.schema()) : ""));
         }
     }
 
@@ -154,14 +148,8 @@ final class DefinedTable {
             if (d.defaultExpression() != null) ddl.append(" DEFAULT ").append(d.defaultExpression());
             if (d.notNull()) ddl.append(" NOT NULL");
             for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
-            Savepoint before = c.setSavepoint();
-            try (Statement s = c.createStatement()) {
-                s.execute(ddl.toString());
-                c.releaseSavepoint(before);
-            } catch (SQLException failed) { // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
-                c.rollback(before);
-                notMade.add(d.name());
-            }
+            // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
+            if (attempt(c, ddl.toString()) != null) notMade.add(d.name());
         }
         return notMade;
     }
@@ -172,14 +160,8 @@ final class DefinedTable {
         for (EnumType e : definition.enums()) {
             List<String> labels = enumLabels(c, e.name());
             if (labels == null) {
-                Savepoint before = c.setSavepoint();
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")");
-                    c.releaseSavepoint(before);
-                } catch (SQLException failed) {
-                    c.rollback(before);
-                    missing.add(e.name());
-                }
+                String ddl = "CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")";
+                if (attempt(c, ddl) != null) missing.add(e.name());
             } else if (!labels.containsAll(e.labels())) {
                 missing.add(e.name());
             }
@@ -437,6 +419,20 @@ final class DefinedTable {
     }
 
     /** Whether the query's one boolean, given these text parameters, is true (a step's check that it is done, a lookup). */
+    /** Runs the statements under a savepoint; the server's message when one fails (all of them undone), else null. A null statement is passed over. */
+    static String attempt(Connection c, String first, String... then) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try (Statement s = c.createStatement()) {
+            s.execute(first);
+            for (String sql : then) if (sql != null) s.execute(sql);
+            c.releaseSavepoint(before);
+            return null;
+        } catch (SQLException e) {
+            c.rollback(before);
+            return e.getMessage();
+        }
+    }
+
     static boolean holds(Connection c, String sql, String... parameters) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) ps.setString(i + 1, parameters[i]);

@@ -18,8 +18,6 @@ import java.util.Map;
  * Objects an extension made are its own, and left out of the lists.
  */
 final class LeftOut {
-    private static final String NOT_AN_EXTENSIONS = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
-            + " AND e.objid = c.oid AND e.deptype = 'e')";
 
     private LeftOut() {}
 
@@ -28,7 +26,7 @@ final class LeftOut {
         Map<String, Long> schemas = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> ? AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover')"
-                + " AND n.nspname NOT LIKE 'pg\\_%' AND " + NOT_AN_EXTENSIONS + " GROUP BY n.nspname ORDER BY n.nspname")) {
+                + " AND n.nspname NOT LIKE 'pg\\_%' AND " + Catalog.NOT_AN_EXTENSIONS + " GROUP BY n.nspname ORDER BY n.nspname")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) schemas.put(rs.getString(1), rs.getLong(2));
@@ -48,7 +46,7 @@ final class LeftOut {
 
     private static void names(Connection c, String schema, String condition, String sentence, List<String> out) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND " + condition + " AND " + NOT_AN_EXTENSIONS + " ORDER BY 1")) {
+                + " WHERE n.nspname = ? AND " + condition + " AND " + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1")) {
             ps.setString(1, schema);
             List<String> names = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -175,7 +175,7 @@ final class PostgresSink implements CopyTextSink {
         return problems;
     }
 
-    /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, and triggers (not the system's). */
+    /** The foreign keys between the existing tables, as the catalog holds them, each table's oid found by its name. */
     @Override
     public Map<String, Set<String>> parentsByForeignKey(List<Table> tables) {
         return withConnection("reading the target tables' foreign keys", c -> {
@@ -203,6 +203,7 @@ final class PostgresSink implements CopyTextSink {
         });
     }
 
+    /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, and triggers (not the system's). */
     @Override
     public List<String> rulesOfItsOwn(List<Table> tables) {
         return withConnection("reading the target tables' constraints", c -> {

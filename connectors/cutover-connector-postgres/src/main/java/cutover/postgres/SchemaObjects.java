@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +25,6 @@ import java.util.Optional;
 record SchemaObjects(List<View> views, List<Sequence> sequences) {
     static final String FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final String NOT_AN_EXTENSIONS = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
-            + " AND e.objid = c.oid AND e.deptype = 'e')";
 
     SchemaObjects {
         views = views == null ? List.of() : List.copyOf(views);
@@ -79,7 +75,7 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                     + "coalesce(c.reloptions, '{}')::text[], array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1), "
                     + "c.relkind = 'm' AND NOT c.relispopulated "
                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND "
-                    + NOT_AN_EXTENSIONS + " ORDER BY c.oid")) { // in order of creation: a view's views were made before it, most often
+                    + Catalog.NOT_AN_EXTENSIONS + " ORDER BY c.oid")) { // in order of creation: a view's views were made before it, most often
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -92,7 +88,7 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
             try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, "
                     + "q.seqmax, q.seqcache, q.seqcycle, CASE WHEN has_sequence_privilege(c.oid, 'SELECT') THEN pg_sequence_last_value(c.oid) END "
                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence q ON q.seqrelid = c.oid "
-                    + "WHERE n.nspname = ? AND c.relkind = 'S' AND " + NOT_AN_EXTENSIONS
+                    + "WHERE n.nspname = ? AND c.relkind = 'S' AND " + Catalog.NOT_AN_EXTENSIONS
                     // owned by a column (serial, identity) or named in a default: in that table's definition
                     + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))"
                     + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass"
@@ -127,7 +123,7 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                 if (exists(c, q.name())) continue;
                 String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
                         + " MAXVALUE " + q.max() + " START WITH " + q.start() + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
-                String failed = attempt(c, ddl, q.lastValue() == null ? null
+                String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
                         : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
                 if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
             }
@@ -159,7 +155,7 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
                     String ddl = v.materialized()
                             ? "CREATE MATERIALIZED VIEW " + TableName.quote(v.name()) + with + " AS " + query + (v.unpopulated() ? " WITH NO DATA" : " WITH DATA")
                             : "CREATE VIEW " + TableName.quote(v.name()) + with + " AS " + query;
-                    String failed = attempt(c, ddl, v.indexes().toArray(String[]::new));
+                    String failed = DefinedTable.attempt(c, ddl, v.indexes().toArray(String[]::new));
                     if (failed == null) {
                         it.remove();
                         madeOne = true;
@@ -188,20 +184,6 @@ record SchemaObjects(List<View> views, List<Sequence> sequences) {
             return out;
         } finally {
             Catalog.setSearchPath(c, searchPath);
-        }
-    }
-
-    /** Runs the statements under a savepoint; the server's message when one fails (all undone), else null. */
-    private static String attempt(Connection c, String first, String... then) throws SQLException {
-        Savepoint before = c.setSavepoint();
-        try (Statement s = c.createStatement()) {
-            s.execute(first);
-            for (String sql : then) if (sql != null) s.execute(sql);
-            c.releaseSavepoint(before);
-            return null;
-        } catch (SQLException e) {
-            c.rollback(before);
-            return e.getMessage();
         }
     }
 

@@ -104,10 +104,7 @@ final class TableDefinitions {
             };
             b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
                     identity, generated ? expression : null, rs.getString(10)));
-            String enumName = rs.getString(8);
-            if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
-                b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
-            }
+            b.addEnum(rs.getString(8), rs.getArray(9));
         });
     }
 
@@ -136,10 +133,7 @@ final class TableDefinitions {
             List<DefinedConstraint> checks = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
             b.domains.add(new Domain(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), checks));
-            String enumName = rs.getString(8);
-            if (enumName != null && b.enums.stream().noneMatch(e -> e.name().equals(enumName))) {
-                b.enums.add(new EnumType(enumName, Catalog.texts(rs.getArray(9))));
-            }
+            b.addEnum(rs.getString(8), rs.getArray(9));
         });
     }
 
@@ -273,6 +267,11 @@ final class TableDefinitions {
             this.rules = rules;
             this.partitionKey = partitionKey;
             this.unlogged = unlogged;
+        }
+
+        /** The enum of that name (none: null) with its labels, unless the table has it already. */
+        void addEnum(String name, Array labels) throws SQLException {
+            if (name != null && enums.stream().noneMatch(e -> e.name().equals(name))) enums.add(new EnumType(name, Catalog.texts(labels)));
         }
 
         TableDefinition build() {
