@@ -142,12 +142,15 @@ final class MigrateCommand implements Callable<Integer> {
                     .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : plan.options().deadLetterLimitValue())
                     .progress(progress)
                     .build();
+            Optional<cutover.model.NativeDefinition> schemaObjects = source instanceof cutover.connector.CopyTextSource copying
+                    ? copying.schemaObjects() : Optional.empty();
+            if (schemaObjects.isPresent() && sink instanceof cutover.connector.CopyTextSink copyingSink) copyingSink.makeSchemaObjectsTablesUse(schemaObjects.get());
             MigrateResult result;
             try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                 result = migration.run();
             }
             warnings.addAll(result.warnings());
-            warnings.addAll(schemaObjects(source, sink, plan));
+            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan)));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -162,23 +165,24 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /**
-     * What the source holds beside its tables (a PostgreSQL schema's views and the sequences no column
-     * uses), made in the target where it lacks them once the tables are complete; returns what could
-     * not be made (a view over a table the plan renamed or skips, a target of another kind).
+     * What the source holds beside its tables (a PostgreSQL schema's functions, views, sequences no
+     * column uses, triggers, policies), made in the target where it lacks them once the tables are
+     * complete; returns what could not be made (the triggers and policies of a table the plan renames
+     * or skips, a view over one, a target of another kind).
      */
-    private static List<String> schemaObjects(Source source, Sink sink, cutover.plan.Plan plan) {
-        if (!(source instanceof cutover.connector.CopyTextSource copying)) return List.of();
-        Optional<cutover.model.NativeDefinition> objects = copying.schemaObjects();
-        if (objects.isEmpty()) return List.of();
+    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
-            return List.of("the source's views and sequences were not made: the target is of another kind");
+            return List.of("the source's views, functions, triggers and policies were not made: the target is of another kind");
         }
-        List<String> notMade = target.makeSchemaObjects(objects.get());
-        // a view names the source's tables: one the plan renames or leaves out is the likely reason
-        List<String> moved = plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
-                .map(e -> e.source() + (e.skip() ? " (left out)" : " (now " + e.table() + ")")).toList();
+        Map<String, String> moved = new java.util.LinkedHashMap<>();
+        plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
+                .forEach(e -> moved.put(bare(e.source()), e.skip() ? "left out" : "now " + e.table()));
+        List<String> notMade = target.makeSchemaObjects(objects, moved);
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
-        return notMade.stream().map(w -> w + "; the plan renames or leaves out tables a view may name: " + String.join(", ", moved)).toList();
+        // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
+        String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        return notMade.stream().map(w -> w.matches("(view|materialized view|function|procedure) .*") ? w + hint : w).toList();
     }
 
     /** A table's name without its schema. */

@@ -214,6 +214,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
+                if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
+                    copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
+                }
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();
                     if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits()) {
@@ -249,12 +252,17 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      * --where-key) is a repair of those tables, not of the schema.
      */
     private List<String> schemaObjects(Snapshot snapshot, Sink sink, boolean dryRun) {
-        if (snapshot.schema() == null || !only.isEmpty() || whereKey != null) return List.of();
+        if (!wholeSnapshot(snapshot)) return List.of();
         if (sink instanceof cutover.connector.CopyTextSink copying) {
-            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema());
+            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), Map.of());
         }
-        return List.of("the views and sequences snapshot " + snapshot.shortId() + " holds beside its tables " + (dryRun ? "would not be" : "were not")
+        return List.of("the views, functions, triggers and policies snapshot " + snapshot.shortId() + " holds beside its tables " + (dryRun ? "would not be" : "were not")
                 + " made: this target is of another kind than the source");
+    }
+
+    /** Whether this restore is of the whole snapshot and it holds schema objects: a restore of a part repairs its tables, not the schema. */
+    private boolean wholeSnapshot(Snapshot snapshot) {
+        return snapshot.schema() != null && only.isEmpty() && whereKey == null;
     }
 
     /**

@@ -38,7 +38,7 @@ class SchemaObjectsIT {
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             assertThat(migrate.out()).contains("view audited was not made").contains("audit")
                     .contains("view clash was not made: the target has a table of that name")
-                    .contains("the plan renames or leaves out tables a view may name: audit (left out)");
+                    .contains("the plan renames or leaves out tables it may name: audit (left out)");
             assertThat(LocalPostgres.query(dst, "select string_agg(name, ',' order by id) from active_names natural join active_users"))
                     .isEqualTo(LocalPostgres.query(src, "select string_agg(name, ',' order by id) from active_names natural join active_users"));
             assertThat(LocalPostgres.query(dst, "select n from user_count")).containsExactly("30");
@@ -51,7 +51,7 @@ class SchemaObjectsIT {
             assertThat(p2.exitCode()).as(p2.toString()).isZero();
             CliRun toSqlite = CliRun.of("migrate", intoSqlite.toString(), "--no-backup", "--state", dir.resolve("state").toString());
             assertThat(toSqlite.exitCode()).as(toSqlite.toString()).isZero();
-            assertThat(toSqlite.out()).contains("views and sequences").contains("not made");
+            assertThat(toSqlite.out()).contains("views, functions, triggers and policies").contains("not made");
         } finally {
             LocalPostgres.drop(src, dst);
         }

@@ -28,12 +28,24 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * Makes, before any table, those of a source's {@link CopyTextSource#schemaObjects} a table may
+     * use (PostgreSQL: the functions a column's default or a check calls), where the target lacks
+     * them; one that cannot be made yet is left for {@link #makeSchemaObjects}. Called before the
+     * run, it also tells the sink that the tables' own objects (triggers, policies) will be made
+     * after it, so the tables it completes do not warn of them.
+     */
+    default void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {}
+
+    /**
      * Makes what a source's {@link CopyTextSource#schemaObjects} held that the target lacks (one it
      * has, of the name, is left as it is), once the tables are complete; returns a sentence for each
-     * that could not be made. One in a format this sink does not make is one sentence saying so.
+     * that could not be made. {@code movedTables} names the source's tables the plan renames or
+     * leaves out, each with what became of it ("left out", "now profiles"): the objects bound to
+     * them (a table's triggers, policies) are not made, and one sentence says so. One in a format
+     * this sink does not make is one sentence saying so.
      */
-    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects) {
-        return List.of("the source's views and sequences (" + objects.format() + ") were not made: the target is of another kind");
+    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, String> movedTables) {
+        return List.of("the source's schema objects (" + objects.format() + ": views, functions, triggers, …) were not made: the target is of another kind");
     }
 
     /**
@@ -41,7 +53,7 @@ public interface CopyTextSink extends Sink {
      * target lacks (whether each can be made is known only by making it).
      */
     default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
-        return List.of("the source's views and sequences (" + objects.format() + ") would not be made: the target is of another kind");
+        return List.of("the source's schema objects (" + objects.format() + ": views, functions, triggers, …) would not be made: the target is of another kind");
     }
 
     /**

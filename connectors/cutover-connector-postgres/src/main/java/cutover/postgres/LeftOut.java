@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * What a read of one schema's tables leaves out of the database, for a backup to warn of: the tables
  * of other schemas (on Supabase, {@code auth.users} among them), and tables inheriting from another
- * (their link). Views, materialized views and sequences no column uses are backed up as the schema's
- * objects ({@link SchemaObjects}); unlogged tables and columns of a collation of their own by the
- * tables' definitions.
+ * (their link), aggregates, and types no table's column uses. Functions, views, sequences no column
+ * uses, triggers, rules, policies, comments and grants are backed up as the schema's objects
+ * ({@link SchemaObjects}); unlogged tables and columns of a collation of their own by the tables'
+ * definitions.
  * Objects an extension made are its own, and left out of the lists.
  */
 final class LeftOut {
@@ -41,6 +42,37 @@ final class LeftOut {
         names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
                 + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
                 + " and come back without the INHERITS link: ", out);
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname = ? AND p.prokind = 'a' AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass"
+                + " AND e.objid = p.oid AND e.deptype = 'e') ORDER BY 1")) {
+            ps.setString(1, schema);
+            List<String> aggregates = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) aggregates.add(rs.getString(1));
+            }
+            if (!aggregates.isEmpty()) {
+                out.add("aggregates are not backed up: " + String.join(", ", aggregates) + " (`pg_dump --schema-only` of the source prints them)");
+            }
+        }
+        // a type a column uses is in its table's definition, with the types a domain of it is over
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.typname || ' (' || CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite'"
+                + " WHEN 'd' THEN 'domain' ELSE 'range' END || ')' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE n.nspname = ? AND t.typtype IN ('e', 'c', 'd', 'r')"
+                + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid WHERE r.relkind IN ('r', 'p') AND r.relnamespace = t.typnamespace"
+                + " AND NOT a.attisdropped AND a.attnum > 0 AND (a.atttypid IN (t.oid, t.typarray) OR a.atttypid IN (SELECT d.oid FROM pg_type d"
+                + " WHERE d.typtype = 'd' AND d.typbasetype IN (t.oid, t.typarray)))) ORDER BY t.typname")) {
+            ps.setString(1, schema);
+            List<String> types = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) types.add(rs.getString(1));
+            }
+            if (!types.isEmpty()) {
+                out.add("types no table's column uses are not backed up: " + String.join(", ", types) + "; a function or view that uses one"
+                        + " will not be made where the target lacks it (`pg_dump --schema-only` of the source prints them)");
+            }
+        }
         return out;
     }
 

@@ -43,6 +43,8 @@ final class PostgresSink implements CopyTextSink {
     private final Set<String> takingSourceText = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The target's encoding where text must be checked against it (not UTF-8), read at prepare; null: none. */
     private volatile ServerEncoding encoding;
+    /** Set once the schema's objects were begun before the run: the tables' triggers and policies then come after it, not warned of. */
+    private volatile boolean tableObjectsFollow;
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -75,17 +77,36 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
-    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects) {
+    public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
-        if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects);
-        return inTransaction("making the views and sequences of schema " + schema, c -> own.get().make(c, schema));
+        if (own.isEmpty()) return;
+        inTransaction("making the functions of schema " + schema, c -> {
+            new SchemaObjectsMaking(c, schema, own.get()).makeRoutines();
+            return null;
+        });
+        tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
+    }
+
+    @Override
+    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, Map<String, String> movedTables) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, movedTables);
+        List<String> problems = new java.util.ArrayList<>();
+        List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey())).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+        if (!bound.isEmpty()) {
+            problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
+        }
+        SchemaObjects made = own.get().without(movedTables.keySet());
+        problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> new SchemaObjectsMaking(c, schema, made).make()));
+        return problems;
     }
 
     @Override
     public List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects);
-        List<String> missing = inTransaction("reading the views and sequences of schema " + schema, c -> own.get().missing(c, schema));
+        List<String> missing = inTransaction("reading the views, functions, triggers and policies of schema " + schema,
+                c -> new SchemaObjectsMaking(c, schema, own.get()).missing());
         return missing.isEmpty() ? List.of() : List.of("the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
                 + " target lacks (whether each can be made is known only by making it)");
     }
@@ -310,7 +331,7 @@ final class PostgresSink implements CopyTextSink {
         createInParallel(keys.indexStatements(tables));
         List<String> warnings = new java.util.ArrayList<>(addInParallel(keys, keys.jobs(tables)));
         try {
-            warnings.addAll(new TableCompletion(pool, schema).complete(runId, tables, FINISH_PARALLELISM));
+            warnings.addAll(new TableCompletion(pool, schema, tableObjectsFollow).complete(runId, tables, FINISH_PARALLELISM));
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
         }

@@ -220,14 +220,14 @@ final class PostgresSource implements ChangeTracking {
         }
     }
 
-    /** The schema's views, materialized views and sequences no column uses ({@link SchemaObjects}); empty when it has none. */
+    /** The schema's routines, views, sequences no column uses, triggers, rules, policies, comments and grants ({@link SchemaObjects}); empty when it has none. */
     @Override
     public Optional<cutover.model.NativeDefinition> schemaObjects() {
         try {
-            SchemaObjects objects = pool.readCatalog(c -> SchemaObjects.read(c, schema));
+            SchemaObjects objects = pool.readCatalog(c -> SchemaObjectsReading.read(c, schema));
             return objects.isEmpty() ? Optional.empty() : Optional.of(objects.toNative());
         } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "reading the views and sequences of schema " + schema, pool.location());
+            throw SqlErrors.translateRead(e, "reading the views, functions, triggers and policies of schema " + schema, pool.location());
         }
     }
 

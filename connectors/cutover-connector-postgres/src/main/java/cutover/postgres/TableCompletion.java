@@ -27,10 +27,13 @@ final class TableCompletion {
 
     private final Pool pool;
     private final String schema;
+    private final boolean tableObjectsFollow;
 
-    TableCompletion(Pool pool, String schema) {
+    /** {@code tableObjectsFollow}: the tables' triggers, rules and policies are made after ({@link SchemaObjectsMaking}), not warned of here. */
+    TableCompletion(Pool pool, String schema, boolean tableObjectsFollow) {
         this.pool = pool;
         this.schema = schema;
+        this.tableObjectsFollow = tableObjectsFollow;
     }
 
     /** Completes the run's tables made from a definition; returns the warnings. */
@@ -53,7 +56,7 @@ final class TableCompletion {
         out.addAll(runAll(indexes, threads));
         for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys()));
         try (Connection c = pool.connection()) {
-            for (Made m : made) m.table().differences(c).forEach(d -> out.add("table " + m.name() + ": " + d));
+            for (Made m : made) m.table().differences(c, tableObjectsFollow).forEach(d -> out.add("table " + m.name() + ": " + d));
         }
         return out;
     }

@@ -1,0 +1,311 @@
+package cutover.postgres;
+
+import cutover.postgres.SchemaObjects.Comment;
+import cutover.postgres.SchemaObjects.Function;
+import cutover.postgres.SchemaObjects.Grant;
+import cutover.postgres.SchemaObjects.Policy;
+import cutover.postgres.SchemaObjects.Rule;
+import cutover.postgres.SchemaObjects.Sequence;
+import cutover.postgres.SchemaObjects.Trigger;
+import cutover.postgres.SchemaObjects.View;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Makes a schema's {@link SchemaObjects} in a target schema where it lacks them, in the caller's
+ * transaction, with that schema alone on the search path (the objects' SQL names its objects bare).
+ * One the target has, of the name, is left as it is; one that cannot be made is a sentence naming
+ * it with the server's reason, and the others are still made. Function bodies are not checked when
+ * made ({@code check_function_bodies} off, as {@code pg_dump} restores them): one may use a table or
+ * another function made later.
+ */
+final class SchemaObjectsMaking {
+    private final Connection c;
+    private final String schema;
+    private final SchemaObjects objects;
+
+    SchemaObjectsMaking(Connection c, String schema, SchemaObjects objects) {
+        this.c = c;
+        this.schema = schema;
+        this.objects = objects;
+    }
+
+    /**
+     * Before the tables are made: the functions and procedures the target lacks, which a table's
+     * default or check may call. One that cannot be made yet (it takes or returns a table's row type)
+     * is left for {@link #make}.
+     */
+    void makeRoutines() throws SQLException {
+        String searchPath = withSchemaAlone();
+        try {
+            for (Function f : objects.functions()) {
+                if (!routineExists(f.name(), f.arguments())) DefinedTable.attempt(c, f.definition(), revokeFromPublic(f));
+            }
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+    }
+
+    /**
+     * Once the tables are complete: the sequences, then the routines and views, in rounds as long as
+     * a round makes one (a view may select from one made later, or call a function that returns
+     * another's rows), then the tables' triggers, rules and policies, then comments and grants.
+     * Triggers come last of all but those: made before the rows, they would have fired for each.
+     * Returns a sentence for each object that could not be made.
+     */
+    List<String> make() throws SQLException {
+        String searchPath = withSchemaAlone();
+        List<String> problems = new ArrayList<>();
+        try {
+            for (Sequence q : objects.sequences()) {
+                if (relationKind(q.name()) != null) continue;
+                String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
+                        + " MAXVALUE " + q.max() + " START WITH " + q.start() + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
+                String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
+                        : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
+                if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
+            }
+            List<Pending> pending = new ArrayList<>();
+            for (Function f : objects.functions()) {
+                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(routine(f), f.definition(), revokeFromPublic(f)));
+            }
+            for (View v : objects.views()) {
+                String kind = relationKind(v.name());
+                if (kind == null) pending.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
+                else if (!kind.equals(v.materialized() ? "m" : "v")) problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name");
+            }
+            problems.addAll(inRounds(pending));
+            for (Trigger t : objects.triggers()) {
+                if (exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?)", TableName.quote(t.table()), t.name())) continue;
+                String failed = DefinedTable.attempt(c, t.definition(), enabling(t));
+                if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
+            }
+            for (Rule r : objects.rules()) {
+                if (exists("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename = ?)", TableName.quote(r.table()), r.name())) continue;
+                String failed = DefinedTable.attempt(c, r.definition());
+                if (failed != null) problems.add("rule " + r.name() + " on " + r.table() + " was not made: " + failed);
+            }
+            for (Policy p : objects.policies()) {
+                if (exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name())) continue;
+                String failed = DefinedTable.attempt(c, policyDefinition(p));
+                if (failed != null) problems.add("policy " + p.name() + " on " + p.table() + " was not made: " + failed);
+            }
+            for (Comment m : objects.comments()) {
+                if (hasComment(m)) continue;
+                String failed = DefinedTable.attempt(c, "COMMENT ON " + commented(m) + " IS " + DefinedTable.literal(m.text()));
+                if (failed != null) problems.add("the comment on " + m.kind() + " " + m.name() + (m.column() == null ? "" : "." + m.column()) + " was not made: " + failed);
+            }
+            problems.addAll(grant());
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+        return problems;
+    }
+
+    /** Sentences naming the objects {@link #make} would make, by kind ("views a, b"); empty when the target has them all. */
+    List<String> missing() throws SQLException {
+        String searchPath = withSchemaAlone();
+        try {
+            Map<String, List<String>> byKind = new LinkedHashMap<>();
+            for (Function f : objects.functions()) {
+                if (!routineExists(f.name(), f.arguments())) byKind.computeIfAbsent("routines", k -> new ArrayList<>()).add(f.name() + "(" + f.arguments() + ")");
+            }
+            for (View v : objects.views()) if (relationKind(v.name()) == null) byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name());
+            for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
+            for (Trigger t : objects.triggers()) {
+                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?)", TableName.quote(t.table()), t.name())) {
+                    byKind.computeIfAbsent("triggers", k -> new ArrayList<>()).add(t.name() + " on " + t.table());
+                }
+            }
+            for (Rule r : objects.rules()) {
+                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename = ?)", TableName.quote(r.table()), r.name())) {
+                    byKind.computeIfAbsent("rules", k -> new ArrayList<>()).add(r.name() + " on " + r.table());
+                }
+            }
+            for (Policy p : objects.policies()) {
+                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name())) {
+                    byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
+                }
+            }
+            List<String> out = new ArrayList<>();
+            byKind.forEach((kind, names) -> out.add(kind + " " + String.join(", ", names)));
+            return out;
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+    }
+
+    /** A statement to make, named for the sentence when it cannot be. */
+    private record Pending(String what, String first, String... then) {}
+
+    private List<String> inRounds(List<Pending> pending) throws SQLException {
+        List<String> lastErrors = new ArrayList<>();
+        boolean madeOne = true;
+        while (!pending.isEmpty() && madeOne) {
+            madeOne = false;
+            lastErrors.clear();
+            for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                String failed = DefinedTable.attempt(c, p.first(), p.then());
+                if (failed == null) {
+                    it.remove();
+                    madeOne = true;
+                } else {
+                    lastErrors.add(p.what() + " was not made: " + failed);
+                }
+            }
+        }
+        return lastErrors;
+    }
+
+    /**
+     * Grants the privileges the source granted, to roles the target has (a grant adds, never takes
+     * away); those to roles it lacks are one sentence per role, not one per object (a Supabase
+     * database grants to {@code anon} and {@code authenticated} on every table).
+     */
+    private List<String> grant() throws SQLException {
+        Set<String> roles = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) roles.add(rs.getString(1));
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> toMissingRoles = new LinkedHashMap<>();
+        for (Grant g : objects.grants()) {
+            String on = granted(g);
+            if (!g.grantee().equals("public") && !roles.contains(g.grantee())) {
+                toMissingRoles.computeIfAbsent(g.grantee(), k -> new ArrayList<>()).add(on);
+                continue;
+            }
+            String privileges = g.column() == null ? String.join(", ", g.privileges())
+                    : String.join(", ", g.privileges().stream().map(p -> p + " (" + TableName.quote(g.column()) + ")").toList());
+            String failed = DefinedTable.attempt(c, "GRANT " + privileges + " ON " + on + " TO " + grantee(g.grantee()) + (g.grantable() ? " WITH GRANT OPTION" : ""));
+            if (failed != null) problems.add("the grant of " + String.join(", ", g.privileges()) + " on " + on + " to " + g.grantee() + " was not made: " + failed);
+        }
+        toMissingRoles.forEach((role, on) -> problems.add("the privileges granted to role " + role + " on " + on.size() + (on.size() == 1 ? " object" : " objects")
+                + " (" + String.join(", ", on.stream().limit(5).toList()) + (on.size() > 5 ? ", …" : "") + ") were not granted: the target has no role "
+                + role + " (CREATE ROLE " + TableName.quote(role) + ", then GRANT them)"));
+        return problems;
+    }
+
+    private String granted(Grant g) {
+        return switch (g.kind()) {
+            case "sequence" -> "SEQUENCE " + TableName.quote(g.name());
+            case "routine" -> "ROUTINE " + TableName.quote(g.name()) + "(" + g.arguments() + ")";
+            default -> "TABLE " + TableName.quote(g.name());
+        };
+    }
+
+    private static String grantee(String role) {
+        return role.equals("public") ? "PUBLIC" : TableName.quote(role);
+    }
+
+    private static String routine(Function f) {
+        return (f.procedure() ? "procedure " : "function ") + f.name() + "(" + f.arguments() + ")";
+    }
+
+    /** PostgreSQL lets anyone run a new routine: where the source did not, neither may the target's. */
+    private static String revokeFromPublic(Function f) {
+        return f.publicExecuteRevoked() ? "REVOKE EXECUTE ON ROUTINE " + TableName.quote(f.name()) + "(" + f.arguments() + ") FROM PUBLIC" : null;
+    }
+
+    private static String view(View v) {
+        return (v.materialized() ? "materialized view " : "view ") + v.name();
+    }
+
+    private static String viewDefinition(View v) {
+        String with = v.options().isEmpty() ? "" : " WITH (" + String.join(", ", v.options()) + ")";
+        String query = v.query().strip();
+        if (query.endsWith(";")) query = query.substring(0, query.length() - 1);
+        return v.materialized()
+                ? "CREATE MATERIALIZED VIEW " + TableName.quote(v.name()) + with + " AS " + query + (v.unpopulated() ? " WITH NO DATA" : " WITH DATA")
+                : "CREATE VIEW " + TableName.quote(v.name()) + with + " AS " + query;
+    }
+
+    /** A trigger the source kept from firing, or fired only on replicas or always, is set so again. */
+    private static String enabling(Trigger t) {
+        String how = switch (t.enabled()) {
+            case "D" -> "DISABLE TRIGGER ";
+            case "R" -> "ENABLE REPLICA TRIGGER ";
+            case "A" -> "ENABLE ALWAYS TRIGGER ";
+            default -> null;
+        };
+        return how == null ? null : "ALTER TABLE " + TableName.quote(t.table()) + " " + how + TableName.quote(t.name());
+    }
+
+    private static String policyDefinition(Policy p) {
+        List<String> roles = p.roles().isEmpty() ? List.of("PUBLIC") : p.roles().stream().map(SchemaObjectsMaking::grantee).toList();
+        return "CREATE POLICY " + TableName.quote(p.name()) + " ON " + TableName.quote(p.table()) + " AS " + (p.permissive() ? "PERMISSIVE" : "RESTRICTIVE")
+                + " FOR " + p.command() + " TO " + String.join(", ", roles) + (p.using() == null ? "" : " USING (" + p.using() + ")")
+                + (p.withCheck() == null ? "" : " WITH CHECK (" + p.withCheck() + ")");
+    }
+
+    private static String commented(Comment m) {
+        return switch (m.kind()) {
+            case "column" -> "COLUMN " + TableName.quote(m.name()) + "." + TableName.quote(m.column());
+            case "routine" -> "ROUTINE " + TableName.quote(m.name()) + "(" + m.arguments() + ")";
+            case "view" -> "VIEW " + TableName.quote(m.name());
+            case "materialized view" -> "MATERIALIZED VIEW " + TableName.quote(m.name());
+            case "sequence" -> "SEQUENCE " + TableName.quote(m.name());
+            default -> "TABLE " + TableName.quote(m.name());
+        };
+    }
+
+    private boolean hasComment(Comment m) throws SQLException {
+        return switch (m.kind()) {
+            case "column" -> exists("SELECT col_description(to_regclass(?), (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ?))"
+                    + " IS NOT NULL", TableName.quote(m.name()), TableName.quote(m.name()), m.column());
+            case "routine" -> exists("SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid"
+                    + " WHERE p.pronamespace = to_regnamespace(?) AND p.proname = ? AND pg_get_function_identity_arguments(p.oid) = ?)",
+                    TableName.quote(schema), m.name(), m.arguments());
+            default -> exists("SELECT obj_description(to_regclass(?), 'pg_class') IS NOT NULL", TableName.quote(m.name()));
+        };
+    }
+
+    private boolean routineExists(String name, String arguments) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = to_regnamespace(?) AND p.proname = ?"
+                + " AND pg_get_function_identity_arguments(p.oid) = ?)", TableName.quote(schema), name, arguments);
+    }
+
+    /** The {@code relkind} of the relation of that name in the schema, or null when there is none. */
+    private String relationKind(String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, TableName.quote(name));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static String kindName(String relkind) {
+        return switch (relkind) {
+            case "r", "p" -> "table";
+            case "v" -> "view";
+            case "m" -> "materialized view";
+            case "S" -> "sequence";
+            default -> "relation";
+        };
+    }
+
+    private boolean exists(String sql, String... parameters) throws SQLException {
+        return DefinedTable.holds(c, sql, parameters);
+    }
+
+    /** Puts the schema alone on the path and turns function bodies' checks off, for the transaction; returns the path it replaced. */
+    private String withSchemaAlone() throws SQLException {
+        String before = Catalog.schemaAloneOnPath(c, schema);
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('check_function_bodies', 'off', true)")) {
+            ps.execute();
+        }
+        return before;
+    }
+}
