@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Reference reader of a Cutover backup repository, written from docs/backup-format.md and
-docs/value-encoding.md alone (repository format version 1, manifest versions 1 to 7).
+docs/value-encoding.md alone (repository format version 1, manifest versions 1 to 8).
 
     read_backup.py REPO list
     read_backup.py REPO dump SNAPSHOT OUTDIR        entities to OUTDIR, files to OUTDIR/files/
@@ -14,6 +14,8 @@ reading.  Output of dump:
                   in key order (see `layered_lines`)
   <entity>.jsonl  record-stream entities: one JSON object a record, {"key": [...], "fields": {...}},
                   each value tagged with its kind: {"int64": "5"}, {"text": "a"}, ... (`to_json`)
+  schema.json     the manifest's `schema` (version 8): what the source held beside its tables,
+                  {"format": ..., "body": ...} (a PostgreSQL schema's functions, views, triggers, ...)
 An entity name is made a file name by percent-escaping `/`, `%` and NUL.
 Anything that fails a check raises CorruptError (exit status 2) naming what failed.
 Needs Python 3 with `cryptography` and `zstandard`.
@@ -24,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 import zstandard
 
 REPO_VERSION = 1                 # config "version" this reader knows
-MAX_MANIFEST_VERSION = 7
+MAX_MANIFEST_VERSION = 8
 COPY_FORMATS = {"postgresql/copy-text/1"}
 INT_TYPES = {"int2", "int4", "int8"}        # a "one-column integer key" of the bucket rule ("Change layers")
 
@@ -600,6 +602,10 @@ def main(argv):
                 print(f"{e['name']}: {read_entity(repo, sid, e, out, warn)} rows")
         if m.get("files"):
             print(f"{restore_files(repo, sid, m, os.path.join(outdir, 'files'))} files restored")
+        if m.get("schema"):
+            with open(os.path.join(outdir, "schema.json"), "w", encoding="utf-8") as out:
+                json.dump(m["schema"], out, ensure_ascii=False, indent=1)
+            print(f"schema objects ({m['schema']['format']}): schema.json")
     finally:
         if held:
             os.remove(held)

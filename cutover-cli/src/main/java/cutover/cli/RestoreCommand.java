@@ -214,6 +214,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
+                sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
                     copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
                 }
@@ -252,7 +253,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      * --where-key) is a repair of those tables, not of the schema.
      */
     private List<String> schemaObjects(Snapshot snapshot, Sink sink, boolean dryRun) {
-        if (!wholeSnapshot(snapshot)) return List.of();
+        if (snapshot.schema() == null) return List.of();
+        if (!wholeSnapshot(snapshot)) {
+            List<String> lacking = sink instanceof cutover.connector.CopyTextSink copying ? copying.schemaObjectsLacking(snapshot.schema()) : List.of();
+            if (lacking.isEmpty()) return List.of();
+            return List.of("the target lacks " + String.join(" and ", lacking) + " of snapshot " + snapshot.shortId() + ", which this restore "
+                    + (dryRun ? "would not make" : "did not make") + ": a restore of part of a snapshot (--only, --where-key) repairs its tables,"
+                    + " not the schema; restore the whole snapshot to make them");
+        }
         if (sink instanceof cutover.connector.CopyTextSink copying) {
             return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), Map.of());
         }

@@ -67,6 +67,9 @@ class ReferenceReaderIT {
                 "create table notes (id text primary key, body text, at date, ratio real, u uuid)",
                 "insert into notes select 'n-' || lpad(g::text, 5, '0') || case when g % 9 = 0 then ' é€😀' else '' end, repeat('é€😀 ', g % 5),"
                         + " date '2000-01-01' + g, g / 7.0, md5(g::text)::uuid from generate_series(1, 500) g",
+                // the schema's objects: the manifest (version 8) carries them, the reader writes them out as they are
+                "create function rich(b numeric) returns boolean language sql as $$ select b > 1000 $$",
+                "create view rich_accounts as select id from accounts where rich(balance)", "comment on table notes is 'kept'",
                 "analyze");
         Path files = dir.resolve("files");
         Files.createDirectories(files.resolve("sub"));
@@ -123,6 +126,11 @@ class ReferenceReaderIT {
                 }
                 assertThat(read).as("%s of snapshot %s\n%s", table, snapshot.getKey(), dump).containsExactlyElementsOf(expected);
             }
+            com.fasterxml.jackson.databind.JsonNode schema = Json.MAPPER.readTree(out.resolve("schema.json").toFile());
+            assertThat(schema.get("format").asText()).isEqualTo("postgresql/schema/2");
+            assertThat(schema.get("body").get("views").get(0).get("name").asText()).isEqualTo("rich_accounts");
+            assertThat(schema.get("body").get("functions").get(0).get("definition").asText()).startsWith("CREATE OR REPLACE FUNCTION rich(b numeric)");
+            assertThat(schema.get("body").get("comments").get(0).get("text").asText()).isEqualTo("kept");
         }
         String first = held.keySet().iterator().next();
         Path restored = dir.resolve("files-restored");

@@ -17,9 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * row-level security policies, a rule, comments and grants (to roles, on columns, a function
  * PUBLIC may not run). A backup keeps them and a restore of the whole snapshot into an empty
  * database makes them all, the functions before the tables and the triggers after the rows (they do
- * not fire for restored rows); a grant to a role the target lacks is named, once per role. A
+ * not fire for restored rows, nor for those a restore run again writes over them); a grant to a role
+ * the target lacks is named, once per role; a restrictive policy that cannot be made leaves its
+ * table closed rather than open to what it held back; what is bound to a view whose name the target
+ * gives a table is not made on the table. Restored into another schema, they are made there. A
  * migration whose plan renames a table names that table's triggers and policies instead of making
- * them on another.
+ * them on another, and turns row-level security on where the source had it.
  */
 class SchemaCodeIT {
     private static final String READER = "cutover_it_code_reader", GONE = "cutover_it_code_gone";
@@ -27,8 +30,8 @@ class SchemaCodeIT {
 
     @Test
     void aRestoreMakesTheSchemasFunctionsTriggersPoliciesCommentsAndGrants() throws Exception {
-        String src = "cutover_it_code_src", dst = "cutover_it_code_dst", part = "cutover_it_code_part";
-        LocalPostgres.recreate(src, dst, part);
+        String src = "cutover_it_code_src", dst = "cutover_it_code_dst", part = "cutover_it_code_part", other = "cutover_it_code_other";
+        LocalPostgres.recreate(src, dst, part, other);
         try {
             LocalPostgres.sql("postgres", "drop role if exists " + READER, "drop role if exists " + GONE, "create role " + READER, "create role " + GONE);
             LocalPostgres.sql(src,
@@ -53,7 +56,15 @@ class SchemaCodeIT {
                     "comment on function touch() is 'sets updated_at'",
                     "grant select, insert on notes to " + READER, "grant update (body) on notes to " + READER,
                     "grant execute on function notes_of(text) to " + READER, "grant select on audit_log to " + GONE,
-                    "insert into notes (id, body, owner, updated_at) values ('n1', 'one', 'ann', '2020-01-01T00:00:00Z'), ('n2', 'two', 'bob', '2020-01-02T00:00:00Z')");
+                    "insert into notes (id, body, owner, updated_at) values ('n1', 'one', 'ann', '2020-01-01T00:00:00Z'), ('n2', 'two', 'bob', '2020-01-02T00:00:00Z')",
+                    // a restrictive policy calling a function of a schema the target lacks: the permissive one alone would open the table
+                    "create schema authz", "create function authz.uid() returns text language sql as $$ select current_user::text $$",
+                    "create table secrets (id int primary key, owner text)", "alter table secrets enable row level security",
+                    "create policy read_all on secrets for select to " + READER + " using (true)",
+                    "create policy only_own on secrets as restrictive for select to " + READER + " using (owner = authz.uid())",
+                    // a view the target has a table of the name for: its grant and comment are not the table's
+                    "create view note_titles as select id, body from notes", "grant select on note_titles to " + READER,
+                    "comment on view note_titles is 'titles'");
             assertThat(LocalPostgres.query(src, "select count(*) from audit_log")).containsExactly("2");
             String state = dir.resolve("state").toString();
             String[] repo = TestRepository.init(dir, "code").args();
@@ -62,6 +73,7 @@ class SchemaCodeIT {
             LocalPostgres.sql(src, "revoke select on audit_log from " + GONE);
             LocalPostgres.sql("postgres", "drop role " + GONE); // the target's cluster lacks it now
 
+            LocalPostgres.sql(dst, "create table note_titles (x int)");
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("routines short_id(), touch(), log_note(), notes_of(who text), forget(IN upto integer)")
@@ -71,8 +83,18 @@ class SchemaCodeIT {
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             List<String> warnings = new ArrayList<>();
             Json.MAPPER.readTree(restore.out()).get("warnings").forEach(w -> warnings.add(w.asText()));
-            assertThat(warnings).singleElement().asString().contains("role " + GONE + " on 1 object (TABLE \"audit_log\") were not granted")
-                    .contains("CREATE ROLE");
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("role " + GONE + " on 1 object (TABLE \"audit_log\") were not granted")
+                    .contains("CREATE ROLE"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("policy only_own on secrets was not made").contains("authz"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("no policy of table secrets was made (only_own, read_all)")
+                    .contains("stays closed"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("view note_titles was not made: the target has a table of that name;"
+                    + " its triggers, rules, comments and grants were not made either"));
+            assertThat(warnings).as(warnings.toString()).hasSize(4);
+            assertThat(LocalPostgres.query(dst, "select count(*) from pg_policies where tablename = 'secrets'")).containsExactly("0");
+            assertThat(LocalPostgres.query(dst, "select relrowsecurity from pg_class where relname = 'secrets'")).containsExactly("t");
+            assertThat(LocalPostgres.query(dst, "select coalesce(relacl::text, 'none') || ' ' || coalesce(obj_description(oid, 'pg_class'), 'none')"
+                    + " from pg_class where relname = 'note_titles'")).containsExactly("none none");
 
             // the triggers were made after the rows: none fired for them
             assertThat(LocalPostgres.query(dst, "select count(*) from audit_log")).containsExactly("2");
@@ -81,7 +103,7 @@ class SchemaCodeIT {
             for (String catalog : List.of(
                     "select string_agg(pg_get_functiondef(p.oid) || coalesce(p.proacl::text, ''), E'\\n' order by p.proname) from pg_proc p where p.pronamespace = 'public'::regnamespace",
                     "select string_agg(pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text, E'\\n' order by t.tgname) from pg_trigger t where not t.tgisinternal",
-                    "select string_agg(format('%s %s %s %s %s %s %s', tablename, policyname, permissive, roles, cmd, qual, with_check), E'\\n' order by policyname) from pg_policies",
+                    "select string_agg(format('%s %s %s %s %s %s %s', tablename, policyname, permissive, roles, cmd, qual, with_check), E'\\n' order by policyname) from pg_policies where tablename = 'notes'",
                     "select string_agg(definition, E'\\n') from pg_rules where schemaname = 'public'",
                     "select string_agg(d.description, E'\\n' order by d.description) from pg_description d where d.objoid in"
                             + " ('notes'::regclass, 'touch()'::regprocedure)",
@@ -90,6 +112,16 @@ class SchemaCodeIT {
                     "select relrowsecurity from pg_class where relname = 'notes'")) {
                 assertThat(LocalPostgres.query(dst, catalog)).as(catalog).isEqualTo(LocalPostgres.query(src, catalog)).doesNotContainNull();
             }
+            // restored again over its own rows (a restore that finished runs again whole): the triggers, there now, do not fire
+            CliRun again = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(again.out()).get("written").asLong()).isEqualTo(Json.MAPPER.readTree(restore.out()).get("written").asLong());
+            assertThat(LocalPostgres.query(dst, "select count(*) from audit_log")).containsExactly("2");
+            assertThat(LocalPostgres.query(dst, "select string_agg(id || ' ' || updated_at, ',' order by id) from notes"))
+                    .isEqualTo(LocalPostgres.query(src, "select string_agg(id || ' ' || updated_at, ',' order by id) from notes"));
+            assertThat(LocalPostgres.query(dst, "select string_agg(tgname || ' ' || tgenabled::text, ',' order by tgname) from pg_trigger where not tgisinternal"))
+                    .containsExactly("notes_log O,notes_shout D,notes_touch O");
+
             // and they work as the source's: a new note takes its key from the function, is logged and touched
             LocalPostgres.sql(dst, "insert into notes (body, owner) values ('three', 'cy')", "update notes set body = 'ONE' where id = 'n1'", "call forget(1)");
             assertThat(LocalPostgres.query(dst, "select count(*) from audit_log")).containsExactly("3"); // the rule kept the one forget deleted
@@ -101,9 +133,22 @@ class SchemaCodeIT {
             CliRun only = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(part), "--only", "audit_log", "--json", "--state", state}, repo);
             assertThat(only.exitCode()).as(only.toString()).isZero();
             assertThat(only.out()).contains("rules audit_kept of the source were not restored");
+            assertThat(only.out()).contains("the target lacks routines short_id(), touch()").contains("which this restore did not make: a restore"
+                    + " of part of a snapshot (--only, --where-key) repairs its tables, not the schema");
             assertThat(LocalPostgres.query(part, "select count(*) from pg_proc where pronamespace = 'public'::regnamespace")).containsExactly("0");
+
+            // into another schema, of a database that has none yet: the routines first (the key's default calls one), all made there
+            CliRun elsewhere = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(other) + "?schema=app", "--json", "--state", state}, repo);
+            assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(elsewhere.out()).get("warnings").toString()).doesNotContain("notes_").doesNotContain("default")
+                    .doesNotContain("audit_kept");
+            assertThat(LocalPostgres.query(other, "select string_agg(tgrelid::regclass::text || ' ' || tgname, ',' order by tgname) from pg_trigger"
+                    + " where not tgisinternal")).containsExactly("app.notes notes_log,app.notes notes_shout,app.notes notes_touch");
+            assertThat(LocalPostgres.query(other, "select pg_get_expr(adbin, adrelid) from pg_attrdef where adrelid = 'app.notes'::regclass"))
+                    .containsExactly("app.short_id()");
+            assertThat(LocalPostgres.query(other, "select count(*) from pg_rules where schemaname = 'app'")).containsExactly("1");
         } finally {
-            LocalPostgres.drop(src, dst, part);
+            LocalPostgres.drop(src, dst, part, other);
             LocalPostgres.sql("postgres", "drop role if exists " + READER, "drop role if exists " + GONE);
         }
     }
@@ -118,6 +163,7 @@ class SchemaCodeIT {
                     "create trigger posts_touch before update on posts for each row execute function touch()",
                     "create trigger tags_touch before update on tags for each row execute function touch()",
                     "alter table posts enable row level security", "create policy everyone on posts using (true)",
+                    "alter table tags enable row level security", "create policy readers on tags for select using (true)",
                     "insert into posts values (1, '2020-01-01T00:00:00Z')", "insert into tags values (1, '2020-01-01T00:00:00Z')");
             LocalPostgres.sql(dst, "create table posts (id int primary key, at timestamptz)"); // another table of the old name: not to be touched
             Path plan = dir.resolve("plan.yaml");
@@ -129,11 +175,13 @@ class SchemaCodeIT {
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             JsonNode result = Json.MAPPER.readTree(migrate.out());
-            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, comments and grants of tables the plan renames"
+            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, row-level security, comments and grants of tables the plan renames"
                     + " or leaves out were not made: posts (now articles)");
             assertThat(LocalPostgres.query(dst, "select string_agg(tgrelid::regclass || ' ' || tgname, ',' order by tgname) from pg_trigger where not tgisinternal"))
                     .containsExactly("tags tags_touch");
-            assertThat(LocalPostgres.query(dst, "select count(*) from pg_policies")).containsExactly("0");
+            assertThat(LocalPostgres.query(dst, "select string_agg(tablename || ' ' || policyname, ',') from pg_policies")).containsExactly("tags readers");
+            assertThat(LocalPostgres.query(dst, "select relname || ' ' || relrowsecurity from pg_class where relname in ('tags', 'articles', 'posts') order by 1"))
+                    .containsExactly("articles false", "posts false", "tags true");
             assertThat(LocalPostgres.query(dst, "select count(*) from articles")).containsExactly("1");
         } finally {
             LocalPostgres.drop(src, dst);

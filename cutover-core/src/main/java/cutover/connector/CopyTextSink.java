@@ -49,6 +49,14 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * What of a source's {@link CopyTextSource#schemaObjects} the target lacks, a phrase per kind
+     * ("views a, b"); empty when it lacks none, or makes none of this format.
+     */
+    default List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects) {
+        return List.of();
+    }
+
+    /**
      * What {@link #makeSchemaObjects} would make, without making it: a sentence naming those the
      * target lacks (whether each can be made is known only by making it).
      */

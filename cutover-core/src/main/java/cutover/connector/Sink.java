@@ -42,6 +42,15 @@ public interface Sink extends Capability {
     }
 
     /**
+     * From now on, the rows written do not fire the target's own triggers, where the sink can keep
+     * them quiet: a restore puts rows back as they were (an audit trigger would log each again, an
+     * {@code updated_at} one rewrite it, one that changes a value change it twice). Called by a
+     * restore before it writes; a migration's rows go through the target's triggers as the
+     * application's would.
+     */
+    default void keepTriggersQuiet() {}
+
+    /**
      * The rules of the target's existing tables that may refuse rows no check here foretells (a
      * CHECK or UNIQUE constraint, a trigger), each a sentence naming its table: what a dry run
      * cannot forecast, since only writing tells (the rows they refuse are set aside then).

@@ -423,6 +423,7 @@ public final class Repository {
                 writer.layered(LayerCompaction.compact(snapshot, e, parts, writer::loosePart, Runtime.getRuntime().availableProcessors()));
             }
             writer.reuseFiles(snapshot.files());
+            if (snapshot.schema() != null) writer.schemaObjects(snapshot.schema()); // the schema's objects too: the compacted snapshot replaces it
             // just after the snapshot's own time, as its rows are: a snapshot compacted after later ones
             // must not become the latest, nor the one a schedule's next backup builds on
             writer.time(snapshot.time().plusMillis(1));

@@ -42,49 +42,43 @@ final class LeftOut {
         names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
                 + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
                 + " and come back without the INHERITS link: ", out);
-        try (PreparedStatement ps = c.prepareStatement("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        List<String> aggregates = texts(c, schema, "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = ? AND p.prokind = 'a' AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass"
-                + " AND e.objid = p.oid AND e.deptype = 'e') ORDER BY 1")) {
-            ps.setString(1, schema);
-            List<String> aggregates = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) aggregates.add(rs.getString(1));
-            }
-            if (!aggregates.isEmpty()) {
-                out.add("aggregates are not backed up: " + String.join(", ", aggregates) + " (`pg_dump --schema-only` of the source prints them)");
-            }
+                + " AND e.objid = p.oid AND e.deptype = 'e') ORDER BY 1");
+        if (!aggregates.isEmpty()) {
+            out.add("aggregates are not backed up: " + String.join(", ", aggregates) + " (`pg_dump --schema-only` of the source prints them)");
         }
         // a type a column uses is in its table's definition, with the types a domain of it is over
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.typname || ' (' || CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite'"
+        List<String> types = texts(c, schema, "SELECT t.typname || ' (' || CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite'"
                 + " WHEN 'd' THEN 'domain' ELSE 'range' END || ')' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                 + " WHERE n.nspname = ? AND t.typtype IN ('e', 'c', 'd', 'r')"
                 + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid WHERE r.relkind IN ('r', 'p') AND r.relnamespace = t.typnamespace"
                 + " AND NOT a.attisdropped AND a.attnum > 0 AND (a.atttypid IN (t.oid, t.typarray) OR a.atttypid IN (SELECT d.oid FROM pg_type d"
-                + " WHERE d.typtype = 'd' AND d.typbasetype IN (t.oid, t.typarray)))) ORDER BY t.typname")) {
-            ps.setString(1, schema);
-            List<String> types = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) types.add(rs.getString(1));
-            }
-            if (!types.isEmpty()) {
-                out.add("types no table's column uses are not backed up: " + String.join(", ", types) + "; a function or view that uses one"
-                        + " will not be made where the target lacks it (`pg_dump --schema-only` of the source prints them)");
-            }
+                + " WHERE d.typtype = 'd' AND d.typbasetype IN (t.oid, t.typarray)))) ORDER BY t.typname");
+        if (!types.isEmpty()) {
+            out.add("types no table's column uses are not backed up: " + String.join(", ", types) + "; a function or view that uses one"
+                    + " will not be made where the target lacks it (`pg_dump --schema-only` of the source prints them)");
         }
         return out;
     }
 
     private static void names(Connection c, String schema, String condition, String sentence, List<String> out) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND " + condition + " AND " + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1")) {
+        List<String> names = texts(c, schema, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND " + condition + " AND " + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1");
+        if (!names.isEmpty()) out.add(sentence + String.join(", ", names));
+    }
+
+    /** The first column of a catalog query whose one parameter is the schema's name. */
+    private static List<String> texts(Connection c, String schema, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, schema);
-            List<String> names = new ArrayList<>();
+            List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) names.add(rs.getString(1));
+                while (rs.next()) out.add(rs.getString(1));
             }
-            if (!names.isEmpty()) out.add(sentence + String.join(", ", names));
+            return out;
         }
     }
 }

@@ -45,6 +45,8 @@ final class PostgresSink implements CopyTextSink {
     private volatile ServerEncoding encoding;
     /** Set once the schema's objects were begun before the run: the tables' triggers and policies then come after it, not warned of. */
     private volatile boolean tableObjectsFollow;
+    /** Set by a restore: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
+    private volatile boolean quietTriggers;
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -77,6 +79,11 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
+    public void keepTriggersQuiet() {
+        quietTriggers = true;
+    }
+
+    @Override
     public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return;
@@ -94,7 +101,7 @@ final class PostgresSink implements CopyTextSink {
         List<String> problems = new java.util.ArrayList<>();
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey())).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
         if (!bound.isEmpty()) {
-            problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
+            problems.add("the triggers, rules, policies, row-level security, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
         }
         SchemaObjects made = own.get().without(movedTables.keySet());
         problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> new SchemaObjectsMaking(c, schema, made).make()));
@@ -102,18 +109,24 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
+    public List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return List.of();
+        return inTransaction("reading the views, functions, triggers and policies of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).missing());
+    }
+
+    @Override
     public List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects);
-        List<String> missing = inTransaction("reading the views, functions, triggers and policies of schema " + schema,
-                c -> new SchemaObjectsMaking(c, schema, own.get()).missing());
+        List<String> missing = schemaObjectsLacking(objects);
         return missing.isEmpty() ? List.of() : List.of("the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
                 + " target lacks (whether each can be made is known only by making it)");
     }
 
     @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
-        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays);
+        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, quietTriggers);
         try {
             return writer.copyText(table, columns, rows, checkpoint);
         } finally {
@@ -233,18 +246,25 @@ final class PostgresSink implements CopyTextSink {
                     + " AND contype IN ('c', 'u', 'x') UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
                     + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
                     + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT tgname FROM pg_trigger"
-                    + " WHERE tgrelid = t.oid AND NOT tgisinternal ORDER BY tgname), ', ') FROM pg_class t WHERE t.oid = to_regclass(?)")) {
+                    + " WHERE tgrelid = t.oid AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '), pg_has_role(t.relowner, 'USAGE')"
+                    + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
                     ps.setString(1, name.sql());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) continue; // not there yet: the restore makes it
                         String constraints = rs.getString(1), triggers = rs.getString(2);
-                        if (constraints.isEmpty() && triggers.isEmpty()) continue;
-                        out.add("table " + name + " has " + (constraints.isEmpty() ? "" : "constraints of its own (" + constraints + ")")
-                                + (constraints.isEmpty() || triggers.isEmpty() ? "" : " and ")
-                                + (triggers.isEmpty() ? "" : "triggers (" + triggers + ")")
-                                + ": rows they refuse are not foreseen here; the restore sets them aside, each with the database's reason");
+                        boolean owned = rs.getBoolean(3);
+                        if (!constraints.isEmpty()) {
+                            out.add("table " + name + " has constraints of its own (" + constraints + "): rows they refuse are not foreseen here;"
+                                    + " the restore sets them aside, each with the database's reason");
+                        }
+                        if (!triggers.isEmpty()) {
+                            out.add("table " + name + " has triggers (" + triggers + ")" + (owned
+                                    ? ", which do not fire for the restored rows: the restore turns them off in each batch's transaction"
+                                    : ", which fire for the restored rows (they may change or refuse them): the restore's role does not own the"
+                                    + " table, so cannot turn them off"));
+                        }
                     }
                 }
             }
@@ -322,7 +342,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
-        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays);
+        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, quietTriggers);
     }
 
     @Override

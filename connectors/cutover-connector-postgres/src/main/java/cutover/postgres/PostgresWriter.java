@@ -67,10 +67,19 @@ final class PostgresWriter implements SinkWriter {
     private final Map<TableName, Set<String>> identityAlways = new HashMap<>();
     /** Native array columns of existing tables where the plan has JSON, by plan table (written as array literals). */
     private final Map<String, Map<String, ArrayColumn>> arrays;
+    /** A restore's: the tables' own triggers do not fire for the rows written ({@link #quietTriggers}). */
+    private final boolean quietTriggers;
+    /** By table, the statements that turn its enabled triggers off, and those that set them as they were; none where the role does not own it. */
+    private final Map<TableName, TriggerSwitches> triggerSwitches = new HashMap<>();
 
-    PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables, Map<String, Map<String, ArrayColumn>> arrays) {
+    /** The statements that turn a table's enabled triggers off, and those that set them as they were. */
+    private record TriggerSwitches(List<String> off, List<String> asTheyWere) {}
+
+    PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables, Map<String, Map<String, ArrayColumn>> arrays,
+                   boolean quietTriggers) {
         this.pool = pool;
         this.arrays = arrays;
+        this.quietTriggers = quietTriggers;
         this.schema = schema;
         this.runId = runId;
         this.splitId = splitId;
@@ -115,7 +124,9 @@ final class PostgresWriter implements SinkWriter {
                 throw new KeysTaken(taken);
             }
         }
+        List<String> back = quietTriggers(byTable.keySet());
         List<String> createdNow = writeRows(byTable, allowFastPath);
+        execute(back);
         saveCheckpoint(checkpoint);
         connection.commit();
         staged.addAll(createdNow);
@@ -234,11 +245,12 @@ final class PostgresWriter implements SinkWriter {
             }
         }
         rows.values().removeIf(List::isEmpty);
+        quietTriggers(rows.keySet()); // as the write will be: the probe rolls back, and they with it
         if (orphansRefused) allImmediate();
         else immediateButForeignKeys(rows.keySet());
         List<String> upserts = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TEMP TABLE cutover_refused (grp int, state text, message text, detail text, col text) ON COMMIT DROP");
+            s.execute("CREATE TEMP TABLE cutover_refused (grp int, tbl int, state text, message text, detail text, col text) ON COMMIT DROP");
             if (rows.size() > 1) s.execute("CREATE INDEX ON cutover_refused (grp)"); // each later table's loop asks it group by group
             int n = 0;
             for (var e : rows.entrySet()) {
@@ -262,20 +274,23 @@ final class PostgresWriter implements SinkWriter {
             // table by table, parents first, as the real write goes (a child may come before its parent in the batch, as an
             // export lists a document's subcollections before it); a group a table refused is passed over in the next
             StringBuilder loops = new StringBuilder();
-            for (String upsert : upserts) {
+            for (int k = 0; k < upserts.size(); k++) {
+                String upsert = upserts.get(k);
                 String skipRefused = loops.isEmpty() ? "" : "CONTINUE WHEN EXISTS (SELECT 1 FROM cutover_refused WHERE grp = g);";
                 loops.append("FOR g IN 0..").append(groups.size() - 1).append(" LOOP ").append(skipRefused)
                         .append(" BEGIN\n").append(upsert).append(";\nEXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS")
-                        .append(" d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME; INSERT INTO cutover_refused VALUES (g, SQLSTATE, SQLERRM, d, c); END; END LOOP;\n");
+                        .append(" d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME; INSERT INTO cutover_refused VALUES (g, ").append(k)
+                        .append(", SQLSTATE, SQLERRM, d, c); END; END LOOP;\n");
+                if (orphansRefused) loops.append(parentsLaterInTheBatch(upsert, k));
             }
-            s.execute("DO $cutover$ DECLARE d text; c text; BEGIN " + loops + "END $cutover$");
+            s.execute("DO $cutover$ DECLARE d text; c text; g int; wrote boolean; descending boolean; BEGIN " + loops + "END $cutover$");
         }
         Map<Integer, cutover.error.RecordError> refused = new java.util.TreeMap<>();
         Set<String> states = new HashSet<>();
         String message = null; // the last refusal's: a row-level security policy's, when that is every refusal's
         String parentMissing = null; // a group's parent not in yet: not its fault, and the batch's write meets it again
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp")) {
+             ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp, tbl")) {
             while (rs.next()) {
                 String state = rs.getString(2);
                 if (SqlErrors.isMissingParent(state)) {
@@ -299,6 +314,22 @@ final class PostgresWriter implements SinkWriter {
                     + " INSERT, SELECT and UPDATE the rows; write them (or connect as the table's owner), then run again: the run resumes", null, false);
         }
         return refused;
+    }
+
+    /**
+     * The probe's rows of table {@code k} refused for a missing parent, tried again in rounds, last
+     * first then first first, while a round writes one: the parent may be a later row of the batch
+     * (a tree whose children come first), which the real write, one statement a table, lets through
+     * (a foreign key is checked at the statement's end); refused row by row, such a row would be
+     * parked and written only when the run settles. A row refused for another reason now is kept
+     * with that reason. A cycle within the batch stays refused, and is written by settling.
+     */
+    private static String parentsLaterInTheBatch(String upsert, int k) {
+        return "descending := true; LOOP wrote := false; FOR g IN SELECT grp FROM cutover_refused WHERE tbl = " + k + " AND state = '23503'"
+                + " ORDER BY CASE WHEN descending THEN -grp ELSE grp END LOOP BEGIN\n" + upsert + ";\nDELETE FROM cutover_refused WHERE grp = g AND tbl = " + k
+                + "; wrote := true; EXCEPTION WHEN OTHERS OR ASSERT_FAILURE THEN GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, c = COLUMN_NAME;"
+                + " UPDATE cutover_refused SET state = SQLSTATE, message = SQLERRM, detail = d, col = c WHERE grp = g AND tbl = " + k + "; END; END LOOP;"
+                + " EXIT WHEN NOT wrote; descending := NOT descending; END LOOP;\n";
     }
 
     /**
@@ -464,6 +495,7 @@ final class PostgresWriter implements SinkWriter {
         TableName name = TableName.resolve(table.name(), schema);
         try {
             open();
+            List<String> back = quietTriggers(List.of(table));
             boolean direct = fastPath.contains(name);
             // generated columns (a table made from a definition that has them) are the server's to fill: their fields are left out
             Set<String> generated = generatedColumns(name);
@@ -504,6 +536,7 @@ final class PostgresWriter implements SinkWriter {
                     s.executeUpdate(upsert(table, name, stage, tableColumns, generated, identityAlways(name)));
                 }
             }
+            execute(back);
             saveCheckpoint(checkpoint.apply(loaded));
             connection.commit();
             return loaded;
@@ -618,6 +651,62 @@ final class PostgresWriter implements SinkWriter {
                     + " is for a table this writer was not opened for; known: " + tables.keySet(), null, false);
         }
         return t;
+    }
+
+    /**
+     * In a restore, turns off the enabled triggers of the tables about to be written, in the open
+     * transaction, in the order of their names (writers of other splits take the same locks in the
+     * same order); returns the statements that set them as they were, to run before the commit. A
+     * rollback, or a crash, leaves them as they were too: the change is the transaction's. Turning
+     * a trigger off locks its table against other writers (SHARE ROW EXCLUSIVE) until the commit, so
+     * splits of one table that has triggers write one after the other. A table the role does not own
+     * keeps them firing (the dry run says so).
+     */
+    private List<String> quietTriggers(java.util.Collection<Table> written) throws SQLException {
+        if (!quietTriggers) return List.of();
+        java.util.TreeMap<String, TableName> byName = new java.util.TreeMap<>();
+        for (Table t : written) {
+            TableName name = TableName.resolve(t.name(), schema);
+            byName.put(name.sql(), name);
+        }
+        List<String> back = new ArrayList<>();
+        for (TableName name : byName.values()) {
+            TriggerSwitches switches = triggerSwitches.get(name);
+            if (switches == null) {
+                switches = triggerSwitches(name);
+                triggerSwitches.put(name, switches);
+            }
+            execute(switches.off());
+            back.addAll(switches.asTheyWere());
+        }
+        return back;
+    }
+
+    private TriggerSwitches triggerSwitches(TableName name) throws SQLException {
+        List<String> off = new ArrayList<>(), asTheyWere = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT t.tgname, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " WHERE c.oid = to_regclass(?) AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND pg_has_role(c.relowner, 'USAGE') ORDER BY 1")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String trigger = TableName.quote(rs.getString(1));
+                    off.add("ALTER TABLE " + name.sql() + " DISABLE TRIGGER " + trigger);
+                    asTheyWere.add("ALTER TABLE " + name.sql() + " ENABLE " + switch (rs.getString(2)) {
+                        case "A" -> "ALWAYS ";
+                        case "R" -> "REPLICA ";
+                        default -> "";
+                    } + "TRIGGER " + trigger);
+                }
+            }
+        }
+        return new TriggerSwitches(off, asTheyWere);
+    }
+
+    private void execute(List<String> statements) throws SQLException {
+        if (statements.isEmpty()) return;
+        try (Statement s = connection.createStatement()) {
+            for (String sql : statements) s.execute(sql);
+        }
     }
 
     private boolean usesFastPath(Map<Table, ?> byTable) {

@@ -16,11 +16,13 @@ import java.util.Set;
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
- * sequences only. Objects an extension made are its own, and left out.
+ * sequences only. Objects an extension made are its own, and left out. {@code rowSecurity} names
+ * the tables (partitions too) with row-level security on: a table's definition says so too, but a
+ * migration's plan makes its own tables, and a partition's setting is no table definition's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
-                     List<Policy> policies, List<Comment> comments, List<Grant> grants) {
+                     List<String> rowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -31,6 +33,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         sequences = listOf(sequences);
         triggers = listOf(triggers);
         rules = listOf(rules);
+        rowSecurity = listOf(rowSecurity);
         policies = listOf(policies);
         comments = listOf(comments);
         grants = listOf(grants);
@@ -69,8 +72,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
      */
     record Trigger(String table, String name, String definition, String enabled) {}
 
-    /** A rule of a table or view, as {@code pg_get_ruledef} prints it. */
-    record Rule(String table, String name, String definition) {}
+    /** A rule of a table or view, as {@code pg_get_ruledef} prints it; {@code enabled} as {@code pg_rewrite.ev_enabled} holds it (as a trigger's). */
+    record Rule(String table, String name, String definition, String enabled) {}
 
     /**
      * A row-level security policy: {@code command} ALL, SELECT, INSERT, UPDATE or DELETE; {@code roles}
@@ -106,23 +109,24 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     }
 
     boolean isEmpty() {
-        return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && policies.isEmpty()
-                && comments.isEmpty() && grants.isEmpty();
+        return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
+                && policies.isEmpty() && comments.isEmpty() && grants.isEmpty();
     }
 
-    /** The tables that have a trigger, rule or policy, or a comment or grant of their own: what a table renamed or left out loses. */
+    /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
     boolean bindsTo(String table) {
         return triggers.stream().anyMatch(t -> t.table().equals(table)) || rules.stream().anyMatch(r -> r.table().equals(table))
-                || policies.stream().anyMatch(p -> p.table().equals(table))
+                || rowSecurity.contains(table) || policies.stream().anyMatch(p -> p.table().equals(table))
                 || comments.stream().anyMatch(m -> onTable(m.kind()) && m.name().equals(table))
                 || grants.stream().anyMatch(g -> onTable(g.kind()) && g.name().equals(table));
     }
 
-    /** These objects without those bound to the given tables (triggers, rules, policies, comments and grants of those tables). */
+    /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
     SchemaObjects without(Set<String> tables) {
         if (tables.isEmpty()) return this;
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules.stream().filter(r -> !tables.contains(r.table())).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
+                rules.stream().filter(r -> !tables.contains(r.table())).toList(), rowSecurity.stream().filter(t -> !tables.contains(t)).toList(),
+                policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> !(onTable(m.kind()) && tables.contains(m.name()))).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList());
     }
@@ -146,9 +150,9 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return d != null && FORMAT.equals(d.format());
     }
 
-    /** Whether a comment or grant of this kind is on a relation or its column (a table's, when the relation is one). */
+    /** Whether a comment or grant of this kind is on a relation or a column of one (its name the relation's), not on a routine. */
     private static boolean onTable(String kind) {
-        return "table".equals(kind) || "column".equals(kind);
+        return !"routine".equals(kind);
     }
 
     private static <T> List<T> listOf(List<T> list) {

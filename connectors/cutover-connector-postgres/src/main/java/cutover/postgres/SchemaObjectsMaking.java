@@ -46,6 +46,8 @@ final class SchemaObjectsMaking {
      * is left for {@link #make}.
      */
     void makeRoutines() throws SQLException {
+        // a restore into a new schema would make it with its first table, after these (one that cannot is said there)
+        if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
         String searchPath = withSchemaAlone();
         try {
             for (Function f : objects.functions()) {
@@ -75,37 +77,48 @@ final class SchemaObjectsMaking {
                         : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
                 if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
             }
-            List<Pending> pending = new ArrayList<>();
-            for (Function f : objects.functions()) {
-                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(routine(f), f.definition(), revokeFromPublic(f)));
-            }
+            List<Pending> views = new ArrayList<>();
+            Set<String> takenByAnother = new TreeSet<>(); // a view whose name the target gives a table: what is bound to the view is not the table's
             for (View v : objects.views()) {
                 String kind = relationKind(v.name());
-                if (kind == null) pending.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
-                else if (!kind.equals(v.materialized() ? "m" : "v")) problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name");
+                if (kind == null) views.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
+                else if (!kind.equals(v.materialized() ? "m" : "v")) {
+                    problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name" + (objects.bindsTo(v.name())
+                            ? "; its triggers, rules, comments and grants were not made either" : ""));
+                    takenByAnother.add(v.name());
+                }
             }
+            SchemaObjects rest = objects.without(takenByAnother);
+            List<Pending> pending = new ArrayList<>();
+            for (Function f : rest.functions()) {
+                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(routine(f), f.definition(), revokeFromPublic(f)));
+            }
+            pending.addAll(views);
             problems.addAll(inRounds(pending));
-            for (Trigger t : objects.triggers()) {
-                if (exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?)", TableName.quote(t.table()), t.name())) continue;
-                String failed = DefinedTable.attempt(c, t.definition(), enabling(t));
+            for (Trigger t : rest.triggers()) {
+                if (has(t)) continue;
+                String failed = DefinedTable.attempt(c, t.definition(), enabling("TRIGGER", t.table(), t.name(), t.enabled()));
                 if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
             }
-            for (Rule r : objects.rules()) {
-                if (exists("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename = ?)", TableName.quote(r.table()), r.name())) continue;
-                String failed = DefinedTable.attempt(c, r.definition());
+            for (Rule r : rest.rules()) {
+                if (has(r)) continue;
+                String failed = DefinedTable.attempt(c, r.definition(), enabling("RULE", r.table(), r.name(), r.enabled()));
                 if (failed != null) problems.add("rule " + r.name() + " on " + r.table() + " was not made: " + failed);
             }
-            for (Policy p : objects.policies()) {
-                if (exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name())) continue;
-                String failed = DefinedTable.attempt(c, policyDefinition(p));
-                if (failed != null) problems.add("policy " + p.name() + " on " + p.table() + " was not made: " + failed);
+            for (String table : rest.rowSecurity()) {
+                if (!exists("SELECT NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)", TableName.quote(table))) continue; // on, or no such table
+                String failed = DefinedTable.attempt(c, "ALTER TABLE " + TableName.quote(table) + " ENABLE ROW LEVEL SECURITY");
+                if (failed != null) problems.add("row-level security is on for table " + table + " in the source, not here: " + failed);
             }
-            for (Comment m : objects.comments()) {
+            Map<String, List<Policy>> policies = new LinkedHashMap<>();
+            for (Policy p : rest.policies()) if (!has(p)) policies.computeIfAbsent(p.table(), k -> new ArrayList<>()).add(p);
+            for (List<Policy> ofTable : policies.values()) problems.addAll(makePolicies(ofTable));
+            for (Comment m : rest.comments()) {
                 if (hasComment(m)) continue;
                 String failed = DefinedTable.attempt(c, "COMMENT ON " + commented(m) + " IS " + DefinedTable.literal(m.text()));
                 if (failed != null) problems.add("the comment on " + m.kind() + " " + m.name() + (m.column() == null ? "" : "." + m.column()) + " was not made: " + failed);
             }
-            problems.addAll(grant());
+            problems.addAll(grant(rest));
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
@@ -123,17 +136,17 @@ final class SchemaObjectsMaking {
             for (View v : objects.views()) if (relationKind(v.name()) == null) byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name());
             for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
             for (Trigger t : objects.triggers()) {
-                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?)", TableName.quote(t.table()), t.name())) {
+                if (!has(t)) {
                     byKind.computeIfAbsent("triggers", k -> new ArrayList<>()).add(t.name() + " on " + t.table());
                 }
             }
             for (Rule r : objects.rules()) {
-                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename = ?)", TableName.quote(r.table()), r.name())) {
+                if (!has(r)) {
                     byKind.computeIfAbsent("rules", k -> new ArrayList<>()).add(r.name() + " on " + r.table());
                 }
             }
             for (Policy p : objects.policies()) {
-                if (!exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name())) {
+                if (!has(p)) {
                     byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
                 }
             }
@@ -143,6 +156,32 @@ final class SchemaObjectsMaking {
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
+    }
+
+    /**
+     * A table's policies. Where a restrictive one cannot be made, none is: the permissive ones alone
+     * would let rows through that it holds back, and without any the table stays closed (but to its
+     * owner). A permissive one that cannot be made only lets fewer through, and the others stay.
+     */
+    private List<String> makePolicies(List<Policy> ofTable) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        List<String> problems = new ArrayList<>();
+        boolean restrictiveFailed = false;
+        for (Policy p : ofTable) {
+            String failed = DefinedTable.attempt(c, policyDefinition(p));
+            if (failed == null) continue;
+            problems.add("policy " + p.name() + " on " + p.table() + " was not made: " + failed);
+            restrictiveFailed |= !p.permissive();
+        }
+        if (!restrictiveFailed) {
+            c.releaseSavepoint(before);
+            return problems;
+        }
+        c.rollback(before);
+        List<String> made = ofTable.stream().map(Policy::name).toList();
+        problems.add("no policy of table " + ofTable.get(0).table() + " was made (" + String.join(", ", made) + "): a restrictive one could not be,"
+                + " and the others alone would let through rows it holds back; the table stays closed to all but its owner until its policies are made");
+        return problems;
     }
 
     /** A statement to make, named for the sentence when it cannot be. */
@@ -173,7 +212,7 @@ final class SchemaObjectsMaking {
      * away); those to roles it lacks are one sentence per role, not one per object (a Supabase
      * database grants to {@code anon} and {@code authenticated} on every table).
      */
-    private List<String> grant() throws SQLException {
+    private List<String> grant(SchemaObjects objects) throws SQLException {
         Set<String> roles = new TreeSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles"); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) roles.add(rs.getString(1));
@@ -182,14 +221,15 @@ final class SchemaObjectsMaking {
         Map<String, List<String>> toMissingRoles = new LinkedHashMap<>();
         for (Grant g : objects.grants()) {
             String on = granted(g);
+            String what = g.column() == null ? on : "COLUMN " + TableName.quote(g.name()) + "." + TableName.quote(g.column());
             if (!g.grantee().equals("public") && !roles.contains(g.grantee())) {
-                toMissingRoles.computeIfAbsent(g.grantee(), k -> new ArrayList<>()).add(on);
+                toMissingRoles.computeIfAbsent(g.grantee(), k -> new ArrayList<>()).add(what);
                 continue;
             }
             String privileges = g.column() == null ? String.join(", ", g.privileges())
                     : String.join(", ", g.privileges().stream().map(p -> p + " (" + TableName.quote(g.column()) + ")").toList());
             String failed = DefinedTable.attempt(c, "GRANT " + privileges + " ON " + on + " TO " + grantee(g.grantee()) + (g.grantable() ? " WITH GRANT OPTION" : ""));
-            if (failed != null) problems.add("the grant of " + String.join(", ", g.privileges()) + " on " + on + " to " + g.grantee() + " was not made: " + failed);
+            if (failed != null) problems.add("the grant of " + String.join(", ", g.privileges()) + " on " + what + " to " + g.grantee() + " was not made: " + failed);
         }
         toMissingRoles.forEach((role, on) -> problems.add("the privileges granted to role " + role + " on " + on.size() + (on.size() == 1 ? " object" : " objects")
                 + " (" + String.join(", ", on.stream().limit(5).toList()) + (on.size() > 5 ? ", …" : "") + ") were not granted: the target has no role "
@@ -231,15 +271,15 @@ final class SchemaObjectsMaking {
                 : "CREATE VIEW " + TableName.quote(v.name()) + with + " AS " + query;
     }
 
-    /** A trigger the source kept from firing, or fired only on replicas or always, is set so again. */
-    private static String enabling(Trigger t) {
-        String how = switch (t.enabled()) {
-            case "D" -> "DISABLE TRIGGER ";
-            case "R" -> "ENABLE REPLICA TRIGGER ";
-            case "A" -> "ENABLE ALWAYS TRIGGER ";
+    /** A trigger or rule ({@code what}) the source kept from firing, or fired only on replicas or always, is set so again. */
+    private static String enabling(String what, String table, String name, String enabled) {
+        String how = enabled == null ? null : switch (enabled) {
+            case "D" -> "DISABLE ";
+            case "R" -> "ENABLE REPLICA ";
+            case "A" -> "ENABLE ALWAYS ";
             default -> null;
         };
-        return how == null ? null : "ALTER TABLE " + TableName.quote(t.table()) + " " + how + TableName.quote(t.name());
+        return how == null ? null : "ALTER TABLE " + TableName.quote(table) + " " + how + what + " " + TableName.quote(name);
     }
 
     private static String policyDefinition(Policy p) {
@@ -269,6 +309,18 @@ final class SchemaObjectsMaking {
                     TableName.quote(schema), m.name(), m.arguments());
             default -> exists("SELECT obj_description(to_regclass(?), 'pg_class') IS NOT NULL", TableName.quote(m.name()));
         };
+    }
+
+    private boolean has(Trigger t) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ?)", TableName.quote(t.table()), t.name());
+    }
+
+    private boolean has(Rule r) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename = ?)", TableName.quote(r.table()), r.name());
+    }
+
+    private boolean has(Policy p) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name());
     }
 
     private boolean routineExists(String name, String arguments) throws SQLException {

@@ -38,8 +38,10 @@ final class SchemaObjectsReading {
         c.setAutoCommit(false);
         try {
             Catalog.schemaAloneOnPath(c, schema);
+            List<String> rowSecurity = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relrowsecurity AND "
+                    + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
-                    policies(c, schema), comments(c, schema), grants(c, schema));
+                    rowSecurity, policies(c, schema), comments(c, schema), grants(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -47,8 +49,7 @@ final class SchemaObjectsReading {
     }
 
     private static List<Function> functions(Connection c, String schema) throws SQLException {
-        List<Function> out = new ArrayList<>();
-        query(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), p.prokind = 'p', pg_get_functiondef(p.oid), quote_ident(n.nspname) || '.', "
+        return rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), p.prokind = 'p', pg_get_functiondef(p.oid), quote_ident(n.nspname) || '.', "
                 + "p.proacl IS NOT NULL AND NOT EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')"
                 + ROUTINES + " ORDER BY p.oid", schema, rs -> {
             boolean procedure = rs.getBoolean(3);
@@ -56,25 +57,21 @@ final class SchemaObjectsReading {
             String head = "CREATE OR REPLACE " + (procedure ? "PROCEDURE " : "FUNCTION ");
             String definition = rs.getString(4);
             if (definition.startsWith(head + rs.getString(5))) definition = head + definition.substring(head.length() + rs.getString(5).length());
-            out.add(new Function(rs.getString(1), rs.getString(2), procedure, definition, rs.getBoolean(6)));
+            return new Function(rs.getString(1), rs.getString(2), procedure, definition, rs.getBoolean(6));
         });
-        return out;
     }
 
     private static List<View> views(Connection c, String schema) throws SQLException {
-        List<View> out = new ArrayList<>();
-        query(c, "SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{}')::text[], "
+        return rows(c, "SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{}')::text[], "
                 + "array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1), c.relkind = 'm' AND NOT c.relispopulated"
                 + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND " + Catalog.NOT_AN_EXTENSIONS
                 + " ORDER BY c.oid", schema, // in order of creation: a view's views were made before it, most often
-                rs -> out.add(new View(rs.getString(1), rs.getBoolean(2), rs.getString(3), Catalog.texts(rs.getArray(4)), Catalog.texts(rs.getArray(5)),
-                        rs.getBoolean(6))));
-        return out;
+                rs -> new View(rs.getString(1), rs.getBoolean(2), rs.getString(3), Catalog.texts(rs.getArray(4)), Catalog.texts(rs.getArray(5)),
+                        rs.getBoolean(6)));
     }
 
     private static List<Sequence> sequences(Connection c, String schema) throws SQLException {
-        List<Sequence> out = new ArrayList<>();
-        query(c, "SELECT c.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, "
+        return rows(c, "SELECT c.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, "
                 + "CASE WHEN has_sequence_privilege(c.oid, 'SELECT') THEN pg_sequence_last_value(c.oid) END"
                 + RELATIONS + " JOIN pg_sequence q ON q.seqrelid = c.oid WHERE n.nspname = ? AND c.relkind = 'S' AND " + Catalog.NOT_AN_EXTENSIONS
                 // owned by a column (serial, identity) or named in a default: in that table's definition
@@ -82,76 +79,68 @@ final class SchemaObjectsReading {
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass"
                 + " AND d.refobjid = c.oid) ORDER BY c.relname", schema, rs -> {
             Long last = rs.getObject(9, Long.class); // null: none drawn yet, or not readable by the backup's role
-            out.add(new Sequence(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                    rs.getBoolean(8), last));
+            return new Sequence(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                    rs.getBoolean(8), last);
         });
-        return out;
     }
 
     private static List<Trigger> triggers(Connection c, String schema) throws SQLException {
         // one a partitioned table's trigger made on each partition is made again with the trigger (PostgreSQL 13 on marks it)
         String cloned = c.getMetaData().getDatabaseMajorVersion() >= 13 ? " AND t.tgparentid = 0" : "";
-        List<Trigger> out = new ArrayList<>();
-        query(c, "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        return rows(c, "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND NOT t.tgisinternal" + cloned + " AND "
                 + Catalog.NOT_AN_EXTENSIONS + " ORDER BY c.relname, t.tgname", schema,
-                rs -> out.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))));
-        return out;
+                rs -> new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     private static List<Rule> rules(Connection c, String schema) throws SQLException {
-        List<Rule> out = new ArrayList<>();
-        query(c, "SELECT c.relname, r.rulename, pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+        return rows(c, "SELECT c.relname, r.rulename, pg_get_ruledef(r.oid, true), r.ev_enabled::text FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND r.rulename <> '_RETURN' AND " + Catalog.NOT_AN_EXTENSIONS
-                + " ORDER BY c.relname, r.rulename", schema, rs -> out.add(new Rule(rs.getString(1), rs.getString(2), rs.getString(3))));
-        return out;
+                + " ORDER BY c.relname, r.rulename", schema, rs -> new Rule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     private static List<Policy> policies(Connection c, String schema) throws SQLException {
-        List<Policy> out = new ArrayList<>();
-        query(c, "SELECT c.relname, p.polname, p.polpermissive, CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'"
+        return rows(c, "SELECT c.relname, p.polname, p.polpermissive, CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'"
                 + " WHEN 'd' THEN 'DELETE' ELSE 'ALL' END, array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END"
                 + " FROM unnest(p.polroles) r ORDER BY 1), pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)"
                 + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND " + Catalog.NOT_AN_EXTENSIONS + " ORDER BY c.relname, p.polname", schema,
-                rs -> out.add(new Policy(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), Catalog.texts(rs.getArray(5)),
-                        rs.getString(6), rs.getString(7))));
-        return out;
+                rs -> new Policy(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), Catalog.texts(rs.getArray(5)),
+                        rs.getString(6), rs.getString(7)));
     }
 
     private static List<Comment> comments(Connection c, String schema) throws SQLException {
-        List<Comment> out = new ArrayList<>();
-        query(c, "SELECT CASE WHEN d.objsubid <> 0 THEN 'column' WHEN c.relkind = 'v' THEN 'view' WHEN c.relkind = 'm' THEN 'materialized view'"
+        List<Comment> out = new ArrayList<>(rows(c, "SELECT CASE WHEN d.objsubid <> 0 THEN 'column' WHEN c.relkind = 'v' THEN 'view' WHEN c.relkind = 'm' THEN 'materialized view'"
                 + " WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, c.relname, NULL::text, a.attname::text, d.description"
                 + " FROM pg_description d JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid <> 0"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " + Catalog.NOT_AN_EXTENSIONS
                 + " AND (d.objsubid = 0 OR NOT a.attisdropped) ORDER BY c.relname, d.objsubid", schema,
-                rs -> out.add(new Comment(rs.getString(1), rs.getString(2), null, rs.getString(4), rs.getString(5))));
-        query(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), d.description FROM pg_description d"
+                rs -> new Comment(rs.getString(1), rs.getString(2), null, rs.getString(4), rs.getString(5))));
+        out.addAll(rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), d.description FROM pg_description d"
                 + " JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND " + NOT_AN_EXTENSIONS_ROUTINE + " ORDER BY p.oid", schema,
-                rs -> out.add(new Comment("routine", rs.getString(1), rs.getString(2), null, rs.getString(3))));
+                rs -> new Comment("routine", rs.getString(1), rs.getString(2), null, rs.getString(3))));
         return out;
     }
 
     /** The privileges granted on the schema's relations, their columns and routines, to roles other than each object's owner. */
     private static List<Grant> grants(Connection c, String schema) throws SQLException {
-        List<Grant> out = new ArrayList<>();
         String granted = ROLE + ", array_agg(a.privilege_type::text ORDER BY a.privilege_type), a.is_grantable";
-        query(c, "SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, c.relname, NULL::text, NULL::text, " + granted
+        List<Grant> out = new ArrayList<>(rows(c, "SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, c.relname, NULL::text, NULL::text, " + granted
                 + RELATIONS + " CROSS JOIN LATERAL aclexplode(c.relacl) a WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
-                + " AND NOT c.relispartition AND a.grantee <> c.relowner AND " + Catalog.NOT_AN_EXTENSIONS
-                + " GROUP BY c.relkind, c.relname, a.grantee, a.is_grantable ORDER BY 2, 5", schema, rs -> out.add(grant(rs)));
-        query(c, "SELECT 'column', c.relname, NULL::text, t.attname::text, " + granted + RELATIONS
+                + " AND a.grantee <> c.relowner AND " + Catalog.NOT_AN_EXTENSIONS
+                + " GROUP BY c.relkind, c.relname, a.grantee, a.is_grantable ORDER BY 2, 5", schema, SchemaObjectsReading::grant));
+        out.addAll(rows(c, "SELECT 'column', c.relname, NULL::text, t.attname::text, " + granted + RELATIONS
                 + " JOIN pg_attribute t ON t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped CROSS JOIN LATERAL aclexplode(t.attacl) a"
-                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition AND a.grantee <> c.relowner AND "
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner AND "
                 + Catalog.NOT_AN_EXTENSIONS + " GROUP BY c.relname, t.attnum, t.attname, a.grantee, a.is_grantable ORDER BY 2, t.attnum, 5", schema,
-                rs -> out.add(grant(rs)));
-        query(c, "SELECT 'routine', p.proname, pg_get_function_identity_arguments(p.oid), NULL::text, " + granted
+                SchemaObjectsReading::grant));
+        out.addAll(rows(c, "SELECT 'routine', p.proname, pg_get_function_identity_arguments(p.oid), NULL::text, " + granted
                 + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL aclexplode(p.proacl) a"
-                + " WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner AND " + NOT_AN_EXTENSIONS_ROUTINE
-                + " GROUP BY p.oid, p.proname, a.grantee, a.is_grantable ORDER BY p.oid, 5", schema, rs -> out.add(grant(rs)));
+                + " WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner AND NOT (a.grantee = 0 AND a.privilege_type = 'EXECUTE') AND "
+                + NOT_AN_EXTENSIONS_ROUTINE
+                + " GROUP BY p.oid, p.proname, a.grantee, a.is_grantable ORDER BY p.oid, 5", schema, SchemaObjectsReading::grant));
         return out;
     }
 
@@ -160,16 +149,19 @@ final class SchemaObjectsReading {
                 rs.getBoolean(7));
     }
 
-    private interface Row {
-        void read(ResultSet rs) throws SQLException;
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, String schema, Row row) throws SQLException {
+    /** The rows of a catalog query whose one parameter is the schema's name, each read as a {@code T}. */
+    private static <T> List<T> rows(Connection c, String sql, String schema, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) row.read(rs);
+                while (rs.next()) out.add(row.read(rs));
             }
         }
+        return out;
     }
 }
