@@ -64,7 +64,15 @@ class SchemaCodeIT {
                     "create policy only_own on secrets as restrictive for select to " + READER + " using (owner = authz.uid())",
                     // a view the target has a table of the name for: its grant and comment are not the table's
                     "create view note_titles as select id, body from notes", "grant select on note_titles to " + READER,
-                    "comment on view note_titles is 'titles'");
+                    "comment on view note_titles is 'titles'",
+                    // a partitioned table's trigger, its copy on one partition disabled; a partition's own row-level security and grant
+                    "create function noop() returns trigger language plpgsql as $$ begin return new; end $$",
+                    "create table events (id int, at date, primary key (id, at)) partition by range (at)",
+                    "create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01')",
+                    "create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01')",
+                    "create trigger events_noop before insert on events for each row execute function noop()",
+                    "alter table events_2025 disable trigger events_noop", "alter table events_2024 enable row level security",
+                    "grant select on events_2024 to " + READER, "insert into events values (1, '2024-05-05'), (2, '2025-05-05')");
             assertThat(LocalPostgres.query(src, "select count(*) from audit_log")).containsExactly("2");
             String state = dir.resolve("state").toString();
             String[] repo = TestRepository.init(dir, "code").args();
@@ -77,7 +85,7 @@ class SchemaCodeIT {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("routines short_id(), touch(), log_note(), notes_of(who text), forget(IN upto integer)")
-                    .contains("triggers notes_log on notes, notes_shout on notes, notes_touch on notes").contains("rules audit_kept on audit_log")
+                    .contains("triggers events_noop on events, notes_log on notes, notes_shout on notes, notes_touch on notes").contains("rules audit_kept on audit_log")
                     .contains("policies has_owner on notes, own_notes on notes");
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -109,7 +117,10 @@ class SchemaCodeIT {
                             + " ('notes'::regclass, 'touch()'::regprocedure)",
                     "select relacl::text from pg_class where relname = 'notes'",
                     "select string_agg(attname || ' ' || attacl::text, ',') from pg_attribute where attrelid = 'notes'::regclass and attacl is not null",
-                    "select relrowsecurity from pg_class where relname = 'notes'")) {
+                    "select relrowsecurity from pg_class where relname = 'notes'",
+                    "select string_agg(tgrelid::regclass::text || ' ' || tgenabled::text, ',' order by tgrelid::regclass::text) from pg_trigger where tgname = 'events_noop'",
+                    "select string_agg(relname || ' ' || relrowsecurity || ' ' || coalesce(relacl::text, ''), ',' order by relname) from pg_class"
+                            + " where relname like 'events%' and relkind in ('r', 'p')")) {
                 assertThat(LocalPostgres.query(dst, catalog)).as(catalog).isEqualTo(LocalPostgres.query(src, catalog)).doesNotContainNull();
             }
             // restored again over its own rows (a restore that finished runs again whole): the triggers, there now, do not fire
@@ -119,7 +130,8 @@ class SchemaCodeIT {
             assertThat(LocalPostgres.query(dst, "select count(*) from audit_log")).containsExactly("2");
             assertThat(LocalPostgres.query(dst, "select string_agg(id || ' ' || updated_at, ',' order by id) from notes"))
                     .isEqualTo(LocalPostgres.query(src, "select string_agg(id || ' ' || updated_at, ',' order by id) from notes"));
-            assertThat(LocalPostgres.query(dst, "select string_agg(tgname || ' ' || tgenabled::text, ',' order by tgname) from pg_trigger where not tgisinternal"))
+            assertThat(LocalPostgres.query(dst, "select string_agg(tgname || ' ' || tgenabled::text, ',' order by tgname) from pg_trigger"
+                    + " where tgrelid = 'notes'::regclass and not tgisinternal"))
                     .containsExactly("notes_log O,notes_shout D,notes_touch O");
 
             // and they work as the source's: a new note takes its key from the function, is logged and touched
@@ -143,7 +155,7 @@ class SchemaCodeIT {
             assertThat(Json.MAPPER.readTree(elsewhere.out()).get("warnings").toString()).doesNotContain("notes_").doesNotContain("default")
                     .doesNotContain("audit_kept");
             assertThat(LocalPostgres.query(other, "select string_agg(tgrelid::regclass::text || ' ' || tgname, ',' order by tgname) from pg_trigger"
-                    + " where not tgisinternal")).containsExactly("app.notes notes_log,app.notes notes_shout,app.notes notes_touch");
+                    + " where not tgisinternal and tgrelid = 'app.notes'::regclass")).containsExactly("app.notes notes_log,app.notes notes_shout,app.notes notes_touch");
             assertThat(LocalPostgres.query(other, "select pg_get_expr(adbin, adrelid) from pg_attrdef where adrelid = 'app.notes'::regclass"))
                     .containsExactly("app.short_id()");
             assertThat(LocalPostgres.query(other, "select count(*) from pg_rules where schemaname = 'app'")).containsExactly("1");

@@ -68,8 +68,10 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /**
      * A trigger of a table or view: {@code definition} as {@code pg_get_triggerdef} prints it,
      * {@code enabled} as {@code pg_trigger.tgenabled} holds it ({@code O} fires, {@code D} disabled,
-     * {@code R} on replicas only, {@code A} always).
+     * {@code R} on replicas only, {@code A} always). A partition's copy of its parent's trigger that
+     * is enabled otherwise than the parent's has no {@code definition}: only its state is set again.
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Trigger(String table, String name, String definition, String enabled) {}
 
     /** A rule of a table or view, as {@code pg_get_ruledef} prints it; {@code enabled} as {@code pg_rewrite.ev_enabled} holds it (as a trigger's). */

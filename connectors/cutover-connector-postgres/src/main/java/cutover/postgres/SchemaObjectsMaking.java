@@ -96,6 +96,16 @@ final class SchemaObjectsMaking {
             pending.addAll(views);
             problems.addAll(inRounds(pending));
             for (Trigger t : rest.triggers()) {
+                if (t.definition() == null) { // a partition's copy of its parent's trigger, made with it: its own state
+                    String sql = "O".equals(t.enabled()) ? "ALTER TABLE " + TableName.quote(t.table()) + " ENABLE TRIGGER " + TableName.quote(t.name())
+                            : enabling("TRIGGER", t.table(), t.name(), t.enabled());
+                    if (sql != null && exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
+                            TableName.quote(t.table()), t.name(), t.enabled())) {
+                        String failed = DefinedTable.attempt(c, sql);
+                        if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not set as in the source (" + t.enabled() + "): " + failed);
+                    }
+                    continue;
+                }
                 if (has(t)) continue;
                 String failed = DefinedTable.attempt(c, t.definition(), enabling("TRIGGER", t.table(), t.name(), t.enabled()));
                 if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
@@ -136,7 +146,7 @@ final class SchemaObjectsMaking {
             for (View v : objects.views()) if (relationKind(v.name()) == null) byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name());
             for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
             for (Trigger t : objects.triggers()) {
-                if (!has(t)) {
+                if (t.definition() != null && !has(t)) {
                     byKind.computeIfAbsent("triggers", k -> new ArrayList<>()).add(t.name() + " on " + t.table());
                 }
             }

@@ -85,12 +85,20 @@ final class SchemaObjectsReading {
     }
 
     private static List<Trigger> triggers(Connection c, String schema) throws SQLException {
-        // one a partitioned table's trigger made on each partition is made again with the trigger (PostgreSQL 13 on marks it)
-        String cloned = c.getMetaData().getDatabaseMajorVersion() >= 13 ? " AND t.tgparentid = 0" : "";
-        return rows(c, "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND NOT t.tgisinternal" + cloned + " AND "
-                + Catalog.NOT_AN_EXTENSIONS + " ORDER BY c.relname, t.tgname", schema,
-                rs -> new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        String from = " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND NOT t.tgisinternal AND " + Catalog.NOT_AN_EXTENSIONS;
+        if (c.getMetaData().getDatabaseMajorVersion() < 13) {
+            return rows(c, "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled::text" + from + " ORDER BY 1, 2", schema, SchemaObjectsReading::trigger);
+        }
+        // the copy of a partitioned table's trigger on each partition is made again with the trigger: only one enabled
+        // otherwise than its parent's is kept, without a definition (PostgreSQL 13 on marks the copies)
+        return rows(c, "SELECT c.relname, t.tgname, CASE WHEN t.tgparentid = 0 THEN pg_get_triggerdef(t.oid, true) END, t.tgenabled::text" + from
+                + " AND (t.tgparentid = 0 OR t.tgenabled <> (SELECT p.tgenabled FROM pg_trigger p WHERE p.oid = t.tgparentid))"
+                + " ORDER BY t.tgparentid <> 0, 1, 2", schema, SchemaObjectsReading::trigger); // the parents' first: their copies come with them
+    }
+
+    private static Trigger trigger(ResultSet rs) throws SQLException {
+        return new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
     }
 
     private static List<Rule> rules(Connection c, String schema) throws SQLException {
