@@ -69,25 +69,9 @@ final class SchemaObjectsMaking {
         String searchPath = withSchemaAlone();
         List<String> problems = new ArrayList<>();
         try {
-            for (Sequence q : objects.sequences()) {
-                if (relationKind(q.name()) != null) continue;
-                String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
-                        + " MAXVALUE " + q.max() + " START WITH " + q.start() + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
-                String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
-                        : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
-                if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
-            }
-            List<Pending> views = new ArrayList<>();
-            Set<String> takenByAnother = new TreeSet<>(); // a view whose name the target gives a table: what is bound to the view is not the table's
-            for (View v : objects.views()) {
-                String kind = relationKind(v.name());
-                if (kind == null) views.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
-                else if (!kind.equals(v.materialized() ? "m" : "v")) {
-                    problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name" + (objects.bindsTo(v.name())
-                            ? "; its triggers, rules, comments and grants were not made either" : ""));
-                    takenByAnother.add(v.name());
-                }
-            }
+            makeSequences(problems);
+            Set<String> takenByAnother = new TreeSet<>(); // views whose name the target gives another relation: what is bound to them is not its
+            List<Pending> views = views(takenByAnother, problems);
             SchemaObjects rest = objects.without(takenByAnother);
             List<Pending> pending = new ArrayList<>();
             for (Function f : rest.functions()) {
@@ -95,21 +79,7 @@ final class SchemaObjectsMaking {
             }
             pending.addAll(views);
             problems.addAll(inRounds(pending));
-            for (Trigger t : rest.triggers()) {
-                if (t.definition() == null) { // a partition's copy of its parent's trigger, made with it: its own state
-                    String sql = "O".equals(t.enabled()) ? "ALTER TABLE " + TableName.quote(t.table()) + " ENABLE TRIGGER " + TableName.quote(t.name())
-                            : enabling("TRIGGER", t.table(), t.name(), t.enabled());
-                    if (sql != null && exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
-                            TableName.quote(t.table()), t.name(), t.enabled())) {
-                        String failed = DefinedTable.attempt(c, sql);
-                        if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not set as in the source (" + t.enabled() + "): " + failed);
-                    }
-                    continue;
-                }
-                if (has(t)) continue;
-                String failed = DefinedTable.attempt(c, t.definition(), enabling("TRIGGER", t.table(), t.name(), t.enabled()));
-                if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
-            }
+            makeTriggers(rest, problems);
             for (Rule r : rest.rules()) {
                 if (has(r)) continue;
                 String failed = DefinedTable.attempt(c, r.definition(), enabling("RULE", r.table(), r.name(), r.enabled()));
@@ -133,6 +103,52 @@ final class SchemaObjectsMaking {
             Catalog.setSearchPath(c, searchPath);
         }
         return problems;
+    }
+
+    /** The sequences the target lacks, each moved to where the source's stood. */
+    private void makeSequences(List<String> problems) throws SQLException {
+        for (Sequence q : objects.sequences()) {
+            if (relationKind(q.name()) != null) continue;
+            String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
+                    + " MAXVALUE " + q.max() + " START WITH " + q.start() + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
+            String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
+                    : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
+            if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
+        }
+    }
+
+    /** The views to make (those the target lacks); one whose name the target gives another kind of relation is said, and named in {@code takenByAnother}. */
+    private List<Pending> views(Set<String> takenByAnother, List<String> problems) throws SQLException {
+        List<Pending> views = new ArrayList<>();
+        for (View v : objects.views()) {
+            String kind = relationKind(v.name());
+            if (kind == null) views.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
+            else if (!kind.equals(v.materialized() ? "m" : "v")) {
+                problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name" + (objects.bindsTo(v.name())
+                        ? "; its triggers, rules, comments and grants were not made either" : ""));
+                takenByAnother.add(v.name());
+            }
+        }
+        return views;
+    }
+
+    /** The triggers the target lacks, each enabled as in the source; a partition's copy of its parent's only set as the source's was. */
+    private void makeTriggers(SchemaObjects rest, List<String> problems) throws SQLException {
+        for (Trigger t : rest.triggers()) {
+            if (t.definition() == null) { // made with its parent's trigger: its own state
+                String sql = "O".equals(t.enabled()) ? "ALTER TABLE " + TableName.quote(t.table()) + " ENABLE TRIGGER " + TableName.quote(t.name())
+                        : enabling("TRIGGER", t.table(), t.name(), t.enabled());
+                if (sql != null && exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
+                        TableName.quote(t.table()), t.name(), t.enabled())) {
+                    String failed = DefinedTable.attempt(c, sql);
+                    if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not set as in the source (" + t.enabled() + "): " + failed);
+                }
+                continue;
+            }
+            if (has(t)) continue;
+            String failed = DefinedTable.attempt(c, t.definition(), enabling("TRIGGER", t.table(), t.name(), t.enabled()));
+            if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
+        }
     }
 
     /** Sentences naming the objects {@link #make} would make, by kind ("views a, b"); empty when the target has them all. */
