@@ -31,6 +31,13 @@ record CliRun(int exitCode, String out, String err) {
         return of(args);
     }
 
+    /** A plan from {@code source} to {@code target} written to {@code file} ({@code cutover plan … -o file}), which must succeed. */
+    static java.nio.file.Path plan(String source, String target, java.nio.file.Path file) {
+        CliRun p = of("plan", source, target, "-o", file.toString(), "--quiet");
+        org.assertj.core.api.Assertions.assertThat(p.exitCode()).as(p.toString()).isZero();
+        return file;
+    }
+
     @Override
     public String toString() { return "exit " + exitCode + "\n--- out\n" + out + "\n--- err\n" + err; }
 }

@@ -282,10 +282,7 @@ class ForeignKeyTargetIT {
 
     /** The plan drafted from {@code source} to {@code target}, written as {@code name} in the test's folder. */
     private static Path plan(String source, String target, String name) {
-        Path plan = dir.resolve(name);
-        CliRun p = CliRun.of("plan", source, target, "-o", plan.toString(), "--quiet");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
-        return plan;
+        return CliRun.plan(source, target, dir.resolve(name));
     }
 
     private static Process migrateProcess(Path plan, Path state, Path log) throws java.io.IOException {

@@ -178,9 +178,7 @@ class SchemaCodeIT {
                     "alter table tags enable row level security", "create policy readers on tags for select using (true)",
                     "insert into posts values (1, '2020-01-01T00:00:00Z')", "insert into tags values (1, '2020-01-01T00:00:00Z')");
             LocalPostgres.sql(dst, "create table posts (id int primary key, at timestamptz)"); // another table of the old name: not to be touched
-            Path plan = dir.resolve("plan.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             String text = Files.readString(plan);
             assertThat(text).contains("    table: posts\n");
             Files.writeString(plan, text.replace("    table: posts\n", "    table: articles\n"));

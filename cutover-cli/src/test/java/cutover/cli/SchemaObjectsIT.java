@@ -29,9 +29,7 @@ class SchemaObjectsIT {
                     "create view audited as select * from audit",
                     "create sequence ticket_numbers start 500", "select nextval('ticket_numbers')", "create view clash as select 1 as one");
             LocalPostgres.sql(dst, "create table clash (a int)"); // the target's own table: left as it is, and said
-            Path plan = dir.resolve("plan.yaml");
-            CliRun p = CliRun.of("plan", LocalPostgres.location(src), LocalPostgres.location(dst), "-o", plan.toString(), "--quiet");
-            assertThat(p.exitCode()).as(p.toString()).isZero();
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             // the plan leaves audit out: the view over it cannot be made
             java.nio.file.Files.writeString(plan, java.nio.file.Files.readString(plan).replace("  - source: audit\n", "  - source: audit\n    skip: true\n"));
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString());
@@ -46,9 +44,7 @@ class SchemaObjectsIT {
             assertThat(LocalPostgres.query(dst, "select last_value from ticket_numbers")).containsExactly("500");
             assertThat(LocalPostgres.query(dst, "select reloptions::text from pg_class where relname = 'active_names'")).containsExactly("{security_barrier=true}");
 
-            Path intoSqlite = dir.resolve("sqlite.yaml");
-            CliRun p2 = CliRun.of("plan", LocalPostgres.location(src), "sqlite:" + dir.resolve("t.db"), "-o", intoSqlite.toString(), "--quiet");
-            assertThat(p2.exitCode()).as(p2.toString()).isZero();
+            Path intoSqlite = CliRun.plan(LocalPostgres.location(src), "sqlite:" + dir.resolve("t.db"), dir.resolve("sqlite.yaml"));
             CliRun toSqlite = CliRun.of("migrate", intoSqlite.toString(), "--no-backup", "--state", dir.resolve("state").toString());
             assertThat(toSqlite.exitCode()).as(toSqlite.toString()).isZero();
             assertThat(toSqlite.out()).contains("views, functions, triggers and policies").contains("not made");
