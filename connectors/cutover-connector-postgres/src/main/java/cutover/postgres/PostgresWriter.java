@@ -293,7 +293,8 @@ final class PostgresWriter implements SinkWriter {
         String message = null; // the last refusal's: a row-level security policy's, when that is every refusal's
         String parentMissing = null; // a group's parent not in yet: not its fault, and the batch's write meets it again
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col FROM cutover_refused ORDER BY grp, tbl")) {
+             ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col, tbl FROM cutover_refused ORDER BY grp, tbl")) {
+            List<Table> probed = new ArrayList<>(rows.keySet()); // by the probe's table index
             while (rs.next()) {
                 String state = rs.getString(2);
                 if (SqlErrors.isMissingParent(state)) {
@@ -302,8 +303,10 @@ final class PostgresWriter implements SinkWriter {
                     continue;
                 }
                 message = rs.getString(3);
-                // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error
-                if (!SqlErrors.isRowRefusal(state, message)) throw new SQLException(message, state);
+                // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error; a refusal for a
+                // privilege is a policy's where the table has row-level security and the role the privileges an upsert needs
+                boolean rowsFault = "42501".equals(state) ? policiesDecide(probed.get(rs.getInt(6))) : SqlErrors.isRowRefusal(state, message);
+                if (!rowsFault) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
                 states.add(state);
             }
@@ -317,6 +320,16 @@ final class PostgresWriter implements SinkWriter {
                     + " INSERT, SELECT and UPDATE the rows; write them (or connect as the table's owner), then run again: the run resumes", null, false);
         }
         return refused;
+    }
+
+    /**
+     * Whether a refusal for a privilege (42501) on this table can only be a row-level security
+     * policy's: the table has row-level security on, and the role may INSERT, SELECT and UPDATE it
+     * (what an upsert needs). Told so, not by the message, which is in the server's language.
+     */
+    private boolean policiesDecide(Table table) throws SQLException {
+        return DefinedTable.holds(connection, "SELECT c.relrowsecurity AND has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'SELECT')"
+                + " AND has_table_privilege(c.oid, 'UPDATE') FROM pg_class c WHERE c.oid = to_regclass(?)", TableName.resolve(table.name(), schema).sql());
     }
 
     /**

@@ -45,10 +45,11 @@ final class SqlErrors {
      * a data exception (class 22: a value too long, out of range, not in the server's encoding), an
      * integrity violation (class 23: NOT NULL, UNIQUE, CHECK, an exclusion), a trigger's RAISE
      * EXCEPTION (P0001) or ASSERT (P0004), or a code of the application's own (a class PostgreSQL
-     * does not use, as PostgREST's PT400 a trigger raises on Supabase), a row-level security policy's
-     * WITH CHECK (42501, told from a privilege the table lacks by its message, so only where the server
-     * speaks English: elsewhere it stops the run as the table's refusal). A foreign key (23503) is not
-     * one of them: the parent may be in a split still loading, so its rows are not set aside as refused.
+     * does not use, as PostgREST's PT400 a trigger raises on Supabase), maybe a row-level security
+     * policy's WITH CHECK (42501, shared with a privilege the table lacks: only the English "permission
+     * denied" is known to be the table's; any other message goes to the probe, which tells the two
+     * apart by the table, whatever the server's language). A foreign key (23503) is not one of them:
+     * the parent may be in a split still loading, so its rows are not set aside as refused.
      */
     static boolean isRowRefusal(SQLException e) {
         return isRowRefusal(e.getSQLState(), e.getMessage());
@@ -57,7 +58,7 @@ final class SqlErrors {
     static boolean isRowRefusal(String sqlState, String message) {
         String state = sqlState == null ? "" : sqlState;
         if (state.length() != 5 || state.equals("23503")) return false;
-        if (state.equals("42501")) return message != null && message.contains("violates row-level security policy");
+        if (state.equals("42501")) return message == null || !message.contains("permission denied");
         return state.startsWith("22") || state.startsWith("23") || state.equals("P0001") || state.equals("P0004")
                 || !POSTGRES_CLASSES.contains(state.substring(0, 2));
     }

@@ -47,6 +47,9 @@ class SqlErrorsTest {
                 "writing", "postgresql://u:***@h/db").code();
         assertThat(privilege.apply("ERROR: new row violates row-level security policy for table \"users\"")).isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
         assertThat(privilege.apply("ERROR: permission denied for table users")).isEqualTo(ErrorCode.TARGET_WRITE_FAILED);
+        // in another language, the batch's rows are probed, and the probe tells by the table (BadInputIT)
+        assertThat(privilege.apply("FEHLER: neue Zeile verletzt Policy für Sicherheit auf Zeilenebene für Tabelle »users«"))
+                .isEqualTo(ErrorCode.TARGET_ROWS_REFUSED);
     }
 
     @Test
