@@ -12,14 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-200000}
 rounds=${2:-3}
-port=${BENCH_PORT:-5432}
 work=${BENCH_DIR:-/tmp/cutover-bench-claims}
-pg="psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
-base="postgresql://postgres@127.0.0.1:$port"
-mkdir -p "$work"
-./cutover --version >/dev/null
+. bench/two-databases.sh
 
-for db in bench_claims_src bench_claims_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+recreate bench_claims_src bench_claims_dst
 $pg -d bench_claims_src -c "create table users (id bigint primary key, email text not null, name text not null)" \
     -c "insert into users select g, case when g % 100 = 0 then 'User' || (g - 1) || '@Example.com' else 'user' || g || '@example.com' end,
         'name ' || g from generate_series(1, $rows) g"
@@ -40,9 +36,9 @@ for plan in by-id records by-email; do
     ./cutover migrate "$work/$plan.yaml" --no-backup --quiet --state "$work/state" >/dev/null
     code=$?
     set -e
-    end=$(date +%s.%N)
+    elapsed=$(seconds_since "$start")
     written=$($pg -At -d bench_claims_dst -c "select count(*) from users")
     aside=$(cat "$work"/state/runs/m-*/dead-letter.ndjson 2>/dev/null | wc -l)
-    printf '%-9s %d rows, %d written, %d set aside, exit %d, %.2f s\n' "$plan" "$rows" "$written" "$aside" "$code" "$(echo "$end - $start" | bc)"
+    printf '%-9s %d rows, %d written, %d set aside, exit %d, %.2f s\n' "$plan" "$rows" "$written" "$aside" "$code" "$elapsed"
   done
 done

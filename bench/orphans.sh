@@ -15,15 +15,11 @@ cd "$(dirname "$0")/.."
 rows=${1:-200000}
 rounds=${2:-3}
 users=$((rows / 10))
-port=${BENCH_PORT:-5432}
 work=${BENCH_DIR:-/tmp/cutover-bench-orphans}
-pg="env PGOPTIONS=-cclient_min_messages=warning psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
-base="postgresql://postgres@127.0.0.1:$port"
-mkdir -p "$work"
-./cutover --version >/dev/null
+. bench/two-databases.sh
 
 for missing in 0 100 10; do # none missing, every 100th user, every 10th
-  for db in bench_orphans_src bench_orphans_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+  recreate bench_orphans_src bench_orphans_dst
   $pg -d bench_orphans_src -c "create table users (id bigint primary key, name text not null)" \
       -c "create table posts (id bigint primary key, user_id bigint not null, title text not null)" \
       -c "insert into users select g, 'user ' || g from generate_series(1, $users) g where $missing = 0 or g % $missing <> 0" \
@@ -42,12 +38,12 @@ for missing in 0 100 10; do # none missing, every 100th user, every 10th
     ./cutover migrate "$work/plan.yaml" --no-backup --quiet --state "$work/state" >/dev/null
     code=$?
     set -e
-    end=$(date +%s.%N)
+    elapsed=$(seconds_since "$start")
     written=$($pg -At -d bench_orphans_dst -c "select count(*) from posts")
     aside=$(cat "$work"/state/runs/m-*/dead-letter.ndjson 2>/dev/null | wc -l)
     label=$([ "$missing" = 0 ] && echo none || echo "1/$missing")
     printf 'missing %-5s %d posts (%d orphans): %d written, %d set aside, exit %d, %.2f s\n' \
-        "$label" "$rows" "$orphans" "$written" "$aside" "$code" "$(echo "$end - $start" | bc)"
+        "$label" "$rows" "$orphans" "$written" "$aside" "$code" "$elapsed"
   done
 done
 
@@ -55,7 +51,7 @@ done
 # (a linked list), --batch-size 200. Settling goes through the parked records one way, then the
 # other: a chain one way is written in one round of the other (it took a round a batch: 88 s at 20,000).
 chain=${BENCH_CHAIN:-20000}
-for db in bench_orphans_src bench_orphans_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+recreate bench_orphans_src bench_orphans_dst
 $pg -d bench_orphans_src -c "create table emp (id int primary key, next_id int)" \
     -c "insert into emp select g, case when g < $chain then g + 1 end from generate_series(1, $chain) g"
 $pg -d bench_orphans_dst -c "create table emp (id int primary key, next_id int references emp)"
@@ -65,9 +61,9 @@ for round in $(seq 1 "$rounds"); do
   rm -rf "$work/state"
   start=$(date +%s.%N)
   ./cutover migrate "$work/chain.yaml" --no-backup --quiet --batch-size 200 --state "$work/state" >/dev/null
-  end=$(date +%s.%N)
+  elapsed=$(seconds_since "$start")
   written=$($pg -At -d bench_orphans_dst -c "select count(*) from emp")
-  printf 'chain of %d rows, each referring to the next: %d written, %.2f s\n' "$chain" "$written" "$(echo "$end - $start" | bc)"
+  printf 'chain of %d rows, each referring to the next: %d written, %.2f s\n' "$chain" "$written" "$elapsed"
 done
 
 # Teams listed members first: each member's manager is the next row, the tenth the team's lead (no
@@ -75,7 +71,7 @@ done
 # fails; its other rows refer to later rows of the same batch, which the probe finds only on a second
 # try (the last pass otherwise parks them for the run's end).
 teams=${BENCH_TEAMS:-$rows}
-for db in bench_orphans_src bench_orphans_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+recreate bench_orphans_src bench_orphans_dst
 $pg -d bench_orphans_src -c "create table emp (id int primary key, manager_id int)" \
     -c "insert into emp select g, case when g % 10 <> 0 then g + 1 when g % 1000 = 0 then -1 end from generate_series(1, $teams) g"
 $pg -d bench_orphans_dst -c "create table emp (id int primary key, manager_id int references emp)"
@@ -88,9 +84,9 @@ for round in $(seq 1 "$rounds"); do
   set +e
   ./cutover migrate "$work/teams.yaml" --no-backup --quiet --state "$work/state" >/dev/null
   set -e
-  end=$(date +%s.%N)
+  elapsed=$(seconds_since "$start")
   written=$($pg -At -d bench_orphans_dst -c "select count(*) from emp")
   aside=$(cat "$work"/state/runs/m-*/dead-letter.ndjson 2>/dev/null | wc -l)
   printf 'teams of 10 in %d rows, members first, 1 team in 100 orphaned: %d written, %d set aside, %.2f s\n' \
-      "$teams" "$written" "$aside" "$(echo "$end - $start" | bc)"
+      "$teams" "$written" "$aside" "$elapsed"
 done

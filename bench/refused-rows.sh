@@ -10,14 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-20000}
 rounds=${2:-3}
-port=${BENCH_PORT:-5432}
 work=${BENCH_DIR:-/tmp/cutover-bench-refused}
-pg="psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
-base="postgresql://postgres@127.0.0.1:$port"
-mkdir -p "$work"
-./cutover --version >/dev/null
+. bench/two-databases.sh
 
-for db in bench_refused_src bench_refused_dst; do $pg -d postgres -c "drop database if exists $db with (force)" -c "create database $db"; done
+recreate bench_refused_src bench_refused_dst
 $pg -d bench_refused_src -c "create table items (id int primary key, n int not null, note text)" \
     -c "insert into items select g, case when g % 10 < 3 then -g else g end, 'note ' || g from generate_series(1, $rows) g"
 $pg -d bench_refused_dst -c "create table items (id int primary key, n int not null, note text)"
@@ -33,9 +29,9 @@ for check in "n > -2147483648" "n >= 0" "n < -2147483647"; do
     ./cutover migrate "$work/plan.yaml" --no-backup --restart --quiet --state "$work/state" >/dev/null
     code=$?
     set -e
-    end=$(date +%s.%N)
+    elapsed=$(seconds_since "$start")
     written=$($pg -At -d bench_refused_dst -c "select count(*) from items")
     aside=$(wc -l < "$(ls -d "$work"/state/runs/m-*/ | head -1)dead-letter.ndjson" 2>/dev/null || echo 0)
-    printf 'check (%s): %d rows, %d written, %d set aside, exit %d, %.2f s\n' "$check" "$rows" "$written" "$aside" "$code" "$(echo "$end - $start" | bc)"
+    printf 'check (%s): %d rows, %d written, %d set aside, exit %d, %.2f s\n' "$check" "$rows" "$written" "$aside" "$code" "$elapsed"
   done
 done
