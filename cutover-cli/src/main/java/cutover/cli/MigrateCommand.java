@@ -172,7 +172,7 @@ final class MigrateCommand implements Callable<Integer> {
      */
     private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
-            return List.of("the source's views, functions, triggers and policies were not made: the target is of another kind");
+            return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
         }
         Map<String, String> moved = new java.util.LinkedHashMap<>();
         plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))

@@ -264,8 +264,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (sink instanceof cutover.connector.CopyTextSink copying) {
             return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), Map.of());
         }
-        return List.of("the views, functions, triggers and policies snapshot " + snapshot.shortId() + " holds beside its tables " + (dryRun ? "would not be" : "were not")
-                + " made: this target is of another kind than the source");
+        return List.of(cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun));
     }
 
     /** Whether this restore is of the whole snapshot and it holds schema objects: a restore of a part repairs its tables, not the schema. */

@@ -45,7 +45,13 @@ public interface CopyTextSink extends Sink {
      * this sink does not make is one sentence saying so.
      */
     default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, String> movedTables) {
-        return List.of("the source's schema objects (" + objects.format() + ": views, functions, triggers, …) were not made: the target is of another kind");
+        return List.of(notMade(objects, false));
+    }
+
+    /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not). */
+    static String notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
+        return "the source's views, functions, triggers and policies (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
+                + " made: the target is of another kind";
     }
 
     /**
@@ -61,7 +67,7 @@ public interface CopyTextSink extends Sink {
      * target lacks (whether each can be made is known only by making it).
      */
     default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
-        return List.of("the source's schema objects (" + objects.format() + ": views, functions, triggers, …) would not be made: the target is of another kind");
+        return List.of(notMade(objects, true));
     }
 
     /**
