@@ -174,14 +174,14 @@ final class MigrateCommand implements Callable<Integer> {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
             return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
         }
-        Map<String, String> moved = new java.util.LinkedHashMap<>();
+        Map<String, Optional<String>> moved = new java.util.LinkedHashMap<>();
         plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
-                .forEach(e -> moved.put(bare(e.source()), e.skip() ? "left out" : "now " + e.table()));
+                .forEach(e -> moved.put(bare(e.source()), e.skip() ? Optional.empty() : Optional.of(e.table())));
         List<String> notMade = target.makeSchemaObjects(objects, moved);
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
         // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
         String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+                .map(e -> e.getKey() + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList());
         return notMade.stream().map(w -> w.matches("(view|materialized view|function|procedure) .*") ? w + hint : w).toList();
     }
 

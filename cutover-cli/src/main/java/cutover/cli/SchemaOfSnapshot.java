@@ -18,7 +18,8 @@ final class SchemaOfSnapshot {
         if (!postgres(snapshotSource) || !postgres(target) || parameter(target, "schema").isPresent()) return target;
         Optional<String> schema = parameter(snapshotSource, "schema").filter(s -> !s.isEmpty() && !s.equals("public"));
         if (schema.isEmpty()) return target;
-        return target + (target.contains("?") ? "&" : "?") + "schema=" + URLEncoder.encode(schema.get(), StandardCharsets.UTF_8);
+        // form encoding writes a space as +, which a location's query reads as itself: a schema "a b" was restored into "a+b"
+        return target + (target.contains("?") ? "&" : "?") + "schema=" + URLEncoder.encode(schema.get(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static boolean postgres(String location) {

@@ -67,12 +67,14 @@ class SchemaCodeIT {
                     "comment on view note_titles is 'titles'",
                     // a partitioned table's trigger, its copy on one partition disabled; a partition's own row-level security and grant
                     "create function noop() returns trigger language plpgsql as $$ begin return new; end $$",
-                    "create table events (id int, at date, primary key (id, at)) partition by range (at)",
+                    "create function mark() returns trigger language plpgsql as $$ begin new.note := new.note || 'P'; return new; end $$",
+                    "create table events (id int, at date, note text, primary key (id, at)) partition by range (at)",
                     "create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01')",
                     "create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01')",
                     "create trigger events_noop before insert on events for each row execute function noop()",
                     "alter table events_2025 disable trigger events_noop", "alter table events_2024 enable row level security",
-                    "grant select on events_2024 to " + READER, "insert into events values (1, '2024-05-05'), (2, '2025-05-05')");
+                    "grant select on events_2024 to " + READER, "create trigger p_only before insert or update on events_2024 for each row execute function mark()",
+                    "insert into events values (1, '2024-05-05', 'x'), (2, '2025-05-05', 'y')");
             assertThat(LocalPostgres.query(src, "select count(*) from audit_log")).containsExactly("2");
             String state = dir.resolve("state").toString();
             String[] repo = TestRepository.init(dir, "code").args();
@@ -85,7 +87,7 @@ class SchemaCodeIT {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("routines short_id(), touch(), log_note(), notes_of(who text), forget(IN upto integer)")
-                    .contains("triggers events_noop on events, notes_log on notes, notes_shout on notes, notes_touch on notes").contains("rules audit_kept on audit_log")
+                    .contains("triggers events_noop on events, p_only on events_2024, notes_log on notes, notes_shout on notes, notes_touch on notes").contains("rules audit_kept on audit_log")
                     .contains("policies has_owner on notes, own_notes on notes");
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -134,6 +136,15 @@ class SchemaCodeIT {
                     + " where tgrelid = 'notes'::regclass and not tgisinternal"))
                     .containsExactly("notes_log O,notes_shout D,notes_touch O");
 
+            // restored by part, a partitioned table: its partitions' triggers do not fire either (one of a partition only added
+            // a P again), and a partition's copy of the parent's trigger comes back disabled (switched on the parent, it came back on)
+            CliRun events = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", "events", "--json", "--state", state}, repo);
+            assertThat(events.exitCode()).as(events.toString()).isZero();
+            for (String catalog : List.of("select string_agg(id || ' ' || note, ',' order by id) from events",
+                    "select string_agg(tgrelid::regclass::text || ' ' || tgname || ' ' || tgenabled::text, ',' order by tgrelid::regclass::text, tgname) from pg_trigger where tgname in ('events_noop', 'p_only')")) {
+                assertThat(LocalPostgres.query(dst, catalog)).as(catalog).isEqualTo(LocalPostgres.query(src, catalog)).doesNotContainNull();
+            }
+
             // and they work as the source's: a new note takes its key from the function, is logged and touched
             LocalPostgres.sql(dst, "insert into notes (body, owner) values ('three', 'cy')", "update notes set body = 'ONE' where id = 'n1'", "call forget(1)");
             assertThat(LocalPostgres.query(dst, "select count(*) from audit_log")).containsExactly("3"); // the rule kept the one forget deleted
@@ -175,7 +186,8 @@ class SchemaCodeIT {
                     "create trigger posts_touch before update on posts for each row execute function touch()",
                     "create trigger tags_touch before update on tags for each row execute function touch()",
                     "alter table posts enable row level security", "create policy everyone on posts using (true)",
-                    "alter table tags enable row level security", "create policy readers on tags for select using (true)",
+                    "alter table tags enable row level security", "alter table tags force row level security",
+                    "create policy readers on tags for select using (true)",
                     "insert into posts values (1, '2020-01-01T00:00:00Z')", "insert into tags values (1, '2020-01-01T00:00:00Z')");
             LocalPostgres.sql(dst, "create table posts (id int primary key, at timestamptz)"); // another table of the old name: not to be touched
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
@@ -185,13 +197,15 @@ class SchemaCodeIT {
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             JsonNode result = Json.MAPPER.readTree(migrate.out());
-            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, row-level security, comments and grants of tables the plan renames"
+            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, comments and grants of tables the plan renames"
                     + " or leaves out were not made: posts (now articles)");
             assertThat(LocalPostgres.query(dst, "select string_agg(tgrelid::regclass || ' ' || tgname, ',' order by tgname) from pg_trigger where not tgisinternal"))
                     .containsExactly("tags tags_touch");
             assertThat(LocalPostgres.query(dst, "select string_agg(tablename || ' ' || policyname, ',') from pg_policies")).containsExactly("tags readers");
-            assertThat(LocalPostgres.query(dst, "select relname || ' ' || relrowsecurity from pg_class where relname in ('tags', 'articles', 'posts') order by 1"))
-                    .containsExactly("articles false", "posts false", "tags true");
+            // the renamed table is closed (row-level security on, its policy not made), the other's is forced as in the source
+            assertThat(LocalPostgres.query(dst, "select relname || ' ' || relrowsecurity || ' ' || relforcerowsecurity from pg_class"
+                    + " where relname in ('tags', 'articles', 'posts') order by 1")).containsExactly("articles true false", "posts false false", "tags true true");
+            assertThat(result.get("warnings").toString()).contains("row-level security is on for articles (posts in the source) as in the source, without the policies");
             assertThat(LocalPostgres.query(dst, "select count(*) from articles")).containsExactly("1");
         } finally {
             LocalPostgres.drop(src, dst);

@@ -39,12 +39,12 @@ public interface CopyTextSink extends Sink {
     /**
      * Makes what a source's {@link CopyTextSource#schemaObjects} held that the target lacks (one it
      * has, of the name, is left as it is), once the tables are complete; returns a sentence for each
-     * that could not be made. {@code movedTables} names the source's tables the plan renames or
-     * leaves out, each with what became of it ("left out", "now profiles"): the objects bound to
-     * them (a table's triggers, policies) are not made, and one sentence says so. One in a format
-     * this sink does not make is one sentence saying so.
+     * that could not be made. {@code movedTables} names the source's tables the plan renames (to the
+     * table given) or leaves out (empty): the objects bound to them (a table's triggers, policies)
+     * are not made, and one sentence says so; a renamed table whose source had row-level security is
+     * closed (on, without the policies). One in a format this sink does not make is one sentence saying so.
      */
-    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, String> movedTables) {
+    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, java.util.Optional<String>> movedTables) {
         return List.of(notMade(objects, false));
     }
 

@@ -47,6 +47,8 @@ final class PostgresSink implements CopyTextSink {
     private volatile boolean tableObjectsFollow;
     /** Set by a restore: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
     private volatile boolean quietTriggers;
+    /** The relations whose triggers fired for a restore's rows all the same (the role does not own them), with the triggers: said at the end. */
+    private final Set<String> triggersFiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PostgresSink(Pool pool, String schema) {
         this.pool = pool;
@@ -95,16 +97,23 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
-    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, Map<String, String> movedTables) {
+    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, Map<String, Optional<String>> movedTables) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, movedTables);
         List<String> problems = new java.util.ArrayList<>();
-        List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey())).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+        List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
+                .map(e -> e.getKey() + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
-            problems.add("the triggers, rules, policies, row-level security, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
+            problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
         }
         SchemaObjects made = own.get().without(movedTables.keySet());
-        problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> new SchemaObjectsMaking(c, schema, made).make()));
+        Map<String, TableName> renamed = new java.util.LinkedHashMap<>();
+        movedTables.forEach((source, target) -> target.ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
+        problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> {
+            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, made).make());
+            out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));
+            return out;
+        }));
         return problems;
     }
 
@@ -126,7 +135,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
-        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, quietTriggers);
+        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, quietTriggers, triggersFiring);
         try {
             return writer.copyText(table, columns, rows, checkpoint);
         } finally {
@@ -242,11 +251,14 @@ final class PostgresSink implements CopyTextSink {
     public List<String> rulesOfItsOwn(List<Table> tables) {
         return withConnection("reading the target tables' constraints", c -> {
             List<String> out = new java.util.ArrayList<>();
+            // a partitioned table's rows go to its partitions, and fire their triggers too
+            String tree = c.getMetaData().getDatabaseMajorVersion() >= 12 ? "(SELECT t.oid UNION SELECT relid FROM pg_partition_tree(t.oid))" : "(t.oid)";
             try (PreparedStatement ps = c.prepareStatement("SELECT array_to_string(array(SELECT n FROM (SELECT conname AS n FROM pg_constraint WHERE conrelid = t.oid"
                     + " AND contype IN ('c', 'u', 'x') UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
                     + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
-                    + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT tgname FROM pg_trigger"
-                    + " WHERE tgrelid = t.oid AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '), pg_has_role(t.relowner, 'USAGE')"
+                    + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT DISTINCT tgname FROM pg_trigger"
+                    + " WHERE tgrelid IN " + tree + " AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '),"
+                    + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE'))"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
@@ -342,7 +354,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
-        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, quietTriggers);
+        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, quietTriggers, triggersFiring);
     }
 
     @Override
@@ -354,6 +366,10 @@ final class PostgresSink implements CopyTextSink {
             warnings.addAll(new TableCompletion(pool, schema, tableObjectsFollow).complete(runId, tables, FINISH_PARALLELISM));
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
+        }
+        if (!triggersFiring.isEmpty()) {
+            warnings.add("triggers fired for the restored rows (they may have changed or refused them): " + String.join(", ", new java.util.TreeSet<>(triggersFiring))
+                    + "; the restore's role does not own those tables, so could not turn them off");
         }
         // every record is in or set aside: nothing claims a key any more
         inTransaction("forgetting the run's key claims", c -> {

@@ -69,6 +69,8 @@ final class PostgresWriter implements SinkWriter {
     private final Map<String, Map<String, ArrayColumn>> arrays;
     /** A restore's: the tables' own triggers do not fire for the rows written ({@link #quietTriggers}). */
     private final boolean quietTriggers;
+    /** Shared by the sink's writers: the relations (and triggers) that fire for a restore's rows, the role not owning them. */
+    private final Set<String> triggersFiring;
     /** By table, the statements that turn its enabled triggers off, and those that set them as they were; none where the role does not own it. */
     private final Map<TableName, TriggerSwitches> triggerSwitches = new HashMap<>();
 
@@ -76,10 +78,11 @@ final class PostgresWriter implements SinkWriter {
     private record TriggerSwitches(List<String> off, List<String> asTheyWere) {}
 
     PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables, Map<String, Map<String, ArrayColumn>> arrays,
-                   boolean quietTriggers) {
+                   boolean quietTriggers, Set<String> triggersFiring) {
         this.pool = pool;
         this.arrays = arrays;
         this.quietTriggers = quietTriggers;
+        this.triggersFiring = triggersFiring;
         this.schema = schema;
         this.runId = runId;
         this.splitId = splitId;
@@ -706,16 +709,34 @@ final class PostgresWriter implements SinkWriter {
         return back;
     }
 
+    /**
+     * The switches of the enabled triggers of the table and, a partitioned one, of each of its
+     * partitions (rows are routed to them, and fire their own triggers and their copies of the
+     * parent's), each relation switched ONLY (not recursing: a partition's copy may be set otherwise
+     * than its parent's trigger, and must come back so). A relation the role does not own keeps its
+     * triggers firing, and is noted in {@code triggersFiring}.
+     */
     private TriggerSwitches triggerSwitches(TableName name) throws SQLException {
         List<String> off = new ArrayList<>(), asTheyWere = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT t.tgname, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                + " WHERE c.oid = to_regclass(?) AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND pg_has_role(c.relowner, 'USAGE') ORDER BY 1")) {
+        // the table, and its partitions (pg_partition_tree gives none for a table that has none)
+        boolean partitions = connection.getMetaData().getDatabaseMajorVersion() >= 12;
+        String tree = partitions ? "(SELECT to_regclass(?) AS relid UNION SELECT relid FROM pg_partition_tree(to_regclass(?))) p JOIN pg_class c ON c.oid = p.relid"
+                : "pg_class c";
+        String where = partitions ? "" : " AND c.oid = to_regclass(?)";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), t.tgname, t.tgenabled::text,"
+                + " pg_has_role(c.relowner, 'USAGE') FROM " + tree + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_trigger t ON t.tgrelid = c.oid"
+                + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'" + where + " ORDER BY c.relispartition, 1, 2")) {
             ps.setString(1, name.sql());
+            if (partitions) ps.setString(2, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String trigger = TableName.quote(rs.getString(1));
-                    off.add("ALTER TABLE " + name.sql() + " DISABLE TRIGGER " + trigger);
-                    asTheyWere.add("ALTER TABLE " + name.sql() + " ENABLE " + switch (rs.getString(2)) {
+                    String relation = rs.getString(1), trigger = TableName.quote(rs.getString(2));
+                    if (!rs.getBoolean(4)) {
+                        triggersFiring.add(relation + " (" + rs.getString(2) + ")");
+                        continue;
+                    }
+                    off.add("ALTER TABLE ONLY " + relation + " DISABLE TRIGGER " + trigger);
+                    asTheyWere.add("ALTER TABLE ONLY " + relation + " ENABLE " + switch (rs.getString(3)) {
                         case "A" -> "ALWAYS ";
                         case "R" -> "REPLICA ";
                         default -> "";

@@ -17,12 +17,13 @@ import java.util.Set;
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
  * sequences only. Objects an extension made are its own, and left out. {@code rowSecurity} names
- * the tables (partitions too) with row-level security on: a table's definition says so too, but a
- * migration's plan makes its own tables, and a partition's setting is no table definition's.
+ * the tables (partitions too) with row-level security on, {@code forcedRowSecurity} those where it
+ * binds their owner too: a table's definition says so too, but a migration's plan makes its own
+ * tables, and a partition's setting is no table definition's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
-                     List<String> rowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants) {
+                     List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -34,6 +35,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         triggers = listOf(triggers);
         rules = listOf(rules);
         rowSecurity = listOf(rowSecurity);
+        forcedRowSecurity = listOf(forcedRowSecurity);
         policies = listOf(policies);
         comments = listOf(comments);
         grants = listOf(grants);
@@ -112,7 +114,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
 
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
-                && policies.isEmpty() && comments.isEmpty() && grants.isEmpty();
+                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty();
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -128,7 +130,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         if (tables.isEmpty()) return this;
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> !tables.contains(r.table())).toList(), rowSecurity.stream().filter(t -> !tables.contains(t)).toList(),
-                policies.stream().filter(p -> !tables.contains(p.table())).toList(),
+                forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> !(onTable(m.kind()) && tables.contains(m.name()))).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList());
     }

@@ -75,7 +75,7 @@ final class SchemaObjectsMaking {
             SchemaObjects rest = objects.without(takenByAnother);
             List<Pending> pending = new ArrayList<>();
             for (Function f : rest.functions()) {
-                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(routine(f), f.definition(), revokeFromPublic(f)));
+                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(f.name(), routine(f), f.definition(), revokeFromPublic(f)));
             }
             pending.addAll(views);
             problems.addAll(inRounds(pending));
@@ -85,11 +85,7 @@ final class SchemaObjectsMaking {
                 String failed = DefinedTable.attempt(c, r.definition(), enabling("RULE", r.table(), r.name(), r.enabled()));
                 if (failed != null) problems.add("rule " + r.name() + " on " + r.table() + " was not made: " + failed);
             }
-            for (String table : rest.rowSecurity()) {
-                if (!exists("SELECT NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)", TableName.quote(table))) continue; // on, or no such table
-                String failed = DefinedTable.attempt(c, "ALTER TABLE " + TableName.quote(table) + " ENABLE ROW LEVEL SECURITY");
-                if (failed != null) problems.add("row-level security is on for table " + table + " in the source, not here: " + failed);
-            }
+            for (String table : rest.rowSecurity()) rowSecurityAsInSource(table, TableName.quote(table), problems);
             Map<String, List<Policy>> policies = new LinkedHashMap<>();
             for (Policy p : rest.policies()) if (!has(p)) policies.computeIfAbsent(p.table(), k -> new ArrayList<>()).add(p);
             for (List<Policy> ofTable : policies.values()) problems.addAll(makePolicies(ofTable));
@@ -101,6 +97,40 @@ final class SchemaObjectsMaking {
             problems.addAll(grant(rest));
         } finally {
             Catalog.setSearchPath(c, searchPath);
+        }
+        return problems;
+    }
+
+    /**
+     * Row-level security on where the source had it, on the owner too where it was forced (the
+     * rows are in: the load met no policy). Where the target has it on already, it is left so.
+     */
+    private void rowSecurityAsInSource(String source, String target, List<String> problems) throws SQLException {
+        if (exists("SELECT NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)", target)) {
+            String failed = DefinedTable.attempt(c, "ALTER TABLE " + target + " ENABLE ROW LEVEL SECURITY");
+            if (failed != null) problems.add("row-level security is on for table " + source + " in the source, not here: " + failed);
+        }
+        if (objects.forcedRowSecurity().contains(source) && exists("SELECT NOT relforcerowsecurity FROM pg_class WHERE oid = to_regclass(?)", target)) {
+            String failed = DefinedTable.attempt(c, "ALTER TABLE " + target + " FORCE ROW LEVEL SECURITY");
+            if (failed != null) problems.add("row-level security binds the owner of table " + source + " in the source (FORCE), not here: " + failed);
+        }
+    }
+
+    /**
+     * The tables a migration's plan renamed, whose source had row-level security: on here too, and
+     * without the policies (which name the old table), so closed to all but their owner rather than
+     * open to whoever has a grant; one sentence names them.
+     */
+    List<String> closeRenamed(Map<String, TableName> renamed) throws SQLException {
+        List<String> problems = new ArrayList<>(), closed = new ArrayList<>();
+        for (Map.Entry<String, TableName> e : renamed.entrySet()) {
+            if (!objects.rowSecurity().contains(e.getKey())) continue;
+            rowSecurityAsInSource(e.getKey(), e.getValue().sql(), problems);
+            closed.add(e.getValue().name() + " (" + e.getKey() + " in the source)");
+        }
+        if (!closed.isEmpty()) {
+            problems.add("row-level security is on for " + String.join(", ", closed) + " as in the source, without the policies (they name the"
+                    + " source's table): closed to all but the owner until policies are written for the new name");
         }
         return problems;
     }
@@ -122,7 +152,7 @@ final class SchemaObjectsMaking {
         List<Pending> views = new ArrayList<>();
         for (View v : objects.views()) {
             String kind = relationKind(v.name());
-            if (kind == null) views.add(new Pending(view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
+            if (kind == null) views.add(new Pending(v.name(), view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
             else if (!kind.equals(v.materialized() ? "m" : "v")) {
                 problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name" + (objects.bindsTo(v.name())
                         ? "; its triggers, rules, comments and grants were not made either" : ""));
@@ -159,19 +189,21 @@ final class SchemaObjectsMaking {
             for (Function f : objects.functions()) {
                 if (!routineExists(f.name(), f.arguments())) byKind.computeIfAbsent("routines", k -> new ArrayList<>()).add(f.name() + "(" + f.arguments() + ")");
             }
-            for (View v : objects.views()) if (relationKind(v.name()) == null) byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name());
-            for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
-            for (Trigger t : objects.triggers()) {
+            Set<String> takenByAnother = new TreeSet<>(); // as make() finds them: what is bound to such a view is not made
+            views(takenByAnother, new ArrayList<>()).forEach(v -> byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name()));
+            SchemaObjects rest = objects.without(takenByAnother);
+            for (Sequence q : rest.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
+            for (Trigger t : rest.triggers()) {
                 if (t.definition() != null && !has(t)) {
                     byKind.computeIfAbsent("triggers", k -> new ArrayList<>()).add(t.name() + " on " + t.table());
                 }
             }
-            for (Rule r : objects.rules()) {
+            for (Rule r : rest.rules()) {
                 if (!has(r)) {
                     byKind.computeIfAbsent("rules", k -> new ArrayList<>()).add(r.name() + " on " + r.table());
                 }
             }
-            for (Policy p : objects.policies()) {
+            for (Policy p : rest.policies()) {
                 if (!has(p)) {
                     byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
                 }
@@ -210,8 +242,8 @@ final class SchemaObjectsMaking {
         return problems;
     }
 
-    /** A statement to make, named for the sentence when it cannot be. */
-    private record Pending(String what, String first, String... then) {}
+    /** A statement to make, of the object {@code name}, described as {@code what} for the sentence when it cannot be made. */
+    private record Pending(String name, String what, String first, String... then) {}
 
     private List<String> inRounds(List<Pending> pending) throws SQLException {
         List<String> lastErrors = new ArrayList<>();

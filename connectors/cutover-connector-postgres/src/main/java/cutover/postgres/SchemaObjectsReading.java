@@ -40,8 +40,10 @@ final class SchemaObjectsReading {
             Catalog.schemaAloneOnPath(c, schema);
             List<String> rowSecurity = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relrowsecurity AND "
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
+            List<String> forced = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relforcerowsecurity AND "
+                    + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
-                    rowSecurity, policies(c, schema), comments(c, schema), grants(c, schema));
+                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);

@@ -63,6 +63,13 @@ final class StateTables {
 
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            // there already, with the column added last: nothing to make, and nothing asked of a role that may not create
+            // (CREATE … IF NOT EXISTS needs the privilege to create even where the object is there)
+            try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + CHECKPOINTS + "') IS NOT NULL AND to_regclass('" + KEY_CLAIMS + "') IS NOT NULL"
+                    + " AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + RUN_TABLES + "') AND attname = 'defined')")) {
+                rs.next();
+                if (rs.getBoolean(1)) return;
+            }
             s.execute("CREATE SCHEMA IF NOT EXISTS cutover");
             s.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " ("
                     + "run_id text NOT NULL, split_id text NOT NULL, position_ordinal bigint NOT NULL, position_token text NOT NULL, "
