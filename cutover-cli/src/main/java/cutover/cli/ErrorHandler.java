@@ -58,7 +58,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     /** The error as JSON on standard output, for a script that asked for --json. */
     private static void printJson(PrintWriter out, ErrorCode code, String message, boolean retryable, int exitCode) {
-        out.println(Json.object("error", java.util.Map.of("code", code.name(), "message", message, "retryable", retryable, "exitCode", exitCode)));
+        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>(); // in this order every time (Map.of's is not fixed)
+        error.put("code", code.name());
+        error.put("message", message);
+        error.put("retryable", retryable);
+        error.put("exitCode", exitCode);
+        out.println(Json.object("error", error));
         out.flush();
     }
 

@@ -159,6 +159,9 @@ class SchemaCodeIT {
             assertThat(only.out()).contains("the target lacks routines short_id(), touch()").contains("which this restore did not make: a restore"
                     + " of part of a snapshot (--only, --where-key) repairs its tables, not the schema");
             assertThat(LocalPostgres.query(part, "select count(*) from pg_proc where pronamespace = 'public'::regnamespace")).containsExactly("0");
+            CliRun unknown = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(part), "--only", "nosuch", "--state", state}, repo);
+            assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2); // the command line's mistake, not a missing backup
+            assertThat(unknown.err()).contains("has no entity nosuch; it has: ").contains("notes");
 
             // into another schema, of a database that has none yet: the routines first (the key's default calls one), all made there
             CliRun elsewhere = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(other) + "?schema=app", "--json", "--state", state}, repo);

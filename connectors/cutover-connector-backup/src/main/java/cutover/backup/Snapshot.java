@@ -63,7 +63,7 @@ public record Snapshot(String id, Instant time, String host, String source, List
     public Snapshot only(java.util.Collection<String> names) {
         for (String n : names) {
             if (entities.stream().noneMatch(e -> e.name().equals(n))) {
-                throw new cutover.error.CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + shortId() + " has no entity "
+                throw new cutover.error.CutoverException(cutover.error.ErrorCode.USAGE, "snapshot " + shortId() + " has no entity "
                         + n + "; it has: " + String.join(", ", entities.stream().map(EntitySnapshot::name).toList()));
             }
         }
