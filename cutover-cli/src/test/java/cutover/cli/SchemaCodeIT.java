@@ -179,6 +179,42 @@ class SchemaCodeIT {
         }
     }
 
+    /**
+     * Restored by a role that may write a table but does not own it: the table's triggers cannot be
+     * turned off, fire for the restored rows, and the summary says so (the dry run did; the restore
+     * said nothing). The role needs no privilege to create: the state tables are there already.
+     */
+    @Test
+    void aRestoreByARoleThatDoesNotOwnTheTableSaysItsTriggersFired() throws Exception {
+        String db = "cutover_it_code_owner", writer = "cutover_it_code_writer";
+        LocalPostgres.recreate(db);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + writer, "create role " + writer + " login");
+            LocalPostgres.sql(db, "create function bump() returns trigger language plpgsql as $$ begin new.n := new.n + 1; return new; end $$",
+                    "create table counts (id int primary key, n int)", "create trigger counts_bump before insert or update on counts for each row execute function bump()",
+                    "insert into counts values (1, 10), (2, 20)");
+            String state = dir.resolve("owner-state").toString();
+            String[] repo = TestRepository.init(dir, "owner").args();
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state}, repo).exitCode()).isZero();
+            CliRun asOwner = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--state", state}, repo); // makes the state tables
+            assertThat(asOwner.exitCode()).as(asOwner.toString()).isZero();
+            assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("11,21"); // as the backup read them
+            LocalPostgres.sql(db, "grant usage on schema cutover to " + writer, "grant all on all tables in schema cutover to " + writer,
+                    "grant select, insert, update on counts to " + writer);
+            String asWriter = LocalPostgres.location(db).replace("postgres@", writer + "@");
+            assertThat(asWriter).contains(writer + "@");
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", asWriter, "--json", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("triggers fired for the restored rows")
+                    .contains("counts (counts_bump)").contains("does not own");
+            // the upsert fired it twice a row: before the insert it tried, and before the update it became
+            assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("13,23");
+        } finally {
+            LocalPostgres.drop(db);
+            LocalPostgres.sql("postgres", "drop role if exists " + writer);
+        }
+    }
+
     @Test
     void aMigrationNamesTheTriggersAndPoliciesOfATableItsPlanRenames() throws Exception {
         String src = "cutover_it_code_msrc", dst = "cutover_it_code_mdst";
