@@ -37,6 +37,32 @@ final class Catalog {
         }
     }
 
+    /**
+     * The statement that sets a trigger or rule ({@code what}: TRIGGER or RULE) of {@code relation}
+     * (as SQL) as {@code enabled} holds it ({@code pg_trigger.tgenabled}, {@code pg_rewrite.ev_enabled}:
+     * O fires, D disabled, R on replicas only, A always). {@code only}: not recursing to partitions.
+     */
+    static String enabledAs(String relation, boolean only, String what, String name, String enabled) {
+        String how = switch (enabled) {
+            case "D" -> "DISABLE ";
+            case "R" -> "ENABLE REPLICA ";
+            case "A" -> "ENABLE ALWAYS ";
+            default -> "ENABLE ";
+        };
+        return "ALTER TABLE " + (only ? "ONLY " : "") + relation + " " + how + what + " " + TableName.quote(name);
+    }
+
+    /**
+     * A subquery of one column, {@code relid}: the relation {@code oid} (an SQL expression) and, a
+     * partitioned one, its partitions at every level (rows are routed to them, and fire their
+     * triggers). {@code pg_partition_tree} gives none for a table without partitions; before
+     * PostgreSQL 12 there is none, and the relation alone is given.
+     */
+    static String withPartitions(Connection c, String oid) throws SQLException {
+        return c.getMetaData().getDatabaseMajorVersion() >= 12
+                ? "(SELECT " + oid + " AS relid UNION SELECT relid FROM pg_partition_tree(" + oid + "))" : "(SELECT " + oid + " AS relid)";
+    }
+
     /** A {@code text[]} value as a list (empty for SQL NULL), as the catalog queries' {@code array(…)} columns give them. */
     static java.util.List<String> texts(java.sql.Array array) throws SQLException {
         return array == null ? java.util.List.of() : java.util.List.of((String[]) array.getArray());

@@ -251,8 +251,7 @@ final class PostgresSink implements CopyTextSink {
     public List<String> rulesOfItsOwn(List<Table> tables) {
         return withConnection("reading the target tables' constraints", c -> {
             List<String> out = new java.util.ArrayList<>();
-            // a partitioned table's rows go to its partitions, and fire their triggers too
-            String tree = c.getMetaData().getDatabaseMajorVersion() >= 12 ? "(SELECT t.oid UNION SELECT relid FROM pg_partition_tree(t.oid))" : "(t.oid)";
+            String tree = Catalog.withPartitions(c, "t.oid"); // a partitioned table's rows go to its partitions, and fire their triggers too
             try (PreparedStatement ps = c.prepareStatement("SELECT array_to_string(array(SELECT n FROM (SELECT conname AS n FROM pg_constraint WHERE conrelid = t.oid"
                     + " AND contype IN ('c', 'u', 'x') UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
                     + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"

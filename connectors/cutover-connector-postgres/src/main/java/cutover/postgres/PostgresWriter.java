@@ -298,6 +298,7 @@ final class PostgresWriter implements SinkWriter {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT grp, state, message, detail, col, tbl FROM cutover_refused ORDER BY grp, tbl")) {
             List<Table> probed = new ArrayList<>(rows.keySet()); // by the probe's table index
+            Map<Integer, Boolean> policiesDecide = new HashMap<>(); // by table index: asked once, not for each row refused
             while (rs.next()) {
                 String state = rs.getString(2);
                 if (SqlErrors.isMissingParent(state)) {
@@ -308,7 +309,14 @@ final class PostgresWriter implements SinkWriter {
                 message = rs.getString(3);
                 // not a row's fault (a missing parent, a lost lock): the batch's failure stands, as this error; a refusal for a
                 // privilege is a policy's where the table has row-level security and the role the privileges an upsert needs
-                boolean rowsFault = "42501".equals(state) ? policiesDecide(probed.get(rs.getInt(6))) : SqlErrors.isRowRefusal(state, message);
+                boolean rowsFault;
+                if ("42501".equals(state)) {
+                    Boolean decides = policiesDecide.get(rs.getInt(6));
+                    if (decides == null) policiesDecide.put(rs.getInt(6), decides = policiesDecide(probed.get(rs.getInt(6))));
+                    rowsFault = decides;
+                } else {
+                    rowsFault = SqlErrors.isRowRefusal(state, message);
+                }
                 if (!rowsFault) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
                 states.add(state);
@@ -718,29 +726,19 @@ final class PostgresWriter implements SinkWriter {
      */
     private TriggerSwitches triggerSwitches(TableName name) throws SQLException {
         List<String> off = new ArrayList<>(), asTheyWere = new ArrayList<>();
-        // the table, and its partitions (pg_partition_tree gives none for a table that has none)
-        boolean partitions = connection.getMetaData().getDatabaseMajorVersion() >= 12;
-        String tree = partitions ? "(SELECT to_regclass(?) AS relid UNION SELECT relid FROM pg_partition_tree(to_regclass(?))) p JOIN pg_class c ON c.oid = p.relid"
-                : "pg_class c";
-        String where = partitions ? "" : " AND c.oid = to_regclass(?)";
+        String tree = Catalog.withPartitions(connection, "to_regclass(" + DefinedTable.literal(name.sql()) + ")");
         try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), t.tgname, t.tgenabled::text,"
-                + " pg_has_role(c.relowner, 'USAGE') FROM " + tree + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_trigger t ON t.tgrelid = c.oid"
-                + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'" + where + " ORDER BY c.relispartition, 1, 2")) {
-            ps.setString(1, name.sql());
-            if (partitions) ps.setString(2, name.sql());
+                + " pg_has_role(c.relowner, 'USAGE') FROM " + tree + " p JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_trigger t ON t.tgrelid = c.oid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' ORDER BY c.relispartition, 1, 2")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String relation = rs.getString(1), trigger = TableName.quote(rs.getString(2));
+                    String relation = rs.getString(1), trigger = rs.getString(2);
                     if (!rs.getBoolean(4)) {
-                        triggersFiring.add(relation + " (" + rs.getString(2) + ")");
+                        triggersFiring.add(relation + " (" + trigger + ")");
                         continue;
                     }
-                    off.add("ALTER TABLE ONLY " + relation + " DISABLE TRIGGER " + trigger);
-                    asTheyWere.add("ALTER TABLE ONLY " + relation + " ENABLE " + switch (rs.getString(3)) {
-                        case "A" -> "ALWAYS ";
-                        case "R" -> "REPLICA ";
-                        default -> "";
-                    } + "TRIGGER " + trigger);
+                    off.add(Catalog.enabledAs(relation, true, "TRIGGER", trigger, "D"));
+                    asTheyWere.add(Catalog.enabledAs(relation, true, "TRIGGER", trigger, rs.getString(3)));
                 }
             }
         }

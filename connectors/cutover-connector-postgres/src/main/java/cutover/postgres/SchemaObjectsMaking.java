@@ -166,9 +166,8 @@ final class SchemaObjectsMaking {
     private void makeTriggers(SchemaObjects rest, List<String> problems) throws SQLException {
         for (Trigger t : rest.triggers()) {
             if (t.definition() == null) { // made with its parent's trigger: its own state
-                String sql = "O".equals(t.enabled()) ? "ALTER TABLE " + TableName.quote(t.table()) + " ENABLE TRIGGER " + TableName.quote(t.name())
-                        : enabling("TRIGGER", t.table(), t.name(), t.enabled());
-                if (sql != null && exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
+                String sql = Catalog.enabledAs(TableName.quote(t.table()), false, "TRIGGER", t.name(), t.enabled());
+                if (exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
                         TableName.quote(t.table()), t.name(), t.enabled())) {
                     String failed = DefinedTable.attempt(c, sql);
                     if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not set as in the source (" + t.enabled() + "): " + failed);
@@ -331,13 +330,8 @@ final class SchemaObjectsMaking {
 
     /** A trigger or rule ({@code what}) the source kept from firing, or fired only on replicas or always, is set so again. */
     private static String enabling(String what, String table, String name, String enabled) {
-        String how = enabled == null ? null : switch (enabled) {
-            case "D" -> "DISABLE ";
-            case "R" -> "ENABLE REPLICA ";
-            case "A" -> "ENABLE ALWAYS ";
-            default -> null;
-        };
-        return how == null ? null : "ALTER TABLE " + TableName.quote(table) + " " + how + what + " " + TableName.quote(name);
+        // one just made fires (O); on a partitioned table, the statement sets its partitions' copies alike
+        return enabled == null || enabled.equals("O") ? null : Catalog.enabledAs(TableName.quote(table), false, what, name, enabled);
     }
 
     private static String policyDefinition(Policy p) {
@@ -363,8 +357,7 @@ final class SchemaObjectsMaking {
             case "column" -> exists("SELECT col_description(to_regclass(?), (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ?))"
                     + " IS NOT NULL", TableName.quote(m.name()), TableName.quote(m.name()), m.column());
             case "routine" -> exists("SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid"
-                    + " WHERE p.pronamespace = to_regnamespace(?) AND p.proname = ? AND pg_get_function_identity_arguments(p.oid) = ?)",
-                    TableName.quote(schema), m.name(), m.arguments());
+                    + " WHERE " + THE_ROUTINE + ")", TableName.quote(schema), m.name(), m.arguments());
             default -> exists("SELECT obj_description(to_regclass(?), 'pg_class') IS NOT NULL", TableName.quote(m.name()));
         };
     }
@@ -381,9 +374,11 @@ final class SchemaObjectsMaking {
         return exists("SELECT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass(?) AND polname = ?)", TableName.quote(p.table()), p.name());
     }
 
+    /** A condition on {@code pg_proc p}: the routine of the schema, name and identity arguments its three parameters give (overloads share a name). */
+    private static final String THE_ROUTINE = "p.pronamespace = to_regnamespace(?) AND p.proname = ? AND pg_get_function_identity_arguments(p.oid) = ?";
+
     private boolean routineExists(String name, String arguments) throws SQLException {
-        return exists("SELECT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = to_regnamespace(?) AND p.proname = ?"
-                + " AND pg_get_function_identity_arguments(p.oid) = ?)", TableName.quote(schema), name, arguments);
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_proc p WHERE " + THE_ROUTINE + ")", TableName.quote(schema), name, arguments);
     }
 
     /** The {@code relkind} of the relation of that name in the schema, or null when there is none. */

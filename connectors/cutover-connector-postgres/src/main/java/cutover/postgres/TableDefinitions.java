@@ -85,14 +85,12 @@ final class TableDefinitions {
         // an array column's enum is its element type's
         eachRow(c, "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                 + "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-                + "CASE WHEN e.typtype = 'e' THEN format_type(e.oid, NULL) END, "
-                + "CASE WHEN e.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = e.oid ORDER BY l.enumsortorder) END, "
+                + enumOf("e") + ", "
                 // a collation of the column's own, named as the table's schema sees it (the search path here)
                 + "(SELECT CASE WHEN pg_collation_is_visible(co.oid) THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
                 + "FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) "
                 + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
-                + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                + elementOf("t", "e") + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum", oids, 1, rs -> {
             Builder b = byOid.get(rs.getLong(1));
             String expression = rs.getString(5);
@@ -108,6 +106,18 @@ final class TableDefinitions {
         });
     }
 
+    /** Joins {@code pg_type element}: the type {@code type} is an array of, or {@code type} itself (an array column's enum or domain is its element's). */
+    private static String elementOf(String type, String element) {
+        return "JOIN pg_type " + element + " ON " + element + ".oid = CASE WHEN " + type + ".typelem <> 0 AND " + type + ".typlen = -1 THEN "
+                + type + ".typelem ELSE " + type + ".oid END";
+    }
+
+    /** Two columns: the name and the labels, in order, of {@code type} where it is an enum, else NULLs. */
+    private static String enumOf(String type) {
+        return "CASE WHEN " + type + ".typtype = 'e' THEN format_type(" + type + ".oid, NULL) END, CASE WHEN " + type + ".typtype = 'e' THEN array(SELECT"
+                + " l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = " + type + ".oid ORDER BY l.enumsortorder) END";
+    }
+
     /**
      * The domains the table's columns (or their elements) are of, each with its checks, and the
      * domains and enum those are made over, bases first: a domain over a domain names the inner as
@@ -116,17 +126,15 @@ final class TableDefinitions {
     private static void domains(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
         eachRow(c, "WITH RECURSIVE d (rel, oid, depth) AS ("
                 + "SELECT a.attrelid, e.oid, 0 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                + "JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END "
-                + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' "
+                + elementOf("t", "e") + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' "
                 + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid JOIN pg_type b ON b.oid = x.typbasetype "
                 + "WHERE b.typtype = 'd') "
                 + "SELECT d.rel, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
                 + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
                 + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
-                + "CASE WHEN bt.typtype = 'e' THEN format_type(bt.oid, NULL) END, "
-                + "CASE WHEN bt.typtype = 'e' THEN array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = bt.oid ORDER BY l.enumsortorder) END "
+                + enumOf("bt") + " "
                 + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
-                + "JOIN pg_type b0 ON b0.oid = x.typbasetype JOIN pg_type bt ON bt.oid = CASE WHEN b0.typelem <> 0 AND b0.typlen = -1 THEN b0.typelem ELSE b0.oid END "
+                + "JOIN pg_type b0 ON b0.oid = x.typbasetype " + elementOf("b0", "bt") + " "
                 + "ORDER BY d.rel, d.depth DESC, x.oid", oids, 1, rs -> {
             Builder b = byOid.get(rs.getLong(1));
             List<String> names = Catalog.texts(rs.getArray(6)), definitions = Catalog.texts(rs.getArray(7));
