@@ -134,7 +134,7 @@ final class MigrateCommand implements Callable<Integer> {
             Files.createDirectories(runDirectory);
             MigrationProgress progress = new MigrationProgress();
             Migration migration = Migration.builder()
-                    .source(source).sink(sink).mapper(PlanMapper.of(plan, TablesCopiedWhole.definitions(plan, source, sink)))
+                    .source(source).sink(sink).mapper(PlanMapper.of(plan, TablesAsDefined.definitions(plan, source, sink)))
                     .runId(runId).runDirectory(runDirectory)
                     .parallelism(parallelism)
                     .batchSize(batchSize != null ? batchSize : plan.options().batchSize())

@@ -72,11 +72,11 @@ final class PlanCheckCommand implements Callable<Integer> {
      */
     private static List<PlanProblem> notReady(PlanFile file, Sink sink, Path planFile, boolean readSource) {
         var plan = file.plan();
-        // the tables without a key are made as the source defines them, as migrate makes them
+        // the tables without a key, and those mapped as they are, are made as the source defines them, as migrate makes them
         Map<String, cutover.model.NativeDefinition> definitions = Map.of();
-        if (readSource && plan.entities().stream().anyMatch(e -> !e.skip() && e.key().isEmpty())) {
+        if (readSource) {
             try (Connector source = Endpoints.openSource(plan.source())) {
-                definitions = TablesCopiedWhole.definitions(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
+                definitions = TablesAsDefined.definitions(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
             } catch (cutover.error.CutoverException e) {
                 if (e.code() != cutover.error.ErrorCode.PLAN_INVALID) throw e;
                 return List.of(new PlanProblem(file.fileName(), 0, e.getMessage()));

@@ -25,6 +25,14 @@ public interface CopyTextFormat {
      */
     LineDecoder decoder(EntityName entity, List<CopyColumn> columns, List<String> keyColumns);
 
+    /**
+     * The plan type a column of this format's {@code type} is read as (the kind of value its decoder
+     * gives, {@code jsonb} for JSON and arrays), or empty when the format does not know the type.
+     */
+    default Optional<cutover.model.ColumnType> columnType(String type) {
+        return Optional.empty();
+    }
+
     /** A tally of the value kinds each column holds, line by line, without decoding the values where the type tells. */
     KindTally tally(List<CopyColumn> columns);
 

@@ -36,4 +36,9 @@ public record ColumnMapping(String name, List<String> from, String type, boolean
     }
 
     public boolean childTable() { return ARRAYS_CHILD_TABLE.equals(arrays); }
+
+    /** Whether the column is the source field of its own name as it is: no transform, default, reference or child table. */
+    public boolean asItIs() {
+        return from.equals(List.of(name)) && transform == null && defaultValue == null && references == null && !childTable();
+    }
 }

@@ -45,6 +45,11 @@ public record EntityMapping(String source, String table, boolean skip, List<Stri
         return new EntityMapping(source, table, skip, newKey, onConflict, rowLevelSecurity, foreignKeys, columns, notesWith(why));
     }
 
+    /** The same mapping, {@code note} added to its notes. */
+    public EntityMapping withNote(String note) {
+        return new EntityMapping(source, table, skip, key, onConflict, rowLevelSecurity, foreignKeys, columns, notesWith(note));
+    }
+
     /** The same mapping skipped ({@code skip: true}), {@code why} added to its notes. */
     public EntityMapping skipped(String why) {
         return new EntityMapping(source, table, true, key, onConflict, rowLevelSecurity, foreignKeys, columns, notesWith(why));

@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TimeZone;
 
 /**
@@ -60,6 +61,16 @@ public final class PgCopyText implements CopyTextFormat {
             case "json", "jsonb", "point" -> null;
             default -> ColumnType.TEXT;
         };
+    }
+
+    @Override
+    public Optional<ColumnType> columnType(String typname) {
+        if (typname.startsWith("_")) return Optional.of(ColumnType.JSON); // an array, read as a list
+        return Optional.of(switch (typname) {
+            case "json", "jsonb" -> ColumnType.JSON;
+            case "point" -> ColumnType.GEOPOINT;
+            default -> loadsAs(typname);
+        });
     }
 
     @Override
