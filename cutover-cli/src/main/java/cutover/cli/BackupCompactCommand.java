@@ -55,7 +55,7 @@ final class BackupCompactCommand implements Callable<Integer> {
             }
         }
         // one snapshot: its description as ever; the latest of several sources: {"compactions": [...]}
-        if (output.json) System.out.println(Json.write(described.size() == 1 ? described.get(0) : Map.of("compactions", described)));
+        if (output.json) System.out.println(Json.write(described.size() == 1 ? described.get(0) : Json.fields("compactions", described)));
         return 0;
     }
 

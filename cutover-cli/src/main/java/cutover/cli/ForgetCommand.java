@@ -53,7 +53,7 @@ final class ForgetCommand implements Callable<Integer> {
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             if (dryRun) out.put("dryRun", true);
-            out.put("kept", result.kept().stream().map(k -> Map.of("id", k.snapshot().id(), "reasons", k.reasons())).toList());
+            out.put("kept", result.kept().stream().map(k -> Json.fields("id", k.snapshot().id(), "reasons", k.reasons())).toList());
             out.put("removed", result.removed().stream().map(Snapshot::id).toList());
             if (pruned != null) out.put("prune", pruned);
             System.out.println(Json.write(out));

@@ -35,6 +35,14 @@ final class Json {
         }
     }
 
+    /** An object of these keys and values, alternating, kept in this order: a script's reader and a person see the same layout each run. */
+    static Map<String, Object> fields(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("keys and values alternate: " + keysAndValues.length + " given");
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
     static String object(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(key, value);

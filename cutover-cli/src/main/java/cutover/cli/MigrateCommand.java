@@ -229,7 +229,7 @@ final class MigrateCommand implements Callable<Integer> {
         d.put("supabase", target.supabase());
         d.put("rollbackPoints", rollbackPoints.map(RollbackPoints::details).orElse(null));
         Map<String, Object> perEntity = new TreeMap<>();
-        r.thisAttempt().forEach((e, s) -> perEntity.put(e.value(), Map.of("read", s.read(), "written", s.written(),
+        r.thisAttempt().forEach((e, s) -> perEntity.put(e.value(), Json.fields("read", s.read(), "written", s.written(),
                 "deadLettered", s.deadLettered(), "skipped", s.skipped())));
         d.put("thisAttempt", perEntity);
         return d;
@@ -239,7 +239,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("runId", r.runId());
-            out.put("totals", Map.of("read", r.totals().read(), "written", r.totals().written(),
+            out.put("totals", Json.fields("read", r.totals().read(), "written", r.totals().written(),
                     "deadLettered", r.totals().deadLettered(), "skipped", r.totals().skipped()));
             out.put("details", details(r, target, rollbackPoints));
             out.put("warnings", warnings);

@@ -51,8 +51,8 @@ final class PlanCheckCommand implements Callable<Integer> {
         }
         long errors = problems.stream().filter(PlanProblem::isError).count();
         if (output.json) {
-            System.out.println(Json.write(Map.of("plan", planFile.toString(), "errors", errors,
-                    "problems", problems.stream().map(p -> Map.of("line", p.line(), "severity", p.severity().toString().toLowerCase(java.util.Locale.ROOT),
+            System.out.println(Json.write(Json.fields("plan", planFile.toString(), "errors", errors,
+                    "problems", problems.stream().map(p -> Json.fields("line", p.line(), "severity", p.severity().toString().toLowerCase(java.util.Locale.ROOT),
                             "message", p.message())).toList())));
         } else {
             problems.forEach(p -> System.out.println(p));

@@ -66,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(planFile, yaml);
         if (output.json) {
-            System.out.println(Json.write(Map.of("plan", planFile.toString(), "tables", cutover.plan.PlanMapper.of(plan).tables().size(), "supabase", targetInfo.supabase())));
+            System.out.println(Json.write(Json.fields("plan", planFile.toString(), "tables", cutover.plan.PlanMapper.of(plan).tables().size(), "supabase", targetInfo.supabase())));
         } else if (output.showSummary()) {
             System.out.println("wrote " + planFile + ": " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables from " + schema.entities().size() + " collections");
             if (Location.hasSecrets(source) || Location.hasSecrets(target)) {

@@ -139,7 +139,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         long bytes = repository.restoreFiles(snapshot, filesTo);
         new Journal(state.state).append(new JournalEntry(started, "restore --files-to", snapshot.shortId(), JournalEntry.SUCCEEDED,
                 "backup:" + repo.repo + "#" + snapshot.shortId(), filesTo.toString(), Duration.between(started, Instant.now()).toMillis(),
-                Map.of("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
+                Json.fields("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
         if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "restored %,d files (%s) of snapshot %s under %s%n",
                 snapshot.files().size(), SnapshotsCommand.bytes(bytes), snapshot.shortId(), filesTo);
     }
@@ -381,7 +381,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("whereKey", whereKey);
         Map<String, Object> tables = new TreeMap<>();
         for (RestoreDryRun.TableChange t : f.tables()) {
-            tables.put(t.table(), Map.of("insert", t.insert(), "update", t.update(), "unchanged", t.unchanged(),
+            tables.put(t.table(), Json.fields("insert", t.insert(), "update", t.update(), "unchanged", t.unchanged(),
                     "refused", t.refused(), "onlyInTarget", t.onlyInTarget()));
         }
         d.put("tables", tables);

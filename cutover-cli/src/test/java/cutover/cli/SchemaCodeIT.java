@@ -215,6 +215,59 @@ class SchemaCodeIT {
         }
     }
 
+    /**
+     * A table's rules on INSERT do not apply to the rows a restore writes over it (one logs each
+     * row), and do not stop it: PostgreSQL takes no upsert into a table with such a rule enabled,
+     * so the owner's restore turns them off in each batch, as its triggers. A role that does not own
+     * the table cannot: its restore stops, saying which rules and what to do. A rule on UPDATE
+     * stops any restore over the table, even disabled (PostgreSQL refuses the upsert all the same):
+     * the dry run says so, and the restore's error names it.
+     */
+    @Test
+    void aTablesInsertRulesAreOffForARestoreOverItAndAnUpdateRuleIsNamed() throws Exception {
+        String db = "cutover_it_code_rules", writer = "cutover_it_code_rwriter";
+        LocalPostgres.recreate(db);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + writer, "create role " + writer + " login");
+            LocalPostgres.sql(db, "create table items (id int primary key, v text)", "create table items_log (v text)",
+                    "create rule items_logged as on insert to items do also insert into items_log values (new.v)",
+                    "create rule items_checked as on insert to items where new.v = '' do instead nothing",
+                    "alter table items disable rule items_checked", "insert into items values (1, 'a'), (2, 'b')");
+            String state = dir.resolve("rules-state").toString();
+            String[] repo = TestRepository.init(dir, "rules").args();
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state}, repo).exitCode()).isZero();
+            LocalPostgres.sql(db, "delete from items where id = 2", "delete from items_log");
+            CliRun dryRun = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "items", "--dry-run", "--state", state}, repo);
+            assertThat(dryRun.out() + dryRun.err()).contains("has rules on INSERT (items_logged), which do not apply");
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "items", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(LocalPostgres.query(db, "select string_agg(id || v, ',' order by id) from items")).containsExactly("1a,2b");
+            assertThat(LocalPostgres.query(db, "select count(*) from items_log")).containsExactly("0");
+            assertThat(LocalPostgres.query(db, "select string_agg(rulename || ' ' || ev_enabled::text, ',' order by rulename) from pg_rewrite"
+                    + " where ev_class = 'items'::regclass")).containsExactly("items_checked D,items_logged O");
+
+            LocalPostgres.sql(db, "delete from items where id = 2", "grant usage on schema cutover to " + writer,
+                    "grant all on all tables in schema cutover to " + writer, "grant select, insert, update on items, items_log to " + writer);
+            String asWriter = LocalPostgres.location(db).replace("postgres@", writer + "@");
+            CliRun refused = CliRun.of(new String[] {"restore", "latest", asWriter, "--only", "items", "--state", state}, repo);
+            assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+            assertThat(refused.err()).contains("refuses it for a table with rules on INSERT: public.items (items_logged)")
+                    .contains("restore as the table's owner").doesNotContain("at org.");
+
+            LocalPostgres.sql(db, "create rule items_kept as on update to items do instead nothing", "alter table items disable rule items_kept");
+            CliRun dryRunOverUpdateRule = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "items", "--dry-run",
+                    "--state", state}, repo);
+            assertThat(dryRunOverUpdateRule.out() + dryRunOverUpdateRule.err()).contains("has rules on UPDATE (items_kept), which stop the restore");
+            CliRun overUpdateRule = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "items", "--state", state}, repo);
+            assertThat(overUpdateRule.exitCode()).as(overUpdateRule.toString()).isNotZero();
+            assertThat(overUpdateRule.err()).contains("a rule on UPDATE, even a disabled one: public.items (items_kept)").doesNotContain("at org.");
+            assertThat(LocalPostgres.query(db, "select count(*) from items")).containsExactly("1");
+        } finally {
+            LocalPostgres.drop(db);
+            LocalPostgres.sql("postgres", "drop role if exists " + writer);
+        }
+    }
+
     @Test
     void aMigrationNamesTheTriggersAndPoliciesOfATableItsPlanRenames() throws Exception {
         String src = "cutover_it_code_msrc", dst = "cutover_it_code_mdst";

@@ -246,7 +246,7 @@ final class PostgresSink implements CopyTextSink {
         });
     }
 
-    /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, and triggers (not the system's). */
+    /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, triggers (not the system's) and rules on INSERT or UPDATE. */
     @Override
     public List<String> rulesOfItsOwn(List<Table> tables) {
         return withConnection("reading the target tables' constraints", c -> {
@@ -257,7 +257,10 @@ final class PostgresSink implements CopyTextSink {
                     + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
                     + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT DISTINCT tgname FROM pg_trigger"
                     + " WHERE tgrelid IN " + tree + " AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '),"
-                    + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE'))"
+                    + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE')),"
+                    + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '3'"
+                    + " AND ev_enabled <> 'D' ORDER BY rulename), ', '),"
+                    + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '2' ORDER BY rulename), ', ')"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
@@ -275,6 +278,17 @@ final class PostgresSink implements CopyTextSink {
                                     ? ", which do not fire for the restored rows: the restore turns them off in each batch's transaction"
                                     : ", which fire for the restored rows (they may change or refuse them): the restore's role does not own the"
                                     + " table, so cannot turn them off"));
+                        }
+                        String onInsert = rs.getString(4), onUpdate = rs.getString(5);
+                        if (!onUpdate.isEmpty()) {
+                            out.add("table " + name + " has rules on UPDATE (" + onUpdate + "), which stop the restore where rows go by upsert:"
+                                    + " PostgreSQL refuses INSERT … ON CONFLICT for such a table, even with the rules disabled; drop them while the"
+                                    + " rows are written and make them again after (pg_get_ruledef gives their definitions)");
+                        } else if (!onInsert.isEmpty()) {
+                            out.add("table " + name + " has rules on INSERT (" + onInsert + ")" + (owned
+                                    ? ", which do not apply to the restored rows: the restore turns them off in each batch's transaction"
+                                    : ", which stop the restore where rows go by upsert (PostgreSQL refuses INSERT … ON CONFLICT there): the"
+                                    + " restore's role does not own the table, so cannot turn them off"));
                         }
                     }
                 }

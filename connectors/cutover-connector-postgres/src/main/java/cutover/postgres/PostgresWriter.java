@@ -109,7 +109,8 @@ final class PostgresWriter implements SinkWriter {
             }
         } catch (SQLException e) {
             rollback();
-            CutoverException failure = SqlErrors.translateBatch(e, "writing a batch of split " + splitId + " (" + rows.size() + " rows)", pool.location());
+            CutoverException failure = withRuleAdvice(SqlErrors.translateBatch(e, "writing a batch of split " + splitId + " (" + rows.size() + " rows)",
+                    pool.location()), e, byTable.keySet());
             if (SqlErrors.isConnectionLoss(e)) dropConnection();
             throw failure;
         } catch (RuntimeException e) {
@@ -718,31 +719,75 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /**
-     * The switches of the enabled triggers of the table and, a partitioned one, of each of its
-     * partitions (rows are routed to them, and fire their own triggers and their copies of the
-     * parent's), each relation switched ONLY (not recursing: a partition's copy may be set otherwise
-     * than its parent's trigger, and must come back so). A relation the role does not own keeps its
-     * triggers firing, and is noted in {@code triggersFiring}.
+     * The switches of the enabled triggers and rules on INSERT of the table and, a partitioned one,
+     * of each of its partitions (rows are routed to them, and fire their own triggers and their
+     * copies of the parent's), each relation switched ONLY (not recursing: a partition's copy may
+     * be set otherwise than its parent's trigger, and must come back so). A rule would rewrite a
+     * restored row (DO INSTEAD), and PostgreSQL takes no upsert into a table with an enabled one.
+     * A relation the role does not own keeps them, its triggers noted in {@code triggersFiring}.
      */
     private TriggerSwitches triggerSwitches(TableName name) throws SQLException {
         List<String> off = new ArrayList<>(), asTheyWere = new ArrayList<>();
         String tree = Catalog.withPartitions(connection, "to_regclass(" + DefinedTable.literal(name.sql()) + ")");
-        try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), t.tgname, t.tgenabled::text,"
-                + " pg_has_role(c.relowner, 'USAGE') FROM " + tree + " p JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_trigger t ON t.tgrelid = c.oid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' ORDER BY c.relispartition, 1, 2")) {
+        String relation = " FROM " + tree + " p JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS relation,"
+                + " 'TRIGGER' AS kind, t.tgname AS name, t.tgenabled::text, pg_has_role(c.relowner, 'USAGE'), c.relispartition" + relation
+                + " JOIN pg_trigger t ON t.tgrelid = c.oid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+                + " UNION ALL SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), 'RULE', r.rulename, r.ev_enabled::text,"
+                + " pg_has_role(c.relowner, 'USAGE'), c.relispartition" + relation
+                + " JOIN pg_rewrite r ON r.ev_class = c.oid WHERE r.ev_type = '3' AND r.ev_enabled <> 'D'"
+                + " ORDER BY relispartition, relation, kind, name")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String relation = rs.getString(1), trigger = rs.getString(2);
-                    if (!rs.getBoolean(4)) {
-                        triggersFiring.add(relation + " (" + trigger + ")");
+                    String table = rs.getString(1), kind = rs.getString(2), object = rs.getString(3);
+                    if (!rs.getBoolean(5)) {
+                        // a rule left on refuses the batch's upsert, and the error names it (withRuleAdvice)
+                        if (kind.equals("TRIGGER")) triggersFiring.add(table + " (" + object + ")");
                         continue;
                     }
-                    off.add(Catalog.enabledAs(relation, true, "TRIGGER", trigger, "D"));
-                    asTheyWere.add(Catalog.enabledAs(relation, true, "TRIGGER", trigger, rs.getString(3)));
+                    off.add(Catalog.enabledAs(table, true, kind, object, "D"));
+                    asTheyWere.add(Catalog.enabledAs(table, true, kind, object, rs.getString(4)));
                 }
             }
         }
         return new TriggerSwitches(off, asTheyWere);
+    }
+
+    /**
+     * The batch's failure, with what to do where it is PostgreSQL's refusal of an upsert (a batch's
+     * {@code INSERT … ON CONFLICT}, SQLSTATE 0A000) into a table with rules: one on UPDATE, even
+     * disabled, or an enabled one on INSERT.
+     */
+    private CutoverException withRuleAdvice(CutoverException failure, SQLException e, java.util.Collection<Table> tables) {
+        if (!"0A000".equals(e.getSQLState()) || SqlErrors.isConnectionLoss(e)) return failure;
+        List<String> onUpdate = new ArrayList<>(), onInsert = new ArrayList<>();
+        // a connection of its own: HikariCP closes the batch's after a 0A000, as it does after any SQLSTATE it deems fatal
+        try (Connection c = pool.connection(); PreparedStatement ps = c.prepareStatement("SELECT string_agg(rulename, ', ' ORDER BY rulename) FILTER (WHERE ev_type = '2'),"
+                + " string_agg(rulename, ', ' ORDER BY rulename) FILTER (WHERE ev_type = '3' AND ev_enabled <> 'D') FROM pg_rewrite WHERE ev_class = to_regclass(?)")) {
+            for (Table t : tables) {
+                TableName name = TableName.resolve(t.name(), schema);
+                ps.setString(1, name.sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getString(1) != null) onUpdate.add(name + " (" + rs.getString(1) + ")");
+                    if (rs.getString(2) != null) onInsert.add(name + " (" + rs.getString(2) + ")");
+                }
+            }
+        } catch (SQLException unreadable) {
+            return failure;
+        }
+        String advice;
+        if (!onUpdate.isEmpty()) {
+            advice = "PostgreSQL refuses it for a table that has a rule on UPDATE, even a disabled one: " + String.join(", ", onUpdate)
+                    + "; drop the rule while the rows are written and make it again after (pg_get_ruledef gives its definition)";
+        } else if (!onInsert.isEmpty()) {
+            advice = "PostgreSQL refuses it for a table with rules on INSERT: " + String.join(", ", onInsert) + (quietTriggers
+                    ? "; the restore turns them off for its rows only where its role owns the table: restore as the table's owner"
+                    : "; turn them off for the migration (ALTER TABLE … DISABLE RULE …) and on again after it");
+        } else {
+            return failure;
+        }
+        return new CutoverException(failure.code(), failure.getMessage() + "; the rows go by upsert (INSERT … ON CONFLICT), and " + advice, e, false);
     }
 
     private void execute(List<String> statements) throws SQLException {
