@@ -288,6 +288,7 @@ class Decoder:
         if tag == 0x0B: return ("geopoint", struct.unpack(">dd", self.take(16)))
         if tag == 0x0C: return ("array", [self.value() for _ in range(self.varint())])
         if tag == 0x0D: return ("map", self.fields())
+        if tag == 0x0E: return ("json-null", None)
         raise CorruptError(f"unknown value tag 0x{tag:02x} at byte {self.i - 1}")
 
     def fields(self):

@@ -33,7 +33,7 @@ public final class JsonValues {
 
     public static void write(Value value, JsonGenerator gen) throws IOException {
         switch (value.kind()) {
-            case NULL -> gen.writeNull();
+            case NULL, JSON_NULL -> gen.writeNull();
             case BOOL -> gen.writeBoolean(((Value.Bool) value).value());
             case INT64 -> gen.writeNumber(((Value.Int64) value).value());
             case FLOAT64 -> {

@@ -19,8 +19,11 @@ import java.util.Objects;
  */
 public sealed interface Value extends Comparable<Value> {
 
-    /** The kinds, in the cross-kind sort order (Firestore's order, extended with decimal and date). */
-    enum Kind { NULL, BOOL, INT64, FLOAT64, DECIMAL, TIMESTAMP, DATE, TEXT, BYTES, REFERENCE, GEOPOINT, ARRAY, MAP }
+    /**
+     * The kinds, in the cross-kind sort order (Firestore's order, extended with decimal and date;
+     * a JSON document's null, which only a JSON column holds, last).
+     */
+    enum Kind { NULL, BOOL, INT64, FLOAT64, DECIMAL, TIMESTAMP, DATE, TEXT, BYTES, REFERENCE, GEOPOINT, ARRAY, MAP, JSON_NULL }
 
     Kind kind();
 
@@ -30,6 +33,14 @@ public sealed interface Value extends Comparable<Value> {
     }
 
     Null NULL = new Null();
+
+    /**
+     * A JSON column's value that is the JSON document {@code null}, not SQL NULL (PostgreSQL's
+     * {@code 'null'::jsonb}, which {@code IS NOT NULL}): a column holds either, and a migration or a
+     * restore must give back the one it read. Within a JSON document (an array or a map it holds),
+     * a null is {@link #NULL}: there JSON has only the one.
+     */
+    JsonNull JSON_NULL = new JsonNull();
 
     static Value ofNull() { return NULL; }
     static Bool of(boolean b) { return b ? Bool.TRUE : Bool.FALSE; }
@@ -44,6 +55,11 @@ public sealed interface Value extends Comparable<Value> {
     record Null() implements Value {
         public Kind kind() { return Kind.NULL; }
         @Override public String toString() { return "null"; }
+    }
+
+    record JsonNull() implements Value {
+        public Kind kind() { return Kind.JSON_NULL; }
+        @Override public String toString() { return "json:null"; }
     }
 
     record Bool(boolean value) implements Value {

@@ -25,7 +25,7 @@ public final class ValueCodec {
 
     static final int NULL = 0x00, FALSE = 0x01, TRUE = 0x02, INT64 = 0x03, FLOAT64 = 0x04, DECIMAL = 0x05,
             TIMESTAMP = 0x06, DATE = 0x07, TEXT = 0x08, BYTES = 0x09, REFERENCE = 0x0A, GEOPOINT = 0x0B,
-            ARRAY = 0x0C, MAP = 0x0D;
+            ARRAY = 0x0C, MAP = 0x0D, JSON_NULL = 0x0E;
 
     private ValueCodec() {}
 
@@ -42,6 +42,7 @@ public final class ValueCodec {
     public static void encode(Value value, OutputStream out) throws IOException {
         switch (value.kind()) {
             case NULL -> out.write(NULL);
+            case JSON_NULL -> out.write(JSON_NULL);
             case BOOL -> out.write(((Value.Bool) value).value() ? TRUE : FALSE);
             case INT64 -> { out.write(INT64); writeLong(out, ((Value.Int64) value).value()); }
             // doubleToLongBits folds every NaN into one pattern, matching Value's equality.
@@ -128,6 +129,7 @@ public final class ValueCodec {
         int tag = readByte(in);
         return switch (tag) {
             case NULL -> Value.NULL;
+            case JSON_NULL -> Value.JSON_NULL;
             case FALSE -> Value.of(false);
             case TRUE -> Value.of(true);
             case INT64 -> Value.of(readLong(in));

@@ -19,7 +19,7 @@ public final class ValueOrder {
         int ra = rank(a.kind()), rb = rank(b.kind());
         if (ra != rb) return Integer.compare(ra, rb);
         return switch (a.kind()) {
-            case NULL -> 0;
+            case NULL, JSON_NULL -> 0;
             case BOOL -> Boolean.compare(((Value.Bool) a).value(), ((Value.Bool) b).value());
             case INT64, FLOAT64, DECIMAL -> compareNumbers(a, b);
             case TIMESTAMP -> ((Value.Timestamp) a).value().compareTo(((Value.Timestamp) b).value());

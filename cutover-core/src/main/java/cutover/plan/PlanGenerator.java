@@ -158,7 +158,7 @@ public final class PlanGenerator {
         if (kinds.stream().allMatch(PlanGenerator::isNumber)) {
             return kinds.contains(Value.Kind.DECIMAL) ? ColumnType.NUMERIC : ColumnType.DOUBLE;
         }
-        if (kinds.contains(Value.Kind.ARRAY) || kinds.contains(Value.Kind.MAP)) return ColumnType.JSON;
+        if (kinds.contains(Value.Kind.ARRAY) || kinds.contains(Value.Kind.MAP) || kinds.contains(Value.Kind.JSON_NULL)) return ColumnType.JSON;
         return ColumnType.TEXT;
     }
 
@@ -172,7 +172,7 @@ public final class PlanGenerator {
             case DATE -> ColumnType.DATE;
             case BYTES -> ColumnType.BYTES;
             case GEOPOINT -> ColumnType.GEOPOINT;
-            case ARRAY, MAP -> ColumnType.JSON;
+            case ARRAY, MAP, JSON_NULL -> ColumnType.JSON;
             case NULL, TEXT, REFERENCE -> ColumnType.TEXT;
         };
     }

@@ -48,7 +48,7 @@ final class ValueConverter {
         if (v instanceof Value.Reference r) return referenceId ? referencedId(r) : r.path();
         if (v instanceof Value.Bytes b) return Base64.getEncoder().encodeToString(b.toByteArray());
         if (v instanceof Value.GeoPoint g) return g.latitude() + "," + g.longitude();
-        if (v instanceof Value.Array || v instanceof Value.MapValue) return JsonValues.toJson(v);
+        if (v instanceof Value.Array || v instanceof Value.MapValue || v instanceof Value.JsonNull) return JsonValues.toJson(v);
         return v.toString(); // bool, int64, float64, decimal (plain), timestamp and date (ISO-8601)
     }
 

@@ -66,6 +66,14 @@ class ValueCodecTest {
         assertThat(ValueCodec.encode(Value.of(1L))).containsExactly(0x03, 0, 0, 0, 0, 0, 0, 0, 1);
         assertThat(ValueCodec.encode(Value.of("é"))).containsExactly(0x08, 2, 0xC3, 0xA9);
         assertThat(ValueCodec.encode(new Value.Array(List.of(Value.NULL, Value.of(true))))).containsExactly(0x0C, 2, 0x00, 0x02);
+        assertThat(ValueCodec.encode(Value.JSON_NULL)).containsExactly(0x0E);
+    }
+
+    @Test
+    void aJsonNullIsNotSqlNull() {
+        assertThat(ValueCodec.decode(ValueCodec.encode(Value.JSON_NULL))).isEqualTo(Value.JSON_NULL).isNotEqualTo(Value.NULL);
+        assertThat(Value.JSON_NULL.compareTo(Value.NULL)).isPositive();
+        assertThat(cutover.model.JsonValues.toJson(Value.JSON_NULL)).isEqualTo("null");
     }
 
     @Test

@@ -207,7 +207,7 @@ public final class FirestoreExportWriter implements AutoCloseable {
 
     private void writeValue(Value value) throws IOException {
         switch (value.kind()) {
-            case NULL -> gen.writeNull();
+            case NULL, JSON_NULL -> gen.writeNull(); // Firestore has one null
             case BOOL -> gen.writeBoolean(((Value.Bool) value).value());
             case INT64 -> gen.writeNumber(((Value.Int64) value).value());
             case FLOAT64 -> {

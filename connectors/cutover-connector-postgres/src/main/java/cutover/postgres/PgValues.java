@@ -105,9 +105,11 @@ final class PgValues {
         return new Value.Array(values);
     }
 
+    /** A json or jsonb value: the document {@code null} is {@link Value#JSON_NULL}, not SQL NULL; a null within it is {@link Value#NULL}. */
     static Value parseJson(String text) {
         try (JsonParser p = JSON.createParser(text)) {
             p.nextToken();
+            if (p.currentToken() == JsonToken.VALUE_NULL) return Value.JSON_NULL;
             return json(p);
         } catch (IOException e) {
             // the server stored it as json, so this means a bug, not bad data

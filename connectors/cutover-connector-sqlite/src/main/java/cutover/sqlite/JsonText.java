@@ -28,7 +28,7 @@ final class JsonText {
         try (JsonParser p = FACTORY.createParser(json)) {
             JsonToken first = p.nextToken();
             if (first == null) return null;
-            Value v = read(p, first);
+            Value v = first == JsonToken.VALUE_NULL ? Value.JSON_NULL : read(p, first); // the document null, not SQL NULL
             return p.nextToken() == null ? v : null;
         } catch (IOException e) {
             return null;
