@@ -70,6 +70,11 @@ final class MigrateCommand implements Callable<Integer> {
             + " (as `cutover verify PLAN`); exit 9 when it finds differences.")
     boolean verify;
 
+    @Option(names = "--triggers", paramLabel = "quiet|fire", description = "Whether the target's own triggers (and rules on INSERT)"
+            + " act on the rows written: quiet (default from a database, whose rows are what its own triggers made already, as"
+            + " pg_restore --disable-triggers) or fire (default from documents: as the application's writes would).")
+    String triggers;
+
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
     @Mixin MigrateBackupOptions backup = new MigrateBackupOptions();
@@ -110,6 +115,7 @@ final class MigrateCommand implements Callable<Integer> {
              Connector targetConnector = Endpoints.openTarget(plan.target(), connections)) {
             Source source = Endpoints.require(sourceConnector, Source.class);
             Sink sink = Endpoints.require(targetConnector, Sink.class);
+            if (triggersQuiet(source)) sink.keepTriggersQuiet();
             TargetInfo target = sink.describe();
             List<PlanProblem> problems = PlanChecker.check(file, null, target);
             List<PlanProblem> errors = problems.stream().filter(PlanProblem::isError).toList();
@@ -119,6 +125,8 @@ final class MigrateCommand implements Callable<Integer> {
                         + "\nFix them (cutover plan check " + planFile + " explains each) and run again.");
             }
             List<String> warnings = new java.util.ArrayList<>();
+            TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink);
+            definitions.fromPlanTypes().forEach((table, why) -> { if (!target.tables().containsKey(table)) warnings.add(why); });
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
@@ -134,7 +142,7 @@ final class MigrateCommand implements Callable<Integer> {
             Files.createDirectories(runDirectory);
             MigrationProgress progress = new MigrationProgress();
             Migration migration = Migration.builder()
-                    .source(source).sink(sink).mapper(PlanMapper.of(plan, TablesAsDefined.definitions(plan, source, sink)))
+                    .source(source).sink(sink).mapper(PlanMapper.of(plan, definitions.byTable()))
                     .runId(runId).runDirectory(runDirectory)
                     .parallelism(parallelism)
                     .batchSize(batchSize != null ? batchSize : plan.options().batchSize())
@@ -144,7 +152,12 @@ final class MigrateCommand implements Callable<Integer> {
                     .build();
             Optional<cutover.model.NativeDefinition> schemaObjects = source instanceof cutover.connector.CopyTextSource copying
                     ? copying.schemaObjects() : Optional.empty();
-            if (schemaObjects.isPresent() && sink instanceof cutover.connector.CopyTextSink copyingSink) copyingSink.makeSchemaObjectsTablesUse(schemaObjects.get());
+            if (sink instanceof cutover.connector.CopyTextSink copyingSink) {
+                Map<String, String> renamed = new java.util.LinkedHashMap<>();
+                plan.entities().stream().filter(e -> !e.skip() && !bare(e.table()).equals(bare(e.source()))).forEach(e -> renamed.put(bare(e.source()), e.table()));
+                copyingSink.tablesRenamed(renamed); // the foreign keys of tables made as the source defines them name the source's tables
+                schemaObjects.ifPresent(copyingSink::makeSchemaObjectsTablesUse);
+            }
             MigrateResult result;
             try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                 result = migration.run();
@@ -183,6 +196,20 @@ final class MigrateCommand implements Callable<Integer> {
         String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()
                 .map(e -> e.getKey() + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList());
         return notMade.stream().map(w -> w.matches("(view|materialized view|function|procedure) .*") ? w + hint : w).toList();
+    }
+
+    /**
+     * Whether the target's triggers stay quiet for the rows written: by default, for rows of a
+     * database's tables (they are what that database's triggers made: an {@code updated_at} trigger
+     * would rewrite each, an audit trigger log each again), not for documents.
+     */
+    private boolean triggersQuiet(Source source) {
+        if (triggers == null) return source instanceof cutover.connector.CopyTextSource;
+        return switch (triggers) {
+            case "quiet" -> true;
+            case "fire" -> false;
+            default -> throw new CutoverException(ErrorCode.USAGE, "--triggers takes quiet or fire, not \"" + triggers + "\"");
+        };
     }
 
     /** A table's name without its schema. */

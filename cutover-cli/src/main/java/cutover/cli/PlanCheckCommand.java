@@ -74,9 +74,18 @@ final class PlanCheckCommand implements Callable<Integer> {
         var plan = file.plan();
         // the tables without a key, and those mapped as they are, are made as the source defines them, as migrate makes them
         Map<String, cutover.model.NativeDefinition> definitions = Map.of();
+        List<PlanProblem> out = new ArrayList<>();
         if (readSource) {
             try (Connector source = Endpoints.openSource(plan.source())) {
-                definitions = TablesAsDefined.definitions(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
+                TablesAsDefined.Definitions found = TablesAsDefined.find(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
+                definitions = found.byTable();
+                var existing = sink.describe().tables();
+                for (int i = 0; i < plan.entities().size(); i++) {
+                    String why = found.fromPlanTypes().get(plan.entities().get(i).table());
+                    if (why != null && !existing.containsKey(plan.entities().get(i).table())) {
+                        out.add(new PlanProblem(file.fileName(), file.lineOf("/entities/" + i + "/table"), PlanProblem.Severity.WARNING, why));
+                    }
+                }
             } catch (cutover.error.CutoverException e) {
                 if (e.code() != cutover.error.ErrorCode.PLAN_INVALID) throw e;
                 return List.of(new PlanProblem(file.fileName(), 0, e.getMessage()));
@@ -88,7 +97,6 @@ final class PlanCheckCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new cutover.error.CutoverException(cutover.error.ErrorCode.PLAN_INVALID, "cannot read " + planFile + ": " + e.getMessage(), e);
         }
-        List<PlanProblem> out = new ArrayList<>();
         for (String problem : sink.wouldPrepare(runId, PlanMapper.of(plan, definitions).tables(), plan.options().createTables())) {
             int line = 0;
             for (int i = 0; i < plan.entities().size(); i++) {

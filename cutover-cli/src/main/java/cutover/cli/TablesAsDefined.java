@@ -49,47 +49,106 @@ final class TablesAsDefined {
 
     private TablesAsDefined() {}
 
-    /** The generated plan with the source's tables made as the source defines them, where both ends can. */
+    /**
+     * The generated plan with every column of each source table (analysis sees only the columns
+     * rows hold: none of an empty table) and, where both ends can, the source's tables made as the
+     * source defines them, under their own names and with their own columns' names and types.
+     */
     static Plan of(Plan plan, Source source, Sink sink) {
-        if (!(source instanceof CopyTextSource copying) || !(sink instanceof CopyTextSink target)) return plan;
-        Map<EntityName, NativeDefinition> definitions = copying.definitions(plan.entities().stream().filter(e -> !e.skip())
-                .map(e -> EntityName.of(e.source())).toList());
+        if (!(source instanceof CopyTextSource copying)) return plan;
+        Map<EntityName, NativeDefinition> definitions = !(sink instanceof CopyTextSink) ? Map.of()
+                : copying.definitions(plan.entities().stream().filter(e -> !e.skip()).map(e -> EntityName.of(e.source())).toList());
         List<EntityMapping> entities = new ArrayList<>();
         for (EntityMapping e : plan.entities()) {
             EntityName name = EntityName.of(e.source());
             NativeDefinition definition = definitions.get(name);
-            if (e.skip() || definition == null || !target.makesAsDefined(definition)) {
-                entities.add(e);
-            } else if (source.keyedByPlace(name)) {
+            boolean defined = !e.skip() && definition != null && ((CopyTextSink) sink).makesAsDefined(definition);
+            Optional<CopyShape> shape = e.skip() ? Optional.empty() : copying.copyShape(name);
+            if (defined && source.keyedByPlace(name)) {
                 List<ColumnMapping> asInSource = e.columns().stream().map(c -> c.from().size() != 1 ? c
                         : new ColumnMapping(c.from().get(0), c.from(), c.type(), c.nullable(), c.defaultValue(), c.transform(), c.onConflict(),
                                 c.references(), c.arrays())).toList();
                 entities.add(e.withColumns(asInSource).withKey(List.of(), "the source table has no primary key: copied whole, as the source"
                         + " defines it, into a new or empty table (no column added, equal rows kept)"));
+            } else if (shape.isEmpty() || source.keyedByPlace(name)) {
+                entities.add(e);
             } else {
+                EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), defined);
                 // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
-                entities.add(sourceTypes(e, copying, true).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(e));
+                entities.add(defined ? sourceTypes(whole, copying).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
             }
         }
         return plan.withEntities(entities);
     }
 
     /**
-     * The definitions of the plan's tables made as the source defines them, by table: those without
-     * a key, which only a source that has tables without a key can give and only a target that makes
-     * tables as defined can take, and those with a key that the plan maps as they are.
+     * The mapping with a column for each of the source table's columns, in the table's order: those
+     * analysis saw as drafted, the others of the type the source's values are read as. With {@code
+     * sourceNames}, the table and its columns keep the source's names ({@code "Settings"."userId"}),
+     * as a table the target makes as the source defines it must: its constraints, indexes and the
+     * schema's policies and functions name them so.
      */
+    private static EntityMapping everyColumn(EntityMapping e, CopyShape shape, List<String> sourceKey, boolean sourceNames) {
+        Map<String, ColumnMapping> drafted = new LinkedHashMap<>();
+        for (ColumnMapping c : e.columns()) if (c.from().size() == 1) drafted.putIfAbsent(c.from().get(0), c);
+        java.util.Set<String> taken = new java.util.HashSet<>(e.columns().stream().map(ColumnMapping::name).toList());
+        Optional<CopyTextFormat> format = CopyTextFormat.named(shape.format());
+        Map<String, String> names = new LinkedHashMap<>(); // the draft's column name → the mapping's
+        List<ColumnMapping> columns = new ArrayList<>();
+        Map<String, String> nameOfField = new LinkedHashMap<>();
+        for (CopyColumn s : shape.columns()) {
+            ColumnMapping c = drafted.remove(s.name());
+            if (c == null) {
+                ColumnType type = format.flatMap(f -> f.columnType(s.type())).orElse(ColumnType.TEXT);
+                String name = sourceNames ? s.name() : cutover.plan.Names.unique(cutover.plan.Names.snake(s.name()), taken);
+                c = new ColumnMapping(name, List.of(s.name()), PlanTypes.name(type), !sourceKey.contains(s.name()), null, null, null, null, null);
+            } else if (sourceNames && !c.name().equals(s.name())) {
+                names.put(c.name(), s.name());
+                c = new ColumnMapping(s.name(), c.from(), c.type(), c.nullable(), c.defaultValue(), c.transform(), c.onConflict(), c.references(), c.arrays());
+            }
+            nameOfField.put(s.name(), c.name());
+            columns.add(c);
+        }
+        columns.addAll(drafted.values()); // a field the table's columns do not name: left for plan check to name
+        List<String> key = sourceKey.stream().allMatch(nameOfField::containsKey) ? sourceKey.stream().map(nameOfField::get).toList()
+                : e.key().stream().map(k -> names.getOrDefault(k, k)).toList();
+        List<String> notes = e.notes().stream().map(n -> {
+            int colon = n.indexOf(": ");
+            return colon > 0 && names.containsKey(n.substring(0, colon)) ? names.get(n.substring(0, colon)) + n.substring(colon) : n;
+        }).toList();
+        String table = sourceNames ? EntityName.of(e.source()).leaf() : e.table();
+        return new EntityMapping(e.source(), table, e.skip(), key, e.onConflict(), e.rowLevelSecurity(), e.foreignKeys(), columns, notes);
+    }
+
+    /**
+     * The definitions of the plan's tables made as the source defines them, by table ({@code
+     * byTable}): those without a key, which only a source that has tables without a key can give and
+     * only a target that makes tables as defined can take, and those with a key that the plan maps
+     * as they are. {@code fromPlanTypes} says, by table, why one the target could have made so is
+     * made from the plan's types instead (its mapping was edited).
+     */
+    record Definitions(Map<String, NativeDefinition> byTable, Map<String, String> fromPlanTypes) {}
+
     static Map<String, NativeDefinition> definitions(Plan plan, Source source, Sink sink) {
+        return find(plan, source, sink).byTable();
+    }
+
+    static Definitions find(Plan plan, Source source, Sink sink) {
         List<EntityMapping> mapped = plan.entities().stream().filter(e -> !e.skip()).toList();
         Map<String, NativeDefinition> out = new LinkedHashMap<>();
-        if (mapped.isEmpty()) return out;
+        Map<String, String> fromPlanTypes = new LinkedHashMap<>();
+        if (mapped.isEmpty()) return new Definitions(out, fromPlanTypes);
         Map<EntityName, NativeDefinition> found = source instanceof CopyTextSource copying
                 ? copying.definitions(mapped.stream().map(e -> EntityName.of(e.source())).toList()) : Map.of();
         for (EntityMapping e : mapped) {
             NativeDefinition definition = found.get(EntityName.of(e.source()));
             boolean takes = definition != null && sink instanceof CopyTextSink target && target.makesAsDefined(definition);
             if (!e.key().isEmpty()) {
-                if (takes && sourceTypes(e, (CopyTextSource) source, false).isPresent()) out.put(e.table(), definition);
+                if (!takes) continue;
+                String whyNot = notAsItIs(e, (CopyTextSource) source, true);
+                if (whyNot == null) out.put(e.table(), definition);
+                else fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
+                        + " types, defaults, identity, constraints and indexes): " + whyNot + "; a mapping as drafted keeps them");
                 continue;
             }
             if (!takes || !source.keyedByPlace(EntityName.of(e.source()))) {
@@ -98,29 +157,55 @@ final class TablesAsDefined {
             }
             out.put(e.table(), definition);
         }
-        return out;
+        return new Definitions(out, fromPlanTypes);
+    }
+
+    /**
+     * Why the mapping does not map the source's table as it is, so that the table cannot be made as
+     * the source defines it, or null when it does: keyed as the source, every source column once,
+     * under its own name, with no transform, default, reference or child table, and ({@code
+     * typesToo}) of the type the source's values are read as.
+     */
+    private static String notAsItIs(EntityMapping e, CopyTextSource source, boolean typesToo) {
+        EntityName name = EntityName.of(e.source());
+        Optional<CopyShape> shape = source.copyShape(name);
+        if (shape.isEmpty()) return "the source gives its rows only as records";
+        if (!e.keyPartColumns().isEmpty() || !e.key().equals(source.keyColumns(name))) {
+            return "its key " + e.key() + " is not the source's primary key " + source.keyColumns(name);
+        }
+        Optional<CopyTextFormat> format = CopyTextFormat.named(shape.get().format());
+        if (format.isEmpty()) return "the source's format " + shape.get().format() + " is unknown here";
+        for (ColumnMapping c : e.columns()) {
+            Optional<CopyColumn> column = shape.get().columns().stream().filter(s -> s.name().equals(c.name())).findFirst();
+            if (column.isEmpty()) return "column " + c.name() + " is not one of the source's columns " + shape.get().columnNames();
+            if (!c.asItIs()) return "column " + c.name() + " is not the source's column as it is (a transform, default, reference or another field)";
+            Optional<ColumnType> type = format.get().columnType(column.get().type());
+            if (type.isEmpty() || typesToo && PlanTypes.columnType(c.type()).filter(type.get()::equals).isEmpty()) {
+                return "column " + c.name() + " is " + c.type() + " where the source's is read as " + type.map(PlanTypes::name).orElse("another type");
+            }
+        }
+        List<String> missing = shape.get().columnNames().stream().filter(n -> e.column(n).isEmpty()).toList();
+        return missing.isEmpty() ? null : "the plan leaves out the source's columns " + missing;
     }
 
     /**
      * The mapping with each column of the type the source's values of it are read as, if it maps the
-     * source's table as it is: keyed as the source, every source column once, under its own name,
-     * with no transform, default, reference or child table. With {@code retype} off, only a mapping
-     * whose columns already have those types.
+     * source's table as it is otherwise ({@link #notAsItIs}).
      */
-    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyTextSource source, boolean retype) {
-        EntityName name = EntityName.of(e.source());
-        Optional<CopyShape> shape = source.copyShape(name);
-        if (shape.isEmpty() || !e.keyPartColumns().isEmpty() || !e.key().equals(source.keyColumns(name))) return Optional.empty();
-        Optional<CopyTextFormat> format = CopyTextFormat.named(shape.get().format());
-        if (format.isEmpty() || shape.get().columns().size() != e.columns().size()) return Optional.empty();
+    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyTextSource source) {
+        if (notAsItIs(e, source, false) != null) return Optional.empty();
+        CopyShape shape = source.copyShape(EntityName.of(e.source())).orElseThrow();
+        CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
         List<ColumnMapping> typed = new ArrayList<>();
+        java.util.Set<String> retyped = new java.util.HashSet<>();
         for (ColumnMapping c : e.columns()) {
-            Optional<CopyColumn> column = shape.get().columns().stream().filter(s -> s.name().equals(c.name())).findFirst();
-            if (column.isEmpty() || !c.asItIs()) return Optional.empty();
-            Optional<ColumnType> type = format.get().columnType(column.get().type());
-            if (type.isEmpty() || !retype && PlanTypes.columnType(c.type()).filter(type.get()::equals).isEmpty()) return Optional.empty();
-            typed.add(new ColumnMapping(c.name(), c.from(), PlanTypes.name(type.get()), c.nullable(), null, null, c.onConflict(), null, c.arrays()));
+            CopyColumn column = shape.columns().stream().filter(s -> s.name().equals(c.name())).findFirst().orElseThrow();
+            String type = PlanTypes.name(format.columnType(column.type()).orElseThrow());
+            if (!type.equals(c.type())) retyped.add(c.name());
+            typed.add(new ColumnMapping(c.name(), c.from(), type, c.nullable(), null, null, c.onConflict(), null, c.arrays()));
         }
-        return Optional.of(e.withColumns(typed));
+        // what analysis said of a retyped column's values (a conflict widened to text) is not what the column is now
+        List<String> notes = e.notes().stream().filter(n -> n.indexOf(": ") <= 0 || !retyped.contains(n.substring(0, n.indexOf(": ")))).toList();
+        return Optional.of(new EntityMapping(e.source(), e.table(), e.skip(), e.key(), e.onConflict(), e.rowLevelSecurity(), e.foreignKeys(), typed, notes));
     }
 }

@@ -205,7 +205,7 @@ class SchemaCodeIT {
             assertThat(asWriter).contains(writer + "@");
             CliRun restore = CliRun.of(new String[] {"restore", "latest", asWriter, "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("triggers fired for the restored rows")
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("triggers fired for the rows written")
                     .contains("counts (counts_bump)").contains("does not own");
             // the upsert fired it twice a row: before the insert it tried, and before the update it became
             assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("13,23");
@@ -252,7 +252,7 @@ class SchemaCodeIT {
             CliRun refused = CliRun.of(new String[] {"restore", "latest", asWriter, "--only", "items", "--state", state}, repo);
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
             assertThat(refused.err()).contains("refuses it for a table with rules on INSERT: public.items (items_logged)")
-                    .contains("restore as the table's owner").doesNotContain("at org.");
+                    .contains("run as the table's owner").doesNotContain("at org.");
 
             LocalPostgres.sql(db, "create rule items_kept as on update to items do instead nothing", "alter table items disable rule items_kept");
             CliRun dryRunOverUpdateRule = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "items", "--dry-run",

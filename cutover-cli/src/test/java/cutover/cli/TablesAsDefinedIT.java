@@ -22,18 +22,29 @@ class TablesAsDefinedIT {
             + " from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position";
     @TempDir Path dir;
 
+    /** A Supabase-like schema: uuid keys, a function returning one that a policy compares them with, a serial, an empty table. */
+    private static final String[] SCHEMA = {
+            "create function uid() returns uuid language sql stable as $$ select nullif(current_setting('app.uid', true), '')::uuid $$",
+            "create table profiles (id uuid primary key default gen_random_uuid(), age int, name varchar(20) not null, born timestamp,"
+                    + " tags text[], unused int)",
+            "create table posts (id serial primary key, author uuid not null references profiles (id), body text)",
+            "create index posts_author on posts (author)",
+            "alter table profiles enable row level security",
+            "create policy own on profiles using (id = uid())",
+            // no rows: analysis sees no column of it, the draft takes them from the source
+            "create table todos (id uuid primary key default gen_random_uuid(), title varchar(80) not null, done boolean default false)",
+            "create table todo_tags (todo_id uuid references todos (id), tag text, primary key (todo_id, tag))",
+            // names a draft for documents would put in snake case
+            "create table \"Settings\" (\"ID\" int generated always as identity primary key, \"userId\" uuid references profiles (id),"
+                    + " \"Theme Name\" text, \"isDark\" boolean default true)"};
+
     private static void makeSource(String db) throws Exception {
+        LocalPostgres.sql(db, SCHEMA);
         LocalPostgres.sql(db,
-                "create function uid() returns uuid language sql stable as $$ select nullif(current_setting('app.uid', true), '')::uuid $$",
-                "create table profiles (id uuid primary key default gen_random_uuid(), age int, name varchar(20) not null, born timestamp,"
-                        + " tags text[], unused int)",
-                "create table posts (id serial primary key, author uuid not null references profiles (id), body text)",
-                "create index posts_author on posts (author)",
-                "alter table profiles enable row level security",
-                "create policy own on profiles using (id = uid())",
                 "insert into profiles (id, age, name, born, tags) values ('00000000-0000-0000-0000-00000000000a', 31, 'ann', '2001-02-03 04:05:06', '{a,b}'),"
                         + " ('00000000-0000-0000-0000-00000000000b', null, 'bob', null, null)",
-                "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000a', 'hi'), ('00000000-0000-0000-0000-00000000000b', 'yo')");
+                "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000a', 'hi'), ('00000000-0000-0000-0000-00000000000b', 'yo')",
+                "insert into \"Settings\" (\"userId\", \"Theme Name\") values ('00000000-0000-0000-0000-00000000000a', 'dark')");
     }
 
     @Test
@@ -47,13 +58,20 @@ class TablesAsDefinedIT {
             assertThat(text).contains("# " + TablesAsDefined.MADE_AS_DEFINED);
             // a column of nulls only is typed as the source's column, not as text
             assertThat(text).containsPattern("- name: unused\n\\s+from: unused\n\\s+type: bigint");
+            // a foreign key the plan adds to a table made as the source defines it: its primary key comes first
+            String posts = "    table: posts\n";
+            assertThat(text).contains(posts);
+            Files.writeString(plan, text.replace(posts, posts + "    foreignKeys: [{columns: [author], references: profiles}]\n"));
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             JsonNode result = Json.MAPPER.readTree(migrate.out());
             assertThat(result.get("warnings").toString()).doesNotContain("policy").doesNotContain("own");
             assertThat(LocalPostgres.query(dst, SOURCE_TABLES)).containsExactlyElementsOf(LocalPostgres.query(src, SOURCE_TABLES));
             assertThat(LocalPostgres.query(dst, "select policyname || ' ' || qual from pg_policies")).containsExactly("own (id = uid())");
-            assertThat(LocalPostgres.query(dst, "select conname from pg_constraint where contype = 'f'")).containsExactly("posts_author_fkey");
+            assertThat(LocalPostgres.query(dst, "select conname from pg_constraint where contype = 'f' order by 1"))
+                    .containsExactly("Settings_userId_fkey", "posts_author_fkey", "todo_tags_todo_id_fkey");
+            assertThat(LocalPostgres.query(dst, "select \"ID\" || ' ' || \"Theme Name\" || ' ' || \"isDark\" from \"Settings\"")).containsExactly("1 dark true");
+            assertThat(LocalPostgres.query(dst, "select count(*) from todos")).containsExactly("0");
             assertThat(LocalPostgres.query(dst, "select indexname from pg_indexes where tablename = 'posts' order by 1"))
                     .containsExactly("posts_author", "posts_pkey");
             assertThat(LocalPostgres.query(dst, "select id || ' ' || coalesce(age::text, '-') || ' ' || name || ' ' || coalesce(born::text, '-')"
@@ -61,9 +79,11 @@ class TablesAsDefinedIT {
                     .containsExactly("00000000-0000-0000-0000-00000000000a 31 ann 2001-02-03 04:05:06 {a,b}", "00000000-0000-0000-0000-00000000000b - bob - -");
             CliRun verify = CliRun.of("verify", plan.toString(), "--json", "--state", dir.resolve("state").toString());
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
-            // the serial's sequence goes on after the migrated rows
-            LocalPostgres.sql(dst, "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000b', 'new')");
+            // the serial's sequence and the identity go on after the migrated rows
+            LocalPostgres.sql(dst, "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000b', 'new')",
+                    "insert into \"Settings\" (\"Theme Name\") values ('light')");
             assertThat(LocalPostgres.query(dst, "select max(id) from posts")).containsExactly("3");
+            assertThat(LocalPostgres.query(dst, "select max(\"ID\") from \"Settings\"")).containsExactly("2");
         } finally {
             LocalPostgres.drop(src, dst);
         }
@@ -82,11 +102,79 @@ class TablesAsDefinedIT {
             Files.writeString(plan, text.replace(age, "- name: age\n        from: age\n        type: text"));
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(migrate.out()).get("warnings").toString()).contains("table profiles is made from the plan's types,"
+                    + " not as the source defines it").contains("column age is text where the source's is read as bigint");
             assertThat(LocalPostgres.query(dst, "select column_name || ' ' || data_type from information_schema.columns"
                     + " where table_name = 'profiles' and column_name in ('id', 'age') order by 1")).containsExactly("age text", "id text");
             assertThat(LocalPostgres.query(dst, "select data_type from information_schema.columns where table_name = 'posts' and column_name = 'id'"))
                     .containsExactly("integer");
             assertThat(LocalPostgres.query(dst, "select age from profiles order by id")).containsExactly("31", null);
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
+    /**
+     * Into the application's own tables (made by its migrations, as the source's): the target's
+     * triggers do not fire for the rows (they are what the source's made), its sequences move past
+     * the rows (the application's next insert takes a new key), and a mapping edited after (a
+     * transform) still writes its text into the uuid, enum-like and timestamp columns there.
+     */
+    @Test
+    void intoTheApplicationsOwnTablesTriggersStayQuietAndSequencesMovePastTheRows() throws Exception {
+        String src = "cutover_it_asdef_osrc", dst = "cutover_it_asdef_odst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            makeSource(src);
+            LocalPostgres.sql(dst, SCHEMA);
+            LocalPostgres.sql(dst, "create table audit (what text)",
+                    "create function audited() returns trigger language plpgsql as $$ begin insert into audit values (new.body); return new; end $$",
+                    "create trigger posts_audited after insert or update on posts for each row execute function audited()",
+                    "create function shout() returns trigger language plpgsql as $$ begin new.body := upper(new.body); return new; end $$",
+                    "create trigger posts_shout before insert or update on posts for each row execute function shout()");
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString());
+            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(LocalPostgres.query(dst, "select string_agg(body, ',' order by id) from posts")).containsExactly("hi,yo");
+            assertThat(LocalPostgres.query(dst, "select count(*) from audit")).containsExactly("0");
+            LocalPostgres.sql(dst, "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000b', 'new')",
+                    "insert into \"Settings\" (\"Theme Name\") values ('light')");
+            assertThat(LocalPostgres.query(dst, "select string_agg(id || body, ',' order by id) from posts")).containsExactly("1hi,2yo,3NEW");
+            assertThat(LocalPostgres.query(dst, "select max(\"ID\") from \"Settings\"")).containsExactly("2");
+
+            String name = "      - name: name\n        from: name\n";
+            String text = Files.readString(plan);
+            assertThat(text).contains(name);
+            Files.writeString(plan, text.replace(name, name + "        transform: uppercase\n"));
+            CliRun edited = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--triggers", "fire");
+            assertThat(edited.exitCode()).as(edited.toString()).isZero();
+            assertThat(LocalPostgres.query(dst, "select string_agg(name, ',' order by id) from profiles")).containsExactly("ANN,BOB");
+            // the posts written again went through the triggers this time: logged (after the application's own post) and shouted
+            assertThat(LocalPostgres.query(dst, "select string_agg(what, ',' order by what) from audit")).containsExactly("HI,NEW,YO");
+            assertThat(LocalPostgres.query(dst, "select string_agg(body, ',' order by id) from posts")).containsExactly("HI,YO,NEW");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
+    /** A table the plan renames is made as the source defines it, and the foreign keys referring to it refer to it under its new name. */
+    @Test
+    void theForeignKeysOfARenamedTableReferToItsNewName() throws Exception {
+        String src = "cutover_it_asdef_rsrc", dst = "cutover_it_asdef_rdst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            makeSource(src);
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
+            String text = Files.readString(plan);
+            assertThat(text).contains("    table: profiles\n");
+            Files.writeString(plan, text.replace("    table: profiles\n", "    table: users\n"));
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
+            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(migrate.out()).get("warnings").toString()).doesNotContain("does not exist");
+            assertThat(LocalPostgres.query(dst, "select conrelid::regclass || ' ' || confrelid::regclass from pg_constraint where contype = 'f' order by 1"))
+                    .containsExactly("\"Settings\" users", "posts users", "todo_tags todos");
+            assertThat(LocalPostgres.query(dst, "select data_type from information_schema.columns where table_name = 'users' and column_name = 'id'"))
+                    .containsExactly("uuid");
         } finally {
             LocalPostgres.drop(src, dst);
         }

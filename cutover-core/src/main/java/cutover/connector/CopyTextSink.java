@@ -28,6 +28,14 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * Tells the sink, before the run, which of the source's tables the plan renames ({@code
+     * sourceToTarget}: the source table's name without its schema → the plan's table): a table
+     * made as its source defines it refers to the others by their source names (its foreign keys),
+     * which are then the plan's.
+     */
+    default void tablesRenamed(java.util.Map<String, String> sourceToTarget) {}
+
+    /**
      * Makes, before any table, those of a source's {@link CopyTextSource#schemaObjects} a table may
      * use (PostgreSQL: the functions a column's default or a check calls), where the target lacks
      * them; one that cannot be made yet is left for {@link #makeSchemaObjects}. Called before the

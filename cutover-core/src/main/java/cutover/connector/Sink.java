@@ -45,8 +45,9 @@ public interface Sink extends Capability {
      * From now on, the rows written do not fire the target's own triggers, where the sink can keep
      * them quiet: a restore puts rows back as they were (an audit trigger would log each again, an
      * {@code updated_at} one rewrite it, one that changes a value change it twice). Called by a
-     * restore before it writes; a migration's rows go through the target's triggers as the
-     * application's would.
+     * restore before it writes, and by a migration from a database (its rows are what its own
+     * triggers made); a migration of documents' rows go through the target's triggers as the
+     * application's would, unless told otherwise.
      */
     default void keepTriggersQuiet() {}
 

@@ -89,8 +89,11 @@ public final class Migration {
         // the records a last pass parked, settled at the end of an earlier attempt: a ledger of their own, no split of the source's
         Sink.Checkpoint parkedSettled = checkpoints.remove(ParkedRecords.SPLIT);
         ParkedRecords.recover(config.runDirectory(), deadLetterPath, parkedSettled);
-        List<Split> splits = config.source().splits(config.parallelism());
+        // the source is cut into as many splits as when the run began: its checkpoints are those splits'
+        int splitting = checkpoints.isEmpty() ? config.parallelism() : splitsRemembered().orElse(config.parallelism());
+        List<Split> splits = config.source().splits(splitting);
         checkSplitsMatch(splits, checkpoints);
+        rememberSplits(splitting);
         config.source().quickEstimates().ifPresent(infos -> infos.forEach(e -> config.progress().estimate(e.name(), e.estimatedCount())));
         config.progress().splitsTotal(splits.size());
 
@@ -356,9 +359,32 @@ public final class Migration {
         }
     }
 
+    private static final String SPLITS_FILE = "split-parallelism";
+
+    /** The parallelism the run's source was split for when it began, kept in its folder. */
+    private java.util.Optional<Integer> splitsRemembered() {
+        try {
+            Path file = config.runDirectory().resolve(SPLITS_FILE);
+            return java.nio.file.Files.exists(file) ? java.util.Optional.of(Integer.parseInt(java.nio.file.Files.readString(file).strip()))
+                    : java.util.Optional.empty();
+        } catch (java.io.IOException | NumberFormatException e) {
+            return java.util.Optional.empty(); // unreadable: split as asked, and checkSplitsMatch says so if that differs
+        }
+    }
+
+    private void rememberSplits(int parallelism) {
+        try {
+            java.nio.file.Files.createDirectories(config.runDirectory());
+            java.nio.file.Files.writeString(config.runDirectory().resolve(SPLITS_FILE), parallelism + "\n");
+        } catch (java.io.IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write " + config.runDirectory().resolve(SPLITS_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A checkpoint for a split the source no longer offers means the source changed shape since the
-     * interrupted run (other files, other key ranges): resuming would skip or repeat records.
+     * interrupted run (other files, other key ranges), or the run began with another parallelism in
+     * another state folder: resuming would skip or repeat records.
      */
     private void checkSplitsMatch(List<Split> splits, Map<String, Sink.Checkpoint> checkpoints) {
         java.util.Set<String> ids = new java.util.HashSet<>();
@@ -366,8 +392,9 @@ public final class Migration {
         List<String> unknown = checkpoints.keySet().stream().filter(id -> !ids.contains(id)).sorted().toList();
         if (!unknown.isEmpty()) {
             throw new CutoverException(ErrorCode.SOURCE_CHANGED, "run " + config.runId() + " has checkpoints for parts of the source that"
-                    + " it no longer has (" + String.join(", ", unknown) + "): the source changed since the run was interrupted."
-                    + " Start the run over with --restart (rows already written are updated in place, not duplicated).");
+                    + " it no longer has (" + String.join(", ", unknown) + "): the source changed since the run was interrupted, or the run"
+                    + " began with another --parallel in another state folder (give that one again). Or start the run over with --restart"
+                    + " (rows already written are updated in place, not duplicated).");
         }
     }
 

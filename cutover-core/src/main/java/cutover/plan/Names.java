@@ -4,13 +4,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /** SQL-friendly names for tables and columns: snake_case, at most 63 characters (PostgreSQL's limit), unique. */
-final class Names {
+public final class Names {
     static final int MAX_LENGTH = 63;
 
     private Names() {}
 
     /** {@code firstName} → {@code first_name}, {@code HTTPStatus} → {@code http_status}, {@code Full Name} → {@code full_name}. */
-    static String snake(String name) {
+    public static String snake(String name) {
         StringBuilder out = new StringBuilder();
         int n = name.length();
         for (int i = 0; i < n; i++) {
@@ -43,7 +43,7 @@ final class Names {
     }
 
     /** {@code name}, or {@code name_2}, {@code name_3}… whichever is not taken yet; the result is added to {@code taken}. */
-    static String unique(String name, Set<String> taken) {
+    public static String unique(String name, Set<String> taken) {
         String candidate = name;
         for (int i = 2; taken.contains(candidate); i++) {
             String suffix = "_" + i;

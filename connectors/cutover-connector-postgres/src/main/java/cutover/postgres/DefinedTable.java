@@ -276,14 +276,32 @@ final class DefinedTable {
         return steps;
     }
 
-    /** The table's foreign keys, added once every table of the restore is complete. */
-    List<Step> foreignKeys() {
+    /**
+     * The table's foreign keys, added once every table of the restore is complete; one referring to
+     * a table of the source that {@code renamed} gives another name refers to that table.
+     */
+    List<Step> foreignKeys(java.util.Map<String, TableName> renamed) {
         List<Step> steps = new ArrayList<>();
-        for (DefinedConstraint k : definition.constraints()) if (k.foreignKey()) steps.add(constraint(name, k));
+        for (DefinedConstraint k : definition.constraints()) if (k.foreignKey()) steps.add(constraint(name, referringTo(k, renamed)));
         for (Partition p : definition.partitions()) {
-            for (DefinedConstraint k : p.constraints()) if (k.foreignKey()) steps.add(constraint(partition(p), k));
+            for (DefinedConstraint k : p.constraints()) if (k.foreignKey()) steps.add(constraint(partition(p), referringTo(k, renamed)));
         }
         return steps;
+    }
+
+    /**
+     * The foreign key with the table it refers to renamed: {@code pg_get_constraintdef} prints {@code
+     * REFERENCES parent(id)}, the name bare where it needs no quotes and the source's schema was the
+     * search path, as the definition was read.
+     */
+    private static DefinedConstraint referringTo(DefinedConstraint k, java.util.Map<String, TableName> renamed) {
+        String definition = k.definition();
+        for (java.util.Map.Entry<String, TableName> r : renamed.entrySet()) {
+            String to = "REFERENCES " + r.getValue().sql() + "(";
+            definition = definition.replace("REFERENCES " + TableName.quote(r.getKey()) + "(", to);
+            if (r.getKey().matches("[a-z_][a-z0-9_$]*")) definition = definition.replace("REFERENCES " + r.getKey() + "(", to);
+        }
+        return definition.equals(k.definition()) ? k : new DefinedConstraint(k.name(), k.kind(), definition);
     }
 
     /**

@@ -53,7 +53,7 @@ final class PgTypes {
             case DOUBLE -> Set.of("float8");
             case NUMERIC -> Set.of("numeric");
             case BOOLEAN -> Set.of("bool");
-            case TIMESTAMPTZ -> Set.of("timestamptz");
+            case TIMESTAMPTZ -> Set.of("timestamptz", "timestamp"); // the instant's UTC time: as a timestamp column is read
             case DATE -> Set.of("date");
             case BYTES -> Set.of("bytea");
             case JSON -> Set.of("jsonb", "json");

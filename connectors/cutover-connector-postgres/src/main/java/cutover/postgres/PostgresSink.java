@@ -45,6 +45,8 @@ final class PostgresSink implements CopyTextSink {
     private volatile ServerEncoding encoding;
     /** Set once the schema's objects were begun before the run: the tables' triggers and policies then come after it, not warned of. */
     private volatile boolean tableObjectsFollow;
+    /** The source's tables the plan renames: source name → the target's table ({@link #tablesRenamed}). */
+    private volatile Map<String, TableName> renamedTables = Map.of();
     /** Set by a restore: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
     private volatile boolean quietTriggers;
     /** The relations whose triggers fired for a restore's rows all the same (the role does not own them), with the triggers: said at the end. */
@@ -78,6 +80,13 @@ final class PostgresSink implements CopyTextSink {
     @Override
     public boolean makesAsDefined(cutover.model.NativeDefinition definition) {
         return TableDefinition.FORMAT.equals(definition.format());
+    }
+
+    @Override
+    public void tablesRenamed(Map<String, String> sourceToTarget) {
+        Map<String, TableName> renamed = new java.util.HashMap<>();
+        sourceToTarget.forEach((source, target) -> renamed.put(source, TableName.resolve(target, schema)));
+        renamedTables = Map.copyOf(renamed);
     }
 
     @Override
@@ -372,17 +381,24 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public List<String> finish(String runId, List<Table> tables) {
-        ForeignKeys keys = new ForeignKeys(schema);
-        createInParallel(keys.indexStatements(tables));
-        List<String> warnings = new java.util.ArrayList<>(addInParallel(keys, keys.jobs(tables)));
+        List<String> warnings = new java.util.ArrayList<>();
+        // the tables made from their definitions get their keys first: a foreign key of the plan may refer to one
         try {
-            warnings.addAll(new TableCompletion(pool, schema, tableObjectsFollow).complete(runId, tables, FINISH_PARALLELISM));
+            warnings.addAll(new TableCompletion(pool, schema, tableObjectsFollow, renamedTables).complete(runId, tables, FINISH_PARALLELISM));
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
         }
+        ForeignKeys keys = new ForeignKeys(schema);
+        createInParallel(keys.indexStatements(tables));
+        warnings.addAll(addInParallel(keys, keys.jobs(tables)));
+        warnings.addAll(inTransaction("moving the tables' sequences past their rows", c -> {
+            List<String> out = new java.util.ArrayList<>();
+            for (Table t : tables) out.addAll(SequenceCatchUp.advance(c, TableName.resolve(t.name(), schema)));
+            return out;
+        }));
         if (!triggersFiring.isEmpty()) {
-            warnings.add("triggers fired for the restored rows (they may have changed or refused them): " + String.join(", ", new java.util.TreeSet<>(triggersFiring))
-                    + "; the restore's role does not own those tables, so could not turn them off");
+            warnings.add("triggers fired for the rows written (they may have changed or refused them): " + String.join(", ", new java.util.TreeSet<>(triggersFiring))
+                    + "; the role does not own those tables, so could not turn them off");
         }
         // every record is in or set aside: nothing claims a key any more
         inTransaction("forgetting the run's key claims", c -> {

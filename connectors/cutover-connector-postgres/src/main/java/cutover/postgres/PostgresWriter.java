@@ -782,8 +782,8 @@ final class PostgresWriter implements SinkWriter {
                     + "; drop the rule while the rows are written and make it again after (pg_get_ruledef gives its definition)";
         } else if (!onInsert.isEmpty()) {
             advice = "PostgreSQL refuses it for a table with rules on INSERT: " + String.join(", ", onInsert) + (quietTriggers
-                    ? "; the restore turns them off for its rows only where its role owns the table: restore as the table's owner"
-                    : "; turn them off for the migration (ALTER TABLE … DISABLE RULE …) and on again after it");
+                    ? "; they are turned off for the rows written only where the role owns the table: run as the table's owner"
+                    : "; migrate with --triggers quiet (as the table's owner), which turns them off for the rows written");
         } else {
             return failure;
         }

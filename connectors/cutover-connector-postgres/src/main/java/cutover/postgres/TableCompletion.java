@@ -29,11 +29,18 @@ final class TableCompletion {
     private final String schema;
     private final boolean tableObjectsFollow;
 
-    /** {@code tableObjectsFollow}: the tables' triggers, rules and policies are made after ({@link SchemaObjectsMaking}), not warned of here. */
-    TableCompletion(Pool pool, String schema, boolean tableObjectsFollow) {
+    private final Map<String, TableName> renamed;
+
+    /**
+     * {@code tableObjectsFollow}: the tables' triggers, rules and policies are made after ({@link
+     * SchemaObjectsMaking}), not warned of here; {@code renamed}: the source's tables a plan renames,
+     * to which the foreign keys refer by their source names.
+     */
+    TableCompletion(Pool pool, String schema, boolean tableObjectsFollow, Map<String, TableName> renamed) {
         this.pool = pool;
         this.schema = schema;
         this.tableObjectsFollow = tableObjectsFollow;
+        this.renamed = renamed;
     }
 
     /** Completes the run's tables made from a definition; returns the warnings. */
@@ -54,7 +61,7 @@ final class TableCompletion {
         }
         List<String> out = new ArrayList<>(runAll(completions, threads));
         out.addAll(runAll(indexes, threads));
-        for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys()));
+        for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys(renamed)));
         try (Connection c = pool.connection()) {
             for (Made m : made) m.table().differences(c, tableObjectsFollow).forEach(d -> out.add("table " + m.name() + ": " + d));
         }

@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import cutover.model.Column;
+import cutover.model.ColumnType;
 import cutover.model.Table;
 
 import java.sql.Connection;
@@ -20,7 +21,13 @@ import java.util.Map;
  */
 final class TargetSchema {
     /** An existing column: its {@code pg_type} name and type modifier (length, precision and scale). */
-    record ExistingColumn(String typname, int typmod) {}
+    /**
+     * An existing column: its type's name and modifier, and whether the type reads its values from
+     * text the server checks (a uuid, an enum, a domain over text, uuid or an enum), which a plan's
+     * text column may be written into: a value the type refuses sets its record aside, with the
+     * server's reason.
+     */
+    record ExistingColumn(String typname, int typmod, boolean takesText) {}
 
     private final String defaultSchema;
     private final Map<String, Map<String, ColumnLimit>> limits = new LinkedHashMap<>();
@@ -169,7 +176,8 @@ final class TargetSchema {
             if (asDefined.contains(col.name())) continue;
             if (actual == null) {
                 problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
-            } else if (!PgTypes.compatible(col.type()).contains(actual) && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()
+            } else if (!PgTypes.compatible(col.type()).contains(actual) && !(col.type() == ColumnType.TEXT && column.takesText())
+                    && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()
                     && ArrayColumn.of(col.type(), actual, column.typmod()).isEmpty()) {
                 problems.add("table " + name + ": column " + col.name() + " is " + actual + " but the plan wants " + PgTypes.sqlType(col.type())
                         + " (accepted: " + String.join(", ", new java.util.TreeSet<>(PgTypes.compatible(col.type()))) + ")");
@@ -220,13 +228,14 @@ final class TargetSchema {
     static Map<String, ExistingColumn> columns(Connection c, TableName name) throws SQLException {
         Map<String, ExistingColumn> cols = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-                        + "JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
-                        + "AND r.relkind IN ('r', 'p') ORDER BY a.attnum")) {
+                "SELECT a.attname, t.typname, a.atttypmod, t.typtype = 'e' OR t.typname = 'uuid' OR (t.typtype = 'd' AND (b.typtype = 'e'"
+                        + " OR b.typname IN ('text', 'varchar', 'citext', 'bpchar', 'uuid'))) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
+                        + " JOIN pg_namespace n ON n.oid = r.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype"
+                        + " WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p') ORDER BY a.attnum")) {
             ps.setString(1, name.schema());
             ps.setString(2, name.name());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) cols.put(rs.getString(1), new ExistingColumn(rs.getString(2), rs.getInt(3)));
+                while (rs.next()) cols.put(rs.getString(1), new ExistingColumn(rs.getString(2), rs.getInt(3), rs.getBoolean(4)));
             }
         }
         return cols;
