@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +49,22 @@ class TablesAsDefinedIT {
                 "insert into \"Settings\" (\"userId\", \"Theme Name\") values ('00000000-0000-0000-0000-00000000000a', 'dark')");
     }
 
+    /** The plan with {@code from} (which it must hold) replaced by {@code to}. */
+    private static void edit(Path plan, String from, String to) throws Exception {
+        String text = Files.readString(plan);
+        assertThat(text).contains(from);
+        Files.writeString(plan, text.replace(from, to));
+    }
+
+    /** A migration by the plan, which must succeed; its --json output. */
+    private JsonNode migrate(Path plan, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json"));
+        args.addAll(List.of(more));
+        CliRun migrate = CliRun.of(args.toArray(String[]::new));
+        assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+        return Json.MAPPER.readTree(migrate.out());
+    }
+
     @Test
     void aTableMappedAsItIsIsMadeAsTheSourceDefinesIt() throws Exception {
         String src = "cutover_it_asdef_src", dst = "cutover_it_asdef_dst";
@@ -59,12 +77,8 @@ class TablesAsDefinedIT {
             // a column of nulls only is typed as the source's column, not as text
             assertThat(text).containsPattern("- name: unused\n\\s+from: unused\n\\s+type: bigint");
             // a foreign key the plan adds to a table made as the source defines it: its primary key comes first
-            String posts = "    table: posts\n";
-            assertThat(text).contains(posts);
-            Files.writeString(plan, text.replace(posts, posts + "    foreignKeys: [{columns: [author], references: profiles}]\n"));
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
-            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            JsonNode result = Json.MAPPER.readTree(migrate.out());
+            edit(plan, "    table: posts\n", "    table: posts\n    foreignKeys: [{columns: [author], references: profiles}]\n");
+            JsonNode result = migrate(plan);
             assertThat(result.get("warnings").toString()).doesNotContain("policy").doesNotContain("own");
             assertThat(LocalPostgres.query(dst, SOURCE_TABLES)).containsExactlyElementsOf(LocalPostgres.query(src, SOURCE_TABLES));
             assertThat(LocalPostgres.query(dst, "select policyname || ' ' || qual from pg_policies")).containsExactly("own (id = uid())");
@@ -96,13 +110,8 @@ class TablesAsDefinedIT {
         try {
             makeSource(src);
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
-            String text = Files.readString(plan);
-            String age = "- name: age\n        from: age\n        type: bigint";
-            assertThat(text).contains(age);
-            Files.writeString(plan, text.replace(age, "- name: age\n        from: age\n        type: text"));
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
-            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(Json.MAPPER.readTree(migrate.out()).get("warnings").toString()).contains("table profiles is made from the plan's types,"
+            edit(plan, "- name: age\n        from: age\n        type: bigint", "- name: age\n        from: age\n        type: text");
+            assertThat(migrate(plan).get("warnings").toString()).contains("table profiles is made from the plan's types,"
                     + " not as the source defines it").contains("column age is text where the source's is read as bigint");
             assertThat(LocalPostgres.query(dst, "select column_name || ' ' || data_type from information_schema.columns"
                     + " where table_name = 'profiles' and column_name in ('id', 'age') order by 1")).containsExactly("age text", "id text");
@@ -133,8 +142,7 @@ class TablesAsDefinedIT {
                     "create function shout() returns trigger language plpgsql as $$ begin new.body := upper(new.body); return new; end $$",
                     "create trigger posts_shout before insert or update on posts for each row execute function shout()");
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString());
-            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            migrate(plan);
             assertThat(LocalPostgres.query(dst, "select string_agg(body, ',' order by id) from posts")).containsExactly("hi,yo");
             assertThat(LocalPostgres.query(dst, "select count(*) from audit")).containsExactly("0");
             LocalPostgres.sql(dst, "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000b', 'new')",
@@ -143,11 +151,8 @@ class TablesAsDefinedIT {
             assertThat(LocalPostgres.query(dst, "select max(\"ID\") from \"Settings\"")).containsExactly("2");
 
             String name = "      - name: name\n        from: name\n";
-            String text = Files.readString(plan);
-            assertThat(text).contains(name);
-            Files.writeString(plan, text.replace(name, name + "        transform: uppercase\n"));
-            CliRun edited = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--triggers", "fire");
-            assertThat(edited.exitCode()).as(edited.toString()).isZero();
+            edit(plan, name, name + "        transform: uppercase\n");
+            migrate(plan, "--triggers", "fire");
             assertThat(LocalPostgres.query(dst, "select string_agg(name, ',' order by id) from profiles")).containsExactly("ANN,BOB");
             // the posts written again went through the triggers this time: logged (after the application's own post) and shouted
             assertThat(LocalPostgres.query(dst, "select string_agg(what, ',' order by what) from audit")).containsExactly("HI,NEW,YO");
@@ -165,12 +170,8 @@ class TablesAsDefinedIT {
         try {
             makeSource(src);
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
-            String text = Files.readString(plan);
-            assertThat(text).contains("    table: profiles\n");
-            Files.writeString(plan, text.replace("    table: profiles\n", "    table: users\n"));
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
-            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(Json.MAPPER.readTree(migrate.out()).get("warnings").toString()).doesNotContain("does not exist");
+            edit(plan, "    table: profiles\n", "    table: users\n");
+            assertThat(migrate(plan).get("warnings").toString()).doesNotContain("does not exist");
             assertThat(LocalPostgres.query(dst, "select conrelid::regclass || ' ' || confrelid::regclass from pg_constraint where contype = 'f' order by 1"))
                     .containsExactly("\"Settings\" users", "posts users", "todo_tags todos");
             assertThat(LocalPostgres.query(dst, "select data_type from information_schema.columns where table_name = 'users' and column_name = 'id'"))
