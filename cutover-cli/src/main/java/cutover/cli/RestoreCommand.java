@@ -230,7 +230,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         result = migration.get().run();
                     }
                 }
-                said.addAll(schemaObjects(snapshot, sink, false));
+                schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
+                said.addAll(schemaObjectsNotMade);
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
@@ -244,6 +245,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             throw e;
         }
     }
+
+    /** What of the snapshot's schema objects this restore could not make (or, a restore of a part, did not). */
+    private List<String> schemaObjectsNotMade = List.of();
 
     /**
      * Makes what the snapshot's source held beside its tables (a PostgreSQL schema's views and
@@ -420,7 +424,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return out;
     }
 
-    private static Map<String, Object> details(Snapshot s, MigrateResult r) {
+    private Map<String, Object> details(Snapshot s, MigrateResult r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", s.id());
         d.put("read", r.totals().read());
@@ -430,6 +434,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("splits", r.splits());
         d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
+        d.put("schemaObjectsNotMade", schemaObjectsNotMade); // also among the warnings: here for a script to tell them apart
         return d;
     }
 

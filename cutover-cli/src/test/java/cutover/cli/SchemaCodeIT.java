@@ -101,6 +101,8 @@ class SchemaCodeIT {
             assertThat(warnings).anySatisfy(w -> assertThat(w).contains("view note_titles was not made: the target has a table of that name;"
                     + " its triggers, rules, comments and grants were not made either"));
             assertThat(warnings).as(warnings.toString()).hasSize(4);
+            // the same four, apart from any other warning, for a script
+            assertThat(Json.MAPPER.readTree(restore.out()).get("schemaObjectsNotMade")).hasSize(4);
             assertThat(LocalPostgres.query(dst, "select count(*) from pg_policies where tablename = 'secrets'")).containsExactly("0");
             assertThat(LocalPostgres.query(dst, "select relrowsecurity from pg_class where relname = 'secrets'")).containsExactly("t");
             assertThat(LocalPostgres.query(dst, "select coalesce(relacl::text, 'none') || ' ' || coalesce(obj_description(oid, 'pg_class'), 'none')"

@@ -165,9 +165,7 @@ public final class PlanChecker {
                     error(at + "/key", prefix + "key columns missing: give the primary key (key: " + key + ")");
                 }
                 for (ColumnMapping c : e.columns()) {
-                    boolean asItIs = c.from().equals(List.of(c.name())) && c.transform() == null && c.defaultValue() == null
-                            && c.references() == null && !c.childTable();
-                    if (copiedWhole && !asItIs) {
+                    if (copiedWhole && !c.asItIs()) {
                         error(at + "/key", prefix + "column " + c.name() + ": a table without a key is copied whole, as the source's own"
                                 + " text, so its columns are the source's as they are (name = from, no transform, default, reference"
                                 + " or child table); give the table a key to map it otherwise");
