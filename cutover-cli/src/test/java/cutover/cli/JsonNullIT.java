@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A jsonb column holds two nulls: SQL NULL and the JSON document {@code null} ({@code 'null'::jsonb},
  * which IS NOT NULL). Rows written record by record (into a table the target had already, by
  * upsert; a restore of the rows whose key matches) keep the one they had, and verify, comparing
- * the rows one by one, tells the two apart: before, both were SQL NULL and verify said equal.
+ * the rows one by one, tells the two apart: before, both were SQL NULL and verify said equal. A
+ * number keeps its digits as jsonb holds them (2.50 came back 2.5, read as a double).
  */
 class JsonNullIT {
     private static final String ROWS = "select id || ' ' || coalesce(doc::text, 'SQL NULL') from docs order by id";
@@ -23,13 +24,14 @@ class JsonNullIT {
         LocalPostgres.recreate(src, dst, back);
         try {
             String table = "create table docs (id int primary key, doc jsonb)";
-            LocalPostgres.sql(src, table, "insert into docs values (1, 'null'), (2, null), (3, '{\"a\": null}'), (4, '[null]')");
+            LocalPostgres.sql(src, table, "insert into docs values (1, 'null'), (2, null), (3, '{\"a\": null}'), (4, '[null]'),"
+                    + " (5, '2.50'), (6, '{\"p\": 2.50}')");
             LocalPostgres.sql(dst, table); // the application's own table: rows go record by record, by upsert
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             String state = dir.resolve("state").toString();
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(LocalPostgres.query(dst, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]");
+            assertThat(LocalPostgres.query(dst, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}");
             CliRun verify = CliRun.of("verify", plan.toString(), "--state", state, "--json");
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
 
@@ -44,7 +46,7 @@ class JsonNullIT {
             LocalPostgres.sql(back, table);
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(back), "--where-key", "*", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(LocalPostgres.query(back, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]");
+            assertThat(LocalPostgres.query(back, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}");
         } finally {
             LocalPostgres.drop(src, dst, back);
         }

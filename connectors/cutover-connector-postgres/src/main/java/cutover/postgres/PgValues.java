@@ -139,7 +139,8 @@ final class PgValues {
                 return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? Value.of(new BigDecimal(p.getBigIntegerValue())) : Value.of(p.getLongValue());
             }
-            case VALUE_NUMBER_FLOAT -> { return Value.of(p.getDoubleValue()); }
+            // jsonb keeps a number as numeric, its digits and scale with it (2.50 stays 2.50): a double would not
+            case VALUE_NUMBER_FLOAT -> { return Value.of(p.getDecimalValue()); }
             case VALUE_TRUE -> { return Value.of(true); }
             case VALUE_FALSE -> { return Value.of(false); }
             case VALUE_NULL -> { return Value.NULL; }
