@@ -73,7 +73,10 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--triggers", paramLabel = "quiet|fire", description = "Whether the target's own triggers (and rules on INSERT)"
             + " act on the rows written: quiet (default from a database, whose rows are what its own triggers made already, as"
             + " pg_restore --disable-triggers) or fire (default from documents: as the application's writes would).")
-    String triggers;
+    Triggers triggers;
+
+    /** What the target's own triggers do for the rows written ({@code --triggers}). */
+    enum Triggers { quiet, fire }
 
     @Mixin OutputOptions output;
     @Mixin StateOptions state;
@@ -204,12 +207,7 @@ final class MigrateCommand implements Callable<Integer> {
      * would rewrite each, an audit trigger log each again), not for documents.
      */
     private boolean triggersQuiet(Source source) {
-        if (triggers == null) return source instanceof cutover.connector.CopyTextSource;
-        return switch (triggers) {
-            case "quiet" -> true;
-            case "fire" -> false;
-            default -> throw new CutoverException(ErrorCode.USAGE, "--triggers takes quiet or fire, not \"" + triggers + "\"");
-        };
+        return triggers == null ? source instanceof cutover.connector.CopyTextSource : triggers == Triggers.quiet;
     }
 
     /** A table's name without its schema. */

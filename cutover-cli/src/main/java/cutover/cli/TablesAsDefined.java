@@ -129,10 +129,6 @@ final class TablesAsDefined {
      */
     record Definitions(Map<String, NativeDefinition> byTable, Map<String, String> fromPlanTypes) {}
 
-    static Map<String, NativeDefinition> definitions(Plan plan, Source source, Sink sink) {
-        return find(plan, source, sink).byTable();
-    }
-
     static Definitions find(Plan plan, Source source, Sink sink) {
         List<EntityMapping> mapped = plan.entities().stream().filter(e -> !e.skip()).toList();
         Map<String, NativeDefinition> out = new LinkedHashMap<>();
