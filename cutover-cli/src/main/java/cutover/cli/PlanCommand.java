@@ -59,7 +59,7 @@ final class PlanCommand implements Callable<Integer> {
             targetInfo = sink.describe();
             // A plan is reviewed and shared: a password in a location stays out of it (given again by environment).
             plan = PlanGenerator.generate(schema, Location.withoutSecrets(source), Location.withoutSecrets(target), targetInfo);
-            plan = TablesAsDefined.of(plan, Endpoints.require(sourceConnector, cutover.connector.Source.class), sink);
+            plan = TablesAsDefined.of(plan, schema, Endpoints.require(sourceConnector, cutover.connector.Source.class), sink);
         }
         String yaml = PlanFile.write(plan);
         Path parent = planFile.toAbsolutePath().getParent();

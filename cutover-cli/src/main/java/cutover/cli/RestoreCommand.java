@@ -187,6 +187,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
+                sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
@@ -214,7 +215,6 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
-                sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
                     copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
                 }

@@ -54,7 +54,7 @@ final class TablesAsDefined {
      * rows hold: none of an empty table) and, where both ends can, the source's tables made as the
      * source defines them, under their own names and with their own columns' names and types.
      */
-    static Plan of(Plan plan, Source source, Sink sink) {
+    static Plan of(Plan plan, cutover.analyze.Schema analysis, Source source, Sink sink) {
         if (!(source instanceof CopyTextSource copying)) return plan;
         Map<EntityName, NativeDefinition> definitions = !(sink instanceof CopyTextSink) ? Map.of()
                 : copying.definitions(plan.entities().stream().filter(e -> !e.skip()).map(e -> EntityName.of(e.source())).toList());
@@ -73,7 +73,9 @@ final class TablesAsDefined {
             } else if (shape.isEmpty() || source.keyedByPlace(name)) {
                 entities.add(e);
             } else {
-                EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), defined);
+                Optional<cutover.analyze.EntitySchema> analyzed = analysis.entity(name);
+                java.util.function.Predicate<String> nullable = column -> analyzed.flatMap(a -> a.declaresNullable(column)).orElse(true);
+                EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), nullable, defined);
                 // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
                 entities.add(defined ? sourceTypes(whole, copying).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
             }
@@ -83,12 +85,14 @@ final class TablesAsDefined {
 
     /**
      * The mapping with a column for each of the source table's columns, in the table's order: those
-     * analysis saw as drafted, the others of the type the source's values are read as. With {@code
+     * analysis saw as drafted, the others of the type the source's values are read as, nullable as
+     * the source declares them ({@code nullable}). With {@code
      * sourceNames}, the table and its columns keep the source's names ({@code "Settings"."userId"}),
      * as a table the target makes as the source defines it must: its constraints, indexes and the
      * schema's policies and functions name them so.
      */
-    private static EntityMapping everyColumn(EntityMapping e, CopyShape shape, List<String> sourceKey, boolean sourceNames) {
+    private static EntityMapping everyColumn(EntityMapping e, CopyShape shape, List<String> sourceKey, java.util.function.Predicate<String> nullable,
+                                             boolean sourceNames) {
         Map<String, ColumnMapping> drafted = new LinkedHashMap<>();
         for (ColumnMapping c : e.columns()) if (c.from().size() == 1) drafted.putIfAbsent(c.from().get(0), c);
         java.util.Set<String> taken = new java.util.HashSet<>(e.columns().stream().map(ColumnMapping::name).toList());
@@ -101,7 +105,8 @@ final class TablesAsDefined {
             if (c == null) {
                 ColumnType type = format.flatMap(f -> f.columnType(s.type())).orElse(ColumnType.TEXT);
                 String name = sourceNames ? s.name() : cutover.plan.Names.unique(cutover.plan.Names.snake(s.name()), taken);
-                c = new ColumnMapping(name, List.of(s.name()), PlanTypes.name(type), !sourceKey.contains(s.name()), null, null, null, null, null);
+                c = new ColumnMapping(name, List.of(s.name()), PlanTypes.name(type), !sourceKey.contains(s.name()) && nullable.test(s.name()),
+                        null, null, null, null, null);
             } else if (sourceNames && !c.name().equals(s.name())) {
                 names.put(c.name(), s.name());
                 c = new ColumnMapping(s.name(), c.from(), c.type(), c.nullable(), c.defaultValue(), c.transform(), c.onConflict(), c.references(), c.arrays());
@@ -144,7 +149,8 @@ final class TablesAsDefined {
                 String whyNot = notAsItIs(e, (CopyTextSource) source, true);
                 if (whyNot == null) out.put(e.table(), definition);
                 else fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
-                        + " types, defaults, identity, constraints and indexes): " + whyNot + "; a mapping as drafted keeps them");
+                        + " types, defaults, identity, constraints, indexes and foreign keys, and the foreign keys of other tables referring to"
+                        + " it where its key's type then differs): " + whyNot + "; a mapping as drafted keeps them");
                 continue;
             }
             if (!takes || !source.keyedByPlace(EntityName.of(e.source()))) {

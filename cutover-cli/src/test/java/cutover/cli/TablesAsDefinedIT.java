@@ -27,8 +27,9 @@ class TablesAsDefinedIT {
     /** A Supabase-like schema: uuid keys, a function returning one that a policy compares them with, a serial, an empty table. */
     private static final String[] SCHEMA = {
             "create function uid() returns uuid language sql stable as $$ select nullif(current_setting('app.uid', true), '')::uuid $$",
+            "create domain positive_int as int check (value > 0)",
             "create table profiles (id uuid primary key default gen_random_uuid(), age int, name varchar(20) not null, born timestamp,"
-                    + " tags text[], unused int)",
+                    + " tags text[], unused int, score positive_int)",
             "create table posts (id serial primary key, author uuid not null references profiles (id), body text)",
             "create index posts_author on posts (author)",
             "alter table profiles enable row level security",
@@ -43,8 +44,8 @@ class TablesAsDefinedIT {
     private static void makeSource(String db) throws Exception {
         LocalPostgres.sql(db, SCHEMA);
         LocalPostgres.sql(db,
-                "insert into profiles (id, age, name, born, tags) values ('00000000-0000-0000-0000-00000000000a', 31, 'ann', '2001-02-03 04:05:06', '{a,b}'),"
-                        + " ('00000000-0000-0000-0000-00000000000b', null, 'bob', null, null)",
+                "insert into profiles (id, age, name, born, tags, score) values ('00000000-0000-0000-0000-00000000000a', 31, 'ann', '2001-02-03 04:05:06', '{a,b}', 7),"
+                        + " ('00000000-0000-0000-0000-00000000000b', null, 'bob', null, null, null)",
                 "insert into posts (author, body) values ('00000000-0000-0000-0000-00000000000a', 'hi'), ('00000000-0000-0000-0000-00000000000b', 'yo')",
                 "insert into \"Settings\" (\"userId\", \"Theme Name\") values ('00000000-0000-0000-0000-00000000000a', 'dark')");
     }
@@ -74,8 +75,11 @@ class TablesAsDefinedIT {
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             String text = Files.readString(plan);
             assertThat(text).contains("# " + TablesAsDefined.MADE_AS_DEFINED);
-            // a column of nulls only is typed as the source's column, not as text
+            // a column of nulls only is typed as the source's column, not as text; an empty table's columns are the source's
             assertThat(text).containsPattern("- name: unused\n\\s+from: unused\n\\s+type: bigint");
+            assertThat(text).containsPattern("- name: title\n\\s+from: title\n\\s+type: text\n\\s+nullable: false");
+            CliRun check = CliRun.of("plan", "check", plan.toString());
+            assertThat(check.exitCode()).as(check.toString()).isZero();
             // a foreign key the plan adds to a table made as the source defines it: its primary key comes first
             edit(plan, "    table: posts\n", "    table: posts\n    foreignKeys: [{columns: [author], references: profiles}]\n");
             JsonNode result = migrate(plan);
@@ -127,7 +131,8 @@ class TablesAsDefinedIT {
      * Into the application's own tables (made by its migrations, as the source's): the target's
      * triggers do not fire for the rows (they are what the source's made), its sequences move past
      * the rows (the application's next insert takes a new key), and a mapping edited after (a
-     * transform) still writes its text into the uuid, enum-like and timestamp columns there.
+     * transform) still writes its text into the uuid and timestamp columns there, and its bigint into
+     * a domain over integer.
      */
     @Test
     void intoTheApplicationsOwnTablesTriggersStayQuietAndSequencesMovePastTheRows() throws Exception {
@@ -153,10 +158,17 @@ class TablesAsDefinedIT {
             String name = "      - name: name\n        from: name\n";
             edit(plan, name, name + "        transform: uppercase\n");
             migrate(plan, "--triggers", "fire");
-            assertThat(LocalPostgres.query(dst, "select string_agg(name, ',' order by id) from profiles")).containsExactly("ANN,BOB");
+            assertThat(LocalPostgres.query(dst, "select string_agg(name || coalesce(score::text, '-'), ',' order by id) from profiles")).containsExactly("ANN7,BOB-");
             // the posts written again went through the triggers this time: logged (after the application's own post) and shouted
             assertThat(LocalPostgres.query(dst, "select string_agg(what, ',' order by what) from audit")).containsExactly("HI,NEW,YO");
             assertThat(LocalPostgres.query(dst, "select string_agg(body, ',' order by id) from posts")).containsExactly("HI,YO,NEW");
+
+            // a rule on INSERT that stays on refuses the upsert: found before any row is written
+            LocalPostgres.sql(dst, "create rule posts_kept as on insert to posts do also insert into audit values ('rule')", "truncate audit");
+            CliRun refused = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--triggers", "fire", "--restart");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(5);
+            assertThat(refused.err()).contains("table public.posts has rules on INSERT (posts_kept)").contains("--triggers quiet");
+            assertThat(LocalPostgres.query(dst, "select count(*) from audit")).containsExactly("0");
         } finally {
             LocalPostgres.drop(src, dst);
         }

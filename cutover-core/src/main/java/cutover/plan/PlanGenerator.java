@@ -117,7 +117,8 @@ public final class PlanGenerator {
         boolean nullable = f.present() < e.count() || f.nulls() > 0
                 || (f.path().size() == 1 && e.declaresNullable(f.path().get(0)).orElse(false));
         ColumnType type = typeOf(kinds);
-        if (kinds.size() > 1) {
+        // a JSON column's document null beside its maps or arrays is no conflict: the column is jsonb either way
+        if (kinds.stream().filter(k -> k != Value.Kind.JSON_NULL).count() > 1) {
             boolean numbers = kinds.stream().allMatch(PlanGenerator::isNumber);
             notes.add(name + ": " + kindShares(f) + (numbers
                     ? " — mixed numbers, " + PlanTypes.name(type) + " holds them all"

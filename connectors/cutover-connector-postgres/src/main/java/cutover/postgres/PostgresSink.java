@@ -215,7 +215,7 @@ final class PostgresSink implements CopyTextSink {
 
     private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create) throws SQLException {
         StateTables.create(c);
-        TargetSchema target = new TargetSchema(schema);
+        TargetSchema target = new TargetSchema(schema, quietTriggers);
         List<String> problems = target.prepare(c, runId, tables, create);
         limits.clear();
         limits.putAll(target.limits());
@@ -268,8 +268,7 @@ final class PostgresSink implements CopyTextSink {
                     + " WHERE tgrelid IN " + tree + " AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '),"
                     + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE')),"
                     + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '3'"
-                    + " AND ev_enabled <> 'D' ORDER BY rulename), ', '),"
-                    + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '2' ORDER BY rulename), ', ')"
+                    + " AND ev_enabled <> 'D' ORDER BY rulename), ', ')"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
@@ -288,16 +287,11 @@ final class PostgresSink implements CopyTextSink {
                                     : ", which fire for the restored rows (they may change or refuse them): the restore's role does not own the"
                                     + " table, so cannot turn them off"));
                         }
-                        String onInsert = rs.getString(4), onUpdate = rs.getString(5);
-                        if (!onUpdate.isEmpty()) {
-                            out.add("table " + name + " has rules on UPDATE (" + onUpdate + "), which stop the restore where rows go by upsert:"
-                                    + " PostgreSQL refuses INSERT … ON CONFLICT for such a table, even with the rules disabled; drop them while the"
-                                    + " rows are written and make them again after (pg_get_ruledef gives their definitions)");
-                        } else if (!onInsert.isEmpty()) {
-                            out.add("table " + name + " has rules on INSERT (" + onInsert + ")" + (owned
-                                    ? ", which do not apply to the restored rows: the restore turns them off in each batch's transaction"
-                                    : ", which stop the restore where rows go by upsert (PostgreSQL refuses INSERT … ON CONFLICT there): the"
-                                    + " restore's role does not own the table, so cannot turn them off"));
+                        // a rule on UPDATE, or on INSERT that stays on, is a problem of prepare's: the upsert is refused
+                        String onInsert = rs.getString(4);
+                        if (!onInsert.isEmpty() && owned && quietTriggers) {
+                            out.add("table " + name + " has rules on INSERT (" + onInsert + "), which do not apply to the rows written: they are"
+                                    + " turned off in each batch's transaction");
                         }
                     }
                 }

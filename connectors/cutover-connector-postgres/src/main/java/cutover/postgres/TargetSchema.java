@@ -22,7 +22,7 @@ import java.util.Map;
 final class TargetSchema {
     /** An existing column: its {@code pg_type} name and type modifier (length, precision and scale). */
     /**
-     * An existing column: its type's name and modifier, and whether the type reads its values from
+     * An existing column: its type's name and modifier (a domain's base type's), and whether the type reads its values from
      * text the server checks (a uuid, an enum, a domain over text, uuid or an enum), which a plan's
      * text column may be written into: a value the type refuses sets its record aside, with the
      * server's reason.
@@ -34,7 +34,13 @@ final class TargetSchema {
     private final Map<String, Map<String, ArrayColumn>> arrays = new LinkedHashMap<>();
     private final java.util.Set<String> sourceText = new java.util.HashSet<>();
 
-    TargetSchema(String defaultSchema) { this.defaultSchema = defaultSchema; }
+    private final boolean quietTriggers;
+
+    /** {@code quietTriggers}: the run turns the tables' triggers and rules on INSERT off for its rows, where the role owns them. */
+    TargetSchema(String defaultSchema, boolean quietTriggers) {
+        this.defaultSchema = defaultSchema;
+        this.quietTriggers = quietTriggers;
+    }
 
     /** The existing tables found by {@link #prepare} to have their definition's column types, by plan table name. */
     java.util.Set<String> takingSourceText() { return sourceText; }
@@ -84,6 +90,7 @@ final class TargetSchema {
             } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
                 problems.addAll(keyAndRequiredColumns(c, name, table));
+                problems.addAll(rulesRefusingTheUpsert(c, name));
                 sourceText.add(table.name());
                 noteColumnChecks(table, existing); // for a split whose text the table refuses, which goes record by record
                 markRunTable(c, runId, name, false, false);
@@ -167,8 +174,8 @@ final class TargetSchema {
         }
     }
 
-    private static List<String> compare(Connection c, TableName name, Table table, Map<String, ExistingColumn> existing,
-                                        java.util.Set<String> asDefined) throws SQLException {
+    private List<String> compare(Connection c, TableName name, Table table, Map<String, ExistingColumn> existing,
+                                 java.util.Set<String> asDefined) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (Column col : table.columns()) {
             ExistingColumn column = existing.get(col.name());
@@ -184,10 +191,43 @@ final class TargetSchema {
             }
         }
         problems.addAll(keyAndRequiredColumns(c, name, table));
+        problems.addAll(rulesRefusingTheUpsert(c, name));
         return problems;
     }
 
     /** An upsert's needs of an existing table: a unique index on the key, and a value or a default for each NOT NULL column. */
+    /**
+     * Why PostgreSQL would refuse the upsert ({@code INSERT … ON CONFLICT}) of rows into the existing
+     * table for its rules, found before any row is written: a rule on UPDATE, even disabled (the
+     * rewriter counts it before it skips disabled rules), or an enabled rule on INSERT the run does
+     * not turn off (triggers firing, or a table the role does not own).
+     */
+    private List<String> rulesRefusingTheUpsert(Connection c, TableName name) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(r.rulename, ', ' ORDER BY r.rulename) FILTER (WHERE r.ev_type = '2'),"
+                + " string_agg(r.rulename, ', ' ORDER BY r.rulename) FILTER (WHERE r.ev_type = '3' AND r.ev_enabled <> 'D'),"
+                + " pg_has_role(t.relowner, 'USAGE') FROM pg_class t LEFT JOIN pg_rewrite r ON r.ev_class = t.oid WHERE t.oid = to_regclass(?)"
+                + " GROUP BY t.relowner")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return problems;
+                String onUpdate = rs.getString(1), onInsert = rs.getString(2);
+                if (onUpdate != null) {
+                    problems.add("table " + name + " has rules on UPDATE (" + onUpdate + "): PostgreSQL refuses the upsert (INSERT … ON CONFLICT)"
+                            + " the rows go by into such a table, even with the rules disabled; drop them while the rows are written and make"
+                            + " them again after (pg_get_ruledef gives their definitions)");
+                } else if (onInsert != null && !quietTriggers) {
+                    problems.add("table " + name + " has rules on INSERT (" + onInsert + "), with which PostgreSQL refuses the upsert (INSERT … ON"
+                            + " CONFLICT) the rows go by: migrate with --triggers quiet, which turns them off for the rows written");
+                } else if (onInsert != null && !rs.getBoolean(3)) {
+                    problems.add("table " + name + " has rules on INSERT (" + onInsert + "), with which PostgreSQL refuses the upsert (INSERT … ON"
+                            + " CONFLICT) the rows go by, and the role does not own the table, so cannot turn them off: run as the table's owner");
+                }
+            }
+        }
+        return problems;
+    }
+
     private static List<String> keyAndRequiredColumns(Connection c, TableName name, Table table) throws SQLException {
         List<String> problems = requiredColumns(c, name, table);
         if (!hasUniqueOn(c, name, table.primaryKey())) {
@@ -228,7 +268,9 @@ final class TargetSchema {
     static Map<String, ExistingColumn> columns(Connection c, TableName name) throws SQLException {
         Map<String, ExistingColumn> cols = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname, t.typname, a.atttypmod, t.typtype = 'e' OR t.typname = 'uuid' OR (t.typtype = 'd' AND (b.typtype = 'e'"
+                // a domain's column is taken as its base type's (a value its checks refuse sets its record aside, with the server's reason)
+                "SELECT a.attname, CASE WHEN t.typtype = 'd' THEN b.typname ELSE t.typname END,"
+                        + " CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END, t.typtype = 'e' OR t.typname = 'uuid' OR (t.typtype = 'd' AND (b.typtype = 'e'"
                         + " OR b.typname IN ('text', 'varchar', 'citext', 'bpchar', 'uuid'))) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
                         + " JOIN pg_namespace n ON n.oid = r.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype"
                         + " WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p') ORDER BY a.attnum")) {
