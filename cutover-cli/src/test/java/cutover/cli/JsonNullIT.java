@@ -25,20 +25,23 @@ class JsonNullIT {
         try {
             String table = "create table docs (id int primary key, doc jsonb)";
             LocalPostgres.sql(src, table, "insert into docs values (1, 'null'), (2, null), (3, '{\"a\": null}'), (4, '[null]'),"
-                    + " (5, '2.50'), (6, '{\"p\": 2.50}')");
+                    + " (5, '2.50'), (6, '{\"p\": 2.50}'), (7, '{\"big\": 12345678901234567.89, \"pi\": 3.14159265358979323846264}')");
             LocalPostgres.sql(dst, table); // the application's own table: rows go record by record, by upsert
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             String state = dir.resolve("state").toString();
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(LocalPostgres.query(dst, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}");
+            assertThat(LocalPostgres.query(dst, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}",
+                    "7 {\"pi\": 3.14159265358979323846264, \"big\": 12345678901234567.89}");
             CliRun verify = CliRun.of("verify", plan.toString(), "--state", state, "--json");
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
 
-            LocalPostgres.sql(dst, "update docs set doc = null where id = 1", "update docs set doc = 'null' where id = 2");
+            LocalPostgres.sql(dst, "update docs set doc = null where id = 1", "update docs set doc = 'null' where id = 2",
+                    "update docs set doc = '{\"big\": 12345678901234567.88, \"pi\": 3.14159265358979323846264}' where id = 7");
             CliRun differs = CliRun.of("verify", plan.toString(), "--state", state, "--json");
             assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(1);
-            assertThat(differs.out()).contains("\"key\":[1],\"kind\":\"changed\"").contains("\"key\":[2],\"kind\":\"changed\"");
+            assertThat(differs.out()).contains("\"key\":[1],\"kind\":\"changed\"").contains("\"key\":[2],\"kind\":\"changed\"")
+                    .contains("\"key\":[7],\"kind\":\"changed\"");
 
             // a backup and a restore of the rows whose key matches, record by record, into the application's table
             String[] repo = TestRepository.init(dir, "jnull").args();
@@ -46,7 +49,8 @@ class JsonNullIT {
             LocalPostgres.sql(back, table);
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(back), "--where-key", "*", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(LocalPostgres.query(back, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}");
+            assertThat(LocalPostgres.query(back, ROWS)).containsExactly("1 null", "2 SQL NULL", "3 {\"a\": null}", "4 [null]", "5 2.50", "6 {\"p\": 2.50}",
+                    "7 {\"pi\": 3.14159265358979323846264, \"big\": 12345678901234567.89}");
         } finally {
             LocalPostgres.drop(src, dst, back);
         }
