@@ -284,20 +284,27 @@ final class Pool implements AutoCloseable {
     }
 
     /**
-     * Begins a read-only transaction on {@code c} (at its first statement, as the driver does), in the
-     * snapshot held by {@link #holdAtThisMoment()} if one is: the transaction then sees exactly what
-     * that moment saw.
+     * Begins a read-only transaction on {@code c}, in the snapshot held by {@link #holdAtThisMoment()}
+     * if one is: the transaction then sees exactly what that moment saw. It reads every row of a
+     * table or fails ({@link #ALL_ROWS_OR_NONE}).
      */
     void beginRead(Connection c) throws SQLException {
         c.setAutoCommit(false);
         c.setReadOnly(true);
         Moment held = heldSnapshot.get();
-        if (held == null) return;
-        String id = held.snapshotId();
         try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id.replace("'", "''") + "'");
+            s.execute(held == null ? ALL_ROWS_OR_NONE
+                    : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + held.snapshotId().replace("'", "''") + "'; "
+                    + ALL_ROWS_OR_NONE);
         }
     }
+
+    /**
+     * A read that row-level security would filter (a role that neither owns the table nor bypasses
+     * it) fails instead of leaving rows out, as {@code pg_dump} reads: a backup, a migration or a
+     * verify that saw only the rows a policy shows would lose or miscount the others without a word.
+     */
+    static final String ALL_ROWS_OR_NONE = "SET LOCAL row_security = off";
 
     /**
      * Ends a read transaction begun with {@link #beginRead} (read-only: nothing to keep, and it lets

@@ -45,7 +45,7 @@ final class PostgresDigests implements Digests {
      */
     static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
             + "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL lc_monetary = 'C'; "
-            + "SET LOCAL jit_inline_above_cost = -1";
+            + "SET LOCAL jit_inline_above_cost = -1; " + Pool.ALL_ROWS_OR_NONE;
     /**
      * The plan of a grouped digest: the planner cannot know that a range number has few values,
      * estimates one group per row and would sort the whole table to aggregate it (4.7 s instead of

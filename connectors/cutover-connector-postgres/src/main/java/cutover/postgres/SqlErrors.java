@@ -37,6 +37,10 @@ final class SqlErrors {
     static CutoverException translateRead(SQLException e, String doing, String location) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
+        if (state.equals("42501")) {
+            message += "; the role may not read every row of a table (a privilege it lacks, or row-level security: Cutover reads all of a"
+                    + " table's rows or stops, as pg_dump does): read as the table's owner, a superuser or a role with BYPASSRLS";
+        }
         return new CutoverException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e) || isTransientConflict(state));
     }
 
