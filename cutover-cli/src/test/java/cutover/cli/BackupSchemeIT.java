@@ -61,6 +61,33 @@ class BackupSchemeIT {
         assertThat(summary.toString()).contains("\"changed\":1");
     }
 
+    /**
+     * A migration from a snapshot into PostgreSQL makes the tables as the backup read their
+     * definitions, as a restore does: numeric(10,2) stays numeric(10,2), not a plan's numeric.
+     */
+    @Test
+    void aMigrationFromASnapshotMakesTheTablesAsTheyWereDefined() throws Exception {
+        String target = "cutover_it_backup_scheme_dst";
+        LocalPostgres.recreate(target);
+        try {
+            Path repo = dir.resolve("repo-migrate");
+            String state = dir.resolve("state-migrate").toString();
+            assertThat(cutover("backup", "init", "--repo", repo.toString()).exitCode).isZero();
+            assertThat(cutover("backup", LocalPostgres.location(DB), "--repo", repo.toString(), "--state", state, "--quiet").exitCode).isZero();
+            Path plan = dir.resolve("from-snapshot.yaml");
+            Result planned = cutover("plan", "backup:" + repo + "#latest", LocalPostgres.location(target), "-o", plan.toString(), "--quiet");
+            assertThat(planned.exitCode).as(planned.output).isZero();
+            Result migrate = cutover("migrate", plan.toString(), "--no-backup", "--state", state, "--quiet");
+            assertThat(migrate.exitCode).as(migrate.output).isZero();
+            String columns = "select column_name || ' ' || data_type || coalesce('(' || numeric_precision || ',' || numeric_scale || ')', '')"
+                    + " || ' ' || is_nullable from information_schema.columns where table_name = 'orders' order by ordinal_position";
+            assertThat(LocalPostgres.query(target, columns)).containsExactlyElementsOf(LocalPostgres.query(DB, columns));
+            assertThat(LocalPostgres.query(target, "select count(*) from orders")).containsExactly("3000");
+        } finally {
+            LocalPostgres.drop(target);
+        }
+    }
+
     private record Result(int exitCode, String output) {}
 
     private static Result cutover(String... args) throws Exception {

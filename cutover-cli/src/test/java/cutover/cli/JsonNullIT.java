@@ -41,7 +41,7 @@ class JsonNullIT {
             CliRun differs = CliRun.of("verify", plan.toString(), "--state", state, "--json");
             assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(1);
             assertThat(differs.out()).contains("\"key\":[1],\"kind\":\"changed\"").contains("\"key\":[2],\"kind\":\"changed\"")
-                    .contains("\"key\":[7],\"kind\":\"changed\"");
+                    .contains("\"key\":[7],\"kind\":\"changed\"").contains("\"targetKind\":\"JSON_NULL\"");
 
             // a backup and a restore of the rows whose key matches, record by record, into the application's table
             String[] repo = TestRepository.init(dir, "jnull").args();

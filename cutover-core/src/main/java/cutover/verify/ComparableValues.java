@@ -33,7 +33,8 @@ public final class ComparableValues {
     public ComparableValues(Plan.VerifyRules rules) { this.rules = rules; }
 
     public Value normalize(ColumnType type, Value v) {
-        if (v == null || v.kind() == Value.Kind.NULL) return v;
+        // SQL NULL and a JSON column's document null are each their own form: shown apart, as json_null, where they differ
+        if (v == null || v.kind() == Value.Kind.NULL || v.kind() == Value.Kind.JSON_NULL) return v;
         if (type == ColumnType.JSON) return Value.of(canonicalJson(JsonValues.toJson(v)));
         if (v instanceof Value.Timestamp t && rules.timestampUnit() != java.time.temporal.ChronoUnit.NANOS) {
             return Value.of(t.value().truncatedTo(rules.timestampUnit()));

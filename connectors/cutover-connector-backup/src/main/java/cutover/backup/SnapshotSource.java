@@ -63,6 +63,22 @@ public final class SnapshotSource implements CopyTextSource {
         return snapshot.entity(entity).map(EntitySnapshot::keyColumns).orElse(List.of());
     }
 
+    /** The definitions of the tables stored as their database's own rows, as the backup read them: a migration from the snapshot makes them so. */
+    @Override
+    public java.util.Map<EntityName, cutover.model.NativeDefinition> definitions(java.util.Collection<EntityName> entities) {
+        java.util.Map<EntityName, cutover.model.NativeDefinition> out = new java.util.LinkedHashMap<>();
+        for (EntityName name : entities) {
+            snapshot.entity(name).filter(e -> e.copyText() != null && e.definition() != null).ifPresent(e -> out.put(name, e.definition()));
+        }
+        return out;
+    }
+
+    /** What the snapshot's source held beside its tables (a PostgreSQL schema's functions, triggers, policies), as the backup read it. */
+    @Override
+    public java.util.Optional<cutover.model.NativeDefinition> schemaObjects() {
+        return java.util.Optional.ofNullable(snapshot.schema());
+    }
+
     /** A table stored without a primary key: its records are keyed by their place in the snapshot. */
     @Override
     public boolean keyedByPlace(cutover.model.EntityName entity) {
