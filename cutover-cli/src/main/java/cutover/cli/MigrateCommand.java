@@ -157,7 +157,7 @@ final class MigrateCommand implements Callable<Integer> {
                     ? copying.schemaObjects() : Optional.empty();
             if (sink instanceof cutover.connector.CopyTextSink copyingSink) {
                 Map<String, String> renamed = new java.util.LinkedHashMap<>();
-                plan.entities().stream().filter(e -> !e.skip() && !bare(e.table()).equals(bare(e.source()))).forEach(e -> renamed.put(bare(e.source()), e.table()));
+                moved(plan).forEach((from, to) -> to.ifPresent(t -> renamed.put(from, t)));
                 copyingSink.tablesRenamed(renamed); // the foreign keys of tables made as the source defines them name the source's tables
                 schemaObjects.ifPresent(copyingSink::makeSchemaObjectsTablesUse);
             }
@@ -190,9 +190,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
             return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
         }
-        Map<String, Optional<String>> moved = new java.util.LinkedHashMap<>();
-        plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
-                .forEach(e -> moved.put(bare(e.source()), e.skip() ? Optional.empty() : Optional.of(e.table())));
+        Map<String, Optional<String>> moved = moved(plan);
         List<String> notMade = target.makeSchemaObjects(objects, moved);
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
         // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
@@ -208,6 +206,14 @@ final class MigrateCommand implements Callable<Integer> {
      */
     private boolean triggersQuiet(Source source) {
         return triggers == null ? source instanceof cutover.connector.CopyTextSource : triggers == Triggers.quiet;
+    }
+
+    /** The source's tables (without their schema) the plan renames, to the table given, or leaves out (empty). */
+    private static Map<String, Optional<String>> moved(cutover.plan.Plan plan) {
+        Map<String, Optional<String>> moved = new java.util.LinkedHashMap<>();
+        plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
+                .forEach(e -> moved.put(bare(e.source()), e.skip() ? Optional.empty() : Optional.of(e.table())));
+        return moved;
     }
 
     /** A table's name without its schema. */
