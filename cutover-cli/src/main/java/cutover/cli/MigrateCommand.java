@@ -166,7 +166,7 @@ final class MigrateCommand implements Callable<Integer> {
                 result = migration.run();
             }
             warnings.addAll(result.warnings());
-            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan)));
+            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target)));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -186,12 +186,15 @@ final class MigrateCommand implements Callable<Integer> {
      * complete; returns what could not be made (the triggers and policies of a table the plan renames
      * or skips, a view over one, a target of another kind).
      */
-    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan) {
+    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, TargetInfo before) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
             return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
         }
         Map<String, Optional<String>> moved = moved(plan);
-        List<String> notMade = target.makeSchemaObjects(objects, moved);
+        // the application's own tables (there before the run) keep their own security and triggers
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        plan.entities().stream().filter(e -> !e.skip() && before.tables().containsKey(e.table())).forEach(e -> kept.add(bare(e.source())));
+        List<String> notMade = target.makeSchemaObjects(objects, moved, kept);
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
         // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
         String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()

@@ -77,7 +77,10 @@ final class PlanCheckCommand implements Callable<Integer> {
         List<PlanProblem> out = new ArrayList<>();
         if (readSource) {
             try (Connector source = Endpoints.openSource(plan.source())) {
-                TablesAsDefined.Definitions found = TablesAsDefined.find(plan, Endpoints.require(source, cutover.connector.Source.class), sink);
+                cutover.connector.Source reading = Endpoints.require(source, cutover.connector.Source.class);
+                // as migrate does by default: from a database, the target's triggers and INSERT rules stay quiet
+                if (reading instanceof cutover.connector.CopyTextSource) sink.keepTriggersQuiet();
+                TablesAsDefined.Definitions found = TablesAsDefined.find(plan, reading, sink);
                 definitions = found.byTable();
                 var existing = sink.describe().tables();
                 for (int i = 0; i < plan.entities().size(); i++) {

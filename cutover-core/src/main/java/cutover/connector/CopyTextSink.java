@@ -50,9 +50,13 @@ public interface CopyTextSink extends Sink {
      * that could not be made. {@code movedTables} names the source's tables the plan renames (to the
      * table given) or leaves out (empty): the objects bound to them (a table's triggers, policies)
      * are not made, and one sentence says so; a renamed table whose source had row-level security is
-     * closed (on, without the policies). One in a format this sink does not make is one sentence saying so.
+     * closed (on, without the policies). {@code tablesKept} names the source's tables whose target
+     * table was there before the run (the application's own): they keep their own grants, policies,
+     * triggers, rules, comments and row-level security, and one sentence says so. One in a format
+     * this sink does not make is one sentence saying so.
      */
-    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, java.util.Optional<String>> movedTables) {
+    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, java.util.Optional<String>> movedTables,
+                                           java.util.Set<String> tablesKept) {
         return List.of(notMade(objects, false));
     }
 

@@ -106,18 +106,26 @@ final class PostgresSink implements CopyTextSink {
     }
 
     @Override
-    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, Map<String, Optional<String>> movedTables) {
+    public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, Map<String, Optional<String>> movedTables, Set<String> tablesKept) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
-        if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, movedTables);
+        if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, movedTables, tablesKept);
         List<String> problems = new java.util.ArrayList<>();
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
                 .map(e -> e.getKey() + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
             problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
         }
-        SchemaObjects made = own.get().without(movedTables.keySet());
+        // a table the target had keeps its own security: the source's grants or permissive policies on it could open it
+        List<String> kept = tablesKept.stream().filter(own.get()::bindsTo).sorted().toList();
+        if (!kept.isEmpty()) {
+            problems.add("the tables the target had before keep their own grants, policies, triggers, rules, comments and row-level security;"
+                    + " the source's were not made on them: " + String.join(", ", kept));
+        }
+        Set<String> notOnThem = new java.util.HashSet<>(movedTables.keySet());
+        notOnThem.addAll(tablesKept);
+        SchemaObjects made = own.get().without(notOnThem);
         Map<String, TableName> renamed = new java.util.LinkedHashMap<>();
-        movedTables.forEach((source, target) -> target.ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
+        movedTables.forEach((source, target) -> target.filter(t -> !tablesKept.contains(source)).ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
         problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> {
             List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, made).make());
             out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));

@@ -39,7 +39,8 @@ final class SqlErrors {
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
         if (state.equals("42501")) {
             message += "; the role may not read every row of a table (a privilege it lacks, or row-level security: Cutover reads all of a"
-                    + " table's rows or stops, as pg_dump does): read as the table's owner, a superuser or a role with BYPASSRLS";
+                    + " table's rows or stops, as pg_dump does): read as the table's owner, a superuser or a role with BYPASSRLS (a table"
+                    + " with FORCE ROW LEVEL SECURITY holds its owner to its policies too: ALTER TABLE … NO FORCE ROW LEVEL SECURITY while it is read)";
         }
         return new CutoverException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e) || isTransientConflict(state));
     }
