@@ -62,6 +62,17 @@ final class StateTables {
     }
 
     static void create(Connection c) throws SQLException {
+        try {
+            make(c);
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) throw e;
+            throw new SQLException(e.getMessage() + "; Cutover keeps its state (checkpoints, the run's tables, key claims) in schema cutover"
+                    + " of the target, which this role may not make: grant it CREATE on the database, or make the schema for it first"
+                    + " (CREATE SCHEMA cutover AUTHORIZATION the_role)", e.getSQLState(), e);
+        }
+    }
+
+    private static void make(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             // there already, with the column added last: nothing to make, and nothing asked of a role that may not create
             // (CREATE … IF NOT EXISTS needs the privilege to create even where the object is there)
@@ -70,7 +81,11 @@ final class StateTables {
                 rs.next();
                 if (rs.getBoolean(1)) return;
             }
-            s.execute("CREATE SCHEMA IF NOT EXISTS cutover");
+            // made only where missing: CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even where it is there
+            try (ResultSet rs = s.executeQuery("SELECT to_regnamespace('cutover') IS NULL")) {
+                rs.next();
+                if (rs.getBoolean(1)) s.execute("CREATE SCHEMA cutover");
+            }
             s.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " ("
                     + "run_id text NOT NULL, split_id text NOT NULL, position_ordinal bigint NOT NULL, position_token text NOT NULL, "
                     + "read bigint NOT NULL, written bigint NOT NULL, dead_lettered bigint NOT NULL, skipped bigint NOT NULL, "
