@@ -26,6 +26,11 @@ final class LocalPostgres {
 
     static void sql(String database, String... statements) throws SQLException { MAIN.sql(database, statements); }
 
+    /** A login role of the name, made anew (one a stopped test left is dropped first). */
+    static void recreateRole(String role) throws SQLException { sql("postgres", "drop role if exists " + role, "create role " + role + " login"); }
+
+    static void dropRole(String role) throws SQLException { sql("postgres", "drop role if exists " + role); }
+
     /** The first column of every row the query gives, as text. */
     static java.util.List<String> query(String database, String sql) throws SQLException {
         java.util.List<String> out = new java.util.ArrayList<>();

@@ -22,7 +22,7 @@ class RowSecurityReadIT {
         String db = "cutover_it_rls", copy = "cutover_it_rls_copy";
         LocalPostgres.recreate(db, copy);
         try {
-            LocalPostgres.sql("postgres", "drop role if exists " + READER, "create role " + READER + " login");
+            LocalPostgres.recreateRole(READER);
             String[] schema = {"create table notes (id int primary key, owner text)", "alter table notes enable row level security",
                     "create policy mine on notes for select using (owner = current_user)"};
             LocalPostgres.sql(db, schema);
@@ -48,7 +48,7 @@ class RowSecurityReadIT {
             assertThat(same.exitCode()).as(same.toString()).isZero();
         } finally {
             LocalPostgres.drop(db, copy);
-            LocalPostgres.sql("postgres", "drop role if exists " + READER);
+            LocalPostgres.dropRole(READER);
         }
     }
 }

@@ -191,7 +191,7 @@ class SchemaCodeIT {
         String db = "cutover_it_code_owner", writer = "cutover_it_code_writer";
         LocalPostgres.recreate(db);
         try {
-            LocalPostgres.sql("postgres", "drop role if exists " + writer, "create role " + writer + " login");
+            LocalPostgres.recreateRole(writer);
             LocalPostgres.sql(db, "create function bump() returns trigger language plpgsql as $$ begin new.n := new.n + 1; return new; end $$",
                     "create table counts (id int primary key, n int)", "create trigger counts_bump before insert or update on counts for each row execute function bump()",
                     "insert into counts values (1, 10), (2, 20)");
@@ -213,7 +213,7 @@ class SchemaCodeIT {
             assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("13,23");
         } finally {
             LocalPostgres.drop(db);
-            LocalPostgres.sql("postgres", "drop role if exists " + writer);
+            LocalPostgres.dropRole(writer);
         }
     }
 
@@ -230,7 +230,7 @@ class SchemaCodeIT {
         String db = "cutover_it_code_rules", writer = "cutover_it_code_rwriter";
         LocalPostgres.recreate(db);
         try {
-            LocalPostgres.sql("postgres", "drop role if exists " + writer, "create role " + writer + " login");
+            LocalPostgres.recreateRole(writer);
             LocalPostgres.sql(db, "create table items (id int primary key, v text)", "create table items_log (v text)",
                     "create rule items_logged as on insert to items do also insert into items_log values (new.v)",
                     "create rule items_checked as on insert to items where new.v = '' do instead nothing",
@@ -267,7 +267,7 @@ class SchemaCodeIT {
             assertThat(LocalPostgres.query(db, "select count(*) from items")).containsExactly("1");
         } finally {
             LocalPostgres.drop(db);
-            LocalPostgres.sql("postgres", "drop role if exists " + writer);
+            LocalPostgres.dropRole(writer);
         }
     }
 

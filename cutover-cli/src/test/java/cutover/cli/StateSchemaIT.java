@@ -21,7 +21,7 @@ class StateSchemaIT {
         String src = "cutover_it_state_src", dst = "cutover_it_state_dst";
         LocalPostgres.recreate(src, dst);
         try {
-            LocalPostgres.sql("postgres", "drop role if exists " + WRITER, "create role " + WRITER + " login");
+            LocalPostgres.recreateRole(WRITER);
             LocalPostgres.sql(src, "create table notes (id int primary key, body text)", "insert into notes values (1, 'a'), (2, 'b')");
             LocalPostgres.sql(dst, "create table notes (id int primary key, body text)", "grant select, insert, update on notes to " + WRITER,
                     "revoke create on database " + dst + " from public", "revoke create on schema public from public");
@@ -37,7 +37,7 @@ class StateSchemaIT {
             assertThat(LocalPostgres.query(dst, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
         } finally {
             LocalPostgres.drop(src, dst);
-            LocalPostgres.sql("postgres", "drop role if exists " + WRITER);
+            LocalPostgres.dropRole(WRITER);
         }
     }
 }
