@@ -128,8 +128,8 @@ final class MigrateCommand implements Callable<Integer> {
                         + "\nFix them (cutover plan check " + planFile + " explains each) and run again.");
             }
             List<String> warnings = new java.util.ArrayList<>();
-            TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink);
-            definitions.fromPlanTypes().forEach((table, why) -> { if (!target.tables().containsKey(table)) warnings.add(why); });
+            TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink, target);
+            warnings.addAll(definitions.fromPlanTypes().values());
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())

@@ -45,8 +45,9 @@ final class PlanCheckCommand implements Callable<Integer> {
         } else {
             try (Connector connector = Endpoints.openTarget(file.plan().target())) {
                 Sink sink = Endpoints.require(connector, Sink.class);
-                problems = new ArrayList<>(PlanChecker.check(file, schema, sink.describe()));
-                if (problems.stream().noneMatch(PlanProblem::isError)) problems.addAll(notReady(file, sink, planFile, !noSource));
+                cutover.connector.TargetInfo target = sink.describe();
+                problems = new ArrayList<>(PlanChecker.check(file, schema, target));
+                if (problems.stream().noneMatch(PlanProblem::isError)) problems.addAll(notReady(file, sink, target, planFile, !noSource));
             }
         }
         long errors = problems.stream().filter(PlanProblem::isError).count();
@@ -70,7 +71,7 @@ final class PlanCheckCommand implements Callable<Integer> {
      * the sink as migrate asks it, in a transaction rolled back: each at the line of the entity
      * whose table it names.
      */
-    private static List<PlanProblem> notReady(PlanFile file, Sink sink, Path planFile, boolean readSource) {
+    private static List<PlanProblem> notReady(PlanFile file, Sink sink, cutover.connector.TargetInfo target, Path planFile, boolean readSource) {
         var plan = file.plan();
         // the tables without a key, and those mapped as they are, are made as the source defines them, as migrate makes them
         Map<String, cutover.model.NativeDefinition> definitions = Map.of();
@@ -80,12 +81,11 @@ final class PlanCheckCommand implements Callable<Integer> {
                 cutover.connector.Source reading = Endpoints.require(source, cutover.connector.Source.class);
                 // as migrate does by default: from a database, the target's triggers and INSERT rules stay quiet
                 if (reading instanceof cutover.connector.CopyTextSource) sink.keepTriggersQuiet();
-                TablesAsDefined.Definitions found = TablesAsDefined.find(plan, reading, sink);
+                TablesAsDefined.Definitions found = TablesAsDefined.find(plan, reading, sink, target);
                 definitions = found.byTable();
-                var existing = sink.describe().tables();
                 for (int i = 0; i < plan.entities().size(); i++) {
                     String why = found.fromPlanTypes().get(plan.entities().get(i).table());
-                    if (why != null && !existing.containsKey(plan.entities().get(i).table())) {
+                    if (why != null) {
                         out.add(new PlanProblem(file.fileName(), file.lineOf("/entities/" + i + "/table"), PlanProblem.Severity.WARNING, why));
                     }
                 }

@@ -77,7 +77,7 @@ final class TablesAsDefined {
                 java.util.function.Predicate<String> nullable = column -> analyzed.flatMap(a -> a.declaresNullable(column)).orElse(true);
                 EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), nullable, defined);
                 // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
-                entities.add(defined ? sourceTypes(whole, copying).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
+                entities.add(defined ? sourceTypes(whole, shape.get(), source).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
             }
         }
         return plan.withEntities(entities);
@@ -129,12 +129,13 @@ final class TablesAsDefined {
      * The definitions of the plan's tables made as the source defines them, by table ({@code
      * byTable}): those without a key, which only a source that has tables without a key can give and
      * only a target that makes tables as defined can take, and those with a key that the plan maps
-     * as they are. {@code fromPlanTypes} says, by table, why one the target could have made so is
-     * made from the plan's types instead (its mapping was edited).
+     * as they are. {@code fromPlanTypes} says, by table, why one the target lacks ({@code
+     * target}'s tables), and could have made so, is made from the plan's types instead (its mapping
+     * was edited).
      */
     record Definitions(Map<String, NativeDefinition> byTable, Map<String, String> fromPlanTypes) {}
 
-    static Definitions find(Plan plan, Source source, Sink sink) {
+    static Definitions find(Plan plan, Source source, Sink sink, cutover.connector.TargetInfo target) {
         List<EntityMapping> mapped = plan.entities().stream().filter(e -> !e.skip()).toList();
         Map<String, NativeDefinition> out = new LinkedHashMap<>();
         Map<String, String> fromPlanTypes = new LinkedHashMap<>();
@@ -143,12 +144,13 @@ final class TablesAsDefined {
                 ? copying.definitions(mapped.stream().map(e -> EntityName.of(e.source())).toList()) : Map.of();
         for (EntityMapping e : mapped) {
             NativeDefinition definition = found.get(EntityName.of(e.source()));
-            boolean takes = definition != null && sink instanceof CopyTextSink target && target.makesAsDefined(definition);
+            boolean takes = definition != null && sink instanceof CopyTextSink making && making.makesAsDefined(definition);
             if (!e.key().isEmpty()) {
                 if (!takes) continue;
-                String whyNot = notAsItIs(e, (CopyTextSource) source, true);
+                CopyTextSource reading = (CopyTextSource) source;
+                String whyNot = notAsItIs(e, reading.copyShape(EntityName.of(e.source())), reading, true);
                 if (whyNot == null) out.put(e.table(), definition);
-                else fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
+                else if (!target.tables().containsKey(e.table())) fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
                         + " types, defaults, identity, constraints, indexes and foreign keys, and the foreign keys of other tables referring to"
                         + " it where its key's type then differs): " + whyNot + "; a mapping as drafted keeps them");
                 continue;
@@ -168,9 +170,8 @@ final class TablesAsDefined {
      * under its own name, with no transform, default, reference or child table, and ({@code
      * typesToo}) of the type the source's values are read as.
      */
-    private static String notAsItIs(EntityMapping e, CopyTextSource source, boolean typesToo) {
+    private static String notAsItIs(EntityMapping e, Optional<CopyShape> shape, Source source, boolean typesToo) {
         EntityName name = EntityName.of(e.source());
-        Optional<CopyShape> shape = source.copyShape(name);
         if (shape.isEmpty()) return "the source gives its rows only as records";
         if (!e.keyPartColumns().isEmpty() || !e.key().equals(source.keyColumns(name))) {
             return "its key " + e.key() + " is not the source's primary key " + source.keyColumns(name);
@@ -194,9 +195,8 @@ final class TablesAsDefined {
      * The mapping with each column of the type the source's values of it are read as, if it maps the
      * source's table as it is otherwise ({@link #notAsItIs}).
      */
-    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyTextSource source) {
-        if (notAsItIs(e, source, false) != null) return Optional.empty();
-        CopyShape shape = source.copyShape(EntityName.of(e.source())).orElseThrow();
+    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyShape shape, Source source) {
+        if (notAsItIs(e, Optional.of(shape), source, false) != null) return Optional.empty();
         CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
         List<ColumnMapping> typed = new ArrayList<>();
         java.util.Set<String> retyped = new java.util.HashSet<>();

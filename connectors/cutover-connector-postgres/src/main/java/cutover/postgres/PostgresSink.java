@@ -47,9 +47,9 @@ final class PostgresSink implements CopyTextSink {
     private volatile boolean tableObjectsFollow;
     /** The source's tables the plan renames: source name → the target's table ({@link #tablesRenamed}). */
     private volatile Map<String, TableName> renamedTables = Map.of();
-    /** Set by a restore: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
+    /** Set by a restore, and a migration from a database: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
     private volatile boolean quietTriggers;
-    /** The relations whose triggers fired for a restore's rows all the same (the role does not own them), with the triggers: said at the end. */
+    /** The relations whose triggers fired for rows kept quiet otherwise (the role does not own them), with the triggers: said at the end. */
     private final Set<String> triggersFiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PostgresSink(Pool pool, String schema) {

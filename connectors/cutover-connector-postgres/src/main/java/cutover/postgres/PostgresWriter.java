@@ -67,9 +67,9 @@ final class PostgresWriter implements SinkWriter {
     private final Map<TableName, Set<String>> identityAlways = new HashMap<>();
     /** Native array columns of existing tables where the plan has JSON, by plan table (written as array literals). */
     private final Map<String, Map<String, ArrayColumn>> arrays;
-    /** A restore's: the tables' own triggers do not fire for the rows written ({@link #quietTriggers}). */
+    /** A restore's, and a migration's from a database: the tables' own triggers do not fire for the rows written ({@link #quietTriggers}). */
     private final boolean quietTriggers;
-    /** Shared by the sink's writers: the relations (and triggers) that fire for a restore's rows, the role not owning them. */
+    /** Shared by the sink's writers: the relations (and triggers) that fire for rows kept quiet otherwise, the role not owning them. */
     private final Set<String> triggersFiring;
     /** By table, the statements that turn its enabled triggers off, and those that set them as they were; none where the role does not own it. */
     private final Map<TableName, TriggerSwitches> triggerSwitches = new HashMap<>();
@@ -755,39 +755,20 @@ final class PostgresWriter implements SinkWriter {
 
     /**
      * The batch's failure, with what to do where it is PostgreSQL's refusal of an upsert (a batch's
-     * {@code INSERT … ON CONFLICT}, SQLSTATE 0A000) into a table with rules: one on UPDATE, even
-     * disabled, or an enabled one on INSERT.
+     * {@code INSERT … ON CONFLICT}, SQLSTATE 0A000) into a table with rules: prepare names those it
+     * finds ({@link TargetSchema#rulesRefusingTheUpsert}), so here only a rule made since.
      */
     private CutoverException withRuleAdvice(CutoverException failure, SQLException e, java.util.Collection<Table> tables) {
         if (!"0A000".equals(e.getSQLState()) || SqlErrors.isConnectionLoss(e)) return failure;
-        List<String> onUpdate = new ArrayList<>(), onInsert = new ArrayList<>();
+        List<String> refusing = new ArrayList<>();
         // a connection of its own: HikariCP closes the batch's after a 0A000, as it does after any SQLSTATE it deems fatal
-        try (Connection c = pool.connection(); PreparedStatement ps = c.prepareStatement("SELECT string_agg(rulename, ', ' ORDER BY rulename) FILTER (WHERE ev_type = '2'),"
-                + " string_agg(rulename, ', ' ORDER BY rulename) FILTER (WHERE ev_type = '3' AND ev_enabled <> 'D') FROM pg_rewrite WHERE ev_class = to_regclass(?)")) {
-            for (Table t : tables) {
-                TableName name = TableName.resolve(t.name(), schema);
-                ps.setString(1, name.sql());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getString(1) != null) onUpdate.add(name + " (" + rs.getString(1) + ")");
-                    if (rs.getString(2) != null) onInsert.add(name + " (" + rs.getString(2) + ")");
-                }
-            }
+        try (Connection c = pool.connection()) {
+            for (Table t : tables) refusing.addAll(TargetSchema.rulesRefusingTheUpsert(c, TableName.resolve(t.name(), schema), quietTriggers));
         } catch (SQLException unreadable) {
             return failure;
         }
-        String advice;
-        if (!onUpdate.isEmpty()) {
-            advice = "PostgreSQL refuses it for a table that has a rule on UPDATE, even a disabled one: " + String.join(", ", onUpdate)
-                    + "; drop the rule while the rows are written and make it again after (pg_get_ruledef gives its definition)";
-        } else if (!onInsert.isEmpty()) {
-            advice = "PostgreSQL refuses it for a table with rules on INSERT: " + String.join(", ", onInsert) + (quietTriggers
-                    ? "; they are turned off for the rows written only where the role owns the table: run as the table's owner"
-                    : "; migrate with --triggers quiet (as the table's owner), which turns them off for the rows written");
-        } else {
-            return failure;
-        }
-        return new CutoverException(failure.code(), failure.getMessage() + "; the rows go by upsert (INSERT … ON CONFLICT), and " + advice, e, false);
+        if (refusing.isEmpty()) return failure;
+        return new CutoverException(failure.code(), failure.getMessage() + "; " + String.join("; ", refusing), e, false);
     }
 
     private void execute(List<String> statements) throws SQLException {

@@ -20,10 +20,9 @@ import java.util.Map;
  * native array ({@link ArrayColumn}).
  */
 final class TargetSchema {
-    /** An existing column: its {@code pg_type} name and type modifier (length, precision and scale). */
     /**
-     * An existing column: its type's name and modifier (a domain's base type's), and whether the type reads its values from
-     * text the server checks (a uuid, an enum, a domain over text, uuid or an enum), which a plan's
+     * An existing column: its {@code pg_type} name and type modifier (length, precision and scale; a
+     * domain's base type's), and whether the type reads its values from text the server checks (a uuid, an enum, a domain over text, uuid or an enum), which a plan's
      * text column may be written into: a value the type refuses sets its record aside, with the
      * server's reason.
      */
@@ -90,7 +89,7 @@ final class TargetSchema {
             } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
                 problems.addAll(keyAndRequiredColumns(c, name, table));
-                problems.addAll(rulesRefusingTheUpsert(c, name));
+                problems.addAll(rulesRefusingTheUpsert(c, name, quietTriggers));
                 sourceText.add(table.name());
                 noteColumnChecks(table, existing); // for a split whose text the table refuses, which goes record by record
                 markRunTable(c, runId, name, false, false);
@@ -191,18 +190,18 @@ final class TargetSchema {
             }
         }
         problems.addAll(keyAndRequiredColumns(c, name, table));
-        problems.addAll(rulesRefusingTheUpsert(c, name));
+        problems.addAll(rulesRefusingTheUpsert(c, name, quietTriggers));
         return problems;
     }
 
-    /** An upsert's needs of an existing table: a unique index on the key, and a value or a default for each NOT NULL column. */
     /**
      * Why PostgreSQL would refuse the upsert ({@code INSERT … ON CONFLICT}) of rows into the existing
-     * table for its rules, found before any row is written: a rule on UPDATE, even disabled (the
-     * rewriter counts it before it skips disabled rules), or an enabled rule on INSERT the run does
-     * not turn off (triggers firing, or a table the role does not own).
+     * table for its rules: a rule on UPDATE, even disabled (the rewriter counts it before it skips
+     * disabled rules), or an enabled rule on INSERT the run does not turn off ({@code quietTriggers}
+     * off, or a table the role does not own). Asked by prepare, before any row is written, and by a
+     * writer whose batch was refused so (a rule made since).
      */
-    private List<String> rulesRefusingTheUpsert(Connection c, TableName name) throws SQLException {
+    static List<String> rulesRefusingTheUpsert(Connection c, TableName name, boolean quietTriggers) throws SQLException {
         List<String> problems = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(r.rulename, ', ' ORDER BY r.rulename) FILTER (WHERE r.ev_type = '2'),"
                 + " string_agg(r.rulename, ', ' ORDER BY r.rulename) FILTER (WHERE r.ev_type = '3' AND r.ev_enabled <> 'D'),"
@@ -228,6 +227,7 @@ final class TargetSchema {
         return problems;
     }
 
+    /** An upsert's needs of an existing table: a unique index on the key, and a value or a default for each NOT NULL column. */
     private static List<String> keyAndRequiredColumns(Connection c, TableName name, Table table) throws SQLException {
         List<String> problems = requiredColumns(c, name, table);
         if (!hasUniqueOn(c, name, table.primaryKey())) {
