@@ -46,7 +46,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
-        AnalyzeResult result = analyzeWithNotes(source, parallel, output.showProgress());
+        AnalyzeResult result = analyzeWithNotes(source, parallel, output.showProgress(), entity -> false);
         Schema schema = result.schema();
         if (output.json) {
             OutputStream out = System.out;
@@ -66,17 +66,22 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** Analyzes a source with progress lines per entity; shared with {@code plan} and the demo. */
     static Schema analyze(String location, int parallelism, boolean progress) {
-        return analyzeWithNotes(location, parallelism, progress).schema();
+        return analyzeWithNotes(location, parallelism, progress, entity -> false).schema();
     }
 
-    static AnalyzeResult analyzeWithNotes(String location, int parallelism, boolean progress) {
+    /** The source's schema, the entities {@code leftOut} names not read (see {@link cutover.analyze.Analyzer}). */
+    static Schema analyze(String location, int parallelism, boolean progress, java.util.function.Predicate<EntityName> leftOut) {
+        return analyzeWithNotes(location, parallelism, progress, leftOut).schema();
+    }
+
+    static AnalyzeResult analyzeWithNotes(String location, int parallelism, boolean progress, java.util.function.Predicate<EntityName> leftOut) {
         try (Connector connector = Endpoints.openSource(location, parallelism + 1)) {
             Source source = Endpoints.require(connector, Source.class);
             Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
             try (ProgressDisplay display = ProgressDisplay.start(progress, "records", () -> new java.util.TreeMap<>(lines))) {
                 return new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallelism))
                         .analyzeWithNotes(Location.redact(location), source,
-                                (EntityName entity, long seen, long expected) -> lines.put(entity.value(), new ProgressDisplay.Line(seen, expected)));
+                                (EntityName entity, long seen, long expected) -> lines.put(entity.value(), new ProgressDisplay.Line(seen, expected)), leftOut);
             }
         }
     }

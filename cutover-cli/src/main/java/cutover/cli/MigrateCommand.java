@@ -259,6 +259,7 @@ final class MigrateCommand implements Callable<Integer> {
         d.put("splitsResumed", r.splitsResumed());
         d.put("splitsAlreadyDone", r.splitsAlreadyDone());
         d.put("splitsCopiedAsText", r.splitsCopiedAsText());
+        d.put("leftOut", r.leftOut().stream().map(cutover.model.EntityName::value).toList());
         d.put("deadLetterFile", r.deadLetterFile().toString());
         d.put("supabase", target.supabase());
         d.put("rollbackPoints", rollbackPoints.map(RollbackPoints::details).orElse(null));
@@ -290,6 +291,9 @@ final class MigrateCommand implements Callable<Integer> {
             System.out.printf(", %d resumed, %d already done", r.splitsResumed(), r.splitsAlreadyDone());
         }
         System.out.println(")");
+        if (!r.leftOut().isEmpty()) {
+            System.out.println("  not read, the plan leaves them out: " + String.join(", ", r.leftOut().stream().map(cutover.model.EntityName::value).toList()));
+        }
         // the totals above count every attempt; the lines below only this one's, and say so when there were others
         if (r.splitsResumed() > 0 || r.splitsAlreadyDone() > 0) System.out.println("  this attempt:");
         new TreeMap<>(r.thisAttempt()).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d read %,12d written %,8d dead-lettered %,8d skipped%n",

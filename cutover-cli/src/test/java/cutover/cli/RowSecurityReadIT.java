@@ -3,6 +3,7 @@ package cutover.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,44 @@ class RowSecurityReadIT {
             assertThat(same.exitCode()).as(same.toString()).isZero();
         } finally {
             LocalPostgres.drop(db, copy);
+            LocalPostgres.dropRole(READER);
+        }
+    }
+
+    /**
+     * The tables a plan leaves out are not read: one the role may not read whole stops neither the
+     * plan's check nor the migration of the others (the third acceptance run's: it was read only to
+     * count its records as skipped, and stopped the run), and the summary names it as not read.
+     */
+    @Test
+    void aTableThePlanLeavesOutIsNotRead() throws Exception {
+        String db = "cutover_it_rls_out", target = "cutover_it_rls_into";
+        LocalPostgres.recreate(db, target);
+        try {
+            LocalPostgres.recreateRole(READER);
+            LocalPostgres.sql(db, "create table notes (id int primary key, owner text)", "alter table notes enable row level security",
+                    "create policy mine on notes for select using (owner = current_user)",
+                    "insert into notes values (1, '" + READER + "'), (2, 'someone else')",
+                    "create table posts (id int primary key, body text)", "insert into posts values (1, 'hi'), (2, 'yo')",
+                    "grant select on notes, posts to " + READER);
+            Path plan = CliRun.plan(LocalPostgres.location(db), LocalPostgres.location(target), dir.resolve("plan.yaml"));
+            String text = Files.readString(plan);
+            int notes = text.indexOf("  - source: notes\n"), next = text.indexOf("  - source: ", notes + 1);
+            assertThat(notes).as(text).isPositive();
+            String asReader = LocalPostgres.location(db).replace("postgres@", READER + "@");
+            Files.writeString(plan, (text.substring(0, notes) + (next < 0 ? "" : text.substring(next)))
+                    .replace(LocalPostgres.location(db), asReader));
+            String state = dir.resolve("state").toString();
+
+            CliRun check = CliRun.of("plan", "check", plan.toString());
+            assertThat(check.exitCode()).as(check.toString()).isZero();
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
+            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(migrate.out()).contains("2 read = 2 written").contains("not read, the plan leaves them out: notes");
+            assertThat(LocalPostgres.query(target, "select string_agg(body, ',' order by id) from posts")).containsExactly("hi,yo");
+            assertThat(LocalPostgres.query(target, "select count(*) from pg_tables where tablename = 'notes'")).containsExactly("0");
+        } finally {
+            LocalPostgres.drop(db, target);
             LocalPostgres.dropRole(READER);
         }
     }

@@ -65,14 +65,25 @@ public final class Analyzer {
 
     /** As {@link #analyze}, with the notes the report shows beside the schema (unreadable examples, unlisted paths). */
     public AnalyzeResult analyzeWithNotes(String sourceDescription, Source source, AnalyzeListener listener) {
+        return analyzeWithNotes(sourceDescription, source, listener, entity -> false);
+    }
+
+    /**
+     * As {@link #analyzeWithNotes(String, Source, AnalyzeListener)}, without reading the entities
+     * {@code leftOut} names where the source can tell their splits apart (a database's tables): a
+     * plan's check reads only what the plan takes. Such an entity is in the schema, with no records.
+     */
+    public AnalyzeResult analyzeWithNotes(String sourceDescription, Source source, AnalyzeListener listener,
+                                          java.util.function.Predicate<EntityName> leftOut) {
         Objects.requireNonNull(sourceDescription, "sourceDescription");
         Objects.requireNonNull(listener, "listener");
         List<EntityInfo> infos = source.entities();
-        Progress progress = new Progress(infos, listener);
-        List<Split> splits = source.splits(options.parallelism());
+        java.util.Set<EntityName> notRead = infos.stream().map(EntityInfo::name).filter(leftOut).collect(java.util.stream.Collectors.toSet());
+        Progress progress = new Progress(infos.stream().filter(i -> !notRead.contains(i.name())).toList(), listener);
+        List<Split> splits = source.splitsExcept(options.parallelism(), notRead);
         SourceTally total = readAll(source, splits, progress);
         for (EntityInfo info : infos) total.entity(info.name());
-        return new SchemaBuilder(total, infos).build(sourceDescription);
+        return new SchemaBuilder(total, infos, notRead).build(sourceDescription);
     }
 
     private SourceTally readAll(Source source, List<Split> splits, Progress progress) {

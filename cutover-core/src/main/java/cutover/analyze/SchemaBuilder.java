@@ -13,9 +13,12 @@ final class SchemaBuilder {
     private final SourceTally tally;
     private final Map<EntityName, List<String>> keyColumns = new HashMap<>();
     private final Map<EntityName, List<String>> nullableColumns = new HashMap<>();
+    /** Entities left unread: their keys are not known, so no reference into one is called dangling. */
+    private final java.util.Set<EntityName> notRead;
 
-    SchemaBuilder(SourceTally tally, List<EntityInfo> infos) {
+    SchemaBuilder(SourceTally tally, List<EntityInfo> infos, java.util.Set<EntityName> notRead) {
         this.tally = tally;
+        this.notRead = notRead;
         for (EntityInfo info : infos) {
             keyColumns.put(info.name(), info.keyColumns());
             if (info.nullableColumns() != null) nullableColumns.put(info.name(), info.nullableColumns());
@@ -49,7 +52,7 @@ final class SchemaBuilder {
     /** References into an entity the source does not have are not dangling; they are "not in source". */
     private long dangling(EntityName target, FieldTally.References refs) {
         EntityTally existing = tally.entities.get(target);
-        if (existing == null) return 0;
+        if (existing == null || notRead.contains(target)) return 0;
         // both sorted, one merge pass: far fewer cache misses than a binary search per reference
         refs.targets.sort();
         LongList keys = existing.keyHashes;

@@ -12,13 +12,16 @@ import java.util.Map;
  * which count every attempt of the run (a resumed run adds to what the interrupted one committed);
  * {@code thisAttempt} counts per entity what this invocation moved. {@code splitsCopiedAsText} of
  * the splits were loaded as the source's bulk text ({@link BulkCopy}), the others record by record.
+ * {@code leftOut} names the source's entities the mapper leaves out, known before reading: they were
+ * not read, so their records are in no count (those of a split holding others too are read, and skipped).
  */
 public record MigrateResult(String runId, Totals totals, Map<EntityName, MigrationProgress.Snapshot> thisAttempt,
                             int splits, int splitsResumed, int splitsAlreadyDone, int splitsCopiedAsText, long rowsWritten,
-                            List<String> warnings, Path deadLetterFile, Duration duration) {
+                            List<String> warnings, Path deadLetterFile, Duration duration, List<EntityName> leftOut) {
     public MigrateResult {
         thisAttempt = Map.copyOf(thisAttempt);
         warnings = List.copyOf(warnings);
+        leftOut = List.copyOf(leftOut);
     }
 
     /** The same result with one more warning for the user. */
@@ -26,7 +29,7 @@ public record MigrateResult(String runId, Totals totals, Map<EntityName, Migrati
         List<String> more = new java.util.ArrayList<>(warnings);
         more.add(warning);
         return new MigrateResult(runId, totals, thisAttempt, splits, splitsResumed, splitsAlreadyDone, splitsCopiedAsText, rowsWritten,
-                more, deadLetterFile, duration);
+                more, deadLetterFile, duration, leftOut);
     }
 
     public record Totals(long read, long written, long deadLettered, long skipped) {

@@ -91,10 +91,13 @@ public final class Migration {
         ParkedRecords.recover(config.runDirectory(), deadLetterPath, parkedSettled);
         // the source is cut into as many splits as when the run began: its checkpoints are those splits'
         int splitting = checkpoints.isEmpty() ? config.parallelism() : splitsRemembered().orElse(config.parallelism());
-        List<Split> splits = config.source().splits(splitting);
+        // the tables the plan leaves out are not read: one the run's role may not read whole (row-level security) stops nothing
+        List<cutover.connector.EntityInfo> named = config.source().quickEstimates().orElse(List.of());
+        List<cutover.model.EntityName> leftOut = named.stream().map(cutover.connector.EntityInfo::name).filter(config.mapper()::leavesOut).sorted().toList();
+        List<Split> splits = config.source().splitsExcept(splitting, java.util.Set.copyOf(leftOut));
         checkSplitsMatch(splits, checkpoints);
         rememberSplits(splitting);
-        config.source().quickEstimates().ifPresent(infos -> infos.forEach(e -> config.progress().estimate(e.name(), e.estimatedCount())));
+        named.stream().filter(e -> !leftOut.contains(e.name())).forEach(e -> config.progress().estimate(e.name(), e.estimatedCount()));
         config.progress().splitsTotal(splits.size());
 
         Map<String, Long> committed = new HashMap<>();
@@ -151,7 +154,7 @@ public final class Migration {
                     + totals.written() + " + dead-lettered " + totals.deadLettered() + " + skipped " + totals.skipped());
         }
         return new MigrateResult(config.runId(), totals, config.progress().snapshot(), splits.size(), resumed, alreadyDone,
-                splitsCopied.get(), rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started));
+                splitsCopied.get(), rows.get(), warnings, deadLetterPath, Duration.ofNanos(System.nanoTime() - started), leftOut);
     }
 
     /**

@@ -29,6 +29,14 @@ public interface RowMapper {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether the mapper leaves every record of {@code entity} out (a plan that skips it or does not
+     * map it): a migration then does not read it where the source can tell its splits apart.
+     */
+    default boolean leavesOut(cutover.model.EntityName entity) {
+        return false;
+    }
+
     /** The table an entity's records are written to (its own rows; a child table's aside), empty when the mapper does not say. */
     default java.util.Optional<String> tableOf(cutover.model.EntityName entity) {
         return java.util.Optional.empty();

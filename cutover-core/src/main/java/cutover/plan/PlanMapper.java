@@ -261,6 +261,11 @@ public final class PlanMapper implements RowMapper {
     }
 
     @Override
+    public boolean leavesOut(EntityName entity) {
+        return !entities.containsKey(entity);
+    }
+
+    @Override
     public Mapped map(Record source) {
         EntityPlan p = entities.get(source.entity());
         if (p == null) {
