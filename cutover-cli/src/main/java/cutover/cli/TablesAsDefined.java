@@ -49,6 +49,12 @@ final class TablesAsDefined {
 
     private TablesAsDefined() {}
 
+    /** Whether the source declares a column nullable; empty where it does not say. */
+    @FunctionalInterface
+    private interface Declared {
+        Optional<Boolean> nullable(String column);
+    }
+
     /**
      * The generated plan with every column of each source table (analysis sees only the columns
      * rows hold: none of an empty table) and, where both ends can, the source's tables made as the
@@ -77,7 +83,8 @@ final class TablesAsDefined {
                 java.util.function.Predicate<String> nullable = column -> analyzed.flatMap(a -> a.declaresNullable(column)).orElse(true);
                 EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), nullable, defined);
                 // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
-                entities.add(defined ? sourceTypes(whole, shape.get(), source).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
+                Declared declared = column -> analyzed.flatMap(a -> a.declaresNullable(column));
+                entities.add(defined ? sourceTypes(whole, shape.get(), source, declared).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
             }
         }
         return plan.withEntities(entities);
@@ -142,13 +149,17 @@ final class TablesAsDefined {
         if (mapped.isEmpty()) return new Definitions(out, fromPlanTypes);
         Map<EntityName, NativeDefinition> found = source instanceof CopyTextSource copying
                 ? copying.definitions(mapped.stream().map(e -> EntityName.of(e.source())).toList()) : Map.of();
+        Map<EntityName, List<String>> nullableInSource = new java.util.HashMap<>(); // null where the source does not say
+        if (!found.isEmpty()) source.entities().forEach(i -> nullableInSource.put(i.name(), i.nullableColumns()));
         for (EntityMapping e : mapped) {
             NativeDefinition definition = found.get(EntityName.of(e.source()));
             boolean takes = definition != null && sink instanceof CopyTextSink making && making.makesAsDefined(definition);
             if (!e.key().isEmpty()) {
                 if (!takes) continue;
                 CopyTextSource reading = (CopyTextSource) source;
-                String whyNot = notAsItIs(e, reading.copyShape(EntityName.of(e.source())), reading, true);
+                List<String> nullable = nullableInSource.get(EntityName.of(e.source()));
+                Declared declared = column -> nullable == null ? Optional.empty() : Optional.of(nullable.contains(column));
+                String whyNot = notAsItIs(e, reading.copyShape(EntityName.of(e.source())), reading, true, declared);
                 if (whyNot == null) out.put(e.table(), definition);
                 else if (!target.tables().containsKey(e.table())) fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
                         + " types, defaults, identity, constraints, indexes and foreign keys, and the foreign keys of other tables referring to"
@@ -167,10 +178,11 @@ final class TablesAsDefined {
     /**
      * Why the mapping does not map the source's table as it is, so that the table cannot be made as
      * the source defines it, or null when it does: keyed as the source, every source column once,
-     * under its own name, with no transform, default, reference or child table, and ({@code
-     * typesToo}) of the type the source's values are read as.
+     * under its own name, with no transform, default, reference or child table, nullable as the
+     * source {@code declared} it (where it says) and ({@code typesToo}) of the type the source's
+     * values are read as.
      */
-    private static String notAsItIs(EntityMapping e, Optional<CopyShape> shape, Source source, boolean typesToo) {
+    private static String notAsItIs(EntityMapping e, Optional<CopyShape> shape, Source source, boolean typesToo, Declared declared) {
         EntityName name = EntityName.of(e.source());
         if (shape.isEmpty()) return "the source gives its rows only as records";
         if (!e.keyPartColumns().isEmpty() || !e.key().equals(source.keyColumns(name))) {
@@ -182,6 +194,11 @@ final class TablesAsDefined {
             Optional<CopyColumn> column = shape.get().columns().stream().filter(s -> s.name().equals(c.name())).findFirst();
             if (column.isEmpty()) return "column " + c.name() + " is not one of the source's columns " + shape.get().columnNames();
             if (!c.asItIs()) return "column " + c.name() + " is not the source's column as it is (a transform, default, reference or another field)";
+            // the definition's NOT NULLs are the source's: a plan's other word would not come true
+            Optional<Boolean> nullable = declared.nullable(column.get().name());
+            if (nullable.isPresent() && nullable.get() != c.nullable()) {
+                return "column " + c.name() + " is nullable: " + c.nullable() + " where the source's is " + (nullable.get() ? "nullable" : "NOT NULL");
+            }
             Optional<ColumnType> type = format.get().columnType(column.get().type());
             if (type.isEmpty() || typesToo && PlanTypes.columnType(c.type()).filter(type.get()::equals).isEmpty()) {
                 return "column " + c.name() + " is " + c.type() + " where the source's is read as " + type.map(PlanTypes::name).orElse("another type");
@@ -195,8 +212,8 @@ final class TablesAsDefined {
      * The mapping with each column of the type the source's values of it are read as, if it maps the
      * source's table as it is otherwise ({@link #notAsItIs}).
      */
-    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyShape shape, Source source) {
-        if (notAsItIs(e, Optional.of(shape), source, false) != null) return Optional.empty();
+    private static Optional<EntityMapping> sourceTypes(EntityMapping e, CopyShape shape, Source source, Declared declared) {
+        if (notAsItIs(e, Optional.of(shape), source, false, declared) != null) return Optional.empty();
         CopyTextFormat format = CopyTextFormat.named(shape.format()).orElseThrow();
         List<ColumnMapping> typed = new ArrayList<>();
         java.util.Set<String> retyped = new java.util.HashSet<>();

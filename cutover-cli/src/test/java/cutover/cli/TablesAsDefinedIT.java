@@ -115,8 +115,14 @@ class TablesAsDefinedIT {
             makeSource(src);
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("plan.yaml"));
             edit(plan, "- name: age\n        from: age\n        type: bigint", "- name: age\n        from: age\n        type: text");
-            assertThat(migrate(plan).get("warnings").toString()).contains("table profiles is made from the plan's types,"
+            // a NOT NULL the plan lifts is an edit too: the source's definition would keep it
+            edit(plan, "- name: title\n        from: title\n        type: text\n        nullable: false", "- name: title\n        from: title\n        type: text\n        nullable: true");
+            String warnings = migrate(plan).get("warnings").toString();
+            assertThat(warnings).contains("table profiles is made from the plan's types,"
                     + " not as the source defines it").contains("column age is text where the source's is read as bigint");
+            assertThat(warnings).contains("table todos is made from the plan's types").contains("column title is nullable: true where the source's is NOT NULL");
+            assertThat(LocalPostgres.query(dst, "select is_nullable from information_schema.columns where table_name = 'todos' and column_name = 'title'"))
+                    .containsExactly("YES");
             assertThat(LocalPostgres.query(dst, "select column_name || ' ' || data_type from information_schema.columns"
                     + " where table_name = 'profiles' and column_name in ('id', 'age') order by 1")).containsExactly("age text", "id text");
             assertThat(LocalPostgres.query(dst, "select data_type from information_schema.columns where table_name = 'posts' and column_name = 'id'"))
