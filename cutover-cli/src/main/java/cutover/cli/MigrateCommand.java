@@ -166,7 +166,7 @@ final class MigrateCommand implements Callable<Integer> {
                 result = migration.run();
             }
             warnings.addAll(result.warnings());
-            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target)));
+            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target, definitions.byTable().keySet(), result.leftOut())));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -184,17 +184,24 @@ final class MigrateCommand implements Callable<Integer> {
      * What the source holds beside its tables (a PostgreSQL schema's functions, views, sequences no
      * column uses, triggers, policies), made in the target where it lacks them once the tables are
      * complete; returns what could not be made (the triggers and policies of a table the plan renames
-     * or skips, a view over one, a target of another kind).
+     * or leaves out, a view over one, a target of another kind). {@code madeAsDefined} are the plan's
+     * tables made as the source defines them, {@code leftOut} the source's tables the plan does not list.
      */
-    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, TargetInfo before) {
+    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, TargetInfo before,
+                                              java.util.Set<String> madeAsDefined, List<cutover.model.EntityName> leftOut) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
             return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
         }
         Map<String, Optional<String>> moved = moved(plan);
+        leftOut.forEach(e -> moved.putIfAbsent(bare(e.value()), Optional.empty()));
         // the application's own tables (there before the run) keep their own security and triggers
-        java.util.Set<String> kept = new java.util.HashSet<>();
-        plan.entities().stream().filter(e -> !e.skip() && before.tables().containsKey(e.table())).forEach(e -> kept.add(bare(e.source())));
-        List<String> notMade = target.makeSchemaObjects(objects, moved, kept);
+        java.util.Set<String> kept = new java.util.HashSet<>(), fromPlanTypes = new java.util.HashSet<>();
+        for (var e : plan.entities()) {
+            if (e.skip()) continue;
+            if (before.tables().containsKey(e.table())) kept.add(bare(e.source()));
+            else if (!madeAsDefined.contains(e.table())) fromPlanTypes.add(bare(e.source()));
+        }
+        List<String> notMade = target.makeSchemaObjects(objects, new cutover.connector.TablesMade(moved, kept, fromPlanTypes));
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
         // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
         String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()

@@ -266,7 +266,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + " not the schema; restore the whole snapshot to make them");
         }
         if (sink instanceof cutover.connector.CopyTextSink copying) {
-            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), Map.of(), java.util.Set.of());
+            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.AS_THEY_WERE);
         }
         return List.of(cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun));
     }

@@ -47,16 +47,13 @@ public interface CopyTextSink extends Sink {
     /**
      * Makes what a source's {@link CopyTextSource#schemaObjects} held that the target lacks (one it
      * has, of the name, is left as it is), once the tables are complete; returns a sentence for each
-     * that could not be made. {@code movedTables} names the source's tables the plan renames (to the
-     * table given) or leaves out (empty): the objects bound to them (a table's triggers, policies)
-     * are not made, and one sentence says so; a renamed table whose source had row-level security is
-     * closed (on, without the policies). {@code tablesKept} names the source's tables whose target
-     * table was there before the run (the application's own): they keep their own grants, policies,
-     * triggers, rules, comments and row-level security, and one sentence says so. One in a format
-     * this sink does not make is one sentence saying so.
+     * that could not be made. The objects bound to a table that {@code tables} says was moved (renamed
+     * or left out) or kept (the target's own) are not made, nor the triggers of one made from the
+     * plan's types, and a sentence says so for each of these; a renamed table whose source had
+     * row-level security is closed (on, without the policies). One in a format this sink does not
+     * make is one sentence saying so.
      */
-    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Map<String, java.util.Optional<String>> movedTables,
-                                           java.util.Set<String> tablesKept) {
+    default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, TablesMade tables) {
         return List.of(notMade(objects, false));
     }
 

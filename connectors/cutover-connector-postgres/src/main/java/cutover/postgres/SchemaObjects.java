@@ -135,6 +135,12 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList());
     }
 
+    /** These objects without the triggers of the given tables. */
+    SchemaObjects withoutTriggersOn(Set<String> tables) {
+        return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants);
+    }
+
     NativeDefinition toNative() {
         return new NativeDefinition(FORMAT, JSON.valueToTree(this));
     }
