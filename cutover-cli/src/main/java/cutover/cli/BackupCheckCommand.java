@@ -57,6 +57,13 @@ final class BackupCheckCommand implements Callable<Integer> {
                 System.out.println("the index misses what packs on disk may hold: `cutover backup repair index --repo " + repo.repo
                         + "` rebuilds it from the packs' own headers; then check again");
             }
+            // a chunk damaged or lost stays named by the index, so the next backup would reuse it rather than store it again
+            boolean dataLost = r.problems().stream().anyMatch(p -> p.file() != null && p.file().startsWith("data/"));
+            if (dataLost) {
+                System.out.println("data damaged or lost: `cutover backup repair index --read-data --repo " + repo.repo + "` leaves the damaged"
+                        + " chunks out of the index; the next backup of each source that still holds their data then stores them again,"
+                        + " and the snapshots that need them read again (until then a backup reuses them as they are)");
+            }
         }
         return r.ok() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();
     }

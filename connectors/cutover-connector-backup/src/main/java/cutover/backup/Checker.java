@@ -4,12 +4,8 @@ import cutover.connector.Position;
 import cutover.error.CutoverException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -103,7 +99,7 @@ final class Checker {
                 continue;
             }
             if (readData) {
-                String actual = sha256(path);
+                String actual = files.sha256(path);
                 if (!actual.equals(id.hex())) {
                     problems.add(new CheckProblem(null, null, null, name, "its SHA-256 is " + actual + ", not its name: the file was changed"));
                 }
@@ -200,17 +196,4 @@ final class Checker {
         }
     }
 
-    private String sha256(Path path) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
-            byte[] buf = new byte[1 << 16];
-            while (in.read(buf) >= 0) {
-                // hashing as it reads
-            }
-            return java.util.HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException ex) {
-            throw repo.files().io("cannot read " + repo.files().relative(path), ex);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
 }

@@ -55,6 +55,18 @@ final class RepoFiles {
     Path lock(String name) { return root.resolve(LOCKS).resolve(name); }
     Path pack(BlobId id) { return root.resolve(DATA).resolve(id.hex().substring(0, 2)).resolve(id.hex()); }
 
+    /** The SHA-256 of a repository file's bytes, in hex: what a pack's name is. */
+    String sha256(Path path) {
+        java.security.MessageDigest sha = NativeCrypto.sha256();
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) sha.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw io("cannot read " + relative(path), e);
+        }
+    }
+
     /** A path relative to the repository, as messages show it: {@code data/3f/3f2a…}. */
     String relative(Path path) { return root.relativize(path).toString().replace('\\', '/'); }
 

@@ -500,9 +500,9 @@ public final class Repository {
     }
 
     /** Rebuilds the index from the packs' headers ({@link IndexRepair}), holding an exclusive lock. */
-    public IndexRepairResult repairIndex() {
+    public IndexRepairResult repairIndex(boolean readData) {
         try (RepoLock lock = internals.lock("repair index", RepoLock.Mode.EXCLUSIVE)) {
-            return new IndexRepair(internals).run(lock);
+            return new IndexRepair(internals).run(lock, readData);
         }
     }
 
@@ -634,7 +634,8 @@ public final class Repository {
             // the disk takes others' pending writes while the source is read, not when the pack is forced
             try (SnapshotWriter writer = open(); RepoFiles.Settling settling = internals.files().settleAhead()) {
                 boolean comparable = digests != null || source instanceof cutover.connector.ChangeTracking;
-                Snapshot earlier = comparable ? latestOfSource() : null;
+                Snapshot latest = comparable ? latestOfSource() : null;
+                Snapshot earlier = latest == null ? null : intactPart(latest, writer.index());
                 writer.buildsOn(earlier);
                 SourceReading reading = new SourceReading(source, readers, progress, digests, earlier);
                 run.end("lock");
@@ -642,7 +643,12 @@ public final class Repository {
                 unchanged = reading.unchanged();
                 layered = reading.layered();
                 toldByLog = reading.toldByLog();
-                readWhole = reading.readWhole();
+                readWhole = new java.util.LinkedHashMap<>(reading.readWhole());
+                if (earlier != latest) {
+                    // read again: their chunks are stored again, and the earlier snapshots that need them read again
+                    latest.entities().stream().filter(e -> earlier.entity(e.entityName()).isEmpty()).forEach(e -> readWhole.putIfAbsent(e.entityName(),
+                            "its copy in the last snapshot misses chunks the repository no longer holds whole (a pack lost or damaged)"));
+                }
                 if (folder != null) {
                     writer.addFolder(folder);
                     run.end("files");
@@ -657,6 +663,19 @@ public final class Repository {
 
         /** How long each step of the last {@link #from} took. */
         public RunPhases phases() { return phases; }
+
+        /**
+         * The snapshot without the entities some chunk of which no index file lists (a pack lost, or a
+         * damaged chunk that `repair index --read-data` left out): those are not reused but read again,
+         * which stores their chunks again under the same ids (a chunk's id is its content's hash), so
+         * that every earlier snapshot needing them reads again too.
+         */
+        private static Snapshot intactPart(Snapshot snapshot, Index index) {
+            List<String> intact = snapshot.entities().stream()
+                    .filter(e -> e.chunks().stream().allMatch(chunk -> index.get(BlobId.parse(chunk)) != null))
+                    .map(EntitySnapshot::name).toList();
+            return intact.size() == snapshot.entities().size() ? snapshot : snapshot.only(intact);
+        }
 
         /** The latest snapshot taken of the same source (by location, without password), or null. */
         private Snapshot latestOfSource() {

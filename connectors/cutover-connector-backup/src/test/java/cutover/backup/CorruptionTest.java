@@ -73,6 +73,27 @@ class CorruptionTest {
         assertReadFailsNaming("snapshot " + snapshot.shortId(), "entity public.users", "chunk", "fails authentication");
     }
 
+    /**
+     * A damaged chunk the index still names is reused by every later backup (its id is its content's
+     * hash: the same data is "already stored"), so each new snapshot was as unreadable as the first.
+     * Left out of the index by a repair that reads the data, it is stored again by the next backup of
+     * the same records, and the first snapshot reads again.
+     */
+    @Test
+    void repairIndexWithReadDataLeavesADamagedChunkOutSoTheNextBackupStoresItAgain() throws IOException {
+        Path pack = onlyFileIn("data");
+        flipByte(pack, 100);
+        IndexRepairResult repaired = repo.repairIndex(true);
+        assertThat(repaired.damagedChunks()).hasSize(1);
+        assertThat(repaired.damagedChunks().values()).allSatisfy(why -> assertThat(why).contains("fails authentication"));
+        assertThat(repo.check(false).problems()).anySatisfy(p -> assertThat(p.toString()).contains("snapshot " + snapshot.shortId()));
+
+        Snapshot again = TestRepos.backup(repo, TestRepos.users(2000, 7));
+        assertThat(again.addedChunks()).as("the damaged chunk stored again").isPositive();
+        assertThat(repo.check(true).problems()).as("the pack with the damaged copy is garbage now, not damage").isEmpty();
+        assertThat(TestRepos.readAll(repo, snapshot)).isEqualTo(TestRepos.readAll(repo, again));
+    }
+
     @Test
     void aTruncatedPackIsFoundByStructureCheckAndStopsARestore() throws IOException {
         Path pack = onlyFileIn("data");
@@ -136,7 +157,7 @@ class CorruptionTest {
         Path index = onlyFileIn("index");
         byte[] before = Files.readAllBytes(index);
         flipByte(index, 40);
-        IndexRepairResult repaired = repo.repairIndex();
+        IndexRepairResult repaired = repo.repairIndex(false);
         assertThat(repaired.unreadablePacks()).isEmpty();
         assertThat(repaired.indexFilesReplaced()).isEqualTo(1);
         assertThat(repaired.chunks()).isPositive();
@@ -146,13 +167,13 @@ class CorruptionTest {
         Files.write(index, before); // the old index again, beside the rebuilt one
         assertThat(repo.check(true).problems()).isEmpty();
         for (Path f : Files.list(dir.resolve("index")).toList()) Files.delete(f);
-        assertThat(repo.repairIndex().indexFilesReplaced()).isZero();
+        assertThat(repo.repairIndex(false).indexFilesReplaced()).isZero();
         assertThat(repo.check(true).problems()).isEmpty();
 
         Path pack = onlyFileIn("data");
         long size = Files.size(pack);
         flipByte(pack, size - 10); // in its sealed header
-        IndexRepairResult partly = repo.repairIndex();
+        IndexRepairResult partly = repo.repairIndex(false);
         assertThat(partly.unreadablePacks()).containsOnlyKeys(pack.getFileName().toString())
                 .allSatisfy((p, why) -> assertThat(why).contains("header fails authentication").contains("stay indexed as the old index said"));
         // its chunks are whole: still indexed, they read; check names the header
@@ -161,7 +182,7 @@ class CorruptionTest {
                 + "/" + pack.getFileName()));
         // with no index file left to say where they were, they are lost, and check names what needed them
         for (Path f : Files.list(dir.resolve("index")).toList()) Files.delete(f);
-        assertThat(repo.repairIndex().unreadablePacks()).containsOnlyKeys(pack.getFileName().toString());
+        assertThat(repo.repairIndex(false).unreadablePacks()).containsOnlyKeys(pack.getFileName().toString());
         assertThat(repo.check(false).problems()).anySatisfy(p -> assertThat(p.message()).contains("is in no index"));
         assertThat(repo.locks()).isEmpty();
     }
