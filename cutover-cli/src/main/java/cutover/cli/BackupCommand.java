@@ -247,7 +247,7 @@ final class BackupCommand implements Callable<Integer> {
             try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
                 Repository repository = repo.open(this::runOptions);
                 if (source == null) {
-                    Repository.BackupBuilder builder = repository.backup().source("files:" + files).tags(tags).folder(files);
+                    Repository.BackupBuilder builder = repository.backup().source(filesSource()).tags(tags).folder(files);
                     Snapshot snapshot = builder.filesOnly();
                     phases = builder.phases();
                     return snapshot;
@@ -289,7 +289,12 @@ final class BackupCommand implements Callable<Integer> {
 
     /** The backup's source as the journal names it: the location without its password, or the folder backed up alone. */
     private String redactedSource() {
-        return source != null ? Location.redact(source) : "files:" + files;
+        return source != null ? Location.redact(Endpoints.recordedAs(source)) : filesSource();
+    }
+
+    /** The source a snapshot of a folder alone records: the folder's absolute path, as a file location's. */
+    private String filesSource() {
+        return Location.ofFile("files", files);
     }
 
     /** Runs one backup, recording it in the journal whether it succeeds or not. */
@@ -314,7 +319,7 @@ final class BackupCommand implements Callable<Integer> {
         try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
             Source src = Endpoints.require(connector, Source.class);
             if (leftOut == null) leftOut = src.leftOut(); // once a process: a scheduled run's catalog does not change that
-            Repository.BackupBuilder builder = repository.backup().source(source).tags(tags).folder(files).readers(parallel);
+            Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(source)).tags(tags).folder(files).readers(parallel);
             // a database that digests its tables lets the tables unchanged since the last snapshot go unread
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
             Snapshot snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));

@@ -126,6 +126,12 @@ final class Endpoints {
      * {@code connections} at once: a reader or writer that found the pool full would wait only the
      * connect timeout (10 s) for one, then fail, however healthy the server.
      */
+    /** The location as a backup records its source ({@link cutover.connector.ConnectorProvider#recordedAs}): a file's path absolute. */
+    static String recordedAs(String location) {
+        Location parsed = Location.parse(location);
+        return CONNECTORS.provider(parsed.scheme()).recordedAs(parsed);
+    }
+
     private static Connector open(String location, String passwordVariable, int connections, Map<String, String> given) {
         Settings settings = new Settings(given);
         String password = System.getenv(passwordVariable);

@@ -84,7 +84,7 @@ final class RollbackPointTaker {
     private String snapshot(Repository repository, String location, Source source, Connector connector, String role) {
         Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
         try (ProgressDisplay display = ProgressDisplay.start(showProgress, "records", () -> new TreeMap<>(lines))) {
-            Repository.BackupBuilder builder = repository.backup().source(location).tag(TAG).tag(TAG + "-" + role);
+            Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(location)).tag(TAG).tag(TAG + "-" + role);
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
             Snapshot s = builder
                     .from(source, (entity, n) -> lines.put("backup " + role + " " + entity.value(), new ProgressDisplay.Line(n, -1)));

@@ -22,6 +22,15 @@ public interface ConnectorProvider {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The location as a backup's snapshot and the journal record their source: the same data however
+     * the command named it, wherever it ran (a file's path made absolute: two projects' {@code
+     * ./app.json} are two sources, whose snapshots forget's rules and {@code latest} keep apart).
+     */
+    default String recordedAs(Location location) {
+        return location.raw();
+    }
+
     /** Opens a connector. Fails with a {@link cutover.error.CutoverException} that names the (redacted) location. */
     Connector open(Location location, Settings settings);
 }

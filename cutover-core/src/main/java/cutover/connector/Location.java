@@ -54,6 +54,11 @@ public final class Location {
      * The location with any password or secret query parameter left out, for files that are kept and
      * shared (a plan): the secret then comes from the environment when the location is opened.
      */
+    /** {@code scheme:} and the absolute, normalized path of {@code path}: a file location as a backup records it. */
+    public static String ofFile(String scheme, java.nio.file.Path path) {
+        return scheme + ":" + path.toAbsolutePath().normalize();
+    }
+
     public static String withoutSecrets(String text) {
         String out = USERINFO_PASSWORD.matcher(text).replaceAll("$1@");
         int q = out.indexOf('?');

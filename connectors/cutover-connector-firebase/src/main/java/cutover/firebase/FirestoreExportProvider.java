@@ -24,6 +24,11 @@ public final class FirestoreExportProvider implements ConnectorProvider {
     public List<Setting> settings() { return List.of(); }
 
     @Override
+    public String recordedAs(Location location) {
+        return Location.ofFile(location.scheme(), ExportFiles.pathOf(location));
+    }
+
+    @Override
     public Connector open(Location location, Settings settings) {
         return FirestoreExportConnector.ofJson(location, ExportFiles.pathOf(location));
     }

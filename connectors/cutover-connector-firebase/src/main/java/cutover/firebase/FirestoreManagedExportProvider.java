@@ -31,6 +31,11 @@ public final class FirestoreManagedExportProvider implements ConnectorProvider {
     }
 
     @Override
+    public String recordedAs(Location location) {
+        return Location.ofFile(location.scheme(), ExportFiles.pathOf(location));
+    }
+
+    @Override
     public Connector open(Location location, Settings settings) {
         Source source = new FirestoreManagedExportSource(ExportFiles.pathOf(location)); // a folder that must be there: checked now
         return new FirestoreExportConnector(location, () -> source, null);

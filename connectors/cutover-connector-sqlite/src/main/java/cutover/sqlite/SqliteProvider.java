@@ -35,9 +35,24 @@ public final class SqliteProvider implements ConnectorProvider {
     public List<Setting> settings() { return List.of(BUSY_TIMEOUT, SPLIT_ROWS); }
 
     @Override
-    public Connector open(Location location, Settings settings) {
+    public String recordedAs(Location location) {
+        String rest = pathText(location);
+        try {
+            return rest.isBlank() ? location.raw() : Location.ofFile(location.scheme(), Path.of(rest));
+        } catch (InvalidPathException e) {
+            return location.raw(); // refused when opened, with the reason
+        }
+    }
+
+    /** The path a location names, as written. */
+    private static String pathText(Location location) {
         String rest = location.rest();
-        if (rest.startsWith("//")) rest = rest.substring(2); // sqlite:///abs/path.db, as in URLs
+        return rest.startsWith("//") ? rest.substring(2) : rest; // sqlite:///abs/path.db, as in URLs
+    }
+
+    @Override
+    public Connector open(Location location, Settings settings) {
+        String rest = pathText(location);
         if (rest.isBlank()) {
             throw new CutoverException(ErrorCode.LOCATION_INVALID, "'" + location.redacted() + "' names no file; write sqlite:./app.db");
         }
