@@ -2,6 +2,8 @@ package cutover.postgres;
 
 import cutover.model.Column;
 import cutover.model.Table;
+import cutover.postgres.TableDefinition.Attribute;
+import cutover.postgres.TableDefinition.CompositeType;
 import cutover.postgres.TableDefinition.DefinedColumn;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.DefinedIndex;
@@ -24,8 +26,8 @@ import java.util.Set;
 
 /**
  * Makes a table as its {@link TableDefinition} says, in {@code pg_restore}'s order: before the rows,
- * the columns with their own types, NOT NULLs and row level security (and the extensions and enum
- * types they need); after the rows, {@link #completion} gives the primary key (one sort, not a btree
+ * the columns with their own types, NOT NULLs and row level security (and the extensions, enum,
+ * domain and composite types they need); after the rows, {@link #completion} gives the primary key (one sort, not a btree
  * kept up row by row), the sequences with their last values, defaults, identities, constraints and
  * row level security forced on the owner, and {@link #indexes} the indexes, so the load meets no
  * index and nothing is checked twice. Foreign keys come last of all ({@link #foreignKeys}): they need
@@ -46,7 +48,7 @@ final class DefinedTable {
 
     /**
      * Creates the table with the plan's columns, each of the definition's type where the target has
-     * that type (an enum the definition holds is created first), else of the plan's type, generated
+     * that type (an enum, domain or composite type the definition holds is created first), else of the plan's type, generated
      * as in the source, and partitioned as in the source, with its partitions. Where the target
      * refuses a generation expression or a partition, the table is made plain instead (generated
      * columns holding the source's values, one table holding every partition's rows): a later
@@ -59,16 +61,16 @@ final class DefinedTable {
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
-            Set<String> missingEnums = createEnums(c);
-            missingEnums.addAll(createDomains(c, missingEnums));
+            Set<String> missingTypes = createEnums(c);
+            missingTypes.addAll(createDomainsAndComposites(c, missingTypes));
             Savepoint before = c.setSavepoint();
             try {
-                createTable(c, table, missingEnums, true);
+                createTable(c, table, missingTypes, true);
                 c.releaseSavepoint(before);
             } catch (SQLException refused) {
                 // an expression calling what the target lacks, a partition's name taken: made as a plain table
                 c.rollback(before);
-                createTable(c, table, missingEnums, false);
+                createTable(c, table, missingTypes, false);
             }
             // On Supabase a table in public is readable over HTTP by anyone holding the anon key until RLS is on.
             if (definition.rowLevelSecurity() || table.rowLevelSecurity()) {
@@ -88,11 +90,11 @@ final class DefinedTable {
     }
 
     /** The table, and with {@code asDefined} its generated columns' expressions, its partition key and its partitions. */
-    private void createTable(Connection c, Table table, Set<String> missingEnums, boolean asDefined) throws SQLException {
+    private void createTable(Connection c, Table table, Set<String> missingTypes, boolean asDefined) throws SQLException {
         StringBuilder ddl = new StringBuilder(definition.unlogged() ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ").append(name.sql()).append(" (");
         for (Column col : table.columns()) {
             DefinedColumn defined = definition.column(col.name()).orElse(null);
-            String type = defined != null && !missingEnums.contains(elementType(defined.type())) && typeExists(c, defined.type())
+            String type = defined != null && !missingTypes.contains(elementType(defined.type())) && typeExists(c, defined.type())
                     ? defined.type() : PgTypes.sqlType(col.type());
             ddl.append(TableName.quote(col.name())).append(' ').append(type);
             if (defined != null && defined.collation() != null && type.equals(defined.type()) && collationExists(c, defined.collation())) {
@@ -132,26 +134,63 @@ final class DefinedTable {
     }
 
     /**
-     * Creates the domains the target lacks, each with its default, NOT NULL and checks; returns those
-     * it could not create (a base type the target lacks, {@code missing} among them). One the target
-     * has is taken as it is.
+     * Creates the domains and composite types the target lacks, each after those of the definition
+     * it is made of (a domain over a composite, a composite with an attribute of a domain); returns
+     * those it could not create or will not use (a type they are made of among {@code missing} or
+     * not made, a function a domain's check calls missing here) and the composites whose target
+     * type of that name has other attributes (names and types, in order), whose values the
+     * source's text would not fill rightly, as an enum without the source's labels. A domain the
+     * target has is taken as it is.
      */
-    private Set<String> createDomains(Connection c, Set<String> missing) throws SQLException {
+    private Set<String> createDomainsAndComposites(Connection c, Set<String> missing) throws SQLException {
         Set<String> notMade = new HashSet<>();
-        for (Domain d : definition.domains()) {
-            if (typeExists(c, d.name())) continue;
-            if (missing.contains(elementType(d.baseType())) || notMade.contains(elementType(d.baseType()))) {
-                notMade.add(d.name());
-                continue;
+        for (Object type : madeOfFirst()) {
+            if (type instanceof Domain d) {
+                if (typeExists(c, d.name())) continue;
+                if (missing.contains(elementType(d.baseType())) || notMade.contains(elementType(d.baseType()))) {
+                    notMade.add(d.name());
+                    continue;
+                }
+                StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(d.name()).append(" AS ").append(d.baseType());
+                if (d.defaultExpression() != null) ddl.append(" DEFAULT ").append(d.defaultExpression());
+                if (d.notNull()) ddl.append(" NOT NULL");
+                for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
+                // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
+                if (attempt(c, ddl.toString()) != null) notMade.add(d.name());
+            } else if (type instanceof CompositeType t) {
+                boolean partsMissing = t.attributes().stream().map(a -> elementType(a.type())).anyMatch(a -> missing.contains(a) || notMade.contains(a));
+                List<Attribute> there = compositeAttributes(c, t.name());
+                if (there == null) {
+                    String ddl = "CREATE TYPE " + t.name() + " AS (" + String.join(", ", t.attributes().stream()
+                            .map(a -> TableName.quote(a.name()) + " " + a.type()).toList()) + ")";
+                    if (partsMissing || attempt(c, ddl) != null) notMade.add(t.name());
+                } else if (partsMissing || !there.equals(t.attributes())) {
+                    notMade.add(t.name());
+                }
             }
-            StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(d.name()).append(" AS ").append(d.baseType());
-            if (d.defaultExpression() != null) ddl.append(" DEFAULT ").append(d.defaultExpression());
-            if (d.notNull()) ddl.append(" NOT NULL");
-            for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
-            // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
-            if (attempt(c, ddl.toString()) != null) notMade.add(d.name());
         }
         return notMade;
+    }
+
+    /** The definition's domains and composite types, each after the others of them it is made of (else in the definition's order). */
+    private List<Object> madeOfFirst() {
+        java.util.Map<String, Object> pending = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Set<String>> madeOf = new java.util.HashMap<>();
+        for (Domain d : definition.domains()) {
+            pending.put(d.name(), d);
+            madeOf.put(d.name(), Set.of(elementType(d.baseType())));
+        }
+        for (CompositeType t : definition.composites()) {
+            pending.put(t.name(), t);
+            madeOf.put(t.name(), t.attributes().stream().map(a -> elementType(a.type())).collect(java.util.stream.Collectors.toSet()));
+        }
+        List<Object> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            String next = pending.keySet().stream().filter(n -> madeOf.get(n).stream().noneMatch(pending::containsKey)).findFirst()
+                    .orElse(pending.keySet().iterator().next()); // a cycle, which PostgreSQL does not allow: the server will say
+            out.add(pending.remove(next));
+        }
+        return out;
     }
 
     /** Creates the enum types the target lacks; returns those it could not create or whose labels in the target are not the definition's. */
@@ -319,8 +358,20 @@ final class DefinedTable {
                         + " (not available, or not allowed for this role): CREATE EXTENSION " + TableName.quote(e.name()));
             }
         }
-        actualTypes(c).forEach((column, type) -> definition.column(column).filter(d -> !d.type().equals(type)).ifPresent(d -> out.add(
-                "column " + column + " is " + type + ", not " + d.type() + " as in the source: the target has no type " + d.type())));
+        for (java.util.Map.Entry<String, String> actual : actualTypes(c).entrySet()) {
+            DefinedColumn d = definition.column(actual.getKey()).filter(col -> !col.type().equals(actual.getValue())).orElse(null);
+            if (d == null) continue;
+            String searchPath = Catalog.schemaAloneOnPath(c, name.schema()); // the type named as the definition names it
+            boolean there;
+            try {
+                there = typeExists(c, d.type());
+            } finally {
+                Catalog.setSearchPath(c, searchPath);
+            }
+            String why = there ? "the target's type " + d.type() + " is not the source's (an enum without all its labels, a"
+                    + " composite type of other attributes, or a type made of one)" : "the target has no type " + d.type();
+            out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
+        }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
         for (DefinedColumn col : definition.columns()) {
             if (col.collation() != null && !collationExists(c, col.collation())) {
@@ -423,6 +474,28 @@ final class DefinedTable {
 
     private static boolean typeExists(Connection c, String type) throws SQLException {
         return holds(c, "SELECT to_regtype(?) IS NOT NULL", type);
+    }
+
+    /**
+     * The attributes, in order, of the composite type of that name, their types as {@code format_type}
+     * prints them (the search path as the definition was read); null when the target has no type of
+     * that name, none when it has one that is not a composite type.
+     */
+    private static List<Attribute> compositeAttributes(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT a.attname::text FROM pg_type t JOIN pg_attribute a"
+                + " ON a.attrelid = t.typrelid WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
+                + " array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid"
+                + " WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)")) {
+            for (int i = 1; i <= 3; i++) ps.setString(i, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) return null;
+                List<String> names = Catalog.texts(rs.getArray(2)), types = Catalog.texts(rs.getArray(3));
+                List<Attribute> out = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) out.add(new Attribute(names.get(i), types.get(i)));
+                return out;
+            }
+        }
     }
 
     /** The enum's labels in order, or null when the target has no type of that name. */

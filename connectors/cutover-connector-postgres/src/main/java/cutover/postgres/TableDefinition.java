@@ -17,7 +17,8 @@ import java.util.Optional;
  * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
  * constraints and indexes as the server prints them; its row level security; and the names of what
  * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
- * outside the table), a partitioned table's partition key and partitions, and whether it is unlogged. SQL in it is printed with the table's schema as the search path, so names in
+ * outside the table), a partitioned table's partition key and partitions, and whether it is unlogged. The enum, domain
+ * and composite types its columns use are in it, with the types those are made of. SQL in it is printed with the table's schema as the search path, so names in
  * that schema are bare and the definition applies in whichever schema the table is restored to.
  * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
  */
@@ -25,8 +26,16 @@ import java.util.Optional;
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
-                       String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains) {
+                       String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites) {
     static final String FORMAT = "postgresql/table/1";
+
+    TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                    List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                    boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                    String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains) {
+        this(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity, triggers,
+                policies, rules, partitionKey, partitions, unlogged, domains, List.of());
+    }
 
     TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                     List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
@@ -57,6 +66,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         rules = List.copyOf(rules);
         partitions = partitions == null ? List.of() : List.copyOf(partitions); // absent before they were stored
         domains = domains == null ? List.of() : List.copyOf(domains); // absent before they were stored, and when none
+        composites = composites == null ? List.of() : List.copyOf(composites); // the same
     }
 
     /**
@@ -85,6 +95,18 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
     record Domain(String name, String baseType, boolean notNull, String defaultExpression, List<DefinedConstraint> constraints) {
         Domain { constraints = constraints == null ? List.of() : List.copyOf(constraints); }
     }
+
+    /**
+     * A composite type a column's values are of (or the elements of an array column, or an attribute
+     * of another composite or a domain's base, in turn): its attributes in order, each {@code type}
+     * as {@code format_type} prints it.
+     */
+    record CompositeType(String name, List<Attribute> attributes) {
+        CompositeType { attributes = List.copyOf(attributes); }
+    }
+
+    /** An attribute of a {@link CompositeType}. */
+    record Attribute(String name, String type) {}
 
     /** An enum type a column's values are of (or the elements of an array column), with its labels in order. */
     record EnumType(String name, List<String> labels) {
@@ -176,6 +198,13 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                 ObjectNode n = doms.addObject().put("name", d.name()).put("baseType", d.baseType()).put("notNull", d.notNull());
                 putIfPresent(n, "defaultExpression", d.defaultExpression());
                 putConstraints(n, d.constraints());
+            }
+        }
+        if (!composites.isEmpty()) { // absent when none: as before they were stored
+            ArrayNode comps = o.putArray("composites");
+            for (CompositeType t : composites) {
+                ArrayNode attributes = comps.addObject().put("name", t.name()).putArray("attributes");
+                for (Attribute a : t.attributes()) attributes.addObject().put("name", a.name()).put("type", a.type());
             }
         }
         if (!partitions.isEmpty()) {

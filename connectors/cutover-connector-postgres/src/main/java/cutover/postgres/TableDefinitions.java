@@ -1,5 +1,7 @@
 package cutover.postgres;
 
+import cutover.postgres.TableDefinition.Attribute;
+import cutover.postgres.TableDefinition.CompositeType;
 import cutover.postgres.TableDefinition.DefinedColumn;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.DefinedIndex;
@@ -66,7 +68,7 @@ final class TableDefinitions {
         if (byOid.isEmpty()) return Map.of();
         Array oids = c.createArrayOf("int8", byOid.keySet().toArray());
         columns(c, oids, byOid);
-        domains(c, oids, byOid);
+        types(c, oids, byOid);
         extensions(c, oids, byOid);
         sequences(c, oids, byOid);
         // constraints and indexes are each the table's own, or a partition's own
@@ -119,29 +121,48 @@ final class TableDefinitions {
     }
 
     /**
-     * The domains the table's columns (or their elements) are of, each with its checks, and the
-     * domains and enum those are made over, bases first: a domain over a domain names the inner as
-     * its base, and an enum under a domain is among the table's enums.
+     * The domains and composite types the table's columns (or their elements) are of, and the
+     * domains, composite types and enums those are made of (a domain's base, a composite's
+     * attributes, or their elements), each listed after every one it is made of: a domain over a
+     * domain names the inner as its base, a composite its attributes' types, and an enum among them
+     * is among the table's enums. Composite types are those made by {@code CREATE TYPE … AS}, not a
+     * table's row type.
      */
-    private static void domains(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+    private static void types(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
+        String made = "(%1$s.typtype = 'd' OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
         eachRow(c, "WITH RECURSIVE d (rel, oid, depth) AS ("
                 + "SELECT a.attrelid, e.oid, 0 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                + elementOf("t", "e") + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND e.typtype = 'd' "
-                + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid JOIN pg_type b ON b.oid = x.typbasetype "
-                + "WHERE b.typtype = 'd') "
-                + "SELECT d.rel, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
+                + elementOf("t", "e") + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + made.formatted("e") + " "
+                // what a domain or a composite is made of: its base, its attributes' types (of an array, the element)
+                + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid "
+                + "JOIN LATERAL (SELECT x.typbasetype AS part WHERE x.typtype = 'd' UNION ALL SELECT xa.atttypid FROM pg_attribute xa "
+                + "WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped) p ON true "
+                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE b.typtype = 'e' OR " + made.formatted("b") + ") "
+                + "SELECT d.rel, x.typtype::text, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
                 + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
                 + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
-                + enumOf("bt") + " "
+                + "array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = x.oid ORDER BY l.enumsortorder), "
+                + "array(SELECT xa.attname::text FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped ORDER BY xa.attnum), "
+                + "array(SELECT format_type(xa.atttypid, xa.atttypmod) FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 "
+                + "AND NOT xa.attisdropped ORDER BY xa.attnum) "
                 + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
-                + "JOIN pg_type b0 ON b0.oid = x.typbasetype " + elementOf("b0", "bt") + " "
                 + "ORDER BY d.rel, d.depth DESC, x.oid", oids, 1, rs -> {
             Builder b = byOid.get(rs.getLong(1));
-            List<String> names = Catalog.texts(rs.getArray(6)), definitions = Catalog.texts(rs.getArray(7));
-            List<DefinedConstraint> checks = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
-            b.domains.add(new Domain(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), checks));
-            b.addEnum(rs.getString(8), rs.getArray(9));
+            switch (rs.getString(2)) {
+                case "e" -> b.addEnum(rs.getString(3), rs.getArray(9));
+                case "c" -> {
+                    List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11));
+                    List<Attribute> attributes = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) attributes.add(new Attribute(names.get(i), types.get(i)));
+                    b.composites.add(new CompositeType(rs.getString(3), attributes));
+                }
+                default -> {
+                    List<String> names = Catalog.texts(rs.getArray(7)), definitions = Catalog.texts(rs.getArray(8));
+                    List<DefinedConstraint> checks = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
+                    b.domains.add(new Domain(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), checks));
+                }
+            }
         });
     }
 
@@ -260,6 +281,7 @@ final class TableDefinitions {
         final List<Extension> extensions = new ArrayList<>();
         final List<EnumType> enums = new ArrayList<>();
         final List<Domain> domains = new ArrayList<>();
+        final List<CompositeType> composites = new ArrayList<>();
         final List<DefinedSequence> sequences = new ArrayList<>();
         final Owned owned = new Owned();
         final List<PartitionBuilder> partitions = new ArrayList<>();
@@ -285,7 +307,7 @@ final class TableDefinitions {
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
                     forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
-                    domains);
+                    domains, composites);
         }
     }
 

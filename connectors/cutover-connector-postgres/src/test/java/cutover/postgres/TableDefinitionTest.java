@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cutover.model.Column;
 import cutover.model.ColumnType;
 import cutover.model.Table;
+import cutover.postgres.TableDefinition.Attribute;
+import cutover.postgres.TableDefinition.CompositeType;
 import cutover.postgres.TableDefinition.DefinedColumn;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.DefinedIndex;
@@ -36,7 +38,9 @@ class TableDefinitionTest {
                             List.of(new DefinedConstraint("books_2024_a_recent", "check", "CHECK ((id > 100))")),
                             List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))), true,
             List.of(new TableDefinition.Domain("positive", "integer", true, "1",
-                    List.of(new DefinedConstraint("positive_check", "check", "CHECK ((VALUE > 0))")))));
+                    List.of(new DefinedConstraint("positive_check", "check", "CHECK ((VALUE > 0))")))),
+            List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)"))),
+                    new CompositeType("\"Odd Pair\"", List.of(new Attribute("Left Side", "pair[]"), new Attribute("m", "mood")))));
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
@@ -49,8 +53,36 @@ class TableDefinitionTest {
                 List.of(), List.of(), List.of(), false, false, List.of(), List.of(), List.of(), null, null);
         assertThat(TableDefinition.of(table(bare))).contains(bare);
         assertThat(bare.partitions()).isEmpty(); // a manifest from before partitions were stored
+        assertThat(bare.domains()).isEmpty(); // nor domains and composite types, also left out when none
+        assertThat(bare.composites()).isEmpty();
+        assertThat(bare.toNative().body().has("composites")).isFalse();
         assertThat(FULL.partitions().get(0).indexes()).isEmpty(); // nor their own constraints and indexes, left out when none
         assertThat(FULL.toNative().body().get("partitions").get(0).has("indexes")).isFalse();
+    }
+
+    /**
+     * A definition written before composite types were kept (nor domains: no field for either) reads
+     * with none; one with them reads them as docs/backup-format.md writes them, attributes in order.
+     */
+    @Test
+    void compositeTypesAreOptionalAndReadAsDocumented() throws Exception {
+        String before = "{\"primaryKeyName\": \"t_pkey\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\", \"notNull\": true},"
+                + " {\"name\": \"p\", \"type\": \"text\", \"notNull\": false}], \"extensions\": [], \"enums\": [], \"sequences\": [],"
+                + " \"constraints\": [], \"indexes\": [], \"rowLevelSecurity\": false, \"forceRowLevelSecurity\": false, \"triggers\": [],"
+                + " \"policies\": [], \"rules\": []}";
+        TableDefinition old = TableDefinition.of(withBody(before)).orElseThrow();
+        assertThat(old.composites()).isEmpty();
+        assertThat(old.domains()).isEmpty();
+        String with = before.replace("\"text\"", "\"pair\"").replace("\"enums\": []", "\"enums\": [{\"name\": \"mood\", \"labels\": [\"happy\"]}],"
+                + " \"composites\": [{\"name\": \"pair\", \"attributes\": [{\"name\": \"a\", \"type\": \"integer\"}, {\"name\": \"m\", \"type\": \"mood[]\"}]}]");
+        TableDefinition read = TableDefinition.of(withBody(with)).orElseThrow();
+        assertThat(read.composites()).containsExactly(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("m", "mood[]"))));
+        assertThat(TableDefinition.of(table(read))).contains(read);
+    }
+
+    private static Table withBody(String json) throws Exception {
+        return new Table("t", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false)
+                .withDefinition(new cutover.model.NativeDefinition(TableDefinition.FORMAT, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)));
     }
 
     @Test
