@@ -99,7 +99,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         if (every != null) return runEvery(Interval.parse(every));
         print(backupOnce());
-        return 0;
+        return setAside > 0 ? 1 : 0; // as a migration's: finished, records set aside
     }
 
     /** Backs up again and again, each run starting an interval after the previous one started; stops on a non-retryable error. */
@@ -122,11 +122,14 @@ final class BackupCommand implements Callable<Integer> {
                     ok.put("millis", took.toMillis());
                     ok.put("phasesMillis", phases.millis());
                     ok.put("readWhole", readWhole);
+                    ok.put("deadLettered", setAside);
+                    ok.put("deadLetterFile", setAside > 0 ? deadLetterFile.toString() : null);
                     ok.put("nextRun", time.format(next));
                 }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
                         + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
                         + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")")
-                        + readWholeText() + "; next run at " + time.format(next));
+                        + readWholeText() + (setAside > 0 ? "; " + Counted.of(setAside, "record") + " set aside, each with its reason: " + deadLetterFile : "")
+                        + "; next run at " + time.format(next));
                 compactIfDue(run, s, following);
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
@@ -304,7 +307,8 @@ final class BackupCommand implements Callable<Integer> {
         String redacted = redactedSource();
         try {
             Snapshot snapshot = backup.get();
-            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(),
+            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), setAside > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+                    redacted, repo.repo.toString(),
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
             return snapshot;
         } catch (CutoverException e) {
@@ -322,7 +326,13 @@ final class BackupCommand implements Callable<Integer> {
             Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(source)).tags(tags).folder(files).readers(parallel);
             // a database that digests its tables lets the tables unchanged since the last snapshot go unread
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
-            Snapshot snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+            Snapshot snapshot;
+            try (BackupDeadLetters dead = new BackupDeadLetters(state.state, Instant.now())) {
+                builder.unreadableTo(dead::add);
+                snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
+                setAside = dead.count();
+                deadLetterFile = dead.path();
+            }
             unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
             layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
             toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
@@ -399,6 +409,10 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
+    /** How many records the last backup's source could not decode, and the file that lists them (made only when there is one). */
+    private long setAside;
+    private Path deadLetterFile;
+
     /** What of the source's endpoint the backups do not read, asked once a process; null until the first backup of a source. */
     private List<String> leftOut;
 
@@ -407,7 +421,8 @@ final class BackupCommand implements Callable<Integer> {
         for (EntitySnapshot e : s.entities()) {
             if (e.unreadable() > 0) {
                 out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "
-                        + String.join("; ", e.unreadableSamples().subList(0, Math.min(3, e.unreadableSamples().size()))));
+                        + String.join("; ", e.unreadableSamples().subList(0, Math.min(3, e.unreadableSamples().size())))
+                        + (setAside > 0 ? "; each is listed with its text and why in " + deadLetterFile : ""));
             }
         }
         return out;
@@ -421,6 +436,8 @@ final class BackupCommand implements Callable<Integer> {
             out.put("changesFromLog", toldByLog);
             out.put("readWhole", readWhole);
             out.put("phasesMillis", phases.millis());
+            out.put("deadLettered", setAside);
+            out.put("deadLetterFile", setAside > 0 ? deadLetterFile.toString() : null);
             out.put("warnings", warnings(s));
             System.out.println(Json.write(out));
             return;
@@ -440,5 +457,6 @@ final class BackupCommand implements Callable<Integer> {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
         }
         warnings(s).forEach(w -> System.out.println("warning: " + w));
+        if (setAside > 0) System.out.println(Counted.of(setAside, "record") + " set aside, each with its reason: " + deadLetterFile);
     }
 }

@@ -110,6 +110,29 @@ class BadInputIT {
         assertThat(count("users")).isEqualTo(2);
     }
 
+    /**
+     * A backup keeps no record it cannot decode (the snapshot counts it): it lists it with its text
+     * and why in a dead-letter file and exits 1, as a migration does; it exited 0 with a warning, and
+     * the document was nowhere.
+     */
+    @Test
+    void aDocumentABackupCannotDecodeIsSetAsideWithItsText() throws Exception {
+        Path f = export("{\"__collections__\": {\"users\": {"
+                + "\"u1\": {\"name\": \"Ada\"},"
+                + "\"u2\": {\"name\": \"Bob\", \"born\": {\"__datatype__\": \"vectorOfDoom\", \"value\": [1, 2]}}}}}");
+        String[] repo = TestRepository.init(dir, "undecodable").args();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + f, "--state", dir.resolve("state").toString(), "--json"}, repo);
+        assertThat(backup.exitCode()).as(backup.toString()).isEqualTo(1);
+        JsonNode out = JSON.readTree(backup.out());
+        assertThat(out.get("deadLettered").asLong()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(Path.of(out.get("deadLetterFile").asText()));
+        assertThat(lines).hasSize(1);
+        JsonNode dead = JSON.readTree(lines.get(0));
+        assertThat(dead.get("key").asText()).isEqualTo("u2");
+        assertThat(dead.get("code").asText()).isEqualTo("RECORD_UNKNOWN_MARKER");
+        assertThat(dead.toString()).contains("vectorOfDoom").contains("Bob");
+    }
+
     @Test
     void rowsATableOfTheTargetRefusesAreSetAsideOneByOneWithTheServersReason() throws Exception {
         // the application's own table: a CHECK, a UNIQUE and a trigger the plan knows nothing of

@@ -535,6 +535,7 @@ public final class Repository {
         private List<cutover.model.EntityName> toldByLog = List.of();
         private java.util.Map<cutover.model.EntityName, String> readWhole = java.util.Map.of();
         private RunPhases phases = new RunPhases();
+        private java.util.function.Consumer<cutover.connector.RecordReader.Unreadable> unreadable = u -> {};
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -581,6 +582,16 @@ public final class Repository {
          * each with why (too many changes, or layers, to add another), in the source's order.
          */
         public java.util.Map<cutover.model.EntityName, String> readWhole() { return readWhole; }
+
+        /**
+         * Where each record the source cannot decode goes, with its text and why (called from the
+         * reading threads): a snapshot keeps only how many there were and a few keys, so the caller
+         * lists them where the user finds them, as a migration's dead-letter file does.
+         */
+        public BackupBuilder unreadableTo(java.util.function.Consumer<cutover.connector.RecordReader.Unreadable> each) {
+            this.unreadable = each;
+            return this;
+        }
 
         /** A folder to back up beside the records (e.g. a Firebase Storage download). */
         public BackupBuilder folder(Path folder) {
@@ -637,7 +648,7 @@ public final class Repository {
                 Snapshot latest = comparable ? latestOfSource() : null;
                 Snapshot earlier = latest == null ? null : intactPart(latest, writer.index());
                 writer.buildsOn(earlier);
-                SourceReading reading = new SourceReading(source, readers, progress, digests, earlier);
+                SourceReading reading = new SourceReading(source, readers, progress, digests, earlier, unreadable);
                 run.end("lock");
                 reading.into(writer, 2 * readers, run);
                 unchanged = reading.unchanged();

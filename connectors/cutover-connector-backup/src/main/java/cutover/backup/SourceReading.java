@@ -73,16 +73,21 @@ final class SourceReading {
     private final Map<EntityName, TableChanges.ReadWhole> keysCountedAsRead = new ConcurrentHashMap<>();
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
-        this(source, threads, progress, null, null);
+        this(source, threads, progress, null, null, u -> {});
     }
 
-    SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress, Digests digests, Snapshot earlier) {
+    SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress, Digests digests, Snapshot earlier,
+                  java.util.function.Consumer<RecordReader.Unreadable> unreadable) {
         this.source = source;
         this.threads = threads;
         this.progress = progress;
         this.digests = digests;
         this.earlier = earlier;
+        this.unreadable = unreadable;
     }
+
+    /** Where each record the source cannot decode goes (the snapshot counts them; it cannot keep them). */
+    private final java.util.function.Consumer<RecordReader.Unreadable> unreadable;
 
     /** Tells the source that the snapshot of the last {@link #into} is stored, when it tracks changes. */
     private Runnable stored = () -> {};
@@ -292,8 +297,9 @@ final class SourceReading {
                     writer.write(ok.record());
                     long n = counts.computeIfAbsent(ok.record().entity(), NEW_COUNT).incrementAndGet();
                     if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
-                } else if (item instanceof RecordReader.Unreadable u && u.entity() != null) {
-                    writer.unreadable(u.entity(), u.key(), u.error().code() + ": " + u.error().reason());
+                } else if (item instanceof RecordReader.Unreadable u) {
+                    if (u.entity() != null) writer.unreadable(u.entity(), u.key(), u.error().code() + ": " + u.error().reason());
+                    unreadable.accept(u);
                 }
             }
         }
