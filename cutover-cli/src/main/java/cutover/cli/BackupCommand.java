@@ -8,6 +8,7 @@ import cutover.connector.Location;
 import cutover.connector.Parallelism;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
 import cutover.journal.Journal;
 import cutover.journal.JournalEntry;
 import picocli.CommandLine.Command;
@@ -88,7 +89,7 @@ final class BackupCommand implements Callable<Integer> {
         if (source == null && files == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: SOURCE or --files DIR (or a subcommand: init, check, unlock)");
         }
-        if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
+        if (parallel < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + parallel);
         repo.requireRepo(); // before a run, or a printed timer whose every run would fail for want of it
         if (followChanges != null && (source == null || !source.matches("(?i)postgres(ql)?://.*"))) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--follow-changes needs a PostgreSQL source (postgresql://…)");

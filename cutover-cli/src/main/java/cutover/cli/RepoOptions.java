@@ -92,11 +92,18 @@ final class RepoOptions {
     /** As {@link #passphrase(boolean)}; {@code howToGive} tells the user, when there is no terminal, what to do instead. */
     String passphrase(boolean confirm, String howToGive) {
         if (passwordFile != null) {
+            String passphrase;
             try {
-                return firstLine(passwordFile);
+                passphrase = firstLine(passwordFile);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new CutoverException(ErrorCode.USAGE, "cannot read the password file " + passwordFile + ": there is no such file");
             } catch (IOException e) {
                 throw new CutoverException(ErrorCode.USAGE, "cannot read the password file " + passwordFile + ": " + e.getMessage());
             }
+            if (passphrase.isEmpty()) {
+                throw new CutoverException(ErrorCode.USAGE, "the password file " + passwordFile + " is empty: its first line is the passphrase");
+            }
+            return passphrase;
         }
         String env = System.getenv(PASSWORD_VARIABLE);
         if (env != null && !env.isEmpty()) return env;

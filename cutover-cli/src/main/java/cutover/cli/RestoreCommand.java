@@ -72,7 +72,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     List<String> only = new ArrayList<>();
 
     @Option(names = "--where-key", paramLabel = "GLOB",
-            description = "Restore only records whose key matches (e.g. 'u_1*'; * any characters, ? one). A key is written as `snapshots` shows it,"
+            description = "Restore only records whose key matches (e.g. 'u_1*'; * any characters, ? one). A key is the record's id (a document's id, a table's"
+                    + " primary key value, a key of several columns their values joined by /; as the dead-letter file and verify name it),"
                     + " a subcollection's as parent/child (u_1/p7), so 'u_1*' picks those users and their subcollections.")
     String whereKey;
 
@@ -99,7 +100,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (target == null && filesTo == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
         }
-        if (parallel < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, found " + parallel);
+        if (parallel < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + parallel);
         // a writer per part, and the run's state; connecting while the key is derived
         Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2);
         try {

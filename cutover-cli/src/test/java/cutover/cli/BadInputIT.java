@@ -80,7 +80,7 @@ class BadInputIT {
         String missing = LocalPostgres.location("cutover_it_no_such_database");
         CliRun run = CliRun.of("analyze", missing, "--json");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
-        assertThat(run.err()).contains("SOURCE_IO").contains("cutover_it_no_such_database").contains("create the database first")
+        assertThat(run.err()).contains("SOURCE_IO").contains("cutover_it_no_such_database").contains("no database of that name")
                 .doesNotContain("may pass if tried again");
         assertThat(JSON.readTree(run.out()).get("error").get("retryable").asBoolean()).isFalse();
 

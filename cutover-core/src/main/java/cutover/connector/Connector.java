@@ -11,6 +11,11 @@ public interface Connector extends AutoCloseable {
 
     <C extends Capability> Optional<C> capability(Class<C> type);
 
+    /** Why this location does not offer {@code type}, where the connector can say (a path of the wrong kind); else empty. */
+    default Optional<String> whyNot(Class<? extends Capability> type) {
+        return Optional.empty();
+    }
+
     /** Releases connections and files; idempotent. */
     @Override
     void close();

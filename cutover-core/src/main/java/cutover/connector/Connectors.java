@@ -60,7 +60,7 @@ public final class Connectors {
     public static <C extends Capability> C require(Connector connector, Class<C> type) {
         return connector.capability(type).orElseThrow(() -> new CutoverException(ErrorCode.CAPABILITY_MISSING,
                 connector.location().redacted() + " cannot be used as a " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT)
-                        + " (its connector does not offer that)"));
+                        + connector.whyNot(type).map(why -> ": " + why).orElse(" (its connector does not offer that)")));
     }
 
     public java.util.Set<String> schemes() { return new TreeSet<>(byScheme.keySet()); }

@@ -32,6 +32,12 @@ public final class BackupProvider implements ConnectorProvider {
     public List<Setting> settings() { return List.of(PASSWORD); }
 
     @Override
+    public java.util.Optional<String> readOnly() {
+        return java.util.Optional.of("a snapshot of a backup repository is read, never written: restore into a database or a file"
+                + " (`cutover restore --repo DIR ID TARGET`), or take a new snapshot with `cutover backup`");
+    }
+
+    @Override
     public Connector open(Location location, Settings settings) {
         String rest = location.rest();
         int hash = rest.lastIndexOf('#');

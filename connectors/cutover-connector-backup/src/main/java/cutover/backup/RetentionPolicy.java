@@ -46,8 +46,8 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
     /** Splits the snapshots into kept (with the rules that keep each) and removed. */
     ForgetResult apply(List<Snapshot> snapshots) {
         if (isEmpty()) {
-            throw new CutoverException(ErrorCode.USAGE, "no keep rule given (--keep-last, --keep-hourly, --keep-daily, --keep-weekly,"
-                    + " --keep-monthly, --keep-tag): refusing to forget every snapshot");
+            throw new CutoverException(ErrorCode.USAGE, "no keep rule keeps a snapshot (give --keep-last, --keep-hourly, --keep-daily,"
+                    + " --keep-weekly or --keep-monthly of at least 1, or --keep-tag): refusing to forget every snapshot");
         }
         Map<String, List<Snapshot>> bySource = new LinkedHashMap<>();
         for (Snapshot s : snapshots) bySource.computeIfAbsent(s.source(), source -> new ArrayList<>()).add(s);

@@ -45,6 +45,13 @@ final class FirestoreExportConnector implements Connector {
         return Optional.empty();
     }
 
+    @Override
+    public Optional<String> whyNot(Class<? extends Capability> type) {
+        if (type == Source.class || targetFile != null) return Optional.empty();
+        return Optional.of("a Firestore export is written (as a restore's target) only as one JSON file: name a path ending in .json"
+                + " that is not a folder, e.g. firestore-export:./restored.json");
+    }
+
     private synchronized Source source() {
         if (source == null) source = opener.get(); // fails here, naming the path, where there is no export
         return source;

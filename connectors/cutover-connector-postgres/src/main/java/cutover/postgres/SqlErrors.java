@@ -104,7 +104,7 @@ final class SqlErrors {
         String message = doing + " on " + location + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")";
         if (isConnectionLoss(e)) return new CutoverException(ErrorCode.TARGET_UNREACHABLE, message, e, true);
         if (state.startsWith("28")) return new CutoverException(ErrorCode.TARGET_AUTH, message, e, false);
-        if (state.equals("3D000")) return new CutoverException(ErrorCode.TARGET_UNREACHABLE, message + "; create the database first", e, false);
+        if (state.equals("3D000")) return new CutoverException(ErrorCode.TARGET_UNREACHABLE, message + "; no database of that name (as a target, create it first)", e, false);
         return new CutoverException(ErrorCode.TARGET_WRITE_FAILED, message, e, isTransientConflict(state));
     }
 }
