@@ -25,7 +25,11 @@ final class BackupCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CheckResult r = repo.open(lockWait::apply).check(readData);
+        cutover.backup.Repository repository = repo.open(lockWait::apply);
+        CheckResult r = repository.check(readData);
+        // a backup running beside the check writes its packs and temporary files before its index: work, not garbage
+        java.util.List<String> writing = repository.locks().stream().filter(l -> !l.stale() && !"check".equals(l.operation()))
+                .map(l -> l.operation() + " on " + l.host() + " (process " + l.pid() + ")").toList();
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", r.ok());
@@ -48,7 +52,9 @@ final class BackupCheckCommand implements Callable<Integer> {
                 String counts = Counted.of(r.unreferencedPacks().size(), "unreferenced pack") + ", " + Counted.of(r.unreferencedLists().size(),
                         "unreferenced chunk list") + ", " + Counted.of(r.tempFiles(), "temporary file");
                 // with a damaged index or manifest, what nothing readable names may be the data it named: not garbage until that is mended
-                System.out.println(r.ok() ? "garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + counts
+                System.out.println(!writing.isEmpty() ? "not named by any index file or snapshot yet, while " + String.join(", ", writing)
+                        + " holds a lock (what it is writing, or garbage from an interrupted run): " + counts
+                        : r.ok() ? "garbage from an interrupted run or forgotten snapshots (not damage; prune removes it): " + counts
                         : "not named by any readable index file or snapshot (with the problems above, possibly the data the damaged files named;"
                                 + " prune refuses until they are mended): " + counts);
             }
