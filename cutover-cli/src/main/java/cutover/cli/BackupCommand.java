@@ -419,6 +419,7 @@ final class BackupCommand implements Callable<Integer> {
 
     private List<String> warnings(Snapshot s) {
         List<String> out = new ArrayList<>(leftOut == null ? List.of() : leftOut);
+        if (files != null && !s.files().isEmpty()) out.addAll(FolderLeftOut.of(files));
         for (EntitySnapshot e : s.entities()) {
             if (e.unreadable() > 0) {
                 out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "
