@@ -280,7 +280,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /**
      * A snapshot written back into a target that keeps documents as read (a Firestore export file):
      * no plan, every field and subcollection as backed up; the target is replaced whole or left as
-     * it was. Records the snapshot could not decode when it was taken go to the dead-letter file.
+     * it was. Records the snapshot could not decode when it was taken, and those the target cannot hold
+     * (a time outside Firestore's years), go to the dead-letter file.
      */
     private int restoreDocuments(Snapshot snapshot, Source source, DocumentTarget documents, String runId, String sourceName,
                                  Journal journal, Instant started) throws IOException {
@@ -313,7 +314,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
-        AtomicLong read = new AtomicLong(), written = new AtomicLong(), unreadable = new AtomicLong();
+        AtomicLong read = new AtomicLong(), written = new AtomicLong(), setAside = new AtomicLong();
         DocumentTarget.Written result;
         // the target reads (and sorts) every document before it writes one: a line for each
         try (DeadLetterFile dead = DeadLetterFile.open(deadLetters, Map.of());
@@ -323,20 +324,23 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                  lines.put("written", new ProgressDisplay.Line(written.get(), expected));
                  return lines;
              })) {
-            result = documents.replaceWith(source, u -> dead.append(List.of(new DeadLetterFile.Entry("restore", unreadable.incrementAndGet(),
-                    u.entity().value(), u.key(), u.error(), null, u.raw()))), read::set, written::set);
+            // set aside: what the snapshot could not decode when it was taken, and what the export cannot hold (a time out of Firestore's years)
+            result = documents.replaceWith(source, u -> dead.append(List.of(new DeadLetterFile.Entry("restore", setAside.incrementAndGet(),
+                    u.entity().value(), u.key(), u.error(), null, u.raw()))),
+                    r -> dead.append(List.of(new DeadLetterFile.Entry("restore", setAside.incrementAndGet(), r.record().entity().value(),
+                            r.record().key().toString(), r.error(), r.record(), null))), read::set, written::set);
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", snapshot.id());
-        d.put("read", result.records() + unreadable.get());
+        d.put("read", result.records() + setAside.get());
         d.put("written", result.records());
-        d.put("deadLettered", unreadable.get());
+        d.put("deadLettered", setAside.get());
         d.put("emptyParentsWritten", result.emptyParents());
         d.put("deadLetterFile", deadLetters.toString());
         List<String> warnings = result.emptyParents() == 0 ? List.of() : List.of(String.format(java.util.Locale.ROOT,
                 "%,d parent documents the snapshot did not hold were written with no fields: the export places a subcollection only inside its parent",
                 result.emptyParents()));
-        boolean rejects = unreadable.get() > 0;
+        boolean rejects = setAside.get() > 0;
         journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                 sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), d, warnings, null));
         if (output.json) {
@@ -347,7 +351,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             System.out.println(Json.write(out));
         } else if (output.showSummary()) {
             System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d documents written, %,d dead-lettered (%s)%n",
-                    snapshot.shortId(), Location.redact(target), result.records(), unreadable.get(),
+                    snapshot.shortId(), Location.redact(target), result.records(), setAside.get(),
                     ReportCommand.human(Duration.between(started, Instant.now())));
             if (rejects) System.out.println("records set aside, each with its reason: " + deadLetters);
             warnings.forEach(w -> System.out.println("warning: " + w));

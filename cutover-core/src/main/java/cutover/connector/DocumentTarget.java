@@ -1,5 +1,8 @@
 package cutover.connector;
 
+import cutover.error.RecordError;
+import cutover.model.Record;
+
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -11,11 +14,13 @@ import java.util.function.LongConsumer;
 public interface DocumentTarget extends Capability {
     /**
      * Replaces what the target holds with every record of {@code source}, so that a failure or a crash
-     * leaves the target as it was. A record the source cannot decode goes to {@code unreadable} and
-     * is not written; {@code read} and {@code written} are told how many records are read and written
-     * so far (a target may read everything before it writes).
+     * leaves the target as it was. A record the source cannot decode goes to {@code unreadable}, one
+     * that the target's format cannot hold as it is (a value out of its range) to {@code refused},
+     * with why; neither is written, and the rest are. {@code read} and {@code written} are told how
+     * many records are read and written so far (a target may read everything before it writes).
      */
-    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written);
+    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused, LongConsumer read,
+                        LongConsumer written);
 
     /** Whether the target holds documents now, which {@link #replaceWith} would drop (a part of a snapshot written there would lose the rest). */
     boolean holdsDocuments();
@@ -25,4 +30,7 @@ public interface DocumentTarget extends Capability {
      * needed but the source did not hold (written empty: a subcollection needs its parent's place).
      */
     record Written(long records, long emptyParents) {}
+
+    /** A record the target set aside, checked before anything was written: why, at record level (the field concerned). */
+    record Refused(Record record, RecordError error) {}
 }

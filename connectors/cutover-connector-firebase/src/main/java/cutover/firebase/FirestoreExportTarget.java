@@ -44,7 +44,8 @@ final class FirestoreExportTarget implements DocumentTarget {
     }
 
     @Override
-    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, LongConsumer read, LongConsumer written) {
+    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused, LongConsumer read,
+                               LongConsumer written) {
         Path folder = file.getParent();
         Path temp = null;
         try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
@@ -52,8 +53,14 @@ final class FirestoreExportTarget implements DocumentTarget {
             for (Split split : source.splits(1)) {
                 try (RecordReader reader = source.read(split, Position.START)) {
                     for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
-                        if (item instanceof RecordReader.Ok ok) sort.add(ok.record());
-                        else unreadable.accept((RecordReader.Unreadable) item);
+                        if (item instanceof RecordReader.Ok ok) {
+                            // checked before it is sorted: a value the format cannot hold sets its record aside, not the restore
+                            var outOfRange = FirestoreExportWriter.outOfRange(ok.record());
+                            if (outOfRange.isPresent()) refused.accept(new Refused(ok.record(), outOfRange.get()));
+                            else sort.add(ok.record());
+                        } else {
+                            unreadable.accept((RecordReader.Unreadable) item);
+                        }
                         read.accept(++items);
                     }
                 }

@@ -2,6 +2,8 @@ package cutover.firebase;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import cutover.error.ErrorCode;
+import cutover.error.RecordError;
 import cutover.model.EntityName;
 import cutover.model.Key;
 import cutover.model.Record;
@@ -16,6 +18,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,7 +30,9 @@ import java.util.Set;
  *
  * <p>Every {@link Value} kind is written so that reading the file back gives an equal value: the
  * format's own markers for timestamps, geopoints and references, and Cutover's markers
- * ({@code bytes}, {@code decimal}, {@code date}, {@code double}) for what the format lacks.
+ * ({@code bytes}, {@code decimal}, {@code date}, {@code double}) for what the format lacks. A
+ * timestamp or date outside the years Firestore holds (1 to 9999, UTC) is refused
+ * ({@link #outOfRange}): written, it would be a time Firestore cannot import.
  */
 public final class FirestoreExportWriter implements AutoCloseable {
     private final JsonGenerator gen;
@@ -48,6 +53,9 @@ public final class FirestoreExportWriter implements AutoCloseable {
             this.id = id;
         }
     }
+
+    /** The first and last instants a Firestore timestamp holds: 0001-01-01 to 9999-12-31, UTC. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z"), LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private FirestoreExportWriter(JsonGenerator gen) throws IOException {
         this.gen = gen;
@@ -91,6 +99,8 @@ public final class FirestoreExportWriter implements AutoCloseable {
                         + " is a map with a key __datatype__, which this format reserves for typed values");
             }
         }
+        Optional<RecordError> outOfRange = outOfRange(document);
+        if (outOfRange.isPresent()) throw new IllegalArgumentException(outOfRange.get().reason());
         // Every check comes before any output, so a refused record leaves the writer as it was.
         Level parent = levels.get(depth - 1);
         String collection = collections.get(depth - 1);
@@ -176,6 +186,54 @@ public final class FirestoreExportWriter implements AutoCloseable {
             s.append(collections.get(i)).append('/').append(ids.get(i));
         }
         return s.toString();
+    }
+
+    /**
+     * Why {@code document} cannot be written as it is, at record level (RECORD_VALUE_OUT_OF_RANGE,
+     * the field's path such as {@code meta.when} or {@code dates[2]}): a timestamp or a date outside
+     * the years Firestore holds, 1 to 9999 UTC. PostgreSQL's {@code infinity} and {@code -infinity}
+     * are read as the furthest times Java holds, far outside them. Empty when every value fits.
+     */
+    static Optional<RecordError> outOfRange(Record document) {
+        for (Map.Entry<String, Value> field : document.fields().entrySet()) {
+            String[] hit = outOfRangeAt(field.getValue());
+            if (hit != null) {
+                String at = field.getKey() + hit[0];
+                return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, at, "field " + at + " of document "
+                        + document.key() + " (" + document.entity() + ") holds the " + hit[1] + ", outside the years a Firestore "
+                        + hit[2] + " holds (" + (hit[2].equals("date") ? "0001-01-01 to 9999-12-31" : EARLIEST + " to " + LATEST)
+                        + "; PostgreSQL's infinity and -infinity read as the furthest times Java holds): the document is set aside"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where in the value a timestamp or date out of Firestore's range sits, with the value and the
+     * kind's name ({"", "timestamp +1000000000-01-01T17:59:59.999999999Z", "timestamp"}), or null
+     * when nowhere; the path is built only on the way out of a hit, as {@link #markerKeyAt}'s.
+     */
+    private static String[] outOfRangeAt(Value value) {
+        if (value instanceof Value.Timestamp t) {
+            Instant i = t.value();
+            return i.isBefore(EARLIEST) || i.isAfter(LATEST) ? new String[] {"", "timestamp " + i, "timestamp"} : null;
+        }
+        if (value instanceof Value.Date d) {
+            int year = d.value().getYear();
+            return year < 1 || year > 9999 ? new String[] {"", "date " + d.value(), "date"} : null;
+        }
+        if (value instanceof Value.MapValue m) {
+            for (Map.Entry<String, Value> e : m.fields().entrySet()) {
+                String[] below = outOfRangeAt(e.getValue());
+                if (below != null) return new String[] {"." + e.getKey() + below[0], below[1], below[2]};
+            }
+        } else if (value instanceof Value.Array a) {
+            for (int i = 0; i < a.values().size(); i++) {
+                String[] below = outOfRangeAt(a.values().get(i));
+                if (below != null) return new String[] {"[" + i + "]" + below[0], below[1], below[2]};
+            }
+        }
+        return null;
     }
 
     /**

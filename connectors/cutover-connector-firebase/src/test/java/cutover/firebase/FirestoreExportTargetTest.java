@@ -44,7 +44,7 @@ class FirestoreExportTargetTest {
             Path file = dir.resolve("export-" + seed + ".json");
             // a few KiB of memory: the sort spills many runs and merges them
             java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong(), wrote = new java.util.concurrent.atomic.AtomicLong();
-            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, read::set, wrote::set);
+            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, r -> {}, read::set, wrote::set);
 
             assertThat(written).isEqualTo(new DocumentTarget.Written(documents.size(), 0));
             assertThat(read.get()).as("read progress").isEqualTo(documents.size());
@@ -79,7 +79,7 @@ class FirestoreExportTargetTest {
         Record post = doc("posts", Map.of("title", Value.of("t")), "p2");
         Path file = dir.resolve("ghost.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, n -> {}, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, r -> {}, n -> {}, n -> {});
 
         assertThat(written).isEqualTo(new DocumentTarget.Written(2, 1));
         assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(List.of(reply, post, doc("posts", Map.of(), "p1"))));
@@ -91,13 +91,13 @@ class FirestoreExportTargetTest {
         Record post = doc("posts", Map.of("title", Value.of("t")), "p1");
         Path made = Files.createFile(dir.resolve("made-by-the-user")); // the umask's mode, as the user's own files get
         Path fresh = dir.resolve("fresh.json");
-        new FirestoreExportTarget(fresh, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(fresh, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(Files.getPosixFilePermissions(fresh)).isEqualTo(Files.getPosixFilePermissions(made)); // not a temporary file's 0600
 
         Path shared = dir.resolve("shared.json");
         Files.writeString(shared, "{\"__collections__\": {}}");
         Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-        new FirestoreExportTarget(shared, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(shared, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
     }
 
@@ -108,7 +108,7 @@ class FirestoreExportTargetTest {
         String before = Files.readString(file);
         Record twice = doc("users", Map.of("name", Value.of("Bo")), "u2");
 
-        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, n -> {}, n -> {}))
+        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, r -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH); // the same records would fail again
                     assertThat(e.retryable()).isFalse();
@@ -125,12 +125,12 @@ class FirestoreExportTargetTest {
     void integerKeysAreIdsInDecimalAndAKeyOfTwoColumnsIsRefused() throws Exception {
         Path file = dir.resolve("from-a-table.json");
         Record row = new Record(EntityName.of("accounts"), new Key(List.of(Value.of(42L))), new LinkedHashMap<>(Map.of("id", Value.of(42L))));
-        new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(row)), u -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(row)), u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(Files.readString(file)).contains("\"42\"");
 
         Record pair = new Record(EntityName.of("lines"), new Key(List.of(Value.of(1L), Value.of(2L))), new LinkedHashMap<>());
         assertThatThrownBy(() -> new FirestoreExportTarget(dir.resolve("pairs.json"), 1 << 20).replaceWith(new ListSource(List.of(pair)),
-                u -> {}, n -> {}, n -> {}))
+                u -> {}, r -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
                     assertThat(e.getMessage()).contains("has 2 parts but lines needs 1");
@@ -145,11 +145,42 @@ class FirestoreExportTargetTest {
         List<RecordReader.Unreadable> handed = new ArrayList<>();
         Path file = dir.resolve("some.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, n -> {}, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, r -> {}, n -> {}, n -> {});
 
         assertThat(written.records()).isEqualTo(1);
         assertThat(handed).containsExactly(bad);
         assertThat(Exports.records(Exports.readAll(file))).containsExactly(good);
+    }
+
+    /** PostgreSQL's infinity and -infinity (the furthest times Java holds), or any time outside years 1..9999: the record aside, the rest written. */
+    @Test
+    void aTimeOrDateOutsideFirestoresYearsSetsItsRecordAsideAndTheRestIsWritten() {
+        Record good = doc("events", Map.of("at", Value.of(java.time.Instant.parse("9999-12-31T23:59:59.999999999Z")),
+                "on", Value.of(java.time.LocalDate.of(1, 1, 1))), "e1");
+        Record infinite = doc("events", Map.of("at", Value.of(java.time.OffsetDateTime.MAX.toInstant())), "e2");
+        Record minusInfinite = doc("events", Map.of("on", Value.of(java.time.LocalDate.MIN)), "e3");
+        Record nested = doc("events", Map.of("meta", new Value.MapValue(Map.of("when", new Value.Array(List.of(Value.of(
+                java.time.Instant.parse("0000-12-31T23:59:59Z"))))))), "e4");
+        List<DocumentTarget.Refused> refused = new ArrayList<>();
+        Path file = dir.resolve("events.json");
+
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good, infinite, minusInfinite, nested)),
+                u -> {}, refused::add, n -> {}, n -> {});
+
+        assertThat(written.records()).isEqualTo(1);
+        assertThat(Exports.records(Exports.readAll(file))).containsExactly(good);
+        assertThat(refused).extracting(r -> r.record().key().toString()).containsExactly("e2", "e3", "e4");
+        assertThat(refused).allSatisfy(r -> assertThat(r.error().code()).isEqualTo(ErrorCode.RECORD_VALUE_OUT_OF_RANGE));
+        assertThat(refused).extracting(r -> r.error().field()).containsExactly("at", "on", "meta.when[0]");
+        assertThat(refused.get(0).error().reason()).contains("field at of document e2 (events)",
+                "timestamp +1000000000-01-01T17:59:59.999999999Z", "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z"); // OffsetDateTime.MAX
+        assertThat(refused.get(1).error().reason()).contains("date -999999999-01-01", "0001-01-01 to 9999-12-31");
+        // the writer on its own refuses such a document too, before writing any of it
+        try (FirestoreExportWriter writer = FirestoreExportWriter.create(dir.resolve("direct.json"))) {
+            assertThatThrownBy(() -> writer.write(infinite)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the years");
+            writer.write(good);
+        }
+        assertThat(Exports.records(Exports.readAll(dir.resolve("direct.json")))).containsExactly(good);
     }
 
     @Test

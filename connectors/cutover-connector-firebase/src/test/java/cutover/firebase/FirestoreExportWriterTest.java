@@ -77,8 +77,25 @@ class FirestoreExportWriterTest {
 
     private static Arbitrary<List<Doc>> docs(int depth) {
         Arbitrary<Map<String, List<Doc>>> subs = depth == 0 ? Arbitraries.just(Map.of()) : collections(docs(depth - 1));
-        return Combinators.combine(names(), Values.fields(), subs).as(Doc::new)
+        return Combinators.combine(names(), Values.fields().map(FirestoreExportWriterTest::inFirestoresYears), subs).as(Doc::new)
                 .list().ofMaxSize(3).uniqueElements(Doc::id);
+    }
+
+    /** The fields with each date moved into years 1 to 9999, which the writer holds dates to (the generator's span far more). */
+    private static Map<String, Value> inFirestoresYears(Map<String, Value> fields) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        fields.forEach((name, value) -> out.put(name, inFirestoresYears(value)));
+        return out;
+    }
+
+    private static Value inFirestoresYears(Value value) {
+        if (value instanceof Value.Date d) {
+            long first = LocalDate.of(1, 1, 1).toEpochDay(), days = LocalDate.of(9999, 12, 31).toEpochDay() - first + 1;
+            return Value.of(LocalDate.ofEpochDay(first + Math.floorMod(d.value().toEpochDay() - first, days)));
+        }
+        if (value instanceof Value.MapValue m) return new Value.MapValue(inFirestoresYears(m.fields()));
+        if (value instanceof Value.Array a) return new Value.Array(a.values().stream().map(FirestoreExportWriterTest::inFirestoresYears).toList());
+        return value;
     }
 
     private static Arbitrary<Map<String, List<Doc>>> collections(Arbitrary<List<Doc>> docs) {
