@@ -300,17 +300,29 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     while (r.next() != null) records++;
                 }
             }
+            boolean nothingMatched = whereKey != null && records == 0;
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("snapshot", snapshot.id());
             d.put("dryRun", true);
             d.put("whereKey", whereKey);
             d.put("documents", records);
+            d.put("targetWritten", !nothingMatched);
+            List<String> warnings = nothingMatched ? List.of(nothingMatches(snapshot) + "; " + Location.redact(target)
+                    + " would not be written (left as it is, or not made)") : List.of();
             journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
-                    Duration.between(started, Instant.now()).toMillis(), d, List.of(), null));
-            if (output.json) System.out.println(Json.write(d));
-            else if (output.showSummary()) System.out.printf(java.util.Locale.ROOT,
-                    "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds; nothing was written%n",
-                    snapshot.shortId(), Location.redact(target), records);
+                    Duration.between(started, Instant.now()).toMillis(), d, warnings, null));
+            if (output.json) {
+                Map<String, Object> out = new LinkedHashMap<>(d);
+                out.put("warnings", warnings);
+                System.out.println(Json.write(out));
+            } else if (output.showSummary()) {
+                if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would write nothing; nothing was written%n",
+                        snapshot.shortId(), Location.redact(target));
+                else System.out.printf(java.util.Locale.ROOT,
+                        "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds; nothing was written%n",
+                        snapshot.shortId(), Location.redact(target), records);
+                warnings.forEach(w -> System.out.println("warning: " + w));
+            }
             return 0;
         }
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
@@ -325,7 +337,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                  return lines;
              })) {
             // set aside: what the snapshot could not decode when it was taken, and what the export cannot hold (a time out of Firestore's years)
-            result = documents.replaceWith(source, u -> dead.append(List.of(new DeadLetterFile.Entry("restore", setAside.incrementAndGet(),
+            // a key pattern that matches no record leaves the file as it is (or unmade): an empty export in its place helps no one
+            result = documents.replaceWith(source, whereKey == null ? DocumentTarget.IfNothingRead.REPLACE : DocumentTarget.IfNothingRead.KEEP,
+                    u -> dead.append(List.of(new DeadLetterFile.Entry("restore", setAside.incrementAndGet(),
                     u.entity().value(), u.key(), u.error(), null, u.raw()))),
                     r -> dead.append(List.of(new DeadLetterFile.Entry("restore", setAside.incrementAndGet(), r.record().entity().value(),
                             r.record().key().toString(), r.error(), r.record(), null))), read::set, written::set);
@@ -337,9 +351,15 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("deadLettered", setAside.get());
         d.put("emptyParentsWritten", result.emptyParents());
         d.put("deadLetterFile", deadLetters.toString());
-        List<String> warnings = result.emptyParents() == 0 ? List.of() : List.of(String.format(java.util.Locale.ROOT,
-                "%,d parent documents the snapshot did not hold were written with no fields: the export places a subcollection only inside its parent",
-                result.emptyParents()));
+        boolean nothingMatched = whereKey != null && result.records() + setAside.get() == 0;
+        d.put("targetWritten", !nothingMatched);
+        List<String> warnings = new ArrayList<>();
+        if (result.emptyParents() > 0) {
+            warnings.add(String.format(java.util.Locale.ROOT,
+                    "%,d parent documents the snapshot did not hold were written with no fields: the export places a subcollection only inside its parent",
+                    result.emptyParents()));
+        }
+        if (nothingMatched) warnings.add(nothingMatches(snapshot) + "; " + Location.redact(target) + " is not written (left as it was, or not made)");
         boolean rejects = setAside.get() > 0;
         journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                 sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), d, warnings, null));
@@ -350,7 +370,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
             System.out.println(Json.write(out));
         } else if (output.showSummary()) {
-            System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d documents written, %,d dead-lettered (%s)%n",
+            if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "restored nothing of snapshot %s into %s (%s)%n",
+                    snapshot.shortId(), Location.redact(target), ReportCommand.human(Duration.between(started, Instant.now())));
+            else System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d documents written, %,d dead-lettered (%s)%n",
                     snapshot.shortId(), Location.redact(target), result.records(), setAside.get(),
                     ReportCommand.human(Duration.between(started, Instant.now())));
             if (rejects) System.out.println("records set aside, each with its reason: " + deadLetters);

@@ -67,4 +67,47 @@ class FirestoreExportRestoreIT {
         assertThat(written).doesNotContain("31556889832845599").doesNotContain("-999999999").contains("\"1\"", "\"4\"")
                 .doesNotContain("\"2\":").doesNotContain("\"3\":");
     }
+
+    /**
+     * A key pattern that matches no record says so, as a restore into PostgreSQL does, and writes no
+     * file: none is made, and one that is there (holding no documents: a part is not restored over
+     * one that holds some) is left as it was; its dry run says the same.
+     */
+    @Test
+    void aKeyPatternMatchingNothingSaysSoAndWritesNoFile() throws Exception {
+        Path source = dir.resolve("demo.json");
+        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "5").exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "nomatch").args();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+        Path none = dir.resolve("nm.json");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + none, "--where-key", "nomatch",
+                "--state", dir.resolve("state-nomatch").toString()}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.out()).contains("restored nothing of snapshot", "warning: no key of snapshot", "matches --where-key 'nomatch'",
+                "so nothing is restored", "nm.json is not written");
+        assertThat(none).doesNotExist();
+
+        Path empty = Files.writeString(dir.resolve("empty.json"), "");
+        CliRun json = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + empty, "--where-key", "nomatch", "--json",
+                "--state", dir.resolve("state-nomatch-json").toString()}, repoArgs);
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        JsonNode result = Json.MAPPER.readTree(json.out());
+        assertThat(result.get("written").asLong()).isZero();
+        assertThat(result.get("targetWritten").asBoolean()).isFalse();
+        assertThat(result.get("warnings").toString()).contains("matches --where-key 'nomatch'");
+        assertThat(empty).isEmptyFile();
+
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + none, "--where-key", "nomatch", "--dry-run",
+                "--state", dir.resolve("state-nomatch-dry").toString()}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("would write nothing", "matches --where-key 'nomatch'", "would not be written");
+
+        CliRun some = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + none, "--where-key", "u0000001",
+                "--state", dir.resolve("state-match").toString()}, repoArgs);
+        assertThat(some.exitCode()).as(some.toString()).isZero();
+        assertThat(some.out()).doesNotContain("matches --where-key");
+        assertThat(Files.readString(none)).contains("\"u0000001\"");
+    }
 }

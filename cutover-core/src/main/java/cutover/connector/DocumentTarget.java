@@ -18,9 +18,14 @@ public interface DocumentTarget extends Capability {
      * that the target's format cannot hold as it is (a value out of its range) to {@code refused},
      * with why; neither is written, and the rest are. {@code read} and {@code written} are told how
      * many records are read and written so far (a target may read everything before it writes).
+     * With {@link IfNothingRead#KEEP}, a source that gives no record at all (a key pattern that
+     * matched none) leaves the target as it is: not replaced, not made.
      */
-    Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused, LongConsumer read,
-                        LongConsumer written);
+    Written replaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused,
+                        LongConsumer read, LongConsumer written);
+
+    /** What {@link #replaceWith} does when the source gives no record: replace the target with an empty one, or leave it as it is. */
+    enum IfNothingRead { REPLACE, KEEP }
 
     /** Whether the target holds documents now, which {@link #replaceWith} would drop (a part of a snapshot written there would lose the rest). */
     boolean holdsDocuments();

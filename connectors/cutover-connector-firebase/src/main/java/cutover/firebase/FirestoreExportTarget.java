@@ -44,8 +44,8 @@ final class FirestoreExportTarget implements DocumentTarget {
     }
 
     @Override
-    public Written replaceWith(Source source, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused, LongConsumer read,
-                               LongConsumer written) {
+    public Written replaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable,
+                               Consumer<Refused> refused, LongConsumer read, LongConsumer written) {
         Path folder = file.getParent();
         Path temp = null;
         try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
@@ -65,6 +65,7 @@ final class FirestoreExportTarget implements DocumentTarget {
                     }
                 }
             }
+            if (items == 0 && ifNothingRead == IfNothingRead.KEEP) return new Written(0, 0); // the file as it was, or none
             temp = newFileBeside(folder);
             long[] documents = {0}, parents = {0};
             try (FirestoreExportWriter writer = FirestoreExportWriter.create(temp)) {

@@ -44,7 +44,7 @@ class FirestoreExportTargetTest {
             Path file = dir.resolve("export-" + seed + ".json");
             // a few KiB of memory: the sort spills many runs and merges them
             java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong(), wrote = new java.util.concurrent.atomic.AtomicLong();
-            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), u -> {}, r -> {}, read::set, wrote::set);
+            DocumentTarget.Written written = new FirestoreExportTarget(file, 4096).replaceWith(new ListSource(shuffled), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, read::set, wrote::set);
 
             assertThat(written).isEqualTo(new DocumentTarget.Written(documents.size(), 0));
             assertThat(read.get()).as("read progress").isEqualTo(documents.size());
@@ -79,7 +79,7 @@ class FirestoreExportTargetTest {
         Record post = doc("posts", Map.of("title", Value.of("t")), "p2");
         Path file = dir.resolve("ghost.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), u -> {}, r -> {}, n -> {}, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(reply, post)), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {});
 
         assertThat(written).isEqualTo(new DocumentTarget.Written(2, 1));
         assertThat(byPath(Exports.records(Exports.readAll(file)))).isEqualTo(byPath(List.of(reply, post, doc("posts", Map.of(), "p1"))));
@@ -91,13 +91,13 @@ class FirestoreExportTargetTest {
         Record post = doc("posts", Map.of("title", Value.of("t")), "p1");
         Path made = Files.createFile(dir.resolve("made-by-the-user")); // the umask's mode, as the user's own files get
         Path fresh = dir.resolve("fresh.json");
-        new FirestoreExportTarget(fresh, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, r -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(fresh, 1 << 20).replaceWith(new ListSource(List.of(post)), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(Files.getPosixFilePermissions(fresh)).isEqualTo(Files.getPosixFilePermissions(made)); // not a temporary file's 0600
 
         Path shared = dir.resolve("shared.json");
         Files.writeString(shared, "{\"__collections__\": {}}");
         Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-        new FirestoreExportTarget(shared, 1 << 20).replaceWith(new ListSource(List.of(post)), u -> {}, r -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(shared, 1 << 20).replaceWith(new ListSource(List.of(post)), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r-----");
     }
 
@@ -108,7 +108,7 @@ class FirestoreExportTargetTest {
         String before = Files.readString(file);
         Record twice = doc("users", Map.of("name", Value.of("Bo")), "u2");
 
-        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), u -> {}, r -> {}, n -> {}, n -> {}))
+        assertThatThrownBy(() -> new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(twice, twice)), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH); // the same records would fail again
                     assertThat(e.retryable()).isFalse();
@@ -125,12 +125,12 @@ class FirestoreExportTargetTest {
     void integerKeysAreIdsInDecimalAndAKeyOfTwoColumnsIsRefused() throws Exception {
         Path file = dir.resolve("from-a-table.json");
         Record row = new Record(EntityName.of("accounts"), new Key(List.of(Value.of(42L))), new LinkedHashMap<>(Map.of("id", Value.of(42L))));
-        new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(row)), u -> {}, r -> {}, n -> {}, n -> {});
+        new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(row)), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {});
         assertThat(Files.readString(file)).contains("\"42\"");
 
         Record pair = new Record(EntityName.of("lines"), new Key(List.of(Value.of(1L), Value.of(2L))), new LinkedHashMap<>());
         assertThatThrownBy(() -> new FirestoreExportTarget(dir.resolve("pairs.json"), 1 << 20).replaceWith(new ListSource(List.of(pair)),
-                u -> {}, r -> {}, n -> {}, n -> {}))
+                DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {}))
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.SINK_SCHEMA_MISMATCH);
                     assertThat(e.getMessage()).contains("has 2 parts but lines needs 1");
@@ -145,7 +145,7 @@ class FirestoreExportTargetTest {
         List<RecordReader.Unreadable> handed = new ArrayList<>();
         Path file = dir.resolve("some.json");
 
-        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), handed::add, r -> {}, n -> {}, n -> {});
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good), List.of(bad)), DocumentTarget.IfNothingRead.REPLACE, handed::add, r -> {}, n -> {}, n -> {});
 
         assertThat(written.records()).isEqualTo(1);
         assertThat(handed).containsExactly(bad);
@@ -165,7 +165,7 @@ class FirestoreExportTargetTest {
         Path file = dir.resolve("events.json");
 
         DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(List.of(good, infinite, minusInfinite, nested)),
-                u -> {}, refused::add, n -> {}, n -> {});
+                DocumentTarget.IfNothingRead.REPLACE, u -> {}, refused::add, n -> {}, n -> {});
 
         assertThat(written.records()).isEqualTo(1);
         assertThat(Exports.records(Exports.readAll(file))).containsExactly(good);
@@ -181,6 +181,22 @@ class FirestoreExportTargetTest {
             writer.write(good);
         }
         assertThat(Exports.records(Exports.readAll(dir.resolve("direct.json")))).containsExactly(good);
+    }
+
+    /** A source that gives no record: with KEEP, the file is neither made nor replaced; with REPLACE, it becomes an export of no documents. */
+    @Test
+    void nothingReadLeavesTheFileAsItWasWhenAskedTo() throws Exception {
+        Path none = dir.resolve("none.json"), kept = Files.writeString(dir.resolve("kept.json"), "");
+        assertThat(new FirestoreExportTarget(none, 1 << 20).replaceWith(new ListSource(List.of()), DocumentTarget.IfNothingRead.KEEP,
+                u -> {}, r -> {}, n -> {}, n -> {})).isEqualTo(new DocumentTarget.Written(0, 0));
+        assertThat(none).doesNotExist();
+        new FirestoreExportTarget(kept, 1 << 20).replaceWith(new ListSource(List.of()), DocumentTarget.IfNothingRead.KEEP, u -> {}, r -> {}, n -> {}, n -> {});
+        assertThat(kept).isEmptyFile();
+        new FirestoreExportTarget(kept, 1 << 20).replaceWith(new ListSource(List.of()), DocumentTarget.IfNothingRead.REPLACE, u -> {}, r -> {}, n -> {}, n -> {});
+        assertThat(Files.readString(kept)).isEqualTo("{\"__collections__\":{}}");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left").containsExactly("kept.json");
+        }
     }
 
     @Test
