@@ -78,7 +78,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     String whereKey;
 
     @Option(names = "--files-to", paramLabel = "DIR",
-            description = "Restore the snapshot's files (backed up with `backup --files`) under DIR; each file is proven before it takes its name.")
+            description = "Restore the snapshot's files (backed up with `backup --files`) under DIR; each file is proven before it takes its name."
+                    + " --json gives their count and bytes as files (with --dry-run: those that would be written), beside the records' result with a TARGET.")
     Path filesTo;
 
     @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
@@ -102,13 +103,24 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (parallel < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + parallel);
         // a writer per part, and the run's state; connecting while the key is derived
+        Instant started = Instant.now();
         Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2);
         try {
             Repository repository = repo.open(lockWait::apply);
             try (Repository.Lock lock = repository.lockForReading("restore")) {
                 Snapshot snapshot = repository.snapshot(snapshotRef);
                 if (filesTo != null) restoreFiles(repository, snapshot);
-                if (target == null) return 0;
+                if (target == null) {
+                    if (output.json) {
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("snapshot", snapshot.id());
+                        if (dryRun) out.put("dryRun", true);
+                        out.put("files", filesRestored);
+                        out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
+                        System.out.println(Json.write(out));
+                    }
+                    return 0;
+                }
                 String into = SchemaOfSnapshot.target(snapshot.source(), target);
                 if (!into.equals(target)) { // the snapshot's schema, which the target named none of: connected again, to it
                     opening.close();
@@ -127,17 +139,25 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** Whether the target named no schema and the restore writes into the snapshot's ({@link SchemaOfSnapshot}). */
     private boolean intoSnapshotSchema;
 
+    /**
+     * What --files-to restored (with --dry-run: would restore): the folder, the files and their bytes,
+     * for --json, on its own or within the records' result; null without --files-to.
+     */
+    private Map<String, Object> filesRestored;
+
     private void restoreFiles(Repository repository, Snapshot snapshot) {
         if (snapshot.files().isEmpty()) {
             throw new CutoverException(cutover.error.ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " holds no files (back them up with `backup --files DIR`)");
         }
         if (dryRun) {
+            filesRestored = Json.fields("to", filesTo.toString(), "count", snapshot.files().size(), "bytes", snapshot.fileBytes());
             if (output.showSummary()) System.out.printf(java.util.Locale.ROOT, "dry run: would restore %,d files (%s) under %s%n",
                     snapshot.files().size(), SnapshotsCommand.bytes(snapshot.fileBytes()), filesTo);
             return;
         }
         Instant started = Instant.now();
         long bytes = repository.restoreFiles(snapshot, filesTo);
+        filesRestored = Json.fields("to", filesTo.toString(), "count", snapshot.files().size(), "bytes", bytes);
         new Journal(state.state).append(new JournalEntry(started, "restore --files-to", snapshot.shortId(), JournalEntry.SUCCEEDED,
                 "backup:" + repo.repo + "#" + snapshot.shortId(), filesTo.toString(), Duration.between(started, Instant.now()).toMillis(),
                 Json.fields("files", snapshot.files().size(), "bytes", bytes), List.of(), null));
@@ -314,6 +334,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             if (output.json) {
                 Map<String, Object> out = new LinkedHashMap<>(d);
                 out.put("warnings", warnings);
+                withFiles(out);
                 System.out.println(Json.write(out));
             } else if (output.showSummary()) {
                 if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would write nothing; nothing was written%n",
@@ -368,6 +389,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             out.put("runId", runId);
             out.put("warnings", warnings);
             out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
+            withFiles(out);
             System.out.println(Json.write(out));
         } else if (output.showSummary()) {
             if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "restored nothing of snapshot %s into %s (%s)%n",
@@ -427,6 +449,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (output.json) {
             Map<String, Object> d = dryRunDetails(s, f);
             d.put("warnings", warnings);
+            withFiles(d);
             System.out.println(Json.write(d));
             return;
         }
@@ -443,6 +466,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         System.out.println("every row that would change: " + f.changesFile());
         warnings.forEach(w -> System.out.println("warning: " + w));
+    }
+
+    /** The files --files-to restored (or would), beside the records in a result for --json. */
+    private void withFiles(Map<String, Object> out) {
+        if (filesRestored != null) out.put("files", filesRestored);
     }
 
     private static Map<String, ProgressDisplay.Line> lines(MigrationProgress progress) {
@@ -521,6 +549,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             out.put("runId", r.runId());
             out.put("warnings", r.warnings());
             out.put("durationMillis", r.duration().toMillis());
+            withFiles(out);
             System.out.println(Json.write(out));
             return;
         }

@@ -110,4 +110,62 @@ class FirestoreExportRestoreIT {
         assertThat(some.out()).doesNotContain("matches --where-key");
         assertThat(Files.readString(none)).contains("\"u0000001\"");
     }
+
+    /**
+     * {@code restore --files-to DIR --json} prints its result as every command's --json does: the
+     * files restored and their bytes (with --dry-run, those it would write), on their own or, with a
+     * TARGET too, beside the records' counts.
+     */
+    @Test
+    void filesRestoredAreInTheJsonResult() throws Exception {
+        Path source = dir.resolve("with-files.json");
+        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "3").exitCode()).isZero();
+        Path folder = Files.createDirectories(dir.resolve("uploads"));
+        Files.writeString(folder.resolve("a.txt"), "hello");
+        Files.createDirectories(folder.resolve("sub"));
+        Files.writeString(folder.resolve("sub/b.txt"), "0123456789");
+        String[] repoArgs = TestRepository.init(dir, "files").args();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source, "--files", folder.toString()}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+        Path to = dir.resolve("files-out");
+        CliRun files = CliRun.of(new String[] {"restore", "latest", "--files-to", to.toString(), "--json",
+                "--state", dir.resolve("state-files").toString()}, repoArgs);
+        assertThat(files.exitCode()).as(files.toString()).isZero();
+        JsonNode result = Json.MAPPER.readTree(files.out());
+        assertThat(result.get("snapshot").asText()).isNotEmpty();
+        assertThat(result.has("dryRun")).isFalse();
+        assertThat(result.get("files").get("to").asText()).isEqualTo(to.toString());
+        assertThat(result.get("files").get("count").asLong()).isEqualTo(2);
+        assertThat(result.get("files").get("bytes").asLong()).isEqualTo(15);
+        try (var restored = Files.walk(to)) {
+            assertThat(restored.filter(Files::isRegularFile).count()).isEqualTo(2);
+        }
+
+        Path notWritten = dir.resolve("files-dry");
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", "--files-to", notWritten.toString(), "--dry-run", "--json",
+                "--state", dir.resolve("state-files-dry").toString()}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode forecast = Json.MAPPER.readTree(dry.out());
+        assertThat(forecast.get("dryRun").asBoolean()).isTrue();
+        assertThat(forecast.get("files").get("count").asLong()).isEqualTo(2);
+        assertThat(forecast.get("files").get("bytes").asLong()).isEqualTo(15);
+        assertThat(notWritten).doesNotExist();
+
+        Path export = dir.resolve("with-files-restored.json");
+        CliRun both = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + export, "--files-to", dir.resolve("files-both").toString(),
+                "--json", "--state", dir.resolve("state-files-both").toString()}, repoArgs);
+        assertThat(both.exitCode()).as(both.toString()).isZero();
+        JsonNode all = Json.MAPPER.readTree(both.out());
+        assertThat(all.get("written").asLong()).isPositive();
+        assertThat(all.get("files").get("count").asLong()).isEqualTo(2);
+        assertThat(all.get("files").get("bytes").asLong()).isEqualTo(15);
+
+        CliRun bothDry = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + dir.resolve("never.json"), "--files-to",
+                dir.resolve("files-both-dry").toString(), "--dry-run", "--json", "--state", dir.resolve("state-files-both-dry").toString()}, repoArgs);
+        assertThat(bothDry.exitCode()).as(bothDry.toString()).isZero();
+        JsonNode allDry = Json.MAPPER.readTree(bothDry.out());
+        assertThat(allDry.get("documents").asLong()).isPositive();
+        assertThat(allDry.get("files").get("count").asLong()).isEqualTo(2);
+    }
 }
