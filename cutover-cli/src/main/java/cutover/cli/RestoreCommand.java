@@ -376,9 +376,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("targetWritten", !nothingMatched);
         List<String> warnings = new ArrayList<>();
         if (result.emptyParents() > 0) {
-            warnings.add(String.format(java.util.Locale.ROOT,
-                    "%,d parent documents the snapshot did not hold were written with no fields: the export places a subcollection only inside its parent",
-                    result.emptyParents()));
+            // why they were not restored, as far as this run can tell: a filter given leaves parents out as surely as a snapshot that lacks them
+            List<String> why = new ArrayList<>();
+            if (!only.isEmpty()) why.add("--only " + String.join(",", only));
+            if (whereKey != null) why.add("--where-key '" + whereKey + "'");
+            String reasons = (why.isEmpty() ? "" : "left out by " + String.join(" and ", why) + ", or ") + "not in the snapshot"
+                    + (setAside.get() > 0 ? ", or set aside (dead-letter file)" : "");
+            warnings.add(String.format(java.util.Locale.ROOT, "%,d parent documents were not restored (%s) and were written with no fields:"
+                    + " the export places a subcollection only inside its parent", result.emptyParents(), reasons));
         }
         if (nothingMatched) warnings.add(nothingMatches(snapshot) + "; " + Location.redact(target) + " is not written (left as it was, or not made)");
         boolean rejects = setAside.get() > 0;

@@ -168,4 +168,36 @@ class FirestoreExportRestoreIT {
         assertThat(allDry.get("documents").asLong()).isPositive();
         assertThat(allDry.get("files").get("count").asLong()).isEqualTo(2);
     }
+
+    /**
+     * The parents a subcollection needs that are not restored are written empty, and the warning says
+     * why as far as the run can tell: the filter given that left them out, or a snapshot without them
+     * (it said "the snapshot did not hold" them, untrue when --only or --where-key had left them out).
+     */
+    @Test
+    void theEmptyParentsWarningNamesTheFilterThatLeftThemOut() throws Exception {
+        Path source = dir.resolve("parents.json");
+        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "5").exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, "parents").args();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+        CliRun only = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + dir.resolve("comments-only.json"), "--only", "posts/*/comments",
+                "--state", dir.resolve("state-parents-only").toString()}, repoArgs);
+        assertThat(only.exitCode()).as(only.toString()).isZero();
+        assertThat(only.out()).contains("parent documents were not restored (left out by --only posts/*/comments, or not in the snapshot)",
+                "written with no fields").doesNotContain("did not hold");
+
+        CliRun byKey = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + dir.resolve("one-post-comments.json"), "--where-key", "p0000000/*",
+                "--json", "--state", dir.resolve("state-parents-key").toString()}, repoArgs);
+        assertThat(byKey.exitCode()).as(byKey.toString()).isZero();
+        JsonNode result = Json.MAPPER.readTree(byKey.out());
+        assertThat(result.get("emptyParentsWritten").asLong()).as(byKey.out()).isEqualTo(1);
+        assertThat(result.get("warnings").toString()).contains("1 parent documents were not restored (left out by --where-key 'p0000000/*', or not in the snapshot)");
+
+        CliRun whole = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + dir.resolve("parents-whole.json"),
+                "--state", dir.resolve("state-parents-whole").toString()}, repoArgs);
+        assertThat(whole.exitCode()).as(whole.toString()).isIn(0, 1);
+        assertThat(whole.out()).doesNotContain("left out by");
+    }
 }
