@@ -84,7 +84,7 @@ class ConnectIT {
         CutoverException e = openFails("postgresql://postgres@127.0.0.1:5432/cutover_no_such_db_here", Map.of());
         assertThat(e.code()).isEqualTo(ErrorCode.TARGET_UNREACHABLE);
         assertThat(e.retryable()).isFalse();
-        assertThat(e.getMessage()).contains("create the database");
+        assertThat(e.getMessage()).contains("no database of that name (as a target, create it first)");
     }
 
     @Test
