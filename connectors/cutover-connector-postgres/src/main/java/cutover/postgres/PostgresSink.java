@@ -113,12 +113,12 @@ final class PostgresSink implements CopyTextSink {
         Set<String> tablesKept = tables.kept();
         List<String> problems = new java.util.ArrayList<>();
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
-                .map(e -> e.getKey() + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
+                .map(e -> TableName.shown(e.getKey()) + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
             problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
         }
         // a table the target had keeps its own security: the source's grants or permissive policies on it could open it
-        List<String> kept = tablesKept.stream().filter(own.get()::bindsTo).sorted().toList();
+        List<String> kept = tablesKept.stream().filter(own.get()::bindsTo).sorted().map(TableName::shown).toList();
         if (!kept.isEmpty()) {
             problems.add("the tables the target had before keep their own grants, policies, triggers, rules, comments and row-level security;"
                     + " the source's were not made on them: " + String.join(", ", kept));
@@ -128,7 +128,7 @@ final class PostgresSink implements CopyTextSink {
         SchemaObjects onTheirTables = own.get().without(notOnThem);
         // a trigger's function may set a column the plan renamed or left out: only the application's writes would find it
         List<String> retyped = onTheirTables.triggers().stream().filter(t -> tables.fromPlanTypes().contains(t.table()))
-                .map(t -> t.name() + " on " + t.table()).sorted().toList();
+                .map(t -> TableName.shown(t.name()) + " on " + TableName.shown(t.table())).sorted().toList();
         if (!retyped.isEmpty()) {
             problems.add("the triggers of tables made from the plan's types were not made (their functions may set columns the plan"
                     + " changed, which only the application's writes would show); make them by hand once checked: " + String.join(", ", retyped));

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static cutover.postgres.TableName.shown;
+
 /**
  * Makes a schema's {@link SchemaObjects} in a target schema where it lacks them, in the caller's
  * transaction, with that schema alone on the search path (the objects' SQL names its objects bare).
@@ -83,7 +85,7 @@ final class SchemaObjectsMaking {
             for (Rule r : rest.rules()) {
                 if (has(r)) continue;
                 String failed = DefinedTable.attempt(c, r.definition(), enabling("RULE", r.table(), r.name(), r.enabled()));
-                if (failed != null) problems.add("rule " + r.name() + " on " + r.table() + " was not made: " + failed);
+                if (failed != null) problems.add("rule " + shown(r.name()) + " on " + shown(r.table()) + " was not made: " + failed);
             }
             for (String table : rest.rowSecurity()) rowSecurityAsInSource(table, TableName.quote(table), problems);
             Map<String, List<Policy>> policies = new LinkedHashMap<>();
@@ -92,7 +94,7 @@ final class SchemaObjectsMaking {
             for (Comment m : rest.comments()) {
                 if (hasComment(m)) continue;
                 String failed = DefinedTable.attempt(c, "COMMENT ON " + commented(m) + " IS " + DefinedTable.literal(m.text()));
-                if (failed != null) problems.add("the comment on " + m.kind() + " " + m.name() + (m.column() == null ? "" : "." + m.column()) + " was not made: " + failed);
+                if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column())) + " was not made: " + failed);
             }
             problems.addAll(grant(rest));
         } finally {
@@ -108,11 +110,11 @@ final class SchemaObjectsMaking {
     private void rowSecurityAsInSource(String source, String target, List<String> problems) throws SQLException {
         if (exists("SELECT NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)", target)) {
             String failed = DefinedTable.attempt(c, "ALTER TABLE " + target + " ENABLE ROW LEVEL SECURITY");
-            if (failed != null) problems.add("row-level security is on for table " + source + " in the source, not here: " + failed);
+            if (failed != null) problems.add("row-level security is on for table " + shown(source) + " in the source, not here: " + failed);
         }
         if (objects.forcedRowSecurity().contains(source) && exists("SELECT NOT relforcerowsecurity FROM pg_class WHERE oid = to_regclass(?)", target)) {
             String failed = DefinedTable.attempt(c, "ALTER TABLE " + target + " FORCE ROW LEVEL SECURITY");
-            if (failed != null) problems.add("row-level security binds the owner of table " + source + " in the source (FORCE), not here: " + failed);
+            if (failed != null) problems.add("row-level security binds the owner of table " + shown(source) + " in the source (FORCE), not here: " + failed);
         }
     }
 
@@ -126,7 +128,7 @@ final class SchemaObjectsMaking {
         for (Map.Entry<String, TableName> e : renamed.entrySet()) {
             if (!objects.rowSecurity().contains(e.getKey())) continue;
             rowSecurityAsInSource(e.getKey(), e.getValue().sql(), problems);
-            closed.add(e.getValue().name() + " (" + e.getKey() + " in the source)");
+            closed.add(shown(e.getValue().name()) + " (" + shown(e.getKey()) + " in the source)");
         }
         if (!closed.isEmpty()) {
             problems.add("row-level security is on for " + String.join(", ", closed) + " as in the source, without the policies (they name the"
@@ -143,7 +145,7 @@ final class SchemaObjectsMaking {
                     + " MAXVALUE " + q.max() + " START WITH " + q.start() + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
             String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
                     : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
-            if (failed != null) problems.add("sequence " + q.name() + " was not made: " + failed);
+            if (failed != null) problems.add("sequence " + shown(q.name()) + " was not made: " + failed);
         }
     }
 
@@ -170,13 +172,13 @@ final class SchemaObjectsMaking {
                 if (exists("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND tgenabled::text <> ?)",
                         TableName.quote(t.table()), t.name(), t.enabled())) {
                     String failed = DefinedTable.attempt(c, sql);
-                    if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not set as in the source (" + t.enabled() + "): " + failed);
+                    if (failed != null) problems.add("trigger " + shown(t.name()) + " on " + shown(t.table()) + " was not set as in the source (" + t.enabled() + "): " + failed);
                 }
                 continue;
             }
             if (has(t)) continue;
             String failed = DefinedTable.attempt(c, t.definition(), enabling("TRIGGER", t.table(), t.name(), t.enabled()));
-            if (failed != null) problems.add("trigger " + t.name() + " on " + t.table() + " was not made: " + failed);
+            if (failed != null) problems.add("trigger " + shown(t.name()) + " on " + shown(t.table()) + " was not made: " + failed);
         }
     }
 
@@ -227,7 +229,7 @@ final class SchemaObjectsMaking {
         for (Policy p : ofTable) {
             String failed = DefinedTable.attempt(c, policyDefinition(p));
             if (failed == null) continue;
-            problems.add("policy " + p.name() + " on " + p.table() + " was not made: " + failed);
+            problems.add("policy " + shown(p.name()) + " on " + shown(p.table()) + " was not made: " + failed);
             restrictiveFailed |= !p.permissive();
         }
         if (!restrictiveFailed) {
@@ -236,7 +238,7 @@ final class SchemaObjectsMaking {
         }
         c.rollback(before);
         List<String> made = ofTable.stream().map(Policy::name).toList();
-        problems.add("no policy of table " + ofTable.get(0).table() + " was made (" + String.join(", ", made) + "): a restrictive one could not be,"
+        problems.add("no policy of table " + shown(ofTable.get(0).table()) + " was made (" + String.join(", ", made) + "): a restrictive one could not be,"
                 + " and the others alone would let through rows it holds back; the table stays closed to all but its owner until its policies are made");
         return problems;
     }
@@ -307,7 +309,7 @@ final class SchemaObjectsMaking {
     }
 
     private static String routine(Function f) {
-        return (f.procedure() ? "procedure " : "function ") + f.name() + "(" + f.arguments() + ")";
+        return (f.procedure() ? "procedure " : "function ") + shown(f.name()) + "(" + f.arguments() + ")";
     }
 
     /** PostgreSQL lets anyone run a new routine: where the source did not, neither may the target's. */
@@ -316,7 +318,7 @@ final class SchemaObjectsMaking {
     }
 
     private static String view(View v) {
-        return (v.materialized() ? "materialized view " : "view ") + v.name();
+        return (v.materialized() ? "materialized view " : "view ") + shown(v.name());
     }
 
     private static String viewDefinition(View v) {

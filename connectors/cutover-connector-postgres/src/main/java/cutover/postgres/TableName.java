@@ -16,6 +16,11 @@ record TableName(String schema, String name) {
 
     static String quote(String identifier) { return '"' + identifier.replace("\"", "\"\"") + '"'; }
 
+    /** An identifier as a sentence shows it: quoted where it is not a plain lower-case name ({@code "Theme Name"}), as quote_ident does. */
+    static String shown(String identifier) {
+        return identifier.matches("[a-z_][a-z0-9_$]*") ? identifier : quote(identifier);
+    }
+
     @Override
     public String toString() { return schema + "." + name; }
 }
