@@ -94,10 +94,11 @@ public final class Migration {
         // the tables the plan leaves out are not read: one the run's role may not read whole (row-level security) stops nothing
         List<cutover.connector.EntityInfo> named = config.source().quickEstimates().orElse(List.of());
         List<cutover.model.EntityName> leftOut = named.stream().map(cutover.connector.EntityInfo::name).filter(config.mapper()::leavesOut).sorted().toList();
-        List<Split> splits = config.source().splitsExcept(splitting, java.util.Set.copyOf(leftOut));
+        java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut);
+        List<Split> splits = config.source().splitsExcept(splitting, notRead);
         checkSplitsMatch(splits, checkpoints);
         rememberSplits(splitting);
-        named.stream().filter(e -> !leftOut.contains(e.name())).forEach(e -> config.progress().estimate(e.name(), e.estimatedCount()));
+        named.stream().filter(e -> !notRead.contains(e.name())).forEach(e -> config.progress().estimate(e.name(), e.estimatedCount()));
         config.progress().splitsTotal(splits.size());
 
         Map<String, Long> committed = new HashMap<>();
