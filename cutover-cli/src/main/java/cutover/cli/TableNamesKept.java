@@ -16,8 +16,9 @@ import java.util.Map;
  * A restore's plan with the names of the tables a database gave back as they were: a generated plan
  * names tables and columns in snake case, as suits documents (`userProfiles` → `user_profiles`), but
  * a table restored into a database is the application's own table, `"MixedCase"."Id"` included, and
- * restored over the original it must find it by its name. The entities a snapshot holds as their
- * database's own rows (COPY text) keep their table's and their columns' names; documents keep the plan's.
+ * restored over the original it must find it by its name. The entities a snapshot took of a
+ * database's table (held as its own rows, COPY text, or with the columns it declares nullable: a
+ * SQLite table) keep their table's and their columns' names; documents keep the plan's.
  */
 final class TableNamesKept {
     private TableNamesKept() {}
@@ -25,7 +26,8 @@ final class TableNamesKept {
     static Plan of(Plan plan, Snapshot snapshot) {
         Map<String, String> tables = new HashMap<>(); // the plan's table name → the source's
         for (EntityMapping e : plan.entities()) {
-            boolean fromTable = snapshot.entity(cutover.model.EntityName.of(e.source())).map(EntitySnapshot::copyText).isPresent();
+            boolean fromTable = snapshot.entity(cutover.model.EntityName.of(e.source()))
+                    .filter(s -> s.copyText() != null || s.nullableColumns() != null).isPresent();
             if (fromTable && !e.skip()) tables.put(e.table(), e.source());
         }
         if (tables.isEmpty()) return plan;

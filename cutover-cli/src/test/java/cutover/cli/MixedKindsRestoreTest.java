@@ -33,4 +33,30 @@ class MixedKindsRestoreTest {
         assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString())
                 .contains("restored as text").contains("items.data").contains("bytes 67%, text 33%");
     }
+
+    /**
+     * A SQLite table restored into SQLite (its old kind of backend) keeps its name and its columns'
+     * (an application queries them so): they were put in snake case, as a document's fields are
+     * (UserProfiles.firstName came back as user_profiles.first_name).
+     */
+    @Test
+    void aSqliteTableRestoredKeepsItsNames() throws Exception {
+        Path source = dir.resolve("app.db"), restored = dir.resolve("restored.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE \"UserProfiles\" (id INTEGER PRIMARY KEY, \"firstName\" TEXT NOT NULL, \"Last Seen\" TEXT)");
+            s.execute("INSERT INTO \"UserProfiles\" VALUES (1, 'Ann', 'today'), (2, 'Bob', NULL)");
+        }
+        TestRepository repo = TestRepository.init(dir, "names");
+        String state = dir.resolve("state").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", "sqlite:" + source, "--state", state}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + restored, "--state", state}, repo.args());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + restored); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT id, \"firstName\", \"Last Seen\" FROM \"UserProfiles\" ORDER BY id")) {
+            StringBuilder rows = new StringBuilder();
+            while (rs.next()) rows.append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append(';');
+            assertThat(rows.toString()).isEqualTo("1 Ann today;2 Bob null;");
+        }
+    }
 }
