@@ -285,6 +285,10 @@ public final class PlanChecker {
                     kinds.add(k.name().toLowerCase(Locale.ROOT));
                 }
             }
+            if (type == ColumnType.DOUBLE && f.kinds().containsKey(Value.Kind.INT64) && !ValueConverter.doubleHoldsIntegers(f.minInt(), f.maxInt())) {
+                warning(cat + "/type", p + "integers between " + f.minInt() + " and " + f.maxInt() + " do not all fit type double exactly"
+                        + " (it holds every integer only up to 2^53): the records of those beyond go to the dead-letter file; numeric holds them");
+            }
             if (misfits > 0) {
                 warning(cat + "/type", p + misfits + " values (" + String.join(", ", kinds) + ") do not fit type " + c.type()
                         + " under rule " + rule.yamlName() + ": their records will go to the dead-letter file");

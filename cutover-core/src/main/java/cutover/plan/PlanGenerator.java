@@ -117,6 +117,10 @@ public final class PlanGenerator {
         boolean nullable = f.present() < e.count() || f.nulls() > 0
                 || (f.path().size() == 1 && e.declaresNullable(f.path().get(0)).orElse(false));
         ColumnType type = typeOf(kinds);
+        // a double holds integers exactly only up to 2^53: mixed numbers with a larger one go to numeric
+        if (type == ColumnType.DOUBLE && kinds.contains(Value.Kind.INT64) && !ValueConverter.doubleHoldsIntegers(f.minInt(), f.maxInt())) {
+            type = ColumnType.NUMERIC;
+        }
         // a JSON column's document null beside its maps or arrays is no conflict: the column is jsonb either way
         if (kinds.stream().filter(k -> k != Value.Kind.JSON_NULL).count() > 1) {
             boolean numbers = kinds.stream().allMatch(PlanGenerator::isNumber);

@@ -15,7 +15,13 @@ import java.util.Locale;
 
 /** Converts a source value to the kind its column type needs, as far as the conflict rule allows. */
 final class ValueConverter {
-    private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
+    /** The largest magnitude up to which a double holds every integer exactly. */
+    static final long EXACT_DOUBLE_LIMIT = 1L << 53;
+
+    /** Whether a double holds every integer of [min, max] exactly. */
+    static boolean doubleHoldsIntegers(long min, long max) {
+        return min >= -EXACT_DOUBLE_LIMIT && max <= EXACT_DOUBLE_LIMIT;
+    }
 
     private ValueConverter() {}
 

@@ -168,6 +168,30 @@ class PlanCheckerTest {
                 "p.yaml:20: entity users column score: default \"high\" is not a bigint");
     }
 
+    /** An integer beyond 2^53 into a double: the migration sets its record aside (a double would round it), and plan check says so first. */
+    @Test
+    void warnsOfIntegersADoubleDoesNotHoldExactly() {
+        String text = """
+                version: 1
+                source: s
+                target: t
+                entities:
+                  - source: games
+                    table: games
+                    key: [id]
+                    columns:
+                      - name: score
+                        from: score
+                        type: double
+                """;
+        var score = new cutover.analyze.FieldStats(List.of("score"), 3, Map.of(cutover.model.Value.Kind.INT64, 2L, cutover.model.Value.Kind.FLOAT64, 1L),
+                1, (1L << 53) + 1, 0, 0, List.of(), List.of());
+        var schema = new cutover.analyze.Schema("x", List.of(SampleSchema.documents("games", 3, score)));
+        assertThat(PlanChecker.check(PlanFile.parse(text, "p.yaml"), schema, null)).extracting(PlanProblem::toString).containsExactly(
+                "p.yaml:11: warning: entity games column score: integers between 1 and 9007199254740993 do not all fit type double exactly"
+                        + " (it holds every integer only up to 2^53): the records of those beyond go to the dead-letter file; numeric holds them");
+    }
+
     @Test
     void aGeneratedPlanForSupabaseChecksClean() {
         Plan plan = PlanGenerator.generate(SampleSchema.flutterFlow(), "s", "t",

@@ -68,6 +68,22 @@ class PlanGeneratorTest {
         assertThat(entity("users").columns()).noneMatch(c -> c.from().size() > 1);
     }
 
+    /** A double holds every integer only up to 2^53: numbers mixed with a larger integer are drafted numeric, and so noted. */
+    @Test
+    void mixedNumbersWithAnIntegerBeyondWhatADoubleHoldsAreNumeric() {
+        var big = new cutover.analyze.FieldStats(List.of("score"), 3, Map.of(cutover.model.Value.Kind.INT64, 2L, cutover.model.Value.Kind.FLOAT64, 1L),
+                1, (1L << 53) + 1, 0, 0, List.of(), List.of());
+        var small = new cutover.analyze.FieldStats(List.of("score"), 3, Map.of(cutover.model.Value.Kind.INT64, 2L, cutover.model.Value.Kind.FLOAT64, 1L),
+                -(1L << 53), 1L << 53, 0, 0, List.of(), List.of());
+        for (var f : List.of(big, small)) {
+            Plan p = PlanGenerator.generate(new cutover.analyze.Schema("x", List.of(SampleSchema.documents("games", 3, f))), "x", "y", null);
+            EntityMapping games = p.entity("games").orElseThrow();
+            String expected = f == big ? "numeric" : "double";
+            assertThat(games.column("score").orElseThrow().type()).isEqualTo(expected);
+            assertThat(games.notes()).anyMatch(n -> n.contains("mixed numbers, " + expected + " holds them all"));
+        }
+    }
+
     @Test
     void conflictsAreWidenedAndNoted() {
         assertThat(column("users", "age").type()).isEqualTo("text");
