@@ -190,22 +190,31 @@ final class TablesAsDefined {
         }
         Optional<CopyTextFormat> format = CopyTextFormat.named(shape.get().format());
         if (format.isEmpty()) return "the source's format " + shape.get().format() + " is unknown here";
+        // every change is named, so that one edit at a time does not find the next
+        List<String> changes = new ArrayList<>();
         for (ColumnMapping c : e.columns()) {
             Optional<CopyColumn> column = shape.get().columns().stream().filter(s -> s.name().equals(c.name())).findFirst();
-            if (column.isEmpty()) return "column " + c.name() + " is not one of the source's columns " + shape.get().columnNames();
-            if (!c.asItIs()) return "column " + c.name() + " is not the source's column as it is (a transform, default, reference or another field)";
+            if (column.isEmpty()) {
+                changes.add("column " + c.name() + " is not one of the source's columns " + shape.get().columnNames());
+                continue;
+            }
+            if (!c.asItIs()) {
+                changes.add("column " + c.name() + " is not the source's column as it is (a transform, default, reference or another field)");
+                continue;
+            }
             // the definition's NOT NULLs are the source's: a plan's other word would not come true
             Optional<Boolean> nullable = declared.nullable(column.get().name());
             if (nullable.isPresent() && nullable.get() != c.nullable()) {
-                return "column " + c.name() + " is nullable: " + c.nullable() + " where the source's is " + (nullable.get() ? "nullable" : "NOT NULL");
+                changes.add("column " + c.name() + " is nullable: " + c.nullable() + " where the source's is " + (nullable.get() ? "nullable" : "NOT NULL"));
             }
             Optional<ColumnType> type = format.get().columnType(column.get().type());
             if (type.isEmpty() || typesToo && PlanTypes.columnType(c.type()).filter(type.get()::equals).isEmpty()) {
-                return "column " + c.name() + " is " + c.type() + " where the source's is read as " + type.map(PlanTypes::name).orElse("another type");
+                changes.add("column " + c.name() + " is " + c.type() + " where the source's is read as " + type.map(PlanTypes::name).orElse("another type"));
             }
         }
         List<String> missing = shape.get().columnNames().stream().filter(n -> e.column(n).isEmpty()).toList();
-        return missing.isEmpty() ? null : "the plan leaves out the source's columns " + missing;
+        if (!missing.isEmpty()) changes.add("the plan leaves out the source's columns " + missing);
+        return changes.isEmpty() ? null : String.join("; ", changes);
     }
 
     /**

@@ -121,10 +121,12 @@ class TablesAsDefinedIT {
             edit(plan, "- name: age\n        from: age\n        type: bigint", "- name: age\n        from: age\n        type: text");
             // a NOT NULL the plan lifts is an edit too: the source's definition would keep it
             edit(plan, "- name: title\n        from: title\n        type: text\n        nullable: false", "- name: title\n        from: title\n        type: text\n        nullable: true");
+            edit(plan, "      - name: done\n        from: done\n        type: boolean\n        nullable: true\n", "");
             String warnings = migrate(plan).get("warnings").toString();
             assertThat(warnings).contains("table profiles is made from the plan's types,"
                     + " not as the source defines it").contains("column age is text where the source's is read as bigint");
-            assertThat(warnings).contains("table todos is made from the plan's types").contains("column title is nullable: true where the source's is NOT NULL");
+            assertThat(warnings).contains("table todos is made from the plan's types").contains("column title is nullable: true where the source's is NOT NULL")
+                    .contains("column title is nullable: true where the source's is NOT NULL; the plan leaves out the source's columns [done]");
             assertThat(warnings).contains("the triggers of tables made from the plan's types were not made").contains("profiles_touch on profiles");
             assertThat(LocalPostgres.query(dst, "select tgname from pg_trigger where not tgisinternal order by 1")).containsExactly("posts_touch");
             assertThat(LocalPostgres.query(dst, "select is_nullable from information_schema.columns where table_name = 'todos' and column_name = 'title'"))
