@@ -110,6 +110,18 @@ class BadInputIT {
         assertThat(count("users")).isEqualTo(2);
     }
 
+    /** A number past a double's range (JSON has none; Firestore's numbers are doubles) is set aside, not turned into Infinity. */
+    @Test
+    void aNumberBeyondADoublesRangeIsSetAsideNotMadeInfinite() throws Exception {
+        Path f = export("{\"__collections__\": {\"users\": {"
+                + "\"u1\": {\"name\": \"Ada\", \"score\": 1.5},"
+                + "\"u2\": {\"name\": \"Bob\", \"score\": 1e400}}}}");
+        JsonNode dead = onlyDeadLetter(planAndMigrate(f), "RECORD_VALUE_OUT_OF_RANGE");
+        assertThat(dead.get("key").asText()).isEqualTo("u2");
+        assertThat(dead.get("reason").asText()).contains("1e400");
+        assertThat(count("users")).isEqualTo(1);
+    }
+
     /**
      * A backup keeps no record it cannot decode (the snapshot counts it): it lists it with its text
      * and why in a dead-letter file and exits 1, as a migration does; it exited 0 with a warning, and

@@ -39,7 +39,15 @@ abstract class ValueDecoder {
                 return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? Value.of(new BigDecimal(p.getBigIntegerValue()))
                         : Value.of(p.getLongValue());
-            case VALUE_NUMBER_FLOAT: return Value.of(p.getDoubleValue());
+            case VALUE_NUMBER_FLOAT: {
+                double d = p.getDoubleValue();
+                if (Double.isInfinite(d) && !p.getText().contains("Infinity")) {
+                    // 1e400 parses as Infinity: a number no Firestore double holds, not to be changed into another
+                    problems.report(pathOf(parent, name, index), cutover.error.ErrorCode.RECORD_VALUE_OUT_OF_RANGE, "the number " + p.getText()
+                            + " is beyond what a double holds (about ±1.8e308), as every Firestore number is");
+                }
+                return Value.of(d);
+            }
             case VALUE_TRUE: return Value.of(true);
             case VALUE_FALSE: return Value.of(false);
             case VALUE_NULL: return Value.NULL;

@@ -11,7 +11,11 @@ final class ValueProblem {
     private RecordError first;
 
     void report(ValuePath field, String reason) {
-        if (first == null) first = RecordError.of(ErrorCode.RECORD_UNKNOWN_MARKER, field.toString(), reason);
+        report(field, ErrorCode.RECORD_UNKNOWN_MARKER, reason);
+    }
+
+    void report(ValuePath field, ErrorCode code, String reason) {
+        if (first == null) first = RecordError.of(code, field.toString(), reason);
     }
 
     RecordError first() { return first; }
