@@ -47,7 +47,8 @@ import picocli.CommandLine.Parameters;
         description = {"Copies the source into the target as the plan says: parallel, batched, resumable.", "", "Each batch commits together with its checkpoint: kill it at any moment, run it again, and every record ends up exactly once in the target or in the run's dead-letter file. Exit 1 when records were set aside (dead-letter file), 7 when too many were.", "",
                 "Before it writes, it snapshots the source and (when it has tables) the target into a backup repository"
                         + " (--backup-repo, env CUTOVER_BACKUP_REPO, else <state>/backups, created on first use) and records both in the journal"
-                        + " as rollback points; a resumed run reuses its first attempt's. The passphrase comes from --backup-password-file,"
+                        + " as rollback points; a resumed run reuses its first attempt's (named by the journal of its --state), a run started"
+                        + " over with --restart takes new ones. The passphrase comes from --backup-password-file,"
                         + " CUTOVER_PASSWORD or a prompt; without one it stops before writing (exit 8) unless given --no-backup."})
 final class MigrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (from `cutover plan`).")
@@ -133,7 +134,7 @@ final class MigrateCommand implements Callable<Integer> {
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
-                        .takeOrReuse(runId, plan.source(), sourceConnector, source, plan.target(), targetConnector, sink, target);
+                        .takeOrReuse(runId, restart, plan.source(), sourceConnector, source, plan.target(), targetConnector, sink, target);
                 rollbackPoints = outcome.points();
                 outcome.warning().ifPresent(warnings::add);
             }

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Before a migration writes: snapshots the source and (when it has tables) the target into the
  * backup repository and records them in the journal. A run that resumes (the target holds its
  * checkpoints) takes none: its target is half-written, so it reuses the points of its first attempt.
+ * A run started over ({@code --restart}) takes new ones: the target as it is now is what the restart
+ * would change.
  */
 final class RollbackPointTaker {
     static final String TAG = "before-migrate";
@@ -45,13 +47,15 @@ final class RollbackPointTaker {
     /** What was decided: the points (empty when the resumed run had none) and a warning to show, if any. */
     record Outcome(Optional<RollbackPoints> points, Optional<String> warning) {}
 
-    Outcome takeOrReuse(String runId, String sourceLocation, Connector sourceConnector, Source source, String targetLocation,
+    Outcome takeOrReuse(String runId, boolean startsOver, String sourceLocation, Connector sourceConnector, Source source, String targetLocation,
                         Connector targetConnector, Sink sink, TargetInfo target) {
-        if (!sink.checkpoints(runId).isEmpty()) {
+        if (!startsOver && !sink.checkpoints(runId).isEmpty()) {
             Optional<RollbackPoints> earlier = RollbackPoints.latest(journal, runId);
             if (earlier.isPresent()) return new Outcome(earlier, Optional.empty());
-            return new Outcome(Optional.empty(), Optional.of("run " + runId + " resumes an attempt that took no rollback points"
-                    + " (--no-backup, or an older Cutover); none are taken now, because its target is already partly written"));
+            return new Outcome(Optional.empty(), Optional.of("run " + runId + " resumes an attempt whose rollback points the journal of "
+                    + state + " does not name: that attempt took none (--no-backup, or an older Cutover), or ran with another --state,"
+                    + " whose journal names them (and whose backups/ holds them, unless --backup-repo was given); none are taken now,"
+                    + " because the target is already partly written. --restart takes new ones of the target as it is"));
         }
         Instant started = Instant.now();
         Repository repository = openOrCreate();

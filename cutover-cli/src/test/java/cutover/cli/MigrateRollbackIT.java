@@ -84,6 +84,21 @@ class MigrateRollbackIT {
         CliRun after = CliRun.of("snapshots", "--json", "--repo", repo.toString(), "--password-file", password.toString());
         assertThat(Json.MAPPER.readTree(after.out()).get("snapshots")).as("no snapshot of the half-written target").hasSize(2);
 
+        // resumed from another state folder, whose journal does not name the points: said so, with the way to new ones
+        CliRun elsewhere = CliRun.of("migrate", plan.toString(), "--state", dir.resolve("other-state").toString(), "--json",
+                "--backup-repo", repo.toString(), "--backup-password-file", password.toString());
+        assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(elsewhere.out()).get("warnings").toString()).contains("ran with another --state").contains("--restart takes new ones");
+
+        // started over, it takes new points: the target as it is now (the migrated rows) is what the restart would change
+        String[] restart = {"migrate", plan.toString(), "--state", state.toString(), "--json", "--restart",
+                "--backup-repo", repo.toString(), "--backup-password-file", password.toString()};
+        CliRun restarted = CliRun.of(restart);
+        assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
+        JsonNode fresh = Json.MAPPER.readTree(restarted.out()).at("/details/rollbackPoints");
+        assertThat(fresh.get("reused").asBoolean()).isFalse();
+        assertThat(fresh.get("targetSnapshot").asText()).isNotEqualTo(targetSnapshot);
+
         CliRun without = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--json", "--no-backup", "--restart");
         assertThat(without.exitCode()).as(without.toString()).isZero();
         assertThat(Json.MAPPER.readTree(without.out()).at("/details/rollbackPoints").isNull()).isTrue();
