@@ -156,9 +156,11 @@ final class VerifyCommand implements Callable<Integer> {
                             options, progress, log);
                 }
             } else {
-                List<String> names = tables != null && !tables.isEmpty() ? tables.stream().map(VerifyCommand::bareName).toList()
-                        : sourceSide.entities().stream().map(e -> e.name().value()).toList();
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
+                // compared whole, a table one side lacks is a difference; one named with --tables must be on both
+                boolean named = tables != null && !tables.isEmpty();
+                cutover.verify.TablesOnOneSide sides = named ? null : new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
+                List<String> names = named ? tables.stream().map(VerifyCommand::bareName).toList() : sides.both();
                 // a table without a primary key has no key ranges to cut: its rows are matched by content, streamed
                 List<String> byPlace = names.stream().filter(n -> sourceSide.keyedByPlace(cutover.model.EntityName.of(n)) || targetSide.keyedByPlace(cutover.model.EntityName.of(n))).toList();
                 List<String> keyed = names.stream().filter(n -> !byPlace.contains(n)).toList();
@@ -181,6 +183,11 @@ final class VerifyCommand implements Callable<Integer> {
                                 + "), so no key ranges; their rows are matched by content"));
                     }
                     result = Verifier.streamedTables(sourceSide, Location.redact(a), targetSide, Location.redact(b), names, options, progress, log);
+                }
+                List<TableVerdict> oneSided = named ? List.of() : sides.verdicts(da, db);
+                if (!oneSided.isEmpty()) {
+                    result = result.and(new VerifyResult(oneSided, Map.of(), result.differences(), result.firstDifferences(),
+                            result.differencesFile(), Duration.ZERO));
                 }
             }
             display.close();
@@ -294,10 +301,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (!output.showSummary()) return;
         System.out.printf(Locale.ROOT, "verify %s: %s  (%,d rows compared in %s)%n", id,
-                r.equal() ? "equal" : r.differences() + " difference(s)", r.rowsCompared(), ReportCommand.human(r.duration()));
+                r.equal() ? "equal" : r.differences() + " difference(s)" + absent(r), r.rowsCompared(), ReportCommand.human(r.duration()));
         for (TableVerdict v : r.tables()) {
             System.out.printf(Locale.ROOT, "  %-28s source %,12d  target %,12d  %s%s%n", v.table(), v.sourceCount(), v.targetCount(),
-                    v.equal() ? "equal (digest " + v.sourceDigest() + ")"
+                    v.absentOnOneSide() ? "the table is " + v.method()
+                    : v.equal() ? "equal (digest " + v.sourceDigest() + ")"
                             : String.format(Locale.ROOT, "%,d missing, %,d extra, %,d changed", v.missing(), v.extra(), v.changed()),
                     v.sampled() < 1 ? String.format(Locale.ROOT, "  [sample: %.2f%% of keys]", v.sampled() * 100) : "");
         }
@@ -310,6 +318,12 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  … and %,d more%n", r.differences() - r.firstDifferences().size());
         }
         if (r.differences() > 0) System.out.println("every difference: " + r.differencesFile());
+    }
+
+    /** The tables one side lacks, as the headline adds them to the rows that differ. */
+    private static String absent(VerifyResult r) {
+        long n = r.tables().stream().filter(TableVerdict::absentOnOneSide).count();
+        return n == 0 ? "" : " and " + n + (n == 1 ? " table" : " tables") + " on one side only";
     }
 
     /** The summary, then every difference, streamed from the differences file so the JSON is complete however long. */

@@ -167,6 +167,14 @@ class VerifyIT {
                 "--state", dir.resolve("s").toString());
         assertThat(missingTable.exitCode()).isEqualTo(2);
         assertThat(missingTable.err()).contains("no table invoices");
+
+        // compared whole, a table one side lacks is a difference (the others are still compared), not an error
+        LocalPostgres.sql(A, "create table secrets (id int primary key, s text)", "insert into secrets values (1, 'x'), (2, 'y')");
+        LocalPostgres.sql(B, "create table legacy (id int primary key)");
+        CliRun whole = CliRun.of("verify", LocalPostgres.location(A), LocalPostgres.location(B), "--state", dir.resolve("s").toString());
+        assertThat(whole.exitCode()).as(whole.toString()).isEqualTo(1);
+        assertThat(whole.out()).contains("and 2 tables on one side only").containsPattern("secrets +source +2 +target +0 +the table is not in the target")
+                .containsPattern("legacy +source +0 +target +0 +the table is not in the source").containsPattern("orders +source +5,000 +target +4,999");
     }
 
     /** The two databases are opened at once: each side that cannot be reached is named, the source first when both cannot. */

@@ -1,0 +1,53 @@
+package cutover.verify;
+
+import cutover.connector.EntityInfo;
+import cutover.connector.Source;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Two databases compared whole (no table named): a table only one side has is a difference, every
+ * one of its rows missing from the other side or extra there, not an error that stops the comparison
+ * of the others. Its rows are counted by the side's own digest where it computes one (exact), else as
+ * the side estimates them; none is listed row by row.
+ */
+public final class TablesOnOneSide {
+    private final Map<String, EntityInfo> source = new LinkedHashMap<>(), target = new LinkedHashMap<>();
+
+    public TablesOnOneSide(Source a, Source b) {
+        a.entities().forEach(e -> source.put(e.name().value(), e));
+        b.entities().forEach(e -> target.put(e.name().value(), e));
+    }
+
+    /** The source's tables the target has too, in the source's order: those compared row by row. */
+    public List<String> both() {
+        return source.keySet().stream().filter(target::containsKey).toList();
+    }
+
+    /** A verdict for each table only one side has: the source's first, in their order. */
+    public List<TableVerdict> verdicts(Optional<Digests> a, Optional<Digests> b) {
+        List<TableVerdict> out = new ArrayList<>();
+        for (var e : source.entrySet()) {
+            if (target.containsKey(e.getKey())) continue;
+            long rows = rows(e.getValue(), a);
+            out.add(new TableVerdict(e.getKey(), TableVerdict.NOT_IN_TARGET, 1.0, rows, 0, null, null, rows, 0, 0));
+        }
+        for (var e : target.entrySet()) {
+            if (source.containsKey(e.getKey())) continue;
+            long rows = rows(e.getValue(), b);
+            out.add(new TableVerdict(e.getKey(), TableVerdict.NOT_IN_SOURCE, 1.0, 0, rows, null, null, 0, rows, 0));
+        }
+        return out;
+    }
+
+    private static long rows(EntityInfo table, Optional<Digests> side) {
+        String name = table.name().value();
+        Optional<Long> counted = side.flatMap(d -> d.table(name).filter(t -> !t.keyColumns().isEmpty())
+                .map(t -> d.digests(name, t.columnNames(), KeyRange.ALL, List.of()).get(0).count()));
+        return counted.orElse(Math.max(0, table.estimatedCount()));
+    }
+}
