@@ -165,6 +165,9 @@ final class MigrateCommand implements Callable<Integer> {
             MigrateResult result;
             try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {
                 result = migration.run();
+            } catch (CutoverException e) {
+                if (e.code() != ErrorCode.DEAD_LETTER_LIMIT) throw e;
+                throw new CutoverException(e.code(), e.getMessage() + " (" + runDirectory.resolve(Migration.DEAD_LETTER_FILE) + ")", e, e.retryable());
             }
             warnings.addAll(result.warnings());
             schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target, definitions.byTable().keySet(), result.leftOut())));

@@ -61,7 +61,7 @@ final class PlanCheckCommand implements Callable<Integer> {
         } else {
             problems.forEach(p -> System.out.println(p));
             if (output.showSummary()) {
-                System.out.println(errors == 0 ? planFile + ": ok" + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)")
+                System.out.println(errors == 0 ? planFile + ": ok" + (problems.isEmpty() ? "" : " (" + Counted.of(problems.size(), "warning") + ")")
                         : planFile + ": " + errors + " problem" + (errors == 1 ? "" : "s") + "; fix them and check again");
             }
         }

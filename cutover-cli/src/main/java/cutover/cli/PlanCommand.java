@@ -68,7 +68,8 @@ final class PlanCommand implements Callable<Integer> {
         if (output.json) {
             System.out.println(Json.write(Json.fields("plan", planFile.toString(), "tables", cutover.plan.PlanMapper.of(plan).tables().size(), "supabase", targetInfo.supabase())));
         } else if (output.showSummary()) {
-            System.out.println("wrote " + planFile + ": " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables from " + schema.entities().size() + " collections");
+            System.out.println("wrote " + planFile + ": " + cutover.plan.PlanMapper.of(plan).tables().size() + " tables from " + Counted.of(schema.entities().size(), "entity", "entities")
+                    + " of the source");
             if (Location.hasSecrets(source) || Location.hasSecrets(target)) {
                 System.out.println("the plan holds no password: give it to migrate as CUTOVER_SOURCE_PASSWORD / CUTOVER_TARGET_PASSWORD");
             }

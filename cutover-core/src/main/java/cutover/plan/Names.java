@@ -20,8 +20,8 @@ public final class Names {
                 boolean beforeLower = i > 0 && i + 1 < n && Character.isUpperCase(name.charAt(i - 1)) && Character.isLowerCase(name.charAt(i + 1));
                 if (afterLower || beforeLower) out.append('_');
                 out.append(Character.toLowerCase(c));
-            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                out.append(c);
+            } else if (Character.isLetterOrDigit(c)) {
+                out.append(c); // a letter of any script (PostgreSQL and SQLite take them: "prénom" stays so), a digit
             } else {
                 out.append('_');
             }
@@ -29,7 +29,20 @@ public final class Names {
         String s = out.toString().toLowerCase(Locale.ROOT).replaceAll("_+", "_").replaceAll("^_|_$", "");
         if (s.isEmpty()) s = "field";
         if (Character.isDigit(s.charAt(0))) s = "f_" + s;
-        return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+        return cutToBytes(s, MAX_LENGTH);
+    }
+
+    /** The name cut to {@code max} bytes of UTF-8 (PostgreSQL's identifier limit counts bytes), at a character's end. */
+    private static String cutToBytes(String s, int max) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + width > max) return s.substring(0, i);
+            bytes += width;
+            i += Character.charCount(cp);
+        }
+        return s;
     }
 
     /** A naive English singular for key column names: users → user, categories → category, addresses → address. */
@@ -47,7 +60,7 @@ public final class Names {
         String candidate = name;
         for (int i = 2; taken.contains(candidate); i++) {
             String suffix = "_" + i;
-            candidate = (name.length() + suffix.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH - suffix.length()) : name) + suffix;
+            candidate = cutToBytes(name, MAX_LENGTH - suffix.length()) + suffix;
         }
         taken.add(candidate);
         return candidate;

@@ -192,6 +192,10 @@ class PlanGeneratorTest {
         assertThat(Names.snake("photo_url")).isEqualTo("photo_url");
         assertThat(Names.snake("2fa")).isEqualTo("f_2fa");
         assertThat(Names.snake("€")).isEqualTo("field");
+        // letters of any script are kept, lower case (PostgreSQL and SQLite take them); 63 bytes of UTF-8 at most
+        assertThat(Names.snake("ünïcødé field")).isEqualTo("ünïcødé_field");
+        assertThat(Names.snake("Prénom")).isEqualTo("prénom");
+        assertThat(Names.snake("é".repeat(40)).getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(62);
         assertThat(Names.singular("categories")).isEqualTo("category");
         assertThat(Names.singular("addresses")).isEqualTo("address");
         assertThat(Names.singular("users")).isEqualTo("user");
