@@ -157,10 +157,12 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             } else {
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
-                // compared whole, a table one side lacks is a difference; one named with --tables must be on both
-                boolean named = tables != null && !tables.isEmpty();
-                cutover.verify.TablesOnOneSide sides = named ? null : new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
-                List<String> names = named ? tables.stream().map(VerifyCommand::bareName).toList() : sides.both();
+                // compared whole, a table one side lacks is a difference; one named with --tables must be on both, as must
+                // documents' collections (they meet tables only through a plan, which the refusal names)
+                cutover.verify.TablesOnOneSide sides = tables != null && !tables.isEmpty() ? null : new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
+                boolean named = sides == null || sides.ofDocuments();
+                List<String> names = sides == null ? tables.stream().map(VerifyCommand::bareName).toList()
+                        : named ? sourceSide.entities().stream().map(e -> e.name().value()).toList() : sides.both();
                 // a table without a primary key has no key ranges to cut: its rows are matched by content, streamed
                 List<String> byPlace = names.stream().filter(n -> sourceSide.keyedByPlace(cutover.model.EntityName.of(n)) || targetSide.keyedByPlace(cutover.model.EntityName.of(n))).toList();
                 List<String> keyed = names.stream().filter(n -> !byPlace.contains(n)).toList();

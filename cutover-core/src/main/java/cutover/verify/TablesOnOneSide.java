@@ -17,10 +17,24 @@ import java.util.Optional;
  */
 public final class TablesOnOneSide {
     private final Map<String, EntityInfo> source = new LinkedHashMap<>(), target = new LinkedHashMap<>();
+    private final boolean documents;
 
     public TablesOnOneSide(Source a, Source b) {
         a.entities().forEach(e -> source.put(e.name().value(), e));
         b.entities().forEach(e -> target.put(e.name().value(), e));
+        documents = source.values().stream().anyMatch(e -> isDocuments(a, e)) || target.values().stream().anyMatch(e -> isDocuments(b, e));
+    }
+
+    /**
+     * Whether a side holds documents (a collection keyed by no column of its own, not a table without
+     * a key): they meet tables only through a plan, so a comparison as stored is refused, naming it.
+     */
+    public boolean ofDocuments() {
+        return documents;
+    }
+
+    private static boolean isDocuments(Source side, EntityInfo e) {
+        return e.keyColumns().isEmpty() && !side.keyedByPlace(e.name());
     }
 
     /** The source's tables the target has too, in the source's order: those compared row by row. */
