@@ -200,9 +200,26 @@ final class VerifyCommand implements Callable<Integer> {
             print(id, result);
             return result;
         } catch (CutoverException e) {
-            journal.append(JournalEntry.failed(started, "verify", id, Location.redact(a), Location.redact(b), e));
-            throw e;
+            CutoverException said = asTargets(e, a, b);
+            journal.append(JournalEntry.failed(started, "verify", id, Location.redact(a), Location.redact(b), said));
+            throw said;
         }
+    }
+
+    /**
+     * Both sides are read as sources, so a connector names a failure to read either as the source's
+     * (SOURCE_IO): one whose message names the target, and not the source, is the target's. The exit
+     * code is verify's 2 either way; the code is what a script and the journal see.
+     */
+    private static CutoverException asTargets(CutoverException e, String source, String target) {
+        String atTarget = " on " + Location.redact(target) + " ", atSource = " on " + Location.redact(source) + " ";
+        if (!e.getMessage().contains(atTarget) || e.getMessage().contains(atSource)) return e;
+        ErrorCode code = switch (e.code()) {
+            case SOURCE_IO -> ErrorCode.TARGET_READ_FAILED;
+            case SOURCE_AUTH -> ErrorCode.TARGET_AUTH;
+            default -> null;
+        };
+        return code == null ? e : new CutoverException(code, e.getMessage(), e, e.retryable());
     }
 
     /**

@@ -41,7 +41,11 @@ class RowSecurityReadIT {
 
             CliRun verify = CliRun.of("verify", asReader, LocalPostgres.location(copy), "--state", state);
             assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(2);
-            assertThat(verify.err()).contains("row-level security");
+            assertThat(verify.err()).contains("SOURCE_IO").contains("row-level security");
+            // the same role as the target's: the target's failure, so named
+            CliRun asTarget = CliRun.of("verify", LocalPostgres.location(copy), asReader, "--state", state);
+            assertThat(asTarget.exitCode()).as(asTarget.toString()).isEqualTo(2);
+            assertThat(asTarget.err()).contains("TARGET_READ_FAILED").contains("row-level security").doesNotContain("SOURCE_IO");
 
             CliRun asOwner = CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--state", state, "--json"}, repo);
             assertThat(asOwner.exitCode()).as(asOwner.toString()).isZero();

@@ -31,6 +31,8 @@ public enum ErrorCode {
     TARGET_UNREACHABLE(5, true),
     TARGET_AUTH(5, false),
     TARGET_WRITE_FAILED(5, true),
+    /** The target could not be read (verify reads both sides): a privilege or row-level security, a lost connection. */
+    TARGET_READ_FAILED(5, true),
     /** A batch refused because of some of its rows (a constraint, a trigger): those are then found and set aside. */
     TARGET_ROWS_REFUSED(5, false),
     SINK_SCHEMA_MISMATCH(5, false),
