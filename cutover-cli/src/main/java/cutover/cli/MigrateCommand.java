@@ -112,6 +112,7 @@ final class MigrateCommand implements Callable<Integer> {
         var plan = file.plan();
         String runId = runId(plan.source(), plan.target(), Files.readString(planFile));
         Journal journal = new Journal(state.state);
+        journal.append(JournalEntry.started(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target())));
         int parallelism = parallel != null ? parallel : plan.options().effectiveParallelism();
         // a reader or writer per split at once, and the run's state; before it, the rollback points' backups
         int connections = Math.max(parallelism + 2, backup.noBackup ? 0 : 2 * Parallelism.DEFAULT);

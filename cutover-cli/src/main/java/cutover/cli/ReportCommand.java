@@ -49,9 +49,11 @@ final class ReportCommand implements Callable<Integer> {
             return s.append("Nothing has run with the state folder ").append(stateDir).append(" yet.\n").toString();
         }
         s.append("| time | command | run | status | duration | source | target |\n|---|---|---|---|---|---|---|\n");
+        entries = withoutEndedStarts(entries);
         for (JournalEntry e : entries) {
             s.append("| ").append(TIME.format(e.time())).append(" | ").append(e.command()).append(" | ").append(nullToDash(e.runId()))
-                    .append(" | ").append(e.status()).append(" | ").append(human(Duration.ofMillis(e.durationMillis())))
+                    .append(" | ").append(e.status().equals(JournalEntry.STARTED) ? "no end recorded (stopped by a kill, or still running)" : e.status())
+                    .append(" | ").append(human(Duration.ofMillis(e.durationMillis())))
                     .append(" | ").append(nullToDash(e.source())).append(" | ").append(nullToDash(e.target())).append(" |\n");
         }
         for (JournalEntry e : entries) {
@@ -64,6 +66,20 @@ final class ReportCommand implements Callable<Integer> {
             if (e.error() != null) s.append("- error: ").append(e.error()).append('\n');
         }
         return s.toString();
+    }
+
+    /** The entries but each start whose run wrote its end after it: a start alone is a run that never said how it ended. */
+    static List<JournalEntry> withoutEndedStarts(List<JournalEntry> entries) {
+        List<JournalEntry> out = new java.util.ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry e = entries.get(i);
+            if (e.status().equals(JournalEntry.STARTED) && entries.subList(i + 1, entries.size()).stream().anyMatch(later ->
+                    !later.status().equals(JournalEntry.STARTED) && later.command().equals(e.command()) && java.util.Objects.equals(later.runId(), e.runId()))) {
+                continue;
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     private static String nullToDash(String s) { return s == null ? "—" : s; }

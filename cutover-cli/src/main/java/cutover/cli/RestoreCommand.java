@@ -178,6 +178,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         // stopped on a damaged chunk), the same restore resumes, finishing the tables it had begun
         String runId = MigrateCommand.runId("snapshot:" + snapshot.id(), target, String.join(",", only) + (whereKey == null ? "" : " where-key " + whereKey));
         Journal journal = new Journal(state.state);
+        if (!dryRun) journal.append(JournalEntry.started(started, "restore", runId, sourceName, Location.redact(target)));
         try {
             SnapshotSource snapshotSource = repository.source(snapshot);
             Source source = whereKey == null ? snapshotSource : new KeyFilteredSource(snapshotSource, KeyGlob.of(whereKey));

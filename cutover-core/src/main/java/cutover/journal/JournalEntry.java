@@ -24,6 +24,13 @@ public record JournalEntry(Instant time, String command, String runId, String st
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String SUCCEEDED_WITH_REJECTS = "succeeded-with-rejects";
+    /** A run that began: its own entry follows when it ends, so one without one was stopped by a kill (or still runs). */
+    public static final String STARTED = "started";
+
+    /** The entry a run writes as it begins, before anything is written. */
+    public static JournalEntry started(Instant started, String command, String runId, String source, String target) {
+        return new JournalEntry(started, command, runId, STARTED, source, target, 0, Map.of(), List.of(), null);
+    }
 
     /**
      * A command that started at {@code started} and failed now with {@code e}: no details, and the

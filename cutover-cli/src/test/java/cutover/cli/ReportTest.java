@@ -1,0 +1,33 @@
+package cutover.cli;
+
+import cutover.journal.JournalEntry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run journals its start, then its end: a run killed with -9 writes no end, and the report shows
+ * its start alone (it showed nothing of it); a run that ended shows its end only.
+ */
+class ReportTest {
+    private static final Instant T = Instant.parse("2026-12-06T08:00:00Z");
+
+    @Test
+    void aStartWithoutItsEndIsShownAndOneWithItIsNot() {
+        List<JournalEntry> entries = List.of(
+                JournalEntry.started(T, "migrate", "m-1", "s", "t"),
+                JournalEntry.started(T.plusSeconds(5), "migrate", "m-2", "s", "t"),
+                new JournalEntry(T.plusSeconds(9), "migrate", "m-1", JournalEntry.SUCCEEDED, "s", "t", 9000, Map.of("read", 3), List.of(), null),
+                JournalEntry.started(T.plusSeconds(20), "migrate", "m-1", "s", "t"));
+        String md = ReportCommand.markdown(entries, Path.of(".cutover"));
+        assertThat(md.lines().filter(l -> l.startsWith("| 2026"))).containsExactly(
+                "| 2026-12-06 08:00:05Z | migrate | m-2 | no end recorded (stopped by a kill, or still running) | 0 ms | s | t |",
+                "| 2026-12-06 08:00:09Z | migrate | m-1 | succeeded | 9.0 s | s | t |",
+                "| 2026-12-06 08:00:20Z | migrate | m-1 | no end recorded (stopped by a kill, or still running) | 0 ms | s | t |");
+    }
+}
