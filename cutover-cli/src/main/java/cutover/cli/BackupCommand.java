@@ -46,7 +46,8 @@ final class BackupCommand implements Callable<Integer> {
 
     @Option(names = "--every", paramLabel = "INTERVAL",
             description = "Run the backup again every INTERVAL (6h, 30m, 1d, 1h30m) until stopped, one log line per run."
-                    + " A run that fails is logged and retried at the next time, unless trying again cannot help (e.g. a wrong passphrase).")
+                    + " A run that fails is logged and retried at the next time, unless trying again cannot help (e.g. a wrong passphrase);"
+                    + " a repository an earlier run wrote to that is missing (a disk not mounted) is tried again too.")
     String every;
 
     @Option(names = "--print-timer", description = "With --every: print a systemd service and timer, and a crontab line, that run this backup"
@@ -111,12 +112,14 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     private int runEvery(Interval interval, Following following) throws InterruptedException {
+        boolean wroteBefore = false;
         java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ISO_INSTANT;
         for (long run = 1; ; run++) {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
             try {
                 Snapshot s = following == null ? backupOnce() : following.backup();
+                wroteBefore = true;
                 Duration took = Duration.between(started, Instant.now());
                 logRun(run, ok -> {
                     ok.put("snapshot", SnapshotsCommand.summary(s));
@@ -135,8 +138,9 @@ final class BackupCommand implements Callable<Integer> {
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
                 // command sees, so a database not made yet (or a read refused until a grant) is
-                // tried again at the next run, while refused credentials or a bad repository stop it
-                boolean tryAgain = e.code().retryable();
+                // tried again at the next run, while refused credentials or a bad repository stop it; a repository an
+                // earlier run of this process wrote to and that is not there now is a disk not mounted, as a database down
+                boolean tryAgain = e.code().retryable() || (e.code() == ErrorCode.BACKUP_NOT_FOUND && wroteBefore);
                 String error = Location.redact(e.getMessage());
                 logRun(run, failed -> {
                     failed.put("failed", true);

@@ -118,6 +118,43 @@ class BackupScheduleTest {
         }
     }
 
+    /**
+     * A repository an earlier run wrote to that is not there at a run (a backup disk not mounted for a
+     * while) fails that run, and the schedule goes on: it stopped for good, as for a repository never made.
+     */
+    @Test
+    void aRepositoryMissingForAWhileFailsThoseRunsNotTheSchedule() throws Exception {
+        Path folder = dir.resolve("storage");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("a.txt"), "a");
+        TestRepository repo = TestRepository.init(dir, "unmounted");
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "cutover.cli.Main", "backup", "--files", folder.toString()));
+        command.addAll(java.util.List.of(repo.args("--state", dir.resolve("state").toString(), "--every", "1s")));
+        Path log = dir.resolve("unmounted.log"), away = dir.resolve("unmounted-repo.away");
+        Process p = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitLine(log, "backup run 1: snapshot");
+            Files.move(repo.path(), away);
+            awaitLine(log, "FAILED: BACKUP_NOT_FOUND");
+            Files.move(away, repo.path());
+            long failedRun = Files.readAllLines(log).stream().filter(l -> l.contains("FAILED")).count();
+            assertThat(Files.readString(log)).contains("next run at").doesNotContain("stopping");
+            awaitLine(log, "backup run " + (2 + failedRun) + ": snapshot");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitLine(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (count(log, text) == 0) {
+            assertThat(System.nanoTime()).as("a line with " + text + " in " + (Files.exists(log) ? Files.readString(log) : "")).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     /** The lines a scheduled backup ({@code args}, in a child process) printed until {@code runs} lines held {@code marker}, or a minute passed. */
     private java.util.List<String> scheduled(java.util.List<String> args, String marker, int runs) throws Exception {
         Path log = Files.createTempFile(dir, "schedule", ".log");
