@@ -151,8 +151,10 @@ final class RepoLock implements Repository.Lock {
     private static CutoverException locked(RepoFiles files, String operation, LockInfo other, Duration waited) {
         String fix = other.stale()
                 ? " The lock looks stale; if no other Cutover works on this repository, remove it with `cutover backup unlock --repo " + files.root() + "`."
+                : other.pid() < 0 ? " If no other Cutover works on this repository, remove it with `cutover backup unlock --all --repo " + files.root()
+                        + "`; else it goes stale once not rewritten for a while, as a lost holder's does."
                 : " Wait for it to finish, then try again, or give --retry-lock DURATION to wait for it.";
-        String tried = waited.toMillis() < 1000 ? "" : " (tried for " + waited.toSeconds() + " s)";
+        String tried = waited.toMillis() < 1000 ? "" : " (tried for " + Math.round(waited.toMillis() / 1000.0) + " s)";
         return new CutoverException(ErrorCode.BACKUP_LOCKED, "cannot " + operation + ": the repository at " + files.root() + " is "
                 + other.describe() + " (locks/" + other.file() + ")" + tried + "." + fix);
     }
@@ -194,12 +196,30 @@ final class RepoLock implements Repository.Lock {
                 lock = envelope.open(p, files.read(p), "lock", LockFile.class);
             } catch (CutoverException e) {
                 if (!Files.exists(p)) continue; // released meanwhile
-                out.add(new LockInfo(name, "?", -1, Instant.EPOCH, "unknown (the lock file cannot be opened)", Mode.EXCLUSIVE.json(), false, null));
+                out.add(unreadable(name, p, staleAfter));
                 continue;
             }
             out.add(info(name, lock, staleAfter));
         }
         return out;
+    }
+
+    /**
+     * A lock file that does not open: written whole or not at all (renamed into place), so damaged (a
+     * power cut before its bytes reached the disk), taken as an exclusive lock of unknown holder. A
+     * live holder rewrites its lock every refresh, so one not rewritten for {@code staleAfter} (by
+     * the file's time) is stale, as a readable one is; it was never stale, and kept every command out.
+     */
+    private static LockInfo unreadable(String name, Path p, Duration staleAfter) {
+        Instant written;
+        try {
+            written = Files.getLastModifiedTime(p).toInstant();
+        } catch (java.io.IOException e) {
+            written = Instant.EPOCH;
+        }
+        boolean stale = written.plus(staleAfter).isBefore(Instant.now());
+        return new LockInfo(name, "?", -1, written, "unknown (the lock file cannot be read: damaged, e.g. by a power cut while it was written)",
+                Mode.EXCLUSIVE.json(), stale, stale ? "its file cannot be read and was not rewritten for more than " + describe(staleAfter) : null);
     }
 
     private static LockInfo info(String name, LockFile lock, Duration staleAfter) {

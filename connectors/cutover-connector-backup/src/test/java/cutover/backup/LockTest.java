@@ -141,6 +141,30 @@ class LockTest {
         assertThat(TestRepos.backup(repo, TestRepos.users(5, 1)).records()).isEqualTo(5);
     }
 
+    /**
+     * A lock file that does not open (zero bytes: a power cut after its rename, before its bytes) holds
+     * every command out as an exclusive lock, says how to remove it, and goes stale once not rewritten
+     * for the stale age, as a readable one does; it was never stale, and only `unlock --all` helped.
+     */
+    @Test
+    void aDamagedLockFileGoesStaleByItsFileTime() throws Exception {
+        Repository repo = TestRepos.init(dir);
+        Path damaged = repo.internals().files().lock("0123456789abcdef0123456789abcdef");
+        java.nio.file.Files.write(damaged, new byte[0]);
+        assertThatThrownBy(() -> TestRepos.backup(repo, TestRepos.users(5, 1))).isInstanceOfSatisfying(CutoverException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_LOCKED);
+            assertThat(e.getMessage()).contains("cannot be read").contains("cutover backup unlock --all");
+        });
+        assertThat(repo.unlock(false)).as("fresh: a holder may still rewrite it").isEmpty();
+        java.nio.file.Files.setLastModifiedTime(damaged, java.nio.file.attribute.FileTime.from(Instant.now().minus(2, ChronoUnit.DAYS)));
+        assertThat(repo.locks()).singleElement().satisfies(l -> {
+            assertThat(l.stale()).isTrue();
+            assertThat(l.staleReason()).contains("cannot be read");
+        });
+        assertThat(repo.unlock(false)).hasSize(1);
+        assertThat(TestRepos.backup(repo, TestRepos.users(5, 1)).records()).isEqualTo(5);
+    }
+
     @Test
     void aFreshLockFromAnotherHostIsNotStale() {
         Repository repo = TestRepos.init(dir);
