@@ -48,10 +48,14 @@ final class BackupCompactCommand implements Callable<Integer> {
             Instant started = Instant.now();
             Optional<Snapshot> compacted = repository.compact(snapshot, due ? Repository::dueForCompaction : e -> true);
             Duration took = Duration.between(started, Instant.now());
-            described.add(describe(snapshot, compacted, took));
+            Map<String, String> left = Repository.notCompactable(snapshot);
+            Map<String, Object> description = new LinkedHashMap<>(describe(snapshot, compacted, took));
+            description.put("left", left);
+            described.add(description);
             if (!output.json && output.showSummary()) {
-                System.out.println(compacted.map(c -> text(snapshot, c, took))
-                        .orElse("snapshot " + snapshot.shortId() + " has no change layers " + (due ? "due for compaction" : "to compact")));
+                System.out.println(compacted.map(c -> text(snapshot, c, took)).orElse("snapshot " + snapshot.shortId() + " has no change layers "
+                        + (due ? "due for compaction" : left.isEmpty() ? "to compact" : "that can be compacted here")));
+                left.forEach((table, why) -> System.out.println("  left layered: " + table + ": " + why));
             }
         }
         // one snapshot: its description as ever; the latest of several sources: {"compactions": [...]}

@@ -82,6 +82,7 @@ class CompactionIT {
         assertThat(result.get("from").asText()).isEqualTo(layered.get("id").asText());
         assertThat(result.get("tables").get("orders").asInt()).isEqualTo(5);
         assertThat(result.get("tables").has("tags")).as("a collation's order: left layered").isFalse();
+        assertThat(result.get("left").get("tags").asText()).contains("order only its database knows");
         JsonNode compacted = result.get("snapshot");
         assertThat(compacted.get("tags").toString()).contains("compacted");
         assertThat(compacted.get("entities").get("orders").get("changeLayers").asInt()).isZero();
@@ -93,7 +94,8 @@ class CompactionIT {
         // compacting the compacted snapshot again finds nothing of the kind to do
         CliRun again = CliRun.of(new String[] {"backup", "compact", compacted.get("shortId").asText()}, repoArgs);
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(again.out()).contains("has no change layers to compact");
+        assertThat(again.out()).contains("has no change layers that can be compacted here")
+                .contains("left layered: tags: its key is of a type whose order only its database knows");
 
         // the next backup adds one layer to the compacted base
         LocalPostgres.sql(SRC, "update orders set customer = 'after compaction' where id % 211 = 7", "delete from orders where id = 20100");

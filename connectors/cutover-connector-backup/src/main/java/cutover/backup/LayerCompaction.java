@@ -33,11 +33,17 @@ final class LayerCompaction {
 
     /** Whether the entity has layers to compact, in a format that tells its keys' order (a collation's order only its database knows). */
     static boolean possible(Snapshot snapshot, EntitySnapshot entity) {
-        if (!entity.layered()) return false;
+        return entity.layered() && whyNot(snapshot, entity).isEmpty();
+    }
+
+    /** Why a layered entity cannot be compacted here (its layers are left as they are), or empty when it can. */
+    static java.util.Optional<String> whyNot(Snapshot snapshot, EntitySnapshot entity) {
         try {
-            return LayerKeys.reader(snapshot, entity, false).order() != null;
+            if (LayerKeys.reader(snapshot, entity, false).order() != null) return java.util.Optional.empty();
+            return java.util.Optional.of("its key is of a type whose order only its database knows (text under a collation, a timestamp"
+                    + " with a time zone): its rows cannot be merged in the database's order here, so the next backup due reads it whole");
         } catch (CutoverException e) {
-            return false; // a format or key this Cutover does not read: left as it is
+            return java.util.Optional.of("its format or key is one this Cutover does not read: " + e.getMessage()); // left as it is
         }
     }
 

@@ -403,6 +403,15 @@ public final class Repository {
      * it. Empty when no entity chosen has layers to compact in a format that tells its keys' order.
      * The snapshot itself stays, as every snapshot does until it is forgotten.
      */
+    /** The snapshot's layered tables that {@link #compact} leaves as they are, each with why. */
+    public static java.util.Map<String, String> notCompactable(Snapshot snapshot) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (EntitySnapshot e : snapshot.entities()) {
+            if (e.layered()) LayerCompaction.whyNot(snapshot, e).ifPresent(why -> out.put(e.name(), why));
+        }
+        return out;
+    }
+
     public java.util.Optional<Snapshot> compact(Snapshot snapshot, java.util.function.Predicate<EntitySnapshot> which) {
         java.util.Set<String> chosen = new java.util.HashSet<>(snapshot.entities().stream()
                 .filter(e -> which.test(e) && LayerCompaction.possible(snapshot, e)).map(EntitySnapshot::name).toList());
