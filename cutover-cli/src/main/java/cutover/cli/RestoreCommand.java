@@ -58,7 +58,9 @@ import java.util.concurrent.atomic.AtomicLong;
         description = {"Restores a snapshot (or some of its entities, or the records whose key matches) into any target, by upsert on the key.", "",
                 "--dry-run reads the snapshot and the target and says, per table, what would be inserted, updated or left unchanged, writing nothing.", "",
                 "Each chunk is proven before its records are written; a damaged one stops the restore with BACKUP_CORRUPT."
-                        + " A restore that stopped part way resumes when run again; one that finished restores again. Exit 1 when the target set records aside (dead-letter file)."})
+                        + " A restore that stopped part way resumes when run again; one that finished restores again. A table without a primary key"
+                        + " is restored only into a target where it is new or empty (its rows have no key to upsert by): over one that has rows the"
+                        + " restore is refused before it writes, naming it (--only leaves it out). Exit 1 when the target set records aside (dead-letter file)."})
 final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "The first digits of a snapshot id (see `cutover snapshots`), or latest where the repository holds one source's snapshots.")
     String snapshotRef;
