@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The records a backup's source could not decode, each with its text and why, in a dead-letter
- * file of the state folder ({@code backups/<time>-dead-letter.ndjson}, as a migration's): a snapshot
+ * file of the state folder ({@code runs/backup-<time>/dead-letter.ndjson}, as a migration's run's;
+ * not under {@code backups/}, migrate's default repository, which must be a folder of its own): a snapshot
  * can keep only how many there were and a few keys, so without it such a record would be nowhere.
  * The file is made on the first one; thread-safe, as the reading threads report them.
  */
@@ -20,7 +21,7 @@ final class BackupDeadLetters implements AutoCloseable {
 
     BackupDeadLetters(Path state, java.time.Instant started) {
         String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(java.time.ZoneOffset.UTC).format(started);
-        this.path = state.resolve("backups").resolve(stamp + "-dead-letter.ndjson");
+        this.path = state.resolve("runs").resolve("backup-" + stamp).resolve(cutover.migrate.Migration.DEAD_LETTER_FILE);
     }
 
     synchronized void add(RecordReader.Unreadable u) {

@@ -135,7 +135,8 @@ final class MigrateCommand implements Callable<Integer> {
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
-                        .takeOrReuse(runId, restart, plan.source(), sourceConnector, source, plan.target(), targetConnector, sink, target);
+                        .takeOrReuse(runId, restart, takes(plan), plan.source(), sourceConnector, source, plan.target(),
+                                targetConnector, sink, target);
                 rollbackPoints = outcome.points();
                 outcome.warning().ifPresent(warnings::add);
             }
@@ -221,6 +222,13 @@ final class MigrateCommand implements Callable<Integer> {
      */
     private boolean triggersQuiet(Source source) {
         return triggers == null ? source instanceof cutover.connector.CopyTextSource : triggers == Triggers.quiet;
+    }
+
+    /** Whether the plan takes a source entity (listed, not skipped): the rollback point of the source holds those, as the run reads no other. */
+    static java.util.function.Predicate<cutover.model.EntityName> takes(cutover.plan.Plan plan) {
+        java.util.Set<cutover.model.EntityName> taken = plan.entities().stream().filter(e -> !e.skip())
+                .map(e -> cutover.model.EntityName.of(e.source())).collect(java.util.stream.Collectors.toSet());
+        return taken::contains;
     }
 
     /** The source's tables (without their schema) the plan renames, to the table given, or leaves out (empty). */

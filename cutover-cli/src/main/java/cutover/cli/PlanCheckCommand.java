@@ -39,9 +39,8 @@ final class PlanCheckCommand implements Callable<Integer> {
     public Integer call() {
         PlanFile file = PlanFile.load(planFile);
         // the tables the plan leaves out are not read, as migrate reads them not
-        java.util.Set<cutover.model.EntityName> taken = file.plan().entities().stream().filter(e -> !e.skip())
-                .map(e -> cutover.model.EntityName.of(e.source())).collect(java.util.stream.Collectors.toSet());
-        Schema schema = noSource ? null : AnalyzeCommand.analyze(file.plan().source(), parallel, output.showProgress(), e -> !taken.contains(e));
+        Schema schema = noSource ? null : AnalyzeCommand.analyze(file.plan().source(), parallel, output.showProgress(),
+                MigrateCommand.takes(file.plan()).negate());
         List<PlanProblem> problems;
         if (noTarget) {
             problems = PlanChecker.check(file, schema, null);

@@ -47,8 +47,8 @@ final class RollbackPointTaker {
     /** What was decided: the points (empty when the resumed run had none) and a warning to show, if any. */
     record Outcome(Optional<RollbackPoints> points, Optional<String> warning) {}
 
-    Outcome takeOrReuse(String runId, boolean startsOver, String sourceLocation, Connector sourceConnector, Source source, String targetLocation,
-                        Connector targetConnector, Sink sink, TargetInfo target) {
+    Outcome takeOrReuse(String runId, boolean startsOver, java.util.function.Predicate<cutover.model.EntityName> planTakes, String sourceLocation,
+                        Connector sourceConnector, Source source, String targetLocation, Connector targetConnector, Sink sink, TargetInfo target) {
         if (!startsOver && !sink.checkpoints(runId).isEmpty()) {
             Optional<RollbackPoints> earlier = RollbackPoints.latest(journal, runId);
             if (earlier.isPresent()) return new Outcome(earlier, Optional.empty());
@@ -59,13 +59,13 @@ final class RollbackPointTaker {
         }
         Instant started = Instant.now();
         Repository repository = openOrCreate();
-        String sourceId = snapshot(repository, sourceLocation, source, sourceConnector, "source");
+        String sourceId = snapshot(repository, sourceLocation, source, sourceConnector, "source", planTakes);
         String targetId = null;
         if (!target.tables().isEmpty()) {
             Source targetAsSource = targetConnector.capability(Source.class).orElseThrow(() -> new CutoverException(ErrorCode.CAPABILITY_MISSING,
                     Location.redact(targetLocation) + " cannot be read back, so it cannot be backed up before the migration writes to it;"
                             + " back it up another way and pass --no-backup"));
-            targetId = snapshot(repository, targetLocation, targetAsSource, targetConnector, "target");
+            targetId = snapshot(repository, targetLocation, targetAsSource, targetConnector, "target", e -> true);
         }
         RollbackPoints points = new RollbackPoints(repository.path().toString(), sourceId, targetId, false);
         journal.append(new JournalEntry(started, RollbackPoints.JOURNAL_COMMAND, runId, JournalEntry.SUCCEEDED, Location.redact(sourceLocation),
@@ -84,15 +84,23 @@ final class RollbackPointTaker {
                 : Repository.init(repo.repo, passphrase, cutover.backup.RepositoryOptions.forCommands());
     }
 
-    /** A snapshot of one side; a table unchanged since the last snapshot of the same location is reused, not read again. */
-    private String snapshot(Repository repository, String location, Source source, Connector connector, String role) {
+    /**
+     * A snapshot of one side, of the entities {@code taken} (the source's: those the plan takes, the
+     * migration reading no other); a table unchanged since the last snapshot of the same location is
+     * reused, not read again. A failure says it was the rollback point's, and how to go without one.
+     */
+    private String snapshot(Repository repository, String location, Source source, Connector connector, String role,
+                            java.util.function.Predicate<cutover.model.EntityName> taken) {
         Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
         try (ProgressDisplay display = ProgressDisplay.start(showProgress, "records", () -> new TreeMap<>(lines))) {
-            Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(location)).tag(TAG).tag(TAG + "-" + role);
+            Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(location)).tag(TAG).tag(TAG + "-" + role).only(taken);
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
             Snapshot s = builder
                     .from(source, (entity, n) -> lines.put("backup " + role + " " + entity.value(), new ProgressDisplay.Line(n, -1)));
             return s.id();
+        } catch (CutoverException e) {
+            throw new CutoverException(e.code(), "taking the " + role + "'s rollback point (a snapshot before migrate writes; --no-backup goes"
+                    + " without): " + e.getMessage(), e, e.retryable());
         }
     }
 }

@@ -137,6 +137,8 @@ class BadInputIT {
         assertThat(backup.exitCode()).as(backup.toString()).isEqualTo(1);
         JsonNode out = JSON.readTree(backup.out());
         assertThat(out.get("deadLettered").asLong()).isEqualTo(1);
+        // in the state folder's runs, not under backups/, migrate's default repository, which must be a folder of its own
+        assertThat(Path.of(out.get("deadLetterFile").asText())).startsWith(dir.resolve("state").resolve("runs"));
         List<String> lines = Files.readAllLines(Path.of(out.get("deadLetterFile").asText()));
         assertThat(lines).hasSize(1);
         JsonNode dead = JSON.readTree(lines.get(0));

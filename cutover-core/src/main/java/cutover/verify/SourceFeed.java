@@ -76,13 +76,17 @@ public final class SourceFeed implements RowFeed {
     }
 
     /**
-     * The source's entities not compared: not split (a split samples its table's keys, which a role
-     * that may not read the table cannot; a restore of one table was refused for another's privileges).
+     * The source's entities not compared (as stored: not named; mapped: left out by the plan): not
+     * split nor read (a split samples its table's keys, which a role that may not read the table
+     * cannot; a restore of one table was refused for another's privileges, a verify by a plan for a
+     * table the plan does not take).
      */
     private java.util.Set<EntityName> notCompared() {
         java.util.Set<EntityName> out = new java.util.HashSet<>();
-        for (cutover.connector.EntityInfo e : source.quickEstimates().orElseGet(source::entities)) {
-            if (!tables.containsKey(e.name())) out.add(e.name());
+        // mapped, every record is read unless the source names its entities cheaply (an export's would be a pass over it)
+        List<cutover.connector.EntityInfo> named = mapper != null ? source.quickEstimates().orElse(List.of()) : source.quickEstimates().orElseGet(source::entities);
+        for (cutover.connector.EntityInfo e : named) {
+            if (mapper != null ? mapper.leavesOut(e.name()) : !tables.containsKey(e.name())) out.add(e.name());
         }
         return out;
     }
@@ -93,7 +97,7 @@ public final class SourceFeed implements RowFeed {
     @Override
     public void read(Rows out) {
         List<Split> splits = new ArrayList<>();
-        for (Split s : tables == null ? source.splits(parallelism) : source.splitsExcept(parallelism, notCompared())) {
+        for (Split s : source.splitsExcept(parallelism, notCompared())) {
             if (tables == null || s.entities().stream().anyMatch(tables::containsKey)) splits.add(s);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, splits.size())), r -> {

@@ -545,6 +545,7 @@ public final class Repository {
         private java.util.Map<cutover.model.EntityName, String> readWhole = java.util.Map.of();
         private RunPhases phases = new RunPhases();
         private java.util.function.Consumer<cutover.connector.RecordReader.Unreadable> unreadable = u -> {};
+        private java.util.function.Predicate<cutover.model.EntityName> only = e -> true;
 
         private BackupBuilder(Internals internals) {
             this.internals = internals;
@@ -599,6 +600,15 @@ public final class Repository {
          */
         public BackupBuilder unreadableTo(java.util.function.Consumer<cutover.connector.RecordReader.Unreadable> each) {
             this.unreadable = each;
+            return this;
+        }
+
+        /**
+         * Only the entities {@code which} accepts: the others are not read (a migration's rollback point
+         * of its source holds the tables the plan takes; one the role may not read whole stops nothing).
+         */
+        public BackupBuilder only(java.util.function.Predicate<cutover.model.EntityName> which) {
+            this.only = which;
             return this;
         }
 
@@ -657,7 +667,7 @@ public final class Repository {
                 Snapshot latest = comparable ? latestOfSource() : null;
                 Snapshot earlier = latest == null ? null : intactPart(latest, writer.index());
                 writer.buildsOn(earlier);
-                SourceReading reading = new SourceReading(source, readers, progress, digests, earlier, unreadable);
+                SourceReading reading = new SourceReading(source, readers, progress, digests, earlier, unreadable).only(only);
                 run.end("lock");
                 reading.into(writer, 2 * readers, run);
                 unchanged = reading.unchanged();

@@ -86,6 +86,16 @@ final class SourceReading {
         this.unreadable = unreadable;
     }
 
+    /** The entities the snapshot takes (all, but for a migration's rollback point of its source: the plan's). */
+    private java.util.function.Predicate<EntityName> taken = e -> true;
+    private final Set<EntityName> leftOut = new java.util.HashSet<>();
+
+    /** Takes only the entities {@code which} accepts: the others are not declared, split or read. */
+    SourceReading only(java.util.function.Predicate<EntityName> which) {
+        this.taken = which;
+        return this;
+    }
+
     /** Where each record the source cannot decode goes (the snapshot counts them; it cannot keep them). */
     private final java.util.function.Consumer<RecordReader.Unreadable> unreadable;
 
@@ -123,7 +133,9 @@ final class SourceReading {
 
     private void readAll(SnapshotWriter writer, int splitHint, boolean atOneMoment, RunPhases phases) {
         // quick estimates: a database's tables with their keys; an export is not scanned twice for them
-        List<EntityInfo> estimates = source.quickEstimates().orElse(List.of());
+        List<EntityInfo> named = source.quickEstimates().orElse(List.of());
+        named.stream().map(EntityInfo::name).filter(e -> !taken.test(e)).forEach(leftOut::add);
+        List<EntityInfo> estimates = named.stream().filter(e -> taken.test(e.name())).toList();
         for (EntityInfo e : estimates) if (e.nullableColumns() != null) writer.nullableColumns(e.name(), e.nullableColumns());
         Map<EntityName, CopyShape> shapes = new LinkedHashMap<>();
         for (EntityInfo e : estimates) shapes.put(e.name(), copyShapeOf(e.name()));
@@ -168,6 +180,7 @@ final class SourceReading {
         }
         phases.end("deciding");
         Set<EntityName> notRead = new java.util.HashSet<>(unchanged);
+        notRead.addAll(leftOut);
         notRead.addAll(layered);
         List<Split> splits = source.splitsExcept(splitHint, notRead);
         List<SplitWriter> writers = new ArrayList<>();
@@ -294,6 +307,7 @@ final class SourceReading {
             for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
                 if (item instanceof RecordReader.Ok ok) {
                     if (unchanged.contains(ok.record().entity())) continue; // reused; a split of several entities still yields it
+                    if (!taken.test(ok.record().entity())) continue; // not wanted; a split of several entities still yields it
                     writer.write(ok.record());
                     long n = counts.computeIfAbsent(ok.record().entity(), NEW_COUNT).incrementAndGet();
                     if (n % 1000 == 0) progress.accept(ok.record().entity(), n);
