@@ -36,9 +36,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (retryable) err.println("cutover: this may pass if tried again; committed work is kept.");
         if (System.getenv("CUTOVER_DEBUG") != null) ex.printStackTrace(err);
         err.flush();
-        if (wantsJson(parsed)) printJson(cmd.getOut(), code, message, retryable, code.exitCode());
         // verify answers like diff(1): 0 equal, 1 different, 2 could not tell (the message says why)
-        return cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
+        int exit = cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
+        if (wantsJson(parsed)) printJson(cmd.getOut(), code, message, retryable, exit);
+        return exit;
     }
 
     /**

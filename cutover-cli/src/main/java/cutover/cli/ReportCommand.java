@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Renders the journal: every command that ran in this state folder, with its counts and results. */
@@ -53,7 +54,7 @@ final class ReportCommand implements Callable<Integer> {
         for (JournalEntry e : entries) {
             s.append("| ").append(TIME.format(e.time())).append(" | ").append(e.command()).append(" | ").append(nullToDash(e.runId()))
                     .append(" | ").append(e.status().equals(JournalEntry.STARTED) ? "no end recorded (stopped by a kill, or still running)" : e.status())
-                    .append(" | ").append(human(Duration.ofMillis(e.durationMillis())))
+                    .append(" | ").append(e.status().equals(JournalEntry.STARTED) ? "—" : human(Duration.ofMillis(e.durationMillis())))
                     .append(" | ").append(nullToDash(e.source())).append(" | ").append(nullToDash(e.target())).append(" |\n");
         }
         for (JournalEntry e : entries) {
@@ -68,14 +69,18 @@ final class ReportCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    /** The entries but each start whose run wrote its end after it: a start alone is a run that never said how it ended. */
+    /**
+     * The entries but each start whose attempt wrote its end: the run's next entry is an end, not
+     * another start (an attempt killed, then one that ended, shows the first's start alone).
+     */
     static List<JournalEntry> withoutEndedStarts(List<JournalEntry> entries) {
         List<JournalEntry> out = new java.util.ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             JournalEntry e = entries.get(i);
-            if (e.status().equals(JournalEntry.STARTED) && entries.subList(i + 1, entries.size()).stream().anyMatch(later ->
-                    !later.status().equals(JournalEntry.STARTED) && later.command().equals(e.command()) && java.util.Objects.equals(later.runId(), e.runId()))) {
-                continue;
+            if (e.status().equals(JournalEntry.STARTED)) {
+                Optional<JournalEntry> next = entries.subList(i + 1, entries.size()).stream()
+                        .filter(later -> later.command().equals(e.command()) && java.util.Objects.equals(later.runId(), e.runId())).findFirst();
+                if (next.isPresent() && !next.get().status().equals(JournalEntry.STARTED)) continue;
             }
             out.add(e);
         }

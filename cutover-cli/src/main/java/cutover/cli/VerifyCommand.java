@@ -160,6 +160,11 @@ final class VerifyCommand implements Callable<Integer> {
                 // compared whole, a table one side lacks is a difference; one named with --tables must be on both, as must
                 // documents' collections (they meet tables only through a plan, which the refusal names)
                 cutover.verify.TablesOnOneSide sides = tables != null && !tables.isEmpty() ? null : new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
+                if (sides != null && sides.documentsAgainstTables()) {
+                    throw new CutoverException(ErrorCode.USAGE, "one side holds documents and the other tables, which meet only through a plan (a"
+                            + " document's id is no column, nor are its fields' names and kinds the table's): compare through it,"
+                            + " `cutover plan SOURCE TARGET -o plan.yaml` then `cutover verify plan.yaml`");
+                }
                 boolean named = sides == null || sides.ofDocuments();
                 List<String> names = sides == null ? tables.stream().map(VerifyCommand::bareName).toList()
                         : named ? sourceSide.entities().stream().map(e -> e.name().value()).toList() : sides.both();
@@ -290,6 +295,8 @@ final class VerifyCommand implements Callable<Integer> {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("equal", r.equal());
         d.put("differences", r.differences());
+        // a table one side lacks has no row listed: named here, its verdict's method saying which side
+        d.put("tablesOnOneSide", r.tables().stream().filter(TableVerdict::absentOnOneSide).map(TableVerdict::table).toList());
         d.put("differencesFile", r.differencesFile().toString());
         Map<String, Object> perTable = new TreeMap<>();
         for (TableVerdict v : r.tables()) perTable.put(v.table(), verdict(v));

@@ -42,7 +42,13 @@ class FirestoreBackupTest {
         // compared as they are, documents and tables do not meet: the error says to compare through a plan
         CliRun unmapped = CliRun.of("verify", "firestore-export:" + export, "sqlite:" + restored, "--state", state);
         assertThat(unmapped.exitCode()).as(unmapped.toString()).isNotIn(0, 1);
-        assertThat(unmapped.err()).contains("there is no table").contains("cutover plan SOURCE TARGET -o plan.yaml").contains("cutover verify plan.yaml");
+        assertThat(unmapped.err()).contains("meet only through a plan").contains("cutover plan SOURCE TARGET -o plan.yaml").contains("cutover verify plan.yaml");
+        // also where the collection and the table have one name: compared field by field, they differed where nothing did
+        Path usersOnly = dir.resolve("users-only.json");
+        assertThat(CliRun.of(new String[] {"restore", "latest", "firestore-export:" + usersOnly, "--only", "users", "--state", state}, repo).exitCode()).isZero();
+        CliRun sameNames = CliRun.of("verify", "firestore-export:" + usersOnly, "sqlite:" + restored, "--state", state);
+        assertThat(sameNames.exitCode()).as(sameNames.toString()).isEqualTo(2);
+        assertThat(sameNames.err()).contains("meet only through a plan");
 
         // to the old kind of endpoint: an export file again, every document and field as it was
         Path again = dir.resolve("restored-export.json");

@@ -23,11 +23,17 @@ class ReportTest {
                 JournalEntry.started(T, "migrate", "m-1", "s", "t"),
                 JournalEntry.started(T.plusSeconds(5), "migrate", "m-2", "s", "t"),
                 new JournalEntry(T.plusSeconds(9), "migrate", "m-1", JournalEntry.SUCCEEDED, "s", "t", 9000, Map.of("read", 3), List.of(), null),
-                JournalEntry.started(T.plusSeconds(20), "migrate", "m-1", "s", "t"));
+                JournalEntry.started(T.plusSeconds(20), "migrate", "m-1", "s", "t"),
+                // killed, then another attempt that failed at once: the killed one's start stays
+                JournalEntry.started(T.plusSeconds(30), "migrate", "m-3", "s", "t"),
+                JournalEntry.started(T.plusSeconds(40), "migrate", "m-3", "s", "t"),
+                new JournalEntry(T.plusSeconds(41), "migrate", "m-3", JournalEntry.FAILED, "s", "t", 1000, Map.of(), List.of(), "BACKUP_PASSPHRASE: none"));
         String md = ReportCommand.markdown(entries, Path.of(".cutover"));
         assertThat(md.lines().filter(l -> l.startsWith("| 2026"))).containsExactly(
-                "| 2026-12-06 08:00:05Z | migrate | m-2 | no end recorded (stopped by a kill, or still running) | 0 ms | s | t |",
+                "| 2026-12-06 08:00:05Z | migrate | m-2 | no end recorded (stopped by a kill, or still running) | — | s | t |",
                 "| 2026-12-06 08:00:09Z | migrate | m-1 | succeeded | 9.0 s | s | t |",
-                "| 2026-12-06 08:00:20Z | migrate | m-1 | no end recorded (stopped by a kill, or still running) | 0 ms | s | t |");
+                "| 2026-12-06 08:00:20Z | migrate | m-1 | no end recorded (stopped by a kill, or still running) | — | s | t |",
+                "| 2026-12-06 08:00:30Z | migrate | m-3 | no end recorded (stopped by a kill, or still running) | — | s | t |",
+                "| 2026-12-06 08:00:41Z | migrate | m-3 | failed | 1.0 s | s | t |");
     }
 }

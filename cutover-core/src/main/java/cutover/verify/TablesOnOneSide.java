@@ -17,24 +17,32 @@ import java.util.Optional;
  */
 public final class TablesOnOneSide {
     private final Map<String, EntityInfo> source = new LinkedHashMap<>(), target = new LinkedHashMap<>();
-    private final boolean documents;
+    private final boolean sourceDocuments, targetDocuments;
 
     public TablesOnOneSide(Source a, Source b) {
         a.entities().forEach(e -> source.put(e.name().value(), e));
         b.entities().forEach(e -> target.put(e.name().value(), e));
-        documents = source.values().stream().anyMatch(e -> isDocuments(a, e)) || target.values().stream().anyMatch(e -> isDocuments(b, e));
+        sourceDocuments = source.values().stream().anyMatch(e -> isDocuments(a, e));
+        targetDocuments = target.values().stream().anyMatch(e -> isDocuments(b, e));
+    }
+
+    /** Whether a side holds documents (a collection keyed by no column of its own, not a database's table without a key). */
+    public boolean ofDocuments() {
+        return sourceDocuments || targetDocuments;
     }
 
     /**
-     * Whether a side holds documents (a collection keyed by no column of its own, not a table without
-     * a key): they meet tables only through a plan, so a comparison as stored is refused, naming it.
+     * Whether one side holds documents and the other tables: they meet only through a plan (a
+     * document's id is no column, its fields' names and kinds are not the table's), so a comparison
+     * as stored, even of a collection and a table of one name, finds differences that are none.
      */
-    public boolean ofDocuments() {
-        return documents;
+    public boolean documentsAgainstTables() {
+        return sourceDocuments != targetDocuments;
     }
 
+    /** A collection of documents: keyed by no column of its own, no table without a key, nor one whose columns' nullability its database declares. */
     private static boolean isDocuments(Source side, EntityInfo e) {
-        return e.keyColumns().isEmpty() && !side.keyedByPlace(e.name());
+        return e.keyColumns().isEmpty() && e.nullableColumns() == null && !side.keyedByPlace(e.name());
     }
 
     /** The source's tables the target has too, in the source's order: those compared row by row. */
