@@ -163,7 +163,8 @@ final class TablesAsDefined {
                 if (whyNot == null) out.put(e.table(), definition);
                 else if (!target.tables().containsKey(e.table())) fromPlanTypes.put(e.table(), "table " + e.table() + " is made from the plan's types, not as the source defines it (its column"
                         + " types, defaults, identity, constraints, indexes and foreign keys, and the foreign keys of other tables referring to"
-                        + " it where its key's type then differs): " + whyNot + "; a mapping as drafted keeps them");
+                        + " it where its key's type then differs), and its triggers are not made (their functions may set what the edit"
+                        + " changed): " + whyNot + "; a mapping as drafted keeps them");
                 continue;
             }
             if (!takes || !source.keyedByPlace(EntityName.of(e.source()))) {
