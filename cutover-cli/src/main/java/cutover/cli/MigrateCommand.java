@@ -120,6 +120,7 @@ final class MigrateCommand implements Callable<Integer> {
              Connector targetConnector = Endpoints.openTarget(plan.target(), connections)) {
             Source source = Endpoints.require(sourceConnector, Source.class);
             Sink sink = Endpoints.require(targetConnector, Sink.class);
+            requireEntitiesInSource(plan, source);
             if (triggersQuiet(source)) sink.keepTriggersQuiet();
             TargetInfo target = sink.describe();
             List<PlanProblem> problems = PlanChecker.check(file, null, target);
@@ -222,6 +223,23 @@ final class MigrateCommand implements Callable<Integer> {
      */
     private boolean triggersQuiet(Source source) {
         return triggers == null ? source instanceof cutover.connector.CopyTextSource : triggers == Triggers.quiet;
+    }
+
+    /**
+     * Refuses a plan naming an entity the source does not have (a misspelt name, a table given with
+     * its schema): migrated as nothing, its table made empty, and verified "equal", it went unseen.
+     * Only where the source names its entities without reading them (a database's catalog).
+     */
+    static void requireEntitiesInSource(cutover.plan.Plan plan, Source source) {
+        Optional<List<cutover.connector.EntityInfo>> named = source.quickEstimates();
+        if (named.isEmpty()) return;
+        java.util.Set<cutover.model.EntityName> has = named.get().stream().map(cutover.connector.EntityInfo::name).collect(java.util.stream.Collectors.toSet());
+        List<String> unknown = plan.entities().stream().filter(e -> !e.skip()).map(cutover.plan.EntityMapping::source)
+                .filter(s -> !has.contains(cutover.model.EntityName.of(s))).toList();
+        if (unknown.isEmpty()) return;
+        throw new CutoverException(ErrorCode.PLAN_UNKNOWN_ENTITY, "the plan names " + (unknown.size() == 1 ? "an entity" : "entities")
+                + " the source does not have: " + String.join(", ", unknown) + "; it has: " + String.join(", ", has.stream().map(cutover.model.EntityName::value).sorted().toList())
+                + " (a database's tables are named without their schema). `cutover plan check` names each at its line");
     }
 
     /** Whether the plan takes a source entity (listed, not skipped): the rollback point of the source holds those, as the run reads no other. */

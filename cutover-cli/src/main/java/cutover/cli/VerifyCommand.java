@@ -135,6 +135,7 @@ final class VerifyCommand implements Callable<Integer> {
             Source targetSide = Endpoints.require(target, Source.class);
             VerifyResult result;
             if (withPlan) {
+                MigrateCommand.requireEntitiesInSource(plan, sourceSide);
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
                 // the records the plan's migration set aside after mapping them (the target refused them, or their key was
                 // another record's): not missing, but refused
@@ -159,14 +160,14 @@ final class VerifyCommand implements Callable<Integer> {
                 Optional<Digests> da = source.capability(Digests.class), db = target.capability(Digests.class);
                 // compared whole, a table one side lacks is a difference; one named with --tables must be on both, as must
                 // documents' collections (they meet tables only through a plan, which the refusal names)
-                cutover.verify.TablesOnOneSide sides = tables != null && !tables.isEmpty() ? null : new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
-                if (sides != null && sides.documentsAgainstTables()) {
+                cutover.verify.TablesOnOneSide sides = new cutover.verify.TablesOnOneSide(sourceSide, targetSide);
+                if (sides.documentsAgainstTables()) {
                     throw new CutoverException(ErrorCode.USAGE, "one side holds documents and the other tables, which meet only through a plan (a"
                             + " document's id is no column, nor are its fields' names and kinds the table's): compare through it,"
                             + " `cutover plan SOURCE TARGET -o plan.yaml` then `cutover verify plan.yaml`");
                 }
-                boolean named = sides == null || sides.ofDocuments();
-                List<String> names = sides == null ? tables.stream().map(VerifyCommand::bareName).toList()
+                boolean given = tables != null && !tables.isEmpty(), named = given || sides.ofDocuments();
+                List<String> names = given ? tables.stream().map(VerifyCommand::bareName).toList()
                         : named ? sourceSide.entities().stream().map(e -> e.name().value()).toList() : sides.both();
                 // a table without a primary key has no key ranges to cut: its rows are matched by content, streamed
                 List<String> byPlace = names.stream().filter(n -> sourceSide.keyedByPlace(cutover.model.EntityName.of(n)) || targetSide.keyedByPlace(cutover.model.EntityName.of(n))).toList();

@@ -49,6 +49,9 @@ class FirestoreBackupTest {
         CliRun sameNames = CliRun.of("verify", "firestore-export:" + usersOnly, "sqlite:" + restored, "--state", state);
         assertThat(sameNames.exitCode()).as(sameNames.toString()).isEqualTo(2);
         assertThat(sameNames.err()).contains("meet only through a plan");
+        CliRun namedTables = CliRun.of("verify", "firestore-export:" + usersOnly, "sqlite:" + restored, "--tables", "users", "--state", state);
+        assertThat(namedTables.exitCode()).as(namedTables.toString()).isEqualTo(2);
+        assertThat(namedTables.err()).contains("meet only through a plan");
 
         // to the old kind of endpoint: an export file again, every document and field as it was
         Path again = dir.resolve("restored-export.json");

@@ -97,6 +97,15 @@ class RowSecurityReadIT {
             // and verify by the plan compares the plan's tables only (it read the left-out one, and failed)
             CliRun verify = CliRun.of("verify", plan.toString(), "--state", state);
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
+
+            // an entity the source does not have (named with its schema) is refused, not migrated as nothing and verified "equal"
+            Files.writeString(plan, Files.readString(plan).replace("  - source: posts\n", "  - source: public.posts\n"));
+            CliRun unknown = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
+            assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(3);
+            assertThat(unknown.err()).contains("PLAN_UNKNOWN_ENTITY").contains("public.posts").contains("without their schema");
+            CliRun unknownVerify = CliRun.of("verify", plan.toString(), "--state", state);
+            assertThat(unknownVerify.exitCode()).as(unknownVerify.toString()).isEqualTo(2);
+            assertThat(unknownVerify.err()).contains("public.posts");
             assertThat(LocalPostgres.query(target, "select string_agg(body, ',' order by id) from posts")).containsExactly("hi,yo");
             assertThat(LocalPostgres.query(target, "select count(*) from pg_tables where tablename = 'notes'")).containsExactly("0");
         } finally {

@@ -12,16 +12,18 @@ public final class Names {
     /** {@code firstName} → {@code first_name}, {@code HTTPStatus} → {@code http_status}, {@code Full Name} → {@code full_name}. */
     public static String snake(String name) {
         StringBuilder out = new StringBuilder();
-        int n = name.length();
+        // by characters, composed (an accent typed apart, as macOS stores é, joins its letter): letters of any plane
+        int[] cp = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC).codePoints().toArray();
+        int n = cp.length;
         for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
+            int c = cp[i];
             if (Character.isUpperCase(c)) {
-                boolean afterLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1)) || Character.isDigit(name.charAt(i - 1)));
-                boolean beforeLower = i > 0 && i + 1 < n && Character.isUpperCase(name.charAt(i - 1)) && Character.isLowerCase(name.charAt(i + 1));
+                boolean afterLower = i > 0 && (Character.isLowerCase(cp[i - 1]) || Character.isDigit(cp[i - 1]));
+                boolean beforeLower = i > 0 && i + 1 < n && Character.isUpperCase(cp[i - 1]) && Character.isLowerCase(cp[i + 1]);
                 if (afterLower || beforeLower) out.append('_');
-                out.append(Character.toLowerCase(c));
-            } else if (Character.isLetterOrDigit(c)) {
-                out.append(c); // a letter of any script (PostgreSQL and SQLite take them: "prénom" stays so), a digit
+                out.appendCodePoint(Character.toLowerCase(c));
+            } else if (Character.isLetterOrDigit(c) || isMark(c)) {
+                out.appendCodePoint(c); // a letter of any script (PostgreSQL and SQLite take them: "prénom", "नाम" stay so), a digit
             } else {
                 out.append('_');
             }
@@ -30,6 +32,12 @@ public final class Names {
         if (s.isEmpty()) s = "field";
         if (Character.isDigit(s.charAt(0))) s = "f_" + s;
         return cutToBytes(s, MAX_LENGTH);
+    }
+
+    /** A combining mark (a vowel sign of Devanagari or Thai, an accent typed apart): part of the letter before it. */
+    static boolean isMark(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
     }
 
     /** The name cut to {@code max} bytes of UTF-8 (PostgreSQL's identifier limit counts bytes), at a character's end. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * comments: the header explains the format and each entity's notes go right above it.
  */
 final class PlanWriter {
-    private static final Pattern PLAIN = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_./*-]*"); // a name of any script, as a user would type it
+    private static final Pattern PLAIN = Pattern.compile("[\\p{L}_][\\p{L}\\p{M}\\p{N}_./*-]*"); // a name of any script, as a user would type it
     /** Words YAML 1.1 reads as booleans or null; written quoted so they stay text. */
     private static final Set<String> RESERVED = Set.of("true", "false", "yes", "no", "on", "off", "y", "n", "null", "~");
 
@@ -134,7 +134,7 @@ final class PlanWriter {
         s.codePoints().forEach(cp -> {
             if (cp == '"') q.append("\\\"");
             else if (cp == '\\') q.append("\\\\");
-            else if (cp >= 0x20 && cp < 0x7F || Character.isLetterOrDigit(cp)) q.appendCodePoint(cp); // "prénom", not "pr\u00E9nom"
+            else if (cp >= 0x20 && cp < 0x7F || Character.isLetterOrDigit(cp) || Names.isMark(cp)) q.appendCodePoint(cp); // "prénom", not "pr\u00E9nom"
             else if (cp <= 0xFFFF) q.append(String.format("\\u%04X", cp));
             else q.append(String.format("\\U%08X", cp));
         });

@@ -115,6 +115,8 @@ class PlanFileTest {
     void namesOfAnyScriptAreWrittenAsTheyRead() {
         assertThat(PlanWriter.scalar("prénom")).isEqualTo("prénom");
         assertThat(PlanWriter.scalar("名前")).isEqualTo("名前");
+        assertThat(PlanWriter.scalar("नाम")).isEqualTo("नाम");
+        assertThat(PlanWriter.scalar("ชื่อ")).isEqualTo("ชื่อ");
         assertThat(PlanWriter.scalar("ünïcødé field")).isEqualTo("\"ünïcødé field\"");
         assertThat(PlanWriter.scalar("\u2028x")).isEqualTo("\"\\u2028x\"");
     }
@@ -168,7 +170,7 @@ class PlanFileTest {
         return Arbitraries.oneOf(
                 Arbitraries.of("true", "No", "null", "~", "", " ", "1%", "007", "-", "- x", "#", "a: b", "users/*/posts",
                         "a.b", "a\\.b", "\\", "\"", "'", "[x]", "{y}", "*ref", "&anchor", "!tag", "|", ">", "@", "`", "%d",
-                        "é中😀", "prénom", "ünïcødé field", "名前", "Ωmega_2", "tab\there", "line\nbreak", "\r", "\u0085", "\u2028", "\u0001", "\u007F", "\u00A0", "0x1F", ".inf"),
+                        "é中😀", "prénom", "ünïcødé field", "名前", "Ωmega_2", "नाम", "ชื่อ", "𠮷野", "tab\there", "line\nbreak", "\r", "\u0085", "\u2028", "\u0001", "\u007F", "\u00A0", "0x1F", ".inf"),
                 Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(10),
                 Arbitraries.strings().alpha().numeric().withChars("_.-/").ofMinLength(1).ofMaxLength(12));
     }

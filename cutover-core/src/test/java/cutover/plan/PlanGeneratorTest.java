@@ -195,6 +195,10 @@ class PlanGeneratorTest {
         // letters of any script are kept, lower case (PostgreSQL and SQLite take them); 63 bytes of UTF-8 at most
         assertThat(Names.snake("ünïcødé field")).isEqualTo("ünïcødé_field");
         assertThat(Names.snake("Prénom")).isEqualTo("prénom");
+        assertThat(Names.snake("pre\u0301nom")).as("an accent typed apart joins its letter").isEqualTo("prénom");
+        assertThat(Names.snake("नाम")).as("a vowel sign is part of its letter").isEqualTo("नाम");
+        assertThat(Names.snake("ชื่อ")).isEqualTo("ชื่อ");
+        assertThat(Names.snake("𠮷野")).as("a letter outside the basic plane").isEqualTo("𠮷野");
         assertThat(Names.snake("é".repeat(40)).getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(62);
         assertThat(Names.singular("categories")).isEqualTo("category");
         assertThat(Names.singular("addresses")).isEqualTo("address");
