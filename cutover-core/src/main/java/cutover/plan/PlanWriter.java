@@ -127,6 +127,15 @@ final class PlanWriter {
         return "[" + String.join(", ", items.stream().map(PlanWriter::scalar).toList()) + "]";
     }
 
+    /** Whether a character shows as itself (a letter, mark, digit, symbol of any script): escaped only where it would not (controls, separators, formats). */
+    private static boolean visible(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR,
+                 Character.UNASSIGNED, Character.PRIVATE_USE, Character.SURROGATE -> false;
+            default -> true;
+        };
+    }
+
     /** A YAML scalar that reads back as exactly this text: plain when safe, else double-quoted with escapes. */
     static String scalar(String s) {
         if (PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT))) return s;
@@ -134,7 +143,7 @@ final class PlanWriter {
         s.codePoints().forEach(cp -> {
             if (cp == '"') q.append("\\\"");
             else if (cp == '\\') q.append("\\\\");
-            else if (cp >= 0x20 && cp < 0x7F || Character.isLetterOrDigit(cp) || Names.isMark(cp)) q.appendCodePoint(cp); // "prénom", not "pr\u00E9nom"
+            else if (cp >= 0x20 && cp < 0x7F || cp >= 0xA0 && visible(cp)) q.appendCodePoint(cp); // "prénom", not "pr\u00E9nom"
             else if (cp <= 0xFFFF) q.append(String.format("\\u%04X", cp));
             else q.append(String.format("\\U%08X", cp));
         });

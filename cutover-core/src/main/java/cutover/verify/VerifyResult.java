@@ -32,5 +32,8 @@ public record VerifyResult(List<TableVerdict> tables, Map<String, Long> refused,
 
     public boolean equal() { return differences == 0 && tables.stream().allMatch(TableVerdict::equal); }
 
-    public long rowsCompared() { return tables.stream().mapToLong(t -> Math.max(t.sourceCount(), t.targetCount())).sum(); }
+    /** The rows compared: those of tables both sides have (a table one side lacks is named, its rows not compared). */
+    public long rowsCompared() {
+        return tables.stream().filter(t -> !t.absentOnOneSide()).mapToLong(t -> Math.max(t.sourceCount(), t.targetCount())).sum();
+    }
 }

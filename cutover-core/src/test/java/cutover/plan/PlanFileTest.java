@@ -119,6 +119,8 @@ class PlanFileTest {
         assertThat(PlanWriter.scalar("ชื่อ")).isEqualTo("ชื่อ");
         assertThat(PlanWriter.scalar("ünïcødé field")).isEqualTo("\"ünïcødé field\"");
         assertThat(PlanWriter.scalar("\u2028x")).isEqualTo("\"\\u2028x\"");
+        assertThat(PlanWriter.scalar("emoji😀")).isEqualTo("\"emoji😀\"");
+        assertThat(PlanWriter.scalar("nbsp\u00A0x")).isEqualTo("\"nbsp\\u00A0x\"");
     }
 
     @Test
