@@ -57,6 +57,19 @@ final class Endpoints {
         return code == null ? e : new CutoverException(code, e.getMessage(), e, e.retryable());
     }
 
+    /**
+     * The other way round: a target read as a source (verify's second side, migrate's rollback point
+     * of it) fails as a source's (SOURCE_IO), which is the target's failure (exit 5), so named.
+     */
+    static CutoverException asTarget(CutoverException e, String message) {
+        ErrorCode code = switch (e.code()) {
+            case SOURCE_IO -> ErrorCode.TARGET_READ_FAILED;
+            case SOURCE_AUTH -> ErrorCode.TARGET_AUTH;
+            default -> e.code();
+        };
+        return code == e.code() && message.equals(e.getMessage()) ? e : new CutoverException(code, message, e, e.retryable());
+    }
+
     static Connector openTarget(String location) {
         return openTarget(location, 0);
     }

@@ -99,14 +99,9 @@ final class RollbackPointTaker {
                     .from(source, (entity, n) -> lines.put("backup " + role + " " + entity.value(), new ProgressDisplay.Line(n, -1)));
             return s.id();
         } catch (CutoverException e) {
+            String message = "taking the " + role + "'s rollback point (a snapshot before migrate writes; --no-backup goes without): " + e.getMessage();
             // the target is read as a source here: a failure to read it is the target's (exit 5), not the source's
-            ErrorCode code = !role.equals("target") ? e.code() : switch (e.code()) {
-                case SOURCE_IO -> ErrorCode.TARGET_READ_FAILED;
-                case SOURCE_AUTH -> ErrorCode.TARGET_AUTH;
-                default -> e.code();
-            };
-            throw new CutoverException(code, "taking the " + role + "'s rollback point (a snapshot before migrate writes; --no-backup goes"
-                    + " without): " + e.getMessage(), e, e.retryable());
+            throw role.equals("target") ? Endpoints.asTarget(e, message) : new CutoverException(e.code(), message, e, e.retryable());
         }
     }
 }

@@ -80,10 +80,9 @@ final class TablesAsDefined {
                 entities.add(e);
             } else {
                 Optional<cutover.analyze.EntitySchema> analyzed = analysis.entity(name);
-                java.util.function.Predicate<String> nullable = column -> analyzed.flatMap(a -> a.declaresNullable(column)).orElse(true);
-                EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), nullable, defined);
-                // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
                 Declared declared = column -> analyzed.flatMap(a -> a.declaresNullable(column));
+                EntityMapping whole = everyColumn(e, shape.get(), source.keyColumns(name), column -> declared.nullable(column).orElse(true), defined);
+                // typed as the source's columns are, not as the values analysis saw: a column of nulls only is no text
                 entities.add(defined ? sourceTypes(whole, shape.get(), source, declared).map(typed -> typed.withNote(MADE_AS_DEFINED)).orElse(whole) : whole);
             }
         }

@@ -167,8 +167,7 @@ final class VerifyCommand implements Callable<Integer> {
                             + " `cutover plan SOURCE TARGET -o plan.yaml` then `cutover verify plan.yaml`");
                 }
                 boolean given = tables != null && !tables.isEmpty(), named = given || sides.ofDocuments();
-                List<String> names = given ? tables.stream().map(VerifyCommand::bareName).toList()
-                        : named ? sourceSide.entities().stream().map(e -> e.name().value()).toList() : sides.both();
+                List<String> names = given ? tables.stream().map(VerifyCommand::bareName).toList() : named ? sides.source() : sides.both();
                 // a table without a primary key has no key ranges to cut: its rows are matched by content, streamed
                 List<String> byPlace = names.stream().filter(n -> sourceSide.keyedByPlace(cutover.model.EntityName.of(n)) || targetSide.keyedByPlace(cutover.model.EntityName.of(n))).toList();
                 List<String> keyed = names.stream().filter(n -> !byPlace.contains(n)).toList();
@@ -220,12 +219,7 @@ final class VerifyCommand implements Callable<Integer> {
     private static CutoverException asTargets(CutoverException e, String source, String target) {
         String atTarget = " on " + Location.redact(target) + " ", atSource = " on " + Location.redact(source) + " ";
         if (!e.getMessage().contains(atTarget) || e.getMessage().contains(atSource)) return e;
-        ErrorCode code = switch (e.code()) {
-            case SOURCE_IO -> ErrorCode.TARGET_READ_FAILED;
-            case SOURCE_AUTH -> ErrorCode.TARGET_AUTH;
-            default -> null;
-        };
-        return code == null ? e : new CutoverException(code, e.getMessage(), e, e.retryable());
+        return Endpoints.asTarget(e, e.getMessage());
     }
 
     /**

@@ -45,6 +45,11 @@ public final class TablesOnOneSide {
         return e.keyColumns().isEmpty() && e.nullableColumns() == null && !side.keyedByPlace(e.name());
     }
 
+    /** The source's tables, in its order. */
+    public List<String> source() {
+        return List.copyOf(source.keySet());
+    }
+
     /** The source's tables the target has too, in the source's order: those compared row by row. */
     public List<String> both() {
         return source.keySet().stream().filter(target::containsKey).toList();

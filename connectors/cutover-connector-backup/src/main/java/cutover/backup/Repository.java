@@ -393,6 +393,15 @@ public final class Repository {
     /** The tag of a snapshot written by {@link #compact}. */
     public static final String COMPACTED = "compacted";
 
+    /** The snapshot's layered tables that {@link #compact} leaves as they are, each with why. */
+    public static java.util.Map<String, String> notCompactable(Snapshot snapshot) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (EntitySnapshot e : snapshot.entities()) {
+            if (e.layered()) LayerCompaction.whyNot(snapshot, e).ifPresent(why -> out.put(e.name(), why));
+        }
+        return out;
+    }
+
     /**
      * Writes the snapshot again with the change layers of the entities {@code which} chooses merged
      * into new bases ({@link LayerCompaction}; docs/backup-format.md, "Compaction"), as a new snapshot
@@ -403,15 +412,6 @@ public final class Repository {
      * it. Empty when no entity chosen has layers to compact in a format that tells its keys' order.
      * The snapshot itself stays, as every snapshot does until it is forgotten.
      */
-    /** The snapshot's layered tables that {@link #compact} leaves as they are, each with why. */
-    public static java.util.Map<String, String> notCompactable(Snapshot snapshot) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (EntitySnapshot e : snapshot.entities()) {
-            if (e.layered()) LayerCompaction.whyNot(snapshot, e).ifPresent(why -> out.put(e.name(), why));
-        }
-        return out;
-    }
-
     public java.util.Optional<Snapshot> compact(Snapshot snapshot, java.util.function.Predicate<EntitySnapshot> which) {
         java.util.Set<String> chosen = new java.util.HashSet<>(snapshot.entities().stream()
                 .filter(e -> which.test(e) && LayerCompaction.possible(snapshot, e)).map(EntitySnapshot::name).toList());

@@ -71,6 +71,11 @@ final class SourceReading {
     private final Map<EntityName, CopyShape> copied = new ConcurrentHashMap<>(); // entities read as bulk text
     /** Entities read whole whose keys their readers count in the lines they read, for the next backup. */
     private final Map<EntityName, TableChanges.ReadWhole> keysCountedAsRead = new ConcurrentHashMap<>();
+    /** Where each record the source cannot decode goes (the snapshot counts them; it cannot keep them). */
+    private final java.util.function.Consumer<RecordReader.Unreadable> unreadable;
+    /** The entities the snapshot takes (all, but for a migration's rollback point of its source: the plan's). */
+    private java.util.function.Predicate<EntityName> taken = e -> true;
+    private final Set<EntityName> leftOut = new java.util.HashSet<>(); // those the source named that are not taken: not split
 
     SourceReading(Source source, int threads, ObjLongConsumer<EntityName> progress) {
         this(source, threads, progress, null, null, u -> {});
@@ -86,18 +91,11 @@ final class SourceReading {
         this.unreadable = unreadable;
     }
 
-    /** The entities the snapshot takes (all, but for a migration's rollback point of its source: the plan's). */
-    private java.util.function.Predicate<EntityName> taken = e -> true;
-    private final Set<EntityName> leftOut = new java.util.HashSet<>();
-
     /** Takes only the entities {@code which} accepts: the others are not declared, split or read. */
     SourceReading only(java.util.function.Predicate<EntityName> which) {
         this.taken = which;
         return this;
     }
-
-    /** Where each record the source cannot decode goes (the snapshot counts them; it cannot keep them). */
-    private final java.util.function.Consumer<RecordReader.Unreadable> unreadable;
 
     /** Tells the source that the snapshot of the last {@link #into} is stored, when it tracks changes. */
     private Runnable stored = () -> {};
