@@ -75,11 +75,7 @@ class FirestoreExportRestoreIT {
      */
     @Test
     void aKeyPatternMatchingNothingSaysSoAndWritesNoFile() throws Exception {
-        Path source = dir.resolve("demo.json");
-        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "5").exitCode()).isZero();
-        String[] repoArgs = TestRepository.init(dir, "nomatch").args();
-        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source}, repoArgs);
-        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        String[] repoArgs = backedUpDemo("nomatch");
 
         Path none = dir.resolve("nm.json");
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + none, "--where-key", "nomatch",
@@ -176,11 +172,7 @@ class FirestoreExportRestoreIT {
      */
     @Test
     void theEmptyParentsWarningNamesTheFilterThatLeftThemOut() throws Exception {
-        Path source = dir.resolve("parents.json");
-        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "5").exitCode()).isZero();
-        String[] repoArgs = TestRepository.init(dir, "parents").args();
-        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source}, repoArgs);
-        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        String[] repoArgs = backedUpDemo("parents");
 
         CliRun only = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + dir.resolve("comments-only.json"), "--only", "posts/*/comments",
                 "--state", dir.resolve("state-parents-only").toString()}, repoArgs);
@@ -199,5 +191,15 @@ class FirestoreExportRestoreIT {
                 "--state", dir.resolve("state-parents-whole").toString()}, repoArgs);
         assertThat(whole.exitCode()).as(whole.toString()).isIn(0, 1);
         assertThat(whole.out()).doesNotContain("left out by");
+    }
+
+    /** A repository ({@code name}) holding one backup of a generated export of five users; its --repo and --password-file. */
+    private String[] backedUpDemo(String name) throws java.io.IOException {
+        Path source = dir.resolve(name + ".json");
+        assertThat(CliRun.of("demo", "--generate-only", source.toString(), "--users", "5").exitCode()).isZero();
+        String[] repoArgs = TestRepository.init(dir, name).args();
+        CliRun backup = CliRun.of(new String[] {"backup", "firestore-export:" + source}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        return repoArgs;
     }
 }
