@@ -34,6 +34,14 @@ public interface CopyTextSource extends Source {
     }
 
     /**
+     * {@link #schemaObjects()} without those bound to the tables {@code leftOut} names (their
+     * triggers, rules, policies, comments, grants): what a copy of the other tables holds.
+     */
+    default Optional<cutover.model.NativeDefinition> schemaObjects(java.util.Collection<EntityName> leftOut) {
+        return schemaObjects();
+    }
+
+    /**
      * Writes the split's rows (of one entity that has a {@link #copyShape}) in key order, one line
      * each, at the held moment if one is ({@link Source#holdAtThisMoment()}); returns how many.
      * A source that checks what it gives (a backup's digests) throws when the check fails at the

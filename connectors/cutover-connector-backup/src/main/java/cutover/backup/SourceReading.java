@@ -142,7 +142,8 @@ final class SourceReading {
                 ? java.util.concurrent.CompletableFuture.supplyAsync(() -> copying.definitions(shapes.keySet()), SourceReading::onItsOwnThread)
                 : java.util.concurrent.CompletableFuture.completedFuture(Map.of());
         java.util.concurrent.CompletableFuture<java.util.Optional<cutover.model.NativeDefinition>> schemaObjects = source instanceof CopyTextSource copying
-                ? definitions.thenApply(d -> copying.schemaObjects()) // after the tables' definitions, on their thread
+                // after the tables' definitions, on their thread; without the objects of tables not taken (a restore could not make them)
+                ? definitions.thenApply(d -> copying.schemaObjects(List.copyOf(leftOut)))
                 : java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty());
         // a source held at one moment that tracks changes says which rows changed since an earlier snapshot's moment
         ChangeTracking tracking = atOneMoment && source instanceof ChangeTracking t ? t : null;

@@ -223,8 +223,15 @@ final class PostgresSource implements ChangeTracking {
     /** The schema's routines, views, sequences no column uses, triggers, rules, policies, comments and grants ({@link SchemaObjects}); empty when it has none. */
     @Override
     public Optional<cutover.model.NativeDefinition> schemaObjects() {
+        return schemaObjects(List.of());
+    }
+
+    @Override
+    public Optional<cutover.model.NativeDefinition> schemaObjects(java.util.Collection<EntityName> leftOut) {
         try {
-            SchemaObjects objects = pool.readCatalog(c -> SchemaObjectsReading.read(c, schema));
+            Set<String> tables = new java.util.HashSet<>();
+            leftOut.forEach(e -> tables.add(e.value()));
+            SchemaObjects objects = pool.readCatalog(c -> SchemaObjectsReading.read(c, schema)).without(tables);
             return objects.isEmpty() ? Optional.empty() : Optional.of(objects.toNative());
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the views, functions, triggers and policies of schema " + schema, pool.location());
