@@ -17,7 +17,10 @@ import java.util.Optional;
  * an entity without key columns as it keys documents, by an {@code id} column of the record's key;
  * but a table without a primary key, stored as its database's own rows, goes back as it was (its
  * equal rows kept, no column added) into a sink that makes tables as their definitions say. In any
- * other sink (SQLite) it is keyed by a column of its own, {@code row_number}: each row's number in the snapshot.
+ * other sink it is keyed by each row's number in the snapshot, as {@code rowid}: SQLite makes that
+ * the table's own rowid, not a column, so the table is as it was there (an application's inserts,
+ * which name no key, work) and reads back keyed so. A table with a column of that name keys by a
+ * column of its own, {@code row_number}.
  */
 final class TablesWithoutKey {
     private TablesWithoutKey() {}
@@ -36,10 +39,10 @@ final class TablesWithoutKey {
             } else if (stored.get().definition() != null && sink instanceof CopyTextSink copy && copy.makesAsDefined(stored.get().definition())) {
                 entities.add(e.withKey(List.of(), "the source table has no primary key: restored whole, as it was, into a new or empty table"));
             } else {
-                // a column of its own, named apart from the table's (which may have an id that is no key)
+                // named apart from the table's columns (which may have an id that is no key)
                 java.util.Set<String> taken = new java.util.HashSet<>();
                 e.columns().forEach(c -> taken.add(c.name().toLowerCase(java.util.Locale.ROOT)));
-                String key = "row_number";
+                String key = taken.contains("rowid") ? "row_number" : "rowid";
                 for (int n = 2; taken.contains(key); n++) key = "row_number_" + n;
                 entities.add(e.withKey(List.of(key), "the source table has no primary key: " + key + " is each row's number in the snapshot"));
             }

@@ -59,4 +59,40 @@ class MixedKindsRestoreTest {
             assertThat(rows.toString()).isEqualTo("1 Ann today;2 Bob null;");
         }
     }
+
+    /**
+     * A SQLite table without a primary key is read keyed by its rowid, and made again so: no column
+     * added (it came back with a {@code rowid} text key column, which the application's inserts left
+     * NULL and SQLite refused), each row at its rowid, equal rows and all; a restore over the original
+     * file (refused before, asking for that column) finds every row unchanged.
+     */
+    @Test
+    void aSqliteTableWithoutAKeyComesBackAsItWas() throws Exception {
+        Path source = dir.resolve("log.db"), restored = dir.resolve("log-restored.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE log (at TEXT, msg TEXT, n INTEGER)");
+            s.execute("INSERT INTO log VALUES ('2024-01-01', 'same', 1), ('2024-01-01', 'same', 1), (NULL, NULL, NULL), ('2024-01-02', 'b', 7)");
+            s.execute("DELETE FROM log WHERE n IS NULL"); // rowids 1, 2, 4: the gap is kept
+        }
+        TestRepository repo = TestRepository.init(dir, "log");
+        String state = dir.resolve("state").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", "sqlite:" + source, "--state", state}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + restored, "--state", state}, repo.args());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + restored); Statement s = c.createStatement()) {
+            var columns = s.executeQuery("SELECT group_concat(name, ',') FROM pragma_table_info('log')");
+            assertThat(columns.getString(1)).isEqualTo("at,msg,n");
+            var rs = s.executeQuery("SELECT group_concat(rowid || ':' || msg, ' ') FROM (SELECT rowid, msg FROM log ORDER BY rowid)");
+            assertThat(rs.getString(1)).isEqualTo("1:same 2:same 4:b");
+            s.execute("INSERT INTO log (msg) VALUES ('the app writes on')"); // names no key, as before
+        }
+        CliRun verify = CliRun.of("verify", "sqlite:" + source, "sqlite:" + restored, "--tables", "log", "--state", state);
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
+        assertThat(verify.out()).contains("0 missing, 1 extra, 0 changed");
+
+        CliRun over = CliRun.of(new String[] {"restore", "latest", "sqlite:" + source, "--state", state, "--dry-run"}, repo.args());
+        assertThat(over.exitCode()).as(over.toString()).isZero();
+        assertThat(over.out()).contains("would insert 0 rows and update 0");
+    }
 }

@@ -59,9 +59,24 @@ public record ComparedTable(String name, List<String> keyColumns, List<String> c
         Value[] out = new Value[columns.size()];
         for (int i = 0; i < out.length; i++) {
             Value v = Fields.lookup(row.fields(), i, columns.get(i));
+            if (v == null) v = ownKeyPart(row, i);
             out[i] = v == null ? null : normalizer.normalize(types.get(i), v);
         }
         return out;
+    }
+
+    /**
+     * A key column a row read from its database lacks as a field is the row's own key there (a SQLite
+     * table keyed by its rowid, which a plan made it so from the key a record had): that key's part,
+     * as a text column holds an integer. Null where the row's key is not of the table's key's parts.
+     */
+    private Value ownKeyPart(Record row, int column) {
+        int k = keyColumns.indexOf(columns.get(column));
+        List<Value> parts = row.key().parts();
+        if (k < 0 || parts.size() != keyColumns.size() || keyColumns.equals(columns)) return null; // keyed by content: no key of its own
+        Value part = parts.get(k);
+        if (types.get(column) == ColumnType.TEXT && part instanceof Value.Int64 i) return Value.of(Long.toString(i.value()));
+        return types.get(column).accepts(part) ? part : null;
     }
 
     /** A record of these normalized values, for the rows kept to be compared field by field. */

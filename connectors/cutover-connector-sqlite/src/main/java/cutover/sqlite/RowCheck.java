@@ -54,6 +54,25 @@ final class RowCheck {
         return Optional.empty();
     }
 
+    /** A key the table's own rowid takes: an integer (SQLite refuses anything else with "datatype mismatch"). */
+    static Optional<RecordError> rowid(Table table, Record row) {
+        String column = table.primaryKey().get(0);
+        Value v = row.fields().getOrDefault(column, Value.NULL);
+        boolean integer = v instanceof Value.Int64 || v instanceof Value.Text t && t.value().matches("-?(0|[1-9][0-9]{0,18})") && fitsLong(t.value());
+        if (integer) return Optional.empty();
+        return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, column, "the key " + column + " of table " + table.name()
+                + " is the table's own rowid, which holds 64-bit integers; found " + v));
+    }
+
+    private static boolean fitsLong(String digits) {
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The index of the first surrogate without its partner, or -1. */
     static int unpairedSurrogate(String s) {
         for (int i = 0; i < s.length(); i++) {

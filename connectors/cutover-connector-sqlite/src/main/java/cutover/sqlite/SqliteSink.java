@@ -34,6 +34,8 @@ final class SqliteSink implements Sink, AutoCloseable {
     private Connection connection;
     /** Set once the checkpoint table is known to exist, so opening a writer costs nothing after that. */
     private boolean checkpointTableReady;
+    /** The plan's tables whose key is the table's own rowid ({@link TableDdl#keyedByRowid}), made so or found so. */
+    private final Set<String> keyedByOwnRowid = new java.util.HashSet<>();
 
     SqliteSink(SqliteDatabase db) {
         this.db = db;
@@ -112,6 +114,7 @@ final class SqliteSink implements Sink, AutoCloseable {
                 continue;
             }
             Optional<TableShape> existing = TableShape.read(c, name);
+            if (existing.isPresent() ? TableCheck.keyedByOwnRowid(t, existing.get()) : TableDdl.keyedByRowid(t)) keyedByOwnRowid.add(t.name());
             if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
             else if (create) missing.add(t);
             else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
@@ -121,7 +124,12 @@ final class SqliteSink implements Sink, AutoCloseable {
 
     @Override
     public Optional<RecordError> check(Table table, Record row) {
-        return RowCheck.check(table, row);
+        Optional<RecordError> problem = RowCheck.check(table, row);
+        boolean rowid;
+        synchronized (this) {
+            rowid = keyedByOwnRowid.contains(table.name());
+        }
+        return problem.isPresent() || !rowid ? problem : RowCheck.rowid(table, row);
     }
 
     @Override

@@ -15,8 +15,10 @@ final class TableCheck {
     static List<String> problems(Table plan, TableShape existing) {
         List<String> problems = new ArrayList<>();
         String where = "table " + existing.name() + (existing.name().equals(plan.name()) ? "" : " (plan table " + plan.name() + ")");
+        boolean byRowid = keyedByOwnRowid(plan, existing);
         for (Column c : plan.columns()) {
             var found = existing.column(c.name());
+            if (found.isEmpty() && byRowid && TableDdl.isRowid(c.name())) continue; // the table's own rowid
             if (found.isEmpty()) {
                 problems.add(where + ": column " + c.name() + " is missing; add it as " + SqliteTypes.declaredType(c.type())
                         + " or remove it from the plan");
@@ -39,10 +41,15 @@ final class TableCheck {
                 problems.add(where + ": column " + c.name() + " is NOT NULL and the plan does not fill it; map a field to it or make it nullable");
             }
         }
-        if (!existing.isUniqueOn(new HashSet<>(plan.primaryKey()))) {
+        if (!byRowid && !existing.isUniqueOn(new HashSet<>(plan.primaryKey()))) {
             problems.add(where + ": neither its primary key " + existing.primaryKey() + " nor a unique index matches the plan's key "
                     + plan.primaryKey() + ", so rows cannot be upserted on it");
         }
         return problems;
+    }
+
+    /** Whether the plan keys the table by its rowid and the table has one of its own (no column takes the name). */
+    static boolean keyedByOwnRowid(Table plan, TableShape existing) {
+        return TableDdl.keyedByRowid(plan) && existing.hasRowid() && existing.column("rowid").isEmpty();
     }
 }

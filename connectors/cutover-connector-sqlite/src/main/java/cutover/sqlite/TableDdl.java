@@ -17,15 +17,31 @@ final class TableDdl {
 
     static String create(Table table) {
         List<String> parts = new ArrayList<>();
+        boolean byRowid = keyedByRowid(table);
         for (Column c : table.columns()) {
+            if (byRowid && isRowid(c.name())) continue;
             parts.add(Sql.quote(c.name()) + " " + SqliteTypes.declaredType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
         }
-        parts.add("PRIMARY KEY (" + Sql.quoteAll(table.primaryKey()) + ")");
+        if (!byRowid) parts.add("PRIMARY KEY (" + Sql.quoteAll(table.primaryKey()) + ")");
         for (ForeignKey fk : table.foreignKeys()) {
             parts.add("FOREIGN KEY (" + Sql.quoteAll(fk.columns()) + ") REFERENCES " + Sql.quote(Sql.tableName(fk.referencedTable()))
                     + " (" + Sql.quoteAll(fk.referencedColumns()) + ")");
         }
         return "CREATE TABLE " + Sql.quote(Sql.tableName(table.name())) + " (\n  " + String.join(",\n  ", parts) + "\n)";
+    }
+
+    /**
+     * Whether the table is keyed by SQLite's own {@code rowid}: a SQLite table without a primary key
+     * is read keyed so, and made again without a column of that name, its keys written into the
+     * rowid, so it is the table it was (an application's inserts, which name no such column, work).
+     * An upsert names it as any column ({@code "rowid"} is the rowid where no column has the name).
+     */
+    static boolean keyedByRowid(Table table) {
+        return table.primaryKey().size() == 1 && isRowid(table.primaryKey().get(0));
+    }
+
+    static boolean isRowid(String column) {
+        return column.equalsIgnoreCase("rowid");
     }
 
     /** The idempotent upsert of one row: insert, or update every non-key column on a key conflict. */

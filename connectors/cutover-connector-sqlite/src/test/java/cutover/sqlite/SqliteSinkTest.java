@@ -259,6 +259,39 @@ class SqliteSinkTest {
         assertThat(check(Map.of("id", Value.of("a\0b")))).isEmpty();
     }
 
+    /**
+     * A table keyed by {@code rowid} is made without such a column, its keys the table's own rowids
+     * (upserted on them); a key that is no integer is set aside, naming the rowid, before SQLite's
+     * "datatype mismatch". A table with a column of the name keeps it as any column.
+     */
+    @Test
+    void aTableKeyedByRowidIsMadeWithoutTheColumn() throws Exception {
+        Table log = new Table("log", List.of(new Column("rowid", ColumnType.TEXT, false), new Column("msg", ColumnType.TEXT, true)),
+                List.of("rowid"), List.of(), false);
+        assertThat(sink.prepare("r", List.of(log), true)).isEmpty();
+        try (SinkWriter w = sink.writer("r", "log", List.of(log))) {
+            w.write(List.of(new Record(log.entity(), Key.of("7"), Map.of("rowid", Value.of("7"), "msg", Value.of("a"))),
+                    new Record(log.entity(), Key.of("7"), Map.of("rowid", Value.of("7"), "msg", Value.of("b")))), checkpoint(1, true));
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement()) {
+            assertThat(s.executeQuery("SELECT group_concat(name) FROM pragma_table_info('log')").getString(1)).isEqualTo("msg");
+            var rs = s.executeQuery("SELECT count(*), max(rowid), max(msg) FROM log");
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), (Object) rs.getString(3))).containsExactly(1L, 7L, "b");
+        }
+        assertThat(sink.check(log, new Record(log.entity(), Key.of("x1"), Map.of("rowid", Value.of("x1"))))).hasValueSatisfying(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.RECORD_TYPE_MISMATCH);
+            assertThat(e.reason()).contains("own rowid").contains("x1");
+        });
+        assertThat(sink.check(log, new Record(log.entity(), Key.of("-3"), Map.of("rowid", Value.of("-3"))))).isEmpty();
+
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement()) {
+            s.execute("CREATE TABLE named (rowid TEXT PRIMARY KEY, msg TEXT)");
+        }
+        Table named = new Table("named", log.columns(), log.primaryKey(), List.of(), false);
+        assertThat(sink.prepare("r", List.of(named), true)).isEmpty();
+        assertThat(sink.check(named, new Record(named.entity(), Key.of("x1"), Map.of("rowid", Value.of("x1"))))).isEmpty();
+    }
+
     /** PostgreSQL's infinity reaches a sink as the driver's furthest time, past any year SQLite's text of a time holds: set aside, named. */
     @Test
     void aTimePastTheYearsTextHoldsIsSetAsideNotACrash() {
