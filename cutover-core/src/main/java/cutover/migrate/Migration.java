@@ -146,7 +146,8 @@ public final class Migration {
             // the limit counted no parked record while the splits ran: it counts those set aside now, every run after too
             config.deadLetterLimit().checkSplits(DeadLetterFile.countBySplit(deadLetterPath), sink.checkpoints(config.runId()), splits);
         }
-        List<String> warnings = new ArrayList<>(runWarnings);
+        // once each: a split tried again (a pass that waits for parents, a retry) fails its bulk load the same way again
+        List<String> warnings = new ArrayList<>(new java.util.LinkedHashSet<>(runWarnings));
         warnings.addAll(sink.finish(config.runId(), config.mapper().tables()));
         MigrateResult.Totals totals = before.plus(added);
         if (!totals.balanced()) {

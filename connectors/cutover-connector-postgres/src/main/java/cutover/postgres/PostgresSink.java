@@ -280,24 +280,34 @@ final class PostgresSink implements CopyTextSink {
             List<String> out = new java.util.ArrayList<>();
             String tree = Catalog.withPartitions(c, "t.oid"); // a partitioned table's rows go to its partitions, and fire their triggers too
             try (PreparedStatement ps = c.prepareStatement("SELECT array_to_string(array(SELECT n FROM (SELECT conname AS n FROM pg_constraint WHERE conrelid = t.oid"
-                    + " AND contype IN ('c', 'u', 'x') UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+                    + " AND contype = 'u' UNION SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
                     + " WHERE i.indrelid = t.oid AND i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
                     + " WHERE k.conindid = i.indexrelid)) r ORDER BY n), ', '), array_to_string(array(SELECT DISTINCT tgname FROM pg_trigger"
                     + " WHERE tgrelid IN " + tree + " AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname), ', '),"
                     + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE')),"
                     + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '3'"
-                    + " AND ev_enabled <> 'D' ORDER BY rulename), ', ')"
+                    + " AND ev_enabled <> 'D' ORDER BY rulename), ', '),"
+                    + " array_to_string(array(SELECT conname FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname), ', ')"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
                     ps.setString(1, name.sql());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) continue; // not there yet: the restore makes it
-                        String constraints = rs.getString(1), triggers = rs.getString(2);
+                        String unique = rs.getString(1), triggers = rs.getString(2);
                         boolean owned = rs.getBoolean(3);
-                        if (!constraints.isEmpty()) {
-                            out.add("table " + name + " has constraints of its own (" + constraints + "): rows they refuse are not foreseen here;"
-                                    + " the restore sets them aside, each with the database's reason");
+                        // a check the source's table had, its rows met when read: only the target's own may refuse them
+                        java.util.Set<String> sourceChecks = new java.util.HashSet<>();
+                        TableDefinition.of(table).ifPresent(d -> d.constraints().stream().filter(k -> k.kind().equals("check"))
+                                .forEach(k -> sourceChecks.add(k.name())));
+                        List<String> checks = java.util.Arrays.stream(rs.getString(5).split(", ")).filter(n -> !n.isEmpty() && !sourceChecks.contains(n)).toList();
+                        if (!checks.isEmpty()) {
+                            out.add("table " + name + " has check or exclusion constraints (" + String.join(", ", checks) + "): rows they"
+                                    + " refuse are not foreseen here; the restore sets them aside, each with the database's reason");
+                        }
+                        if (!unique.isEmpty()) {
+                            out.add("table " + name + " has unique constraints or indexes (" + unique + "): a row whose value another row of the"
+                                    + " table holds is refused, which is not foreseen here; the restore sets such rows aside, each with the database's reason");
                         }
                         if (!triggers.isEmpty()) {
                             out.add("table " + name + " has triggers (" + triggers + ")" + (owned

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates the plan's missing tables and checks the existing ones against it (prepare), noting the
@@ -181,7 +182,11 @@ final class TargetSchema {
             String actual = column == null ? null : column.typname();
             if (asDefined.contains(col.name())) continue;
             if (actual == null) {
-                problems.add("table " + name + ": column " + col.name() + " is missing (the plan wants " + PgTypes.sqlType(col.type()) + ")");
+                // a table with its source's definition names the column's own type (text[], where the plan's would say jsonb)
+                Optional<String> defined = TableDefinition.of(table).flatMap(d -> d.columns().stream().filter(dc -> dc.name().equals(col.name())).findFirst())
+                        .map(TableDefinition.DefinedColumn::type);
+                problems.add("table " + name + ": column " + col.name() + " is missing (" + defined.map(t -> "the source's table has it as " + t)
+                        .orElse("the plan wants " + PgTypes.sqlType(col.type())) + ")");
             } else if (!PgTypes.compatible(col.type()).contains(actual) && !(col.type() == ColumnType.TEXT && column.takesText())
                     && ColumnLimit.of(col.type(), actual, column.typmod()).isEmpty()
                     && ArrayColumn.of(col.type(), actual, column.typmod()).isEmpty()) {
