@@ -447,7 +447,7 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public Optional<String> tableIdentity(EntityName entity) {
-        return Optional.ofNullable(tables(entity.value()).get(entity.value())).map(SourceTable::oid);
+        return Optional.ofNullable(tables(entity.value()).get(entity.value())).map(t -> t.oid() + "/" + t.rowsLayout());
     }
 
     /** A table without a primary key is keyed by ctid, which a copy of its rows does not share. */
@@ -715,8 +715,8 @@ final class PostgresSource implements ChangeTracking {
                      + "array(" + Catalog.primaryKeyColumns("r.oid") + "), "
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
                      + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text, "
-                     + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid), r.relkind = 'p' "
-                     + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
+                     + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid), r.relkind = 'p', "
+                     + Catalog.rowsLayout("r.oid") + " FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
             ps.setString(2, only);
@@ -725,7 +725,7 @@ final class PostgresSource implements ChangeTracking {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9), rs.getBoolean(10)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9), rs.getBoolean(10), rs.getString(11)));
                 }
             }
         } catch (SQLException e) {

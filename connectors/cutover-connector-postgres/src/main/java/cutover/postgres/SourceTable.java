@@ -6,15 +6,16 @@ import java.util.List;
  * What a reader needs to know of a source table: its columns with their SQL types (as
  * {@code format_type} prints them, for casts), its primary key, the columns that may hold NULL,
  * estimates from the catalog, its relation {@code oid} (a table made again under the name has another),
- * whether tables inherit from it ({@code INHERITS}, not partitions) and whether it is partitioned.
+ * whether tables inherit from it ({@code INHERITS}, not partitions) and whether it is partitioned, and
+ * {@code rowsLayout}, what its rows read as beyond their bytes ({@link Catalog#rowsLayout}).
  */
 record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
                    List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid, boolean inheritedFrom,
-                   boolean partitioned) {
+                   boolean partitioned, String rowsLayout) {
 
     SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
                 List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid) {
-        this(name, columns, types, primaryKey, nullableColumns, estimatedRows, estimatedBytes, oid, false, false);
+        this(name, columns, types, primaryKey, nullableColumns, estimatedRows, estimatedBytes, oid, false, false, null);
     }
 
     SourceTable {
