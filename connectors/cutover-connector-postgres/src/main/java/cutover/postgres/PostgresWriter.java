@@ -445,19 +445,29 @@ final class PostgresWriter implements SinkWriter {
         return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns, generated, identityAlways);
     }
 
-    /** The upsert of the rows {@code rows} (a query giving {@code columns} in order). */
+    /**
+     * The upsert of the rows {@code rows} (a query giving {@code columns} in order). A row whose
+     * columns already hold what it brings is left as it is, not updated to the same values: a restore
+     * over a table that kept most of its rows (or one run again) writes no new row versions for them,
+     * so the next backup finds them unchanged, and their triggers do not fire. Compared as the rows'
+     * text, which every type has (json and point have no equality), and which tells 1.50 from 1.5.
+     */
     private static String upsertOf(Table table, TableName name, String rows, String columns, Set<String> generated, Set<String> identityAlways) {
         // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" AS cutover_row (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
                 .append(rows).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
-        List<String> updates = new ArrayList<>();
+        List<String> updates = new ArrayList<>(), now = new ArrayList<>(), brought = new ArrayList<>();
         for (Column c : table.columns()) {
-            if (!table.primaryKey().contains(c.name()) && !generated.contains(c.name()) && !identityAlways.contains(c.name())) updates.add(TableName.quote(c.name()) + " = EXCLUDED." + TableName.quote(c.name()));
+            if (table.primaryKey().contains(c.name()) || generated.contains(c.name()) || identityAlways.contains(c.name())) continue;
+            String column = TableName.quote(c.name());
+            updates.add(column + " = EXCLUDED." + column);
+            now.add("cutover_row." + column);
+            brought.add("EXCLUDED." + column);
         }
-        if (updates.isEmpty()) sql.append("NOTHING");
-        else sql.append("UPDATE SET ").append(String.join(", ", updates));
-        return sql.toString();
+        if (updates.isEmpty()) return sql.append("NOTHING").toString();
+        return sql.append("UPDATE SET ").append(String.join(", ", updates)).append(" WHERE ROW(").append(String.join(", ", now))
+                .append(")::text IS DISTINCT FROM ROW(").append(String.join(", ", brought)).append(")::text").toString();
     }
 
     /**
