@@ -207,6 +207,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.of(plan, definitions);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
+                notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -427,6 +428,26 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + " (restore such a table whole, with --only and without --where-key)");
         }
         return out;
+    }
+
+    /**
+     * The sentence for the tables, new in the target, whose definitions the snapshot holds but the
+     * target does not make (another kind of database: SQLite makes a table from the plan's columns and
+     * key), so what the definition held beside them is not there; empty where there are none.
+     */
+    private static Optional<String> notMadeAsDefined(Map<String, cutover.model.NativeDefinition> definitions, Sink sink, TargetInfo info) {
+        List<String> tables = new ArrayList<>();
+        java.util.Set<String> formats = new java.util.TreeSet<>();
+        definitions.forEach((table, definition) -> {
+            boolean made = sink instanceof cutover.connector.CopyTextSink copying && copying.makesAsDefined(definition);
+            if (!made && !info.tables().containsKey(table)) {
+                tables.add(table);
+                formats.add(definition.format());
+            }
+        });
+        if (tables.isEmpty()) return Optional.empty();
+        return Optional.of("the tables' foreign keys, unique and check constraints, indexes, defaults and sequences (" + String.join(", ", formats)
+                + ") are not made in the target, which is of another kind and makes a table from its columns and primary key only: " + String.join(", ", tables));
     }
 
     private String nothingMatches(Snapshot snapshot) {
