@@ -318,21 +318,31 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         Files.createDirectories(runDirectory);
         long expected = whereKey == null ? snapshot.records() : 0;
         if (dryRun) {
-            long records = 0;
-            for (Split split : source.splits(1)) {
-                try (RecordReader r = source.read(split, Position.START)) {
-                    while (r.next() != null) records++;
-                }
-            }
-            boolean nothingMatched = whereKey != null && records == 0;
+            // the whole write, into a copy dropped at the end: what it would set aside, and what would stop it (a key of two parts), are known
+            Map<String, Long> wouldSetAside = new TreeMap<>();
+            java.util.function.BiConsumer<String, cutover.error.RecordError> aside = (what, error) -> wouldSetAside.merge(error.code().name(), 1L, Long::sum);
+            DocumentTarget.Written tried = documents.tryReplaceWith(source, whereKey == null ? DocumentTarget.IfNothingRead.REPLACE : DocumentTarget.IfNothingRead.KEEP,
+                    u -> aside.accept(u.key(), u.error()), r -> aside.accept(r.record().key().toString(), r.error()), n -> {}, n -> {});
+            long records = tried.records(), setAsideCount = wouldSetAside.values().stream().mapToLong(Long::longValue).sum();
+            boolean nothingMatched = whereKey != null && records + setAsideCount == 0;
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("snapshot", snapshot.id());
             d.put("dryRun", true);
             d.put("whereKey", whereKey);
             d.put("documents", records);
+            d.put("deadLettered", setAsideCount);
+            d.put("emptyParents", tried.emptyParents());
             d.put("targetWritten", !nothingMatched);
-            List<String> warnings = nothingMatched ? List.of(nothingMatches(snapshot) + "; " + Location.redact(target)
-                    + " would not be written (left as it is, or not made)") : List.of();
+            List<String> warnings = new ArrayList<>();
+            if (nothingMatched) warnings.add(nothingMatches(snapshot) + "; " + Location.redact(target) + " would not be written (left as it is, or not made)");
+            if (setAsideCount > 0) {
+                warnings.add(String.format(java.util.Locale.ROOT, "%,d documents would be set aside, each with its reason in the dead-letter file (%s)",
+                        setAsideCount, String.join(", ", wouldSetAside.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList())));
+            }
+            if (tried.emptyParents() > 0) {
+                warnings.add(String.format(java.util.Locale.ROOT, "%,d parent documents are not in what would be restored and would be written with no"
+                        + " fields: the export places a subcollection only inside its parent", tried.emptyParents()));
+            }
             journal.append(new JournalEntry(started, "restore --dry-run", runId, JournalEntry.SUCCEEDED, sourceName, Location.redact(target),
                     Duration.between(started, Instant.now()).toMillis(), d, warnings, null));
             if (output.json) {
@@ -344,8 +354,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would write nothing; nothing was written%n",
                         snapshot.shortId(), Location.redact(target));
                 else System.out.printf(java.util.Locale.ROOT,
-                        "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds; nothing was written%n",
-                        snapshot.shortId(), Location.redact(target), records);
+                        "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds, and set aside %,d; nothing was written%n",
+                        snapshot.shortId(), Location.redact(target), records, setAsideCount);
                 warnings.forEach(w -> System.out.println("warning: " + w));
             }
             return 0;

@@ -43,6 +43,16 @@ class FirestoreExportRestoreIT {
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         Path export = dir.resolve("events.json");
 
+        // the dry run foresees them: it writes as the restore would, into a copy it drops
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + export, "--json", "--dry-run",
+                "--state", dir.resolve("state-infinity-dry").toString()}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode forecast = Json.MAPPER.readTree(dry.out());
+        assertThat(List.of(forecast.get("documents").asLong(), forecast.get("deadLettered").asLong())).containsExactly(2L, 2L);
+        assertThat(forecast.get("warnings").toString()).contains("2 documents would be set aside").contains("RECORD_VALUE_OUT_OF_RANGE");
+        assertThat(export).doesNotExist();
+        assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".events.json"));
+
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + export, "--json",
                 "--state", dir.resolve("state-infinity").toString()}, repoArgs);
 
@@ -66,6 +76,30 @@ class FirestoreExportRestoreIT {
         String written = Files.readString(export);
         assertThat(written).doesNotContain("31556889832845599").doesNotContain("-999999999").contains("\"1\"", "\"4\"")
                 .doesNotContain("\"2\":").doesNotContain("\"3\":");
+    }
+
+    /**
+     * A table keyed by two columns has no place in an export (a document is keyed by one id in its
+     * collection): the restore stops, the file as it was, and its dry run says the same (it said it
+     * would write the documents).
+     */
+    @Test
+    void aKeyOfTwoPartsStopsTheDryRunAsTheRestore() throws Exception {
+        Path db = dir.resolve("tags.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tags (book TEXT, tag TEXT, PRIMARY KEY (book, tag)) WITHOUT ROWID");
+            s.execute("INSERT INTO tags VALUES ('978-1', 'fiction'), ('978-2', 'poems')");
+        }
+        String[] repoArgs = TestRepository.init(dir, "two-parts").args();
+        assertThat(CliRun.of(new String[] {"backup", "sqlite:" + db}, repoArgs).exitCode()).isZero();
+        Path export = dir.resolve("tags.json");
+        for (String mode : List.of("--dry-run", "--quiet")) {
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", "firestore-export:" + export, mode,
+                    "--state", dir.resolve("state-two-parts" + mode).toString()}, repoArgs);
+            assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(5);
+            assertThat(restore.err()).contains("SINK_SCHEMA_MISMATCH").contains("has 2 parts but tags needs 1");
+            assertThat(export).doesNotExist();
+        }
     }
 
     /**

@@ -24,6 +24,14 @@ public interface DocumentTarget extends Capability {
     Written replaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused,
                         LongConsumer read, LongConsumer written);
 
+    /**
+     * {@link #replaceWith} without replacing anything: every record read, checked and written as it
+     * would be, into a copy that is then dropped, so what would be written and set aside is known, and
+     * what would stop the write stops this too. The target is left as it is (a dry run).
+     */
+    Written tryReplaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable, Consumer<Refused> refused,
+                           LongConsumer read, LongConsumer written);
+
     /** What {@link #replaceWith} does when the source gives no record: replace the target with an empty one, or leave it as it is. */
     enum IfNothingRead { REPLACE, KEEP }
 

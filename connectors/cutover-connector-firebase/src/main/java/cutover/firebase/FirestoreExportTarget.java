@@ -46,7 +46,19 @@ final class FirestoreExportTarget implements DocumentTarget {
     @Override
     public Written replaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable,
                                Consumer<Refused> refused, LongConsumer read, LongConsumer written) {
-        Path folder = file.getParent();
+        return write(source, ifNothingRead, unreadable, refused, read, written, true);
+    }
+
+    /** The whole write, into a file beside the export that is then deleted (beside it where its folder is, else in the temporary folder). */
+    @Override
+    public Written tryReplaceWith(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable,
+                                  Consumer<Refused> refused, LongConsumer read, LongConsumer written) {
+        return write(source, ifNothingRead, unreadable, refused, read, written, false);
+    }
+
+    private Written write(Source source, IfNothingRead ifNothingRead, Consumer<RecordReader.Unreadable> unreadable,
+                          Consumer<Refused> refused, LongConsumer read, LongConsumer written, boolean replace) {
+        Path folder = replace || Files.isDirectory(file.getParent()) ? file.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
         Path temp = null;
         try (DepthFirstSort sort = new DepthFirstSort(Files.createDirectories(folder), sortMemory)) {
             long items = 0;
@@ -75,8 +87,10 @@ final class FirestoreExportTarget implements DocumentTarget {
                     written.accept(++documents[0]);
                 });
             }
-            move(temp, file);
-            temp = null;
+            if (replace) {
+                move(temp, file);
+                temp = null;
+            }
             return new Written(documents[0], parents[0]);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // a document the format cannot hold (an id that is neither a string nor an integer, a key of two columns, a
