@@ -169,6 +169,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     private int restoreRecords(Repository repository, Snapshot snapshot, Endpoints.Opening opening) throws IOException {
         Instant started = Instant.now();
+        Snapshot whole = snapshot;
         if (!only.isEmpty()) snapshot = snapshot.only(only);
         // a key pattern matches no row of a table without a key: such a table is not read at all (a warning says so)
         List<String> keyless = whereKey == null ? List.of() : TablesWithoutKey.in(snapshot);
@@ -189,25 +190,30 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             try (Connector connector = opening.take()) {
                 Optional<DocumentTarget> documents = connector.capability(DocumentTarget.class);
                 if (documents.isPresent()) return restoreDocuments(snapshot, source, documents.get(), runId, sourceName, journal, started);
-                // the plan is the whole snapshot's, with a key pattern too: a partial restore writes into
-                // the tables a whole one made (or makes them so), and an entity none of whose records match
-                // still has its columns there. The manifest has the kinds and counts it needs; an old one,
-                // or references (their foreign keys), need a pass over the records
-                Optional<Schema> fromManifest = snapshotSource.schemaFromManifest(sourceName);
+                // the plan is the whole snapshot's, with --only and a key pattern too: a partial restore writes
+                // into the tables a whole one made (or makes them so: a reference column holds ids, as a whole
+                // one's, not paths), and an entity none of whose records match still has its columns there.
+                // The manifest has the kinds and counts it needs; an old one, or references (their foreign
+                // keys), need a pass over the records
+                SnapshotSource wholeSource = whole == snapshot ? snapshotSource : repository.source(whole);
+                Optional<Schema> fromManifest = wholeSource.schemaFromManifest(sourceName);
                 Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
-                        .analyze(sourceName, snapshotSource, (e, seen, total) -> {}));
+                        .analyze(sourceName, wholeSource, (e, seen, total) -> {}));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
-                Plan plan = TablesWithoutKey.of(TableNamesKept.of(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
-                        snapshot), snapshot, sink);
+                Plan plan = TablesWithoutKey.of(TableNamesKept.of(onlyTaken(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
+                        snapshot), whole), snapshot, sink);
                 Path runDirectory = state.state.resolve("runs").resolve(runId);
                 Files.createDirectories(runDirectory);
                 // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
-                PlanMapper mapper = PlanMapper.of(plan, definitions);
+                java.util.Set<String> leftOutTables = new java.util.HashSet<>();
+                plan.entities().stream().filter(cutover.plan.EntityMapping::skip).forEach(e -> leftOutTables.add(e.table()));
+                PlanMapper mapper = PlanMapper.of(plan, definitions, leftOutTables);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
+                noForeignKeysTo(plan, leftOutTables, info).ifPresent(said::add);
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -438,6 +444,30 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + " (restore such a table whole, with --only and without --where-key)");
         }
         return out;
+    }
+
+    /** The whole snapshot's plan with the entities {@code taken} does not hold skipped (--only): not restored. */
+    private static Plan onlyTaken(Plan plan, Snapshot taken) {
+        return plan.withEntities(plan.entities().stream().map(e -> e.skip() || taken.entity(cutover.model.EntityName.of(e.source())).isPresent() ? e
+                : e.skipped("left out by --only")).toList());
+    }
+
+    /**
+     * The sentence for the foreign keys a table new in the target does not get, their tables left out
+     * (--only): a subcollection's to its parent, a reference column's to the documents it refers to.
+     */
+    private static Optional<String> noForeignKeysTo(Plan plan, java.util.Set<String> leftOut, TargetInfo info) {
+        List<String> missed = new ArrayList<>();
+        for (cutover.plan.EntityMapping e : plan.entities()) {
+            if (e.skip() || info.tables().containsKey(e.table())) continue;
+            java.util.Set<String> to = new java.util.TreeSet<>();
+            e.foreignKeys().stream().map(cutover.plan.ForeignKeyMapping::references).filter(leftOut::contains).forEach(to::add);
+            e.columns().stream().map(cutover.plan.ColumnMapping::references).filter(r -> r != null && leftOut.contains(r)).forEach(to::add);
+            if (!to.isEmpty()) missed.add(e.table() + " (to " + String.join(", ", to) + ")");
+        }
+        if (missed.isEmpty()) return Optional.empty();
+        return Optional.of("the foreign keys to tables --only leaves out are not made: " + String.join(", ", missed)
+                + " (restore those tables too, or add the keys by hand once they are there)");
     }
 
     /**

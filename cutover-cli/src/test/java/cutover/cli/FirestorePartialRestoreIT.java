@@ -23,18 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * those rows alone and names the one changed since; the restore then brings back exactly that.
  */
 class FirestorePartialRestoreIT {
-    private static final String DST = "cutover_it_fs_partial";
+    private static final String DST = "cutover_it_fs_partial", FRESH = "cutover_it_fs_partial_fresh";
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void database() throws Exception {
-        LocalPostgres.recreate(DST);
+        LocalPostgres.recreate(DST, FRESH);
     }
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        LocalPostgres.drop(DST);
+        LocalPostgres.drop(DST, FRESH);
     }
 
     @Test
@@ -62,6 +62,21 @@ class FirestorePartialRestoreIT {
         assertThat(forecast.get("update").asLong()).isEqualTo(0); // the post itself is unchanged; its comments are under p0000001/…
         assertThat(forecast.get("tables").get("posts").get("unchanged").asLong()).isEqualTo(1);
         assertThat(forecast.get("tables").get("posts").get("onlyInTarget").asLong()).isZero(); // p0000001x does not match "p0000001"
+
+        // comments without their posts and users: the plan is the whole snapshot's, so they go into the table the whole restore
+        // made (a plan of the comments alone had the author reference as a path in a column "author", and was refused)
+        CliRun onlyComments = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--only", "posts/*/comments", "--dry-run", "--json",
+                "--state", dir.resolve("state-dry-comments").toString()}, repoArgs);
+        assertThat(onlyComments.exitCode()).as(onlyComments.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(onlyComments.out()).get("tables").get("comments").get("update").asLong()).isEqualTo(2);
+        // into a new database, the keys to the tables left out are not made, and the restore says so (it said nothing)
+        CliRun fresh = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(FRESH), "--only", "posts/*/comments", "--json",
+                "--state", dir.resolve("state-fresh-comments").toString()}, repoArgs);
+        assertThat(fresh.exitCode()).as(fresh.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(fresh.out()).get("warnings").toString())
+                .contains("foreign keys to tables --only leaves out are not made: comments (to posts, users)");
+        assertThat(LocalPostgres.query(FRESH, "select count(*) from pg_tables where tablename in ('posts', 'users')")).containsExactly("0");
+        assertThat(LocalPostgres.query(FRESH, "select count(*) from comments where author_id like 'u%'")).isNotEqualTo(List.of("0"));
 
         CliRun withComments = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--where-key", "p0000001*", "--dry-run", "--json",
                 "--state", dir.resolve("state-dry-2").toString()}, repoArgs);

@@ -59,6 +59,16 @@ public final class PlanMapper implements RowMapper {
      * source's text ({@link #tableWithoutKey}); a migration gives such a table its definition.
      */
     public static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions) {
+        return of(plan, definitions, java.util.Set.of());
+    }
+
+    /**
+     * {@link #of(Plan, Map)}, making no foreign key to the tables {@code notReferred} names, which the
+     * plan skips (a restore of part of a snapshot: the rest of it is not restored), where a foreign
+     * key to a table the plan does not make is otherwise refused; a reference column still holds the
+     * referenced document's id, as a restore of the whole snapshot made it.
+     */
+    public static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions, java.util.Set<String> notReferred) {
         Map<String, List<String>> keys = new HashMap<>();
         for (EntityMapping e : plan.entities()) if (!e.skip()) keys.put(e.table(), e.key());
         Map<EntityName, EntityPlan> entities = new LinkedHashMap<>();
@@ -71,7 +81,7 @@ public final class PlanMapper implements RowMapper {
                 skipped.put(name, "the plan skips " + e.source() + " (skip: true)");
                 continue;
             }
-            EntityPlan p = compile(plan, e, keys, definitions.get(e.table()));
+            EntityPlan p = compile(plan, e, keys, definitions.get(e.table()), notReferred);
             entities.put(name, p);
             tables.add(p.table());
             for (ColumnPlan c : p.childColumns()) tables.add(c.childTable());
@@ -81,7 +91,8 @@ public final class PlanMapper implements RowMapper {
         return new PlanMapper(entities, skipped, TableOrder.parentsFirst(tables));
     }
 
-    private static EntityPlan compile(Plan plan, EntityMapping e, Map<String, List<String>> keys, cutover.model.NativeDefinition definition) {
+    private static EntityPlan compile(Plan plan, EntityMapping e, Map<String, List<String>> keys, cutover.model.NativeDefinition definition,
+                                      java.util.Set<String> notReferred) {
         ConflictRule entityRule = ConflictRule.named(e.onConflict())
                 .orElseThrow(() -> invalid(e, null, "unknown onConflict rule \"" + e.onConflict() + "\" (" + ConflictRule.names() + ")"));
         List<Column> columns = new ArrayList<>();
@@ -90,7 +101,9 @@ public final class PlanMapper implements RowMapper {
         List<ColumnPlan> plain = new ArrayList<>();
         List<ColumnPlan> children = new ArrayList<>();
         List<ForeignKey> fks = new ArrayList<>();
-        for (ForeignKeyMapping fk : e.foreignKeys()) fks.add(foreignKey(e, null, fk.columns(), fk.references(), keys));
+        for (ForeignKeyMapping fk : e.foreignKeys()) {
+            if (!notReferred.contains(fk.references())) fks.add(foreignKey(e, null, fk.columns(), fk.references(), keys));
+        }
         for (ColumnMapping c : e.columns()) {
             ColumnType type = PlanTypes.columnType(c.type())
                     .orElseThrow(() -> invalid(e, c, "unknown type \"" + c.type() + "\" (" + PlanTypes.names() + ")"));
@@ -117,7 +130,7 @@ public final class PlanMapper implements RowMapper {
             columns.add(new Column(c.name(), type, c.nullable() && !isKey));
             plain.add(new ColumnPlan(c.name(), c.from(), field, type, c.nullable() && !isKey, defaultValue, transform, rule,
                     c.references() != null, null));
-            if (c.references() != null) fks.add(foreignKey(e, c, List.of(c.name()), c.references(), keys));
+            if (c.references() != null && !notReferred.contains(c.references())) fks.add(foreignKey(e, c, List.of(c.name()), c.references(), keys));
         }
         java.util.Set<String> columnNames = new java.util.HashSet<>();
         for (Column col : columns) if (!columnNames.add(col.name())) throw invalid(e, null, "column " + col.name() + " is defined twice");
