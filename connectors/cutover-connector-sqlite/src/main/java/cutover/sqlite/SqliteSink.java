@@ -73,7 +73,7 @@ final class SqliteSink implements Sink, AutoCloseable {
     @Override
     public synchronized List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
         try {
-            return problems(connection(), tables, create, new ArrayList<>());
+            return problems(connection(), runId, tables, create, new ArrayList<>());
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "checking the tables");
         }
@@ -85,7 +85,7 @@ final class SqliteSink implements Sink, AutoCloseable {
         Connection c = connection();
         List<Table> missing = new ArrayList<>();
         try {
-            List<String> problems = problems(c, tables, create, missing);
+            List<String> problems = problems(c, runId, tables, create, missing);
             if (!problems.isEmpty()) return problems;
             inTransaction(c, () -> {
                 CheckpointTable.create(c);
@@ -102,8 +102,9 @@ final class SqliteSink implements Sink, AutoCloseable {
     }
 
     /** What is wrong with the target for these tables; {@code missing} gets those to create. */
-    private List<String> problems(Connection c, List<Table> tables, boolean create, List<Table> missing) throws SQLException {
+    private List<String> problems(Connection c, String runId, List<Table> tables, boolean create, List<Table> missing) throws SQLException {
         List<String> problems = new ArrayList<>();
+        boolean resumed = CheckpointTable.exists(c) && !CheckpointTable.read(c, runId).isEmpty();
         Map<String, String> planNameBySqliteName = new HashMap<>();
         for (Table t : tables) {
             String name = Sql.tableName(t.name());
@@ -115,11 +116,24 @@ final class SqliteSink implements Sink, AutoCloseable {
             }
             Optional<TableShape> existing = TableShape.read(c, name);
             if (existing.isPresent() ? TableCheck.keyedByOwnRowid(t, existing.get()) : TableDdl.keyedByRowid(t)) keyedByOwnRowid.add(t.name());
+            // rows keyed by their place (a table without a primary key) match nothing of the table's own: only into one new or empty
+            if (existing.isPresent() && TableCheck.keyedByOwnRowid(t, existing.get()) && !resumed && hasRows(c, name)) {
+                problems.add("table " + name + " has rows, and its rows are keyed by their place (it has no primary key), which matches"
+                        + " nothing of the rows there: a restore or migration writes it only into a new or empty table; empty it"
+                        + " (DELETE FROM " + Sql.quote(name) + "), write into a new file, or leave it out");
+                continue;
+            }
             if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
             else if (create) missing.add(t);
             else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
         }
         return problems;
+    }
+
+    private static boolean hasRows(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + Sql.quote(table) + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     @Override
