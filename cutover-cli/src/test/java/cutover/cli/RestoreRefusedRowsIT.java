@@ -60,6 +60,24 @@ class RestoreRefusedRowsIT {
         assertThat(LocalPostgres.query(ENUM_DST, "select count(*) || ' ' || count(*) filter (where s = 'a') from t")).containsExactly("200 100");
     }
 
+    /** A check of the snapshot's name but another definition (PostgreSQL names both t_v_check) is the target's own: named. */
+    @Test
+    void aCheckOfTheSameNameButAnotherDefinitionIsNamed() throws Exception {
+        String src = "cutover_it_refused_samename_src", dst = "cutover_it_refused_samename_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table t (id int primary key, v int check (v > 0))", "insert into t values (1, 5), (2, 50)");
+            LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 10))");
+            String[] repoArgs = TestRepository.init(dir, "same-name").args("--state", dir.resolve("state-same-name").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(dry.out()).get("warnings").toString()).contains("check or exclusion constraints (t_v_check)");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     @Test
     void theRowsTheTargetRefusesAreSetAsideAndTheOthersRestored() throws Exception {
         String[] repoArgs = TestRepository.init(dir, "refused").args("--state", dir.resolve("state").toString());

@@ -287,7 +287,8 @@ final class PostgresSink implements CopyTextSink {
                     + " NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid IN " + tree + " AND NOT pg_has_role(p.relowner, 'USAGE')),"
                     + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '3'"
                     + " AND ev_enabled <> 'D' ORDER BY rulename), ', '),"
-                    + " array_to_string(array(SELECT conname FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname), ', ')"
+                    + " array(SELECT conname::text FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname),"
+                    + " array(SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname)"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
@@ -296,11 +297,12 @@ final class PostgresSink implements CopyTextSink {
                         if (!rs.next()) continue; // not there yet: the restore makes it
                         String unique = rs.getString(1), triggers = rs.getString(2);
                         boolean owned = rs.getBoolean(3);
-                        // a check the source's table had, its rows met when read: only the target's own may refuse them
+                        // a check the source's table had (of the name and the same definition), its rows met when read: only others may refuse them
                         java.util.Set<String> sourceChecks = new java.util.HashSet<>();
                         TableDefinition.of(table).ifPresent(d -> d.constraints().stream().filter(k -> k.kind().equals("check"))
-                                .forEach(k -> sourceChecks.add(k.name())));
-                        List<String> checks = java.util.Arrays.stream(rs.getString(5).split(", ")).filter(n -> !n.isEmpty() && !sourceChecks.contains(n)).toList();
+                                .forEach(k -> sourceChecks.add(k.name() + " " + k.definition())));
+                        List<String> names = Catalog.texts(rs.getArray(5)), definitions = Catalog.texts(rs.getArray(6)), checks = new java.util.ArrayList<>();
+                        for (int i = 0; i < names.size(); i++) if (!sourceChecks.contains(names.get(i) + " " + definitions.get(i))) checks.add(names.get(i));
                         if (!checks.isEmpty()) {
                             out.add("table " + name + " has check or exclusion constraints (" + String.join(", ", checks) + "): rows they"
                                     + " refuse are not foreseen here; the restore sets them aside, each with the database's reason");
