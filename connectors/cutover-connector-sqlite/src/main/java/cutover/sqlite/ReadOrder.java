@@ -13,11 +13,24 @@ import java.util.Locale;
 record ReadOrder(List<String> keyColumns, List<String> orderExpressions, boolean keyIsRowid) {
 
     static ReadOrder of(TableShape shape) {
-        if (shape.primaryKey().isEmpty()) return new ReadOrder(List.of("rowid"), List.of("rowid"), true);
+        if (shape.primaryKey().isEmpty()) {
+            String rowid = rowidOf(shape);
+            return new ReadOrder(List.of(rowid), List.of(rowid), true);
+        }
         List<String> order = new ArrayList<>();
         for (String pk : shape.primaryKey()) order.add(Sql.quote(pk));
-        if (shape.hasRowid() && !isRowidAlias(shape)) order.add("rowid");
+        if (shape.hasRowid() && !isRowidAlias(shape)) order.add(rowidOf(shape));
         return new ReadOrder(shape.primaryKey(), order, false);
+    }
+
+    /** The name of the table's rowid ({@link TableShape#rowidName}); a table whose columns take every such name cannot be read in order. */
+    static String rowidOf(TableShape shape) {
+        String name = shape.rowidName();
+        if (name == null) {
+            throw new cutover.error.CutoverException(cutover.error.ErrorCode.SOURCE_FORMAT_UNKNOWN, "table " + shape.name() + " has columns named rowid,"
+                    + " _rowid_ and oid, which hide its rowid, and no primary key to read its rows in order by; rename one of them");
+        }
+        return name;
     }
 
     /** True when key order is rowid order, so a rowid range is a key range read straight off the table. */

@@ -16,11 +16,11 @@ record RowidRange(Long from, Long to) {
         return MARK + (from == null ? "" : from) + ".." + (to == null ? "" : to);
     }
 
-    /** The condition with its values appended to {@code binds}; empty for the whole table. */
-    String condition(List<Object> binds) {
+    /** The condition on the table's rowid, named {@code rowid}, with its values appended to {@code binds}; empty for the whole table. */
+    String condition(String rowid, List<Object> binds) {
         List<String> terms = new ArrayList<>();
-        if (from != null) { terms.add("rowid >= ?"); binds.add(from); }
-        if (to != null) { terms.add("rowid < ?"); binds.add(to); }
+        if (from != null) { terms.add(rowid + " >= ?"); binds.add(from); }
+        if (to != null) { terms.add(rowid + " < ?"); binds.add(to); }
         return String.join(" AND ", terms);
     }
 

@@ -49,7 +49,7 @@ final class SqliteRecordReader implements RecordReader {
         for (TableShape.ColumnShape c : shape.columns()) select.add(Sql.quote(c.name()));
         List<Object> binds = new ArrayList<>();
         List<String> conditions = new ArrayList<>();
-        String inRange = range.condition(binds);
+        String inRange = range.from() == null && range.to() == null ? "" : range.condition(ReadOrder.rowidOf(shape), binds);
         if (!inRange.isEmpty()) conditions.add(inRange);
         if (!from.isStart()) {
             List<Object> last = KeyToken.decode(from.token(), order.orderExpressions().size(), splitId);

@@ -90,7 +90,7 @@ final class SqliteSource implements Source, AutoCloseable {
                 int parts = (int) Math.min(parallelism, (e.estimatedCount() + splitRows - 1) / Math.max(1, splitRows));
                 TableShape shape = shape(c, table);
                 List<RowidRange> ranges = parts > 1 && ReadOrder.isRowidOrdered(shape)
-                        ? rowidRanges(c, table, parts) : List.of(new RowidRange(null, null));
+                        ? rowidRanges(c, table, ReadOrder.rowidOf(shape), parts) : List.of(new RowidRange(null, null));
                 if (ranges.size() == 1) {
                     out.add(new Split(table, Set.of(e.name()), e.estimatedCount(), "table " + table + " of " + db.path()));
                     continue;
@@ -106,9 +106,9 @@ final class SqliteSource implements Source, AutoCloseable {
         }
     }
 
-    private static List<RowidRange> rowidRanges(Connection c, String table, int parts) throws SQLException {
+    private static List<RowidRange> rowidRanges(Connection c, String table, String rowid, int parts) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT min(rowid), max(rowid) FROM " + Sql.quote(table))) {
+             ResultSet rs = s.executeQuery("SELECT min(" + rowid + "), max(" + rowid + ") FROM " + Sql.quote(table))) {
             if (!rs.next() || rs.getObject(1) == null) return List.of(new RowidRange(null, null));
             return RowidRange.cover(rs.getLong(1), rs.getLong(2), parts);
         }

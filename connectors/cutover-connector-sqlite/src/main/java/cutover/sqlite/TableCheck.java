@@ -50,6 +50,6 @@ final class TableCheck {
 
     /** Whether the plan keys the table by its rowid and the table has one of its own (no column takes the name). */
     static boolean keyedByOwnRowid(Table plan, TableShape existing) {
-        return TableDdl.keyedByRowid(plan) && existing.hasRowid() && existing.column("rowid").isEmpty();
+        return TableDdl.keyedByRowid(plan) && existing.hasRowid() && existing.column(plan.primaryKey().get(0)).isEmpty();
     }
 }

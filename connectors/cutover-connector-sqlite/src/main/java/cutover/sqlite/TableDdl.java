@@ -19,7 +19,7 @@ final class TableDdl {
         List<String> parts = new ArrayList<>();
         boolean byRowid = keyedByRowid(table);
         for (Column c : table.columns()) {
-            if (byRowid && isRowid(c.name())) continue;
+            if (byRowid && c.name().equals(table.primaryKey().get(0))) continue; // the table's own rowid
             parts.add(Sql.quote(c.name()) + " " + SqliteTypes.declaredType(c.type()) + (c.nullable() ? "" : " NOT NULL"));
         }
         if (!byRowid) parts.add("PRIMARY KEY (" + Sql.quoteAll(table.primaryKey()) + ")");
@@ -40,8 +40,9 @@ final class TableDdl {
         return table.primaryKey().size() == 1 && isRowid(table.primaryKey().get(0));
     }
 
+    /** SQLite's names of a row's rowid (a source whose table has a column named {@code rowid} keys it by {@code oid}). */
     static boolean isRowid(String column) {
-        return column.equalsIgnoreCase("rowid");
+        return column.equalsIgnoreCase("rowid") || column.equalsIgnoreCase("_rowid_") || column.equalsIgnoreCase("oid");
     }
 
     /** The idempotent upsert of one row: insert, or update every non-key column on a key conflict. */

@@ -24,6 +24,16 @@ record TableShape(String name, List<ColumnShape> columns, List<String> primaryKe
         ColumnType recognised() { return SqliteTypes.recognise(declaredType); }
     }
 
+    /**
+     * The name that reaches the table's rowid: {@code rowid}, or where a column takes that name
+     * (it then names the column), {@code oid}, then {@code _rowid_} (which a plan's snake case would
+     * make {@code rowid}); null where columns take all three.
+     */
+    String rowidName() {
+        for (String name : List.of("rowid", "oid", "_rowid_")) if (column(name).isEmpty()) return name;
+        return null;
+    }
+
     Optional<ColumnShape> column(String name) {
         return columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
     }

@@ -8,6 +8,7 @@ import cutover.connector.Source;
 import cutover.connector.Split;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.model.EntityName;
 import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.Value;
@@ -166,6 +167,35 @@ class SqliteSourceTest {
                     assertThat(pieced).as(table).isEqualTo(TestFiles.readAll(one, TestFiles.split(one, table), Position.START));
                 }
             }
+        }
+    }
+
+    /**
+     * A column named {@code rowid} hides the table's rowid under that name (an acceptance run: reading
+     * such a table without a key stopped with a ClassCastException, its text taken for the rowid):
+     * the rowid is reached as {@code oid}, which keys the records and bounds the ranges.
+     */
+    @Test
+    void aColumnNamedRowidLeavesTheRowidReachedByAnotherName() {
+        Path file = dir.resolve("shadow.db");
+        TestFiles.sql(file, "CREATE TABLE weird (rowid TEXT, v INTEGER)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO weird SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE 'r' || i END, i FROM n",
+"SELECT 1");
+        try (Connector c = TestFiles.open(file, java.util.Map.of("split-rows", "100"))) {
+            Source source = TestFiles.source(c);
+            assertThat(source.keyColumns(EntityName.of("weird"))).containsExactly("oid");
+            List<Record> pieced = new java.util.ArrayList<>();
+            for (Split s : source.splits(3)) if (s.id().startsWith("weird#")) pieced.addAll(TestFiles.readAll(source, s, Position.START));
+            assertThat(pieced).hasSize(300);
+            assertThat(pieced.get(41).key()).isEqualTo(Key.of(Value.of(42L)));
+            assertThat(pieced.get(41).fields().get("rowid")).isEqualTo(Value.NULL);
+            assertThat(pieced.get(40).fields().get("rowid")).isEqualTo(Value.of("r41"));
+        }
+        Path hidden = dir.resolve("hidden.db");
+        TestFiles.sql(hidden, "CREATE TABLE hidden (rowid TEXT, oid TEXT, _rowid_ TEXT)", "INSERT INTO hidden VALUES ('a', 'b', 'c')");
+        try (Connector c = TestFiles.open(hidden)) {
+            assertThatThrownBy(() -> TestFiles.source(c).splits(1)).isInstanceOf(CutoverException.class)
+                    .hasMessageContaining("table hidden has columns named rowid, _rowid_ and oid");
         }
     }
 
