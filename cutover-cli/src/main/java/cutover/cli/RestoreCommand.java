@@ -480,7 +480,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         java.util.Set<String> formats = new java.util.TreeSet<>();
         definitions.forEach((table, definition) -> {
             boolean made = sink instanceof cutover.connector.CopyTextSink copying && copying.makesAsDefined(definition);
-            if (!made && !info.tables().containsKey(table)) {
+            if (!made && !info.tables().containsKey(table) && holdsMoreThanColumns(definition)) {
                 tables.add(table);
                 formats.add(definition.format());
             }
@@ -488,6 +488,21 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (tables.isEmpty()) return Optional.empty();
         return Optional.of("the tables' foreign keys, unique and check constraints, indexes, defaults and sequences (" + String.join(", ", formats)
                 + ") are not made in the target, which is of another kind and makes a table from its columns and primary key only: " + String.join(", ", tables));
+    }
+
+    /**
+     * Whether a definition holds what a table made from columns and a key lacks: constraints, indexes,
+     * sequences, a column's default, identity or generation (the lists of postgresql/table/1; a
+     * definition of another format is taken to hold some).
+     */
+    private static boolean holdsMoreThanColumns(cutover.model.NativeDefinition definition) {
+        if (!definition.format().startsWith("postgresql/table/")) return true;
+        com.fasterxml.jackson.databind.JsonNode body = definition.body();
+        for (String list : List.of("constraints", "indexes", "sequences")) if (body.path(list).size() > 0) return true;
+        for (com.fasterxml.jackson.databind.JsonNode column : body.path("columns")) {
+            for (String part : List.of("defaultExpression", "identity", "generated")) if (column.hasNonNull(part)) return true;
+        }
+        return false;
     }
 
     private String nothingMatches(Snapshot snapshot) {
