@@ -67,7 +67,7 @@ final class FirestoreExportTarget implements DocumentTarget {
                     for (RecordReader.Item item = reader.next(); item != null; item = reader.next()) {
                         if (item instanceof RecordReader.Ok ok) {
                             // checked before it is sorted: a value the format cannot hold sets its record aside, not the restore
-                            var outOfRange = FirestoreExportWriter.outOfRange(ok.record());
+                            var outOfRange = FirestoreExportWriter.refusal(ok.record());
                             if (outOfRange.isPresent()) refused.accept(new Refused(ok.record(), outOfRange.get()));
                             else sort.add(ok.record());
                         } else {

@@ -194,6 +194,31 @@ public final class FirestoreExportWriter implements AutoCloseable {
      * the years Firestore holds, 1 to 9999 UTC. PostgreSQL's {@code infinity} and {@code -infinity}
      * are read as the furthest times Java holds, far outside them. Empty when every value fits.
      */
+    /** Why the export cannot hold the document as it is (an id Firestore refuses, a time out of its years), or empty. */
+    static Optional<RecordError> refusal(Record document) {
+        return invalidId(document).or(() -> outOfRange(document));
+    }
+
+    /**
+     * An id of the document's path Firestore refuses: empty, {@code .} or {@code ..}, holding a
+     * {@code /}, of the reserved form {@code __…__}, or longer than 1,500 bytes (a database's key can
+     * be any of these; imported, such a document would be refused or land elsewhere).
+     */
+    static Optional<RecordError> invalidId(Record document) {
+        for (Value part : document.key().parts()) {
+            if (!(part instanceof Value.Text t)) continue; // an integer is written in decimal; another kind stops the write, named
+            String id = t.value();
+            String why = id.isEmpty() ? "is empty" : id.equals(".") || id.equals("..") ? "is . or .." : id.indexOf('/') >= 0 ? "holds a /"
+                    : id.length() >= 4 && id.startsWith("__") && id.endsWith("__") ? "has the reserved form __…__"
+                    : id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1500 ? "is longer than 1,500 bytes" : null;
+            if (why != null) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "the document id \"" + (id.length() > 80 ? id.substring(0, 80) + "…" : id)
+                        + "\" of " + document.key() + " (" + document.entity() + ") " + why + ", which Firestore refuses: the document is set aside"));
+            }
+        }
+        return Optional.empty();
+    }
+
     static Optional<RecordError> outOfRange(Record document) {
         for (Map.Entry<String, Value> field : document.fields().entrySet()) {
             String[] hit = outOfRangeAt(field.getValue());

@@ -183,6 +183,25 @@ class FirestoreExportTargetTest {
         assertThat(Exports.records(Exports.readAll(dir.resolve("direct.json")))).containsExactly(good);
     }
 
+    /** A database's key Firestore takes for no document id (empty, "." or "..", with a /, __…__) sets its record aside, named. */
+    @Test
+    void anIdFirestoreRefusesSetsItsRecordAside() {
+        List<Record> records = new ArrayList<>();
+        for (String id : List.of("ok", "", ".", "..", "a/b", "__x__", "____", "__", "_x_")) records.add(doc("notes", Map.of("n", Value.of(1L)), id));
+        List<DocumentTarget.Refused> refused = new ArrayList<>();
+        Path file = dir.resolve("notes.json");
+
+        DocumentTarget.Written written = new FirestoreExportTarget(file, 1 << 20).replaceWith(new ListSource(records),
+                DocumentTarget.IfNothingRead.REPLACE, u -> {}, refused::add, n -> {}, n -> {});
+
+        assertThat(written.records()).isEqualTo(3); // ok, __ and _x_
+        assertThat(refused).extracting(r -> r.record().key().parts().get(0).toString()).hasSize(6);
+        assertThat(refused).allSatisfy(r -> assertThat(r.error().code()).isEqualTo(ErrorCode.RECORD_REJECTED_BY_TARGET));
+        assertThat(refused.get(0).error().reason()).contains("is empty", "Firestore refuses");
+        assertThat(refused.get(3).error().reason()).contains("\"a/b\"", "holds a /");
+        assertThat(refused.get(4).error().reason()).contains("reserved form");
+    }
+
     /** A source that gives no record: with KEEP, the file is neither made nor replaced; with REPLACE, it becomes an export of no documents. */
     @Test
     void nothingReadLeavesTheFileAsItWasWhenAskedTo() throws Exception {
