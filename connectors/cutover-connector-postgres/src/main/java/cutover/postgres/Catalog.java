@@ -105,27 +105,6 @@ final class Catalog {
     }
 
     /** A query for the primary key columns of the relation whose oid is {@code relation} (SQL), in key order. */
-    /**
-     * An md5 of what a relation's rows read as beyond their stored bytes: its columns' numbers and
-     * types, and of every type they are made of (domains' bases, arrays' elements, ranges' subtypes,
-     * composites' attributes) an enum's labels in order and a composite's attributes. A column
-     * dropped and added again under its name (a new number, its rows NULL without being written), an
-     * enum's label renamed or a composite's attribute added changes what rows read as without writing
-     * them: a backup that reuses rows it did not read must see that.
-     */
-    static String rowsLayout(String relation) {
-        String columns = "pg_attribute a WHERE a.attrelid = " + relation + " AND a.attnum > 0 AND NOT a.attisdropped";
-        return "md5((SELECT string_agg(a.attnum || ' ' || a.atttypid, ',' ORDER BY a.attnum) FROM " + columns + ") || '|' || coalesce(("
-                + "WITH RECURSIVE used(t) AS (SELECT a.atttypid FROM " + columns + " UNION SELECT d.dep FROM used u JOIN pg_type ty ON ty.oid = u.t"
-                + " CROSS JOIN LATERAL (SELECT ty.typbasetype WHERE ty.typtype = 'd' UNION ALL SELECT ty.typelem WHERE ty.typelem <> 0"
-                + " UNION ALL SELECT g.rngsubtype FROM pg_range g WHERE g.rngtypid = ty.oid UNION ALL SELECT ca.atttypid FROM pg_attribute ca"
-                + " WHERE ty.typtype = 'c' AND ca.attrelid = ty.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped) d(dep))"
-                + " SELECT string_agg(u.t || ':' || coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e"
-                + " WHERE e.enumtypid = u.t), '') || ':' || coalesce((SELECT string_agg(ca.attnum || ' ' || ca.atttypid, ',' ORDER BY ca.attnum)"
-                + " FROM pg_type ty JOIN pg_attribute ca ON ca.attrelid = ty.typrelid AND ty.typtype = 'c' AND ca.attnum > 0 AND NOT ca.attisdropped"
-                + " WHERE ty.oid = u.t), ''), ';' ORDER BY u.t) FROM used u), ''))";
-    }
-
     static String primaryKeyColumns(String relation) {
         return "SELECT a.attname::text FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) "
                 + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE i.indrelid = " + relation

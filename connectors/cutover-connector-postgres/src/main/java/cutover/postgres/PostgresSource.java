@@ -716,16 +716,19 @@ final class PostgresSource implements ChangeTracking {
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
                      + "AND NOT a.attnotnull ORDER BY a.attnum), r.oid::text, "
                      + "r.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = r.oid), r.relkind = 'p', "
-                     + Catalog.rowsLayout("r.oid") + " FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
+                     + "array(SELECT a.attnum || ' ' || a.atttypid FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                     + "ORDER BY a.attnum) FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relkind IN ('r', 'p') "
                      + "AND NOT r.relispartition AND (CAST(? AS text) IS NULL OR r.relname = ?) ORDER BY r.relname")) {
             ps.setString(1, schema);
             ps.setString(2, only);
             ps.setString(3, only);
+            RowsLayout layouts = RowsLayout.read(c);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     out.put(name, new SourceTable(new TableName(schema, name), strings(rs, 4), strings(rs, 5), strings(rs, 6),
-                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9), rs.getBoolean(10), rs.getString(11)));
+                            strings(rs, 7), rs.getLong(2), rs.getLong(3), rs.getString(8), rs.getBoolean(9), rs.getBoolean(10),
+                            layouts.of(strings(rs, 11))));
                 }
             }
         } catch (SQLException e) {

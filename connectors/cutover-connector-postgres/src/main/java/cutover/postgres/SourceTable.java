@@ -7,7 +7,7 @@ import java.util.List;
  * {@code format_type} prints them, for casts), its primary key, the columns that may hold NULL,
  * estimates from the catalog, its relation {@code oid} (a table made again under the name has another),
  * whether tables inherit from it ({@code INHERITS}, not partitions) and whether it is partitioned, and
- * {@code rowsLayout}, what its rows read as beyond their bytes ({@link Catalog#rowsLayout}).
+ * {@code rowsLayout}, what its rows read as beyond their bytes ({@link RowsLayout}).
  */
 record SourceTable(TableName name, List<String> columns, List<String> types, List<String> primaryKey,
                    List<String> nullableColumns, long estimatedRows, long estimatedBytes, String oid, boolean inheritedFrom,
