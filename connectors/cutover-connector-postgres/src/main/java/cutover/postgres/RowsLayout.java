@@ -36,7 +36,7 @@ final class RowsLayout {
         this.types = types;
     }
 
-    /** The types a column can be made of beyond a plain base type, read now. */
+    /** The types a column can be made of beyond a plain base type (but the system's own), read now. */
     static RowsLayout read(Connection c) throws SQLException {
         Map<Long, TypeNode> types = new HashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT t.oid::bigint, t.typbasetype::bigint, t.typelem::bigint, "
@@ -44,7 +44,9 @@ final class RowsLayout {
                 + "array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), "
                 + "array(SELECT a.attnum || ' ' || a.atttypid FROM pg_attribute a WHERE t.typtype = 'c' AND a.attrelid = t.typrelid "
                 + "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) "
-                + "FROM pg_type t WHERE t.typtype IN ('d', 'e', 'c', 'r') OR t.typelem <> 0")) {
+                // the system's own types never change (a catalog's row type among them): only an array's element is walked from them
+                + "FROM pg_type t WHERE (t.typtype IN ('d', 'e', 'c', 'r') AND t.typnamespace NOT IN ('pg_catalog'::regnamespace,"
+                + " 'information_schema'::regnamespace)) OR t.typelem <> 0")) {
             while (rs.next()) {
                 List<Long> madeOf = new ArrayList<>();
                 for (int column = 2; column <= 4; column++) {
