@@ -72,7 +72,10 @@ class RowSecurityReadIT {
                     "create policy mine on notes for select using (owner = current_user)",
                     "insert into notes values (1, '" + READER + "'), (2, 'someone else')",
                     "create table posts (id int primary key, body text)", "insert into posts values (1, 'hi'), (2, 'yo')",
-                    "grant select on notes, posts to " + READER);
+                    "grant select on notes, posts to " + READER,
+                    // views over the left-out table, one through another, and one over the plan's
+                    "create view notes_view as select id from notes", "create view notes_again as select * from notes_view",
+                    "comment on view notes_again is 'over a view over notes'", "create view posts_view as select body from posts");
             Path plan = CliRun.plan(LocalPostgres.location(db), LocalPostgres.location(target), dir.resolve("plan.yaml"));
             String text = Files.readString(plan);
             int notes = text.indexOf("  - source: notes\n"), next = text.indexOf("  - source: ", notes + 1);
@@ -94,11 +97,13 @@ class RowSecurityReadIT {
                     .contains("policies, comments and grants of tables the plan renames or leaves out were not made: notes (left out)");
             CliRun snapshots = CliRun.of("snapshots", "--repo", repo, "--password-file", password.toString(), "--json");
             assertThat(snapshots.out()).contains("\"posts\"").doesNotContain("\"notes\"");
-            // nor the policies and grants of the left-out table: restored, the point made them on a table it lacks, and warned
+            // nor the policies and grants of the left-out table, nor the views that read it: restored, the point made them on a table it lacks, and warned
             CliRun rollBack = CliRun.of("restore", "--repo", repo, "--password-file", password.toString(), "latest", LocalPostgres.location(back));
             assertThat(rollBack.exitCode()).as(rollBack.toString()).isZero();
             assertThat(rollBack.toString()).doesNotContain("notes").doesNotContain("not made");
             assertThat(LocalPostgres.query(back, "select string_agg(body, ',' order by id) from posts")).containsExactly("hi,yo");
+            assertThat(LocalPostgres.query(back, "select string_agg(viewname, ',' order by viewname) from pg_views where schemaname = 'public'"))
+                    .containsExactly("posts_view");
             // and verify by the plan compares the plan's tables only (it read the left-out one, and failed)
             CliRun verify = CliRun.of("verify", plan.toString(), "--state", state);
             assertThat(verify.exitCode()).as(verify.toString()).isZero();

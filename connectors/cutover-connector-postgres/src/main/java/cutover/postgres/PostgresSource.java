@@ -231,7 +231,7 @@ final class PostgresSource implements ChangeTracking {
         try {
             Set<String> tables = new java.util.HashSet<>();
             leftOut.forEach(e -> tables.add(e.value()));
-            SchemaObjects objects = pool.readCatalog(c -> SchemaObjectsReading.read(c, schema)).without(tables);
+            SchemaObjects objects = pool.readCatalog(c -> SchemaObjectsReading.read(c, schema)).ofTablesBut(tables);
             return objects.isEmpty() ? Optional.empty() : Optional.of(objects.toNative());
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading the views, functions, triggers and policies of schema " + schema, pool.location());

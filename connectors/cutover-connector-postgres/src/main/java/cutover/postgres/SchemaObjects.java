@@ -56,10 +56,12 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
      * {@code WITH NO DATA} and not refreshed since (made so again: filling it may be costly).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record View(String name, boolean materialized, String query, List<String> options, List<String> indexes, boolean unpopulated) {
+    record View(String name, boolean materialized, String query, List<String> options, List<String> indexes, boolean unpopulated,
+                List<String> reads) {
         View {
             options = listOf(options);
             indexes = listOf(indexes);
+            reads = listOf(reads); // absent before it was stored (2026-12-06)
         }
     }
 
@@ -133,6 +135,25 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> !(onTable(m.kind()) && tables.contains(m.name()))).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList());
+    }
+
+    /**
+     * What a copy of the schema's tables but {@code leftOut} holds: these objects without those bound to
+     * the tables left out, nor the views that read one of them (or such a view), nor those views' own
+     * objects; a restore of the copy could make none of them.
+     */
+    SchemaObjects ofTablesBut(Set<String> leftOut) {
+        if (leftOut.isEmpty()) return this;
+        Set<String> gone = new java.util.HashSet<>(leftOut);
+        for (boolean more = true; more; ) {
+            more = false;
+            for (View v : views) {
+                if (!gone.contains(v.name()) && v.reads().stream().anyMatch(gone::contains)) more = gone.add(v.name());
+            }
+        }
+        SchemaObjects bound = without(gone);
+        return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants);
     }
 
     /** These objects without the triggers of the given tables. */

@@ -65,11 +65,15 @@ final class SchemaObjectsReading {
 
     private static List<View> views(Connection c, String schema) throws SQLException {
         return rows(c, "SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{}')::text[], "
-                + "array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1), c.relkind = 'm' AND NOT c.relispopulated"
+                + "array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1), c.relkind = 'm' AND NOT c.relispopulated, "
+                // the schema's relations its query reads (its rule's dependencies): a copy without one of them cannot make it
+                + "array(SELECT DISTINCT r.relname::text FROM pg_rewrite w JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid"
+                + " AND d.refclassid = 'pg_class'::regclass JOIN pg_class r ON r.oid = d.refobjid WHERE w.ev_class = c.oid AND r.oid <> c.oid"
+                + " AND r.relnamespace = c.relnamespace ORDER BY 1)"
                 + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND " + Catalog.NOT_AN_EXTENSIONS
                 + " ORDER BY c.oid", schema, // in order of creation: a view's views were made before it, most often
                 rs -> new View(rs.getString(1), rs.getBoolean(2), rs.getString(3), Catalog.texts(rs.getArray(4)), Catalog.texts(rs.getArray(5)),
-                        rs.getBoolean(6)));
+                        rs.getBoolean(6), Catalog.texts(rs.getArray(7))));
     }
 
     private static List<Sequence> sequences(Connection c, String schema) throws SQLException {
