@@ -52,7 +52,10 @@ final class RestoreDryRun {
         List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot));
         Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("compared apart: a table without a key") : e).toList());
         Verifier.Scoped compared;
-        try (DifferenceLog log = DifferenceLog.ofChanges(changesFile)) {
+        java.util.Map<String, String> tableOf = new java.util.HashMap<>();
+        plan.entities().forEach(e -> tableOf.put(e.source(), e.table()));
+        DifferenceLog log = DifferenceLog.ofChanges(changesFile, entity -> tableOf.getOrDefault(entity, entity));
+        try (log) {
             Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
             // compared, not made: no foreign key to a table the plan leaves out (--only) or compares apart is wanted
             java.util.Set<String> apart = new java.util.HashSet<>();
@@ -65,7 +68,9 @@ final class RestoreDryRun {
             long refused = result.refused().entrySet().stream()
                     .filter(e -> plan.entity(e.getKey()).map(m -> m.table().equals(v.table())).orElse(false))
                     .mapToLong(java.util.Map.Entry::getValue).sum();
-            tables.add(new TableChange(v.table(), v.missing(), v.changed(), v.sourceCount() - v.missing() - v.changed(), refused, v.extra()));
+            // a target row of a refused row's key stays as the restore finds it: not a row only the target has
+            tables.add(new TableChange(v.table(), v.missing(), v.changed(), v.sourceCount() - v.missing() - v.changed(), refused,
+                    v.extra() - log.refusedInTarget(v.table())));
         }
         return new Forecast(tables, changesFile, pattern != null && compared.scoped());
     }

@@ -60,6 +60,36 @@ class RestoreRefusedRowsIT {
         assertThat(LocalPostgres.query(ENUM_DST, "select count(*) || ' ' || count(*) filter (where s = 'a') from t")).containsExactly("200 100");
     }
 
+    /**
+     * Rows the target would refuse (too long for its varchar) are listed in the dry run's changes file
+     * with why, and the target's rows of their keys are not counted as only the target's (ninth
+     * acceptance run: they were, and the refused rows were listed nowhere).
+     */
+    @Test
+    void aDryRunListsTheRowsTheTargetWouldRefuse() throws Exception {
+        String src = "cutover_it_refused_listed_src", dst = "cutover_it_refused_listed_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table t (id int primary key, v text)", "insert into t values (1, 'abcd'), (2, 'ab'), (3, 'abcdef')");
+            LocalPostgres.sql(dst, "create table t (id int primary key, v varchar(3))", "insert into t values (1, 'x'), (3, 'y'), (9, 'z')");
+            String[] repoArgs = TestRepository.init(dir, "listed").args("--state", dir.resolve("state-listed").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            JsonNode forecast = Json.MAPPER.readTree(dry.out());
+            JsonNode t = forecast.get("tables").get("t");
+            assertThat(List.of(t.get("insert").asLong(), t.get("refused").asLong(), t.get("onlyInTarget").asLong())).containsExactly(1L, 2L, 1L);
+            List<JsonNode> listed = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of(forecast.get("changesFile").asText()))) listed.add(Json.MAPPER.readTree(line));
+            assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused")).extracting(n -> n.get("key").asText())
+                    .containsExactlyInAnyOrder("1", "3");
+            assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused"))
+                    .allSatisfy(n -> assertThat(n.get("reason").asText()).contains("varchar(3)"));
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     /** A check of the snapshot's name but another definition (PostgreSQL names both t_v_check) is the target's own: named. */
     @Test
     void aCheckOfTheSameNameButAnotherDefinitionIsNamed() throws Exception {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -37,9 +38,16 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     private final boolean listsExtras;
     private final List<Difference> kept = new ArrayList<>();
     private long count;
+    // a log of changes: the keys of the source's rows the target would refuse, by table (at most REFUSED_KEPT), and the
+    // target's rows of those keys, which are then not only the target's
+    private final java.util.function.Function<String, String> tableOf;
+    private final Map<String, java.util.Set<String>> refusedKeys = new java.util.HashMap<>();
+    private final Map<String, Long> refusedInTarget = new java.util.HashMap<>();
+    private long refusedKept;
+    private static final long REFUSED_KEPT = 1_000_000;
 
     public DifferenceLog(Path file, int keep) {
-        this(file, keep, true);
+        this(file, keep, true, entity -> entity);
     }
 
     /**
@@ -48,13 +56,24 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
      * them as they are, and a partial one has every row outside its keys among them.
      */
     public static DifferenceLog ofChanges(Path file) {
-        return new DifferenceLog(file, 0, false);
+        return ofChanges(file, entity -> entity);
     }
 
-    private DifferenceLog(Path file, int keep, boolean listsExtras) {
+    /**
+     * {@link #ofChanges(Path)}, also listing the source's rows the target would refuse ({@code
+     * "kind": "refused"}, with the entity, the record's key and why), {@code tableOf} naming the
+     * table each entity's rows go to: a target row of a refused row's key is the one the restore
+     * leaves, not a row only the target has ({@link #refusedInTarget}).
+     */
+    public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf) {
+        return new DifferenceLog(file, 0, false, tableOf);
+    }
+
+    private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf) {
         this.file = file;
         this.keep = keep;
         this.listsExtras = listsExtras;
+        this.tableOf = tableOf;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -66,7 +85,11 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     @Override
     public synchronized void accept(Difference d) {
         count++;
-        if (!listsExtras && d instanceof Difference.Extra) return;
+        if (!listsExtras && d instanceof Difference.Extra) {
+            java.util.Set<String> refused = refusedKeys.get(d.table());
+            if (refused != null && refused.contains(d.key().toString())) refusedInTarget.merge(d.table(), 1L, Long::sum);
+            return;
+        }
         if (kept.size() < keep) kept.add(d);
         try {
             out.write(line(d));
@@ -74,6 +97,39 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A source's row the target would refuse: listed in a log of changes (not a difference, not counted), else not. */
+    public synchronized void refused(String entity, String key, String reason) {
+        if (listsExtras) return;
+        String table = tableOf.apply(entity);
+        if (refusedKept < REFUSED_KEPT) {
+            if (!refusedKeys.computeIfAbsent(table, t -> new java.util.HashSet<>()).add(key)) return; // met again: a comparison made again whole
+            refusedKept++;
+        }
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(s)) {
+            g.writeStartObject();
+            g.writeStringField("table", table);
+            g.writeStringField("entity", entity);
+            g.writeStringField("key", key);
+            g.writeStringField("kind", "refused");
+            g.writeStringField("reason", reason);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            out.write(s.toString());
+            out.newLine();
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Of a log of changes, the table's rows only the target seemed to hold that have the key of a source's row it would refuse. */
+    public synchronized long refusedInTarget(String table) {
+        return refusedInTarget.getOrDefault(table, 0L);
     }
 
     public Path file() { return file; }

@@ -102,8 +102,8 @@ public final class StreamedComparison {
         }
         Map<String, LongAdder> refused = new ConcurrentHashMap<>();
         AtomicBoolean outOfScope = new AtomicBoolean();
-        both(() -> source.read(digesting(src, refused, true, scope, outOfScope)),
-                () -> target.read(digesting(tgt, new ConcurrentHashMap<>(), false, scope, outOfScope)));
+        both(() -> source.read(digesting(src, refused, true, scope, outOfScope, out)),
+                () -> target.read(digesting(tgt, new ConcurrentHashMap<>(), false, scope, outOfScope, out)));
         if (outOfScope.get()) return compare(source, target, estimates, out, null); // nothing was reported yet but progress
 
         Map<String, BitSet> differing = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ public final class StreamedComparison {
     }
 
     private RowFeed.Rows digesting(Map<String, Buckets> buckets, Map<String, LongAdder> refused, boolean isSource,
-                                   Predicate<Key> scope, AtomicBoolean outOfScope) {
+                                   Predicate<Key> scope, AtomicBoolean outOfScope, Consumer<Difference> out) {
         return new RowFeed.Rows() {
             @Override
             public void row(String table, Record row) {
@@ -153,6 +153,7 @@ public final class StreamedComparison {
             @Override
             public void refused(String entity, String key, String reason) {
                 refused.computeIfAbsent(entity, e -> new LongAdder()).increment();
+                if (out instanceof DifferenceLog log) log.refused(entity, key, reason); // a log of changes lists it
             }
         };
     }
