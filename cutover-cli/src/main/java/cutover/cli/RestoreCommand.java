@@ -326,9 +326,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (dryRun) {
             // the whole write, into a copy dropped at the end: what it would set aside, and what would stop it (a key of two parts), are known
             Map<String, Long> wouldSetAside = new TreeMap<>();
-            java.util.function.BiConsumer<String, cutover.error.RecordError> aside = (what, error) -> wouldSetAside.merge(error.code().name(), 1L, Long::sum);
+            java.util.function.Consumer<cutover.error.RecordError> aside = error -> wouldSetAside.merge(error.code().name(), 1L, Long::sum);
             DocumentTarget.Written tried = documents.tryReplaceWith(source, whereKey == null ? DocumentTarget.IfNothingRead.REPLACE : DocumentTarget.IfNothingRead.KEEP,
-                    u -> aside.accept(u.key(), u.error()), r -> aside.accept(r.record().key().toString(), r.error()), n -> {}, n -> {});
+                    u -> aside.accept(u.error()), r -> aside.accept(r.error()), n -> {}, n -> {});
             long records = tried.records(), setAsideCount = wouldSetAside.values().stream().mapToLong(Long::longValue).sum();
             boolean nothingMatched = whereKey != null && records + setAsideCount == 0;
             Map<String, Object> d = new LinkedHashMap<>();
