@@ -48,7 +48,8 @@ final class Pool implements AutoCloseable {
         direct.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         direct.setProperty("tcpKeepAlive", "true");
         direct.setProperty("ApplicationName", "cutover");
-        direct.setProperty("options", "-c TimeZone=UTC");
+        // floats printed exactly whatever the database's own setting (an upsert compares rows as their text)
+        direct.setProperty("options", "-c TimeZone=UTC -c extra_float_digits=3");
         if (where.user() != null) direct.setProperty("user", where.user());
         if (password != null) direct.setProperty("password", password);
         // connect once now, so a wrong host, database or password is reported before any work starts;
