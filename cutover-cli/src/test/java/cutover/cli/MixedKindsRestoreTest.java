@@ -92,6 +92,22 @@ class MixedKindsRestoreTest {
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
         assertThat(verify.out()).contains("0 missing, 1 extra, 0 changed");
 
+        // a migration into SQLite too: its plan checks against the table it made (it said the rowid column was missing),
+        // and run again over it emptied, it writes it again
+        Path migrated = dir.resolve("log-migrated.db");
+        java.nio.file.Path plan = CliRun.plan("sqlite:" + source, "sqlite:" + migrated, dir.resolve("log-plan.yaml"));
+        assertThat(CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state).exitCode()).isZero();
+        CliRun check = CliRun.of("plan", "check", plan.toString());
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + migrated); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM log");
+        }
+        CliRun restart = CliRun.of("migrate", plan.toString(), "--no-backup", "--restart", "--state", state);
+        assertThat(restart.exitCode()).as(restart.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + migrated); Statement s = c.createStatement()) {
+            assertThat(s.executeQuery("SELECT group_concat(rowid) FROM log").getString(1)).isEqualTo("1,2,4");
+        }
+
         CliRun over = CliRun.of(new String[] {"restore", "latest", "sqlite:" + source, "--state", state, "--dry-run"}, repo.args());
         assertThat(over.exitCode()).as(over.toString()).isEqualTo(5);
         assertThat(over.err()).contains("table log has rows");

@@ -60,7 +60,11 @@ final class SqliteSink implements Sink, AutoCloseable {
             Map<String, Set<String>> tables = new HashMap<>();
             for (String t : TableShape.userTables(c)) {
                 Set<String> columns = new LinkedHashSet<>();
-                TableShape.read(c, t).ifPresent(shape -> shape.columns().forEach(col -> columns.add(col.name())));
+                TableShape.read(c, t).ifPresent(shape -> {
+                    shape.columns().forEach(col -> columns.add(col.name()));
+                    // its rowid is a column by that name too: a plan keys a table without a primary key by it
+                    if (shape.hasRowid() && shape.rowidName() != null) columns.add(shape.rowidName());
+                });
                 tables.put(t, columns);
             }
             return new TargetInfo("SQLite", version, "main", tables, false);
