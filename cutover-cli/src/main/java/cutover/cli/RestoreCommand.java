@@ -229,8 +229,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan, so the restore would stop:\n  - "
                                 + String.join("\n  - ", problems) + "\n" + TARGET_ADVICE);
                     }
-                    var forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
-                            runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
+                    RestoreDryRun.Forecast forecast;
+                    try {
+                        forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
+                                runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
+                    } catch (CutoverException e) {
+                        // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
+                        throw e.getMessage().contains(" on " + Location.redact(target)) ? Endpoints.asTarget(e, e.getMessage()) : e;
+                    }
                     List<String> warnings = new ArrayList<>(said);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables()));
                     warnings.addAll(schemaObjects(snapshot, sink, true));

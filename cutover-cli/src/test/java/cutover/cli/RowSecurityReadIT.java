@@ -51,6 +51,11 @@ class RowSecurityReadIT {
             assertThat(asOwner.exitCode()).as(asOwner.toString()).isZero();
             CliRun same = CliRun.of("verify", LocalPostgres.location(db), LocalPostgres.location(copy), "--state", state);
             assertThat(same.exitCode()).as(same.toString()).isZero();
+            // a restore's dry run reads the target as a source: the role's failure to read it is the target's (it said SOURCE_IO, exit 4)
+            LocalPostgres.sql(db, "grant create on database " + db + " to " + READER, "grant insert, update on notes to " + READER);
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", asReader, "--state", state, "--dry-run"}, repo);
+            assertThat(dry.exitCode()).as(dry.toString()).isEqualTo(5);
+            assertThat(dry.err()).contains("TARGET_READ_FAILED").contains("row-level security");
         } finally {
             LocalPostgres.drop(db, copy);
             LocalPostgres.dropRole(READER);
