@@ -205,18 +205,34 @@ public final class FirestoreExportWriter implements AutoCloseable {
      * be any of these; imported, such a document would be refused or land elsewhere).
      */
     static Optional<RecordError> invalidId(Record document) {
+        // a collection's id (a table's name) is held to the same rules
+        for (String collection : document.entity().collectionIds()) {
+            String why = whyRefused(collection);
+            if (why != null) {
+                return Optional.of(RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "the collection id \"" + shown(collection) + "\" of "
+                        + document.entity() + " " + why + ", which Firestore refuses: its documents are set aside"));
+            }
+        }
         for (Value part : document.key().parts()) {
             if (!(part instanceof Value.Text t)) continue; // an integer is written in decimal; another kind stops the write, named
-            String id = t.value();
-            String why = id.isEmpty() ? "is empty" : id.equals(".") || id.equals("..") ? "is . or .." : id.indexOf('/') >= 0 ? "holds a /"
-                    : id.length() >= 4 && id.startsWith("__") && id.endsWith("__") ? "has the reserved form __…__"
-                    : id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1500 ? "is longer than 1,500 bytes" : null;
+            String why = whyRefused(t.value());
             if (why != null) {
-                return Optional.of(RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "the document id \"" + (id.length() > 80 ? id.substring(0, 80) + "…" : id)
+                return Optional.of(RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "the document id \"" + shown(t.value())
                         + "\" of " + document.key() + " (" + document.entity() + ") " + why + ", which Firestore refuses: the document is set aside"));
             }
         }
         return Optional.empty();
+    }
+
+    /** Why Firestore refuses an id of a document or collection, or null where it takes it. */
+    private static String whyRefused(String id) {
+        return id.isEmpty() ? "is empty" : id.equals(".") || id.equals("..") ? "is . or .." : id.indexOf('/') >= 0 ? "holds a /"
+                : id.length() >= 4 && id.startsWith("__") && id.endsWith("__") ? "has the reserved form __…__"
+                : id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1500 ? "is longer than 1,500 bytes" : null;
+    }
+
+    private static String shown(String id) {
+        return id.length() > 80 ? id.substring(0, 80) + "…" : id;
     }
 
     static Optional<RecordError> outOfRange(Record document) {

@@ -200,6 +200,13 @@ class FirestoreExportTargetTest {
         assertThat(refused.get(0).error().reason()).contains("is empty", "Firestore refuses");
         assertThat(refused.get(3).error().reason()).contains("\"a/b\"", "holds a /");
         assertThat(refused.get(4).error().reason()).contains("reserved form");
+
+        // a collection's id (a table's name) too: each of its documents
+        List<DocumentTarget.Refused> collections = new ArrayList<>();
+        new FirestoreExportTarget(dir.resolve("tables.json"), 1 << 20).replaceWith(new ListSource(List.of(doc("x/y", Map.of(), "1"),
+                doc("__t__", Map.of(), "2"), doc("fine", Map.of(), "3"))), DocumentTarget.IfNothingRead.REPLACE, u -> {}, collections::add, n -> {}, n -> {});
+        assertThat(collections).extracting(r -> r.error().reason()).satisfiesExactly(
+                r -> assertThat(r).contains("collection id \"x/y\"", "holds a /"), r -> assertThat(r).contains("collection id \"__t__\"", "reserved"));
     }
 
     /** A source that gives no record: with KEEP, the file is neither made nor replaced; with REPLACE, it becomes an export of no documents. */
