@@ -16,6 +16,12 @@ final class TableCheck {
         List<String> problems = new ArrayList<>();
         String where = "table " + existing.name() + (existing.name().equals(plan.name()) ? "" : " (plan table " + plan.name() + ")");
         boolean byRowid = keyedByOwnRowid(plan, existing);
+        if (TableDdl.keyedByRowid(plan) && !existing.hasRowid()) {
+            // keyed by a rowid (a source table without a primary key) into one WITHOUT ROWID: no column would do
+            problems.add(where + ": the plan keys its rows by their rowid (" + plan.primaryKey().get(0) + ": the source table has no primary"
+                    + " key), and this table has none (WITHOUT ROWID); write into a new table, or make this one without WITHOUT ROWID");
+            return problems;
+        }
         for (Column c : plan.columns()) {
             var found = existing.column(c.name());
             if (found.isEmpty() && byRowid && TableDdl.isRowid(c.name())) continue; // the table's own rowid

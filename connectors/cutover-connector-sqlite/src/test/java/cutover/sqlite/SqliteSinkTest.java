@@ -78,7 +78,7 @@ class SqliteSinkTest {
         TargetInfo info = sink.describe();
         assertThat(info.product()).isEqualTo("SQLite");
         assertThat(info.tables()).containsOnlyKeys("users", "posts");
-        assertThat(info.tables().get("posts")).containsExactly("user_id", "seq", "body");
+        assertThat(info.tables().get("posts")).containsExactly("user_id", "seq", "body", "rowid"); // its rowid: a plan may key by it
         assertThat(TestFiles.count(file, "SELECT count(*) FROM pragma_foreign_key_list('posts') WHERE \"table\" = 'users'")).isEqualTo(1);
         assertThat(TestFiles.count(file, "SELECT count(*) FROM sqlite_master WHERE name = '_cutover_checkpoints'")).isEqualTo(1);
 
@@ -287,6 +287,11 @@ class SqliteSinkTest {
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement()) {
             s.execute("CREATE TABLE named (rowid TEXT PRIMARY KEY, msg TEXT)");
         }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement()) {
+            s.execute("CREATE TABLE nocount (msg TEXT PRIMARY KEY) WITHOUT ROWID");
+        }
+        Table noRowid = new Table("nocount", log.columns(), log.primaryKey(), List.of(), false);
+        assertThat(sink.prepare("r", List.of(noRowid), true)).singleElement().asString().contains("WITHOUT ROWID").contains("by their rowid");
         Table named = new Table("named", log.columns(), log.primaryKey(), List.of(), false);
         assertThat(sink.prepare("r", List.of(named), true)).isEmpty();
         assertThat(sink.check(named, new Record(named.entity(), Key.of("x1"), Map.of("rowid", Value.of("x1"))))).isEmpty();
