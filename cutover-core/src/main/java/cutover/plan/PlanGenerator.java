@@ -97,7 +97,11 @@ public final class PlanGenerator {
             for (String w : why) notes.add(name + ": " + w);
         }
         if (!documents) {
-            for (String k : e.keyColumns()) key.add(columnOfField.getOrDefault(k, Names.snake(k)));
+            for (String k : e.keyColumns()) {
+                // a key that is no field (SQLite's _rowid_) keeps its name where snake case would make it a column's (rowid)
+                String part = columnOfField.getOrDefault(k, Names.snake(k));
+                key.add(!columnOfField.containsKey(k) && columnOfField.containsValue(part) ? k : part);
+            }
             columns.replaceAll(c -> key.contains(c.name()) && c.nullable()
                     ? new ColumnMapping(c.name(), c.from(), c.type(), false, c.defaultValue(), c.transform(), c.onConflict(), c.references(), c.arrays())
                     : c);
