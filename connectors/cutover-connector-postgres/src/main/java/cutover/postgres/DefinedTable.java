@@ -473,7 +473,8 @@ final class DefinedTable {
     }
 
     private static boolean typeExists(Connection c, String type) throws SQLException {
-        return holds(c, "SELECT to_regtype(?) IS NOT NULL", type);
+        // a shell type (one a function's definition named before the type was made) is not one a column can take
+        return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_type WHERE oid = to_regtype(?) AND typisdefined)", type);
     }
 
     /**

@@ -27,8 +27,10 @@ final class SchemaObjectsReading {
     /** The schema's relations not made by an extension, as {@code c}, joined to their namespace {@code n}. */
     private static final String RELATIONS = " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace";
     /** Functions and procedures (not aggregates, which {@code pg_get_functiondef} cannot print: {@link LeftOut} names them). */
+    // not a range type's own constructors (an internal dependency on it): made again, each made the type a shell, and its table failed
     private static final String ROUTINES = " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND "
-            + NOT_AN_EXTENSIONS_ROUTINE;
+            + NOT_AN_EXTENSIONS_ROUTINE + " AND NOT EXISTS (SELECT 1 FROM pg_depend t WHERE t.classid = 'pg_proc'::regclass AND t.objid = p.oid"
+            + " AND t.refclassid = 'pg_type'::regclass AND t.deptype = 'i')";
     private static final String ROLE = "CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END";
 
     private SchemaObjectsReading() {}
