@@ -67,42 +67,39 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aDryRunListsTheRowsTheTargetWouldRefuse() throws Exception {
-        String src = "cutover_it_refused_listed_src", dst = "cutover_it_refused_listed_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
-            LocalPostgres.sql(src, "create table t (id int primary key, v text)", "insert into t values (1, 'abcd'), (2, 'ab'), (3, 'abcdef')");
-            LocalPostgres.sql(dst, "create table t (id int primary key, v varchar(3))", "insert into t values (1, 'x'), (3, 'y'), (9, 'z')");
-            String[] repoArgs = TestRepository.init(dir, "listed").args("--state", dir.resolve("state-listed").toString());
-            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
-            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
-            assertThat(dry.exitCode()).as(dry.toString()).isZero();
-            JsonNode forecast = Json.MAPPER.readTree(dry.out());
-            JsonNode t = forecast.get("tables").get("t");
-            assertThat(List.of(t.get("insert").asLong(), t.get("refused").asLong(), t.get("onlyInTarget").asLong())).containsExactly(1L, 2L, 1L);
-            List<JsonNode> listed = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(forecast.get("changesFile").asText()))) listed.add(Json.MAPPER.readTree(line));
-            assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused")).extracting(n -> n.get("key").asText())
-                    .containsExactlyInAnyOrder("1", "3");
-            assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused"))
-                    .allSatisfy(n -> assertThat(n.get("reason").asText()).contains("varchar(3)"));
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        JsonNode forecast = dryRunOver("listed", new String[] {"create table t (id int primary key, v text)",
+                "insert into t values (1, 'abcd'), (2, 'ab'), (3, 'abcdef')"},
+                "create table t (id int primary key, v varchar(3))", "insert into t values (1, 'x'), (3, 'y'), (9, 'z')");
+        JsonNode t = forecast.get("tables").get("t");
+        assertThat(List.of(t.get("insert").asLong(), t.get("refused").asLong(), t.get("onlyInTarget").asLong())).containsExactly(1L, 2L, 1L);
+        List<JsonNode> listed = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(forecast.get("changesFile").asText()))) listed.add(Json.MAPPER.readTree(line));
+        assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused")).extracting(n -> n.get("key").asText())
+                .containsExactlyInAnyOrder("1", "3");
+        assertThat(listed).filteredOn(n -> n.get("kind").asText().equals("refused"))
+                .allSatisfy(n -> assertThat(n.get("reason").asText()).contains("varchar(3)"));
     }
 
     /** A check of the snapshot's name but another definition (PostgreSQL names both t_v_check) is the target's own: named. */
     @Test
     void aCheckOfTheSameNameButAnotherDefinitionIsNamed() throws Exception {
-        String src = "cutover_it_refused_samename_src", dst = "cutover_it_refused_samename_dst";
+        JsonNode forecast = dryRunOver("samename", new String[] {"create table t (id int primary key, v int check (v > 0))",
+                "insert into t values (1, 5), (2, 50)"}, "create table t (id int primary key, v int check (v < 10))");
+        assertThat(forecast.get("warnings").toString()).contains("check or exclusion constraints (t_v_check)");
+    }
+
+    /** The --json forecast of a restore of a backup of a database made by {@code source} over one made by {@code target}, both dropped after. */
+    private JsonNode dryRunOver(String name, String[] source, String... target) throws Exception {
+        String src = "cutover_it_refused_" + name + "_src", dst = "cutover_it_refused_" + name + "_dst";
         LocalPostgres.recreate(src, dst);
         try {
-            LocalPostgres.sql(src, "create table t (id int primary key, v int check (v > 0))", "insert into t values (1, 5), (2, 50)");
-            LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 10))");
-            String[] repoArgs = TestRepository.init(dir, "same-name").args("--state", dir.resolve("state-same-name").toString());
+            LocalPostgres.sql(src, source);
+            LocalPostgres.sql(dst, target);
+            String[] repoArgs = TestRepository.init(dir, name).args("--state", dir.resolve("state-" + name).toString());
             assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
-            assertThat(Json.MAPPER.readTree(dry.out()).get("warnings").toString()).contains("check or exclusion constraints (t_v_check)");
+            return Json.MAPPER.readTree(dry.out());
         } finally {
             LocalPostgres.drop(src, dst);
         }
