@@ -350,6 +350,7 @@ final class VerifyCommand implements Callable<Integer> {
     /** The summary, then every difference, streamed from the differences file so the JSON is complete however long. */
     private static void printJson(String id, VerifyResult r, Map<String, Object> summary, PrintStream out) throws IOException {
         JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter(); // indented as the summary inside it, as every command's --json (its first line held four keys)
         g.writeStartObject();
         g.writeStringField("verifyId", id);
         g.writeBooleanField("equal", r.equal());
