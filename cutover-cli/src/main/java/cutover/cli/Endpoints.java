@@ -70,6 +70,18 @@ final class Endpoints {
         return code == e.code() && message.equals(e.getMessage()) ? e : new CutoverException(code, message, e, e.retryable());
     }
 
+    /**
+     * Where both sides are read as sources (verify; a restore's dry run), a connector names a failure
+     * to read either as the source's (SOURCE_IO): one whose message names the target, and not the
+     * source, is the target's. Verify's exit code is its 2 either way; the code is what a script and
+     * the journal see.
+     */
+    static CutoverException asTargetWhereNamed(CutoverException e, String source, String target) {
+        String atTarget = " on " + Location.redact(target) + " ", atSource = " on " + Location.redact(source) + " ";
+        if (!e.getMessage().contains(atTarget) || e.getMessage().contains(atSource)) return e;
+        return asTarget(e, e.getMessage());
+    }
+
     static Connector openTarget(String location) {
         return openTarget(location, 0);
     }

@@ -208,12 +208,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
-                java.util.Set<String> leftOutTables = new java.util.HashSet<>();
-                plan.entities().stream().filter(cutover.plan.EntityMapping::skip).forEach(e -> leftOutTables.add(e.table()));
-                PlanMapper mapper = PlanMapper.of(plan, definitions, leftOutTables);
+                PlanMapper mapper = PlanMapper.ofPart(plan, definitions);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
-                noForeignKeysTo(plan, leftOutTables, info).ifPresent(said::add);
+                noForeignKeysTo(plan, info).ifPresent(said::add);
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -235,7 +233,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                                 runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     } catch (CutoverException e) {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
-                        throw e.getMessage().contains(" on " + Location.redact(target)) ? Endpoints.asTarget(e, e.getMessage()) : e;
+                        throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
                     List<String> warnings = new ArrayList<>(said);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables()));
@@ -462,7 +460,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      * The sentence for the foreign keys a table new in the target does not get, their tables left out
      * (--only): a subcollection's to its parent, a reference column's to the documents it refers to.
      */
-    private static Optional<String> noForeignKeysTo(Plan plan, java.util.Set<String> leftOut, TargetInfo info) {
+    private static Optional<String> noForeignKeysTo(Plan plan, TargetInfo info) {
+        java.util.Set<String> leftOut = PlanMapper.skippedTables(plan);
         List<String> missed = new ArrayList<>();
         for (cutover.plan.EntityMapping e : plan.entities()) {
             if (e.skip() || info.tables().containsKey(e.table())) continue;

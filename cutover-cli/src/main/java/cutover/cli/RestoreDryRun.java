@@ -52,15 +52,11 @@ final class RestoreDryRun {
         List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot));
         Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("compared apart: a table without a key") : e).toList());
         Verifier.Scoped compared;
-        java.util.Map<String, String> tableOf = new java.util.HashMap<>();
-        plan.entities().forEach(e -> tableOf.put(e.source(), e.table()));
-        DifferenceLog log = DifferenceLog.ofChanges(changesFile, entity -> tableOf.getOrDefault(entity, entity));
+        DifferenceLog log = DifferenceLog.ofChanges(changesFile, entity -> plan.entity(entity).map(EntityMapping::table).orElse(entity));
         try (log) {
             Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
             // compared, not made: no foreign key to a table the plan leaves out (--only) or compares apart is wanted
-            java.util.Set<String> apart = new java.util.HashSet<>();
-            keyed.entities().stream().filter(EntityMapping::skip).forEach(e -> apart.add(e.table()));
-            compared = Verifier.planWithin(keyed, PlanMapper.of(keyed, java.util.Map.of(), apart), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
+            compared = Verifier.planWithin(keyed, PlanMapper.ofPart(keyed, java.util.Map.of()), snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
                     pattern == null ? null : pattern::matches);
         }
         VerifyResult result = compared.result();

@@ -205,21 +205,10 @@ final class VerifyCommand implements Callable<Integer> {
             print(id, result);
             return result;
         } catch (CutoverException e) {
-            CutoverException said = asTargets(e, a, b);
+            CutoverException said = Endpoints.asTargetWhereNamed(e, a, b);
             journal.append(JournalEntry.failed(started, "verify", id, Location.redact(a), Location.redact(b), said));
             throw said;
         }
-    }
-
-    /**
-     * Both sides are read as sources, so a connector names a failure to read either as the source's
-     * (SOURCE_IO): one whose message names the target, and not the source, is the target's. The exit
-     * code is verify's 2 either way; the code is what a script and the journal see.
-     */
-    private static CutoverException asTargets(CutoverException e, String source, String target) {
-        String atTarget = " on " + Location.redact(target) + " ", atSource = " on " + Location.redact(source) + " ";
-        if (!e.getMessage().contains(atTarget) || e.getMessage().contains(atSource)) return e;
-        return Endpoints.asTarget(e, e.getMessage());
     }
 
     /**

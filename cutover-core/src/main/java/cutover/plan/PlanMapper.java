@@ -63,12 +63,23 @@ public final class PlanMapper implements RowMapper {
     }
 
     /**
-     * {@link #of(Plan, Map)}, making no foreign key to the tables {@code notReferred} names, which the
-     * plan skips (a restore of part of a snapshot: the rest of it is not restored), where a foreign
+     * {@link #of(Plan, Map)} for a part of a whole plan (a restore of part of a snapshot: the rest of it
+     * is not restored), making no foreign key to the tables of the entities it skips, where a foreign
      * key to a table the plan does not make is otherwise refused; a reference column still holds the
      * referenced document's id, as a restore of the whole snapshot made it.
      */
-    public static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions, java.util.Set<String> notReferred) {
+    public static PlanMapper ofPart(Plan plan, Map<String, cutover.model.NativeDefinition> definitions) {
+        return of(plan, definitions, skippedTables(plan));
+    }
+
+    /** The tables of the entities the plan skips. */
+    public static java.util.Set<String> skippedTables(Plan plan) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (EntityMapping e : plan.entities()) if (e.skip()) out.add(e.table());
+        return out;
+    }
+
+    private static PlanMapper of(Plan plan, Map<String, cutover.model.NativeDefinition> definitions, java.util.Set<String> notReferred) {
         Map<String, List<String>> keys = new HashMap<>();
         for (EntityMapping e : plan.entities()) if (!e.skip()) keys.put(e.table(), e.key());
         Map<EntityName, EntityPlan> entities = new LinkedHashMap<>();

@@ -35,7 +35,7 @@ final class SqliteSink implements Sink, AutoCloseable {
     /** Set once the checkpoint table is known to exist, so opening a writer costs nothing after that. */
     private boolean checkpointTableReady;
     /** The plan's tables whose key is the table's own rowid ({@link TableDdl#keyedByRowid}), made so or found so. */
-    private final Set<String> keyedByOwnRowid = new java.util.HashSet<>();
+    private final Set<String> keyedByOwnRowid = java.util.concurrent.ConcurrentHashMap.newKeySet(); // read for every row checked
 
     SqliteSink(SqliteDatabase db) {
         this.db = db;
@@ -143,11 +143,7 @@ final class SqliteSink implements Sink, AutoCloseable {
     @Override
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> problem = RowCheck.check(table, row);
-        boolean rowid;
-        synchronized (this) {
-            rowid = keyedByOwnRowid.contains(table.name());
-        }
-        return problem.isPresent() || !rowid ? problem : RowCheck.rowid(table, row);
+        return problem.isPresent() || !keyedByOwnRowid.contains(table.name()) ? problem : RowCheck.rowid(table, row);
     }
 
     @Override
