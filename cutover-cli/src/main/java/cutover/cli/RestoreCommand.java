@@ -84,8 +84,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + " --json gives their count and bytes as files (with --dry-run: those that would be written), beside the records' result with a TARGET.")
     Path filesTo;
 
-    @Option(names = "--dry-run", description = "Write nothing: say, per table, how many rows would be inserted, updated, or are unchanged in the target.")
+    @Option(names = "--dry-run", description = "Commit nothing: say, per table, how many rows would be inserted, updated, are unchanged, or would be"
+            + " refused by the target. The rows that would change are written into the target's existing tables in a transaction that is rolled back,"
+            + " which tells what its constraints and triggers refuse (it waits at most 5 s for a row another session holds).")
     boolean dryRun;
+
+    @Option(names = "--no-trial", description = "With --dry-run: only read the target; rows its own constraints (unique, check, foreign keys) would"
+            + " refuse are then not foreseen, and the constraints are named instead.")
+    boolean noTrial;
 
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts restored at once: entities, and the key ranges a table was backed up in (default: the processors, at least 2).")
@@ -229,14 +235,18 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     RestoreDryRun.Forecast forecast;
                     try {
-                        forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel,
-                                runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
+                        forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), !noTrial, runId,
+                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
                     } catch (CutoverException e) {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
                     List<String> warnings = new ArrayList<>(said);
-                    warnings.addAll(sink.rulesOfItsOwn(mapper.tables()));
+                    warnings.addAll(sink.rulesOfItsOwn(mapper.tables(), new java.util.HashSet<>(forecast.trial().tables())));
+                    if (forecast.trial().notTried() != null && !noTrial) {
+                        warnings.add("the rows that would change were not tried in the target (" + forecast.trial().notTried() + "): rows its own"
+                                + " constraints refuse are not foreseen");
+                    }
                     warnings.addAll(schemaObjects(snapshot, sink, true));
                     if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
                         warnings.add(nothingMatches(snapshot));
@@ -531,6 +541,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("update", f.update());
         d.put("changesFile", f.changesFile().toString());
         if (whereKey != null) d.put("onlyInTargetMatching", f.targetInPattern());
+        RestoreDryRun.Trial trial = f.trial();
+        d.put("trial", trial.notTried() == null ? Json.fields("rows", trial.rows(), "tables", trial.tables(), "refused", trial.refused())
+                : Json.fields("notTried", trial.notTried()));
         return d;
     }
 
@@ -552,6 +565,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (whereKey != null) {
             System.out.println(f.targetInPattern() ? "only in target: the target's rows whose key matches " + whereKey + " and the snapshot lacks"
                     : "only in target: every target row the snapshot's matching records lack (the plan gives records other keys than the pattern's)");
+        }
+        RestoreDryRun.Trial trial = f.trial();
+        if (trial.notTried() == null && trial.rows() > 0) {
+            System.out.printf(java.util.Locale.ROOT, "tried: the %,d rows that would change in existing tables were written in a transaction"
+                    + " rolled back; the target refused %,d of them (counted as refused)%n", trial.rows(), trial.refused());
         }
         System.out.println("every row that would change: " + f.changesFile());
         warnings.forEach(w -> System.out.println("warning: " + w));

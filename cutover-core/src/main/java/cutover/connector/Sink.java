@@ -61,6 +61,15 @@ public interface Sink extends Capability {
     }
 
     /**
+     * {@link #rulesOfItsOwn(List)}, where the rows of the tables named in {@code tried} were written in
+     * a transaction that was rolled back ({@link SinkWriter#trial}), which told which they refuse: of
+     * those, only what no refusal tells (triggers kept quiet or firing).
+     */
+    default List<String> rulesOfItsOwn(List<Table> tables, java.util.Set<String> tried) {
+        return rulesOfItsOwn(tables.stream().filter(t -> !tried.contains(t.name())).toList());
+    }
+
+    /**
      * A value the target cannot store in this column (text with NUL for PostgreSQL, a number out of
      * range), found before writing so that only this record is set aside.
      */

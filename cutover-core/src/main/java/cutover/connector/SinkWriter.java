@@ -57,6 +57,26 @@ public interface SinkWriter extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * A transaction of trial writes, for a dry run: each {@link Trial#refused} call tries its groups as
+     * {@link #refusedOrOrphaned} does, and the rows the target takes stay written for the calls after
+     * it (a child tried after its parent meets it), until {@link Trial#close} rolls all of it back.
+     * Nothing is committed. Empty where the writer cannot try rows so.
+     */
+    default java.util.Optional<Trial> trial() {
+        return java.util.Optional.empty();
+    }
+
+    /** Trial writes in one transaction, rolled back on close ({@link #trial}). */
+    interface Trial extends AutoCloseable {
+        /** {@link #refusedOrOrphaned} of these groups, the ones taken kept for the next calls; a failure that is no row's ends the trial. */
+        Map<Integer, RecordError> refused(List<List<Record>> groups);
+
+        /** Rolls every trial write back. */
+        @Override
+        void close();
+    }
+
     @Override
     void close();
 

@@ -338,6 +338,7 @@ final class SplitPipeline {
                         if (next == null) throw stopped();
                         deadLetters.append(next.deadLetters());
                         batch = batch.followedBy(next);
+                        refusals = 0; // the records joined may be refused in turn: their rounds are their own
                         continue;
                     }
                     if (mayWaitForParents) throw new Migration.RefusedForAParent(added); // its parent may be in a split still loading

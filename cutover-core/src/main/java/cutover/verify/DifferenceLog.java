@@ -41,13 +41,15 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     // a log of changes: the keys of the source's rows the target would refuse, by table (at most REFUSED_KEPT), and the
     // target's rows of those keys, which are then not only the target's
     private final java.util.function.Function<String, String> tableOf;
+    private final Changes changes;
+    private long lines;
     private final Map<String, java.util.Set<String>> refusedKeys = new java.util.HashMap<>();
     private final Map<String, Long> refusedInTarget = new java.util.HashMap<>();
     private long refusedKept;
     private static final long REFUSED_KEPT = 1_000_000;
 
     public DifferenceLog(Path file, int keep) {
-        this(file, keep, true, entity -> entity);
+        this(file, keep, true, entity -> entity, (d, line) -> {});
     }
 
     /**
@@ -66,11 +68,22 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
      * leaves, not a row only the target has ({@link #refusedInTarget}).
      */
     public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf) {
-        return new DifferenceLog(file, 0, false, tableOf);
+        return ofChanges(file, tableOf, (d, line) -> {});
     }
 
-    private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf) {
+    /** Takes each row a log of changes lists as one that would change (missing or changed), with the number of its line (from 0). */
+    public interface Changes {
+        void change(Difference d, long line);
+    }
+
+    /** {@link #ofChanges(Path, java.util.function.Function)}, each row that would change also handed to {@code changes}, in turn. */
+    public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf, Changes changes) {
+        return new DifferenceLog(file, 0, false, tableOf, changes);
+    }
+
+    private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf, Changes changes) {
         this.file = file;
+        this.changes = changes;
         this.keep = keep;
         this.listsExtras = listsExtras;
         this.tableOf = tableOf;
@@ -97,6 +110,8 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
         }
+        if (!(d instanceof Difference.Extra)) changes.change(d, lines);
+        lines++;
     }
 
     /** A source's row the target would refuse: listed in a log of changes (not a difference, not counted), else not. */
@@ -122,6 +137,7 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
         try {
             out.write(s.toString());
             out.newLine();
+            lines++;
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
         }

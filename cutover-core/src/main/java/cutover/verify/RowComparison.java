@@ -29,9 +29,9 @@ public final class RowComparison {
         keys.sort(null);
         for (Key key : keys) {
             HashedRow s = source.get(key), t = target.get(key);
-            if (t == null) out.accept(new Difference.Missing(table, key, s.row()));
+            if (t == null) out.accept(new Difference.Missing(table, key, s.row(), s.given()));
             else if (s == null) out.accept(new Difference.Extra(table, key, t.row()));
-            else if (s.hash() != t.hash()) out.accept(new Difference.Changed(table, key, fieldDifferences(columns, s.row(), t.row())));
+            else if (s.hash() != t.hash()) out.accept(new Difference.Changed(table, key, fieldDifferences(columns, s.row(), t.row()), s.given()));
         }
     }
 

@@ -163,7 +163,7 @@ public final class StreamedComparison {
                              Consumer<Difference> out, Predicate<Key> scope) {
         Map<String, Rows> s = new LinkedHashMap<>(), t = new LinkedHashMap<>();
         round.keySet().forEach(n -> { s.put(n, new Rows()); t.put(n, new Rows()); });
-        both(() -> source.read(collecting(round, sizes, s, null)), () -> target.read(collecting(round, sizes, t, scope)));
+        both(() -> source.read(collecting(round, sizes, s, null, true)), () -> target.read(collecting(round, sizes, t, scope, false)));
         for (String name : round.keySet()) {
             long[] f = found.get(name);
             ComparedTable table = tables.get(name);
@@ -179,7 +179,7 @@ public final class StreamedComparison {
             Map<KeyedHash, Integer> unmatched = new java.util.HashMap<>();
             tr.repeats.forEach(r -> unmatched.merge(r.id(), 1, Integer::sum));
             for (Repeat r : sr.repeats) {
-                if (!takeOne(unmatched, r.id())) counting.accept(new Difference.Missing(name, r.key(), r.row()));
+                if (!takeOne(unmatched, r.id())) counting.accept(new Difference.Missing(name, r.key(), r.row(), r.given()));
             }
             for (Repeat r : tr.repeats) {
                 if (takeOne(unmatched, r.id())) counting.accept(new Difference.Extra(name, r.key(), r.row()));
@@ -196,7 +196,8 @@ public final class StreamedComparison {
         return true;
     }
 
-    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into, Predicate<Key> scope) {
+    /** {@code keepGiven}: each row is kept as given too, not only as compared (the source's: what a restore would write). */
+    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into, Predicate<Key> scope, boolean keepGiven) {
         return (table, row) -> {
             BitSet wanted = round.get(table);
             if (wanted == null) return;
@@ -207,7 +208,8 @@ public final class StreamedComparison {
             Record n = v.normalized();
             Rows rows = into.get(table);
             long hash = v.hash(h);
-            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, hash)) != null) rows.repeats.add(new Repeat(v.key, n, hash)); // a key twice on one side
+            Record given = keepGiven ? row : n;
+            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, hash, given)) != null) rows.repeats.add(new Repeat(v.key, n, hash, given)); // a key twice on one side
         };
     }
 
@@ -353,7 +355,7 @@ public final class StreamedComparison {
     }
 
     /** A row whose key one side already held: a table without a key holding equal rows, or a key twice. */
-    private record Repeat(Key key, Record row, long hash) {
+    private record Repeat(Key key, Record row, long hash, Record given) {
         KeyedHash id() { return new KeyedHash(key, hash); }
     }
 }

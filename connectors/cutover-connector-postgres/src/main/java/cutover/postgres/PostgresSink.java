@@ -276,6 +276,11 @@ final class PostgresSink implements CopyTextSink {
     /** Existing tables' CHECK, UNIQUE (but the key) and exclusion constraints, unique indexes, triggers (not the system's) and rules on INSERT or UPDATE. */
     @Override
     public List<String> rulesOfItsOwn(List<Table> tables) {
+        return rulesOfItsOwn(tables, java.util.Set.of());
+    }
+
+    @Override
+    public List<String> rulesOfItsOwn(List<Table> tables, java.util.Set<String> tried) {
         return withConnection("reading the target tables' constraints", c -> {
             List<String> out = new java.util.ArrayList<>();
             String tree = Catalog.withPartitions(c, "t.oid"); // a partitioned table's rows go to its partitions, and fire their triggers too
@@ -303,11 +308,12 @@ final class PostgresSink implements CopyTextSink {
                                 .forEach(k -> sourceChecks.add(k.name() + " " + k.definition())));
                         List<String> names = Catalog.texts(rs.getArray(5)), definitions = Catalog.texts(rs.getArray(6)), checks = new java.util.ArrayList<>();
                         for (int i = 0; i < names.size(); i++) if (!sourceChecks.contains(names.get(i) + " " + definitions.get(i))) checks.add(names.get(i));
-                        if (!checks.isEmpty()) {
+                        boolean foreseen = tried.contains(table.name()); // its rows were tried: the refusals are counted
+                        if (!checks.isEmpty() && !foreseen) {
                             out.add("table " + name + " has check or exclusion constraints (" + String.join(", ", checks) + "): rows they"
                                     + " refuse are not foreseen here; the restore sets them aside, each with the database's reason");
                         }
-                        if (!unique.isEmpty()) {
+                        if (!unique.isEmpty() && !foreseen) {
                             out.add("table " + name + " has unique constraints or indexes (" + unique + "): a row whose value another row of the"
                                     + " table holds is refused, which is not foreseen here; the restore sets such rows aside, each with the database's reason");
                         }

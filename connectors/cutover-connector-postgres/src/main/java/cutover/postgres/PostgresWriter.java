@@ -222,7 +222,7 @@ final class PostgresWriter implements SinkWriter {
         try {
             open();
             try {
-                return probe(groups, orphansRefused);
+                return probe(groups, orphansRefused, false);
             } finally {
                 rollback();
             }
@@ -233,7 +233,66 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups, boolean orphansRefused) throws SQLException {
+    /**
+     * A dry run's trial writes: the probe of {@link #refusedOrOrphaned}, its rows left written in the
+     * open transaction for the next call, all rolled back on close. It waits at most {@link
+     * #TRIAL_LOCK_WAIT} for a lock (a row the application holds), then fails: a dry run does not
+     * queue behind the application's transactions. It opens a connection of its own, not {@link
+     * #open}'s: a dry run's target may hold none of Cutover's state tables.
+     */
+    @Override
+    public java.util.Optional<Trial> trial() {
+        return java.util.Optional.of(new Trial() {
+            @Override
+            public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
+                try {
+                    if (connection == null) {
+                        connection = pool.connection();
+                        connection.setAutoCommit(false);
+                        try (Statement s = connection.createStatement()) {
+                            s.execute("SET LOCAL lock_timeout = '" + TRIAL_LOCK_WAIT.toMillis() + "ms'");
+                        }
+                    }
+                    return probe(groups, true, true);
+                } catch (SQLException e) {
+                    CutoverException failure = SqlErrors.translate(e, "trying the rows that would change", pool.location());
+                    rollback();
+                    dropConnection();
+                    throw failure;
+                }
+            }
+
+            @Override
+            public void close() {
+                rollback();
+                PostgresWriter.this.close();
+            }
+        });
+    }
+
+    /**
+     * Whether the target takes every row of a trial's batch, written table by table in one statement
+     * each, as the real write does: then they stay. Else they are rolled back to before them (a
+     * savepoint), for the probe to try group by group: a subtransaction a batch, not one a row, where
+     * nothing is refused (a transaction of many subtransactions slows every session's snapshots).
+     */
+    private static boolean takesWhole(Statement s, List<String> upserts) throws SQLException {
+        s.execute("SAVEPOINT cutover_trial");
+        try {
+            for (String upsert : upserts) s.execute(upsert);
+        } catch (SQLException refused) {
+            s.execute("ROLLBACK TO SAVEPOINT cutover_trial");
+            return false;
+        }
+        s.execute("RELEASE SAVEPOINT cutover_trial");
+        return true;
+    }
+
+    /** How long a dry run's trial write waits for a lock another session holds. */
+    static final java.time.Duration TRIAL_LOCK_WAIT = java.time.Duration.ofSeconds(5);
+
+    /** {@code kept}: the rows written stay, in the open transaction, and the probe's own tables are dropped (a trial's next call makes them again). */
+    private Map<Integer, cutover.error.RecordError> probe(List<List<Record>> groups, boolean orphansRefused, boolean kept) throws SQLException {
         // each table's rows with their groups, in batch order, the tables parents first
         Map<Table, List<Record>> rows = new LinkedHashMap<>();
         Map<Table, List<Integer>> groupOf = new LinkedHashMap<>();
@@ -253,6 +312,9 @@ final class PostgresWriter implements SinkWriter {
         if (orphansRefused) allImmediate();
         else immediateButForeignKeys(rows.keySet());
         List<String> upserts = new ArrayList<>();
+        List<String> whole = new ArrayList<>(); // by table, the upsert of all its rows at once
+        List<String> grouped = new ArrayList<>(); // what the loop group by group needs of the probe tables (not the upsert of all at once)
+        List<String> probes = new ArrayList<>(List.of("cutover_refused"));
         List<String> selfReferring = new ArrayList<>(); // by table, its probe table where it refers to itself, else null
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE cutover_refused (grp int, tbl int, state text, message text, detail text, col text) ON COMMIT DROP");
@@ -264,6 +326,7 @@ final class PostgresWriter implements SinkWriter {
                 Set<String> generated = generatedColumns(name);
                 String columns = writtenColumns(table, generated);
                 String probe = "cutover_probe_" + n++;
+                probes.add(probe);
                 // columns of text, each cast to its column's type (its length or precision left to the column) in the block:
                 // a value the type refuses (an enum's label the target lacks) is then its record's refusal, not the probe's
                 Map<String, String> types = Catalog.columnTypes(connection, name);
@@ -271,13 +334,19 @@ final class PostgresWriter implements SinkWriter {
                 s.execute("CREATE TEMP TABLE " + probe + " (cutover_group int, " + String.join(", ", written.stream().map(c -> TableName.quote(c) + " text").toList())
                         + ") ON COMMIT DROP");
                 copyGrouped("COPY " + probe + " (cutover_group, " + columns + ") FROM STDIN", table, generated, e.getValue(), groupOf.get(table));
-                s.execute("CREATE INDEX ON " + probe + " (cutover_group)");
-                s.execute("ANALYZE " + probe);
+                grouped.add("CREATE INDEX ON " + probe + " (cutover_group)");
+                grouped.add("ANALYZE " + probe);
                 String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
                 upserts.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = g", columns, generated, identityAlways(name)));
+                whole.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " ORDER BY cutover_group", columns, generated, identityAlways(name)));
                 selfReferring.add(orphansRefused && DefinedTable.holds(connection, "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'"
                         + " AND conrelid = to_regclass(?) AND confrelid = conrelid)", name.sql()) ? probe : null);
             }
+            if (kept && takesWhole(s, whole)) {
+                s.execute("DROP TABLE " + String.join(", ", probes));
+                return Map.of();
+            }
+            for (String sql : grouped) s.execute(sql);
             // table by table, parents first, as the real write goes (a child may come before its parent in the batch, as an
             // export lists a document's subcollections before it); a group a table refused is passed over in the next
             StringBuilder loops = new StringBuilder();
@@ -321,6 +390,11 @@ final class PostgresWriter implements SinkWriter {
                 if (!rowsFault) throw new SQLException(message, state);
                 refused.put(rs.getInt(1), SqlErrors.refusal(state, message, rs.getString(4), rs.getString(5)));
                 states.add(state);
+            }
+        }
+        if (kept) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE " + String.join(", ", probes));
             }
         }
         // only parents missing: the batch waits for them, as its write's failure says
