@@ -193,6 +193,39 @@ class RestoreRefusedRowsIT {
         }
     }
 
+    /**
+     * A row the application holds locked: the trial waits for it at most its lock timeout, then the
+     * forecast is the comparison's, with a warning that the rows were not tried and the target's
+     * rules named; the application's transaction is not disturbed.
+     */
+    @Test
+    void aRowTheApplicationHoldsLeavesTheForecastUntriedNotWaiting() throws Exception {
+        String src = "cutover_it_refused_locked_src", dst = "cutover_it_refused_locked_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table t (id int primary key, v int)", "insert into t select g, g from generate_series(1, 100) g");
+            LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 1000))", "insert into t select g, 0 from generate_series(1, 100) g");
+            String[] repoArgs = TestRepository.init(dir, "locked").args("--state", dir.resolve("state-locked").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            try (java.sql.Connection app = LocalPostgres.connect(dst)) {
+                app.setAutoCommit(false);
+                app.createStatement().execute("update t set v = -1 where id = 50");
+                long started = System.nanoTime();
+                CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
+                assertThat(dry.exitCode()).as(dry.toString()).isZero();
+                JsonNode forecast = Json.MAPPER.readTree(dry.out());
+                assertThat(forecast.get("tables").get("t").get("update").asLong()).isEqualTo(100);
+                assertThat(forecast.get("trial").get("notTried").asText()).contains("lock");
+                assertThat(forecast.get("warnings").toString()).contains("were not tried").contains("check or exclusion constraints (t_v_check)");
+                app.commit();
+            }
+            assertThat(LocalPostgres.query(dst, "select v from t where id = 50")).containsExactly("-1");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     /** The --json forecast of a restore of a backup of a database made by {@code source} over one made by {@code target}, both dropped after. */
     private JsonNode dryRunOver(String name, String[] source, String... target) throws Exception {
         return dryRunOver(name, List.of(), source, target);
