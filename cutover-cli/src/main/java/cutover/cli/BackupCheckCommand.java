@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -22,11 +23,15 @@ final class BackupCheckCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
+    @Mixin StateOptions state;
 
     @Override
     public Integer call() {
         cutover.backup.Repository repository = repo.open(lockWait::apply);
-        CheckResult r = repository.check(readData);
+        CheckResult r = new RepositoryJournal(state, repo, readData ? "check --read-data" : "check").run(() -> repository.check(readData),
+                c -> new RepositoryJournal.Outcome(Json.fields("snapshots", c.snapshots(), "packs", c.packs(), "chunks", c.blobs(),
+                        "problemCount", c.problems().size(), "problems", c.problems().stream().limit(100).map(CheckProblem::toString).toList()), List.of(),
+                        c.ok() ? null : ErrorCode.BACKUP_CORRUPT + ": " + Counted.of(c.problems().size(), "problem") + " found"));
         // a backup running beside the check writes its packs and temporary files before its index: work, not garbage
         java.util.List<String> writing = repository.locks().stream().filter(l -> !l.stale() && !"check".equals(l.operation()))
                 .map(l -> l.operation() + " on " + l.host() + " (process " + l.pid() + ")").toList();

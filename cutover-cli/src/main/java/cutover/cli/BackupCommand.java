@@ -448,7 +448,10 @@ final class BackupCommand implements Callable<Integer> {
             System.out.println(Json.write(out));
             return;
         }
-        if (!output.showSummary()) return;
+        if (!output.showSummary()) {
+            output.warnings(warnings(s));
+            return;
+        }
         System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %s in %s, %s of data, %s stored, %s added%n",
                 s.shortId(), s.source(), Counted.of(s.records(), "record"), Counted.of(s.entities().size(), "entity", "entities"), SnapshotsCommand.bytes(s.totalBytes()),
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
@@ -462,7 +465,7 @@ final class BackupCommand implements Callable<Integer> {
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
         }
-        warnings(s).forEach(w -> System.out.println("warning: " + w));
+        output.warnings(warnings(s));
         if (setAside > 0) System.out.println(Counted.of(setAside, "record") + " set aside, each with its reason: " + deadLetterFile);
     }
 }

@@ -16,10 +16,12 @@ final class BackupUnlockCommand implements java.util.concurrent.Callable<Integer
 
     @Mixin RepoOptions repo;
     @Mixin OutputOptions output;
+    @Mixin StateOptions state;
 
     @Override
     public Integer call() {
-        List<LockInfo> removed = repo.open().unlock(all);
+        List<LockInfo> removed = new RepositoryJournal(state, repo, all ? "unlock --all" : "unlock").run(() -> repo.open().unlock(all),
+                locks -> RepositoryJournal.Outcome.of(Json.fields("removed", locks.stream().map(LockInfo::describe).toList()), List.of()));
         if (output.json) {
             System.out.println(Json.object("removed", removed.stream().map(LockInfo::describe).toList()));
         } else if (output.showSummary()) {

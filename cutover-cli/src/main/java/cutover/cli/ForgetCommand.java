@@ -34,28 +34,21 @@ final class ForgetCommand implements Callable<Integer> {
     @Mixin RepoOptions repo;
     @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
+    @Mixin StateOptions state;
+
+    /** What forget did, and the prune after it (null: none). */
+    private record Done(ForgetResult forgotten, PruneResult pruned) {}
 
     @Override
     public Integer call() {
-        Repository repository = repo.open(lockWait::apply);
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, Set.copyOf(keepTags));
-        ForgetResult result = dryRun ? repository.wouldForget(policy) : repository.forget(policy);
-        PruneResult pruned;
-        try {
-            pruned = prune && !dryRun ? repository.prune() : null;
-        } catch (cutover.error.CutoverException e) {
-            // the snapshots are forgotten already: say which, then why their data stays
-            throw new cutover.error.CutoverException(e.code(), Counted.of(result.removed().size(), "snapshot") + " forgotten ("
-                    + String.join(", ", result.removed().stream().map(Snapshot::shortId).toList()) + "), but the prune stopped, so their data stays: "
-                    + e.getMessage() + (e.code() == cutover.error.ErrorCode.BACKUP_CORRUPT
-                    ? " (`cutover backup check` names what is damaged; `cutover backup repair index` rebuilds an index file)" : ""), e, e.retryable());
-        }
+        Done done = dryRun ? forget(policy) : new RepositoryJournal(state, repo, prune ? "forget --prune" : "forget").run(() -> forget(policy),
+                d -> RepositoryJournal.Outcome.of(details(d), d.forgotten().warnings()));
+        ForgetResult result = done.forgotten();
+        PruneResult pruned = done.pruned();
         if (output.json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            if (dryRun) out.put("dryRun", true);
-            out.put("kept", result.kept().stream().map(k -> Json.fields("id", k.snapshot().id(), "reasons", k.reasons())).toList());
-            out.put("removed", result.removed().stream().map(Snapshot::id).toList());
-            if (pruned != null) out.put("prune", pruned);
+            Map<String, Object> out = details(done);
+            out.put("warnings", result.warnings());
             System.out.println(Json.write(out));
         } else if (output.showSummary()) {
             String would = dryRun ? "would " : "";
@@ -70,6 +63,31 @@ final class ForgetCommand implements Callable<Integer> {
                 System.out.println("their data stays until `cutover forget --prune` (or a later prune)");
             }
         }
+        output.warnings(result.warnings());
         return 0;
+    }
+
+    private Done forget(RetentionPolicy policy) {
+        Repository repository = repo.open(lockWait::apply);
+        ForgetResult result = dryRun ? repository.wouldForget(policy) : repository.forget(policy);
+        try {
+            return new Done(result, prune && !dryRun ? repository.prune() : null);
+        } catch (cutover.error.CutoverException e) {
+            // the snapshots are forgotten already: say which, then why their data stays
+            throw new cutover.error.CutoverException(e.code(), Counted.of(result.removed().size(), "snapshot") + " forgotten ("
+                    + String.join(", ", result.removed().stream().map(Snapshot::shortId).toList()) + "), but the prune stopped, so their data stays: "
+                    + e.getMessage() + (e.code() == cutover.error.ErrorCode.BACKUP_CORRUPT
+                    ? " (`cutover backup check` names what is damaged; `cutover backup repair index` rebuilds an index file)" : ""), e, e.retryable());
+        }
+    }
+
+    /** Which snapshots were kept (and why) and removed, and what the prune freed: the JSON output's, and the journal's. */
+    private Map<String, Object> details(Done done) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (dryRun) out.put("dryRun", true);
+        out.put("kept", done.forgotten().kept().stream().map(k -> Json.fields("id", k.snapshot().id(), "reasons", k.reasons())).toList());
+        out.put("removed", done.forgotten().removed().stream().map(Snapshot::id).toList());
+        if (done.pruned() != null) out.put("prune", done.pruned());
+        return out;
     }
 }

@@ -321,7 +321,10 @@ final class MigrateCommand implements Callable<Integer> {
             else System.out.println(Json.write(out));
             return;
         }
-        if (!output.showSummary()) return;
+        if (!output.showSummary()) {
+            output.warnings(warnings);
+            return;
+        }
         MigrateResult.Totals t = r.totals();
         System.out.printf(java.util.Locale.ROOT, "run %s: %,d read = %,d written + %,d dead-lettered + %,d skipped  (%s, %d splits",
                 r.runId(), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()), r.splits());
@@ -347,6 +350,6 @@ final class MigrateCommand implements Callable<Integer> {
             System.out.println("Supabase: the tables Cutover created have row level security enabled and no policies;"
                     + " they stay closed to the anon and authenticated roles until you write policies.");
         }
-        warnings.forEach(w -> System.out.println("warning: " + w));
+        output.warnings(warnings);
     }
 }

@@ -7,10 +7,21 @@ final class OutputOptions {
     @Option(names = "--json", description = "Print the result as JSON on standard output (for scripts).")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress and no human summary (errors are still printed).")
+    @Option(names = {"-q", "--quiet"}, description = "No progress and no human summary (warnings and errors still go to standard error).")
     boolean quiet;
 
     boolean showProgress() { return !json && !quiet; }
 
     boolean showSummary() { return !json && !quiet; }
+
+    /**
+     * Prints warnings, which --quiet does not silence: a table left out of a backup must not pass
+     * unseen in a scheduled run's log. On standard output after the summary, on standard error when
+     * quiet; with --json they are in the JSON, and nothing is printed here.
+     */
+    void warnings(java.util.List<String> warnings) {
+        if (json) return;
+        java.io.PrintStream out = quiet ? System.err : System.out;
+        warnings.forEach(w -> out.println("warning: " + w));
+    }
 }

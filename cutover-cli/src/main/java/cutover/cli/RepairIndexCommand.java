@@ -27,9 +27,14 @@ final class RepairIndexCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--read-data", description = "Also decrypt and hash every chunk; leave the damaged ones out of the index.")
     boolean readData;
 
+    @Mixin StateOptions state;
+
     @Override
     public Integer call() {
-        IndexRepairResult r = repo.open(lockWait::apply).repairIndex(readData);
+        IndexRepairResult r = new RepositoryJournal(state, repo, readData ? "repair index --read-data" : "repair index").run(
+                () -> repo.open(lockWait::apply).repairIndex(readData),
+                x -> RepositoryJournal.Outcome.of(Json.fields("packs", x.packs(), "chunks", x.chunks(), "indexFilesReplaced", x.indexFilesReplaced(),
+                        "unreadablePacks", x.unreadablePacks(), "damagedChunks", x.damagedChunks()), java.util.List.of()));
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("packs", r.packs());

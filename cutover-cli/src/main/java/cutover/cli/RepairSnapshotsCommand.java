@@ -21,10 +21,13 @@ final class RepairSnapshotsCommand implements java.util.concurrent.Callable<Inte
     @Mixin RepoOptions repo;
     @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
+    @Mixin StateOptions state;
 
     @Override
     public Integer call() {
-        Map<String, String> damaged = repo.open(lockWait::apply).repairSnapshots(dryRun);
+        Map<String, String> damaged = dryRun ? repo.open(lockWait::apply).repairSnapshots(true)
+                : new RepositoryJournal(state, repo, "repair snapshots").run(() -> repo.open(lockWait::apply).repairSnapshots(false),
+                removed -> RepositoryJournal.Outcome.of(Json.fields("removed", removed), java.util.List.of()));
         if (output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("dryRun", dryRun);

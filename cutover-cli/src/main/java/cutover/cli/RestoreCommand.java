@@ -376,8 +376,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 else System.out.printf(java.util.Locale.ROOT,
                         "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds, and set aside %,d; nothing was written%n",
                         snapshot.shortId(), Location.redact(target), records, setAsideCount);
-                warnings.forEach(w -> System.out.println("warning: " + w));
             }
+            output.warnings(warnings);
             return 0;
         }
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
@@ -437,8 +437,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     snapshot.shortId(), Location.redact(target), result.records(), setAside.get(),
                     ReportCommand.human(Duration.between(started, Instant.now())));
             if (rejects) System.out.println("records set aside, each with its reason: " + deadLetters);
-            warnings.forEach(w -> System.out.println("warning: " + w));
         }
+        output.warnings(warnings);
         return rejects ? 1 : 0;
     }
 
@@ -555,7 +555,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             System.out.println(Json.write(d));
             return;
         }
-        if (!output.showSummary()) return;
+        if (!output.showSummary()) {
+            output.warnings(warnings);
+            return;
+        }
         System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d; nothing was written%n",
                 s.shortId(), Location.redact(target), f.insert(), f.update());
         System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
@@ -572,7 +575,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + " rolled back; the target refused %,d of them (counted as refused)%n", trial.rows(), trial.refused());
         }
         System.out.println("every row that would change: " + f.changesFile());
-        warnings.forEach(w -> System.out.println("warning: " + w));
+        output.warnings(warnings);
     }
 
     /** The files --files-to restored (or would), beside the records in a result for --json. */
@@ -660,11 +663,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             System.out.println(Json.write(out));
             return;
         }
-        if (!output.showSummary()) return;
+        if (!output.showSummary()) {
+            output.warnings(r.warnings());
+            return;
+        }
         MigrateResult.Totals t = r.totals();
         System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d read = %,d written + %,d dead-lettered + %,d skipped (%s)%n",
                 s.shortId(), Location.redact(target), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
-        r.warnings().forEach(w -> System.out.println("warning: " + w));
+        output.warnings(r.warnings());
     }
 }

@@ -54,7 +54,25 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
         List<ForgetResult.Kept> kept = new ArrayList<>();
         List<Snapshot> removed = new ArrayList<>();
         bySource.values().forEach(ofOneSource -> applyToOneSource(ofOneSource, kept, removed));
-        return new ForgetResult(kept, removed);
+        java.util.TreeSet<String> held = new java.util.TreeSet<>();
+        snapshots.forEach(s -> held.addAll(s.tags()));
+        List<String> unheld = tags.stream().filter(t -> !held.contains(t)).sorted().toList();
+        String unheldNote = "no snapshot has the tag" + (unheld.size() == 1 ? " " : "s ") + String.join(", ", unheld)
+                + " (the tags here: " + (held.isEmpty() ? "none" : String.join(", ", held)) + ")";
+        // a typo in a tag kept nothing: the same refusal as no rule at all (a tags-only policy of the right tag keeps its snapshots)
+        if (!snapshots.isEmpty() && kept.isEmpty()) {
+            throw new CutoverException(ErrorCode.USAGE, (snapshots.size() == 1 ? "the keep rules do not keep the only snapshot"
+                    : "the keep rules keep none of the " + snapshots.size() + " snapshots") + (unheld.isEmpty() ? "" : ": " + unheldNote)
+                    + "; refusing to forget every snapshot");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (!unheld.isEmpty()) warnings.add("--keep-tag: " + unheldNote);
+        bySource.forEach((source, ofOneSource) -> {
+            if (removed.containsAll(ofOneSource)) {
+                warnings.add("every snapshot of " + source + " (" + ofOneSource.size() + ") is forgotten: the rules keep none of them");
+            }
+        });
+        return new ForgetResult(kept, removed, warnings);
     }
 
     private void applyToOneSource(List<Snapshot> snapshots, List<ForgetResult.Kept> kept, List<Snapshot> removed) {

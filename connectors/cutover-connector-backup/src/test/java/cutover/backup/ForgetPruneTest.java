@@ -68,6 +68,28 @@ class ForgetPruneTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
     }
 
+    /**
+     * A tag no snapshot has, alone, keeps nothing: refused as no rule at all is (acceptance run 13:
+     * `--keep-tag s33` for s3 forgot all four snapshots, exit 0); beside other rules it is warned of,
+     * and a source all of whose snapshots go is named.
+     */
+    @Test
+    void aTagNoSnapshotHasIsNoRuleThatKeepsAndIsWarnedOf() {
+        List<Snapshot> all = List.of(of("postgresql://db/app", "2025-05-01T10:00:00Z", "s3"), of("postgresql://db/app", "2025-05-02T10:00:00Z"),
+                of("firestore-export:./export", "2025-05-03T10:00:00Z"));
+        assertThatThrownBy(() -> RetentionPolicy.none().keepTags(Set.of("s33")).apply(all)).isInstanceOfSatisfying(CutoverException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+            assertThat(e.getMessage()).contains("keep none of the 3 snapshots").contains("no snapshot has the tag s33 (the tags here: s3)");
+        });
+        ForgetResult tagged = RetentionPolicy.none().keepTags(Set.of("s3")).apply(all);
+        assertThat(tagged.kept()).hasSize(1);
+        assertThat(tagged.warnings()).containsExactly("every snapshot of firestore-export:./export (1) is forgotten: the rules keep none of them");
+        ForgetResult typo = RetentionPolicy.none().keepLast(1).keepTags(Set.of("s33")).apply(all);
+        assertThat(typo.removed()).hasSize(1);
+        assertThat(typo.warnings()).containsExactly("--keep-tag: no snapshot has the tag s33 (the tags here: s3)");
+        assertThat(RetentionPolicy.none().keepLast(1).apply(List.of()).warnings()).isEmpty();
+    }
+
     @Test
     void pruneRemovesWhatOnlyForgottenSnapshotsNeededAndKeepsTheRestWhole() {
         Repository repo = TestRepos.init(dir);
