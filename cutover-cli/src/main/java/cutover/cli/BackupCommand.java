@@ -246,6 +246,8 @@ final class BackupCommand implements Callable<Integer> {
     private List<String> toldByLog = List.of();
     /** The tables the last backup read whole though their changes were tracked, each with why. */
     private Map<String, String> readWhole = Map.of();
+    /** The snapshots whose manifest did not read, passed over when choosing the one to build on: file, why. */
+    private Map<String, String> damagedSnapshots = Map.of();
     /** How long each step of the last backup took. */
     private cutover.backup.RunPhases phases = new cutover.backup.RunPhases();
 
@@ -343,6 +345,7 @@ final class BackupCommand implements Callable<Integer> {
             toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
             readWhole = new LinkedHashMap<>();
             builder.readWhole().forEach((entity, why) -> readWhole.put(entity.value(), why));
+            damagedSnapshots = Map.copyOf(builder.damagedSnapshots());
             phases = builder.phases();
             return snapshot;
         }
@@ -423,6 +426,11 @@ final class BackupCommand implements Callable<Integer> {
 
     private List<String> warnings(Snapshot s) {
         List<String> out = new ArrayList<>(leftOut == null ? List.of() : leftOut);
+        if (!damagedSnapshots.isEmpty()) {
+            out.add(Counted.of(damagedSnapshots.size(), "snapshot") + " of the repository did not read, and this backup builds on the newest"
+                    + " one of its source that does (reading again what changed since): " + String.join("; ", damagedSnapshots.values())
+                    + ". `cutover backup repair snapshots --repo " + repo.repo + "` removes the snapshots that do not read (none can be restored)");
+        }
         if (files != null && !s.files().isEmpty()) out.addAll(FolderLeftOut.of(files));
         for (EntitySnapshot e : s.entities()) {
             if (e.unreadable() > 0) {

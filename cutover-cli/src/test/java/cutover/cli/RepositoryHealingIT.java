@@ -64,6 +64,33 @@ class RepositoryHealingIT {
         }
     }
 
+    /**
+     * The latest snapshot's manifest damaged: the next backup builds on the newest one that reads
+     * (reading again what changed since), warns with the way out, and restores as the database is
+     * (acceptance run 13: every later backup stopped with BACKUP_CORRUPT, naming no way out).
+     */
+    @Test
+    void aDamagedLatestManifestDoesNotStopTheNextBackup() throws Exception {
+        String db = "cutover_it_heal_manifest", restored = "cutover_it_heal_manifest_restored";
+        LocalPostgres.recreate(db, restored);
+        try {
+            LocalPostgres.sql(db, "create table notes (id int primary key, body text)",
+                    "insert into notes select g, md5(g::text) from generate_series(1, 3000) g");
+            TestRepository repo = TestRepository.init(dir, "manifest");
+            backup(repo, db);
+            LocalPostgres.sql(db, "update notes set body = 'second' where id <= 10");
+            String damaged = backup(repo, db).get("id").asText();
+            flipByte(repo.path().resolve("snapshots").resolve(damaged), 100);
+            LocalPostgres.sql(db, "update notes set body = 'third' where id between 5 and 20");
+            JsonNode third = backup(repo, db);
+            assertThat(third.get("warnings").toString()).contains("snapshots/" + damaged).contains("repair snapshots");
+            restore(repo, third.get("shortId").asText(), restored);
+            assertThat(LocalPostgres.query(restored, ROWS)).isEqualTo(LocalPostgres.query(db, ROWS));
+        } finally {
+            LocalPostgres.drop(db, restored);
+        }
+    }
+
     private static JsonNode backup(TestRepository repo, String db) throws IOException {
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(db), "--json"}, repo.args());
         assertThat(backup.exitCode()).as(backup.toString()).isZero();

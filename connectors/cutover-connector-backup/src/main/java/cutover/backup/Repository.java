@@ -309,6 +309,14 @@ public final class Repository {
      * then costs little more than reading that one (a manifest of a 10M-row table takes ~0.1 s to decode).
      */
     List<Head> heads() {
+        return heads(null);
+    }
+
+    /**
+     * {@link #heads()}, where a snapshot whose manifest does not read is put in {@code damaged} (its
+     * file, why) and passed over, when given (null: it stops the listing).
+     */
+    List<Head> heads(Map<String, String> damaged) {
         internals.readHeadsCache();
         List<Head> out = new ArrayList<>();
         boolean read = false;
@@ -318,35 +326,45 @@ public final class Repository {
                 out.add(known);
                 continue;
             }
-            Path file = internals.files().snapshot(id);
-            byte[] json = internals.envelope().readNamedJson(file, "snapshot");
-            ManifestFile.Header header;
             try {
-                header = ManifestFile.headerOf(json);
-            } catch (java.io.IOException e) {
-                header = null;
+                out.add(head(id));
+                read = true;
+            } catch (CutoverException e) {
+                if (damaged == null || e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                damaged.put("snapshots/" + id.hex(), e.getMessage());
             }
-            if (header == null || header.time() == null || header.source() == null) {
-                internals.envelope().decode(file, json, ManifestFile.class); // names what is wrong with it, as a full read would
-                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
-                        + " is damaged: it has no time or source");
-            }
-            requireReadable(id, header.version());
-            Instant time;
-            try {
-                time = Instant.parse(header.time());
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
-                        + " is damaged: its time '" + header.time() + "' is not a time");
-            }
-            Head head = new Head(id, time, header.source(), header.version());
-            internals.heads().put(id, head);
-            out.add(head);
-            read = true;
         }
         if (read) internals.headsCache().store(out); // the snapshots listed now, no forgotten one
         out.sort(Comparator.comparing(Head::time).thenComparing(h -> h.id().hex()));
         return out;
+    }
+
+    /** The head of a snapshot not met before, read from its manifest and remembered. */
+    private Head head(BlobId id) {
+        Path file = internals.files().snapshot(id);
+        byte[] json = internals.envelope().readNamedJson(file, "snapshot");
+        ManifestFile.Header header;
+        try {
+            header = ManifestFile.headerOf(json);
+        } catch (java.io.IOException e) {
+            header = null;
+        }
+        if (header == null || header.time() == null || header.source() == null) {
+            internals.envelope().decode(file, json, ManifestFile.class); // names what is wrong with it, as a full read would
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
+                    + " is damaged: it has no time or source");
+        }
+        requireReadable(id, header.version());
+        Instant time;
+        try {
+            time = Instant.parse(header.time());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshots/" + id.hex() + " in the repository at " + path()
+                    + " is damaged: its time '" + header.time() + "' is not a time");
+        }
+        Head head = new Head(id, time, header.source(), header.version());
+        internals.heads().put(id, head);
+        return head;
     }
 
     /**
@@ -578,6 +596,11 @@ public final class Repository {
             return this;
         }
 
+        /** The snapshots whose manifest did not read when the last {@link #from} looked for the one to build on (file, why), passed over. */
+        public Map<String, String> damagedSnapshots() { return damagedSnapshots; }
+
+        private final Map<String, String> damagedSnapshots = new java.util.TreeMap<>();
+
         /** The tables the last {@link #from} reused from the earlier snapshot without reading them. */
         public List<cutover.model.EntityName> unchanged() { return unchanged; }
 
@@ -707,13 +730,30 @@ public final class Repository {
             return intact.size() == snapshot.entities().size() ? snapshot : snapshot.only(intact);
         }
 
-        /** The latest snapshot taken of the same source (by location, without password), or null. */
+        /**
+         * The latest snapshot taken of the same source (by location, without password) whose manifest
+         * reads, or null. One that does not read is passed over ({@link #damagedSnapshots}): it may have
+         * been this source's latest, and building on an earlier one reads more, never less (its
+         * changes since then include those since the damaged one), so a damaged manifest does not
+         * stop every later backup of the repository (acceptance run 13).
+         */
         private Snapshot latestOfSource() {
             Repository repository = new Repository(internals);
-            Head latest = latestOfEachSource(repository.heads()).get(source);
-            if (latest == null) return null;
+            damagedSnapshots.clear();
+            List<Head> ofSource = new ArrayList<>(repository.heads(damagedSnapshots).stream().filter(h -> h.source().equals(source)).toList());
+            java.util.Collections.reverse(ofSource); // newest first
             Snapshot written = internals.lastWritten().get(); // built on as written, not read back (a check reads it from the file)
-            return written != null && written.id().equals(latest.id().hex()) ? written : repository.readSnapshot(latest.id());
+            for (Head h : ofSource) {
+                if (written != null && written.id().equals(h.id().hex())) return written;
+                try {
+                    return repository.readSnapshot(h.id());
+                } catch (CutoverException e) {
+                    // its head was known (remembered before the damage) but its manifest or chunk list no longer reads
+                    if (e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+                    damagedSnapshots.put("snapshots/" + h.id().hex(), e.getMessage());
+                }
+            }
+            return null;
         }
 
         /** How many splits are read at once (default: the processors, at least 2). */
