@@ -96,7 +96,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--follow-changes needs a PostgreSQL source (postgresql://…)");
         }
         if (printTimer) {
-            if (every == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--print-timer needs --every INTERVAL");
+            if (every == null) throw new CutoverException(ErrorCode.USAGE, "--print-timer needs --every INTERVAL: how often the printed timer runs the backup");
             return printTimer(Interval.parse(every));
         }
         if (every != null) return runEvery(Interval.parse(every));
@@ -221,9 +221,13 @@ final class BackupCommand implements Callable<Integer> {
 
     private int printTimer(Interval interval) {
         Path passwordFile = repo.passwordFile != null ? repo.passwordFile : TimerUnits.SUGGESTED_PASSWORD_FILE;
-        String launcher = System.getenv().getOrDefault("CUTOVER_LAUNCHER", "cutover");
+        if (repo.passwordFile != null && !java.nio.file.Files.exists(passwordFile)) {
+            // the units are often printed before the file is made: a warning, not an error
+            System.err.println("cutover: warning: the password file " + passwordFile.toAbsolutePath()
+                    + " does not exist: every run of these units fails until it holds the repository's passphrase");
+        }
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        List<String> command = TimerUnits.command(launcher, args, passwordFile);
+        List<String> command = TimerUnits.command(Launcher.current(), args, passwordFile);
         String units = new TimerUnits(command, interval, Path.of("").toAbsolutePath(), passwordFile.toAbsolutePath(), repo.passwordFile != null,
                 followChanges != null, TimerUnits.removesSourcePassword(args), System.getenv("CUTOVER_SOURCE_PASSWORD") != null).text();
         if (output.json) {

@@ -90,9 +90,12 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
         return args.stream().anyMatch(a -> !cutover.connector.Location.withoutSecrets(a).equals(a));
     }
 
-    /** The backup command without --every / --print-timer / --password-file / --json, with the password file added back as an absolute path. */
-    static List<String> command(String executable, List<String> args, Path passwordFile) {
-        List<String> out = new ArrayList<>(List.of(executable));
+    /**
+     * The backup command, started by {@code launcher} ({@link Launcher}), without --every / --print-timer /
+     * --password-file / --json, with the password file added back as an absolute path.
+     */
+    static List<String> command(List<String> launcher, List<String> args, Path passwordFile) {
+        List<String> out = new ArrayList<>(launcher);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--every") || a.equals("--password-file")) { i++; continue; }
@@ -109,8 +112,10 @@ record TimerUnits(List<String> command, Interval every, Path workingDirectory, P
      * run does not compact by itself, as one that stays up does after its runs (docs/backup-format.md "Compaction").
      */
     List<String> compactCommand() {
-        List<String> out = new ArrayList<>(List.of(command.get(0), "backup", "compact", "--due"));
-        for (int i = 1; i < command.size(); i++) {
+        int backup = command.indexOf("backup"); // the launcher's words (a path, or java -jar JAR) come before it
+        List<String> out = new ArrayList<>(command.subList(0, backup));
+        out.addAll(List.of("backup", "compact", "--due"));
+        for (int i = backup + 1; i < command.size(); i++) {
             String a = command.get(i);
             if ((a.equals("--repo") || a.equals("--password-file")) && i + 1 < command.size()) {
                 out.add(a);

@@ -38,13 +38,15 @@ class BackupScheduleTest {
         CliRun run = CliRun.of("backup", "postgresql://app:hunter2@db:5432/app", "--repo", "/srv/backups", "--password-file", password.toString(),
                 "--tag", "nightly", "--every", "6h", "--print-timer");
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).as("the password file exists").doesNotContain("does not exist");
+        String launcher = String.join(" ", Launcher.current());
         assertThat(run.out()).contains("OnUnitActiveSec=6h").contains("ExecStart=").contains("[Timer]")
                 .contains("0 */6 * * *").contains("--password-file " + password.toAbsolutePath()).contains("--tag nightly")
                 .contains("postgresql://app@db:5432/app")
                 .doesNotContain("--every").doesNotContain("--print-timer").doesNotContain("hunter2").doesNotContain("the secret passphrase");
         // after each run, the layers its next run would read whole are compacted, in the same repository with the same passphrase file
-        assertThat(run.out()).contains("ExecStartPost=cutover backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath() + " --quiet")
-                .contains("--quiet && cutover backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath()
+        assertThat(run.out()).contains("ExecStartPost=" + launcher + " backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath() + " --quiet")
+                .contains("--quiet && " + launcher + " backup compact --due --repo /srv/backups --password-file " + password.toAbsolutePath()
                         + " --quiet; } >> cutover-backup.log 2>&1");
         // the password taken out of the location comes back from a file only the backup's user reads
         assertThat(run.out()).contains("CUTOVER_SOURCE_PASSWORD=").contains("EnvironmentFile=/etc/cutover/backup.env")
@@ -60,7 +62,10 @@ class BackupScheduleTest {
         CliRun noFile = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "7h", "--print-timer");
         assertThat(noFile.out()).contains("/etc/cutover/backup-passphrase").contains("chmod 600").contains("cron cannot run exactly every 7h")
                 .as("no password in the location, no environment file").doesNotContain("EnvironmentFile").doesNotContain("CUTOVER_SOURCE_PASSWORD");
-        assertThat(CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--print-timer").exitCode()).isEqualTo(2);
+        CliRun noEvery = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--print-timer");
+        assertThat(noEvery.exitCode()).as(noEvery.toString()).isEqualTo(2);
+        assertThat(noEvery.err()).as("a usage error as any other, without the help page")
+                .startsWith("cutover: USAGE: --print-timer needs --every INTERVAL").doesNotContain("Usage:");
 
         // the source's password given as CUTOVER_SOURCE_PASSWORD where the timer is printed: the units are told where to find it
         String fromEnvironment = new TimerUnits(List.of("cutover", "backup", "postgresql://app@db/app"), Interval.parse("6h"), Path.of("/srv"),
@@ -69,8 +74,47 @@ class BackupScheduleTest {
                 .contains("set -a && . /etc/cutover/backup.env && set +a && ");
         // a % (a location's escaped character) is a specifier to systemd and a line break to cron: doubled there, escaped here
         CliRun percent = CliRun.of("backup", "postgresql://post%67res@db:5432/app", "--repo", "/srv/backups", "--every", "6h", "--print-timer");
-        assertThat(percent.out()).contains("ExecStart=cutover backup postgresql://post%%67res@db:5432/app")
-                .contains("{ cutover backup postgresql://post\\%67res@db:5432/app");
+        assertThat(percent.out()).contains("ExecStart=" + launcher + " backup postgresql://post%%67res@db:5432/app")
+                .contains("{ " + launcher + " backup postgresql://post\\%67res@db:5432/app");
+    }
+
+    /**
+     * systemd before 239 runs only an absolute ExecStart=, later ones and cron search a short path of
+     * their own: the units name the launcher this process was started by, as an absolute path.
+     */
+    @Test
+    void theUnitsStartCutoverByAnAbsolutePath() {
+        Path java = Path.of("/usr/lib/jvm/java-17/bin/java");
+        assertThat(Launcher.of("/opt/cutover/cutover", java, Path.of("/opt/cutover/cutover-cli/target/cutover.jar"), "x.jar"))
+                .as("the cutover script, which says so in CUTOVER_LAUNCHER").containsExactly("/opt/cutover/cutover");
+        assertThat(Launcher.of(null, java, Path.of("/opt/cutover/cutover.jar"), "/opt/cutover/cutover.jar"))
+                .as("java -jar, by the running java").containsExactly(java.toString(), "-jar", "/opt/cutover/cutover.jar");
+        assertThat(Launcher.of("cutover", java, Path.of("/opt/cutover/cutover.jar"), "/opt/cutover/cutover.jar"))
+                .as("a bare name is what systemd cannot run").containsExactly(java.toString(), "-jar", "/opt/cutover/cutover.jar");
+        List<String> fromClasses = Launcher.of(null, java, Path.of("target/classes"), "target/classes");
+        assertThat(fromClasses).containsExactly(java.toString(), "-cp", Path.of("target/classes").toAbsolutePath().toString(), "cutover.cli.Main");
+
+        // the compaction after a run, and the cron line, start Cutover the same way
+        List<String> launcher = Launcher.of(null, java, Path.of("/opt/cutover/cutover.jar"), "");
+        String units = new TimerUnits(TimerUnits.command(launcher, List.of("backup", "sqlite:./app.db", "--repo", "/srv/backups"), Path.of("/etc/pw")),
+                Interval.parse("6h"), Path.of("/srv"), Path.of("/etc/pw"), true, false, false, false).text();
+        String started = String.join(" ", launcher);
+        assertThat(units).contains("ExecStart=" + started + " backup sqlite:./app.db --repo /srv/backups --password-file /etc/pw\n")
+                .contains("ExecStartPost=" + started + " backup compact --due --repo /srv/backups --password-file /etc/pw --quiet")
+                .contains("{ " + started + " backup sqlite:./app.db").contains("&& " + started + " backup compact --due");
+
+        CliRun printed = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--every", "6h", "--print-timer");
+        assertThat(printed.out()).contains("ExecStart=" + Path.of(System.getProperty("java.home"), "bin", "java") + " ");
+    }
+
+    /** The units are often printed before the password file is made, but a file that never is fails every run: a warning names it. */
+    @Test
+    void aPasswordFileThatDoesNotExistIsWarnedOf() {
+        Path missing = dir.resolve("no-such-pass");
+        CliRun run = CliRun.of("backup", "sqlite:./app.db", "--repo", "/srv/backups", "--password-file", missing.toString(), "--every", "6h", "--print-timer");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("--password-file " + missing.toAbsolutePath());
+        assertThat(run.err()).contains("warning: the password file " + missing.toAbsolutePath() + " does not exist");
     }
 
     @Test
