@@ -27,6 +27,7 @@ import java.nio.file.Path;
                 "     (`verify` itself answers like diff: 0 equal, 1 different, 2 could not compare)",
                 " 70  internal error (a bug: please report it with the journal)",
                 "130  interrupted",
+                "143  stopped by SIGTERM (128 + 15, as shells report a terminated process)",
                 "",
                 "Settings come from flags, then the environment (CUTOVER_STATE,",
                 "CUTOVER_SOURCE_PASSWORD, CUTOVER_TARGET_PASSWORD), then ./cutover.properties.",

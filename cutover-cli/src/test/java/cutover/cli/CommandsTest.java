@@ -39,6 +39,16 @@ class CommandsTest {
         for (Object command : Commands.all()) assertThat(run.out()).contains("  " + name(command) + " ");
     }
 
+    /** Every exit code a command can end with is in the table of --help, also the JVM's own for SIGTERM (systemctl stop). */
+    @Test
+    void helpListsEveryExitCode() {
+        String help = CliRun.of("--help").out();
+        for (cutover.error.ErrorCode code : cutover.error.ErrorCode.values()) {
+            assertThat(help).as(code.name()).containsPattern("(?m)^ *" + code.exitCode() + "  \\S");
+        }
+        assertThat(help).containsPattern("(?m)^143  stopped by SIGTERM");
+    }
+
     @Test
     void aMistypedSubcommandIsStillCorrected() {
         CliRun run = CliRun.of("bakup");
