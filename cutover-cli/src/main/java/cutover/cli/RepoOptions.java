@@ -34,6 +34,7 @@ final class RepoOptions {
     /** Opens the repository with the commands' options as {@code adjust} changes them (a run's own settings). */
     Repository open(java.util.function.UnaryOperator<RepositoryOptions> adjust) {
         requireRepo();
+        Repository.requireExists(repo); // before the passphrase is asked for: without one, its absence would be the error reported
         return Repository.open(repo, passphrase(false), adjust.apply(RepositoryOptions.forCommands()));
     }
 

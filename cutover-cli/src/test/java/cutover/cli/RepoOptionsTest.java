@@ -30,6 +30,22 @@ class RepoOptionsTest {
         }
     }
 
+    /**
+     * A repository that is not there is BACKUP_NOT_FOUND before any passphrase is asked for: no
+     * --password-file here (an in-process run sees no CUTOVER_PASSWORD set for it), or one that does not exist.
+     */
+    @Test
+    void aMissingRepositoryIsReportedBeforeTheMissingPassphrase(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path missing = dir.resolve("not-here");
+        for (String[] args : List.of(new String[] {"snapshots", "--repo=" + missing},
+                new String[] {"snapshots", "--repo", missing.toString(), "--password-file", dir.resolve("no-such-file").toString()})) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(8);
+            assertThat(run.err()).as(run.toString()).contains("BACKUP_NOT_FOUND: there is no backup repository at " + missing)
+                    .doesNotContain("BACKUP_PASSPHRASE").doesNotContain("password file");
+        }
+    }
+
     /** A line that does not parse still answers --json with the JSON error, beside picocli's usage text. */
     @Test
     void aWrongLineAnswersJsonWhenAskedTo() throws Exception {

@@ -54,6 +54,7 @@ public final class BackupProvider implements ConnectorProvider {
         } catch (InvalidPathException e) {
             throw new CutoverException(ErrorCode.LOCATION_INVALID, "'" + location.redacted() + "' is not a folder path: " + e.getMessage(), e);
         }
+        Repository.requireExists(path); // a missing repository, not the missing passphrase for it, is what to report
         String passphrase = settings.get(PASSWORD.name()).orElseGet(() -> System.getenv(PASSWORD_VARIABLE));
         if (passphrase == null || passphrase.isEmpty()) {
             throw new CutoverException(ErrorCode.BACKUP_PASSPHRASE, "no passphrase for the repository at " + path

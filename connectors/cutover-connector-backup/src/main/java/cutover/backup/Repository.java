@@ -153,19 +153,27 @@ public final class Repository {
         if (path != null && passphrase != null && !passphrase.isEmpty()) KeyAhead.start(path, passphrase);
     }
 
+    /**
+     * Fails with {@code BACKUP_NOT_FOUND} unless there is a repository at {@code path}: for a caller
+     * to check before it asks for the passphrase, whose absence would otherwise be the error reported.
+     */
+    public static void requireExists(Path path) {
+        if (!Files.exists(path.resolve(RepoFiles.CONFIG))) {
+            throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
+                    + " (no config file); create one with `cutover backup init --repo " + path + "`");
+        }
+    }
+
     public static Repository open(Path path, String passphrase) {
         return open(path, passphrase, RepositoryOptions.DEFAULTS);
     }
 
     /** Opens a repository; {@code options} gives only the run settings (pack size, stale lock age) here. */
     public static Repository open(Path path, String passphrase, RepositoryOptions options) {
+        requireExists(path);
         requirePassphrase(passphrase);
         NativeCrypto.prepare(); // loads while the config is read; the scrypt below uses it
         RepoFiles files = new RepoFiles(path, options.writeGuard());
-        if (!Files.exists(files.config())) {
-            throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "there is no backup repository at " + path
-                    + " (no config file); create one with `cutover backup init --repo " + path + "`");
-        }
         RepoConfig config;
         byte[] configBytes = files.read(files.config());
         try {

@@ -55,4 +55,15 @@ class BackupProviderTest {
         assertThatThrownBy(() -> connectors.open(Location.parse("backup:#latest"), passphrase("x")))
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LOCATION_INVALID));
     }
+
+    /** A repository that is not there is reported as such, not as the passphrase missing for it (as long as none was given). */
+    @Test
+    void aMissingRepositoryIsReportedBeforeAMissingPassphrase() {
+        Path missing = dir.resolve("not-here");
+        assertThatThrownBy(() -> Connectors.discover().open(Location.parse("backup:" + missing + "#latest"), Settings.EMPTY))
+                .isInstanceOfSatisfying(CutoverException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_NOT_FOUND);
+                    assertThat(e.getMessage()).contains(missing.toString());
+                });
+    }
 }
