@@ -311,11 +311,15 @@ final class BackupCommand implements Callable<Integer> {
         return Location.ofFile("files", files);
     }
 
-    /** Runs one backup, recording it in the journal whether it succeeds or not. */
+    /**
+     * Runs one backup, recording it in the journal as it starts (its snapshot has no id yet: the start
+     * names none) and again as it ends, whether it succeeds or not: a backup killed shows as begun.
+     */
     private Snapshot journaled(java.util.function.Supplier<Snapshot> backup) {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
         String redacted = redactedSource();
+        journal.append(JournalEntry.started(started, "backup", null, redacted, repo.repo.toString()));
         try {
             Snapshot snapshot = backup.get();
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), setAside > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,

@@ -71,7 +71,9 @@ final class ReportCommand implements Callable<Integer> {
 
     /**
      * The entries but each start whose attempt wrote its end: the run's next entry is an end, not
-     * another start (an attempt killed, then one that ended, shows the first's start alone).
+     * another start (an attempt killed, then one that ended, shows the first's start alone). A start
+     * that names no run (a backup's: its snapshot is named at its end) is the next entry's of its
+     * command, source and target.
      */
     static List<JournalEntry> withoutEndedStarts(List<JournalEntry> entries) {
         List<JournalEntry> out = new java.util.ArrayList<>();
@@ -79,7 +81,9 @@ final class ReportCommand implements Callable<Integer> {
             JournalEntry e = entries.get(i);
             if (e.status().equals(JournalEntry.STARTED)) {
                 Optional<JournalEntry> next = entries.subList(i + 1, entries.size()).stream()
-                        .filter(later -> later.command().equals(e.command()) && java.util.Objects.equals(later.runId(), e.runId())).findFirst();
+                        .filter(later -> later.command().equals(e.command()) && (e.runId() == null
+                                ? java.util.Objects.equals(later.source(), e.source()) && java.util.Objects.equals(later.target(), e.target())
+                                : java.util.Objects.equals(later.runId(), e.runId()))).findFirst();
                 if (next.isPresent() && !next.get().status().equals(JournalEntry.STARTED)) continue;
             }
             out.add(e);

@@ -36,4 +36,18 @@ class ReportTest {
                 "| 2026-12-06 08:00:30Z | migrate | m-3 | no end recorded (stopped by a kill, or still running) | — | s | t |",
                 "| 2026-12-06 08:00:41Z | migrate | m-3 | failed | 1.0 s | s | t |");
     }
+
+    /** A backup's start names no run (its snapshot is named at its end): it ends at the next backup entry of its source and repository. */
+    @Test
+    void aBackupsStartEndsAtTheNextEntryOfItsSourceAndRepository() {
+        List<JournalEntry> entries = List.of(
+                JournalEntry.started(T, "backup", null, "db", "repo"),
+                JournalEntry.started(T.plusSeconds(1), "backup", null, "other", "repo"),
+                new JournalEntry(T.plusSeconds(2), "backup", "3f2a9c1e", JournalEntry.SUCCEEDED, "db", "repo", 2000, Map.of(), List.of(), null),
+                JournalEntry.started(T.plusSeconds(10), "backup", null, "db", "repo")); // killed
+        assertThat(ReportCommand.markdown(entries, Path.of(".cutover")).lines().filter(l -> l.startsWith("| 2026"))).containsExactly(
+                "| 2026-12-06 08:00:01Z | backup | — | no end recorded (stopped by a kill, or still running) | — | other | repo |",
+                "| 2026-12-06 08:00:02Z | backup | 3f2a9c1e | succeeded | 2.0 s | db | repo |",
+                "| 2026-12-06 08:00:10Z | backup | — | no end recorded (stopped by a kill, or still running) | — | db | repo |");
+    }
 }
