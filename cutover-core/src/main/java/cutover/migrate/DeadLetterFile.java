@@ -248,6 +248,14 @@ public final class DeadLetterFile implements AutoCloseable {
             if (e.record() != null) {
                 g.writeFieldName("record");
                 JsonValues.write(new Value.MapValue(e.record().fields()), g);
+                // JSON has one null: the fields that held the JSON document null (not SQL NULL) are named apart
+                List<String> jsonNulls = e.record().fields().entrySet().stream().filter(f -> f.getValue().kind() == Value.Kind.JSON_NULL)
+                        .map(Map.Entry::getKey).toList();
+                if (!jsonNulls.isEmpty()) {
+                    g.writeArrayFieldStart("jsonNulls");
+                    for (String f : jsonNulls) g.writeString(f);
+                    g.writeEndArray();
+                }
             }
             if (e.raw() != null) g.writeStringField("raw", e.raw());
             if (keepsRecord && e.record() != null) g.writeBinaryField("encoded", cutover.model.ValueCodec.encodeRecord(e.record()));

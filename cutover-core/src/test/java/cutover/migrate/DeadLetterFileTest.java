@@ -58,6 +58,20 @@ class DeadLetterFileTest {
     }
 
     /** Parked records come back as they were read, and a resumed run knows how many each split has. */
+    /** A field holding the JSON document null is named apart from one holding SQL NULL: JSON writes both as null. */
+    @Test
+    void aJsonNullIsToldFromSqlNull() throws Exception {
+        Path file = dir.resolve("nulls.ndjson");
+        Record r = new Record(EntityName.of("t"), Key.of(Value.of(1L)), Map.of("doc", Value.JSON_NULL, "note", Value.NULL));
+        try (DeadLetterFile f = DeadLetterFile.open(file, Map.of())) {
+            f.append(List.of(new DeadLetterFile.Entry("a", 1, "t", "1", RecordError.of(ErrorCode.RECORD_REJECTED_BY_TARGET, null, "no"), r, null)));
+        }
+        com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllLines(file).get(0));
+        assertThat(line.get("record").get("doc").isNull()).isTrue();
+        assertThat(line.get("record").get("note").isNull()).isTrue();
+        assertThat(line.get("jsonNulls").toString()).isEqualTo("[\"doc\"]");
+    }
+
     @Test
     void parkedRecordsReadBackWholeAndAreCountedBySplit() throws Exception {
         Path file = dir.resolve(ParkedRecords.FILE);
