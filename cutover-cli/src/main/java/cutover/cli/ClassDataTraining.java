@@ -84,7 +84,7 @@ public final class ClassDataTraining {
         run(access, "backup", "init");
         run(access, "backup", "sqlite:" + source, "--state", state, "--json");
         run(access, "snapshots", "--json");
-        run(access, "backup", "check", "--read-data");
+        run(access, "backup", "check", "--read-data", "--state", state);
         run(access, "restore", "latest", "sqlite:" + dir.resolve("restored.db"), "--state", state, "--json");
         Main.run("analyze", "sqlite:" + source, "--state", state, "--json");
         Main.run("verify", "sqlite:" + source, "sqlite:" + dir.resolve("restored.db"), "--state", state, "--json");
