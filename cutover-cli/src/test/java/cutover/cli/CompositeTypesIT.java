@@ -120,26 +120,41 @@ class CompositeTypesIT {
     }
 
     /**
-     * A range type of the user's is not kept (docs: the column takes its plan's type, with a warning);
-     * its constructors were read as the schema's functions, and made again they left the type a
-     * shell, which the table then could not use: the restore failed (two acceptance runs' finding).
+     * A range type of the user's is made again with its options (a column of it came back as text,
+     * warned); its constructors are not read as the schema's functions (made again, they left the
+     * type a shell, which the table could not use: two acceptance runs' finding). Into a target whose
+     * type of the name is another, the column takes its plan's type, with a warning.
      */
     @Test
-    void aUserRangeTypeRestoresAsTextAndLeavesNoShell() throws Exception {
-        String src = "cutover_it_range_src", dst = "cutover_it_range_dst";
-        LocalPostgres.recreate(src, dst);
+    void aUserRangeTypeIsMadeAgainWithItsOptions() throws Exception {
+        String src = "cutover_it_range_src", dst = "cutover_it_range_dst", other = "cutover_it_range_other";
+        LocalPostgres.recreate(src, dst, other);
         try {
-            LocalPostgres.sql(src, "create type fr as range (subtype = float8)", "create table h (id int primary key, rr fr)",
-                    "insert into h values (1, '[1,2)'), (2, 'empty')");
+            LocalPostgres.sql(src, "create type fr as range (subtype = float8, subtype_diff = float8mi)",
+                    "create type tr as range (subtype = text, collation = \"C\")",
+                    "create table h (id int primary key, rr fr, rs fr[], t tr)",
+                    "insert into h values (1, '[1,2)', '{\"[1,2]\",empty}', '[a,b)'), (2, 'empty', null, '[B,a]')");
             String[] repo = TestRepository.init(dir, "range").args("--state", dir.resolve("state-range").toString());
             assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repo).exitCode()).isZero();
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst)}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(restore.out()).contains("column rr is text, not fr as in the source");
-            assertThat(LocalPostgres.query(dst, "select string_agg(id || ' ' || rr, ', ' order by id) from h")).containsExactly("1 [1,2), 2 empty");
-            assertThat(LocalPostgres.query(dst, "select count(*) from pg_type where typname = 'fr'")).containsExactly("0");
+            assertThat(restore.out()).doesNotContain("column rr").doesNotContain("column t ");
+            String rows = "select string_agg(id || ' ' || rr || ' ' || coalesce(rs::text, '-') || ' ' || t, ', ' order by id) from h";
+            assertThat(LocalPostgres.query(dst, rows)).isEqualTo(LocalPostgres.query(src, rows));
+            String types = "select string_agg(format_type(rngtypid, null) || ' ' || format_type(rngsubtype, null) || ' ' || rngsubdiff::regproc"
+                    + " || ' ' || coalesce((select collname from pg_collation where oid = rngcollation), '-'), ', ' order by 1) from pg_range"
+                    + " where rngtypid::regtype::text in ('fr', 'tr')";
+            assertThat(LocalPostgres.query(dst, types)).isEqualTo(LocalPostgres.query(src, types));
+            assertThat(LocalPostgres.query(dst, "select format_type(atttypid, null) from pg_attribute where attrelid = 'h'::regclass and attnum > 1"
+                    + " order by attnum")).containsExactly("fr", "fr[]", "tr");
+
+            LocalPostgres.sql(other, "create type fr as range (subtype = int4)");
+            CliRun intoOther = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(other)}, repo);
+            assertThat(intoOther.exitCode()).as(intoOther.toString()).isZero();
+            assertThat(intoOther.out()).contains("column rr is text, not fr as in the source");
+            assertThat(LocalPostgres.query(other, "select string_agg(id || ' ' || rr, ', ' order by id) from h")).containsExactly("1 [1,2), 2 empty");
         } finally {
-            LocalPostgres.drop(src, dst);
+            LocalPostgres.drop(src, dst, other);
         }
     }
 }

@@ -12,6 +12,7 @@ import cutover.postgres.TableDefinition.Domain;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
 import cutover.postgres.TableDefinition.Partition;
+import cutover.postgres.TableDefinition.RangeType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -134,7 +135,7 @@ final class DefinedTable {
     }
 
     /**
-     * Creates the domains and composite types the target lacks, each after those of the definition
+     * Creates the domains, composite and range types the target lacks, each after those of the definition
      * it is made of (a domain over a composite, a composite with an attribute of a domain); returns
      * those it could not create or will not use (a type they are made of among {@code missing} or
      * not made, a function a domain's check calls missing here) and the composites whose target
@@ -157,6 +158,14 @@ final class DefinedTable {
                 for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
                 // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
                 if (attempt(c, ddl.toString()) != null) notMade.add(d.name());
+            } else if (type instanceof RangeType r) {
+                String subtype = rangeSubtype(c, r.name());
+                boolean partsMissing = missing.contains(elementType(r.subtype())) || notMade.contains(elementType(r.subtype()));
+                if (subtype == null) {
+                    if (partsMissing || attempt(c, rangeDdl(r)) != null) notMade.add(r.name());
+                } else if (partsMissing || !subtype.equals(r.subtype())) {
+                    notMade.add(r.name()); // another type of the name (or a range of another subtype): its values would not read alike
+                }
             } else if (type instanceof CompositeType t) {
                 boolean partsMissing = t.attributes().stream().map(a -> elementType(a.type())).anyMatch(a -> missing.contains(a) || notMade.contains(a));
                 List<Attribute> there = compositeAttributes(c, t.name());
@@ -172,7 +181,33 @@ final class DefinedTable {
         return notMade;
     }
 
-    /** The definition's domains and composite types, each after the others of them it is made of (else in the definition's order). */
+    /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults. */
+    private static String rangeDdl(RangeType r) {
+        StringBuilder ddl = new StringBuilder("CREATE TYPE ").append(r.name()).append(" AS RANGE (SUBTYPE = ").append(r.subtype());
+        if (r.subtypeOpclass() != null) ddl.append(", SUBTYPE_OPCLASS = ").append(r.subtypeOpclass());
+        if (r.collation() != null) ddl.append(", COLLATION = ").append(r.collation());
+        if (r.canonical() != null) ddl.append(", CANONICAL = ").append(r.canonical());
+        if (r.subtypeDiff() != null) ddl.append(", SUBTYPE_DIFF = ").append(r.subtypeDiff());
+        return ddl.append(')').toString();
+    }
+
+    /**
+     * The subtype, as {@code format_type} prints it, of the range type of that name; null when the
+     * target has no type of that name, "" when it has one that is not a range type (or only a shell).
+     */
+    private static String rangeSubtype(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, coalesce((SELECT format_type(r.rngsubtype, NULL) FROM pg_range r"
+                + " JOIN pg_type t ON t.oid = r.rngtypid WHERE r.rngtypid = to_regtype(?) AND t.typisdefined), '')")) {
+            ps.setString(1, type);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? rs.getString(2) : null;
+            }
+        }
+    }
+
+    /** The definition's domains, composite and range types, each after the others of them it is made of (else in the definition's order). */
     private List<Object> madeOfFirst() {
         java.util.Map<String, Object> pending = new java.util.LinkedHashMap<>();
         java.util.Map<String, Set<String>> madeOf = new java.util.HashMap<>();
@@ -183,6 +218,10 @@ final class DefinedTable {
         for (CompositeType t : definition.composites()) {
             pending.put(t.name(), t);
             madeOf.put(t.name(), t.attributes().stream().map(a -> elementType(a.type())).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (RangeType r : definition.ranges()) {
+            pending.put(r.name(), r);
+            madeOf.put(r.name(), Set.of(elementType(r.subtype())));
         }
         List<Object> out = new ArrayList<>();
         while (!pending.isEmpty()) {

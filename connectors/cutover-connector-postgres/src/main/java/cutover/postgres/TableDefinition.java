@@ -17,8 +17,8 @@ import java.util.Optional;
  * default, identity or generation; the extensions it uses; the sequences its columns draw from, with their last values; its
  * constraints and indexes as the server prints them; its row level security; and the names of what
  * a table's backup cannot bring back (triggers, policies and rules run functions and roles that live
- * outside the table), a partitioned table's partition key and partitions, and whether it is unlogged. The enum, domain
- * and composite types its columns use are in it, with the types those are made of. SQL in it is printed with the table's schema as the search path, so names in
+ * outside the table), a partitioned table's partition key and partitions, and whether it is unlogged. The enum, domain,
+ * composite and range types its columns use are in it, with the types those are made of. SQL in it is printed with the table's schema as the search path, so names in
  * that schema are bare and the definition applies in whichever schema the table is restored to.
  * Stored in a backup's manifest as {@link #FORMAT} (docs/backup-format.md, "Table definitions").
  */
@@ -26,8 +26,17 @@ import java.util.Optional;
 record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
-                       String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites) {
+                       String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites,
+                       List<RangeType> ranges) {
     static final String FORMAT = "postgresql/table/1";
+
+    TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                    List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                    boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                    String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites) {
+        this(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity, triggers,
+                policies, rules, partitionKey, partitions, unlogged, domains, composites, List.of());
+    }
 
     TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                     List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
@@ -67,6 +76,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
         partitions = partitions == null ? List.of() : List.copyOf(partitions); // absent before they were stored
         domains = domains == null ? List.of() : List.copyOf(domains); // absent before they were stored, and when none
         composites = composites == null ? List.of() : List.copyOf(composites); // the same
+        ranges = ranges == null ? List.of() : List.copyOf(ranges); // the same
     }
 
     /**
@@ -104,6 +114,16 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
     record CompositeType(String name, List<Attribute> attributes) {
         CompositeType { attributes = List.copyOf(attributes); }
     }
+
+    /**
+     * A range type a column's values are of (or the elements of an array column): its subtype as
+     * {@code format_type} prints it; the subtype's operator class and the collation where they are
+     * not the subtype's defaults, the canonical and subtype difference functions where it has them
+     * (as {@code regproc} prints them), each null otherwise. Its multirange type takes the name
+     * PostgreSQL derives (a name set by {@code MULTIRANGE_TYPE_NAME} is not kept).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RangeType(String name, String subtype, String subtypeOpclass, String collation, String canonical, String subtypeDiff) {}
 
     /** An attribute of a {@link CompositeType}. */
     record Attribute(String name, String type) {}
@@ -205,6 +225,16 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
             for (CompositeType t : composites) {
                 ArrayNode attributes = comps.addObject().put("name", t.name()).putArray("attributes");
                 for (Attribute a : t.attributes()) attributes.addObject().put("name", a.name()).put("type", a.type());
+            }
+        }
+        if (!ranges.isEmpty()) { // absent when none: as before they were stored
+            ArrayNode rs = o.putArray("ranges");
+            for (RangeType r : ranges) {
+                ObjectNode n = rs.addObject().put("name", r.name()).put("subtype", r.subtype());
+                putIfPresent(n, "subtypeOpclass", r.subtypeOpclass());
+                putIfPresent(n, "collation", r.collation());
+                putIfPresent(n, "canonical", r.canonical());
+                putIfPresent(n, "subtypeDiff", r.subtypeDiff());
             }
         }
         if (!partitions.isEmpty()) {

@@ -10,6 +10,7 @@ import cutover.postgres.TableDefinition.Domain;
 import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
 import cutover.postgres.TableDefinition.Partition;
+import cutover.postgres.TableDefinition.RangeType;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -121,22 +122,23 @@ final class TableDefinitions {
     }
 
     /**
-     * The domains and composite types the table's columns (or their elements) are of, and the
-     * domains, composite types and enums those are made of (a domain's base, a composite's
-     * attributes, or their elements), each listed after every one it is made of: a domain over a
+     * The domains, composite and range types the table's columns (or their elements) are of, and
+     * the domains, composite and range types and enums those are made of (a domain's base, a
+     * composite's attributes, a range's subtype, or their elements), each listed after every one it is made of: a domain over a
      * domain names the inner as its base, a composite its attributes' types, and an enum among them
      * is among the table's enums. Composite types are those made by {@code CREATE TYPE … AS}, not a
      * table's row type.
      */
     private static void types(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
-        String made = "(%1$s.typtype = 'd' OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
+        String made = "(%1$s.typtype IN ('d', 'r') OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
         eachRow(c, "WITH RECURSIVE d (rel, oid, depth) AS ("
                 + "SELECT a.attrelid, e.oid, 0 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + elementOf("t", "e") + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + made.formatted("e") + " "
                 // what a domain or a composite is made of: its base, its attributes' types (of an array, the element)
                 + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid "
                 + "JOIN LATERAL (SELECT x.typbasetype AS part WHERE x.typtype = 'd' UNION ALL SELECT xa.atttypid FROM pg_attribute xa "
-                + "WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped) p ON true "
+                + "WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped "
+                + "UNION ALL SELECT xr.rngsubtype FROM pg_range xr WHERE x.typtype = 'r' AND xr.rngtypid = x.oid) p ON true "
                 + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE b.typtype = 'e' OR " + made.formatted("b") + ") "
                 + "SELECT d.rel, x.typtype::text, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
                 + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
@@ -144,12 +146,20 @@ final class TableDefinitions {
                 + "array(SELECT l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = x.oid ORDER BY l.enumsortorder), "
                 + "array(SELECT xa.attname::text FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped ORDER BY xa.attnum), "
                 + "array(SELECT format_type(xa.atttypid, xa.atttypmod) FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 "
-                + "AND NOT xa.attisdropped ORDER BY xa.attnum) "
+                + "AND NOT xa.attisdropped ORDER BY xa.attnum), "
+                // a range's subtype, and its operator class, collation, canonical and difference functions where they are not the defaults
+                + "format_type(r.rngsubtype, NULL), CASE WHEN NOT oc.opcdefault THEN quote_ident(oc.opcname) END, "
+                + "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = r.rngsubtype) "
+                + "THEN (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = r.rngcollation) END, "
+                + "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END, CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END "
                 + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
+                + "LEFT JOIN pg_range r ON r.rngtypid = x.oid LEFT JOIN pg_opclass oc ON oc.oid = r.rngsubopc "
                 + "ORDER BY d.rel, d.depth DESC, x.oid", oids, 1, rs -> {
             Builder b = byOid.get(rs.getLong(1));
             switch (rs.getString(2)) {
                 case "e" -> b.addEnum(rs.getString(3), rs.getArray(9));
+                case "r" -> b.ranges.add(new RangeType(rs.getString(3), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                        rs.getString(16)));
                 case "c" -> {
                     List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11));
                     List<Attribute> attributes = new ArrayList<>();
@@ -282,6 +292,7 @@ final class TableDefinitions {
         final List<EnumType> enums = new ArrayList<>();
         final List<Domain> domains = new ArrayList<>();
         final List<CompositeType> composites = new ArrayList<>();
+        final List<RangeType> ranges = new ArrayList<>();
         final List<DefinedSequence> sequences = new ArrayList<>();
         final Owned owned = new Owned();
         final List<PartitionBuilder> partitions = new ArrayList<>();
@@ -307,7 +318,7 @@ final class TableDefinitions {
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
                     forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
-                    domains, composites);
+                    domains, composites, ranges);
         }
     }
 

@@ -40,7 +40,9 @@ class TableDefinitionTest {
             List.of(new TableDefinition.Domain("positive", "integer", true, "1",
                     List.of(new DefinedConstraint("positive_check", "check", "CHECK ((VALUE > 0))")))),
             List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)"))),
-                    new CompositeType("\"Odd Pair\"", List.of(new Attribute("Left Side", "pair[]"), new Attribute("m", "mood")))));
+                    new CompositeType("\"Odd Pair\"", List.of(new Attribute("Left Side", "pair[]"), new Attribute("m", "mood")))),
+            List.of(new TableDefinition.RangeType("fr", "double precision", null, null, null, "float8mi"),
+                    new TableDefinition.RangeType("tr", "text", "text_pattern_ops", "\"C\"", "tr_canonical", null)));
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
@@ -56,6 +58,8 @@ class TableDefinitionTest {
         assertThat(bare.domains()).isEmpty(); // nor domains and composite types, also left out when none
         assertThat(bare.composites()).isEmpty();
         assertThat(bare.toNative().body().has("composites")).isFalse();
+        assertThat(bare.ranges()).isEmpty(); // nor range types
+        assertThat(bare.toNative().body().has("ranges")).isFalse();
         assertThat(FULL.partitions().get(0).indexes()).isEmpty(); // nor their own constraints and indexes, left out when none
         assertThat(FULL.toNative().body().get("partitions").get(0).has("indexes")).isFalse();
     }
