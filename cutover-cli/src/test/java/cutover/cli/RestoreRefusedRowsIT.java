@@ -119,8 +119,7 @@ class RestoreRefusedRowsIT {
                             + " boss int references members, age int check (age >= 0))",
                     "insert into teams values (1, 'old')", "insert into members values (10, 1, 'x@a', null, 29), (50, 1, 'taken@a', null, 40)");
             List<String> before = LocalPostgres.query(dst, "select string_agg(m::text, ';' order by id) from members m");
-            String[] repoArgs = TestRepository.init(dir, "trial").args("--state", dir.resolve("state-trial").toString());
-            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            String[] repoArgs = backedUp("trial", src);
 
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
@@ -178,8 +177,7 @@ class RestoreRefusedRowsIT {
                             + " from generate_series(1, 20000) g");
             LocalPostgres.sql(dst, "create table teams (id int primary key)",
                     "create table members (id int primary key, team int not null references teams, age int not null check (age >= 0))");
-            String[] repoArgs = TestRepository.init(dir, "joined").args("--state", dir.resolve("state-joined").toString());
-            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            String[] repoArgs = backedUp("joined", src);
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(Json.MAPPER.readTree(dry.out()).get("tables").get("members").get("refused").asLong()).isEqualTo(40);
@@ -205,8 +203,7 @@ class RestoreRefusedRowsIT {
         try {
             LocalPostgres.sql(src, "create table t (id int primary key, v int)", "insert into t select g, g from generate_series(1, 100) g");
             LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 1000))", "insert into t select g, 0 from generate_series(1, 100) g");
-            String[] repoArgs = TestRepository.init(dir, "locked").args("--state", dir.resolve("state-locked").toString());
-            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            String[] repoArgs = backedUp("locked", src);
             try (java.sql.Connection app = LocalPostgres.connect(dst)) {
                 app.setAutoCommit(false);
                 app.createStatement().execute("update t set v = -1 where id = 50");
@@ -226,6 +223,14 @@ class RestoreRefusedRowsIT {
         }
     }
 
+    /** The arguments naming a new repository (and a state folder) of that name, which holds a backup of the database. */
+    private String[] backedUp(String name, String database) throws Exception {
+        String[] repoArgs = TestRepository.init(dir, name).args("--state", dir.resolve("state-" + name).toString());
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(database)}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        return repoArgs;
+    }
+
     /** The --json forecast of a restore of a backup of a database made by {@code source} over one made by {@code target}, both dropped after. */
     private JsonNode dryRunOver(String name, String[] source, String... target) throws Exception {
         return dryRunOver(name, List.of(), source, target);
@@ -237,9 +242,7 @@ class RestoreRefusedRowsIT {
         try {
             LocalPostgres.sql(src, source);
             LocalPostgres.sql(dst, target);
-            Path repo = dir.resolve("repo-" + name + "-" + options.size());
-            String[] repoArgs = TestRepository.init(dir, repo.getFileName().toString()).args("--state", dir.resolve("state-" + repo.getFileName()).toString());
-            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src)}, repoArgs).exitCode()).isZero();
+            String[] repoArgs = backedUp(name + "-" + options.size(), src);
             List<String> args = new ArrayList<>(List.of("restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"));
             args.addAll(options);
             CliRun dry = CliRun.of(args.toArray(String[]::new), repoArgs);
