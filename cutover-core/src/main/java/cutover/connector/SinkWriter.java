@@ -51,10 +51,12 @@ public interface SinkWriter extends AutoCloseable {
      * does not hold (nor an earlier group wrote) is refused too, with {@code RECORD_REFERENCE_MISSING},
      * rather than failing the probe: for the end of a run, when every record that could bring that
      * row has been written. Foreign keys are checked row by row here, deferred or not. Empty when the
-     * writer cannot tell rows apart.
+     * writer cannot tell rows apart. By default {@link #refused}: a target that checks no foreign key
+     * while rows load (SQLite's, checked when the run finishes) refuses no row for its parent (it
+     * returned none, so a row a SQLite table's own UNIQUE or CHECK refused stopped the run's last pass).
      */
     default Map<Integer, RecordError> refusedOrOrphaned(List<List<Record>> groups) {
-        return Map.of();
+        return refused(groups);
     }
 
     /**

@@ -189,19 +189,25 @@ final class SqliteSink implements Sink, AutoCloseable {
         return out;
     }
 
-    /** Makes sure the state tables are there, so a writer works even if prepare was not called on this file (or an older Cutover's was). */
     @Override
     public synchronized SinkWriter writer(String runId, String splitId, List<Table> tables) {
-        if (!checkpointTableReady) {
-            try {
-                CheckpointTable.create(connection());
-                KeyClaimTable.create(connection());
-                checkpointTableReady = true;
-            } catch (SQLException e) {
-                throw WriteFailures.of(e, db.path(), "creating the checkpoint table");
-            }
-        }
         return new SqliteSinkWriter(this, runId, splitId, tables);
+    }
+
+    /**
+     * Makes sure the state tables are there before a writer commits a batch, so it works even if
+     * prepare was not called on this file (or an older Cutover's was). Not when a writer is opened:
+     * a dry run's writer only tries rows, and leaves the file as it was.
+     */
+    synchronized void stateTablesReady() {
+        if (checkpointTableReady) return;
+        try {
+            CheckpointTable.create(connection());
+            KeyClaimTable.create(connection());
+            checkpointTableReady = true;
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "creating the checkpoint table");
+        }
     }
 
     /** Nothing to add (foreign keys were declared with the tables); reports rows whose parent is missing. */

@@ -50,6 +50,7 @@ final class SqliteSinkWriter implements SinkWriter {
         if (closed) throw new IllegalStateException("writer of split " + splitId + " is closed");
         Map<Table, List<Record>> byTable = group(rows);
         synchronized (sink) {
+            sink.stateTablesReady();
             Connection c = sink.connection();
             try {
                 SqliteSink.inTransaction(c, () -> {
@@ -83,6 +84,48 @@ final class SqliteSinkWriter implements SinkWriter {
             }
         }
         return refused;
+    }
+
+    /**
+     * A dry run's trial writes: {@link #refused}'s halving, the parts that write kept in one
+     * transaction across calls, rolled back on close. Foreign keys are not enforced while a run
+     * writes (they are checked when it finishes), so no row is refused for its parent here.
+     */
+    @Override
+    public java.util.Optional<Trial> trial() {
+        return java.util.Optional.of(new Trial() {
+            private boolean open;
+
+            @Override
+            public Map<Integer, RecordError> refused(List<List<Record>> groups) {
+                synchronized (sink) {
+                    Connection c = sink.connection();
+                    Map<Integer, RecordError> refused = new TreeMap<>();
+                    try {
+                        if (!open) c.setAutoCommit(false);
+                        open = true;
+                        probe(c, groups, 0, groups.size(), refused);
+                    } catch (SQLException e) {
+                        close();
+                        throw WriteFailures.of(e, sink.database().path(), "trying the rows that would change");
+                    }
+                    return refused;
+                }
+            }
+
+            @Override
+            public void close() {
+                synchronized (sink) {
+                    if (!open) return;
+                    open = false;
+                    try {
+                        SqliteSink.rolledBack(sink.connection(), () -> {}); // rolls back what the trial wrote, and ends the transaction
+                    } catch (SQLException e) {
+                        throw WriteFailures.of(e, sink.database().path(), "rolling back the rows tried");
+                    }
+                }
+            }
+        });
     }
 
     private void probe(Connection c, List<List<Record>> groups, int from, int to, Map<Integer, RecordError> refused) throws SQLException {
