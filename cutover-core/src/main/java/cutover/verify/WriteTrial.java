@@ -80,12 +80,10 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         try {
             DataOutputStream out = spools.get(d.table());
             if (out == null) {
-                out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool(d.table()))));
+                out = spoolTo(spool(d.table()));
                 spools.put(d.table(), out);
             }
-            out.writeLong(line);
-            out.writeBoolean(d instanceof Difference.Changed);
-            ValueCodec.encodeRecord(row, out);
+            write(out, new Tried(line, d instanceof Difference.Changed, row));
             rows++;
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the dry run's rows to " + folder + ": " + e.getMessage(), e);
@@ -95,8 +93,6 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
     /** A row tried: its line in the changes file, whether it would be updated (else inserted), the row. */
     private record Tried(long line, boolean update, Record row) {}
 
-    /** A row refused for a missing parent, with the target's words, tried again in the next round. */
-    private record Orphan(Tried tried, String reason) {}
 
     /**
      * Tries every row taken, then rolls all of it back (the trial is closed here). Returns the
@@ -114,56 +110,115 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         }
     }
 
+    /**
+     * The tables' rows, then round after round the rows refused for a missing parent, spooled as
+     * they are met (with the target's words): a round that writes none leaves them refused so.
+     */
     private long tryAll(SinkWriter.Trial trial) {
         try (trial) {
             closeSpools();
-            List<Orphan> orphans = new ArrayList<>();
-            for (String table : tried.keySet()) {
-                Path spool = spool(table);
-                if (!Files.exists(spool)) continue;
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool)))) {
-                    List<Tried> batch = new ArrayList<>(BATCH);
-                    Tried next;
-                    while ((next = next(in)) != null) {
-                        batch.add(next);
-                        if (batch.size() == BATCH) {
-                            orphans.addAll(tryBatch(trial, batch));
-                            batch.clear();
-                        }
-                    }
-                    orphans.addAll(tryBatch(trial, batch));
+            Path orphans = folder.resolve("orphans-0.rows");
+            long[] round; // rows tried, rows left for their parent
+            try (DataOutputStream out = spoolTo(orphans)) {
+                round = new long[2];
+                for (String table : tried.keySet()) {
+                    Path spool = spool(table);
+                    if (!Files.exists(spool)) continue;
+                    long[] r = tryFile(trial, spool, false, out);
+                    round[0] += r[0];
+                    round[1] += r[1];
                 }
             }
             // settling: a row refused for a missing parent is tried again while a round writes any
-            while (!orphans.isEmpty()) {
-                List<Orphan> still = new ArrayList<>();
-                for (int from = 0; from < orphans.size(); from += BATCH) {
-                    still.addAll(tryBatch(trial, orphans.subList(from, Math.min(orphans.size(), from + BATCH)).stream().map(Orphan::tried).toList()));
+            for (int n = 1; round[1] > 0; n++) {
+                Path next = folder.resolve("orphans-" + n + ".rows");
+                long left = round[1];
+                try (DataOutputStream out = spoolTo(next)) {
+                    round = tryFile(trial, orphans, true, out);
                 }
-                if (still.size() == orphans.size()) {
-                    for (Orphan o : still) refuse(o.tried(), o.reason());
+                Files.delete(orphans);
+                orphans = next;
+                if (round[1] == left) { // none written this round: what refers to them comes with no row
+                    try (DataInputStream in = spoolFrom(orphans)) {
+                        for (Orphan o; (o = orphan(in)) != null; ) refuse(o.tried(), o.reason());
+                    }
                     break;
                 }
-                orphans = still;
             }
         } catch (IOException e) {
-            throw new CutoverException(ErrorCode.STATE_IO, "cannot read the dry run's rows in " + folder + ": " + e.getMessage(), e);
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read or write the dry run's rows in " + folder + ": " + e.getMessage(), e);
         }
         return refused;
     }
 
-    /** Tries a batch, each row on its own; returns the rows refused for a missing parent, for the next round. */
-    private List<Orphan> tryBatch(SinkWriter.Trial trial, List<Tried> batch) throws IOException {
-        if (batch.isEmpty()) return List.of();
+    /** A row refused for a missing parent, with the target's words, tried again in the next round. */
+    private record Orphan(Tried tried, String reason) {}
+
+    /** Tries the rows of a spool ({@code orphans}: of a round's orphans) in batches; returns how many were tried and how many went to {@code out}. */
+    private long[] tryFile(SinkWriter.Trial trial, Path spool, boolean orphans, DataOutputStream out) throws IOException {
+        long[] counts = new long[2];
+        try (DataInputStream in = spoolFrom(spool)) {
+            List<Tried> batch = new ArrayList<>(BATCH);
+            while (true) {
+                Tried next = orphans ? tried(orphan(in)) : next(in);
+                if (next != null) batch.add(next);
+                if (batch.size() == BATCH || (next == null && !batch.isEmpty())) {
+                    counts[0] += batch.size();
+                    counts[1] += tryBatch(trial, batch, out);
+                    batch.clear();
+                }
+                if (next == null) return counts;
+            }
+        }
+    }
+
+    /** Tries a batch, each row on its own; the rows refused for a missing parent go to {@code orphans}, for the next round: how many. */
+    private long tryBatch(SinkWriter.Trial trial, List<Tried> batch, DataOutputStream orphans) throws IOException {
         List<List<Record>> groups = new ArrayList<>(batch.size());
         for (Tried t : batch) groups.add(List.of(t.row()));
-        List<Orphan> orphans = new ArrayList<>();
+        long parked = 0;
         for (Map.Entry<Integer, RecordError> e : trial.refused(groups).entrySet()) {
             Tried t = batch.get(e.getKey());
-            if (e.getValue().code() == ErrorCode.RECORD_REFERENCE_MISSING) orphans.add(new Orphan(t, e.getValue().reason()));
-            else refuse(t, e.getValue().reason());
+            if (e.getValue().code() != ErrorCode.RECORD_REFERENCE_MISSING) {
+                refuse(t, e.getValue().reason());
+                continue;
+            }
+            byte[] reason = e.getValue().reason().getBytes(java.nio.charset.StandardCharsets.UTF_8); // a key's values may be long: not writeUTF's 64 KB
+            orphans.writeInt(reason.length);
+            orphans.write(reason);
+            write(orphans, t);
+            parked++;
         }
-        return orphans;
+        return parked;
+    }
+
+    private static Tried tried(Orphan o) {
+        return o == null ? null : o.tried();
+    }
+
+    private static Orphan orphan(DataInputStream in) throws IOException {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (EOFException end) {
+            return null;
+        }
+        String reason = new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+        return new Orphan(next(in), reason);
+    }
+
+    private static DataOutputStream spoolTo(Path file) throws IOException {
+        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)));
+    }
+
+    private static DataInputStream spoolFrom(Path file) throws IOException {
+        return new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
+    }
+
+    private static void write(DataOutputStream out, Tried t) throws IOException {
+        out.writeLong(t.line());
+        out.writeBoolean(t.update());
+        ValueCodec.encodeRecord(t.row(), out);
     }
 
     private void refuse(Tried t, String reason) throws IOException {
