@@ -227,8 +227,15 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
                     boolean finished = !before.isEmpty() && before.values().stream().allMatch(Sink.Checkpoint::done);
-                    List<String> problems = sink.wouldPrepare(finished ? runId + "/again" : runId, mapper.tables(),
-                            plan.options().createTables());
+                    List<String> problems;
+                    List<String> unchecked = new ArrayList<>();
+                    try {
+                        problems = sink.wouldPrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
+                    } catch (Sink.NotCheckable e) {
+                        problems = List.of();
+                        unchecked.add("the target's tables were not checked as the restore would check them: " + e.getMessage()
+                                + "; the rows are compared all the same, the values the target's columns cannot hold not foreseen");
+                    }
                     if (!problems.isEmpty()) {
                         throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan, so the restore would stop:\n  - "
                                 + String.join("\n  - ", problems) + "\n" + TARGET_ADVICE);
@@ -242,6 +249,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
                     List<String> warnings = new ArrayList<>(said);
+                    warnings.addAll(unchecked);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables(), new java.util.HashSet<>(forecast.trial().tables())));
                     if (forecast.trial().notTried() != null && !noTrial) {
                         warnings.add("the rows that would change were not tried in the target (" + forecast.trial().notTried() + "): rows its own"

@@ -26,10 +26,19 @@ public interface Sink extends Capability {
 
     /**
      * The problems {@link #prepare} would return, without changing the target: what a dry run says
-     * before it forecasts rows. A sink that cannot tell without writing says none.
+     * before it forecasts rows. A sink that cannot tell without writing says none. Throws {@link
+     * NotCheckable} where the role may only read the target (a dry run of a production database
+     * by a read-only role): the dry run then compares rows without it, and says so.
      */
     default List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
         return List.of();
+    }
+
+    /** {@link #wouldPrepare} could not check the target: its role may not make or write what a restore makes and writes. */
+    final class NotCheckable extends cutover.error.CutoverException {
+        public NotCheckable(String message, Throwable cause) {
+            super(cutover.error.ErrorCode.TARGET_WRITE_FAILED, message, cause, false);
+        }
     }
 
     /**

@@ -210,7 +210,15 @@ final class PostgresSink implements CopyTextSink {
     /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */
     @Override
     public List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
-        return prepare(runId, tables, create, false);
+        try {
+            return prepare(runId, tables, create, false);
+        } catch (CutoverException e) {
+            // insufficient privilege: a read-only role cannot rehearse the making of Cutover's state (or of the tables)
+            if (e.getCause() instanceof SQLException s && "42501".equals(s.getSQLState())) {
+                throw new NotCheckable("the role may not make or write what the restore would (" + s.getMessage() + ")", e);
+            }
+            throw e;
+        }
     }
 
     /** Prepares in one transaction, committed when {@code keep} and nothing is wrong, else rolled back. */

@@ -54,6 +54,27 @@ final class RowCheck {
         return Optional.empty();
     }
 
+    /**
+     * A decimal for a column of NUMERIC affinity that SQLite would not store as itself: it stores a
+     * number's text as an INTEGER (an integer within 64 bits) or else as a REAL, so a decimal of more
+     * digits than a double holds would change (its scale is no value: 1.50 is stored as 1.5, the same
+     * number, as SQLite does for the application's own inserts).
+     */
+    static Optional<RecordError> numberAsStored(Table table, String column, Record row) {
+        if (!(row.fields().get(column) instanceof Value.Decimal d)) return Optional.empty();
+        java.math.BigDecimal v = d.value();
+        boolean integer = v.signum() == 0 || v.stripTrailingZeros().scale() <= 0;
+        if (integer && v.compareTo(LONG_MIN) >= 0 && v.compareTo(LONG_MAX) <= 0) return Optional.empty();
+        double stored = v.doubleValue();
+        if (Double.isFinite(stored) && new java.math.BigDecimal(stored).compareTo(v) == 0) return Optional.empty();
+        if (Double.isFinite(stored) && java.math.BigDecimal.valueOf(stored).compareTo(v) == 0) return Optional.empty();
+        return Optional.of(RecordError.of(ErrorCode.RECORD_VALUE_OUT_OF_RANGE, column, "column " + column + " of table " + table.name()
+                + " has NUMERIC affinity, which stores numbers as SQLite's INTEGER or REAL: " + v.toPlainString() + " would become "
+                + (Double.isFinite(stored) ? java.math.BigDecimal.valueOf(stored).toPlainString() : "infinity")));
+    }
+
+    private static final java.math.BigDecimal LONG_MIN = java.math.BigDecimal.valueOf(Long.MIN_VALUE), LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+
     /** A key the table's own rowid takes: an integer (SQLite refuses anything else with "datatype mismatch"). */
     static Optional<RecordError> rowid(Table table, Record row) {
         String column = table.primaryKey().get(0);

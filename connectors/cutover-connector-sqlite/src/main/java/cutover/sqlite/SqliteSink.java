@@ -36,6 +36,8 @@ final class SqliteSink implements Sink, AutoCloseable {
     private boolean checkpointTableReady;
     /** The plan's tables whose key is the table's own rowid ({@link TableDdl#keyedByRowid}), made so or found so. */
     private final Set<String> keyedByOwnRowid = java.util.concurrent.ConcurrentHashMap.newKeySet(); // read for every row checked
+    /** By plan table, its decimal columns that are an existing column of NUMERIC affinity (read for every row checked). */
+    private final Map<String, List<String>> decimalsAsNumbers = new java.util.concurrent.ConcurrentHashMap<>();
 
     SqliteSink(SqliteDatabase db) {
         this.db = db;
@@ -127,8 +129,11 @@ final class SqliteSink implements Sink, AutoCloseable {
                         + " (DELETE FROM " + Sql.quote(name) + "), write into a new file, or leave it out");
                 continue;
             }
-            if (existing.isPresent()) problems.addAll(TableCheck.problems(t, existing.get()));
-            else if (create) missing.add(t);
+            if (existing.isPresent()) {
+                problems.addAll(TableCheck.problems(t, existing.get()));
+                List<String> numbers = TableCheck.decimalsAsNumbers(t, existing.get());
+                if (!numbers.isEmpty()) decimalsAsNumbers.put(t.name(), numbers);
+            } else if (create) missing.add(t);
             else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
         }
         return problems;
@@ -143,6 +148,9 @@ final class SqliteSink implements Sink, AutoCloseable {
     @Override
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> problem = RowCheck.check(table, row);
+        for (String column : decimalsAsNumbers.getOrDefault(table.name(), List.of())) {
+            if (problem.isEmpty()) problem = RowCheck.numberAsStored(table, column, row);
+        }
         return problem.isPresent() || !keyedByOwnRowid.contains(table.name()) ? problem : RowCheck.rowid(table, row);
     }
 

@@ -52,11 +52,15 @@ final class SqliteTypes {
     /**
      * The affinities of an existing column that keep this type's stored form unchanged. Text that
      * never looks like a number (timestamps, dates, geopoints) survives NUMERIC affinity; text that
-     * can (decimals, JSON, plain text) needs TEXT or none. BLOBs are never converted.
+     * can (JSON, plain text) needs TEXT or none. BLOBs are never converted. A decimal goes into a
+     * NUMERIC column too (an application's {@code decimal(10,2)}, whose backup is restored over it):
+     * SQLite stores it as the number it is, INTEGER or REAL, and the sink sets aside a value that
+     * number would not hold ({@link RowCheck#numberAsStored}).
      */
     static Set<Affinity> compatibleAffinities(ColumnType type) {
         return switch (type) {
-            case TEXT, NUMERIC, JSON -> EnumSet.of(Affinity.TEXT, Affinity.BLOB);
+            case NUMERIC -> EnumSet.of(Affinity.TEXT, Affinity.BLOB, Affinity.NUMERIC);
+            case TEXT, JSON -> EnumSet.of(Affinity.TEXT, Affinity.BLOB);
             case BIGINT, BOOLEAN -> EnumSet.of(Affinity.INTEGER, Affinity.NUMERIC, Affinity.BLOB);
             case DOUBLE -> EnumSet.of(Affinity.REAL, Affinity.BLOB);
             case TIMESTAMPTZ, DATE, GEOPOINT -> EnumSet.of(Affinity.TEXT, Affinity.NUMERIC, Affinity.BLOB);

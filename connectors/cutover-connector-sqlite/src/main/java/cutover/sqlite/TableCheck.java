@@ -54,6 +54,16 @@ final class TableCheck {
         return problems;
     }
 
+    /** The plan's decimal columns that are, in the existing table, of NUMERIC affinity: stored as SQLite numbers ({@link RowCheck#numberAsStored}). */
+    static List<String> decimalsAsNumbers(Table plan, TableShape existing) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Column c : plan.columns()) {
+            if (c.type() == cutover.model.ColumnType.NUMERIC
+                    && existing.column(c.name()).map(found -> found.affinity() == Affinity.NUMERIC).orElse(false)) out.add(c.name());
+        }
+        return out;
+    }
+
     /** Whether the plan keys the table by its rowid and the table has one of its own (no column takes the name). */
     static boolean keyedByOwnRowid(Table plan, TableShape existing) {
         return TableDdl.keyedByRowid(plan) && existing.hasRowid() && existing.column(plan.primaryKey().get(0)).isEmpty();
