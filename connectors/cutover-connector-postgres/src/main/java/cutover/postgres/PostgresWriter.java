@@ -339,8 +339,13 @@ final class PostgresWriter implements SinkWriter {
                 grouped.add("CREATE INDEX ON " + probe + " (cutover_group)");
                 grouped.add("ANALYZE " + probe);
                 String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
-                upserts.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = cutover_g", columns, generated, identityAlways(name)));
-                whole.add(upsertOf(table, name, "SELECT " + casts + " FROM " + probe + " ORDER BY cutover_group", columns, generated, identityAlways(name)));
+                // a table this run made as its source defined it gets its key when its rows are in: until then, rows are inserted
+                // (it holds none of theirs: a batch sent again is one that did not commit), as its COPY does
+                boolean keyed = keyIndexed(name, table.primaryKey());
+                String rowsOfGroup = "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = cutover_g";
+                String rowsInOrder = "SELECT " + casts + " FROM " + probe + " ORDER BY cutover_group";
+                upserts.add(keyed ? upsertOf(table, name, rowsOfGroup, columns, generated, identityAlways(name)) : insertOf(name, rowsOfGroup, columns));
+                whole.add(keyed ? upsertOf(table, name, rowsInOrder, columns, generated, identityAlways(name)) : insertOf(name, rowsInOrder, columns));
                 selfReferring.add(orphansRefused && DefinedTable.holds(connection, "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'"
                         + " AND conrelid = to_regclass(?) AND confrelid = conrelid)", name.sql()) ? probe : null);
             }
@@ -510,6 +515,26 @@ final class PostgresWriter implements SinkWriter {
         Set<String> known = generatedColumns.get(name);
         if (known == null) generatedColumns.put(name, known = Catalog.generatedColumns(connection, name));
         return known;
+    }
+
+    /** Whether a unique index (not partial) of the table is on its key columns, as an upsert's ON CONFLICT needs. */
+    private boolean keyIndexed(TableName name, List<String> key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(?)"
+                + " AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = cardinality(?::text[]) AND NOT EXISTS (SELECT 1 FROM"
+                + " unnest(i.indkey[0:i.indnkeyatts - 1]) k(attnum) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE a.attname <> ALL (?::text[])))")) {
+            ps.setString(1, name.sql());
+            ps.setArray(2, connection.createArrayOf("text", key.toArray()));
+            ps.setArray(3, connection.createArrayOf("text", key.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The insert of the rows {@code rows} (a query giving {@code columns} in order), the keys as given. */
+    private static String insertOf(TableName name, String rows, String columns) {
+        return "INSERT INTO " + name.sql() + " (" + columns + ") OVERRIDING SYSTEM VALUE " + rows;
     }
 
     /** The table's GENERATED ALWAYS identity columns, asked once per writer. */
