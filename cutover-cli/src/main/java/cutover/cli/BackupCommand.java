@@ -466,6 +466,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         if (!output.showSummary()) {
             output.warnings(warnings(s));
+            output.setAsideWhenQuiet(setAside, deadLetterFile);
             return;
         }
         System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %s in %s, %s of data, %s stored, %s added%n",

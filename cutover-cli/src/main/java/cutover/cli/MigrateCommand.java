@@ -323,6 +323,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
         if (!output.showSummary()) {
             output.warnings(warnings);
+            output.setAsideWhenQuiet(r.totals().deadLettered(), r.deadLetterFile());
             return;
         }
         MigrateResult.Totals t = r.totals();

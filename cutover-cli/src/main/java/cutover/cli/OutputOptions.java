@@ -24,4 +24,12 @@ final class OutputOptions {
         java.io.PrintStream out = quiet ? System.err : System.out;
         warnings.forEach(w -> out.println("warning: " + w));
     }
+
+    /**
+     * With --quiet, how many records were set aside and where they are listed, on standard error (a
+     * scheduled run's log must not understate what did not move); the summary says it otherwise.
+     */
+    void setAsideWhenQuiet(long records, Object file) {
+        if (quiet && !json && records > 0) System.err.println(Counted.of(records, "record") + " set aside, each with its reason: " + file);
+    }
 }

@@ -447,6 +447,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             if (rejects) System.out.println("records set aside, each with its reason: " + deadLetters);
         }
         output.warnings(warnings);
+        output.setAsideWhenQuiet(setAside.get(), deadLetters);
         return rejects ? 1 : 0;
     }
 
@@ -673,6 +674,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (!output.showSummary()) {
             output.warnings(r.warnings());
+            output.setAsideWhenQuiet(r.totals().deadLettered(), r.deadLetterFile());
             return;
         }
         MigrateResult.Totals t = r.totals();

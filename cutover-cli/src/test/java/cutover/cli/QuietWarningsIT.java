@@ -30,4 +30,23 @@ class QuietWarningsIT {
             LocalPostgres.drop(db);
         }
     }
+
+    /** A quiet restore that sets records aside says how many and where on standard error (acceptance run 14: it said only the warnings). */
+    @Test
+    void aQuietRestoreSaysWhatItSetAside() throws Exception {
+        String src = "cutover_it_quiet_src", dst = "cutover_it_quiet_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table t (id int primary key, v int)", "insert into t select g, g from generate_series(1, 5) g");
+            LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 3))");
+            String[] repo = TestRepository.init(dir, "quiet-restore").args("--state", dir.resolve("state-restore").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src), "-q"}, repo).exitCode()).isZero();
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "-q"}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+            assertThat(restore.out()).isEmpty();
+            assertThat(restore.err()).contains("3 records set aside, each with its reason: ").contains("dead-letter");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
 }

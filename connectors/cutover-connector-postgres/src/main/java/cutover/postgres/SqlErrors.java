@@ -80,8 +80,8 @@ final class SqlErrors {
 
     /** Why a record whose row refers to a row the target does not hold is set aside: the server's message and detail (the key). */
     static cutover.error.RecordError orphan(String message, String detail) {
-        return cutover.error.RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, "it refers to a row the target does not hold, and no"
-                + " record of this run brought it: " + message + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")") + " [SQLSTATE 23503]");
+        return cutover.error.RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, "it refers to a row the target does not hold, which no"
+                + " record of this run brought (or the one that did was set aside itself): " + message + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")") + " [SQLSTATE 23503]");
     }
 
     /** A batch's failure: {@link ErrorCode#TARGET_ROWS_REFUSED} when rows were refused (those can then be found and set aside). */
