@@ -251,6 +251,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     List<String> warnings = new ArrayList<>(said);
                     warnings.addAll(unchecked);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables(), new java.util.HashSet<>(forecast.trial().tables())));
+                    warnings.addAll(forecast.trial().leftChanged());
                     if (forecast.trial().notTried() != null && !noTrial) {
                         warnings.add("the rows that would change were not tried in the target (" + forecast.trial().notTried() + "): rows its own"
                                 + " constraints refuse are not foreseen");

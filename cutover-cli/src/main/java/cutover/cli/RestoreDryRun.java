@@ -49,8 +49,8 @@ final class RestoreDryRun {
      * The trial writes: of how many rows, in which tables, how many refused; {@code notTried}: why
      * there was none (null: there was), the target's rules then named, not foreseen.
      */
-    record Trial(long rows, List<String> tables, long refused, String notTried) {
-        static Trial none(String why) { return new Trial(0, List.of(), 0, why); }
+    record Trial(long rows, List<String> tables, long refused, String notTried, List<String> leftChanged) {
+        static Trial none(String why) { return new Trial(0, List.of(), 0, why, List.of()); }
     }
 
     private RestoreDryRun() {}
@@ -99,13 +99,18 @@ final class RestoreDryRun {
     /** The trial writes of the changes spooled, if the target can make them; a failure (a lock waited on too long) says why there were none. */
     private static Trial tryWrites(WriteTrial trial, Sink sink, String runId, List<Table> tables, List<Table> tried, Path changesFile) {
         List<String> names = tried.stream().map(Table::name).toList();
-        if (tried.isEmpty()) return new Trial(0, names, 0, null);
+        if (tried.isEmpty()) return new Trial(0, names, 0, null, List.of());
         try (SinkWriter writer = sink.writer(runId, "dry-run-trial", tables)) {
             java.util.Optional<SinkWriter.Trial> writes = writer.trial();
             if (writes.isEmpty()) return Trial.none("this kind of target cannot try rows in a transaction it rolls back");
-            long refused = trial.run(writes.get());
-            trial.rewrite(changesFile);
-            return new Trial(trial.rows(), names, refused, null);
+            try {
+                long refused = trial.run(writes.get());
+                trial.rewrite(changesFile);
+                return new Trial(trial.rows(), names, refused, null, writes.get().leftChanged());
+            } catch (CutoverException e) {
+                // what it drew from sequences before it failed stays drawn
+                return new Trial(0, List.of(), 0, "trying the rows failed: " + e.getMessage(), writes.get().leftChanged());
+            }
         } catch (CutoverException e) {
             return Trial.none("trying the rows failed: " + e.getMessage());
         }

@@ -77,6 +77,11 @@ public interface SinkWriter extends AutoCloseable {
         /** Rolls every trial write back. */
         @Override
         void close();
+
+        /** After {@link #close}: what the trial changed that a rollback does not undo (a sequence a default drew from), each a sentence. */
+        default List<String> leftChanged() {
+            return List.of();
+        }
     }
 
     @Override

@@ -243,11 +243,15 @@ final class PostgresWriter implements SinkWriter {
     @Override
     public java.util.Optional<Trial> trial() {
         return java.util.Optional.of(new Trial() {
+            private Map<String, Long> sequencesBefore;
+            private final List<String> leftChanged = new ArrayList<>();
+
             @Override
             public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
                 try {
                     if (connection == null) {
                         connection = pool.connection();
+                        sequencesBefore = sequences(connection);
                         connection.setAutoCommit(false);
                         try (Statement s = connection.createStatement()) {
                             s.execute("SET LOCAL lock_timeout = '" + TRIAL_LOCK_WAIT.toMillis() + "ms'");
@@ -266,8 +270,37 @@ final class PostgresWriter implements SinkWriter {
             public void close() {
                 rollback();
                 PostgresWriter.this.close();
+                if (sequencesBefore != null) { // also after a trial that failed part way
+                    try (Connection c = pool.connection()) {
+                        Map<String, Long> after = sequences(c);
+                        List<String> drawn = after.entrySet().stream().filter(e -> !java.util.Objects.equals(e.getValue(), sequencesBefore.get(e.getKey())))
+                                .map(Map.Entry::getKey).sorted().toList();
+                        if (!drawn.isEmpty()) {
+                            leftChanged.add("the rows tried drew from sequences " + String.join(", ", drawn) + " (a default or a trigger of theirs),"
+                                    + " which PostgreSQL never rolls back: they are ahead of where they were, as the restore would leave them");
+                        }
+                    } catch (SQLException e) {
+                        leftChanged.add("the sequences could not be read after the trial (" + e.getMessage() + "): a default or trigger may have drawn from them");
+                    }
+                }
+            }
+
+            @Override
+            public List<String> leftChanged() {
+                return List.copyOf(leftChanged);
             }
         });
+    }
+
+    /** The last value of each sequence of the database the role may read (null: none drawn yet). */
+    private static Map<String, Long> sequences(Connection c) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        // CASE, not AND: the planner may test the privilege of a relation that is no sequence first, which is an error
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid) FROM pg_class c"
+                + " WHERE CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT') ELSE false END")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getObject(2, Long.class));
+        }
+        return out;
     }
 
     /**
