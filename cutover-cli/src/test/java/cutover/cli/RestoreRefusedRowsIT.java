@@ -146,6 +146,11 @@ class RestoreRefusedRowsIT {
             assertThat(refused.get("13")).contains("23514").contains("members_age_check");
             assertThat(refused.get("16")).contains("23503");
             assertThat(LocalPostgres.query(dst, "select string_agg(m::text, ';' order by id) from members m")).as("nothing committed").isEqualTo(before);
+            // read only, the dry run names what it cannot foresee: the foreign keys too (acceptance run 14: only checks, unique and triggers)
+            CliRun read = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--no-trial", "--json"}, repoArgs);
+            assertThat(read.exitCode()).as(read.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(read.out()).get("warnings").toString()).contains("foreign keys (members_boss_fkey, members_team_fkey)")
+                    .contains("unique constraints or indexes (members_email_key)").contains("check or exclusion constraints (members_age_check)");
 
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json"}, repoArgs);
             assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);

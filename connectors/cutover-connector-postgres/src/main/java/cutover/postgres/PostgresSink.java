@@ -301,7 +301,13 @@ final class PostgresSink implements CopyTextSink {
                     + " array_to_string(array(SELECT DISTINCT rulename FROM pg_rewrite WHERE ev_class IN " + tree + " AND ev_type = '3'"
                     + " AND ev_enabled <> 'D' ORDER BY rulename), ', '),"
                     + " array(SELECT conname::text FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname),"
-                    + " array(SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname)"
+                    + " array(SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = t.oid AND contype IN ('c', 'x') ORDER BY conname),"
+                    + " array_to_string(array(SELECT conname FROM pg_constraint WHERE conrelid = t.oid AND contype = 'f' ORDER BY conname), ', '),"
+                    + " t.relkind = 'p', array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0"
+                    + " AND NOT a.attisdropped AND a.attnotnull ORDER BY a.attnum),"
+                    + " array_to_string(array(SELECT quote_ident(a.attname) || ' (' || format_type(a.atttypid, NULL) || ')' FROM pg_attribute a"
+                    + " JOIN pg_type d ON d.oid = a.atttypid WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND d.typtype = 'd'"
+                    + " AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.contypid = d.oid AND k.contype = 'c') ORDER BY a.attnum), ', ')"
                     + " FROM pg_class t WHERE t.oid = to_regclass(?)")) {
                 for (Table table : tables) {
                     TableName name = TableName.resolve(table.name(), schema);
@@ -324,6 +330,26 @@ final class PostgresSink implements CopyTextSink {
                         if (!unique.isEmpty() && !foreseen) {
                             out.add("table " + name + " has unique constraints or indexes (" + unique + "): a row whose value another row of the"
                                     + " table holds is refused, which is not foreseen here; the restore sets such rows aside, each with the database's reason");
+                        }
+                        String foreignKeys = rs.getString(7), domains = rs.getString(10);
+                        if (!foreignKeys.isEmpty() && !foreseen) {
+                            out.add("table " + name + " has foreign keys (" + foreignKeys + "): a row whose parent neither the target holds nor the"
+                                    + " restore brings is refused, which is not foreseen here; the restore sets such rows aside, each with the database's reason");
+                        }
+                        if (rs.getBoolean(8) && !foreseen) {
+                            out.add("table " + name + " is partitioned: a row no partition takes is refused, which is not foreseen here;"
+                                    + " the restore sets such rows aside, each with the database's reason");
+                        }
+                        // NOT NULL where the plan lets the column be null: a null the snapshot holds there is refused
+                        List<String> notNull = Catalog.texts(rs.getArray(9)).stream()
+                                .filter(col -> table.column(col).map(cutover.model.Column::nullable).orElse(false)).toList();
+                        if (!notNull.isEmpty() && !foreseen) {
+                            out.add("table " + name + " has NOT NULL columns the snapshot's rows may leave null (" + String.join(", ", notNull)
+                                    + "): such rows are refused, which is not foreseen here; the restore sets them aside, each with the database's reason");
+                        }
+                        if (!domains.isEmpty() && !foreseen) {
+                            out.add("table " + name + " has columns of domains with checks (" + domains + "): a value a check refuses is not"
+                                    + " foreseen here; the restore sets its row aside, with the database's reason");
                         }
                         if (!triggers.isEmpty()) {
                             out.add("table " + name + " has triggers (" + triggers + ")" + (owned
