@@ -47,6 +47,42 @@ class SqliteRestoreDryRunTest {
         assertThat(rows(target)).isEqualTo("1 a 1;4 d 4;50 taken 0;");
     }
 
+    /**
+     * A restore over the file puts rows back as they were, not through the application's triggers
+     * (acceptance run 15: an updated_at trigger stamped the restored rows, an audit one logged them,
+     * exit 0); the triggers are there afterwards, and fire for the application's writes.
+     */
+    @Test
+    void aRestoreOverTheFileDoesNotFireItsTriggers() throws Exception {
+        Path app = dir.resolve("app.db");
+        sql(app, "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT, qty INTEGER)", "CREATE TABLE audit (id INTEGER PRIMARY KEY, item INT, what TEXT)",
+                "CREATE TRIGGER items_touch AFTER UPDATE ON items BEGIN UPDATE items SET code = 'TOUCHED' WHERE id = NEW.id; END",
+                "CREATE TRIGGER items_audit AFTER INSERT ON items BEGIN INSERT INTO audit (item, what) VALUES (NEW.id, 'ins'); END",
+                "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)", "DELETE FROM audit");
+        TestRepository repo = TestRepository.init(dir, "triggers");
+        String state = dir.resolve("state-triggers").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", "sqlite:" + app, "--state", state}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        sql(app, "UPDATE items SET qty = 10 WHERE id = 1", "DELETE FROM items WHERE id = 2", "DELETE FROM audit");
+        assertThat(rows(app)).isEqualTo("1 TOUCHED 10;3 three 3;");
+
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", "sqlite:" + app, "--only", "items", "--dry-run", "--json", "--state", state}, repo.args());
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(dry.out()).get("warnings").toString()).contains("items_audit, items_touch").contains("do not fire");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + app, "--only", "items", "--state", state}, repo.args());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(rows(app)).isEqualTo("1 one 1;2 two 2;3 three 3;");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + app); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT count(*) FROM audit")) {
+                assertThat(rs.getLong(1)).as("no audit row for the restored rows").isZero();
+            }
+            s.execute("INSERT INTO items VALUES (4, 'four', 4)");
+            try (var rs = s.executeQuery("SELECT count(*) FROM audit")) {
+                assertThat(rs.getLong(1)).as("the triggers are there again").isEqualTo(1);
+            }
+        }
+    }
+
     private static void sql(Path db, String... statements) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             for (String statement : statements) s.execute(statement);

@@ -36,6 +36,8 @@ final class SqliteSink implements Sink, AutoCloseable {
     private boolean checkpointTableReady;
     /** The plan's tables whose key is the table's own rowid ({@link TableDdl#keyedByRowid}), made so or found so. */
     private final Set<String> keyedByOwnRowid = java.util.concurrent.ConcurrentHashMap.newKeySet(); // read for every row checked
+    /** A restore's: the written tables' triggers do not fire for its rows ({@link QuietTriggers}). */
+    private volatile boolean quietTriggers;
     /** By plan table, its decimal columns that are an existing column of NUMERIC affinity (read for every row checked). */
     private final Map<String, List<String>> decimalsAsNumbers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -179,22 +181,51 @@ final class SqliteSink implements Sink, AutoCloseable {
 
     /** Existing tables' CHECK and UNIQUE constraints, unique indexes and triggers: rules that may refuse rows no check here foretells. */
     @Override
-    public synchronized List<String> rulesOfItsOwn(List<Table> tables) {
+    public List<String> rulesOfItsOwn(List<Table> tables) {
+        return rulesOfItsOwn(tables, Set.of());
+    }
+
+    /** Unique indexes and CHECK or UNIQUE clauses (of the tables not in {@code tried}), and triggers: which fire, or do not. */
+    @Override
+    public synchronized List<String> rulesOfItsOwn(List<Table> tables, Set<String> tried) {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = connection().prepareStatement("SELECT group_concat(type || ' ' || name, ', ') FROM sqlite_master WHERE tbl_name = ?"
-                + " AND (type = 'trigger' OR (type = 'index' AND upper(sql) LIKE '%UNIQUE%') OR (type = 'table' AND (upper(sql) LIKE '%CHECK%'"
-                + " OR upper(sql) LIKE '%UNIQUE%')))")) {
+        try (PreparedStatement rules = connection().prepareStatement("SELECT group_concat(type || ' ' || name, ', ') FROM sqlite_master WHERE tbl_name = ?"
+                + " AND ((type = 'index' AND upper(sql) LIKE '%UNIQUE%') OR (type = 'table' AND (upper(sql) LIKE '%CHECK%' OR upper(sql) LIKE '%UNIQUE%')))");
+             PreparedStatement triggers = connection().prepareStatement("SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_master"
+                     + " WHERE tbl_name = ? AND type = 'trigger' ORDER BY name)")) {
             for (Table t : tables) {
-                ps.setString(1, Sql.tableName(t.name()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    String rules = rs.next() ? rs.getString(1) : null;
-                    if (rules != null) out.add("table " + Sql.tableName(t.name()) + " has rules of its own (" + rules + "): rows they refuse are set aside, each with the database's reason");
+                String name = Sql.tableName(t.name());
+                rules.setString(1, name);
+                try (ResultSet rs = rules.executeQuery()) {
+                    String found = rs.next() ? rs.getString(1) : null;
+                    if (found != null && !tried.contains(t.name())) {
+                        out.add("table " + name + " has rules of its own (" + found + "): rows they refuse are not foreseen here; the restore sets"
+                                + " them aside, each with the database's reason");
+                    }
+                }
+                triggers.setString(1, name);
+                try (ResultSet rs = triggers.executeQuery()) {
+                    String found = rs.next() ? rs.getString(1) : null;
+                    if (found != null) {
+                        out.add("table " + name + " has triggers (" + found + ")" + (quietTriggers ? ", which do not fire for the restored rows:"
+                                + " the restore drops them in each batch's transaction and makes them again before it commits"
+                                : ", which fire for the rows written (they may change or refuse them)"));
+                    }
                 }
             }
         } catch (SQLException e) {
             throw WriteFailures.of(e, db.path(), "reading the rules of the target's tables");
         }
         return out;
+    }
+
+    @Override
+    public void keepTriggersQuiet() {
+        quietTriggers = true;
+    }
+
+    boolean quietTriggers() {
+        return quietTriggers;
     }
 
     @Override

@@ -56,8 +56,10 @@ final class SqliteSinkWriter implements SinkWriter {
                 SqliteSink.inTransaction(c, () -> {
                     Map<Integer, String> taken = KeyClaimTable.claim(c, runId, claims);
                     if (!taken.isEmpty()) throw new KeysTaken(taken); // rolls the transaction back
+                    List<String> triggers = quietTriggers(c);
                     for (Map.Entry<Table, List<Record>> e : byTable.entrySet()) upsert(c, e.getKey(), e.getValue());
                     dropElementsPast(c, byTable);
+                    QuietTriggers.makeAgain(c, triggers);
                     CheckpointTable.upsert(c, runId, splitId, checkpoint);
                 });
             } catch (SQLException e) {
@@ -78,7 +80,10 @@ final class SqliteSinkWriter implements SinkWriter {
         synchronized (sink) {
             Connection c = sink.connection();
             try {
-                SqliteSink.rolledBack(c, () -> probe(c, groups, 0, groups.size(), refused));
+                SqliteSink.rolledBack(c, () -> {
+                    quietTriggers(c); // as the write will be: the rollback makes them again
+                    probe(c, groups, 0, groups.size(), refused);
+                });
             } catch (SQLException e) {
                 throw WriteFailures.of(e, sink.database().path(), "finding the rows split " + splitId + " refused");
             }
@@ -102,7 +107,10 @@ final class SqliteSinkWriter implements SinkWriter {
                     Connection c = sink.connection();
                     Map<Integer, RecordError> refused = new TreeMap<>();
                     try {
-                        if (!open) c.setAutoCommit(false);
+                        if (!open) {
+                            c.setAutoCommit(false);
+                            quietTriggers(c); // as the restore will be: the rollback makes them again
+                        }
                         open = true;
                         probe(c, groups, 0, groups.size(), refused);
                     } catch (SQLException e) {
@@ -126,6 +134,11 @@ final class SqliteSinkWriter implements SinkWriter {
                 }
             }
         });
+    }
+
+    /** A restore's: drops the triggers of the writer's tables in the open transaction; the statements that make them again. */
+    private List<String> quietTriggers(Connection c) throws SQLException {
+        return sink.quietTriggers() ? QuietTriggers.drop(c, tables.values()) : List.of();
     }
 
     private void probe(Connection c, List<List<Record>> groups, int from, int to, Map<Integer, RecordError> refused) throws SQLException {
