@@ -318,6 +318,33 @@ class RestoreRefusedRowsIT {
         }
     }
 
+    /**
+     * Rows the target already holds as the snapshot has them are not written again: a CHECK the
+     * application added since (NOT VALID: its old rows break it) refused them, since PostgreSQL checks
+     * an inserted row before it finds the conflict, and the restore set aside rows that were as they
+     * should be, where the dry run had called them unchanged (acceptance run 15).
+     */
+    @Test
+    void rowsAlreadyAsTheSnapshotHasThemAreNotRefused() throws Exception {
+        String src = "cutover_it_refused_same_src";
+        LocalPostgres.recreate(src);
+        try {
+            LocalPostgres.sql(src, "create table p (id int primary key, score numeric)", "insert into p values (1, 5), (2, 5000), (3, 6000)");
+            String[] repoArgs = backedUp("same", src);
+            LocalPostgres.sql(src, "update p set score = 7 where id = 1", "alter table p add constraint small check (score < 1000) not valid");
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(src), "--dry-run", "--json"}, repoArgs);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            JsonNode p = Json.MAPPER.readTree(dry.out()).get("tables").get("p");
+            assertThat(List.of(p.get("update").asLong(), p.get("unchanged").asLong(), p.get("refused").asLong())).containsExactly(1L, 2L, 0L);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(src), "--json"}, repoArgs);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("deadLettered").asLong()).isZero();
+            assertThat(LocalPostgres.query(src, "select string_agg(id || ' ' || score, ', ' order by id) from p")).containsExactly("1 5, 2 5000, 3 6000");
+        } finally {
+            LocalPostgres.drop(src);
+        }
+    }
+
     /** The arguments naming a new repository (and a state folder) of that name, which holds a backup of the database. */
     private String[] backedUp(String name, String database) throws Exception {
         String[] repoArgs = TestRepository.init(dir, name).args("--state", dir.resolve("state-" + name).toString());

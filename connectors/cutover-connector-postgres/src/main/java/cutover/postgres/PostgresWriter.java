@@ -157,7 +157,7 @@ final class PostgresWriter implements SinkWriter {
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns, generated, identityAlways(name)));
+                    s.executeUpdate(upsert(table, name, stage, columns, generated, identityAlways(name), quietTriggers));
                 }
             }
         }
@@ -377,8 +377,8 @@ final class PostgresWriter implements SinkWriter {
                 boolean keyed = keyIndexed(name, table.primaryKey());
                 String rowsOfGroup = "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = cutover_g";
                 String rowsInOrder = "SELECT " + casts + " FROM " + probe + " ORDER BY cutover_group";
-                upserts.add(keyed ? upsertOf(table, name, rowsOfGroup, columns, generated, identityAlways(name)) : insertOf(name, rowsOfGroup, columns));
-                whole.add(keyed ? upsertOf(table, name, rowsInOrder, columns, generated, identityAlways(name)) : insertOf(name, rowsInOrder, columns));
+                upserts.add(keyed ? upsertOf(table, name, rowsOfGroup, columns, generated, identityAlways(name), quietTriggers) : insertOf(name, rowsOfGroup, columns));
+                whole.add(keyed ? upsertOf(table, name, rowsInOrder, columns, generated, identityAlways(name), quietTriggers) : insertOf(name, rowsInOrder, columns));
                 selfReferring.add(orphansRefused && DefinedTable.holds(connection, "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'"
                         + " AND conrelid = to_regclass(?) AND confrelid = conrelid)", name.sql()) ? probe : null);
             }
@@ -578,8 +578,9 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /** The upsert of staged rows; an identity column GENERATED ALWAYS that is no key keeps the value it has (PostgreSQL updates it only to DEFAULT). */
-    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated, Set<String> identityAlways) {
-        return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns, generated, identityAlways);
+    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated, Set<String> identityAlways,
+                                 boolean onlyChanged) {
+        return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns, generated, identityAlways, onlyChanged);
     }
 
     /**
@@ -589,19 +590,34 @@ final class PostgresWriter implements SinkWriter {
      * so the next backup finds them unchanged, and their triggers do not fire. Compared as the rows'
      * text, which every type has (json and point have no equality), and which tells 1.50 from 1.5.
      */
-    private static String upsertOf(Table table, TableName name, String rows, String columns, Set<String> generated, Set<String> identityAlways) {
-        // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" AS cutover_row (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
-                .append(rows).append(" ON CONFLICT (")
-                .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
-        List<String> updates = new ArrayList<>(), now = new ArrayList<>(), brought = new ArrayList<>();
+    private static String upsertOf(Table table, TableName name, String rows, String columns, Set<String> generated, Set<String> identityAlways,
+                                   boolean onlyChanged) {
+        List<String> updates = new ArrayList<>(), now = new ArrayList<>(), brought = new ArrayList<>(), there = new ArrayList<>(), sent = new ArrayList<>();
         for (Column c : table.columns()) {
             if (table.primaryKey().contains(c.name()) || generated.contains(c.name()) || identityAlways.contains(c.name())) continue;
             String column = TableName.quote(c.name());
             updates.add(column + " = EXCLUDED." + column);
             now.add("cutover_row." + column);
             brought.add("EXCLUDED." + column);
+            there.add("cutover_old." + column);
+            sent.add("cutover_new." + column);
         }
+        // With the triggers quiet (a restore), a row the target holds as it is sent is not sent at all: PostgreSQL checks an
+        // inserted row's CHECK constraints (a NOT VALID one too) before it finds the conflict, so a row already restored was refused
+        // (acceptance run 15: 3,001 unchanged rows set aside where a CHECK came after the backup). Where the triggers fire, every
+        // row goes through them, as the application's write of it would
+        List<String> keyThere = new ArrayList<>(), keySent = new ArrayList<>();
+        for (String k : table.primaryKey()) {
+            keyThere.add("cutover_old." + TableName.quote(k));
+            keySent.add("cutover_new." + TableName.quote(k));
+        }
+        String changed = "SELECT * FROM (" + rows + ") cutover_new WHERE NOT EXISTS (SELECT 1 FROM " + name.sql() + " cutover_old WHERE ROW("
+                + String.join(", ", keyThere) + ") = ROW(" + String.join(", ", keySent) + ")" + (there.isEmpty() ? ""
+                : " AND ROW(" + String.join(", ", there) + ")::text = ROW(" + String.join(", ", sent) + ")::text") + ")";
+        // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" AS cutover_row (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
+                .append(onlyChanged ? changed : rows).append(" ON CONFLICT (")
+                .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         if (updates.isEmpty()) return sql.append("NOTHING").toString();
         return sql.append("UPDATE SET ").append(String.join(", ", updates)).append(" WHERE ROW(").append(String.join(", ", now))
                 .append(")::text IS DISTINCT FROM ROW(").append(String.join(", ", brought)).append(")::text").toString();
@@ -716,7 +732,7 @@ final class PostgresWriter implements SinkWriter {
             }
             if (!direct) {
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated, identityAlways(name)));
+                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated, identityAlways(name), quietTriggers));
                 }
             }
             execute(back);
