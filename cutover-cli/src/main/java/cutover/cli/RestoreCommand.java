@@ -581,7 +581,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         RestoreDryRun.Trial trial = f.trial();
         if (trial.notTried() == null && trial.rows() > 0) {
-            System.out.printf(java.util.Locale.ROOT, "tried: the %,d rows that would change in existing tables were written in a transaction"
+            System.out.printf(java.util.Locale.ROOT, "tried: the rows that would change in existing tables (%,d) were written in a transaction"
                     + " rolled back; the target refused %,d of them (counted as refused)%n", trial.rows(), trial.refused());
         }
         System.out.println("every row that would change: " + f.changesFile());

@@ -59,8 +59,10 @@ final class SqliteTypes {
      */
     static Set<Affinity> compatibleAffinities(ColumnType type) {
         return switch (type) {
-            case NUMERIC -> EnumSet.of(Affinity.TEXT, Affinity.BLOB, Affinity.NUMERIC);
-            case TEXT, JSON -> EnumSet.of(Affinity.TEXT, Affinity.BLOB);
+            // JSON too: an application's column declared JSON has NUMERIC affinity, under which only a document that is a bare
+            // number is stored as a number (its text read back is that number), as for the application's own inserts
+            case NUMERIC, JSON -> EnumSet.of(Affinity.TEXT, Affinity.BLOB, Affinity.NUMERIC);
+            case TEXT -> EnumSet.of(Affinity.TEXT, Affinity.BLOB);
             case BIGINT, BOOLEAN -> EnumSet.of(Affinity.INTEGER, Affinity.NUMERIC, Affinity.BLOB);
             case DOUBLE -> EnumSet.of(Affinity.REAL, Affinity.BLOB);
             case TIMESTAMPTZ, DATE, GEOPOINT -> EnumSet.of(Affinity.TEXT, Affinity.NUMERIC, Affinity.BLOB);

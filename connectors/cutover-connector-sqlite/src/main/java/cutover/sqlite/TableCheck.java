@@ -54,11 +54,14 @@ final class TableCheck {
         return problems;
     }
 
-    /** The plan's decimal columns that are, in the existing table, of NUMERIC affinity: stored as SQLite numbers ({@link RowCheck#numberAsStored}). */
+    /**
+     * The plan's decimal and JSON columns that are, in the existing table, of NUMERIC affinity: a
+     * decimal (a JSON document that is one) is stored as a SQLite number ({@link RowCheck#numberAsStored}).
+     */
     static List<String> decimalsAsNumbers(Table plan, TableShape existing) {
         List<String> out = new java.util.ArrayList<>();
         for (Column c : plan.columns()) {
-            if (c.type() == cutover.model.ColumnType.NUMERIC
+            if ((c.type() == cutover.model.ColumnType.NUMERIC || c.type() == cutover.model.ColumnType.JSON)
                     && existing.column(c.name()).map(found -> found.affinity() == Affinity.NUMERIC).orElse(false)) out.add(c.name());
         }
         return out;

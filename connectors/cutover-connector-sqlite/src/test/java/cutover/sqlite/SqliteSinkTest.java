@@ -161,6 +161,26 @@ class SqliteSinkTest {
         assertThat(TestFiles.count(file, "SELECT count(*) FROM prices WHERE price = 12.5 OR price = 0.1 OR price = 1.5")).isEqualTo(3);
     }
 
+    /** A column an application declared JSON (NUMERIC affinity) takes the plan's documents: its backup restores over it (acceptance run 15). */
+    @Test
+    void aColumnDeclaredJsonTakesDocuments() throws Exception {
+        TestFiles.sql(file, "CREATE TABLE users (id INTEGER PRIMARY KEY, meta JSON)");
+        Table users = new Table("users", List.of(new Column("id", ColumnType.BIGINT, false), new Column("meta", ColumnType.JSON, true)),
+                List.of("id"), List.of(), false);
+        assertThat(sink.prepare("r", List.of(users), true)).isEmpty();
+        Record doc = new Record(cutover.model.EntityName.of("users"), Key.of(Value.of(1L)), Map.of("id", Value.of(1L),
+                "meta", new Value.MapValue(Map.of("a", Value.of(1L)))));
+        Record number = new Record(cutover.model.EntityName.of("users"), Key.of(Value.of(2L)), Map.of("id", Value.of(2L), "meta", Value.of(7L)));
+        assertThat(sink.check(users, doc)).isEmpty();
+        try (SinkWriter w = sink.writer("r", "a", List.of(users))) {
+            w.write(List.of(doc, number), checkpoint(2, true));
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT group_concat(id || ' ' || meta || ' ' || typeof(meta), '; ') FROM users")) {
+            assertThat(rs.getString(1)).isEqualTo("1 {\"a\":1} text; 2 7 integer");
+        }
+    }
+
     @Test
     void aRefusedBatchLeavesNeitherRowsNorCheckpointAndItsRefusedRecordsAreNamed() {
         // the target has a constraint the plan does not know of; the second row breaks it
