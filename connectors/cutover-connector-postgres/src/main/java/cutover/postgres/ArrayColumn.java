@@ -16,22 +16,29 @@ import java.util.regex.Pattern;
  * it. Such a column is accepted: each value is checked against its element type before its batch
  * is written ({@link PostgresSink#check}), so a value it cannot hold sets its one record aside, and
  * a list is written as PostgreSQL's array literal ({@code {"a","b c",NULL}}, nested braces for a
- * further dimension) instead of JSON. Only element types whose values the check can tell are taken;
- * others (enums, intervals, network addresses, a length-limited varchar or char) are refused when the
- * target is prepared, as a scalar column of those types is, and so are json and jsonb arrays: a value
- * does not tell a JSON {@code null} element from an SQL NULL one.
+ * further dimension) instead of JSON. Elements of types the check can tell are checked; those of
+ * the others (enums, intervals, network addresses, a length-limited varchar or char) are written as
+ * their text, which the type's input reads or refuses when the row is written, so a refused row is
+ * set aside with the server's reason (a table whose bulk load a refused row stopped goes record by
+ * record: an acceptance run found every row with such an array set aside, written as JSON). Not a
+ * type whose modifier would round an element unseen (numeric(p,s), timestamp(p), interval(p)). A
+ * json or jsonb element is written as its JSON text; a null one is refused, since a value does not
+ * tell a JSON {@code null} element from an SQL NULL one.
  */
 record ArrayColumn(String type, String element) implements ExistingColumnCheck {
     private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
     private static final Set<String> TEXTS = Set.of("text", "varchar", "citext");
     private static final Set<String> OTHERS = Set.of("float4", "float8", "numeric", "bool", "timestamptz", "timestamp", "date", "bytea", "uuid");
+    private static final Set<String> JSON_TYPES = Set.of("json", "jsonb");
+    /** Element types whose modifier refuses a value too long rather than rounding it. */
+    private static final Set<String> LENGTH_LIMITED = Set.of("varchar", "bpchar");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** The array column an existing column of {@code typname} (an array type: {@code _int4}) and modifier {@code typmod} is for the plan's {@code type}, if it takes its values. */
     static Optional<ArrayColumn> of(ColumnType type, String typname, int typmod) {
-        if (type != ColumnType.JSON || !typname.startsWith("_") || typmod >= 0) return Optional.empty();
+        if (type != ColumnType.JSON || !typname.startsWith("_")) return Optional.empty();
         String element = typname.substring(1);
-        if (!INTEGERS.contains(element) && !TEXTS.contains(element) && !OTHERS.contains(element)) return Optional.empty();
+        if (typmod >= 0 && !LENGTH_LIMITED.contains(element)) return Optional.empty();
         return Optional.of(new ArrayColumn(element + "[]", element));
     }
 
@@ -72,7 +79,11 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
     }
 
     private String elementProblem(Value v) {
-        if (v.kind() == Value.Kind.NULL) return null;
+        if (v.kind() == Value.Kind.NULL) {
+            return JSON_TYPES.contains(element) ? "a null element of " + type + " could be a JSON null or an SQL NULL, which the snapshot's"
+                    + " value does not tell apart" : null;
+        }
+        if (JSON_TYPES.contains(element)) return null; // any value is a JSON document
         String beyond = ValueCheck.problem(v, false); // what PostgreSQL refuses in any column of the kind: infinite timestamps, NUL in text
         if (beyond != null) return beyond + ", as an element of " + type;
         boolean fits = switch (element) {
@@ -87,7 +98,8 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
             case "date" -> v instanceof Value.Date;
             case "bytea" -> v instanceof Value.Bytes;
             case "uuid" -> v instanceof Value.Text t && UUID.matcher(t.value()).matches();
-            default -> v instanceof Value.Text; // text, varchar, citext
+            // text, varchar, citext; and the others' text, which their type's input reads (or refuses the row for)
+            default -> v instanceof Value.Text;
         };
         return fits ? null : "a " + kindName(v) + " cannot be an element of " + type;
     }
@@ -115,6 +127,7 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
     }
 
     private String text(Value v) {
+        if (JSON_TYPES.contains(element)) return cutover.model.JsonValues.toJson(v);
         StringBuilder sb = new StringBuilder();
         CopyText.render(v, element.equals("float4") || element.equals("float8") ? ColumnType.DOUBLE : ColumnType.TEXT, sb);
         return sb.toString();

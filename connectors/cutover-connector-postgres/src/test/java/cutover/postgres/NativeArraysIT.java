@@ -138,15 +138,38 @@ class NativeArraysIT extends ScratchSink {
         assertThat(sink.check(table, row)).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.RECORD_INVALID_TEXT));
     }
 
+    /**
+     * Arrays of types the check cannot tell (an enum, a varchar(3), jsonb) take their elements as text
+     * their type reads, so a table restored record by record (its bulk load stopped by a refused row)
+     * keeps them; the type refuses a label it lacks or a text too long when the row is written, and
+     * that row alone is refused. A null jsonb element is refused before: JSON null or SQL NULL? (They
+     * were refused when the target was prepared: an acceptance run's rows with them all set aside.)
+     */
     @Test
-    void arraysOfTypesTheCheckCannotTellAreStillRefusedWhenTheTargetIsPrepared() {
+    void arraysOfTypesTheCheckCannotTellTakeTheirElementsAsText() {
         db.sql("CREATE TYPE mood AS ENUM ('sad', 'ok')", "CREATE TABLE arr_other (id int PRIMARY KEY, m mood[], v varchar(3)[], j jsonb[])");
         Table table = new Table("arr_other", List.of(new Column("id", ColumnType.BIGINT, false), new Column("m", ColumnType.JSON, true),
                 new Column("v", ColumnType.JSON, true), new Column("j", ColumnType.JSON, true)), List.of("id"), List.of(), false);
-        assertThat(sink.prepare("run-arrays-other", List.of(table), false))
-                .anySatisfy(p -> assertThat(p).contains("column m is _mood but the plan wants jsonb"))
-                .anySatisfy(p -> assertThat(p).contains("column v is _varchar but the plan wants jsonb"))
-                .anySatisfy(p -> assertThat(p).contains("column j is _jsonb but the plan wants jsonb"));
+        assertThat(sink.prepare("run-arrays-other", List.of(table), false)).isEmpty();
+        java.util.function.BiFunction<Long, Map<String, Value>, Record> row = (id, values) -> {
+            Map<String, Value> fields = new LinkedHashMap<>(Map.of("id", Value.of(id)));
+            fields.putAll(values);
+            return new Record(EntityName.of("arr_other"), Key.of(Value.of(id)), fields);
+        };
+        Record good = row.apply(1L, Map.of("m", list(Value.of("sad"), Value.NULL), "v", list(Value.of("abc")),
+                "j", list(new Value.MapValue(Map.of("x", Value.of(1L))), Value.of("s"))));
+        Record nullJson = row.apply(2L, Map.of("j", list(Value.NULL)));
+        assertThat(sink.check(table, good)).isEmpty();
+        assertThat(sink.check(table, nullJson)).hasValueSatisfying(e -> assertThat(e.reason()).contains("JSON null or an SQL NULL"));
+        try (SinkWriter w = sink.writer("run-arrays-other", "s1", List.of(table))) {
+            Map<Integer, cutover.error.RecordError> refused = w.refused(List.of(List.of(good), List.of(row.apply(3L, Map.of("m", list(Value.of("glad"))))),
+                    List.of(row.apply(4L, Map.of("v", list(Value.of("abcd")))))));
+            assertThat(refused).containsOnlyKeys(1, 2);
+            assertThat(refused.get(1).reason()).contains("22P02");
+            assertThat(refused.get(2).reason()).contains("22001");
+            w.write(List.of(good), checkpoint(1, true));
+        }
+        assertThat(db.query("SELECT m::text, v::text, j::text FROM arr_other")).containsExactly(List.of("{sad,NULL}", "{abc}", "{\"{\\\"x\\\": 1}\",\"\\\"s\\\"\"}"));
     }
 
     private static Value list(Value... values) {
