@@ -174,14 +174,14 @@ final class BackupCommand implements Callable<Integer> {
             if (compacted.isEmpty()) return;
             Snapshot c = compacted.get();
             Map<String, Object> described = BackupCompactCommand.describe(s, compacted, took);
-            journal.append(new JournalEntry(started, "compact", c.shortId(), JournalEntry.SUCCEEDED, redacted, repo.repo.toString(), took.toMillis(),
+            journal.append(new JournalEntry(started, "compact", c.shortId(), JournalEntry.SUCCEEDED, redacted, repo.recorded(), took.toMillis(),
                     described, List.of(), null));
             logRun(run, event -> event.put("compacted", described), () -> ": " + BackupCompactCommand.text(s, c, took));
         } catch (RuntimeException e) {
             // a compaction only spares the next run a read: whatever stopped it, that run reads the tables whole, as it would have
             CutoverException failed = e instanceof CutoverException ce ? ce
                     : new CutoverException(cutover.error.ErrorCode.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-            journal.append(JournalEntry.failed(started, "compact", null, redacted, repo.repo.toString(), failed));
+            journal.append(JournalEntry.failed(started, "compact", null, redacted, repo.recorded(), failed));
             String error = Location.redact(failed.getMessage());
             logRun(run, event -> {
                 event.put("compactionFailed", true);
@@ -319,15 +319,15 @@ final class BackupCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
         String redacted = redactedSource();
-        journal.append(JournalEntry.started(started, "backup", null, redacted, repo.repo.toString()));
+        journal.append(JournalEntry.started(started, "backup", null, redacted, repo.recorded()));
         try {
             Snapshot snapshot = backup.get();
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), setAside > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
-                    redacted, repo.repo.toString(),
+                    redacted, repo.recorded(),
                     Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
             return snapshot;
         } catch (CutoverException e) {
-            journal.append(JournalEntry.failed(started, "backup", null, redacted, repo.repo.toString(), e));
+            journal.append(JournalEntry.failed(started, "backup", null, redacted, repo.recorded(), e));
             throw e;
         }
     }

@@ -24,6 +24,11 @@ final class RepoOptions {
     @Option(names = "--repo", paramLabel = "DIR", description = "The backup repository folder (required).")
     Path repo;
 
+    /** The repository as the journal names it: absolute, so that a journal read later, from elsewhere, names the one it meant. */
+    String recorded() {
+        return repo == null ? null : repo.toAbsolutePath().normalize().toString();
+    }
+
     @Option(names = "--password-file", paramLabel = "FILE", description = "Read the repository's passphrase from the first line of FILE (else env CUTOVER_PASSWORD, else a prompt).")
     Path passwordFile;
 

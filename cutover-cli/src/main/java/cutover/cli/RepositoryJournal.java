@@ -32,7 +32,7 @@ final class RepositoryJournal {
     RepositoryJournal(StateOptions state, RepoOptions repo, String command) {
         this.journal = new Journal(state.state);
         this.command = command;
-        this.repository = repo.repo == null ? null : repo.repo.toString();
+        this.repository = repo.recorded();
     }
 
     /** Runs the command, and records how it ended: with its outcome, or failed with its error (which is then thrown on). */
