@@ -205,12 +205,14 @@ class SchemaCodeIT {
                     "grant select, insert, update on counts to " + writer);
             String asWriter = LocalPostgres.location(db).replace("postgres@", writer + "@");
             assertThat(asWriter).contains(writer + "@");
+            LocalPostgres.sql(db, "update counts set n = 0 where id = 1"); // the trigger makes it 1; row 2 stays as the snapshot has it
             CliRun restore = CliRun.of(new String[] {"restore", "latest", asWriter, "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("triggers fired for the rows written")
                     .contains("counts (counts_bump)").contains("does not own");
-            // the upsert fired it twice a row: before the insert it tried, and before the update it became
-            assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("13,23");
+            // the upsert fired it twice for the row it wrote: before the insert it tried, and before the update it became; the row
+            // the target held as the snapshot has it was not written again
+            assertThat(LocalPostgres.query(db, "select string_agg(n::text, ',' order by id) from counts")).containsExactly("13,21");
         } finally {
             LocalPostgres.drop(db);
             LocalPostgres.dropRole(writer);
