@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +82,58 @@ class SqliteRestoreDryRunTest {
                 assertThat(rs.getLong(1)).as("the triggers are there again").isEqualTo(1);
             }
         }
+    }
+
+    /**
+     * A search index kept in step with its table by triggers (FTS5 external content): the triggers
+     * that write into it fire for the restored rows, the others stay quiet, in their order; the index
+     * is neither backed up nor restored as tables (acceptance run 16: quiet, the index went out of
+     * step and SQLite later called the file malformed; its shadow tables, restored, broke the next insert).
+     */
+    @Test
+    void aSearchIndexKeptByTriggersStaysInStep() throws Exception {
+        Path app = dir.resolve("fts.db");
+        sql(app, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, seen INTEGER)",
+                "CREATE VIRTUAL TABLE items_fts USING fts5(name, content='items', content_rowid='id')",
+                "CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO items_fts (rowid, name) VALUES (new.id, new.name); END",
+                "CREATE TRIGGER items_au AFTER UPDATE ON items BEGIN INSERT INTO items_fts (items_fts, rowid, name) VALUES ('delete', old.id, old.name);"
+                        + " INSERT INTO items_fts (rowid, name) VALUES (new.id, new.name); END",
+                "CREATE TRIGGER b_seen AFTER UPDATE ON items BEGIN UPDATE items SET seen = coalesce(seen, 0) + 1 WHERE id = new.id; END",
+                "CREATE TRIGGER a_seen AFTER UPDATE ON items BEGIN UPDATE items SET seen = seen WHERE id = new.id; END",
+                "INSERT INTO items (id, name) VALUES (1, 'apple'), (2, 'pear')");
+        String schema = schema(app);
+        TestRepository repo = TestRepository.init(dir, "fts");
+        String state = dir.resolve("state-fts").toString();
+        CliRun backup = CliRun.of(new String[] {"backup", "sqlite:" + app, "--state", state, "--json"}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(backup.out()).get("entities").toString()).doesNotContain("items_fts");
+        sql(app, "UPDATE items SET name = 'apricot' WHERE id = 1");
+
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", "sqlite:" + app, "--state", state, "--dry-run", "--json"}, repo.args());
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(dry.out()).get("warnings").toString()).contains("triggers (items_ai, items_au), which keep a virtual table")
+                .contains("triggers (a_seen, b_seen), which do not fire");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + app, "--state", state, "--json"}, repo.args());
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + app); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT (SELECT count(*) FROM items_fts WHERE items_fts MATCH 'apple'), (SELECT count(*) FROM items_fts"
+                    + " WHERE items_fts MATCH 'apricot'), (SELECT name || ' ' || coalesce(seen, '-') FROM items WHERE id = 1)")) {
+                // seen as the snapshot has it: the trigger that counts updates did not fire for the restored row
+                assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getString(3))).containsExactly(1L, 0L, "apple -");
+            }
+            s.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)");
+            s.execute("INSERT INTO items (id, name) VALUES (3, 'plum')");
+        }
+        assertThat(schema(app)).as("the triggers made again as they were, in their order").isEqualTo(schema);
+    }
+
+    private static String schema(Path db) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%cutover%' ORDER BY rowid")) {
+            while (rs.next()) out.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append('\n');
+        }
+        return out.toString();
     }
 
     private static void sql(Path db, String... statements) throws Exception {

@@ -61,6 +61,10 @@ final class RowCheck {
      * number, as SQLite does for the application's own inserts).
      */
     static Optional<RecordError> numberAsStored(Table table, String column, Record row) {
+        if (row.fields().get(column) instanceof Value.Text t && NUMBER_TEXT.matcher(t.value()).matches()) {
+            return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, column, "column " + column + " of table " + table.name()
+                    + " has a numeric affinity, which would store the text '" + t.value() + "' as a number"));
+        }
         if (!(row.fields().get(column) instanceof Value.Decimal d)) return Optional.empty();
         java.math.BigDecimal v = d.value();
         boolean integer = v.signum() == 0 || v.stripTrailingZeros().scale() <= 0;
@@ -72,6 +76,9 @@ final class RowCheck {
                 + " has NUMERIC affinity, which stores numbers as SQLite's INTEGER or REAL: " + v.toPlainString() + " would become "
                 + (Double.isFinite(stored) ? java.math.BigDecimal.valueOf(stored).toPlainString() : "infinity")));
     }
+
+    /** Text SQLite's numeric affinities take for a number (a well-formed integer or real literal, spaces around it). */
+    private static final java.util.regex.Pattern NUMBER_TEXT = java.util.regex.Pattern.compile("\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*");
 
     private static final java.math.BigDecimal LONG_MIN = java.math.BigDecimal.valueOf(Long.MIN_VALUE), LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
 

@@ -191,8 +191,9 @@ final class SqliteSink implements Sink, AutoCloseable {
         List<String> out = new ArrayList<>();
         try (PreparedStatement rules = connection().prepareStatement("SELECT group_concat(type || ' ' || name, ', ') FROM sqlite_master WHERE tbl_name = ?"
                 + " AND ((type = 'index' AND upper(sql) LIKE '%UNIQUE%') OR (type = 'table' AND (upper(sql) LIKE '%CHECK%' OR upper(sql) LIKE '%UNIQUE%')))");
-             PreparedStatement triggers = connection().prepareStatement("SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_master"
-                     + " WHERE tbl_name = ? AND type = 'trigger' ORDER BY name)")) {
+             PreparedStatement triggers = connection().prepareStatement("SELECT name, sql FROM sqlite_master WHERE tbl_name = ? AND type = 'trigger'"
+                     + " ORDER BY name")) {
+            java.util.Set<String> virtual = QuietTriggers.virtualTables(connection());
             for (Table t : tables) {
                 String name = Sql.tableName(t.name());
                 rules.setString(1, name);
@@ -204,13 +205,18 @@ final class SqliteSink implements Sink, AutoCloseable {
                     }
                 }
                 triggers.setString(1, name);
+                List<String> quiet = new ArrayList<>(), firing = new ArrayList<>();
                 try (ResultSet rs = triggers.executeQuery()) {
-                    String found = rs.next() ? rs.getString(1) : null;
-                    if (found != null) {
-                        out.add("table " + name + " has triggers (" + found + ")" + (quietTriggers ? ", which do not fire for the restored rows:"
-                                + " the restore drops them in each batch's transaction and makes them again before it commits"
-                                : ", which fire for the rows written (they may change or refuse them)"));
-                    }
+                    while (rs.next()) (quietTriggers && !QuietTriggers.keepsVirtualTable(rs.getString(2), virtual) ? quiet : firing).add(rs.getString(1));
+                }
+                if (!quiet.isEmpty()) {
+                    out.add("table " + name + " has triggers (" + String.join(", ", quiet) + "), which do not fire for the restored rows:"
+                            + " the restore drops them in each batch's transaction and makes them again before it commits");
+                }
+                if (!firing.isEmpty()) {
+                    out.add("table " + name + " has triggers (" + String.join(", ", firing) + ")" + (quietTriggers
+                            ? ", which keep a virtual table (a search index) in step and fire for the restored rows"
+                            : ", which fire for the rows written (they may change or refuse them)"));
                 }
             }
         } catch (SQLException e) {

@@ -62,7 +62,9 @@ final class SqliteTypes {
             // JSON too: an application's column declared JSON has NUMERIC affinity, under which only a document that is a bare
             // number is stored as a number (its text read back is that number), as for the application's own inserts
             case NUMERIC, JSON -> EnumSet.of(Affinity.TEXT, Affinity.BLOB, Affinity.NUMERIC);
-            case TEXT -> EnumSet.of(Affinity.TEXT, Affinity.BLOB);
+            // text into a column of a numeric affinity (a plan that saw only NULLs there: its type is the default, TEXT): stored
+            // as text unless it looks like a number, which the sink sets aside (RowCheck.numberAsStored)
+            case TEXT -> EnumSet.of(Affinity.TEXT, Affinity.BLOB, Affinity.NUMERIC, Affinity.INTEGER, Affinity.REAL);
             case BIGINT, BOOLEAN -> EnumSet.of(Affinity.INTEGER, Affinity.NUMERIC, Affinity.BLOB);
             case DOUBLE -> EnumSet.of(Affinity.REAL, Affinity.BLOB);
             case TIMESTAMPTZ, DATE, GEOPOINT -> EnumSet.of(Affinity.TEXT, Affinity.NUMERIC, Affinity.BLOB);

@@ -55,14 +55,19 @@ final class TableCheck {
     }
 
     /**
-     * The plan's decimal and JSON columns that are, in the existing table, of NUMERIC affinity: a
-     * decimal (a JSON document that is one) is stored as a SQLite number ({@link RowCheck#numberAsStored}).
+     * The plan's columns whose values an existing column's affinity may convert, checked value by
+     * value ({@link RowCheck#numberAsStored}): decimal and JSON columns of NUMERIC affinity (a decimal,
+     * or a JSON document that is one, is stored as a SQLite number), and text columns of a numeric
+     * affinity (a plan that saw only NULLs there, or no row, types it text; text that looks like a
+     * number would become one).
      */
     static List<String> decimalsAsNumbers(Table plan, TableShape existing) {
         List<String> out = new java.util.ArrayList<>();
         for (Column c : plan.columns()) {
-            if ((c.type() == cutover.model.ColumnType.NUMERIC || c.type() == cutover.model.ColumnType.JSON)
-                    && existing.column(c.name()).map(found -> found.affinity() == Affinity.NUMERIC).orElse(false)) out.add(c.name());
+            Affinity affinity = existing.column(c.name()).map(TableShape.ColumnShape::affinity).orElse(null);
+            boolean numbers = (c.type() == cutover.model.ColumnType.NUMERIC || c.type() == cutover.model.ColumnType.JSON) && affinity == Affinity.NUMERIC;
+            boolean text = c.type() == cutover.model.ColumnType.TEXT && (affinity == Affinity.NUMERIC || affinity == Affinity.INTEGER || affinity == Affinity.REAL);
+            if (numbers || text) out.add(c.name());
         }
         return out;
     }

@@ -103,15 +103,24 @@ record TableShape(String name, List<ColumnShape> columns, List<String> primaryKe
         }
     }
 
-    /** Names of the user's tables (not SQLite's nor Cutover's own), sorted. */
+    /**
+     * Names of the user's tables (not SQLite's nor Cutover's own), sorted. Not a virtual table (an FTS
+     * index, an R*Tree) nor the shadow tables that hold its data: derived from other tables, they are
+     * rebuilt, not restored (an acceptance run: an FTS index's shadow tables upserted over a changed
+     * index broke the application's next insert).
+     */
     static List<String> userTables(Connection c) throws SQLException {
+        java.util.Set<String> shadow = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA main.table_list")) {
+            while (rs.next()) if ("shadow".equals(rs.getString("type"))) shadow.add(rs.getString("name"));
+        }
         List<String> names = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
             while (rs.next()) {
                 String name = rs.getString(1), sql = rs.getString(2);
                 boolean virtual = sql != null && sql.toUpperCase(java.util.Locale.ROOT).startsWith("CREATE VIRTUAL");
-                if (!Sql.isInternal(name) && !virtual) names.add(name);
+                if (!Sql.isInternal(name) && !virtual && !shadow.contains(name)) names.add(name);
             }
         }
         return names;

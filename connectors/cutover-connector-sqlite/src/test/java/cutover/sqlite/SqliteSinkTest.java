@@ -161,6 +161,24 @@ class SqliteSinkTest {
         assertThat(TestFiles.count(file, "SELECT count(*) FROM prices WHERE price = 12.5 OR price = 0.1 OR price = 1.5")).isEqualTo(3);
     }
 
+    /**
+     * A plan that saw only NULLs in a column types it text: the file's INTEGER or DATETIME column takes
+     * it (its backup restores over it: acceptance run 16), NULLs and text SQLite keeps as text; a text
+     * that looks like a number, which the affinity would make one, is set aside.
+     */
+    @Test
+    void textIntoAColumnOfANumericAffinityIsKeptAsTextOrSetAside() {
+        TestFiles.sql(file, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, at DATETIME)");
+        Table t = new Table("t", List.of(new Column("id", ColumnType.BIGINT, false), new Column("n", ColumnType.TEXT, true),
+                new Column("at", ColumnType.TEXT, true)), List.of("id"), List.of(), false);
+        assertThat(sink.prepare("r", List.of(t), true)).isEmpty();
+        java.util.function.BiFunction<String, Value, Record> row = (column, v) -> new Record(cutover.model.EntityName.of("t"), Key.of(Value.of(1L)),
+                Map.of("id", Value.of(1L), column, v));
+        assertThat(sink.check(t, row.apply("n", Value.NULL))).isEmpty();
+        assertThat(sink.check(t, row.apply("at", Value.of("2024-01-02 10:00:00")))).isEmpty();
+        assertThat(sink.check(t, row.apply("n", Value.of(" 12.5e3 ")))).hasValueSatisfying(e -> assertThat(e.reason()).contains("as a number"));
+    }
+
     /** A column an application declared JSON (NUMERIC affinity) takes the plan's documents: its backup restores over it (acceptance run 15). */
     @Test
     void aColumnDeclaredJsonTakesDocuments() throws Exception {
