@@ -86,6 +86,17 @@ final class Catalog {
         return out;
     }
 
+    /**
+     * The table's json and json[] columns (not jsonb), each with the jsonb type it compares as: their
+     * text is the document as written, whitespace and repeated keys kept.
+     */
+    static java.util.Map<String, String> jsonTextColumns(Connection c, TableName table) throws SQLException {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String column : columnsWhere(c, table, "atttypid = 'json'::regtype")) out.put(column, "jsonb");
+        for (String column : columnsWhere(c, table, "atttypid = 'json[]'::regtype")) out.put(column, "jsonb[]");
+        return out;
+    }
+
     /** The table's GENERATED ALWAYS identity columns: an upsert inserts their values (OVERRIDING SYSTEM VALUE) but may not update them. */
     static java.util.Set<String> identityAlwaysColumns(Connection c, TableName table) throws SQLException {
         return columnsWhere(c, table, "attidentity = 'a'");
