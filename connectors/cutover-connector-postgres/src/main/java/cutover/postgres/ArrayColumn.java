@@ -20,12 +20,17 @@ import java.util.regex.Pattern;
  * the others (enums, intervals, network addresses, a length-limited varchar or char) are written as
  * their text, which the type's input reads or refuses when the row is written, so a refused row is
  * set aside with the server's reason (a table whose bulk load a refused row stopped goes record by
- * record: an acceptance run found every row with such an array set aside, written as JSON). Not a
- * type whose modifier would round an element unseen (numeric(p,s), timestamp(p), interval(p)). A
+ * record: an acceptance run found every row with such an array set aside, written as JSON). An
+ * element numeric(p,s) or timestamp(p) would round is refused before, as in a scalar column of
+ * them; not a type whose modifier would round an element unseen otherwise (interval(p)). A
  * json or jsonb element is written as its JSON text; a null one is refused, since a value does not
  * tell a JSON {@code null} element from an SQL NULL one.
  */
-record ArrayColumn(String type, String element) implements ExistingColumnCheck {
+record ArrayColumn(String type, String element, ColumnLimit elementLimit, int secondsDigits) implements ExistingColumnCheck {
+    ArrayColumn(String type, String element) {
+        this(type, element, null, -1);
+    }
+
     private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
     private static final Set<String> TEXTS = Set.of("text", "varchar", "citext");
     private static final Set<String> OTHERS = Set.of("float4", "float8", "numeric", "bool", "timestamptz", "timestamp", "date", "bytea", "uuid");
@@ -38,6 +43,12 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
     static Optional<ArrayColumn> of(ColumnType type, String typname, int typmod) {
         if (type != ColumnType.JSON || !typname.startsWith("_")) return Optional.empty();
         String element = typname.substring(1);
+        if (typmod >= 0 && element.equals("numeric")) { // numeric(p,s): an element it would round is refused, as in a scalar column of it
+            return ColumnLimit.of(ColumnType.NUMERIC, "numeric", typmod).map(limit -> new ArrayColumn(limit.type() + "[]", element, limit, -1));
+        }
+        if (typmod >= 0 && (element.equals("timestamp") || element.equals("timestamptz"))) { // timestamp(p): the same for finer seconds
+            return Optional.of(new ArrayColumn(element + "(" + typmod + ")[]", element, null, typmod));
+        }
         if (typmod >= 0 && !LENGTH_LIMITED.contains(element)) return Optional.empty();
         return Optional.of(new ArrayColumn(element + "[]", element));
     }
@@ -101,7 +112,15 @@ record ArrayColumn(String type, String element) implements ExistingColumnCheck {
             // text, varchar, citext; and the others' text, which their type's input reads (or refuses the row for)
             default -> v instanceof Value.Text;
         };
-        return fits ? null : "a " + kindName(v) + " cannot be an element of " + type;
+        if (!fits) return "a " + kindName(v) + " cannot be an element of " + type;
+        if (elementLimit != null) {
+            String rounded = elementLimit.problem(v);
+            if (rounded != null) return rounded + ", as an element of " + type;
+        }
+        if (secondsDigits >= 0 && v instanceof Value.Timestamp t && t.value().getNano() % (long) Math.pow(10, 9 - secondsDigits) != 0) {
+            return "the time " + t.value() + " has more digits of a second than " + type + " keeps (it would be rounded)";
+        }
+        return null;
     }
 
     private static String kindName(Value v) {

@@ -172,6 +172,30 @@ class NativeArraysIT extends ScratchSink {
         assertThat(db.query("SELECT m::text, v::text, j::text FROM arr_other")).containsExactly(List.of("{sad,NULL}", "{abc}", "{\"{\\\"x\\\": 1}\",\"\\\"s\\\"\"}"));
     }
 
+    /** numeric(p,s)[] and timestamp(p)[] take the elements they hold as they are; one they would round sets its record aside (acceptance run 16). */
+    @Test
+    void arraysOfTypesWithAModifierRefuseWhatTheyWouldRound() {
+        db.sql("CREATE TABLE arr_round (id int PRIMARY KEY, n numeric(4,2)[], ts timestamp(2)[])");
+        Table table = new Table("arr_round", List.of(new Column("id", ColumnType.BIGINT, false), new Column("n", ColumnType.JSON, true),
+                new Column("ts", ColumnType.JSON, true)), List.of("id"), List.of(), false);
+        assertThat(sink.prepare("run-arrays-round", List.of(table), false)).isEmpty();
+        java.util.function.Function<Map<String, Value>, Record> row = values -> {
+            Map<String, Value> fields = new LinkedHashMap<>(Map.of("id", Value.of(1L)));
+            fields.putAll(values);
+            return new Record(EntityName.of("arr_round"), Key.of(Value.of(1L)), fields);
+        };
+        Record fits = row.apply(Map.of("n", list(Value.of(new java.math.BigDecimal("1.50")), Value.NULL),
+                "ts", list(Value.of(java.time.Instant.parse("2024-01-01T10:00:00.12Z")))));
+        assertThat(sink.check(table, fits)).isEmpty();
+        assertThat(sink.check(table, row.apply(Map.of("n", list(Value.of(new java.math.BigDecimal("1.234")))))))
+                .hasValueSatisfying(e -> assertThat(e.reason()).contains("numeric(4,2)"));
+        assertThat(sink.check(table, row.apply(Map.of("ts", list(Value.of(java.time.Instant.parse("2024-01-01T10:00:00.123Z"))))))).isPresent();
+        try (SinkWriter w = sink.writer("run-arrays-round", "s1", List.of(table))) {
+            w.write(List.of(fits), checkpoint(1, true));
+        }
+        assertThat(db.query("SELECT n::text, ts::text FROM arr_round")).containsExactly(List.of("{1.50,NULL}", "{\"2024-01-01 10:00:00.12\"}"));
+    }
+
     private static Value list(Value... values) {
         return new Value.Array(List.of(values));
     }
