@@ -122,25 +122,34 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
             if (!refusedKeys.computeIfAbsent(table, t -> new java.util.HashSet<>()).add(key)) return; // met again: a comparison made again whole
             refusedKept++;
         }
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(s)) {
-            g.writeStartObject();
-            g.writeStringField("table", table);
-            g.writeStringField("entity", entity);
-            g.writeStringField("key", key);
-            g.writeStringField("kind", "refused");
-            g.writeStringField("reason", reason);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
         try {
-            out.write(s.toString());
+            out.write(refusedLine(table, entity, key, reason, null));
             out.newLine();
             lines++;
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write the differences file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JSON line of a row the target would refuse: its table, entity (null: none to name), the
+     * record's key, why, and ({@code tried}, null: none) what the dry run's trial tried it as.
+     */
+    static String refusedLine(String table, String entity, String key, String reason, String tried) {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(s)) {
+            g.writeStartObject();
+            g.writeStringField("table", table);
+            if (entity != null) g.writeStringField("entity", entity);
+            g.writeStringField("key", key);
+            g.writeStringField("kind", "refused");
+            g.writeStringField("reason", reason);
+            if (tried != null) g.writeStringField("tried", tried);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return s.toString();
     }
 
     /** Of a log of changes, the table's rows only the target seemed to hold that have the key of a source's row it would refuse. */

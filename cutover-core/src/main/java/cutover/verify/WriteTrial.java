@@ -1,7 +1,5 @@
 package cutover.verify;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import cutover.connector.SinkWriter;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
@@ -16,8 +14,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +38,6 @@ import java.util.function.Function;
  * changes file, whose line a refused row's replaces ({@link #rewrite}).
  */
 public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
-    private static final JsonFactory JSON = new JsonFactory();
     /** Rows a trial write: each batch is written whole first, and only a refused one row by row. */
     private static final int BATCH = 5000;
 
@@ -227,25 +222,8 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         refusedLines.set(Math.toIntExact(t.line()));
         refused++;
         if (refusals == null) refusals = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(folder.resolve("refused.ndjson"))));
-        refusals.write((line(table, t, reason) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private String line(String table, Tried t, String reason) {
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(s)) {
-            g.writeStartObject();
-            g.writeStringField("table", table);
-            String entity = entityOf.apply(table);
-            if (entity != null) g.writeStringField("entity", entity);
-            g.writeStringField("key", t.row().key().toString());
-            g.writeStringField("kind", "refused");
-            g.writeStringField("reason", reason);
-            g.writeStringField("tried", t.update() ? "update" : "insert");
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return s.toString();
+        refusals.write((DifferenceLog.refusedLine(table, entityOf.apply(table), t.row().key().toString(), reason, t.update() ? "update" : "insert")
+                + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The rows taken to try. */

@@ -158,7 +158,7 @@ final class PostgresWriter implements SinkWriter {
                 }
                 copy("COPY " + TableName.quote(stage) + " (" + columns + ") FROM STDIN", table, generated, e.getValue().values());
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, columns, generated, identityAlways(name), quietTriggers, jsonTextColumns(name)));
+                    s.executeUpdate(upsert(table, name, stage, columns));
                 }
             }
         }
@@ -375,11 +375,11 @@ final class PostgresWriter implements SinkWriter {
                 String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
                 // a table this run made as its source defined it gets its key when its rows are in: until then, rows are inserted
                 // (it holds none of theirs: a batch sent again is one that did not commit), as its COPY does
-                boolean keyed = keyIndexed(name, table.primaryKey());
+                boolean keyed = TargetSchema.hasUniqueOn(connection, name, table.primaryKey());
                 String rowsOfGroup = "SELECT " + casts + " FROM " + probe + " WHERE cutover_group = cutover_g";
                 String rowsInOrder = "SELECT " + casts + " FROM " + probe + " ORDER BY cutover_group";
-                upserts.add(keyed ? upsertOf(table, name, rowsOfGroup, columns, generated, identityAlways(name), quietTriggers, jsonTextColumns(name)) : insertOf(name, rowsOfGroup, columns));
-                whole.add(keyed ? upsertOf(table, name, rowsInOrder, columns, generated, identityAlways(name), quietTriggers, jsonTextColumns(name)) : insertOf(name, rowsInOrder, columns));
+                upserts.add(keyed ? upsertOf(table, name, rowsOfGroup, columns) : insertOf(name, rowsOfGroup, columns));
+                whole.add(keyed ? upsertOf(table, name, rowsInOrder, columns) : insertOf(name, rowsInOrder, columns));
                 selfReferring.add(orphansRefused && DefinedTable.holds(connection, "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'"
                         + " AND conrelid = to_regclass(?) AND confrelid = conrelid)", name.sql()) ? probe : null);
             }
@@ -551,21 +551,6 @@ final class PostgresWriter implements SinkWriter {
         return known;
     }
 
-    /** Whether a unique index (not partial) of the table is on its key columns, as an upsert's ON CONFLICT needs. */
-    private boolean keyIndexed(TableName name, List<String> key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(?)"
-                + " AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = cardinality(?::text[]) AND NOT EXISTS (SELECT 1 FROM"
-                + " unnest(i.indkey[0:i.indnkeyatts - 1]) k(attnum) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-                + " WHERE a.attname <> ALL (?::text[])))")) {
-            ps.setString(1, name.sql());
-            ps.setArray(2, connection.createArrayOf("text", key.toArray()));
-            ps.setArray(3, connection.createArrayOf("text", key.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
     /** The insert of the rows {@code rows} (a query giving {@code columns} in order), the keys as given. */
     private static String insertOf(TableName name, String rows, String columns) {
         return "INSERT INTO " + name.sql() + " (" + columns + ") OVERRIDING SYSTEM VALUE " + rows;
@@ -586,9 +571,8 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /** The upsert of staged rows; an identity column GENERATED ALWAYS that is no key keeps the value it has (PostgreSQL updates it only to DEFAULT). */
-    private static String upsert(Table table, TableName name, String stage, String columns, Set<String> generated, Set<String> identityAlways,
-                                 boolean onlyChanged, Map<String, String> jsonText) {
-        return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns, generated, identityAlways, onlyChanged, jsonText);
+    private String upsert(Table table, TableName name, String stage, String columns) throws SQLException {
+        return upsertOf(table, name, "SELECT " + columns + " FROM " + TableName.quote(stage), columns);
     }
 
     /**
@@ -598,8 +582,9 @@ final class PostgresWriter implements SinkWriter {
      * so the next backup finds them unchanged, and their triggers do not fire. Compared as the rows'
      * text, which every type has (json and point have no equality), and which tells 1.50 from 1.5.
      */
-    private static String upsertOf(Table table, TableName name, String rows, String columns, Set<String> generated, Set<String> identityAlways,
-                                   boolean onlyChanged, Map<String, String> jsonText) {
+    private String upsertOf(Table table, TableName name, String rows, String columns) throws SQLException {
+        Set<String> generated = generatedColumns(name), identityAlways = identityAlways(name);
+        Map<String, String> jsonText = jsonTextColumns(name);
         List<String> updates = new ArrayList<>(), now = new ArrayList<>(), brought = new ArrayList<>(), there = new ArrayList<>(), sent = new ArrayList<>();
         for (Column c : table.columns()) {
             if (table.primaryKey().contains(c.name()) || generated.contains(c.name()) || identityAlways.contains(c.name())) continue;
@@ -627,7 +612,7 @@ final class PostgresWriter implements SinkWriter {
                 : " AND ROW(" + String.join(", ", there) + ")::text = ROW(" + String.join(", ", sent) + ")::text") + ")";
         // the rows keep their keys, also in a GENERATED ALWAYS identity column (COPY writes those as given too)
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(name.sql()).append(" AS cutover_row (").append(columns).append(") OVERRIDING SYSTEM VALUE ")
-                .append(onlyChanged ? changed : rows).append(" ON CONFLICT (")
+                .append(quietTriggers ? changed : rows).append(" ON CONFLICT (")
                 .append(TargetSchema.quotedList(table.primaryKey())).append(") DO ");
         if (updates.isEmpty()) return sql.append("NOTHING").toString();
         return sql.append("UPDATE SET ").append(String.join(", ", updates)).append(" WHERE ROW(").append(String.join(", ", now))
@@ -743,7 +728,7 @@ final class PostgresWriter implements SinkWriter {
             }
             if (!direct) {
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate(upsert(table, name, stage, tableColumns, generated, identityAlways(name), quietTriggers, jsonTextColumns(name)));
+                    s.executeUpdate(upsert(table, name, stage, tableColumns));
                 }
             }
             execute(back);

@@ -302,7 +302,7 @@ final class TargetSchema {
     }
 
     /** True if a unique index (the primary key or another) covers exactly these columns, in any order. */
-    private static boolean hasUniqueOn(Connection c, TableName name, List<String> columns) throws SQLException {
+    static boolean hasUniqueOn(Connection c, TableName name, List<String> columns) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_index i "
                 + "JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
                 + "JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ANY (i.indkey) "

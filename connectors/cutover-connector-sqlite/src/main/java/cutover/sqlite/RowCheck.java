@@ -55,10 +55,10 @@ final class RowCheck {
     }
 
     /**
-     * A decimal for a column of NUMERIC affinity that SQLite would not store as itself: it stores a
-     * number's text as an INTEGER (an integer within 64 bits) or else as a REAL, so a decimal of more
-     * digits than a double holds would change (its scale is no value: 1.50 is stored as 1.5, the same
-     * number, as SQLite does for the application's own inserts).
+     * A value for a column of a numeric affinity that SQLite would not store as itself: a text that
+     * looks like a number (it would become one), or a decimal of more digits than a double holds (a
+     * number's text is stored as an INTEGER, an integer within 64 bits, or else as a REAL; its scale is
+     * no value: 1.50 is stored as 1.5, the same number, as SQLite does for the application's own inserts).
      */
     static Optional<RecordError> numberAsStored(Table table, String column, Record row) {
         if (row.fields().get(column) instanceof Value.Text t && NUMBER_TEXT.matcher(t.value()).matches()) {

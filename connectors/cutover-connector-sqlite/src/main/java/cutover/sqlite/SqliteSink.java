@@ -38,8 +38,8 @@ final class SqliteSink implements Sink, AutoCloseable {
     private final Set<String> keyedByOwnRowid = java.util.concurrent.ConcurrentHashMap.newKeySet(); // read for every row checked
     /** A restore's: the written tables' triggers do not fire for its rows ({@link QuietTriggers}). */
     private volatile boolean quietTriggers;
-    /** By plan table, its decimal columns that are an existing column of NUMERIC affinity (read for every row checked). */
-    private final Map<String, List<String>> decimalsAsNumbers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** By plan table, its columns whose values the existing column's affinity may convert, checked value by value (read for every row checked). */
+    private final Map<String, List<String>> convertedByAffinity = new java.util.concurrent.ConcurrentHashMap<>();
 
     SqliteSink(SqliteDatabase db) {
         this.db = db;
@@ -133,8 +133,8 @@ final class SqliteSink implements Sink, AutoCloseable {
             }
             if (existing.isPresent()) {
                 problems.addAll(TableCheck.problems(t, existing.get()));
-                List<String> numbers = TableCheck.decimalsAsNumbers(t, existing.get());
-                if (!numbers.isEmpty()) decimalsAsNumbers.put(t.name(), numbers);
+                List<String> numbers = TableCheck.convertedByAffinity(t, existing.get());
+                if (!numbers.isEmpty()) convertedByAffinity.put(t.name(), numbers);
             } else if (create) missing.add(t);
             else problems.add("table " + name + " does not exist in " + db.path() + ", and creating tables is turned off");
         }
@@ -150,7 +150,7 @@ final class SqliteSink implements Sink, AutoCloseable {
     @Override
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> problem = RowCheck.check(table, row);
-        for (String column : decimalsAsNumbers.getOrDefault(table.name(), List.of())) {
+        for (String column : convertedByAffinity.getOrDefault(table.name(), List.of())) {
             if (problem.isEmpty()) problem = RowCheck.numberAsStored(table, column, row);
         }
         return problem.isPresent() || !keyedByOwnRowid.contains(table.name()) ? problem : RowCheck.rowid(table, row);

@@ -109,9 +109,9 @@ final class SqliteSinkWriter implements SinkWriter {
                     try {
                         if (!open) {
                             c.setAutoCommit(false);
+                            open = true; // from here, close rolls back: the triggers dropped below too
                             quietTriggers(c); // as the restore will be: the rollback makes them again
                         }
-                        open = true;
                         probe(c, groups, 0, groups.size(), refused);
                     } catch (SQLException e) {
                         close();

@@ -61,7 +61,7 @@ final class TableCheck {
      * affinity (a plan that saw only NULLs there, or no row, types it text; text that looks like a
      * number would become one).
      */
-    static List<String> decimalsAsNumbers(Table plan, TableShape existing) {
+    static List<String> convertedByAffinity(Table plan, TableShape existing) {
         List<String> out = new java.util.ArrayList<>();
         for (Column c : plan.columns()) {
             Affinity affinity = existing.column(c.name()).map(TableShape.ColumnShape::affinity).orElse(null);
