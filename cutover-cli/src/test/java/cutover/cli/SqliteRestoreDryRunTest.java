@@ -128,12 +128,7 @@ class SqliteRestoreDryRunTest {
     }
 
     private static String schema(Path db) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%cutover%' ORDER BY rowid")) {
-            while (rs.next()) out.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append('\n');
-        }
-        return out.toString();
+        return query(db, "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '%cutover%' ORDER BY rowid", "\n");
     }
 
     private static void sql(Path db, String... statements) throws Exception {
@@ -143,19 +138,22 @@ class SqliteRestoreDryRunTest {
     }
 
     private static String tables(Path db) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
-            while (rs.next()) out.append(rs.getString(1)).append(';');
-        }
-        return out.toString();
+        return query(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", ";");
     }
 
     private static String rows(Path db) throws Exception {
+        return query(db, "SELECT id, code, qty FROM items ORDER BY id", ";");
+    }
+
+    /** The rows the query gives, each its columns' text joined by spaces and followed by {@code end}. */
+    private static String query(Path db, String sql, String end) throws Exception {
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT id, code, qty FROM items ORDER BY id")) {
-            while (rs.next()) out.append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getLong(3)).append(';');
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) out.append(i > 1 ? " " : "").append(rs.getString(i));
+                out.append(end);
+            }
         }
         return out.toString();
     }
