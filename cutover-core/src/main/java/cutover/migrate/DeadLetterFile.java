@@ -258,7 +258,19 @@ public final class DeadLetterFile implements AutoCloseable {
                 }
             }
             if (e.raw() != null) g.writeStringField("raw", e.raw());
-            if (keepsRecord && e.record() != null) g.writeBinaryField("encoded", cutover.model.ValueCodec.encodeRecord(e.record()));
+            if (keepsRecord && e.record() != null) {
+                g.writeBinaryField("encoded", cutover.model.ValueCodec.encodeRecord(e.record()));
+                cutover.model.RowText text = e.record().asWritten(); // the line it was read from, which the target writes too
+                if (text != null) {
+                    g.writeObjectFieldStart("asWritten");
+                    g.writeStringField("format", text.format());
+                    g.writeArrayFieldStart("columns");
+                    for (String c : text.columns()) g.writeString(c);
+                    g.writeEndArray();
+                    g.writeBinaryField("line", text.line());
+                    g.writeEndObject();
+                }
+            }
             g.writeEndObject();
         }
         return s + "\n";
@@ -282,6 +294,7 @@ public final class DeadLetterFile implements AutoCloseable {
              BufferedReader in = new BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(channel.position(offset)),
                      StandardCharsets.UTF_8))) {
             String line;
+            List<String> lineColumns = List.of(); // one list for an entity's lines, as its reader gave them
             for (long read = 0; read < lines && (line = in.readLine()) != null; read++) {
                 if (line.isBlank()) continue;
                 JsonNode node;
@@ -291,6 +304,13 @@ public final class DeadLetterFile implements AutoCloseable {
                     continue;
                 }
                 Record record = cutover.model.ValueCodec.decodeRecord(new java.io.ByteArrayInputStream(node.path("encoded").binaryValue()));
+                JsonNode text = node.path("asWritten");
+                if (text.isObject()) {
+                    List<String> columns = new java.util.ArrayList<>();
+                    text.path("columns").forEach(c -> columns.add(c.asText()));
+                    if (!columns.equals(lineColumns)) lineColumns = List.copyOf(columns);
+                    record = record.withAsWritten(new cutover.model.RowText(text.path("format").asText(), lineColumns, text.path("line").binaryValue()));
+                }
                 RecordError error = RecordError.of(ErrorCode.valueOf(node.path("code").asText()), node.hasNonNull("field") ? node.get("field").asText() : null,
                         node.path("reason").asText());
                 each.accept(new Entry(node.path("split").asText(), node.path("ordinal").asLong(), node.path("entity").asText(),

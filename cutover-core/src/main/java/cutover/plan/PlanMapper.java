@@ -12,6 +12,7 @@ import cutover.model.Fields;
 import cutover.model.ForeignKey;
 import cutover.model.Key;
 import cutover.model.Record;
+import cutover.model.RowText;
 import cutover.model.Table;
 import cutover.model.Value;
 
@@ -36,6 +37,8 @@ public final class PlanMapper implements RowMapper {
     private final Map<EntityName, EntityPlan> entities;
     private final Map<EntityName, String> skipped;
     private final List<Table> tables;
+    /** By entity, the columns of the source lines ({@link RowText}) its records carry on, found copied as they are ({@link #copiesAsIs}). */
+    private final Map<EntityName, List<String>> textCarried = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record ColumnPlan(String name, List<String> from, String field, ColumnType type, boolean nullable, Value defaultValue,
                               Transform transform, ConflictRule rule, boolean referenceId, Table childTable) {}
@@ -317,12 +320,24 @@ public final class PlanMapper implements RowMapper {
             // a table without a key: the row goes by its record's own key (its place), compared by its content
             Key key = keyValues.isEmpty() ? source.key() : new Key(keyValues);
             List<Record> rows = new ArrayList<>();
-            rows.add(new Record(p.table().entity(), key, row.build(), source.version()));
+            rows.add(new Record(p.table().entity(), key, row.build(), source.version(), carried(source)));
             for (ColumnPlan c : p.childColumns()) childRows(source, c, keyValues, rows);
             return new Rows(rows);
         } catch (RowProblem problem) {
             return new Failed(problem.error());
         }
+    }
+
+    /** The source's line, where the plan copies its entity column for column: its values' own text is then the row's. */
+    private RowText carried(Record source) {
+        RowText text = source.asWritten();
+        if (text == null) return null;
+        List<String> plain = textCarried.get(source.entity());
+        if (plain == null) {
+            plain = copiesAsIs(source.entity(), text.columns()).isPresent() ? text.columns() : List.of();
+            textCarried.put(source.entity(), plain);
+        }
+        return plain == text.columns() || plain.equals(text.columns()) ? text : null;
     }
 
     private static Value value(Record source, ColumnPlan c) throws RowProblem {

@@ -5,6 +5,7 @@ import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.error.RecordError;
 import cutover.model.Record;
+import cutover.model.RowText;
 import cutover.model.Table;
 import cutover.model.ValueCodec;
 
@@ -50,6 +51,8 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
     private DataOutputStream refusals;
     private long refused;
     private long rows;
+    /** The columns of the source lines last read back from a spool: one list for a table's rows, as the reader of the snapshot gives them. */
+    private List<String> lineColumns;
 
     /**
      * {@code tables}: the tables to try, parents first (those the target holds: one the restore would
@@ -191,7 +194,7 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         return o == null ? null : o.tried();
     }
 
-    private static Orphan orphan(DataInputStream in) throws IOException {
+    private Orphan orphan(DataInputStream in) throws IOException {
         int length;
         try {
             length = in.readInt();
@@ -210,10 +213,19 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         return new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
     }
 
+    /** A tried row; the line its source wrote it as, where it has one, after its values: the restore writes that text too. */
     private static void write(DataOutputStream out, Tried t) throws IOException {
         out.writeLong(t.line());
         out.writeBoolean(t.update());
         ValueCodec.encodeRecord(t.row(), out);
+        RowText text = t.row().asWritten();
+        out.writeBoolean(text != null);
+        if (text == null) return;
+        out.writeUTF(text.format());
+        out.writeInt(text.columns().size());
+        for (String column : text.columns()) out.writeUTF(column);
+        out.writeInt(text.line().length);
+        out.write(text.line());
     }
 
     private void refuse(Tried t, String reason) throws IOException {
@@ -262,7 +274,7 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         }
     }
 
-    private static Tried next(DataInputStream in) throws IOException {
+    private Tried next(DataInputStream in) throws IOException {
         long line;
         try {
             line = in.readLong();
@@ -270,7 +282,14 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
             return null;
         }
         boolean update = in.readBoolean();
-        return new Tried(line, update, ValueCodec.decodeRecord(in));
+        Record row = ValueCodec.decodeRecord(in);
+        if (!in.readBoolean()) return new Tried(line, update, row);
+        String format = in.readUTF();
+        List<String> columns = new ArrayList<>();
+        for (int n = in.readInt(); n > 0; n--) columns.add(in.readUTF());
+        if (!columns.equals(lineColumns)) lineColumns = List.copyOf(columns);
+        byte[] text = in.readNBytes(in.readInt());
+        return new Tried(line, update, row.withAsWritten(new RowText(format, lineColumns, text)));
     }
 
     private Path spool(String table) {

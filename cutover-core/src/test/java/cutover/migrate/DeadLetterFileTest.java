@@ -76,7 +76,8 @@ class DeadLetterFileTest {
     void parkedRecordsReadBackWholeAndAreCountedBySplit() throws Exception {
         Path file = dir.resolve(ParkedRecords.FILE);
         Record odd = new Record(EntityName.of("users"), Key.of(Value.of(7L)), Map.of("at", Value.of(java.time.Instant.parse("2024-01-01T00:00:00.123456789Z")),
-                "tags", new Value.Array(List.of(Value.of("a"), Value.NULL)), "n", Value.of(new java.math.BigDecimal("1.50"))));
+                "tags", new Value.Array(List.of(Value.of("a"), Value.NULL)), "n", Value.of(new java.math.BigDecimal("1.50"))))
+                .withAsWritten(new cutover.model.RowText("postgresql/copy-text/1", List.of("id", "at"), "7\t2024-01-01 00:00:00.123456+00".getBytes()));
         DeadLetterFile.Entry parked = new DeadLetterFile.Entry("a", 4, "users", "[7]", RecordError.of(ErrorCode.RECORD_REFERENCE_MISSING, null, "no parent"), odd, null);
         try (DeadLetterFile f = DeadLetterFile.openKeepingRecords(file, Map.of())) {
             f.append(List.of(entry("a", 1, ErrorCode.RECORD_REFERENCE_MISSING, true), parked, entry("b", 9, ErrorCode.RECORD_REFERENCE_MISSING, true)));
@@ -86,6 +87,8 @@ class DeadLetterFileTest {
         DeadLetterFile.records(file, back::add);
         assertThat(back).extracting(DeadLetterFile.Entry::ordinal).containsExactly(1L, 4L, 9L);
         assertThat(back.get(1).record()).isEqualTo(odd);
+        assertThat(back.get(1).record().asWritten()).as("a parked record keeps the line it was read from").isEqualTo(odd.asWritten());
+        assertThat(back.get(0).record().asWritten()).isNull();
         assertThat(back.get(1).error().code()).isEqualTo(ErrorCode.RECORD_REFERENCE_MISSING);
         // read in parts, from where each part's lines begin
         List<Long> parts = DeadLetterFile.lineOffsets(file, 2);

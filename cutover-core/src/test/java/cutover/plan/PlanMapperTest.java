@@ -92,6 +92,21 @@ class PlanMapperTest {
                 .containsExactly("users");
     }
 
+    /** A row read from its source's line carries it on where the plan copies it column for column, and only there. */
+    @Test
+    void aRowCarriesItsSourceLineOnlyWhereThePlanCopiesItAsItIs() {
+        cutover.model.RowText line = new cutover.model.RowText("postgresql/copy-text/1", List.of("id", "name"), "7\t{\"a\":  1}".getBytes());
+        Record source = new Record(EntityName.of("users"), Key.of(Value.of(7L)), fields("id", Value.of(7L), "name", Value.of("{\"a\": 1}")), null, line);
+        PlanMapper asItIs = PlanMapper.of(plan(users(List.of(col("id", "id", "bigint"), col("name", "name", "text")), "widen")));
+        assertThat(onlyRow(asItIs.map(source)).asWritten()).isSameAs(line);
+        assertThat(onlyRow(asItIs.map(source.withAsWritten(null))).asWritten()).isNull();
+        PlanMapper renamed = PlanMapper.of(plan(users(List.of(col("id", "id", "bigint"), col("full_name", "name", "text")), "widen")));
+        assertThat(onlyRow(renamed.map(source)).asWritten()).isNull();
+        PlanMapper transformed = PlanMapper.of(plan(users(List.of(col("id", "id", "bigint"), col("name", "name", "text", "trim", null)), "widen")));
+        assertThat(onlyRow(transformed.map(source)).asWritten()).isNull();
+        assertThat(onlyRow(transformed.map(source))).as("equal without the line").isEqualTo(onlyRow(asItIs.map(source)));
+    }
+
     @Test
     void aDocumentBecomesARowKeyedByItsId() {
         PlanMapper mapper = PlanMapper.of(plan(users(List.of(col("name", "name", "text"),

@@ -257,11 +257,19 @@ final class SnapshotRecordReader implements RecordReader {
         }
     }
 
-    /** The decoder of the entity's bulk text, from whichever connector on the class path reads its format. */
+    /**
+     * The decoder of the entity's bulk text, from whichever connector on the class path reads its
+     * format. A whole row's record carries its line ({@link cutover.model.RowText}): a target of the
+     * source's kind writes the values as the source wrote them.
+     */
     private static CopyTextFormat.LineDecoder decoderOf(Snapshot snapshot, EntitySnapshot entity, boolean keysOnly) {
         cutover.connector.CopyShape copy = entity.copyText();
         CopyTextFormat format = formatOf(snapshot, entity);
-        return format.decoder(entity.entityName(), keysOnly ? keyColumnsOf(entity) : copy.columns(), entity.keyColumns());
+        CopyTextFormat.LineDecoder decoder = format.decoder(entity.entityName(), keysOnly ? keyColumnsOf(entity) : copy.columns(), entity.keyColumns());
+        if (keysOnly) return decoder;
+        java.util.List<String> columns = copy.columnNames();
+        return (line, offset, length) -> decoder.decode(line, offset, length)
+                .withAsWritten(new cutover.model.RowText(copy.format(), columns, java.util.Arrays.copyOfRange(line, offset, offset + length)));
     }
 
     /** The format of the entity's bulk text, from whichever connector on the class path reads it. */

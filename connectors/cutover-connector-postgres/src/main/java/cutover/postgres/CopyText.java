@@ -63,6 +63,12 @@ final class CopyText {
         escape(field);
     }
 
+    /** A value as its source wrote it in COPY text ({@code line}'s bytes from {@code from} to {@code to}, escapes and all). */
+    void asWritten(byte[] line, int from, int to, boolean first) throws java.io.IOException {
+        if (!first) put((byte) '\t');
+        for (int i = from; i < to; i++) put(line[i]);
+    }
+
     /** A value of a native array column ({@link ArrayColumn}): its array literal, or {@code \N}. */
     void array(Value value, ArrayColumn column, boolean first) throws java.io.IOException {
         if (value == null || value.kind() == Value.Kind.NULL) {

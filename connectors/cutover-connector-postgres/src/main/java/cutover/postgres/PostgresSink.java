@@ -39,6 +39,7 @@ final class PostgresSink implements CopyTextSink {
     /** The existing columns that take values within a limit, found by {@link #prepare}: table → column → limit. */
     private final Map<String, Map<String, ColumnLimit>> limits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, ArrayColumn>> arrays = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Set<String>> textColumns = new java.util.concurrent.ConcurrentHashMap<>();
     /** The existing tables, found by {@link #prepare}, whose columns are of their definition's types: they take the source's text by upsert. */
     private final Set<String> takingSourceText = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The target's encoding where text must be checked against it (not UTF-8), read at prepare; null: none. */
@@ -162,7 +163,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
-        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, quietTriggers, triggersFiring);
+        PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, textColumns, quietTriggers, triggersFiring);
         try {
             return writer.copyText(table, columns, rows, checkpoint);
         } finally {
@@ -247,6 +248,8 @@ final class PostgresSink implements CopyTextSink {
         limits.putAll(target.limits());
         arrays.clear();
         arrays.putAll(target.arrays());
+        textColumns.clear();
+        textColumns.putAll(target.textColumns());
         takingSourceText.clear();
         takingSourceText.addAll(target.takingSourceText());
         encoding = ServerEncoding.of(c);
@@ -374,8 +377,11 @@ final class PostgresSink implements CopyTextSink {
     public Optional<RecordError> check(Table table, Record row) {
         Optional<RecordError> refused = ValueCheck.check(table, row, encoding);
         if (refused.isPresent()) return refused;
-        return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
-                .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), ErrorCode.RECORD_TYPE_MISMATCH));
+        // a column written as the source's own text holds what the source's column of its type held: nothing to check
+        Set<String> asWritten = row.asWritten() != null && PgCopyText.NAME.equals(row.asWritten().format())
+                ? textColumns.getOrDefault(table.name(), Set.of()) : Set.of();
+        return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), asWritten, ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
+                .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), asWritten, ErrorCode.RECORD_TYPE_MISMATCH));
     }
 
     /** numeric compares by value (1.50 = 1.5); a timestamp keeps microseconds, the rest cut off as rows are written (CopyText). */
@@ -390,8 +396,10 @@ final class PostgresSink implements CopyTextSink {
     }
 
     /** The first of the row's values that one of the table's checked columns cannot hold, as a record error with {@code code}. */
-    private static Optional<RecordError> refusal(Table table, Record row, Map<String, ? extends ExistingColumnCheck> columns, ErrorCode code) {
+    private static Optional<RecordError> refusal(Table table, Record row, Map<String, ? extends ExistingColumnCheck> columns, Set<String> asWritten,
+                                                 ErrorCode code) {
         for (Map.Entry<String, ? extends ExistingColumnCheck> e : columns.entrySet()) {
+            if (asWritten.contains(e.getKey()) && row.asWritten().columns().contains(e.getKey())) continue;
             Value value = row.get(e.getKey());
             String problem = value == null || value.kind() == Value.Kind.NULL ? null : e.getValue().problem(value);
             if (problem != null) {
@@ -440,7 +448,7 @@ final class PostgresSink implements CopyTextSink {
 
     @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
-        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, quietTriggers, triggersFiring);
+        return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, textColumns, quietTriggers, triggersFiring);
     }
 
     @Override

@@ -68,6 +68,9 @@ final class PostgresWriter implements SinkWriter {
     private final Map<TableName, Map<String, String>> jsonText = new HashMap<>();
     /** Native array columns of existing tables where the plan has JSON, by plan table (written as array literals). */
     private final Map<String, Map<String, ArrayColumn>> arrays;
+    /** By plan table, the columns that take a record's source line as its own text ({@link AsWrittenColumns}), as prepare found them. */
+    private final Map<String, Set<String>> textColumns;
+    private final Map<String, AsWrittenColumns> asWritten = new HashMap<>();
     /** A restore's, and a migration's from a database: the tables' own triggers do not fire for the rows written ({@link #quietTriggers}). */
     private final boolean quietTriggers;
     /** Shared by the sink's writers: the relations (and triggers) that fire for rows kept quiet otherwise, the role not owning them. */
@@ -79,9 +82,10 @@ final class PostgresWriter implements SinkWriter {
     private record TriggerSwitches(List<String> off, List<String> asTheyWere) {}
 
     PostgresWriter(Pool pool, String schema, String runId, String splitId, List<Table> tables, Map<String, Map<String, ArrayColumn>> arrays,
-                   boolean quietTriggers, Set<String> triggersFiring) {
+                   Map<String, Set<String>> textColumns, boolean quietTriggers, Set<String> triggersFiring) {
         this.pool = pool;
         this.arrays = arrays;
+        this.textColumns = textColumns;
         this.quietTriggers = quietTriggers;
         this.triggersFiring = triggersFiring;
         this.schema = schema;
@@ -517,11 +521,10 @@ final class PostgresWriter implements SinkWriter {
 
     /** COPYs the rows, each after its group's number. */
     private void copyGrouped(String sql, Table table, Set<String> generated, List<Record> rows, List<Integer> groups) throws SQLException {
-        Map<String, ArrayColumn> arrayColumns = arrays.getOrDefault(table.name(), Map.of());
         copyIn(sql, text -> {
             for (int i = 0; i < rows.size(); i++) {
                 text.value(Value.of((long) groups.get(i)), cutover.model.ColumnType.BIGINT, true);
-                encodeFields(table, generated, arrayColumns, rows.get(i), text, false);
+                encodeFields(table, generated, rows.get(i), text, false);
                 text.endRow();
             }
             text.flush();
@@ -748,7 +751,7 @@ final class PostgresWriter implements SinkWriter {
 
     /** COPYs the rows, encoding them as they are sent: the batch is never held whole as bytes. */
     private void copy(String sql, Table table, Set<String> generated, Iterable<Record> rows) throws SQLException {
-        copyIn(sql, text -> encode(table, generated, arrays.getOrDefault(table.name(), Map.of()), rows, text));
+        copyIn(sql, text -> encode(table, generated, rows, text));
     }
 
     /** What a COPY sends: rows written into its text. */
@@ -782,22 +785,33 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
-    private static void encode(Table table, Set<String> generated, Map<String, ArrayColumn> arrays, Iterable<Record> rows, CopyText text)
-            throws IOException {
+    private void encode(Table table, Set<String> generated, Iterable<Record> rows, CopyText text) throws IOException {
         for (Record row : rows) {
-            encodeFields(table, generated, arrays, row, text, true);
+            encodeFields(table, generated, row, text, true);
             text.endRow();
         }
         text.flush();
     }
 
-    /** One row's fields, in the table's column order, generated columns left out; {@code first}: no field before them on the line. */
-    private static void encodeFields(Table table, Set<String> generated, Map<String, ArrayColumn> arrays, Record row, CopyText text, boolean first)
-            throws IOException {
+    /**
+     * One row's fields, in the table's column order, generated columns left out; {@code first}: no
+     * field before them on the line. A column that takes the record's source line as its text gets
+     * the line's field as it is ({@link AsWrittenColumns}).
+     */
+    private void encodeFields(Table table, Set<String> generated, Record row, CopyText text, boolean first) throws IOException {
+        Map<String, ArrayColumn> arrays = this.arrays.getOrDefault(table.name(), Map.of());
+        int[] lineFields = asWrittenColumns(table).fields(row);
+        int[] bounds = lineFields == null ? null : AsWrittenColumns.bounds(row.asWritten().line(), row.asWritten().columns().size());
         List<Column> columns = table.columns();
         for (int i = 0; i < columns.size(); i++) {
             Column col = columns.get(i);
             if (generated.contains(col.name())) continue;
+            if (lineFields != null && lineFields[i] >= 0) {
+                int f = lineFields[i];
+                text.asWritten(row.asWritten().line(), bounds[2 * f], bounds[2 * f + 1], first);
+                first = false;
+                continue;
+            }
             Value v = Fields.lookup(row.fields(), i, col.name());
             if (v != null && !col.type().accepts(v)) {
                 throw new CutoverException(ErrorCode.TARGET_WRITE_FAILED, "record " + row.entity() + "/" + row.key() + ": column "
@@ -836,6 +850,10 @@ final class PostgresWriter implements SinkWriter {
         }
         out.values().removeIf(Map::isEmpty);
         return out;
+    }
+
+    private AsWrittenColumns asWrittenColumns(Table table) {
+        return asWritten.computeIfAbsent(table.name(), t -> new AsWrittenColumns(table, textColumns.getOrDefault(t, Set.of())));
     }
 
     /** The plan's table a row is for. */

@@ -33,6 +33,7 @@ final class TargetSchema {
     private final Map<String, Map<String, ColumnLimit>> limits = new LinkedHashMap<>();
     private final Map<String, Map<String, ArrayColumn>> arrays = new LinkedHashMap<>();
     private final java.util.Set<String> sourceText = new java.util.HashSet<>();
+    private final Map<String, java.util.Set<String>> textColumns = new LinkedHashMap<>();
 
     private final boolean quietTriggers;
 
@@ -44,6 +45,12 @@ final class TargetSchema {
 
     /** The existing tables found by {@link #prepare} to have their definition's column types, by plan table name. */
     java.util.Set<String> takingSourceText() { return sourceText; }
+
+    /**
+     * The columns of tables with a definition found by {@link #prepare} to be of their definition's
+     * type, by plan table name: a record read from its source's line writes the line's own text there.
+     */
+    Map<String, java.util.Set<String>> textColumns() { return textColumns; }
 
     /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
     Map<String, Map<String, ColumnLimit>> limits() { return limits; }
@@ -70,7 +77,10 @@ final class TargetSchema {
                 else createTable(c, name, table);
                 markRunTable(c, runId, name, true, defined != null);
                 // made as the source defined it: native arrays and limits the plan's types do not show, should records come
-                if (defined != null) noteColumnChecks(table, columns(c, name));
+                if (defined != null) {
+                    noteColumnChecks(table, columns(c, name));
+                    textColumns.put(table.name(), defined.columnsAsDefined(c)); // not a column made of its plan's type instead
+                }
             } else if (table.primaryKey().isEmpty()) {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
@@ -86,6 +96,7 @@ final class TargetSchema {
                     sourceText.add(table.name());
                 }
                 noteColumnChecks(table, existing);
+                textColumns.put(table.name(), defined.columnsAsDefined(c));
                 continue;
             } else if (defined != null && defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
                 // the table the snapshot came from (or one like it): its rows go back as the source's text, by upsert
@@ -93,10 +104,13 @@ final class TargetSchema {
                 problems.addAll(rulesRefusingTheUpsert(c, name, quietTriggers));
                 sourceText.add(table.name());
                 noteColumnChecks(table, existing); // for a split whose text the table refuses, which goes record by record
+                textColumns.put(table.name(), defined.columnsAsDefined(c));
                 markRunTable(c, runId, name, false, false);
             } else {
                 // a column of the type the snapshot's table had takes its values, whatever kind the plan made of them (a uuid as text)
-                problems.addAll(compare(c, name, table, existing, defined == null ? java.util.Set.of() : defined.columnsAsDefined(c)));
+                java.util.Set<String> asDefined = defined == null ? java.util.Set.of() : defined.columnsAsDefined(c);
+                problems.addAll(compare(c, name, table, existing, asDefined));
+                if (defined != null) textColumns.put(table.name(), asDefined);
                 noteColumnChecks(table, existing);
                 markRunTable(c, runId, name, false, false);
             }
