@@ -93,6 +93,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             + " refuse are then not foreseen, and the constraints are named instead.")
     boolean noTrial;
 
+    @Option(names = "--delete", description = "Delete the target's rows the snapshot does not hold, in the tables restored (within --where-key), so"
+            + " each holds what the snapshot held: rows added since (by a migration, by the application) go. Children before parents; a row another"
+            + " table's row refers to is kept and named (exit 1). With --dry-run: how many would go (only in target).")
+    boolean delete;
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Parts restored at once: entities, and the key ranges a table was backed up in (default: the processors, at least 2).")
     int parallel = Parallelism.DEFAULT;
@@ -223,6 +228,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
                 sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
+                if (delete && !(sink instanceof cutover.connector.RowDeletion)) {
+                    throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
+                            + " delete rows; restore without --delete (its rows only in the target are then left as they are)");
+                }
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
@@ -286,10 +295,15 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
                 said.addAll(schemaObjectsNotMade);
+                if (delete) {
+                    deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel, runDirectory,
+                            whereKey == null ? null : KeyGlob.of(whereKey));
+                    said.addAll(deletionWarnings(deletion));
+                }
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
-            boolean rejects = result.totals().deadLettered() > 0;
+            boolean rejects = result.totals().deadLettered() > 0 || (deletion != null && deletion.keptTotal() > 0);
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
             print(snapshot, result);
@@ -298,6 +312,18 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             journal.append(JournalEntry.failed(started, "restore", runId, sourceName, Location.redact(target), e));
             throw e;
         }
+    }
+
+    /** What --delete deleted and kept; null without it. */
+    private RestoreDeletion.Outcome deletion;
+
+    /** The sentences --delete adds to the warnings: why it deleted nothing, or the rows it kept. */
+    private static List<String> deletionWarnings(RestoreDeletion.Outcome d) {
+        if (d.notDone() != null) return List.of("--delete deleted no row: " + d.notDone());
+        if (d.keptTotal() == 0) return List.of();
+        return List.of(String.format(java.util.Locale.ROOT, "--delete kept %,d row(s) only the target holds, which other tables' rows refer to"
+                + " (delete those first, or restore their tables too): %s%s", d.keptTotal(), String.join("; ", d.keptNamed()),
+                d.keptTotal() > d.keptNamed().size() ? "; …" : ""));
     }
 
     /** What of the snapshot's schema objects this restore could not make (or, a restore of a part, did not). */
@@ -549,6 +575,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("tables", tables);
         d.put("insert", f.insert());
         d.put("update", f.update());
+        if (delete) d.put("delete", f.tables().stream().mapToLong(RestoreDryRun.TableChange::onlyInTarget).sum()); // the rows only in target go
         d.put("changesFile", f.changesFile().toString());
         if (whereKey != null) d.put("onlyInTargetMatching", f.targetInPattern());
         RestoreDryRun.Trial trial = f.trial();
@@ -569,8 +596,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             output.warnings(warnings);
             return;
         }
-        System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d; nothing was written%n",
-                s.shortId(), Location.redact(target), f.insert(), f.update());
+        System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d%s; nothing was written%n",
+                s.shortId(), Location.redact(target), f.insert(), f.update(), delete ? String.format(java.util.Locale.ROOT, ", and delete the %,d only in"
+                        + " the target (--delete)", f.tables().stream().mapToLong(RestoreDryRun.TableChange::onlyInTarget).sum()) : "");
         System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
         for (RestoreDryRun.TableChange t : f.tables()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());
@@ -610,6 +638,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
         d.put("schemaObjectsNotMade", schemaObjectsNotMade); // also among the warnings: here for a script to tell them apart
+        if (deletion != null) {
+            d.put("deleted", deletion.deletedTotal());
+            d.put("deletedByTable", new TreeMap<>(deletion.deleted()));
+            d.put("keptOnlyInTarget", deletion.keptTotal());
+        }
         return d;
     }
 
@@ -682,6 +715,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         System.out.printf(java.util.Locale.ROOT, "restored snapshot %s into %s: %,d read = %,d written + %,d dead-lettered + %,d skipped (%s)%n",
                 s.shortId(), Location.redact(target), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
+        if (deletion != null && deletion.notDone() == null) {
+            System.out.printf(java.util.Locale.ROOT, "deleted %,d row(s) only the target held (--delete)%s%n", deletion.deletedTotal(),
+                    deletion.keptTotal() > 0 ? String.format(java.util.Locale.ROOT, "; kept %,d that other rows refer to", deletion.keptTotal()) : "");
+        }
         output.warnings(r.warnings());
     }
 }

@@ -42,6 +42,7 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     // target's rows of those keys, which are then not only the target's
     private final java.util.function.Function<String, String> tableOf;
     private final Changes changes;
+    private final Consumer<Difference.Extra> onlyInTarget;
     private long lines;
     private final Map<String, java.util.Set<String>> refusedKeys = new java.util.HashMap<>();
     private final Map<String, Long> refusedInTarget = new java.util.HashMap<>();
@@ -49,7 +50,7 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
     private static final long REFUSED_KEPT = 1_000_000;
 
     public DifferenceLog(Path file, int keep) {
-        this(file, keep, true, entity -> entity, (d, line) -> {});
+        this(file, keep, true, entity -> entity, (d, line) -> {}, extra -> {});
     }
 
     /**
@@ -78,12 +79,23 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
 
     /** {@link #ofChanges(Path, java.util.function.Function)}, each row that would change also handed to {@code changes}, in turn. */
     public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf, Changes changes) {
-        return new DifferenceLog(file, 0, false, tableOf, changes);
+        return new DifferenceLog(file, 0, false, tableOf, changes, extra -> {});
     }
 
-    private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf, Changes changes) {
+    /**
+     * {@link #ofChanges(Path, java.util.function.Function)}, each row only the target holds handed to
+     * {@code onlyInTarget} (a restore with --delete removes them), but one of a key {@link #isRefused
+     * refused} so far: which of them a refusal met later concerns, {@link #isRefused} tells at the end.
+     */
+    public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf, Consumer<Difference.Extra> onlyInTarget) {
+        return new DifferenceLog(file, 0, false, tableOf, (d, line) -> {}, onlyInTarget);
+    }
+
+    private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf, Changes changes,
+                          Consumer<Difference.Extra> onlyInTarget) {
         this.file = file;
         this.changes = changes;
+        this.onlyInTarget = onlyInTarget;
         this.keep = keep;
         this.listsExtras = listsExtras;
         this.tableOf = tableOf;
@@ -101,6 +113,7 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
         if (!listsExtras && d instanceof Difference.Extra) {
             java.util.Set<String> refused = refusedKeys.get(d.table());
             if (refused != null && refused.contains(d.key().toString())) refusedInTarget.merge(d.table(), 1L, Long::sum);
+            else onlyInTarget.accept((Difference.Extra) d);
             return;
         }
         if (kept.size() < keep) kept.add(d);
@@ -150,6 +163,21 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
             throw new java.io.UncheckedIOException(e);
         }
         return s.toString();
+    }
+
+    /**
+     * Whether the source holds a row of {@code key} in {@code table} that the target would refuse: the
+     * target's row of that key is then not only the target's. Certain only while {@link
+     * #refusalsAllKept()}.
+     */
+    public synchronized boolean isRefused(String table, String key) {
+        java.util.Set<String> refused = refusedKeys.get(table);
+        return refused != null && refused.contains(key);
+    }
+
+    /** Whether every refused row's key is kept (at most a million are), so that {@link #isRefused} is certain. */
+    public synchronized boolean refusalsAllKept() {
+        return refusedKept < REFUSED_KEPT;
     }
 
     /** Of a log of changes, the table's rows only the target seemed to hold that have the key of a source's row it would refuse. */

@@ -30,7 +30,7 @@ import java.util.function.LongFunction;
  * PostgreSQL as a target. Each batch is written in one transaction together with its split's
  * checkpoint in {@code cutover.checkpoints}; see {@link PostgresWriter} for the write path.
  */
-final class PostgresSink implements CopyTextSink {
+final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion {
     private static final int FINISH_PARALLELISM = 2;
     private static final String FINISH_MEMORY = "256MB";
 
@@ -444,6 +444,16 @@ final class PostgresSink implements CopyTextSink {
             }
             return null;
         });
+    }
+
+    @Override
+    public cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
+        PostgresWriter writer = new PostgresWriter(pool, schema, "delete", "delete", List.of(table), arrays, textColumns, quietTriggers, triggersFiring);
+        try {
+            return writer.delete(table, keys);
+        } finally {
+            writer.close();
+        }
     }
 
     @Override

@@ -749,6 +749,78 @@ final class PostgresWriter implements SinkWriter {
         }
     }
 
+    /**
+     * Deletes the rows of {@code keys} from {@code table} in one transaction, its triggers quiet as the
+     * restore's writes keep them, every constraint immediate; where another table's row refers to one
+     * (SQLSTATE 23503), each key is deleted on its own and those the target keeps are named with why.
+     */
+    cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
+        TableName name = TableName.resolve(table.name(), schema);
+        List<String> key = table.primaryKey();
+        try {
+            open();
+            List<String> back = quietTriggers(List.of(table));
+            allImmediate();
+            Map<String, String> types = Catalog.columnTypes(connection, name);
+            String[][] texts = new String[key.size()][keys.size()];
+            for (int r = 0; r < keys.size(); r++) {
+                List<Value> parts = keys.get(r).parts();
+                for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
+            }
+            String columns = TargetSchema.quotedList(key);
+            String all = "DELETE FROM " + name.sql() + " WHERE (" + columns + ") IN (SELECT "
+                    + String.join(", ", java.util.stream.IntStream.range(0, key.size()).mapToObj(k -> "k" + k + "::" + types.get(key.get(k))).toList())
+                    + " FROM unnest(" + String.join(", ", java.util.Collections.nCopies(key.size(), "?::text[]")) + ") AS u("
+                    + String.join(", ", java.util.stream.IntStream.range(0, key.size()).mapToObj(k -> "k" + k).toList()) + "))";
+            long deleted;
+            Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
+            java.sql.Savepoint whole = connection.setSavepoint();
+            try (PreparedStatement ps = connection.prepareStatement(all)) {
+                setArrays(ps, 1, texts);
+                deleted = ps.executeUpdate();
+                connection.releaseSavepoint(whole);
+            } catch (SQLException e) {
+                if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
+                connection.rollback(whole);
+                deleted = 0;
+                String one = "DELETE FROM " + name.sql() + " WHERE (" + columns + ") = ("
+                        + String.join(", ", key.stream().map(k -> "?::" + types.get(k)).toList()) + ")";
+                try (PreparedStatement ps = connection.prepareStatement(one)) {
+                    for (int r = 0; r < keys.size(); r++) {
+                        for (int k = 0; k < key.size(); k++) ps.setString(k + 1, texts[k][r]);
+                        java.sql.Savepoint row = connection.setSavepoint();
+                        try {
+                            deleted += ps.executeUpdate();
+                            connection.releaseSavepoint(row);
+                        } catch (SQLException refused) {
+                            if (!SqlErrors.isMissingParent(refused.getSQLState())) throw refused;
+                            connection.rollback(row);
+                            org.postgresql.util.ServerErrorMessage server = refused instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+                            String why = server == null ? refused.getMessage() : server.getMessage()
+                                    + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
+                            kept.put(keys.get(r), why + " [SQLSTATE " + refused.getSQLState() + "]");
+                        }
+                    }
+                }
+            }
+            execute(back);
+            connection.commit();
+            return new cutover.connector.RowDeletion.Deleted(deleted, kept);
+        } catch (SQLException e) {
+            rollback();
+            CutoverException failure = SqlErrors.translate(e, "deleting rows only the target holds from " + name, pool.location());
+            if (SqlErrors.isConnectionLoss(e)) dropConnection();
+            throw failure;
+        }
+    }
+
+    /** A key column's value as the text its type reads. */
+    private static String keyText(Table table, String column, Value value) {
+        StringBuilder text = new StringBuilder();
+        CopyText.render(value, table.column(column).map(cutover.model.Column::type).orElse(cutover.model.ColumnType.TEXT), text);
+        return text.toString();
+    }
+
     /** COPYs the rows, encoding them as they are sent: the batch is never held whole as bytes. */
     private void copy(String sql, Table table, Set<String> generated, Iterable<Record> rows) throws SQLException {
         copyIn(sql, text -> encode(table, generated, rows, text));

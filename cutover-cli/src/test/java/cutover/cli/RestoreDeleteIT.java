@@ -1,0 +1,114 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code restore --delete}: a rollback point restored over the database it was taken of, which rows
+ * were added to, changed and deleted in since, holds again exactly the snapshot's rows; the rows only
+ * the target held go, children before their parents, without firing the tables' triggers; the dry
+ * run counts them; a key pattern keeps the deletion within it; a row another table's row (outside
+ * the restore) refers to is kept and named.
+ */
+class RestoreDeleteIT {
+    private static final String DB = "cutover_it_restore_delete";
+    private static final String TABLES = "select (select string_agg(t::text, ';' order by id) from teams t) || ' | '"
+            + " || (select string_agg(m::text, ';' order by id) from members m)";
+
+    @TempDir Path dir;
+    private String[] repoArgs;
+    private String atBackup;
+
+    @BeforeEach
+    void backedUpThenChanged() throws Exception {
+        LocalPostgres.recreate(DB);
+        LocalPostgres.sql(DB, "create table teams (id int primary key, name text)",
+                "create table members (id int primary key, team int not null references teams, name text)",
+                "create table tasks (id int primary key, member int references members)",
+                "create table deletions (what text)",
+                "create function logged() returns trigger language plpgsql as $$ begin insert into deletions values (TG_TABLE_NAME || ' ' || OLD.id); return OLD; end $$",
+                "create trigger members_logged after delete on members for each row execute function logged()",
+                "create trigger teams_logged after delete on teams for each row execute function logged()",
+                "insert into teams values (1, 'a'), (2, 'b'), (3, 'c')",
+                "insert into members select g, 1 + g % 3, 'm' || g from generate_series(10, 15) g");
+        atBackup = LocalPostgres.query(DB, TABLES).get(0);
+        repoArgs = TestRepository.init(dir, "delete").args("--state", dir.resolve("state").toString());
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(DB)}, repoArgs);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        // the application's life since: a team and its member added, a member added to an old team, one changed, one deleted
+        LocalPostgres.sql(DB, "insert into teams values (4, 'new')", "insert into members values (16, 4, 'new'), (17, 1, 'new')",
+                "update members set name = 'changed' where id = 10", "delete from members where id = 11", "delete from deletions");
+    }
+
+    @AfterEach
+    void dropDatabase() throws Exception {
+        LocalPostgres.drop(DB);
+    }
+
+    @Test
+    void theTargetHoldsTheSnapshotsRowsAgainAndNoOthers() throws Exception {
+        String before = LocalPostgres.query(DB, TABLES).get(0);
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--delete", "--dry-run", "--json"}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode forecast = Json.MAPPER.readTree(dry.out());
+        assertThat(forecast.get("delete").asLong()).isEqualTo(3);
+        assertThat(forecast.get("tables").get("members").get("onlyInTarget").asLong()).isEqualTo(2);
+        assertThat(LocalPostgres.query(DB, TABLES)).as("the dry run changed nothing").containsExactly(before);
+
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--delete", "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        JsonNode summary = Json.MAPPER.readTree(restore.out());
+        assertThat(summary.get("deleted").asLong()).isEqualTo(3);
+        assertThat(summary.get("deletedByTable").toString()).isEqualTo("{\"members\":2,\"teams\":1}");
+        assertThat(LocalPostgres.query(DB, TABLES)).containsExactly(atBackup);
+        assertThat(LocalPostgres.query(DB, "select count(*) from deletions")).as("the tables' triggers stayed quiet").containsExactly("0");
+        assertThat(LocalPostgres.query(DB, "select count(*) from pg_trigger where tgname like '%logged' and tgenabled = 'O'")).containsExactly("2");
+
+        // without --delete the rows added stay: the restore is an upsert
+        LocalPostgres.sql(DB, "insert into teams values (5, 'later')");
+        CliRun upsert = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--json"}, repoArgs);
+        assertThat(upsert.exitCode()).as(upsert.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(upsert.out()).has("deleted")).isFalse();
+        assertThat(LocalPostgres.query(DB, "select count(*) from teams where id = 5")).containsExactly("1");
+    }
+
+    /** With a key pattern, only the rows whose key matches it go; the others only the target holds stay. */
+    @Test
+    void aKeyPatternKeepsTheDeletionWithinIt() throws Exception {
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--delete", "--where-key", "1*", "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(restore.out()).get("deleted").asLong()).isEqualTo(2);
+        assertThat(LocalPostgres.query(DB, "select string_agg(id::text, ',' order by id) from members")).containsExactly("10,11,12,13,14,15");
+        assertThat(LocalPostgres.query(DB, "select string_agg(id::text, ',' order by id) from teams")).containsExactly("1,2,3,4");
+    }
+
+    /** A row only the target holds that another table's row refers to (a table the restore leaves) is kept and named; the others go. */
+    @Test
+    void aRowOthersReferToIsKeptAndNamed() throws Exception {
+        LocalPostgres.sql(DB, "insert into tasks values (1, 17)");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--only", "members", "--delete", "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+        JsonNode summary = Json.MAPPER.readTree(restore.out());
+        assertThat(summary.get("deleted").asLong()).isEqualTo(1);
+        assertThat(summary.get("keptOnlyInTarget").asLong()).isEqualTo(1);
+        assertThat(summary.get("warnings").toString()).contains("--delete kept 1 row").contains("members 17:").contains("23503").contains("tasks");
+        assertThat(LocalPostgres.query(DB, "select string_agg(id::text, ',' order by id) from members")).containsExactly("10,11,12,13,14,15,17");
+    }
+
+    /** A target that cannot delete rows is told before anything is written. */
+    @Test
+    void aTargetThatCannotDeleteIsRefusedBeforeWriting() throws Exception {
+        Path file = dir.resolve("copy.db");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + file, "--delete"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isNotIn(0, 1);
+        assertThat(restore.err()).contains("--delete").contains("cannot delete rows");
+    }
+}

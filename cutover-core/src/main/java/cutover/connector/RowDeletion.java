@@ -1,0 +1,24 @@
+package cutover.connector;
+
+import cutover.model.Key;
+import cutover.model.Table;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sink that deletes rows by key: a restore with {@code --delete} removes the rows only the target
+ * holds, so that its tables hold what the snapshot held (restic's {@code restore --delete}).
+ */
+public interface RowDeletion {
+    /**
+     * Deletes the rows of {@code table} with these keys (values of the plan's key columns, in order)
+     * in one transaction, the table's triggers as quiet as the restore's writes keep them. A row the
+     * target will not let go (another table's row refers to it) is kept: its key is in {@link
+     * Deleted#kept}, with the server's reason, and the others are deleted all the same.
+     */
+    Deleted delete(Table table, List<Key> keys);
+
+    /** How many rows went, and the keys of those the target kept, each with why. */
+    record Deleted(long deleted, Map<Key, String> kept) {}
+}
