@@ -321,8 +321,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     private static List<String> deletionWarnings(RestoreDeletion.Outcome d) {
         if (d.notDone() != null) return List.of("--delete deleted no row: " + d.notDone());
         if (d.keptTotal() == 0) return List.of();
-        return List.of(String.format(java.util.Locale.ROOT, "--delete kept %,d row(s) only the target holds, which other tables' rows refer to"
-                + " (delete those first, or restore their tables too): %s%s", d.keptTotal(), String.join("; ", d.keptNamed()),
+        return List.of(String.format(java.util.Locale.ROOT, "--delete kept %,d row(s) only the target holds, each named with why (another table's"
+                + " row refers to it: delete that first, or restore its table too; or a rule or trigger kept it): %s%s", d.keptTotal(), String.join("; ", d.keptNamed()),
                 d.keptTotal() > d.keptNamed().size() ? "; …" : ""));
     }
 

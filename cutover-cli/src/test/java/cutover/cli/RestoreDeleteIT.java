@@ -103,6 +103,39 @@ class RestoreDeleteIT {
         assertThat(LocalPostgres.query(DB, "select string_agg(id::text, ',' order by id) from members")).containsExactly("10,11,12,13,14,15,17");
     }
 
+    /**
+     * A rule on DELETE (a soft delete) is off while the rows go, as the triggers; where it stays on (a
+     * table the restore's role does not own), the rows it keeps are named as kept, not counted deleted.
+     */
+    @Test
+    void aSoftDeleteRuleDoesNotKeepTheRowsUnlessTheRoleCannotTurnItOff() throws Exception {
+        LocalPostgres.sql(DB, "delete from members where id = 16", "alter table teams add column gone boolean not null default false",
+                "create rule soft as on delete to teams do instead update teams set gone = true where id = old.id");
+        CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--only", "teams", "--delete", "--json"}, repoArgs);
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(restore.out()).get("deleted").asLong()).isEqualTo(1);
+        assertThat(LocalPostgres.query(DB, "select string_agg(id::text, ',' order by id) from teams")).containsExactly("1,2,3");
+        assertThat(LocalPostgres.query(DB, "select ev_enabled from pg_rewrite where rulename = 'soft'")).containsExactly("O");
+
+        String role = "cutover_it_delete_writer";
+        LocalPostgres.recreateRole(role);
+        try {
+            LocalPostgres.sql(DB, "insert into teams values (6, 'again', false)", "grant usage, create on schema public to " + role,
+                    "grant select, insert, update, delete on all tables in schema public to " + role,
+                    "grant usage, create on schema cutover to " + role, "grant all on all tables in schema cutover to " + role);
+            String asRole = LocalPostgres.location(DB).replace("postgres@", role + "@");
+            CliRun held = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "teams", "--delete", "--json"}, repoArgs);
+            assertThat(held.exitCode()).as(held.toString()).isEqualTo(1);
+            JsonNode summary = Json.MAPPER.readTree(held.out());
+            assertThat(summary.get("deleted").asLong()).isZero();
+            assertThat(summary.get("warnings").toString()).contains("teams 6: the row is still there after its DELETE");
+            assertThat(LocalPostgres.query(DB, "select gone from teams where id = 6")).containsExactly("t");
+        } finally {
+            LocalPostgres.sql(DB, "drop owned by " + role);
+            LocalPostgres.dropRole(role);
+        }
+    }
+
     /** A target that cannot delete rows is told before anything is written. */
     @Test
     void aTargetThatCannotDeleteIsRefusedBeforeWriting() throws Exception {

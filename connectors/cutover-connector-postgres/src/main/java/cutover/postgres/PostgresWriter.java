@@ -761,51 +761,15 @@ final class PostgresWriter implements SinkWriter {
             open();
             List<String> back = quietTriggers(List.of(table));
             allImmediate();
-            Map<String, String> types = Catalog.columnTypes(connection, name);
             String[][] texts = new String[key.size()][keys.size()];
             for (int r = 0; r < keys.size(); r++) {
                 List<Value> parts = keys.get(r).parts();
                 for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
             }
-            String columns = TargetSchema.quotedList(key);
-            String all = "DELETE FROM " + name.sql() + " WHERE (" + columns + ") IN (SELECT "
-                    + String.join(", ", java.util.stream.IntStream.range(0, key.size()).mapToObj(k -> "k" + k + "::" + types.get(key.get(k))).toList())
-                    + " FROM unnest(" + String.join(", ", java.util.Collections.nCopies(key.size(), "?::text[]")) + ") AS u("
-                    + String.join(", ", java.util.stream.IntStream.range(0, key.size()).mapToObj(k -> "k" + k).toList()) + "))";
-            long deleted;
-            Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
-            java.sql.Savepoint whole = connection.setSavepoint();
-            try (PreparedStatement ps = connection.prepareStatement(all)) {
-                setArrays(ps, 1, texts);
-                deleted = ps.executeUpdate();
-                connection.releaseSavepoint(whole);
-            } catch (SQLException e) {
-                if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
-                connection.rollback(whole);
-                deleted = 0;
-                String one = "DELETE FROM " + name.sql() + " WHERE (" + columns + ") = ("
-                        + String.join(", ", key.stream().map(k -> "?::" + types.get(k)).toList()) + ")";
-                try (PreparedStatement ps = connection.prepareStatement(one)) {
-                    for (int r = 0; r < keys.size(); r++) {
-                        for (int k = 0; k < key.size(); k++) ps.setString(k + 1, texts[k][r]);
-                        java.sql.Savepoint row = connection.setSavepoint();
-                        try {
-                            deleted += ps.executeUpdate();
-                            connection.releaseSavepoint(row);
-                        } catch (SQLException refused) {
-                            if (!SqlErrors.isMissingParent(refused.getSQLState())) throw refused;
-                            connection.rollback(row);
-                            org.postgresql.util.ServerErrorMessage server = refused instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
-                            String why = server == null ? refused.getMessage() : server.getMessage()
-                                    + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
-                            kept.put(keys.get(r), why + " [SQLSTATE " + refused.getSQLState() + "]");
-                        }
-                    }
-                }
-            }
+            cutover.connector.RowDeletion.Deleted done = new KeyedDelete(connection, name, key, Catalog.columnTypes(connection, name)).delete(keys, texts);
             execute(back);
             connection.commit();
-            return new cutover.connector.RowDeletion.Deleted(deleted, kept);
+            return done;
         } catch (SQLException e) {
             rollback();
             CutoverException failure = SqlErrors.translate(e, "deleting rows only the target holds from " + name, pool.location());
@@ -968,7 +932,7 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /**
-     * The switches of the enabled triggers and rules on INSERT of the table and, a partitioned one,
+     * The switches of the enabled triggers and rules on INSERT and DELETE (a restore's --delete) of the table and, a partitioned one,
      * of each of its partitions (rows are routed to them, and fire their own triggers and their
      * copies of the parent's), each relation switched ONLY (not recursing: a partition's copy may
      * be set otherwise than its parent's trigger, and must come back so). A rule would rewrite a
@@ -984,7 +948,7 @@ final class PostgresWriter implements SinkWriter {
                 + " JOIN pg_trigger t ON t.tgrelid = c.oid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
                 + " UNION ALL SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), 'RULE', r.rulename, r.ev_enabled::text,"
                 + " pg_has_role(c.relowner, 'USAGE'), c.relispartition" + relation
-                + " JOIN pg_rewrite r ON r.ev_class = c.oid WHERE r.ev_type = '3' AND r.ev_enabled <> 'D'"
+                + " JOIN pg_rewrite r ON r.ev_class = c.oid WHERE r.ev_type IN ('3', '4') AND r.ev_enabled <> 'D'"
                 + " ORDER BY relispartition, relation, kind, name")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
