@@ -303,7 +303,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
-            boolean rejects = result.totals().deadLettered() > 0 || (deletion != null && deletion.keptTotal() > 0);
+            // --delete that kept rows, or could not tell which to delete, did not do what was asked
+            boolean rejects = result.totals().deadLettered() > 0 || (deletion != null && (deletion.keptTotal() > 0 || deletion.notDone() != null));
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     sourceName, Location.redact(target), Duration.between(started, Instant.now()).toMillis(), details(snapshot, result), result.warnings(), null));
             print(snapshot, result);

@@ -78,7 +78,7 @@ final class RestoreDeletion {
                 compared = Verifier.planWithin(keyed, mapper, snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
                         pattern == null ? null : pattern::matches);
             } finally {
-                for (DataOutputStream out : spools.values()) out.close();
+                closeAll(spools.values());
             }
             if (pattern != null && !compared.scoped()) {
                 return Outcome.none("the plan gives rows keys other than their records' (" + pattern + " matches records), so the rows only the"
@@ -92,12 +92,39 @@ final class RestoreDeletion {
             List<String> named = new ArrayList<>();
             List<Table> withRows = mapper.tables().stream().filter(t -> spools.containsKey(t.name())).toList();
             for (Table table : childrenFirst(withRows, sink.parentsByForeignKey(withRows))) {
-                if (!spools.containsKey(table.name())) continue;
                 delete(deleting, table, folder.resolve(fileName(table.name())), log, deleted, kept, named);
             }
             return new Outcome(deleted, kept, named, null);
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot write or read the keys of the rows to delete in " + folder + ": " + e.getMessage(), e);
+        } finally {
+            forget(folder, runDirectory.resolve("delete-differences.ndjson")); // keys are the application's data: none is left behind
+        }
+    }
+
+    private static void closeAll(java.util.Collection<DataOutputStream> spools) throws IOException {
+        IOException first = null;
+        for (DataOutputStream out : spools) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    private static void forget(Path folder, Path differences) {
+        try {
+            if (Files.isDirectory(folder)) {
+                try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                    for (Path f : files.toList()) Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(folder);
+            Files.deleteIfExists(differences);
+        } catch (IOException e) {
+            // left for the next run's, which writes them anew
         }
     }
 
@@ -118,9 +145,14 @@ final class RestoreDeletion {
         return out;
     }
 
-    /** Deletes the spooled keys of one table in batches, but those of a row the snapshot holds and the target refused. */
+    /**
+     * Deletes the spooled keys of one table in batches, but those of a row the snapshot holds and the
+     * target refused; those a batch kept are tried again once the others are gone, while a round
+     * deletes any (a row of the table may refer to one in a later batch).
+     */
     private static void delete(RowDeletion deleting, Table table, Path spool, DifferenceLog log, Map<String, Long> deleted, Map<String, Long> kept,
                                List<String> named) throws IOException {
+        Map<Key, String> held = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool)))) {
             List<Key> batch = new ArrayList<>(BATCH);
             while (true) {
@@ -129,15 +161,30 @@ final class RestoreDeletion {
                 if (batch.size() == BATCH || (next == null && !batch.isEmpty())) {
                     RowDeletion.Deleted done = deleting.delete(table, batch);
                     deleted.merge(table.name(), done.deleted(), Long::sum);
-                    if (!done.kept().isEmpty()) kept.merge(table.name(), (long) done.kept().size(), Long::sum);
-                    done.kept().forEach((key, why) -> {
-                        if (named.size() < NAMED) named.add(table.name() + " " + key + ": " + why);
-                    });
+                    held.putAll(done.kept());
                     batch.clear();
                 }
-                if (next == null) return;
+                if (next == null) break;
             }
         }
+        for (long progress = 1; progress > 0 && !held.isEmpty(); ) {
+            List<Key> again = new ArrayList<>(held.keySet());
+            progress = 0;
+            for (int from = 0; from < again.size(); from += BATCH) {
+                RowDeletion.Deleted done = deleting.delete(table, again.subList(from, Math.min(again.size(), from + BATCH)));
+                progress += done.deleted();
+                again.subList(from, Math.min(again.size(), from + BATCH)).forEach(k -> {
+                    if (!done.kept().containsKey(k)) held.remove(k);
+                });
+                held.putAll(done.kept());
+            }
+            deleted.merge(table.name(), progress, Long::sum);
+        }
+        if (held.isEmpty()) return;
+        kept.merge(table.name(), (long) held.size(), Long::sum);
+        held.forEach((key, why) -> {
+            if (named.size() < NAMED) named.add(table.name() + " " + key + ": " + why);
+        });
     }
 
     /** Appends the key of a row only the target holds to its table's spool. */

@@ -73,11 +73,18 @@ final class Catalog {
         return columnsWhere(c, table, "attgenerated <> ''");
     }
 
-    /** Each column's type by name, without its length or precision ({@code character varying}, {@code numeric}, a domain's or enum's name). */
+    /**
+     * Each column's type by name, without its length or precision ({@code character varying}, {@code
+     * numeric}, a domain's or enum's name): a value cast to it keeps what the column would refuse (a
+     * text too long), for the column to refuse. {@code char(n)} and {@code bit(n)} are given as {@code
+     * bpchar} and {@code varbit}: cast to {@code character} or {@code bit}, which mean length 1, a
+     * value is cut to its first character or bit (an {@code 'XYZ'} key matched {@code 'X'}).
+     */
     static java.util.Map<String, String> columnTypes(Connection c, TableName table) throws SQLException {
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = to_regclass(?)"
-                + " AND attnum > 0 AND NOT attisdropped")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname, CASE atttypid WHEN 'bpchar'::regtype THEN 'bpchar' WHEN 'bpchar[]'::regtype"
+                + " THEN 'bpchar[]' WHEN 'bit'::regtype THEN 'varbit' WHEN 'bit[]'::regtype THEN 'varbit[]' ELSE format_type(atttypid, NULL) END"
+                + " FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped")) {
             ps.setString(1, table.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));

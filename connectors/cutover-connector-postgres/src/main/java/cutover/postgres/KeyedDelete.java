@@ -18,9 +18,12 @@ import java.util.stream.IntStream;
 /**
  * Deletes a table's rows by key in the open transaction (a restore's {@code --delete}): all in one
  * statement, or, where another table's row refers to one (SQLSTATE 23503), key by key under
- * savepoints. What went is told by which keys are there before and after, not by the statements'
- * counts: a rule or a trigger left firing (a table the role does not own) may keep a row a DELETE
- * named, and such a row is kept, named, as one a foreign key holds.
+ * savepoints, passes over them while one deletes any (a row of the table may refer to another of
+ * it). What went is told by which keys are there before and after, not by the statements' counts: a
+ * rule or a trigger left firing (a table the role does not own) may keep a row a DELETE named, and
+ * such a row is kept, named, as one a foreign key holds. A row that rows outside the deletion refer
+ * to by a foreign key that would delete or change them ({@code ON DELETE CASCADE}, {@code SET
+ * NULL}, {@code SET DEFAULT}) is kept too, named: the restore does not reach into rows it leaves.
  */
 final class KeyedDelete {
     static final String STILL_THERE = "the row is still there after its DELETE: a rule or trigger of the table kept it"
@@ -42,7 +45,22 @@ final class KeyedDelete {
     /** Deletes the rows of {@code keys}, given as {@code texts} (by key column, each key's value as the text its type reads). */
     RowDeletion.Deleted delete(List<Key> keys, String[][] texts) throws SQLException {
         BitSet before = present(texts, keys.size());
-        Map<Integer, String> refused = new HashMap<>();
+        Map<Integer, String> refused = heldByActions(texts, keys.size());
+        Map<Key, String> named = new LinkedHashMap<>();
+        if (!refused.isEmpty()) { // those go no further: the others are deleted
+            refused.forEach((r, why) -> named.put(keys.get(r), why));
+            List<Key> rest = new java.util.ArrayList<>();
+            String[][] restTexts = new String[texts.length][keys.size() - refused.size()];
+            for (int r = 0, i = 0; r < keys.size(); r++) {
+                if (refused.containsKey(r)) continue;
+                rest.add(keys.get(r));
+                for (int k = 0; k < texts.length; k++) restTexts[k][i] = texts[k][r];
+                i++;
+            }
+            RowDeletion.Deleted others = rest.isEmpty() ? new RowDeletion.Deleted(0, Map.of()) : delete(rest, restTexts);
+            named.putAll(others.kept());
+            return new RowDeletion.Deleted(others.deleted(), named);
+        }
         Savepoint whole = connection.setSavepoint();
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + name.sql() + " WHERE (" + columns() + ") IN (SELECT "
                 + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> "k" + k + "::" + types.get(key.get(k))).toList())
@@ -57,30 +75,89 @@ final class KeyedDelete {
         }
         BitSet kept = present(texts, keys.size());
         kept.and(before);
-        Map<Key, String> named = new LinkedHashMap<>();
         kept.stream().forEach(r -> named.put(keys.get(r), refused.getOrDefault(r, STILL_THERE)));
         return new RowDeletion.Deleted(before.cardinality() - kept.cardinality(), named);
     }
 
-    /** Each key on its own, under a savepoint: those another row refers to stay, with the server's reason in {@code refused}. */
+    /**
+     * Each key on its own, under a savepoint, in passes while one deletes any: those another row refers
+     * to stay, with the server's reason in {@code refused}.
+     */
     private void oneByOne(String[][] texts, int rows, Map<Integer, String> refused) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + name.sql() + " WHERE (" + columns() + ") = ("
                 + String.join(", ", key.stream().map(k -> "?::" + types.get(k)).toList()) + ")")) {
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < key.size(); k++) ps.setString(k + 1, texts[k][r]);
-                Savepoint row = connection.setSavepoint();
-                try {
-                    ps.executeUpdate();
-                    connection.releaseSavepoint(row);
-                } catch (SQLException e) {
-                    if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
-                    connection.rollback(row);
-                    org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
-                    String why = server == null ? e.getMessage() : server.getMessage() + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
-                    refused.put(r, why + " [SQLSTATE " + e.getSQLState() + "]");
+            BitSet left = new BitSet(rows);
+            left.set(0, rows);
+            for (boolean progress = true; progress && !left.isEmpty(); ) {
+                progress = false;
+                for (int r = left.nextSetBit(0); r >= 0; r = left.nextSetBit(r + 1)) {
+                    for (int k = 0; k < key.size(); k++) ps.setString(k + 1, texts[k][r]);
+                    Savepoint row = connection.setSavepoint();
+                    try {
+                        ps.executeUpdate();
+                        connection.releaseSavepoint(row);
+                        left.clear(r);
+                        refused.remove(r);
+                        progress = true;
+                    } catch (SQLException e) {
+                        if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
+                        connection.rollback(row);
+                        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+                        String why = server == null ? e.getMessage() : server.getMessage() + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
+                        refused.put(r, why + " [SQLSTATE " + e.getSQLState() + "]");
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * The keys (by index) whose rows rows outside this deletion refer to by a foreign key that would
+     * delete or change them, each with why; a row of the table among the keys is within it.
+     */
+    private Map<Integer, String> heldByActions(String[][] texts, int rows) throws SQLException {
+        Map<Integer, String> out = new HashMap<>();
+        List<String[]> actions = new java.util.ArrayList<>(); // child relation, constraint, its columns, the parent's columns, the action
+        try (PreparedStatement ps = connection.prepareStatement("SELECT k.conrelid::regclass::text, k.conname, k.conrelid = k.confrelid,"
+                + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY AS c(n, o)"
+                + " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.n),"
+                + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY AS c(n, o)"
+                + " JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = c.n),"
+                + " CASE k.confdeltype WHEN 'c' THEN 'ON DELETE CASCADE' WHEN 'n' THEN 'ON DELETE SET NULL' ELSE 'ON DELETE SET DEFAULT' END"
+                + " FROM pg_constraint k WHERE k.contype = 'f' AND k.confrelid = to_regclass(?) AND k.confdeltype IN ('c', 'n', 'd')"
+                + " AND k.conparentid = 0 ORDER BY 2")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    actions.add(new String[] {rs.getString(1), rs.getString(2), rs.getBoolean(3) ? "self" : "", prefixed("c.", rs.getArray(4)),
+                            prefixed("p.", rs.getArray(5)), rs.getString(6)});
+                }
+            }
+        }
+        for (String[] a : actions) {
+            // a row of this table among the keys is deleted with them: it holds none
+            String outside = a[2].isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + unnest(false).replace("AS u(", "AS v(") + " WHERE ("
+                    + columns("c.") + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> "v.k" + k + "::" + types.get(key.get(k))).toList()) + "))";
+            try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + name.sql() + " p ON (" + columns("p.")
+                    + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> "u.k" + k + "::" + types.get(key.get(k))).toList())
+                    + ") WHERE EXISTS (SELECT 1 FROM " + a[0] + " c WHERE (" + a[3] + ") = (" + a[4] + ")" + outside + ")")) {
+                setArrays(ps, texts);
+                if (!outside.isEmpty()) for (int k = 0; k < texts.length; k++) ps.setArray(texts.length + k + 1, connection.createArrayOf("text", texts[k]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a[0] + " refer to it by " + a[1] + " " + a[5] + ", which would "
+                                + (a[5].endsWith("CASCADE") ? "delete" : "change") + " them, and the restore leaves them as they are (delete them first,"
+                                + " or restore their table with --delete too)");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Quoted column names ({@code a}, {@code "B"}) as {@code p.a, p."B"}. */
+    private static String prefixed(String alias, java.sql.Array columns) throws SQLException {
+        return String.join(", ", java.util.Arrays.stream((String[]) columns.getArray()).map(c -> alias + c).toList());
     }
 
     /** Which of the keys (by their index) the table holds a row of. */

@@ -759,6 +759,11 @@ final class PostgresWriter implements SinkWriter {
         List<String> key = table.primaryKey();
         try {
             open();
+            if (!TargetSchema.hasUniqueOn(connection, name, key)) { // a DELETE by key would take every row of it, the snapshot's one too
+                Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
+                for (cutover.model.Key k : keys) kept.put(k, "table " + name + " has no unique index on " + key + ": the rows of one key cannot be told apart");
+                return new cutover.connector.RowDeletion.Deleted(0, kept);
+            }
             List<String> back = quietTriggers(List.of(table));
             allImmediate();
             String[][] texts = new String[key.size()][keys.size()];
