@@ -439,6 +439,31 @@ class RestoreRefusedRowsIT {
         }
     }
 
+    /**
+     * Intervals go in one style whatever each database sets (Cutover's sessions use postgres's): a
+     * source whose database writes sql_standard (where a negative day and a positive time read as one
+     * negative value) restored into one that reads iso_8601 keeps each interval's days and time.
+     */
+    @Test
+    void intervalsKeepTheirValueWhateverStyleEachDatabaseSets() throws Exception {
+        String src = "cutover_it_refused_iv_src", dst = "cutover_it_refused_iv_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "alter database " + src + " set IntervalStyle = 'sql_standard'");
+            LocalPostgres.sql(src, "create table t (id int primary key, i interval, a interval[])",
+                    "insert into t values (1, '-1 day +02:03:04', array['-1 day +02:03:04'::interval, '1 mon -1 day'])");
+            LocalPostgres.sql(dst, "alter database " + dst + " set IntervalStyle = 'iso_8601'");
+            String[] repoArgs = backedUp("iv", src);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json"}, repoArgs);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            String parts = "select extract(day from i) || ' ' || extract(epoch from i - justify_days(date_trunc('day', i))) || ' '"
+                    + " || extract(month from a[2]) || ' ' || extract(day from a[2]) || ' ' || extract(day from a[1]) from t";
+            assertThat(LocalPostgres.query(dst, parts)).isEqualTo(LocalPostgres.query(src, parts)).containsExactly("-1 7384.000000 1 -1 -1");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     private String[] backedUp(String name, String database) throws Exception {
         String[] repoArgs = TestRepository.init(dir, name).args("--state", dir.resolve("state-" + name).toString());
         CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(database)}, repoArgs);

@@ -48,8 +48,9 @@ final class Pool implements AutoCloseable {
         direct.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         direct.setProperty("tcpKeepAlive", "true");
         direct.setProperty("ApplicationName", "cutover");
-        // floats printed exactly whatever the database's own setting (an upsert compares rows as their text)
-        direct.setProperty("options", "-c TimeZone=UTC -c extra_float_digits=3");
+        // floats printed exactly whatever the database's own setting (an upsert compares rows as their text); intervals in
+        // the one style both ends read alike (a negative one is another value in sql_standard's), whatever a database sets
+        direct.setProperty("options", "-c TimeZone=UTC -c extra_float_digits=3 -c IntervalStyle=postgres");
         if (where.user() != null) direct.setProperty("user", where.user());
         if (password != null) direct.setProperty("password", password);
         // connect once now, so a wrong host, database or password is reported before any work starts;
