@@ -42,7 +42,11 @@ import java.util.Map;
  * left), nor one another table's row refers to: that one is kept and named.
  */
 final class RestoreDeletion {
-    static final int BATCH = 5_000;
+    /**
+     * Keys deleted in one statement, held in memory meanwhile: a large batch lets a chain of a table's
+     * own rows go together (rows of one batch referred to by another's are kept and tried again).
+     */
+    static final int BATCH = 200_000;
     private static final int NAMED = 20;
 
     /** By table, the rows deleted and those the target kept (with the first few keys named, and why); {@code notDone}: why none were looked for. */
@@ -167,13 +171,15 @@ final class RestoreDeletion {
                 if (next == null) break;
             }
         }
+        // together: rows of the table held by one another's references (a chain across batches) go in one statement
         for (long progress = 1; progress > 0 && !held.isEmpty(); ) {
             List<Key> again = new ArrayList<>(held.keySet());
             progress = 0;
             for (int from = 0; from < again.size(); from += BATCH) {
-                RowDeletion.Deleted done = deleting.delete(table, again.subList(from, Math.min(again.size(), from + BATCH)));
+                List<Key> part = again.subList(from, Math.min(again.size(), from + BATCH));
+                RowDeletion.Deleted done = deleting.delete(table, part);
                 progress += done.deleted();
-                again.subList(from, Math.min(again.size(), from + BATCH)).forEach(k -> {
+                part.forEach(k -> {
                     if (!done.kept().containsKey(k)) held.remove(k);
                 });
                 held.putAll(done.kept());

@@ -94,6 +94,15 @@ final class Catalog {
     }
 
     /**
+     * {@code expression}, a text, as a value of {@code type} (one of {@link #columnTypes}), read as
+     * COPY reads it: by the type's input. A cast does so for every type but regclass, whose cast
+     * from text looks the name up and refuses {@code -} (OID 0), which its input takes.
+     */
+    static String fromText(String expression, String type) {
+        return "regclass".equals(type) ? "regclassin((" + expression + ")::cstring)" : expression + "::" + type;
+    }
+
+    /**
      * The table's json and json[] columns (not jsonb), each with the jsonb type it compares as: their
      * text is the document as written, whitespace and repeated keys kept.
      */

@@ -376,7 +376,7 @@ final class PostgresWriter implements SinkWriter {
                 copyGrouped("COPY " + probe + " (cutover_group, " + columns + ") FROM STDIN", table, generated, e.getValue(), groupOf.get(table));
                 grouped.add("CREATE INDEX ON " + probe + " (cutover_group)");
                 grouped.add("ANALYZE " + probe);
-                String casts = String.join(", ", written.stream().map(c -> TableName.quote(c) + "::" + types.get(c)).toList());
+                String casts = String.join(", ", written.stream().map(c -> Catalog.fromText(TableName.quote(c), types.get(c)) + " AS " + TableName.quote(c)).toList());
                 // a table this run made as its source defined it gets its key when its rows are in: until then, rows are inserted
                 // (it holds none of theirs: a batch sent again is one that did not commit), as its COPY does
                 boolean keyed = TargetSchema.hasUniqueOn(connection, name, table.primaryKey());
