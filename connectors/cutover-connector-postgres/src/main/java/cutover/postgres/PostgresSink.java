@@ -375,13 +375,20 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public Optional<RecordError> check(Table table, Record row) {
-        Optional<RecordError> refused = ValueCheck.check(table, row, encoding);
-        if (refused.isPresent()) return refused;
         // a column written as the source's own text holds what the source's column of its type held: nothing to check
-        Set<String> asWritten = row.asWritten() != null && PgCopyText.NAME.equals(row.asWritten().format())
-                ? textColumns.getOrDefault(table.name(), Set.of()) : Set.of();
+        Set<String> asWritten = asWrittenColumns(table, row);
+        Optional<RecordError> refused = ValueCheck.check(table, row, encoding, asWritten);
+        if (refused.isPresent()) return refused;
         return refusal(table, row, limits.getOrDefault(table.name(), Map.of()), asWritten, ErrorCode.RECORD_VALUE_OUT_OF_RANGE)
                 .or(() -> refusal(table, row, arrays.getOrDefault(table.name(), Map.of()), asWritten, ErrorCode.RECORD_TYPE_MISMATCH));
+    }
+
+    /** The columns of the table that take the row's source line as their text ({@link AsWrittenColumns}), of those the line holds. */
+    private Set<String> asWrittenColumns(Table table, Record row) {
+        if (row.asWritten() == null || !PgCopyText.NAME.equals(row.asWritten().format())) return Set.of();
+        Set<String> out = new java.util.HashSet<>(textColumns.getOrDefault(table.name(), Set.of()));
+        out.retainAll(row.asWritten().columns());
+        return out;
     }
 
     /** numeric compares by value (1.50 = 1.5); a timestamp keeps microseconds, the rest cut off as rows are written (CopyText). */
@@ -399,7 +406,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     private static Optional<RecordError> refusal(Table table, Record row, Map<String, ? extends ExistingColumnCheck> columns, Set<String> asWritten,
                                                  ErrorCode code) {
         for (Map.Entry<String, ? extends ExistingColumnCheck> e : columns.entrySet()) {
-            if (asWritten.contains(e.getKey()) && row.asWritten().columns().contains(e.getKey())) continue;
+            if (asWritten.contains(e.getKey())) continue;
             Value value = row.get(e.getKey());
             String problem = value == null || value.kind() == Value.Kind.NULL ? null : e.getValue().problem(value);
             if (problem != null) {
