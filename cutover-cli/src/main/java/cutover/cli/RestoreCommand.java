@@ -252,7 +252,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     RestoreDryRun.Forecast forecast;
                     try {
                         forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), !noTrial, runId,
-                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey));
+                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey), delete);
                     } catch (CutoverException e) {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
@@ -266,6 +266,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                                 + " constraints refuse are not foreseen");
                     }
                     warnings.addAll(schemaObjects(snapshot, sink, true));
+                    if (delete && forecast.deletion() != null) warnings.addAll(deletionWarnings(forecast.deletion(), true));
+                    else if (delete) warnings.add("--delete: the rows only in the target are counted as going; which of them the target would keep"
+                            + " (other rows refer to them) is not foreseen: the deletion was not tried" + (noTrial ? " (--no-trial)" : ""));
                     if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
                         warnings.add(nothingMatches(snapshot));
                     }
@@ -298,7 +301,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 if (delete) {
                     deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel, runDirectory,
                             whereKey == null ? null : KeyGlob.of(whereKey));
-                    said.addAll(deletionWarnings(deletion));
+                    said.addAll(deletionWarnings(deletion, false));
                 }
             }
             for (String w : said) result = result.withWarning(w);
@@ -318,13 +321,18 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** What --delete deleted and kept; null without it. */
     private RestoreDeletion.Outcome deletion;
 
-    /** The sentences --delete adds to the warnings: why it deleted nothing, or the rows it kept. */
-    private static List<String> deletionWarnings(RestoreDeletion.Outcome d) {
-        if (d.notDone() != null) return List.of("--delete deleted no row: " + d.notDone());
+    /** The sentences --delete adds to the warnings ({@code dryRun}: would): why it deleted nothing, or the rows it kept. */
+    private static List<String> deletionWarnings(RestoreDeletion.Outcome d, boolean dryRun) {
+        if (d.notDone() != null) return List.of("--delete " + (dryRun ? "would delete" : "deleted") + " no row: " + d.notDone());
         if (d.keptTotal() == 0) return List.of();
-        return List.of(String.format(java.util.Locale.ROOT, "--delete kept %,d row(s) only the target holds, each named with why (another table's"
-                + " row refers to it: delete that first, or restore its table too; or a rule or trigger kept it): %s%s", d.keptTotal(), String.join("; ", d.keptNamed()),
-                d.keptTotal() > d.keptNamed().size() ? "; …" : ""));
+        return List.of(String.format(java.util.Locale.ROOT, "--delete %s %,d row(s) only the target holds, each named with why (another table's"
+                + " row refers to it: delete that first, or restore its table too; or a rule or trigger kept it): %s%s", dryRun ? "would keep" : "kept",
+                d.keptTotal(), String.join("; ", d.keptNamed()), d.keptTotal() > d.keptNamed().size() ? "; …" : ""));
+    }
+
+    /** How many rows --delete would delete: as tried, or, not tried, every row only in the target. */
+    private static long wouldDelete(RestoreDryRun.Forecast f) {
+        return f.deletion() != null ? f.deletion().deletedTotal() : f.tables().stream().mapToLong(RestoreDryRun.TableChange::onlyInTarget).sum();
     }
 
     /** What of the snapshot's schema objects this restore could not make (or, a restore of a part, did not). */
@@ -576,7 +584,13 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("tables", tables);
         d.put("insert", f.insert());
         d.put("update", f.update());
-        if (delete) d.put("delete", f.tables().stream().mapToLong(RestoreDryRun.TableChange::onlyInTarget).sum()); // the rows only in target go
+        if (delete) {
+            d.put("delete", wouldDelete(f)); // the rows only in the target, but those it would keep (tried)
+            if (f.deletion() != null) {
+                d.put("deleteByTable", new TreeMap<>(f.deletion().deleted()));
+                d.put("keptOnlyInTarget", f.deletion().keptTotal());
+            }
+        }
         d.put("changesFile", f.changesFile().toString());
         if (whereKey != null) d.put("onlyInTargetMatching", f.targetInPattern());
         RestoreDryRun.Trial trial = f.trial();
@@ -598,8 +612,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return;
         }
         System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d%s; nothing was written%n",
-                s.shortId(), Location.redact(target), f.insert(), f.update(), delete ? String.format(java.util.Locale.ROOT, ", and delete the %,d only in"
-                        + " the target (--delete)", f.tables().stream().mapToLong(RestoreDryRun.TableChange::onlyInTarget).sum()) : "");
+                s.shortId(), Location.redact(target), f.insert(), f.update(), delete ? String.format(java.util.Locale.ROOT, ", and delete %,d only in"
+                        + " the target (--delete)%s", wouldDelete(f), f.deletion() != null && f.deletion().keptTotal() > 0
+                        ? String.format(java.util.Locale.ROOT, ", keeping %,d that other rows refer to", f.deletion().keptTotal()) : "") : "");
         System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
         for (RestoreDryRun.TableChange t : f.tables()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());

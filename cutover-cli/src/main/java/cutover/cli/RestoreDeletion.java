@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A restore's {@code --delete}: once the snapshot's rows are in, the target's rows whose key the
@@ -70,65 +71,134 @@ final class RestoreDeletion {
         List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
         Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("loaded whole: a table without a key") : e).toList());
         PlanMapper mapper = PlanMapper.ofPart(keyed, Map.of());
-        Path folder = runDirectory.resolve("only-in-target");
-        Map<String, DataOutputStream> spools = new LinkedHashMap<>();
-        Verifier.Scoped compared;
-        try {
-            Files.createDirectories(folder);
-            DifferenceLog log = DifferenceLog.ofChanges(runDirectory.resolve("delete-differences.ndjson"),
-                    entity -> plan.entity(entity).map(EntityMapping::table).orElse(entity), extra -> spool(spools, folder, extra));
+        Path differences = runDirectory.resolve("delete-differences.ndjson");
+        try (Spool spool = new Spool(runDirectory.resolve("only-in-target"))) {
+            Verifier.Scoped compared;
+            DifferenceLog log = DifferenceLog.ofChanges(differences, entity -> plan.entity(entity).map(EntityMapping::table).orElse(entity), spool);
             try (log) {
                 Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
                 compared = Verifier.planWithin(keyed, mapper, snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
                         pattern == null ? null : pattern::matches);
-            } finally {
-                closeAll(spools.values());
             }
-            if (pattern != null && !compared.scoped()) {
-                return Outcome.none("the plan gives rows keys other than their records' (" + pattern + " matches records), so the rows only the"
-                        + " target holds within it cannot be told from its others");
-            }
-            if (!log.refusalsAllKept()) {
-                return Outcome.none("over a million of the snapshot's rows were refused, too many to tell the target's rows of their keys apart");
-            }
-            Map<String, Long> deleted = new LinkedHashMap<>();
-            Map<String, Long> kept = new LinkedHashMap<>();
-            List<String> named = new ArrayList<>();
-            List<Table> withRows = mapper.tables().stream().filter(t -> spools.containsKey(t.name())).toList();
-            for (Table table : childrenFirst(withRows, sink.parentsByForeignKey(withRows))) {
-                delete(deleting, table, folder.resolve(fileName(table.name())), log, deleted, kept, named);
-            }
-            return new Outcome(deleted, kept, named, null);
-        } catch (IOException e) {
-            throw new CutoverException(ErrorCode.STATE_IO, "cannot write or read the keys of the rows to delete in " + folder + ": " + e.getMessage(), e);
+            Optional<String> notDone = notDone(pattern, compared.scoped(), log);
+            if (notDone.isPresent()) return Outcome.none(notDone.get());
+            return deleteSpooled(deleting, mapper.tables(), sink::parentsByForeignKey, spool, log);
         } finally {
-            forget(folder, runDirectory.resolve("delete-differences.ndjson")); // keys are the application's data: none is left behind
-        }
-    }
-
-    private static void closeAll(java.util.Collection<DataOutputStream> spools) throws IOException {
-        IOException first = null;
-        for (DataOutputStream out : spools) {
             try {
-                out.close();
+                Files.deleteIfExists(differences);
             } catch (IOException e) {
-                if (first == null) first = e;
+                // left for the next run's, which writes it anew
             }
         }
-        if (first != null) throw first;
     }
 
-    private static void forget(Path folder, Path differences) {
+    /** Why the rows only the target holds cannot be told apart from its others, or empty when they can. */
+    static Optional<String> notDone(KeyGlob pattern, boolean scoped, DifferenceLog log) {
+        if (pattern != null && !scoped) {
+            return Optional.of("the plan gives rows keys other than their records' (" + pattern + " matches records), so the rows only the"
+                    + " target holds within it cannot be told from its others");
+        }
+        if (!log.refusalsAllKept()) {
+            return Optional.of("over a million of the snapshot's rows were refused, too many to tell the target's rows of their keys apart");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes the keys {@code spool} holds (closed), table by table, children first by the target's
+     * foreign keys ({@code parentsOf}: by table, those it refers to), but those of a row the snapshot
+     * holds and the target refused ({@code log}).
+     */
+    static Outcome deleteSpooled(RowDeletion deleting, List<Table> tables, java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf,
+                                 Spool spool, DifferenceLog log) {
+        Map<String, Long> deleted = new LinkedHashMap<>();
+        Map<String, Long> kept = new LinkedHashMap<>();
+        List<String> named = new ArrayList<>();
+        List<Table> withRows = tables.stream().filter(t -> spool.holds(t.name())).toList();
         try {
-            if (Files.isDirectory(folder)) {
-                try (java.util.stream.Stream<Path> files = Files.list(folder)) {
-                    for (Path f : files.toList()) Files.deleteIfExists(f);
+            spool.finish();
+            for (Table table : childrenFirst(withRows, parentsOf.apply(withRows))) {
+                delete(deleting, table, spool.file(table.name()), log, deleted, kept, named);
+            }
+        } catch (IOException e) {
+            throw new CutoverException(ErrorCode.STATE_IO, "cannot read the keys of the rows to delete in " + spool.folder + ": " + e.getMessage(), e);
+        }
+        return new Outcome(deleted, kept, named, null);
+    }
+
+    /**
+     * The keys of the rows only the target holds, a file a table, as the comparison finds them; its
+     * files are removed on close (keys are the application's data: none is left behind).
+     */
+    static final class Spool implements java.util.function.Consumer<Difference.Extra>, AutoCloseable {
+        private final Path folder;
+        private final Map<String, DataOutputStream> files = new LinkedHashMap<>();
+        private boolean closed;
+
+        Spool(Path folder) {
+            this.folder = folder;
+            try {
+                Files.createDirectories(folder);
+            } catch (IOException e) {
+                throw new CutoverException(ErrorCode.STATE_IO, "cannot make " + folder + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Appends the key of a row only the target holds to its table's file (the log calls it under its lock). */
+        @Override
+        public void accept(Difference.Extra extra) {
+            try {
+                DataOutputStream out = files.get(extra.table());
+                if (out == null) {
+                    out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(extra.table()))));
+                    files.put(extra.table(), out);
+                }
+                ValueCodec.encodeRecord(new Record(EntityName.of(extra.table()), extra.key(), Map.of()), out);
+            } catch (IOException e) {
+                throw new CutoverException(ErrorCode.STATE_IO, "cannot write the keys of the rows to delete in " + folder + ": " + e.getMessage(), e);
+            }
+        }
+
+        boolean holds(String table) { return files.containsKey(table); }
+
+        /** A table's file: its name made safe for a file name, with a hash that keeps two names apart. */
+        Path file(String table) {
+            return folder.resolve(table.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + Integer.toHexString(table.hashCode()) + ".keys");
+        }
+
+        /** Ends the writing, so the files can be read; they stay until {@link #close}. */
+        void finish() throws IOException {
+            if (closed) return;
+            closed = true;
+            IOException first = null;
+            for (DataOutputStream out : files.values()) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    if (first == null) first = e;
                 }
             }
-            Files.deleteIfExists(folder);
-            Files.deleteIfExists(differences);
-        } catch (IOException e) {
-            // left for the next run's, which writes them anew
+            if (first != null) throw first;
+        }
+
+        /** Removes the files, written to the end or not. */
+        @Override
+        public void close() {
+            try {
+                finish();
+            } catch (IOException e) {
+                // removed all the same
+            }
+            try {
+                if (Files.isDirectory(folder)) {
+                    try (java.util.stream.Stream<Path> all = Files.list(folder)) {
+                        for (Path f : all.toList()) Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(folder);
+            } catch (IOException e) {
+                // left for the next run's, which writes them anew
+            }
         }
     }
 
@@ -193,20 +263,6 @@ final class RestoreDeletion {
         });
     }
 
-    /** Appends the key of a row only the target holds to its table's spool. */
-    private static void spool(Map<String, DataOutputStream> spools, Path folder, Difference.Extra extra) {
-        try {
-            DataOutputStream out = spools.get(extra.table());
-            if (out == null) {
-                out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(folder.resolve(fileName(extra.table())))));
-                spools.put(extra.table(), out);
-            }
-            ValueCodec.encodeRecord(new Record(EntityName.of(extra.table()), extra.key(), Map.of()), out);
-        } catch (IOException e) {
-            throw new CutoverException(ErrorCode.STATE_IO, "cannot write the keys of the rows to delete in " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
     private static Key next(DataInputStream in) throws IOException {
         in.mark(1);
         if (in.read() < 0) return null;
@@ -218,8 +274,4 @@ final class RestoreDeletion {
         }
     }
 
-    /** A table's spool: its name made safe for a file name, with a hash that keeps two names apart. */
-    private static String fileName(String table) {
-        return table.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + Integer.toHexString(table.hashCode()) + ".keys";
-    }
 }

@@ -39,7 +39,7 @@ final class RestoreDryRun {
      * verify); {@code targetInPattern}: the target's rows were held to the key pattern too, so
      * "only in target" counts its rows whose key matches (else every row the snapshot's lack).
      */
-    record Forecast(List<TableChange> tables, Path changesFile, boolean targetInPattern, Trial trial) {
+    record Forecast(List<TableChange> tables, Path changesFile, boolean targetInPattern, Trial trial, RestoreDeletion.Outcome deletion) {
         long insert() { return tables.stream().mapToLong(TableChange::insert).sum(); }
 
         long update() { return tables.stream().mapToLong(TableChange::update).sum(); }
@@ -63,6 +63,17 @@ final class RestoreDryRun {
      */
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, Set<String> existingTables, boolean tryWrites, String runId, int parallelism,
                         Path changesFile, KeyGlob pattern) {
+        return run(plan, snapshot, target, sink, existingTables, tryWrites, runId, parallelism, changesFile, pattern, false);
+    }
+
+    /**
+     * {@link #run}; with {@code delete} (a restore's --delete), the rows only the target holds are
+     * deleted in the trial's transaction too, after its writes, as the restore would delete them:
+     * the forecast's {@link Forecast#deletion} says how many would go and which the target would keep
+     * (null where the trial did not run: every row only in the target is then counted as going).
+     */
+    static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, Set<String> existingTables, boolean tryWrites, String runId, int parallelism,
+                        Path changesFile, KeyGlob pattern, boolean delete) {
         // a table without a key has no rows to compare by key: it is inserted whole
         List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
         List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot));
@@ -73,15 +84,22 @@ final class RestoreDryRun {
         List<Table> tried = mapper.tables().stream().filter(t -> existingTables.contains(t.name())).toList();
         Verifier.Scoped compared;
         Trial outcome;
-        try (WriteTrial trial = new WriteTrial(tried, table -> sourceOf(plan, table), changesFile.resolveSibling("dry-run-trial"))) {
+        RestoreDeletion.Outcome[] deletion = {null};
+        try (WriteTrial trial = new WriteTrial(tried, table -> sourceOf(plan, table), changesFile.resolveSibling("dry-run-trial"));
+             RestoreDeletion.Spool onlyInTarget = new RestoreDeletion.Spool(changesFile.resolveSibling("dry-run-only-in-target"))) {
             DifferenceLog log = DifferenceLog.ofChanges(changesFile, entity -> plan.entity(entity).map(EntityMapping::table).orElse(entity),
-                    tryWrites ? trial : (d, line) -> {});
+                    tryWrites ? trial : (d, line) -> {}, delete ? onlyInTarget : extra -> {});
             try (log) {
                 Verifier.Options options = new Verifier.Options(1.0, 0, parallelism, Verifier.Options.DEFAULTS.rowsPerRound());
                 compared = Verifier.planWithin(keyed, mapper, snapshot, target, sink, options, cutover.verify.VerifyProgress.NONE, log,
                         pattern == null ? null : pattern::matches);
             }
-            outcome = tryWrites ? tryWrites(trial, sink, runId, mapper.tables(), tried, changesFile) : Trial.none("--no-trial: the dry run only read");
+            boolean deletes = delete && RestoreDeletion.notDone(pattern, compared.scoped(), log).isEmpty();
+            // the deletion tried after the writes, in their transaction, as the restore deletes after it writes
+            java.util.function.Consumer<SinkWriter.Trial> afterWrites = !deletes ? t -> {} : t -> {
+                if (t.deletes()) deletion[0] = RestoreDeletion.deleteSpooled(t::delete, tried, sink::parentsByForeignKey, onlyInTarget, log);
+            };
+            outcome = tryWrites ? tryWrites(trial, sink, runId, mapper.tables(), tried, changesFile, afterWrites) : Trial.none("--no-trial: the dry run only read");
             VerifyResult result = compared.result();
             for (TableVerdict v : result.tables()) {
                 long refused = result.refused().entrySet().stream()
@@ -93,18 +111,19 @@ final class RestoreDryRun {
                         v.sourceCount() - v.missing() - v.changed(), refused + refusedWritten[0] + refusedWritten[1], v.extra() - log.refusedInTarget(v.table())));
             }
         }
-        return new Forecast(tables, changesFile, pattern != null && compared.scoped(), outcome);
+        return new Forecast(tables, changesFile, pattern != null && compared.scoped(), outcome, deletion[0]);
     }
 
     /** The trial writes of the changes spooled, if the target can make them; a failure (a lock waited on too long) says why there were none. */
-    private static Trial tryWrites(WriteTrial trial, Sink sink, String runId, List<Table> tables, List<Table> tried, Path changesFile) {
+    private static Trial tryWrites(WriteTrial trial, Sink sink, String runId, List<Table> tables, List<Table> tried, Path changesFile,
+                                   java.util.function.Consumer<SinkWriter.Trial> afterWrites) {
         List<String> names = tried.stream().map(Table::name).toList();
         if (tried.isEmpty()) return new Trial(0, names, 0, null, List.of());
         try (SinkWriter writer = sink.writer(runId, "dry-run-trial", tables)) {
             java.util.Optional<SinkWriter.Trial> writes = writer.trial();
             if (writes.isEmpty()) return Trial.none("this kind of target cannot try rows in a transaction it rolls back");
             try {
-                long refused = trial.run(writes.get());
+                long refused = trial.run(writes.get(), afterWrites);
                 trial.rewrite(changesFile);
                 return new Trial(trial.rows(), names, refused, null, writes.get().leftChanged());
             } catch (CutoverException e) {

@@ -60,6 +60,7 @@ class RestoreDeleteIT {
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
         JsonNode forecast = Json.MAPPER.readTree(dry.out());
         assertThat(forecast.get("delete").asLong()).isEqualTo(3);
+        assertThat(forecast.get("deleteByTable").toString()).isEqualTo("{\"members\":2,\"teams\":1}");
         assertThat(forecast.get("tables").get("members").get("onlyInTarget").asLong()).isEqualTo(2);
         assertThat(LocalPostgres.query(DB, TABLES)).as("the dry run changed nothing").containsExactly(before);
 
@@ -94,6 +95,14 @@ class RestoreDeleteIT {
     @Test
     void aRowOthersReferToIsKeptAndNamed() throws Exception {
         LocalPostgres.sql(DB, "insert into tasks values (1, 17)");
+        // the dry run tries the deletion too, in its transaction rolled back: it foresees the row kept
+        String before = LocalPostgres.query(DB, TABLES).get(0);
+        CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--only", "members", "--delete", "--dry-run", "--json"}, repoArgs);
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode forecast = Json.MAPPER.readTree(dry.out());
+        assertThat(List.of(forecast.get("delete").asLong(), forecast.get("keptOnlyInTarget").asLong())).containsExactly(1L, 1L);
+        assertThat(forecast.get("warnings").toString()).contains("--delete would keep 1 row").contains("members 17: rows of tasks refer to it");
+        assertThat(LocalPostgres.query(DB, TABLES)).as("the dry run changed nothing").containsExactly(before);
         CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DB), "--only", "members", "--delete", "--json"}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
         JsonNode summary = Json.MAPPER.readTree(restore.out());

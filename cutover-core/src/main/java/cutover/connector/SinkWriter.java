@@ -74,6 +74,19 @@ public interface SinkWriter extends AutoCloseable {
         /** {@link #refusedOrOrphaned} of these groups, the ones taken kept for the next calls; a failure that is no row's ends the trial. */
         Map<Integer, RecordError> refused(List<List<Record>> groups);
 
+        /**
+         * {@link RowDeletion#delete} in the trial's transaction, after its writes (a restore's {@code
+         * --delete}, foreseen): what would go and what the target would keep, rolled back on close.
+         */
+        default RowDeletion.Deleted delete(cutover.model.Table table, List<cutover.model.Key> keys) {
+            throw new UnsupportedOperationException("this target's trial does not delete rows");
+        }
+
+        /** Whether {@link #delete} is supported. */
+        default boolean deletes() {
+            return false;
+        }
+
         /** Rolls every trial write back. */
         @Override
         void close();

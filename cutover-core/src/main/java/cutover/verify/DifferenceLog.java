@@ -88,7 +88,13 @@ public final class DifferenceLog implements Consumer<Difference>, AutoCloseable 
      * refused} so far: which of them a refusal met later concerns, {@link #isRefused} tells at the end.
      */
     public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf, Consumer<Difference.Extra> onlyInTarget) {
-        return new DifferenceLog(file, 0, false, tableOf, (d, line) -> {}, onlyInTarget);
+        return ofChanges(file, tableOf, (d, line) -> {}, onlyInTarget);
+    }
+
+    /** Both: the rows that would change to {@code changes}, those only the target holds to {@code onlyInTarget}. */
+    public static DifferenceLog ofChanges(Path file, java.util.function.Function<String, String> tableOf, Changes changes,
+                                          Consumer<Difference.Extra> onlyInTarget) {
+        return new DifferenceLog(file, 0, false, tableOf, changes, onlyInTarget);
     }
 
     private DifferenceLog(Path file, int keep, boolean listsExtras, java.util.function.Function<String, String> tableOf, Changes changes,

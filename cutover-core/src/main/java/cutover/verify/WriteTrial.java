@@ -98,8 +98,13 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
      * that fails (no row's fault) counts none refused.
      */
     public long run(SinkWriter.Trial trial) {
+        return run(trial, t -> {});
+    }
+
+    /** {@link #run}, with {@code afterWrites} given the trial once its writes are in, before it is rolled back (a restore's deletions, tried). */
+    public long run(SinkWriter.Trial trial, java.util.function.Consumer<SinkWriter.Trial> afterWrites) {
         try {
-            return tryAll(trial);
+            return tryAll(trial, afterWrites);
         } catch (RuntimeException e) {
             refusedByTable.clear();
             refusedLines.clear();
@@ -112,7 +117,7 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
      * The tables' rows, then round after round the rows refused for a missing parent, spooled as
      * they are met (with the target's words): a round that writes none leaves them refused so.
      */
-    private long tryAll(SinkWriter.Trial trial) {
+    private long tryAll(SinkWriter.Trial trial, java.util.function.Consumer<SinkWriter.Trial> afterWrites) {
         try (trial) {
             closeSpools();
             Path orphans = folder.resolve("orphans-0.rows");
@@ -143,6 +148,7 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
                     break;
                 }
             }
+            afterWrites.accept(trial);
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot read or write the dry run's rows in " + folder + ": " + e.getMessage(), e);
         }

@@ -254,20 +254,41 @@ final class PostgresWriter implements SinkWriter {
             @Override
             public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
                 try {
-                    if (connection == null) {
-                        connection = pool.connection();
-                        sequencesBefore = sequences(connection);
-                        connection.setAutoCommit(false);
-                        try (Statement s = connection.createStatement()) {
-                            s.execute("SET LOCAL lock_timeout = '" + TRIAL_LOCK_WAIT.toMillis() + "ms'");
-                        }
-                    }
+                    begin();
                     return probe(groups, true, true);
                 } catch (SQLException e) {
                     CutoverException failure = SqlErrors.translate(e, "trying the rows that would change", pool.location());
                     rollback();
                     dropConnection();
                     throw failure;
+                }
+            }
+
+            @Override
+            public cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
+                try {
+                    begin();
+                    return deleteInTransaction(table, keys);
+                } catch (SQLException e) {
+                    CutoverException failure = SqlErrors.translate(e, "trying the deletion of rows only the target holds", pool.location());
+                    rollback();
+                    dropConnection();
+                    throw failure;
+                }
+            }
+
+            @Override
+            public boolean deletes() {
+                return true;
+            }
+
+            private void begin() throws SQLException {
+                if (connection != null) return;
+                connection = pool.connection();
+                sequencesBefore = sequences(connection);
+                connection.setAutoCommit(false);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET LOCAL lock_timeout = '" + TRIAL_LOCK_WAIT.toMillis() + "ms'");
                 }
             }
 
@@ -766,23 +787,9 @@ final class PostgresWriter implements SinkWriter {
      */
     cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
         TableName name = TableName.resolve(table.name(), schema);
-        List<String> key = table.primaryKey();
         try {
             open();
-            if (!TargetSchema.hasUniqueOn(connection, name, key)) { // a DELETE by key would take every row of it, the snapshot's one too
-                Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
-                for (cutover.model.Key k : keys) kept.put(k, "table " + name + " has no unique index on " + key + ": the rows of one key cannot be told apart");
-                return new cutover.connector.RowDeletion.Deleted(0, kept);
-            }
-            List<String> back = quietTriggers(List.of(table));
-            allImmediate();
-            String[][] texts = new String[key.size()][keys.size()];
-            for (int r = 0; r < keys.size(); r++) {
-                List<Value> parts = keys.get(r).parts();
-                for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
-            }
-            cutover.connector.RowDeletion.Deleted done = new KeyedDelete(connection, name, key, Catalog.columnTypes(connection, name)).delete(keys, texts);
-            execute(back);
+            cutover.connector.RowDeletion.Deleted done = deleteInTransaction(table, keys);
             connection.commit();
             return done;
         } catch (SQLException e) {
@@ -791,6 +798,27 @@ final class PostgresWriter implements SinkWriter {
             if (SqlErrors.isConnectionLoss(e)) dropConnection();
             throw failure;
         }
+    }
+
+    /** {@link #delete} in the open transaction, the table's triggers and rules as they were when it returns; not committed. */
+    private cutover.connector.RowDeletion.Deleted deleteInTransaction(Table table, List<cutover.model.Key> keys) throws SQLException {
+        TableName name = TableName.resolve(table.name(), schema);
+        List<String> key = table.primaryKey();
+        if (!TargetSchema.hasUniqueOn(connection, name, key)) { // a DELETE by key would take every row of it, the snapshot's one too
+            Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
+            for (cutover.model.Key k : keys) kept.put(k, "table " + name + " has no unique index on " + key + ": the rows of one key cannot be told apart");
+            return new cutover.connector.RowDeletion.Deleted(0, kept);
+        }
+        List<String> back = quietTriggers(List.of(table));
+        allImmediate();
+        String[][] texts = new String[key.size()][keys.size()];
+        for (int r = 0; r < keys.size(); r++) {
+            List<Value> parts = keys.get(r).parts();
+            for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
+        }
+        cutover.connector.RowDeletion.Deleted done = new KeyedDelete(connection, name, key, Catalog.columnTypes(connection, name)).delete(keys, texts);
+        execute(back);
+        return done;
     }
 
     /** A key column's value as the text its type reads. */
