@@ -95,7 +95,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--delete", description = "Delete the target's rows the snapshot does not hold, in the tables restored (within --where-key), so"
             + " each holds what the snapshot held: rows added since (by a migration, by the application) go. Children before parents; a row another"
-            + " table's row refers to is kept and named (exit 1). With --dry-run: how many would go (only in target).")
+            + " table's row refers to is kept and named (exit 1). Tables the snapshot does not hold are left, named; sequences stay where they are"
+            + " (ahead: no key is given twice). With --dry-run: how many would go, and which would be kept.")
     boolean delete;
 
     @Option(names = "--parallel", paramLabel = "N",
@@ -223,6 +224,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
+                if (delete) tablesLeft(snapshot, plan, info).ifPresent(said::add);
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -299,13 +301,18 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
                 said.addAll(schemaObjectsNotMade);
                 if (delete) {
+                    Instant deleting = Instant.now();
                     deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel, runDirectory,
                             whereKey == null ? null : KeyGlob.of(whereKey));
                     said.addAll(deletionWarnings(deletion, false));
+                    deletionTook = Duration.between(deleting, Instant.now());
                 }
             }
             for (String w : said) result = result.withWarning(w);
-            if (whereKey != null && result.totals().read() == 0) result = result.withWarning(nothingMatches(snapshot));
+            if (whereKey != null && result.totals().read() == 0) {
+                result = result.withWarning(nothingMatches(snapshot) + (deletion != null && deletion.deletedTotal() > 0
+                        ? String.format(java.util.Locale.ROOT, " (--delete deleted %,d row(s) only the target held)", deletion.deletedTotal()) : ""));
+            }
             // --delete that kept rows, or could not tell which to delete, did not do what was asked
             boolean rejects = result.totals().deadLettered() > 0 || (deletion != null && (deletion.keptTotal() > 0 || deletion.notDone() != null));
             journal.append(new JournalEntry(started, "restore", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -317,6 +324,24 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             throw e;
         }
     }
+
+    /**
+     * For --delete: the target's tables the restore does not write (the snapshot has none of them: a
+     * migration made them since), which it leaves as they are; empty where there are none, or where
+     * --only chose the tables.
+     */
+    private Optional<String> tablesLeft(Snapshot snapshot, Plan plan, TargetInfo target) {
+        if (!only.isEmpty()) return Optional.empty();
+        java.util.Set<String> restored = new java.util.HashSet<>();
+        for (cutover.plan.EntityMapping e : plan.entities()) restored.add(e.table());
+        List<String> left = target.tables().keySet().stream().filter(t -> !restored.contains(t)).sorted().toList();
+        if (left.isEmpty()) return Optional.empty();
+        return Optional.of("--delete deletes rows in the tables restored; the target's tables snapshot " + snapshot.shortId() + " does not hold"
+                + " are left as they are, rows and all (a table a migration made since, say: drop it to roll that back): " + String.join(", ", left));
+    }
+
+    /** How long --delete took (finding the rows and deleting them), for the summary. */
+    private Duration deletionTook = Duration.ZERO;
 
     /** What --delete deleted and kept; null without it. */
     private RestoreDeletion.Outcome deletion;
@@ -658,6 +683,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             d.put("deleted", deletion.deletedTotal());
             d.put("deletedByTable", new TreeMap<>(deletion.deleted()));
             d.put("keptOnlyInTarget", deletion.keptTotal());
+            d.put("deleteMillis", deletionTook.toMillis());
         }
         return d;
     }
@@ -732,8 +758,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 s.shortId(), Location.redact(target), t.read(), t.written(), t.deadLettered(), t.skipped(), ReportCommand.human(r.duration()));
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
         if (deletion != null && deletion.notDone() == null) {
-            System.out.printf(java.util.Locale.ROOT, "deleted %,d row(s) only the target held (--delete)%s%n", deletion.deletedTotal(),
-                    deletion.keptTotal() > 0 ? String.format(java.util.Locale.ROOT, "; kept %,d that other rows refer to", deletion.keptTotal()) : "");
+            System.out.printf(java.util.Locale.ROOT, "deleted %,d row(s) only the target held (--delete, %s)%s%n", deletion.deletedTotal(),
+                    ReportCommand.human(deletionTook), deletion.keptTotal() > 0 ? String.format(java.util.Locale.ROOT, "; kept %,d that other rows refer to",
+                            deletion.keptTotal()) : "");
         }
         output.warnings(r.warnings());
     }
