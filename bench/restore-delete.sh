@@ -41,7 +41,7 @@ restore_run() { # $1: label, then options; prints the seconds and the summary's 
   local s; s=$(date +%s.%N)
   local out; out=$(./cutover restore --repo "$work/repo" latest "$(url bench_delete_run)" --json --state "$work/state-$1" "${@:2}")
   local t; t=$(seconds_since "$s")
-  echo "$1: $t s, $(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("written", d["written"], "deleted", d.get("deleted", "-"))'),"\
+  echo "$1: $t s, $(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("written", d["written"], "deleted", d.get("deleted", "-"), "in", d.get("deleteMillis", "-"), "ms")'),"\
     "members now $($pg -d bench_delete_run -c "select count(*) from members")"
 }
 restore_run upsert
