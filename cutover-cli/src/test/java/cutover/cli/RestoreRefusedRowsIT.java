@@ -106,9 +106,7 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aDryRunFindsTheRowsOnlyWritingRefusesAndTheRestoreSetsThemAside() throws Exception {
-        String src = "cutover_it_refused_trial_src", dst = "cutover_it_refused_trial_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("trial", (src, dst) -> {
             LocalPostgres.sql(src, "create table teams (id int primary key, name text)",
                     "create table members (id int primary key, team int, email text, boss int, age int)",
                     "insert into teams values (1, 'a'), (2, 'b'), (3, 'c')",
@@ -118,8 +116,8 @@ class RestoreRefusedRowsIT {
                     "create table members (id int primary key, team int references teams, email text unique,"
                             + " boss int references members, age int check (age >= 0))",
                     "insert into teams values (1, 'old')", "insert into members values (10, 1, 'x@a', null, 29), (50, 1, 'taken@a', null, 40)");
+        }, (src, dst, repoArgs) -> {
             List<String> before = LocalPostgres.query(dst, "select string_agg(m::text, ';' order by id) from members m");
-            String[] repoArgs = backedUp("trial", src);
 
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
@@ -161,9 +159,7 @@ class RestoreRefusedRowsIT {
             }
             assertThat(setAside).as("the restore sets aside what the dry run foresaw").containsExactlyInAnyOrderElementsOf(refused.keySet());
             assertThat(LocalPostgres.query(dst, "select string_agg(id::text, ',' order by id) from members")).containsExactly("10,14,15,50");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -174,16 +170,14 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void rowsRefusedForAParentAndForACheckAreSetAsideThroughJoinedBatches() throws Exception {
-        String src = "cutover_it_refused_joined_src", dst = "cutover_it_refused_joined_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("joined", (src, dst) -> {
             LocalPostgres.sql(src, "create table teams (id int primary key)", "create table members (id int primary key, team int not null, age int not null)",
                     "insert into teams select generate_series(1, 1000)",
                     "insert into members select g, case when g % 1000 = 5 then 1001 else 1 + g % 1000 end, case when g % 1000 = 7 then -1 else 20 end"
                             + " from generate_series(1, 20000) g");
             LocalPostgres.sql(dst, "create table teams (id int primary key)",
                     "create table members (id int primary key, team int not null references teams, age int not null check (age >= 0))");
-            String[] repoArgs = backedUp("joined", src);
+        }, (src, dst, repoArgs) -> {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(Json.MAPPER.readTree(dry.out()).get("tables").get("members").get("refused").asLong()).isEqualTo(40);
@@ -192,9 +186,7 @@ class RestoreRefusedRowsIT {
             assertThat(Json.MAPPER.readTree(restore.out()).get("deadLettered").asLong()).isEqualTo(40);
             assertThat(LocalPostgres.query(dst, "select count(*) || ' ' || count(*) filter (where team = 1001 or age < 0) from members"))
                     .containsExactly("19960 0");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -204,12 +196,10 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aRowTheApplicationHoldsLeavesTheForecastUntriedNotWaiting() throws Exception {
-        String src = "cutover_it_refused_locked_src", dst = "cutover_it_refused_locked_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("locked", (src, dst) -> {
             LocalPostgres.sql(src, "create table t (id int primary key, v int)", "insert into t select g, g from generate_series(1, 100) g");
             LocalPostgres.sql(dst, "create table t (id int primary key, v int check (v < 1000))", "insert into t select g, 0 from generate_series(1, 100) g");
-            String[] repoArgs = backedUp("locked", src);
+        }, (src, dst, repoArgs) -> {
             try (java.sql.Connection app = LocalPostgres.connect(dst)) {
                 app.setAutoCommit(false);
                 app.createStatement().execute("update t set v = -1 where id = 50");
@@ -224,9 +214,7 @@ class RestoreRefusedRowsIT {
                 app.commit();
             }
             assertThat(LocalPostgres.query(dst, "select v from t where id = 50")).containsExactly("-1");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -237,15 +225,13 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void columnsNamedAsTheProbesVariablesAreRefusedRowByRow() throws Exception {
-        String src = "cutover_it_refused_names_src", dst = "cutover_it_refused_names_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("names", (src, dst) -> {
             String table = "create table t (id int primary key, c int, d text, g int, wrote boolean, descending int";
             // 1 to 5 refer each to the next (written by the probe's second loop), 7 to 9, which the check refuses
             LocalPostgres.sql(src, table + ")", "insert into t select i, i, 'x', i, true, case when i <= 5 then i + 1 when i = 7 then 9 end"
                     + " from generate_series(1, 10) i");
             LocalPostgres.sql(dst, table + " references t, check (c < 8))");
-            String[] repoArgs = backedUp("names", src);
+        }, (src, dst, repoArgs) -> {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             JsonNode forecast = Json.MAPPER.readTree(dry.out());
@@ -255,9 +241,7 @@ class RestoreRefusedRowsIT {
             assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
             assertThat(Json.MAPPER.readTree(restore.out()).get("deadLettered").asLong()).isEqualTo(4);
             assertThat(LocalPostgres.query(dst, "select string_agg(id::text, ',' order by id) from t")).containsExactly("1,2,3,4,5,6");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -301,21 +285,17 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aTableMadeAsDefinedSetsAsideTheRowsTheTargetRefuses() throws Exception {
-        String src = "cutover_it_refused_made_src", dst = "cutover_it_refused_made_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("made", (src, dst) -> {
             LocalPostgres.sql(src, "create domain dd as int check (value >= 0)", "create table t5 (id int primary key, v dd)",
                     "insert into t5 select g, g from generate_series(0, 9) g");
             LocalPostgres.sql(dst, "create domain dd as int check (value >= 5)");
-            String[] repoArgs = backedUp("made", src);
+        }, (src, dst, repoArgs) -> {
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json"}, repoArgs);
             assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
             assertThat(Json.MAPPER.readTree(restore.out()).get("deadLettered").asLong()).isEqualTo(5);
             assertThat(LocalPostgres.query(dst, "select string_agg(id::text, ',' order by id) from t5")).containsExactly("5,6,7,8,9");
             assertThat(LocalPostgres.query(dst, "select count(*) from pg_constraint where conrelid = 't5'::regclass and contype = 'p'")).containsExactly("1");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -382,9 +362,7 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aTableRestoredRecordByRecordKeepsEveryValueAsTheSnapshotHasIt() throws Exception {
-        String src = "cutover_it_refused_text_src", dst = "cutover_it_refused_text_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("text", (src, dst) -> {
             String columns = "id int primary key, age int, j json, iv interval(2)[], ivs interval(3), m money, f8 float8, n numeric,"
                     + " tsv tsvector, x xml, pt point, r int4range, bits varbit, tt timetz";
             LocalPostgres.sql(src, "create table t (" + columns + ")",
@@ -394,7 +372,7 @@ class RestoreRefusedRowsIT {
                             + " from generate_series(1, 200) g");
             LocalPostgres.sql(dst, "create table t (" + columns + ", check (age >= 0))",
                     "insert into t (id, age, j) values (1, 1, '{\"old\": true}'), (500, 5, '{\"mine\":  1}')");
-            String[] repoArgs = backedUp("text", src);
+        }, (src, dst, repoArgs) -> {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             JsonNode t = Json.MAPPER.readTree(dry.out()).get("tables").get("t");
@@ -409,9 +387,7 @@ class RestoreRefusedRowsIT {
             assertThat(LocalPostgres.query(dst, rows)).isEqualTo(LocalPostgres.query(src, rows));
             assertThat(LocalPostgres.query(dst, "select j::text from t where id in (1, 500) order by id"))
                     .containsExactly("{\"b\": 1,  \"a\": [1, 2], \"a\" : 3, \"z\": \"\\u0000\"}", "{\"mine\":  1}");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -423,13 +399,11 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aCharColumnsValuesAreTriedWhole() throws Exception {
-        String src = "cutover_it_refused_char_src", dst = "cutover_it_refused_char_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("char", (src, dst) -> {
             LocalPostgres.sql(src, "create table t (id int primary key, code char(3) unique, flags bit(3), rc regclass, age int)",
                     "insert into t values (1, 'XYZ', B'101', '-', 1), (2, 'XAB', B'100', 'pg_class', 2), (3, 'QQQ', B'111', null, -1)");
             LocalPostgres.sql(dst, "create table t (id int primary key, code char(3) unique, flags bit(3), rc regclass, age int check (age >= 0))");
-            String[] repoArgs = backedUp("char", src);
+        }, (src, dst, repoArgs) -> {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--json"}, repoArgs);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(Json.MAPPER.readTree(dry.out()).get("tables").get("t").get("refused").asLong()).isEqualTo(1);
@@ -437,9 +411,7 @@ class RestoreRefusedRowsIT {
             assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
             assertThat(Json.MAPPER.readTree(restore.out()).get("deadLettered").asLong()).isEqualTo(1);
             assertThat(LocalPostgres.query(dst, "select string_agg(id || code || flags || rc, ',' order by id) from t")).containsExactly("1XYZ101-,2XAB100pg_class");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -449,22 +421,18 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void intervalsKeepTheirValueWhateverStyleEachDatabaseSets() throws Exception {
-        String src = "cutover_it_refused_iv_src", dst = "cutover_it_refused_iv_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("iv", (src, dst) -> {
             LocalPostgres.sql(src, "alter database " + src + " set IntervalStyle = 'sql_standard'");
             LocalPostgres.sql(src, "create table t (id int primary key, i interval, a interval[])",
                     "insert into t values (1, '-1 day +02:03:04', array['-1 day +02:03:04'::interval, '1 mon -1 day'])");
             LocalPostgres.sql(dst, "alter database " + dst + " set IntervalStyle = 'iso_8601'");
-            String[] repoArgs = backedUp("iv", src);
+        }, (src, dst, repoArgs) -> {
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json"}, repoArgs);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             String parts = "select extract(day from i) || ' ' || extract(epoch from i - justify_days(date_trunc('day', i))) || ' '"
                     + " || extract(month from a[2]) || ' ' || extract(day from a[2]) || ' ' || extract(day from a[1]) from t";
             assertThat(LocalPostgres.query(dst, parts)).isEqualTo(LocalPostgres.query(src, parts)).containsExactly("-1 7384.000000 1 -1 -1");
-        } finally {
-            LocalPostgres.drop(src, dst);
-        }
+        });
     }
 
     /**
@@ -474,19 +442,39 @@ class RestoreRefusedRowsIT {
      */
     @Test
     void aJsonDocumentJsonbRefusesIsRestoredOverItsTable() throws Exception {
-        String src = "cutover_it_refused_nul_src", dst = "cutover_it_refused_nul_dst";
-        LocalPostgres.recreate(src, dst);
-        try {
+        backedUpOver("nul", (src, dst) -> {
             String table = "create table b (id int primary key, j json, js json[])";
             LocalPostgres.sql(src, table, "insert into b values (1, '{\"u\": \"\\u0000\"}', array['[\"\\u0000x\"]'::json]), (2, '{\"a\":  1}', null)");
             LocalPostgres.sql(dst, table, "insert into b values (2, '{\"a\": 2}', null)");
-            String[] repoArgs = backedUp("nul", src);
+        }, (src, dst, repoArgs) -> {
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json"}, repoArgs);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             JsonNode summary = Json.MAPPER.readTree(restore.out());
             assertThat(List.of(summary.get("written").asLong(), summary.get("splitsCopiedAsText").asLong())).containsExactly(2L, 1L);
             String rows = "select string_agg(b::text, ';' order by id) from b";
             assertThat(LocalPostgres.query(dst, rows)).isEqualTo(LocalPostgres.query(src, rows));
+        });
+    }
+
+    /** Makes a source and a target database of {@code name}'s. */
+    @FunctionalInterface
+    private interface Databases {
+        void make(String source, String target) throws Exception;
+    }
+
+    /** Checks a target after a source was backed up ({@code repoArgs}: the repository's arguments). */
+    @FunctionalInterface
+    private interface BackedUp {
+        void check(String source, String target, String[] repoArgs) throws Exception;
+    }
+
+    /** A source and a target database named after {@code name}, made by {@code databases}, the source backed up, then {@code check}ed; dropped after. */
+    private void backedUpOver(String name, Databases databases, BackedUp check) throws Exception {
+        String src = "cutover_it_refused_" + name + "_src", dst = "cutover_it_refused_" + name + "_dst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            databases.make(src, dst);
+            check.check(src, dst, backedUp(name, src));
         } finally {
             LocalPostgres.drop(src, dst);
         }
