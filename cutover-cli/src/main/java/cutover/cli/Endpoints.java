@@ -95,6 +95,11 @@ final class Endpoints {
         return open(location, "CUTOVER_TARGET_PASSWORD", connections, Map.of());
     }
 
+    /** Why the target's kind does not delete rows by key, known before it is opened; empty where it may, or where only opening it tells. */
+    static java.util.Optional<String> cannotDeleteRows(String location) {
+        return CONNECTORS.provider(Location.parse(location).scheme()).cannotDeleteRows();
+    }
+
     /** The source, opened on a thread of its own while the caller goes on (see {@link Opening}). */
     static Opening openSourceBeside(String location, int connections) {
         return openSourceBeside(location, connections, Map.of());

@@ -116,6 +116,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: TARGET (or --files-to DIR)");
         }
         if (parallel < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "--parallel must be at least 1, found " + parallel);
+        if (delete && target != null) { // before the target is opened: opening a SQLite file makes it
+            Endpoints.cannotDeleteRows(target).ifPresent(why -> {
+                throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + why + "; restore without --delete (its rows only in the"
+                        + " target are then left as they are)");
+            });
+        }
         // a writer per part, and the run's state; connecting while the key is derived
         Instant started = Instant.now();
         Endpoints.Opening opening = target == null ? null : Endpoints.openTargetBeside(target, parallel + 2);

@@ -199,6 +199,7 @@ class RestoreDeleteIT {
         Path file = dir.resolve("copy.db");
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + file, "--delete"}, repoArgs);
         assertThat(restore.exitCode()).as(restore.toString()).isNotIn(0, 1);
-        assertThat(restore.err()).contains("--delete").contains("cannot delete rows");
+        assertThat(restore.err()).contains("--delete").contains("does not delete rows");
+        assertThat(file).as("refused before the target was opened (acceptance run 18: its file was made)").doesNotExist();
     }
 }

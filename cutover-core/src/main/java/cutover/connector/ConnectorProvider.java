@@ -23,6 +23,15 @@ public interface ConnectorProvider {
     }
 
     /**
+     * Why this provider's targets do not delete rows by key (a restore's {@code --delete}), said before
+     * one is opened (opening a SQLite target makes its file); empty where they may, or where only the
+     * opened target can tell.
+     */
+    default java.util.Optional<String> cannotDeleteRows() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The location as a backup's snapshot and the journal record their source: the same data however
      * the command named it, wherever it ran (a file's path made absolute: two projects' {@code
      * ./app.json} are two sources, whose snapshots forget's rules and {@code latest} keep apart).

@@ -51,6 +51,13 @@ public final class SqliteProvider implements ConnectorProvider {
     }
 
     @Override
+    public java.util.Optional<String> cannotDeleteRows() {
+        // its writer runs with foreign keys off: a row deleted could leave rows that refer to it, unseen
+        return java.util.Optional.of("a SQLite target does not delete rows (its writer runs with foreign keys off, so a row other rows refer to"
+                + " would go unseen)");
+    }
+
+    @Override
     public Connector open(Location location, Settings settings) {
         String rest = pathText(location);
         if (rest.isBlank()) {
