@@ -193,6 +193,41 @@ class RestoreDeleteIT {
         }
     }
 
+    /**
+     * Acceptance run 19: a foreign key of a table the restore leaves that refers to a partition (not
+     * its partitioned table) holds the partition's row, as one to the table does (the row went, and
+     * the cascade took the other table's); a table inheriting from a restored one keeps its rows (a
+     * DELETE without ONLY took them).
+     */
+    @Test
+    void referencesToAPartitionHoldAndInheritingTablesAreLeft() throws Exception {
+        String db = DB + "_parts";
+        LocalPostgres.recreate(db);
+        try {
+            LocalPostgres.sql(db, "create table pt (id int, r text, primary key (id, r)) partition by list (r)",
+                    "create table pt_a partition of pt for values in ('a')", "create table pt_d partition of pt default",
+                    "create table ext (id int primary key, pid int, pr text, foreign key (pid, pr) references pt_a (id, r) on delete cascade)",
+                    "create table base (id int primary key, v text)", "create table sub (extra int) inherits (base)", "alter table sub add primary key (id)",
+                    "insert into pt values (1, 'a'), (2, 'z')", "insert into base values (1, 'b')", "insert into sub values (2, 's', 0)");
+            String[] args = TestRepository.init(dir, "parts").args("--state", dir.resolve("state-parts").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db)}, args).exitCode()).isZero();
+            LocalPostgres.sql(db, "insert into pt values (10, 'a'), (11, 'a'), (12, 'z')", "insert into ext values (1, 10, 'a')",
+                    "insert into base values (4, 'b4')", "insert into sub values (4, 's4', 0)");
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "pt,base", "--delete", "--dry-run", "--json"}, args);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(dry.out()).get("keptOnlyInTarget").asLong()).isEqualTo(1);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(db), "--only", "pt,base", "--delete", "--json"}, args);
+            assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("rows of ext refer to it by");
+            assertThat(LocalPostgres.query(db, "select string_agg(id || r, ',' order by id) from pt")).containsExactly("1a,2z,10a");
+            assertThat(LocalPostgres.query(db, "select count(*) from ext")).containsExactly("1");
+            assertThat(LocalPostgres.query(db, "select string_agg(id || v, ',' order by id) from only base")).containsExactly("1b");
+            assertThat(LocalPostgres.query(db, "select string_agg(id || v, ',' order by id) from sub")).containsExactly("2s,4s4");
+        } finally {
+            LocalPostgres.drop(db);
+        }
+    }
+
     /** A target that cannot delete rows is told before anything is written. */
     @Test
     void aTargetThatCannotDeleteIsRefusedBeforeWriting() throws Exception {
