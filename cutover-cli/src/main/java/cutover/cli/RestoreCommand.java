@@ -307,6 +307,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
                 said.addAll(schemaObjectsNotMade);
                 if (delete) {
+                    // the keys are compared and the rows deleted without a bar: say what is under way (a lock may make it wait)
+                    if (output.showProgress()) System.err.println("--delete: finding the rows only the target holds, then deleting them…");
                     Instant deleting = Instant.now();
                     try {
                         deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel, runDirectory,

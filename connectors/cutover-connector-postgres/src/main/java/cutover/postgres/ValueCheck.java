@@ -61,7 +61,13 @@ final class ValueCheck {
                 }
                 continue;
             }
-            if (asWritten.contains(column.name())) continue;
+            if (asWritten.contains(column.name())) { // its text as the line has it goes: only what the target's encoding cannot hold
+                String problem = encoding == null ? null : encoding.problem(lineField(row, column.name()));
+                if (problem != null) {
+                    return Optional.of(RecordError.of(ErrorCode.RECORD_INVALID_TEXT, column.name(), "column " + table.name() + "." + column.name() + ": " + problem));
+                }
+                continue;
+            }
             if (!column.type().accepts(value)) {
                 return Optional.of(RecordError.of(ErrorCode.RECORD_TYPE_MISMATCH, column.name(),
                         "column " + table.name() + "." + column.name() + " is " + PgTypes.sqlType(column.type()) + " and takes "
@@ -74,6 +80,14 @@ final class ValueCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** The text of the record's source line in {@code column}'s field, as COPY text (escapes and all). */
+    private static String lineField(Record row, String column) {
+        cutover.model.RowText text = row.asWritten();
+        int f = text.columns().indexOf(column);
+        int[] bounds = AsWrittenColumns.bounds(text.line(), text.columns().size());
+        return new String(text.line(), bounds[2 * f], bounds[2 * f + 1] - bounds[2 * f], java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** What is wrong with the value for PostgreSQL, or null. Inside JSON, only what jsonb itself refuses. */
