@@ -27,11 +27,6 @@ final class AsWrittenColumns {
         this.taking = taking;
     }
 
-    /** Whether the column takes its text from a line that holds it. */
-    boolean takes(String column) {
-        return taking.contains(column);
-    }
-
     /**
      * By the table's column index, the field of the record's line that holds the column's text, -1
      * where its value is encoded instead; null when the record carries no line this table takes.

@@ -52,8 +52,7 @@ final class KeyedDelete {
 
     /** Deletes the rows of {@code keys}, given as {@code texts} (by key column, each key's value as the text its type reads). */
     RowDeletion.Deleted delete(List<Key> keys, String[][] texts) throws SQLException {
-        BitSet before = present(texts, keys.size());
-        lock(texts);
+        BitSet before = present(texts, keys.size(), true);
         Map<Integer, String> refused = new HashMap<>();
         BitSet deleting = new BitSet(keys.size());
         deleting.set(0, keys.size());
@@ -85,7 +84,7 @@ final class KeyedDelete {
                 one.forEach((i, why) -> refused.put(index[i], why));
             }
         }
-        BitSet kept = present(texts, keys.size());
+        BitSet kept = present(texts, keys.size(), false);
         kept.and(before);
         Map<Key, String> named = new LinkedHashMap<>();
         kept.stream().forEach(r -> named.put(keys.get(r), refused.getOrDefault(r, STILL_THERE)));
@@ -184,27 +183,15 @@ final class KeyedDelete {
     }
 
     /**
-     * Locks the rows to delete before the rows referring to them are looked for: a row another
-     * session inserts meanwhile that refers to one waits for this transaction, and then finds it
-     * gone, rather than being deleted with it by a cascade unseen (acceptance run 19).
+     * Which of the keys (by their index) the table holds a row of; with {@code locking}, those rows
+     * locked, before the rows referring to them are looked for: a row another session inserts
+     * meanwhile that refers to one waits for this transaction, and then finds it gone, rather than
+     * being deleted with it by a cascade unseen (acceptance run 19).
      */
-    private void lock(String[][] texts) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM " + relation + " t WHERE (" + columns("t.") + ") IN (SELECT "
-                + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("k" + k, k)).toList()) + " FROM " + unnest(false) + ") FOR UPDATE")) {
-            setArrays(ps, texts);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // each row read is locked
-                }
-            }
-        }
-    }
-
-    /** Which of the keys (by their index) the table holds a row of. */
-    private BitSet present(String[][] texts, int rows) throws SQLException {
+    private BitSet present(String[][] texts, int rows, boolean locking) throws SQLException {
         BitSet out = new BitSet(rows);
-        try (PreparedStatement ps = connection.prepareStatement("SELECT n FROM " + unnest(true) + " WHERE EXISTS (SELECT 1 FROM " + relation + " t WHERE (" + columns("t.") + ") = ("
-                + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList()) + "))")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + relation + " t ON (" + columns("t.") + ") = ("
+                + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList()) + ")" + (locking ? " FOR UPDATE OF t" : ""))) {
             setArrays(ps, texts);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.set(rs.getInt(1) - 1);
