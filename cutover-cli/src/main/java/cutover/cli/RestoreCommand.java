@@ -19,6 +19,7 @@ import cutover.connector.Sink;
 import cutover.connector.Split;
 import cutover.migrate.DeadLetterFile;
 import cutover.connector.TargetInfo;
+import cutover.model.Table;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
 import cutover.journal.Journal;
@@ -240,6 +241,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
                             + " delete rows; restore without --delete (its rows only in the target are then left as they are)");
                 }
+                if (delete) cannotDelete((cutover.connector.RowDeletion) sink, mapper.tables(), info);
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
@@ -304,15 +306,15 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         result = migration.get().run();
                     }
                 }
-                schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
-                said.addAll(schemaObjectsNotMade);
                 if (delete) {
+                    // before the schema objects: the snapshot's FORCE ROW LEVEL SECURITY, made again, would hold the
+                    // table's owner to its policies, and the keys are read whole or not at all
                     // the keys are compared and the rows deleted without a bar: say what is under way (a lock may make it wait)
                     if (output.showProgress()) System.err.println("--delete: finding the rows only the target holds, then deleting them…");
                     Instant deleting = Instant.now();
                     try {
-                        deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, parallel, runDirectory,
-                                whereKey == null ? null : KeyGlob.of(whereKey));
+                        deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), parallel,
+                                runDirectory, whereKey == null ? null : KeyGlob.of(whereKey));
                     } catch (CutoverException e) {
                         // the target is read as a source to find its rows: a failure to read it is the target's (acceptance run 19)
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
@@ -320,6 +322,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     said.addAll(deletionWarnings(deletion, false));
                     deletionTook = Duration.between(deleting, Instant.now());
                 }
+                schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
+                said.addAll(schemaObjectsNotMade);
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) {
@@ -351,6 +355,20 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (left.isEmpty()) return Optional.empty();
         return Optional.of("--delete deletes rows in the tables restored; the target's tables snapshot " + snapshot.shortId() + " does not hold"
                 + " are left as they are, rows and all (a table a migration made since, say: drop it to roll that back): " + String.join(", ", left));
+    }
+
+    /**
+     * Stops a restore with --delete, before it writes, where the target's existing tables would not
+     * let the deletion find or delete their rows (a privilege, row-level security): it failed after
+     * the rows were written (acceptance run 19).
+     */
+    private void cannotDelete(cutover.connector.RowDeletion sink, List<Table> tables, TargetInfo info) {
+        List<String> why = sink.cannotDelete(tables.stream().filter(t -> info.tables().containsKey(t.name())).toList());
+        if (why.isEmpty()) return;
+        throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: the rows only " + Location.redact(target) + " holds could not be found"
+                + " and deleted as this role, so nothing was written:\n  - " + String.join("\n  - ", why) + "\nRestore as the tables' owner"
+                + " (a table with FORCE ROW LEVEL SECURITY: NO FORCE while it is restored), a superuser or a role with BYPASSRLS, grant the"
+                + " role SELECT and DELETE on them, or restore without --delete (the rows only in the target are then left)");
     }
 
     /** How long --delete took (finding the rows and deleting them), for the summary. */

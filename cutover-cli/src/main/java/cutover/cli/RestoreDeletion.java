@@ -61,18 +61,27 @@ final class RestoreDeletion {
 
     private RestoreDeletion() {}
 
+    /** Deletes a table's rows by key: {@link RowDeletion#delete}, or a dry run's trial of it. */
+    interface Deleting {
+        RowDeletion.Deleted delete(Table table, List<Key> keys);
+    }
+
     /**
      * Deletes the target's rows the snapshot ({@code snapshot}, read through {@code plan}) does not
-     * hold; {@code pattern}: only those whose key matches (null: all). Tables without a key are left:
-     * the restore loaded them whole into a new or empty table.
+     * hold; {@code pattern}: only those whose key matches (null: all). Only the tables of {@code
+     * existed} are compared (the target's before the restore): one the restore made holds the
+     * snapshot's rows alone. Tables without a key are left: the restore loaded them whole into a new
+     * or empty table.
      */
-    static Outcome run(Plan plan, Source snapshot, Source target, Sink sink, int parallelism, Path runDirectory, KeyGlob pattern) {
+    static Outcome run(Plan plan, Source snapshot, Source target, Sink sink, java.util.Set<String> existed, int parallelism, Path runDirectory,
+                       KeyGlob pattern) {
         if (!(sink instanceof RowDeletion deleting)) return Outcome.none("this kind of target cannot delete rows");
-        List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
         // the keys alone are compared: a row whose values changed is no row only the target holds, and reading, hashing and
         // comparing every value of every row cost most of a deletion (bench/restore-delete.sh)
-        Plan keyed = plan.withEntities(plan.entities().stream().map(e -> keyless.contains(e) ? e.skipped("loaded whole: a table without a key")
-                : e.skip() ? e : keysOnly(e)).toList());
+        Plan keyed = plan.withEntities(plan.entities().stream().map(e -> e.skip() ? e
+                : e.key().isEmpty() ? e.skipped("loaded whole: a table without a key")
+                : !existed.contains(e.table()) ? e.skipped("made by the restore: it holds the snapshot's rows alone")
+                : keysOnly(e)).toList());
         PlanMapper mapper = PlanMapper.ofPart(keyed, Map.of());
         Path differences = runDirectory.resolve("delete-differences.ndjson");
         try (Spool spool = new Spool(runDirectory.resolve("only-in-target"))) {
@@ -85,7 +94,7 @@ final class RestoreDeletion {
             }
             Optional<String> notDone = notDone(pattern, compared.scoped(), log);
             if (notDone.isPresent()) return Outcome.none(notDone.get());
-            return deleteSpooled(deleting, mapper.tables(), sink::parentsByForeignKey, spool, log);
+            return deleteSpooled(deleting::delete, mapper.tables(), sink::parentsByForeignKey, spool, log);
         } finally {
             try {
                 Files.deleteIfExists(differences);
@@ -118,7 +127,7 @@ final class RestoreDeletion {
      * foreign keys ({@code parentsOf}: by table, those it refers to), but those of a row the snapshot
      * holds and the target refused ({@code log}).
      */
-    static Outcome deleteSpooled(RowDeletion deleting, List<Table> tables, java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf,
+    static Outcome deleteSpooled(Deleting deleting, List<Table> tables, java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf,
                                  Spool spool, DifferenceLog log) {
         Map<String, Long> deleted = new LinkedHashMap<>();
         Map<String, Long> kept = new LinkedHashMap<>();
@@ -233,7 +242,7 @@ final class RestoreDeletion {
      * target refused; those a batch kept are tried again once the others are gone, while a round
      * deletes any (a row of the table may refer to one in a later batch).
      */
-    private static void delete(RowDeletion deleting, Table table, Path spool, DifferenceLog log, Map<String, Long> deleted, Map<String, Long> kept,
+    private static void delete(Deleting deleting, Table table, Path spool, DifferenceLog log, Map<String, Long> deleted, Map<String, Long> kept,
                                List<String> named) throws IOException {
         Map<Key, String> held = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool)))) {

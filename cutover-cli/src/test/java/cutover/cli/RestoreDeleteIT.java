@@ -228,6 +228,53 @@ class RestoreDeleteIT {
         }
     }
 
+    /**
+     * Acceptance run 19: a deletion the role could not do stopped the restore after its rows were
+     * written. A table under FORCE ROW LEVEL SECURITY (its owner held to its policies: the keys cannot
+     * be read whole) and a table the role may not delete from stop it before: nothing written. A table
+     * the restore makes (its policies forced as the snapshot had them) is not compared: it holds the
+     * snapshot's rows alone.
+     */
+    @Test
+    void aDeletionTheRoleCannotDoStopsTheRestoreBeforeItWrites() throws Exception {
+        String db = DB + "_role";
+        String role = "cutover_it_delete_owner";
+        LocalPostgres.recreate(db);
+        LocalPostgres.recreateRole(role);
+        try {
+            LocalPostgres.sql(db, "alter database " + db + " owner to " + role, "alter schema public owner to " + role,
+                    "create table notes (id int primary key, owner text, body text)", "alter table notes owner to " + role,
+                    "alter table notes enable row level security", "alter table notes force row level security",
+                    "create policy mine on notes using (owner = current_user)", "create table tags (id int primary key)",
+                    "grant select, insert, update on tags to " + role, "insert into notes values (1, '" + role + "', 'a'), (2, 'other', 'b')",
+                    "insert into tags values (1)");
+            String[] args = TestRepository.init(dir, "role").args("--state", dir.resolve("state-role").toString());
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(db)}, args).exitCode()).isZero();
+            LocalPostgres.sql(db, "update notes set body = 'changed' where id = 1", "insert into notes values (3, 'other', 'c')", "insert into tags values (2)");
+            String asRole = LocalPostgres.location(db).replace("postgres@", role + "@");
+            for (String[] options : List.of(new String[] {"--dry-run"}, new String[0])) {
+                String[] command = java.util.stream.Stream.concat(java.util.stream.Stream.of("restore", "latest", asRole, "--delete"),
+                        java.util.Arrays.stream(options)).toArray(String[]::new);
+                CliRun refused = CliRun.of(command, args);
+                assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+                assertThat(refused.err()).contains("nothing was written").contains("public.notes: query would be affected by row-level security policy")
+                        .contains("public.tags: permission denied for table tags");
+            }
+            assertThat(LocalPostgres.query(db, "select body from notes where id = 1")).containsExactly("changed");
+
+            // the forced table made again by the restore, its policies on, the role's own: restored, not compared
+            LocalPostgres.sql(db, "drop table notes", "grant delete on tags to " + role);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", asRole, "--delete", "--json"}, args);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("deletedByTable").toString()).isEqualTo("{\"tags\":1}");
+            assertThat(LocalPostgres.query(db, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
+            assertThat(LocalPostgres.query(db, "select relforcerowsecurity from pg_class where relname = 'notes'")).containsExactly("t");
+        } finally {
+            LocalPostgres.drop(db);
+            LocalPostgres.dropRole(role);
+        }
+    }
+
     /** A target that cannot delete rows is told before anything is written. */
     @Test
     void aTargetThatCannotDeleteIsRefusedBeforeWriting() throws Exception {

@@ -19,6 +19,14 @@ public interface RowDeletion {
      */
     Deleted delete(Table table, List<Key> keys);
 
+    /**
+     * Why the rows only the target holds could not be found and deleted in these tables, each a
+     * sentence naming its table (a privilege the role lacks, a policy that would hide rows from its
+     * reads), or none. Asked before the restore writes: a deletion that cannot run stops the restore
+     * before its rows go in, not after.
+     */
+    List<String> cannotDelete(List<Table> tables);
+
     /** How many rows went, and the keys of those the target kept, each with why. */
     record Deleted(long deleted, Map<Key, String> kept) {}
 }

@@ -137,7 +137,37 @@ final class KeyedDelete {
      */
     private Map<Integer, String> heldByReferences(String[][] texts, int rows) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
-        List<String[]> actions = new java.util.ArrayList<>(); // child relation, constraint, its columns, the parent's columns, the action
+        for (Reference a : references(connection, name)) {
+            // a row of this table among the keys is deleted with them: it holds none
+            String outside = !a.self() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + unnest(false).replace("AS u(", "AS v(") + " WHERE ("
+                    + columns("c.") + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("v.k" + k, k)).toList()) + "))";
+            try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + relation + " p ON (" + columns("p.")
+                    + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList())
+                    + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns() + ") = (" + a.parentColumns() + ")" + outside + ")")) {
+                setArrays(ps, texts);
+                if (!outside.isEmpty()) for (int k = 0; k < texts.length; k++) ps.setArray(texts.length + k + 1, connection.createArrayOf("text", texts[k]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a.child() + " refer to it by " + a.constraint() + (a.action().isEmpty() ? ""
+                                : " " + a.action() + ", which would " + (a.action().endsWith("CASCADE") ? "delete" : "change") + " them")
+                                + ", and the restore leaves them as they are (delete them first, or restore their table with --delete too)");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A foreign key referring to the table: the referring relation ({@code child}, as SQL names it),
+     * the constraint, whether it is the table's own, both sides' columns ({@code c.a, c."B"} and
+     * {@code p.…}), and its action where it would delete or change the referring rows (or empty).
+     */
+    private record Reference(String child, String constraint, boolean self, String childColumns, String parentColumns, String action) {}
+
+    /** The foreign keys referring to the table or to one of its partitions. */
+    private static List<Reference> references(Connection connection, TableName name) throws SQLException {
+        List<Reference> out = new java.util.ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT k.conrelid::regclass::text, k.conname, k.conrelid = k.confrelid,"
                 + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY AS c(n, o)"
                 + " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.n),"
@@ -151,30 +181,40 @@ final class KeyedDelete {
             ps.setString(2, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    actions.add(new String[] {rs.getString(1), rs.getString(2), rs.getBoolean(3) ? "self" : "", prefixed("c.", rs.getArray(4)),
-                            prefixed("p.", rs.getArray(5)), rs.getString(6)});
-                }
-            }
-        }
-        for (String[] a : actions) {
-            // a row of this table among the keys is deleted with them: it holds none
-            String outside = a[2].isEmpty() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + unnest(false).replace("AS u(", "AS v(") + " WHERE ("
-                    + columns("c.") + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("v.k" + k, k)).toList()) + "))";
-            try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + relation + " p ON (" + columns("p.")
-                    + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList())
-                    + ") WHERE EXISTS (SELECT 1 FROM " + a[0] + " c WHERE (" + a[3] + ") = (" + a[4] + ")" + outside + ")")) {
-                setArrays(ps, texts);
-                if (!outside.isEmpty()) for (int k = 0; k < texts.length; k++) ps.setArray(texts.length + k + 1, connection.createArrayOf("text", texts[k]));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a[0] + " refer to it by " + a[1] + (a[5].isEmpty() ? "" : " " + a[5]
-                                + ", which would " + (a[5].endsWith("CASCADE") ? "delete" : "change") + " them") + ", and the restore leaves them as they are"
-                                + " (delete them first, or restore their table with --delete too)");
-                    }
+                    out.add(new Reference(rs.getString(1), rs.getString(2), rs.getBoolean(3), prefixed("c.", rs.getArray(4)), prefixed("p.", rs.getArray(5)),
+                            rs.getString(6)));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Why the role could not delete the table's rows as a deletion does, or empty: its key read whole,
+     * the DELETE, and the tables referring to it read whole (the rows holding a row are looked for
+     * there), each planned in the open transaction under {@code row_security = off} (as the deletion
+     * runs: a policy that would hide a row fails the statement), not run: planning checks privileges
+     * and policies without reading a row.
+     */
+    static java.util.Optional<String> cannotDelete(Connection connection, TableName name, List<String> key) throws SQLException {
+        String relation = (partitioned(connection, name) ? "" : "ONLY ") + name.sql();
+        List<String> statements = new java.util.ArrayList<>(List.of("EXPLAIN SELECT " + TargetSchema.quotedList(key) + " FROM " + relation,
+                "EXPLAIN DELETE FROM " + relation + " WHERE false"));
+        for (Reference r : references(connection, name)) {
+            if (!r.self()) statements.add("EXPLAIN SELECT " + r.childColumns() + " FROM " + r.child() + " c");
+        }
+        for (String sql : statements) {
+            Savepoint before = connection.setSavepoint();
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute(sql);
+                connection.releaseSavepoint(before);
+            } catch (SQLException e) {
+                connection.rollback(before);
+                org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+                return java.util.Optional.of(name + ": " + (server == null ? e.getMessage() : server.getMessage()) + " [SQLSTATE " + e.getSQLState() + "]");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Quoted column names ({@code a}, {@code "B"}) as {@code p.a, p."B"}. */

@@ -464,6 +464,18 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public List<String> cannotDelete(List<Table> tables) {
+        return inTransaction("checking the role may find and delete the tables' rows", c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(Pool.ALL_ROWS_OR_NONE);
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (Table t : tables) KeyedDelete.cannotDelete(c, TableName.resolve(t.name(), schema), t.primaryKey()).ifPresent(out::add);
+            return out;
+        });
+    }
+
+    @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
         return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, textColumns, quietTriggers, triggersFiring);
     }

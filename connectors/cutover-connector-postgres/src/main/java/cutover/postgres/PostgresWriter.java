@@ -811,6 +811,9 @@ final class PostgresWriter implements SinkWriter {
         }
         List<String> back = quietTriggers(List.of(table));
         allImmediate();
+        // a policy that would hide a row (of the table, or of one referring to it) fails the statement rather than
+        // leave it out: a referring row unseen would be taken by a cascade
+        execute(List.of(Pool.ALL_ROWS_OR_NONE));
         String[][] texts = new String[key.size()][keys.size()];
         for (int r = 0; r < keys.size(); r++) {
             List<Value> parts = keys.get(r).parts();
