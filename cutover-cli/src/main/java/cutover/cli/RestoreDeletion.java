@@ -61,9 +61,13 @@ final class RestoreDeletion {
 
     private RestoreDeletion() {}
 
-    /** Deletes a table's rows by key: {@link RowDeletion#delete}, or a dry run's trial of it. */
+    /** Deletes rows by key, of one table or several together: {@link RowDeletion#delete}, or a dry run's trial of it. */
     interface Deleting {
-        RowDeletion.Deleted delete(Table table, List<Key> keys);
+        Map<String, RowDeletion.Deleted> delete(Map<Table, List<Key>> keys);
+
+        default RowDeletion.Deleted delete(Table table, List<Key> keys) {
+            return delete(Map.of(table, keys)).get(table.name());
+        }
     }
 
     /**
@@ -130,17 +134,38 @@ final class RestoreDeletion {
     static Outcome deleteSpooled(Deleting deleting, List<Table> tables, java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf,
                                  Spool spool, DifferenceLog log) {
         Map<String, Long> deleted = new LinkedHashMap<>();
-        Map<String, Long> kept = new LinkedHashMap<>();
-        List<String> named = new ArrayList<>();
         List<Table> withRows = tables.stream().filter(t -> spool.holds(t.name())).toList();
+        Map<Table, Map<Key, String>> held = new LinkedHashMap<>();
         try {
             spool.finish();
             for (Table table : childrenFirst(withRows, parentsOf.apply(withRows))) {
-                delete(deleting, table, spool.file(table.name()), log, deleted, kept, named);
+                Map<Key, String> left = delete(deleting, table, spool.file(table.name()), log, deleted);
+                if (!left.isEmpty()) held.put(table, left);
             }
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.STATE_IO, "cannot read the keys of the rows to delete in " + spool.folder + ": " + e.getMessage(), e);
         }
+        if (held.size() > 1) {
+            // rows of tables referring to one another (a team and its owner) each hold the other table by table: together they go
+            Map<Table, List<Key>> together = new LinkedHashMap<>();
+            held.forEach((table, keys) -> together.put(table, List.copyOf(keys.keySet())));
+            Map<String, RowDeletion.Deleted> done = deleting.delete(together);
+            held.forEach((table, keys) -> {
+                RowDeletion.Deleted d = done.get(table.name());
+                deleted.merge(table.name(), d.deleted(), Long::sum);
+                keys.keySet().retainAll(d.kept().keySet());
+                keys.putAll(d.kept());
+            });
+        }
+        Map<String, Long> kept = new LinkedHashMap<>();
+        List<String> named = new ArrayList<>();
+        held.forEach((table, keys) -> {
+            if (keys.isEmpty()) return;
+            kept.put(table.name(), (long) keys.size());
+            keys.forEach((key, why) -> {
+                if (named.size() < NAMED) named.add(table.name() + " " + key + ": " + why);
+            });
+        });
         return new Outcome(deleted, kept, named, null);
     }
 
@@ -240,10 +265,9 @@ final class RestoreDeletion {
     /**
      * Deletes the spooled keys of one table in batches, but those of a row the snapshot holds and the
      * target refused; those a batch kept are tried again once the others are gone, while a round
-     * deletes any (a row of the table may refer to one in a later batch).
+     * deletes any (a row of the table may refer to one in a later batch). The keys kept, with why.
      */
-    private static void delete(Deleting deleting, Table table, Path spool, DifferenceLog log, Map<String, Long> deleted, Map<String, Long> kept,
-                               List<String> named) throws IOException {
+    private static Map<Key, String> delete(Deleting deleting, Table table, Path spool, DifferenceLog log, Map<String, Long> deleted) throws IOException {
         Map<Key, String> held = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool)))) {
             List<Key> batch = new ArrayList<>(BATCH);
@@ -274,11 +298,7 @@ final class RestoreDeletion {
             }
             deleted.merge(table.name(), progress, Long::sum);
         }
-        if (held.isEmpty()) return;
-        kept.merge(table.name(), (long) held.size(), Long::sum);
-        held.forEach((key, why) -> {
-            if (named.size() < NAMED) named.add(table.name() + " " + key + ": " + why);
-        });
+        return held;
     }
 
     private static Key next(DataInputStream in) throws IOException {

@@ -17,7 +17,16 @@ public interface RowDeletion {
      * target will not let go (another table's row refers to it) is kept: its key is in {@link
      * Deleted#kept}, with the server's reason, and the others are deleted all the same.
      */
-    Deleted delete(Table table, List<Key> keys);
+    default Deleted delete(Table table, List<Key> keys) {
+        return delete(Map.of(table, keys)).get(table.name());
+    }
+
+    /**
+     * {@link #delete(Table, List)} of rows of several tables together, in one transaction: rows of two
+     * tables referring to each other (a team and its owner) go, where table by table each holds the
+     * other. By table name, what went and what was kept.
+     */
+    Map<String, Deleted> delete(Map<Table, List<Key>> keys);
 
     /**
      * Why the rows only the target holds could not be found and deleted in these tables, each a

@@ -78,7 +78,7 @@ public interface SinkWriter extends AutoCloseable {
          * {@link RowDeletion#delete} in the trial's transaction, after its writes (a restore's {@code
          * --delete}, foreseen): what would go and what the target would keep, rolled back on close.
          */
-        default RowDeletion.Deleted delete(cutover.model.Table table, List<cutover.model.Key> keys) {
+        default Map<String, RowDeletion.Deleted> delete(Map<cutover.model.Table, List<cutover.model.Key>> keys) {
             throw new UnsupportedOperationException("this target's trial does not delete rows");
         }
 

@@ -16,16 +16,18 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Deletes a table's rows by key in the open transaction (a restore's {@code --delete}): all in one
- * statement, or, where another table's row refers to one (SQLSTATE 23503), key by key under
- * savepoints, passes over them while one deletes any (a row of the table may refer to another of
- * it). The rows that rows outside the deletion refer to are found first and kept, so that one
- * statement deletes the rest, a chain of the table's own rows included (key by key, a chain of
- * 50,000 went a batch per run, in minutes: an acceptance run). What went is told by which keys are there before and after, not by the statements' counts: a
- * rule or a trigger left firing (a table the role does not own) may keep a row a DELETE named, and
- * such a row is kept, named, as one a foreign key holds. A row that rows outside the deletion refer
- * to by a foreign key that would delete or change them ({@code ON DELETE CASCADE}, {@code SET
- * NULL}, {@code SET DEFAULT}) is kept too, named: the restore does not reach into rows it leaves.
+ * Deletes rows by key in the open transaction (a restore's {@code --delete}), of one table or of
+ * several together: all in one statement (a writable CTE for several: the foreign keys are checked
+ * at its end, so rows of two tables referring to each other, a team and its owner, go together),
+ * or, where the statement is refused for a row another refers to (SQLSTATE 23503), key by key
+ * under savepoints, passes over them while one deletes any. The rows that rows outside the deletion
+ * refer to are found first and kept, so that one statement deletes the rest, a chain of a table's
+ * own rows included (key by key, a chain of 50,000 went a batch per run, in minutes: an acceptance
+ * run). What went is told by which keys are there before and after, not by the statements' counts:
+ * a rule or a trigger left firing (a table the role does not own) may keep a row a DELETE named,
+ * and such a row is kept, named, as one a foreign key holds. A row that rows outside the deletion
+ * refer to by a foreign key that would delete or change them ({@code ON DELETE CASCADE}, {@code
+ * SET NULL}, {@code SET DEFAULT}) is kept too, named: the restore does not reach into rows it leaves.
  */
 final class KeyedDelete {
     static final String STILL_THERE = "the row is still there after its DELETE: a rule or trigger of the table kept it"
@@ -35,117 +37,186 @@ final class KeyedDelete {
     private static final int ROUNDS = 50;
 
     private final Connection connection;
-    private final TableName name;
-    /** The table as its statements name it: ONLY where rows of tables inheriting from it would be reached too (not a partitioned one, whose rows are its partitions'). */
-    private final String relation;
-    private final List<String> key;
-    private final Map<String, String> types;
+    private final List<Part> parts = new java.util.ArrayList<>();
 
-    /** {@code types}: the type of each key column, as the catalog names it. */
-    KeyedDelete(Connection connection, TableName name, List<String> key, Map<String, String> types) throws SQLException {
+    KeyedDelete(Connection connection) {
         this.connection = connection;
-        this.name = name;
-        this.key = key;
-        this.types = types;
-        this.relation = (partitioned(connection, name) ? "" : "ONLY ") + name.sql();
     }
 
-    /** Deletes the rows of {@code keys}, given as {@code texts} (by key column, each key's value as the text its type reads). */
-    RowDeletion.Deleted delete(List<Key> keys, String[][] texts) throws SQLException {
-        BitSet before = present(texts, keys.size(), true);
-        Map<Integer, String> refused = new HashMap<>();
-        BitSet deleting = new BitSet(keys.size());
-        deleting.set(0, keys.size());
+    /**
+     * Adds a table's rows to delete: {@code keys}, given as {@code texts} (by key column, each key's
+     * value as the text its type reads); {@code types}: the type of each key column, as the catalog
+     * names it.
+     */
+    KeyedDelete add(TableName name, List<String> key, Map<String, String> types, List<Key> keys, String[][] texts) throws SQLException {
+        parts.add(new Part(connection, name, key, types, keys, texts));
+        return this;
+    }
+
+    /** Deletes the rows added; by table, in the order added, how many went and which were kept, with why. */
+    List<RowDeletion.Deleted> delete() throws SQLException {
+        for (Part p : parts) {
+            p.before = present(p, p.texts, p.keys.size(), true);
+            p.deleting.set(0, p.keys.size());
+        }
         // the rows others refer to are held, then those the held rows refer to, round after round (a tree's ancestors)
         for (int round = 0; round < ROUNDS; round++) {
-            int[] index = deleting.stream().toArray();
-            Map<Integer, String> held = heldByReferences(subset(texts, index), index.length);
-            if (held.isEmpty()) break;
-            held.forEach((i, why) -> {
-                refused.put(index[i], why);
-                deleting.clear(index[i]);
-            });
+            boolean heldAny = false;
+            for (Part p : parts) {
+                int[] index = p.deleting.stream().toArray();
+                Map<Integer, String> held = heldByReferences(p, p.subset(index), index.length);
+                heldAny |= !held.isEmpty();
+                held.forEach((i, why) -> {
+                    p.refused.put(index[i], why);
+                    p.deleting.clear(index[i]);
+                });
+            }
+            if (!heldAny) break;
         }
-        int[] index = deleting.stream().toArray();
-        if (index.length > 0) {
-            String[][] rest = subset(texts, index);
+        List<Part> going = parts.stream().filter(p -> !p.deleting.isEmpty()).toList();
+        if (!going.isEmpty()) {
             Savepoint whole = connection.setSavepoint();
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + relation + " WHERE (" + columns() + ") IN (SELECT "
-                    + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("k" + k, k)).toList())
-                    + " FROM " + unnest(false) + ")")) {
-                setArrays(ps, rest);
-                ps.executeUpdate();
+            try (PreparedStatement ps = connection.prepareStatement(going.size() == 1 ? going.get(0).deleteStatement()
+                    : "WITH " + String.join(", ", IntStream.range(0, going.size()).mapToObj(i -> "d" + i + " AS (" + going.get(i).deleteStatement() + ")")
+                    .toList()) + " SELECT 1")) {
+                int parameter = 1;
+                for (Part p : going) parameter = setArrays(ps, parameter, p.subset(p.deleting.stream().toArray()));
+                ps.execute();
                 connection.releaseSavepoint(whole);
             } catch (SQLException e) {
                 if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
                 connection.rollback(whole);
-                Map<Integer, String> one = new HashMap<>();
-                oneByOne(rest, index.length, one);
-                one.forEach((i, why) -> refused.put(index[i], why));
+                // key by key, table after table, while a pass deletes any (a row of one may hold a row of another)
+                for (boolean progress = true; progress; ) {
+                    progress = false;
+                    for (Part p : going) progress |= oneByOne(p);
+                }
             }
         }
-        BitSet kept = present(texts, keys.size(), false);
-        kept.and(before);
-        Map<Key, String> named = new LinkedHashMap<>();
-        kept.stream().forEach(r -> named.put(keys.get(r), refused.getOrDefault(r, STILL_THERE)));
-        return new RowDeletion.Deleted(before.cardinality() - kept.cardinality(), named);
-    }
-
-    /** The keys' texts at {@code index}, in its order. */
-    private static String[][] subset(String[][] texts, int[] index) {
-        String[][] out = new String[texts.length][index.length];
-        for (int k = 0; k < texts.length; k++) for (int i = 0; i < index.length; i++) out[k][i] = texts[k][index[i]];
+        List<RowDeletion.Deleted> out = new java.util.ArrayList<>();
+        for (Part p : parts) {
+            BitSet kept = present(p, p.texts, p.keys.size(), false);
+            kept.and(p.before);
+            Map<Key, String> named = new LinkedHashMap<>();
+            kept.stream().forEach(r -> named.put(p.keys.get(r), p.refused.getOrDefault(r, STILL_THERE)));
+            out.add(new RowDeletion.Deleted(p.before.cardinality() - kept.cardinality(), named));
+        }
         return out;
     }
 
+    /** One table's part of a deletion: the table, its key, the keys to delete and, as it goes, which are held and why. */
+    private static final class Part {
+        final TableName name;
+        /** The table as its statements name it: ONLY where rows of tables inheriting from it would be reached too (not a partitioned one, whose rows are its partitions'). */
+        final String relation;
+        final long oid;
+        final List<String> key;
+        final Map<String, String> types;
+        final List<Key> keys;
+        final String[][] texts;
+        BitSet before;
+        /** The keys (by index) still to delete: not held. */
+        final BitSet deleting;
+        /** Why the rows (by index) held or refused were. */
+        final Map<Integer, String> refused = new HashMap<>();
+
+        Part(Connection connection, TableName name, List<String> key, Map<String, String> types, List<Key> keys, String[][] texts) throws SQLException {
+            this.name = name;
+            this.key = key;
+            this.types = types;
+            this.keys = keys;
+            this.texts = texts;
+            this.deleting = new BitSet(keys.size());
+            try (PreparedStatement ps = connection.prepareStatement("SELECT oid, relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
+                ps.setString(1, name.sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new SQLException("relation " + name.sql() + " does not exist", "42P01");
+                    this.oid = rs.getLong(1);
+                    this.relation = (rs.getBoolean(2) ? "" : "ONLY ") + name.sql();
+                }
+            }
+        }
+
+        /** The keys' texts at {@code index}, in its order. */
+        String[][] subset(int[] index) {
+            String[][] out = new String[texts.length][index.length];
+            for (int k = 0; k < texts.length; k++) for (int i = 0; i < index.length; i++) out[k][i] = texts[k][index[i]];
+            return out;
+        }
+
+        /** The DELETE of the keys given as its parameters' arrays. */
+        String deleteStatement() {
+            return "DELETE FROM " + relation + " WHERE (" + TargetSchema.quotedList(key) + ") IN (SELECT " + casts("") + " FROM " + unnest(false, "u") + ")";
+        }
+
+        /** The text columns {@code alias.k0, …} as values of the key columns' types. */
+        String casts(String alias) {
+            return String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> Catalog.fromText(alias + "k" + k, types.get(key.get(k)))).toList());
+        }
+
+        /** {@code unnest(?::text[], …) AS alias(k0, …)}: the keys as rows of text; {@code numbered}: with each one's number, {@code n}, from 1. */
+        String unnest(boolean numbered, String alias) {
+            return "unnest(" + String.join(", ", java.util.Collections.nCopies(key.size(), "?::text[]")) + ")" + (numbered ? " WITH ORDINALITY" : "")
+                    + " AS " + alias + "(" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> "k" + k).toList()) + (numbered ? ", n" : "") + ")";
+        }
+
+        String columns(String alias) {
+            return String.join(", ", key.stream().map(k -> alias + TableName.quote(k)).toList());
+        }
+    }
+
     /**
-     * Each key on its own, under a savepoint, in passes while one deletes any: those another row refers
-     * to stay, with the server's reason in {@code refused}.
+     * The part's keys still to delete each on its own, under a savepoint, in passes while one deletes
+     * any: those another row refers to stay, with the server's reason; whether any went.
      */
-    private void oneByOne(String[][] texts, int rows, Map<Integer, String> refused) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + relation + " WHERE (" + columns() + ") = ("
-                + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("?", k)).toList()) + ")")) {
-            BitSet left = new BitSet(rows);
-            left.set(0, rows);
-            for (boolean progress = true; progress && !left.isEmpty(); ) {
+    private boolean oneByOne(Part p) throws SQLException {
+        boolean any = false;
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + p.relation + " WHERE (" + TargetSchema.quotedList(p.key) + ") = ("
+                + String.join(", ", IntStream.range(0, p.key.size()).mapToObj(k -> Catalog.fromText("?", p.types.get(p.key.get(k)))).toList()) + ")")) {
+            for (boolean progress = true; progress && !p.deleting.isEmpty(); ) {
                 progress = false;
-                for (int r = left.nextSetBit(0); r >= 0; r = left.nextSetBit(r + 1)) {
-                    for (int k = 0; k < key.size(); k++) ps.setString(k + 1, texts[k][r]);
+                for (int r = p.deleting.nextSetBit(0); r >= 0; r = p.deleting.nextSetBit(r + 1)) {
+                    for (int k = 0; k < p.key.size(); k++) ps.setString(k + 1, p.texts[k][r]);
                     Savepoint row = connection.setSavepoint();
                     try {
                         ps.executeUpdate();
                         connection.releaseSavepoint(row);
-                        left.clear(r);
-                        refused.remove(r);
-                        progress = true;
+                        p.deleting.clear(r);
+                        p.refused.remove(r);
+                        progress = any = true;
                     } catch (SQLException e) {
                         if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
                         connection.rollback(row);
-                        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+                        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException x ? x.getServerErrorMessage() : null;
                         String why = server == null ? e.getMessage() : server.getMessage() + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
-                        refused.put(r, why + " [SQLSTATE " + e.getSQLState() + "]");
+                        p.refused.put(r, why + " [SQLSTATE " + e.getSQLState() + "]");
                     }
                 }
             }
         }
+        return any;
     }
 
     /**
-     * The keys (by index) whose rows rows outside this deletion refer to, each with why: by a foreign
-     * key that would refuse the DELETE, or delete or change them; a row of the table among the keys is
-     * within it (so a chain of the table's rows goes in one statement).
+     * The keys of part {@code p} (by index into {@code texts}) whose rows rows outside this deletion
+     * refer to, each with why: by a foreign key that would refuse the DELETE, or delete or change
+     * them. A row among the keys still to delete, of this table or another part's, is within it (so a
+     * chain of the table's rows, or rows of two tables referring to each other, go in one statement).
      */
-    private Map<Integer, String> heldByReferences(String[][] texts, int rows) throws SQLException {
+    private Map<Integer, String> heldByReferences(Part p, String[][] texts, int rows) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
-        for (Reference a : references(connection, name)) {
-            // a row of this table among the keys is deleted with them: it holds none
-            String outside = !a.self() ? "" : " AND NOT EXISTS (SELECT 1 FROM " + unnest(false).replace("AS u(", "AS v(") + " WHERE ("
-                    + columns("c.") + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("v.k" + k, k)).toList()) + "))";
-            try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + relation + " p ON (" + columns("p.")
-                    + ") = (" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList())
-                    + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns() + ") = (" + a.parentColumns() + ")" + outside + ")")) {
-                setArrays(ps, texts);
-                if (!outside.isEmpty()) for (int k = 0; k < texts.length; k++) ps.setArray(texts.length + k + 1, connection.createArrayOf("text", texts[k]));
+        if (rows == 0) return out;
+        for (Reference a : references(connection, p.name)) {
+            Part child = parts.stream().filter(q -> q.oid == a.childOid()).findFirst().orElse(null);
+            String[][] childTexts = child == null ? null : child.subset(child.deleting.stream().toArray());
+            // a referring row among the keys still to delete goes with them: it holds none
+            String outside = child == null ? "" : " AND NOT EXISTS (SELECT 1 FROM " + child.unnest(false, "v") + " WHERE (" + child.columns("c.") + ") = ("
+                    + child.casts("v.") + "))";
+            try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " p ON ("
+                    + p.columns("p.") + ") = (" + p.casts("u.") + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns() + ") = ("
+                    + a.parentColumns() + ")" + outside + ")")) {
+                int next = setArrays(ps, 1, texts);
+                if (child != null) setArrays(ps, next, childTexts);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a.child() + " refer to it by " + a.constraint() + (a.action().isEmpty() ? ""
@@ -159,16 +230,16 @@ final class KeyedDelete {
     }
 
     /**
-     * A foreign key referring to the table: the referring relation ({@code child}, as SQL names it),
-     * the constraint, whether it is the table's own, both sides' columns ({@code c.a, c."B"} and
+     * A foreign key referring to the table: the referring relation ({@code child}, as SQL names it,
+     * and its OID), the constraint, whether it is the table's own, both sides' columns ({@code c.a, c."B"} and
      * {@code p.…}), and its action where it would delete or change the referring rows (or empty).
      */
-    private record Reference(String child, String constraint, boolean self, String childColumns, String parentColumns, String action) {}
+    private record Reference(String child, long childOid, String constraint, boolean self, String childColumns, String parentColumns, String action) {}
 
     /** The foreign keys referring to the table or to one of its partitions. */
     private static List<Reference> references(Connection connection, TableName name) throws SQLException {
         List<Reference> out = new java.util.ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT k.conrelid::regclass::text, k.conname, k.conrelid = k.confrelid,"
+        try (PreparedStatement ps = connection.prepareStatement("SELECT k.conrelid::regclass::text, k.conrelid::bigint, k.conname, k.conrelid = k.confrelid,"
                 + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY AS c(n, o)"
                 + " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.n),"
                 + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY AS c(n, o)"
@@ -181,8 +252,8 @@ final class KeyedDelete {
             ps.setString(2, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reference(rs.getString(1), rs.getString(2), rs.getBoolean(3), prefixed("c.", rs.getArray(4)), prefixed("p.", rs.getArray(5)),
-                            rs.getString(6)));
+                    out.add(new Reference(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), prefixed("c.", rs.getArray(5)),
+                            prefixed("p.", rs.getArray(6)), rs.getString(7)));
                 }
             }
         }
@@ -223,27 +294,21 @@ final class KeyedDelete {
     }
 
     /**
-     * Which of the keys (by their index) the table holds a row of; with {@code locking}, those rows
-     * locked, before the rows referring to them are looked for: a row another session inserts
+     * Which of the part's keys (by their index) the table holds a row of; with {@code locking}, those
+     * rows locked, before the rows referring to them are looked for: a row another session inserts
      * meanwhile that refers to one waits for this transaction, and then finds it gone, rather than
      * being deleted with it by a cascade unseen (acceptance run 19).
      */
-    private BitSet present(String[][] texts, int rows, boolean locking) throws SQLException {
+    private BitSet present(Part p, String[][] texts, int rows, boolean locking) throws SQLException {
         BitSet out = new BitSet(rows);
-        try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + unnest(true) + " JOIN " + relation + " t ON (" + columns("t.") + ") = ("
-                + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> cast("u.k" + k, k)).toList()) + ")" + (locking ? " FOR UPDATE OF t" : ""))) {
-            setArrays(ps, texts);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " t ON ("
+                + p.columns("t.") + ") = (" + p.casts("u.") + ")" + (locking ? " FOR UPDATE OF t" : ""))) {
+            setArrays(ps, 1, texts);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.set(rs.getInt(1) - 1);
             }
         }
         return out;
-    }
-
-    /** {@code unnest(?::text[], …) AS u(k0, …)}: the keys as rows of text; {@code numbered}: with each one's number, {@code n}, from 1. */
-    private String unnest(boolean numbered) {
-        return "unnest(" + String.join(", ", java.util.Collections.nCopies(key.size(), "?::text[]")) + ")" + (numbered ? " WITH ORDINALITY" : "")
-                + " AS u(" + String.join(", ", IntStream.range(0, key.size()).mapToObj(k -> "k" + k).toList()) + (numbered ? ", n" : "") + ")";
     }
 
     private static boolean partitioned(Connection c, TableName name) throws SQLException {
@@ -255,20 +320,9 @@ final class KeyedDelete {
         }
     }
 
-    /** The text {@code expression} as a value of key column {@code k}'s type. */
-    private String cast(String expression, int k) {
-        return Catalog.fromText(expression, types.get(key.get(k)));
-    }
-
-    private String columns() {
-        return TargetSchema.quotedList(key);
-    }
-
-    private String columns(String alias) {
-        return String.join(", ", key.stream().map(k -> alias + TableName.quote(k)).toList());
-    }
-
-    private void setArrays(PreparedStatement ps, String[][] texts) throws SQLException {
-        for (int k = 0; k < texts.length; k++) ps.setArray(k + 1, connection.createArrayOf("text", texts[k]));
+    /** Sets the keys' texts as text arrays from parameter {@code first} on; the next parameter's number. */
+    private int setArrays(PreparedStatement ps, int first, String[][] texts) throws SQLException {
+        for (int k = 0; k < texts.length; k++) ps.setArray(first + k, connection.createArrayOf("text", texts[k]));
+        return first + texts.length;
     }
 }

@@ -454,10 +454,11 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
-    public cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
-        PostgresWriter writer = new PostgresWriter(pool, schema, "delete", "delete", List.of(table), arrays, textColumns, quietTriggers, triggersFiring);
+    public Map<String, cutover.connector.RowDeletion.Deleted> delete(Map<Table, List<cutover.model.Key>> keys) {
+        PostgresWriter writer = new PostgresWriter(pool, schema, "delete", "delete", List.copyOf(keys.keySet()), arrays, textColumns, quietTriggers,
+                triggersFiring);
         try {
-            return writer.delete(table, keys);
+            return writer.delete(keys);
         } finally {
             writer.close();
         }

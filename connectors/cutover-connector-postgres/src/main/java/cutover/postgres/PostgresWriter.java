@@ -265,10 +265,10 @@ final class PostgresWriter implements SinkWriter {
             }
 
             @Override
-            public cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
+            public Map<String, cutover.connector.RowDeletion.Deleted> delete(Map<Table, List<cutover.model.Key>> keys) {
                 try {
                     begin();
-                    return deleteInTransaction(table, keys);
+                    return deleteInTransaction(keys);
                 } catch (SQLException e) {
                     CutoverException failure = SqlErrors.translate(e, "trying the deletion of rows only the target holds", pool.location());
                     rollback();
@@ -781,47 +781,58 @@ final class PostgresWriter implements SinkWriter {
     }
 
     /**
-     * Deletes the rows of {@code keys} from {@code table} in one transaction, its triggers quiet as the
-     * restore's writes keep them, every constraint immediate; where another table's row refers to one
-     * (SQLSTATE 23503), each key is deleted on its own and those the target keeps are named with why.
+     * Deletes the rows of {@code keys} from their tables in one transaction ({@link KeyedDelete}), the
+     * tables' triggers quiet as the restore's writes keep them, every constraint immediate; the rows
+     * the target keeps are named with why. By table name, what went and what was kept.
      */
-    cutover.connector.RowDeletion.Deleted delete(Table table, List<cutover.model.Key> keys) {
-        TableName name = TableName.resolve(table.name(), schema);
+    Map<String, cutover.connector.RowDeletion.Deleted> delete(Map<Table, List<cutover.model.Key>> keys) {
         try {
             open();
-            cutover.connector.RowDeletion.Deleted done = deleteInTransaction(table, keys);
+            Map<String, cutover.connector.RowDeletion.Deleted> done = deleteInTransaction(keys);
             connection.commit();
             return done;
         } catch (SQLException e) {
             rollback();
-            CutoverException failure = SqlErrors.translate(e, "deleting rows only the target holds from " + name, pool.location());
+            CutoverException failure = SqlErrors.translate(e, "deleting rows only the target holds from " + String.join(", ",
+                    keys.keySet().stream().map(t -> TableName.resolve(t.name(), schema).toString()).toList()), pool.location());
             if (SqlErrors.isConnectionLoss(e)) dropConnection();
             throw failure;
         }
     }
 
-    /** {@link #delete} in the open transaction, the table's triggers and rules as they were when it returns; not committed. */
-    private cutover.connector.RowDeletion.Deleted deleteInTransaction(Table table, List<cutover.model.Key> keys) throws SQLException {
-        TableName name = TableName.resolve(table.name(), schema);
-        List<String> key = table.primaryKey();
-        if (!TargetSchema.hasUniqueOn(connection, name, key)) { // a DELETE by key would take every row of it, the snapshot's one too
-            Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
-            for (cutover.model.Key k : keys) kept.put(k, "table " + name + " has no unique index on " + key + ": the rows of one key cannot be told apart");
-            return new cutover.connector.RowDeletion.Deleted(0, kept);
+    /** {@link #delete} in the open transaction, the tables' triggers and rules as they were when it returns; not committed. */
+    private Map<String, cutover.connector.RowDeletion.Deleted> deleteInTransaction(Map<Table, List<cutover.model.Key>> keys) throws SQLException {
+        Map<String, cutover.connector.RowDeletion.Deleted> out = new LinkedHashMap<>();
+        KeyedDelete deletion = new KeyedDelete(connection);
+        List<Table> deleting = new ArrayList<>();
+        for (Map.Entry<Table, List<cutover.model.Key>> e : keys.entrySet()) {
+            Table table = e.getKey();
+            TableName name = TableName.resolve(table.name(), schema);
+            List<String> key = table.primaryKey();
+            if (!TargetSchema.hasUniqueOn(connection, name, key)) { // a DELETE by key would take every row of it, the snapshot's one too
+                Map<cutover.model.Key, String> kept = new LinkedHashMap<>();
+                for (cutover.model.Key k : e.getValue()) kept.put(k, "table " + name + " has no unique index on " + key + ": the rows of one key cannot be told apart");
+                out.put(table.name(), new cutover.connector.RowDeletion.Deleted(0, kept));
+                continue;
+            }
+            String[][] texts = new String[key.size()][e.getValue().size()];
+            for (int r = 0; r < e.getValue().size(); r++) {
+                List<Value> parts = e.getValue().get(r).parts();
+                for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
+            }
+            deletion.add(name, key, Catalog.columnTypes(connection, name), e.getValue(), texts);
+            deleting.add(table);
         }
-        List<String> back = quietTriggers(List.of(table));
+        if (deleting.isEmpty()) return out;
+        List<String> back = quietTriggers(deleting);
         allImmediate();
         // a policy that would hide a row (of the table, or of one referring to it) fails the statement rather than
         // leave it out: a referring row unseen would be taken by a cascade
         execute(List.of(Pool.ALL_ROWS_OR_NONE));
-        String[][] texts = new String[key.size()][keys.size()];
-        for (int r = 0; r < keys.size(); r++) {
-            List<Value> parts = keys.get(r).parts();
-            for (int k = 0; k < key.size(); k++) texts[k][r] = keyText(table, key.get(k), parts.get(k));
-        }
-        cutover.connector.RowDeletion.Deleted done = new KeyedDelete(connection, name, key, Catalog.columnTypes(connection, name)).delete(keys, texts);
+        List<cutover.connector.RowDeletion.Deleted> done = deletion.delete();
+        for (int i = 0; i < deleting.size(); i++) out.put(deleting.get(i).name(), done.get(i));
         execute(back);
-        return done;
+        return out;
     }
 
     /** A key column's value as the text its type reads. */
