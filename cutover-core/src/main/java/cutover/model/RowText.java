@@ -32,4 +32,28 @@ public record RowText(String format, List<String> columns, byte[] line) {
     public String toString() {
         return format + " line of " + line.length + " bytes";
     }
+
+    /** Writes a record's line, or that it has none, for {@link #readFrom} (a spool of records). */
+    public static void writeTo(java.io.DataOutput out, RowText text) throws java.io.IOException {
+        out.writeBoolean(text != null);
+        if (text == null) return;
+        out.writeUTF(text.format);
+        out.writeInt(text.columns.size());
+        for (String column : text.columns) out.writeUTF(column);
+        out.writeInt(text.line.length);
+        out.write(text.line);
+    }
+
+    /**
+     * A line {@link #writeTo} wrote, or null where it wrote none; its columns are {@code columns}
+     * where equal (the rows of an entity share one list), otherwise a list of their own.
+     */
+    public static RowText readFrom(java.io.DataInputStream in, List<String> columns) throws java.io.IOException {
+        if (!in.readBoolean()) return null;
+        String format = in.readUTF();
+        List<String> read = new java.util.ArrayList<>();
+        for (int n = in.readInt(); n > 0; n--) read.add(in.readUTF());
+        byte[] line = in.readNBytes(in.readInt());
+        return new RowText(format, read.equals(columns) ? columns : List.copyOf(read), line);
+    }
 }

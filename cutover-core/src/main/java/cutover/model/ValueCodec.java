@@ -173,10 +173,16 @@ public final class ValueCodec {
 
     public static Record decodeRecord(InputStream in) throws IOException {
         EntityName entity = new EntityName(fromUtf8(readBlob(in)));
+        Key key = decodeKey(in);
+        return new Record(entity, key, decodeFields(in));
+    }
+
+    /** A key {@link #encodeKey} wrote. */
+    public static Key decodeKey(InputStream in) throws IOException {
         int n = readVarint(in);
         List<Value> parts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) parts.add(decode(in));
-        return new Record(entity, new Key(parts), decodeFields(in));
+        return new Key(parts);
     }
 
     /**

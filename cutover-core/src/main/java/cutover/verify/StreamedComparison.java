@@ -29,8 +29,11 @@ import java.util.function.Predicate;
  * space is cut into hash buckets. Pass one reads both sides at once and keeps, per bucket, the row
  * count and the sum of the rows' hashes. Only buckets whose numbers differ are looked at again: pass
  * two reads both sides once more, keeps just the rows of those buckets, and compares them row by
- * row. When the differing buckets hold more rows than {@code rowsPerRound}, pass two runs in rounds,
- * so heap stays bounded even when every row differs (at the cost of more reads).
+ * row. When the differing buckets hold more rows than {@code rowsPerRound}, they are compared in
+ * rounds, so heap stays bounded even when every row differs: pass two keeps the first round's rows
+ * and writes the others' to files of their round, read back one round at a time (each side is read
+ * twice however many rows differ: reading it again for each round cost a restore --delete over a
+ * table 10% larger than its snapshot four reads of either side).
  */
 public final class StreamedComparison {
     /** Rows per bucket aimed at: small enough that a bucket's rows are cheap to fetch again. */
@@ -113,7 +116,7 @@ public final class StreamedComparison {
         }
         Map<String, long[]> found = new LinkedHashMap<>(); // table → missing, extra, changed
         tables.keySet().forEach(n -> found.put(n, new long[3]));
-        for (Map<String, BitSet> round : rounds(differing, src, tgt)) compareRows(round, src, source, target, found, out, scope);
+        compareRows(rounds(differing, src, tgt), src, source, target, found, out, scope);
 
         List<TableVerdict> verdicts = new ArrayList<>();
         for (String name : tables.keySet()) {
@@ -158,13 +161,36 @@ public final class StreamedComparison {
         };
     }
 
-    /** Pass two for one round: the rows of the round's buckets from both sides, compared row by row. */
-    private void compareRows(Map<String, BitSet> round, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found,
+    /**
+     * Pass two: the rows of the differing buckets from both sides, compared row by row, a round at a
+     * time; the first round's kept as they are read, the others' spilled to their round's file.
+     */
+    private void compareRows(List<Map<String, BitSet>> rounds, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found,
                              Consumer<Difference> out, Predicate<Key> scope) {
-        Map<String, Rows> s = new LinkedHashMap<>(), t = new LinkedHashMap<>();
-        round.keySet().forEach(n -> { s.put(n, new Rows()); t.put(n, new Rows()); });
-        both(() -> source.read(collecting(round, sizes, s, null, true)), () -> target.read(collecting(round, sizes, t, scope, false)));
-        for (String name : round.keySet()) {
+        if (rounds.isEmpty()) return;
+        Map<String, int[]> roundOf = new LinkedHashMap<>(); // by table, each bucket's round (-1: not compared again)
+        for (int r = 0; r < rounds.size(); r++) {
+            for (Map.Entry<String, BitSet> e : rounds.get(r).entrySet()) {
+                int[] of = roundOf.computeIfAbsent(e.getKey(), k -> {
+                    int[] none = new int[sizes.get(k).size()];
+                    java.util.Arrays.fill(none, -1);
+                    return none;
+                });
+                for (int b = e.getValue().nextSetBit(0); b >= 0; b = e.getValue().nextSetBit(b + 1)) of[b] = r;
+            }
+        }
+        try (RoundSpill spill = new RoundSpill(rounds.size())) {
+            Map<String, Rows> s = RoundSpill.rowsOf(rounds.get(0).keySet()), t = RoundSpill.rowsOf(rounds.get(0).keySet());
+            both(() -> source.read(collecting(roundOf, sizes, s, spill.source, null, true)),
+                    () -> target.read(collecting(roundOf, sizes, t, spill.target, scope, false)));
+            compareRound(s, t, found, out);
+            for (int r = 1; r < rounds.size(); r++) compareRound(spill.source.read(r, rounds.get(r).keySet()), spill.target.read(r, rounds.get(r).keySet()), found, out);
+        }
+    }
+
+    /** One round's rows of both sides, by table, compared row by row. */
+    private void compareRound(Map<String, Rows> s, Map<String, Rows> t, Map<String, long[]> found, Consumer<Difference> out) {
+        for (String name : s.keySet()) {
             long[] f = found.get(name);
             ComparedTable table = tables.get(name);
             Consumer<Difference> counting = d -> {
@@ -196,20 +222,26 @@ public final class StreamedComparison {
         return true;
     }
 
-    /** {@code keepGiven}: each row is kept as given too, not only as compared (the source's: what a restore would write). */
-    private RowFeed.Rows collecting(Map<String, BitSet> round, Map<String, Buckets> sizes, Map<String, Rows> into, Predicate<Key> scope, boolean keepGiven) {
+    /**
+     * Pass two's reading of one side: the rows of the first round's buckets kept {@code into}, those
+     * of later rounds spilled; {@code keepGiven}: each row is kept as given too, not only as compared
+     * (the source's: what a restore would write).
+     */
+    private RowFeed.Rows collecting(Map<String, int[]> roundOf, Map<String, Buckets> sizes, Map<String, Rows> into, RoundSpill.Side spill,
+                                    Predicate<Key> scope, boolean keepGiven) {
         return (table, row) -> {
-            BitSet wanted = round.get(table);
-            if (wanted == null) return;
+            int[] rounds = roundOf.get(table);
+            if (rounds == null) return;
             RowHasher h = hashers.get();
             RowView v = new RowView(tables.get(table), row, h);
-            if (!wanted.get(sizes.get(table).bucketOf(v.keyHash))) return;
+            int round = rounds[sizes.get(table).bucketOf(v.keyHash)];
+            if (round < 0) return;
             if (scope != null && !scope.test(v.key)) return;
             Record n = v.normalized();
-            Rows rows = into.get(table);
             long hash = v.hash(h);
             Record given = keepGiven ? row : n;
-            if (rows.byKey.putIfAbsent(v.key, new HashedRow(n, hash, given)) != null) rows.repeats.add(new Repeat(v.key, n, hash, given)); // a key twice on one side
+            if (round > 0) spill.write(round, table, v.key, hash, n, given);
+            else into.get(table).add(v.key, n, hash, given);
         };
     }
 
@@ -349,13 +381,17 @@ public final class StreamedComparison {
     }
 
     /** Pass two's rows of one side of one table, by key, and the rows whose key was already taken. */
-    private static final class Rows {
+    static final class Rows {
         final Map<Key, HashedRow> byKey = new ConcurrentHashMap<>();
         final List<Repeat> repeats = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        void add(Key key, Record row, long hash, Record given) {
+            if (byKey.putIfAbsent(key, new HashedRow(row, hash, given)) != null) repeats.add(new Repeat(key, row, hash, given)); // a key twice on one side
+        }
     }
 
     /** A row whose key one side already held: a table without a key holding equal rows, or a key twice. */
-    private record Repeat(Key key, Record row, long hash, Record given) {
+    record Repeat(Key key, Record row, long hash, Record given) {
         KeyedHash id() { return new KeyedHash(key, hash); }
     }
 }

@@ -224,14 +224,7 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         out.writeLong(t.line());
         out.writeBoolean(t.update());
         ValueCodec.encodeRecord(t.row(), out);
-        RowText text = t.row().asWritten();
-        out.writeBoolean(text != null);
-        if (text == null) return;
-        out.writeUTF(text.format());
-        out.writeInt(text.columns().size());
-        for (String column : text.columns()) out.writeUTF(column);
-        out.writeInt(text.line().length);
-        out.write(text.line());
+        RowText.writeTo(out, t.row().asWritten());
     }
 
     private void refuse(Tried t, String reason) throws IOException {
@@ -289,13 +282,10 @@ public final class WriteTrial implements DifferenceLog.Changes, AutoCloseable {
         }
         boolean update = in.readBoolean();
         Record row = ValueCodec.decodeRecord(in);
-        if (!in.readBoolean()) return new Tried(line, update, row);
-        String format = in.readUTF();
-        List<String> columns = new ArrayList<>();
-        for (int n = in.readInt(); n > 0; n--) columns.add(in.readUTF());
-        if (!columns.equals(lineColumns)) lineColumns = List.copyOf(columns);
-        byte[] text = in.readNBytes(in.readInt());
-        return new Tried(line, update, row.withAsWritten(new RowText(format, lineColumns, text)));
+        RowText text = RowText.readFrom(in, lineColumns);
+        if (text == null) return new Tried(line, update, row);
+        lineColumns = text.columns();
+        return new Tried(line, update, row.withAsWritten(text));
     }
 
     private Path spool(String table) {
