@@ -33,9 +33,6 @@ final class KeyedDelete {
     static final String STILL_THERE = "the row is still there after its DELETE: a rule or trigger of the table kept it"
             + " (those of a table the restore's role does not own stay on)";
 
-    /** Rounds of holding the rows held rows refer to; past them, what is left goes key by key. */
-    private static final int ROUNDS = 50;
-
     private final Connection connection;
     private final List<Part> parts = new java.util.ArrayList<>();
 
@@ -59,19 +56,36 @@ final class KeyedDelete {
             p.before = present(p, p.texts, p.keys.size(), true);
             p.deleting.set(0, p.keys.size());
         }
-        // the rows others refer to are held, then those the held rows refer to, round after round (a tree's ancestors)
-        for (int round = 0; round < ROUNDS; round++) {
-            boolean heldAny = false;
-            for (Part p : parts) {
-                int[] index = p.deleting.stream().toArray();
-                Map<Integer, String> held = heldByReferences(p, p.subset(index), index.length);
-                heldAny |= !held.isEmpty();
-                held.forEach((i, why) -> {
-                    p.refused.put(index[i], why);
-                    p.deleting.clear(index[i]);
-                });
+        // the rows rows outside the deletion refer to are held; then, through the references among the rows deleted,
+        // each row a held row refers to, and so on (a tree's ancestors, a chain of any length: taken a round of
+        // queries a link, a chain longer than the rounds failed the statement and went key by key, for an hour)
+        java.util.ArrayDeque<int[]> heldToFollow = new java.util.ArrayDeque<>(); // part, row
+        for (int q = 0; q < parts.size(); q++) {
+            Part p = parts.get(q);
+            int part = q;
+            heldByReferences(p).forEach((i, why) -> {
+                p.refused.put(i, why);
+                p.deleting.clear(i);
+                heldToFollow.add(new int[] {part, i});
+            });
+        }
+        if (!heldToFollow.isEmpty()) {
+            List<Link> links = linksWithin();
+            while (!heldToFollow.isEmpty()) {
+                int[] held = heldToFollow.poll();
+                for (Link link : links) {
+                    if (link.child() != held[0]) continue;
+                    Part parent = parts.get(link.parent());
+                    for (int r : link.from().getOrDefault(held[1], List.of())) {
+                        if (!parent.deleting.get(r)) continue;
+                        Part child = parts.get(held[0]);
+                        parent.refused.put(r, "rows of " + link.reference().child() + " refer to it by " + link.reference().constraint() + ", one of them kept ("
+                                + child.name + " " + child.keys.get(held[1]) + ")");
+                        parent.deleting.clear(r);
+                        heldToFollow.add(new int[] {link.parent(), r});
+                    }
+                }
             }
-            if (!heldAny) break;
         }
         List<Part> going = parts.stream().filter(p -> !p.deleting.isEmpty()).toList();
         if (!going.isEmpty()) {
@@ -198,25 +212,24 @@ final class KeyedDelete {
     }
 
     /**
-     * The keys of part {@code p} (by index into {@code texts}) whose rows rows outside this deletion
-     * refer to, each with why: by a foreign key that would refuse the DELETE, or delete or change
-     * them. A row among the keys still to delete, of this table or another part's, is within it (so a
-     * chain of the table's rows, or rows of two tables referring to each other, go in one statement).
+     * The keys of part {@code p} (by index) whose rows rows outside this deletion refer to, each with
+     * why: by a foreign key that would refuse the DELETE, or delete or change them. A row among the
+     * keys, of this table or another part's, is within it (a row held so holds the rows it refers to:
+     * {@link #linksWithin}).
      */
-    private Map<Integer, String> heldByReferences(Part p, String[][] texts, int rows) throws SQLException {
+    private Map<Integer, String> heldByReferences(Part p) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
-        if (rows == 0) return out;
+        if (p.keys.isEmpty()) return out;
         for (Reference a : references(connection, p.name)) {
-            Part child = parts.stream().filter(q -> q.oid == a.childOid()).findFirst().orElse(null);
-            String[][] childTexts = child == null ? null : child.subset(child.deleting.stream().toArray());
-            // a referring row among the keys still to delete goes with them: it holds none
+            Part child = partOf(a.childOid());
+            // a referring row among the keys goes with them, unless held itself: it holds none
             String outside = child == null ? "" : " AND NOT EXISTS (SELECT 1 FROM " + child.unnest(false, "v") + " WHERE (" + child.columns("c.") + ") = ("
                     + child.casts("v.") + "))";
             try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " p ON ("
                     + p.columns("p.") + ") = (" + p.casts("u.") + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns() + ") = ("
                     + a.parentColumns() + ")" + outside + ")")) {
-                int next = setArrays(ps, 1, texts);
-                if (child != null) setArrays(ps, next, childTexts);
+                int next = setArrays(ps, 1, p.texts);
+                if (child != null) setArrays(ps, next, child.texts);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a.child() + " refer to it by " + a.constraint() + (a.action().isEmpty() ? ""
@@ -224,6 +237,41 @@ final class KeyedDelete {
                                 + ", and the restore leaves them as they are (delete them first, or restore their table with --delete too)");
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The part of the relation of this OID, or null. */
+    private Part partOf(long oid) {
+        return parts.stream().filter(q -> q.oid == oid).findFirst().orElse(null);
+    }
+
+    /**
+     * A foreign key's references among the rows deleted: from each row of part {@code child} (by
+     * index) to the rows of part {@code parent} it refers to.
+     */
+    private record Link(Reference reference, int child, int parent, Map<Integer, List<Integer>> from) {}
+
+    /** The references among the rows deleted, by every foreign key from one part's table to another's (or its own). */
+    private List<Link> linksWithin() throws SQLException {
+        List<Link> out = new java.util.ArrayList<>();
+        for (int pi = 0; pi < parts.size(); pi++) {
+            Part p = parts.get(pi);
+            for (Reference a : references(connection, p.name)) {
+                Part child = partOf(a.childOid());
+                if (child == null) continue;
+                Map<Integer, List<Integer>> from = new HashMap<>();
+                try (PreparedStatement ps = connection.prepareStatement("SELECT u.n, w.n FROM " + child.unnest(true, "u") + " JOIN " + a.child() + " c ON ("
+                        + child.columns("c.") + ") = (" + child.casts("u.") + ") JOIN " + p.relation + " p ON (" + a.childColumns() + ") = ("
+                        + a.parentColumns() + ") JOIN " + p.unnest(true, "w") + " ON (" + p.columns("p.") + ") = (" + p.casts("w.") + ")")) {
+                    int next = setArrays(ps, 1, child.texts);
+                    setArrays(ps, next, p.texts);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) from.computeIfAbsent(rs.getInt(1) - 1, k -> new java.util.ArrayList<>()).add(rs.getInt(2) - 1);
+                    }
+                }
+                if (!from.isEmpty()) out.add(new Link(a, parts.indexOf(child), pi, from));
             }
         }
         return out;
