@@ -262,7 +262,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     RestoreDryRun.Forecast forecast;
                     try {
                         forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), !noTrial, runId,
-                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey), delete);
+                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey), delete, this::announce);
                     } catch (CutoverException e) {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
@@ -277,7 +277,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     warnings.addAll(schemaObjects(snapshot, sink, true));
                     if (delete && forecast.deletion() != null) warnings.addAll(deletionWarnings(forecast.deletion(), true));
-                    else if (delete) warnings.add("--delete: the rows only in the target are counted as going; which of them the target would keep"
+                    // tables the restore would make have no rows to delete (acceptance run 20: "not tried" for nothing to try)
+                    else if (delete && mapper.tables().stream().anyMatch(t -> info.tables().containsKey(t.name()))) warnings.add("--delete: the rows only in the target are counted as going; which of them the target would keep"
                             + " (other rows refer to them) is not foreseen: the deletion was not tried" + (noTrial ? " (--no-trial)" : ""));
                     if (whereKey != null && forecast.tables().stream().allMatch(t -> t.insert() + t.update() + t.unchanged() + t.refused() == 0)) {
                         warnings.add(nothingMatches(snapshot));
@@ -314,7 +315,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     Instant deleting = Instant.now();
                     try {
                         deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), parallel,
-                                runDirectory, whereKey == null ? null : KeyGlob.of(whereKey));
+                                runDirectory, whereKey == null ? null : KeyGlob.of(whereKey), this::announce);
                     } catch (CutoverException e) {
                         // the target is read as a source to find its rows: a failure to read it is the target's (acceptance run 19)
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
@@ -368,7 +369,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: the rows only " + Location.redact(target) + " holds could not be found"
                 + " and deleted as this role, so nothing was written:\n  - " + String.join("\n  - ", why) + "\nRestore as the tables' owner"
                 + " (a table with FORCE ROW LEVEL SECURITY: NO FORCE while it is restored), a superuser or a role with BYPASSRLS, grant the"
-                + " role SELECT and DELETE on them, or restore without --delete (the rows only in the target are then left)");
+                + " role SELECT, UPDATE (its rows are locked before they go) and DELETE on them, or restore without --delete (the rows only in the target are then left)");
+    }
+
+    /** Says on standard error, as the work goes, what may make it long (a warning the summary repeats). */
+    private void announce(String said) {
+        if (output.showProgress()) System.err.println(said);
     }
 
     /** How long --delete took (finding the rows and deleting them), for the summary. */
@@ -380,10 +386,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** The sentences --delete adds to the warnings ({@code dryRun}: would): why it deleted nothing, or the rows it kept. */
     private static List<String> deletionWarnings(RestoreDeletion.Outcome d, boolean dryRun) {
         if (d.notDone() != null) return List.of("--delete " + (dryRun ? "would delete" : "deleted") + " no row: " + d.notDone());
-        if (d.keptTotal() == 0) return List.of();
-        return List.of(String.format(java.util.Locale.ROOT, "--delete %s %,d row(s) only the target holds, each named with why (another table's"
+        List<String> out = new ArrayList<>(d.slow());
+        if (d.keptTotal() == 0) return out;
+        out.add(String.format(java.util.Locale.ROOT, "--delete %s %,d row(s) only the target holds, each named with why (another table's"
                 + " row refers to it: delete that first, or restore its table too; or a rule or trigger kept it): %s%s", dryRun ? "would keep" : "kept",
                 d.keptTotal(), String.join("; ", d.keptNamed()), d.keptTotal() > d.keptNamed().size() ? "; …" : ""));
+        return out;
     }
 
     /** How many rows --delete would delete: as tried, or, not tried, every row only in the target. */

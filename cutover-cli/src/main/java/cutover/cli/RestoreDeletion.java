@@ -51,13 +51,19 @@ final class RestoreDeletion {
     private static final int NAMED = 20;
 
     /** By table, the rows deleted and those the target kept (with the first few keys named, and why); {@code notDone}: why none were looked for. */
-    record Outcome(Map<String, Long> deleted, Map<String, Long> kept, List<String> keptNamed, String notDone) {
+    record Outcome(Map<String, Long> deleted, Map<String, Long> kept, List<String> keptNamed, String notDone, List<String> slow) {
         long deletedTotal() { return deleted.values().stream().mapToLong(Long::longValue).sum(); }
 
         long keptTotal() { return kept.values().stream().mapToLong(Long::longValue).sum(); }
 
-        static Outcome none(String why) { return new Outcome(Map.of(), Map.of(), List.of(), why); }
+        static Outcome none(String why) { return new Outcome(Map.of(), Map.of(), List.of(), why, List.of()); }
     }
+
+    /**
+     * Rows to delete from a table from which on a foreign key checked by reading its referring table
+     * whole for each row is said to be slow (a thousand reads of a large table take minutes).
+     */
+    static final long SLOW_FROM = 1_000;
 
     private RestoreDeletion() {}
 
@@ -78,7 +84,7 @@ final class RestoreDeletion {
      * or empty table.
      */
     static Outcome run(Plan plan, Source snapshot, Source target, Sink sink, java.util.Set<String> existed, int parallelism, Path runDirectory,
-                       KeyGlob pattern) {
+                       KeyGlob pattern, java.util.function.Consumer<String> announce) {
         if (!(sink instanceof RowDeletion deleting)) return Outcome.none("this kind of target cannot delete rows");
         // the keys alone are compared: a row whose values changed is no row only the target holds, and reading, hashing and
         // comparing every value of every row cost most of a deletion (bench/restore-delete.sh)
@@ -98,7 +104,7 @@ final class RestoreDeletion {
             }
             Optional<String> notDone = notDone(pattern, compared.scoped(), log);
             if (notDone.isPresent()) return Outcome.none(notDone.get());
-            return deleteSpooled(deleting::delete, mapper.tables(), sink::parentsByForeignKey, spool, log);
+            return deleteSpooled(deleting::delete, deleting, mapper.tables(), sink::parentsByForeignKey, spool, log, announce);
         } finally {
             try {
                 Files.deleteIfExists(differences);
@@ -131,10 +137,21 @@ final class RestoreDeletion {
      * foreign keys ({@code parentsOf}: by table, those it refers to), but those of a row the snapshot
      * holds and the target refused ({@code log}).
      */
-    static Outcome deleteSpooled(Deleting deleting, List<Table> tables, java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf,
-                                 Spool spool, DifferenceLog log) {
+    static Outcome deleteSpooled(Deleting deleting, RowDeletion target, List<Table> tables,
+                                 java.util.function.Function<List<Table>, Map<String, java.util.Set<String>>> parentsOf, Spool spool, DifferenceLog log,
+                                 java.util.function.Consumer<String> announce) {
         Map<String, Long> deleted = new LinkedHashMap<>();
         List<Table> withRows = tables.stream().filter(t -> spool.holds(t.name())).toList();
+        List<String> slow = new ArrayList<>();
+        for (Table t : withRows) {
+            if (spool.count(t.name()) < SLOW_FROM) continue;
+            List<String> references = target.slowReferences(t);
+            if (references.isEmpty()) continue;
+            String said = String.format(java.util.Locale.ROOT, "--delete: each of the %,d row(s) of %s to delete is checked by reading whole %s; this"
+                    + " may take long", spool.count(t.name()), t.name(), String.join(", and ", references));
+            slow.add(said);
+            announce.accept(said);
+        }
         Map<Table, Map<Key, String>> held = new LinkedHashMap<>();
         try {
             spool.finish();
@@ -166,7 +183,7 @@ final class RestoreDeletion {
                 if (named.size() < NAMED) named.add(table.name() + " " + key + ": " + why);
             });
         });
-        return new Outcome(deleted, kept, named, null);
+        return new Outcome(deleted, kept, named, null, slow);
     }
 
     /**
@@ -176,6 +193,7 @@ final class RestoreDeletion {
     static final class Spool implements java.util.function.Consumer<Difference.Extra>, AutoCloseable {
         private final Path folder;
         private final Map<String, DataOutputStream> files = new LinkedHashMap<>();
+        private final Map<String, Long> counts = new java.util.HashMap<>();
         private boolean closed;
 
         Spool(Path folder) {
@@ -197,12 +215,16 @@ final class RestoreDeletion {
                     files.put(extra.table(), out);
                 }
                 ValueCodec.encodeRecord(new Record(EntityName.of(extra.table()), extra.key(), Map.of()), out);
+                counts.merge(extra.table(), 1L, Long::sum);
             } catch (IOException e) {
                 throw new CutoverException(ErrorCode.STATE_IO, "cannot write the keys of the rows to delete in " + folder + ": " + e.getMessage(), e);
             }
         }
 
         boolean holds(String table) { return files.containsKey(table); }
+
+        /** How many keys of the table were spooled. */
+        long count(String table) { return counts.getOrDefault(table, 0L); }
 
         /** A table's file: its name made safe for a file name, with a hash that keeps two names apart. */
         Path file(String table) {

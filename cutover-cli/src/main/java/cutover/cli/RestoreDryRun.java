@@ -63,7 +63,7 @@ final class RestoreDryRun {
      */
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, Set<String> existingTables, boolean tryWrites, String runId, int parallelism,
                         Path changesFile, KeyGlob pattern) {
-        return run(plan, snapshot, target, sink, existingTables, tryWrites, runId, parallelism, changesFile, pattern, false);
+        return run(plan, snapshot, target, sink, existingTables, tryWrites, runId, parallelism, changesFile, pattern, false, said -> {});
     }
 
     /**
@@ -73,7 +73,7 @@ final class RestoreDryRun {
      * (null where the trial did not run: every row only in the target is then counted as going).
      */
     static Forecast run(Plan plan, Source snapshot, Source target, Sink sink, Set<String> existingTables, boolean tryWrites, String runId, int parallelism,
-                        Path changesFile, KeyGlob pattern, boolean delete) {
+                        Path changesFile, KeyGlob pattern, boolean delete, java.util.function.Consumer<String> announce) {
         // a table without a key has no rows to compare by key: it is inserted whole
         List<EntityMapping> keyless = plan.entities().stream().filter(e -> !e.skip() && e.key().isEmpty()).toList();
         List<TableChange> tables = new ArrayList<>(wholeTables(keyless, snapshot));
@@ -97,7 +97,9 @@ final class RestoreDryRun {
             boolean deletes = delete && RestoreDeletion.notDone(pattern, compared.scoped(), log).isEmpty();
             // the deletion tried after the writes, in their transaction, as the restore deletes after it writes
             java.util.function.Consumer<SinkWriter.Trial> afterWrites = !deletes ? t -> {} : t -> {
-                if (t.deletes()) deletion[0] = RestoreDeletion.deleteSpooled(t::delete, tried, sink::parentsByForeignKey, onlyInTarget, log);
+                if (t.deletes() && sink instanceof cutover.connector.RowDeletion deleting) {
+                    deletion[0] = RestoreDeletion.deleteSpooled(t::delete, deleting, tried, sink::parentsByForeignKey, onlyInTarget, log, announce);
+                }
             };
             outcome = tryWrites ? tryWrites(trial, sink, runId, mapper.tables(), tried, changesFile, afterWrites) : Trial.none("--no-trial: the dry run only read");
             VerifyResult result = compared.result();

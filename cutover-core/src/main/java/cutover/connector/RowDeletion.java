@@ -36,6 +36,15 @@ public interface RowDeletion {
      */
     List<String> cannotDelete(List<Table> tables);
 
+    /**
+     * The foreign keys referring to {@code table} whose check makes each row deleted cost a read of
+     * the referring table (PostgreSQL's, without an index on the referring columns), each a sentence
+     * naming it and what would make it fast; none where deleting costs no such read.
+     */
+    default List<String> slowReferences(Table table) {
+        return List.of();
+    }
+
     /** How many rows went, and the keys of those the target kept, each with why. */
     record Deleted(long deleted, Map<Key, String> kept) {}
 }

@@ -477,6 +477,12 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public List<String> slowReferences(Table table) {
+        return withConnection("looking for the foreign keys to " + table.name() + " without an index", c -> KeyedDelete.unindexedReferences(c,
+                TableName.resolve(table.name(), schema)));
+    }
+
+    @Override
     public SinkWriter writer(String runId, String splitId, List<Table> tables) {
         return new PostgresWriter(pool, schema, runId, splitId, tables, arrays, textColumns, quietTriggers, triggersFiring);
     }
