@@ -49,7 +49,12 @@ final class RoundSpill implements AutoCloseable {
         return folder;
     }
 
-    /** One side's files, a round each (the first round is never spilled). */
+    /** A row read back: its table, its key and hash as compared, the row as compared and as given. */
+    interface Spilled {
+        void row(String table, Key key, long hash, Record row, Record given);
+    }
+
+    /** One side's files, a round each. */
     final class Side {
         private final String name;
         private final DataOutputStream[] files = new DataOutputStream[rounds];
@@ -84,13 +89,19 @@ final class RoundSpill implements AutoCloseable {
         /** Round {@code round}'s rows of these tables, its file removed once read. */
         Map<String, StreamedComparison.Rows> read(int round, Set<String> tables) {
             Map<String, StreamedComparison.Rows> out = rowsOf(tables);
+            forEach(round, (table, key, hash, row, given) -> out.get(table).add(key, row, hash, given));
+            return out;
+        }
+
+        /** Round {@code round}'s rows as they are read back, none held; its file removed once read. */
+        void forEach(int round, Spilled rows) {
             DataOutputStream written = files[round];
-            if (written == null) return out;
+            if (written == null) return;
             try {
                 written.close();
                 files[round] = null;
                 Path file = file(round);
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                try (DataInputStream in = new DataInputStream(new Unlocked(Files.newInputStream(file)))) {
                     while (true) {
                         String table;
                         try {
@@ -102,11 +113,10 @@ final class RoundSpill implements AutoCloseable {
                         long hash = in.readLong();
                         Record row = readRecord(in, round);
                         Record given = in.readBoolean() ? row : readRecord(in, round);
-                        out.get(table).add(key, row, hash, given);
+                        rows.row(table, key, hash, row, given);
                     }
                 }
                 Files.deleteIfExists(file);
-                return out;
             } catch (IOException e) {
                 throw failed(e);
             }
@@ -131,6 +141,47 @@ final class RoundSpill implements AutoCloseable {
         private CutoverException failed(IOException e) {
             return new CutoverException(ErrorCode.STATE_IO, "cannot keep the " + name + "'s rows of the comparison's later rounds in " + folder + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A buffered stream read by one thread: {@link BufferedInputStream} locks for every byte, and the
+     * values' codec reads a byte at a time (a third of reading a round back).
+     */
+    private static final class Unlocked extends java.io.InputStream {
+        private final java.io.InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int at, end;
+
+        Unlocked(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        private boolean fill() throws IOException {
+            at = 0;
+            end = Math.max(0, in.read(buffer));
+            return end > 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (at == end && !fill()) return -1;
+            return buffer[at++] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (at == end && !fill()) return -1;
+            int n = Math.min(len, end - at);
+            System.arraycopy(buffer, at, b, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

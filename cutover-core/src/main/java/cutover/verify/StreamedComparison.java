@@ -30,10 +30,12 @@ import java.util.function.Predicate;
  * count and the sum of the rows' hashes. Only buckets whose numbers differ are looked at again: pass
  * two reads both sides once more, keeps just the rows of those buckets, and compares them row by
  * row. When the differing buckets hold more rows than {@code rowsPerRound}, they are compared in
- * rounds, so heap stays bounded even when every row differs: pass two keeps the first round's rows
- * and writes the others' to files of their round, read back one round at a time (each side is read
- * twice however many rows differ: reading it again for each round cost a restore --delete over a
- * table 10% larger than its snapshot four reads of either side).
+ * rounds, so heap stays bounded even when every row differs: pass two keeps the source's rows of
+ * the first round and writes the others', and every target row, to files of their round; a round's
+ * source rows are then held and its target rows matched with them as they are read back, a target
+ * row equal to its source row never held. Each side is read twice however many rows differ (reading
+ * it again for each round cost a restore --delete over a table 10% larger than its snapshot four
+ * reads of either side), and {@code rowsPerRound} can be small.
  */
 public final class StreamedComparison {
     /** Rows per bucket aimed at: small enough that a bucket's rows are cheap to fetch again. */
@@ -48,7 +50,7 @@ public final class StreamedComparison {
      * with one seed sample the same keys. {@code rowsPerRound}: rows per side held in memory at once.
      */
     public record Options(double sample, long seed, long rowsPerRound) {
-        public static final Options DEFAULTS = new Options(1.0, 0, 400_000);
+        public static final Options DEFAULTS = new Options(1.0, 0, 50_000);
 
         public Options {
             if (!(sample > 0 && sample <= 1)) throw new IllegalArgumentException("sample must be in (0, 1], was " + sample);
@@ -180,11 +182,22 @@ public final class StreamedComparison {
             }
         }
         try (RoundSpill spill = new RoundSpill(rounds.size())) {
-            Map<String, Rows> s = RoundSpill.rowsOf(rounds.get(0).keySet()), t = RoundSpill.rowsOf(rounds.get(0).keySet());
-            both(() -> source.read(collecting(roundOf, sizes, s, spill.source, null, true)),
-                    () -> target.read(collecting(roundOf, sizes, t, spill.target, scope, false)));
-            compareRound(s, t, found, out);
-            for (int r = 1; r < rounds.size(); r++) compareRound(spill.source.read(r, rounds.get(r).keySet()), spill.target.read(r, rounds.get(r).keySet()), found, out);
+            // the target's rows all go to their round's file, and are matched with the source's round as they are read
+            // back: a target row equal to its source row is never held (holding both sides' rows, a round's comparison
+            // was mostly the collector copying them: a restore --delete's keys, bench/restore-delete.sh)
+            Map<String, Rows> first = RoundSpill.rowsOf(rounds.get(0).keySet());
+            both(() -> source.read(collecting(roundOf, sizes, first, spill.source, null, true)),
+                    () -> target.read(collecting(roundOf, sizes, null, spill.target, scope, false)));
+            for (int r = 0; r < rounds.size(); r++) {
+                Map<String, Rows> s = r == 0 ? first : spill.source.read(r, rounds.get(r).keySet()), t = RoundSpill.rowsOf(rounds.get(r).keySet());
+                spill.target.forEach(r, (table, key, hash, row, given) -> {
+                    Rows sourceRows = s.get(table);
+                    HashedRow same = sourceRows.byKey.get(key);
+                    if (same != null && same.hash() == hash) sourceRows.byKey.remove(key); // equal: neither is held any longer
+                    else t.get(table).add(key, row, hash, given);
+                });
+                compareRound(s, t, found, out);
+            }
         }
     }
 
@@ -223,9 +236,9 @@ public final class StreamedComparison {
     }
 
     /**
-     * Pass two's reading of one side: the rows of the first round's buckets kept {@code into}, those
-     * of later rounds spilled; {@code keepGiven}: each row is kept as given too, not only as compared
-     * (the source's: what a restore would write).
+     * Pass two's reading of one side: the rows of the first round's buckets kept {@code into} (null:
+     * spilled too), those of later rounds spilled; {@code keepGiven}: each row is kept as given too,
+     * not only as compared (the source's: what a restore would write).
      */
     private RowFeed.Rows collecting(Map<String, int[]> roundOf, Map<String, Buckets> sizes, Map<String, Rows> into, RoundSpill.Side spill,
                                     Predicate<Key> scope, boolean keepGiven) {
@@ -240,7 +253,7 @@ public final class StreamedComparison {
             Record n = v.normalized();
             long hash = v.hash(h);
             Record given = keepGiven ? row : n;
-            if (round > 0) spill.write(round, table, v.key, hash, n, given);
+            if (round > 0 || into == null) spill.write(round, table, v.key, hash, n, given);
             else into.get(table).add(v.key, n, hash, given);
         };
     }
