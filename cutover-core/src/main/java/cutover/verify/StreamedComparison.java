@@ -191,10 +191,7 @@ public final class StreamedComparison {
             for (int r = 0; r < rounds.size(); r++) {
                 Map<String, Rows> s = r == 0 ? first : spill.source.read(r, rounds.get(r).keySet()), t = RoundSpill.rowsOf(rounds.get(r).keySet());
                 spill.target.forEach(r, (table, key, hash, row, given) -> {
-                    Rows sourceRows = s.get(table);
-                    HashedRow same = sourceRows.byKey.get(key);
-                    if (same != null && same.hash() == hash) sourceRows.byKey.remove(key); // equal: neither is held any longer
-                    else t.get(table).add(key, row, hash, given);
+                    if (!s.get(table).takeEqual(key, hash)) t.get(table).add(key, row, hash, given); // equal: neither is held any longer
                 });
                 compareRound(s, t, found, out);
             }
@@ -217,7 +214,7 @@ public final class StreamedComparison {
             // a row held more than once (a table without a key keeps equal rows): as many times on each side is no difference
             Map<KeyedHash, Integer> unmatched = new java.util.HashMap<>();
             tr.repeats.forEach(r -> unmatched.merge(r.id(), 1, Integer::sum));
-            for (Repeat r : sr.repeats) {
+            for (Repeat r : sr.repeatsLeft()) {
                 if (!takeOne(unmatched, r.id())) counting.accept(new Difference.Missing(name, r.key(), r.row(), r.given()));
             }
             for (Repeat r : tr.repeats) {
@@ -400,6 +397,40 @@ public final class StreamedComparison {
 
         void add(Key key, Record row, long hash, Record given) {
             if (byKey.putIfAbsent(key, new HashedRow(row, hash, given)) != null) repeats.add(new Repeat(key, row, hash, given)); // a key twice on one side
+        }
+
+        /** The repeats by key and hash, made when first asked (once the rows are all in). */
+        private Map<KeyedHash, java.util.ArrayDeque<Repeat>> repeatsById;
+
+        /**
+         * Takes out a row of this key and hash (the other side's equal row), as a comparison would
+         * match them: the key's row where there is one, else one of its repeats (equal rows of a
+         * table without a key); false where none is left. One thread only.
+         */
+        boolean takeEqual(Key key, long hash) {
+            HashedRow same = byKey.get(key);
+            if (same != null) {
+                if (same.hash() != hash) return false;
+                byKey.remove(key);
+                return true;
+            }
+            if (repeats.isEmpty()) return false;
+            if (repeatsById == null) {
+                repeatsById = new java.util.HashMap<>();
+                for (Repeat r : repeats) repeatsById.computeIfAbsent(r.id(), k -> new java.util.ArrayDeque<>()).add(r);
+            }
+            java.util.ArrayDeque<Repeat> equal = repeatsById.get(new KeyedHash(key, hash));
+            if (equal == null || equal.isEmpty()) return false;
+            taken.add(equal.poll());
+            return true;
+        }
+
+        /** The repeats {@link #takeEqual} took (by identity: equal repeats are each a row). */
+        private final java.util.Set<Repeat> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        /** The repeats not taken. */
+        List<Repeat> repeatsLeft() {
+            return taken.isEmpty() ? repeats : repeats.stream().filter(r -> !taken.contains(r)).toList();
         }
     }
 

@@ -59,6 +59,27 @@ class StreamedComparisonTest {
         assertThat(reads.get()).as("pass one, then pass two, which keeps the first round's rows and spills the others'").isEqualTo(2);
     }
 
+    /**
+     * Equal rows nothing tells apart (a table without a key), three in the source and two in the
+     * target: one is missing, whichever target row meets which source row first (matching target rows
+     * as they were read back took the first for the key's row and the second for an extra row).
+     */
+    @Test
+    void equalRowsAreMatchedEachAsOftenAsItIsHeld() {
+        Random random = new Random(17);
+        Record r = StreamedComparisonProperties.row("same", random);
+        List<Record> source = new ArrayList<>(), target = new ArrayList<>();
+        for (int i = 0; i < 3; i++) source.add(new Record(r.entity(), Key.of("(0," + i + ")"), r.fields()));
+        for (int i = 0; i < 2; i++) target.add(new Record(r.entity(), Key.of("(9," + i + ")"), r.fields()));
+        List<Difference> found = Collections.synchronizedList(new ArrayList<>());
+        TableVerdict v = new StreamedComparison(List.of(ComparedTable.asStoredByContent("t")), EXACT, StreamedComparison.Options.DEFAULTS, VerifyProgress.NONE)
+                .compare(StreamedComparisonProperties.feed(source), StreamedComparisonProperties.feed(target), Map.of("t", 3L), found::add)
+                .verdicts().get(0);
+        assertThat(found).hasSize(1).allMatch(d -> d instanceof Difference.Missing);
+        assertThat(v.missing()).isEqualTo(1);
+        assertThat(v.extra()).isZero();
+    }
+
     /** A row spilled for a later round comes back whole: as given (its version, the line it was read from) and as compared. */
     @Test
     void rowsOfLaterRoundsComeBackAsGiven() {
