@@ -236,6 +236,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
+                tablesMade = mapper.tables().stream().map(Table::name).filter(t -> !info.tables().containsKey(t)).collect(java.util.stream.Collectors.toSet());
                 sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (delete && !(sink instanceof cutover.connector.RowDeletion)) {
                     throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
@@ -294,6 +295,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
                 if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
                     copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
+                } else if (snapshot.schema() != null && !tablesMade.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) {
+                    copying.makesObjectsOfTablesAfter(snapshot.schema()); // the tables it makes get their own triggers and policies
                 }
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();
@@ -401,22 +404,32 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     /** What of the snapshot's schema objects this restore could not make (or, a restore of a part, did not). */
     private List<String> schemaObjectsNotMade = List.of();
+    /** The tables this restore makes (the target lacked them): a restore of part of a snapshot makes their own objects too. */
+    private java.util.Set<String> tablesMade = java.util.Set.of();
 
     /**
      * Makes what the snapshot's source held beside its tables (a PostgreSQL schema's views and
      * sequences), once the tables are complete, where the target lacks it; returns what could not be
      * made (with {@code dryRun}: makes nothing, and names what it would make). Only for a restore of
      * the whole snapshot: a view over a table left out would fail, and a restore of a part (--only,
-     * --where-key) is a repair of those tables, not of the schema.
+     * --where-key) is a repair of those tables, not of the schema; it makes the objects bound to the
+     * tables it made (their triggers, rules, policies, comments, grants: a table made with FORCE ROW
+     * LEVEL SECURITY and none of its policies was closed to its owner too, acceptance run 20).
      */
     private List<String> schemaObjects(Snapshot snapshot, Sink sink, boolean dryRun) {
         if (snapshot.schema() == null) return List.of();
         if (!wholeSnapshot(snapshot)) {
-            List<String> lacking = sink instanceof cutover.connector.CopyTextSink copying ? copying.schemaObjectsLacking(snapshot.schema()) : List.of();
-            if (lacking.isEmpty()) return List.of();
-            return List.of("the target lacks " + String.join(" and ", lacking) + " of snapshot " + snapshot.shortId() + ", which this restore "
+            if (!(sink instanceof cutover.connector.CopyTextSink copying)) return List.of();
+            List<String> out = new ArrayList<>();
+            if (!tablesMade.isEmpty()) {
+                out.addAll(dryRun ? copying.wouldMakeObjectsOfTables(snapshot.schema(), tablesMade) : copying.makeObjectsOfTables(snapshot.schema(), tablesMade));
+            }
+            List<String> lacking = copying.schemaObjectsLacking(snapshot.schema(), tablesMade);
+            if (lacking.isEmpty()) return out;
+            out.add("the target lacks " + String.join(" and ", lacking) + " of snapshot " + snapshot.shortId() + ", which this restore "
                     + (dryRun ? "would not make" : "did not make") + ": a restore of part of a snapshot (--only, --where-key) repairs its tables,"
                     + " not the schema; restore the whole snapshot to make them");
+            return out;
         }
         if (sink instanceof cutover.connector.CopyTextSink copying) {
             return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.AS_THEY_WERE);

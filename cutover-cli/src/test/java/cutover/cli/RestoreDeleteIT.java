@@ -337,6 +337,20 @@ class RestoreDeleteIT {
             assertThat(Json.MAPPER.readTree(restore.out()).get("deletedByTable").toString()).isEqualTo("{\"tags\":1}");
             assertThat(LocalPostgres.query(db, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
             assertThat(LocalPostgres.query(db, "select relforcerowsecurity from pg_class where relname = 'notes'")).containsExactly("t");
+
+            // restored alone (--only) it gets its policy too: made with FORCE and none, it was closed to its owner (acceptance run 20)
+            LocalPostgres.sql(db, "drop table notes");
+            CliRun dryOnly = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "notes", "--delete", "--dry-run", "--json"}, args);
+            assertThat(dryOnly.exitCode()).as(dryOnly.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(dryOnly.out()).get("warnings").toString()).contains("the restore would make, on the tables it makes, policies mine")
+                    .doesNotContain("deletion was not tried");
+            CliRun only = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "notes", "--delete", "--json"}, args);
+            assertThat(only.exitCode()).as(only.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(only.out()).get("warnings").toString()).doesNotContain("were not restored").doesNotContain("policies mine");
+            assertThat(LocalPostgres.query(db, "select string_agg(policyname || ' ' || qual, ',') from pg_policies where tablename = 'notes'"))
+                    .containsExactly("mine (owner = CURRENT_USER)");
+            assertThat(LocalPostgres.query(db, "select relrowsecurity and relforcerowsecurity from pg_class where relname = 'notes'")).containsExactly("t");
+            assertThat(LocalPostgres.query(db, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
         } finally {
             LocalPostgres.drop(db);
             LocalPostgres.dropRole(role);

@@ -57,6 +57,28 @@ public interface CopyTextSink extends Sink {
         return List.of(notMade(objects, false));
     }
 
+    /**
+     * Tells the sink, before a restore of part of a snapshot writes, that the objects a source's
+     * {@link CopyTextSource#schemaObjects} bind to the tables it makes will be made after them
+     * ({@link #makeObjectsOfTables}), so the tables it completes do not warn of them.
+     */
+    default void makesObjectsOfTablesAfter(cutover.model.NativeDefinition objects) {}
+
+    /**
+     * Makes the objects a source's {@link CopyTextSource#schemaObjects} bind to these tables (their
+     * triggers, rules, row-level security, policies, comments and grants: a restore of part of a
+     * snapshot made the tables) where the target lacks them; no function, view or sequence. Returns a
+     * sentence for each that could not be made.
+     */
+    default List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
+        return List.of(notMade(objects, false));
+    }
+
+    /** What {@link #makeObjectsOfTables} would make, without making it: a sentence naming them, or none. */
+    default List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
+        return List.of(notMade(objects, true));
+    }
+
     /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not). */
     static String notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
         return "the source's views, functions, triggers and policies (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
@@ -69,6 +91,11 @@ public interface CopyTextSink extends Sink {
      */
     default List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects) {
         return List.of();
+    }
+
+    /** {@link #schemaObjectsLacking} but of the objects bound to these tables (those {@link #makeObjectsOfTables} makes). */
+    default List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects, java.util.Set<String> butOfTables) {
+        return schemaObjectsLacking(objects);
     }
 
     /**

@@ -146,10 +146,38 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public void makesObjectsOfTablesAfter(cutover.model.NativeDefinition objects) {
+        tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
+    }
+
+    @Override
+    public List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
+        return inTransaction("making the triggers, rules and policies of the tables restored", c -> new SchemaObjectsMaking(c, schema,
+                own.get().onlyOn(tables)).make());
+    }
+
+    @Override
+    public List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        if (own.isEmpty()) return CopyTextSink.super.wouldMakeObjectsOfTables(objects, tables);
+        List<String> missing = schemaObjectsLacking(own.get().onlyOn(tables).toNative());
+        return missing.isEmpty() ? List.of() : List.of("the restore would make, on the tables it makes, " + String.join(" and ", missing)
+                + " of the snapshot (whether each can be made is known only by making it)");
+    }
+
+    @Override
     public List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return List.of();
         return inTransaction("reading the views, functions, triggers and policies of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).missing());
+    }
+
+    @Override
+    public List<String> schemaObjectsLacking(cutover.model.NativeDefinition objects, Set<String> butOfTables) {
+        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        return own.isEmpty() ? List.of() : schemaObjectsLacking(own.get().without(butOfTables).toNative());
     }
 
     @Override

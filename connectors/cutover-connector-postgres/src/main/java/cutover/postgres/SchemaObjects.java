@@ -127,6 +127,19 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 || grants.stream().anyMatch(g -> onTable(g.kind()) && g.name().equals(table));
     }
 
+    /**
+     * Of these objects, those bound to the given relations alone: their triggers, rules, row-level
+     * security, policies, comments and grants; no function, view or sequence (a restore of part of a
+     * snapshot makes the tables' own objects, not the schema's).
+     */
+    SchemaObjects onlyOn(Set<String> tables) {
+        return new SchemaObjects(List.of(), List.of(), List.of(), triggers.stream().filter(t -> tables.contains(t.table())).toList(),
+                rules.stream().filter(r -> tables.contains(r.table())).toList(), rowSecurity.stream().filter(tables::contains).toList(),
+                forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
+                comments.stream().filter(m -> onTable(m.kind()) && tables.contains(m.name())).toList(),
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList());
+    }
+
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
     SchemaObjects without(Set<String> tables) {
         if (tables.isEmpty()) return this;
