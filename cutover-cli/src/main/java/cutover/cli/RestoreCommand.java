@@ -320,6 +320,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), parallel,
                                 runDirectory, whereKey == null ? null : KeyGlob.of(whereKey), this::announce);
                     } catch (CutoverException e) {
+                        // the tables the restore made get their objects all the same: made without them, their row-level security is not there
+                        try {
+                            schemaObjects(snapshot, sink, false);
+                        } catch (RuntimeException alsoFailed) {
+                            e.addSuppressed(alsoFailed);
+                        }
                         // the target is read as a source to find its rows: a failure to read it is the target's (acceptance run 19)
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }

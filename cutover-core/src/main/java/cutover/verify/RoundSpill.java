@@ -2,12 +2,13 @@ package cutover.verify;
 
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
+import cutover.model.EntityName;
+import cutover.model.Fields;
 import cutover.model.Key;
 import cutover.model.Record;
 import cutover.model.RowText;
 import cutover.model.ValueCodec;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,14 +25,21 @@ import java.util.Set;
  * The rows pass two of a {@link StreamedComparison} keeps for its later rounds: a file a round and
  * side, in a temporary folder of its own (the owner's alone; removed on close: the rows are the
  * application's data), each round's read back when it is compared. So each side is read twice
- * however many rounds its differences make, and memory holds one round.
+ * however many rounds its differences make, and memory holds one round. Every round's file is open
+ * while pass two reads: the comparison makes at most {@link #MAX_ROUNDS} rounds.
  */
 final class RoundSpill implements AutoCloseable {
+    /** Rounds at most, so at most twice as many files are open at once (a 64 KiB buffer each would have been 256 MiB for 2,000 rounds). */
+    static final int MAX_ROUNDS = 128;
+    private static final int BUFFER = 1 << 13;
+
     final Side source, target;
     private final int rounds;
     private Path folder; // made with the first row spilled
+    private boolean closed;
 
     RoundSpill(int rounds) {
+        if (rounds > MAX_ROUNDS) throw new IllegalArgumentException(rounds + " rounds, more than " + MAX_ROUNDS);
         this.rounds = rounds;
         source = new Side("source");
         target = new Side("target");
@@ -44,7 +52,9 @@ final class RoundSpill implements AutoCloseable {
         return out;
     }
 
+    /** The folder, made when first asked; null once closed (a reader still running after the comparison failed writes nothing more). */
     private synchronized Path folder() throws IOException {
+        if (closed) return null;
         if (folder == null) folder = Files.createTempDirectory("cutover-compare-");
         return folder;
     }
@@ -66,15 +76,19 @@ final class RoundSpill implements AutoCloseable {
             this.lineColumns = new List[rounds];
         }
 
-        private Path file(int round) throws IOException {
-            return folder().resolve(name + "-" + round + ".rows");
+        private Path file(Path in, int round) {
+            return in.resolve(name + "-" + round + ".rows");
         }
 
         /** Appends a row of round {@code round}: its key and hash as compared, the row as compared and as given. */
         synchronized void write(int round, String table, Key key, long hash, Record row, Record given) {
             try {
                 DataOutputStream out = files[round];
-                if (out == null) out = files[round] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(round)), 1 << 16));
+                if (out == null) {
+                    Path in = folder();
+                    if (in == null) return; // closed: the comparison ended
+                    out = files[round] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(in, round)), BUFFER));
+                }
                 out.writeUTF(table);
                 ValueCodec.encodeKey(key, out);
                 out.writeLong(hash);
@@ -95,12 +109,19 @@ final class RoundSpill implements AutoCloseable {
 
         /** Round {@code round}'s rows as they are read back, none held; its file removed once read. */
         void forEach(int round, Spilled rows) {
-            DataOutputStream written = files[round];
-            if (written == null) return;
-            try {
-                written.close();
+            Path file;
+            synchronized (this) {
+                DataOutputStream written = files[round];
+                if (written == null) return;
+                try {
+                    written.close();
+                } catch (IOException e) {
+                    throw failed(e);
+                }
                 files[round] = null;
-                Path file = file(round);
+                file = file(folder, round);
+            }
+            try {
                 try (DataInputStream in = new DataInputStream(new Unlocked(Files.newInputStream(file)))) {
                     while (true) {
                         String table;
@@ -122,31 +143,55 @@ final class RoundSpill implements AutoCloseable {
             }
         }
 
-        /** A record whole: its values, its version and the line it was read from (a restore writes that text). */
+        /**
+         * A record whole: its entity, key, fields in their order (a round kept in memory keeps it too),
+         * its version and the line it was read from (a restore writes that text).
+         */
         private void writeRecord(DataOutputStream out, Record r) throws IOException {
-            ValueCodec.encodeRecord(r, out);
+            out.writeUTF(r.entity().value());
+            ValueCodec.encodeKey(r.key(), out);
+            out.writeInt(r.fields().size());
+            for (Map.Entry<String, cutover.model.Value> f : r.fields().entrySet()) {
+                out.writeUTF(f.getKey());
+                ValueCodec.encode(f.getValue(), out);
+            }
             out.writeBoolean(r.version() != null);
             if (r.version() != null) out.writeUTF(r.version());
             RowText.writeTo(out, r.asWritten());
         }
 
         private Record readRecord(DataInputStream in, int round) throws IOException {
-            Record r = ValueCodec.decodeRecord(in);
+            EntityName entity = new EntityName(in.readUTF());
+            Key key = ValueCodec.decodeKey(in);
+            int n = in.readInt();
+            Fields.Builder fields = Fields.builder(n);
+            for (int i = 0; i < n; i++) fields.put(in.readUTF(), ValueCodec.decode(in));
             String version = in.readBoolean() ? in.readUTF() : null;
             RowText text = RowText.readFrom(in, lineColumns[round]);
             if (text != null) lineColumns[round] = text.columns();
-            return version == null && text == null ? r : new Record(r.entity(), r.key(), r.fields(), version, text);
+            return new Record(entity, key, fields.build(), version, text);
         }
 
         private CutoverException failed(IOException e) {
             return new CutoverException(ErrorCode.STATE_IO, "cannot keep the " + name + "'s rows of the comparison's later rounds in " + folder + ": "
                     + e.getMessage(), e);
         }
+
+        private synchronized void closeFiles() {
+            for (DataOutputStream f : files) {
+                try {
+                    if (f != null) f.close();
+                } catch (IOException ignored) {
+                    // removed below all the same
+                }
+            }
+            java.util.Arrays.fill(files, null);
+        }
     }
 
     /**
-     * A buffered stream read by one thread: {@link BufferedInputStream} locks for every byte, and the
-     * values' codec reads a byte at a time (a third of reading a round back).
+     * A buffered stream read by one thread: {@link java.io.BufferedInputStream} locks for every
+     * byte, and the values' codec reads a byte at a time (a third of reading a round back).
      */
     private static final class Unlocked extends java.io.InputStream {
         private final java.io.InputStream in;
@@ -185,22 +230,20 @@ final class RoundSpill implements AutoCloseable {
         }
     }
 
-    /** Removes the files, read or not. */
+    /** Removes the files, read or not; a row written after this is dropped. */
     @Override
     public void close() {
-        for (Side side : List.of(source, target)) {
-            for (DataOutputStream f : side.files) {
-                try {
-                    if (f != null) f.close();
-                } catch (IOException ignored) {
-                    // removed below all the same
-                }
-            }
+        Path spilled;
+        synchronized (this) {
+            closed = true;
+            spilled = folder;
         }
-        if (folder == null) return;
-        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+        source.closeFiles();
+        target.closeFiles();
+        if (spilled == null) return;
+        try (java.util.stream.Stream<Path> files = Files.list(spilled)) {
             for (Path f : files.toList()) Files.deleteIfExists(f);
-            Files.deleteIfExists(folder);
+            Files.deleteIfExists(spilled);
         } catch (IOException ignored) {
             // a temporary folder: the system's cleaning takes what is left
         }

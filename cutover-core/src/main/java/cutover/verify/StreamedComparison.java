@@ -292,8 +292,19 @@ public final class StreamedComparison {
         Record normalized() { return values == null ? row : table.record(row, values); }
     }
 
-    /** Groups the differing buckets into rounds holding at most {@code rowsPerRound} rows of the larger side (at least one bucket each). */
+    /**
+     * Groups the differing buckets into rounds holding at most {@code rowsPerRound} rows of the larger
+     * side (at least one bucket each), or more where that would make more than {@link
+     * RoundSpill#MAX_ROUNDS} rounds (a file each is open while pass two reads).
+     */
     private List<Map<String, BitSet>> rounds(Map<String, BitSet> differing, Map<String, Buckets> src, Map<String, Buckets> tgt) {
+        for (long perRound = options.rowsPerRound(); ; perRound *= 2) { // with every differing row in one, one round
+            List<Map<String, BitSet>> rounds = rounds(differing, src, tgt, perRound);
+            if (rounds.size() <= RoundSpill.MAX_ROUNDS) return rounds;
+        }
+    }
+
+    private static List<Map<String, BitSet>> rounds(Map<String, BitSet> differing, Map<String, Buckets> src, Map<String, Buckets> tgt, long perRound) {
         List<Map<String, BitSet>> rounds = new ArrayList<>();
         Map<String, BitSet> current = new LinkedHashMap<>();
         long rows = 0;
@@ -301,7 +312,7 @@ public final class StreamedComparison {
             Buckets s = src.get(e.getKey()), t = tgt.get(e.getKey());
             for (int b = e.getValue().nextSetBit(0); b >= 0; b = e.getValue().nextSetBit(b + 1)) {
                 long n = Math.max(s.count(b), t.count(b));
-                if (rows > 0 && rows + n > options.rowsPerRound()) {
+                if (rows > 0 && rows + n > perRound) {
                     rounds.add(current);
                     current = new LinkedHashMap<>();
                     rows = 0;
@@ -409,12 +420,11 @@ public final class StreamedComparison {
          */
         boolean takeEqual(Key key, long hash) {
             HashedRow same = byKey.get(key);
-            if (same != null) {
-                if (same.hash() != hash) return false;
+            if (same != null && same.hash() == hash) {
                 byKey.remove(key);
                 return true;
             }
-            if (repeats.isEmpty()) return false;
+            if (repeats.isEmpty()) return false; // else one of the key's repeats may be it, whichever side was read first
             if (repeatsById == null) {
                 repeatsById = new java.util.HashMap<>();
                 for (Repeat r : repeats) repeatsById.computeIfAbsent(r.id(), k -> new java.util.ArrayDeque<>()).add(r);

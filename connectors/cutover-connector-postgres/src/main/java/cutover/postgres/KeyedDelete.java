@@ -88,23 +88,33 @@ final class KeyedDelete {
             }
         }
         List<Part> going = parts.stream().filter(p -> !p.deleting.isEmpty()).toList();
-        if (!going.isEmpty()) {
+        // PostgreSQL takes no DELETE within a WITH on a table with a rule on DELETE but a single DO INSTEAD (SQLSTATE
+        // 0A000, which the pool takes for a lost connection; such rules stay on where the role does not own the
+        // table): a statement a table then, rows of tables referring to each other going key by key
+        List<List<Part>> statements = going.size() > 1 && withDeleteRules(going) ? going.stream().map(List::of).toList() : List.of(going);
+        boolean refused = false;
+        for (List<Part> together : statements) {
+            if (together.isEmpty()) continue;
             Savepoint whole = connection.setSavepoint();
-            try (PreparedStatement ps = connection.prepareStatement(going.size() == 1 ? going.get(0).deleteStatement()
-                    : "WITH " + String.join(", ", IntStream.range(0, going.size()).mapToObj(i -> "d" + i + " AS (" + going.get(i).deleteStatement() + ")")
+            try (PreparedStatement ps = connection.prepareStatement(together.size() == 1 ? together.get(0).deleteStatement()
+                    : "WITH " + String.join(", ", IntStream.range(0, together.size()).mapToObj(i -> "d" + i + " AS (" + together.get(i).deleteStatement() + ")")
                     .toList()) + " SELECT 1")) {
                 int parameter = 1;
-                for (Part p : going) parameter = setArrays(ps, parameter, p.subset(p.deleting.stream().toArray()));
+                for (Part p : together) parameter = setArrays(ps, parameter, p.subset(p.deleting.stream().toArray()));
                 ps.execute();
                 connection.releaseSavepoint(whole);
+                together.forEach(p -> p.deleting.clear());
             } catch (SQLException e) {
                 if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
                 connection.rollback(whole);
-                // key by key, table after table, while a pass deletes any (a row of one may hold a row of another)
-                for (boolean progress = true; progress; ) {
-                    progress = false;
-                    for (Part p : going) progress |= oneByOne(p);
-                }
+                refused = true;
+            }
+        }
+        if (refused) {
+            // key by key, table after table, while a pass deletes any (a row of one may hold a row of another)
+            for (boolean progress = true; progress; ) {
+                progress = false;
+                for (Part p : going) progress |= oneByOne(p);
             }
         }
         List<RowDeletion.Deleted> out = new java.util.ArrayList<>();
@@ -222,7 +232,10 @@ final class KeyedDelete {
         if (p.keys.isEmpty()) return out;
         for (Reference a : references(connection, p.name)) {
             Part child = partOf(a.childOid());
-            // a referring row among the keys goes with them, unless held itself: it holds none
+            // a referring row among the keys goes with them, unless held itself: it holds none; one not among them stays
+            // (the snapshot's own row, or one the restore kept), not a row the restore leaves
+            String advice = child == null ? "and the restore leaves them as they are (delete them first, or restore their table with --delete too)"
+                    : "rows the restore keeps (the snapshot's, or refused)";
             String outside = child == null ? "" : " AND NOT EXISTS (SELECT 1 FROM " + child.unnest(false, "v") + " WHERE (" + child.columns("c.") + ") = ("
                     + child.casts("v.") + "))";
             try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " p ON ("
@@ -233,13 +246,23 @@ final class KeyedDelete {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.putIfAbsent(rs.getInt(1) - 1, "rows of " + a.child() + " refer to it by " + a.constraint() + (a.action().isEmpty() ? ""
-                                : " " + a.action() + ", which would " + (a.action().endsWith("CASCADE") ? "delete" : "change") + " them")
-                                + ", and the restore leaves them as they are (delete them first, or restore their table with --delete too)");
+                                : " " + a.action() + ", which would " + (a.action().endsWith("CASCADE") ? "delete" : "change") + " them") + ", " + advice);
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Whether a rule on DELETE of one of the parts' tables may fire. */
+    private boolean withDeleteRules(List<Part> of) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = ANY (?) AND ev_type = '4'"
+                + " AND ev_enabled <> 'D')")) {
+            ps.setArray(1, connection.createArrayOf("oid", of.stream().map(p -> p.oid).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     /** The part of the relation of this OID, or null. */

@@ -499,7 +499,12 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                 s.execute(Pool.ALL_ROWS_OR_NONE);
             }
             List<String> out = new java.util.ArrayList<>();
-            for (Table t : tables) KeyedDelete.cannotDelete(c, TableName.resolve(t.name(), schema), t.primaryKey()).ifPresent(out::add);
+            for (Table t : tables) {
+                TableName name = TableName.resolve(t.name(), schema);
+                // a table without a key, or without a unique index on it, deletes nothing: its privileges do not matter
+                if (t.primaryKey().isEmpty() || !TargetSchema.hasUniqueOn(c, name, t.primaryKey())) continue;
+                KeyedDelete.cannotDelete(c, name, t.primaryKey()).ifPresent(out::add);
+            }
             return out;
         });
     }
