@@ -50,7 +50,7 @@ public final class StreamedComparison {
      * with one seed sample the same keys. {@code rowsPerRound}: rows per side held in memory at once.
      */
     public record Options(double sample, long seed, long rowsPerRound) {
-        public static final Options DEFAULTS = new Options(1.0, 0, 50_000);
+        public static final Options DEFAULTS = new Options(1.0, 0, 400_000);
 
         public Options {
             if (!(sample > 0 && sample <= 1)) throw new IllegalArgumentException("sample must be in (0, 1], was " + sample);
