@@ -211,9 +211,7 @@ final class KeyedDelete {
                     } catch (SQLException e) {
                         if (!SqlErrors.isMissingParent(e.getSQLState())) throw e;
                         connection.rollback(row);
-                        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException x ? x.getServerErrorMessage() : null;
-                        String why = server == null ? e.getMessage() : server.getMessage() + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
-                        p.refused.put(r, why + " [SQLSTATE " + e.getSQLState() + "]");
+                        p.refused.put(r, said(e, true));
                     }
                 }
             }
@@ -239,8 +237,8 @@ final class KeyedDelete {
             String outside = child == null ? "" : " AND NOT EXISTS (SELECT 1 FROM " + child.unnest(false, "v") + " WHERE (" + child.columns("c.") + ") = ("
                     + child.casts("v.") + "))";
             try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " p ON ("
-                    + p.columns("p.") + ") = (" + p.casts("u.") + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns() + ") = ("
-                    + a.parentColumns() + ")" + outside + ")")) {
+                    + p.columns("p.") + ") = (" + p.casts("u.") + ") WHERE EXISTS (SELECT 1 FROM " + a.child() + " c WHERE (" + a.childColumns("c.") + ") = ("
+                    + a.parentColumns("p.") + ")" + outside + ")")) {
                 int next = setArrays(ps, 1, p.texts);
                 if (child != null) setArrays(ps, next, child.texts);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -286,8 +284,8 @@ final class KeyedDelete {
                 if (child == null) continue;
                 Map<Integer, List<Integer>> from = new HashMap<>();
                 try (PreparedStatement ps = connection.prepareStatement("SELECT u.n, w.n FROM " + child.unnest(true, "u") + " JOIN " + a.child() + " c ON ("
-                        + child.columns("c.") + ") = (" + child.casts("u.") + ") JOIN " + p.relation + " p ON (" + a.childColumns() + ") = ("
-                        + a.parentColumns() + ") JOIN " + p.unnest(true, "w") + " ON (" + p.columns("p.") + ") = (" + p.casts("w.") + ")")) {
+                        + child.columns("c.") + ") = (" + child.casts("u.") + ") JOIN " + p.relation + " p ON (" + a.childColumns("c.") + ") = ("
+                        + a.parentColumns("p.") + ") JOIN " + p.unnest(true, "w") + " ON (" + p.columns("p.") + ") = (" + p.casts("w.") + ")")) {
                     int next = setArrays(ps, 1, child.texts);
                     setArrays(ps, next, p.texts);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -302,10 +300,22 @@ final class KeyedDelete {
 
     /**
      * A foreign key referring to the table: the referring relation ({@code child}, as SQL names it,
-     * and its OID), the constraint, whether it is the table's own, both sides' columns ({@code c.a, c."B"} and
-     * {@code p.…}), and its action where it would delete or change the referring rows (or empty).
+     * and its OID), the constraint, whether it is the table's own, both sides' columns (quoted), its
+     * action where it would delete or change the referring rows (or empty), and whether an index of
+     * the referring table leads with its columns (else PostgreSQL reads that table whole to check
+     * each row deleted).
      */
-    private record Reference(String child, long childOid, String constraint, boolean self, String childColumns, String parentColumns, String action) {}
+    private record Reference(String child, long childOid, String constraint, boolean self, List<String> childColumns, List<String> parentColumns,
+                             String action, boolean indexed) {
+        /** The referring columns as {@code alias.a, alias."B"}. */
+        String childColumns(String alias) {
+            return String.join(", ", childColumns.stream().map(c -> alias + c).toList());
+        }
+
+        String parentColumns(String alias) {
+            return String.join(", ", parentColumns.stream().map(c -> alias + c).toList());
+        }
+    }
 
     /** The foreign keys referring to the table or to one of its partitions. */
     private static List<Reference> references(Connection connection, TableName name) throws SQLException {
@@ -316,15 +326,17 @@ final class KeyedDelete {
                 + " (SELECT array_agg(quote_ident(a.attname) ORDER BY o) FROM unnest(k.confkey) WITH ORDINALITY AS c(n, o)"
                 + " JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = c.n),"
                 + " CASE k.confdeltype WHEN 'c' THEN 'ON DELETE CASCADE' WHEN 'n' THEN 'ON DELETE SET NULL' WHEN 'd' THEN 'ON DELETE SET DEFAULT'"
-                + " ELSE '' END FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0"
+                + " ELSE '' END, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = k.conrelid AND i.indpred IS NULL"
+                + " AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey)"
+                + " FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0"
                 // to the table, or to one of its partitions (pg_partition_tree gives none for a table that is not partitioned)
-                + " AND (k.confrelid = to_regclass(?) OR k.confrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))) ORDER BY 2")) {
+                + " AND (k.confrelid = to_regclass(?) OR k.confrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))) ORDER BY k.conname")) {
             ps.setString(1, name.sql());
             ps.setString(2, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Reference(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), prefixed("c.", rs.getArray(5)),
-                            prefixed("p.", rs.getArray(6)), rs.getString(7)));
+                    out.add(new Reference(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), List.of((String[]) rs.getArray(5).getArray()),
+                            List.of((String[]) rs.getArray(6).getArray()), rs.getString(7), rs.getBoolean(8)));
                 }
             }
         }
@@ -339,13 +351,13 @@ final class KeyedDelete {
      * and policies without reading a row.
      */
     static java.util.Optional<String> cannotDelete(Connection connection, TableName name, List<String> key) throws SQLException {
-        String relation = (partitioned(connection, name) ? "" : "ONLY ") + name.sql();
+        String relation = new Part(connection, name, key, Map.of(), List.of(), new String[0][]).relation;
         // the rows are locked before they are deleted: FOR UPDATE takes the UPDATE privilege too (a table of key columns
         // alone, whose upsert updates nothing, failed after its rows were written: acceptance run 20)
         List<String> statements = new java.util.ArrayList<>(List.of("EXPLAIN SELECT " + TargetSchema.quotedList(key) + " FROM " + relation + " t FOR UPDATE OF t",
                 "EXPLAIN DELETE FROM " + relation + " WHERE false"));
         for (Reference r : references(connection, name)) {
-            if (!r.self()) statements.add("EXPLAIN SELECT " + r.childColumns() + " FROM " + r.child() + " c");
+            if (!r.self()) statements.add("EXPLAIN SELECT " + r.childColumns("c.") + " FROM " + r.child() + " c");
         }
         for (String sql : statements) {
             Savepoint before = connection.setSavepoint();
@@ -354,8 +366,7 @@ final class KeyedDelete {
                 connection.releaseSavepoint(before);
             } catch (SQLException e) {
                 connection.rollback(before);
-                org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
-                return java.util.Optional.of(name + ": " + (server == null ? e.getMessage() : server.getMessage()) + " [SQLSTATE " + e.getSQLState() + "]");
+                return java.util.Optional.of(name + ": " + said(e, false));
             }
         }
         return java.util.Optional.empty();
@@ -368,28 +379,13 @@ final class KeyedDelete {
      */
     static List<String> unindexedReferences(Connection connection, TableName name) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT k.conrelid::regclass::text, k.conname,"
-                + " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY o) FROM unnest(k.conkey) WITH ORDINALITY AS c(n, o)"
-                + " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.n)"
-                + " FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0"
-                + " AND (k.confrelid = to_regclass(?) OR k.confrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?))))"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = k.conrelid AND i.indpred IS NULL"
-                + " AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey) ORDER BY 1, 2")) {
-            ps.setString(1, name.sql());
-            ps.setString(2, name.sql());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1) + " (" + rs.getString(2) + ": no index leads with its column(s) " + rs.getString(3) + "; CREATE INDEX ON "
-                            + rs.getString(1) + " (" + rs.getString(3) + ") makes it fast)");
-                }
-            }
+        for (Reference r : references(connection, name)) {
+            if (r.indexed()) continue;
+            String columns = String.join(", ", r.childColumns());
+            out.add(r.child() + " (" + r.constraint() + ": no index leads with its column(s) " + columns + "; CREATE INDEX ON " + r.child() + " ("
+                    + columns + ") makes it fast)");
         }
         return out;
-    }
-
-    /** Quoted column names ({@code a}, {@code "B"}) as {@code p.a, p."B"}. */
-    private static String prefixed(String alias, java.sql.Array columns) throws SQLException {
-        return String.join(", ", java.util.Arrays.stream((String[]) columns.getArray()).map(c -> alias + c).toList());
     }
 
     /**
@@ -410,13 +406,11 @@ final class KeyedDelete {
         return out;
     }
 
-    private static boolean partitioned(Connection c, TableName name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
-            ps.setString(1, name.sql());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
+    /** The server's message ({@code detail}: with its detail), without the client's wrapping, and the SQLSTATE. */
+    private static String said(SQLException e, boolean detail) {
+        org.postgresql.util.ServerErrorMessage server = e instanceof org.postgresql.util.PSQLException p ? p.getServerErrorMessage() : null;
+        String message = server == null ? e.getMessage() : server.getMessage() + (detail && server.getDetail() != null ? " (" + server.getDetail() + ")" : "");
+        return message + " [SQLSTATE " + e.getSQLState() + "]";
     }
 
     /** Sets the keys' texts as text arrays from parameter {@code first} on; the next parameter's number. */
