@@ -10,7 +10,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int exit;
+        try {
+            exit = run(args);
+        } catch (OutOfMemoryError e) {
+            // not exit 1, which verify gives for "the sides differ" and a restore for "records set aside"
+            System.err.println("cutover: INTERNAL: out of memory (" + e.getMessage() + "); give the JVM more: CUTOVER_JAVA_OPTS=-Xmx4g ./cutover …"
+                    + " (or java -Xmx4g -jar …)");
+            exit = cutover.error.ErrorCode.INTERNAL.exitCode();
+        }
+        System.exit(exit);
     }
 
     /** Runs without exiting, for tests and the demo. */

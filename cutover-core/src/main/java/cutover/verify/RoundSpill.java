@@ -52,11 +52,54 @@ final class RoundSpill implements AutoCloseable {
         return out;
     }
 
-    /** The folder, made when first asked; null once closed (a reader still running after the comparison failed writes nothing more). */
+    /** Folders of this kind are named for the process that made them, so that another can tell one left by a process killed outright. */
+    private static final String PREFIX = "cutover-compare-";
+
+    /** Removes the folder when the JVM is stopped (Ctrl-C, SIGTERM) while the comparison runs: it holds the application's rows. */
+    private final Thread onStop = new Thread(this::remove, "cutover-compare-cleanup");
+
+    /**
+     * The folder, made when first asked (with it, those of processes gone are removed: one killed
+     * outright leaves its own); null once closed (a reader still running after the comparison failed
+     * writes nothing more).
+     */
     private synchronized Path folder() throws IOException {
         if (closed) return null;
-        if (folder == null) folder = Files.createTempDirectory("cutover-compare-");
+        if (folder == null) {
+            folder = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
+            Runtime.getRuntime().addShutdownHook(onStop);
+            removeLeftBehind(folder.getParent());
+        }
         return folder;
+    }
+
+    /** Removes the comparison folders in {@code temporary} whose process is gone (killed with -9, say). */
+    private static void removeLeftBehind(Path temporary) {
+        try (java.util.stream.Stream<Path> all = Files.list(temporary)) {
+            for (Path f : all.toList()) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(PREFIX)) continue;
+                String[] parts = name.substring(PREFIX.length()).split("-", 2);
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                } catch (NumberFormatException e) {
+                    continue; // another tool's, or an earlier version's: not known to be abandoned
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) removeFolder(f);
+            }
+        } catch (IOException | SecurityException e) {
+            // another user's folder, or one going as this looks: left to the system's cleaning
+        }
+    }
+
+    private static void removeFolder(Path folder) {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(folder);
+        } catch (IOException ignored) {
+            // a temporary folder: the system's cleaning takes what is left
+        }
     }
 
     /** A row read back: its table, its key and hash as compared, the row as compared and as given. */
@@ -233,6 +276,17 @@ final class RoundSpill implements AutoCloseable {
     /** Removes the files, read or not; a row written after this is dropped. */
     @Override
     public void close() {
+        boolean made = remove();
+        if (!made) return;
+        try {
+            Runtime.getRuntime().removeShutdownHook(onStop);
+        } catch (IllegalStateException stopping) {
+            // the JVM is stopping: the hook runs, and finds the folder gone
+        }
+    }
+
+    /** Closes the files and removes the folder; whether there was one. */
+    private boolean remove() {
         Path spilled;
         synchronized (this) {
             closed = true;
@@ -240,12 +294,7 @@ final class RoundSpill implements AutoCloseable {
         }
         source.closeFiles();
         target.closeFiles();
-        if (spilled == null) return;
-        try (java.util.stream.Stream<Path> files = Files.list(spilled)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-            Files.deleteIfExists(spilled);
-        } catch (IOException ignored) {
-            // a temporary folder: the system's cleaning takes what is left
-        }
+        if (spilled != null) removeFolder(spilled);
+        return spilled != null;
     }
 }
