@@ -330,6 +330,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
                     said.addAll(deletionWarnings(deletion, false));
+                    said.addAll(((cutover.connector.RowDeletion) sink).deletionWarnings()); // acceptance run 21: a DO ALSO rule's rows, unsaid
                     deletionTook = Duration.between(deleting, Instant.now());
                 }
                 schemaObjectsNotMade = schemaObjects(snapshot, sink, false);

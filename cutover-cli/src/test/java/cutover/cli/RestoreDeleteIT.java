@@ -141,7 +141,8 @@ class RestoreDeleteIT {
             assertThat(held.exitCode()).as(held.toString()).isEqualTo(1);
             JsonNode summary = Json.MAPPER.readTree(held.out());
             assertThat(summary.get("deleted").asLong()).isZero();
-            assertThat(summary.get("warnings").toString()).contains("teams 6: the row is still there after its DELETE");
+            assertThat(summary.get("warnings").toString()).contains("teams 6: the row is still there after its DELETE")
+                    .contains("triggers and rules on DELETE ran for the rows deleted").contains("teams (rule soft)").contains("teams (trigger teams_logged)");
             assertThat(LocalPostgres.query(DB, "select gone from teams where id = 6")).containsExactly("t");
         } finally {
             LocalPostgres.sql(DB, "drop owned by " + role);

@@ -45,6 +45,11 @@ public interface RowDeletion {
         return List.of();
     }
 
+    /** What the deletions so far did beside deleting (a trigger or rule left on that ran), each a sentence; none where nothing. */
+    default List<String> deletionWarnings() {
+        return List.of();
+    }
+
     /** How many rows went, and the keys of those the target kept, each with why. */
     record Deleted(long deleted, Map<Key, String> kept) {}
 }

@@ -486,7 +486,9 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         PostgresWriter writer = new PostgresWriter(pool, schema, "delete", "delete", List.copyOf(keys.keySet()), arrays, textColumns, quietTriggers,
                 triggersFiring);
         try {
-            return writer.delete(keys);
+            Map<String, cutover.connector.RowDeletion.Deleted> done = writer.delete(keys);
+            firedOnDelete.addAll(writer.firedOnDelete());
+            return done;
         } finally {
             writer.close();
         }
@@ -507,6 +509,17 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             }
             return out;
         });
+    }
+
+    /** The triggers and rules on DELETE that stayed on for the rows deleted (tables the role does not own). */
+    private final Set<String> firedOnDelete = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    @Override
+    public List<String> deletionWarnings() {
+        if (firedOnDelete.isEmpty()) return List.of();
+        return List.of("--delete: triggers and rules on DELETE ran for the rows deleted, and may have changed or added rows elsewhere (the role"
+                + " does not own their tables, so could not turn them off; a table they write to, restored too, may now hold rows the snapshot"
+                + " does not: verify it, or restore as the tables' owner): " + String.join(", ", firedOnDelete));
     }
 
     @Override

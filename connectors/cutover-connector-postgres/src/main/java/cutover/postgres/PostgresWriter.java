@@ -825,6 +825,7 @@ final class PostgresWriter implements SinkWriter {
         }
         if (deleting.isEmpty()) return out;
         List<String> back = quietTriggers(deleting);
+        firedOnDelete.addAll(leftOnForDeletes(deleting));
         allImmediate();
         // a policy that would hide a row (of the table, or of one referring to it) fails the statement rather than
         // leave it out: a referring row unseen would be taken by a cascade
@@ -832,6 +833,31 @@ final class PostgresWriter implements SinkWriter {
         List<cutover.connector.RowDeletion.Deleted> done = deletion.delete();
         for (int i = 0; i < deleting.size(); i++) out.put(deleting.get(i).name(), done.get(i));
         execute(back);
+        return out;
+    }
+
+    /** The triggers and rules on DELETE the deletions of this writer ran (the role does not own their tables, so they stayed on). */
+    private final Set<String> firedOnDelete = new java.util.TreeSet<>();
+
+    Set<String> firedOnDelete() {
+        return firedOnDelete;
+    }
+
+    /** The triggers and rules on DELETE of these tables (and their partitions) still on once {@link #quietTriggers} ran, each "table (kind name)". */
+    private List<String> leftOnForDeletes(List<Table> tables) throws SQLException {
+        List<String> out = new ArrayList<>();
+        String[] names = tables.stream().map(t -> TableName.resolve(t.name(), schema).sql()).toArray(String[]::new);
+        String relations = "(SELECT to_regclass(n) FROM unnest(?::text[]) AS n UNION SELECT p.relid FROM unnest(?::text[]) AS n,"
+                + " pg_partition_tree(to_regclass(n)) AS p)";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT t.tgrelid::regclass::text || ' (trigger ' || t.tgname || ')' FROM pg_trigger t"
+                + " WHERE t.tgrelid IN " + relations + " AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 8) <> 0"
+                + " UNION SELECT r.ev_class::regclass::text || ' (rule ' || r.rulename || ')' FROM pg_rewrite r WHERE r.ev_class IN " + relations
+                + " AND r.ev_type = '4' AND r.ev_enabled <> 'D' ORDER BY 1")) {
+            for (int i = 1; i <= 4; i++) ps.setArray(i, connection.createArrayOf("text", names));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
         return out;
     }
 

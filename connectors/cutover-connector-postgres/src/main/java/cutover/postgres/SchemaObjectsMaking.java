@@ -239,7 +239,7 @@ final class SchemaObjectsMaking {
         c.rollback(before);
         List<String> made = ofTable.stream().map(Policy::name).toList();
         problems.add("no policy of table " + shown(ofTable.get(0).table()) + " was made (" + String.join(", ", made) + "): a restrictive one could not be,"
-                + " and the others alone would let through rows it holds back; the table stays closed to all but its owner until its policies are made");
+                + " and the others alone would let through rows it holds back; the table stays closed to all but its owner (under FORCE ROW LEVEL SECURITY to its owner too) until its policies are made");
         return problems;
     }
 
