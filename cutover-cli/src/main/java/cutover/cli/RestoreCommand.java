@@ -272,6 +272,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     warnings.addAll(unchecked);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables(), new java.util.HashSet<>(forecast.trial().tables())));
                     warnings.addAll(forecast.trial().leftChanged());
+                    warnings.addAll(forecast.trial().notes());
                     if (forecast.trial().notTried() != null && !noTrial) {
                         warnings.add("the rows that would change were not tried in the target (" + forecast.trial().notTried() + "): rows its own"
                                 + " constraints refuse are not foreseen");

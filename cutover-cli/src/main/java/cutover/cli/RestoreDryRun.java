@@ -49,8 +49,8 @@ final class RestoreDryRun {
      * The trial writes: of how many rows, in which tables, how many refused; {@code notTried}: why
      * there was none (null: there was), the target's rules then named, not foreseen.
      */
-    record Trial(long rows, List<String> tables, long refused, String notTried, List<String> leftChanged) {
-        static Trial none(String why) { return new Trial(0, List.of(), 0, why, List.of()); }
+    record Trial(long rows, List<String> tables, long refused, String notTried, List<String> leftChanged, List<String> notes) {
+        static Trial none(String why) { return new Trial(0, List.of(), 0, why, List.of(), List.of()); }
     }
 
     private RestoreDryRun() {}
@@ -120,17 +120,17 @@ final class RestoreDryRun {
     private static Trial tryWrites(WriteTrial trial, Sink sink, String runId, List<Table> tables, List<Table> tried, Path changesFile,
                                    java.util.function.Consumer<SinkWriter.Trial> afterWrites) {
         List<String> names = tried.stream().map(Table::name).toList();
-        if (tried.isEmpty()) return new Trial(0, names, 0, null, List.of());
+        if (tried.isEmpty()) return new Trial(0, names, 0, null, List.of(), List.of());
         try (SinkWriter writer = sink.writer(runId, "dry-run-trial", tables)) {
             java.util.Optional<SinkWriter.Trial> writes = writer.trial();
             if (writes.isEmpty()) return Trial.none("this kind of target cannot try rows in a transaction it rolls back");
             try {
                 long refused = trial.run(writes.get(), afterWrites);
                 trial.rewrite(changesFile);
-                return new Trial(trial.rows(), names, refused, null, writes.get().leftChanged());
+                return new Trial(trial.rows(), names, refused, null, writes.get().leftChanged(), writes.get().notes());
             } catch (CutoverException e) {
                 // what it drew from sequences before it failed stays drawn
-                return new Trial(0, List.of(), 0, "trying the rows failed: " + e.getMessage(), writes.get().leftChanged());
+                return new Trial(0, List.of(), 0, "trying the rows failed: " + e.getMessage(), writes.get().leftChanged(), writes.get().notes());
             }
         } catch (CutoverException e) {
             return Trial.none("trying the rows failed: " + e.getMessage());

@@ -137,6 +137,10 @@ class RestoreDeleteIT {
                     "grant select, insert, update, delete on all tables in schema public to " + role,
                     "grant usage, create on schema cutover to " + role, "grant all on all tables in schema cutover to " + role);
             String asRole = LocalPostgres.location(DB).replace("postgres@", role + "@");
+            CliRun dryHeld = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "teams", "--delete", "--dry-run", "--json"}, repoArgs);
+            assertThat(dryHeld.exitCode()).as(dryHeld.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(dryHeld.out()).get("warnings").toString()).contains("triggers and rules on DELETE would run")
+                    .contains("teams (rule soft)");
             CliRun held = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "teams", "--delete", "--json"}, repoArgs);
             assertThat(held.exitCode()).as(held.toString()).isEqualTo(1);
             JsonNode summary = Json.MAPPER.readTree(held.out());

@@ -91,6 +91,11 @@ public interface SinkWriter extends AutoCloseable {
         @Override
         void close();
 
+        /** What the restore would do beside writing and deleting, as the trial saw it (a trigger or rule left on that ran), each a sentence. */
+        default List<String> notes() {
+            return List.of();
+        }
+
         /** After {@link #close}: what the trial changed that a rollback does not undo (a sequence a default drew from), each a sentence. */
         default List<String> leftChanged() {
             return List.of();

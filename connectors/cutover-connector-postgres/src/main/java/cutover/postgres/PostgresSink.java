@@ -516,10 +516,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public List<String> deletionWarnings() {
-        if (firedOnDelete.isEmpty()) return List.of();
-        return List.of("--delete: triggers and rules on DELETE ran for the rows deleted, and may have changed or added rows elsewhere (the role"
-                + " does not own their tables, so could not turn them off; a table they write to, restored too, may now hold rows the snapshot"
-                + " does not: verify it, or restore as the tables' owner): " + String.join(", ", firedOnDelete));
+        return PostgresWriter.ranOnDelete(firedOnDelete, false);
     }
 
     @Override

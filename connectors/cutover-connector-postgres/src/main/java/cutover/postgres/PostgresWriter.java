@@ -315,6 +315,11 @@ final class PostgresWriter implements SinkWriter {
             public List<String> leftChanged() {
                 return List.copyOf(leftChanged);
             }
+
+            @Override
+            public List<String> notes() {
+                return ranOnDelete(firedOnDelete, true);
+            }
         });
     }
 
@@ -841,6 +846,15 @@ final class PostgresWriter implements SinkWriter {
 
     Set<String> firedOnDelete() {
         return firedOnDelete;
+    }
+
+    /** The sentence naming the triggers and rules on DELETE that ran ({@code trial}: would run) for the rows deleted, or none. */
+    static List<String> ranOnDelete(Set<String> fired, boolean trial) {
+        if (fired.isEmpty()) return List.of();
+        return List.of("--delete: triggers and rules on DELETE " + (trial ? "would run" : "ran") + " for the rows deleted, and may "
+                + (trial ? "change or add" : "have changed or added") + " rows elsewhere (the role does not own their tables, so could not turn them"
+                + " off; a table they write to, restored too, may " + (trial ? "then hold" : "now hold") + " rows the snapshot does not: verify it, or"
+                + " restore as the tables' owner): " + String.join(", ", new java.util.TreeSet<>(fired)));
     }
 
     /** The triggers and rules on DELETE of these tables (and their partitions) still on once {@link #quietTriggers} ran, each "table (kind name)". */
