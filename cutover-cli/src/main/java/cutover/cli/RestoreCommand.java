@@ -236,7 +236,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
-                tablesMade = mapper.tables().stream().map(Table::name).filter(t -> !info.tables().containsKey(t)).collect(java.util.stream.Collectors.toSet());
+                tablesMade = tablesMade(mapper.tables(), info, sink, runId);
                 sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (delete && !(sink instanceof cutover.connector.RowDeletion)) {
                     throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
@@ -386,6 +386,23 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** Says on standard error, as the work goes, what may make it long (a warning the summary repeats). */
     private void announce(String said) {
         if (output.showProgress()) System.err.println(said);
+    }
+
+    /**
+     * The tables this restore makes: those the target lacks, and those an earlier attempt of the same
+     * run made (one that stopped, before its first checkpoint too: they are the target's now, but
+     * their triggers and policies come with the rest of the restore; a review found them taken for
+     * the application's own). Run again after it finished, the restore makes their objects again
+     * where the target lacks them, as it made the tables.
+     */
+    private static java.util.Set<String> tablesMade(List<Table> tables, TargetInfo info, Sink sink, String runId) {
+        java.util.Set<String> made = new java.util.HashSet<>();
+        for (Table t : tables) if (!info.tables().containsKey(t.name())) made.add(t.name());
+        if (sink instanceof cutover.connector.CopyTextSink copying) {
+            java.util.Set<String> earlier = copying.tablesMadeBy(runId);
+            for (Table t : tables) if (earlier.contains(t.name())) made.add(t.name());
+        }
+        return made;
     }
 
     /** How long --delete took (finding the rows and deleting them), for the summary. */

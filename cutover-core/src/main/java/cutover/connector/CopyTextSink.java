@@ -74,6 +74,11 @@ public interface CopyTextSink extends Sink {
         return List.of(notMade(objects, false));
     }
 
+    /** The tables run {@code runId} made as their source defined them (an earlier attempt of a run resumed made some). */
+    default java.util.Set<String> tablesMadeBy(String runId) {
+        return java.util.Set.of();
+    }
+
     /** What {@link #makeObjectsOfTables} would make, without making it: a sentence naming them, or none. */
     default List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
         return List.of(notMade(objects, true));

@@ -151,6 +151,24 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public Set<String> tablesMadeBy(String runId) {
+        return withConnection("reading the tables run " + runId + " made", c -> {
+            Set<String> out = new java.util.TreeSet<>();
+            try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"
+                    + StateTables.RUN_TABLES + "') AND attname = '" + StateTables.DEFINED + "')")) {
+                if (!rs.next() || !rs.getBoolean(1)) return out; // no run made a table here yet (or one of a version before it was noted)
+            }
+            try (var ps = c.prepareStatement("SELECT table_schema, table_name FROM " + StateTables.RUN_TABLES + " WHERE run_id = ? AND " + StateTables.DEFINED)) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1).equals(schema) ? rs.getString(2) : rs.getString(1) + "." + rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
         Optional<SchemaObjects> own = SchemaObjects.of(objects);
         if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
