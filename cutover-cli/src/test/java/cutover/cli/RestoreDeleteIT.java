@@ -356,6 +356,14 @@ class RestoreDeleteIT {
                     .containsExactly("mine (owner = CURRENT_USER)");
             assertThat(LocalPostgres.query(db, "select relrowsecurity and relforcerowsecurity from pg_class where relname = 'notes'")).containsExactly("t");
             assertThat(LocalPostgres.query(db, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
+
+            // restored again by its owner, under FORCE ROW LEVEL SECURITY: the rows go back as they were, the owner's policies
+            // off for the batch as its triggers are (its policy refused the row of another owner), and FORCE on again after
+            LocalPostgres.sql(db, "update notes set body = 'changed'");
+            CliRun owner = CliRun.of(new String[] {"restore", "latest", asRole, "--only", "notes", "--json"}, args);
+            assertThat(owner.exitCode()).as(owner.toString()).isZero();
+            assertThat(LocalPostgres.query(db, "select string_agg(id || body, ',' order by id) from notes")).containsExactly("1a,2b");
+            assertThat(LocalPostgres.query(db, "select relforcerowsecurity from pg_class where relname = 'notes'")).containsExactly("t");
         } finally {
             LocalPostgres.drop(db);
             LocalPostgres.dropRole(role);

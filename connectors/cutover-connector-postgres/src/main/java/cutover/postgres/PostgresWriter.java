@@ -1060,6 +1060,17 @@ final class PostgresWriter implements SinkWriter {
                 }
             }
         }
+        // FORCE ROW LEVEL SECURITY holds the owner to the table's policies: the snapshot's rows go back as they were, not as
+        // the application's policies let its own writes (the owner's restore of a row a policy hides was refused)
+        try (PreparedStatement ps = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)" + relation
+                + " WHERE c.relforcerowsecurity AND pg_has_role(c.relowner, 'USAGE') ORDER BY 1")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    off.add("ALTER TABLE ONLY " + rs.getString(1) + " NO FORCE ROW LEVEL SECURITY");
+                    asTheyWere.add("ALTER TABLE ONLY " + rs.getString(1) + " FORCE ROW LEVEL SECURITY");
+                }
+            }
+        }
         return new TriggerSwitches(off, asTheyWere);
     }
 
