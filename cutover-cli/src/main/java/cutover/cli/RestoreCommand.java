@@ -231,7 +231,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
-                if (delete) tablesLeft(snapshot, plan, info).ifPresent(said::add);
+                if (delete) tablesLeft(snapshot, plan, info, sink.partitionsOf(mapper.tables())).ifPresent(said::add);
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -359,9 +359,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      * migration made them since), which it leaves as they are; empty where there are none, or where
      * --only chose the tables.
      */
-    private Optional<String> tablesLeft(Snapshot snapshot, Plan plan, TargetInfo target) {
+    private Optional<String> tablesLeft(Snapshot snapshot, Plan plan, TargetInfo target, java.util.Set<String> partitions) {
         if (!only.isEmpty()) return Optional.empty();
-        java.util.Set<String> restored = new java.util.HashSet<>();
+        java.util.Set<String> restored = new java.util.HashSet<>(partitions); // a partition's rows are its table's (acceptance run 19)
         for (cutover.plan.EntityMapping e : plan.entities()) restored.add(e.table());
         List<String> left = target.tables().keySet().stream().filter(t -> !restored.contains(t)).sorted().toList();
         if (left.isEmpty()) return Optional.empty();
@@ -716,7 +716,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would insert %,d rows and update %,d%s; nothing was written%n",
                 s.shortId(), Location.redact(target), f.insert(), f.update(), delete ? String.format(java.util.Locale.ROOT, ", and delete %,d only in"
                         + " the target (--delete)%s", wouldDelete(f), f.deletion() != null && f.deletion().keptTotal() > 0
-                        ? String.format(java.util.Locale.ROOT, ", keeping %,d that other rows refer to", f.deletion().keptTotal()) : "") : "");
+                        ? String.format(java.util.Locale.ROOT, ", keeping %,d (other rows refer to them, or a rule or trigger keeps them)", f.deletion().keptTotal()) : "") : "");
         System.out.printf(java.util.Locale.ROOT, "  %-28s %12s %12s %12s %10s %14s%n", "table", "insert", "update", "unchanged", "refused", "only in target");
         for (RestoreDryRun.TableChange t : f.tables()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %,12d %,12d %,10d %,14d%n", t.table(), t.insert(), t.update(), t.unchanged(), t.refused(), t.onlyInTarget());
@@ -836,7 +836,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (t.deadLettered() > 0) System.out.println("records set aside, each with its reason: " + r.deadLetterFile());
         if (deletion != null && deletion.notDone() == null) {
             System.out.printf(java.util.Locale.ROOT, "deleted %,d row(s) only the target held (--delete, %s)%s%n", deletion.deletedTotal(),
-                    ReportCommand.human(deletionTook), deletion.keptTotal() > 0 ? String.format(java.util.Locale.ROOT, "; kept %,d that other rows refer to",
+                    ReportCommand.human(deletionTook), deletion.keptTotal() > 0 ? String.format(java.util.Locale.ROOT, "; kept %,d (other rows refer to them, or a rule or trigger kept them)",
                             deletion.keptTotal()) : "");
         }
         output.warnings(r.warnings());

@@ -50,6 +50,11 @@ public interface Sink extends Capability {
         return java.util.Map.of();
     }
 
+    /** The target's tables that hold rows of these tables (partitions), named as {@link TargetInfo#tables} names them; none where there are none. */
+    default java.util.Set<String> partitionsOf(List<Table> tables) {
+        return java.util.Set.of();
+    }
+
     /**
      * From now on, the rows written do not fire the target's own triggers, where the sink can keep
      * them quiet: a restore puts rows back as they were (an audit trigger would log each again, an

@@ -304,6 +304,23 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     /** The foreign keys between the existing tables, as the catalog holds them, each table's oid found by its name. */
     @Override
+    public Set<String> partitionsOf(List<Table> tables) {
+        return withConnection("reading the target tables' partitions", c -> {
+            Set<String> out = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, r.relname FROM pg_partition_tree(to_regclass(?)) p JOIN pg_class r"
+                    + " ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace WHERE p.level > 0")) {
+                for (Table table : tables) {
+                    ps.setString(1, TableName.resolve(table.name(), schema).sql());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(rs.getString(1).equals(schema) ? rs.getString(2) : rs.getString(1) + "." + rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public Map<String, Set<String>> parentsByForeignKey(List<Table> tables) {
         return withConnection("reading the target tables' foreign keys", c -> {
             Map<String, String> byOid = new HashMap<>();
