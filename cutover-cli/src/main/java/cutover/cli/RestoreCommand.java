@@ -313,9 +313,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 if (delete) {
                     // before the schema objects: the snapshot's FORCE ROW LEVEL SECURITY, made again, would hold the
-                    // table's owner to its policies, and the keys are read whole or not at all
-                    // the keys are compared and the rows deleted without a bar: say what is under way (a lock may make it wait)
-                    if (output.showProgress()) System.err.println("--delete: finding the rows only the target holds, then deleting them…");
+                    // table's owner to its policies, and the keys are read whole or not at all. The keys are compared and
+                    // the rows deleted without a bar: say what is under way (a lock may make it wait)
+                    announce("--delete: finding the rows only the target holds, then deleting them…");
                     Instant deleting = Instant.now();
                     try {
                         deletion = RestoreDeletion.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), parallel,

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * source rows are then held and its target rows matched with them as they are read back, a target
  * row equal to its source row never held. Each side is read twice however many rows differ (reading
  * it again for each round cost a restore --delete over a table 10% larger than its snapshot four
- * reads of either side), and {@code rowsPerRound} can be small.
+ * reads of either side).
  */
 public final class StreamedComparison {
     /** Rows per bucket aimed at: small enough that a bucket's rows are cheap to fetch again. */
@@ -165,7 +165,8 @@ public final class StreamedComparison {
 
     /**
      * Pass two: the rows of the differing buckets from both sides, compared row by row, a round at a
-     * time; the first round's kept as they are read, the others' spilled to their round's file.
+     * time; the source's rows of the first round kept as they are read, the others' and every target
+     * row spilled to their round's file.
      */
     private void compareRows(List<Map<String, BitSet>> rounds, Map<String, Buckets> sizes, RowFeed source, RowFeed target, Map<String, long[]> found,
                              Consumer<Difference> out, Predicate<Key> scope) {
@@ -406,12 +407,12 @@ public final class StreamedComparison {
         final Map<Key, HashedRow> byKey = new ConcurrentHashMap<>();
         final List<Repeat> repeats = java.util.Collections.synchronizedList(new ArrayList<>());
 
+        /** The repeats by key and hash, those not taken yet; made when {@link #takeEqual} is first asked (once the rows are all in). */
+        private Map<KeyedHash, java.util.ArrayDeque<Repeat>> repeatsById;
+
         void add(Key key, Record row, long hash, Record given) {
             if (byKey.putIfAbsent(key, new HashedRow(row, hash, given)) != null) repeats.add(new Repeat(key, row, hash, given)); // a key twice on one side
         }
-
-        /** The repeats by key and hash, made when first asked (once the rows are all in). */
-        private Map<KeyedHash, java.util.ArrayDeque<Repeat>> repeatsById;
 
         /**
          * Takes out a row of this key and hash (the other side's equal row), as a comparison would
@@ -430,17 +431,12 @@ public final class StreamedComparison {
                 for (Repeat r : repeats) repeatsById.computeIfAbsent(r.id(), k -> new java.util.ArrayDeque<>()).add(r);
             }
             java.util.ArrayDeque<Repeat> equal = repeatsById.get(new KeyedHash(key, hash));
-            if (equal == null || equal.isEmpty()) return false;
-            taken.add(equal.poll());
-            return true;
+            return equal != null && equal.poll() != null;
         }
 
-        /** The repeats {@link #takeEqual} took (by identity: equal repeats are each a row). */
-        private final java.util.Set<Repeat> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-
-        /** The repeats not taken. */
+        /** The repeats {@link #takeEqual} did not take. */
         List<Repeat> repeatsLeft() {
-            return taken.isEmpty() ? repeats : repeats.stream().filter(r -> !taken.contains(r)).toList();
+            return repeatsById == null ? repeats : repeatsById.values().stream().flatMap(java.util.Collection::stream).toList();
         }
     }
 

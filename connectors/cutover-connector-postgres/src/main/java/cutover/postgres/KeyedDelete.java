@@ -53,7 +53,7 @@ final class KeyedDelete {
     /** Deletes the rows added; by table, in the order added, how many went and which were kept, with why. */
     List<RowDeletion.Deleted> delete() throws SQLException {
         for (Part p : parts) {
-            p.before = present(p, p.texts, p.keys.size(), true);
+            p.before = present(p, true);
             p.deleting.set(0, p.keys.size());
         }
         // the rows rows outside the deletion refer to are held; then, through the references among the rows deleted,
@@ -119,7 +119,7 @@ final class KeyedDelete {
         }
         List<RowDeletion.Deleted> out = new java.util.ArrayList<>();
         for (Part p : parts) {
-            BitSet kept = present(p, p.texts, p.keys.size(), false);
+            BitSet kept = present(p, false);
             kept.and(p.before);
             Map<Key, String> named = new LinkedHashMap<>();
             kept.stream().forEach(r -> named.put(p.keys.get(r), p.refused.getOrDefault(r, STILL_THERE)));
@@ -128,12 +128,30 @@ final class KeyedDelete {
         return out;
     }
 
+    /**
+     * A table as the deletion's statements name it ({@code sql}): ONLY where rows of tables inheriting
+     * from it would be reached too (not a partitioned one, whose rows are its partitions').
+     */
+    private record Relation(long oid, String sql) {
+        static Relation of(Connection connection, TableName name) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT oid, relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
+                ps.setString(1, name.sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new SQLException("relation " + name.sql() + " does not exist", "42P01");
+                    return new Relation(rs.getLong(1), (rs.getBoolean(2) ? "" : "ONLY ") + name.sql());
+                }
+            }
+        }
+    }
+
     /** One table's part of a deletion: the table, its key, the keys to delete and, as it goes, which are held and why. */
     private static final class Part {
         final TableName name;
-        /** The table as its statements name it: ONLY where rows of tables inheriting from it would be reached too (not a partitioned one, whose rows are its partitions'). */
+        /** The table as its statements name it ({@link Relation#sql}). */
         final String relation;
         final long oid;
+        /** The foreign keys referring to the table, read once for finding the rows held and the links among those deleted. */
+        final List<Reference> references;
         final List<String> key;
         final Map<String, String> types;
         final List<Key> keys;
@@ -151,14 +169,10 @@ final class KeyedDelete {
             this.keys = keys;
             this.texts = texts;
             this.deleting = new BitSet(keys.size());
-            try (PreparedStatement ps = connection.prepareStatement("SELECT oid, relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)")) {
-                ps.setString(1, name.sql());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) throw new SQLException("relation " + name.sql() + " does not exist", "42P01");
-                    this.oid = rs.getLong(1);
-                    this.relation = (rs.getBoolean(2) ? "" : "ONLY ") + name.sql();
-                }
-            }
+            Relation r = Relation.of(connection, name);
+            this.oid = r.oid();
+            this.relation = r.sql();
+            this.references = references(connection, name);
         }
 
         /** The keys' texts at {@code index}, in its order. */
@@ -228,7 +242,7 @@ final class KeyedDelete {
     private Map<Integer, String> heldByReferences(Part p) throws SQLException {
         Map<Integer, String> out = new HashMap<>();
         if (p.keys.isEmpty()) return out;
-        for (Reference a : references(connection, p.name)) {
+        for (Reference a : p.references) {
             Part child = partOf(a.childOid());
             // a referring row among the keys goes with them, unless held itself: it holds none; one not among them stays
             // (the snapshot's own row, or one the restore kept), not a row the restore leaves
@@ -279,7 +293,7 @@ final class KeyedDelete {
         List<Link> out = new java.util.ArrayList<>();
         for (int pi = 0; pi < parts.size(); pi++) {
             Part p = parts.get(pi);
-            for (Reference a : references(connection, p.name)) {
+            for (Reference a : p.references) {
                 Part child = partOf(a.childOid());
                 if (child == null) continue;
                 Map<Integer, List<Integer>> from = new HashMap<>();
@@ -351,7 +365,7 @@ final class KeyedDelete {
      * and policies without reading a row.
      */
     static java.util.Optional<String> cannotDelete(Connection connection, TableName name, List<String> key) throws SQLException {
-        String relation = new Part(connection, name, key, Map.of(), List.of(), new String[0][]).relation;
+        String relation = Relation.of(connection, name).sql();
         // the rows are locked before they are deleted: FOR UPDATE takes the UPDATE privilege too (a table of key columns
         // alone, whose upsert updates nothing, failed after its rows were written: acceptance run 20)
         List<String> statements = new java.util.ArrayList<>(List.of("EXPLAIN SELECT " + TargetSchema.quotedList(key) + " FROM " + relation + " t FOR UPDATE OF t",
@@ -394,11 +408,11 @@ final class KeyedDelete {
      * meanwhile that refers to one waits for this transaction, and then finds it gone, rather than
      * being deleted with it by a cascade unseen (acceptance run 19).
      */
-    private BitSet present(Part p, String[][] texts, int rows, boolean locking) throws SQLException {
-        BitSet out = new BitSet(rows);
+    private BitSet present(Part p, boolean locking) throws SQLException {
+        BitSet out = new BitSet(p.keys.size());
         try (PreparedStatement ps = connection.prepareStatement("SELECT u.n FROM " + p.unnest(true, "u") + " JOIN " + p.relation + " t ON ("
                 + p.columns("t.") + ") = (" + p.casts("u.") + ")" + (locking ? " FOR UPDATE OF t" : ""))) {
-            setArrays(ps, 1, texts);
+            setArrays(ps, 1, p.texts);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.set(rs.getInt(1) - 1);
             }

@@ -253,24 +253,21 @@ final class PostgresWriter implements SinkWriter {
 
             @Override
             public Map<Integer, cutover.error.RecordError> refused(List<List<Record>> groups) {
-                try {
-                    begin();
-                    return probe(groups, true, true);
-                } catch (SQLException e) {
-                    CutoverException failure = SqlErrors.translate(e, "trying the rows that would change", pool.location());
-                    rollback();
-                    dropConnection();
-                    throw failure;
-                }
+                return inTrial("trying the rows that would change", c -> probe(groups, true, true));
             }
 
             @Override
             public Map<String, cutover.connector.RowDeletion.Deleted> delete(Map<Table, List<cutover.model.Key>> keys) {
+                return inTrial("trying the deletion of rows only the target holds", c -> deleteInTransaction(keys));
+            }
+
+            /** {@code work} in the trial's transaction; a failure ends the trial (rolled back, its connection dropped). */
+            private <T> T inTrial(String doing, PostgresSink.Work<T> work) {
                 try {
                     begin();
-                    return deleteInTransaction(keys);
+                    return work.run(connection);
                 } catch (SQLException e) {
-                    CutoverException failure = SqlErrors.translate(e, "trying the deletion of rows only the target holds", pool.location());
+                    CutoverException failure = SqlErrors.translate(e, doing, pool.location());
                     rollback();
                     dropConnection();
                     throw failure;
