@@ -76,6 +76,10 @@ final class MigrateCommand implements Callable<Integer> {
             + " pg_restore --disable-triggers) or fire (default from documents: as the application's writes would).")
     Triggers triggers;
 
+    @Option(names = "--no-owner", description = "The role writing owns the tables, views and functions the migration makes, whoever owned"
+            + " them in the source (as pg_restore --no-owner). By default each goes to its owner in the source where the target has that role.")
+    boolean noOwner;
+
     /** What the target's own triggers do for the rows written ({@code --triggers}). */
     enum Triggers { quiet, fire }
 
@@ -122,6 +126,7 @@ final class MigrateCommand implements Callable<Integer> {
             Sink sink = Endpoints.require(targetConnector, Sink.class);
             requireEntitiesInSource(plan, source);
             if (triggersQuiet(source)) sink.keepTriggersQuiet();
+            if (noOwner && sink instanceof cutover.connector.CopyTextSink copying) copying.ownWhatItMakes();
             TargetInfo target = sink.describe();
             List<PlanProblem> problems = PlanChecker.check(file, null, target);
             List<PlanProblem> errors = problems.stream().filter(PlanProblem::isError).toList();
@@ -173,7 +178,8 @@ final class MigrateCommand implements Callable<Integer> {
                 throw new CutoverException(e.code(), e.getMessage() + " (" + runDirectory.resolve(Migration.DEAD_LETTER_FILE) + ")", e, e.retryable());
             }
             warnings.addAll(result.warnings());
-            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target, definitions.byTable().keySet(), result.leftOut())));
+            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, tablesBefore(target, sink, runId), definitions.byTable().keySet(),
+                    result.leftOut())));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
             journal.append(new JournalEntry(started, "migrate", runId, rejects ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
@@ -188,13 +194,28 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /**
+     * The target's tables before the run: as described at its start, but without the tables an
+     * earlier attempt of the same run made as the source defined them. Resumed after a failure, the
+     * run found them there, and took them for the application's own: their triggers, policies,
+     * grants and owners were not made.
+     */
+    private static java.util.Set<String> tablesBefore(TargetInfo atStart, Sink sink, String runId) {
+        java.util.Set<String> tables = new java.util.HashSet<>(atStart.tables().keySet());
+        if (!(sink instanceof cutover.connector.CopyTextSink copying)) return tables;
+        java.util.Set<String> earlier = copying.tablesMadeBy(runId);
+        tables.removeIf(t -> earlier.contains(t) || earlier.contains(bare(t)));
+        return tables;
+    }
+
+    /**
      * What the source holds beside its tables (a PostgreSQL schema's functions, views, sequences no
      * column uses, triggers, policies), made in the target where it lacks them once the tables are
      * complete; returns what could not be made (the triggers and policies of a table the plan renames
-     * or leaves out, a view over one, a target of another kind). {@code madeAsDefined} are the plan's
+     * or leaves out, a view over one, a target of another kind). {@code tablesBefore} are the
+     * target's tables before the run (the application's own), {@code madeAsDefined} are the plan's
      * tables made as the source defines them, {@code leftOut} the source's tables the plan does not list.
      */
-    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, TargetInfo before,
+    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, java.util.Set<String> tablesBefore,
                                               java.util.Set<String> madeAsDefined, List<cutover.model.EntityName> leftOut) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
             return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
@@ -202,13 +223,14 @@ final class MigrateCommand implements Callable<Integer> {
         Map<String, Optional<String>> moved = moved(plan);
         leftOut.forEach(e -> moved.putIfAbsent(bare(e.value()), Optional.empty()));
         // the application's own tables (there before the run) keep their own security and triggers
-        java.util.Set<String> kept = new java.util.HashSet<>(), fromPlanTypes = new java.util.HashSet<>();
+        java.util.Set<String> kept = new java.util.HashSet<>(), fromPlanTypes = new java.util.HashSet<>(), made = new java.util.HashSet<>();
         for (var e : plan.entities()) {
             if (e.skip()) continue;
-            if (before.tables().containsKey(e.table())) kept.add(bare(e.source()));
-            else if (!madeAsDefined.contains(e.table())) fromPlanTypes.add(bare(e.source()));
+            if (tablesBefore.contains(e.table())) kept.add(bare(e.source()));
+            else if (!moved.containsKey(bare(e.source()))) made.add(bare(e.source())); // made under the source's name: the source's owner's
+            if (!kept.contains(bare(e.source())) && !madeAsDefined.contains(e.table())) fromPlanTypes.add(bare(e.source()));
         }
-        List<String> notMade = target.makeSchemaObjects(objects, new cutover.connector.TablesMade(moved, kept, fromPlanTypes));
+        List<String> notMade = target.makeSchemaObjects(objects, new cutover.connector.TablesMade(moved, kept, fromPlanTypes, made));
         if (notMade.isEmpty() || moved.isEmpty()) return notMade;
         // a view or routine names the source's tables: one the plan renames or leaves out is the likely reason
         String hint = "; the plan renames or leaves out tables it may name: " + String.join(", ", moved.entrySet().stream()

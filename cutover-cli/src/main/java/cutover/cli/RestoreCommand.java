@@ -90,6 +90,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             + " which tells what its constraints and triggers refuse (it waits at most 5 s for a row another session holds).")
     boolean dryRun;
 
+    @Option(names = "--no-owner", description = "The role restoring owns the tables, views and functions the restore makes, whoever owned"
+            + " them at backup (as pg_restore --no-owner). By default each goes to its owner at backup where the target has that role.")
+    boolean noOwner;
+
     @Option(names = "--no-trial", description = "With --dry-run: only read the target; rows its own constraints (unique, check, foreign keys) would"
             + " refuse are then not foreseen, and the constraints are named instead.")
     boolean noTrial;
@@ -238,6 +242,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 tablesMade = tablesMade(mapper.tables(), info, sink, runId);
                 sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
+                if (noOwner && sink instanceof cutover.connector.CopyTextSink copying) copying.ownWhatItMakes();
                 if (delete && !(sink instanceof cutover.connector.RowDeletion)) {
                     throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
                             + " delete rows; restore without --delete (its rows only in the target are then left as they are)");
@@ -457,7 +462,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return out;
         }
         if (sink instanceof cutover.connector.CopyTextSink copying) {
-            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema()) : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.AS_THEY_WERE);
+            return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema(), tablesMade)
+                    : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.asTheyWere(tablesMade));
         }
         return List.of(cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun));
     }

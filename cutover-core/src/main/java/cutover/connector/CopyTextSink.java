@@ -50,8 +50,9 @@ public interface CopyTextSink extends Sink {
      * that could not be made. The objects bound to a table that {@code tables} says was moved (renamed
      * or left out) or kept (the target's own) are not made, nor the triggers of one made from the
      * plan's types, and a sentence says so for each of these; a renamed table whose source had
-     * row-level security is closed (on, without the policies). One in a format this sink does not
-     * make is one sentence saying so.
+     * row-level security is closed (on, without the policies). What it makes, and the tables
+     * {@code tables} says the run made, go to the role that owned them in the source, unless told
+     * {@link #ownWhatItMakes}. One in a format this sink does not make is one sentence saying so.
      */
     default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, TablesMade tables) {
         return List.of(notMade(objects, false));
@@ -65,10 +66,17 @@ public interface CopyTextSink extends Sink {
     default void makesObjectsOfTablesAfter(cutover.model.NativeDefinition objects) {}
 
     /**
+     * Tells the sink that the role writing owns the tables and objects it makes, whoever owned them
+     * in the source ({@code --no-owner}, as {@code pg_restore}'s): a target whose roles are not the
+     * source's.
+     */
+    default void ownWhatItMakes() {}
+
+    /**
      * Makes the objects a source's {@link CopyTextSource#schemaObjects} bind to these tables (their
      * triggers, rules, row-level security, policies, comments and grants: a restore of part of a
-     * snapshot made the tables) where the target lacks them; no function, view or sequence. Returns a
-     * sentence for each that could not be made.
+     * snapshot made the tables) where the target lacks them, and gives the tables to their source's
+     * owner; no function, view or sequence. Returns a sentence for each that could not be made.
      */
     default List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
         return List.of(notMade(objects, false));
@@ -105,9 +113,10 @@ public interface CopyTextSink extends Sink {
 
     /**
      * What {@link #makeSchemaObjects} would make, without making it: a sentence naming those the
-     * target lacks (whether each can be made is known only by making it).
+     * target lacks (whether each can be made is known only by making it), and one for each owner in
+     * the source that what it makes, or {@code tablesMade}, could not be given to.
      */
-    default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
+    default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Set<String> tablesMade) {
         return List.of(notMade(objects, true));
     }
 

@@ -50,6 +50,10 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     private volatile Map<String, TableName> renamedTables = Map.of();
     /** Set by a restore, and a migration from a database: writers turn the tables' own triggers off in each batch's transaction ({@link PostgresWriter}). */
     private volatile boolean quietTriggers;
+    /** Cleared by {@link #ownWhatItMakes}: what the sink makes goes to the source's owner where the target has that role. */
+    private volatile boolean keepOwners = true;
+    /** The routines made before the tables that could not be given to their owner: said with the other objects. */
+    private volatile List<String> routinesNotGiven = List.of();
     /** The relations whose triggers fired for rows kept quiet otherwise (the role does not own them), with the triggers: said at the end. */
     private final Set<String> triggersFiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -97,22 +101,29 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
-        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return;
-        inTransaction("making the functions of schema " + schema, c -> {
-            new SchemaObjectsMaking(c, schema, own.get()).makeRoutines();
-            return null;
-        });
+        routinesNotGiven = inTransaction("making the functions of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).makeRoutines());
         tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
     }
 
     @Override
+    public void ownWhatItMakes() {
+        keepOwners = false;
+    }
+
+    /** The objects to make of a definition: without their owners where this sink was told to own what it makes. */
+    private Optional<SchemaObjects> toMake(cutover.model.NativeDefinition objects) {
+        return SchemaObjects.of(objects).map(o -> keepOwners ? o : o.withoutOwners());
+    }
+
+    @Override
     public List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, cutover.connector.TablesMade tables) {
-        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, tables);
         Map<String, Optional<String>> movedTables = tables.moved();
         Set<String> tablesKept = tables.kept();
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new java.util.ArrayList<>(routinesNotGiven);
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
                 .map(e -> TableName.shown(e.getKey()) + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
@@ -138,7 +149,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         Map<String, TableName> renamed = new java.util.LinkedHashMap<>();
         movedTables.forEach((source, target) -> target.filter(t -> !tablesKept.contains(source)).ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
         problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> {
-            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, made).make());
+            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, made).make(tables.made()));
             out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));
             return out;
         }));
@@ -170,19 +181,28 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
-        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
         return inTransaction("making the triggers, rules and policies of the tables restored", c -> new SchemaObjectsMaking(c, schema,
-                own.get().onlyOn(tables)).make());
+                own.get().onlyOn(tables)).make(tables));
     }
 
     @Override
     public List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
-        Optional<SchemaObjects> own = SchemaObjects.of(objects);
+        Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return CopyTextSink.super.wouldMakeObjectsOfTables(objects, tables);
         List<String> missing = schemaObjectsLacking(own.get().onlyOn(tables).toNative());
-        return missing.isEmpty() ? List.of() : List.of("the restore would make, on the tables it makes, " + String.join(" and ", missing)
-                + " of the snapshot (whether each can be made is known only by making it)");
+        List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get().onlyOn(tables), tables));
+        if (!missing.isEmpty()) {
+            out.add(0, "the restore would make, on the tables it makes, " + String.join(" and ", missing)
+                    + " of the snapshot (whether each can be made is known only by making it)");
+        }
+        return out;
+    }
+
+    /** The sentences naming the owners in the source that the objects made, and {@code tablesMade}, would not go to. */
+    private List<String> ownersNotGiven(SchemaObjects objects, Set<String> tablesMade) {
+        return inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, objects).ownersNotGiven(tablesMade));
     }
 
     @Override
@@ -199,12 +219,16 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
-    public List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects) {
-        Optional<SchemaObjects> own = SchemaObjects.of(objects);
-        if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects);
+    public List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects, Set<String> tablesMade) {
+        Optional<SchemaObjects> own = toMake(objects);
+        if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects, tablesMade);
         List<String> missing = schemaObjectsLacking(objects);
-        return missing.isEmpty() ? List.of() : List.of("the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
-                + " target lacks (whether each can be made is known only by making it)");
+        List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get(), tablesMade));
+        if (!missing.isEmpty()) {
+            out.add(0, "the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
+                    + " target lacks (whether each can be made is known only by making it)");
+        }
+        return out;
     }
 
     @Override

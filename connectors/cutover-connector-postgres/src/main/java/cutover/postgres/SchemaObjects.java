@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * What a schema holds beside its tables' rows and definitions: its functions and procedures, views
  * and materialized views, the sequences no column uses, its tables' triggers, rules and row-level
- * security policies, comments and granted privileges. Read with the schema alone on the search path
+ * security policies, comments, granted privileges and the owners of its relations and routines. Read with the schema alone on the search path
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
@@ -23,7 +23,8 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
-                     List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants) {
+                     List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
+                     List<Owner> owners) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -39,6 +40,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         policies = listOf(policies);
         comments = listOf(comments);
         grants = listOf(grants);
+        owners = listOf(owners); // absent before they were stored (2026-12-06)
     }
 
     /**
@@ -114,9 +116,17 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
     }
 
+    /**
+     * The role owning a relation ({@code kind} table, also for a partition, view, materialized view
+     * or sequence) or a routine ({@code kind} routine, {@code arguments} its identity arguments).
+     * What decides whose privileges a SECURITY DEFINER function, a view and a policy's table run with.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Owner(String kind, String name, String arguments, String role) {}
+
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
-                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty();
+                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty();
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -130,14 +140,15 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /**
      * Of these objects, those bound to the given relations alone: their triggers, rules, row-level
      * security, policies, comments and grants; no function, view or sequence (a restore of part of a
-     * snapshot makes the tables' own objects, not the schema's).
+     * snapshot makes the tables' own objects, not the schema's). The owners are all kept: those of
+     * the tables' partitions are among them, and only what is made is given to its owner.
      */
     SchemaObjects onlyOn(Set<String> tables) {
         return new SchemaObjects(List.of(), List.of(), List.of(), triggers.stream().filter(t -> tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> tables.contains(r.table())).toList(), rowSecurity.stream().filter(tables::contains).toList(),
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> onTable(m.kind()) && tables.contains(m.name())).toList(),
-                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList());
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners);
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -147,7 +158,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 rules.stream().filter(r -> !tables.contains(r.table())).toList(), rowSecurity.stream().filter(t -> !tables.contains(t)).toList(),
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> !(onTable(m.kind()) && tables.contains(m.name()))).toList(),
-                grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList());
+                grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
+                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList());
     }
 
     /**
@@ -166,13 +178,18 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
-                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants);
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners);
+    }
+
+    /** These objects without their owners: what is made stays the role's making it. */
+    SchemaObjects withoutOwners() {
+        return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of());
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners);
     }
 
     NativeDefinition toNative() {
@@ -194,7 +211,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return d != null && FORMAT.equals(d.format());
     }
 
-    /** Whether a comment or grant of this kind is on a relation or a column of one (its name the relation's), not on a routine. */
+    /** Whether a comment, grant or owner of this kind is on a relation or a column of one (its name the relation's), not on a routine. */
     private static boolean onTable(String kind) {
         return !"routine".equals(kind);
     }

@@ -3,6 +3,7 @@ package cutover.postgres;
 import cutover.postgres.SchemaObjects.Comment;
 import cutover.postgres.SchemaObjects.Function;
 import cutover.postgres.SchemaObjects.Grant;
+import cutover.postgres.SchemaObjects.Owner;
 import cutover.postgres.SchemaObjects.Policy;
 import cutover.postgres.SchemaObjects.Rule;
 import cutover.postgres.SchemaObjects.Sequence;
@@ -29,7 +30,10 @@ import static cutover.postgres.TableName.shown;
  * One the target has, of the name, is left as it is; one that cannot be made is a sentence naming
  * it with the server's reason, and the others are still made. Function bodies are not checked when
  * made ({@code check_function_bodies} off, as {@code pg_dump} restores them): one may use a table or
- * another function made later.
+ * another function made later. What it makes, and the tables the caller made, go to the role that
+ * owned them in the source where the target has that role ({@code pg_dump} restores owners too): made
+ * by a superuser, a table whose owner had no grant of its own was closed to it, and a SECURITY
+ * DEFINER function would run as the superuser.
  */
 final class SchemaObjectsMaking {
     private final Connection c;
@@ -47,14 +51,18 @@ final class SchemaObjectsMaking {
      * default or check may call. One that cannot be made yet (it takes or returns a table's row type)
      * is left for {@link #make}.
      */
-    void makeRoutines() throws SQLException {
+    List<String> makeRoutines() throws SQLException {
         // a restore into a new schema would make it with its first table, after these (one that cannot is said there)
         if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
         String searchPath = withSchemaAlone();
         try {
+            List<Made> made = new ArrayList<>();
             for (Function f : objects.functions()) {
-                if (!routineExists(f.name(), f.arguments())) DefinedTable.attempt(c, f.definition(), revokeFromPublic(f));
+                if (!routineExists(f.name(), f.arguments()) && DefinedTable.attempt(c, f.definition(), revokeFromPublic(f)) == null) {
+                    made.add(new Made("routine", f.name(), f.arguments()));
+                }
             }
+            return giveOwners(made); // now: run again, the routines are the target's, and are left as they are
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
@@ -65,22 +73,26 @@ final class SchemaObjectsMaking {
      * a round makes one (a view may select from one made later, or call a function that returns
      * another's rows), then the tables' triggers, rules and policies, then comments and grants.
      * Triggers come last of all but those: made before the rows, they would have fired for each.
-     * Returns a sentence for each object that could not be made.
+     * Last, what it made and {@code tablesMade} (with their partitions) go to their owners.
+     * Returns a sentence for each object that could not be made or given to its owner.
      */
-    List<String> make() throws SQLException {
+    List<String> make(Set<String> tablesMade) throws SQLException {
         String searchPath = withSchemaAlone();
         List<String> problems = new ArrayList<>();
+        List<Made> made = new ArrayList<>();
         try {
-            makeSequences(problems);
+            makeSequences(made, problems);
             Set<String> takenByAnother = new TreeSet<>(); // views whose name the target gives another relation: what is bound to them is not its
             List<Pending> views = views(takenByAnother, problems);
             SchemaObjects rest = objects.without(takenByAnother);
             List<Pending> pending = new ArrayList<>();
             for (Function f : rest.functions()) {
-                if (!routineExists(f.name(), f.arguments())) pending.add(new Pending(f.name(), routine(f), f.definition(), revokeFromPublic(f)));
+                if (!routineExists(f.name(), f.arguments())) {
+                    pending.add(new Pending(new Made("routine", f.name(), f.arguments()), routine(f), f.definition(), revokeFromPublic(f)));
+                }
             }
             pending.addAll(views);
-            problems.addAll(inRounds(pending));
+            problems.addAll(inRounds(pending, made));
             makeTriggers(rest, problems);
             for (Rule r : rest.rules()) {
                 if (has(r)) continue;
@@ -97,6 +109,11 @@ final class SchemaObjectsMaking {
                 if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column())) + " was not made: " + failed);
             }
             problems.addAll(grant(rest));
+            for (String table : tablesMade) {
+                made.add(new Made("table", table, null));
+                for (String partition : partitionsOf(table)) made.add(new Made("table", partition, null));
+            }
+            problems.addAll(giveOwners(made));
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
@@ -138,7 +155,7 @@ final class SchemaObjectsMaking {
     }
 
     /** The sequences the target lacks, each moved to where the source's stood. */
-    private void makeSequences(List<String> problems) throws SQLException {
+    private void makeSequences(List<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
             String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
@@ -146,6 +163,7 @@ final class SchemaObjectsMaking {
             String failed = DefinedTable.attempt(c, ddl, q.lastValue() == null ? null
                     : "SELECT setval(" + DefinedTable.literal(TableName.quote(q.name())) + ", " + q.lastValue() + ", true)");
             if (failed != null) problems.add("sequence " + shown(q.name()) + " was not made: " + failed);
+            else made.add(new Made("sequence", q.name(), null));
         }
     }
 
@@ -154,7 +172,10 @@ final class SchemaObjectsMaking {
         List<Pending> views = new ArrayList<>();
         for (View v : objects.views()) {
             String kind = relationKind(v.name());
-            if (kind == null) views.add(new Pending(v.name(), view(v), viewDefinition(v), v.indexes().toArray(String[]::new)));
+            if (kind == null) {
+                views.add(new Pending(new Made(v.materialized() ? "materialized view" : "view", v.name(), null), view(v), viewDefinition(v),
+                        v.indexes().toArray(String[]::new)));
+            }
             else if (!kind.equals(v.materialized() ? "m" : "v")) {
                 problems.add(view(v) + " was not made: the target has a " + kindName(kind) + " of that name" + (objects.bindsTo(v.name())
                         ? "; its triggers, rules, comments and grants were not made either" : ""));
@@ -191,7 +212,7 @@ final class SchemaObjectsMaking {
                 if (!routineExists(f.name(), f.arguments())) byKind.computeIfAbsent("routines", k -> new ArrayList<>()).add(f.name() + "(" + f.arguments() + ")");
             }
             Set<String> takenByAnother = new TreeSet<>(); // as make() finds them: what is bound to such a view is not made
-            views(takenByAnother, new ArrayList<>()).forEach(v -> byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.name()));
+            views(takenByAnother, new ArrayList<>()).forEach(v -> byKind.computeIfAbsent("views", k -> new ArrayList<>()).add(v.made().name()));
             SchemaObjects rest = objects.without(takenByAnother);
             for (Sequence q : rest.sequences()) if (relationKind(q.name()) == null) byKind.computeIfAbsent("sequences", k -> new ArrayList<>()).add(q.name());
             for (Trigger t : rest.triggers()) {
@@ -243,10 +264,32 @@ final class SchemaObjectsMaking {
         return problems;
     }
 
-    /** A statement to make, of the object {@code name}, described as {@code what} for the sentence when it cannot be made. */
-    private record Pending(String name, String what, String first, String... then) {}
+    /** A statement to make, of the object {@code made}, described as {@code what} for the sentence when it cannot be made. */
+    private record Pending(Made made, String what, String first, String... then) {}
 
-    private List<String> inRounds(List<Pending> pending) throws SQLException {
+    /** An object made here, by its {@link Owner}'s kind, name and arguments. */
+    private record Made(String kind, String name, String arguments) {
+        boolean is(Owner o) {
+            return o.kind().equals(kind) && o.name().equals(name) && java.util.Objects.equals(o.arguments(), arguments);
+        }
+
+        String sql() {
+            String quoted = TableName.quote(name);
+            return switch (kind) {
+                case "routine" -> "ROUTINE " + quoted + "(" + arguments + ")";
+                case "view" -> "VIEW " + quoted;
+                case "materialized view" -> "MATERIALIZED VIEW " + quoted;
+                case "sequence" -> "SEQUENCE " + quoted;
+                default -> "TABLE " + quoted;
+            };
+        }
+
+        String shownAs() {
+            return kind + " " + shown(name) + (arguments == null ? "" : "(" + arguments + ")");
+        }
+    }
+
+    private List<String> inRounds(List<Pending> pending, List<Made> made) throws SQLException {
         List<String> lastErrors = new ArrayList<>();
         boolean madeOne = true;
         while (!pending.isEmpty() && madeOne) {
@@ -257,6 +300,7 @@ final class SchemaObjectsMaking {
                 String failed = DefinedTable.attempt(c, p.first(), p.then());
                 if (failed == null) {
                     it.remove();
+                    made.add(p.made());
                     madeOne = true;
                 } else {
                     lastErrors.add(p.what() + " was not made: " + failed);
@@ -272,10 +316,7 @@ final class SchemaObjectsMaking {
      * database grants to {@code anon} and {@code authenticated} on every table).
      */
     private List<String> grant(SchemaObjects objects) throws SQLException {
-        Set<String> roles = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) roles.add(rs.getString(1));
-        }
+        Set<String> roles = roles();
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> toMissingRoles = new LinkedHashMap<>();
         for (Grant g : objects.grants()) {
@@ -294,6 +335,126 @@ final class SchemaObjectsMaking {
                 + " (" + String.join(", ", on.stream().limit(5).toList()) + (on.size() > 5 ? ", …" : "") + ") were not granted: the target has no role "
                 + role + " (CREATE ROLE " + TableName.quote(role) + ", then GRANT them)"));
         return problems;
+    }
+
+    /**
+     * Gives each object made to the role that owned it in the source, where that is not the role
+     * making it; those whose role the target lacks, or that could not be given (the role making them
+     * may not act as that role), are one sentence per role and reason.
+     */
+    private List<String> giveOwners(List<Made> made) throws SQLException {
+        if (objects.owners().isEmpty() || made.isEmpty()) return List.of();
+        Set<String> roles = roles();
+        String me = currentUser();
+        Map<String, List<String>> ofMissingRoles = new LinkedHashMap<>();
+        Map<List<String>, List<String>> notGiven = new LinkedHashMap<>(); // role and reason, the objects
+        for (Made m : made) {
+            Owner owner = objects.owners().stream().filter(m::is).findFirst().orElse(null);
+            if (owner == null || owner.role().equals(ownerHere(m))) continue; // older snapshots hold no owners
+            if (!roles.contains(owner.role())) {
+                ofMissingRoles.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
+                continue;
+            }
+            String failed = DefinedTable.attempt(c, "ALTER " + m.sql() + " OWNER TO " + TableName.quote(owner.role()));
+            if (failed != null) notGiven.computeIfAbsent(List.of(owner.role(), failed), k -> new ArrayList<>()).add(m.shownAs());
+        }
+        List<String> problems = new ArrayList<>();
+        ofMissingRoles.forEach((role, of) -> problems.add(listed(of) + " owned by role " + role + " in the source " + (of.size() == 1 ? "is" : "are")
+                + " owned by " + me + " here: the target has no role " + role + " (CREATE ROLE " + TableName.quote(role) + ", then ALTER … OWNER TO "
+                + TableName.quote(role) + ")"));
+        notGiven.forEach((roleAndReason, of) -> problems.add(listed(of) + " owned by role " + roleAndReason.get(0) + " in the source "
+                + (of.size() == 1 ? "is" : "are") + " owned by " + me + " here, not given to " + roleAndReason.get(0) + ": " + roleAndReason.get(1)));
+        return problems;
+    }
+
+    /**
+     * Sentences naming the roles the objects {@link #make} would make (and {@code tablesMade}) would not
+     * go to, as their source's owner: roles the target lacks, or that the role making them cannot act as.
+     */
+    List<String> ownersNotGiven(Set<String> tablesMade) throws SQLException {
+        if (objects.owners().isEmpty()) return List.of();
+        String searchPath = withSchemaAlone();
+        try {
+            List<Made> made = new ArrayList<>();
+            for (Function f : objects.functions()) if (!routineExists(f.name(), f.arguments())) made.add(new Made("routine", f.name(), f.arguments()));
+            views(new TreeSet<>(), new ArrayList<>()).forEach(v -> made.add(v.made()));
+            for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) made.add(new Made("sequence", q.name(), null));
+            for (String table : tablesMade) made.add(new Made("table", table, null)); // its partitions: made with it, owned alike most often
+            Set<String> roles = roles();
+            String me = currentUser();
+            Map<String, List<String>> byRole = new LinkedHashMap<>();
+            for (Made m : made) {
+                Owner owner = objects.owners().stream().filter(m::is).findFirst().orElse(null);
+                if (owner == null || owner.role().equals(me) || roles.contains(owner.role()) && mayActAs(owner.role())) continue;
+                byRole.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
+            }
+            List<String> out = new ArrayList<>();
+            byRole.forEach((role, of) -> out.add(listed(of) + ", owned by role " + role + " in the source, would be owned by " + me + ": "
+                    + (roles.contains(role) ? me + " cannot act as role " + role + " (a superuser or a member of it can)" : "the target has no role " + role)));
+            return out;
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+    }
+
+    /** The role owning the object made, in the target. */
+    private String ownerHere(Made m) throws SQLException {
+        String sql = m.kind().equals("routine")
+                ? "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE
+                : "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass(?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (m.kind().equals("routine")) {
+                ps.setString(1, TableName.quote(schema));
+                ps.setString(2, m.name());
+                ps.setString(3, m.arguments());
+            } else {
+                ps.setString(1, TableName.quote(m.name()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The partitions of a table, at every level, by name (those of the schema). */
+    private List<String> partitionsOf(String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree(oid) AS (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(?)"
+                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid) SELECT c.relname FROM tree t JOIN pg_class c"
+                + " ON c.oid = t.oid WHERE c.relispartition AND c.relnamespace = to_regnamespace(?) ORDER BY 1")) {
+            ps.setString(1, TableName.quote(table));
+            ps.setString(2, TableName.quote(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private Set<String> roles() throws SQLException {
+        Set<String> roles = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) roles.add(rs.getString(1));
+        }
+        return roles;
+    }
+
+    private String currentUser() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_user::text"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Whether the role making the objects may give one to {@code role}: a superuser, or a member of it. */
+    private boolean mayActAs(String role) throws SQLException {
+        return exists("SELECT pg_has_role(current_user, ?, 'MEMBER') OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)", role);
+    }
+
+    /** Up to five objects by name, then how many more. */
+    private static String listed(List<String> objects) {
+        String first = String.join(", ", objects.stream().limit(5).toList());
+        return objects.size() > 5 ? first + " and " + (objects.size() - 5) + " more" : first;
     }
 
     private String granted(Grant g) {

@@ -3,6 +3,7 @@ package cutover.postgres;
 import cutover.postgres.SchemaObjects.Comment;
 import cutover.postgres.SchemaObjects.Function;
 import cutover.postgres.SchemaObjects.Grant;
+import cutover.postgres.SchemaObjects.Owner;
 import cutover.postgres.SchemaObjects.Policy;
 import cutover.postgres.SchemaObjects.Rule;
 import cutover.postgres.SchemaObjects.Sequence;
@@ -45,7 +46,7 @@ final class SchemaObjectsReading {
             List<String> forced = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relforcerowsecurity AND "
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
-                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema));
+                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -157,6 +158,21 @@ final class SchemaObjectsReading {
                 + " WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND a.grantee <> p.proowner AND NOT (a.grantee = 0 AND a.privilege_type = 'EXECUTE') AND "
                 + NOT_AN_EXTENSIONS_ROUTINE
                 + " GROUP BY p.oid, p.proname, a.grantee, a.is_grantable ORDER BY p.oid, 5", schema, SchemaObjectsReading::grant));
+        return out;
+    }
+
+    /**
+     * The owners of the schema's relations (partitions too) and routines. A sequence a column owns
+     * (serial, identity) is left out: it goes with its table's owner.
+     */
+    private static List<Owner> owners(Connection c, String schema) throws SQLException {
+        List<Owner> out = new ArrayList<>(rows(c, "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
+                + " ELSE 'table' END, c.relname, pg_get_userbyid(c.relowner)::text" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+                + " AND " + Catalog.NOT_AN_EXTENSIONS + " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+                + " AND d.objid = c.oid AND d.deptype IN ('a', 'i'))) ORDER BY 2", schema,
+                rs -> new Owner(rs.getString(1), rs.getString(2), null, rs.getString(3))));
+        out.addAll(rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text" + ROUTINES + " ORDER BY p.oid",
+                schema, rs -> new Owner("routine", rs.getString(1), rs.getString(2), rs.getString(3))));
         return out;
     }
 

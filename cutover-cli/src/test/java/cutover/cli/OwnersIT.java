@@ -1,0 +1,165 @@
+package cutover.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a restore or a migration makes goes to the role that owned it in the source, as pg_restore
+ * gives it: tables (their partitions and the sequences their columns own with them), views,
+ * standalone sequences and functions, a SECURITY DEFINER one among them (made by a superuser and
+ * left so, it would run as the superuser). Found by acceptance run 21: a superuser's restore of part
+ * of a snapshot made a dropped table its own, and the table's owner, with no grant of its own, could
+ * no longer read it, unsaid. A role the target lacks leaves its objects the restoring role's, said
+ * once per role, and foreseen by the dry run; {@code --no-owner} makes the restoring role own all.
+ */
+class OwnersIT {
+    private static final String APP = "cutover_it_own_app", GONE = "cutover_it_own_gone";
+    @TempDir Path dir;
+
+    @Test
+    void whatARestoreMakesGoesToItsOwnerAtBackup() throws Exception {
+        String src = "cutover_it_own_src", dst = "cutover_it_own_dst", bare = "cutover_it_own_bare", moved = "cutover_it_own_moved";
+        LocalPostgres.recreate(src, dst, bare, moved);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + APP, "drop role if exists " + GONE, "create role " + APP, "create role " + GONE);
+            LocalPostgres.sql(src, "create table accounts (id serial primary key, name text)",
+                    "create table events (id int, at date, primary key (id, at)) partition by range (at)",
+                    "create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01')",
+                    "create view account_names as select name from accounts", "create sequence tickets",
+                    "create function whoami() returns text language sql security definer as $$ select current_user::text $$",
+                    "create table scratch (id int primary key)", "create table notes (id int primary key)", "alter table notes owner to " + APP,
+                    "alter table accounts owner to " + APP, "alter table events owner to " + APP, "alter table events_2026 owner to " + APP,
+                    "alter view account_names owner to " + APP, "alter sequence tickets owner to " + APP, "alter function whoami() owner to " + APP,
+                    "alter table scratch owner to " + GONE,
+                    "insert into accounts (name) values ('ann'), ('bob')", "insert into events values (1, '2026-03-03')", "insert into scratch values (1)");
+            String state = dir.resolve("state").toString();
+            String[] repo = TestRepository.init(dir, "owners").args();
+            CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(src), "--state", state}, repo);
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            LocalPostgres.sql(src, "drop table scratch");
+            LocalPostgres.sql("postgres", "drop role " + GONE); // the target's cluster lacks it now
+            LocalPostgres.sql(dst, "create table notes (id int primary key)"); // the target's own: it keeps its owner
+
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out() + dry.err()).contains("table scratch, owned by role " + GONE + " in the source, would be owned by postgres")
+                    .contains("the target has no role " + GONE).doesNotContain("role " + APP + " in the source");
+
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString())
+                    .contains("table scratch owned by role " + GONE + " in the source is owned by postgres here: the target has no role " + GONE);
+            assertThat(owners(dst)).containsExactly("account_names " + APP, "accounts " + APP, "accounts_id_seq " + APP, "events " + APP,
+                    "events_2026 " + APP, "notes postgres", "scratch postgres", "tickets " + APP, "whoami() " + APP);
+            assertThat(LocalPostgres.query(dst, "select count(*) from accounts")).containsExactly("2");
+
+            // a table dropped and restored alone is its owner's again, and the owner reads it without a grant of its own
+            LocalPostgres.sql(dst, "drop table events");
+            CliRun part = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", "events", "--state", state}, repo);
+            assertThat(part.exitCode()).as(part.toString()).isZero();
+            assertThat(owners(dst)).contains("events " + APP, "events_2026 " + APP);
+            LocalPostgres.sql(dst, "set role " + APP, "select count(*) from events", "reset role");
+
+            CliRun noOwner = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(bare), "--no-owner", "--json", "--state", state}, repo);
+            assertThat(noOwner.exitCode()).as(noOwner.toString()).isZero();
+            assertThat(noOwner.out()).doesNotContain("owned by");
+            assertThat(owners(bare)).allSatisfy(o -> assertThat(o).endsWith(" postgres")).hasSize(9);
+
+            // a migration's tables go to their owner too, but one its plan renames (a table of the target's design)
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(moved), dir.resolve("plan.yaml"));
+            String text = java.nio.file.Files.readString(plan);
+            assertThat(text).contains("    table: accounts\n");
+            java.nio.file.Files.writeString(plan, text.replace("    table: accounts\n", "    table: members\n"));
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("mstate").toString());
+            assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
+            assertThat(owners(moved)).contains("events " + APP, "events_2026 " + APP, "tickets " + APP, "whoami() " + APP, "notes " + APP, "members postgres");
+        } finally {
+            LocalPostgres.drop(src, dst, bare, moved);
+            LocalPostgres.dropRole(APP);
+            LocalPostgres.dropRole(GONE);
+        }
+    }
+
+    /** A role that may not act as the owner at backup makes the tables its own, said, and foreseen by the dry run. */
+    @Test
+    void aRoleThatCannotActAsTheOwnerKeepsWhatItMakesAndSaysSo() throws Exception {
+        String src = "cutover_it_own_lsrc", dst = "cutover_it_own_ldst", limited = "cutover_it_own_limited";
+        LocalPostgres.recreate(src);
+        try {
+            LocalPostgres.sql("postgres", "drop database if exists " + dst, "drop role if exists " + APP, "create role " + APP);
+            LocalPostgres.recreateRole(limited);
+            LocalPostgres.sql("postgres", "create database " + dst + " owner " + limited);
+            LocalPostgres.sql(src, "create table accounts (id int primary key, name text)", "alter table accounts owner to " + APP,
+                    "insert into accounts values (1, 'ann')");
+            String state = dir.resolve("lstate").toString();
+            String[] repo = TestRepository.init(dir, "lowners").args();
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src), "--state", state}, repo).exitCode()).isZero();
+            String asLimited = LocalPostgres.location(dst).replace("postgres@", limited + "@");
+            assertThat(asLimited).contains(limited + "@");
+
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", asLimited, "--dry-run", "--state", state}, repo);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out() + dry.err()).contains("table accounts, owned by role " + APP + " in the source, would be owned by " + limited + ": "
+                    + limited + " cannot act as role " + APP);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", asLimited, "--json", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString())
+                    .contains("table accounts owned by role " + APP + " in the source is owned by " + limited + " here, not given to " + APP + ":");
+            assertThat(owners(dst)).containsExactly("accounts " + limited);
+            assertThat(LocalPostgres.query(dst, "select count(*) from accounts")).containsExactly("1");
+        } finally {
+            LocalPostgres.drop(src);
+            LocalPostgres.sql("postgres", "drop database if exists " + dst);
+            LocalPostgres.dropRole(limited);
+            LocalPostgres.dropRole(APP);
+        }
+    }
+
+    /**
+     * A migration that failed once its tables were made, run again, takes them for its own, not the
+     * application's: it makes their trigger and gives them to their owner (it made neither before).
+     */
+    @Test
+    void aMigrationRunAgainAfterAFailureMakesTheObjectsOfTheTablesItMade() throws Exception {
+        String src = "cutover_it_own_rsrc", dst = "cutover_it_own_rdst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + APP, "create role " + APP);
+            LocalPostgres.sql(src, "create function touch() returns trigger language plpgsql as $$ begin new.at := now(); return new; end $$",
+                    "create table posts (id int primary key, title text, at timestamptz)", "create index posts_title on posts (title)",
+                    "create trigger posts_touch before update on posts for each row execute function touch()",
+                    "alter table posts owner to " + APP, "insert into posts values (1, 'a', now()), (2, 'b', now())");
+            // the target refuses a row of the table the run makes (a check its event trigger adds): the run stops, its table made
+            LocalPostgres.sql(dst, "create function refuse_b() returns event_trigger language plpgsql as $$ begin"
+                            + " if exists (select 1 from pg_event_trigger_ddl_commands() where object_identity = 'public.posts')"
+                            + " then alter table public.posts add constraint no_b check (title <> 'b'); end if; end $$",
+                    "create event trigger no_b on ddl_command_end when tag in ('CREATE TABLE') execute function refuse_b()");
+            Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), dir.resolve("rplan.yaml"));
+            String state = dir.resolve("rstate").toString();
+            CliRun failed = CliRun.of("migrate", plan.toString(), "--no-backup", "--dead-letter-limit", "0", "--state", state);
+            assertThat(failed.exitCode()).as(failed.toString()).isNotZero();
+            assertThat(failed.out() + failed.err()).contains("DEAD_LETTER_LIMIT");
+            assertThat(LocalPostgres.query(dst, "select count(*) from posts")).containsExactly("1");
+            LocalPostgres.sql(dst, "drop event trigger no_b");
+            CliRun again = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state, "--json");
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(1); // the row refused stays in the dead-letter file
+            assertThat(Json.MAPPER.readTree(again.out()).get("warnings")).isEmpty(); // not "the tables the target had before keep …"
+            assertThat(owners(dst)).contains("posts " + APP);
+            assertThat(LocalPostgres.query(dst, "select string_agg(tgname, ',') from pg_trigger where not tgisinternal")).containsExactly("posts_touch");
+        } finally {
+            LocalPostgres.drop(src, dst);
+            LocalPostgres.dropRole(APP);
+        }
+    }
+
+    /** The owners of the public schema's relations and functions, as "name role", in order. */
+    private static java.util.List<String> owners(String db) throws Exception {
+        return LocalPostgres.query(db, "select name || ' ' || owner from (select c.relname::text as name, pg_get_userbyid(c.relowner)::text as owner"
+                + " from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S')"
+                + " union all select p.proname || '()', pg_get_userbyid(p.proowner)::text from pg_proc p where p.pronamespace = 'public'::regnamespace) o order by 1");
+    }
+}
