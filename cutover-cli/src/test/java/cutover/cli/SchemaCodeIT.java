@@ -190,6 +190,66 @@ class SchemaCodeIT {
     }
 
     /**
+     * The schema's default privileges (a Supabase project's grants to its roles on every table made
+     * later) and the comments on its indexes, constraints and types come back with a restore: the
+     * default privileges last, so a restored table gets the grants it had, not more; those naming a
+     * role the target lacks are one warning; a part restored makes its table's index and constraint
+     * comments again.
+     */
+    @Test
+    void aRestoreMakesTheDefaultPrivilegesAndTheCommentsOnIndexesConstraintsAndTypes() throws Exception {
+        String src = "cutover_it_code_dsrc", dst = "cutover_it_code_ddst", reader = "cutover_it_code_dreader", gone = "cutover_it_code_dgone";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + reader, "drop role if exists " + gone, "create role " + reader, "create role " + gone);
+            LocalPostgres.sql(src, "create type mood as enum ('ok', 'sad')", "create domain small as int check (value < 100)",
+                    "create table things (id int primary key, m mood, n small, constraint n_positive check (n > 0))", "create index things_m on things (m)",
+                    "comment on type mood is 'how it feels'", "comment on domain small is 'under a hundred'",
+                    "comment on index things_m is 'by mood'", "comment on constraint n_positive on things is 'no zero'",
+                    "comment on constraint things_pkey on things is 'the key'", "create type unused as enum ('x')", "comment on type unused is 'not kept'",
+                    "insert into things values (1, 'ok', 5)",
+                    // after the table: it has no grant of its own to the reader
+                    "alter default privileges in schema public grant select on tables to " + reader,
+                    "alter default privileges in schema public grant usage on sequences to " + reader + " with grant option",
+                    "alter default privileges in schema public grant select on tables to " + gone);
+            String state = dir.resolve("dstate").toString();
+            String[] repo = TestRepository.init(dir, "defaults").args();
+            CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(src), "--state", state}, repo);
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            LocalPostgres.sql(src, "alter default privileges in schema public revoke select on tables from " + gone);
+            LocalPostgres.sql("postgres", "drop role " + gone);
+
+            CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out() + dry.err()).contains("default privileges postgres's sequences to " + reader + ", postgres's tables to " + gone
+                    + ", postgres's tables to " + reader);
+            CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            JsonNode warnings = Json.MAPPER.readTree(restore.out()).get("warnings");
+            assertThat(warnings.toString()).contains("the default privileges of schema public naming role " + gone + " (SELECT on tables postgres makes, to "
+                    + gone + ") were not set: the target has no role " + gone);
+            assertThat(warnings).as(warnings.toString()).hasSize(1);
+            String defaults = "select string_agg(defaclobjtype::text || ' ' || defaclacl::text, ',' order by defaclobjtype) from pg_default_acl";
+            assertThat(LocalPostgres.query(dst, defaults)).isEqualTo(LocalPostgres.query(src, defaults));
+            assertThat(LocalPostgres.query(dst, "select has_table_privilege('" + reader + "', 'things', 'select')")).containsExactly("f");
+            LocalPostgres.sql(dst, "create table later (x int)");
+            assertThat(LocalPostgres.query(dst, "select has_table_privilege('" + reader + "', 'later', 'select')")).containsExactly("t");
+            String comments = "select string_agg(d.description, ',' order by d.description) from pg_description d where d.classoid in"
+                    + " ('pg_class'::regclass, 'pg_constraint'::regclass, 'pg_type'::regclass) and d.objoid >= 16384"; // not the system's own
+            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,how it feels,no zero,the key,under a hundred");
+
+            LocalPostgres.sql(dst, "drop table things");
+            CliRun part = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", "things", "--state", state}, repo);
+            assertThat(part.exitCode()).as(part.toString()).isZero();
+            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,how it feels,no zero,the key,under a hundred");
+        } finally {
+            LocalPostgres.drop(src, dst);
+            LocalPostgres.dropRole(reader);
+            LocalPostgres.dropRole(gone);
+        }
+    }
+
+    /**
      * Restored by a role that may write a table but does not own it: the table's triggers cannot be
      * turned off, fire for the restored rows, and the summary says so (the dry run did; the restore
      * said nothing). The role needs no privilege to create: the state tables are there already.

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * What a schema holds beside its tables' rows and definitions: its functions and procedures, views
  * and materialized views, the sequences no column uses, its tables' triggers, rules and row-level
- * security policies, comments, granted privileges and the owners of its relations and routines. Read with the schema alone on the search path
+ * security policies, comments, granted privileges, the owners of its relations and routines and the
+ * privileges its objects are made with (default privileges). Read with the schema alone on the search path
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
@@ -24,7 +25,7 @@ import java.util.Set;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
                      List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
-                     List<Owner> owners) {
+                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -40,7 +41,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         policies = listOf(policies);
         comments = listOf(comments);
         grants = listOf(grants);
-        owners = listOf(owners); // absent before they were stored (2026-12-06)
+        owners = listOf(owners); // absent before they were stored (2026-12-06), as default privileges
+        defaultPrivileges = listOf(defaultPrivileges);
     }
 
     /**
@@ -97,11 +99,21 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
 
     /**
      * A comment on a relation ({@code kind} table, view, materialized view, sequence), on a column of
-     * one ({@code kind} column, {@code name} the relation's), or on a routine ({@code kind} routine,
-     * {@code arguments} its identity arguments).
+     * one ({@code kind} column, {@code name} the relation's), on an index or a table's constraint
+     * ({@code kind} index or constraint, {@code on} its table), on a type or domain ({@code kind}
+     * type), or on a routine ({@code kind} routine, {@code arguments} its identity arguments).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Comment(String kind, String name, String arguments, String column, String text) {}
+    record Comment(String kind, String name, String arguments, String column, String text, String on) {
+        /** The table or view it is bound to (a restore of that table makes it), or null: a routine's or type's is the schema's. */
+        String table() {
+            return switch (kind) {
+                case "routine", "type" -> null;
+                case "index", "constraint" -> on;
+                default -> name;
+            };
+        }
+    }
 
     /**
      * Privileges granted to a role ({@code public} for everyone) other than the object's owner, on a
@@ -124,31 +136,45 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Owner(String kind, String name, String arguments, String role) {}
 
+    /**
+     * Privileges {@code role} grants on what it makes in the schema ({@code ALTER DEFAULT PRIVILEGES
+     * FOR ROLE … IN SCHEMA …}): on {@code objects} (tables, sequences, functions or types) it makes
+     * from then on, to {@code grantee} ({@code public} for everyone). A Supabase project grants so
+     * to {@code anon} and {@code authenticated}: without them, a table the application makes after
+     * a restore is closed to its users.
+     */
+    record DefaultPrivilege(String role, String objects, String grantee, List<String> privileges, boolean grantable) {
+        DefaultPrivilege {
+            privileges = listOf(privileges);
+        }
+    }
+
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
-                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty();
+                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty();
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
     boolean bindsTo(String table) {
         return triggers.stream().anyMatch(t -> t.table().equals(table)) || rules.stream().anyMatch(r -> r.table().equals(table))
                 || rowSecurity.contains(table) || policies.stream().anyMatch(p -> p.table().equals(table))
-                || comments.stream().anyMatch(m -> onTable(m.kind()) && m.name().equals(table))
+                || comments.stream().anyMatch(m -> table.equals(m.table()))
                 || grants.stream().anyMatch(g -> onTable(g.kind()) && g.name().equals(table));
     }
 
     /**
      * Of these objects, those bound to the given relations alone: their triggers, rules, row-level
      * security, policies, comments and grants; no function, view or sequence (a restore of part of a
-     * snapshot makes the tables' own objects, not the schema's). The owners are all kept: those of
-     * the tables' partitions are among them, and only what is made is given to its owner.
+     * snapshot makes the tables' own objects, not the schema's), nor default privileges. The owners
+     * are all kept: those of the tables' partitions are among them, and only what is made is given
+     * to its owner.
      */
     SchemaObjects onlyOn(Set<String> tables) {
         return new SchemaObjects(List.of(), List.of(), List.of(), triggers.stream().filter(t -> tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> tables.contains(r.table())).toList(), rowSecurity.stream().filter(tables::contains).toList(),
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
-                comments.stream().filter(m -> onTable(m.kind()) && tables.contains(m.name())).toList(),
-                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners);
+                comments.stream().filter(m -> m.table() != null && tables.contains(m.table())).toList(),
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of());
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -157,9 +183,9 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> !tables.contains(r.table())).toList(), rowSecurity.stream().filter(t -> !tables.contains(t)).toList(),
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
-                comments.stream().filter(m -> !(onTable(m.kind()) && tables.contains(m.name()))).toList(),
+                comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
-                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList());
+                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges);
     }
 
     /**
@@ -178,18 +204,19 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
-                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners);
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges);
     }
 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
-        return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of());
+        return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
+                defaultPrivileges);
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges);
     }
 
     NativeDefinition toNative() {
@@ -211,7 +238,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return d != null && FORMAT.equals(d.format());
     }
 
-    /** Whether a comment, grant or owner of this kind is on a relation or a column of one (its name the relation's), not on a routine. */
+    /** Whether a grant or owner of this kind is on a relation or a column of one (its name the relation's), not on a routine. */
     private static boolean onTable(String kind) {
         return !"routine".equals(kind);
     }

@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import cutover.postgres.SchemaObjects.Comment;
+import cutover.postgres.SchemaObjects.DefaultPrivilege;
 import cutover.postgres.SchemaObjects.Function;
 import cutover.postgres.SchemaObjects.Grant;
 import cutover.postgres.SchemaObjects.Owner;
@@ -104,11 +105,14 @@ final class SchemaObjectsMaking {
             for (Policy p : rest.policies()) if (!has(p)) policies.computeIfAbsent(p.table(), k -> new ArrayList<>()).add(p);
             for (List<Policy> ofTable : policies.values()) problems.addAll(makePolicies(ofTable));
             for (Comment m : rest.comments()) {
-                if (hasComment(m)) continue;
+                // a type no table's column uses was not kept (the backup named it): nor is its comment
+                if (hasComment(m) || m.kind().equals("type") && !exists("SELECT to_regtype(?) IS NOT NULL", TableName.quote(m.name()))) continue;
                 String failed = DefinedTable.attempt(c, "COMMENT ON " + commented(m) + " IS " + DefinedTable.literal(m.text()));
-                if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column())) + " was not made: " + failed);
+                if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column()))
+                        + (m.on() == null ? "" : " on " + shown(m.on())) + " was not made: " + failed);
             }
             problems.addAll(grant(rest));
+            problems.addAll(grantByDefault(rest.defaultPrivileges()));
             for (String table : tablesMade) {
                 made.add(new Made("table", table, null));
                 for (String partition : partitionsOf(table)) made.add(new Made("table", partition, null));
@@ -229,6 +233,9 @@ final class SchemaObjectsMaking {
                 if (!has(p)) {
                     byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
                 }
+            }
+            for (DefaultPrivilege d : rest.defaultPrivileges()) {
+                if (!hasByDefault(d)) byKind.computeIfAbsent("default privileges", k -> new ArrayList<>()).add(d.role() + "'s " + d.objects() + " to " + d.grantee());
             }
             List<String> out = new ArrayList<>();
             byKind.forEach((kind, names) -> out.add(kind + " " + String.join(", ", names)));
@@ -457,6 +464,61 @@ final class SchemaObjectsMaking {
         return objects.size() > 5 ? first + " and " + (objects.size() - 5) + " more" : first;
     }
 
+    /**
+     * Sets the schema's default privileges as the source had them (adding, never taking away);
+     * those of or to a role the target lacks, or of a role the one restoring cannot act as, are
+     * one sentence per role. Made last: they would add grants to the objects made after them.
+     */
+    private List<String> grantByDefault(List<DefaultPrivilege> privileges) throws SQLException {
+        if (privileges.isEmpty()) return List.of();
+        Set<String> roles = roles();
+        Map<String, List<String>> ofMissingRoles = new LinkedHashMap<>();
+        Map<String, List<String>> notSet = new LinkedHashMap<>(); // by the server's reason (a role the one restoring cannot act as: each of its)
+        for (DefaultPrivilege d : privileges) {
+            String what = String.join(", ", d.privileges()) + " on " + d.objects() + " " + d.role() + " makes, to " + d.grantee();
+            String missing = !roles.contains(d.role()) ? d.role() : !d.grantee().equals("public") && !roles.contains(d.grantee()) ? d.grantee() : null;
+            if (missing != null) {
+                ofMissingRoles.computeIfAbsent(missing, k -> new ArrayList<>()).add(what);
+                continue;
+            }
+            if (hasByDefault(d)) continue;
+            String failed = DefinedTable.attempt(c, "ALTER DEFAULT PRIVILEGES FOR ROLE " + TableName.quote(d.role()) + " IN SCHEMA " + TableName.quote(schema)
+                    + " GRANT " + String.join(", ", d.privileges()) + " ON " + d.objects().toUpperCase(java.util.Locale.ROOT) + " TO " + grantee(d.grantee())
+                    + (d.grantable() ? " WITH GRANT OPTION" : ""));
+            if (failed != null) notSet.computeIfAbsent(failed, k -> new ArrayList<>()).add(what);
+        }
+        List<String> problems = new ArrayList<>();
+        notSet.forEach((reason, of) -> problems.add("the default privileges of schema " + shown(schema) + " (" + listed(of) + ") were not set: " + reason));
+        ofMissingRoles.forEach((role, of) -> problems.add("the default privileges of schema " + shown(schema) + " naming role " + role + " ("
+                + listed(of) + ") were not set: the target has no role " + role));
+        return problems;
+    }
+
+    /** Whether the target's schema grants these privileges by default already (or more). */
+    private boolean hasByDefault(DefaultPrivilege d) throws SQLException {
+        String type = switch (d.objects()) {
+            case "tables" -> "r";
+            case "sequences" -> "S";
+            case "functions" -> "f";
+            default -> "T";
+        };
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT a.privilege_type) FROM pg_default_acl x CROSS JOIN LATERAL aclexplode(x.defaclacl) a"
+                + " WHERE x.defaclrole = to_regrole(?) AND x.defaclnamespace = to_regnamespace(?) AND x.defaclobjtype = ?"
+                + " AND a.grantee = CASE WHEN ? = 'public' THEN 0::oid ELSE to_regrole(?)::oid END AND (a.is_grantable OR NOT ?)"
+                + " AND a.privilege_type = ANY (?)")) {
+            ps.setString(1, TableName.quote(d.role()));
+            ps.setString(2, TableName.quote(schema));
+            ps.setString(3, type);
+            ps.setString(4, d.grantee());
+            ps.setString(5, TableName.quote(d.grantee()));
+            ps.setBoolean(6, d.grantable());
+            ps.setArray(7, c.createArrayOf("text", d.privileges().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == d.privileges().size();
+            }
+        }
+    }
+
     private String granted(Grant g) {
         return switch (g.kind()) {
             case "sequence" -> "SEQUENCE " + TableName.quote(g.name());
@@ -511,6 +573,9 @@ final class SchemaObjectsMaking {
             case "view" -> "VIEW " + TableName.quote(m.name());
             case "materialized view" -> "MATERIALIZED VIEW " + TableName.quote(m.name());
             case "sequence" -> "SEQUENCE " + TableName.quote(m.name());
+            case "index" -> "INDEX " + TableName.quote(m.name());
+            case "constraint" -> "CONSTRAINT " + TableName.quote(m.name()) + " ON " + TableName.quote(m.on());
+            case "type" -> "TYPE " + TableName.quote(m.name()); // a domain's too
             default -> "TABLE " + TableName.quote(m.name());
         };
     }
@@ -521,6 +586,9 @@ final class SchemaObjectsMaking {
                     + " IS NOT NULL", TableName.quote(m.name()), TableName.quote(m.name()), m.column());
             case "routine" -> exists("SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid"
                     + " WHERE " + THE_ROUTINE + ")", TableName.quote(schema), m.name(), m.arguments());
+            case "constraint" -> exists("SELECT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = to_regclass(?) AND k.conname = ?"
+                    + " AND obj_description(k.oid, 'pg_constraint') IS NOT NULL)", TableName.quote(m.on()), m.name());
+            case "type" -> exists("SELECT obj_description(to_regtype(?), 'pg_type') IS NOT NULL", TableName.quote(m.name()));
             default -> exists("SELECT obj_description(to_regclass(?), 'pg_class') IS NOT NULL", TableName.quote(m.name()));
         };
     }

@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import cutover.postgres.SchemaObjects.Comment;
+import cutover.postgres.SchemaObjects.DefaultPrivilege;
 import cutover.postgres.SchemaObjects.Function;
 import cutover.postgres.SchemaObjects.Grant;
 import cutover.postgres.SchemaObjects.Owner;
@@ -46,7 +47,7 @@ final class SchemaObjectsReading {
             List<String> forced = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relforcerowsecurity AND "
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
-                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema));
+                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -133,11 +134,26 @@ final class SchemaObjectsReading {
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid <> 0"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " + Catalog.NOT_AN_EXTENSIONS
                 + " AND (d.objsubid = 0 OR NOT a.attisdropped) ORDER BY c.relname, d.objsubid", schema,
-                rs -> new Comment(rs.getString(1), rs.getString(2), null, rs.getString(4), rs.getString(5))));
+                rs -> new Comment(rs.getString(1), rs.getString(2), null, rs.getString(4), rs.getString(5), null)));
+        out.addAll(rows(c, "SELECT i.relname, t.relname, d.description FROM pg_description d JOIN pg_class i ON d.classoid = 'pg_class'::regclass"
+                + " AND d.objoid = i.oid AND d.objsubid = 0 JOIN pg_index x ON x.indexrelid = i.oid JOIN pg_class t ON t.oid = x.indrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ? AND i.relkind IN ('i', 'I') AND t.relkind IN ('r', 'p', 'm')"
+                + " AND " + Catalog.NOT_AN_EXTENSIONS.replace("c.oid", "t.oid") + " ORDER BY 2, 1", schema,
+                rs -> new Comment("index", rs.getString(1), null, null, rs.getString(3), rs.getString(2))));
+        out.addAll(rows(c, "SELECT k.conname, t.relname, d.description FROM pg_description d JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass"
+                + " AND d.objoid = k.oid JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE n.nspname = ? AND t.relkind IN ('r', 'p') AND " + Catalog.NOT_AN_EXTENSIONS.replace("c.oid", "t.oid") + " ORDER BY 2, 1", schema,
+                rs -> new Comment("constraint", rs.getString(1), null, null, rs.getString(3), rs.getString(2))));
+        // enums, domains, ranges and composite types, not a table's own row type; made with the tables whose columns use them
+        out.addAll(rows(c, "SELECT t.typname, d.description FROM pg_description d JOIN pg_type t ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid"
+                + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ? AND t.typtype IN ('e', 'd', 'r', 'c')"
+                + " AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e') ORDER BY 1", schema,
+                rs -> new Comment("type", rs.getString(1), null, null, rs.getString(2), null)));
         out.addAll(rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), d.description FROM pg_description d"
                 + " JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND " + NOT_AN_EXTENSIONS_ROUTINE + " ORDER BY p.oid", schema,
-                rs -> new Comment("routine", rs.getString(1), rs.getString(2), null, rs.getString(3))));
+                rs -> new Comment("routine", rs.getString(1), rs.getString(2), null, rs.getString(3), null)));
         return out;
     }
 
@@ -174,6 +190,16 @@ final class SchemaObjectsReading {
         out.addAll(rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text" + ROUTINES + " ORDER BY p.oid",
                 schema, rs -> new Owner("routine", rs.getString(1), rs.getString(2), rs.getString(3))));
         return out;
+    }
+
+    /** The default privileges of the schema (not those of every schema, which are the database's), by role, kind of object and grantee. */
+    private static List<DefaultPrivilege> defaultPrivileges(Connection c, String schema) throws SQLException {
+        return rows(c, "SELECT pg_get_userbyid(d.defaclrole)::text, CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'"
+                + " WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' END, " + ROLE + ", array_agg(a.privilege_type::text ORDER BY a.privilege_type), a.is_grantable"
+                + " FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace CROSS JOIN LATERAL aclexplode(d.defaclacl) a"
+                + " WHERE n.nspname = ? AND d.defaclobjtype IN ('r', 'S', 'f', 'T') GROUP BY d.defaclrole, d.defaclobjtype, a.grantee, a.is_grantable"
+                + " ORDER BY 1, 2, 3", schema,
+                rs -> new DefaultPrivilege(rs.getString(1), rs.getString(2), rs.getString(3), Catalog.texts(rs.getArray(4)), rs.getBoolean(5)));
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {
