@@ -33,13 +33,20 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         }
         message = Location.redact(message);
         err.println("cutover: " + code + ": " + message);
-        if (retryable) err.println("cutover: this may pass if tried again; committed work is kept.");
+        if (retryable) err.println("cutover: this may pass if tried again" + (readsOnly(cmd.getCommand()) ? "." : "; committed work is kept."));
         if (System.getenv("CUTOVER_DEBUG") != null) ex.printStackTrace(err);
         err.flush();
         // verify answers like diff(1): 0 equal, 1 different, 2 could not tell (the message says why)
         int exit = cmd.getCommand() instanceof VerifyCommand ? VerifyCommand.ERROR : code.exitCode();
         if (wantsJson(parsed)) printJson(cmd.getOut(), code, message, retryable, exit);
         return exit;
+    }
+
+    /** Whether the command only reads (it has no work of its own to keep, and a retry starts it over). */
+    private static boolean readsOnly(Object command) {
+        return command instanceof VerifyCommand || command instanceof AnalyzeCommand || command instanceof SnapshotsCommand
+                || command instanceof BackupCheckCommand || command instanceof PlanCommand || command instanceof PlanCheckCommand
+                || command instanceof ReportCommand || command instanceof RestoreCommand r && r.dryRun;
     }
 
     /**
