@@ -136,6 +136,7 @@ final class MigrateCommand implements Callable<Integer> {
                         + "\nFix them (cutover plan check " + planFile + " explains each) and run again.");
             }
             List<String> warnings = new java.util.ArrayList<>();
+            if (!target.schemaExists()) warnings.add(RestoreCommand.schemaMade(target.defaultSchema(), "the migration made it"));
             TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink, target);
             warnings.addAll(definitions.fromPlanTypes().values());
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
@@ -166,7 +167,7 @@ final class MigrateCommand implements Callable<Integer> {
                     ? copying.schemaObjects() : Optional.empty();
             if (sink instanceof cutover.connector.CopyTextSink copyingSink) {
                 Map<String, String> renamed = new java.util.LinkedHashMap<>();
-                moved(plan).forEach((from, to) -> to.ifPresent(t -> renamed.put(from, t)));
+                moved(plan, target.defaultSchema()).forEach((from, to) -> to.ifPresent(t -> renamed.put(from, t)));
                 copyingSink.tablesRenamed(renamed); // the foreign keys of tables made as the source defines them name the source's tables
                 schemaObjects.ifPresent(copyingSink::makeSchemaObjectsTablesUse);
             }
@@ -178,7 +179,7 @@ final class MigrateCommand implements Callable<Integer> {
                 throw new CutoverException(e.code(), e.getMessage() + " (" + runDirectory.resolve(Migration.DEAD_LETTER_FILE) + ")", e, e.retryable());
             }
             warnings.addAll(result.warnings());
-            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, tablesBefore(target, sink, runId), definitions.byTable().keySet(),
+            schemaObjects.ifPresent(objects -> warnings.addAll(schemaObjects(objects, sink, plan, target.defaultSchema(), tablesBefore(target, sink, runId), definitions.byTable().keySet(),
                     result.leftOut())));
             problems.stream().filter(p -> !p.isError()).forEach(p -> warnings.add(p.toString()));
             boolean rejects = result.totals().deadLettered() > 0;
@@ -203,7 +204,7 @@ final class MigrateCommand implements Callable<Integer> {
         java.util.Set<String> tables = new java.util.HashSet<>(atStart.tables().keySet());
         if (!(sink instanceof cutover.connector.CopyTextSink copying)) return tables;
         java.util.Set<String> earlier = copying.tablesMadeBy(runId);
-        tables.removeIf(t -> earlier.contains(t) || earlier.contains(bare(t)));
+        tables.removeIf(earlier::contains); // both name a table of another schema than the target's with it
         return tables;
     }
 
@@ -211,16 +212,17 @@ final class MigrateCommand implements Callable<Integer> {
      * What the source holds beside its tables (a PostgreSQL schema's functions, views, sequences no
      * column uses, triggers, policies), made in the target where it lacks them once the tables are
      * complete; returns what could not be made (the triggers and policies of a table the plan renames
-     * or leaves out, a view over one, a target of another kind). {@code tablesBefore} are the
+     * or leaves out, a view over one, a target of another kind). {@code targetSchema} is the
+     * target's schema, where they are made; {@code tablesBefore} are the
      * target's tables before the run (the application's own), {@code madeAsDefined} are the plan's
      * tables made as the source defines them, {@code leftOut} the source's tables the plan does not list.
      */
-    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, java.util.Set<String> tablesBefore,
-                                              java.util.Set<String> madeAsDefined, List<cutover.model.EntityName> leftOut) {
+    private static List<String> schemaObjects(cutover.model.NativeDefinition objects, Sink sink, cutover.plan.Plan plan, String targetSchema,
+                                              java.util.Set<String> tablesBefore, java.util.Set<String> madeAsDefined, List<cutover.model.EntityName> leftOut) {
         if (!(sink instanceof cutover.connector.CopyTextSink target)) {
-            return List.of(cutover.connector.CopyTextSink.notMade(objects, false));
+            return cutover.connector.CopyTextSink.notMade(objects, false).stream().toList();
         }
-        Map<String, Optional<String>> moved = moved(plan);
+        Map<String, Optional<String>> moved = moved(plan, targetSchema);
         leftOut.forEach(e -> moved.putIfAbsent(bare(e.value()), Optional.empty()));
         // the application's own tables (there before the run) keep their own security and triggers
         java.util.Set<String> kept = new java.util.HashSet<>(), fromPlanTypes = new java.util.HashSet<>(), made = new java.util.HashSet<>();
@@ -272,9 +274,11 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /** The source's tables (without their schema) the plan renames, to the table given, or leaves out (empty). */
-    private static Map<String, Optional<String>> moved(cutover.plan.Plan plan) {
+    private static Map<String, Optional<String>> moved(cutover.plan.Plan plan, String targetSchema) {
         Map<String, Optional<String>> moved = new java.util.LinkedHashMap<>();
-        plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source())))
+        // into another schema than the target's is moved too: its objects would be made in the target's, on another table
+        plan.entities().stream().filter(e -> e.skip() || !bare(e.table()).equals(bare(e.source()))
+                        || e.table().contains(".") && !e.table().substring(0, e.table().lastIndexOf('.')).equals(targetSchema))
                 .forEach(e -> moved.put(bare(e.source()), e.skip() ? Optional.empty() : Optional.of(e.table())));
         return moved;
     }

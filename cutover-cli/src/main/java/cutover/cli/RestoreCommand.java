@@ -161,6 +161,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** The sentence for a target schema that was not there: a misspelt {@code ?schema=} would make one beside the one meant, unseen. */
+    static String schemaMade(String schema, String what) {
+        return "schema " + schema + " was not in the target: " + what + " (were another meant, check the target's ?schema=)";
+    }
+
     /** Whether the target named no schema and the restore writes into the snapshot's ({@link SchemaOfSnapshot}). */
     private boolean intoSnapshotSchema;
 
@@ -236,6 +241,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
                 if (delete) tablesLeft(snapshot, plan, info, sink.partitionsOf(mapper.tables())).ifPresent(said::add);
+                if (!info.schemaExists()) said.add(0, schemaMade(info.defaultSchema(), dryRun ? "the restore would make it" : "the restore made it"));
                 if (intoSnapshotSchema) {
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
@@ -465,7 +471,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             return dryRun ? copying.wouldMakeSchemaObjects(snapshot.schema(), tablesMade)
                     : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.asTheyWere(tablesMade));
         }
-        return List.of(cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun));
+        return cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun).stream().toList();
     }
 
     /** Whether this restore is of the whole snapshot and it holds schema objects: a restore of a part repairs its tables, not the schema. */

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once per role, and foreseen by the dry run; {@code --no-owner} makes the restoring role own all.
  */
 class OwnersIT {
-    private static final String APP = "cutover_it_own_app", GONE = "cutover_it_own_gone";
+    private static final String APP = "cutover_it_own_app", GONE = "cutover_it_own_gone", OTHER = "cutover_it_own_other";
     @TempDir Path dir;
 
     @Test
@@ -30,11 +30,16 @@ class OwnersIT {
                     "create table events (id int, at date, primary key (id, at)) partition by range (at)",
                     "create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01')",
                     "create view account_names as select name from accounts", "create sequence tickets",
+                    "create sequence ticket_no", "create table sold (id bigint primary key default nextval('ticket_no'))", // drawn from, not owned
+                    "create index events_at on events (at)", "comment on index events_2026_at_idx is 'a partition''s index'",
                     "create function whoami() returns text language sql security definer as $$ select current_user::text $$",
                     "create table scratch (id int primary key)", "create table notes (id int primary key)", "alter table notes owner to " + APP,
                     "alter table accounts owner to " + APP, "alter table events owner to " + APP, "alter table events_2026 owner to " + APP,
                     "alter view account_names owner to " + APP, "alter sequence tickets owner to " + APP, "alter function whoami() owner to " + APP,
+                    "alter sequence ticket_no owner to " + APP, "alter table sold owner to " + APP,
                     "alter table scratch owner to " + GONE,
+                    "grant select on accounts to postgres", // a grant to the role restoring: kept once the table is its owner's again
+                    "alter default privileges in schema public grant select on tables to " + APP,
                     "insert into accounts (name) values ('ann'), ('bob')", "insert into events values (1, '2026-03-03')", "insert into scratch values (1)");
             String state = dir.resolve("state").toString();
             String[] repo = TestRepository.init(dir, "owners").args();
@@ -54,8 +59,10 @@ class OwnersIT {
             assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString())
                     .contains("table scratch owned by role " + GONE + " in the source is owned by postgres here: the target has no role " + GONE);
             assertThat(owners(dst)).containsExactly("account_names " + APP, "accounts " + APP, "accounts_id_seq " + APP, "events " + APP,
-                    "events_2026 " + APP, "notes postgres", "scratch postgres", "tickets " + APP, "whoami() " + APP);
+                    "events_2026 " + APP, "notes postgres", "scratch postgres", "sold " + APP, "ticket_no " + APP, "tickets " + APP, "whoami() " + APP);
             assertThat(LocalPostgres.query(dst, "select count(*) from accounts")).containsExactly("2");
+            String acl = "select relacl::text from pg_class where relname = 'accounts'";
+            assertThat(LocalPostgres.query(dst, acl)).isEqualTo(LocalPostgres.query(src, acl)).allSatisfy(a -> assertThat(a).contains("postgres=r/"));
 
             // a table dropped and restored alone is its owner's again, and the owner reads it without a grant of its own
             LocalPostgres.sql(dst, "drop table events");
@@ -63,24 +70,46 @@ class OwnersIT {
             assertThat(part.exitCode()).as(part.toString()).isZero();
             assertThat(owners(dst)).contains("events " + APP, "events_2026 " + APP);
             LocalPostgres.sql(dst, "set role " + APP, "select count(*) from events", "reset role");
+            assertThat(LocalPostgres.query(dst, "select obj_description('events_2026_at_idx'::regclass, 'pg_class')")).containsExactly("a partition's index");
+
+            // a table given to another role since is not this restore's to give back, run again
+            LocalPostgres.sql("postgres", "drop role if exists " + OTHER, "create role " + OTHER);
+            LocalPostgres.sql(dst, "alter table accounts owner to " + OTHER);
+            CliRun again = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state}, repo);
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(owners(dst)).contains("accounts " + OTHER, "events " + APP);
+            LocalPostgres.sql(dst, "alter table accounts owner to " + APP);
 
             CliRun noOwner = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(bare), "--no-owner", "--json", "--state", state}, repo);
             assertThat(noOwner.exitCode()).as(noOwner.toString()).isZero();
-            assertThat(noOwner.out()).doesNotContain("owned by");
-            assertThat(owners(bare)).allSatisfy(o -> assertThat(o).endsWith(" postgres")).hasSize(9);
+            assertThat(noOwner.out()).doesNotContain("in the source") // a superuser's SECURITY DEFINER function is said all the same
+                    .contains("whoami() is SECURITY DEFINER and owned by postgres here, a superuser");
+            assertThat(owners(bare)).allSatisfy(o -> assertThat(o).endsWith(" postgres")).hasSize(11);
 
             // a migration's tables go to their owner too, but one its plan renames (a table of the target's design)
+            LocalPostgres.sql(moved, "create table notes (id int primary key)"); // the application's own: its schema keeps its default privileges
             Path plan = CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(moved), dir.resolve("plan.yaml"));
             String text = java.nio.file.Files.readString(plan);
             assertThat(text).contains("    table: accounts\n");
             java.nio.file.Files.writeString(plan, text.replace("    table: accounts\n", "    table: members\n"));
-            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("mstate").toString());
+            CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("mstate").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-            assertThat(owners(moved)).contains("events " + APP, "events_2026 " + APP, "tickets " + APP, "whoami() " + APP, "notes " + APP, "members postgres");
+            assertThat(owners(moved)).contains("events " + APP, "events_2026 " + APP, "tickets " + APP, "whoami() " + APP, "notes postgres", "members postgres");
+            assertThat(Json.MAPPER.readTree(migrate.out()).get("warnings").toString()).contains("the source's default privileges were not set");
+            assertThat(LocalPostgres.query(moved, "select count(*) from pg_default_acl")).containsExactly("0");
+            assertThat(LocalPostgres.query(dst, "select count(*) from pg_default_acl")).containsExactly("1"); // the restore put them back
+
+            // a schema the restore makes goes to the source schema's owner, with its grants: its objects' owners reach them
+            CliRun other = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst) + "?schema=other", "--state", state}, repo);
+            assertThat(other.exitCode()).as(other.toString()).isZero();
+            String schemaOf = "select pg_get_userbyid(nspowner)::text || ' ' || nspacl::text from pg_namespace where nspname = '%s'";
+            assertThat(LocalPostgres.query(dst, String.format(schemaOf, "other"))).isEqualTo(LocalPostgres.query(src, String.format(schemaOf, "public")));
+            LocalPostgres.sql(dst, "set role " + APP, "select count(*) from other.accounts", "reset role");
         } finally {
             LocalPostgres.drop(src, dst, bare, moved);
             LocalPostgres.dropRole(APP);
             LocalPostgres.dropRole(GONE);
+            LocalPostgres.dropRole(OTHER);
         }
     }
 
@@ -104,13 +133,18 @@ class OwnersIT {
             CliRun dry = CliRun.of(new String[] {"restore", "latest", asLimited, "--dry-run", "--state", state}, repo);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("table accounts, owned by role " + APP + " in the source, would be owned by " + limited + ": "
-                    + limited + " cannot act as role " + APP);
+                    + limited + " cannot give objects to role " + APP);
             CliRun restore = CliRun.of(new String[] {"restore", "latest", asLimited, "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString())
                     .contains("table accounts owned by role " + APP + " in the source is owned by " + limited + " here, not given to " + APP + ":");
             assertThat(owners(dst)).containsExactly("accounts " + limited);
             assertThat(LocalPostgres.query(dst, "select count(*) from accounts")).containsExactly("1");
+
+            // into a target of another kind, owners alone are nothing left unmade: no warning
+            CliRun sqlite = CliRun.of(new String[] {"restore", "latest", "sqlite:" + dir.resolve("accounts.db"), "--json", "--state", state}, repo);
+            assertThat(sqlite.exitCode()).as(sqlite.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(sqlite.out()).get("warnings")).as(sqlite.out()).isEmpty();
         } finally {
             LocalPostgres.drop(src);
             LocalPostgres.sql("postgres", "drop database if exists " + dst);

@@ -205,6 +205,7 @@ class SchemaCodeIT {
             LocalPostgres.sql(src, "create type mood as enum ('ok', 'sad')", "create domain small as int check (value < 100)",
                     "create table things (id int primary key, m mood, n small, constraint n_positive check (n > 0))", "create index things_m on things (m)",
                     "comment on type mood is 'how it feels'", "comment on domain small is 'under a hundred'",
+                    "comment on constraint small_check on domain small is 'checked'",
                     "comment on index things_m is 'by mood'", "comment on constraint n_positive on things is 'no zero'",
                     "comment on constraint things_pkey on things is 'the key'", "create type unused as enum ('x')", "comment on type unused is 'not kept'",
                     "insert into things values (1, 'ok', 5)",
@@ -236,12 +237,12 @@ class SchemaCodeIT {
             assertThat(LocalPostgres.query(dst, "select has_table_privilege('" + reader + "', 'later', 'select')")).containsExactly("t");
             String comments = "select string_agg(d.description, ',' order by d.description) from pg_description d where d.classoid in"
                     + " ('pg_class'::regclass, 'pg_constraint'::regclass, 'pg_type'::regclass) and d.objoid >= 16384"; // not the system's own
-            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,how it feels,no zero,the key,under a hundred");
+            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,checked,how it feels,no zero,the key,under a hundred");
 
             LocalPostgres.sql(dst, "drop table things");
             CliRun part = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", "things", "--state", state}, repo);
             assertThat(part.exitCode()).as(part.toString()).isZero();
-            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,how it feels,no zero,the key,under a hundred");
+            assertThat(LocalPostgres.query(dst, comments)).containsExactly("by mood,checked,how it feels,no zero,the key,under a hundred");
         } finally {
             LocalPostgres.drop(src, dst);
             LocalPostgres.dropRole(reader);

@@ -55,7 +55,7 @@ public interface CopyTextSink extends Sink {
      * {@link #ownWhatItMakes}. One in a format this sink does not make is one sentence saying so.
      */
     default List<String> makeSchemaObjects(cutover.model.NativeDefinition objects, TablesMade tables) {
-        return List.of(notMade(objects, false));
+        return notMade(objects, false).stream().toList();
     }
 
     /**
@@ -79,7 +79,7 @@ public interface CopyTextSink extends Sink {
      * owner; no function, view or sequence. Returns a sentence for each that could not be made.
      */
     default List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
-        return List.of(notMade(objects, false));
+        return notMade(objects, false).stream().toList();
     }
 
     /** The tables run {@code runId} made as their source defined them (an earlier attempt of a run resumed made some). */
@@ -89,13 +89,20 @@ public interface CopyTextSink extends Sink {
 
     /** What {@link #makeObjectsOfTables} would make, without making it: a sentence naming them, or none. */
     default List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, java.util.Set<String> tables) {
-        return List.of(notMade(objects, true));
+        return notMade(objects, true).stream().toList();
     }
 
-    /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not). */
-    static String notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
-        return "the source's views, functions, triggers and policies (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
-                + " made: the target is of another kind";
+    /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not); none for owners alone. */
+    static java.util.Optional<String> notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
+        // who owned what means nothing in a target of another kind: the owners alone are nothing left unmade
+        boolean somethingToMake = false;
+        for (var field = objects.body().fields(); field.hasNext(); ) {
+            var e = field.next();
+            if (!e.getKey().equals("owners") && e.getValue().isArray() && !e.getValue().isEmpty()) somethingToMake = true;
+        }
+        if (!somethingToMake) return java.util.Optional.empty();
+        return java.util.Optional.of("the source's views, functions, triggers and policies (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
+                + " made: the target is of another kind");
     }
 
     /**
@@ -117,7 +124,7 @@ public interface CopyTextSink extends Sink {
      * the source that what it makes, or {@code tablesMade}, could not be given to.
      */
     default List<String> wouldMakeSchemaObjects(cutover.model.NativeDefinition objects, java.util.Set<String> tablesMade) {
-        return List.of(notMade(objects, true));
+        return notMade(objects, true).stream().toList();
     }
 
     /**

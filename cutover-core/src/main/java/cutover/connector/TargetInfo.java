@@ -8,9 +8,15 @@ import java.util.Set;
  * {@code supabase} is true when the database has Supabase's {@code auth} schema and the {@code anon}
  * and {@code authenticated} roles: there, tables in {@code public} are served over HTTP to anyone
  * with the anon key, so Cutover enables row level security on every table it creates.
+ * {@code schemaExists} is false where the target's schema is not there yet (a run makes it: a
+ * misspelt {@code ?schema=} would otherwise go unseen).
  */
-public record TargetInfo(String product, String version, String defaultSchema, Map<String, Set<String>> tables, boolean supabase) {
+public record TargetInfo(String product, String version, String defaultSchema, Map<String, Set<String>> tables, boolean supabase, boolean schemaExists) {
     public TargetInfo {
         tables = Map.copyOf(tables);
+    }
+
+    public TargetInfo(String product, String version, String defaultSchema, Map<String, Set<String>> tables, boolean supabase) {
+        this(product, version, defaultSchema, tables, supabase, true);
     }
 }

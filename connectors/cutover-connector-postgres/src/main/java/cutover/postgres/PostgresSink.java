@@ -52,8 +52,10 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     private volatile boolean quietTriggers;
     /** Cleared by {@link #ownWhatItMakes}: what the sink makes goes to the source's owner where the target has that role. */
     private volatile boolean keepOwners = true;
-    /** The routines made before the tables that could not be given to their owner: said with the other objects. */
-    private volatile List<String> routinesNotGiven = List.of();
+    /** Set where {@link #describe} found no schema: the run makes it, and gives it to the source schema's owner with its grants. */
+    private volatile boolean schemaMadeHere;
+    /** The routines made before the tables ({@link #makeSchemaObjectsTablesUse}): given to their owners with the other objects. */
+    private volatile List<SchemaObjectsMaking.Made> routinesMadeFirst = List.of();
     /** The relations whose triggers fired for rows kept quiet otherwise (the role does not own them), with the triggers: said at the end. */
     private final Set<String> triggersFiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -103,7 +105,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return;
-        routinesNotGiven = inTransaction("making the functions of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).makeRoutines());
+        routinesMadeFirst = inTransaction("making the functions of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).makeRoutines());
         tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
     }
 
@@ -123,7 +125,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         if (own.isEmpty()) return CopyTextSink.super.makeSchemaObjects(objects, tables);
         Map<String, Optional<String>> movedTables = tables.moved();
         Set<String> tablesKept = tables.kept();
-        List<String> problems = new java.util.ArrayList<>(routinesNotGiven);
+        List<String> problems = new java.util.ArrayList<>();
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
                 .map(e -> TableName.shown(e.getKey()) + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
@@ -146,10 +148,18 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                     + " changed, which only the application's writes would show); make them by hand once checked: " + String.join(", ", retyped));
         }
         SchemaObjects made = onTheirTables.withoutTriggersOn(tables.fromPlanTypes());
+        if (!tablesKept.isEmpty() && !made.defaultPrivileges().isEmpty()) {
+            // the application's schema keeps its own: the source's would open the tables it makes from now on
+            problems.add("the source's default privileges were not set: the target's schema is the application's own (it had tables of the plan"
+                    + " before the run); set them by hand where wanted: " + String.join(", ", made.defaultPrivileges().stream()
+                    .map(d -> String.join(", ", d.privileges()) + " on " + d.objects() + " " + d.role() + " makes, to " + d.grantee()).toList()));
+            made = made.withoutDefaultPrivileges();
+        }
         Map<String, TableName> renamed = new java.util.LinkedHashMap<>();
         movedTables.forEach((source, target) -> target.filter(t -> !tablesKept.contains(source)).ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
+        SchemaObjects toMakeHere = made;
         problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> {
-            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, made).make(tables.made()));
+            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, toMakeHere).make(tables.made(), routinesMadeFirst, schemaMadeHere));
             out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));
             return out;
         }));
@@ -183,8 +193,10 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     public List<String> makeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
         Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
-        return inTransaction("making the triggers, rules and policies of the tables restored", c -> new SchemaObjectsMaking(c, schema,
-                own.get().onlyOn(tables)).make(tables));
+        return inTransaction("making the triggers, rules and policies of the tables restored", c -> {
+            Set<String> andPartitions = SchemaObjectsMaking.withPartitions(c, schema, tables); // a partition's own trigger, grant, index comment
+            return new SchemaObjectsMaking(c, schema, own.get().onlyOn(andPartitions)).make(tables, List.of(), schemaMadeHere);
+        });
     }
 
     @Override
@@ -261,14 +273,11 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                     tables.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(rs.getString(3));
                 }
             }
-            boolean supabase;
-            try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') "
-                            + "AND (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2")) {
-                rs.next();
-                supabase = rs.getBoolean(1);
-            }
-            return new TargetInfo("PostgreSQL", version, schema, tables, supabase);
+            boolean supabase = DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') "
+                    + "AND (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2");
+            boolean schemaExists = DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", schema);
+            schemaMadeHere = !schemaExists;
+            return new TargetInfo("PostgreSQL", version, schema, tables, supabase, schemaExists);
         });
     }
 

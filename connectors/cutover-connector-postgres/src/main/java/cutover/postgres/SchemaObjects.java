@@ -25,7 +25,7 @@ import java.util.Set;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
                      List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
-                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges) {
+                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -101,14 +101,15 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
      * A comment on a relation ({@code kind} table, view, materialized view, sequence), on a column of
      * one ({@code kind} column, {@code name} the relation's), on an index or a table's constraint
      * ({@code kind} index or constraint, {@code on} its table), on a type or domain ({@code kind}
-     * type), or on a routine ({@code kind} routine, {@code arguments} its identity arguments).
+     * type) or a domain's constraint ({@code kind} domain constraint, {@code on} the domain), or on
+     * a routine ({@code kind} routine, {@code arguments} its identity arguments).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Comment(String kind, String name, String arguments, String column, String text, String on) {
         /** The table or view it is bound to (a restore of that table makes it), or null: a routine's or type's is the schema's. */
         String table() {
             return switch (kind) {
-                case "routine", "type" -> null;
+                case "routine", "type", "domain constraint" -> null;
                 case "index", "constraint" -> on;
                 default -> name;
             };
@@ -118,7 +119,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /**
      * Privileges granted to a role ({@code public} for everyone) other than the object's owner, on a
      * relation ({@code kind} table, also for views, or sequence), a column of one ({@code kind} column),
-     * or a routine ({@code kind} routine);
+     * or a routine ({@code kind} routine); on the schema itself in {@link SchemaItself};
      * {@code grantable} where the grantee may grant them on.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -130,7 +131,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
 
     /**
      * The role owning a relation ({@code kind} table, also for a partition, view, materialized view
-     * or sequence) or a routine ({@code kind} routine, {@code arguments} its identity arguments).
+     * or sequence) or a routine ({@code kind} routine, {@code arguments} its identity arguments); the
+     * schema's own is in {@link SchemaItself}.
      * What decides whose privileges a SECURITY DEFINER function, a view and a policy's table run with.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -149,9 +151,22 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
     }
 
+    /**
+     * The schema's own owner and the privileges granted on it ({@code kind} schema), given to the
+     * target's schema where a run makes it: made as the role restoring's, the owners of what is in
+     * it could not reach it. Held apart from the objects' owners and grants: a target of another
+     * kind has nothing of them to make.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SchemaItself(String owner, List<Grant> grants) {
+        SchemaItself {
+            grants = listOf(grants);
+        }
+    }
+
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
-                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty();
+                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty() && schemaItself == null;
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -173,8 +188,9 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return new SchemaObjects(List.of(), List.of(), List.of(), triggers.stream().filter(t -> tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> tables.contains(r.table())).toList(), rowSecurity.stream().filter(tables::contains).toList(),
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
-                comments.stream().filter(m -> m.table() != null && tables.contains(m.table())).toList(),
-                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of());
+                // a type's comment too: the tables made may have made their types, and it is made only where a type lacks one
+                comments.stream().filter(m -> m.table() != null ? tables.contains(m.table()) : !m.kind().equals("routine")).toList(),
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself);
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -185,7 +201,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
-                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges);
+                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself);
     }
 
     /**
@@ -204,19 +220,25 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
-                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges);
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself);
     }
 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
-                defaultPrivileges);
+                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants()));
+    }
+
+    /** These objects without the schema's default privileges. */
+    SchemaObjects withoutDefaultPrivileges() {
+        return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, List.of(),
+                schemaItself);
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself);
     }
 
     NativeDefinition toNative() {

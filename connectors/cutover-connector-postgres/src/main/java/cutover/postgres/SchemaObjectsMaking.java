@@ -50,9 +50,9 @@ final class SchemaObjectsMaking {
     /**
      * Before the tables are made: the functions and procedures the target lacks, which a table's
      * default or check may call. One that cannot be made yet (it takes or returns a table's row type)
-     * is left for {@link #make}.
+     * is left for {@link #make}. Returns those it made, for {@link #make} to give to their owners.
      */
-    List<String> makeRoutines() throws SQLException {
+    List<Made> makeRoutines() throws SQLException {
         // a restore into a new schema would make it with its first table, after these (one that cannot is said there)
         if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
         String searchPath = withSchemaAlone();
@@ -63,7 +63,7 @@ final class SchemaObjectsMaking {
                     made.add(new Made("routine", f.name(), f.arguments()));
                 }
             }
-            return giveOwners(made); // now: run again, the routines are the target's, and are left as they are
+            return made;
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
@@ -74,13 +74,18 @@ final class SchemaObjectsMaking {
      * a round makes one (a view may select from one made later, or call a function that returns
      * another's rows), then the tables' triggers, rules and policies, then comments and grants.
      * Triggers come last of all but those: made before the rows, they would have fired for each.
-     * Last, what it made and {@code tablesMade} (with their partitions) go to their owners.
-     * Returns a sentence for each object that could not be made or given to its owner.
+     * Then what it made, {@code routinesMadeBefore} ({@link #makeRoutines}) and {@code tablesMade}
+     * (with their partitions) go to their owners, before the grants and default privileges, as
+     * {@code pg_restore} orders them (a grant to the role restoring, made while it owned the object,
+     * would go with the ownership). Where {@code schemaMade} (the run made the target's schema), the
+     * schema too goes to the source schema's owner and gets its grants: made as the role restoring's,
+     * the owners of what is in it could not reach it. Returns a sentence for each object that could
+     * not be made or given to its owner.
      */
-    List<String> make(Set<String> tablesMade) throws SQLException {
+    List<String> make(Set<String> tablesMade, List<Made> routinesMadeBefore, boolean schemaMade) throws SQLException {
         String searchPath = withSchemaAlone();
         List<String> problems = new ArrayList<>();
-        List<Made> made = new ArrayList<>();
+        Set<Made> made = new java.util.LinkedHashSet<>(routinesMadeBefore);
         try {
             makeSequences(made, problems);
             Set<String> takenByAnother = new TreeSet<>(); // views whose name the target gives another relation: what is bound to them is not its
@@ -106,18 +111,24 @@ final class SchemaObjectsMaking {
             for (List<Policy> ofTable : policies.values()) problems.addAll(makePolicies(ofTable));
             for (Comment m : rest.comments()) {
                 // a type no table's column uses was not kept (the backup named it): nor is its comment
-                if (hasComment(m) || m.kind().equals("type") && !exists("SELECT to_regtype(?) IS NOT NULL", TableName.quote(m.name()))) continue;
+                if (hasComment(m)) continue;
+                if (m.kind().equals("type") && !exists("SELECT to_regtype(?) IS NOT NULL", typeName(m.name()))) continue;
+                if (m.kind().equals("domain constraint") && !exists("SELECT to_regtype(?) IS NOT NULL", typeName(m.on()))) continue;
                 String failed = DefinedTable.attempt(c, "COMMENT ON " + commented(m) + " IS " + DefinedTable.literal(m.text()));
                 if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column()))
                         + (m.on() == null ? "" : " on " + shown(m.on())) + " was not made: " + failed);
             }
-            problems.addAll(grant(rest));
-            problems.addAll(grantByDefault(rest.defaultPrivileges()));
+            if (schemaMade) made.add(new Made("schema", schema, null));
             for (String table : tablesMade) {
                 made.add(new Made("table", table, null));
                 for (String partition : partitionsOf(table)) made.add(new Made("table", partition, null));
+                for (String sequence : sequencesDrawnBy(table)) made.add(new Made("sequence", sequence, null));
             }
             problems.addAll(giveOwners(made));
+            problems.addAll(runningAsTheRoleRestoring(made));
+            problems.addAll(grant(schemaMade && rest.schemaItself() != null ? rest.schemaItself().grants() : List.of()));
+            problems.addAll(grant(rest.grants()));
+            problems.addAll(grantByDefault(rest.defaultPrivileges()));
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
@@ -159,7 +170,7 @@ final class SchemaObjectsMaking {
     }
 
     /** The sequences the target lacks, each moved to where the source's stood. */
-    private void makeSequences(List<Made> made, List<String> problems) throws SQLException {
+    private void makeSequences(Set<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
             String ddl = "CREATE SEQUENCE " + TableName.quote(q.name()) + " AS " + q.type() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min()
@@ -275,11 +286,7 @@ final class SchemaObjectsMaking {
     private record Pending(Made made, String what, String first, String... then) {}
 
     /** An object made here, by its {@link Owner}'s kind, name and arguments. */
-    private record Made(String kind, String name, String arguments) {
-        boolean is(Owner o) {
-            return o.kind().equals(kind) && o.name().equals(name) && java.util.Objects.equals(o.arguments(), arguments);
-        }
-
+    record Made(String kind, String name, String arguments) {
         String sql() {
             String quoted = TableName.quote(name);
             return switch (kind) {
@@ -287,6 +294,7 @@ final class SchemaObjectsMaking {
                 case "view" -> "VIEW " + quoted;
                 case "materialized view" -> "MATERIALIZED VIEW " + quoted;
                 case "sequence" -> "SEQUENCE " + quoted;
+                case "schema" -> "SCHEMA " + quoted;
                 default -> "TABLE " + quoted;
             };
         }
@@ -296,7 +304,7 @@ final class SchemaObjectsMaking {
         }
     }
 
-    private List<String> inRounds(List<Pending> pending, List<Made> made) throws SQLException {
+    private List<String> inRounds(List<Pending> pending, Set<Made> made) throws SQLException {
         List<String> lastErrors = new ArrayList<>();
         boolean madeOne = true;
         while (!pending.isEmpty() && madeOne) {
@@ -322,11 +330,12 @@ final class SchemaObjectsMaking {
      * away); those to roles it lacks are one sentence per role, not one per object (a Supabase
      * database grants to {@code anon} and {@code authenticated} on every table).
      */
-    private List<String> grant(SchemaObjects objects) throws SQLException {
+    private List<String> grant(List<Grant> grants) throws SQLException {
+        if (grants.isEmpty()) return List.of();
         Set<String> roles = roles();
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> toMissingRoles = new LinkedHashMap<>();
-        for (Grant g : objects.grants()) {
+        for (Grant g : grants) {
             String on = granted(g);
             String what = g.column() == null ? on : "COLUMN " + TableName.quote(g.name()) + "." + TableName.quote(g.column());
             if (!g.grantee().equals("public") && !roles.contains(g.grantee())) {
@@ -345,19 +354,21 @@ final class SchemaObjectsMaking {
     }
 
     /**
-     * Gives each object made to the role that owned it in the source, where that is not the role
-     * making it; those whose role the target lacks, or that could not be given (the role making them
-     * may not act as that role), are one sentence per role and reason.
+     * Gives each object made to the role that owned it in the source, where the role making it owns
+     * it still (one another role owns now, given since by a person, or made again by the
+     * application, is not this run's to give); those whose role the target lacks, or that could not
+     * be given (the role making them may not act as that role), are one sentence per role and reason.
      */
-    private List<String> giveOwners(List<Made> made) throws SQLException {
-        if (objects.owners().isEmpty() || made.isEmpty()) return List.of();
+    private List<String> giveOwners(Set<Made> made) throws SQLException {
+        if (made.isEmpty()) return List.of();
         Set<String> roles = roles();
         String me = currentUser();
+        Map<Made, Owner> owners = ownersOf(made);
         Map<String, List<String>> ofMissingRoles = new LinkedHashMap<>();
         Map<List<String>, List<String>> notGiven = new LinkedHashMap<>(); // role and reason, the objects
         for (Made m : made) {
-            Owner owner = objects.owners().stream().filter(m::is).findFirst().orElse(null);
-            if (owner == null || owner.role().equals(ownerHere(m))) continue; // older snapshots hold no owners
+            Owner owner = owners.get(m); // none in older snapshots
+            if (owner == null || owner.role().equals(me) || !me.equals(ownerHere(m))) continue;
             if (!roles.contains(owner.role())) {
                 ofMissingRoles.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
                 continue;
@@ -374,6 +385,40 @@ final class SchemaObjectsMaking {
         return problems;
     }
 
+    /** The source's owner of each object made that it names. */
+    private Map<Made, Owner> ownersOf(java.util.Collection<Made> made) {
+        Map<Made, Owner> out = new java.util.HashMap<>();
+        Map<Made, Owner> all = new java.util.HashMap<>();
+        for (Owner o : objects.owners()) all.put(new Made(o.kind(), o.name(), o.arguments()), o);
+        if (objects.schemaItself() != null && objects.schemaItself().owner() != null) { // the source's schema is this one, whatever its name here
+            all.put(new Made("schema", schema, null), new Owner("schema", schema, null, objects.schemaItself().owner()));
+        }
+        for (Made m : made) if (all.containsKey(m)) out.put(m, all.get(m));
+        return out;
+    }
+
+    /**
+     * A sentence naming the SECURITY DEFINER routines made that the role restoring owns, where the
+     * source's owner was another role (or none is known and that role is a superuser): they run
+     * with its privileges, whoever calls them.
+     */
+    private List<String> runningAsTheRoleRestoring(Set<Made> made) throws SQLException {
+        String me = currentUser();
+        boolean superuser = exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+        Map<Made, Owner> owners = ownersOf(made);
+        List<String> definers = new ArrayList<>();
+        for (Made m : made) {
+            if (!m.kind().equals("routine") || !me.equals(ownerHere(m))) continue;
+            Owner owner = owners.get(m);
+            if (owner == null ? !superuser : owner.role().equals(me)) continue;
+            if (exists("SELECT p.prosecdef FROM pg_proc p WHERE " + THE_ROUTINE, TableName.quote(schema), m.name(), m.arguments())) definers.add(m.shownAs());
+        }
+        if (definers.isEmpty()) return List.of();
+        return List.of(listed(definers) + (definers.size() == 1 ? " is" : " are") + " SECURITY DEFINER and owned by " + me + " here"
+                + (superuser ? ", a superuser" : "") + ": whoever may call " + (definers.size() == 1 ? "it" : "them") + " runs " + (definers.size() == 1 ? "it" : "them")
+                + " with " + me + "'s privileges; give " + (definers.size() == 1 ? "it" : "them") + " to a role of their own (ALTER ROUTINE … OWNER TO)");
+    }
+
     /**
      * Sentences naming the roles the objects {@link #make} would make (and {@code tablesMade}) would not
      * go to, as their source's owner: roles the target lacks, or that the role making them cannot act as.
@@ -382,7 +427,7 @@ final class SchemaObjectsMaking {
         if (objects.owners().isEmpty()) return List.of();
         String searchPath = withSchemaAlone();
         try {
-            List<Made> made = new ArrayList<>();
+            Set<Made> made = new java.util.LinkedHashSet<>();
             for (Function f : objects.functions()) if (!routineExists(f.name(), f.arguments())) made.add(new Made("routine", f.name(), f.arguments()));
             views(new TreeSet<>(), new ArrayList<>()).forEach(v -> made.add(v.made()));
             for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) made.add(new Made("sequence", q.name(), null));
@@ -390,24 +435,45 @@ final class SchemaObjectsMaking {
             Set<String> roles = roles();
             String me = currentUser();
             Map<String, List<String>> byRole = new LinkedHashMap<>();
+            Map<Made, Owner> owners = ownersOf(made);
             for (Made m : made) {
-                Owner owner = objects.owners().stream().filter(m::is).findFirst().orElse(null);
+                Owner owner = owners.get(m);
                 if (owner == null || owner.role().equals(me) || roles.contains(owner.role()) && mayActAs(owner.role())) continue;
                 byRole.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
             }
             List<String> out = new ArrayList<>();
             byRole.forEach((role, of) -> out.add(listed(of) + ", owned by role " + role + " in the source, would be owned by " + me + ": "
-                    + (roles.contains(role) ? me + " cannot act as role " + role + " (a superuser or a member of it can)" : "the target has no role " + role)));
+                    + (roles.contains(role) ? me + " cannot give objects to role " + role + " (a superuser can, or a member of it where it may create in schema "
+                    + shown(schema) + ")" : "the target has no role " + role)));
             return out;
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }
     }
 
+    /**
+     * The sequences a table's column defaults draw from that no column owns (a {@code DEFAULT
+     * nextval('seq')} on a sequence made apart): made with the table, its owner's in the source.
+     */
+    private List<String> sequencesDrawnBy(String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.relname FROM pg_attrdef a JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass"
+                + " AND d.objid = a.oid AND d.refclassid = 'pg_class'::regclass JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+                + " WHERE a.adrelid = to_regclass(?) AND s.relnamespace = to_regnamespace(?) AND NOT EXISTS (SELECT 1 FROM pg_depend o"
+                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.deptype IN ('a', 'i')) ORDER BY 1")) {
+            ps.setString(1, TableName.quote(table));
+            ps.setString(2, TableName.quote(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** The role owning the object made, in the target. */
     private String ownerHere(Made m) throws SQLException {
-        String sql = m.kind().equals("routine")
-                ? "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE
+        String sql = m.kind().equals("routine") ? "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE
+                : m.kind().equals("schema") ? "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE oid = to_regnamespace(?)"
                 : "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass(?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (m.kind().equals("routine")) {
@@ -425,6 +491,17 @@ final class SchemaObjectsMaking {
 
     /** The partitions of a table, at every level, by name (those of the schema). */
     private List<String> partitionsOf(String table) throws SQLException {
+        return partitionsOf(c, schema, table);
+    }
+
+    /** The tables and, at every level, their partitions in the schema: what is bound to a partition goes with its table. */
+    static Set<String> withPartitions(Connection c, String schema, Set<String> tables) throws SQLException {
+        Set<String> out = new java.util.TreeSet<>(tables);
+        for (String table : tables) out.addAll(partitionsOf(c, schema, table));
+        return out;
+    }
+
+    private static List<String> partitionsOf(Connection c, String schema, String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree(oid) AS (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(?)"
                 + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid) SELECT c.relname FROM tree t JOIN pg_class c"
@@ -453,9 +530,15 @@ final class SchemaObjectsMaking {
         }
     }
 
-    /** Whether the role making the objects may give one to {@code role}: a superuser, or a member of it. */
+    /**
+     * Whether the role making the objects may give one to {@code role}: a superuser, or one that may
+     * act as it (SET ROLE; from PostgreSQL 16 a membership may not allow it) where {@code role} may
+     * create in the schema.
+     */
     private boolean mayActAs(String role) throws SQLException {
-        return exists("SELECT pg_has_role(current_user, ?, 'MEMBER') OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)", role);
+        String option = c.getMetaData().getDatabaseMajorVersion() >= 16 ? "SET" : "MEMBER";
+        return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (pg_has_role(current_user, ?, '" + option + "')"
+                + " AND has_schema_privilege(?, ?, 'CREATE'))", role, role, TableName.quote(schema));
     }
 
     /** Up to five objects by name, then how many more. */
@@ -523,6 +606,7 @@ final class SchemaObjectsMaking {
         return switch (g.kind()) {
             case "sequence" -> "SEQUENCE " + TableName.quote(g.name());
             case "routine" -> "ROUTINE " + TableName.quote(g.name()) + "(" + g.arguments() + ")";
+            case "schema" -> "SCHEMA " + TableName.quote(schema); // the source's, made again as the target's
             default -> "TABLE " + TableName.quote(g.name());
         };
     }
@@ -566,7 +650,7 @@ final class SchemaObjectsMaking {
                 + (p.withCheck() == null ? "" : " WITH CHECK (" + p.withCheck() + ")");
     }
 
-    private static String commented(Comment m) {
+    private String commented(Comment m) {
         return switch (m.kind()) {
             case "column" -> "COLUMN " + TableName.quote(m.name()) + "." + TableName.quote(m.column());
             case "routine" -> "ROUTINE " + TableName.quote(m.name()) + "(" + m.arguments() + ")";
@@ -575,7 +659,8 @@ final class SchemaObjectsMaking {
             case "sequence" -> "SEQUENCE " + TableName.quote(m.name());
             case "index" -> "INDEX " + TableName.quote(m.name());
             case "constraint" -> "CONSTRAINT " + TableName.quote(m.name()) + " ON " + TableName.quote(m.on());
-            case "type" -> "TYPE " + TableName.quote(m.name()); // a domain's too
+            case "domain constraint" -> "CONSTRAINT " + TableName.quote(m.name()) + " ON DOMAIN " + typeName(m.on());
+            case "type" -> "TYPE " + typeName(m.name()); // a domain's too
             default -> "TABLE " + TableName.quote(m.name());
         };
     }
@@ -588,9 +673,16 @@ final class SchemaObjectsMaking {
                     + " WHERE " + THE_ROUTINE + ")", TableName.quote(schema), m.name(), m.arguments());
             case "constraint" -> exists("SELECT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = to_regclass(?) AND k.conname = ?"
                     + " AND obj_description(k.oid, 'pg_constraint') IS NOT NULL)", TableName.quote(m.on()), m.name());
-            case "type" -> exists("SELECT obj_description(to_regtype(?), 'pg_type') IS NOT NULL", TableName.quote(m.name()));
+            case "type" -> exists("SELECT obj_description(to_regtype(?), 'pg_type') IS NOT NULL", typeName(m.name()));
+            case "domain constraint" -> exists("SELECT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.contypid = to_regtype(?) AND k.conname = ?"
+                    + " AND obj_description(k.oid, 'pg_constraint') IS NOT NULL)", typeName(m.on()), m.name());
             default -> exists("SELECT obj_description(to_regclass(?), 'pg_class') IS NOT NULL", TableName.quote(m.name()));
         };
+    }
+
+    /** A type of the schema by its qualified name: bare, pg_catalog's of the name (point, money) would be found first. */
+    private String typeName(String name) {
+        return TableName.quote(schema) + "." + TableName.quote(name);
     }
 
     private boolean has(Trigger t) throws SQLException {

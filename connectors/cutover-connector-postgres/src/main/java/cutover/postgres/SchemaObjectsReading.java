@@ -47,7 +47,8 @@ final class SchemaObjectsReading {
             List<String> forced = rows(c, "SELECT c.relname" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relforcerowsecurity AND "
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
-                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema));
+                    rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema),
+                    schemaItself(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -144,6 +145,10 @@ final class SchemaObjectsReading {
                 + " AND d.objoid = k.oid JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
                 + " WHERE n.nspname = ? AND t.relkind IN ('r', 'p') AND " + Catalog.NOT_AN_EXTENSIONS.replace("c.oid", "t.oid") + " ORDER BY 2, 1", schema,
                 rs -> new Comment("constraint", rs.getString(1), null, null, rs.getString(3), rs.getString(2))));
+        out.addAll(rows(c, "SELECT k.conname, t.typname, d.description FROM pg_description d JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass"
+                + " AND d.objoid = k.oid JOIN pg_type t ON t.oid = k.contypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e') ORDER BY 2, 1", schema,
+                rs -> new Comment("domain constraint", rs.getString(1), null, null, rs.getString(3), rs.getString(2))));
         // enums, domains, ranges and composite types, not a table's own row type; made with the tables whose columns use them
         out.addAll(rows(c, "SELECT t.typname, d.description FROM pg_description d JOIN pg_type t ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid"
                 + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ? AND t.typtype IN ('e', 'd', 'r', 'c')"
@@ -200,6 +205,15 @@ final class SchemaObjectsReading {
                 + " WHERE n.nspname = ? AND d.defaclobjtype IN ('r', 'S', 'f', 'T') GROUP BY d.defaclrole, d.defaclobjtype, a.grantee, a.is_grantable"
                 + " ORDER BY 1, 2, 3", schema,
                 rs -> new DefaultPrivilege(rs.getString(1), rs.getString(2), rs.getString(3), Catalog.texts(rs.getArray(4)), rs.getBoolean(5)));
+    }
+
+    /** The schema's owner and the privileges granted on it to other roles. */
+    private static SchemaObjects.SchemaItself schemaItself(Connection c, String schema) throws SQLException {
+        List<String> owner = rows(c, "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = ?", schema, rs -> rs.getString(1));
+        List<Grant> grants = rows(c, "SELECT 'schema', n.nspname, NULL::text, NULL::text, " + ROLE + ", array_agg(a.privilege_type::text ORDER BY"
+                + " a.privilege_type), a.is_grantable FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a WHERE n.nspname = ?"
+                + " AND a.grantee <> n.nspowner GROUP BY n.nspname, a.grantee, a.is_grantable ORDER BY 5", schema, SchemaObjectsReading::grant);
+        return owner.isEmpty() ? null : new SchemaObjects.SchemaItself(owner.get(0), grants);
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {
