@@ -456,37 +456,31 @@ final class SchemaObjectsMaking {
      * nextval('seq')} on a sequence made apart): made with the table, its owner's in the source.
      */
     private List<String> sequencesDrawnBy(String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.relname FROM pg_attrdef a JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass"
+        return texts(c, "SELECT DISTINCT s.relname FROM pg_attrdef a JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass"
                 + " AND d.objid = a.oid AND d.refclassid = 'pg_class'::regclass JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
                 + " WHERE a.adrelid = to_regclass(?) AND s.relnamespace = to_regnamespace(?) AND NOT EXISTS (SELECT 1 FROM pg_depend o"
-                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.deptype IN ('a', 'i')) ORDER BY 1")) {
-            ps.setString(1, TableName.quote(table));
-            ps.setString(2, TableName.quote(schema));
+                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.deptype IN ('a', 'i')) ORDER BY 1", TableName.quote(table), TableName.quote(schema));
+    }
+
+    /** The role owning the object made, in the target; null where it is gone. */
+    private String ownerHere(Made m) throws SQLException {
+        List<String> owner = m.kind().equals("routine")
+                ? texts(c, "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE, TableName.quote(schema), m.name(), m.arguments())
+                : m.kind().equals("schema") ? texts(c, "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE oid = to_regnamespace(?)", TableName.quote(m.name()))
+                : texts(c, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass(?)", TableName.quote(m.name()));
+        return owner.isEmpty() ? null : owner.get(0);
+    }
+
+    /** The first column of a catalog query's rows, as text. */
+    private static List<String> texts(Connection c, String sql, String... parameters) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) ps.setString(i + 1, parameters[i]);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(rs.getString(1));
             }
         }
         return out;
-    }
-
-    /** The role owning the object made, in the target. */
-    private String ownerHere(Made m) throws SQLException {
-        String sql = m.kind().equals("routine") ? "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE
-                : m.kind().equals("schema") ? "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE oid = to_regnamespace(?)"
-                : "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass(?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (m.kind().equals("routine")) {
-                ps.setString(1, TableName.quote(schema));
-                ps.setString(2, m.name());
-                ps.setString(3, m.arguments());
-            } else {
-                ps.setString(1, TableName.quote(m.name()));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 
     /** The partitions of a table, at every level, by name (those of the schema). */
@@ -502,32 +496,17 @@ final class SchemaObjectsMaking {
     }
 
     private static List<String> partitionsOf(Connection c, String schema, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree(oid) AS (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(?)"
+        return texts(c, "WITH RECURSIVE tree(oid) AS (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(?)"
                 + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid) SELECT c.relname FROM tree t JOIN pg_class c"
-                + " ON c.oid = t.oid WHERE c.relispartition AND c.relnamespace = to_regnamespace(?) ORDER BY 1")) {
-            ps.setString(1, TableName.quote(table));
-            ps.setString(2, TableName.quote(schema));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        }
-        return out;
+                + " ON c.oid = t.oid WHERE c.relispartition AND c.relnamespace = to_regnamespace(?) ORDER BY 1", TableName.quote(table), TableName.quote(schema));
     }
 
     private Set<String> roles() throws SQLException {
-        Set<String> roles = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) roles.add(rs.getString(1));
-        }
-        return roles;
+        return new TreeSet<>(texts(c, "SELECT rolname::text FROM pg_roles"));
     }
 
     private String currentUser() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_user::text"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return texts(c, "SELECT current_user::text").get(0);
     }
 
     /**
