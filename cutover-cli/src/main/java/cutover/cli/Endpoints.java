@@ -63,7 +63,7 @@ final class Endpoints {
      */
     static CutoverException asTarget(CutoverException e, String message) {
         ErrorCode code = switch (e.code()) {
-            case SOURCE_IO -> ErrorCode.TARGET_READ_FAILED;
+            case SOURCE_IO, SOURCE_CHANGED -> ErrorCode.TARGET_READ_FAILED; // a table gone while read: read again
             case SOURCE_AUTH -> ErrorCode.TARGET_AUTH;
             default -> e.code();
         };

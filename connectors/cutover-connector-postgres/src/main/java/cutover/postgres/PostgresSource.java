@@ -690,8 +690,10 @@ final class PostgresSource implements ChangeTracking {
                 return new Located(t, range.get(0), range.get(1));
             }
         }
-        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "split " + split.id() + " names no table of schema " + schema
-                + " in " + pool.location() + "; was the table renamed or dropped since the run started?");
+        // read as a target too (verify, a dry run): the location says which side, " on " it as other failures to read
+        String named = split.id().contains("#[") ? split.id().substring(0, split.id().indexOf("#[")) : split.id();
+        throw new CutoverException(ErrorCode.SOURCE_CHANGED, "reading table " + named + " of schema " + schema + " on " + pool.location()
+                + " failed: it is not there; was it renamed or dropped while Cutover read it (or since the run it resumes started)?");
     }
 
     /** The tables of the schema, by name, with columns, primary keys and the catalog's estimates. */
