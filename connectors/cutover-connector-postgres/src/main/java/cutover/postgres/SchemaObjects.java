@@ -132,11 +132,12 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /**
      * The role owning a relation ({@code kind} table, also for a partition, view, materialized view
      * or sequence) or a routine ({@code kind} routine, {@code arguments} its identity arguments); the
-     * schema's own is in {@link SchemaItself}.
+     * schema's own is in {@link SchemaItself}. {@code of}: the table it is made with, a partition's
+     * parent or the table whose column default draws from a sequence; null for the others.
      * What decides whose privileges a SECURITY DEFINER function, a view and a policy's table run with.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Owner(String kind, String name, String arguments, String role) {}
+    record Owner(String kind, String name, String arguments, String role, String of) {}
 
     /**
      * Privileges {@code role} grants on what it makes in the schema ({@code ALTER DEFAULT PRIVILEGES

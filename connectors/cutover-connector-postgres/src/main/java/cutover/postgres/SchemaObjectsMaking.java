@@ -391,7 +391,7 @@ final class SchemaObjectsMaking {
         Map<Made, Owner> all = new java.util.HashMap<>();
         for (Owner o : objects.owners()) all.put(new Made(o.kind(), o.name(), o.arguments()), o);
         if (objects.schemaItself() != null && objects.schemaItself().owner() != null) { // the source's schema is this one, whatever its name here
-            all.put(new Made("schema", schema, null), new Owner("schema", schema, null, objects.schemaItself().owner()));
+            all.put(new Made("schema", schema, null), new Owner("schema", schema, null, objects.schemaItself().owner(), null));
         }
         for (Made m : made) if (all.containsKey(m)) out.put(m, all.get(m));
         return out;
@@ -431,7 +431,14 @@ final class SchemaObjectsMaking {
             for (Function f : objects.functions()) if (!routineExists(f.name(), f.arguments())) made.add(new Made("routine", f.name(), f.arguments()));
             views(new TreeSet<>(), new ArrayList<>()).forEach(v -> made.add(v.made()));
             for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) made.add(new Made("sequence", q.name(), null));
-            for (String table : tablesMade) made.add(new Made("table", table, null)); // its partitions: made with it, owned alike most often
+            for (String table : tablesMade) made.add(new Made("table", table, null));
+            // what is made with them: partitions (at every level) and the sequences their defaults draw from, as the source had them
+            for (boolean more = true; more; ) {
+                more = false;
+                for (Owner o : objects.owners()) {
+                    if (o.of() != null && made.contains(new Made("table", o.of(), null))) more |= made.add(new Made(o.kind(), o.name(), null));
+                }
+            }
             Set<String> roles = roles();
             String me = currentUser();
             Map<String, List<String>> byRole = new LinkedHashMap<>();

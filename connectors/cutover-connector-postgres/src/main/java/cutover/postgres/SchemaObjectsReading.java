@@ -188,12 +188,19 @@ final class SchemaObjectsReading {
      */
     private static List<Owner> owners(Connection c, String schema) throws SQLException {
         List<Owner> out = new ArrayList<>(rows(c, "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
-                + " ELSE 'table' END, c.relname, pg_get_userbyid(c.relowner)::text" + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+                + " ELSE 'table' END, c.relname, pg_get_userbyid(c.relowner)::text,"
+                // what it is made with: a partition with its parent, a sequence a default draws from with the (first) table drawing
+                + " CASE WHEN c.relkind IN ('r', 'p') THEN (SELECT r.relname FROM pg_inherits i JOIN pg_class r ON r.oid = i.inhparent"
+                + " WHERE i.inhrelid = c.oid AND c.relispartition AND r.relnamespace = c.relnamespace)"
+                + " WHEN c.relkind = 'S' THEN (SELECT min(t.relname) FROM pg_depend d JOIN pg_attrdef a ON d.classid = 'pg_attrdef'::regclass"
+                + " AND d.objid = a.oid JOIN pg_class t ON t.oid = a.adrelid WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid"
+                + " AND t.relnamespace = c.relnamespace) END"
+                + RELATIONS + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
                 + " AND " + Catalog.NOT_AN_EXTENSIONS + " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
                 + " AND d.objid = c.oid AND d.deptype IN ('a', 'i'))) ORDER BY 2", schema,
-                rs -> new Owner(rs.getString(1), rs.getString(2), null, rs.getString(3))));
+                rs -> new Owner(rs.getString(1), rs.getString(2), null, rs.getString(3), rs.getString(4))));
         out.addAll(rows(c, "SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text" + ROUTINES + " ORDER BY p.oid",
-                schema, rs -> new Owner("routine", rs.getString(1), rs.getString(2), rs.getString(3))));
+                schema, rs -> new Owner("routine", rs.getString(1), rs.getString(2), rs.getString(3), null)));
         return out;
     }
 
