@@ -94,16 +94,20 @@ public interface CopyTextSink extends Sink {
 
     /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not); none for owners alone. */
     static java.util.Optional<String> notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
-        // who owned what means nothing in a target of another kind: the owners alone are nothing left unmade
-        boolean somethingToMake = false;
+        // named by what the source holds (its fields' names, in words); who owned what means nothing in a target of another
+        // kind: the owners alone are nothing left unmade
+        List<String> held = new java.util.ArrayList<>();
         for (var field = objects.body().fields(); field.hasNext(); ) {
             var e = field.next();
-            if (!e.getKey().equals("owners") && e.getValue().isArray() && !e.getValue().isEmpty()) somethingToMake = true;
+            if (!e.getKey().equals("owners") && e.getValue().isArray() && !e.getValue().isEmpty()) {
+                held.add(e.getKey().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT));
+            }
         }
-        if (!somethingToMake) return java.util.Optional.empty();
-        return java.util.Optional.of("the source's views, functions, triggers and policies (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
+        if (held.isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of("the source's " + String.join(", ", held) + " (" + objects.format() + ") " + (dryRun ? "would not be" : "were not")
                 + " made: the target is of another kind");
     }
+
 
     /**
      * What of a source's {@link CopyTextSource#schemaObjects} the target lacks, a phrase per kind

@@ -159,11 +159,22 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         movedTables.forEach((source, target) -> target.filter(t -> !tablesKept.contains(source)).ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
         SchemaObjects toMakeHere = made;
         problems.addAll(inTransaction("making the views, functions, triggers and policies of schema " + schema, c -> {
-            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, toMakeHere).make(tables.made(), routinesMadeFirst, schemaMadeHere));
+            List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, toMakeHere).make(tables.made(), routinesMadeFirst, schemaMadeHere,
+                    schemaMadeHere || tablesKept.isEmpty()));
             out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));
+            List<String> schemaGrants = schemaMadeHere || tablesKept.isEmpty() ? List.of() : new SchemaObjectsMaking(c, schema, own.get()).schemaGrantsLacking();
+            if (!schemaGrants.isEmpty()) {
+                out.add("the source's grants on schema " + TableName.shown(schema) + " (" + String.join(", ", schemaGrants) + ") were not made: the target's"
+                        + " schema is the application's own (it had tables of the plan before the run); grant them by hand where wanted");
+            }
             return out;
         }));
-        return problems;
+        return elsewhereHinted(problems);
+    }
+
+    /** The sentences, each saying what to do where what it lacks is another schema's. */
+    private List<String> elsewhereHinted(List<String> sentences) {
+        return sentences.stream().map(w -> SqlErrors.withElsewhereHint(w, schema)).toList();
     }
 
     @Override
@@ -195,7 +206,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
         return inTransaction("making the triggers, rules and policies of the tables restored", c -> {
             Set<String> andPartitions = SchemaObjectsMaking.withPartitions(c, schema, tables); // a partition's own trigger, grant, index comment
-            return new SchemaObjectsMaking(c, schema, own.get().onlyOn(andPartitions)).make(tables, List.of(), schemaMadeHere);
+            return elsewhereHinted(new SchemaObjectsMaking(c, schema, own.get().onlyOn(andPartitions)).make(tables, List.of(), schemaMadeHere, schemaMadeHere));
         });
     }
 
@@ -214,7 +225,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     /** The sentences naming the owners in the source that the objects made, and {@code tablesMade}, would not go to. */
     private List<String> ownersNotGiven(SchemaObjects objects, Set<String> tablesMade) {
-        return inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, objects).ownersNotGiven(tablesMade));
+        return inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, objects).ownersNotGiven(tablesMade, schemaMadeHere));
     }
 
     @Override
@@ -236,6 +247,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         if (own.isEmpty()) return CopyTextSink.super.wouldMakeSchemaObjects(objects, tablesMade);
         List<String> missing = schemaObjectsLacking(objects);
         List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get(), tablesMade));
+        out.addAll(inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).defaultPrivilegesNotSettable()));
         if (!missing.isEmpty()) {
             out.add(0, "the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
                     + " target lacks (whether each can be made is known only by making it)");
@@ -603,7 +615,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         List<String> warnings = new java.util.ArrayList<>();
         // the tables made from their definitions get their keys first: a foreign key of the plan may refer to one
         try {
-            warnings.addAll(new TableCompletion(pool, schema, tableObjectsFollow, renamedTables).complete(runId, tables, FINISH_PARALLELISM));
+            warnings.addAll(elsewhereHinted(new TableCompletion(pool, schema, tableObjectsFollow, renamedTables).complete(runId, tables, FINISH_PARALLELISM)));
         } catch (SQLException e) {
             throw SqlErrors.translate(e, "completing the tables made from their definitions", pool.location());
         }

@@ -78,11 +78,13 @@ final class SchemaObjectsMaking {
      * (with their partitions) go to their owners, before the grants and default privileges, as
      * {@code pg_restore} orders them (a grant to the role restoring, made while it owned the object,
      * would go with the ownership). Where {@code schemaMade} (the run made the target's schema), the
-     * schema too goes to the source schema's owner and gets its grants: made as the role restoring's,
-     * the owners of what is in it could not reach it. Returns a sentence for each object that could
+     * schema too goes to the source schema's owner: made as the role restoring's, the owners of what
+     * is in it could not reach it. With {@code grantsOnSchema} (the run made it, or sets the whole
+     * schema up: no table of the application's was there), the source's grants on the schema are
+     * made too (a grant adds): without them, a Supabase target's roles could not reach its tables. Returns a sentence for each object that could
      * not be made or given to its owner.
      */
-    List<String> make(Set<String> tablesMade, List<Made> routinesMadeBefore, boolean schemaMade) throws SQLException {
+    List<String> make(Set<String> tablesMade, List<Made> routinesMadeBefore, boolean schemaMade, boolean grantsOnSchema) throws SQLException {
         String searchPath = withSchemaAlone();
         List<String> problems = new ArrayList<>();
         Set<Made> made = new java.util.LinkedHashSet<>(routinesMadeBefore);
@@ -126,7 +128,7 @@ final class SchemaObjectsMaking {
             }
             problems.addAll(giveOwners(made));
             problems.addAll(runningAsTheRoleRestoring(made));
-            problems.addAll(grant(schemaMade && rest.schemaItself() != null ? rest.schemaItself().grants() : List.of()));
+            problems.addAll(grant(grantsOnSchema && rest.schemaItself() != null ? rest.schemaItself().grants() : List.of()));
             problems.addAll(grant(rest.grants()));
             problems.addAll(grantByDefault(rest.defaultPrivileges()));
         } finally {
@@ -245,6 +247,7 @@ final class SchemaObjectsMaking {
                     byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
                 }
             }
+            for (String lacking : schemaGrantsLacking()) byKind.computeIfAbsent("grants on the schema", k -> new ArrayList<>()).add(lacking);
             for (DefaultPrivilege d : rest.defaultPrivileges()) {
                 if (!hasByDefault(d)) byKind.computeIfAbsent("default privileges", k -> new ArrayList<>()).add(d.role() + "'s " + d.objects() + " to " + d.grantee());
             }
@@ -423,11 +426,12 @@ final class SchemaObjectsMaking {
      * Sentences naming the roles the objects {@link #make} would make (and {@code tablesMade}) would not
      * go to, as their source's owner: roles the target lacks, or that the role making them cannot act as.
      */
-    List<String> ownersNotGiven(Set<String> tablesMade) throws SQLException {
-        if (objects.owners().isEmpty()) return List.of();
+    List<String> ownersNotGiven(Set<String> tablesMade, boolean schemaMade) throws SQLException {
+        if (objects.owners().isEmpty() && objects.schemaItself() == null) return List.of();
         String searchPath = withSchemaAlone();
         try {
             Set<Made> made = new java.util.LinkedHashSet<>();
+            if (schemaMade) made.add(new Made("schema", schema, null));
             for (Function f : objects.functions()) if (!routineExists(f.name(), f.arguments())) made.add(new Made("routine", f.name(), f.arguments()));
             views(new TreeSet<>(), new ArrayList<>()).forEach(v -> made.add(v.made()));
             for (Sequence q : objects.sequences()) if (relationKind(q.name()) == null) made.add(new Made("sequence", q.name(), null));
@@ -561,6 +565,47 @@ final class SchemaObjectsMaking {
         ofMissingRoles.forEach((role, of) -> problems.add("the default privileges of schema " + shown(schema) + " naming role " + role + " ("
                 + listed(of) + ") were not set: the target has no role " + role));
         return problems;
+    }
+
+    /** The source's grants on the schema the target's lacks, as "USAGE to anon". */
+    List<String> schemaGrantsLacking() throws SQLException {
+        if (objects.schemaItself() == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (Grant g : objects.schemaItself().grants()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT a.privilege_type) FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a"
+                    + " WHERE n.oid = to_regnamespace(?) AND a.grantee = CASE WHEN ? = 'public' THEN 0::oid ELSE to_regrole(?)::oid END"
+                    + " AND a.privilege_type = ANY (?)")) {
+                ps.setString(1, TableName.quote(schema));
+                ps.setString(2, g.grantee());
+                ps.setString(3, TableName.quote(g.grantee()));
+                ps.setArray(4, c.createArrayOf("text", g.privileges().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) < g.privileges().size()) out.add(String.join(", ", g.privileges()) + " to " + g.grantee());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sentences naming the default privileges {@link #make} could not set: those of a role the
+     * target lacks, or one the role making them is neither a superuser nor a member of.
+     */
+    List<String> defaultPrivilegesNotSettable() throws SQLException {
+        Set<String> roles = roles();
+        Map<String, List<String>> byRole = new LinkedHashMap<>();
+        for (DefaultPrivilege d : objects.defaultPrivileges()) {
+            if (hasByDefault(d)) continue;
+            boolean may = roles.contains(d.role()) && exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                    + " OR pg_has_role(current_user, ?, 'MEMBER')", d.role());
+            if (!may) byRole.computeIfAbsent(d.role(), k -> new ArrayList<>()).add(String.join(", ", d.privileges()) + " on " + d.objects() + " to " + d.grantee());
+        }
+        String me = currentUser();
+        List<String> out = new ArrayList<>();
+        byRole.forEach((role, of) -> out.add("the default privileges of schema " + shown(schema) + " for what role " + role + " makes (" + listed(of)
+                + ") would not be set: " + (roles.contains(role) ? me + " is neither a superuser nor a member of role " + role
+                : "the target has no role " + role) + " (set default privileges for the roles that will make the tables instead)"));
+        return out;
     }
 
     /** Whether the target's schema grants these privileges by default already (or more). */
