@@ -120,12 +120,13 @@ final class SchemaObjectsMaking {
                 if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column()))
                         + (m.on() == null ? "" : " on " + shown(m.on())) + " was not made: " + failed);
             }
-            if (schemaMade) made.add(new Made("schema", schema, null));
-            for (String table : tablesMade) {
+            Map<String, List<String>> drawnBy = sequencesDrawnBy();
+            for (String table : withPartitions(c, schema, tablesMade)) {
                 made.add(new Made("table", table, null));
-                for (String partition : partitionsOf(table)) made.add(new Made("table", partition, null));
-                for (String sequence : sequencesDrawnBy(table)) made.add(new Made("sequence", sequence, null));
+                for (String sequence : drawnBy.getOrDefault(table, List.of())) made.add(new Made("sequence", sequence, null));
             }
+            // last: given first, the owners of what is in it would need CREATE on it from its new owner (but for a superuser)
+            if (schemaMade) made.add(new Made("schema", schema, null));
             problems.addAll(giveOwners(made));
             problems.addAll(runningAsTheRoleRestoring(made));
             problems.addAll(grant(grantsOnSchema && rest.schemaItself() != null ? rest.schemaItself().grants() : List.of()));
@@ -367,17 +368,22 @@ final class SchemaObjectsMaking {
         Set<String> roles = roles();
         String me = currentUser();
         Map<Made, Owner> owners = ownersOf(made);
+        Map<Made, String> here = ownersHere();
         Map<String, List<String>> ofMissingRoles = new LinkedHashMap<>();
         Map<List<String>, List<String>> notGiven = new LinkedHashMap<>(); // role and reason, the objects
+        Map<Made, String> toGive = new LinkedHashMap<>();
         for (Made m : made) {
             Owner owner = owners.get(m); // none in older snapshots
-            if (owner == null || owner.role().equals(me) || !me.equals(ownerHere(m))) continue;
-            if (!roles.contains(owner.role())) {
-                ofMissingRoles.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
-                continue;
+            if (owner == null || owner.role().equals(me) || !me.equals(here.get(m))) continue;
+            if (roles.contains(owner.role())) toGive.put(m, "ALTER " + m.sql() + " OWNER TO " + TableName.quote(owner.role()));
+            else ofMissingRoles.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
+        }
+        // all in one round trip; where one fails, each on its own, to name those that cannot be given
+        if (!toGive.isEmpty() && DefinedTable.attempt(c, String.join(";\n", toGive.values())) != null) {
+            for (Map.Entry<Made, String> e : toGive.entrySet()) {
+                String failed = DefinedTable.attempt(c, e.getValue());
+                if (failed != null) notGiven.computeIfAbsent(List.of(owners.get(e.getKey()).role(), failed), k -> new ArrayList<>()).add(e.getKey().shownAs());
             }
-            String failed = DefinedTable.attempt(c, "ALTER " + m.sql() + " OWNER TO " + TableName.quote(owner.role()));
-            if (failed != null) notGiven.computeIfAbsent(List.of(owner.role(), failed), k -> new ArrayList<>()).add(m.shownAs());
         }
         List<String> problems = new ArrayList<>();
         ofMissingRoles.forEach((role, of) -> problems.add(listed(of) + " owned by role " + role + " in the source " + (of.size() == 1 ? "is" : "are")
@@ -409,12 +415,19 @@ final class SchemaObjectsMaking {
         String me = currentUser();
         boolean superuser = exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
         Map<Made, Owner> owners = ownersOf(made);
+        Map<Made, String> definersHere = new java.util.HashMap<>(); // the schema's SECURITY DEFINER routines, their owners
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text"
+                + " FROM pg_proc p WHERE p.pronamespace = to_regnamespace(?) AND p.prosecdef")) {
+            ps.setString(1, TableName.quote(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) definersHere.put(new Made("routine", rs.getString(1), rs.getString(2)), rs.getString(3));
+            }
+        }
         List<String> definers = new ArrayList<>();
         for (Made m : made) {
-            if (!m.kind().equals("routine") || !me.equals(ownerHere(m))) continue;
+            if (!me.equals(definersHere.get(m))) continue;
             Owner owner = owners.get(m);
-            if (owner == null ? !superuser : owner.role().equals(me)) continue;
-            if (exists("SELECT p.prosecdef FROM pg_proc p WHERE " + THE_ROUTINE, TableName.quote(schema), m.name(), m.arguments())) definers.add(m.shownAs());
+            if (owner == null ? superuser : !owner.role().equals(me)) definers.add(m.shownAs());
         }
         if (definers.isEmpty()) return List.of();
         return List.of(listed(definers) + (definers.size() == 1 ? " is" : " are") + " SECURITY DEFINER and owned by " + me + " here"
@@ -466,20 +479,27 @@ final class SchemaObjectsMaking {
      * The sequences a table's column defaults draw from that no column owns (a {@code DEFAULT
      * nextval('seq')} on a sequence made apart): made with the table, its owner's in the source.
      */
-    private List<String> sequencesDrawnBy(String table) throws SQLException {
-        return texts(c, "SELECT DISTINCT s.relname FROM pg_attrdef a JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass"
-                + " AND d.objid = a.oid AND d.refclassid = 'pg_class'::regclass JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
-                + " WHERE a.adrelid = to_regclass(?) AND s.relnamespace = to_regnamespace(?) AND NOT EXISTS (SELECT 1 FROM pg_depend o"
-                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.deptype IN ('a', 'i')) ORDER BY 1", TableName.quote(table), TableName.quote(schema));
+    private Map<String, List<String>> sequencesDrawnBy() throws SQLException {
+        return pairs(c, "SELECT DISTINCT t.relname::text, s.relname::text FROM pg_attrdef a JOIN pg_class t ON t.oid = a.adrelid JOIN pg_depend d"
+                + " ON d.classid = 'pg_attrdef'::regclass AND d.objid = a.oid AND d.refclassid = 'pg_class'::regclass JOIN pg_class s ON s.oid = d.refobjid"
+                + " AND s.relkind = 'S' WHERE t.relnamespace = to_regnamespace(?) AND s.relnamespace = t.relnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend o"
+                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.deptype IN ('a', 'i')) ORDER BY 1, 2", TableName.quote(schema));
     }
 
-    /** The role owning the object made, in the target; null where it is gone. */
-    private String ownerHere(Made m) throws SQLException {
-        List<String> owner = m.kind().equals("routine")
-                ? texts(c, "SELECT pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE " + THE_ROUTINE, TableName.quote(schema), m.name(), m.arguments())
-                : m.kind().equals("schema") ? texts(c, "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE oid = to_regnamespace(?)", TableName.quote(m.name()))
-                : texts(c, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = to_regclass(?)", TableName.quote(m.name()));
-        return owner.isEmpty() ? null : owner.get(0);
+    /** The roles owning the schema, its relations and routines in the target, in one query: objects by the thousand. */
+    private Map<Made, String> ownersHere() throws SQLException {
+        Map<Made, String> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
+                + " ELSE 'table' END, c.relname::text, NULL::text, pg_get_userbyid(c.relowner)::text FROM pg_class c WHERE c.relnamespace = to_regnamespace(?)"
+                + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S') UNION ALL SELECT 'routine', p.proname::text, pg_get_function_identity_arguments(p.oid),"
+                + " pg_get_userbyid(p.proowner)::text FROM pg_proc p WHERE p.pronamespace = to_regnamespace(?) UNION ALL SELECT 'schema', n.nspname::text,"
+                + " NULL, pg_get_userbyid(n.nspowner)::text FROM pg_namespace n WHERE n.oid = to_regnamespace(?)")) {
+            for (int i = 1; i <= 3; i++) ps.setString(i, TableName.quote(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(new Made(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4));
+            }
+        }
+        return out;
     }
 
     /** The first column of a catalog query's rows, as text. */
@@ -494,22 +514,33 @@ final class SchemaObjectsMaking {
         return out;
     }
 
-    /** The partitions of a table, at every level, by name (those of the schema). */
-    private List<String> partitionsOf(String table) throws SQLException {
-        return partitionsOf(c, schema, table);
-    }
-
-    /** The tables and, at every level, their partitions in the schema: what is bound to a partition goes with its table. */
+    /**
+     * The tables and, at every level, their partitions in the schema (what is bound to a partition
+     * goes with its table), the schema's partitions read in one query.
+     */
     static Set<String> withPartitions(Connection c, String schema, Set<String> tables) throws SQLException {
-        Set<String> out = new java.util.TreeSet<>(tables);
-        for (String table : tables) out.addAll(partitionsOf(c, schema, table));
+        Map<String, List<String>> partitions = pairs(c, "SELECT p.relname::text, k.relname::text FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid"
+                + " JOIN pg_class p ON p.oid = i.inhparent WHERE k.relispartition AND k.relnamespace = to_regnamespace(?) AND p.relnamespace = k.relnamespace"
+                + " ORDER BY 1, 2", TableName.quote(schema));
+        Set<String> out = new java.util.TreeSet<>();
+        java.util.Deque<String> next = new java.util.ArrayDeque<>(tables);
+        while (!next.isEmpty()) {
+            String table = next.pop();
+            if (out.add(table)) next.addAll(partitions.getOrDefault(table, List.of()));
+        }
         return out;
     }
 
-    private static List<String> partitionsOf(Connection c, String schema, String table) throws SQLException {
-        return texts(c, "WITH RECURSIVE tree(oid) AS (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(?)"
-                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid) SELECT c.relname FROM tree t JOIN pg_class c"
-                + " ON c.oid = t.oid WHERE c.relispartition AND c.relnamespace = to_regnamespace(?) ORDER BY 1", TableName.quote(table), TableName.quote(schema));
+    /** A catalog query's rows of two columns, the second's by the first's. */
+    private static Map<String, List<String>> pairs(Connection c, String sql, String... parameters) throws SQLException {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) ps.setString(i + 1, parameters[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        return out;
     }
 
     private Set<String> roles() throws SQLException {
