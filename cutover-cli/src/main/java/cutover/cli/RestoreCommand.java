@@ -289,6 +289,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                                 + " constraints refuse are not foreseen");
                     }
                     warnings.addAll(schemaObjects(snapshot, sink, true));
+                    if (sink instanceof cutover.connector.CopyTextSink copying) {
+                        // a whole restore makes the schema's objects; a part, its tables' (their foreign keys)
+                        Map<String, cutover.model.NativeDefinition> made = new TreeMap<>(definitions);
+                        made.keySet().retainAll(tablesMade); // a table the target has keeps its own foreign keys
+                        warnings.addAll(copying.wouldNeedOtherSchemas(wholeSnapshot(snapshot) ? snapshot.schema() : null, made));
+                    }
                     if (delete && forecast.deletion() != null) warnings.addAll(deletionWarnings(forecast.deletion(), true));
                     // tables the restore would make have no rows to delete (acceptance run 20: "not tried" for nothing to try)
                     else if (delete && mapper.tables().stream().anyMatch(t -> info.tables().containsKey(t.name()))) warnings.add("--delete: the rows only in the target are counted as going; which of them the target would keep"

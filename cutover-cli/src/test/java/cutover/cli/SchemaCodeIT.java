@@ -190,6 +190,53 @@ class SchemaCodeIT {
     }
 
     /**
+     * A schema restored before another it needs (a Supabase project's public before its auth): the
+     * dry run names what would not be made for want of it, the restore says to restore that schema
+     * first and run again (acceptance run 23 found it by trial), which then makes them.
+     */
+    @Test
+    void whatAnotherSchemaIsNeededForIsForeseenAndSaidWithWhatToDo() throws Exception {
+        String src = "cutover_it_code_xsrc", dst = "cutover_it_code_xdst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create schema authx", "create table authx.users (id int primary key)",
+                    "create function authx.uid() returns int language sql stable as $$ select 1 $$",
+                    "create table profiles (id int primary key references authx.users (id), name text)", "alter table profiles enable row level security",
+                    "create policy own on profiles for select using (id = authx.uid())",
+                    "insert into authx.users values (1)", "insert into profiles values (1, 'ann')");
+            String state = dir.resolve("xstate").toString();
+            String[] repo = TestRepository.init(dir, "other-schemas").args();
+            for (String schema : List.of("public", "authx")) {
+                CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(src) + "?schema=" + schema, "--state", state}, repo);
+                assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            }
+            CliRun list = CliRun.of(new String[] {"snapshots", "--json"}, repo);
+            String publicSnapshot = null, authSnapshot = null;
+            for (JsonNode s : Json.MAPPER.readTree(list.out()).get("snapshots")) {
+                if (s.get("source").asText().endsWith("schema=authx")) authSnapshot = s.get("id").asText();
+                else publicSnapshot = s.get("id").asText();
+            }
+            String into = LocalPostgres.location(dst) + "?schema=public";
+            CliRun dry = CliRun.of(new String[] {"restore", publicSnapshot, into, "--dry-run", "--state", state}, repo);
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out() + dry.err()).contains("schema authx, which the target lacks, is named by foreign key profiles_id_fkey of profiles,"
+                    + " policy own on profiles: they would not be made; restore or migrate schema authx into this database first");
+            CliRun restore = CliRun.of(new String[] {"restore", publicSnapshot, into, "--json", "--state", state}, repo);
+            assertThat(restore.exitCode()).as(restore.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("policy own on profiles was not made")
+                    .contains("it needs schema authx's objects: restore or migrate schema authx into this database first, then run this again");
+            CliRun auth = CliRun.of(new String[] {"restore", authSnapshot, LocalPostgres.location(dst) + "?schema=authx", "--state", state}, repo);
+            assertThat(auth.exitCode()).as(auth.toString()).isZero();
+            CliRun again = CliRun.of(new String[] {"restore", publicSnapshot, into, "--json", "--state", state}, repo);
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(LocalPostgres.query(dst, "select count(*) from pg_policies where policyname = 'own'")).containsExactly("1");
+            assertThat(LocalPostgres.query(dst, "select count(*) from pg_constraint where conname = 'profiles_id_fkey'")).containsExactly("1");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
+    /**
      * The schema's default privileges (a Supabase project's grants to its roles on every table made
      * later) and the comments on its indexes, constraints and types come back with a restore: the
      * default privileges last, so a restored table gets the grants it had, not more; those naming a

@@ -92,6 +92,15 @@ public interface CopyTextSink extends Sink {
         return notMade(objects, true).stream().toList();
     }
 
+    /**
+     * Sentences naming the schemas the target lacks that a snapshot's objects ({@code objects}, may be
+     * null) and tables' {@code definitions} name (a foreign key to {@code auth.users}, a policy calling
+     * {@code auth.uid()}), with what would not be made for want of them: for a dry run.
+     */
+    default List<String> wouldNeedOtherSchemas(cutover.model.NativeDefinition objects, java.util.Map<String, cutover.model.NativeDefinition> definitions) {
+        return List.of();
+    }
+
     /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not); none for owners alone. */
     static java.util.Optional<String> notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
         // named by what the source holds (its fields' names, in words); who owned what means nothing in a target of another

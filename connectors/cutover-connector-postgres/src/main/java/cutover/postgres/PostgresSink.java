@@ -256,6 +256,26 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public List<String> wouldNeedOtherSchemas(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
+        Map<String, TableDefinition> tables = new java.util.TreeMap<>();
+        definitions.forEach((table, d) -> TableDefinition.of(table, d).ifPresent(t -> tables.put(table, t)));
+        Map<String, List<String>> named = OtherSchemas.named(objects == null ? null : SchemaObjects.of(objects).orElse(null), tables, schema);
+        if (named.isEmpty()) return List.of();
+        return withConnection("reading the schemas of the target", c -> {
+            List<String> out = new java.util.ArrayList<>();
+            for (Map.Entry<String, List<String>> e : named.entrySet()) {
+                if (DefinedTable.holds(c, "SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(e.getKey()))) continue;
+                List<String> of = e.getValue();
+                out.add("schema " + e.getKey() + ", which the target lacks, is named by " + String.join(", ", of.stream().limit(5).toList())
+                        + (of.size() > 5 ? " and " + (of.size() - 5) + " more" : "") + ": " + (of.size() == 1 ? "it" : "they") + " would not be made;"
+                        + " restore or migrate schema " + e.getKey() + " into this database first (or run this restore again once it is there,"
+                        + " which makes them)");
+            }
+            return out;
+        });
+    }
+
+    @Override
     public long copyIn(String runId, String splitId, Table table, List<CopyColumn> columns, RowWriter rows, LongFunction<Checkpoint> checkpoint) {
         PostgresWriter writer = new PostgresWriter(pool, schema, runId, splitId, List.of(table), arrays, textColumns, quietTriggers, triggersFiring);
         try {

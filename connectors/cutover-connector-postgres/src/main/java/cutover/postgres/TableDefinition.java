@@ -271,12 +271,16 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
 
     /** The PostgreSQL definition the table carries, if it carries one in this format. */
     static Optional<TableDefinition> of(Table table) {
-        NativeDefinition d = table.definition();
+        return of(table.name(), table.definition());
+    }
+
+    /** The PostgreSQL definition of table {@code name}, if {@code d} is one in this format. */
+    static Optional<TableDefinition> of(String name, NativeDefinition d) {
         if (d == null || !FORMAT.equals(d.format())) return Optional.empty();
         try {
             return Optional.of(JSON.treeToValue(d.body(), TableDefinition.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("the definition of table " + table.name() + " is not a " + FORMAT + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("the definition of table " + name + " is not a " + FORMAT + ": " + e.getOriginalMessage(), e);
         }
     }
 }
