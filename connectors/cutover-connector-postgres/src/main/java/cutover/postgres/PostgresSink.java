@@ -214,7 +214,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     public List<String> wouldMakeObjectsOfTables(cutover.model.NativeDefinition objects, Set<String> tables) {
         Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return CopyTextSink.super.wouldMakeObjectsOfTables(objects, tables);
-        List<String> missing = schemaObjectsLacking(own.get().onlyOn(tables).toNative());
+        SchemaObjects ofTables = schemaMadeHere ? own.get().onlyOn(tables) : own.get().onlyOn(tables).withoutSchemaGrants();
+        List<String> missing = schemaObjectsLacking(ofTables.toNative());
         List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get().onlyOn(tables), tables));
         if (!missing.isEmpty()) {
             out.add(0, "the restore would make, on the tables it makes, " + String.join(" and ", missing)

@@ -155,13 +155,16 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /**
      * The schema's own owner and the privileges granted on it ({@code kind} schema), given to the
      * target's schema where a run makes it: made as the role restoring's, the owners of what is in
-     * it could not reach it. Held apart from the objects' owners and grants: a target of another
-     * kind has nothing of them to make.
+     * it could not reach it. {@code initial} those initdb made ({@code pg_init_privs}: public's
+     * USAGE, and CREATE before PostgreSQL 15), made only on a schema the run makes: an existing
+     * schema's are the target's. Held apart from the objects' owners and grants: a target of
+     * another kind has nothing of them to make.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record SchemaItself(String owner, List<Grant> grants) {
+    record SchemaItself(String owner, List<Grant> grants, List<Grant> initial) {
         SchemaItself {
             grants = listOf(grants);
+            initial = listOf(initial);
         }
     }
 
@@ -189,8 +192,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return new SchemaObjects(List.of(), List.of(), List.of(), triggers.stream().filter(t -> tables.contains(t.table())).toList(),
                 rules.stream().filter(r -> tables.contains(r.table())).toList(), rowSecurity.stream().filter(tables::contains).toList(),
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
-                // a type's comment too: the tables made may have made their types, and it is made only where a type lacks one
-                comments.stream().filter(m -> m.table() != null ? tables.contains(m.table()) : !m.kind().equals("routine")).toList(),
+                // not a type's: a type the application has is not the part's to comment (which types the tables made is not known here)
+                comments.stream().filter(m -> m.table() != null && tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself);
     }
 
@@ -227,7 +230,13 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
-                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants()));
+                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()));
+    }
+
+    /** These objects without the grants on the schema itself (a partial restore makes them only where it makes the schema). */
+    SchemaObjects withoutSchemaGrants() {
+        return schemaItself == null ? this : new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies,
+                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()));
     }
 
     /** These objects without the schema's default privileges. */

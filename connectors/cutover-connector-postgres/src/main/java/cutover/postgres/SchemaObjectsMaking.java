@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static cutover.postgres.TableName.shown;
 
@@ -121,15 +122,26 @@ final class SchemaObjectsMaking {
                         + (m.on() == null ? "" : " on " + shown(m.on())) + " was not made: " + failed);
             }
             Map<String, List<String>> drawnBy = sequencesDrawnBy();
-            for (String table : withPartitions(c, schema, tablesMade)) {
+            Set<String> tables = withPartitions(c, schema, tablesMade);
+            Set<String> drawnElsewhere = new java.util.HashSet<>(); // a sequence a table the run did not make draws from too is not the run's
+            drawnBy.forEach((table, sequences) -> { if (!tables.contains(table)) drawnElsewhere.addAll(sequences); });
+            for (String table : tables) {
                 made.add(new Made("table", table, null));
-                for (String sequence : drawnBy.getOrDefault(table, List.of())) made.add(new Made("sequence", sequence, null));
+                for (String sequence : drawnBy.getOrDefault(table, List.of())) if (!drawnElsewhere.contains(sequence)) made.add(new Made("sequence", sequence, null));
             }
-            // last: given first, the owners of what is in it would need CREATE on it from its new owner (but for a superuser)
-            if (schemaMade) made.add(new Made("schema", schema, null));
+            // the schema first, then its grants: the owners of what is in it need CREATE on it to be given it (but from a superuser)
+            if (schemaMade) problems.addAll(giveOwners(Set.of(new Made("schema", schema, null))));
+            if (rest.schemaItself() != null && schemaMade) { // as the source's was, initdb's grants too (public's USAGE)
+                List<Grant> all = new ArrayList<>(rest.schemaItself().initial());
+                all.addAll(rest.schemaItself().grants());
+                problems.addAll(grant(all));
+            } else if (rest.schemaItself() != null && grantsOnSchema) {
+                // never CREATE for everyone on a schema the run did not make (what PostgreSQL 15 took away from public)
+                problems.addAll(grant(rest.schemaItself().grants().stream().filter(g -> !(g.grantee().equals("public")
+                        && g.privileges().contains("CREATE"))).toList()));
+            }
             problems.addAll(giveOwners(made));
             problems.addAll(runningAsTheRoleRestoring(made));
-            problems.addAll(grant(grantsOnSchema && rest.schemaItself() != null ? rest.schemaItself().grants() : List.of()));
             problems.addAll(grant(rest.grants()));
             problems.addAll(grantByDefault(rest.defaultPrivileges()));
         } finally {
@@ -558,8 +570,17 @@ final class SchemaObjectsMaking {
      */
     private boolean mayActAs(String role) throws SQLException {
         String option = c.getMetaData().getDatabaseMajorVersion() >= 16 ? "SET" : "MEMBER";
-        return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (pg_has_role(current_user, ?, '" + option + "')"
-                + " AND has_schema_privilege(?, ?, 'CREATE'))", role, role, TableName.quote(schema));
+        if (exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) {
+            return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (pg_has_role(current_user, ?, '" + option + "')"
+                    + " AND has_schema_privilege(?, ?, 'CREATE'))", role, role, TableName.quote(schema));
+        }
+        // a schema the run will make is given first, with the source's grants: may the role create in it then?
+        SchemaObjects.SchemaItself to = objects.schemaItself();
+        boolean willCreate = to != null && (Stream.concat(to.grants().stream(), to.initial().stream())
+                .anyMatch(g -> (g.grantee().equals(role) || g.grantee().equals("public")) && g.privileges().contains("CREATE"))
+                || to.owner() != null && exists("SELECT pg_has_role(?, ?, 'MEMBER')", role, to.owner()));
+        return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, ?, '" + option + "')", role)
+                && (willCreate || exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
     }
 
     /** Up to five objects by name, then how many more. */

@@ -217,10 +217,16 @@ final class SchemaObjectsReading {
     /** The schema's owner and the privileges granted on it to other roles. */
     private static SchemaObjects.SchemaItself schemaItself(Connection c, String schema) throws SQLException {
         List<String> owner = rows(c, "SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = ?", schema, rs -> rs.getString(1));
-        List<Grant> grants = rows(c, "SELECT 'schema', n.nspname, NULL::text, NULL::text, " + ROLE + ", array_agg(a.privilege_type::text ORDER BY"
+        // those initdb made (pg_init_privs: PostgreSQL 14's public let everyone CREATE) apart, as pg_dump tells them apart
+        String initial = "EXISTS (SELECT 1 FROM pg_init_privs i CROSS JOIN LATERAL aclexplode(i.initprivs) d WHERE i.classoid = 'pg_namespace'::regclass"
+                + " AND i.objoid = n.oid AND d.grantee = a.grantee AND d.privilege_type = a.privilege_type)";
+        String granted = "SELECT 'schema', n.nspname, NULL::text, NULL::text, " + ROLE + ", array_agg(a.privilege_type::text ORDER BY"
                 + " a.privilege_type), a.is_grantable FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a WHERE n.nspname = ?"
-                + " AND a.grantee <> n.nspowner GROUP BY n.nspname, a.grantee, a.is_grantable ORDER BY 5", schema, SchemaObjectsReading::grant);
-        return owner.isEmpty() ? null : new SchemaObjects.SchemaItself(owner.get(0), grants);
+                + " AND a.grantee <> n.nspowner AND ";
+        String grouped = " GROUP BY n.nspname, a.grantee, a.is_grantable ORDER BY 5";
+        List<Grant> grants = rows(c, granted + "NOT " + initial + grouped, schema, SchemaObjectsReading::grant);
+        List<Grant> initialGrants = rows(c, granted + initial + grouped, schema, SchemaObjectsReading::grant);
+        return owner.isEmpty() ? null : new SchemaObjects.SchemaItself(owner.get(0), grants, initialGrants);
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {

@@ -120,10 +120,13 @@ final class SqlErrors {
      */
     static String withElsewhereHint(String sentence, String schema) {
         java.util.regex.Matcher m = ELSEWHERE.matcher(sentence);
-        if (!m.find()) return sentence;
-        String other = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-        if (other.equals(schema)) return sentence;
-        return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
-                + " into this database first, then run this again, which makes what was not made)";
+        while (m.find()) {
+            String other = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+            if (other.equals(schema) || other.equals("pg_catalog") || other.equals("information_schema")) continue;
+            return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
+                    + " into this database first, then run this again, which makes what was not made; where they are an extension's, as"
+                    + " Supabase's schema extensions holds, CREATE EXTENSION … SCHEMA " + other + " instead)";
+        }
+        return sentence;
     }
 }

@@ -77,8 +77,9 @@ class SqlErrorsTest {
     @Test
     void whatAnotherSchemaLacksSaysToRestoreItFirst() {
         assertThat(SqlErrors.withElsewhereHint("policy own on posts was not made: ERROR: schema \"auth\" does not exist", "public"))
-                .endsWith("(it needs schema auth's objects: restore or migrate schema auth into this database first, then run this again,"
-                        + " which makes what was not made)");
+                .contains("(it needs schema auth's objects: restore or migrate schema auth into this database first, then run this again,"
+                        + " which makes what was not made; where they are an extension's");
+        assertThat(SqlErrors.withElsewhereHint("x was not made: ERROR: function pg_catalog.f() does not exist", "public")).doesNotContain("needs schema");
         assertThat(SqlErrors.withElsewhereHint("foreign key f was not restored: ERROR: relation \"auth.users\" does not exist (ALTER TABLE …)", "public"))
                 .contains("schema auth's objects");
         assertThat(SqlErrors.withElsewhereHint("trigger t on users was not made: ERROR: function public.handle_new_user() does not exist", "auth"))
