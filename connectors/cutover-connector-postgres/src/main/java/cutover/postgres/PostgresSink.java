@@ -148,13 +148,9 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                     + " changed, which only the application's writes would show); make them by hand once checked: " + String.join(", ", retyped));
         }
         SchemaObjects made = onTheirTables.withoutTriggersOn(tables.fromPlanTypes());
-        if (!tablesKept.isEmpty() && !made.defaultPrivileges().isEmpty()) {
-            // the application's schema keeps its own: the source's would open the tables it makes from now on
-            problems.add("the source's default privileges were not set: the target's schema is the application's own (it had tables of the plan"
-                    + " before the run); set them by hand where wanted: " + String.join(", ", made.defaultPrivileges().stream()
-                    .map(d -> String.join(", ", d.privileges()) + " on " + d.objects() + " " + d.role() + " makes, to " + d.grantee()).toList()));
-            made = made.withoutDefaultPrivileges();
-        }
+        // the application's schema keeps its own default privileges: the source's would open the tables it makes from now on
+        SchemaObjects notSet = tablesKept.isEmpty() ? null : made;
+        if (!tablesKept.isEmpty()) made = made.withoutDefaultPrivileges();
         Map<String, TableName> renamed = new java.util.LinkedHashMap<>();
         movedTables.forEach((source, target) -> target.filter(t -> !tablesKept.contains(source)).ifPresent(t -> renamed.put(source, TableName.resolve(t, schema))));
         SchemaObjects toMakeHere = made;
@@ -162,6 +158,11 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             List<String> out = new java.util.ArrayList<>(new SchemaObjectsMaking(c, schema, toMakeHere).make(tables.made(), routinesMadeFirst, schemaMadeHere,
                     schemaMadeHere || tablesKept.isEmpty()));
             out.addAll(new SchemaObjectsMaking(c, schema, own.get()).closeRenamed(renamed));
+            List<String> defaults = notSet == null ? List.of() : new SchemaObjectsMaking(c, schema, notSet).defaultPrivilegesLacking();
+            if (!defaults.isEmpty()) {
+                out.add("the source's default privileges were not set (" + String.join(", ", defaults) + "): the target's schema is the"
+                        + " application's own (it had tables of the plan before the run); set them by hand where wanted");
+            }
             List<String> schemaGrants = schemaMadeHere || tablesKept.isEmpty() ? List.of() : new SchemaObjectsMaking(c, schema, own.get()).schemaGrantsLacking();
             if (!schemaGrants.isEmpty()) {
                 out.add("the source's grants on schema " + TableName.shown(schema) + " (" + String.join(", ", schemaGrants) + ") were not made: the target's"

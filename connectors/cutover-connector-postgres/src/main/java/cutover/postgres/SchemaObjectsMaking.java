@@ -261,8 +261,8 @@ final class SchemaObjectsMaking {
                 }
             }
             for (String lacking : schemaGrantsLacking()) byKind.computeIfAbsent("grants on the schema", k -> new ArrayList<>()).add(lacking);
-            for (DefaultPrivilege d : rest.defaultPrivileges()) {
-                if (!hasByDefault(d)) byKind.computeIfAbsent("default privileges", k -> new ArrayList<>()).add(d.role() + "'s " + d.objects() + " to " + d.grantee());
+            for (String lacking : new SchemaObjectsMaking(c, schema, rest).defaultPrivilegesLacking()) {
+                byKind.computeIfAbsent("default privileges", k -> new ArrayList<>()).add(lacking);
             }
             List<String> out = new ArrayList<>();
             byKind.forEach((kind, names) -> out.add(kind + " " + String.join(", ", names)));
@@ -425,7 +425,7 @@ final class SchemaObjectsMaking {
      */
     private List<String> runningAsTheRoleRestoring(Set<Made> made) throws SQLException {
         String me = currentUser();
-        boolean superuser = exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+        boolean superuser = superuser();
         Map<Made, Owner> owners = ownersOf(made);
         Map<Made, String> definersHere = new java.util.HashMap<>(); // the schema's SECURITY DEFINER routines, their owners
         try (PreparedStatement ps = c.prepareStatement("SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text"
@@ -569,18 +569,22 @@ final class SchemaObjectsMaking {
      * create in the schema.
      */
     private boolean mayActAs(String role) throws SQLException {
+        if (superuser()) return true;
         String option = c.getMetaData().getDatabaseMajorVersion() >= 16 ? "SET" : "MEMBER";
+        if (!exists("SELECT pg_has_role(current_user, ?, '" + option + "')", role)) return false;
         if (exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) {
-            return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (pg_has_role(current_user, ?, '" + option + "')"
-                    + " AND has_schema_privilege(?, ?, 'CREATE'))", role, role, TableName.quote(schema));
+            return exists("SELECT has_schema_privilege(?, ?, 'CREATE')", role, TableName.quote(schema));
         }
         // a schema the run will make is given first, with the source's grants: may the role create in it then?
         SchemaObjects.SchemaItself to = objects.schemaItself();
-        boolean willCreate = to != null && (Stream.concat(to.grants().stream(), to.initial().stream())
+        return to != null && (Stream.concat(to.grants().stream(), to.initial().stream())
                 .anyMatch(g -> (g.grantee().equals(role) || g.grantee().equals("public")) && g.privileges().contains("CREATE"))
                 || to.owner() != null && exists("SELECT pg_has_role(?, ?, 'MEMBER')", role, to.owner()));
-        return exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, ?, '" + option + "')", role)
-                && (willCreate || exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+    }
+
+    /** Whether the role making the objects is a superuser (who may give anything to anyone). */
+    private boolean superuser() throws SQLException {
+        return exists("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
     }
 
     /** Up to five objects by name, then how many more. */
@@ -639,6 +643,13 @@ final class SchemaObjectsMaking {
         return out;
     }
 
+    /** The default privileges of these objects the target's schema lacks, as "postgres's tables to anon". */
+    List<String> defaultPrivilegesLacking() throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (DefaultPrivilege d : objects.defaultPrivileges()) if (!hasByDefault(d)) out.add(d.role() + "'s " + d.objects() + " to " + d.grantee());
+        return out;
+    }
+
     /**
      * Sentences naming the default privileges {@link #make} could not set: those of a role the
      * target lacks, or one the role making them is neither a superuser nor a member of.
@@ -648,8 +659,7 @@ final class SchemaObjectsMaking {
         Map<String, List<String>> byRole = new LinkedHashMap<>();
         for (DefaultPrivilege d : objects.defaultPrivileges()) {
             if (hasByDefault(d)) continue;
-            boolean may = roles.contains(d.role()) && exists("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
-                    + " OR pg_has_role(current_user, ?, 'MEMBER')", d.role());
+            boolean may = roles.contains(d.role()) && (superuser() || exists("SELECT pg_has_role(current_user, ?, 'MEMBER')", d.role()));
             if (!may) byRole.computeIfAbsent(d.role(), k -> new ArrayList<>()).add(String.join(", ", d.privileges()) + " on " + d.objects() + " to " + d.grantee());
         }
         String me = currentUser();
