@@ -261,7 +261,7 @@ final class SchemaObjectsMaking {
                 }
             }
             for (String lacking : schemaGrantsLacking()) byKind.computeIfAbsent("grants on the schema", k -> new ArrayList<>()).add(lacking);
-            for (String lacking : new SchemaObjectsMaking(c, schema, rest).defaultPrivilegesLacking()) {
+            for (String lacking : defaultPrivilegesLacking()) { // rest holds the same default privileges
                 byKind.computeIfAbsent("default privileges", k -> new ArrayList<>()).add(lacking);
             }
             List<String> out = new ArrayList<>();
@@ -472,10 +472,12 @@ final class SchemaObjectsMaking {
             String me = currentUser();
             Map<String, List<String>> byRole = new LinkedHashMap<>();
             Map<Made, Owner> owners = ownersOf(made);
+            Map<String, Boolean> mayGive = new java.util.HashMap<>(); // asked once a role: its objects come by the thousand
             for (Made m : made) {
                 Owner owner = owners.get(m);
-                if (owner == null || owner.role().equals(me) || roles.contains(owner.role()) && mayActAs(owner.role())) continue;
-                byRole.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
+                if (owner == null || owner.role().equals(me)) continue;
+                if (!mayGive.containsKey(owner.role())) mayGive.put(owner.role(), roles.contains(owner.role()) && mayActAs(owner.role()));
+                if (!mayGive.get(owner.role())) byRole.computeIfAbsent(owner.role(), k -> new ArrayList<>()).add(m.shownAs());
             }
             List<String> out = new ArrayList<>();
             byRole.forEach((role, of) -> out.add(listed(of) + ", owned by role " + role + " in the source, would be owned by " + me + ": "
@@ -628,16 +630,8 @@ final class SchemaObjectsMaking {
         if (objects.schemaItself() == null) return List.of();
         List<String> out = new ArrayList<>();
         for (Grant g : objects.schemaItself().grants()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT a.privilege_type) FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a"
-                    + " WHERE n.oid = to_regnamespace(?) AND a.grantee = CASE WHEN ? = 'public' THEN 0::oid ELSE to_regrole(?)::oid END"
-                    + " AND a.privilege_type = ANY (?)")) {
-                ps.setString(1, TableName.quote(schema));
-                ps.setString(2, g.grantee());
-                ps.setString(3, TableName.quote(g.grantee()));
-                ps.setArray(4, c.createArrayOf("text", g.privileges().toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getInt(1) < g.privileges().size()) out.add(String.join(", ", g.privileges()) + " to " + g.grantee());
-                }
+            if (!aclGrants("pg_namespace n", "n.nspacl", "n.oid = to_regnamespace(?)", List.of(TableName.quote(schema)), g.grantee(), g.privileges(), false)) {
+                out.add(String.join(", ", g.privileges()) + " to " + g.grantee());
             }
         }
         return out;
@@ -678,19 +672,28 @@ final class SchemaObjectsMaking {
             case "functions" -> "f";
             default -> "T";
         };
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT a.privilege_type) FROM pg_default_acl x CROSS JOIN LATERAL aclexplode(x.defaclacl) a"
-                + " WHERE x.defaclrole = to_regrole(?) AND x.defaclnamespace = to_regnamespace(?) AND x.defaclobjtype = ?"
-                + " AND a.grantee = CASE WHEN ? = 'public' THEN 0::oid ELSE to_regrole(?)::oid END AND (a.is_grantable OR NOT ?)"
+        return aclGrants("pg_default_acl x", "x.defaclacl", "x.defaclrole = to_regrole(?) AND x.defaclnamespace = to_regnamespace(?) AND x.defaclobjtype = ?",
+                List.of(TableName.quote(d.role()), TableName.quote(schema), type), d.grantee(), d.privileges(), d.grantable());
+    }
+
+    /**
+     * Whether the access control list {@code acl} of the catalog rows {@code from} (those {@code
+     * where}, with its parameters, selects) grants {@code grantee} ({@code public}: everyone) all of
+     * {@code privileges}, with the grant option where {@code grantable}.
+     */
+    private boolean aclGrants(String from, String acl, String where, List<String> whereParameters, String grantee, List<String> privileges,
+                              boolean grantable) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT a.privilege_type) FROM " + from + " CROSS JOIN LATERAL aclexplode(" + acl + ") a"
+                + " WHERE " + where + " AND a.grantee = CASE WHEN ? = 'public' THEN 0::oid ELSE to_regrole(?)::oid END AND (a.is_grantable OR NOT ?)"
                 + " AND a.privilege_type = ANY (?)")) {
-            ps.setString(1, TableName.quote(d.role()));
-            ps.setString(2, TableName.quote(schema));
-            ps.setString(3, type);
-            ps.setString(4, d.grantee());
-            ps.setString(5, TableName.quote(d.grantee()));
-            ps.setBoolean(6, d.grantable());
-            ps.setArray(7, c.createArrayOf("text", d.privileges().toArray()));
+            int i = 1;
+            for (String parameter : whereParameters) ps.setString(i++, parameter);
+            ps.setString(i++, grantee);
+            ps.setString(i++, TableName.quote(grantee));
+            ps.setBoolean(i++, grantable);
+            ps.setArray(i, c.createArrayOf("text", privileges.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == d.privileges().size();
+                return rs.next() && rs.getInt(1) == privileges.size();
             }
         }
     }
