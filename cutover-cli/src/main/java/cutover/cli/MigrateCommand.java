@@ -116,6 +116,7 @@ final class MigrateCommand implements Callable<Integer> {
         var plan = file.plan();
         String runId = runId(plan.source(), plan.target(), Files.readString(planFile));
         Journal journal = new Journal(state.state);
+        List<JournalEntry> earlierEntries = journal.read();
         journal.append(JournalEntry.started(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target())));
         int parallelism = parallel != null ? parallel : plan.options().effectiveParallelism();
         // a reader or writer per split at once, and the run's state; before it, the rollback points' backups
@@ -139,16 +140,26 @@ final class MigrateCommand implements Callable<Integer> {
             if (!target.schemaExists()) warnings.add(RestoreCommand.schemaMade(target.defaultSchema(), "the migration made it"));
             TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink, target);
             warnings.addAll(definitions.fromPlanTypes().values());
+            boolean startsOver = restart;
+            if (!restart) {
+                Optional<String> undone = UndoneRun.why(earlierEntries, runId, Location.redact(plan.target()), !sink.checkpoints(runId).isEmpty(),
+                        plan.entities().stream().filter(e -> !e.skip()).map(cutover.plan.EntityMapping::table).toList(), target.tables().keySet());
+                if (undone.isPresent()) {
+                    startsOver = true;
+                    warnings.add(undone.get());
+                    if (!output.json) System.err.println("note: " + undone.get()); // now, not after a run longer than expected
+                }
+            }
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
             if (!backup.noBackup) {
                 var outcome = new RollbackPointTaker(backup, state.state, journal, output.showProgress())
-                        .takeOrReuse(runId, restart, takes(plan), plan.source(), sourceConnector, source, plan.target(),
+                        .takeOrReuse(runId, startsOver, takes(plan), plan.source(), sourceConnector, source, plan.target(),
                                 targetConnector, sink, target);
                 rollbackPoints = outcome.points();
                 outcome.warning().ifPresent(warnings::add);
             }
             Path runDirectory = state.state.resolve("runs").resolve(runId);
-            if (restart) {
+            if (startsOver) {
                 sink.resetCheckpoints(runId);
                 Migration.forgetRecordsSetAside(runDirectory);
             }

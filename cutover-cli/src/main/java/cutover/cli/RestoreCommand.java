@@ -307,6 +307,17 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast, warnings);
                     return 0;
                 }
+                if (!sink.checkpoints(runId).isEmpty()) {
+                    // resumed after a table it wrote was dropped: its done splits would be skipped and their rows left out
+                    Optional<String> gone = UndoneRun.tablesGone(runId, mapper.tables().stream().map(Table::name).toList(), info.tables().keySet(),
+                            "its checkpoints are forgotten");
+                    if (gone.isPresent()) {
+                        sink.resetCheckpoints(runId);
+                        Migration.forgetRecordsSetAside(runDirectory);
+                        said.add(gone.get());
+                        announce(gone.get());
+                    }
+                }
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)

@@ -40,6 +40,11 @@ final class LocalPostgres {
         return out;
     }
 
+    /** How many rows {@code table} holds. */
+    static long count(String database, String table) throws SQLException {
+        return Long.parseLong(query(database, "select count(*) from " + table).get(0));
+    }
+
     /** A copy of the folder {@code from} (a repository, say) at {@code to}. */
     static void copyFolder(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
         try (var all = java.nio.file.Files.walk(from)) {

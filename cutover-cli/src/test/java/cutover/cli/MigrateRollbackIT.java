@@ -104,6 +104,68 @@ class MigrateRollbackIT {
         assertThat(Json.MAPPER.readTree(without.out()).at("/details/rollbackPoints").isNull()).isTrue();
     }
 
+    /**
+     * Rolled back (its target restored from the run's rollback point) or its table dropped, a run
+     * that had finished moves the rows again: its checkpoints no longer say what the target holds.
+     * It said "finished already" and wrote nothing, over a target without the migrated rows.
+     */
+    @Test
+    void aRunRolledBackOrWhoseTableWasDroppedMovesTheRowsAgain() throws Exception {
+        String src = SRC + "_again", dst = DST + "_again";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql(src, "create table accounts (id bigint primary key, email text not null)",
+                    "insert into accounts select g, 'user' || g || '@example.com' from generate_series(1, 500) g");
+            // the application's own table, which the migration fills
+            LocalPostgres.sql(dst, "create table accounts (id bigint primary key, email text not null)",
+                    "insert into accounts values (1, 'before@example.com'), (2, 'kept@example.com')");
+            Path plan = dir.resolve("again-plan.yaml"), state = dir.resolve("again-state"), repo = dir.resolve("again-repo");
+            Path password = dir.resolve("again-password");
+            Files.writeString(password, "again passphrase\n");
+            CliRun.plan(LocalPostgres.location(src), LocalPostgres.location(dst), plan);
+            String[] migrate = {"migrate", plan.toString(), "--state", state.toString(), "--json",
+                    "--backup-repo", repo.toString(), "--backup-password-file", password.toString()};
+            CliRun first = CliRun.of(migrate);
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            String targetSnapshot = Json.MAPPER.readTree(first.out()).at("/details/rollbackPoints/targetSnapshot").asText();
+            assertThat(LocalPostgres.count(dst, "accounts")).isEqualTo(500);
+
+            CliRun finished = CliRun.of(migrate); // nothing changed: the run had finished, and says so
+            assertThat(finished.exitCode()).as(finished.toString()).isZero();
+            assertThat(finished.out()).doesNotContain("starts over");
+            JsonNode done = Json.MAPPER.readTree(finished.out()).get("details");
+            assertThat(done.get("splitsAlreadyDone").asInt()).isEqualTo(done.get("splits").asInt()).isPositive();
+
+            CliRun rollback = CliRun.of("restore", "--repo", repo.toString(), "--password-file", password.toString(), targetSnapshot,
+                    LocalPostgres.location(dst), "--delete", "--state", state.toString(), "-q");
+            assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+            assertThat(LocalPostgres.count(dst, "accounts")).as("the target as it was before the migration").isEqualTo(2);
+
+            CliRun afterRollback = CliRun.of(migrate);
+            assertThat(afterRollback.exitCode()).as(afterRollback.toString()).isZero();
+            JsonNode result = Json.MAPPER.readTree(afterRollback.out());
+            assertThat(result.get("warnings").toString()).contains("the target was restored from backup:").contains("starts over");
+            assertThat(result.at("/details/splitsAlreadyDone").asInt()).isZero();
+            assertThat(result.at("/details/thisAttempt/accounts/written").asLong()).isEqualTo(500);
+            assertThat(result.at("/details/rollbackPoints/reused").asBoolean()).as("the target as the new attempt finds it").isFalse();
+            assertThat(LocalPostgres.count(dst, "accounts")).isEqualTo(500);
+
+            LocalPostgres.sql(dst, "drop table accounts");
+            CliRun afterDrop = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--no-backup");
+            assertThat(afterDrop.exitCode()).as(afterDrop.toString()).isZero();
+            assertThat(afterDrop.err()).as("said before the run, not only after it").contains("wrote accounts, which the target no longer holds")
+                    .contains("starts over");
+            assertThat(afterDrop.out()).doesNotContain("had finished already");
+            assertThat(LocalPostgres.count(dst, "accounts")).isEqualTo(500);
+
+            CliRun settled = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--json", "--no-backup");
+            assertThat(settled.exitCode()).as(settled.toString()).isZero();
+            assertThat(settled.out()).as("once moved again, the run is finished again").doesNotContain("starts over");
+        } finally {
+            LocalPostgres.drop(src, dst);
+        }
+    }
+
     private static boolean tableExists(String database, String table) throws Exception {
         try (Connection c = LocalPostgres.connect(database); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select to_regclass('public." + table + "') is not null")) {

@@ -174,11 +174,14 @@ final class TargetSchema {
 
     /**
      * A table this run created keeps its fast path on a resumed prepare; any other table never gets
-     * it. One it made from its definition is completed by {@link PostgresSink#finish}.
+     * it. One it made from its definition is completed by {@link PostgresSink#finish}. A table made
+     * now replaces what the run knew of one of its name (dropped since, the run started over): it
+     * holds no rows yet, and has no keys until it is completed.
      */
     private static void markRunTable(Connection c, String runId, TableName name, boolean createdNow, boolean defined) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + StateTables.RUN_TABLES
-                + " (run_id, table_schema, table_name, fast_path, defined) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) DO NOTHING")) {
+                + " (run_id, table_schema, table_name, fast_path, defined) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) "
+                + (createdNow ? "DO UPDATE SET fast_path = EXCLUDED.fast_path, defined = EXCLUDED.defined" : "DO NOTHING"))) {
             ps.setString(1, runId);
             ps.setString(2, name.schema());
             ps.setString(3, name.name());
