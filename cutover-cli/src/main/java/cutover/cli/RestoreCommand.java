@@ -225,8 +225,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // keys), need a pass over the records
                 SnapshotSource wholeSource = whole == snapshot ? snapshotSource : repository.source(whole);
                 Optional<Schema> fromManifest = wholeSource.schemaFromManifest(sourceName);
-                Schema schema = fromManifest.orElseGet(() -> new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
-                        .analyze(sourceName, wholeSource, (e, seen, total) -> {}));
+                List<String> unreadNotTaken = new ArrayList<>();
+                Snapshot taken = snapshot;
+                Schema schema = fromManifest.orElseGet(() -> planShape(sourceName, wholeSource, taken, unreadNotTaken));
                 Sink sink = Endpoints.require(connector, Sink.class);
                 TargetInfo info = sink.describe();
                 Plan plan = TablesWithoutKey.of(TableNamesKept.of(onlyTaken(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
@@ -238,6 +239,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.ofPart(plan, definitions);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
+                said.addAll(unreadNotTaken);
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
                 if (delete) tablesLeft(snapshot, plan, info, sink.partitionsOf(mapper.tables())).ifPresent(said::add);
@@ -377,7 +379,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             print(snapshot, result, Duration.between(started, Instant.now()));
             return rejects ? 1 : 0;
         } catch (CutoverException e) {
-            journal.append(JournalEntry.failed(started, "restore", runId, sourceName, Location.redact(target), e));
+            journal.append(JournalEntry.failed(started, dryRun ? "restore --dry-run" : "restore", runId, sourceName, Location.redact(target), e));
             throw e;
         }
     }
@@ -414,6 +416,22 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** Says on standard error, as the work goes, what may make it long (a warning the summary repeats). */
     private void announce(String said) {
         if (output.showProgress()) System.err.println(said);
+    }
+
+    /**
+     * The whole snapshot's shape, from its records, for the plan of a restore of {@code taken}. An
+     * entity the restore does not take that cannot be read (a damaged chunk) is shaped from what
+     * could be read of it, and said: a restore of healthy entities needs none of its rows, and
+     * stopped (acceptance run 24: a collection restored from a repository whose other one was damaged).
+     */
+    private Schema planShape(String sourceName, SnapshotSource wholeSource, Snapshot taken, List<String> said) {
+        java.util.Set<String> takes = new java.util.HashSet<>(taken.entities().stream().map(cutover.backup.EntitySnapshot::name).toList());
+        Analyzer.Spared read = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(parallel))
+                .analyzeSparing(sourceName, wholeSource, (e, seen, total) -> {}, e -> false, e -> !takes.contains(e.value()));
+        read.unreadable().forEach((entity, e) -> said.add("entity " + entity.value() + " could not be read (" + e.getMessage() + "): this restore"
+                + " does not take it, and planned the tables from what could be read of it; restoring it, or the whole snapshot, stops there"
+                + " (backup check --read-data names what is damaged)"));
+        return read.result().schema();
     }
 
     /**
@@ -549,8 +567,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would write nothing; nothing was written%n",
                         snapshot.shortId(), Location.redact(target));
                 else System.out.printf(java.util.Locale.ROOT,
-                        "dry run: restoring snapshot %s into %s would write %,d documents, replacing what it holds, and set aside %,d; nothing was written%n",
-                        snapshot.shortId(), Location.redact(target), records, setAsideCount);
+                        "dry run: restoring snapshot %s into %s would write %,d documents%s, and set aside %,d; nothing was written%n",
+                        snapshot.shortId(), Location.redact(target), records, documents.holdsDocuments() ? ", replacing what it holds" : " (a new file)",
+                        setAsideCount);
             }
             output.warnings(warnings);
             return 0;

@@ -109,6 +109,62 @@ class RestoreAfterDamageIT {
         }
     }
 
+    /**
+     * A Firestore snapshot with references is planned from its records, all of them (a part goes into
+     * the tables a whole restore makes; the manifest does not say where references point): a damaged collection the restore does not take is planned from what could be read
+     * of it, and said, rather than stopping the restore of a healthy one (acceptance run 24).
+     */
+    @Test
+    void aHealthyCollectionIsRestoredBesideADamagedOne() throws Exception {
+        String target = "cutover_it_damage_firestore";
+        LocalPostgres.recreate(target);
+        try {
+            StringBuilder posts = new StringBuilder(), users = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                posts.append(i == 0 ? "" : ",").append(String.format("\"p%04d\": {\"title\": \"post %d\", \"likes\": %d, \"author\": {\"__datatype__\": \"documentReference\", \"value\": \"users/u%03d\"},"
+                        + " \"__collections__\": {}}", i, i, i % 7, i % 40));
+            }
+            for (int i = 0; i < 40; i++) {
+                users.append(i == 0 ? "" : ",").append(String.format("\"u%03d\": {\"name\": \"user %d\", \"__collections__\": {}}", i, i));
+            }
+            Path postsOnly = dir.resolve("posts-only.json"), both = dir.resolve("both.json");
+            Files.writeString(postsOnly, "{\"__collections__\": {\"posts\": {" + posts + "}}}");
+            Files.writeString(both, "{\"__collections__\": {\"posts\": {" + posts + "}, \"users\": {" + users + "}}}");
+            TestRepository repo = TestRepository.init(dir, "firestore-damaged");
+            String state = dir.resolve("firestore-state").toString();
+            // the posts' chunks go into the first backup's packs; the second stores only the users' beside them
+            assertThat(CliRun.of(new String[] {"backup", "firestore-export:" + postsOnly, "--state", state}, repo.args()).exitCode()).isZero();
+            List<Path> postsPacks;
+            try (var packs = Files.walk(repo.path().resolve("data"))) {
+                postsPacks = packs.filter(Files::isRegularFile).toList();
+            }
+            CliRun second = CliRun.of(new String[] {"backup", "firestore-export:" + both, "--state", state, "--json"}, repo.args());
+            assertThat(second.exitCode()).as(second.toString()).isZero();
+            String snapshot = Json.MAPPER.readTree(second.out()).get("id").asText();
+            for (Path pack : postsPacks) {
+                byte[] bytes = Files.readAllBytes(pack);
+                bytes[bytes.length / 2] ^= 0x40;
+                Files.write(pack, bytes);
+            }
+
+            CliRun usersOnly = CliRun.of(new String[] {"restore", snapshot, LocalPostgres.location(target), "--only", "users", "--json", "--state", state}, repo.args());
+            assertThat(usersOnly.exitCode()).as(usersOnly.toString()).isZero();
+            assertThat(Json.MAPPER.readTree(usersOnly.out()).get("warnings").toString()).contains("entity posts could not be read")
+                    .contains("this restore does not take it");
+            assertThat(LocalPostgres.count(target, "users")).isEqualTo(40);
+            CliRun intoSqlite = CliRun.of(new String[] {"restore", snapshot, "sqlite:" + dir.resolve("users.db"), "--only", "users", "--dry-run", "--state", state},
+                    repo.args());
+            assertThat(intoSqlite.exitCode()).as(intoSqlite.toString()).isZero();
+
+            // the damaged collection itself still stops its restore, naming where
+            CliRun postsToo = CliRun.of(new String[] {"restore", snapshot, LocalPostgres.location(target), "--only", "posts", "--state", state}, repo.args());
+            assertThat(postsToo.exitCode()).as(postsToo.toString()).isEqualTo(8);
+            assertThat(postsToo.err()).contains("BACKUP_CORRUPT").contains("entity posts");
+        } finally {
+            LocalPostgres.drop(target);
+        }
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);

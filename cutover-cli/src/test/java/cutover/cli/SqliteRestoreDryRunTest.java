@@ -41,6 +41,12 @@ class SqliteRestoreDryRunTest {
                 items.get("onlyInTarget").asLong())).containsExactly(1L, 1L, 2L, 1L);
         assertThat(rows(target)).isEqualTo("4 d 0;50 taken 0;");
         assertThat(tables(target)).as("nor Cutover's state tables").isEqualTo("items;");
+        // into a file not there, a dry run leaves none (acceptance run 24: an empty one was left)
+        Path absent = dir.resolve("absent.db");
+        CliRun intoNew = CliRun.of(new String[] {"restore", "latest", "sqlite:" + absent, "--dry-run", "--json", "--state", state}, repo.args());
+        assertThat(intoNew.exitCode()).as(intoNew.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(intoNew.out()).get("tables").get("items").get("insert").asLong()).isEqualTo(4);
+        assertThat(absent).doesNotExist();
 
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + target, "--json", "--state", state}, repo.args());
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);

@@ -75,18 +75,34 @@ public final class Analyzer {
      */
     public AnalyzeResult analyzeWithNotes(String sourceDescription, Source source, AnalyzeListener listener,
                                           java.util.function.Predicate<EntityName> leftOut) {
+        return analyzeSparing(sourceDescription, source, listener, leftOut, entity -> false).result();
+    }
+
+    /** What {@link #analyzeSparing} read, and why each spared entity it could not read was not. */
+    public record Spared(AnalyzeResult result, Map<EntityName, CutoverException> unreadable) {}
+
+    /**
+     * As {@link #analyzeWithNotes(String, Source, AnalyzeListener, java.util.function.Predicate)},
+     * where a failure to read a split of {@code spared} entities alone (a damaged chunk of a backup)
+     * leaves what it read of them, rather than stopping: a partial restore reads the entities it does
+     * not write only for the plan's shape (the tables a whole restore would make), and needs no more.
+     */
+    public Spared analyzeSparing(String sourceDescription, Source source, AnalyzeListener listener,
+                                 java.util.function.Predicate<EntityName> leftOut, java.util.function.Predicate<EntityName> spared) {
         Objects.requireNonNull(sourceDescription, "sourceDescription");
         Objects.requireNonNull(listener, "listener");
         List<EntityInfo> infos = source.entities();
         java.util.Set<EntityName> notRead = infos.stream().map(EntityInfo::name).filter(leftOut).collect(java.util.stream.Collectors.toSet());
         Progress progress = new Progress(infos.stream().filter(i -> !notRead.contains(i.name())).toList(), listener);
         List<Split> splits = source.splitsExcept(options.parallelism(), notRead);
-        SourceTally total = readAll(source, splits, progress);
+        Map<EntityName, CutoverException> unreadable = new java.util.concurrent.ConcurrentSkipListMap<>(java.util.Comparator.comparing(EntityName::value));
+        SourceTally total = readAll(source, splits, progress, split -> !split.entities().isEmpty() && split.entities().stream().allMatch(spared), unreadable);
         for (EntityInfo info : infos) total.entity(info.name());
-        return new SchemaBuilder(total, infos, notRead).build(sourceDescription);
+        return new Spared(new SchemaBuilder(total, infos, notRead).build(sourceDescription), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unreadable)));
     }
 
-    private SourceTally readAll(Source source, List<Split> splits, Progress progress) {
+    private SourceTally readAll(Source source, List<Split> splits, Progress progress, java.util.function.Predicate<Split> spared,
+                                Map<EntityName, CutoverException> unreadable) {
         SourceTally total = new SourceTally(options);
         if (splits.isEmpty()) return total;
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallelism(), splits.size()), r -> {
@@ -103,6 +119,10 @@ public final class Analyzer {
                     try {
                         return readSplit(source, split, progress, failure);
                     } catch (CutoverException e) {
+                        if (e.code() != ErrorCode.INTERRUPTED && spared.test(split)) {
+                            split.entities().forEach(entity -> unreadable.putIfAbsent(entity, e));
+                            return new SourceTally(options); // what its other splits read stays
+                        }
                         failure.compareAndSet(null, e);
                         throw e;
                     } catch (RuntimeException | Error e) {

@@ -37,7 +37,25 @@ public final class SchemaReport {
         conflicts(out, schema);
         references(out, schema);
         unreadable(out, result);
-        return out.toString();
+        return visible(out.toString());
+    }
+
+    /**
+     * Control characters a source's names and values hold (a document id with a NUL) written as the
+     * JSON writes them, a backslash, u and four hex digits: raw, they make grep take the report for a
+     * binary file and a terminal act on them. Line breaks are the report's own.
+     */
+    static String visible(String report) {
+        StringBuilder out = null;
+        for (int i = 0; i < report.length(); i++) {
+            char c = report.charAt(i);
+            boolean control = Character.isISOControl(c) && c != '\n';
+            if (control && out == null) out = new StringBuilder(report.length() + 16).append(report, 0, i);
+            if (out == null) continue;
+            if (control) out.append(String.format("\\u%04x", (int) c));
+            else out.append(c);
+        }
+        return out == null ? report : out.toString();
     }
 
     private static String summary(AnalyzeResult result) {

@@ -70,6 +70,16 @@ class SchemaReportTest {
         assertThat(md).contains("## Unreadable records\n\n- `users`: 1 record\n  - u99: RECORD_UNKNOWN_MARKER, unknown type marker __weird__\n");
     }
 
+    /** A NUL in a value or a name is written as JSON escapes it: raw, grep took the report for a binary file (acceptance run 24). */
+    @Test
+    void controlCharactersAreWrittenAsEscapes() {
+        List<RecordReader.Item> items = List.of(doc("users/u1", "name", Value.of("nul\u0000here"), "bell\u0007field", Value.of(1)));
+        String md = SchemaReport.markdown(new Analyzer(AnalyzeOptions.DEFAULTS).analyzeWithNotes("s", new MemorySource().split("s", items),
+                AnalyzeListener.NONE));
+        assertThat(md).doesNotContain("\u0000").doesNotContain("\u0007").contains("bell\\u0007field").contains("nul\\u0000here");
+        assertThat(md.chars().filter(c -> c < 0x20 && c != '\n')).isEmpty();
+    }
+
     @Test
     void aCleanSourceSaysSo() {
         Schema schema = new Schema("s", List.of(new EntitySchema(EntityName.of("t"), 0, 0, List.of("id"), List.of(), 0, List.of())));

@@ -20,6 +20,8 @@ import java.util.Properties;
 final class SqliteDatabase {
     private final Path path;
     private final int busyTimeoutMillis;
+    /** The file was not there when a writer first opened it: opening made it. */
+    private volatile boolean madeByOpening;
 
     SqliteDatabase(Path path, int busyTimeoutMillis) {
         this.path = path;
@@ -56,6 +58,7 @@ final class SqliteDatabase {
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot create the folder of " + path + ": " + e.getMessage(), e);
         }
+        if (!Files.exists(path)) madeByOpening = true;
         Connection c = connect(new Properties(), ErrorCode.TARGET_UNREACHABLE);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA foreign_keys = OFF");
@@ -74,6 +77,20 @@ final class SqliteDatabase {
             return new org.sqlite.JDBC().connect("jdbc:sqlite:" + path, props);
         } catch (SQLException e) {
             throw new CutoverException(onFailure, "cannot open the SQLite database " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the file where opening it for writing made it and nothing was written since (SQLite
+     * writes a new file's header with its first table): a dry run, or a restore that stopped before
+     * writing, leaves no empty database where there was none. Once every connection is closed.
+     */
+    void removeIfMadeEmpty() {
+        if (!madeByOpening) return;
+        try {
+            if (Files.isRegularFile(path) && Files.size(path) == 0) Files.delete(path);
+        } catch (IOException ignored) {
+            // an empty file left behind is harmless: it opens as an empty database
         }
     }
 
