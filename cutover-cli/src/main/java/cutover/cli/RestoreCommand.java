@@ -263,7 +263,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     List<String> problems;
                     List<String> unchecked = new ArrayList<>();
                     try {
-                        problems = sink.wouldPrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
+                        Sink.Rehearsal rehearsed = sink.rehearsePrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
+                        problems = rehearsed.problems();
+                        said.addAll(rehearsed.differences()); // a column the new table would make text, foreseen
                     } catch (Sink.NotCheckable e) {
                         problems = List.of();
                         unchecked.add("the target's tables were not checked as the restore would check them: " + e.getMessage()

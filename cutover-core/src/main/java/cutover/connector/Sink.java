@@ -34,6 +34,24 @@ public interface Sink extends Capability {
         return List.of();
     }
 
+    /**
+     * {@link #wouldPrepare}'s problems, and how the tables it would make would differ from their
+     * source's definitions (a type or an extension the target lacks: a column made text): what a
+     * restore into a new database warns of once it made them, foreseen. A sink that cannot tell says
+     * none.
+     */
+    default Rehearsal rehearsePrepare(String runId, List<Table> tables, boolean create) {
+        return new Rehearsal(wouldPrepare(runId, tables, create), List.of());
+    }
+
+    /** What {@link #rehearsePrepare} found: the problems that would stop the run, the differences it would warn of. */
+    record Rehearsal(List<String> problems, List<String> differences) {
+        public Rehearsal {
+            problems = List.copyOf(problems);
+            differences = List.copyOf(differences);
+        }
+    }
+
     /** {@link #wouldPrepare} could not check the target: its role may not make or write what a restore makes and writes. */
     final class NotCheckable extends cutover.error.CutoverException {
         public NotCheckable(String message, Throwable cause) {

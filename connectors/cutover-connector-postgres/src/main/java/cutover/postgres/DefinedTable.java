@@ -42,6 +42,8 @@ final class DefinedTable {
     private final TableName name;
     private final TableDefinition definition;
 
+    TableName name() { return name; }
+
     DefinedTable(TableName name, TableDefinition definition) {
         this.name = name;
         this.definition = definition;
@@ -122,15 +124,22 @@ final class DefinedTable {
     }
 
     /**
-     * Creates the extensions the target lacks, in the source's schema where the target has it (as on
-     * Supabase, {@code extensions}); one that cannot be created (not available, not allowed) is left
-     * for {@link #differences} to name.
+     * Creates the extensions the target lacks, in the source's schema (as on Supabase,
+     * {@code extensions}), made where the target lacks it: the definition names the extension's types
+     * and functions there ({@code extensions.citext}), and one made in the default schema left them
+     * unresolved, the columns text (a Supabase table restored into a plain PostgreSQL). Where the
+     * schema cannot be made (no CREATE on the database), in the default schema, as before; one that
+     * cannot be created (not available, not allowed) is left for {@link #differences} to name.
      */
     private void createExtensions(Connection c) throws SQLException {
         for (Extension e : definition.extensions()) {
             if (extensionThere(c, e.name())) continue;
+            String create = "CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name());
             boolean schemaThere = holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
-            attempt(c, "CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name()) + (schemaThere ? " SCHEMA " + TableName.quote(e.schema()) : ""));
+            if (schemaThere) attempt(c, create + " SCHEMA " + TableName.quote(e.schema()));
+            else if (attempt(c, "CREATE SCHEMA IF NOT EXISTS " + TableName.quote(e.schema()), create + " SCHEMA " + TableName.quote(e.schema())) != null) {
+                attempt(c, create);
+            }
         }
     }
 
@@ -408,7 +417,7 @@ final class DefinedTable {
                 Catalog.setSearchPath(c, searchPath);
             }
             String why = there ? "the target's type " + d.type() + " is not the source's (an enum without all its labels, a"
-                    + " composite type of other attributes, or a type made of one)" : "the target has no type " + d.type();
+                    + " composite type of other attributes, or a type made of one)" : "the target has no type " + d.type() + elsewhere(c, d.type());
             out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
         }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
@@ -573,6 +582,30 @@ final class DefinedTable {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * Where the extension that made a type of the source's is in the target's another schema than in
+     * the source's (citext in {@code public}, the source's in {@code extensions}, as on Supabase): the
+     * definition names the type in the source's, which the target's does not answer to. Empty otherwise.
+     */
+    private String elsewhere(Connection c, String type) throws SQLException {
+        for (Extension e : definition.extensions()) {
+            if (!type.startsWith(TableName.quote(e.schema()) + ".") && !type.startsWith(e.schema() + ".")) continue;
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace"
+                    + " WHERE x.extname = ? AND n.nspname <> ?")) {
+                ps.setString(1, e.name());
+                ps.setString(2, e.schema());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return " (extension " + e.name() + " is in schema " + rs.getString(1) + " here, in " + e.schema() + " in the source:"
+                                + " ALTER EXTENSION " + TableName.quote(e.name()) + " SET SCHEMA " + TableName.quote(e.schema())
+                                + " (the schema made first) before restoring, where nothing else here names its objects by the other schema)";
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private static boolean extensionThere(Connection c, String extension) throws SQLException {

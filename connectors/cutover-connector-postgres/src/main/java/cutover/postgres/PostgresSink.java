@@ -318,14 +318,21 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     /** Commits what it made only when nothing is wrong: a refused run leaves the target as it found it. */
     @Override
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
-        return prepare(runId, tables, create, true);
+        return prepare(runId, tables, create, null);
     }
 
     /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */
     @Override
     public List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
+        return rehearsePrepare(runId, tables, create).problems();
+    }
+
+    /** {@link #wouldPrepare}, with the differences of the tables it made as defined, read before it rolls back. */
+    @Override
+    public Rehearsal rehearsePrepare(String runId, List<Table> tables, boolean create) {
+        List<String> differences = new java.util.ArrayList<>();
         try {
-            return prepare(runId, tables, create, false);
+            return new Rehearsal(prepare(runId, tables, create, differences), differences);
         } catch (CutoverException e) {
             // insufficient privilege: a read-only role cannot rehearse the making of Cutover's state (or of the tables)
             if (e.getCause() instanceof SQLException s && "42501".equals(s.getSQLState())) {
@@ -335,13 +342,23 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         }
     }
 
-    /** Prepares in one transaction, committed when {@code keep} and nothing is wrong, else rolled back. */
-    private List<String> prepare(String runId, List<Table> tables, boolean create, boolean keep) {
+    /**
+     * Prepares in one transaction, committed when nothing is wrong, or rolled back where {@code
+     * rehearsed} is given, which gets the differences of the tables made as defined.
+     */
+    private List<String> prepare(String runId, List<Table> tables, boolean create, List<String> rehearsed) {
+        boolean keep = rehearsed == null;
         return withConnection(keep ? "preparing the target tables" : "checking the target tables", c -> {
             c.setAutoCommit(false);
             boolean committed = false;
             try {
-                List<String> problems = prepareIn(c, runId, tables, create);
+                TargetSchema target = new TargetSchema(schema, quietTriggers);
+                List<String> problems = prepareIn(c, runId, tables, create, target);
+                if (!keep) {
+                    for (DefinedTable t : target.definedNow()) {
+                        t.differences(c, true).forEach(d -> rehearsed.add("table " + t.name() + ", as the restore would make it: " + d));
+                    }
+                }
                 if (keep && problems.isEmpty()) {
                     c.commit();
                     committed = true;
@@ -353,9 +370,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         });
     }
 
-    private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create) throws SQLException {
+    private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create, TargetSchema target) throws SQLException {
         StateTables.create(c);
-        TargetSchema target = new TargetSchema(schema, quietTriggers);
         List<String> problems = target.prepare(c, runId, tables, create);
         limits.clear();
         limits.putAll(target.limits());

@@ -36,6 +36,8 @@ final class TargetSchema {
     private final Map<String, java.util.Set<String>> textColumns = new LinkedHashMap<>();
 
     private final boolean quietTriggers;
+    /** The tables {@link #prepare} made as their source defined them. */
+    private final List<DefinedTable> definedNow = new ArrayList<>();
 
     /** {@code quietTriggers}: the run turns the tables' triggers and rules on INSERT off for its rows, where the role owns them. */
     TargetSchema(String defaultSchema, boolean quietTriggers) {
@@ -51,6 +53,9 @@ final class TargetSchema {
      * type, by plan table name: a record read from its source's line writes the line's own text there.
      */
     Map<String, java.util.Set<String>> textColumns() { return textColumns; }
+
+    /** The tables {@link #prepare} made as their source defined them, now. */
+    List<DefinedTable> definedNow() { return definedNow; }
 
     /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
     Map<String, Map<String, ColumnLimit>> limits() { return limits; }
@@ -73,8 +78,12 @@ final class TargetSchema {
                     problems.add("table " + name + " does not exist and creating tables is off; create it or allow creation");
                     continue;
                 }
-                if (defined != null) defined.create(c, table);
-                else createTable(c, name, table);
+                if (defined != null) {
+                    defined.create(c, table);
+                    definedNow.add(defined);
+                } else {
+                    createTable(c, name, table);
+                }
                 markRunTable(c, runId, name, true, defined != null);
                 // made as the source defined it: native arrays and limits the plan's types do not show, should records come
                 if (defined != null) {
