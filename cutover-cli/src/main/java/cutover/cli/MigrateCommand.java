@@ -142,8 +142,11 @@ final class MigrateCommand implements Callable<Integer> {
             warnings.addAll(definitions.fromPlanTypes().values());
             boolean startsOver = restart;
             if (!restart) {
-                Optional<String> undone = UndoneRun.why(earlierEntries, runId, Location.redact(plan.target()), !sink.checkpoints(runId).isEmpty(),
-                        plan.entities().stream().filter(e -> !e.skip()).map(cutover.plan.EntityMapping::table).toList(), target.tables().keySet());
+                // every table the run writes, a record's list's child table too, as the target names them
+                List<String> planTables = PlanMapper.of(plan, definitions.byTable()).tables().stream()
+                        .map(t -> asTargetNames(t.name(), target.defaultSchema())).toList();
+                Optional<String> undone = UndoneRun.why(earlierEntries, runId, plan.target(), !sink.checkpoints(runId).isEmpty(),
+                        planTables, target.tables().keySet());
                 if (undone.isPresent()) {
                     startsOver = true;
                     warnings.add(undone.get());
@@ -160,8 +163,10 @@ final class MigrateCommand implements Callable<Integer> {
             }
             Path runDirectory = state.state.resolve("runs").resolve(runId);
             if (startsOver) {
-                sink.resetCheckpoints(runId);
-                Migration.forgetRecordsSetAside(runDirectory);
+                Migration.startOver(sink, runId, runDirectory);
+                // from here the journal's restores before this attempt no longer undo it
+                journal.append(new JournalEntry(Instant.now(), UndoneRun.RESET, runId, JournalEntry.SUCCEEDED, Location.redact(plan.source()),
+                        Location.redact(plan.target()), 0, Map.of("why", restart ? "--restart" : "the target changed under the run"), List.of(), null));
             }
             Files.createDirectories(runDirectory);
             MigrationProgress progress = new MigrationProgress();
@@ -203,6 +208,11 @@ final class MigrateCommand implements Callable<Integer> {
             journal.append(JournalEntry.failed(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target()), e));
             throw e;
         }
+    }
+
+    /** A plan's table as the target's description names it: bare in its default schema ({@code public.accounts} is {@code accounts}). */
+    static String asTargetNames(String table, String defaultSchema) {
+        return table.startsWith(defaultSchema + ".") ? table.substring(defaultSchema.length() + 1) : table;
     }
 
     /**

@@ -249,6 +249,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
                 tablesMade = tablesMade(mapper.tables(), info, sink, runId);
+                restoredTables = mapper.tables().stream().map(Table::name).toList();
                 sink.keepTriggersQuiet(); // the snapshot's rows go back as they were, not through the target's triggers
                 if (noOwner && sink instanceof cutover.connector.CopyTextSink copying) copying.ownWhatItMakes();
                 if (delete && !(sink instanceof cutover.connector.RowDeletion)) {
@@ -313,11 +314,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 if (!sink.checkpoints(runId).isEmpty()) {
                     // resumed after a table it wrote was dropped: its done splits would be skipped and their rows left out
-                    Optional<String> gone = UndoneRun.tablesGone(runId, mapper.tables().stream().map(Table::name).toList(), info.tables().keySet(),
-                            "its checkpoints are forgotten");
+                    Optional<String> gone = UndoneRun.tablesGone(runId, mapper.tables().stream().map(t -> MigrateCommand.asTargetNames(t.name(),
+                            info.defaultSchema())).toList(), info.tables().keySet(), "its checkpoints are forgotten");
                     if (gone.isPresent()) {
-                        sink.resetCheckpoints(runId);
-                        Migration.forgetRecordsSetAside(runDirectory);
+                        Migration.startOver(sink, runId, runDirectory);
                         said.add(gone.get());
                         announce(gone.get());
                     }
@@ -337,8 +337,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         // This restore had finished before (same snapshot, target and options: same run). Run again, a
                         // restore puts the snapshot's rows back, whatever changed in the target since; resuming is for
                         // a restore that stopped part way. The finished run's checkpoints and dead letters go.
-                        sink.resetCheckpoints(runId);
-                        Migration.forgetRecordsSetAside(runDirectory);
+                        Migration.startOver(sink, runId, runDirectory);
                         progress.set(new MigrationProgress());
                         result = migration.get().run();
                     }
@@ -452,6 +451,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
         return made;
     }
+
+    /** The tables the restore writes, as the plan names them. */
+    private List<String> restoredTables = List.of();
 
     /** How long --delete took (finding the rows and deleting them), for the summary. */
     private Duration deletionTook = Duration.ZERO;
@@ -570,7 +572,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         snapshot.shortId(), Location.redact(target));
                 else System.out.printf(java.util.Locale.ROOT,
                         "dry run: restoring snapshot %s into %s would write %,d documents%s, and set aside %,d; nothing was written%n",
-                        snapshot.shortId(), Location.redact(target), records, documents.holdsDocuments() ? ", replacing what it holds" : " (a new file)",
+                        snapshot.shortId(), Location.redact(target), records, documents.holdsDocuments() ? ", replacing what it holds" : "",
                         setAsideCount);
             }
             output.warnings(warnings);
@@ -805,6 +807,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("splits", r.splits());
         d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
+        d.put("tablesWritten", restoredTables); // which tables it wrote: a migration of others is not undone by it
         d.put("schemaObjectsNotMade", schemaObjectsNotMade); // also among the warnings: here for a script to tell them apart
         if (deletion != null) {
             d.put("deleted", deletion.deletedTotal());

@@ -67,7 +67,7 @@ final class RollbackPointTaker {
                             + " back it up another way and pass --no-backup"));
             targetId = snapshot(repository, targetLocation, targetAsSource, targetConnector, "target", e -> true);
         }
-        RollbackPoints points = new RollbackPoints(repository.path().toString(), sourceId, targetId, false);
+        RollbackPoints points = new RollbackPoints(repository.path().toString(), sourceId, targetId, false, started);
         journal.append(new JournalEntry(started, RollbackPoints.JOURNAL_COMMAND, runId, JournalEntry.SUCCEEDED, Location.redact(sourceLocation),
                 Location.redact(targetLocation), Duration.between(started, Instant.now()).toMillis(), points.details(), List.of(), null));
         return new Outcome(Optional.of(points), Optional.empty());

@@ -13,7 +13,7 @@ import java.util.Optional;
  * was empty) as they were before the run first wrote, in one repository. Kept in the journal as a
  * {@code rollback-points} entry the moment they are taken, so a run killed later still has them.
  */
-record RollbackPoints(String repository, String sourceSnapshot, String targetSnapshot, boolean reused) {
+record RollbackPoints(String repository, String sourceSnapshot, String targetSnapshot, boolean reused, java.time.Instant taken) {
     static final String JOURNAL_COMMAND = "rollback-points";
 
     Map<String, Object> details() {
@@ -34,7 +34,7 @@ record RollbackPoints(String repository, String sourceSnapshot, String targetSna
             Object repo = e.details().get("repository"), source = e.details().get("sourceSnapshot");
             if (repo == null || source == null) continue;
             Object target = e.details().get("targetSnapshot");
-            return Optional.of(new RollbackPoints(repo.toString(), source.toString(), target == null ? null : target.toString(), true));
+            return Optional.of(new RollbackPoints(repo.toString(), source.toString(), target == null ? null : target.toString(), true, e.time()));
         }
         return Optional.empty();
     }
@@ -42,6 +42,7 @@ record RollbackPoints(String repository, String sourceSnapshot, String targetSna
     String describe() {
         String s = "rollback points in " + repository + ": source snapshot " + sourceSnapshot.substring(0, 8) + ", target ";
         s += targetSnapshot == null ? "was empty (no snapshot)" : "snapshot " + targetSnapshot.substring(0, 8);
-        return reused ? s + " (taken by this run's first attempt)" : s;
+        // which attempt: the first one's, or a start-over's (acceptance run 25: one after a rollback was named the first's)
+        return reused ? s + " (taken by an earlier attempt of this run, at " + taken + ")" : s;
     }
 }

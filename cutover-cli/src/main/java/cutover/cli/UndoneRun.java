@@ -1,9 +1,14 @@
 package cutover.cli;
 
+import cutover.connector.Location;
 import cutover.journal.JournalEntry;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,42 +20,112 @@ import java.util.Set;
  * that holds none of them. Such a run starts over, as {@code --restart} does.
  */
 final class UndoneRun {
+    /** The journal's entry for a run whose checkpoints were forgotten (--restart, or started over for one of these reasons). */
+    static final String RESET = "checkpoints-reset";
+
+    /** A restore that failed with one of these wrote nothing: it stopped before its first row (the prepare of its tables rolls back whole). */
+    private static final List<String> BEFORE_WRITING = List.of("USAGE", "SETTING_INVALID", "PLAN_INVALID", "CAPABILITY_MISSING",
+            "SINK_SCHEMA_MISMATCH", "BACKUP_NOT_FOUND", "BACKUP_PASSPHRASE", "BACKUP_VERSION", "BACKUP_LOCKED");
+
     private UndoneRun() {}
 
     /**
      * {@code journal}: the state folder's entries before this attempt; {@code target}: the plan's
-     * target, redacted as the journal records it; {@code planTables} the tables the run writes,
-     * {@code targetTables} those the target holds now.
+     * target; {@code planTables} the tables the run writes and {@code targetTables} those the target
+     * holds now, both as the target names them (its default schema's bare).
      */
     static Optional<String> why(List<JournalEntry> journal, String runId, String target, boolean hasCheckpoints,
                                 Collection<String> planTables, Set<String> targetTables) {
         if (!hasCheckpoints) return Optional.empty();
         Optional<String> gone = tablesGone(runId, planTables, targetTables, "as --restart does");
         if (gone.isPresent()) return gone;
-        return restoredSince(journal, runId, target).map(restore -> "the target was restored from " + restore.source() + " at "
-                + restore.time() + " (restore run " + restore.runId() + "), after run " + runId + " last wrote to it: what the run's"
-                + " checkpoints say is there may not be, so it starts over (as --restart does)");
+        return restoredSince(journal, runId, target, planTables).map(restore -> "the target was restored from " + restore.source() + " at "
+                + restore.time() + " (restore run " + restore.runId() + "), after run " + runId + " had written to it: what the run's"
+                + " checkpoints say is there may not be, so it starts over (as --restart does), and takes rollback points of the target as"
+                + " it is now (the earlier ones stay in the repository and the journal)");
     }
 
     /** Said where a run that has checkpoints writes tables the target no longer holds: it starts over. */
     static Optional<String> tablesGone(String runId, Collection<String> planTables, Set<String> targetTables, String how) {
         List<String> gone = planTables.stream().filter(t -> !targetTables.contains(t)).distinct().sorted().toList();
         if (gone.isEmpty()) return Optional.empty();
-        return Optional.of("run " + runId + " wrote " + String.join(", ", gone) + ", which the target no longer holds (dropped since):"
+        return Optional.of("run " + runId + " writes " + String.join(", ", gone) + ", which the target does not hold (dropped since it began):"
                 + " the rows of the splits it had done would be left out, so it starts over (" + how + ")");
     }
 
-    /** The first restore into {@code target} after the run's last attempt, which wrote over what it had written. */
-    private static Optional<JournalEntry> restoredSince(List<JournalEntry> journal, String runId, String target) {
-        int lastAttempt = -1;
+    /**
+     * The first restore into {@code target} since the run first wrote after its checkpoints were last
+     * forgotten: from then on they may not hold. Counted from that attempt, not the last: an attempt
+     * that failed before it wrote (no passphrase for its rollback points) resets nothing.
+     */
+    private static Optional<JournalEntry> restoredSince(List<JournalEntry> journal, String runId, String target, Collection<String> planTables) {
+        int lastReset = -1;
         for (int i = 0; i < journal.size(); i++) {
-            JournalEntry e = journal.get(i);
-            if ("migrate".equals(e.command()) && runId.equals(e.runId())) lastAttempt = i;
+            if (RESET.equals(journal.get(i).command()) && runId.equals(journal.get(i).runId())) lastReset = i;
         }
-        if (lastAttempt < 0) return Optional.empty(); // its attempts are in another state folder's journal
-        // every restore that began counts: a failed one had written part of its rows
-        return journal.subList(lastAttempt + 1, journal.size()).stream()
-                .filter(e -> "restore".equals(e.command()) && target.equals(e.target()))
-                .findFirst();
+        int firstAttempt = -1;
+        for (int i = lastReset + 1; i < journal.size() && firstAttempt < 0; i++) {
+            JournalEntry e = journal.get(i);
+            if ("migrate".equals(e.command()) && runId.equals(e.runId())) firstAttempt = i;
+        }
+        if (firstAttempt < 0) return Optional.empty(); // its attempts are in another state folder's journal
+        String where = identity(target);
+        List<JournalEntry> since = journal.subList(firstAttempt + 1, journal.size());
+        for (int i = 0; i < since.size(); i++) {
+            JournalEntry e = since.get(i);
+            if (!"restore".equals(e.command()) || e.target() == null || !where.equals(identity(e.target()))) continue;
+            if (JournalEntry.STARTED.equals(e.status()) && ended(since, i)) continue; // its own end says what it did
+            if (!wroteNothing(e) && touches(e, planTables)) return Optional.of(e);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the run that began at {@code i} has its end in the journal (one without was killed, or runs still). */
+    private static boolean ended(List<JournalEntry> entries, int i) {
+        JournalEntry began = entries.get(i);
+        for (JournalEntry later : entries.subList(i + 1, entries.size())) {
+            if (!later.command().equals(began.command()) || !java.util.Objects.equals(later.runId(), began.runId())) continue;
+            return !JournalEntry.STARTED.equals(later.status()); // begun again first: this one never ended
+        }
+        return false;
+    }
+
+    /** A restore that failed before it wrote a row. One that began and has no end (killed) may have written. */
+    private static boolean wroteNothing(JournalEntry restore) {
+        return JournalEntry.FAILED.equals(restore.status()) && restore.error() != null
+                && BEFORE_WRITING.stream().anyMatch(code -> restore.error().startsWith(code + ":"));
+    }
+
+    /** Whether the restore wrote a table of the plan, by bare name; one journaled without its tables (before they were) may have. */
+    private static boolean touches(JournalEntry restore, Collection<String> planTables) {
+        if (!(restore.details().get("tablesWritten") instanceof List<?> written)) return true;
+        Set<String> bare = new java.util.HashSet<>(planTables.stream().map(UndoneRun::bare).toList());
+        return written.stream().anyMatch(t -> bare.contains(bare(String.valueOf(t))));
+    }
+
+    private static String bare(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * A location as the database it names, however written: the journal keeps what each command was
+     * given, and a restore typed by hand (another scheme alias, a password, the default port, a
+     * schema) names the plan's target all the same. A PostgreSQL location's schema is left out: a
+     * restore without one goes into its snapshot's schema, which may be the plan's.
+     */
+    static String identity(String location) {
+        String s = Location.withoutSecrets(location.trim());
+        if (s.startsWith("postgres://")) s = "postgresql://" + s.substring("postgres://".length());
+        if (s.startsWith("postgresql://")) {
+            try {
+                URI u = new URI(s);
+                String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
+                return "postgresql://" + host + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
+            } catch (URISyntaxException e) {
+                return s;
+            }
+        }
+        if (s.startsWith("sqlite:")) return "sqlite:" + Path.of(s.substring("sqlite:".length())).toAbsolutePath().normalize();
+        return s;
     }
 }

@@ -153,7 +153,7 @@ class MigrateRollbackIT {
             LocalPostgres.sql(dst, "drop table accounts");
             CliRun afterDrop = CliRun.of("migrate", plan.toString(), "--state", state.toString(), "--no-backup");
             assertThat(afterDrop.exitCode()).as(afterDrop.toString()).isZero();
-            assertThat(afterDrop.err()).as("said before the run, not only after it").contains("wrote accounts, which the target no longer holds")
+            assertThat(afterDrop.err()).as("said before the run, not only after it").contains("writes accounts, which the target does not hold")
                     .contains("starts over");
             assertThat(afterDrop.out()).doesNotContain("had finished already");
             assertThat(LocalPostgres.count(dst, "accounts")).isEqualTo(500);

@@ -55,7 +55,7 @@ class RestoreResumeIT {
         assertThat(summary.get("runId").asText()).as("the same run, resumed").isEqualTo(runId);
         assertThat(LocalPostgres.count(DST, "customers")).isEqualTo(300);
         assertThat(LocalPostgres.count(DST, "orders")).isEqualTo(900);
-        assertThat(summary.get("warnings").toString()).contains("which the target no longer holds (dropped since)")
+        assertThat(summary.get("warnings").toString()).contains("which the target does not hold (dropped since it began)")
                 .contains("its checkpoints are forgotten");
     }
 }

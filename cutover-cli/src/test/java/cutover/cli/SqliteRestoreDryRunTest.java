@@ -47,6 +47,10 @@ class SqliteRestoreDryRunTest {
         assertThat(intoNew.exitCode()).as(intoNew.toString()).isZero();
         assertThat(Json.MAPPER.readTree(intoNew.out()).get("tables").get("items").get("insert").asLong()).isEqualTo(4);
         assertThat(absent).doesNotExist();
+        Path touched = java.nio.file.Files.createFile(dir.resolve("touched.db")); // an empty file the user made is theirs
+        CliRun intoTouched = CliRun.of(new String[] {"restore", "latest", "sqlite:" + touched, "--dry-run", "--state", state}, repo.args());
+        assertThat(intoTouched.exitCode()).as(intoTouched.toString()).isZero();
+        assertThat(touched).exists();
 
         CliRun restore = CliRun.of(new String[] {"restore", "latest", "sqlite:" + target, "--json", "--state", state}, repo.args());
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);

@@ -83,8 +83,8 @@ public final class Analyzer {
 
     /**
      * As {@link #analyzeWithNotes(String, Source, AnalyzeListener, java.util.function.Predicate)},
-     * where a failure to read a split of {@code spared} entities alone (a damaged chunk of a backup)
-     * leaves what it read of them, rather than stopping: a partial restore reads the entities it does
+     * where a damaged chunk ({@code BACKUP_CORRUPT}) in a split of {@code spared} entities alone ends
+     * that split with what it read before, rather than stopping the analysis: a partial restore reads the entities it does
      * not write only for the plan's shape (the tables a whole restore would make), and needs no more.
      */
     public Spared analyzeSparing(String sourceDescription, Source source, AnalyzeListener listener,
@@ -117,12 +117,8 @@ public final class Analyzer {
             for (Split split : splits) {
                 futures.add(pool.submit(() -> {
                     try {
-                        return readSplit(source, split, progress, failure);
+                        return readSplit(source, split, progress, failure, spared.test(split) ? unreadable : null);
                     } catch (CutoverException e) {
-                        if (e.code() != ErrorCode.INTERRUPTED && spared.test(split)) {
-                            split.entities().forEach(entity -> unreadable.putIfAbsent(entity, e));
-                            return new SourceTally(options); // what its other splits read stays
-                        }
                         failure.compareAndSet(null, e);
                         throw e;
                     } catch (RuntimeException | Error e) {
@@ -153,7 +149,12 @@ public final class Analyzer {
         }
     }
 
-    private SourceTally readSplit(Source source, Split split, Progress progress, AtomicReference<Throwable> failure) {
+    /**
+     * The split's tally; where {@code spared} is given, a damaged chunk (a backup's) ends the split
+     * with what was read before it, and is noted there by entity, instead of stopping the analysis.
+     */
+    private SourceTally readSplit(Source source, Split split, Progress progress, AtomicReference<Throwable> failure,
+                                  Map<EntityName, CutoverException> spared) {
         SourceTally tally = new SourceTally(options);
         KeyHasher hasher = new KeyHasher();
         Map<EntityName, Long> unreported = new HashMap<>();
@@ -169,6 +170,9 @@ public final class Analyzer {
                     sinceReport = 0;
                 }
             }
+        } catch (CutoverException e) {
+            if (spared == null || e.code() != ErrorCode.BACKUP_CORRUPT) throw e;
+            split.entities().forEach(entity -> spared.putIfAbsent(entity, e));
         }
         progress.report(unreported);
         return tally;

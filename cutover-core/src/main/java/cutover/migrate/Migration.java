@@ -68,6 +68,12 @@ public final class Migration {
 
     public MigrationProgress progress() { return config.progress(); }
 
+    /** Starts the run over: its checkpoints in the target are forgotten, and what it set aside with them. */
+    public static void startOver(Sink sink, String runId, Path runDirectory) throws java.io.IOException {
+        sink.resetCheckpoints(runId);
+        forgetRecordsSetAside(runDirectory);
+    }
+
     /** For a run started over (its checkpoints reset): its dead-letter file and its parked records go too. */
     public static void forgetRecordsSetAside(Path runDirectory) throws java.io.IOException {
         Path deadLetters = runDirectory.resolve(DEAD_LETTER_FILE);

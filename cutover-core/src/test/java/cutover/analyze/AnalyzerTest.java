@@ -31,6 +31,44 @@ class AnalyzerTest {
         return new Analyzer(AnalyzeOptions.DEFAULTS).analyze("memory:test", source, AnalyzeListener.NONE);
     }
 
+    /**
+     * A damaged chunk of an entity spared (a partial restore reads the others only for the plan's shape)
+     * ends its split with what was read before it; any other failure, or a damaged chunk of an entity
+     * not spared, stops the analysis as before.
+     */
+    @Test
+    void aDamagedChunkOfASparedEntityEndsItsSplitWithWhatWasRead() {
+        java.util.function.Supplier<MemorySource> source = () -> {
+            List<cutover.connector.RecordReader.Item> late = new ArrayList<>();
+            for (int i = 0; i < 10; i++) late.add(doc("posts/p1" + i, "title", Value.of("t"), "extra", Value.of(i)));
+            MemorySource s = new MemorySource()
+                    .split("users", List.of(doc("users/u1", "name", Value.of("Ann")), doc("users/u2", "name", Value.of("Bob"))))
+                    .split("posts-1", List.of(doc("posts/p01", "title", Value.of("a")), doc("posts/p02", "title", Value.of("b"))))
+                    .split("posts-2", late);
+            s.failingSplit = "posts-2";
+            return s;
+        };
+        CutoverException damaged = new CutoverException(ErrorCode.BACKUP_CORRUPT, "snapshot 1234abcd, entity posts, chunk 2 of 2: fails authentication");
+        MemorySource first = source.get();
+        first.failure = damaged;
+        Analyzer.Spared read = new Analyzer(AnalyzeOptions.DEFAULTS.withParallelism(2))
+                .analyzeSparing("memory:test", first, AnalyzeListener.NONE, e -> false, POSTS::equals);
+        assertThat(read.unreadable()).containsOnlyKeys(POSTS).containsValue(damaged);
+        assertThat(read.result().schema().entity(USERS).orElseThrow().count()).isEqualTo(2);
+        EntitySchema posts = read.result().schema().entity(POSTS).orElseThrow();
+        assertThat(posts.count()).as("both of the first split, half of the damaged one").isEqualTo(7);
+        assertThat(posts.fields()).extracting(f -> String.join(".", f.path())).contains("title", "extra");
+
+        MemorySource notSpared = source.get();
+        notSpared.failure = damaged;
+        assertThatThrownBy(() -> new Analyzer(AnalyzeOptions.DEFAULTS).analyzeSparing("memory:test", notSpared, AnalyzeListener.NONE, e -> false, USERS::equals))
+                .isSameAs(damaged);
+        MemorySource otherFailure = source.get();
+        otherFailure.failure = new CutoverException(ErrorCode.SOURCE_IO, "the disk went away");
+        assertThatThrownBy(() -> new Analyzer(AnalyzeOptions.DEFAULTS).analyzeSparing("memory:test", otherFailure, AnalyzeListener.NONE, e -> false, POSTS::equals))
+                .isInstanceOf(CutoverException.class).hasMessageContaining("the disk went away");
+    }
+
     @Test
     void countsKindsAndConflicts() {
         MemorySource source = new MemorySource().split("s", List.of(

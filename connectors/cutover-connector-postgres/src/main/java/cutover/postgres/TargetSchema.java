@@ -93,7 +93,7 @@ final class TargetSchema {
             } else if (table.primaryKey().isEmpty()) {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
-                List<String> wrong = StateTables.runTable(c, runId, name, StateTables.FAST_PATH) ? List.of() : notReadyWithoutKey(c, name, table, defined);
+                List<String> wrong = StateTables.runTable(c, runId, name, StateTables.FAST_PATH) ? List.of() : notReadyWithoutKey(c, runId, name, table, defined);
                 if (wrong.isEmpty()) StateTables.markFastPath(c, runId, name); // found empty, again too after a finished attempt took it off the fast path
                 problems.addAll(wrong);
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
@@ -128,7 +128,7 @@ final class TargetSchema {
     }
 
     /** Why an existing table cannot take the rows of a table without a key, whole, by COPY; empty when it can. */
-    private static List<String> notReadyWithoutKey(Connection c, TableName name, Table table, DefinedTable defined) throws SQLException {
+    private static List<String> notReadyWithoutKey(Connection c, String runId, TableName name, Table table, DefinedTable defined) throws SQLException {
         if (defined == null || !defined.takesTheSourceText(c, table.columns().stream().map(Column::name).toList())) {
             return List.of("table " + name + " exists with other columns or types than the source's table, which has no primary key"
                     + " (its rows go whole, as the source's text, into a table like it)");
@@ -136,10 +136,25 @@ final class TargetSchema {
         List<String> required = requiredColumns(c, name, table);
         if (!required.isEmpty()) return required;
         if (!isEmpty(c, name)) {
-            return List.of("table " + name + " has rows, and it has no primary key to match the source's rows to them by: empty it"
-                    + " (TRUNCATE) to load it whole");
+            // started over (--restart, a rollback, a table dropped): its rows are an earlier attempt's, and the application's since
+            String whose = madeByRun(c, runId, name) ? " (an earlier attempt of this run loaded it: the rows are that attempt's, with any"
+                    + " written since; started over, the run loads it whole again)" : "";
+            return List.of("table " + name + " has rows, and it has no primary key to match the source's rows to them by" + whose
+                    + ": empty it (TRUNCATE) to load it whole, or leave it out of the plan (skip: true; restore: --only the others)");
         }
         return List.of();
+    }
+
+    /** Whether the run has a row for the table in {@code run_tables}: it made or found it in an earlier attempt. */
+    private static boolean madeByRun(Connection c, String runId, TableName name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + StateTables.RUN_TABLES + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, name.schema());
+            ps.setString(3, name.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static boolean isEmpty(Connection c, TableName name) throws SQLException {
@@ -190,7 +205,7 @@ final class TargetSchema {
     private static void markRunTable(Connection c, String runId, TableName name, boolean createdNow, boolean defined) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + StateTables.RUN_TABLES
                 + " (run_id, table_schema, table_name, fast_path, defined) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, table_schema, table_name) "
-                + (createdNow ? "DO UPDATE SET fast_path = EXCLUDED.fast_path, defined = EXCLUDED.defined" : "DO NOTHING"))) {
+                + (createdNow ? "DO UPDATE SET fast_path = EXCLUDED.fast_path, defined = EXCLUDED.defined, created_at = now()" : "DO NOTHING"))) {
             ps.setString(1, runId);
             ps.setString(2, name.schema());
             ps.setString(3, name.name());
