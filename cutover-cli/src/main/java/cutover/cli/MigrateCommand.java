@@ -141,16 +141,22 @@ final class MigrateCommand implements Callable<Integer> {
             TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink, target);
             warnings.addAll(definitions.fromPlanTypes().values());
             boolean startsOver = restart;
-            if (!restart) {
+            java.util.Set<cutover.model.EntityName> readAgain = java.util.Set.of();
+            if (!restart && !sink.checkpoints(runId).isEmpty()) {
                 // every table the run writes, a record's list's child table too, as the target names them
                 List<String> planTables = PlanMapper.of(plan, definitions.byTable()).tables().stream()
                         .map(t -> asTargetNames(t.name(), target.defaultSchema())).toList();
-                Optional<String> undone = UndoneRun.why(earlierEntries, runId, plan.target(), !sink.checkpoints(runId).isEmpty(),
-                        planTables, target.tables().keySet());
-                if (undone.isPresent()) {
-                    startsOver = true;
-                    warnings.add(undone.get());
-                    if (!output.json) System.err.println("note: " + undone.get()); // now, not after a run longer than expected
+                Optional<String> restored = UndoneRun.restored(earlierEntries, runId, plan.target(), planTables);
+                Optional<UndoneRun.Gone> gone = UndoneRun.tablesGone(plan, planTables, target.tables().keySet(), target.defaultSchema());
+                // restored over, or a record's list's table dropped: every checkpoint goes; an entity's table dropped: its splits are read again
+                boolean everyCheckpoint = restored.isPresent() || gone.map(g -> g.readAgain().isEmpty()).orElse(false);
+                if (restored.isEmpty() && gone.isPresent() && !everyCheckpoint) readAgain = gone.get().readAgain();
+                startsOver = everyCheckpoint;
+                Optional<String> said = restored.isPresent() ? restored
+                        : gone.map(g -> g.said(runId, everyCheckpoint ? "it starts over (as --restart does)" : "their rows are read again"));
+                if (said.isPresent()) {
+                    warnings.add(said.get());
+                    if (!output.json) System.err.println("note: " + said.get()); // now, not after a run longer than expected
                 }
             }
             Optional<RollbackPoints> rollbackPoints = Optional.empty();
@@ -178,6 +184,7 @@ final class MigrateCommand implements Callable<Integer> {
                     .createTables(plan.options().createTables())
                     .deadLetterLimit(deadLetterLimit != null ? parseLimit(deadLetterLimit) : plan.options().deadLetterLimitValue())
                     .progress(progress)
+                    .readAgain(readAgain)
                     .build();
             Optional<cutover.model.NativeDefinition> schemaObjects = source instanceof cutover.connector.CopyTextSource copying
                     ? copying.schemaObjects() : Optional.empty();

@@ -312,20 +312,12 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast, warnings);
                     return 0;
                 }
-                if (!sink.checkpoints(runId).isEmpty()) {
-                    // resumed after a table it wrote was dropped: its done splits would be skipped and their rows left out
-                    Optional<String> gone = UndoneRun.tablesGone(runId, mapper.tables().stream().map(t -> MigrateCommand.asTargetNames(t.name(),
-                            info.defaultSchema())).toList(), info.tables().keySet(), "its checkpoints are forgotten");
-                    if (gone.isPresent()) {
-                        Migration.startOver(sink, runId, runDirectory);
-                        said.add(gone.get());
-                        announce(gone.get());
-                    }
-                }
+                java.util.Set<cutover.model.EntityName> readAgain = sink.checkpoints(runId).isEmpty() ? java.util.Set.of()
+                        : readAgain(plan, mapper, info, sink, runId, runDirectory, said);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
-                        .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).build();
+                        .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).readAgain(readAgain).build();
                 if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
                     copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
                 } else if (snapshot.schema() != null && !tablesMade.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) {
@@ -417,6 +409,23 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** Says on standard error, as the work goes, what may make it long (a warning the summary repeats). */
     private void announce(String said) {
         if (output.showProgress()) System.err.println(said);
+    }
+
+    /**
+     * Resumed after a table it wrote was dropped (its done splits would be skipped, their rows left
+     * out): the entities whose splits are read again, those tables' alone where each is an entity's
+     * own (acceptance run 25: forgetting every checkpoint found the restore's own table without a key
+     * full, and stopped); else, a record's list's table gone, every checkpoint is forgotten. Said.
+     */
+    private java.util.Set<cutover.model.EntityName> readAgain(Plan plan, PlanMapper mapper, TargetInfo info, Sink sink, String runId, Path runDirectory,
+                                                              List<String> said) throws IOException {
+        List<String> planTables = mapper.tables().stream().map(t -> MigrateCommand.asTargetNames(t.name(), info.defaultSchema())).toList();
+        Optional<UndoneRun.Gone> gone = UndoneRun.tablesGone(plan, planTables, info.tables().keySet(), info.defaultSchema());
+        if (gone.isEmpty()) return java.util.Set.of();
+        said.add(gone.get().said(runId));
+        announce(gone.get().said(runId));
+        if (gone.get().readAgain().isEmpty()) Migration.startOver(sink, runId, runDirectory);
+        return gone.get().readAgain();
     }
 
     /**

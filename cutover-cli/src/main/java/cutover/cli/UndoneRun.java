@@ -2,6 +2,7 @@ package cutover.cli;
 
 import cutover.connector.Location;
 import cutover.journal.JournalEntry;
+import cutover.model.EntityName;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,7 +18,8 @@ import java.util.Set;
  * rows are in": after the target was restored (a rollback to the run's rollback point, with or
  * without --delete) or a table of the plan dropped, that is no longer so, and the run resumed would
  * skip the splits it had done and leave their rows out, or call itself finished over a target
- * that holds none of them. Such a run starts over, as {@code --restart} does.
+ * that holds none of them. A run restored over starts over, as {@code --restart} does; one whose
+ * tables were dropped reads their splits again.
  */
 final class UndoneRun {
     /** The journal's entry for a run whose checkpoints were forgotten (--restart, or started over for one of these reasons). */
@@ -30,27 +32,50 @@ final class UndoneRun {
     private UndoneRun() {}
 
     /**
-     * {@code journal}: the state folder's entries before this attempt; {@code target}: the plan's
-     * target; {@code planTables} the tables the run writes and {@code targetTables} those the target
-     * holds now, both as the target names them (its default schema's bare).
+     * The restore that undid the run, said, if one did: {@code journal} is the state folder's entries
+     * before this attempt, {@code target} the plan's, {@code planTables} the tables the run writes.
      */
-    static Optional<String> why(List<JournalEntry> journal, String runId, String target, boolean hasCheckpoints,
-                                Collection<String> planTables, Set<String> targetTables) {
-        if (!hasCheckpoints) return Optional.empty();
-        Optional<String> gone = tablesGone(runId, planTables, targetTables, "as --restart does");
-        if (gone.isPresent()) return gone;
+    static Optional<String> restored(List<JournalEntry> journal, String runId, String target, Collection<String> planTables) {
         return restoredSince(journal, runId, target, planTables).map(restore -> "the target was restored from " + restore.source() + " at "
                 + restore.time() + " (restore run " + restore.runId() + "), after run " + runId + " had written to it: what the run's"
                 + " checkpoints say is there may not be, so it starts over (as --restart does), and takes rollback points of the target as"
                 + " it is now (the earlier ones stay in the repository and the journal)");
     }
 
-    /** Said where a run that has checkpoints writes tables the target no longer holds: it starts over. */
-    static Optional<String> tablesGone(String runId, Collection<String> planTables, Set<String> targetTables, String how) {
-        List<String> gone = planTables.stream().filter(t -> !targetTables.contains(t)).distinct().sorted().toList();
+    /**
+     * Tables a run that has checkpoints writes and the target no longer holds (dropped since), with
+     * the entities whose splits to read again: empty where a table gone is no entity's own (a record's
+     * list's table), when every checkpoint must go.
+     */
+    record Gone(List<String> tables, Set<EntityName> readAgain) {
+        /** What is said, {@code how} the run goes on. */
+        String said(String runId, String how) {
+            return "run " + runId + " writes " + String.join(", ", tables) + ", which the target does not hold (dropped since it began):"
+                    + " the rows of the splits it had done would be left out, so " + how;
+        }
+
+        String said(String runId) {
+            return said(runId, readAgain.isEmpty() ? "it starts over (its checkpoints are forgotten)" : "their rows are read again");
+        }
+    }
+
+    /**
+     * The plan's tables the target lacks; {@code planTables} every table the run writes and {@code
+     * targetTables} those the target holds, as the target names them (its default schema's bare).
+     */
+    static Optional<Gone> tablesGone(cutover.plan.Plan plan, Collection<String> planTables, Set<String> targetTables, String defaultSchema) {
+        java.util.Set<String> gone = new java.util.TreeSet<>(planTables);
+        gone.removeAll(targetTables);
         if (gone.isEmpty()) return Optional.empty();
-        return Optional.of("run " + runId + " writes " + String.join(", ", gone) + ", which the target does not hold (dropped since it began):"
-                + " the rows of the splits it had done would be left out, so it starts over (" + how + ")");
+        java.util.Set<EntityName> entities = new java.util.HashSet<>();
+        java.util.Set<String> own = new java.util.HashSet<>();
+        for (cutover.plan.EntityMapping e : plan.entities()) {
+            String table = MigrateCommand.asTargetNames(e.table(), defaultSchema);
+            if (e.skip() || !gone.contains(table)) continue;
+            entities.add(EntityName.of(e.source()));
+            own.add(table);
+        }
+        return Optional.of(new Gone(List.copyOf(gone), own.containsAll(gone) ? Set.copyOf(entities) : Set.of()));
     }
 
     /**

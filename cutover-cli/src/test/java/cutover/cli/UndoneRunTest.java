@@ -38,7 +38,7 @@ class UndoneRunTest {
     }
 
     private Optional<String> why() {
-        return UndoneRun.why(journal, RUN, TARGET, true, PLAN, HELD);
+        return UndoneRun.restored(journal, RUN, TARGET, PLAN);
     }
 
     @Test
@@ -48,7 +48,6 @@ class UndoneRunTest {
         restored(TARGET, JournalEntry.SUCCEEDED, Map.of(), null);
         assertThat(why()).hasValueSatisfying(w -> assertThat(w).contains("the target was restored from backup:./repo#1a2b3c4d")
                 .contains("restore run m-restore").contains("starts over"));
-        assertThat(UndoneRun.why(journal, RUN, TARGET, false, PLAN, HELD)).as("no checkpoints: nothing to undo").isEmpty();
     }
 
     /** Review: an attempt that failed before writing (no passphrase) came after the restore, which was then no longer seen. */
@@ -109,10 +108,19 @@ class UndoneRunTest {
         assertThat(why()).as("restored before the run first wrote").isEmpty();
     }
 
+    /** An entity's own table dropped: its splits are read again; a record's list's table: every checkpoint goes. */
     @Test
-    void aTableTheRunWritesThatTheTargetLacksStartsItOver() {
-        Optional<String> gone = UndoneRun.why(journal, RUN, TARGET, true, PLAN, Set.of("accounts", "orders"));
-        assertThat(gone).hasValueSatisfying(w -> assertThat(w).contains("writes orders_tags, which the target does not hold"));
+    void aTableTheRunWritesThatTheTargetLacksIsReadAgain() {
+        cutover.plan.Plan plan = new cutover.plan.Plan(1, "s", TARGET, cutover.plan.Plan.Options.DEFAULTS, false, false, List.of(
+                new cutover.plan.EntityMapping("accounts", "accounts", false, List.of("id"), "dead-letter", null, List.of(), List.of(), List.of()),
+                new cutover.plan.EntityMapping("orders", "public.orders", false, List.of("id"), "dead-letter", null, List.of(), List.of(), List.of())));
+        assertThat(UndoneRun.tablesGone(plan, PLAN, HELD, "public")).isEmpty();
+        UndoneRun.Gone orders = UndoneRun.tablesGone(plan, PLAN, Set.of("accounts", "orders_tags"), "public").orElseThrow();
+        assertThat(orders.readAgain()).containsExactly(cutover.model.EntityName.of("orders"));
+        assertThat(orders.said(RUN)).contains("writes orders, which the target does not hold").contains("their rows are read again");
+        UndoneRun.Gone child = UndoneRun.tablesGone(plan, PLAN, Set.of("accounts", "orders"), "public").orElseThrow();
+        assertThat(child.readAgain()).as("orders_tags is no entity's own").isEmpty();
+        assertThat(child.said(RUN)).contains("it starts over");
         assertThat(UndoneRun.identity("sqlite:./a/../app.db")).isEqualTo(UndoneRun.identity("sqlite:app.db"));
     }
 }

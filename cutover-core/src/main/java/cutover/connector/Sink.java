@@ -123,6 +123,12 @@ public interface Sink extends Capability {
     /** Forgets a run's checkpoints, so the next run with this id starts from the beginning. */
     void resetCheckpoints(String runId);
 
+    /**
+     * Forgets the checkpoints of these splits of a run alone, so that they are read again from the
+     * start (their table was dropped and made again); the run's other splits keep theirs.
+     */
+    void forgetCheckpoints(String runId, java.util.Set<String> splitIds);
+
     /** Opens a writer for one split. One writer per thread. */
     SinkWriter writer(String runId, String splitId, List<Table> tables);
 

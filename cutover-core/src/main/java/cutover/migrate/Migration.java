@@ -64,7 +64,7 @@ public final class Migration {
     /** Frozen settings of one run. */
     record Config(Source source, Sink sink, RowMapper mapper, String runId, Path runDirectory, int parallelism,
                   int batchSize, boolean createTables, Retry retry, DeadLetterLimit deadLetterLimit, MigrationProgress progress,
-                  String howToFixTheTarget) {}
+                  String howToFixTheTarget, java.util.Set<cutover.model.EntityName> readAgain) {}
 
     public MigrationProgress progress() { return config.progress(); }
 
@@ -103,6 +103,14 @@ public final class Migration {
         java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut);
         List<Split> splits = config.source().splitsExcept(splitting, notRead);
         checkSplitsMatch(splits, checkpoints);
+        java.util.Set<String> again = new java.util.HashSet<>();
+        for (Split s : splits) {
+            if (checkpoints.containsKey(s.id()) && s.entities().stream().anyMatch(config.readAgain()::contains)) again.add(s.id());
+        }
+        if (!again.isEmpty()) {
+            sink.forgetCheckpoints(config.runId(), again);
+            again.forEach(checkpoints::remove);
+        }
         rememberSplits(splitting);
         named.stream().filter(e -> !notRead.contains(e.name())).forEach(e -> config.progress().estimate(e.name(), e.estimatedCount()));
         config.progress().splitsTotal(splits.size());
@@ -422,6 +430,7 @@ public final class Migration {
         private DeadLetterLimit deadLetterLimit = DeadLetterLimit.NONE;
         private MigrationProgress progress = new MigrationProgress();
         private String howToFixTheTarget = "Fix the plan or the target, then run again.";
+        private java.util.Set<cutover.model.EntityName> readAgain = java.util.Set.of();
 
         public Builder source(Source source) { this.source = source; return this; }
         public Builder sink(Sink sink) { this.sink = sink; return this; }
@@ -436,6 +445,11 @@ public final class Migration {
         public Builder progress(MigrationProgress progress) { this.progress = progress; return this; }
         /** What the error for a target not ready for the plan tells the user to do (a restore's plan is not the user's to fix). */
         public Builder howToFixTheTarget(String advice) { this.howToFixTheTarget = advice; return this; }
+        /**
+         * Entities whose splits are read again from the start, done or not: their tables were dropped
+         * since an earlier attempt wrote them (made again now, empty), and their checkpoints are forgotten.
+         */
+        public Builder readAgain(java.util.Set<cutover.model.EntityName> entities) { this.readAgain = java.util.Set.copyOf(entities); return this; }
 
         public Migration build() {
             Objects.requireNonNull(source, "source");
@@ -446,7 +460,7 @@ public final class Migration {
             if (parallelism < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "parallelism must be at least 1, found " + parallelism);
             if (batchSize < 1) throw new CutoverException(ErrorCode.SETTING_INVALID, "batch size must be at least 1, found " + batchSize);
             return new Migration(new Config(source, sink, mapper, runId, runDirectory, parallelism, batchSize, createTables,
-                    retry, deadLetterLimit, progress, howToFixTheTarget));
+                    retry, deadLetterLimit, progress, howToFixTheTarget, readAgain));
         }
     }
 }

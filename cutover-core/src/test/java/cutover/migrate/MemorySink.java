@@ -78,6 +78,12 @@ class MemorySink implements Sink {
     }
 
     @Override
+    public synchronized void forgetCheckpoints(String runId, java.util.Set<String> splitIds) {
+        Map<String, Checkpoint> ofRun = checkpoints.get(runId);
+        if (ofRun != null) splitIds.forEach(ofRun::remove);
+    }
+
+    @Override
     public synchronized void resetCheckpoints(String runId) {
         checkpoints.remove(runId);
         claims.remove(runId);

@@ -25,6 +25,7 @@ public class ForwardingSink implements Sink {
     @Override public Optional<RecordError> check(Table table, Record row) { return sink.check(table, row); }
     @Override public Map<String, Checkpoint> checkpoints(String runId) { return sink.checkpoints(runId); }
     @Override public void resetCheckpoints(String runId) { sink.resetCheckpoints(runId); }
+    @Override public void forgetCheckpoints(String runId, java.util.Set<String> splitIds) { sink.forgetCheckpoints(runId, splitIds); }
     @Override public SinkWriter writer(String runId, String splitId, List<Table> tables) { return sink.writer(runId, splitId, tables); }
     @Override public List<String> finish(String runId, List<Table> tables) { return sink.finish(runId, tables); }
 }

@@ -583,6 +583,19 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
+    public void forgetCheckpoints(String runId, Set<String> splitIds) {
+        inTransaction("forgetting checkpoints", c -> {
+            if (!stateExists(c)) return null;
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + StateTables.CHECKPOINTS + " WHERE run_id = ? AND split_id = ANY (?)")) {
+                del.setString(1, runId);
+                del.setArray(2, c.createArrayOf("text", splitIds.toArray()));
+                del.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void resetCheckpoints(String runId) {
         inTransaction("resetting checkpoints", c -> {
             if (!stateExists(c)) return null;

@@ -69,6 +69,17 @@ final class CheckpointTable {
         return out;
     }
 
+    static void delete(Connection c, String runId, java.util.Set<String> splitIds) throws SQLException {
+        if (!exists(c)) return;
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + T + " WHERE run_id = ? AND split_id = ?")) {
+            for (String split : splitIds) {
+                p.setString(1, runId);
+                p.setString(2, split);
+                p.executeUpdate();
+            }
+        }
+    }
+
     static void delete(Connection c, String runId) throws SQLException {
         if (!exists(c)) return;
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + T + " WHERE run_id = ?")) {

@@ -170,6 +170,15 @@ final class SqliteSink implements Sink, AutoCloseable {
     }
 
     @Override
+    public synchronized void forgetCheckpoints(String runId, Set<String> splitIds) {
+        try {
+            CheckpointTable.delete(connection(), runId, splitIds);
+        } catch (SQLException e) {
+            throw WriteFailures.of(e, db.path(), "forgetting checkpoints of run " + runId);
+        }
+    }
+
+    @Override
     public synchronized void resetCheckpoints(String runId) {
         try {
             CheckpointTable.delete(connection(), runId);

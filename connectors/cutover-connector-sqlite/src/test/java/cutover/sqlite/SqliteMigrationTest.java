@@ -116,6 +116,7 @@ class SqliteMigrationTest {
         @Override public Optional<RecordError> check(Table table, Record row) { return real.check(table, row); }
         @Override public Map<String, Checkpoint> checkpoints(String runId) { return real.checkpoints(runId); }
         @Override public void resetCheckpoints(String runId) { real.resetCheckpoints(runId); }
+        @Override public void forgetCheckpoints(String runId, java.util.Set<String> splitIds) { real.forgetCheckpoints(runId, splitIds); }
         @Override public List<String> finish(String runId, List<Table> tables) { return real.finish(runId, tables); }
 
         @Override
