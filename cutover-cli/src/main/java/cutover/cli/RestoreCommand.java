@@ -256,7 +256,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     throw new CutoverException(ErrorCode.SETTING_INVALID, "--delete: " + Location.redact(target) + " is a kind of target that cannot"
                             + " delete rows; restore without --delete (its rows only in the target are then left as they are)");
                 }
-                if (delete) cannotDelete((cutover.connector.RowDeletion) sink, mapper.tables(), info);
+                if (delete) {
+                    cannotDelete((cutover.connector.RowDeletion) sink, mapper.tables(), info);
+                    // a table without a key has no key to find its rows only the target holds by: all go, and the snapshot's come whole
+                    ((cutover.connector.RowDeletion) sink).replacesTablesWithoutKey();
+                }
                 if (dryRun) {
                     // a restore that finished before starts over when run again (below), its tables then no longer its own
                     Map<String, Sink.Checkpoint> before = sink.checkpoints(runId);
@@ -267,6 +271,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         Sink.Rehearsal rehearsed = sink.rehearsePrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
                         problems = rehearsed.problems();
                         said.addAll(rehearsed.differences()); // a column the new table would make text, foreseen
+                        if (delete) emptied(((cutover.connector.RowDeletion) sink).replacedWhole(), true).ifPresent(said::add);
                     } catch (Sink.NotCheckable e) {
                         problems = List.of();
                         unchecked.add("the target's tables were not checked as the restore would check them: " + e.getMessage()
@@ -284,6 +289,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
+                    if (delete) forecast = forecast.withEmptied(((cutover.connector.RowDeletion) sink).replacedWhole());
                     List<String> warnings = new ArrayList<>(said);
                     warnings.addAll(unchecked);
                     warnings.addAll(sink.rulesOfItsOwn(mapper.tables(), new java.util.HashSet<>(forecast.trial().tables())));
@@ -353,7 +359,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         // the target is read as a source to find its rows: a failure to read it is the target's (acceptance run 19)
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
                     }
+                    Map<String, Long> emptied = ((cutover.connector.RowDeletion) sink).replacedWhole();
+                    deletion = deletion.withEmptied(emptied);
                     said.addAll(deletionWarnings(deletion, false));
+                    emptied(emptied, false).ifPresent(said::add);
                     said.addAll(((cutover.connector.RowDeletion) sink).deletionWarnings()); // acceptance run 21: a DO ALSO rule's rows, unsaid
                     deletionTook = Duration.between(deleting, Instant.now());
                 }
@@ -469,6 +478,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     /** What --delete deleted and kept; null without it. */
     private RestoreDeletion.Outcome deletion;
+
+    /** The sentence naming the tables without a key --delete empties to load whole ({@code dryRun}: would), or none. */
+    private static Optional<String> emptied(Map<String, Long> emptied, boolean dryRun) {
+        if (emptied.isEmpty()) return Optional.empty();
+        return Optional.of("--delete " + (dryRun ? "would empty" : "emptied") + " the tables without a primary key that held rows, to load the"
+                + " snapshot's whole (no key matches a row of theirs to the snapshot's): " + String.join(", ", new TreeMap<>(emptied).entrySet().stream()
+                .map(e -> String.format(java.util.Locale.ROOT, "%s (%,d rows)", e.getKey(), e.getValue())).toList()));
+    }
 
     /** The sentences --delete adds to the warnings ({@code dryRun}: would): why it deleted nothing, or the rows it kept. */
     private static List<String> deletionWarnings(RestoreDeletion.Outcome d, boolean dryRun) {

@@ -57,6 +57,14 @@ final class RestoreDeletion {
         long keptTotal() { return kept.values().stream().mapToLong(Long::longValue).sum(); }
 
         static Outcome none(String why) { return new Outcome(Map.of(), Map.of(), List.of(), why, List.of()); }
+
+        /** With the rows of the tables without a key emptied to be loaded whole counted as deleted. */
+        Outcome withEmptied(Map<String, Long> emptied) {
+            if (emptied.isEmpty()) return this;
+            Map<String, Long> all = new java.util.TreeMap<>(deleted);
+            emptied.forEach((table, rows) -> all.merge(table, rows, Long::sum));
+            return new Outcome(all, kept, keptNamed, notDone, slow);
+        }
     }
 
     /**

@@ -43,6 +43,14 @@ final class RestoreDryRun {
         long insert() { return tables.stream().mapToLong(TableChange::insert).sum(); }
 
         long update() { return tables.stream().mapToLong(TableChange::update).sum(); }
+
+        /** With the rows of the tables without a key --delete would empty counted as only in the target, and going. */
+        Forecast withEmptied(java.util.Map<String, Long> emptied) {
+            if (emptied.isEmpty()) return this;
+            List<TableChange> changed = tables.stream().map(c -> !emptied.containsKey(c.table()) ? c
+                    : new TableChange(c.table(), c.insert(), c.update(), c.unchanged(), c.refused(), c.onlyInTarget() + emptied.get(c.table()))).toList();
+            return new Forecast(changed, changesFile, targetInPattern, trial, deletion == null ? null : deletion.withEmptied(emptied));
+        }
     }
 
     /**

@@ -128,6 +128,42 @@ class KeylessTableIT {
         assertThat(rowsSorted(SRC)).isEqualTo(before);
     }
 
+    /**
+     * With --delete the target is to hold the snapshot's rows alone: a table without a key has no key
+     * to find its extra rows by, so all go and the snapshot's come whole (a rollback of a table of
+     * events: it was refused as holding rows, and stayed as it was; acceptance run 25).
+     */
+    @Test
+    void withDeleteItIsEmptiedAndLoadedWhole() throws Exception {
+        String db = "cutover_it_keyless_delete";
+        LocalPostgres.recreate(db);
+        try {
+            assertThat(restore(db, "--only", "events").exitCode()).isZero();
+            LocalPostgres.sql(db, "insert into events (kind, n) values ('after', 1), ('after', 2)", "delete from events where n = 7");
+            List<String> changed = rowsSorted(db);
+            long held = changed.size();
+
+            CliRun dry = restore(db, "--only", "events", "--delete", "--dry-run", "--json");
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            JsonNode forecast = Json.MAPPER.readTree(dry.out());
+            assertThat(forecast.get("delete").asLong()).isEqualTo(held);
+            assertThat(forecast.get("tables").get("events").get("insert").asLong()).isEqualTo(3007);
+            assertThat(forecast.get("warnings").toString()).contains("would empty the tables without a primary key").contains("events");
+            assertThat(rowsSorted(db)).as("a dry run").isEqualTo(changed);
+
+            CliRun deleted = restore(db, "--only", "events", "--delete", "--json");
+            assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+            JsonNode summary = Json.MAPPER.readTree(deleted.out());
+            assertThat(summary.get("deletedByTable").get("events").asLong()).isEqualTo(held);
+            assertThat(rowsSorted(db)).as("the snapshot's rows, duplicates and all").isEqualTo(rowsSorted(SRC));
+            // without --delete, still refused: nothing tells which of its rows are the snapshot's
+            CliRun plain = restore(db, "--only", "events");
+            assertThat(plain.exitCode()).as(plain.toString()).isNotZero();
+        } finally {
+            LocalPostgres.drop(db);
+        }
+    }
+
     @Test
     void aKeyPatternLeavesItOutAndSaysSo() throws Exception {
         // the dry run says so too, and of a pattern nothing matches

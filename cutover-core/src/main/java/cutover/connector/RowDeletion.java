@@ -50,6 +50,18 @@ public interface RowDeletion {
         return List.of();
     }
 
+    /**
+     * From now on, a table without a key that holds rows is emptied before the snapshot's are loaded
+     * into it, rather than refused: with no key to match rows by, "only the snapshot's rows" is all of
+     * them again. Where the target cannot, it says so as before.
+     */
+    default void replacesTablesWithoutKey() {}
+
+    /** The tables without a key emptied so far, by the plan's name, with how many rows each held. */
+    default Map<String, Long> replacedWhole() {
+        return Map.of();
+    }
+
     /** How many rows went, and the keys of those the target kept, each with why. */
     record Deleted(long deleted, Map<Key, String> kept) {}
 }

@@ -101,6 +101,20 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         quietTriggers = true;
     }
 
+    /** Restore --delete: a table without a key holding rows is emptied in the prepare's transaction, then loaded whole. */
+    private volatile boolean replacesKeyless;
+    private final Map<String, Long> replaced = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void replacesTablesWithoutKey() {
+        replacesKeyless = true;
+    }
+
+    @Override
+    public Map<String, Long> replacedWhole() {
+        return Map.copyOf(replaced);
+    }
+
     @Override
     public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = toMake(objects);
@@ -352,7 +366,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             c.setAutoCommit(false);
             boolean committed = false;
             try {
-                TargetSchema target = new TargetSchema(schema, quietTriggers);
+                TargetSchema target = new TargetSchema(schema, quietTriggers, replacesKeyless);
                 List<String> problems = prepareIn(c, runId, tables, create, target);
                 if (!keep) {
                     for (DefinedTable t : target.definedNow()) {
@@ -382,6 +396,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         takingSourceText.clear();
         takingSourceText.addAll(target.takingSourceText());
         encoding = ServerEncoding.of(c);
+        replaced.putAll(target.emptied()); // a restore run again after it finished prepares twice: the first emptied them
         return problems;
     }
 

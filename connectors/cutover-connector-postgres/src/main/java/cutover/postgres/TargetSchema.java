@@ -39,11 +39,23 @@ final class TargetSchema {
     /** The tables {@link #prepare} made as their source defined them. */
     private final List<DefinedTable> definedNow = new ArrayList<>();
 
+    /** Whether a table without a key that holds rows is emptied to be loaded whole (restore --delete), rather than refused. */
+    private final boolean emptiesKeyless;
+    private final Map<String, Long> emptied = new LinkedHashMap<>();
+
     /** {@code quietTriggers}: the run turns the tables' triggers and rules on INSERT off for its rows, where the role owns them. */
     TargetSchema(String defaultSchema, boolean quietTriggers) {
+        this(defaultSchema, quietTriggers, false);
+    }
+
+    TargetSchema(String defaultSchema, boolean quietTriggers, boolean emptiesKeyless) {
         this.defaultSchema = defaultSchema;
         this.quietTriggers = quietTriggers;
+        this.emptiesKeyless = emptiesKeyless;
     }
+
+    /** The tables without a key {@link #prepare} emptied, by plan table name, with how many rows each held. */
+    Map<String, Long> emptied() { return emptied; }
 
     /** The existing tables found by {@link #prepare} to have their definition's column types, by plan table name. */
     java.util.Set<String> takingSourceText() { return sourceText; }
@@ -94,6 +106,7 @@ final class TargetSchema {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
                 List<String> wrong = StateTables.runTable(c, runId, name, StateTables.FAST_PATH) ? List.of() : notReadyWithoutKey(c, runId, name, table, defined);
+                if (emptiesKeyless && wrong.size() == 1 && wrong.get(0).contains(HAS_ROWS)) wrong = empty(c, name, table.name());
                 if (wrong.isEmpty()) StateTables.markFastPath(c, runId, name); // found empty, again too after a finished attempt took it off the fast path
                 problems.addAll(wrong);
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
@@ -139,9 +152,35 @@ final class TargetSchema {
             // started over (--restart, a rollback, a table dropped): its rows are an earlier attempt's, and the application's since
             String whose = madeByRun(c, runId, name) ? " (an earlier attempt of this run loaded it: the rows are that attempt's, with any"
                     + " written since; started over, the run loads it whole again)" : "";
-            return List.of("table " + name + " has rows, and it has no primary key to match the source's rows to them by" + whose
+            return List.of("table " + name + HAS_ROWS + whose
                     + ": empty it (TRUNCATE) to load it whole, or leave it out of the plan (skip: true; restore: --only the others)");
         }
+        return List.of();
+    }
+
+    /** What {@link #notReadyWithoutKey} says of a table that holds rows (its shape fits). */
+    private static final String HAS_ROWS = " has rows, and it has no primary key to match the source's rows to them by";
+
+    /**
+     * Empties a table without a key for its rows to be loaded whole (TRUNCATE, or DELETE where another
+     * table's foreign key refers to it), in the prepare's transaction: committed with the rest of the
+     * prepare, so a run stopped later resumes on it as its own (the fast path). Returns why it could
+     * not, or none.
+     */
+    private List<String> empty(Connection c, TableName name, String planName) throws SQLException {
+        long rows;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + name.sql())) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        if (DefinedTable.attempt(c, "TRUNCATE " + name.sql()) != null) {
+            String failed = DefinedTable.attempt(c, "DELETE FROM " + name.sql());
+            if (failed != null) {
+                return List.of("table " + name + " has rows and no primary key to match the snapshot's rows to them by, and could not be"
+                        + " emptied to be loaded whole (--delete): " + failed);
+            }
+        }
+        emptied.put(planName, rows);
         return List.of();
     }
 
