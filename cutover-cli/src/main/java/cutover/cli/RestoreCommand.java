@@ -318,7 +318,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast, warnings);
                     return 0;
                 }
-                java.util.Set<cutover.model.EntityName> readAgain = sink.checkpoints(runId).isEmpty() ? java.util.Set.of()
+                // a restore whose last attempt finished restores again whole (below), a table dropped since with the rest
+                boolean finishedBefore = lastAttemptFinished(journal.read(), runId);
+                java.util.Set<cutover.model.EntityName> readAgain = finishedBefore || sink.checkpoints(runId).isEmpty() ? java.util.Set.of()
                         : readAgain(plan, mapper, info, sink, runId, runDirectory, said);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
                 java.util.function.Supplier<Migration> migration = () -> Migration.builder().source(source).sink(sink)
@@ -418,6 +420,21 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     /** Says on standard error, as the work goes, what may make it long (a warning the summary repeats). */
     private void announce(String said) {
         if (output.showProgress()) System.err.println(said);
+    }
+
+    /** Whether the attempt of this restore before the one under way (journaled as begun) finished. */
+    private static boolean lastAttemptFinished(List<JournalEntry> entries, String runId) {
+        boolean thisOne = true;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            JournalEntry e = entries.get(i);
+            if (!"restore".equals(e.command()) || !runId.equals(e.runId())) continue;
+            if (thisOne) { // this attempt's beginning
+                thisOne = false;
+                continue;
+            }
+            return JournalEntry.SUCCEEDED.equals(e.status()) || JournalEntry.SUCCEEDED_WITH_REJECTS.equals(e.status());
+        }
+        return false;
     }
 
     /**

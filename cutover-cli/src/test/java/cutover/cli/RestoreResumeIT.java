@@ -50,7 +50,10 @@ class RestoreResumeIT {
         assertThat(LocalPostgres.query(DST, "select count(*) from cutover.checkpoints where run_id = '" + runId + "'")).doesNotContain("0");
         LocalPostgres.sql(DST, "drop table customers");
 
-        CliRun resumed = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json"}, repoArgs);
+        // resumed from a state folder whose journal does not say it finished (a kill leaves no end)
+        java.util.List<String> resumedArgs = new java.util.ArrayList<>(java.util.List.of(repoArgs));
+        resumedArgs.set(resumedArgs.indexOf("--state") + 1, dir.resolve("state-resumed").toString());
+        CliRun resumed = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--json"}, resumedArgs.toArray(String[]::new));
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         JsonNode summary = Json.MAPPER.readTree(resumed.out());
         assertThat(summary.get("runId").asText()).as("the same run, resumed").isEqualTo(runId);

@@ -74,6 +74,45 @@ public final class Migration {
         forgetRecordsSetAside(runDirectory);
     }
 
+    /** The source's entities the plan leaves out, which are not read. */
+    private List<cutover.model.EntityName> leftOut(List<cutover.connector.EntityInfo> named) {
+        return named.stream().map(cutover.connector.EntityInfo::name).filter(config.mapper()::leavesOut).sorted().toList();
+    }
+
+    /**
+     * Forgets the checkpoints of the splits of the entities whose table was dropped since they were
+     * done ({@link Builder#readAgain}), before anything is made: committed now, an attempt that fails
+     * after making the table again still reads them next time (found there, it would not be told
+     * gone). Every checkpoint goes where a split's entities are not known (an export read file by
+     * file, before it was scanned) or records were parked for their parents (settled counts, parked
+     * ledgers of the splits read again): which rows are whose is not told apart there, and said.
+     */
+    private void forgetSplitsOfTablesGone(Sink sink) {
+        Map<String, Sink.Checkpoint> checkpoints = new HashMap<>(sink.checkpoints(config.runId()));
+        if (checkpoints.isEmpty()) return;
+        boolean parked = checkpoints.remove(ParkedRecords.SPLIT) != null || java.nio.file.Files.exists(ParkedRecords.file(config.runDirectory()));
+        int splitting = splitsRemembered().orElse(config.parallelism());
+        java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut(config.source().quickEstimates().orElse(List.of())));
+        java.util.Set<String> again = new java.util.HashSet<>();
+        boolean unknown = false;
+        for (Split s : config.source().splitsExcept(splitting, notRead)) {
+            if (!checkpoints.containsKey(s.id())) continue;
+            if (s.entities().isEmpty()) unknown = true;
+            else if (s.entities().stream().anyMatch(config.readAgain()::contains)) again.add(s.id());
+        }
+        if (parked || unknown) {
+            try {
+                startOver(sink, config.runId(), config.runDirectory());
+            } catch (java.io.IOException e) {
+                throw new CutoverException(ErrorCode.STATE_IO, "forgetting what run " + config.runId() + " set aside failed: " + e.getMessage(), e);
+            }
+            runWarnings.add("every split of the run is read again, not only those of the tables dropped: "
+                    + (parked ? "records were parked for their parents, whose counts are the run's whole" : "the source does not say which entities each split holds"));
+        } else if (!again.isEmpty()) {
+            sink.forgetCheckpoints(config.runId(), again);
+        }
+    }
+
     /** For a run started over (its checkpoints reset): its dead-letter file and its parked records go too. */
     public static void forgetRecordsSetAside(Path runDirectory) throws java.io.IOException {
         Path deadLetters = runDirectory.resolve(DEAD_LETTER_FILE);
@@ -83,6 +122,7 @@ public final class Migration {
     public MigrateResult run() {
         long started = System.nanoTime();
         Sink sink = config.sink();
+        if (!config.readAgain().isEmpty()) forgetSplitsOfTablesGone(sink);
         List<String> problems = sink.prepare(config.runId(), config.mapper().tables(), config.createTables());
         if (!problems.isEmpty()) {
             throw new CutoverException(ErrorCode.SINK_SCHEMA_MISMATCH, "the target is not ready for the plan:\n  - "
@@ -99,18 +139,10 @@ public final class Migration {
         int splitting = checkpoints.isEmpty() ? config.parallelism() : splitsRemembered().orElse(config.parallelism());
         // the tables the plan leaves out are not read: one the run's role may not read whole (row-level security) stops nothing
         List<cutover.connector.EntityInfo> named = config.source().quickEstimates().orElse(List.of());
-        List<cutover.model.EntityName> leftOut = named.stream().map(cutover.connector.EntityInfo::name).filter(config.mapper()::leavesOut).sorted().toList();
+        List<cutover.model.EntityName> leftOut = leftOut(named);
         java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut);
         List<Split> splits = config.source().splitsExcept(splitting, notRead);
         checkSplitsMatch(splits, checkpoints);
-        java.util.Set<String> again = new java.util.HashSet<>();
-        for (Split s : splits) {
-            if (checkpoints.containsKey(s.id()) && s.entities().stream().anyMatch(config.readAgain()::contains)) again.add(s.id());
-        }
-        if (!again.isEmpty()) {
-            sink.forgetCheckpoints(config.runId(), again);
-            again.forEach(checkpoints::remove);
-        }
         rememberSplits(splitting);
         named.stream().filter(e -> !notRead.contains(e.name())).forEach(e -> config.progress().estimate(e.name(), e.estimatedCount()));
         config.progress().splitsTotal(splits.size());

@@ -272,4 +272,36 @@ class MigrationTest {
         for (String l : Files.readAllLines(dir.resolve("dead-letter.ndjson"))) keys.add(new ObjectMapper().readTree(l).get("key").asText());
         return keys;
     }
+
+    /**
+     * A table dropped after its splits were done: run with readAgain, they are read again, and the
+     * forgetting holds though the attempt fails before it writes (it is done before the table is made
+     * again: found there next time, the table would not be told gone, and its splits would be skipped).
+     */
+    @Test
+    void theSplitsOfATableDroppedAreReadAgainEvenAfterAnAttemptThatFailed() {
+        MemorySink sink = new MemorySink();
+        assertThat(migration(source(), sink).run().totals().balanced()).isTrue();
+        int written = sink.rows("users").size();
+        sink.tables.remove("users"); // dropped since
+
+        MemorySink.Checkpoint any = sink.checkpoints("run1").values().iterator().next();
+        assertThat(any.done()).isTrue();
+        cutover.testing.ForwardingSink refusing = new cutover.testing.ForwardingSink(sink) {
+            @Override
+            public List<String> prepare(String runId, List<Table> tables, boolean create) {
+                super.prepare(runId, tables, create); // made again, then refused for another reason (creating tables off, say)
+                return List.of("not ready yet");
+            }
+        };
+        Migration failing = Migration.builder().source(source()).sink(refusing).mapper(MAPPER).runId("run1").runDirectory(dir)
+                .parallelism(2).batchSize(64).readAgain(Set.of(USERS)).build();
+        assertThatThrownBy(failing::run).isInstanceOf(CutoverException.class).hasMessageContaining("not ready yet");
+
+        // the next attempt finds the table there, and is not told to read it again: its checkpoints are gone all the same
+        MigrateResult again = migration(source(), sink).run();
+        assertThat(again.splitsAlreadyDone()).isZero();
+        assertThat(sink.rows("users")).hasSize(written);
+        assertThat(migration(source(), sink).run().splitsAlreadyDone()).as("then done again").isEqualTo(3);
+    }
 }

@@ -366,7 +366,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             c.setAutoCommit(false);
             boolean committed = false;
             try {
-                TargetSchema target = new TargetSchema(schema, quietTriggers, replacesKeyless);
+                TargetSchema target = new TargetSchema(schema, quietTriggers, !replacesKeyless ? TargetSchema.Keyless.REFUSE
+                        : keep ? TargetSchema.Keyless.EMPTY : TargetSchema.Keyless.WOULD_EMPTY);
                 List<String> problems = prepareIn(c, runId, tables, create, target);
                 if (!keep) {
                     for (DefinedTable t : target.definedNow()) {
@@ -396,7 +397,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         takingSourceText.clear();
         takingSourceText.addAll(target.takingSourceText());
         encoding = ServerEncoding.of(c);
-        replaced.putAll(target.emptied()); // a restore run again after it finished prepares twice: the first emptied them
+        replaced.putAll(target.emptied()); // a restore run again after it finished prepares twice: the second, its checkpoints reset, empties them
         return problems;
     }
 

@@ -39,16 +39,18 @@ final class TargetSchema {
     /** The tables {@link #prepare} made as their source defined them. */
     private final List<DefinedTable> definedNow = new ArrayList<>();
 
-    /** Whether a table without a key that holds rows is emptied to be loaded whole (restore --delete), rather than refused. */
-    private final boolean emptiesKeyless;
+    /** What becomes of a table without a key that holds rows: refused, emptied to be loaded whole (restore --delete), or counted as to be (its dry run). */
+    enum Keyless { REFUSE, EMPTY, WOULD_EMPTY }
+
+    private final Keyless emptiesKeyless;
     private final Map<String, Long> emptied = new LinkedHashMap<>();
 
     /** {@code quietTriggers}: the run turns the tables' triggers and rules on INSERT off for its rows, where the role owns them. */
     TargetSchema(String defaultSchema, boolean quietTriggers) {
-        this(defaultSchema, quietTriggers, false);
+        this(defaultSchema, quietTriggers, Keyless.REFUSE);
     }
 
-    TargetSchema(String defaultSchema, boolean quietTriggers, boolean emptiesKeyless) {
+    TargetSchema(String defaultSchema, boolean quietTriggers, Keyless emptiesKeyless) {
         this.defaultSchema = defaultSchema;
         this.quietTriggers = quietTriggers;
         this.emptiesKeyless = emptiesKeyless;
@@ -106,7 +108,7 @@ final class TargetSchema {
                 // a table without a key takes its rows whole, by COPY, and only where it holds no rows of its own
                 // (none to match the snapshot's to); found empty by an earlier attempt of this run, it holds only this run's
                 List<String> wrong = StateTables.runTable(c, runId, name, StateTables.FAST_PATH) ? List.of() : notReadyWithoutKey(c, runId, name, table, defined);
-                if (emptiesKeyless && wrong.size() == 1 && wrong.get(0).contains(HAS_ROWS)) wrong = empty(c, name, table.name());
+                if (emptiesKeyless != Keyless.REFUSE && wrong.size() == 1 && wrong.get(0).contains(HAS_ROWS)) wrong = empty(c, name, table.name());
                 if (wrong.isEmpty()) StateTables.markFastPath(c, runId, name); // found empty, again too after a finished attempt took it off the fast path
                 problems.addAll(wrong);
             } else if (defined != null && StateTables.runTable(c, runId, name, StateTables.DEFINED)) {
@@ -162,22 +164,42 @@ final class TargetSchema {
     private static final String HAS_ROWS = " has rows, and it has no primary key to match the source's rows to them by";
 
     /**
-     * Empties a table without a key for its rows to be loaded whole (TRUNCATE, or DELETE where another
-     * table's foreign key refers to it), in the prepare's transaction: committed with the rest of the
-     * prepare, so a run stopped later resumes on it as its own (the fast path). Returns why it could
-     * not, or none.
+     * Empties a table without a key for its rows to be loaded whole (TRUNCATE), in the prepare's
+     * transaction: committed with the rest of the prepare, so a run stopped later resumes on it as
+     * its own (the fast path). Locked first, so the rows counted are those that go; a partitioned
+     * table with its partitions (they are its rows), a table others inherit from without theirs
+     * (not the snapshot's to replace). Its dry run counts the rows and takes no lock beyond the read.
+     * Where TRUNCATE is refused (a foreign key refers to the table, a privilege), says why: a DELETE
+     * would cascade into other tables and fire their triggers, which --delete does not reach into.
      */
     private List<String> empty(Connection c, TableName name, String planName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+                + " AND confrelid = to_regclass(?) AND conrelid <> confrelid ORDER BY 1 LIMIT 1")) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return List.of("table " + name + " has rows and no primary key, and cannot be emptied to be loaded whole (--delete): a"
+                            + " foreign key of " + rs.getString(1) + " refers to it, which TRUNCATE would need to empty too (CASCADE);"
+                            + " empty both by hand, or leave it out with --only");
+                }
+            }
+        }
+        boolean partitioned = DefinedTable.holds(c, "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(?)", name.sql());
+        String only = partitioned ? "" : "ONLY ";
+        if (emptiesKeyless == Keyless.EMPTY) {
+            String refused = DefinedTable.attempt(c, "LOCK TABLE " + only + name.sql() + " IN ACCESS EXCLUSIVE MODE");
+            if (refused != null) return List.of("table " + name + " has rows and no primary key, and could not be emptied to be loaded whole (--delete): " + refused);
+        }
         long rows;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + name.sql())) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + only + name.sql())) {
             rs.next();
             rows = rs.getLong(1);
         }
-        if (DefinedTable.attempt(c, "TRUNCATE " + name.sql()) != null) {
-            String failed = DefinedTable.attempt(c, "DELETE FROM " + name.sql());
-            if (failed != null) {
+        if (emptiesKeyless == Keyless.EMPTY) {
+            String refused = DefinedTable.attempt(c, "TRUNCATE " + only + name.sql());
+            if (refused != null) {
                 return List.of("table " + name + " has rows and no primary key to match the snapshot's rows to them by, and could not be"
-                        + " emptied to be loaded whole (--delete): " + failed);
+                        + " emptied to be loaded whole (--delete): " + refused + " (TRUNCATE it by hand, or leave it out with --only)");
             }
         }
         emptied.put(planName, rows);
