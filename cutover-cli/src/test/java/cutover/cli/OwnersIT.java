@@ -201,6 +201,40 @@ class OwnersIT {
         }
     }
 
+    /**
+     * A schema a failed attempt made is the run's on the next: given to its owner in the source, with
+     * its grants (it was taken for the target's own, given to no one, and its grants not made).
+     */
+    @Test
+    void aSchemaAFailedAttemptMadeIsGivenOnTheNextOne() throws Exception {
+        String src = "cutover_it_own_ssrc", dst = "cutover_it_own_sdst";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + APP, "create role " + APP);
+            LocalPostgres.sql(src, "create schema sales authorization " + APP, "grant usage on schema sales to public",
+                    "create table sales.orders (id int primary key, title text)", "alter table sales.orders owner to " + APP,
+                    "insert into sales.orders values (1, 'a'), (2, 'b')");
+            LocalPostgres.sql(dst, "create function refuse_b() returns event_trigger language plpgsql as $$ begin"
+                            + " if exists (select 1 from pg_event_trigger_ddl_commands() where object_identity = 'sales.orders')"
+                            + " then alter table sales.orders add constraint no_b check (title <> 'b'); end if; end $$",
+                    "create event trigger no_b on ddl_command_end when tag in ('CREATE TABLE') execute function refuse_b()");
+            Path plan = CliRun.plan(LocalPostgres.location(src) + "?schema=sales", LocalPostgres.location(dst) + "?schema=sales", dir.resolve("splan.yaml"));
+            String state = dir.resolve("sstate").toString();
+            CliRun failed = CliRun.of("migrate", plan.toString(), "--no-backup", "--dead-letter-limit", "0", "--state", state);
+            assertThat(failed.exitCode()).as(failed.toString()).isNotZero();
+            assertThat(LocalPostgres.query(dst, "select nspowner::regrole::text from pg_namespace where nspname = 'sales'")).containsExactly("postgres");
+            LocalPostgres.sql(dst, "drop event trigger no_b");
+            CliRun again = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", state);
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(1); // the row refused stays in the dead-letter file
+            assertThat(LocalPostgres.query(dst, "select nspowner::regrole::text from pg_namespace where nspname = 'sales'")).containsExactly(APP);
+            assertThat(LocalPostgres.query(dst, "select has_schema_privilege('public', 'sales', 'USAGE')::text")).containsExactly("true");
+            assertThat(LocalPostgres.query(dst, "select relowner::regrole::text from pg_class where oid = 'sales.orders'::regclass")).containsExactly(APP);
+        } finally {
+            LocalPostgres.drop(src, dst);
+            LocalPostgres.dropRole(APP);
+        }
+    }
+
     /** The owners of the public schema's relations and functions, as "name role", in order. */
     private static java.util.List<String> owners(String db) throws Exception {
         return LocalPostgres.query(db, "select name || ' ' || owner from (select c.relname::text as name, pg_get_userbyid(c.relowner)::text as owner"

@@ -387,6 +387,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create, TargetSchema target) throws SQLException {
         StateTables.create(c);
+        // made by an earlier attempt of this run that failed: still the run's to give to its owner, with its grants
+        schemaMadeHere = StateTables.schemaMadeBy(c, runId, schema, schemaMadeHere);
         List<String> problems = target.prepare(c, runId, tables, create);
         limits.clear();
         limits.putAll(target.limits());

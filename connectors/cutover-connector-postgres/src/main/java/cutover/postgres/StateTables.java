@@ -19,6 +19,8 @@ final class StateTables {
     static final String CHECKPOINTS = "cutover.checkpoints";
     static final String RUN_TABLES = "cutover.run_tables";
     static final String KEY_CLAIMS = "cutover.key_claims";
+    /** The schemas a run made (the target lacked them when it began): an attempt run again after one that failed still makes theirs. */
+    static final String RUN_SCHEMAS = "cutover.run_schemas";
 
     /** Flags of {@code run_tables}: the run may COPY straight into the table; the run made it from its definition. */
     static final String FAST_PATH = "fast_path", DEFINED = "defined";
@@ -46,6 +48,26 @@ final class StateTables {
             ps.setString(2, name.schema());
             ps.setString(3, name.name());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Whether the run made {@code schema}: recorded now where {@code madeNow} (with the prepare's
+     * commit), else read, for an attempt that finds it made by an earlier one of the same run.
+     */
+    static boolean schemaMadeBy(Connection c, String runId, String schema, boolean madeNow) throws SQLException {
+        String sql = madeNow ? "INSERT INTO " + RUN_SCHEMAS + " (run_id, schema_name) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                : "SELECT 1 FROM " + RUN_SCHEMAS + " WHERE run_id = ? AND schema_name = ?";
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            ps.setString(2, schema);
+            if (madeNow) {
+                ps.executeUpdate();
+                return true;
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -96,6 +118,7 @@ final class StateTables {
                     + "PRIMARY KEY (run_id, table_schema, table_name))");
             s.execute("CREATE TABLE IF NOT EXISTS " + KEY_CLAIMS + " (run_id text NOT NULL, table_name text NOT NULL, key_digest bytea NOT NULL, "
                     + "holder text NOT NULL, PRIMARY KEY (run_id, table_name, key_digest))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + RUN_SCHEMAS + " (run_id text NOT NULL, schema_name text NOT NULL, PRIMARY KEY (run_id, schema_name))");
             // made before definitions were kept: the column is added once (ADD COLUMN would lock the table on every run)
             try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + RUN_TABLES
                     + "'::regclass AND attname = 'defined')")) {
