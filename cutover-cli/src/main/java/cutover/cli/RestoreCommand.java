@@ -851,7 +851,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         d.put("splitsCopiedAsText", r.splitsCopiedAsText()); // loaded as the backup's COPY text, no record decoded
         d.put("deadLetterFile", r.deadLetterFile().toString());
         d.put("tablesWritten", restoredTables); // which tables it wrote: a migration of others is not undone by it
-        d.put("schemaObjectsNotMade", schemaObjectsNotMade); // also among the warnings: here for a script to tell them apart
+        // also among the warnings: here for a script to tell them apart; with the tables' own steps not restored (a foreign key to
+        // another schema's table restored later, schema by schema: acceptance run 23 found it among the warnings only)
+        List<String> notMade = new ArrayList<>(r.warnings().stream().filter(w -> w.startsWith("table ") && w.contains(" was not restored: ")).toList());
+        notMade.addAll(schemaObjectsNotMade);
+        d.put("schemaObjectsNotMade", notMade);
         if (deletion != null) {
             d.put("deleted", deletion.deletedTotal());
             d.put("deletedByTable", new TreeMap<>(deletion.deleted()));
