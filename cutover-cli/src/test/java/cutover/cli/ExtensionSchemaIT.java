@@ -27,7 +27,7 @@ class ExtensionSchemaIT {
         LocalPostgres.recreate(SRC, DST, ELSEWHERE);
         LocalPostgres.sql(SRC, "create schema extensions", "create extension citext schema extensions", "create extension \"uuid-ossp\" schema extensions",
                 "create table members (id uuid primary key default extensions.uuid_generate_v4(), email extensions.citext not null unique,"
-                        + " tags extensions.citext[])",
+                        + " tags extensions.citext[] default '{}'::extensions.citext[])",
                 "insert into members (email, tags) select 'User' || g || '@Example.com', array['A', 'b'] from generate_series(1, 300) g");
         LocalPostgres.sql(ELSEWHERE, "create extension citext");
     }
@@ -55,8 +55,8 @@ class ExtensionSchemaIT {
         assertThat(LocalPostgres.query(DST, "select attname || ' ' || format_type(atttypid, atttypmod) from pg_attribute"
                 + " where attrelid = 'members'::regclass and attnum > 0 order by attnum"))
                 .containsExactly("id uuid", "email extensions.citext", "tags extensions.citext[]");
-        assertThat(LocalPostgres.query(DST, "select pg_get_expr(adbin, adrelid) from pg_attrdef where adrelid = 'members'::regclass"))
-                .containsExactly("extensions.uuid_generate_v4()");
+        assertThat(LocalPostgres.query(DST, "select pg_get_expr(adbin, adrelid) from pg_attrdef where adrelid = 'members'::regclass order by adnum"))
+                .containsExactly("extensions.uuid_generate_v4()", "'{}'::extensions.citext[]");
         // the unique email is case-insensitive again: the same address in other letters is refused
         assertThat(LocalPostgres.query(DST, "select count(*) from members where email operator(extensions.=) 'USER7@example.COM'::extensions.citext"))
                 .containsExactly("1");
@@ -67,6 +67,9 @@ class ExtensionSchemaIT {
         JsonNode warnings = Json.MAPPER.readTree(elsewhere.out()).get("warnings");
         assertThat(warnings.toString()).contains("table public.members, as the restore would make it: column email is text, not extensions.citext")
                 .contains("extension citext is in schema public here, in extensions in the source");
+        // what only completing the table tells, foreseen too (acceptance run 26: said by the restore alone)
+        assertThat(warnings).anySatisfy(w -> assertThat(w.asText())
+                .contains("the default of column tags would not be restored: type \"extensions.citext[]\" does not exist"));
         assertThat(LocalPostgres.query(ELSEWHERE, "select count(*) from pg_tables where tablename = 'members'")).as("nothing made").containsExactly("0");
     }
 }

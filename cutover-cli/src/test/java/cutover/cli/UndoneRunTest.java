@@ -122,5 +122,6 @@ class UndoneRunTest {
         assertThat(child.readAgain()).as("orders_tags is no entity's own").isEmpty();
         assertThat(child.said(RUN)).contains("it starts over");
         assertThat(UndoneRun.identity("sqlite:./a/../app.db")).isEqualTo(UndoneRun.identity("sqlite:app.db"));
+        assertThat(UndoneRun.identity("postgresql://postgres@localhost/app")).isEqualTo(UndoneRun.identity("postgres://postgres@127.0.0.1:5432/app"));
     }
 }

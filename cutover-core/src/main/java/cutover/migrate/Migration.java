@@ -90,7 +90,8 @@ public final class Migration {
     private void forgetSplitsOfTablesGone(Sink sink) {
         Map<String, Sink.Checkpoint> checkpoints = new HashMap<>(sink.checkpoints(config.runId()));
         if (checkpoints.isEmpty()) return;
-        boolean parked = checkpoints.remove(ParkedRecords.SPLIT) != null || java.nio.file.Files.exists(ParkedRecords.file(config.runDirectory()));
+        Sink.Checkpoint settled = checkpoints.remove(ParkedRecords.SPLIT);
+        boolean parked = settled != null && settled.read() > 0 || holdsAny(ParkedRecords.file(config.runDirectory())); // opened every run, empty or not
         int splitting = splitsRemembered().orElse(config.parallelism());
         java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut(config.source().quickEstimates().orElse(List.of())));
         java.util.Set<String> again = new java.util.HashSet<>();
@@ -110,6 +111,14 @@ public final class Migration {
                     + (parked ? "records were parked for their parents, whose counts are the run's whole" : "the source does not say which entities each split holds"));
         } else if (!again.isEmpty()) {
             sink.forgetCheckpoints(config.runId(), again);
+        }
+    }
+
+    private static boolean holdsAny(Path file) {
+        try {
+            return java.nio.file.Files.exists(file) && java.nio.file.Files.size(file) > 0;
+        } catch (java.io.IOException e) {
+            return true; // not known: as if it held some
         }
     }
 

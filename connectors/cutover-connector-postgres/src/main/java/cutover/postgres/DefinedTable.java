@@ -416,8 +416,13 @@ final class DefinedTable {
             } finally {
                 Catalog.setSearchPath(c, searchPath);
             }
-            String why = there ? "the target's type " + d.type() + " is not the source's (an enum without all its labels, a"
-                    + " composite type of other attributes, or a type made of one)" : "the target has no type " + d.type() + elsewhere(c, d.type());
+            String why = !there ? "the target has no type " + d.type() + elsewhere(c, d.type())
+                    : madeOfLabelsOrAttributes(c, d.type()) ? "the target's type " + d.type() + " is not the source's (an enum without all its"
+                    + " labels, a composite type of other attributes, or a type made of one)"
+                    // acceptance run 26: the type made after the table, the reason given was the enum's
+                    : "the table was made when the target lacked type " + d.type() + " (an earlier run): ALTER TABLE " + name.sql()
+                    + " ALTER COLUMN " + TableName.quote(actual.getKey()) + " TYPE " + d.type() + " USING " + TableName.quote(actual.getKey())
+                    + "::" + d.type() + ", or drop the table and restore it again";
             out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
         }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
@@ -581,6 +586,17 @@ final class DefinedTable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
+        }
+    }
+
+    /** Whether the type (or an array's element) is an enum or a composite: one the target can have under the name, unlike the source's. */
+    private boolean madeOfLabelsOrAttributes(Connection c, String type) throws SQLException {
+        String searchPath = Catalog.schemaAloneOnPath(c, name.schema()); // the type named as the definition names it
+        try {
+            return holds(c, "SELECT coalesce(e.typtype, t.typtype) IN ('e', 'c') FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem"
+                    + " AND t.typcategory = 'A' WHERE t.oid = to_regtype(?)", type);
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
         }
     }
 

@@ -125,7 +125,8 @@ final class SqlErrors {
             if (other.equals(schema) || other.equals("pg_catalog") || other.equals("information_schema")) continue;
             return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
                     + " into this database first, then run this again, which makes what was not made; where they are an extension's, as"
-                    + " Supabase's schema extensions holds, CREATE EXTENSION … SCHEMA " + other + " instead)";
+                    + " Supabase's schema extensions holds, CREATE EXTENSION … SCHEMA " + other + " instead, or, where the extension is in"
+                    + " another schema here, ALTER EXTENSION … SET SCHEMA " + other + " before the tables are made)";
         }
         return sentence;
     }

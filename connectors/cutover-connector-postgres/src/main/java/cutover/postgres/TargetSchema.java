@@ -36,8 +36,8 @@ final class TargetSchema {
     private final Map<String, java.util.Set<String>> textColumns = new LinkedHashMap<>();
 
     private final boolean quietTriggers;
-    /** The tables {@link #prepare} made as their source defined them. */
-    private final List<DefinedTable> definedNow = new ArrayList<>();
+    /** The tables {@link #prepare} made as their source defined them, with the plan's table. */
+    private final Map<DefinedTable, Table> definedNow = new LinkedHashMap<>();
 
     /** What becomes of a table without a key that holds rows: refused, emptied to be loaded whole (restore --delete), or counted as to be (its dry run). */
     enum Keyless { REFUSE, EMPTY, WOULD_EMPTY }
@@ -68,8 +68,8 @@ final class TargetSchema {
      */
     Map<String, java.util.Set<String>> textColumns() { return textColumns; }
 
-    /** The tables {@link #prepare} made as their source defined them, now. */
-    List<DefinedTable> definedNow() { return definedNow; }
+    /** The tables {@link #prepare} made as their source defined them, now, with the plan's table. */
+    Map<DefinedTable, Table> definedNow() { return definedNow; }
 
     /** The limited columns found by {@link #prepare}: plan table name → column name → limit. */
     Map<String, Map<String, ColumnLimit>> limits() { return limits; }
@@ -94,7 +94,7 @@ final class TargetSchema {
                 }
                 if (defined != null) {
                     defined.create(c, table);
-                    definedNow.add(defined);
+                    definedNow.put(defined, table);
                 } else {
                     createTable(c, name, table);
                 }
