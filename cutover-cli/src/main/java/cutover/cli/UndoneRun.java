@@ -146,7 +146,7 @@ final class UndoneRun {
                 URI u = new URI(s);
                 String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
                 // the machine itself, however named (acceptance run 26: a rollback typed with localhost was not seen)
-                if (List.of("localhost", "127.0.0.1", "::1", "[::1]").contains(host)) host = "localhost";
+                if (List.of("", "localhost", "127.0.0.1", "::1", "[::1]").contains(host)) host = "localhost"; // none: a local socket
                 return "postgresql://" + host + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
             } catch (URISyntaxException e) {
                 return s;

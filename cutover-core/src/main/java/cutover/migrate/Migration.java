@@ -91,7 +91,9 @@ public final class Migration {
         Map<String, Sink.Checkpoint> checkpoints = new HashMap<>(sink.checkpoints(config.runId()));
         if (checkpoints.isEmpty()) return;
         Sink.Checkpoint settled = checkpoints.remove(ParkedRecords.SPLIT);
-        boolean parked = settled != null && settled.read() > 0 || holdsAny(ParkedRecords.file(config.runDirectory())); // opened every run, empty or not
+        // its counts are what settling moved (review: its read is always 0); the file is opened every run, empty or not
+        boolean parked = settled != null && (!settled.done() || settled.written() != 0 || settled.deadLettered() != 0 || settled.skipped() != 0)
+                || holdsAny(ParkedRecords.file(config.runDirectory()));
         int splitting = splitsRemembered().orElse(config.parallelism());
         java.util.Set<cutover.model.EntityName> notRead = java.util.Set.copyOf(leftOut(config.source().quickEstimates().orElse(List.of())));
         java.util.Set<String> again = new java.util.HashSet<>();

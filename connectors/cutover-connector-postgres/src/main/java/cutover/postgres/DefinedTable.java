@@ -420,9 +420,10 @@ final class DefinedTable {
                     : madeOfLabelsOrAttributes(c, d.type()) ? "the target's type " + d.type() + " is not the source's (an enum without all its"
                     + " labels, a composite type of other attributes, or a type made of one)"
                     // acceptance run 26: the type made after the table, the reason given was the enum's
-                    : "the table was made when the target lacked type " + d.type() + " (an earlier run): ALTER TABLE " + name.sql()
-                    + " ALTER COLUMN " + TableName.quote(actual.getKey()) + " TYPE " + d.type() + " USING " + TableName.quote(actual.getKey())
-                    + "::" + d.type() + ", or drop the table and restore it again";
+                    : "the target has type " + d.type() + " now, but the column was made without it (by an earlier run, before the type"
+                    + " was there, or the type takes no " + actual.getValue() + "): ALTER TABLE " + name.sql() + " ALTER COLUMN "
+                    + TableName.quote(actual.getKey()) + " TYPE " + d.type() + " USING " + TableName.quote(actual.getKey()) + "::" + d.type()
+                    + " (which rewrites the table under an exclusive lock), or drop the table and restore it again";
             out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
         }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);

@@ -54,6 +54,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     private volatile boolean keepOwners = true;
     /** Set where {@link #describe} found no schema: the run makes it, and gives it to the source schema's owner with its grants. */
     private volatile boolean schemaMadeHere;
+    /** The schema was not in the target when {@link #describe} looked: this run makes it (recorded by prepare). */
+    private volatile boolean schemaAbsentAtDescribe;
     /** The routines made before the tables ({@link #makeSchemaObjectsTablesUse}): given to their owners with the other objects. */
     private volatile List<SchemaObjectsMaking.Made> routinesMadeFirst = List.of();
     /** The relations whose triggers fired for rows kept quiet otherwise (the role does not own them), with the triggers: said at the end. */
@@ -325,6 +327,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                     + "AND (SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')) = 2");
             boolean schemaExists = DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", schema);
             schemaMadeHere = !schemaExists;
+            schemaAbsentAtDescribe = !schemaExists;
             return new TargetInfo("PostgreSQL", version, schema, tables, supabase, schemaExists);
         });
     }
@@ -332,23 +335,27 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     /** Commits what it made only when nothing is wrong: a refused run leaves the target as it found it. */
     @Override
     public List<String> prepare(String runId, List<Table> tables, boolean create) {
-        return prepare(runId, tables, create, null);
+        return prepare(runId, tables, create, true, null);
     }
 
     /** {@link #prepare} in a transaction rolled back: PostgreSQL's DDL is transactional, so nothing it made stays. */
     @Override
     public List<String> wouldPrepare(String runId, List<Table> tables, boolean create) {
-        return rehearsePrepare(runId, tables, create).problems();
+        return checked(() -> prepare(runId, tables, create, false, null)); // plan check: the tables, not their completion (review)
     }
 
     /** {@link #wouldPrepare}, with the differences of the tables it made as defined, read before it rolls back. */
     @Override
     public Rehearsal rehearsePrepare(String runId, List<Table> tables, boolean create) {
         List<String> differences = new java.util.ArrayList<>();
+        return new Rehearsal(checked(() -> prepare(runId, tables, create, false, differences)), differences);
+    }
+
+    /** A rehearsal, where a read-only role cannot rehearse the making of Cutover's state (or of the tables): said so. */
+    private static List<String> checked(java.util.function.Supplier<List<String>> rehearsal) {
         try {
-            return new Rehearsal(prepare(runId, tables, create, differences), differences);
+            return rehearsal.get();
         } catch (CutoverException e) {
-            // insufficient privilege: a read-only role cannot rehearse the making of Cutover's state (or of the tables)
             if (e.getCause() instanceof SQLException s && "42501".equals(s.getSQLState())) {
                 throw new NotCheckable("the role may not make or write what the restore would (" + s.getMessage() + ")", e);
             }
@@ -357,11 +364,10 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     /**
-     * Prepares in one transaction, committed when nothing is wrong, or rolled back where {@code
-     * rehearsed} is given, which gets the differences of the tables made as defined.
+     * Prepares in one transaction, committed when {@code keep} and nothing is wrong, else rolled back;
+     * where {@code rehearsed} is given, it gets what completing the tables made as defined tells.
      */
-    private List<String> prepare(String runId, List<Table> tables, boolean create, List<String> rehearsed) {
-        boolean keep = rehearsed == null;
+    private List<String> prepare(String runId, List<Table> tables, boolean create, boolean keep, List<String> rehearsed) {
         return withConnection(keep ? "preparing the target tables" : "checking the target tables", c -> {
             c.setAutoCommit(false);
             boolean committed = false;
@@ -369,7 +375,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                 TargetSchema target = new TargetSchema(schema, quietTriggers, !replacesKeyless ? TargetSchema.Keyless.REFUSE
                         : keep ? TargetSchema.Keyless.EMPTY : TargetSchema.Keyless.WOULD_EMPTY);
                 List<String> problems = prepareIn(c, runId, tables, create, target);
-                if (!keep) rehearsed.addAll(rehearseCompletion(c, target.definedNow()));
+                if (rehearsed != null) rehearsed.addAll(rehearseCompletion(c, target.definedNow()));
                 if (keep && problems.isEmpty()) {
                     c.commit();
                     committed = true;
@@ -383,9 +389,11 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     /**
      * The tables made as defined in a rehearsal, completed in its transaction as {@code finish} would
-     * (keys, sequences, defaults, constraints, indexes, foreign keys, each in a savepoint: on tables
-     * without rows, at little cost), then compared with their definitions: what the restore would
-     * warn of once made, foreseen (acceptance run 26: a default of a type the target lacks).
+     * (keys, sequences, defaults, constraints, indexes, foreign keys among them, each in a savepoint:
+     * on tables without rows, at little cost), then compared with their definitions: what the restore
+     * would warn of once made, foreseen (acceptance run 26: a default of a type the target lacks). Not
+     * a sequence's last value (setval is not rolled back) nor a foreign key to a table the target has
+     * (it would lock that table).
      */
     private List<String> rehearseCompletion(Connection c, Map<DefinedTable, Table> made) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
@@ -399,8 +407,15 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             }
             // every table's own steps before any foreign key, as finish orders them
             for (DefinedTable t : made.keySet()) steps.add(Map.entry(t, t.foreignKeys(renamedTables)));
+            Set<String> madeNames = new java.util.HashSet<>();
+            for (DefinedTable t : made.keySet()) madeNames.add(t.name().schema() + "." + t.name().name());
             for (Map.Entry<DefinedTable, List<DefinedTable.Step>> e : steps) {
                 for (DefinedTable.Step step : e.getValue()) {
+                    // a sequence's setval is not rolled back: one the target has would be moved by a dry run; OWNED BY of one it
+                    // has would lock it against nextval until the rehearsal ends
+                    if (step.what().startsWith("the last value of") || step.what().contains(" owned by ")) continue;
+                    // a foreign key to a table the target has would lock it (SHARE ROW EXCLUSIVE) until the rehearsal ends
+                    if (step.what().startsWith("foreign key ") && !madeNames.contains(referenced(step.sql()))) continue;
                     if (step.doneCheck() != null && DefinedTable.holds(c, step.doneCheck())) continue;
                     String failed = DefinedTable.attempt(c, step.sql());
                     if (failed == null) continue;
@@ -416,10 +431,25 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         return out;
     }
 
+    private static final java.util.regex.Pattern REFERENCES = java.util.regex.Pattern.compile(
+            "REFERENCES\\s+(\"(?:[^\"]|\"\")+\"|[^\\s(.\"]+)(?:\\.(\"(?:[^\"]|\"\")+\"|[^\\s(.\"]+))?");
+
+    /** The table a foreign key's statement refers to, as schema.name (unquoted; bare names in this sink's schema), or "". */
+    private String referenced(String sql) {
+        java.util.regex.Matcher m = REFERENCES.matcher(sql);
+        if (!m.find()) return "";
+        String first = unquote(m.group(1));
+        return m.group(2) == null ? schema + "." + first : first + "." + unquote(m.group(2));
+    }
+
+    private static String unquote(String name) {
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+    }
+
     private List<String> prepareIn(Connection c, String runId, List<Table> tables, boolean create, TargetSchema target) throws SQLException {
         StateTables.create(c);
         // made by an earlier attempt of this run that failed: still the run's to give to its owner, with its grants
-        schemaMadeHere = StateTables.schemaMadeBy(c, runId, schema, schemaMadeHere);
+        schemaMadeHere = StateTables.schemaMadeBy(c, runId, schema, schemaAbsentAtDescribe);
         List<String> problems = target.prepare(c, runId, tables, create);
         limits.clear();
         limits.putAll(target.limits());
@@ -654,6 +684,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                 del.setString(1, runId);
                 del.executeUpdate();
                 StateTables.forgetClaims(c, runId); // the attempt starts over, its records with it: they claim their keys again
+                StateTables.forgetSchemas(c, runId); // started over, the schema is the target's as found (review: a repeated restore granted again)
                 slow.setString(1, runId);
                 slow.executeUpdate();
             }

@@ -126,7 +126,8 @@ final class SqlErrors {
             return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
                     + " into this database first, then run this again, which makes what was not made; where they are an extension's, as"
                     + " Supabase's schema extensions holds, CREATE EXTENSION … SCHEMA " + other + " instead, or, where the extension is in"
-                    + " another schema here, ALTER EXTENSION … SET SCHEMA " + other + " before the tables are made)";
+                    + " another schema here, ALTER EXTENSION … SET SCHEMA " + other + " before the tables are made, where nothing of the"
+                    + " application's names its objects in the schema it is in (some extensions cannot be moved))";
         }
         return sentence;
     }

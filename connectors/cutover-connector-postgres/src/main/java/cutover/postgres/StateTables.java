@@ -21,6 +21,8 @@ final class StateTables {
     static final String KEY_CLAIMS = "cutover.key_claims";
     /** The schemas a run made (the target lacked them when it began): an attempt run again after one that failed still makes theirs. */
     static final String RUN_SCHEMAS = "cutover.run_schemas";
+    private static final String RUN_SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS " + RUN_SCHEMAS
+            + " (run_id text NOT NULL, schema_name text NOT NULL, PRIMARY KEY (run_id, schema_name))";
 
     /** Flags of {@code run_tables}: the run may COPY straight into the table; the run made it from its definition. */
     static final String FAST_PATH = "fast_path", DEFINED = "defined";
@@ -56,6 +58,10 @@ final class StateTables {
      * commit), else read, for an attempt that finds it made by an earlier one of the same run.
      */
     static boolean schemaMadeBy(Connection c, String runId, String schema, boolean madeNow) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) return madeNow; // state of an older build this role could not add the table to
+        }
         String sql = madeNow ? "INSERT INTO " + RUN_SCHEMAS + " (run_id, schema_name) VALUES (?, ?) ON CONFLICT DO NOTHING"
                 : "SELECT 1 FROM " + RUN_SCHEMAS + " WHERE run_id = ? AND schema_name = ?";
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
@@ -68,6 +74,18 @@ final class StateTables {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    /** Forgets which schemas the run made, where the table is there: started over, the run takes the schema as it finds it. */
+    static void forgetSchemas(Connection c, String runId) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) return;
+        }
+        try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + RUN_SCHEMAS + " WHERE run_id = ?")) {
+            del.setString(1, runId);
+            del.executeUpdate();
         }
     }
 
@@ -99,9 +117,15 @@ final class StateTables {
             // there already, with the column added last: nothing to make, and nothing asked of a role that may not create
             // (CREATE … IF NOT EXISTS needs the privilege to create even where the object is there)
             try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + CHECKPOINTS + "') IS NOT NULL AND to_regclass('" + KEY_CLAIMS + "') IS NOT NULL"
-                    + " AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + RUN_TABLES + "') AND attname = 'defined')")) {
+                    + " AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + RUN_TABLES + "') AND attname = 'defined'),"
+                    + " to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
                 rs.next();
-                if (rs.getBoolean(1)) return;
+                if (rs.getBoolean(1)) {
+                    // state made by a build before run_schemas (review: every run on such a target failed on it): added where
+                    // this role may; without it, a schema a failed attempt made is taken for the target's, as before
+                    if (!rs.getBoolean(2)) DefinedTable.attempt(c, RUN_SCHEMAS_DDL);
+                    return;
+                }
             }
             // made only where missing: CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even where it is there
             try (ResultSet rs = s.executeQuery("SELECT to_regnamespace('cutover') IS NULL")) {
@@ -118,7 +142,7 @@ final class StateTables {
                     + "PRIMARY KEY (run_id, table_schema, table_name))");
             s.execute("CREATE TABLE IF NOT EXISTS " + KEY_CLAIMS + " (run_id text NOT NULL, table_name text NOT NULL, key_digest bytea NOT NULL, "
                     + "holder text NOT NULL, PRIMARY KEY (run_id, table_name, key_digest))");
-            s.execute("CREATE TABLE IF NOT EXISTS " + RUN_SCHEMAS + " (run_id text NOT NULL, schema_name text NOT NULL, PRIMARY KEY (run_id, schema_name))");
+            s.execute(RUN_SCHEMAS_DDL);
             // made before definitions were kept: the column is added once (ADD COLUMN would lock the table on every run)
             try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + RUN_TABLES
                     + "'::regclass AND attname = 'defined')")) {
