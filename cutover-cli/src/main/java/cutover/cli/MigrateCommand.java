@@ -192,7 +192,7 @@ final class MigrateCommand implements Callable<Integer> {
                 Map<String, String> renamed = new java.util.LinkedHashMap<>();
                 moved(plan, target.defaultSchema()).forEach((from, to) -> to.ifPresent(t -> renamed.put(from, t)));
                 copyingSink.tablesRenamed(renamed); // the foreign keys of tables made as the source defines them name the source's tables
-                schemaObjects.ifPresent(copyingSink::makeSchemaObjectsTablesUse);
+                schemaObjects.ifPresent(objects -> copyingSink.makeSchemaObjectsTablesUse(runId, objects));
             }
             MigrateResult result;
             try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress))) {

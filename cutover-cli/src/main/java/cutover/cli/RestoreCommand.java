@@ -327,7 +327,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         .mapper(mapper).runId(runId).runDirectory(runDirectory).parallelism(parallel)
                         .progress(progress.get()).howToFixTheTarget(TARGET_ADVICE).readAgain(readAgain).build();
                 if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) {
-                    copying.makeSchemaObjectsTablesUse(snapshot.schema()); // the functions a default or check calls, before the tables
+                    copying.makeSchemaObjectsTablesUse(runId, snapshot.schema()); // the functions a default or check calls, before the tables
                 } else if (snapshot.schema() != null && !tablesMade.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) {
                     copying.makesObjectsOfTablesAfter(snapshot.schema()); // the tables it makes get their own triggers and policies
                 }

@@ -86,7 +86,11 @@ final class UndoneRun {
     private static Optional<JournalEntry> restoredSince(List<JournalEntry> journal, String runId, String target, Collection<String> planTables) {
         int lastReset = -1;
         for (int i = 0; i < journal.size(); i++) {
-            if (RESET.equals(journal.get(i).command()) && runId.equals(journal.get(i).runId())) lastReset = i;
+            JournalEntry e = journal.get(i);
+            // new rollback points are taken only where the run's checkpoints were none (its first attempt) or forgotten (a
+            // --restart, also by a build before checkpoints-reset: acceptance run 27 found such a restart not seen)
+            boolean reset = RESET.equals(e.command()) || RollbackPoints.JOURNAL_COMMAND.equals(e.command());
+            if (reset && runId.equals(e.runId())) lastReset = i;
         }
         int firstAttempt = -1;
         for (int i = lastReset + 1; i < journal.size() && firstAttempt < 0; i++) {

@@ -65,6 +65,24 @@ class UndoneRunTest {
         assertThat(why()).isEmpty();
     }
 
+    /**
+     * A --restart by a build that wrote no checkpoints-reset took new rollback points, which only a
+     * run whose checkpoints were forgotten does (acceptance run 27: a rollback handled so was undone
+     * again after the upgrade, and the run stuck on its table without a key).
+     */
+    @Test
+    void newRollbackPointsAreAResetToo() {
+        entry("migrate", RUN, JournalEntry.STARTED, TARGET, Map.of(), null);
+        entry(RollbackPoints.JOURNAL_COMMAND, RUN, JournalEntry.SUCCEEDED, TARGET, Map.of(), null);
+        entry("migrate", RUN, JournalEntry.SUCCEEDED, TARGET, Map.of(), null);
+        restored(TARGET, JournalEntry.SUCCEEDED, Map.of(), null);
+        assertThat(why()).as("restored after the first attempt wrote").isPresent();
+        entry("migrate", RUN, JournalEntry.STARTED, TARGET, Map.of(), null); // --restart, by the earlier build
+        entry(RollbackPoints.JOURNAL_COMMAND, RUN, JournalEntry.SUCCEEDED, TARGET, Map.of(), null);
+        entry("migrate", RUN, JournalEntry.SUCCEEDED, TARGET, Map.of(), null);
+        assertThat(why()).isEmpty();
+    }
+
     /** Review: the restore is journaled as typed; the plan's target has no password. */
     @Test
     void theTargetIsTheDatabaseHoweverTheRestoreWroteIt() {

@@ -40,9 +40,10 @@ public interface CopyTextSink extends Sink {
      * use (PostgreSQL: the functions a column's default or a check calls), where the target lacks
      * them; one that cannot be made yet is left for {@link #makeSchemaObjects}. Called before the
      * run, it also tells the sink that the tables' own objects (triggers, policies) will be made
-     * after it, so the tables it completes do not warn of them.
+     * after it, so the tables it completes do not warn of them. {@code runId}: the run it makes them
+     * for (a schema it makes for them is the run's, as one its tables make).
      */
-    default void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {}
+    default void makeSchemaObjectsTablesUse(String runId, cutover.model.NativeDefinition objects) {}
 
     /**
      * Makes what a source's {@link CopyTextSource#schemaObjects} held that the target lacks (one it

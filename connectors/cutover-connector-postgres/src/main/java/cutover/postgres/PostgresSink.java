@@ -118,10 +118,18 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     @Override
-    public void makeSchemaObjectsTablesUse(cutover.model.NativeDefinition objects) {
+    public void makeSchemaObjectsTablesUse(String runId, cutover.model.NativeDefinition objects) {
         Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return;
-        routinesMadeFirst = inTransaction("making the functions of schema " + schema, c -> new SchemaObjectsMaking(c, schema, own.get()).makeRoutines());
+        routinesMadeFirst = inTransaction("making the functions of schema " + schema, c -> {
+            if (schemaAbsentAtDescribe) {
+                // made here with the functions, before the tables: recorded now (review: an attempt that stopped in prepare
+                // left a schema the next one took for the target's)
+                StateTables.create(c);
+                StateTables.schemaMadeBy(c, runId, schema, true);
+            }
+            return new SchemaObjectsMaking(c, schema, own.get()).makeRoutines();
+        });
         tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
     }
 

@@ -79,23 +79,21 @@ final class StateTables {
 
     /** Forgets which schemas the run made, where the table is there: started over, the run takes the schema as it finds it. */
     static void forgetSchemas(Connection c, String runId) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
-            rs.next();
-            if (!rs.getBoolean(1)) return;
-        }
-        try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + RUN_SCHEMAS + " WHERE run_id = ?")) {
-            del.setString(1, runId);
-            del.executeUpdate();
-        }
+        deleteRun(c, RUN_SCHEMAS, runId);
     }
 
     /** Drops the run's key claims, where there are any (the table is made by the first prepare of a Cutover that claims). */
     static void forgetClaims(Connection c, String runId) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + KEY_CLAIMS + "') IS NOT NULL")) {
+        deleteRun(c, KEY_CLAIMS, runId);
+    }
+
+    /** Deletes the run's rows of a state table, where the table is there (made by a later build than the state's). */
+    private static void deleteRun(Connection c, String table, String runId) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
             rs.next();
             if (!rs.getBoolean(1)) return;
         }
-        try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + KEY_CLAIMS + " WHERE run_id = ?")) {
+        try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
             del.setString(1, runId);
             del.executeUpdate();
         }
