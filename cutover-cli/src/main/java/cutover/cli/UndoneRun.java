@@ -79,9 +79,10 @@ final class UndoneRun {
     }
 
     /**
-     * The first restore into {@code target} since the run first wrote after its checkpoints were last
-     * forgotten: from then on they may not hold. Counted from that attempt, not the last: an attempt
-     * that failed before it wrote (no passphrase for its rollback points) resets nothing.
+     * The first restore into {@code target} since the run's checkpoints were last forgotten (or, no
+     * such entry, since its first attempt): from then on they may not hold. Not since the last
+     * attempt: one that failed before it wrote (no passphrase for its rollback points) resets
+     * nothing, nor one killed after it wrote.
      */
     private static Optional<JournalEntry> restoredSince(List<JournalEntry> journal, String runId, String target, Collection<String> planTables) {
         int lastReset = -1;
@@ -92,14 +93,15 @@ final class UndoneRun {
             boolean reset = RESET.equals(e.command()) || RollbackPoints.JOURNAL_COMMAND.equals(e.command());
             if (reset && runId.equals(e.runId())) lastReset = i;
         }
-        int firstAttempt = -1;
-        for (int i = lastReset + 1; i < journal.size() && firstAttempt < 0; i++) {
+        // from the reset on (taken before the attempt writes); without one (--no-backup, an older build), from the first attempt
+        int from = lastReset;
+        for (int i = 0; i < journal.size() && from < 0; i++) {
             JournalEntry e = journal.get(i);
-            if ("migrate".equals(e.command()) && runId.equals(e.runId())) firstAttempt = i;
+            if ("migrate".equals(e.command()) && runId.equals(e.runId())) from = i;
         }
-        if (firstAttempt < 0) return Optional.empty(); // its attempts are in another state folder's journal
+        if (from < 0) return Optional.empty(); // its attempts are in another state folder's journal
         String where = identity(target);
-        List<JournalEntry> since = journal.subList(firstAttempt + 1, journal.size());
+        List<JournalEntry> since = journal.subList(from + 1, journal.size());
         for (int i = 0; i < since.size(); i++) {
             JournalEntry e = since.get(i);
             if (!"restore".equals(e.command()) || e.target() == null || !where.equals(identity(e.target()))) continue;

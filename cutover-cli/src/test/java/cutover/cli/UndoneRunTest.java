@@ -83,6 +83,15 @@ class UndoneRunTest {
         assertThat(why()).isEmpty();
     }
 
+    /** An attempt killed after it took its points and wrote, then a restore, then the next attempt: the restore counts. */
+    @Test
+    void aRestoreAfterAKilledAttemptCounts() {
+        entry("migrate", RUN, JournalEntry.STARTED, TARGET, Map.of(), null);
+        entry(RollbackPoints.JOURNAL_COMMAND, RUN, JournalEntry.SUCCEEDED, TARGET, Map.of(), null);
+        restored(TARGET, JournalEntry.SUCCEEDED, Map.of(), null); // the attempt above was killed; no end of its own
+        assertThat(why()).isPresent();
+    }
+
     /** Review: the restore is journaled as typed; the plan's target has no password. */
     @Test
     void theTargetIsTheDatabaseHoweverTheRestoreWroteIt() {
