@@ -42,11 +42,12 @@ class SqliteRestoreDryRunTest {
         assertThat(rows(target)).isEqualTo("4 d 0;50 taken 0;");
         assertThat(tables(target)).as("nor Cutover's state tables").isEqualTo("items;");
         // into a file not there, a dry run leaves none (acceptance run 24: an empty one was left)
-        Path absent = dir.resolve("absent.db");
+        Path absent = dir.resolve("new-folder/inner/absent.db");
         CliRun intoNew = CliRun.of(new String[] {"restore", "latest", "sqlite:" + absent, "--dry-run", "--json", "--state", state}, repo.args());
         assertThat(intoNew.exitCode()).as(intoNew.toString()).isZero();
         assertThat(Json.MAPPER.readTree(intoNew.out()).get("tables").get("items").get("insert").asLong()).isEqualTo(4);
         assertThat(absent).doesNotExist();
+        assertThat(dir.resolve("new-folder")).as("nor the folders made for it").doesNotExist();
         Path touched = java.nio.file.Files.createFile(dir.resolve("touched.db")); // an empty file the user made is theirs
         CliRun intoTouched = CliRun.of(new String[] {"restore", "latest", "sqlite:" + touched, "--dry-run", "--state", state}, repo.args());
         assertThat(intoTouched.exitCode()).as(intoTouched.toString()).isZero();

@@ -22,6 +22,8 @@ final class SqliteDatabase {
     private final int busyTimeoutMillis;
     /** The file was not there when a writer first opened it: opening made it. */
     private volatile boolean madeByOpening;
+    /** The outermost folder opening made for the file, or null. */
+    private volatile Path foldersMade;
 
     SqliteDatabase(Path path, int busyTimeoutMillis) {
         this.path = path;
@@ -54,7 +56,12 @@ final class SqliteDatabase {
     Connection openForWriting() {
         try {
             Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
+            if (parent != null && !Files.exists(parent)) {
+                Path first = parent; // the outermost folder made for the file, removed with it where nothing came of it
+                while (first.getParent() != null && !Files.exists(first.getParent())) first = first.getParent();
+                Files.createDirectories(parent);
+                if (foldersMade == null) foldersMade = first;
+            }
         } catch (IOException e) {
             throw new CutoverException(ErrorCode.TARGET_UNREACHABLE, "cannot create the folder of " + path + ": " + e.getMessage(), e);
         }
@@ -88,9 +95,18 @@ final class SqliteDatabase {
     void removeIfMadeEmpty() {
         if (!madeByOpening) return;
         try {
-            if (Files.isRegularFile(path) && Files.size(path) == 0) Files.delete(path);
+            if (!Files.isRegularFile(path) || Files.size(path) != 0) return;
+            Files.delete(path);
+            // and the folders made for it, innermost first, where they hold nothing else
+            for (Path folder = path.toAbsolutePath().getParent(); foldersMade != null && folder != null && folder.startsWith(foldersMade);
+                 folder = folder.getParent()) {
+                try (java.util.stream.Stream<Path> in = Files.list(folder)) {
+                    if (in.findAny().isPresent()) break;
+                }
+                Files.delete(folder);
+            }
         } catch (IOException ignored) {
-            // an empty file left behind is harmless: it opens as an empty database
+            // an empty file or folder left behind is harmless: it opens as an empty database
         }
     }
 
