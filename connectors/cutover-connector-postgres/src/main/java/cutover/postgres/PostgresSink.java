@@ -122,13 +122,14 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         Optional<SchemaObjects> own = toMake(objects);
         if (own.isEmpty()) return;
         routinesMadeFirst = inTransaction("making the functions of schema " + schema, c -> {
-            if (schemaAbsentAtDescribe) {
-                // made here with the functions, before the tables: recorded now (review: an attempt that stopped in prepare
-                // left a schema the next one took for the target's)
-                StateTables.create(c);
-                StateTables.schemaMadeBy(c, runId, schema, true);
-            }
-            return new SchemaObjectsMaking(c, schema, own.get()).makeRoutines();
+            StateTables.create(c);
+            // made here with the functions, before the tables: recorded now (review: an attempt that stopped in prepare
+            // left a schema the next one took for the target's)
+            if (schemaAbsentAtDescribe) StateTables.schemaMadeBy(c, runId, schema, true);
+            List<SchemaObjectsMaking.Made> made = new SchemaObjectsMaking(c, schema, own.get()).makeRoutines();
+            // with those an earlier attempt made, which it stopped before giving to their owners (they are the target's now)
+            return StateTables.routinesMadeBy(c, runId, made.stream().map(m -> new String[] {m.name(), m.arguments()}).toList()).stream()
+                    .map(r -> new SchemaObjectsMaking.Made("routine", r[0], r[1])).toList();
         });
         tableObjectsFollow = SchemaObjects.holdsTableObjects(objects);
     }

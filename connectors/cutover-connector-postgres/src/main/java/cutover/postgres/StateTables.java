@@ -1,6 +1,7 @@
 package cutover.postgres;
 
 import java.sql.Connection;
+import java.util.List;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,6 +24,10 @@ final class StateTables {
     static final String RUN_SCHEMAS = "cutover.run_schemas";
     private static final String RUN_SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS " + RUN_SCHEMAS
             + " (run_id text NOT NULL, schema_name text NOT NULL, PRIMARY KEY (run_id, schema_name))";
+    /** The routines a run made before its tables: an attempt after one that stopped gives them to their owners too. */
+    static final String RUN_ROUTINES = "cutover.run_routines";
+    private static final String RUN_ROUTINES_DDL = "CREATE TABLE IF NOT EXISTS " + RUN_ROUTINES
+            + " (run_id text NOT NULL, name text NOT NULL, arguments text NOT NULL, PRIMARY KEY (run_id, name, arguments))";
 
     /** Flags of {@code run_tables}: the run may COPY straight into the table; the run made it from its definition. */
     static final String FAST_PATH = "fast_path", DEFINED = "defined";
@@ -80,6 +85,36 @@ final class StateTables {
     /** Forgets which schemas the run made, where the table is there: started over, the run takes the schema as it finds it. */
     static void forgetSchemas(Connection c, String runId) throws SQLException {
         deleteRun(c, RUN_SCHEMAS, runId);
+        deleteRun(c, RUN_ROUTINES, runId);
+    }
+
+    /**
+     * The routines (name, identity arguments) the run made before its tables: {@code madeNow} recorded,
+     * then all it made in this attempt and earlier ones returned. Where an older build's state lacks
+     * the table and this role cannot add it, those made now alone.
+     */
+    static List<String[]> routinesMadeBy(Connection c, String runId, List<String[]> madeNow) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_ROUTINES + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) return madeNow;
+        }
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + RUN_ROUTINES + " (run_id, name, arguments) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+            for (String[] r : madeNow) {
+                ps.setString(1, runId);
+                ps.setString(2, r[0]);
+                ps.setString(3, r[1]);
+                ps.executeUpdate();
+            }
+        }
+        List<String[]> all = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT name, arguments FROM " + RUN_ROUTINES + " WHERE run_id = ? ORDER BY 1, 2")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) all.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        return all;
     }
 
     /** Drops the run's key claims, where there are any (the table is made by the first prepare of a Cutover that claims). */
@@ -116,12 +151,15 @@ final class StateTables {
             // (CREATE … IF NOT EXISTS needs the privilege to create even where the object is there)
             try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + CHECKPOINTS + "') IS NOT NULL AND to_regclass('" + KEY_CLAIMS + "') IS NOT NULL"
                     + " AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + RUN_TABLES + "') AND attname = 'defined'),"
-                    + " to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
+                    + " to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL AND to_regclass('" + RUN_ROUTINES + "') IS NOT NULL")) {
                 rs.next();
                 if (rs.getBoolean(1)) {
                     // state made by a build before run_schemas (review: every run on such a target failed on it): added where
                     // this role may; without it, a schema a failed attempt made is taken for the target's, as before
-                    if (!rs.getBoolean(2)) DefinedTable.attempt(c, RUN_SCHEMAS_DDL);
+                    if (!rs.getBoolean(2)) {
+                        DefinedTable.attempt(c, RUN_SCHEMAS_DDL);
+                        DefinedTable.attempt(c, RUN_ROUTINES_DDL);
+                    }
                     return;
                 }
             }
@@ -141,6 +179,7 @@ final class StateTables {
             s.execute("CREATE TABLE IF NOT EXISTS " + KEY_CLAIMS + " (run_id text NOT NULL, table_name text NOT NULL, key_digest bytea NOT NULL, "
                     + "holder text NOT NULL, PRIMARY KEY (run_id, table_name, key_digest))");
             s.execute(RUN_SCHEMAS_DDL);
+            s.execute(RUN_ROUTINES_DDL);
             // made before definitions were kept: the column is added once (ADD COLUMN would lock the table on every run)
             try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + RUN_TABLES
                     + "'::regclass AND attname = 'defined')")) {
