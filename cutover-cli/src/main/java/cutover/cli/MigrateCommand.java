@@ -140,12 +140,12 @@ final class MigrateCommand implements Callable<Integer> {
             if (!target.schemaExists()) warnings.add(RestoreCommand.schemaMade(target.defaultSchema(), "the migration made it"));
             TablesAsDefined.Definitions definitions = TablesAsDefined.find(plan, source, sink, target);
             warnings.addAll(definitions.fromPlanTypes().values());
+            PlanMapper mapper = PlanMapper.of(plan, definitions.byTable());
             boolean startsOver = restart;
             java.util.Set<cutover.model.EntityName> readAgain = java.util.Set.of();
             if (!restart && !sink.checkpoints(runId).isEmpty()) {
                 // every table the run writes, a record's list's child table too, as the target names them
-                List<String> planTables = PlanMapper.of(plan, definitions.byTable()).tables().stream()
-                        .map(t -> asTargetNames(t.name(), target.defaultSchema())).toList();
+                List<String> planTables = UndoneRun.asTargetNames(mapper.tables(), target.defaultSchema());
                 Optional<String> restored = UndoneRun.restored(earlierEntries, runId, plan.target(), planTables);
                 Optional<UndoneRun.Gone> gone = UndoneRun.tablesGone(plan, planTables, target.tables().keySet(), target.defaultSchema());
                 // restored over, or a record's list's table dropped: every checkpoint goes; an entity's table dropped: its splits are read again
@@ -177,7 +177,7 @@ final class MigrateCommand implements Callable<Integer> {
             Files.createDirectories(runDirectory);
             MigrationProgress progress = new MigrationProgress();
             Migration migration = Migration.builder()
-                    .source(source).sink(sink).mapper(PlanMapper.of(plan, definitions.byTable()))
+                    .source(source).sink(sink).mapper(mapper)
                     .runId(runId).runDirectory(runDirectory)
                     .parallelism(parallelism)
                     .batchSize(batchSize != null ? batchSize : plan.options().batchSize())
@@ -215,11 +215,6 @@ final class MigrateCommand implements Callable<Integer> {
             journal.append(JournalEntry.failed(started, "migrate", runId, Location.redact(plan.source()), Location.redact(plan.target()), e));
             throw e;
         }
-    }
-
-    /** A plan's table as the target's description names it: bare in its default schema ({@code public.accounts} is {@code accounts}). */
-    static String asTargetNames(String table, String defaultSchema) {
-        return table.startsWith(defaultSchema + ".") ? table.substring(defaultSchema.length() + 1) : table;
     }
 
     /**

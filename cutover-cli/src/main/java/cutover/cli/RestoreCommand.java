@@ -319,7 +319,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     return 0;
                 }
                 // a restore whose last attempt finished restores again whole (below), a table dropped since with the rest
-                boolean finishedBefore = lastAttemptFinished(journal.read(), runId);
+                boolean finishedBefore = UndoneRun.lastAttemptFinished(journal.read(), "restore", runId);
                 java.util.Set<cutover.model.EntityName> readAgain = finishedBefore || sink.checkpoints(runId).isEmpty() ? java.util.Set.of()
                         : readAgain(plan, mapper, info, sink, runId, runDirectory, said);
                 java.util.concurrent.atomic.AtomicReference<MigrationProgress> progress = new java.util.concurrent.atomic.AtomicReference<>(new MigrationProgress());
@@ -422,21 +422,6 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (output.showProgress()) System.err.println(said);
     }
 
-    /** Whether the attempt of this restore before the one under way (journaled as begun) finished. */
-    private static boolean lastAttemptFinished(List<JournalEntry> entries, String runId) {
-        boolean thisOne = true;
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            JournalEntry e = entries.get(i);
-            if (!"restore".equals(e.command()) || !runId.equals(e.runId())) continue;
-            if (thisOne) { // this attempt's beginning
-                thisOne = false;
-                continue;
-            }
-            return JournalEntry.SUCCEEDED.equals(e.status()) || JournalEntry.SUCCEEDED_WITH_REJECTS.equals(e.status());
-        }
-        return false;
-    }
-
     /**
      * Resumed after a table it wrote was dropped (its done splits would be skipped, their rows left
      * out): the entities whose splits are read again, those tables' alone where each is an entity's
@@ -445,7 +430,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      */
     private java.util.Set<cutover.model.EntityName> readAgain(Plan plan, PlanMapper mapper, TargetInfo info, Sink sink, String runId, Path runDirectory,
                                                               List<String> said) throws IOException {
-        List<String> planTables = mapper.tables().stream().map(t -> MigrateCommand.asTargetNames(t.name(), info.defaultSchema())).toList();
+        List<String> planTables = UndoneRun.asTargetNames(mapper.tables(), info.defaultSchema());
         Optional<UndoneRun.Gone> gone = UndoneRun.tablesGone(plan, planTables, info.tables().keySet(), info.defaultSchema());
         if (gone.isEmpty()) return java.util.Set.of();
         said.add(gone.get().said(runId));

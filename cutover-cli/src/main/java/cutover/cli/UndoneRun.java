@@ -70,12 +70,36 @@ final class UndoneRun {
         java.util.Set<EntityName> entities = new java.util.HashSet<>();
         java.util.Set<String> own = new java.util.HashSet<>();
         for (cutover.plan.EntityMapping e : plan.entities()) {
-            String table = MigrateCommand.asTargetNames(e.table(), defaultSchema);
+            String table = asTargetName(e.table(), defaultSchema);
             if (e.skip() || !gone.contains(table)) continue;
             entities.add(EntityName.of(e.source()));
             own.add(table);
         }
         return Optional.of(new Gone(List.copyOf(gone), own.containsAll(gone) ? Set.copyOf(entities) : Set.of()));
+    }
+
+    /** The tables as the target's description names them: bare in its default schema ({@code public.accounts} is {@code accounts}). */
+    static List<String> asTargetNames(List<cutover.model.Table> tables, String defaultSchema) {
+        return tables.stream().map(t -> asTargetName(t.name(), defaultSchema)).toList();
+    }
+
+    private static String asTargetName(String table, String defaultSchema) {
+        return table.startsWith(defaultSchema + ".") ? table.substring(defaultSchema.length() + 1) : table;
+    }
+
+    /** Whether the attempt of the run before the one under way (journaled as begun) finished. */
+    static boolean lastAttemptFinished(List<JournalEntry> entries, String command, String runId) {
+        boolean thisOne = true;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            JournalEntry e = entries.get(i);
+            if (!command.equals(e.command()) || !runId.equals(e.runId())) continue;
+            if (thisOne) { // this attempt's beginning
+                thisOne = false;
+                continue;
+            }
+            return JournalEntry.SUCCEEDED.equals(e.status()) || JournalEntry.SUCCEEDED_WITH_REJECTS.equals(e.status());
+        }
+        return false;
     }
 
     /**

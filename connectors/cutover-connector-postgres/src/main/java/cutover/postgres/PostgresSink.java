@@ -417,9 +417,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                     if (!step.what().startsWith("the default of column ") && !check) continue;
                     String failed = DefinedTable.attempt(c, step.sql());
                     if (failed == null) continue;
-                    String reason = failed.lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
                     out.add(SqlErrors.withElsewhereHint("table " + m.getKey().name() + ", as the restore would make it: " + step.what()
-                            + " would not be restored: " + reason + " (" + step.sql() + ")", schema));
+                            + " would not be restored: " + SqlErrors.reason(failed) + " (" + step.sql() + ")", schema));
                 }
             }
             for (DefinedTable t : made.keySet()) t.differences(c, true).forEach(d -> out.add("table " + t.name() + ", as the restore would make it: " + d));
@@ -667,7 +666,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                 del.setString(1, runId);
                 del.executeUpdate();
                 StateTables.forgetClaims(c, runId); // the attempt starts over, its records with it: they claim their keys again
-                StateTables.forgetSchemas(c, runId); // started over, the schema is the target's as found (review: a repeated restore granted again)
+                StateTables.forgetMade(c, runId); // started over, the schema is the target's as found (review: a repeated restore granted again)
                 slow.setString(1, runId);
                 slow.executeUpdate();
             }
@@ -856,10 +855,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     }
 
     private static boolean stateExists(Connection c) throws SQLException {
-        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('cutover.checkpoints') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return StateTables.there(c, StateTables.CHECKPOINTS);
     }
 
     interface Work<T> {

@@ -52,7 +52,7 @@ final class SequenceCatchUp {
                 if (SqlErrors.isConnectionLoss(e)) throw e;
                 c.rollback(before);
                 warnings.add("table " + table + ": sequence " + sequence + " of column " + f[0] + " was not moved past the rows' largest value ("
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "")
+                        + SqlErrors.reason(e.getMessage())
                         + "): the application's next insert may take a key a row has; run SELECT setval('" + sequence + "', max(" + column + ")) FROM " + table.sql());
             }
         }

@@ -108,6 +108,11 @@ final class SqlErrors {
         return new CutoverException(ErrorCode.TARGET_WRITE_FAILED, message, e, isTransientConflict(state));
     }
 
+    /** The server's reason, as a warning quotes it: its message's first line, without "ERROR: ". */
+    static String reason(String message) {
+        return String.valueOf(message).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+    }
+
     /** What the server says is missing, naming another schema: {@code schema "x"}, {@code "x.y"}, {@code x.y(…)}. */
     private static final java.util.regex.Pattern ELSEWHERE = java.util.regex.Pattern.compile(
             "schema \"([^\"]+)\" does not exist|(?:relation|type) \"([^\".]+)\\.[^\"]+\" does not exist|function ([A-Za-z_][\\w$]*)\\.[\\w$]+\\([^)]*\\) does not exist");

@@ -1,10 +1,10 @@
 package cutover.postgres;
 
 import java.sql.Connection;
-import java.util.List;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * Cutover's own tables, in schema {@code cutover} and never in {@code public} (Supabase serves
@@ -47,6 +47,11 @@ final class StateTables {
         }
     }
 
+    /** Whether the run has a row for the table, whatever its flags: it made or found the table in an earlier attempt. */
+    static boolean knowsTable(Connection c, String runId, TableName name) throws SQLException {
+        return runTable(c, runId, name, "true");
+    }
+
     /** Puts the run's table on the fast path, whether or not the run has a row for it yet: it holds no rows but this run's. */
     static void markFastPath(Connection c, String runId, TableName name) throws SQLException {
         try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + RUN_TABLES + " (run_id, table_schema, table_name, " + FAST_PATH
@@ -63,10 +68,7 @@ final class StateTables {
      * commit), else read, for an attempt that finds it made by an earlier one of the same run.
      */
     static boolean schemaMadeBy(Connection c, String runId, String schema, boolean madeNow) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_SCHEMAS + "') IS NOT NULL")) {
-            rs.next();
-            if (!rs.getBoolean(1)) return madeNow; // state of an older build this role could not add the table to
-        }
+        if (!there(c, RUN_SCHEMAS)) return madeNow; // state of an older build this role could not add the table to
         String sql = madeNow ? "INSERT INTO " + RUN_SCHEMAS + " (run_id, schema_name) VALUES (?, ?) ON CONFLICT DO NOTHING"
                 : "SELECT 1 FROM " + RUN_SCHEMAS + " WHERE run_id = ? AND schema_name = ?";
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
@@ -82,8 +84,8 @@ final class StateTables {
         }
     }
 
-    /** Forgets which schemas the run made, where the table is there: started over, the run takes the schema as it finds it. */
-    static void forgetSchemas(Connection c, String runId) throws SQLException {
+    /** Forgets which schemas and routines the run made: started over, the run takes them as it finds them. */
+    static void forgetMade(Connection c, String runId) throws SQLException {
         deleteRun(c, RUN_SCHEMAS, runId);
         deleteRun(c, RUN_ROUTINES, runId);
     }
@@ -94,10 +96,7 @@ final class StateTables {
      * the table and this role cannot add it, those made now alone.
      */
     static List<String[]> routinesMadeBy(Connection c, String runId, List<String[]> madeNow) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + RUN_ROUTINES + "') IS NOT NULL")) {
-            rs.next();
-            if (!rs.getBoolean(1)) return madeNow;
-        }
+        if (!there(c, RUN_ROUTINES)) return madeNow;
         try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + RUN_ROUTINES + " (run_id, name, arguments) VALUES (?, ?, ?)"
                 + " ON CONFLICT DO NOTHING")) {
             for (String[] r : madeNow) {
@@ -122,12 +121,17 @@ final class StateTables {
         deleteRun(c, KEY_CLAIMS, runId);
     }
 
-    /** Deletes the run's rows of a state table, where the table is there (made by a later build than the state's). */
-    private static void deleteRun(Connection c, String table, String runId) throws SQLException {
+    /** Whether the state table is there: a build before it made the state, or none was made yet. */
+    static boolean there(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
             rs.next();
-            if (!rs.getBoolean(1)) return;
+            return rs.getBoolean(1);
         }
+    }
+
+    /** Deletes the run's rows of a state table, where the table is there (made by a later build than the state's). */
+    private static void deleteRun(Connection c, String table, String runId) throws SQLException {
+        if (!there(c, table)) return;
         try (java.sql.PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
             del.setString(1, runId);
             del.executeUpdate();

@@ -114,7 +114,7 @@ final class TableCompletion {
                 } catch (SQLException e) {
                     if (SqlErrors.isConnectionLoss(e)) throw e; // the target is gone: not a statement to report and pass
                     PostgresSink.rollbackQuietly(c);
-                    String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+                    String reason = SqlErrors.reason(e.getMessage());
                     warnings.add("table " + table + ": " + step.what() + " was not restored: " + reason + " (" + step.sql() + ")");
                 }
             }

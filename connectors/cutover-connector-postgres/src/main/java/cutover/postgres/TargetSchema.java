@@ -152,7 +152,7 @@ final class TargetSchema {
         if (!required.isEmpty()) return required;
         if (!isEmpty(c, name)) {
             // started over (--restart, a rollback, a table dropped): its rows are an earlier attempt's, and the application's since
-            String whose = madeByRun(c, runId, name) ? " (an earlier attempt of this run loaded it: the rows are that attempt's, with any"
+            String whose = StateTables.knowsTable(c, runId, name) ? " (an earlier attempt of this run loaded it: the rows are that attempt's, with any"
                     + " written since; started over, the run loads it whole again)" : "";
             return List.of("table " + name + HAS_ROWS + whose
                     + ": empty it (TRUNCATE) to load it whole, or leave it out of the plan (skip: true; restore: --only the others)");
@@ -204,18 +204,6 @@ final class TargetSchema {
         }
         emptied.put(planName, rows);
         return List.of();
-    }
-
-    /** Whether the run has a row for the table in {@code run_tables}: it made or found it in an earlier attempt. */
-    private static boolean madeByRun(Connection c, String runId, TableName name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + StateTables.RUN_TABLES + " WHERE run_id = ? AND table_schema = ? AND table_name = ?")) {
-            ps.setString(1, runId);
-            ps.setString(2, name.schema());
-            ps.setString(3, name.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     private static boolean isEmpty(Connection c, TableName name) throws SQLException {
