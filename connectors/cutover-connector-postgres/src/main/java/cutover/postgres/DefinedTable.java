@@ -2,17 +2,12 @@ package cutover.postgres;
 
 import cutover.model.Column;
 import cutover.model.Table;
-import cutover.postgres.TableDefinition.Attribute;
-import cutover.postgres.TableDefinition.CompositeType;
 import cutover.postgres.TableDefinition.DefinedColumn;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.DefinedIndex;
 import cutover.postgres.TableDefinition.DefinedSequence;
-import cutover.postgres.TableDefinition.Domain;
-import cutover.postgres.TableDefinition.EnumType;
 import cutover.postgres.TableDefinition.Extension;
 import cutover.postgres.TableDefinition.Partition;
-import cutover.postgres.TableDefinition.RangeType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -64,8 +58,7 @@ final class DefinedTable {
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
             createExtensions(c);
-            Set<String> missingTypes = createEnums(c);
-            missingTypes.addAll(createDomainsAndComposites(c, missingTypes));
+            Set<String> missingTypes = TypesMaking.make(c, definition.enums(), definition.domains(), definition.composites(), definition.ranges()).keySet();
             Savepoint before = c.setSavepoint();
             try {
                 createTable(c, table, missingTypes, true);
@@ -97,7 +90,7 @@ final class DefinedTable {
         StringBuilder ddl = new StringBuilder(definition.unlogged() ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ").append(name.sql()).append(" (");
         for (Column col : table.columns()) {
             DefinedColumn defined = definition.column(col.name()).orElse(null);
-            String type = defined != null && !missingTypes.contains(elementType(defined.type())) && typeExists(c, defined.type())
+            String type = defined != null && !missingTypes.contains(TypesMaking.elementType(defined.type())) && TypesMaking.typeExists(c, defined.type())
                     ? defined.type() : PgTypes.sqlType(col.type());
             ddl.append(TableName.quote(col.name())).append(' ').append(type);
             if (defined != null && defined.collation() != null && type.equals(defined.type()) && collationExists(c, defined.collation())) {
@@ -141,119 +134,6 @@ final class DefinedTable {
                 attempt(c, create);
             }
         }
-    }
-
-    /**
-     * Creates the domains, composite and range types the target lacks, each after those of the definition
-     * it is made of (a domain over a composite, a composite with an attribute of a domain); returns
-     * those it could not create or will not use (a type they are made of among {@code missing} or
-     * not made, a function a domain's check calls missing here) and the composites whose target
-     * type of that name has other attributes (names and types, in order), whose values the
-     * source's text would not fill rightly, as an enum without the source's labels. A domain the
-     * target has is taken as it is.
-     */
-    private Set<String> createDomainsAndComposites(Connection c, Set<String> missing) throws SQLException {
-        Set<String> notMade = new HashSet<>();
-        for (Object type : madeOfFirst()) {
-            if (type instanceof Domain d) {
-                if (typeExists(c, d.name())) continue;
-                if (missing.contains(elementType(d.baseType())) || notMade.contains(elementType(d.baseType()))) {
-                    notMade.add(d.name());
-                    continue;
-                }
-                StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(d.name()).append(" AS ").append(d.baseType());
-                if (d.defaultExpression() != null) ddl.append(" DEFAULT ").append(d.defaultExpression());
-                if (d.notNull()) ddl.append(" NOT NULL");
-                for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
-                // a function its check calls, missing here: the column then takes its plan's type, and a warning says so
-                if (attempt(c, ddl.toString()) != null) notMade.add(d.name());
-            } else if (type instanceof RangeType r) {
-                String subtype = rangeSubtype(c, r.name());
-                boolean partsMissing = missing.contains(elementType(r.subtype())) || notMade.contains(elementType(r.subtype()));
-                if (subtype == null) {
-                    if (partsMissing || attempt(c, rangeDdl(r)) != null) notMade.add(r.name());
-                } else if (partsMissing || !subtype.equals(r.subtype())) {
-                    notMade.add(r.name()); // another type of the name (or a range of another subtype): its values would not read alike
-                }
-            } else if (type instanceof CompositeType t) {
-                boolean partsMissing = t.attributes().stream().map(a -> elementType(a.type())).anyMatch(a -> missing.contains(a) || notMade.contains(a));
-                List<Attribute> there = compositeAttributes(c, t.name());
-                if (there == null) {
-                    String ddl = "CREATE TYPE " + t.name() + " AS (" + String.join(", ", t.attributes().stream()
-                            .map(a -> TableName.quote(a.name()) + " " + a.type()).toList()) + ")";
-                    if (partsMissing || attempt(c, ddl) != null) notMade.add(t.name());
-                } else if (partsMissing || !there.equals(t.attributes())) {
-                    notMade.add(t.name());
-                }
-            }
-        }
-        return notMade;
-    }
-
-    /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults. */
-    private static String rangeDdl(RangeType r) {
-        StringBuilder ddl = new StringBuilder("CREATE TYPE ").append(r.name()).append(" AS RANGE (SUBTYPE = ").append(r.subtype());
-        if (r.subtypeOpclass() != null) ddl.append(", SUBTYPE_OPCLASS = ").append(r.subtypeOpclass());
-        if (r.collation() != null) ddl.append(", COLLATION = ").append(r.collation());
-        if (r.canonical() != null) ddl.append(", CANONICAL = ").append(r.canonical());
-        if (r.subtypeDiff() != null) ddl.append(", SUBTYPE_DIFF = ").append(r.subtypeDiff());
-        return ddl.append(')').toString();
-    }
-
-    /**
-     * The subtype, as {@code format_type} prints it, of the range type of that name; null when the
-     * target has no type of that name, "" when it has one that is not a range type (or only a shell).
-     */
-    private static String rangeSubtype(Connection c, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, coalesce((SELECT format_type(r.rngsubtype, NULL) FROM pg_range r"
-                + " JOIN pg_type t ON t.oid = r.rngtypid WHERE r.rngtypid = to_regtype(?) AND t.typisdefined), '')")) {
-            ps.setString(1, type);
-            ps.setString(2, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1) ? rs.getString(2) : null;
-            }
-        }
-    }
-
-    /** The definition's domains, composite and range types, each after the others of them it is made of (else in the definition's order). */
-    private List<Object> madeOfFirst() {
-        java.util.Map<String, Object> pending = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Set<String>> madeOf = new java.util.HashMap<>();
-        for (Domain d : definition.domains()) {
-            pending.put(d.name(), d);
-            madeOf.put(d.name(), Set.of(elementType(d.baseType())));
-        }
-        for (CompositeType t : definition.composites()) {
-            pending.put(t.name(), t);
-            madeOf.put(t.name(), t.attributes().stream().map(a -> elementType(a.type())).collect(java.util.stream.Collectors.toSet()));
-        }
-        for (RangeType r : definition.ranges()) {
-            pending.put(r.name(), r);
-            madeOf.put(r.name(), Set.of(elementType(r.subtype())));
-        }
-        List<Object> out = new ArrayList<>();
-        while (!pending.isEmpty()) {
-            String next = pending.keySet().stream().filter(n -> madeOf.get(n).stream().noneMatch(pending::containsKey)).findFirst()
-                    .orElse(pending.keySet().iterator().next()); // a cycle, which PostgreSQL does not allow: the server will say
-            out.add(pending.remove(next));
-        }
-        return out;
-    }
-
-    /** Creates the enum types the target lacks; returns those it could not create or whose labels in the target are not the definition's. */
-    private Set<String> createEnums(Connection c) throws SQLException {
-        Set<String> missing = new HashSet<>();
-        for (EnumType e : definition.enums()) {
-            List<String> labels = enumLabels(c, e.name());
-            if (labels == null) {
-                String ddl = "CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")";
-                if (attempt(c, ddl) != null) missing.add(e.name());
-            } else if (!labels.containsAll(e.labels())) {
-                missing.add(e.name());
-            }
-        }
-        return missing;
     }
 
     /** The statements that complete the table once its rows are in, indexes and foreign keys aside, in the order they must run. */
@@ -412,7 +292,7 @@ final class DefinedTable {
             String searchPath = Catalog.schemaAloneOnPath(c, name.schema()); // the type named as the definition names it
             boolean there;
             try {
-                there = typeExists(c, d.type());
+                there = TypesMaking.typeExists(c, d.type());
             } finally {
                 Catalog.setSearchPath(c, searchPath);
             }
@@ -526,46 +406,6 @@ final class DefinedTable {
                 + " OR quote_ident(n.nspname) || '.' || quote_ident(co.collname) = ?))", collation, collation);
     }
 
-    private static boolean typeExists(Connection c, String type) throws SQLException {
-        // a shell type (one a function's definition named before the type was made) is not one a column can take
-        return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_type WHERE oid = to_regtype(?) AND typisdefined)", type);
-    }
-
-    /**
-     * The attributes, in order, of the composite type of that name, their types as {@code format_type}
-     * prints them (the search path as the definition was read); null when the target has no type of
-     * that name, none when it has one that is not a composite type.
-     */
-    private static List<Attribute> compositeAttributes(Connection c, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT a.attname::text FROM pg_type t JOIN pg_attribute a"
-                + " ON a.attrelid = t.typrelid WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
-                + " array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid"
-                + " WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)")) {
-            for (int i = 1; i <= 3; i++) ps.setString(i, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) return null;
-                List<String> names = Catalog.texts(rs.getArray(2)), types = Catalog.texts(rs.getArray(3));
-                List<Attribute> out = new ArrayList<>();
-                for (int i = 0; i < names.size(); i++) out.add(new Attribute(names.get(i), types.get(i)));
-                return out;
-            }
-        }
-    }
-
-    /** The enum's labels in order, or null when the target has no type of that name. */
-    private static List<String> enumLabels(Connection c, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT enumlabel::text FROM pg_enum "
-                + "WHERE enumtypid = to_regtype(?) ORDER BY enumsortorder)")) {
-            ps.setString(1, type);
-            ps.setString(2, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1) ? List.of((String[]) rs.getArray(2).getArray()) : null;
-            }
-        }
-    }
-
     /** Whether the query's one boolean, given these text parameters, is true (a step's check that it is done, a lookup). */
     /** Runs the statements under a savepoint; the server's message when one fails (all of them undone), else null. A null statement is passed over. */
     static String attempt(Connection c, String first, String... then) throws SQLException {
@@ -627,11 +467,6 @@ final class DefinedTable {
 
     private static boolean extensionThere(Connection c, String extension) throws SQLException {
         return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", extension);
-    }
-
-    /** {@code mood} for {@code mood[]}: an array column needs its element's enum. */
-    private static String elementType(String type) {
-        return type.endsWith("[]") ? elementType(type.substring(0, type.length() - 2)) : type;
     }
 
     static String literal(String text) {

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * What a read of one schema's tables leaves out of the database, for a backup to warn of: the tables
  * of other schemas (on Supabase, {@code auth.users} among them), and tables inheriting from another
- * (their link), aggregates, and types no table's column uses. Functions, views, sequences no column
- * uses, triggers, rules, policies, comments and grants are backed up as the schema's objects
+ * (their link) and aggregates. Functions, views, sequences and types no column uses, triggers,
+ * rules, policies, comments and grants are backed up as the schema's objects
  * ({@link SchemaObjects}); unlogged tables and columns of a collation of their own by the tables'
  * definitions.
  * Objects an extension made are its own, and left out of the lists.
@@ -47,23 +47,6 @@ final class LeftOut {
                 + " AND e.objid = p.oid AND e.deptype = 'e') ORDER BY 1");
         if (!aggregates.isEmpty()) {
             out.add("aggregates are not backed up: " + String.join(", ", aggregates) + " (`pg_dump --schema-only` of the source prints them)");
-        }
-        // a type a column uses is in its table's definition, with the types it is made of (a domain's base, a composite's attributes' types, in turn)
-        List<String> types = texts(c, schema, "WITH RECURSIVE s AS (SELECT ?::text AS nspname), used (oid) AS (SELECT CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END"
-                + " FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
-                + " WHERE rn.nspname = (SELECT nspname FROM s) AND r.relkind IN ('r', 'p') AND NOT a.attisdropped AND a.attnum > 0"
-                + " UNION SELECT CASE WHEN pt.typelem <> 0 AND pt.typlen = -1 THEN pt.typelem ELSE pt.oid END FROM used u JOIN pg_type x ON x.oid = u.oid"
-                + " JOIN LATERAL (SELECT x.typbasetype AS part WHERE x.typtype = 'd' UNION ALL SELECT xa.atttypid FROM pg_attribute xa"
-                + " WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped) p ON true JOIN pg_type pt ON pt.oid = p.part)"
-                + " SELECT t.typname || ' (' || CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite'"
-                + " WHEN 'd' THEN 'domain' ELSE 'range' END || ')' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE n.nspname = (SELECT nspname FROM s) AND t.typtype IN ('e', 'c', 'd', 'r')"
-                + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')"
-                + " AND t.oid NOT IN (SELECT oid FROM used) ORDER BY t.typname");
-        if (!types.isEmpty()) {
-            out.add("types no table's column uses are not backed up: " + String.join(", ", types) + "; a function or view that uses one"
-                    + " will not be made where the target lacks it (`pg_dump --schema-only` of the source prints them)");
         }
         return out;
     }

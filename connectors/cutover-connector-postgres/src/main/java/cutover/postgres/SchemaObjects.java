@@ -13,7 +13,7 @@ import java.util.Set;
  * What a schema holds beside its tables' rows and definitions: its functions and procedures, views
  * and materialized views, the sequences no column uses, its tables' triggers, rules and row-level
  * security policies, comments, granted privileges, the owners of its relations and routines and the
- * privileges its objects are made with (default privileges). Read with the schema alone on the search path
+ * privileges its objects are made with (default privileges), and its types no column uses. Read with the schema alone on the search path
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
@@ -25,7 +25,7 @@ import java.util.Set;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
                      List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
-                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself) {
+                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself, Types types) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -43,6 +43,43 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         grants = listOf(grants);
         owners = listOf(owners); // absent before they were stored (2026-12-06), as default privileges
         defaultPrivileges = listOf(defaultPrivileges);
+        types = types == null || types.isEmpty() ? null : types; // absent when none, and before they were stored (2026-12-07)
+    }
+
+    /**
+     * The schema's enums, domains, composite and range types that no table's column uses, as a
+     * table's definition holds those its columns use, with those they are made of (a column's type
+     * among them too), each listed after those it is made of: a function or view may take one.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record Types(List<TableDefinition.EnumType> enums, List<TableDefinition.Domain> domains, List<TableDefinition.CompositeType> composites,
+                 List<TableDefinition.RangeType> ranges) {
+        static final Types NONE = new Types(List.of(), List.of(), List.of(), List.of());
+
+        Types {
+            enums = listOf(enums);
+            domains = listOf(domains);
+            composites = listOf(composites);
+            ranges = listOf(ranges);
+        }
+
+        boolean isEmpty() {
+            return enums.isEmpty() && domains.isEmpty() && composites.isEmpty() && ranges.isEmpty();
+        }
+
+        /** The types' names, enums first, each as the schema's definition names it. */
+        List<String> names() {
+            List<String> out = new java.util.ArrayList<>(enums.stream().map(TableDefinition.EnumType::name).toList());
+            domains.forEach(d -> out.add(d.name()));
+            composites.forEach(t -> out.add(t.name()));
+            ranges.forEach(r -> out.add(r.name()));
+            return out;
+        }
+    }
+
+    /** The types no column uses, none where there are none. */
+    Types typesNoColumnUses() {
+        return types == null ? Types.NONE : types;
     }
 
     /**
@@ -170,7 +207,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
 
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
-                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty() && schemaItself == null;
+                && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty() && schemaItself == null
+                && types == null;
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -194,7 +232,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
                 // not a type's: a type the application has is not the part's to comment (which types the tables made is not known here)
                 comments.stream().filter(m -> m.table() != null && tables.contains(m.table())).toList(),
-                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself);
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself, null);
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -205,7 +243,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
-                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself);
+                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself, types);
     }
 
     /**
@@ -224,31 +262,31 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
-                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself);
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself, types);
     }
 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
-                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()));
+                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()), types);
     }
 
     /** These objects without the grants on the schema itself (a partial restore makes them only where it makes the schema). */
     SchemaObjects withoutSchemaGrants() {
         return schemaItself == null ? this : new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies,
-                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()));
+                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()), types);
     }
 
     /** These objects without the schema's default privileges. */
     SchemaObjects withoutDefaultPrivileges() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, List.of(),
-                schemaItself);
+                schemaItself, types);
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself, types);
     }
 
     NativeDefinition toNative() {

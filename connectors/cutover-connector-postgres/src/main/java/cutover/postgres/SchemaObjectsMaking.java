@@ -49,15 +49,18 @@ final class SchemaObjectsMaking {
     }
 
     /**
-     * Before the tables are made: the functions and procedures the target lacks, which a table's
-     * default or check may call. One that cannot be made yet (it takes or returns a table's row type)
-     * is left for {@link #make}. Returns those it made, for {@link #make} to give to their owners.
+     * Before the tables are made: the types no column uses, then the functions and procedures the
+     * target lacks, which a table's default or check may call (and which may take such a type). One
+     * that cannot be made yet (it takes or returns a table's row type) is left for {@link #make},
+     * which names the types not made. Returns the routines it made, for {@link #make} to give to
+     * their owners.
      */
     List<Made> makeRoutines() throws SQLException {
         // a restore into a new schema would make it with its first table, after these (one that cannot is said there)
         if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
         String searchPath = withSchemaAlone();
         try {
+            makeTypes();
             List<Made> made = new ArrayList<>();
             for (Function f : objects.functions()) {
                 if (!routineExists(f.name(), f.arguments()) && DefinedTable.attempt(c, f.definition(), revokeFromPublic(f)) == null) {
@@ -71,7 +74,8 @@ final class SchemaObjectsMaking {
     }
 
     /**
-     * Once the tables are complete: the sequences, then the routines and views, in rounds as long as
+     * Once the tables are complete: the types no column uses still lacking (those not made, or
+     * another of the name here, named), the sequences, then the routines and views, in rounds as long as
      * a round makes one (a view may select from one made later, or call a function that returns
      * another's rows), then the tables' triggers, rules and policies, then comments and grants.
      * Triggers come last of all but those: made before the rows, they would have fired for each.
@@ -90,6 +94,8 @@ final class SchemaObjectsMaking {
         List<String> problems = new ArrayList<>();
         Set<Made> made = new java.util.LinkedHashSet<>(routinesMadeBefore);
         try {
+            makeTypes().forEach((type, why) -> problems.add("type " + shown(type) + (why.startsWith("the target's type")
+                    ? " here is not the source's: " : " was not made: ") + why));
             makeSequences(made, problems);
             Set<String> takenByAnother = new TreeSet<>(); // views whose name the target gives another relation: what is bound to them is not its
             List<Pending> views = views(takenByAnother, problems);
@@ -113,7 +119,7 @@ final class SchemaObjectsMaking {
             for (Policy p : rest.policies()) if (!has(p)) policies.computeIfAbsent(p.table(), k -> new ArrayList<>()).add(p);
             for (List<Policy> ofTable : policies.values()) problems.addAll(makePolicies(ofTable));
             for (Comment m : rest.comments()) {
-                // a type no table's column uses was not kept (the backup named it): nor is its comment
+                // a type not made (named above; a snapshot before 2026-12-07 kept none no column uses): nor is its comment
                 if (hasComment(m)) continue;
                 if (m.kind().equals("type") && !exists("SELECT to_regtype(?) IS NOT NULL", typeName(m.name()))) continue;
                 if (m.kind().equals("domain constraint") && !exists("SELECT to_regtype(?) IS NOT NULL", typeName(m.on()))) continue;
@@ -185,6 +191,12 @@ final class SchemaObjectsMaking {
     }
 
     /** The sequences the target lacks, each moved to where the source's stood. */
+    /** The types no column uses that the target lacks; returns, with why, those not made or of another definition here. */
+    private Map<String, String> makeTypes() throws SQLException {
+        SchemaObjects.Types types = objects.typesNoColumnUses();
+        return types.isEmpty() ? Map.of() : TypesMaking.make(c, types.enums(), types.domains(), types.composites(), types.ranges());
+    }
+
     private void makeSequences(Set<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
@@ -238,6 +250,9 @@ final class SchemaObjectsMaking {
         String searchPath = withSchemaAlone();
         try {
             Map<String, List<String>> byKind = new LinkedHashMap<>();
+            for (String type : objects.typesNoColumnUses().names()) {
+                if (!exists("SELECT to_regtype(?) IS NOT NULL", type)) byKind.computeIfAbsent("types", k -> new ArrayList<>()).add(type);
+            }
             for (Function f : objects.functions()) {
                 if (!routineExists(f.name(), f.arguments())) byKind.computeIfAbsent("routines", k -> new ArrayList<>()).add(f.name() + "(" + f.arguments() + ")");
             }

@@ -48,7 +48,7 @@ final class SchemaObjectsReading {
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
                     rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema),
-                    schemaItself(c, schema));
+                    schemaItself(c, schema), TableDefinitions.typesNoColumnUses(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);

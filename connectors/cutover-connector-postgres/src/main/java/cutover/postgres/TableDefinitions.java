@@ -105,7 +105,7 @@ final class TableDefinitions {
             };
             b.columns.add(new DefinedColumn(rs.getString(2), rs.getString(3), rs.getBoolean(4), generated ? null : expression,
                     identity, generated ? expression : null, rs.getString(10)));
-            b.addEnum(rs.getString(8), rs.getArray(9));
+            b.types.addEnum(rs.getString(8), rs.getArray(9));
         });
     }
 
@@ -121,25 +121,62 @@ final class TableDefinitions {
                 + " l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = " + type + ".oid ORDER BY l.enumsortorder) END";
     }
 
+    /** Enums, domains, composite and range types: those made by {@code CREATE TYPE} or {@code CREATE DOMAIN}, not a table's row type. */
+    private static final String MADE = "(%1$s.typtype IN ('d', 'r') OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
+    /** Joins {@code p.part}: what the type {@code x} is made of, a domain's base, a composite's attributes' types, a range's subtype. */
+    private static final String PARTS = "JOIN LATERAL (SELECT x.typbasetype AS part WHERE x.typtype = 'd' UNION ALL SELECT xa.atttypid FROM pg_attribute xa "
+            + "WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped "
+            + "UNION ALL SELECT xr.rngsubtype FROM pg_range xr WHERE x.typtype = 'r' AND xr.rngtypid = x.oid) p ON true ";
+
     /**
      * The domains, composite and range types the table's columns (or their elements) are of, and
      * the domains, composite and range types and enums those are made of (a domain's base, a
      * composite's attributes, a range's subtype, or their elements), each listed after every one it is made of: a domain over a
      * domain names the inner as its base, a composite its attributes' types, and an enum among them
-     * is among the table's enums. Composite types are those made by {@code CREATE TYPE … AS}, not a
-     * table's row type.
+     * is among the table's enums.
      */
     private static void types(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
-        String made = "(%1$s.typtype IN ('d', 'r') OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
-        eachRow(c, "WITH RECURSIVE d (rel, oid, depth) AS ("
-                + "SELECT a.attrelid, e.oid, 0 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                + elementOf("t", "e") + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + made.formatted("e") + " "
+        typesFrom(c, "", "SELECT a.attrelid AS rel, e.oid FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid " + elementOf("t", "e")
+                + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + MADE.formatted("e"),
+                ps -> ps.setArray(1, oids), rel -> byOid.get(rel).types);
+    }
+
+    /**
+     * The enums, domains, composite and range types of {@code schema} that no column of its tables
+     * uses (nor a type one uses is made of), and those they are made of in turn, each after every
+     * one it is made of. Run with the schema alone on the search path, as the tables' definitions.
+     */
+    static SchemaObjects.Types typesNoColumnUses(Connection c, String schema) throws SQLException {
+        Types out = new Types();
+        String types = "(SELECT t.oid FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?))";
+        String used = "used (oid) AS (SELECT e.oid FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+                + elementOf("t", "e") + " WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) AND r.relkind IN ('r', 'p')"
+                + " AND a.attnum > 0 AND NOT a.attisdropped UNION SELECT b.oid FROM used u JOIN pg_type x ON x.oid = u.oid " + PARTS
+                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + "), ";
+        typesFrom(c, used, "SELECT 0::oid AS rel, t.oid FROM pg_type t WHERE t.oid IN " + types + " AND (t.typtype = 'e' OR " + MADE.formatted("t") + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')"
+                + " AND t.oid NOT IN (SELECT oid FROM used)", ps -> {
+            ps.setString(1, schema);
+            ps.setString(2, schema);
+        }, rel -> out);
+        return new SchemaObjects.Types(out.enums, out.domains, out.composites, out.ranges);
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * The types {@code seed} (a query of {@code rel} and the type's {@code oid}, after the common
+     * table expressions {@code ctes}) names, and those they are made of in turn, each added to its
+     * relation's {@link Types} after every one it is made of.
+     */
+    private static void typesFrom(Connection c, String ctes, String seed, Parameters parameters, java.util.function.LongFunction<Types> of)
+            throws SQLException {
+        String sql = "WITH RECURSIVE " + ctes + "d (rel, oid, depth) AS (SELECT s.rel, s.oid, 0 FROM (" + seed + ") s "
                 // what a domain or a composite is made of: its base, its attributes' types (of an array, the element)
-                + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid "
-                + "JOIN LATERAL (SELECT x.typbasetype AS part WHERE x.typtype = 'd' UNION ALL SELECT xa.atttypid FROM pg_attribute xa "
-                + "WHERE x.typtype = 'c' AND xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped "
-                + "UNION ALL SELECT xr.rngsubtype FROM pg_range xr WHERE x.typtype = 'r' AND xr.rngtypid = x.oid) p ON true "
-                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE b.typtype = 'e' OR " + made.formatted("b") + ") "
+                + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid " + PARTS
+                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE b.typtype = 'e' OR " + MADE.formatted("b") + ") "
                 + "SELECT d.rel, x.typtype::text, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
                 + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
                 + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
@@ -154,26 +191,13 @@ final class TableDefinitions {
                 + "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END, CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END "
                 + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
                 + "LEFT JOIN pg_range r ON r.rngtypid = x.oid LEFT JOIN pg_opclass oc ON oc.oid = r.rngsubopc "
-                + "ORDER BY d.rel, d.depth DESC, x.oid", oids, 1, rs -> {
-            Builder b = byOid.get(rs.getLong(1));
-            switch (rs.getString(2)) {
-                case "e" -> b.addEnum(rs.getString(3), rs.getArray(9));
-                case "r" -> b.ranges.add(new RangeType(rs.getString(3), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-                        rs.getString(16)));
-                case "c" -> {
-                    List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11));
-                    List<Attribute> attributes = new ArrayList<>();
-                    for (int i = 0; i < names.size(); i++) attributes.add(new Attribute(names.get(i), types.get(i)));
-                    b.composites.add(new CompositeType(rs.getString(3), attributes));
-                }
-                default -> {
-                    List<String> names = Catalog.texts(rs.getArray(7)), definitions = Catalog.texts(rs.getArray(8));
-                    List<DefinedConstraint> checks = new ArrayList<>();
-                    for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
-                    b.domains.add(new Domain(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), checks));
-                }
+                + "ORDER BY d.rel, d.depth DESC, x.oid";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            parameters.set(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) of.apply(rs.getLong(1)).add(rs);
             }
-        });
+        }
     }
 
     /**
@@ -289,10 +313,7 @@ final class TableDefinitions {
         final boolean unlogged;
         final List<DefinedColumn> columns = new ArrayList<>();
         final List<Extension> extensions = new ArrayList<>();
-        final List<EnumType> enums = new ArrayList<>();
-        final List<Domain> domains = new ArrayList<>();
-        final List<CompositeType> composites = new ArrayList<>();
-        final List<RangeType> ranges = new ArrayList<>();
+        final Types types = new Types();
         final List<DefinedSequence> sequences = new ArrayList<>();
         final Owned owned = new Owned();
         final List<PartitionBuilder> partitions = new ArrayList<>();
@@ -310,15 +331,44 @@ final class TableDefinitions {
             this.unlogged = unlogged;
         }
 
-        /** The enum of that name (none: null) with its labels, unless the table has it already. */
+        TableDefinition build() {
+            return new TableDefinition(primaryKeyName, columns, extensions, types.enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
+                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
+                    types.domains, types.composites, types.ranges);
+        }
+    }
+
+    /** Enums, domains, composite and range types as read, each once. */
+    private static final class Types {
+        final List<EnumType> enums = new ArrayList<>();
+        final List<Domain> domains = new ArrayList<>();
+        final List<CompositeType> composites = new ArrayList<>();
+        final List<RangeType> ranges = new ArrayList<>();
+
+        /** The enum of that name (none: null) with its labels, unless it is here already. */
         void addEnum(String name, Array labels) throws SQLException {
             if (name != null && enums.stream().noneMatch(e -> e.name().equals(name))) enums.add(new EnumType(name, Catalog.texts(labels)));
         }
 
-        TableDefinition build() {
-            return new TableDefinition(primaryKeyName, columns, extensions, enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
-                    forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
-                    domains, composites, ranges);
+        /** The type of a row of {@link #typesFrom}'s query. */
+        void add(ResultSet rs) throws SQLException {
+            switch (rs.getString(2)) {
+                case "e" -> addEnum(rs.getString(3), rs.getArray(9));
+                case "r" -> ranges.add(new RangeType(rs.getString(3), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                        rs.getString(16)));
+                case "c" -> {
+                    List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11));
+                    List<Attribute> attributes = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) attributes.add(new Attribute(names.get(i), types.get(i)));
+                    composites.add(new CompositeType(rs.getString(3), attributes));
+                }
+                default -> {
+                    List<String> names = Catalog.texts(rs.getArray(7)), definitions = Catalog.texts(rs.getArray(8));
+                    List<DefinedConstraint> checks = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) checks.add(new DefinedConstraint(names.get(i), "check", definitions.get(i)));
+                    domains.add(new Domain(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), checks));
+                }
+            }
         }
     }
 

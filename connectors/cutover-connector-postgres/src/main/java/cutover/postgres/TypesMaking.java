@@ -1,0 +1,193 @@
+package cutover.postgres;
+
+import cutover.postgres.TableDefinition.Attribute;
+import cutover.postgres.TableDefinition.CompositeType;
+import cutover.postgres.TableDefinition.DefinedConstraint;
+import cutover.postgres.TableDefinition.Domain;
+import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.RangeType;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Makes the enum, domain, composite and range types a target lacks, in the caller's transaction
+ * with the target schema alone on the search path (the types' names as the source's schema printed
+ * them): a table's columns' before the table ({@link DefinedTable}), a schema's that no column uses
+ * before its functions ({@link SchemaObjectsMaking}). A type the target has of the name is left as
+ * it is.
+ */
+final class TypesMaking {
+    private TypesMaking() {}
+
+    /**
+     * Creates the types the target lacks, the enums first, then each domain, composite or range type
+     * after those it is made of (a domain over a composite, a composite with an attribute of a
+     * domain). Returns, by name, with why, those it did not make (one they are made of not made, a
+     * function a domain's check calls missing here) and those the target has otherwise: an enum
+     * without the source's labels, a composite of other attributes, a range of another subtype,
+     * whose values the source's text would not fill rightly. A domain the target has is taken as it is.
+     */
+    static Map<String, String> make(Connection c, List<EnumType> enums, List<Domain> domains, List<CompositeType> composites, List<RangeType> ranges)
+            throws SQLException {
+        Map<String, String> notMade = new LinkedHashMap<>();
+        for (EnumType e : enums) {
+            List<String> labels = enumLabels(c, e.name());
+            if (labels == null) {
+                String ddl = "CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")";
+                String failed = DefinedTable.attempt(c, ddl);
+                if (failed != null) notMade.put(e.name(), failed);
+            } else if (!labels.containsAll(e.labels())) {
+                notMade.put(e.name(), "the target's type of the name lacks labels of the source's ("
+                        + String.join(", ", e.labels().stream().filter(l -> !labels.contains(l)).toList()) + ")");
+            }
+        }
+        for (Object type : madeOfFirst(domains, composites, ranges)) {
+            if (type instanceof Domain d) {
+                if (typeExists(c, d.name())) continue;
+                String part = elementType(d.baseType());
+                if (notMade.containsKey(part)) {
+                    notMade.put(d.name(), "its base type " + part + " was not made");
+                    continue;
+                }
+                StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(d.name()).append(" AS ").append(d.baseType());
+                if (d.defaultExpression() != null) ddl.append(" DEFAULT ").append(d.defaultExpression());
+                if (d.notNull()) ddl.append(" NOT NULL");
+                for (DefinedConstraint k : d.constraints()) ddl.append(" CONSTRAINT ").append(TableName.quote(k.name())).append(' ').append(k.definition());
+                // a function its check calls, missing here: a column of it then takes its plan's type, and a warning says so
+                String failed = DefinedTable.attempt(c, ddl.toString());
+                if (failed != null) notMade.put(d.name(), failed);
+            } else if (type instanceof RangeType r) {
+                String subtype = rangeSubtype(c, r.name());
+                String part = elementType(r.subtype());
+                if (notMade.containsKey(part)) {
+                    notMade.put(r.name(), "its subtype " + part + " was not made");
+                } else if (subtype == null) {
+                    String failed = DefinedTable.attempt(c, rangeDdl(r));
+                    if (failed != null) notMade.put(r.name(), failed);
+                } else if (!subtype.equals(r.subtype())) { // another type of the name: its values would not read alike
+                    notMade.put(r.name(), "the target's type of the name is not a range of " + r.subtype());
+                }
+            } else if (type instanceof CompositeType t) {
+                String part = t.attributes().stream().map(a -> elementType(a.type())).filter(notMade::containsKey).findFirst().orElse(null);
+                List<Attribute> there = compositeAttributes(c, t.name());
+                if (part != null) {
+                    notMade.put(t.name(), "the type of its attributes " + part + " was not made");
+                } else if (there == null) {
+                    String ddl = "CREATE TYPE " + t.name() + " AS (" + String.join(", ", t.attributes().stream()
+                            .map(a -> TableName.quote(a.name()) + " " + a.type()).toList()) + ")";
+                    String failed = DefinedTable.attempt(c, ddl);
+                    if (failed != null) notMade.put(t.name(), failed);
+                } else if (!there.equals(t.attributes())) {
+                    notMade.put(t.name(), "the target's type of the name has other attributes");
+                }
+            }
+        }
+        return notMade;
+    }
+
+    /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults. */
+    private static String rangeDdl(RangeType r) {
+        StringBuilder ddl = new StringBuilder("CREATE TYPE ").append(r.name()).append(" AS RANGE (SUBTYPE = ").append(r.subtype());
+        if (r.subtypeOpclass() != null) ddl.append(", SUBTYPE_OPCLASS = ").append(r.subtypeOpclass());
+        if (r.collation() != null) ddl.append(", COLLATION = ").append(r.collation());
+        if (r.canonical() != null) ddl.append(", CANONICAL = ").append(r.canonical());
+        if (r.subtypeDiff() != null) ddl.append(", SUBTYPE_DIFF = ").append(r.subtypeDiff());
+        return ddl.append(')').toString();
+    }
+
+    /**
+     * The subtype, as {@code format_type} prints it, of the range type of that name; null when the
+     * target has no type of that name, "" when it has one that is not a range type (or only a shell).
+     */
+    private static String rangeSubtype(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, coalesce((SELECT format_type(r.rngsubtype, NULL) FROM pg_range r"
+                + " JOIN pg_type t ON t.oid = r.rngtypid WHERE r.rngtypid = to_regtype(?) AND t.typisdefined), '')")) {
+            ps.setString(1, type);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? rs.getString(2) : null;
+            }
+        }
+    }
+
+    /** The domains, composite and range types, each after the others of them it is made of (else in the order given). */
+    private static List<Object> madeOfFirst(List<Domain> domains, List<CompositeType> composites, List<RangeType> ranges) {
+        Map<String, Object> pending = new LinkedHashMap<>();
+        Map<String, Set<String>> madeOf = new HashMap<>();
+        for (Domain d : domains) {
+            pending.put(d.name(), d);
+            madeOf.put(d.name(), Set.of(elementType(d.baseType())));
+        }
+        for (CompositeType t : composites) {
+            pending.put(t.name(), t);
+            madeOf.put(t.name(), t.attributes().stream().map(a -> elementType(a.type())).collect(Collectors.toSet()));
+        }
+        for (RangeType r : ranges) {
+            pending.put(r.name(), r);
+            madeOf.put(r.name(), Set.of(elementType(r.subtype())));
+        }
+        List<Object> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            String next = pending.keySet().stream().filter(n -> madeOf.get(n).stream().noneMatch(pending::containsKey)).findFirst()
+                    .orElse(pending.keySet().iterator().next()); // a cycle, which PostgreSQL does not allow: the server will say
+            out.add(pending.remove(next));
+        }
+        return out;
+    }
+
+    /** Whether the target has the type, as a column can take it: a shell type (one a function's definition named before it was made) is not. */
+    static boolean typeExists(Connection c, String type) throws SQLException {
+        return DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_type WHERE oid = to_regtype(?) AND typisdefined)", type);
+    }
+
+    /**
+     * The attributes, in order, of the composite type of that name, their types as {@code format_type}
+     * prints them (the search path as the definition was read); null when the target has no type of
+     * that name, none when it has one that is not a composite type.
+     */
+    private static List<Attribute> compositeAttributes(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT a.attname::text FROM pg_type t JOIN pg_attribute a"
+                + " ON a.attrelid = t.typrelid WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
+                + " array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid"
+                + " WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)")) {
+            for (int i = 1; i <= 3; i++) ps.setString(i, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) return null;
+                List<String> names = Catalog.texts(rs.getArray(2)), types = Catalog.texts(rs.getArray(3));
+                List<Attribute> out = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) out.add(new Attribute(names.get(i), types.get(i)));
+                return out;
+            }
+        }
+    }
+
+    /** The enum's labels in order, or null when the target has no type of that name. */
+    private static List<String> enumLabels(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT enumlabel::text FROM pg_enum "
+                + "WHERE enumtypid = to_regtype(?) ORDER BY enumsortorder)")) {
+            ps.setString(1, type);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? List.of((String[]) rs.getArray(2).getArray()) : null;
+            }
+        }
+    }
+
+    /** {@code mood} for {@code mood[]}: an array column needs its element's type. */
+    static String elementType(String type) {
+        return type.endsWith("[]") ? elementType(type.substring(0, type.length() - 2)) : type;
+    }
+}

@@ -1,0 +1,49 @@
+package cutover.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import cutover.postgres.TableDefinition.Attribute;
+import cutover.postgres.TableDefinition.CompositeType;
+import cutover.postgres.TableDefinition.DefinedConstraint;
+import cutover.postgres.TableDefinition.Domain;
+import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.RangeType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A schema's objects written as a manifest holds them read back as themselves; the types no column uses are absent where there are none. */
+class SchemaObjectsTest {
+    private static final SchemaObjects.Types TYPES = new SchemaObjects.Types(List.of(new EnumType("app_role", List.of("admin", "member"))),
+            List.of(new Domain("email", "text", false, null, List.of(new DefinedConstraint("email_check", "check", "CHECK ((VALUE ~~ '%@%'::text))")))),
+            List.of(new CompositeType("labelled", List.of(new Attribute("m", "mood"), new Attribute("note", "text")))),
+            List.of(new RangeType("floatrange", "double precision", null, null, null, "float8mi")));
+
+    @Test
+    void theTypesNoColumnUsesReadBackAsThemselves() {
+        SchemaObjects objects = withTypes(TYPES);
+        JsonNode body = objects.toNative().body();
+        assertThat(body.get("types").fieldNames()).toIterable().containsExactlyInAnyOrder("enums", "domains", "composites", "ranges");
+        assertThat(body.has("empty")).isFalse();
+        SchemaObjects read = SchemaObjects.of(objects.toNative()).orElseThrow();
+        assertThat(read).isEqualTo(objects);
+        assertThat(read.typesNoColumnUses().names()).containsExactly("app_role", "email", "labelled", "floatrange");
+        // carried through what a restore of part or a rollback point keeps of them, not by what binds to tables alone
+        assertThat(read.without(java.util.Set.of("t")).typesNoColumnUses()).isEqualTo(TYPES);
+        assertThat(read.withoutOwners().typesNoColumnUses()).isEqualTo(TYPES);
+        assertThat(read.onlyOn(java.util.Set.of("t")).typesNoColumnUses().isEmpty()).isTrue();
+    }
+
+    @Test
+    void noTypesAreNoField() {
+        SchemaObjects none = withTypes(new SchemaObjects.Types(List.of(), null, null, List.of()));
+        assertThat(none.toNative().body().has("types")).isFalse();
+        assertThat(none.isEmpty()).isTrue();
+        assertThat(SchemaObjects.of(none.toNative()).orElseThrow().typesNoColumnUses().isEmpty()).isTrue();
+    }
+
+    private static SchemaObjects withTypes(SchemaObjects.Types types) {
+        return new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, types);
+    }
+}
