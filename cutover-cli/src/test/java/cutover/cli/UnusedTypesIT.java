@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The types of a schema that no table's column uses (an enum a function takes, a composite one
- * returns, a domain, a range) are backed up with the schema's objects and made again before its
+ * returns, a domain, a composite with an attribute's own collation, a range whose multirange has a
+ * name of its own) are backed up with the schema's objects and made again before its
  * functions, with their comments: a restore into an empty database makes the function that takes
  * one, and the view that calls it, which before were not made. A target whose type of the name is
  * another keeps it, named; a dry run names the types it would make (those they are made of first).
@@ -27,12 +28,14 @@ class UnusedTypesIT {
     /** The schema's enums with their labels, composites with their attributes, domains with their bases and checks, ranges with their subtypes. */
     private static final String TYPES = "select format('enum %s %s', t.typname, array(select enumlabel from pg_enum where enumtypid = t.oid order by enumsortorder))"
             + " from pg_type t where t.typnamespace = 'public'::regnamespace and t.typtype = 'e'"
-            + " union all select format('composite %s (%s)', t.typname, (select string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod),"
+            + " union all select format('composite %s (%s)', t.typname, (select string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)"
+            + " || case when a.attcollation not in (0, 100) then ' collate ' || a.attcollation::regcollation::text else '' end,"
             + " ', ' order by a.attnum) from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0)) from pg_type t join pg_class r on r.oid = t.typrelid"
             + " where t.typnamespace = 'public'::regnamespace and t.typtype = 'c' and r.relkind = 'c'"
             + " union all select format('domain %s %s %s', t.typname, format_type(t.typbasetype, t.typtypmod), (select string_agg(pg_get_constraintdef(k.oid), ',')"
             + " from pg_constraint k where k.contypid = t.oid)) from pg_type t where t.typnamespace = 'public'::regnamespace and t.typtype = 'd'"
-            + " union all select format('range %s %s', t.typname, format_type(r.rngsubtype, null)) from pg_type t join pg_range r on r.rngtypid = t.oid"
+            + " union all select format('range %s %s %s', t.typname, format_type(r.rngsubtype, null), format_type(r.rngmultitypid, null))"
+            + " from pg_type t join pg_range r on r.rngtypid = t.oid"
             + " where t.typnamespace = 'public'::regnamespace order by 1";
 
     @TempDir static Path dir;
@@ -46,6 +49,8 @@ class UnusedTypesIT {
                 "create type labelled as (m mood, note text)", // no column uses it; made of the enum a column does
                 "create domain email as text check (value like '%@%')",
                 "create type floatrange as range (subtype = float8)",
+                "create type coded as (code text collate \"C\", n int)", // an attribute's own collation
+                "create type textrange as range (subtype = text, multirange_type_name = text_spans)", // a multirange of its own name
                 "comment on type app_role is 'what a member may do'",
                 "create table members (id int primary key, m mood, role_name text)",
                 "insert into members values (1, 'ok', 'admin'), (2, 'meh', 'member')",
@@ -87,7 +92,7 @@ class UnusedTypesIT {
     @Test
     void aDryRunNamesTheTypesItWouldMake() throws Exception {
         JsonNode dry = restore(DRY, true);
-        assertThat(texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("types mood, app_role, email, labelled, floatrange"));
+        assertThat(texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("types mood, app_role, email, labelled, coded, floatrange, textrange"));
         assertThat(LocalPostgres.query(DRY, "select count(*) from pg_type where typnamespace = 'public'::regnamespace and typtype in ('e', 'c', 'd', 'r')"))
                 .containsExactly("0");
     }

@@ -119,14 +119,27 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
      * A range type a column's values are of (or the elements of an array column): its subtype as
      * {@code format_type} prints it; the subtype's operator class and the collation where they are
      * not the subtype's defaults, the canonical and subtype difference functions where it has them
-     * (as {@code regproc} prints them), each null otherwise. Its multirange type takes the name
-     * PostgreSQL derives (a name set by {@code MULTIRANGE_TYPE_NAME} is not kept).
+     * (as {@code regproc} prints them), each null otherwise; {@code multirange} its multirange
+     * type's name where {@code MULTIRANGE_TYPE_NAME} gave it another than PostgreSQL derives (absent
+     * before 2026-12-07, and where it is the derived one).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RangeType(String name, String subtype, String subtypeOpclass, String collation, String canonical, String subtypeDiff) {}
+    record RangeType(String name, String subtype, String subtypeOpclass, String collation, String canonical, String subtypeDiff, String multirange) {
+        RangeType(String name, String subtype, String subtypeOpclass, String collation, String canonical, String subtypeDiff) {
+            this(name, subtype, subtypeOpclass, collation, canonical, subtypeDiff, null);
+        }
+    }
 
-    /** An attribute of a {@link CompositeType}. */
-    record Attribute(String name, String type) {}
+    /**
+     * An attribute of a {@link CompositeType}; {@code collation} its own where it is not its type's,
+     * named as a column's (absent before 2026-12-07).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Attribute(String name, String type, String collation) {
+        Attribute(String name, String type) {
+            this(name, type, null);
+        }
+    }
 
     /** An enum type a column's values are of (or the elements of an array column), with its labels in order. */
     record EnumType(String name, List<String> labels) {
@@ -224,7 +237,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
             ArrayNode comps = o.putArray("composites");
             for (CompositeType t : composites) {
                 ArrayNode attributes = comps.addObject().put("name", t.name()).putArray("attributes");
-                for (Attribute a : t.attributes()) attributes.addObject().put("name", a.name()).put("type", a.type());
+                for (Attribute a : t.attributes()) putIfPresent(attributes.addObject().put("name", a.name()).put("type", a.type()), "collation", a.collation());
             }
         }
         if (!ranges.isEmpty()) { // absent when none: as before they were stored
@@ -235,6 +248,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                 putIfPresent(n, "collation", r.collation());
                 putIfPresent(n, "canonical", r.canonical());
                 putIfPresent(n, "subtypeDiff", r.subtypeDiff());
+                putIfPresent(n, "multirange", r.multirange());
             }
         }
         if (!partitions.isEmpty()) {

@@ -89,9 +89,7 @@ final class TableDefinitions {
         eachRow(c, "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                 + "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
                 + enumOf("e") + ", "
-                // a collation of the column's own, named as the table's schema sees it (the search path here)
-                + "(SELECT CASE WHEN pg_collation_is_visible(co.oid) THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
-                + "FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) "
+                + OWN_COLLATION.formatted("a") + " "
                 + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + elementOf("t", "e") + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 + "WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum", oids, 1, rs -> {
@@ -120,6 +118,22 @@ final class TableDefinitions {
         return "CASE WHEN " + type + ".typtype = 'e' THEN format_type(" + type + ".oid, NULL) END, CASE WHEN " + type + ".typtype = 'e' THEN array(SELECT"
                 + " l.enumlabel::text FROM pg_enum l WHERE l.enumtypid = " + type + ".oid ORDER BY l.enumsortorder) END";
     }
+
+    /**
+     * The collation of an attribute ({@code %1$s}: a column, a composite's) where it is its own, not
+     * its type's, named as the schema sees it (the search path here); else null.
+     */
+    static final String OWN_COLLATION = "(SELECT CASE WHEN pg_collation_is_visible(co.oid) THEN quote_ident(co.collname)"
+            + " ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+            + " WHERE co.oid = %1$s.attcollation AND %1$s.attcollation <> (SELECT ty.typcollation FROM pg_type ty WHERE ty.oid = %1$s.atttypid))";
+    /**
+     * A range's multirange type's name where {@code MULTIRANGE_TYPE_NAME} gave it another than
+     * PostgreSQL derives ({@code range} in the name becomes {@code multirange}, else {@code _multirange}
+     * is added), as {@code format_type} prints it; else null. PostgreSQL 14 made multiranges.
+     */
+    private static final String OWN_MULTIRANGE = "(SELECT format_type(m.oid, NULL) FROM pg_type m WHERE m.oid = r.rngmultitypid AND (m.typnamespace <> x.typnamespace"
+            + " OR m.typname::text <> CASE WHEN strpos(x.typname, 'range') > 0 THEN overlay(x.typname::text PLACING 'multirange' FROM strpos(x.typname, 'range') FOR 5)"
+            + " ELSE x.typname::text || '_multirange' END))";
 
     /** Enums, domains, composite and range types: those made by {@code CREATE TYPE} or {@code CREATE DOMAIN}, not a table's row type. */
     private static final String MADE = "(%1$s.typtype IN ('d', 'r') OR (%1$s.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class cr WHERE cr.oid = %1$s.typrelid AND cr.relkind = 'c')))";
@@ -184,11 +198,14 @@ final class TableDefinitions {
                 + "array(SELECT xa.attname::text FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 AND NOT xa.attisdropped ORDER BY xa.attnum), "
                 + "array(SELECT format_type(xa.atttypid, xa.atttypmod) FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 "
                 + "AND NOT xa.attisdropped ORDER BY xa.attnum), "
+                + "array(SELECT coalesce(" + OWN_COLLATION.formatted("xa") + ", '') FROM pg_attribute xa WHERE xa.attrelid = x.typrelid AND xa.attnum > 0 "
+                + "AND NOT xa.attisdropped ORDER BY xa.attnum), "
                 // a range's subtype, and its operator class, collation, canonical and difference functions where they are not the defaults
                 + "format_type(r.rngsubtype, NULL), CASE WHEN NOT oc.opcdefault THEN quote_ident(oc.opcname) END, "
                 + "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = r.rngsubtype) "
                 + "THEN (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = r.rngcollation) END, "
-                + "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END, CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END "
+                + "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END, CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END, "
+                + (c.getMetaData().getDatabaseMajorVersion() >= 14 ? OWN_MULTIRANGE : "NULL::text") + " "
                 + "FROM (SELECT rel, oid, max(depth) AS depth FROM d GROUP BY rel, oid) d JOIN pg_type x ON x.oid = d.oid "
                 + "LEFT JOIN pg_range r ON r.rngtypid = x.oid LEFT JOIN pg_opclass oc ON oc.oid = r.rngsubopc "
                 + "ORDER BY d.rel, d.depth DESC, x.oid";
@@ -354,12 +371,14 @@ final class TableDefinitions {
         void add(ResultSet rs) throws SQLException {
             switch (rs.getString(2)) {
                 case "e" -> addEnum(rs.getString(3), rs.getArray(9));
-                case "r" -> ranges.add(new RangeType(rs.getString(3), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-                        rs.getString(16)));
+                case "r" -> ranges.add(new RangeType(rs.getString(3), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                        rs.getString(17), rs.getString(18)));
                 case "c" -> {
-                    List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11));
+                    List<String> names = Catalog.texts(rs.getArray(10)), types = Catalog.texts(rs.getArray(11)), collations = Catalog.texts(rs.getArray(12));
                     List<Attribute> attributes = new ArrayList<>();
-                    for (int i = 0; i < names.size(); i++) attributes.add(new Attribute(names.get(i), types.get(i)));
+                    for (int i = 0; i < names.size(); i++) {
+                        attributes.add(new Attribute(names.get(i), types.get(i), collations.get(i).isEmpty() ? null : collations.get(i)));
+                    }
                     composites.add(new CompositeType(rs.getString(3), attributes));
                 }
                 default -> {

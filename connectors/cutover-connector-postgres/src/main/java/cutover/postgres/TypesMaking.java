@@ -72,7 +72,9 @@ final class TypesMaking {
                 if (notMade.containsKey(part)) {
                     notMade.put(r.name(), "its subtype " + part + " was not made");
                 } else if (subtype == null) {
-                    String failed = DefinedTable.attempt(c, rangeDdl(r));
+                    String failed = DefinedTable.attempt(c, rangeDdl(r, true));
+                    // a server before PostgreSQL 14 has no multiranges, nor their option
+                    if (failed != null && r.multirange() != null && c.getMetaData().getDatabaseMajorVersion() < 14) failed = DefinedTable.attempt(c, rangeDdl(r, false));
                     if (failed != null) notMade.put(r.name(), failed);
                 } else if (!subtype.equals(r.subtype())) { // another type of the name: its values would not read alike
                     notMade.put(r.name(), "the target's type of the name is not a range of " + r.subtype());
@@ -84,7 +86,7 @@ final class TypesMaking {
                     notMade.put(t.name(), "the type of its attributes " + part + " was not made");
                 } else if (there == null) {
                     String ddl = "CREATE TYPE " + t.name() + " AS (" + String.join(", ", t.attributes().stream()
-                            .map(a -> TableName.quote(a.name()) + " " + a.type()).toList()) + ")";
+                            .map(a -> TableName.quote(a.name()) + " " + a.type() + (a.collation() == null ? "" : " COLLATE " + a.collation())).toList()) + ")";
                     String failed = DefinedTable.attempt(c, ddl);
                     if (failed != null) notMade.put(t.name(), failed);
                 } else if (!there.equals(t.attributes())) {
@@ -95,13 +97,14 @@ final class TypesMaking {
         return notMade;
     }
 
-    /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults. */
-    private static String rangeDdl(RangeType r) {
+    /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults ({@code withMultirange}: its multirange's name too). */
+    private static String rangeDdl(RangeType r, boolean withMultirange) {
         StringBuilder ddl = new StringBuilder("CREATE TYPE ").append(r.name()).append(" AS RANGE (SUBTYPE = ").append(r.subtype());
         if (r.subtypeOpclass() != null) ddl.append(", SUBTYPE_OPCLASS = ").append(r.subtypeOpclass());
         if (r.collation() != null) ddl.append(", COLLATION = ").append(r.collation());
         if (r.canonical() != null) ddl.append(", CANONICAL = ").append(r.canonical());
         if (r.subtypeDiff() != null) ddl.append(", SUBTYPE_DIFF = ").append(r.subtypeDiff());
+        if (withMultirange && r.multirange() != null) ddl.append(", MULTIRANGE_TYPE_NAME = ").append(r.multirange());
         return ddl.append(')').toString();
     }
 
@@ -153,21 +156,22 @@ final class TypesMaking {
 
     /**
      * The attributes, in order, of the composite type of that name, their types as {@code format_type}
-     * prints them (the search path as the definition was read); null when the target has no type of
-     * that name, none when it has one that is not a composite type.
+     * prints them and their own collations (the search path as the definition was read); null when
+     * the target has no type of that name, none when it has one that is not a composite type.
      */
     private static List<Attribute> compositeAttributes(Connection c, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT a.attname::text FROM pg_type t JOIN pg_attribute a"
-                + " ON a.attrelid = t.typrelid WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
-                + " array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid"
-                + " WHERE t.oid = to_regtype(?) AND t.typtype = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)")) {
-            for (int i = 1; i <= 3; i++) ps.setString(i, type);
+        String attributes = " FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid WHERE t.oid = to_regtype(?) AND t.typtype = 'c'"
+                + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)";
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL, array(SELECT a.attname::text" + attributes
+                + ", array(SELECT format_type(a.atttypid, a.atttypmod)" + attributes
+                + ", array(SELECT coalesce(" + TableDefinitions.OWN_COLLATION.formatted("a") + ", '')" + attributes)) {
+            for (int i = 1; i <= 4; i++) ps.setString(i, type);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) return null;
-                List<String> names = Catalog.texts(rs.getArray(2)), types = Catalog.texts(rs.getArray(3));
+                List<String> names = Catalog.texts(rs.getArray(2)), types = Catalog.texts(rs.getArray(3)), collations = Catalog.texts(rs.getArray(4));
                 List<Attribute> out = new ArrayList<>();
-                for (int i = 0; i < names.size(); i++) out.add(new Attribute(names.get(i), types.get(i)));
+                for (int i = 0; i < names.size(); i++) out.add(new Attribute(names.get(i), types.get(i), collations.get(i).isEmpty() ? null : collations.get(i)));
                 return out;
             }
         }

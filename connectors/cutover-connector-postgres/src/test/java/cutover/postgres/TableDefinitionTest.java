@@ -39,9 +39,9 @@ class TableDefinitionTest {
                             List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))), true,
             List.of(new TableDefinition.Domain("positive", "integer", true, "1",
                     List.of(new DefinedConstraint("positive_check", "check", "CHECK ((VALUE > 0))")))),
-            List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)"))),
+            List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)", "\"C\""))),
                     new CompositeType("\"Odd Pair\"", List.of(new Attribute("Left Side", "pair[]"), new Attribute("m", "mood")))),
-            List.of(new TableDefinition.RangeType("fr", "double precision", null, null, null, "float8mi"),
+            List.of(new TableDefinition.RangeType("fr", "double precision", null, null, null, "float8mi", "fr_spans"),
                     new TableDefinition.RangeType("tr", "text", "text_pattern_ops", "\"C\"", "tr_canonical", null)));
 
     private static Table table(TableDefinition d) {
