@@ -258,7 +258,7 @@ class SchemaCodeIT {
                     "comment on constraint small_check on domain small is 'checked'",
                     "comment on index things_m is 'by mood'", "comment on constraint n_positive on things is 'no zero'",
                     "comment on constraint things_pkey on things is 'the key'", "create type unused as enum ('x')", "comment on type unused is 'unused yet kept'",
-                    "insert into things values (1, 'ok', 5)",
+                    "insert into things values (1, 'ok', 5)", "grant usage on schema public to " + reader + " with grant option",
                     // after the table: it has no grant of its own to the reader
                     "alter default privileges in schema public grant select on tables to " + reader,
                     "alter default privileges in schema public grant usage on sequences to " + reader + " with grant option",
@@ -270,10 +270,11 @@ class SchemaCodeIT {
             LocalPostgres.sql(src, "alter default privileges in schema public revoke select on tables from " + gone);
             LocalPostgres.sql("postgres", "drop role " + gone);
 
+            LocalPostgres.sql(dst, "grant usage on schema public to " + reader); // without the grant option the source's has
             CliRun dry = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--dry-run", "--state", state}, repo);
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("default privileges postgres's sequences to " + reader + ", postgres's tables to " + gone
-                    + ", postgres's tables to " + reader);
+                    + ", postgres's tables to " + reader).contains("grants on the schema USAGE to " + reader + " with grant option");
             CliRun restore = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             JsonNode warnings = Json.MAPPER.readTree(restore.out()).get("warnings");
@@ -283,6 +284,7 @@ class SchemaCodeIT {
             String defaults = "select string_agg(defaclobjtype::text || ' ' || defaclacl::text, ',' order by defaclobjtype) from pg_default_acl";
             assertThat(LocalPostgres.query(dst, defaults)).isEqualTo(LocalPostgres.query(src, defaults));
             assertThat(LocalPostgres.query(dst, "select has_table_privilege('" + reader + "', 'things', 'select')")).containsExactly("f");
+            assertThat(LocalPostgres.query(dst, "select has_schema_privilege('" + reader + "', 'public', 'USAGE WITH GRANT OPTION')")).containsExactly("t");
             LocalPostgres.sql(dst, "create table later (x int)");
             assertThat(LocalPostgres.query(dst, "select has_table_privilege('" + reader + "', 'later', 'select')")).containsExactly("t");
             String comments = "select string_agg(d.description, ',' order by d.description) from pg_description d where d.classoid in"

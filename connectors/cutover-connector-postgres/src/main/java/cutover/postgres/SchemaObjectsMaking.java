@@ -645,8 +645,8 @@ final class SchemaObjectsMaking {
         if (objects.schemaItself() == null) return List.of();
         List<String> out = new ArrayList<>();
         for (Grant g : objects.schemaItself().grants()) {
-            if (!aclGrants("pg_namespace n", "n.nspacl", "n.oid = to_regnamespace(?)", List.of(TableName.quote(schema)), g.grantee(), g.privileges(), false)) {
-                out.add(String.join(", ", g.privileges()) + " to " + g.grantee());
+            if (!aclGrants("pg_namespace n", "n.nspacl", "n.oid = to_regnamespace(?)", List.of(TableName.quote(schema)), g.grantee(), g.privileges(), g.grantable())) {
+                out.add(String.join(", ", g.privileges()) + " to " + g.grantee() + (g.grantable() ? " with grant option" : ""));
             }
         }
         return out;
