@@ -271,6 +271,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         Sink.Rehearsal rehearsed = sink.rehearsePrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
                         problems = rehearsed.problems();
                         said.addAll(rehearsed.differences()); // a column the new table would make text, foreseen
+                        // a default or check the target could not take: for a script beside what else would not be made
+                        wouldNotMake.addAll(rehearsed.differences().stream().filter(w -> w.contains(" would not be restored: ")).toList());
                         if (delete) emptied(((cutover.connector.RowDeletion) sink).replacedWhole(), true).ifPresent(said::add);
                     } catch (Sink.NotCheckable e) {
                         problems = List.of();
@@ -284,7 +286,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     RestoreDryRun.Forecast forecast;
                     try {
                         forecast = RestoreDryRun.run(plan, source, Endpoints.require(connector, Source.class), sink, info.tables().keySet(), !noTrial, runId,
-                                parallel, runDirectory.resolve("dry-run-changes.ndjson"), whereKey == null ? null : KeyGlob.of(whereKey), delete, this::announce);
+                                parallel, dryRunChanges(state.state, runId), whereKey == null ? null : KeyGlob.of(whereKey), delete, this::announce);
                     } catch (CutoverException e) {
                         // the target is read as a source: a failure to read it (a table the role may not read whole) is the target's
                         throw Endpoints.asTargetWhereNamed(e, sourceName, target);
@@ -299,12 +301,17 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         warnings.add("the rows that would change were not tried in the target (" + forecast.trial().notTried() + "): rows its own"
                                 + " constraints refuse are not foreseen");
                     }
-                    warnings.addAll(schemaObjects(snapshot, sink, true));
+                    List<String> objects = schemaObjects(snapshot, sink, true);
+                    warnings.addAll(objects);
                     if (sink instanceof cutover.connector.CopyTextSink copying) {
                         // a whole restore makes the schema's objects; a part, its tables' (their foreign keys)
                         Map<String, cutover.model.NativeDefinition> made = new TreeMap<>(definitions);
                         made.keySet().retainAll(tablesMade); // a table the target has keeps its own foreign keys
-                        warnings.addAll(copying.wouldNeedOtherSchemas(wholeSnapshot(snapshot) ? snapshot.schema() : null, made));
+                        List<String> needOthers = copying.wouldNeedOtherSchemas(wholeSnapshot(snapshot) ? snapshot.schema() : null, made);
+                        warnings.addAll(needOthers);
+                        wouldNotMake.addAll(needOthers);
+                    } else {
+                        wouldNotMake.addAll(objects); // a target of another kind: none of them
                     }
                     if (delete && forecast.deletion() != null) warnings.addAll(deletionWarnings(forecast.deletion(), true));
                     // tables the restore would make have no rows to delete (acceptance run 20: "not tried" for nothing to try)
@@ -507,6 +514,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
 
     /** What of the snapshot's schema objects this restore could not make (or, a restore of a part, did not). */
     private List<String> schemaObjectsNotMade = List.of();
+    /** What a dry run foresees would not be made: also among its warnings, here for a script to tell apart, as a restore's {@link #schemaObjectsNotMade}. */
+    private final List<String> wouldNotMake = new ArrayList<>();
     /** The tables this restore makes (the target lacked them): a restore of part of a snapshot makes their own objects too. */
     private java.util.Set<String> tablesMade = java.util.Set.of();
 
@@ -539,6 +548,15 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     : copying.makeSchemaObjects(snapshot.schema(), cutover.connector.TablesMade.asTheyWere(tablesMade));
         }
         return cutover.connector.CopyTextSink.notMade(snapshot.schema(), dryRun).stream().toList();
+    }
+
+    /**
+     * Where a dry run lists the rows that would change: a folder of its own beside the run's, which
+     * the real restore of the same options uses (acceptance run 26: the two in one folder confused);
+     * the next dry run of those options replaces it.
+     */
+    static Path dryRunChanges(Path state, String runId) {
+        return state.resolve("runs").resolve(runId + "-dry-run").resolve("dry-run-changes.ndjson");
     }
 
     /** Whether this restore is of the whole snapshot and it holds schema objects: a restore of a part repairs its tables, not the schema. */
@@ -774,6 +792,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         d.put("changesFile", f.changesFile().toString());
+        d.put("schemaObjectsNotMade", wouldNotMake);
         if (whereKey != null) d.put("onlyInTargetMatching", f.targetInPattern());
         RestoreDryRun.Trial trial = f.trial();
         d.put("trial", trial.notTried() == null ? Json.fields("rows", trial.rows(), "tables", trial.tables(), "refused", trial.refused())

@@ -221,6 +221,10 @@ class SchemaCodeIT {
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(dry.out() + dry.err()).contains("schema authx, which the target lacks, is named by foreign key profiles_id_fkey of profiles,"
                     + " policy own on profiles: they would not be made; restore or migrate schema authx into this database first");
+            // for a script, beside the warnings, as the restore's own list; the rows that would change in a folder of the dry run's own
+            JsonNode dryJson = Json.MAPPER.readTree(CliRun.of(new String[] {"restore", publicSnapshot, into, "--dry-run", "--json", "--state", state}, repo).out());
+            assertThat(dryJson.get("schemaObjectsNotMade").toString()).contains("schema authx, which the target lacks, is named by foreign key profiles_id_fkey");
+            assertThat(Path.of(dryJson.get("changesFile").asText()).getParent().getFileName().toString()).endsWith("-dry-run");
             CliRun restore = CliRun.of(new String[] {"restore", publicSnapshot, into, "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("policy own on profiles was not made")
