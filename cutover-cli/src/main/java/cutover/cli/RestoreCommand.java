@@ -232,8 +232,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 TargetInfo info = sink.describe();
                 Plan plan = TablesWithoutKey.of(TableNamesKept.of(onlyTaken(PlanGenerator.generate(schema, sourceName, Location.withoutSecrets(target), info),
                         snapshot), whole), snapshot, sink);
-                Path runDirectory = state.state.resolve("runs").resolve(runId);
-                Files.createDirectories(runDirectory);
+                Path runDirectory = state.state.resolve("runs").resolve(runId); // made below the dry run, which has its own
                 // tables are made as the source defined them, with a key pattern too: a PostgreSQL table's
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
@@ -303,6 +302,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     List<String> objects = schemaObjects(snapshot, sink, true);
                     warnings.addAll(objects);
+                    // a part's: what of the schema it would not make (the restore lists it so too)
+                    if (!wholeSnapshot(snapshot)) wouldNotMake.addAll(objects.stream().filter(w -> w.contains(" which this restore would not make")).toList());
                     if (sink instanceof cutover.connector.CopyTextSink copying) {
                         // a whole restore makes the schema's objects; a part, its tables' (their foreign keys)
                         Map<String, cutover.model.NativeDefinition> made = new TreeMap<>(definitions);
@@ -325,6 +326,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     printDryRun(snapshot, forecast, warnings);
                     return 0;
                 }
+                Files.createDirectories(runDirectory);
                 // a restore whose last attempt finished restores again whole (below), a table dropped since with the rest
                 boolean finishedBefore = UndoneRun.lastAttemptFinished(journal.read(), "restore", runId);
                 java.util.Set<cutover.model.EntityName> readAgain = finishedBefore || sink.checkpoints(runId).isEmpty() ? java.util.Set.of()

@@ -31,6 +31,19 @@ record CliRun(int exitCode, String out, String err) {
         return of(args);
     }
 
+    /** What {@code --json} printed, which the run must have ended with exit 0 to print. */
+    com.fasterxml.jackson.databind.JsonNode json() throws java.io.IOException {
+        org.assertj.core.api.Assertions.assertThat(exitCode).as(toString()).isZero();
+        return Json.MAPPER.readTree(out);
+    }
+
+    /** The texts of a JSON array of them (the warnings of a --json result). */
+    static java.util.List<String> texts(com.fasterxml.jackson.databind.JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(w -> out.add(w.asText()));
+        return out;
+    }
+
     /** A plan from {@code source} to {@code target} written to {@code file} ({@code cutover plan … -o file}), which must succeed. */
     static java.nio.file.Path plan(String source, String target, java.nio.file.Path file) {
         CliRun p = of("plan", source, target, "-o", file.toString(), "--quiet");

@@ -224,7 +224,9 @@ class SchemaCodeIT {
             // for a script, beside the warnings, as the restore's own list; the rows that would change in a folder of the dry run's own
             JsonNode dryJson = Json.MAPPER.readTree(CliRun.of(new String[] {"restore", publicSnapshot, into, "--dry-run", "--json", "--state", state}, repo).out());
             assertThat(dryJson.get("schemaObjectsNotMade").toString()).contains("schema authx, which the target lacks, is named by foreign key profiles_id_fkey");
-            assertThat(Path.of(dryJson.get("changesFile").asText()).getParent().getFileName().toString()).endsWith("-dry-run");
+            Path dryFolder = Path.of(dryJson.get("changesFile").asText()).getParent();
+            assertThat(dryFolder.getFileName().toString()).endsWith("-dry-run");
+            assertThat(dryFolder.resolveSibling(dryFolder.getFileName().toString().replace("-dry-run", ""))).doesNotExist(); // the real restore's
             CliRun restore = CliRun.of(new String[] {"restore", publicSnapshot, into, "--json", "--state", state}, repo);
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             assertThat(Json.MAPPER.readTree(restore.out()).get("warnings").toString()).contains("policy own on profiles was not made")

@@ -17,6 +17,13 @@ record TestRepository(Path path, String passphrase, Path passwordFile) {
         return made;
     }
 
+    /** {@code restore latest} into {@code target} with {@code --json} and the state folder {@code state}, then {@code more}. */
+    CliRun restoreLatest(String target, Path state, String... more) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("restore", "latest", target, "--json", "--state", state.toString()));
+        command.addAll(java.util.List.of(more));
+        return CliRun.of(command.toArray(String[]::new), args());
+    }
+
     /** {@code --repo} and {@code --password-file}, which every backup command of a test repeats, then {@code more}. */
     String[] args(String... more) {
         java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--repo", path.toString(), "--password-file", passwordFile.toString()));

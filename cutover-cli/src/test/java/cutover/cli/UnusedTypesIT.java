@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +49,8 @@ class UnusedTypesIT {
                 "create type floatrange as range (subtype = float8)",
                 "create type coded as (code text collate \"C\", n int)", // an attribute's own collation
                 "create type textrange as range (subtype = text, multirange_type_name = text_spans)", // a multirange of its own name
+                "create extension citext", "create domain ci_email as citext", // an extension's type, the extension made first
+                "create collation loose (provider = icu, locale = 'und')", "create type tagged as (tag text collate loose)", // a collation of the database's
                 "comment on type app_role is 'what a member may do'",
                 "create table members (id int primary key, m mood, role_name text)",
                 "insert into members values (1, 'ok', 'admin'), (2, 'meh', 'member')",
@@ -71,6 +71,7 @@ class UnusedTypesIT {
 
     @Test
     void aRestoreMakesTheTypesTheFunctionsTakeBeforeThem() throws Exception {
+        LocalPostgres.sql(DST, "create collation loose (provider = icu, locale = 'und')");
         JsonNode restored = restore(DST, false);
         assertThat(restored.get("warnings")).as(restored.toString()).isEmpty();
         assertThat(LocalPostgres.query(DST, TYPES)).containsExactlyElementsOf(LocalPostgres.query(SRC, TYPES));
@@ -83,32 +84,27 @@ class UnusedTypesIT {
     void aTargetsTypeOfTheNameIsKeptAndNamed() throws Exception {
         LocalPostgres.sql(OTHER, "create type app_role as enum ('admin')");
         JsonNode restored = restore(OTHER, false);
-        assertThat(texts(restored.get("warnings"))).anySatisfy(w -> assertThat(w)
+        assertThat(CliRun.texts(restored.get("warnings"))).anySatisfy(w -> assertThat(w)
                 .contains("type app_role here is not the source's: the target's type of the name lacks labels of the source's (member)"));
         assertThat(LocalPostgres.query(OTHER, "select array(select enumlabel from pg_enum where enumtypid = 'app_role'::regtype)::text")).containsExactly("{admin}");
         assertThat(LocalPostgres.query(OTHER, "select count(*) from members")).containsExactly("2");
+        // the collation is the source database's own: the type is made with its attribute's type's, and said
+        assertThat(CliRun.texts(restored.get("warnings"))).anySatisfy(w -> assertThat(w)
+                .contains("type tagged's attributes are of other collations than in the source: tag its type's (loose in the source, which the target lacks)"));
+        assertThat(LocalPostgres.query(OTHER, "select count(*) from pg_type where typname = 'tagged'")).containsExactly("1");
+        assertThat(LocalPostgres.query(OTHER, "select format_type(typbasetype, null) from pg_type where typname = 'ci_email'")).containsExactly("citext");
     }
 
     @Test
     void aDryRunNamesTheTypesItWouldMake() throws Exception {
         JsonNode dry = restore(DRY, true);
-        assertThat(texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("types mood, app_role, email, labelled, coded, floatrange, textrange"));
+        assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("types mood, app_role, email, ci_email, labelled, coded, tagged, floatrange, textrange"));
         assertThat(LocalPostgres.query(DRY, "select count(*) from pg_type where typnamespace = 'public'::regnamespace and typtype in ('e', 'c', 'd', 'r')"))
                 .containsExactly("0");
     }
 
     private static JsonNode restore(String database, boolean dryRun) throws Exception {
-        List<String> command = new ArrayList<>(List.of("restore", "latest", LocalPostgres.location(database), "--json", "--state",
-                dir.resolve("state-" + database).toString()));
-        if (dryRun) command.add("--dry-run");
-        CliRun restore = CliRun.of(command.toArray(String[]::new), repo.args());
-        assertThat(restore.exitCode()).as(restore.toString()).isZero();
-        return Json.MAPPER.readTree(restore.out());
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(w -> out.add(w.asText()));
-        return out;
+        Path state = dir.resolve("state-" + database);
+        return (dryRun ? repo.restoreLatest(LocalPostgres.location(database), state, "--dry-run") : repo.restoreLatest(LocalPostgres.location(database), state)).json();
     }
 }

@@ -109,7 +109,9 @@ public interface CopyTextSink extends Sink {
         List<String> held = new java.util.ArrayList<>();
         for (var field = objects.body().fields(); field.hasNext(); ) {
             var e = field.next();
-            if (!e.getKey().equals("owners") && e.getValue().isArray() && !e.getValue().isEmpty()) {
+            // the schema itself (its owner and grants) is the roles' too; a field of its own (types) counts as a list does
+            boolean kept = e.getValue().isArray() || (e.getValue().isObject() && !e.getKey().equals("schemaItself"));
+            if (!e.getKey().equals("owners") && kept && !e.getValue().isEmpty()) {
                 held.add(e.getKey().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT));
             }
         }

@@ -57,7 +57,7 @@ final class DefinedTable {
         }
         String searchPath = Catalog.schemaAloneOnPath(c, name.schema());
         try {
-            createExtensions(c);
+            TypesMaking.createExtensions(c, definition.extensions());
             Set<String> missingTypes = TypesMaking.make(c, definition.enums(), definition.domains(), definition.composites(), definition.ranges()).keySet();
             Savepoint before = c.setSavepoint();
             try {
@@ -93,7 +93,7 @@ final class DefinedTable {
             String type = defined != null && !missingTypes.contains(TypesMaking.elementType(defined.type())) && TypesMaking.typeExists(c, defined.type())
                     ? defined.type() : PgTypes.sqlType(col.type());
             ddl.append(TableName.quote(col.name())).append(' ').append(type);
-            if (defined != null && defined.collation() != null && type.equals(defined.type()) && collationExists(c, defined.collation())) {
+            if (defined != null && defined.collation() != null && type.equals(defined.type()) && TypesMaking.collationExists(c, defined.collation())) {
                 ddl.append(" COLLATE ").append(defined.collation());
             }
             if (asDefined && defined != null && defined.generated() != null) ddl.append(" GENERATED ALWAYS AS (").append(defined.generated()).append(") STORED");
@@ -112,26 +112,6 @@ final class DefinedTable {
             for (Partition p : definition.partitions()) {
                 s.execute("CREATE TABLE " + new TableName(name.schema(), p.name()).sql() + " PARTITION OF " + new TableName(name.schema(), p.parent()).sql()
                         + " " + p.bound() + (p.partitionKey() == null ? "" : " PARTITION BY " + p.partitionKey()));
-            }
-        }
-    }
-
-    /**
-     * Creates the extensions the target lacks, in the source's schema (as on Supabase,
-     * {@code extensions}), made where the target lacks it: the definition names the extension's types
-     * and functions there ({@code extensions.citext}), and one made in the default schema left them
-     * unresolved, the columns text (a Supabase table restored into a plain PostgreSQL). Where the
-     * schema cannot be made (no CREATE on the database), in the default schema, as before; one that
-     * cannot be created (not available, not allowed) is left for {@link #differences} to name.
-     */
-    private void createExtensions(Connection c) throws SQLException {
-        for (Extension e : definition.extensions()) {
-            if (extensionThere(c, e.name())) continue;
-            String create = "CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name());
-            boolean schemaThere = holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
-            if (schemaThere) attempt(c, create + " SCHEMA " + TableName.quote(e.schema()));
-            else if (attempt(c, "CREATE SCHEMA IF NOT EXISTS " + TableName.quote(e.schema()), create + " SCHEMA " + TableName.quote(e.schema())) != null) {
-                attempt(c, create);
             }
         }
     }
@@ -306,9 +286,15 @@ final class DefinedTable {
                     + " (which rewrites the table under an exclusive lock), or drop the table and restore it again";
             out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
         }
+        String path = Catalog.schemaAloneOnPath(c, name.schema()); // the types named as the definition names them
+        try {
+            out.addAll(TypesMaking.collationDifferences(c, definition.composites()));
+        } finally {
+            Catalog.setSearchPath(c, path);
+        }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
         for (DefinedColumn col : definition.columns()) {
-            if (col.collation() != null && !collationExists(c, col.collation())) {
+            if (col.collation() != null && !TypesMaking.collationExists(c, col.collation())) {
                 out.add("column " + col.name() + " has its type's collation, not " + col.collation() + " as in the source: the target has no"
                         + " such collation (CREATE COLLATION, then ALTER TABLE … ALTER COLUMN … TYPE … COLLATE)");
             }
@@ -399,13 +385,6 @@ final class DefinedTable {
                 + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
     }
 
-    /** Whether the target has the collation, named as {@link TableDefinitions} prints it. */
-    private static boolean collationExists(Connection c, String collation) throws SQLException {
-        return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE co.collencoding IN (-1,"
-                + " pg_char_to_encoding(current_setting('server_encoding'))) AND ((pg_collation_is_visible(co.oid) AND quote_ident(co.collname) = ?)"
-                + " OR quote_ident(n.nspname) || '.' || quote_ident(co.collname) = ?))", collation, collation);
-    }
-
     /** Whether the query's one boolean, given these text parameters, is true (a step's check that it is done, a lookup). */
     /** Runs the statements under a savepoint; the server's message when one fails (all of them undone), else null. A null statement is passed over. */
     static String attempt(Connection c, String first, String... then) throws SQLException {
@@ -465,7 +444,7 @@ final class DefinedTable {
         return "";
     }
 
-    private static boolean extensionThere(Connection c, String extension) throws SQLException {
+    static boolean extensionThere(Connection c, String extension) throws SQLException {
         return holds(c, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ?)", extension);
     }
 

@@ -13,7 +13,8 @@ import java.util.Set;
  * What a schema holds beside its tables' rows and definitions: its functions and procedures, views
  * and materialized views, the sequences no column uses, its tables' triggers, rules and row-level
  * security policies, comments, granted privileges, the owners of its relations and routines and the
- * privileges its objects are made with (default privileges), and its types no column uses. Read with the schema alone on the search path
+ * privileges its objects are made with (default privileges), its types no column uses and the
+ * publications of its tables. Read with the schema alone on the search path
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
@@ -25,7 +26,8 @@ import java.util.Set;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
                      List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
-                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself, Types types) {
+                     List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself, Types types,
+                     List<Publication> publications) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -44,23 +46,57 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         owners = listOf(owners); // absent before they were stored (2026-12-06), as default privileges
         defaultPrivileges = listOf(defaultPrivileges);
         types = types == null || types.isEmpty() ? null : types; // absent when none, and before they were stored (2026-12-07)
+        publications = listOf(publications); // the same
+    }
+
+    /**
+     * A publication (logical replication: on Supabase, {@code supabase_realtime} says which tables
+     * Realtime streams) that publishes tables of the schema: the database's, not the schema's, but its
+     * hold on the schema's tables is theirs, as a grant is. {@code publish} the operations it
+     * publishes as {@code WITH (publish = …)} takes them, {@code viaRoot} its
+     * {@code publish_via_partition_root}; {@code allTables} where it is {@code FOR ALL TABLES},
+     * {@code wholeSchema} where it publishes the schema ({@code TABLES IN SCHEMA}, PostgreSQL 15);
+     * else {@code tables}, each with its column list and row filter where it has them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    record Publication(String name, String publish, boolean viaRoot, boolean allTables, boolean wholeSchema, List<PublishedTable> tables) {
+        Publication {
+            tables = listOf(tables);
+        }
+
+        /** The publication with only the tables {@code keep} takes. */
+        Publication withTables(java.util.function.Predicate<String> keep) {
+            return new Publication(name, publish, viaRoot, allTables, wholeSchema, tables.stream().filter(t -> keep.test(t.table())).toList());
+        }
+    }
+
+    /** A table a {@link Publication} publishes: {@code columns} its column list (empty: every column), {@code where} its row filter as {@code pg_get_expr} prints it. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record PublishedTable(String table, List<String> columns, String where) {
+        PublishedTable {
+            columns = listOf(columns);
+        }
     }
 
     /**
      * The schema's enums, domains, composite and range types that no table's column uses, as a
-     * table's definition holds those its columns use, with those they are made of (a column's type
-     * among them too), each listed after those it is made of: a function or view may take one.
+     * table's definition holds those its columns use, with those of the schema they are made of
+     * (a column's type among them too: {@code ofColumns} names those, which their tables' restore
+     * names where the target's differ), each listed after those it is made of, and the extensions
+     * whose types they are made of: a function or view may take one.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    record Types(List<TableDefinition.EnumType> enums, List<TableDefinition.Domain> domains, List<TableDefinition.CompositeType> composites,
-                 List<TableDefinition.RangeType> ranges) {
-        static final Types NONE = new Types(List.of(), List.of(), List.of(), List.of());
+    record Types(List<TableDefinition.Extension> extensions, List<TableDefinition.EnumType> enums, List<TableDefinition.Domain> domains,
+                 List<TableDefinition.CompositeType> composites, List<TableDefinition.RangeType> ranges, List<String> ofColumns) {
+        static final Types NONE = new Types(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
         Types {
+            extensions = listOf(extensions);
             enums = listOf(enums);
             domains = listOf(domains);
             composites = listOf(composites);
             ranges = listOf(ranges);
+            ofColumns = listOf(ofColumns);
         }
 
         boolean isEmpty() {
@@ -208,7 +244,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
                 && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty() && schemaItself == null
-                && types == null;
+                && types == null && publications.isEmpty();
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -216,7 +252,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         return triggers.stream().anyMatch(t -> t.table().equals(table)) || rules.stream().anyMatch(r -> r.table().equals(table))
                 || rowSecurity.contains(table) || policies.stream().anyMatch(p -> p.table().equals(table))
                 || comments.stream().anyMatch(m -> table.equals(m.table()))
-                || grants.stream().anyMatch(g -> onTable(g.kind()) && g.name().equals(table));
+                || grants.stream().anyMatch(g -> onTable(g.kind()) && g.name().equals(table))
+                || publications.stream().anyMatch(p -> p.tables().stream().anyMatch(t -> t.table().equals(table)));
     }
 
     /**
@@ -232,7 +269,10 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(tables::contains).toList(), policies.stream().filter(p -> tables.contains(p.table())).toList(),
                 // not a type's: a type the application has is not the part's to comment (which types the tables made is not known here)
                 comments.stream().filter(m -> m.table() != null && tables.contains(m.table())).toList(),
-                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself, null);
+                grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself, null,
+                // a publication of the whole schema or database is not the part's: its tables are in it wherever it is there
+                publications.stream().map(p -> new Publication(p.name(), p.publish(), p.viaRoot(), false, false, p.tables()).withTables(tables::contains))
+                        .filter(p -> !p.tables().isEmpty()).toList());
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -243,7 +283,8 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 forcedRowSecurity.stream().filter(t -> !tables.contains(t)).toList(), policies.stream().filter(p -> !tables.contains(p.table())).toList(),
                 comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
-                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself, types);
+                owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself, types,
+                publications.stream().map(p -> p.withTables(t -> !tables.contains(t))).toList());
     }
 
     /**
@@ -262,31 +303,32 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         }
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
-                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself, types);
+                bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself, types,
+                bound.publications);
     }
 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
-                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()), types);
+                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()), types, publications);
     }
 
     /** These objects without the grants on the schema itself (a partial restore makes them only where it makes the schema). */
     SchemaObjects withoutSchemaGrants() {
         return schemaItself == null ? this : new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies,
-                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()), types);
+                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()), types, publications);
     }
 
     /** These objects without the schema's default privileges. */
     SchemaObjects withoutDefaultPrivileges() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, List.of(),
-                schemaItself, types);
+                schemaItself, types, publications);
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself, types);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself, types, publications);
     }
 
     NativeDefinition toNative() {

@@ -94,8 +94,13 @@ final class SchemaObjectsMaking {
         List<String> problems = new ArrayList<>();
         Set<Made> made = new java.util.LinkedHashSet<>(routinesMadeBefore);
         try {
-            makeTypes().forEach((type, why) -> problems.add("type " + shown(type) + (why.startsWith("the target's type")
-                    ? " here is not the source's: " : " was not made: ") + why));
+            // a type a column uses too is named by its table's restore, where it is not the source's
+            Set<String> ofColumns = Set.copyOf(objects.typesNoColumnUses().ofColumns());
+            makeTypes().forEach((type, why) -> {
+                if (!ofColumns.contains(type)) problems.add("type " + type + (why.startsWith("the target's type") ? " here is not the source's: " : " was not made: ") + why);
+            });
+            problems.addAll(TypesMaking.collationDifferences(c, objects.typesNoColumnUses().composites().stream()
+                    .filter(t -> !ofColumns.contains(t.name())).toList()));
             makeSequences(made, problems);
             Set<String> takenByAnother = new TreeSet<>(); // views whose name the target gives another relation: what is bound to them is not its
             List<Pending> views = views(takenByAnother, problems);
@@ -127,6 +132,8 @@ final class SchemaObjectsMaking {
                 if (failed != null) problems.add("the comment on " + m.kind() + " " + shown(m.name()) + (m.column() == null ? "" : "." + shown(m.column()))
                         + (m.on() == null ? "" : " on " + shown(m.on())) + " was not made: " + failed);
             }
+            // while the role restoring owns the tables it made: adding one to a publication takes its owner
+            problems.addAll(makePublications(rest.publications()));
             Map<String, List<String>> drawnBy = sequencesDrawnBy();
             Set<String> tables = withPartitions(c, schema, tablesMade);
             Set<String> drawnElsewhere = new java.util.HashSet<>(); // a sequence a table the run did not make draws from too is not the run's
@@ -154,6 +161,57 @@ final class SchemaObjectsMaking {
             Catalog.setSearchPath(c, searchPath);
         }
         return problems;
+    }
+
+    /**
+     * The publications of the schema's tables (on Supabase, {@code supabase_realtime}: without its
+     * tables, Realtime streams none of them). One the target lacks is made with the source's
+     * options, of all tables or of the schema where the source's was; then each table the source's
+     * published and the target's of the name does not is added, with its column list and row filter.
+     * An existing publication's options are the target's own and left as they are. Returns a sentence
+     * for each one not made and each table not added.
+     */
+    private List<String> makePublications(List<SchemaObjects.Publication> publications) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (SchemaObjects.Publication p : publications) {
+            String name = TableName.quote(p.name());
+            if (!exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name())) {
+                String failed = DefinedTable.attempt(c, "CREATE PUBLICATION " + name + (p.allTables() ? " FOR ALL TABLES"
+                        : p.wholeSchema() ? " FOR TABLES IN SCHEMA " + TableName.quote(schema) : "") + " WITH (publish = " + DefinedTable.literal(p.publish())
+                        + (p.viaRoot() ? ", publish_via_partition_root = true" : "") + ")");
+                if (failed != null) {
+                    problems.add("publication " + shown(p.name()) + " was not made: " + failed);
+                    continue;
+                }
+            }
+            if (publishesAll(p.name())) continue; // every table, or every table of the schema: these too
+            if (p.wholeSchema()) {
+                String failed = DefinedTable.attempt(c, "ALTER PUBLICATION " + name + " ADD TABLES IN SCHEMA " + TableName.quote(schema));
+                if (failed != null) problems.add("the tables of schema " + shown(schema) + " were not added to publication " + shown(p.name()) + ": " + failed);
+                continue;
+            }
+            for (SchemaObjects.PublishedTable t : p.tables()) {
+                if (publishes(p.name(), t.table())) continue;
+                String failed = DefinedTable.attempt(c, "ALTER PUBLICATION " + name + " ADD TABLE " + TableName.quote(t.table())
+                        + (t.columns().isEmpty() ? "" : " (" + String.join(", ", t.columns().stream().map(TableName::quote).toList()) + ")")
+                        + (t.where() == null ? "" : " WHERE (" + t.where() + ")"));
+                if (failed != null) problems.add("table " + shown(t.table()) + " was not added to publication " + shown(p.name()) + ": " + failed);
+            }
+        }
+        return problems;
+    }
+
+    /** Whether the target's publication of the name publishes every table, or every table of the schema (PostgreSQL 15). */
+    private boolean publishesAll(String publication) throws SQLException {
+        String ofSchema = c.getMetaData().getDatabaseMajorVersion() >= 15 ? " OR EXISTS (SELECT 1 FROM pg_publication_namespace pn"
+                + " WHERE pn.pnpubid = p.oid AND pn.pnnspid = to_regnamespace(?))" : " OR ? IS NULL";
+        return exists("SELECT p.puballtables" + ofSchema + " FROM pg_publication p WHERE p.pubname = ?", TableName.quote(schema), publication);
+    }
+
+    /** Whether the target's publication of the name publishes the schema's table (as a table of its own). */
+    private boolean publishes(String publication, String table) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = ?"
+                + " AND r.prrelid = to_regclass(?))", publication, TableName.quote(table));
     }
 
     /**
@@ -190,13 +248,18 @@ final class SchemaObjectsMaking {
         return problems;
     }
 
-    /** The sequences the target lacks, each moved to where the source's stood. */
-    /** The types no column uses that the target lacks; returns, with why, those not made or of another definition here. */
+    /**
+     * The types no column uses that the target lacks, after the extensions whose types they are made
+     * of; returns, with why, those not made or of another definition here.
+     */
     private Map<String, String> makeTypes() throws SQLException {
         SchemaObjects.Types types = objects.typesNoColumnUses();
-        return types.isEmpty() ? Map.of() : TypesMaking.make(c, types.enums(), types.domains(), types.composites(), types.ranges());
+        if (types.isEmpty()) return Map.of();
+        TypesMaking.createExtensions(c, types.extensions());
+        return TypesMaking.make(c, types.enums(), types.domains(), types.composites(), types.ranges());
     }
 
+    /** The sequences the target lacks, each moved to where the source's stood. */
     private void makeSequences(Set<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
@@ -273,6 +336,17 @@ final class SchemaObjectsMaking {
             for (Policy p : rest.policies()) {
                 if (!has(p)) {
                     byKind.computeIfAbsent("policies", k -> new ArrayList<>()).add(p.name() + " on " + p.table());
+                }
+            }
+            for (SchemaObjects.Publication p : rest.publications()) {
+                boolean there = exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name());
+                if (there && publishesAll(p.name())) continue;
+                List<String> lacking = new ArrayList<>();
+                if (p.wholeSchema()) lacking.add("the schema's tables");
+                else for (SchemaObjects.PublishedTable t : p.tables()) if (!there || !publishes(p.name(), t.table())) lacking.add(t.table());
+                if (!there || !lacking.isEmpty()) {
+                    byKind.computeIfAbsent("publications", k -> new ArrayList<>()).add(p.name() + (there ? "" : " (the publication too)")
+                            + (lacking.isEmpty() ? "" : " of " + String.join(", ", lacking)));
                 }
             }
             for (String lacking : schemaGrantsLacking()) byKind.computeIfAbsent("grants on the schema", k -> new ArrayList<>()).add(lacking);

@@ -48,7 +48,7 @@ final class SchemaObjectsReading {
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
                     rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema),
-                    schemaItself(c, schema), TableDefinitions.typesNoColumnUses(c, schema));
+                    schemaItself(c, schema), TableDefinitions.typesNoColumnUses(c, schema), publications(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -227,6 +227,47 @@ final class SchemaObjectsReading {
         List<Grant> grants = rows(c, granted + "NOT " + initial + grouped, schema, SchemaObjectsReading::grant);
         List<Grant> initialGrants = rows(c, granted + initial + grouped, schema, SchemaObjectsReading::grant);
         return owner.isEmpty() ? null : new SchemaObjects.SchemaItself(owner.get(0), grants, initialGrants);
+    }
+
+    /**
+     * The publications that publish tables of the schema: of all tables, of the schema (PostgreSQL
+     * 15), or of some of its tables, each with its column list and row filter (15). One named as a
+     * replication slot of the database is change capture's own (a backup's {@code follow-changes}
+     * makes its publication of the slot's name): not the application's, and left out.
+     */
+    private static List<SchemaObjects.Publication> publications(Connection c, String schema) throws SQLException {
+        int version = c.getMetaData().getDatabaseMajorVersion();
+        String inSchema = "c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)";
+        String wholeSchema = version >= 15 ? "EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid"
+                + " WHERE pn.pnpubid = p.oid AND n.nspname = ?)" : "false AND ? IS NULL";
+        List<Object[]> heads = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.oid, p.pubname, concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,"
+                + " CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END"
+                + (version >= 11 ? ", CASE WHEN p.pubtruncate THEN 'truncate' END" : "") + "), " + (version >= 13 ? "p.pubviaroot" : "false")
+                + ", p.puballtables, " + wholeSchema + " FROM pg_publication p WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.slot_name = p.pubname)"
+                + " AND (p.puballtables OR " + wholeSchema + " OR EXISTS (SELECT 1 FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid"
+                + " WHERE r.prpubid = p.oid AND " + inSchema + ")) ORDER BY p.pubname")) {
+            for (int i = 1; i <= 3; i++) ps.setString(i, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) heads.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6)});
+            }
+        }
+        List<SchemaObjects.Publication> out = new ArrayList<>();
+        String columns = version >= 15 ? "CASE WHEN r.prattrs IS NULL THEN '{}'::text[] ELSE array(SELECT a.attname::text FROM unnest(r.prattrs::int2[]) WITH ORDINALITY k (n, i)"
+                + " JOIN pg_attribute a ON a.attrelid = r.prrelid AND a.attnum = k.n ORDER BY k.i) END, pg_get_expr(r.prqual, r.prrelid)" : "'{}'::text[], NULL::text";
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, " + columns + " FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid"
+                + " WHERE r.prpubid = ? AND " + inSchema + " ORDER BY c.relname")) {
+            for (Object[] head : heads) {
+                ps.setLong(1, (Long) head[0]);
+                ps.setString(2, schema);
+                List<SchemaObjects.PublishedTable> tables = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) tables.add(new SchemaObjects.PublishedTable(rs.getString(1), Catalog.texts(rs.getArray(2)), rs.getString(3)));
+                }
+                out.add(new SchemaObjects.Publication((String) head[1], (String) head[2], (Boolean) head[3], (Boolean) head[4], (Boolean) head[5], tables));
+            }
+        }
+        return out;
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {

@@ -151,9 +151,13 @@ final class TableDefinitions {
      */
     private static void types(Connection c, Array oids, Map<Long, Builder> byOid) throws SQLException {
         typesFrom(c, "", "SELECT a.attrelid AS rel, e.oid FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid " + elementOf("t", "e")
-                + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + MADE.formatted("e"),
-                ps -> ps.setArray(1, oids), rel -> byOid.get(rel).types);
+                + " WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND " + MADE.formatted("e") + " AND " + NOT_AN_EXTENSIONS.formatted("e"),
+                "", ps -> ps.setArray(1, oids), rel -> byOid.get(rel).types);
     }
+
+    /** A condition: the type {@code %1$s} is not an extension's own (its extension makes it, and a CREATE TYPE of it stopped the extension's). */
+    private static final String NOT_AN_EXTENSIONS = "NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass AND xd.objid = %1$s.oid"
+            + " AND xd.deptype = 'e')";
 
     /**
      * The enums, domains, composite and range types of {@code schema} that no column of its tables
@@ -162,18 +166,42 @@ final class TableDefinitions {
      */
     static SchemaObjects.Types typesNoColumnUses(Connection c, String schema) throws SQLException {
         Types out = new Types();
-        String types = "(SELECT t.oid FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?))";
+        String namespace = "(SELECT oid FROM pg_namespace WHERE nspname = ?)";
         String used = "used (oid) AS (SELECT e.oid FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
-                + elementOf("t", "e") + " WHERE r.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?) AND r.relkind IN ('r', 'p')"
+                + elementOf("t", "e") + " WHERE r.relnamespace = " + namespace + " AND r.relkind IN ('r', 'p')"
                 + " AND a.attnum > 0 AND NOT a.attisdropped UNION SELECT b.oid FROM used u JOIN pg_type x ON x.oid = u.oid " + PARTS
                 + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + "), ";
-        typesFrom(c, used, "SELECT 0::oid AS rel, t.oid FROM pg_type t WHERE t.oid IN " + types + " AND (t.typtype = 'e' OR " + MADE.formatted("t") + ")"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')"
-                + " AND t.oid NOT IN (SELECT oid FROM used)", ps -> {
-            ps.setString(1, schema);
-            ps.setString(2, schema);
+        // made of another schema's type: not made here, where the server names it missing (as a function of that schema's is)
+        typesFrom(c, used, "SELECT 0::oid AS rel, t.oid FROM pg_type t WHERE t.typnamespace = " + namespace + " AND (t.typtype = 'e' OR " + MADE.formatted("t") + ")"
+                + " AND " + NOT_AN_EXTENSIONS.formatted("t") + " AND t.oid NOT IN (SELECT oid FROM used)", " AND b.typnamespace = " + namespace, ps -> {
+            for (int i = 1; i <= 3; i++) ps.setString(i, schema);
         }, rel -> out);
-        return new SchemaObjects.Types(out.enums, out.domains, out.composites, out.ranges);
+        if (out.isEmpty()) return SchemaObjects.Types.NONE;
+        List<String> names = new ArrayList<>();
+        out.enums.forEach(e -> names.add(e.name()));
+        out.domains.forEach(d -> names.add(d.name()));
+        out.composites.forEach(t -> names.add(t.name()));
+        out.ranges.forEach(r -> names.add(r.name()));
+        List<Extension> extensions = new ArrayList<>();
+        List<String> ofColumns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ext.extname::text, xn.nspname::text FROM unnest(?::text[]) n (name)"
+                + " JOIN pg_type x ON x.oid = to_regtype(n.name) " + PARTS + "JOIN pg_type b0 ON b0.oid = p.part "
+                + elementOf("b0", "b") + " JOIN pg_depend xd ON xd.classid = 'pg_type'::regclass AND xd.objid = b.oid AND xd.deptype = 'e'"
+                + " JOIN pg_extension ext ON ext.oid = xd.refobjid JOIN pg_namespace xn ON xn.oid = ext.extnamespace ORDER BY 1")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) extensions.add(new Extension(rs.getString(1), rs.getString(2)));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE " + used.substring(0, used.length() - 2) + " SELECT n.name FROM unnest(?::text[]) n (name)"
+                + " WHERE to_regtype(n.name) IN (SELECT oid FROM used)")) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ofColumns.add(rs.getString(1));
+            }
+        }
+        return new SchemaObjects.Types(extensions, out.enums, out.domains, out.composites, out.ranges, ofColumns);
     }
 
     private interface Parameters {
@@ -182,15 +210,17 @@ final class TableDefinitions {
 
     /**
      * The types {@code seed} (a query of {@code rel} and the type's {@code oid}, after the common
-     * table expressions {@code ctes}) names, and those they are made of in turn, each added to its
-     * relation's {@link Types} after every one it is made of.
+     * table expressions {@code ctes}) names, and those they are made of in turn (but an extension's,
+     * and those {@code partsCondition} on {@code b} leaves out), each added to its relation's
+     * {@link Types} after every one it is made of.
      */
-    private static void typesFrom(Connection c, String ctes, String seed, Parameters parameters, java.util.function.LongFunction<Types> of)
-            throws SQLException {
+    private static void typesFrom(Connection c, String ctes, String seed, String partsCondition, Parameters parameters,
+                                  java.util.function.LongFunction<Types> of) throws SQLException {
         String sql = "WITH RECURSIVE " + ctes + "d (rel, oid, depth) AS (SELECT s.rel, s.oid, 0 FROM (" + seed + ") s "
                 // what a domain or a composite is made of: its base, its attributes' types (of an array, the element)
                 + "UNION SELECT d.rel, b.oid, d.depth + 1 FROM d JOIN pg_type x ON x.oid = d.oid " + PARTS
-                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE b.typtype = 'e' OR " + MADE.formatted("b") + ") "
+                + "JOIN pg_type b0 ON b0.oid = p.part " + elementOf("b0", "b") + " WHERE (b.typtype = 'e' OR " + MADE.formatted("b") + ") AND "
+                + NOT_AN_EXTENSIONS.formatted("b") + partsCondition + ") "
                 + "SELECT d.rel, x.typtype::text, format_type(x.oid, NULL), format_type(x.typbasetype, x.typtypmod), x.typnotnull, x.typdefault, "
                 + "array(SELECT k.conname::text FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
                 + "array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = x.oid AND k.contype = 'c' ORDER BY k.conname), "
@@ -361,6 +391,10 @@ final class TableDefinitions {
         final List<Domain> domains = new ArrayList<>();
         final List<CompositeType> composites = new ArrayList<>();
         final List<RangeType> ranges = new ArrayList<>();
+
+        boolean isEmpty() {
+            return enums.isEmpty() && domains.isEmpty() && composites.isEmpty() && ranges.isEmpty();
+        }
 
         /** The enum of that name (none: null) with its labels, unless it is here already. */
         void addEnum(String name, Array labels) throws SQLException {

@@ -5,6 +5,7 @@ import cutover.postgres.TableDefinition.CompositeType;
 import cutover.postgres.TableDefinition.DefinedConstraint;
 import cutover.postgres.TableDefinition.Domain;
 import cutover.postgres.TableDefinition.EnumType;
+import cutover.postgres.TableDefinition.Extension;
 import cutover.postgres.TableDefinition.RangeType;
 
 import java.sql.Connection;
@@ -56,7 +57,7 @@ final class TypesMaking {
                 if (typeExists(c, d.name())) continue;
                 String part = elementType(d.baseType());
                 if (notMade.containsKey(part)) {
-                    notMade.put(d.name(), "its base type " + part + " was not made");
+                    notMade.put(d.name(), partWhy("its base type ", part, notMade));
                     continue;
                 }
                 StringBuilder ddl = new StringBuilder("CREATE DOMAIN ").append(d.name()).append(" AS ").append(d.baseType());
@@ -70,7 +71,7 @@ final class TypesMaking {
                 String subtype = rangeSubtype(c, r.name());
                 String part = elementType(r.subtype());
                 if (notMade.containsKey(part)) {
-                    notMade.put(r.name(), "its subtype " + part + " was not made");
+                    notMade.put(r.name(), partWhy("its subtype ", part, notMade));
                 } else if (subtype == null) {
                     String failed = DefinedTable.attempt(c, rangeDdl(r, true));
                     // a server before PostgreSQL 14 has no multiranges, nor their option
@@ -83,18 +84,84 @@ final class TypesMaking {
                 String part = t.attributes().stream().map(a -> elementType(a.type())).filter(notMade::containsKey).findFirst().orElse(null);
                 List<Attribute> there = compositeAttributes(c, t.name());
                 if (part != null) {
-                    notMade.put(t.name(), "the type of its attributes " + part + " was not made");
+                    notMade.put(t.name(), partWhy("the type of an attribute, ", part, notMade));
                 } else if (there == null) {
-                    String ddl = "CREATE TYPE " + t.name() + " AS (" + String.join(", ", t.attributes().stream()
-                            .map(a -> TableName.quote(a.name()) + " " + a.type() + (a.collation() == null ? "" : " COLLATE " + a.collation())).toList()) + ")";
-                    String failed = DefinedTable.attempt(c, ddl);
+                    StringBuilder ddl = new StringBuilder("CREATE TYPE ").append(t.name()).append(" AS (");
+                    for (Attribute a : t.attributes()) {
+                        ddl.append(TableName.quote(a.name())).append(' ').append(a.type());
+                        // a collation the target lacks: its type's instead, said by collationDifferences (a column does the same)
+                        if (a.collation() != null && collationExists(c, a.collation())) ddl.append(" COLLATE ").append(a.collation());
+                        ddl.append(", ");
+                    }
+                    ddl.setLength(ddl.length() - 2);
+                    String failed = DefinedTable.attempt(c, ddl.append(')').toString());
                     if (failed != null) notMade.put(t.name(), failed);
-                } else if (!there.equals(t.attributes())) {
+                } else if (!withoutCollations(there).equals(withoutCollations(t.attributes()))) {
                     notMade.put(t.name(), "the target's type of the name has other attributes");
                 }
             }
         }
         return notMade;
+    }
+
+    /**
+     * Creates the extensions the target lacks, in the source's schema (as on Supabase,
+     * {@code extensions}), made where the target lacks it: the definition names the extension's types
+     * and functions there ({@code extensions.citext}), and one made in the default schema left them
+     * unresolved, the columns text (a Supabase table restored into a plain PostgreSQL). Where the
+     * schema cannot be made (no CREATE on the database), in the default schema, as before; one that
+     * cannot be created (not available, not allowed) is left for {@link DefinedTable#differences} or the schema's objects to name.
+     */
+    static void createExtensions(Connection c, List<Extension> extensions) throws SQLException {
+        for (Extension e : extensions) {
+            if (DefinedTable.extensionThere(c, e.name())) continue;
+            String create = "CREATE EXTENSION IF NOT EXISTS " + TableName.quote(e.name());
+            boolean schemaThere = DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", e.schema());
+            if (schemaThere) DefinedTable.attempt(c, create + " SCHEMA " + TableName.quote(e.schema()));
+            else if (DefinedTable.attempt(c, "CREATE SCHEMA IF NOT EXISTS " + TableName.quote(e.schema()), create + " SCHEMA " + TableName.quote(e.schema())) != null) {
+                DefinedTable.attempt(c, create);
+            }
+        }
+    }
+
+    /** Why a type made of {@code part} was not made: the part was not, or the target's of its name is another. */
+    private static String partWhy(String what, String part, Map<String, String> notMade) {
+        return what + part + (notMade.get(part).startsWith("the target's type") ? ", is not the source's here" : ", was not made");
+    }
+
+    /** The attributes by name and type: their collations do not change how a value's text loads (collationDifferences names them). */
+    private static List<Attribute> withoutCollations(List<Attribute> attributes) {
+        return attributes.stream().map(a -> new Attribute(a.name(), a.type())).toList();
+    }
+
+    /**
+     * Sentences naming the composite types the target has of these names, with the same attributes,
+     * whose attributes' collations are not the source's (made where the target lacked the collation,
+     * or by a restore before 2026-12-07, which kept none): text sorts and compares otherwise.
+     */
+    static List<String> collationDifferences(Connection c, List<CompositeType> composites) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (CompositeType t : composites) {
+            List<Attribute> there = compositeAttributes(c, t.name());
+            if (there == null || there.equals(t.attributes()) || !withoutCollations(there).equals(withoutCollations(t.attributes()))) continue;
+            List<String> differ = new ArrayList<>();
+            for (int i = 0; i < there.size(); i++) {
+                String source = t.attributes().get(i).collation(), here = there.get(i).collation();
+                if (!java.util.Objects.equals(source, here)) {
+                    differ.add(TableName.shown(there.get(i).name()) + " " + (here == null ? "its type's" : here) + " (" + (source == null ? "its type's" : source)
+                            + " in the source" + (source != null && !collationExists(c, source) ? ", which the target lacks" : "") + ")");
+                }
+            }
+            out.add("type " + t.name() + "'s attributes are of other collations than in the source: " + String.join(", ", differ));
+        }
+        return out;
+    }
+
+    /** Whether the target has the collation, named as {@link TableDefinitions} prints it. */
+    static boolean collationExists(Connection c, String collation) throws SQLException {
+        return DefinedTable.holds(c, "SELECT EXISTS (SELECT 1 FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE co.collencoding IN (-1,"
+                + " pg_char_to_encoding(current_setting('server_encoding'))) AND ((pg_collation_is_visible(co.oid) AND quote_ident(co.collname) = ?)"
+                + " OR quote_ident(n.nspname) || '.' || quote_ident(co.collname) = ?))", collation, collation);
     }
 
     /** {@code CREATE TYPE … AS RANGE} of the range type, with the options it had other than their defaults ({@code withMultirange}: its multirange's name too). */

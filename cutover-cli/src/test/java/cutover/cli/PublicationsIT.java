@@ -1,0 +1,81 @@
+package cutover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The publications of a schema's tables come back with a restore: on Supabase, the tables Realtime
+ * streams are those of publication {@code supabase_realtime}, and a project restored without them
+ * streamed none. A publication the target lacks is made with the source's options; one it has (a
+ * new Supabase project's, empty) gets the source's tables, with their column lists and row filters;
+ * a part restored gets its table's; a dry run names what it would add.
+ */
+class PublicationsIT {
+    private static final String SRC = "cutover_it_pub_src";
+    private static final String DST = "cutover_it_pub_dst";
+    private static final String SUPA = "cutover_it_pub_supa";
+    /** Each publication with its options and the tables, column lists and row filters it publishes, a line each. */
+    private static final String PUBLISHED = "select p.pubname || ' ' || p.pubinsert || p.pubupdate || p.pubdelete || p.pubtruncate || ' ' || p.pubviaroot"
+            + " || ' ' || coalesce((select string_agg(t.tablename || coalesce(' ' || t.attnames::text, '') || coalesce(' where ' || t.rowfilter, ''), '; '"
+            + " order by t.tablename) from pg_publication_tables t where t.pubname = p.pubname), '-') from pg_publication p order by 1";
+
+    @TempDir static Path dir;
+    static TestRepository repo;
+
+    @BeforeAll
+    static void backedUp() throws Exception {
+        LocalPostgres.recreate(SRC, DST, SUPA);
+        LocalPostgres.sql(SRC, "create table messages (id int primary key, body text)", "create table rooms (id int primary key, name text, secret text)",
+                "create table audit (id int primary key)",
+                "insert into messages values (1, 'hi')", "insert into rooms values (1, 'lobby', 'x'), (-1, 'hidden', 'y')",
+                "create publication supabase_realtime for table messages, rooms (id, name) where (id > 0)",
+                "create publication inserts_only for table audit with (publish = 'insert')");
+        repo = TestRepository.init(dir, "pub");
+        CliRun backup = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC), "--state", dir.resolve("state").toString()}, repo.args());
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        LocalPostgres.drop(SRC, DST, SUPA);
+    }
+
+    @Test
+    void aRestoreMakesThePublicationsOfItsTables() throws Exception {
+        JsonNode restored = restore(DST, false);
+        assertThat(restored.get("warnings")).as(restored.toString()).isEmpty();
+        assertThat(LocalPostgres.query(DST, PUBLISHED)).containsExactlyElementsOf(LocalPostgres.query(SRC, PUBLISHED));
+
+        LocalPostgres.sql(DST, "drop table rooms");
+        CliRun part = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--only", "rooms", "--state",
+                dir.resolve("state-part").toString()}, repo.args());
+        assertThat(part.exitCode()).as(part.toString()).isZero();
+        assertThat(LocalPostgres.query(DST, PUBLISHED)).containsExactlyElementsOf(LocalPostgres.query(SRC, PUBLISHED));
+    }
+
+    @Test
+    void aTargetsOwnPublicationGetsTheTablesItLacks() throws Exception {
+        // a new Supabase project's: there, publishing nothing, its options its own
+        LocalPostgres.sql(SUPA, "create publication supabase_realtime with (publish = 'insert, update')");
+        JsonNode dry = restore(SUPA, true);
+        assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w)
+                .contains("publications inserts_only (the publication too) of audit, supabase_realtime of messages, rooms"));
+        assertThat(LocalPostgres.query(SUPA, "select count(*) from pg_publication_tables")).containsExactly("0");
+        JsonNode restored = restore(SUPA, false);
+        assertThat(restored.get("warnings")).as(restored.toString()).isEmpty();
+        assertThat(LocalPostgres.query(SUPA, PUBLISHED)).containsExactly("inserts_only truefalsefalsefalse false audit {id}",
+                "supabase_realtime truetruefalsefalse false messages {id,body}; rooms {id,name} where (id > 0)");
+    }
+
+    private static JsonNode restore(String database, boolean dryRun) throws Exception {
+        Path state = dir.resolve("state-" + database);
+        return (dryRun ? repo.restoreLatest(LocalPostgres.location(database), state, "--dry-run") : repo.restoreLatest(LocalPostgres.location(database), state)).json();
+    }
+}
