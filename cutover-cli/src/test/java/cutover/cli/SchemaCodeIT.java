@@ -421,7 +421,7 @@ class SchemaCodeIT {
             CliRun migrate = CliRun.of("migrate", plan.toString(), "--no-backup", "--state", dir.resolve("state").toString(), "--json");
             assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
             JsonNode result = Json.MAPPER.readTree(migrate.out());
-            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, comments and grants of tables the plan renames"
+            assertThat(result.get("warnings").toString()).contains("the triggers, rules, policies, comments, grants and publications of tables the plan renames"
                     + " or leaves out were not made: posts (now articles)");
             assertThat(LocalPostgres.query(dst, "select string_agg(tgrelid::regclass || ' ' || tgname, ',' order by tgname) from pg_trigger where not tgisinternal"))
                     .containsExactly("tags tags_touch");

@@ -154,12 +154,12 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         List<String> bound = movedTables.entrySet().stream().filter(e -> own.get().bindsTo(e.getKey()))
                 .map(e -> TableName.shown(e.getKey()) + e.getValue().map(t -> " (now " + t + ")").orElse(" (left out)")).toList();
         if (!bound.isEmpty()) {
-            problems.add("the triggers, rules, policies, comments and grants of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
+            problems.add("the triggers, rules, policies, comments, grants and publications of tables the plan renames or leaves out were not made: " + String.join(", ", bound));
         }
         // a table the target had keeps its own security: the source's grants or permissive policies on it could open it
         List<String> kept = tablesKept.stream().filter(own.get()::bindsTo).sorted().map(TableName::shown).toList();
         if (!kept.isEmpty()) {
-            problems.add("the tables the target had before keep their own grants, policies, triggers, rules, comments and row-level security;"
+            problems.add("the tables the target had before keep their own grants, policies, triggers, rules, comments, publications and row-level security;"
                     + " the source's were not made on them: " + String.join(", ", kept));
         }
         Set<String> notOnThem = new java.util.HashSet<>(movedTables.keySet());
