@@ -237,6 +237,40 @@ class OwnersIT {
         }
     }
 
+    /**
+     * A table a restore makes where the target grants by default (a Supabase project's grants to its
+     * roles) holds the source's grants for the roles the source grants to, no more (acceptance run
+     * 28: ALL where the source gave SELECT), whole or restored alone; a role the source never names
+     * keeps what the target's defaults give (a Supabase target's anon, the source a plain database).
+     */
+    @Test
+    void aTableMadeWhereTheTargetGrantsByDefaultHoldsTheSourcesGrants() throws Exception {
+        String src = "cutover_it_own_gsrc", dst = "cutover_it_own_gdst", named = "cutover_it_own_named", unnamed = "cutover_it_own_unnamed";
+        LocalPostgres.recreate(src, dst);
+        try {
+            LocalPostgres.sql("postgres", "drop role if exists " + named, "drop role if exists " + unnamed, "create role " + named, "create role " + unnamed);
+            LocalPostgres.sql(src, "create table t (id int primary key)", "insert into t values (1)", "grant select on t to " + named);
+            LocalPostgres.sql(dst, "alter default privileges in schema public grant all on tables to " + named + ", " + unnamed);
+            String state = dir.resolve("gstate").toString();
+            String[] repo = TestRepository.init(dir, "grants").args();
+            assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src), "--state", state}, repo).exitCode()).isZero();
+            String acl = "select a.grantee::regrole::text || ' ' || string_agg(a.privilege_type, ',' order by a.privilege_type) from pg_class c,"
+                    + " aclexplode(c.relacl) a where c.relname = 't' and a.grantee <> c.relowner group by a.grantee order by 1";
+            for (String only : new String[] {null, "t"}) {
+                if (only != null) LocalPostgres.sql(dst, "drop table t");
+                CliRun restore = only == null ? CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state}, repo)
+                        : CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", only, "--state", state + "-part"}, repo);
+                assertThat(restore.exitCode()).as(restore.toString()).isZero();
+                assertThat(LocalPostgres.query(dst, acl)).as(only == null ? "whole" : "part").containsExactly(named + " SELECT",
+                        unnamed + " DELETE,INSERT,REFERENCES,SELECT,TRIGGER,TRUNCATE,UPDATE");
+            }
+        } finally {
+            LocalPostgres.drop(src, dst);
+            LocalPostgres.dropRole(named);
+            LocalPostgres.dropRole(unnamed);
+        }
+    }
+
     /** The owners of the public schema's relations and functions, as "name role", in order. */
     private static java.util.List<String> owners(String db) throws Exception {
         return LocalPostgres.query(db, "select name || ' ' || owner from (select c.relname::text as name, pg_get_userbyid(c.relowner)::text as owner"

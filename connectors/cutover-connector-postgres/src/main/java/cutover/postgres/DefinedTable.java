@@ -116,6 +116,40 @@ final class DefinedTable {
         }
     }
 
+    /**
+     * The table's replica identity where the source's was not the default (FULL, NOTHING, or USING
+     * INDEX of an index made by then): what UPDATE and DELETE log of a row; a publication whose row
+     * filter or column list names columns outside the key needs it, or refuses the application's
+     * UPDATE and DELETE. After the indexes; none where the source's was the default.
+     */
+    List<Step> replicaIdentity() {
+        if (definition.replicaIdentity() == null) return List.of();
+        String identity = definition.replicaIdentity();
+        String kind = identity.equals("FULL") ? "f" : identity.equals("NOTHING") ? "n" : "i";
+        return List.of(new Step("replica identity " + identity, "SELECT relreplident = '" + kind + "' FROM pg_class WHERE oid = " + literal(name.sql())
+                + "::regclass", "ALTER TABLE " + name.sql() + " REPLICA IDENTITY " + identity));
+    }
+
+    /**
+     * What of {@link #completion} a dry run's rehearsal tries on the table it made: the columns'
+     * defaults and the CHECK constraints, which may name what the target lacks. Not a default drawing
+     * from a sequence of the table's (serial, or named in the default): the rehearsal makes no
+     * sequence, and the restore makes it first (acceptance run 28: every serial column was foreseen
+     * without its default).
+     */
+    List<Step> rehearsed() {
+        List<Step> steps = new ArrayList<>();
+        for (DefinedColumn col : definition.columns()) {
+            boolean drawsFromItsSequence = definition.sequences().stream().anyMatch(q -> !q.use().equals(DefinedSequence.IDENTITY) && col.name().equals(q.column()));
+            if (col.defaultExpression() != null && !drawsFromItsSequence) {
+                steps.add(new Step("the default of column " + col.name(), null, "ALTER TABLE " + name.sql() + " ALTER COLUMN " + TableName.quote(col.name())
+                        + " SET DEFAULT " + col.defaultExpression()));
+            }
+        }
+        for (DefinedConstraint k : definition.constraints()) if (k.kind().equals("check")) steps.add(constraint(name, k));
+        return steps;
+    }
+
     /** The statements that complete the table once its rows are in, indexes and foreign keys aside, in the order they must run. */
     List<Step> completion(List<String> primaryKey) {
         List<Step> steps = new ArrayList<>();

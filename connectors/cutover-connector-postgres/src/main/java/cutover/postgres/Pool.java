@@ -157,8 +157,19 @@ final class Pool implements AutoCloseable {
                 c = directConnection();
             } catch (SQLException refused) { // e.g. the server's or the role's connections all taken: one of the pool's, as before, not kept
                 try (Connection pooled = connection()) {
-                    return reading.run(pooled);
+                    withoutJit(pooled, false);
+                    try {
+                        return reading.run(pooled);
+                    } finally {
+                        withoutJit(pooled, true);
+                    }
                 }
+            }
+            try {
+                withoutJit(c, false); // kept so: the connection reads the catalog alone
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw e;
             }
         }
         T read;
@@ -268,6 +279,19 @@ final class Pool implements AutoCloseable {
     }
 
     /** A connection of its own to the database, outside the pool, with the pool's credentials and session settings; the caller closes it. */
+    /**
+     * Turns just-in-time compilation off for the connection's catalog reads ({@code undo}: back to the
+     * server's setting). The planner takes a catalog query over a thousand tables for a costly one, and
+     * compiled it for 0.8-1.9 s to run it in 30-100 ms (bench/RESULTS.md, "Thirty-fifth session").
+     * PostgreSQL 11 made it.
+     */
+    private static void withoutJit(Connection c, boolean undo) throws SQLException {
+        if (c.getMetaData().getDatabaseMajorVersion() < 11) return;
+        try (Statement s = c.createStatement()) {
+            s.execute(undo ? "RESET jit" : "SET jit = off");
+        }
+    }
+
     Connection directConnection() throws SQLException {
         return DRIVER.connect(jdbcUrl, connectProperties);
     }

@@ -275,6 +275,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         List<String> missing = schemaObjectsLacking(objects);
         List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get(), tablesMade));
         out.addAll(inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).defaultPrivilegesNotSettable()));
+        out.addAll(inTransaction("reading the publications of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).publicationsNotWidened()));
         if (!missing.isEmpty()) {
             out.add(0, "the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
                     + " target lacks (whether each can be made is known only by making it)");
@@ -412,9 +413,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         String searchPath = Catalog.schemaAloneOnPath(c, schema);
         try {
             for (Map.Entry<DefinedTable, Table> m : made.entrySet()) {
-                for (DefinedTable.Step step : m.getKey().completion(m.getValue().primaryKey())) {
-                    boolean check = step.what().startsWith("constraint ") && step.sql().matches("(?s).* ADD CONSTRAINT \\S+ CHECK .*");
-                    if (!step.what().startsWith("the default of column ") && !check) continue;
+                for (DefinedTable.Step step : m.getKey().rehearsed()) {
                     String failed = DefinedTable.attempt(c, step.sql());
                     if (failed == null) continue;
                     out.add(SqlErrors.withElsewhereHint("table " + m.getKey().name() + ", as the restore would make it: " + step.what()

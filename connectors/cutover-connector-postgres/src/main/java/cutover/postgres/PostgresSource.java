@@ -152,8 +152,8 @@ final class PostgresSource implements ChangeTracking {
 
     @Override
     public List<String> leftOut() {
-        try (Connection c = pool.connection()) {
-            return LeftOut.of(c, schema);
+        try {
+            return pool.readCatalog(c -> LeftOut.of(c, schema));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading what is outside schema " + schema, pool.location());
         }

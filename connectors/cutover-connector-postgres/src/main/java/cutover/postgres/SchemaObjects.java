@@ -64,6 +64,16 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
             tables = listOf(tables);
         }
 
+        /** The operations it publishes, as {@code WITH (publish = …)} takes them ("" for none: written absent). */
+        String publishing() {
+            return publish == null ? "" : publish;
+        }
+
+        /** Whether it publishes anything of the schema: of all tables, of the schema, or of some of its tables. */
+        boolean publishesAny() {
+            return allTables || wholeSchema || !tables.isEmpty();
+        }
+
         /** The publication with only the tables {@code keep} takes. */
         Publication withTables(java.util.function.Predicate<String> keep) {
             return new Publication(name, publish, viaRoot, allTables, wholeSchema, tables.stream().filter(t -> keep.test(t.table())).toList());
@@ -284,7 +294,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
                 owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself, types,
-                publications.stream().map(p -> p.withTables(t -> !tables.contains(t))).toList());
+                publications.stream().map(p -> p.withTables(t -> !tables.contains(t))).filter(Publication::publishesAny).toList());
     }
 
     /**

@@ -244,7 +244,8 @@ final class SchemaObjectsReading {
         try (PreparedStatement ps = c.prepareStatement("SELECT p.oid, p.pubname, concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,"
                 + " CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END"
                 + (version >= 11 ? ", CASE WHEN p.pubtruncate THEN 'truncate' END" : "") + "), " + (version >= 13 ? "p.pubviaroot" : "false")
-                + ", p.puballtables, " + wholeSchema + " FROM pg_publication p WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.slot_name = p.pubname)"
+                + ", p.puballtables, " + wholeSchema + " FROM pg_publication p WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.slot_name = p.pubname"
+                + " AND s.database = current_database())"
                 + " AND (p.puballtables OR " + wholeSchema + " OR EXISTS (SELECT 1 FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid"
                 + " WHERE r.prpubid = p.oid AND " + inSchema + ")) ORDER BY p.pubname")) {
             for (int i = 1; i <= 3; i++) ps.setString(i, schema);

@@ -113,6 +113,12 @@ final class SqlErrors {
         return String.valueOf(message).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
     }
 
+    /** The server's reason with its detail where it gives one (why a check refused: the column a filter names, the key a row misses). */
+    static String reasonAndDetail(String message) {
+        String detail = String.valueOf(message).lines().map(String::strip).filter(l -> l.startsWith("Detail: ")).findFirst().orElse(null);
+        return reason(message) + (detail == null ? "" : ": " + detail.substring("Detail: ".length()));
+    }
+
     /** What the server says is missing, naming another schema: {@code schema "x"}, {@code "x.y"}, {@code x.y(…)}. */
     private static final java.util.regex.Pattern ELSEWHERE = java.util.regex.Pattern.compile(
             "schema \"([^\"]+)\" does not exist|(?:relation|type) \"([^\".]+)\\.[^\"]+\" does not exist|function ([A-Za-z_][\\w$]*)\\.[\\w$]+\\([^)]*\\) does not exist");

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Completes the tables a run made from their definitions, once every row is in: each table's
  * {@link DefinedTable#completion} (two tables at a time), then every index (two builds at a time, also
- * of one table: a build uses a core), then every foreign key, then what each table still lacks. Each
+ * of one table: a build uses a core), then each table's replica identity, then every foreign key, then
+ * what each table still lacks. Each
  * statement is its own transaction and is skipped when already done, so a resumed run finishes what a
  * crash left; one that fails becomes a warning naming the table, the statement and the server's
  * reason, and the others still run.
@@ -61,6 +62,7 @@ final class TableCompletion {
         }
         List<String> out = new ArrayList<>(runAll(completions, threads));
         out.addAll(runAll(indexes, threads));
+        for (Made m : made) out.addAll(run(m.name(), m.table().replicaIdentity())); // USING INDEX names one made above
         for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys(renamed)));
         try (Connection c = pool.connection()) {
             for (Made m : made) m.table().differences(c, tableObjectsFollow).forEach(d -> out.add("table " + m.name() + ": " + d));

@@ -27,8 +27,17 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                        List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
                        boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
                        String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites,
-                       List<RangeType> ranges) {
+                       List<RangeType> ranges, String replicaIdentity) {
     static final String FORMAT = "postgresql/table/1";
+
+    TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
+                    List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
+                    boolean forceRowLevelSecurity, List<String> triggers, List<String> policies, List<String> rules,
+                    String partitionKey, List<Partition> partitions, boolean unlogged, List<Domain> domains, List<CompositeType> composites,
+                    List<RangeType> ranges) {
+        this(primaryKeyName, columns, extensions, enums, sequences, constraints, indexes, rowLevelSecurity, forceRowLevelSecurity, triggers,
+                policies, rules, partitionKey, partitions, unlogged, domains, composites, ranges, null);
+    }
 
     TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<Extension> extensions, List<EnumType> enums, List<DefinedSequence> sequences,
                     List<DefinedConstraint> constraints, List<DefinedIndex> indexes, boolean rowLevelSecurity,
@@ -251,6 +260,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                 putIfPresent(n, "multirange", r.multirange());
             }
         }
+        putIfPresent(o, "replicaIdentity", replicaIdentity); // absent: the default, as before it was stored
         if (!partitions.isEmpty()) {
             ArrayNode parts = o.putArray("partitions");
             for (Partition p : partitions) {

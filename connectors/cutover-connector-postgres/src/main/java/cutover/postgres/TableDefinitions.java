@@ -54,7 +54,10 @@ final class TableDefinitions {
                 + "array(SELECT t.tgname::text FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal ORDER BY 1), "
                 + "array(SELECT p.polname::text FROM pg_policy p WHERE p.polrelid = r.oid ORDER BY 1), "
                 + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1), "
-                + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END, r.relpersistence = 'u' "
+                + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END, r.relpersistence = 'u', "
+                // what UPDATE and DELETE log of a row (a publication's subscribers and filters need it), where not the key
+                + "CASE r.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'USING INDEX ' || (SELECT quote_ident(ic.relname)"
+                + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = r.oid AND i.indisreplident) END "
                 + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
                 + "WHERE n.nspname = ? AND r.relname = ANY (?) AND r.relkind IN ('r', 'p')")) {
             ps.setString(1, schema);
@@ -62,7 +65,8 @@ final class TableDefinitions {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byOid.put(rs.getLong(1), new Builder(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getString(5),
-                            Catalog.texts(rs.getArray(6)), Catalog.texts(rs.getArray(7)), Catalog.texts(rs.getArray(8)), rs.getString(9), rs.getBoolean(10)));
+                            Catalog.texts(rs.getArray(6)), Catalog.texts(rs.getArray(7)), Catalog.texts(rs.getArray(8)), rs.getString(9), rs.getBoolean(10),
+                            rs.getString(11)));
                 }
             }
         }
@@ -358,6 +362,7 @@ final class TableDefinitions {
         final List<String> triggers, policies, rules;
         final String partitionKey;
         final boolean unlogged;
+        final String replicaIdentity;
         final List<DefinedColumn> columns = new ArrayList<>();
         final List<Extension> extensions = new ArrayList<>();
         final Types types = new Types();
@@ -366,7 +371,7 @@ final class TableDefinitions {
         final List<PartitionBuilder> partitions = new ArrayList<>();
 
         Builder(String table, boolean rowLevelSecurity, boolean forceRowLevelSecurity, String primaryKeyName,
-                List<String> triggers, List<String> policies, List<String> rules, String partitionKey, boolean unlogged) {
+                List<String> triggers, List<String> policies, List<String> rules, String partitionKey, boolean unlogged, String replicaIdentity) {
             this.table = table;
             this.rowLevelSecurity = rowLevelSecurity;
             this.forceRowLevelSecurity = forceRowLevelSecurity;
@@ -376,12 +381,13 @@ final class TableDefinitions {
             this.rules = rules;
             this.partitionKey = partitionKey;
             this.unlogged = unlogged;
+            this.replicaIdentity = replicaIdentity;
         }
 
         TableDefinition build() {
             return new TableDefinition(primaryKeyName, columns, extensions, types.enums, sequences, owned.constraints, owned.indexes, rowLevelSecurity,
                     forceRowLevelSecurity, triggers, policies, rules, partitionKey, partitions.stream().map(PartitionBuilder::build).toList(), unlogged,
-                    types.domains, types.composites, types.ranges);
+                    types.domains, types.composites, types.ranges, replicaIdentity);
         }
     }
 

@@ -42,7 +42,7 @@ class TableDefinitionTest {
             List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)", "\"C\""))),
                     new CompositeType("\"Odd Pair\"", List.of(new Attribute("Left Side", "pair[]"), new Attribute("m", "mood")))),
             List.of(new TableDefinition.RangeType("fr", "double precision", null, null, null, "float8mi", "fr_spans"),
-                    new TableDefinition.RangeType("tr", "text", "text_pattern_ops", "\"C\"", "tr_canonical", null)));
+                    new TableDefinition.RangeType("tr", "text", "text_pattern_ops", "\"C\"", "tr_canonical", null)), "USING INDEX books_title");
 
     private static Table table(TableDefinition d) {
         return new Table("books", List.of(new Column("id", ColumnType.BIGINT, false)), List.of("id"), List.of(), false).withDefinition(d.toNative());
