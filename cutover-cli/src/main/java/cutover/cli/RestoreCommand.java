@@ -308,7 +308,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         // a whole restore makes the schema's objects; a part, its tables' (their foreign keys)
                         Map<String, cutover.model.NativeDefinition> made = new TreeMap<>(definitions);
                         made.keySet().retainAll(tablesMade); // a table the target has keeps its own foreign keys
-                        List<String> needOthers = copying.wouldNeedOtherSchemas(wholeSnapshot(snapshot) ? snapshot.schema() : null, made);
+                        List<String> needOthers = new ArrayList<>(copying.wouldNeedOtherSchemas(wholeSnapshot(snapshot) ? snapshot.schema() : null, made));
+                        if (wholeSnapshot(snapshot)) needOthers.addAll(copying.wouldNotMakeSchemaObjects(snapshot.schema()));
                         warnings.addAll(needOthers);
                         wouldNotMake.addAll(needOthers);
                     } else {
@@ -579,8 +580,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     + snapshot.shortId() + " (--only, --where-key) into it would drop every other document it holds. Restore the part into a new"
                     + " file, or the whole snapshot over this one");
         }
-        Path runDirectory = state.state.resolve("runs").resolve(runId);
-        Files.createDirectories(runDirectory);
+        Path runDirectory = state.state.resolve("runs").resolve(runId); // made below the dry run, which writes nothing there
         long expected = whereKey == null ? snapshot.records() : 0;
         if (dryRun) {
             // the whole write, into a copy dropped at the end: what it would set aside, and what would stop it (a key of two parts), are known
@@ -626,6 +626,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             output.warnings(warnings);
             return 0;
         }
+        Files.createDirectories(runDirectory);
         Path deadLetters = runDirectory.resolve("dead-letter.ndjson");
         AtomicLong read = new AtomicLong(), written = new AtomicLong(), setAside = new AtomicLong();
         DocumentTarget.Written result;

@@ -81,7 +81,8 @@ class PublicationsIT {
         assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w)
                 .contains("publications inserts_only (the publication too) of audit, supabase_realtime of messages, notes, rooms"));
         assertThat(CliRun.texts(dry.get("warnings"))).contains(EVERYTHING);
-        assertThat(dry.get("schemaObjectsNotMade")).as(dry.toString()).isEmpty(); // the serial column's default is the restore's to make, with its sequence
+        // not the serial column's default, which the restore makes with its sequence (acceptance run 28)
+        assertThat(CliRun.texts(dry.get("schemaObjectsNotMade"))).as(dry.toString()).containsExactly(EVERYTHING);
         assertThat(LocalPostgres.query(SUPA, "select count(*) from pg_publication_tables")).containsExactly("0");
         JsonNode restored = restore(SUPA, false);
         List<String> warnings = CliRun.texts(restored.get("warnings"));

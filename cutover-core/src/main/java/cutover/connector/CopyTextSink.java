@@ -102,6 +102,15 @@ public interface CopyTextSink extends Sink {
         return List.of();
     }
 
+    /**
+     * For a dry run of a whole snapshot: what of the schema's {@code objects} the restore would leave
+     * unmade, found without making anything (a type the target has otherwise, a publication it would
+     * not widen); none where it cannot tell.
+     */
+    default List<String> wouldNotMakeSchemaObjects(cutover.model.NativeDefinition objects) {
+        return List.of();
+    }
+
     /** The sentence for schema objects a target of another kind than their source does not make (with {@code dryRun}: would not); none for owners alone. */
     static java.util.Optional<String> notMade(cutover.model.NativeDefinition objects, boolean dryRun) {
         // named by what the source holds (its fields' names, in words); who owned what means nothing in a target of another

@@ -320,12 +320,6 @@ final class DefinedTable {
                     + " (which rewrites the table under an exclusive lock), or drop the table and restore it again";
             out.add("column " + actual.getKey() + " is " + actual.getValue() + ", not " + d.type() + " as in the source: " + why);
         }
-        String path = Catalog.schemaAloneOnPath(c, name.schema()); // the types named as the definition names them
-        try {
-            out.addAll(TypesMaking.collationDifferences(c, definition.composites()));
-        } finally {
-            Catalog.setSearchPath(c, path);
-        }
         Set<String> generatedHere = Catalog.generatedColumns(c, name);
         for (DefinedColumn col : definition.columns()) {
             if (col.collation() != null && !TypesMaking.collationExists(c, col.collation())) {
@@ -417,6 +411,27 @@ final class DefinedTable {
     private static String options(DefinedSequence s) {
         return " INCREMENT BY " + s.increment() + " MINVALUE " + s.min() + " MAXVALUE " + s.max() + " START WITH " + s.start()
                 + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
+    }
+
+    /**
+     * The composite types of these tables whose attributes' collations here are not the source's,
+     * each named once however many tables use it (review: a sentence a table repeated it).
+     */
+    static List<String> collationDifferences(Connection c, java.util.Collection<DefinedTable> tables) throws SQLException {
+        java.util.Map<String, java.util.Map<String, TableDefinition.CompositeType>> bySchema = new java.util.TreeMap<>();
+        for (DefinedTable t : tables) {
+            for (TableDefinition.CompositeType type : t.definition.composites()) bySchema.computeIfAbsent(t.name.schema(), k -> new java.util.LinkedHashMap<>()).putIfAbsent(type.name(), type);
+        }
+        List<String> out = new ArrayList<>();
+        for (java.util.Map.Entry<String, java.util.Map<String, TableDefinition.CompositeType>> e : bySchema.entrySet()) {
+            String path = Catalog.schemaAloneOnPath(c, e.getKey()); // the types named as the definitions name them
+            try {
+                out.addAll(TypesMaking.collationDifferences(c, List.copyOf(e.getValue().values())));
+            } finally {
+                Catalog.setSearchPath(c, path);
+            }
+        }
+        return out;
     }
 
     /** Whether the query's one boolean, given these text parameters, is true (a step's check that it is done, a lookup). */

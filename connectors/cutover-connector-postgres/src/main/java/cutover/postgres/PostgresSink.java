@@ -275,12 +275,18 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         List<String> missing = schemaObjectsLacking(objects);
         List<String> out = new java.util.ArrayList<>(ownersNotGiven(own.get(), tablesMade));
         out.addAll(inTransaction("reading the roles of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).defaultPrivilegesNotSettable()));
-        out.addAll(inTransaction("reading the publications of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).publicationsNotWidened()));
         if (!missing.isEmpty()) {
             out.add(0, "the restore would make " + String.join(" and ", missing) + " of the snapshot, which the"
                     + " target lacks (whether each can be made is known only by making it)");
         }
         return out;
+    }
+
+    @Override
+    public List<String> wouldNotMakeSchemaObjects(cutover.model.NativeDefinition objects) {
+        Optional<SchemaObjects> own = toMake(objects);
+        if (own.isEmpty()) return List.of();
+        return inTransaction("reading the types and publications of the target", c -> new SchemaObjectsMaking(c, schema, own.get()).wouldNotMake());
     }
 
     @Override
@@ -421,6 +427,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
                 }
             }
             for (DefinedTable t : made.keySet()) t.differences(c, true).forEach(d -> out.add("table " + t.name() + ", as the restore would make it: " + d));
+            out.addAll(DefinedTable.collationDifferences(c, made.keySet()));
         } finally {
             Catalog.setSearchPath(c, searchPath);
         }

@@ -135,10 +135,8 @@ final class SqlErrors {
             String other = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             if (other.equals(schema) || other.equals("pg_catalog") || other.equals("information_schema")) continue;
             return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
-                    + " into this database first, then run this again, which makes what was not made; where they are an extension's, as"
-                    + " Supabase's schema extensions holds, CREATE EXTENSION … SCHEMA " + other + " instead, or, where the extension is in"
-                    + " another schema here, ALTER EXTENSION … SET SCHEMA " + other + " before the tables are made, where nothing of the"
-                    + " application's names its objects in the schema it is in (some extensions cannot be moved))";
+                    + " into this database first, then run this again, which makes what was not made; were they an extension's,"
+                    + " CREATE EXTENSION … SCHEMA " + other + ", or ALTER EXTENSION … SET SCHEMA " + other + " where it is elsewhere here)";
         }
         return sentence;
     }

@@ -66,6 +66,7 @@ final class TableCompletion {
         for (Made m : made) out.addAll(run(m.name(), m.table().foreignKeys(renamed)));
         try (Connection c = pool.connection()) {
             for (Made m : made) m.table().differences(c, tableObjectsFollow).forEach(d -> out.add("table " + m.name() + ": " + d));
+            out.addAll(DefinedTable.collationDifferences(c, made.stream().map(Made::table).toList()));
         }
         return out;
     }

@@ -124,6 +124,31 @@ final class TypesMaking {
         }
     }
 
+    /**
+     * Of the types the target has, those that are not the source's (an enum without all its labels,
+     * a composite of other attributes, a range of another subtype), with why: what {@link #make}
+     * would leave as they are, for a dry run to foresee. A domain the target has is taken as it is.
+     */
+    static Map<String, String> differing(Connection c, List<EnumType> enums, List<CompositeType> composites, List<RangeType> ranges) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (EnumType e : enums) {
+            List<String> labels = enumLabels(c, e.name());
+            if (labels != null && !labels.containsAll(e.labels())) {
+                out.put(e.name(), "the target's type of the name lacks labels of the source's ("
+                        + String.join(", ", e.labels().stream().filter(l -> !labels.contains(l)).toList()) + ")");
+            }
+        }
+        for (CompositeType t : composites) {
+            List<Attribute> there = compositeAttributes(c, t.name());
+            if (there != null && !withoutCollations(there).equals(withoutCollations(t.attributes()))) out.put(t.name(), "the target's type of the name has other attributes");
+        }
+        for (RangeType r : ranges) {
+            String subtype = rangeSubtype(c, r.name());
+            if (subtype != null && !subtype.equals(r.subtype())) out.put(r.name(), "the target's type of the name is not a range of " + r.subtype());
+        }
+        return out;
+    }
+
     /** Why a type made of {@code part} was not made: the part was not, or the target's of its name is another. */
     private static String partWhy(String what, String part, Map<String, String> notMade) {
         return what + part + (notMade.get(part).startsWith("the target's type") ? ", is not the source's here" : ", was not made");

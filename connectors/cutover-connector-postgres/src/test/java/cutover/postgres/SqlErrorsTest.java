@@ -78,7 +78,7 @@ class SqlErrorsTest {
     void whatAnotherSchemaLacksSaysToRestoreItFirst() {
         assertThat(SqlErrors.withElsewhereHint("policy own on posts was not made: ERROR: schema \"auth\" does not exist", "public"))
                 .contains("(it needs schema auth's objects: restore or migrate schema auth into this database first, then run this again,"
-                        + " which makes what was not made; where they are an extension's");
+                        + " which makes what was not made; were they an extension's, CREATE EXTENSION … SCHEMA auth");
         assertThat(SqlErrors.withElsewhereHint("x was not made: ERROR: function pg_catalog.f() does not exist", "public")).doesNotContain("needs schema");
         assertThat(SqlErrors.withElsewhereHint("foreign key f was not restored: ERROR: relation \"auth.users\" does not exist (ALTER TABLE …)", "public"))
                 .contains("schema auth's objects");
