@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The types of a schema that no table's column uses (an enum a function takes, a composite one
  * returns, a domain, a composite with an attribute's own collation, a range whose multirange has a
- * name of its own) are backed up with the schema's objects and made again before its
+ * name of its own) are backed up, with the schema's collations (made before the types and tables
+ * that name them: a case-insensitive email stays so), with the schema's objects and made again before its
  * functions, with their comments: a restore into an empty database makes the function that takes
  * one, and the view that calls it, which before were not made. A target whose type of the name is
  * another keeps it, named; a dry run names the types it would make (those they are made of first).
@@ -50,7 +51,9 @@ class UnusedTypesIT {
                 "create type coded as (code text collate \"C\", n int)", // an attribute's own collation
                 "create type textrange as range (subtype = text, multirange_type_name = text_spans)", // a multirange of its own name
                 "create extension citext", "create domain ci_email as citext", // an extension's type, the extension made first
-                "create collation loose (provider = icu, locale = 'und')", "create type tagged as (tag text collate loose)", // a collation of the database's
+                "create collation loose (provider = icu, locale = 'und')", "create type tagged as (tag text collate loose)", // the schema's own collation
+                "create collation ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                "create table contacts (id int primary key, email text collate ci unique)", "insert into contacts values (1, 'Ann@x.org')",
                 "comment on type app_role is 'what a member may do'",
                 "create table members (id int primary key, m mood, role_name text)",
                 "insert into members values (1, 'ok', 'admin'), (2, 'meh', 'member')",
@@ -71,13 +74,17 @@ class UnusedTypesIT {
 
     @Test
     void aRestoreMakesTheTypesTheFunctionsTakeBeforeThem() throws Exception {
-        LocalPostgres.sql(DST, "create collation loose (provider = icu, locale = 'und')");
+        LocalPostgres.sql(DST, "create collation loose (provider = icu, locale = 'und')"); // the target's own: left as it is
         JsonNode restored = restore(DST, false);
         assertThat(restored.get("warnings")).as(restored.toString()).isEmpty();
         assertThat(LocalPostgres.query(DST, TYPES)).containsExactlyElementsOf(LocalPostgres.query(SRC, TYPES));
         assertThat(LocalPostgres.query(DST, "select id from admins")).containsExactly("1");
         assertThat(LocalPostgres.query(DST, "select (label('meh')).note || ' ' || first_email(array['a@b']::email[])")).containsExactly("x a@b");
         assertThat(LocalPostgres.query(DST, "select obj_description('app_role'::regtype, 'pg_type')")).containsExactly("what a member may do");
+        // the case-insensitive collation made before the table: its unique email refuses another case of the same
+        assertThat(LocalPostgres.query(DST, "select c.collname || ' ' || c.collisdeterministic from pg_attribute a join pg_collation c on c.oid = a.attcollation"
+                + " where a.attrelid = 'contacts'::regclass and a.attname = 'email'")).containsExactly("ci false");
+        assertThat(LocalPostgres.query(DST, "select count(*) from contacts where email = 'ANN@X.ORG'")).containsExactly("1");
     }
 
     @Test
@@ -90,17 +97,16 @@ class UnusedTypesIT {
                 .contains("type app_role here is not the source's: the target's type of the name lacks labels of the source's (member)"));
         assertThat(LocalPostgres.query(OTHER, "select array(select enumlabel from pg_enum where enumtypid = 'app_role'::regtype)::text")).containsExactly("{admin}");
         assertThat(LocalPostgres.query(OTHER, "select count(*) from members")).containsExactly("2");
-        // the collation is the source database's own: the type is made with its attribute's type's, and said
-        assertThat(CliRun.texts(restored.get("warnings"))).anySatisfy(w -> assertThat(w)
-                .contains("type tagged's attributes are of other collations than in the source: tag its type's (loose in the source, which the target lacks)"));
-        assertThat(LocalPostgres.query(OTHER, "select count(*) from pg_type where typname = 'tagged'")).containsExactly("1");
+        // the schema's collation is made first, and the type with it
+        assertThat(LocalPostgres.query(OTHER, "select c.collname from pg_type t join pg_attribute a on a.attrelid = t.typrelid join pg_collation c"
+                + " on c.oid = a.attcollation where t.typname = 'tagged' and a.attname = 'tag'")).containsExactly("loose");
         assertThat(LocalPostgres.query(OTHER, "select format_type(typbasetype, null) from pg_type where typname = 'ci_email'")).containsExactly("citext");
     }
 
     @Test
     void aDryRunNamesTheTypesItWouldMake() throws Exception {
         JsonNode dry = restore(DRY, true);
-        assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("types mood, app_role, email, ci_email, labelled, coded, tagged, floatrange, textrange"));
+        assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w).contains("collations loose, ci and types mood, app_role, email, ci_email, labelled, coded, tagged, floatrange, textrange"));
         assertThat(LocalPostgres.query(DRY, "select count(*) from pg_type where typnamespace = 'public'::regnamespace and typtype in ('e', 'c', 'd', 'r')"))
                 .containsExactly("0");
     }

@@ -13,8 +13,8 @@ import java.util.Set;
  * What a schema holds beside its tables' rows and definitions: its functions and procedures, views
  * and materialized views, the sequences no column uses, its tables' triggers, rules and row-level
  * security policies, comments, granted privileges, the owners of its relations and routines and the
- * privileges its objects are made with (default privileges), its types no column uses and the
- * publications of its tables. Read with the schema alone on the search path
+ * privileges its objects are made with (default privileges), its collations, its types no column
+ * uses and the publications of its tables. Read with the schema alone on the search path
  * ({@link SchemaObjectsReading}), so their SQL names the schema's objects bare and applies in
  * whichever schema they are made again ({@link SchemaObjectsMaking}). Stored in a backup's manifest
  * as {@link #FORMAT} (docs/backup-format.md, "Schema objects"); {@link #FIRST_FORMAT} held views and
@@ -27,7 +27,7 @@ import java.util.Set;
 record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> sequences, List<Trigger> triggers, List<Rule> rules,
                      List<String> rowSecurity, List<String> forcedRowSecurity, List<Policy> policies, List<Comment> comments, List<Grant> grants,
                      List<Owner> owners, List<DefaultPrivilege> defaultPrivileges, SchemaItself schemaItself, Types types,
-                     List<Publication> publications) {
+                     List<Publication> publications, List<Collation> collations) {
     static final String FORMAT = "postgresql/schema/2";
     static final String FIRST_FORMAT = "postgresql/schema/1";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -47,6 +47,27 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         defaultPrivileges = listOf(defaultPrivileges);
         types = types == null || types.isEmpty() ? null : types; // absent when none, and before they were stored (2026-12-07)
         publications = listOf(publications); // the same
+        collations = listOf(collations); // the same
+    }
+
+    /**
+     * A collation of the schema's own ({@code CREATE COLLATION}: a case-insensitive one for emails, as
+     * {@code und-u-ks-level2} makes): made before the types and tables whose columns and attributes
+     * name it. {@code provider} {@code icu} or {@code libc}; {@code locale} the ICU locale, {@code
+     * lcCollate} and {@code lcCtype} libc's; {@code rules} ICU's tailoring rules (PostgreSQL 16).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Collation(String name, String provider, String locale, String lcCollate, String lcCtype, boolean deterministic, String rules) {
+        /** {@code CREATE COLLATION} of it, named bare: made in the schema alone on the search path. */
+        String definition() {
+            StringBuilder ddl = new StringBuilder("CREATE COLLATION ").append(TableName.quote(name)).append(" (provider = ").append(provider);
+            if (locale != null) ddl.append(", locale = ").append(DefinedTable.literal(locale));
+            if (lcCollate != null) ddl.append(", lc_collate = ").append(DefinedTable.literal(lcCollate));
+            if (lcCtype != null) ddl.append(", lc_ctype = ").append(DefinedTable.literal(lcCtype));
+            if (rules != null) ddl.append(", rules = ").append(DefinedTable.literal(rules));
+            if (!deterministic) ddl.append(", deterministic = false");
+            return ddl.append(')').toString();
+        }
     }
 
     /**
@@ -254,7 +275,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
     boolean isEmpty() {
         return functions.isEmpty() && views.isEmpty() && sequences.isEmpty() && triggers.isEmpty() && rules.isEmpty() && rowSecurity.isEmpty()
                 && forcedRowSecurity.isEmpty() && policies.isEmpty() && comments.isEmpty() && grants.isEmpty() && owners.isEmpty() && defaultPrivileges.isEmpty() && schemaItself == null
-                && types == null && publications.isEmpty();
+                && types == null && publications.isEmpty() && collations.isEmpty();
     }
 
     /** Whether a relation has a trigger, rule, policy, row-level security, a comment or grant: what one renamed or left out loses. */
@@ -282,7 +303,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 grants.stream().filter(g -> onTable(g.kind()) && tables.contains(g.name())).toList(), owners, List.of(), schemaItself, null,
                 // a publication of the whole schema or database is not the part's: its tables are in it wherever it is there
                 publications.stream().map(p -> new Publication(p.name(), p.publish(), p.viaRoot(), false, false, p.tables()).withTables(tables::contains))
-                        .filter(p -> !p.tables().isEmpty()).toList());
+                        .filter(p -> !p.tables().isEmpty()).toList(), List.of());
     }
 
     /** These objects without those bound to the given relations (their triggers, rules, policies, comments and grants). */
@@ -294,7 +315,7 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
                 comments.stream().filter(m -> m.table() == null || !tables.contains(m.table())).toList(),
                 grants.stream().filter(g -> !(onTable(g.kind()) && tables.contains(g.name()))).toList(),
                 owners.stream().filter(o -> !(onTable(o.kind()) && tables.contains(o.name()))).toList(), defaultPrivileges, schemaItself, types,
-                publications.stream().map(p -> p.withTables(t -> !tables.contains(t))).filter(Publication::publishesAny).toList());
+                publications.stream().map(p -> p.withTables(t -> !tables.contains(t))).filter(Publication::publishesAny).toList(), collations);
     }
 
     /**
@@ -314,31 +335,31 @@ record SchemaObjects(List<Function> functions, List<View> views, List<Sequence> 
         SchemaObjects bound = without(gone);
         return new SchemaObjects(functions, views.stream().filter(v -> !gone.contains(v.name())).toList(), sequences, bound.triggers, bound.rules,
                 bound.rowSecurity, bound.forcedRowSecurity, bound.policies, bound.comments, bound.grants, bound.owners, defaultPrivileges, schemaItself, types,
-                bound.publications);
+                bound.publications, collations);
     }
 
     /** These objects without their owners: what is made stays the role's making it. */
     SchemaObjects withoutOwners() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, List.of(),
-                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()), types, publications);
+                defaultPrivileges, schemaItself == null ? null : new SchemaItself(null, schemaItself.grants(), schemaItself.initial()), types, publications, collations);
     }
 
     /** These objects without the grants on the schema itself (a partial restore makes them only where it makes the schema). */
     SchemaObjects withoutSchemaGrants() {
         return schemaItself == null ? this : new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies,
-                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()), types, publications);
+                comments, grants, owners, defaultPrivileges, new SchemaItself(schemaItself.owner(), List.of(), List.of()), types, publications, collations);
     }
 
     /** These objects without the schema's default privileges. */
     SchemaObjects withoutDefaultPrivileges() {
         return new SchemaObjects(functions, views, sequences, triggers, rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, List.of(),
-                schemaItself, types, publications);
+                schemaItself, types, publications, collations);
     }
 
     /** These objects without the triggers of the given tables. */
     SchemaObjects withoutTriggersOn(Set<String> tables) {
         return new SchemaObjects(functions, views, sequences, triggers.stream().filter(t -> !tables.contains(t.table())).toList(),
-                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself, types, publications);
+                rules, rowSecurity, forcedRowSecurity, policies, comments, grants, owners, defaultPrivileges, schemaItself, types, publications, collations);
     }
 
     NativeDefinition toNative() {

@@ -49,7 +49,7 @@ final class SchemaObjectsMaking {
     }
 
     /**
-     * Before the tables are made: the types no column uses, then the functions and procedures the
+     * Before the tables are made: the schema's collations and the types no column uses, then the functions and procedures the
      * target lacks, which a table's default or check may call (and which may take such a type). One
      * that cannot be made yet (it takes or returns a table's row type) is left for {@link #make},
      * which names the types not made. Returns the routines it made, for {@link #make} to give to
@@ -60,6 +60,7 @@ final class SchemaObjectsMaking {
         if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
         String searchPath = withSchemaAlone();
         try {
+            makeCollations(); // before the types and the tables, whose attributes and columns name them
             makeTypes();
             List<Made> made = new ArrayList<>();
             for (Function f : objects.functions()) {
@@ -94,6 +95,7 @@ final class SchemaObjectsMaking {
         List<String> problems = new ArrayList<>();
         Set<Made> made = new java.util.LinkedHashSet<>(routinesMadeBefore);
         try {
+            problems.addAll(makeCollations());
             // a type a column uses too is named by its table's restore, where it is not the source's
             Set<String> ofColumns = Set.copyOf(objects.typesNoColumnUses().ofColumns());
             makeTypes().forEach((type, why) -> {
@@ -329,6 +331,21 @@ final class SchemaObjectsMaking {
     }
 
     /** The sequences the target lacks, each moved to where the source's stood. */
+    /** The schema's collations the target lacks, each named where it could not be made (an ICU locale this server lacks). */
+    private List<String> makeCollations() throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (SchemaObjects.Collation k : objects.collations()) {
+            if (collationThere(k.name())) continue;
+            String failed = DefinedTable.attempt(c, k.definition());
+            if (failed != null) problems.add("collation " + shown(k.name()) + " was not made: " + SqlErrors.reason(failed) + " (" + k.definition() + ")");
+        }
+        return problems;
+    }
+
+    private boolean collationThere(String name) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_collation WHERE collname = ? AND collnamespace = to_regnamespace(?))", name, TableName.quote(schema));
+    }
+
     private void makeSequences(Set<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
@@ -382,6 +399,9 @@ final class SchemaObjectsMaking {
         String searchPath = withSchemaAlone();
         try {
             Map<String, List<String>> byKind = new LinkedHashMap<>();
+            for (SchemaObjects.Collation k : objects.collations()) {
+                if (!collationThere(k.name())) byKind.computeIfAbsent("collations", x -> new ArrayList<>()).add(k.name());
+            }
             for (String type : objects.typesNoColumnUses().names()) {
                 if (!exists("SELECT to_regtype(?) IS NOT NULL", type)) byKind.computeIfAbsent("types", k -> new ArrayList<>()).add(type);
             }

@@ -48,7 +48,7 @@ final class SchemaObjectsReading {
                     + Catalog.NOT_AN_EXTENSIONS + " ORDER BY 1", schema, rs -> rs.getString(1));
             return new SchemaObjects(functions(c, schema), views(c, schema), sequences(c, schema), triggers(c, schema), rules(c, schema),
                     rowSecurity, forced, policies(c, schema), comments(c, schema), grants(c, schema), owners(c, schema), defaultPrivileges(c, schema),
-                    schemaItself(c, schema), TableDefinitions.typesNoColumnUses(c, schema), publications(c, schema));
+                    schemaItself(c, schema), TableDefinitions.typesNoColumnUses(c, schema), publications(c, schema), collations(c, schema));
         } finally {
             c.rollback(); // read only; the search path goes with the transaction
             c.setAutoCommit(autoCommit);
@@ -269,6 +269,23 @@ final class SchemaObjectsReading {
             }
         }
         return out;
+    }
+
+    /**
+     * The schema's own collations (not an extension's), read from {@code pg_collation} whatever the
+     * server's version names its columns (the ICU locale was {@code collcollate} before 15,
+     * {@code colliculocale} in 15 and 16, {@code colllocale} since 17).
+     */
+    private static List<SchemaObjects.Collation> collations(Connection c, String schema) throws SQLException {
+        return rows(c, "SELECT co.collname, CASE co.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END, j ->> 'colllocale', j ->> 'colliculocale', co.collcollate,"
+                + " co.collctype, co.collisdeterministic, j ->> 'collicurules' FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace"
+                + " CROSS JOIN LATERAL to_jsonb(co) j WHERE n.nspname = ? AND co.collprovider IN ('i', 'c') AND NOT EXISTS (SELECT 1 FROM pg_depend e"
+                + " WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid AND e.deptype = 'e') ORDER BY co.oid", schema, rs -> {
+            boolean icu = rs.getString(2).equals("icu");
+            String locale = rs.getString(3) != null ? rs.getString(3) : rs.getString(4) != null ? rs.getString(4) : icu ? rs.getString(5) : null;
+            return new SchemaObjects.Collation(rs.getString(1), rs.getString(2), locale, icu ? null : rs.getString(5), icu ? null : rs.getString(6),
+                    rs.getBoolean(7), rs.getString(8));
+        });
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {

@@ -51,7 +51,7 @@ class SchemaObjectsTest {
     /** A publication reads back as itself; bound to its tables as a grant is: a part keeps its own, one left out loses its. */
     @Test
     void publicationsReadBackAndGoWithTheirTables() {
-        SchemaObjects objects = new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, null, PUBLICATIONS);
+        SchemaObjects objects = new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, null, PUBLICATIONS, null);
         JsonNode written = objects.toNative().body().get("publications");
         assertThat(written.get(0).has("allTables")).isFalse(); // defaults left out
         assertThat(written.get(0).get("tables").get(0).fieldNames()).toIterable().containsExactly("table");
@@ -64,7 +64,18 @@ class SchemaObjectsTest {
         assertThat(objects.without(java.util.Set.of("messages")).publications().get(0).tables()).extracting(SchemaObjects.PublishedTable::table).containsExactly("t");
     }
 
+    /** A collation reads back as itself, and is made as CREATE COLLATION takes it, an ICU one's locale and a libc one's two. */
+    @Test
+    void collationsReadBackAndAreMadeAsDefined() {
+        List<SchemaObjects.Collation> collations = List.of(new SchemaObjects.Collation("ci", "icu", "und-u-ks-level2", null, null, false, null),
+                new SchemaObjects.Collation("Fr", "libc", null, "fr_FR.utf8", "fr_FR.utf8", true, null));
+        SchemaObjects objects = new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, collations);
+        assertThat(SchemaObjects.of(objects.toNative()).orElseThrow()).isEqualTo(objects);
+        assertThat(collations.get(0).definition()).isEqualTo("CREATE COLLATION \"ci\" (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
+        assertThat(collations.get(1).definition()).isEqualTo("CREATE COLLATION \"Fr\" (provider = libc, lc_collate = 'fr_FR.utf8', lc_ctype = 'fr_FR.utf8')");
+    }
+
     private static SchemaObjects withTypes(SchemaObjects.Types types) {
-        return new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, types, null);
+        return new SchemaObjects(null, null, null, null, null, null, null, null, null, null, null, null, null, types, null, null);
     }
 }
