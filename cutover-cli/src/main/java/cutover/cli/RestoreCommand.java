@@ -267,6 +267,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                     List<String> problems;
                     List<String> unchecked = new ArrayList<>();
                     try {
+                        if (wholeSnapshot(snapshot) && sink instanceof cutover.connector.CopyTextSink copying) copying.rehearsesWith(snapshot.schema());
                         Sink.Rehearsal rehearsed = sink.rehearsePrepare(finished ? runId + "/again" : runId, mapper.tables(), plan.options().createTables());
                         problems = rehearsed.problems();
                         said.addAll(rehearsed.differences()); // a column the new table would make text, foreseen

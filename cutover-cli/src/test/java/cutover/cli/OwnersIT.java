@@ -249,7 +249,8 @@ class OwnersIT {
         LocalPostgres.recreate(src, dst);
         try {
             LocalPostgres.sql("postgres", "drop role if exists " + named, "drop role if exists " + unnamed, "create role " + named, "create role " + unnamed);
-            LocalPostgres.sql(src, "create table t (id int primary key)", "insert into t values (1)", "grant select on t to " + named);
+            LocalPostgres.sql(src, "create table t (id int primary key)", "insert into t values (1)", "grant select on t to " + named,
+                    "grant update (id) on t to " + named, "create view v as select id from t", "grant select on v to " + named);
             LocalPostgres.sql(dst, "alter default privileges in schema public grant all on tables to " + named + ", " + unnamed);
             String state = dir.resolve("gstate").toString();
             String[] repo = TestRepository.init(dir, "grants").args();
@@ -257,11 +258,16 @@ class OwnersIT {
             String acl = "select a.grantee::regrole::text || ' ' || string_agg(a.privilege_type, ',' order by a.privilege_type) from pg_class c,"
                     + " aclexplode(c.relacl) a where c.relname = 't' and a.grantee <> c.relowner group by a.grantee order by 1";
             for (String only : new String[] {null, "t"}) {
-                if (only != null) LocalPostgres.sql(dst, "drop table t");
+                if (only != null) LocalPostgres.sql(dst, "drop table t cascade"); // the view with it: a part makes no view
                 CliRun restore = only == null ? CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--state", state}, repo)
                         : CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(dst), "--only", only, "--state", state + "-part"}, repo);
                 assertThat(restore.exitCode()).as(restore.toString()).isZero();
                 assertThat(LocalPostgres.query(dst, acl)).as(only == null ? "whole" : "part").containsExactly(named + " SELECT",
+                        unnamed + " DELETE,INSERT,REFERENCES,SELECT,TRIGGER,TRUNCATE,UPDATE");
+                // the column's grant, which revoking the table's UPDATE would take with it, stays (review)
+                assertThat(LocalPostgres.query(dst, "select has_column_privilege('" + named + "', 't', 'id', 'UPDATE')")).containsExactly("t");
+                // a view the restore makes takes the target's defaults for tables too (review)
+                if (only == null) assertThat(LocalPostgres.query(dst, acl.replace("relname = 't'", "relname = 'v'"))).containsExactly(named + " SELECT",
                         unnamed + " DELETE,INSERT,REFERENCES,SELECT,TRIGGER,TRUNCATE,UPDATE");
             }
         } finally {

@@ -39,10 +39,15 @@ class PublicationsIT {
     @BeforeAll
     static void backedUp() throws Exception {
         LocalPostgres.recreate(SRC, DST, SUPA);
-        LocalPostgres.sql(SRC, "create table messages (id int primary key, body text)", "create table rooms (id int primary key, name text, secret text)",
+        // an identity column: the check of the application's UPDATE names it DEFAULT, as it takes no other value (review)
+        LocalPostgres.sql(SRC, "create table messages (id int generated always as identity primary key, body text)", "create table rooms (id int primary key, name text, secret text)",
                 "create table audit (id int primary key)", "create table notes (id int primary key, body text, private bool)",
                 "alter table notes replica identity full", "create table events (id bigserial primary key, what text)",
-                "insert into messages values (1, 'hi')", "insert into rooms values (1, 'lobby', 'x'), (-1, 'hidden', 'y')",
+                "create table readings (id int, at date, v text, primary key (id, at)) partition by range (at)",
+                "create table readings_2026 partition of readings for values from ('2026-01-01') to ('2027-01-01')",
+                "alter table readings_2026 replica identity full", "insert into readings values (1, '2026-05-01', 'r')",
+                "create publication readings_pub for table readings where (v <> '') with (publish_via_partition_root = true)",
+                "insert into messages (body) values ('hi')", "insert into rooms values (1, 'lobby', 'x'), (-1, 'hidden', 'y')",
                 "insert into notes values (1, 'n', false)", "insert into events (what) values ('e')",
                 "create publication supabase_realtime for table messages, rooms (id, name) where (id > 0), notes where (not private)",
                 "create publication inserts_only for table audit with (publish = 'insert')", "create publication everything for all tables");
@@ -64,6 +69,9 @@ class PublicationsIT {
         assertThat(LocalPostgres.query(DST, "select count(*) from pg_publication where pubname = 'everything'")).containsExactly("0");
         assertThat(LocalPostgres.query(DST, "select relreplident from pg_class where relname = 'notes'")).containsExactly("f");
         LocalPostgres.sql(DST, "update notes set body = 'changed'", "delete from notes where private"); // the application's writes go on
+        // a partition's own identity too: its rows are logged by it, the root's filter checked against it
+        assertThat(LocalPostgres.query(DST, "select relreplident from pg_class where relname = 'readings_2026'")).containsExactly("f");
+        LocalPostgres.sql(DST, "update readings set v = 'changed'", "update messages set body = 'again'");
 
         LocalPostgres.sql(DST, "drop table rooms");
         CliRun part = CliRun.of(new String[] {"restore", "latest", LocalPostgres.location(DST), "--only", "rooms", "--state",
@@ -79,7 +87,8 @@ class PublicationsIT {
                 "create table notes (id int primary key, body text, private bool)"); // the application's, its identity the key
         JsonNode dry = restore(SUPA, true);
         assertThat(CliRun.texts(dry.get("warnings"))).anySatisfy(w -> assertThat(w)
-                .contains("publications inserts_only (the publication too) of audit, supabase_realtime of messages, notes, rooms"));
+                .contains("publications inserts_only (the publication too) of audit, readings_pub (the publication too) of readings,"
+                        + " supabase_realtime of messages, notes, rooms"));
         assertThat(CliRun.texts(dry.get("warnings"))).contains(EVERYTHING);
         // not the serial column's default, which the restore makes with its sequence (acceptance run 28)
         assertThat(CliRun.texts(dry.get("schemaObjectsNotMade"))).as(dry.toString()).containsExactly(EVERYTHING);
@@ -91,6 +100,7 @@ class PublicationsIT {
                 .contains("not part of the replica identity").endsWith("(the application's UPDATE or DELETE on it would then fail: ALTER TABLE notes"
                         + " REPLICA IDENTITY … as in the source first)");
         assertThat(LocalPostgres.query(SUPA, PUBLISHED)).containsExactly("inserts_only truefalsefalsefalse false audit {id}",
+                "readings_pub truetruetruetrue true readings {id,at,v} where (v <> ''::text)",
                 "supabase_realtime truetruefalsefalse false messages {id,body}; rooms {id,name} where (id > 0)");
         LocalPostgres.sql(SUPA, "update notes set body = 'changed'");
     }

@@ -103,6 +103,13 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * For a dry run of a whole snapshot, before {@link Sink#rehearsePrepare}: the schema's objects the
+     * tables it rehearses making name (a collation), made in the rehearsal's transaction first, as
+     * the restore makes them before its tables.
+     */
+    default void rehearsesWith(cutover.model.NativeDefinition objects) {}
+
+    /**
      * For a dry run of a whole snapshot: what of the schema's {@code objects} the restore would leave
      * unmade, found without making anything (a type the target has otherwise, a publication it would
      * not widen); none where it cannot tell.

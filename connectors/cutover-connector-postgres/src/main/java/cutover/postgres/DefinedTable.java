@@ -123,11 +123,19 @@ final class DefinedTable {
      * UPDATE and DELETE. After the indexes; none where the source's was the default.
      */
     List<Step> replicaIdentity() {
-        if (definition.replicaIdentity() == null) return List.of();
-        String identity = definition.replicaIdentity();
+        List<Step> steps = new ArrayList<>();
+        if (definition.replicaIdentity() != null) steps.add(replicaIdentity(name, "", definition.replicaIdentity()));
+        // a partition's own: a row of it is logged by it, whatever its parent's (review: a filter needing FULL refused its writes)
+        for (Partition p : definition.partitions()) {
+            if (p.replicaIdentity() != null) steps.add(replicaIdentity(partition(p), " of partition " + p.name(), p.replicaIdentity()));
+        }
+        return steps;
+    }
+
+    private static Step replicaIdentity(TableName table, String of, String identity) {
         String kind = identity.equals("FULL") ? "f" : identity.equals("NOTHING") ? "n" : "i";
-        return List.of(new Step("replica identity " + identity, "SELECT relreplident = '" + kind + "' FROM pg_class WHERE oid = " + literal(name.sql())
-                + "::regclass", "ALTER TABLE " + name.sql() + " REPLICA IDENTITY " + identity));
+        return new Step("replica identity " + identity + of, "SELECT relreplident = '" + kind + "' FROM pg_class WHERE oid = " + literal(table.sql())
+                + "::regclass", "ALTER TABLE " + table.sql() + " REPLICA IDENTITY " + identity);
     }
 
     /**
@@ -147,6 +155,7 @@ final class DefinedTable {
             }
         }
         for (DefinedConstraint k : definition.constraints()) if (k.kind().equals("check")) steps.add(constraint(name, k));
+        for (Partition p : definition.partitions()) for (DefinedConstraint k : p.constraints()) if (k.kind().equals("check")) steps.add(constraint(partition(p), k));
         return steps;
     }
 

@@ -158,11 +158,19 @@ final class Pool implements AutoCloseable {
             } catch (SQLException refused) { // e.g. the server's or the role's connections all taken: one of the pool's, as before, not kept
                 try (Connection pooled = connection()) {
                     withoutJit(pooled, false);
+                    T out;
                     try {
-                        return reading.run(pooled);
-                    } finally {
-                        withoutJit(pooled, true);
+                        out = reading.run(pooled);
+                    } catch (SQLException | RuntimeException e) {
+                        try {
+                            withoutJit(pooled, true);
+                        } catch (SQLException alsoFailed) { // the reading's own failure is the one to tell
+                            e.addSuppressed(alsoFailed);
+                        }
+                        throw e;
                     }
+                    withoutJit(pooled, true);
+                    return out;
                 }
             }
             try {

@@ -157,8 +157,9 @@ final class SchemaObjectsMaking {
             }
             problems.addAll(giveOwners(made));
             problems.addAll(runningAsTheRoleRestoring(made));
-            problems.addAll(grant(rest.grants()));
+            // the revokes first: revoking a table's privilege revokes it on its columns too, which the grants give again (review)
             problems.addAll(revokeNotGranted(made, rest.grants()));
+            problems.addAll(grant(rest.grants()));
             problems.addAll(grantByDefault(rest.defaultPrivileges()));
         } finally {
             Catalog.setSearchPath(c, searchPath);
@@ -265,10 +266,11 @@ final class SchemaObjectsMaking {
                 + " FROM pg_publication WHERE pubname = ?", publication);
         List<String> column = texts(c, "SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
                 + " ORDER BY attnum LIMIT 1", TableName.quote(table));
-        String only = "ONLY " + TableName.quote(table);
+        // DEFAULT: an identity or generated column takes no other (review); not ONLY: a partitioned table's partitions are checked each
+        String relation = TableName.quote(table);
         StringBuilder sql = new StringBuilder();
-        if (does.contains("update") && !column.isEmpty()) sql.append("EXPLAIN UPDATE ").append(only).append(" SET ").append(column.get(0)).append(" = ").append(column.get(0));
-        if (does.contains("delete")) sql.append(sql.isEmpty() ? "" : "; ").append("EXPLAIN DELETE FROM ").append(only);
+        if (does.contains("update") && !column.isEmpty()) sql.append("EXPLAIN UPDATE ").append(relation).append(" SET ").append(column.get(0)).append(" = DEFAULT");
+        if (does.contains("delete")) sql.append(sql.isEmpty() ? "" : "; ").append("EXPLAIN DELETE FROM ").append(relation);
         return sql.isEmpty() ? null : sql.toString();
     }
 
@@ -331,6 +333,17 @@ final class SchemaObjectsMaking {
     }
 
     /** The sequences the target lacks, each moved to where the source's stood. */
+    /** For a dry run's rehearsal, in its transaction: the schema and its collations, which the tables it makes name. */
+    void rehearseCollations() throws SQLException {
+        if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
+        String searchPath = withSchemaAlone();
+        try {
+            makeCollations();
+        } finally {
+            Catalog.setSearchPath(c, searchPath);
+        }
+    }
+
     /** The schema's collations the target lacks, each named where it could not be made (an ICU locale this server lacks). */
     private List<String> makeCollations() throws SQLException {
         List<String> problems = new ArrayList<>();
@@ -548,8 +561,9 @@ final class SchemaObjectsMaking {
     }
 
     /**
-     * Revokes on the tables and sequences the run made (partitions too) the privileges the source's
-     * did not grant: one made where the target has default privileges (a Supabase project's, to anon
+     * Revokes on the tables, views and sequences the run made (partitions too) the privileges, and
+     * the grant options, the source's did not grant (not those of a sequence a column owns, made with
+     * its table): one made where the target has default privileges (a Supabase project's, to anon
      * and authenticated) took them when it was made, and a restore that only adds grants left it more
      * open than the source's (acceptance run 28). Only for the roles the source grants something to:
      * those it chose for each relation; a role it never names (a Supabase target's anon, the source a
@@ -558,29 +572,39 @@ final class SchemaObjectsMaking {
      * Returns a sentence for each revoke that failed.
      */
     private List<String> revokeNotGranted(Set<Made> made, List<Grant> granted) throws SQLException {
-        Set<String> sourceGrants = new java.util.HashSet<>();
+        Map<String, Boolean> sourceGrants = new java.util.HashMap<>(); // relation, grantee and privilege: whether grantable
         Set<String> rolesNamed = new java.util.HashSet<>();
         for (Grant g : granted) {
             rolesNamed.add(g.grantee());
-            if (g.column() == null && !g.kind().equals("routine")) for (String privilege : g.privileges()) sourceGrants.add(g.name() + "\u0000" + g.grantee() + "\u0000" + privilege);
+            if (g.column() == null && !g.kind().equals("routine")) {
+                for (String privilege : g.privileges()) sourceGrants.merge(g.name() + "\u0000" + g.grantee() + "\u0000" + privilege, g.grantable(), Boolean::logicalOr);
+            }
         }
         List<String> problems = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type"
-                + " FROM pg_class r CROSS JOIN LATERAL aclexplode(r.relacl) a WHERE r.oid = to_regclass(?) AND a.grantee <> r.relowner ORDER BY 1, 2")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,"
+                + " a.is_grantable FROM pg_class r CROSS JOIN LATERAL aclexplode(r.relacl) a WHERE r.oid = to_regclass(?) AND a.grantee <> r.relowner ORDER BY 1, 2")) {
             for (Made m : made) {
-                if (!m.kind().equals("table") && !m.kind().equals("sequence")) continue;
+                if (!m.kind().equals("table") && !m.kind().equals("sequence") && !m.kind().equals("view") && !m.kind().equals("materialized view")) continue;
                 ps.setString(1, TableName.quote(m.name()));
-                Map<String, List<String>> extra = new LinkedHashMap<>();
+                Map<String, List<String>> extra = new LinkedHashMap<>(), optionOnly = new LinkedHashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (rolesNamed.contains(rs.getString(1)) && !sourceGrants.contains(m.name() + "\u0000" + rs.getString(1) + "\u0000" + rs.getString(2))) {
-                            extra.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                        }
+                        if (!rolesNamed.contains(rs.getString(1))) continue;
+                        Boolean grantable = sourceGrants.get(m.name() + "\u0000" + rs.getString(1) + "\u0000" + rs.getString(2));
+                        if (grantable == null) extra.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                        else if (!grantable && rs.getBoolean(3)) optionOnly.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+                String on = (m.kind().equals("sequence") ? "SEQUENCE " : "TABLE ") + TableName.quote(m.name());
+                for (Map.Entry<String, List<String>> e : optionOnly.entrySet()) {
+                    String failed = DefinedTable.attempt(c, "REVOKE GRANT OPTION FOR " + String.join(", ", e.getValue()) + " ON " + on + " FROM " + grantee(e.getKey()));
+                    if (failed != null) {
+                        problems.add(m.kind() + " " + shown(m.name()) + " lets " + e.getKey() + " grant " + String.join(", ", e.getValue()) + " on, which the"
+                                + " source's did not; not revoked: " + failed);
                     }
                 }
                 for (Map.Entry<String, List<String>> e : extra.entrySet()) {
-                    String failed = DefinedTable.attempt(c, "REVOKE " + String.join(", ", e.getValue()) + " ON " + (m.kind().equals("sequence") ? "SEQUENCE " : "TABLE ")
-                            + TableName.quote(m.name()) + " FROM " + grantee(e.getKey()));
+                    String failed = DefinedTable.attempt(c, "REVOKE " + String.join(", ", e.getValue()) + " ON " + on + " FROM " + grantee(e.getKey()));
                     if (failed != null) {
                         problems.add(m.kind() + " " + shown(m.name()) + " holds " + String.join(", ", e.getValue()) + " for " + e.getKey() + ", which the target's"
                                 + " default privileges gave it when it was made and the source's did not grant; not revoked: " + failed);

@@ -278,7 +278,7 @@ final class SchemaObjectsReading {
      */
     private static List<SchemaObjects.Collation> collations(Connection c, String schema) throws SQLException {
         return rows(c, "SELECT co.collname, CASE co.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END, j ->> 'colllocale', j ->> 'colliculocale', co.collcollate,"
-                + " co.collctype, co.collisdeterministic, j ->> 'collicurules' FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace"
+                + " co.collctype, coalesce((j ->> 'collisdeterministic')::boolean, true), j ->> 'collicurules' FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace"
                 + " CROSS JOIN LATERAL to_jsonb(co) j WHERE n.nspname = ? AND co.collprovider IN ('i', 'c') AND NOT EXISTS (SELECT 1 FROM pg_depend e"
                 + " WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid AND e.deptype = 'e') ORDER BY co.oid", schema, rs -> {
             boolean icu = rs.getString(2).equals("icu");

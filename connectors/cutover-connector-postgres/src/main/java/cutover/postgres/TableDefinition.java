@@ -189,7 +189,12 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
      * on it alone (those made on a parent reach it from there). Listed parents first.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Partition(String name, String parent, String bound, String partitionKey, List<DefinedConstraint> constraints, List<DefinedIndex> indexes) {
+    record Partition(String name, String parent, String bound, String partitionKey, List<DefinedConstraint> constraints, List<DefinedIndex> indexes,
+                     String replicaIdentity) {
+        Partition(String name, String parent, String bound, String partitionKey, List<DefinedConstraint> constraints, List<DefinedIndex> indexes) {
+            this(name, parent, bound, partitionKey, constraints, indexes, null);
+        }
+
         Partition {
             constraints = constraints == null ? List.of() : List.copyOf(constraints); // absent before they were stored, and when none
             indexes = indexes == null ? List.of() : List.copyOf(indexes);
@@ -268,6 +273,7 @@ record TableDefinition(String primaryKeyName, List<DefinedColumn> columns, List<
                 putIfPresent(n, "partitionKey", p.partitionKey());
                 if (!p.constraints().isEmpty()) putConstraints(n, p.constraints());
                 if (!p.indexes().isEmpty()) putIndexes(n, p.indexes());
+                putIfPresent(n, "replicaIdentity", p.replicaIdentity()); // each partition's own: a row is logged by its partition's
             }
         }
         return new NativeDefinition(FORMAT, o);

@@ -56,8 +56,8 @@ final class TableDefinitions {
                 + "array(SELECT w.rulename::text FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN' ORDER BY 1), "
                 + "CASE WHEN r.relkind = 'p' THEN pg_get_partkeydef(r.oid) END, r.relpersistence = 'u', "
                 // what UPDATE and DELETE log of a row (a publication's subscribers and filters need it), where not the key
-                + "CASE r.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN 'USING INDEX ' || (SELECT quote_ident(ic.relname)"
-                + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = r.oid AND i.indisreplident) END "
+                // an index dropped since leaves it 'i' with none: PostgreSQL then logs as NOTHING (review)
+                + REPLICA_IDENTITY.formatted("r") + " "
                 + "FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
                 + "WHERE n.nspname = ? AND r.relname = ANY (?) AND r.relkind IN ('r', 'p')")) {
             ps.setString(1, schema);
@@ -330,15 +330,25 @@ final class TableDefinitions {
     /** The partitions of the partitioned tables, at every level, parents first; each one's constraints and indexes go to {@code owners}. */
     private static void partitions(Connection c, Array oids, Map<Long, Builder> byOid, Map<Long, Owned> owners) throws SQLException {
         eachRow(c, "SELECT pg_partition_root(p.oid)::oid::int8, p.relname, up.relname, "
-                + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END, p.oid::int8 "
+                + "pg_get_expr(p.relpartbound, p.oid), CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END, p.oid::int8, "
+                + REPLICA_IDENTITY.formatted("p") + " "
                 + "FROM pg_class p JOIN pg_inherits i ON i.inhrelid = p.oid JOIN pg_class up ON up.oid = i.inhparent "
                 + "WHERE p.relispartition AND pg_partition_root(p.oid) = ANY (?::oid[]) "
                 + "ORDER BY 1, (SELECT count(*) FROM pg_partition_ancestors(p.oid)), p.relname", oids, 1, rs -> {
-            PartitionBuilder p = new PartitionBuilder(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+            PartitionBuilder p = new PartitionBuilder(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(7));
             byOid.get(rs.getLong(1)).partitions.add(p);
             owners.put(rs.getLong(6), p.owned);
         });
     }
+
+    /**
+     * The replica identity of the relation {@code %1$s} where it is not the default, as {@code ALTER
+     * TABLE … REPLICA IDENTITY} takes it; an index dropped since leaves it 'i' with none, which
+     * PostgreSQL logs as NOTHING (review).
+     */
+    private static final String REPLICA_IDENTITY = "CASE %1$s.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' WHEN 'i' THEN coalesce('USING INDEX '"
+            + " || (SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = %1$s.oid AND i.indisreplident),"
+            + " 'NOTHING') END";
 
     /** What is read of one row of a catalog query. */
     private interface RowReading {
@@ -437,11 +447,11 @@ final class TableDefinitions {
         final List<DefinedIndex> indexes = new ArrayList<>();
     }
 
-    private record PartitionBuilder(String name, String parent, String bound, String partitionKey, Owned owned) {
-        PartitionBuilder(String name, String parent, String bound, String partitionKey) {
-            this(name, parent, bound, partitionKey, new Owned());
+    private record PartitionBuilder(String name, String parent, String bound, String partitionKey, String replicaIdentity, Owned owned) {
+        PartitionBuilder(String name, String parent, String bound, String partitionKey, String replicaIdentity) {
+            this(name, parent, bound, partitionKey, replicaIdentity, new Owned());
         }
 
-        Partition build() { return new Partition(name, parent, bound, partitionKey, owned.constraints, owned.indexes); }
+        Partition build() { return new Partition(name, parent, bound, partitionKey, owned.constraints, owned.indexes, replicaIdentity); }
     }
 }

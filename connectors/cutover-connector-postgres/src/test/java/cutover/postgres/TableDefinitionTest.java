@@ -36,7 +36,7 @@ class TableDefinitionTest {
             List.of(new Partition("books_2024", "books", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "LIST (kind)", null, null),
                     new Partition("books_2024_a", "books_2024", "FOR VALUES IN ('a')", null,
                             List.of(new DefinedConstraint("books_2024_a_recent", "check", "CHECK ((id > 100))")),
-                            List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")))), true,
+                            List.of(new DefinedIndex("books_2024_a_price", false, "USING btree (price)")), "FULL")), true,
             List.of(new TableDefinition.Domain("positive", "integer", true, "1",
                     List.of(new DefinedConstraint("positive_check", "check", "CHECK ((VALUE > 0))")))),
             List.of(new CompositeType("pair", List.of(new Attribute("a", "integer"), new Attribute("b", "character varying(10)", "\"C\""))),
