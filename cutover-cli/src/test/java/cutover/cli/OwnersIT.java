@@ -245,13 +245,16 @@ class OwnersIT {
      */
     @Test
     void aTableMadeWhereTheTargetGrantsByDefaultHoldsTheSourcesGrants() throws Exception {
-        String src = "cutover_it_own_gsrc", dst = "cutover_it_own_gdst", named = "cutover_it_own_named", unnamed = "cutover_it_own_unnamed";
+        String src = "cutover_it_own_gsrc", dst = "cutover_it_own_gdst", named = "cutover_it_own_named", unnamed = "cutover_it_own_unnamed",
+                elsewhere = "cutover_it_own_elsewhere"; // named by the source's grants on another table only
         LocalPostgres.recreate(src, dst);
         try {
-            LocalPostgres.sql("postgres", "drop role if exists " + named, "drop role if exists " + unnamed, "create role " + named, "create role " + unnamed);
-            LocalPostgres.sql(src, "create table t (id int primary key)", "insert into t values (1)", "grant select on t to " + named,
+            for (String role : new String[] {named, unnamed, elsewhere}) LocalPostgres.sql("postgres", "drop role if exists " + role, "create role " + role);
+            LocalPostgres.sql(src, "create table t (id serial primary key)", "insert into t values (1)", "grant select on t to " + named,
+                    "grant usage on sequence t_id_seq to " + named, "create table w (id int primary key)", "grant select on w to " + elsewhere,
                     "grant update (id) on t to " + named, "create view v as select id from t", "grant select on v to " + named);
-            LocalPostgres.sql(dst, "alter default privileges in schema public grant all on tables to " + named + ", " + unnamed);
+            LocalPostgres.sql(dst, "alter default privileges in schema public grant all on tables to " + named + ", " + unnamed + ", " + elsewhere,
+                    "alter default privileges in schema public grant all on sequences to " + named + ", " + unnamed);
             String state = dir.resolve("gstate").toString();
             String[] repo = TestRepository.init(dir, "grants").args();
             assertThat(CliRun.of(new String[] {"backup", LocalPostgres.location(src), "--state", state}, repo).exitCode()).isZero();
@@ -264,6 +267,9 @@ class OwnersIT {
                 assertThat(restore.exitCode()).as(restore.toString()).isZero();
                 assertThat(LocalPostgres.query(dst, acl)).as(only == null ? "whole" : "part").containsExactly(named + " SELECT",
                         unnamed + " DELETE,INSERT,REFERENCES,SELECT,TRIGGER,TRUNCATE,UPDATE");
+                // the sequence its column owns took the target's defaults for sequences too (acceptance run 29)
+                assertThat(LocalPostgres.query(dst, acl.replace("relname = 't'", "relname = 't_id_seq'"))).containsExactly(named + " USAGE",
+                        unnamed + " SELECT,UPDATE,USAGE");
                 // the column's grant, which revoking the table's UPDATE would take with it, stays (review)
                 assertThat(LocalPostgres.query(dst, "select has_column_privilege('" + named + "', 't', 'id', 'UPDATE')")).containsExactly("t");
                 // a view the restore makes takes the target's defaults for tables too (review)
@@ -272,8 +278,7 @@ class OwnersIT {
             }
         } finally {
             LocalPostgres.drop(src, dst);
-            LocalPostgres.dropRole(named);
-            LocalPostgres.dropRole(unnamed);
+            for (String role : new String[] {named, unnamed, elsewhere}) LocalPostgres.dropRole(role);
         }
     }
 

@@ -31,7 +31,7 @@ class PublicationsIT {
             + " order by t.tablename) from pg_publication_tables t where t.pubname = p.pubname), '-') from pg_publication p"
             + " where p.pubname <> 'everything' order by 1";
     private static final String EVERYTHING = "publication everything publishes every table of the database in the source; the target has none of the name,"
-            + " and a restore does not widen one (a superuser's choice, which publishes tables no snapshot held): CREATE PUBLICATION \"everything\" FOR ALL TABLES";
+            + " and a restore does not make one (a superuser's choice, which publishes tables no snapshot held): CREATE PUBLICATION \"everything\" FOR ALL TABLES";
 
     @TempDir static Path dir;
     static TestRepository repo;

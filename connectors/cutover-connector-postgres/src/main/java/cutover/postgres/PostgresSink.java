@@ -232,7 +232,10 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         if (own.isEmpty()) return CopyTextSink.super.makeObjectsOfTables(objects, tables);
         return inTransaction("making the triggers, rules and policies of the tables restored", c -> {
             Set<String> andPartitions = SchemaObjectsMaking.withPartitions(c, schema, tables); // a partition's own trigger, grant, index comment
-            return elsewhereHinted(new SchemaObjectsMaking(c, schema, own.get().onlyOn(andPartitions)).make(tables, List.of(), schemaMadeHere, schemaMadeHere));
+            // and the sequences their columns own: made with them, their grants are theirs (acceptance run 29)
+            Set<String> bound = new java.util.TreeSet<>(andPartitions);
+            bound.addAll(SchemaObjectsMaking.sequencesOwnedBy(c, schema, andPartitions));
+            return elsewhereHinted(new SchemaObjectsMaking(c, schema, own.get().onlyOn(bound), own.get()).make(tables, List.of(), schemaMadeHere, schemaMadeHere));
         });
     }
 

@@ -41,11 +41,19 @@ final class SchemaObjectsMaking {
     private final Connection c;
     private final String schema;
     private final SchemaObjects objects;
+    /** The roles the whole snapshot's grants name: those whose privileges on what is made are the source's ({@link #revokeNotGranted}). */
+    private final Set<String> rolesGranted;
 
     SchemaObjectsMaking(Connection c, String schema, SchemaObjects objects) {
+        this(c, schema, objects, objects);
+    }
+
+    /** For {@code objects}, a part of {@code whole} (a restore of some tables): the roles the whole's grants name count. */
+    SchemaObjectsMaking(Connection c, String schema, SchemaObjects objects, SchemaObjects whole) {
         this.c = c;
         this.schema = schema;
         this.objects = objects;
+        this.rolesGranted = whole.grants().stream().map(Grant::grantee).collect(java.util.stream.Collectors.toSet());
     }
 
     /**
@@ -221,8 +229,8 @@ final class SchemaObjectsMaking {
         String name = TableName.quote(p.name());
         String of = p.allTables() ? "FOR ALL TABLES" : "FOR TABLES IN SCHEMA " + TableName.quote(schema);
         return java.util.Optional.of("publication " + shown(p.name()) + " publishes " + (p.allTables() ? "every table of the database" : "every table of schema "
-                + shown(schema)) + " in the source; " + (there ? "the target's publishes some" : "the target has none of the name")
-                + ", and a restore does not widen one (a superuser's choice, which publishes tables no snapshot held): " + (there ? "ALTER PUBLICATION "
+                + shown(schema)) + " in the source; " + (there ? "the target's publishes some, and a restore does not widen one"
+                : "the target has none of the name, and a restore does not make one") + " (a superuser's choice, which publishes tables no snapshot held): " + (there ? "ALTER PUBLICATION "
                 + name + " ADD " + (p.allTables() ? "TABLE …" : "TABLES IN SCHEMA " + TableName.quote(schema)) : "CREATE PUBLICATION " + name + " " + of));
     }
 
@@ -562,8 +570,7 @@ final class SchemaObjectsMaking {
 
     /**
      * Revokes on the tables, views and sequences the run made (partitions too) the privileges, and
-     * the grant options, the source's did not grant (not those of a sequence a column owns, made with
-     * its table): one made where the target has default privileges (a Supabase project's, to anon
+     * the grant options, the source's did not grant (the sequences their columns own too): one made where the target has default privileges (a Supabase project's, to anon
      * and authenticated) took them when it was made, and a restore that only adds grants left it more
      * open than the source's (acceptance run 28). Only for the roles the source grants something to:
      * those it chose for each relation; a role it never names (a Supabase target's anon, the source a
@@ -573,7 +580,7 @@ final class SchemaObjectsMaking {
      */
     private List<String> revokeNotGranted(Set<Made> made, List<Grant> granted) throws SQLException {
         Map<String, Boolean> sourceGrants = new java.util.HashMap<>(); // relation, grantee and privilege: whether grantable
-        Set<String> rolesNamed = new java.util.HashSet<>();
+        Set<String> rolesNamed = new java.util.HashSet<>(rolesGranted); // acceptance run 29: a part's own grants named fewer
         for (Grant g : granted) {
             rolesNamed.add(g.grantee());
             if (g.column() == null && !g.kind().equals("routine")) {
@@ -581,9 +588,13 @@ final class SchemaObjectsMaking {
             }
         }
         List<String> problems = new ArrayList<>();
+        // with the sequences the tables' columns own (serial, identity), which the target's default privileges reached too (acceptance run 29)
+        Set<Made> relations = new java.util.LinkedHashSet<>(made);
+        Set<String> tablesMade = made.stream().filter(m -> m.kind().equals("table")).map(Made::name).collect(java.util.stream.Collectors.toSet());
+        for (String owned : sequencesOwnedBy(c, schema, tablesMade)) relations.add(new Made("sequence", owned, null));
         try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,"
                 + " a.is_grantable FROM pg_class r CROSS JOIN LATERAL aclexplode(r.relacl) a WHERE r.oid = to_regclass(?) AND a.grantee <> r.relowner ORDER BY 1, 2")) {
-            for (Made m : made) {
+            for (Made m : relations) {
                 if (!m.kind().equals("table") && !m.kind().equals("sequence") && !m.kind().equals("view") && !m.kind().equals("materialized view")) continue;
                 ps.setString(1, TableName.quote(m.name()));
                 Map<String, List<String>> extra = new LinkedHashMap<>(), optionOnly = new LinkedHashMap<>();
@@ -787,6 +798,18 @@ final class SchemaObjectsMaking {
         while (!next.isEmpty()) {
             String table = next.pop();
             if (out.add(table)) next.addAll(partitions.getOrDefault(table, List.of()));
+        }
+        return out;
+    }
+
+    /** The sequences the tables' columns own (serial, identity), by name: made with their tables. */
+    static Set<String> sequencesOwnedBy(Connection c, String schema, Set<String> tables) throws SQLException {
+        Set<String> out = new java.util.TreeSet<>();
+        for (List<String> owned : pairs(c, "SELECT t.relname::text, s.relname::text FROM pg_depend d JOIN pg_class s ON s.oid = d.objid JOIN pg_class t"
+                + " ON t.oid = d.refobjid WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+                + " AND s.relkind = 'S' AND t.relnamespace = to_regnamespace(?) AND s.relnamespace = t.relnamespace", TableName.quote(schema)).entrySet()
+                .stream().filter(e -> tables.contains(e.getKey())).map(Map.Entry::getValue).toList()) {
+            out.addAll(owned);
         }
         return out;
     }
