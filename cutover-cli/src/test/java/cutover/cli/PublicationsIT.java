@@ -91,7 +91,11 @@ class PublicationsIT {
                         + " supabase_realtime of messages, notes, rooms"));
         assertThat(CliRun.texts(dry.get("warnings"))).contains(EVERYTHING);
         // not the serial column's default, which the restore makes with its sequence (acceptance run 28)
-        assertThat(CliRun.texts(dry.get("schemaObjectsNotMade"))).as(dry.toString()).containsExactly(EVERYTHING);
+        // the application's table whose identity would refuse its writes once published, foreseen (acceptance run 29)
+        List<String> notMade = CliRun.texts(dry.get("schemaObjectsNotMade"));
+        assertThat(notMade).as(dry.toString()).hasSize(2).contains(EVERYTHING);
+        assertThat(notMade.get(1)).startsWith("table notes would not be added to publication supabase_realtime: cannot update table \"notes\"")
+                .contains("not part of the replica identity");
         assertThat(LocalPostgres.query(SUPA, "select count(*) from pg_publication_tables")).containsExactly("0");
         JsonNode restored = restore(SUPA, false);
         List<String> warnings = CliRun.texts(restored.get("warnings"));
