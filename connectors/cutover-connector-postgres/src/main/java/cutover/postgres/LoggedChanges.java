@@ -166,8 +166,9 @@ final class LoggedChanges {
             for (int i = 0; i < n; i++) columns[i][k] = PgCopyText.field(bytes, fields.starts[i], fields.ends[i]);
         }
         List<String> collations = new ArrayList<>();
+        // collisdeterministic came with PostgreSQL 12: read through to_jsonb, an 11's collations are all deterministic
         try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN co.oid IS NULL THEN '' ELSE quote_ident(cn.nspname) || '.' || "
-                + "quote_ident(co.collname) END, coalesce(co.collisdeterministic, true) FROM unnest(?::text[]) WITH ORDINALITY AS k(name, at) "
+                + "quote_ident(co.collname) END, coalesce((to_jsonb(co) ->> 'collisdeterministic')::boolean, true) FROM unnest(?::text[]) WITH ORDINALITY AS k(name, at) "
                 + "JOIN pg_attribute a ON a.attrelid = ?::regclass AND a.attname = k.name LEFT JOIN pg_collation co ON co.oid = a.attcollation "
                 + "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace ORDER BY k.at")) {
             ps.setArray(1, c.createArrayOf("text", table.primaryKey().toArray()));

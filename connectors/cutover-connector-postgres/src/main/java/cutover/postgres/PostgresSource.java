@@ -582,7 +582,8 @@ final class PostgresSource implements ChangeTracking {
 
     private boolean readDeterministicKeys(SourceTable table) {
         return reading("reading the key's collations of " + table.name(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(bool_and(coalesce(co.collisdeterministic, true)), true) FROM pg_attribute a "
+            // collisdeterministic came with PostgreSQL 12: read through to_jsonb, an 11's collations are all deterministic
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(bool_and(coalesce((to_jsonb(co) ->> 'collisdeterministic')::boolean, true)), true) FROM pg_attribute a "
                     + "LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = ?::regclass AND a.attname = ANY(?)")) {
                 ps.setString(1, table.name().sql());
                 ps.setArray(2, c.createArrayOf("text", table.primaryKey().toArray()));
