@@ -149,14 +149,16 @@ final class DefinedTable {
         List<Step> steps = new ArrayList<>();
         for (DefinedColumn col : definition.columns()) {
             boolean drawsFromItsSequence = definition.sequences().stream().anyMatch(q -> !q.use().equals(DefinedSequence.IDENTITY) && col.name().equals(q.column()));
-            if (col.defaultExpression() != null && !drawsFromItsSequence) {
-                steps.add(new Step("the default of column " + col.name(), null, "ALTER TABLE " + name.sql() + " ALTER COLUMN " + TableName.quote(col.name())
-                        + " SET DEFAULT " + col.defaultExpression()));
-            }
+            if (col.defaultExpression() != null && !drawsFromItsSequence) steps.add(defaultOf(col));
         }
         for (DefinedConstraint k : definition.constraints()) if (k.kind().equals("check")) steps.add(constraint(name, k));
         for (Partition p : definition.partitions()) for (DefinedConstraint k : p.constraints()) if (k.kind().equals("check")) steps.add(constraint(partition(p), k));
         return steps;
+    }
+
+    private Step defaultOf(DefinedColumn col) {
+        return new Step("the default of column " + col.name(), null, "ALTER TABLE " + name.sql() + " ALTER COLUMN " + TableName.quote(col.name())
+                + " SET DEFAULT " + col.defaultExpression());
     }
 
     /** The statements that complete the table once its rows are in, indexes and foreign keys aside, in the order they must run. */
@@ -176,10 +178,7 @@ final class DefinedTable {
         }
         for (DefinedColumn col : definition.columns()) {
             String column = TableName.quote(col.name());
-            if (col.defaultExpression() != null) {
-                steps.add(new Step("the default of column " + col.name(), null,
-                        "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DEFAULT " + col.defaultExpression()));
-            }
+            if (col.defaultExpression() != null) steps.add(defaultOf(col));
             if (col.identity() != null) {
                 DefinedSequence s = definition.sequences().stream().filter(q -> q.use().equals(DefinedSequence.IDENTITY) && q.column().equals(col.name()))
                         .findFirst().orElse(null);

@@ -107,7 +107,7 @@ final class SchemaObjectsMaking {
             // a type a column uses too is named by its table's restore, where it is not the source's
             Set<String> ofColumns = Set.copyOf(objects.typesNoColumnUses().ofColumns());
             makeTypes().forEach((type, why) -> {
-                if (!ofColumns.contains(type)) problems.add("type " + type + (why.startsWith("the target's type") ? " here is not the source's: " : " was not made: ") + why);
+                if (!ofColumns.contains(type)) problems.add("type " + type + (TypesMaking.another(why) ? " here is not the source's: " : " was not made: ") + why);
             });
             problems.addAll(TypesMaking.collationDifferences(c, objects.typesNoColumnUses().composites().stream()
                     .filter(t -> !ofColumns.contains(t.name())).toList()));
@@ -191,7 +191,7 @@ final class SchemaObjectsMaking {
     private List<String> makePublications(List<SchemaObjects.Publication> publications) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (SchemaObjects.Publication p : publications) {
-            boolean there = exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name());
+            boolean there = publicationThere(p.name());
             if (p.allTables() || p.wholeSchema()) {
                 notWidened(p, there).ifPresent(problems::add);
                 continue;
@@ -241,7 +241,7 @@ final class SchemaObjectsMaking {
         List<String> out = new ArrayList<>();
         for (SchemaObjects.Publication p : objects.publications()) {
             if (p.allTables() || p.wholeSchema()) continue;
-            boolean there = exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name());
+            boolean there = publicationThere(p.name());
             if (there && publishesAll(p.name())) continue;
             for (SchemaObjects.PublishedTable t : p.tables()) {
                 if (!exists("SELECT to_regclass(?) IS NOT NULL", TableName.quote(t.table())) || (there && publishes(p.name(), t.table()))) continue;
@@ -304,7 +304,7 @@ final class SchemaObjectsMaking {
     private List<String> publicationsNotWidened() throws SQLException {
         List<String> out = new ArrayList<>();
         for (SchemaObjects.Publication p : objects.publications()) {
-            if (p.allTables() || p.wholeSchema()) notWidened(p, exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name())).ifPresent(out::add);
+            if (p.allTables() || p.wholeSchema()) notWidened(p, publicationThere(p.name())).ifPresent(out::add);
         }
         return out;
     }
@@ -325,6 +325,10 @@ final class SchemaObjectsMaking {
         if (does.contains("update") && !column.isEmpty()) sql.append("EXPLAIN UPDATE ").append(relation).append(" SET ").append(column.get(0)).append(" = DEFAULT");
         if (does.contains("delete")) sql.append(sql.isEmpty() ? "" : "; ").append("EXPLAIN DELETE FROM ").append(relation);
         return sql.isEmpty() ? null : sql.toString();
+    }
+
+    private boolean publicationThere(String publication) throws SQLException {
+        return exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", publication);
     }
 
     /** Whether the target's publication of the name publishes every table, or every table of the schema (PostgreSQL 15). */
@@ -385,7 +389,6 @@ final class SchemaObjectsMaking {
         return TypesMaking.make(c, types.enums(), types.domains(), types.composites(), types.ranges());
     }
 
-    /** The sequences the target lacks, each moved to where the source's stood. */
     /** For a dry run's rehearsal, in its transaction: the schema and its collations, which the tables it makes name. */
     void rehearseCollations() throws SQLException {
         if (!exists("SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) DefinedTable.attempt(c, "CREATE SCHEMA " + TableName.quote(schema));
@@ -412,6 +415,7 @@ final class SchemaObjectsMaking {
         return exists("SELECT EXISTS (SELECT 1 FROM pg_collation WHERE collname = ? AND collnamespace = to_regnamespace(?))", name, TableName.quote(schema));
     }
 
+    /** The sequences the target lacks, each moved to where the source's stood. */
     private void makeSequences(Set<Made> made, List<String> problems) throws SQLException {
         for (Sequence q : objects.sequences()) {
             if (relationKind(q.name()) != null) continue;
@@ -495,7 +499,7 @@ final class SchemaObjectsMaking {
             }
             for (SchemaObjects.Publication p : rest.publications()) {
                 if (p.allTables() || p.wholeSchema()) continue; // not made: publicationsNotWidened says so
-                boolean there = exists("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)", p.name());
+                boolean there = publicationThere(p.name());
                 if (there && publishesAll(p.name())) continue;
                 List<String> lacking = new ArrayList<>();
                 for (SchemaObjects.PublishedTable t : p.tables()) if (!there || !publishes(p.name(), t.table())) lacking.add(t.table());

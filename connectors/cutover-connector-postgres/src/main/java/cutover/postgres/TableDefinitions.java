@@ -180,12 +180,9 @@ final class TableDefinitions {
                 + " AND " + NOT_AN_EXTENSIONS.formatted("t") + " AND t.oid NOT IN (SELECT oid FROM used)", " AND b.typnamespace = " + namespace, ps -> {
             for (int i = 1; i <= 3; i++) ps.setString(i, schema);
         }, rel -> out);
-        if (out.isEmpty()) return SchemaObjects.Types.NONE;
-        List<String> names = new ArrayList<>();
-        out.enums.forEach(e -> names.add(e.name()));
-        out.domains.forEach(d -> names.add(d.name()));
-        out.composites.forEach(t -> names.add(t.name()));
-        out.ranges.forEach(r -> names.add(r.name()));
+        SchemaObjects.Types read = new SchemaObjects.Types(List.of(), out.enums, out.domains, out.composites, out.ranges, List.of());
+        if (read.isEmpty()) return SchemaObjects.Types.NONE;
+        List<String> names = read.names();
         List<Extension> extensions = new ArrayList<>();
         List<String> ofColumns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ext.extname::text, xn.nspname::text FROM unnest(?::text[]) n (name)"
@@ -205,7 +202,7 @@ final class TableDefinitions {
                 while (rs.next()) ofColumns.add(rs.getString(1));
             }
         }
-        return new SchemaObjects.Types(extensions, out.enums, out.domains, out.composites, out.ranges, ofColumns);
+        return new SchemaObjects.Types(extensions, read.enums(), read.domains(), read.composites(), read.ranges(), ofColumns);
     }
 
     private interface Parameters {
@@ -407,10 +404,6 @@ final class TableDefinitions {
         final List<Domain> domains = new ArrayList<>();
         final List<CompositeType> composites = new ArrayList<>();
         final List<RangeType> ranges = new ArrayList<>();
-
-        boolean isEmpty() {
-            return enums.isEmpty() && domains.isEmpty() && composites.isEmpty() && ranges.isEmpty();
-        }
 
         /** The enum of that name (none: null) with its labels, unless it is here already. */
         void addEnum(String name, Array labels) throws SQLException {

@@ -47,9 +47,8 @@ final class TypesMaking {
                 String ddl = "CREATE TYPE " + e.name() + " AS ENUM (" + String.join(", ", e.labels().stream().map(DefinedTable::literal).toList()) + ")";
                 String failed = DefinedTable.attempt(c, ddl);
                 if (failed != null) notMade.put(e.name(), failed);
-            } else if (!labels.containsAll(e.labels())) {
-                notMade.put(e.name(), "the target's type of the name lacks labels of the source's ("
-                        + String.join(", ", e.labels().stream().filter(l -> !labels.contains(l)).toList()) + ")");
+            } else if (enumAnother(e, labels) != null) {
+                notMade.put(e.name(), enumAnother(e, labels));
             }
         }
         for (Object type : madeOfFirst(domains, composites, ranges)) {
@@ -77,8 +76,8 @@ final class TypesMaking {
                     // a server before PostgreSQL 14 has no multiranges, nor their option
                     if (failed != null && r.multirange() != null && c.getMetaData().getDatabaseMajorVersion() < 14) failed = DefinedTable.attempt(c, rangeDdl(r, false));
                     if (failed != null) notMade.put(r.name(), failed);
-                } else if (!subtype.equals(r.subtype())) { // another type of the name: its values would not read alike
-                    notMade.put(r.name(), "the target's type of the name is not a range of " + r.subtype());
+                } else if (rangeAnother(r, subtype) != null) { // another type of the name: its values would not read alike
+                    notMade.put(r.name(), rangeAnother(r, subtype));
                 }
             } else if (type instanceof CompositeType t) {
                 String part = t.attributes().stream().map(a -> elementType(a.type())).filter(notMade::containsKey).findFirst().orElse(null);
@@ -96,8 +95,8 @@ final class TypesMaking {
                     ddl.setLength(ddl.length() - 2);
                     String failed = DefinedTable.attempt(c, ddl.append(')').toString());
                     if (failed != null) notMade.put(t.name(), failed);
-                } else if (!withoutCollations(there).equals(withoutCollations(t.attributes()))) {
-                    notMade.put(t.name(), "the target's type of the name has other attributes");
+                } else if (compositeAnother(t, there) != null) {
+                    notMade.put(t.name(), compositeAnother(t, there));
                 }
             }
         }
@@ -133,25 +132,46 @@ final class TypesMaking {
         Map<String, String> out = new LinkedHashMap<>();
         for (EnumType e : enums) {
             List<String> labels = enumLabels(c, e.name());
-            if (labels != null && !labels.containsAll(e.labels())) {
-                out.put(e.name(), "the target's type of the name lacks labels of the source's ("
-                        + String.join(", ", e.labels().stream().filter(l -> !labels.contains(l)).toList()) + ")");
-            }
+            if (labels != null && enumAnother(e, labels) != null) out.put(e.name(), enumAnother(e, labels));
         }
         for (CompositeType t : composites) {
             List<Attribute> there = compositeAttributes(c, t.name());
-            if (there != null && !withoutCollations(there).equals(withoutCollations(t.attributes()))) out.put(t.name(), "the target's type of the name has other attributes");
+            if (there != null && compositeAnother(t, there) != null) out.put(t.name(), compositeAnother(t, there));
         }
         for (RangeType r : ranges) {
             String subtype = rangeSubtype(c, r.name());
-            if (subtype != null && !subtype.equals(r.subtype())) out.put(r.name(), "the target's type of the name is not a range of " + r.subtype());
+            if (subtype != null && rangeAnother(r, subtype) != null) out.put(r.name(), rangeAnother(r, subtype));
         }
         return out;
     }
 
+    /** How every reason that the target's type of the name is another than the source's begins. */
+    private static final String ANOTHER = "the target's type of the name ";
+
+    /** Whether the reason {@link #make} gives for a type is that the target's of the name is another (kept), not that it was not made. */
+    static boolean another(String why) {
+        return why.startsWith(ANOTHER);
+    }
+
+    /** Why the target's enum of the name (its {@code labels}) is not the source's: it lacks some of its labels; null where it has them all. */
+    private static String enumAnother(EnumType e, List<String> labels) {
+        List<String> lacking = e.labels().stream().filter(l -> !labels.contains(l)).toList();
+        return lacking.isEmpty() ? null : ANOTHER + "lacks labels of the source's (" + String.join(", ", lacking) + ")";
+    }
+
+    /** Why the target's composite of the name is not the source's: other attributes (their collations aside: {@link #collationDifferences}); else null. */
+    private static String compositeAnother(CompositeType t, List<Attribute> there) {
+        return withoutCollations(there).equals(withoutCollations(t.attributes())) ? null : ANOTHER + "has other attributes";
+    }
+
+    /** Why the target's range of the name (of {@code subtype}) is not the source's; null where it is a range of the same subtype. */
+    private static String rangeAnother(RangeType r, String subtype) {
+        return subtype.equals(r.subtype()) ? null : ANOTHER + "is not a range of " + r.subtype();
+    }
+
     /** Why a type made of {@code part} was not made: the part was not, or the target's of its name is another. */
     private static String partWhy(String what, String part, Map<String, String> notMade) {
-        return what + part + (notMade.get(part).startsWith("the target's type") ? ", is not the source's here" : ", was not made");
+        return what + part + (another(notMade.get(part)) ? ", is not the source's here" : ", was not made");
     }
 
     /** The attributes by name and type: their collations do not change how a value's text loads (collationDifferences names them). */
