@@ -6,6 +6,7 @@ import cutover.backup.Snapshot;
 import cutover.connector.Connector;
 import cutover.connector.Location;
 import cutover.connector.Parallelism;
+import cutover.connector.SchemaSet;
 import cutover.connector.Source;
 import cutover.error.CutoverException;
 import cutover.error.ErrorCode;
@@ -100,8 +101,9 @@ final class BackupCommand implements Callable<Integer> {
             return printTimer(Interval.parse(every));
         }
         if (every != null) return runEvery(Interval.parse(every));
-        print(backupOnce());
-        return setAside > 0 ? 1 : 0; // as a migration's: finished, records set aside
+        List<Taken> taken = backupOnce();
+        print(taken);
+        return taken.stream().anyMatch(t -> t.setAside() > 0) ? 1 : 0; // as a migration's: finished, records set aside
     }
 
     /** Backs up again and again, each run starting an interval after the previous one started; stops on a non-retryable error. */
@@ -118,23 +120,26 @@ final class BackupCommand implements Callable<Integer> {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
             try {
-                Snapshot s = following == null ? backupOnce() : following.backup();
+                List<Taken> stored = following == null ? backupOnce() : List.of(following.backup());
                 wroteBefore = true;
                 Duration took = Duration.between(started, Instant.now());
-                logRun(run, ok -> {
-                    ok.put("snapshot", SnapshotsCommand.summary(s));
-                    ok.put("millis", took.toMillis());
-                    ok.put("phasesMillis", phases.millis());
-                    ok.put("readWhole", readWhole);
-                    ok.put("deadLettered", setAside);
-                    ok.put("deadLetterFile", setAside > 0 ? deadLetterFile.toString() : null);
-                    ok.put("nextRun", time.format(next));
-                }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
-                        + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
-                        + " in " + ReportCommand.human(took) + (phases.millis().isEmpty() ? "" : " (" + phases.describe() + ")")
-                        + readWholeText() + (setAside > 0 ? "; " + Counted.of(setAside, "record") + " set aside, each with its reason: " + deadLetterFile : "")
-                        + "; next run at " + time.format(next));
-                compactIfDue(run, s, following);
+                for (Taken t : stored) {
+                    Snapshot s = t.snapshot();
+                    logRun(run, ok -> {
+                        ok.put("snapshot", SnapshotsCommand.summary(s));
+                        ok.put("millis", took.toMillis());
+                        ok.put("phasesMillis", t.phases().millis());
+                        ok.put("readWhole", t.readWhole());
+                        ok.put("deadLettered", t.setAside());
+                        ok.put("deadLetterFile", t.setAside() > 0 ? t.deadLetterFile().toString() : null);
+                        ok.put("nextRun", time.format(next));
+                    }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
+                            + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
+                            + " in " + ReportCommand.human(took) + (t.phases().millis().isEmpty() ? "" : " (" + t.phases().describe() + ")")
+                            + readWholeText(t.readWhole()) + (t.setAside() > 0 ? "; " + Counted.of(t.setAside(), "record") + " set aside, each with its reason: " + t.deadLetterFile() : "")
+                            + "; next run at " + time.format(next));
+                }
+                for (Taken t : stored) compactIfDue(run, t.snapshot(), following);
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
                 // command sees, so a database not made yet (or a read refused until a grant) is
@@ -166,7 +171,7 @@ final class BackupCommand implements Callable<Integer> {
         if (s.entities().stream().noneMatch(Repository::dueForCompaction)) return;
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = redactedSource();
+        String redacted = Location.redact(s.source());
         try {
             Repository repository = following != null ? following.repository : repo.open(this::runOptions);
             java.util.Optional<Snapshot> compacted = repository.compact(s, Repository::dueForCompaction);
@@ -191,8 +196,8 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    /** "; read whole: t (why), …" for the tables the last run read whole though it could have layered them; else "". */
-    private String readWholeText() {
+    /** "; read whole: t (why), …" for the tables a run read whole though it could have layered them; else "". */
+    private static String readWholeText(Map<String, String> readWhole) {
         if (readWhole.isEmpty()) return "";
         List<String> each = new ArrayList<>();
         readWhole.forEach((table, why) -> each.add(table + " (" + why + ")"));
@@ -242,36 +247,76 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The tables the last backup reused from the previous snapshot of the source, unread. */
-    private List<String> unchanged = List.of();
-    /** The tables of which the last backup stored only the rows changed since the previous snapshot. */
-    private List<String> layered = List.of();
-    /** The tables whose changes the last backup learned from the write-ahead log. */
-    private List<String> toldByLog = List.of();
-    /** The tables the last backup read whole though their changes were tracked, each with why. */
-    private Map<String, String> readWhole = Map.of();
-    /** The snapshots whose manifest did not read, passed over when choosing the one to build on: file, why. */
-    private Map<String, String> damagedSnapshots = Map.of();
-    /** How long each step of the last backup took. */
-    private cutover.backup.RunPhases phases = new cutover.backup.RunPhases();
+    /**
+     * One snapshot a run stored, with what its backup found: the tables reused unread from the
+     * previous snapshot of the source ({@code unchanged}), those of which only the changed rows were
+     * stored ({@code layered}), learned from the write-ahead log ({@code toldByLog}), read whole
+     * though tracked ({@code readWhole}, each with why); the snapshots whose manifest did not read,
+     * passed over ({@code damagedSnapshots}: file, why); how long each step took; how many records the
+     * source could not decode and the file listing them (made only when there is one); what of the
+     * source's endpoint backups do not read.
+     */
+    record Taken(Snapshot snapshot, List<String> unchanged, List<String> layered, List<String> toldByLog, Map<String, String> readWhole,
+                 Map<String, String> damagedSnapshots, cutover.backup.RunPhases phases, long setAside, Path deadLetterFile, List<String> leftOut) {}
 
-    private Snapshot backupOnce() {
-        return journaled(() -> {
+    /** One run: a snapshot of the source, or one per schema where it names several ({@link SchemaSet}), or of the folder alone. */
+    private List<Taken> backupOnce() {
+        if (source == null) {
+            return List.of(journaled(filesSource(), () -> {
+                Repository.BackupBuilder builder = repo.open(this::runOptions).backup().source(filesSource()).tags(tags).folder(files);
+                Snapshot snapshot = builder.filesOnly();
+                return new Taken(snapshot, List.of(), List.of(), List.of(), Map.of(), Map.of(), builder.phases(), 0, null, List.of());
+            }));
+        }
+        List<Taken> out = new ArrayList<>();
+        journaledUntil(out, () -> {
             // readers, and the changed rows copied beside their counts; connecting while the key is derived
-            try (Endpoints.Opening opening = source == null ? null : Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
+            try (Endpoints.Opening opening = Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
                 Repository repository = repo.open(this::runOptions);
-                if (source == null) {
-                    Repository.BackupBuilder builder = repository.backup().source(filesSource()).tags(tags).folder(files);
-                    Snapshot snapshot = builder.filesOnly();
-                    phases = builder.phases();
-                    return snapshot;
-                }
                 try (Connector connector = opening.take()) {
-                    return backupWith(repository, connector);
+                    java.util.Optional<SchemaSet> set = connector.capability(SchemaSet.class);
+                    if (set.isEmpty()) {
+                        out.add(journaled(redactedSource(), () -> backupWith(repository, connector, null)));
+                        return;
+                    }
+                    if (files != null) {
+                        throw new CutoverException(ErrorCode.USAGE, "--files goes with one snapshot, and " + Location.redact(source) + " names "
+                                + set.get().schemas().size() + " schemas, each a snapshot: back the folder up with one of them, or on its own");
+                    }
+                    List<Connector> schemas = set.get().schemas().stream().map(set.get()::ofSchema).toList();
+                    cutover.backup.SnapshotSet together = cutover.backup.SnapshotSet.of(schemas.stream()
+                            .map(ofSchema -> Location.withoutSecrets(Endpoints.recordedAs(ofSchema.location().raw()))).toList());
+                    // every schema's rows as they were at one moment, though each is a snapshot of its own
+                    try (cutover.connector.PointInTime moment = set.get().holdAtThisMoment()) {
+                        for (Connector ofSchema : schemas) {
+                            try (ofSchema) {
+                                out.add(journaled(Location.redact(Endpoints.recordedAs(ofSchema.location().raw())), () -> backupWith(repository, ofSchema, together)));
+                            }
+                        }
+                    }
                 }
             }
         });
+        return out;
     }
+
+    /**
+     * Runs {@code work}, which journals each snapshot it stores; a failure before the first (the
+     * source or the repository not opened) is journaled as the backup of the location given.
+     */
+    private void journaledUntil(List<Taken> stored, Runnable work) {
+        Instant started = Instant.now();
+        try {
+            work.run();
+        } catch (CutoverException e) {
+            if (stored.isEmpty() && !journaledFailure) new Journal(state.state).append(JournalEntry.failed(started, "backup", null, redactedSource(), repo.recorded(), e));
+            journaledFailure = false;
+            throw e;
+        }
+    }
+
+    /** Whether the failure being thrown was journaled already, by the snapshot's own entry. */
+    private boolean journaledFailure;
 
     /** The repository's run settings as the flags give them. */
     private cutover.backup.RepositoryOptions runOptions(cutover.backup.RepositoryOptions options) {
@@ -315,48 +360,53 @@ final class BackupCommand implements Callable<Integer> {
      * Runs one backup, recording it in the journal as it starts (its snapshot has no id yet: the start
      * names none) and again as it ends, whether it succeeds or not: a backup killed shows as begun.
      */
-    private Snapshot journaled(java.util.function.Supplier<Snapshot> backup) {
+    private Taken journaled(String redacted, java.util.function.Supplier<Taken> backup) {
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = redactedSource();
         journal.append(JournalEntry.started(started, "backup", null, redacted, repo.recorded()));
         try {
-            Snapshot snapshot = backup.get();
-            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), setAside > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
+            Taken taken = backup.get();
+            Snapshot snapshot = taken.snapshot();
+            journal.append(new JournalEntry(started, "backup", snapshot.shortId(), taken.setAside() > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     redacted, repo.recorded(),
-                    Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(snapshot), null));
-            return snapshot;
+                    Duration.between(started, Instant.now()).toMillis(), SnapshotsCommand.summary(snapshot), warnings(taken), null));
+            return taken;
         } catch (CutoverException e) {
             journal.append(JournalEntry.failed(started, "backup", null, redacted, repo.recorded(), e));
+            journaledFailure = true;
             throw e;
         }
     }
 
-    /** The source's backup into the open repository. */
-    private Snapshot backupWith(Repository repository, Connector connector) {
+    /** The backup of the connector's source into the open repository; {@code set}: the snapshots it is taken with, or null. */
+    private Taken backupWith(Repository repository, Connector connector, cutover.backup.SnapshotSet set) {
         Map<String, ProgressDisplay.Line> lines = new ConcurrentHashMap<>();
         try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
             Source src = Endpoints.require(connector, Source.class);
-            if (leftOut == null) leftOut = src.leftOut(); // once a process: a scheduled run's catalog does not change that
-            Repository.BackupBuilder builder = repository.backup().source(Endpoints.recordedAs(source)).tags(tags).folder(files).readers(parallel);
+            String recorded = Endpoints.recordedAs(connector.location().raw());
+            // once a process: a scheduled run's catalog does not change that
+            List<String> leftOut = this.leftOut.computeIfAbsent(recorded, any -> src.leftOut());
+            Repository.BackupBuilder builder = repository.backup().source(recorded).tags(tags).takenWith(set).folder(files).readers(parallel);
             // a database that digests its tables lets the tables unchanged since the last snapshot go unread
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
             Snapshot snapshot;
+            long setAside;
+            Path deadLetterFile;
             try (BackupDeadLetters dead = new BackupDeadLetters(state.state, Instant.now())) {
                 builder.unreadableTo(dead::add);
                 snapshot = builder.from(src, (entity, n) -> lines.put(entity.value(), new ProgressDisplay.Line(n, -1)));
                 setAside = dead.count();
                 deadLetterFile = dead.path();
             }
-            unchanged = builder.unchanged().stream().map(cutover.model.EntityName::value).toList();
-            layered = builder.layered().stream().map(cutover.model.EntityName::value).toList();
-            toldByLog = builder.toldByLog().stream().map(cutover.model.EntityName::value).toList();
-            readWhole = new LinkedHashMap<>();
+            Map<String, String> readWhole = new LinkedHashMap<>();
             builder.readWhole().forEach((entity, why) -> readWhole.put(entity.value(), why));
-            damagedSnapshots = Map.copyOf(builder.damagedSnapshots());
-            phases = builder.phases();
-            return snapshot;
+            return new Taken(snapshot, names(builder.unchanged()), names(builder.layered()), names(builder.toldByLog()), readWhole,
+                    Map.copyOf(builder.damagedSnapshots()), builder.phases(), setAside, deadLetterFile, leftOut);
         }
+    }
+
+    private static List<String> names(List<cutover.model.EntityName> entities) {
+        return entities.stream().map(cutover.model.EntityName::value).toList();
     }
 
     /**
@@ -381,16 +431,16 @@ final class BackupCommand implements Callable<Integer> {
         private Runnable keepUp; // null until the source is open, or where it tracks no changes
         private cutover.connector.ChangeTracking tracking; // null until the source is open, or where it tracks no changes
 
-        Snapshot backup() {
+        Taken backup() {
             if (tracking != null) tracking.backupBegins(); // what the source does between runs stops competing with this one
-            Snapshot stored = journaled(() -> {
+            Taken stored = journaled(redactedSource(), () -> {
                 open();
-                return backupWith(repository, connector);
+                return backupWith(repository, connector, null);
             });
             // at once, not at the next tick: a run stored just before a tick would leave the stream
             // down for up to a tick, and a short interval's next run would decode the log itself
             if (keepUp != null) keeper.execute(keepUp);
-            repository.warmUpForLaterBackups(stored); // once per process: what later runs do more often than this one
+            repository.warmUpForLaterBackups(stored.snapshot()); // once per process: what later runs do more often than this one
             return stored;
         }
 
@@ -425,15 +475,13 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    /** How many records the last backup's source could not decode, and the file that lists them (made only when there is one). */
-    private long setAside;
-    private Path deadLetterFile;
+    /** What of each source's endpoint the backups do not read, by the source's recorded location: asked once a process. */
+    private final Map<String, List<String>> leftOut = new ConcurrentHashMap<>();
 
-    /** What of the source's endpoint the backups do not read, asked once a process; null until the first backup of a source. */
-    private List<String> leftOut;
-
-    private List<String> warnings(Snapshot s) {
-        List<String> out = new ArrayList<>(leftOut == null ? List.of() : leftOut);
+    private List<String> warnings(Taken taken) {
+        Snapshot s = taken.snapshot();
+        Map<String, String> damagedSnapshots = taken.damagedSnapshots();
+        List<String> out = new ArrayList<>(taken.leftOut());
         if (!damagedSnapshots.isEmpty()) {
             out.add(Counted.of(damagedSnapshots.size(), "snapshot") + " of the repository did not read, and this backup builds on the newest"
                     + " one of its source that does (reading again what changed since): " + String.join("; ", damagedSnapshots.values())
@@ -444,45 +492,61 @@ final class BackupCommand implements Callable<Integer> {
             if (e.unreadable() > 0) {
                 out.add(e.name() + ": " + e.unreadable() + " records the source could not decode are not in the snapshot, e.g. "
                         + String.join("; ", e.unreadableSamples().subList(0, Math.min(3, e.unreadableSamples().size())))
-                        + (setAside > 0 ? "; each is listed with its text and why in " + deadLetterFile : ""));
+                        + (taken.setAside() > 0 ? "; each is listed with its text and why in " + taken.deadLetterFile() : ""));
             }
         }
         return out;
     }
 
-    private void print(Snapshot s) {
+    /** What a run stored: one snapshot as ever; several (a set of schemas) each in turn, their warnings said once. */
+    private void print(List<Taken> taken) {
         if (output.json) {
-            Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(s));
-            out.put("unchanged", unchanged);
-            out.put("changesOnly", layered);
-            out.put("changesFromLog", toldByLog);
-            out.put("readWhole", readWhole);
-            out.put("phasesMillis", phases.millis());
-            out.put("deadLettered", setAside);
-            out.put("deadLetterFile", setAside > 0 ? deadLetterFile.toString() : null);
-            out.put("warnings", warnings(s));
-            System.out.println(Json.write(out));
+            List<Map<String, Object>> each = taken.stream().map(this::json).toList();
+            // several are listed under "snapshots"; one, as ever, is the object itself
+            System.out.println(Json.write(each.size() == 1 ? each.get(0) : Map.of("snapshots", each)));
             return;
         }
+        java.util.LinkedHashSet<String> warnings = new java.util.LinkedHashSet<>();
+        taken.forEach(t -> warnings.addAll(warnings(t)));
         if (!output.showSummary()) {
-            output.warnings(warnings(s));
-            output.setAsideWhenQuiet(setAside, deadLetterFile);
+            output.warnings(List.copyOf(warnings));
+            taken.forEach(t -> output.setAsideWhenQuiet(t.setAside(), t.deadLetterFile()));
             return;
         }
+        taken.forEach(this::printSummary);
+        output.warnings(List.copyOf(warnings));
+        for (Taken t : taken) {
+            if (t.setAside() > 0) System.out.println(Counted.of(t.setAside(), "record") + " set aside, each with its reason: " + t.deadLetterFile());
+        }
+    }
+
+    private Map<String, Object> json(Taken t) {
+        Map<String, Object> out = new LinkedHashMap<>(SnapshotsCommand.summary(t.snapshot()));
+        out.put("unchanged", t.unchanged());
+        out.put("changesOnly", t.layered());
+        out.put("changesFromLog", t.toldByLog());
+        out.put("readWhole", t.readWhole());
+        out.put("phasesMillis", t.phases().millis());
+        out.put("deadLettered", t.setAside());
+        out.put("deadLetterFile", t.setAside() > 0 ? t.deadLetterFile().toString() : null);
+        out.put("warnings", warnings(t));
+        return out;
+    }
+
+    private void printSummary(Taken t) {
+        Snapshot s = t.snapshot();
         System.out.printf(java.util.Locale.ROOT, "snapshot %s of %s: %s in %s, %s of data, %s stored, %s added%n",
                 s.shortId(), s.source(), Counted.of(s.records(), "record"), Counted.of(s.entities().size(), "entity", "entities"), SnapshotsCommand.bytes(s.totalBytes()),
                 SnapshotsCommand.bytes(s.storedBytes()), SnapshotsCommand.bytes(s.addedBytes()));
         for (EntitySnapshot e : s.entities()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d %s%s%n", e.name(), e.records(), e.records() == 1 ? "record " : "records",
-                    unchanged.contains(e.name()) ? " (unchanged since the last snapshot: not read)"
-                            : layered.contains(e.name()) ? " (only the rows changed since the last snapshot stored"
-                            + (toldByLog.contains(e.name()) ? ", found in the write-ahead log)" : ")")
-                            : readWhole.containsKey(e.name()) ? " (read whole: " + readWhole.get(e.name()) + ")" : "");
+                    t.unchanged().contains(e.name()) ? " (unchanged since the last snapshot: not read)"
+                            : t.layered().contains(e.name()) ? " (only the rows changed since the last snapshot stored"
+                            + (t.toldByLog().contains(e.name()) ? ", found in the write-ahead log)" : ")")
+                            : t.readWhole().containsKey(e.name()) ? " (read whole: " + t.readWhole().get(e.name()) + ")" : "");
         }
         if (!s.files().isEmpty()) {
             System.out.printf(java.util.Locale.ROOT, "  %-28s %,12d files, %s%n", "(files)", s.files().size(), SnapshotsCommand.bytes(s.fileBytes()));
         }
-        output.warnings(warnings(s));
-        if (setAside > 0) System.out.println(Counted.of(setAside, "record") + " set aside, each with its reason: " + deadLetterFile);
     }
 }

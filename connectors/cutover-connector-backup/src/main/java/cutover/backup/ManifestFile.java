@@ -5,7 +5,7 @@ import java.util.List;
 /** The JSON of a {@code snapshots/<id>} file; the id is the SHA-256 of the file, so it is not inside. */
 record ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
                     long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files,
-                    cutover.model.NativeDefinition schema) {
+                    cutover.model.NativeDefinition schema, SnapshotSet set) {
     /**
      * 8: what the source holds beside its tables ({@code schema}: a PostgreSQL schema's views and
      * sequences, docs/backup-format.md "Schema objects");
@@ -24,18 +24,18 @@ record ManifestFile(int version, String time, String host, String source, List<S
 
     ManifestFile(int version, String time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
                  long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files) {
-        this(version, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, files, null);
+        this(version, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, files, null, null);
     }
 
     /** The manifest as written: each entity's chunks after those its list file holds ({@link EntitySnapshot#asWritten()}). */
     ManifestFile asWritten() {
         return new ManifestFile(version, time, host, source, tags, entities.stream().map(EntitySnapshot::asWritten).toList(),
-                totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
+                totalBytes, storedBytes, addedBytes, addedChunks, files, schema, set);
     }
 
     /** The same manifest with these entities (its list files read back: {@link ChunkLists#resolve}). */
     ManifestFile withEntities(List<EntitySnapshot> e) {
-        return new ManifestFile(version, time, host, source, tags, e, totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
+        return new ManifestFile(version, time, host, source, tags, e, totalBytes, storedBytes, addedBytes, addedChunks, files, schema, set);
     }
 
     /** What names a snapshot among others: its format version, time and source. */

@@ -444,7 +444,7 @@ public final class Repository {
         if (chosen.isEmpty()) return java.util.Optional.empty();
         List<String> tags = new ArrayList<>(snapshot.tags());
         if (!tags.contains(COMPACTED)) tags.add(COMPACTED);
-        try (SnapshotWriter writer = backup().source(snapshot.source()).tags(tags).open()) {
+        try (SnapshotWriter writer = backup().source(snapshot.source()).tags(tags).takenWith(snapshot.set()).open()) {
             if (!internals.files().listIds(RepoFiles.SNAPSHOTS).contains(BlobId.parse(snapshot.id()))) {
                 throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "snapshot " + snapshot.shortId() + " was forgotten before it could be compacted");
             }
@@ -562,6 +562,7 @@ public final class Repository {
         private final Internals internals;
         private String source = "";
         private final List<String> tags = new ArrayList<>();
+        private SnapshotSet set;
         private Path folder;
         private int readers = Parallelism.DEFAULT;
         private cutover.verify.Digests digests;
@@ -591,6 +592,12 @@ public final class Repository {
 
         public BackupBuilder tags(Collection<String> tags) {
             tags.forEach(this::tag);
+            return this;
+        }
+
+        /** The snapshots this one is taken with, at one moment, each of its own source (its manifest names them). */
+        public BackupBuilder takenWith(SnapshotSet set) {
+            this.set = set;
             return this;
         }
 
@@ -653,7 +660,9 @@ public final class Repository {
         public SnapshotWriter open() {
             RepoLock lock = internals.lock("backup", RepoLock.Mode.APPEND);
             try {
-                return new SnapshotWriter(internals, lock, source, tags);
+                SnapshotWriter writer = new SnapshotWriter(internals, lock, source, tags);
+                if (set != null) writer.takenWith(set);
+                return writer;
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;

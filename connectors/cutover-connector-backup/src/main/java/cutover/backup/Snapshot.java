@@ -14,11 +14,18 @@ import java.util.Optional;
  */
 public record Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
                        long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files,
-                       cutover.model.NativeDefinition schema) {
+                       cutover.model.NativeDefinition schema, SnapshotSet set) {
     public Snapshot {
         tags = List.copyOf(tags);
         entities = List.copyOf(entities);
         files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** A snapshot taken on its own ({@code set}: null). */
+    public Snapshot(String id, Instant time, String host, String source, List<String> tags, List<EntitySnapshot> entities,
+                    long totalBytes, long storedBytes, long addedBytes, int addedChunks, List<FileEntry> files,
+                    cutover.model.NativeDefinition schema) {
+        this(id, time, host, source, tags, entities, totalBytes, storedBytes, addedBytes, addedChunks, files, schema, null);
     }
 
     /** A snapshot of a source that held nothing beside its tables ({@code schema}: its views, sequences). */
@@ -68,11 +75,11 @@ public record Snapshot(String id, Instant time, String host, String source, List
             }
         }
         return new Snapshot(id, time, host, source, tags, entities.stream().filter(e -> names.contains(e.name())).toList(),
-                totalBytes, storedBytes, addedBytes, addedChunks, files, schema);
+                totalBytes, storedBytes, addedBytes, addedChunks, files, schema, set);
     }
 
     static Snapshot of(BlobId id, ManifestFile m) {
         return new Snapshot(id.hex(), Instant.parse(m.time()), m.host(), m.source(), m.tags(), m.entities(),
-                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks(), m.files(), m.schema());
+                m.totalBytes(), m.storedBytes(), m.addedBytes(), m.addedChunks(), m.files(), m.schema(), m.set());
     }
 }

@@ -55,6 +55,14 @@ public final class SnapshotWriter implements AutoCloseable {
     /** The entities of the snapshot this one builds on, whose chunk lists an entity with the same base parts names again. */
     private Map<String, EntitySnapshot> listedBefore = Map.of();
 
+    /** The snapshots taken at the same moment as this one, or null. */
+    private SnapshotSet set;
+
+    /** Names the set this snapshot is taken with (its manifest's {@code set}). */
+    void takenWith(SnapshotSet set) {
+        this.set = set;
+    }
+
     SnapshotWriter(Repository.Internals repo, RepoLock lock, String source, List<String> tags) {
         this.repo = repo;
         this.lock = lock;
@@ -230,7 +238,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 : done.stream().anyMatch(e -> e.definition() != null) ? 5 : done.stream().anyMatch(e -> e.changes() != null) ? 4
                 : done.stream().anyMatch(e -> e.copyText() != null) ? 3 : 2;
         ManifestFile manifest = new ManifestFile(version, (time != null ? time : Instant.now()).toString(), RepoLock.host(), source, tags, done,
-                total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files), schemaObjects);
+                total, stored, store.addedBytes(), store.addedChunks(), files.isEmpty() ? null : List.copyOf(files), schemaObjects, set);
         FileEnvelope.Named manifestNamed = repo.envelope().sealNamed(RepoFiles.SNAPSHOTS, "snapshot", manifest.asWritten());
         // the new list files and the index before the manifest that names them and its packs' chunks, their bytes forced to disk together
         List<FileEnvelope.Named> inOrder = new ArrayList<>(lists.values());

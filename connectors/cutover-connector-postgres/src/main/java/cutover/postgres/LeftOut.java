@@ -22,13 +22,14 @@ final class LeftOut {
 
     private LeftOut() {}
 
-    static List<String> of(Connection c, String schema) throws SQLException {
+    /** What a backup of {@code schema} leaves out, where {@code readTogether} (the schema among them) are backed up at the same moment. */
+    static List<String> of(Connection c, String schema, List<String> readTogether) throws SQLException {
         List<String> out = new ArrayList<>();
         Map<String, Long> schemas = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> ? AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover')"
+                + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> ALL (?) AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover')"
                 + " AND n.nspname NOT LIKE 'pg\\_%' AND " + Catalog.NOT_AN_EXTENSIONS + " GROUP BY n.nspname ORDER BY n.nspname")) {
-            ps.setString(1, schema);
+            ps.setArray(1, c.createArrayOf("text", readTogether.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) schemas.put(rs.getString(1), rs.getLong(2));
             }
@@ -36,8 +37,11 @@ final class LeftOut {
         if (!schemas.isEmpty()) {
             List<String> each = new ArrayList<>();
             schemas.forEach((name, tables) -> each.add(TableName.quote(name) + " (" + tables + (tables == 1 ? " table)" : " tables)")));
-            out.add("only schema " + TableName.quote(schema) + " is read: the tables of " + String.join(", ", each) + " are not in this"
-                    + " snapshot (back each schema up on its own, with ?schema=NAME in the location)");
+            List<String> read = readTogether.stream().map(TableName::quote).toList();
+            out.add((read.size() == 1 ? "only schema " + read.get(0) + " is read: the tables of " + String.join(", ", each) + " are not in this snapshot"
+                    : "only schemas " + String.join(", ", read) + " are read: the tables of " + String.join(", ", each) + " are not in these snapshots")
+                    + " (a backup of ?schema=" + inLocation(readTogether) + "," + inLocation(List.copyOf(schemas.keySet()))
+                    + " reads them too, at the same moment, each schema a snapshot)");
         }
         names(c, schema, "c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid"
                 + " AND p.relkind = 'r')", "tables that inherit from another are backed up as tables of their own, each its own rows,"
@@ -49,6 +53,11 @@ final class LeftOut {
             out.add("aggregates are not backed up: " + String.join(", ", aggregates) + " (`pg_dump --schema-only` of the source prints them)");
         }
         return out;
+    }
+
+    /** Schema names as a location's {@code ?schema=} lists them. */
+    private static String inLocation(List<String> schemas) {
+        return String.join(",", schemas.stream().map(name -> java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")).toList());
     }
 
     private static void names(Connection c, String schema, String condition, String sentence, List<String> out) throws SQLException {

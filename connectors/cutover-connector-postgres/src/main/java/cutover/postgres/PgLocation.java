@@ -7,6 +7,7 @@ import cutover.error.ErrorCode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,6 +66,45 @@ record PgLocation(String host, int port, String database, String user, String pa
         if (password == null) password = params.remove("password");
         if (user == null) user = params.remove("user");
         return new PgLocation(host, port, database, user, password, schema, Map.copyOf(params), location.redacted());
+    }
+
+    /**
+     * The schemas {@code schema} names, a comma-separated list ({@code auth,public}): several are a
+     * {@link cutover.connector.SchemaSet}, backed up at one moment. A name given twice or empty is refused.
+     */
+    static List<String> schemas(Location location, String schema) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : schema.split(",", -1)) {
+            if (name.isEmpty()) throw invalid(location, "its schema list " + schema + " has an empty name");
+            if (out.contains(name)) throw invalid(location, "its schema list " + schema + " names " + name + " twice");
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code location} naming {@code schema} alone: its {@code schema} parameter's value replaced where
+     * it stands (so a backup of one schema of a set records the location a backup of that schema
+     * alone would be given, and each builds on the other's snapshots), or added where it had none.
+     */
+    static Location naming(Location location, String schema) {
+        String raw = location.raw();
+        String value = java.net.URLEncoder.encode(schema, StandardCharsets.UTF_8).replace("+", "%20");
+        int q = raw.indexOf('?');
+        if (q < 0) return Location.parse(raw + "?schema=" + value);
+        List<String> pairs = new java.util.ArrayList<>();
+        boolean replaced = false;
+        for (String pair : raw.substring(q + 1).split("&", -1)) {
+            int eq = pair.indexOf('=');
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals("schema")) {
+                if (!replaced) pairs.add("schema=" + value);
+                replaced = true;
+            } else {
+                pairs.add(pair);
+            }
+        }
+        if (!replaced) pairs.add("schema=" + value);
+        return Location.parse(raw.substring(0, q + 1) + String.join("&", pairs));
     }
 
     /** Whether the host is this machine's loopback (by name or address, not looked up): the server then shares this machine's cores. */

@@ -202,6 +202,8 @@ final class Pool implements AutoCloseable {
      * the returned handle is closed. One at a time.
      */
     cutover.connector.PointInTime holdAtThisMoment() {
+        cutover.connector.PointInTime set = sharedHold;
+        if (set != null) return new Joined(set.id()); // a schema's backup within a set's: the set lets go of the moment
         Connection holder = null;
         try {
             holder = DRIVER.connect(jdbcUrl, connectProperties);
@@ -223,6 +225,36 @@ final class Pool implements AutoCloseable {
             closeQuietly(holder);
             throw e;
         }
+    }
+
+    /** The moment held for several readings in turn ({@link #holdForAll}), or null. */
+    private volatile cutover.connector.PointInTime sharedHold;
+
+    /**
+     * Holds the pool at this moment for every {@link #holdAtThisMoment} until the returned handle is
+     * closed: those join it, and closing them lets go of nothing. A set of schemas backed up one
+     * after another is so read at one moment ({@link cutover.connector.SchemaSet}).
+     */
+    cutover.connector.PointInTime holdForAll() {
+        if (sharedHold != null) throw new IllegalStateException("the pool of " + location + " is held for all already");
+        cutover.connector.PointInTime held = holdAtThisMoment();
+        sharedHold = held;
+        return new cutover.connector.PointInTime() {
+            @Override
+            public String id() { return held.id(); }
+
+            @Override
+            public void close() {
+                sharedHold = null;
+                held.close();
+            }
+        };
+    }
+
+    /** A hold joining the one held for all: closing it leaves the moment held. */
+    private record Joined(String id) implements cutover.connector.PointInTime {
+        @Override
+        public void close() {}
     }
 
     /**

@@ -62,9 +62,16 @@ public final class PostgresProvider implements ConnectorProvider {
         String password = where.password() != null ? where.password() : settings.get(PASSWORD.name()).orElse(null);
         String follow = settings.get(FOLLOW_CHANGES);
         int wait = positive(settings, FOLLOW_CHANGES_WAIT);
-        if (!follow.isEmpty()) ChangeLog.requireSlotName(follow);
+        List<String> schemas = PgLocation.schemas(location, schema);
+        if (!follow.isEmpty()) {
+            ChangeLog.requireSlotName(follow);
+            if (schemas.size() > 1) {
+                throw new CutoverException(ErrorCode.USAGE, location.redacted() + " names " + schemas.size() + " schemas: following the log"
+                        + " (--follow-changes) reads one schema's changes; back up several without it, or each schema with a slot of its own");
+            }
+        }
         Pool pool = Pool.open(where, password, poolSize, connectTimeout);
-        return new PostgresConnector(location, pool, schema, splitRows, fetchSize, follow.isEmpty() ? null : new ChangeLog(pool, follow, schema, wait));
+        return new PostgresConnector(location, pool, schemas, splitRows, fetchSize, follow.isEmpty() ? null : new ChangeLog(pool, follow, schema, wait));
     }
 
     private static int positive(Settings settings, Setting setting) {

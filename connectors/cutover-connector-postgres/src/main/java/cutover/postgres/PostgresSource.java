@@ -61,10 +61,19 @@ final class PostgresSource implements ChangeTracking {
     /** What the log tells of the changes between backups, or null: they are found by {@code xmin} scans. */
     private final LoggedChanges logged;
 
+    /** The schemas backed up at the same moment as this one, this one among them (a {@link cutover.connector.SchemaSet}'s). */
+    private final List<String> readTogether;
+
     /** {@code log}: where changes between backups are read from, or null (by scans). */
     PostgresSource(Pool pool, String schema, int splitRows, int fetchSize, ChangeLog log) {
+        this(pool, schema, List.of(schema), splitRows, fetchSize, log);
+    }
+
+    /** A source of one of the schemas {@code readTogether}, backed up at one moment. */
+    PostgresSource(Pool pool, String schema, List<String> readTogether, int splitRows, int fetchSize, ChangeLog log) {
         this.pool = pool;
         this.schema = schema;
+        this.readTogether = List.copyOf(readTogether);
         this.splitRows = splitRows;
         this.fetchSize = fetchSize;
         this.logged = log == null ? null : new LoggedChanges(log);
@@ -153,7 +162,7 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public List<String> leftOut() {
         try {
-            return pool.readCatalog(c -> LeftOut.of(c, schema));
+            return pool.readCatalog(c -> LeftOut.of(c, schema, readTogether));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading what is outside schema " + schema, pool.location());
         }

@@ -29,7 +29,7 @@ class LeftOutIT {
             try (Connector c = db.open()) {
                 assertThat(TestDatabase.source(c).leftOut()).containsExactly(
                         "only schema \"public\" is read: the tables of \"App Schema\" (1 table), \"auth\" (2 tables) are not in this snapshot"
-                                + " (back each schema up on its own, with ?schema=NAME in the location)",
+                                + " (a backup of ?schema=public,App%20Schema,auth reads them too, at the same moment, each schema a snapshot)",
                         "aggregates are not backed up: total (`pg_dump --schema-only` of the source prints them)");
             }
         }

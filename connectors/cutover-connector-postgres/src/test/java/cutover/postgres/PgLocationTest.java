@@ -59,4 +59,16 @@ class PgLocationTest {
         assertThatThrownBy(() -> PgLocation.parse(Location.parse("postgresql://u@host:99999/db")))
                 .isInstanceOf(CutoverException.class).hasMessageContaining("port '99999'");
     }
+
+    @Test
+    void aListOfSchemasIsASetWhoseEachSchemaIsNamedWhereTheListStood() {
+        Location set = Location.parse("postgresql://app:pw@db/shop?sslmode=require&schema=auth,public&connectTimeout=5");
+        assertThat(PgLocation.schemas(set, "auth,public")).containsExactly("auth", "public");
+        // a backup of one schema of the set records what a backup of that schema alone is given: they build on each other
+        assertThat(PgLocation.naming(set, "auth").raw()).isEqualTo("postgresql://app:pw@db/shop?sslmode=require&schema=auth&connectTimeout=5");
+        assertThat(PgLocation.naming(Location.parse("postgresql://db/shop"), "App Schema").raw()).isEqualTo("postgresql://db/shop?schema=App%20Schema");
+        assertThat(PgLocation.naming(Location.parse("postgresql://db/shop?sslmode=require"), "auth").raw()).isEqualTo("postgresql://db/shop?sslmode=require&schema=auth");
+        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,,public")).hasMessageContaining("an empty name");
+        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,auth")).hasMessageContaining("names auth twice");
+    }
 }
