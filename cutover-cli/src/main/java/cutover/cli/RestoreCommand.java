@@ -63,7 +63,8 @@ import java.util.concurrent.atomic.AtomicLong;
                         + " is restored only into a target where it is new or empty (its rows have no key to upsert by): over one that has rows the"
                         + " restore is refused before it writes, naming it (--only leaves it out). Exit 1 when the target set records aside (dead-letter file)."})
 final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "The first digits of a snapshot id (see `cutover snapshots`), or latest where the repository holds one source's snapshots.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "The first digits of a snapshot id (see `cutover snapshots`), or latest where the repository holds one source's snapshots"
+            + " (or a set's: a database's schemas backed up together, restored together).")
     String snapshotRef;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET",
@@ -108,6 +109,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             description = "Parts restored at once: entities, and the key ranges a table was backed up in (default: the processors, at least 2).")
     int parallel = Parallelism.DEFAULT;
 
+    @Option(names = "--set", description = "Restore every snapshot taken together with SNAPSHOT (a database's schemas backed up at one moment,"
+            + " ?schema=auth,public), each into its schema, in the order taken; `latest` does so where the repository's latest snapshots are such a set.")
+    boolean wholeSet;
+
     @Mixin RepoOptions repo;
     @Mixin LockWaitOption lockWait;
     @Mixin OutputOptions output;
@@ -133,6 +138,13 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         try {
             Repository repository = repo.open(lockWait::apply);
             try (Repository.Lock lock = repository.lockForReading("restore")) {
+                Optional<List<Snapshot>> set = wholeSet ? Optional.of(repository.setOf(repository.snapshot(snapshotRef)))
+                        : snapshotRef.equals("latest") ? repository.latestSet() : Optional.empty();
+                if (set.isPresent()) {
+                    if (opening != null) opening.close(); // each snapshot of the set connects to its own schema
+                    opening = null;
+                    return new SetRestore(this, set.get()).run(repository);
+                }
                 Snapshot snapshot = repository.snapshot(snapshotRef);
                 if (filesTo != null) restoreFiles(repository, snapshot);
                 if (target == null) {
@@ -142,7 +154,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                         if (dryRun) out.put("dryRun", true);
                         out.put("files", filesRestored);
                         out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
-                        System.out.println(Json.write(out));
+                        emit(out);
                     }
                     return 0;
                 }
@@ -160,6 +172,58 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             if (opening != null) opening.close();
         }
     }
+
+    /**
+     * Restores one snapshot of a set ({@link SetRestore}) into its schema of the target, in the
+     * repository the set's restore opened and holds locked; its JSON goes to {@code json}.
+     */
+    int restoreMember(Repository repository, Snapshot snapshot, java.util.Set<String> restoredWith, java.util.function.Consumer<Map<String, Object>> json)
+            throws IOException {
+        this.restoredWith = restoredWith;
+        this.json = json;
+        String into = SchemaOfSnapshot.target(snapshot.source(), target);
+        intoSnapshotSchema = !into.equals(target);
+        target = into;
+        try (Endpoints.Opening opening = Endpoints.openTargetBeside(target, parallel + 2)) {
+            return restoreRecords(repository, snapshot, opening);
+        }
+    }
+
+    /** A copy of this command's options, to restore another snapshot with (a set's, one by one). */
+    RestoreCommand withSameOptions() {
+        RestoreCommand copy = new RestoreCommand();
+        copy.target = target;
+        copy.only = only;
+        copy.whereKey = whereKey;
+        copy.dryRun = dryRun;
+        copy.noOwner = noOwner;
+        copy.noTrial = noTrial;
+        copy.delete = delete;
+        copy.parallel = parallel;
+        copy.repo = repo;
+        copy.lockWait = lockWait;
+        copy.output = output;
+        copy.state = state;
+        copy.spec = spec;
+        return copy;
+    }
+
+    /** The schemas restored with this snapshot's (a set's), or none. */
+    private java.util.Set<String> restoredWith = java.util.Set.of();
+
+    /** Where the result's JSON goes: printed, or to a set's restore, which prints all of them as one. */
+    private java.util.function.Consumer<Map<String, Object>> json = out -> System.out.println(Json.write(out));
+
+    private void emit(Map<String, Object> out) {
+        json.accept(out);
+    }
+
+    /** The other schemas whose lack kept something of this restore from being made (for {@link SetRestore}: one restored after it is a reason to restore it again). */
+    java.util.Set<String> lacked() {
+        return lacked;
+    }
+
+    private java.util.Set<String> lacked = java.util.Set.of();
 
     /** The sentence for a target schema that was not there: a misspelt {@code ?schema=} would make one beside the one meant, unseen. */
     static String schemaMade(String schema, String what) {
@@ -237,13 +301,14 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.ofPart(plan, definitions);
+                if (!restoredWith.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) copying.schemasRestoredWith(restoredWith);
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 said.addAll(unreadNotTaken);
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
                 if (delete) tablesLeft(snapshot, plan, info, sink.partitionsOf(mapper.tables())).ifPresent(said::add);
                 if (!info.schemaExists()) said.add(0, schemaMade(info.defaultSchema(), dryRun ? "the restore would make it" : "the restore made it"));
-                if (intoSnapshotSchema) {
+                if (intoSnapshotSchema && restoredWith.isEmpty()) { // a set's restore goes into each schema by design
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");
                 }
@@ -381,6 +446,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 schemaObjectsNotMade = schemaObjects(snapshot, sink, false);
                 said.addAll(schemaObjectsNotMade);
+                if (sink instanceof cutover.connector.CopyTextSink copying) lacked = copying.schemasLacked();
             }
             for (String w : said) result = result.withWarning(w);
             if (whereKey != null && result.totals().read() == 0) {
@@ -615,7 +681,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 Map<String, Object> out = new LinkedHashMap<>(d);
                 out.put("warnings", warnings);
                 withFiles(out);
-                System.out.println(Json.write(out));
+                emit(out);
             } else if (output.showSummary()) {
                 if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "dry run: restoring snapshot %s into %s would write nothing; nothing was written%n",
                         snapshot.shortId(), Location.redact(target));
@@ -677,7 +743,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             out.put("warnings", warnings);
             out.put("durationMillis", Duration.between(started, Instant.now()).toMillis());
             withFiles(out);
-            System.out.println(Json.write(out));
+            emit(out);
         } else if (output.showSummary()) {
             if (nothingMatched) System.out.printf(java.util.Locale.ROOT, "restored nothing of snapshot %s into %s (%s)%n",
                     snapshot.shortId(), Location.redact(target), ReportCommand.human(Duration.between(started, Instant.now())));
@@ -809,7 +875,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             Map<String, Object> d = dryRunDetails(s, f);
             d.put("warnings", warnings);
             withFiles(d);
-            System.out.println(Json.write(d));
+            emit(d);
             return;
         }
         if (!output.showSummary()) {
@@ -931,7 +997,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
             out.put("warnings", r.warnings());
             out.put("durationMillis", took.toMillis()); // acceptance run 23: the rows' alone, less than deleteMillis beside it
             withFiles(out);
-            System.out.println(Json.write(out));
+            emit(out);
             return;
         }
         if (!output.showSummary()) {

@@ -22,7 +22,12 @@ final class SchemaOfSnapshot {
         return target + (target.contains("?") ? "&" : "?") + "schema=" + URLEncoder.encode(schema.get(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static boolean postgres(String location) {
+    /** The schema a PostgreSQL location names ({@code ?schema=}), if any. */
+    static Optional<String> schemaOf(String location) {
+        return postgres(location) ? parameter(location, "schema") : Optional.empty();
+    }
+
+    static boolean postgres(String location) {
         return location.startsWith("postgresql:") || location.startsWith("postgres:");
     }
 

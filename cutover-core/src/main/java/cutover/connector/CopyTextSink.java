@@ -103,6 +103,22 @@ public interface CopyTextSink extends Sink {
     }
 
     /**
+     * The other schemas whose missing objects kept something this sink made from being made (a
+     * trigger running {@code public.f()}, a foreign key to {@code auth.users}), each said in a
+     * warning: a restore of several schemas' snapshots restores again one that lacked a schema
+     * restored after it, which makes what needed that schema.
+     */
+    default java.util.Set<String> schemasLacked() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Tells the sink that these schemas are restored with this one ({@link SchemaSet}'s snapshots):
+     * a dry run does not foresee what names them as not made for want of them.
+     */
+    default void schemasRestoredWith(java.util.Set<String> schemas) {}
+
+    /**
      * For a dry run of a whole snapshot, before {@link Sink#rehearsePrepare}: the schema's objects the
      * tables it rehearses making name (a collation), made in the rehearsal's transaction first, as
      * the restore makes them before its tables.

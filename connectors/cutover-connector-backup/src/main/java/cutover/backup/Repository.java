@@ -390,7 +390,8 @@ public final class Repository {
                 List<String> each = new ArrayList<>();
                 latestOfEach.forEach((source, h) -> each.add(h.id().hex().substring(0, 8) + " (" + source + ")"));
                 throw new CutoverException(ErrorCode.USAGE, "'latest' is ambiguous: the repository at " + path() + " holds snapshots of "
-                        + latestOfEach.size() + " sources; give the id of the one you mean, the latest of each being " + String.join(", ", each));
+                        + latestOfEach.size() + " sources (not of one database's schemas, taken together); give the id of the one you mean,"
+                        + " the latest of each being " + String.join(", ", each));
             }
             return readSnapshot(all.get(all.size() - 1).id());
         }
@@ -405,6 +406,53 @@ public final class Repository {
                     + String.join(", ", found.stream().map(h -> h.id().hex().substring(0, 8)).toList()) + "); give more digits");
         }
         return readSnapshot(found.get(0).id());
+    }
+
+    /**
+     * The snapshots {@code latest} means where it names several: the latest of each source the
+     * repository holds, where all were taken together ({@link SnapshotSet}: one database's schemas
+     * backed up at one moment), in the order taken. Empty where the repository holds one source, or
+     * sources' latest snapshots not taken together ({@link #snapshot} then says {@code latest} is ambiguous).
+     */
+    public java.util.Optional<List<Snapshot>> latestSet() {
+        Map<String, Head> latestOfEach = latestOfEachSource(heads());
+        if (latestOfEach.size() < 2) return java.util.Optional.empty();
+        Map<String, Snapshot> latest = new java.util.HashMap<>();
+        latestOfEach.forEach((source, h) -> latest.put(source, readSnapshot(h.id())));
+        SnapshotSet set = latest.values().iterator().next().set();
+        if (set == null || !new java.util.HashSet<>(set.sources()).equals(latest.keySet())) return java.util.Optional.empty();
+        if (latest.values().stream().anyMatch(s -> s.set() == null || !s.set().id().equals(set.id()))) return java.util.Optional.empty();
+        return java.util.Optional.of(set.sources().stream().map(latest::get).toList());
+    }
+
+    /**
+     * The snapshots taken together with {@code member} ({@link SnapshotSet}), itself among them, in the
+     * order taken: of each source the newest with the set's id (a compacted one is its source's
+     * snapshot of that moment too). Fails naming the sources whose snapshot of the set is gone
+     * (forgotten), and where {@code member} was taken on its own.
+     */
+    public List<Snapshot> setOf(Snapshot member) {
+        SnapshotSet set = member.set();
+        if (set == null) {
+            throw new CutoverException(ErrorCode.USAGE, "snapshot " + member.shortId() + " was taken on its own, not with others at one moment");
+        }
+        Map<String, Snapshot> found = new java.util.HashMap<>();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        // oldest first, from just before the set: a later one of the set (compacted, before the source's next
+        // backup) replaces an earlier, and a source's next snapshot of another set ends the search for it
+        for (Head h : heads()) {
+            if (!set.sources().contains(h.source()) || done.contains(h.source()) || h.time().isBefore(member.time().minus(java.time.Duration.ofDays(7)))) continue;
+            Snapshot s = h.id().hex().equals(member.id()) ? member : readSnapshot(h.id());
+            if (s.set() != null && s.set().id().equals(set.id())) found.put(s.source(), s);
+            else if (found.containsKey(s.source())) done.add(s.source());
+        }
+        List<String> missing = set.sources().stream().filter(source -> !found.containsKey(source)).toList();
+        if (!missing.isEmpty()) {
+            throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "snapshot " + member.shortId() + " was taken with snapshots of "
+                    + String.join(", ", set.sources()) + ", but the repository at " + path() + " no longer holds the one of " + String.join(", ", missing)
+                    + " (forgotten): restore the others one by one, by id");
+        }
+        return set.sources().stream().map(found::get).toList();
     }
 
     /**

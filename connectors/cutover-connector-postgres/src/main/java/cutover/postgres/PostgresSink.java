@@ -198,9 +198,20 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         return elsewhereHinted(problems);
     }
 
-    /** The sentences, each saying what to do where what it lacks is another schema's. */
+    /** The sentences, each saying what to do where what it lacks is another schema's (noted: {@link #schemasLacked}). */
     private List<String> elsewhereHinted(List<String> sentences) {
-        return sentences.stream().map(w -> SqlErrors.withElsewhereHint(w, schema)).toList();
+        sentences.forEach(w -> SqlErrors.elsewhere(w, schema).ifPresent(lacked::add));
+        return sentences.stream().map(w -> SqlErrors.elsewhere(w, schema).filter(restoredWith::contains)
+                .map(other -> w + " (schema " + other + " is restored after this one by the same restore, which then makes it)")
+                .orElseGet(() -> SqlErrors.withElsewhereHint(w, schema))).toList();
+    }
+
+    /** The other schemas whose missing objects kept something of this sink's tables or objects from being made. */
+    private final java.util.Set<String> lacked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public java.util.Set<String> schemasLacked() {
+        return java.util.Set.copyOf(lacked);
     }
 
     @Override
@@ -294,9 +305,8 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public List<String> wouldNeedOtherSchemas(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
-        Map<String, TableDefinition> tables = new java.util.TreeMap<>();
-        definitions.forEach((table, d) -> TableDefinition.of(table, d).ifPresent(t -> tables.put(table, t)));
-        Map<String, List<String>> named = OtherSchemas.named(objects == null ? null : SchemaObjects.of(objects).orElse(null), tables, schema);
+        Map<String, List<String>> named = otherSchemas(objects, definitions);
+        named.keySet().removeAll(restoredWith);
         if (named.isEmpty()) return List.of();
         return withConnection("reading the schemas of the target", c -> {
             List<String> out = new java.util.ArrayList<>();
@@ -310,6 +320,21 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
             }
             return out;
         });
+    }
+
+    /** The schemas restored with this one (a set's), which a dry run takes as coming. */
+    private java.util.Set<String> restoredWith = java.util.Set.of();
+
+    @Override
+    public void schemasRestoredWith(java.util.Set<String> schemas) {
+        restoredWith = java.util.Set.copyOf(schemas);
+    }
+
+    /** The other schemas the objects and definitions name, each with what names it. */
+    private Map<String, List<String>> otherSchemas(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
+        Map<String, TableDefinition> tables = new java.util.TreeMap<>();
+        definitions.forEach((table, d) -> TableDefinition.of(table, d).ifPresent(t -> tables.put(table, t)));
+        return OtherSchemas.named(objects == null ? null : SchemaObjects.of(objects).orElse(null), tables, schema);
     }
 
     @Override

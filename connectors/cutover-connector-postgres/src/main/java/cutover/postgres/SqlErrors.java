@@ -130,14 +130,19 @@ final class SqlErrors {
      * snapshot restored first, this run again makes it (acceptance run 23: found by trial).
      */
     static String withElsewhereHint(String sentence, String schema) {
+        return elsewhere(sentence, schema).map(other -> sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
+                + " into this database first, then run this again, which makes what was not made; were they an extension's,"
+                + " CREATE EXTENSION … SCHEMA " + other + ", or ALTER EXTENSION … SET SCHEMA " + other + " where it is elsewhere here)").orElse(sentence);
+    }
+
+    /** The schema other than {@code schema} whose missing object the server's reason in the sentence names, if it names one. */
+    static java.util.Optional<String> elsewhere(String sentence, String schema) {
         java.util.regex.Matcher m = ELSEWHERE.matcher(sentence);
         while (m.find()) {
             String other = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             if (other.equals(schema) || other.equals("pg_catalog") || other.equals("information_schema")) continue;
-            return sentence + " (it needs schema " + other + "'s objects: restore or migrate schema " + other
-                    + " into this database first, then run this again, which makes what was not made; were they an extension's,"
-                    + " CREATE EXTENSION … SCHEMA " + other + ", or ALTER EXTENSION … SET SCHEMA " + other + " where it is elsewhere here)";
+            return java.util.Optional.of(other);
         }
-        return sentence;
+        return java.util.Optional.empty();
     }
 }

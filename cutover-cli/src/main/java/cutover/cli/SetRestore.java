@@ -1,0 +1,91 @@
+package cutover.cli;
+
+import cutover.backup.Repository;
+import cutover.backup.Snapshot;
+import cutover.connector.Location;
+import cutover.error.CutoverException;
+import cutover.error.ErrorCode;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The restore of snapshots taken together ({@link cutover.backup.SnapshotSet}: a database's schemas
+ * backed up at one moment), each into its schema of one target, in the order taken, each a restore
+ * of its own (journaled, resumable, its summary printed). A schema's snapshot that could not make
+ * something for want of another restored after it (on Supabase, a trigger on {@code auth.users}
+ * running {@code public.handle_new_user()}, while {@code public}'s foreign keys name {@code
+ * auth.users}) is restored again once all are in, which makes it: the advice a restore of one
+ * schema gives ("restore that schema first, then this again"), followed.
+ */
+final class SetRestore {
+    private final RestoreCommand options;
+    private final List<Snapshot> members;
+
+    SetRestore(RestoreCommand options, List<Snapshot> members) {
+        this.options = options;
+        this.members = List.copyOf(members);
+    }
+
+    int run(Repository repository) throws IOException {
+        List<String> schemas = members.stream().map(s -> SchemaOfSnapshot.schemaOf(s.source()).orElse("public")).toList();
+        refuseWhatASetCannotTake(schemas);
+        List<Map<String, Object>> restored = new ArrayList<>();
+        List<Map<String, Object>> again = new ArrayList<>();
+        List<RestoreCommand> done = new ArrayList<>();
+        int exit = 0;
+        for (Snapshot member : members) {
+            RestoreCommand one = options.withSameOptions();
+            exit = Math.max(exit, one.restoreMember(repository, member, othersThan(schemas, member), restored::add));
+            done.add(one);
+        }
+        if (!options.dryRun) {
+            for (int i = 0; i < members.size() - 1; i++) {
+                Set<String> later = new java.util.TreeSet<>(schemas.subList(i + 1, schemas.size()));
+                later.retainAll(done.get(i).lacked());
+                if (later.isEmpty()) continue;
+                if (options.output.showSummary()) {
+                    System.out.println("restoring snapshot " + members.get(i).shortId() + " again: what it did not make for want of schema "
+                            + String.join(", ", later) + ", restored after it, is made now");
+                }
+                RestoreCommand once = options.withSameOptions();
+                exit = Math.max(exit, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), again::add));
+            }
+        }
+        if (options.output.json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("set", members.get(0).set().id());
+            if (options.dryRun) out.put("dryRun", true);
+            out.put("snapshots", restored); // each as a restore of it alone gives it
+            out.put("restoredAgain", again); // those that named a schema restored after them, restored once all were in
+            System.out.println(Json.write(out));
+        }
+        return exit;
+    }
+
+    private Set<String> othersThan(List<String> schemas, Snapshot member) {
+        Set<String> out = new java.util.HashSet<>(schemas);
+        out.remove(SchemaOfSnapshot.schemaOf(member.source()).orElse("public"));
+        return out;
+    }
+
+    /** A set goes whole into one PostgreSQL database, each snapshot into its own schema: a part, a schema named, files do not fit it. */
+    private void refuseWhatASetCannotTake(List<String> schemas) {
+        String ids = String.join(", ", members.stream().map(Snapshot::shortId).toList());
+        String why = null;
+        if (!options.only.isEmpty() || options.whereKey != null) why = "--only and --where-key restore part of one snapshot";
+        else if (options.filesTo != null) why = "its snapshots hold no files (--files-to)";
+        else if (options.target == null || !SchemaOfSnapshot.postgres(options.target)) why = "its schemas go into a PostgreSQL database";
+        else if (SchemaOfSnapshot.schemaOf(options.target).isPresent()) {
+            why = "each of its snapshots goes into its own schema, and the target names one (leave ?schema= out)";
+        }
+        if (why == null) return;
+        throw new CutoverException(ErrorCode.USAGE, "snapshots " + ids + " were taken together, of schemas " + String.join(", ", schemas)
+                + ", and are restored together: " + why + (options.target == null ? "" : " (" + Location.redact(options.target) + ")")
+                + "; to restore one of them alone, give its id");
+    }
+}
