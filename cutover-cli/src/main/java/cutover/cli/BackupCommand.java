@@ -286,6 +286,8 @@ final class BackupCommand implements Callable<Integer> {
                     List<Connector> schemas = set.get().schemas().stream().map(set.get()::ofSchema).toList();
                     cutover.backup.SnapshotSet together = cutover.backup.SnapshotSet.of(schemas.stream()
                             .map(ofSchema -> Location.withoutSecrets(Endpoints.recordedAs(ofSchema.location().raw()))).toList());
+                    // a schema that is not there stops the set before any of it is stored, not part way
+                    for (Connector ofSchema : schemas) leftOut(ofSchema, Endpoints.require(ofSchema, Source.class));
                     // every schema's rows as they were at one moment, though each is a snapshot of its own
                     try (cutover.connector.PointInTime moment = set.get().holdAtThisMoment()) {
                         for (Connector ofSchema : schemas) {
@@ -384,8 +386,7 @@ final class BackupCommand implements Callable<Integer> {
         try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> new TreeMap<>(lines))) {
             Source src = Endpoints.require(connector, Source.class);
             String recorded = Endpoints.recordedAs(connector.location().raw());
-            // once a process: a scheduled run's catalog does not change that
-            List<String> leftOut = this.leftOut.computeIfAbsent(recorded, any -> src.leftOut());
+            List<String> leftOut = leftOut(connector, src);
             Repository.BackupBuilder builder = repository.backup().source(recorded).tags(tags).takenWith(set).folder(files).readers(parallel);
             // a database that digests its tables lets the tables unchanged since the last snapshot go unread
             connector.capability(cutover.verify.Digests.class).ifPresent(builder::unchangedFrom);
@@ -403,6 +404,11 @@ final class BackupCommand implements Callable<Integer> {
             return new Taken(snapshot, names(builder.unchanged()), names(builder.layered()), names(builder.toldByLog()), readWhole,
                     Map.copyOf(builder.damagedSnapshots()), builder.phases(), setAside, deadLetterFile, leftOut);
         }
+    }
+
+    /** What of the connector's endpoint a backup of its source does not read: asked once a process (a scheduled run's catalog does not change that). */
+    private List<String> leftOut(Connector connector, Source source) {
+        return leftOut.computeIfAbsent(Endpoints.recordedAs(connector.location().raw()), any -> source.leftOut());
     }
 
     private static List<String> names(List<cutover.model.EntityName> entities) {

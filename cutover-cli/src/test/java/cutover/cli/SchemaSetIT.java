@@ -117,6 +117,12 @@ class SchemaSetIT {
         CliRun part = repo.restoreLatest(LocalPostgres.location(DRY), dir.resolve("state"), "--only", "users");
         assertThat(part.err()).contains("--only and --where-key restore part of one snapshot", "give its id");
 
+        CliRun misspelt = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC) + "?schema=auth,pubic", "--json", "--state", state()}, repo.args());
+        assertThat(misspelt.exitCode()).as(misspelt.toString()).isEqualTo(4);
+        assertThat(misspelt.err()).contains("has no schema \"pubic\", so a backup of it would hold nothing; its tables are in schemas \"auth\", \"public\", \"storage\"");
+        CliRun listed = CliRun.of(new String[] {"snapshots", "--json"}, repo.args());
+        assertThat(listed.out()).doesNotContain("pubic"); // nothing of the set stored: its schemas are checked before the first is read
+
         CliRun follow = CliRun.of(new String[] {"backup", LocalPostgres.location(SRC) + "?schema=auth,public", "--follow-changes"}, repo.args());
         assertThat(follow.exitCode()).as(follow.toString()).isEqualTo(2);
         assertThat(follow.err()).contains("names 2 schemas", "--follow-changes");

@@ -23,7 +23,8 @@ public interface Source extends Capability {
     /**
      * What of the endpoint this source does not read, each a sentence a user can act on (a database's
      * other schemas, its views): a backup warns of them, since a backup of the source is then not a
-     * backup of all of it. Empty where it reads everything.
+     * backup of all of it. Empty where it reads everything. Fails where what the location names is
+     * not there (a database's schema misspelt): a backup of it would hold nothing, every run.
      */
     default List<String> leftOut() {
         return List.of();

@@ -22,6 +22,17 @@ final class LeftOut {
 
     private LeftOut() {}
 
+    /**
+     * Where the database has no schema {@code schema}: the schemas it has tables in (the one meant
+     * among them, likely: a backup of a misspelt schema would store nothing, every run). Empty where it has it.
+     */
+    static java.util.Optional<List<String>> missing(Connection c, String schema) throws SQLException {
+        if (!texts(c, schema, "SELECT nspname::text FROM pg_namespace WHERE nspname = ?").isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(texts(c, schema, "SELECT DISTINCT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover') AND n.nspname NOT LIKE 'pg\\_%'"
+                + " AND n.nspname <> ? ORDER BY 1"));
+    }
+
     /** What a backup of {@code schema} leaves out, where {@code readTogether} (the schema among them) are backed up at the same moment. */
     static List<String> of(Connection c, String schema, List<String> readTogether) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -162,6 +162,13 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public List<String> leftOut() {
         try {
+            java.util.Optional<List<String>> others = pool.readCatalog(c -> LeftOut.missing(c, schema));
+            if (others.isPresent()) {
+                throw new CutoverException(ErrorCode.SOURCE_NOT_FOUND, pool.location() + " has no schema " + TableName.quote(schema) + ", so a backup"
+                        + " of it would hold nothing" + (others.get().isEmpty() ? " (it has no tables in any schema)"
+                        : "; its tables are in schema" + (others.get().size() == 1 ? " " : "s ") + String.join(", ", others.get().stream().map(TableName::quote).toList()))
+                        + " (?schema= names the one read)");
+            }
             return pool.readCatalog(c -> LeftOut.of(c, schema, readTogether));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading what is outside schema " + schema, pool.location());
