@@ -101,7 +101,7 @@ final class BackupCommand implements Callable<Integer> {
             return printTimer(Interval.parse(every));
         }
         if (every != null) return runEvery(Interval.parse(every));
-        List<Taken> taken = backupOnce();
+        List<Taken> taken = backupOnce(this::print);
         print(taken);
         return taken.stream().anyMatch(t -> t.setAside() > 0) ? 1 : 0; // as a migration's: finished, records set aside
     }
@@ -120,26 +120,11 @@ final class BackupCommand implements Callable<Integer> {
             Instant started = Instant.now();
             Instant next = started.plus(interval.duration());
             try {
-                List<Taken> stored = following == null ? backupOnce() : List.of(following.backup());
+                long thisRun = run;
+                List<Taken> stored = following == null ? backupOnce(before -> before.forEach(t -> logStored(thisRun, t, next))) : List.of(following.backup());
                 wroteBefore = true;
-                Duration took = Duration.between(started, Instant.now());
-                for (Taken t : stored) {
-                    Snapshot s = t.snapshot();
-                    logRun(run, ok -> {
-                        ok.put("snapshot", SnapshotsCommand.summary(s));
-                        ok.put("millis", took.toMillis());
-                        ok.put("phasesMillis", t.phases().millis());
-                        ok.put("readWhole", t.readWhole());
-                        ok.put("deadLettered", t.setAside());
-                        ok.put("deadLetterFile", t.setAside() > 0 ? t.deadLetterFile().toString() : null);
-                        ok.put("nextRun", time.format(next));
-                    }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
-                            + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
-                            + " in " + ReportCommand.human(took) + (t.phases().millis().isEmpty() ? "" : " (" + t.phases().describe() + ")")
-                            + readWholeText(t.readWhole()) + (t.setAside() > 0 ? "; " + Counted.of(t.setAside(), "record") + " set aside, each with its reason: " + t.deadLetterFile() : "")
-                            + "; next run at " + time.format(next));
-                }
-                for (Taken t : stored) compactIfDue(run, t.snapshot(), following);
+                for (Taken t : stored) logStored(run, t, next);
+                for (Taken t : stored) compactIfDue(run, t, following);
             } catch (CutoverException e) {
                 // by the code's kind, not this error's own retryability: a schedule outlives what a
                 // command sees, so a database not made yet (or a read refused until a grant) is
@@ -161,17 +146,37 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
+    /** A run's line for a snapshot it stored. */
+    private void logStored(long run, Taken t, Instant next) {
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ISO_INSTANT;
+        Snapshot s = t.snapshot();
+        logRun(run, ok -> {
+            ok.put("snapshot", SnapshotsCommand.summary(s));
+            ok.put("millis", t.millis());
+            ok.put("phasesMillis", t.phases().millis());
+            ok.put("readWhole", t.readWhole());
+            ok.put("deadLettered", t.setAside());
+            ok.put("deadLetterFile", t.setAside() > 0 ? t.deadLetterFile().toString() : null);
+            ok.put("nextRun", time.format(next));
+        }, () -> ": snapshot " + s.shortId() + " of " + s.source() + ", "
+                + Counted.of(s.records(), "record") + ", " + Counted.of(s.files().size(), "file") + ", " + SnapshotsCommand.bytes(s.addedBytes()) + " added"
+                + " in " + ReportCommand.human(Duration.ofMillis(t.millis())) + (t.phases().millis().isEmpty() ? "" : " (" + t.phases().describe() + ")")
+                + readWholeText(t.readWhole()) + (t.setAside() > 0 ? "; " + Counted.of(t.setAside(), "record") + " set aside, each with its reason: " + t.deadLetterFile() : "")
+                + "; next run at " + time.format(next));
+    }
+
     /**
      * After a run, in the time before the next: the snapshot written again with the layers of the
      * tables its next run would read whole merged into new bases ({@link Repository#compact}), read
      * from the repository alone, so that the next run adds its layer to them instead of reading
      * those tables from the database. Logged as a line of the run, and journaled.
      */
-    private void compactIfDue(long run, Snapshot s, Following following) {
+    private void compactIfDue(long run, Taken taken, Following following) {
+        Snapshot s = taken.snapshot();
         if (s.entities().stream().noneMatch(Repository::dueForCompaction)) return;
         Instant started = Instant.now();
         Journal journal = new Journal(state.state);
-        String redacted = Location.redact(s.source());
+        String redacted = taken.journaledAs();
         try {
             Repository repository = following != null ? following.repository : repo.open(this::runOptions);
             java.util.Optional<Snapshot> compacted = repository.compact(s, Repository::dueForCompaction);
@@ -254,13 +259,28 @@ final class BackupCommand implements Callable<Integer> {
      * though tracked ({@code readWhole}, each with why); the snapshots whose manifest did not read,
      * passed over ({@code damagedSnapshots}: file, why); how long each step took; how many records the
      * source could not decode and the file listing them (made only when there is one); what of the
-     * source's endpoint backups do not read.
+     * source's endpoint backups do not read; how long it took, and its source as the journal names it.
      */
     record Taken(Snapshot snapshot, List<String> unchanged, List<String> layered, List<String> toldByLog, Map<String, String> readWhole,
-                 Map<String, String> damagedSnapshots, cutover.backup.RunPhases phases, long setAside, Path deadLetterFile, List<String> leftOut) {}
+                 Map<String, String> damagedSnapshots, cutover.backup.RunPhases phases, long setAside, Path deadLetterFile, List<String> leftOut,
+                 long millis, String journaledAs) {
+        Taken(Snapshot snapshot, List<String> unchanged, List<String> layered, List<String> toldByLog, Map<String, String> readWhole,
+              Map<String, String> damagedSnapshots, cutover.backup.RunPhases phases, long setAside, Path deadLetterFile, List<String> leftOut) {
+            this(snapshot, unchanged, layered, toldByLog, readWhole, damagedSnapshots, phases, setAside, deadLetterFile, leftOut, 0, null);
+        }
 
-    /** One run: a snapshot of the source, or one per schema where it names several ({@link SchemaSet}), or of the folder alone. */
-    private List<Taken> backupOnce() {
+        /** The same, as journaled: how long it took from its start, and the source as the journal names it. */
+        Taken journaled(long millis, String as) {
+            return new Taken(snapshot, unchanged, layered, toldByLog, readWhole, damagedSnapshots, phases, setAside, deadLetterFile, leftOut, millis, as);
+        }
+    }
+
+    /**
+     * One run: a snapshot of the source, or one per schema where it names several ({@link SchemaSet}),
+     * or of the folder alone. A set that fails part way gives {@code storedBeforeFailure} the
+     * snapshots it stored (each whole) before it throws.
+     */
+    private List<Taken> backupOnce(java.util.function.Consumer<List<Taken>> storedBeforeFailure) {
         if (source == null) {
             return List.of(journaled(filesSource(), () -> {
                 Repository.BackupBuilder builder = repo.open(this::runOptions).backup().source(filesSource()).tags(tags).folder(files);
@@ -268,52 +288,56 @@ final class BackupCommand implements Callable<Integer> {
                 return new Taken(snapshot, List.of(), List.of(), List.of(), Map.of(), Map.of(), builder.phases(), 0, null, List.of());
             }));
         }
+        if (!cutover.postgres.PostgresProvider.namesSeveralSchemas(Location.parse(source))) {
+            // journaled as it starts, before connecting and deriving the key: a backup killed then shows as begun
+            return List.of(journaled(redactedSource(), () -> {
+                // readers, and the changed rows copied beside their counts; connecting while the key is derived
+                try (Endpoints.Opening opening = Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
+                    Repository repository = repo.open(this::runOptions);
+                    try (Connector connector = opening.take()) {
+                        return backupWith(repository, connector, null);
+                    }
+                }
+            }));
+        }
         List<Taken> out = new ArrayList<>();
-        journaledUntil(out, () -> {
-            // readers, and the changed rows copied beside their counts; connecting while the key is derived
-            try (Endpoints.Opening opening = Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
-                Repository repository = repo.open(this::runOptions);
-                try (Connector connector = opening.take()) {
-                    java.util.Optional<SchemaSet> set = connector.capability(SchemaSet.class);
-                    if (set.isEmpty()) {
-                        out.add(journaled(redactedSource(), () -> backupWith(repository, connector, null)));
-                        return;
-                    }
-                    if (files != null) {
-                        throw new CutoverException(ErrorCode.USAGE, "--files goes with one snapshot, and " + Location.redact(source) + " names "
-                                + set.get().schemas().size() + " schemas, each a snapshot: back the folder up with one of them, or on its own");
-                    }
-                    List<Connector> schemas = set.get().schemas().stream().map(set.get()::ofSchema).toList();
-                    cutover.backup.SnapshotSet together = cutover.backup.SnapshotSet.of(schemas.stream()
-                            .map(ofSchema -> Location.withoutSecrets(Endpoints.recordedAs(ofSchema.location().raw()))).toList());
-                    // a schema that is not there stops the set before any of it is stored, not part way
-                    for (Connector ofSchema : schemas) leftOut(ofSchema, Endpoints.require(ofSchema, Source.class));
-                    // every schema's rows as they were at one moment, though each is a snapshot of its own
-                    try (cutover.connector.PointInTime moment = set.get().holdAtThisMoment()) {
-                        for (Connector ofSchema : schemas) {
-                            try (ofSchema) {
-                                out.add(journaled(Location.redact(Endpoints.recordedAs(ofSchema.location().raw())), () -> backupWith(repository, ofSchema, together)));
-                            }
+        Instant started = Instant.now();
+        try {
+            backupSet(out);
+        } catch (CutoverException e) {
+            // a failure before the first schema's backup began is the set's; a schema's own journaled it
+            if (out.isEmpty() && !journaledFailure) new Journal(state.state).append(JournalEntry.failed(started, "backup", null, redactedSource(), repo.recorded(), e));
+            journaledFailure = false;
+            if (!out.isEmpty()) storedBeforeFailure.accept(out);
+            throw e;
+        }
+        return out;
+    }
+
+    /** A snapshot of each schema the source names, into {@code out} as each is stored, all read at one moment. */
+    private void backupSet(List<Taken> out) {
+        if (files != null) {
+            throw new CutoverException(ErrorCode.USAGE, "--files goes with one snapshot, and " + Location.redact(source) + " names several"
+                    + " schemas, each a snapshot: back the folder up with one of them, or on its own");
+        }
+        try (Endpoints.Opening opening = Endpoints.openSourceBeside(source, 2 * parallel, connectorSettings())) {
+            Repository repository = repo.open(this::runOptions);
+            try (Connector connector = opening.take()) {
+                SchemaSet set = Endpoints.require(connector, SchemaSet.class);
+                List<Connector> schemas = set.schemas().stream().map(set::ofSchema).toList();
+                cutover.backup.SnapshotSet together = cutover.backup.SnapshotSet.of(schemas.stream()
+                        .map(ofSchema -> Location.withoutSecrets(Endpoints.recordedAs(ofSchema.location().raw()))).toList());
+                // a schema that is not there stops the set before any of it is stored, not part way
+                for (Connector ofSchema : schemas) leftOut(ofSchema, Endpoints.require(ofSchema, Source.class));
+                // every schema's rows as they were at one moment, though each is a snapshot of its own
+                try (cutover.connector.PointInTime moment = set.holdAtThisMoment()) {
+                    for (Connector ofSchema : schemas) {
+                        try (ofSchema) {
+                            out.add(journaled(Location.redact(Endpoints.recordedAs(ofSchema.location().raw())), () -> backupWith(repository, ofSchema, together)));
                         }
                     }
                 }
             }
-        });
-        return out;
-    }
-
-    /**
-     * Runs {@code work}, which journals each snapshot it stores; a failure before the first (the
-     * source or the repository not opened) is journaled as the backup of the location given.
-     */
-    private void journaledUntil(List<Taken> stored, Runnable work) {
-        Instant started = Instant.now();
-        try {
-            work.run();
-        } catch (CutoverException e) {
-            if (stored.isEmpty() && !journaledFailure) new Journal(state.state).append(JournalEntry.failed(started, "backup", null, redactedSource(), repo.recorded(), e));
-            journaledFailure = false;
-            throw e;
         }
     }
 
@@ -367,7 +391,7 @@ final class BackupCommand implements Callable<Integer> {
         Journal journal = new Journal(state.state);
         journal.append(JournalEntry.started(started, "backup", null, redacted, repo.recorded()));
         try {
-            Taken taken = backup.get();
+            Taken taken = backup.get().journaled(Duration.between(started, Instant.now()).toMillis(), redacted);
             Snapshot snapshot = taken.snapshot();
             journal.append(new JournalEntry(started, "backup", snapshot.shortId(), taken.setAside() > 0 ? JournalEntry.SUCCEEDED_WITH_REJECTS : JournalEntry.SUCCEEDED,
                     redacted, repo.recorded(),

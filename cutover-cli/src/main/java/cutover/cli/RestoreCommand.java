@@ -138,8 +138,8 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         try {
             Repository repository = repo.open(lockWait::apply);
             try (Repository.Lock lock = repository.lockForReading("restore")) {
-                Optional<List<Snapshot>> set = wholeSet ? Optional.of(repository.setOf(repository.snapshot(snapshotRef)))
-                        : snapshotRef.equals("latest") ? repository.latestSet() : Optional.empty();
+                Optional<List<Snapshot>> set = snapshotRef.equals("latest") ? repository.latestSet() : Optional.empty();
+                if (wholeSet && set.isEmpty()) set = Optional.of(repository.setOf(repository.snapshot(snapshotRef)));
                 if (set.isPresent()) {
                     if (opening != null) opening.close(); // each snapshot of the set connects to its own schema
                     opening = null;
@@ -177,9 +177,10 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
      * Restores one snapshot of a set ({@link SetRestore}) into its schema of the target, in the
      * repository the set's restore opened and holds locked; its JSON goes to {@code json}.
      */
-    int restoreMember(Repository repository, Snapshot snapshot, java.util.Set<String> restoredWith, java.util.function.Consumer<Map<String, Object>> json)
-            throws IOException {
+    int restoreMember(Repository repository, Snapshot snapshot, java.util.Set<String> restoredWith, java.util.Set<String> restoredAfter,
+                      java.util.function.Consumer<Map<String, Object>> json) throws IOException {
         this.restoredWith = restoredWith;
+        this.restoredAfter = restoredAfter;
         this.json = json;
         String into = SchemaOfSnapshot.target(snapshot.source(), target);
         intoSnapshotSchema = !into.equals(target);
@@ -208,8 +209,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         return copy;
     }
 
-    /** The schemas restored with this snapshot's (a set's), or none. */
+    /** The schemas restored with this snapshot's (a set's), or none; those of them restored after it. */
     private java.util.Set<String> restoredWith = java.util.Set.of();
+    private java.util.Set<String> restoredAfter = java.util.Set.of();
 
     /** Where the result's JSON goes: printed, or to a set's restore, which prints all of them as one. */
     private java.util.function.Consumer<Map<String, Object>> json = out -> System.out.println(Json.write(out));
@@ -218,12 +220,19 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         json.accept(out);
     }
 
-    /** The other schemas whose lack kept something of this restore from being made (for {@link SetRestore}: one restored after it is a reason to restore it again). */
+    /**
+     * The other schemas of the set whose lack kept something of this restore from being made (for
+     * {@link SetRestore}: one restored after it is a reason to restore it again): those the snapshot
+     * names that the target lacked when it began, and those the server's refusals named.
+     */
     java.util.Set<String> lacked() {
-        return lacked;
+        java.util.Set<String> out = new java.util.HashSet<>(missing);
+        out.addAll(lacked);
+        return out;
     }
 
     private java.util.Set<String> lacked = java.util.Set.of();
+    private java.util.Set<String> missing = java.util.Set.of();
 
     /** The sentence for a target schema that was not there: a misspelt {@code ?schema=} would make one beside the one meant, unseen. */
     static String schemaMade(String schema, String what) {
@@ -301,13 +310,28 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 // snapshot gives its matching lines as they are stored (KeyFilteredSource's COPY text)
                 Map<String, cutover.model.NativeDefinition> definitions = definitions(snapshot, plan);
                 PlanMapper mapper = PlanMapper.ofPart(plan, definitions);
-                if (!restoredWith.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) copying.schemasRestoredWith(restoredWith);
+                if (!restoredWith.isEmpty() && sink instanceof cutover.connector.CopyTextSink copying) {
+                    copying.schemasRestoredWith(restoredWith, restoredAfter);
+                    // what names a schema of the set the target lacks now is not made until it is there, whatever the server's words
+                    missing = new java.util.HashSet<>(copying.otherSchemasMissing(wholeSnapshot(snapshot) ? snapshot.schema() : null, definitions));
+                    missing.retainAll(restoredWith);
+                }
                 said = warnings(keyless, widened(plan), madeFromPostgres(snapshot, plan, info, definitions.keySet()));
                 said.addAll(unreadNotTaken);
                 notMadeAsDefined(definitions, sink, info).ifPresent(said::add);
                 noForeignKeysTo(plan, info).ifPresent(said::add);
                 if (delete) tablesLeft(snapshot, plan, info, sink.partitionsOf(mapper.tables())).ifPresent(said::add);
-                if (!info.schemaExists()) said.add(0, schemaMade(info.defaultSchema(), dryRun ? "the restore would make it" : "the restore made it"));
+                if (!info.schemaExists()) {
+                    String made = dryRun ? "the restore would make it" : "the restore made it";
+                    // a set's schemas are the snapshots' own, not a target's ?schema= that may be misspelt
+                    said.add(0, restoredWith.isEmpty() ? schemaMade(info.defaultSchema(), made) : "schema " + info.defaultSchema() + " was not in the target: " + made);
+                }
+                if (snapshot.set() != null && restoredWith.isEmpty()) {
+                    List<String> others = new ArrayList<>(snapshot.set().sources());
+                    others.remove(snapshot.source());
+                    said.add("snapshot " + snapshot.shortId() + " was taken together with snapshots of " + String.join(", ", others)
+                            + ", at one moment: this restores its schema alone (`restore " + snapshot.shortId() + " --set` restores them all)");
+                }
                 if (intoSnapshotSchema && restoredWith.isEmpty()) { // a set's restore goes into each schema by design
                     said.add(0, "restored into " + Location.redact(target) + ": the schema snapshot " + snapshot.shortId()
                             + " was taken of, since the target named none (name another with ?schema=)");

@@ -38,9 +38,10 @@ final class SetRestore {
         List<Map<String, Object>> again = new ArrayList<>();
         List<RestoreCommand> done = new ArrayList<>();
         int exit = 0;
-        for (Snapshot member : members) {
+        for (int i = 0; i < members.size(); i++) {
             RestoreCommand one = options.withSameOptions();
-            exit = Math.max(exit, one.restoreMember(repository, member, othersThan(schemas, member), restored::add));
+            exit = Math.max(exit, one.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)),
+                    new java.util.HashSet<>(schemas.subList(i + 1, schemas.size())), restored::add));
             done.add(one);
         }
         if (!options.dryRun) {
@@ -53,7 +54,7 @@ final class SetRestore {
                             + String.join(", ", later) + ", restored after it, is made now");
                 }
                 RestoreCommand once = options.withSameOptions();
-                exit = Math.max(exit, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), again::add));
+                exit = Math.max(exit, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), Set.of(), again::add));
             }
         }
         if (options.output.json) {

@@ -47,9 +47,10 @@ final class SnapshotsCommand implements Callable<Integer> {
                     s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", ""),
                     s.source(), s.entities().size(), s.records(), bytes(s.totalBytes() + s.fileBytes()), bytes(s.addedBytes()), String.join(",", s.tags()));
         }
-        Map<String, List<String>> sets = new LinkedHashMap<>();
-        for (Snapshot s : snapshots) if (s.set() != null) sets.computeIfAbsent(s.set().id(), id -> new java.util.ArrayList<>()).add(s.shortId());
-        sets.values().forEach(ids -> System.out.println("taken together, at one moment: " + String.join(", ", ids)));
+        // each set's members, one a source (its newest: a compaction's copy of one is the same moment)
+        Map<String, Map<String, String>> sets = new LinkedHashMap<>();
+        for (Snapshot s : snapshots) if (s.set() != null) sets.computeIfAbsent(s.set().id(), id -> new LinkedHashMap<>()).put(s.source(), s.shortId());
+        sets.values().forEach(ids -> System.out.println("taken together, at one moment: " + String.join(", ", ids.values())));
         return exit;
     }
 
@@ -61,7 +62,7 @@ final class SnapshotsCommand implements Callable<Integer> {
         out.put("host", s.host());
         out.put("source", s.source());
         out.put("tags", s.tags());
-        if (s.set() != null) out.put("takenWith", Map.of("set", s.set().id(), "sources", s.set().sources())); // one moment, each a snapshot
+        if (s.set() != null) out.put("takenWith", Json.fields("set", s.set().id(), "sources", s.set().sources())); // one moment, each a snapshot
         out.put("records", s.records());
         out.put("totalBytes", s.totalBytes());
         out.put("storedBytes", s.storedBytes());

@@ -137,7 +137,13 @@ class SchemaSetIT {
         String publicId = first.get("snapshots").get(1).get("shortId").asText();
         JsonNode alone = CliRun.of(new String[] {"restore", publicId, LocalPostgres.location(DRY), "--dry-run", "--json", "--state", state()}, repo.args()).json();
         assertThat(alone.has("snapshots")).isFalse();
+        assertThat(CliRun.texts(alone.get("warnings"))).anyMatch(w -> w.startsWith("snapshot " + publicId + " was taken together with snapshots of ")
+                && w.endsWith("this restores its schema alone (`restore " + publicId + " --set` restores them all)"));
         JsonNode set = CliRun.of(new String[] {"restore", publicId, "--set", LocalPostgres.location(DRY), "--dry-run", "--json", "--state", state()}, repo.args()).json();
         assertThat(set.get("snapshots")).hasSize(2);
+        assertThat(set.get("snapshots").get(1).get("snapshot").asText()).startsWith(publicId);
+        JsonNode latestSet = repo.restoreLatest(LocalPostgres.location(DRY), dir.resolve("state"), "--set", "--dry-run").json();
+        assertThat(latestSet.get("snapshots")).hasSize(2);
+
     }
 }

@@ -37,6 +37,19 @@ public interface ChangeTracking extends CopyTextSource {
      */
     Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since);
 
+    /** A table's keys asked of {@link #keyBucketsOfMany}: as {@link #keyBuckets}{@code (entity, bucketing, since)}. */
+    record BucketsAsked(EntityName entity, Bucketing bucketing, String since) {}
+
+    /**
+     * {@link #keyBuckets} of many tables at once, of those the source counts more cheaply together
+     * (a database: small tables' counts in one statement, where one each cost a transaction of a
+     * few round trips: most of a thousand tables' backup that found nothing changed). Only the
+     * tables it counted are in the answer; the others are asked one by one. By default none.
+     */
+    default java.util.Map<EntityName, KeyBuckets> keyBucketsOfMany(java.util.List<BucketsAsked> asked) {
+        return java.util.Map.of();
+    }
+
     /**
      * The entity's keys at the held moment as {@link #keyBuckets}{@code (entity, then.bucketing(), since)}
      * counts them, told instead from the keys at the moment {@code since} ({@code then}, as an

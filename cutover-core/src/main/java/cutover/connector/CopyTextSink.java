@@ -114,9 +114,19 @@ public interface CopyTextSink extends Sink {
 
     /**
      * Tells the sink that these schemas are restored with this one ({@link SchemaSet}'s snapshots):
-     * a dry run does not foresee what names them as not made for want of them.
+     * a dry run does not foresee what names them as not made for want of them; what is not made for
+     * want of one restored {@code after} this one is said to be made by the same restore.
      */
-    default void schemasRestoredWith(java.util.Set<String> schemas) {}
+    default void schemasRestoredWith(java.util.Set<String> schemas, java.util.Set<String> after) {}
+
+    /**
+     * The other schemas a snapshot's objects ({@code objects}, may be null) and tables' {@code
+     * definitions} name (a foreign key to {@code auth.users}, a trigger running {@code public.f()})
+     * that the target lacks now: what names them will not be made until they are there.
+     */
+    default java.util.Set<String> otherSchemasMissing(cutover.model.NativeDefinition objects, java.util.Map<String, cutover.model.NativeDefinition> definitions) {
+        return java.util.Set.of();
+    }
 
     /**
      * For a dry run of a whole snapshot, before {@link Sink#rehearsePrepare}: the schema's objects the

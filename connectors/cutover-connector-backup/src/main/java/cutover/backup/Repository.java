@@ -387,11 +387,16 @@ public final class Repository {
             if (all.isEmpty()) throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "the repository at " + path() + " has no snapshot yet");
             Map<String, Head> latestOfEach = latestOfEachSource(all);
             if (latestOfEach.size() > 1) {
+                java.util.Optional<List<Snapshot>> set = latestSet();
+                if (set.isPresent()) {
+                    throw new CutoverException(ErrorCode.USAGE, "'latest' names " + set.get().size() + " snapshots of the repository at " + path()
+                            + ", taken together of one database's schemas (`cutover restore` restores them together); give the id of the one you mean: "
+                            + String.join(", ", set.get().stream().map(m -> m.shortId() + " (" + m.source() + ")").toList()));
+                }
                 List<String> each = new ArrayList<>();
                 latestOfEach.forEach((source, h) -> each.add(h.id().hex().substring(0, 8) + " (" + source + ")"));
                 throw new CutoverException(ErrorCode.USAGE, "'latest' is ambiguous: the repository at " + path() + " holds snapshots of "
-                        + latestOfEach.size() + " sources (not of one database's schemas, taken together); give the id of the one you mean,"
-                        + " the latest of each being " + String.join(", ", each));
+                        + latestOfEach.size() + " sources; give the id of the one you mean, the latest of each being " + String.join(", ", each));
             }
             return readSnapshot(all.get(all.size() - 1).id());
         }
@@ -431,20 +436,38 @@ public final class Repository {
      * snapshot of that moment too). Fails naming the sources whose snapshot of the set is gone
      * (forgotten), and where {@code member} was taken on its own.
      */
+    /** How many of a source's snapshots on each side of a set's member {@link #setOf} reads for that source's. */
+    private static final int SET_SEARCH = 4;
+
     public List<Snapshot> setOf(Snapshot member) {
         SnapshotSet set = member.set();
         if (set == null) {
             throw new CutoverException(ErrorCode.USAGE, "snapshot " + member.shortId() + " was taken on its own, not with others at one moment");
         }
+        // members are committed one after another, each its source's snapshot nearest the member's time
         Map<String, Snapshot> found = new java.util.HashMap<>();
-        java.util.Set<String> done = new java.util.HashSet<>();
-        // oldest first, from just before the set: a later one of the set (compacted, before the source's next
-        // backup) replaces an earlier, and a source's next snapshot of another set ends the search for it
-        for (Head h : heads()) {
-            if (!set.sources().contains(h.source()) || done.contains(h.source()) || h.time().isBefore(member.time().minus(java.time.Duration.ofDays(7)))) continue;
-            Snapshot s = h.id().hex().equals(member.id()) ? member : readSnapshot(h.id());
-            if (s.set() != null && s.set().id().equals(set.id())) found.put(s.source(), s);
-            else if (found.containsKey(s.source())) done.add(s.source());
+        List<Head> all = heads();
+        for (String source : set.sources()) {
+            List<Head> ofSource = all.stream().filter(h -> h.source().equals(source)).toList();
+            int after = 0;
+            while (after < ofSource.size() && !ofSource.get(after).time().isAfter(member.time())) after++;
+            Snapshot match = null;
+            // outward from the member's time, a few on each side; then the set's later snapshots of the source (a compaction's)
+            for (int step = 0, before = after - 1; step < SET_SEARCH && match == null; step++) {
+                for (int at : new int[] {before - step, after + step}) {
+                    if (at < 0 || at >= ofSource.size() || match != null) continue;
+                    Snapshot s = ofSource.get(at).id().hex().equals(member.id()) ? member : readSnapshot(ofSource.get(at).id());
+                    if (s.set() != null && s.set().id().equals(set.id())) {
+                        match = s;
+                        for (int later = at + 1; later < ofSource.size(); later++) {
+                            Snapshot next = readSnapshot(ofSource.get(later).id());
+                            if (next.set() == null || !next.set().id().equals(set.id())) break;
+                            match = next;
+                        }
+                    }
+                }
+            }
+            if (match != null) found.put(source, match);
         }
         List<String> missing = set.sources().stream().filter(source -> !found.containsKey(source)).toList();
         if (!missing.isEmpty()) {

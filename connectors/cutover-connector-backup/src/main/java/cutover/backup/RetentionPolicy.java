@@ -22,7 +22,8 @@ import java.util.function.Function;
  * snapshot kept by any rule stays. The rules apply to each source's snapshots on their own (restic
  * groups by host and paths): a repository that holds a database, a Firestore export and a
  * migration's target keeps the newest of each, not the newest three of whichever was backed up
- * last. A policy with no rule at all is refused rather than forgetting everything.
+ * last; snapshots taken together, one a source, are kept together. A policy with no rule at all is
+ * refused rather than forgetting everything.
  */
 public record RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly, Set<String> tags) {
     public RetentionPolicy {
@@ -54,6 +55,7 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
         List<ForgetResult.Kept> kept = new ArrayList<>();
         List<Snapshot> removed = new ArrayList<>();
         bySource.values().forEach(ofOneSource -> applyToOneSource(ofOneSource, kept, removed));
+        keepWholeSets(kept, removed);
         java.util.TreeSet<String> held = new java.util.TreeSet<>();
         snapshots.forEach(s -> held.addAll(s.tags()));
         List<String> unheld = tags.stream().filter(t -> !held.contains(t)).sorted().toList();
@@ -73,6 +75,29 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
             }
         });
         return new ForgetResult(kept, removed, warnings);
+    }
+
+    /**
+     * Snapshots taken together ({@link SnapshotSet}) are kept together: a member another rule keeps
+     * keeps the others of its set, each source's newest of it (its members' times differ, and fall
+     * into other hours or days, and a compaction adds snapshots to some sources only), so that a
+     * set kept restores whole.
+     */
+    private static void keepWholeSets(List<ForgetResult.Kept> kept, List<Snapshot> removed) {
+        Map<String, String> keptSets = new LinkedHashMap<>(); // set id -> a kept member's short id
+        java.util.Set<String> keptOfSource = new java.util.HashSet<>(); // set id + source, where one of them is kept already
+        for (ForgetResult.Kept k : kept) {
+            if (k.snapshot().set() == null) continue;
+            keptSets.putIfAbsent(k.snapshot().set().id(), k.snapshot().shortId());
+            keptOfSource.add(k.snapshot().set().id() + " " + k.snapshot().source());
+        }
+        List<Snapshot> newestFirst = new ArrayList<>(removed);
+        newestFirst.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id).reversed());
+        for (Snapshot s : newestFirst) {
+            if (s.set() == null || !keptSets.containsKey(s.set().id()) || !keptOfSource.add(s.set().id() + " " + s.source())) continue;
+            removed.remove(s);
+            kept.add(new ForgetResult.Kept(s, List.of("set of " + keptSets.get(s.set().id()))));
+        }
     }
 
     private void applyToOneSource(List<Snapshot> snapshots, List<ForgetResult.Kept> kept, List<Snapshot> removed) {

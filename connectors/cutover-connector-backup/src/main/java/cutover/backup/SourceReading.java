@@ -269,6 +269,9 @@ final class SourceReading {
                                                                             List<EntityInfo> estimates, Map<EntityName, CopyShape> shapes) {
         Map<EntityName, Future<Optional<TableChanges.Decision>>> out = new LinkedHashMap<>();
         if (changes == null) return out;
+        Map<EntityName, Map.Entry<List<String>, CopyShape>> tables = new LinkedHashMap<>();
+        for (EntityInfo e : estimates) if (shapes.get(e.name()) != null) tables.put(e.name(), Map.entry(e.keyColumns(), shapes.get(e.name())));
+        changes.countAhead(tables, earlier, deciding, threads); // before the decisions, which take the threads and wait on what they count
         for (EntityInfo e : estimates) {
             CopyShape shape = shapes.get(e.name());
             if (shape != null) out.put(e.name(), deciding.submit(() -> changes.decide(e.name(), e.keyColumns(), shape, earlier)));

@@ -75,6 +75,34 @@ final class TableChanges {
         this.spoolBytes = spoolBytes;
     }
 
+    /** The tables' keys counted ahead of their decisions ({@link #countAhead}), by table. */
+    private final Map<EntityName, ChangeTracking.KeyBuckets> countedAhead = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Counts, before the decisions, the keys of the tables an earlier snapshot can be compared with,
+     * where the source counts many at once ({@link ChangeTracking#keyBucketsOfMany}: small tables, a
+     * statement for many), on {@code threads} (as many parts as {@code parallel}); {@code tables}:
+     * each table's key columns and shape.
+     */
+    void countAhead(Map<EntityName, Map.Entry<List<String>, CopyShape>> tables, Snapshot earlier, ExecutorService threads, int parallel) {
+        if (earlier == null) return;
+        List<ChangeTracking.BucketsAsked> asked = new ArrayList<>();
+        tables.forEach((entity, keysAndShape) -> {
+            EntitySnapshot prior = comparable(earlier.entity(entity).orElse(null), entity, keysAndShape.getKey(), keysAndShape.getValue());
+            if (prior != null) asked.add(new ChangeTracking.BucketsAsked(entity, prior.changes().bucketing(), prior.changes().mark()));
+        });
+        if (asked.isEmpty()) return;
+        // as many parts as threads, each counted by the source in as few statements as it can
+        int parts = Math.max(1, Math.min(asked.size() / 64 + 1, parallel));
+        List<Future<Map<EntityName, ChangeTracking.KeyBuckets>>> running = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            List<ChangeTracking.BucketsAsked> part = new ArrayList<>();
+            for (int i = p; i < asked.size(); i += parts) part.add(asked.get(i));
+            running.add(threads.submit(() -> source.keyBucketsOfMany(part)));
+        }
+        for (Future<Map<EntityName, ChangeTracking.KeyBuckets>> f : running) countedAhead.putAll(Waiting.on(f, "counting the keys of small tables"));
+    }
+
     /** The decision for the table, or empty when its changes cannot be told (a key the source does not bucket). */
     Optional<Decision> decide(EntityName entity, List<String> keyColumns, CopyShape shape, Snapshot earlier) {
         EntitySnapshot prior = earlier == null ? null : comparable(earlier.entity(entity).orElse(null), entity, keyColumns, shape);
@@ -131,7 +159,9 @@ final class TableChanges {
         ChangeTracking.KeyBuckets stored = new ChangeTracking.KeyBuckets(then.bucketing(), then.counts(), then.digests(), new long[then.buckets()], zeros(then.buckets()));
         Optional<ChangeTracking.KeyBuckets> fromLog = source.keyBucketsAfter(entity, stored, then.mark());
         if (fromLog.isPresent()) toldByLog.add(entity);
-        Optional<ChangeTracking.KeyBuckets> counted = fromLog.isPresent() ? fromLog : source.keyBuckets(entity, then.bucketing(), then.mark());
+        ChangeTracking.KeyBuckets ahead = fromLog.isPresent() ? null : countedAhead.remove(entity);
+        Optional<ChangeTracking.KeyBuckets> counted = fromLog.isPresent() ? fromLog
+                : ahead != null ? Optional.of(ahead) : source.keyBuckets(entity, then.bucketing(), then.mark());
         if (counted.isEmpty()) return Optional.empty();
         ChangeTracking.KeyBuckets now = counted.get();
         int[] moved = then.movedBuckets(now);

@@ -29,6 +29,31 @@ class ForgetPruneTest {
         return new Snapshot(Integer.toHexString((source + time).hashCode()) + "0".repeat(56), Instant.parse(time), "h", source, List.of(tags), List.of(), 0, 0, 0, 0);
     }
 
+    private static Snapshot ofSet(String source, String time, String set) {
+        return new Snapshot(Integer.toHexString((source + time).hashCode()) + "1".repeat(56), Instant.parse(time), "h", source, List.of(), List.of(),
+                0, 0, 0, 0, List.of(), null, new SnapshotSet(set, List.of("pg?schema=auth", "pg?schema=public")));
+    }
+
+    /**
+     * Snapshots taken together are kept together: hourly rules put a set's members in two hours when
+     * its backup crossed one, and a compaction of one schema's snapshot gives that source more
+     * snapshots than the other; a member kept keeps the others (its source's newest of the set).
+     */
+    @Test
+    void aSetIsKeptWholeWhereARuleKeepsOneOfItsMembers() {
+        List<Snapshot> all = List.of(ofSet("pg?schema=auth", "2025-05-01T09:59:58Z", "a1"), ofSet("pg?schema=public", "2025-05-01T10:00:03Z", "a1"),
+                ofSet("pg?schema=auth", "2025-05-01T10:59:58Z", "b2"), ofSet("pg?schema=public", "2025-05-01T11:00:04Z", "b2"),
+                ofSet("pg?schema=auth", "2025-05-01T11:00:05Z", "b2")); // auth's of b2, compacted
+        ForgetResult hourly = RetentionPolicy.none().keepHourly(1).apply(all);
+        // auth's newest hour (11) holds b2's compacted copy; public's newest (11) b2: each set member's source keeps one, the original stays forgotten
+        assertThat(hourly.kept()).extracting(k -> k.snapshot().source() + " " + k.snapshot().set().id() + " " + k.snapshot().time())
+                .containsExactlyInAnyOrder("pg?schema=auth b2 2025-05-01T11:00:05Z", "pg?schema=public b2 2025-05-01T11:00:04Z");
+        ForgetResult two = RetentionPolicy.none().keepHourly(2).apply(all);
+        // public's two hours are 10 (a1) and 11 (b2); auth's 11 (b2) and 10 (b2's original): a1's auth is kept for its set
+        assertThat(two.kept()).filteredOn(k -> k.snapshot().set().id().equals("a1")).extracting(k -> k.snapshot().source() + " " + k.reasons())
+                .containsExactlyInAnyOrder("pg?schema=public [hourly]", "pg?schema=auth [set of " + all.get(1).shortId() + "]");
+    }
+
     /** A repository of several sources (a database, an export, a migration's target) keeps each one's newest, not only the last backed up. */
     @Test
     void retentionKeepsEachSourcesOwnSnapshots() {

@@ -180,6 +180,40 @@ class RepositoryTest {
         assertThat(repo.snapshot(export.shortId()).id()).isEqualTo(export.id());
     }
 
+    /**
+     * Snapshots taken together (a database's schemas at one moment) are what 'latest' means to a
+     * restore where they are each source's latest, and any member finds the others; another reader
+     * of 'latest' is told they were taken together. A later snapshot of one of the sources, taken on
+     * its own, breaks the set's claim to 'latest'.
+     */
+    @Test
+    void snapshotsTakenTogetherAreFoundTogether() {
+        Repository repo = TestRepos.init(dir);
+        SnapshotSet set = SnapshotSet.of(List.of("pg?schema=auth", "pg?schema=public"));
+        List<Snapshot> members = new java.util.ArrayList<>();
+        for (String source : set.sources()) {
+            try (SnapshotWriter w = repo.backup().source(source).takenWith(set).open()) {
+                TestRepos.users(3, 1).forEach(w::write);
+                members.add(w.commit());
+            }
+        }
+        assertThat(repo.latestSet()).hasValueSatisfying(found -> assertThat(found).extracting(Snapshot::id)
+                .containsExactly(members.get(0).id(), members.get(1).id()));
+        assertThat(repo.setOf(repo.snapshot(members.get(1).shortId()))).extracting(Snapshot::id).containsExactly(members.get(0).id(), members.get(1).id());
+        assertThat(repo.snapshot(members.get(0).shortId()).set()).isEqualTo(set);
+        assertThatThrownBy(() -> repo.snapshot("latest")).hasMessageContaining("taken together of one database's schemas")
+                .hasMessageContaining(members.get(0).shortId() + " (pg?schema=auth)");
+
+        Snapshot alone;
+        try (SnapshotWriter w = repo.backup().source("pg?schema=public").open()) {
+            TestRepos.users(2, 1).forEach(w::write);
+            alone = w.commit();
+        }
+        assertThat(repo.latestSet()).isEmpty();
+        assertThat(repo.setOf(members.get(0))).extracting(Snapshot::id).containsExactly(members.get(0).id(), members.get(1).id());
+        assertThatThrownBy(() -> repo.setOf(alone)).hasMessageContaining("was taken on its own");
+    }
+
     @Test
     void recordsOfSeveralEntitiesMayComeInterleaved() {
         Repository repo = TestRepos.init(dir);

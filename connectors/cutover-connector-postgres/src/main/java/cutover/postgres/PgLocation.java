@@ -16,7 +16,7 @@ import java.util.Map;
  * URL that ends up in a log or a stack trace gives nothing away. Query parameters other than
  * {@code schema} are passed to pgjdbc as they are ({@code sslmode}, {@code connectTimeout}).
  */
-record PgLocation(String host, int port, String database, String user, String password, String schema,
+record PgLocation(String host, int port, String database, String user, String password, String schemaAsWritten,
                   Map<String, String> driverParameters, String redacted) {
 
     static PgLocation parse(Location location) {
@@ -55,26 +55,31 @@ record PgLocation(String host, int port, String database, String user, String pa
         String database = decode(q < 0 ? pathAndQuery : pathAndQuery.substring(0, q));
         if (database.isEmpty()) throw invalid(location, "it names no database: write " + location.scheme() + "://user@host:5432/dbname");
         Map<String, String> params = new LinkedHashMap<>();
+        String schemaAsWritten = null; // a list's names split before they are decoded: "a%2Cb" is one schema
         if (q >= 0) {
             for (String pair : pathAndQuery.substring(q + 1).split("&")) {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
-                params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                if (key.equals("schema") && schemaAsWritten == null) schemaAsWritten = eq < 0 ? "" : pair.substring(eq + 1);
+                else if (!key.equals("schema")) params.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
-        String schema = params.remove("schema");
+        String schema = schemaAsWritten; // the first, as a restore's target names it (SchemaOfSnapshot)
         if (password == null) password = params.remove("password");
         if (user == null) user = params.remove("user");
         return new PgLocation(host, port, database, user, password, schema, Map.copyOf(params), location.redacted());
     }
 
     /**
-     * The schemas {@code schema} names, a comma-separated list ({@code auth,public}): several are a
+     * The schemas {@code schema} names (as the location writes it, {@code encoded}: each name decoded
+     * after the list is split), a comma-separated list ({@code auth,public}): several are a
      * {@link cutover.connector.SchemaSet}, backed up at one moment. A name given twice or empty is refused.
      */
-    static List<String> schemas(Location location, String schema) {
+    static List<String> schemas(Location location, String schema, boolean encoded) {
         List<String> out = new java.util.ArrayList<>();
-        for (String name : schema.split(",", -1)) {
+        for (String written : schema.split(",", -1)) {
+            String name = encoded ? decode(written) : written;
             if (name.isEmpty()) throw invalid(location, "its schema list " + schema + " has an empty name");
             if (out.contains(name)) throw invalid(location, "its schema list " + schema + " names " + name + " twice");
             out.add(name);
@@ -90,7 +95,9 @@ record PgLocation(String host, int port, String database, String user, String pa
     static Location naming(Location location, String schema) {
         String raw = location.raw();
         String value = java.net.URLEncoder.encode(schema, StandardCharsets.UTF_8).replace("+", "%20");
-        int q = raw.indexOf('?');
+        // the query after the path, as parse finds it: a password may hold a '?'
+        int path = raw.indexOf('/', raw.indexOf("//") + 2);
+        int q = path < 0 ? -1 : raw.indexOf('?', path);
         if (q < 0) return Location.parse(raw + "?schema=" + value);
         List<String> pairs = new java.util.ArrayList<>();
         boolean replaced = false;

@@ -14,7 +14,11 @@ final class PgTypes {
      * sequence or that is an identity: a name of the column's declaration, not of its values' type.
      */
     static String typname(java.sql.ResultSetMetaData meta, int column) throws java.sql.SQLException {
-        String name = meta.getColumnTypeName(column);
+        return named(meta.getColumnTypeName(column));
+    }
+
+    /** The type's name as {@link #typname} gives it, of the name the driver gives it. */
+    static String named(String name) {
         return switch (name) {
             case "serial" -> "int4";
             case "bigserial" -> "int8";

@@ -207,6 +207,13 @@ final class Pool implements AutoCloseable {
         Connection holder = null;
         try {
             holder = DRIVER.connect(jdbcUrl, connectProperties);
+            if (holder.getMetaData().getDatabaseMajorVersion() >= 10) {
+                // the holder waits idle in its transaction while the readers import it (a set of schemas, one after another):
+                // a server's idle_in_transaction_session_timeout would end it, and the readers' later imports with it
+                try (Statement s = holder.createStatement()) {
+                    s.execute("SET idle_in_transaction_session_timeout = 0");
+                }
+            }
             holder.setAutoCommit(false);
             Moment moment;
             try (Statement s = holder.createStatement()) {

@@ -45,6 +45,17 @@ public final class PostgresProvider implements ConnectorProvider {
         return SCHEMES.contains(location.scheme()) && PgLocation.parse(location).onThisMachine();
     }
 
+    /** Whether {@code location} is a PostgreSQL database named with several schemas ({@code ?schema=auth,public}: a {@link cutover.connector.SchemaSet}). */
+    public static boolean namesSeveralSchemas(Location location) {
+        if (!SCHEMES.contains(location.scheme())) return false;
+        try {
+            String written = PgLocation.parse(location).schemaAsWritten();
+            return written != null && written.contains(",");
+        } catch (CutoverException e) {
+            return false; // opening it says what is wrong with it
+        }
+    }
+
     @Override
     public Set<String> schemes() { return SCHEMES; }
 
@@ -58,11 +69,12 @@ public final class PostgresProvider implements ConnectorProvider {
         int connectTimeout = positive(settings, CONNECT_TIMEOUT);
         int splitRows = positive(settings, SPLIT_ROWS);
         int fetchSize = positive(settings, FETCH_SIZE);
-        String schema = where.schema() != null ? where.schema() : settings.get(SCHEMA);
+        List<String> schemas = where.schemaAsWritten() != null ? PgLocation.schemas(location, where.schemaAsWritten(), true)
+                : PgLocation.schemas(location, settings.get(SCHEMA), false);
+        String schema = schemas.get(0);
         String password = where.password() != null ? where.password() : settings.get(PASSWORD.name()).orElse(null);
         String follow = settings.get(FOLLOW_CHANGES);
         int wait = positive(settings, FOLLOW_CHANGES_WAIT);
-        List<String> schemas = PgLocation.schemas(location, schema);
         if (!follow.isEmpty()) {
             ChangeLog.requireSlotName(follow);
             if (schemas.size() > 1) {

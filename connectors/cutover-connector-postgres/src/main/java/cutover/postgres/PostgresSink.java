@@ -201,7 +201,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     /** The sentences, each saying what to do where what it lacks is another schema's (noted: {@link #schemasLacked}). */
     private List<String> elsewhereHinted(List<String> sentences) {
         sentences.forEach(w -> SqlErrors.elsewhere(w, schema).ifPresent(lacked::add));
-        return sentences.stream().map(w -> SqlErrors.elsewhere(w, schema).filter(restoredWith::contains)
+        return sentences.stream().map(w -> SqlErrors.elsewhere(w, schema).filter(restoredAfter::contains)
                 .map(other -> w + " (schema " + other + " is restored after this one by the same restore, which then makes it)")
                 .orElseGet(() -> SqlErrors.withElsewhereHint(w, schema))).toList();
     }
@@ -322,12 +322,25 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
         });
     }
 
-    /** The schemas restored with this one (a set's), which a dry run takes as coming. */
+    /** The schemas restored with this one (a set's), which a dry run takes as coming; those restored after it, which a warning says make what needs them. */
     private java.util.Set<String> restoredWith = java.util.Set.of();
+    private java.util.Set<String> restoredAfter = java.util.Set.of();
 
     @Override
-    public void schemasRestoredWith(java.util.Set<String> schemas) {
+    public void schemasRestoredWith(java.util.Set<String> schemas, java.util.Set<String> after) {
         restoredWith = java.util.Set.copyOf(schemas);
+        restoredAfter = java.util.Set.copyOf(after);
+    }
+
+    @Override
+    public java.util.Set<String> otherSchemasMissing(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
+        java.util.Set<String> named = otherSchemas(objects, definitions).keySet();
+        if (named.isEmpty()) return java.util.Set.of();
+        return withConnection("reading the schemas of the target", c -> {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (String other : named) if (!DefinedTable.holds(c, "SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(other))) out.add(other);
+            return out;
+        });
     }
 
     /** The other schemas the objects and definitions name, each with what names it. */

@@ -21,7 +21,6 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,21 +193,55 @@ final class PostgresSource implements ChangeTracking {
     private Optional<CopyShape> shapeOf(SourceTable table) {
         if (table == null) return Optional.empty();
         MomentCatalog held = heldCatalog;
-        return held == null ? readShape(table) : held.shape(table.name().name(), () -> readShape(table));
+        if (held == null) return readShape(table);
+        // a backup asks every table's in turn: all are read at the first
+        Optional<CopyShape> shape = held.shapeAmongAll(table.name().name(), () -> readShapes(tables(null).values()));
+        return shape != null ? shape : held.shape(table.name().name(), () -> readShape(table));
     }
 
     private Optional<CopyShape> readShape(SourceTable table) {
+        return Optional.ofNullable(readShapes(List.of(table)).get(table.name().name()));
+    }
+
+    /**
+     * The tables' COPY shapes, by table name: each column with the type name the driver gives the
+     * column of a row read ({@code getColumnTypeName}, a serial's as its integer type: {@link
+     * PgTypes#typname}), from one catalog query: the type the server describes a column's values
+     * by (a domain's base type, as the server describes it; an array of a domain as itself) named
+     * as the driver names that type. The driver's own metadata took a round trip a table, and
+     * another for its serial test (2 s of a thousand tables' backup, bench/RESULTS.md "Thirty-sixth
+     * session"); a table dropped since its listing has none.
+     */
+    private Map<String, CopyShape> readShapes(java.util.Collection<SourceTable> tables) {
+        if (tables.isEmpty()) return Map.of();
+        Map<String, SourceTable> byOid = new java.util.HashMap<>();
+        for (SourceTable t : tables) byOid.put(t.oid(), t);
+        Map<String, List<CopyColumn>> columns = new LinkedHashMap<>();
         try (Connection c = pool.connection();
-             PreparedStatement ps = c.prepareStatement(PostgresReader.select(table, null, null, List.of(), false, v -> v) + " LIMIT 0")) {
-            ResultSetMetaData meta = ps.getMetaData();
-            List<CopyColumn> out = new ArrayList<>();
-            for (int i = 0; i < table.columns().size(); i++) {
-                out.add(new CopyColumn(table.columns().get(i), PgTypes.typname(meta, i + 1)));
+             PreparedStatement ps = c.prepareStatement("WITH RECURSIVE base (oid, described) AS (SELECT t.oid, t.oid FROM pg_type t"
+                     + " WHERE t.typtype <> 'd' UNION ALL SELECT d.oid, b.described FROM pg_type d JOIN base b ON b.oid = d.typbasetype"
+                     + " WHERE d.typtype = 'd') SELECT a.attrelid::text, a.attname::text, b.described::int8 FROM pg_attribute a"
+                     + " JOIN base b ON b.oid = a.atttypid WHERE a.attrelid = ANY (?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped"
+                     + " ORDER BY a.attrelid, a.attnum")) {
+            ps.setArray(1, c.createArrayOf("text", byOid.keySet().toArray()));
+            org.postgresql.core.TypeInfo types = c.unwrap(org.postgresql.core.BaseConnection.class).getTypeInfo();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SourceTable table = byOid.get(rs.getString(1));
+                    columns.computeIfAbsent(table.name().name(), t -> new ArrayList<>())
+                            .add(new CopyColumn(rs.getString(2), PgTypes.named(types.getPGType((int) rs.getLong(3)))));
+                }
             }
-            return Optional.of(new CopyShape(PgCopyText.NAME, out));
         } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "reading the columns of " + table.name(), pool.location());
+            throw SqlErrors.translateRead(e, "reading the columns of the tables of schema " + schema, pool.location());
         }
+        Map<String, CopyShape> out = new LinkedHashMap<>();
+        for (SourceTable t : tables) {
+            List<CopyColumn> read = columns.get(t.name().name());
+            // columns added or dropped since the listing: the table is read as listed, its shape not then
+            if (read != null && read.stream().map(CopyColumn::name).toList().equals(t.columns())) out.put(t.name().name(), new CopyShape(PgCopyText.NAME, read));
+        }
+        return out;
     }
 
     /**
@@ -316,33 +349,109 @@ final class PostgresSource implements ChangeTracking {
     public Optional<KeyBuckets> keyBuckets(EntityName entity, Bucketing bucketing, String since) {
         Optional<KeyedTable> keyed = keyed(entity);
         if (keyed.isEmpty()) return Optional.empty();
-        SourceTable table = keyed.get().table();
-        List<String> keys = keyed.get().quotedKeys();
-        List<String> types = keyed.get().keyTypes();
-        if (bucketing == null) bucketing = bucketingOf(keyed.get());
-        int buckets = bucketing.buckets();
-        String sql = "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c), coalesce(sum(h) FILTER (WHERE c), 0)::text FROM (SELECT "
-                + KeyBucket.sql(keys, types, bucketing) + " AS b, " + KeyBucket.hashSql(keys, types) + " AS h, "
-                + (since == null ? "false" : changedSince(since)) + " AS c FROM " + table.from() + " AS src) s GROUP BY b";
-        long[] counts = new long[buckets];
-        String[] digests = new String[buckets];
-        long[] changedCounts = new long[buckets];
-        String[] changedDigests = new String[buckets];
-        java.util.Arrays.fill(digests, "0");
-        java.util.Arrays.fill(changedDigests, "0");
-        reading("counting the keys of " + table.name(), c -> {
+        Bucketing chosen = bucketing != null ? bucketing : bucketingOf(keyed.get());
+        BucketCounts counts = new BucketCounts(chosen);
+        String sql = bucketsQuery(keyed.get(), chosen, since, 0);
+        reading("counting the keys of " + keyed.get().table().name(), c -> {
             try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    int b = rs.getInt(1);
-                    counts[b] = rs.getLong(2);
-                    digests[b] = rs.getString(3);
-                    changedCounts[b] = rs.getLong(4);
-                    changedDigests[b] = rs.getString(5);
-                }
+                while (rs.next()) counts.add(rs);
             }
             return null;
         });
-        return Optional.of(new KeyBuckets(bucketing, counts, digests, changedCounts, changedDigests));
+        return Optional.of(counts.buckets());
+    }
+
+    /** Tables of at most this size on disk (rows, indexes, TOAST) are counted {@link #SMALL_TABLES_A_STATEMENT} at a time. */
+    static final long SMALL_TABLE_BYTES = 2L << 20;
+    /** How many small tables one statement counts: a transaction and a few round trips a table were most of their cost. */
+    static final int SMALL_TABLES_A_STATEMENT = 64;
+
+    /**
+     * The small tables of {@code asked} counted {@link #SMALL_TABLES_A_STATEMENT} to a statement (a
+     * {@code UNION ALL} of each one's {@link #keyBuckets} query), in one read transaction each; the
+     * others are left to {@link #keyBuckets}, as are all where the log tells the changes.
+     */
+    @Override
+    public Map<EntityName, KeyBuckets> keyBucketsOfMany(List<BucketsAsked> asked) {
+        if (logged != null) return Map.of();
+        Map<EntityName, KeyBuckets> out = new LinkedHashMap<>();
+        List<BucketsAsked> batch = new ArrayList<>();
+        List<KeyedTable> tables = new ArrayList<>();
+        for (BucketsAsked a : asked) {
+            if (a.bucketing() == null) continue; // its bucketing is read from its key range first
+            Optional<KeyedTable> keyed = keyed(a.entity());
+            if (keyed.isEmpty() || keyed.get().table().estimatedBytes() > SMALL_TABLE_BYTES) continue;
+            batch.add(a);
+            tables.add(keyed.get());
+            if (batch.size() == SMALL_TABLES_A_STATEMENT) {
+                out.putAll(countTogether(batch, tables));
+                batch.clear();
+                tables.clear();
+            }
+        }
+        if (!batch.isEmpty()) out.putAll(countTogether(batch, tables));
+        return out;
+    }
+
+    private Map<EntityName, KeyBuckets> countTogether(List<BucketsAsked> asked, List<KeyedTable> tables) {
+        StringBuilder sql = new StringBuilder();
+        List<BucketCounts> counts = new ArrayList<>();
+        for (int i = 0; i < asked.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append(bucketsQuery(tables.get(i), asked.get(i).bucketing(), asked.get(i).since(), i));
+            counts.add(new BucketCounts(asked.get(i).bucketing()));
+        }
+        reading("counting the keys of " + asked.size() + " small tables", c -> {
+            try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+                while (rs.next()) counts.get(rs.getInt(6)).add(rs);
+            }
+            return null;
+        });
+        Map<EntityName, KeyBuckets> out = new LinkedHashMap<>();
+        for (int i = 0; i < asked.size(); i++) out.put(asked.get(i).entity(), counts.get(i).buckets());
+        return out;
+    }
+
+    /**
+     * The table's keys counted by bucket, with their hashes' sum, and those of the rows changed since
+     * {@code since}: a row a bucket, the sixth column {@code which} (a {@code UNION ALL} of tables tells them apart by it).
+     */
+    private String bucketsQuery(KeyedTable keyed, Bucketing bucketing, String since, int which) {
+        List<String> keys = keyed.quotedKeys();
+        List<String> types = keyed.keyTypes();
+        return "SELECT b, count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE c), coalesce(sum(h) FILTER (WHERE c), 0)::text, " + which
+                + " FROM (SELECT " + KeyBucket.sql(keys, types, bucketing) + " AS b, " + KeyBucket.hashSql(keys, types) + " AS h, "
+                + (since == null ? "false" : changedSince(since)) + " AS c FROM " + keyed.table().from() + " AS src) s GROUP BY b";
+    }
+
+    /** A table's bucket counts as its query's rows give them. */
+    private static final class BucketCounts {
+        private final Bucketing bucketing;
+        private final long[] counts;
+        private final String[] digests;
+        private final long[] changedCounts;
+        private final String[] changedDigests;
+
+        BucketCounts(Bucketing bucketing) {
+            this.bucketing = bucketing;
+            counts = new long[bucketing.buckets()];
+            digests = new String[bucketing.buckets()];
+            changedCounts = new long[bucketing.buckets()];
+            changedDigests = new String[bucketing.buckets()];
+            java.util.Arrays.fill(digests, "0");
+            java.util.Arrays.fill(changedDigests, "0");
+        }
+
+        void add(ResultSet rs) throws SQLException {
+            int b = rs.getInt(1);
+            counts[b] = rs.getLong(2);
+            digests[b] = rs.getString(3);
+            changedCounts[b] = rs.getLong(4);
+            changedDigests[b] = rs.getString(5);
+        }
+
+        KeyBuckets buckets() {
+            return new KeyBuckets(bucketing, counts, digests, changedCounts, changedDigests);
+        }
     }
 
     /**

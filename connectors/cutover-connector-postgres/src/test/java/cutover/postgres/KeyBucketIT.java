@@ -104,6 +104,44 @@ class KeyBucketIT {
         }
     }
 
+    /**
+     * Small tables are counted many to a statement: each table's counts, digests and changes since a
+     * mark are those it gets counted alone (a thousand small tables' backup spent most of its time on
+     * a transaction a table). A table past the size is left to be counted alone.
+     */
+    @org.junit.jupiter.api.Test
+    void smallTablesCountedTogetherAreCountedAsEachAlone() {
+        List<String> tables = List.of("by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair", "by_day_n", "by_blind", "by_int_uuid");
+        String mark;
+        try (PointInTime before = source.holdAtThisMoment().orElseThrow()) {
+            mark = source.markOfThisMoment().orElseThrow();
+        }
+        db.sql("UPDATE by_text SET v = -v WHERE v % 50 = 0", "DELETE FROM by_uuid WHERE v % 40 = 0", "INSERT INTO by_int8 VALUES (1, 'new')",
+                "CREATE TABLE big (k int PRIMARY KEY, v text)", "INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 30000) g", "ANALYZE big");
+        try (Connector fresh = db.open(Map.of()); PointInTime now = ((ChangeTracking) TestDatabase.source(fresh)).holdAtThisMoment().orElseThrow()) {
+            ChangeTracking counting = (ChangeTracking) TestDatabase.source(fresh);
+            List<ChangeTracking.BucketsAsked> asked = new java.util.ArrayList<>();
+            Map<EntityName, ChangeTracking.KeyBuckets> alone = new java.util.HashMap<>();
+            for (String t : new java.util.ArrayList<>(tables) {{ add("big"); }}) {
+                ChangeTracking.KeyBuckets one = counting.keyBuckets(EntityName.of(t), null, mark).orElseThrow();
+                alone.put(EntityName.of(t), one);
+                asked.add(new ChangeTracking.BucketsAsked(EntityName.of(t), one.bucketing(), mark));
+            }
+            Map<EntityName, ChangeTracking.KeyBuckets> together = counting.keyBucketsOfMany(asked);
+            assertThat(together.keySet()).containsExactlyInAnyOrderElementsOf(tables.stream().map(EntityName::of).toList()); // not big
+            together.forEach((entity, counted) -> {
+                ChangeTracking.KeyBuckets each = alone.get(entity);
+                assertThat(counted.counts()).as(entity.value()).isEqualTo(each.counts());
+                assertThat(counted.digests()).as(entity.value()).isEqualTo(each.digests());
+                assertThat(counted.changedCounts()).as(entity.value()).isEqualTo(each.changedCounts());
+                assertThat(counted.changedDigests()).as(entity.value()).isEqualTo(each.changedDigests());
+            });
+            assertThat(together.get(EntityName.of("by_text")).changed()).isEqualTo(100);
+            assertThat(together.get(EntityName.of("by_int8")).changed()).isEqualTo(1);
+            assertThat(together.get(EntityName.of("by_int2")).changed()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair"})
     void theDatabaseAndTheLinesPutEveryKeyInTheSameBucket(String table) {

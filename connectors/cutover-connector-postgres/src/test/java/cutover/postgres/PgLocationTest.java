@@ -17,7 +17,7 @@ class PgLocationTest {
         assertThat(l.database()).isEqualTo("shop");
         assertThat(l.user()).isEqualTo("app");
         assertThat(l.password()).isEqualTo("s@cr:t");
-        assertThat(l.schema()).isEqualTo("sales");
+        assertThat(l.schemaAsWritten()).isEqualTo("sales");
         assertThat(l.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/shop?sslmode=require");
         assertThat(l.toString()).doesNotContain("s%40cr").contains("***");
     }
@@ -26,7 +26,7 @@ class PgLocationTest {
     void defaultsPortAndHasNoSchemaUnlessGiven() {
         PgLocation l = PgLocation.parse(Location.parse("postgres://postgres@localhost/app"));
         assertThat(l.port()).isEqualTo(5432);
-        assertThat(l.schema()).isNull();
+        assertThat(l.schemaAsWritten()).isNull();
         assertThat(l.password()).isNull();
         assertThat(l.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/app");
     }
@@ -63,12 +63,15 @@ class PgLocationTest {
     @Test
     void aListOfSchemasIsASetWhoseEachSchemaIsNamedWhereTheListStood() {
         Location set = Location.parse("postgresql://app:pw@db/shop?sslmode=require&schema=auth,public&connectTimeout=5");
-        assertThat(PgLocation.schemas(set, "auth,public")).containsExactly("auth", "public");
+        assertThat(PgLocation.schemas(set, "auth,public", true)).containsExactly("auth", "public");
+        assertThat(PgLocation.schemas(set, "a%2Cb,My%20Schema", true)).containsExactly("a,b", "My Schema"); // a comma of a name is written encoded
+        // a password holding a '?': the query is after the path
+        assertThat(PgLocation.naming(Location.parse("postgresql://u:p?ss@db/app?schema=auth,public"), "auth").raw()).isEqualTo("postgresql://u:p?ss@db/app?schema=auth");
         // a backup of one schema of the set records what a backup of that schema alone is given: they build on each other
         assertThat(PgLocation.naming(set, "auth").raw()).isEqualTo("postgresql://app:pw@db/shop?sslmode=require&schema=auth&connectTimeout=5");
         assertThat(PgLocation.naming(Location.parse("postgresql://db/shop"), "App Schema").raw()).isEqualTo("postgresql://db/shop?schema=App%20Schema");
         assertThat(PgLocation.naming(Location.parse("postgresql://db/shop?sslmode=require"), "auth").raw()).isEqualTo("postgresql://db/shop?sslmode=require&schema=auth");
-        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,,public")).hasMessageContaining("an empty name");
-        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,auth")).hasMessageContaining("names auth twice");
+        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,,public", true)).hasMessageContaining("an empty name");
+        assertThatThrownBy(() -> PgLocation.schemas(set, "auth,auth", true)).hasMessageContaining("names auth twice");
     }
 }
