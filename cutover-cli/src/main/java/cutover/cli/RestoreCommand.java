@@ -234,6 +234,11 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     private java.util.Set<String> lacked = java.util.Set.of();
     private java.util.Set<String> missing = java.util.Set.of();
 
+    /** How many rows only the target held this restore's --delete kept (rows of other tables refer to them). */
+    long keptByDelete() {
+        return deletion == null ? 0 : deletion.keptTotal();
+    }
+
     /** The sentence for a target schema that was not there: a misspelt {@code ?schema=} would make one beside the one meant, unseen. */
     static String schemaMade(String schema, String what) {
         return "schema " + schema + " was not in the target: " + what + " (were another meant, check the target's ?schema=)";
@@ -498,7 +503,9 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         if (!only.isEmpty()) return Optional.empty();
         java.util.Set<String> restored = new java.util.HashSet<>(partitions); // a partition's rows are its table's (acceptance run 19)
         for (cutover.plan.EntityMapping e : plan.entities()) restored.add(e.table());
-        List<String> left = target.tables().keySet().stream().filter(t -> !restored.contains(t)).sorted().toList();
+        // a set's other schemas' tables are restored by their own snapshots
+        List<String> left = target.tables().keySet().stream().filter(t -> !restored.contains(t))
+                .filter(t -> !t.contains(".") || !restoredWith.contains(t.substring(0, t.indexOf('.')))).sorted().toList();
         if (left.isEmpty()) return Optional.empty();
         return Optional.of("--delete deletes rows in the tables restored; the target's tables snapshot " + snapshot.shortId() + " does not hold"
                 + " are left as they are, rows and all (a table a migration made since, say: drop it to roll that back): " + String.join(", ", left));
@@ -868,6 +875,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     private Map<String, Object> dryRunDetails(Snapshot s, RestoreDryRun.Forecast f) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", s.id());
+        if (!restoredWith.isEmpty()) d.put("target", Location.redact(target)); // a set's: each into its schema
         d.put("dryRun", true);
         d.put("whereKey", whereKey);
         Map<String, Object> tables = new TreeMap<>();
@@ -941,6 +949,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
     private Map<String, Object> details(Snapshot s, MigrateResult r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("snapshot", s.id());
+        if (!restoredWith.isEmpty()) d.put("target", Location.redact(target)); // a set's: each into its schema
         d.put("read", r.totals().read());
         d.put("written", r.totals().written());
         d.put("deadLettered", r.totals().deadLettered());

@@ -36,33 +36,48 @@ final class SetRestore {
         refuseWhatASetCannotTake(schemas);
         List<Map<String, Object>> restored = new ArrayList<>();
         List<Map<String, Object>> again = new ArrayList<>();
-        List<RestoreCommand> done = new ArrayList<>();
-        int exit = 0;
+        List<RestoreCommand> last = new ArrayList<>(); // each member's latest restore
+        List<Integer> exits = new ArrayList<>();
+        List<Integer> restoredAt = new ArrayList<>(); // when each member's latest restore ran, in restores of this run
+        int restores = 0;
         for (int i = 0; i < members.size(); i++) {
             RestoreCommand one = options.withSameOptions();
-            exit = Math.max(exit, one.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)),
+            exits.add(one.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)),
                     new java.util.HashSet<>(schemas.subList(i + 1, schemas.size())), restored::add));
-            done.add(one);
+            last.add(one);
+            restoredAt.add(++restores);
         }
-        if (!options.dryRun) {
-            for (int i = 0; i < members.size() - 1; i++) {
-                Set<String> later = new java.util.TreeSet<>(schemas.subList(i + 1, schemas.size()));
-                later.retainAll(done.get(i).lacked());
-                if (later.isEmpty()) continue;
+        // again, a member that lacked another's objects once another was restored since it (a chain of views across
+        // three schemas takes two passes more), at most a pass a member; with --delete, one whose rows a later one's referred to
+        for (int pass = 2; !options.dryRun && pass <= Math.max(2, members.size()); pass++) {
+            boolean restoredAgain = false;
+            for (int i = 0; i < members.size(); i++) {
+                Set<String> lacked = new java.util.TreeSet<>(last.get(i).lacked());
+                lacked.retainAll(othersThan(schemas, members.get(i)));
+                int since = restoredAt.get(i);
+                boolean othersSince = restoredAt.stream().anyMatch(at -> at > since);
+                boolean keptForLater = pass == 2 && options.delete && last.get(i).keptByDelete() > 0 && i < members.size() - 1;
+                if ((lacked.isEmpty() || !othersSince) && !keptForLater) continue; // nothing to make, or nothing new to make it with
                 if (options.output.showSummary()) {
-                    System.out.println("restoring snapshot " + members.get(i).shortId() + " again: what it did not make for want of schema "
-                            + String.join(", ", later) + ", restored after it, is made now");
+                    System.out.println("restoring snapshot " + members.get(i).shortId() + " again: " + (lacked.isEmpty()
+                            ? "its --delete kept rows that rows of a schema restored after it referred to, deleted since"
+                            : "what it did not make for want of schema " + String.join(", ", lacked) + ", restored since, is made now"));
                 }
                 RestoreCommand once = options.withSameOptions();
-                exit = Math.max(exit, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), Set.of(), again::add));
+                exits.set(i, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), Set.of(), again::add));
+                last.set(i, once);
+                restoredAt.set(i, ++restores);
+                restoredAgain = true;
             }
+            if (!restoredAgain) break;
         }
+        int exit = exits.stream().mapToInt(Integer::intValue).max().orElse(0); // each member's last restore
         if (options.output.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("set", members.get(0).set().id());
             if (options.dryRun) out.put("dryRun", true);
             out.put("snapshots", restored); // each as a restore of it alone gives it
-            out.put("restoredAgain", again); // those that named a schema restored after them, restored once all were in
+            out.put("restoredAgain", again); // those that lacked a schema restored after them (or kept rows for one), restored again
             System.out.println(Json.write(out));
         }
         return exit;

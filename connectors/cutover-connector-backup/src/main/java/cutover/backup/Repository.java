@@ -472,8 +472,8 @@ public final class Repository {
         List<String> missing = set.sources().stream().filter(source -> !found.containsKey(source)).toList();
         if (!missing.isEmpty()) {
             throw new CutoverException(ErrorCode.BACKUP_NOT_FOUND, "snapshot " + member.shortId() + " was taken with snapshots of "
-                    + String.join(", ", set.sources()) + ", but the repository at " + path() + " no longer holds the one of " + String.join(", ", missing)
-                    + " (forgotten): restore the others one by one, by id");
+                    + String.join(", ", set.sources()) + ", but the repository at " + path() + " holds none of " + String.join(", ", missing)
+                    + " of that moment (forgotten since, or never stored: its backup stopped part way); restore the others one by one, by id");
         }
         return set.sources().stream().map(found::get).toList();
     }

@@ -61,11 +61,14 @@ record PgLocation(String host, int port, String database, String user, String pa
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                if (key.equals("schema") && schemaAsWritten == null) schemaAsWritten = eq < 0 ? "" : pair.substring(eq + 1);
-                else if (!key.equals("schema")) params.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                if (key.equals("schema") && schemaAsWritten != null) {
+                    throw invalid(location, "it names schema twice (?schema=…&schema=…): several schemas are one list, ?schema=auth,public");
+                }
+                if (key.equals("schema")) schemaAsWritten = eq < 0 ? "" : pair.substring(eq + 1);
+                else params.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
-        String schema = schemaAsWritten; // the first, as a restore's target names it (SchemaOfSnapshot)
+        String schema = schemaAsWritten;
         if (password == null) password = params.remove("password");
         if (user == null) user = params.remove("user");
         return new PgLocation(host, port, database, user, password, schema, Map.copyOf(params), location.redacted());

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -202,6 +203,20 @@ final class Pool implements AutoCloseable {
      * the returned handle is closed. One at a time.
      */
     cutover.connector.PointInTime holdAtThisMoment() {
+        return holdAtThisMoment(List::of);
+    }
+
+    /**
+     * As {@link #holdAtThisMoment()}, the tables {@code toLock} names (schema-qualified, quoted) locked
+     * first, as {@code pg_dump} locks what it dumps: in ACCESS SHARE mode, which lets the application
+     * read and write but not TRUNCATE, drop or rewrite them (ALTER TABLE) until the moment is let go.
+     * Those are not safe for a snapshot taken before them: a table truncated after it reads as empty.
+     * Taken before the snapshot (a transaction's snapshot is taken at its first query, not at LOCK
+     * TABLE), so one committed before the locks were granted is seen by it. A table dropped between
+     * the listing and the lock is listed again; where the server cannot hold so many locks
+     * ({@code max_locks_per_transaction}), the moment is held without them.
+     */
+    cutover.connector.PointInTime holdAtThisMoment(java.util.function.Supplier<List<String>> toLock) {
         cutover.connector.PointInTime set = sharedHold;
         if (set != null) return new Joined(set.id()); // a schema's backup within a set's: the set lets go of the moment
         Connection holder = null;
@@ -218,6 +233,7 @@ final class Pool implements AutoCloseable {
             Moment moment;
             try (Statement s = holder.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                if (!locked(holder, toLock)) s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); // a new transaction, no locks
                 // one statement, so the snapshot exported is the one whose xmin is read
                 try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), " + MOMENT_COLUMNS)) {
                     rs.next();
@@ -227,10 +243,39 @@ final class Pool implements AutoCloseable {
             return held(moment, holder, Pool::closeQuietly);
         } catch (SQLException e) {
             closeQuietly(holder);
-            throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
+            throw SqlErrors.translateRead(e, "55P03".equals(e.getSQLState()) ? "locking the tables to read against TRUNCATE, DROP and ALTER TABLE"
+                    + " while they are read, as pg_dump does: another session held a lock on one that excludes reading it (an ALTER TABLE, a"
+                    + " TRUNCATE, a migration's DDL not yet committed) for more than " + LOCK_WAIT_SECONDS + " s" : "taking a snapshot to read at one moment", location);
         } catch (RuntimeException e) {
             closeQuietly(holder);
             throw e;
+        }
+    }
+
+    /** How long the locks of a held moment wait for another session's lock that excludes reading (an ALTER TABLE running). */
+    static final int LOCK_WAIT_SECONDS = 60;
+
+    /**
+     * Locks the tables {@code toLock} lists in the holder's transaction, listing them again where one
+     * was dropped meanwhile; false where the server could not hold the locks, its transaction then
+     * rolled back (the caller begins another, without them).
+     */
+    private static boolean locked(Connection holder, java.util.function.Supplier<List<String>> toLock) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            List<String> tables = toLock.get();
+            if (tables.isEmpty()) return true;
+            try (Statement s = holder.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT_SECONDS + "s'");
+                s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS SHARE MODE");
+                return true;
+            } catch (SQLException e) {
+                holder.rollback();
+                if ("53200".equals(e.getSQLState())) return false; // out of shared memory: max_locks_per_transaction
+                if (!"42P01".equals(e.getSQLState()) || attempt == 3) throw e;
+                try (Statement s = holder.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
+            }
         }
     }
 
@@ -242,9 +287,9 @@ final class Pool implements AutoCloseable {
      * closed: those join it, and closing them lets go of nothing. A set of schemas backed up one
      * after another is so read at one moment ({@link cutover.connector.SchemaSet}).
      */
-    cutover.connector.PointInTime holdForAll() {
+    cutover.connector.PointInTime holdForAll(java.util.function.Supplier<List<String>> toLock) {
         if (sharedHold != null) throw new IllegalStateException("the pool of " + location + " is held for all already");
-        cutover.connector.PointInTime held = holdAtThisMoment();
+        cutover.connector.PointInTime held = holdAtThisMoment(toLock);
         sharedHold = held;
         return new cutover.connector.PointInTime() {
             @Override
@@ -256,6 +301,11 @@ final class Pool implements AutoCloseable {
                 held.close();
             }
         };
+    }
+
+    /** Whether the pool is held for all ({@link #holdForAll}): a hold joins it. */
+    boolean heldForAll() {
+        return sharedHold != null;
     }
 
     /** A hold joining the one held for all: closing it leaves the moment held. */

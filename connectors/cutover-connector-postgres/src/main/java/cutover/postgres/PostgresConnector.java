@@ -88,7 +88,8 @@ final class PostgresConnector implements Connector {
 
         @Override
         public PointInTime holdAtThisMoment() {
-            return pool.holdForAll();
+            PostgresSource.requireSchemas(pool, schemas); // each run: one dropped since the first stores nothing
+            return pool.holdForAll(() -> PostgresSource.tablesToLock(pool, schemas));
         }
     }
 }

@@ -94,9 +94,10 @@ final class PostgresSource implements ChangeTracking {
      */
     @Override
     public Optional<PointInTime> holdAtThisMoment() {
+        if (!pool.heldForAll()) requireSchemas(pool, List.of(schema)); // a set's were, when it was held
         PointInTime held;
         if (logged == null) {
-            held = pool.holdAtThisMoment();
+            held = pool.holdAtThisMoment(() -> tablesToLock(pool, List.of(schema)));
         } else {
             ChangeLog.Moment moment = logged.hold();
             // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
@@ -118,6 +119,47 @@ final class PostgresSource implements ChangeTracking {
                 held.close();
             }
         });
+    }
+
+    /**
+     * Fails where the database has no schema of these ({@code SOURCE_NOT_FOUND}, naming the schemas
+     * that hold tables): a backup of it would hold nothing. Asked by every backup's moment, not once
+     * a process: a scheduled backup of a schema dropped since stored an empty snapshot every run
+     * (acceptance run 30).
+     */
+    static void requireSchemas(Pool pool, List<String> schemas) {
+        for (String schema : schemas) {
+            Optional<List<String>> others;
+            try {
+                others = pool.readCatalog(c -> LeftOut.missing(c, schema));
+            } catch (SQLException e) {
+                throw SqlErrors.translateRead(e, "reading whether schema " + schema + " exists", pool.location());
+            }
+            if (others.isEmpty()) continue;
+            throw new CutoverException(ErrorCode.SOURCE_NOT_FOUND, pool.location() + " has no schema " + TableName.quote(schema) + ", so a backup"
+                    + " of it would hold nothing" + (others.get().isEmpty() ? " (it has no tables in any schema)"
+                    : "; its tables are in schema" + (others.get().size() == 1 ? " " : "s ") + String.join(", ", others.get().stream().map(TableName::quote).toList()))
+                    + " (?schema= names the one read)");
+        }
+    }
+
+    /** The tables of {@code schemas} as {@code LOCK TABLE} names them, read now ({@link Pool#holdAtThisMoment(java.util.function.Supplier)}). */
+    static List<String> tablesToLock(Pool pool, List<String> schemas) {
+        try {
+            return pool.readCatalog(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n"
+                        + " ON n.oid = c.relnamespace WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1")) {
+                    ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
+                    List<String> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(rs.getString(1));
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw SqlErrors.translateRead(e, "listing the tables of schema " + String.join(", ", schemas), pool.location());
+        }
     }
 
     /** The catalog as read while the current moment is held; null when none is. */
@@ -161,13 +203,7 @@ final class PostgresSource implements ChangeTracking {
     @Override
     public List<String> leftOut() {
         try {
-            java.util.Optional<List<String>> others = pool.readCatalog(c -> LeftOut.missing(c, schema));
-            if (others.isPresent()) {
-                throw new CutoverException(ErrorCode.SOURCE_NOT_FOUND, pool.location() + " has no schema " + TableName.quote(schema) + ", so a backup"
-                        + " of it would hold nothing" + (others.get().isEmpty() ? " (it has no tables in any schema)"
-                        : "; its tables are in schema" + (others.get().size() == 1 ? " " : "s ") + String.join(", ", others.get().stream().map(TableName::quote).toList()))
-                        + " (?schema= names the one read)");
-            }
+            requireSchemas(pool, List.of(schema));
             return pool.readCatalog(c -> LeftOut.of(c, schema, readTogether));
         } catch (SQLException e) {
             throw SqlErrors.translateRead(e, "reading what is outside schema " + schema, pool.location());

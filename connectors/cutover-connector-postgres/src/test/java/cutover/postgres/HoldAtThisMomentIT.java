@@ -79,6 +79,26 @@ class HoldAtThisMomentIT {
         assertThat(wholeDigest("accounts")).isNotEqualTo(before);
     }
 
+    /**
+     * While the moment is held its tables are locked as pg_dump locks them: the application reads and
+     * writes them, but a TRUNCATE (which a snapshot taken before it would read as an empty table)
+     * waits until the moment is let go.
+     */
+    @Test
+    void theTablesReadCannotBeTruncatedWhileTheMomentIsHeld() throws Exception {
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow(); java.sql.Connection app = db.jdbc(); java.sql.Statement s = app.createStatement()) {
+            s.execute("SET lock_timeout = '300ms'");
+            s.execute("INSERT INTO accounts VALUES (5000, 'late', 1)"); // writing goes on
+            assertThatThrownBy(() -> s.execute("TRUNCATE transfers")).isInstanceOf(java.sql.SQLException.class)
+                    .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("55P03"));
+            assertThat(readAll(source.splits(4))).hasSize(1000); // as it was
+        }
+        try (java.sql.Connection app = db.jdbc(); java.sql.Statement s = app.createStatement()) {
+            s.execute("SET lock_timeout = '300ms'");
+            s.execute("TRUNCATE transfers");
+        }
+    }
+
     @Test
     void oneMomentIsHeldAtATimeAndClosingTwiceIsHarmless() {
         PointInTime first = source.holdAtThisMoment().orElseThrow();

@@ -73,5 +73,6 @@ class PgLocationTest {
         assertThat(PgLocation.naming(Location.parse("postgresql://db/shop?sslmode=require"), "auth").raw()).isEqualTo("postgresql://db/shop?sslmode=require&schema=auth");
         assertThatThrownBy(() -> PgLocation.schemas(set, "auth,,public", true)).hasMessageContaining("an empty name");
         assertThatThrownBy(() -> PgLocation.schemas(set, "auth,auth", true)).hasMessageContaining("names auth twice");
+        assertThatThrownBy(() -> PgLocation.parse(Location.parse("postgresql://db/app?schema=auth&schema=public"))).hasMessageContaining("names schema twice");
     }
 }

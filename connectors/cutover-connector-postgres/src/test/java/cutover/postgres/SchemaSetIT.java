@@ -51,7 +51,7 @@ class SchemaSetIT {
     }
 
     @Test
-    void everySchemaIsReadAtTheMomentTheSetWasHeld() {
+    void everySchemaIsReadAtTheMomentTheSetWasHeld() throws Exception {
         try (Connector connector = openSet("auth,public")) {
             SchemaSet set = Connectors.require(connector, SchemaSet.class);
             assertThat(set.schemas()).containsExactly("auth", "public");
@@ -59,6 +59,11 @@ class SchemaSetIT {
                 Map<String, List<String>> first = readHeld(set.ofSchema("auth"), moment);
                 // the application signs a user up between the two schemas' backups
                 db.sql("INSERT INTO auth.users VALUES (2, 'b@x')", "INSERT INTO public.profiles VALUES (2, 'B')");
+                // and no schema's table of the set can be truncated (read as empty by the moment) before it is read
+                try (java.sql.Connection app = db.jdbc(); java.sql.Statement s = app.createStatement()) {
+                    s.execute("SET lock_timeout = '300ms'");
+                    assertThatThrownBy(() -> s.execute("TRUNCATE public.profiles")).hasMessageContaining("lock timeout");
+                }
                 Map<String, List<String>> second = readHeld(set.ofSchema("public"), moment);
                 assertThat(first).containsEntry("users", List.of("1"));
                 assertThat(second).containsEntry("profiles", List.of("1")); // as it was when the set was held, not now
@@ -94,6 +99,19 @@ class SchemaSetIT {
         }
         assertThatThrownBy(() -> Connectors.discover().open(Location.parse(db.location() + "?schema=auth,public"),
                 new Settings(Map.of("follow-changes", "cutover_backup")))).isInstanceOf(CutoverException.class).hasMessageContaining("--follow-changes");
+    }
+
+    /** A schema dropped since the connector opened (a scheduled backup's later run) stops the moment: a backup of it would store nothing. */
+    @Test
+    void aSchemaDroppedSinceStopsTheNextMoment() {
+        try (Connector connector = openSet("auth,storage"); Connector single = Connectors.discover().open(
+                Location.parse(db.location() + "?schema=storage"), new Settings(Map.of()))) {
+            db.sql("DROP SCHEMA storage CASCADE");
+            assertThatThrownBy(() -> Connectors.require(connector, SchemaSet.class).holdAtThisMoment())
+                    .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.code()).isEqualTo(cutover.error.ErrorCode.SOURCE_NOT_FOUND))
+                    .hasMessageContaining("has no schema \"storage\"");
+            assertThatThrownBy(() -> TestDatabase.source(single).holdAtThisMoment()).hasMessageContaining("has no schema \"storage\"");
+        }
     }
 
     /** Every split's keys by table, read while {@code moment} holds (the schema's own hold joins it). */
