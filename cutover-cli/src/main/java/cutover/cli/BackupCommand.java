@@ -101,7 +101,8 @@ final class BackupCommand implements Callable<Integer> {
             return printTimer(Interval.parse(every));
         }
         if (every != null) return runEvery(Interval.parse(every));
-        List<Taken> taken = backupOnce(this::print);
+        // a set that stopped part way: its stored snapshots said before the error (with --json, the journal lists them: one document on stdout)
+        List<Taken> taken = backupOnce(stored -> { if (!output.json) print(stored); });
         print(taken);
         return taken.stream().anyMatch(t -> t.setAside() > 0) ? 1 : 0; // as a migration's: finished, records set aside
     }

@@ -214,7 +214,8 @@ final class Pool implements AutoCloseable {
      * Taken before the snapshot (a transaction's snapshot is taken at its first query, not at LOCK
      * TABLE), so one committed before the locks were granted is seen by it. A table dropped between
      * the listing and the lock is listed again; where the server cannot hold so many locks
-     * ({@code max_locks_per_transaction}), the moment is held without them.
+     * ({@code max_locks_per_transaction}), or the role may not lock one (a partition it may not read
+     * but through its table), the moment is held without them.
      */
     cutover.connector.PointInTime holdAtThisMoment(java.util.function.Supplier<List<String>> toLock) {
         cutover.connector.PointInTime set = sharedHold;
@@ -243,9 +244,11 @@ final class Pool implements AutoCloseable {
             return held(moment, holder, Pool::closeQuietly);
         } catch (SQLException e) {
             closeQuietly(holder);
-            throw SqlErrors.translateRead(e, "55P03".equals(e.getSQLState()) ? "locking the tables to read against TRUNCATE, DROP and ALTER TABLE"
-                    + " while they are read, as pg_dump does: another session held a lock on one that excludes reading it (an ALTER TABLE, a"
-                    + " TRUNCATE, a migration's DDL not yet committed) for more than " + LOCK_WAIT_SECONDS + " s" : "taking a snapshot to read at one moment", location);
+            if (!"55P03".equals(e.getSQLState())) throw SqlErrors.translateRead(e, "taking a snapshot to read at one moment", location);
+            CutoverException failed = SqlErrors.translateRead(e, "locking the tables to read against TRUNCATE, DROP and ALTER TABLE (as pg_dump does)", location);
+            throw new CutoverException(failed.code(), failed.getMessage() + ": another session holds, or waits for, a lock on one of them that"
+                    + " excludes reading it (an ALTER TABLE, a TRUNCATE, a migration's DDL not yet committed), and a lock was not granted within "
+                    + LOCK_WAIT_SECONDS + " s; nothing was read", e, failed.retryable());
         } catch (RuntimeException e) {
             closeQuietly(holder);
             throw e;
@@ -270,7 +273,8 @@ final class Pool implements AutoCloseable {
                 return true;
             } catch (SQLException e) {
                 holder.rollback();
-                if ("53200".equals(e.getSQLState())) return false; // out of shared memory: max_locks_per_transaction
+                // out of shared memory (max_locks_per_transaction), or a partition or child the role may not read directly
+                if ("53200".equals(e.getSQLState()) || "42501".equals(e.getSQLState())) return false;
                 if (!"42P01".equals(e.getSQLState()) || attempt == 3) throw e;
                 try (Statement s = holder.createStatement()) {
                     s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");

@@ -102,7 +102,7 @@ final class PostgresSource implements ChangeTracking {
             ChangeLog.Moment moment = logged.hold();
             // a moment not placed in the log (running transactions kept it waiting) is an exported snapshot, its changes found by scans
             java.util.function.Consumer<java.sql.Connection> giveBack = exporter -> logged.giveBack(moment);
-            held = !moment.inLog() ? pool.holdAtThisMoment()
+            held = !moment.inLog() ? pool.holdAtThisMoment(() -> tablesToLock(pool, List.of(schema)))
                     : moment.read() != null ? pool.holdExported(moment.read(), moment.holder(), giveBack)
                     : pool.holdAt(moment.snapshotId(), moment.holder(), giveBack);
         }
@@ -147,12 +147,22 @@ final class PostgresSource implements ChangeTracking {
     static List<String> tablesToLock(Pool pool, List<String> schemas) {
         try {
             return pool.readCatalog(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n"
-                        + " ON n.oid = c.relnamespace WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1")) {
+                // those the role may read (a migration's rollback point reads only the plan's), and, with the partitions and
+                // children a lock takes too, no more than half the server's lock table, which the application shares
+                try (PreparedStatement ps = c.prepareStatement("WITH t AS (SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                        + " AND has_table_privilege(c.oid, 'SELECT')) SELECT t.name, (SELECT count(*) FROM pg_class k WHERE k.relkind IN ('r', 'p')"
+                        + " AND k.relnamespace = ANY (SELECT oid FROM pg_namespace WHERE nspname = ANY (?))) * 2"
+                        + " > current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int"
+                        + " + current_setting('max_prepared_transactions')::int) FROM t ORDER BY 1")) {
                     ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
+                    ps.setArray(2, c.createArrayOf("text", schemas.toArray()));
                     List<String> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.add(rs.getString(1));
+                        while (rs.next()) {
+                            if (rs.getBoolean(2)) return List.of(); // too many to lock
+                            out.add(rs.getString(1));
+                        }
                     }
                     return out;
                 }
@@ -273,7 +283,7 @@ final class PostgresSource implements ChangeTracking {
         }
         Map<String, CopyShape> out = new LinkedHashMap<>();
         for (SourceTable t : tables) {
-            List<CopyColumn> read = columns.get(t.name().name());
+            List<CopyColumn> read = columns.getOrDefault(t.name().name(), t.columns().isEmpty() ? List.of() : null); // a table of no column has no row here
             // columns added or dropped since the listing: the table is read as listed, its shape not then
             if (read != null && read.stream().map(CopyColumn::name).toList().equals(t.columns())) out.put(t.name().name(), new CopyShape(PgCopyText.NAME, read));
         }
@@ -416,7 +426,8 @@ final class PostgresSource implements ChangeTracking {
         for (BucketsAsked a : asked) {
             if (a.bucketing() == null) continue; // its bucketing is read from its key range first
             Optional<KeyedTable> keyed = keyed(a.entity());
-            if (keyed.isEmpty() || keyed.get().table().estimatedBytes() > SMALL_TABLE_BYTES) continue;
+            // a partitioned table's own size is none: its partitions' rows are counted alone, beside the others' decisions
+            if (keyed.isEmpty() || keyed.get().table().partitioned() || keyed.get().table().estimatedBytes() > SMALL_TABLE_BYTES) continue;
             batch.add(a);
             tables.add(keyed.get());
             if (batch.size() == SMALL_TABLES_A_STATEMENT) {

@@ -39,7 +39,10 @@ class CopyShapeIT {
                         + " pt elsewhere.point3, n numeric(5,2), vc varchar(10), ts timestamptz, j jsonb, r int4range, ch \"char\","
                         + " b bit(3), money money, arr int[], txt text, u uuid, dropped int)",
                 "ALTER TABLE wide DROP COLUMN dropped", "ALTER TABLE wide ADD COLUMN later date",
-                "CREATE TABLE \"Other Table\" (k text PRIMARY KEY, v int)");
+                "CREATE TABLE \"Other Table\" (k text PRIMARY KEY, v int)", "CREATE TABLE nothing ()",
+                "CREATE DOMAIN tags AS text[] CHECK (cardinality(value) < 9)",
+                "CREATE TABLE parted (id int, at date, t tags, e email, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE parted_2026 PARTITION OF parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
     }
 
     @AfterEach
@@ -51,7 +54,7 @@ class CopyShapeIT {
     void theShapesReadAtOnceAreThoseTheDriverGivesATableAtATime() throws Exception {
         try (Connector connector = db.open()) {
             CopyTextSource source = (CopyTextSource) TestDatabase.source(connector);
-            for (String table : List.of("wide", "Other Table")) {
+            for (String table : List.of("wide", "Other Table", "nothing", "parted")) {
                 CopyShape expected = new CopyShape(PgCopyText.NAME, driverColumns(table));
                 assertThat(source.copyShape(EntityName.of(table))).as(table + ", not held").contains(expected);
                 try (PointInTime held = source.holdAtThisMoment().orElseThrow()) {

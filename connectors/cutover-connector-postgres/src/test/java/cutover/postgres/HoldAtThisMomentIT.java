@@ -99,6 +99,27 @@ class HoldAtThisMomentIT {
         }
     }
 
+    /**
+     * A role that may read only some of the schema's tables (a migration's rollback point reads only
+     * the plan's) holds a moment all the same, the tables it may read locked: a lock needs a privilege
+     * on the table, and one it may not take stopped the moment.
+     */
+    @Test
+    void aRoleThatMayReadSomeTablesLocksThoseAndHoldsTheMoment() throws Exception {
+        String role = db.name + "_reader";
+        db.sql("CREATE ROLE " + role + " LOGIN", "GRANT SELECT ON accounts TO " + role);
+        try (Connector limited = cutover.connector.Connectors.discover().open(cutover.connector.Location.parse(
+                db.location().replace("postgres:secret-pw@", role + "@")), new cutover.connector.Settings(Map.of()));
+             PointInTime moment = TestDatabase.source(limited).holdAtThisMoment().orElseThrow();
+             java.sql.Connection app = db.jdbc(); java.sql.Statement s = app.createStatement()) {
+            s.execute("SET lock_timeout = '300ms'");
+            assertThatThrownBy(() -> s.execute("TRUNCATE accounts")).hasMessageContaining("lock timeout");
+            s.execute("TRUNCATE transfers"); // not one it reads
+        } finally {
+            db.sql("DROP OWNED BY " + role, "DROP ROLE " + role);
+        }
+    }
+
     @Test
     void oneMomentIsHeldAtATimeAndClosingTwiceIsHarmless() {
         PointInTime first = source.holdAtThisMoment().orElseThrow();

@@ -142,6 +142,34 @@ class KeyBucketIT {
         }
     }
 
+    /** More small tables than a statement counts, asked without a mark; a partitioned table (its own size none) is left to be counted alone. */
+    @org.junit.jupiter.api.Test
+    void manySmallTablesAreCountedInSeveralStatementsAndAPartitionedOneAlone() {
+        StringBuilder make = new StringBuilder("DO $$ BEGIN FOR i IN 1..150 LOOP EXECUTE format('CREATE TABLE small_%s (id int PRIMARY KEY)', i);"
+                + " EXECUTE format('INSERT INTO small_%s SELECT generate_series(1, %s)', i, i); END LOOP; END $$");
+        db.sql(make.toString(), "CREATE TABLE parted (id int PRIMARY KEY) PARTITION BY RANGE (id)",
+                "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (1000)", "INSERT INTO parted SELECT generate_series(1, 500)", "ANALYZE");
+        try (Connector fresh = db.open(Map.of()); PointInTime now = ((ChangeTracking) TestDatabase.source(fresh)).holdAtThisMoment().orElseThrow()) {
+            ChangeTracking counting = (ChangeTracking) TestDatabase.source(fresh);
+            List<ChangeTracking.BucketsAsked> asked = new java.util.ArrayList<>();
+            Map<EntityName, ChangeTracking.KeyBuckets> alone = new java.util.HashMap<>();
+            for (int i = 1; i <= 150; i++) {
+                EntityName t = EntityName.of("small_" + i);
+                ChangeTracking.KeyBuckets one = counting.keyBuckets(t, null, null).orElseThrow();
+                alone.put(t, one);
+                asked.add(new ChangeTracking.BucketsAsked(t, one.bucketing(), null));
+            }
+            asked.add(new ChangeTracking.BucketsAsked(EntityName.of("parted"), counting.keyBuckets(EntityName.of("parted"), null, null).orElseThrow().bucketing(), null));
+            Map<EntityName, ChangeTracking.KeyBuckets> together = counting.keyBucketsOfMany(asked);
+            assertThat(together).hasSize(150).doesNotContainKey(EntityName.of("parted"));
+            together.forEach((entity, counted) -> {
+                assertThat(counted.counts()).as(entity.value()).isEqualTo(alone.get(entity).counts());
+                assertThat(counted.digests()).as(entity.value()).isEqualTo(alone.get(entity).digests());
+                assertThat(counted.total()).as(entity.value()).isEqualTo(Long.parseLong(entity.value().substring("small_".length())));
+            });
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"by_int2", "by_int8", "by_text", "by_uuid", "by_time", "by_pair"})
     void theDatabaseAndTheLinesPutEveryKeyInTheSameBucket(String table) {
