@@ -190,6 +190,20 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /**
+     * Restores a set's member again ({@link SetRestore}) for what it could not make before another
+     * schema was there: its rows, restored by this same command moments ago, are not read again
+     * (its run's splits are done: the tables are completed and the schema's objects made).
+     */
+    int restoreMemberAgain(Repository repository, Snapshot snapshot, java.util.Set<String> restoredWith,
+                           java.util.function.Consumer<Map<String, Object>> json) throws IOException {
+        rowsJustRestored = true;
+        return restoreMember(repository, snapshot, restoredWith, java.util.Set.of(), json);
+    }
+
+    /** Whether this run's rows were restored by this command already (a set's member restored again): its done splits are not started over. */
+    private boolean rowsJustRestored;
+
     /** A copy of this command's options, to restore another snapshot with (a set's, one by one). */
     RestoreCommand withSameOptions() {
         RestoreCommand copy = new RestoreCommand();
@@ -438,7 +452,7 @@ final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 try (ProgressDisplay display = ProgressDisplay.start(output.showProgress(), "records", () -> lines(progress.get()))) {
                     result = migration.get().run();
-                    if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits()) {
+                    if (result.splits() > 0 && result.splitsAlreadyDone() == result.splits() && !rowsJustRestored) {
                         // This restore had finished before (same snapshot, target and options: same run). Run again, a
                         // restore puts the snapshot's rows back, whatever changed in the target since; resuming is for
                         // a restore that stopped part way. The finished run's checkpoints and dead letters go.

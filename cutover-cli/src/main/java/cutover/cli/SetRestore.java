@@ -20,7 +20,8 @@ import java.util.Set;
  * something for want of another restored after it (on Supabase, a trigger on {@code auth.users}
  * running {@code public.handle_new_user()}, while {@code public}'s foreign keys name {@code
  * auth.users}) is restored again once all are in, which makes it: the advice a restore of one
- * schema gives ("restore that schema first, then this again"), followed.
+ * schema gives ("restore that schema first, then this again"), followed; its rows, restored moments
+ * before, are not read again.
  */
 final class SetRestore {
     private final RestoreCommand options;
@@ -64,7 +65,7 @@ final class SetRestore {
                             : "what it did not make for want of schema " + String.join(", ", lacked) + ", restored since, is made now"));
                 }
                 RestoreCommand once = options.withSameOptions();
-                exits.set(i, once.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)), Set.of(), again::add));
+                exits.set(i, once.restoreMemberAgain(repository, members.get(i), othersThan(schemas, members.get(i)), again::add));
                 last.set(i, once);
                 restoredAt.set(i, ++restores);
                 restoredAgain = true;

@@ -86,6 +86,10 @@ class SchemaSetIT {
         assertThat(restored.get("snapshots")).hasSize(2);
         assertThat(restored.get("restoredAgain")).hasSize(1); // auth, whose trigger needed public's function
         assertThat(restored.get("restoredAgain").get(0).get("warnings")).as(restored.toString()).isEmpty();
+        // its rows, restored moments before, not read again: no split copied, the counts its first restore's
+        assertThat(restored.get("restoredAgain").get(0).get("splitsCopiedAsText").asInt()).isZero();
+        assertThat(restored.get("snapshots").get(0).get("splitsCopiedAsText").asInt()).isPositive();
+        assertThat(restored.get("restoredAgain").get(0).get("written").asLong()).isEqualTo(2);
         assertThat(LocalPostgres.query(DST, "select tgname from pg_trigger where tgrelid = 'auth.users'::regclass and not tgisinternal")).containsExactly("on_auth_user_created");
         String foreignKeys = "select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where conrelid = 'public.profiles'::regclass and contype = 'f'";
         assertThat(LocalPostgres.query(DST, foreignKeys)).hasSize(1).isEqualTo(LocalPostgres.query(SRC, foreignKeys));
