@@ -426,8 +426,10 @@ final class BackupCommand implements Callable<Integer> {
             }
             Map<String, String> readWhole = new LinkedHashMap<>();
             builder.readWhole().forEach((entity, why) -> readWhole.put(entity.value(), why));
+            List<String> said = new ArrayList<>(leftOut);
+            said.addAll(src.momentWarnings()); // this run's: the tables not locked while read, say
             return new Taken(snapshot, names(builder.unchanged()), names(builder.layered()), names(builder.toldByLog()), readWhole,
-                    Map.copyOf(builder.damagedSnapshots()), builder.phases(), setAside, deadLetterFile, leftOut);
+                    Map.copyOf(builder.damagedSnapshots()), builder.phases(), setAside, deadLetterFile, said);
         }
     }
 

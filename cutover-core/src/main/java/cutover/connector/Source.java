@@ -31,6 +31,15 @@ public interface Source extends Capability {
     }
 
     /**
+     * What holding the last moment ({@link #holdAtThisMoment}) could not do that a reader of what
+     * was read at it should know (a database's tables not locked against TRUNCATE while read).
+     * Empty by default.
+     */
+    default List<String> momentWarnings() {
+        return List.of();
+    }
+
+    /**
      * The columns of the entity's primary key, where the source is a database's tables; empty where
      * records are keyed by their path (documents) or by their place. Asked without reading the records
      * (by default, of {@link #quickEstimates}): a migration tells by it which tables the plan keys as

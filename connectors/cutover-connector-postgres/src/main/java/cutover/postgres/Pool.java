@@ -203,7 +203,7 @@ final class Pool implements AutoCloseable {
      * the returned handle is closed. One at a time.
      */
     cutover.connector.PointInTime holdAtThisMoment() {
-        return holdAtThisMoment(List::of);
+        return holdAtThisMoment(() -> new ToLock(List.of(), null));
     }
 
     /**
@@ -217,7 +217,7 @@ final class Pool implements AutoCloseable {
      * ({@code max_locks_per_transaction}), or the role may not lock one (a partition it may not read
      * but through its table), the moment is held without them.
      */
-    cutover.connector.PointInTime holdAtThisMoment(java.util.function.Supplier<List<String>> toLock) {
+    cutover.connector.PointInTime holdAtThisMoment(java.util.function.Supplier<ToLock> toLock) {
         cutover.connector.PointInTime set = sharedHold;
         if (set != null) return new Joined(set.id()); // a schema's backup within a set's: the set lets go of the moment
         Connection holder = null;
@@ -234,7 +234,8 @@ final class Pool implements AutoCloseable {
             Moment moment;
             try (Statement s = holder.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                if (!locked(holder, toLock)) s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); // a new transaction, no locks
+                unlocked = locked(holder, toLock);
+                if (unlocked != null) s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); // a new transaction, no locks
                 // one statement, so the snapshot exported is the one whose xmin is read
                 try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot(), " + MOMENT_COLUMNS)) {
                     rs.next();
@@ -258,23 +259,36 @@ final class Pool implements AutoCloseable {
     /** How long the locks of a held moment wait for another session's lock that excludes reading (an ALTER TABLE running). */
     static final int LOCK_WAIT_SECONDS = 60;
 
+    /** The tables a held moment is to lock ({@link #holdAtThisMoment(java.util.function.Supplier)}), or why none are. */
+    record ToLock(List<String> tables, String whyNone) {
+        static ToLock none(String why) { return new ToLock(List.of(), why); }
+    }
+
+    /** Why the last moment held left the tables it was to lock unlocked, or null where it locked them (or had none). */
+    private volatile String unlocked;
+
+    /** Why the last moment held left its tables unlocked against TRUNCATE and ALTER TABLE, if it did. */
+    java.util.Optional<String> unlocked() {
+        return java.util.Optional.ofNullable(unlocked);
+    }
+
     /**
      * Locks the tables {@code toLock} lists in the holder's transaction, listing them again where one
-     * was dropped meanwhile; false where the server could not hold the locks, its transaction then
-     * rolled back (the caller begins another, without them).
+     * was dropped meanwhile; returns why they are not locked (null where they are), the transaction
+     * then rolled back where the server refused them (the caller begins another, without them).
      */
-    private static boolean locked(Connection holder, java.util.function.Supplier<List<String>> toLock) throws SQLException {
+    private static String locked(Connection holder, java.util.function.Supplier<ToLock> toLock) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            List<String> tables = toLock.get();
-            if (tables.isEmpty()) return true;
+            ToLock asked = toLock.get();
+            if (asked.tables().isEmpty()) return asked.whyNone();
             try (Statement s = holder.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT_SECONDS + "s'");
-                s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS SHARE MODE");
-                return true;
+                s.execute("LOCK TABLE " + String.join(", ", asked.tables()) + " IN ACCESS SHARE MODE");
+                return null;
             } catch (SQLException e) {
                 holder.rollback();
-                // out of shared memory (max_locks_per_transaction), or a partition or child the role may not read directly
-                if ("53200".equals(e.getSQLState()) || "42501".equals(e.getSQLState())) return false;
+                if ("53200".equals(e.getSQLState())) return "the server's lock table could not hold them (max_locks_per_transaction)";
+                if ("42501".equals(e.getSQLState())) return "the role may not lock one of them (" + SqlErrors.reason(e.getMessage()) + ")";
                 if (!"42P01".equals(e.getSQLState()) || attempt == 3) throw e;
                 try (Statement s = holder.createStatement()) {
                     s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -291,7 +305,7 @@ final class Pool implements AutoCloseable {
      * closed: those join it, and closing them lets go of nothing. A set of schemas backed up one
      * after another is so read at one moment ({@link cutover.connector.SchemaSet}).
      */
-    cutover.connector.PointInTime holdForAll(java.util.function.Supplier<List<String>> toLock) {
+    cutover.connector.PointInTime holdForAll(java.util.function.Supplier<ToLock> toLock) {
         if (sharedHold != null) throw new IllegalStateException("the pool of " + location + " is held for all already");
         cutover.connector.PointInTime held = holdAtThisMoment(toLock);
         sharedHold = held;
@@ -325,6 +339,7 @@ final class Pool implements AutoCloseable {
      * read at). One at a time.
      */
     cutover.connector.PointInTime holdAt(String snapshotId, Connection exporter, java.util.function.Consumer<Connection> release) {
+        unlocked = null; // a replication slot's moment locks nothing, and says so in the docs rather than each run
         Connection c = connection();
         try {
             c.setAutoCommit(false);
@@ -354,6 +369,7 @@ final class Pool implements AutoCloseable {
      * it to read them cost a connection and three round trips of every scheduled run).
      */
     cutover.connector.PointInTime holdExported(Moment moment, Connection exporter, java.util.function.Consumer<Connection> release) {
+        unlocked = null; // as holdAt's
         try {
             return held(moment, exporter, release);
         } catch (RuntimeException e) {

@@ -143,8 +143,19 @@ final class PostgresSource implements ChangeTracking {
         }
     }
 
+    /**
+     * What the last moment held could not do that a backup should say: its tables not locked
+     * against TRUNCATE and ALTER TABLE while read (the server could not hold the locks, or the role
+     * may not lock a partition), so one truncated meanwhile would be empty in the snapshot.
+     */
+    @Override
+    public List<String> momentWarnings() {
+        return pool.unlocked().map(why -> List.of("the tables were read without being locked against TRUNCATE and ALTER TABLE (as pg_dump"
+                + " locks them): " + why + "; one truncated or rewritten while they were read would be empty or wrong in this snapshot")).orElse(List.of());
+    }
+
     /** The tables of {@code schemas} as {@code LOCK TABLE} names them, read now ({@link Pool#holdAtThisMoment(java.util.function.Supplier)}). */
-    static List<String> tablesToLock(Pool pool, List<String> schemas) {
+    static Pool.ToLock tablesToLock(Pool pool, List<String> schemas) {
         try {
             return pool.readCatalog(c -> {
                 // those the role may read (a migration's rollback point reads only the plan's), and, with the partitions and
@@ -160,11 +171,11 @@ final class PostgresSource implements ChangeTracking {
                     List<String> out = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            if (rs.getBoolean(2)) return List.of(); // too many to lock
+                            if (rs.getBoolean(2)) return Pool.ToLock.none("they and their partitions would take more than half the server's lock table");
                             out.add(rs.getString(1));
                         }
                     }
-                    return out;
+                    return new Pool.ToLock(out, null);
                 }
             });
         } catch (SQLException e) {

@@ -120,6 +120,28 @@ class HoldAtThisMomentIT {
         }
     }
 
+    /**
+     * A schema whose tables would take more than half the server's lock table (which the application
+     * shares: a lock it could not get failed with "out of shared memory") is read without the locks,
+     * and the moment says so for the backup's warnings.
+     */
+    @Test
+    void tablesTooManyToLockAreReadUnlockedAndSaidSo() {
+        long half = Long.parseLong(db.query("SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int"
+                + " + current_setting('max_prepared_transactions')::int) / 2").get(0).get(0));
+        org.junit.jupiter.api.Assumptions.assumeTrue(half < 6000, "a server with a lock table of " + 2 * half + " takes too long to fill here");
+        // with accounts and transfers, one more than half
+        db.sql("DO $$ BEGIN FOR i IN 1.." + (half - 1) + " LOOP EXECUTE format('CREATE TABLE many_%s (id int)', i); END LOOP; END $$");
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            assertThat(source.momentWarnings()).singleElement().asString()
+                    .contains("read without being locked", "more than half the server's lock table");
+        }
+        db.sql("DROP TABLE many_1", "DROP TABLE many_2");
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            assertThat(source.momentWarnings()).isEmpty(); // as many as it may lock: locked
+        }
+    }
+
     @Test
     void oneMomentIsHeldAtATimeAndClosingTwiceIsHarmless() {
         PointInTime first = source.holdAtThisMoment().orElseThrow();
