@@ -395,8 +395,12 @@ public final class Repository {
                 }
                 List<String> each = new ArrayList<>();
                 latestOfEach.forEach((source, h) -> each.add(h.id().hex().substring(0, 8) + " (" + source + ")"));
+                // the newest set among them, for a restore of it by a member's id
+                String setHint = latestOfEach.values().stream().sorted(Comparator.comparing(Head::time).reversed()).map(h -> readSnapshot(h.id()))
+                        .filter(m -> m.set() != null).findFirst().map(m -> "; " + m.shortId() + " was taken together with snapshots of other"
+                                + " schemas (`cutover restore " + m.shortId() + " --set` restores them all)").orElse("");
                 throw new CutoverException(ErrorCode.USAGE, "'latest' is ambiguous: the repository at " + path() + " holds snapshots of "
-                        + latestOfEach.size() + " sources; give the id of the one you mean, the latest of each being " + String.join(", ", each));
+                        + latestOfEach.size() + " sources; give the id of the one you mean, the latest of each being " + String.join(", ", each) + setHint);
             }
             return readSnapshot(all.get(all.size() - 1).id());
         }

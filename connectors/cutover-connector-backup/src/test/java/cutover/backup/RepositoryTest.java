@@ -210,6 +210,9 @@ class RepositoryTest {
             alone = w.commit();
         }
         assertThat(repo.latestSet()).isEmpty();
+        assertThatThrownBy(() -> repo.snapshot("latest")).hasMessageContaining("'latest' is ambiguous")
+                .hasMessageContaining(members.get(0).shortId() + " was taken together with snapshots of other schemas (`cutover restore "
+                        + members.get(0).shortId() + " --set` restores them all)");
         assertThat(repo.setOf(members.get(0))).extracting(Snapshot::id).containsExactly(members.get(0).id(), members.get(1).id());
         assertThatThrownBy(() -> repo.setOf(alone)).hasMessageContaining("was taken on its own");
     }
