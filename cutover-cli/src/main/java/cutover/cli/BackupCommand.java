@@ -131,7 +131,8 @@ final class BackupCommand implements Callable<Integer> {
                 // command sees, so a database not made yet (or a read refused until a grant) is
                 // tried again at the next run, while refused credentials or a bad repository stop it; a repository an
                 // earlier run of this process wrote to and that is not there now is a disk not mounted, as a database down
-                boolean tryAgain = e.code().retryable() || (e.code() == ErrorCode.BACKUP_NOT_FOUND && wroteBefore);
+                // so is a source an earlier run read that is not there now (a schema dropped and made again by a migration)
+                boolean tryAgain = e.code().retryable() || ((e.code() == ErrorCode.BACKUP_NOT_FOUND || e.code() == ErrorCode.SOURCE_NOT_FOUND) && wroteBefore);
                 String error = Location.redact(e.getMessage());
                 logRun(run, failed -> {
                     failed.put("failed", true);

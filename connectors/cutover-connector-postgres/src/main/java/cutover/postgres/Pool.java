@@ -234,6 +234,7 @@ final class Pool implements AutoCloseable {
             Moment moment;
             try (Statement s = holder.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                readersWaitBriefly = false;
                 unlocked = locked(holder, toLock);
                 if (unlocked != null) s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); // a new transaction, no locks
                 // one statement, so the snapshot exported is the one whose xmin is read
@@ -264,6 +265,19 @@ final class Pool implements AutoCloseable {
         static ToLock none(String why) { return new ToLock(List.of(), why); }
     }
 
+    /**
+     * Whether the held moment's tables are locked: a reader's ACCESS SHARE lock then waits only
+     * behind a lock asked since that excludes reading (a TRUNCATE, an ALTER TABLE), which itself
+     * waits for the holder's lock, which waits for the reader: a wait nobody ends (acceptance run 31:
+     * the backup, the TRUNCATE and the application's queries of the table stood still for ten
+     * minutes). Readers then give up after {@link #READER_LOCK_WAIT_SECONDS}, and the backup stops and
+     * lets the other go, as pg_dump's workers do (NOWAIT).
+     */
+    private volatile boolean readersWaitBriefly;
+
+    /** How long a reader of a locked moment waits for a table's lock (see {@link #readersWaitBriefly}). */
+    static final int READER_LOCK_WAIT_SECONDS = 5;
+
     /** Why the last moment held left the tables it was to lock unlocked, or null where it locked them (or had none). */
     private volatile String unlocked;
 
@@ -277,13 +291,14 @@ final class Pool implements AutoCloseable {
      * was dropped meanwhile; returns why they are not locked (null where they are), the transaction
      * then rolled back where the server refused them (the caller begins another, without them).
      */
-    private static String locked(Connection holder, java.util.function.Supplier<ToLock> toLock) throws SQLException {
+    private String locked(Connection holder, java.util.function.Supplier<ToLock> toLock) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             ToLock asked = toLock.get();
             if (asked.tables().isEmpty()) return asked.whyNone();
             try (Statement s = holder.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT_SECONDS + "s'");
                 s.execute("LOCK TABLE " + String.join(", ", asked.tables()) + " IN ACCESS SHARE MODE");
+                readersWaitBriefly = true;
                 return null;
             } catch (SQLException e) {
                 holder.rollback();
@@ -438,7 +453,7 @@ final class Pool implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute(held == null ? ALL_ROWS_OR_NONE
                     : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + held.snapshotId().replace("'", "''") + "'; "
-                    + ALL_ROWS_OR_NONE);
+                    + ALL_ROWS_OR_NONE + (readersWaitBriefly ? "; SET LOCAL lock_timeout = '" + READER_LOCK_WAIT_SECONDS + "s'" : ""));
         }
     }
 
@@ -489,7 +504,10 @@ final class Pool implements AutoCloseable {
         @Override
         public void close() {
             Moment held = heldSnapshot.get();
-            if (held != null && held.snapshotId().equals(id) && heldSnapshot.compareAndSet(held, null)) release.accept(holder);
+            if (held != null && held.snapshotId().equals(id) && heldSnapshot.compareAndSet(held, null)) {
+                readersWaitBriefly = false;
+                release.accept(holder);
+            }
         }
     }
 

@@ -196,7 +196,8 @@ final class PostgresSource implements ChangeTracking {
     public List<Split> splitsExcept(int parallelism, Set<EntityName> skipped) {
         List<Split> out = new ArrayList<>();
         Map<String, SourceTable> tables = tables(); // before borrowing: a pool of one must not wait on itself
-        try (Connection c = pool.connection()) {
+        // in a read transaction: at the held moment, and, its tables locked, waiting briefly for a lock a TRUNCATE asked since queues it behind
+        return reading("splitting the tables", c -> {
             for (SourceTable t : tables.values()) {
                 EntityName entity = EntityName.of(t.name().name());
                 if (skipped.contains(entity)) continue;
@@ -215,10 +216,8 @@ final class PostgresSource implements ChangeTracking {
                             + t.primaryKey().get(0) + (lo == null ? "" : " from " + lo) + (hi == null ? "" : " before " + hi)));
                 }
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "splitting the tables", pool.location());
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override
@@ -893,9 +892,13 @@ final class PostgresSource implements ChangeTracking {
 
     /** The tables of the schema, or only the one named {@code only} (one catalog row, not all: asked once per table). */
     private Map<String, SourceTable> readTables(String only) {
+        // in a read transaction: pg_total_relation_size takes each table's lock, and a moment's locked tables are waited for briefly (see Pool)
+        return reading("listing the tables of schema " + schema, c -> readTables(c, only));
+    }
+
+    private Map<String, SourceTable> readTables(Connection c, String only) throws SQLException {
         Map<String, SourceTable> out = new LinkedHashMap<>();
-        try (Connection c = pool.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT r.relname, r.reltuples::bigint, pg_total_relation_size(r.oid), "
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.relname, r.reltuples::bigint, pg_total_relation_size(r.oid), "
                      + "array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), "
                      + "array(" + Catalog.primaryKeyColumns("r.oid") + "), "
@@ -917,8 +920,6 @@ final class PostgresSource implements ChangeTracking {
                             layouts.of(strings(rs, 11))));
                 }
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translateRead(e, "listing the tables of schema " + schema, pool.location());
         }
         return out;
     }

@@ -42,6 +42,10 @@ final class SqlErrors {
                     + " table's rows or stops, as pg_dump does): read as the table's owner, a superuser or a role with BYPASSRLS (a table"
                     + " with FORCE ROW LEVEL SECURITY holds its owner to its policies too: ALTER TABLE … NO FORCE ROW LEVEL SECURITY while it is read)";
         }
+        if (state.equals("55P03")) {
+            message += "; another session holds or asks for a lock that excludes reading a table (a TRUNCATE, an ALTER TABLE): during a"
+                    + " backup, one asked after the backup locked the table waits for the backup to end, so the backup stops and lets it go";
+        }
         return new CutoverException(ErrorCode.SOURCE_IO, message, e, isConnectionLoss(e) || isTransientConflict(state));
     }
 

@@ -100,6 +100,30 @@ class HoldAtThisMomentIT {
     }
 
     /**
+     * A TRUNCATE asked while the moment holds its table's lock waits for it, and a reader's lock then
+     * queues behind the TRUNCATE: nobody would end that wait (acceptance run 31: the backup, the
+     * TRUNCATE and the application's queries of the table stood still ten minutes). The reader gives up
+     * after a few seconds, saying why; the moment let go, the TRUNCATE goes through.
+     */
+    @Test
+    void aReaderQueuedBehindATruncateAskedSinceStopsInsteadOfWaitingForever() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> truncated;
+        try (PointInTime moment = source.holdAtThisMoment().orElseThrow()) {
+            truncated = java.util.concurrent.CompletableFuture.runAsync(() -> db.sql("SET lock_timeout = '60s'", "TRUNCATE transfers"));
+            Thread.sleep(500); // the TRUNCATE queued behind the moment's lock
+            long started = System.nanoTime();
+            // listing, splitting or reading the table: each waits for its lock, and gives up
+            assertThatThrownBy(() -> readAll(source.splits(1))).isInstanceOfSatisfying(cutover.error.CutoverException.class, e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.getMessage()).contains("55P03", "waits for the backup to end, so the backup stops and lets it go");
+            });
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(30));
+            assertThat(truncated).isNotDone();
+        }
+        truncated.get(30, java.util.concurrent.TimeUnit.SECONDS); // let go, the TRUNCATE is granted
+    }
+
+    /**
      * A role that may read only some of the schema's tables (a migration's rollback point reads only
      * the plan's) holds a moment all the same, the tables it may read locked: a lock needs a privilege
      * on the table, and one it may not take stopped the moment.
