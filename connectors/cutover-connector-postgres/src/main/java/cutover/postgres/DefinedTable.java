@@ -101,7 +101,8 @@ final class DefinedTable {
             if (notNull || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
             ddl.append(", ");
         }
-        ddl.setLength(ddl.length() - 2); // the primary key comes after the rows (completion): one sort, not a btree kept up row by row
+        // the primary key comes after the rows (completion): one sort, not a btree kept up row by row; a table of no column is "()"
+        if (!table.columns().isEmpty()) ddl.setLength(ddl.length() - 2);
         ddl.append(')');
         // a snapshot from before partitions were stored has the key only: a partitioned table without partitions would take no row
         boolean partitioned = asDefined && definition.partitionKey() != null && !definition.partitions().isEmpty();

@@ -721,8 +721,10 @@ final class PostgresWriter implements SinkWriter {
             Set<String> generated = generatedColumns(name);
             String tableColumns = writtenColumns(table, generated);
             String stage = direct ? null : staging(name, table, tableColumns); // a table with rows of its own: upsert from staging
-            String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + " ("
-                    + TargetSchema.quotedList(columns.stream().map(CopyColumn::name).filter(c -> !generated.contains(c)).toList()) + ") FROM STDIN";
+            List<String> copied = columns.stream().map(CopyColumn::name).filter(c -> !generated.contains(c)).toList();
+            // a table of no column (its rows are empty lines) takes no column list: "()" is no syntax COPY knows
+            String sql = "COPY " + (direct ? name.sql() : TableName.quote(stage)) + (copied.isEmpty() ? "" : " (" + TargetSchema.quotedList(copied) + ")")
+                    + " FROM STDIN";
             Set<Integer> droppedFields = new HashSet<>();
             for (int i = 0; i < columns.size(); i++) if (generated.contains(columns.get(i).name())) droppedFields.add(i);
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);

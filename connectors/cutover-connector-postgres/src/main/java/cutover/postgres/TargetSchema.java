@@ -234,7 +234,8 @@ final class TargetSchema {
             if (!col.nullable() || table.primaryKey().contains(col.name())) ddl.append(" NOT NULL");
             ddl.append(", ");
         }
-        if (table.primaryKey().isEmpty()) ddl.setLength(ddl.length() - 2); // a table without a key (its rows only ever come whole)
+        // a table without a key (its rows only ever come whole); of no column, "()"
+        if (table.primaryKey().isEmpty() && !table.columns().isEmpty()) ddl.setLength(ddl.length() - 2);
         else ddl.append("PRIMARY KEY (").append(quotedList(table.primaryKey())).append(')');
         ddl.append(')');
         try (Statement s = c.createStatement()) {
