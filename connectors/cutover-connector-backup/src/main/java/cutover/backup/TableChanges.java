@@ -113,7 +113,8 @@ final class TableChanges {
             if (fromLines.isEmpty() && !source.tracks(entity)) return Optional.empty();
             return Optional.of(new ReadWhole(() -> counted(entity), fromLines.orElse(null), null));
         }
-        ChangedRowsSpool spool = beside == null ? null : new ChangedRowsSpool(spoolBytes);
+        // counted ahead, the table is decided at once: a copy of its changed rows begun beside would only be abandoned
+        ChangedRowsSpool spool = beside == null || countedAhead.containsKey(entity) ? null : new ChangedRowsSpool(spoolBytes);
         Future<Optional<Spooled>> early = spool == null ? null : beside.submit(new SpoolChangedRows(entity, prior.changes().mark(), spool));
         Optional<Decision> decision = Optional.empty();
         try {

@@ -471,6 +471,13 @@ final class Pool implements AutoCloseable {
     void endRead(Connection c) {
         try {
             c.rollback();
+            // a read stopped inside a COPY (a spool abandoned once its table was decided) can leave the session in a
+            // transaction the rollback did not end: such a connection is not given to the next reader (acceptance: a
+            // later run failed "Cannot change transaction read-only property in the middle of a transaction")
+            if (c.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState() != org.postgresql.core.TransactionState.IDLE) {
+                discard(c);
+                return;
+            }
             c.close();
         } catch (SQLException e) {
             discard(c);
