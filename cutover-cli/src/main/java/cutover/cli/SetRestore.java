@@ -43,7 +43,7 @@ final class SetRestore {
         int restores = 0;
         for (int i = 0; i < members.size(); i++) {
             RestoreCommand one = options.withSameOptions();
-            exits.add(one.restoreMember(repository, members.get(i), othersThan(schemas, members.get(i)),
+            exits.add(one.restoreMember(repository, members.get(i), othersThan(schemas, i),
                     new java.util.HashSet<>(schemas.subList(i + 1, schemas.size())), restored::add));
             last.add(one);
             restoredAt.add(++restores);
@@ -54,7 +54,7 @@ final class SetRestore {
             boolean restoredAgain = false;
             for (int i = 0; i < members.size(); i++) {
                 Set<String> lacked = new java.util.TreeSet<>(last.get(i).lacked());
-                lacked.retainAll(othersThan(schemas, members.get(i)));
+                lacked.retainAll(othersThan(schemas, i));
                 int since = restoredAt.get(i);
                 boolean othersSince = restoredAt.stream().anyMatch(at -> at > since);
                 boolean keptForLater = pass == 2 && options.delete && last.get(i).keptByDelete() > 0 && i < members.size() - 1;
@@ -65,7 +65,7 @@ final class SetRestore {
                             : "what it did not make for want of schema " + String.join(", ", lacked) + ", restored since, is made now"));
                 }
                 RestoreCommand once = options.withSameOptions();
-                exits.set(i, once.restoreMemberAgain(repository, members.get(i), othersThan(schemas, members.get(i)), again::add));
+                exits.set(i, once.restoreMemberAgain(repository, members.get(i), othersThan(schemas, i), again::add));
                 last.set(i, once);
                 restoredAt.set(i, ++restores);
                 restoredAgain = true;
@@ -84,9 +84,10 @@ final class SetRestore {
         return exit;
     }
 
-    private Set<String> othersThan(List<String> schemas, Snapshot member) {
+    /** The set's schemas but the {@code i}th member's. */
+    private static Set<String> othersThan(List<String> schemas, int i) {
         Set<String> out = new java.util.HashSet<>(schemas);
-        out.remove(SchemaOfSnapshot.schemaOf(member.source()).orElse("public"));
+        out.remove(schemas.get(i));
         return out;
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * reported before any work starts, with the location redacted. Sessions run in UTC so timestamps
  * travel as text without a zone surprise.
  *
- * <p>While the pool is held at a moment ({@link #holdAtThisMoment()}), every read transaction begun
+ * <p>While the pool is held at a moment ({@link #holdAtThisMoment(java.util.function.Supplier)}), every read transaction begun
  * with {@link #beginRead} imports the snapshot exported then, so parallel readers see one image.
  */
 final class Pool implements AutoCloseable {
@@ -200,15 +200,8 @@ final class Pool implements AutoCloseable {
     /**
      * Exports a snapshot from a transaction of its own, on a connection outside the pool (so a pool
      * of one still has a connection for the readers), and makes {@link #beginRead} import it until
-     * the returned handle is closed. One at a time.
-     */
-    cutover.connector.PointInTime holdAtThisMoment() {
-        return holdAtThisMoment(() -> new ToLock(List.of(), null));
-    }
-
-    /**
-     * As {@link #holdAtThisMoment()}, the tables {@code toLock} names (schema-qualified, quoted) locked
-     * first, as {@code pg_dump} locks what it dumps: in ACCESS SHARE mode, which lets the application
+     * the returned handle is closed. One at a time. The tables {@code toLock} names (schema-qualified,
+     * quoted) are locked first, as {@code pg_dump} locks what it dumps: in ACCESS SHARE mode, which lets the application
      * read and write but not TRUNCATE, drop or rewrite them (ALTER TABLE) until the moment is let go.
      * Those are not safe for a snapshot taken before them: a table truncated after it reads as empty.
      * Taken before the snapshot (a transaction's snapshot is taken at its first query, not at LOCK
@@ -442,7 +435,7 @@ final class Pool implements AutoCloseable {
     }
 
     /**
-     * Begins a read-only transaction on {@code c}, in the snapshot held by {@link #holdAtThisMoment()}
+     * Begins a read-only transaction on {@code c}, in the snapshot held by {@link #holdAtThisMoment(java.util.function.Supplier)}
      * if one is: the transaction then sees exactly what that moment saw. It reads every row of a
      * table or fails ({@link #ALL_ROWS_OR_NONE}).
      */

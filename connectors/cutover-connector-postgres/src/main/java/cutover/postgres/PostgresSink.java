@@ -307,17 +307,25 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
     public List<String> wouldNeedOtherSchemas(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
         Map<String, List<String>> named = otherSchemas(objects, definitions);
         named.keySet().removeAll(restoredWith);
-        if (named.isEmpty()) return List.of();
+        java.util.Set<String> lacking = lacking(named.keySet());
+        List<String> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<String>> e : named.entrySet()) {
+            if (!lacking.contains(e.getKey())) continue;
+            List<String> of = e.getValue();
+            out.add("schema " + e.getKey() + ", which the target lacks, is named by " + String.join(", ", of.stream().limit(5).toList())
+                    + (of.size() > 5 ? " and " + (of.size() - 5) + " more" : "") + ": " + (of.size() == 1 ? "it" : "they") + " would not be made;"
+                    + " restore or migrate schema " + e.getKey() + " into this database first (or run this restore again once it is there,"
+                    + " which makes them)");
+        }
+        return out;
+    }
+
+    /** Those of {@code schemas} the target lacks. */
+    private java.util.Set<String> lacking(java.util.Collection<String> schemas) {
+        if (schemas.isEmpty()) return java.util.Set.of();
         return withConnection("reading the schemas of the target", c -> {
-            List<String> out = new java.util.ArrayList<>();
-            for (Map.Entry<String, List<String>> e : named.entrySet()) {
-                if (DefinedTable.holds(c, "SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(e.getKey()))) continue;
-                List<String> of = e.getValue();
-                out.add("schema " + e.getKey() + ", which the target lacks, is named by " + String.join(", ", of.stream().limit(5).toList())
-                        + (of.size() > 5 ? " and " + (of.size() - 5) + " more" : "") + ": " + (of.size() == 1 ? "it" : "they") + " would not be made;"
-                        + " restore or migrate schema " + e.getKey() + " into this database first (or run this restore again once it is there,"
-                        + " which makes them)");
-            }
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (String schema : schemas) if (!DefinedTable.holds(c, "SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(schema))) out.add(schema);
             return out;
         });
     }
@@ -334,13 +342,7 @@ final class PostgresSink implements CopyTextSink, cutover.connector.RowDeletion 
 
     @Override
     public java.util.Set<String> otherSchemasMissing(cutover.model.NativeDefinition objects, Map<String, cutover.model.NativeDefinition> definitions) {
-        java.util.Set<String> named = otherSchemas(objects, definitions).keySet();
-        if (named.isEmpty()) return java.util.Set.of();
-        return withConnection("reading the schemas of the target", c -> {
-            java.util.Set<String> out = new java.util.TreeSet<>();
-            for (String other : named) if (!DefinedTable.holds(c, "SELECT to_regnamespace(?) IS NOT NULL", TableName.quote(other))) out.add(other);
-            return out;
-        });
+        return lacking(otherSchemas(objects, definitions).keySet());
     }
 
     /** The other schemas the objects and definitions name, each with what names it. */
